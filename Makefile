@@ -1,0 +1,112 @@
+# Jawność: one binary, bin/jawnosc. See README.md for the targets.
+CC      ?= cc
+CLANG   ?= clang
+PKGS    := libpq libmicrohttpd jansson libcmark libsodium libcurl
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+BASE    := -std=c17 -D_GNU_SOURCE -Iserver $(WARN) $(PKG_CFLAGS)
+CFLAGS  ?= -O2 -g
+SANFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+LDLIBS  := $(PKG_LIBS) -lpthread -lm
+
+LIB_SRC  := $(sort $(wildcard server/*/*.c))
+MAIN_SRC := server/main.c
+REL_OBJ  := $(LIB_SRC:%.c=build/rel/%.o)
+ASAN_OBJ := $(LIB_SRC:%.c=build/asan/%.o)
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
+INTEG_SRC := $(sort $(wildcard tests/integration/test_*.c))
+INTEG_BIN := $(INTEG_SRC:tests/integration/%.c=build/asan/tests/%)
+INTEG_LIB := tests/integration/harness.c
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+FUZZ_SECONDS ?= 20
+
+.PHONY: all asan deps db run stop check unit integration fuzz fuzz-regressions \
+        valgrind clean docs
+
+all: bin/jawnosc
+
+deps:
+	@deploy/deps.sh
+
+build/rel/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE) $(CFLAGS) -MMD -MP -c $< -o $@
+
+build/asan/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE) $(SANFLAGS) -MMD -MP -c $< -o $@
+
+build/rel/libjawnosc.a: $(REL_OBJ)
+	@rm -f $@; ar rcs $@ $^
+
+build/asan/libjawnosc.a: $(ASAN_OBJ)
+	@rm -f $@; ar rcs $@ $^
+
+bin/jawnosc: build/rel/server/main.o build/rel/libjawnosc.a
+	@mkdir -p bin
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+# The sanitizer build the tests run.
+bin/jawnosc-asan: build/asan/server/main.o build/asan/libjawnosc.a
+	@mkdir -p bin
+	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
+
+asan: bin/jawnosc-asan
+
+build/asan/tests/test_%: tests/unit/test_%.c build/asan/libjawnosc.a
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE) $(SANFLAGS) -Itests -MMD -MP -o $@ $< build/asan/libjawnosc.a $(LDLIBS) -lcmocka
+
+build/asan/tests/test_%: tests/integration/test_%.c $(INTEG_LIB) build/asan/libjawnosc.a
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE) $(SANFLAGS) -Itests -MMD -MP -o $@ $< $(INTEG_LIB) build/asan/libjawnosc.a $(LDLIBS) -lcmocka
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(BASE) -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< $(LIB_SRC) $(LDLIBS)
+
+# Replays the checked-in corpora and regression inputs (no new fuzzing):
+# a plain driver main() from tests/fuzz/replay.c runs each file once.
+build/asan/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c build/asan/libjawnosc.a
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE) $(SANFLAGS) -o $@ $< tests/fuzz/replay.c build/asan/libjawnosc.a $(LDLIBS)
+
+unit: $(UNIT_BIN)
+integration: bin/jawnosc-asan $(INTEG_BIN)
+fuzz-regressions: $(FUZZ_SRC:tests/fuzz/fuzz_%.c=build/asan/fuzz/replay_%)
+
+# Everything CI runs: installs what is missing, builds with sanitizers, starts
+# the private PostgreSQL, runs every suite and prints "N passed, N failed".
+check: deps
+	@$(MAKE) --no-print-directory bin/jawnosc bin/jawnosc-asan unit integration fuzz-regressions
+	@tests/run.sh
+
+fuzz: deps
+	@$(MAKE) --no-print-directory $(FUZZ_BIN)
+	@tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+valgrind: deps
+	@$(MAKE) --no-print-directory bin/jawnosc $(INTEG_BIN:build/asan/%=build/rel/%)
+	@tests/valgrind.sh
+
+db: deps
+	@deploy/pg.sh start
+
+run: deps
+	@$(MAKE) --no-print-directory bin/jawnosc
+	@deploy/run.sh
+
+stop:
+	@deploy/pg.sh stop
+
+docs: bin/jawnosc
+	bin/jawnosc lifecycle > docs/lifecycle.md
+
+clean:
+	rm -rf build bin
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Jawność needs to build, run and test, when
+# they are missing. Safe to run again: it only calls apt-get when something
+# is absent. Used by `make run`, `make check` and CI.
+set -euo pipefail
+
+packages=(
+  build-essential pkg-config clang
+  libpq-dev libmicrohttpd-dev libjansson-dev libcmark-dev libcmocka-dev
+  libsodium-dev libcurl4-openssl-dev libcairo2-dev libpango1.0-dev
+  postgresql postgresql-contrib
+  python3 python3-aiosmtpd curl valgrind
+  fonts-dejavu-core
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "deps: installing ${missing[*]}"
+if [ "$(id -u)" -eq 0 ]; then
+  SUDO=()
+elif command -v sudo >/dev/null 2>&1; then
+  SUDO=(sudo)
+else
+  echo "deps: missing packages and not root: install them with apt-get: ${missing[*]}" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${SUDO[@]}" apt-get update -qq
+"${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,14 @@
+/* Subcommands of bin/jawnosc. Each takes the arguments after its own name
+ * (argv[0] is the subcommand name), prints its own --help, and returns the
+ * process exit code: 0 success, 1 failure, 2 bad usage. */
+#ifndef JAWNOSC_CLI_CLI_H
+#define JAWNOSC_CLI_CLI_H
+
+int cmd_serve(int argc, char **argv);
+int cmd_migrate(int argc, char **argv);
+int cmd_config(int argc, char **argv);
+int cmd_holidays(int argc, char **argv);
+int cmd_deadline(int argc, char **argv);
+int cmd_lifecycle(int argc, char **argv);
+
+#endif

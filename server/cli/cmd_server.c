@@ -1,0 +1,174 @@
+/* serve, migrate, config. */
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/opts.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "db/db.h"
+#include "db/migrate.h"
+#include "http/server.h"
+#include "http/static.h"
+#include "web/web.h"
+
+/* Loads configuration and checks the database URL: shared first steps. */
+static bool setup(bool need_db)
+{
+	char err[512];
+	if (!config_load(err, sizeof err)) {
+		fprintf(stderr, "jawnosc: %s\n", err);
+		return false;
+	}
+	log_set_level(cfg.log_level);
+	if (sodium_init() < 0) {
+		fprintf(stderr, "jawnosc: libsodium cannot be initialised\n");
+		return false;
+	}
+	if (need_db && !cfg.database_url[0]) {
+		fprintf(stderr, "jawnosc: DATABASE_URL is not set (make run and make db set it for "
+		                "the private cluster under var/)\n");
+		return false;
+	}
+	db_set_url(cfg.database_url);
+	return true;
+}
+
+int cmd_config(int argc, char **argv)
+{
+	if (cli_wants_help(argc, argv)) {
+		puts("Usage: jawnosc config\n\nPrints every setting with its effective value and "
+		     "description.\nSettings are environment variables; unset ones take their "
+		     "defaults.");
+		return 0;
+	}
+	if (!setup(false))
+		return 1;
+	config_print(stdout);
+	return 0;
+}
+
+int cmd_migrate(int argc, char **argv)
+{
+	if (cli_wants_help(argc, argv)) {
+		puts("Usage: jawnosc migrate\n\nApplies the migrations in JAWNOSC_MIGRATIONS "
+		     "(NNNN_name.sql) that the database\nat DATABASE_URL does not have yet, in order, "
+		     "each in its own transaction.\nA file changed after it was applied is an error. "
+		     "Concurrent runs wait for each other.");
+		return 0;
+	}
+	if (!setup(true))
+		return 1;
+	char err[1024];
+	struct migration_set set;
+	if (!migrate_load(cfg.migrations_dir, &set, err, sizeof err)) {
+		fprintf(stderr, "jawnosc migrate: %s\n", err);
+		return 1;
+	}
+	PGconn *c = db_connect(cfg.database_url, err, sizeof err);
+	if (!c) {
+		fprintf(stderr, "jawnosc migrate: cannot connect to the database: %s\n", err);
+		migrate_free(&set);
+		return 1;
+	}
+	bool ok = migrate_apply(c, &set, stdout, err, sizeof err);
+	if (!ok)
+		fprintf(stderr, "jawnosc migrate: %s\n", err);
+	PQfinish(c);
+	migrate_free(&set);
+	return ok ? 0 : 1;
+}
+
+/* serve refuses a database that is behind the code it runs. */
+static bool database_current(const struct migration_set *set)
+{
+	char err[1024];
+	PGconn *c = db_connect(cfg.database_url, err, sizeof err);
+	if (!c) {
+		fprintf(stderr, "jawnosc serve: cannot connect to the database: %s\n", err);
+		return false;
+	}
+	long pending = migrate_pending(c, set, err, sizeof err);
+	PQfinish(c);
+	if (pending < 0) {
+		fprintf(stderr, "jawnosc serve: %s\n", err);
+		return false;
+	}
+	if (pending > 0) {
+		fprintf(stderr,
+		        "jawnosc serve: the database is behind: %ld migration(s) not applied; "
+		        "run 'jawnosc migrate' first\n",
+		        pending);
+		return false;
+	}
+	return true;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	if (cli_wants_help(argc, argv)) {
+		puts("Usage: jawnosc serve\n\nServes HTTP on JAWNOSC_LISTEN until SIGTERM or SIGINT, "
+		     "then finishes the\nrequests in flight and exits 0. Refuses to start when the "
+		     "database is behind\nthe migrations. See 'jawnosc config' for every setting.");
+		return 0;
+	}
+	if (!setup(true))
+		return 1;
+	char err[1024];
+	struct migration_set set;
+	if (!migrate_load(cfg.migrations_dir, &set, err, sizeof err)) {
+		fprintf(stderr, "jawnosc serve: %s\n", err);
+		return 1;
+	}
+	int rc = 1;
+	char dir[1024];
+	struct web_config wc = {.templates_dir = cfg.templates_dir, .migrations = &set};
+	if (!database_current(&set))
+		goto out_set;
+	if (!web_init(&wc, err, sizeof err)) {
+		fprintf(stderr, "jawnosc serve: %s\n", err);
+		goto out_set;
+	}
+	snprintf(dir, sizeof dir, "%s/static", cfg.templates_dir);
+	if (!static_load(dir, err, sizeof err)) {
+		fprintf(stderr, "jawnosc serve: %s\n", err);
+		goto out_web;
+	}
+	/* Before any thread starts, so that only sigwait() sees the signals. */
+	http_block_signals();
+	struct http_server_opts o = {
+	    .routes = web_routes,
+	    .nroutes = web_nroutes,
+	    .listen = cfg.listen,
+	    .threads = (unsigned)cfg.threads,
+	    .max_body = (size_t)cfg.max_body,
+	    .max_header = (size_t)cfg.max_header,
+	    .timeout = (unsigned)cfg.conn_timeout,
+	    .max_connections = (unsigned)cfg.max_connections,
+	    .shutdown_grace = (unsigned)cfg.shutdown_grace,
+	    .access_log = cfg.access_log,
+	    .error_page = web_error_page,
+	};
+	if (!http_server_start(&o, err, sizeof err)) {
+		fprintf(stderr, "jawnosc serve: %s\n", err);
+		goto out_static;
+	}
+	char host[128];
+	snprintf(host, sizeof host, "%s", cfg.listen);
+	char *colon = strrchr(host, ':');
+	if (colon)
+		*colon = '\0';
+	printf("Jawność is serving on http://%s:%u/\n", host, http_server_port());
+	fflush(stdout);
+	log_info("listening on %s:%u", host, http_server_port());
+	rc = http_server_wait() ? 0 : 1;
+out_static:
+	static_free();
+out_web:
+	web_shutdown();
+out_set:
+	migrate_free(&set);
+	db_close();
+	return rc;
+}

@@ -1,0 +1,131 @@
+#include "core/config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+struct config cfg;
+
+#define OFF(field) offsetof(struct config, field)
+
+const struct config_entry config_table[] = {
+	{"DATABASE_URL", CONFIG_STRING, "", 0, 0, OFF(database_url),
+	 "PostgreSQL connection URI. `make run` and the tests set it to the private cluster under var/."},
+	{"JAWNOSC_LISTEN", CONFIG_STRING, "127.0.0.1:8080", 0, 0, OFF(listen),
+	 "Address and port to serve HTTP on (port 0 picks a free one and prints it)."},
+	{"JAWNOSC_THREADS", CONFIG_INT, "0", 0, 256, OFF(threads),
+	 "HTTP worker threads; 0 means one per CPU."},
+	{"JAWNOSC_MAX_BODY", CONFIG_BYTES, "8M", 1024, 1L << 30, OFF(max_body),
+	 "Largest request body accepted; larger requests get 413 before routing."},
+	{"JAWNOSC_MAX_HEADER", CONFIG_BYTES, "32K", 4096, 1L << 20, OFF(max_header),
+	 "Memory for one connection's request line and headers; more gets 431."},
+	{"JAWNOSC_TIMEOUT", CONFIG_INT, "30", 1, 3600, OFF(conn_timeout),
+	 "Seconds a connection may stay idle (slow clients are dropped)."},
+	{"JAWNOSC_MAX_CONNECTIONS", CONFIG_INT, "1024", 1, 100000, OFF(max_connections),
+	 "Simultaneous connections accepted."},
+	{"JAWNOSC_SHUTDOWN_GRACE", CONFIG_INT, "20", 0, 600, OFF(shutdown_grace),
+	 "Seconds to let requests in flight finish after SIGTERM or SIGINT."},
+	{"JAWNOSC_TEMPLATES", CONFIG_STRING, "templates", 0, 0, OFF(templates_dir),
+	 "Directory of page templates (pages/), letters (letters/) and static files (static/)."},
+	{"JAWNOSC_MIGRATIONS", CONFIG_STRING, "migrations", 0, 0, OFF(migrations_dir),
+	 "Directory of the numbered SQL migrations."},
+	{"JAWNOSC_ACCESS_LOG", CONFIG_STRING, "-", 0, 0, OFF(access_log),
+	 "Where JSON-lines access logs go: - for standard output, a file path, or empty for none."},
+	{"JAWNOSC_LOG_LEVEL", CONFIG_STRING, "info", 0, 0, OFF(log_level),
+	 "Least severe log level written to standard error: debug, info, warn or error."},
+	{"JAWNOSC_BASE_URL", CONFIG_STRING, "", 0, 0, OFF(base_url),
+	 "Public base URL used in links sent by e-mail and feeds; empty: derived from JAWNOSC_LISTEN."},
+};
+const size_t config_table_len = sizeof config_table / sizeof config_table[0];
+
+/* "8M", "32K", "1048576" -> bytes. */
+static bool parse_bytes(const char *s, long *out)
+{
+	errno = 0;
+	char *end;
+	long v = strtol(s, &end, 10);
+	if (errno || end == s || v < 0)
+		return false;
+	long mult = 1;
+	if (*end == 'K' || *end == 'k')
+		mult = 1024, end++;
+	else if (*end == 'M' || *end == 'm')
+		mult = 1024 * 1024, end++;
+	else if (*end == 'G' || *end == 'g')
+		mult = 1024L * 1024 * 1024, end++;
+	if (*end != '\0' || v > LONG_MAX / mult)
+		return false;
+	*out = v * mult;
+	return true;
+}
+
+static bool parse_int(const char *s, long *out)
+{
+	errno = 0;
+	char *end;
+	long v = strtol(s, &end, 10);
+	if (errno || end == s || *end != '\0')
+		return false;
+	*out = v;
+	return true;
+}
+
+bool config_load(char *err, size_t errlen)
+{
+	for (size_t i = 0; i < config_table_len; i++) {
+		const struct config_entry *e = &config_table[i];
+		const char *v = getenv(e->env);
+		if (!v)
+			v = e->def;
+		char *field = (char *)&cfg + e->offset;
+		if (e->type == CONFIG_STRING) {
+			*(const char **)field = v;
+			continue;
+		}
+		long n;
+		bool ok = e->type == CONFIG_INT ? parse_int(v, &n) : parse_bytes(v, &n);
+		if (!ok || n < e->min || n > e->max) {
+			snprintf(err, errlen, "%s=\"%s\" is not valid: expected %s from %ld to %ld",
+			         e->env, v, e->type == CONFIG_INT ? "a whole number" : "a size such as 512K or 8M",
+			         e->min, e->max);
+			return false;
+		}
+		*(long *)field = n;
+	}
+	if (strcasecmp(cfg.log_level, "debug") && strcasecmp(cfg.log_level, "info") &&
+	    strcasecmp(cfg.log_level, "warn") && strcasecmp(cfg.log_level, "error")) {
+		snprintf(err, errlen, "JAWNOSC_LOG_LEVEL=\"%s\" is not valid: expected debug, info, warn or error",
+		         cfg.log_level);
+		return false;
+	}
+	return true;
+}
+
+/* Masks the password of a URI like postgresql://user:secret@host/db. */
+static void print_masked(FILE *out, const char *v)
+{
+	const char *scheme = strstr(v, "://");
+	const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
+	const char *colon = scheme ? strchr(scheme + 3, ':') : NULL;
+	if (at && colon && colon < at) {
+		fprintf(out, "%.*s:***%s", (int)(colon - v), v, at);
+		return;
+	}
+	fputs(v, out);
+}
+
+void config_print(FILE *out)
+{
+	for (size_t i = 0; i < config_table_len; i++) {
+		const struct config_entry *e = &config_table[i];
+		const char *field = (const char *)&cfg + e->offset;
+		fprintf(out, "# %s\n%s=", e->help, e->env);
+		if (e->type == CONFIG_STRING)
+			print_masked(out, *(const char *const *)field);
+		else
+			fprintf(out, "%ld", *(const long *)field);
+		fputs(getenv(e->env) ? "\n" : "   (default)\n", out);
+	}
+}

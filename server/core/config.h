@@ -1,0 +1,50 @@
+/* Configuration from environment variables, through one table (name, type,
+ * default, description), as PgBouncer and Redis keep theirs. The values are
+ * read once at start-up into `cfg` and are read-only afterwards. */
+#ifndef JAWNOSC_CORE_CONFIG_H
+#define JAWNOSC_CORE_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+struct config {
+	const char *database_url;
+	const char *listen;
+	long threads;
+	long max_body;
+	long max_header;
+	long conn_timeout;
+	long max_connections;
+	long shutdown_grace;
+	const char *templates_dir;
+	const char *migrations_dir;
+	const char *access_log;
+	const char *log_level;
+	const char *base_url;
+};
+
+extern struct config cfg;
+
+enum config_type { CONFIG_STRING, CONFIG_INT, CONFIG_BYTES };
+
+struct config_entry {
+	const char *env;
+	enum config_type type;
+	const char *def;
+	long min, max; /* for CONFIG_INT and CONFIG_BYTES */
+	size_t offset;
+	const char *help;
+};
+
+/* The table itself, for README generation and `jawnosc config`. */
+extern const struct config_entry config_table[];
+extern const size_t config_table_len;
+
+/* Reads every variable; on an invalid value fills `err` naming the variable
+ * and returns false. Unset variables take their defaults. */
+bool config_load(char *err, size_t errlen);
+/* Prints NAME=value lines (secrets in URLs masked) with the descriptions. */
+void config_print(FILE *out);
+
+#endif

@@ -1,0 +1,33 @@
+/* Growable byte string. With an arena, memory comes from it and is never
+ * freed separately; without one (arena NULL), it is malloc'd and released with
+ * sb_free(). The content is always NUL-terminated. */
+#ifndef JAWNOSC_CORE_STRBUF_H
+#define JAWNOSC_CORE_STRBUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "core/arena.h"
+
+typedef struct strbuf {
+	char *data;
+	size_t len;
+	size_t cap;
+	arena_t *arena;
+} strbuf_t;
+
+void sb_init(strbuf_t *sb, arena_t *arena);
+void sb_append(strbuf_t *sb, const char *s, size_t n);
+void sb_puts(strbuf_t *sb, const char *s);
+void sb_putc(strbuf_t *sb, char c);
+void sb_printf(strbuf_t *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sb_vprintf(strbuf_t *sb, const char *fmt, va_list ap);
+/* Appends `s` escaped for HTML text and attribute values: & < > " ' */
+void sb_html_escape(strbuf_t *sb, const char *s, size_t n);
+/* Appends `s` as the contents of a JSON string (no quotes around). */
+void sb_json_escape(strbuf_t *sb, const char *s, size_t n);
+void sb_reset(strbuf_t *sb);
+/* Only for buffers made without an arena. */
+void sb_free(strbuf_t *sb);
+
+#endif

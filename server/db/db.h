@@ -1,0 +1,51 @@
+/* PostgreSQL access with libpq: one connection per thread, opened lazily,
+ * parameterised queries only, transactions retried on serialization failure.
+ * Knows nothing of cases. */
+#ifndef JAWNOSC_DB_DB_H
+#define JAWNOSC_DB_DB_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Outcome of a database call, mapped to what the caller should tell the user. */
+enum db_status {
+	DB_OK = 0,
+	DB_UNAVAILABLE, /* no connection, or it was lost: answer 503 + Retry-After */
+	DB_CONFLICT,    /* unique or exclusion violation: 409 or a form message */
+	DB_RETRY,       /* serialization failure or deadlock: run the transaction again */
+	DB_ERROR,       /* anything else: a bug or a schema problem, logged */
+};
+
+/* Sets the connection URI used by db_conn() in every thread. */
+void db_set_url(const char *url);
+
+/* This thread's connection, opened on first use and re-opened after it was
+ * lost; a connection left inside a transaction is rolled back first. NULL
+ * when the server cannot be reached (the error is logged). The connection is
+ * closed when the thread exits. */
+PGconn *db_conn(void);
+/* Closes this thread's connection (tests, shutdown). */
+void db_close(void);
+
+/* A new connection outside the per-thread cache (CLI commands, tests).
+ * NULL and `err` filled on failure. */
+PGconn *db_connect(const char *url, char *err, size_t errlen);
+
+/* Runs `sql` with text parameters. Returns the result (never NULL; PQclear
+ * it) and sets *status. A lost connection is reset so the next call
+ * reconnects. */
+PGresult *db_exec(PGconn *c, enum db_status *status, const char *sql, int nparams,
+                  const char *const *params);
+/* The same, for statements whose result is not needed. */
+enum db_status db_run(PGconn *c, const char *sql, int nparams, const char *const *params);
+
+/* Maps a result to a status (SQLSTATE classes 08, 23, 40, 57P). */
+enum db_status db_status_of(PGconn *c, const PGresult *r);
+
+/* Runs fn inside BEGIN ... COMMIT, retrying up to 5 times on DB_RETRY.
+ * fn returns DB_OK to commit, anything else to roll back. */
+typedef enum db_status (*db_tx_fn)(PGconn *c, void *ctx);
+enum db_status db_transaction(PGconn *c, db_tx_fn fn, void *ctx);
+
+#endif

@@ -1,0 +1,99 @@
+#include <string.h>
+
+#include "core/log.h"
+#include "http/static.h"
+#include "render/tmpl.h"
+#include "web/web.h"
+
+static tmpl_set_t *templates;
+static const struct migration_set *migrations;
+
+bool web_init(const struct web_config *wc, char *err, size_t errlen)
+{
+	templates = tmpl_set_new();
+	if (!tmpl_load_dir(templates, wc->templates_dir, err, errlen) ||
+	    !tmpl_check(templates, err, errlen)) {
+		tmpl_set_free(templates);
+		templates = NULL;
+		return false;
+	}
+	static const char *required[] = {"pages/layout", "pages/error", "pages/home"};
+	for (size_t i = 0; i < sizeof required / sizeof required[0]; i++) {
+		if (!tmpl_has(templates, required[i])) {
+			snprintf(err, errlen, "template %s/%s.html is missing", wc->templates_dir,
+			         required[i]);
+			tmpl_set_free(templates);
+			templates = NULL;
+			return false;
+		}
+	}
+	migrations = wc->migrations;
+	return true;
+}
+
+void web_shutdown(void)
+{
+	tmpl_set_free(templates);
+	templates = NULL;
+}
+
+const struct migration_set *web_migrations(void)
+{
+	return migrations;
+}
+
+void web_render(http_req_t *req, int status, const char *page, json_t *ctx)
+{
+	if (!ctx)
+		ctx = json_object();
+	json_object_set_new(ctx, "site_name", json_string("Jawność"));
+	json_object_set_new(ctx, "css_url", json_string(static_url("style.css")));
+	if (!json_object_get(ctx, "title"))
+		json_object_set_new(ctx, "title", json_string("Jawność"));
+	strbuf_t out;
+	sb_init(&out, req->arena);
+	char err[256];
+	char name[128];
+	snprintf(name, sizeof name, "pages/%s", page);
+	bool ok = tmpl_render_page(templates, "pages/layout", name, ctx, &out, err, sizeof err);
+	json_decref(ctx);
+	if (!ok) {
+		log_error("rendering %s: %s", name, err);
+		if (strcmp(page, "error") != 0)
+			web_error_page(req, 500, NULL);
+		else
+			http_respond(req, 500, "text/plain; charset=utf-8", "Błąd serwera", 13);
+		return;
+	}
+	http_respond_html(req, status, &out);
+}
+
+static const struct {
+	int status;
+	const char *title;
+	const char *text;
+} error_texts[] = {
+    {400, "Nieprawidłowe żądanie", "Serwer nie może przetworzyć tego żądania."},
+    {403, "Brak dostępu", "Nie masz uprawnień do tej strony."},
+    {404, "Nie znaleziono strony", "Strona o tym adresie nie istnieje albo została usunięta."},
+    {405, "Niedozwolona metoda", "Ta strona nie obsługuje takiego żądania."},
+    {413, "Przesłane dane są zbyt duże", "Zmniejsz załączniki lub treść i spróbuj ponownie."},
+    {415, "Nieobsługiwany typ danych", "Serwer nie obsługuje przesłanego typu danych."},
+    {429, "Zbyt wiele żądań", "Odczekaj chwilę i spróbuj ponownie."},
+    {500, "Błąd serwera", "Wystąpił nieoczekiwany błąd. Zgłosiliśmy go administratorom."},
+    {503, "Usługa chwilowo niedostępna", "Spróbuj ponownie za kilka chwil."},
+};
+
+void web_error_page(http_req_t *req, int status, const char *detail)
+{
+	const char *title = "Błąd", *text = "";
+	for (size_t i = 0; i < sizeof error_texts / sizeof error_texts[0]; i++) {
+		if (error_texts[i].status == status) {
+			title = error_texts[i].title;
+			text = error_texts[i].text;
+		}
+	}
+	json_t *ctx = json_pack("{s:s, s:s, s:i, s:s}", "title", title, "heading", title,
+	                        "status", status, "text", detail ? detail : text);
+	web_render(req, status, "error", ctx);
+}

@@ -1,0 +1,432 @@
+#include "integration/harness.h"
+
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+static char db_name[128];
+static char db_url[512];
+static pid_t server_pid;
+static unsigned server_port;
+static char log_path[512];
+static int server_count;
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	fail_msg("harness failure");
+}
+
+static PGconn *admin_conn(void)
+{
+	PGconn *c = PQconnectdb("dbname=postgres");
+	if (PQstatus(c) != CONNECTION_OK)
+		die("harness: cannot connect to PostgreSQL: %s", PQerrorMessage(c));
+	return c;
+}
+
+static void admin_exec(const char *sql)
+{
+	PGconn *c = admin_conn();
+	PGresult *r = PQexec(c, sql);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		die("harness: %s: %s", sql, PQerrorMessage(c));
+	PQclear(r);
+	PQfinish(c);
+}
+
+bool h_private_pg(void)
+{
+	const char *v = getenv("JAWNOSC_TEST_PRIVATE_PG");
+	return v && strcmp(v, "1") == 0;
+}
+
+void h_pg_stop(void)
+{
+	if (system("deploy/pg.sh stop") != 0)
+		die("harness: deploy/pg.sh stop failed");
+}
+
+void h_pg_start(void)
+{
+	if (system("deploy/pg.sh start >/dev/null") != 0)
+		die("harness: deploy/pg.sh start failed");
+}
+
+int h_cli(char **out, const char *const *args)
+{
+	char cmd[4096] = "bin/jawnosc-asan";
+	for (int i = 0; args && args[i]; i++) {
+		strncat(cmd, " '", sizeof cmd - strlen(cmd) - 1);
+		strncat(cmd, args[i], sizeof cmd - strlen(cmd) - 1);
+		strncat(cmd, "'", sizeof cmd - strlen(cmd) - 1);
+	}
+	strncat(cmd, " 2>&1", sizeof cmd - strlen(cmd) - 1);
+	FILE *p = popen(cmd, "r");
+	if (!p)
+		die("harness: popen failed");
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap);
+	size_t got;
+	while ((got = fread(buf + n, 1, cap - n - 1, p)) > 0) {
+		n += got;
+		if (cap - n < 2)
+			buf = realloc(buf, cap *= 2);
+	}
+	buf[n] = '\0';
+	int st = pclose(p);
+	if (out)
+		*out = buf;
+	else
+		free(buf);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+void h_setup_db(const char *test_name)
+{
+	snprintf(db_name, sizeof db_name, "jawnosc_t_%s_%d", test_name, (int)getpid());
+	char sql[256];
+	snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s", db_name);
+	admin_exec(sql);
+	snprintf(sql, sizeof sql, "CREATE DATABASE %s", db_name);
+	admin_exec(sql);
+	snprintf(db_url, sizeof db_url, "dbname=%s", db_name);
+	setenv("DATABASE_URL", db_url, 1);
+	char *out = NULL;
+	const char *args[] = {"migrate", NULL};
+	int rc = h_cli(&out, args);
+	if (rc != 0)
+		die("harness: migrate failed (%d): %s", rc, out);
+	free(out);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+static void no_notices(void *arg, const char *msg)
+{
+	(void)arg;
+	(void)msg;
+}
+
+PGconn *h_db(void)
+{
+	PGconn *c = PQconnectdb(db_url);
+	if (PQstatus(c) != CONNECTION_OK)
+		die("harness: cannot connect to %s: %s", db_url, PQerrorMessage(c));
+	PQsetNoticeProcessor(c, no_notices, NULL);
+	return c;
+}
+
+pid_t h_server_pid(void)
+{
+	return server_pid;
+}
+
+unsigned h_port(void)
+{
+	return server_port;
+}
+
+void h_server_start(const char *const *env)
+{
+	mkdir("build/test-logs", 0755);
+	snprintf(log_path, sizeof log_path, "build/test-logs/%s-%d.log", db_name, ++server_count);
+	char access_path[600];
+	snprintf(access_path, sizeof access_path, "%s.access", log_path);
+	int pipefd[2];
+	if (pipe(pipefd) != 0)
+		die("harness: pipe failed");
+	pid_t pid = fork();
+	if (pid < 0)
+		die("harness: fork failed");
+	if (pid == 0) {
+		int logfd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		dup2(pipefd[1], STDOUT_FILENO);
+		dup2(logfd, STDERR_FILENO);
+		close(pipefd[0]);
+		setenv("JAWNOSC_LISTEN", "127.0.0.1:0", 1);
+		setenv("JAWNOSC_ACCESS_LOG", access_path, 1);
+		setenv("JAWNOSC_THREADS", "2", 0);
+		for (int i = 0; env && env[i]; i++)
+			putenv((char *)env[i]);
+		execl("bin/jawnosc-asan", "jawnosc", "serve", (char *)NULL);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	server_pid = pid;
+	/* The server prints "... serving on http://127.0.0.1:PORT/" once ready. */
+	char line[512];
+	size_t n = 0;
+	struct pollfd pfd = {.fd = pipefd[0], .events = POLLIN};
+	while (n < sizeof line - 1) {
+		if (poll(&pfd, 1, 30000) <= 0)
+			break;
+		ssize_t r = read(pipefd[0], line + n, 1);
+		if (r <= 0)
+			break;
+		if (line[n++] == '\n')
+			break;
+	}
+	line[n] = '\0';
+	close(pipefd[0]);
+	const char *p = strstr(line, "http://127.0.0.1:");
+	if (!p)
+		die("harness: server did not start; see %s (got '%s')", log_path, line);
+	server_port = (unsigned)atoi(p + strlen("http://127.0.0.1:"));
+	struct hresp r;
+	for (int i = 0; i < 100; i++) {
+		h_get("/healthz", &r);
+		long st = r.status;
+		h_free(&r);
+		if (st == 200)
+			return;
+		usleep(50000);
+	}
+	die("harness: /healthz never answered 200");
+}
+
+static void check_log_clean(void)
+{
+	FILE *f = fopen(log_path, "r");
+	if (!f)
+		return;
+	char line[2048];
+	bool bad = false;
+	while (fgets(line, sizeof line, f)) {
+		if (strstr(line, "AddressSanitizer") || strstr(line, "LeakSanitizer") ||
+		    strstr(line, "runtime error:")) {
+			fprintf(stderr, "%s", line);
+			bad = true;
+		}
+	}
+	fclose(f);
+	if (bad)
+		die("harness: sanitizer report in %s", log_path);
+}
+
+int h_server_stop(void)
+{
+	if (!server_pid)
+		return -1;
+	kill(server_pid, SIGTERM);
+	int st = 0;
+	for (int i = 0; i < 600; i++) {
+		pid_t w = waitpid(server_pid, &st, WNOHANG);
+		if (w == server_pid)
+			break;
+		usleep(50000);
+		if (i == 599) {
+			kill(server_pid, SIGKILL);
+			waitpid(server_pid, &st, 0);
+		}
+	}
+	server_pid = 0;
+	check_log_clean();
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+void h_teardown(void)
+{
+	if (server_pid)
+		h_server_stop();
+	if (db_name[0]) {
+		char sql[256];
+		snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", db_name);
+		PGconn *c = PQconnectdb("dbname=postgres");
+		if (PQstatus(c) == CONNECTION_OK)
+			PQclear(PQexec(c, sql));
+		PQfinish(c);
+	}
+	curl_global_cleanup();
+}
+
+struct buf {
+	char *data;
+	size_t len;
+};
+
+static size_t collect(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+	struct buf *b = userdata;
+	size_t n = size * nmemb;
+	b->data = realloc(b->data, b->len + n + 1);
+	memcpy(b->data + b->len, ptr, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+	return n;
+}
+
+static size_t collect_header(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+	struct buf *b = userdata;
+	size_t n = size * nmemb;
+	/* A new status line starts the final response's header block. */
+	if (n > 5 && strncmp(ptr, "HTTP/", 5) == 0)
+		b->len = 0;
+	return collect(ptr, size, nmemb, userdata);
+}
+
+void h_request(const char *method, const char *path, const char *const *headers,
+               const char *body, size_t len, struct hresp *r)
+{
+	memset(r, 0, sizeof *r);
+	CURL *c = curl_easy_init();
+	char url[4096];
+	snprintf(url, sizeof url, "http://127.0.0.1:%u%s", server_port, path);
+	struct buf b = {0}, h = {0};
+	struct curl_slist *hl = NULL;
+	for (int i = 0; headers && headers[i]; i++)
+		hl = curl_slist_append(hl, headers[i]);
+	hl = curl_slist_append(hl, "Expect:");
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);
+	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	if (strcmp(method, "HEAD") == 0)
+		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+	if (body) {
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	}
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, collect_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, &h);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
+	CURLcode rc = curl_easy_perform(c);
+	if (rc == CURLE_OK)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+	else
+		r->status = -1;
+	r->body = b.data ? b.data : strdup("");
+	r->len = b.len;
+	r->headers = h.data ? h.data : strdup("");
+	curl_slist_free_all(hl);
+	curl_easy_cleanup(c);
+}
+
+void h_get(const char *path, struct hresp *r)
+{
+	h_request("GET", path, NULL, NULL, 0, r);
+}
+
+void h_post_form(const char *path, const char *body, struct hresp *r)
+{
+	const char *hdr[] = {"Content-Type: application/x-www-form-urlencoded", NULL};
+	h_request("POST", path, hdr, body, strlen(body), r);
+}
+
+const char *h_header(const struct hresp *r, const char *name)
+{
+	static char value[2048];
+	size_t nl = strlen(name);
+	for (const char *line = r->headers; line && *line;) {
+		const char *end = strstr(line, "\r\n");
+		size_t ll = end ? (size_t)(end - line) : strlen(line);
+		if (ll > nl && strncasecmp(line, name, nl) == 0 && line[nl] == ':') {
+			const char *v = line + nl + 1;
+			while (*v == ' ')
+				v++;
+			size_t vl = ll - (size_t)(v - line);
+			if (vl >= sizeof value)
+				vl = sizeof value - 1;
+			memcpy(value, v, vl);
+			value[vl] = '\0';
+			return value;
+		}
+		if (!end)
+			break;
+		line = end + 2;
+	}
+	return NULL;
+}
+
+void h_free(struct hresp *r)
+{
+	free(r->body);
+	free(r->headers);
+	memset(r, 0, sizeof *r);
+}
+
+static int connect_server(void)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)server_port)};
+	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static size_t read_all(int fd, char *out, size_t outlen, int timeout_ms)
+{
+	size_t n = 0;
+	struct pollfd pfd = {.fd = fd, .events = POLLIN};
+	while (n < outlen - 1 && poll(&pfd, 1, timeout_ms) > 0) {
+		ssize_t r = recv(fd, out + n, outlen - 1 - n, 0);
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+	}
+	out[n] = '\0';
+	return n;
+}
+
+size_t h_raw_slow(const char *first, const char *second, int signal_fd, int pause_ms, char *out,
+                  size_t outlen)
+{
+	out[0] = '\0';
+	int fd = connect_server();
+	if (fd < 0)
+		return 0;
+	ssize_t w = send(fd, first, strlen(first), MSG_NOSIGNAL);
+	if (write(signal_fd, "x", 1) != 1 || w < 0) {
+		close(fd);
+		return 0;
+	}
+	usleep((useconds_t)pause_ms * 1000);
+	w = send(fd, second, strlen(second), MSG_NOSIGNAL);
+	size_t n = w < 0 ? 0 : read_all(fd, out, outlen, 10000);
+	close(fd);
+	return n;
+}
+
+size_t h_raw(const char *data, size_t len, char *out, size_t outlen, int timeout_ms)
+{
+	out[0] = '\0';
+	int fd = connect_server();
+	if (fd < 0)
+		return 0;
+	size_t sent = 0;
+	while (sent < len) {
+		ssize_t w = send(fd, data + sent, len - sent, MSG_NOSIGNAL);
+		if (w <= 0)
+			break; /* the server may close early (413): read what it said */
+		sent += (size_t)w;
+	}
+	shutdown(fd, SHUT_WR);
+	size_t n = read_all(fd, out, outlen, timeout_ms);
+	close(fd);
+	return n;
+}

@@ -1,0 +1,64 @@
+/* Integration test harness: a fresh database on the real PostgreSQL, the
+ * real server process (sanitizer build) on a free loopback port, and HTTP
+ * over libcurl or raw sockets. */
+#ifndef JAWNOSC_TESTS_HARNESS_H
+#define JAWNOSC_TESTS_HARNESS_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct hresp {
+	long status;
+	char *body;
+	size_t len;
+	char *headers; /* raw header block of the final response */
+};
+
+/* Creates a fresh database for this test program (dropped by h_teardown),
+ * migrates it with bin/jawnosc-asan, and exports DATABASE_URL. */
+void h_setup_db(const char *test_name);
+/* Starts the server (extra "NAME=value" environment entries may be given,
+ * NULL-terminated) and waits until /healthz answers. */
+void h_server_start(const char *const *env);
+/* SIGTERM and wait: returns the exit status (or 128+signal). Fails the test
+ * if the server's log shows a sanitizer report. */
+int h_server_stop(void);
+pid_t h_server_pid(void);
+unsigned h_port(void);
+/* Drops the database and stops a server still running. */
+void h_teardown(void);
+
+/* Runs bin/jawnosc-asan with args; returns the exit status. Output to
+ * `out` (malloc'd, may be NULL). */
+int h_cli(char **out, const char *const *args);
+
+/* HTTP over loopback. headers: NULL-terminated "Name: value" list. */
+void h_request(const char *method, const char *path, const char *const *headers,
+               const char *body, size_t len, struct hresp *r);
+void h_get(const char *path, struct hresp *r);
+void h_post_form(const char *path, const char *body, struct hresp *r);
+/* A response header (case-insensitive), copied into a static buffer; NULL
+ * when absent. */
+const char *h_header(const struct hresp *r, const char *name);
+void h_free(struct hresp *r);
+
+/* Sends raw bytes, then reads until the server closes or `timeout_ms`
+ * passes; returns the bytes read into out (NUL-terminated). */
+size_t h_raw(const char *data, size_t len, char *out, size_t outlen, int timeout_ms);
+
+/* Sends `first`, writes one byte to `signal_fd` (so another process can
+ * act), waits `pause_ms`, sends `second`, then reads the answer. */
+size_t h_raw_slow(const char *first, const char *second, int signal_fd, int pause_ms, char *out,
+                  size_t outlen);
+
+/* A connection to this test's database. */
+PGconn *h_db(void);
+/* True when the harness owns the PostgreSQL cluster (deploy/pg.sh). */
+bool h_private_pg(void);
+/* Stops / starts the private cluster. */
+void h_pg_stop(void);
+void h_pg_start(void);
+
+#endif

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Runs every built test program and prints one summary line,
+# "N passed, N failed". Unit tests need nothing; integration tests get the
+# private PostgreSQL cluster (deploy/pg.sh) unless DATABASE_URL is set;
+# fuzz replays run each target over its corpus and regression inputs.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+mkdir -p build/test-logs
+passed=0
+failed=0
+failures=()
+
+if [ -z "${DATABASE_URL:-}" ]; then
+  eval "$(deploy/pg.sh start)" || { echo "cannot start PostgreSQL"; exit 1; }
+  export JAWNOSC_TEST_PRIVATE_PG=1
+fi
+# libpq reads the server's address from these; the harness names databases.
+eval "$(python3 - "$DATABASE_URL" <<'PY'
+import sys, urllib.parse as u
+p = u.urlparse(sys.argv[1]); q = dict(u.parse_qsl(p.query))
+host = q.get('host') or p.hostname or ''
+port = q.get('port') or (str(p.port) if p.port else '')
+user = q.get('user') or p.username or ''
+pw = q.get('password') or p.password or ''
+for k, v in (('PGHOST', host), ('PGPORT', port), ('PGUSER', user), ('PGPASSWORD', pw)):
+    if v: print(f"export {k}='{v}'")
+PY
+)"
+unset DATABASE_URL
+
+# Runs one cmocka program and adds its counts.
+run_cmocka() {
+  local bin=$1 name log
+  name=$(basename "$bin")
+  log=build/test-logs/$name.out
+  "$bin" >"$log" 2>&1
+  local rc=$?
+  local p f
+  p=$(grep -Eo '^\[  PASSED  \] [0-9]+' "$log" | grep -Eo '[0-9]+$' | tail -n 1)
+  f=$(grep -Eo '^\[  FAILED  \] [0-9]+' "$log" | grep -Eo '[0-9]+$' | tail -n 1)
+  p=${p:-0}; f=${f:-0}
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi  # crashed before its summary
+  passed=$((passed + p)); failed=$((failed + f))
+  if [ "$f" -ne 0 ]; then
+    failures+=("$name")
+    echo "FAIL $name ($p passed, $f failed): see $log"
+    grep -E '^\[  (FAILED|  ERROR) \]|^\[  ERROR   \]|error:|Sanitizer|runtime error' "$log" | head -n 20 | sed 's/^/    /'
+  else
+    echo "ok   $name ($p passed)"
+  fi
+}
+
+for t in build/asan/tests/test_*; do
+  [ -x "$t" ] && run_cmocka "$t"
+done
+
+for r in build/asan/fuzz/replay_*; do
+  [ -x "$r" ] || continue
+  target=${r##*/replay_}
+  log=build/test-logs/replay_$target.out
+  if "$r" "tests/fuzz/corpus/$target" "tests/fuzz/regressions/$target" >"$log" 2>&1; then
+    passed=$((passed + 1)); echo "ok   fuzz replay $target ($(tail -n 1 "$log"))"
+  else
+    failed=$((failed + 1)); failures+=("replay_$target"); echo "FAIL fuzz replay $target: see $log"
+  fi
+done
+
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
