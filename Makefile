@@ -90,7 +90,7 @@ fuzz: deps
 	@tests/fuzz/run.sh $(FUZZ_SECONDS)
 
 valgrind: deps
-	@$(MAKE) --no-print-directory bin/jawnosc $(INTEG_BIN:build/asan/%=build/rel/%)
+	@$(MAKE) --no-print-directory bin/jawnosc integration
 	@tests/valgrind.sh
 
 db: deps

@@ -53,11 +53,17 @@ run_cmocka() {
   fi
 }
 
+only_integration=0
+[ "${1:-}" = "--integration-only" ] && only_integration=1
 for t in build/asan/tests/test_*; do
-  [ -x "$t" ] && run_cmocka "$t"
+  [ -x "$t" ] || continue
+  name=${t##*/test_}
+  if [ $only_integration -eq 1 ] && [ ! -f "tests/integration/test_$name.c" ]; then continue; fi
+  run_cmocka "$t"
 done
 
 for r in build/asan/fuzz/replay_*; do
+  [ $only_integration -eq 1 ] && break
   [ -x "$r" ] || continue
   target=${r##*/replay_}
   log=build/test-logs/replay_$target.out

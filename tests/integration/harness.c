@@ -168,7 +168,18 @@ void h_server_start(const char *const *env)
 		setenv("JAWNOSC_THREADS", "2", 0);
 		for (int i = 0; env && env[i]; i++)
 			putenv((char *)env[i]);
-		execl("bin/jawnosc-asan", "jawnosc", "serve", (char *)NULL);
+		/* `make valgrind` runs the release binary under valgrind. */
+		const char *bin = getenv("JAWNOSC_TEST_BIN");
+		const char *wrapper = getenv("JAWNOSC_TEST_WRAPPER");
+		if (!bin || !*bin)
+			bin = "bin/jawnosc-asan";
+		if (wrapper && *wrapper) {
+			char cmd[2048];
+			snprintf(cmd, sizeof cmd, "exec %s %s serve", wrapper, bin);
+			execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		} else {
+			execl(bin, "jawnosc", "serve", (char *)NULL);
+		}
 		_exit(127);
 	}
 	close(pipefd[1]);
@@ -178,7 +189,7 @@ void h_server_start(const char *const *env)
 	size_t n = 0;
 	struct pollfd pfd = {.fd = pipefd[0], .events = POLLIN};
 	while (n < sizeof line - 1) {
-		if (poll(&pfd, 1, 30000) <= 0)
+		if (poll(&pfd, 1, 120000) <= 0)
 			break;
 		ssize_t r = read(pipefd[0], line + n, 1);
 		if (r <= 0)
@@ -193,7 +204,7 @@ void h_server_start(const char *const *env)
 		die("harness: server did not start; see %s (got '%s')", log_path, line);
 	server_port = (unsigned)atoi(p + strlen("http://127.0.0.1:"));
 	struct hresp r;
-	for (int i = 0; i < 100; i++) {
+	for (int i = 0; i < 600; i++) {
 		h_get("/healthz", &r);
 		long st = r.status;
 		h_free(&r);
