@@ -1,0 +1,91 @@
+/* Route table and request-path decoding.
+ *
+ * The route table is a static array of route_t rows built at start-up and
+ * read-only afterwards, so worker threads share it without locks. The router
+ * receives the RAW request path (libmicrohttpd's own unescaping is disabled)
+ * and splits it on '/' BEFORE percent-decoding, so "%2F" stays inside its
+ * segment. Everything it returns lives in the caller's per-request arena.
+ *
+ * Pure code: no I/O, no libmicrohttpd calls. */
+#ifndef JAWNOSC_HTTP_ROUTER_H
+#define JAWNOSC_HTTP_ROUTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/arena.h"
+#include "http/utf8.h" /* utf8_valid() is part of this contract too */
+
+struct http_req; /* defined elsewhere */
+typedef void (*route_handler_fn)(struct http_req *req);
+
+enum route_role { ROLE_ANY = 0, ROLE_CITIZEN, ROLE_CLERK, ROLE_MANAGER, ROLE_ADMIN };
+
+typedef struct route {
+	const char *method;  /* "GET", "POST", ...; compared case-sensitively (RFC 9110 §9.1) */
+	const char *pattern; /* "/sprawa/{token}", "/rejestr/{number}/wersja/{version}",
+				"/static/{*path}": a final {*name} captures the rest */
+	route_handler_fn handler;
+	int role;	  /* minimum role, enum route_role; checked by the caller */
+	const char *name; /* stable name for logs/metrics, e.g. "case.show" */
+} route_t;
+
+#define ROUTE_MAX_PARAMS 8
+/* Longest raw path accepted (the part before any '?'). */
+#define ROUTE_PATH_MAX 2048
+
+typedef struct route_match {
+	const route_t *route;
+	int nparams;
+	const char *names[ROUTE_MAX_PARAMS];
+	const char *values[ROUTE_MAX_PARAMS]; /* percent-decoded, NUL-terminated, in the arena */
+} route_match_t;
+
+enum route_result { ROUTE_FOUND, ROUTE_NOT_FOUND, ROUTE_METHOD_NOT_ALLOWED, ROUTE_BAD_PATH };
+
+/* Matches `method` + `raw_path` against table[0..n), first matching row wins.
+ *
+ * raw_path is cut at its first '?'. It must start with '/', be at most
+ * ROUTE_PATH_MAX bytes, and every segment must percent-decode (no bad escape,
+ * no NUL) to valid UTF-8 without control characters (U+0000..U+001F, U+007F)
+ * and must not be, or contain as a '/'- or '\'-separated piece, "." or "..",
+ * whether written plainly or encoded ("%2e%2E"); otherwise ROUTE_BAD_PATH.
+ *
+ * Patterns: literal segments compare byte-exact with the decoded segment;
+ * {name} matches one non-empty segment; a final {*name} matches one or more
+ * non-empty segments, joined with '/', none of which may contain a decoded
+ * '/' (it would be indistinguishable from a separator after the join). The
+ * path "/" has one empty segment; "/rejestr/" does not match "/rejestr".
+ *
+ * HEAD matches GET routes. When the path matches some row but none with this
+ * method: ROUTE_METHOD_NOT_ALLOWED, and `allow` (if non-NULL and allowlen > 0)
+ * receives the sorted, de-duplicated methods for the Allow header, e.g.
+ * "GET, HEAD, POST" (HEAD is added wherever GET is; truncated at a method
+ * boundary if allowlen is too small). `allow` is set to "" otherwise.
+ *
+ * `out` is always written; on anything but ROUTE_FOUND, out->route is NULL and
+ * out->nparams 0. Parameter names and values are allocated in `a`. */
+enum route_result router_match(const route_t *table, size_t n, const char *method,
+			       const char *raw_path, arena_t *a, route_match_t *out, char *allow,
+			       size_t allowlen);
+
+/* Value of parameter `name` of a match, or NULL if absent. */
+const char *route_param(const route_match_t *m, const char *name);
+
+/* Checks a route table at start-up (for fatal()): every row has a method, a
+ * handler and a pattern starting with '/', braces are well formed and
+ * non-empty, {*name} only as the final segment, at most ROUTE_MAX_PARAMS
+ * parameters. On failure *why (if non-NULL) names the problem and *bad_row
+ * (if non-NULL) the offending index. router_match() itself skips rows without
+ * a method, handler or pattern and rows whose pattern is malformed. */
+bool router_table_valid(const route_t *table, size_t n, size_t *bad_row, const char **why);
+
+/* Percent-decodes s[0..n) (RFC 3986 §2.1) into a new NUL-terminated string in
+ * `a`; with plus_is_space, '+' becomes ' ' (application/x-www-form-urlencoded,
+ * not paths). False on a bad escape ("%zz", a truncated "%4"), a NUL byte
+ * (decoded or literal) or a result that is not valid UTF-8; *out is then NULL
+ * and *outlen 0. */
+bool http_percent_decode(arena_t *a, const char *s, size_t n, bool plus_is_space, char **out,
+			 size_t *outlen);
+
+#endif
