@@ -124,6 +124,13 @@ int cmd_serve(int argc, char **argv)
 	int rc = 1;
 	char dir[1024];
 	struct web_config wc = {.templates_dir = cfg.templates_dir, .migrations = &set};
+	size_t bad_row;
+	const char *why;
+	if (!router_table_valid(web_routes, web_nroutes, &bad_row, &why)) {
+		fprintf(stderr, "jawnosc serve: route %zu (%s): %s\n", bad_row,
+		        web_routes[bad_row].pattern ? web_routes[bad_row].pattern : "?", why);
+		goto out_set;
+	}
 	if (!database_current(&set))
 		goto out_set;
 	if (!web_init(&wc, err, sizeof err)) {

@@ -1,0 +1,564 @@
+/* law_decide(): runs the transition table of lifecycle.c on one case. */
+#include "law/lifecycle.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+/* clang-format off */
+const char *const law_refusal_codes[] = {
+	"unknown_action",
+	"invalid_case",
+	"invalid_date",
+	"date_out_of_range",
+	"sent_after_received",
+	"date_before_receipt",
+	"not_for_kind",
+	"not_allowed_in_state",
+	"role_not_allowed",
+	"answer_term_not_open",
+	"already_extended",
+	"extension_too_late",
+	"extension_date_missing",
+	"extension_not_later",
+	"extension_beyond_two_months",
+	"fee_notice_too_late",
+	"term_not_open",
+	"window_not_started",
+	"window_not_passed",
+	"requester_term_passed",
+	"already_delivered",
+	"remedy_policy",
+	"defects_policy",
+	"invalid_policy",
+	"invalid_length",
+	NULL,
+};
+/* clang-format on */
+
+/* The row's own effects and one for each open term when closing. */
+_Static_assert(LAW_EFFECTS_MAX >= LAW_ROW_EFFECTS + LAW_OPEN_TERMS_MAX,
+	       "an outcome must hold every effect a row can have");
+
+typedef struct ctx {
+	const law_case_t *c;
+	const law_action_input_t *in;
+	law_outcome_t *out;
+	law_date_t sent; /* the dispatch date (KPA art. 57 §5) */
+	/* Found by the extension guard, used to start the extended term. */
+	const law_open_term_t *answer;
+	law_date_t cap;
+	bool handled[LAW_OPEN_TERMS_MAX];
+} ctx_t;
+
+static const char *kind_label(law_kind_t kind)
+{
+	return kind == LAW_KIND_REUSE ? "ponowne wykorzystywanie informacji"
+				      : "udostępnienie informacji publicznej";
+}
+
+static const char *fmt_date(law_date_t d, char buf[LAW_DATE_STRLEN])
+{
+	law_date_format(d, buf);
+	return buf;
+}
+
+static int find_open(const law_case_t *c, law_term_kind_t kind)
+{
+	for (int i = 0; i < c->nterms; i++)
+		if (c->terms[i].kind == kind)
+			return i;
+	return -1;
+}
+
+static law_term_kind_t answer_term(law_kind_t kind)
+{
+	return kind == LAW_KIND_REUSE ? LAW_TERM_REUSE_ANSWER : LAW_TERM_ANSWER;
+}
+
+static law_term_kind_t extended_term(law_kind_t kind)
+{
+	return kind == LAW_KIND_REUSE ? LAW_TERM_REUSE_ANSWER_EXTENDED : LAW_TERM_ANSWER_EXTENDED;
+}
+
+static bool refuse(ctx_t *x, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static bool refuse(ctx_t *x, const char *code, const char *fmt, ...)
+{
+	x->out->refusal.code = code;
+	va_list ap;
+	va_start(ap, fmt);
+	law_vformat(x->out->refusal.message, sizeof x->out->refusal.message, fmt, ap);
+	va_end(ap);
+	return false;
+}
+
+/* ---- Guards ------------------------------------------------------------ */
+
+/* UDIP art. 13 ust. 2, UOD art. 40 ust. 2: a notice sent within the 14 days,
+ * naming a date no later than 2 months from receipt. The cap is the
+ * statutory date of a 2-month term from receipt, i.e. after KPA art. 57 §3
+ * and §4: a term "no longer than 2 months" is a term, and ends where KPA
+ * art. 57 makes a 2-month term end. "Receipt" is the start of the open answer
+ * term, i.e. the clarification's receipt when a clarification restarted it. */
+static bool guard_extension(ctx_t *x)
+{
+	char a[LAW_DATE_STRLEN], b[LAW_DATE_STRLEN], c3[LAW_DATE_STRLEN];
+	const law_case_t *c = x->c;
+	int i = find_open(c, answer_term(c->kind));
+	if (i < 0) {
+		int e = find_open(c, extended_term(c->kind));
+		if (e >= 0)
+			return refuse(x, "already_extended",
+				      "Termin został już przedłużony (do %s); ustawa pozwala "
+				      "przedłużyć go tylko raz.",
+				      fmt_date(c->terms[e].due, a));
+		return refuse(x, "answer_term_not_open",
+			      "Przedłużyć można tylko biegnący 14-dniowy termin załatwienia "
+			      "wniosku, a w tej sprawie on nie biegnie.");
+	}
+	const law_open_term_t *t = &c->terms[i];
+	if (law_date_cmp(x->in->date, t->due) > 0)
+		return refuse(
+		    x, "extension_too_late",
+		    "Zawiadomienie o przedłużeniu trzeba wysłać przed upływem 14-dniowego "
+		    "terminu (do %s); data wysłania %s jest późniejsza.",
+		    fmt_date(t->due, a), fmt_date(x->in->date, b));
+	if (!law_date_in_range(x->in->new_due))
+		return refuse(x, "extension_date_missing",
+			      "Podaj nowy termin załatwienia wniosku (datę RRRR-MM-DD).");
+	if (law_date_cmp(x->in->new_due, t->due) <= 0)
+		return refuse(x, "extension_not_later",
+			      "Nowy termin (%s) musi być późniejszy niż obecny (%s).",
+			      fmt_date(x->in->new_due, a), fmt_date(t->due, b));
+	law_term_calc_t cap;
+	law_error_t err;
+	if (!law_term_compute(t->start, 2, LAW_UNIT_MONTHS, NULL, &cap, &err))
+		return refuse(x, err.code, "%s", err.message);
+	if (law_date_cmp(x->in->new_due, cap.due) > 0)
+		return refuse(x, "extension_beyond_two_months",
+			      "Nowy termin %s jest późniejszy niż 2 miesiące od otrzymania wniosku "
+			      "(%s + 2 miesiące = %s, KPA art. 57 §3 i §4).",
+			      fmt_date(x->in->new_due, a), fmt_date(t->start, b),
+			      fmt_date(cap.due, c3));
+	x->answer = t;
+	x->cap = cap.due;
+	return true;
+}
+
+/* UDIP art. 15 ust. 2: the fee notice within 14 days of receipt, whether or
+ * not the term was extended meanwhile. */
+static bool guard_fee(ctx_t *x)
+{
+	char a[LAW_DATE_STRLEN], b[LAW_DATE_STRLEN];
+	int i = find_open(x->c, LAW_TERM_ANSWER);
+	if (i < 0)
+		i = find_open(x->c, LAW_TERM_ANSWER_EXTENDED);
+	if (i < 0)
+		return refuse(x, "answer_term_not_open",
+			      "Termin załatwienia wniosku nie biegnie, więc nie można już "
+			      "powiadomić o opłacie.");
+	law_term_calc_t limit;
+	law_error_t err;
+	if (!law_term_compute(x->c->terms[i].start, 14, LAW_UNIT_DAYS, NULL, &limit, &err))
+		return refuse(x, err.code, "%s", err.message);
+	if (law_date_cmp(x->in->date, limit.due) > 0)
+		return refuse(x, "fee_notice_too_late",
+			      "Powiadomienie o opłacie trzeba wysłać w ciągu 14 dni od otrzymania "
+			      "wniosku, tj. do %s (UDIP art. 15 ust. 2); data wysłania: %s.",
+			      fmt_date(limit.due, a), fmt_date(x->in->date, b));
+	return true;
+}
+
+static bool guard_window(ctx_t *x, const law_guard_spec_t *g)
+{
+	char a[LAW_DATE_STRLEN], b[LAW_DATE_STRLEN];
+	const law_term_info_t *info = &law_terms[g->term];
+	int i = find_open(x->c, g->term);
+	const law_open_term_t *t = i >= 0 ? &x->c->terms[i] : NULL;
+	switch (g->guard) {
+	case LAW_GUARD_TERM_OPEN:
+		if (!t)
+			return refuse(
+			    x, "term_not_open",
+			    "Ta czynność wymaga biegnącego terminu „%s”, a w tej sprawie "
+			    "on nie biegnie (został już dotrzymany albo się nie rozpoczął).",
+			    info->label);
+		return true;
+	case LAW_GUARD_WINDOW_PASSED:
+		if (!t)
+			return refuse(x, "window_not_started",
+				      "Termin „%s” jeszcze nie biegnie: najpierw zarejestruj "
+				      "doręczenie pisma wnioskodawcy.",
+				      info->label);
+		if (law_date_cmp(x->in->date, t->due) <= 0)
+			return refuse(
+			    x, "window_not_passed",
+			    "Termin „%s” upływa %s; tę czynność można wykonać najwcześniej "
+			    "następnego dnia.",
+			    info->label, fmt_date(t->due, a));
+		return true;
+	case LAW_GUARD_REPLY_IN_TIME:
+		if (t && law_date_cmp(x->sent, t->due) > 0)
+			return refuse(x, "requester_term_passed",
+				      "Wnioskodawca nadał pismo %s, po upływie terminu „%s” (%s); "
+				      "skutek upływu terminu następuje z mocy prawa.",
+				      fmt_date(x->sent, a), info->label, fmt_date(t->due, b));
+		return true;
+	case LAW_GUARD_NOT_DELIVERED:
+		if (t)
+			return refuse(x, "already_delivered",
+				      "Doręczenie już zarejestrowano: termin „%s” biegnie do %s.",
+				      info->label, fmt_date(t->due, a));
+		return true;
+	default:
+		return true;
+	}
+}
+
+static bool guard_policy(ctx_t *x, law_guard_t g)
+{
+	const law_policy_t *p = &x->c->policy;
+	switch (g) {
+	case LAW_GUARD_REMEDY_APPEAL:
+		if (p->remedy != LAW_REMEDY_APPEAL)
+			return refuse(x, "remedy_policy",
+				      "W tej organizacji od decyzji służy wniosek o ponowne "
+				      "rozpatrzenie sprawy (KPA art. 127 §3), nie odwołanie.");
+		return true;
+	case LAW_GUARD_REMEDY_RECONSIDERATION:
+		if (p->remedy != LAW_REMEDY_RECONSIDERATION)
+			return refuse(x, "remedy_policy",
+				      "W tej organizacji od decyzji służy odwołanie do organu "
+				      "wyższego stopnia (KPA art. 127 §1), nie wniosek o ponowne "
+				      "rozpatrzenie.");
+		return true;
+	case LAW_GUARD_DEFECTS_CALL:
+		if (!p->reuse_defects_call)
+			return refuse(
+			    x, "defects_policy",
+			    "Zgodnie z ustawieniem organizacji wniosku z brakami nie wzywa "
+			    "się do uzupełnienia: pozostawia się go bez rozpoznania.");
+		return true;
+	case LAW_GUARD_NO_DEFECTS_CALL:
+		if (p->reuse_defects_call)
+			return refuse(
+			    x, "defects_policy",
+			    "Zgodnie z ustawieniem organizacji wniosek z brakami najpierw "
+			    "wzywa się do uzupełnienia w terminie 7 dni (UOD art. 39).");
+		return true;
+	default:
+		return true;
+	}
+}
+
+static bool check_guard(ctx_t *x, const law_guard_spec_t *g)
+{
+	switch (g->guard) {
+	case LAW_GUARD_NONE:
+		return true;
+	case LAW_GUARD_EXTENSION:
+		return guard_extension(x);
+	case LAW_GUARD_FEE_IN_TIME:
+		return guard_fee(x);
+	case LAW_GUARD_TERM_OPEN:
+	case LAW_GUARD_WINDOW_PASSED:
+	case LAW_GUARD_REPLY_IN_TIME:
+	case LAW_GUARD_NOT_DELIVERED:
+		return guard_window(x, g);
+	default:
+		return guard_policy(x, g->guard);
+	}
+}
+
+/* ---- Effects ----------------------------------------------------------- */
+
+static bool cond_holds(const law_policy_t *p, law_cond_t cond)
+{
+	switch (cond) {
+	case LAW_IF_CLARIFICATION_RESTARTS:
+		return p->clarification_restarts_term;
+	case LAW_IF_INTEREST_PAUSES:
+		return !p->interest_call_keeps_term_running;
+	default:
+		return true;
+	}
+}
+
+static law_term_effect_t *push(ctx_t *x, law_term_op_t op, law_term_kind_t term)
+{
+	law_outcome_t *o = x->out;
+	law_term_effect_t *e = &o->effects[o->neffects++];
+	e->op = op;
+	e->term = term;
+	e->met = false;
+	e->at_risk = false;
+	law_term_init(&e->calc, LAW_DATE_NONE);
+	return e;
+}
+
+/* The extended term: its reasoning says where the date comes from. */
+static bool start_extended(ctx_t *x, law_term_effect_t *e)
+{
+	char a[LAW_DATE_STRLEN], b[LAW_DATE_STRLEN], c3[LAW_DATE_STRLEN];
+	const law_term_info_t *info = &law_terms[e->term];
+	law_term_init(&e->calc, x->answer->start);
+	law_term_add_step(&e->calc,
+			  "Otrzymanie wniosku: %s. Zawiadomienie o przedłużeniu wysłano %s, "
+			  "przed upływem 14-dniowego terminu (%s) (%s).",
+			  fmt_date(x->answer->start, a), fmt_date(x->in->date, b),
+			  fmt_date(x->answer->due, c3), info->basis);
+	law_term_add_step(&e->calc,
+			  "Nowy termin wskazany w zawiadomieniu: %s; nie później niż 2 miesiące "
+			  "od otrzymania wniosku, tj. %s (KPA art. 57 §3 i §4).",
+			  fmt_date(x->in->new_due, a), fmt_date(x->cap, b));
+	law_error_t err;
+	if (!law_term_fix(&e->calc, x->in->new_due, &err))
+		return refuse(x, err.code, "%s", err.message);
+	return true;
+}
+
+static bool term_length(ctx_t *x, const law_term_info_t *info, int *days)
+{
+	switch (info->source) {
+	case LAW_LENGTH_CLARIFICATION:
+		*days = x->c->policy.clarification_window_days;
+		break;
+	case LAW_LENGTH_INTEREST:
+		*days = x->c->policy.interest_window_days;
+		break;
+	case LAW_LENGTH_GIVEN_DAYS:
+		*days = x->in->term_days > 0 ? x->in->term_days : info->days;
+		break;
+	default:
+		*days = info->days;
+		break;
+	}
+	if (*days >= 1 && *days <= LAW_TERM_LENGTH_MAX)
+		return true;
+	if (info->source == LAW_LENGTH_GIVEN_DAYS)
+		return refuse(x, "invalid_length", "Termin musi wynosić od 1 do %d dni.",
+			      LAW_TERM_LENGTH_MAX);
+	return refuse(x, "invalid_policy",
+		      "Ustawienie organizacji: długość terminu „%s” musi wynosić od 1 do %d dni.",
+		      info->label, LAW_TERM_LENGTH_MAX);
+}
+
+static bool start_term(ctx_t *x, law_term_kind_t kind)
+{
+	const law_term_info_t *info = &law_terms[kind];
+	law_term_effect_t *e = push(x, LAW_TERM_START, kind);
+	if (info->source == LAW_LENGTH_GIVEN_DATE)
+		return start_extended(x, e);
+	int days;
+	if (!term_length(x, info, &days))
+		return false;
+	law_error_t err;
+	if (!law_term_compute(x->in->date, days, LAW_UNIT_DAYS, law_actions[x->in->action].event,
+			      &e->calc, &err))
+		return refuse(x, err.code, "%s", err.message);
+	return true;
+}
+
+/* Ends open term `i` with `op`; a STOP is met if the act came by the due
+ * date (the requester's: by dispatch, KPA art. 57 §5). */
+static void end_term(ctx_t *x, int i, law_term_op_t op, bool at_risk)
+{
+	char a[LAW_DATE_STRLEN], b[LAW_DATE_STRLEN];
+	const law_open_term_t *t = &x->c->terms[i];
+	const law_term_info_t *info = &law_terms[t->kind];
+	law_term_effect_t *e = push(x, op, t->kind);
+	e->calc.from = t->start;
+	e->calc.due = t->due;
+	e->at_risk = at_risk;
+	x->handled[i] = true;
+	if (op != LAW_TERM_STOP)
+		return;
+	law_date_t when = info->side == LAW_SIDE_REQUESTER ? x->sent : x->in->date;
+	e->met = law_date_cmp(when, t->due) <= 0;
+	if (!e->met && info->side == LAW_SIDE_REQUESTER && !x->out->warning.code)
+		law_fail(&x->out->warning, "requester_late",
+			 "Pismo wnioskodawcy nadano %s, po upływie terminu „%s” (%s).",
+			 fmt_date(x->sent, a), info->label, fmt_date(t->due, b));
+}
+
+static bool apply_effects(ctx_t *x, const law_transition_t *row)
+{
+	for (int k = 0; k < LAW_ROW_EFFECTS && row->effects[k].term != LAW_TERM_NONE; k++) {
+		const law_effect_spec_t *s = &row->effects[k];
+		if (!cond_holds(&x->c->policy, s->cond))
+			continue;
+		if (s->op == LAW_TERM_START) {
+			if (!start_term(x, s->term))
+				return false;
+			continue;
+		}
+		int i = find_open(x->c, s->term);
+		if (i >= 0 && !x->handled[i])
+			end_term(x, i, s->op, s->at_risk);
+	}
+	return true;
+}
+
+/* Closing the case ends every term still open: an answer term is met (or
+ * missed) by a closing step that produces a letter or decision; any other
+ * term no longer binds. */
+static void close_remaining(ctx_t *x, const law_transition_t *row)
+{
+	for (int i = 0; i < x->c->nterms; i++) {
+		if (x->handled[i])
+			continue;
+		bool answered =
+		    law_terms[x->c->terms[i].kind].answer && row->document != LAW_DOC_NONE;
+		end_term(x, i, answered ? LAW_TERM_STOP : LAW_TERM_CANCEL, false);
+	}
+}
+
+/* ---- Choosing the row -------------------------------------------------- */
+
+static bool row_matches(const law_transition_t *r, const law_case_t *c, law_action_t a)
+{
+	return r->action == a && (r->kinds & c->kind) && (r->from & (UINT64_C(1) << c->state));
+}
+
+static bool role_allowed(unsigned roles, law_role_t role)
+{
+	if (role == LAW_ROLE_MANAGER)
+		return roles & (LAW_ROLE_CLERK | LAW_ROLE_MANAGER);
+	return roles & role;
+}
+
+static void roles_text(unsigned roles, char *buf, size_t size)
+{
+	static const law_role_t all[] = {LAW_ROLE_REQUESTER, LAW_ROLE_CLERK, LAW_ROLE_MANAGER,
+					 LAW_ROLE_SYSTEM};
+	if (roles & LAW_ROLE_CLERK)
+		roles |= LAW_ROLE_MANAGER;
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+		if (!(roles & all[i]))
+			continue;
+		size_t n = strlen(buf);
+		snprintf(buf + n, size - n, "%s%s", n ? ", " : "", law_role_label(all[i]));
+	}
+}
+
+/* Refuses with the reason why no row applies to this kind and state. */
+static bool refuse_no_row(ctx_t *x)
+{
+	const law_case_t *c = x->c;
+	law_action_t a = x->in->action;
+	for (size_t i = 0; i < law_transition_count; i++) {
+		const law_transition_t *r = &law_transitions[i];
+		if (r->action == a && (r->kinds & c->kind))
+			return refuse(x, "not_allowed_in_state",
+				      "Czynności „%s” nie można wykonać, gdy sprawa jest w stanie "
+				      "„%s”.",
+				      law_actions[a].label, law_states[c->state].label);
+	}
+	return refuse(x, "not_for_kind", "Czynność „%s” nie dotyczy wniosków o %s.",
+		      law_actions[a].label, kind_label(c->kind));
+}
+
+static bool check_input(ctx_t *x)
+{
+	const law_case_t *c = x->c;
+	const law_action_input_t *in = x->in;
+	char a[LAW_DATE_STRLEN], b[LAW_DATE_STRLEN];
+	if ((unsigned)in->action >= LAW_ACT_COUNT)
+		return refuse(x, "unknown_action", "Nieznana czynność.");
+	if ((c->kind != LAW_KIND_PUBLIC_INFORMATION && c->kind != LAW_KIND_REUSE) ||
+	    (unsigned)c->state >= LAW_STATE_COUNT || !(law_states[c->state].kinds & c->kind) ||
+	    c->nterms < 0 || c->nterms > LAW_OPEN_TERMS_MAX)
+		return refuse(x, "invalid_case", "Nieprawidłowe dane sprawy.");
+	for (int i = 0; i < c->nterms; i++)
+		if ((unsigned)c->terms[i].kind >= LAW_TERM_COUNT ||
+		    !law_date_valid(c->terms[i].due) || !law_date_valid(c->terms[i].start))
+			return refuse(x, "invalid_case", "Nieprawidłowy termin w danych sprawy.");
+	if (!law_date_valid(in->date))
+		return refuse(x, "invalid_date", "Brak lub nieprawidłowa data czynności.");
+	if (!law_date_in_range(in->date))
+		return refuse(x, "date_out_of_range",
+			      "Data czynności musi przypadać w latach %d–%d.", LAW_YEAR_MIN,
+			      LAW_YEAR_MAX);
+	if (law_date_is_set(in->sent) && !law_date_in_range(in->sent))
+		return refuse(x, "invalid_date", "Nieprawidłowa data nadania.");
+	if (law_date_is_set(in->sent) && law_date_cmp(in->sent, in->date) > 0)
+		return refuse(x, "sent_after_received",
+			      "Data nadania (%s) nie może być późniejsza niż data otrzymania (%s).",
+			      fmt_date(in->sent, a), fmt_date(in->date, b));
+	if (c->state != LAW_STATE_NONE && law_date_is_set(c->received) &&
+	    law_date_cmp(in->date, c->received) < 0)
+		return refuse(x, "date_before_receipt",
+			      "Data czynności (%s) jest wcześniejsza niż data otrzymania wniosku "
+			      "(%s).",
+			      fmt_date(in->date, a), fmt_date(c->received, b));
+	return true;
+}
+
+static bool row_guards(ctx_t *x, const law_transition_t *r)
+{
+	for (int g = 0; g < LAW_ROW_GUARDS; g++)
+		if (!check_guard(x, &r->guards[g]))
+			return false;
+	return true;
+}
+
+/* The first row for the action, kind and state whose role and guards
+ * pass; otherwise the refusal of the first that failed. */
+static const law_transition_t *choose_row(ctx_t *x)
+{
+	law_error_t first = {0};
+	bool any = false;
+	for (size_t i = 0; i < law_transition_count; i++) {
+		const law_transition_t *r = &law_transitions[i];
+		if (!row_matches(r, x->c, x->in->action))
+			continue;
+		if (!role_allowed(r->roles, x->in->role)) {
+			char who[128];
+			roles_text(r->roles, who, sizeof who);
+			refuse(x, "role_not_allowed", "Czynność „%s” może wykonać: %s.",
+			       law_actions[x->in->action].label, who);
+		} else if (row_guards(x, r)) {
+			law_error_clear(&x->out->refusal);
+			return r;
+		}
+		if (!any)
+			first = x->out->refusal;
+		any = true;
+	}
+	if (!any)
+		refuse_no_row(x);
+	else
+		x->out->refusal = first;
+	return NULL;
+}
+
+bool law_decide(const law_case_t *c, const law_action_input_t *in, law_outcome_t *out)
+{
+	memset(out, 0, sizeof *out);
+	out->state = (unsigned)c->state < LAW_STATE_COUNT ? c->state : LAW_STATE_NONE;
+	ctx_t x = {.c = c, .in = in, .out = out};
+	if (!check_input(&x))
+		return false;
+	x.sent = law_date_is_set(in->sent) ? in->sent : in->date;
+	const law_transition_t *row = choose_row(&x);
+	if (!row)
+		return false;
+	law_state_t next = row->next == LAW_STATE_SAME ? c->state : row->next;
+	bool was_closed = law_states[c->state].closed;
+	out->closes = !was_closed && law_states[next].closed;
+	out->reopens = was_closed && !law_states[next].closed;
+	if (!apply_effects(&x, row)) {
+		out->neffects = 0;
+		return false;
+	}
+	if (out->closes)
+		close_remaining(&x, row);
+	out->row = row;
+	out->state = next;
+	out->document = row->document;
+	out->allowed = true;
+	return true;
+}

@@ -1,0 +1,659 @@
+/* The lifecycle tables: states, roles, terms, documents, actions and the
+ * transitions. law_decide() (decide.c) runs them; lifecycle_doc.c prints
+ * them. A new legal step is a row here. */
+#include "law/lifecycle.h"
+
+#include <string.h>
+
+#define PI LAW_KIND_PUBLIC_INFORMATION
+#define RU LAW_KIND_REUSE
+#define ANY LAW_KIND_ALL
+
+/* ---- States ------------------------------------------------------------ */
+
+/* clang-format off */
+const law_state_info_t law_states[LAW_STATE_COUNT] = {
+	[LAW_STATE_NONE] = {"none", "brak (przed rejestracją)", false, ANY},
+	[LAW_STATE_RECEIVED] = {"received", "przyjęty", false, ANY},
+	[LAW_STATE_IN_PROGRESS] = {"in_progress", "w toku", false, ANY},
+	[LAW_STATE_AWAITING_CLARIFICATION] = {"awaiting_clarification",
+					      "oczekuje na doprecyzowanie", false, PI},
+	[LAW_STATE_AWAITING_COMPLETION] = {"awaiting_completion", "oczekuje na uzupełnienie",
+					   false, RU},
+	[LAW_STATE_EXTENDED] = {"extended", "termin przedłużony", false, ANY},
+	[LAW_STATE_FEE_NOTIFIED] = {"fee_notified", "powiadomiono o opłacie", false, PI},
+	[LAW_STATE_FORM_NOTIFIED] = {"form_notified",
+				     "powiadomiono o braku możliwości udostępnienia w żądanej formie",
+				     false, PI},
+	[LAW_STATE_INTEREST_CALLED] = {"interest_called",
+				       "wezwano do wykazania interesu publicznego", false, PI},
+	[LAW_STATE_OFFER_SENT] = {"offer_sent", "przedstawiono ofertę", false, RU},
+	[LAW_STATE_OBJECTION_LODGED] = {"objection_lodged", "wniesiono sprzeciw wobec oferty",
+					false, RU},
+	[LAW_STATE_PROVIDED] = {"provided", "udostępniono", true, ANY},
+	[LAW_STATE_PARTLY_REFUSED] = {"partly_refused",
+				      "udostępniono częściowo, w pozostałej części odmówiono",
+				      true, PI},
+	[LAW_STATE_REFUSED] = {"refused", "odmówiono (decyzja)", true, ANY},
+	[LAW_STATE_DISCONTINUED] = {"discontinued", "umorzono (decyzja)", true, PI},
+	[LAW_STATE_CONDITIONS_DECIDED] = {"conditions_decided",
+					  "ustalono warunki decyzją", true, RU},
+	[LAW_STATE_NOT_PUBLIC_INFORMATION] = {"not_public_information",
+					      "nie jest informacją publiczną", true, PI},
+	[LAW_STATE_NOT_HELD] = {"not_held", "podmiot nie posiada informacji", true, ANY},
+	[LAW_STATE_PUBLISHED_ELSEWHERE] = {"published_elsewhere", "opublikowana w BIP", true, PI},
+	[LAW_STATE_OTHER_STATUTE] = {"other_statute", "dostęp w trybie innej ustawy", true, PI},
+	[LAW_STATE_WITHDRAWN] = {"withdrawn", "wycofany", true, ANY},
+	[LAW_STATE_LEFT_UNPROCESSED] = {"left_unprocessed", "pozostawiony bez rozpoznania",
+					true, ANY},
+	[LAW_STATE_DEEMED_WITHDRAWN] = {"deemed_withdrawn", "uznany za wycofany", true, RU},
+	[LAW_STATE_APPEAL_PENDING] = {"appeal_pending",
+				      "odwołanie lub wniosek o ponowne rozpatrzenie w toku", false,
+				      ANY},
+	[LAW_STATE_AT_COURT] = {"at_court", "skarga w sądzie administracyjnym", false, PI},
+	[LAW_STATE_CLOSED_FINAL] = {"closed_final", "zakończona ostatecznie", true, ANY},
+};
+/* clang-format on */
+
+bool law_state_from_id(const char *id, law_state_t *out)
+{
+	for (int i = 0; id && i < LAW_STATE_COUNT; i++) {
+		if (strcmp(law_states[i].id, id) == 0) {
+			*out = (law_state_t)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* ---- Roles ------------------------------------------------------------- */
+
+/* clang-format off */
+static const struct {
+	law_role_t role;
+	const char *id, *label;
+} roles[] = {
+	{LAW_ROLE_REQUESTER, "requester", "wnioskodawca"},
+	{LAW_ROLE_CLERK, "clerk", "urzędnik"},
+	{LAW_ROLE_MANAGER, "manager", "kierownik"},
+	{LAW_ROLE_SYSTEM, "system", "system"},
+};
+/* clang-format on */
+
+const char *law_role_id(law_role_t role)
+{
+	for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
+		if (roles[i].role == role)
+			return roles[i].id;
+	return "?";
+}
+
+const char *law_role_label(law_role_t role)
+{
+	for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
+		if (roles[i].role == role)
+			return roles[i].label;
+	return "?";
+}
+
+/* ---- Terms ------------------------------------------------------------- */
+
+#define BODY LAW_SIDE_BODY
+#define REQ LAW_SIDE_REQUESTER
+
+/* clang-format off */
+const law_term_info_t law_terms[LAW_TERM_COUNT] = {
+	[LAW_TERM_NONE] = {"none", "brak", "", "", BODY, LAW_LENGTH_FIXED, 0, false},
+	[LAW_TERM_ANSWER] = {"answer", "termin załatwienia wniosku", "UDIP art. 13 ust. 1",
+			     "otrzymania wniosku", BODY, LAW_LENGTH_FIXED, 14, true},
+	[LAW_TERM_ANSWER_EXTENDED] = {"answer_extended",
+				      "przedłużony termin załatwienia wniosku",
+				      "UDIP art. 13 ust. 2", "otrzymania wniosku", BODY,
+				      LAW_LENGTH_GIVEN_DATE, 0, true},
+	[LAW_TERM_REUSE_ANSWER] = {"reuse_answer",
+				   "termin rozpatrzenia wniosku o ponowne wykorzystywanie",
+				   "UOD art. 40 ust. 1", "otrzymania wniosku", BODY,
+				   LAW_LENGTH_FIXED, 14, true},
+	[LAW_TERM_REUSE_ANSWER_EXTENDED] = {"reuse_answer_extended",
+					    "przedłużony termin rozpatrzenia wniosku "
+					    "o ponowne wykorzystywanie",
+					    "UOD art. 40 ust. 2", "otrzymania wniosku", BODY,
+					    LAW_LENGTH_GIVEN_DATE, 0, true},
+	/* Policy: LAW.md gives no length; 7 days as for formal defects in KPA
+	 * art. 64 §2 is the usual practice. */
+	[LAW_TERM_CLARIFICATION_WINDOW] = {"clarification_window",
+					   "termin na doprecyzowanie wniosku",
+					   "polityka organizacji (por. KPA art. 64 §2)",
+					   "doręczenia wezwania", REQ, LAW_LENGTH_CLARIFICATION, 0,
+					   false},
+	[LAW_TERM_INTEREST_WINDOW] = {"interest_window",
+				      "termin na wykazanie szczególnej istotności dla interesu "
+				      "publicznego",
+				      "UDIP art. 3 ust. 1 pkt 1; długość: polityka organizacji",
+				      "doręczenia wezwania", REQ, LAW_LENGTH_INTEREST, 0, false},
+	[LAW_TERM_COMPLETION_WINDOW] = {"completion_window", "termin na uzupełnienie wniosku",
+					"UOD art. 39", "doręczenia wezwania", REQ,
+					LAW_LENGTH_FIXED, 7, false},
+	[LAW_TERM_FEE_WINDOW] = {"fee_window",
+				 "termin na zmianę wniosku lub jego wycofanie po powiadomieniu o "
+				 "opłacie",
+				 "UDIP art. 15 ust. 2", "doręczenia powiadomienia", REQ,
+				 LAW_LENGTH_FIXED, 14, false},
+	[LAW_TERM_FORM_WINDOW] = {"form_window",
+				  "termin na wniosek o udostępnienie we wskazanej formie",
+				  "UDIP art. 14 ust. 2", "doręczenia powiadomienia", REQ,
+				  LAW_LENGTH_FIXED, 14, false},
+	[LAW_TERM_OFFER_WINDOW] = {"offer_window",
+				   "termin na przyjęcie oferty lub wniesienie sprzeciwu",
+				   "UOD art. 41 ust. 2", "doręczenia oferty", REQ,
+				   LAW_LENGTH_FIXED, 14, false},
+	[LAW_TERM_APPEAL_WINDOW] = {"appeal_window", "termin na wniesienie odwołania",
+				    "KPA art. 129 §2", "doręczenia decyzji", REQ,
+				    LAW_LENGTH_FIXED, 14, false},
+	[LAW_TERM_RECONSIDERATION_WINDOW] = {"reconsideration_window",
+					     "termin na wniosek o ponowne rozpatrzenie sprawy",
+					     "KPA art. 127 §3 w zw. z art. 129 §2",
+					     "doręczenia decyzji", REQ, LAW_LENGTH_FIXED, 14,
+					     false},
+	[LAW_TERM_FORWARD_APPEAL] = {"forward_appeal",
+				     "termin przekazania odwołania wraz z aktami",
+				     "KPA art. 133", "otrzymania odwołania", BODY,
+				     LAW_LENGTH_FIXED, 7, false},
+	[LAW_TERM_RECONSIDERATION] = {"reconsideration",
+				      "termin rozpatrzenia wniosku o ponowne rozpatrzenie sprawy",
+				      "UDIP art. 16 ust. 2 pkt 1 w zw. z KPA art. 127 §3",
+				      "otrzymania wniosku o ponowne rozpatrzenie", BODY,
+				      LAW_LENGTH_FIXED, 14, false},
+	[LAW_TERM_COURT_ANSWER] = {"court_answer",
+				   "termin przekazania skargi z aktami i odpowiedzią na skargę",
+				   "UDIP art. 21 pkt 1", "otrzymania skargi", BODY,
+				   LAW_LENGTH_FIXED, 15, false},
+	[LAW_TERM_AFTER_JUDGMENT] = {"after_judgment",
+				     "termin rozpatrzenia wniosku po wyroku sądu",
+				     "PPSA art. 149 §1 (termin z wyroku, zwykle 14 dni)",
+				     "zwrotu akt", BODY, LAW_LENGTH_GIVEN_DAYS, 14, true},
+};
+/* clang-format on */
+
+bool law_term_kind_from_id(const char *id, law_term_kind_t *out)
+{
+	for (int i = 1; id && i < LAW_TERM_COUNT; i++) {
+		if (strcmp(law_terms[i].id, id) == 0) {
+			*out = (law_term_kind_t)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* ---- Documents --------------------------------------------------------- */
+
+/* clang-format off */
+const law_document_info_t law_documents[LAW_DOC_COUNT] = {
+	[LAW_DOC_NONE] = {NULL, "brak", "", false},
+	[LAW_DOC_CLARIFICATION_CALL] = {"clarification_call",
+					"wezwanie do doprecyzowania wniosku",
+					"polityka organizacji", false},
+	[LAW_DOC_COMPLETION_CALL] = {"completion_call", "wezwanie do uzupełnienia wniosku",
+				     "UOD art. 39", false},
+	[LAW_DOC_INTEREST_CALL] = {"interest_call",
+				   "wezwanie do wykazania szczególnej istotności dla interesu "
+				   "publicznego",
+				   "UDIP art. 3 ust. 1 pkt 1", false},
+	[LAW_DOC_EXTENSION_NOTICE] = {"extension_notice",
+				      "zawiadomienie o przedłużeniu terminu",
+				      "UDIP art. 13 ust. 2; UOD art. 40 ust. 2", false},
+	[LAW_DOC_FEE_NOTICE] = {"fee_notice", "powiadomienie o wysokości opłaty",
+				"UDIP art. 15 ust. 2", false},
+	[LAW_DOC_FORM_NOTICE] = {"form_notice",
+				 "powiadomienie o braku możliwości udostępnienia informacji "
+				 "zgodnie z wnioskiem",
+				 "UDIP art. 14 ust. 2", false},
+	[LAW_DOC_INFORMATION_RELEASE] = {"information_release",
+					 "udostępnienie informacji publicznej",
+					 "UDIP art. 10, art. 14 ust. 1", false},
+	[LAW_DOC_PARTIAL_REFUSAL_DECISION] = {"partial_refusal_decision",
+					      "decyzja o odmowie udostępnienia informacji w części",
+					      "UDIP art. 16 ust. 1; KPA art. 107", true},
+	[LAW_DOC_REFUSAL_DECISION] = {"refusal_decision",
+				      "decyzja o odmowie udostępnienia informacji publicznej",
+				      "UDIP art. 16 ust. 1; KPA art. 107", true},
+	[LAW_DOC_DISCONTINUANCE_DECISION] = {"discontinuance_decision",
+					     "decyzja o umorzeniu postępowania",
+					     "UDIP art. 16 ust. 1, art. 14 ust. 2; KPA art. 105, "
+					     "art. 107",
+					     true},
+	[LAW_DOC_NOT_PUBLIC_INFORMATION_LETTER] = {"not_public_information_letter",
+						   "pismo: żądana informacja nie jest "
+						   "informacją publiczną",
+						   "UDIP art. 1 ust. 1", false},
+	[LAW_DOC_NOT_HELD_LETTER] = {"not_held_letter",
+				     "pismo: podmiot nie posiada żądanej informacji",
+				     "UDIP art. 4 ust. 3; UOD art. 41 ust. 1", false},
+	[LAW_DOC_PUBLISHED_LETTER] = {"published_letter",
+				      "pismo: informacja jest opublikowana w BIP",
+				      "UDIP art. 10 ust. 1", false},
+	[LAW_DOC_OTHER_STATUTE_LETTER] = {"other_statute_letter",
+					  "pismo: dostęp do informacji reguluje inna ustawa",
+					  "UDIP art. 1 ust. 2", false},
+	[LAW_DOC_UNPROCESSED_LETTER] = {"unprocessed_letter",
+					"pismo o pozostawieniu wniosku bez rozpoznania",
+					"polityka organizacji; UOD art. 39", false},
+	[LAW_DOC_REUSE_TRANSFER] = {"reuse_transfer",
+				    "przekazanie informacji do ponownego wykorzystywania",
+				    "UOD art. 41 ust. 1", false},
+	[LAW_DOC_REUSE_OFFER] = {"reuse_offer", "oferta warunków ponownego wykorzystywania",
+				 "UOD art. 41 ust. 1 i 2", false},
+	[LAW_DOC_REUSE_REFUSAL_DECISION] = {"reuse_refusal_decision",
+					    "decyzja o odmowie wyrażenia zgody na ponowne "
+					    "wykorzystywanie",
+					    "UOD art. 41 ust. 1; KPA art. 107", true},
+	[LAW_DOC_CONDITIONS_DECISION] = {"conditions_decision",
+					 "decyzja o warunkach ponownego wykorzystywania lub "
+					 "opłatach",
+					 "UOD art. 41 ust. 3; KPA art. 107", true},
+	[LAW_DOC_APPEAL_FORWARDING] = {"appeal_forwarding",
+				       "pismo przekazujące odwołanie wraz z aktami",
+				       "KPA art. 133", false},
+	[LAW_DOC_RECONSIDERATION_DECISION] = {"reconsideration_decision",
+					      "decyzja po ponownym rozpatrzeniu sprawy",
+					      "KPA art. 127 §3, art. 138", true},
+	[LAW_DOC_COURT_ANSWER] = {"court_answer", "odpowiedź na skargę",
+				  "UDIP art. 21 pkt 1; PPSA art. 54 §2", false},
+};
+/* clang-format on */
+
+/* ---- Actions ----------------------------------------------------------- */
+
+/* clang-format off */
+const law_action_info_t law_actions[LAW_ACT_COUNT] = {
+	[LAW_ACT_REGISTER] = {"register", "rejestracja wniosku", "Otrzymanie wniosku"},
+	[LAW_ACT_ASSIGN] = {"assign", "przydzielenie sprawy", "Przydzielenie sprawy"},
+	[LAW_ACT_CALL_TO_CLARIFY] = {"call_to_clarify", "wezwanie do doprecyzowania wniosku",
+				     "Wysłanie wezwania"},
+	[LAW_ACT_RECORD_CLARIFICATION] = {"record_clarification",
+					  "doprecyzowanie wniosku przez wnioskodawcę",
+					  "Otrzymanie doprecyzowania wniosku"},
+	[LAW_ACT_CALL_TO_COMPLETE] = {"call_to_complete", "wezwanie do uzupełnienia wniosku",
+				      "Wysłanie wezwania"},
+	[LAW_ACT_RECORD_COMPLETION] = {"record_completion",
+				       "uzupełnienie wniosku przez wnioskodawcę",
+				       "Otrzymanie uzupełnienia wniosku"},
+	[LAW_ACT_CALL_FOR_INTEREST] = {"call_for_interest",
+				       "wezwanie do wykazania szczególnej istotności dla interesu "
+				       "publicznego",
+				       "Wysłanie wezwania"},
+	[LAW_ACT_RECORD_INTEREST] = {"record_interest",
+				     "odpowiedź wnioskodawcy na wezwanie do wykazania interesu "
+				     "publicznego",
+				     "Otrzymanie odpowiedzi na wezwanie"},
+	[LAW_ACT_RECORD_DELIVERY] = {"record_delivery",
+				     "doręczenie pisma lub decyzji wnioskodawcy", "Doręczenie"},
+	[LAW_ACT_EXTEND] = {"extend", "przedłużenie terminu załatwienia wniosku",
+			    "Wysłanie zawiadomienia"},
+	[LAW_ACT_FEE_NOTICE] = {"fee_notice", "powiadomienie o opłacie",
+				"Wysłanie powiadomienia"},
+	[LAW_ACT_CHANGE_FORM] = {"change_form",
+				 "zmiana sposobu lub formy udostępnienia przez wnioskodawcę",
+				 "Otrzymanie zmienionego wniosku"},
+	[LAW_ACT_RELEASE_AFTER_FEE] = {"release_after_fee",
+				       "udostępnienie informacji po upływie 14 dni od "
+				       "powiadomienia o opłacie",
+				       "Udostępnienie"},
+	[LAW_ACT_FORM_NOTICE] = {"form_notice",
+				 "powiadomienie o braku możliwości udostępnienia w żądanej formie",
+				 "Wysłanie powiadomienia"},
+	[LAW_ACT_REQUEST_POSSIBLE_FORM] = {"request_possible_form",
+					   "wniosek o udostępnienie w formie wskazanej przez "
+					   "podmiot",
+					   "Otrzymanie wniosku o udostępnienie we wskazanej formie"},
+	[LAW_ACT_FORM_WINDOW_EXPIRED] = {"form_window_expired",
+					 "upływ terminu na wskazanie formy: umorzenie",
+					 "Wydanie decyzji"},
+	[LAW_ACT_PROVIDE] = {"provide", "udostępnienie informacji", "Udostępnienie"},
+	[LAW_ACT_PROVIDE_PARTLY] = {"provide_partly",
+				    "udostępnienie w części i odmowa w pozostałym zakresie",
+				    "Wydanie decyzji"},
+	[LAW_ACT_REFUSE] = {"refuse", "odmowa (decyzja)", "Wydanie decyzji"},
+	[LAW_ACT_DISCONTINUE] = {"discontinue", "umorzenie postępowania (decyzja)",
+				 "Wydanie decyzji"},
+	[LAW_ACT_NOT_PUBLIC_INFORMATION] = {"not_public_information",
+					    "pismo: to nie jest informacja publiczna",
+					    "Wysłanie pisma"},
+	[LAW_ACT_NOT_HELD] = {"not_held", "pismo: podmiot nie posiada informacji",
+			      "Wysłanie pisma"},
+	[LAW_ACT_PUBLISHED_IN_BIP] = {"published_in_bip",
+				      "pismo: informacja opublikowana w BIP", "Wysłanie pisma"},
+	[LAW_ACT_OTHER_STATUTE] = {"other_statute", "pismo: tryb innej ustawy",
+				   "Wysłanie pisma"},
+	[LAW_ACT_LEAVE_UNPROCESSED] = {"leave_unprocessed",
+				       "pozostawienie wniosku bez rozpoznania", "Wysłanie pisma"},
+	[LAW_ACT_TRANSFER] = {"transfer", "przekazanie informacji do ponownego wykorzystywania",
+			      "Przekazanie informacji"},
+	[LAW_ACT_OFFER] = {"offer", "przedstawienie oferty", "Wysłanie oferty"},
+	[LAW_ACT_ACCEPT_OFFER] = {"accept_offer", "przyjęcie oferty przez wnioskodawcę",
+				  "Otrzymanie przyjęcia oferty"},
+	[LAW_ACT_OBJECT_TO_OFFER] = {"object_to_offer", "sprzeciw wobec oferty",
+				     "Otrzymanie sprzeciwu"},
+	[LAW_ACT_OFFER_WINDOW_EXPIRED] = {"offer_window_expired",
+					  "upływ terminu na odpowiedź na ofertę",
+					  "Stwierdzenie upływu terminu"},
+	[LAW_ACT_DECIDE_CONDITIONS] = {"decide_conditions",
+				       "decyzja o warunkach po sprzeciwie", "Wydanie decyzji"},
+	[LAW_ACT_WITHDRAW] = {"withdraw", "wycofanie wniosku", "Otrzymanie wycofania"},
+	[LAW_ACT_REMEDY_WINDOW_EXPIRED] = {"remedy_window_expired",
+					   "upływ terminu na środek zaskarżenia",
+					   "Stwierdzenie upływu terminu"},
+	[LAW_ACT_APPEAL] = {"appeal", "odwołanie", "Otrzymanie odwołania"},
+	[LAW_ACT_REQUEST_RECONSIDERATION] = {"request_reconsideration",
+					     "wniosek o ponowne rozpatrzenie sprawy",
+					     "Otrzymanie wniosku o ponowne rozpatrzenie"},
+	[LAW_ACT_FORWARD_APPEAL] = {"forward_appeal",
+				    "przekazanie odwołania organowi odwoławczemu",
+				    "Wysłanie odwołania z aktami"},
+	[LAW_ACT_APPEAL_DECIDED] = {"appeal_decided",
+				    "rozstrzygnięcie organu odwoławczego (utrzymanie lub zmiana "
+				    "decyzji)",
+				    "Otrzymanie decyzji organu odwoławczego"},
+	[LAW_ACT_APPEAL_REFERRED_BACK] = {"appeal_referred_back",
+					  "uchylenie decyzji i przekazanie sprawy do ponownego "
+					  "rozpatrzenia",
+					  "Zwrot akt przez organ odwoławczy"},
+	[LAW_ACT_DECIDE_RECONSIDERATION] = {"decide_reconsideration",
+					    "decyzja po ponownym rozpatrzeniu sprawy",
+					    "Wydanie decyzji"},
+	[LAW_ACT_COURT_COMPLAINT] = {"court_complaint", "skarga do sądu administracyjnego",
+				     "Otrzymanie skargi"},
+	[LAW_ACT_ANSWER_COURT_COMPLAINT] = {"answer_court_complaint",
+					    "przekazanie skargi z aktami i odpowiedzią na skargę",
+					    "Wysłanie odpowiedzi na skargę"},
+	[LAW_ACT_JUDGMENT_OBLIGES] = {"judgment_obliges",
+				      "wyrok zobowiązujący do rozpatrzenia wniosku",
+				      "Zwrot akt przez sąd"},
+	[LAW_ACT_JUDGMENT_DISMISSES] = {"judgment_dismisses",
+					"oddalenie lub odrzucenie skargi",
+					"Otrzymanie orzeczenia"},
+};
+/* clang-format on */
+
+bool law_action_from_id(const char *id, law_action_t *out)
+{
+	for (int i = 0; id && i < LAW_ACT_COUNT; i++) {
+		if (strcmp(law_actions[i].id, id) == 0) {
+			*out = (law_action_t)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* ---- Policies ---------------------------------------------------------- */
+
+law_policy_t law_policy_default(void)
+{
+	return (law_policy_t){
+	    .clarification_restarts_term = true,
+	    .remedy = LAW_REMEDY_APPEAL,
+	    .reuse_defects_call = true,
+	    .clarification_window_days = 7,
+	    .interest_window_days = 7,
+	    .interest_call_keeps_term_running = true,
+	};
+}
+
+/* ---- Transitions ------------------------------------------------------- */
+
+#define S(x) (UINT64_C(1) << LAW_STATE_##x)
+/* Where the clerk deals with the request on its merits. */
+#define WORK (S(RECEIVED) | S(IN_PROGRESS) | S(EXTENDED))
+/* Every state in which the request is still being dealt with. */
+#define OPEN                                                                                       \
+	(WORK | S(AWAITING_CLARIFICATION) | S(AWAITING_COMPLETION) | S(FEE_NOTIFIED) |             \
+	 S(FORM_NOTIFIED) | S(INTEREST_CALLED) | S(OFFER_SENT) | S(OBJECTION_LODGED))
+/* Closed by a decision, which the requester may challenge. */
+#define DECIDED (S(PARTLY_REFUSED) | S(REFUSED) | S(DISCONTINUED) | S(CONDITIONS_DECIDED))
+/* Closed by a letter (or a final decision): only a court complaint is left. */
+#define LETTER_CLOSED                                                                              \
+	(S(PROVIDED) | S(NOT_PUBLIC_INFORMATION) | S(NOT_HELD) | S(PUBLISHED_ELSEWHERE) |          \
+	 S(OTHER_STATUTE) | S(LEFT_UNPROCESSED))
+
+#define R LAW_ROLE_REQUESTER
+#define C LAW_ROLE_CLERK
+#define SYS LAW_ROLE_SYSTEM
+
+#define G(g, t)                                                                                    \
+	{                                                                                          \
+		LAW_GUARD_##g, LAW_TERM_##t                                                        \
+	}
+#define CHECK(g)                                                                                   \
+	{                                                                                          \
+		LAW_GUARD_##g, LAW_TERM_NONE                                                       \
+	}
+#define START(t)                                                                                   \
+	{                                                                                          \
+		LAW_TERM_START, LAW_TERM_##t, LAW_IF_ALWAYS, false                                 \
+	}
+#define STOP(t)                                                                                    \
+	{                                                                                          \
+		LAW_TERM_STOP, LAW_TERM_##t, LAW_IF_ALWAYS, false                                  \
+	}
+#define CANCEL(t)                                                                                  \
+	{                                                                                          \
+		LAW_TERM_CANCEL, LAW_TERM_##t, LAW_IF_ALWAYS, false                                \
+	}
+#define EXPIRE(t)                                                                                  \
+	{                                                                                          \
+		LAW_TERM_EXPIRE, LAW_TERM_##t, LAW_IF_ALWAYS, false                                \
+	}
+#define START_IF(t, c)                                                                             \
+	{                                                                                          \
+		LAW_TERM_START, LAW_TERM_##t, LAW_IF_##c, false                                    \
+	}
+#define CANCEL_IF(t, c, risk)                                                                      \
+	{                                                                                          \
+		LAW_TERM_CANCEL, LAW_TERM_##t, LAW_IF_##c, risk                                    \
+	}
+#define DOC(d) LAW_DOC_##d
+#define TO(s) LAW_STATE_##s
+
+/* clang-format off */
+const law_transition_t law_transitions[] = {
+	/* Registration: any channel counts (UDIP art. 2 ust. 2, LAW.md §3). */
+	{PI, S(NONE), LAW_ACT_REGISTER, R | C | SYS, TO(RECEIVED), {{0}}, {START(ANSWER)},
+	 DOC(NONE), "UDIP art. 13 ust. 1: 14 dni od otrzymania wniosku"},
+	{RU, S(NONE), LAW_ACT_REGISTER, R | C | SYS, TO(RECEIVED), {{0}}, {START(REUSE_ANSWER)},
+	 DOC(NONE), "UOD art. 40 ust. 1: 14 dni od otrzymania wniosku"},
+	{ANY, S(RECEIVED), LAW_ACT_ASSIGN, C, TO(IN_PROGRESS), {{0}}, {{0}}, DOC(NONE), NULL},
+	{ANY, OPEN & ~S(RECEIVED), LAW_ACT_ASSIGN, C, LAW_STATE_SAME, {{0}}, {{0}}, DOC(NONE),
+	 "zmiana prowadzącego sprawę"},
+
+	/* Clarification (policy, LAW.md §3). */
+	{PI, WORK, LAW_ACT_CALL_TO_CLARIFY, C, TO(AWAITING_CLARIFICATION), {{0}},
+	 {CANCEL_IF(ANSWER, CLARIFICATION_RESTARTS, true),
+	  CANCEL_IF(ANSWER_EXTENDED, CLARIFICATION_RESTARTS, true)},
+	 DOC(CLARIFICATION_CALL),
+	 "termin na odpowiedź biegnie od doręczenia wezwania (record_delivery)"},
+	{PI, S(AWAITING_CLARIFICATION), LAW_ACT_RECORD_CLARIFICATION, R | C, TO(IN_PROGRESS),
+	 {{0}}, {STOP(CLARIFICATION_WINDOW), START_IF(ANSWER, CLARIFICATION_RESTARTS)},
+	 DOC(NONE), "14 dni biegnie od nowa od otrzymania doprecyzowania (polityka)"},
+	{PI, S(AWAITING_CLARIFICATION), LAW_ACT_LEAVE_UNPROCESSED, C | SYS,
+	 TO(LEFT_UNPROCESSED), {G(WINDOW_PASSED, CLARIFICATION_WINDOW)},
+	 {EXPIRE(CLARIFICATION_WINDOW)}, DOC(UNPROCESSED_LETTER),
+	 "brak odpowiedzi na wezwanie: sprawa zamknięta pismem (polityka)"},
+
+	/* Re-use: missing elements of the request (UOD art. 39, policy). */
+	{RU, S(RECEIVED) | S(IN_PROGRESS), LAW_ACT_CALL_TO_COMPLETE, C,
+	 TO(AWAITING_COMPLETION), {CHECK(DEFECTS_CALL)}, {CANCEL(REUSE_ANSWER)},
+	 DOC(COMPLETION_CALL), "termin 7 dni biegnie od doręczenia wezwania"},
+	{RU, S(AWAITING_COMPLETION), LAW_ACT_RECORD_COMPLETION, R | C, TO(IN_PROGRESS), {{0}},
+	 {STOP(COMPLETION_WINDOW), START(REUSE_ANSWER)}, DOC(NONE),
+	 "14 dni biegnie od otrzymania uzupełnienia"},
+	{RU, S(AWAITING_COMPLETION), LAW_ACT_LEAVE_UNPROCESSED, C | SYS, TO(LEFT_UNPROCESSED),
+	 {G(WINDOW_PASSED, COMPLETION_WINDOW)}, {EXPIRE(COMPLETION_WINDOW)},
+	 DOC(UNPROCESSED_LETTER), "wniosek nie został uzupełniony w terminie"},
+	{RU, S(RECEIVED) | S(IN_PROGRESS), LAW_ACT_LEAVE_UNPROCESSED, C, TO(LEFT_UNPROCESSED),
+	 {CHECK(NO_DEFECTS_CALL)}, {{0}}, DOC(UNPROCESSED_LETTER),
+	 "polityka: wniosek z brakami bez wezwania do uzupełnienia"},
+
+	/* Processed information: a call to show the public interest. */
+	{PI, WORK, LAW_ACT_CALL_FOR_INTEREST, C, TO(INTEREST_CALLED), {{0}},
+	 {CANCEL_IF(ANSWER, INTEREST_PAUSES, true),
+	  CANCEL_IF(ANSWER_EXTENDED, INTEREST_PAUSES, true)},
+	 DOC(INTEREST_CALL),
+	 "UDIP art. 3 ust. 1 pkt 1; termin załatwienia biegnie dalej (polityka)"},
+	{PI, S(INTEREST_CALLED), LAW_ACT_RECORD_INTEREST, R | C, TO(IN_PROGRESS), {{0}},
+	 {STOP(INTEREST_WINDOW), START_IF(ANSWER, INTEREST_PAUSES)}, DOC(NONE), NULL},
+
+	/* Delivery of a letter or decision starts the requester's window. */
+	{PI, S(AWAITING_CLARIFICATION), LAW_ACT_RECORD_DELIVERY, C | SYS, LAW_STATE_SAME,
+	 {G(NOT_DELIVERED, CLARIFICATION_WINDOW)}, {START(CLARIFICATION_WINDOW)}, DOC(NONE),
+	 NULL},
+	{PI, S(INTEREST_CALLED), LAW_ACT_RECORD_DELIVERY, C | SYS, LAW_STATE_SAME,
+	 {G(NOT_DELIVERED, INTEREST_WINDOW)}, {START(INTEREST_WINDOW)}, DOC(NONE), NULL},
+	{RU, S(AWAITING_COMPLETION), LAW_ACT_RECORD_DELIVERY, C | SYS, LAW_STATE_SAME,
+	 {G(NOT_DELIVERED, COMPLETION_WINDOW)}, {START(COMPLETION_WINDOW)}, DOC(NONE), NULL},
+	{PI, S(FEE_NOTIFIED), LAW_ACT_RECORD_DELIVERY, C | SYS, LAW_STATE_SAME,
+	 {G(NOT_DELIVERED, FEE_WINDOW)}, {START(FEE_WINDOW)}, DOC(NONE), NULL},
+	{PI, S(FORM_NOTIFIED), LAW_ACT_RECORD_DELIVERY, C | SYS, LAW_STATE_SAME,
+	 {G(NOT_DELIVERED, FORM_WINDOW)}, {START(FORM_WINDOW)}, DOC(NONE), NULL},
+	{RU, S(OFFER_SENT), LAW_ACT_RECORD_DELIVERY, C | SYS, LAW_STATE_SAME,
+	 {G(NOT_DELIVERED, OFFER_WINDOW)}, {START(OFFER_WINDOW)}, DOC(NONE), NULL},
+	{ANY, DECIDED, LAW_ACT_RECORD_DELIVERY, C | SYS, LAW_STATE_SAME,
+	 {CHECK(REMEDY_APPEAL), G(NOT_DELIVERED, APPEAL_WINDOW)}, {START(APPEAL_WINDOW)},
+	 DOC(NONE), "KPA art. 129 §2: 14 dni od doręczenia decyzji"},
+	{ANY, DECIDED, LAW_ACT_RECORD_DELIVERY, C | SYS, LAW_STATE_SAME,
+	 {CHECK(REMEDY_RECONSIDERATION), G(NOT_DELIVERED, RECONSIDERATION_WINDOW)},
+	 {START(RECONSIDERATION_WINDOW)}, DOC(NONE),
+	 "KPA art. 127 §3: 14 dni od doręczenia decyzji"},
+
+	/* Extension: once, sent within the 14 days, to at most 2 months. */
+	{PI, S(RECEIVED) | S(IN_PROGRESS), LAW_ACT_EXTEND, C, TO(EXTENDED),
+	 {CHECK(EXTENSION)}, {CANCEL(ANSWER), START(ANSWER_EXTENDED)},
+	 DOC(EXTENSION_NOTICE), "UDIP art. 13 ust. 2"},
+	{RU, S(RECEIVED) | S(IN_PROGRESS), LAW_ACT_EXTEND, C, TO(EXTENDED),
+	 {CHECK(EXTENSION)}, {CANCEL(REUSE_ANSWER), START(REUSE_ANSWER_EXTENDED)},
+	 DOC(EXTENSION_NOTICE), "UOD art. 40 ust. 2"},
+
+	/* Fee (UDIP art. 15): release comes 14 days after the notice. */
+	{PI, WORK, LAW_ACT_FEE_NOTICE, C, TO(FEE_NOTIFIED), {CHECK(FEE_IN_TIME)},
+	 {CANCEL(ANSWER), CANCEL(ANSWER_EXTENDED)}, DOC(FEE_NOTICE),
+	 "UDIP art. 15 ust. 2: powiadomienie w 14 dni od otrzymania wniosku; "
+	 "udostępnienie po 14 dniach od powiadomienia"},
+	{PI, S(FEE_NOTIFIED), LAW_ACT_CHANGE_FORM, R | C, TO(IN_PROGRESS),
+	 {G(REPLY_IN_TIME, FEE_WINDOW)}, {STOP(FEE_WINDOW), START(ANSWER)}, DOC(NONE),
+	 "UDIP art. 15 ust. 2: zmiana wniosku w terminie"},
+	{PI, S(FEE_NOTIFIED), LAW_ACT_RELEASE_AFTER_FEE, C, TO(PROVIDED),
+	 {G(WINDOW_PASSED, FEE_WINDOW)}, {EXPIRE(FEE_WINDOW)}, DOC(INFORMATION_RELEASE),
+	 "UDIP art. 15 ust. 2"},
+
+	/* Form not possible (UDIP art. 14 ust. 2). */
+	{PI, WORK, LAW_ACT_FORM_NOTICE, C, TO(FORM_NOTIFIED), {{0}},
+	 {CANCEL(ANSWER), CANCEL(ANSWER_EXTENDED)}, DOC(FORM_NOTICE), "UDIP art. 14 ust. 2"},
+	{PI, S(FORM_NOTIFIED), LAW_ACT_REQUEST_POSSIBLE_FORM, R | C, TO(IN_PROGRESS),
+	 {G(REPLY_IN_TIME, FORM_WINDOW)}, {STOP(FORM_WINDOW), START(ANSWER)}, DOC(NONE),
+	 "UDIP art. 14 ust. 2"},
+	{PI, S(FORM_NOTIFIED), LAW_ACT_FORM_WINDOW_EXPIRED, C | SYS, TO(DISCONTINUED),
+	 {G(WINDOW_PASSED, FORM_WINDOW)}, {EXPIRE(FORM_WINDOW)},
+	 DOC(DISCONTINUANCE_DECISION), "UDIP art. 14 ust. 2: postępowanie umarza się"},
+
+	/* Closing a request for public information. */
+	{PI, WORK, LAW_ACT_PROVIDE, C, TO(PROVIDED), {{0}}, {{0}}, DOC(INFORMATION_RELEASE),
+	 "UDIP art. 10, art. 14 ust. 1"},
+	{PI, WORK, LAW_ACT_PROVIDE_PARTLY, C, TO(PARTLY_REFUSED), {{0}}, {{0}},
+	 DOC(PARTIAL_REFUSAL_DECISION), "UDIP art. 5, art. 16 ust. 1"},
+	{PI, WORK, LAW_ACT_REFUSE, C, TO(REFUSED), {{0}}, {{0}}, DOC(REFUSAL_DECISION),
+	 "UDIP art. 5, art. 16 ust. 1"},
+	{PI, S(INTEREST_CALLED), LAW_ACT_REFUSE, C, TO(REFUSED),
+	 {G(WINDOW_PASSED, INTEREST_WINDOW)}, {EXPIRE(INTEREST_WINDOW)},
+	 DOC(REFUSAL_DECISION),
+	 "UDIP art. 3 ust. 1 pkt 1, art. 16 ust. 1: interes publiczny nie został wykazany"},
+	{PI, WORK, LAW_ACT_DISCONTINUE, C, TO(DISCONTINUED), {{0}}, {{0}},
+	 DOC(DISCONTINUANCE_DECISION), "UDIP art. 16 ust. 1; KPA art. 105 §1"},
+	{PI, WORK, LAW_ACT_NOT_PUBLIC_INFORMATION, C, TO(NOT_PUBLIC_INFORMATION), {{0}}, {{0}},
+	 DOC(NOT_PUBLIC_INFORMATION_LETTER), "UDIP art. 1 ust. 1: pismo, nie decyzja"},
+	{ANY, WORK, LAW_ACT_NOT_HELD, C, TO(NOT_HELD), {{0}}, {{0}}, DOC(NOT_HELD_LETTER),
+	 "pismo, nie decyzja; bez przekazania z KPA art. 65"},
+	{PI, WORK, LAW_ACT_PUBLISHED_IN_BIP, C, TO(PUBLISHED_ELSEWHERE), {{0}}, {{0}},
+	 DOC(PUBLISHED_LETTER), "UDIP art. 10 ust. 1: pismo ze wskazaniem adresu w BIP"},
+	{PI, WORK, LAW_ACT_OTHER_STATUTE, C, TO(OTHER_STATUTE), {{0}}, {{0}},
+	 DOC(OTHER_STATUTE_LETTER), "UDIP art. 1 ust. 2"},
+
+	/* Closing a request for re-use (UOD art. 41). */
+	{RU, WORK, LAW_ACT_TRANSFER, C, TO(PROVIDED), {{0}}, {{0}}, DOC(REUSE_TRANSFER),
+	 "UOD art. 41 ust. 1: bez warunków lub po przyjęciu oferty"},
+	{RU, WORK, LAW_ACT_OFFER, C, TO(OFFER_SENT), {{0}},
+	 {STOP(REUSE_ANSWER), STOP(REUSE_ANSWER_EXTENDED)}, DOC(REUSE_OFFER),
+	 "UOD art. 41 ust. 1; termin na odpowiedź biegnie od doręczenia oferty"},
+	{RU, S(OFFER_SENT), LAW_ACT_ACCEPT_OFFER, R | C, TO(IN_PROGRESS),
+	 {G(REPLY_IN_TIME, OFFER_WINDOW)}, {STOP(OFFER_WINDOW)}, DOC(NONE),
+	 "UOD art. 41 ust. 2; dalej: przekazanie informacji (transfer)"},
+	{RU, S(OFFER_SENT), LAW_ACT_OBJECT_TO_OFFER, R | C, TO(OBJECTION_LODGED),
+	 {G(REPLY_IN_TIME, OFFER_WINDOW)}, {STOP(OFFER_WINDOW)}, DOC(NONE),
+	 "UOD art. 41 ust. 2"},
+	{RU, S(OFFER_SENT), LAW_ACT_OFFER_WINDOW_EXPIRED, C | SYS, TO(DEEMED_WITHDRAWN),
+	 {G(WINDOW_PASSED, OFFER_WINDOW)}, {EXPIRE(OFFER_WINDOW)}, DOC(NONE),
+	 "UOD art. 41 ust. 2: wniosek uważa się za wycofany"},
+	{RU, S(OBJECTION_LODGED), LAW_ACT_DECIDE_CONDITIONS, C, TO(CONDITIONS_DECIDED), {{0}},
+	 {{0}}, DOC(CONDITIONS_DECISION), "UOD art. 41 ust. 3"},
+	{RU, WORK, LAW_ACT_REFUSE, C, TO(REFUSED), {{0}}, {{0}},
+	 DOC(REUSE_REFUSAL_DECISION), "UOD art. 41 ust. 1"},
+
+	/* Withdrawal, at any time before the request is dealt with. */
+	{ANY, OPEN, LAW_ACT_WITHDRAW, R | C, TO(WITHDRAWN), {{0}}, {{0}}, DOC(NONE), NULL},
+
+	/* Remedies against a decision. */
+	{ANY, DECIDED, LAW_ACT_REMEDY_WINDOW_EXPIRED, C | SYS, TO(CLOSED_FINAL),
+	 {CHECK(REMEDY_APPEAL), G(WINDOW_PASSED, APPEAL_WINDOW)}, {EXPIRE(APPEAL_WINDOW)},
+	 DOC(NONE), "decyzja staje się ostateczna"},
+	{ANY, DECIDED, LAW_ACT_REMEDY_WINDOW_EXPIRED, C | SYS, TO(CLOSED_FINAL),
+	 {CHECK(REMEDY_RECONSIDERATION), G(WINDOW_PASSED, RECONSIDERATION_WINDOW)},
+	 {EXPIRE(RECONSIDERATION_WINDOW)}, DOC(NONE), "decyzja staje się ostateczna"},
+	{ANY, DECIDED, LAW_ACT_APPEAL, R | C, TO(APPEAL_PENDING), {CHECK(REMEDY_APPEAL)},
+	 {STOP(APPEAL_WINDOW), START(FORWARD_APPEAL)}, DOC(NONE),
+	 "KPA art. 127 §1, art. 129: wnoszone za pośrednictwem organu"},
+	{ANY, DECIDED, LAW_ACT_REQUEST_RECONSIDERATION, R | C, TO(APPEAL_PENDING),
+	 {CHECK(REMEDY_RECONSIDERATION)},
+	 {STOP(RECONSIDERATION_WINDOW), START(RECONSIDERATION)}, DOC(NONE),
+	 "KPA art. 127 §3"},
+	{ANY, S(APPEAL_PENDING), LAW_ACT_FORWARD_APPEAL, C, LAW_STATE_SAME,
+	 {CHECK(REMEDY_APPEAL), G(TERM_OPEN, FORWARD_APPEAL)}, {STOP(FORWARD_APPEAL)},
+	 DOC(APPEAL_FORWARDING), "KPA art. 133: 7 dni od otrzymania odwołania"},
+	{ANY, S(APPEAL_PENDING), LAW_ACT_APPEAL_DECIDED, C, TO(CLOSED_FINAL),
+	 {CHECK(REMEDY_APPEAL)}, {{0}}, DOC(NONE),
+	 "KPA art. 138 §1; organ odwoławczy ma 14 dni (UDIP art. 16 ust. 2 pkt 1)"},
+	{PI, S(APPEAL_PENDING), LAW_ACT_APPEAL_REFERRED_BACK, C, TO(IN_PROGRESS),
+	 {CHECK(REMEDY_APPEAL)}, {START(ANSWER)}, DOC(NONE),
+	 "KPA art. 138 §2: 14 dni liczone od zwrotu akt"},
+	{RU, S(APPEAL_PENDING), LAW_ACT_APPEAL_REFERRED_BACK, C, TO(IN_PROGRESS),
+	 {CHECK(REMEDY_APPEAL)}, {START(REUSE_ANSWER)}, DOC(NONE),
+	 "KPA art. 138 §2: 14 dni liczone od zwrotu akt"},
+	{ANY, S(APPEAL_PENDING), LAW_ACT_DECIDE_RECONSIDERATION, C, TO(CLOSED_FINAL),
+	 {CHECK(REMEDY_RECONSIDERATION)}, {STOP(RECONSIDERATION)},
+	 DOC(RECONSIDERATION_DECISION), "KPA art. 127 §3, art. 138"},
+
+	/* Administrative court (public information; UDIP art. 21). */
+	{PI, OPEN, LAW_ACT_COURT_COMPLAINT, C, LAW_STATE_SAME, {{0}}, {START(COURT_ANSWER)},
+	 DOC(NONE), "skarga na bezczynność; sprawa biegnie dalej"},
+	{PI, LETTER_CLOSED, LAW_ACT_COURT_COMPLAINT, C, TO(AT_COURT), {{0}},
+	 {START(COURT_ANSWER)}, DOC(NONE),
+	 "skarga na bezczynność po piśmie, które nie załatwia wniosku"},
+	{PI, DECIDED | S(APPEAL_PENDING) | S(CLOSED_FINAL), LAW_ACT_COURT_COMPLAINT, C,
+	 TO(AT_COURT), {CHECK(REMEDY_RECONSIDERATION)},
+	 {CANCEL(RECONSIDERATION_WINDOW), CANCEL(RECONSIDERATION), START(COURT_ANSWER)},
+	 DOC(NONE), "PPSA art. 52 §3: skarga bez wniosku o ponowne rozpatrzenie"},
+	{PI, OPEN | S(AT_COURT), LAW_ACT_ANSWER_COURT_COMPLAINT, C, LAW_STATE_SAME,
+	 {G(TERM_OPEN, COURT_ANSWER)}, {STOP(COURT_ANSWER)}, DOC(COURT_ANSWER),
+	 "UDIP art. 21 pkt 1: 15 dni od otrzymania skargi"},
+	{PI, S(AT_COURT), LAW_ACT_JUDGMENT_OBLIGES, C, TO(IN_PROGRESS), {{0}},
+	 {CANCEL(COURT_ANSWER), START(AFTER_JUDGMENT)}, DOC(NONE), "PPSA art. 149 §1"},
+	{PI, OPEN, LAW_ACT_JUDGMENT_OBLIGES, C, LAW_STATE_SAME, {{0}},
+	 {CANCEL(COURT_ANSWER), START(AFTER_JUDGMENT)}, DOC(NONE), "PPSA art. 149 §1"},
+	{PI, S(AT_COURT), LAW_ACT_JUDGMENT_DISMISSES, C, TO(CLOSED_FINAL), {{0}},
+	 {CANCEL(COURT_ANSWER)}, DOC(NONE), "PPSA art. 151, art. 58"},
+	{PI, OPEN, LAW_ACT_JUDGMENT_DISMISSES, C, LAW_STATE_SAME, {{0}},
+	 {CANCEL(COURT_ANSWER)}, DOC(NONE), "PPSA art. 151, art. 58"},
+};
+/* clang-format on */
+const size_t law_transition_count = sizeof law_transitions / sizeof law_transitions[0];
+
+_Static_assert(LAW_STATE_COUNT <= 64, "state sets are 64-bit masks");

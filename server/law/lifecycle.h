@@ -1,0 +1,430 @@
+/* The lifecycle of a request (LAW.md §3, §4, §8) as tables: states, actions,
+ * terms, documents, and the transitions between states. Every later feature
+ * asks law_decide() what an action means: is it allowed, which state follows,
+ * which terms start, stop or are cancelled, which letter or decision it
+ * produces. The tables also render as Markdown and Graphviz, so the docs
+ * (docs/lifecycle.md) are generated from the same rows the code runs.
+ *
+ * Identifiers (states, actions, terms, documents, roles, refusal codes) are
+ * stable English snake_case strings for the database and the API; each has a
+ * Polish label for pages. Pure: no I/O, no allocation except into a strbuf. */
+#ifndef JAWNOSC_LAW_LIFECYCLE_H
+#define JAWNOSC_LAW_LIFECYCLE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/strbuf.h"
+#include "law/date.h"
+#include "law/error.h"
+#include "law/term.h"
+
+/* ---- Kinds of request ------------------------------------------------- */
+
+typedef enum law_kind {
+	LAW_KIND_PUBLIC_INFORMATION = 1, /* UDIP */
+	LAW_KIND_REUSE = 2,		 /* UOD, re-use of public-sector information */
+} law_kind_t;
+#define LAW_KIND_ALL (LAW_KIND_PUBLIC_INFORMATION | LAW_KIND_REUSE)
+
+/* ---- States (LAW.md §8) ----------------------------------------------- */
+
+typedef enum law_state {
+	LAW_STATE_NONE, /* before registration: the case does not exist yet */
+	LAW_STATE_RECEIVED,
+	LAW_STATE_IN_PROGRESS,
+	LAW_STATE_AWAITING_CLARIFICATION,
+	LAW_STATE_AWAITING_COMPLETION, /* re-use: called to complete the request */
+	LAW_STATE_EXTENDED,
+	LAW_STATE_FEE_NOTIFIED,
+	LAW_STATE_FORM_NOTIFIED,
+	LAW_STATE_INTEREST_CALLED,
+	LAW_STATE_OFFER_SENT,	    /* re-use */
+	LAW_STATE_OBJECTION_LODGED, /* re-use: objection to the offer */
+	LAW_STATE_PROVIDED,
+	LAW_STATE_PARTLY_REFUSED,
+	LAW_STATE_REFUSED,
+	LAW_STATE_DISCONTINUED,
+	LAW_STATE_CONDITIONS_DECIDED, /* re-use: conditions set by decision */
+	LAW_STATE_NOT_PUBLIC_INFORMATION,
+	LAW_STATE_NOT_HELD,
+	LAW_STATE_PUBLISHED_ELSEWHERE,
+	LAW_STATE_OTHER_STATUTE,
+	LAW_STATE_WITHDRAWN,
+	LAW_STATE_LEFT_UNPROCESSED,
+	LAW_STATE_DEEMED_WITHDRAWN, /* re-use */
+	LAW_STATE_APPEAL_PENDING,   /* appeal or request for reconsideration */
+	LAW_STATE_AT_COURT,
+	LAW_STATE_CLOSED_FINAL, /* closed, and no ordinary remedy is left */
+	LAW_STATE_COUNT,
+	/* In a transition: the state does not change. */
+	LAW_STATE_SAME = LAW_STATE_COUNT,
+} law_state_t;
+
+typedef struct law_state_info {
+	const char *id;	   /* "awaiting_clarification" */
+	const char *label; /* "oczekuje na doprecyzowanie" */
+	bool closed;	   /* the request has been dealt with */
+	unsigned kinds;	   /* the kinds of request that can be in it */
+} law_state_info_t;
+
+extern const law_state_info_t law_states[LAW_STATE_COUNT];
+/* Lookup by identifier; false if unknown. */
+bool law_state_from_id(const char *id, law_state_t *out);
+
+/* ---- Roles ------------------------------------------------------------ */
+
+typedef enum law_role {
+	LAW_ROLE_REQUESTER = 1, /* the citizen who filed the request */
+	LAW_ROLE_CLERK = 2,
+	LAW_ROLE_MANAGER = 4, /* may do everything a clerk may */
+	LAW_ROLE_SYSTEM = 8,  /* automatic steps: a window passed, e-delivery */
+} law_role_t;
+
+const char *law_role_id(law_role_t role);    /* "clerk" */
+const char *law_role_label(law_role_t role); /* "urzędnik" */
+
+/* ---- Terms ------------------------------------------------------------ */
+
+typedef enum law_term_kind {
+	LAW_TERM_NONE,
+	LAW_TERM_ANSWER,
+	LAW_TERM_ANSWER_EXTENDED,
+	LAW_TERM_REUSE_ANSWER,
+	LAW_TERM_REUSE_ANSWER_EXTENDED,
+	LAW_TERM_CLARIFICATION_WINDOW,
+	LAW_TERM_INTEREST_WINDOW,
+	LAW_TERM_COMPLETION_WINDOW,
+	LAW_TERM_FEE_WINDOW,
+	LAW_TERM_FORM_WINDOW,
+	LAW_TERM_OFFER_WINDOW,
+	LAW_TERM_APPEAL_WINDOW,
+	LAW_TERM_RECONSIDERATION_WINDOW,
+	LAW_TERM_FORWARD_APPEAL,
+	LAW_TERM_RECONSIDERATION,
+	LAW_TERM_COURT_ANSWER,
+	LAW_TERM_AFTER_JUDGMENT,
+	LAW_TERM_COUNT,
+} law_term_kind_t;
+
+/* Whose term it is. A requester's term is met by the dispatch date (KPA art.
+ * 57 §5: post office stamp, electronic submission receipt). */
+typedef enum law_side {
+	LAW_SIDE_BODY,
+	LAW_SIDE_REQUESTER,
+} law_side_t;
+
+/* Where the length comes from. */
+typedef enum law_length_source {
+	LAW_LENGTH_FIXED,	  /* `days` below */
+	LAW_LENGTH_CLARIFICATION, /* policy.clarification_window_days */
+	LAW_LENGTH_INTEREST,	  /* policy.interest_window_days */
+	LAW_LENGTH_GIVEN_DATE,	  /* input.new_due (an extension), capped by the law */
+	LAW_LENGTH_GIVEN_DAYS,	  /* input.term_days (a court's term), else `days` */
+} law_length_source_t;
+
+typedef struct law_term_info {
+	const char *id;	   /* "answer" */
+	const char *label; /* Polish: "termin załatwienia wniosku" */
+	const char *basis; /* "UDIP art. 13 ust. 1" */
+	const char *event; /* the event it runs from, for the first step */
+	law_side_t side;
+	law_length_source_t source;
+	int days;
+	/* An answer term: any closing step that produces a document meets it. */
+	bool answer;
+} law_term_info_t;
+
+extern const law_term_info_t law_terms[LAW_TERM_COUNT];
+bool law_term_kind_from_id(const char *id, law_term_kind_t *out);
+
+/* ---- Documents (templates/letters/<id>.md) ---------------------------- */
+
+typedef enum law_document {
+	LAW_DOC_NONE,
+	LAW_DOC_CLARIFICATION_CALL,
+	LAW_DOC_COMPLETION_CALL,
+	LAW_DOC_INTEREST_CALL,
+	LAW_DOC_EXTENSION_NOTICE,
+	LAW_DOC_FEE_NOTICE,
+	LAW_DOC_FORM_NOTICE,
+	LAW_DOC_INFORMATION_RELEASE,
+	LAW_DOC_PARTIAL_REFUSAL_DECISION,
+	LAW_DOC_REFUSAL_DECISION,
+	LAW_DOC_DISCONTINUANCE_DECISION,
+	LAW_DOC_NOT_PUBLIC_INFORMATION_LETTER,
+	LAW_DOC_NOT_HELD_LETTER,
+	LAW_DOC_PUBLISHED_LETTER,
+	LAW_DOC_OTHER_STATUTE_LETTER,
+	LAW_DOC_UNPROCESSED_LETTER,
+	LAW_DOC_REUSE_TRANSFER,
+	LAW_DOC_REUSE_OFFER,
+	LAW_DOC_REUSE_REFUSAL_DECISION,
+	LAW_DOC_CONDITIONS_DECISION,
+	LAW_DOC_APPEAL_FORWARDING,
+	LAW_DOC_RECONSIDERATION_DECISION,
+	LAW_DOC_COURT_ANSWER,
+	LAW_DOC_COUNT,
+} law_document_t;
+
+typedef struct law_document_info {
+	const char *id;	   /* "extension_notice"; NULL for LAW_DOC_NONE */
+	const char *label; /* Polish */
+	const char *basis; /* legal basis */
+	/* A decision (UDIP art. 16, KPA art. 107): its delivery starts the
+	 * requester's remedy term. Otherwise a letter. */
+	bool decision;
+} law_document_info_t;
+
+extern const law_document_info_t law_documents[LAW_DOC_COUNT];
+
+/* ---- Actions ---------------------------------------------------------- */
+
+typedef enum law_action {
+	LAW_ACT_REGISTER,
+	LAW_ACT_ASSIGN,
+	LAW_ACT_CALL_TO_CLARIFY,
+	LAW_ACT_RECORD_CLARIFICATION,
+	LAW_ACT_CALL_TO_COMPLETE,
+	LAW_ACT_RECORD_COMPLETION,
+	LAW_ACT_CALL_FOR_INTEREST,
+	LAW_ACT_RECORD_INTEREST,
+	LAW_ACT_RECORD_DELIVERY,
+	LAW_ACT_EXTEND,
+	LAW_ACT_FEE_NOTICE,
+	LAW_ACT_CHANGE_FORM,
+	LAW_ACT_RELEASE_AFTER_FEE,
+	LAW_ACT_FORM_NOTICE,
+	LAW_ACT_REQUEST_POSSIBLE_FORM,
+	LAW_ACT_FORM_WINDOW_EXPIRED,
+	LAW_ACT_PROVIDE,
+	LAW_ACT_PROVIDE_PARTLY,
+	LAW_ACT_REFUSE,
+	LAW_ACT_DISCONTINUE,
+	LAW_ACT_NOT_PUBLIC_INFORMATION,
+	LAW_ACT_NOT_HELD,
+	LAW_ACT_PUBLISHED_IN_BIP,
+	LAW_ACT_OTHER_STATUTE,
+	LAW_ACT_LEAVE_UNPROCESSED,
+	LAW_ACT_TRANSFER,
+	LAW_ACT_OFFER,
+	LAW_ACT_ACCEPT_OFFER,
+	LAW_ACT_OBJECT_TO_OFFER,
+	LAW_ACT_OFFER_WINDOW_EXPIRED,
+	LAW_ACT_DECIDE_CONDITIONS,
+	LAW_ACT_WITHDRAW,
+	LAW_ACT_REMEDY_WINDOW_EXPIRED,
+	LAW_ACT_APPEAL,
+	LAW_ACT_REQUEST_RECONSIDERATION,
+	LAW_ACT_FORWARD_APPEAL,
+	LAW_ACT_APPEAL_DECIDED,
+	LAW_ACT_APPEAL_REFERRED_BACK,
+	LAW_ACT_DECIDE_RECONSIDERATION,
+	LAW_ACT_COURT_COMPLAINT,
+	LAW_ACT_ANSWER_COURT_COMPLAINT,
+	LAW_ACT_JUDGMENT_OBLIGES,
+	LAW_ACT_JUDGMENT_DISMISSES,
+	LAW_ACT_COUNT,
+} law_action_t;
+
+typedef struct law_action_info {
+	const char *id;	   /* "extend" */
+	const char *label; /* "przedłużenie terminu" */
+	/* What the input's `date` is for this action, as the event that starts
+	 * its terms ("Otrzymanie wniosku"): the first step of their reasoning. */
+	const char *event;
+} law_action_info_t;
+
+extern const law_action_info_t law_actions[LAW_ACT_COUNT];
+bool law_action_from_id(const char *id, law_action_t *out);
+
+/* ---- Policies (LAW.md: where courts disagree, an organisation setting) -- */
+
+typedef enum law_remedy {
+	LAW_REMEDY_APPEAL,	    /* odwołanie to a higher body (KPA art. 127 §1) */
+	LAW_REMEDY_RECONSIDERATION, /* no higher body: wniosek o ponowne rozpatrzenie (§3) */
+} law_remedy_t;
+
+typedef struct law_policy {
+	/* After a call to clarify, the 14 days run again from the receipt of the
+	 * clarification (the old due date is kept and shown as at risk). */
+	bool clarification_restarts_term;
+	/* The requester's remedy against decisions. */
+	law_remedy_t remedy;
+	/* Re-use: a request missing elements gets a call to complete (UOD art. 39)
+	 * rather than being left unprocessed at once. */
+	bool reuse_defects_call;
+	/* The window given in a call to clarify, days from its delivery. */
+	int clarification_window_days;
+	/* The window given in a call to show public interest (UDIP art. 3 ust. 1
+	 * pkt 1), days from its delivery. */
+	int interest_window_days;
+	/* The answer term keeps running while the requester is asked to show the
+	 * public interest; if false it runs again from the reply, as for a
+	 * clarification. */
+	bool interest_call_keeps_term_running;
+} law_policy_t;
+
+/* The defaults of LAW.md: restart on clarification, appeal, call to complete,
+ * 7-day windows, answer term keeps running on an interest call. */
+law_policy_t law_policy_default(void);
+
+/* ---- Deciding an action ----------------------------------------------- */
+
+#define LAW_OPEN_TERMS_MAX 8
+
+/* A term the case has open (not yet met, missed or cancelled). */
+typedef struct law_open_term {
+	law_term_kind_t kind;
+	law_date_t start; /* the event it runs from (for the answer term: receipt) */
+	law_date_t due;	  /* statutory due date (after KPA art. 57 §4) */
+} law_open_term_t;
+
+typedef struct law_case {
+	law_kind_t kind;
+	law_state_t state;
+	law_date_t received; /* the request's date of receipt; NONE for a new case */
+	int nterms;
+	law_open_term_t terms[LAW_OPEN_TERMS_MAX];
+	law_policy_t policy;
+} law_case_t;
+
+typedef struct law_action_input {
+	law_action_t action;
+	law_role_t role; /* who takes it */
+	/* The action's legal date: for the body's acts the date it is sent or
+	 * issued; for the requester's acts the date the body received them; for
+	 * delivery the date of delivery; for "window expired" the date it is
+	 * recorded. Terms the action starts run from this date. */
+	law_date_t date;
+	/* Requester's acts only: the dispatch date (KPA art. 57 §5); NONE means
+	 * the same as `date`. Decides whether the requester met a term. */
+	law_date_t sent;
+	/* extend: the new due date the notice names (UDIP art. 13 ust. 2). */
+	law_date_t new_due;
+	/* judgment_obliges: the court's term in days from the return of the
+	 * files; 0 (or less) means the usual 14. */
+	int term_days;
+} law_action_input_t;
+
+typedef enum law_term_op {
+	LAW_TERM_START,
+	LAW_TERM_STOP,	 /* the act the term was waiting for happened: met or not */
+	LAW_TERM_CANCEL, /* the term no longer binds (withdrawn, superseded, ...) */
+	LAW_TERM_EXPIRE, /* a window ran its course with no reply: it has passed */
+} law_term_op_t;
+
+typedef struct law_term_effect {
+	law_term_op_t op;
+	law_term_kind_t term;
+	/* STOP: met on time (body: date <= due; requester: sent <= due). */
+	bool met;
+	/* CANCEL: keep showing the old due date, as at risk (LAW.md §3: after a
+	 * call to clarify some courts still count the original 14 days). */
+	bool at_risk;
+	/* START: dates and reasoning. STOP, CANCEL, EXPIRE: calc.from and
+	 * calc.due are the ended term's, calc.nsteps is 0. */
+	law_term_calc_t calc;
+} law_term_effect_t;
+
+/* The row's own effects (LAW_ROW_EFFECTS) plus, on closing, one for every
+ * other open term. */
+#define LAW_EFFECTS_MAX (4 + LAW_OPEN_TERMS_MAX)
+
+struct law_transition;
+
+/* About 40 KB (the reasoning of every effect is inside): fine on a thread's
+ * stack, or take it from the request's arena. */
+typedef struct law_outcome {
+	bool allowed;
+	/* Refused: a stable code (see law_refusal_codes) and the reason in Polish.
+	 * Allowed: code NULL; a warning may still be set (e.g. "requester_late":
+	 * a reply recorded after the requester's term). */
+	law_error_t refusal;
+	law_error_t warning;
+	const struct law_transition *row; /* the table row applied */
+	law_state_t state;		  /* the state after the action */
+	bool closes;			  /* the action closes the case */
+	bool reopens;			  /* a closed case becomes open again */
+	law_document_t document;	  /* to produce, or LAW_DOC_NONE */
+	int neffects;
+	law_term_effect_t effects[LAW_EFFECTS_MAX];
+} law_outcome_t;
+
+/* Decides `in` on `c`. Returns out->allowed. Never fails for bad input: an
+ * invalid date or an unknown action is a refusal with a code and a reason. */
+bool law_decide(const law_case_t *c, const law_action_input_t *in, law_outcome_t *out);
+
+/* Every refusal code law_decide() can give, NULL-terminated (for tests and
+ * the API's documentation). */
+extern const char *const law_refusal_codes[];
+
+/* ---- The table -------------------------------------------------------- */
+
+typedef enum law_guard {
+	LAW_GUARD_NONE,
+	LAW_GUARD_EXTENSION,	 /* UDIP art. 13 ust. 2 / UOD art. 40 ust. 2 */
+	LAW_GUARD_FEE_IN_TIME,	 /* UDIP art. 15 ust. 2: within 14 days of receipt */
+	LAW_GUARD_TERM_OPEN,	 /* `term` is open */
+	LAW_GUARD_WINDOW_PASSED, /* `term` is open and its due date has passed */
+	LAW_GUARD_REPLY_IN_TIME, /* if `term` is open, the reply was sent by its due date */
+	LAW_GUARD_NOT_DELIVERED, /* `term` has not started: delivery not yet recorded */
+	LAW_GUARD_REMEDY_APPEAL, /* policy.remedy == appeal */
+	LAW_GUARD_REMEDY_RECONSIDERATION,
+	LAW_GUARD_DEFECTS_CALL,	   /* policy.reuse_defects_call */
+	LAW_GUARD_NO_DEFECTS_CALL, /* !policy.reuse_defects_call */
+	LAW_GUARD_COUNT,
+} law_guard_t;
+
+typedef struct law_guard_spec {
+	law_guard_t guard;
+	law_term_kind_t term;
+} law_guard_spec_t;
+
+/* When an effect applies, by policy. */
+typedef enum law_cond {
+	LAW_IF_ALWAYS,
+	LAW_IF_CLARIFICATION_RESTARTS,
+	LAW_IF_INTEREST_PAUSES, /* !policy.interest_call_keeps_term_running */
+} law_cond_t;
+
+typedef struct law_effect_spec {
+	law_term_op_t op;
+	law_term_kind_t term; /* LAW_TERM_NONE ends the list */
+	law_cond_t cond;
+	bool at_risk; /* CANCEL: see law_term_effect_t */
+} law_effect_spec_t;
+
+#define LAW_ROW_GUARDS 2
+#define LAW_ROW_EFFECTS 4
+
+typedef struct law_transition {
+	unsigned kinds; /* law_kind_t bits */
+	/* Bit (1 << state) for each state it is allowed from; a state outside
+	 * the case's kind (law_states[].kinds) never matches. */
+	uint64_t from;
+	law_action_t action;
+	unsigned roles;	  /* law_role_t bits; a manager may whatever a clerk may */
+	law_state_t next; /* or LAW_STATE_SAME */
+	law_guard_spec_t guards[LAW_ROW_GUARDS];
+	law_effect_spec_t effects[LAW_ROW_EFFECTS];
+	law_document_t document;
+	const char *note; /* Polish, legal basis and remarks, for the docs */
+} law_transition_t;
+
+extern const law_transition_t law_transitions[];
+extern const size_t law_transition_count;
+
+/* Polish text of a guard, for the docs ("termin „…” już upłynął"). */
+void law_guard_describe(const law_guard_spec_t *g, strbuf_t *sb);
+
+/* ---- Generated documentation ------------------------------------------ */
+
+/* The tables as Markdown (docs/lifecycle.md is this with LAW_KIND_ALL):
+ * states, actions, terms, documents, policies and the transitions of the
+ * kinds in `kinds`. */
+void law_lifecycle_markdown(strbuf_t *sb, unsigned kinds);
+/* The transitions of `kinds` as a Graphviz digraph. */
+void law_lifecycle_dot(strbuf_t *sb, unsigned kinds);
+
+#endif

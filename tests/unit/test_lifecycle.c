@@ -1,0 +1,1000 @@
+/* The lifecycle table and law_decide() (server/law/lifecycle.c, decide.c,
+ * lifecycle_doc.c). Every row is taken once with its guards satisfied; every
+ * (action, kind, state) without a row is refused; every guard refuses with
+ * its code and a Polish reason; docs/lifecycle.md matches the table. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "law/lifecycle.h"
+
+#define PI LAW_KIND_PUBLIC_INFORMATION
+#define RU LAW_KIND_REUSE
+
+static law_date_t D(const char *s)
+{
+	law_date_t d = LAW_DATE_NONE;
+	if (!law_date_parse(s, &d))
+		fail_msg("bad date in test: %s", s);
+	return d;
+}
+
+static void assert_date(law_date_t d, const char *want)
+{
+	char s[LAW_DATE_STRLEN];
+	law_date_format(d, s);
+	assert_string_equal(s, want);
+}
+
+static law_case_t new_case(law_kind_t kind, law_state_t state)
+{
+	law_case_t c = {.kind = kind, .state = state, .policy = law_policy_default()};
+	if (state != LAW_STATE_NONE)
+		c.received = D("2025-03-03");
+	return c;
+}
+
+static void add_term(law_case_t *c, law_term_kind_t kind, const char *start, const char *due)
+{
+	assert_true(c->nterms < LAW_OPEN_TERMS_MAX);
+	c->terms[c->nterms++] = (law_open_term_t){kind, D(start), D(due)};
+}
+
+static law_action_input_t act(law_action_t a, law_role_t role, const char *date)
+{
+	return (law_action_input_t){.action = a, .role = role, .date = D(date)};
+}
+
+static bool code_is_listed(const char *code)
+{
+	for (int i = 0; law_refusal_codes[i]; i++)
+		if (strcmp(law_refusal_codes[i], code) == 0)
+			return true;
+	return false;
+}
+
+static void expect_refused(const law_case_t *c, const law_action_input_t *in, const char *code,
+			   const char *needle)
+{
+	law_outcome_t o;
+	if (law_decide(c, in, &o))
+		fail_msg("%s in %s was allowed, want %s", law_actions[in->action].id,
+			 law_states[c->state].id, code);
+	assert_false(o.allowed);
+	if (!o.refusal.code || strcmp(o.refusal.code, code) != 0)
+		fail_msg("%s in %s: code %s (%s), want %s", law_actions[in->action].id,
+			 law_states[c->state].id, o.refusal.code, o.refusal.message, code);
+	assert_true(code_is_listed(code));
+	assert_true(strlen(o.refusal.message) > 10);
+	if (needle && !strstr(o.refusal.message, needle))
+		fail_msg("reason \"%s\" lacks \"%s\"", o.refusal.message, needle);
+	assert_int_equal(o.neffects, 0);
+	assert_int_equal(o.state, c->state);
+}
+
+static void decide_ok(const law_case_t *c, const law_action_input_t *in, law_outcome_t *o)
+{
+	if (!law_decide(c, in, o))
+		fail_msg("%s in %s refused: %s: %s", law_actions[in->action].id,
+			 law_states[c->state].id, o->refusal.code, o->refusal.message);
+	assert_null(o->refusal.code);
+}
+
+static const law_term_effect_t *effect(const law_outcome_t *o, law_term_op_t op,
+				       law_term_kind_t term)
+{
+	for (int i = 0; i < o->neffects; i++)
+		if (o->effects[i].op == op && o->effects[i].term == term)
+			return &o->effects[i];
+	return NULL;
+}
+
+static const law_term_effect_t *must_effect(const law_outcome_t *o, law_term_op_t op,
+					    law_term_kind_t term)
+{
+	const law_term_effect_t *e = effect(o, op, term);
+	if (!e)
+		fail_msg("no effect %d on %s", op, law_terms[term].id);
+	return e;
+}
+
+static law_term_kind_t answer_of(law_kind_t k)
+{
+	return k == RU ? LAW_TERM_REUSE_ANSWER : LAW_TERM_ANSWER;
+}
+
+/* ---- Every row --------------------------------------------------------- */
+
+/* A case in `state` of `kind`, with terms and policies such that the row's
+ * guards hold, and the input to take it. */
+static void satisfy(const law_transition_t *r, law_kind_t kind, law_state_t state, law_case_t *c,
+		    law_action_input_t *in)
+{
+	*c = new_case(kind, state);
+	for (int b = 0; b < 4; b++)
+		if (r->roles & (1u << b)) {
+			*in = act(r->action, (law_role_t)(1u << b), "2025-03-05");
+			break;
+		}
+	bool open = !law_states[state].closed && state != LAW_STATE_NONE &&
+		    state != LAW_STATE_APPEAL_PENDING && state != LAW_STATE_AT_COURT;
+	if (open)
+		add_term(c, answer_of(kind), "2025-03-03", "2025-03-17");
+	for (int g = 0; g < LAW_ROW_GUARDS; g++) {
+		const law_guard_spec_t *s = &r->guards[g];
+		switch (s->guard) {
+		case LAW_GUARD_EXTENSION:
+			in->new_due = D("2025-04-15");
+			break;
+		case LAW_GUARD_TERM_OPEN:
+		case LAW_GUARD_REPLY_IN_TIME:
+			add_term(c, s->term, "2025-03-04", "2025-03-18");
+			break;
+		case LAW_GUARD_WINDOW_PASSED:
+			add_term(c, s->term, "2025-03-03", "2025-03-04");
+			break;
+		case LAW_GUARD_REMEDY_APPEAL:
+			c->policy.remedy = LAW_REMEDY_APPEAL;
+			break;
+		case LAW_GUARD_REMEDY_RECONSIDERATION:
+			c->policy.remedy = LAW_REMEDY_RECONSIDERATION;
+			break;
+		case LAW_GUARD_DEFECTS_CALL:
+			c->policy.reuse_defects_call = true;
+			break;
+		case LAW_GUARD_NO_DEFECTS_CALL:
+			c->policy.reuse_defects_call = false;
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+static int rows_taken, refusals_checked;
+
+static void check_row_taken(const law_transition_t *r, law_kind_t kind, law_state_t state)
+{
+	law_case_t c;
+	law_action_input_t in;
+	law_outcome_t o;
+	satisfy(r, kind, state, &c, &in);
+	decide_ok(&c, &in, &o);
+	if (o.row != r)
+		fail_msg("%s from %s took another row", law_actions[r->action].id,
+			 law_states[state].id);
+	law_state_t next = r->next == LAW_STATE_SAME ? state : r->next;
+	assert_int_equal(o.state, next);
+	assert_int_equal(o.document, r->document);
+	assert_int_equal(o.closes, !law_states[state].closed && law_states[next].closed);
+	for (int e = 0; e < LAW_ROW_EFFECTS && r->effects[e].term != LAW_TERM_NONE; e++) {
+		const law_effect_spec_t *s = &r->effects[e];
+		if (s->op != LAW_TERM_START || s->cond != LAW_IF_ALWAYS)
+			continue;
+		const law_term_effect_t *got = must_effect(&o, LAW_TERM_START, s->term);
+		assert_true(got->calc.nsteps > 0);
+		assert_true(law_date_cmp(got->calc.due, got->calc.unshifted) >= 0);
+		assert_true(law_is_working_day(got->calc.due));
+	}
+	/* A closing step leaves no term open. */
+	if (o.closes)
+		for (int t = 0; t < c.nterms; t++) {
+			bool ended = false;
+			for (int i = 0; i < o.neffects; i++)
+				ended |= o.effects[i].term == c.terms[t].kind &&
+					 o.effects[i].op != LAW_TERM_START;
+			assert_true(ended);
+		}
+	rows_taken++;
+}
+
+static void test_every_transition_is_allowed_when_its_guards_hold(void **state)
+{
+	for (size_t i = 0; i < law_transition_count; i++) {
+		const law_transition_t *r = &law_transitions[i];
+		for (int k = 1; k <= 2; k++) {
+			if (!(r->kinds & (unsigned)k))
+				continue;
+			for (int s = 0; s < LAW_STATE_COUNT; s++)
+				if ((r->from & (UINT64_C(1) << s)) &&
+				    (law_states[s].kinds & (unsigned)k))
+					check_row_taken(r, (law_kind_t)k, (law_state_t)s);
+		}
+	}
+	print_message("transitions taken: %d (rows: %zu)\n", rows_taken, law_transition_count);
+	assert_true(rows_taken > (int)law_transition_count);
+}
+
+/* ---- Every refusal by state -------------------------------------------- */
+
+static bool any_row(law_action_t a, unsigned kind, uint64_t states)
+{
+	for (size_t i = 0; i < law_transition_count; i++) {
+		const law_transition_t *r = &law_transitions[i];
+		if (r->action == a && (r->kinds & kind) && (r->from & states))
+			return true;
+	}
+	return false;
+}
+
+static void test_every_action_is_refused_in_states_without_a_row(void **state)
+{
+	for (int a = 0; a < LAW_ACT_COUNT; a++)
+		for (int k = 1; k <= 2; k++)
+			for (int s = 0; s < LAW_STATE_COUNT; s++) {
+				if (any_row((law_action_t)a, (unsigned)k, UINT64_C(1) << s))
+					continue;
+				law_case_t c = new_case((law_kind_t)k, (law_state_t)s);
+				law_action_input_t in =
+				    act((law_action_t)a, LAW_ROLE_CLERK, "2025-03-05");
+				bool for_kind = any_row((law_action_t)a, (unsigned)k, ~UINT64_C(0));
+				if (!(law_states[s].kinds & (unsigned)k))
+					expect_refused(&c, &in, "invalid_case", NULL);
+				else
+					expect_refused(&c, &in,
+						       for_kind ? "not_allowed_in_state"
+								: "not_for_kind",
+						       law_actions[a].label);
+				refusals_checked++;
+			}
+	print_message("refusals by state or kind checked: %d\n", refusals_checked);
+}
+
+static void test_refusal_names_the_state_in_polish(void **state)
+{
+	law_case_t c = new_case(PI, LAW_STATE_WITHDRAWN);
+	law_action_input_t in = act(LAW_ACT_PROVIDE, LAW_ROLE_CLERK, "2025-03-05");
+	expect_refused(&c, &in, "not_allowed_in_state", "„wycofany”");
+	c = new_case(RU, LAW_STATE_IN_PROGRESS);
+	in = act(LAW_ACT_FEE_NOTICE, LAW_ROLE_CLERK, "2025-03-05");
+	expect_refused(&c, &in, "not_for_kind", "ponowne wykorzystywanie");
+}
+
+/* ---- Roles ------------------------------------------------------------- */
+
+static void test_roles_are_enforced_and_manager_may_do_what_clerk_may(void **state)
+{
+	law_case_t c = new_case(PI, LAW_STATE_IN_PROGRESS);
+	add_term(&c, LAW_TERM_ANSWER, "2025-03-03", "2025-03-17");
+	law_action_input_t in = act(LAW_ACT_PROVIDE, LAW_ROLE_REQUESTER, "2025-03-05");
+	expect_refused(&c, &in, "role_not_allowed", "urzędnik, kierownik");
+	in.role = LAW_ROLE_SYSTEM;
+	expect_refused(&c, &in, "role_not_allowed", NULL);
+	in.role = LAW_ROLE_MANAGER;
+	law_outcome_t o;
+	decide_ok(&c, &in, &o);
+	in = act(LAW_ACT_WITHDRAW, LAW_ROLE_REQUESTER, "2025-03-05");
+	decide_ok(&c, &in, &o);
+	in.role = LAW_ROLE_SYSTEM;
+	expect_refused(&c, &in, "role_not_allowed", "wnioskodawca");
+	in.role = (law_role_t)64;
+	expect_refused(&c, &in, "role_not_allowed", NULL);
+}
+
+/* ---- Registration and the answer term ---------------------------------- */
+
+static void test_register_starts_14_day_answer_term_with_reasoning(void **state)
+{
+	law_case_t c = new_case(PI, LAW_STATE_NONE);
+	law_action_input_t in = act(LAW_ACT_REGISTER, LAW_ROLE_REQUESTER, "2025-12-12");
+	law_outcome_t o;
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_RECEIVED);
+	assert_int_equal(o.neffects, 1);
+	const law_term_effect_t *e = must_effect(&o, LAW_TERM_START, LAW_TERM_ANSWER);
+	assert_date(e->calc.from, "2025-12-12");
+	assert_date(e->calc.unshifted, "2025-12-26");
+	assert_date(e->calc.due, "2025-12-29");
+	assert_non_null(strstr(e->calc.steps[0], "Otrzymanie wniosku: 2025-12-12"));
+	assert_int_equal(o.document, LAW_DOC_NONE);
+	assert_false(o.closes);
+
+	c = new_case(RU, LAW_STATE_NONE);
+	decide_ok(&c, &in, &o);
+	must_effect(&o, LAW_TERM_START, LAW_TERM_REUSE_ANSWER);
+}
+
+static void test_closing_in_time_meets_the_answer_term(void **state)
+{
+	law_case_t c = new_case(PI, LAW_STATE_IN_PROGRESS);
+	add_term(&c, LAW_TERM_ANSWER, "2025-03-03", "2025-03-17");
+	law_action_input_t in = act(LAW_ACT_PROVIDE, LAW_ROLE_CLERK, "2025-03-17");
+	law_outcome_t o;
+	decide_ok(&c, &in, &o);
+	assert_true(o.closes);
+	assert_int_equal(o.document, LAW_DOC_INFORMATION_RELEASE);
+	assert_true(must_effect(&o, LAW_TERM_STOP, LAW_TERM_ANSWER)->met);
+	in.date = D("2025-03-18");
+	decide_ok(&c, &in, &o);
+	assert_false(must_effect(&o, LAW_TERM_STOP, LAW_TERM_ANSWER)->met);
+}
+
+static void test_withdrawal_cancels_every_open_term(void **state)
+{
+	law_case_t c = new_case(PI, LAW_STATE_FEE_NOTIFIED);
+	add_term(&c, LAW_TERM_FEE_WINDOW, "2025-03-06", "2025-03-20");
+	add_term(&c, LAW_TERM_COURT_ANSWER, "2025-03-06", "2025-03-21");
+	law_action_input_t in = act(LAW_ACT_WITHDRAW, LAW_ROLE_REQUESTER, "2025-03-10");
+	law_outcome_t o;
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_WITHDRAWN);
+	assert_true(o.closes);
+	assert_int_equal(o.neffects, 2);
+	must_effect(&o, LAW_TERM_CANCEL, LAW_TERM_FEE_WINDOW);
+	must_effect(&o, LAW_TERM_CANCEL, LAW_TERM_COURT_ANSWER);
+}
+
+/* ---- Extension (UDIP art. 13 ust. 2) ----------------------------------- */
+
+static law_case_t answered_case(law_kind_t kind, const char *received, const char *due)
+{
+	law_case_t c = new_case(kind, LAW_STATE_IN_PROGRESS);
+	c.received = D(received);
+	add_term(&c, answer_of(kind), received, due);
+	return c;
+}
+
+static void test_extension_starts_extended_term_and_explains_the_cap(void **state)
+{
+	law_case_t c = answered_case(PI, "2025-12-31", "2026-01-14");
+	law_action_input_t in = act(LAW_ACT_EXTEND, LAW_ROLE_CLERK, "2026-01-14");
+	in.new_due = D("2026-02-28"); /* a Saturday */
+	law_outcome_t o;
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_EXTENDED);
+	assert_int_equal(o.document, LAW_DOC_EXTENSION_NOTICE);
+	must_effect(&o, LAW_TERM_CANCEL, LAW_TERM_ANSWER);
+	const law_term_effect_t *e = must_effect(&o, LAW_TERM_START, LAW_TERM_ANSWER_EXTENDED);
+	assert_date(e->calc.from, "2025-12-31");
+	assert_date(e->calc.unshifted, "2026-02-28");
+	assert_date(e->calc.due, "2026-03-02");
+	assert_non_null(strstr(e->calc.steps[0], "UDIP art. 13 ust. 2"));
+	assert_non_null(strstr(e->calc.steps[1], "2026-03-02"));
+	assert_non_null(strstr(e->calc.steps[e->calc.nsteps - 1], "KPA art. 57 §4"));
+
+	c = answered_case(RU, "2025-12-31", "2026-01-14");
+	decide_ok(&c, &in, &o);
+	e = must_effect(&o, LAW_TERM_START, LAW_TERM_REUSE_ANSWER_EXTENDED);
+	assert_non_null(strstr(e->calc.steps[0], "UOD art. 40 ust. 2"));
+}
+
+static void test_extension_must_be_sent_within_the_14_day_term(void **state)
+{
+	law_case_t c = answered_case(PI, "2025-12-12", "2025-12-29");
+	law_action_input_t in = act(LAW_ACT_EXTEND, LAW_ROLE_CLERK, "2025-12-29");
+	in.new_due = D("2026-01-30");
+	law_outcome_t o;
+	decide_ok(&c, &in, &o);
+	in.date = D("2025-12-30");
+	expect_refused(&c, &in, "extension_too_late", "przed upływem 14-dniowego terminu");
+}
+
+/* The cap is the statutory (KPA art. 57 §3-§4) date of 2 months from receipt:
+ * 31 Dec 2025 + 2 months = Saturday 28 Feb 2026, so Monday 2 March. */
+static void test_extension_beyond_two_months_from_receipt_is_refused(void **state)
+{
+	law_case_t c = answered_case(PI, "2025-12-31", "2026-01-14");
+	law_action_input_t in = act(LAW_ACT_EXTEND, LAW_ROLE_CLERK, "2026-01-10");
+	in.new_due = D("2026-03-02");
+	law_outcome_t o;
+	decide_ok(&c, &in, &o);
+	in.new_due = D("2026-03-03");
+	expect_refused(&c, &in, "extension_beyond_two_months",
+		       "późniejszy niż 2 miesiące od otrzymania wniosku");
+	c = answered_case(PI, "2025-03-14", "2025-03-28");
+	in.date = D("2025-03-20");
+	in.new_due = D("2025-05-14");
+	decide_ok(&c, &in, &o);
+	in.new_due = D("2025-05-15");
+	expect_refused(&c, &in, "extension_beyond_two_months", "2025-05-14");
+}
+
+static void test_extension_needs_a_later_date(void **state)
+{
+	law_case_t c = answered_case(PI, "2025-03-03", "2025-03-17");
+	law_action_input_t in = act(LAW_ACT_EXTEND, LAW_ROLE_CLERK, "2025-03-10");
+	expect_refused(&c, &in, "extension_date_missing", NULL);
+	in.new_due = D("2025-03-17");
+	expect_refused(&c, &in, "extension_not_later", "2025-03-17");
+}
+
+static void test_second_extension_is_refused(void **state)
+{
+	law_case_t c = new_case(PI, LAW_STATE_IN_PROGRESS);
+	add_term(&c, LAW_TERM_ANSWER_EXTENDED, "2025-03-03", "2025-04-10");
+	law_action_input_t in = act(LAW_ACT_EXTEND, LAW_ROLE_CLERK, "2025-03-10");
+	in.new_due = D("2025-04-20");
+	expect_refused(&c, &in, "already_extended", "tylko raz");
+	c.nterms = 0;
+	expect_refused(&c, &in, "answer_term_not_open", NULL);
+	c.state = LAW_STATE_EXTENDED;
+	expect_refused(&c, &in, "not_allowed_in_state", NULL);
+}
+
+/* ---- Clarification (policy) -------------------------------------------- */
+
+static void test_clarification_restarts_term_and_keeps_old_due_date_at_risk(void **state)
+{
+	law_case_t c = answered_case(PI, "2025-03-03", "2025-03-17");
+	law_action_input_t in = act(LAW_ACT_CALL_TO_CLARIFY, LAW_ROLE_CLERK, "2025-03-05");
+	law_outcome_t o;
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_AWAITING_CLARIFICATION);
+	assert_int_equal(o.document, LAW_DOC_CLARIFICATION_CALL);
+	const law_term_effect_t *e = must_effect(&o, LAW_TERM_CANCEL, LAW_TERM_ANSWER);
+	assert_true(e->at_risk);
+	assert_date(e->calc.due, "2025-03-17");
+
+	/* Delivery on Thursday 6 March starts 7 days: Thursday 13 March. */
+	c = new_case(PI, LAW_STATE_AWAITING_CLARIFICATION);
+	in = act(LAW_ACT_RECORD_DELIVERY, LAW_ROLE_SYSTEM, "2025-03-06");
+	decide_ok(&c, &in, &o);
+	e = must_effect(&o, LAW_TERM_START, LAW_TERM_CLARIFICATION_WINDOW);
+	assert_date(e->calc.due, "2025-03-13");
+	assert_non_null(strstr(e->calc.steps[0], "Doręczenie: 2025-03-06"));
+
+	add_term(&c, LAW_TERM_CLARIFICATION_WINDOW, "2025-03-06", "2025-03-13");
+	in = act(LAW_ACT_RECORD_CLARIFICATION, LAW_ROLE_REQUESTER, "2025-03-10");
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_IN_PROGRESS);
+	assert_true(must_effect(&o, LAW_TERM_STOP, LAW_TERM_CLARIFICATION_WINDOW)->met);
+	e = must_effect(&o, LAW_TERM_START, LAW_TERM_ANSWER);
+	assert_date(e->calc.from, "2025-03-10");
+	assert_date(e->calc.due, "2025-03-24");
+}
+
+static void test_clarification_policy_off_keeps_the_answer_term(void **state)
+{
+	law_case_t c = answered_case(PI, "2025-03-03", "2025-03-17");
+	c.policy.clarification_restarts_term = false;
+	law_action_input_t in = act(LAW_ACT_CALL_TO_CLARIFY, LAW_ROLE_CLERK, "2025-03-05");
+	law_outcome_t o;
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.neffects, 0);
+	c.state = LAW_STATE_AWAITING_CLARIFICATION;
+	in = act(LAW_ACT_RECORD_CLARIFICATION, LAW_ROLE_CLERK, "2025-03-10");
+	decide_ok(&c, &in, &o);
+	assert_null(effect(&o, LAW_TERM_START, LAW_TERM_ANSWER));
+}
+
+static void test_late_clarification_is_accepted_with_a_warning(void **state)
+{
+	law_case_t c = new_case(PI, LAW_STATE_AWAITING_CLARIFICATION);
+	add_term(&c, LAW_TERM_CLARIFICATION_WINDOW, "2025-03-06", "2025-03-13");
+	law_action_input_t in = act(LAW_ACT_RECORD_CLARIFICATION, LAW_ROLE_CLERK, "2025-03-20");
+	law_outcome_t o;
+	decide_ok(&c, &in, &o);
+	assert_false(must_effect(&o, LAW_TERM_STOP, LAW_TERM_CLARIFICATION_WINDOW)->met);
+	assert_string_equal(o.warning.code, "requester_late");
+	/* Posted on the last day (KPA art. 57 §5): in time, whenever it arrives. */
+	in.sent = D("2025-03-13");
+	decide_ok(&c, &in, &o);
+	assert_true(must_effect(&o, LAW_TERM_STOP, LAW_TERM_CLARIFICATION_WINDOW)->met);
+	assert_null(o.warning.code);
+}
+
+static void test_no_clarification_in_the_window_leaves_request_unprocessed(void **state)
+{
+	law_case_t c = new_case(PI, LAW_STATE_AWAITING_CLARIFICATION);
+	law_action_input_t in = act(LAW_ACT_LEAVE_UNPROCESSED, LAW_ROLE_SYSTEM, "2025-03-13");
+	expect_refused(&c, &in, "window_not_started", "zarejestruj doręczenie");
+	add_term(&c, LAW_TERM_CLARIFICATION_WINDOW, "2025-03-06", "2025-03-13");
+	expect_refused(&c, &in, "window_not_passed", "2025-03-13");
+	in.date = D("2025-03-14");
+	law_outcome_t o;
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_LEFT_UNPROCESSED);
+	assert_int_equal(o.document, LAW_DOC_UNPROCESSED_LETTER);
+	must_effect(&o, LAW_TERM_EXPIRE, LAW_TERM_CLARIFICATION_WINDOW);
+}
+
+static void test_delivery_recorded_twice_is_refused(void **state)
+{
+	law_case_t c = new_case(PI, LAW_STATE_FORM_NOTIFIED);
+	add_term(&c, LAW_TERM_FORM_WINDOW, "2025-03-06", "2025-03-20");
+	law_action_input_t in = act(LAW_ACT_RECORD_DELIVERY, LAW_ROLE_CLERK, "2025-03-07");
+	expect_refused(&c, &in, "already_delivered", "2025-03-20");
+}
+
+static void test_invalid_policy_window_length_is_refused(void **state)
+{
+	law_case_t c = new_case(PI, LAW_STATE_AWAITING_CLARIFICATION);
+	c.policy.clarification_window_days = 0;
+	law_action_input_t in = act(LAW_ACT_RECORD_DELIVERY, LAW_ROLE_CLERK, "2025-03-07");
+	expect_refused(&c, &in, "invalid_policy", NULL);
+}
+
+/* ---- Public interest --------------------------------------------------- */
+
+static void test_interest_call_keeps_or_pauses_the_term_by_policy(void **state)
+{
+	law_case_t c = answered_case(PI, "2025-03-03", "2025-03-17");
+	law_action_input_t in = act(LAW_ACT_CALL_FOR_INTEREST, LAW_ROLE_CLERK, "2025-03-05");
+	law_outcome_t o;
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.neffects, 0); /* the default: the term keeps running */
+	c.policy.interest_call_keeps_term_running = false;
+	decide_ok(&c, &in, &o);
+	assert_true(must_effect(&o, LAW_TERM_CANCEL, LAW_TERM_ANSWER)->at_risk);
+
+	c = new_case(PI, LAW_STATE_INTEREST_CALLED);
+	c.policy.interest_call_keeps_term_running = false;
+	add_term(&c, LAW_TERM_INTEREST_WINDOW, "2025-03-06", "2025-03-13");
+	in = act(LAW_ACT_RECORD_INTEREST, LAW_ROLE_REQUESTER, "2025-03-12");
+	decide_ok(&c, &in, &o);
+	assert_date(must_effect(&o, LAW_TERM_START, LAW_TERM_ANSWER)->calc.due, "2025-03-26");
+
+	in = act(LAW_ACT_REFUSE, LAW_ROLE_CLERK, "2025-03-12");
+	expect_refused(&c, &in, "window_not_passed", NULL);
+	in.date = D("2025-03-14");
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.document, LAW_DOC_REFUSAL_DECISION);
+}
+
+/* ---- Fee (UDIP art. 15) ------------------------------------------------- */
+
+static void test_fee_notice_must_come_within_14_days_of_receipt(void **state)
+{
+	law_case_t c = new_case(PI, LAW_STATE_EXTENDED);
+	add_term(&c, LAW_TERM_ANSWER_EXTENDED, "2025-03-03", "2025-04-30");
+	law_action_input_t in = act(LAW_ACT_FEE_NOTICE, LAW_ROLE_CLERK, "2025-03-17");
+	law_outcome_t o;
+	decide_ok(&c, &in, &o);
+	must_effect(&o, LAW_TERM_CANCEL, LAW_TERM_ANSWER_EXTENDED);
+	in.date = D("2025-03-18");
+	expect_refused(&c, &in, "fee_notice_too_late", "UDIP art. 15 ust. 2");
+	c.nterms = 0;
+	expect_refused(&c, &in, "answer_term_not_open", NULL);
+}
+
+static void test_fee_window_releases_only_after_14_days_unless_form_changed(void **state)
+{
+	law_case_t c = new_case(PI, LAW_STATE_FEE_NOTIFIED);
+	law_action_input_t in = act(LAW_ACT_RECORD_DELIVERY, LAW_ROLE_SYSTEM, "2025-03-06");
+	law_outcome_t o;
+	decide_ok(&c, &in, &o);
+	assert_date(must_effect(&o, LAW_TERM_START, LAW_TERM_FEE_WINDOW)->calc.due, "2025-03-20");
+	add_term(&c, LAW_TERM_FEE_WINDOW, "2025-03-06", "2025-03-20");
+	in = act(LAW_ACT_RELEASE_AFTER_FEE, LAW_ROLE_CLERK, "2025-03-20");
+	expect_refused(&c, &in, "window_not_passed", NULL);
+	in.date = D("2025-03-21");
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_PROVIDED);
+	must_effect(&o, LAW_TERM_EXPIRE, LAW_TERM_FEE_WINDOW);
+
+	in = act(LAW_ACT_CHANGE_FORM, LAW_ROLE_REQUESTER, "2025-03-24");
+	in.sent = D("2025-03-20");
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_IN_PROGRESS);
+	assert_date(must_effect(&o, LAW_TERM_START, LAW_TERM_ANSWER)->calc.from, "2025-03-24");
+	in.sent = D("2025-03-21");
+	expect_refused(&c, &in, "requester_term_passed", "2025-03-21");
+}
+
+/* ---- Form not possible (UDIP art. 14 ust. 2) ---------------------------- */
+
+static void test_form_window_expiry_discontinues_by_decision(void **state)
+{
+	law_case_t c = new_case(PI, LAW_STATE_FORM_NOTIFIED);
+	add_term(&c, LAW_TERM_FORM_WINDOW, "2025-03-06", "2025-03-20");
+	law_action_input_t in = act(LAW_ACT_FORM_WINDOW_EXPIRED, LAW_ROLE_SYSTEM, "2025-03-21");
+	law_outcome_t o;
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_DISCONTINUED);
+	assert_int_equal(o.document, LAW_DOC_DISCONTINUANCE_DECISION);
+	assert_true(law_documents[o.document].decision);
+	in = act(LAW_ACT_REQUEST_POSSIBLE_FORM, LAW_ROLE_REQUESTER, "2025-03-25");
+	in.sent = D("2025-03-21");
+	expect_refused(&c, &in, "requester_term_passed", NULL);
+	in.sent = D("2025-03-20");
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_IN_PROGRESS);
+}
+
+/* ---- Remedies ----------------------------------------------------------- */
+
+static void test_decision_delivery_starts_appeal_window_and_appeal_starts_forwarding(void **state)
+{
+	law_case_t c = new_case(PI, LAW_STATE_REFUSED);
+	law_action_input_t in = act(LAW_ACT_RECORD_DELIVERY, LAW_ROLE_CLERK, "2025-04-10");
+	law_outcome_t o;
+	decide_ok(&c, &in, &o);
+	const law_term_effect_t *e = must_effect(&o, LAW_TERM_START, LAW_TERM_APPEAL_WINDOW);
+	assert_date(e->calc.due, "2025-04-24");
+	assert_false(o.closes);
+
+	add_term(&c, LAW_TERM_APPEAL_WINDOW, "2025-04-10", "2025-04-24");
+	in = act(LAW_ACT_APPEAL, LAW_ROLE_REQUESTER, "2025-04-28");
+	in.sent = D("2025-04-24"); /* posted on the last day: in time */
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_APPEAL_PENDING);
+	assert_true(o.reopens);
+	assert_true(must_effect(&o, LAW_TERM_STOP, LAW_TERM_APPEAL_WINDOW)->met);
+	assert_null(o.warning.code);
+	e = must_effect(&o, LAW_TERM_START, LAW_TERM_FORWARD_APPEAL);
+	assert_date(e->calc.due, "2025-05-05"); /* 28 Apr + 7 = 5 May */
+
+	/* A late appeal is still passed on: the appeal body rules on lateness. */
+	in.sent = D("2025-04-25");
+	decide_ok(&c, &in, &o);
+	assert_string_equal(o.warning.code, "requester_late");
+
+	c = new_case(PI, LAW_STATE_APPEAL_PENDING);
+	add_term(&c, LAW_TERM_FORWARD_APPEAL, "2025-04-28", "2025-05-05");
+	in = act(LAW_ACT_FORWARD_APPEAL, LAW_ROLE_CLERK, "2025-05-05");
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.document, LAW_DOC_APPEAL_FORWARDING);
+	assert_true(must_effect(&o, LAW_TERM_STOP, LAW_TERM_FORWARD_APPEAL)->met);
+	c.nterms = 0;
+	expect_refused(&c, &in, "term_not_open", NULL);
+}
+
+static void test_remedy_window_expiry_makes_the_decision_final(void **state)
+{
+	law_case_t c = new_case(PI, LAW_STATE_DISCONTINUED);
+	add_term(&c, LAW_TERM_APPEAL_WINDOW, "2025-04-10", "2025-04-24");
+	law_action_input_t in = act(LAW_ACT_REMEDY_WINDOW_EXPIRED, LAW_ROLE_SYSTEM, "2025-04-24");
+	expect_refused(&c, &in, "window_not_passed", NULL);
+	in.date = D("2025-04-29");
+	law_outcome_t o;
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_CLOSED_FINAL);
+	assert_false(o.closes); /* it was closed already */
+}
+
+static void test_reconsideration_replaces_appeal_where_there_is_no_higher_body(void **state)
+{
+	law_case_t c = new_case(PI, LAW_STATE_REFUSED);
+	law_action_input_t in = act(LAW_ACT_APPEAL, LAW_ROLE_REQUESTER, "2025-04-15");
+	law_outcome_t o;
+	decide_ok(&c, &in, &o);
+	c.policy.remedy = LAW_REMEDY_RECONSIDERATION;
+	expect_refused(&c, &in, "remedy_policy", "ponowne rozpatrzenie");
+	in = act(LAW_ACT_RECORD_DELIVERY, LAW_ROLE_CLERK, "2025-04-10");
+	decide_ok(&c, &in, &o);
+	must_effect(&o, LAW_TERM_START, LAW_TERM_RECONSIDERATION_WINDOW);
+	in = act(LAW_ACT_REQUEST_RECONSIDERATION, LAW_ROLE_REQUESTER, "2025-04-15");
+	decide_ok(&c, &in, &o);
+	assert_date(must_effect(&o, LAW_TERM_START, LAW_TERM_RECONSIDERATION)->calc.due,
+		    "2025-04-29");
+	c = new_case(PI, LAW_STATE_APPEAL_PENDING);
+	add_term(&c, LAW_TERM_RECONSIDERATION, "2025-04-15", "2025-04-29");
+	in = act(LAW_ACT_DECIDE_RECONSIDERATION, LAW_ROLE_CLERK, "2025-04-29");
+	expect_refused(&c, &in, "remedy_policy", "odwołanie");
+	c.policy.remedy = LAW_REMEDY_RECONSIDERATION;
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_CLOSED_FINAL);
+	assert_int_equal(o.document, LAW_DOC_RECONSIDERATION_DECISION);
+	assert_true(must_effect(&o, LAW_TERM_STOP, LAW_TERM_RECONSIDERATION)->met);
+}
+
+/* ---- Court (UDIP art. 21) ----------------------------------------------- */
+
+static void test_court_complaint_on_inaction_keeps_state_and_gives_15_days(void **state)
+{
+	law_case_t c = answered_case(PI, "2025-03-03", "2025-03-17");
+	law_action_input_t in = act(LAW_ACT_COURT_COMPLAINT, LAW_ROLE_CLERK, "2025-04-01");
+	law_outcome_t o;
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_IN_PROGRESS);
+	assert_date(must_effect(&o, LAW_TERM_START, LAW_TERM_COURT_ANSWER)->calc.due, "2025-04-16");
+	/* Against a refusal, an appeal comes first (PPSA art. 52). */
+	c = new_case(PI, LAW_STATE_REFUSED);
+	expect_refused(&c, &in, "remedy_policy", NULL);
+	c.policy.remedy = LAW_REMEDY_RECONSIDERATION;
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_AT_COURT);
+}
+
+static void test_judgment_obliging_the_body_reopens_with_the_courts_term(void **state)
+{
+	law_case_t c = new_case(PI, LAW_STATE_AT_COURT);
+	law_action_input_t in = act(LAW_ACT_JUDGMENT_OBLIGES, LAW_ROLE_CLERK, "2025-09-01");
+	law_outcome_t o;
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_IN_PROGRESS);
+	assert_date(must_effect(&o, LAW_TERM_START, LAW_TERM_AFTER_JUDGMENT)->calc.due,
+		    "2025-09-15");
+	in.term_days = 30;
+	decide_ok(&c, &in, &o);
+	assert_date(must_effect(&o, LAW_TERM_START, LAW_TERM_AFTER_JUDGMENT)->calc.due,
+		    "2025-10-01");
+	in.term_days = -1;
+	decide_ok(&c, &in, &o); /* negative means "not given": the usual 14 days */
+	in.term_days = LAW_TERM_LENGTH_MAX + 1;
+	expect_refused(&c, &in, "invalid_length", NULL);
+}
+
+/* ---- Re-use (UOD) ------------------------------------------------------- */
+
+static void test_reuse_offer_objection_and_decision_on_conditions(void **state)
+{
+	law_case_t c = answered_case(RU, "2025-03-03", "2025-03-17");
+	law_action_input_t in = act(LAW_ACT_OFFER, LAW_ROLE_CLERK, "2025-03-14");
+	law_outcome_t o;
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_OFFER_SENT);
+	assert_true(must_effect(&o, LAW_TERM_STOP, LAW_TERM_REUSE_ANSWER)->met);
+
+	c = new_case(RU, LAW_STATE_OFFER_SENT);
+	add_term(&c, LAW_TERM_OFFER_WINDOW, "2025-03-17", "2025-03-31");
+	in = act(LAW_ACT_OBJECT_TO_OFFER, LAW_ROLE_REQUESTER, "2025-03-31");
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_OBJECTION_LODGED);
+	in = act(LAW_ACT_ACCEPT_OFFER, LAW_ROLE_REQUESTER, "2025-04-02");
+	in.sent = D("2025-04-01");
+	expect_refused(&c, &in, "requester_term_passed", NULL);
+	in = act(LAW_ACT_OFFER_WINDOW_EXPIRED, LAW_ROLE_SYSTEM, "2025-04-01");
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_DEEMED_WITHDRAWN);
+
+	c = new_case(RU, LAW_STATE_OBJECTION_LODGED);
+	in = act(LAW_ACT_DECIDE_CONDITIONS, LAW_ROLE_CLERK, "2025-04-10");
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_CONDITIONS_DECIDED);
+	assert_true(law_documents[o.document].decision);
+}
+
+static void test_reuse_defects_call_or_leave_unprocessed_by_policy(void **state)
+{
+	law_case_t c = answered_case(RU, "2025-03-03", "2025-03-17");
+	law_action_input_t in = act(LAW_ACT_CALL_TO_COMPLETE, LAW_ROLE_CLERK, "2025-03-05");
+	law_action_input_t leave = act(LAW_ACT_LEAVE_UNPROCESSED, LAW_ROLE_CLERK, "2025-03-05");
+	law_outcome_t o;
+	decide_ok(&c, &in, &o);
+	must_effect(&o, LAW_TERM_CANCEL, LAW_TERM_REUSE_ANSWER);
+	expect_refused(&c, &leave, "defects_policy", "UOD art. 39");
+	c.policy.reuse_defects_call = false;
+	expect_refused(&c, &in, "defects_policy", NULL);
+	decide_ok(&c, &leave, &o);
+	assert_int_equal(o.state, LAW_STATE_LEFT_UNPROCESSED);
+
+	c = new_case(RU, LAW_STATE_AWAITING_COMPLETION);
+	in = act(LAW_ACT_RECORD_DELIVERY, LAW_ROLE_SYSTEM, "2025-03-06");
+	decide_ok(&c, &in, &o);
+	assert_date(must_effect(&o, LAW_TERM_START, LAW_TERM_COMPLETION_WINDOW)->calc.due,
+		    "2025-03-13");
+	in = act(LAW_ACT_RECORD_COMPLETION, LAW_ROLE_REQUESTER, "2025-03-10");
+	decide_ok(&c, &in, &o);
+	assert_date(must_effect(&o, LAW_TERM_START, LAW_TERM_REUSE_ANSWER)->calc.due, "2025-03-24");
+}
+
+/* ---- Input checks ------------------------------------------------------- */
+
+static void test_bad_input_is_refused_not_crashed(void **state)
+{
+	law_case_t c = answered_case(PI, "2025-03-03", "2025-03-17");
+	law_action_input_t in = act(LAW_ACT_PROVIDE, LAW_ROLE_CLERK, "2025-03-05");
+	in.date = (law_date_t){2025, 2, 30};
+	expect_refused(&c, &in, "invalid_date", NULL);
+	in.date = LAW_DATE_NONE;
+	expect_refused(&c, &in, "invalid_date", NULL);
+	in.date = (law_date_t){2101, 1, 1};
+	expect_refused(&c, &in, "date_out_of_range", NULL);
+	in.date = D("2025-03-01");
+	expect_refused(&c, &in, "date_before_receipt", "2025-03-03");
+	in = act(LAW_ACT_WITHDRAW, LAW_ROLE_REQUESTER, "2025-03-05");
+	in.sent = D("2025-03-06");
+	expect_refused(&c, &in, "sent_after_received", NULL);
+	in.sent = (law_date_t){2025, 13, 1};
+	expect_refused(&c, &in, "invalid_date", NULL);
+	in = act((law_action_t)999, LAW_ROLE_CLERK, "2025-03-05");
+	expect_refused(&c, &in, "unknown_action", NULL);
+	in = act(LAW_ACT_PROVIDE, LAW_ROLE_CLERK, "2025-03-05");
+	law_case_t bad = c;
+	bad.kind = (law_kind_t)3;
+	expect_refused(&bad, &in, "invalid_case", NULL);
+	bad = new_case(RU, LAW_STATE_FEE_NOTIFIED); /* a state of the other kind */
+	expect_refused(&bad, &in, "invalid_case", NULL);
+	bad = c;
+	bad.state = (law_state_t)77;
+	law_outcome_t o;
+	assert_false(law_decide(&bad, &in, &o));
+	assert_string_equal(o.refusal.code, "invalid_case");
+	bad = c;
+	bad.nterms = LAW_OPEN_TERMS_MAX + 1;
+	assert_false(law_decide(&bad, &in, &o));
+	assert_string_equal(o.refusal.code, "invalid_case");
+	bad = c;
+	bad.terms[0].due = (law_date_t){2025, 2, 31};
+	expect_refused(&bad, &in, "invalid_case", NULL);
+	/* A year near the end of the calendar: no term past 2100. */
+	c = new_case(PI, LAW_STATE_NONE);
+	in = act(LAW_ACT_REGISTER, LAW_ROLE_CLERK, "2100-12-25");
+	expect_refused(&c, &in, "date_out_of_range", NULL);
+}
+
+static void test_refusal_codes_are_unique(void **state)
+{
+	for (int i = 0; law_refusal_codes[i]; i++)
+		for (int j = i + 1; law_refusal_codes[j]; j++)
+			assert_string_not_equal(law_refusal_codes[i], law_refusal_codes[j]);
+}
+
+/* ---- The tables themselves ---------------------------------------------- */
+
+static void test_identifiers_are_unique_and_found_by_lookup(void **state)
+{
+	for (int i = 0; i < LAW_STATE_COUNT; i++) {
+		law_state_t s;
+		assert_true(law_state_from_id(law_states[i].id, &s));
+		assert_int_equal(s, i);
+	}
+	for (int i = 0; i < LAW_ACT_COUNT; i++) {
+		law_action_t a;
+		assert_non_null(law_actions[i].id);
+		assert_non_null(law_actions[i].event);
+		assert_true(law_action_from_id(law_actions[i].id, &a));
+		assert_int_equal(a, i);
+	}
+	for (int i = 1; i < LAW_TERM_COUNT; i++) {
+		law_term_kind_t k;
+		assert_true(law_term_kind_from_id(law_terms[i].id, &k));
+		assert_int_equal(k, i);
+	}
+	for (int i = 1; i < LAW_DOC_COUNT; i++)
+		for (int j = i + 1; j < LAW_DOC_COUNT; j++)
+			assert_string_not_equal(law_documents[i].id, law_documents[j].id);
+	law_state_t s;
+	assert_false(law_state_from_id("nope", &s));
+	assert_false(law_state_from_id(NULL, &s));
+	assert_string_equal(law_role_id(LAW_ROLE_MANAGER), "manager");
+	assert_string_equal(law_role_label(LAW_ROLE_REQUESTER), "wnioskodawca");
+}
+
+/* Every action has a row, every state but `none` is reached, every document
+ * is produced and every term started somewhere: nothing in the tables is dead. */
+static void test_every_action_state_document_and_term_is_used(void **state)
+{
+	bool action[LAW_ACT_COUNT] = {0}, doc[LAW_DOC_COUNT] = {0}, term[LAW_TERM_COUNT] = {0};
+	uint64_t reached = UINT64_C(1) << LAW_STATE_NONE;
+	for (size_t i = 0; i < law_transition_count; i++) {
+		const law_transition_t *r = &law_transitions[i];
+		action[r->action] = true;
+		doc[r->document] = true;
+		if (r->next != LAW_STATE_SAME)
+			reached |= UINT64_C(1) << r->next;
+		for (int e = 0; e < LAW_ROW_EFFECTS; e++)
+			if (r->effects[e].op == LAW_TERM_START)
+				term[r->effects[e].term] = true;
+		assert_true(r->roles != 0);
+		assert_true(r->from != 0);
+	}
+	for (int i = 0; i < LAW_ACT_COUNT; i++)
+		if (!action[i])
+			fail_msg("action %s has no row", law_actions[i].id);
+	for (int i = 0; i < LAW_STATE_COUNT; i++)
+		if (!(reached & (UINT64_C(1) << i)))
+			fail_msg("state %s is never reached", law_states[i].id);
+	for (int i = 1; i < LAW_DOC_COUNT; i++)
+		if (!doc[i])
+			fail_msg("document %s is never produced", law_documents[i].id);
+	for (int i = 1; i < LAW_TERM_COUNT; i++)
+		if (!term[i])
+			fail_msg("term %s is never started", law_terms[i].id);
+}
+
+/* ---- Generated documentation ------------------------------------------- */
+
+static char *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	strbuf_t sb;
+	sb_init(&sb, NULL);
+	char buf[4096];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		sb_append(&sb, buf, n);
+	fclose(f);
+	*len = sb.len;
+	return sb.data ? sb.data : calloc(1, 1);
+}
+
+static void test_docs_lifecycle_md_is_generated_from_the_table(void **state)
+{
+	strbuf_t want;
+	sb_init(&want, NULL);
+	law_lifecycle_markdown(&want, LAW_KIND_ALL);
+	size_t len = 0;
+	char *have = read_file("docs/lifecycle.md", &len);
+	bool same = have && len == want.len && memcmp(have, want.data, len) == 0;
+	free(have);
+	sb_free(&want);
+	if (!same)
+		fail_msg("docs/lifecycle.md is stale: run `make docs`");
+}
+
+static void test_markdown_and_dot_show_every_row(void **state)
+{
+	strbuf_t md, dot;
+	sb_init(&md, NULL);
+	sb_init(&dot, NULL);
+	law_lifecycle_markdown(&md, LAW_KIND_ALL);
+	law_lifecycle_dot(&dot, LAW_KIND_ALL);
+	size_t rows = 0;
+	for (const char *p = md.data; (p = strstr(p, "\n| `")); p++)
+		rows++;
+	/* States, actions, terms, documents, policies and the transitions. */
+	assert_true(rows >= law_transition_count + LAW_ACT_COUNT + LAW_STATE_COUNT);
+	assert_non_null(strstr(md.data, "`extension_notice`"));
+	assert_non_null(strstr(md.data, "UDIP art. 13 ust. 2"));
+	assert_non_null(strstr(dot.data, "digraph lifecycle {"));
+	assert_non_null(strstr(dot.data, "received -> extended [label=\"extend\"]"));
+	assert_non_null(strstr(dot.data, "none -> received [label=\"register\"]"));
+	sb_free(&md);
+	sb_free(&dot);
+
+	sb_init(&md, NULL);
+	law_lifecycle_markdown(&md, LAW_KIND_REUSE);
+	assert_null(strstr(md.data, "`fee_notice`"));
+	assert_non_null(strstr(md.data, "`object_to_offer`"));
+	sb_free(&md);
+	sb_init(&dot, NULL);
+	law_lifecycle_dot(&dot, LAW_KIND_PUBLIC_INFORMATION);
+	assert_null(strstr(dot.data, "offer_sent"));
+	sb_free(&dot);
+}
+
+static void test_guard_descriptions_are_polish_text(void **state)
+{
+	for (int g = 1; g < LAW_GUARD_COUNT; g++) {
+		strbuf_t sb;
+		sb_init(&sb, NULL);
+		law_guard_spec_t spec = {(law_guard_t)g, LAW_TERM_FEE_WINDOW};
+		law_guard_describe(&spec, &sb);
+		assert_true(sb.len > 5);
+		sb_free(&sb);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_every_transition_is_allowed_when_its_guards_hold),
+	    cmocka_unit_test(test_every_action_is_refused_in_states_without_a_row),
+	    cmocka_unit_test(test_refusal_names_the_state_in_polish),
+	    cmocka_unit_test(test_roles_are_enforced_and_manager_may_do_what_clerk_may),
+	    cmocka_unit_test(test_register_starts_14_day_answer_term_with_reasoning),
+	    cmocka_unit_test(test_closing_in_time_meets_the_answer_term),
+	    cmocka_unit_test(test_withdrawal_cancels_every_open_term),
+	    cmocka_unit_test(test_extension_starts_extended_term_and_explains_the_cap),
+	    cmocka_unit_test(test_extension_must_be_sent_within_the_14_day_term),
+	    cmocka_unit_test(test_extension_beyond_two_months_from_receipt_is_refused),
+	    cmocka_unit_test(test_extension_needs_a_later_date),
+	    cmocka_unit_test(test_second_extension_is_refused),
+	    cmocka_unit_test(test_clarification_restarts_term_and_keeps_old_due_date_at_risk),
+	    cmocka_unit_test(test_clarification_policy_off_keeps_the_answer_term),
+	    cmocka_unit_test(test_late_clarification_is_accepted_with_a_warning),
+	    cmocka_unit_test(test_no_clarification_in_the_window_leaves_request_unprocessed),
+	    cmocka_unit_test(test_delivery_recorded_twice_is_refused),
+	    cmocka_unit_test(test_invalid_policy_window_length_is_refused),
+	    cmocka_unit_test(test_interest_call_keeps_or_pauses_the_term_by_policy),
+	    cmocka_unit_test(test_fee_notice_must_come_within_14_days_of_receipt),
+	    cmocka_unit_test(test_fee_window_releases_only_after_14_days_unless_form_changed),
+	    cmocka_unit_test(test_form_window_expiry_discontinues_by_decision),
+	    cmocka_unit_test(
+		test_decision_delivery_starts_appeal_window_and_appeal_starts_forwarding),
+	    cmocka_unit_test(test_remedy_window_expiry_makes_the_decision_final),
+	    cmocka_unit_test(test_reconsideration_replaces_appeal_where_there_is_no_higher_body),
+	    cmocka_unit_test(test_court_complaint_on_inaction_keeps_state_and_gives_15_days),
+	    cmocka_unit_test(test_judgment_obliging_the_body_reopens_with_the_courts_term),
+	    cmocka_unit_test(test_reuse_offer_objection_and_decision_on_conditions),
+	    cmocka_unit_test(test_reuse_defects_call_or_leave_unprocessed_by_policy),
+	    cmocka_unit_test(test_bad_input_is_refused_not_crashed),
+	    cmocka_unit_test(test_refusal_codes_are_unique),
+	    cmocka_unit_test(test_identifiers_are_unique_and_found_by_lookup),
+	    cmocka_unit_test(test_every_action_state_document_and_term_is_used),
+	    cmocka_unit_test(test_docs_lifecycle_md_is_generated_from_the_table),
+	    cmocka_unit_test(test_markdown_and_dot_show_every_row),
+	    cmocka_unit_test(test_guard_descriptions_are_polish_text),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
