@@ -1,0 +1,38 @@
+#include "core/clock.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+bool clock_parse(const char *s, int64_t *out)
+{
+	if (!s || !*s)
+		return false;
+	char *end;
+	long long n = strtoll(s, &end, 10);
+	if (*end == '\0' && end != s) {
+		*out = n;
+		return true;
+	}
+	struct tm tm = {0};
+	int used = 0;
+	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+	           &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &used) != 6 || s[used] != '\0')
+		return false;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	time_t t = timegm(&tm);
+	if (t == (time_t)-1)
+		return false;
+	*out = (int64_t)t;
+	return true;
+}
+
+int64_t clock_now(void)
+{
+	int64_t fake;
+	if (clock_parse(getenv("JAWNOSC_FAKE_NOW"), &fake))
+		return fake;
+	return (int64_t)time(NULL);
+}
