@@ -12,6 +12,7 @@ static const struct command {
     {"serve", cmd_serve, "serve HTTP and run the background jobs"},
     {"migrate", cmd_migrate, "apply the database migrations that are missing"},
     {"config", cmd_config, "print the effective configuration"},
+    {"seed", cmd_seed, "load demo data (--demo)"},
     {"holidays", cmd_holidays, "list the Polish days off of a year"},
     {"deadline", cmd_deadline, "compute a statutory term (KPA art. 57) with its reasoning"},
     {"lifecycle", cmd_lifecycle, "print the lifecycle of a request as Markdown or Graphviz"},

@@ -1,8 +1,10 @@
 /* serve, migrate, config. */
+#include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "cases/outbox.h"
 #include "cli/cli.h"
 #include "cli/opts.h"
 #include "core/config.h"
@@ -161,6 +163,14 @@ int cmd_serve(int argc, char **argv)
 		fprintf(stderr, "jawnosc serve: %s\n", err);
 		goto out_static;
 	}
+	if (!mailer_start(err, sizeof err)) {
+		fprintf(stderr, "jawnosc serve: mail: %s\n", err);
+		/* HTTP is already up: stop it the usual way (the signal is blocked
+		 * in this thread, so http_server_wait() takes it at once). */
+		raise(SIGTERM);
+		http_server_wait();
+		goto out_static;
+	}
 	char host[128];
 	snprintf(host, sizeof host, "%s", cfg.listen);
 	char *colon = strrchr(host, ':');
@@ -170,6 +180,7 @@ int cmd_serve(int argc, char **argv)
 	fflush(stdout);
 	log_info("listening on %s:%u", host, http_server_port());
 	rc = http_server_wait() ? 0 : 1;
+	mailer_stop();
 out_static:
 	static_free();
 out_web:

@@ -37,6 +37,20 @@ const struct config_entry config_table[] = {
 	 "Least severe log level written to standard error: debug, info, warn or error."},
 	{"JAWNOSC_BASE_URL", CONFIG_STRING, "", 0, 0, OFF(base_url),
 	 "Public base URL used in links sent by e-mail and feeds; empty: derived from JAWNOSC_LISTEN."},
+	{"JAWNOSC_SMTP_URL", CONFIG_STRING, "", 0, 0, OFF(smtp_url),
+	 "SMTP server for outgoing mail (smtp://host:port or smtps://...); empty: mail is written as .eml files to JAWNOSC_MAIL_DIR."},
+	{"JAWNOSC_MAIL_FROM", CONFIG_STRING, "Jawność <jawnosc@localhost>", 0, 0, OFF(mail_from),
+	 "Sender of outgoing mail."},
+	{"JAWNOSC_MAIL_DIR", CONFIG_STRING, "var/mail", 0, 0, OFF(mail_dir),
+	 "Where mail goes as .eml files when no SMTP server is configured."},
+	{"JAWNOSC_MAIL_POLL_MS", CONFIG_INT, "1000", 10, 600000, OFF(mail_poll_ms),
+	 "How often the mail job looks at the outbox, in milliseconds."},
+	{"JAWNOSC_MAIL_RETRY_BASE", CONFIG_INT, "60", 1, 86400, OFF(mail_retry_base),
+	 "Seconds before the first retry of a failed message; each further retry waits twice as long (at most an hour)."},
+	{"JAWNOSC_FILING_RATE", CONFIG_INT, "20", 1, 1000000, OFF(filing_rate),
+	 "Requests one address may file per hour through the form and the API."},
+	{"JAWNOSC_MAX_ATTACHMENT", CONFIG_BYTES, "5M", 1024, 1L << 30, OFF(max_attachment),
+	 "Largest single attachment a requester may send."},
 };
 const size_t config_table_len = sizeof config_table / sizeof config_table[0];
 

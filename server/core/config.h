@@ -22,6 +22,13 @@ struct config {
 	const char *access_log;
 	const char *log_level;
 	const char *base_url;
+	const char *smtp_url;
+	const char *mail_from;
+	const char *mail_dir;
+	long mail_poll_ms;
+	long mail_retry_base;
+	long filing_rate;
+	long max_attachment;
 };
 
 extern struct config cfg;

@@ -47,7 +47,8 @@ enum form_error http_form(http_req_t *req, const form_t **out)
 	if (!req->form) {
 		req->form = arena_calloc(req->arena, 1, sizeof(form_t));
 		const char *ct = http_header(req, MHD_HTTP_HEADER_CONTENT_TYPE);
-		req->form_error = form_parse(req->arena, ct ? ct : "", req->body.data ? req->body.data : "",
+		/* An empty body is an empty form, whatever its type says. */
+		req->form_error = !req->body.len ? FORM_OK : form_parse(req->arena, ct ? ct : "", req->body.data ? req->body.data : "",
 		                             req->body.len, &form_default_limits, req->form);
 		if (req->form_error != FORM_OK)
 			memset(req->form, 0, sizeof(form_t));
@@ -159,7 +160,7 @@ void http_respond_html(http_req_t *req, int status, const strbuf_t *html)
 
 void http_respond_json(http_req_t *req, int status, json_t *doc)
 {
-	char *s = json_dumps(doc, JSON_COMPACT | JSON_ENSURE_ASCII);
+	char *s = json_dumps(doc, JSON_COMPACT);
 	json_decref(doc);
 	if (!s)
 		oom();
@@ -178,7 +179,7 @@ void http_respond_problem(http_req_t *req, int status, const char *title, const 
 		json_object_update(doc, extra);
 		json_decref(extra);
 	}
-	char *s = json_dumps(doc, JSON_COMPACT | JSON_ENSURE_ASCII);
+	char *s = json_dumps(doc, JSON_COMPACT);
 	json_decref(doc);
 	if (!s)
 		oom();

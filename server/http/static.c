@@ -150,7 +150,12 @@ const char *static_url(const char *rel_path)
 
 void static_handler(http_req_t *req)
 {
-	const struct static_file *sf = find(http_param(req, "path"));
+	static_serve(req, http_param(req, "path"));
+}
+
+void static_serve(http_req_t *req, const char *rel)
+{
+	const struct static_file *sf = find(rel);
 	if (!sf) {
 		http_respond_error(req, 404, NULL);
 		return;

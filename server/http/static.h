@@ -12,6 +12,8 @@
  * 512 files); false with `err` filled if the directory cannot be read. */
 bool static_load(const char *dir, char *err, size_t errlen);
 void static_free(void);
+/* Answers with the static file `rel` (404 when unknown). */
+void static_serve(http_req_t *req, const char *rel);
 /* Route handler for GET /static/{*path}. */
 void static_handler(http_req_t *req);
 /* The ETag-bearing URL of a static file ("/static/style.css?v=1a2b3c4d"),

@@ -1,6 +1,8 @@
 #include <string.h>
 
+#include "cases/secret.h"
 #include "core/log.h"
+#include "db/db.h"
 #include "http/static.h"
 #include "render/tmpl.h"
 #include "web/web.h"
@@ -28,7 +30,17 @@ bool web_init(const struct web_config *wc, char *err, size_t errlen)
 		}
 	}
 	migrations = wc->migrations;
-	return true;
+	/* Forms and tracking links are signed with the database's secret. */
+	PGconn *c = db_conn();
+	bool ok = c && secret_load(c, err, errlen);
+	if (!c)
+		snprintf(err, errlen, "cannot connect to the database to read the application secret");
+	db_close();
+	if (!ok) {
+		tmpl_set_free(templates);
+		templates = NULL;
+	}
+	return ok;
 }
 
 void web_shutdown(void)

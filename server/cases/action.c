@@ -1,0 +1,91 @@
+#include "cases/action.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cases/store.h"
+
+void case_ref_from_row(const PGresult *r, int row, arena_t *a, struct case_ref *f)
+{
+	f->id = atoll(PQgetvalue(r, row, 0));
+	f->kind = arena_strdup(a, PQgetvalue(r, row, 1));
+	f->state = arena_strdup(a, PQgetvalue(r, row, 2));
+	f->received_on = arena_strdup(a, PQgetvalue(r, row, 3));
+	f->case_number = arena_strdup(a, PQgetvalue(r, row, 4));
+	f->version = atol(PQgetvalue(r, row, 5));
+	org_from_row(r, row, 6, a, &f->org);
+}
+
+enum db_status case_lock(PGconn *c, arena_t *a, long long id, long long org_id,
+                         struct case_ref *out, bool *found)
+{
+	char ids[24], orgs[24];
+	snprintf(ids, sizeof ids, "%lld", id);
+	snprintf(orgs, sizeof orgs, "%lld", org_id);
+	const char *p[2] = {ids, orgs};
+	enum db_status st;
+	PGresult *r = db_exec(c, &st,
+	                      "SELECT " CASE_REF_COLUMNS ORG_COLUMNS
+	                      " FROM requests r JOIN organisations o ON o.id = r.org_id "
+	                      "WHERE r.id = $1 AND ($2::bigint = 0 OR r.org_id = $2) FOR UPDATE OF r",
+	                      2, p);
+	*found = st == DB_OK && PQntuples(r) == 1;
+	if (*found)
+		case_ref_from_row(r, 0, a, out);
+	PQclear(r);
+	return st;
+}
+
+/* The letter or decision the step needs, as a draft to be written and
+ * issued by a clerk (the letters module fills in its text). */
+static enum db_status draft_document(PGconn *c, const struct case_ref *f, law_document_t doc)
+{
+	char org[24], req[24];
+	snprintf(org, sizeof org, "%lld", f->org.id);
+	snprintf(req, sizeof req, "%lld", f->id);
+	const char *p[4] = {org, req, law_documents[doc].id, law_documents[doc].label};
+	return db_run(c,
+	              "INSERT INTO documents (org_id, request_id, seq, type, title) "
+	              "SELECT $1, $2, coalesce(max(seq), 0) + 1, $3, $4 FROM documents WHERE request_id = $2",
+	              4, p);
+}
+
+enum db_status case_act_locked(PGconn *c, arena_t *a, const struct case_ref *f,
+                               const law_action_input_t *in, const char *actor,
+                               long long user_id, json_t *data, law_outcome_t *oc, bool *allowed)
+{
+	law_date_t received = LAW_DATE_NONE;
+	law_date_parse(f->received_on, &received);
+	law_case_t lc;
+	enum db_status st = store_law_case(c, f->id, &f->org, f->kind, f->state, received, &lc);
+	if (st != DB_OK)
+		return st;
+	*allowed = law_decide(&lc, in, oc);
+	if (!*allowed)
+		return DB_OK;
+	const char *next = law_states[oc->state == LAW_STATE_SAME ? lc.state : oc->state].id;
+	char ids[24], day[LAW_DATE_STRLEN];
+	snprintf(ids, sizeof ids, "%lld", f->id);
+	store_date(in->date, day);
+	const char *p[4] = {ids, next, oc->closes ? "close" : oc->reopens ? "reopen" : "", day};
+	st = db_run(c,
+	            "UPDATE requests SET state = $2, version = version + 1, updated_at = now(), "
+	            "closed_on = CASE $3 WHEN 'close' THEN $4::date WHEN 'reopen' THEN NULL "
+	            "ELSE closed_on END WHERE id = $1",
+	            4, p);
+	if (st == DB_OK)
+		st = store_apply_effects(c, f->org.id, f->id, oc, in->date);
+	if (st == DB_OK && oc->document != LAW_DOC_NONE)
+		st = draft_document(c, f, oc->document);
+	json_t *ev = data ? json_deep_copy(data) : json_object();
+	if (oc->warning.code)
+		json_object_set_new(ev, "warning", json_string(oc->warning.message));
+	if (oc->document != LAW_DOC_NONE)
+		json_object_set_new(ev, "document", json_string(law_documents[oc->document].id));
+	(void)a;
+	if (st == DB_OK)
+		st = store_event(c, f->org.id, f->id, actor, user_id, law_actions[in->action].id,
+		                 f->state, next, ev);
+	json_decref(ev);
+	return st;
+}

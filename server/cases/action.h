@@ -1,0 +1,44 @@
+/* Taking a step on a case: ask the law core, then write everything it
+ * decided in the caller's transaction — the new state and version, the
+ * terms, a placeholder document for the letter or decision the step needs,
+ * and the audit event. Used by the citizen's actions, the clerk's panel and
+ * the demo data. */
+#ifndef JAWNOSC_CASES_ACTION_H
+#define JAWNOSC_CASES_ACTION_H
+
+#include <jansson.h>
+#include <libpq-fe.h>
+#include <stdbool.h>
+
+#include "cases/org.h"
+#include "core/arena.h"
+#include "db/db.h"
+#include "law/lifecycle.h"
+
+struct case_ref {
+	long long id;
+	struct org org;
+	const char *kind;
+	const char *state;
+	const char *received_on;
+	const char *case_number;
+	long version;
+};
+
+/* The columns case_ref_from_row() reads, then ORG_COLUMNS. */
+#define CASE_REF_COLUMNS "r.id, r.kind, r.state, r.received_on, r.case_number, r.version, "
+void case_ref_from_row(const PGresult *r, int row, arena_t *a, struct case_ref *out);
+
+/* Locks and loads the request `id` (FOR UPDATE). DB_OK with *found false
+ * when there is no such request in organisation `org_id` (0: any). */
+enum db_status case_lock(PGconn *c, arena_t *a, long long id, long long org_id,
+                         struct case_ref *out, bool *found);
+
+/* Decides and applies `in` on the locked case `f`. *allowed false (and
+ * oc->refusal set) when the law refuses: nothing is written then. `data`
+ * (borrowed, may be NULL) goes into the event. */
+enum db_status case_act_locked(PGconn *c, arena_t *a, const struct case_ref *f,
+                               const law_action_input_t *in, const char *actor,
+                               long long user_id, json_t *data, law_outcome_t *oc, bool *allowed);
+
+#endif

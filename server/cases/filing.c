@@ -1,0 +1,570 @@
+#include "cases/filing.h"
+
+#include <ctype.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cases/outbox.h"
+#include "cases/secret.h"
+#include "cases/store.h"
+#include "core/log.h"
+#include "http/utf8.h"
+#include "law/casenum.h"
+#include "law/warsaw.h"
+
+/* ---- Validation -------------------------------------------------------- */
+
+static void add_error(struct filing_errors *errs, const char *field, const char *message)
+{
+	if (errs->n < FILING_MAX_ERRORS) {
+		errs->e[errs->n].field = field;
+		errs->e[errs->n].message = message;
+		errs->n++;
+	}
+}
+
+const char *filing_error_for(const struct filing_errors *errs, const char *field)
+{
+	for (int i = 0; i < errs->n; i++)
+		if (strcmp(errs->e[i].field, field) == 0)
+			return errs->e[i].message;
+	return NULL;
+}
+
+/* A trimmed copy: leading and trailing ASCII white space removed. */
+static const char *trim(arena_t *a, const char *s)
+{
+	if (!s)
+		return "";
+	while (*s && isspace((unsigned char)*s))
+		s++;
+	size_t n = strlen(s);
+	while (n && isspace((unsigned char)s[n - 1]))
+		n--;
+	return arena_strndup(a, s, n);
+}
+
+/* Length in characters (the input is valid UTF-8: the form parser and
+ * jansson both check). */
+static size_t chars(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			n++;
+	return n;
+}
+
+/* Control characters other than tab and line breaks have no place in
+ * a request and break letters and e-mail. */
+static bool clean_text(const char *s)
+{
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if ((ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r') || ch == 0x7f)
+			return false;
+	}
+	return true;
+}
+
+static bool single_line(const char *s)
+{
+	return !strpbrk(s, "\r\n");
+}
+
+/* A practical check, not RFC 5322: one @, a dot in the domain, no spaces
+ * or characters that could smuggle headers, at most 254 characters. */
+bool filing_email_valid(const char *e);
+bool filing_email_valid(const char *e)
+{
+	size_t n = strlen(e);
+	if (n < 3 || n > 254)
+		return false;
+	const char *at = strchr(e, '@');
+	if (!at || at == e || strchr(at + 1, '@') || !strchr(at + 1, '.'))
+		return false;
+	if (at[1] == '.' || e[n - 1] == '.')
+		return false;
+	for (const char *p = e; *p; p++) {
+		unsigned char ch = (unsigned char)*p;
+		if (ch <= ' ' || ch == 0x7f || strchr("<>()[]\\,;:\"", ch))
+			return false;
+	}
+	return true;
+}
+
+struct text_rule {
+	const char *field;
+	size_t min, max;
+	bool multiline;
+	const char *message;
+};
+
+static void check_text(struct filing_errors *errs, const char *v, const struct text_rule *r,
+                       bool required)
+{
+	size_t n = chars(v);
+	if (!*v) {
+		if (required)
+			add_error(errs, r->field, r->message);
+		return;
+	}
+	if (!clean_text(v) || (!r->multiline && !single_line(v)))
+		add_error(errs, r->field, "Pole zawiera niedozwolone znaki sterujące.");
+	else if (n < r->min || n > r->max)
+		add_error(errs, r->field, r->message);
+}
+
+static const struct text_rule rules[] = {
+    {"subject", 3, 300, false, "Podaj temat wniosku: od 3 do 300 znaków."},
+    {"content", 10, 20000, true,
+     "Opisz, jakiej informacji dotyczy wniosek: od 10 do 20 000 znaków."},
+    {"form", 1, 200, false, "Opis formy udostępnienia może mieć najwyżej 200 znaków."},
+    {"name", 2, 200, false, "Podaj imię i nazwisko lub nazwę: od 2 do 200 znaków."},
+    {"postal_address", 5, 500, true, "Podaj adres do korespondencji: od 5 do 500 znaków."},
+    {"phone", 3, 40, false, "Numer telefonu może mieć od 3 do 40 znaków."},
+    {"purpose", 3, 2000, true,
+     "Wskaż cel ponownego wykorzystywania (art. 39 ust. 3 ustawy o otwartych danych)."},
+    {"format", 2, 200, false, "Wskaż formę przygotowania informacji i format danych."},
+    {"manner", 2, 500, false, "Wskaż sposób przekazania lub udostępnienia informacji."},
+};
+
+static const struct text_rule *rule(const char *field)
+{
+	for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
+		if (strcmp(rules[i].field, field) == 0)
+			return &rules[i];
+	return NULL;
+}
+
+static const struct {
+	const char *ext, *type;
+} allowed_types[] = {
+    {".pdf", "application/pdf"},
+    {".jpg", "image/jpeg"},
+    {".jpeg", "image/jpeg"},
+    {".png", "image/png"},
+    {".txt", "text/plain; charset=utf-8"},
+    {".odt", "application/vnd.oasis.opendocument.text"},
+    {".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
+};
+
+/* The content must be what its extension says: a browser's Content-Type is
+ * only a hint. */
+static bool content_matches(const char *ext, const char *d, size_t n)
+{
+	if (strcmp(ext, ".pdf") == 0)
+		return n >= 5 && memcmp(d, "%PDF-", 5) == 0;
+	if (strcmp(ext, ".png") == 0)
+		return n >= 8 && memcmp(d, "\x89PNG\r\n\x1a\n", 8) == 0;
+	if (strcmp(ext, ".jpg") == 0 || strcmp(ext, ".jpeg") == 0)
+		return n >= 3 && memcmp(d, "\xff\xd8\xff", 3) == 0;
+	if (strcmp(ext, ".odt") == 0 || strcmp(ext, ".docx") == 0)
+		return n >= 4 && memcmp(d, "PK\x03\x04", 4) == 0;
+	if (strcmp(ext, ".txt") == 0)
+		return utf8_valid(d, n) && !memchr(d, '\0', n);
+	return false;
+}
+
+static void check_attachments(struct filing_input *in, struct filing_errors *errs)
+{
+	static const char *fields[] = {"attachment", "attachment", "attachment"};
+	for (int i = 0; i < in->nattachments; i++) {
+		struct filing_attachment *at = &in->attachments[i];
+		const char *dot = strrchr(at->filename, '.');
+		const char *type = NULL, *ext = NULL;
+		for (size_t k = 0; dot && k < sizeof allowed_types / sizeof allowed_types[0]; k++) {
+			if (strcasecmp(dot, allowed_types[k].ext) == 0) {
+				type = allowed_types[k].type;
+				ext = allowed_types[k].ext;
+			}
+		}
+		if (!type) {
+			add_error(errs, fields[i], "Dozwolone są załączniki PDF, JPG, PNG, TXT, ODT i DOCX.");
+		} else if (at->len > in->max_attachment) {
+			add_error(errs, fields[i], "Załącznik jest zbyt duży: każdy plik może mieć najwyżej 5 MB.");
+		} else if (at->len == 0 || !content_matches(ext, at->data, at->len)) {
+			add_error(errs, fields[i], "Zawartość załącznika nie odpowiada jego rozszerzeniu.");
+		} else {
+			at->content_type = type;
+		}
+	}
+}
+
+bool filing_validate(arena_t *a, struct filing_input *in, struct filing_errors *errs)
+{
+	errs->n = 0;
+	in->kind = trim(a, in->kind);
+	in->subject = trim(a, in->subject);
+	in->content = trim(a, in->content);
+	in->form = trim(a, in->form);
+	in->delivery = trim(a, in->delivery);
+	in->name = trim(a, in->name);
+	in->email = trim(a, in->email);
+	in->postal_address = trim(a, in->postal_address);
+	in->phone = trim(a, in->phone);
+	in->purpose = trim(a, in->purpose);
+	in->format = trim(a, in->format);
+	in->manner = trim(a, in->manner);
+
+	bool reuse = strcmp(in->kind, "reuse") == 0;
+	if (!reuse && strcmp(in->kind, "public_information") != 0)
+		add_error(errs, "kind", "Wybierz rodzaj wniosku.");
+	check_text(errs, in->subject, rule("subject"), true);
+	check_text(errs, in->content, rule("content"), true);
+	check_text(errs, in->form, rule("form"), false);
+	/* UOD art. 39 ust. 3: a re-use request names the requester and gives
+	 * an address; a request for public information may be anonymous. */
+	check_text(errs, in->name, rule("name"), reuse);
+	bool by_email = strcmp(in->delivery, "email") == 0;
+	bool by_post = strcmp(in->delivery, "post") == 0;
+	if (!by_email && !by_post && strcmp(in->delivery, "tracking_page") != 0)
+		add_error(errs, "delivery", "Wybierz sposób doręczenia odpowiedzi.");
+	if (*in->email && !filing_email_valid(in->email))
+		add_error(errs, "email", "Podaj poprawny adres e-mail, np. jan.kowalski@example.pl.");
+	else if (!*in->email && by_email)
+		add_error(errs, "email", "Podaj adres e-mail, na który mamy wysłać odpowiedź.");
+	check_text(errs, in->postal_address, rule("postal_address"), by_post || reuse);
+	check_text(errs, in->phone, rule("phone"), false);
+	if (reuse) {
+		check_text(errs, in->purpose, rule("purpose"), true);
+		check_text(errs, in->format, rule("format"), true);
+		check_text(errs, in->manner, rule("manner"), true);
+	}
+	if (in->require_consent && !in->consent)
+		add_error(errs, "consent", "Potwierdź, że zapoznałeś się z informacją o przetwarzaniu danych.");
+	check_attachments(in, errs);
+	return errs->n == 0;
+}
+
+/* ---- Creating the case ------------------------------------------------- */
+
+struct create_ctx {
+	arena_t *a;
+	const struct org *org;
+	const struct filing_input *in;
+	long rate_limit;
+	const char *base_url;
+	struct filing_receipt *out;
+	enum filing_result result;
+};
+
+static char *idstr(arena_t *a, long long v)
+{
+	return arena_printf(a, "%lld", v);
+}
+
+/* The answer term's due date and reasoning, for the receipt. */
+static enum db_status load_due(PGconn *c, struct create_ctx *x, const char *request_id)
+{
+	const char *p[1] = {request_id};
+	enum db_status st;
+	PGresult *r = db_exec(c, &st,
+	                      "SELECT due_on, steps FROM terms WHERE request_id = $1 "
+	                      "AND kind IN ('answer', 'reuse_answer') ORDER BY id LIMIT 1",
+	                      1, p);
+	if (st == DB_OK && PQntuples(r) == 1) {
+		x->out->due_on = arena_strdup(x->a, PQgetvalue(r, 0, 0));
+		x->out->due_steps = json_loads(PQgetvalue(r, 0, 1), 0, NULL);
+	}
+	PQclear(r);
+	return st;
+}
+
+/* A second submit of the same form: the case it created, if any. */
+static enum db_status find_duplicate(PGconn *c, struct create_ctx *x, bool *found)
+{
+	char *org = idstr(x->a, x->org->id);
+	const char *p[2] = {org, x->in->submission_id};
+	enum db_status st;
+	PGresult *r = db_exec(c, &st,
+	                      "SELECT id, case_number, kind, state, received_on FROM requests "
+	                      "WHERE org_id = $1 AND submission_id = $2",
+	                      2, p);
+	*found = st == DB_OK && PQntuples(r) == 1;
+	char *id = NULL;
+	if (*found) {
+		id = arena_strdup(x->a, PQgetvalue(r, 0, 0));
+		x->out->duplicate = true;
+		x->out->case_number = arena_strdup(x->a, PQgetvalue(r, 0, 1));
+		x->out->kind = arena_strdup(x->a, PQgetvalue(r, 0, 2));
+		x->out->state = arena_strdup(x->a, PQgetvalue(r, 0, 3));
+		x->out->received_on = arena_strdup(x->a, PQgetvalue(r, 0, 4));
+		char *token = arena_alloc(x->a, TOKEN_LEN + 1);
+		token_for_submission(x->in->submission_id, token);
+		x->out->token = token;
+	}
+	PQclear(r);
+	return *found ? load_due(c, x, id) : st;
+}
+
+/* Fixed one-hour windows per address, in the database so that every server
+ * instance counts together. */
+static enum db_status rate_check(PGconn *c, struct create_ctx *x, bool *over)
+{
+	*over = false;
+	if (x->rate_limit <= 0 || !x->in->ip || !*x->in->ip)
+		return DB_OK;
+	char *key = arena_printf(x->a, "filing:%s", x->in->ip);
+	const char *p[1] = {key};
+	enum db_status st;
+	PGresult *r = db_exec(c, &st,
+	                      "INSERT INTO rate_limits (key, window_start, count) "
+	                      "VALUES ($1, date_trunc('hour', now()), 1) "
+	                      "ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limits.count + 1 "
+	                      "RETURNING count",
+	                      1, p);
+	if (st == DB_OK)
+		*over = atol(PQgetvalue(r, 0, 0)) > x->rate_limit;
+	PQclear(r);
+	return st;
+}
+
+/* The next number in the unit's register for this class and year: the row
+ * stays locked until commit, so concurrent filings queue and nothing is
+ * skipped if one of them rolls back. */
+static enum db_status next_number(PGconn *c, struct create_ctx *x, const char *unit,
+                                  const char *cls, int year, int *seq)
+{
+	char *y = idstr(x->a, year);
+	const char *p[3] = {unit, cls, y};
+	enum db_status st;
+	PGresult *r = db_exec(c, &st,
+	                      "INSERT INTO case_counters (unit_id, class, year, last) VALUES ($1, $2, $3, 1) "
+	                      "ON CONFLICT (unit_id, class, year) DO UPDATE SET last = case_counters.last + 1 "
+	                      "RETURNING last",
+	                      3, p);
+	if (st == DB_OK)
+		*seq = atoi(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return st;
+}
+
+static enum db_status unit_symbol(PGconn *c, struct create_ctx *x, const char **symbol)
+{
+	char *unit = idstr(x->a, x->org->web_unit_id);
+	const char *p[1] = {unit};
+	enum db_status st;
+	PGresult *r = db_exec(c, &st, "SELECT symbol FROM units WHERE id = $1", 1, p);
+	*symbol = NULL;
+	if (st == DB_OK && PQntuples(r) == 1)
+		*symbol = arena_strdup(x->a, PQgetvalue(r, 0, 0));
+	PQclear(r);
+	if (st == DB_OK && !*symbol) {
+		log_error("organisation %s has no unit for online requests", x->org->slug);
+		return DB_ERROR;
+	}
+	return st;
+}
+
+static const char *tracking_url(struct create_ctx *x, const char *token)
+{
+	return arena_printf(x->a, "%s/sprawa/%s", x->base_url ? x->base_url : "", token);
+}
+
+static enum db_status queue_acknowledgement(PGconn *c, struct create_ctx *x, long long request_id)
+{
+	const struct filing_input *in = x->in;
+	if (!*in->email)
+		return DB_OK;
+	const char *subject = arena_printf(x->a, "Potwierdzenie otrzymania wniosku, znak sprawy %s",
+	                                   x->out->case_number);
+	const char *body = arena_printf(
+	    x->a,
+	    "Dzień dobry,\n\n"
+	    "%s potwierdza otrzymanie wniosku „%s” w dniu %s.\n"
+	    "Znak sprawy: %s\n"
+	    "Termin załatwienia wniosku: %s.\n\n"
+	    "Przebieg sprawy, terminy i pisma są dostępne pod prywatnym adresem:\n%s\n"
+	    "Nie udostępniaj tego adresu innym osobom.\n\n"
+	    "Wiadomość wysłana automatycznie przez system Jawność.\n",
+	    x->org->name, in->subject, x->out->received_on, x->out->case_number,
+	    x->out->due_on ? x->out->due_on : "-", tracking_url(x, x->out->token));
+	return outbox_enqueue(c, x->org->id, request_id, in->email, subject, body, 0) ? DB_OK
+	                                                                              : DB_ERROR;
+}
+
+static enum db_status insert_attachments(PGconn *c, struct create_ctx *x, const char *org,
+                                         const char *req)
+{
+	for (int i = 0; i < x->in->nattachments; i++) {
+		const struct filing_attachment *at = &x->in->attachments[i];
+		unsigned char h[32];
+		crypto_hash_sha256(h, (const unsigned char *)at->data, at->len);
+		char size[24];
+		snprintf(size, sizeof size, "%zu", at->len);
+		const char *p[7] = {org, req, at->filename, at->content_type, size, (const char *)h,
+		                    at->data};
+		int lens[7] = {0, 0, 0, 0, 0, 32, (int)at->len};
+		int fmts[7] = {0, 0, 0, 0, 0, 1, 1};
+		PGresult *r = PQexecParams(c,
+		                           "INSERT INTO attachments (org_id, request_id, filename, content_type, "
+		                           "size, sha256, data, source) VALUES ($1, $2, $3, $4, $5, $6, $7, 'requester')",
+		                           7, NULL, p, lens, fmts, 0);
+		enum db_status st = db_status_of(c, r);
+		PQclear(r);
+		if (st != DB_OK)
+			return st;
+	}
+	return DB_OK;
+}
+
+static enum db_status insert_request(PGconn *c, struct create_ctx *x, const law_outcome_t *oc,
+                                     const char *unit, const char *cls, int seq, int year,
+                                     long long *request_id)
+{
+	const struct filing_input *in = x->in;
+	unsigned char hash[32];
+	token_hash(x->out->token, hash);
+	char *org = idstr(x->a, x->org->id);
+	char *seqs = idstr(x->a, seq), *years = idstr(x->a, year);
+	char *at = idstr(x->a, (long long)in->received_at);
+	bool reuse = strcmp(in->kind, "reuse") == 0;
+	const char *p[19] = {org, unit, x->out->case_number, cls, seqs, years, in->kind, in->channel,
+	                     at, x->out->received_on, in->subject, in->content, in->form, in->delivery,
+	                     reuse ? in->purpose : NULL, reuse ? in->format : NULL,
+	                     reuse ? in->manner : NULL, law_states[oc->state].id, (const char *)hash};
+	int lens[20] = {0};
+	int fmts[20] = {0};
+	lens[18] = 32;
+	fmts[18] = 1;
+	const char *params[20];
+	memcpy(params, p, sizeof p);
+	params[19] = in->submission_id;
+	PGresult *r = PQexecParams(
+	    c,
+	    "INSERT INTO requests (org_id, unit_id, case_number, case_class, case_seq, case_year, kind, "
+	    "channel, received_at, received_on, subject, body, form, delivery, reuse_purpose, "
+	    "reuse_format, reuse_manner, state, tracking_hash, submission_id) VALUES ($1, $2, $3, $4, "
+	    "$5, $6, $7, $8, to_timestamp($9::bigint), $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, "
+	    "$20) RETURNING id",
+	    20, NULL, params, lens, fmts, 0);
+	enum db_status st = db_status_of(c, r);
+	if (st == DB_OK)
+		*request_id = atoll(PQgetvalue(r, 0, 0));
+	else if (st == DB_ERROR)
+		log_error("inserting a request: %s", PQresultErrorMessage(r));
+	PQclear(r);
+	return st;
+}
+
+static enum db_status insert_requester(PGconn *c, struct create_ctx *x, long long request_id)
+{
+	const struct filing_input *in = x->in;
+	char *org = idstr(x->a, x->org->id), *req = idstr(x->a, request_id);
+	const char *p[7] = {req, org, in->name, in->email, in->postal_address, in->phone,
+	                    in->ip && *in->ip ? in->ip : NULL};
+	return db_run(c,
+	              "INSERT INTO requesters (request_id, org_id, name, email, postal_address, phone, ip) "
+	              "VALUES ($1, $2, $3, $4, $5, $6, $7::inet)",
+	              7, p);
+}
+
+static enum db_status create_tx(PGconn *c, void *vctx)
+{
+	struct create_ctx *x = vctx;
+	const struct filing_input *in = x->in;
+	x->out->duplicate = false;
+	bool found = false, over = false;
+	enum db_status st = DB_OK;
+	if (in->submission_id && *in->submission_id)
+		st = find_duplicate(c, x, &found);
+	if (st != DB_OK || found)
+		return st;
+	if ((st = rate_check(c, x, &over)) != DB_OK)
+		return st;
+	if (over) {
+		x->result = FILING_RATE_LIMITED;
+		return DB_CONFLICT; /* roll back; the window is already full */
+	}
+	law_date_t received;
+	if (!law_warsaw_date(in->received_at, &received))
+		return DB_ERROR;
+	bool reuse = strcmp(in->kind, "reuse") == 0;
+	law_case_t lc = {.kind = reuse ? LAW_KIND_REUSE : LAW_KIND_PUBLIC_INFORMATION,
+	                 .state = LAW_STATE_NONE,
+	                 .received = received,
+	                 .policy = x->org->policy};
+	bool citizen = strcmp(in->channel, "web") == 0 || strcmp(in->channel, "api") == 0;
+	law_action_input_t ai = {.action = LAW_ACT_REGISTER,
+	                         .role = citizen ? LAW_ROLE_REQUESTER : LAW_ROLE_CLERK,
+	                         .date = received};
+	law_outcome_t *oc = arena_alloc(x->a, sizeof *oc);
+	if (!law_decide(&lc, &ai, oc)) {
+		log_error("the law core refused registration: %s", oc->refusal.message);
+		return DB_ERROR;
+	}
+	const char *symbol;
+	if ((st = unit_symbol(c, x, &symbol)) != DB_OK)
+		return st;
+	const char *cls = reuse ? x->org->class_reuse : x->org->class_public;
+	char *unit = idstr(x->a, x->org->web_unit_id);
+	int seq = 0;
+	if ((st = next_number(c, x, unit, cls, received.y, &seq)) != DB_OK)
+		return st;
+	char *number = arena_alloc(x->a, LAW_CASENUM_STRLEN);
+	law_error_t lerr;
+	if (!law_casenum_format(symbol, cls, seq, received.y, number, LAW_CASENUM_STRLEN, &lerr)) {
+		log_error("case number for %s: %s", symbol, lerr.message);
+		return DB_ERROR;
+	}
+	x->out->case_number = number;
+	x->out->kind = in->kind;
+	x->out->state = law_states[oc->state].id;
+	char *day = arena_alloc(x->a, LAW_DATE_STRLEN);
+	x->out->received_on = store_date(received, day);
+	char *token = arena_alloc(x->a, TOKEN_LEN + 1);
+	if (in->submission_id && *in->submission_id)
+		token_for_submission(in->submission_id, token);
+	else
+		token_random(token);
+	x->out->token = token;
+	long long rid = 0;
+	if ((st = insert_request(c, x, oc, unit, cls, seq, received.y, &rid)) != DB_OK)
+		return st;
+	char *org = idstr(x->a, x->org->id), *req = idstr(x->a, rid);
+	json_t *data = json_pack("{s:s, s:s}", "channel", in->channel, "case_number", number);
+	if ((st = insert_requester(c, x, rid)) == DB_OK &&
+	    (st = store_apply_effects(c, x->org->id, rid, oc, received)) == DB_OK &&
+	    (st = store_event(c, x->org->id, rid, citizen ? "requester" : "clerk", 0, "register",
+	                      NULL, law_states[oc->state].id, data)) == DB_OK &&
+	    (st = insert_attachments(c, x, org, req)) == DB_OK && (st = load_due(c, x, req)) == DB_OK)
+		st = queue_acknowledgement(c, x, rid);
+	json_decref(data);
+	return st;
+}
+
+enum filing_result filing_create(PGconn *c, arena_t *a, const struct org *org,
+                                 const struct filing_input *in, long rate_limit,
+                                 const char *base_url, struct filing_receipt *out)
+{
+	memset(out, 0, sizeof *out);
+	struct create_ctx x = {a, org, in, rate_limit, base_url, out, FILING_OK};
+	enum db_status st = DB_OK;
+	/* A unique violation means a concurrent submit of the same form won
+	 * the race: run again, and find its case. */
+	for (int attempt = 0; attempt < 3; attempt++) {
+		if (out->due_steps) {
+			json_decref(out->due_steps);
+			out->due_steps = NULL;
+		}
+		st = db_transaction(c, create_tx, &x);
+		if (st != DB_CONFLICT || x.result == FILING_RATE_LIMITED)
+			break;
+	}
+	if (x.result == FILING_RATE_LIMITED)
+		return FILING_RATE_LIMITED;
+	if (st == DB_UNAVAILABLE)
+		return FILING_UNAVAILABLE;
+	if (st != DB_OK) {
+		if (out->due_steps) {
+			json_decref(out->due_steps);
+			out->due_steps = NULL;
+		}
+		return FILING_ERROR;
+	}
+	return FILING_OK;
+}

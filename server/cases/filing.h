@@ -1,0 +1,90 @@
+/* Filing a request: validation of what the citizen (form or API) or a clerk
+ * sends, and the one transaction that creates the case — case number, terms
+ * from the law core, first event, acknowledgement in the outbox. */
+#ifndef JAWNOSC_CASES_FILING_H
+#define JAWNOSC_CASES_FILING_H
+
+#include <jansson.h>
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cases/org.h"
+#include "core/arena.h"
+
+#define FILING_MAX_ATTACHMENTS 3
+
+struct filing_attachment {
+	const char *filename;
+	const char *content_type;
+	const char *data;
+	size_t len;
+};
+
+struct filing_input {
+	const char *kind;     /* "public_information" | "reuse" */
+	const char *subject;
+	const char *content;
+	const char *form;     /* requested form of the information, optional */
+	const char *delivery; /* "email" | "post" | "tracking_page" */
+	const char *name;
+	const char *email;
+	const char *postal_address;
+	const char *phone;
+	const char *purpose; /* re-use (UOD art. 39 ust. 3) */
+	const char *format;
+	const char *manner;
+	bool consent;            /* the form's acknowledgement of the privacy notice */
+	bool require_consent;    /* the form asks for it; the API does not */
+	const char *channel;     /* "web", "api", ... */
+	const char *submission_id; /* a form's one-time id, or NULL */
+	const char *ip;
+	int64_t received_at; /* Unix seconds */
+	int nattachments;
+	struct filing_attachment attachments[FILING_MAX_ATTACHMENTS];
+	size_t max_attachment;
+};
+
+#define FILING_MAX_ERRORS 20
+
+struct filing_errors {
+	int n;
+	struct {
+		const char *field;   /* the form field / JSON member */
+		const char *message; /* Polish, for the user */
+	} e[FILING_MAX_ERRORS];
+};
+
+/* Checks every field; true when there is nothing to report. Pure: no I/O.
+ * Strings are trimmed copies in the arena (the input is updated). */
+bool filing_validate(arena_t *a, struct filing_input *in, struct filing_errors *errs);
+/* The message for `field`, or NULL. */
+const char *filing_error_for(const struct filing_errors *errs, const char *field);
+
+struct filing_receipt {
+	bool duplicate; /* the same submission was filed before: this is that case */
+	const char *case_number;
+	const char *token;
+	const char *kind;
+	const char *state;
+	const char *received_on;
+	const char *due_on;
+	json_t *due_steps; /* owned by the caller: json_decref */
+};
+
+enum filing_result {
+	FILING_OK,
+	FILING_RATE_LIMITED,
+	FILING_UNAVAILABLE, /* database unreachable: 503 */
+	FILING_ERROR,       /* a bug or a misconfigured organisation (logged) */
+};
+
+/* Creates the case in one transaction (retried on serialization failures
+ * and on a concurrent submit of the same form). `rate_limit` is the number
+ * of filings allowed per address per hour (0: none). */
+enum filing_result filing_create(PGconn *c, arena_t *a, const struct org *org,
+                                 const struct filing_input *in, long rate_limit,
+                                 const char *base_url, struct filing_receipt *out);
+
+#endif

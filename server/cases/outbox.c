@@ -1,0 +1,512 @@
+#include "cases/outbox.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cases/mailmsg.h"
+#include "core/arena.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "core/strbuf.h"
+#include "db/db.h"
+
+#define STRINGIFY_(x) #x
+#define STRINGIFY(x) STRINGIFY_(x)
+
+/* What became of one message. */
+enum send_result {
+	SEND_OK,        /* delivered to the SMTP server or written as .eml */
+	SEND_RETRY,     /* a passing failure: try again after the backoff */
+	SEND_PERMANENT, /* can never succeed: mark failed now */
+	SEND_ABANDONED, /* stopped by mailer_stop(): leave the row as it was */
+};
+
+static struct {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool started;
+	bool stop;             /* under mu, for the timed wait */
+	atomic_bool stopping;  /* the same, for transfers in progress */
+	bool curl_ready;
+	long use_ssl;          /* CURLOPT_USE_SSL */
+	char from_addr[MAIL_ADDRESS_MAX + 4]; /* "<addr>" for MAIL FROM */
+	PGconn *conn;
+	bool db_down;
+} m = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+bool outbox_enqueue(PGconn *c, long long org_id, long long request_id, const char *to,
+                    const char *subject, const char *body, long long document_id)
+{
+	char org[24], req[24], doc[24];
+	snprintf(org, sizeof org, "%lld", org_id);
+	snprintf(req, sizeof req, "%lld", request_id);
+	snprintf(doc, sizeof doc, "%lld", document_id);
+	const char *p[] = {org, request_id ? req : NULL, to, subject, body,
+	                   document_id ? doc : NULL};
+	enum db_status s = db_run(c,
+	                          "INSERT INTO outbox (org_id, request_id, recipient, subject, body, "
+	                          "attachment_document_id) VALUES ($1, $2, $3, $4, $5, $6)",
+	                          6, p);
+	if (s != DB_OK)
+		log_warn("outbox: cannot queue a message: %s", PQerrorMessage(c));
+	return s == DB_OK;
+}
+
+/* --- waiting and stopping ------------------------------------------------ */
+
+/* Sleeps up to `ms` or until mailer_stop(); true when asked to stop. */
+static bool wait_or_stop(long ms)
+{
+	struct timespec until;
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += ms / 1000;
+	until.tv_nsec += (ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&m.mu);
+	while (!m.stop && pthread_cond_timedwait(&m.cv, &m.mu, &until) != ETIMEDOUT)
+		;
+	bool stop = m.stop;
+	pthread_mutex_unlock(&m.mu);
+	return stop;
+}
+
+/* --- the two ways out: SMTP and .eml files -------------------------------- */
+
+struct reader {
+	const char *data;
+	size_t len, pos;
+};
+
+static size_t read_message(char *buf, size_t size, size_t nitems, void *userdata)
+{
+	struct reader *r = userdata;
+	size_t n = size * nitems;
+	if (n > r->len - r->pos)
+		n = r->len - r->pos;
+	memcpy(buf, r->data + r->pos, n);
+	r->pos += n;
+	return n;
+}
+
+/* libcurl calls this about once a second: a non-zero answer abandons the
+ * transfer, so mailer_stop() never waits for a slow SMTP server. */
+static int transfer_progress(void *clientp, curl_off_t dltotal, curl_off_t dlnow,
+                             curl_off_t ultotal, curl_off_t ulnow)
+{
+	return atomic_load(&m.stopping) ? 1 : 0;
+}
+
+/* RFC 5321 §4.2.2 replies that will not change on a retry: syntax error in
+ * the address, mailbox unavailable, user not local, mailbox name refused. */
+static bool smtp_permanent(long code)
+{
+	return code == 501 || code == 550 || code == 551 || code == 553;
+}
+
+static enum send_result smtp_send(CURL **handle, const char *to, const strbuf_t *msg, char *err,
+                                  size_t errlen)
+{
+	if (!*handle && !(*handle = curl_easy_init())) {
+		snprintf(err, errlen, "SMTP: cannot initialise libcurl");
+		return SEND_RETRY;
+	}
+	CURL *h = *handle;
+	curl_easy_reset(h); /* keeps the connection for the next message */
+	char rcpt[MAIL_ADDRESS_MAX + 3];
+	snprintf(rcpt, sizeof rcpt, "<%s>", to);
+	struct curl_slist *rcpts = curl_slist_append(NULL, rcpt);
+	if (!rcpts)
+		oom();
+	struct reader rd = {.data = msg->data, .len = msg->len};
+	char cerr[CURL_ERROR_SIZE] = "";
+	curl_easy_setopt(h, CURLOPT_URL, cfg.smtp_url);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+	curl_easy_setopt(h, CURLOPT_USE_SSL, m.use_ssl);
+	curl_easy_setopt(h, CURLOPT_MAIL_FROM, m.from_addr);
+	curl_easy_setopt(h, CURLOPT_MAIL_RCPT, rcpts);
+	curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
+	curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)msg->len);
+	curl_easy_setopt(h, CURLOPT_READFUNCTION, read_message);
+	curl_easy_setopt(h, CURLOPT_READDATA, &rd);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 20L);
+	/* A stalled server is dropped after 20 s; a large attachment on a slow
+	 * but moving link may take longer. */
+	curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 20L);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, 300L);
+	curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, transfer_progress);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, cerr);
+	CURLcode rc = curl_easy_perform(h);
+	long code = 0;
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
+	curl_easy_setopt(h, CURLOPT_MAIL_RCPT, NULL);
+	curl_slist_free_all(rcpts);
+	if (rc == CURLE_OK)
+		return SEND_OK;
+	if (rc == CURLE_ABORTED_BY_CALLBACK && atomic_load(&m.stopping))
+		return SEND_ABANDONED;
+	snprintf(err, errlen, "SMTP: %s (reply %ld)", cerr[0] ? cerr : curl_easy_strerror(rc), code);
+	return smtp_permanent(code) ? SEND_PERMANENT : SEND_RETRY;
+}
+
+/* mkdir -p */
+static bool make_dirs(const char *dir, char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+	if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path) {
+		snprintf(err, errlen, "path too long");
+		return false;
+	}
+	for (char *p = path + 1;; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char was = *p;
+		*p = '\0';
+		if (mkdir(path, 0750) != 0 && errno != EEXIST) {
+			snprintf(err, errlen, "%.300s: %s", path, strerror(errno));
+			return false;
+		}
+		*p = was;
+		if (!was)
+			return true;
+	}
+}
+
+static bool write_all(int fd, const char *data, size_t len)
+{
+	while (len) {
+		ssize_t w = write(fd, data, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return false;
+		data += w;
+		len -= (size_t)w;
+	}
+	return true;
+}
+
+/* <mail_dir>/<id>-<unix time>.eml, written as a hidden temporary file and
+ * renamed, so that whoever watches the folder never reads half a message. */
+static enum send_result eml_write(long long id, const strbuf_t *msg, char *err, size_t errlen)
+{
+	char why[PATH_MAX + 64], tmp[PATH_MAX], path[PATH_MAX];
+	if (!make_dirs(cfg.mail_dir, why, sizeof why)) {
+		snprintf(err, errlen, "cannot create the mail folder %.400s", why);
+		return SEND_RETRY;
+	}
+	long long now = (long long)time(NULL);
+	if (snprintf(tmp, sizeof tmp, "%s/.%lld-%lld.eml.tmp", cfg.mail_dir, id, now) >=
+	        (int)sizeof tmp ||
+	    snprintf(path, sizeof path, "%s/%lld-%lld.eml", cfg.mail_dir, id, now) >=
+	        (int)sizeof path) {
+		snprintf(err, errlen, "mail folder path too long");
+		return SEND_RETRY;
+	}
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot create %.300s: %s", tmp, strerror(errno));
+		return SEND_RETRY;
+	}
+	bool ok = write_all(fd, msg->data, msg->len) && fsync(fd) == 0;
+	int saved = errno;
+	if (close(fd) != 0 && ok) {
+		ok = false;
+		saved = errno;
+	}
+	if (ok && rename(tmp, path) != 0) {
+		ok = false;
+		saved = errno;
+	}
+	if (!ok) {
+		unlink(tmp);
+		snprintf(err, errlen, "cannot write %.300s: %s", path, strerror(saved));
+		return SEND_RETRY;
+	}
+	return SEND_OK;
+}
+
+/* --- one message ----------------------------------------------------------- */
+
+/* A claimed outbox row. */
+struct mail_row {
+	long long id;
+	const char *to, *subject, *body;
+	int attempts;
+	const char *document_id; /* NULL: none */
+};
+
+/* The PDF of the attached document, when it has one. NULL otherwise (or on
+ * a database error, which the UPDATE that follows will also meet). */
+static unsigned char *fetch_pdf(PGconn *c, arena_t *a, const char *document_id, char **name,
+                                size_t *len)
+{
+	enum db_status st;
+	const char *p[] = {document_id};
+	PGresult *r = db_exec(c, &st,
+	                      "SELECT title, pdf FROM documents WHERE id = $1 AND pdf IS NOT NULL",
+	                      1, p);
+	unsigned char *pdf = NULL;
+	if (st == DB_OK && PQntuples(r) == 1) {
+		pdf = PQunescapeBytea((const unsigned char *)PQgetvalue(r, 0, 1), len);
+		*name = arena_printf(a, "%s.pdf", PQgetvalue(r, 0, 0));
+	}
+	PQclear(r);
+	return pdf;
+}
+
+static enum send_result send_row(PGconn *c, const struct mail_row *row, CURL **handle,
+                                 char *err, size_t errlen)
+{
+	arena_t *a = arena_new(16384);
+	strbuf_t msg;
+	sb_init(&msg, a);
+	char *att_name = NULL;
+	size_t att_len = 0;
+	unsigned char *att =
+	    row->document_id ? fetch_pdf(c, a, row->document_id, &att_name, &att_len) : NULL;
+	enum send_result res;
+	if (!mail_build(&msg, cfg.mail_from, row->to, row->subject, row->body, att_name, att,
+	                att_len, err, errlen))
+		res = SEND_PERMANENT;
+	else if (cfg.smtp_url[0])
+		res = smtp_send(handle, row->to, &msg, err, errlen);
+	else
+		res = eml_write(row->id, &msg, err, errlen);
+	PQfreemem(att);
+	arena_free(a);
+	return res;
+}
+
+/* Writes the outcome of one attempt on the row, inside the claiming
+ * transaction. */
+static bool record(PGconn *c, const struct mail_row *row, enum send_result res, const char *err)
+{
+	char id[24];
+	snprintf(id, sizeof id, "%lld", row->id);
+	if (res == SEND_OK) {
+		const char *p[] = {id};
+		log_info("mail %lld sent (attempt %d)", row->id, row->attempts + 1);
+		return db_run(c,
+		              "UPDATE outbox SET status = 'sent', sent_at = now(), "
+		              "attempts = attempts + 1, last_error = NULL WHERE id = $1",
+		              1, p) == DB_OK;
+	}
+	int attempts = row->attempts + 1;
+	bool give_up = res == SEND_PERMANENT || attempts >= OUTBOX_MAX_ATTEMPTS;
+	long wait = mail_backoff_seconds(attempts, cfg.mail_retry_base);
+	char secs[24];
+	snprintf(secs, sizeof secs, "%ld", wait);
+	if (give_up)
+		log_warn("mail %lld failed for good after %d attempt(s): %s", row->id, attempts, err);
+	else
+		log_warn("mail %lld attempt %d failed, next in %ld s: %s", row->id, attempts, wait, err);
+	const char *p[] = {id, err, give_up ? "failed" : "pending", secs};
+	return db_run(c,
+	              "UPDATE outbox SET attempts = attempts + 1, last_error = $2, status = $3, "
+	              "next_attempt_at = now() + $4::int * interval '1 second' WHERE id = $1",
+	              4, p) == DB_OK;
+}
+
+/* --- the job --------------------------------------------------------------- */
+
+/* One round: claims up to OUTBOX_BATCH due rows, sends them while holding
+ * their locks, records each outcome, commits. Returns the number of rows
+ * claimed, or -1 on a database error (the round is rolled back). */
+static int mailer_round(PGconn *c)
+{
+	if (db_run(c, "BEGIN", 0, NULL) != DB_OK)
+		return -1;
+	enum db_status st;
+	PGresult *r = db_exec(c, &st,
+	                      "SELECT id, recipient, subject, body, attempts, "
+	                      "attachment_document_id FROM outbox "
+	                      "WHERE status = 'pending' AND next_attempt_at <= now() "
+	                      "ORDER BY id LIMIT " STRINGIFY(OUTBOX_BATCH) " "
+	                      "FOR UPDATE SKIP LOCKED",
+	                      0, NULL);
+	int claimed = st == DB_OK ? PQntuples(r) : -1;
+	CURL *handle = NULL;
+	for (int i = 0; i < claimed && !atomic_load(&m.stopping); i++) {
+		struct mail_row row = {
+		    .id = strtoll(PQgetvalue(r, i, 0), NULL, 10),
+		    .to = PQgetvalue(r, i, 1),
+		    .subject = PQgetvalue(r, i, 2),
+		    .body = PQgetvalue(r, i, 3),
+		    .attempts = atoi(PQgetvalue(r, i, 4)),
+		    .document_id = PQgetisnull(r, i, 5) ? NULL : PQgetvalue(r, i, 5),
+		};
+		char err[512] = "";
+		enum send_result res = send_row(c, &row, &handle, err, sizeof err);
+		if (res == SEND_ABANDONED)
+			break;
+		if (!record(c, &row, res, err)) {
+			claimed = -1;
+			break;
+		}
+	}
+	if (handle)
+		curl_easy_cleanup(handle);
+	PQclear(r);
+	if (claimed >= 0 && db_run(c, "COMMIT", 0, NULL) == DB_OK)
+		return claimed;
+	if (PQstatus(c) == CONNECTION_OK && PQtransactionStatus(c) != PQTRANS_IDLE)
+		db_run(c, "ROLLBACK", 0, NULL);
+	return -1;
+}
+
+/* The thread's own connection, re-opened after it was lost. */
+static PGconn *mailer_conn(void)
+{
+	if (m.conn && PQstatus(m.conn) == CONNECTION_OK)
+		return m.conn;
+	if (m.conn)
+		PQfinish(m.conn);
+	char err[512];
+	m.conn = db_connect(cfg.database_url, err, sizeof err);
+	if (!m.conn) {
+		if (!m.db_down)
+			log_warn("mail: database unavailable, retrying every %ld ms: %s",
+			         cfg.mail_poll_ms, err);
+		m.db_down = true;
+		return NULL;
+	}
+	if (m.db_down)
+		log_info("mail: database connection restored");
+	m.db_down = false;
+	return m.conn;
+}
+
+static void *mailer_main(void *arg)
+{
+	(void)arg;
+	do {
+		PGconn *c = mailer_conn();
+		/* A full batch means more may be due: go on without waiting. */
+		if (c && mailer_round(c) == OUTBOX_BATCH && !atomic_load(&m.stopping))
+			continue;
+	} while (!wait_or_stop(cfg.mail_poll_ms));
+	if (m.conn)
+		PQfinish(m.conn);
+	m.conn = NULL;
+	return NULL;
+}
+
+/* True when the URL carries a user name (and so, likely, a password). */
+static bool url_has_credentials(const char *url)
+{
+	CURLU *u = curl_url();
+	char *user = NULL;
+	bool has = u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	           curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK && user && *user;
+	curl_free(user);
+	curl_url_cleanup(u);
+	return has;
+}
+
+static bool check_settings(char *err, size_t errlen)
+{
+	char name[256], addr[MAIL_ADDRESS_MAX + 2], why[PATH_MAX + 64];
+	if (!mail_split_from(cfg.mail_from, name, sizeof name, addr, sizeof addr) ||
+	    !mail_address_valid(addr, why, sizeof why)) {
+		snprintf(err, errlen, "JAWNOSC_MAIL_FROM=\"%s\" holds no valid e-mail address",
+		         cfg.mail_from);
+		return false;
+	}
+	snprintf(m.from_addr, sizeof m.from_addr, "<%s>", addr);
+	if (!cfg.smtp_url[0]) {
+		if (!make_dirs(cfg.mail_dir, why, sizeof why)) {
+			snprintf(err, errlen, "JAWNOSC_MAIL_DIR: cannot create %.400s", why);
+			return false;
+		}
+		log_info("mail: no JAWNOSC_SMTP_URL, writing .eml files to %s", cfg.mail_dir);
+		return true;
+	}
+	bool plain = strncmp(cfg.smtp_url, "smtp://", 7) == 0;
+	if (!plain && strncmp(cfg.smtp_url, "smtps://", 8) != 0) {
+		snprintf(err, errlen, "JAWNOSC_SMTP_URL must start with smtp:// or smtps://");
+		return false;
+	}
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		snprintf(err, errlen, "libcurl cannot be initialised");
+		return false;
+	}
+	m.curl_ready = true;
+	/* Never send a password in clear: with credentials, STARTTLS or nothing. */
+	m.use_ssl = plain && url_has_credentials(cfg.smtp_url) ? (long)CURLUSESSL_ALL
+	                                                       : (long)CURLUSESSL_NONE;
+	log_info("mail: sending over SMTP%s", m.use_ssl == (long)CURLUSESSL_ALL ? " with STARTTLS" : "");
+	return true;
+}
+
+bool mailer_start(char *err, size_t errlen)
+{
+	if (m.started) {
+		snprintf(err, errlen, "the mail thread is already running");
+		return false;
+	}
+	if (!check_settings(err, errlen))
+		goto fail;
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&m.cv, &ca);
+	pthread_condattr_destroy(&ca);
+	m.stop = false;
+	atomic_store(&m.stopping, false);
+	int e = pthread_create(&m.thread, NULL, mailer_main, NULL);
+	if (e != 0) {
+		snprintf(err, errlen, "cannot start the mail thread: %s", strerror(e));
+		pthread_cond_destroy(&m.cv);
+		goto fail;
+	}
+	m.started = true;
+	return true;
+fail:
+	if (m.curl_ready)
+		curl_global_cleanup();
+	m.curl_ready = false;
+	return false;
+}
+
+void mailer_stop(void)
+{
+	if (!m.started)
+		return;
+	pthread_mutex_lock(&m.mu);
+	m.stop = true;
+	atomic_store(&m.stopping, true);
+	pthread_cond_broadcast(&m.cv);
+	pthread_mutex_unlock(&m.mu);
+	/* A database call stuck on a dead network must not hold up the exit. */
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 5;
+	int e = pthread_timedjoin_np(m.thread, NULL, &until);
+	m.started = false;
+	if (e != 0) {
+		log_warn("mail: the mail thread did not stop within 5 s: leaving it");
+		return;
+	}
+	pthread_cond_destroy(&m.cv);
+	if (m.curl_ready)
+		curl_global_cleanup();
+	m.curl_ready = false;
+}

@@ -1,0 +1,117 @@
+#include "cases/store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *store_date(law_date_t d, char *buf)
+{
+	law_date_format(d, buf);
+	return buf;
+}
+
+static void id_text(long long id, char *buf, size_t len)
+{
+	snprintf(buf, len, "%lld", id);
+}
+
+enum db_status store_event(PGconn *c, long long org_id, long long request_id, const char *actor,
+                           long long user_id, const char *action, const char *from_state,
+                           const char *to_state, json_t *data)
+{
+	char org[24], req[24], user[24];
+	id_text(org_id, org, sizeof org);
+	id_text(request_id, req, sizeof req);
+	id_text(user_id, user, sizeof user);
+	char *json = data ? json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	const char *p[8] = {org, request_id ? req : NULL, actor, user_id ? user : NULL, action,
+	                    from_state, to_state, json ? json : "{}"};
+	enum db_status st = db_run(c,
+	                           "INSERT INTO events (org_id, request_id, actor, actor_user_id, action, "
+	                           "from_state, to_state, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)",
+	                           8, p);
+	free(json);
+	return st;
+}
+
+static enum db_status start_term(PGconn *c, const char *org, const char *req,
+                                 const law_term_effect_t *e)
+{
+	const law_term_info_t *ti = &law_terms[e->term];
+	json_t *steps = json_array();
+	for (int i = 0; i < e->calc.nsteps; i++)
+		json_array_append_new(steps, json_string(e->calc.steps[i]));
+	char *steps_json = json_dumps(steps, JSON_COMPACT);
+	json_decref(steps);
+	char start[LAW_DATE_STRLEN], unshifted[LAW_DATE_STRLEN], due[LAW_DATE_STRLEN];
+	const char *p[10] = {org, req, ti->id, ti->label, ti->basis,
+	                     ti->side == LAW_SIDE_REQUESTER ? "requester" : "body",
+	                     store_date(e->calc.from, start), store_date(e->calc.unshifted, unshifted),
+	                     store_date(e->calc.due, due), steps_json ? steps_json : "[]"};
+	enum db_status st = db_run(c,
+	                           "INSERT INTO terms (org_id, request_id, kind, label, basis, side, start_on, "
+	                           "unshifted_on, due_on, steps) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+	                           "$10::jsonb)",
+	                           10, p);
+	free(steps_json);
+	return st;
+}
+
+enum db_status store_apply_effects(PGconn *c, long long org_id, long long request_id,
+                                   const law_outcome_t *out, law_date_t date)
+{
+	char org[24], req[24], day[LAW_DATE_STRLEN];
+	id_text(org_id, org, sizeof org);
+	id_text(request_id, req, sizeof req);
+	store_date(date, day);
+	for (int i = 0; i < out->neffects; i++) {
+		const law_term_effect_t *e = &out->effects[i];
+		enum db_status st;
+		if (e->op == LAW_TERM_START) {
+			st = start_term(c, org, req, e);
+		} else {
+			const char *state = e->op == LAW_TERM_STOP     ? (e->met ? "met" : "missed")
+			                    : e->op == LAW_TERM_EXPIRE ? "passed"
+			                                               : "cancelled";
+			const char *p[5] = {req, law_terms[e->term].id, state, day,
+			                    e->at_risk ? "true" : "false"};
+			st = db_run(c,
+			            "UPDATE terms SET state = $3, closed_on = $4, at_risk = $5 "
+			            "WHERE request_id = $1 AND kind = $2 AND state = 'open'",
+			            5, p);
+		}
+		if (st != DB_OK)
+			return st;
+	}
+	return DB_OK;
+}
+
+enum db_status store_law_case(PGconn *c, long long request_id, const struct org *org,
+                              const char *kind, const char *state, law_date_t received,
+                              law_case_t *out)
+{
+	memset(out, 0, sizeof *out);
+	out->kind = strcmp(kind, "reuse") == 0 ? LAW_KIND_REUSE : LAW_KIND_PUBLIC_INFORMATION;
+	if (!law_state_from_id(state, &out->state))
+		out->state = LAW_STATE_NONE;
+	out->received = received;
+	out->policy = org->policy;
+	char req[24];
+	id_text(request_id, req, sizeof req);
+	const char *p[1] = {req};
+	enum db_status st;
+	PGresult *r = db_exec(c, &st,
+	                      "SELECT kind, start_on, due_on FROM terms "
+	                      "WHERE request_id = $1 AND state = 'open' ORDER BY id",
+	                      1, p);
+	for (int i = 0; st == DB_OK && i < PQntuples(r) && out->nterms < LAW_OPEN_TERMS_MAX; i++) {
+		law_open_term_t *t = &out->terms[out->nterms];
+		if (!law_term_kind_from_id(PQgetvalue(r, i, 0), &t->kind))
+			continue;
+		law_date_parse(PQgetvalue(r, i, 1), &t->start);
+		law_date_parse(PQgetvalue(r, i, 2), &t->due);
+		out->nterms++;
+	}
+	PQclear(r);
+	return st;
+}

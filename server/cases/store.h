@@ -1,0 +1,33 @@
+/* Writing what the law core decided: terms started, stopped, cancelled or
+ * passed, and the audit event of each step. Shared by every service that
+ * takes an action on a case; each call runs inside the caller's transaction. */
+#ifndef JAWNOSC_CASES_STORE_H
+#define JAWNOSC_CASES_STORE_H
+
+#include <jansson.h>
+#include <libpq-fe.h>
+
+#include "cases/org.h"
+#include "db/db.h"
+#include "law/lifecycle.h"
+
+/* Appends an event (the hash chain is computed by the database). `data` is
+ * borrowed and may be NULL. `user_id` 0 means none. */
+enum db_status store_event(PGconn *c, long long org_id, long long request_id, const char *actor,
+                           long long user_id, const char *action, const char *from_state,
+                           const char *to_state, json_t *data);
+
+/* Applies the outcome's term effects; `date` is the action's legal date. */
+enum db_status store_apply_effects(PGconn *c, long long org_id, long long request_id,
+                                   const law_outcome_t *out, law_date_t date);
+
+/* Fills the law core's view of a case: its open terms from the database,
+ * kind, state, received date and the organisation's policy. */
+enum db_status store_law_case(PGconn *c, long long request_id, const struct org *org,
+                              const char *kind, const char *state, law_date_t received,
+                              law_case_t *out);
+
+/* "YYYY-MM-DD" of a law date into buf[LAW_DATE_STRLEN]. */
+const char *store_date(law_date_t d, char *buf);
+
+#endif

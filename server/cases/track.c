@@ -1,0 +1,364 @@
+#include "cases/track.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cases/action.h"
+#include "cases/org.h"
+#include "cases/secret.h"
+#include "cases/store.h"
+#include "core/log.h"
+#include "law/lifecycle.h"
+#include "law/warsaw.h"
+
+/* What the requester is asked for when taking each action. */
+static const struct {
+	const char *action;
+	const char *title;  /* heading of the action's form */
+	const char *button; /* what the button says */
+	const char *text_label;
+	bool text_required;
+	const char *help;
+} requester_actions[] = {
+    {"record_clarification", "Odpowiedz na wezwanie do doprecyzowania", "Wyślij wyjaśnienia",
+     "Treść wyjaśnień", true, "Organ poprosił o doprecyzowanie wniosku. Napisz, o jaką informację chodzi."},
+    {"record_completion", "Uzupełnij wniosek", "Wyślij uzupełnienie", "Uzupełnienie wniosku", true,
+     "Uzupełnij braki wniosku o ponowne wykorzystywanie (art. 39 ust. 3 ustawy o otwartych danych)."},
+    {"record_interest", "Wykaż interes publiczny", "Wyślij uzasadnienie",
+     "Uzasadnienie szczególnej istotności dla interesu publicznego", true,
+     "Wykaż, dlaczego informacja przetworzona jest szczególnie istotna dla interesu publicznego "
+     "(art. 3 ust. 1 pkt 1 ustawy o dostępie do informacji publicznej)."},
+    {"change_form", "Zmień formę udostępnienia", "Zmień formę", "Nowa forma udostępnienia informacji",
+     true, "Po zawiadomieniu o opłacie możesz zmienić formę udostępnienia informacji (art. 15 ust. 2)."},
+    {"request_possible_form", "Wskaż możliwą formę udostępnienia", "Wyślij wniosek o tę formę",
+     "Forma, w której chcesz otrzymać informację", true,
+     "Organ nie może udostępnić informacji w żądanej formie. Wskaż jedną z form podanych w "
+     "powiadomieniu (art. 14 ust. 2)."},
+    {"accept_offer", "Przyjmij ofertę", "Przyjmij ofertę", NULL, false,
+     "Przyjmij warunki ponownego wykorzystywania zaproponowane w ofercie."},
+    {"object_to_offer", "Wnieś sprzeciw wobec oferty", "Wnieś sprzeciw", "Treść sprzeciwu", true,
+     "Jeśli nie zgadzasz się z warunkami, wnieś sprzeciw w ciągu 14 dni od otrzymania oferty "
+     "(art. 41 ust. 2 ustawy o otwartych danych)."},
+    {"appeal", "Wnieś odwołanie", "Wnieś odwołanie", "Uzasadnienie odwołania", true,
+     "Od decyzji przysługuje odwołanie w terminie 14 dni od jej doręczenia (KPA art. 129)."},
+    {"request_reconsideration", "Złóż wniosek o ponowne rozpatrzenie sprawy", "Złóż wniosek",
+     "Uzasadnienie wniosku o ponowne rozpatrzenie", true,
+     "Od decyzji przysługuje wniosek o ponowne rozpatrzenie sprawy w terminie 14 dni od jej "
+     "doręczenia (KPA art. 127 § 3)."},
+    {"withdraw", "Wycofaj wniosek", "Wycofaj wniosek", "Powód wycofania (nieobowiązkowo)", false,
+     "Jeśli informacja nie jest już potrzebna, możesz wycofać wniosek. Sprawa zostanie zakończona."},
+};
+
+static int requester_action(const char *id)
+{
+	for (size_t i = 0; i < sizeof requester_actions / sizeof requester_actions[0]; i++)
+		if (strcmp(requester_actions[i].action, id) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *track_text_label(const char *action)
+{
+	int i = requester_action(action);
+	return i < 0 ? NULL : requester_actions[i].text_label;
+}
+
+/* The request behind a token; `lock` takes the row lock for an action. */
+static enum track_result find(PGconn *c, arena_t *a, const char *token, bool lock,
+                              struct case_ref *f)
+{
+	if (!token_well_formed(token))
+		return TRACK_NOT_FOUND;
+	unsigned char h[32];
+	token_hash(token, h);
+	const char *p[1] = {(const char *)h};
+	int lens[1] = {32}, fmts[1] = {1};
+	PGresult *r = PQexecParams(c,
+	                           lock ? "SELECT " CASE_REF_COLUMNS ORG_COLUMNS
+	                                  " FROM requests r JOIN organisations o ON o.id = r.org_id "
+	                                  "WHERE r.tracking_hash = $1 FOR UPDATE OF r"
+	                                : "SELECT " CASE_REF_COLUMNS ORG_COLUMNS
+	                                  " FROM requests r JOIN organisations o ON o.id = r.org_id "
+	                                  "WHERE r.tracking_hash = $1",
+	                           1, NULL, p, lens, fmts, 0);
+	enum db_status st = db_status_of(c, r);
+	enum track_result res = TRACK_OK;
+	if (st == DB_UNAVAILABLE)
+		res = TRACK_UNAVAILABLE;
+	else if (st != DB_OK)
+		res = TRACK_ERROR;
+	else if (PQntuples(r) != 1)
+		res = TRACK_NOT_FOUND;
+	if (res == TRACK_OK)
+		case_ref_from_row(r, 0, a, f);
+	else if (res == TRACK_ERROR)
+		log_error("finding a case by token: %s", PQresultErrorMessage(r));
+	PQclear(r);
+	return res;
+}
+
+static const char *state_label(const char *id)
+{
+	law_state_t s;
+	return law_state_from_id(id, &s) ? law_states[s].label : id;
+}
+
+static const char *term_state_label(const char *state)
+{
+	static const struct {
+		const char *id, *label;
+	} labels[] = {{"open", "biegnie"},
+	              {"met", "dotrzymany"},
+	              {"missed", "przekroczony"},
+	              {"cancelled", "nie obowiązuje"},
+	              {"passed", "upłynął"}};
+	for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
+		if (strcmp(labels[i].id, state) == 0)
+			return labels[i].label;
+	return state;
+}
+
+static law_date_t today(int64_t now)
+{
+	law_date_t d = LAW_DATE_NONE;
+	law_warsaw_date(now, &d);
+	return d;
+}
+
+static enum db_status add_terms(PGconn *c, arena_t *a, long long id, law_date_t day, json_t *view)
+{
+	char ids[24];
+	snprintf(ids, sizeof ids, "%lld", id);
+	const char *p[1] = {ids};
+	enum db_status st;
+	PGresult *r = db_exec(c, &st,
+	                      "SELECT kind, label, basis, side, start_on, unshifted_on, due_on, state, "
+	                      "at_risk, steps, coalesce(closed_on::text, '') FROM terms "
+	                      "WHERE request_id = $1 ORDER BY id",
+	                      1, p);
+	json_t *terms = json_array();
+	char dbuf[LAW_DATE_STRLEN];
+	store_date(day, dbuf);
+	for (int i = 0; st == DB_OK && i < PQntuples(r); i++) {
+		const char *state = PQgetvalue(r, i, 7);
+		bool open = strcmp(state, "open") == 0;
+		json_t *t = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:b}",
+		                      "kind", PQgetvalue(r, i, 0), "label", PQgetvalue(r, i, 1), "basis",
+		                      PQgetvalue(r, i, 2), "side", PQgetvalue(r, i, 3), "start_on",
+		                      PQgetvalue(r, i, 4), "unshifted_on", PQgetvalue(r, i, 5), "due_on",
+		                      PQgetvalue(r, i, 6), "state", state, "state_label",
+		                      term_state_label(state), "open", open, "at_risk",
+		                      PQgetvalue(r, i, 8)[0] == 't', "overdue",
+		                      open && strcmp(PQgetvalue(r, i, 6), dbuf) < 0);
+		json_t *steps = json_loads(PQgetvalue(r, i, 9), 0, NULL);
+		json_object_set_new(t, "steps", steps ? steps : json_array());
+		if (PQgetvalue(r, i, 10)[0])
+			json_object_set_new(t, "closed_on", json_string(PQgetvalue(r, i, 10)));
+		json_array_append_new(terms, t);
+	}
+	PQclear(r);
+	json_object_set_new(view, "terms", terms);
+	(void)a;
+	return st;
+}
+
+static enum db_status add_events(PGconn *c, long long id, json_t *view)
+{
+	char ids[24];
+	snprintf(ids, sizeof ids, "%lld", id);
+	const char *p[1] = {ids};
+	enum db_status st;
+	PGresult *r = db_exec(c, &st,
+	                      "SELECT to_char(at AT TIME ZONE 'Europe/Warsaw', 'YYYY-MM-DD HH24:MI'), "
+	                      "action, coalesce(to_state, ''), coalesce(data->>'text', '') "
+	                      "FROM events WHERE request_id = $1 ORDER BY id",
+	                      1, p);
+	json_t *events = json_array();
+	for (int i = 0; st == DB_OK && i < PQntuples(r); i++) {
+		const char *action = PQgetvalue(r, i, 1);
+		law_action_t act;
+		const char *to = PQgetvalue(r, i, 2);
+		json_t *e = json_pack("{s:s, s:s, s:s, s:s, s:s}", "at", PQgetvalue(r, i, 0), "action",
+		                      action, "label",
+		                      law_action_from_id(action, &act) ? law_actions[act].label : action,
+		                      "to_state", to, "to_state_label", *to ? state_label(to) : "");
+		if (PQgetvalue(r, i, 3)[0])
+			json_object_set_new(e, "text", json_string(PQgetvalue(r, i, 3)));
+		json_array_append_new(events, e);
+	}
+	PQclear(r);
+	json_object_set_new(view, "events", events);
+	return st;
+}
+
+static enum db_status add_documents(PGconn *c, long long id, json_t *view)
+{
+	char ids[24];
+	snprintf(ids, sizeof ids, "%lld", id);
+	const char *p[1] = {ids};
+	enum db_status st;
+	PGresult *r = db_exec(c, &st,
+	                      "SELECT seq, type, title, to_char(issued_at AT TIME ZONE 'Europe/Warsaw', "
+	                      "'YYYY-MM-DD'), pdf IS NOT NULL FROM documents "
+	                      "WHERE request_id = $1 AND status = 'issued' ORDER BY seq",
+	                      1, p);
+	json_t *docs = json_array();
+	for (int i = 0; st == DB_OK && i < PQntuples(r); i++)
+		json_array_append_new(docs, json_pack("{s:i, s:s, s:s, s:s, s:b}", "seq",
+		                                      atoi(PQgetvalue(r, i, 0)), "type", PQgetvalue(r, i, 1),
+		                                      "title", PQgetvalue(r, i, 2), "issued_on",
+		                                      PQgetvalue(r, i, 3), "has_pdf",
+		                                      PQgetvalue(r, i, 4)[0] == 't'));
+	PQclear(r);
+	json_object_set_new(view, "documents", docs);
+	return st;
+}
+
+/* The requester's actions law_decide() allows today, as forms to offer. */
+static json_t *open_actions(const law_case_t *lc, law_date_t day, arena_t *a)
+{
+	json_t *actions = json_array();
+	law_outcome_t *oc = arena_alloc(a, sizeof *oc);
+	for (size_t i = 0; i < sizeof requester_actions / sizeof requester_actions[0]; i++) {
+		law_action_t act;
+		if (!law_action_from_id(requester_actions[i].action, &act))
+			continue;
+		law_action_input_t in = {.action = act, .role = LAW_ROLE_REQUESTER, .date = day, .sent = day};
+		if (!law_decide(lc, &in, oc))
+			continue;
+		json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "id", requester_actions[i].action,
+		                      "label", law_actions[act].label, "title", requester_actions[i].title,
+		                      "button", requester_actions[i].button, "help",
+		                      requester_actions[i].help, "text_required",
+		                      requester_actions[i].text_required);
+		if (requester_actions[i].text_label)
+			json_object_set_new(j, "text_label", json_string(requester_actions[i].text_label));
+		json_array_append_new(actions, j);
+	}
+	return actions;
+}
+
+static enum db_status case_details(PGconn *c, long long id, json_t *view)
+{
+	char ids[24];
+	snprintf(ids, sizeof ids, "%lld", id);
+	const char *p[1] = {ids};
+	enum db_status st;
+	PGresult *r = db_exec(c, &st,
+	                      "SELECT subject, body, form, delivery, coalesce(closed_on::text, ''), "
+	                      "coalesce(reuse_purpose, ''), coalesce(reuse_format, ''), "
+	                      "coalesce(reuse_manner, '') FROM requests WHERE id = $1",
+	                      1, p);
+	if (st == DB_OK && PQntuples(r) == 1) {
+		static const char *keys[] = {"subject", "content", "form", "delivery", "closed_on",
+		                             "purpose", "format", "manner"};
+		for (int k = 0; k < 8; k++)
+			json_object_set_new(view, keys[k], json_string(PQgetvalue(r, 0, k)));
+	}
+	PQclear(r);
+	return st;
+}
+
+enum track_result track_load(PGconn *c, arena_t *a, const char *token, int64_t now, json_t **out)
+{
+	*out = NULL;
+	struct case_ref f;
+	enum track_result res = find(c, a, token, false, &f);
+	if (res != TRACK_OK)
+		return res;
+	law_date_t received = LAW_DATE_NONE, day = today(now);
+	law_date_parse(f.received_on, &received);
+	law_case_t lc;
+	law_state_t s;
+	bool closed = law_state_from_id(f.state, &s) && law_states[s].closed;
+	json_t *view = json_pack(
+	    "{s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:i, s:{s:s, s:s, s:s, s:s, s:s}}", "case_number",
+	    f.case_number, "kind", f.kind, "kind_label",
+	    strcmp(f.kind, "reuse") == 0 ? "wniosek o ponowne wykorzystywanie informacji sektora publicznego"
+	                                 : "wniosek o udostępnienie informacji publicznej",
+	    "state", f.state, "state_label", state_label(f.state), "closed", closed, "received_on",
+	    f.received_on, "version", (int)f.version, "org", "name", f.org.name, "address",
+	    f.org.address, "email", f.org.email, "phone", f.org.phone, "bip_url", f.org.bip_url);
+	enum db_status st = case_details(c, f.id, view);
+	if (st == DB_OK)
+		st = add_terms(c, a, f.id, day, view);
+	if (st == DB_OK)
+		st = add_events(c, f.id, view);
+	if (st == DB_OK)
+		st = add_documents(c, f.id, view);
+	if (st == DB_OK)
+		st = store_law_case(c, f.id, &f.org, f.kind, f.state, received, &lc);
+	if (st != DB_OK) {
+		json_decref(view);
+		return st == DB_UNAVAILABLE ? TRACK_UNAVAILABLE : TRACK_ERROR;
+	}
+	json_object_set_new(view, "actions", open_actions(&lc, day, a));
+	*out = view;
+	return TRACK_OK;
+}
+
+struct act_ctx {
+	arena_t *a;
+	const char *token, *action, *text;
+	long version;
+	int64_t now;
+	law_error_t *refusal;
+	enum track_result result;
+};
+
+static enum db_status act_tx(PGconn *c, void *vctx)
+{
+	struct act_ctx *x = vctx;
+	struct case_ref f;
+	x->result = find(c, x->a, x->token, true, &f);
+	if (x->result != TRACK_OK)
+		return x->result == TRACK_UNAVAILABLE ? DB_UNAVAILABLE : DB_OK;
+	if (x->version >= 0 && x->version != f.version) {
+		x->result = TRACK_STALE;
+		return DB_OK;
+	}
+	law_action_t act;
+	law_action_from_id(x->action, &act);
+	law_date_t day = today(x->now);
+	/* Filed online: received and sent on the same day (KPA art. 57 §5). */
+	law_action_input_t in = {.action = act, .role = LAW_ROLE_REQUESTER, .date = day, .sent = day};
+	law_outcome_t *oc = arena_alloc(x->a, sizeof *oc);
+	json_t *data = json_object();
+	if (x->text && *x->text)
+		json_object_set_new(data, "text", json_string(x->text));
+	bool allowed = false;
+	enum db_status st = case_act_locked(c, x->a, &f, &in, "requester", 0, data, oc, &allowed);
+	json_decref(data);
+	if (st == DB_OK && !allowed) {
+		*x->refusal = oc->refusal;
+		x->result = TRACK_REFUSED;
+	}
+	return st;
+}
+
+enum track_result track_act(PGconn *c, arena_t *a, const char *token, const char *action,
+                            const char *text, long version, int64_t now, law_error_t *refusal)
+{
+	law_error_clear(refusal);
+	int i = requester_action(action ? action : "");
+	if (i < 0) {
+		law_fail(refusal, "unknown_action", "Nieznana czynność.");
+		return TRACK_INVALID;
+	}
+	if (text && strlen(text) > 20000) {
+		law_fail(refusal, "text_too_long", "Tekst może mieć najwyżej 20 000 znaków.");
+		return TRACK_INVALID;
+	}
+	if (requester_actions[i].text_required && (!text || !*text)) {
+		law_fail(refusal, "text_required", "Wpisz: %s.", requester_actions[i].text_label);
+		return TRACK_INVALID;
+	}
+	struct act_ctx x = {a, token, action, text, version, now, refusal, TRACK_OK};
+	enum db_status st = db_transaction(c, act_tx, &x);
+	if (st == DB_UNAVAILABLE)
+		return TRACK_UNAVAILABLE;
+	if (st != DB_OK)
+		return TRACK_ERROR;
+	return x.result;
+}

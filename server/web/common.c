@@ -1,0 +1,93 @@
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cases/org.h"
+#include "cases/secret.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "db/db.h"
+#include "http/cookie.h"
+#include "web/web.h"
+
+#define CSRF_COOKIE "jw_form"
+
+bool web_org(http_req_t *req, struct org *out)
+{
+	PGconn *c = db_conn();
+	if (!c) {
+		http_respond_unavailable(req);
+		return false;
+	}
+	bool found = false;
+	enum db_status st = org_for_host(c, req->arena, http_header(req, "Host"), out, &found);
+	if (st == DB_UNAVAILABLE) {
+		http_respond_unavailable(req);
+		return false;
+	}
+	if (st != DB_OK || !found) {
+		log_error("no organisation is configured (run 'jawnosc seed --demo' or add one)");
+		http_respond_error(req, 503, "Żaden urząd nie jest jeszcze skonfigurowany w systemie.");
+		return false;
+	}
+	return true;
+}
+
+const char *web_base_url(void)
+{
+	static char url[512];
+	static bool done;
+	/* Start-up sets cfg once; a benign race computes the same string. */
+	if (!done) {
+		if (cfg.base_url && cfg.base_url[0]) {
+			snprintf(url, sizeof url, "%s", cfg.base_url);
+			size_t n = strlen(url);
+			while (n && url[n - 1] == '/')
+				url[--n] = '\0';
+		} else {
+			snprintf(url, sizeof url, "http://%s", cfg.listen);
+		}
+		done = true;
+	}
+	return url;
+}
+
+const char *web_random_id(http_req_t *req)
+{
+	unsigned char b[16];
+	randombytes_buf(b, sizeof b);
+	char *hex = arena_alloc(req->arena, 33);
+	sodium_bin2hex(hex, 33, b, sizeof b);
+	return hex;
+}
+
+static bool hex32(const char *s)
+{
+	if (!s || strlen(s) != 32)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
+			return false;
+	return true;
+}
+
+const char *web_csrf_token(http_req_t *req)
+{
+	const char *cookie = http_cookie(req, CSRF_COOKIE);
+	if (!hex32(cookie)) {
+		cookie = web_random_id(req);
+		const char *set = cookie_format(req->arena, CSRF_COOKIE, cookie, -1,
+		                                strncmp(web_base_url(), "https:", 6) == 0);
+		if (set)
+			http_add_header(req, "Set-Cookie", set);
+	}
+	char *tok = arena_alloc(req->arena, HMAC_HEX_LEN + 1);
+	secret_hmac_hex("csrf", cookie, tok);
+	return tok;
+}
+
+bool web_csrf_ok(http_req_t *req, const char *posted)
+{
+	const char *cookie = http_cookie(req, CSRF_COOKIE);
+	return hex32(cookie) && secret_hmac_verify("csrf", cookie, posted);
+}
