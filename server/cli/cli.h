@@ -11,5 +11,6 @@ int cmd_holidays(int argc, char **argv);
 int cmd_deadline(int argc, char **argv);
 int cmd_lifecycle(int argc, char **argv);
 int cmd_seed(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 
 #endif

@@ -26,6 +26,11 @@ static pid_t server_pid;
 static unsigned server_port;
 static char log_path[512];
 static int server_count;
+/* Servers beside the main one (h_server_start_other). */
+static struct other_server {
+	pid_t pid;
+	char log_path[512];
+} others[8];
 
 static void die(const char *fmt, ...)
 {
@@ -37,11 +42,18 @@ static void die(const char *fmt, ...)
 	fail_msg("harness failure");
 }
 
+static void silent(void *arg, const char *msg)
+{
+	(void)arg;
+	(void)msg;
+}
+
 static PGconn *admin_conn(void)
 {
 	PGconn *c = PQconnectdb("dbname=postgres");
 	if (PQstatus(c) != CONNECTION_OK)
 		die("harness: cannot connect to PostgreSQL: %s", PQerrorMessage(c));
+	PQsetNoticeProcessor(c, silent, NULL);
 	return c;
 }
 
@@ -146,12 +158,19 @@ unsigned h_port(void)
 	return server_port;
 }
 
-void h_server_start(const char *const *env)
+static void request_on(unsigned port, const char *method, const char *path,
+                       const char *const *headers, const char *body, size_t len,
+                       struct hresp *r);
+
+/* Starts one server process logging to `logp` (*pid is set at once, so a
+ * failure leaves it for teardown) and waits until /healthz answers. */
+static void spawn_server(const char *const *env, char *logp, size_t loglen, pid_t *pidp,
+                         unsigned *portp)
 {
 	mkdir("build/test-logs", 0755);
-	snprintf(log_path, sizeof log_path, "build/test-logs/%s-%d.log", db_name, ++server_count);
+	snprintf(logp, loglen, "build/test-logs/%s-%d.log", db_name, ++server_count);
 	char access_path[600];
-	snprintf(access_path, sizeof access_path, "%s.access", log_path);
+	snprintf(access_path, sizeof access_path, "%s.access", logp);
 	int pipefd[2];
 	if (pipe(pipefd) != 0)
 		die("harness: pipe failed");
@@ -159,7 +178,7 @@ void h_server_start(const char *const *env)
 	if (pid < 0)
 		die("harness: fork failed");
 	if (pid == 0) {
-		int logfd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		int logfd = open(logp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		dup2(pipefd[1], STDOUT_FILENO);
 		dup2(logfd, STDERR_FILENO);
 		close(pipefd[0]);
@@ -183,7 +202,7 @@ void h_server_start(const char *const *env)
 		_exit(127);
 	}
 	close(pipefd[1]);
-	server_pid = pid;
+	*pidp = pid;
 	/* The server prints "... serving on http://127.0.0.1:PORT/" once ready. */
 	char line[512];
 	size_t n = 0;
@@ -201,11 +220,12 @@ void h_server_start(const char *const *env)
 	close(pipefd[0]);
 	const char *p = strstr(line, "http://127.0.0.1:");
 	if (!p)
-		die("harness: server did not start; see %s (got '%s')", log_path, line);
-	server_port = (unsigned)atoi(p + strlen("http://127.0.0.1:"));
+		die("harness: server did not start; see %s (got '%s')", logp, line);
+	unsigned port = (unsigned)atoi(p + strlen("http://127.0.0.1:"));
+	*portp = port;
 	struct hresp r;
 	for (int i = 0; i < 600; i++) {
-		h_get("/healthz", &r);
+		request_on(port, "GET", "/healthz", NULL, NULL, 0, &r);
 		long st = r.status;
 		h_free(&r);
 		if (st == 200)
@@ -215,9 +235,29 @@ void h_server_start(const char *const *env)
 	die("harness: /healthz never answered 200");
 }
 
-static void check_log_clean(void)
+void h_server_start(const char *const *env)
 {
-	FILE *f = fopen(log_path, "r");
+	spawn_server(env, log_path, sizeof log_path, &server_pid, &server_port);
+}
+
+pid_t h_server_start_other(const char *const *env, unsigned *port)
+{
+	for (size_t i = 0; i < sizeof others / sizeof others[0]; i++) {
+		if (others[i].pid)
+			continue;
+		unsigned p = 0;
+		spawn_server(env, others[i].log_path, sizeof others[i].log_path, &others[i].pid, &p);
+		if (port)
+			*port = p;
+		return others[i].pid;
+	}
+	die("harness: too many servers");
+	return 0;
+}
+
+static void check_log_clean(const char *logp)
+{
+	FILE *f = fopen(logp, "r");
 	if (!f)
 		return;
 	char line[2048];
@@ -231,34 +271,55 @@ static void check_log_clean(void)
 	}
 	fclose(f);
 	if (bad)
-		die("harness: sanitizer report in %s", log_path);
+		die("harness: sanitizer report in %s", logp);
+}
+
+/* SIGTERM, wait (SIGKILL after 30 s), check the log. */
+static int stop_server(pid_t pid, const char *logp)
+{
+	kill(pid, SIGTERM);
+	int st = 0;
+	for (int i = 0; i < 600; i++) {
+		pid_t w = waitpid(pid, &st, WNOHANG);
+		if (w == pid)
+			break;
+		usleep(50000);
+		if (i == 599) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &st, 0);
+		}
+	}
+	check_log_clean(logp);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
 int h_server_stop(void)
 {
 	if (!server_pid)
 		return -1;
-	kill(server_pid, SIGTERM);
-	int st = 0;
-	for (int i = 0; i < 600; i++) {
-		pid_t w = waitpid(server_pid, &st, WNOHANG);
-		if (w == server_pid)
-			break;
-		usleep(50000);
-		if (i == 599) {
-			kill(server_pid, SIGKILL);
-			waitpid(server_pid, &st, 0);
+	pid_t pid = server_pid;
+	server_pid = 0;
+	return stop_server(pid, log_path);
+}
+
+int h_server_stop_other(pid_t pid)
+{
+	for (size_t i = 0; i < sizeof others / sizeof others[0]; i++) {
+		if (pid && others[i].pid == pid) {
+			others[i].pid = 0;
+			return stop_server(pid, others[i].log_path);
 		}
 	}
-	server_pid = 0;
-	check_log_clean();
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	return -1;
 }
 
 void h_teardown(void)
 {
 	if (server_pid)
 		h_server_stop();
+	for (size_t i = 0; i < sizeof others / sizeof others[0]; i++)
+		if (others[i].pid)
+			h_server_stop_other(others[i].pid);
 	if (db_name[0]) {
 		char sql[256];
 		snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", db_name);
@@ -299,10 +360,17 @@ static size_t collect_header(char *ptr, size_t size, size_t nmemb, void *userdat
 void h_request(const char *method, const char *path, const char *const *headers,
                const char *body, size_t len, struct hresp *r)
 {
+	request_on(server_port, method, path, headers, body, len, r);
+}
+
+static void request_on(unsigned port, const char *method, const char *path,
+                       const char *const *headers, const char *body, size_t len,
+                       struct hresp *r)
+{
 	memset(r, 0, sizeof *r);
 	CURL *c = curl_easy_init();
 	char url[4096];
-	snprintf(url, sizeof url, "http://127.0.0.1:%u%s", server_port, path);
+	snprintf(url, sizeof url, "http://127.0.0.1:%u%s", port, path);
 	struct buf b = {0}, h = {0};
 	struct curl_slist *hl = NULL;
 	for (int i = 0; headers && headers[i]; i++)
