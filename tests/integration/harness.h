@@ -27,6 +27,14 @@ void h_server_start(const char *const *env);
 int h_server_stop(void);
 pid_t h_server_pid(void);
 unsigned h_port(void);
+/* Another server process on the same database, beside the one of
+ * h_server_start (several instances side by side), started the same way
+ * with its own log. Returns its pid; its port in *port (may be NULL).
+ * h_teardown stops those still running. */
+pid_t h_server_start_other(const char *const *env, unsigned *port);
+/* Stops one of them like h_server_stop: its exit status, and the test fails
+ * on a sanitizer report in its log. -1 for an unknown pid. */
+int h_server_stop_other(pid_t pid);
 /* Drops the database and stops a server still running. */
 void h_teardown(void);
 
