@@ -1,0 +1,363 @@
+/* The citizen's pages over real HTTP: the filing form with every
+ * validation message and the input kept, CSRF, honeypot, double submit,
+ * rate limit, attachments, the confirmation and tracking pages, and the
+ * requester's actions through the page forms. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "integration/cases_util.h"
+
+struct formpage {
+	char cookie[128]; /* "Cookie: jw_form=..." */
+	char csrf[80];
+	char sid[40];
+};
+
+/* Value of `name="X" value="..."` in a page. */
+static void attr_value(const char *html, const char *name, char *out, size_t len)
+{
+	char key[96];
+	snprintf(key, sizeof key, "name=\"%s\" value=\"", name);
+	const char *p = strstr(html, key);
+	out[0] = '\0';
+	if (!p)
+		return;
+	p += strlen(key);
+	const char *q = strchr(p, '"');
+	size_t n = (size_t)(q - p) < len - 1 ? (size_t)(q - p) : len - 1;
+	memcpy(out, p, n);
+	out[n] = '\0';
+}
+
+static void open_form(struct formpage *fp)
+{
+	struct hresp r;
+	h_get("/wniosek", &r);
+	assert_int_equal(r.status, 200);
+	const char *set = h_header(&r, "Set-Cookie");
+	assert_non_null(set);
+	assert_non_null(strstr(set, "HttpOnly"));
+	assert_non_null(strstr(set, "SameSite=Lax"));
+	const char *semi = strchr(set, ';');
+	snprintf(fp->cookie, sizeof fp->cookie, "Cookie: %.*s", (int)(semi - set), set);
+	attr_value(r.body, "csrf", fp->csrf, sizeof fp->csrf);
+	attr_value(r.body, "submission_id", fp->sid, sizeof fp->sid);
+	assert_int_equal(strlen(fp->csrf), 64);
+	assert_int_equal(strlen(fp->sid), 32);
+	h_free(&r);
+}
+
+/* Posts url-encoded `fields` (already encoded, without csrf/submission_id). */
+static void submit(const struct formpage *fp, const char *fields, struct hresp *r)
+{
+	char body[8192];
+	snprintf(body, sizeof body, "csrf=%s&submission_id=%s&%s", fp->csrf, fp->sid, fields);
+	const char *hdr[] = {"Content-Type: application/x-www-form-urlencoded", fp->cookie, NULL};
+	h_request("POST", "/wniosek", hdr, body, strlen(body), r);
+}
+
+#define VALID "kind=public_information&subject=Wydatki+na+szkolenia&content=Prosz%C4%99+o+zestawienie+wydatk%C3%B3w.&delivery=email&email=anna%40example.pl&consent=1"
+
+static int setup(void **state)
+{
+	(void)state;
+	static const char *env[] = {"JAWNOSC_FILING_RATE=1000", NULL};
+	h_server_start(env);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	if (h_server_pid())
+		assert_int_equal(h_server_stop(), 0);
+	return 0;
+}
+
+static void test_form_page_is_accessible_polish_form_with_csrf_and_honeypot(void **state)
+{
+	struct hresp r;
+	h_get("/wniosek", &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "<label for=\"subject\">"));
+	assert_non_null(strstr(r.body, "name=\"website\""));
+	assert_non_null(strstr(r.body, "enctype=\"multipart/form-data\""));
+	assert_non_null(strstr(r.body, "Ministerstwo Obrony Narodowej"));
+	assert_string_equal(h_header(&r, "Cache-Control"), "no-store");
+	h_free(&r);
+}
+
+static void test_valid_form_creates_case_and_shows_confirmation(void **state)
+{
+	struct formpage fp;
+	open_form(&fp);
+	struct hresp r;
+	submit(&fp, VALID, &r);
+	assert_int_equal(r.status, 303);
+	char loc[256];
+	snprintf(loc, sizeof loc, "%s", h_header(&r, "Location"));
+	assert_non_null(strstr(loc, "/potwierdzenie"));
+	h_free(&r);
+	h_get(loc, &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "Wniosek został przyjęty"));
+	assert_non_null(strstr(r.body, "COMON.1431."));
+	assert_non_null(strstr(r.body, "KPA art. 57"));
+	assert_non_null(strstr(r.body, "/sprawa/"));
+	assert_non_null(strstr(h_header(&r, "X-Robots-Tag"), "noindex"));
+	h_free(&r);
+	/* The tracking page behind the link. */
+	*strstr(loc, "/potwierdzenie") = '\0';
+	h_get(loc, &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "Wydatki na szkolenia"));
+	assert_non_null(strstr(r.body, "termin załatwienia wniosku"));
+	assert_non_null(strstr(r.body, "Wycofaj wniosek"));
+	h_free(&r);
+	assert_int_equal(u_count("SELECT count(*) FROM requests WHERE subject = 'Wydatki na szkolenia' "
+	                         "AND channel = 'web'"),
+	                 1);
+}
+
+/* Each mistake, and the message that must stand next to its field. */
+static const struct {
+	const char *fields;
+	const char *error_id;
+} mistakes[] = {
+    {"subject=Temat+ok&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=email&email=a%40example.pl&consent=1", "kind-error"},
+    {"kind=public_information&subject=T&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=email&email=a%40example.pl&consent=1", "subject-error"},
+    {"kind=public_information&subject=Temat+ok&content=kr%C3%B3tko&delivery=email&email=a%40example.pl&consent=1", "content-error"},
+    {"kind=public_information&subject=Temat+ok&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=email&email=jan%40&consent=1", "email-error"},
+    {"kind=public_information&subject=Temat+ok&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=email&consent=1", "email-error"},
+    {"kind=public_information&subject=Temat+ok&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=post&consent=1", "postal_address-error"},
+    {"kind=public_information&subject=Temat+ok&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=email&email=a%40example.pl", "consent-error"},
+    {"kind=public_information&subject=Te%01mat&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=email&email=a%40example.pl&consent=1", "subject-error"},
+    {"kind=reuse&subject=Temat+ok&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=email&email=a%40example.pl&consent=1", "purpose-error"},
+    {"kind=reuse&subject=Temat+ok&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=email&email=a%40example.pl&consent=1", "name-error"},
+    {"kind=reuse&subject=Temat+ok&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=email&email=a%40example.pl&consent=1", "postal_address-error"},
+    {"kind=public_information&subject=Temat+ok&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=teleport&consent=1", "delivery-error"},
+};
+
+static void test_every_mistake_is_shown_at_its_field_with_input_kept(void **state)
+{
+	long before = u_count("SELECT count(*) FROM requests");
+	for (size_t i = 0; i < sizeof mistakes / sizeof mistakes[0]; i++) {
+		struct formpage fp;
+		open_form(&fp);
+		struct hresp r;
+		submit(&fp, mistakes[i].fields, &r);
+		if (r.status != 422 || !strstr(r.body, mistakes[i].error_id))
+			fprintf(stderr, "mistake %zu: %ld, %s missing\n", i, r.status, mistakes[i].error_id);
+		assert_int_equal(r.status, 422);
+		assert_non_null(strstr(r.body, mistakes[i].error_id));
+		assert_non_null(strstr(r.body, "Popraw błędy w formularzu"));
+		/* What was typed is still there, and the same submission id. */
+		if (strstr(mistakes[i].fields, "subject=Temat+ok"))
+			assert_non_null(strstr(r.body, "value=\"Temat ok\""));
+		if (strstr(mistakes[i].fields, "content=kr"))
+			assert_non_null(strstr(r.body, ">krótko</textarea>"));
+		else
+			assert_non_null(strstr(r.body, ">Treść wniosku ok.</textarea>"));
+		assert_non_null(strstr(r.body, fp.sid));
+		h_free(&r);
+	}
+	assert_int_equal(u_count("SELECT count(*) FROM requests"), before);
+}
+
+static void test_markup_typed_into_the_form_comes_back_escaped(void **state)
+{
+	struct formpage fp;
+	open_form(&fp);
+	struct hresp r;
+	submit(&fp, "kind=public_information&subject=%3Cscript%3Ealert(1)%3C%2Fscript%3E&content=x&delivery=email", &r);
+	assert_int_equal(r.status, 422);
+	assert_null(strstr(r.body, "<script>alert(1)"));
+	assert_non_null(strstr(r.body, "&lt;script&gt;alert(1)&lt;/script&gt;"));
+	h_free(&r);
+}
+
+static void test_double_submit_creates_one_case(void **state)
+{
+	struct formpage fp;
+	open_form(&fp);
+	struct hresp a, b;
+	submit(&fp, "kind=public_information&subject=Podw%C3%B3jne+klikni%C4%99cie&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=tracking_page&consent=1", &a);
+	submit(&fp, "kind=public_information&subject=Podw%C3%B3jne+klikni%C4%99cie&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=tracking_page&consent=1", &b);
+	assert_int_equal(a.status, 303);
+	assert_int_equal(b.status, 303);
+	char la[256];
+	snprintf(la, sizeof la, "%s", h_header(&a, "Location"));
+	assert_string_equal(la, h_header(&b, "Location"));
+	assert_int_equal(u_count("SELECT count(*) FROM requests WHERE subject = 'Podwójne kliknięcie'"), 1);
+	h_free(&a);
+	h_free(&b);
+}
+
+static void test_forged_post_without_csrf_token_is_refused_and_input_kept(void **state)
+{
+	struct formpage fp;
+	open_form(&fp);
+	strcpy(fp.csrf, "0000000000000000000000000000000000000000000000000000000000000000");
+	struct hresp r;
+	submit(&fp, "kind=public_information&subject=Sfa%C5%82szowany&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=tracking_page&consent=1", &r);
+	assert_int_equal(r.status, 403);
+	assert_non_null(strstr(r.body, "value=\"Sfałszowany\""));
+	h_free(&r);
+	/* No cookie at all. */
+	const char *hdr[] = {"Content-Type: application/x-www-form-urlencoded", NULL};
+	const char *body = "kind=public_information&subject=Bez+ciasteczka&content=Tre%C5%9B%C4%87+ok+ok.&delivery=tracking_page&consent=1";
+	h_request("POST", "/wniosek", hdr, body, strlen(body), &r);
+	assert_int_equal(r.status, 403);
+	h_free(&r);
+	assert_int_equal(u_count("SELECT count(*) FROM requests WHERE subject IN ('Sfałszowany', 'Bez ciasteczka')"), 0);
+}
+
+static void test_honeypot_filled_by_a_bot_files_nothing(void **state)
+{
+	struct formpage fp;
+	open_form(&fp);
+	struct hresp r;
+	submit(&fp, "kind=public_information&subject=Spam+bota&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=tracking_page&consent=1&website=http%3A%2F%2Fspam.example", &r);
+	assert_int_equal(r.status, 400);
+	h_free(&r);
+	assert_int_equal(u_count("SELECT count(*) FROM requests WHERE subject = 'Spam bota'"), 0);
+}
+
+static void multipart(const struct formpage *fp, const char *filename, const char *content,
+                      size_t content_len, struct hresp *r)
+{
+	char body[16384];
+	int n = snprintf(body, sizeof body,
+	                 "--XyZ\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n%s\r\n"
+	                 "--XyZ\r\nContent-Disposition: form-data; name=\"submission_id\"\r\n\r\n%s\r\n"
+	                 "--XyZ\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\npublic_information\r\n"
+	                 "--XyZ\r\nContent-Disposition: form-data; name=\"subject\"\r\n\r\nZ za\xc5\x82\xc4\x85" "cznikiem %s\r\n"
+	                 "--XyZ\r\nContent-Disposition: form-data; name=\"content\"\r\n\r\nW za\xc5\x82\xc4\x85" "czeniu skan.\r\n"
+	                 "--XyZ\r\nContent-Disposition: form-data; name=\"delivery\"\r\n\r\ntracking_page\r\n"
+	                 "--XyZ\r\nContent-Disposition: form-data; name=\"consent\"\r\n\r\n1\r\n"
+	                 "--XyZ\r\nContent-Disposition: form-data; name=\"attachment\"; filename=\"%s\"\r\n"
+	                 "Content-Type: application/octet-stream\r\n\r\n",
+	                 fp->csrf, fp->sid, filename, filename);
+	memcpy(body + n, content, content_len);
+	n += (int)content_len;
+	n += snprintf(body + n, sizeof body - (size_t)n, "\r\n--XyZ--\r\n");
+	const char *hdr[] = {"Content-Type: multipart/form-data; boundary=XyZ", fp->cookie, NULL};
+	h_request("POST", "/wniosek", hdr, body, (size_t)n, r);
+}
+
+static void test_attachments_are_checked_by_content_and_stored_exactly(void **state)
+{
+	struct formpage fp;
+	struct hresp r;
+	static const char pdf[] = "%PDF-1.4\n\x00\x01\x02" "binary\r\n%%EOF\n";
+	open_form(&fp);
+	multipart(&fp, "skan.pdf", pdf, sizeof pdf - 1, &r);
+	assert_int_equal(r.status, 303);
+	h_free(&r);
+	char sql[256];
+	snprintf(sql, sizeof sql,
+	         "SELECT count(*) FROM attachments WHERE filename = 'skan.pdf' AND "
+	         "content_type = 'application/pdf' AND size = %zu AND length(data) = %zu AND "
+	         "sha256 = sha256(data) AND source = 'requester'",
+	         sizeof pdf - 1, sizeof pdf - 1);
+	assert_int_equal(u_count(sql), 1);
+	open_form(&fp);
+	multipart(&fp, "program.exe", "MZ\x90\x00", 4, &r);
+	assert_int_equal(r.status, 422);
+	assert_non_null(strstr(r.body, "attachment-error"));
+	assert_non_null(strstr(r.body, "value=\"Z załącznikiem program.exe\""));
+	h_free(&r);
+	open_form(&fp);
+	multipart(&fp, "udawany.pdf", "<html>nie pdf</html>", 20, &r);
+	assert_int_equal(r.status, 422);
+	assert_non_null(strstr(r.body, "nie odpowiada"));
+	h_free(&r);
+}
+
+static void test_requester_withdraws_on_the_tracking_page(void **state)
+{
+	struct formpage fp;
+	open_form(&fp);
+	struct hresp r;
+	submit(&fp, "kind=public_information&subject=Do+wycofania&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=tracking_page&consent=1", &r);
+	char page[256];
+	snprintf(page, sizeof page, "%s", h_header(&r, "Location"));
+	*strstr(page, "/potwierdzenie") = '\0';
+	h_free(&r);
+	char path[300], body[512];
+	snprintf(path, sizeof path, "%s/czynnosc", page);
+	snprintf(body, sizeof body, "csrf=%s&action=withdraw&version=1&text=Ju%%C5%%BC+niepotrzebne", fp.csrf);
+	const char *hdr[] = {"Content-Type: application/x-www-form-urlencoded", fp.cookie, NULL};
+	h_request("POST", path, hdr, body, strlen(body), &r);
+	assert_int_equal(r.status, 303);
+	assert_non_null(strstr(h_header(&r, "Location"), "wykonano=withdraw"));
+	h_free(&r);
+	h_get(page, &r);
+	assert_non_null(strstr(r.body, "wycofany"));
+	assert_non_null(strstr(r.body, "Już niepotrzebne"));
+	assert_null(strstr(r.body, "name=\"action\" value=\"withdraw\""));
+	h_free(&r);
+	/* Again, from the stale page: refused with the reason, text kept. */
+	snprintf(body, sizeof body, "csrf=%s&action=withdraw&version=2&text=Drugi+raz", fp.csrf);
+	h_request("POST", path, hdr, body, strlen(body), &r);
+	assert_int_equal(r.status, 409);
+	assert_non_null(strstr(r.body, "nie można wykonać"));
+	h_free(&r);
+}
+
+static void test_filing_rate_per_address_is_limited(void **state)
+{
+	assert_int_equal(h_server_stop(), 0);
+	static const char *env[] = {"JAWNOSC_FILING_RATE=2", NULL};
+	h_server_start(env);
+	/* This address already filed more than 2 this hour in earlier tests. */
+	PGconn *c = h_db();
+	PQclear(PQexec(c, "DELETE FROM rate_limits"));
+	PQfinish(c);
+	long statuses[3];
+	for (int i = 0; i < 3; i++) {
+		struct formpage fp;
+		open_form(&fp);
+		struct hresp r;
+		submit(&fp, "kind=public_information&subject=Limit+test&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=tracking_page&consent=1", &r);
+		statuses[i] = r.status;
+		if (i == 2) {
+			assert_non_null(strstr(r.body, "value=\"Limit test\""));
+			assert_non_null(h_header(&r, "Retry-After"));
+		}
+		h_free(&r);
+	}
+	assert_int_equal(statuses[0], 303);
+	assert_int_equal(statuses[1], 303);
+	assert_int_equal(statuses[2], 429);
+	assert_int_equal(h_server_stop(), 0);
+	static const char *env2[] = {"JAWNOSC_FILING_RATE=1000", NULL};
+	h_server_start(env2);
+}
+
+int main(void)
+{
+	h_setup_db("citizen");
+	u_seed_demo();
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_form_page_is_accessible_polish_form_with_csrf_and_honeypot),
+	    cmocka_unit_test(test_valid_form_creates_case_and_shows_confirmation),
+	    cmocka_unit_test(test_every_mistake_is_shown_at_its_field_with_input_kept),
+	    cmocka_unit_test(test_markup_typed_into_the_form_comes_back_escaped),
+	    cmocka_unit_test(test_double_submit_creates_one_case),
+	    cmocka_unit_test(test_forged_post_without_csrf_token_is_refused_and_input_kept),
+	    cmocka_unit_test(test_honeypot_filled_by_a_bot_files_nothing),
+	    cmocka_unit_test(test_attachments_are_checked_by_content_and_stored_exactly),
+	    cmocka_unit_test(test_requester_withdraws_on_the_tracking_page),
+	    cmocka_unit_test(test_filing_rate_per_address_is_limited),
+	};
+	int failed = cmocka_run_group_tests_name("citizen", tests, setup, teardown);
+	h_teardown();
+	return failed;
+}
