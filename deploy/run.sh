@@ -1,17 +1,25 @@
 #!/usr/bin/env bash
 # `make run`: the private database (unless DATABASE_URL is set), migrations,
-# then the server in the foreground. Ctrl-C stops the server; `make stop`
-# stops the database.
+# the demo data (once), then the server in the foreground. Ctrl-C stops the
+# server; `make stop` stops the database.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ -z "${DATABASE_URL:-}" ]; then
   eval "export $(deploy/pg.sh start)"
-  echo "Database: private cluster under var/pg ($DATABASE_URL)"
+  echo "Database: private cluster under var/pg"
 fi
 bin/jawnosc migrate
+bin/jawnosc seed --demo
 export JAWNOSC_LISTEN=${JAWNOSC_LISTEN:-127.0.0.1:8080}
-echo
-echo "Starting Jawność on http://$JAWNOSC_LISTEN/  (Ctrl-C to stop; 'make stop' stops the database)"
-echo
+cat <<MSG
+
+Jawność: http://$JAWNOSC_LISTEN/
+  filing form:   http://$JAWNOSC_LISTEN/wniosek
+  JSON API:      http://$JAWNOSC_LISTEN/api/v1/openapi.json
+  staff sign-in (password jawnosc-demo): admin@mon.example, kierownik@mon.example,
+                 urzednik@mon.example, urzedniczka@mon.example
+Ctrl-C stops the server; 'make stop' stops the database.
+
+MSG
 exec bin/jawnosc serve
