@@ -211,6 +211,7 @@ static enum db_status add_documents(PGconn *c, long long id, json_t *view)
 		                                      PQgetvalue(r, i, 3), "has_pdf",
 		                                      PQgetvalue(r, i, 4)[0] == 't'));
 	PQclear(r);
+	json_object_set_new(view, "has_documents", json_boolean(json_array_size(docs) > 0));
 	json_object_set_new(view, "documents", docs);
 	return st;
 }
@@ -361,4 +362,36 @@ enum track_result track_act(PGconn *c, arena_t *a, const char *token, const char
 	if (st != DB_OK)
 		return TRACK_ERROR;
 	return x.result;
+}
+
+enum track_result track_document(PGconn *c, arena_t *a, const char *token, int seq,
+                                 const char **pdf, size_t *len, const char **title)
+{
+	if (!token_well_formed(token) || seq <= 0)
+		return TRACK_NOT_FOUND;
+	unsigned char h[32];
+	token_hash(token, h);
+	char seqs[16];
+	snprintf(seqs, sizeof seqs, "%d", seq);
+	const char *p[2] = {(const char *)h, seqs};
+	int lens[2] = {32, 0}, fmts[2] = {1, 0};
+	PGresult *r = PQexecParams(c,
+	                           "SELECT d.pdf, d.title FROM documents d JOIN requests r ON r.id = d.request_id "
+	                           "WHERE r.tracking_hash = $1 AND d.seq = $2 AND d.status = 'issued' "
+	                           "AND d.pdf IS NOT NULL",
+	                           2, NULL, p, lens, fmts, 1 /* binary */);
+	enum db_status st = db_status_of(c, r);
+	enum track_result res = st == DB_UNAVAILABLE ? TRACK_UNAVAILABLE
+	                        : st != DB_OK        ? TRACK_ERROR
+	                        : PQntuples(r) != 1  ? TRACK_NOT_FOUND
+	                                             : TRACK_OK;
+	if (res == TRACK_OK) {
+		*len = (size_t)PQgetlength(r, 0, 0);
+		char *buf = arena_alloc(a, *len ? *len : 1);
+		memcpy(buf, PQgetvalue(r, 0, 0), *len);
+		*pdf = buf;
+		*title = arena_strndup(a, PQgetvalue(r, 0, 1), (size_t)PQgetlength(r, 0, 1));
+	}
+	PQclear(r);
+	return res;
 }

@@ -32,6 +32,11 @@ enum track_result track_load(PGconn *c, arena_t *a, const char *token, int64_t n
 enum track_result track_act(PGconn *c, arena_t *a, const char *token, const char *action,
                             const char *text, long version, int64_t now, law_error_t *refusal);
 
+/* An issued document's PDF of the case behind `token`: TRACK_NOT_FOUND when
+ * there is none (drafts are never shown). *pdf is in the arena. */
+enum track_result track_document(PGconn *c, arena_t *a, const char *token, int seq,
+                                 const char **pdf, size_t *len, const char **title);
+
 /* Whether an action takes a text from the requester, and its label for
  * the field ("Treść wyjaśnień"); NULL when none. */
 const char *track_text_label(const char *action);

@@ -338,3 +338,31 @@ void web_case_act(http_req_t *req)
 	if (load_case(req, &view))
 		case_page(req, status, view, error, action, text);
 }
+
+void web_case_document(http_req_t *req)
+{
+	const char *seq_s = http_param(req, "seq");
+	char *end;
+	long seq = strtol(seq_s ? seq_s : "", &end, 10);
+	PGconn *c = db_conn();
+	const char *pdf = NULL, *title = NULL;
+	size_t len = 0;
+	enum track_result r = !c ? TRACK_UNAVAILABLE
+	                      : (*end || seq <= 0 || seq > 100000)
+	                          ? TRACK_NOT_FOUND
+	                          : track_document(c, req->arena, http_param(req, "token"), (int)seq, &pdf,
+	                                           &len, &title);
+	if (r == TRACK_UNAVAILABLE) {
+		http_respond_unavailable(req);
+		return;
+	}
+	if (r != TRACK_OK) {
+		http_respond_error(req, r == TRACK_NOT_FOUND ? 404 : 500, NULL);
+		return;
+	}
+	private_headers(req);
+	http_add_header(req, "Content-Disposition",
+	                arena_printf(req->arena, "attachment; filename=\"pismo-%ld.pdf\"", seq));
+	(void)title;
+	http_respond(req, 200, "application/pdf", pdf, len);
+}

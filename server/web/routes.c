@@ -13,6 +13,7 @@ const route_t web_routes[] = {
     {"GET", "/sprawa/{token}", web_case_show, ROLE_ANY, "case.show"},
     {"GET", "/sprawa/{token}/potwierdzenie", web_case_confirmation, ROLE_ANY, "case.confirmation"},
     {"POST", "/sprawa/{token}/czynnosc", web_case_act, ROLE_ANY, "case.act"},
+    {"GET", "/sprawa/{token}/pismo/{seq}", web_case_document, ROLE_ANY, "case.document"},
     /* JSON API */
     {"GET", "/api/v1/openapi.json", api_openapi, ROLE_ANY, "api.openapi"},
     {"POST", "/api/v1/requests", api_requests_create, ROLE_ANY, "api.requests.create"},

@@ -57,6 +57,7 @@ void web_request_submit(http_req_t *req);
 void web_case_show(http_req_t *req);
 void web_case_confirmation(http_req_t *req);
 void web_case_act(http_req_t *req);
+void web_case_document(http_req_t *req);
 void api_requests_create(http_req_t *req);
 void api_request_show(http_req_t *req);
 void api_request_act(http_req_t *req);

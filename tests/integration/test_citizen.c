@@ -311,6 +311,48 @@ static void test_requester_withdraws_on_the_tracking_page(void **state)
 	h_free(&r);
 }
 
+static void test_issued_letters_download_and_drafts_stay_hidden(void **state)
+{
+	struct formpage fp;
+	open_form(&fp);
+	struct hresp r;
+	submit(&fp, "kind=public_information&subject=Z+pismem&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=tracking_page&consent=1", &r);
+	char page[256];
+	snprintf(page, sizeof page, "%s", h_header(&r, "Location"));
+	*strstr(page, "/potwierdzenie") = '\0';
+	h_free(&r);
+	PGconn *c = h_db();
+	PQclear(PQexec(c, "INSERT INTO documents (org_id, request_id, seq, type, title, status, pdf, issued_at) "
+	                  "SELECT org_id, id, 1, 'information_release', 'Udostępnienie informacji', 'issued', "
+	                  "'%PDF-1.4 test'::bytea, now() FROM requests WHERE subject = 'Z pismem';"
+	                  "INSERT INTO documents (org_id, request_id, seq, type, title, pdf) "
+	                  "SELECT org_id, id, 2, 'refusal_decision', 'Projekt decyzji', '%PDF-1.4 draft'::bytea "
+	                  "FROM requests WHERE subject = 'Z pismem'"));
+	PQfinish(c);
+	h_get(page, &r);
+	assert_non_null(strstr(r.body, "Udostępnienie informacji"));
+	assert_null(strstr(r.body, "Projekt decyzji"));
+	h_free(&r);
+	char path[300];
+	snprintf(path, sizeof path, "%s/pismo/1", page);
+	h_get(path, &r);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(h_header(&r, "Content-Type"), "application/pdf");
+	assert_memory_equal(r.body, "%PDF-1.4 test", 13);
+	h_free(&r);
+	snprintf(path, sizeof path, "%s/pismo/2", page);
+	h_get(path, &r);
+	assert_int_equal(r.status, 404);
+	h_free(&r);
+	h_get("/sprawa/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/pismo/1", &r);
+	assert_int_equal(r.status, 404);
+	h_free(&r);
+	snprintf(path, sizeof path, "%s/pismo/x1", page);
+	h_get(path, &r);
+	assert_int_equal(r.status, 404);
+	h_free(&r);
+}
+
 static void test_filing_rate_per_address_is_limited(void **state)
 {
 	assert_int_equal(h_server_stop(), 0);
@@ -355,6 +397,7 @@ int main(void)
 	    cmocka_unit_test(test_honeypot_filled_by_a_bot_files_nothing),
 	    cmocka_unit_test(test_attachments_are_checked_by_content_and_stored_exactly),
 	    cmocka_unit_test(test_requester_withdraws_on_the_tracking_page),
+	    cmocka_unit_test(test_issued_letters_download_and_drafts_stay_hidden),
 	    cmocka_unit_test(test_filing_rate_per_address_is_limited),
 	};
 	int failed = cmocka_run_group_tests_name("citizen", tests, setup, teardown);
