@@ -11,6 +11,7 @@ packages=(
   postgresql postgresql-contrib
   python3 python3-aiosmtpd curl valgrind
   fonts-dejavu-core
+  chromium
 )
 
 missing=()

@@ -33,8 +33,8 @@ unset DATABASE_URL
 
 # Runs one cmocka program and adds its counts.
 run_cmocka() {
-  local bin=$1 name log
-  name=$(basename "$bin")
+  local bin=$1 name=${2:-} log
+  [ -n "$name" ] || name=$(basename "$bin")
   log=build/test-logs/$name.out
   "$bin" >"$log" 2>&1
   local rc=$?
@@ -73,6 +73,12 @@ for r in build/asan/fuzz/replay_*; do
     failed=$((failed + 1)); failures+=("replay_$target"); echo "FAIL fuzz replay $target: see $log"
   fi
 done
+
+# The browser stage: OpenAPI lint, the filing flow in headless Chromium with
+# axe-core, and the API against its OpenAPI document (tests/browser/run.sh).
+if [ $only_integration -eq 0 ] && [ "${JAWNOSC_SKIP_BROWSER:-0}" != 1 ]; then
+  run_cmocka tests/browser/run.sh browser
+fi
 
 echo
 echo "$passed passed, $failed failed"

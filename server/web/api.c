@@ -89,6 +89,12 @@ void api_requests_create(http_req_t *req)
 		                     NULL);
 		return;
 	}
+	const char *key = http_header(req, "Idempotency-Key");
+	if (key && !idempotency_key(key)) {
+		http_respond_problem(req, 400, "Nieprawidłowy nagłówek",
+		                     "Idempotency-Key: od 8 do 64 znaków A-Z, a-z, 0-9, - i _.", NULL);
+		return;
+	}
 	struct org org;
 	if (!web_org(req, &org))
 		return;
@@ -128,12 +134,6 @@ void api_requests_create(http_req_t *req)
 	}
 	if (errs.n) {
 		problem_errors(req, &errs);
-		return;
-	}
-	const char *key = http_header(req, "Idempotency-Key");
-	if (key && !idempotency_key(key)) {
-		http_respond_problem(req, 400, "Nieprawidłowy nagłówek",
-		                     "Idempotency-Key: od 8 do 64 znaków A-Z, a-z, 0-9, - i _.", NULL);
 		return;
 	}
 	in.submission_id = key ? arena_printf(req->arena, "api:%s", key) : NULL;

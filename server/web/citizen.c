@@ -274,10 +274,14 @@ void web_case_confirmation(http_req_t *req)
 		return;
 	json_object_set_new(view, "title", json_string("Wniosek przyjęty — Jawność"));
 	json_object_set_new(view, "token", json_string(http_param(req, "token")));
+	/* The address to write down: the configured public one, else the one
+	 * this browser used. */
 	const char *host = http_header(req, "Host");
+	const char *base = cfg.base_url && cfg.base_url[0]
+	                       ? web_base_url()
+	                       : arena_printf(req->arena, "http://%s", host ? host : "localhost");
 	json_object_set_new(view, "tracking_url",
-	                    json_string(arena_printf(req->arena, "http://%s/sprawa/%s",
-	                                             host ? host : "localhost",
+	                    json_string(arena_printf(req->arena, "%s/sprawa/%s", base,
 	                                             http_param(req, "token"))));
 	/* The answer term, first of the terms. */
 	json_t *terms = json_object_get(view, "terms");

@@ -8,6 +8,7 @@
 #include "core/log.h"
 #include "db/db.h"
 #include "http/cookie.h"
+#include "http/server.h"
 #include "web/web.h"
 
 #define CSRF_COOKIE "jw_form"
@@ -37,7 +38,8 @@ const char *web_base_url(void)
 {
 	static char url[512];
 	static bool done;
-	/* Start-up sets cfg once; a benign race computes the same string. */
+	/* Computed once the server listens (the port may have been 0); a
+	 * benign race computes the same string. */
 	if (!done) {
 		if (cfg.base_url && cfg.base_url[0]) {
 			snprintf(url, sizeof url, "%s", cfg.base_url);
@@ -45,7 +47,12 @@ const char *web_base_url(void)
 			while (n && url[n - 1] == '/')
 				url[--n] = '\0';
 		} else {
-			snprintf(url, sizeof url, "http://%s", cfg.listen);
+			char host[256];
+			snprintf(host, sizeof host, "%s", cfg.listen);
+			char *colon = strrchr(host, ':');
+			if (colon)
+				*colon = '\0';
+			snprintf(url, sizeof url, "http://%s:%u", host, http_server_port());
 		}
 		done = true;
 	}

@@ -1,0 +1,182 @@
+#!/usr/bin/env bash
+# The browser stage of `make check`: lints the OpenAPI document, then files a
+# request through the real form in headless Chromium (Debian's
+# /usr/bin/chromium, driven by playwright-core) against the real server on a
+# fresh database, with axe-core accessibility checks on every page.
+#
+# Run from anywhere. tests/run.sh runs it after the C tests with
+# PGHOST/PGPORT/PGUSER exported; run by hand without them, it uses the
+# PostgreSQL of DATABASE_URL, else starts the private cluster (deploy/pg.sh).
+# Each run creates a database of its own and drops it. Prints cmocka-style lines
+# ("[  PASSED  ] N test(s)." and, on failure, "[  FAILED  ] M test(s)") and
+# exits non-zero when anything failed. Logs go to build/test-logs/browser/.
+#
+# JAWNOSC_BIN chooses the binary (default bin/jawnosc).
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+root=$PWD
+logs=$root/build/test-logs/browser
+mkdir -p "$logs"
+bin=${JAWNOSC_BIN:-bin/jawnosc}
+
+passed=0
+failed=0
+failures=()
+pass() { passed=$((passed + 1)); echo "[       OK ] $1"; }
+fail() { failed=$((failed + 1)); failures+=("$1"); echo "[  FAILED  ] $1"; }
+
+summary() {
+	echo "[==========] $((passed + failed)) test(s) run."
+	echo "[  PASSED  ] $passed test(s)."
+	if [ "$failed" -ne 0 ]; then
+		echo "[  FAILED  ] $failed test(s), listed below:"
+		for f in "${failures[@]}"; do echo "[  FAILED  ] $f"; done
+		echo
+		echo " $failed FAILED TEST(S)"
+	fi
+}
+
+# Something the whole stage needs is missing: one failure, and out.
+give_up() {
+	echo "[  ERROR   ] browser stage: $1"
+	fail "${2:-browser_setup}"
+	summary
+	exit 1
+}
+
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 ||
+	give_up "node and npm are needed (Node.js 20.19 or later)"
+[ -x /usr/bin/chromium ] || give_up "/usr/bin/chromium is missing (deploy/deps.sh installs it)"
+[ -x "$bin" ] || give_up "$bin is not built"
+command -v psql >/dev/null 2>&1 || give_up "psql is missing"
+
+# Run by hand: the PostgreSQL of DATABASE_URL, else the private cluster.
+if [ -z "${PGHOST:-}" ]; then
+	if [ -z "${DATABASE_URL:-}" ]; then
+		eval "$(deploy/pg.sh start)" || give_up "cannot start PostgreSQL"
+	fi
+	eval "$(python3 - "$DATABASE_URL" <<'PY'
+import sys, urllib.parse as u
+p = u.urlparse(sys.argv[1]); q = dict(u.parse_qsl(p.query))
+for k, v in (('PGHOST', q.get('host') or p.hostname), ('PGPORT', q.get('port') or p.port),
+             ('PGUSER', q.get('user') or p.username), ('PGPASSWORD', q.get('password') or p.password)):
+    if v: print(f"export {k}='{v}'")
+PY
+)"
+fi
+
+# ---- npm packages: install only when the lock file changed ------------------
+# npm keeps a copy of the lock it installed in node_modules/.package-lock.json.
+(
+	cd tests/browser || exit 1
+	if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] ||
+		[ ! -f node_modules/axe-core/axe.min.js ] || [ ! -d node_modules/playwright-core ] ||
+		[ ! -x node_modules/.bin/redocly ]; then
+		npm ci --no-audit --no-fund --loglevel=error >"$logs/npm.log" 2>&1 || exit 1
+		touch node_modules/.package-lock.json
+	fi
+) || give_up "npm ci failed: see $logs/npm.log" npm_install
+
+echo "[==========] Running the browser stage."
+
+# ---- 1. OpenAPI lint -------------------------------------------------------
+echo "[ RUN      ] openapi_lint"
+if REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_NOTIFICATIONS=true NO_UPDATE_NOTIFIER=1 \
+	tests/browser/node_modules/.bin/redocly lint --config tests/browser/redocly.yaml \
+	--format=stylish templates/static/openapi.json >"$logs/openapi-lint.log" 2>&1; then
+	pass openapi_lint
+else
+	grep -E ' (error|warning) ' "$logs/openapi-lint.log" | head -n 20 | sed 's/^/    /'
+	fail openapi_lint
+fi
+
+# ---- 2. The server on a fresh database -------------------------------------
+db=jawnosc_browser_$$
+work=$(mktemp -d /tmp/jawnosc-browser.XXXXXX)
+server_pid=
+created_db=0
+
+cleanup() {
+	if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+		kill -TERM "$server_pid" 2>/dev/null
+		for _ in $(seq 1 100); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
+		kill -0 "$server_pid" 2>/dev/null && kill -KILL "$server_pid" 2>/dev/null
+		wait "$server_pid" 2>/dev/null
+	fi
+	server_pid=
+	if [ "$created_db" -eq 1 ]; then
+		psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1
+		created_db=0
+	fi
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+setup_failed() {
+	echo "[  ERROR   ] browser stage: $1"
+	fail browser_tests
+	summary
+	exit 1
+}
+
+psql -X -q -d postgres -c "CREATE DATABASE $db" >"$logs/createdb.log" 2>&1 ||
+	setup_failed "cannot create database $db: $(tail -n 1 "$logs/createdb.log")"
+created_db=1
+export DATABASE_URL="postgresql:///$db"
+"$bin" migrate >"$logs/migrate.log" 2>&1 || setup_failed "migrate failed: see $logs/migrate.log"
+"$bin" seed --demo >"$logs/seed.log" 2>&1 || setup_failed "seed --demo failed: see $logs/seed.log"
+
+JAWNOSC_LISTEN=127.0.0.1:0 JAWNOSC_ACCESS_LOG= JAWNOSC_BASE_URL= JAWNOSC_SMTP_URL= \
+	JAWNOSC_MAIL_DIR="$work/mail" JAWNOSC_SHUTDOWN_GRACE=5 \
+	"$bin" serve >"$logs/server.out" 2>"$logs/server.err" &
+server_pid=$!
+base=
+for _ in $(seq 1 200); do
+	base=$(grep -o 'serving on http://127\.0\.0\.1:[0-9]*/' "$logs/server.out" 2>/dev/null | head -n 1 |
+		sed 's/^serving on //; s#/$##')
+	[ -n "$base" ] && break
+	kill -0 "$server_pid" 2>/dev/null || break
+	sleep 0.1
+done
+[ -n "$base" ] || setup_failed "the server did not start: see $logs/server.err"
+
+# ---- 3. The browser tests --------------------------------------------------
+# Chromium's profile (a fresh one per run) and other temporary files go to $work.
+TMPDIR=$work JAWNOSC_URL=$base timeout 150 node tests/browser/filing.test.mjs >"$logs/filing.log" 2>&1
+node_rc=$?
+cat "$logs/filing.log"
+np=$(grep -Eo '^# pass [0-9]+' "$logs/filing.log" | grep -Eo '[0-9]+$' | tail -n 1)
+nf=$(grep -Eo '^# fail [0-9]+' "$logs/filing.log" | grep -Eo '[0-9]+$' | tail -n 1)
+np=${np:-0}; nf=${nf:-0}
+passed=$((passed + np)); failed=$((failed + nf))
+while read -r name; do failures+=("$name"); done < <(grep -Eo '^\[  FAILED  \] [a-z0-9_]+$' "$logs/filing.log" | sed 's/^\[  FAILED  \] //')
+if [ "$node_rc" -ne 0 ] && [ "$nf" -eq 0 ]; then
+	# Crashed or timed out before its summary.
+	[ "$node_rc" -eq 124 ] && echo "[  ERROR   ] browser tests timed out"
+	fail browser_tests
+fi
+
+# The server must stop cleanly on SIGTERM.
+kill -TERM "$server_pid" 2>/dev/null
+stopped=0
+for _ in $(seq 1 150); do kill -0 "$server_pid" 2>/dev/null || { stopped=1; break; }; sleep 0.1; done
+if [ $stopped -eq 1 ]; then
+	wait "$server_pid"; rc=$?
+	server_pid=
+	if [ "$rc" -eq 0 ]; then pass server_sigterm; else echo "    server exited with $rc"; fail server_sigterm; fi
+else
+	echo "    the server was still running 15 s after SIGTERM"
+	fail server_sigterm
+fi
+
+# Nothing went wrong on the server's side while the pages were used.
+if grep -Eq '"level":"error"|Sanitizer|runtime error' "$logs/server.err"; then
+	grep -E '"level":"error"|Sanitizer|runtime error' "$logs/server.err" | head -n 10 | sed 's/^/    /'
+	fail server_log_clean
+else
+	pass server_log_clean
+fi
+
+summary
+[ "$failed" -eq 0 ]
