@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cases/action.h"
+#include "cases/caseview.h"
 #include "cases/org.h"
 #include "cases/secret.h"
 #include "cases/store.h"
@@ -98,124 +99,6 @@ static enum track_result find(PGconn *c, arena_t *a, const char *token, bool loc
 	return res;
 }
 
-static const char *state_label(const char *id)
-{
-	law_state_t s;
-	return law_state_from_id(id, &s) ? law_states[s].label : id;
-}
-
-static const char *term_state_label(const char *state)
-{
-	static const struct {
-		const char *id, *label;
-	} labels[] = {{"open", "biegnie"},
-	              {"met", "dotrzymany"},
-	              {"missed", "przekroczony"},
-	              {"cancelled", "nie obowiązuje"},
-	              {"passed", "upłynął"}};
-	for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
-		if (strcmp(labels[i].id, state) == 0)
-			return labels[i].label;
-	return state;
-}
-
-static law_date_t today(int64_t now)
-{
-	law_date_t d = LAW_DATE_NONE;
-	law_warsaw_date(now, &d);
-	return d;
-}
-
-static enum db_status add_terms(PGconn *c, arena_t *a, long long id, law_date_t day, json_t *view)
-{
-	char ids[24];
-	snprintf(ids, sizeof ids, "%lld", id);
-	const char *p[1] = {ids};
-	enum db_status st;
-	PGresult *r = db_exec(c, &st,
-	                      "SELECT kind, label, basis, side, start_on, unshifted_on, due_on, state, "
-	                      "at_risk, steps, coalesce(closed_on::text, '') FROM terms "
-	                      "WHERE request_id = $1 ORDER BY id",
-	                      1, p);
-	json_t *terms = json_array();
-	char dbuf[LAW_DATE_STRLEN];
-	store_date(day, dbuf);
-	for (int i = 0; st == DB_OK && i < PQntuples(r); i++) {
-		const char *state = PQgetvalue(r, i, 7);
-		bool open = strcmp(state, "open") == 0;
-		json_t *t = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:b}",
-		                      "kind", PQgetvalue(r, i, 0), "label", PQgetvalue(r, i, 1), "basis",
-		                      PQgetvalue(r, i, 2), "side", PQgetvalue(r, i, 3), "start_on",
-		                      PQgetvalue(r, i, 4), "unshifted_on", PQgetvalue(r, i, 5), "due_on",
-		                      PQgetvalue(r, i, 6), "state", state, "state_label",
-		                      term_state_label(state), "open", open, "at_risk",
-		                      PQgetvalue(r, i, 8)[0] == 't', "overdue",
-		                      open && strcmp(PQgetvalue(r, i, 6), dbuf) < 0);
-		json_t *steps = json_loads(PQgetvalue(r, i, 9), 0, NULL);
-		json_object_set_new(t, "steps", steps ? steps : json_array());
-		if (PQgetvalue(r, i, 10)[0])
-			json_object_set_new(t, "closed_on", json_string(PQgetvalue(r, i, 10)));
-		json_array_append_new(terms, t);
-	}
-	PQclear(r);
-	json_object_set_new(view, "terms", terms);
-	(void)a;
-	return st;
-}
-
-static enum db_status add_events(PGconn *c, long long id, json_t *view)
-{
-	char ids[24];
-	snprintf(ids, sizeof ids, "%lld", id);
-	const char *p[1] = {ids};
-	enum db_status st;
-	PGresult *r = db_exec(c, &st,
-	                      "SELECT to_char(at AT TIME ZONE 'Europe/Warsaw', 'YYYY-MM-DD HH24:MI'), "
-	                      "action, coalesce(to_state, ''), coalesce(data->>'text', '') "
-	                      "FROM events WHERE request_id = $1 ORDER BY id",
-	                      1, p);
-	json_t *events = json_array();
-	for (int i = 0; st == DB_OK && i < PQntuples(r); i++) {
-		const char *action = PQgetvalue(r, i, 1);
-		law_action_t act;
-		const char *to = PQgetvalue(r, i, 2);
-		json_t *e = json_pack("{s:s, s:s, s:s, s:s, s:s}", "at", PQgetvalue(r, i, 0), "action",
-		                      action, "label",
-		                      law_action_from_id(action, &act) ? law_actions[act].label : action,
-		                      "to_state", to, "to_state_label", *to ? state_label(to) : "");
-		if (PQgetvalue(r, i, 3)[0])
-			json_object_set_new(e, "text", json_string(PQgetvalue(r, i, 3)));
-		json_array_append_new(events, e);
-	}
-	PQclear(r);
-	json_object_set_new(view, "events", events);
-	return st;
-}
-
-static enum db_status add_documents(PGconn *c, long long id, json_t *view)
-{
-	char ids[24];
-	snprintf(ids, sizeof ids, "%lld", id);
-	const char *p[1] = {ids};
-	enum db_status st;
-	PGresult *r = db_exec(c, &st,
-	                      "SELECT seq, type, title, to_char(issued_at AT TIME ZONE 'Europe/Warsaw', "
-	                      "'YYYY-MM-DD'), pdf IS NOT NULL FROM documents "
-	                      "WHERE request_id = $1 AND status = 'issued' ORDER BY seq",
-	                      1, p);
-	json_t *docs = json_array();
-	for (int i = 0; st == DB_OK && i < PQntuples(r); i++)
-		json_array_append_new(docs, json_pack("{s:i, s:s, s:s, s:s, s:b}", "seq",
-		                                      atoi(PQgetvalue(r, i, 0)), "type", PQgetvalue(r, i, 1),
-		                                      "title", PQgetvalue(r, i, 2), "issued_on",
-		                                      PQgetvalue(r, i, 3), "has_pdf",
-		                                      PQgetvalue(r, i, 4)[0] == 't'));
-	PQclear(r);
-	json_object_set_new(view, "has_documents", json_boolean(json_array_size(docs) > 0));
-	json_object_set_new(view, "documents", docs);
-	return st;
-}
-
 /* The requester's actions law_decide() allows today, as forms to offer. */
 static json_t *open_actions(const law_case_t *lc, law_date_t day, arena_t *a)
 {
@@ -240,27 +123,6 @@ static json_t *open_actions(const law_case_t *lc, law_date_t day, arena_t *a)
 	return actions;
 }
 
-static enum db_status case_details(PGconn *c, long long id, json_t *view)
-{
-	char ids[24];
-	snprintf(ids, sizeof ids, "%lld", id);
-	const char *p[1] = {ids};
-	enum db_status st;
-	PGresult *r = db_exec(c, &st,
-	                      "SELECT subject, body, form, delivery, coalesce(closed_on::text, ''), "
-	                      "coalesce(reuse_purpose, ''), coalesce(reuse_format, ''), "
-	                      "coalesce(reuse_manner, '') FROM requests WHERE id = $1",
-	                      1, p);
-	if (st == DB_OK && PQntuples(r) == 1) {
-		static const char *keys[] = {"subject", "content", "form", "delivery", "closed_on",
-		                             "purpose", "format", "manner"};
-		for (int k = 0; k < 8; k++)
-			json_object_set_new(view, keys[k], json_string(PQgetvalue(r, 0, k)));
-	}
-	PQclear(r);
-	return st;
-}
-
 enum track_result track_load(PGconn *c, arena_t *a, const char *token, int64_t now, json_t **out)
 {
 	*out = NULL;
@@ -268,7 +130,7 @@ enum track_result track_load(PGconn *c, arena_t *a, const char *token, int64_t n
 	enum track_result res = find(c, a, token, false, &f);
 	if (res != TRACK_OK)
 		return res;
-	law_date_t received = LAW_DATE_NONE, day = today(now);
+	law_date_t received = LAW_DATE_NONE, day = caseview_today(now);
 	law_date_parse(f.received_on, &received);
 	law_case_t lc;
 	law_state_t s;
@@ -278,16 +140,16 @@ enum track_result track_load(PGconn *c, arena_t *a, const char *token, int64_t n
 	    f.case_number, "kind", f.kind, "kind_label",
 	    strcmp(f.kind, "reuse") == 0 ? "wniosek o ponowne wykorzystywanie informacji sektora publicznego"
 	                                 : "wniosek o udostępnienie informacji publicznej",
-	    "state", f.state, "state_label", state_label(f.state), "closed", closed, "received_on",
+	    "state", f.state, "state_label", caseview_state_label(f.state), "closed", closed, "received_on",
 	    f.received_on, "version", (int)f.version, "org", "name", f.org.name, "address",
 	    f.org.address, "email", f.org.email, "phone", f.org.phone, "bip_url", f.org.bip_url);
-	enum db_status st = case_details(c, f.id, view);
+	enum db_status st = caseview_details(c, f.id, view);
 	if (st == DB_OK)
-		st = add_terms(c, a, f.id, day, view);
+		st = caseview_terms(c, f.id, day, view);
 	if (st == DB_OK)
-		st = add_events(c, f.id, view);
+		st = caseview_events(c, f.id, CASEVIEW_REQUESTER, view);
 	if (st == DB_OK)
-		st = add_documents(c, f.id, view);
+		st = caseview_documents(c, f.id, CASEVIEW_REQUESTER, view);
 	if (st == DB_OK)
 		st = store_law_case(c, f.id, &f.org, f.kind, f.state, received, &lc);
 	if (st != DB_OK) {
@@ -321,7 +183,7 @@ static enum db_status act_tx(PGconn *c, void *vctx)
 	}
 	law_action_t act;
 	law_action_from_id(x->action, &act);
-	law_date_t day = today(x->now);
+	law_date_t day = caseview_today(x->now);
 	/* Filed online: received and sent on the same day (KPA art. 57 §5). */
 	law_action_input_t in = {.action = act, .role = LAW_ROLE_REQUESTER, .date = day, .sent = day};
 	law_outcome_t *oc = arena_alloc(x->a, sizeof *oc);

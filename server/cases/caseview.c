@@ -1,0 +1,178 @@
+#include "cases/caseview.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cases/store.h"
+#include "law/lifecycle.h"
+#include "law/warsaw.h"
+
+const char *caseview_state_label(const char *id)
+{
+	law_state_t s;
+	return law_state_from_id(id, &s) ? law_states[s].label : id;
+}
+
+static const char *term_state_label(const char *state)
+{
+	static const struct {
+		const char *id, *label;
+	} labels[] = {{"open", "biegnie"},
+	              {"met", "dotrzymany"},
+	              {"missed", "przekroczony"},
+	              {"cancelled", "nie obowiązuje"},
+	              {"passed", "upłynął"}};
+	for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
+		if (strcmp(labels[i].id, state) == 0)
+			return labels[i].label;
+	return state;
+}
+
+law_date_t caseview_today(int64_t now)
+{
+	law_date_t d = LAW_DATE_NONE;
+	law_warsaw_date(now, &d);
+	return d;
+}
+
+enum db_status caseview_terms(PGconn *c, long long id, law_date_t day, json_t *view)
+{
+	char ids[24];
+	snprintf(ids, sizeof ids, "%lld", id);
+	const char *p[1] = {ids};
+	enum db_status st;
+	PGresult *r = db_exec(c, &st,
+	                      "SELECT kind, label, basis, side, start_on, unshifted_on, due_on, state, "
+	                      "at_risk, steps, coalesce(closed_on::text, '') FROM terms "
+	                      "WHERE request_id = $1 ORDER BY id",
+	                      1, p);
+	json_t *terms = json_array();
+	char dbuf[LAW_DATE_STRLEN];
+	store_date(day, dbuf);
+	for (int i = 0; st == DB_OK && i < PQntuples(r); i++) {
+		const char *state = PQgetvalue(r, i, 7);
+		bool open = strcmp(state, "open") == 0;
+		json_t *t = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:b}",
+		                      "kind", PQgetvalue(r, i, 0), "label", PQgetvalue(r, i, 1), "basis",
+		                      PQgetvalue(r, i, 2), "side", PQgetvalue(r, i, 3), "start_on",
+		                      PQgetvalue(r, i, 4), "unshifted_on", PQgetvalue(r, i, 5), "due_on",
+		                      PQgetvalue(r, i, 6), "state", state, "state_label",
+		                      term_state_label(state), "open", open, "at_risk",
+		                      PQgetvalue(r, i, 8)[0] == 't', "overdue",
+		                      open && strcmp(PQgetvalue(r, i, 6), dbuf) < 0);
+		json_t *steps = json_loads(PQgetvalue(r, i, 9), 0, NULL);
+		json_object_set_new(t, "steps", steps ? steps : json_array());
+		if (PQgetvalue(r, i, 10)[0])
+			json_object_set_new(t, "closed_on", json_string(PQgetvalue(r, i, 10)));
+		json_array_append_new(terms, t);
+	}
+	PQclear(r);
+	json_object_set_new(view, "terms", terms);
+	return st;
+}
+
+static const char *event_label(const char *action)
+{
+	law_action_t act;
+	if (law_action_from_id(action, &act))
+		return law_actions[act].label;
+	if (!strcmp(action, "note"))
+		return "notatka wewnętrzna";
+	return action;
+}
+
+enum db_status caseview_events(PGconn *c, long long id, enum caseview_audience who, json_t *view)
+{
+	char ids[24];
+	snprintf(ids, sizeof ids, "%lld", id);
+	const char *p[2] = {ids, who == CASEVIEW_STAFF ? "t" : "f"};
+	enum db_status st;
+	/* Internal notes never reach the requester. */
+	PGresult *r = db_exec(c, &st,
+	                      "SELECT to_char(e.at AT TIME ZONE 'Europe/Warsaw', 'YYYY-MM-DD HH24:MI'), "
+	                      "e.action, coalesce(e.to_state, ''), coalesce(e.data->>'text', ''), e.actor, "
+	                      "coalesce(u.name, ''), e.data::text "
+	                      "FROM events e LEFT JOIN users u ON u.id = e.actor_user_id "
+	                      "WHERE e.request_id = $1 AND ($2::boolean OR e.action <> 'note') ORDER BY e.id",
+	                      2, p);
+	json_t *events = json_array();
+	for (int i = 0; st == DB_OK && i < PQntuples(r); i++) {
+		const char *action = PQgetvalue(r, i, 1), *to = PQgetvalue(r, i, 2);
+		json_t *e = json_pack("{s:s, s:s, s:s, s:s, s:s}", "at", PQgetvalue(r, i, 0), "action",
+		                      action, "label", event_label(action), "to_state", to,
+		                      "to_state_label", *to ? caseview_state_label(to) : "");
+		if (PQgetvalue(r, i, 3)[0])
+			json_object_set_new(e, "text", json_string(PQgetvalue(r, i, 3)));
+		if (who == CASEVIEW_STAFF) {
+			json_object_set_new(e, "actor", json_string(PQgetvalue(r, i, 4)));
+			if (PQgetvalue(r, i, 5)[0])
+				json_object_set_new(e, "actor_name", json_string(PQgetvalue(r, i, 5)));
+			json_t *data = json_loads(PQgetvalue(r, i, 6), 0, NULL);
+			json_t *details = json_array();
+			const char *k;
+			json_t *v;
+			json_object_foreach(data, k, v)
+			{
+				if (strcmp(k, "text") != 0 && json_is_string(v))
+					json_array_append_new(details, json_pack("{s:s, s:s}", "key", k, "value",
+					                                         json_string_value(v)));
+			}
+			json_decref(data);
+			json_object_set_new(e, "details", details);
+		}
+		json_array_append_new(events, e);
+	}
+	PQclear(r);
+	json_object_set_new(view, "events", events);
+	return st;
+}
+
+enum db_status caseview_documents(PGconn *c, long long id, enum caseview_audience who,
+                                  json_t *view)
+{
+	char ids[24];
+	snprintf(ids, sizeof ids, "%lld", id);
+	const char *p[2] = {ids, who == CASEVIEW_STAFF ? "t" : "f"};
+	enum db_status st;
+	PGresult *r = db_exec(c, &st,
+	                      "SELECT seq, type, title, coalesce(to_char(issued_at AT TIME ZONE "
+	                      "'Europe/Warsaw', 'YYYY-MM-DD'), ''), pdf IS NOT NULL, status FROM documents "
+	                      "WHERE request_id = $1 AND ($2::boolean OR status = 'issued') ORDER BY seq",
+	                      2, p);
+	json_t *docs = json_array();
+	for (int i = 0; st == DB_OK && i < PQntuples(r); i++) {
+		json_t *d = json_pack("{s:i, s:s, s:s, s:s, s:b}", "seq", atoi(PQgetvalue(r, i, 0)), "type",
+		                      PQgetvalue(r, i, 1), "title", PQgetvalue(r, i, 2), "issued_on",
+		                      PQgetvalue(r, i, 3), "has_pdf", PQgetvalue(r, i, 4)[0] == 't');
+		if (who == CASEVIEW_STAFF)
+			json_object_set_new(d, "draft", json_boolean(!strcmp(PQgetvalue(r, i, 5), "draft")));
+		json_array_append_new(docs, d);
+	}
+	PQclear(r);
+	json_object_set_new(view, "has_documents", json_boolean(json_array_size(docs) > 0));
+	json_object_set_new(view, "documents", docs);
+	return st;
+}
+
+enum db_status caseview_details(PGconn *c, long long id, json_t *view)
+{
+	char ids[24];
+	snprintf(ids, sizeof ids, "%lld", id);
+	const char *p[1] = {ids};
+	enum db_status st;
+	PGresult *r = db_exec(c, &st,
+	                      "SELECT subject, body, form, delivery, coalesce(closed_on::text, ''), "
+	                      "coalesce(reuse_purpose, ''), coalesce(reuse_format, ''), "
+	                      "coalesce(reuse_manner, '') FROM requests WHERE id = $1",
+	                      1, p);
+	if (st == DB_OK && PQntuples(r) == 1) {
+		static const char *keys[] = {"subject", "content", "form", "delivery", "closed_on",
+		                             "purpose", "format", "manner"};
+		for (int k = 0; k < 8; k++)
+			json_object_set_new(view, keys[k], json_string(PQgetvalue(r, 0, k)));
+	}
+	PQclear(r);
+	return st;
+}
+

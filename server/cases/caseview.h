@@ -1,0 +1,32 @@
+/* Building the JSON view of a case, shared by the citizen's page (which
+ * must never see internal notes, drafts or personal data beyond the
+ * requester's own) and the clerk's case view. Each function adds members
+ * to `view` and runs read-only queries. */
+#ifndef JAWNOSC_CASES_CASEVIEW_H
+#define JAWNOSC_CASES_CASEVIEW_H
+
+#include <jansson.h>
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "db/db.h"
+#include "law/date.h"
+
+enum caseview_audience { CASEVIEW_REQUESTER, CASEVIEW_STAFF };
+
+const char *caseview_state_label(const char *id);
+law_date_t caseview_today(int64_t now);
+
+/* subject, content, form, delivery, closed_on, purpose, format, manner. */
+enum db_status caseview_details(PGconn *c, long long id, json_t *view);
+/* "terms": every term with its reasoning, state label, overdue flag. */
+enum db_status caseview_terms(PGconn *c, long long id, law_date_t today, json_t *view);
+/* "events": the timeline. Staff also see internal notes, who acted and
+ * every detail recorded with a step. */
+enum db_status caseview_events(PGconn *c, long long id, enum caseview_audience who, json_t *view);
+/* "documents" and "has_documents": issued ones; staff also see drafts. */
+enum db_status caseview_documents(PGconn *c, long long id, enum caseview_audience who,
+                                  json_t *view);
+
+#endif

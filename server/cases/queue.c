@@ -1,0 +1,150 @@
+#include "cases/queue.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/strbuf.h"
+#include "law/lifecycle.h"
+#include "law/term.h"
+
+/* `q` for LIKE: % and _ and \ matched literally. */
+static const char *like_pattern(arena_t *a, const char *q)
+{
+	strbuf_t sb;
+	sb_init(&sb, a);
+	sb_putc(&sb, '%');
+	for (const char *p = q; *p; p++) {
+		if (*p == '%' || *p == '_' || *p == '\\')
+			sb_putc(&sb, '\\');
+		sb_putc(&sb, *p);
+	}
+	sb_putc(&sb, '%');
+	return sb.data;
+}
+
+/* The N-th working day after today. */
+static law_date_t nth_working_day(law_date_t today, int n)
+{
+	law_date_t d = today;
+	for (int i = 0; i < n; i++) {
+		law_date_t next;
+		if (!law_next_working_day(law_date_add_days(d, 1), &next))
+			break;
+		d = next;
+	}
+	return d;
+}
+
+struct params {
+	const char *v[16];
+	int n;
+	char buf[16][32];
+};
+
+static int add(struct params *p, const char *v)
+{
+	p->v[p->n] = v;
+	return ++p->n;
+}
+
+static int add_id(struct params *p, long long id)
+{
+	snprintf(p->buf[p->n], sizeof p->buf[p->n], "%lld", id);
+	return add(p, p->buf[p->n]);
+}
+
+static json_t *row_item(const PGresult *r, int i, law_date_t today)
+{
+	const char *due = PQgetvalue(r, i, 8);
+	law_state_t s;
+	const char *state = PQgetvalue(r, i, 4);
+	json_t *it = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id",
+	                       (json_int_t)atoll(PQgetvalue(r, i, 0)), "case_number",
+	                       PQgetvalue(r, i, 1), "subject", PQgetvalue(r, i, 2), "kind",
+	                       PQgetvalue(r, i, 3), "state", state, "state_label",
+	                       law_state_from_id(state, &s) ? law_states[s].label : state, "channel",
+	                       PQgetvalue(r, i, 5), "received_on", PQgetvalue(r, i, 6), "assignee",
+	                       PQgetvalue(r, i, 7), "unit", PQgetvalue(r, i, 9));
+	law_date_t d;
+	if (*due && law_date_parse(due, &d)) {
+		int left = 0;
+		law_working_days_between(today, d, &left, NULL);
+		json_object_set_new(it, "due_on", json_string(due));
+		json_object_set_new(it, "days_left", json_integer(left));
+		json_object_set_new(it, "overdue", json_boolean(law_date_cmp(d, today) < 0));
+		json_object_set_new(it, "due_today", json_boolean(law_date_cmp(d, today) == 0));
+	} else {
+		json_object_set_new(it, "waiting", json_true());
+	}
+	return it;
+}
+
+enum db_status queue_list(PGconn *c, arena_t *a, const struct queue_filter *f, json_t **out)
+{
+	strbuf_t sql;
+	sb_init(&sql, a);
+	struct params p = {.n = 0};
+	sb_printf(&sql,
+	          "SELECT r.id, r.case_number, r.subject, r.kind, r.state, r.channel, r.received_on, "
+	          "coalesce(u.name, ''), coalesce(r.due_on::text, ''), un.symbol "
+	          "FROM requests r LEFT JOIN users u ON u.id = r.assignee_id "
+	          "JOIN units un ON un.id = r.unit_id "
+	          "WHERE r.org_id = $%d AND r.closed_on IS NULL",
+	          add_id(&p, f->org_id));
+	if (f->unit_id)
+		sb_printf(&sql, " AND r.unit_id = $%d", add_id(&p, f->unit_id));
+	if (f->assignee_id > 0)
+		sb_printf(&sql, " AND r.assignee_id = $%d", add_id(&p, f->assignee_id));
+	else if (f->assignee_id < 0)
+		sb_puts(&sql, " AND r.assignee_id IS NULL");
+	if (f->state && *f->state)
+		sb_printf(&sql, " AND r.state = $%d", add(&p, f->state));
+	if (f->kind && *f->kind)
+		sb_printf(&sql, " AND r.kind = $%d", add(&p, f->kind));
+	if (f->channel && *f->channel)
+		sb_printf(&sql, " AND r.channel = $%d", add(&p, f->channel));
+	if (f->q && *f->q) {
+		int n = add(&p, f->q);
+		add(&p, like_pattern(a, f->q));
+		sb_printf(&sql, " AND (r.case_number = $%d OR r.subject ILIKE $%d)", n, n + 1);
+	}
+	char today[LAW_DATE_STRLEN], limit[LAW_DATE_STRLEN];
+	law_date_format(f->today, today);
+	if (f->overdue)
+		sb_printf(&sql, " AND r.due_on < $%d", add(&p, today));
+	if (f->due_within >= 0) {
+		law_date_format(nth_working_day(f->today, f->due_within), limit);
+		sb_printf(&sql, " AND r.due_on <= $%d", add(&p, limit));
+	}
+	if (f->after_due && !strcmp(f->after_due, "none")) {
+		sb_printf(&sql, " AND r.due_on IS NULL AND r.id > $%d", add_id(&p, f->after_id));
+	} else if (f->after_due) {
+		int d = add(&p, f->after_due);
+		int id = add_id(&p, f->after_id);
+		sb_printf(&sql, " AND (r.due_on > $%d::date OR (r.due_on = $%d::date AND r.id > $%d) "
+		                "OR r.due_on IS NULL)",
+		          d, d, id);
+	}
+	sb_printf(&sql, " ORDER BY r.due_on ASC NULLS LAST, r.id LIMIT %d", QUEUE_PAGE + 1);
+	enum db_status st;
+	PGresult *r = db_exec(c, &st, sql.data, p.n, p.v);
+	if (st != DB_OK) {
+		PQclear(r);
+		return st;
+	}
+	json_t *items = json_array();
+	int rows = PQntuples(r);
+	for (int i = 0; i < rows && i < QUEUE_PAGE; i++)
+		json_array_append_new(items, row_item(r, i, f->today));
+	json_t *doc = json_pack("{s:o}", "items", items);
+	if (rows > QUEUE_PAGE) {
+		const char *due = PQgetvalue(r, QUEUE_PAGE - 1, 8);
+		json_object_set_new(doc, "next",
+		                    json_pack("{s:s, s:s}", "due", *due ? due : "none", "id",
+		                              PQgetvalue(r, QUEUE_PAGE - 1, 0)));
+	}
+	PQclear(r);
+	*out = doc;
+	return DB_OK;
+}
