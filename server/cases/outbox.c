@@ -162,7 +162,11 @@ static enum send_result smtp_send(CURL **handle, const char *to, const strbuf_t 
 		return SEND_OK;
 	if (rc == CURLE_ABORTED_BY_CALLBACK && atomic_load(&m.stopping))
 		return SEND_ABANDONED;
-	snprintf(err, errlen, "SMTP: %s (reply %ld)", cerr[0] ? cerr : curl_easy_strerror(rc), code);
+	const char *why = cerr[0] ? cerr : curl_easy_strerror(rc);
+	if (code)
+		snprintf(err, errlen, "SMTP: %s (reply %ld)", why, code);
+	else
+		snprintf(err, errlen, "SMTP: %s", why);
 	return smtp_permanent(code) ? SEND_PERMANENT : SEND_RETRY;
 }
 
@@ -253,23 +257,26 @@ struct mail_row {
 	const char *document_id; /* NULL: none */
 };
 
-/* The PDF of the attached document, when it has one. NULL otherwise (or on
- * a database error, which the UPDATE that follows will also meet). */
-static unsigned char *fetch_pdf(PGconn *c, arena_t *a, const char *document_id, char **name,
-                                size_t *len)
+/* The PDF of the attached document into *pdf (PQfreemem it), or NULL when
+ * the document has none. False on a database error: then the message must
+ * not go out without its attachment. */
+static bool fetch_pdf(PGconn *c, arena_t *a, const char *document_id, char **name,
+                      unsigned char **pdf, size_t *len)
 {
 	enum db_status st;
 	const char *p[] = {document_id};
 	PGresult *r = db_exec(c, &st,
 	                      "SELECT title, pdf FROM documents WHERE id = $1 AND pdf IS NOT NULL",
 	                      1, p);
-	unsigned char *pdf = NULL;
+	*pdf = NULL;
 	if (st == DB_OK && PQntuples(r) == 1) {
-		pdf = PQunescapeBytea((const unsigned char *)PQgetvalue(r, 0, 1), len);
+		*pdf = PQunescapeBytea((const unsigned char *)PQgetvalue(r, 0, 1), len);
+		if (!*pdf)
+			oom();
 		*name = arena_printf(a, "%s.pdf", PQgetvalue(r, 0, 0));
 	}
 	PQclear(r);
-	return pdf;
+	return st == DB_OK;
 }
 
 static enum send_result send_row(PGconn *c, const struct mail_row *row, CURL **handle,
@@ -280,16 +287,19 @@ static enum send_result send_row(PGconn *c, const struct mail_row *row, CURL **h
 	sb_init(&msg, a);
 	char *att_name = NULL;
 	size_t att_len = 0;
-	unsigned char *att =
-	    row->document_id ? fetch_pdf(c, a, row->document_id, &att_name, &att_len) : NULL;
+	unsigned char *att = NULL;
 	enum send_result res;
-	if (!mail_build(&msg, cfg.mail_from, row->to, row->subject, row->body, att_name, att,
-	                att_len, err, errlen))
+	if (row->document_id && !fetch_pdf(c, a, row->document_id, &att_name, &att, &att_len)) {
+		snprintf(err, errlen, "cannot read the attached document %s", row->document_id);
+		res = SEND_RETRY;
+	} else if (!mail_build(&msg, cfg.mail_from, row->to, row->subject, row->body, att_name,
+	                       att, att_len, err, errlen)) {
 		res = SEND_PERMANENT;
-	else if (cfg.smtp_url[0])
+	} else if (cfg.smtp_url[0]) {
 		res = smtp_send(handle, row->to, &msg, err, errlen);
-	else
+	} else {
 		res = eml_write(row->id, &msg, err, errlen);
+	}
 	PQfreemem(att);
 	arena_free(a);
 	return res;
