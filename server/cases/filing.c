@@ -288,6 +288,7 @@ static enum db_status find_duplicate(PGconn *c, struct create_ctx *x, bool *foun
 	char *id = NULL;
 	if (*found) {
 		id = arena_strdup(x->a, PQgetvalue(r, 0, 0));
+		x->out->request_id = atoll(id);
 		x->out->duplicate = true;
 		x->out->case_number = arena_strdup(x->a, PQgetvalue(r, 0, 1));
 		x->out->kind = arena_strdup(x->a, PQgetvalue(r, 0, 2));
@@ -525,11 +526,13 @@ static enum db_status create_tx(PGconn *c, void *vctx)
 	long long rid = 0;
 	if ((st = insert_request(c, x, oc, unit, cls, seq, received.y, &rid)) != DB_OK)
 		return st;
+	x->out->request_id = rid;
 	char *org = idstr(x->a, x->org->id), *req = idstr(x->a, rid);
 	json_t *data = json_pack("{s:s, s:s}", "channel", in->channel, "case_number", number);
 	if ((st = insert_requester(c, x, rid)) == DB_OK &&
 	    (st = store_apply_effects(c, x->org->id, rid, oc, received)) == DB_OK &&
-	    (st = store_event(c, x->org->id, rid, citizen ? "requester" : "clerk", 0, "register",
+	    (st = store_event(c, x->org->id, rid, citizen ? "requester" : "clerk", in->actor_user_id,
+	                      "register",
 	                      NULL, law_states[oc->state].id, data)) == DB_OK &&
 	    (st = insert_attachments(c, x, org, req)) == DB_OK && (st = load_due(c, x, req)) == DB_OK)
 		st = queue_acknowledgement(c, x, rid);

@@ -38,6 +38,7 @@ struct filing_input {
 	bool consent;            /* the form's acknowledgement of the privacy notice */
 	bool require_consent;    /* the form asks for it; the API does not */
 	const char *channel;     /* "web", "api", ... */
+	long long actor_user_id; /* the clerk who registers it (0: the requester online) */
 	const char *submission_id; /* a form's one-time id, or NULL */
 	const char *ip;
 	int64_t received_at; /* Unix seconds */
@@ -64,6 +65,7 @@ const char *filing_error_for(const struct filing_errors *errs, const char *field
 
 struct filing_receipt {
 	bool duplicate; /* the same submission was filed before: this is that case */
+	long long request_id;
 	const char *case_number;
 	const char *token;
 	const char *kind;

@@ -158,6 +158,7 @@ int cmd_serve(int argc, char **argv)
 	    .shutdown_grace = (unsigned)cfg.shutdown_grace,
 	    .access_log = cfg.access_log,
 	    .error_page = web_error_page,
+	    .authorize = web_authorize,
 	};
 	if (!http_server_start(&o, err, sizeof err)) {
 		fprintf(stderr, "jawnosc serve: %s\n", err);

@@ -51,6 +51,10 @@ const struct config_entry config_table[] = {
 	 "Requests one address may file per hour through the form and the API."},
 	{"JAWNOSC_MAX_ATTACHMENT", CONFIG_BYTES, "5M", 1024, 1L << 30, OFF(max_attachment),
 	 "Largest single attachment a requester may send."},
+	{"JAWNOSC_SESSION_IDLE", CONFIG_INT, "480", 1, 43200, OFF(session_idle),
+	 "Minutes after which an unused staff session ends (sign-in needed again)."},
+	{"JAWNOSC_SESSION_MAX", CONFIG_INT, "12", 1, 720, OFF(session_max),
+	 "Hours after which a staff session ends however much it is used."},
 };
 const size_t config_table_len = sizeof config_table / sizeof config_table[0];
 

@@ -29,6 +29,8 @@ struct config {
 	long mail_retry_base;
 	long filing_rate;
 	long max_attachment;
+	long session_idle; /* minutes */
+	long session_max;  /* hours */
 };
 
 extern struct config cfg;

@@ -34,6 +34,36 @@ bool web_org(http_req_t *req, struct org *out)
 	return true;
 }
 
+bool web_org_by_id(http_req_t *req, long long id, struct org *out)
+{
+	PGconn *c = db_conn();
+	bool found = false;
+	enum db_status st = c ? org_by_id(c, req->arena, id, out, &found) : DB_UNAVAILABLE;
+	if (st == DB_UNAVAILABLE)
+		http_respond_unavailable(req);
+	else if (st != DB_OK || !found)
+		http_respond_error(req, 500, NULL);
+	return st == DB_OK && found;
+}
+
+const char *web_url_encode(http_req_t *req, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	strbuf_t sb;
+	sb_init(&sb, req->arena);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    *p == '-' || *p == '_' || *p == '.' || *p == '~') {
+			sb_putc(&sb, (char)*p);
+		} else {
+			sb_putc(&sb, '%');
+			sb_putc(&sb, hex[*p >> 4]);
+			sb_putc(&sb, hex[*p & 15]);
+		}
+	}
+	return sb.data ? sb.data : "";
+}
+
 const char *web_base_url(void)
 {
 	static char url[512];

@@ -1,5 +1,6 @@
 #include <string.h>
 
+#include "cases/auth.h"
 #include "cases/secret.h"
 #include "core/log.h"
 #include "db/db.h"
@@ -62,6 +63,13 @@ void web_render(http_req_t *req, int status, const char *page, json_t *ctx)
 	json_object_set_new(ctx, "css_url", json_string(static_url("style.css")));
 	if (!json_object_get(ctx, "title"))
 		json_object_set_new(ctx, "title", json_string("Jawność"));
+	/* The signed-in staff member, for the header (panel link, sign-out form). */
+	const struct web_user *u = web_user(req);
+	if (u && !json_object_get(ctx, "user"))
+		json_object_set_new(ctx, "user",
+		                    json_pack("{s:s?, s:s?, s:s?, s:s, s:s?}", "name", u->name, "email",
+		                              u->email, "role", u->role, "role_label",
+		                              auth_role_label(u->role), "csrf", u->csrf));
 	strbuf_t out;
 	sb_init(&out, req->arena);
 	char err[256];
@@ -86,6 +94,7 @@ static const struct {
 	const char *text;
 } error_texts[] = {
     {400, "Nieprawidłowe żądanie", "Serwer nie może przetworzyć tego żądania."},
+    {401, "Wymagane zalogowanie", "Zaloguj się, aby zobaczyć tę stronę."},
     {403, "Brak dostępu", "Nie masz uprawnień do tej strony."},
     {404, "Nie znaleziono strony", "Strona o tym adresie nie istnieje albo została usunięta."},
     {405, "Niedozwolona metoda", "Ta strona nie obsługuje takiego żądania."},

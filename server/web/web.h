@@ -45,8 +45,40 @@ const char *web_base_url(void);
  * field's value; web_csrf_ok() checks a posted form. */
 const char *web_csrf_token(http_req_t *req);
 bool web_csrf_ok(http_req_t *req, const char *posted);
+/* The organisation `id` (of the signed-in user); false after answering. */
+bool web_org_by_id(http_req_t *req, long long id, struct org *out);
+/* `s` percent-encoded for a query string, in the arena. */
+const char *web_url_encode(http_req_t *req, const char *s);
 /* A fresh random id (hex) for a form's one-time submission id. */
 const char *web_random_id(http_req_t *req);
+
+/* ---- Staff sessions (auth.c) ---- */
+/* The signed-in staff member of a request under /panel, set by
+ * web_authorize() in req->user. */
+struct web_user {
+	long long id;
+	long long org_id;
+	long long unit_id; /* 0: the whole organisation */
+	const char *email;
+	const char *name;
+	const char *position;
+	const char *role; /* "clerk", "manager", "admin" */
+	int level;        /* enum route_role: ROLE_CLERK, ROLE_MANAGER or ROLE_ADMIN */
+	const char *csrf; /* the session's CSRF token, for the forms of the page */
+};
+/* The HTTP server's authorize hook: for routes above ROLE_ANY, finds the
+ * session (cookie), checks the role and, for POST, the session's CSRF token
+ * in the form field `csrf`. Redirects to /panel/logowanie when signed out,
+ * 403 for a role too low or a bad token. */
+bool web_authorize(http_req_t *req, const route_t *route);
+/* req->user, or NULL on public routes. */
+const struct web_user *web_user(const http_req_t *req);
+/* GET and POST /panel/logowanie (the sign-in form: email, password, csrf,
+ * next), POST /panel/wyloguj, GET /panel/konto. */
+void web_login_form(http_req_t *req);
+void web_login(http_req_t *req);
+void web_logout(http_req_t *req);
+void web_account(http_req_t *req);
 
 /* Handlers (one file per audience). */
 void web_home(http_req_t *req);
@@ -58,6 +90,12 @@ void web_case_show(http_req_t *req);
 void web_case_confirmation(http_req_t *req);
 void web_case_act(http_req_t *req);
 void web_case_document(http_req_t *req);
+void web_panel_queue(http_req_t *req);
+void web_panel_case(http_req_t *req);
+void web_panel_act(http_req_t *req);
+void web_panel_note(http_req_t *req);
+void web_panel_register_form(http_req_t *req);
+void web_panel_register(http_req_t *req);
 void api_requests_create(http_req_t *req);
 void api_request_show(http_req_t *req);
 void api_request_act(http_req_t *req);

@@ -99,7 +99,8 @@ static inline enum db_status u_step_tx(PGconn *c, void *vctx)
 		law_date_t today;
 		law_warsaw_date((int64_t)time(NULL), &today);
 		law_action_input_t in = {.action = s->action, .role = LAW_ROLE_CLERK, .date = today,
-		                         .sent = today};
+		                         .sent = today, .new_due = law_date_add_months(today, 1),
+		                         .term_days = 14};
 		law_outcome_t *oc = arena_alloc(a, sizeof *oc);
 		st = case_act_locked(c, a, &f, &in, "clerk", 0, NULL, oc, &s->allowed);
 		s->refusal = oc->refusal;
@@ -130,6 +131,93 @@ static inline long u_count(const char *sql)
 	PQclear(r);
 	PQfinish(c);
 	return n;
+}
+
+/* Value of `name="X" value="..."` in a page; "" when absent. */
+static inline void u_attr(const char *html, const char *name, char *out, size_t len)
+{
+	char key[96];
+	snprintf(key, sizeof key, "name=\"%s\" value=\"", name);
+	const char *p = strstr(html, key);
+	out[0] = '\0';
+	if (!p)
+		return;
+	p += strlen(key);
+	const char *q = strchr(p, '"');
+	size_t n = q && (size_t)(q - p) < len - 1 ? (size_t)(q - p) : len - 1;
+	memcpy(out, p, n);
+	out[n] = '\0';
+}
+
+/* "name=value" of a Set-Cookie header. */
+static inline void u_cookie_pair(const char *set, char *out, size_t len)
+{
+	const char *semi = strchr(set, ';');
+	size_t n = semi ? (size_t)(semi - set) : strlen(set);
+	if (n >= len)
+		n = len - 1;
+	memcpy(out, set, n);
+	out[n] = '\0';
+}
+
+struct u_staff {
+	char cookie[256]; /* "Cookie: jw_session=..." */
+	char csrf[96];    /* the session's CSRF token */
+};
+
+/* Signs in through the real sign-in form; the test fails if it does not work. */
+static inline void u_login(const char *email, const char *password, struct u_staff *s)
+{
+	struct hresp r;
+	h_get("/panel/logowanie", &r);
+	assert_int_equal(r.status, 200);
+	char form_cookie[160], csrf[96], body[512];
+	u_cookie_pair(h_header(&r, "Set-Cookie"), form_cookie, sizeof form_cookie);
+	u_attr(r.body, "csrf", csrf, sizeof csrf);
+	h_free(&r);
+	char hdr_cookie[200];
+	snprintf(hdr_cookie, sizeof hdr_cookie, "Cookie: %s", form_cookie);
+	snprintf(body, sizeof body, "csrf=%s&next=&email=%s&password=%s", csrf, email, password);
+	const char *hdr[] = {"Content-Type: application/x-www-form-urlencoded", hdr_cookie, NULL};
+	h_request("POST", "/panel/logowanie", hdr, body, strlen(body), &r);
+	if (r.status != 303)
+		fprintf(stderr, "sign-in of %s: %ld %.300s\n", email, r.status, r.body);
+	assert_int_equal(r.status, 303);
+	char session[200];
+	u_cookie_pair(h_header(&r, "Set-Cookie"), session, sizeof session);
+	h_free(&r);
+	snprintf(s->cookie, sizeof s->cookie, "Cookie: %s", session);
+	const char *h2[] = {s->cookie, NULL};
+	h_request("GET", "/panel", h2, NULL, 0, &r);
+	assert_int_equal(r.status, 200);
+	u_attr(r.body, "csrf", s->csrf, sizeof s->csrf);
+	h_free(&r);
+	assert_true(strlen(s->csrf) > 0);
+}
+
+static inline void u_staff_get(const struct u_staff *s, const char *path, struct hresp *r)
+{
+	const char *hdr[] = {s->cookie, NULL};
+	h_request("GET", path, hdr, NULL, 0, r);
+}
+
+/* POSTs url-encoded `fields` with the session's CSRF token. */
+static inline void u_staff_post(const struct u_staff *s, const char *path, const char *fields,
+                                struct hresp *r)
+{
+	size_t n = strlen(fields) + 200;
+	char *body = malloc(n);
+	snprintf(body, n, "csrf=%s&%s", s->csrf, fields);
+	const char *hdr[] = {"Content-Type: application/x-www-form-urlencoded", s->cookie, NULL};
+	h_request("POST", path, hdr, body, strlen(body), r);
+	free(body);
+}
+
+static inline long long u_request_id(const char *case_number)
+{
+	char sql[256];
+	snprintf(sql, sizeof sql, "SELECT id FROM requests WHERE case_number = '%s'", case_number);
+	return u_count(sql);
 }
 
 #endif

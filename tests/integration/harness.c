@@ -114,6 +114,28 @@ int h_cli(char **out, const char *const *args)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
 }
 
+int h_cli_stdin(char **out, const char *input, const char *const *args)
+{
+	/* The child of popen() inherits our standard input: point it at a
+	 * pipe holding `input` (small, so it fits the pipe's buffer) for the
+	 * duration of the call. */
+	int fds[2];
+	if (pipe(fds) != 0)
+		die("harness: pipe failed");
+	size_t len = strlen(input);
+	if (write(fds[1], input, len) != (ssize_t)len)
+		die("harness: writing the standard input failed");
+	close(fds[1]);
+	fflush(stdin);
+	int saved = dup(STDIN_FILENO);
+	dup2(fds[0], STDIN_FILENO);
+	close(fds[0]);
+	int rc = h_cli(out, args);
+	dup2(saved, STDIN_FILENO);
+	close(saved);
+	return rc;
+}
+
 void h_setup_db(const char *test_name)
 {
 	snprintf(db_name, sizeof db_name, "jawnosc_t_%s_%d", test_name, (int)getpid());
@@ -185,6 +207,8 @@ static void spawn_server(const char *const *env, char *logp, size_t loglen, pid_
 		setenv("JAWNOSC_LISTEN", "127.0.0.1:0", 1);
 		setenv("JAWNOSC_ACCESS_LOG", access_path, 1);
 		setenv("JAWNOSC_THREADS", "2", 0);
+		/* Mail written by tests stays in the build tree. */
+		setenv("JAWNOSC_MAIL_DIR", "build/test-mail", 0);
 		for (int i = 0; env && env[i]; i++)
 			putenv((char *)env[i]);
 		/* `make valgrind` runs the release binary under valgrind. */

@@ -41,6 +41,8 @@ void h_teardown(void);
 /* Runs bin/jawnosc-asan with args; returns the exit status. Output to
  * `out` (malloc'd, may be NULL). */
 int h_cli(char **out, const char *const *args);
+/* The same with `input` as its standard input, through a pipe. */
+int h_cli_stdin(char **out, const char *input, const char *const *args);
 
 /* HTTP over loopback. headers: NULL-terminated "Name: value" list. */
 void h_request(const char *method, const char *path, const char *const *headers,

@@ -1,0 +1,99 @@
+/* Staff sign-in and sessions: e-mail and password (Argon2id through
+ * libsodium's crypto_pwhash_str), throttling of repeated failures, and
+ * sessions kept in the database under the SHA-256 of a random token that only
+ * the browser's cookie holds.
+ *
+ * Every answer that refuses a sign-in is the same AUTH_DENIED whether the
+ * e-mail is unknown, the password wrong or the account disabled, and an
+ * unknown e-mail costs the same password check as a known one, so neither
+ * the answer nor its timing tells which accounts exist.
+ *
+ * Strings returned live in the caller's arena. Times come from the
+ * database's clock (now()), shared by every server instance. */
+#ifndef JAWNOSC_CASES_AUTH_H
+#define JAWNOSC_CASES_AUTH_H
+
+#include <libpq-fe.h>
+#include <sodium.h>
+#include <stdbool.h>
+
+#include "cases/secret.h"
+#include "core/arena.h"
+
+/* Throttling: after this many failures within AUTH_FAILURE_WINDOW seconds
+ * for one e-mail, or from one address, the next attempt is refused without
+ * checking the password. */
+#define AUTH_MAX_FAILURES_EMAIL 5
+#define AUTH_MAX_FAILURES_IP 20
+#define AUTH_FAILURE_WINDOW 60
+/* Longest e-mail and password looked at; longer ones are simply wrong. */
+#define AUTH_EMAIL_MAX 254
+#define AUTH_PASSWORD_MAX 1024
+/* Shortest password `jawnosc user` accepts. */
+#define AUTH_PASSWORD_MIN 12
+/* Size of a stored password hash, NUL included. */
+#define AUTH_HASH_LEN crypto_pwhash_STRBYTES
+
+enum auth_result {
+	AUTH_OK,
+	AUTH_DENIED,      /* no such account or session, a wrong password, a disabled account */
+	AUTH_THROTTLED,   /* too many recent failures: the password was not checked */
+	AUTH_UNAVAILABLE, /* database unreachable: 503 */
+	AUTH_ERROR,       /* a bug or schema problem, logged */
+};
+
+/* How long a session lives. */
+struct auth_limits {
+	long idle_minutes; /* ends when unused this long (JAWNOSC_SESSION_IDLE) */
+	long max_hours;    /* ends this long after sign-in, used or not (JAWNOSC_SESSION_MAX) */
+};
+
+/* The signed-in staff member behind a session. */
+struct auth_user {
+	long long id;
+	long long org_id;
+	long long unit_id; /* 0: the whole organisation */
+	const char *email;
+	const char *name;
+	const char *position;
+	const char *role; /* "clerk", "manager" or "admin" */
+	const char *csrf; /* the session's CSRF token */
+};
+
+struct auth_attempt {
+	const char *email;      /* compared without regard to case */
+	const char *password;   /* never stored, never logged */
+	const char *ip;         /* the client's address, or NULL/"" */
+	const char *user_agent; /* may be NULL; kept (printable ASCII, shortened) with the session */
+	const char *old_token;  /* the session cookie sent with the attempt, or NULL: deleted */
+};
+
+/* Checks an attempt and, when it succeeds, opens a new session: a fresh
+ * random token every time (written to token[], for the cookie; the session
+ * presented as old_token is deleted, so sign-in always gives a new session
+ * id) and *out describes the user, csrf included. Failures are recorded for
+ * throttling; a success clears those of its e-mail and removes expired
+ * sessions and old failures. */
+enum auth_result auth_sign_in(PGconn *c, arena_t *a, const struct auth_attempt *in,
+                              const struct auth_limits *lim, char token[TOKEN_LEN + 1],
+                              struct auth_user *out);
+
+/* The live session for a cookie's token: AUTH_OK and *out, or AUTH_DENIED
+ * when the token is malformed, unknown, expired (idle or absolute) or its
+ * user is disabled. Marks the session used (at most once a minute, so most
+ * requests do not write). */
+enum auth_result auth_session_find(PGconn *c, arena_t *a, const char *token,
+                                   const struct auth_limits *lim, struct auth_user *out);
+
+/* Ends the session of a token (sign-out). AUTH_OK also when there was none. */
+enum auth_result auth_sign_out(PGconn *c, const char *token);
+
+/* The hash to store for a password (Argon2id, crypto_pwhash_str with the
+ * interactive limits). False when memory for it could not be had. */
+bool auth_password_hash(const char *password, char out[AUTH_HASH_LEN]);
+
+/* The Polish name of a role ("urzędnik", "kierownik", "administrator"), or
+ * the role itself when unknown. */
+const char *auth_role_label(const char *role);
+
+#endif

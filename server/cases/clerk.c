@@ -1,0 +1,517 @@
+#include "cases/clerk.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cases/action.h"
+#include "cases/caseview.h"
+#include "cases/store.h"
+#include "core/log.h"
+#include "law/lifecycle.h"
+
+/* The inputs a step's form asks for, beyond its date. */
+enum {
+	F_TEXT = 1,
+	F_NEW_DUE = 2,
+	F_ASSIGNEE = 4,
+	F_AMOUNT = 8,
+	F_BASIS = 16,
+	F_PERSONS = 32,
+	F_ADDRESS = 64,
+	F_TERM_DAYS = 128,
+	F_SENT = 256, /* a requester's act recorded by the clerk: dispatch date */
+};
+
+static const struct action_form {
+	law_action_t action;
+	unsigned fields;
+	bool text_required;
+	const char *text_label;
+} forms[] = {
+    {LAW_ACT_ASSIGN, F_ASSIGNEE, false, NULL},
+    {LAW_ACT_CALL_TO_CLARIFY, F_TEXT, true, "Czego dotyczy wezwanie do doprecyzowania"},
+    {LAW_ACT_RECORD_CLARIFICATION, F_TEXT | F_SENT, true, "Treść wyjaśnień wnioskodawcy"},
+    {LAW_ACT_CALL_TO_COMPLETE, F_TEXT, true, "Braki wniosku do uzupełnienia (art. 39 ust. 3 UOD)"},
+    {LAW_ACT_RECORD_COMPLETION, F_TEXT | F_SENT, true, "Treść uzupełnienia"},
+    {LAW_ACT_CALL_FOR_INTEREST, F_TEXT, true, "Treść wezwania do wykazania interesu publicznego"},
+    {LAW_ACT_RECORD_INTEREST, F_TEXT | F_SENT, true, "Uzasadnienie wnioskodawcy"},
+    {LAW_ACT_RECORD_DELIVERY, 0, false, NULL},
+    {LAW_ACT_EXTEND, F_TEXT | F_NEW_DUE, true, "Powody opóźnienia (art. 13 ust. 2 UDIP)"},
+    {LAW_ACT_FEE_NOTICE, F_TEXT | F_AMOUNT, true, "Sposób obliczenia opłaty (art. 15 ust. 1 UDIP)"},
+    {LAW_ACT_CHANGE_FORM, F_TEXT | F_SENT, true, "Nowa forma wskazana przez wnioskodawcę"},
+    {LAW_ACT_FORM_NOTICE, F_TEXT, true, "Przyczyny i forma, w jakiej informacja może być udostępniona"},
+    {LAW_ACT_REQUEST_POSSIBLE_FORM, F_TEXT | F_SENT, true, "Forma wskazana przez wnioskodawcę"},
+    {LAW_ACT_PROVIDE, F_TEXT, true, "Udostępniana informacja"},
+    {LAW_ACT_PROVIDE_PARTLY, F_TEXT | F_BASIS | F_PERSONS, true, "Udostępniana informacja i uzasadnienie odmowy w pozostałej części"},
+    {LAW_ACT_REFUSE, F_TEXT | F_BASIS | F_PERSONS, true, "Uzasadnienie decyzji"},
+    {LAW_ACT_DISCONTINUE, F_TEXT, true, "Uzasadnienie decyzji o umorzeniu"},
+    {LAW_ACT_NOT_PUBLIC_INFORMATION, F_TEXT, true, "Dlaczego żądana treść nie jest informacją publiczną"},
+    {LAW_ACT_NOT_HELD, F_TEXT, false, "Kto posiada informację (jeśli wiadomo)"},
+    {LAW_ACT_PUBLISHED_IN_BIP, F_ADDRESS, false, NULL},
+    {LAW_ACT_OTHER_STATUTE, F_TEXT, true, "Ustawa, która określa odrębny tryb dostępu (art. 1 ust. 2 UDIP)"},
+    {LAW_ACT_LEAVE_UNPROCESSED, F_TEXT, false, "Uwagi"},
+    {LAW_ACT_TRANSFER, F_TEXT, false, "Sposób przekazania informacji"},
+    {LAW_ACT_OFFER, F_TEXT | F_AMOUNT, true, "Warunki ponownego wykorzystywania"},
+    {LAW_ACT_ACCEPT_OFFER, F_SENT, false, NULL},
+    {LAW_ACT_OBJECT_TO_OFFER, F_TEXT | F_SENT, true, "Treść sprzeciwu"},
+    {LAW_ACT_DECIDE_CONDITIONS, F_TEXT | F_AMOUNT, true, "Warunki określone w decyzji"},
+    {LAW_ACT_WITHDRAW, F_TEXT | F_SENT, false, "Treść wycofania"},
+    {LAW_ACT_APPEAL, F_TEXT | F_SENT, false, "Treść odwołania"},
+    {LAW_ACT_REQUEST_RECONSIDERATION, F_TEXT | F_SENT, false, "Treść wniosku o ponowne rozpatrzenie"},
+    {LAW_ACT_FORWARD_APPEAL, F_TEXT, false, "Stanowisko organu"},
+    {LAW_ACT_DECIDE_RECONSIDERATION, F_TEXT, true, "Rozstrzygnięcie i uzasadnienie"},
+    {LAW_ACT_COURT_COMPLAINT, F_TEXT | F_SENT, false, "Przedmiot skargi"},
+    {LAW_ACT_ANSWER_COURT_COMPLAINT, F_TEXT, true, "Odpowiedź na skargę"},
+    {LAW_ACT_JUDGMENT_OBLIGES, F_TEXT | F_TERM_DAYS, false, "Sentencja wyroku"},
+};
+
+static const struct action_form *form_of(law_action_t act)
+{
+	static const struct action_form other = {0, F_TEXT, false, "Uwagi"};
+	for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++)
+		if (forms[i].action == act)
+			return &forms[i];
+	return &other;
+}
+
+static const struct {
+	const char *key, *label;
+} bases[] = {
+    {"classified", "art. 5 ust. 1 UDIP — informacja niejawna"},
+    {"statutory_secret", "art. 5 ust. 1 UDIP — inna tajemnica ustawowo chroniona"},
+    {"privacy", "art. 5 ust. 2 UDIP — prywatność osoby fizycznej"},
+    {"business_secret", "art. 5 ust. 2 UDIP — tajemnica przedsiębiorcy"},
+    {"processed_no_interest",
+     "art. 3 ust. 1 pkt 1 UDIP — brak szczególnej istotności informacji przetworzonej dla interesu publicznego"},
+    {"reuse_uod", "art. 45 ustawy o otwartych danych — przesłanki odmowy ponownego wykorzystywania"},
+};
+
+json_t *clerk_refusal_bases(void)
+{
+	json_t *list = json_array();
+	for (size_t i = 0; i < sizeof bases / sizeof bases[0]; i++)
+		json_array_append_new(list, json_pack("{s:s, s:s}", "key", bases[i].key, "label",
+		                                      bases[i].label));
+	return list;
+}
+
+static const char *basis_label(const char *key)
+{
+	for (size_t i = 0; key && i < sizeof bases / sizeof bases[0]; i++)
+		if (!strcmp(bases[i].key, key))
+			return bases[i].label;
+	return NULL;
+}
+
+static law_role_t law_role_of(const struct clerk *who)
+{
+	return strcmp(who->role, "clerk") == 0 ? LAW_ROLE_CLERK : LAW_ROLE_MANAGER;
+}
+
+/* The steps the table offers in this state to this role; whether a step
+ * really goes through (deadlines, dates) is decided when it is taken, and a
+ * refusal then gives the law core's reason. */
+static json_t *available_actions(law_kind_t kind, law_state_t state, law_role_t role)
+{
+	json_t *list = json_array();
+	bool seen[LAW_ACT_COUNT] = {false};
+	for (size_t i = 0; i < law_transition_count; i++) {
+		const law_transition_t *t = &law_transitions[i];
+		if (!(t->kinds & kind) || !(t->from & (1ULL << state)) || t->action == LAW_ACT_REGISTER)
+			continue;
+		if (!(t->roles & (LAW_ROLE_CLERK | role)) || seen[t->action])
+			continue;
+		seen[t->action] = true;
+		const struct action_form *f = form_of(t->action);
+		json_t *a = json_pack("{s:s, s:s, s:s, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b}",
+		                      "id", law_actions[t->action].id, "label", law_actions[t->action].label,
+		                      "date_label",
+		                      law_actions[t->action].event ? law_actions[t->action].event
+		                                                   : "Data czynności",
+		                      "f_text", (f->fields & F_TEXT) != 0, "text_required", f->text_required,
+		                      "f_new_due", (f->fields & F_NEW_DUE) != 0, "f_assignee",
+		                      (f->fields & F_ASSIGNEE) != 0, "f_amount", (f->fields & F_AMOUNT) != 0,
+		                      "f_basis", (f->fields & F_BASIS) != 0, "f_persons",
+		                      (f->fields & F_PERSONS) != 0, "f_address", (f->fields & F_ADDRESS) != 0,
+		                      "f_term_days", (f->fields & F_TERM_DAYS) != 0, "f_sent",
+		                      (f->fields & F_SENT) != 0);
+		if (f->text_label)
+			json_object_set_new(a, "text_label", json_string(f->text_label));
+		if (t->document != LAW_DOC_NONE)
+			json_object_set_new(a, "document", json_string(law_documents[t->document].label));
+		json_array_append_new(list, a);
+	}
+	return list;
+}
+
+static char *ids(arena_t *a, long long v)
+{
+	return arena_printf(a, "%lld", v);
+}
+
+static enum db_status add_people(PGconn *c, arena_t *a, long long org, json_t *view)
+{
+	const char *p[1] = {ids(a, org)};
+	enum db_status st;
+	PGresult *r = db_exec(c, &st,
+	                      "SELECT id, name, role FROM users WHERE org_id = $1 AND NOT disabled "
+	                      "ORDER BY name",
+	                      1, p);
+	json_t *users = json_array();
+	for (int i = 0; st == DB_OK && i < PQntuples(r); i++)
+		json_array_append_new(users, json_pack("{s:s, s:s, s:s}", "id", PQgetvalue(r, i, 0),
+		                                       "name", PQgetvalue(r, i, 1), "role",
+		                                       PQgetvalue(r, i, 2)));
+	PQclear(r);
+	json_object_set_new(view, "users", users);
+	return st;
+}
+
+static enum db_status add_attachments(PGconn *c, arena_t *a, long long id, json_t *view)
+{
+	const char *p[1] = {ids(a, id)};
+	enum db_status st;
+	PGresult *r = db_exec(c, &st,
+	                      "SELECT id, filename, size, source FROM attachments WHERE request_id = $1 "
+	                      "ORDER BY id",
+	                      1, p);
+	json_t *list = json_array();
+	for (int i = 0; st == DB_OK && i < PQntuples(r); i++)
+		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s}", "id", PQgetvalue(r, i, 0),
+		                                      "filename", PQgetvalue(r, i, 1), "size",
+		                                      PQgetvalue(r, i, 2), "source", PQgetvalue(r, i, 3)));
+	PQclear(r);
+	json_object_set_new(view, "has_attachments", json_boolean(json_array_size(list) > 0));
+	json_object_set_new(view, "attachments", list);
+	return st;
+}
+
+static const char *channel_label(const char *ch)
+{
+	static const struct {
+		const char *id, *label;
+	} labels[] = {{"web", "formularz internetowy"}, {"api", "API"},
+	              {"email", "poczta elektroniczna"}, {"post", "poczta tradycyjna"},
+	              {"epuap", "ePUAP / e-Doręczenia"}, {"phone", "telefon"},
+	              {"in_person", "osobiście"}};
+	for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
+		if (!strcmp(labels[i].id, ch))
+			return labels[i].label;
+	return ch;
+}
+
+/* The request's own columns, the requester's data and the assignee. */
+static enum db_status add_head(PGconn *c, arena_t *a, const struct clerk *who, long long id,
+                               json_t *view, bool *found)
+{
+	const char *p[2] = {ids(a, id), ids(a, who->org_id)};
+	enum db_status st;
+	PGresult *r = db_exec(
+	    c, &st,
+	    "SELECT r.case_number, r.kind, r.state, r.version, r.channel, r.received_on, "
+	    "to_char(r.received_at AT TIME ZONE 'Europe/Warsaw', 'YYYY-MM-DD HH24:MI'), "
+	    "coalesce(r.assignee_id::text, ''), coalesce(u.name, ''), un.symbol, un.name, "
+	    "q.name, q.email, q.postal_address, q.phone, coalesce(r.due_on::text, '') "
+	    "FROM requests r JOIN units un ON un.id = r.unit_id "
+	    "LEFT JOIN users u ON u.id = r.assignee_id "
+	    "LEFT JOIN requesters q ON q.request_id = r.id "
+	    "WHERE r.id = $1 AND r.org_id = $2",
+	    2, p);
+	*found = st == DB_OK && PQntuples(r) == 1;
+	if (*found) {
+#define V(i) PQgetvalue(r, 0, i)
+		law_state_t s;
+		bool closed = law_state_from_id(V(2), &s) && law_states[s].closed;
+		json_object_set_new(view, "id", json_integer(id));
+		json_object_set_new(view, "id_case", json_integer(id));
+		json_object_set_new(view, "case_number", json_string(V(0)));
+		json_object_set_new(view, "kind", json_string(V(1)));
+		json_object_set_new(view, "reuse", json_boolean(!strcmp(V(1), "reuse")));
+		json_object_set_new(view, "state", json_string(V(2)));
+		json_object_set_new(view, "state_label", json_string(caseview_state_label(V(2))));
+		json_object_set_new(view, "closed", json_boolean(closed));
+		json_object_set_new(view, "version", json_integer(atol(V(3))));
+		json_object_set_new(view, "channel", json_string(V(4)));
+		json_object_set_new(view, "channel_label", json_string(channel_label(V(4))));
+		json_object_set_new(view, "received_on", json_string(V(5)));
+		json_object_set_new(view, "received_at", json_string(V(6)));
+		json_object_set_new(view, "assignee_id", json_string(V(7)));
+		json_object_set_new(view, "assignee", json_string(V(8)));
+		json_object_set_new(view, "unit", json_pack("{s:s, s:s}", "symbol", V(9), "name", V(10)));
+		json_object_set_new(view, "requester",
+		                    json_pack("{s:s, s:s, s:s, s:s}", "name", V(11), "email", V(12),
+		                              "postal_address", V(13), "phone", V(14)));
+		if (*V(15))
+			json_object_set_new(view, "due_on", json_string(V(15)));
+#undef V
+	}
+	PQclear(r);
+	return st;
+}
+
+enum clerk_result clerk_case(PGconn *c, arena_t *a, const struct clerk *who, long long id,
+                             int64_t now, json_t **out)
+{
+	*out = NULL;
+	json_t *view = json_object();
+	bool found = false;
+	law_date_t today = caseview_today(now);
+	enum db_status st = add_head(c, a, who, id, view, &found);
+	if (st == DB_OK && found) {
+		st = caseview_details(c, id, view);
+		if (st == DB_OK)
+			st = caseview_terms(c, id, today, view);
+		if (st == DB_OK)
+			st = caseview_events(c, id, CASEVIEW_STAFF, view);
+		if (st == DB_OK)
+			st = caseview_documents(c, id, CASEVIEW_STAFF, view);
+		if (st == DB_OK)
+			st = add_attachments(c, a, id, view);
+		if (st == DB_OK)
+			st = add_people(c, a, who->org_id, view);
+	}
+	if (st != DB_OK || !found) {
+		json_decref(view);
+		return st == DB_UNAVAILABLE ? CLERK_UNAVAILABLE : st != DB_OK ? CLERK_ERROR : CLERK_NOT_FOUND;
+	}
+	law_state_t state;
+	law_state_from_id(json_string_value(json_object_get(view, "state")), &state);
+	law_kind_t kind = json_is_true(json_object_get(view, "reuse")) ? LAW_KIND_REUSE
+	                                                                : LAW_KIND_PUBLIC_INFORMATION;
+	json_object_set_new(view, "actions", available_actions(kind, state, law_role_of(who)));
+	json_object_set_new(view, "bases", clerk_refusal_bases());
+	char d[LAW_DATE_STRLEN];
+	law_date_format(today, d);
+	json_object_set_new(view, "today", json_string(d));
+	*out = view;
+	return CLERK_OK;
+}
+
+/* ---- Taking a step ------------------------------------------------------ */
+
+static bool parse_date(const char *s, law_date_t def, law_date_t *out)
+{
+	if (!s || !*s) {
+		*out = def;
+		return true;
+	}
+	return law_date_parse(s, out) && law_date_in_range(*out);
+}
+
+static bool clean(const char *s, size_t max)
+{
+	if (!s)
+		return true;
+	if (strlen(s) > max)
+		return false;
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if ((ch < 0x20 && ch != '\n' && ch != '\r' && ch != '\t') || ch == 0x7f)
+			return false;
+	}
+	return true;
+}
+
+/* "12", "12.5", "12,50": at most a million złoty, two decimals. */
+static bool amount_valid(const char *s)
+{
+	int digits = 0, decimals = -1;
+	for (; *s; s++) {
+		if (isdigit((unsigned char)*s)) {
+			if (decimals >= 0)
+				decimals++;
+			else
+				digits++;
+		} else if ((*s == '.' || *s == ',') && decimals < 0 && digits) {
+			decimals = 0;
+		} else {
+			return false;
+		}
+	}
+	return digits >= 1 && digits <= 7 && decimals != 0 && decimals <= 2;
+}
+
+static bool validate(const struct clerk_input *in, const struct action_form *f, law_date_t today,
+                     law_action_input_t *li, law_error_t *why)
+{
+	if (!parse_date(in->date, today, &li->date))
+		return law_fail(why, "bad_date", "Podaj datę w formacie RRRR-MM-DD.");
+	if (law_date_cmp(li->date, today) > 0)
+		return law_fail(why, "future_date", "Data czynności nie może być późniejsza niż dzisiaj.");
+	if (!parse_date(in->sent, li->date, &li->sent) || law_date_cmp(li->sent, li->date) > 0)
+		return law_fail(why, "bad_sent_date",
+		                "Data nadania musi być datą nie późniejszą niż data otrzymania.");
+	if ((f->fields & F_NEW_DUE) && !parse_date(in->new_due, LAW_DATE_NONE, &li->new_due))
+		return law_fail(why, "bad_new_due", "Podaj nowy termin załatwienia w formacie RRRR-MM-DD.");
+	if ((f->fields & F_NEW_DUE) && !law_date_is_set(li->new_due))
+		return law_fail(why, "new_due_required", "Podaj nowy termin załatwienia sprawy.");
+	if (!clean(in->text, 20000) || !clean(in->persons, 2000) || !clean(in->address, 500))
+		return law_fail(why, "bad_text", "Tekst jest za długi albo zawiera niedozwolone znaki.");
+	if (f->text_required && (!in->text || !*in->text))
+		return law_fail(why, "text_required", "Wypełnij pole: %s.", f->text_label);
+	if ((f->fields & F_AMOUNT) && in->amount && *in->amount && !amount_valid(in->amount))
+		return law_fail(why, "bad_amount", "Kwotę podaj w złotych, np. 12,50.");
+	if ((f->fields & F_BASIS) && !basis_label(in->legal_basis))
+		return law_fail(why, "basis_required", "Wybierz podstawę prawną odmowy.");
+	if ((f->fields & F_ADDRESS) &&
+	    (!in->address || (strncmp(in->address, "https://", 8) && strncmp(in->address, "http://", 7))))
+		return law_fail(why, "bad_address", "Podaj adres strony BIP zaczynający się od https://.");
+	if (f->fields & F_TERM_DAYS) {
+		char *end;
+		long d = in->term_days && *in->term_days ? strtol(in->term_days, &end, 10) : 14;
+		if ((in->term_days && *in->term_days && *end) || d < 1 || d > 365)
+			return law_fail(why, "bad_term_days", "Termin z wyroku podaj w dniach (1-365).");
+		li->term_days = (int)d;
+	}
+	if ((f->fields & F_ASSIGNEE) && (!in->assignee || !*in->assignee))
+		return law_fail(why, "assignee_required", "Wybierz osobę, której przydzielasz sprawę.");
+	return true;
+}
+
+/* What the step's inputs say, kept in its event for letters and audit. */
+static json_t *event_data(const struct clerk_input *in, const struct action_form *f,
+                          const char *assignee_name)
+{
+	json_t *d = json_object();
+	if (in->text && *in->text)
+		json_object_set_new(d, "text", json_string(in->text));
+	if ((f->fields & F_NEW_DUE) && in->new_due)
+		json_object_set_new(d, "new_due", json_string(in->new_due));
+	if ((f->fields & F_AMOUNT) && in->amount && *in->amount)
+		json_object_set_new(d, "amount", json_string(in->amount));
+	if (f->fields & F_BASIS)
+		json_object_set_new(d, "legal_basis", json_string(basis_label(in->legal_basis)));
+	if ((f->fields & F_PERSONS) && in->persons && *in->persons)
+		json_object_set_new(d, "persons", json_string(in->persons));
+	if ((f->fields & F_ADDRESS) && in->address)
+		json_object_set_new(d, "address", json_string(in->address));
+	if ((f->fields & F_SENT) && in->sent && *in->sent)
+		json_object_set_new(d, "sent", json_string(in->sent));
+	if (assignee_name)
+		json_object_set_new(d, "assignee", json_string(assignee_name));
+	return d;
+}
+
+struct act_ctx {
+	arena_t *a;
+	const struct clerk *who;
+	long long id;
+	const struct clerk_input *in;
+	const struct action_form *f;
+	law_action_input_t li;
+	law_error_t *why;
+	enum clerk_result result;
+};
+
+static enum db_status assignee_of(PGconn *c, struct act_ctx *x, const char **name)
+{
+	*name = NULL;
+	char *end;
+	long long uid = strtoll(x->in->assignee, &end, 10);
+	if (*end || uid <= 0)
+		return DB_OK;
+	const char *p[2] = {ids(x->a, uid), ids(x->a, x->who->org_id)};
+	enum db_status st;
+	PGresult *r = db_exec(c, &st,
+	                      "SELECT name FROM users WHERE id = $1 AND org_id = $2 AND NOT disabled", 2, p);
+	if (st == DB_OK && PQntuples(r) == 1)
+		*name = arena_strdup(x->a, PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return st;
+}
+
+static enum db_status act_tx(PGconn *c, void *vctx)
+{
+	struct act_ctx *x = vctx;
+	struct case_ref f;
+	bool found;
+	enum db_status st = case_lock(c, x->a, x->id, x->who->org_id, &f, &found);
+	if (st != DB_OK)
+		return st;
+	if (!found) {
+		x->result = CLERK_NOT_FOUND;
+		return DB_OK;
+	}
+	if (x->in->version >= 0 && x->in->version != f.version) {
+		x->result = CLERK_STALE;
+		law_fail(x->why, "stale_version",
+		         "Ktoś inny zmienił tę sprawę, zanim zapisałeś swoją czynność. Sprawa jest teraz w "
+		         "stanie „%s”. Sprawdź ją i spróbuj ponownie.",
+		         caseview_state_label(f.state));
+		return DB_OK;
+	}
+	const char *assignee = NULL;
+	if (x->f->fields & F_ASSIGNEE) {
+		if ((st = assignee_of(c, x, &assignee)) != DB_OK)
+			return st;
+		if (!assignee) {
+			x->result = CLERK_INVALID;
+			law_fail(x->why, "bad_assignee", "Wybrana osoba nie pracuje w tym urzędzie.");
+			return DB_OK;
+		}
+	}
+	json_t *data = event_data(x->in, x->f, assignee);
+	law_outcome_t *oc = arena_alloc(x->a, sizeof *oc);
+	bool allowed = false;
+	st = case_act_locked(c, x->a, &f, &x->li, x->who->role, x->who->user_id, data, oc, &allowed);
+	json_decref(data);
+	if (st != DB_OK)
+		return st;
+	if (!allowed) {
+		*x->why = oc->refusal;
+		x->result = CLERK_REFUSED;
+		return DB_OK;
+	}
+	if (assignee) {
+		const char *p[2] = {ids(x->a, f.id), x->in->assignee};
+		st = db_run(c, "UPDATE requests SET assignee_id = $2 WHERE id = $1", 2, p);
+	}
+	return st;
+}
+
+enum clerk_result clerk_act(PGconn *c, arena_t *a, const struct clerk *who, long long id,
+                            const struct clerk_input *in, int64_t now, law_error_t *why)
+{
+	law_error_clear(why);
+	law_action_t act;
+	if (!in->action || !law_action_from_id(in->action, &act) || act == LAW_ACT_REGISTER) {
+		law_fail(why, "unknown_action", "Nieznana czynność.");
+		return CLERK_INVALID;
+	}
+	struct act_ctx x = {a, who, id, in, form_of(act), {0}, why, CLERK_OK};
+	x.li.action = act;
+	x.li.role = law_role_of(who);
+	if (!validate(in, x.f, caseview_today(now), &x.li, why))
+		return CLERK_INVALID;
+	enum db_status st = db_transaction(c, act_tx, &x);
+	if (st == DB_UNAVAILABLE)
+		return CLERK_UNAVAILABLE;
+	if (st != DB_OK)
+		return CLERK_ERROR;
+	return x.result;
+}
+
+enum clerk_result clerk_note(PGconn *c, arena_t *a, const struct clerk *who, long long id,
+                             const char *text, law_error_t *why)
+{
+	law_error_clear(why);
+	if (!text || !*text || !clean(text, 20000)) {
+		law_fail(why, "bad_note", "Wpisz treść notatki (najwyżej 20 000 znaków).");
+		return CLERK_INVALID;
+	}
+	const char *p[2] = {ids(a, id), ids(a, who->org_id)};
+	enum db_status st;
+	PGresult *r = db_exec(c, &st, "SELECT state FROM requests WHERE id = $1 AND org_id = $2", 2, p);
+	bool found = st == DB_OK && PQntuples(r) == 1;
+	PQclear(r);
+	if (st != DB_OK)
+		return st == DB_UNAVAILABLE ? CLERK_UNAVAILABLE : CLERK_ERROR;
+	if (!found)
+		return CLERK_NOT_FOUND;
+	json_t *data = json_pack("{s:s}", "text", text);
+	st = store_event(c, who->org_id, id, who->role, who->user_id, "note", NULL, NULL, data);
+	json_decref(data);
+	return st == DB_OK ? CLERK_OK : st == DB_UNAVAILABLE ? CLERK_UNAVAILABLE : CLERK_ERROR;
+}
