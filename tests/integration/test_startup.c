@@ -16,7 +16,7 @@ static void test_help_lists_every_subcommand(void **state)
 	char *out = NULL;
 	const char *args[] = {"--help", NULL};
 	assert_int_equal(h_cli(&out, args), 0);
-	const char *names[] = {"serve", "migrate", "config", "holidays", "deadline", "lifecycle"};
+	const char *names[] = {"serve", "migrate", "config", "holidays", "deadline", "lifecycle", "seed", "audit", "user"};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		assert_non_null(strstr(out, names[i]));
 	free(out);
@@ -24,7 +24,7 @@ static void test_help_lists_every_subcommand(void **state)
 
 static void test_every_subcommand_has_help(void **state)
 {
-	const char *names[] = {"serve", "migrate", "config", "holidays", "deadline", "lifecycle"};
+	const char *names[] = {"serve", "migrate", "config", "holidays", "deadline", "lifecycle", "seed", "audit", "user"};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 		char *out = NULL;
 		const char *args[] = {names[i], "--help", NULL};
