@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cases/store.h"
 
@@ -38,16 +39,22 @@ enum db_status case_lock(PGconn *c, arena_t *a, long long id, long long org_id,
 
 /* The letter or decision the step needs, as a draft to be written and
  * issued by a clerk (the letters module fills in its text). */
-static enum db_status draft_document(PGconn *c, const struct case_ref *f, law_document_t doc)
+static enum db_status draft_document(PGconn *c, const struct case_ref *f, law_document_t doc,
+                                     json_t *inputs)
 {
 	char org[24], req[24];
 	snprintf(org, sizeof org, "%lld", f->org.id);
 	snprintf(req, sizeof req, "%lld", f->id);
-	const char *p[4] = {org, req, law_documents[doc].id, law_documents[doc].label};
-	return db_run(c,
-	              "INSERT INTO documents (org_id, request_id, seq, type, title) "
-	              "SELECT $1, $2, coalesce(max(seq), 0) + 1, $3, $4 FROM documents WHERE request_id = $2",
-	              4, p);
+	char *json = json_dumps(inputs, JSON_COMPACT);
+	const char *p[5] = {org, req, law_documents[doc].id, law_documents[doc].label, json ? json : "{}"};
+	enum db_status st =
+	    db_run(c,
+	           "INSERT INTO documents (org_id, request_id, seq, type, title, inputs) "
+	           "SELECT $1, $2, coalesce(max(seq), 0) + 1, $3, $4, $5::jsonb FROM documents "
+	           "WHERE request_id = $2",
+	           5, p);
+	free(json);
+	return st;
 }
 
 enum db_status case_act_locked(PGconn *c, arena_t *a, const struct case_ref *f,
@@ -75,9 +82,14 @@ enum db_status case_act_locked(PGconn *c, arena_t *a, const struct case_ref *f,
 	            4, p);
 	if (st == DB_OK)
 		st = store_apply_effects(c, f->org.id, f->id, oc, in->date);
-	if (st == DB_OK && oc->document != LAW_DOC_NONE)
-		st = draft_document(c, f, oc->document);
 	json_t *ev = data ? json_deep_copy(data) : json_object();
+	if (st == DB_OK && oc->document != LAW_DOC_NONE) {
+		/* The letter is written from the step's inputs and date. */
+		json_t *inputs = json_deep_copy(ev);
+		json_object_set_new(inputs, "date", json_string(day));
+		st = draft_document(c, f, oc->document, inputs);
+		json_decref(inputs);
+	}
 	if (oc->warning.code)
 		json_object_set_new(ev, "warning", json_string(oc->warning.message));
 	if (oc->document != LAW_DOC_NONE)
