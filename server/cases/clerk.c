@@ -202,6 +202,11 @@ static const char *channel_label(const char *ch)
 	return ch;
 }
 
+static const char *delivery_label(const char *d)
+{
+	return !strcmp(d, "email") ? "e-mail" : !strcmp(d, "post") ? "poczta" : "strona sprawy";
+}
+
 /* The request's own columns, the requester's data and the assignee. */
 static enum db_status add_head(PGconn *c, arena_t *a, const struct clerk *who, long long id,
                                json_t *view, bool *found)
@@ -213,7 +218,7 @@ static enum db_status add_head(PGconn *c, arena_t *a, const struct clerk *who, l
 	    "SELECT r.case_number, r.kind, r.state, r.version, r.channel, r.received_on, "
 	    "to_char(r.received_at AT TIME ZONE 'Europe/Warsaw', 'YYYY-MM-DD HH24:MI'), "
 	    "coalesce(r.assignee_id::text, ''), coalesce(u.name, ''), un.symbol, un.name, "
-	    "q.name, q.email, q.postal_address, q.phone, coalesce(r.due_on::text, '') "
+	    "q.name, q.email, q.postal_address, q.phone, coalesce(r.due_on::text, ''), r.delivery "
 	    "FROM requests r JOIN units un ON un.id = r.unit_id "
 	    "LEFT JOIN users u ON u.id = r.assignee_id "
 	    "LEFT JOIN requesters q ON q.request_id = r.id "
@@ -243,6 +248,7 @@ static enum db_status add_head(PGconn *c, arena_t *a, const struct clerk *who, l
 		json_object_set_new(view, "requester",
 		                    json_pack("{s:s, s:s, s:s, s:s}", "name", V(11), "email", V(12),
 		                              "postal_address", V(13), "phone", V(14)));
+		json_object_set_new(view, "delivery_label", json_string(delivery_label(V(16))));
 		if (*V(15))
 			json_object_set_new(view, "due_on", json_string(V(15)));
 #undef V

@@ -172,6 +172,17 @@ static bool step(PGconn *c, arena_t *a, long long id, law_date_t received, law_a
 		in.new_due = law_date_add_months(received, 1);
 	struct step_ctx x = {a, id, &in, false, {0}};
 	enum db_status st = db_transaction(c, step_tx, &x);
+	if (st == DB_OK && x.allowed && act == LAW_ACT_ASSIGN) {
+		/* Share the demo cases between the two clerks. */
+		char ids[24];
+		snprintf(ids, sizeof ids, "%lld", id);
+		const char *p[1] = {ids};
+		st = db_run(c,
+		            "UPDATE requests SET assignee_id = (SELECT id FROM users WHERE email = "
+		            "CASE WHEN $1::bigint % 2 = 0 THEN 'urzednik@mon.example' "
+		            "ELSE 'urzedniczka@mon.example' END) WHERE id = $1",
+		            1, p);
+	}
 	if (st != DB_OK || !x.allowed) {
 		fprintf(stderr, "jawnosc seed: %s refused: %s\n", law_actions[act].id,
 		        x.refusal.message[0] ? x.refusal.message : "database error");

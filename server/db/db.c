@@ -1,18 +1,24 @@
 #include "db/db.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/config.h"
 #include "core/log.h"
 
 static const char *db_url = "";
 static pthread_key_t conn_key;
 static pthread_once_t conn_key_once = PTHREAD_ONCE_INIT;
 
+/* Connections open in this process (for /metrics). */
+static atomic_int open_primary, open_replica;
+
 static void conn_destroy(void *p)
 {
 	PQfinish(p);
+	atomic_fetch_sub(&open_primary, 1);
 }
 
 static void make_key(void)
@@ -54,8 +60,13 @@ PGconn *db_conn(void)
 {
 	pthread_once(&conn_key_once, make_key);
 	PGconn *c = pthread_getspecific(conn_key);
+	/* Read what the server may have sent while the connection was idle: a
+	 * restarted server's goodbye marks it bad now, not on the next query. */
+	if (c && PQstatus(c) == CONNECTION_OK && PQtransactionStatus(c) == PQTRANS_IDLE)
+		PQconsumeInput(c);
 	if (c && PQstatus(c) != CONNECTION_OK) {
 		PQfinish(c);
+		atomic_fetch_sub(&open_primary, 1);
 		c = NULL;
 		pthread_setspecific(conn_key, NULL);
 	}
@@ -67,6 +78,7 @@ PGconn *db_conn(void)
 			return NULL;
 		}
 		pthread_setspecific(conn_key, c);
+		atomic_fetch_add(&open_primary, 1);
 	}
 	/* A handler that failed half-way may have left a transaction open. */
 	PGTransactionStatusType ts = PQtransactionStatus(c);
@@ -81,8 +93,75 @@ void db_close(void)
 	PGconn *c = pthread_getspecific(conn_key);
 	if (c) {
 		PQfinish(c);
+		atomic_fetch_sub(&open_primary, 1);
 		pthread_setspecific(conn_key, NULL);
 	}
+	db_close_replica();
+}
+
+/* ---- The read-only replica (DATABASE_URL_REPLICA) ---- */
+
+static pthread_key_t replica_key;
+static pthread_once_t replica_key_once = PTHREAD_ONCE_INIT;
+
+static void replica_destroy(void *p)
+{
+	PQfinish(p);
+	atomic_fetch_sub(&open_replica, 1);
+}
+
+static void make_replica_key(void)
+{
+	pthread_key_create(&replica_key, replica_destroy);
+}
+
+bool db_has_replica(void)
+{
+	return cfg.database_url_replica && cfg.database_url_replica[0];
+}
+
+PGconn *db_conn_replica(void)
+{
+	if (!db_has_replica())
+		return db_conn();
+	pthread_once(&replica_key_once, make_replica_key);
+	PGconn *c = pthread_getspecific(replica_key);
+	if (c && PQstatus(c) != CONNECTION_OK) {
+		PQfinish(c);
+		atomic_fetch_sub(&open_replica, 1);
+		c = NULL;
+		pthread_setspecific(replica_key, NULL);
+	}
+	if (!c) {
+		char err[512];
+		c = db_connect(cfg.database_url_replica, err, sizeof err);
+		if (!c) {
+			log_warn("replica database unavailable: %s", err);
+			return NULL;
+		}
+		pthread_setspecific(replica_key, c);
+		atomic_fetch_add(&open_replica, 1);
+	}
+	PGTransactionStatusType ts = PQtransactionStatus(c);
+	if (ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR)
+		PQclear(PQexec(c, "ROLLBACK"));
+	return c;
+}
+
+void db_close_replica(void)
+{
+	pthread_once(&replica_key_once, make_replica_key);
+	PGconn *c = pthread_getspecific(replica_key);
+	if (c) {
+		PQfinish(c);
+		atomic_fetch_sub(&open_replica, 1);
+		pthread_setspecific(replica_key, NULL);
+	}
+}
+
+int db_connections_open(bool replica)
+{
+	return atomic_load(replica ? &open_replica : &open_primary);
 }
 
 enum db_status db_status_of(PGconn *c, const PGresult *r)

@@ -82,6 +82,41 @@ static bool known(const char *v, const char *const *list)
 	return false;
 }
 
+/* The filters the manager's dashboard links to (prowadzi=<user id>,
+ * komorka=<unit id>, oczekuje=1, srodki=1, od=<working days>), which the
+ * filter form does not show: kept in it as hidden fields. */
+static const char *const dashboard_keys[] = {"prowadzi", "komorka", "oczekuje", "srodki", "od"};
+
+static long long positive_id(const char *s)
+{
+	char *end;
+	long long v = s ? strtoll(s, &end, 10) : 0;
+	return s && !*end && v > 0 ? v : 0;
+}
+
+static json_t *dashboard_filters(http_req_t *req, struct queue_filter *f)
+{
+	long long assignee = positive_id(param(req, "prowadzi"));
+	if (assignee)
+		f->assignee_id = assignee;
+	f->unit_id = positive_id(param(req, "komorka"));
+	const char *v = param(req, "oczekuje");
+	f->waiting = v && !strcmp(v, "1");
+	v = param(req, "srodki");
+	f->remedy = v && !strcmp(v, "1");
+	char *end;
+	long from = (v = param(req, "od")) ? strtol(v, &end, 10) : -1;
+	if (v && !*end && from >= 0 && from <= 60) {
+		f->due_from_set = true;
+		f->due_from = (int)from;
+	}
+	json_t *hidden = json_array();
+	for (size_t i = 0; i < sizeof dashboard_keys / sizeof dashboard_keys[0]; i++)
+		if ((v = param(req, dashboard_keys[i])) && strlen(v) <= 20)
+			json_array_append_new(hidden, json_pack("{s:s, s:s}", "name", dashboard_keys[i], "value", v));
+	return hidden;
+}
+
 void web_panel_queue(http_req_t *req)
 {
 	struct clerk who;
@@ -114,6 +149,7 @@ void web_panel_queue(http_req_t *req)
 	}
 	if (f.q && strlen(f.q) > 200)
 		f.q = NULL;
+	json_t *narrowed = dashboard_filters(req, &f);
 	const char *after = param(req, "po_terminie"), *after_id = param(req, "po_id");
 	law_date_t d;
 	if (after && after_id && (!strcmp(after, "none") || law_date_parse(after, &d))) {
@@ -123,12 +159,15 @@ void web_panel_queue(http_req_t *req)
 	json_t *page = NULL;
 	enum db_status st = queue_list(c, req->arena, &f, &page);
 	if (st != DB_OK) {
+		json_decref(narrowed);
 		if (st == DB_UNAVAILABLE)
 			http_respond_unavailable(req);
 		else
 			http_respond_error(req, 500, NULL);
 		return;
 	}
+	json_object_set_new(page, "is_narrowed", json_boolean(json_array_size(narrowed) > 0));
+	json_object_set_new(page, "narrowed", narrowed);
 	json_object_set_new(page, "title", json_string("Kolejka spraw — Jawność"));
 	json_object_set_new(page, "states", OPTS(open_states, f.state));
 	json_object_set_new(page, "channels", OPTS(channels, f.channel));
@@ -146,7 +185,8 @@ void web_panel_queue(http_req_t *req)
 	if (next) {
 		strbuf_t q;
 		sb_init(&q, req->arena);
-		const char *keys[] = {"stan", "rodzaj", "kanal", "q", "moje", "termin"};
+		const char *keys[] = {"stan", "rodzaj", "kanal", "q", "moje", "termin",
+		                      "prowadzi", "komorka", "oczekuje", "srodki", "od"};
 		for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
 			const char *v = param(req, keys[i]);
 			if (v)
@@ -156,7 +196,6 @@ void web_panel_queue(http_req_t *req)
 		          json_string_value(json_object_get(next, "id")));
 		json_object_set_new(page, "next_url", json_string(arena_printf(req->arena, "/panel?%s", q.data)));
 	}
-	http_add_header(req, "Cache-Control", "no-store");
 	web_render(req, 200, "panel_queue", page);
 }
 
@@ -203,9 +242,11 @@ static void case_page(http_req_t *req, int status, const struct clerk *who, long
 	/* The form that failed stays open with what was typed. */
 	size_t i;
 	json_t *a;
+	bool offered = false;
 	json_array_foreach(json_object_get(view, "actions"), i, a)
 	{
 		if (action && !strcmp(json_string_value(json_object_get(a, "id")), action)) {
+			offered = true;
 			json_object_set_new(a, "open", json_true());
 			if (input)
 				json_object_set(a, "in", input);
@@ -215,10 +256,9 @@ static void case_page(http_req_t *req, int status, const struct clerk *who, long
 	}
 	/* If the step is no longer offered, its text must not be lost either. */
 	const char *typed = input ? json_string_value(json_object_get(input, "text")) : NULL;
-	if (error && typed && *typed)
+	if (error && !offered && typed && *typed)
 		json_object_set_new(view, "unsaved_text", json_string(typed));
 	json_decref(input);
-	http_add_header(req, "Cache-Control", "no-store");
 	web_render(req, status, "panel_case", view);
 }
 

@@ -1,0 +1,533 @@
+// A clerk works a case in the staff panel in headless Chromium: /panel sends
+// an anonymous visitor to the sign-in page; the clerk signs in, sees the queue
+// sorted by due date, filters it by state and text, opens a case, asks for an
+// extension the law refuses (beyond 2 months from receipt), corrects the date,
+// extends the answer term and sees the new due date, then signs out with the
+// header's button. axe-core checks the sign-in, queue and case pages (also
+// with a filter applied, with the law's refusal shown, and after the step)
+// against WCAG 2.1 A/AA.
+//
+// Run by tests/browser/run.sh with JAWNOSC_URL=http://127.0.0.1:PORT (a
+// server on a fresh database loaded with `seed --demo`). Prints
+// "[ RUN      ]", "[       OK ]" and "[  FAILED  ]" lines per test and
+// "# pass N" / "# fail N" at the end; exits 1 when anything failed.
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const axePath = require.resolve('axe-core/axe.min.js');
+const base = (process.env.JAWNOSC_URL || '').replace(/\/$/, '');
+if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(base)) {
+	console.log('[  ERROR   ] JAWNOSC_URL must be http://127.0.0.1:PORT');
+	console.log('# pass 0');
+	console.log('# fail 1');
+	process.exit(1);
+}
+
+// The demo clerk (server/cli/cmd_seed.c).
+const CLERK = { email: 'urzednik@mon.example', password: 'jawnosc-demo', name: 'Tomasz Zieliński' };
+// Labels from server/law/lifecycle.c.
+const IN_PROGRESS_LABEL = 'w toku'; // law_states[LAW_STATE_IN_PROGRESS].label
+const RECEIVED_LABEL = 'przyjęty'; // law_states[LAW_STATE_RECEIVED].label
+const EXTENDED_LABEL = 'termin przedłużony'; // law_states[LAW_STATE_EXTENDED].label
+const ANSWER_TERM = 'termin załatwienia wniosku'; // law_terms[LAW_TERM_ANSWER].label
+const ANSWER_EXTENDED_TERM = 'przedłużony termin załatwienia wniosku'; // law_terms[LAW_TERM_ANSWER_EXTENDED].label
+const EXTEND_LABEL = 'przedłużenie terminu załatwienia wniosku'; // law_actions[LAW_ACT_EXTEND].label
+// Term states, server/cases/caseview.c.
+const TERM_OPEN = 'biegnie';
+const TERM_CANCELLED = 'nie obowiązuje';
+
+// The queue filter: seeded requests in progress whose subject has "resortu".
+const FILTER = {
+	state: 'in_progress',
+	q: 'resortu',
+	// Every seeded request in progress with "resortu" in its subject.
+	expected: [
+		'Koszty utrzymania stron internetowych resortu',
+		'Statystyki odwiedzin strony internetowej resortu',
+		'Plan promocji resortu na 2026 r.',
+	],
+	// Matches the text but is only received; in progress but another subject.
+	excluded: ['Wydatki na kampanie promocyjne resortu w 2025 r.', 'Wydatki na gadżety promocyjne'],
+	// The case to extend: a request for public information (UDIP art. 13
+	// ust. 2; the reuse request among the rows has its own term), within its
+	// 14 days.
+	open: 'Koszty utrzymania stron internetowych resortu',
+};
+const REASONS = 'Informacja wymaga zebrania danych z czterech komórek; „pełne” zestawienie potrwa dłużej.';
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+// ---- A tiny runner (as in filing.test.mjs) ----------------------------------
+let npass = 0;
+let nfail = 0;
+const state = {}; // what earlier tests found, for the later ones
+
+class Skip extends Error {}
+function need(key) {
+	if (state[key] === undefined) throw new Skip(`needs ${key}, which an earlier test did not produce`);
+	return state[key];
+}
+
+async function test(name, fn) {
+	console.log(`[ RUN      ] ${name}`);
+	const t0 = Date.now();
+	try {
+		await fn();
+		npass++;
+		console.log(`[       OK ] ${name} (${Date.now() - t0} ms)`);
+	} catch (e) {
+		nfail++;
+		const msg = e instanceof Skip ? `not run: ${e.message}` : (e && e.stack) || String(e);
+		for (const line of String(msg).split('\n').slice(0, 12)) console.log(`    ${line}`);
+		console.log(`[  FAILED  ] ${name}`);
+	}
+}
+
+function check(cond, what) {
+	if (!cond) throw new Error(what);
+}
+function equal(actual, expected, what) {
+	if (actual !== expected)
+		throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+}
+
+// ---- Accessibility ---------------------------------------------------------
+async function axeCheck(page, label) {
+	await page.addScriptTag({ path: axePath });
+	const result = await page.evaluate(
+		async (tags) => {
+			// eslint-disable-next-line no-undef
+			const r = await axe.run(document, { runOnly: { type: 'tag', values: tags } });
+			return {
+				passes: r.passes.length,
+				incomplete: r.incomplete.map((v) => v.id),
+				violations: r.violations.map((v) => ({
+					id: v.id,
+					impact: v.impact,
+					help: v.help,
+					helpUrl: v.helpUrl,
+					nodes: v.nodes.map((n) => ({ target: n.target.join(' '), summary: n.failureSummary })),
+				})),
+			};
+		},
+		WCAG,
+	);
+	console.log(
+		`    axe ${label}: ${result.violations.length} violation(s), ${result.passes} rule(s) passed` +
+			(result.incomplete.length ? `, needs review: ${result.incomplete.join(', ')}` : ''),
+	);
+	for (const v of result.violations) {
+		console.log(`    - ${v.id} [${v.impact}] ${v.help} (${v.helpUrl})`);
+		for (const n of v.nodes) {
+			console.log(`        ${n.target}`);
+			if (n.summary) for (const l of n.summary.split('\n')) console.log(`          ${l}`);
+		}
+	}
+	check(result.violations.length === 0, `axe found ${result.violations.length} violation(s) on ${label}`);
+}
+
+// ---- Dates (calendar arithmetic on YYYY-MM-DD, no time zones) ---------------
+function parseDate(s) {
+	const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+	check(m, `a date YYYY-MM-DD: ${JSON.stringify(s)}`);
+	return { y: +m[1], m: +m[2], d: +m[3] };
+}
+function fmtDate({ y, m, d }) {
+	return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+// The same day n months later; the month's last day when it has no such day.
+function addMonths(s, n) {
+	const { y, m, d } = parseDate(s);
+	const k = y * 12 + (m - 1) + n;
+	const ny = Math.floor(k / 12);
+	const nm = (k % 12) + 1;
+	const last = new Date(Date.UTC(ny, nm, 0)).getUTCDate();
+	return fmtDate({ y: ny, m: nm, d: Math.min(d, last) });
+}
+function addDays(s, n) {
+	const { y, m, d } = parseDate(s);
+	const t = new Date(Date.UTC(y, m - 1, d + n));
+	return fmtDate({ y: t.getUTCFullYear(), m: t.getUTCMonth() + 1, d: t.getUTCDate() });
+}
+
+// ---- The pages ---------------------------------------------------------------
+// The queue's rows: the cells by their column headings.
+async function queueRows(page) {
+	return page.evaluate(() => {
+		const table = document.querySelector('table.queue');
+		if (!table) return [];
+		const heads = [...table.querySelectorAll('thead th')].map((th) => th.textContent.trim());
+		return [...table.querySelectorAll('tbody tr')].map((tr) => {
+			const cells = [...tr.children].map((td) => td.textContent.trim());
+			const row = Object.fromEntries(heads.map((h, i) => [h, cells[i]]));
+			const a = tr.querySelector('a[href^="/panel/sprawy/"]');
+			row.href = a ? a.getAttribute('href') : null;
+			row.overdue = tr.classList.contains('overdue');
+			return row;
+		});
+	});
+}
+
+// The facts at the top of the case page: <dt> text → <dd> text.
+async function caseFacts(page) {
+	return page.evaluate(() => {
+		const out = {};
+		const dl = document.querySelector('dl.case-facts');
+		for (const dt of dl ? dl.querySelectorAll('dt') : []) {
+			const dd = dt.nextElementSibling;
+			out[dt.textContent.trim()] = dd ? dd.textContent.trim() : '';
+		}
+		return out;
+	});
+}
+
+// The terms table: label (without the "Jak obliczono" details), start, due, state.
+async function caseTerms(page) {
+	return page.evaluate(() => {
+		const cap = [...document.querySelectorAll('table caption')].find((c) =>
+			c.textContent.includes('Terminy w sprawie'),
+		);
+		if (!cap) return null;
+		return [...cap.closest('table').querySelectorAll('tbody tr')].map((tr) => {
+			const td = tr.querySelectorAll('td');
+			const labelCell = td[0].cloneNode(true);
+			for (const d of labelCell.querySelectorAll('details')) d.remove();
+			const due = /\d{4}-\d{2}-\d{2}/.exec(td[3].textContent);
+			return {
+				label: labelCell.textContent.trim(),
+				start: td[2].textContent.trim(),
+				due: due ? due[0] : '',
+				state: td[4].textContent.trim(),
+			};
+		});
+	});
+}
+
+async function postAction(page, button) {
+	const [resp] = await Promise.all([
+		page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/czynnosc')),
+		button.click(),
+	]);
+	await page.waitForLoadState('load');
+	return resp;
+}
+
+// ---- The run ---------------------------------------------------------------
+const launchArgs = [
+	'--no-sandbox',
+	'--disable-gpu',
+	'--disable-quic',
+	'--no-first-run',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync',
+	'--disable-dev-shm-usage',
+];
+
+async function main() {
+	// Playwright gives each launch a new, empty profile (--user-data-dir) in
+	// TMPDIR, which run.sh points at a directory of its own.
+	const browser = await chromium.launch({
+		executablePath: '/usr/bin/chromium',
+		headless: true,
+		args: launchArgs,
+		timeout: 30000,
+	});
+	try {
+		// bypassCSP: axe is injected as an inline script, which the server's CSP forbids.
+		const ctx = await browser.newContext({ bypassCSP: true, locale: 'pl-PL' });
+		ctx.setDefaultTimeout(10000);
+		const page = await ctx.newPage();
+		const consoleErrors = [];
+		page.on('pageerror', (e) => consoleErrors.push(String(e)));
+
+		await test('panel_redirects_to_sign_in', async () => {
+			const resp = await page.goto(`${base}/panel`);
+			equal(resp.status(), 200, 'status at the end of the redirect');
+			const u = new URL(page.url());
+			equal(u.pathname, '/panel/logowanie', 'where /panel sends an anonymous visitor');
+			equal(u.searchParams.get('next'), '/panel', 'the page to return to');
+			equal(await page.locator('html').getAttribute('lang'), 'pl', 'html lang');
+			equal((await page.locator('h1').textContent()).trim(), 'Logowanie dla pracowników', 'heading');
+			equal(await page.locator('input[name=next]').inputValue(), '/panel', 'the form keeps next');
+			equal(await page.getByRole('button', { name: 'Wyloguj' }).count(), 0, 'no sign-out button yet');
+			state.signInPage = true;
+		});
+
+		await test('axe_sign_in', async () => {
+			need('signInPage');
+			await axeCheck(page, 'the sign-in page');
+		});
+
+		await test('sign_in', async () => {
+			need('signInPage');
+			await page.getByLabel('Adres e-mail').fill(CLERK.email);
+			await page.getByLabel('Hasło').fill(CLERK.password);
+			const [resp] = await Promise.all([
+				page.waitForResponse(
+					(r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/panel/logowanie',
+				),
+				page.getByRole('button', { name: 'Zaloguj się' }).click(),
+			]);
+			await page.waitForLoadState('load');
+			equal(resp.status(), 303, 'status of the sign-in');
+			equal(new URL(page.url()).pathname, '/panel', 'back to the page asked for');
+			equal((await page.locator('h1').textContent()).trim(), 'Kolejka spraw', 'queue heading');
+			const nav = page.getByRole('navigation', { name: 'Menu główne' });
+			equal(await nav.getByRole('link', { name: CLERK.name }).count(), 1, 'the header names the clerk');
+			equal(await nav.getByRole('button', { name: 'Wyloguj' }).count(), 1, 'the header has the sign-out button');
+			const cookies = await ctx.cookies(base);
+			const session = cookies.find((c) => c.name === 'jw_session');
+			check(session && session.httpOnly, 'an HttpOnly session cookie');
+			state.signedIn = true;
+		});
+
+		await test('queue_sorted_by_due_date', async () => {
+			need('signedIn');
+			const rows = await queueRows(page);
+			check(rows.length >= 15, `the seeded open cases are listed: ${rows.length} row(s)`);
+			const dues = rows.map((r) => r.Termin).filter((t) => DATE.test(t));
+			check(dues.length >= 15, `rows with a due date: ${dues.length}`);
+			for (let i = 1; i < dues.length; i++)
+				check(dues[i - 1] <= dues[i], `due dates ascending: ${dues[i - 1]} then ${dues[i]}`);
+			// Cases waiting for the requester (no running term) come after the dated ones.
+			const firstUndated = rows.findIndex((r) => !DATE.test(r.Termin));
+			if (firstUndated >= 0)
+				check(rows.slice(firstUndated).every((r) => !DATE.test(r.Termin)), 'undated rows come last');
+			check(rows.every((r) => r.href && /^\/panel\/sprawy\/\d+$/.test(r.href)), 'every row links to its case');
+			check(!rows.some((r) => r.Stan === 'wycofany'), 'closed cases are not in the queue');
+			check(rows.some((r) => r.overdue), 'an overdue case is marked');
+			state.queue = true;
+		});
+
+		await test('axe_queue', async () => {
+			need('queue');
+			await axeCheck(page, 'the queue');
+		});
+
+		await test('queue_filter_by_state_and_text', async () => {
+			need('signedIn');
+			await page.goto(`${base}/panel`);
+			await page.getByLabel('Stan', { exact: true }).selectOption(FILTER.state);
+			await page.getByLabel('Szukaj (znak sprawy lub temat)').fill(FILTER.q);
+			await Promise.all([
+				page.waitForURL((u) => u.pathname === '/panel' && u.searchParams.get('stan') === FILTER.state),
+				page.getByRole('button', { name: 'Filtruj' }).click(),
+			]);
+			const u = new URL(page.url());
+			equal(u.searchParams.get('q'), FILTER.q, 'the text in the address');
+			equal(await page.locator('#f-stan').inputValue(), FILTER.state, 'the state stays selected');
+			equal(await page.locator('#f-q').inputValue(), FILTER.q, 'the text stays in the field');
+			const rows = await queueRows(page);
+			check(rows.length > 0, 'the filter finds cases');
+			for (const r of rows) {
+				equal(r.Stan, IN_PROGRESS_LABEL, `state of ${r['Znak sprawy']}`);
+				check(r.Temat.toLowerCase().includes(FILTER.q) || r['Znak sprawy'] === FILTER.q,
+					`${r['Znak sprawy']} matches "${FILTER.q}": ${r.Temat}`);
+			}
+			const subjects = rows.map((r) => r.Temat);
+			for (const s of FILTER.expected) check(subjects.includes(s), `listed: ${s}`);
+			for (const s of FILTER.excluded) check(!subjects.includes(s), `not listed: ${s}`);
+			equal(rows.length, FILTER.expected.length, 'rows');
+			const dues = rows.map((r) => r.Termin);
+			for (let i = 1; i < dues.length; i++) check(dues[i - 1] <= dues[i], 'still sorted by due date');
+			const target = rows.find((r) => r.Temat === FILTER.open);
+			check(target && !target.overdue, `${FILTER.open} is within its term`);
+			state.target = target;
+		});
+
+		await test('axe_queue_filtered', async () => {
+			need('target');
+			await axeCheck(page, 'the filtered queue');
+		});
+
+		await test('open_case', async () => {
+			const target = need('target');
+			await Promise.all([
+				page.waitForURL((u) => u.pathname === target.href),
+				page.getByRole('link', { name: target['Znak sprawy'], exact: true }).click(),
+			]);
+			equal((await page.locator('h1').textContent()).trim(), `Sprawa ${target['Znak sprawy']}`, 'heading');
+			equal(await page.title(), `Sprawa ${target['Znak sprawy']} — Jawność`, 'title');
+			const facts = await caseFacts(page);
+			check([IN_PROGRESS_LABEL, RECEIVED_LABEL].includes(facts.Stan), `state: ${facts.Stan}`);
+			equal(facts.Rodzaj, 'informacja publiczna (UDIP)', 'kind');
+			equal(facts.Temat, target.Temat, 'subject');
+			const received = (facts['Wpłynął'] || '').slice(0, 10);
+			check(DATE.test(received), `the receipt date: ${facts['Wpłynął']}`);
+			equal(received, target['Wpłynął'], 'the receipt date as in the queue');
+			equal(facts['Najbliższy termin'], target.Termin, 'the due date as in the queue');
+			const terms = await caseTerms(page);
+			check(terms, 'the terms table');
+			const answer = terms.find((t) => t.label === ANSWER_TERM && t.state === TERM_OPEN);
+			check(answer, `a running "${ANSWER_TERM}" in ${JSON.stringify(terms)}`);
+			equal(answer.due, target.Termin, 'the answer term ends on the due date');
+			// UDIP art. 13 ust. 2: at most 2 months from receipt and later than now.
+			let valid = addMonths(received, 1);
+			if (valid <= answer.due) valid = addDays(answer.due, 1);
+			check(valid <= addMonths(received, 2), `${valid} is within 2 months of ${received}`);
+			state.caseHref = target.href;
+			state.caseNumber = target['Znak sprawy'];
+			state.received = received;
+			state.oldDue = answer.due;
+			state.newDue = valid;
+			state.tooLate = addMonths(received, 3);
+		});
+
+		await test('axe_case', async () => {
+			need('caseHref');
+			await axeCheck(page, 'the case page');
+			// axe skips what is not rendered: the forms of every step (and the
+			// "Jak obliczono" steps) once more, each <details> open.
+			const opened = await page.evaluate(() => {
+				const all = document.querySelectorAll('details');
+				for (const d of all) d.open = true;
+				return all.length;
+			});
+			await axeCheck(page, `the case page with its ${opened} <details> open`);
+			await page.reload();
+		});
+
+		await test('extension_beyond_two_months_refused', async () => {
+			need('caseHref');
+			const action = page.locator('details#czynnosc-extend');
+			equal(await action.count(), 1, 'the extension is offered');
+			const summary = action.locator('summary');
+			check((await summary.textContent()).includes(EXTEND_LABEL), 'the summary names the step');
+			equal(await action.getAttribute('open'), null, 'closed at first');
+			check(!(await page.getByLabel(/^Nowy termin załatwienia/).isVisible()), 'its fields are hidden');
+			await summary.click();
+			check((await action.getAttribute('open')) !== null, 'opened by its summary');
+			const newDue = page.getByLabel(/^Nowy termin załatwienia/);
+			check(await newDue.isVisible(), 'the new due date field is shown');
+			await newDue.fill(need('tooLate'));
+			await action.getByLabel(/^Powody opóźnienia/).fill(REASONS);
+			const resp = await postAction(page, action.getByRole('button', { name: `Zapisz: ${EXTEND_LABEL}` }));
+			// The law core's refusal (CLERK_REFUSED), not a malformed input: 409.
+			equal(resp.status(), 409, 'status of the step the law refuses');
+
+			// decide.c, guard_extension: "extension_beyond_two_months".
+			const refusal =
+				`Nowy termin ${state.tooLate} jest późniejszy niż 2 miesiące od otrzymania wniosku ` +
+				`(${state.received} + 2 miesiące = `;
+			const cap = /\+ 2 miesiące = (\d{4}-\d{2}-\d{2}), KPA art\. 57 §3 i §4\)/;
+			const summaryBox = page.locator('.error-summary');
+			check(await summaryBox.isVisible(), 'the error summary is shown');
+			const said = (await summaryBox.textContent()).replace(/\s+/g, ' ');
+			check(said.includes(refusal) && cap.test(said), `the summary gives the law's reason: ${said}`);
+			const capDate = cap.exec(said)[1];
+			check(capDate >= addMonths(state.received, 2) && capDate < state.tooLate, `the limit ${capDate}`);
+			const again = page.locator('details#czynnosc-extend');
+			check((await again.getAttribute('open')) !== null, 'the failed step stays open');
+			const next = (await again.locator('.field-error').textContent()).replace(/\s+/g, ' ');
+			check(next.includes(refusal), `the reason next to the form: ${next}`);
+			equal(await again.getByLabel(/^Nowy termin załatwienia/).inputValue(), state.tooLate,
+				'the date typed is kept');
+			equal(await again.getByLabel(/^Powody opóźnienia/).inputValue(), REASONS, 'the reasons typed are kept');
+			equal((await page.locator('.case-state').textContent()).trim(), IN_PROGRESS_LABEL,
+				'the state is unchanged');
+			equal(await page.locator('.notice').count(), 0, 'nothing says "Zapisano"');
+			const terms = await caseTerms(page);
+			check(!terms.some((t) => t.label === ANSWER_EXTENDED_TERM), 'no extended term');
+			state.refused = true;
+		});
+
+		await test('axe_case_with_refusal', async () => {
+			need('refused');
+			await axeCheck(page, 'the case page with the refusal');
+		});
+
+		await test('extend', async () => {
+			need('caseHref');
+			const action = page.locator('details#czynnosc-extend');
+			if ((await action.getAttribute('open')) === null) await action.locator('summary').click();
+			await action.getByLabel(/^Nowy termin załatwienia/).fill(state.newDue);
+			const reasons = action.getByLabel(/^Powody opóźnienia/);
+			if ((await reasons.inputValue()) !== REASONS) await reasons.fill(REASONS);
+			const resp = await postAction(page, action.getByRole('button', { name: `Zapisz: ${EXTEND_LABEL}` }));
+			equal(resp.status(), 303, 'status of the step');
+			const u = new URL(page.url());
+			equal(u.pathname, state.caseHref, 'back on the case page');
+			equal(u.searchParams.get('wykonano'), 'extend', 'the page is told what was done');
+			const notice = (await page.locator('.notice').textContent()).trim();
+			equal(notice, `Zapisano: ${EXTEND_LABEL}.`, 'the confirmation');
+			equal(await page.locator('.error-summary').count(), 0, 'no error summary');
+			equal((await page.locator('.case-state').textContent()).trim(), EXTENDED_LABEL, 'the state');
+			const facts = await caseFacts(page);
+			equal(facts['Najbliższy termin'], state.newDue, 'the nearest term is the new date');
+			const terms = await caseTerms(page);
+			const ext = terms.filter((t) => t.label === ANSWER_EXTENDED_TERM);
+			equal(ext.length, 1, `one "${ANSWER_EXTENDED_TERM}" in ${JSON.stringify(terms)}`);
+			equal(ext[0].due, state.newDue, 'the extended term ends on the new date');
+			equal(ext[0].state, TERM_OPEN, 'the extended term runs');
+			const old = terms.find((t) => t.label === ANSWER_TERM);
+			check(old && old.due === state.oldDue, 'the 14-day term is still listed');
+			equal(old.state, TERM_CANCELLED, 'the 14-day term no longer applies');
+			equal(await page.locator('details#czynnosc-extend').count(), 0, 'no second extension is offered');
+			const timeline = await page.locator('.timeline').textContent();
+			check(timeline.includes(EXTEND_LABEL), 'the step is in the timeline');
+			check(timeline.includes(REASONS), 'the reasons are in the timeline');
+			state.extended = true;
+		});
+
+		await test('axe_case_after_extension', async () => {
+			need('extended');
+			await axeCheck(page, 'the case page after the extension');
+		});
+
+		await test('queue_shows_new_due_date', async () => {
+			need('extended');
+			await Promise.all([
+				page.waitForURL((u) => u.pathname === '/panel'),
+				page.getByRole('link', { name: '← Kolejka spraw' }).click(),
+			]);
+			const row = (await queueRows(page)).find((r) => r.href === state.caseHref);
+			check(row, `${state.caseNumber} is in the queue`);
+			equal(row.Stan, EXTENDED_LABEL, 'state in the queue');
+			equal(row.Termin, state.newDue, 'due date in the queue');
+		});
+
+		await test('sign_out', async () => {
+			need('signedIn');
+			const [resp] = await Promise.all([
+				page.waitForResponse(
+					(r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/panel/wyloguj',
+				),
+				page.getByRole('navigation', { name: 'Menu główne' })
+					.getByRole('button', { name: 'Wyloguj' })
+					.click(),
+			]);
+			await page.waitForLoadState('load');
+			equal(resp.status(), 303, 'status of the sign-out');
+			equal(new URL(page.url()).pathname, '/panel/logowanie', 'the sign-in page after signing out');
+			equal(await page.getByRole('button', { name: 'Wyloguj' }).count(), 0, 'no sign-out button');
+			check(!(await ctx.cookies(base)).some((c) => c.name === 'jw_session'), 'the session cookie is gone');
+			const again = await page.goto(`${base}/panel`);
+			equal(again.status(), 200, 'status at the end of the redirect');
+			equal(new URL(page.url()).pathname, '/panel/logowanie', 'the panel asks for sign-in again');
+			const back = await page.goto(`${base}${state.caseHref || '/panel/sprawy/1'}`);
+			equal(back.status(), 200, 'status at the end of the redirect');
+			equal(new URL(page.url()).pathname, '/panel/logowanie', 'a case page asks for sign-in too');
+		});
+
+		await test('no_script_errors', async () => {
+			equal(consoleErrors.length, 0, `JavaScript errors on the pages: ${consoleErrors.join('; ')}`);
+		});
+		await ctx.close();
+	} finally {
+		await browser.close();
+	}
+}
+
+try {
+	await main();
+} catch (e) {
+	nfail++;
+	console.log(`    ${(e && e.stack) || e}`);
+	console.log('[  FAILED  ] panel_session');
+}
+console.log(`# pass ${npass}`);
+console.log(`# fail ${nfail}`);
+process.exit(nfail ? 1 : 0);
