@@ -1,7 +1,7 @@
 # Jawność: one binary, bin/jawnosc. See README.md for the targets.
 CC      ?= cc
 CLANG   ?= clang
-PKGS    := libpq libmicrohttpd jansson libcmark libsodium libcurl
+PKGS    := libpq libmicrohttpd jansson libcmark libsodium libcurl pangocairo cairo-pdf fontconfig
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -34,11 +34,13 @@ deps:
 
 build/rel/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE) $(CFLAGS) -MMD -MP -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(BASE) $(CFLAGS) -MMD -MP -c $< -o $@
 
 build/asan/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE) $(SANFLAGS) -MMD -MP -c $< -o $@
+	@echo "  CC asan $<"
+	@$(CC) $(BASE) $(SANFLAGS) -MMD -MP -c $< -o $@
 
 build/rel/libjawnosc.a: $(REL_OBJ)
 	@rm -f $@; ar rcs $@ $^

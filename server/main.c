@@ -18,6 +18,7 @@ static const struct command {
     {"holidays", cmd_holidays, "list the Polish days off of a year"},
     {"deadline", cmd_deadline, "compute a statutory term (KPA art. 57) with its reasoning"},
     {"lifecycle", cmd_lifecycle, "print the lifecycle of a request as Markdown or Graphviz"},
+    {"letter", cmd_letter, "letters and decisions: types, sample, render, docs, bench"},
 };
 
 static void usage(FILE *out)

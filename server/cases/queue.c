@@ -113,6 +113,19 @@ enum db_status queue_list(PGconn *c, arena_t *a, const struct queue_filter *f, j
 	law_date_format(f->today, today);
 	if (f->overdue)
 		sb_printf(&sql, " AND r.due_on < $%d", add(&p, today));
+	if (f->due_from_set) {
+		char from[LAW_DATE_STRLEN];
+		law_date_format(nth_working_day(f->today, f->due_from), from);
+		sb_printf(&sql, " AND r.due_on >= $%d", add(&p, arena_strdup(a, from)));
+	}
+	if (f->waiting)
+		sb_printf(&sql, " AND EXISTS (SELECT 1 FROM terms w WHERE w.request_id = r.id "
+		                "AND w.state = 'open' AND w.kind = ANY($%d::text[]))",
+		          add(&p, QUEUE_WAITING_KINDS));
+	if (f->remedy)
+		sb_printf(&sql, " AND EXISTS (SELECT 1 FROM terms w WHERE w.request_id = r.id "
+		                "AND w.state = 'open' AND w.kind = ANY($%d::text[]))",
+		          add(&p, QUEUE_REMEDY_KINDS));
 	if (f->due_within >= 0) {
 		law_date_format(nth_working_day(f->today, f->due_within), limit);
 		sb_printf(&sql, " AND r.due_on <= $%d", add(&p, limit));

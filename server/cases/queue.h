@@ -12,6 +12,14 @@
 
 #define QUEUE_PAGE 50
 
+/* The requester's windows during which the case waits on them (not the
+ * remedy windows after a decision), and the body's remedy terms: forward
+ * an appeal (KPA art. 133), decide a reconsideration, answer a court
+ * complaint (UDIP art. 21). SQL text[] literals. */
+#define QUEUE_WAITING_KINDS                                                                        \
+	"{clarification_window,interest_window,completion_window,fee_window,form_window,offer_window}"
+#define QUEUE_REMEDY_KINDS "{forward_appeal,reconsideration,court_answer}"
+
 struct queue_filter {
 	long long org_id;
 	long long unit_id;     /* 0: all units */
@@ -22,6 +30,11 @@ struct queue_filter {
 	const char *q;         /* case number or words of the subject */
 	int due_within;        /* working days from today; -1: no limit */
 	bool overdue;          /* only cases past their due date */
+	/* From the manager's dashboard (dashboard.h): */
+	bool due_from_set;     /* then: due on or after the due_from-th working day from today */
+	int due_from;          /* (0: today) */
+	bool waiting;          /* a window of the requester is running (QUEUE_WAITING_KINDS) */
+	bool remedy;           /* a remedy term of the body is running (QUEUE_REMEDY_KINDS) */
 	law_date_t today;
 	/* Keyset: the last row of the previous page. */
 	const char *after_due; /* "YYYY-MM-DD", "none" for cases with no body term, NULL: first page */

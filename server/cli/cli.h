@@ -13,5 +13,6 @@ int cmd_lifecycle(int argc, char **argv);
 int cmd_seed(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_user(int argc, char **argv);
+int cmd_letter(int argc, char **argv);
 
 #endif

@@ -8,6 +8,7 @@
 
 #include "cases/action.h"
 #include "cases/filing.h"
+#include "cases/register.h"
 #include "cases/secret.h"
 #include "cli/cli.h"
 #include "cli/opts.h"
@@ -294,6 +295,48 @@ static bool file_requests(PGconn *c, const struct org *org)
 	return true;
 }
 
+/* The closed demo cases in the public register, published by the BIP
+ * editor through the same service as the clerk's page, so `make run`
+ * shows a register with content. */
+static bool publish_closed(PGconn *c, const struct org *org)
+{
+	char oid[24];
+	snprintf(oid, sizeof oid, "%lld", org->id);
+	const char *p[1] = {oid};
+	PGresult *r;
+	if (!exec_ok(c,
+	             "SELECT u.id, u.name, coalesce(u.unit_id, 0), (SELECT array_agg(id ORDER BY id)::text "
+	             "FROM requests WHERE org_id = $1 AND closed_on IS NOT NULL) "
+	             "FROM users u WHERE u.org_id = $1 AND u.email = 'admin@mon.example'",
+	             1, p, &r))
+		return false;
+	bool ok = PQntuples(r) == 1;
+	arena_t *a = arena_new(16 * 1024);
+	struct clerk who = {0};
+	const char *ids = "";
+	if (ok) {
+		who = (struct clerk){atoll(PQgetvalue(r, 0, 0)), org->id, atoll(PQgetvalue(r, 0, 2)), "admin",
+		                     arena_strdup(a, PQgetvalue(r, 0, 1))};
+		ids = arena_strdup(a, PQgetvalue(r, 0, 3));
+	}
+	PQclear(r);
+	for (const char *q = ids; ok && *q; q++) {
+		if (*q < '0' || *q > '9' || (q > ids && q[-1] >= '0' && q[-1] <= '9'))
+			continue;
+		long long id = atoll(q);
+		struct register_draft d;
+		struct register_errors errs = {0};
+		const char *version;
+		ok = register_proposal(c, a, &who, id, clock_now(), &d) == REGISTER_OK &&
+		     register_publish(c, a, &who, id, &d, 0, clock_now(), &version, &errs) == REGISTER_OK;
+		if (!ok)
+			fprintf(stderr, "jawnosc seed: publishing request %lld failed: %s\n", id,
+			        errs.n ? errs.e[0].message : "database error");
+	}
+	arena_free(a);
+	return ok;
+}
+
 int cmd_seed(int argc, char **argv)
 {
 	if (cli_wants_help(argc, argv) || argc < 2 || strcmp(argv[1], "--demo") != 0) {
@@ -343,7 +386,8 @@ int cmd_seed(int argc, char **argv)
 	arena_t *a = arena_new(4096);
 	struct org org;
 	bool found;
-	bool ok = org_by_id(c, a, org_id, &org, &found) == DB_OK && found && file_requests(c, &org);
+	bool ok = org_by_id(c, a, org_id, &org, &found) == DB_OK && found && file_requests(c, &org) &&
+	          publish_closed(c, &org);
 	arena_free(a);
 	if (!ok)
 		goto out;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cases/outbox.h"
+#include "cases/reminders.h"
 #include "cli/cli.h"
 #include "cli/opts.h"
 #include "core/config.h"
@@ -172,6 +173,15 @@ int cmd_serve(int argc, char **argv)
 		http_server_wait();
 		goto out_static;
 	}
+	/* Links in reminders come from the configured base URL, known now that
+	 * the server listens (the port may have been 0). */
+	if (!reminders_start(web_base_url(), err, sizeof err)) {
+		fprintf(stderr, "jawnosc serve: reminders: %s\n", err);
+		raise(SIGTERM);
+		http_server_wait();
+		mailer_stop();
+		goto out_static;
+	}
 	char host[128];
 	snprintf(host, sizeof host, "%s", cfg.listen);
 	char *colon = strrchr(host, ':');
@@ -181,6 +191,7 @@ int cmd_serve(int argc, char **argv)
 	fflush(stdout);
 	log_info("listening on %s:%u", host, http_server_port());
 	rc = http_server_wait() ? 0 : 1;
+	reminders_stop();
 	mailer_stop();
 out_static:
 	static_free();

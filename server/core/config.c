@@ -55,6 +55,18 @@ const struct config_entry config_table[] = {
 	 "Minutes after which an unused staff session ends (sign-in needed again)."},
 	{"JAWNOSC_SESSION_MAX", CONFIG_INT, "12", 1, 720, OFF(session_max),
 	 "Hours after which a staff session ends however much it is used."},
+	{"JAWNOSC_REMIND_DAYS", CONFIG_INT, "2", 0, 30, OFF(remind_days),
+	 "Working days before a statutory due date when the assignee is reminded by e-mail; 0: no such reminders."},
+	{"JAWNOSC_DIGEST_HOUR", CONFIG_INT, "7", 0, 23, OFF(digest_hour),
+	 "Hour (Warsaw time) after which each manager gets the morning digest of deadlines, once per working day."},
+	{"JAWNOSC_REMIND_POLL_MS", CONFIG_INT, "60000", 10, 3600000, OFF(remind_poll_ms),
+	 "How often the reminder job looks for reminders to send, in milliseconds."},
+	{"DATABASE_URL_REPLICA", CONFIG_STRING, "", 0, 0, OFF(database_url_replica),
+	 "Read-only PostgreSQL URI (a streaming replica, e.g. HAProxy's replica port) for the public register pages; empty: they read from DATABASE_URL."},
+	{"JAWNOSC_METRICS_PUBLIC", CONFIG_INT, "0", 0, 1, OFF(metrics_public),
+	 "1: GET /metrics answers every client; 0: only direct loopback connections (others get 404)."},
+	{"JAWNOSC_TRUSTED_PROXY", CONFIG_STRING, "", 0, 0, OFF(trusted_proxy),
+	 "Reverse proxies (comma-separated addresses or CIDR ranges) whose X-Forwarded-For is believed: their requests count as coming from the last address in that header (rate limits, logs). Empty: the connection's address."},
 };
 const size_t config_table_len = sizeof config_table / sizeof config_table[0];
 

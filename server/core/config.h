@@ -31,6 +31,13 @@ struct config {
 	long max_attachment;
 	long session_idle; /* minutes */
 	long session_max;  /* hours */
+	long remind_days;    /* working days before a due date to remind the assignee */
+	long digest_hour;    /* Warsaw hour after which managers get the morning digest */
+	long remind_poll_ms; /* how often the reminder job looks */
+	/* Operations (docs/operations.md) */
+	const char *database_url_replica; /* read-only replica for public pages; "" = database_url */
+	long metrics_public;               /* 1: /metrics answers every client, not only loopback */
+	const char *trusted_proxy;         /* addresses whose X-Forwarded-For is believed */
 };
 
 extern struct config cfg;

@@ -28,6 +28,21 @@ PGconn *db_conn(void);
 /* Closes this thread's connection (tests, shutdown). */
 void db_close(void);
 
+/* This thread's connection to the read-only replica (DATABASE_URL_REPLICA),
+ * opened lazily like db_conn(); when the variable is empty it is db_conn()
+ * itself. For pages that may lag the primary by a moment (the public
+ * register): never for a page that shows what the same user just wrote.
+ * NULL when the replica cannot be reached (answer 503; HAProxy's replica
+ * port falls back to the leader by itself). */
+PGconn *db_conn_replica(void);
+/* True when DATABASE_URL_REPLICA is set. */
+bool db_has_replica(void);
+/* Closes this thread's replica connection (db_close() does it too). */
+void db_close_replica(void);
+/* Per-thread connections open in this process, to the primary or to the
+ * replica (for /metrics). */
+int db_connections_open(bool replica);
+
 /* A new connection outside the per-thread cache (CLI commands, tests).
  * NULL and `err` filled on failure. */
 PGconn *db_connect(const char *url, char *err, size_t errlen);

@@ -4,10 +4,12 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/config.h"
 #include "core/log.h"
 #include "http/cookie.h"
 #include "http/http.h"
 #include "http/internal.h"
+#include "http/proxy.h"
 
 void (*http_error_page_hook)(http_req_t *req, int status, const char *detail);
 
@@ -99,18 +101,12 @@ const char *http_cookie(http_req_t *req, const char *name)
 
 const char *http_client_ip(http_req_t *req)
 {
-	const union MHD_ConnectionInfo *ci =
-	    MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	if (!ci || !ci->client_addr)
+	/* Behind a trusted reverse proxy: the address it forwarded
+	 * (JAWNOSC_TRUSTED_PROXY, see http/proxy.h); else the connection's. */
+	if (!req->conn)
 		return "";
-	char *buf = arena_alloc(req->arena, INET6_ADDRSTRLEN);
-	const struct sockaddr *sa = ci->client_addr;
-	const void *addr = sa->sa_family == AF_INET6
-	                       ? (const void *)&((const struct sockaddr_in6 *)sa)->sin6_addr
-	                       : (const void *)&((const struct sockaddr_in *)sa)->sin_addr;
-	if (!inet_ntop(sa->sa_family, addr, buf, INET6_ADDRSTRLEN))
-		return "";
-	return buf;
+	return proxy_client_ip(req->arena, http_peer_ip(req), http_header(req, "X-Forwarded-For"),
+	                       cfg.trusted_proxy);
 }
 
 const char *http_param(http_req_t *req, const char *name)

@@ -17,6 +17,7 @@
 
 #include "core/log.h"
 #include "http/internal.h"
+#include "http/metrics.h"
 
 static struct http_server_opts opts;
 static struct MHD_Daemon *daemon_handle;
@@ -131,6 +132,7 @@ static enum MHD_Result finish(http_req_t *req, void **con_cls)
 		http_respond_error(req, 500, NULL);
 	}
 	access_log(req);
+	metrics_observe_request(req);
 	req_free(req);
 	*con_cls = &queued_marker;
 	return MHD_YES;

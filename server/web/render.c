@@ -63,13 +63,16 @@ void web_render(http_req_t *req, int status, const char *page, json_t *ctx)
 	json_object_set_new(ctx, "css_url", json_string(static_url("style.css")));
 	if (!json_object_get(ctx, "title"))
 		json_object_set_new(ctx, "title", json_string("Jawność"));
-	/* The signed-in staff member, for the header (panel link, sign-out form). */
+	/* The signed-in staff member, for the header (panel link, sign-out form).
+	 * Templates have no comparisons: the role's reach as booleans. */
 	const struct web_user *u = web_user(req);
 	if (u && !json_object_get(ctx, "user"))
 		json_object_set_new(ctx, "user",
-		                    json_pack("{s:s?, s:s?, s:s?, s:s, s:s?}", "name", u->name, "email",
-		                              u->email, "role", u->role, "role_label",
-		                              auth_role_label(u->role), "csrf", u->csrf));
+		                    json_pack("{s:s?, s:s?, s:s?, s:s, s:s?, s:b, s:b}", "name", u->name,
+		                              "email", u->email, "role", u->role, "role_label",
+		                              auth_role_label(u->role), "csrf", u->csrf, "is_admin",
+		                              u->level >= ROLE_ADMIN, "is_manager",
+		                              u->level >= ROLE_MANAGER));
 	strbuf_t out;
 	sb_init(&out, req->arena);
 	char err[256];

@@ -84,6 +84,9 @@ void web_account(http_req_t *req);
 void web_home(http_req_t *req);
 void web_healthz(http_req_t *req);
 void web_readyz(http_req_t *req);
+/* GET /metrics (metrics.c): Prometheus text format, loopback only unless
+ * JAWNOSC_METRICS_PUBLIC=1. */
+void web_metrics(http_req_t *req);
 void web_request_form(http_req_t *req);
 void web_request_submit(http_req_t *req);
 void web_case_show(http_req_t *req);
@@ -96,6 +99,36 @@ void web_panel_act(http_req_t *req);
 void web_panel_note(http_req_t *req);
 void web_panel_register_form(http_req_t *req);
 void web_panel_register(http_req_t *req);
+/* The manager's pages (dashboard.c), all ROLE_MANAGER: the dashboard and
+ * the statistics of a period (?od=&do=) as a page, CSV and JSON. */
+void web_dashboard(http_req_t *req);
+void web_stats(http_req_t *req);
+void web_stats_csv(http_req_t *req);
+void web_stats_json(http_req_t *req);
+/* The administrator's pages (admin.c), all ROLE_ADMIN. */
+void web_admin_home(http_req_t *req);
+void web_admin_users(http_req_t *req);
+void web_admin_user_add(http_req_t *req);
+void web_admin_user(http_req_t *req);
+void web_admin_user_change(http_req_t *req);
+void web_admin_units(http_req_t *req);
+void web_admin_units_post(http_req_t *req);
+void web_admin_settings_form(http_req_t *req);
+void web_admin_settings(http_req_t *req);
+/* The public register (register.c): BIP pages, feeds, open data, and the
+ * clerk's publication page (ROLE_CLERK). */
+void web_register_list(http_req_t *req);
+void web_register_item(http_req_t *req);
+void web_register_version(http_req_t *req);
+void web_register_document(http_req_t *req);
+void web_register_stats(http_req_t *req);
+void web_register_atom(http_req_t *req);
+void web_register_csv(http_req_t *req);
+void web_register_json(http_req_t *req);
+void web_sitemap(http_req_t *req);
+void web_procedure(http_req_t *req);
+void web_panel_publication(http_req_t *req);
+void web_panel_publish(http_req_t *req);
 void api_requests_create(http_req_t *req);
 void api_request_show(http_req_t *req);
 void api_request_act(http_req_t *req);

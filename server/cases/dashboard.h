@@ -1,0 +1,67 @@
+/* The manager's dashboard: what will be late, who carries what, and how the
+ * body has done over the last twelve months. Scoped to one organisation, or
+ * to one unit of it (a manager with users.unit_id).
+ *
+ * Built for a million cases: each figure comes from one aggregate query, one
+ * pass over an index (the open-cases queue index for due dates and workload,
+ * the open-terms index for the requester's windows and remedy terms, the
+ * received and closed indexes for the charts); no query per case. Dates of
+ * the law ("today", working days) are computed here from the caller's
+ * `today`, never from the database's clock. */
+#ifndef JAWNOSC_CASES_DASHBOARD_H
+#define JAWNOSC_CASES_DASHBOARD_H
+
+#include <jansson.h>
+#include <libpq-fe.h>
+
+#include "core/arena.h"
+#include "db/db.h"
+#include "law/date.h"
+
+/* Cases listed under each figure (the count is always complete). */
+#define DASH_LIST_MAX 20
+/* Months in the charts, the current one included. */
+#define DASH_MONTHS 12
+
+struct dash_scope {
+	long long org_id;
+	long long unit_id; /* 0: the whole organisation */
+};
+
+/* Today and the 1st, 3rd and 5th working day after it (KPA art. 57 §4 days
+ * off: weekends and holidays do not count). */
+struct dash_days {
+	law_date_t today, d1, d3, d5;
+};
+void dashboard_days(law_date_t today, struct dash_days *out);
+
+/* Open cases by their nearest statutory due date of the body (the date the
+ * queue sorts by):
+ *   {"overdue": {"count", "items"}, "today": {"count", "items"},
+ *    "next1": {"count"}, "next3": {"count"}, "next5": {"count"},
+ *    "upcoming": {"count", "items"}}
+ * next1/3/5 count cases due after today up to the 1st/3rd/5th working day;
+ * "upcoming" lists those of next5. Each item: id, case_number, subject,
+ * due_on, days_left (working days; negative when overdue), assignee, unit.
+ * At most `limit` items per list. */
+enum db_status dashboard_deadlines(PGconn *c, arena_t *a, const struct dash_scope *s,
+				   law_date_t today, int limit, json_t **out);
+
+/* Everything on the dashboard: "scope" (organisation, unit, unit_name),
+ * "today", "deadlines" (above), "waiting" and "remedies" ({"count", "items"}
+ * of running terms, each item with term, basis, due_on, days_left,
+ * overdue; remedies also "appeals" and "court" counts), "workload"
+ * ({"clerks": [...], "units": [...]}, each with open, soon (due from today
+ * to the 3rd working day), overdue; clerk id 0 is "not assigned"),
+ * "months" (DASH_MONTHS rows, oldest first: month "YYYY-MM", received by
+ * kind and channel, closed, median_days, p90_days, answered, on_time,
+ * on_time_pct; null where nothing closed) and "outcomes" (closing states of
+ * the cases closed in those months, with labels and counts). */
+enum db_status dashboard_load(PGconn *c, arena_t *a, const struct dash_scope *s, law_date_t today,
+			      json_t **out);
+
+/* The answer terms whose due date a closing meets or misses (extended
+ * terms included: they carry the due date then). SQL text[] literal. */
+#define DASH_ANSWER_KINDS "{answer,answer_extended,reuse_answer,reuse_answer_extended}"
+
+#endif

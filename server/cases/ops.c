@@ -1,0 +1,78 @@
+#include "cases/ops.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "law/date.h"
+#include "law/warsaw.h"
+
+struct gauge_ctx {
+	arena_t *a;
+	const char *today, *now;
+	struct ops_gauges *out;
+};
+
+static enum db_status read_all(PGconn *c, void *vctx)
+{
+	struct gauge_ctx *x = vctx;
+	struct ops_gauges *g = x->out;
+	enum db_status st = db_run(c, "SET TRANSACTION READ ONLY", 0, NULL);
+	if (st != DB_OK)
+		return st;
+	/* The pending rows through the partial index; failed ones are few but
+	 * have no index: a scan of the outbox, once per scrape. */
+	const char *p1[] = {x->now};
+	PGresult *r = db_exec(c, &st,
+	                      "SELECT (SELECT count(*) FROM outbox WHERE status = 'pending'),"
+	                      " (SELECT coalesce(extract(epoch FROM to_timestamp($1::double precision)"
+	                      "   - min(created_at)), 0) FROM outbox WHERE status = 'pending'),"
+	                      " (SELECT count(*) FROM outbox WHERE status = 'failed'),"
+	                      " (SELECT count(*) FROM pg_stat_activity WHERE datname = current_database())",
+	                      1, p1);
+	if (st != DB_OK) {
+		PQclear(r);
+		return st;
+	}
+	g->outbox_pending = atoll(PQgetvalue(r, 0, 0));
+	g->outbox_oldest_pending_seconds = strtod(PQgetvalue(r, 0, 1), NULL);
+	if (g->outbox_oldest_pending_seconds < 0)
+		g->outbox_oldest_pending_seconds = 0;
+	g->outbox_failed = atoll(PQgetvalue(r, 0, 2));
+	g->db_backends = atoll(PQgetvalue(r, 0, 3));
+	PQclear(r);
+	/* Open cases and, of those, overdue ones: the clerk queue's own
+	 * definition (requests.due_on, kept by trigger, before today). */
+	const char *p2[] = {x->today};
+	r = db_exec(c, &st,
+	            "SELECT o.slug, count(r.id), count(r.id) FILTER (WHERE r.due_on < $1::date) "
+	            "FROM organisations o LEFT JOIN requests r "
+	            "  ON r.org_id = o.id AND r.closed_on IS NULL "
+	            "GROUP BY o.slug ORDER BY o.slug",
+	            1, p2);
+	if (st != DB_OK) {
+		PQclear(r);
+		return st;
+	}
+	int n = PQntuples(r);
+	g->norgs = (size_t)n;
+	g->orgs = arena_calloc(x->a, n ? (size_t)n : 1, sizeof *g->orgs);
+	for (int i = 0; i < n; i++) {
+		g->orgs[i].slug = arena_strdup(x->a, PQgetvalue(r, i, 0));
+		g->orgs[i].open = atoll(PQgetvalue(r, i, 1));
+		g->orgs[i].overdue = atoll(PQgetvalue(r, i, 2));
+	}
+	PQclear(r);
+	return DB_OK;
+}
+
+enum db_status ops_gauges(PGconn *c, arena_t *a, int64_t now, struct ops_gauges *out)
+{
+	memset(out, 0, sizeof *out);
+	law_date_t d;
+	if (!law_warsaw_date(now, &d))
+		return DB_ERROR;
+	char today[LAW_DATE_STRLEN];
+	law_date_format(d, today);
+	struct gauge_ctx x = {a, today, arena_printf(a, "%lld", (long long)now), out};
+	return db_transaction(c, read_all, &x);
+}

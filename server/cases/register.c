@@ -1,0 +1,606 @@
+/* The public side of the register: every query here runs as the database
+ * role jawnosc_public and reads only the register_* views. */
+#include "cases/register.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cases/caseview.h"
+#include "cases/register_item.h"
+#include "core/strbuf.h"
+#include "law/lifecycle.h"
+
+#define RFC3339(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+#define WARSAW(col) "to_char(" col " AT TIME ZONE 'Europe/Warsaw', 'DD.MM.YYYY HH24:MI')"
+
+/* ---- Labels ---------------------------------------------------------------- */
+
+const char *register_kind_label(const char *kind)
+{
+	if (kind && !strcmp(kind, "reuse"))
+		return "ponowne wykorzystywanie";
+	return "informacja publiczna";
+}
+
+const char *register_outcome_label(const char *outcome)
+{
+	if (!outcome || !*outcome || !strcmp(outcome, "none"))
+		return "brak rozstrzygnięcia";
+	return caseview_state_label(outcome);
+}
+
+/* ---- The transaction ------------------------------------------------------ */
+
+/* Several statements in one round trip (no parameters). */
+static enum db_status simple(PGconn *c, const char *sql)
+{
+	PGresult *r = PQexec(c, sql);
+	enum db_status st = db_status_of(c, r);
+	PQclear(r);
+	return st;
+}
+
+void register_abort(PGconn *c)
+{
+	if (PQstatus(c) == CONNECTION_OK && PQtransactionStatus(c) != PQTRANS_IDLE)
+		PQclear(PQexec(c, "ROLLBACK"));
+}
+
+struct params {
+	const char *v[16];
+	int n;
+	char buf[16][32];
+};
+
+static int add(struct params *p, const char *v)
+{
+	p->v[p->n] = v;
+	return ++p->n;
+}
+
+static int add_int(struct params *p, long long v)
+{
+	snprintf(p->buf[p->n], sizeof p->buf[p->n], "%lld", v);
+	return add(p, p->buf[p->n]);
+}
+
+enum db_status register_begin(PGconn *c, arena_t *a, const char *host, struct register_org *org,
+                              int64_t *stamp_us, bool *found)
+{
+	*found = false;
+	/* The counter's commit need not wait for the disk: losing the last
+	 * visits in a crash is acceptable, a page waiting for fsync is not. */
+	enum db_status st =
+	    simple(c, "BEGIN; SET LOCAL synchronous_commit = off; SET LOCAL ROLE jawnosc_public");
+	if (st != DB_OK) {
+		register_abort(c);
+		return st;
+	}
+	char bare[256] = "";
+	if (host) {
+		snprintf(bare, sizeof bare, "%s", host);
+		char *colon = strrchr(bare, ':');
+		if (colon && !strchr(bare, ']'))
+			*colon = '\0';
+	}
+	const char *p[2] = {host ? host : "", bare};
+	PGresult *r = db_exec(
+	    c, &st,
+	    "SELECT o.id, o.name, o.address, o.email, o.phone, o.bip_url, " WARSAW("o.created_at") ", "
+	    "extract(epoch FROM o.created_at)::bigint, "
+	    "(SELECT coalesce((extract(epoch FROM max(i.changed_at)) * 1000000)::bigint, 0) "
+	    " FROM register_items i WHERE i.org_id = o.id) "
+	    "FROM register_organisations o "
+	    "ORDER BY ($1 = ANY(o.hosts) OR $2 = ANY(o.hosts)) DESC, o.id LIMIT 1",
+	    2, p);
+	if (st == DB_OK && PQntuples(r) == 1) {
+		*found = true;
+		org->id = atoll(PQgetvalue(r, 0, 0));
+		org->name = arena_strdup(a, PQgetvalue(r, 0, 1));
+		org->address = arena_strdup(a, PQgetvalue(r, 0, 2));
+		org->email = arena_strdup(a, PQgetvalue(r, 0, 3));
+		org->phone = arena_strdup(a, PQgetvalue(r, 0, 4));
+		org->bip_url = arena_strdup(a, PQgetvalue(r, 0, 5));
+		org->created = arena_strdup(a, PQgetvalue(r, 0, 6));
+		org->created_unix = atoll(PQgetvalue(r, 0, 7));
+		*stamp_us = atoll(PQgetvalue(r, 0, 8));
+	}
+	PQclear(r);
+	if (st != DB_OK || !*found)
+		register_abort(c);
+	return st;
+}
+
+static enum db_status count_visit(PGconn *c, long long org_id, const char *path, long long *visits)
+{
+	struct params p = {.n = 0};
+	add_int(&p, org_id);
+	add(&p, path);
+	enum db_status st;
+	PGresult *r = db_exec(c, &st,
+	                      "INSERT INTO page_visits AS v (org_id, path, count) VALUES ($1, $2, 1) "
+	                      "ON CONFLICT (org_id, path) DO UPDATE SET count = v.count + 1 "
+	                      "RETURNING count",
+	                      p.n, p.v);
+	if (st == DB_OK && PQntuples(r) == 1)
+		*visits = atoll(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return st;
+}
+
+enum db_status register_end(PGconn *c, long long org_id, const char *path, long long *visits)
+{
+	*visits = 0;
+	enum db_status st = path ? count_visit(c, org_id, path, visits) : DB_OK;
+	if (st == DB_OK)
+		st = simple(c, "COMMIT");
+	if (st != DB_OK)
+		register_abort(c);
+	return st;
+}
+
+enum db_status register_count_visit(PGconn *c, long long org_id, const char *path,
+                                    long long *visits)
+{
+	*visits = 0;
+	return count_visit(c, org_id, path, visits);
+}
+
+/* ---- The list ------------------------------------------------------------- */
+
+static json_t *nullable(const char *s)
+{
+	return s && *s ? json_string(s) : json_null();
+}
+
+static json_t *list_item(const PGresult *r, int i)
+{
+#define V(k) PQgetvalue(r, i, k)
+	char path[400];
+	snprintf(path, sizeof path, "/rejestr/%s", V(1));
+	const char *outcome = V(8);
+	json_t *it = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "case_number", V(1),
+	                       "path", path, "received_on", V(2), "kind", V(3), "kind_label",
+	                       register_kind_label(V(3)), "unit", V(4), "unit_name", V(5), "subject",
+	                       V(6), "state", V(7), "state_label", caseview_state_label(V(7)));
+	json_object_set_new(it, "outcome", nullable(outcome));
+	json_object_set_new(it, "outcome_label", json_string(register_outcome_label(outcome)));
+	json_object_set_new(it, "closed_on", nullable(V(9)));
+	json_object_set_new(it, "legal_basis", json_string(V(10)));
+	json_object_set_new(it, "answer", json_string(V(11)));
+	json_object_set_new(it, "version", json_string(V(12)));
+	json_object_set_new(it, "first_published_at", json_string(V(13)));
+	json_object_set_new(it, "updated_at", json_string(V(14)));
+#undef V
+	return it;
+}
+
+enum db_status register_list(PGconn *c, arena_t *a, long long org_id,
+                             const struct register_filter *f, int limit, json_t **out)
+{
+	strbuf_t sql;
+	sb_init(&sql, a);
+	struct params p = {.n = 0};
+	sb_printf(&sql,
+	          "SELECT e.id, e.case_number, e.received_on::text, e.kind, e.unit_symbol, e.unit_name, "
+	          "e.public_subject, e.state, e.outcome, coalesce(e.closed_on::text, ''), e.legal_basis, "
+	          "e.answer, e.version, " RFC3339("e.first_published_at") ", " RFC3339(
+	              "e.version_published_at") " FROM register_entries e WHERE e.org_id = $%d",
+	          add_int(&p, org_id));
+	if (f->year > 0) {
+		/* A range of received_on, so the list's index serves it. */
+		int y = add_int(&p, f->year);
+		sb_printf(&sql, " AND e.received_on >= make_date($%d::int, 1, 1) "
+		                "AND e.received_on < make_date($%d::int + 1, 1, 1)", y, y);
+	}
+	if (f->kind)
+		sb_printf(&sql, " AND e.kind = $%d", add(&p, f->kind));
+	if (f->outcome)
+		sb_printf(&sql, " AND e.outcome = $%d", add(&p, strcmp(f->outcome, "none") ? f->outcome : ""));
+	if (f->unit)
+		sb_printf(&sql,
+		          " AND e.unit_id = (SELECT u.id FROM register_units u WHERE u.org_id = $1 AND "
+		          "u.symbol = $%d)",
+		          add(&p, f->unit));
+	if (f->q && *f->q) {
+		/* Words as prefixes over the folded subject and answer, or a
+		 * subject with a similar word (typos, missing diacritics). */
+		int q = add(&p, f->q);
+		sb_printf(&sql, " AND (e.search @@ register_tsquery($%d) OR register_fold($%d) <%% e.subject_folded)",
+		          q, q);
+	}
+	if (f->after_date) {
+		int d = add(&p, f->after_date);
+		int id = add_int(&p, f->after_id);
+		sb_printf(&sql, " AND (e.received_on, e.id) < ($%d::date, $%d::bigint)", d, id);
+	}
+	sb_printf(&sql, " ORDER BY e.received_on DESC, e.id DESC LIMIT %d", limit + 1);
+	enum db_status st;
+	PGresult *r = db_exec(c, &st, sql.data, p.n, p.v);
+	if (st != DB_OK) {
+		PQclear(r);
+		return st;
+	}
+	json_t *items = json_array();
+	int rows = PQntuples(r);
+	for (int i = 0; i < rows && i < limit; i++)
+		json_array_append_new(items, list_item(r, i));
+	json_t *doc = json_pack("{s:o}", "items", items);
+	if (rows > limit)
+		json_object_set_new(doc, "next",
+		                    json_pack("{s:s, s:s}", "date", PQgetvalue(r, limit - 1, 2), "id",
+		                              PQgetvalue(r, limit - 1, 0)));
+	PQclear(r);
+	*out = doc;
+	return DB_OK;
+}
+
+static json_t *option(const char *id, const char *label, const char *selected)
+{
+	return json_pack("{s:s, s:s, s:b}", "id", id, "label", label, "selected",
+	                 selected && !strcmp(selected, id));
+}
+
+enum db_status register_filter_options(PGconn *c, arena_t *a, long long org_id,
+                                       const struct register_filter *f, json_t **out)
+{
+	struct params p = {.n = 0};
+	add_int(&p, org_id);
+	enum db_status st;
+	/* Two index lookups, not a scan: the years between the first and
+	 * the last date of receipt. */
+	PGresult *r = db_exec(c, &st,
+	                      "SELECT coalesce(extract(year FROM min(received_on))::int, 0), "
+	                      "coalesce(extract(year FROM max(received_on))::int, 0) "
+	                      "FROM register_items WHERE org_id = $1 AND NOT withdrawn",
+	                      p.n, p.v);
+	json_t *doc = json_object(), *years = json_array();
+	if (st == DB_OK && PQntuples(r) == 1) {
+		int lo = atoi(PQgetvalue(r, 0, 0)), hi = atoi(PQgetvalue(r, 0, 1));
+		for (int y = hi; lo > 0 && y >= lo && y > hi - 100; y--) {
+			char ys[8];
+			snprintf(ys, sizeof ys, "%d", y);
+			json_array_append_new(years, json_pack("{s:s, s:b}", "id", ys, "selected", f->year == y));
+		}
+	}
+	PQclear(r);
+	json_object_set_new(doc, "years", years);
+	json_t *units = json_array();
+	if (st == DB_OK) {
+		r = db_exec(c, &st, "SELECT symbol, name FROM register_units WHERE org_id = $1 ORDER BY symbol",
+		            p.n, p.v);
+		for (int i = 0; st == DB_OK && i < PQntuples(r); i++)
+			json_array_append_new(units, option(PQgetvalue(r, i, 0),
+			                                    arena_printf(a, "%s — %s", PQgetvalue(r, i, 0),
+			                                                 PQgetvalue(r, i, 1)),
+			                                    f->unit));
+		PQclear(r);
+	}
+	json_object_set_new(doc, "units", units);
+	json_t *outcomes = json_array();
+	for (int s = 0; s < LAW_STATE_COUNT; s++)
+		if (law_states[s].closed && s != LAW_STATE_CLOSED_FINAL)
+			json_array_append_new(outcomes, option(law_states[s].id, law_states[s].label, f->outcome));
+	json_array_append_new(outcomes, option("none", register_outcome_label("none"), f->outcome));
+	json_object_set_new(doc, "outcomes", outcomes);
+	json_t *kinds = json_array();
+	json_array_append_new(kinds, option("public_information", register_kind_label("public_information"), f->kind));
+	json_array_append_new(kinds, option("reuse", register_kind_label("reuse"), f->kind));
+	json_object_set_new(doc, "kinds", kinds);
+	*out = doc;
+	return st;
+}
+
+/* ---- One item ------------------------------------------------------------- */
+
+enum db_status register_item_stamp(PGconn *c, long long org_id, const char *case_number,
+                                   int64_t *changed_us, bool *found)
+{
+	struct params p = {.n = 0};
+	add_int(&p, org_id);
+	add(&p, case_number);
+	enum db_status st;
+	PGresult *r = db_exec(c, &st,
+	                      "SELECT (extract(epoch FROM changed_at) * 1000000)::bigint FROM register_items "
+	                      "WHERE org_id = $1 AND case_number = $2",
+	                      p.n, p.v);
+	*found = st == DB_OK && PQntuples(r) == 1;
+	*changed_us = *found ? atoll(PQgetvalue(r, 0, 0)) : 0;
+	PQclear(r);
+	return st;
+}
+
+/* Columns of register_versions read for the change register. */
+enum { V_ID, V_VERSION, V_WITHDRAWN, V_READABLE, V_TITLE, V_PRODUCED_BY, V_RESPONSIBLE,
+       V_PRODUCED_ON, V_WHO, V_AT, V_SUBJECT, V_ANSWER, V_OUTCOME, V_BASIS };
+
+static json_t *change_register(const PGresult *v, const char *path, int shown)
+{
+	json_t *list = json_array();
+	for (int i = 0; i < PQntuples(v); i++) {
+		bool readable = PQgetvalue(v, i, V_READABLE)[0] == 't';
+		bool withdrawal = PQgetvalue(v, i, V_WITHDRAWN)[0] == 't';
+		const char *title = PQgetisnull(v, i, V_TITLE) ? "(treść wycofana z publikacji)"
+		                                                : PQgetvalue(v, i, V_TITLE);
+		json_t *e = json_pack("{s:s, s:s, s:s, s:s, s:b, s:b}", "title", title, "version",
+		                      PQgetvalue(v, i, V_VERSION), "date", PQgetvalue(v, i, V_AT), "who",
+		                      PQgetvalue(v, i, V_WHO), "withdrawal", withdrawal, "shown", i == shown);
+		char url[512] = "";
+		if (readable && i != shown)
+			snprintf(url, sizeof url, "%s/wersja/%s", path, PQgetvalue(v, i, V_VERSION));
+		json_object_set_new(e, "url", json_string(url));
+		json_array_append_new(list, e);
+	}
+	return list;
+}
+
+enum db_status register_item(PGconn *c, arena_t *a, const struct register_org *org,
+                             const char *case_number, const char *version, json_t **out,
+                             bool *found)
+{
+	*out = NULL;
+	*found = false;
+	struct params p = {.n = 0};
+	add_int(&p, org->id);
+	add(&p, case_number);
+	enum db_status st;
+	PGresult *ir = db_exec(c, &st,
+	                       "SELECT id, withdrawn, version_id FROM register_items "
+	                       "WHERE org_id = $1 AND case_number = $2",
+	                       p.n, p.v);
+	if (st != DB_OK || PQntuples(ir) != 1) {
+		PQclear(ir);
+		return st;
+	}
+	const char *pub_id = arena_strdup(a, PQgetvalue(ir, 0, 0));
+	bool withdrawn = PQgetvalue(ir, 0, 1)[0] == 't';
+	long long current_id = atoll(PQgetvalue(ir, 0, 2));
+	PQclear(ir);
+	const char *pp[1] = {pub_id};
+	PGresult *v = db_exec(c, &st,
+	                      "SELECT id, version, withdrawn, readable, title, produced_by, responsible, "
+	                      "to_char(produced_on, 'DD.MM.YYYY'), entered_by_name, " WARSAW("published_at") ", "
+	                      "public_subject, answer, outcome, legal_basis "
+	                      "FROM register_versions WHERE publication_id = $1 ORDER BY id DESC",
+	                      1, pp);
+	int shown = -1, ncur = -1;
+	for (int i = 0; st == DB_OK && i < PQntuples(v); i++) {
+		if (atoll(PQgetvalue(v, i, V_ID)) == current_id)
+			ncur = i;
+		if (version ? !strcmp(PQgetvalue(v, i, V_VERSION), version)
+		            : atoll(PQgetvalue(v, i, V_ID)) == current_id)
+			shown = i;
+	}
+	if (st != DB_OK || shown < 0 || ncur < 0) {
+		PQclear(v);
+		return st;
+	}
+	*found = true;
+	char path[400];
+	snprintf(path, sizeof path, "/rejestr/%s", case_number);
+	bool readable = PQgetvalue(v, shown, V_READABLE)[0] == 't';
+	json_t *doc = json_pack("{s:s, s:s, s:b, s:b, s:b, s:s, s:s}", "case_number", case_number,
+	                        "path", path, "withdrawn", withdrawn, "hidden", !withdrawn && !readable,
+	                        "old", shown != ncur, "current_version", PQgetvalue(v, ncur, V_VERSION),
+	                        "shown_version", PQgetvalue(v, shown, V_VERSION));
+	/* The BIP metadata (UDIP art. 8 ust. 3; the seed page's footer) of
+	 * what is shown; the first publication and the change register are
+	 * the item's. */
+	int first = PQntuples(v) - 1;
+	json_t *bip = json_pack(
+	    "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "publisher", org->name, "producer",
+	    PQgetvalue(v, shown, V_PRODUCED_BY), "responsible", PQgetvalue(v, shown, V_RESPONSIBLE),
+	    "entered_by", PQgetvalue(v, shown, V_WHO), "produced_at", PQgetvalue(v, shown, V_PRODUCED_ON),
+	    "published_at",
+	    arena_printf(a, "%s %s", PQgetvalue(v, first, V_AT), PQgetvalue(v, first, V_WHO)),
+	    "changed_at", arena_printf(a, "%s %s", PQgetvalue(v, 0, V_AT), PQgetvalue(v, 0, V_WHO)),
+	    "version", PQgetvalue(v, shown, V_VERSION), "title",
+	    PQgetisnull(v, shown, V_TITLE) ? "" : PQgetvalue(v, shown, V_TITLE), "has_versions", 1);
+	json_object_set_new(bip, "versions", change_register(v, path, shown));
+	json_object_set_new(doc, "bip", bip);
+	if (withdrawn || !readable) {
+		PQclear(v);
+		*out = doc;
+		return DB_OK;
+	}
+	struct item_content content = {
+	    .subject = arena_strdup(a, PQgetvalue(v, shown, V_SUBJECT)),
+	    .answer = arena_strdup(a, PQgetvalue(v, shown, V_ANSWER)),
+	    .legal_basis = arena_strdup(a, PQgetvalue(v, shown, V_BASIS)),
+	    .outcome = arena_strdup(a, PQgetvalue(v, shown, V_OUTCOME)),
+	};
+	const char *vp[1] = {arena_strdup(a, PQgetvalue(v, shown, V_ID))};
+	PQclear(v);
+	PGresult *facts = db_exec(c, &st, "SELECT " ITEM_FACTS_COLS " FROM register_facts WHERE publication_id = $1",
+	                          1, pp);
+	PGresult *timeline = NULL, *terms = NULL, *docs = NULL;
+	if (st == DB_OK)
+		timeline = db_exec(c, &st,
+		                   "SELECT " ITEM_TIMELINE_COLS " FROM register_timeline "
+		                   "WHERE publication_id = $1 ORDER BY id",
+		                   1, pp);
+	if (st == DB_OK)
+		terms = db_exec(c, &st,
+		                "SELECT " ITEM_TERMS_COLS " FROM register_terms WHERE publication_id = $1 ORDER BY id",
+		                1, pp);
+	/* Only the current version's documents can be downloaded; an old
+	 * version lists what it published. */
+	if (st == DB_OK)
+		docs = db_exec(c, &st,
+		               "SELECT " ITEM_DOCS_COLS " FROM register_documents WHERE version_id = $1 "
+		               "ORDER BY seq",
+		               1, vp);
+	if (st == DB_OK && PQntuples(facts) == 1)
+		json_object_set_new(doc, "item",
+		                    item_build(facts, &content, timeline, terms, docs, shown == ncur));
+	PQclear(facts);
+	PQclear(timeline);
+	PQclear(terms);
+	PQclear(docs);
+	if (st != DB_OK) {
+		json_decref(doc);
+		*found = false;
+		return st;
+	}
+	*out = doc;
+	return DB_OK;
+}
+
+enum db_status register_document(PGconn *c, arena_t *a, long long org_id, const char *case_number,
+                                 int seq, const char **pdf, size_t *len, char sha_hex[65],
+                                 bool *found)
+{
+	*found = false;
+	struct params p = {.n = 0};
+	add_int(&p, org_id);
+	add(&p, case_number);
+	add_int(&p, seq);
+	PGresult *r = PQexecParams(c,
+	                           "SELECT d.pdf, d.sha256 FROM register_documents d "
+	                           "JOIN register_items i ON i.id = d.publication_id "
+	                           "WHERE i.org_id = $1 AND i.case_number = $2 AND d.seq = $3 "
+	                           "AND d.current AND d.pdf IS NOT NULL",
+	                           p.n, NULL, p.v, NULL, NULL, 1 /* binary */);
+	enum db_status st = db_status_of(c, r);
+	if (st == DB_OK && PQntuples(r) == 1) {
+		*found = true;
+		*len = (size_t)PQgetlength(r, 0, 0);
+		char *buf = arena_alloc(a, *len ? *len : 1);
+		memcpy(buf, PQgetvalue(r, 0, 0), *len);
+		*pdf = buf;
+		sha_hex[0] = '\0';
+		if (PQgetlength(r, 0, 1) == 32)
+			sodium_bin2hex(sha_hex, 65, (const unsigned char *)PQgetvalue(r, 0, 1), 32);
+	}
+	PQclear(r);
+	return st;
+}
+
+/* ---- Feed, statistics, sitemap --------------------------------------------- */
+
+enum db_status register_feed(PGconn *c, arena_t *a, long long org_id, int limit, json_t **out)
+{
+	(void)a;
+	struct params p = {.n = 0};
+	add_int(&p, org_id);
+	add_int(&p, limit);
+	enum db_status st;
+	PGresult *r = db_exec(c, &st,
+	                      "SELECT v.case_number, v.version, v.title, v.public_subject, v.answer, "
+	                      RFC3339("v.published_at") ", " RFC3339("i.first_published_at") ", "
+	                      "to_char(i.first_published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), "
+	                      "v.entered_by_name FROM register_versions v "
+	                      "JOIN register_items i ON i.id = v.publication_id "
+	                      "WHERE v.org_id = $1 AND v.readable ORDER BY v.id DESC LIMIT $2",
+	                      p.n, p.v);
+	json_t *list = json_array();
+	for (int i = 0; st == DB_OK && i < PQntuples(r); i++)
+		json_array_append_new(
+		    list, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "case_number",
+		                    PQgetvalue(r, i, 0), "version", PQgetvalue(r, i, 1), "title",
+		                    PQgetvalue(r, i, 2), "subject", PQgetvalue(r, i, 3), "answer",
+		                    PQgetvalue(r, i, 4), "published_at", PQgetvalue(r, i, 5),
+		                    "first_published_at", PQgetvalue(r, i, 6), "first_published_on",
+		                    PQgetvalue(r, i, 7), "author", PQgetvalue(r, i, 8)));
+	PQclear(r);
+	*out = list;
+	return st;
+}
+
+struct year_acc {
+	int year;
+	long long requests, closed, counted, on_time, pending;
+	long long by_state[LAW_STATE_COUNT];
+};
+
+static json_t *year_json(const struct year_acc *y)
+{
+	json_t *outcomes = json_array();
+	for (int s = 0; s < LAW_STATE_COUNT; s++)
+		if (y->by_state[s])
+			json_array_append_new(outcomes, json_pack("{s:s, s:s, s:I}", "id", law_states[s].id,
+			                                          "label", law_states[s].label, "count",
+			                                          (json_int_t)y->by_state[s]));
+	if (y->pending)
+		json_array_append_new(outcomes, json_pack("{s:s, s:s, s:I}", "id", "pending", "label",
+		                                          "w toku", "count", (json_int_t)y->pending));
+	json_t *j = json_pack("{s:i, s:I, s:I, s:I, s:I, s:o}", "year", y->year, "requests",
+	                      (json_int_t)y->requests, "closed", (json_int_t)y->closed, "counted",
+	                      (json_int_t)y->counted, "on_time", (json_int_t)y->on_time, "outcomes",
+	                      outcomes);
+	if (y->counted) {
+		char pct[16];
+		snprintf(pct, sizeof pct, "%.1f", 100.0 * (double)y->on_time / (double)y->counted);
+		for (char *q = pct; *q; q++)
+			if (*q == '.')
+				*q = ','; /* Polish decimal comma */
+		json_object_set_new(j, "on_time_percent", json_string(pct));
+	}
+	return j;
+}
+
+enum db_status register_stats(PGconn *c, arena_t *a, long long org_id, json_t **out)
+{
+	(void)a;
+	struct params p = {.n = 0};
+	add_int(&p, org_id);
+	enum db_status st;
+	PGresult *r = db_exec(c, &st,
+	                      "SELECT year, state, requests, closed, on_time FROM register_statistics "
+	                      "WHERE org_id = $1 ORDER BY year DESC, state",
+	                      p.n, p.v);
+	json_t *years = json_array();
+	struct year_acc y = {0};
+	for (int i = 0; st == DB_OK && i < PQntuples(r); i++) {
+		int year = atoi(PQgetvalue(r, i, 0));
+		if (year != y.year) {
+			if (y.year)
+				json_array_append_new(years, year_json(&y));
+			memset(&y, 0, sizeof y);
+			y.year = year;
+		}
+		long long n = atoll(PQgetvalue(r, i, 2)), closed = atoll(PQgetvalue(r, i, 3)),
+		          on_time = atoll(PQgetvalue(r, i, 4));
+		law_state_t s;
+		bool is_closed = law_state_from_id(PQgetvalue(r, i, 1), &s) && law_states[s].closed;
+		y.requests += n;
+		y.closed += closed;
+		if (is_closed)
+			y.by_state[s] += n;
+		else
+			y.pending += n;
+		/* A withdrawal is the requester's act, not the body's answer. */
+		if (!(is_closed && (s == LAW_STATE_WITHDRAWN || s == LAW_STATE_DEEMED_WITHDRAWN))) {
+			y.counted += closed;
+			y.on_time += on_time;
+		}
+	}
+	if (y.year)
+		json_array_append_new(years, year_json(&y));
+	PQclear(r);
+	*out = json_pack("{s:o}", "years", years);
+	return st;
+}
+
+enum db_status register_sitemap(PGconn *c, arena_t *a, long long org_id, int limit, json_t **out)
+{
+	(void)a;
+	struct params p = {.n = 0};
+	add_int(&p, org_id);
+	add_int(&p, limit);
+	enum db_status st;
+	PGresult *r = db_exec(c, &st,
+	                      "SELECT case_number, to_char(changed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') "
+	                      "FROM register_entries WHERE org_id = $1 "
+	                      "ORDER BY received_on DESC, id DESC LIMIT $2",
+	                      p.n, p.v);
+	json_t *list = json_array();
+	for (int i = 0; st == DB_OK && i < PQntuples(r); i++)
+		json_array_append_new(list, json_pack("{s:s, s:s}", "case_number", PQgetvalue(r, i, 0),
+		                                      "lastmod", PQgetvalue(r, i, 1)));
+	PQclear(r);
+	*out = list;
+	return st;
+}

@@ -1,0 +1,101 @@
+#include "cases/register_item.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cases/caseview.h"
+#include "cases/register.h"
+#include "law/lifecycle.h"
+
+const char *item_term_state_label(const char *state)
+{
+	static const struct {
+		const char *id, *label;
+	} labels[] = {{"open", "biegnie"},
+	              {"met", "dotrzymany"},
+	              {"missed", "przekroczony"},
+	              {"cancelled", "nie dotyczy"},
+	              {"passed", "upłynął"}};
+	for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
+		if (!strcmp(labels[i].id, state))
+			return labels[i].label;
+	return state;
+}
+
+static json_t *timeline_of(const PGresult *r)
+{
+	json_t *list = json_array();
+	for (int i = 0; r && i < PQntuples(r); i++) {
+		law_action_t act;
+		/* Only the lifecycle's steps: anything else is internal. */
+		if (!law_action_from_id(PQgetvalue(r, i, 1), &act))
+			continue;
+		const char *to = PQgetvalue(r, i, 2);
+		json_t *e = json_pack("{s:s, s:s}", "on", PQgetvalue(r, i, 0), "label", law_actions[act].label);
+		/* Every key set, even empty: a missing one would be looked up in
+		 * the enclosing context by the template. */
+		json_object_set_new(e, "state_label", json_string(*to ? caseview_state_label(to) : ""));
+		json_array_append_new(list, e);
+	}
+	return list;
+}
+
+static json_t *terms_of(const PGresult *r)
+{
+	json_t *list = json_array();
+	for (int i = 0; r && i < PQntuples(r); i++) {
+		const char *state = PQgetvalue(r, i, 4);
+		json_t *t = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:b}", "label",
+		                      PQgetvalue(r, i, 0), "basis", PQgetvalue(r, i, 1), "start_on",
+		                      PQgetvalue(r, i, 2), "due_on", PQgetvalue(r, i, 3), "state_label",
+		                      item_term_state_label(state), "met", !strcmp(state, "met"), "missed",
+		                      !strcmp(state, "missed"), "open", !strcmp(state, "open"));
+		json_object_set_new(t, "closed_on", json_string(PQgetvalue(r, i, 5)));
+		json_array_append_new(list, t);
+	}
+	return list;
+}
+
+static json_t *documents_of(const PGresult *r, const char *path, bool linked)
+{
+	json_t *list = json_array();
+	for (int i = 0; r && i < PQntuples(r); i++) {
+		int seq = atoi(PQgetvalue(r, i, 0));
+		json_t *d = json_pack("{s:i, s:s, s:s}", "seq", seq, "title", PQgetvalue(r, i, 1),
+		                      "issued_on", PQgetvalue(r, i, 2));
+		char url[512] = "";
+		if (linked && PQgetvalue(r, i, 3)[0] == 't')
+			snprintf(url, sizeof url, "%s/dokument/%d", path, seq);
+		json_object_set_new(d, "url", json_string(url));
+		json_array_append_new(list, d);
+	}
+	return list;
+}
+
+json_t *item_build(const PGresult *facts, const struct item_content *c, const PGresult *timeline,
+                   const PGresult *terms, const PGresult *docs, bool docs_linked)
+{
+#define F(i) PQgetvalue(facts, 0, i)
+	char path[400];
+	snprintf(path, sizeof path, "/rejestr/%s", F(0));
+	const char *outcome = c->outcome ? c->outcome : "";
+	json_t *it = json_pack(
+	    "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:b}",
+	    "case_number", F(0), "path", path, "subject", c->subject ? c->subject : "", "kind", F(1),
+	    "kind_label", register_kind_label(F(1)), "unit", F(2), "unit_name", F(3), "received_on",
+	    F(4), "state", F(5), "state_label", caseview_state_label(F(5)), "outcome", outcome,
+	    "outcome_label", register_outcome_label(outcome), "legal_basis",
+	    c->legal_basis ? c->legal_basis : "", "has_legal_basis", c->legal_basis && *c->legal_basis,
+	    "answer", c->answer ? c->answer : "", "has_answer", c->answer && *c->answer);
+	json_object_set_new(it, "closed_on", json_string(F(6)));
+#undef F
+	json_t *d = documents_of(docs, path, docs_linked);
+	json_object_set_new(it, "has_documents", json_boolean(json_array_size(d) > 0));
+	json_object_set_new(it, "documents", d);
+	json_t *t = terms_of(terms);
+	json_object_set_new(it, "has_terms", json_boolean(json_array_size(t) > 0));
+	json_object_set_new(it, "terms", t);
+	json_object_set_new(it, "timeline", timeline_of(timeline));
+	return it;
+}

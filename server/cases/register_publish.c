@@ -1,0 +1,812 @@
+/* The clerk's side of the register: proposals, the preview, publishing a
+ * new version and withdrawing. Runs as the server's own database role;
+ * what becomes public is built from the publishable_* views, the same
+ * columns the public pages read. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cases/caseview.h"
+#include "cases/register.h"
+#include "cases/register_item.h"
+#include "cases/store.h"
+#include "core/strbuf.h"
+#include "law/lifecycle.h"
+
+static char *ids(arena_t *a, long long v)
+{
+	return arena_printf(a, "%lld", v);
+}
+
+static enum register_result result_of(enum db_status st)
+{
+	return st == DB_OK ? REGISTER_OK : st == DB_UNAVAILABLE ? REGISTER_UNAVAILABLE : REGISTER_ERROR;
+}
+
+static void add_error(struct register_errors *e, const char *field, const char *message)
+{
+	if (e->n < REGISTER_MAX_ERRORS) {
+		e->e[e->n].field = field;
+		e->e[e->n].message = message;
+		e->n++;
+	}
+}
+
+/* ---- The case and its publication ------------------------------------------ */
+
+struct pcase {
+	long long id;
+	const char *case_number, *kind, *unit_id, *unit_name, *received_on, *state, *subject,
+	    *closed_on, *assignee;
+};
+
+static enum db_status load_case(PGconn *c, arena_t *a, const struct clerk *who, long long id,
+                                bool lock, struct pcase *out, bool *found)
+{
+	const char *p[2] = {ids(a, id), ids(a, who->org_id)};
+	enum db_status st;
+	PGresult *r = db_exec(c, &st,
+	                      lock ? "SELECT r.case_number, r.kind, r.unit_id, un.name, r.received_on, r.state, "
+	                             "r.subject, coalesce(r.closed_on::text, ''), coalesce(u.name, '') "
+	                             "FROM requests r JOIN units un ON un.id = r.unit_id "
+	                             "LEFT JOIN users u ON u.id = r.assignee_id "
+	                             "WHERE r.id = $1 AND r.org_id = $2 FOR UPDATE OF r"
+	                           : "SELECT r.case_number, r.kind, r.unit_id, un.name, r.received_on, r.state, "
+	                             "r.subject, coalesce(r.closed_on::text, ''), coalesce(u.name, '') "
+	                             "FROM requests r JOIN units un ON un.id = r.unit_id "
+	                             "LEFT JOIN users u ON u.id = r.assignee_id "
+	                             "WHERE r.id = $1 AND r.org_id = $2",
+	                      2, p);
+	*found = st == DB_OK && PQntuples(r) == 1;
+	if (*found) {
+		out->id = id;
+		const char **f[] = {&out->case_number, &out->kind, &out->unit_id, &out->unit_name,
+		                    &out->received_on, &out->state, &out->subject, &out->closed_on,
+		                    &out->assignee};
+		for (int i = 0; i < 9; i++)
+			*f[i] = arena_strdup(a, PQgetvalue(r, 0, i));
+	}
+	PQclear(r);
+	return st;
+}
+
+struct ppub {
+	long long id, version_id;
+	int major, max_minor;
+	bool withdrawn;
+	const char *version, *subject, *answer, *legal_basis, *produced_by, *responsible;
+	const char *doc_seqs; /* "{1,3}": the current version's documents by seq */
+};
+
+static enum db_status load_publication(PGconn *c, arena_t *a, long long request_id, bool lock,
+                                       struct ppub *out, bool *found)
+{
+	const char *p[1] = {ids(a, request_id)};
+	enum db_status st;
+	PGresult *r = db_exec(
+	    c, &st,
+	    lock ? "SELECT p.id, coalesce(p.version_id, 0), p.withdrawn, p.version, "
+	           "(SELECT max(major) FROM publication_versions WHERE publication_id = p.id), "
+	           "(SELECT max(minor) FROM publication_versions WHERE publication_id = p.id), "
+	           "v.public_subject, v.answer, v.legal_basis, v.produced_by, v.responsible, "
+	           "coalesce((SELECT array_agg(d.seq ORDER BY d.seq)::text FROM documents d "
+	           "          WHERE d.id = ANY (v.document_ids)), '{}') "
+	           "FROM publications p JOIN publication_versions v ON v.id = p.version_id "
+	           "WHERE p.request_id = $1 FOR UPDATE OF p"
+	         : "SELECT p.id, coalesce(p.version_id, 0), p.withdrawn, p.version, "
+	           "(SELECT max(major) FROM publication_versions WHERE publication_id = p.id), "
+	           "(SELECT max(minor) FROM publication_versions WHERE publication_id = p.id), "
+	           "v.public_subject, v.answer, v.legal_basis, v.produced_by, v.responsible, "
+	           "coalesce((SELECT array_agg(d.seq ORDER BY d.seq)::text FROM documents d "
+	           "          WHERE d.id = ANY (v.document_ids)), '{}') "
+	           "FROM publications p JOIN publication_versions v ON v.id = p.version_id "
+	           "WHERE p.request_id = $1",
+	    1, p);
+	*found = st == DB_OK && PQntuples(r) == 1;
+	if (*found) {
+		out->id = atoll(PQgetvalue(r, 0, 0));
+		out->version_id = atoll(PQgetvalue(r, 0, 1));
+		out->withdrawn = PQgetvalue(r, 0, 2)[0] == 't';
+		out->version = arena_strdup(a, PQgetvalue(r, 0, 3));
+		out->major = atoi(PQgetvalue(r, 0, 4));
+		out->max_minor = atoi(PQgetvalue(r, 0, 5));
+		out->subject = arena_strdup(a, PQgetvalue(r, 0, 6));
+		out->answer = arena_strdup(a, PQgetvalue(r, 0, 7));
+		out->legal_basis = arena_strdup(a, PQgetvalue(r, 0, 8));
+		out->produced_by = arena_strdup(a, PQgetvalue(r, 0, 9));
+		out->responsible = arena_strdup(a, PQgetvalue(r, 0, 10));
+		out->doc_seqs = arena_strdup(a, PQgetvalue(r, 0, 11));
+	}
+	PQclear(r);
+	return st;
+}
+
+/* The "{1,2,3}" of a draft's documents. */
+static const char *seq_array(arena_t *a, const struct register_draft *d)
+{
+	strbuf_t sb;
+	sb_init(&sb, a);
+	sb_putc(&sb, '{');
+	for (int i = 0; i < d->ndocs; i++)
+		sb_printf(&sb, "%s%d", i ? "," : "", d->doc_seqs[i]);
+	sb_putc(&sb, '}');
+	return sb.data;
+}
+
+static bool closing_state(const char *id, law_state_t *s)
+{
+	return law_state_from_id(id, s) && law_states[*s].closed && *s != LAW_STATE_CLOSED_FINAL;
+}
+
+/* The outcome a version records: the closing state, also while an appeal
+ * or a complaint is pending or after the case became final ("" while the
+ * case is open). The event that closed it gives its text and legal basis
+ * for a first proposal. */
+static enum db_status outcome_of(PGconn *c, arena_t *a, const struct pcase *pc, const char **outcome,
+                                 const char **text, const char **basis)
+{
+	law_state_t s;
+	*outcome = "";
+	if (text)
+		*text = "";
+	if (basis)
+		*basis = "";
+	bool closed = closing_state(pc->state, &s);
+	bool after = law_state_from_id(pc->state, &s) &&
+	             (s == LAW_STATE_APPEAL_PENDING || s == LAW_STATE_AT_COURT || s == LAW_STATE_CLOSED_FINAL);
+	if (!closed && !after)
+		return DB_OK;
+	/* The closing states, for the query. */
+	strbuf_t set;
+	sb_init(&set, a);
+	sb_putc(&set, '{');
+	for (int i = 0; i < LAW_STATE_COUNT; i++)
+		if (law_states[i].closed && i != LAW_STATE_CLOSED_FINAL)
+			sb_printf(&set, "%s%s", set.len > 1 ? "," : "", law_states[i].id);
+	sb_putc(&set, '}');
+	const char *p[2] = {ids(a, pc->id), set.data};
+	enum db_status st;
+	PGresult *r = db_exec(c, &st,
+	                      "SELECT to_state, coalesce(data->>'text', ''), coalesce(data->>'legal_basis', '') "
+	                      "FROM events WHERE request_id = $1 AND to_state = ANY ($2::text[]) "
+	                      "ORDER BY id DESC LIMIT 1",
+	                      2, p);
+	if (st == DB_OK && PQntuples(r) == 1) {
+		*outcome = arena_strdup(a, PQgetvalue(r, 0, 0));
+		if (text)
+			*text = arena_strdup(a, PQgetvalue(r, 0, 1));
+		if (basis)
+			*basis = arena_strdup(a, PQgetvalue(r, 0, 2));
+	} else if (st == DB_OK && closed) {
+		*outcome = arena_strdup(a, pc->state);
+	}
+	PQclear(r);
+	return st;
+}
+
+/* ---- Checking a draft --------------------------------------------------------- */
+
+/* Valid UTF-8 without control characters (line breaks only where allowed). */
+static bool text_ok(const char *s, bool multiline)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		if (*p < 0x80) {
+			if ((*p < 0x20 && !(multiline && (*p == '\n' || *p == '\r' || *p == '\t'))) || *p == 0x7f)
+				return false;
+			p++;
+			continue;
+		}
+		int n = (*p & 0xE0) == 0xC0 ? 2 : (*p & 0xF0) == 0xE0 ? 3 : (*p & 0xF8) == 0xF0 ? 4 : 0;
+		if (!n || (n == 2 && *p < 0xC2))
+			return false;
+		for (int i = 1; i < n; i++)
+			if ((p[i] & 0xC0) != 0x80)
+				return false;
+		p += n;
+	}
+	return true;
+}
+
+/* Characters, not bytes. */
+static size_t chars(const char *s)
+{
+	size_t n = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		n += (*p & 0xC0) != 0x80;
+	return n;
+}
+
+static bool blank(const char *s)
+{
+	for (; s && *s; s++)
+		if (!isspace((unsigned char)*s))
+			return false;
+	return true;
+}
+
+static void validate(arena_t *a, const struct register_draft *d, law_date_t today,
+                     struct register_errors *e)
+{
+	static const struct {
+		const char *field, *label;
+		size_t max;
+		bool required, multiline;
+	} fields[] = {
+	    {"public_subject", "Temat do publikacji", 300, true, false},
+	    {"answer", "Odpowiedź (streszczenie)", 20000, false, true},
+	    {"legal_basis", "Podstawa prawna", 500, false, false},
+	    {"produced_by", "Wytworzył informację", 300, true, false},
+	    {"responsible", "Odpowiada za treść", 300, true, false},
+	};
+	const char *values[] = {d->public_subject, d->answer, d->legal_basis, d->produced_by,
+	                        d->responsible};
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+		const char *v = values[i] ? values[i] : "";
+		if (fields[i].required && blank(v))
+			add_error(e, fields[i].field, arena_printf(a, "Wypełnij pole „%s”.", fields[i].label));
+		else if (!text_ok(v, fields[i].multiline))
+			add_error(e, fields[i].field,
+			          arena_printf(a, "Pole „%s” zawiera niedozwolone znaki%s.", fields[i].label,
+			                       fields[i].multiline ? "" : " (także znaki nowej linii)"));
+		else if (chars(v) > fields[i].max)
+			add_error(e, fields[i].field,
+			          arena_printf(a, "Pole „%s” może mieć najwyżej %zu znaków.", fields[i].label,
+			                       fields[i].max));
+	}
+	law_date_t on;
+	if (!d->produced_on || !law_date_parse(d->produced_on, &on) || !law_date_in_range(on) ||
+	    law_date_cmp(on, today) > 0)
+		add_error(e, "produced_on",
+		          "Podaj datę wytworzenia informacji (RRRR-MM-DD), nie późniejszą niż dzisiaj.");
+	if (d->ndocs < 0 || d->ndocs > REGISTER_MAX_DOCS)
+		add_error(e, "documents", "Wybrano zbyt wiele pism.");
+}
+
+/* The chosen documents must be issued documents of this case; their ids,
+ * as "{...}", for the version. */
+static enum db_status check_documents(PGconn *c, arena_t *a, long long request_id,
+                                      const struct register_draft *d, const char **doc_ids,
+                                      struct register_errors *e)
+{
+	const char *p[2] = {ids(a, request_id), seq_array(a, d)};
+	enum db_status st;
+	PGresult *r = db_exec(c, &st,
+	                      "SELECT count(*), coalesce(array_agg(id ORDER BY seq)::text, '{}') "
+	                      "FROM publishable_documents WHERE request_id = $1 AND seq = ANY ($2::int[])",
+	                      2, p);
+	if (st == DB_OK) {
+		int distinct = 0;
+		for (int i = 0; i < d->ndocs; i++) {
+			bool dup = false;
+			for (int j = 0; j < i; j++)
+				dup |= d->doc_seqs[j] == d->doc_seqs[i];
+			distinct += !dup;
+		}
+		if (atoi(PQgetvalue(r, 0, 0)) != distinct)
+			add_error(e, "documents", "Można opublikować tylko wystawione pisma tej sprawy.");
+		*doc_ids = arena_strdup(a, PQgetvalue(r, 0, 1));
+	}
+	PQclear(r);
+	return st;
+}
+
+/* Lower-case, accents folded by the database; here runs of blanks become
+ * one space, so "Jan  Kowalski" is found in "jan kowalski". */
+static char *squeeze(arena_t *a, const char *s)
+{
+	char *out = arena_alloc(a, strlen(s) + 1), *o = out;
+	bool space = true;
+	for (; *s; s++) {
+		if (isspace((unsigned char)*s)) {
+			if (!space)
+				*o++ = ' ';
+			space = true;
+		} else {
+			*o++ = *s;
+			space = false;
+		}
+	}
+	while (o > out && o[-1] == ' ')
+		o--;
+	*o = '\0';
+	return out;
+}
+
+static bool is_word_char(char ch)
+{
+	return isalnum((unsigned char)ch) || (unsigned char)ch >= 0x80;
+}
+
+/* `needle` in `hay` as a whole word (or words). */
+static bool has_word(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+	if (!n)
+		return false;
+	for (const char *p = hay; (p = strstr(p, needle)) != NULL; p++) {
+		bool left = p == hay || !is_word_char(p[-1]);
+		bool right = !is_word_char(p[n]);
+		if (left && right)
+			return true;
+	}
+	return false;
+}
+
+/* The phone's last nine digits in `hay`, separated or not by blanks, dots,
+ * hyphens, slashes or parentheses ("600 700 800", "600-700-800"). */
+static bool has_phone(const char *hay, const char *phone)
+{
+	char digits[32];
+	size_t n = 0;
+	for (const char *p = phone; *p && n < sizeof digits - 1; p++)
+		if (isdigit((unsigned char)*p))
+			digits[n++] = *p;
+	digits[n] = '\0';
+	if (n < 7)
+		return false;
+	const char *want = n > 9 ? digits + n - 9 : digits;
+	for (const char *p = hay; *p; p++) {
+		if (*p != want[0] || (p > hay && isdigit((unsigned char)p[-1])))
+			continue;
+		const char *q = p, *w = want;
+		while (*w && *q) {
+			if (*q == *w) {
+				q++;
+				w++;
+			} else if (strchr(" .-/()\t", *q)) {
+				q++;
+			} else {
+				break;
+			}
+		}
+		if (!*w && !isdigit((unsigned char)*q))
+			return true;
+	}
+	return false;
+}
+
+/* LAW.md §7: the requester's name, e-mail, phone and address are never
+ * public. A hit in any public field is refused with the field named. */
+static enum db_status check_personal_data(PGconn *c, arena_t *a, long long request_id,
+                                          const struct register_draft *d,
+                                          struct register_errors *e)
+{
+	static const struct {
+		const char *field, *label;
+	} fields[] = {{"public_subject", "Temat do publikacji"}, {"answer", "Odpowiedź (streszczenie)"},
+	              {"legal_basis", "Podstawa prawna"},       {"produced_by", "Wytworzył informację"},
+	              {"responsible", "Odpowiada za treść"}};
+	const char *p[6] = {ids(a, request_id), d->public_subject ? d->public_subject : "",
+	                    d->answer ? d->answer : "", d->legal_basis ? d->legal_basis : "",
+	                    d->produced_by ? d->produced_by : "", d->responsible ? d->responsible : ""};
+	enum db_status st;
+	PGresult *r = db_exec(c, &st,
+	                      "SELECT register_fold(name), register_fold(email), register_fold(postal_address), "
+	                      "phone, register_fold($2), register_fold($3), register_fold($4), "
+	                      "register_fold($5), register_fold($6) FROM requesters WHERE request_id = $1",
+	                      6, p);
+	if (st != DB_OK || PQntuples(r) != 1) {
+		PQclear(r);
+		return st;
+	}
+	const char *name = squeeze(a, PQgetvalue(r, 0, 0)), *email = squeeze(a, PQgetvalue(r, 0, 1));
+	const char *address = PQgetvalue(r, 0, 2), *phone = PQgetvalue(r, 0, 3);
+	const char *surname = strrchr(name, ' ');
+	surname = surname ? surname + 1 : name;
+	for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++) {
+		const char *text = squeeze(a, PQgetvalue(r, 0, 4 + (int)f));
+		const char *what = NULL;
+		if (strlen(email) >= 3 && strstr(text, email))
+			what = "adres e-mail";
+		else if (*phone && has_phone(text, phone))
+			what = "numer telefonu";
+		else if (!d->name_may_be_public && strlen(name) >= 4 &&
+		         (has_word(text, name) || (chars(surname) >= 4 && has_word(text, surname))))
+			what = "imię i nazwisko";
+		if (!what) {
+			/* The parts of the address with a number: the street and
+			 * the postal code with the town, not the town alone. */
+			char *addr = arena_strdup(a, address);
+			for (char *part = strtok(addr, ",;\n"); part && !what; part = strtok(NULL, ",;\n")) {
+				const char *sq = squeeze(a, part);
+				while (*sq == ' ')
+					sq++;
+				if (strpbrk(sq, "0123456789") && strlen(sq) >= 5 && strstr(text, sq))
+					what = "adres";
+			}
+		}
+		if (what)
+			add_error(e, fields[f].field,
+			          arena_printf(a,
+			                       "Pole „%s” zawiera dane osobowe wnioskodawcy (%s). Usuń je przed "
+			                       "publikacją (art. 5 ust. 2 ustawy o dostępie do informacji publicznej).",
+			                       fields[f].label, what));
+	}
+	PQclear(r);
+	return DB_OK;
+}
+
+/* ---- The item as the public will see it ------------------------------------------ */
+
+static enum db_status build_item(PGconn *c, arena_t *a, long long request_id,
+                                 const struct register_draft *d, const char *outcome, json_t **item)
+{
+	const char *p[2] = {ids(a, request_id), seq_array(a, d)};
+	enum db_status st;
+	*item = NULL;
+	PGresult *facts = db_exec(c, &st, "SELECT " ITEM_FACTS_COLS " FROM publishable_facts WHERE request_id = $1",
+	                          1, p);
+	PGresult *timeline = NULL, *terms = NULL, *docs = NULL;
+	if (st == DB_OK)
+		timeline = db_exec(c, &st,
+		                   "SELECT " ITEM_TIMELINE_COLS " FROM publishable_timeline "
+		                   "WHERE request_id = $1 ORDER BY id",
+		                   1, p);
+	if (st == DB_OK)
+		terms = db_exec(c, &st,
+		                "SELECT " ITEM_TERMS_COLS " FROM publishable_terms WHERE request_id = $1 ORDER BY id",
+		                1, p);
+	if (st == DB_OK)
+		docs = db_exec(c, &st,
+		               "SELECT " ITEM_DOCS_COLS " FROM publishable_documents "
+		               "WHERE request_id = $1 AND seq = ANY ($2::int[]) ORDER BY seq",
+		               2, p);
+	if (st == DB_OK && PQntuples(facts) == 1) {
+		struct item_content content = {d->public_subject, d->answer, d->legal_basis, outcome};
+		*item = item_build(facts, &content, timeline, terms, docs, true);
+	}
+	PQclear(facts);
+	PQclear(timeline);
+	PQclear(terms);
+	PQclear(docs);
+	return st;
+}
+
+/* ---- Proposals and the workspace ---------------------------------------------- */
+
+static const struct {
+	const char *outcome, *text;
+} default_answers[] = {
+    {"provided", "Informację udostępniono wnioskodawcy."},
+    {"partly_refused", "Informację udostępniono w części; w pozostałej części odmówiono jej udostępnienia decyzją."},
+    {"refused", "Odmówiono udostępnienia informacji decyzją."},
+    {"discontinued", "Postępowanie umorzono decyzją."},
+    {"conditions_decided", "Warunki ponownego wykorzystywania określono decyzją."},
+    {"not_public_information", "Żądana treść nie jest informacją publiczną; poinformowano o tym wnioskodawcę."},
+    {"not_held", "Organ nie posiada żądanej informacji; poinformowano o tym wnioskodawcę."},
+    {"published_elsewhere", "Informacja jest opublikowana w Biuletynie Informacji Publicznej; wskazano jej adres."},
+    {"other_statute", "Dostęp do tej informacji określa odrębna ustawa (art. 1 ust. 2 ustawy o dostępie do informacji publicznej)."},
+    {"withdrawn", "Wnioskodawca wycofał wniosek."},
+    {"left_unprocessed", "Wniosek pozostawiono bez rozpoznania."},
+    {"deemed_withdrawn", "Wniosek uznano za wycofany."},
+};
+
+static const char *default_answer(const char *outcome)
+{
+	for (size_t i = 0; i < sizeof default_answers / sizeof default_answers[0]; i++)
+		if (!strcmp(default_answers[i].outcome, outcome))
+			return default_answers[i].text;
+	return "Sprawa jest w toku.";
+}
+
+static enum db_status proposal(PGconn *c, arena_t *a, const struct pcase *pc, int64_t now,
+                               struct register_draft *d)
+{
+	const char *outcome, *text, *basis;
+	enum db_status st = outcome_of(c, a, pc, &outcome, &text, &basis);
+	memset(d, 0, sizeof *d);
+	d->public_subject = pc->subject;
+	d->answer = *text ? text : default_answer(outcome);
+	d->legal_basis = basis;
+	d->produced_by = *pc->assignee ? arena_printf(a, "%s, %s", pc->assignee, pc->unit_name)
+	                               : pc->unit_name;
+	d->responsible = pc->unit_name;
+	char today[LAW_DATE_STRLEN];
+	law_date_format(caseview_today(now), today);
+	d->produced_on = *pc->closed_on ? pc->closed_on : arena_strdup(a, today);
+	return st;
+}
+
+enum register_result register_proposal(PGconn *c, arena_t *a, const struct clerk *who,
+                                       long long request_id, int64_t now,
+                                       struct register_draft *out)
+{
+	struct pcase pc;
+	bool found;
+	enum db_status st = load_case(c, a, who, request_id, false, &pc, &found);
+	if (st == DB_OK && !found)
+		return REGISTER_NOT_FOUND;
+	if (st == DB_OK)
+		st = proposal(c, a, &pc, now, out);
+	return result_of(st);
+}
+
+static json_t *versions_of(PGconn *c, arena_t *a, long long pub_id, enum db_status *st)
+{
+	const char *p[1] = {ids(a, pub_id)};
+	PGresult *r = db_exec(c, st,
+	                      "SELECT version, title, withdrawn, entered_by_name, "
+	                      "to_char(published_at AT TIME ZONE 'Europe/Warsaw', 'DD.MM.YYYY HH24:MI') "
+	                      "FROM publication_versions WHERE publication_id = $1 ORDER BY id DESC",
+	                      1, p);
+	json_t *list = json_array();
+	for (int i = 0; *st == DB_OK && i < PQntuples(r); i++)
+		json_array_append_new(list, json_pack("{s:s, s:s, s:b, s:s, s:s}", "version",
+		                                      PQgetvalue(r, i, 0), "title", PQgetvalue(r, i, 1),
+		                                      "withdrawal", PQgetvalue(r, i, 2)[0] == 't', "who",
+		                                      PQgetvalue(r, i, 3), "date", PQgetvalue(r, i, 4)));
+	PQclear(r);
+	return list;
+}
+
+static bool seq_in(const char *set, int seq)
+{
+	/* set is "{1,2,3}" */
+	for (const char *p = set; *p; p++) {
+		if (isdigit((unsigned char)*p) && !isdigit((unsigned char)(p > set ? p[-1] : '{')) &&
+		    atoi(p) == seq)
+			return true;
+	}
+	return false;
+}
+
+enum register_result register_workspace(PGconn *c, arena_t *a, const struct clerk *who,
+                                        long long request_id, int64_t now, json_t **out)
+{
+	*out = NULL;
+	struct pcase pc;
+	struct ppub pub;
+	bool found, published = false;
+	enum db_status st = load_case(c, a, who, request_id, false, &pc, &found);
+	if (st == DB_OK && !found)
+		return REGISTER_NOT_FOUND;
+	if (st == DB_OK)
+		st = load_publication(c, a, request_id, false, &pub, &published);
+	struct register_draft d;
+	const char *checked = "{}";
+	if (st == DB_OK)
+		st = proposal(c, a, &pc, now, &d);
+	if (st == DB_OK && published) {
+		/* The current content (also after a withdrawal, to publish again). */
+		d.public_subject = pub.subject;
+		d.answer = pub.answer;
+		d.legal_basis = pub.legal_basis;
+		d.produced_by = pub.produced_by;
+		d.responsible = pub.responsible;
+		checked = pub.doc_seqs;
+	}
+	if (st != DB_OK)
+		return result_of(st);
+	json_t *view = json_pack(
+	    "{s:I, s:s, s:s, s:b, s:b, s:I, s:s, s:s}", "id_case", (json_int_t)request_id,
+	    "case_number", pc.case_number, "state_label", caseview_state_label(pc.state), "published",
+	    published, "withdrawn", published && pub.withdrawn, "version_id",
+	    (json_int_t)(published ? pub.version_id : 0), "version", published ? pub.version : "",
+	    "public_path", arena_printf(a, "/rejestr/%s", pc.case_number));
+	json_object_set_new(view, "draft",
+	                    json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "public_subject", d.public_subject,
+	                              "answer", d.answer, "legal_basis", d.legal_basis, "produced_by",
+	                              d.produced_by, "responsible", d.responsible, "produced_on",
+	                              d.produced_on));
+	json_object_set_new(view, "versions",
+	                    published ? versions_of(c, a, pub.id, &st) : json_array());
+	const char *p[1] = {ids(a, request_id)};
+	PGresult *r = st == DB_OK ? db_exec(c, &st,
+	                                    "SELECT seq, title, coalesce(issued_on, ''), has_pdf "
+	                                    "FROM publishable_documents WHERE request_id = $1 ORDER BY seq",
+	                                    1, p)
+	                          : NULL;
+	json_t *docs = json_array();
+	for (int i = 0; st == DB_OK && i < PQntuples(r); i++) {
+		int seq = atoi(PQgetvalue(r, i, 0));
+		json_array_append_new(docs, json_pack("{s:i, s:s, s:s, s:b, s:b}", "seq", seq, "title",
+		                                      PQgetvalue(r, i, 1), "issued_on", PQgetvalue(r, i, 2),
+		                                      "has_pdf", PQgetvalue(r, i, 3)[0] == 't', "checked",
+		                                      seq_in(checked, seq)));
+	}
+	PQclear(r);
+	json_object_set_new(view, "has_documents", json_boolean(json_array_size(docs) > 0));
+	json_object_set_new(view, "documents", docs);
+	if (st != DB_OK) {
+		json_decref(view);
+		return result_of(st);
+	}
+	*out = view;
+	return REGISTER_OK;
+}
+
+enum register_result register_preview(PGconn *c, arena_t *a, const struct clerk *who,
+                                      long long request_id, const struct register_draft *d,
+                                      int64_t now, json_t **item, struct register_errors *errs)
+{
+	*item = NULL;
+	errs->n = 0;
+	struct pcase pc;
+	bool found;
+	enum db_status st = load_case(c, a, who, request_id, false, &pc, &found);
+	if (st == DB_OK && !found)
+		return REGISTER_NOT_FOUND;
+	const char *outcome = "", *doc_ids = "{}";
+	validate(a, d, caseview_today(now), errs);
+	bool texts_ok = errs->n == 0;
+	if (st == DB_OK)
+		st = outcome_of(c, a, &pc, &outcome, NULL, NULL);
+	if (st == DB_OK)
+		st = check_documents(c, a, request_id, d, &doc_ids, errs);
+	if (st == DB_OK && texts_ok)
+		st = check_personal_data(c, a, request_id, d, errs);
+	if (st == DB_OK && texts_ok)
+		st = build_item(c, a, request_id, d, outcome, item);
+	if (st != DB_OK) {
+		json_decref(*item);
+		*item = NULL;
+		return result_of(st);
+	}
+	return errs->n ? REGISTER_INVALID : REGISTER_OK;
+}
+
+/* ---- Publishing ----------------------------------------------------------------- */
+
+struct pub_ctx {
+	arena_t *a;
+	const struct clerk *who;
+	long long request_id;
+	const struct register_draft *d;
+	bool withdraw;
+	long long expected;
+	int64_t now;
+	struct register_errors *errs;
+	enum register_result result;
+	const char *version;
+};
+
+static enum db_status publish_tx(PGconn *c, void *vctx)
+{
+	struct pub_ctx *x = vctx;
+	arena_t *a = x->a;
+	struct pcase pc;
+	struct ppub pub;
+	bool found, published;
+	x->errs->n = 0;
+	enum db_status st = load_case(c, a, x->who, x->request_id, true, &pc, &found);
+	if (st != DB_OK)
+		return st;
+	if (!found) {
+		x->result = REGISTER_NOT_FOUND;
+		return DB_OK;
+	}
+	if ((st = load_publication(c, a, x->request_id, true, &pub, &published)) != DB_OK)
+		return st;
+	if ((published ? pub.version_id : 0) != x->expected) {
+		x->result = REGISTER_STALE;
+		add_error(x->errs, "",
+		          published ? arena_printf(a, "Ktoś inny opublikował w międzyczasie wersję %s. Sprawdź "
+		                                      "ją i spróbuj ponownie.", pub.version)
+		                    : "Stan publikacji zmienił się w międzyczasie. Spróbuj ponownie.");
+		return DB_OK;
+	}
+	if (x->withdraw && (!published || pub.withdrawn)) {
+		x->result = REGISTER_INVALID;
+		add_error(x->errs, "", "Ta sprawa nie jest opublikowana w rejestrze.");
+		return DB_OK;
+	}
+	struct register_draft wd;
+	const struct register_draft *d = x->d;
+	char today[LAW_DATE_STRLEN];
+	law_date_format(caseview_today(x->now), today);
+	if (x->withdraw) {
+		/* The withdrawal keeps the last content (hidden by the views). */
+		memset(&wd, 0, sizeof wd);
+		wd = (struct register_draft){.public_subject = pub.subject, .answer = pub.answer,
+		                             .legal_basis = pub.legal_basis, .produced_by = pub.produced_by,
+		                             .responsible = pub.responsible, .produced_on = today};
+		d = &wd;
+	}
+	const char *outcome = "", *doc_ids = "{}";
+	if (!x->withdraw) {
+		validate(a, d, caseview_today(x->now), x->errs);
+		if (!x->errs->n && (st = check_documents(c, a, x->request_id, d, &doc_ids, x->errs)) != DB_OK)
+			return st;
+		if (!x->errs->n && (st = check_personal_data(c, a, x->request_id, d, x->errs)) != DB_OK)
+			return st;
+		if (x->errs->n) {
+			x->result = REGISTER_INVALID;
+			return DB_OK;
+		}
+		if ((st = outcome_of(c, a, &pc, &outcome, NULL, NULL)) != DB_OK)
+			return st;
+	}
+	const char *org = ids(a, x->who->org_id), *req = ids(a, x->request_id);
+	const char *user = ids(a, x->who->user_id), *at = ids(a, x->now);
+	const char *title = x->withdraw ? arena_printf(a, "Wycofanie z publikacji: sprawa %s", pc.case_number)
+	                                : arena_printf(a, "Sprawa %s: %s", pc.case_number, d->public_subject);
+	if (!published) {
+		const char *p[9] = {org, req, pc.case_number, pc.kind, pc.unit_id, pc.received_on, user, at,
+		                    d->public_subject};
+		PGresult *r = db_exec(c, &st,
+		                      "INSERT INTO publications (org_id, request_id, case_number, kind, unit_id, "
+		                      "received_on, published_by, first_published_at, version_published_at, "
+		                      "public_subject) VALUES ($1, $2, $3, $4, $5, $6, $7, to_timestamp($8), "
+		                      "to_timestamp($8), $9) RETURNING id",
+		                      9, p);
+		if (st == DB_OK)
+			pub = (struct ppub){.id = atoll(PQgetvalue(r, 0, 0)), .major = 1, .max_minor = -1};
+		PQclear(r);
+		if (st != DB_OK)
+			return st;
+	}
+	/* 1.0 first, then each change +0.1. */
+	const char *pub_id = ids(a, pub.id), *major = ids(a, pub.major ? pub.major : 1),
+	           *minor = ids(a, pub.max_minor + 1);
+	const char *vp[16] = {pub_id,         org,         major,           minor,
+	                      x->withdraw ? "t" : "f",    title,           d->public_subject,
+	                      d->answer ? d->answer : "", outcome,         d->legal_basis ? d->legal_basis : "",
+	                      doc_ids,        d->produced_by, d->responsible, d->produced_on,
+	                      user,           at};
+	PGresult *r = db_exec(c, &st,
+	                      "INSERT INTO publication_versions (publication_id, org_id, major, minor, withdrawn, "
+	                      "title, public_subject, answer, outcome, legal_basis, document_ids, produced_by, "
+	                      "responsible, produced_on, entered_by, entered_by_name, published_at) "
+	                      "SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::bigint[], $12, $13, $14, "
+	                      "u.id, u.name, to_timestamp($16) FROM users u WHERE u.id = $15 "
+	                      "RETURNING id, version",
+	                      16, vp);
+	const char *version_id = NULL;
+	if (st == DB_OK && PQntuples(r) == 1) {
+		version_id = arena_strdup(a, PQgetvalue(r, 0, 0));
+		x->version = arena_strdup(a, PQgetvalue(r, 0, 1));
+	} else if (st == DB_OK) {
+		st = DB_ERROR; /* the clerk's user row is gone */
+	}
+	PQclear(r);
+	if (st != DB_OK)
+		return st;
+	const char *up[9] = {pub_id,  version_id, x->version, at, x->withdraw ? "t" : "f",
+	                     d->public_subject, d->answer ? d->answer : "", outcome,
+	                     d->legal_basis ? d->legal_basis : ""};
+	st = db_run(c,
+	            "UPDATE publications SET version_id = $2, version = $3, version_published_at = "
+	            "to_timestamp($4), withdrawn = $5, public_subject = $6, answer = $7, outcome = $8, "
+	            "legal_basis = $9, changed_at = now(), "
+	            "withdrawn_upto = CASE WHEN $5 THEN $2 ELSE withdrawn_upto END WHERE id = $1",
+	            9, up);
+	if (st != DB_OK)
+		return st;
+	json_t *data = json_pack("{s:s}", "version", x->version);
+	st = store_event(c, x->who->org_id, x->request_id, x->who->role, x->who->user_id,
+	                 x->withdraw ? "unpublish" : "publish", NULL, NULL, data);
+	json_decref(data);
+	if (st == DB_OK)
+		x->result = REGISTER_OK;
+	return st;
+}
+
+static enum register_result run_publish(PGconn *c, struct pub_ctx *x, const char **version)
+{
+	enum db_status st = db_transaction(c, publish_tx, x);
+	if (st != DB_OK)
+		return result_of(st);
+	if (x->result == REGISTER_OK && version)
+		*version = x->version;
+	return x->result;
+}
+
+enum register_result register_publish(PGconn *c, arena_t *a, const struct clerk *who,
+                                      long long request_id, const struct register_draft *d,
+                                      long long expected_version_id, int64_t now,
+                                      const char **version, struct register_errors *errs)
+{
+	struct pub_ctx x = {a, who, request_id, d, false, expected_version_id, now, errs, REGISTER_ERROR, NULL};
+	return run_publish(c, &x, version);
+}
+
+enum register_result register_withdraw(PGconn *c, arena_t *a, const struct clerk *who,
+                                       long long request_id, long long expected_version_id,
+                                       int64_t now, const char **version,
+                                       struct register_errors *errs)
+{
+	struct pub_ctx x = {a, who, request_id, NULL, true, expected_version_id, now, errs, REGISTER_ERROR, NULL};
+	return run_publish(c, &x, version);
+}

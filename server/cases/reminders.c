@@ -1,0 +1,512 @@
+#include "cases/reminders.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cases/dashboard.h"
+#include "cases/outbox.h"
+#include "core/arena.h"
+#include "core/clock.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "core/strbuf.h"
+#include "db/db.h"
+#include "law/term.h"
+#include "law/warsaw.h"
+
+/* Candidates fetched per query; a round goes on while batches come full. */
+#define BATCH 100
+#define STRINGIFY_(x) #x
+#define STRINGIFY(x) STRINGIFY_(x)
+#define MAX_BATCHES 100
+/* Cases listed per section of a digest (the count is always complete). */
+#define DIGEST_LIST 50
+
+static struct {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool started;
+	bool stop;
+	atomic_bool stopping;
+	PGconn *conn;
+	bool db_down;
+	char base_url[512];
+} j = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+/* ---- Words ---------------------------------------------------------------- */
+
+/* "1 dzień roboczy", "2 dni robocze", "5 dni roboczych" (Polish plurals). */
+static const char *working_days(arena_t *a, int n)
+{
+	int m10 = n % 10, m100 = n % 100;
+	if (n == 1)
+		return "1 dzień roboczy";
+	if (m10 >= 2 && m10 <= 4 && (m100 < 12 || m100 > 14))
+		return arena_printf(a, "%d dni robocze", n);
+	return arena_printf(a, "%d dni roboczych", n);
+}
+
+/* "czwartek 2026-11-12" */
+static const char *day_text(arena_t *a, const char *iso)
+{
+	law_date_t d;
+	if (!law_date_parse(iso, &d))
+		return iso;
+	return arena_printf(a, "%s %s", law_weekday_name(law_weekday(d)), iso);
+}
+
+static const char *case_link(arena_t *a, const struct reminder_settings *s, const char *request_id)
+{
+	return arena_printf(a, "%s/panel/sprawy/%s", s->base_url ? s->base_url : "", request_id);
+}
+
+static const char FOOTER[] = "\n-- \nWiadomość wysłana automatycznie przez system Jawność; "
+                            "prosimy na nią nie odpowiadać.\n";
+
+/* ---- Sending one, exactly once ------------------------------------------------ */
+
+struct one {
+	const char *org_id, *kind, *term_id, *user_id, *day;
+	long long request_id;
+	const char *to, *subject, *body;
+	bool queued;
+};
+
+/* The reminder row decides: inserted here, the message is queued in the
+ * same transaction; already there (another instance, an earlier run),
+ * nothing happens. */
+static enum db_status send_tx(PGconn *c, void *ctx)
+{
+	struct one *o = ctx;
+	o->queued = false;
+	const char *p[5] = {o->org_id, o->kind, o->term_id, o->user_id, o->day};
+	enum db_status st;
+	PGresult *r = db_exec(c, &st,
+			      "INSERT INTO reminders (org_id, kind, term_id, user_id, day) "
+			      "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING id",
+			      5, p);
+	bool inserted = st == DB_OK && PQntuples(r) == 1;
+	PQclear(r);
+	if (st != DB_OK || !inserted)
+		return st;
+	if (!outbox_enqueue(c, strtoll(o->org_id, NULL, 10), o->request_id, o->to, o->subject,
+			    o->body, 0))
+		return DB_ERROR;
+	o->queued = true;
+	return DB_OK;
+}
+
+static int send_one(PGconn *c, struct one *o)
+{
+	enum db_status st = db_transaction(c, send_tx, o);
+	if (st != DB_OK) {
+		log_warn("reminders: cannot queue a %s reminder: %s", o->kind, PQerrorMessage(c));
+		return -1;
+	}
+	return o->queued ? 1 : 0;
+}
+
+/* ---- due_soon and missed: terms of the body ------------------------------------ */
+
+/* Columns of both queries. */
+enum {
+	C_TERM,
+	C_ORG,
+	C_LABEL,
+	C_BASIS,
+	C_DUE,
+	C_REQ,
+	C_NUMBER,
+	C_SUBJECT,
+	C_ASSIGNEE,
+	C_USER,
+	C_EMAIL
+};
+
+/* Open terms of the body due after today and by the N-th working day, whose
+ * assignee has not been reminded. */
+static const char DUE_SOON_SQL[] =
+    "SELECT t.id, t.org_id, t.label, t.basis, t.due_on, r.id, r.case_number, r.subject,"
+    "  u.name, u.id, u.email "
+    "FROM terms t JOIN requests r ON r.id = t.request_id JOIN users u ON u.id = r.assignee_id "
+    "WHERE t.state = 'open' AND t.side = 'body' AND t.due_on > $1 AND t.due_on <= $2"
+    "  AND NOT u.disabled AND u.email <> ''"
+    "  AND NOT EXISTS (SELECT 1 FROM reminders x WHERE x.term_id = t.id"
+    "    AND x.kind = 'due_soon' AND x.user_id = u.id) "
+    "ORDER BY t.due_on, t.id LIMIT " STRINGIFY(BATCH);
+
+/* Open terms of the body past their due date, with each manager of the
+ * organisation or of the case's unit who has not been told. */
+static const char MISSED_SQL[] =
+    "SELECT t.id, t.org_id, t.label, t.basis, t.due_on, r.id, r.case_number, r.subject,"
+    "  coalesce(a.name, ''), m.id, m.email "
+    "FROM terms t JOIN requests r ON r.id = t.request_id "
+    "JOIN users m ON m.org_id = t.org_id AND m.role = 'manager' AND NOT m.disabled"
+    "  AND m.email <> '' AND (m.unit_id IS NULL OR m.unit_id = r.unit_id) "
+    "LEFT JOIN users a ON a.id = r.assignee_id "
+    "WHERE t.state = 'open' AND t.side = 'body' AND t.due_on < $1"
+    "  AND NOT EXISTS (SELECT 1 FROM reminders x WHERE x.term_id = t.id"
+    "    AND x.kind = 'missed' AND x.user_id = m.id) "
+    "ORDER BY t.due_on, t.id, m.id LIMIT " STRINGIFY(BATCH);
+
+static void due_soon_text(arena_t *a, const struct reminder_settings *s, const PGresult *r, int i,
+			  law_date_t today, struct one *o)
+{
+	const char *due = PQgetvalue(r, i, C_DUE);
+	law_date_t d = LAW_DATE_NONE;
+	int left = 0;
+	law_date_parse(due, &d);
+	law_working_days_between(today, d, &left, NULL);
+	o->subject =
+	    arena_printf(a, "Zbliża się termin w sprawie %s (%s)", PQgetvalue(r, i, C_NUMBER), due);
+	strbuf_t b;
+	sb_init(&b, a);
+	sb_printf(&b,
+		  "Dzień dobry,\n\n"
+		  "w prowadzonej przez Panią/Pana sprawie %s upływa termin:\n"
+		  "%s (%s)\n"
+		  "ostatni dzień: %s, za %s.\n\n"
+		  "Temat: %s\n"
+		  "Sprawa: %s\n",
+		  PQgetvalue(r, i, C_NUMBER), PQgetvalue(r, i, C_LABEL), PQgetvalue(r, i, C_BASIS),
+		  day_text(a, due), working_days(a, left), PQgetvalue(r, i, C_SUBJECT),
+		  case_link(a, s, PQgetvalue(r, i, C_REQ)));
+	sb_puts(&b, FOOTER);
+	o->body = b.data;
+}
+
+static void missed_text(arena_t *a, const struct reminder_settings *s, const PGresult *r, int i,
+			struct one *o)
+{
+	const char *due = PQgetvalue(r, i, C_DUE), *assignee = PQgetvalue(r, i, C_ASSIGNEE);
+	o->subject = arena_printf(a, "Przekroczony termin w sprawie %s (upłynął %s)",
+				  PQgetvalue(r, i, C_NUMBER), due);
+	strbuf_t b;
+	sb_init(&b, a);
+	sb_printf(&b,
+		  "Dzień dobry,\n\n"
+		  "w sprawie %s upłynął termin, a sprawa nie została załatwiona:\n"
+		  "%s (%s)\n"
+		  "ostatni dzień: %s.\n\n"
+		  "Temat: %s\n"
+		  "Prowadzi: %s\n"
+		  "Sprawa: %s\n",
+		  PQgetvalue(r, i, C_NUMBER), PQgetvalue(r, i, C_LABEL), PQgetvalue(r, i, C_BASIS),
+		  day_text(a, due), PQgetvalue(r, i, C_SUBJECT),
+		  *assignee ? assignee : "nikt (sprawa nie jest przydzielona)",
+		  case_link(a, s, PQgetvalue(r, i, C_REQ)));
+	sb_puts(&b, FOOTER);
+	o->body = b.data;
+}
+
+/* Runs `sql` with `p` in batches and sends each row's reminder. */
+static int term_reminders(PGconn *c, const struct reminder_settings *s, const char *kind,
+			  const char *sql, int np, const char *const *p, law_date_t today)
+{
+	char day[LAW_DATE_STRLEN];
+	law_date_format(today, day);
+	bool missed = !strcmp(kind, "missed");
+	int queued = 0;
+	for (int batch = 0; batch < MAX_BATCHES && !atomic_load(&j.stopping); batch++) {
+		enum db_status st;
+		PGresult *r = db_exec(c, &st, sql, np, p);
+		int rows = st == DB_OK ? PQntuples(r) : -1;
+		for (int i = 0; i < rows; i++) {
+			arena_t *a = arena_new(8192);
+			struct one o = {.org_id = PQgetvalue(r, i, C_ORG),
+					.kind = kind,
+					.term_id = PQgetvalue(r, i, C_TERM),
+					.user_id = PQgetvalue(r, i, C_USER),
+					.day = day,
+					.request_id = strtoll(PQgetvalue(r, i, C_REQ), NULL, 10),
+					.to = PQgetvalue(r, i, C_EMAIL)};
+			if (missed)
+				missed_text(a, s, r, i, &o);
+			else
+				due_soon_text(a, s, r, i, today, &o);
+			int n = send_one(c, &o);
+			arena_free(a);
+			if (n < 0) {
+				rows = -1;
+				break;
+			}
+			queued += n;
+		}
+		PQclear(r);
+		if (rows < 0)
+			return -1;
+		if (rows < BATCH)
+			break;
+	}
+	return queued;
+}
+
+/* ---- The morning digest ----------------------------------------------------------- */
+
+/* One section: the count, then the cases due by `until` (all listed ones
+ * when `until` is not set). */
+static void digest_section(strbuf_t *b, arena_t *a, const struct reminder_settings *s,
+			   const char *title, long long total, json_t *list, law_date_t until)
+{
+	char limit[LAW_DATE_STRLEN] = "9999-12-31";
+	if (law_date_is_set(until))
+		law_date_format(until, limit);
+	sb_printf(b, "%s: %lld\n", title, total);
+	long long shown = 0;
+	size_t i;
+	json_t *it;
+	json_array_foreach(json_object_get(list, "items"), i, it)
+	{
+		const char *due = json_string_value(json_object_get(it, "due_on"));
+		if (strcmp(due, limit) > 0)
+			continue;
+		const char *who = json_string_value(json_object_get(it, "assignee"));
+		char id[24];
+		snprintf(id, sizeof id, "%" JSON_INTEGER_FORMAT,
+			 json_integer_value(json_object_get(it, "id")));
+		sb_printf(b, "- %s, termin %s — %s (prowadzi: %s)\n  %s\n",
+			  json_string_value(json_object_get(it, "case_number")), day_text(a, due),
+			  json_string_value(json_object_get(it, "subject")),
+			  who && *who ? who : "nikt", case_link(a, s, id));
+		shown++;
+	}
+	if (shown < total)
+		sb_printf(b, "  … i %lld więcej: zobacz pulpit.\n", total - shown);
+	sb_putc(b, '\n');
+}
+
+static long long count_of(json_t *dl, const char *key)
+{
+	return json_integer_value(json_object_get(json_object_get(dl, key), "count"));
+}
+
+static const char MANAGERS_SQL[] =
+    "SELECT u.id, u.org_id, coalesce(u.unit_id, 0), u.email, coalesce(un.symbol, '') "
+    "FROM users u LEFT JOIN units un ON un.id = u.unit_id "
+    "WHERE u.role = 'manager' AND NOT u.disabled AND u.email <> ''"
+    "  AND NOT EXISTS (SELECT 1 FROM reminders x WHERE x.kind = 'digest'"
+    "    AND x.user_id = u.id AND x.day = $1) "
+    "ORDER BY u.id LIMIT " STRINGIFY(BATCH);
+
+static int digest_one(PGconn *c, const struct reminder_settings *s, const PGresult *r, int i,
+		      law_date_t today, const char *day)
+{
+	arena_t *a = arena_new(16384);
+	struct dash_scope scope = {strtoll(PQgetvalue(r, i, 1), NULL, 10),
+				   strtoll(PQgetvalue(r, i, 2), NULL, 10)};
+	json_t *dl = NULL;
+	int n = -1;
+	if (dashboard_deadlines(c, a, &scope, today, DIGEST_LIST, &dl) != DB_OK)
+		goto out;
+	struct dash_days days;
+	dashboard_days(today, &days);
+	const char *unit = PQgetvalue(r, i, 4);
+	strbuf_t b;
+	sb_init(&b, a);
+	sb_printf(&b, "Dzień dobry,\n\nprzegląd terminów na %s%s%s.\n\n", day_text(a, day),
+		  *unit ? " w komórce " : " w całym urzędzie", unit);
+	digest_section(&b, a, s, "Po terminie", count_of(dl, "overdue"),
+		       json_object_get(dl, "overdue"), LAW_DATE_NONE);
+	digest_section(&b, a, s, "Termin dziś", count_of(dl, "today"), json_object_get(dl, "today"),
+		       LAW_DATE_NONE);
+	digest_section(&b, a, s, "Termin w ciągu 3 dni roboczych", count_of(dl, "next3"),
+		       json_object_get(dl, "upcoming"), days.d3);
+	sb_printf(&b, "Pulpit: %s/panel/pulpit\n", s->base_url ? s->base_url : "");
+	sb_puts(&b, FOOTER);
+	struct one o = {.org_id = PQgetvalue(r, i, 1),
+			.kind = "digest",
+			.term_id = NULL,
+			.user_id = PQgetvalue(r, i, 0),
+			.day = day,
+			.request_id = 0,
+			.to = PQgetvalue(r, i, 3),
+			.subject = arena_printf(a, "Przegląd terminów na %s", day_text(a, day)),
+			.body = b.data};
+	n = send_one(c, &o);
+out:
+	json_decref(dl);
+	arena_free(a);
+	return n;
+}
+
+static int digests(PGconn *c, const struct reminder_settings *s, law_date_t today)
+{
+	char day[LAW_DATE_STRLEN];
+	law_date_format(today, day);
+	const char *p[1] = {day};
+	int queued = 0;
+	for (int batch = 0; batch < MAX_BATCHES && !atomic_load(&j.stopping); batch++) {
+		enum db_status st;
+		PGresult *r = db_exec(c, &st, MANAGERS_SQL, 1, p);
+		int rows = st == DB_OK ? PQntuples(r) : -1;
+		for (int i = 0; i < rows; i++) {
+			int n = digest_one(c, s, r, i, today, day);
+			if (n < 0) {
+				rows = -1;
+				break;
+			}
+			queued += n;
+		}
+		PQclear(r);
+		if (rows < 0)
+			return -1;
+		if (rows < BATCH)
+			break;
+	}
+	return queued;
+}
+
+/* ---- A round ------------------------------------------------------------------------- */
+
+static int warsaw_hour(int64_t now)
+{
+	int64_t local = now + law_warsaw_offset(now);
+	return (int)(((local % 86400) + 86400) % 86400 / 3600);
+}
+
+int reminders_round(PGconn *c, int64_t now, const struct reminder_settings *s)
+{
+	law_date_t today;
+	if (!law_warsaw_date(now, &today))
+		return 0;
+	char day[LAW_DATE_STRLEN], until[LAW_DATE_STRLEN];
+	law_date_format(today, day);
+	int total = 0, n;
+	/* Reminders before a due date go out on working days only: a term
+	 * due on Monday is reminded of on Thursday, not on Saturday. */
+	bool working = law_is_working_day(today);
+	if (working && s->remind_days > 0) {
+		struct dash_days d;
+		law_date_t limit = today;
+		for (int k = 0; k < s->remind_days; k++) {
+			dashboard_days(limit, &d);
+			limit = d.d1;
+		}
+		law_date_format(limit, until);
+		const char *p[2] = {day, until};
+		if ((n = term_reminders(c, s, "due_soon", DUE_SOON_SQL, 2, p, today)) < 0)
+			return -1;
+		total += n;
+	}
+	const char *p[1] = {day};
+	if ((n = term_reminders(c, s, "missed", MISSED_SQL, 1, p, today)) < 0)
+		return -1;
+	total += n;
+	if (working && warsaw_hour(now) >= s->digest_hour) {
+		if ((n = digests(c, s, today)) < 0)
+			return -1;
+		total += n;
+	}
+	return total;
+}
+
+/* ---- The thread ------------------------------------------------------------------------- */
+
+static bool wait_or_stop(long ms)
+{
+	struct timespec until;
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += ms / 1000;
+	until.tv_nsec += (ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&j.mu);
+	while (!j.stop && pthread_cond_timedwait(&j.cv, &j.mu, &until) != ETIMEDOUT)
+		;
+	bool stop = j.stop;
+	pthread_mutex_unlock(&j.mu);
+	return stop;
+}
+
+static PGconn *job_conn(void)
+{
+	if (j.conn && PQstatus(j.conn) == CONNECTION_OK)
+		return j.conn;
+	if (j.conn)
+		PQfinish(j.conn);
+	char err[512];
+	j.conn = db_connect(cfg.database_url, err, sizeof err);
+	if (!j.conn) {
+		if (!j.db_down)
+			log_warn("reminders: database unavailable, retrying every %ld ms: %s",
+				 cfg.remind_poll_ms, err);
+		j.db_down = true;
+		return NULL;
+	}
+	if (j.db_down)
+		log_info("reminders: database connection restored");
+	j.db_down = false;
+	return j.conn;
+}
+
+static void *job_main(void *arg)
+{
+	(void)arg;
+	struct reminder_settings s = {(int)cfg.remind_days, (int)cfg.digest_hour, j.base_url};
+	do {
+		PGconn *c = job_conn();
+		int n = c ? reminders_round(c, clock_now(), &s) : 0;
+		if (n > 0)
+			log_info("reminders: %d queued", n);
+	} while (!wait_or_stop(cfg.remind_poll_ms));
+	if (j.conn)
+		PQfinish(j.conn);
+	j.conn = NULL;
+	return NULL;
+}
+
+bool reminders_start(const char *base_url, char *err, size_t errlen)
+{
+	if (j.started) {
+		snprintf(err, errlen, "the reminder thread is already running");
+		return false;
+	}
+	snprintf(j.base_url, sizeof j.base_url, "%s", base_url ? base_url : "");
+	size_t n = strlen(j.base_url);
+	while (n && j.base_url[n - 1] == '/')
+		j.base_url[--n] = '\0';
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&j.cv, &ca);
+	pthread_condattr_destroy(&ca);
+	j.stop = false;
+	atomic_store(&j.stopping, false);
+	int e = pthread_create(&j.thread, NULL, job_main, NULL);
+	if (e != 0) {
+		snprintf(err, errlen, "cannot start the reminder thread: %s", strerror(e));
+		pthread_cond_destroy(&j.cv);
+		return false;
+	}
+	j.started = true;
+	return true;
+}
+
+void reminders_stop(void)
+{
+	if (!j.started)
+		return;
+	pthread_mutex_lock(&j.mu);
+	j.stop = true;
+	atomic_store(&j.stopping, true);
+	pthread_cond_broadcast(&j.cv);
+	pthread_mutex_unlock(&j.mu);
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 5;
+	int e = pthread_timedjoin_np(j.thread, NULL, &until);
+	j.started = false;
+	if (e != 0) {
+		log_warn("reminders: the reminder thread did not stop within 5 s: leaving it");
+		return;
+	}
+	pthread_cond_destroy(&j.cv);
+}

@@ -1,0 +1,58 @@
+/* Reminders by e-mail, so that nobody learns of a missed deadline from a
+ * court. A background thread of `serve` looks every JAWNOSC_REMIND_POLL_MS
+ * and queues, through the outbox (outbox.h), three kinds of message:
+ *
+ *   due_soon  to the case's assignee, JAWNOSC_REMIND_DAYS working days
+ *             before the due date of each open term of the body (sent on a
+ *             working day: with 2, a term due on Monday is reminded of on
+ *             the Thursday before; one due on Thursday 12 November 2026 on
+ *             Monday the 9th, as the 11th is a holiday). If the server was
+ *             down that day, it is sent on the next working day before the
+ *             due date. 0 turns these off.
+ *   missed    to every manager of the organisation (users without a unit)
+ *             and of the case's unit, from the first day after the due
+ *             date of a term of the body that is still open;
+ *   digest    to every manager, once per working day after
+ *             JAWNOSC_DIGEST_HOUR (Warsaw time): the cases of their scope
+ *             that are overdue, due today and due within 3 working days,
+ *             with case numbers and links.
+ *
+ * Each reminder goes out once, whatever the number of instances and
+ * restarts: the database decides. A row in `reminders` (unique per term,
+ * kind and recipient, or per manager and day for the digest) is inserted
+ * with ON CONFLICT DO NOTHING RETURNING in the same transaction that queues
+ * the message; whoever inserts it sends it, everyone else skips it.
+ *
+ * "Today" is the Warsaw date of clock_now() (JAWNOSC_FAKE_NOW in tests),
+ * never the database's clock; working days come from the law's calendar.
+ * Links are built from the base URL given at start (JAWNOSC_BASE_URL), never
+ * from a request's Host header. */
+#ifndef JAWNOSC_CASES_REMINDERS_H
+#define JAWNOSC_CASES_REMINDERS_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct reminder_settings {
+	int remind_days;      /* working days before a due date; 0: no due_soon */
+	int digest_hour;      /* 0..23, Warsaw time */
+	const char *base_url; /* "https://bip.example.gov.pl", no trailing slash */
+};
+
+/* One round at the instant `now` on connection `c` (outside a transaction):
+ * every reminder due and not yet sent, one transaction each. Returns how
+ * many this call queued, or -1 on a database error (those queued before it
+ * stay queued). */
+int reminders_round(PGconn *c, int64_t now, const struct reminder_settings *s);
+
+/* Starts the reminder thread with the settings from `cfg` and links to
+ * `base_url` (copied). Call after the signals are blocked. False with `err`
+ * filled when the thread cannot start. */
+bool reminders_start(const char *base_url, char *err, size_t errlen);
+/* Asks the thread to stop and joins it (at most about 5 s). Safe to call
+ * when it was never started. */
+void reminders_stop(void);
+
+#endif

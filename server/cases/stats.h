@@ -1,0 +1,58 @@
+/* Statistics of a period, as a body reports them yearly: the requests
+ * received in the period (the cohort, by received_on), counted by kind,
+ * channel, outcome and unit; how many were closed, answered and answered
+ * on time; the median handling time; the fees notified; the appeals (and
+ * requests for reconsideration) and court complaints lodged in those cases.
+ *
+ * Definitions, so that the figures can be checked by hand:
+ *   outcome    the state of a closed case; a case under appeal or at court
+ *              by that state; any other case still open is "open";
+ *   closed     closed_on set; handling time = closed_on - received_on in
+ *              calendar days, its median over the closed cases;
+ *   on time    of the cases whose closing met or missed an answer term
+ *              (the last one: an extended term is then the due date), those
+ *              closed on or before its due date ("met"); the rate is
+ *              on_time / answered;
+ *   fees       fee_notice steps and the sum of their amounts ("10,50" and
+ *              "10.50" both read as 10.50 zł).
+ * The scope is one organisation, or one unit of it. */
+#ifndef JAWNOSC_CASES_STATS_H
+#define JAWNOSC_CASES_STATS_H
+
+#include <jansson.h>
+#include <libpq-fe.h>
+
+#include "cases/dashboard.h"
+#include "core/arena.h"
+#include "core/strbuf.h"
+#include "db/db.h"
+#include "law/date.h"
+
+/* {"period": {"from", "to"}, "scope": {"organisation", "unit"},
+ *  "requests", "by_kind", "by_channel", "by_outcome", "by_unit" (lists of
+ *  {"key", "label", "count"}; every kind and channel, zeros included),
+ *  "closed", "answered", "on_time", "on_time_rate" (0..1 or null),
+ *  "median_days" (or null), "fee_notices", "fees_total" ("123.50"),
+ *  "appeals", "court_complaints"} */
+enum db_status stats_load(PGconn *c, arena_t *a, const struct dash_scope *s, law_date_t from,
+			  law_date_t to, json_t **out);
+
+/* The same document as CSV (RFC 4180, UTF-8): a header row
+ * "section,key,label,value", then one row per figure; reals are written
+ * with up to 10 significant digits, as stats_json() writes them. */
+void stats_csv(const json_t *doc, strbuf_t *out);
+/* The document as compact JSON text (reals with up to 10 significant
+ * digits), into `out`. */
+void stats_json(const json_t *doc, strbuf_t *out);
+
+/* The kinds and channels of a request, in the order reports list them,
+ * with their Polish labels; NULL-terminated. */
+struct stats_label {
+	const char *id, *label;
+};
+extern const struct stats_label stats_kinds[];
+extern const struct stats_label stats_channels[];
+/* The label of an id in one of those lists; the id itself when unknown. */
+const char *stats_label_of(const struct stats_label *list, const char *id);
+
+#endif

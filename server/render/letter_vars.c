@@ -1,0 +1,590 @@
+/* The letter types and the variables their templates may use, as tables:
+ * the loader checks every {{name}} against letter_vars[], the sample case is
+ * built from its examples, and docs/letters.md is generated from both. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "render/letter_internal.h"
+
+#define PI LETTER_KIND_PUBLIC_INFORMATION
+#define RU LETTER_KIND_REUSE
+
+/* Ids are the lifecycle's document ids (law_documents[] in
+ * server/law/lifecycle.c; tests/unit/test_letter.c checks that every one has
+ * a row here) plus the acknowledgement of receipt. */
+/* clang-format off */
+const letter_type_t letter_types[] = {
+	{"acknowledgement", "Potwierdzenie otrzymania wniosku", false, PI | RU, LETTER_TO_REQUESTER},
+	{"clarification_call", "Wezwanie do doprecyzowania wniosku", false, PI, LETTER_TO_REQUESTER},
+	{"completion_call", "Wezwanie do uzupełnienia wniosku", false, RU, LETTER_TO_REQUESTER},
+	{"interest_call", "Wezwanie do wykazania szczególnej istotności dla interesu publicznego",
+	 false, PI, LETTER_TO_REQUESTER},
+	{"extension_notice", "Zawiadomienie o przedłużeniu terminu", false, PI | RU,
+	 LETTER_TO_REQUESTER},
+	{"fee_notice", "Powiadomienie o wysokości opłaty", false, PI, LETTER_TO_REQUESTER},
+	{"form_notice", "Powiadomienie o braku możliwości udostępnienia informacji zgodnie z wnioskiem",
+	 false, PI, LETTER_TO_REQUESTER},
+	{"information_release", "Udostępnienie informacji publicznej", false, PI,
+	 LETTER_TO_REQUESTER},
+	{"partial_refusal_decision", "Decyzja o odmowie udostępnienia informacji publicznej w części",
+	 true, PI, LETTER_TO_REQUESTER},
+	{"refusal_decision", "Decyzja o odmowie udostępnienia informacji publicznej", true, PI,
+	 LETTER_TO_REQUESTER},
+	{"discontinuance_decision", "Decyzja o umorzeniu postępowania", true, PI,
+	 LETTER_TO_REQUESTER},
+	{"not_public_information_letter", "Pismo: żądana informacja nie jest informacją publiczną",
+	 false, PI, LETTER_TO_REQUESTER},
+	{"not_held_letter", "Pismo: organ nie posiada żądanej informacji", false, PI | RU,
+	 LETTER_TO_REQUESTER},
+	{"published_letter", "Pismo: informacja jest opublikowana w BIP", false, PI,
+	 LETTER_TO_REQUESTER},
+	{"other_statute_letter", "Pismo: dostęp do informacji reguluje inna ustawa", false, PI,
+	 LETTER_TO_REQUESTER},
+	{"unprocessed_letter", "Pismo o pozostawieniu wniosku bez rozpoznania", false, PI | RU,
+	 LETTER_TO_REQUESTER},
+	{"reuse_transfer", "Przekazanie informacji do ponownego wykorzystywania", false, RU,
+	 LETTER_TO_REQUESTER},
+	{"reuse_offer", "Oferta warunków ponownego wykorzystywania", false, RU,
+	 LETTER_TO_REQUESTER},
+	{"reuse_refusal_decision", "Decyzja o odmowie wyrażenia zgody na ponowne wykorzystywanie",
+	 true, RU, LETTER_TO_REQUESTER},
+	{"conditions_decision", "Decyzja o warunkach ponownego wykorzystywania", true, RU,
+	 LETTER_TO_REQUESTER},
+	{"appeal_forwarding", "Przekazanie odwołania wraz z aktami sprawy", false, PI | RU,
+	 LETTER_TO_APPEAL_BODY},
+	{"reconsideration_decision", "Decyzja po ponownym rozpatrzeniu sprawy", true, PI | RU,
+	 LETTER_TO_REQUESTER},
+	{"court_answer", "Odpowiedź na skargę", false, PI, LETTER_TO_COURT},
+};
+/* clang-format on */
+const size_t letter_type_count = sizeof letter_types / sizeof letter_types[0];
+
+const letter_type_t *letter_type(const char *type)
+{
+	for (size_t i = 0; type && i < letter_type_count; i++)
+		if (strcmp(letter_types[i].id, type) == 0)
+			return &letter_types[i];
+	return NULL;
+}
+
+const char *letter_title(const char *type)
+{
+	const letter_type_t *t = letter_type(type);
+	return t ? t->title : NULL;
+}
+
+/* ---- Variables --------------------------------------------------------- */
+
+#define T LETTER_VAR_TEXT
+#define B LETTER_VAR_BLOCK
+#define L LETTER_VAR_LIST
+#define D LETTER_VAR_DATE
+#define N LETTER_VAR_NUMBER
+#define CASE LETTER_SRC_CASE
+#define INPUT LETTER_SRC_INPUT
+#define CONST LETTER_SRC_CONSTANT
+#define COMPUTED LETTER_SRC_COMPUTED
+
+/* The citations of the statutes, in the genitive ("na podstawie art. 13 ust.
+ * 2 ustawy z dnia ..."), with the current consolidated text: one place to
+ * change when a new tekst jednolity is announced. */
+#define UDIP                                                                                       \
+	"ustawy z dnia 6 września 2001 r. o dostępie do informacji publicznej (Dz. U. z 2022 r. "  \
+	"poz. 902)"
+#define UOD                                                                                        \
+	"ustawy z dnia 11 sierpnia 2021 r. o otwartych danych i ponownym wykorzystywaniu "         \
+	"informacji sektora publicznego (Dz. U. z 2023 r. poz. 1524)"
+#define KPA                                                                                        \
+	"ustawy z dnia 14 czerwca 1960 r. – Kodeks postępowania administracyjnego (Dz. U. z 2024 " \
+	"r. poz. 572)"
+#define PPSA                                                                                       \
+	"ustawy z dnia 30 sierpnia 2002 r. – Prawo o postępowaniu przed sądami administracyjnymi " \
+	"(Dz. U. z 2024 r. poz. 935)"
+
+/* clang-format off */
+const letter_var_t letter_vars[] = {
+	/* The case, from the database. */
+	{"case.number", T, CASE, true, false, "case number (znak sprawy)",
+	 "COMON.1431.15.2026", "COMON.1432.15.2026", NULL},
+	{"case.kind", T, CASE, false, false,
+	 "`public_information` or `reuse`: picks `<type>.reuse.md` when there is one",
+	 "public_information", "reuse", NULL},
+	{"case.received_on", D, CASE, false, false, "date the request was received", "2026-11-12",
+	 NULL, NULL},
+	{"case.due_on", D, CASE, false, false, "statutory due date of the answer (14 days)",
+	 "2026-11-26", NULL, NULL},
+	{"case.subject", T, CASE, false, false,
+	 "subject of the request, as a phrase after „w sprawie:”",
+	 "umowy na dostawę łóżek polowych związanych z organizacją ćwiczeń w 2026 r., źródła i "
+	 "wysokość środków na ich finansowanie", NULL, NULL},
+	{"case.form", T, CASE, false, false, "manner and form of access asked for in the request",
+	 "kopie umów w postaci plików PDF przesłane na adres e-mail wnioskodawcy",
+	 "pliki w formacie CSV przesłane na adres e-mail wnioskodawcy", NULL},
+	{"case.reuse_purpose", T, CASE, false, false, "re-use: purpose stated in the request",
+	 "cel niekomercyjny – analiza wydatków publicznych publikowana w serwisie internetowym "
+	 "fundacji", NULL, NULL},
+	{"requester.name", T, CASE, true, false, "requester's name (nominative)", "Jan Kowalski",
+	 NULL, NULL},
+	{"requester.address", T, CASE, true, false,
+	 "requester's postal address; may be empty (lines by newline or „, ” before the postcode)",
+	 "ul. Przykładowa 1, 00-001 Warszawa", NULL, NULL},
+	{"requester.email", T, CASE, true, true,
+	 "requester's e-mail; shown in the addressee block when there is no postal address",
+	 "jan.kowalski@example.pl", NULL, NULL},
+	{"addressee.name", T, CASE, true, true,
+	 "addressee when not the requester (appeal body, court); else the requester", NULL, NULL,
+	 NULL},
+	{"addressee.address", T, CASE, true, true, "address of `addressee.name`", NULL, NULL, NULL},
+	{"org.name", T, CASE, true, false, "the body, first line of the letterhead",
+	 "Ministerstwo Obrony Narodowej", NULL, NULL},
+	{"org.unit", T, CASE, true, true, "unit, second line of the letterhead",
+	 "Centrum Operacyjne Ministra Obrony Narodowej", NULL, NULL},
+	{"org.address", T, CASE, true, false, "postal address of the body",
+	 "Al. Niepodległości 218, 00-911 Warszawa", NULL, NULL},
+	{"org.place", T, CASE, true, false, "place in the date line („Warszawa, 26 listopada …”)",
+	 "Warszawa", NULL, NULL},
+	{"org.email", T, CASE, true, true, "e-mail of the body (letterhead; templates that ask for "
+	 "a reply)", "bip@mon.example", NULL, NULL},
+	{"org.phone", T, CASE, true, true, "phone of the body (letterhead)", "261 000 000", NULL,
+	 NULL},
+	{"org.bip_url", T, CASE, true, true, "address of the body's BIP (letterhead)",
+	 "https://bip.mon.example", NULL, NULL},
+	{"org.authority", T, CASE, false, false,
+	 "the organ that decides, nominative (KPA art. 107 § 1 pkt 1)",
+	 "Minister Obrony Narodowej", NULL, NULL},
+	{"org.appeal_body", T, CASE, false, false,
+	 "appeal body, nominative (remedy `appeal`; addressee of appeal_forwarding)",
+	 "Samorządowe Kolegium Odwoławcze w Warszawie", NULL, NULL},
+	{"org.appeal_body_address", T, CASE, false, false, "address of the appeal body",
+	 "ul. Przykładowa 10, 00-950 Warszawa", NULL, NULL},
+	{"org.court", T, CASE, false, false, "the competent administrative court, nominative",
+	 "Wojewódzki Sąd Administracyjny w Warszawie", NULL, NULL},
+	{"org.court_address", T, CASE, false, false, "address of the court",
+	 "ul. Jasna 2/4, 00-013 Warszawa", NULL, NULL},
+	{"letter.title", T, CASE, true, true,
+	 "title of the document (HTML title, PDF metadata); default: its first heading",
+	 NULL, NULL, NULL},
+	{"letter.date", D, CASE, true, false, "date of the letter (date line; PDF creation date)",
+	 "2026-11-26", NULL, NULL},
+	{"signer.name", T, CASE, true, false, "name of the person who signs", "Agnieszka Glapiak",
+	 NULL, NULL},
+	{"signer.position", T, CASE, true, false, "position of the signer",
+	 "Dyrektor Centrum Operacyjnego MON", NULL, NULL},
+	{"signer.authorisation", T, CASE, true, true,
+	 "line above the signature for a signer acting on authority", "z upoważnienia Ministra "
+	 "Obrony Narodowej", NULL, NULL},
+	{"remedy", T, CASE, false, false,
+	 "the organisation's remedy policy: `appeal` or `reconsideration`", "reconsideration",
+	 NULL, NULL},
+
+	/* The clerk's input to the action that produces the letter. */
+	{"clarification", B, INPUT, false, false, "clarification_call: what is to be clarified",
+	 "Proszę wskazać, czy wniosek dotyczy wyłącznie umów zawartych przez Agencję Uzbrojenia, "
+	 "czy także umów zawartych przez jednostki wojskowe.\n\nProszę również określić okres, "
+	 "którego mają dotyczyć dane o źródłach finansowania.", NULL, NULL},
+	{"window_days", N, INPUT, false, false, "days given to reply to a call", "7", NULL, NULL},
+	{"reasons", B, INPUT, false, false,
+	 "reasons of a letter (delay, not public information, not held, other statute, …)",
+	 "Żądane umowy dotyczą czternastu postępowań prowadzonych przez różne jednostki "
+	 "organizacyjne resortu. Zebranie dokumentów oraz ich analiza pod kątem ochrony "
+	 "informacji niejawnych i tajemnicy przedsiębiorcy wymagają więcej czasu niż 14 dni.",
+	 NULL, NULL},
+	{"new_due", D, INPUT, false, false, "extension_notice: the new due date (≤ 2 months)",
+	 "2027-01-11", NULL, NULL},
+	{"fee.amount", T, INPUT, false, false, "fee_notice: amount of the fee", "48,60 zł", NULL,
+	 NULL},
+	{"fee.calculation", B, INPUT, false, false, "fee_notice: how the amount was computed",
+	 "Skanowanie 162 stron dokumentów przechowywanych wyłącznie w postaci papierowej: "
+	 "162 × 0,30 zł = 48,60 zł.", NULL, NULL},
+	{"fee.account", T, INPUT, false, false, "fee_notice: bank account for the payment",
+	 "12 1010 1010 0000 0000 0000 0000", NULL, NULL},
+	{"possible_form", T, INPUT, false, false,
+	 "form_notice: the manner or form in which the information can be provided",
+	 "wgląd w dokumenty w siedzibie Ministerstwa albo kopie papierowe przesłane pocztą", NULL,
+	 NULL},
+	{"answer", B, INPUT, false, false, "information_release, reuse_transfer: the information",
+	 "W 2026 r. zawarto dwie umowy na dostawę łóżek polowych: umowę nr 17/DI/2026 z dnia "
+	 "3 marca 2026 r. na kwotę 1 245 000,00 zł brutto oraz umowę nr 29/DI/2026 z dnia "
+	 "14 kwietnia 2026 r. na kwotę 312 480,00 zł brutto.\n\nŹródłem finansowania obu umów "
+	 "były środki budżetu państwa w części 29 – Obrona narodowa.", NULL, NULL},
+	{"attachments", L, INPUT, false, false, "list of enclosures",
+	 "kopia umowy nr 17/DI/2026 (PDF, 24 strony)\nkopia umowy nr 29/DI/2026 (PDF, 18 stron)",
+	 NULL, NULL},
+	{"refusal.scope", T, INPUT, false, false,
+	 "refusals: what is refused, as a phrase after „w zakresie:”",
+	 "cen jednostkowych i kalkulacji kosztów zawartych w załączniku nr 3 do umowy "
+	 "nr 17/DI/2026", NULL, NULL},
+	{"refusal.basis", T, INPUT, false, false,
+	 "refusals: the provisions limiting access, after „w związku z”",
+	 "art. 5 ust. 2 ustawy o dostępie do informacji publicznej oraz art. 11 ust. 2 ustawy "
+	 "z dnia 16 kwietnia 1993 r. o zwalczaniu nieuczciwej konkurencji", NULL, NULL},
+	{"discontinuance.basis", T, INPUT, false, false,
+	 "discontinuance_decision: the provision, after „w związku z”", "art. 14 ust. 2 tej ustawy",
+	 NULL, NULL},
+	{"facts", B, INPUT, false, false, "decisions: statement of reasons, facts (KPA art. 107 § 3)",
+	 "Wnioskiem z dnia 12 listopada 2026 r. strona zwróciła się o udostępnienie kopii umów na "
+	 "dostawę łóżek polowych zawartych w 2026 r.\n\nZałącznik nr 3 do umowy nr 17/DI/2026 "
+	 "zawiera ceny jednostkowe oraz kalkulację kosztów, które wykonawca zastrzegł jako "
+	 "tajemnicę przedsiębiorstwa, wskazując podjęte działania w celu utrzymania ich "
+	 "poufności.", NULL, NULL},
+	{"legal_grounds", B, INPUT, false, false, "decisions: statement of reasons, law",
+	 "Zgodnie z art. 5 ust. 2 ustawy o dostępie do informacji publicznej prawo do informacji "
+	 "publicznej podlega ograniczeniu ze względu na tajemnicę przedsiębiorcy. Informacje "
+	 "zawarte w załączniku nr 3 mają wartość gospodarczą, nie zostały ujawnione do "
+	 "wiadomości publicznej, a wykonawca podjął działania w celu utrzymania ich poufności.",
+	 NULL, NULL},
+	{"persons", L, INPUT, false, false,
+	 "refusals: names and functions of those who took a position (UDIP art. 16 ust. 2 pkt 2)",
+	 "Jan Nowak – główny specjalista w Departamencie Infrastruktury MON (stanowisko z dnia "
+	 "18 listopada 2026 r.)\nAnna Wiśniewska – prezes zarządu Przedsiębiorstwa Produkcyjnego "
+	 "„Polar” sp. z o.o. (stanowisko z dnia 20 listopada 2026 r.)", NULL, NULL},
+	{"protected_parties", L, INPUT, false, false,
+	 "refusals: whose interests grounded the refusal (UDIP art. 16 ust. 2 pkt 2)",
+	 "Przedsiębiorstwo Produkcyjne „Polar” sp. z o.o. z siedzibą w Bydgoszczy – wykonawca "
+	 "umowy nr 17/DI/2026", NULL, NULL},
+	{"completion.missing", L, INPUT, false, false,
+	 "completion_call: the missing elements of the request (UOD art. 39 ust. 3)",
+	 "wskazanie celu ponownego wykorzystywania wraz z określeniem rodzaju działalności "
+	 "(art. 39 ust. 3 pkt 4)\nwskazanie formatu danych (art. 39 ust. 3 pkt 5)", NULL, NULL},
+	{"call_date", D, INPUT, false, false, "unprocessed_letter: date of the call to clarify",
+	 "2026-11-16", NULL, NULL},
+	{"bip_address", T, INPUT, false, false, "published_letter: address of the page in BIP",
+	 "https://bip.mon.example/umowy/2026/lozka_polowe", NULL, NULL},
+	{"other_statute", T, INPUT, false, false, "other_statute_letter: the statute that governs",
+	 "ustawa z dnia 14 lipca 1983 r. o narodowym zasobie archiwalnym i archiwach", NULL,
+	 NULL},
+	{"offer.date", D, INPUT, false, false, "conditions_decision: date of the offer",
+	 "2026-11-20", NULL, NULL},
+	{"offer.conditions", B, INPUT, false, false, "reuse_offer, conditions_decision: conditions",
+	 "Informacje mogą być ponownie wykorzystywane pod warunkiem poinformowania o źródle, "
+	 "czasie wytworzenia i pozyskania informacji.\n\nUżytkownik nie może przedstawiać "
+	 "informacji w sposób sugerujący, że organ popiera sposób ich wykorzystania.", NULL, NULL},
+	{"offer.fee", T, INPUT, false, false, "reuse_offer, conditions_decision: the fee",
+	 "120,00 zł – koszt przygotowania danych w formacie CSV", NULL, NULL},
+	{"objection.date", D, INPUT, false, false, "conditions_decision: date of the objection",
+	 "2026-11-24", NULL, NULL},
+	{"decision.date", D, INPUT, false, false,
+	 "appeal_forwarding, reconsideration_decision: date of the decision challenged",
+	 "2026-10-29", NULL, NULL},
+	{"appeal.date", D, INPUT, false, false,
+	 "date of the appeal or of the request for reconsideration", "2026-11-09", NULL, NULL},
+	{"appeal.received_on", D, INPUT, false, false, "date the body received it", "2026-11-12",
+	 NULL, NULL},
+	{"position", B, INPUT, false, false,
+	 "appeal_forwarding, court_answer: the body's position",
+	 "Organ podtrzymuje stanowisko wyrażone w zaskarżonej decyzji. Ceny jednostkowe "
+	 "i kalkulacja kosztów zostały skutecznie zastrzeżone przez wykonawcę jako tajemnica "
+	 "przedsiębiorstwa, a ich ujawnienie naraziłoby go na szkodę.", NULL, NULL},
+	{"ruling", B, INPUT, false, false, "reconsideration_decision: the ruling after „orzekam:”",
+	 "utrzymać w mocy zaskarżoną decyzję.", NULL, NULL},
+	{"complaint.date", D, INPUT, false, false, "court_answer: date of the complaint",
+	 "2026-11-16", NULL, NULL},
+	{"complaint.received_on", D, INPUT, false, false, "court_answer: date it was received",
+	 "2026-11-18", NULL, NULL},
+	{"complaint.subject", T, INPUT, false, false,
+	 "court_answer: what the complaint is against, after „skargę na”",
+	 "bezczynność Ministra Obrony Narodowej w przedmiocie rozpatrzenia wniosku o "
+	 "udostępnienie informacji publicznej", NULL, NULL},
+	{"motion", T, INPUT, false, false, "court_answer: the body's motion, after „wnosi o”",
+	 "oddalenie skargi w całości", NULL, NULL},
+
+	/* Set by the engine. */
+	{"udip", T, CONST, false, false, "citation of UDIP, genitive", NULL, NULL, UDIP},
+	{"uod", T, CONST, false, false, "citation of UOD, genitive", NULL, NULL, UOD},
+	{"kpa", T, CONST, false, false, "citation of KPA, genitive", NULL, NULL, KPA},
+	{"ppsa", T, CONST, false, false, "citation of PPSA, genitive", NULL, NULL, PPSA},
+	{"court_fee", T, CONST, false, false,
+	 "fixed court fee for a complaint in public-information matters", NULL, NULL, "200 zł"},
+	{"remedy_instruction", B, COMPUTED, false, false,
+	 "instruction on remedies: `_remedy_<remedy>.md` with the same variables", NULL, NULL,
+	 NULL},
+};
+/* clang-format on */
+const size_t letter_var_count = sizeof letter_vars / sizeof letter_vars[0];
+
+const letter_var_t *letter_var_find(const char *name, size_t len)
+{
+	for (size_t i = 0; i < letter_var_count; i++)
+		if (strlen(letter_vars[i].name) == len && memcmp(letter_vars[i].name, name, len) == 0)
+			return &letter_vars[i];
+	return NULL;
+}
+
+json_t *letter_lookup(json_t *vars, const char *path)
+{
+	json_t *v = vars;
+	const char *p = path;
+	while (v && json_is_object(v)) {
+		const char *dot = strchr(p, '.');
+		size_t n = dot ? (size_t)(dot - p) : strlen(p);
+		v = json_object_getn(v, p, n);
+		if (!dot)
+			return v;
+		p = dot + 1;
+	}
+	return NULL;
+}
+
+/* ---- The sample case --------------------------------------------------- */
+
+/* Sets `value` at dotted `path`, creating the objects on the way. */
+static void set_path(json_t *root, const char *path, json_t *value)
+{
+	json_t *obj = root;
+	const char *p = path;
+	const char *dot;
+	while ((dot = strchr(p, '.'))) {
+		json_t *next = json_object_getn(obj, p, (size_t)(dot - p));
+		if (!json_is_object(next)) {
+			next = json_object();
+			json_object_setn_new(obj, p, (size_t)(dot - p), next);
+		}
+		obj = next;
+		p = dot + 1;
+	}
+	json_object_set_new(obj, p, value);
+}
+
+static json_t *example_value(const letter_var_t *v, const char *text)
+{
+	if (v->type == LETTER_VAR_NUMBER)
+		return json_integer(strtol(text, NULL, 10));
+	if (v->type != LETTER_VAR_LIST)
+		return json_string(text);
+	json_t *arr = json_array();
+	for (const char *p = text; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		json_array_append_new(arr, json_stringn(p, n));
+		p += n + (nl ? 1 : 0);
+	}
+	return arr;
+}
+
+json_t *letter_sample_vars(const char *kind, const char *remedy)
+{
+	bool reuse;
+	if (!kind || strcmp(kind, "public_information") == 0)
+		reuse = false;
+	else if (strcmp(kind, "reuse") == 0)
+		reuse = true;
+	else
+		return NULL;
+	if (remedy && strcmp(remedy, "appeal") != 0 && strcmp(remedy, "reconsideration") != 0)
+		return NULL;
+	json_t *vars = json_object();
+	for (size_t i = 0; i < letter_var_count; i++) {
+		const letter_var_t *v = &letter_vars[i];
+		const char *ex = reuse && v->example_reuse ? v->example_reuse : v->example;
+		if (ex && (v->source == LETTER_SRC_CASE || v->source == LETTER_SRC_INPUT))
+			set_path(vars, v->name, example_value(v, ex));
+	}
+	if (remedy)
+		set_path(vars, "remedy", json_string(remedy));
+	return vars;
+}
+
+/* Where one sample case cannot read well for every letter (a decision
+ * challenged on appeal is older than the letter forwarding the appeal), the
+ * type's own values. */
+/* clang-format off */
+static const struct {
+	const char *type, *name, *value;
+} sample_overrides[] = {
+	{"interest_call", "reasons",
+	 "zestawienia danych z czternastu postępowań prowadzonych przez różne jednostki "
+	 "organizacyjne resortu, ich analizy oraz ujednolicenia. Wynik tych czynności nie "
+	 "istnieje obecnie w żadnym dokumencie."},
+	{"form_notice", "reasons",
+	 "Umowy zostały sporządzone wyłącznie w postaci papierowej i obejmują łącznie ponad "
+	 "600 stron wraz z dokumentacją techniczną w formacie A1, której organ nie może "
+	 "przekształcić do postaci elektronicznej bez specjalistycznego sprzętu."},
+	{"discontinuance_decision", "letter.date", "2026-12-10"},
+	{"discontinuance_decision", "facts",
+	 "Wnioskiem z dnia 12 listopada 2026 r. strona zwróciła się o udostępnienie kopii umów "
+	 "na dostawę łóżek polowych w postaci plików PDF przesłanych na adres e-mail.\n\n"
+	 "Pismem z dnia 16 listopada 2026 r., doręczonym w dniu 18 listopada 2026 r., organ "
+	 "powiadomił stronę o braku możliwości udostępnienia informacji w tej formie i wskazał, "
+	 "że informacja może zostać udostępniona w drodze wglądu w dokumenty w siedzibie "
+	 "Ministerstwa albo przez przesłanie kopii papierowych pocztą. W terminie 14 dni od dnia "
+	 "powiadomienia strona nie złożyła wniosku o udostępnienie informacji w sposób lub "
+	 "w formie wskazanych w powiadomieniu."},
+	{"discontinuance_decision", "legal_grounds",
+	 "Zgodnie z art. 14 ust. 2 ustawy o dostępie do informacji publicznej, jeżeli w terminie "
+	 "14 dni od powiadomienia wnioskodawca nie złoży wniosku o udostępnienie informacji "
+	 "w sposób lub w formie wskazanych w powiadomieniu, postępowanie o udostępnienie "
+	 "informacji umarza się. Umorzenie następuje w drodze decyzji (art. 16 ust. 1 tej "
+	 "ustawy), a postępowanie stało się bezprzedmiotowe w rozumieniu art. 105 § 1 Kodeksu "
+	 "postępowania administracyjnego."},
+	{"not_public_information_letter", "reasons",
+	 "Wniosek dotyczy prywatnych opinii żołnierzy uczestniczących w ćwiczeniach o "
+	 "przydatności łóżek polowych, wyrażanych w mediach społecznościowych. Opinie te nie "
+	 "dotyczą działalności organów władzy publicznej ani gospodarowania mieniem publicznym "
+	 "i nie zostały wytworzone ani wykorzystane przez organ w związku z jego zadaniami."},
+	{"not_held_letter", "reasons",
+	 "Umowy na dostawę łóżek polowych zawiera i przechowuje Agencja Uzbrojenia, która jest "
+	 "odrębnym podmiotem obowiązanym do udostępniania informacji publicznej. Wniosek może "
+	 "zostać skierowany bezpośrednio do Agencji Uzbrojenia."},
+	{"other_statute_letter", "reasons",
+	 "Żądane dokumenty zostały przekazane do Wojskowego Biura Historycznego jako materiały "
+	 "archiwalne; ich udostępnianie odbywa się na zasadach określonych w ustawie o narodowym "
+	 "zasobie archiwalnym i archiwach."},
+	{"unprocessed_letter", "reasons",
+	 "Pismem z dnia 16 listopada 2026 r., doręczonym w dniu 17 listopada 2026 r., wezwano do "
+	 "uzupełnienia wniosku o wskazanie celu ponownego wykorzystywania oraz formatu danych "
+	 "w terminie 7 dni od dnia doręczenia wezwania. Wniosek nie został uzupełniony w tym "
+	 "terminie."},
+	{"reuse_transfer", "answer",
+	 "Przekazuję zestawienie umów na dostawę łóżek polowych zawartych w 2026 r. w formacie CSV "
+	 "(kodowanie UTF-8, separator: średnik), obejmujące numer i datę umowy, wykonawcę, "
+	 "wartość brutto oraz źródło finansowania."},
+	{"reuse_transfer", "attachments", "umowy_lozka_polowe_2026.csv (2 wiersze danych)"},
+	{"conditions_decision", "facts",
+	 "Wnioskiem z dnia 12 listopada 2026 r. strona zwróciła się o ponowne wykorzystywanie "
+	 "danych o umowach na dostawę łóżek polowych w celu niekomercyjnym. Pismem z dnia "
+	 "20 listopada 2026 r. organ przedstawił ofertę określającą warunki ponownego "
+	 "wykorzystywania i opłatę. W dniu 24 listopada 2026 r. strona złożyła sprzeciw, "
+	 "kwestionując wysokość opłaty."},
+	{"conditions_decision", "legal_grounds",
+	 "Zgodnie z art. 41 ust. 3 ustawy o otwartych danych i ponownym wykorzystywaniu "
+	 "informacji sektora publicznego po złożeniu sprzeciwu warunki ponownego wykorzystywania "
+	 "lub wysokość opłat określa się w drodze decyzji. Opłata odpowiada kosztom przygotowania "
+	 "danych w formacie CSV, w tym pracy pracownika przez 4 godziny, i nie przekracza kosztów "
+	 "poniesionych przez organ."},
+	{"appeal_forwarding", "letter.date", "2026-11-18"},
+	{"appeal_forwarding", "case.received_on", "2026-10-15"},
+	{"appeal_forwarding", "attachments",
+	 "odwołanie z dnia 9 listopada 2026 r.\nakta sprawy (32 karty)"},
+	{"reconsideration_decision", "case.received_on", "2026-10-15"},
+	{"reconsideration_decision", "facts",
+	 "Decyzją z dnia 29 października 2026 r. organ odmówił udostępnienia informacji publicznej "
+	 "w zakresie cen jednostkowych i kalkulacji kosztów zawartych w załączniku nr 3 do umowy "
+	 "nr 17/DI/2026 ze względu na tajemnicę przedsiębiorcy.\n\nWnioskiem z dnia 9 listopada "
+	 "2026 r. strona zwróciła się o ponowne rozpatrzenie sprawy, podnosząc, że wykonawca nie "
+	 "wykazał wartości gospodarczej zastrzeżonych informacji."},
+	{"reconsideration_decision", "legal_grounds",
+	 "Po ponownym rozpatrzeniu sprawy organ podziela ustalenia zaskarżonej decyzji. Wykonawca "
+	 "wykazał, że ceny jednostkowe i kalkulacja kosztów mają wartość gospodarczą, nie zostały "
+	 "ujawnione do wiadomości publicznej i są chronione przed ujawnieniem, a więc stanowią "
+	 "tajemnicę przedsiębiorcy, o której mowa w art. 5 ust. 2 ustawy o dostępie do "
+	 "informacji publicznej. Stanowisko w toku postępowania zajęły osoby wskazane "
+	 "w uzasadnieniu decyzji z dnia 29 października 2026 r."},
+	{"court_answer", "case.received_on", "2026-10-01"},
+	{"court_answer", "position",
+	 "Wniosek z dnia 1 października 2026 r. został rozpatrzony w terminie. Pismem z dnia "
+	 "13 października 2026 r. organ zawiadomił wnioskodawcę na podstawie art. 13 ust. 2 "
+	 "ustawy o dostępie do informacji publicznej o powodach opóźnienia i o nowym terminie "
+	 "udostępnienia informacji – do dnia 30 listopada 2026 r. Termin ten nie upłynął w dniu "
+	 "wniesienia skargi, organ nie pozostaje zatem w bezczynności."},
+	{"court_answer", "attachments",
+	 "skarga z dnia 16 listopada 2026 r. wraz z odpisem\nakta sprawy (18 kart)"},
+};
+/* clang-format on */
+
+json_t *letter_sample_vars_for(const char *type, const char *kind, const char *remedy)
+{
+	const letter_type_t *t = letter_type(type);
+	json_t *vars = t ? letter_sample_vars(kind, remedy) : NULL;
+	if (!vars)
+		return NULL;
+	const char *name = NULL, *address = NULL;
+	if (t->recipient == LETTER_TO_APPEAL_BODY) {
+		name = "org.appeal_body";
+		address = "org.appeal_body_address";
+	} else if (t->recipient == LETTER_TO_COURT) {
+		name = "org.court";
+		address = "org.court_address";
+	}
+	set_path(vars, "letter.title", json_string(t->title));
+	for (size_t i = 0; i < sizeof sample_overrides / sizeof sample_overrides[0]; i++) {
+		if (strcmp(sample_overrides[i].type, t->id) != 0)
+			continue;
+		const letter_var_t *v = letter_var_find(sample_overrides[i].name,
+							strlen(sample_overrides[i].name));
+		if (v)
+			set_path(vars, v->name, example_value(v, sample_overrides[i].value));
+	}
+	if (name) {
+		set_path(vars, "addressee.name", json_deep_copy(letter_lookup(vars, name)));
+		set_path(vars, "addressee.address", json_deep_copy(letter_lookup(vars, address)));
+	}
+	return vars;
+}
+
+/* ---- docs/letters.md --------------------------------------------------- */
+
+/* A table cell: '|' escaped, newlines as " / ". */
+static void cell(strbuf_t *out, const char *s)
+{
+	for (; s && *s; s++) {
+		if (*s == '|')
+			sb_puts(out, "\\|");
+		else if (*s == '\n')
+			sb_puts(out, " / ");
+		else
+			sb_putc(out, *s);
+	}
+}
+
+static const char *const type_names[] = {
+    [LETTER_VAR_TEXT] = "text",	  [LETTER_VAR_BLOCK] = "paragraphs",
+    [LETTER_VAR_LIST] = "list",	  [LETTER_VAR_DATE] = "date",
+    [LETTER_VAR_NUMBER] = "number",
+};
+static const char *const source_names[] = {
+    [LETTER_SRC_CASE] = "case",
+    [LETTER_SRC_INPUT] = "action input",
+    [LETTER_SRC_CONSTANT] = "engine (constant)",
+    [LETTER_SRC_COMPUTED] = "engine (computed)",
+};
+
+static const char docs_intro[] =
+    "# Letters and decisions\n\n"
+    "Generated by `bin/jawnosc letter docs` from the tables in `server/render/letter_vars.c`;\n"
+    "do not edit by hand (`make docs`).\n\n"
+    "Each letter type has a Markdown template `templates/letters/<id>.md` (and, where the\n"
+    "re-use text differs, `<id>.reuse.md`, used when `case.kind` is `reuse`). The templates\n"
+    "know two tags: `{{name}}` (a variable from the table below) and `{{! comment}}`.\n"
+    "Values are escaped for Markdown before they are substituted, so a value can never\n"
+    "open markup; a variable missing from the data is an error that names it and the\n"
+    "template line. `{{remedy_instruction}}` is `_remedy_appeal.md` or\n"
+    "`_remedy_reconsideration.md`, chosen by the organisation's `remedy` policy.\n\n"
+    "The Markdown body (`letter_markdown`) can be edited by a clerk before it is issued;\n"
+    "`letter_html` and `letter_pdf` then put it in the letter's frame: letterhead, place\n"
+    "and date, case number, addressee, body, signature. `bin/jawnosc letter sample TYPE`\n"
+    "renders any template for the built-in sample case.\n\n";
+
+void letter_docs_markdown(strbuf_t *out)
+{
+	sb_puts(out, docs_intro);
+	sb_puts(out, "## Types\n\n| id | title | decision | kinds | addressed to |\n"
+		     "|---|---|---|---|---|\n");
+	static const char *const kinds[] = {"", "public information", "re-use", "both"};
+	static const char *const to[] = {"requester", "appeal body", "court"};
+	for (size_t i = 0; i < letter_type_count; i++) {
+		const letter_type_t *t = &letter_types[i];
+		sb_printf(out, "| `%s` | %s | %s | %s | %s |\n", t->id, t->title,
+			  t->decision ? "yes" : "no", kinds[t->kinds & 3], to[t->recipient]);
+	}
+	sb_puts(out, "\n## Variables\n\nDates are given as `YYYY-MM-DD` and printed as "
+		     "„26 listopada 2026 r.”. A list is a JSON array of strings (or one string, "
+		     "an item per line) and must stand alone on its template line. Variables "
+		     "marked *frame* are used by the letter's frame (`letter_html`, `letter_pdf`); "
+		     "*optional* ones may be absent there.\n\n"
+		     "| variable | value | source | meaning | example |\n|---|---|---|---|---|\n");
+	for (size_t i = 0; i < letter_var_count; i++) {
+		const letter_var_t *v = &letter_vars[i];
+		sb_printf(out, "| `%s` | %s | %s%s%s | ", v->name, type_names[v->type],
+			  source_names[v->source], v->frame ? ", frame" : "",
+			  v->optional ? ", optional" : "");
+		cell(out, v->meaning);
+		sb_puts(out, " | ");
+		cell(out, v->value ? v->value : v->example);
+		if (v->example_reuse) {
+			sb_puts(out, " (re-use: ");
+			cell(out, v->example_reuse);
+			sb_puts(out, ")");
+		}
+		sb_puts(out, " |\n");
+	}
+}

@@ -1,0 +1,354 @@
+#include "render/svg.h"
+
+#include <math.h>
+#include <stdbool.h>
+#include <string.h>
+
+/* Geometry of the vertical charts, in SVG user units (the picture scales
+ * to the width of its box). */
+#define W 640.0
+#define PLOT_TOP 12.0
+#define PLOT_H 200.0
+#define LEFT 56.0
+#define RIGHT 12.0
+#define AXIS_LABELS 22.0 /* room under the plot for the category labels */
+#define LEGEND_ROW 20.0
+#define FONT "DejaVu Sans, Arial, sans-serif"
+#define INK "#1b1b1b"
+#define GRID "#d0d7de"
+
+static const char *const palette[] = {"#0b4f8a", "#b35900", "#1e6b34", "#8e3b83",
+				      "#a4161a", "#0e7c86", "#4a4a4a", "#6b5b00"};
+
+const char *svg_color(int i)
+{
+	int n = (int)(sizeof palette / sizeof palette[0]);
+	return palette[(i % n + n) % n];
+}
+
+double svg_nice_max(double v, double *step)
+{
+	if (!(v > 0) || !isfinite(v))
+		v = 1;
+	double mag = pow(10, floor(log10(v / 5)));
+	static const double mult[] = {1, 2, 5, 10};
+	double s = mag;
+	for (size_t i = 0; i < sizeof mult / sizeof mult[0]; i++) {
+		s = mag * mult[i];
+		if (ceil(v / s - 1e-9) <= 5)
+			break;
+	}
+	/* Counts have no fractions: the step is at least 1 for small counts. */
+	if (v <= 5 && s < 1)
+		s = 1;
+	if (step)
+		*step = s;
+	return ceil(v / s - 1e-9) * s;
+}
+
+/* ---- text --------------------------------------------------------------- */
+
+static void esc(strbuf_t *out, const char *s)
+{
+	if (s)
+		sb_html_escape(out, s, strlen(s));
+}
+
+/* `s` cut to SVG_LABEL_MAX characters (UTF-8 code points) with "…". */
+static void esc_short(strbuf_t *out, const char *s)
+{
+	if (!s)
+		return;
+	size_t i = 0;
+	int chars = 0;
+	while (s[i] && chars < SVG_LABEL_MAX) {
+		i++;
+		while ((s[i] & 0xC0) == 0x80)
+			i++;
+		chars++;
+	}
+	sb_html_escape(out, s, i);
+	if (s[i])
+		sb_puts(out, "…");
+}
+
+/* Only [A-Za-z0-9-] of the id, so it is a valid XML id and IDREF. */
+static void put_id(strbuf_t *out, const char *id)
+{
+	for (const char *p = id ? id : "chart"; *p; p++) {
+		char ch = *p;
+		bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+			  (ch >= '0' && ch <= '9') || ch == '-';
+		sb_putc(out, ok ? ch : '-');
+	}
+}
+
+/* A tick or value as text: whole numbers without decimals. */
+static void put_number(strbuf_t *out, double v, const char *unit)
+{
+	if (fabs(v - round(v)) < 1e-9)
+		sb_printf(out, "%.0f", round(v));
+	else
+		sb_printf(out, "%.1f", v);
+	if (unit)
+		esc(out, unit);
+}
+
+static int nlabels(const struct svg_chart *c)
+{
+	return c->nlabels < 0 ? 0 : c->nlabels > SVG_LABELS_MAX ? SVG_LABELS_MAX : c->nlabels;
+}
+
+static int nseries(const struct svg_chart *c)
+{
+	return c->nseries < 0 ? 0 : c->nseries > SVG_SERIES_MAX ? SVG_SERIES_MAX : c->nseries;
+}
+
+static double value(const struct svg_chart *c, int s, int i)
+{
+	double v = c->series[s].values ? c->series[s].values[i] : NAN;
+	return isfinite(v) && v >= 0 ? v : NAN;
+}
+
+/* ---- frame ---------------------------------------------------------------- */
+
+static void open_svg(strbuf_t *out, const struct svg_chart *c, double height)
+{
+	sb_puts(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" role=\"img\" ");
+	sb_printf(out, "viewBox=\"0 0 %.0f %.0f\" ", W, height);
+	sb_puts(out, "aria-labelledby=\"");
+	put_id(out, c->id);
+	sb_puts(out, "-title ");
+	put_id(out, c->id);
+	sb_puts(out, "-desc\" font-family=\"" FONT "\" font-size=\"12\" fill=\"" INK "\">");
+	sb_puts(out, "<title id=\"");
+	put_id(out, c->id);
+	sb_puts(out, "-title\">");
+	esc(out, c->title);
+	sb_puts(out, "</title><desc id=\"");
+	put_id(out, c->id);
+	sb_puts(out, "-desc\">");
+	esc(out, c->desc);
+	sb_puts(out, "</desc>");
+}
+
+/* Rows of legend items (a square and the series' name), wrapped to the
+ * width; text width is estimated at 7 units per character. */
+static int legend_rows(const struct svg_chart *c)
+{
+	int rows = nseries(c) > 1 ? 1 : 0;
+	double x = LEFT;
+	for (int s = 0; s < nseries(c) && nseries(c) > 1; s++) {
+		double w = 24 + 7.0 * (double)strlen(c->series[s].name ? c->series[s].name : "");
+		if (x + w > W - RIGHT && x > LEFT) {
+			rows++;
+			x = LEFT;
+		}
+		x += w;
+	}
+	return rows;
+}
+
+static void legend(strbuf_t *out, const struct svg_chart *c, double top)
+{
+	if (nseries(c) < 2)
+		return;
+	double x = LEFT, y = top;
+	for (int s = 0; s < nseries(c); s++) {
+		const char *name = c->series[s].name ? c->series[s].name : "";
+		double w = 24 + 7.0 * (double)strlen(name);
+		if (x + w > W - RIGHT && x > LEFT) {
+			y += LEGEND_ROW;
+			x = LEFT;
+		}
+		sb_printf(out,
+			  "<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" height=\"12\" fill=\"%s\"/>", x,
+			  y, svg_color(s));
+		sb_printf(out, "<text x=\"%.1f\" y=\"%.1f\">", x + 17, y + 10.5);
+		esc(out, name);
+		sb_puts(out, "</text>");
+		x += w;
+	}
+}
+
+/* Horizontal grid lines with their values, and the base line. */
+static void value_axis(strbuf_t *out, double top, double max, double step, const char *unit)
+{
+	for (double v = 0; v <= max + step / 2; v += step) {
+		double y = top + PLOT_H - v / max * PLOT_H;
+		sb_printf(out,
+			  "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>",
+			  LEFT, y, W - RIGHT, y, v == 0 ? INK : GRID);
+		sb_printf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">", LEFT - 6, y + 4);
+		put_number(out, v, unit);
+		sb_puts(out, "</text>");
+	}
+}
+
+static void category_labels(strbuf_t *out, const struct svg_chart *c, double top)
+{
+	int n = nlabels(c);
+	double band = (W - LEFT - RIGHT) / (n ? n : 1);
+	for (int i = 0; i < n; i++) {
+		sb_printf(out,
+			  "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"11\">",
+			  LEFT + band * (i + 0.5), top + PLOT_H + 16);
+		esc_short(out, c->labels[i]);
+		sb_puts(out, "</text>");
+	}
+}
+
+/* The top of the scale: the chart's own or the largest value (stacked:
+ * the largest sum). */
+static double scale_max(const struct svg_chart *c, bool stacked, double *step)
+{
+	double top = 0;
+	for (int i = 0; i < nlabels(c); i++) {
+		double sum = 0;
+		for (int s = 0; s < nseries(c); s++) {
+			double v = value(c, s, i);
+			if (isnan(v))
+				continue;
+			if (stacked)
+				sum += v;
+			else if (v > top)
+				top = v;
+		}
+		if (stacked && sum > top)
+			top = sum;
+	}
+	/* A fixed scale (0..100 %) keeps its top, in 5 steps, unless a value
+	 * goes beyond it. */
+	if (c->max > 0 && top <= c->max) {
+		*step = c->max / 5;
+		return c->max;
+	}
+	return svg_nice_max(top, step);
+}
+
+static void item_title(strbuf_t *out, const struct svg_chart *c, int s, int i, double v)
+{
+	sb_puts(out, "<title>");
+	esc(out, c->labels[i]);
+	if (nseries(c) > 1) {
+		sb_puts(out, ", ");
+		esc(out, c->series[s].name);
+	}
+	sb_puts(out, ": ");
+	put_number(out, v, c->unit);
+	sb_puts(out, "</title>");
+}
+
+/* ---- the charts -------------------------------------------------------------- */
+
+void svg_bar_chart(strbuf_t *out, const struct svg_chart *c)
+{
+	int rows = legend_rows(c);
+	double height = PLOT_TOP + PLOT_H + AXIS_LABELS + rows * LEGEND_ROW + 8;
+	double step, max = scale_max(c, true, &step);
+	open_svg(out, c, height);
+	value_axis(out, PLOT_TOP, max, step, c->unit);
+	int n = nlabels(c);
+	double band = (W - LEFT - RIGHT) / (n ? n : 1), bw = band * 0.66;
+	for (int i = 0; i < n; i++) {
+		double y = PLOT_TOP + PLOT_H;
+		for (int s = 0; s < nseries(c); s++) {
+			double v = value(c, s, i);
+			if (isnan(v) || v <= 0)
+				continue;
+			double h = v / max * PLOT_H;
+			y -= h;
+			sb_printf(out,
+				  "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+				  "fill=\"%s\">",
+				  LEFT + band * i + (band - bw) / 2, y, bw, h, svg_color(s));
+			item_title(out, c, s, i, v);
+			sb_puts(out, "</rect>");
+		}
+	}
+	category_labels(out, c, PLOT_TOP);
+	legend(out, c, PLOT_TOP + PLOT_H + AXIS_LABELS + 4);
+	sb_puts(out, "</svg>");
+}
+
+void svg_line_chart(strbuf_t *out, const struct svg_chart *c)
+{
+	int rows = legend_rows(c);
+	double height = PLOT_TOP + PLOT_H + AXIS_LABELS + rows * LEGEND_ROW + 8;
+	double step, max = scale_max(c, false, &step);
+	open_svg(out, c, height);
+	value_axis(out, PLOT_TOP, max, step, c->unit);
+	int n = nlabels(c);
+	double band = (W - LEFT - RIGHT) / (n ? n : 1);
+	for (int s = 0; s < nseries(c); s++) {
+		/* A missing value breaks the line: the next point starts anew. */
+		strbuf_t d;
+		sb_init(&d, out->arena);
+		bool pen = false;
+		for (int i = 0; i < n; i++) {
+			double v = value(c, s, i);
+			if (isnan(v)) {
+				pen = false;
+				continue;
+			}
+			sb_printf(&d, "%s%.1f %.1f", pen ? " L" : (d.len ? " M" : "M"),
+				  LEFT + band * (i + 0.5), PLOT_TOP + PLOT_H - v / max * PLOT_H);
+			pen = true;
+		}
+		if (d.len)
+			sb_printf(
+			    out,
+			    "<path d=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2.5\"%s/>",
+			    d.data, svg_color(s), s % 2 ? " stroke-dasharray=\"6 3\"" : "");
+		if (!out->arena)
+			sb_free(&d);
+		for (int i = 0; i < n; i++) {
+			double v = value(c, s, i);
+			if (isnan(v))
+				continue;
+			sb_printf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\">",
+				  LEFT + band * (i + 0.5), PLOT_TOP + PLOT_H - v / max * PLOT_H,
+				  svg_color(s));
+			item_title(out, c, s, i, v);
+			sb_puts(out, "</circle>");
+		}
+	}
+	category_labels(out, c, PLOT_TOP);
+	legend(out, c, PLOT_TOP + PLOT_H + AXIS_LABELS + 4);
+	sb_puts(out, "</svg>");
+}
+
+void svg_hbar_chart(strbuf_t *out, const struct svg_chart *c)
+{
+	const double row = 26, label_w = 280, top = 8;
+	int n = nlabels(c);
+	double height = top + row * (n ? n : 1) + 8;
+	double step, max;
+	struct svg_chart one = *c;
+	one.nseries = nseries(c) ? 1 : 0;
+	max = scale_max(&one, false, &step);
+	open_svg(out, c, height);
+	double x0 = label_w + 8, plot_w = W - RIGHT - x0 - 48;
+	sb_printf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"" INK "\"/>",
+		  x0, top, x0, top + row * n);
+	for (int i = 0; i < n; i++) {
+		double y = top + row * i;
+		sb_printf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">", label_w,
+			  y + row / 2 + 4);
+		esc_short(out, c->labels[i]);
+		sb_puts(out, "</text>");
+		double v = one.nseries ? value(c, 0, i) : NAN;
+		if (isnan(v))
+			continue;
+		double w = v / max * plot_w;
+		sb_printf(out,
+			  "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">",
+			  x0, y + 4, w, row - 8, svg_color(0));
+		item_title(out, &one, 0, i, v);
+		sb_puts(out, "</rect>");
+		sb_printf(out, "<text x=\"%.1f\" y=\"%.1f\">", x0 + w + 6, y + row / 2 + 4);
+		put_number(out, v, c->unit);
+		sb_puts(out, "</text>");
+	}
+	sb_puts(out, "</svg>");
+}

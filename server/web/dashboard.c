@@ -1,0 +1,455 @@
+/* The manager's pages: the dashboard (/panel/pulpit) with its figures,
+ * lists, workload and charts, and the statistics of a period
+ * (/panel/statystyki, .csv, .json). A manager with a unit sees that unit,
+ * one without a unit the whole organisation. Every figure links to the
+ * clerk's queue filtered to the same cases. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cases/caseview.h"
+#include "cases/dashboard.h"
+#include "cases/stats.h"
+#include "core/clock.h"
+#include "db/db.h"
+#include "render/svg.h"
+#include "render/tmpl.h"
+#include "web/web.h"
+
+static bool scope_of(http_req_t *req, struct dash_scope *s)
+{
+	const struct web_user *u = web_user(req);
+	if (!u) {
+		http_respond_error(req, 403, NULL);
+		return false;
+	}
+	*s = (struct dash_scope){u->org_id, u->unit_id};
+	return true;
+}
+
+static void db_failed(http_req_t *req, enum db_status st)
+{
+	if (st == DB_UNAVAILABLE)
+		http_respond_unavailable(req);
+	else
+		http_respond_error(req, 500, NULL);
+}
+
+/* ---- Links to the queue ----------------------------------------------------- */
+
+/* "/panel?<filter>" narrowed to the manager's unit. */
+static const char *queue_url(http_req_t *req, const struct dash_scope *s, const char *filter)
+{
+	if (s->unit_id)
+		return arena_printf(req->arena, "/panel?%s%skomorka=%lld", filter,
+				    *filter ? "&" : "", s->unit_id);
+	return arena_printf(req->arena, "/panel%s%s", *filter ? "?" : "", filter);
+}
+
+static const struct {
+	const char *key, *label, *filter;
+	bool alert; /* shown as a warning when not zero */
+} figures[] = {
+    {"overdue", "Po terminie", "termin=po", true},
+    {"today", "Termin dziś", "od=0&termin=0", true},
+    {"next1", "W ciągu 1 dnia roboczego", "od=1&termin=1", false},
+    {"next3", "W ciągu 3 dni roboczych", "od=1&termin=3", false},
+    {"next5", "W ciągu 5 dni roboczych", "od=1&termin=5", false},
+};
+
+static json_t *figure(http_req_t *req, const struct dash_scope *s, const char *key,
+		      const char *label, long long count, const char *filter, bool alert)
+{
+	return json_pack("{s:s, s:s, s:I, s:s, s:b}", "key", key, "label", label, "count",
+			 (json_int_t)count, "url", queue_url(req, s, filter), "alert",
+			 alert && count > 0);
+}
+
+static long long count_of(json_t *doc, const char *a, const char *b)
+{
+	json_t *v = json_object_get(doc, a);
+	return json_integer_value(b ? json_object_get(v, b) : v);
+}
+
+static void add_figures(http_req_t *req, const struct dash_scope *s, json_t *doc)
+{
+	json_t *list = json_array(), *deadlines = json_object_get(doc, "deadlines");
+	for (size_t i = 0; i < sizeof figures / sizeof figures[0]; i++)
+		json_array_append_new(list, figure(req, s, figures[i].key, figures[i].label,
+						   count_of(deadlines, figures[i].key, "count"),
+						   figures[i].filter, figures[i].alert));
+	json_object_set_new(doc, "figures", list);
+	json_t *more = json_array();
+	json_array_append_new(more, figure(req, s, "waiting", "Czeka na wnioskodawcę",
+					   count_of(doc, "waiting", "count"), "oczekuje=1", false));
+	json_array_append_new(more, figure(req, s, "remedies", "Odwołania i skargi w toku",
+					   count_of(doc, "remedies", "count"), "srodki=1", false));
+	json_object_set_new(doc, "figures_more", more);
+	json_object_set_new(json_object_get(doc, "waiting"), "url",
+			    json_string(queue_url(req, s, "oczekuje=1")));
+	json_object_set_new(json_object_get(doc, "remedies"), "url",
+			    json_string(queue_url(req, s, "srodki=1")));
+}
+
+/* Each workload row gets links to its open, due-soon and overdue cases. */
+static void add_workload_links(http_req_t *req, const struct dash_scope *s, json_t *doc)
+{
+	json_t *w = json_object_get(doc, "workload");
+	size_t i;
+	json_t *row;
+	json_array_foreach(json_object_get(w, "clerks"), i, row)
+	{
+		json_int_t id = json_integer_value(json_object_get(row, "id"));
+		const char *base =
+		    id ? arena_printf(req->arena, "prowadzi=%" JSON_INTEGER_FORMAT, id)
+		       : "moje=brak";
+		if (!id)
+			json_object_set_new(row, "name", json_string("nieprzydzielone"));
+		json_object_set_new(row, "url_open", json_string(queue_url(req, s, base)));
+		json_object_set_new(
+		    row, "url_soon",
+		    json_string(
+			queue_url(req, s, arena_printf(req->arena, "%s&od=0&termin=3", base))));
+		json_object_set_new(
+		    row, "url_overdue",
+		    json_string(queue_url(req, s, arena_printf(req->arena, "%s&termin=po", base))));
+	}
+	json_array_foreach(json_object_get(w, "units"), i, row)
+	{
+		/* The unit's own link: komorka is the filter itself. */
+		struct dash_scope unit = {s->org_id,
+					  json_integer_value(json_object_get(row, "id"))};
+		json_object_set_new(row, "url_open", json_string(queue_url(req, &unit, "")));
+		json_object_set_new(row, "url_soon",
+				    json_string(queue_url(req, &unit, "od=0&termin=3")));
+		json_object_set_new(row, "url_overdue",
+				    json_string(queue_url(req, &unit, "termin=po")));
+	}
+	json_object_set_new(doc, "has_workload",
+			    json_boolean(json_array_size(json_object_get(w, "clerks")) > 0));
+}
+
+/* ---- Charts ------------------------------------------------------------------ */
+
+static const char *const month_abbr[] = {"sty", "lut", "mar", "kwi", "maj", "cze",
+					 "lip", "sie", "wrz", "paź", "lis", "gru"};
+
+/* 7.5 -> "7,5"; NaN -> "—" (Polish decimal comma in tables). */
+static const char *decimal(http_req_t *req, double v, const char *unit)
+{
+	if (isnan(v))
+		return "—";
+	char *s = fabs(v - round(v)) < 0.05 ? arena_printf(req->arena, "%.0f%s", round(v), unit)
+					    : arena_printf(req->arena, "%.1f%s", v, unit);
+	char *dot = strchr(s, '.');
+	if (dot)
+		*dot = ',';
+	return s;
+}
+
+static double real_or_nan(json_t *v)
+{
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+struct chart_data {
+	int n;
+	const char *labels[SVG_LABELS_MAX];
+	const char *long_labels[SVG_LABELS_MAX];
+	struct svg_series series[SVG_SERIES_MAX];
+	double values[SVG_SERIES_MAX][SVG_LABELS_MAX];
+	int nseries;
+};
+
+/* The block the template shows: heading, the SVG, and the same figures as
+ * a table (columns: one per series). */
+static json_t *chart_block(http_req_t *req, const char *id, const char *title, const char *desc,
+			   const char *first_col, struct chart_data *d, const char *unit,
+			   double max, void (*draw)(strbuf_t *, const struct svg_chart *))
+{
+	for (int s = 0; s < d->nseries; s++)
+		d->series[s].values = d->values[s];
+	struct svg_chart c = {id, title, desc, d->labels, d->n, d->series, d->nseries, unit, max};
+	strbuf_t svg;
+	sb_init(&svg, req->arena);
+	draw(&svg, &c);
+	json_t *head = json_pack("[s]", first_col), *rows = json_array();
+	for (int s = 0; s < d->nseries; s++)
+		json_array_append_new(head, json_string(d->series[s].name));
+	for (int i = 0; i < d->n; i++) {
+		json_t *cells = json_array();
+		for (int s = 0; s < d->nseries; s++)
+			json_array_append_new(
+			    cells, json_string(decimal(req, d->values[s][i], unit ? unit : "")));
+		json_array_append_new(
+		    rows, json_pack("{s:s, s:o}", "label", d->long_labels[i], "cells", cells));
+	}
+	return json_pack("{s:s, s:s, s:s, s:o, s:s, s:o, s:o}", "id", id, "title", title, "desc",
+			 desc, "svg", tmpl_safe(svg.data), "caption",
+			 arena_printf(req->arena, "%s — dane wykresu", title), "head", head, "rows",
+			 rows);
+}
+
+static void month_labels(http_req_t *req, json_t *months, struct chart_data *d)
+{
+	size_t i;
+	json_t *m;
+	d->n = 0;
+	json_array_foreach(months, i, m)
+	{
+		if (d->n >= SVG_LABELS_MAX)
+			break;
+		int year = (int)json_integer_value(json_object_get(m, "year"));
+		int number = (int)json_integer_value(json_object_get(m, "number"));
+		if (number < 1 || number > 12)
+			number = 1;
+		d->labels[d->n] =
+		    arena_printf(req->arena, "%s %02d", month_abbr[number - 1], year % 100);
+		d->long_labels[d->n] =
+		    arena_printf(req->arena, "%s %d", law_month_name(number), year);
+		d->n++;
+	}
+}
+
+static json_t *charts(http_req_t *req, json_t *doc)
+{
+	json_t *months = json_object_get(doc, "months"), *list = json_array();
+	struct chart_data *d = arena_calloc(req->arena, 1, sizeof *d);
+	month_labels(req, months, d);
+	size_t i;
+	json_t *m;
+
+	/* Received by kind. */
+	d->nseries = 0;
+	for (const struct stats_label *k = stats_kinds; k->id; k++) {
+		d->series[d->nseries].name = k->label;
+		json_array_foreach(months, i, m) d->values[d->nseries][i] =
+		    (double)json_integer_value(json_object_get(m, k->id));
+		d->nseries++;
+	}
+	json_array_append_new(
+	    list,
+	    chart_block(req, "wykres-rodzaj", "Wnioski złożone w miesiącu według rodzaju",
+			"Słupki: liczba wniosków złożonych w każdym z ostatnich 12 miesięcy, z "
+			"podziałem na wnioski o informację publiczną i o ponowne wykorzystywanie.",
+			"Miesiąc", d, NULL, 0, svg_bar_chart));
+
+	/* Received by channel. */
+	d->nseries = 0;
+	for (const struct stats_label *k = stats_channels; k->id && d->nseries < SVG_SERIES_MAX;
+	     k++) {
+		d->series[d->nseries].name = k->label;
+		json_array_foreach(months, i, m) d->values[d->nseries][i] =
+		    (double)json_integer_value(json_object_get(m, k->id));
+		d->nseries++;
+	}
+	json_array_append_new(
+	    list, chart_block(req, "wykres-kanal", "Wnioski złożone w miesiącu według kanału",
+			      "Słupki: liczba wniosków złożonych w każdym z ostatnich 12 miesięcy, "
+			      "z podziałem na drogę, którą wpłynęły.",
+			      "Miesiąc", d, NULL, 0, svg_bar_chart));
+
+	/* Days to close. */
+	d->nseries = 2;
+	d->series[0].name = "mediana (dni)";
+	d->series[1].name = "90. percentyl (dni)";
+	json_array_foreach(months, i, m)
+	{
+		d->values[0][i] = real_or_nan(json_object_get(m, "median_days"));
+		d->values[1][i] = real_or_nan(json_object_get(m, "p90_days"));
+	}
+	json_array_append_new(
+	    list,
+	    chart_block(req, "wykres-czas", "Czas załatwienia spraw zakończonych w miesiącu",
+			"Linie: mediana i 90. percentyl liczby dni od wpływu wniosku do "
+			"zakończenia sprawy, dla spraw zakończonych w każdym z ostatnich 12 "
+			"miesięcy; brak punktu: w danym miesiącu nie zakończono żadnej sprawy.",
+			"Miesiąc", d, NULL, 0, svg_line_chart));
+
+	/* On time. */
+	d->nseries = 1;
+	d->series[0].name = "załatwione w terminie (%)";
+	json_array_foreach(months, i, m) d->values[0][i] =
+	    real_or_nan(json_object_get(m, "on_time_pct"));
+	json_array_append_new(
+	    list, chart_block(req, "wykres-terminowosc", "Odsetek spraw załatwionych w terminie",
+			      "Słupki: jaki odsetek spraw zakończonych w miesiącu załatwiono przed "
+			      "upływem terminu ustawowego (także przedłużonego); brak słupka: w "
+			      "danym miesiącu nie załatwiono żadnej sprawy z terminem odpowiedzi.",
+			      "Miesiąc", d, "%", 100, svg_bar_chart));
+
+	/* Outcomes. */
+	json_t *outcomes = json_object_get(doc, "outcomes");
+	d->n = 0;
+	d->nseries = 1;
+	d->series[0].name = "liczba spraw";
+	json_array_foreach(outcomes, i, m)
+	{
+		if (d->n >= SVG_LABELS_MAX)
+			break;
+		d->labels[d->n] = d->long_labels[d->n] =
+		    json_string_value(json_object_get(m, "label"));
+		d->values[0][d->n] = (double)json_integer_value(json_object_get(m, "count"));
+		d->n++;
+	}
+	if (d->n)
+		json_array_append_new(
+		    list, chart_block(req, "wykres-wyniki", "Sposób zakończenia spraw",
+				      "Poziome słupki: ile spraw zakończonych w ostatnich 12 "
+				      "miesiącach zakończono w każdy ze sposobów.",
+				      "Sposób zakończenia", d, NULL, 0, svg_hbar_chart));
+	return list;
+}
+
+void web_dashboard(http_req_t *req)
+{
+	struct dash_scope s;
+	if (!scope_of(req, &s))
+		return;
+	PGconn *c = db_conn();
+	if (!c) {
+		http_respond_unavailable(req);
+		return;
+	}
+	json_t *doc = NULL;
+	enum db_status st = dashboard_load(c, req->arena, &s, caseview_today(clock_now()), &doc);
+	if (st != DB_OK) {
+		db_failed(req, st);
+		return;
+	}
+	add_figures(req, &s, doc);
+	add_workload_links(req, &s, doc);
+	json_object_set_new(doc, "charts", charts(req, doc));
+	json_object_set_new(doc, "queue_url", json_string(queue_url(req, &s, "")));
+	json_object_set_new(doc, "title", json_string("Pulpit kierownika — Jawność"));
+	web_render(req, 200, "dashboard", doc);
+}
+
+/* ---- Statistics of a period ------------------------------------------------------- */
+
+#define PERIOD_MAX_DAYS 3700 /* ten years and some */
+
+/* The period from ?od= and ?do=; by default this year up to today. False
+ * with a Polish message when they are not a valid period. */
+static bool period_of(http_req_t *req, law_date_t *from, law_date_t *to, const char **why)
+{
+	law_date_t today = caseview_today(clock_now());
+	const char *f = http_query(req, "od"), *t = http_query(req, "do");
+	*from = (law_date_t){today.y, 1, 1};
+	*to = today;
+	if ((f && *f && !law_date_parse(f, from)) || (t && *t && !law_date_parse(t, to)) ||
+	    !law_date_in_range(*from) || !law_date_in_range(*to)) {
+		*why = "Podaj daty w formacie RRRR-MM-DD (lata 1990-2100).";
+		return false;
+	}
+	if (law_date_cmp(*from, *to) > 0) {
+		*why = "Początek okresu nie może być późniejszy niż jego koniec.";
+		return false;
+	}
+	if (law_date_diff(*from, *to) > PERIOD_MAX_DAYS) {
+		*why = "Okres może obejmować najwyżej dziesięć lat.";
+		return false;
+	}
+	return true;
+}
+
+static json_t *load_stats(http_req_t *req, law_date_t from, law_date_t to)
+{
+	struct dash_scope s;
+	if (!scope_of(req, &s))
+		return NULL;
+	PGconn *c = db_conn();
+	json_t *doc = NULL;
+	enum db_status st = c ? stats_load(c, req->arena, &s, from, to, &doc) : DB_UNAVAILABLE;
+	if (st != DB_OK) {
+		db_failed(req, st);
+		return NULL;
+	}
+	return doc;
+}
+
+void web_stats(http_req_t *req)
+{
+	law_date_t from, to;
+	const char *why = NULL;
+	bool ok = period_of(req, &from, &to, &why);
+	json_t *doc = ok ? load_stats(req, from, to) : json_object();
+	if (!doc)
+		return;
+	json_object_set_new(doc, "title", json_string("Statystyki — Jawność"));
+	if (!ok) {
+		const char *f = http_query(req, "od"), *t = http_query(req, "do");
+		json_object_set_new(doc, "error", json_string(why));
+		json_object_set_new(doc, "form",
+				    json_pack("{s:s, s:s}", "from", f ? f : "", "to", t ? t : ""));
+		web_render(req, 422, "stats", doc);
+		return;
+	}
+	char f[LAW_DATE_STRLEN], t[LAW_DATE_STRLEN];
+	law_date_format(from, f);
+	law_date_format(to, t);
+	json_object_set_new(doc, "form", json_pack("{s:s, s:s}", "from", f, "to", t));
+	json_object_set_new(
+	    doc, "csv_url",
+	    json_string(arena_printf(req->arena, "/panel/statystyki.csv?od=%s&do=%s", f, t)));
+	json_object_set_new(
+	    doc, "json_url",
+	    json_string(arena_printf(req->arena, "/panel/statystyki.json?od=%s&do=%s", f, t)));
+	json_t *rate = json_object_get(doc, "on_time_rate"),
+	       *median = json_object_get(doc, "median_days");
+	json_object_set_new(
+	    doc, "on_time_text",
+	    json_string(
+		decimal(req, json_is_number(rate) ? 100 * json_number_value(rate) : NAN, " %")));
+	json_object_set_new(doc, "median_text", json_string(decimal(req, real_or_nan(median), "")));
+	json_object_set_new(
+	    doc, "fees_text",
+	    json_string(
+		decimal(req, atof(json_string_value(json_object_get(doc, "fees_total"))), " zł")));
+	json_object_set_new(doc, "ok", json_true());
+	web_render(req, 200, "stats", doc);
+}
+
+static void export(http_req_t *req, bool csv)
+{
+	law_date_t from, to;
+	const char *why = NULL;
+	if (!period_of(req, &from, &to, &why)) {
+		if (csv)
+			http_respond(req, 422, "text/plain; charset=utf-8", why, strlen(why));
+		else
+			http_respond_problem(req, 422, "Nieprawidłowy okres", why, NULL);
+		return;
+	}
+	json_t *doc = load_stats(req, from, to);
+	if (!doc)
+		return;
+	strbuf_t out;
+	sb_init(&out, req->arena);
+	if (csv)
+		stats_csv(doc, &out);
+	else
+		stats_json(doc, &out);
+	json_decref(doc);
+	char f[LAW_DATE_STRLEN], t[LAW_DATE_STRLEN];
+	law_date_format(from, f);
+	law_date_format(to, t);
+	http_add_header(req, "Content-Disposition",
+			arena_printf(req->arena, "%s; filename=\"statystyki-%s-%s.%s\"",
+				     csv ? "attachment" : "inline", f, t, csv ? "csv" : "json"));
+	http_respond(req, 200,
+		     csv ? "text/csv; charset=utf-8; header=present"
+			 : "application/json; charset=utf-8",
+		     out.data ? out.data : "", out.len);
+}
+
+void web_stats_csv(http_req_t *req)
+{
+	export(req, true);
+}
+
+void web_stats_json(http_req_t *req)
+{
+	export(req, false);
+}

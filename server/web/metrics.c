@@ -1,0 +1,78 @@
+/* GET /metrics: the Prometheus text exposition (format 0.0.4). The HTTP
+ * layer's counters and histogram, then gauges read from the database now:
+ * the outbox queue, open and overdue cases, connections. Only for direct
+ * loopback connections (a Prometheus or node agent on the same machine),
+ * unless JAWNOSC_METRICS_PUBLIC=1; anyone else gets 404, as does a request
+ * relayed by a proxy (X-Forwarded-For or Forwarded present). */
+#include "cases/ops.h"
+#include "core/clock.h"
+#include "core/config.h"
+#include "db/db.h"
+#include "http/metrics.h"
+#include "http/proxy.h"
+#include "web/web.h"
+
+static bool may_see_metrics(http_req_t *req)
+{
+	if (cfg.metrics_public)
+		return true;
+	if (http_header(req, "X-Forwarded-For") || http_header(req, "Forwarded") ||
+	    http_header(req, "X-Real-IP"))
+		return false;
+	return proxy_is_loopback(http_peer_ip(req));
+}
+
+static void database_gauges(http_req_t *req, strbuf_t *sb)
+{
+	struct ops_gauges g;
+	PGconn *c = db_conn();
+	bool up = c && ops_gauges(c, req->arena, clock_now(), &g) == DB_OK;
+
+	metrics_family(sb, "jawnosc_database_up", "gauge",
+	               "1 when the database answered this scrape's queries, else 0 (the gauges below are then absent).");
+	metrics_sample(sb, "jawnosc_database_up", up ? 1 : 0, (const char *)NULL);
+	metrics_family(sb, "jawnosc_db_connections_open", "gauge",
+	               "Database connections this process holds (one per worker thread that used one).");
+	metrics_sample(sb, "jawnosc_db_connections_open", db_connections_open(false), "pool", "primary",
+	               (const char *)NULL);
+	metrics_sample(sb, "jawnosc_db_connections_open", db_connections_open(true), "pool", "replica",
+	               (const char *)NULL);
+	if (!up)
+		return;
+	metrics_family(sb, "jawnosc_db_backends", "gauge",
+	               "Server processes connected to this database, from every instance (pg_stat_activity).");
+	metrics_sample(sb, "jawnosc_db_backends", (double)g.db_backends, (const char *)NULL);
+	metrics_family(sb, "jawnosc_outbox_messages", "gauge",
+	               "Outgoing mail waiting to be sent (pending) or given up on (failed).");
+	metrics_sample(sb, "jawnosc_outbox_messages", (double)g.outbox_pending, "status", "pending",
+	               (const char *)NULL);
+	metrics_sample(sb, "jawnosc_outbox_messages", (double)g.outbox_failed, "status", "failed",
+	               (const char *)NULL);
+	metrics_family(sb, "jawnosc_outbox_oldest_pending_seconds", "gauge",
+	               "Age of the oldest message still waiting in the outbox; 0 when none waits.");
+	metrics_sample(sb, "jawnosc_outbox_oldest_pending_seconds", g.outbox_oldest_pending_seconds,
+	               (const char *)NULL);
+	metrics_family(sb, "jawnosc_cases_open", "gauge", "Cases not closed, by organisation.");
+	for (size_t i = 0; i < g.norgs; i++)
+		metrics_sample(sb, "jawnosc_cases_open", (double)g.orgs[i].open, "org", g.orgs[i].slug,
+		               (const char *)NULL);
+	metrics_family(sb, "jawnosc_cases_overdue", "gauge",
+	               "Open cases past their statutory due date (Warsaw today), by organisation.");
+	for (size_t i = 0; i < g.norgs; i++)
+		metrics_sample(sb, "jawnosc_cases_overdue", (double)g.orgs[i].overdue, "org",
+		               g.orgs[i].slug, (const char *)NULL);
+}
+
+void web_metrics(http_req_t *req)
+{
+	if (!may_see_metrics(req)) {
+		http_respond_error(req, 404, NULL);
+		return;
+	}
+	strbuf_t sb;
+	sb_init(&sb, req->arena);
+	metrics_render(&sb);
+	database_gauges(req, &sb);
+	http_add_header(req, "Cache-Control", "no-store");
+	http_respond(req, 200, METRICS_CONTENT_TYPE, sb.data, sb.len);
+}

@@ -1,0 +1,1024 @@
+/* The public register over real HTTP: a clerk publishes through the panel
+ * with a preview that is byte for byte the public page, versions 1.0 and
+ * 1.1 with dates and authors and the old one readable, withdrawal, filters,
+ * Polish search without diacritics, keyset pages, ETag and Last-Modified
+ * with 304, the visit counter, feeds and exports, and privacy twice over:
+ * a crawl of every public page finds no requester's data, and the public
+ * database role is refused the tables that hold it. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "cases/register.h"
+#include "integration/cases_util.h"
+
+static struct u_staff clerk;
+static const char *CLERK_NAME = "Tomasz Zieliński";
+
+/* The requester's data the public must never see. */
+static const char *const SECRETS[] = {"Zbigniew Prywatny-Testowy", "Prywatny-Testowy",
+                                      "tajny.adres@example.pl",    "tajny.adres",
+                                      "+48 600 700 800",           "600 700 800",
+                                      "ul. Sekretna 13",           "Sekretna"};
+#define NSECRETS (sizeof SECRETS / sizeof SECRETS[0])
+
+static int setup(void **state)
+{
+	(void)state;
+	static const char *env[] = {"JAWNOSC_FILING_RATE=100000", NULL};
+	h_server_start(env);
+	u_login("urzednik%40mon.example", "jawnosc-demo", &clerk);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	if (h_server_pid())
+		assert_int_equal(h_server_stop(), 0);
+	return 0;
+}
+
+/* ---- Helpers ------------------------------------------------------------------ */
+
+/* A copy of s[from..to] including both markers; NULL when absent. */
+static char *between(const char *s, const char *from, const char *to)
+{
+	const char *a = s ? strstr(s, from) : NULL;
+	const char *b = a ? strstr(a, to) : NULL;
+	if (!b)
+		return NULL;
+	size_t n = (size_t)(b - a) + strlen(to);
+	char *out = malloc(n + 1);
+	memcpy(out, a, n);
+	out[n] = '\0';
+	return out;
+}
+
+static char *unescape(const char *s)
+{
+	static const struct {
+		const char *ent, *ch;
+	} ents[] = {{"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"}};
+	char *out = malloc(strlen(s) + 1), *o = out;
+	while (*s) {
+		size_t i;
+		for (i = 0; i < sizeof ents / sizeof ents[0]; i++)
+			if (!strncmp(s, ents[i].ent, strlen(ents[i].ent)))
+				break;
+		if (i < sizeof ents / sizeof ents[0]) {
+			*o++ = *ents[i].ch;
+			s += strlen(ents[i].ent);
+		} else {
+			*o++ = *s++;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+static char *urlenc(const char *s)
+{
+	char *out = malloc(strlen(s) * 3 + 1), *o = out;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    strchr("-_.~", *p))
+			*o++ = (char)*p;
+		else
+			o += sprintf(o, "%%%02X", *p);
+	}
+	*o = '\0';
+	return out;
+}
+
+/* The value of input `name` (unescaped, malloc'd). */
+static char *input(const char *html, const char *name)
+{
+	char raw[4096];
+	u_attr(html, name, raw, sizeof raw);
+	return unescape(raw);
+}
+
+static char *textarea(const char *html, const char *id)
+{
+	char open[128];
+	snprintf(open, sizeof open, "<textarea id=\"%s\"", id);
+	const char *a = strstr(html, open);
+	assert_non_null(a);
+	a = strchr(a, '>') + 1;
+	const char *b = strstr(a, "</textarea>");
+	char *raw = strndup(a, (size_t)(b - a));
+	char *v = unescape(raw);
+	free(raw);
+	return v;
+}
+
+static char *get(const char *path, long want)
+{
+	struct hresp r;
+	h_get(path, &r);
+	if (r.status != want)
+		fprintf(stderr, "GET %s: %ld, expected %ld: %.400s\n", path, r.status, want, r.body);
+	assert_int_equal(r.status, want);
+	char *b = strdup(r.body ? r.body : "");
+	h_free(&r);
+	return b;
+}
+
+static long long request_id(const char *number)
+{
+	return u_request_id(number);
+}
+
+/* Files a request with the distinctive personal data and closes it. */
+static void file_private(const char *subject, char number[64])
+{
+	char body[1024];
+	snprintf(body, sizeof body,
+	         "{\"kind\":\"public_information\",\"subject\":\"%s\","
+	         "\"content\":\"Proszę o informację. Zbigniew Prywatny-Testowy, ul. Sekretna 13.\","
+	         "\"delivery\":\"email\",\"requester\":{\"name\":\"Zbigniew Prywatny-Testowy\","
+	         "\"email\":\"tajny.adres@example.pl\",\"phone\":\"+48 600 700 800\","
+	         "\"postal_address\":\"ul. Sekretna 13, 00-950 Warszawa\"}}",
+	         subject);
+	struct hresp r;
+	u_post_json("/api/v1/requests", body, &r);
+	assert_int_equal(r.status, 201);
+	json_t *j = u_json(&r);
+	const char *cn = u_str(j, "case_number");
+	assert_non_null(cn);
+	snprintf(number, 64, "%s", cn ? cn : "");
+	json_decref(j);
+	h_free(&r);
+	u_clerk(number, LAW_ACT_ASSIGN);
+	u_clerk(number, LAW_ACT_PROVIDE);
+}
+
+/* The form of the publication page as url-encoded fields, with `subject`
+ * and `answer` instead of the page's values when given. */
+static char *form_fields(const char *page, const char *action, const char *subject,
+                         const char *answer, const char *extra)
+{
+	char *vid = input(page, "version_id"), *tok = input(page, "preview_token");
+	char *s = subject ? strdup(subject) : input(page, "public_subject");
+	char *a = answer ? strdup(answer) : textarea(page, "answer");
+	char *lb = input(page, "legal_basis"), *pb = input(page, "produced_by");
+	char *rs = input(page, "responsible"), *po = input(page, "produced_on");
+	char *es = urlenc(s), *ea = urlenc(a), *elb = urlenc(lb), *epb = urlenc(pb), *ers = urlenc(rs);
+	size_t n = strlen(es) + strlen(ea) + strlen(elb) + strlen(epb) + strlen(ers) + 512 +
+	           (extra ? strlen(extra) : 0);
+	char *out = malloc(n);
+	snprintf(out, n,
+	         "action=%s&version_id=%s&preview_token=%s&public_subject=%s&answer=%s&legal_basis=%s"
+	         "&produced_by=%s&responsible=%s&produced_on=%s%s",
+	         action, vid, tok, es, ea, elb, epb, ers, po, extra ? extra : "");
+	char *all[] = {vid, tok, s, a, lb, pb, rs, po, es, ea, elb, epb, ers};
+	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+		free(all[i]);
+	return out;
+}
+
+static char *publication_page(long long id, long want)
+{
+	char path[96];
+	snprintf(path, sizeof path, "/panel/sprawy/%lld/publikacja", id);
+	struct hresp r;
+	u_staff_get(&clerk, path, &r);
+	if (r.status != want)
+		fprintf(stderr, "GET %s: %ld: %.300s\n", path, r.status, r.body);
+	assert_int_equal(r.status, want);
+	char *b = strdup(r.body);
+	h_free(&r);
+	return b;
+}
+
+/* Previews `subject`/`answer` (NULL: as the page has them) and publishes
+ * what the preview showed; returns the new version ("1.0", ...). */
+static void publish(long long id, const char *subject, const char *answer, const char *extra,
+                    char version[16])
+{
+	char path[96];
+	snprintf(path, sizeof path, "/panel/sprawy/%lld/publikacja", id);
+	char *page = publication_page(id, 200);
+	char *fields = form_fields(page, "preview", subject, answer, extra);
+	struct hresp r;
+	u_staff_post(&clerk, path, fields, &r);
+	if (r.status != 200)
+		fprintf(stderr, "preview: %ld %.600s\n", r.status, strstr(r.body, "<main"));
+	assert_int_equal(r.status, 200);
+	free(page);
+	free(fields);
+	page = strdup(r.body);
+	h_free(&r);
+	fields = form_fields(page, "publish", subject, answer, extra);
+	u_staff_post(&clerk, path, fields, &r);
+	if (r.status != 303)
+		fprintf(stderr, "publish: %ld %.600s\n", r.status, r.body ? strstr(r.body, "<main") : "");
+	assert_int_equal(r.status, 303);
+	const char *loc = h_header(&r, "Location");
+	const char *v = strstr(loc, "opublikowano=");
+	assert_non_null(v);
+	snprintf(version, 16, "%s", v + strlen("opublikowano="));
+	h_free(&r);
+	free(page);
+	free(fields);
+}
+
+static void assert_no_secret(const char *where, const char *text)
+{
+	for (size_t i = 0; i < NSECRETS; i++) {
+		if (strstr(text, SECRETS[i]))
+			fprintf(stderr, "%s shows \"%s\"\n", where, SECRETS[i]);
+		assert_null(strstr(text, SECRETS[i]));
+	}
+}
+
+/* ---- Tests ----------------------------------------------------------------- */
+
+static void test_public_role_is_refused_personal_data_tables(void **state)
+{
+	PGconn *c = h_db();
+	static const char *const refused[] = {"requesters", "requests", "events", "users",
+	                                      "sessions", "documents", "attachments", "outbox",
+	                                      "publications", "publication_versions",
+	                                      "publishable_facts", "publishable_timeline"};
+	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+		PQclear(PQexec(c, "BEGIN; SET LOCAL ROLE jawnosc_public"));
+		char sql[128];
+		snprintf(sql, sizeof sql, "SELECT * FROM %s LIMIT 1", refused[i]);
+		PGresult *r = PQexec(c, sql);
+		const char *code = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+		if (!code || strcmp(code, "42501") != 0)
+			fprintf(stderr, "jawnosc_public reading %s: %s\n", refused[i], code ? code : "allowed");
+		assert_non_null(code);
+		assert_string_equal(code, "42501"); /* insufficient_privilege */
+		PQclear(r);
+		PQclear(PQexec(c, "ROLLBACK"));
+	}
+	/* And also with a plain SET ROLE, as the issue has it. */
+	PQclear(PQexec(c, "SET ROLE jawnosc_public"));
+	PGresult *r = PQexec(c, "SELECT * FROM requesters");
+	assert_int_equal(PQresultStatus(r), PGRES_FATAL_ERROR);
+	PQclear(r);
+	r = PQexec(c, "SELECT count(*) FROM register_entries");
+	assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+	PQclear(r);
+	/* The views hold no personal column at all. */
+	PQclear(PQexec(c, "RESET ROLE"));
+	r = PQexec(c, "SELECT table_name, column_name FROM information_schema.columns "
+	              "WHERE table_name LIKE 'register\\_%' AND column_name IN "
+	              "('name', 'email', 'phone', 'postal_address', 'ip', 'body', 'data', 'tracking_hash')");
+	assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+	for (int i = 0; i < PQntuples(r); i++)
+		fprintf(stderr, "personal column %s.%s\n", PQgetvalue(r, i, 0), PQgetvalue(r, i, 1));
+	/* register_organisations and register_units carry the body's and
+	 * units' names only. */
+	for (int i = 0; i < PQntuples(r); i++)
+		assert_true(!strcmp(PQgetvalue(r, i, 1), "name") || !strcmp(PQgetvalue(r, i, 1), "email") ||
+		            !strcmp(PQgetvalue(r, i, 1), "phone"));
+	for (int i = 0; i < PQntuples(r); i++)
+		assert_true(!strcmp(PQgetvalue(r, i, 0), "register_organisations") ||
+		            !strcmp(PQgetvalue(r, i, 0), "register_units"));
+	PQclear(r);
+	PQfinish(c);
+}
+
+static void test_clerk_preview_is_exactly_the_public_page(void **state)
+{
+	char number[64];
+	file_private("Koszty utrzymania floty samochodowej", number);
+	long long id = request_id(number);
+	char *page = publication_page(id, 200);
+	assert_non_null(strstr(page, "jeszcze nie opublikowana"));
+	char *preview = between(page, "<article class=\"register-item\"", "</article>");
+	assert_non_null(preview);
+	assert_non_null(strstr(preview, "Koszty utrzymania floty samochodowej"));
+	assert_no_secret("the publication page", page);
+	/* Not public before publishing. */
+	char path[128];
+	snprintf(path, sizeof path, "/rejestr/%s", number);
+	free(get(path, 404));
+	char version[16];
+	publish(id, NULL, NULL, NULL, version);
+	assert_string_equal(version, "1.0");
+	char *pub = get(path, 200);
+	char *article = between(pub, "<article class=\"register-item\"", "</article>");
+	assert_non_null(article);
+	if (strcmp(article, preview) != 0)
+		fprintf(stderr, "preview:\n%s\npublic:\n%s\n", preview, article);
+	assert_string_equal(article, preview);
+	assert_no_secret("the public page", pub);
+	/* The BIP metadata of the seed page's footer. */
+	assert_non_null(strstr(pub, "Informacje o publikacji dokumentu"));
+	assert_non_null(strstr(pub, "Podmiot udostępniający</dt><dd>Ministerstwo Obrony Narodowej"));
+	assert_non_null(strstr(pub, "Wprowadzający</dt><dd>Tomasz Zieliński"));
+	assert_non_null(strstr(pub, "Data wytworzenia"));
+	assert_non_null(strstr(pub, "Pierwsza publikacja"));
+	assert_non_null(strstr(pub, "Liczba odwiedzin"));
+	/* The terms with whether each was met, the public steps. */
+	assert_non_null(strstr(pub, "termin załatwienia wniosku"));
+	assert_non_null(strstr(pub, "dotrzymany"));
+	assert_non_null(strstr(pub, "rejestracja wniosku"));
+	/* And the clerk's page now says it is published. */
+	char *after = publication_page(id, 200);
+	assert_non_null(strstr(after, "opublikowana, wersja 1.0"));
+	free(after);
+	free(article);
+	free(pub);
+	free(preview);
+	free(page);
+}
+
+static void test_versions_1_0_and_1_1_with_dates_and_authors_and_the_old_one_readable(void **state)
+{
+	char number[64], version[16];
+	file_private("Wydatki na paliwo w 2026 r.", number);
+	long long id = request_id(number);
+	publish(id, NULL, "Pierwsza odpowiedź.", NULL, version);
+	assert_string_equal(version, "1.0");
+	publish(id, "Wydatki na paliwo i serwis w 2026 r.", "Odpowiedź po korekcie.", NULL, version);
+	assert_string_equal(version, "1.1");
+	char path[160];
+	snprintf(path, sizeof path, "/rejestr/%s", number);
+	char *cur = get(path, 200);
+	assert_non_null(strstr(cur, "Wydatki na paliwo i serwis w 2026 r."));
+	assert_non_null(strstr(cur, "Odpowiedź po korekcie."));
+	char *reg = between(cur, "<caption>Rejestr zmian</caption>", "</table>");
+	assert_non_null(reg);
+	/* Newest first: 1.1 then 1.0, each with "DD.MM.YYYY HH:MM" and who. */
+	const char *v11 = strstr(reg, "<td>1.1</td>"), *v10 = strstr(reg, "<td>1.0</td>");
+	assert_non_null(v11);
+	assert_non_null(v10);
+	assert_true(v11 < v10);
+	int d, m, y, hh, mm;
+	assert_int_equal(sscanf(strstr(v11, "</td><td>") + 9, "%2d.%2d.%4d %2d:%2d", &d, &m, &y, &hh, &mm), 5);
+	assert_int_equal(sscanf(strstr(v10, "</td><td>") + 9, "%2d.%2d.%4d %2d:%2d", &d, &m, &y, &hh, &mm), 5);
+	assert_non_null(strstr(v10, CLERK_NAME));
+	assert_non_null(strstr(v11, CLERK_NAME));
+	char link[200];
+	snprintf(link, sizeof link, "href=\"/rejestr/%s/wersja/1.0\"", number);
+	assert_non_null(strstr(reg, link));
+	/* The old version at its own address. */
+	snprintf(path, sizeof path, "/rejestr/%s/wersja/1.0", number);
+	char *old = get(path, 200);
+	assert_non_null(strstr(old, "Wersja archiwalna 1.0"));
+	assert_non_null(strstr(old, "<h1 id=\"item-title\">Wydatki na paliwo w 2026 r.</h1>"));
+	assert_non_null(strstr(old, "Pierwsza odpowiedź."));
+	assert_null(strstr(old, "Odpowiedź po korekcie."));
+	/* The current one by its number too; an unknown one is 404. */
+	snprintf(path, sizeof path, "/rejestr/%s/wersja/1.1", number);
+	free(get(path, 200));
+	snprintf(path, sizeof path, "/rejestr/%s/wersja/1.7", number);
+	free(get(path, 404));
+	snprintf(path, sizeof path, "/rejestr/%s/wersja/abc", number);
+	free(get(path, 404));
+	/* The change register itself never changes. */
+	PGconn *c = h_db();
+	PGresult *r = PQexec(c, "UPDATE publication_versions SET title = 'x'");
+	assert_int_equal(PQresultStatus(r), PGRES_FATAL_ERROR);
+	PQclear(r);
+	r = PQexec(c, "DELETE FROM publication_versions");
+	assert_int_equal(PQresultStatus(r), PGRES_FATAL_ERROR);
+	PQclear(r);
+	PQfinish(c);
+	free(old);
+	free(reg);
+	free(cur);
+}
+
+static void test_publishing_needs_the_preview_of_exactly_that_text(void **state)
+{
+	char number[64], version[16];
+	file_private("Koszty szkoleń BHP", number);
+	long long id = request_id(number);
+	publish(id, NULL, NULL, NULL, version);
+	char *page = publication_page(id, 200);
+	/* The preview was of the old text: publishing another is refused. */
+	char *fields = form_fields(page, "publish", "Inny temat niż w podglądzie", NULL, NULL);
+	char path[96];
+	snprintf(path, sizeof path, "/panel/sprawy/%lld/publikacja", id);
+	struct hresp r;
+	u_staff_post(&clerk, path, fields, &r);
+	assert_int_equal(r.status, 409);
+	assert_non_null(strstr(r.body, "od ostatniego podglądu"));
+	/* ... and shows the preview of the new text, ready to publish. */
+	assert_non_null(strstr(r.body, "<h1 id=\"item-title\">Inny temat niż w podglądzie</h1>"));
+	h_free(&r);
+	free(fields);
+	/* A version published meanwhile by someone else: 409, nothing lost. */
+	fields = form_fields(page, "publish", NULL, NULL, NULL);
+	char *stale = strstr(fields, "version_id=");
+	assert_non_null(stale);
+	char bad[4096];
+	snprintf(bad, sizeof bad, "%.*sversion_id=1%s", (int)(stale - fields), fields,
+	         strchr(stale, '&'));
+	u_staff_post(&clerk, path, bad, &r);
+	assert_int_equal(r.status, 409);
+	h_free(&r);
+	char sql[200];
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM publication_versions v JOIN publications p "
+	                          "ON p.id = v.publication_id WHERE p.request_id = %lld", id);
+	assert_int_equal(u_count(sql), 1);
+	free(fields);
+	free(page);
+}
+
+static void test_personal_data_in_public_text_is_refused(void **state)
+{
+	char number[64];
+	file_private("Zakup sprzętu biurowego", number);
+	long long id = request_id(number);
+	char path[96];
+	snprintf(path, sizeof path, "/panel/sprawy/%lld/publikacja", id);
+	char *page = publication_page(id, 200);
+	static const struct {
+		const char *answer, *what;
+	} cases[] = {{"Odpowiedź wysłano na tajny.adres@example.pl.", "adres e-mail"},
+	             {"Kontakt: 600-700-800.", "numer telefonu"},
+	             {"Wnioskodawca: Zbigniew Prywatny-Testowy.", "imię i nazwisko"},
+	             {"Pan Prywatny-Testowy otrzymał odpowiedź.", "imię i nazwisko"},
+	             {"Wysłano na adres ul. Sekretna 13.", "adres"}};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *fields = form_fields(page, "preview", NULL, cases[i].answer, NULL);
+		struct hresp r;
+		u_staff_post(&clerk, path, fields, &r);
+		char want[128];
+		snprintf(want, sizeof want, "dane osobowe wnioskodawcy (%s)", cases[i].what);
+		if (r.status != 422 || !strstr(r.body, want))
+			fprintf(stderr, "%s: %ld\n", cases[i].answer, r.status);
+		assert_int_equal(r.status, 422);
+		assert_non_null(strstr(r.body, want));
+		/* No preview, so nothing to publish. */
+		assert_null(strstr(r.body, "name=\"preview_token\""));
+		h_free(&r);
+		free(fields);
+	}
+	/* The service refuses it too, whatever the page did. */
+	PGconn *c = h_db();
+	arena_t *a = arena_new(4096);
+	struct clerk who = {u_count("SELECT id FROM users WHERE email = 'urzednik@mon.example'"),
+	                    u_count("SELECT id FROM organisations WHERE slug = 'mon'"), 0, "clerk",
+	                    CLERK_NAME};
+	struct register_draft d = {.public_subject = "Zakup sprzętu",
+	                           .answer = "Kopię wysłano: tajny.adres@example.pl",
+	                           .produced_by = "COMON",
+	                           .responsible = "COMON",
+	                           .produced_on = "2026-01-05"};
+	struct register_errors errs = {0};
+	const char *version = NULL;
+	assert_int_equal(register_publish(c, a, &who, id, &d, 0, time(NULL), &version, &errs),
+	                 REGISTER_INVALID);
+	assert_true(errs.n >= 1);
+	/* An organisation's name may be public when the clerk says so. */
+	free(page);
+	arena_free(a);
+	PQfinish(c);
+	char sql[160];
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM publications WHERE request_id = %lld", id);
+	assert_int_equal(u_count(sql), 0);
+}
+
+static void test_withdrawal_takes_the_item_off_and_hides_every_earlier_version(void **state)
+{
+	char number[64], version[16];
+	file_private("Umowy najmu lokali", number);
+	long long id = request_id(number);
+	publish(id, NULL, "Treść przed wycofaniem.", NULL, version);
+	char *page = publication_page(id, 200);
+	char *vid = input(page, "version_id");
+	char path[96], fields[160];
+	snprintf(path, sizeof path, "/panel/sprawy/%lld/publikacja", id);
+	snprintf(fields, sizeof fields, "action=withdraw&version_id=%s", vid);
+	struct hresp r;
+	u_staff_post(&clerk, path, fields, &r);
+	assert_int_equal(r.status, 303);
+	assert_non_null(strstr(h_header(&r, "Location"), "wycofano=1.1"));
+	h_free(&r);
+	char pub[160];
+	snprintf(pub, sizeof pub, "/rejestr/%s", number);
+	char *p = get(pub, 200);
+	assert_non_null(strstr(p, "wycofana z publikacji"));
+	assert_null(strstr(p, "Treść przed wycofaniem."));
+	assert_non_null(strstr(p, "<td>1.1</td>"));
+	assert_non_null(strstr(p, "<td>1.0</td>"));
+	free(p);
+	snprintf(pub, sizeof pub, "/rejestr/%s/wersja/1.0", number);
+	p = get(pub, 200);
+	assert_null(strstr(p, "Treść przed wycofaniem."));
+	assert_non_null(strstr(p, "wycofana z publikacji"));
+	free(p);
+	char *list = get("/rejestr", 200);
+	assert_null(strstr(list, number));
+	free(list);
+	/* Published again: 1.2 is public, 1.0 stays hidden. */
+	publish(id, NULL, "Treść po ponownej publikacji.", NULL, version);
+	assert_string_equal(version, "1.2");
+	snprintf(pub, sizeof pub, "/rejestr/%s", number);
+	p = get(pub, 200);
+	assert_non_null(strstr(p, "Treść po ponownej publikacji."));
+	free(p);
+	snprintf(pub, sizeof pub, "/rejestr/%s/wersja/1.0", number);
+	p = get(pub, 200);
+	assert_null(strstr(p, "Treść przed wycofaniem."));
+	free(p);
+	free(vid);
+	free(page);
+}
+
+static void test_filters(void **state)
+{
+	/* The demo's closed cases are published (seed --demo). */
+	char *all = get("/rejestr", 200);
+	assert_non_null(strstr(all, "Zasady przyznawania patronatów honorowych"));
+	assert_non_null(strstr(all, "Dane o liczbie obserwujących profile resortu"));
+	free(all);
+	char *reuse = get("/rejestr?rodzaj=reuse", 200);
+	assert_non_null(strstr(reuse, "Dane o liczbie obserwujących profile resortu"));
+	assert_null(strstr(reuse, "Zasady przyznawania patronatów honorowych"));
+	free(reuse);
+	char *refused = get("/rejestr?wynik=refused", 200);
+	assert_non_null(strstr(refused, "Monitoring środowiska informacyjnego"));
+	assert_null(strstr(refused, "Zasady przyznawania patronatów"));
+	free(refused);
+	char *unit = get("/rejestr?komorka=DI", 200);
+	assert_non_null(strstr(unit, "Żadna opublikowana sprawa nie spełnia tych warunków"));
+	free(unit);
+	unit = get("/rejestr?komorka=COMON", 200);
+	assert_non_null(strstr(unit, "Zasady przyznawania patronatów"));
+	free(unit);
+	char *old = get("/rejestr?rok=1999", 200);
+	assert_non_null(strstr(old, "Żadna opublikowana sprawa"));
+	free(old);
+	char year[64];
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	snprintf(year, sizeof year, "/rejestr?rok=%d", tm.tm_year + 1900);
+	char *y = get(year, 200);
+	assert_non_null(strstr(y, "Zasady przyznawania patronatów"));
+	free(y);
+	/* Hostile or malformed filters are ignored, never a 500. */
+	char *bad = get("/rejestr?rok=abc&rodzaj=%3Cx%3E&wynik=%27%3B--&komorka=a%20b&po_dacie=x&po_id=y"
+	                "&q=%27%29%3B+DROP+TABLE+publications%3B--",
+	                200);
+	free(bad);
+	char *tsq = get("/rejestr?q=%21%26%7C%3A%2A%28%29", 200);
+	free(tsq);
+}
+
+static void test_polish_search_without_diacritics(void **state)
+{
+	char number[64], version[16];
+	file_private("Zapytanie", number);
+	long long id = request_id(number);
+	publish(id, "Żółć i gęśla jaźń w stołówce ministerstwa", "Odpowiedź o źdźbłach.", NULL, version);
+	static const char *const hits[] = {"zolc", "ZÓŁĆ", "%C5%BC%C3%B3%C5%82%C4%87", "stolowce",
+	                                   "jazn+stol", "zdzblach", "stołówka"};
+	for (size_t i = 0; i < sizeof hits / sizeof hits[0]; i++) {
+		char path[160];
+		char *q = strchr(hits[i], '%') || strchr(hits[i], '+') ? strdup(hits[i]) : urlenc(hits[i]);
+		snprintf(path, sizeof path, "/rejestr?q=%s", q);
+		char *b = get(path, 200);
+		if (!strstr(b, number))
+			fprintf(stderr, "search \"%s\" did not find %s\n", hits[i], number);
+		assert_non_null(strstr(b, number));
+		assert_null(strstr(b, "Zasady przyznawania patronatów"));
+		free(b);
+		free(q);
+	}
+	char *miss = get("/rejestr?q=kalafior", 200);
+	assert_null(strstr(miss, number));
+	free(miss);
+}
+
+/* Publishes `n` new cases through the service (faster than the page). */
+static void publish_many(int n)
+{
+	PGconn *c = h_db();
+	struct clerk who = {u_count("SELECT id FROM users WHERE email = 'urzednik@mon.example'"),
+	                    u_count("SELECT id FROM organisations WHERE slug = 'mon'"), 0, "clerk",
+	                    CLERK_NAME};
+	for (int i = 0; i < n; i++) {
+		char number[64];
+		char *t = u_file("public_information", number);
+		free(t);
+		arena_t *a = arena_new(4096);
+		struct register_draft d;
+		long long id = request_id(number);
+		assert_int_equal(register_proposal(c, a, &who, id, time(NULL), &d), REGISTER_OK);
+		struct register_errors errs = {0};
+		const char *version;
+		assert_int_equal(register_publish(c, a, &who, id, &d, 0, time(NULL), &version, &errs),
+		                 REGISTER_OK);
+		arena_free(a);
+	}
+	PQfinish(c);
+}
+
+static void test_keyset_pages_without_gaps_or_repeats(void **state)
+{
+	publish_many(2 * REGISTER_PAGE + 7);
+	long total = u_count("SELECT count(*) FROM publications WHERE NOT withdrawn");
+	char path[512] = "/rejestr";
+	long seen = 0;
+	int pages = 0;
+	char *all = calloc(1, 1);
+	while (path[0] && pages < 20) {
+		char *b = get(path, 200);
+		pages++;
+		char last_received[16] = "9999-99-99";
+		for (const char *p = b; (p = strstr(p, "<tr><td><a href=\"/rejestr/")) != NULL; p++) {
+			char number[64], key[80];
+			sscanf(p + strlen("<tr><td><a href=\"/rejestr/"), "%63[^\"]", number);
+			snprintf(key, sizeof key, ",%s,", number);
+			assert_null(strstr(all, key));
+			all = realloc(all, strlen(all) + strlen(key) + 1);
+			strcat(all, key);
+			seen++;
+			/* Newest first by date received. */
+			const char *cell = strstr(p, "</a></td><td>") + strlen("</a></td><td>");
+			char received[16];
+			snprintf(received, sizeof received, "%.10s", cell);
+			assert_true(strcmp(received, last_received) <= 0);
+			strcpy(last_received, received);
+		}
+		path[0] = '\0';
+		const char *next = strstr(b, "rel=\"next\"");
+		if (next) {
+			const char *href = strstr(b, "<a href=\"/rejestr?");
+			assert_non_null(href);
+			char *raw = strndup(href + 9, (size_t)(strchr(href + 9, '"') - (href + 9)));
+			char *u = unescape(raw);
+			snprintf(path, sizeof path, "%s", u);
+			free(u);
+			free(raw);
+		}
+		free(b);
+	}
+	assert_int_equal(seen, total);
+	assert_true(pages >= 3);
+	free(all);
+}
+
+static void test_etag_and_last_modified_answer_304(void **state)
+{
+	struct hresp r;
+	h_get("/rejestr", &r);
+	assert_int_equal(r.status, 200);
+	char etag[128], lm[64];
+	snprintf(etag, sizeof etag, "%s", h_header(&r, "ETag"));
+	snprintf(lm, sizeof lm, "%s", h_header(&r, "Last-Modified"));
+	assert_true(strlen(etag) > 4);
+	assert_true(strlen(lm) > 20);
+	h_free(&r);
+	long before = u_count("SELECT count FROM page_visits WHERE path = '/rejestr'");
+	char inm[200], ims[100];
+	snprintf(inm, sizeof inm, "If-None-Match: %s", etag);
+	const char *h1[] = {inm, NULL};
+	h_request("GET", "/rejestr", h1, NULL, 0, &r);
+	assert_int_equal(r.status, 304);
+	assert_int_equal(r.len, 0);
+	h_free(&r);
+	snprintf(ims, sizeof ims, "If-Modified-Since: %s", lm);
+	const char *h2[] = {ims, NULL};
+	h_request("GET", "/rejestr", h2, NULL, 0, &r);
+	assert_int_equal(r.status, 304);
+	h_free(&r);
+	/* A 304 is a visit too. */
+	assert_int_equal(u_count("SELECT count FROM page_visits WHERE path = '/rejestr'"), before + 2);
+	/* Another filter is another page. */
+	h_request("GET", "/rejestr?rodzaj=reuse", h1, NULL, 0, &r);
+	assert_int_equal(r.status, 200);
+	h_free(&r);
+	/* The detail page has its own validators. */
+	char number[64], version[16], path[160];
+	file_private("Koszty energii elektrycznej", number);
+	long long id = request_id(number);
+	publish(id, NULL, NULL, NULL, version);
+	snprintf(path, sizeof path, "/rejestr/%s", number);
+	h_get(path, &r);
+	char item_etag[128];
+	snprintf(item_etag, sizeof item_etag, "%s", h_header(&r, "ETag"));
+	h_free(&r);
+	snprintf(inm, sizeof inm, "If-None-Match: %s", item_etag);
+	h_request("GET", path, h1, NULL, 0, &r);
+	assert_int_equal(r.status, 304);
+	h_free(&r);
+	/* A new version changes both. */
+	sleep(1); /* Last-Modified has whole seconds */
+	publish(id, "Koszty energii elektrycznej i cieplnej", NULL, NULL, version);
+	h_request("GET", path, h1, NULL, 0, &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "Koszty energii elektrycznej i cieplnej"));
+	h_free(&r);
+	snprintf(inm, sizeof inm, "If-None-Match: %s", etag);
+	h_request("GET", "/rejestr", h1, NULL, 0, &r);
+	assert_int_equal(r.status, 200);
+	h_free(&r);
+	h_request("GET", "/rejestr", h2, NULL, 0, &r);
+	assert_int_equal(r.status, 200);
+	h_free(&r);
+	/* A step of a published case changes its page too. */
+	h_get(path, &r);
+	snprintf(item_etag, sizeof item_etag, "%s", h_header(&r, "ETag"));
+	h_free(&r);
+	snprintf(inm, sizeof inm, "If-None-Match: %s", item_etag);
+	char sql[256];
+	snprintf(sql, sizeof sql,
+	         "INSERT INTO events (org_id, request_id, actor, action) "
+	         "SELECT org_id, id, 'system', 'record_delivery' FROM requests WHERE id = %lld", id);
+	PGconn *c = h_db();
+	PQclear(PQexec(c, sql));
+	PQfinish(c);
+	h_request("GET", path, h1, NULL, 0, &r);
+	assert_int_equal(r.status, 200);
+	h_free(&r);
+}
+
+static void test_procedure_page_and_visit_counter(void **state)
+{
+	char *a = get("/jak-uzyskac-informacje", 200);
+	assert_non_null(strstr(a, "Jak uzyskać informację publiczną"));
+	assert_non_null(strstr(a, "14 dni"));
+	assert_non_null(strstr(a, "2 miesiące"));
+	assert_non_null(strstr(a, "decyzji administracyjnej"));
+	assert_non_null(strstr(a, "href=\"/wniosek\""));
+	assert_non_null(strstr(a, "+48 261 871 205"));         /* the body's phone */
+	assert_non_null(strstr(a, "Al. Niepodległości 218")); /* and address */
+	assert_non_null(strstr(a, "Informacje o publikacji dokumentu"));
+	const char *n1 = strstr(a, "Liczba odwiedzin</dt><dd>");
+	assert_non_null(n1);
+	long first = atol(n1 + strlen("Liczba odwiedzin</dt><dd>"));
+	char *b = get("/jak-uzyskac-informacje", 200);
+	const char *n2 = strstr(b, "Liczba odwiedzin</dt><dd>");
+	assert_int_equal(atol(n2 + strlen("Liczba odwiedzin</dt><dd>")), first + 1);
+	free(a);
+	free(b);
+	/* The front page and the menu lead to it. */
+	char *home = get("/", 200);
+	assert_non_null(strstr(home, "href=\"/rejestr\""));
+	assert_non_null(strstr(home, "href=\"/jak-uzyskac-informacje\""));
+	assert_non_null(strstr(home, "href=\"/wniosek\""));
+	free(home);
+	/* Unknown items are 404 and are not counted. */
+	free(get("/rejestr/NIE.1431.1.2026", 404));
+	assert_int_equal(u_count("SELECT count(*) FROM page_visits WHERE path LIKE '%NIE.%'"), 0);
+}
+
+static void test_feeds_and_exports(void **state)
+{
+	struct hresp r;
+	h_get("/rejestr.atom", &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(h_header(&r, "Content-Type"), "application/atom+xml"));
+	assert_non_null(strstr(r.body, "<feed xmlns=\"http://www.w3.org/2005/Atom\""));
+	assert_non_null(strstr(r.body, "<id>tag:"));
+	assert_non_null(strstr(r.body, "<updated>"));
+	h_free(&r);
+	h_get("/rejestr.csv", &r);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(h_header(&r, "Content-Type"), "text/csv; charset=utf-8; header=present");
+	assert_true(!strncmp(r.body, "case_number,url,received_on,", 28));
+	assert_non_null(strstr(r.body, "\r\n"));
+	long crlf = 0;
+	for (const char *p = r.body; (p = strstr(p, "\r\n")); p += 2)
+		crlf++;
+	h_free(&r);
+	h_get("/rejestr.json", &r);
+	assert_int_equal(r.status, 200);
+	json_t *j = u_json(&r);
+	json_t *items = json_object_get(j, "items");
+	assert_true(json_is_array(items));
+	/* One CSV record per item (no answer here spans lines), plus the header. */
+	assert_int_equal(crlf, (long)json_array_size(items) + 1);
+	json_t *first = json_array_get(items, 0);
+	assert_non_null(u_str(first, "case_number"));
+	assert_non_null(strstr(u_str(first, "url"), "/rejestr/"));
+	json_decref(j);
+	h_free(&r);
+	h_get("/sitemap.xml", &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"));
+	assert_non_null(strstr(r.body, "/jak-uzyskac-informacje</loc>"));
+	assert_non_null(strstr(r.body, "/rejestr/COMON."));
+	h_free(&r);
+	char *stats = get("/rejestr/statystyki", 200);
+	assert_non_null(strstr(stats, "Zakończone w terminie"));
+	assert_non_null(strstr(stats, "udostępniono"));
+	free(stats);
+}
+
+static void test_published_documents_download_and_others_do_not(void **state)
+{
+	char number[64], version[16];
+	file_private("Protokoły kontroli", number);
+	long long id = request_id(number);
+	/* Two issued documents (the letters module would have written them). */
+	char sql[512];
+	snprintf(sql, sizeof sql,
+	         "INSERT INTO documents (org_id, request_id, seq, type, title, status, pdf, sha256, issued_at) "
+	         "SELECT org_id, id, s, 'information_release', 'Pismo ' || s, 'issued', "
+	         "convert_to('%%PDF-1.4 test ' || s, 'UTF8'), sha256(convert_to('%%PDF-1.4 test ' || s, 'UTF8')), now() "
+	         "FROM requests, generate_series(101, 102) s WHERE id = %lld",
+	         id);
+	PGconn *c = h_db();
+	PGresult *res = PQexec(c, sql);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		fprintf(stderr, "%s", PQerrorMessage(c));
+	assert_int_equal(PQresultStatus(res), PGRES_COMMAND_OK);
+	PQclear(res);
+	PQfinish(c);
+	publish(id, NULL, NULL, "&doc=101", version);
+	char path[160];
+	snprintf(path, sizeof path, "/rejestr/%s", number);
+	char *p = get(path, 200);
+	char link[200];
+	snprintf(link, sizeof link, "href=\"/rejestr/%s/dokument/101\"", number);
+	assert_non_null(strstr(p, link));
+	assert_null(strstr(p, "Pismo 102"));
+	free(p);
+	struct hresp r;
+	snprintf(path, sizeof path, "/rejestr/%s/dokument/101", number);
+	h_get(path, &r);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(h_header(&r, "Content-Type"), "application/pdf");
+	assert_true(r.len > 8 && !memcmp(r.body, "%PDF-1.4", 8));
+	h_free(&r);
+	snprintf(path, sizeof path, "/rejestr/%s/dokument/102", number);
+	free(get(path, 404));
+	/* A document of another case cannot be picked. */
+	snprintf(path, sizeof path, "/panel/sprawy/%lld/publikacja", id);
+	char *page = publication_page(id, 200);
+	char *fields = form_fields(page, "preview", NULL, NULL, "&doc=999");
+	u_staff_post(&clerk, path, fields, &r);
+	assert_int_equal(r.status, 422);
+	assert_non_null(strstr(r.body, "tylko wystawione pisma tej sprawy"));
+	h_free(&r);
+	free(fields);
+	free(page);
+}
+
+/* ---- The privacy crawl ---------------------------------------------------------- */
+
+struct crawl {
+	char **paths;
+	size_t n, cap;
+};
+
+static bool crawl_has(const struct crawl *cr, const char *p)
+{
+	for (size_t i = 0; i < cr->n; i++)
+		if (!strcmp(cr->paths[i], p))
+			return true;
+	return false;
+}
+
+static void crawl_add(struct crawl *cr, const char *p, size_t len)
+{
+	char path[600];
+	if (len >= sizeof path)
+		return;
+	memcpy(path, p, len);
+	path[len] = '\0';
+	char *u = unescape(path);
+	char *hash = strchr(u, '#');
+	if (hash)
+		*hash = '\0';
+	/* The public site only: not staff pages, not a citizen's private links. */
+	bool skip = u[0] != '/' || !strncmp(u, "/panel", 6) || !strncmp(u, "/sprawa/", 8) ||
+	            !strncmp(u, "/static/", 8) || !strncmp(u, "/api/", 5) || crawl_has(cr, u);
+	if (skip) {
+		free(u);
+		return;
+	}
+	if (cr->n == cr->cap) {
+		cr->cap = cr->cap ? cr->cap * 2 : 64;
+		cr->paths = realloc(cr->paths, cr->cap * sizeof *cr->paths);
+	}
+	cr->paths[cr->n++] = u;
+}
+
+/* Links of a page or feed: href="..." and absolute URLs of this server. */
+static void crawl_links(struct crawl *cr, const char *body, const char *base)
+{
+	for (const char *p = body; (p = strstr(p, "href=\"")) != NULL;) {
+		p += 6;
+		const char *end = strchr(p, '"');
+		if (!end)
+			break;
+		if (!strncmp(p, base, strlen(base)))
+			crawl_add(cr, p + strlen(base), (size_t)(end - p) - strlen(base));
+		else
+			crawl_add(cr, p, (size_t)(end - p));
+		p = end;
+	}
+	for (const char *p = body; (p = strstr(p, base)) != NULL;) {
+		p += strlen(base);
+		size_t n = strcspn(p, "<\"\r\n,");
+		crawl_add(cr, p, n);
+		p += n;
+	}
+}
+
+static void test_privacy_crawl_finds_no_requester_data(void **state)
+{
+	/* Cases with the distinctive data, published through the clerk's page:
+	 * one with two versions, one with a document, one withdrawn. */
+	char a[64], b[64], c[64], version[16];
+	file_private("Remont sali konferencyjnej", a);
+	publish(request_id(a), NULL, NULL, NULL, version);
+	publish(request_id(a), "Remont sali konferencyjnej i holu", NULL, NULL, version);
+	file_private("Zakup mebli", b);
+	publish(request_id(b), NULL, NULL, "&name_public=1", version);
+	file_private("Umowa na sprzątanie", c);
+	publish(request_id(c), NULL, NULL, NULL, version);
+	char path[96], fields[96];
+	char *page = publication_page(request_id(c), 200);
+	char *vid = input(page, "version_id");
+	snprintf(path, sizeof path, "/panel/sprawy/%lld/publikacja", request_id(c));
+	snprintf(fields, sizeof fields, "action=withdraw&version_id=%s", vid);
+	struct hresp r;
+	u_staff_post(&clerk, path, fields, &r);
+	assert_int_equal(r.status, 303);
+	h_free(&r);
+	free(vid);
+	free(page);
+	char base[64];
+	snprintf(base, sizeof base, "http://127.0.0.1:%u", h_port());
+	struct crawl cr = {0};
+	static const char *const start[] = {"/",         "/rejestr",     "/rejestr.atom",
+	                                    "/rejestr.csv", "/rejestr.json", "/sitemap.xml",
+	                                    "/rejestr/statystyki", "/jak-uzyskac-informacje"};
+	for (size_t i = 0; i < sizeof start / sizeof start[0]; i++)
+		crawl_add(&cr, start[i], strlen(start[i]));
+	/* Every version page of every item, listed or not. */
+	PGconn *db = h_db();
+	PGresult *res = PQexec(db, "SELECT '/rejestr/' || p.case_number || '/wersja/' || v.version "
+	                           "FROM publication_versions v JOIN publications p ON p.id = v.publication_id");
+	for (int i = 0; i < PQntuples(res); i++)
+		crawl_add(&cr, PQgetvalue(res, i, 0), strlen(PQgetvalue(res, i, 0)));
+	PQclear(res);
+	PQfinish(db);
+	size_t fetched = 0;
+	bool saw[3] = {false};
+	for (size_t i = 0; i < cr.n && fetched < 3000; i++) {
+		h_get(cr.paths[i], &r);
+		fetched++;
+		if (r.status != 200) {
+			h_free(&r);
+			continue;
+		}
+		/* Document downloads are binary: look at their bytes too. */
+		char *text = malloc(r.len + 1);
+		memcpy(text, r.body, r.len);
+		text[r.len] = '\0';
+		for (size_t k = 0; k < r.len; k++)
+			if (!text[k])
+				text[k] = ' ';
+		assert_no_secret(cr.paths[i], text);
+		const char *nums[] = {a, b, c};
+		for (int k = 0; k < 3; k++)
+			if (strstr(text, nums[k]))
+				saw[k] = true;
+		crawl_links(&cr, text, base);
+		free(text);
+		h_free(&r);
+	}
+	fprintf(stderr, "privacy crawl: %zu public addresses fetched, none shows the requester\n", fetched);
+	assert_true(fetched >= 30);
+	assert_true(saw[0] && saw[1] && saw[2]); /* the crawl did reach the seeded cases */
+	for (size_t i = 0; i < cr.n; i++)
+		free(cr.paths[i]);
+	free(cr.paths);
+}
+
+int main(void)
+{
+	h_setup_db("register");
+	u_seed_demo();
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_public_role_is_refused_personal_data_tables),
+	    cmocka_unit_test(test_clerk_preview_is_exactly_the_public_page),
+	    cmocka_unit_test(test_versions_1_0_and_1_1_with_dates_and_authors_and_the_old_one_readable),
+	    cmocka_unit_test(test_publishing_needs_the_preview_of_exactly_that_text),
+	    cmocka_unit_test(test_personal_data_in_public_text_is_refused),
+	    cmocka_unit_test(test_withdrawal_takes_the_item_off_and_hides_every_earlier_version),
+	    cmocka_unit_test(test_filters),
+	    cmocka_unit_test(test_polish_search_without_diacritics),
+	    cmocka_unit_test(test_etag_and_last_modified_answer_304),
+	    cmocka_unit_test(test_procedure_page_and_visit_counter),
+	    cmocka_unit_test(test_feeds_and_exports),
+	    cmocka_unit_test(test_published_documents_download_and_others_do_not),
+	    cmocka_unit_test(test_privacy_crawl_finds_no_requester_data),
+	    cmocka_unit_test(test_keyset_pages_without_gaps_or_repeats),
+	};
+	int failed = cmocka_run_group_tests_name("register", tests, setup, teardown);
+	h_teardown();
+	return failed;
+}

@@ -1,0 +1,908 @@
+/* Letters: every template renders for the sample case of each kind and
+ * remedy policy; variables are escaped for Markdown (hostile values print
+ * literally in HTML and PDF); missing variables and template errors are
+ * reported with file and line; Polish dates; the HTML frame and the PDF. */
+/* cmocka.h needs these headers first, in this order. */
+/* clang-format off */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+/* clang-format on */
+
+#include <cmark.h>
+#include <ftw.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "law/lifecycle.h"
+#include "render/letter.h"
+
+#define TEMPLATES "templates/letters"
+
+static const char *const kinds[] = {"public_information", "reuse"};
+static const char *const remedies[] = {"appeal", "reconsideration"};
+
+static const char HOSTILE[] =
+    "**<script>alert(1)</script>** [x](javascript:alert(1)) # h";
+
+/* ---- helpers --------------------------------------------------------- */
+
+static letter_set_t *load_templates(void)
+{
+	char err[512] = "";
+	letter_set_t *s = NULL;
+	bool ok = letter_load(&s, TEMPLATES, err, sizeof err);
+	if (!ok)
+		print_error("letter_load: %s\n", err);
+	assert_true(ok);
+	return s;
+}
+
+static int setup(void **state)
+{
+	*state = load_templates();
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	letter_free(*state);
+	return 0;
+}
+
+/* Sets a string at a dotted path of existing objects. */
+static void set_str(json_t *vars, const char *path, const char *value)
+{
+	char buf[128];
+	snprintf(buf, sizeof buf, "%s", path);
+	json_t *obj = vars;
+	char *dot, *p = buf;
+	while ((dot = strchr(p, '.'))) {
+		*dot = '\0';
+		obj = json_object_get(obj, p);
+		assert_non_null(obj);
+		p = dot + 1;
+	}
+	json_object_set_new(obj, p, json_string(value));
+}
+
+static void del(json_t *vars, const char *path)
+{
+	char buf[128];
+	snprintf(buf, sizeof buf, "%s", path);
+	char *dot = strchr(buf, '.');
+	if (dot) {
+		*dot = '\0';
+		json_object_del(json_object_get(vars, buf), dot + 1);
+	} else {
+		json_object_del(vars, buf);
+	}
+}
+
+/* Markdown of `type` for `vars`; asserts success. Caller frees. */
+static char *markdown(const letter_set_t *s, const char *type, json_t *vars)
+{
+	strbuf_t sb;
+	sb_init(&sb, NULL);
+	char err[512] = "";
+	bool ok = letter_markdown(s, type, vars, &sb, err, sizeof err);
+	if (!ok)
+		print_error("%s: %s\n", type, err);
+	assert_true(ok);
+	return sb.data ? sb.data : strdup("");
+}
+
+static char *html(const char *md, json_t *vars)
+{
+	strbuf_t sb;
+	sb_init(&sb, NULL);
+	char err[512] = "";
+	bool ok = letter_html(md, vars, &sb, err, sizeof err);
+	if (!ok)
+		print_error("letter_html: %s\n", err);
+	assert_true(ok);
+	return sb.data;
+}
+
+static strbuf_t pdf(const char *md, json_t *vars)
+{
+	strbuf_t sb;
+	sb_init(&sb, NULL);
+	char err[512] = "";
+	bool ok = letter_pdf(md, vars, &sb, err, sizeof err);
+	if (!ok)
+		print_error("letter_pdf: %s\n", err);
+	assert_true(ok);
+	assert_true(sb.len > 1000);
+	assert_memory_equal(sb.data, "%PDF-", 5);
+	return sb;
+}
+
+/* The text of a PDF as pdftotext sees it, with every run of whitespace
+ * made one space (so line breaks do not matter). Caller frees. */
+static char *pdf_text(const strbuf_t *p)
+{
+	char path[] = "/tmp/test_letter_XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, p->data, p->len), (ssize_t)p->len);
+	close(fd);
+	char cmd[256];
+	snprintf(cmd, sizeof cmd, "pdftotext -enc UTF-8 %s - 2>/dev/null", path);
+	FILE *f = popen(cmd, "r");
+	assert_non_null(f);
+	strbuf_t out;
+	sb_init(&out, NULL);
+	int c, last = ' ';
+	while ((c = fgetc(f)) != EOF) {
+		bool space = c == ' ' || c == '\n' || c == '\t' || c == '\f' || c == '\r';
+		if (space && last == ' ')
+			continue;
+		sb_putc(&out, space ? ' ' : (char)c);
+		last = space ? ' ' : c;
+	}
+	assert_int_equal(pclose(f), 0);
+	unlink(path);
+	return out.data ? out.data : strdup("");
+}
+
+/* Line of the first occurrence of `needle` in templates/letters/`file`. */
+static int template_line(const char *file, const char *needle)
+{
+	char path[256];
+	snprintf(path, sizeof path, TEMPLATES "/%s", file);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	char line[4096];
+	int n = 0, found = 0;
+	while (!found && fgets(line, sizeof line, f)) {
+		n++;
+		if (strstr(line, needle))
+			found = n;
+	}
+	fclose(f);
+	return found;
+}
+
+/* ---- types ----------------------------------------------------------- */
+
+static void test_every_lifecycle_document_has_a_letter_type_and_template(void **state)
+{
+	for (int d = 0; d < LAW_DOC_COUNT; d++) {
+		const char *id = law_documents[d].id;
+		if (!id)
+			continue;
+		const letter_type_t *t = letter_type(id);
+		if (!t)
+			print_error("no letter type for document %s\n", id);
+		assert_non_null(t);
+		assert_true(letter_has(*state, id));
+		assert_int_equal(t->decision, law_documents[d].decision);
+	}
+	assert_non_null(letter_title("acknowledgement"));
+	assert_string_equal(letter_title("extension_notice"), "Zawiadomienie o przedłużeniu terminu");
+	assert_null(letter_title("no_such_letter"));
+	assert_false(letter_has(*state, "no_such_letter"));
+}
+
+/* ---- every template, every kind, every remedy ------------------------- */
+
+static void test_every_type_renders_for_both_kinds_and_remedies(void **state)
+{
+	for (size_t t = 0; t < letter_type_count; t++) {
+		const char *type = letter_types[t].id;
+		for (int k = 0; k < 2; k++) {
+			for (int r = 0; r < 2; r++) {
+				json_t *vars = letter_sample_vars_for(type, kinds[k], remedies[r]);
+				assert_non_null(vars);
+				const char *number = json_string_value(
+				    json_object_get(json_object_get(vars, "case"), "number"));
+				char *md = markdown(*state, type, vars);
+				assert_null(strstr(md, "{{"));
+				char *h = html(md, vars);
+				assert_null(strstr(h, "{{"));
+				assert_non_null(strstr(h, number));
+				assert_non_null(strstr(h, "26 listopada 2026 r.") ||
+						strstr(h, "listopada 2026 r.") ||
+						strstr(h, "grudnia 2026 r."));
+				free(h);
+				free(md);
+				json_decref(vars);
+			}
+		}
+	}
+}
+
+static void test_every_type_renders_to_pdf_with_case_number_and_diacritics(void **state)
+{
+	static const char *const letters[] = {"ą", "ć", "ę", "ł", "ń", "ó", "ś", "ź", "ż"};
+	for (size_t t = 0; t < letter_type_count; t++) {
+		const char *type = letter_types[t].id;
+		for (int k = 0; k < 2; k++) {
+			json_t *vars = letter_sample_vars_for(type, kinds[k], NULL);
+			const char *number = json_string_value(
+			    json_object_get(json_object_get(vars, "case"), "number"));
+			char *md = markdown(*state, type, vars);
+			strbuf_t p = pdf(md, vars);
+			assert_non_null(memmem(p.data, p.len, "%%EOF", 5));
+			char *text = pdf_text(&p);
+			if (!strstr(text, number))
+				print_error("%s/%s: no case number in %s\n", type, kinds[k], text);
+			assert_non_null(strstr(text, number));
+			for (size_t i = 0; i < sizeof letters / sizeof letters[0]; i++)
+				assert_non_null(strstr(text, letters[i]));
+			assert_non_null(strstr(text, "Strona 1 z"));
+			free(text);
+			sb_free(&p);
+			free(md);
+			json_decref(vars);
+		}
+	}
+}
+
+/* ---- missing and malformed variables ---------------------------------- */
+
+static void test_missing_variable_is_an_error_naming_it_and_the_line(void **state)
+{
+	json_t *vars = letter_sample_vars("public_information", "appeal");
+	del(vars, "requester.name");
+	strbuf_t sb;
+	sb_init(&sb, NULL);
+	char err[256] = "", want[256];
+	assert_false(letter_markdown(*state, "refusal_decision", vars, &sb, err, sizeof err));
+	snprintf(want, sizeof want, "missing variable \"requester.name\" in refusal_decision.md:%d",
+		 template_line("refusal_decision.md", "{{requester.name}}"));
+	assert_string_equal(err, want);
+	sb_free(&sb);
+	json_decref(vars);
+}
+
+static void test_missing_variable_of_a_fragment_names_the_fragment(void **state)
+{
+	json_t *vars = letter_sample_vars("public_information", "appeal");
+	del(vars, "org.appeal_body");
+	strbuf_t sb;
+	sb_init(&sb, NULL);
+	char err[256] = "";
+	assert_false(letter_markdown(*state, "refusal_decision", vars, &sb, err, sizeof err));
+	assert_non_null(strstr(err, "missing variable \"org.appeal_body\" in _remedy_appeal.md:"));
+	sb_free(&sb);
+	json_decref(vars);
+}
+
+static void test_missing_remedy_and_bad_kind_are_errors(void **state)
+{
+	json_t *vars = letter_sample_vars(NULL, NULL);
+	strbuf_t sb;
+	sb_init(&sb, NULL);
+	char err[256] = "";
+	del(vars, "remedy");
+	assert_false(letter_markdown(*state, "refusal_decision", vars, &sb, err, sizeof err));
+	assert_non_null(strstr(err, "missing variable \"remedy\""));
+	set_str(vars, "remedy", "complaint");
+	assert_false(letter_markdown(*state, "refusal_decision", vars, &sb, err, sizeof err));
+	assert_non_null(strstr(err, "\"appeal\" or \"reconsideration\""));
+	set_str(vars, "case.kind", "other");
+	assert_false(letter_markdown(*state, "acknowledgement", vars, &sb, err, sizeof err));
+	assert_non_null(strstr(err, "case.kind"));
+	assert_false(letter_markdown(*state, "no_such_letter", vars, &sb, err, sizeof err));
+	assert_non_null(strstr(err, "unknown letter type"));
+	sb_free(&sb);
+	json_decref(vars);
+}
+
+static void test_variable_of_wrong_type_is_an_error(void **state)
+{
+	json_t *vars = letter_sample_vars(NULL, NULL);
+	strbuf_t sb;
+	sb_init(&sb, NULL);
+	char err[256] = "";
+	set_str(vars, "new_due", "2026-13-01");
+	assert_false(letter_markdown(*state, "extension_notice", vars, &sb, err, sizeof err));
+	assert_non_null(strstr(err, "date YYYY-MM-DD expected for variable \"new_due\" in "
+				    "extension_notice.md:"));
+	json_object_set_new(vars, "attachments", json_object());
+	assert_false(letter_markdown(*state, "information_release", vars, &sb, err, sizeof err));
+	assert_non_null(strstr(err, "\"attachments\""));
+	json_object_set_new(vars, "window_days", json_string("seven"));
+	assert_false(letter_markdown(*state, "clarification_call", vars, &sb, err, sizeof err));
+	assert_non_null(strstr(err, "\"window_days\""));
+	json_object_set_new(json_object_get(vars, "case"), "subject", json_true());
+	assert_false(letter_markdown(*state, "acknowledgement", vars, &sb, err, sizeof err));
+	assert_non_null(strstr(err, "text expected for variable \"case.subject\""));
+	sb_free(&sb);
+	json_decref(vars);
+}
+
+static void test_missing_frame_variable_is_an_error_naming_it(void **state)
+{
+	json_t *vars = letter_sample_vars(NULL, NULL);
+	char *md = markdown(*state, "fee_notice", vars);
+	del(vars, "signer.name");
+	strbuf_t sb;
+	sb_init(&sb, NULL);
+	char err[256] = "";
+	assert_false(letter_html(md, vars, &sb, err, sizeof err));
+	assert_string_equal(err, "missing variable \"signer.name\" (letter frame)");
+	assert_false(letter_pdf(md, vars, &sb, err, sizeof err));
+	assert_string_equal(err, "missing variable \"signer.name\" (letter frame)");
+	set_str(vars, "signer.name", "Agnieszka Glapiak");
+	set_str(vars, "letter.date", "26.11.2026");
+	assert_false(letter_html(md, vars, &sb, err, sizeof err));
+	assert_non_null(strstr(err, "letter.date"));
+	sb_free(&sb);
+	free(md);
+	json_decref(vars);
+}
+
+/* ---- escaping -------------------------------------------------------- */
+
+/* The escaped value rendered by cmark is one paragraph holding exactly the
+ * value's text (HTML-escaped), whatever markup it tries. */
+static void check_escape_round_trip(const char *value, const char *want_html)
+{
+	strbuf_t md;
+	sb_init(&md, NULL);
+	letter_md_escape(&md, value, strlen(value), false);
+	char *h = cmark_markdown_to_html(md.data ? md.data : "", md.len, CMARK_OPT_DEFAULT);
+	if (strcmp(h, want_html) != 0)
+		print_error("value [%s] -> md [%s] -> html [%s]\n", value, md.data, h);
+	assert_string_equal(h, want_html);
+	free(h);
+	sb_free(&md);
+}
+
+static void test_escaped_values_never_open_markup(void **state)
+{
+	check_escape_round_trip("# h", "<p># h</p>\n");
+	check_escape_round_trip("## h ##", "<p>## h ##</p>\n");
+	check_escape_round_trip("> q", "<p>&gt; q</p>\n");
+	check_escape_round_trip("- item", "<p>- item</p>\n");
+	check_escape_round_trip("+ item", "<p>+ item</p>\n");
+	check_escape_round_trip("* item", "<p>* item</p>\n");
+	check_escape_round_trip("1. item", "<p>1. item</p>\n");
+	check_escape_round_trip("2026) item", "<p>2026) item</p>\n");
+	check_escape_round_trip("---", "<p>---</p>\n");
+	check_escape_round_trip("***", "<p>***</p>\n");
+	check_escape_round_trip("```c", "<p>```c</p>\n");
+	check_escape_round_trip("~~~", "<p>~~~</p>\n");
+	check_escape_round_trip("    indented code", "<p>indented code</p>\n");
+	check_escape_round_trip("<div>x</div>", "<p>&lt;div&gt;x&lt;/div&gt;</p>\n");
+	check_escape_round_trip("<!-- c -->", "<p>&lt;!-- c --&gt;</p>\n");
+	check_escape_round_trip("<https://x.example>", "<p>&lt;https://x.example&gt;</p>\n");
+	check_escape_round_trip("[a]: https://x.example", "<p>[a]: https://x.example</p>\n");
+	check_escape_round_trip("![i](https://x.example/i.png)",
+				"<p>![i](https://x.example/i.png)</p>\n");
+	check_escape_round_trip("*a* _b_ **c** `d` ~~e~~", "<p>*a* _b_ **c** `d` ~~e~~</p>\n");
+	check_escape_round_trip("&amp; &#60; &lt;", "<p>&amp;amp; &amp;#60; &amp;lt;</p>\n");
+	check_escape_round_trip("a\\", "<p>a\\</p>\n");
+	check_escape_round_trip("{{case.number}}", "<p>{{case.number}}</p>\n");
+	check_escape_round_trip("| a | b |", "<p>| a | b |</p>\n");
+	check_escape_round_trip("ul. Przykładowa 1, 00-001 Warszawa",
+				"<p>ul. Przykładowa 1, 00-001 Warszawa</p>\n");
+	check_escape_round_trip("zażółć gęślą jaźń – „cytat”",
+				"<p>zażółć gęślą jaźń – „cytat”</p>\n");
+	/* Line starts after a newline are line starts too. */
+	check_escape_round_trip("a\n# h\n===\n- x", "<p>a<br />\n# h<br />\n===<br />\n- x</p>\n");
+	/* Controls and bidirectional overrides are dropped, bad UTF-8 replaced. */
+	check_escape_round_trip("a\x01\x7f\xe2\x80\xae" "b\xff", "<p>ab\xef\xbf\xbd</p>\n");
+}
+
+static void test_hostile_subject_prints_literally_in_html(void **state)
+{
+	json_t *vars = letter_sample_vars(NULL, NULL);
+	set_str(vars, "case.subject", HOSTILE);
+	char *md = markdown(*state, "acknowledgement", vars);
+	char *h = html(md, vars);
+	assert_non_null(strstr(h, "**&lt;script&gt;alert(1)&lt;/script&gt;** "
+				  "[x](javascript:alert(1)) # h"));
+	assert_null(strstr(h, "<script"));
+	assert_null(strstr(h, "<a "));
+	assert_null(strstr(h, "href"));
+	assert_null(strstr(h, "<h1"));
+	assert_null(strstr(h, "<h2"));
+	assert_null(strstr(h, "<em>"));
+	free(h);
+	free(md);
+	json_decref(vars);
+}
+
+static void test_hostile_subject_prints_literally_in_pdf(void **state)
+{
+	json_t *vars = letter_sample_vars(NULL, NULL);
+	set_str(vars, "case.subject", HOSTILE);
+	char *md = markdown(*state, "acknowledgement", vars);
+	strbuf_t p = pdf(md, vars);
+	char *text = pdf_text(&p);
+	if (!strstr(text, HOSTILE))
+		print_error("PDF text: %s\n", text);
+	assert_non_null(strstr(text, HOSTILE));
+	free(text);
+	sb_free(&p);
+	free(md);
+	json_decref(vars);
+}
+
+static void test_hostile_frame_values_are_escaped(void **state)
+{
+	json_t *vars = letter_sample_vars(NULL, NULL);
+	set_str(vars, "org.name", "<script>alert(1)</script>");
+	set_str(vars, "requester.name", "\"><img src=x onerror=alert(1)>");
+	set_str(vars, "signer.position", "<a href=\"javascript:alert(1)\">x</a>");
+	char *h = html("tekst", vars);
+	assert_null(strstr(h, "<script"));
+	assert_null(strstr(h, "<img"));
+	assert_null(strstr(h, "<a "));
+	assert_non_null(strstr(h, "&lt;script&gt;alert(1)&lt;/script&gt;"));
+	free(h);
+	json_decref(vars);
+}
+
+static void test_newlines_in_values_become_line_breaks_or_paragraphs(void **state)
+{
+	json_t *vars = letter_sample_vars(NULL, NULL);
+	/* A text value: every line break is a hard break, blank lines go. */
+	set_str(vars, "case.subject", "pierwsza linia\r\n\r\n# druga linia  \n  - trzecia");
+	/* A block value: a blank line starts a paragraph. */
+	set_str(vars, "reasons", "Akapit pierwszy,\nwiersz drugi.\n\n\n1. Akapit drugi.");
+	char *md = markdown(*state, "extension_notice", vars);
+	assert_non_null(strstr(md, "pierwsza linia\\\n\\# druga linia\\\n\\- trzecia"));
+	assert_non_null(strstr(md, "Akapit pierwszy,\\\nwiersz drugi.\n\n1\\. Akapit drugi."));
+	char *h = html(md, vars);
+	assert_non_null(strstr(h, "pierwsza linia<br />\n# druga linia<br />\n- trzecia"));
+	assert_non_null(strstr(h, "<p>Akapit pierwszy,<br />\nwiersz drugi.</p>\n"
+				  "<p>1. Akapit drugi.</p>"));
+	assert_null(strstr(h, "<ol"));
+	free(h);
+	free(md);
+	json_decref(vars);
+}
+
+static void test_list_variables_accept_arrays_and_lines(void **state)
+{
+	json_t *vars = letter_sample_vars(NULL, NULL);
+	json_t *arr = json_array();
+	json_array_append_new(arr, json_string("# pierwszy"));
+	json_array_append_new(arr, json_string("   "));
+	json_array_append_new(arr, json_integer(2));
+	json_object_set_new(vars, "attachments", arr);
+	char *md = markdown(*state, "information_release", vars);
+	assert_non_null(strstr(md, "\n1. \\# pierwszy\n2. 2\n"));
+	free(md);
+	set_str(vars, "attachments", "jeden\n\ndwa");
+	md = markdown(*state, "information_release", vars);
+	assert_non_null(strstr(md, "\n1. jeden\n2. dwa\n"));
+	free(md);
+	json_object_set_new(vars, "attachments", json_array());
+	md = markdown(*state, "information_release", vars);
+	assert_null(strstr(md, "1. "));
+	free(md);
+	json_decref(vars);
+}
+
+/* ---- dates ------------------------------------------------------------- */
+
+static void check_date(const char *iso, const char *want)
+{
+	strbuf_t sb;
+	sb_init(&sb, NULL);
+	bool ok = letter_date_pl(iso, &sb);
+	if (want) {
+		assert_true(ok);
+		assert_string_equal(sb.data, want);
+	} else {
+		assert_false(ok);
+	}
+	sb_free(&sb);
+}
+
+static void test_dates_are_written_in_polish_with_the_genitive_month(void **state)
+{
+	check_date("2026-11-26", "26 listopada 2026 r.");
+	check_date("2026-01-05", "5 stycznia 2026 r.");
+	check_date("2026-02-28", "28 lutego 2026 r.");
+	check_date("2024-02-29", "29 lutego 2024 r.");
+	check_date("2026-03-01", "1 marca 2026 r.");
+	check_date("2026-04-30", "30 kwietnia 2026 r.");
+	check_date("2026-05-03", "3 maja 2026 r.");
+	check_date("2026-06-15", "15 czerwca 2026 r.");
+	check_date("2026-07-31", "31 lipca 2026 r.");
+	check_date("2026-08-15", "15 sierpnia 2026 r.");
+	check_date("2026-09-06", "6 września 2026 r.");
+	check_date("2026-10-29", "29 października 2026 r.");
+	check_date("2026-12-24", "24 grudnia 2026 r.");
+	check_date("2026-02-29", NULL);
+	check_date("2026-04-31", NULL);
+	check_date("2026-13-01", NULL);
+	check_date("2026-1-05", NULL);
+	check_date("2026-11-26 ", NULL);
+	check_date("26.11.2026", NULL);
+	check_date("", NULL);
+	check_date(NULL, NULL);
+}
+
+static void test_letter_has_place_and_date_line(void **state)
+{
+	json_t *vars = letter_sample_vars(NULL, NULL);
+	char *h = html("tekst", vars);
+	assert_non_null(strstr(h, "<p class=\"letter-date\">Warszawa, 26 listopada 2026 r.</p>"));
+	assert_non_null(strstr(h, "Znak sprawy: <span>COMON.1431.15.2026</span>"));
+	assert_non_null(strstr(h, "<p class=\"to-address\">ul. Przykładowa 1<br>\n00-001 Warszawa"));
+	assert_non_null(strstr(h, "<p class=\"sign-name\">Agnieszka Glapiak</p>"));
+	assert_non_null(strstr(h, "Dyrektor Centrum Operacyjnego MON"));
+	assert_non_null(strstr(h, "<style>"));
+	free(h);
+	json_decref(vars);
+}
+
+/* ---- the law in the templates ----------------------------------------- */
+
+static void test_decisions_carry_the_kpa_elements(void **state)
+{
+	for (size_t t = 0; t < letter_type_count; t++) {
+		if (!letter_types[t].decision)
+			continue;
+		for (int k = 0; k < 2; k++) {
+			json_t *vars = letter_sample_vars_for(letter_types[t].id, kinds[k], NULL);
+			char *md = markdown(*state, letter_types[t].id, vars);
+			static const char *const parts[] = {
+			    "# DECYZJA",	"**Organ:** Minister Obrony Narodowej",
+			    "**Strona:** Jan Kowalski", "Na podstawie art.",
+			    "**orzekam:**",	"## Uzasadnienie",
+			    "## Pouczenie",	"Kodeks postępowania administracyjnego"};
+			for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+				if (!strstr(md, parts[i]))
+					print_error("%s: no \"%s\"\n", letter_types[t].id, parts[i]);
+				assert_non_null(strstr(md, parts[i]));
+			}
+			char *h = html(md, vars);
+			assert_non_null(strstr(h, "Agnieszka Glapiak"));
+			assert_non_null(strstr(h, "Dyrektor Centrum Operacyjnego MON"));
+			assert_non_null(strstr(h, "letter-date"));
+			free(h);
+			free(md);
+			json_decref(vars);
+		}
+	}
+}
+
+static void test_refusal_names_the_persons_of_article_16(void **state)
+{
+	json_t *vars = letter_sample_vars(NULL, NULL);
+	char *md = markdown(*state, "refusal_decision", vars);
+	assert_non_null(strstr(md, "art. 16 ust. 2 pkt 2"));
+	assert_non_null(strstr(md, "\n1. Jan Nowak – główny specjalista"));
+	assert_non_null(strstr(md, "\n2. Anna Wiśniewska – prezes zarządu"));
+	assert_non_null(strstr(md, "Przedsiębiorstwo Produkcyjne „Polar”"));
+	free(md);
+	json_decref(vars);
+}
+
+static void test_remedy_instruction_follows_the_organisation_policy(void **state)
+{
+	json_t *vars = letter_sample_vars(NULL, "appeal");
+	char *md = markdown(*state, "refusal_decision", vars);
+	assert_non_null(strstr(md, "przysługuje odwołanie do organu odwoławczego – Samorządowe "
+				   "Kolegium Odwoławcze w Warszawie – wnoszone za pośrednictwem"));
+	assert_non_null(strstr(md, "art. 127 § 1 i 2 oraz art. 129 § 1 i 2"));
+	assert_null(strstr(md, "ponowne rozpatrzenie"));
+	free(md);
+	set_str(vars, "remedy", "reconsideration");
+	md = markdown(*state, "refusal_decision", vars);
+	assert_non_null(strstr(md, "nie przysługuje odwołanie"));
+	assert_non_null(strstr(md, "z wnioskiem o ponowne rozpatrzenie sprawy w terminie 14 dni"));
+	assert_non_null(strstr(md, "art. 127 § 3"));
+	assert_non_null(strstr(md, "art. 52 § 3"));
+	assert_non_null(strstr(md, "Wojewódzki Sąd Administracyjny w Warszawie"));
+	free(md);
+	json_decref(vars);
+}
+
+static void test_reuse_cases_get_the_reuse_variant(void **state)
+{
+	json_t *pi = letter_sample_vars("public_information", NULL);
+	json_t *ru = letter_sample_vars("reuse", NULL);
+	char *a = markdown(*state, "extension_notice", pi);
+	char *b = markdown(*state, "extension_notice", ru);
+	assert_non_null(strstr(a, "art. 13 ust. 2"));
+	assert_null(strstr(a, "art. 40 ust. 2"));
+	assert_non_null(strstr(b, "art. 40 ust. 2"));
+	assert_non_null(strstr(b, "(Dz. U. z 2023 r. poz. 1524)"));
+	free(a);
+	free(b);
+	json_decref(pi);
+	json_decref(ru);
+}
+
+static void test_comments_leave_no_trace(void **state)
+{
+	for (size_t t = 0; t < letter_type_count; t++) {
+		json_t *vars = letter_sample_vars_for(letter_types[t].id, "reuse", NULL);
+		char *md = markdown(*state, letter_types[t].id, vars);
+		assert_null(strstr(md, "{{"));
+		assert_true(md[0] != '\n' && md[0] != ' ');
+		free(md);
+		json_decref(vars);
+	}
+}
+
+/* ---- template errors at load time ------------------------------------- */
+
+static char tmpdir[64];
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	return remove(path);
+}
+
+/* A copy of the real templates in a fresh directory. */
+static void copy_templates(void)
+{
+	snprintf(tmpdir, sizeof tmpdir, "/tmp/test_letter_tpl_XXXXXX");
+	assert_non_null(mkdtemp(tmpdir));
+	char cmd[256];
+	snprintf(cmd, sizeof cmd, "cp " TEMPLATES "/*.md %s/", tmpdir);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void remove_templates(void)
+{
+	nftw(tmpdir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+static void write_template(const char *name, const char *text)
+{
+	char path[128];
+	snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void check_load_error(const char *file, const char *text, const char *want)
+{
+	copy_templates();
+	if (text)
+		write_template(file, text);
+	else {
+		char path[128];
+		snprintf(path, sizeof path, "%s/%s", tmpdir, file);
+		unlink(path);
+	}
+	letter_set_t *s = (letter_set_t *)1;
+	char err[256] = "";
+	assert_false(letter_load(&s, tmpdir, err, sizeof err));
+	assert_null(s);
+	if (!strstr(err, want))
+		print_error("got \"%s\", want \"%s\"\n", err, want);
+	assert_non_null(strstr(err, want));
+	remove_templates();
+}
+
+static void test_template_errors_are_reported_at_load_with_file_and_line(void **state)
+{
+	check_load_error("fee_notice.md", "Linia\n\nTrzecia {{case.subject\n",
+			 "fee_notice.md:3: unclosed {{");
+	check_load_error("fee_notice.md", "Linia {{case.subject}} i {{case.subjekt}}\n",
+			 "fee_notice.md:1: unknown variable \"case.subjekt\"");
+	check_load_error("fee_notice.md", "a\n{{ case.subject }}\n", "fee_notice.md:2: bad tag");
+	check_load_error("fee_notice.md", "a\n{{#case}}x{{/case}}\n", "fee_notice.md:2: bad tag");
+	check_load_error("fee_notice.md", "{{! open comment\n\n", "fee_notice.md:1: unclosed {{");
+	check_load_error("fee_notice.md", "Załączniki: {{attachments}}\n",
+			 "fee_notice.md:1: variable \"attachments\" must stand alone on its line");
+	check_load_error("fee_notice.md", "ok\nzły bajt \xff\n", "fee_notice.md:2: invalid UTF-8");
+	check_load_error("_remedy_appeal.md", "{{remedy_instruction}}\n",
+			 "_remedy_appeal.md:1: \"remedy_instruction\" cannot be used inside a "
+			 "fragment");
+	check_load_error("extention_notice.md", "x\n", "unknown letter type \"extention_notice\"");
+	check_load_error("court_answer.md", NULL, "court_answer.md: missing template");
+	check_load_error("_remedy_reconsideration.md", NULL, "missing fragment");
+	letter_set_t *s = (letter_set_t *)1;
+	char err[256];
+	assert_false(letter_load(&s, "/nonexistent/letters", err, sizeof err));
+	assert_null(s);
+}
+
+static void test_multiline_comments_and_their_lines_are_removed(void **state)
+{
+	copy_templates();
+	write_template("fee_notice.md", "{{! komentarz\n    na dwa wiersze }}\nTekst {{! w wierszu }}i "
+					"dalej.\n  {{! sam }}\nKoniec {{case.number}}\n");
+	letter_set_t *s = NULL;
+	char err[256] = "";
+	assert_true(letter_load(&s, tmpdir, err, sizeof err));
+	json_t *vars = letter_sample_vars(NULL, NULL);
+	char *md = markdown(s, "fee_notice", vars);
+	assert_string_equal(md, "Tekst i dalej.\nKoniec COMON.1431.15.2026\n");
+	free(md);
+	json_decref(vars);
+	letter_free(s);
+	remove_templates();
+}
+
+/* ---- HTML options, PDF ------------------------------------------------ */
+
+static void test_html_can_link_the_css_or_be_a_fragment(void **state)
+{
+	json_t *vars = letter_sample_vars(NULL, NULL);
+	strbuf_t sb;
+	sb_init(&sb, NULL);
+	char err[128];
+	letter_html_opts_t linked = {.css_href = "/static/letter.css?v=\"1\""};
+	assert_true(letter_html_ex("tekst", vars, &linked, &sb, err, sizeof err));
+	assert_non_null(strstr(sb.data, "<link rel=\"stylesheet\" href=\"/static/letter.css?v=&quot;1&quot;\">"));
+	assert_null(strstr(sb.data, "<style>"));
+	sb_reset(&sb);
+	letter_html_opts_t fragment = {.fragment = true};
+	assert_true(letter_html_ex("tekst", vars, &fragment, &sb, err, sizeof err));
+	assert_memory_equal(sb.data, "<article class=\"letter\">", 24);
+	assert_null(strstr(sb.data, "<html"));
+	assert_non_null(strstr(letter_css, "@page"));
+	sb_free(&sb);
+	json_decref(vars);
+}
+
+static void test_clerk_markdown_renders_raw_html_safely(void **state)
+{
+	json_t *vars = letter_sample_vars(NULL, NULL);
+	char *h = html("<script>alert(1)</script>\n\n[x](javascript:alert(1)) <b>b</b>\n", vars);
+	assert_null(strstr(h, "<script"));
+	assert_null(strstr(h, "<b>"));
+	assert_null(strstr(h, "javascript:"));
+	free(h);
+	json_decref(vars);
+}
+
+static void test_pdf_is_reproducible_and_has_metadata(void **state)
+{
+	json_t *vars = letter_sample_vars_for("refusal_decision", NULL, NULL);
+	char *md = markdown(*state, "refusal_decision", vars);
+	strbuf_t a = pdf(md, vars), b = pdf(md, vars);
+	assert_int_equal(a.len, b.len);
+	assert_memory_equal(a.data, b.data, a.len);
+	/* cairo 1.16 writes the date without the "D:" prefix. */
+	assert_non_null(memmem(a.data, a.len, "20261126000000", 14));
+	sb_free(&a);
+	sb_free(&b);
+	free(md);
+	json_decref(vars);
+}
+
+static void test_long_letter_breaks_pages_and_numbers_them(void **state)
+{
+	json_t *vars = letter_sample_vars(NULL, NULL);
+	strbuf_t md;
+	sb_init(&md, NULL);
+	sb_puts(&md, "# Tytuł\n\n");
+	for (int i = 1; i <= 120; i++)
+		sb_printf(&md, "Akapit %d: zażółć gęślą jaźń, tekst tekst tekst tekst tekst tekst "
+			       "tekst tekst tekst tekst tekst tekst.\n\n",
+			  i);
+	sb_puts(&md, "- punkt\n  - zagnieżdżony\n    1. numerowany\n\n> cytat\n>> w cytacie\n\n"
+		     "```\nkod\n```\n\n---\n\n*kursywa* **pogrubienie** `kod` [link](https://x.example)"
+		     " ![obrazek](https://x.example/i.png)\n\n-\n");
+	strbuf_t p = pdf(md.data, vars);
+	char *text = pdf_text(&p);
+	assert_non_null(strstr(text, "Strona 1 z "));
+	assert_non_null(strstr(text, "Strona 3 z "));
+	assert_non_null(strstr(text, "Akapit 120"));
+	assert_non_null(strstr(text, "link (https://x.example)"));
+	assert_non_null(strstr(text, "[obraz: obrazek]"));
+	assert_non_null(strstr(text, "zagnieżdżony"));
+	free(text);
+	sb_free(&p);
+	sb_free(&md);
+	json_decref(vars);
+}
+
+static void *render_in_thread(void *arg)
+{
+	const letter_set_t *s = arg;
+	for (int i = 0; i < 3; i++) {
+		json_t *vars = letter_sample_vars_for("partial_refusal_decision", "public_information",
+						      "appeal");
+		strbuf_t md, out;
+		sb_init(&md, NULL);
+		sb_init(&out, NULL);
+		char err[256];
+		bool ok = letter_markdown(s, "partial_refusal_decision", vars, &md, err, sizeof err) &&
+			  letter_pdf(md.data, vars, &out, err, sizeof err) && out.len > 1000;
+		sb_free(&md);
+		sb_free(&out);
+		json_decref(vars);
+		if (!ok)
+			return (void *)1;
+	}
+	return NULL;
+}
+
+static void test_threads_render_pdfs_concurrently(void **state)
+{
+	pthread_t th[4];
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(pthread_create(&th[i], NULL, render_in_thread, *state), 0);
+	for (int i = 0; i < 4; i++) {
+		void *rc;
+		assert_int_equal(pthread_join(th[i], &rc), 0);
+		assert_null(rc);
+	}
+}
+
+static void test_sample_rejects_unknown_kind_and_remedy(void **state)
+{
+	assert_null(letter_sample_vars("other", NULL));
+	assert_null(letter_sample_vars(NULL, "complaint"));
+	assert_null(letter_sample_vars_for("no_such_letter", NULL, NULL));
+	json_t *v = letter_sample_vars_for("court_answer", NULL, NULL);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(v, "addressee"), "name")),
+			    "Wojewódzki Sąd Administracyjny w Warszawie");
+	json_decref(v);
+}
+
+static void test_docs_list_every_type_and_variable(void **state)
+{
+	strbuf_t sb;
+	sb_init(&sb, NULL);
+	letter_docs_markdown(&sb);
+	for (size_t t = 0; t < letter_type_count; t++) {
+		char want[96];
+		snprintf(want, sizeof want, "| `%s` |", letter_types[t].id);
+		assert_non_null(strstr(sb.data, want));
+	}
+	for (size_t v = 0; v < letter_var_count; v++) {
+		char want[96];
+		snprintf(want, sizeof want, "| `%s` |", letter_vars[v].name);
+		assert_non_null(strstr(sb.data, want));
+	}
+	sb_free(&sb);
+}
+
+static int teardown_all(void **state)
+{
+	letter_shutdown();
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_every_lifecycle_document_has_a_letter_type_and_template),
+	    cmocka_unit_test(test_every_type_renders_for_both_kinds_and_remedies),
+	    cmocka_unit_test(test_every_type_renders_to_pdf_with_case_number_and_diacritics),
+	    cmocka_unit_test(test_missing_variable_is_an_error_naming_it_and_the_line),
+	    cmocka_unit_test(test_missing_variable_of_a_fragment_names_the_fragment),
+	    cmocka_unit_test(test_missing_remedy_and_bad_kind_are_errors),
+	    cmocka_unit_test(test_variable_of_wrong_type_is_an_error),
+	    cmocka_unit_test(test_missing_frame_variable_is_an_error_naming_it),
+	    cmocka_unit_test(test_escaped_values_never_open_markup),
+	    cmocka_unit_test(test_hostile_subject_prints_literally_in_html),
+	    cmocka_unit_test(test_hostile_subject_prints_literally_in_pdf),
+	    cmocka_unit_test(test_hostile_frame_values_are_escaped),
+	    cmocka_unit_test(test_newlines_in_values_become_line_breaks_or_paragraphs),
+	    cmocka_unit_test(test_list_variables_accept_arrays_and_lines),
+	    cmocka_unit_test(test_dates_are_written_in_polish_with_the_genitive_month),
+	    cmocka_unit_test(test_letter_has_place_and_date_line),
+	    cmocka_unit_test(test_decisions_carry_the_kpa_elements),
+	    cmocka_unit_test(test_refusal_names_the_persons_of_article_16),
+	    cmocka_unit_test(test_remedy_instruction_follows_the_organisation_policy),
+	    cmocka_unit_test(test_reuse_cases_get_the_reuse_variant),
+	    cmocka_unit_test(test_comments_leave_no_trace),
+	    cmocka_unit_test(test_template_errors_are_reported_at_load_with_file_and_line),
+	    cmocka_unit_test(test_multiline_comments_and_their_lines_are_removed),
+	    cmocka_unit_test(test_html_can_link_the_css_or_be_a_fragment),
+	    cmocka_unit_test(test_clerk_markdown_renders_raw_html_safely),
+	    cmocka_unit_test(test_pdf_is_reproducible_and_has_metadata),
+	    cmocka_unit_test(test_long_letter_breaks_pages_and_numbers_them),
+	    cmocka_unit_test(test_threads_render_pdfs_concurrently),
+	    cmocka_unit_test(test_sample_rejects_unknown_kind_and_remedy),
+	    cmocka_unit_test(test_docs_list_every_type_and_variable),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown) | teardown_all(NULL);
+}

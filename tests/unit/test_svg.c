@@ -1,0 +1,193 @@
+/* SVG charts and CSV records: accessible names, escaping, no inline style
+ * (the CSP forbids it), scales, gaps in lines, shortened labels; RFC 4180
+ * quoting. */
+/* cmocka.h needs these headers first, in this order. */
+/* clang-format off */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+/* clang-format on */
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "render/csv.h"
+#include "render/svg.h"
+
+static int count(const char *hay, const char *needle)
+{
+	int n = 0;
+	for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
+static const char *const months[] = {"sty 26", "lut 26", "mar 26"};
+
+static char *draw(void (*fn)(strbuf_t *, const struct svg_chart *), const struct svg_chart *c)
+{
+	strbuf_t sb;
+	sb_init(&sb, NULL);
+	fn(&sb, c);
+	return sb.data;
+}
+
+static void test_chart_has_title_desc_and_role_img(void **state)
+{
+	double v[] = {1, 2, 3};
+	struct svg_series s = {"wnioski", v};
+	struct svg_chart c = {"wykres-1", "Wnioski <w> miesiącu", "Opis & dane", months, 3, &s, 1, NULL, 0};
+	char *out = draw(svg_bar_chart, &c);
+	assert_true(strncmp(out, "<svg xmlns=\"http://www.w3.org/2000/svg\"", 39) == 0);
+	assert_non_null(strstr(out, "role=\"img\""));
+	assert_non_null(strstr(out, "aria-labelledby=\"wykres-1-title wykres-1-desc\""));
+	assert_non_null(strstr(out, "<title id=\"wykres-1-title\">Wnioski &lt;w&gt; miesiącu</title>"));
+	assert_non_null(strstr(out, "<desc id=\"wykres-1-desc\">Opis &amp; dane</desc>"));
+	assert_string_equal(out + strlen(out) - 6, "</svg>");
+	/* The page's CSP is style-src 'self': presentation attributes only. */
+	assert_null(strstr(out, "style"));
+	assert_null(strstr(out, "<script"));
+	free(out);
+}
+
+static void test_bars_stack_one_rect_per_value_and_skip_zeros(void **state)
+{
+	double a[] = {1, 0, 2}, b[] = {3, 1, 0};
+	struct svg_series s[] = {{"informacja publiczna", a}, {"ponowne wykorzystywanie", b}};
+	struct svg_chart c = {"k", "t", "d", months, 3, s, 2, NULL, 0};
+	char *out = draw(svg_bar_chart, &c);
+	/* 4 bars with a value and 2 legend squares. */
+	assert_int_equal(count(out, "<rect"), 6);
+	/* Each bar says what it is to a pointer user. */
+	assert_non_null(strstr(out, "<title>sty 26, ponowne wykorzystywanie: 3</title>"));
+	assert_non_null(strstr(out, ">informacja publiczna</text>"));
+	/* Stacked: the top of the scale holds the largest sum (4). */
+	assert_non_null(strstr(out, ">4</text>"));
+	free(out);
+}
+
+static void test_text_is_escaped_everywhere(void **state)
+{
+	const char *labels[] = {"<script>alert(1)</script>", "a\"b", "x&y"};
+	double v[] = {1, 1, 1};
+	struct svg_series s[] = {{"<b>seria</b>", v}, {"'quoted'", v}};
+	struct svg_chart c = {"x\"><script>", "<t>", "<d>", labels, 3, s, 2, "<%>", 0};
+	char *out = draw(svg_bar_chart, &c);
+	assert_null(strstr(out, "<script"));
+	assert_null(strstr(out, "<b>"));
+	assert_null(strstr(out, "<%>"));
+	assert_non_null(strstr(out, "&lt;script&gt;"));
+	assert_non_null(strstr(out, "id=\"x---script--title\""));
+	free(out);
+	out = draw(svg_line_chart, &c);
+	assert_null(strstr(out, "<script"));
+	free(out);
+	out = draw(svg_hbar_chart, &c);
+	assert_null(strstr(out, "<script"));
+	free(out);
+}
+
+static void test_line_breaks_at_missing_values(void **state)
+{
+	const char *labels[] = {"a", "b", "c", "d"};
+	double v[] = {5, NAN, 7, 8};
+	struct svg_series s = {"mediana", v};
+	struct svg_chart c = {"l", "t", "d", labels, 4, &s, 1, NULL, 0};
+	char *out = draw(svg_line_chart, &c);
+	const char *d = strstr(out, "<path d=\"");
+	assert_non_null(d);
+	/* Two pieces: "M.. " for a, then "M.. L.." for c and d. */
+	const char *end = strchr(d + 9, '"');
+	char path[256];
+	snprintf(path, sizeof path, "%.*s", (int)(end - d - 9), d + 9);
+	assert_int_equal(count(path, "M"), 2);
+	assert_int_equal(count(path, "L"), 1);
+	assert_int_equal(count(out, "<circle"), 3);
+	free(out);
+}
+
+static void test_long_labels_are_shortened_in_the_drawing_only(void **state)
+{
+	const char *labels[] = {"udostępniono częściowo, w pozostałej części odmówiono (decyzja)"};
+	double v[] = {12};
+	struct svg_series s = {"sprawy", v};
+	struct svg_chart c = {"h", "t", "d", labels, 1, &s, 1, NULL, 0};
+	char *out = draw(svg_hbar_chart, &c);
+	/* 40 characters (not bytes: Polish letters are two) and an ellipsis. */
+	assert_non_null(strstr(out, ">udostępniono częściowo, w pozostałej czę…</text>"));
+	assert_non_null(strstr(out, "<title>udostępniono częściowo, w pozostałej części odmówiono (decyzja): 12</title>"));
+	assert_int_equal(count(out, "<rect"), 1);
+	free(out);
+}
+
+static void test_percent_scale_keeps_its_top(void **state)
+{
+	double v[] = {50, 75, NAN};
+	struct svg_series s = {"w terminie", v};
+	struct svg_chart c = {"p", "t", "d", months, 3, &s, 1, "%", 100};
+	char *out = draw(svg_bar_chart, &c);
+	assert_non_null(strstr(out, ">100%</text>"));
+	assert_non_null(strstr(out, ">20%</text>"));
+	assert_int_equal(count(out, "<rect"), 2); /* no bar for the month without data */
+	free(out);
+}
+
+static void test_nice_scale(void **state)
+{
+	double step;
+	assert_true(svg_nice_max(0, &step) == 1 && step == 1);
+	assert_true(svg_nice_max(3, &step) == 3 && step == 1);
+	assert_true(svg_nice_max(7, &step) == 8 && step == 2);
+	assert_true(svg_nice_max(12.5, &step) == 15 && step == 5);
+	assert_true(svg_nice_max(100, &step) == 100 && step == 20);
+	assert_true(svg_nice_max(101, &step) == 150 && step == 50);
+	assert_true(svg_nice_max(NAN, &step) == 1);
+}
+
+static void test_empty_chart_is_still_valid(void **state)
+{
+	struct svg_chart c = {"e", "Pusto", "Brak danych", NULL, 0, NULL, 0, NULL, 0};
+	char *out = draw(svg_bar_chart, &c);
+	assert_non_null(strstr(out, "<title id=\"e-title\">Pusto</title>"));
+	assert_string_equal(out + strlen(out) - 6, "</svg>");
+	free(out);
+	out = draw(svg_hbar_chart, &c);
+	assert_string_equal(out + strlen(out) - 6, "</svg>");
+	free(out);
+}
+
+static void test_csv_quotes_only_what_needs_it(void **state)
+{
+	strbuf_t sb;
+	sb_init(&sb, NULL);
+	const char *row1[] = {"section", "key", "label", "value"};
+	const char *row2[] = {"unit", "DI", "Departament \"Infrastruktury\", Warszawa", NULL};
+	const char *row3[] = {"x", "wiersz\r\ndrugi", "zażółć", "1.5"};
+	csv_row(&sb, row1, 4);
+	csv_row(&sb, row2, 4);
+	csv_row(&sb, row3, 4);
+	assert_string_equal(sb.data, "section,key,label,value\r\n"
+	                             "unit,DI,\"Departament \"\"Infrastruktury\"\", Warszawa\",\r\n"
+	                             "x,\"wiersz\r\ndrugi\",zażółć,1.5\r\n");
+	sb_free(&sb);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_chart_has_title_desc_and_role_img),
+	    cmocka_unit_test(test_bars_stack_one_rect_per_value_and_skip_zeros),
+	    cmocka_unit_test(test_text_is_escaped_everywhere),
+	    cmocka_unit_test(test_line_breaks_at_missing_values),
+	    cmocka_unit_test(test_long_labels_are_shortened_in_the_drawing_only),
+	    cmocka_unit_test(test_percent_scale_keeps_its_top),
+	    cmocka_unit_test(test_nice_scale),
+	    cmocka_unit_test(test_empty_chart_is_still_valid),
+	    cmocka_unit_test(test_csv_quotes_only_what_needs_it),
+	};
+	return cmocka_run_group_tests_name("svg", tests, NULL, NULL);
+}
