@@ -25,7 +25,7 @@ FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_SECONDS ?= 20
 
 .PHONY: all asan deps db run stop check unit integration fuzz fuzz-regressions \
-        valgrind clean docs
+        valgrind clean docs bench-letters
 
 all: bin/jawnosc
 
@@ -115,6 +115,15 @@ stop:
 
 docs: bin/jawnosc
 	bin/jawnosc lifecycle > docs/lifecycle.md
+	bin/jawnosc letter docs > docs/letters.md
+
+# Renders one letter (a refusal decision) to PDF 200 times with the release
+# build and prints the median and p99 in milliseconds (not a test).
+bench-letters: bin/jawnosc
+	bin/jawnosc letter bench refusal_decision --count 200
+
+# make install / uninstall, test-cluster, restore-drill, test-install.
+include deploy/ops.mk
 
 clean:
 	rm -rf build bin

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Every letter type rendered for the sample case of each kind, checked with
-# the tools a recipient's software would use: the PDF passes `qpdf --check`,
-# `pdftotext` finds the case number and every Polish diacritic (the sample
-# subject holds them all), `pdffonts` shows only embedded fonts; the HTML
-# holds the case number and no unresolved "{{". One test per type and kind;
-# the summary is cmocka's, so tests/run.sh counts it like the other suites.
+# Every letter type rendered for the sample case of each kind of request it
+# serves (tests/unit/test_letter.c renders every type for both kinds and both
+# remedy policies in-process), checked with the tools a recipient's software
+# would use: the PDF passes `qpdf --check`, `pdftotext` finds the case number
+# and every Polish diacritic (the sample subject holds them all), `pdffonts`
+# shows only embedded fonts; the HTML holds the case number and no unresolved
+# "{{". One test per type and kind; the summary is cmocka's, so tests/run.sh
+# counts it like the other suites. JAWNOSC_BIN picks the binary.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -46,12 +48,13 @@ check() {
 	[[ $text == *"$number"* ]] || { echo "HTML: no case number $number"; return; }
 }
 
-types=$("$bin" letter types | cut -f1)
-[ -n "$types" ] || { echo "[  ERROR   ] '$bin letter types' listed nothing"; echo "[  FAILED  ] 1 test(s)"; exit 1; }
-for kind in public_information reuse; do
-	number=COMON.1431.15.2026
-	[ "$kind" = reuse ] && number=COMON.1432.15.2026
-	for type in $types; do
+# Each type for each kind of request it serves (letter types: id, title, kinds).
+list=$("$bin" letter types) || list=
+[ -n "$list" ] || { echo "[  ERROR   ] '$bin letter types' listed nothing"; echo "[  FAILED  ] 1 test(s)"; exit 1; }
+while IFS=$'\t' read -r type _ kinds; do
+	for kind in ${kinds//,/ }; do
+		number=COMON.1431.15.2026
+		[ "$kind" = reuse ] && number=COMON.1432.15.2026
 		problem=$(check "$type" "$kind" "$number")
 		if [ -n "$problem" ]; then
 			fail "$type/$kind" "$problem"
@@ -59,7 +62,7 @@ for kind in public_information reuse; do
 			passed=$((passed + 1))
 		fi
 	done
-done
+done <<<"$list"
 
 echo "[==========] $((passed + failed)) test(s) run."
 echo "[  PASSED  ] $passed test(s)."

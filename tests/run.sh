@@ -7,6 +7,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tests/lsan.supp:print_suppressions=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 mkdir -p build/test-logs
 passed=0
@@ -73,6 +74,12 @@ for r in build/asan/fuzz/replay_*; do
     failed=$((failed + 1)); failures+=("replay_$target"); echo "FAIL fuzz replay $target: see $log"
   fi
 done
+
+# Letters: every template rendered for the sample case, the PDFs checked with
+# qpdf, pdftotext and pdffonts (tests/letters_check.sh).
+if [ $only_integration -eq 0 ]; then
+  run_cmocka tests/letters_check.sh letters
+fi
 
 # The browser stage: OpenAPI lint, the filing flow in headless Chromium with
 # axe-core, and the API against its OpenAPI document (tests/browser/run.sh).

@@ -83,10 +83,11 @@ enum db_status case_act_locked(PGconn *c, arena_t *a, const struct case_ref *f,
 	if (st == DB_OK)
 		st = store_apply_effects(c, f->org.id, f->id, oc, in->date);
 	json_t *ev = data ? json_deep_copy(data) : json_object();
+	/* The step's legal date, for letters that cite it later. */
+	json_object_set_new(ev, "date", json_string(day));
 	if (st == DB_OK && oc->document != LAW_DOC_NONE) {
 		/* The letter is written from the step's inputs and date. */
 		json_t *inputs = json_deep_copy(ev);
-		json_object_set_new(inputs, "date", json_string(day));
 		st = draft_document(c, f, oc->document, inputs);
 		json_decref(inputs);
 	}

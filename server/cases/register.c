@@ -177,48 +177,101 @@ static json_t *list_item(const PGresult *r, int i)
 	return it;
 }
 
-enum db_status register_list(PGconn *c, arena_t *a, long long org_id,
-                             const struct register_filter *f, int limit, json_t **out)
+/* Newest matching rows examined before a search falls back to the word
+ * indexes: a frequent word fills a page from the newest rows at once, a
+ * rare one is found through its index wherever it is. */
+#define SEARCH_WINDOW 2000
+
+/* The WHERE clause of the filters over register_index i (not the words). */
+static void filter_sql(strbuf_t *sql, struct params *p, const struct register_filter *f)
+{
+	if (f->year > 0) {
+		/* A range of received_on, so the list's index serves it. */
+		int y = add_int(p, f->year);
+		sb_printf(sql, " AND i.received_on >= make_date($%d::int, 1, 1) "
+		               "AND i.received_on < make_date($%d::int + 1, 1, 1)", y, y);
+	}
+	if (f->kind)
+		sb_printf(sql, " AND i.kind = $%d", add(p, f->kind));
+	if (f->outcome)
+		sb_printf(sql, " AND i.outcome = $%d", add(p, strcmp(f->outcome, "none") ? f->outcome : ""));
+	if (f->unit)
+		sb_printf(sql,
+		          " AND i.unit_id = (SELECT u.id FROM register_units u WHERE u.org_id = $1 AND "
+		          "u.symbol = $%d)",
+		          add(p, f->unit));
+	if (f->after_date) {
+		int d = add(p, f->after_date);
+		int id = add_int(p, f->after_id);
+		sb_printf(sql, " AND (i.received_on, i.id) < ($%d::date, $%d::bigint)", d, id);
+	}
+}
+
+/* Words as prefixes over the folded subject and answer, or a subject with
+ * a similar word (a typo, missing diacritics). */
+#define MATCH_SQL "(i.search @@ register_tsquery($%d) OR register_fold($%d) <%% i.subject_folded)"
+
+enum page_plan { PLAN_PLAIN, PLAN_RECENT, PLAN_INDEXED };
+
+/* One query: the page's ids from register_index (one index scan), then
+ * their rows from register_entries. */
+static PGresult *page_query(PGconn *c, arena_t *a, long long org_id, const struct register_filter *f,
+                            int limit, enum page_plan plan, enum db_status *st)
 {
 	strbuf_t sql;
 	sb_init(&sql, a);
 	struct params p = {.n = 0};
-	sb_printf(&sql,
-	          "SELECT e.id, e.case_number, e.received_on::text, e.kind, e.unit_symbol, e.unit_name, "
-	          "e.public_subject, e.state, e.outcome, coalesce(e.closed_on::text, ''), e.legal_basis, "
-	          "e.answer, e.version, " RFC3339("e.first_published_at") ", " RFC3339(
-	              "e.version_published_at") " FROM register_entries e WHERE e.org_id = $%d",
-	          add_int(&p, org_id));
-	if (f->year > 0) {
-		/* A range of received_on, so the list's index serves it. */
-		int y = add_int(&p, f->year);
-		sb_printf(&sql, " AND e.received_on >= make_date($%d::int, 1, 1) "
-		                "AND e.received_on < make_date($%d::int + 1, 1, 1)", y, y);
-	}
-	if (f->kind)
-		sb_printf(&sql, " AND e.kind = $%d", add(&p, f->kind));
-	if (f->outcome)
-		sb_printf(&sql, " AND e.outcome = $%d", add(&p, strcmp(f->outcome, "none") ? f->outcome : ""));
-	if (f->unit)
-		sb_printf(&sql,
-		          " AND e.unit_id = (SELECT u.id FROM register_units u WHERE u.org_id = $1 AND "
-		          "u.symbol = $%d)",
-		          add(&p, f->unit));
-	if (f->q && *f->q) {
-		/* Words as prefixes over the folded subject and answer, or a
-		 * subject with a similar word (typos, missing diacritics). */
+	add_int(&p, org_id);
+	if (plan == PLAN_INDEXED) {
+		/* Every match through the word indexes, unordered (an ORDER BY
+		 * here would tempt the planner to walk the date index), then
+		 * the newest of them. */
+		sb_puts(&sql, "WITH m AS MATERIALIZED (SELECT i.id, i.received_on FROM register_index i "
+		              "WHERE i.org_id = $1");
+		filter_sql(&sql, &p, f);
 		int q = add(&p, f->q);
-		sb_printf(&sql, " AND (e.search @@ register_tsquery($%d) OR register_fold($%d) <%% e.subject_folded)",
-		          q, q);
+		sb_printf(&sql, " AND " MATCH_SQL "), page AS MATERIALIZED (SELECT m.id, m.received_on "
+		                "FROM m ORDER BY m.received_on DESC, m.id DESC LIMIT %d",
+		          q, q, limit + 1);
+	} else {
+		sb_puts(&sql, "WITH page AS MATERIALIZED (");
+		if (plan == PLAN_RECENT)
+			sb_puts(&sql, "SELECT w.id, w.received_on FROM (");
+		sb_puts(&sql, "SELECT i.id, i.received_on");
+		if (plan == PLAN_RECENT)
+			sb_puts(&sql, ", i.search, i.subject_folded");
+		sb_puts(&sql, " FROM register_index i WHERE i.org_id = $1");
+		filter_sql(&sql, &p, f);
+		sb_printf(&sql, " ORDER BY i.received_on DESC, i.id DESC LIMIT %d",
+		          plan == PLAN_RECENT ? SEARCH_WINDOW + limit : limit + 1);
 	}
-	if (f->after_date) {
-		int d = add(&p, f->after_date);
-		int id = add_int(&p, f->after_id);
-		sb_printf(&sql, " AND (e.received_on, e.id) < ($%d::date, $%d::bigint)", d, id);
+	if (plan == PLAN_RECENT) {
+		int q = add(&p, f->q);
+		sb_printf(&sql, ") w WHERE (w.search @@ register_tsquery($%d) OR "
+		                "register_fold($%d) <%% w.subject_folded) "
+		                "ORDER BY w.received_on DESC, w.id DESC LIMIT %d",
+		          q, q, limit + 1);
 	}
-	sb_printf(&sql, " ORDER BY e.received_on DESC, e.id DESC LIMIT %d", limit + 1);
+	sb_puts(&sql,
+	        ") SELECT e.id, e.case_number, e.received_on::text, e.kind, e.unit_symbol, e.unit_name, "
+	        "e.public_subject, e.state, e.outcome, coalesce(e.closed_on::text, ''), e.legal_basis, "
+	        "e.answer, e.version, " RFC3339("e.first_published_at") ", " RFC3339("e.version_published_at")
+	        " FROM page JOIN register_entries e ON e.id = page.id "
+	        "ORDER BY page.received_on DESC, page.id DESC");
+	return db_exec(c, st, sql.data, p.n, p.v);
+}
+
+enum db_status register_list(PGconn *c, arena_t *a, long long org_id,
+                             const struct register_filter *f, int limit, json_t **out)
+{
 	enum db_status st;
-	PGresult *r = db_exec(c, &st, sql.data, p.n, p.v);
+	bool search = f->q && *f->q;
+	PGresult *r = page_query(c, a, org_id, f, limit, search ? PLAN_RECENT : PLAN_PLAIN, &st);
+	if (st == DB_OK && search && PQntuples(r) <= limit) {
+		/* Not a full page among the newest rows: the word is rare. */
+		PQclear(r);
+		r = page_query(c, a, org_id, f, limit, PLAN_INDEXED, &st);
+	}
 	if (st != DB_OK) {
 		PQclear(r);
 		return st;

@@ -67,7 +67,7 @@ static const char *case_link(arena_t *a, const struct reminder_settings *s, cons
 }
 
 static const char FOOTER[] = "\n-- \nWiadomość wysłana automatycznie przez system Jawność; "
-                            "prosimy na nią nie odpowiadać.\n";
+			     "prosimy na nią nie odpowiadać.\n";
 
 /* ---- Sending one, exactly once ------------------------------------------------ */
 

@@ -18,7 +18,7 @@ static const char letter_usage[] =
     "Usage: jawnosc letter COMMAND [OPTIONS]\n\n"
     "Letters and decisions (templates/letters/, docs/letters.md).\n\n"
     "Commands:\n"
-    "  types     list the letter types: id, tab, Polish title\n"
+    "  types     list the letter types: id, Polish title, kinds (tab-separated)\n"
     "  check     load every template and report the first error\n"
     "  sample    render a template for the built-in sample case\n"
     "  render    render a template (or edited Markdown) with variables from JSON\n"
@@ -29,7 +29,8 @@ static const char letter_usage[] =
 static const char types_usage[] =
     "Usage: jawnosc letter types [--json]\n\n"
     "Lists the letter types, one per line: the id (the template's file name without\n"
-    "\".md\"), a tab and the Polish title. --json prints an array of objects.";
+    "\".md\"), the Polish title and the kinds of request it serves, separated by tabs.\n"
+    "--json prints an array of objects.";
 
 static const char check_usage[] =
     "Usage: jawnosc letter check [--templates DIR]\n\n"
@@ -54,8 +55,10 @@ static const char render_usage[] =
     "Renders TYPE with the variables of FILE.json (see docs/letters.md). With\n"
     "--markdown, the body is that file (an edited letter) instead of the template.";
 
-static const char docs_usage[] = "Usage: jawnosc letter docs\n\n"
-				 "Prints docs/letters.md: the letter types and the variables.";
+static const char docs_usage[] =
+    "Usage: jawnosc letter docs [--templates DIR]\n\n"
+    "Prints docs/letters.md: the letter types (with the inputs each template uses)\n"
+    "and the variables.";
 
 static const char bench_usage[] =
     "Usage: jawnosc letter bench [TYPE] [--count N] [--kind K] [--remedy R] [--templates DIR]\n\n"
@@ -151,7 +154,7 @@ static int parse(const char *cmd, int argc, char **argv, struct args *a)
 	    strcmp(a->remedy, "reconsideration") != 0)
 		return usage_error(cmd, "--remedy must be appeal or reconsideration", a->remedy);
 	if (a->type && !letter_type(a->type))
-		return usage_error(cmd, "unknown letter type (see 'jawnosc letter types')", a->type);
+		return usage_error(cmd, "unknown letter type", a->type);
 	return 0;
 }
 
@@ -226,12 +229,16 @@ static int cmd_types(int argc, char **argv)
 	json_t *arr = a.json ? json_array() : NULL;
 	for (size_t i = 0; i < letter_type_count; i++) {
 		const letter_type_t *t = &letter_types[i];
+		const char *kinds = t->kinds == LETTER_KIND_REUSE ? "reuse"
+				    : t->kinds == LETTER_KIND_PUBLIC_INFORMATION
+					? "public_information"
+					: "public_information,reuse";
 		if (arr)
-			json_array_append_new(arr, json_pack("{s:s, s:s, s:b}", "id", t->id,
+			json_array_append_new(arr, json_pack("{s:s, s:s, s:b, s:s}", "id", t->id,
 							     "title", t->title, "decision",
-							     t->decision));
+							     t->decision, "kinds", kinds));
 		else
-			printf("%s\t%s\n", t->id, t->title);
+			printf("%s\t%s\t%s\n", t->id, t->title, kinds);
 	}
 	if (arr) {
 		rc = json_dumpf(arr, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0 ? 0 : 1;
@@ -323,8 +330,13 @@ static int cmd_render(int argc, char **argv)
 	json_error_t je;
 	json_t *vars = json_load_file(a.vars, 0, &je);
 	if (!json_is_object(vars)) {
-		fprintf(stderr, "jawnosc letter render: %s:%d: %s\n", a.vars, je.line,
-			vars ? "not a JSON object" : je.text);
+		if (vars)
+			fprintf(stderr, "jawnosc letter render: %s: not a JSON object\n", a.vars);
+		else if (je.line > 0)
+			fprintf(stderr, "jawnosc letter render: %s:%d: %s\n", a.vars, je.line,
+				je.text);
+		else
+			fprintf(stderr, "jawnosc letter render: %s\n", je.text);
 		json_decref(vars);
 		return 1;
 	}
@@ -332,14 +344,16 @@ static int cmd_render(int argc, char **argv)
 	sb_init(&md, NULL);
 	sb_init(&out, NULL);
 	letter_set_t *s = NULL;
-	if (a.markdown ? !slurp(a.markdown, &md) : !(s = load(&a))) {
+	/* An edited body needs no template; otherwise the template is loaded. */
+	bool ready = a.markdown ? slurp(a.markdown, &md) : (s = load(&a)) != NULL;
+	if (!ready) {
 		rc = 1;
 		goto out;
 	}
 	const char *format = a.format ? a.format : "html";
 	char err[512];
-	if (render(s, a.type, vars, a.markdown ? (md.data ? md.data : "") : NULL, format, &out,
-		   err, sizeof err)) {
+	if (render(s, a.type, vars, a.markdown ? (md.data ? md.data : "") : NULL, format, &out, err,
+		   sizeof err)) {
 		rc = write_output(a.out, format, &out);
 	} else {
 		fprintf(stderr, "jawnosc letter render: %s\n", err);
@@ -355,13 +369,21 @@ out:
 
 static int cmd_docs(int argc, char **argv)
 {
-	if (argc > 1)
-		return usage_error("docs", "unexpected argument", argv[1]);
+	struct args a = {0};
+	int rc = parse("docs", argc, argv, &a);
+	if (rc)
+		return rc;
+	if (a.type)
+		return usage_error("docs", "unexpected argument", a.type);
+	letter_set_t *s = load(&a);
+	if (!s)
+		return 1;
 	strbuf_t sb;
 	sb_init(&sb, NULL);
-	letter_docs_markdown(&sb);
-	int rc = fwrite(sb.data, 1, sb.len, stdout) == sb.len && fflush(stdout) == 0 ? 0 : 1;
+	letter_docs_markdown(s, &sb);
+	rc = fwrite(sb.data, 1, sb.len, stdout) == sb.len && fflush(stdout) == 0 ? 0 : 1;
 	sb_free(&sb);
+	letter_free(s);
 	return rc;
 }
 
@@ -392,8 +414,8 @@ static double percentile(const double *v, long n, double p)
 static void report(const char *what, double *v, long n)
 {
 	qsort(v, (size_t)n, sizeof *v, cmp_double);
-	printf("%-9s median %7.2f ms   p99 %7.2f ms   max %7.2f ms\n", what,
-	       percentile(v, n, 50), percentile(v, n, 99), v[n - 1]);
+	printf("%-9s median %7.2f ms   p99 %7.2f ms   max %7.2f ms\n", what, percentile(v, n, 50),
+	       percentile(v, n, 99), v[n - 1]);
 }
 
 static int cmd_bench(int argc, char **argv)
@@ -406,7 +428,8 @@ static int cmd_bench(int argc, char **argv)
 	long n = a.count ? a.count : 200;
 	json_t *vars = letter_sample_vars_for(type, a.kind, a.remedy);
 	letter_set_t *s = load(&a);
-	double *t_md = calloc((size_t)n, sizeof(double)), *t_html = calloc((size_t)n, sizeof(double));
+	double *t_md = calloc((size_t)n, sizeof(double)),
+	       *t_html = calloc((size_t)n, sizeof(double));
 	double *t_pdf = calloc((size_t)n, sizeof(double));
 	if (!s || !t_md || !t_html || !t_pdf) {
 		rc = 1;

@@ -349,8 +349,8 @@ static bool compile(struct compiler *c, char *err, size_t errlen)
 		}
 		size_t nlen = close - body;
 		if (!valid_name(src + body, nlen))
-			return letter_fail(err, errlen, "%s:%u: bad tag \"{{%.*s}}\"", c->file, line,
-					   (int)(nlen > 40 ? 40 : nlen), src + body);
+			return letter_fail(err, errlen, "%s:%u: bad tag \"{{%.*s}}\"", c->file,
+					   line, (int)(nlen > 40 ? 40 : nlen), src + body);
 		const letter_var_t *v = letter_var_find(src + body, nlen);
 		if (!v)
 			return letter_fail(err, errlen, "%s:%u: unknown variable \"%.*s\"", c->file,
@@ -361,8 +361,8 @@ static bool compile(struct compiler *c, char *err, size_t errlen)
 					   c->file, line, v->name);
 		if (c->fragment && v->source == LETTER_SRC_COMPUTED)
 			return letter_fail(err, errlen,
-					   "%s:%u: \"%s\" cannot be used inside a fragment", c->file,
-					   line, v->name);
+					   "%s:%u: \"%s\" cannot be used inside a fragment",
+					   c->file, line, v->name);
 		/* A block starts at the line's first column: indentation would
 		 * turn it into a code block. */
 		add_text(c, text, block_var(v) ? ls : open, text_line);
@@ -403,8 +403,8 @@ static bool load_one(letter_set_t *s, const char *dir, const char *file, bool fr
 		     struct tpl **out, char *err, size_t errlen)
 {
 	char *path = arena_printf(s->arena, "%s/%s", dir, file);
-	struct compiler c = {.arena = s->arena, .file = arena_strdup(s->arena, file),
-			     .fragment = fragment};
+	struct compiler c = {
+	    .arena = s->arena, .file = arena_strdup(s->arena, file), .fragment = fragment};
 	char *src = NULL;
 	if (!read_file(s->arena, path, file, &src, &c.len, err, errlen))
 		return false;
@@ -449,8 +449,7 @@ static bool ends_with(const char *s, const char *suffix, size_t *stem)
 /* Classifies and loads one directory entry. Files that are not *.md are
  * left alone (a README.txt, an editor's backup); a *.md that is not a known
  * type, variant or fragment is an error, so a misspelt name is caught. */
-static bool load_entry(letter_set_t *s, const char *dir, const char *name, char *err,
-		       size_t errlen)
+static bool load_entry(letter_set_t *s, const char *dir, const char *name, char *err, size_t errlen)
 {
 	size_t stem;
 	if (ends_with(name, ".reuse.md", &stem)) {
@@ -528,6 +527,44 @@ bool letter_has(const letter_set_t *s, const char *type)
 	return s && t && s->base[t - letter_types];
 }
 
+static void mark_vars(const letter_set_t *s, const struct tpl *t, bool *used)
+{
+	for (size_t i = 0; t && i < t->n; i++) {
+		const letter_var_t *v = t->segs[i].var;
+		if (t->segs[i].kind != SEG_VAR)
+			continue;
+		used[v - letter_vars] = true;
+		if (v->source == LETTER_SRC_COMPUTED) { /* the remedy fragments */
+			const letter_var_t *r = letter_var_find("remedy", 6);
+			if (r)
+				used[r - letter_vars] = true;
+			for (int f = 0; f < REMEDY_COUNT; f++)
+				mark_vars(s, s->remedy[f], used);
+		}
+	}
+}
+
+size_t letter_type_vars(const letter_set_t *s, const char *type, const letter_var_t **out,
+			size_t max)
+{
+	const letter_type_t *lt = letter_type(type);
+	if (!s || !lt)
+		return 0;
+	bool *used = xcalloc(letter_var_count, sizeof *used);
+	size_t idx = (size_t)(lt - letter_types), n = 0;
+	mark_vars(s, s->base[idx], used);
+	mark_vars(s, s->reuse[idx], used);
+	for (size_t v = 0; v < letter_var_count; v++) {
+		if (!used[v])
+			continue;
+		if (n < max)
+			out[n] = &letter_vars[v];
+		n++;
+	}
+	free(used);
+	return n;
+}
+
 /* ---- substitution ------------------------------------------------------ */
 
 /* "2026-11-26": four, two and two ASCII digits and a real date. */
@@ -551,9 +588,9 @@ static bool parse_iso_date(const char *s, size_t n, int *y, int *m, int *d)
 bool letter_date_pl(const char *iso, strbuf_t *out)
 {
 	/* Months in the genitive, as dates are written in Polish letters. */
-	static const char *const months[] = {
-	    "stycznia", "lutego",    "marca",	 "kwietnia", "maja",	 "czerwca",
-	    "lipca",	"sierpnia", "września", "października", "listopada", "grudnia"};
+	static const char *const months[] = {"stycznia", "lutego",	 "marca",     "kwietnia",
+					     "maja",	 "czerwca",	 "lipca",     "sierpnia",
+					     "września", "października", "listopada", "grudnia"};
 	int y, m, d;
 	if (!iso || !parse_iso_date(iso, strlen(iso), &y, &m, &d))
 		return false;
@@ -569,8 +606,7 @@ struct subst {
 	size_t errlen;
 };
 
-static bool var_error(struct subst *st, const struct tpl *t, const struct seg *sg,
-		      const char *what)
+static bool var_error(struct subst *st, const struct tpl *t, const struct seg *sg, const char *what)
 {
 	return letter_fail(st->err, st->errlen, "%s variable \"%s\" in %s:%u", what, sg->var->name,
 			   t->file, sg->line);
@@ -740,14 +776,16 @@ bool letter_markdown(const letter_set_t *s, const char *type, json_t *vars, strb
 	json_t *kind = letter_lookup(vars, "case.kind");
 	const char *k = json_is_string(kind) ? json_string_value(kind) : NULL;
 	if (!kind)
-		return letter_fail(err, errlen, "missing variable \"case.kind\" (it picks the "
-						"template of %s)", lt->id);
+		return letter_fail(err, errlen,
+				   "missing variable \"case.kind\" (it picks the "
+				   "template of %s)",
+				   lt->id);
 	if (!k || (strcmp(k, "reuse") != 0 && strcmp(k, "public_information") != 0))
 		return letter_fail(err, errlen,
 				   "variable \"case.kind\" must be \"public_information\" or "
 				   "\"reuse\"");
-	const struct tpl *t = strcmp(k, "reuse") == 0 && s->reuse[idx] ? s->reuse[idx]
-								      : s->base[idx];
+	const struct tpl *t =
+	    strcmp(k, "reuse") == 0 && s->reuse[idx] ? s->reuse[idx] : s->base[idx];
 	struct subst st = {.set = s, .vars = vars, .out = out, .err = err, .errlen = errlen};
 	return substitute(&st, t);
 }

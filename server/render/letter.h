@@ -13,8 +13,10 @@
  *   {{name}} {{a.b}}   a variable: [a-z0-9_] parts joined by dots, which must
  *                      be a known variable (letter_vars[]); unknown names,
  *                      stray or unclosed "{{" fail at load with FILE:LINE
- *   {{! comment}}      nothing; a line holding only a comment goes entirely
- * List variables (LETTER_VAR_LIST) must stand alone on their line.
+ *   {{! comment}}      nothing; may span lines; lines holding only a comment
+ *                      go entirely
+ * List variables (LETTER_VAR_LIST) and {{remedy_instruction}} produce whole
+ * blocks and must stand alone on their line.
  *
  * Values are escaped for CommonMark before substitution, so no value can
  * open markup: every character that starts inline markup is backslash-escaped
@@ -99,8 +101,8 @@ typedef struct letter_var {
 	/* Used by the letter's frame (letterhead, addressee, signature) rather
 	 * than templates; `optional` ones may be absent. */
 	bool frame, optional;
-	const char *meaning; /* English, for docs/letters.md */
-	const char *example; /* the sample case's value; LIST items on lines */
+	const char *meaning;	   /* English, for docs/letters.md */
+	const char *example;	   /* the sample case's value; LIST items on lines */
 	const char *example_reuse; /* for a re-use sample, if different; else NULL */
 	const char *value;	   /* LETTER_SRC_CONSTANT: the value (trusted text) */
 } letter_var_t;
@@ -119,6 +121,13 @@ typedef struct letter_set letter_set_t;
 bool letter_load(letter_set_t **out, const char *dir, char *err, size_t errlen);
 void letter_free(letter_set_t *s);
 bool letter_has(const letter_set_t *s, const char *type);
+
+/* The variables the templates of `type` use (its .reuse variant and, for
+ * {{remedy_instruction}}, both remedy fragments and "remedy" included), in
+ * the order of letter_vars[]: up to `max` into out; returns how many there
+ * are (0 for an unknown type). Not the frame's: see letter_vars[].frame. */
+size_t letter_type_vars(const letter_set_t *s, const char *type, const letter_var_t **out,
+			size_t max);
 
 /* ---- Rendering -------------------------------------------------------- */
 
@@ -174,10 +183,15 @@ bool letter_date_pl(const char *iso, strbuf_t *out);
  * "reconsideration" (NULL: reconsideration, right for a minister). NULL for
  * other values. New reference, the caller json_decref()s it. */
 json_t *letter_sample_vars(const char *kind, const char *remedy);
-/* The same, addressed as `type` requires (the appeal body or the court). */
+/* The same for `type`: addressed as the type requires (addressee.* set to
+ * the appeal body or the court), letter.title set to its title, and the
+ * few values that must differ for the letter to read well (the dates of a
+ * decision challenged on appeal, the reasons of a refusal vs a
+ * discontinuance). */
 json_t *letter_sample_vars_for(const char *type, const char *kind, const char *remedy);
 
-/* docs/letters.md: the types and the variables as Markdown tables. */
-void letter_docs_markdown(strbuf_t *out);
+/* docs/letters.md: the types (with the action inputs each uses, when `s`
+ * is not NULL) and the variables as Markdown tables. */
+void letter_docs_markdown(const letter_set_t *s, strbuf_t *out);
 
 #endif

@@ -118,17 +118,18 @@ static void split_postcode(strbuf_t *a)
 	}
 }
 
+/* The appeal body or the court when addressee.name is set, else the
+ * requester, whose e-mail stands in for a missing postal address. */
 static bool frame_addressee(struct frame *f, json_t *vars, char *err, size_t errlen)
 {
-	if (letter_lookup(vars, "addressee.name"))
-		return frame_text(vars, "addressee.name", true, &f->to_name, err, errlen) &&
-		       frame_text(vars, "addressee.address", false, &f->to_address, err, errlen) &&
-		       (split_postcode(&f->to_address), true);
-	if (!frame_text(vars, "requester.name", true, &f->to_name, err, errlen) ||
-	    !frame_text(vars, "requester.address", true, &f->to_address, err, errlen))
+	bool other = letter_lookup(vars, "addressee.name") != NULL;
+	if (!frame_text(vars, other ? "addressee.name" : "requester.name", true, &f->to_name, err,
+			errlen) ||
+	    !frame_text(vars, other ? "addressee.address" : "requester.address", !other,
+			&f->to_address, err, errlen))
 		return false;
 	split_postcode(&f->to_address);
-	if (f->to_address.len == 0) {
+	if (!other && f->to_address.len == 0) {
 		strbuf_t email;
 		sb_init(&email, f->arena);
 		if (!frame_text(vars, "requester.email", false, &email, err, errlen))
@@ -162,13 +163,12 @@ static void first_heading(cmark_node *doc, strbuf_t *out)
 	cmark_iter_free(it);
 }
 
-static bool frame_build(struct frame *f, json_t *vars, cmark_node *doc, char *err,
-			size_t errlen)
+static bool frame_build(struct frame *f, json_t *vars, cmark_node *doc, char *err, size_t errlen)
 {
 	if (!json_is_object(vars))
 		return letter_fail(err, errlen, "variables must be a JSON object");
-	strbuf_t *all[] = {&f->title,	    &f->org_name,   &f->org_lines, &f->place_date,
-			   &f->case_number, &f->to_name,    &f->to_address, &f->sign_auth,
+	strbuf_t *all[] = {&f->title,	    &f->org_name,     &f->org_lines,  &f->place_date,
+			   &f->case_number, &f->to_name,      &f->to_address, &f->sign_auth,
 			   &f->sign_name,   &f->sign_position};
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
 		sb_init(all[i], f->arena);
@@ -199,8 +199,9 @@ static bool frame_build(struct frame *f, json_t *vars, cmark_node *doc, char *er
 	sb_init(&pl, f->arena);
 	if (!json_is_string(date) || json_string_length(date) != 10 ||
 	    !letter_date_pl(json_string_value(date), &pl))
-		return letter_fail(err, errlen,
-				   "variable \"letter.date\" must be a date YYYY-MM-DD (letter frame)");
+		return letter_fail(
+		    err, errlen,
+		    "variable \"letter.date\" must be a date YYYY-MM-DD (letter frame)");
 	memcpy(f->date, json_string_value(date), 11);
 	sb_printf(&f->place_date, "%s, %s", place.data ? place.data : "", pl.data);
 

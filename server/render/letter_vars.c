@@ -88,16 +88,16 @@ const char *letter_title(const char *type)
 /* The citations of the statutes, in the genitive ("na podstawie art. 13 ust.
  * 2 ustawy z dnia ..."), with the current consolidated text: one place to
  * change when a new tekst jednolity is announced. */
-#define UDIP                                                                                       \
-	"ustawy z dnia 6 września 2001 r. o dostępie do informacji publicznej (Dz. U. z 2022 r. "  \
+#define UDIP                                                                                        \
+	"ustawy z dnia 6 września 2001 r. o dostępie do informacji publicznej (Dz. U. z 2022 r. " \
 	"poz. 902)"
 #define UOD                                                                                        \
 	"ustawy z dnia 11 sierpnia 2021 r. o otwartych danych i ponownym wykorzystywaniu "         \
 	"informacji sektora publicznego (Dz. U. z 2023 r. poz. 1524)"
-#define KPA                                                                                        \
+#define KPA                                                                                           \
 	"ustawy z dnia 14 czerwca 1960 r. – Kodeks postępowania administracyjnego (Dz. U. z 2024 " \
 	"r. poz. 572)"
-#define PPSA                                                                                       \
+#define PPSA                                                                                           \
 	"ustawy z dnia 30 sierpnia 2002 r. – Prawo o postępowaniu przed sądami administracyjnymi " \
 	"(Dz. U. z 2024 r. poz. 935)"
 
@@ -305,7 +305,8 @@ const size_t letter_var_count = sizeof letter_vars / sizeof letter_vars[0];
 const letter_var_t *letter_var_find(const char *name, size_t len)
 {
 	for (size_t i = 0; i < letter_var_count; i++)
-		if (strlen(letter_vars[i].name) == len && memcmp(letter_vars[i].name, name, len) == 0)
+		if (strlen(letter_vars[i].name) == len &&
+		    memcmp(letter_vars[i].name, name, len) == 0)
 			return &letter_vars[i];
 	return NULL;
 }
@@ -499,8 +500,8 @@ json_t *letter_sample_vars_for(const char *type, const char *kind, const char *r
 	for (size_t i = 0; i < sizeof sample_overrides / sizeof sample_overrides[0]; i++) {
 		if (strcmp(sample_overrides[i].type, t->id) != 0)
 			continue;
-		const letter_var_t *v = letter_var_find(sample_overrides[i].name,
-							strlen(sample_overrides[i].name));
+		const letter_var_t *v =
+		    letter_var_find(sample_overrides[i].name, strlen(sample_overrides[i].name));
 		if (v)
 			set_path(vars, v->name, example_value(v, sample_overrides[i].value));
 	}
@@ -527,9 +528,8 @@ static void cell(strbuf_t *out, const char *s)
 }
 
 static const char *const type_names[] = {
-    [LETTER_VAR_TEXT] = "text",	  [LETTER_VAR_BLOCK] = "paragraphs",
-    [LETTER_VAR_LIST] = "list",	  [LETTER_VAR_DATE] = "date",
-    [LETTER_VAR_NUMBER] = "number",
+    [LETTER_VAR_TEXT] = "text", [LETTER_VAR_BLOCK] = "paragraphs", [LETTER_VAR_LIST] = "list",
+    [LETTER_VAR_DATE] = "date", [LETTER_VAR_NUMBER] = "number",
 };
 static const char *const source_names[] = {
     [LETTER_SRC_CASE] = "case",
@@ -554,18 +554,31 @@ static const char docs_intro[] =
     "and date, case number, addressee, body, signature. `bin/jawnosc letter sample TYPE`\n"
     "renders any template for the built-in sample case.\n\n";
 
-void letter_docs_markdown(strbuf_t *out)
+void letter_docs_markdown(const letter_set_t *s, strbuf_t *out)
 {
 	sb_puts(out, docs_intro);
-	sb_puts(out, "## Types\n\n| id | title | decision | kinds | addressed to |\n"
-		     "|---|---|---|---|---|\n");
+	sb_puts(out, "## Types\n\nThe last column lists the action inputs each template uses "
+		     "besides the case's own variables.\n\n"
+		     "| id | title | decision | kinds | addressed to | inputs |\n"
+		     "|---|---|---|---|---|---|\n");
 	static const char *const kinds[] = {"", "public information", "re-use", "both"};
 	static const char *const to[] = {"requester", "appeal body", "court"};
+	const letter_var_t **used = xcalloc(letter_var_count, sizeof *used);
 	for (size_t i = 0; i < letter_type_count; i++) {
 		const letter_type_t *t = &letter_types[i];
-		sb_printf(out, "| `%s` | %s | %s | %s | %s |\n", t->id, t->title,
+		sb_printf(out, "| `%s` | %s | %s | %s | %s |", t->id, t->title,
 			  t->decision ? "yes" : "no", kinds[t->kinds & 3], to[t->recipient]);
+		size_t n = letter_type_vars(s, t->id, used, letter_var_count);
+		const char *sep = " ";
+		for (size_t v = 0; v < n && v < letter_var_count; v++) {
+			if (used[v]->source != LETTER_SRC_INPUT)
+				continue;
+			sb_printf(out, "%s`%s`", sep, used[v]->name);
+			sep = ", ";
+		}
+		sb_puts(out, " |\n");
 	}
+	free(used);
 	sb_puts(out, "\n## Variables\n\nDates are given as `YYYY-MM-DD` and printed as "
 		     "„26 listopada 2026 r.”. A list is a JSON array of strings (or one string, "
 		     "an item per line) and must stand alone on its template line. Variables "

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* A4 in points; margins 2.5 cm. */
 #define PAGE_W 595.28
@@ -80,7 +81,7 @@ struct ts {
 #define GROW(arr, n, cap)                                                                          \
 	do {                                                                                       \
 		if ((n) == (cap)) {                                                                \
-			(cap) = (cap) ? (cap) * 2 : 64;                                            \
+			(cap) = (cap) ? (cap)*2 : 64;                                              \
 			(arr) = xrealloc((arr), (cap) * sizeof *(arr));                            \
 		}                                                                                  \
 	} while (0)
@@ -207,8 +208,7 @@ static void ensure_room(struct ts *t, double need)
 		new_page(t);
 }
 
-static void add_rule(struct ts *t, int page, double x0, double y0, double x1, double y1,
-		     double w)
+static void add_rule(struct ts *t, int page, double x0, double y0, double x1, double y1, double w)
 {
 	GROW(t->rules, t->nrules, t->caprules);
 	t->rules[t->nrules++] = (struct rule){page, x0, y0, x1, y1, w};
@@ -404,6 +404,16 @@ static void quote_exit(struct ts *t)
 		t->indent -= t->quote_indent[--t->quotes];
 }
 
+/* cmark's safe mode empties these links in HTML (houdini's rule). */
+static bool safe_url(const char *url)
+{
+	static const char *const bad[] = {"javascript:", "vbscript:", "file:", "data:"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		if (strncasecmp(url, bad[i], strlen(bad[i])) == 0)
+			return false;
+	return true;
+}
+
 /* An inline node inside a paragraph or heading. */
 static void inline_event(struct inl *in, cmark_node *n, cmark_event_type ev)
 {
@@ -442,9 +452,10 @@ static void inline_event(struct inl *in, cmark_node *n, cmark_event_type ev)
 		} else {
 			inl_attr(in, pango_attr_underline_new(PANGO_UNDERLINE_SINGLE), start,
 				 in->text.len);
-			/* On paper a link is only useful with its address. */
+			/* On paper a link is only useful with its address; the
+			 * addresses the HTML drops are dropped here too. */
 			const char *url = cmark_node_get_url(n);
-			size_t ulen = url ? strlen(url) : 0;
+			size_t ulen = url && safe_url(url) ? strlen(url) : 0;
 			if (ulen && !(in->text.len - start == ulen &&
 				      memcmp(in->text.data + start, url, ulen) == 0))
 				sb_printf(&in->text, " (%s)", url);
@@ -490,10 +501,12 @@ static void typeset_body(struct ts *t, cmark_node *doc)
 			thematic_break(t);
 			break;
 		case CMARK_NODE_LIST:
-			if (enter)
+			if (enter) {
 				list_enter(t, n);
-			else if (t->nlists)
-				t->nlists--, t->y += 4.5;
+			} else if (t->nlists) {
+				t->nlists--;
+				t->y += 4.5;
+			}
 			break;
 		case CMARK_NODE_ITEM:
 			if (enter)
@@ -527,8 +540,8 @@ static const char *nz(const char *s)
 
 /* A layout whose first line (up to '\n') is bold at `first_size`, the rest
  * at `size`. */
-static PangoLayout *head_layout(struct ts *t, enum font font, const char *first,
-				double first_size, const char *rest, double size, double width)
+static PangoLayout *head_layout(struct ts *t, enum font font, const char *first, double first_size,
+				const char *rest, double size, double width)
 {
 	struct inl in;
 	inl_init(&in);
@@ -693,8 +706,8 @@ static PangoContext *new_context(cairo_t *cr)
 bool pdf_render_letter(const pdf_letter_t *p, cmark_node *doc, strbuf_t *out, char *err,
 		       size_t errlen)
 {
-	cairo_surface_t *surface = cairo_pdf_surface_create_for_stream(write_out, out, PAGE_W,
-								      PAGE_H);
+	cairo_surface_t *surface =
+	    cairo_pdf_surface_create_for_stream(write_out, out, PAGE_W, PAGE_H);
 	set_metadata(surface, p);
 	cairo_t *cr = cairo_create(surface);
 	struct ts t = {.pc = new_context(cr), .y = BODY_TOP};

@@ -212,75 +212,62 @@ static void month_labels(http_req_t *req, json_t *months, struct chart_data *d)
 	}
 }
 
+/* The series of the month charts: members of each month row (dashboard.h). */
+static const struct stats_label days_series[] = {
+    {"median_days", "mediana (dni)"}, {"p90_days", "90. percentyl (dni)"}, {NULL, NULL}};
+static const struct stats_label on_time_series[] = {{"on_time_pct", "załatwione w terminie (%)"},
+						    {NULL, NULL}};
+
+static const struct {
+	const char *id, *title, *desc;
+	const struct stats_label *series;
+	const char *unit;
+	double max;
+	void (*draw)(strbuf_t *, const struct svg_chart *);
+} month_charts[] = {
+    {"wykres-rodzaj", "Wnioski złożone w miesiącu według rodzaju",
+     "Słupki: liczba wniosków złożonych w każdym z ostatnich 12 miesięcy, z podziałem na wnioski "
+     "o informację publiczną i o ponowne wykorzystywanie.",
+     stats_kinds, NULL, 0, svg_bar_chart},
+    {"wykres-kanal", "Wnioski złożone w miesiącu według kanału",
+     "Słupki: liczba wniosków złożonych w każdym z ostatnich 12 miesięcy, z podziałem na drogę, "
+     "którą wpłynęły.",
+     stats_channels, NULL, 0, svg_bar_chart},
+    {"wykres-czas", "Czas załatwienia spraw zakończonych w miesiącu",
+     "Linie: mediana i 90. percentyl liczby dni od wpływu wniosku do zakończenia sprawy, dla "
+     "spraw zakończonych w każdym z ostatnich 12 miesięcy; brak punktu: w danym miesiącu nie "
+     "zakończono żadnej sprawy.",
+     days_series, NULL, 0, svg_line_chart},
+    {"wykres-terminowosc", "Odsetek spraw załatwionych w terminie",
+     "Słupki: jaki odsetek spraw zakończonych w miesiącu załatwiono przed upływem terminu "
+     "ustawowego (także przedłużonego); brak słupka: w danym miesiącu nie załatwiono żadnej "
+     "sprawy z terminem odpowiedzi.",
+     on_time_series, "%", 100, svg_bar_chart},
+};
+
 static json_t *charts(http_req_t *req, json_t *doc)
 {
 	json_t *months = json_object_get(doc, "months"), *list = json_array();
 	struct chart_data *d = arena_calloc(req->arena, 1, sizeof *d);
-	month_labels(req, months, d);
+	for (size_t c = 0; c < sizeof month_charts / sizeof month_charts[0]; c++) {
+		month_labels(req, months, d);
+		d->nseries = 0;
+		for (const struct stats_label *k = month_charts[c].series;
+		     k->id && d->nseries < SVG_SERIES_MAX; k++) {
+			d->series[d->nseries].name = k->label;
+			for (int i = 0; i < d->n; i++)
+				d->values[d->nseries][i] = real_or_nan(
+				    json_object_get(json_array_get(months, (size_t)i), k->id));
+			d->nseries++;
+		}
+		json_array_append_new(list, chart_block(req, month_charts[c].id,
+							month_charts[c].title, month_charts[c].desc,
+							"Miesiąc", d, month_charts[c].unit,
+							month_charts[c].max, month_charts[c].draw));
+	}
+	/* Outcomes of the cases closed in those months. */
+	json_t *outcomes = json_object_get(doc, "outcomes"), *m;
 	size_t i;
-	json_t *m;
-
-	/* Received by kind. */
-	d->nseries = 0;
-	for (const struct stats_label *k = stats_kinds; k->id; k++) {
-		d->series[d->nseries].name = k->label;
-		json_array_foreach(months, i, m) d->values[d->nseries][i] =
-		    (double)json_integer_value(json_object_get(m, k->id));
-		d->nseries++;
-	}
-	json_array_append_new(
-	    list,
-	    chart_block(req, "wykres-rodzaj", "Wnioski złożone w miesiącu według rodzaju",
-			"Słupki: liczba wniosków złożonych w każdym z ostatnich 12 miesięcy, z "
-			"podziałem na wnioski o informację publiczną i o ponowne wykorzystywanie.",
-			"Miesiąc", d, NULL, 0, svg_bar_chart));
-
-	/* Received by channel. */
-	d->nseries = 0;
-	for (const struct stats_label *k = stats_channels; k->id && d->nseries < SVG_SERIES_MAX;
-	     k++) {
-		d->series[d->nseries].name = k->label;
-		json_array_foreach(months, i, m) d->values[d->nseries][i] =
-		    (double)json_integer_value(json_object_get(m, k->id));
-		d->nseries++;
-	}
-	json_array_append_new(
-	    list, chart_block(req, "wykres-kanal", "Wnioski złożone w miesiącu według kanału",
-			      "Słupki: liczba wniosków złożonych w każdym z ostatnich 12 miesięcy, "
-			      "z podziałem na drogę, którą wpłynęły.",
-			      "Miesiąc", d, NULL, 0, svg_bar_chart));
-
-	/* Days to close. */
-	d->nseries = 2;
-	d->series[0].name = "mediana (dni)";
-	d->series[1].name = "90. percentyl (dni)";
-	json_array_foreach(months, i, m)
-	{
-		d->values[0][i] = real_or_nan(json_object_get(m, "median_days"));
-		d->values[1][i] = real_or_nan(json_object_get(m, "p90_days"));
-	}
-	json_array_append_new(
-	    list,
-	    chart_block(req, "wykres-czas", "Czas załatwienia spraw zakończonych w miesiącu",
-			"Linie: mediana i 90. percentyl liczby dni od wpływu wniosku do "
-			"zakończenia sprawy, dla spraw zakończonych w każdym z ostatnich 12 "
-			"miesięcy; brak punktu: w danym miesiącu nie zakończono żadnej sprawy.",
-			"Miesiąc", d, NULL, 0, svg_line_chart));
-
-	/* On time. */
-	d->nseries = 1;
-	d->series[0].name = "załatwione w terminie (%)";
-	json_array_foreach(months, i, m) d->values[0][i] =
-	    real_or_nan(json_object_get(m, "on_time_pct"));
-	json_array_append_new(
-	    list, chart_block(req, "wykres-terminowosc", "Odsetek spraw załatwionych w terminie",
-			      "Słupki: jaki odsetek spraw zakończonych w miesiącu załatwiono przed "
-			      "upływem terminu ustawowego (także przedłużonego); brak słupka: w "
-			      "danym miesiącu nie załatwiono żadnej sprawy z terminem odpowiedzi.",
-			      "Miesiąc", d, "%", 100, svg_bar_chart));
-
-	/* Outcomes. */
-	json_t *outcomes = json_object_get(doc, "outcomes");
 	d->n = 0;
 	d->nseries = 1;
 	d->series[0].name = "liczba spraw";
@@ -295,10 +282,11 @@ static json_t *charts(http_req_t *req, json_t *doc)
 	}
 	if (d->n)
 		json_array_append_new(
-		    list, chart_block(req, "wykres-wyniki", "Sposób zakończenia spraw",
-				      "Poziome słupki: ile spraw zakończonych w ostatnich 12 "
-				      "miesiącach zakończono w każdy ze sposobów.",
-				      "Sposób zakończenia", d, NULL, 0, svg_hbar_chart));
+		    list,
+		    chart_block(req, "wykres-wyniki", "Sposób zakończenia spraw",
+				"Poziome słupki: ile spraw zakończonych w ostatnich 12 miesiącach "
+				"zakończono w każdy ze sposobów.",
+				"Sposób zakończenia", d, NULL, 0, svg_hbar_chart));
 	return list;
 }
 

@@ -5,10 +5,12 @@
 #include "core/log.h"
 #include "db/db.h"
 #include "http/static.h"
+#include "render/letter.h"
 #include "render/tmpl.h"
 #include "web/web.h"
 
 static tmpl_set_t *templates;
+static letter_set_t *letters;
 static const struct migration_set *migrations;
 
 bool web_init(const struct web_config *wc, char *err, size_t errlen)
@@ -31,6 +33,14 @@ bool web_init(const struct web_config *wc, char *err, size_t errlen)
 		}
 	}
 	migrations = wc->migrations;
+	/* Letters are compiled once too: a broken template stops start-up. */
+	char dir[1024];
+	snprintf(dir, sizeof dir, "%s/letters", wc->templates_dir);
+	if (!letter_load(&letters, dir, err, errlen)) {
+		tmpl_set_free(templates);
+		templates = NULL;
+		return false;
+	}
 	/* Forms and tracking links are signed with the database's secret. */
 	PGconn *c = db_conn();
 	bool ok = c && secret_load(c, err, errlen);
@@ -40,6 +50,8 @@ bool web_init(const struct web_config *wc, char *err, size_t errlen)
 	if (!ok) {
 		tmpl_set_free(templates);
 		templates = NULL;
+		letter_free(letters);
+		letters = NULL;
 	}
 	return ok;
 }
@@ -48,6 +60,13 @@ void web_shutdown(void)
 {
 	tmpl_set_free(templates);
 	templates = NULL;
+	letter_free(letters);
+	letters = NULL;
+}
+
+const letter_set_t *web_letters(void)
+{
+	return letters;
 }
 
 const struct migration_set *web_migrations(void)

@@ -20,6 +20,9 @@ struct web_config {
  * error names file and line. */
 bool web_init(const struct web_config *wc, char *err, size_t errlen);
 void web_shutdown(void);
+/* The letter templates compiled at start-up. */
+struct letter_set;
+const struct letter_set *web_letters(void);
 /* The migrations loaded at start-up, for /readyz. */
 const struct migration_set *web_migrations(void);
 
@@ -93,6 +96,15 @@ void web_case_show(http_req_t *req);
 void web_case_confirmation(http_req_t *req);
 void web_case_act(http_req_t *req);
 void web_case_document(http_req_t *req);
+void web_panel_document(http_req_t *req);
+void web_panel_document_save(http_req_t *req);
+void web_panel_document_issue(http_req_t *req);
+void web_panel_document_correct(http_req_t *req);
+void web_panel_document_delivered(http_req_t *req);
+void web_panel_document_pdf(http_req_t *req);
+void web_panel_outgoing(http_req_t *req);
+void web_panel_outgoing_csv(http_req_t *req);
+void web_letter_css(http_req_t *req);
 void web_panel_queue(http_req_t *req);
 void web_panel_case(http_req_t *req);
 void web_panel_act(http_req_t *req);

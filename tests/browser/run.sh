@@ -4,7 +4,8 @@
 # against the real server on a fresh database loaded with `seed --demo`, files
 # a request through the real form (filing.test.mjs) and works a case in the
 # staff panel: sign in, filter the queue, extend a term, sign out
-# (panel.test.mjs); axe-core checks every page against WCAG 2.1 A/AA.
+# (panel.test.mjs); a manager reads the dashboard and the statistics
+# (dashboard.test.mjs); axe-core checks every page against WCAG 2.1 A/AA.
 #
 # Run from anywhere. tests/run.sh runs it after the C tests with
 # PGHOST/PGPORT/PGUSER exported; run by hand without them, it uses the
@@ -166,6 +167,19 @@ run_node_test() {
 }
 run_node_test filing
 run_node_test panel
+run_node_test register
+run_node_test dashboard
+
+# The register's Atom feed through feedparser and its CSV against its JSON
+# (tests/register_check.py, Debian's python3 with python3-feedparser).
+echo "[ RUN      ] register_feed_and_open_data"
+if /usr/bin/python3 tests/register_check.py "$base" >"$logs/register_check.log" 2>&1; then
+	cat "$logs/register_check.log"
+	pass register_feed_and_open_data
+else
+	cat "$logs/register_check.log"
+	fail register_feed_and_open_data
+fi
 
 # The server must stop cleanly on SIGTERM.
 kill -TERM "$server_pid" 2>/dev/null

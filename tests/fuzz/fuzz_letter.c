@@ -32,8 +32,8 @@ static unsigned long runs;
 /* The variables the values go to, in order; they cover every kind of value
  * (text, paragraphs, list) and the letter's frame. */
 static const char *const targets[] = {
-    "case.subject",  "requester.name", "facts",	      "persons",     "refusal.scope",
-    "legal_grounds", "org.name",       "signer.position", "requester.address", "refusal.basis",
+    "case.subject",	 "requester.name", "facts",	      "persons",	   "refusal.scope",
+    "legal_grounds",	 "org.name",	   "signer.position", "requester.address", "refusal.basis",
     "protected_parties", "org.unit",
 };
 
@@ -66,7 +66,8 @@ static bool one_of(const char *s, size_t n, const char *const *names)
 
 static bool name_char(char c)
 {
-	return c == '!' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+	return c == '!' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9');
 }
 
 /* Checks the attribute names of one tag, from after its name to its '>'. */
@@ -98,8 +99,9 @@ static void check_attributes(const char *q, const char *close)
 static void check_html(const strbuf_t *h)
 {
 	static const char *const tags[] = {
-	    "html", "head", "meta", "title", "style", "body", "article", "header", "footer",
-	    "address", "div", "p", "br", "span", "strong", "em", "h1", "h2", "ol", "ul", "li", NULL};
+	    "html",   "head",	 "meta", "title", "style", "body", "article", "header",
+	    "footer", "address", "div",	 "p",	  "br",	   "span", "strong",  "em",
+	    "h1",     "h2",	 "ol",	 "ul",	  "li",	   NULL};
 	const char *p = h->data, *end = h->data + h->len;
 	if (strncmp(p, "<!DOCTYPE html>", 15) == 0)
 		p += 15;

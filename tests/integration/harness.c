@@ -207,6 +207,8 @@ static void spawn_server(const char *const *env, char *logp, size_t loglen, pid_
 		setenv("JAWNOSC_LISTEN", "127.0.0.1:0", 1);
 		setenv("JAWNOSC_ACCESS_LOG", access_path, 1);
 		setenv("JAWNOSC_THREADS", "2", 0);
+		/* Library caches that are never freed (tests/lsan.supp). */
+		setenv("LSAN_OPTIONS", "suppressions=tests/lsan.supp:print_suppressions=0", 0);
 		/* Mail written by tests stays in the build tree. */
 		setenv("JAWNOSC_MAIL_DIR", "build/test-mail", 0);
 		for (int i = 0; env && env[i]; i++)

@@ -40,12 +40,14 @@ static void test_chart_has_title_desc_and_role_img(void **state)
 {
 	double v[] = {1, 2, 3};
 	struct svg_series s = {"wnioski", v};
-	struct svg_chart c = {"wykres-1", "Wnioski <w> miesiącu", "Opis & dane", months, 3, &s, 1, NULL, 0};
+	struct svg_chart c = {
+	    "wykres-1", "Wnioski <w> miesiącu", "Opis & dane", months, 3, &s, 1, NULL, 0};
 	char *out = draw(svg_bar_chart, &c);
 	assert_true(strncmp(out, "<svg xmlns=\"http://www.w3.org/2000/svg\"", 39) == 0);
 	assert_non_null(strstr(out, "role=\"img\""));
 	assert_non_null(strstr(out, "aria-labelledby=\"wykres-1-title wykres-1-desc\""));
-	assert_non_null(strstr(out, "<title id=\"wykres-1-title\">Wnioski &lt;w&gt; miesiącu</title>"));
+	assert_non_null(
+	    strstr(out, "<title id=\"wykres-1-title\">Wnioski &lt;w&gt; miesiącu</title>"));
 	assert_non_null(strstr(out, "<desc id=\"wykres-1-desc\">Opis &amp; dane</desc>"));
 	assert_string_equal(out + strlen(out) - 6, "</svg>");
 	/* The page's CSP is style-src 'self': presentation attributes only. */
@@ -119,7 +121,9 @@ static void test_long_labels_are_shortened_in_the_drawing_only(void **state)
 	char *out = draw(svg_hbar_chart, &c);
 	/* 40 characters (not bytes: Polish letters are two) and an ellipsis. */
 	assert_non_null(strstr(out, ">udostępniono częściowo, w pozostałej czę…</text>"));
-	assert_non_null(strstr(out, "<title>udostępniono częściowo, w pozostałej części odmówiono (decyzja): 12</title>"));
+	assert_non_null(strstr(
+	    out,
+	    "<title>udostępniono częściowo, w pozostałej części odmówiono (decyzja): 12</title>"));
 	assert_int_equal(count(out, "<rect"), 1);
 	free(out);
 }
@@ -171,8 +175,8 @@ static void test_csv_quotes_only_what_needs_it(void **state)
 	csv_row(&sb, row2, 4);
 	csv_row(&sb, row3, 4);
 	assert_string_equal(sb.data, "section,key,label,value\r\n"
-	                             "unit,DI,\"Departament \"\"Infrastruktury\"\", Warszawa\",\r\n"
-	                             "x,\"wiersz\r\ndrugi\",zażółć,1.5\r\n");
+				     "unit,DI,\"Departament \"\"Infrastruktury\"\", Warszawa\",\r\n"
+				     "x,\"wiersz\r\ndrugi\",zażółć,1.5\r\n");
 	sb_free(&sb);
 }
 

@@ -1,0 +1,682 @@
+#include "cases/letters.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cases/caseview.h"
+#include "cases/clerk.h"
+#include "cases/outbox.h"
+#include "cases/store.h"
+#include "core/log.h"
+#include "db/db.h"
+#include "law/lifecycle.h"
+
+static char *ids(arena_t *a, long long v)
+{
+	return arena_printf(a, "%lld", v);
+}
+
+static enum letters_result from_db(enum db_status st)
+{
+	return st == DB_UNAVAILABLE ? LETTERS_UNAVAILABLE : LETTERS_ERROR;
+}
+
+/* ---- Variables from the case ---------------------------------------------- */
+
+static void set(json_t *o, const char *dotted, const char *value)
+{
+	/* "org.name" → {"org": {"name": value}} */
+	const char *dot = strchr(dotted, '.');
+	if (!dot) {
+		json_object_set_new(o, dotted, json_string(value ? value : ""));
+		return;
+	}
+	char head[64];
+	snprintf(head, sizeof head, "%.*s", (int)(dot - dotted), dotted);
+	json_t *sub = json_object_get(o, head);
+	if (!sub) {
+		sub = json_object();
+		json_object_set_new(o, head, sub);
+	}
+	set(sub, dot + 1, value);
+}
+
+static bool has(json_t *o, const char *dotted)
+{
+	const char *dot = strchr(dotted, '.');
+	if (!dot)
+		return json_object_get(o, dotted) != NULL;
+	char head[64];
+	snprintf(head, sizeof head, "%.*s", (int)(dot - dotted), dotted);
+	json_t *sub = json_object_get(o, head);
+	return sub && has(sub, dot + 1);
+}
+
+/* What the clerk typed for the step, under the names the templates use. */
+static const struct {
+	const char *type; /* NULL: any type */
+	const char *input, *var;
+} input_map[] = {
+    {"clarification_call", "text", "clarification"},
+    {"interest_call", "text", "reasons"},
+    {"completion_call", "text", "completion.missing"},
+    {"information_release", "text", "answer"},
+    {"reuse_transfer", "text", "answer"},
+    {"partial_refusal_decision", "text", "facts"},
+    {"refusal_decision", "text", "facts"},
+    {"reuse_refusal_decision", "text", "facts"},
+    {"discontinuance_decision", "text", "facts"},
+    {"fee_notice", "text", "fee.calculation"},
+    {"fee_notice", "amount", "fee.amount"},
+    {"form_notice", "text", "possible_form"},
+    {"other_statute_letter", "text", "other_statute"},
+    {"reuse_offer", "text", "offer.conditions"},
+    {"reuse_offer", "amount", "offer.fee"},
+    {"conditions_decision", "text", "offer.conditions"},
+    {"conditions_decision", "amount", "offer.fee"},
+    {"appeal_forwarding", "text", "position"},
+    {"court_answer", "text", "position"},
+    {"reconsideration_decision", "text", "ruling"},
+    {NULL, "text", "reasons"},
+    {NULL, "new_due", "new_due"},
+    {NULL, "legal_basis", "refusal.basis"},
+    {NULL, "persons", "persons"},
+    {NULL, "address", "bip_address"},
+};
+
+static void map_inputs(json_t *vars, const char *type, json_t *inputs)
+{
+	for (size_t i = 0; i < sizeof input_map / sizeof input_map[0]; i++) {
+		if (input_map[i].type && strcmp(input_map[i].type, type))
+			continue;
+		json_t *v = json_object_get(inputs, input_map[i].input);
+		if (json_is_string(v) && *json_string_value(v) && !has(vars, input_map[i].var))
+			set(vars, input_map[i].var, json_string_value(v));
+	}
+	/* Amounts are written as "12,50" in the form; letters say "12,50 zł". */
+	json_t *fee = json_object_get(vars, "fee");
+	json_t *amount = fee ? json_object_get(fee, "amount") : NULL;
+	if (json_is_string(amount) && !strstr(json_string_value(amount), "zł")) {
+		char buf[64];
+		snprintf(buf, sizeof buf, "%s zł", json_string_value(amount));
+		json_object_set_new(fee, "amount", json_string(buf));
+	}
+}
+
+/* Dates of earlier steps the letters cite: the latest of each action. */
+static enum db_status event_dates(PGconn *c, arena_t *a, long long request_id, json_t *vars)
+{
+	static const struct {
+		const char *action, *var;
+	} dates[] = {{"call_to_clarify", "call_date"},      {"offer", "offer.date"},
+	             {"object_to_offer", "objection.date"}, {"appeal", "appeal.date"},
+	             {"request_reconsideration", "appeal.date"}, {"court_complaint", "complaint.date"}};
+	const char *p[1] = {ids(a, request_id)};
+	enum db_status st;
+	PGresult *r = db_exec(c, &st,
+	                      "SELECT DISTINCT ON (action) action, coalesce(data->>'date', "
+	                      "(at AT TIME ZONE 'Europe/Warsaw')::date::text), "
+	                      "(at AT TIME ZONE 'Europe/Warsaw')::date::text "
+	                      "FROM events WHERE request_id = $1 ORDER BY action, id DESC",
+	                      1, p);
+	for (int i = 0; st == DB_OK && i < PQntuples(r); i++) {
+		for (size_t k = 0; k < sizeof dates / sizeof dates[0]; k++) {
+			if (strcmp(PQgetvalue(r, i, 0), dates[k].action))
+				continue;
+			set(vars, dates[k].var, PQgetvalue(r, i, 1));
+			if (!strcmp(dates[k].var, "appeal.date"))
+				set(vars, "appeal.received_on", PQgetvalue(r, i, 2));
+			if (!strcmp(dates[k].var, "complaint.date"))
+				set(vars, "complaint.received_on", PQgetvalue(r, i, 2));
+		}
+	}
+	PQclear(r);
+	if (st != DB_OK)
+		return st;
+	/* The decision an appeal or a reconsideration is about. */
+	r = db_exec(c, &st,
+	            "SELECT (issued_at AT TIME ZONE 'Europe/Warsaw')::date::text FROM documents "
+	            "WHERE request_id = $1 AND status = 'issued' AND type LIKE '%decision' "
+	            "ORDER BY seq DESC LIMIT 1",
+	            1, p);
+	if (st == DB_OK && PQntuples(r) == 1)
+		set(vars, "decision.date", PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return st;
+}
+
+/* The case, the requester, the organisation and who signs. */
+static enum db_status case_vars(PGconn *c, arena_t *a, const struct clerk *who,
+                                long long request_id, json_t *vars)
+{
+	const char *p[3] = {ids(a, request_id), ids(a, who->org_id), ids(a, who->user_id)};
+	enum db_status st;
+	PGresult *r = db_exec(
+	    c, &st,
+	    "SELECT r.case_number, r.kind, r.received_on::text, coalesce(t.due_on::text, "
+	    "r.received_on::text), r.subject, r.form, coalesce(r.reuse_purpose, ''), "
+	    "q.name, q.postal_address, q.email, o.name, un.name, o.address, o.place, o.email, o.phone, "
+	    "o.bip_url, o.policy_remedy, o.signer_name, o.signer_position, u.name, u.position, "
+	    "o.policy_clarification_days, o.letterhead "
+	    "FROM requests r JOIN organisations o ON o.id = r.org_id JOIN units un ON un.id = r.unit_id "
+	    "LEFT JOIN requesters q ON q.request_id = r.id "
+	    "LEFT JOIN LATERAL (SELECT due_on FROM terms WHERE request_id = r.id AND kind IN "
+	    "('answer', 'reuse_answer') ORDER BY id LIMIT 1) t ON true "
+	    "LEFT JOIN users u ON u.id = $3 "
+	    "WHERE r.id = $1 AND r.org_id = $2",
+	    3, p);
+	if (st != DB_OK || PQntuples(r) != 1) {
+		PQclear(r);
+		return st == DB_OK ? DB_ERROR : st;
+	}
+#define V(i) PQgetvalue(r, 0, i)
+	static const char *names[] = {"case.number",     "case.kind",        "case.received_on",
+	                              "case.due_on",     "case.subject",     "case.form",
+	                              "case.reuse_purpose", "requester.name", "requester.address",
+	                              "requester.email", "org.name",         "org.unit",
+	                              "org.address",     "org.place",        "org.email",
+	                              "org.phone",       "org.bip_url",      "remedy"};
+	for (int i = 0; i < 18; i++)
+		set(vars, names[i], V(i));
+	if (!*V(8) && !*V(9))
+		set(vars, "requester.address", "");
+	if (!*V(7))
+		set(vars, "requester.name", "Wnioskodawca");
+	/* The signer: the organisation's default, else the clerk. */
+	set(vars, "signer.name", *V(18) ? V(18) : V(20));
+	set(vars, "signer.position", *V(18) ? V(19) : V(21));
+	set(vars, "org.authority", *V(19) ? V(19) : V(10));
+	json_object_set_new(vars, "window_days", json_integer(atoi(V(22))));
+	if (!*V(13))
+		set(vars, "org.place", "Warszawa");
+#undef V
+	PQclear(r);
+	return DB_OK;
+}
+
+/* Whatever the template needs and no step recorded: a visible mark the
+ * clerk replaces before issuing, never a silent gap. */
+static void mark_missing(json_t *vars, const char *today)
+{
+	for (size_t i = 0; i < letter_var_count; i++) {
+		const letter_var_t *v = &letter_vars[i];
+		if (v->source == LETTER_SRC_CONSTANT || v->source == LETTER_SRC_COMPUTED || v->optional ||
+		    has(vars, v->name))
+			continue;
+		char mark[160];
+		snprintf(mark, sizeof mark, "%s %s]", LETTERS_TODO, v->name);
+		switch (v->type) {
+		case LETTER_VAR_DATE:
+			set(vars, v->name, today); /* a date must be a date: the clerk checks it */
+			break;
+		case LETTER_VAR_NUMBER:
+			json_object_set_new(vars, v->name, json_integer(0));
+			break;
+		case LETTER_VAR_LIST:
+			if (!strchr(v->name, '.'))
+				json_object_set_new(vars, v->name, json_pack("[s]", mark));
+			else
+				set(vars, v->name, mark);
+			break;
+		default:
+			set(vars, v->name, mark);
+		}
+	}
+}
+
+struct doc {
+	long long id;
+	const char *type, *title, *status, *markdown, *issued_at, *author;
+	json_t *inputs;
+	bool has_pdf;
+};
+
+static enum db_status load_doc(PGconn *c, arena_t *a, const struct clerk *who, long long request_id,
+                               int seq, bool lock, struct doc *d, bool *found)
+{
+	const char *p[3] = {ids(a, request_id), ids(a, seq), ids(a, who->org_id)};
+	enum db_status st;
+	PGresult *r = db_exec(c, &st,
+	                      lock ? "SELECT d.id, d.type, d.title, d.status, d.markdown, "
+	                             "coalesce(to_char(d.issued_at AT TIME ZONE 'Europe/Warsaw', "
+	                             "'YYYY-MM-DD HH24:MI'), ''), coalesce(u.name, ''), d.inputs::text, "
+	                             "d.pdf IS NOT NULL FROM documents d LEFT JOIN users u ON u.id = d.author_id "
+	                             "WHERE d.request_id = $1 AND d.seq = $2 AND d.org_id = $3 FOR UPDATE OF d"
+	                           : "SELECT d.id, d.type, d.title, d.status, d.markdown, "
+	                             "coalesce(to_char(d.issued_at AT TIME ZONE 'Europe/Warsaw', "
+	                             "'YYYY-MM-DD HH24:MI'), ''), coalesce(u.name, ''), d.inputs::text, "
+	                             "d.pdf IS NOT NULL FROM documents d LEFT JOIN users u ON u.id = d.author_id "
+	                             "WHERE d.request_id = $1 AND d.seq = $2 AND d.org_id = $3",
+	                      3, p);
+	*found = st == DB_OK && PQntuples(r) == 1;
+	if (*found) {
+		d->id = atoll(PQgetvalue(r, 0, 0));
+		d->type = arena_strdup(a, PQgetvalue(r, 0, 1));
+		d->title = arena_strdup(a, PQgetvalue(r, 0, 2));
+		d->status = arena_strdup(a, PQgetvalue(r, 0, 3));
+		d->markdown = arena_strdup(a, PQgetvalue(r, 0, 4));
+		d->issued_at = arena_strdup(a, PQgetvalue(r, 0, 5));
+		d->author = arena_strdup(a, PQgetvalue(r, 0, 6));
+		d->inputs = json_loads(PQgetvalue(r, 0, 7), 0, NULL);
+		d->has_pdf = PQgetvalue(r, 0, 8)[0] == 't';
+	}
+	PQclear(r);
+	return st;
+}
+
+static enum db_status build_vars(PGconn *c, arena_t *a, const struct clerk *who,
+                                 long long request_id, const struct doc *d, int64_t now,
+                                 json_t **out)
+{
+	json_t *vars = json_object();
+	char today[LAW_DATE_STRLEN];
+	law_date_format(caseview_today(now), today);
+	enum db_status st = case_vars(c, a, who, request_id, vars);
+	if (st == DB_OK)
+		st = event_dates(c, a, request_id, vars);
+	if (st != DB_OK) {
+		json_decref(vars);
+		return st;
+	}
+	map_inputs(vars, d->type, d->inputs);
+	set(vars, "letter.date", today);
+	set(vars, "letter.title", letter_title(d->type) ? letter_title(d->type) : d->title);
+	const letter_type_t *lt = letter_type(d->type);
+	if (lt && lt->recipient != LETTER_TO_REQUESTER) {
+		char mark[96];
+		snprintf(mark, sizeof mark, "%s adresat]", LETTERS_TODO);
+		const char *body = json_string_value(json_object_get(json_object_get(vars, "org"),
+		                                                     lt->recipient == LETTER_TO_COURT
+		                                                         ? "court" : "appeal_body"));
+		set(vars, "addressee.name", body ? body : mark);
+		set(vars, "addressee.address", "");
+	}
+	mark_missing(vars, today);
+	*out = vars;
+	return DB_OK;
+}
+
+/* ---- Viewing, editing, issuing --------------------------------------------- */
+
+struct view_ctx {
+	arena_t *a;
+	const struct clerk *who;
+	const letter_set_t *ls;
+	long long request_id;
+	int seq;
+	int64_t now;
+	json_t *out;
+	char *err;
+	size_t errlen;
+	enum letters_result result;
+};
+
+static bool render_markdown(const letter_set_t *ls, const struct doc *d, json_t *vars, strbuf_t *md,
+                            char *err, size_t errlen)
+{
+	if (!letter_has(ls, d->type)) {
+		snprintf(err, errlen, "Brak szablonu pisma „%s”.", d->type);
+		return false;
+	}
+	if (!letter_markdown(ls, d->type, vars, md, err, errlen)) {
+		log_error("letter %s: %s", d->type, err);
+		return false;
+	}
+	return true;
+}
+
+static enum db_status view_tx(PGconn *c, void *vctx)
+{
+	struct view_ctx *x = vctx;
+	struct doc d = {0};
+	bool found;
+	enum db_status st = load_doc(c, x->a, x->who, x->request_id, x->seq, true, &d, &found);
+	if (st != DB_OK || !found) {
+		x->result = st == DB_OK ? LETTERS_NOT_FOUND : from_db(st);
+		return st;
+	}
+	json_t *vars = NULL;
+	if ((st = build_vars(c, x->a, x->who, x->request_id, &d, x->now, &vars)) != DB_OK) {
+		json_decref(d.inputs);
+		return st;
+	}
+	const char *md = d.markdown;
+	if (!strcmp(d.status, "draft") && !*md) {
+		/* First view of a draft: write its Markdown from the template. */
+		strbuf_t sb;
+		sb_init(&sb, x->a);
+		if (render_markdown(x->ls, &d, vars, &sb, x->err, x->errlen)) {
+			md = sb.data;
+			const char *p[2] = {ids(x->a, d.id), md};
+			st = db_run(c, "UPDATE documents SET markdown = $2 WHERE id = $1", 2, p);
+		} else {
+			md = "";
+		}
+	}
+	strbuf_t html;
+	sb_init(&html, x->a);
+	letter_html_opts_t opts = {.fragment = true};
+	char err[256] = "";
+	bool ok = *md && letter_html_ex(md, vars, &opts, &html, err, sizeof err);
+	x->out = json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:s, s:s, s:b, s:i}", "type", d.type,
+	                   "title", d.title, "status", d.status, "markdown", md, "issued",
+	                   !strcmp(d.status, "issued"), "draft", !strcmp(d.status, "draft"),
+	                   "issued_at", d.issued_at, "author", d.author, "has_pdf", d.has_pdf, "seq",
+	                   x->seq);
+	json_object_set_new(x->out, "incomplete", json_boolean(strstr(md, LETTERS_TODO) != NULL));
+	if (ok)
+		json_object_set_new(x->out, "preview", json_string(html.data));
+	else if (*err)
+		json_object_set_new(x->out, "preview_error", json_string(err));
+	json_decref(vars);
+	json_decref(d.inputs);
+	return st;
+}
+
+enum letters_result letters_view(PGconn *c, arena_t *a, const struct clerk *who,
+                                 const letter_set_t *ls, long long request_id, int seq,
+                                 int64_t now, json_t **out, char *err, size_t errlen)
+{
+	err[0] = '\0';
+	struct view_ctx x = {a, who, ls, request_id, seq, now, NULL, err, errlen, LETTERS_OK};
+	enum db_status st = db_transaction(c, view_tx, &x);
+	if (st != DB_OK) {
+		json_decref(x.out);
+		return x.result != LETTERS_OK ? x.result : from_db(st);
+	}
+	*out = x.out;
+	return x.result;
+}
+
+static bool markdown_ok(const char *md, char *err, size_t errlen)
+{
+	if (!md || !*md || strlen(md) > 200000) {
+		snprintf(err, errlen, "Treść pisma jest pusta albo za długa (najwyżej 200 000 znaków).");
+		return false;
+	}
+	for (const unsigned char *p = (const unsigned char *)md; *p; p++) {
+		if ((*p < 0x20 && *p != '\n' && *p != '\r' && *p != '\t') || *p == 0x7f) {
+			snprintf(err, errlen, "Treść pisma zawiera niedozwolone znaki sterujące.");
+			return false;
+		}
+	}
+	return true;
+}
+
+enum letters_result letters_save(PGconn *c, arena_t *a, const struct clerk *who,
+                                 long long request_id, int seq, const char *markdown, char *err,
+                                 size_t errlen)
+{
+	if (!markdown_ok(markdown, err, errlen))
+		return LETTERS_INVALID;
+	const char *p[4] = {ids(a, request_id), ids(a, seq), ids(a, who->org_id), markdown};
+	enum db_status st;
+	PGresult *r = db_exec(c, &st,
+	                      "UPDATE documents SET markdown = $4 WHERE request_id = $1 AND seq = $2 "
+	                      "AND org_id = $3 AND status = 'draft' RETURNING id",
+	                      4, p);
+	int n = st == DB_OK ? PQntuples(r) : 0;
+	PQclear(r);
+	if (st != DB_OK)
+		return from_db(st);
+	if (n == 0) {
+		snprintf(err, errlen, "Pismo zostało już wystawione i nie można go zmienić.");
+		return LETTERS_ISSUED;
+	}
+	return LETTERS_OK;
+}
+
+struct issue_ctx {
+	arena_t *a;
+	const struct clerk *who;
+	const letter_set_t *ls;
+	long long request_id;
+	int seq;
+	const char *markdown;
+	int64_t now;
+	char *err;
+	size_t errlen;
+	enum letters_result result;
+};
+
+/* Delivery follows what the requester asked for: by e-mail with the PDF,
+ * on the tracking page (an issued document is listed there at once), or
+ * by post (the clerk sends it and records the delivery date). */
+static enum db_status queue_delivery(PGconn *c, struct issue_ctx *x, const struct doc *d,
+                                     const char **how)
+{
+	const char *p[1] = {ids(x->a, x->request_id)};
+	enum db_status st;
+	PGresult *r = db_exec(c, &st,
+	                      "SELECT r.delivery, coalesce(q.email, ''), r.case_number, r.org_id, "
+	                      "o.name FROM requests r JOIN organisations o ON o.id = r.org_id "
+	                      "LEFT JOIN requesters q ON q.request_id = r.id WHERE r.id = $1",
+	                      1, p);
+	if (st != DB_OK || PQntuples(r) != 1) {
+		PQclear(r);
+		return st == DB_OK ? DB_ERROR : st;
+	}
+	const char *delivery = arena_strdup(x->a, PQgetvalue(r, 0, 0));
+	const char *email = arena_strdup(x->a, PQgetvalue(r, 0, 1));
+	const char *number = arena_strdup(x->a, PQgetvalue(r, 0, 2));
+	const char *org_name = arena_strdup(x->a, PQgetvalue(r, 0, 4));
+	PQclear(r);
+	*how = delivery;
+	if (!strcmp(delivery, "email") && *email) {
+		const char *subject = arena_printf(x->a, "%s — sprawa %s", d->title, number);
+		const char *body = arena_printf(x->a,
+		                                "Dzień dobry,\n\nw załączeniu przesyłamy pismo „%s” w sprawie %s.\n\n%s\n",
+		                                d->title, number, org_name);
+		if (!outbox_enqueue(c, x->who->org_id, x->request_id, email, subject, body, d->id))
+			return DB_ERROR;
+	}
+	return DB_OK;
+}
+
+static enum db_status issue_tx(PGconn *c, void *vctx)
+{
+	struct issue_ctx *x = vctx;
+	struct doc d = {0};
+	bool found;
+	enum db_status st = load_doc(c, x->a, x->who, x->request_id, x->seq, true, &d, &found);
+	if (st != DB_OK || !found) {
+		x->result = st == DB_OK ? LETTERS_NOT_FOUND : from_db(st);
+		return st;
+	}
+	if (strcmp(d.status, "draft") != 0) {
+		x->result = LETTERS_ISSUED;
+		snprintf(x->err, x->errlen, "Pismo zostało już wystawione. Aby je zmienić, wystaw korektę.");
+		json_decref(d.inputs);
+		return DB_OK;
+	}
+	const char *md = x->markdown && *x->markdown ? x->markdown : d.markdown;
+	json_t *vars = NULL;
+	if (!markdown_ok(md, x->err, x->errlen) || strstr(md, LETTERS_TODO)) {
+		if (strstr(md ? md : "", LETTERS_TODO))
+			snprintf(x->err, x->errlen,
+			         "W piśmie zostały miejsca oznaczone „%s …]”. Uzupełnij je przed wystawieniem.",
+			         LETTERS_TODO);
+		x->result = LETTERS_INVALID;
+		json_decref(d.inputs);
+		return DB_OK;
+	}
+	if ((st = build_vars(c, x->a, x->who, x->request_id, &d, x->now, &vars)) != DB_OK) {
+		json_decref(d.inputs);
+		return st;
+	}
+	strbuf_t html, pdf;
+	sb_init(&html, x->a);
+	sb_init(&pdf, x->a);
+	char err[256];
+	bool ok = letter_html(md, vars, &html, err, sizeof err) && letter_pdf(md, vars, &pdf, err, sizeof err);
+	json_decref(vars);
+	json_decref(d.inputs);
+	if (!ok) {
+		log_error("rendering document %lld: %s", d.id, err);
+		snprintf(x->err, x->errlen, "Nie udało się przygotować pisma do wystawienia: %s", err);
+		x->result = LETTERS_INVALID;
+		return DB_OK;
+	}
+	unsigned char h[32];
+	crypto_hash_sha256(h, (const unsigned char *)pdf.data, pdf.len);
+	/* One UPDATE: after it the row is issued and the trigger refuses any other. */
+	const char *p[6] = {ids(x->a, d.id), md, html.data, pdf.data, (const char *)h,
+	                    ids(x->a, x->who->user_id)};
+	int lens[6] = {0, 0, 0, (int)pdf.len, 32, 0};
+	int fmts[6] = {0, 0, 0, 1, 1, 0};
+	PGresult *r = PQexecParams(c,
+	                           "UPDATE documents SET status = 'issued', markdown = $2, html = $3, pdf = $4, "
+	                           "sha256 = $5, author_id = $6, issued_at = now(), delivery = "
+	                           "(SELECT delivery FROM requests WHERE id = documents.request_id) WHERE id = $1",
+	                           6, NULL, p, lens, fmts, 0);
+	st = db_status_of(c, r);
+	PQclear(r);
+	const char *how = "";
+	if (st == DB_OK)
+		st = queue_delivery(c, x, &d, &how);
+	if (st == DB_OK) {
+		char hex[65];
+		sodium_bin2hex(hex, sizeof hex, h, 32);
+		json_t *data = json_pack("{s:i, s:s, s:s, s:s}", "seq", x->seq, "document", d.type,
+		                         "sha256", hex, "delivery", how);
+		st = store_event(c, x->who->org_id, x->request_id, x->who->role, x->who->user_id,
+		                 "issue_document", NULL, NULL, data);
+		json_decref(data);
+	}
+	return st;
+}
+
+enum letters_result letters_issue(PGconn *c, arena_t *a, const struct clerk *who,
+                                  const letter_set_t *ls, long long request_id, int seq,
+                                  const char *markdown, int64_t now, char *err, size_t errlen)
+{
+	err[0] = '\0';
+	struct issue_ctx x = {a, who, ls, request_id, seq, markdown, now, err, errlen, LETTERS_OK};
+	enum db_status st = db_transaction(c, issue_tx, &x);
+	if (st != DB_OK)
+		return x.result != LETTERS_OK ? x.result : from_db(st);
+	return x.result;
+}
+
+enum letters_result letters_correct(PGconn *c, arena_t *a, const struct clerk *who,
+                                    long long request_id, int seq, int *new_seq, char *err,
+                                    size_t errlen)
+{
+	const char *p[3] = {ids(a, request_id), ids(a, seq), ids(a, who->org_id)};
+	enum db_status st;
+	PGresult *r = db_exec(c, &st,
+	                      "INSERT INTO documents (org_id, request_id, seq, type, title, markdown, inputs, "
+	                      "supersedes_id) SELECT d.org_id, d.request_id, "
+	                      "(SELECT max(seq) + 1 FROM documents WHERE request_id = d.request_id), d.type, "
+	                      "'Korekta: ' || d.title, d.markdown, d.inputs, d.id FROM documents d "
+	                      "WHERE d.request_id = $1 AND d.seq = $2 AND d.org_id = $3 AND d.status = 'issued' "
+	                      "RETURNING seq",
+	                      3, p);
+	int n = st == DB_OK ? PQntuples(r) : 0;
+	if (n == 1)
+		*new_seq = atoi(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	if (st != DB_OK)
+		return from_db(st);
+	if (n != 1) {
+		snprintf(err, errlen, "Korektę można wystawić tylko do pisma już wystawionego.");
+		return LETTERS_NOT_FOUND;
+	}
+	return LETTERS_OK;
+}
+
+enum letters_result letters_delivered(PGconn *c, arena_t *a, const struct clerk *who,
+                                      long long request_id, int seq, const char *date,
+                                      int64_t now, char *err, size_t errlen)
+{
+	law_date_t d, today = caseview_today(now);
+	if (!date || !law_date_parse(date, &d) || law_date_cmp(d, today) > 0) {
+		snprintf(err, errlen, "Podaj datę doręczenia (RRRR-MM-DD), nie późniejszą niż dzisiaj.");
+		return LETTERS_INVALID;
+	}
+	const char *p[5] = {ids(a, request_id), ids(a, seq), ids(a, who->org_id), date,
+	                    ids(a, who->user_id)};
+	enum db_status st;
+	PGresult *r = db_exec(c, &st,
+	                      "INSERT INTO deliveries (org_id, document_id, delivered_on, recorded_by) "
+	                      "SELECT d.org_id, d.id, $4, $5 FROM documents d WHERE d.request_id = $1 "
+	                      "AND d.seq = $2 AND d.org_id = $3 AND d.status = 'issued' RETURNING id",
+	                      5, p);
+	int n = st == DB_OK ? PQntuples(r) : 0;
+	PQclear(r);
+	if (st != DB_OK)
+		return from_db(st);
+	if (n != 1) {
+		snprintf(err, errlen, "Datę doręczenia można zapisać tylko dla wystawionego pisma.");
+		return LETTERS_NOT_FOUND;
+	}
+	/* For decisions and notices the delivery starts the requester's term:
+	 * that is the lifecycle's own step, taken when the law offers it. */
+	struct clerk_input in = {.action = "record_delivery", .date = date, .version = -1};
+	law_error_t why;
+	enum clerk_result cr = clerk_act(c, a, who, request_id, &in, now, &why);
+	if (cr == CLERK_UNAVAILABLE)
+		return LETTERS_UNAVAILABLE;
+	return LETTERS_OK;
+}
+
+enum letters_result letters_pdf(PGconn *c, arena_t *a, const struct clerk *who,
+                                long long request_id, int seq, const char **pdf, size_t *len)
+{
+	const char *p[3] = {ids(a, request_id), ids(a, seq), ids(a, who->org_id)};
+	PGresult *r = PQexecParams(c,
+	                           "SELECT pdf FROM documents WHERE request_id = $1 AND seq = $2 AND "
+	                           "org_id = $3 AND status = 'issued' AND pdf IS NOT NULL",
+	                           3, NULL, p, NULL, NULL, 1);
+	enum db_status st = db_status_of(c, r);
+	enum letters_result res = st != DB_OK ? from_db(st) : PQntuples(r) == 1 ? LETTERS_OK : LETTERS_NOT_FOUND;
+	if (res == LETTERS_OK) {
+		*len = (size_t)PQgetlength(r, 0, 0);
+		char *b = arena_alloc(a, *len ? *len : 1);
+		memcpy(b, PQgetvalue(r, 0, 0), *len);
+		*pdf = b;
+	}
+	PQclear(r);
+	return res;
+}
+
+enum letters_result letters_outgoing(PGconn *c, arena_t *a, const struct clerk *who,
+                                     const char *from, const char *to, const char *type,
+                                     json_t **out)
+{
+	const char *p[4] = {ids(a, who->org_id), from && *from ? from : NULL, to && *to ? to : NULL,
+	                    type && *type ? type : NULL};
+	enum db_status st;
+	PGresult *r = db_exec(
+	    c, &st,
+	    "SELECT r.id, r.case_number, d.seq, d.type, d.title, "
+	    "to_char(d.issued_at AT TIME ZONE 'Europe/Warsaw', 'YYYY-MM-DD HH24:MI'), "
+	    "coalesce(u.name, ''), coalesce(d.delivery, ''), "
+	    "coalesce((SELECT max(delivered_on)::text FROM deliveries v WHERE v.document_id = d.id), ''), "
+	    "encode(d.sha256, 'hex') "
+	    "FROM documents d JOIN requests r ON r.id = d.request_id LEFT JOIN users u ON u.id = d.author_id "
+	    "WHERE d.org_id = $1 AND d.status = 'issued' "
+	    "AND ($2::date IS NULL OR d.issued_at >= ($2::date)::timestamp AT TIME ZONE 'Europe/Warsaw') "
+	    "AND ($3::date IS NULL OR d.issued_at < ($3::date + 1)::timestamp AT TIME ZONE 'Europe/Warsaw') "
+	    "AND ($4::text IS NULL OR d.type = $4) "
+	    "ORDER BY d.issued_at DESC, d.id DESC LIMIT 1000",
+	    4, p);
+	if (st != DB_OK) {
+		PQclear(r);
+		return from_db(st);
+	}
+	json_t *items = json_array();
+	for (int i = 0; i < PQntuples(r); i++)
+		json_array_append_new(
+		    items, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "request_id",
+		                     PQgetvalue(r, i, 0), "case_number", PQgetvalue(r, i, 1), "seq",
+		                     PQgetvalue(r, i, 2), "type", PQgetvalue(r, i, 3), "title",
+		                     PQgetvalue(r, i, 4), "issued_at", PQgetvalue(r, i, 5), "author",
+		                     PQgetvalue(r, i, 6), "delivery", PQgetvalue(r, i, 7), "delivered_on",
+		                     PQgetvalue(r, i, 8), "sha256", PQgetvalue(r, i, 9)));
+	PQclear(r);
+	*out = json_pack("{s:o}", "items", items);
+	return LETTERS_OK;
+}

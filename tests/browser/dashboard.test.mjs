@@ -1,0 +1,249 @@
+// The manager's dashboard and statistics in headless Chromium: a manager
+// signs in, reads the dashboard (figures, lists, workload, SVG charts with
+// their data tables), follows a figure into the filtered queue, opens the
+// statistics of a period, makes a mistake in the period, downloads the CSV;
+// axe-core checks each page against WCAG 2.1 A/AA. A clerk gets no dashboard.
+//
+// Run by tests/browser/run.sh with JAWNOSC_URL=http://127.0.0.1:PORT (a
+// server on a fresh database loaded with `seed --demo`). Prints
+// "[ RUN      ]", "[       OK ]" and "[  FAILED  ]" lines per test and
+// "# pass N" / "# fail N" at the end; exits 1 when anything failed.
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const axePath = require.resolve('axe-core/axe.min.js');
+const base = (process.env.JAWNOSC_URL || '').replace(/\/$/, '');
+if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(base)) {
+	console.log('[  ERROR   ] JAWNOSC_URL must be http://127.0.0.1:PORT');
+	console.log('# pass 0');
+	console.log('# fail 1');
+	process.exit(1);
+}
+
+const MANAGER = { email: 'kierownik@mon.example', password: 'jawnosc-demo', name: 'Agnieszka Glapiak' };
+const CLERK = { email: 'urzednik@mon.example', password: 'jawnosc-demo' };
+const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+// ---- A tiny runner (as filing.test.mjs) ------------------------------------
+let npass = 0;
+let nfail = 0;
+const state = {};
+
+class Skip extends Error {}
+function need(key) {
+	if (state[key] === undefined) throw new Skip(`needs ${key}, which an earlier test did not produce`);
+	return state[key];
+}
+
+async function test(name, fn) {
+	console.log(`[ RUN      ] ${name}`);
+	const t0 = Date.now();
+	try {
+		await fn();
+		npass++;
+		console.log(`[       OK ] ${name} (${Date.now() - t0} ms)`);
+	} catch (e) {
+		nfail++;
+		const msg = e instanceof Skip ? `not run: ${e.message}` : (e && e.stack) || String(e);
+		for (const line of String(msg).split('\n').slice(0, 12)) console.log(`    ${line}`);
+		console.log(`[  FAILED  ] ${name}`);
+	}
+}
+
+function check(cond, what) {
+	if (!cond) throw new Error(what);
+}
+function equal(actual, expected, what) {
+	if (actual !== expected)
+		throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+}
+
+async function axeCheck(page, label) {
+	await page.addScriptTag({ path: axePath });
+	const result = await page.evaluate(
+		async (tags) => {
+			// eslint-disable-next-line no-undef
+			const r = await axe.run(document, { runOnly: { type: 'tag', values: tags } });
+			return {
+				passes: r.passes.length,
+				incomplete: r.incomplete.map((v) => v.id),
+				violations: r.violations.map((v) => ({
+					id: v.id,
+					impact: v.impact,
+					help: v.help,
+					helpUrl: v.helpUrl,
+					nodes: v.nodes.map((n) => ({ target: n.target.join(' '), summary: n.failureSummary })),
+				})),
+			};
+		},
+		WCAG,
+	);
+	console.log(
+		`    axe ${label}: ${result.violations.length} violation(s), ${result.passes} rule(s) passed` +
+			(result.incomplete.length ? `, needs review: ${result.incomplete.join(', ')}` : ''),
+	);
+	for (const v of result.violations) {
+		console.log(`    - ${v.id} [${v.impact}] ${v.help} (${v.helpUrl})`);
+		for (const n of v.nodes) {
+			console.log(`        ${n.target}`);
+			if (n.summary) for (const l of n.summary.split('\n')) console.log(`          ${l}`);
+		}
+	}
+	check(result.violations.length === 0, `axe found ${result.violations.length} violation(s) on ${label}`);
+}
+
+async function signIn(page, who) {
+	await page.goto(`${base}/panel/logowanie`);
+	await page.getByLabel('Adres e-mail').fill(who.email);
+	await page.getByLabel('Hasło').fill(who.password);
+	const [resp] = await Promise.all([
+		page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/panel/logowanie'),
+		page.getByRole('button', { name: 'Zaloguj się' }).click(),
+	]);
+	await page.waitForLoadState('load');
+	equal(resp.status(), 303, `sign-in of ${who.email}`);
+}
+
+const launchArgs = [
+	'--no-sandbox',
+	'--disable-gpu',
+	'--disable-quic',
+	'--no-first-run',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync',
+	'--disable-dev-shm-usage',
+];
+
+async function main() {
+	const browser = await chromium.launch({
+		executablePath: '/usr/bin/chromium',
+		headless: true,
+		args: launchArgs,
+		timeout: 30000,
+	});
+	try {
+		// bypassCSP: axe is injected as an inline script, which the server's CSP forbids.
+		const ctx = await browser.newContext({ bypassCSP: true, locale: 'pl-PL' });
+		ctx.setDefaultTimeout(10000);
+		const page = await ctx.newPage();
+		const consoleErrors = [];
+		page.on('pageerror', (e) => consoleErrors.push(String(e)));
+
+		await test('manager_signs_in_and_finds_the_dashboard', async () => {
+			await signIn(page, MANAGER);
+			const nav = page.getByRole('navigation', { name: 'Menu główne' });
+			const link = nav.getByRole('link', { name: 'Pulpit' });
+			equal(await link.count(), 1, 'the header links to the dashboard');
+			await Promise.all([page.waitForLoadState('load'), link.click()]);
+			equal(new URL(page.url()).pathname, '/panel/pulpit', 'the dashboard');
+			equal((await page.locator('h1').textContent()).trim(), 'Pulpit kierownika', 'heading');
+			state.dashboard = true;
+		});
+
+		await test('dashboard_figures_lists_and_charts', async () => {
+			need('dashboard');
+			for (const key of ['overdue', 'today', 'next1', 'next3', 'next5', 'waiting', 'remedies']) {
+				const fig = page.locator(`#fig-${key} a`);
+				equal(await fig.count(), 1, `figure ${key}`);
+				check(/^\/panel\?/.test(await fig.getAttribute('href')), `figure ${key} links to the queue`);
+			}
+			// The demo has cases filed 16 and 20 days ago and not answered.
+			const overdue = Number(await page.locator('#fig-overdue .figure-count').textContent());
+			check(overdue >= 1, `overdue cases in the demo: ${overdue}`);
+			equal(await page.locator('#lista-po-terminie tbody tr').count(), overdue, 'the overdue list');
+			// Charts: inline SVG named by its title, each followed by its data.
+			const charts = page.getByRole('img');
+			check((await charts.count()) >= 4, `charts: ${await charts.count()}`);
+			for (const name of ['Wnioski złożone w miesiącu według rodzaju', 'Czas załatwienia spraw zakończonych w miesiącu'])
+				equal(await page.getByRole('img', { name }).count(), 1, `chart "${name}"`);
+			equal(
+				await page.getByRole('table', { name: 'Wnioski złożone w miesiącu według rodzaju — dane wykresu' }).count(),
+				1,
+				'the data table of the first chart',
+			);
+			const box = await page.locator('svg.chart').first().boundingBox();
+			check(box && box.width > 300 && box.height > 100, `the chart is drawn: ${JSON.stringify(box)}`);
+			state.overdue = overdue;
+		});
+
+		await test('axe_dashboard', async () => {
+			need('dashboard');
+			await axeCheck(page, 'the dashboard');
+		});
+
+		await test('figure_leads_to_the_same_cases_in_the_queue', async () => {
+			const overdue = need('overdue');
+			await Promise.all([page.waitForLoadState('load'), page.locator('#fig-overdue a').click()]);
+			equal(new URL(page.url()).pathname, '/panel', 'the queue');
+			equal(await page.locator('table.queue tbody tr').count(), overdue, 'the same number of cases');
+			check((await page.locator('.notice').first().textContent()).includes('pulpitu'), 'the queue says it is narrowed');
+			await axeCheck(page, 'the queue narrowed from the dashboard');
+		});
+
+		await test('statistics_of_a_period', async () => {
+			await page.goto(`${base}/panel/statystyki`);
+			equal((await page.locator('h1').textContent()).trim(), 'Statystyki wniosków', 'heading');
+			const year = new Date().getFullYear();
+			await page.getByLabel('Od (data wpływu)').fill(`${year - 1}-01-01`);
+			await page.getByLabel('Do (data wpływu)').fill(`${year}-12-31`);
+			await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Pokaż' }).click()]);
+			const requests = Number((await page.locator('#podsumowanie dd').first().textContent()).trim());
+			check(requests >= 30, `the demo's requests are counted: ${requests}`);
+			const csv = page.getByRole('link', { name: 'CSV' });
+			const href = await csv.getAttribute('href');
+			check(href.startsWith(`/panel/statystyki.csv?od=${year - 1}-01-01&do=${year}-12-31`), `CSV link ${href}`);
+			state.csv = href;
+			await axeCheck(page, 'the statistics');
+		});
+
+		await test('statistics_csv_download', async () => {
+			const href = need('csv');
+			const resp = await page.request.get(`${base}${href}`);
+			equal(resp.status(), 200, 'CSV status');
+			check(resp.headers()['content-type'].startsWith('text/csv'), 'CSV type');
+			const text = await resp.text();
+			check(text.startsWith('section,key,label,value\r\n'), 'header row and CRLF');
+			check(text.includes('channel,epuap,ePUAP / e-Doręczenia,'), 'Polish labels in UTF-8');
+		});
+
+		await test('statistics_with_a_wrong_period', async () => {
+			await page.goto(`${base}/panel/statystyki?od=2026-12-31&do=2026-01-01`);
+			const alert = page.getByRole('alert');
+			check((await alert.textContent()).includes('Początek okresu'), 'the error is said');
+			equal(await page.getByLabel('Od (data wpływu)').inputValue(), '2026-12-31', 'the input is kept');
+			await axeCheck(page, 'the statistics with an error');
+		});
+
+		await test('no_script_errors', async () => {
+			equal(consoleErrors.length, 0, `JavaScript errors on the pages: ${consoleErrors.join('; ')}`);
+		});
+		await ctx.close();
+
+		const clerkCtx = await browser.newContext({ bypassCSP: true, locale: 'pl-PL' });
+		clerkCtx.setDefaultTimeout(10000);
+		const clerkPage = await clerkCtx.newPage();
+		await test('clerk_has_no_dashboard', async () => {
+			await signIn(clerkPage, CLERK);
+			const nav = clerkPage.getByRole('navigation', { name: 'Menu główne' });
+			equal(await nav.getByRole('link', { name: 'Pulpit' }).count(), 0, 'no dashboard link for a clerk');
+			const resp = await clerkPage.goto(`${base}/panel/pulpit`);
+			equal(resp.status(), 403, 'the dashboard is refused');
+		});
+		await clerkCtx.close();
+	} finally {
+		await browser.close();
+	}
+}
+
+try {
+	await main();
+} catch (e) {
+	nfail++;
+	console.log(`    ${(e && e.stack) || e}`);
+	console.log('[  FAILED  ] dashboard_session');
+}
+console.log(`# pass ${npass}`);
+console.log(`# fail ${nfail}`);
+process.exit(nfail ? 1 : 0);
