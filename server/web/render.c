@@ -62,6 +62,8 @@ void web_shutdown(void)
 	templates = NULL;
 	letter_free(letters);
 	letters = NULL;
+	/* Pango's and fontconfig's caches, once no worker thread renders. */
+	letter_shutdown();
 }
 
 const letter_set_t *web_letters(void)
