@@ -12,6 +12,7 @@ packages=(
   python3 python3-aiosmtpd python3-feedparser curl valgrind
   fonts-dejavu-core qpdf poppler-utils
   chromium
+  nginx pgbouncer haproxy patroni
 )
 
 missing=()

@@ -11,13 +11,28 @@
 # PostgreSQL refuses to run as root. When root, the cluster runs as the
 # `postgres` user in a directory under /tmp that it owns (the checkout itself
 # may not be reachable for that user); var/pg then points there.
+#
+# JAWNOSC_PG_DIR=/some/dir puts a separate cluster there instead (its own
+# data, socket and log; var/pg is left alone): `make bench` uses one.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 [ -x "$bindir/pg_ctl" ] || { echo "pg.sh: PostgreSQL server binaries not found (run deploy/deps.sh)" >&2; exit 1; }
 
-if [ "$(id -u)" -eq 0 ]; then
+if [ -n "${JAWNOSC_PG_DIR:-}" ] && [ "$(id -u)" -eq 0 ]; then
+  base=$JAWNOSC_PG_DIR
+  as_pg=(runuser -u postgres --)
+  dbuser=postgres
+  mkdir -p "$base"
+  chown postgres:postgres "$base"
+  chmod 700 "$base"
+elif [ -n "${JAWNOSC_PG_DIR:-}" ]; then
+  base=$JAWNOSC_PG_DIR
+  as_pg=()
+  dbuser=$(id -un)
+  mkdir -p "$base"
+elif [ "$(id -u)" -eq 0 ]; then
   key=$(printf '%s' "$top" | sha1sum | cut -c1-10)
   base=/tmp/jawnosc-pg-$key
   as_pg=(runuser -u postgres --)

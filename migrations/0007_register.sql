@@ -227,18 +227,28 @@ WHERE NOT v.withdrawn AND v.id > p.withdrawn_upto AND NOT p.withdrawn;
 
 -- Public statistics per year of receipt: counts by state (the outcome, for
 -- closed cases) and how many closed cases were closed on or before the due
--- date of their answer term (the extended one, if extended).
-CREATE VIEW register_statistics AS
+-- date of their answer term (the extended one, if extended). An aggregate
+-- over every request takes a moment at a million of them, so the pages read
+-- a snapshot, refreshed when it is older than a few minutes
+-- (register_stats_refresh() in server/cases/register.c).
+CREATE VIEW register_statistics_live AS
 SELECT r.org_id, extract(year FROM r.received_on)::int AS year, r.state, count(*) AS requests,
        count(*) FILTER (WHERE r.closed_on IS NOT NULL) AS closed,
        count(*) FILTER (WHERE r.closed_on IS NOT NULL AND r.closed_on <= t.due_on) AS on_time
 FROM requests r
-LEFT JOIN LATERAL (
-    SELECT due_on FROM terms
-    WHERE request_id = r.id
-      AND kind IN ('answer', 'answer_extended', 'reuse_answer', 'reuse_answer_extended')
-    ORDER BY id DESC LIMIT 1) t ON true
+LEFT JOIN (SELECT DISTINCT ON (request_id) request_id, due_on FROM terms
+           WHERE kind IN ('answer', 'answer_extended', 'reuse_answer', 'reuse_answer_extended')
+           ORDER BY request_id, id DESC) t ON t.request_id = r.id
 GROUP BY r.org_id, 2, r.state;
+
+CREATE MATERIALIZED VIEW register_statistics AS SELECT * FROM register_statistics_live;
+CREATE UNIQUE INDEX register_statistics_key ON register_statistics (org_id, year, state);
+CREATE TABLE register_statistics_refreshed (
+    only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+    refreshed_at timestamptz NOT NULL
+);
+-- Stale from the start: the first look refreshes it.
+INSERT INTO register_statistics_refreshed (refreshed_at) VALUES ('-infinity');
 
 -- ---- The role of the public pages ----------------------------------------
 -- Roles belong to the whole cluster (test databases share one), so it may
@@ -250,6 +260,6 @@ END $$;
 GRANT jawnosc_public TO CURRENT_USER;
 GRANT SELECT ON register_organisations, register_units, register_items, register_index, register_entries,
     register_versions,
-    register_facts, register_timeline, register_terms, register_documents, register_statistics
-    TO jawnosc_public;
+    register_facts, register_timeline, register_terms, register_documents, register_statistics,
+    register_statistics_refreshed TO jawnosc_public;
 GRANT SELECT, INSERT, UPDATE ON page_visits TO jawnosc_public;

@@ -60,7 +60,7 @@ cleanup() {
 trap cleanup EXIT
 
 url_of() { # a libpq URI for database $1 on the PostgreSQL of PGHOST/PGPORT/PGUSER
-  python3 - "$1" <<'PY'
+  /usr/bin/python3 - "$1" <<'PY'
 import os, sys, urllib.parse as u
 q = {k: os.environ[e] for k, e in (("host", "PGHOST"), ("port", "PGPORT"), ("user", "PGUSER"),
                                    ("password", "PGPASSWORD")) if os.environ.get(e)}
@@ -242,7 +242,7 @@ CONF
   printf 'haslo-po-kopii-1234\n' | DATABASE_URL=$pitr_url "$bin" user add po.kopii@mon.example \
     --org mon --role clerk >/dev/null || return 1
   local case_number
-  case_number=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["case_number"])' "$tmp/filed.json")
+  case_number=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["case_number"])' "$tmp/filed.json")
   after_rows=$(fingerprint "$pitr_url")
   # Close the current WAL segment and wait until it is archived.
   local seg

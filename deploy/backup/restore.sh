@@ -37,18 +37,17 @@ fi
 if [ $roles -eq 1 ]; then
   rolefile=${dump%.dump}.roles.sql
   [ -r "$rolefile" ] || { echo "restore.sh: no $rolefile" >&2; exit 1; }
-  # Only roles that do not exist yet: CREATE ROLE and their ALTER ROLE.
+  # Only roles that do not exist yet (CREATE ROLE and their ALTER ROLE),
+  # then the memberships.
   existing=$(psql -X -qAt -d "$url" -c "SELECT rolname FROM pg_roles")
-  python3 - "$rolefile" "$existing" <<'PY' | psql -X -q -v ON_ERROR_STOP=1 -d "$url"
-import re, sys
-existing = set(sys.argv[2].split())
-for line in open(sys.argv[1], encoding="utf-8"):
-    m = re.match(r'(CREATE|ALTER) ROLE "?([^" ;]+)"?', line)
-    if m and m.group(2) not in existing:
-        print(line, end="")
-    elif line.startswith("GRANT "):
-        print(line, end="")
-PY
+  while IFS= read -r line; do
+    case $line in
+      "CREATE ROLE "* | "ALTER ROLE "*)
+        r=${line#* ROLE }; r=${r%%[ ;]*}; r=${r#\"}; r=${r%\"}
+        printf '%s\n' "$existing" | grep -qxF "$r" || printf '%s\n' "$line" ;;
+      "GRANT "*) printf '%s\n' "$line" ;;
+    esac
+  done <"$rolefile" | psql -X -q -v ON_ERROR_STOP=1 -d "$url"
 fi
 pg_restore --dbname="$url" --single-transaction --exit-on-error --disable-triggers "$dump"
 psql -X -q -d "$url" -c "ANALYZE" >/dev/null

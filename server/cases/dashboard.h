@@ -60,8 +60,4 @@ enum db_status dashboard_deadlines(PGconn *c, arena_t *a, const struct dash_scop
 enum db_status dashboard_load(PGconn *c, arena_t *a, const struct dash_scope *s, law_date_t today,
 			      json_t **out);
 
-/* The answer terms whose due date a closing meets or misses (extended
- * terms included: they carry the due date then). SQL text[] literal. */
-#define DASH_ANSWER_KINDS "{answer,answer_extended,reuse_answer,reuse_answer_extended}"
-
 #endif

@@ -605,6 +605,16 @@ enum db_status register_stats(PGconn *c, arena_t *a, long long org_id, json_t **
 	                      "WHERE org_id = $1 ORDER BY year DESC, state",
 	                      p.n, p.v);
 	json_t *years = json_array();
+	const char *as_of = "";
+	if (st == DB_OK) {
+		PGresult *t = db_exec(c, &st,
+		                      "SELECT coalesce(" WARSAW("refreshed_at") ", '') "
+		                      "FROM register_statistics_refreshed",
+		                      0, NULL);
+		if (st == DB_OK && PQntuples(t) == 1)
+			as_of = arena_strdup(a, PQgetvalue(t, 0, 0));
+		PQclear(t);
+	}
 	struct year_acc y = {0};
 	for (int i = 0; st == DB_OK && i < PQntuples(r); i++) {
 		int year = atoi(PQgetvalue(r, i, 0));
@@ -633,7 +643,33 @@ enum db_status register_stats(PGconn *c, arena_t *a, long long org_id, json_t **
 	if (y.year)
 		json_array_append_new(years, year_json(&y));
 	PQclear(r);
-	*out = json_pack("{s:o}", "years", years);
+	*out = json_pack("{s:o, s:s}", "years", years, "as_of", as_of);
+	return st;
+}
+
+enum db_status register_stats_refresh(PGconn *c, int max_age)
+{
+	enum db_status st = simple(c, "BEGIN");
+	if (st != DB_OK)
+		return st;
+	char age[16];
+	snprintf(age, sizeof age, "%d", max_age);
+	const char *p[1] = {age};
+	/* One refresher at a time, in the whole cluster of instances. */
+	PGresult *r = db_exec(c, &st,
+	                      "SELECT pg_try_advisory_xact_lock(hashtext('register_statistics')) AND "
+	                      "(SELECT refreshed_at < now() - make_interval(secs => $1::int) "
+	                      " FROM register_statistics_refreshed)",
+	                      1, p);
+	bool due = st == DB_OK && PQntuples(r) == 1 && PQgetvalue(r, 0, 0)[0] == 't';
+	PQclear(r);
+	if (st == DB_OK && due)
+		st = simple(c, "REFRESH MATERIALIZED VIEW CONCURRENTLY register_statistics; "
+		               "UPDATE register_statistics_refreshed SET refreshed_at = now()");
+	if (st == DB_OK)
+		st = simple(c, "COMMIT");
+	if (st != DB_OK)
+		register_abort(c);
 	return st;
 }
 
@@ -646,7 +682,7 @@ enum db_status register_sitemap(PGconn *c, arena_t *a, long long org_id, int lim
 	enum db_status st;
 	PGresult *r = db_exec(c, &st,
 	                      "SELECT case_number, to_char(changed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') "
-	                      "FROM register_entries WHERE org_id = $1 "
+	                      "FROM register_items WHERE org_id = $1 AND NOT withdrawn "
 	                      "ORDER BY received_on DESC, id DESC LIMIT $2",
 	                      p.n, p.v);
 	json_t *list = json_array();

@@ -122,9 +122,17 @@ enum db_status register_feed(PGconn *c, arena_t *a, long long org_id, int limit,
 
 /* Statistics per year of receipt: {"years": [{year, requests, closed,
  * on_time, on_time_percent, outcomes: [{id, label, count}]}]}, newest year
- * first. On time: closed on or before the due date of the answer term
- * (the extended one when extended); withdrawals do not count. */
+ * first, and "as_of" (when the snapshot was taken, "DD.MM.YYYY HH:MM").
+ * On time: closed on or before the due date of the answer term (the
+ * extended one when extended); withdrawals do not count. */
 enum db_status register_stats(PGconn *c, arena_t *a, long long org_id, json_t **out);
+
+/* Refreshes the statistics' snapshot when it is older than `max_age`
+ * seconds. Runs on the primary as the server's own role, in its own
+ * transaction; when another instance or thread is refreshing it already,
+ * returns at once (the pages show the snapshot a moment longer). */
+#define REGISTER_STATS_MAX_AGE 600
+enum db_status register_stats_refresh(PGconn *c, int max_age);
 
 /* Items for sitemap.xml, newest first: [{case_number, lastmod}]. */
 enum db_status register_sitemap(PGconn *c, arena_t *a, long long org_id, int limit, json_t **out);

@@ -75,7 +75,7 @@ struct ppub {
 	long long id, version_id;
 	int major, max_minor;
 	bool withdrawn;
-	const char *version, *subject, *answer, *legal_basis, *produced_by, *responsible;
+	const char *version, *subject, *answer, *legal_basis, *produced_by, *responsible, *produced_on;
 	const char *doc_seqs; /* "{1,3}": the current version's documents by seq */
 };
 
@@ -91,7 +91,7 @@ static enum db_status load_publication(PGconn *c, arena_t *a, long long request_
 	           "(SELECT max(minor) FROM publication_versions WHERE publication_id = p.id), "
 	           "v.public_subject, v.answer, v.legal_basis, v.produced_by, v.responsible, "
 	           "coalesce((SELECT array_agg(d.seq ORDER BY d.seq)::text FROM documents d "
-	           "          WHERE d.id = ANY (v.document_ids)), '{}') "
+	           "          WHERE d.id = ANY (v.document_ids)), '{}'), v.produced_on::text "
 	           "FROM publications p JOIN publication_versions v ON v.id = p.version_id "
 	           "WHERE p.request_id = $1 FOR UPDATE OF p"
 	         : "SELECT p.id, coalesce(p.version_id, 0), p.withdrawn, p.version, "
@@ -99,7 +99,7 @@ static enum db_status load_publication(PGconn *c, arena_t *a, long long request_
 	           "(SELECT max(minor) FROM publication_versions WHERE publication_id = p.id), "
 	           "v.public_subject, v.answer, v.legal_basis, v.produced_by, v.responsible, "
 	           "coalesce((SELECT array_agg(d.seq ORDER BY d.seq)::text FROM documents d "
-	           "          WHERE d.id = ANY (v.document_ids)), '{}') "
+	           "          WHERE d.id = ANY (v.document_ids)), '{}'), v.produced_on::text "
 	           "FROM publications p JOIN publication_versions v ON v.id = p.version_id "
 	           "WHERE p.request_id = $1",
 	    1, p);
@@ -117,6 +117,7 @@ static enum db_status load_publication(PGconn *c, arena_t *a, long long request_
 		out->produced_by = arena_strdup(a, PQgetvalue(r, 0, 9));
 		out->responsible = arena_strdup(a, PQgetvalue(r, 0, 10));
 		out->doc_seqs = arena_strdup(a, PQgetvalue(r, 0, 11));
+		out->produced_on = arena_strdup(a, PQgetvalue(r, 0, 12));
 	}
 	PQclear(r);
 	return st;
@@ -575,6 +576,7 @@ enum register_result register_workspace(PGconn *c, arena_t *a, const struct cler
 		d.legal_basis = pub.legal_basis;
 		d.produced_by = pub.produced_by;
 		d.responsible = pub.responsible;
+		d.produced_on = pub.produced_on;
 		checked = pub.doc_seqs;
 	}
 	if (st != DB_OK)

@@ -69,23 +69,30 @@ static const char *case_link(arena_t *a, const struct reminder_settings *s, cons
 static const char FOOTER[] = "\n-- \nWiadomość wysłana automatycznie przez system Jawność; "
 			     "prosimy na nią nie odpowiadać.\n";
 
-/* ---- Sending one, exactly once ------------------------------------------------ */
+/* ---- Sending, exactly once ------------------------------------------------------ */
+
+/* What one round knows: the settings and the day. */
+struct round {
+	const struct reminder_settings *s;
+	law_date_t today;
+	char day[LAW_DATE_STRLEN];
+};
 
 struct one {
-	const char *org_id, *kind, *term_id, *user_id, *day;
+	const char *org_id, *kind, *term_id, *user_id;
 	long long request_id;
 	const char *to, *subject, *body;
-	bool queued;
 };
 
 /* The reminder row decides: inserted here, the message is queued in the
  * same transaction; already there (another instance, an earlier run),
- * nothing happens. */
-static enum db_status send_tx(PGconn *c, void *ctx)
+ * nothing happens. A concurrent instance inserting the same row waits on
+ * the unique index until this transaction ends. */
+static enum db_status send_in_tx(PGconn *c, const struct round *rd, const struct one *o,
+				 bool *queued)
 {
-	struct one *o = ctx;
-	o->queued = false;
-	const char *p[5] = {o->org_id, o->kind, o->term_id, o->user_id, o->day};
+	*queued = false;
+	const char *p[5] = {o->org_id, o->kind, o->term_id, o->user_id, rd->day};
 	enum db_status st;
 	PGresult *r = db_exec(c, &st,
 			      "INSERT INTO reminders (org_id, kind, term_id, user_id, day) "
@@ -98,18 +105,8 @@ static enum db_status send_tx(PGconn *c, void *ctx)
 	if (!outbox_enqueue(c, strtoll(o->org_id, NULL, 10), o->request_id, o->to, o->subject,
 			    o->body, 0))
 		return DB_ERROR;
-	o->queued = true;
+	*queued = true;
 	return DB_OK;
-}
-
-static int send_one(PGconn *c, struct one *o)
-{
-	enum db_status st = db_transaction(c, send_tx, o);
-	if (st != DB_OK) {
-		log_warn("reminders: cannot queue a %s reminder: %s", o->kind, PQerrorMessage(c));
-		return -1;
-	}
-	return o->queued ? 1 : 0;
 }
 
 /* ---- due_soon and missed: terms of the body ------------------------------------ */
@@ -139,7 +136,8 @@ static const char DUE_SOON_SQL[] =
     "  AND NOT u.disabled AND u.email <> ''"
     "  AND NOT EXISTS (SELECT 1 FROM reminders x WHERE x.term_id = t.id"
     "    AND x.kind = 'due_soon' AND x.user_id = u.id) "
-    "ORDER BY t.due_on, t.id LIMIT " STRINGIFY(BATCH);
+    "  AND (t.due_on, t.id, u.id) > ($3::date, $4::bigint, $5::bigint) "
+    "ORDER BY t.due_on, t.id, u.id LIMIT " STRINGIFY(BATCH);
 
 /* Open terms of the body past their due date, with each manager of the
  * organisation or of the case's unit who has not been told. */
@@ -153,11 +151,26 @@ static const char MISSED_SQL[] =
     "WHERE t.state = 'open' AND t.side = 'body' AND t.due_on < $1"
     "  AND NOT EXISTS (SELECT 1 FROM reminders x WHERE x.term_id = t.id"
     "    AND x.kind = 'missed' AND x.user_id = m.id) "
+    "  AND (t.due_on, t.id, m.id) > ($2::date, $3::bigint, $4::bigint) "
     "ORDER BY t.due_on, t.id, m.id LIMIT " STRINGIFY(BATCH);
 
-static void due_soon_text(arena_t *a, const struct reminder_settings *s, const PGresult *r, int i,
-			  law_date_t today, struct one *o)
+/* The recipient and the case of a term row. */
+static void term_row(const PGresult *r, int i, const char *kind, struct one *o)
 {
+	o->org_id = PQgetvalue(r, i, C_ORG);
+	o->kind = kind;
+	o->term_id = PQgetvalue(r, i, C_TERM);
+	o->user_id = PQgetvalue(r, i, C_USER);
+	o->request_id = strtoll(PQgetvalue(r, i, C_REQ), NULL, 10);
+	o->to = PQgetvalue(r, i, C_EMAIL);
+}
+
+static bool due_soon_text(PGconn *c, arena_t *a, const struct round *rd, const PGresult *r, int i,
+			  struct one *o)
+{
+	const struct reminder_settings *s = rd->s;
+	law_date_t today = rd->today;
+	term_row(r, i, "due_soon", o);
 	const char *due = PQgetvalue(r, i, C_DUE);
 	law_date_t d = LAW_DATE_NONE;
 	int left = 0;
@@ -179,11 +192,14 @@ static void due_soon_text(arena_t *a, const struct reminder_settings *s, const P
 		  case_link(a, s, PQgetvalue(r, i, C_REQ)));
 	sb_puts(&b, FOOTER);
 	o->body = b.data;
+	return true;
 }
 
-static void missed_text(arena_t *a, const struct reminder_settings *s, const PGresult *r, int i,
+static bool missed_text(PGconn *c, arena_t *a, const struct round *rd, const PGresult *r, int i,
 			struct one *o)
 {
+	const struct reminder_settings *s = rd->s;
+	term_row(r, i, "missed", o);
 	const char *due = PQgetvalue(r, i, C_DUE), *assignee = PQgetvalue(r, i, C_ASSIGNEE);
 	o->subject = arena_printf(a, "Przekroczony termin w sprawie %s (upłynął %s)",
 				  PQgetvalue(r, i, C_NUMBER), due);
@@ -203,48 +219,7 @@ static void missed_text(arena_t *a, const struct reminder_settings *s, const PGr
 		  case_link(a, s, PQgetvalue(r, i, C_REQ)));
 	sb_puts(&b, FOOTER);
 	o->body = b.data;
-}
-
-/* Runs `sql` with `p` in batches and sends each row's reminder. */
-static int term_reminders(PGconn *c, const struct reminder_settings *s, const char *kind,
-			  const char *sql, int np, const char *const *p, law_date_t today)
-{
-	char day[LAW_DATE_STRLEN];
-	law_date_format(today, day);
-	bool missed = !strcmp(kind, "missed");
-	int queued = 0;
-	for (int batch = 0; batch < MAX_BATCHES && !atomic_load(&j.stopping); batch++) {
-		enum db_status st;
-		PGresult *r = db_exec(c, &st, sql, np, p);
-		int rows = st == DB_OK ? PQntuples(r) : -1;
-		for (int i = 0; i < rows; i++) {
-			arena_t *a = arena_new(8192);
-			struct one o = {.org_id = PQgetvalue(r, i, C_ORG),
-					.kind = kind,
-					.term_id = PQgetvalue(r, i, C_TERM),
-					.user_id = PQgetvalue(r, i, C_USER),
-					.day = day,
-					.request_id = strtoll(PQgetvalue(r, i, C_REQ), NULL, 10),
-					.to = PQgetvalue(r, i, C_EMAIL)};
-			if (missed)
-				missed_text(a, s, r, i, &o);
-			else
-				due_soon_text(a, s, r, i, today, &o);
-			int n = send_one(c, &o);
-			arena_free(a);
-			if (n < 0) {
-				rows = -1;
-				break;
-			}
-			queued += n;
-		}
-		PQclear(r);
-		if (rows < 0)
-			return -1;
-		if (rows < BATCH)
-			break;
-	}
-	return queued;
+	return true;
 }
 
 /* ---- The morning digest ----------------------------------------------------------- */
@@ -292,24 +267,24 @@ static const char MANAGERS_SQL[] =
     "WHERE u.role = 'manager' AND NOT u.disabled AND u.email <> ''"
     "  AND NOT EXISTS (SELECT 1 FROM reminders x WHERE x.kind = 'digest'"
     "    AND x.user_id = u.id AND x.day = $1) "
+    "  AND u.id > $2::bigint "
     "ORDER BY u.id LIMIT " STRINGIFY(BATCH);
 
-static int digest_one(PGconn *c, const struct reminder_settings *s, const PGresult *r, int i,
-		      law_date_t today, const char *day)
+static bool digest_text(PGconn *c, arena_t *a, const struct round *rd, const PGresult *r, int i,
+			struct one *o)
 {
-	arena_t *a = arena_new(16384);
+	const struct reminder_settings *s = rd->s;
 	struct dash_scope scope = {strtoll(PQgetvalue(r, i, 1), NULL, 10),
 				   strtoll(PQgetvalue(r, i, 2), NULL, 10)};
 	json_t *dl = NULL;
-	int n = -1;
-	if (dashboard_deadlines(c, a, &scope, today, DIGEST_LIST, &dl) != DB_OK)
-		goto out;
+	if (dashboard_deadlines(c, a, &scope, rd->today, DIGEST_LIST, &dl) != DB_OK)
+		return false;
 	struct dash_days days;
-	dashboard_days(today, &days);
+	dashboard_days(rd->today, &days);
 	const char *unit = PQgetvalue(r, i, 4);
 	strbuf_t b;
 	sb_init(&b, a);
-	sb_printf(&b, "Dzień dobry,\n\nprzegląd terminów na %s%s%s.\n\n", day_text(a, day),
+	sb_printf(&b, "Dzień dobry,\n\nprzegląd terminów na %s%s%s.\n\n", day_text(a, rd->day),
 		  *unit ? " w komórce " : " w całym urzędzie", unit);
 	digest_section(&b, a, s, "Po terminie", count_of(dl, "overdue"),
 		       json_object_get(dl, "overdue"), LAW_DATE_NONE);
@@ -319,48 +294,105 @@ static int digest_one(PGconn *c, const struct reminder_settings *s, const PGresu
 		       json_object_get(dl, "upcoming"), days.d3);
 	sb_printf(&b, "Pulpit: %s/panel/pulpit\n", s->base_url ? s->base_url : "");
 	sb_puts(&b, FOOTER);
-	struct one o = {.org_id = PQgetvalue(r, i, 1),
-			.kind = "digest",
-			.term_id = NULL,
-			.user_id = PQgetvalue(r, i, 0),
-			.day = day,
-			.request_id = 0,
-			.to = PQgetvalue(r, i, 3),
-			.subject = arena_printf(a, "Przegląd terminów na %s", day_text(a, day)),
-			.body = b.data};
-	n = send_one(c, &o);
-out:
 	json_decref(dl);
-	arena_free(a);
-	return n;
+	*o = (struct one){.org_id = PQgetvalue(r, i, 1),
+			  .kind = "digest",
+			  .term_id = NULL,
+			  .user_id = PQgetvalue(r, i, 0),
+			  .request_id = 0,
+			  .to = PQgetvalue(r, i, 3),
+			  .subject =
+			      arena_printf(a, "Przegląd terminów na %s", day_text(a, rd->day)),
+			  .body = b.data};
+	return true;
 }
 
-static int digests(PGconn *c, const struct reminder_settings *s, law_date_t today)
+/* ---- Batches ------------------------------------------------------------------------- */
+
+/* How one kind of reminder is found (`sql`: candidates not yet sent, at most
+ * BATCH, in a fixed order) and written (`compose`: false on a database
+ * error). */
+struct source {
+	/* Its parameters: the round's, then the key of the last candidate of
+	 * the previous batch (keyset: a backlog is read once per round). */
+	const char *sql;
+	int nkey;
+	int key[3];	      /* columns of the key in the result */
+	const char *first[3]; /* the key before the first candidate */
+	bool (*compose)(PGconn *c, arena_t *a, const struct round *rd, const PGresult *r, int i,
+			struct one *o);
+};
+
+struct batch {
+	const struct source *src;
+	const struct round *rd;
+	const PGresult *rows;
+	int queued;
+};
+
+/* A batch in one transaction: one commit per BATCH reminders. Candidates
+ * come in the same order in every instance, so two instances wait on each
+ * other's rows in one direction only (a deadlock, should one happen, is
+ * retried by db_transaction). */
+static enum db_status batch_tx(PGconn *c, void *ctx)
 {
-	char day[LAW_DATE_STRLEN];
-	law_date_format(today, day);
-	const char *p[1] = {day};
+	struct batch *b = ctx;
+	b->queued = 0;
+	for (int i = 0; i < PQntuples(b->rows); i++) {
+		arena_t *a = arena_new(16384);
+		struct one o = {0};
+		bool queued = false;
+		enum db_status st = b->src->compose(c, a, b->rd, b->rows, i, &o)
+					? send_in_tx(c, b->rd, &o, &queued)
+					: DB_ERROR;
+		arena_free(a);
+		if (st != DB_OK)
+			return st;
+		b->queued += queued;
+	}
+	return DB_OK;
+}
+
+/* Every candidate of `src`, batch after batch. */
+static int run_source(PGconn *c, const struct source *src, const struct round *rd, int np,
+		      const char *const *p)
+{
+	const char *params[8];
+	char key[3][32];
+	for (int k = 0; k < np; k++)
+		params[k] = p[k];
+	for (int k = 0; k < src->nkey; k++)
+		params[np + k] = src->first[k];
 	int queued = 0;
-	for (int batch = 0; batch < MAX_BATCHES && !atomic_load(&j.stopping); batch++) {
+	for (int n = 0; n < MAX_BATCHES && !atomic_load(&j.stopping); n++) {
 		enum db_status st;
-		PGresult *r = db_exec(c, &st, MANAGERS_SQL, 1, p);
+		PGresult *r = db_exec(c, &st, src->sql, np + src->nkey, params);
 		int rows = st == DB_OK ? PQntuples(r) : -1;
-		for (int i = 0; i < rows; i++) {
-			int n = digest_one(c, s, r, i, today, day);
-			if (n < 0) {
-				rows = -1;
-				break;
-			}
-			queued += n;
+		struct batch b = {src, rd, r, 0};
+		if (rows > 0)
+			st = db_transaction(c, batch_tx, &b);
+		for (int k = 0; st == DB_OK && rows > 0 && k < src->nkey; k++) {
+			snprintf(key[k], sizeof key[k], "%s", PQgetvalue(r, rows - 1, src->key[k]));
+			params[np + k] = key[k];
 		}
 		PQclear(r);
-		if (rows < 0)
+		if (st != DB_OK) {
+			log_warn("reminders: a batch failed and waits for the next round: %s",
+				 PQerrorMessage(c));
 			return -1;
+		}
+		queued += b.queued;
 		if (rows < BATCH)
 			break;
 	}
 	return queued;
 }
+
+static const struct source due_soon = {
+    DUE_SOON_SQL, 3, {C_DUE, C_TERM, C_USER}, {"1900-01-01", "0", "0"}, due_soon_text};
+static const struct source missed = {
+    MISSED_SQL, 3, {C_DUE, C_TERM, C_USER}, {"1900-01-01", "0", "0"}, missed_text};
+static const struct source digest = {MANAGERS_SQL, 1, {0}, {"0"}, digest_text};
 
 /* ---- A round ------------------------------------------------------------------------- */
 
@@ -372,34 +404,34 @@ static int warsaw_hour(int64_t now)
 
 int reminders_round(PGconn *c, int64_t now, const struct reminder_settings *s)
 {
-	law_date_t today;
-	if (!law_warsaw_date(now, &today))
+	struct round rd = {.s = s};
+	if (!law_warsaw_date(now, &rd.today))
 		return 0;
-	char day[LAW_DATE_STRLEN], until[LAW_DATE_STRLEN];
-	law_date_format(today, day);
+	law_date_format(rd.today, rd.day);
+	const char *day[1] = {rd.day};
 	int total = 0, n;
 	/* Reminders before a due date go out on working days only: a term
 	 * due on Monday is reminded of on Thursday, not on Saturday. */
-	bool working = law_is_working_day(today);
+	bool working = law_is_working_day(rd.today);
 	if (working && s->remind_days > 0) {
 		struct dash_days d;
-		law_date_t limit = today;
+		law_date_t limit = rd.today;
 		for (int k = 0; k < s->remind_days; k++) {
 			dashboard_days(limit, &d);
 			limit = d.d1;
 		}
+		char until[LAW_DATE_STRLEN];
 		law_date_format(limit, until);
-		const char *p[2] = {day, until};
-		if ((n = term_reminders(c, s, "due_soon", DUE_SOON_SQL, 2, p, today)) < 0)
+		const char *p[2] = {rd.day, until};
+		if ((n = run_source(c, &due_soon, &rd, 2, p)) < 0)
 			return -1;
 		total += n;
 	}
-	const char *p[1] = {day};
-	if ((n = term_reminders(c, s, "missed", MISSED_SQL, 1, p, today)) < 0)
+	if ((n = run_source(c, &missed, &rd, 1, day)) < 0)
 		return -1;
 	total += n;
 	if (working && warsaw_hour(now) >= s->digest_hour) {
-		if ((n = digests(c, s, today)) < 0)
+		if ((n = run_source(c, &digest, &rd, 1, day)) < 0)
 			return -1;
 		total += n;
 	}

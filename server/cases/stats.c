@@ -41,18 +41,15 @@ static const char COHORT_SQL[] =
     "      THEN r.state ELSE 'open' END AS outcome,"
     "    (r.closed_on - r.received_on)::float8 AS days,"
     "    CASE WHEN r.closed_on IS NOT NULL OR r.state IN ('appeal_pending', 'at_court')"
-    "      THEN a.state END AS answer"
+    "      THEN r.answered_on_time END AS answer"
     "  FROM requests r JOIN units un ON un.id = r.unit_id"
-    "  LEFT JOIN LATERAL (SELECT t.state FROM terms t WHERE t.request_id = r.id"
-    "    AND t.kind = ANY($5::text[]) AND t.state IN ('met', 'missed')"
-    "    ORDER BY t.id DESC LIMIT 1) a ON true"
     "  WHERE r.org_id = $1 AND r.received_on >= $2 AND r.received_on <= $3"
     "    AND ($4::bigint = 0 OR r.unit_id = $4)"
     ") "
     "SELECT GROUPING(kind), GROUPING(channel), GROUPING(outcome), GROUPING(unit),"
     "  kind, channel, outcome, unit, unit_name, count(*), count(days),"
     "  percentile_cont(0.5) WITHIN GROUP (ORDER BY days), count(answer),"
-    "  count(*) FILTER (WHERE answer = 'met') "
+    "  count(*) FILTER (WHERE answer) "
     "FROM c GROUP BY GROUPING SETS ((kind), (channel), (outcome), (unit, unit_name), ()) "
     "ORDER BY 10 DESC, 8, 7";
 
@@ -110,9 +107,8 @@ static const char *outcome_label(const char *state)
 
 static enum db_status cohort(PGconn *c, const char *const *p, json_t *doc)
 {
-	const char *params[5] = {p[0], p[1], p[2], p[3], DASH_ANSWER_KINDS};
 	enum db_status st;
-	PGresult *r = db_exec(c, &st, COHORT_SQL, 5, params);
+	PGresult *r = db_exec(c, &st, COHORT_SQL, 4, p);
 	json_t *kinds = labelled(stats_kinds), *channels = labelled(stats_channels);
 	json_t *outcomes = json_array(), *units = json_array();
 	json_object_set_new(doc, "by_kind", kinds);

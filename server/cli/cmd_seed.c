@@ -339,9 +339,12 @@ static bool publish_closed(PGconn *c, const struct org *org)
 
 int cmd_seed(int argc, char **argv)
 {
+	if (argc >= 2 && (!strcmp(argv[1], "--cases") || !strcmp(argv[1], "--orgs")))
+		return cmd_seed_scale(argc, argv);
 	if (cli_wants_help(argc, argv) || argc < 2 || strcmp(argv[1], "--demo") != 0) {
 		FILE *out = cli_wants_help(argc, argv) ? stdout : stderr;
-		fputs("Usage: jawnosc seed --demo\n\nLoads the demo data once: the Ministerstwo Obrony "
+		fputs("Usage: jawnosc seed --demo\n       jawnosc seed --cases N --orgs M (see "
+		      "'jawnosc seed --cases 1 --orgs 1 --help')\n\nLoads the demo data once: the Ministerstwo Obrony "
 		      "Narodowej with four units\n(COMON receives online requests), four staff users "
 		      "(password " DEMO_PASSWORD ")\nand thirty requests in varied states. Does nothing "
 		      "when the demo body exists.\n",

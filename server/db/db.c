@@ -182,6 +182,15 @@ enum db_status db_status_of(PGconn *c, const PGresult *r)
 	 * cannot connect now): the server is going away. */
 	if (strncmp(state, "08", 2) == 0 || strncmp(state, "57P", 3) == 0)
 		return DB_UNAVAILABLE;
+	/* Class 53 (insufficient resources: 53100 disk full, 53200 out of
+	 * memory, 53300 too many connections): nothing is wrong with the
+	 * request, the database cannot take it now. The transaction rolls
+	 * back like any other failure, the user gets 503 with Retry-After and
+	 * their input kept, and the operator a log line to act on. */
+	if (strncmp(state, "53", 2) == 0) {
+		log_error("database out of resources (SQLSTATE %s): %s", state, PQresultErrorMessage(r));
+		return DB_UNAVAILABLE;
+	}
 	return DB_ERROR;
 }
 

@@ -11,7 +11,8 @@
 /* Outcome of a database call, mapped to what the caller should tell the user. */
 enum db_status {
 	DB_OK = 0,
-	DB_UNAVAILABLE, /* no connection, or it was lost: answer 503 + Retry-After */
+	DB_UNAVAILABLE, /* no connection, it was lost, or the database is out of resources
+	                   (disk full): answer 503 + Retry-After */
 	DB_CONFLICT,    /* unique or exclusion violation: 409 or a form message */
 	DB_RETRY,       /* serialization failure or deadlock: run the transaction again */
 	DB_ERROR,       /* anything else: a bug or a schema problem, logged */
@@ -55,7 +56,8 @@ PGresult *db_exec(PGconn *c, enum db_status *status, const char *sql, int nparam
 /* The same, for statements whose result is not needed. */
 enum db_status db_run(PGconn *c, const char *sql, int nparams, const char *const *params);
 
-/* Maps a result to a status (SQLSTATE classes 08, 23, 40, 57P). */
+/* Maps a result to a status (SQLSTATE classes 08, 23, 40, 57P; class 53,
+ * insufficient resources such as a full disk, is DB_UNAVAILABLE). */
 enum db_status db_status_of(PGconn *c, const PGresult *r);
 
 /* Runs fn inside BEGIN ... COMMIT, retrying up to 5 times on DB_RETRY.

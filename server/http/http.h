@@ -68,6 +68,8 @@ const char *http_form_get(http_req_t *req, const char *name);
  * `err` (Polish, for the problem document) when it is not acceptable.
  * The returned value is owned by the request (freed with it). */
 json_t *http_json_body(http_req_t *req, const char **err);
+/* The jansson flags it parses with (tests/fuzz/fuzz_api.c uses the same). */
+#define HTTP_JSON_FLAGS JSON_REJECT_DUPLICATES
 /* Value of a cookie, NULL when absent. */
 const char *http_cookie(http_req_t *req, const char *name);
 /* The client's address as text. */

@@ -84,7 +84,7 @@ json_t *http_json_body(http_req_t *req, const char **err)
 	json_error_t je;
 	/* jansson validates UTF-8, rejects NUL in strings unless asked, and
 	 * limits nesting depth; duplicate keys are ambiguous, so refused. */
-	req->json = json_loadb(req->body.data, req->body.len, JSON_REJECT_DUPLICATES, &je);
+	req->json = json_loadb(req->body.data, req->body.len, HTTP_JSON_FLAGS, &je);
 	if (!req->json) {
 		*err = arena_printf(req->arena, "Nieprawidłowy JSON (wiersz %d, kolumna %d): %s.",
 		                    je.line, je.column, je.text);

@@ -318,6 +318,10 @@ bool http_server_start(const struct http_server_opts *o, char *err, size_t errle
 	    MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 	    MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
+	    /* RFC 9112: 400 for whitespace between a header name and its
+	     * colon (a request-smuggling vector behind proxies) and for an
+	     * HTTP/1.1 request without Host. */
+	    MHD_OPTION_STRICT_FOR_CLIENT, 1,
 	    MHD_OPTION_END);
 	if (!daemon_handle) {
 		snprintf(err, errlen, "cannot listen on %s (address in use or not available)",

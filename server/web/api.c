@@ -9,32 +9,12 @@
 #include "core/config.h"
 #include "db/db.h"
 #include "http/static.h"
+#include "web/api_input.h"
 #include "web/web.h"
 
 void api_openapi(http_req_t *req)
 {
 	static_serve(req, "openapi.json");
-}
-
-/* A member that must be a string when present: NULL when absent, and an
- * error when it has another type. */
-static const char *member(json_t *obj, const char *key, const char *field,
-                          struct filing_errors *errs)
-{
-	json_t *v = obj ? json_object_get(obj, key) : NULL;
-	if (!v || json_is_null(v))
-		return NULL;
-	if (!json_is_string(v)) {
-		if (errs->n < FILING_MAX_ERRORS) {
-			errs->e[errs->n].field = field;
-			errs->e[errs->n].message = "Wartość musi być tekstem.";
-			errs->n++;
-		}
-		return NULL;
-	}
-	const char *s = json_string_value(v);
-	/* jansson accepts \u0000 only with JSON_ALLOW_NUL; check anyway. */
-	return strlen(s) == json_string_length(v) ? s : NULL;
 }
 
 static void problem_errors(http_req_t *req, const struct filing_errors *errs)
@@ -45,22 +25,6 @@ static void problem_errors(http_req_t *req, const struct filing_errors *errs)
 		                                      errs->e[i].message));
 	http_respond_problem(req, 422, "Nieprawidłowe dane wniosku",
 	                     "Popraw pola wymienione w errors.", json_pack("{s:o}", "errors", list));
-}
-
-/* Request fields use the API's names; the messages name them the same way. */
-static const char *api_field(const char *form_field)
-{
-	static const struct {
-		const char *form, *api;
-	} map[] = {{"name", "requester.name"},
-	           {"email", "requester.email"},
-	           {"postal_address", "requester.postal_address"},
-	           {"phone", "requester.phone"},
-	           {"content", "content"}};
-	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-		if (!strcmp(map[i].form, form_field))
-			return map[i].api;
-	return form_field;
 }
 
 static bool idempotency_key(const char *k)
@@ -98,40 +62,13 @@ void api_requests_create(http_req_t *req)
 	struct org org;
 	if (!web_org(req, &org))
 		return;
-	struct filing_errors type_errs = {0};
 	struct filing_input in = {0};
-	json_t *who = json_object_get(body, "requester");
-	if (who && !json_is_object(who) && !json_is_null(who)) {
-		type_errs.e[type_errs.n].field = "requester";
-		type_errs.e[type_errs.n++].message = "Pole requester musi być obiektem.";
-		who = NULL;
-	}
-	in.kind = member(body, "kind", "kind", &type_errs);
-	in.subject = member(body, "subject", "subject", &type_errs);
-	in.content = member(body, "content", "content", &type_errs);
-	in.form = member(body, "form", "form", &type_errs);
-	in.delivery = member(body, "delivery", "delivery", &type_errs);
-	in.purpose = member(body, "purpose", "purpose", &type_errs);
-	in.format = member(body, "format", "format", &type_errs);
-	in.manner = member(body, "manner", "manner", &type_errs);
-	in.name = member(who, "name", "requester.name", &type_errs);
-	in.email = member(who, "email", "requester.email", &type_errs);
-	in.postal_address = member(who, "postal_address", "requester.postal_address", &type_errs);
-	in.phone = member(who, "phone", "requester.phone", &type_errs);
 	in.channel = "api";
 	in.ip = http_client_ip(req);
 	in.received_at = clock_now();
 	in.max_attachment = (size_t)cfg.max_attachment;
-	struct filing_errors found = {0}, errs = type_errs;
-	filing_validate(req->arena, &in, &found);
-	/* A member of the wrong type is reported once, as such. */
-	for (int i = 0; i < found.n && errs.n < FILING_MAX_ERRORS; i++) {
-		const char *field = api_field(found.e[i].field);
-		if (!filing_error_for(&type_errs, field)) {
-			errs.e[errs.n].field = field;
-			errs.e[errs.n++].message = found.e[i].message;
-		}
-	}
+	struct filing_errors errs;
+	api_filing_decode(req->arena, body, &in, &errs);
 	if (errs.n) {
 		problem_errors(req, &errs);
 		return;
@@ -221,14 +158,11 @@ void api_request_act(http_req_t *req)
 			                     NULL);
 			return;
 		}
-		json_t *t = json_object_get(body, "text"), *v = json_object_get(body, "version");
-		if ((t && !json_is_string(t) && !json_is_null(t)) || (v && !json_is_integer(v))) {
+		if (!api_action_decode(body, &text, &version)) {
 			http_respond_problem(req, 422, "Nieprawidłowe dane",
 			                     "text musi być tekstem, a version liczbą całkowitą.", NULL);
 			return;
 		}
-		text = json_is_string(t) ? json_string_value(t) : NULL;
-		version = v ? (long)json_integer_value(v) : -1;
 	}
 	PGconn *c = db_conn();
 	law_error_t refusal = {0};

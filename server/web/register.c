@@ -385,6 +385,11 @@ void web_register_document(http_req_t *req)
 
 void web_register_stats(http_req_t *req)
 {
+	/* A stale snapshot is refreshed first (on the primary); should that
+	 * fail, the page shows the one there is. */
+	PGconn *primary = db_conn();
+	if (primary && register_stats_refresh(primary, REGISTER_STATS_MAX_AGE) != DB_OK)
+		log_warn("the register's statistics were not refreshed");
 	struct page pg;
 	if (!page_open(req, &pg))
 		return;
@@ -628,10 +633,9 @@ void web_register_json(http_req_t *req)
 	const char *next;
 	if (!page_open(req, &pg) || !export_page(req, &pg, "json", &items, &next, "json"))
 		return;
-	json_t *doc = json_pack("{s:s, s:s, s:s, s:o}", "publisher", pg.org.name, "register",
-	                        arena_printf(req->arena, "%s/rejestr", web_base_url()), "schema",
-	                        "https://github.com/jawnosc/jawnosc/blob/main/docs/register.md",
-	                        "items", items);
+	/* The schema: docs/register.md. */
+	json_t *doc = json_pack("{s:s, s:s, s:o}", "publisher", pg.org.name, "register",
+	                        arena_printf(req->arena, "%s/rejestr", web_base_url()), "items", items);
 	if (next)
 		json_object_set_new(doc, "next", json_string(next));
 	http_respond_json(req, 200, doc);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make fuzz`: runs every libFuzzer target for SECONDS each over its
-# checked-in corpus (new inputs go to a scratch copy, not the repo). A crash
+# checked-in corpus (new inputs go to a scratch copy, not the repo), with
+# tests/fuzz/<target>.dict as its dictionary when there is one. A crash
 # is saved under tests/fuzz/regressions/<target>/, which `make check` replays.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -13,8 +14,10 @@ for bin in build/fuzz/fuzz_*; do
   work=build/fuzz/work/$target
   regress=tests/fuzz/regressions/$target
   mkdir -p "$work" "$regress" "$corpus"
+  dict=()
+  [ -f "tests/fuzz/$target.dict" ] && dict=(-dict="tests/fuzz/$target.dict")
   echo "== fuzz $target for ${seconds}s"
-  if ! "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+  if ! "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 "${dict[@]}" \
        -artifact_prefix="$regress/" -print_final_stats=1 "$work" "$corpus" \
        >"build/fuzz/$target.log" 2>&1; then
     echo "   CRASH: see build/fuzz/$target.log; input saved in $regress/"

@@ -429,6 +429,12 @@ static void request_on(unsigned port, const char *method, const char *path,
 	curl_easy_cleanup(c);
 }
 
+void h_request_port(unsigned port, const char *method, const char *path,
+                    const char *const *headers, const char *body, size_t len, struct hresp *r)
+{
+	request_on(port, method, path, headers, body, len, r);
+}
+
 void h_get(const char *path, struct hresp *r)
 {
 	h_request("GET", path, NULL, NULL, 0, r);

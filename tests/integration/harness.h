@@ -47,6 +47,10 @@ int h_cli_stdin(char **out, const char *input, const char *const *args);
 /* HTTP over loopback. headers: NULL-terminated "Name: value" list. */
 void h_request(const char *method, const char *path, const char *const *headers,
                const char *body, size_t len, struct hresp *r);
+/* The same against another server (h_server_start_other's port). Safe to
+ * call from several threads at once (one curl handle per call). */
+void h_request_port(unsigned port, const char *method, const char *path,
+                    const char *const *headers, const char *body, size_t len, struct hresp *r);
 void h_get(const char *path, struct hresp *r);
 void h_post_form(const char *path, const char *body, struct hresp *r);
 /* A response header (case-insensitive), copied into a static buffer; NULL

@@ -1160,11 +1160,12 @@ static void test_each_reminder_exactly_once_with_two_instances_and_after_a_resta
 	pid_t other = h_server_start_other(env, NULL);
 	usleep(1000000); /* both have done what earlier tests left */
 	/* Then, at once (one transaction, as a busy moment would bring them):
-	 * 30 terms due on Thursday the 3rd (two working days left: reminded
-	 * now) and 5 that ended on Monday the 30th (missed: two managers). */
+	 * 120 terms due on Thursday the 3rd (two working days left: reminded
+	 * now; more than one batch of 100) and 5 that ended on Monday the 30th
+	 * (missed: two managers). */
 	PGconn *c = h_db();
 	PQclear(PQexec(c, "BEGIN"));
-	bulk_terms(c, 100, 129, "2026-12-03");
+	bulk_terms(c, 1000, 1119, "2026-12-03");
 	bulk_terms(c, 200, 204, "2026-11-30");
 	PGresult *r = PQexec(c, "COMMIT");
 	assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
@@ -1173,25 +1174,25 @@ static void test_each_reminder_exactly_once_with_two_instances_and_after_a_resta
 	const char *count_sql =
 	    "SELECT count(*) FROM reminders x JOIN terms t ON t.id = x.term_id "
 	    "JOIN requests r ON r.id = t.request_id "
-	    "WHERE r.case_number ~ '^RA\\.1431\\.(1[0-2][0-9]|20[0-4])\\.2026$'";
-	for (double end = now_s() + 20; now_s() < end && sql_int(count_sql, 0, NULL) < 40;)
+	    "WHERE r.case_number ~ '^RA\\.1431\\.(1[01][0-9][0-9]|20[0-4])\\.2026$'";
+	for (double end = now_s() + 20; now_s() < end && sql_int(count_sql, 0, NULL) < 130;)
 		usleep(100000);
-	assert_int_equal(sql_int(count_sql, 0, NULL), 40);
+	assert_int_equal(sql_int(count_sql, 0, NULL), 130);
 	/* Every message reaches the SMTP server, once. */
 	const char *outbox_sql =
-	    "SELECT count(*) FROM outbox WHERE (subject LIKE '%RA.1431.1__.2026%' "
+	    "SELECT count(*) FROM outbox WHERE (subject LIKE '%RA.1431.1___.2026%' "
 	    "OR subject LIKE '%RA.1431.20_.2026%')";
 	const char *sent_sql =
-	    "SELECT count(*) FROM outbox WHERE (subject LIKE '%RA.1431.1__.2026%' "
+	    "SELECT count(*) FROM outbox WHERE (subject LIKE '%RA.1431.1___.2026%' "
 	    "OR subject LIKE '%RA.1431.20_.2026%') AND status = 'sent'";
-	for (double end = now_s() + 20; now_s() < end && sql_int(sent_sql, 0, NULL) < 40;)
+	for (double end = now_s() + 20; now_s() < end && sql_int(sent_sql, 0, NULL) < 130;)
 		usleep(100000);
-	assert_int_equal(sql_int(sent_sql, 0, NULL), 40);
+	assert_int_equal(sql_int(sent_sql, 0, NULL), 130);
 	usleep(500000);
-	for (int i = 0; i < 30; i++) {
+	for (int i = 0; i < 120; i++) {
 		char subject[96];
 		snprintf(subject, sizeof subject, "Zbliża się termin w sprawie RA.1431.%d.2026",
-			 100 + i);
+			 1000 + i);
 		assert_int_equal(sink_count(subject, "rafal@przyp.test"), 1);
 	}
 	for (int i = 0; i < 5; i++) {
@@ -1206,14 +1207,14 @@ static void test_each_reminder_exactly_once_with_two_instances_and_after_a_resta
 	assert_int_equal(digests_on(m_unit, "2026-12-01"), 1);
 	assert_int_equal(sink_count("Przegląd terminów na wtorek 2026-12-01", "m.org@przyp.test"),
 			 1);
-	assert_int_equal(sql_int(outbox_sql, 0, NULL), 40);
+	assert_int_equal(sql_int(outbox_sql, 0, NULL), 130);
 	assert_int_equal(h_server_stop_other(other), 0);
 	stop_server();
 	/* A restart on the same day sends nothing again. */
 	h_server_start(env);
 	usleep(1500000);
-	assert_int_equal(sql_int(count_sql, 0, NULL), 40);
-	assert_int_equal(sql_int(outbox_sql, 0, NULL), 40);
+	assert_int_equal(sql_int(count_sql, 0, NULL), 130);
+	assert_int_equal(sql_int(outbox_sql, 0, NULL), 130);
 	assert_int_equal(digests_on(m_org, "2026-12-01"), 1);
 	stop_server();
 }

@@ -1,0 +1,31 @@
+/* Decoding the JSON API's request bodies into the services' inputs. Pure
+ * functions over an already parsed jansson value: no connection, no I/O, so
+ * that tests/fuzz/fuzz_api.c can feed them arbitrary bytes (parsed with
+ * json_loadb() and HTTP_JSON_FLAGS, as http_json_body() does). */
+#ifndef JAWNOSC_WEB_API_INPUT_H
+#define JAWNOSC_WEB_API_INPUT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "cases/filing.h"
+#include "core/arena.h"
+
+/* POST /api/v1/requests: reads the members of `body` (a JSON object) into
+ * the text fields of `in` (kind, subject, content, form, delivery, purpose,
+ * format, manner and requester.{name,email,postal_address,phone}; the other
+ * fields are left as the caller set them) and checks them with
+ * filing_validate(). True when there is nothing to report; otherwise the
+ * problems are in `errs`, named with the API's member names
+ * ("requester.email"), a member of the wrong type reported once, as such.
+ * A string holding U+0000 counts as absent (http_json_body() refuses it
+ * before this point). */
+bool api_filing_decode(arena_t *a, json_t *body, struct filing_input *in,
+                       struct filing_errors *errs);
+
+/* POST /api/v1/requests/{token}/actions/{action}: "text" (a string or
+ * null, optional) and "version" (an integer, optional; -1 when absent).
+ * False when one of them has another type (the caller answers 422). */
+bool api_action_decode(json_t *body, const char **text, long *version);
+
+#endif
