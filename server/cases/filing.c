@@ -558,16 +558,18 @@ enum filing_result filing_create(PGconn *c, arena_t *a, const struct org *org,
 		if (st != DB_CONFLICT || x.result == FILING_RATE_LIMITED)
 			break;
 	}
+	/* The receipt is only for a case that was created: a transaction that
+	 * loaded the due date and then failed (a COMMIT that lost its
+	 * connection, a full disk) leaves nothing for the caller to free. */
+	if (st != DB_OK) {
+		json_decref(out->due_steps);
+		out->due_steps = NULL;
+	}
 	if (x.result == FILING_RATE_LIMITED)
 		return FILING_RATE_LIMITED;
 	if (st == DB_UNAVAILABLE)
 		return FILING_UNAVAILABLE;
-	if (st != DB_OK) {
-		if (out->due_steps) {
-			json_decref(out->due_steps);
-			out->due_steps = NULL;
-		}
+	if (st != DB_OK)
 		return FILING_ERROR;
-	}
 	return FILING_OK;
 }

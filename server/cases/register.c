@@ -9,6 +9,7 @@
 
 #include "cases/caseview.h"
 #include "cases/register_item.h"
+#include "core/log.h"
 #include "core/strbuf.h"
 #include "law/lifecycle.h"
 
@@ -177,10 +178,18 @@ static json_t *list_item(const PGresult *r, int i)
 	return it;
 }
 
-/* Newest matching rows examined before a search falls back to the word
- * indexes: a frequent word fills a page from the newest rows at once, a
- * rare one is found through its index wherever it is. */
+/* Search. Words are matched as prefixes in the full-text index of the
+ * folded subject and answer; only when they match nothing is the subject
+ * compared by trigram word similarity (a typo, another ending). Either way
+ * a frequent match fills a page from the newest rows at once (the
+ * *_RECENT plans look at SEARCH_WINDOW of them), and a rare one is found
+ * through its GIN index wherever it is. A GIN search over common words or
+ * trigrams can take long at a million rows, so it has SEARCH_TIMEOUT_MS;
+ * past it the page shows what the newest rows gave, marked approximate. */
 #define SEARCH_WINDOW 2000
+#define SEARCH_TIMEOUT_MS "1500"
+
+enum page_plan { PLAN_PLAIN, PLAN_RECENT_WORDS, PLAN_WORDS, PLAN_RECENT_SIMILAR, PLAN_SIMILAR };
 
 /* The WHERE clause of the filters over register_index i (not the words). */
 static void filter_sql(strbuf_t *sql, struct params *p, const struct register_filter *f)
@@ -207,14 +216,17 @@ static void filter_sql(strbuf_t *sql, struct params *p, const struct register_fi
 	}
 }
 
-/* Words as prefixes over the folded subject and answer, or a subject with
- * a similar word (a typo, missing diacritics). */
-#define MATCH_SQL "(i.search @@ register_tsquery($%d) OR register_fold($%d) <%% i.subject_folded)"
+/* The condition of a search plan on the rows of `alias`. */
+static void match_sql(strbuf_t *sql, enum page_plan plan, const char *alias, int q)
+{
+	if (plan == PLAN_WORDS || plan == PLAN_RECENT_WORDS)
+		sb_printf(sql, "%s.search @@ register_tsquery($%d)", alias, q);
+	else
+		sb_printf(sql, "register_fold($%d) <%% %s.subject_folded", q, alias);
+}
 
-enum page_plan { PLAN_PLAIN, PLAN_RECENT, PLAN_INDEXED };
-
-/* One query: the page's ids from register_index (one index scan), then
- * their rows from register_entries. */
+/* One query: the page's ids from register_index, then their rows from
+ * register_entries. */
 static PGresult *page_query(PGconn *c, arena_t *a, long long org_id, const struct register_filter *f,
                             int limit, enum page_plan plan, enum db_status *st)
 {
@@ -222,35 +234,42 @@ static PGresult *page_query(PGconn *c, arena_t *a, long long org_id, const struc
 	sb_init(&sql, a);
 	struct params p = {.n = 0};
 	add_int(&p, org_id);
-	if (plan == PLAN_INDEXED) {
-		/* Every match through the word indexes, unordered (an ORDER BY
-		 * here would tempt the planner to walk the date index), then
-		 * the newest of them. */
+	switch (plan) {
+	case PLAN_WORDS:
+	case PLAN_SIMILAR: {
+		/* Every match through a GIN index, unordered (an ORDER BY here
+		 * would tempt the planner to walk the date index), then the
+		 * newest of them. */
 		sb_puts(&sql, "WITH m AS MATERIALIZED (SELECT i.id, i.received_on FROM register_index i "
 		              "WHERE i.org_id = $1");
 		filter_sql(&sql, &p, f);
 		int q = add(&p, f->q);
-		sb_printf(&sql, " AND " MATCH_SQL "), page AS MATERIALIZED (SELECT m.id, m.received_on "
-		                "FROM m ORDER BY m.received_on DESC, m.id DESC LIMIT %d",
-		          q, q, limit + 1);
-	} else {
-		sb_puts(&sql, "WITH page AS MATERIALIZED (");
-		if (plan == PLAN_RECENT)
-			sb_puts(&sql, "SELECT w.id, w.received_on FROM (");
-		sb_puts(&sql, "SELECT i.id, i.received_on");
-		if (plan == PLAN_RECENT)
-			sb_puts(&sql, ", i.search, i.subject_folded");
-		sb_puts(&sql, " FROM register_index i WHERE i.org_id = $1");
-		filter_sql(&sql, &p, f);
-		sb_printf(&sql, " ORDER BY i.received_on DESC, i.id DESC LIMIT %d",
-		          plan == PLAN_RECENT ? SEARCH_WINDOW + limit : limit + 1);
+		sb_puts(&sql, " AND ");
+		match_sql(&sql, plan, "i", q);
+		sb_printf(&sql, "), page AS MATERIALIZED (SELECT m.id, m.received_on FROM m "
+		                "ORDER BY m.received_on DESC, m.id DESC LIMIT %d",
+		          limit + 1);
+		break;
 	}
-	if (plan == PLAN_RECENT) {
+	case PLAN_RECENT_WORDS:
+	case PLAN_RECENT_SIMILAR: {
+		sb_puts(&sql, "WITH page AS MATERIALIZED (SELECT w.id, w.received_on FROM ("
+		              "SELECT i.id, i.received_on, i.search, i.subject_folded FROM register_index i "
+		              "WHERE i.org_id = $1");
+		filter_sql(&sql, &p, f);
 		int q = add(&p, f->q);
-		sb_printf(&sql, ") w WHERE (w.search @@ register_tsquery($%d) OR "
-		                "register_fold($%d) <%% w.subject_folded) "
-		                "ORDER BY w.received_on DESC, w.id DESC LIMIT %d",
-		          q, q, limit + 1);
+		sb_printf(&sql, " ORDER BY i.received_on DESC, i.id DESC LIMIT %d) w WHERE ",
+		          SEARCH_WINDOW + limit);
+		match_sql(&sql, plan, "w", q);
+		sb_printf(&sql, " ORDER BY w.received_on DESC, w.id DESC LIMIT %d", limit + 1);
+		break;
+	}
+	case PLAN_PLAIN:
+		sb_puts(&sql, "WITH page AS MATERIALIZED (SELECT i.id, i.received_on FROM register_index i "
+		              "WHERE i.org_id = $1");
+		filter_sql(&sql, &p, f);
+		sb_printf(&sql, " ORDER BY i.received_on DESC, i.id DESC LIMIT %d", limit + 1);
+		break;
 	}
 	sb_puts(&sql,
 	        ") SELECT e.id, e.case_number, e.received_on::text, e.kind, e.unit_symbol, e.unit_name, "
@@ -258,20 +277,90 @@ static PGresult *page_query(PGconn *c, arena_t *a, long long org_id, const struc
 	        "e.answer, e.version, " RFC3339("e.first_published_at") ", " RFC3339("e.version_published_at")
 	        " FROM page JOIN register_entries e ON e.id = page.id "
 	        "ORDER BY page.received_on DESC, page.id DESC");
-	return db_exec(c, st, sql.data, p.n, p.v);
+	PGresult *r = PQexecParams(c, sql.data, p.n, NULL, p.v, NULL, NULL, 0);
+	*st = db_status_of(c, r);
+	if (*st == DB_ERROR) {
+		const char *code = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+		if (!code || strcmp(code, "57014") != 0) /* a timeout is the caller's */
+			log_error("register query failed: %s", PQresultErrorMessage(r));
+	}
+	if (!r)
+		r = PQmakeEmptyPGresult(c, PGRES_FATAL_ERROR);
+	return r;
+}
+
+/* A GIN search under SEARCH_TIMEOUT_MS: *timed_out and NULL when it took
+ * too long (the transaction goes on). */
+static PGresult *guarded_query(PGconn *c, arena_t *a, long long org_id,
+                               const struct register_filter *f, int limit, enum page_plan plan,
+                               enum db_status *st, bool *timed_out)
+{
+	*timed_out = false;
+	*st = simple(c, "SAVEPOINT search; SET LOCAL statement_timeout = " SEARCH_TIMEOUT_MS);
+	if (*st != DB_OK)
+		return NULL;
+	PGresult *r = page_query(c, a, org_id, f, limit, plan, st);
+	const char *code = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+	if (*st == DB_ERROR && code && !strcmp(code, "57014")) {
+		PQclear(r);
+		*timed_out = true;
+		/* Also undoes the SET LOCAL. */
+		*st = simple(c, "ROLLBACK TO SAVEPOINT search");
+		return NULL;
+	}
+	if (*st == DB_OK)
+		*st = simple(c, "RELEASE SAVEPOINT search; SET LOCAL statement_timeout TO DEFAULT");
+	return r;
+}
+
+/* The search's pages: see SEARCH_WINDOW. */
+static PGresult *search_query(PGconn *c, arena_t *a, long long org_id,
+                              const struct register_filter *f, int limit, enum db_status *st,
+                              bool *approximate)
+{
+	static const enum page_plan plans[][2] = {{PLAN_RECENT_WORDS, PLAN_WORDS},
+	                                          {PLAN_RECENT_SIMILAR, PLAN_SIMILAR}};
+	*approximate = false;
+	PGresult *best = NULL;
+	for (size_t k = 0; k < 2; k++) {
+		PGresult *r = page_query(c, a, org_id, f, limit, plans[k][0], st);
+		if (*st != DB_OK || PQntuples(r) > limit) {
+			PQclear(best);
+			return r; /* a full page among the newest rows */
+		}
+		bool timed_out;
+		PGresult *g = guarded_query(c, a, org_id, f, limit, plans[k][1], st, &timed_out);
+		if (*st != DB_OK) {
+			PQclear(r);
+			PQclear(best);
+			return g ? g : PQmakeEmptyPGresult(c, PGRES_FATAL_ERROR);
+		}
+		if (timed_out) {
+			g = r;
+			*approximate = true;
+		} else {
+			PQclear(r);
+		}
+		if (PQntuples(g) > 0 || k == 1) {
+			PQclear(best);
+			return g;
+		}
+		/* Nothing matched the words: try similar ones, keeping this
+		 * (empty) answer should that be all. */
+		PQclear(best);
+		best = g;
+		*approximate = false;
+	}
+	return best;
 }
 
 enum db_status register_list(PGconn *c, arena_t *a, long long org_id,
                              const struct register_filter *f, int limit, json_t **out)
 {
 	enum db_status st;
-	bool search = f->q && *f->q;
-	PGresult *r = page_query(c, a, org_id, f, limit, search ? PLAN_RECENT : PLAN_PLAIN, &st);
-	if (st == DB_OK && search && PQntuples(r) <= limit) {
-		/* Not a full page among the newest rows: the word is rare. */
-		PQclear(r);
-		r = page_query(c, a, org_id, f, limit, PLAN_INDEXED, &st);
-	}
+	bool approximate = false;
+	PGresult *r = f->q && *f->q ? search_query(c, a, org_id, f, limit, &st, &approximate)
+	                            : page_query(c, a, org_id, f, limit, PLAN_PLAIN, &st);
 	if (st != DB_OK) {
 		PQclear(r);
 		return st;
@@ -280,7 +369,7 @@ enum db_status register_list(PGconn *c, arena_t *a, long long org_id,
 	int rows = PQntuples(r);
 	for (int i = 0; i < rows && i < limit; i++)
 		json_array_append_new(items, list_item(r, i));
-	json_t *doc = json_pack("{s:o}", "items", items);
+	json_t *doc = json_pack("{s:o, s:b}", "items", items, "approximate", approximate);
 	if (rows > limit)
 		json_object_set_new(doc, "next",
 		                    json_pack("{s:s, s:s}", "date", PQgetvalue(r, limit - 1, 2), "id",
@@ -606,13 +695,21 @@ enum db_status register_stats(PGconn *c, arena_t *a, long long org_id, json_t **
 	                      p.n, p.v);
 	json_t *years = json_array();
 	const char *as_of = "";
+	bool stale = false, never = false;
 	if (st == DB_OK) {
+		char age[16];
+		snprintf(age, sizeof age, "%d", REGISTER_STATS_MAX_AGE);
+		const char *ap[1] = {age};
 		PGresult *t = db_exec(c, &st,
-		                      "SELECT coalesce(" WARSAW("refreshed_at") ", '') "
-		                      "FROM register_statistics_refreshed",
-		                      0, NULL);
-		if (st == DB_OK && PQntuples(t) == 1)
+		                      "SELECT coalesce(" WARSAW("refreshed_at") ", ''), "
+		                      "refreshed_at < now() - make_interval(secs => $1::int), "
+		                      "refreshed_at = '-infinity' FROM register_statistics_refreshed",
+		                      1, ap);
+		if (st == DB_OK && PQntuples(t) == 1) {
 			as_of = arena_strdup(a, PQgetvalue(t, 0, 0));
+			stale = PQgetvalue(t, 0, 1)[0] == 't';
+			never = PQgetvalue(t, 0, 2)[0] == 't';
+		}
 		PQclear(t);
 	}
 	struct year_acc y = {0};
@@ -643,7 +740,8 @@ enum db_status register_stats(PGconn *c, arena_t *a, long long org_id, json_t **
 	if (y.year)
 		json_array_append_new(years, year_json(&y));
 	PQclear(r);
-	*out = json_pack("{s:o, s:s}", "years", years, "as_of", as_of);
+	*out = json_pack("{s:o, s:s, s:b, s:b}", "years", years, "as_of", as_of, "stale", stale,
+	                 "never", never);
 	return st;
 }
 

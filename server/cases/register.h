@@ -31,7 +31,7 @@
 #include "db/db.h"
 
 #define REGISTER_PAGE 50          /* rows of a page of the register */
-#define REGISTER_EXPORT_PAGE 10000 /* rows of one CSV or JSON file */
+#define REGISTER_EXPORT_PAGE 5000 /* rows of one CSV or JSON file */
 #define REGISTER_FEED_ENTRIES 50  /* versions in the Atom feed */
 #define REGISTER_SITEMAP_MAX 49000 /* register pages in sitemap.xml (the limit is 50,000 URLs) */
 #define REGISTER_MAX_DOCS 32      /* documents one version may publish */
@@ -122,7 +122,8 @@ enum db_status register_feed(PGconn *c, arena_t *a, long long org_id, int limit,
 
 /* Statistics per year of receipt: {"years": [{year, requests, closed,
  * on_time, on_time_percent, outcomes: [{id, label, count}]}]}, newest year
- * first, and "as_of" (when the snapshot was taken, "DD.MM.YYYY HH:MM").
+ * first, "as_of" (when the snapshot was taken, "DD.MM.YYYY HH:MM"),
+ * "stale" (older than REGISTER_STATS_MAX_AGE) and "never" (not taken yet).
  * On time: closed on or before the due date of the answer term (the
  * extended one when extended); withdrawals do not count. */
 enum db_status register_stats(PGconn *c, arena_t *a, long long org_id, json_t **out);

@@ -24,6 +24,11 @@
 #define STRINGIFY_(x) #x
 #define STRINGIFY(x) STRINGIFY_(x)
 #define MAX_BATCHES 100
+/* A term is reported missed if it ended at most this many days ago: a
+ * server started for the first time on old data, or down for weeks, does
+ * not flood the managers with every ancient case (the digest and the
+ * dashboard list all overdue cases anyway). */
+#define MISSED_LOOKBACK_DAYS 30
 /* Cases listed per section of a digest (the count is always complete). */
 #define DIGEST_LIST 50
 
@@ -148,10 +153,10 @@ static const char MISSED_SQL[] =
     "JOIN users m ON m.org_id = t.org_id AND m.role = 'manager' AND NOT m.disabled"
     "  AND m.email <> '' AND (m.unit_id IS NULL OR m.unit_id = r.unit_id) "
     "LEFT JOIN users a ON a.id = r.assignee_id "
-    "WHERE t.state = 'open' AND t.side = 'body' AND t.due_on < $1"
+    "WHERE t.state = 'open' AND t.side = 'body' AND t.due_on < $1 AND t.due_on >= $2"
     "  AND NOT EXISTS (SELECT 1 FROM reminders x WHERE x.term_id = t.id"
     "    AND x.kind = 'missed' AND x.user_id = m.id) "
-    "  AND (t.due_on, t.id, m.id) > ($2::date, $3::bigint, $4::bigint) "
+    "  AND (t.due_on, t.id, m.id) > ($3::date, $4::bigint, $5::bigint) "
     "ORDER BY t.due_on, t.id, m.id LIMIT " STRINGIFY(BATCH);
 
 /* The recipient and the case of a term row. */
@@ -427,7 +432,10 @@ int reminders_round(PGconn *c, int64_t now, const struct reminder_settings *s)
 			return -1;
 		total += n;
 	}
-	if ((n = run_source(c, &missed, &rd, 1, day)) < 0)
+	char since[LAW_DATE_STRLEN];
+	law_date_format(law_date_add_days(rd.today, -MISSED_LOOKBACK_DAYS), since);
+	const char *pm[2] = {rd.day, since};
+	if ((n = run_source(c, &missed, &rd, 2, pm)) < 0)
 		return -1;
 	total += n;
 	if (working && warsaw_hour(now) >= s->digest_hour) {

@@ -11,7 +11,9 @@
  *             due date. 0 turns these off.
  *   missed    to every manager of the organisation (users without a unit)
  *             and of the case's unit, from the first day after the due
- *             date of a term of the body that is still open;
+ *             date of a term of the body that is still open (terms that
+ *             ended more than 30 days ago are not reported: a first start
+ *             on old data sends no flood; the digest lists them);
  *   digest    to every manager, once per working day after
  *             JAWNOSC_DIGEST_HOUR (Warsaw time): the cases of their scope
  *             that are overdue, due today and due within 3 working days,

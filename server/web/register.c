@@ -7,7 +7,9 @@
  * transaction as the database role jawnosc_public (cases/register.h), carry
  * ETag and Last-Modified and answer 304 to a client whose copy is current.
  * Each GET of a BIP page counts a visit, a 304 too. */
+#include <pthread.h>
 #include <sodium.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,7 @@
 
 #include "cases/register.h"
 #include "core/clock.h"
+#include "core/config.h"
 #include "core/log.h"
 #include "db/db.h"
 #include "http/cache.h"
@@ -383,24 +386,70 @@ void web_register_document(http_req_t *req)
 	http_respond(req, 200, "application/pdf", pdf, len);
 }
 
+/* The statistics' snapshot is refreshed off the request (a moment at a
+ * million requests): one thread at a time per process, and the database's
+ * advisory lock keeps it to one in the whole cluster. */
+static atomic_bool stats_refreshing;
+
+static void refresh_stats(void)
+{
+	char err[256];
+	PGconn *c = db_connect(cfg.database_url, err, sizeof err);
+	if (!c || register_stats_refresh(c, REGISTER_STATS_MAX_AGE) != DB_OK)
+		log_warn("the register's statistics were not refreshed%s%s", c ? "" : ": ", c ? "" : err);
+	if (c)
+		PQfinish(c);
+}
+
+static void *refresh_stats_thread(void *arg)
+{
+	(void)arg;
+	refresh_stats();
+	atomic_store(&stats_refreshing, false);
+	return NULL;
+}
+
+static void refresh_stats_later(void)
+{
+	if (atomic_exchange(&stats_refreshing, true))
+		return;
+	pthread_t t;
+	pthread_attr_t attr;
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	if (pthread_create(&t, &attr, refresh_stats_thread, NULL) != 0)
+		atomic_store(&stats_refreshing, false);
+	pthread_attr_destroy(&attr);
+}
+
 void web_register_stats(http_req_t *req)
 {
-	/* A stale snapshot is refreshed first (on the primary); should that
-	 * fail, the page shows the one there is. */
-	PGconn *primary = db_conn();
-	if (primary && register_stats_refresh(primary, REGISTER_STATS_MAX_AGE) != DB_OK)
-		log_warn("the register's statistics were not refreshed");
 	struct page pg;
 	if (!page_open(req, &pg))
 		return;
 	json_t *stats = NULL;
 	enum db_status st = register_stats(pg.c, req->arena, pg.org.id, &stats);
+	if (st == DB_OK && json_is_true(json_object_get(stats, "never"))) {
+		/* The very first look waits for the first snapshot. */
+		json_decref(stats);
+		stats = NULL;
+		if (!page_close(req, &pg, NULL, NULL))
+			return;
+		refresh_stats();
+		if (!page_open(req, &pg))
+			return;
+		st = register_stats(pg.c, req->arena, pg.org.id, &stats);
+	} else if (st == DB_OK && json_is_true(json_object_get(stats, "stale"))) {
+		refresh_stats_later();
+	}
 	if (st != DB_OK) {
+		json_decref(stats);
 		fail(req, &pg, st);
 		return;
 	}
 	/* Every request counts here, published or not: the tag is the
 	 * digest of the numbers. */
+	json_object_del(stats, "stale");
 	char *dump = json_dumps(stats, JSON_COMPACT);
 	const char *etag = etag_of(req, "statystyki", 0, dump);
 	free(dump);

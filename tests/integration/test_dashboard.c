@@ -457,6 +457,32 @@ static void test_unit_manager_sees_only_the_unit(void **state)
 	free(get_page(&clerk, "/panel/statystyki.csv", 403));
 }
 
+/* The queue's filters the dashboard links to: another body's unit or user
+ * finds nothing, and nonsense is ignored, never a 500. */
+static void test_dashboard_filters_of_the_queue_stay_in_the_organisation(void **state)
+{
+	char path[256];
+	snprintf(path, sizeof path, "/panel?komorka=%lld", unit_x);
+	assert_int_equal(queue_rows(&s_szef, path), 0);
+	snprintf(path, sizeof path, "/panel?prowadzi=%lld", ula);
+	assert_int_equal(queue_rows(&s_szef, path), 2);
+	snprintf(path, sizeof path, "/panel?komorka=%lld&oczekuje=1", unit_a);
+	assert_int_equal(queue_rows(&s_szef, path), 1);
+	static const char *const hostile[] = {
+	    "/panel?prowadzi=abc&komorka=-1&oczekuje=%27&srodki=2&od=-5",
+	    "/panel?od=99999999999999999999&komorka=99999999999999999999",
+	    "/panel?prowadzi=1%3BDROP+TABLE+requests&od=1e3",
+	    "/panel?oczekuje=1&srodki=1&od=0&termin=po&po_terminie=2026-11-01&po_id=1",
+	};
+	for (size_t i = 0; i < sizeof hostile / sizeof hostile[0]; i++)
+		free(get_page(&s_szef, hostile[i], 200));
+	/* Kept in the filter form as hidden fields, escaped. */
+	char *page = get_page(&s_szef, "/panel?oczekuje=%22%3E%3Cscript%3E", 200);
+	assert_false(has(page, "\"><script>"));
+	assert_true(has(page, "value=\"&quot;&gt;&lt;script&gt;\""));
+	free(page);
+}
+
 static void test_charts_are_accessible_svg_with_data_tables(void **state)
 {
 	struct hresp r;
@@ -1271,6 +1297,7 @@ int main(void)
 	    cmocka_unit_test(test_dashboard_figures_count_working_days_and_link_to_the_same_cases),
 	    cmocka_unit_test(test_dashboard_workload_per_clerk_and_unit),
 	    cmocka_unit_test(test_unit_manager_sees_only_the_unit),
+	    cmocka_unit_test(test_dashboard_filters_of_the_queue_stay_in_the_organisation),
 	    cmocka_unit_test(test_charts_are_accessible_svg_with_data_tables),
 	    cmocka_unit_test(test_statistics_of_a_period_as_json),
 	    cmocka_unit_test(test_statistics_csv_parses_and_matches_the_json),
