@@ -3,11 +3,13 @@
  * to one unit of it (a manager with users.unit_id).
  *
  * Built for a million cases: each figure comes from one aggregate query, one
- * pass over an index (the open-cases queue index for due dates and workload,
- * the open-terms index for the requester's windows and remedy terms, the
- * received and closed indexes for the charts); no query per case. Dates of
- * the law ("today", working days) are computed here from the caller's
- * `today`, never from the database's clock. */
+ * pass over an index of migration 0008 (open cases with their unit and
+ * assignee for due dates and workload, the running requester's windows and
+ * remedy terms, cases received and closed for the charts, on-time kept on
+ * the request by a trigger); no query per case, and only the listed cases
+ * are read from the table. Dates of the law ("today", working days) are
+ * computed here from the caller's `today`, never from the database's
+ * clock. */
 #ifndef JAWNOSC_CASES_DASHBOARD_H
 #define JAWNOSC_CASES_DASHBOARD_H
 

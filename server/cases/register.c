@@ -87,15 +87,18 @@ enum db_status register_begin(PGconn *c, arena_t *a, const char *host, struct re
 			*colon = '\0';
 	}
 	const char *p[2] = {host ? host : "", bare};
-	PGresult *r = db_exec(
-	    c, &st,
-	    "SELECT o.id, o.name, o.address, o.email, o.phone, o.bip_url, " WARSAW("o.created_at") ", "
-	    "extract(epoch FROM o.created_at)::bigint, "
-	    "(SELECT coalesce((extract(epoch FROM max(i.changed_at)) * 1000000)::bigint, 0) "
-	    " FROM register_items i WHERE i.org_id = o.id) "
-	    "FROM register_organisations o "
-	    "ORDER BY ($1 = ANY(o.hosts) OR $2 = ANY(o.hosts)) DESC, o.id LIMIT 1",
-	    2, p);
+	PGresult *r =
+	    db_exec(c, &st,
+	            "SELECT o.id, o.name, o.address, o.email, o.phone, o.bip_url, " WARSAW(
+	                "o.created_at") ", "
+	                                "extract(epoch FROM o.created_at)::bigint, "
+	                                "(SELECT coalesce((extract(epoch FROM max(i.changed_at)) * "
+	                                "1000000)::bigint, 0) "
+	                                " FROM register_items i WHERE i.org_id = o.id) "
+	                                "FROM register_organisations o "
+	                                "ORDER BY ($1 = ANY(o.hosts) OR $2 = ANY(o.hosts)) DESC, "
+	                                "o.id LIMIT 1",
+	            2, p);
 	if (st == DB_OK && PQntuples(r) == 1) {
 		*found = true;
 		org->id = atoll(PQgetvalue(r, 0, 0));
@@ -120,11 +123,12 @@ static enum db_status count_visit(PGconn *c, long long org_id, const char *path,
 	add_int(&p, org_id);
 	add(&p, path);
 	enum db_status st;
-	PGresult *r = db_exec(c, &st,
-	                      "INSERT INTO page_visits AS v (org_id, path, count) VALUES ($1, $2, 1) "
-	                      "ON CONFLICT (org_id, path) DO UPDATE SET count = v.count + 1 "
-	                      "RETURNING count",
-	                      p.n, p.v);
+	PGresult *r =
+	    db_exec(c, &st,
+	            "INSERT INTO page_visits AS v (org_id, path, count) VALUES ($1, $2, 1) "
+	            "ON CONFLICT (org_id, path) DO UPDATE SET count = v.count + 1 "
+	            "RETURNING count",
+	            p.n, p.v);
 	if (st == DB_OK && PQntuples(r) == 1)
 		*visits = atoll(PQgetvalue(r, 0, 0));
 	PQclear(r);
@@ -162,10 +166,11 @@ static json_t *list_item(const PGresult *r, int i)
 	char path[400];
 	snprintf(path, sizeof path, "/rejestr/%s", V(1));
 	const char *outcome = V(8);
-	json_t *it = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "case_number", V(1),
-	                       "path", path, "received_on", V(2), "kind", V(3), "kind_label",
-	                       register_kind_label(V(3)), "unit", V(4), "unit_name", V(5), "subject",
-	                       V(6), "state", V(7), "state_label", caseview_state_label(V(7)));
+	json_t *it =
+	    json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "case_number", V(1),
+	              "path", path, "received_on", V(2), "kind", V(3), "kind_label",
+	              register_kind_label(V(3)), "unit", V(4), "unit_name", V(5), "subject", V(6),
+	              "state", V(7), "state_label", caseview_state_label(V(7)));
 	json_object_set_new(it, "outcome", nullable(outcome));
 	json_object_set_new(it, "outcome_label", json_string(register_outcome_label(outcome)));
 	json_object_set_new(it, "closed_on", nullable(V(9)));
@@ -197,18 +202,22 @@ static void filter_sql(strbuf_t *sql, struct params *p, const struct register_fi
 	if (f->year > 0) {
 		/* A range of received_on, so the list's index serves it. */
 		int y = add_int(p, f->year);
-		sb_printf(sql, " AND i.received_on >= make_date($%d::int, 1, 1) "
-		               "AND i.received_on < make_date($%d::int + 1, 1, 1)", y, y);
+		sb_printf(sql,
+		          " AND i.received_on >= make_date($%d::int, 1, 1) "
+		          "AND i.received_on < make_date($%d::int + 1, 1, 1)",
+		          y, y);
 	}
 	if (f->kind)
 		sb_printf(sql, " AND i.kind = $%d", add(p, f->kind));
 	if (f->outcome)
-		sb_printf(sql, " AND i.outcome = $%d", add(p, strcmp(f->outcome, "none") ? f->outcome : ""));
+		sb_printf(sql, " AND i.outcome = $%d",
+		          add(p, strcmp(f->outcome, "none") ? f->outcome : ""));
 	if (f->unit)
-		sb_printf(sql,
-		          " AND i.unit_id = (SELECT u.id FROM register_units u WHERE u.org_id = $1 AND "
-		          "u.symbol = $%d)",
-		          add(p, f->unit));
+		sb_printf(
+		    sql,
+		    " AND i.unit_id = (SELECT u.id FROM register_units u WHERE u.org_id = $1 AND "
+		    "u.symbol = $%d)",
+		    add(p, f->unit));
 	if (f->after_date) {
 		int d = add(p, f->after_date);
 		int id = add_int(p, f->after_id);
@@ -227,8 +236,9 @@ static void match_sql(strbuf_t *sql, enum page_plan plan, const char *alias, int
 
 /* One query: the page's ids from register_index, then their rows from
  * register_entries. */
-static PGresult *page_query(PGconn *c, arena_t *a, long long org_id, const struct register_filter *f,
-                            int limit, enum page_plan plan, enum db_status *st)
+static PGresult *page_query(PGconn *c, arena_t *a, long long org_id,
+                            const struct register_filter *f, int limit, enum page_plan plan,
+                            enum db_status *st)
 {
 	strbuf_t sql;
 	sb_init(&sql, a);
@@ -240,22 +250,26 @@ static PGresult *page_query(PGconn *c, arena_t *a, long long org_id, const struc
 		/* Every match through a GIN index, unordered (an ORDER BY here
 		 * would tempt the planner to walk the date index), then the
 		 * newest of them. */
-		sb_puts(&sql, "WITH m AS MATERIALIZED (SELECT i.id, i.received_on FROM register_index i "
-		              "WHERE i.org_id = $1");
+		sb_puts(&sql,
+		        "WITH m AS MATERIALIZED (SELECT i.id, i.received_on FROM register_index i "
+		        "WHERE i.org_id = $1");
 		filter_sql(&sql, &p, f);
 		int q = add(&p, f->q);
 		sb_puts(&sql, " AND ");
 		match_sql(&sql, plan, "i", q);
-		sb_printf(&sql, "), page AS MATERIALIZED (SELECT m.id, m.received_on FROM m "
-		                "ORDER BY m.received_on DESC, m.id DESC LIMIT %d",
+		sb_printf(&sql,
+		          "), page AS MATERIALIZED (SELECT m.id, m.received_on FROM m "
+		          "ORDER BY m.received_on DESC, m.id DESC LIMIT %d",
 		          limit + 1);
 		break;
 	}
 	case PLAN_RECENT_WORDS:
 	case PLAN_RECENT_SIMILAR: {
-		sb_puts(&sql, "WITH page AS MATERIALIZED (SELECT w.id, w.received_on FROM ("
-		              "SELECT i.id, i.received_on, i.search, i.subject_folded FROM register_index i "
-		              "WHERE i.org_id = $1");
+		sb_puts(
+		    &sql,
+		    "WITH page AS MATERIALIZED (SELECT w.id, w.received_on FROM ("
+		    "SELECT i.id, i.received_on, i.search, i.subject_folded FROM register_index i "
+		    "WHERE i.org_id = $1");
 		filter_sql(&sql, &p, f);
 		int q = add(&p, f->q);
 		sb_printf(&sql, " ORDER BY i.received_on DESC, i.id DESC LIMIT %d) w WHERE ",
@@ -265,18 +279,22 @@ static PGresult *page_query(PGconn *c, arena_t *a, long long org_id, const struc
 		break;
 	}
 	case PLAN_PLAIN:
-		sb_puts(&sql, "WITH page AS MATERIALIZED (SELECT i.id, i.received_on FROM register_index i "
-		              "WHERE i.org_id = $1");
+		sb_puts(
+		    &sql,
+		    "WITH page AS MATERIALIZED (SELECT i.id, i.received_on FROM register_index i "
+		    "WHERE i.org_id = $1");
 		filter_sql(&sql, &p, f);
 		sb_printf(&sql, " ORDER BY i.received_on DESC, i.id DESC LIMIT %d", limit + 1);
 		break;
 	}
-	sb_puts(&sql,
-	        ") SELECT e.id, e.case_number, e.received_on::text, e.kind, e.unit_symbol, e.unit_name, "
-	        "e.public_subject, e.state, e.outcome, coalesce(e.closed_on::text, ''), e.legal_basis, "
-	        "e.answer, e.version, " RFC3339("e.first_published_at") ", " RFC3339("e.version_published_at")
-	        " FROM page JOIN register_entries e ON e.id = page.id "
-	        "ORDER BY page.received_on DESC, page.id DESC");
+	sb_puts(
+	    &sql,
+	    ") SELECT e.id, e.case_number, e.received_on::text, e.kind, e.unit_symbol, "
+	    "e.unit_name, "
+	    "e.public_subject, e.state, e.outcome, coalesce(e.closed_on::text, ''), e.legal_basis, "
+	    "e.answer, e.version, " RFC3339("e.first_published_at") ", " RFC3339(
+	        "e.version_published_at") " FROM page JOIN register_entries e ON e.id = page.id "
+	                                  "ORDER BY page.received_on DESC, page.id DESC");
 	PGresult *r = PQexecParams(c, sql.data, p.n, NULL, p.v, NULL, NULL, 0);
 	*st = db_status_of(c, r);
 	if (*st == DB_ERROR) {
@@ -372,8 +390,8 @@ enum db_status register_list(PGconn *c, arena_t *a, long long org_id,
 	json_t *doc = json_pack("{s:o, s:b}", "items", items, "approximate", approximate);
 	if (rows > limit)
 		json_object_set_new(doc, "next",
-		                    json_pack("{s:s, s:s}", "date", PQgetvalue(r, limit - 1, 2), "id",
-		                              PQgetvalue(r, limit - 1, 0)));
+		                    json_pack("{s:s, s:s}", "date", PQgetvalue(r, limit - 1, 2),
+		                              "id", PQgetvalue(r, limit - 1, 0)));
 	PQclear(r);
 	*out = doc;
 	return DB_OK;
@@ -404,31 +422,37 @@ enum db_status register_filter_options(PGconn *c, arena_t *a, long long org_id,
 		for (int y = hi; lo > 0 && y >= lo && y > hi - 100; y--) {
 			char ys[8];
 			snprintf(ys, sizeof ys, "%d", y);
-			json_array_append_new(years, json_pack("{s:s, s:b}", "id", ys, "selected", f->year == y));
+			json_array_append_new(
+			    years, json_pack("{s:s, s:b}", "id", ys, "selected", f->year == y));
 		}
 	}
 	PQclear(r);
 	json_object_set_new(doc, "years", years);
 	json_t *units = json_array();
 	if (st == DB_OK) {
-		r = db_exec(c, &st, "SELECT symbol, name FROM register_units WHERE org_id = $1 ORDER BY symbol",
-		            p.n, p.v);
+		r = db_exec(
+		    c, &st,
+		    "SELECT symbol, name FROM register_units WHERE org_id = $1 ORDER BY symbol",
+		    p.n, p.v);
 		for (int i = 0; st == DB_OK && i < PQntuples(r); i++)
-			json_array_append_new(units, option(PQgetvalue(r, i, 0),
-			                                    arena_printf(a, "%s — %s", PQgetvalue(r, i, 0),
-			                                                 PQgetvalue(r, i, 1)),
-			                                    f->unit));
+			json_array_append_new(units,
+			                      option(PQgetvalue(r, i, 0),
+			                             arena_printf(a, "%s — %s", PQgetvalue(r, i, 0),
+			                                          PQgetvalue(r, i, 1)),
+			                             f->unit));
 		PQclear(r);
 	}
 	json_object_set_new(doc, "units", units);
 	json_t *outcomes = json_array();
 	for (int s = 0; s < LAW_STATE_COUNT; s++)
 		if (law_states[s].closed && s != LAW_STATE_CLOSED_FINAL)
-			json_array_append_new(outcomes, option(law_states[s].id, law_states[s].label, f->outcome));
+			json_array_append_new(
+			    outcomes, option(law_states[s].id, law_states[s].label, f->outcome));
 	json_array_append_new(outcomes, option("none", register_outcome_label("none"), f->outcome));
 	json_object_set_new(doc, "outcomes", outcomes);
 	json_t *kinds = json_array();
-	json_array_append_new(kinds, option("public_information", register_kind_label("public_information"), f->kind));
+	json_array_append_new(kinds, option("public_information",
+	                                    register_kind_label("public_information"), f->kind));
 	json_array_append_new(kinds, option("reuse", register_kind_label("reuse"), f->kind));
 	json_object_set_new(doc, "kinds", kinds);
 	*out = doc;
@@ -444,10 +468,11 @@ enum db_status register_item_stamp(PGconn *c, long long org_id, const char *case
 	add_int(&p, org_id);
 	add(&p, case_number);
 	enum db_status st;
-	PGresult *r = db_exec(c, &st,
-	                      "SELECT (extract(epoch FROM changed_at) * 1000000)::bigint FROM register_items "
-	                      "WHERE org_id = $1 AND case_number = $2",
-	                      p.n, p.v);
+	PGresult *r =
+	    db_exec(c, &st,
+	            "SELECT (extract(epoch FROM changed_at) * 1000000)::bigint FROM register_items "
+	            "WHERE org_id = $1 AND case_number = $2",
+	            p.n, p.v);
 	*found = st == DB_OK && PQntuples(r) == 1;
 	*changed_us = *found ? atoll(PQgetvalue(r, 0, 0)) : 0;
 	PQclear(r);
@@ -455,8 +480,22 @@ enum db_status register_item_stamp(PGconn *c, long long org_id, const char *case
 }
 
 /* Columns of register_versions read for the change register. */
-enum { V_ID, V_VERSION, V_WITHDRAWN, V_READABLE, V_TITLE, V_PRODUCED_BY, V_RESPONSIBLE,
-       V_PRODUCED_ON, V_WHO, V_AT, V_SUBJECT, V_ANSWER, V_OUTCOME, V_BASIS };
+enum {
+	V_ID,
+	V_VERSION,
+	V_WITHDRAWN,
+	V_READABLE,
+	V_TITLE,
+	V_PRODUCED_BY,
+	V_RESPONSIBLE,
+	V_PRODUCED_ON,
+	V_WHO,
+	V_AT,
+	V_SUBJECT,
+	V_ANSWER,
+	V_OUTCOME,
+	V_BASIS
+};
 
 static json_t *change_register(const PGresult *v, const char *path, int shown)
 {
@@ -465,13 +504,15 @@ static json_t *change_register(const PGresult *v, const char *path, int shown)
 		bool readable = PQgetvalue(v, i, V_READABLE)[0] == 't';
 		bool withdrawal = PQgetvalue(v, i, V_WITHDRAWN)[0] == 't';
 		const char *title = PQgetisnull(v, i, V_TITLE) ? "(treść wycofana z publikacji)"
-		                                                : PQgetvalue(v, i, V_TITLE);
+		                                               : PQgetvalue(v, i, V_TITLE);
 		json_t *e = json_pack("{s:s, s:s, s:s, s:s, s:b, s:b}", "title", title, "version",
-		                      PQgetvalue(v, i, V_VERSION), "date", PQgetvalue(v, i, V_AT), "who",
-		                      PQgetvalue(v, i, V_WHO), "withdrawal", withdrawal, "shown", i == shown);
+		                      PQgetvalue(v, i, V_VERSION), "date", PQgetvalue(v, i, V_AT),
+		                      "who", PQgetvalue(v, i, V_WHO), "withdrawal", withdrawal,
+		                      "shown", i == shown);
 		char url[512] = "";
 		if (readable && i != shown)
-			snprintf(url, sizeof url, "%s/wersja/%s", path, PQgetvalue(v, i, V_VERSION));
+			snprintf(url, sizeof url, "%s/wersja/%s", path,
+			         PQgetvalue(v, i, V_VERSION));
 		json_object_set_new(e, "url", json_string(url));
 		json_array_append_new(list, e);
 	}
@@ -501,12 +542,14 @@ enum db_status register_item(PGconn *c, arena_t *a, const struct register_org *o
 	long long current_id = atoll(PQgetvalue(ir, 0, 2));
 	PQclear(ir);
 	const char *pp[1] = {pub_id};
-	PGresult *v = db_exec(c, &st,
-	                      "SELECT id, version, withdrawn, readable, title, produced_by, responsible, "
-	                      "to_char(produced_on, 'DD.MM.YYYY'), entered_by_name, " WARSAW("published_at") ", "
-	                      "public_subject, answer, outcome, legal_basis "
-	                      "FROM register_versions WHERE publication_id = $1 ORDER BY id DESC",
-	                      1, pp);
+	PGresult *v = db_exec(
+	    c, &st,
+	    "SELECT id, version, withdrawn, readable, title, produced_by, responsible, "
+	    "to_char(produced_on, 'DD.MM.YYYY'), entered_by_name, " WARSAW(
+	        "published_at") ", "
+	                        "public_subject, answer, outcome, legal_basis "
+	                        "FROM register_versions WHERE publication_id = $1 ORDER BY id DESC",
+	    1, pp);
 	int shown = -1, ncur = -1;
 	for (int i = 0; st == DB_OK && i < PQntuples(v); i++) {
 		if (atoll(PQgetvalue(v, i, V_ID)) == current_id)
@@ -523,19 +566,20 @@ enum db_status register_item(PGconn *c, arena_t *a, const struct register_org *o
 	char path[400];
 	snprintf(path, sizeof path, "/rejestr/%s", case_number);
 	bool readable = PQgetvalue(v, shown, V_READABLE)[0] == 't';
-	json_t *doc = json_pack("{s:s, s:s, s:b, s:b, s:b, s:s, s:s}", "case_number", case_number,
-	                        "path", path, "withdrawn", withdrawn, "hidden", !withdrawn && !readable,
-	                        "old", shown != ncur, "current_version", PQgetvalue(v, ncur, V_VERSION),
-	                        "shown_version", PQgetvalue(v, shown, V_VERSION));
+	json_t *doc =
+	    json_pack("{s:s, s:s, s:b, s:b, s:b, s:s, s:s}", "case_number", case_number, "path",
+	              path, "withdrawn", withdrawn, "hidden", !withdrawn && !readable, "old",
+	              shown != ncur, "current_version", PQgetvalue(v, ncur, V_VERSION),
+	              "shown_version", PQgetvalue(v, shown, V_VERSION));
 	/* The BIP metadata (UDIP art. 8 ust. 3; the seed page's footer) of
 	 * what is shown; the first publication and the change register are
 	 * the item's. */
 	int first = PQntuples(v) - 1;
 	json_t *bip = json_pack(
-	    "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "publisher", org->name, "producer",
-	    PQgetvalue(v, shown, V_PRODUCED_BY), "responsible", PQgetvalue(v, shown, V_RESPONSIBLE),
-	    "entered_by", PQgetvalue(v, shown, V_WHO), "produced_at", PQgetvalue(v, shown, V_PRODUCED_ON),
-	    "published_at",
+	    "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "publisher", org->name,
+	    "producer", PQgetvalue(v, shown, V_PRODUCED_BY), "responsible",
+	    PQgetvalue(v, shown, V_RESPONSIBLE), "entered_by", PQgetvalue(v, shown, V_WHO),
+	    "produced_at", PQgetvalue(v, shown, V_PRODUCED_ON), "published_at",
 	    arena_printf(a, "%s %s", PQgetvalue(v, first, V_AT), PQgetvalue(v, first, V_WHO)),
 	    "changed_at", arena_printf(a, "%s %s", PQgetvalue(v, 0, V_AT), PQgetvalue(v, 0, V_WHO)),
 	    "version", PQgetvalue(v, shown, V_VERSION), "title",
@@ -555,8 +599,9 @@ enum db_status register_item(PGconn *c, arena_t *a, const struct register_org *o
 	};
 	const char *vp[1] = {arena_strdup(a, PQgetvalue(v, shown, V_ID))};
 	PQclear(v);
-	PGresult *facts = db_exec(c, &st, "SELECT " ITEM_FACTS_COLS " FROM register_facts WHERE publication_id = $1",
-	                          1, pp);
+	PGresult *facts = db_exec(
+	    c, &st, "SELECT " ITEM_FACTS_COLS " FROM register_facts WHERE publication_id = $1", 1,
+	    pp);
 	PGresult *timeline = NULL, *terms = NULL, *docs = NULL;
 	if (st == DB_OK)
 		timeline = db_exec(c, &st,
@@ -565,18 +610,20 @@ enum db_status register_item(PGconn *c, arena_t *a, const struct register_org *o
 		                   1, pp);
 	if (st == DB_OK)
 		terms = db_exec(c, &st,
-		                "SELECT " ITEM_TERMS_COLS " FROM register_terms WHERE publication_id = $1 ORDER BY id",
+		                "SELECT " ITEM_TERMS_COLS
+		                " FROM register_terms WHERE publication_id = $1 ORDER BY id",
 		                1, pp);
 	/* Only the current version's documents can be downloaded; an old
 	 * version lists what it published. */
 	if (st == DB_OK)
 		docs = db_exec(c, &st,
-		               "SELECT " ITEM_DOCS_COLS " FROM register_documents WHERE version_id = $1 "
+		               "SELECT " ITEM_DOCS_COLS
+		               " FROM register_documents WHERE version_id = $1 "
 		               "ORDER BY seq",
 		               1, vp);
 	if (st == DB_OK && PQntuples(facts) == 1)
-		json_object_set_new(doc, "item",
-		                    item_build(facts, &content, timeline, terms, docs, shown == ncur));
+		json_object_set_new(
+		    doc, "item", item_build(facts, &content, timeline, terms, docs, shown == ncur));
 	PQclear(facts);
 	PQclear(timeline);
 	PQclear(terms);
@@ -629,14 +676,18 @@ enum db_status register_feed(PGconn *c, arena_t *a, long long org_id, int limit,
 	add_int(&p, org_id);
 	add_int(&p, limit);
 	enum db_status st;
-	PGresult *r = db_exec(c, &st,
-	                      "SELECT v.case_number, v.version, v.title, v.public_subject, v.answer, "
-	                      RFC3339("v.published_at") ", " RFC3339("i.first_published_at") ", "
-	                      "to_char(i.first_published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), "
-	                      "v.entered_by_name FROM register_versions v "
-	                      "JOIN register_items i ON i.id = v.publication_id "
-	                      "WHERE v.org_id = $1 AND v.readable ORDER BY v.id DESC LIMIT $2",
-	                      p.n, p.v);
+	PGresult *r =
+	    db_exec(c, &st,
+	            "SELECT v.case_number, v.version, v.title, v.public_subject, "
+	            "v.answer, " RFC3339("v.published_at") ", " RFC3339(
+	                "i.first_published_at") ", "
+	                                        "to_char(i.first_published_at AT TIME ZONE 'UTC', "
+	                                        "'YYYY-MM-DD'), "
+	                                        "v.entered_by_name FROM register_versions v "
+	                                        "JOIN register_items i ON i.id = v.publication_id "
+	                                        "WHERE v.org_id = $1 AND v.readable ORDER BY v.id "
+	                                        "DESC LIMIT $2",
+	            p.n, p.v);
 	json_t *list = json_array();
 	for (int i = 0; st == DB_OK && i < PQntuples(r); i++)
 		json_array_append_new(
@@ -662,12 +713,14 @@ static json_t *year_json(const struct year_acc *y)
 	json_t *outcomes = json_array();
 	for (int s = 0; s < LAW_STATE_COUNT; s++)
 		if (y->by_state[s])
-			json_array_append_new(outcomes, json_pack("{s:s, s:s, s:I}", "id", law_states[s].id,
-			                                          "label", law_states[s].label, "count",
-			                                          (json_int_t)y->by_state[s]));
+			json_array_append_new(outcomes,
+			                      json_pack("{s:s, s:s, s:I}", "id", law_states[s].id,
+			                                "label", law_states[s].label, "count",
+			                                (json_int_t)y->by_state[s]));
 	if (y->pending)
-		json_array_append_new(outcomes, json_pack("{s:s, s:s, s:I}", "id", "pending", "label",
-		                                          "w toku", "count", (json_int_t)y->pending));
+		json_array_append_new(outcomes,
+		                      json_pack("{s:s, s:s, s:I}", "id", "pending", "label",
+		                                "w toku", "count", (json_int_t)y->pending));
 	json_t *j = json_pack("{s:i, s:I, s:I, s:I, s:I, s:o}", "year", y->year, "requests",
 	                      (json_int_t)y->requests, "closed", (json_int_t)y->closed, "counted",
 	                      (json_int_t)y->counted, "on_time", (json_int_t)y->on_time, "outcomes",
@@ -689,10 +742,11 @@ enum db_status register_stats(PGconn *c, arena_t *a, long long org_id, json_t **
 	struct params p = {.n = 0};
 	add_int(&p, org_id);
 	enum db_status st;
-	PGresult *r = db_exec(c, &st,
-	                      "SELECT year, state, requests, closed, on_time FROM register_statistics "
-	                      "WHERE org_id = $1 ORDER BY year DESC, state",
-	                      p.n, p.v);
+	PGresult *r =
+	    db_exec(c, &st,
+	            "SELECT year, state, requests, closed, on_time FROM register_statistics "
+	            "WHERE org_id = $1 ORDER BY year DESC, state",
+	            p.n, p.v);
 	json_t *years = json_array();
 	const char *as_of = "";
 	bool stale = false, never = false;
@@ -700,11 +754,14 @@ enum db_status register_stats(PGconn *c, arena_t *a, long long org_id, json_t **
 		char age[16];
 		snprintf(age, sizeof age, "%d", REGISTER_STATS_MAX_AGE);
 		const char *ap[1] = {age};
-		PGresult *t = db_exec(c, &st,
-		                      "SELECT coalesce(" WARSAW("refreshed_at") ", ''), "
-		                      "refreshed_at < now() - make_interval(secs => $1::int), "
-		                      "refreshed_at = '-infinity' FROM register_statistics_refreshed",
-		                      1, ap);
+		PGresult *t = db_exec(
+		    c, &st,
+		    "SELECT coalesce(" WARSAW(
+		        "refreshed_at") ", ''), "
+		                        "refreshed_at < now() - make_interval(secs => $1::int), "
+		                        "refreshed_at = '-infinity' FROM "
+		                        "register_statistics_refreshed",
+		    1, ap);
 		if (st == DB_OK && PQntuples(t) == 1) {
 			as_of = arena_strdup(a, PQgetvalue(t, 0, 0));
 			stale = PQgetvalue(t, 0, 1)[0] == 't';
@@ -754,11 +811,12 @@ enum db_status register_stats_refresh(PGconn *c, int max_age)
 	snprintf(age, sizeof age, "%d", max_age);
 	const char *p[1] = {age};
 	/* One refresher at a time, in the whole cluster of instances. */
-	PGresult *r = db_exec(c, &st,
-	                      "SELECT pg_try_advisory_xact_lock(hashtext('register_statistics')) AND "
-	                      "(SELECT refreshed_at < now() - make_interval(secs => $1::int) "
-	                      " FROM register_statistics_refreshed)",
-	                      1, p);
+	PGresult *r =
+	    db_exec(c, &st,
+	            "SELECT pg_try_advisory_xact_lock(hashtext('register_statistics')) AND "
+	            "(SELECT refreshed_at < now() - make_interval(secs => $1::int) "
+	            " FROM register_statistics_refreshed)",
+	            1, p);
 	bool due = st == DB_OK && PQntuples(r) == 1 && PQgetvalue(r, 0, 0)[0] == 't';
 	PQclear(r);
 	if (st == DB_OK && due)
@@ -778,15 +836,17 @@ enum db_status register_sitemap(PGconn *c, arena_t *a, long long org_id, int lim
 	add_int(&p, org_id);
 	add_int(&p, limit);
 	enum db_status st;
-	PGresult *r = db_exec(c, &st,
-	                      "SELECT case_number, to_char(changed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') "
-	                      "FROM register_items WHERE org_id = $1 AND NOT withdrawn "
-	                      "ORDER BY received_on DESC, id DESC LIMIT $2",
-	                      p.n, p.v);
+	PGresult *r =
+	    db_exec(c, &st,
+	            "SELECT case_number, to_char(changed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') "
+	            "FROM register_items WHERE org_id = $1 AND NOT withdrawn "
+	            "ORDER BY received_on DESC, id DESC LIMIT $2",
+	            p.n, p.v);
 	json_t *list = json_array();
 	for (int i = 0; st == DB_OK && i < PQntuples(r); i++)
-		json_array_append_new(list, json_pack("{s:s, s:s}", "case_number", PQgetvalue(r, i, 0),
-		                                      "lastmod", PQgetvalue(r, i, 1)));
+		json_array_append_new(list,
+		                      json_pack("{s:s, s:s}", "case_number", PQgetvalue(r, i, 0),
+		                                "lastmod", PQgetvalue(r, i, 1)));
 	PQclear(r);
 	*out = list;
 	return st;

@@ -30,11 +30,11 @@
 #include "core/arena.h"
 #include "db/db.h"
 
-#define REGISTER_PAGE 50          /* rows of a page of the register */
-#define REGISTER_EXPORT_PAGE 5000 /* rows of one CSV or JSON file */
-#define REGISTER_FEED_ENTRIES 50  /* versions in the Atom feed */
+#define REGISTER_PAGE 50           /* rows of a page of the register */
+#define REGISTER_EXPORT_PAGE 5000  /* rows of one CSV or JSON file */
+#define REGISTER_FEED_ENTRIES 50   /* versions in the Atom feed */
 #define REGISTER_SITEMAP_MAX 49000 /* register pages in sitemap.xml (the limit is 50,000 URLs) */
-#define REGISTER_MAX_DOCS 32      /* documents one version may publish */
+#define REGISTER_MAX_DOCS 32       /* documents one version may publish */
 
 /* ---- Public side ------------------------------------------------------- */
 
@@ -45,7 +45,7 @@ struct register_org {
 	const char *email;
 	const char *phone;
 	const char *bip_url;
-	const char *created;   /* "DD.MM.YYYY HH:MM", Warsaw: when the body was set up */
+	const char *created; /* "DD.MM.YYYY HH:MM", Warsaw: when the body was set up */
 	int64_t created_unix;
 };
 
@@ -146,20 +146,20 @@ const char *register_outcome_label(const char *outcome);
 
 enum register_result {
 	REGISTER_OK,
-	REGISTER_NOT_FOUND,   /* no such case in the clerk's organisation */
-	REGISTER_INVALID,     /* see the errors */
-	REGISTER_STALE,       /* someone published a version meanwhile */
+	REGISTER_NOT_FOUND, /* no such case in the clerk's organisation */
+	REGISTER_INVALID,   /* see the errors */
+	REGISTER_STALE,     /* someone published a version meanwhile */
 	REGISTER_UNAVAILABLE,
 	REGISTER_ERROR,
 };
 
 struct register_draft {
-	const char *public_subject; /* 1-300 characters, one line */
-	const char *answer;         /* up to 20,000 characters */
-	const char *legal_basis;    /* up to 500, one line */
-	const char *produced_by;    /* who produced the information (UDIP art. 8 ust. 3) */
-	const char *responsible;    /* who answers for its content */
-	const char *produced_on;    /* "YYYY-MM-DD", not in the future */
+	const char *public_subject;      /* 1-300 characters, one line */
+	const char *answer;              /* up to 20,000 characters */
+	const char *legal_basis;         /* up to 500, one line */
+	const char *produced_by;         /* who produced the information (UDIP art. 8 ust. 3) */
+	const char *responsible;         /* who answers for its content */
+	const char *produced_on;         /* "YYYY-MM-DD", not in the future */
 	int doc_seqs[REGISTER_MAX_DOCS]; /* issued documents of the case to publish */
 	int ndocs;
 	/* The requester is not a natural person: its name may be public

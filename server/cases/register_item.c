@@ -32,10 +32,12 @@ static json_t *timeline_of(const PGresult *r)
 		if (!law_action_from_id(PQgetvalue(r, i, 1), &act))
 			continue;
 		const char *to = PQgetvalue(r, i, 2);
-		json_t *e = json_pack("{s:s, s:s}", "on", PQgetvalue(r, i, 0), "label", law_actions[act].label);
+		json_t *e = json_pack("{s:s, s:s}", "on", PQgetvalue(r, i, 0), "label",
+		                      law_actions[act].label);
 		/* Every key set, even empty: a missing one would be looked up in
 		 * the enclosing context by the template. */
-		json_object_set_new(e, "state_label", json_string(*to ? caseview_state_label(to) : ""));
+		json_object_set_new(e, "state_label",
+		                    json_string(*to ? caseview_state_label(to) : ""));
 		json_array_append_new(list, e);
 	}
 	return list;
@@ -46,11 +48,12 @@ static json_t *terms_of(const PGresult *r)
 	json_t *list = json_array();
 	for (int i = 0; r && i < PQntuples(r); i++) {
 		const char *state = PQgetvalue(r, i, 4);
-		json_t *t = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:b}", "label",
-		                      PQgetvalue(r, i, 0), "basis", PQgetvalue(r, i, 1), "start_on",
-		                      PQgetvalue(r, i, 2), "due_on", PQgetvalue(r, i, 3), "state_label",
-		                      item_term_state_label(state), "met", !strcmp(state, "met"), "missed",
-		                      !strcmp(state, "missed"), "open", !strcmp(state, "open"));
+		json_t *t =
+		    json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:b}", "label",
+		              PQgetvalue(r, i, 0), "basis", PQgetvalue(r, i, 1), "start_on",
+		              PQgetvalue(r, i, 2), "due_on", PQgetvalue(r, i, 3), "state_label",
+		              item_term_state_label(state), "met", !strcmp(state, "met"), "missed",
+		              !strcmp(state, "missed"), "open", !strcmp(state, "open"));
 		json_object_set_new(t, "closed_on", json_string(PQgetvalue(r, i, 5)));
 		json_array_append_new(list, t);
 	}
@@ -82,12 +85,13 @@ json_t *item_build(const PGresult *facts, const struct item_content *c, const PG
 	const char *outcome = c->outcome ? c->outcome : "";
 	json_t *it = json_pack(
 	    "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:b}",
-	    "case_number", F(0), "path", path, "subject", c->subject ? c->subject : "", "kind", F(1),
-	    "kind_label", register_kind_label(F(1)), "unit", F(2), "unit_name", F(3), "received_on",
-	    F(4), "state", F(5), "state_label", caseview_state_label(F(5)), "outcome", outcome,
-	    "outcome_label", register_outcome_label(outcome), "legal_basis",
-	    c->legal_basis ? c->legal_basis : "", "has_legal_basis", c->legal_basis && *c->legal_basis,
-	    "answer", c->answer ? c->answer : "", "has_answer", c->answer && *c->answer);
+	    "case_number", F(0), "path", path, "subject", c->subject ? c->subject : "", "kind",
+	    F(1), "kind_label", register_kind_label(F(1)), "unit", F(2), "unit_name", F(3),
+	    "received_on", F(4), "state", F(5), "state_label", caseview_state_label(F(5)),
+	    "outcome", outcome, "outcome_label", register_outcome_label(outcome), "legal_basis",
+	    c->legal_basis ? c->legal_basis : "", "has_legal_basis",
+	    c->legal_basis && *c->legal_basis, "answer", c->answer ? c->answer : "", "has_answer",
+	    c->answer && *c->answer);
 	json_object_set_new(it, "closed_on", json_string(F(6)));
 #undef F
 	json_t *d = documents_of(docs, path, docs_linked);

@@ -21,7 +21,9 @@ static char *ids(arena_t *a, long long v)
 
 static enum register_result result_of(enum db_status st)
 {
-	return st == DB_OK ? REGISTER_OK : st == DB_UNAVAILABLE ? REGISTER_UNAVAILABLE : REGISTER_ERROR;
+	return st == DB_OK            ? REGISTER_OK
+	       : st == DB_UNAVAILABLE ? REGISTER_UNAVAILABLE
+	                              : REGISTER_ERROR;
 }
 
 static void add_error(struct register_errors *e, const char *field, const char *message)
@@ -46,24 +48,25 @@ static enum db_status load_case(PGconn *c, arena_t *a, const struct clerk *who, 
 {
 	const char *p[2] = {ids(a, id), ids(a, who->org_id)};
 	enum db_status st;
-	PGresult *r = db_exec(c, &st,
-	                      lock ? "SELECT r.case_number, r.kind, r.unit_id, un.name, r.received_on, r.state, "
-	                             "r.subject, coalesce(r.closed_on::text, ''), coalesce(u.name, '') "
-	                             "FROM requests r JOIN units un ON un.id = r.unit_id "
-	                             "LEFT JOIN users u ON u.id = r.assignee_id "
-	                             "WHERE r.id = $1 AND r.org_id = $2 FOR UPDATE OF r"
-	                           : "SELECT r.case_number, r.kind, r.unit_id, un.name, r.received_on, r.state, "
-	                             "r.subject, coalesce(r.closed_on::text, ''), coalesce(u.name, '') "
-	                             "FROM requests r JOIN units un ON un.id = r.unit_id "
-	                             "LEFT JOIN users u ON u.id = r.assignee_id "
-	                             "WHERE r.id = $1 AND r.org_id = $2",
-	                      2, p);
+	PGresult *r = db_exec(
+	    c, &st,
+	    lock ? "SELECT r.case_number, r.kind, r.unit_id, un.name, r.received_on, r.state, "
+	           "r.subject, coalesce(r.closed_on::text, ''), coalesce(u.name, '') "
+	           "FROM requests r JOIN units un ON un.id = r.unit_id "
+	           "LEFT JOIN users u ON u.id = r.assignee_id "
+	           "WHERE r.id = $1 AND r.org_id = $2 FOR UPDATE OF r"
+	         : "SELECT r.case_number, r.kind, r.unit_id, un.name, r.received_on, r.state, "
+	           "r.subject, coalesce(r.closed_on::text, ''), coalesce(u.name, '') "
+	           "FROM requests r JOIN units un ON un.id = r.unit_id "
+	           "LEFT JOIN users u ON u.id = r.assignee_id "
+	           "WHERE r.id = $1 AND r.org_id = $2",
+	    2, p);
 	*found = st == DB_OK && PQntuples(r) == 1;
 	if (*found) {
 		out->id = id;
-		const char **f[] = {&out->case_number, &out->kind, &out->unit_id, &out->unit_name,
-		                    &out->received_on, &out->state, &out->subject, &out->closed_on,
-		                    &out->assignee};
+		const char **f[] = {&out->case_number, &out->kind,        &out->unit_id,
+		                    &out->unit_name,   &out->received_on, &out->state,
+		                    &out->subject,     &out->closed_on,   &out->assignee};
 		for (int i = 0; i < 9; i++)
 			*f[i] = arena_strdup(a, PQgetvalue(r, 0, i));
 	}
@@ -75,7 +78,8 @@ struct ppub {
 	long long id, version_id;
 	int major, max_minor;
 	bool withdrawn;
-	const char *version, *subject, *answer, *legal_basis, *produced_by, *responsible, *produced_on;
+	const char *version, *subject, *answer, *legal_basis, *produced_by, *responsible,
+	    *produced_on;
 	const char *doc_seqs; /* "{1,3}": the current version's documents by seq */
 };
 
@@ -144,8 +148,8 @@ static bool closing_state(const char *id, law_state_t *s)
  * or a complaint is pending or after the case became final ("" while the
  * case is open). The event that closed it gives its text and legal basis
  * for a first proposal. */
-static enum db_status outcome_of(PGconn *c, arena_t *a, const struct pcase *pc, const char **outcome,
-                                 const char **text, const char **basis)
+static enum db_status outcome_of(PGconn *c, arena_t *a, const struct pcase *pc,
+                                 const char **outcome, const char **text, const char **basis)
 {
 	law_state_t s;
 	*outcome = "";
@@ -155,7 +159,8 @@ static enum db_status outcome_of(PGconn *c, arena_t *a, const struct pcase *pc, 
 		*basis = "";
 	bool closed = closing_state(pc->state, &s);
 	bool after = law_state_from_id(pc->state, &s) &&
-	             (s == LAW_STATE_APPEAL_PENDING || s == LAW_STATE_AT_COURT || s == LAW_STATE_CLOSED_FINAL);
+	             (s == LAW_STATE_APPEAL_PENDING || s == LAW_STATE_AT_COURT ||
+	              s == LAW_STATE_CLOSED_FINAL);
 	if (!closed && !after)
 		return DB_OK;
 	/* The closing states, for the query. */
@@ -168,11 +173,12 @@ static enum db_status outcome_of(PGconn *c, arena_t *a, const struct pcase *pc, 
 	sb_putc(&set, '}');
 	const char *p[2] = {ids(a, pc->id), set.data};
 	enum db_status st;
-	PGresult *r = db_exec(c, &st,
-	                      "SELECT to_state, coalesce(data->>'text', ''), coalesce(data->>'legal_basis', '') "
-	                      "FROM events WHERE request_id = $1 AND to_state = ANY ($2::text[]) "
-	                      "ORDER BY id DESC LIMIT 1",
-	                      2, p);
+	PGresult *r = db_exec(
+	    c, &st,
+	    "SELECT to_state, coalesce(data->>'text', ''), coalesce(data->>'legal_basis', '') "
+	    "FROM events WHERE request_id = $1 AND to_state = ANY ($2::text[]) "
+	    "ORDER BY id DESC LIMIT 1",
+	    2, p);
 	if (st == DB_OK && PQntuples(r) == 1) {
 		*outcome = arena_strdup(a, PQgetvalue(r, 0, 0));
 		if (text)
@@ -194,12 +200,17 @@ static bool text_ok(const char *s, bool multiline)
 	const unsigned char *p = (const unsigned char *)s;
 	while (*p) {
 		if (*p < 0x80) {
-			if ((*p < 0x20 && !(multiline && (*p == '\n' || *p == '\r' || *p == '\t'))) || *p == 0x7f)
+			if ((*p < 0x20 &&
+			     !(multiline && (*p == '\n' || *p == '\r' || *p == '\t'))) ||
+			    *p == 0x7f)
 				return false;
 			p++;
 			continue;
 		}
-		int n = (*p & 0xE0) == 0xC0 ? 2 : (*p & 0xF0) == 0xE0 ? 3 : (*p & 0xF8) == 0xF0 ? 4 : 0;
+		int n = (*p & 0xE0) == 0xC0   ? 2
+		        : (*p & 0xF0) == 0xE0 ? 3
+		        : (*p & 0xF8) == 0xF0 ? 4
+		                              : 0;
 		if (!n || (n == 2 && *p < 0xC2))
 			return false;
 		for (int i = 1; i < n; i++)
@@ -246,21 +257,24 @@ static void validate(arena_t *a, const struct register_draft *d, law_date_t toda
 	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
 		const char *v = values[i] ? values[i] : "";
 		if (fields[i].required && blank(v))
-			add_error(e, fields[i].field, arena_printf(a, "Wypełnij pole „%s”.", fields[i].label));
+			add_error(e, fields[i].field,
+			          arena_printf(a, "Wypełnij pole „%s”.", fields[i].label));
 		else if (!text_ok(v, fields[i].multiline))
 			add_error(e, fields[i].field,
-			          arena_printf(a, "Pole „%s” zawiera niedozwolone znaki%s.", fields[i].label,
-			                       fields[i].multiline ? "" : " (także znaki nowej linii)"));
+			          arena_printf(
+			              a, "Pole „%s” zawiera niedozwolone znaki%s.", fields[i].label,
+			              fields[i].multiline ? "" : " (także znaki nowej linii)"));
 		else if (chars(v) > fields[i].max)
 			add_error(e, fields[i].field,
-			          arena_printf(a, "Pole „%s” może mieć najwyżej %zu znaków.", fields[i].label,
-			                       fields[i].max));
+			          arena_printf(a, "Pole „%s” może mieć najwyżej %zu znaków.",
+			                       fields[i].label, fields[i].max));
 	}
 	law_date_t on;
 	if (!d->produced_on || !law_date_parse(d->produced_on, &on) || !law_date_in_range(on) ||
 	    law_date_cmp(on, today) > 0)
-		add_error(e, "produced_on",
-		          "Podaj datę wytworzenia informacji (RRRR-MM-DD), nie późniejszą niż dzisiaj.");
+		add_error(
+		    e, "produced_on",
+		    "Podaj datę wytworzenia informacji (RRRR-MM-DD), nie późniejszą niż dzisiaj.");
 	if (d->ndocs < 0 || d->ndocs > REGISTER_MAX_DOCS)
 		add_error(e, "documents", "Wybrano zbyt wiele pism.");
 }
@@ -273,10 +287,11 @@ static enum db_status check_documents(PGconn *c, arena_t *a, long long request_i
 {
 	const char *p[2] = {ids(a, request_id), seq_array(a, d)};
 	enum db_status st;
-	PGresult *r = db_exec(c, &st,
-	                      "SELECT count(*), coalesce(array_agg(id ORDER BY seq)::text, '{}') "
-	                      "FROM publishable_documents WHERE request_id = $1 AND seq = ANY ($2::int[])",
-	                      2, p);
+	PGresult *r =
+	    db_exec(c, &st,
+	            "SELECT count(*), coalesce(array_agg(id ORDER BY seq)::text, '{}') "
+	            "FROM publishable_documents WHERE request_id = $1 AND seq = ANY ($2::int[])",
+	            2, p);
 	if (st == DB_OK) {
 		int distinct = 0;
 		for (int i = 0; i < d->ndocs; i++) {
@@ -286,7 +301,8 @@ static enum db_status check_documents(PGconn *c, arena_t *a, long long request_i
 			distinct += !dup;
 		}
 		if (atoi(PQgetvalue(r, 0, 0)) != distinct)
-			add_error(e, "documents", "Można opublikować tylko wystawione pisma tej sprawy.");
+			add_error(e, "documents",
+			          "Można opublikować tylko wystawione pisma tej sprawy.");
 		*doc_ids = arena_strdup(a, PQgetvalue(r, 0, 1));
 	}
 	PQclear(r);
@@ -371,28 +387,34 @@ static bool has_phone(const char *hay, const char *phone)
 /* LAW.md §7: the requester's name, e-mail, phone and address are never
  * public. A hit in any public field is refused with the field named. */
 static enum db_status check_personal_data(PGconn *c, arena_t *a, long long request_id,
-                                          const struct register_draft *d,
-                                          struct register_errors *e)
+                                          const struct register_draft *d, struct register_errors *e)
 {
 	static const struct {
 		const char *field, *label;
-	} fields[] = {{"public_subject", "Temat do publikacji"}, {"answer", "Odpowiedź (streszczenie)"},
-	              {"legal_basis", "Podstawa prawna"},       {"produced_by", "Wytworzył informację"},
+	} fields[] = {{"public_subject", "Temat do publikacji"},
+	              {"answer", "Odpowiedź (streszczenie)"},
+	              {"legal_basis", "Podstawa prawna"},
+	              {"produced_by", "Wytworzył informację"},
 	              {"responsible", "Odpowiada za treść"}};
-	const char *p[6] = {ids(a, request_id), d->public_subject ? d->public_subject : "",
-	                    d->answer ? d->answer : "", d->legal_basis ? d->legal_basis : "",
-	                    d->produced_by ? d->produced_by : "", d->responsible ? d->responsible : ""};
+	const char *p[6] = {ids(a, request_id),
+	                    d->public_subject ? d->public_subject : "",
+	                    d->answer ? d->answer : "",
+	                    d->legal_basis ? d->legal_basis : "",
+	                    d->produced_by ? d->produced_by : "",
+	                    d->responsible ? d->responsible : ""};
 	enum db_status st;
-	PGresult *r = db_exec(c, &st,
-	                      "SELECT register_fold(name), register_fold(email), register_fold(postal_address), "
-	                      "phone, register_fold($2), register_fold($3), register_fold($4), "
-	                      "register_fold($5), register_fold($6) FROM requesters WHERE request_id = $1",
-	                      6, p);
+	PGresult *r = db_exec(
+	    c, &st,
+	    "SELECT register_fold(name), register_fold(email), register_fold(postal_address), "
+	    "phone, register_fold($2), register_fold($3), register_fold($4), "
+	    "register_fold($5), register_fold($6) FROM requesters WHERE request_id = $1",
+	    6, p);
 	if (st != DB_OK || PQntuples(r) != 1) {
 		PQclear(r);
 		return st;
 	}
-	const char *name = squeeze(a, PQgetvalue(r, 0, 0)), *email = squeeze(a, PQgetvalue(r, 0, 1));
+	const char *name = squeeze(a, PQgetvalue(r, 0, 0)),
+	           *email = squeeze(a, PQgetvalue(r, 0, 1));
 	const char *address = PQgetvalue(r, 0, 2), *phone = PQgetvalue(r, 0, 3);
 	const char *surname = strrchr(name, ' ');
 	surname = surname ? surname + 1 : name;
@@ -410,20 +432,25 @@ static enum db_status check_personal_data(PGconn *c, arena_t *a, long long reque
 			/* The parts of the address with a number: the street and
 			 * the postal code with the town, not the town alone. */
 			char *addr = arena_strdup(a, address);
-			for (char *part = strtok(addr, ",;\n"); part && !what; part = strtok(NULL, ",;\n")) {
+			for (char *part = strtok(addr, ",;\n"); part && !what;
+			     part = strtok(NULL, ",;\n")) {
 				const char *sq = squeeze(a, part);
 				while (*sq == ' ')
 					sq++;
-				if (strpbrk(sq, "0123456789") && strlen(sq) >= 5 && strstr(text, sq))
+				if (strpbrk(sq, "0123456789") && strlen(sq) >= 5 &&
+				    strstr(text, sq))
 					what = "adres";
 			}
 		}
 		if (what)
-			add_error(e, fields[f].field,
-			          arena_printf(a,
-			                       "Pole „%s” zawiera dane osobowe wnioskodawcy (%s). Usuń je przed "
-			                       "publikacją (art. 5 ust. 2 ustawy o dostępie do informacji publicznej).",
-			                       fields[f].label, what));
+			add_error(
+			    e, fields[f].field,
+			    arena_printf(
+			        a,
+			        "Pole „%s” zawiera dane osobowe wnioskodawcy (%s). Usuń je przed "
+			        "publikacją (art. 5 ust. 2 ustawy o dostępie do informacji "
+			        "publicznej).",
+			        fields[f].label, what));
 	}
 	PQclear(r);
 	return DB_OK;
@@ -437,8 +464,9 @@ static enum db_status build_item(PGconn *c, arena_t *a, long long request_id,
 	const char *p[2] = {ids(a, request_id), seq_array(a, d)};
 	enum db_status st;
 	*item = NULL;
-	PGresult *facts = db_exec(c, &st, "SELECT " ITEM_FACTS_COLS " FROM publishable_facts WHERE request_id = $1",
-	                          1, p);
+	PGresult *facts = db_exec(
+	    c, &st, "SELECT " ITEM_FACTS_COLS " FROM publishable_facts WHERE request_id = $1", 1,
+	    p);
 	PGresult *timeline = NULL, *terms = NULL, *docs = NULL;
 	if (st == DB_OK)
 		timeline = db_exec(c, &st,
@@ -447,7 +475,8 @@ static enum db_status build_item(PGconn *c, arena_t *a, long long request_id,
 		                   1, p);
 	if (st == DB_OK)
 		terms = db_exec(c, &st,
-		                "SELECT " ITEM_TERMS_COLS " FROM publishable_terms WHERE request_id = $1 ORDER BY id",
+		                "SELECT " ITEM_TERMS_COLS
+		                " FROM publishable_terms WHERE request_id = $1 ORDER BY id",
 		                1, p);
 	if (st == DB_OK)
 		docs = db_exec(c, &st,
@@ -455,7 +484,8 @@ static enum db_status build_item(PGconn *c, arena_t *a, long long request_id,
 		               "WHERE request_id = $1 AND seq = ANY ($2::int[]) ORDER BY seq",
 		               2, p);
 	if (st == DB_OK && PQntuples(facts) == 1) {
-		struct item_content content = {d->public_subject, d->answer, d->legal_basis, outcome};
+		struct item_content content = {d->public_subject, d->answer, d->legal_basis,
+		                               outcome};
 		*item = item_build(facts, &content, timeline, terms, docs, true);
 	}
 	PQclear(facts);
@@ -471,14 +501,18 @@ static const struct {
 	const char *outcome, *text;
 } default_answers[] = {
     {"provided", "Informację udostępniono wnioskodawcy."},
-    {"partly_refused", "Informację udostępniono w części; w pozostałej części odmówiono jej udostępnienia decyzją."},
+    {"partly_refused",
+     "Informację udostępniono w części; w pozostałej części odmówiono jej udostępnienia decyzją."},
     {"refused", "Odmówiono udostępnienia informacji decyzją."},
     {"discontinued", "Postępowanie umorzono decyzją."},
     {"conditions_decided", "Warunki ponownego wykorzystywania określono decyzją."},
-    {"not_public_information", "Żądana treść nie jest informacją publiczną; poinformowano o tym wnioskodawcę."},
+    {"not_public_information",
+     "Żądana treść nie jest informacją publiczną; poinformowano o tym wnioskodawcę."},
     {"not_held", "Organ nie posiada żądanej informacji; poinformowano o tym wnioskodawcę."},
-    {"published_elsewhere", "Informacja jest opublikowana w Biuletynie Informacji Publicznej; wskazano jej adres."},
-    {"other_statute", "Dostęp do tej informacji określa odrębna ustawa (art. 1 ust. 2 ustawy o dostępie do informacji publicznej)."},
+    {"published_elsewhere",
+     "Informacja jest opublikowana w Biuletynie Informacji Publicznej; wskazano jej adres."},
+    {"other_statute", "Dostęp do tej informacji określa odrębna ustawa (art. 1 ust. 2 ustawy o "
+                      "dostępie do informacji publicznej)."},
     {"withdrawn", "Wnioskodawca wycofał wniosek."},
     {"left_unprocessed", "Wniosek pozostawiono bez rozpoznania."},
     {"deemed_withdrawn", "Wniosek uznano za wycofany."},
@@ -501,8 +535,8 @@ static enum db_status proposal(PGconn *c, arena_t *a, const struct pcase *pc, in
 	d->public_subject = pc->subject;
 	d->answer = *text ? text : default_answer(outcome);
 	d->legal_basis = basis;
-	d->produced_by = *pc->assignee ? arena_printf(a, "%s, %s", pc->assignee, pc->unit_name)
-	                               : pc->unit_name;
+	d->produced_by =
+	    *pc->assignee ? arena_printf(a, "%s, %s", pc->assignee, pc->unit_name) : pc->unit_name;
 	d->responsible = pc->unit_name;
 	char today[LAW_DATE_STRLEN];
 	law_date_format(caseview_today(now), today);
@@ -527,17 +561,19 @@ enum register_result register_proposal(PGconn *c, arena_t *a, const struct clerk
 static json_t *versions_of(PGconn *c, arena_t *a, long long pub_id, enum db_status *st)
 {
 	const char *p[1] = {ids(a, pub_id)};
-	PGresult *r = db_exec(c, st,
-	                      "SELECT version, title, withdrawn, entered_by_name, "
-	                      "to_char(published_at AT TIME ZONE 'Europe/Warsaw', 'DD.MM.YYYY HH24:MI') "
-	                      "FROM publication_versions WHERE publication_id = $1 ORDER BY id DESC",
-	                      1, p);
+	PGresult *r =
+	    db_exec(c, st,
+	            "SELECT version, title, withdrawn, entered_by_name, "
+	            "to_char(published_at AT TIME ZONE 'Europe/Warsaw', 'DD.MM.YYYY HH24:MI') "
+	            "FROM publication_versions WHERE publication_id = $1 ORDER BY id DESC",
+	            1, p);
 	json_t *list = json_array();
 	for (int i = 0; *st == DB_OK && i < PQntuples(r); i++)
-		json_array_append_new(list, json_pack("{s:s, s:s, s:b, s:s, s:s}", "version",
-		                                      PQgetvalue(r, i, 0), "title", PQgetvalue(r, i, 1),
-		                                      "withdrawal", PQgetvalue(r, i, 2)[0] == 't', "who",
-		                                      PQgetvalue(r, i, 3), "date", PQgetvalue(r, i, 4)));
+		json_array_append_new(list,
+		                      json_pack("{s:s, s:s, s:b, s:s, s:s}", "version",
+		                                PQgetvalue(r, i, 0), "title", PQgetvalue(r, i, 1),
+		                                "withdrawal", PQgetvalue(r, i, 2)[0] == 't', "who",
+		                                PQgetvalue(r, i, 3), "date", PQgetvalue(r, i, 4)));
 	PQclear(r);
 	return list;
 }
@@ -546,8 +582,8 @@ static bool seq_in(const char *set, int seq)
 {
 	/* set is "{1,2,3}" */
 	for (const char *p = set; *p; p++) {
-		if (isdigit((unsigned char)*p) && !isdigit((unsigned char)(p > set ? p[-1] : '{')) &&
-		    atoi(p) == seq)
+		if (isdigit((unsigned char)*p) &&
+		    !isdigit((unsigned char)(p > set ? p[-1] : '{')) && atoi(p) == seq)
 			return true;
 	}
 	return false;
@@ -583,29 +619,31 @@ enum register_result register_workspace(PGconn *c, arena_t *a, const struct cler
 		return result_of(st);
 	json_t *view = json_pack(
 	    "{s:I, s:s, s:s, s:b, s:b, s:I, s:s, s:s}", "id_case", (json_int_t)request_id,
-	    "case_number", pc.case_number, "state_label", caseview_state_label(pc.state), "published",
-	    published, "withdrawn", published && pub.withdrawn, "version_id",
+	    "case_number", pc.case_number, "state_label", caseview_state_label(pc.state),
+	    "published", published, "withdrawn", published && pub.withdrawn, "version_id",
 	    (json_int_t)(published ? pub.version_id : 0), "version", published ? pub.version : "",
 	    "public_path", arena_printf(a, "/rejestr/%s", pc.case_number));
 	json_object_set_new(view, "draft",
-	                    json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "public_subject", d.public_subject,
-	                              "answer", d.answer, "legal_basis", d.legal_basis, "produced_by",
-	                              d.produced_by, "responsible", d.responsible, "produced_on",
-	                              d.produced_on));
+	                    json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "public_subject",
+	                              d.public_subject, "answer", d.answer, "legal_basis",
+	                              d.legal_basis, "produced_by", d.produced_by, "responsible",
+	                              d.responsible, "produced_on", d.produced_on));
 	json_object_set_new(view, "versions",
 	                    published ? versions_of(c, a, pub.id, &st) : json_array());
 	const char *p[1] = {ids(a, request_id)};
-	PGresult *r = st == DB_OK ? db_exec(c, &st,
-	                                    "SELECT seq, title, coalesce(issued_on, ''), has_pdf "
-	                                    "FROM publishable_documents WHERE request_id = $1 ORDER BY seq",
-	                                    1, p)
-	                          : NULL;
+	PGresult *r = st == DB_OK
+	                  ? db_exec(c, &st,
+	                            "SELECT seq, title, coalesce(issued_on, ''), has_pdf "
+	                            "FROM publishable_documents WHERE request_id = $1 ORDER BY seq",
+	                            1, p)
+	                  : NULL;
 	json_t *docs = json_array();
 	for (int i = 0; st == DB_OK && i < PQntuples(r); i++) {
 		int seq = atoi(PQgetvalue(r, i, 0));
-		json_array_append_new(docs, json_pack("{s:i, s:s, s:s, s:b, s:b}", "seq", seq, "title",
-		                                      PQgetvalue(r, i, 1), "issued_on", PQgetvalue(r, i, 2),
-		                                      "has_pdf", PQgetvalue(r, i, 3)[0] == 't', "checked",
+		json_array_append_new(docs, json_pack("{s:i, s:s, s:s, s:b, s:b}", "seq", seq,
+		                                      "title", PQgetvalue(r, i, 1), "issued_on",
+		                                      PQgetvalue(r, i, 2), "has_pdf",
+		                                      PQgetvalue(r, i, 3)[0] == 't', "checked",
 		                                      seq_in(checked, seq)));
 	}
 	PQclear(r);
@@ -683,10 +721,14 @@ static enum db_status publish_tx(PGconn *c, void *vctx)
 		return st;
 	if ((published ? pub.version_id : 0) != x->expected) {
 		x->result = REGISTER_STALE;
-		add_error(x->errs, "",
-		          published ? arena_printf(a, "Ktoś inny opublikował w międzyczasie wersję %s. Sprawdź "
-		                                      "ją i spróbuj ponownie.", pub.version)
-		                    : "Stan publikacji zmienił się w międzyczasie. Spróbuj ponownie.");
+		add_error(
+		    x->errs, "",
+		    published
+		        ? arena_printf(a,
+		                       "Ktoś inny opublikował w międzyczasie wersję %s. Sprawdź "
+		                       "ją i spróbuj ponownie.",
+		                       pub.version)
+		        : "Stan publikacji zmienił się w międzyczasie. Spróbuj ponownie.");
 		return DB_OK;
 	}
 	if (x->withdraw && (!published || pub.withdrawn)) {
@@ -701,17 +743,22 @@ static enum db_status publish_tx(PGconn *c, void *vctx)
 	if (x->withdraw) {
 		/* The withdrawal keeps the last content (hidden by the views). */
 		memset(&wd, 0, sizeof wd);
-		wd = (struct register_draft){.public_subject = pub.subject, .answer = pub.answer,
-		                             .legal_basis = pub.legal_basis, .produced_by = pub.produced_by,
-		                             .responsible = pub.responsible, .produced_on = today};
+		wd = (struct register_draft){.public_subject = pub.subject,
+		                             .answer = pub.answer,
+		                             .legal_basis = pub.legal_basis,
+		                             .produced_by = pub.produced_by,
+		                             .responsible = pub.responsible,
+		                             .produced_on = today};
 		d = &wd;
 	}
 	const char *outcome = "", *doc_ids = "{}";
 	if (!x->withdraw) {
 		validate(a, d, caseview_today(x->now), x->errs);
-		if (!x->errs->n && (st = check_documents(c, a, x->request_id, d, &doc_ids, x->errs)) != DB_OK)
+		if (!x->errs->n &&
+		    (st = check_documents(c, a, x->request_id, d, &doc_ids, x->errs)) != DB_OK)
 			return st;
-		if (!x->errs->n && (st = check_personal_data(c, a, x->request_id, d, x->errs)) != DB_OK)
+		if (!x->errs->n &&
+		    (st = check_personal_data(c, a, x->request_id, d, x->errs)) != DB_OK)
 			return st;
 		if (x->errs->n) {
 			x->result = REGISTER_INVALID;
@@ -722,19 +769,23 @@ static enum db_status publish_tx(PGconn *c, void *vctx)
 	}
 	const char *org = ids(a, x->who->org_id), *req = ids(a, x->request_id);
 	const char *user = ids(a, x->who->user_id), *at = ids(a, x->now);
-	const char *title = x->withdraw ? arena_printf(a, "Wycofanie z publikacji: sprawa %s", pc.case_number)
-	                                : arena_printf(a, "Sprawa %s: %s", pc.case_number, d->public_subject);
+	const char *title =
+	    x->withdraw ? arena_printf(a, "Wycofanie z publikacji: sprawa %s", pc.case_number)
+	                : arena_printf(a, "Sprawa %s: %s", pc.case_number, d->public_subject);
 	if (!published) {
-		const char *p[9] = {org, req, pc.case_number, pc.kind, pc.unit_id, pc.received_on, user, at,
-		                    d->public_subject};
-		PGresult *r = db_exec(c, &st,
-		                      "INSERT INTO publications (org_id, request_id, case_number, kind, unit_id, "
-		                      "received_on, published_by, first_published_at, version_published_at, "
-		                      "public_subject) VALUES ($1, $2, $3, $4, $5, $6, $7, to_timestamp($8), "
-		                      "to_timestamp($8), $9) RETURNING id",
-		                      9, p);
+		const char *p[9] = {org,     req,        pc.case_number,
+		                    pc.kind, pc.unit_id, pc.received_on,
+		                    user,    at,         d->public_subject};
+		PGresult *r = db_exec(
+		    c, &st,
+		    "INSERT INTO publications (org_id, request_id, case_number, kind, unit_id, "
+		    "received_on, published_by, first_published_at, version_published_at, "
+		    "public_subject) VALUES ($1, $2, $3, $4, $5, $6, $7, to_timestamp($8), "
+		    "to_timestamp($8), $9) RETURNING id",
+		    9, p);
 		if (st == DB_OK)
-			pub = (struct ppub){.id = atoll(PQgetvalue(r, 0, 0)), .major = 1, .max_minor = -1};
+			pub = (struct ppub){
+			    .id = atoll(PQgetvalue(r, 0, 0)), .major = 1, .max_minor = -1};
 		PQclear(r);
 		if (st != DB_OK)
 			return st;
@@ -742,19 +793,31 @@ static enum db_status publish_tx(PGconn *c, void *vctx)
 	/* 1.0 first, then each change +0.1. */
 	const char *pub_id = ids(a, pub.id), *major = ids(a, pub.major ? pub.major : 1),
 	           *minor = ids(a, pub.max_minor + 1);
-	const char *vp[16] = {pub_id,         org,         major,           minor,
-	                      x->withdraw ? "t" : "f",    title,           d->public_subject,
-	                      d->answer ? d->answer : "", outcome,         d->legal_basis ? d->legal_basis : "",
-	                      doc_ids,        d->produced_by, d->responsible, d->produced_on,
-	                      user,           at};
-	PGresult *r = db_exec(c, &st,
-	                      "INSERT INTO publication_versions (publication_id, org_id, major, minor, withdrawn, "
-	                      "title, public_subject, answer, outcome, legal_basis, document_ids, produced_by, "
-	                      "responsible, produced_on, entered_by, entered_by_name, published_at) "
-	                      "SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::bigint[], $12, $13, $14, "
-	                      "u.id, u.name, to_timestamp($16) FROM users u WHERE u.id = $15 "
-	                      "RETURNING id, version",
-	                      16, vp);
+	const char *vp[16] = {pub_id,
+	                      org,
+	                      major,
+	                      minor,
+	                      x->withdraw ? "t" : "f",
+	                      title,
+	                      d->public_subject,
+	                      d->answer ? d->answer : "",
+	                      outcome,
+	                      d->legal_basis ? d->legal_basis : "",
+	                      doc_ids,
+	                      d->produced_by,
+	                      d->responsible,
+	                      d->produced_on,
+	                      user,
+	                      at};
+	PGresult *r = db_exec(
+	    c, &st,
+	    "INSERT INTO publication_versions (publication_id, org_id, major, minor, withdrawn, "
+	    "title, public_subject, answer, outcome, legal_basis, document_ids, produced_by, "
+	    "responsible, produced_on, entered_by, entered_by_name, published_at) "
+	    "SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::bigint[], $12, $13, $14, "
+	    "u.id, u.name, to_timestamp($16) FROM users u WHERE u.id = $15 "
+	    "RETURNING id, version",
+	    16, vp);
 	const char *version_id = NULL;
 	if (st == DB_OK && PQntuples(r) == 1) {
 		version_id = arena_strdup(a, PQgetvalue(r, 0, 0));
@@ -765,15 +828,22 @@ static enum db_status publish_tx(PGconn *c, void *vctx)
 	PQclear(r);
 	if (st != DB_OK)
 		return st;
-	const char *up[9] = {pub_id,  version_id, x->version, at, x->withdraw ? "t" : "f",
-	                     d->public_subject, d->answer ? d->answer : "", outcome,
+	const char *up[9] = {pub_id,
+	                     version_id,
+	                     x->version,
+	                     at,
+	                     x->withdraw ? "t" : "f",
+	                     d->public_subject,
+	                     d->answer ? d->answer : "",
+	                     outcome,
 	                     d->legal_basis ? d->legal_basis : ""};
-	st = db_run(c,
-	            "UPDATE publications SET version_id = $2, version = $3, version_published_at = "
-	            "to_timestamp($4), withdrawn = $5, public_subject = $6, answer = $7, outcome = $8, "
-	            "legal_basis = $9, changed_at = now(), "
-	            "withdrawn_upto = CASE WHEN $5 THEN $2 ELSE withdrawn_upto END WHERE id = $1",
-	            9, up);
+	st = db_run(
+	    c,
+	    "UPDATE publications SET version_id = $2, version = $3, version_published_at = "
+	    "to_timestamp($4), withdrawn = $5, public_subject = $6, answer = $7, outcome = $8, "
+	    "legal_basis = $9, changed_at = now(), "
+	    "withdrawn_upto = CASE WHEN $5 THEN $2 ELSE withdrawn_upto END WHERE id = $1",
+	    9, up);
 	if (st != DB_OK)
 		return st;
 	json_t *data = json_pack("{s:s}", "version", x->version);
@@ -800,7 +870,8 @@ enum register_result register_publish(PGconn *c, arena_t *a, const struct clerk 
                                       long long expected_version_id, int64_t now,
                                       const char **version, struct register_errors *errs)
 {
-	struct pub_ctx x = {a, who, request_id, d, false, expected_version_id, now, errs, REGISTER_ERROR, NULL};
+	struct pub_ctx x = {a,   who,  request_id,     d,   false, expected_version_id,
+	                    now, errs, REGISTER_ERROR, NULL};
 	return run_publish(c, &x, version);
 }
 
@@ -809,6 +880,7 @@ enum register_result register_withdraw(PGconn *c, arena_t *a, const struct clerk
                                        int64_t now, const char **version,
                                        struct register_errors *errs)
 {
-	struct pub_ctx x = {a, who, request_id, NULL, true, expected_version_id, now, errs, REGISTER_ERROR, NULL};
+	struct pub_ctx x = {a,   who,  request_id,     NULL, true, expected_version_id,
+	                    now, errs, REGISTER_ERROR, NULL};
 	return run_publish(c, &x, version);
 }

@@ -446,7 +446,6 @@ struct progress {
 	bool tty;
 	double t0, last;
 	const char *phase;
-	int phase_no, phases;
 	long long done, total;       /* rows, all phases */
 	long long pdone, ptotal;     /* rows, this phase */
 };
@@ -480,11 +479,11 @@ static void progress_show(struct progress *p, bool force)
 		for (int i = 0; i < 30; i++)
 			bar[i] = i < fill ? '#' : '.';
 		bar[30] = '\0';
-		fprintf(stderr, "\r\033[K[%s] %5.1f%%  %d/%d %-22s %5.1f%%  %8.0f rows/s  elapsed %s  left %s",
-		        bar, total_pct, p->phase_no, p->phases, p->phase, pct, rate, elapsed, eta);
+		fprintf(stderr, "\r\033[K[%s] %5.1f%%  %-28s %5.1f%%  %8.0f rows/s  elapsed %s  left %s",
+		        bar, total_pct, p->phase, pct, rate, elapsed, eta);
 	} else {
-		fprintf(stderr, "seed: %5.1f%% (%d/%d %s %.1f%%), %lld rows, %.0f rows/s, elapsed %s, left %s\n",
-		        total_pct, p->phase_no, p->phases, p->phase, pct, p->done, rate, elapsed, eta);
+		fprintf(stderr, "seed: %5.1f%% (%s %.1f%%), %lld rows, %.0f rows/s, elapsed %s, left %s\n",
+		        total_pct, p->phase, pct, p->done, rate, elapsed, eta);
 	}
 	fflush(stderr);
 }
@@ -492,7 +491,6 @@ static void progress_show(struct progress *p, bool force)
 static void progress_phase(struct progress *p, const char *phase, long long rows)
 {
 	p->phase = phase;
-	p->phase_no++;
 	p->pdone = 0;
 	p->ptotal = rows;
 	progress_show(p, true);
@@ -1946,6 +1944,26 @@ static bool table_prepare(PGconn *c, bool superuser, struct table_state *t, cons
 	}
 	if (PQresultStatus(r) != PGRES_TUPLES_OK)
 		fprintf(stderr, "\njawnosc seed: indexes of %s: %s", table, PQresultErrorMessage(r));
+	PQclear(r);
+	/* Unique constraints no foreign key depends on: dropped and added
+	 * again (the index is built by a sort, and checks the rows). */
+	r = PQexecParams(c,
+	                 "SELECT k.conname, pg_get_constraintdef(k.oid) FROM pg_constraint k "
+	                 "WHERE k.conrelid = $1::regclass AND k.contype = 'u' AND NOT EXISTS "
+	                 "(SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = k.conindid) "
+	                 "ORDER BY 1",
+	                 1, NULL, p, NULL, NULL, 0);
+	ok = ok && PQresultStatus(r) == PGRES_TUPLES_OK;
+	for (int i = 0; ok && i < PQntuples(r) && t->nidx < MAX_SAVED; i++) {
+		char sql[1024];
+		snprintf(sql, sizeof sql, "ALTER TABLE %s ADD CONSTRAINT %s %s", table, PQgetvalue(r, i, 0),
+		         PQgetvalue(r, i, 1));
+		t->idx_def[t->nidx++] = strdup(sql);
+		snprintf(sql, sizeof sql, "ALTER TABLE %s DROP CONSTRAINT %s", table, PQgetvalue(r, i, 0));
+		ok = run(c, sql);
+	}
+	if (PQresultStatus(r) != PGRES_TUPLES_OK)
+		fprintf(stderr, "\njawnosc seed: constraints of %s: %s", table, PQresultErrorMessage(r));
 	PQclear(r);
 	if (!ok || !superuser)
 		return ok;

@@ -13,11 +13,10 @@ void http_date_format(time_t t, char out[HTTP_DATE_LEN])
 	static const char epoch[] = "Thu, 01 Jan 1970 00:00:00 GMT";
 	struct tm tm;
 	char buf[64];
-	int n = gmtime_r(&t, &tm)
-	            ? snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d GMT",
-	                       wday[tm.tm_wday % 7], tm.tm_mday, mon[tm.tm_mon % 12],
-	                       tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec)
-	            : -1;
+	int n = gmtime_r(&t, &tm) ? snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d GMT",
+	                                     wday[tm.tm_wday % 7], tm.tm_mday, mon[tm.tm_mon % 12],
+	                                     tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec)
+	                          : -1;
 	if (n != HTTP_DATE_LEN - 1) /* years outside 1000..9999 */
 		memcpy(out, epoch, sizeof epoch);
 	else
@@ -40,16 +39,17 @@ bool http_date_parse(const char *s, time_t *out)
 	int d, y, h, mi, sec, n = 0;
 	struct tm tm = {0};
 	/* IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT" */
-	if (sscanf(s, "%3s, %2d %3s %4d %2d:%2d:%2d GMT%n", wd, &d, mo, &y, &h, &mi, &sec, &n) == 7 &&
+	if (sscanf(s, "%3s, %2d %3s %4d %2d:%2d:%2d GMT%n", wd, &d, mo, &y, &h, &mi, &sec, &n) ==
+	        7 &&
 	    n && !s[n]) {
-	} else if (n = 0, sscanf(s, "%15[A-Za-z], %2d-%3s-%2d %2d:%2d:%2d GMT%n", wd, &d, mo, &y, &h,
-	                         &mi, &sec, &n) == 7 &&
+	} else if (n = 0, sscanf(s, "%15[A-Za-z], %2d-%3s-%2d %2d:%2d:%2d GMT%n", wd, &d, mo, &y,
+	                         &h, &mi, &sec, &n) == 7 &&
 	                      n && !s[n]) {
 		/* RFC 850: "Sunday, 06-Nov-94 08:49:37 GMT"; a two-digit year
 		 * more than 50 years ahead is in the past (§5.6.7). */
 		y += y < 70 ? 2000 : 1900;
-	} else if (n = 0, sscanf(s, "%3s %3s %2d %2d:%2d:%2d %4d%n", wd, mo, &d, &h, &mi, &sec, &y, &n) ==
-	                      7 &&
+	} else if (n = 0, sscanf(s, "%3s %3s %2d %2d:%2d:%2d %4d%n", wd, mo, &d, &h, &mi, &sec, &y,
+	                         &n) == 7 &&
 	                      n && !s[n]) {
 		/* asctime: "Sun Nov  6 08:49:37 1994" */
 	} else {

@@ -26,8 +26,7 @@ bool http_etag_matches(const char *if_none_match, const char *etag);
  * then tells whether the client's copy is current: If-None-Match when
  * present, else If-Modified-Since (only for GET and HEAD). When true the
  * caller answers with http_respond_not_modified(). */
-bool http_fresh(http_req_t *req, const char *etag, time_t last_modified,
-                const char *cache_control);
+bool http_fresh(http_req_t *req, const char *etag, time_t last_modified, const char *cache_control);
 /* 304 Not Modified with the validators set by http_fresh(). */
 void http_respond_not_modified(http_req_t *req);
 

@@ -44,11 +44,21 @@ void xml_escape(strbuf_t *out, const char *s)
 			continue;
 		}
 		switch (cp) {
-		case '&': sb_puts(out, "&amp;"); break;
-		case '<': sb_puts(out, "&lt;"); break;
-		case '>': sb_puts(out, "&gt;"); break;
-		case '"': sb_puts(out, "&quot;"); break;
-		case '\'': sb_puts(out, "&apos;"); break;
+		case '&':
+			sb_puts(out, "&amp;");
+			break;
+		case '<':
+			sb_puts(out, "&lt;");
+			break;
+		case '>':
+			sb_puts(out, "&gt;");
+			break;
+		case '"':
+			sb_puts(out, "&quot;");
+			break;
+		case '\'':
+			sb_puts(out, "&apos;");
+			break;
 		default:
 			/* XML 1.0 §2.2 Char */
 			if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0xFFFE ||

@@ -18,12 +18,12 @@ void xml_escape(strbuf_t *out, const char *s);
 /* An Atom 1.0 feed. Every string is plain text; dates are RFC 3339
  * ("2026-01-05T10:00:00Z"). */
 struct feed_atom {
-	const char *id;        /* an IRI, e.g. "tag:bip.example,2026:rejestr" */
+	const char *id; /* an IRI, e.g. "tag:bip.example,2026:rejestr" */
 	const char *title;
-	const char *subtitle;  /* may be NULL */
-	const char *self_url;  /* the feed's own address */
-	const char *html_url;  /* the page it mirrors */
-	const char *author;    /* the publishing body */
+	const char *subtitle; /* may be NULL */
+	const char *self_url; /* the feed's own address */
+	const char *html_url; /* the page it mirrors */
+	const char *author;   /* the publishing body */
 	const char *updated;
 };
 /* Writes the feed with `entries` (borrowed): an array of objects with the

@@ -70,7 +70,8 @@ static bool page_open(http_req_t *req, struct page *pg)
 	}
 	if (!found) {
 		log_error("no organisation is configured (run 'jawnosc seed --demo' or add one)");
-		http_respond_error(req, 503, "Żaden urząd nie jest jeszcze skonfigurowany w systemie.");
+		http_respond_error(req, 503,
+		                   "Żaden urząd nie jest jeszcze skonfigurowany w systemie.");
 		return false;
 	}
 	pg->open = true;
@@ -116,7 +117,8 @@ static const char *etag_of(http_req_t *req, const char *kind, int64_t stamp, con
 	static const char build[] = __DATE__ " " __TIME__;
 	const char *parts[] = {build, static_url("style.css"), kind, req->uri, extra ? extra : ""};
 	for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
-		crypto_generichash_update(&h, (const unsigned char *)parts[i], strlen(parts[i]) + 1);
+		crypto_generichash_update(&h, (const unsigned char *)parts[i],
+		                          strlen(parts[i]) + 1);
 	crypto_generichash_update(&h, (const unsigned char *)&stamp, sizeof stamp);
 	crypto_generichash_final(&h, out, sizeof out);
 	char hex[sizeof out * 2 + 1];
@@ -152,13 +154,14 @@ static const char *warsaw_time(http_req_t *req, int64_t unix_seconds)
  * it; no one types it in. */
 static json_t *composed_bip(http_req_t *req, const struct page *pg, long long visits)
 {
-	json_t *bip = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:b}", "publisher", pg->org.name,
-	                        "producer", pg->org.name, "responsible", "", "entered_by",
-	                        "zestawienie tworzone automatycznie z publikacji w rejestrze",
-	                        "produced_at", "", "published_at", pg->org.created, "visits",
-	                        (json_int_t)visits, "has_versions", 0);
-	json_object_set_new(bip, "changed_at",
-	                    json_string(pg->stamp_us > 0 ? warsaw_time(req, pg->stamp_us / 1000000) : ""));
+	json_t *bip = json_pack(
+	    "{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:b}", "publisher", pg->org.name, "producer",
+	    pg->org.name, "responsible", "", "entered_by",
+	    "zestawienie tworzone automatycznie z publikacji w rejestrze", "produced_at", "",
+	    "published_at", pg->org.created, "visits", (json_int_t)visits, "has_versions", 0);
+	json_object_set_new(
+	    bip, "changed_at",
+	    json_string(pg->stamp_us > 0 ? warsaw_time(req, pg->stamp_us / 1000000) : ""));
 	return bip;
 }
 
@@ -192,7 +195,8 @@ static void read_filter(http_req_t *req, struct register_filter *f)
 {
 	memset(f, 0, sizeof *f);
 	const char *year = param(req, "rok"), *kind = param(req, "rodzaj"),
-	           *outcome = param(req, "wynik"), *unit = param(req, "komorka"), *q = param(req, "q");
+	           *outcome = param(req, "wynik"), *unit = param(req, "komorka"),
+	           *q = param(req, "q");
 	char *end;
 	long y = year ? strtol(year, &end, 10) : 0;
 	if (year && !*end && y >= LAW_YEAR_MIN && y <= LAW_YEAR_MAX)
@@ -200,8 +204,9 @@ static void read_filter(http_req_t *req, struct register_filter *f)
 	if (kind && (!strcmp(kind, "public_information") || !strcmp(kind, "reuse")))
 		f->kind = kind;
 	law_state_t s;
-	if (outcome && (!strcmp(outcome, "none") ||
-	                (law_state_from_id(outcome, &s) && law_states[s].closed && s != LAW_STATE_CLOSED_FINAL)))
+	if (outcome &&
+	    (!strcmp(outcome, "none") || (law_state_from_id(outcome, &s) && law_states[s].closed &&
+	                                  s != LAW_STATE_CLOSED_FINAL)))
 		f->outcome = outcome;
 	if (unit && symbol_ok(unit))
 		f->unit = unit;
@@ -247,7 +252,8 @@ void web_register_list(http_req_t *req)
 		return;
 	struct register_filter f;
 	read_filter(req, &f);
-	if (not_modified(req, &pg, etag_of(req, "rejestr", pg.stamp_us, NULL), pg.stamp_us, "/rejestr"))
+	if (not_modified(req, &pg, etag_of(req, "rejestr", pg.stamp_us, NULL), pg.stamp_us,
+	                 "/rejestr"))
 		return;
 	json_t *list = NULL, *opts = NULL;
 	enum db_status st = register_list(pg.c, req->arena, pg.org.id, &f, REGISTER_PAGE, &list);
@@ -266,13 +272,16 @@ void web_register_list(http_req_t *req)
 	                        "register", list, "options", opts, "q", f.q ? f.q : "", "filtered",
 	                        f.year || f.kind || f.outcome || f.unit || f.q, "paged",
 	                        f.after_date != NULL);
-	json_object_set_new(ctx, "empty", json_boolean(!json_array_size(json_object_get(list, "items"))));
+	json_object_set_new(ctx, "empty",
+	                    json_boolean(!json_array_size(json_object_get(list, "items"))));
 	json_t *next = json_object_get(list, "next");
 	if (next)
-		json_object_set_new(ctx, "next_url",
-		                    json_string(arena_printf(req->arena, "/rejestr?%s", next_query(req, next))));
+		json_object_set_new(
+		    ctx, "next_url",
+		    json_string(arena_printf(req->arena, "/rejestr?%s", next_query(req, next))));
 	const char *fq = filter_query(req);
-	json_object_set_new(ctx, "export_query", json_string(*fq ? arena_printf(req->arena, "?%s", fq) : ""));
+	json_object_set_new(ctx, "export_query",
+	                    json_string(*fq ? arena_printf(req->arena, "?%s", fq) : ""));
 	json_object_set_new(ctx, "org_name", json_string(pg.org.name));
 	json_object_set_new(ctx, "bip", composed_bip(req, &pg, visits));
 	render_public(req, "register_list", ctx);
@@ -297,8 +306,9 @@ static void item_page(http_req_t *req, const char *version)
 		http_respond_error(req, 404, "W rejestrze nie ma sprawy o takim znaku.");
 		return;
 	}
-	const char *path = version ? arena_printf(req->arena, "/rejestr/%s/wersja/%s", number, version)
-	                           : arena_printf(req->arena, "/rejestr/%s", number);
+	const char *path = version
+	                       ? arena_printf(req->arena, "/rejestr/%s/wersja/%s", number, version)
+	                       : arena_printf(req->arena, "/rejestr/%s", number);
 	if (not_modified(req, &pg, etag_of(req, "pozycja", changed, NULL), changed, path))
 		return;
 	json_t *doc = NULL;
@@ -320,10 +330,10 @@ static void item_page(http_req_t *req, const char *version)
 	json_object_set_new(json_object_get(doc, "bip"), "visits", json_integer(visits));
 	json_t *item = json_object_get(doc, "item");
 	const char *subject = item ? json_string_value(json_object_get(item, "subject")) : NULL;
-	json_object_set_new(doc, "title",
-	                    json_string(arena_printf(req->arena, "%s%s%s — Rejestr — Jawność",
-	                                             subject ? subject : "Sprawa ", subject ? " — " : "",
-	                                             number)));
+	json_object_set_new(
+	    doc, "title",
+	    json_string(arena_printf(req->arena, "%s%s%s — Rejestr — Jawność",
+	                             subject ? subject : "Sprawa ", subject ? " — " : "", number)));
 	render_public(req, "register_detail", doc);
 }
 
@@ -365,8 +375,9 @@ void web_register_document(http_req_t *req)
 	size_t len = 0;
 	char sha[65];
 	bool found = false;
-	enum db_status st = register_document(pg.c, req->arena, pg.org.id, http_param(req, "number"),
-	                                      (int)seq, &pdf, &len, sha, &found);
+	enum db_status st =
+	    register_document(pg.c, req->arena, pg.org.id, http_param(req, "number"), (int)seq,
+	                      &pdf, &len, sha, &found);
 	if (st != DB_OK) {
 		fail(req, &pg, st);
 		return;
@@ -396,7 +407,8 @@ static void refresh_stats(void)
 	char err[256];
 	PGconn *c = db_connect(cfg.database_url, err, sizeof err);
 	if (!c || register_stats_refresh(c, REGISTER_STATS_MAX_AGE) != DB_OK)
-		log_warn("the register's statistics were not refreshed%s%s", c ? "" : ": ", c ? "" : err);
+		log_warn("the register's statistics were not refreshed%s%s", c ? "" : ": ",
+		         c ? "" : err);
 	if (c)
 		PQfinish(c);
 }
@@ -462,9 +474,11 @@ void web_register_stats(http_req_t *req)
 		json_decref(stats);
 		return;
 	}
-	json_object_set_new(stats, "title",
-	                    json_string("Statystyka wniosków o udostępnienie informacji publicznej — Jawność"));
-	json_object_set_new(stats, "empty", json_boolean(!json_array_size(json_object_get(stats, "years"))));
+	json_object_set_new(
+	    stats, "title",
+	    json_string("Statystyka wniosków o udostępnienie informacji publicznej — Jawność"));
+	json_object_set_new(stats, "empty",
+	                    json_boolean(!json_array_size(json_object_get(stats, "years"))));
 	json_object_set_new(stats, "org_name", json_string(pg.org.name));
 	json_object_set_new(stats, "bip", composed_bip(req, &pg, visits));
 	render_public(req, "register_stats", stats);
@@ -476,17 +490,18 @@ void web_procedure(http_req_t *req)
 	if (!page_open(req, &pg))
 		return;
 	const struct register_org *o = &pg.org;
-	const char *about = arena_printf(req->arena, "%s\n%s\n%s\n%s\n%s", o->name, o->address, o->email,
-	                                 o->phone, o->bip_url);
-	if (not_modified(req, &pg, etag_of(req, "procedura", 0, about), 0, "/jak-uzyskac-informacje"))
+	const char *about = arena_printf(req->arena, "%s\n%s\n%s\n%s\n%s", o->name, o->address,
+	                                 o->email, o->phone, o->bip_url);
+	if (not_modified(req, &pg, etag_of(req, "procedura", 0, about), 0,
+	                 "/jak-uzyskac-informacje"))
 		return;
 	long long visits = 0;
 	if (!page_close(req, &pg, "/jak-uzyskac-informacje", &visits))
 		return;
 	json_t *ctx = json_pack("{s:s, s:{s:s, s:s, s:s, s:s, s:s}}", "title",
-	                        "Jak uzyskać informację publiczną — Jawność", "org", "name", o->name,
-	                        "address", o->address, "email", o->email, "phone", o->phone, "bip_url",
-	                        o->bip_url);
+	                        "Jak uzyskać informację publiczną — Jawność", "org", "name",
+	                        o->name, "address", o->address, "email", o->email, "phone",
+	                        o->phone, "bip_url", o->bip_url);
 	json_t *bip = composed_bip(req, &pg, visits);
 	json_object_set_new(bip, "entered_by", json_string("redakcja BIP (tekst procedury)"));
 	json_object_set_new(bip, "changed_at", json_string(""));
@@ -526,7 +541,8 @@ void web_register_atom(http_req_t *req)
 	if (not_modified(req, &pg, etag_of(req, "atom", pg.stamp_us, NULL), pg.stamp_us, NULL))
 		return;
 	json_t *feed = NULL;
-	enum db_status st = register_feed(pg.c, req->arena, pg.org.id, REGISTER_FEED_ENTRIES, &feed);
+	enum db_status st =
+	    register_feed(pg.c, req->arena, pg.org.id, REGISTER_FEED_ENTRIES, &feed);
 	if (st != DB_OK) {
 		fail(req, &pg, st);
 		return;
@@ -556,20 +572,22 @@ void web_register_atom(http_req_t *req)
 		const char *answer = S("answer");
 		json_array_append_new(
 		    entries,
-		    json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id",
-		              arena_printf(req->arena, "tag:%s,%s:rejestr/%s/%s", authority,
-		                           S("first_published_on"), number, version),
-		              "title", arena_printf(req->arena, "%s (wersja %s)", S("title"), version),
-		              "link",
-		              arena_printf(req->arena, "%s/rejestr/%s/wersja/%s", base, number, version),
-		              "updated", S("published_at"), "published", S("first_published_at"),
-		              "author", S("author"), "summary",
-		              *answer ? cut(req, answer, 1000) : S("subject")));
+		    json_pack(
+		        "{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id",
+		        arena_printf(req->arena, "tag:%s,%s:rejestr/%s/%s", authority,
+		                     S("first_published_on"), number, version),
+		        "title", arena_printf(req->arena, "%s (wersja %s)", S("title"), version),
+		        "link",
+		        arena_printf(req->arena, "%s/rejestr/%s/wersja/%s", base, number, version),
+		        "updated", S("published_at"), "published", S("first_published_at"),
+		        "author", S("author"), "summary",
+		        *answer ? cut(req, answer, 1000) : S("subject")));
 #undef S
 	}
-	const char *updated = json_array_size(feed)
-	                          ? json_string_value(json_object_get(json_array_get(feed, 0), "published_at"))
-	                          : NULL;
+	const char *updated =
+	    json_array_size(feed)
+	        ? json_string_value(json_object_get(json_array_get(feed, 0), "published_at"))
+	        : NULL;
 	char now_s[32];
 	if (!updated) {
 		time_t t = (time_t)pg.org.created_unix;
@@ -596,9 +614,20 @@ void web_register_atom(http_req_t *req)
 }
 
 /* The open-data fields, in order: the CSV header and the JSON members. */
-static const char *const export_fields[] = {
-    "case_number", "url", "received_on", "kind", "unit", "subject", "state", "outcome",
-    "closed_on", "legal_basis", "answer", "version", "first_published_at", "updated_at"};
+static const char *const export_fields[] = {"case_number",
+                                            "url",
+                                            "received_on",
+                                            "kind",
+                                            "unit",
+                                            "subject",
+                                            "state",
+                                            "outcome",
+                                            "closed_on",
+                                            "legal_basis",
+                                            "answer",
+                                            "version",
+                                            "first_published_at",
+                                            "updated_at"};
 #define NEXPORT (sizeof export_fields / sizeof export_fields[0])
 
 static json_t *export_item(http_req_t *req, json_t *it)
@@ -606,10 +635,11 @@ static json_t *export_item(http_req_t *req, json_t *it)
 	json_t *o = json_object();
 	for (size_t k = 0; k < NEXPORT; k++) {
 		const char *key = export_fields[k];
-		json_t *v = !strcmp(key, "url")
-		                ? json_string(arena_printf(req->arena, "%s%s", web_base_url(),
-		                                           json_string_value(json_object_get(it, "path"))))
-		                : json_incref(json_object_get(it, key));
+		json_t *v =
+		    !strcmp(key, "url")
+		        ? json_string(arena_printf(req->arena, "%s%s", web_base_url(),
+		                                   json_string_value(json_object_get(it, "path"))))
+		        : json_incref(json_object_get(it, key));
 		json_object_set_new(o, key, v ? v : json_null());
 	}
 	return o;
@@ -625,7 +655,8 @@ static bool export_page(http_req_t *req, struct page *pg, const char *kind, json
 	if (not_modified(req, pg, etag_of(req, kind, pg->stamp_us, NULL), pg->stamp_us, NULL))
 		return false;
 	json_t *list = NULL;
-	enum db_status st = register_list(pg->c, req->arena, pg->org.id, &f, REGISTER_EXPORT_PAGE, &list);
+	enum db_status st =
+	    register_list(pg->c, req->arena, pg->org.id, &f, REGISTER_EXPORT_PAGE, &list);
 	if (st != DB_OK) {
 		fail(req, pg, st);
 		return false;
@@ -644,7 +675,8 @@ static bool export_page(http_req_t *req, struct page *pg, const char *kind, json
 	                                next_query(req, next))
 	                 : NULL;
 	if (*next_url)
-		http_add_header(req, "Link", arena_printf(req->arena, "<%s>; rel=\"next\"", *next_url));
+		http_add_header(req, "Link",
+		                arena_printf(req->arena, "<%s>; rel=\"next\"", *next_url));
 	json_decref(list);
 	return true;
 }
@@ -683,8 +715,9 @@ void web_register_json(http_req_t *req)
 	if (!page_open(req, &pg) || !export_page(req, &pg, "json", &items, &next, "json"))
 		return;
 	/* The schema: docs/register.md. */
-	json_t *doc = json_pack("{s:s, s:s, s:o}", "publisher", pg.org.name, "register",
-	                        arena_printf(req->arena, "%s/rejestr", web_base_url()), "items", items);
+	json_t *doc =
+	    json_pack("{s:s, s:s, s:o}", "publisher", pg.org.name, "register",
+	              arena_printf(req->arena, "%s/rejestr", web_base_url()), "items", items);
 	if (next)
 		json_object_set_new(doc, "next", json_string(next));
 	http_respond_json(req, 200, doc);
@@ -698,7 +731,8 @@ void web_sitemap(http_req_t *req)
 	if (not_modified(req, &pg, etag_of(req, "sitemap", pg.stamp_us, NULL), pg.stamp_us, NULL))
 		return;
 	json_t *items = NULL;
-	enum db_status st = register_sitemap(pg.c, req->arena, pg.org.id, REGISTER_SITEMAP_MAX, &items);
+	enum db_status st =
+	    register_sitemap(pg.c, req->arena, pg.org.id, REGISTER_SITEMAP_MAX, &items);
 	if (st != DB_OK) {
 		fail(req, &pg, st);
 		return;
@@ -712,15 +746,16 @@ void web_sitemap(http_req_t *req)
 	static const char *const fixed[] = {"/", "/rejestr", "/rejestr/statystyki",
 	                                    "/jak-uzyskac-informacje", "/wniosek"};
 	for (size_t k = 0; k < sizeof fixed / sizeof fixed[0]; k++)
-		json_array_append_new(urls, json_pack("{s:s}", "loc", arena_printf(req->arena, "%s%s", base, fixed[k])));
+		json_array_append_new(
+		    urls,
+		    json_pack("{s:s}", "loc", arena_printf(req->arena, "%s%s", base, fixed[k])));
 	size_t i;
 	json_t *it;
-	json_array_foreach(items, i, it)
-	    json_array_append_new(
-	        urls, json_pack("{s:s, s:s}", "loc",
-	                        arena_printf(req->arena, "%s/rejestr/%s", base,
-	                                     json_string_value(json_object_get(it, "case_number"))),
-	                        "lastmod", json_string_value(json_object_get(it, "lastmod"))));
+	json_array_foreach(items, i, it) json_array_append_new(
+	    urls, json_pack("{s:s, s:s}", "loc",
+	                    arena_printf(req->arena, "%s/rejestr/%s", base,
+	                                 json_string_value(json_object_get(it, "case_number"))),
+	                    "lastmod", json_string_value(json_object_get(it, "lastmod"))));
 	strbuf_t out;
 	sb_init(&out, req->arena);
 	feed_sitemap(&out, urls);
@@ -764,13 +799,18 @@ static const char *draft_token(http_req_t *req, const struct register_draft *d)
 	crypto_generichash_state h;
 	unsigned char out[16];
 	crypto_generichash_init(&h, NULL, 0, sizeof out);
-	const char *parts[] = {d->public_subject, d->answer,      d->legal_basis,
-	                       d->produced_by,    d->responsible, d->produced_on,
+	const char *parts[] = {d->public_subject,
+	                       d->answer,
+	                       d->legal_basis,
+	                       d->produced_by,
+	                       d->responsible,
+	                       d->produced_on,
 	                       d->name_may_be_public ? "1" : "0"};
 	for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
 		crypto_generichash_update(&h, (const unsigned char *)(parts[i] ? parts[i] : ""),
 		                          strlen(parts[i] ? parts[i] : "") + 1);
-	crypto_generichash_update(&h, (const unsigned char *)d->doc_seqs, sizeof(int) * (size_t)d->ndocs);
+	crypto_generichash_update(&h, (const unsigned char *)d->doc_seqs,
+	                          sizeof(int) * (size_t)d->ndocs);
 	crypto_generichash_final(&h, out, sizeof out);
 	char *hex = arena_alloc(req->arena, sizeof out * 2 + 1);
 	sodium_bin2hex(hex, sizeof out * 2 + 1, out, sizeof out);
@@ -793,7 +833,8 @@ static void draft_from_json(json_t *j, json_t *docs, struct register_draft *d)
 	json_array_foreach(docs, i, doc)
 	{
 		if (json_is_true(json_object_get(doc, "checked")) && d->ndocs < REGISTER_MAX_DOCS)
-			d->doc_seqs[d->ndocs++] = (int)json_integer_value(json_object_get(doc, "seq"));
+			d->doc_seqs[d->ndocs++] =
+			    (int)json_integer_value(json_object_get(doc, "seq"));
 	}
 }
 
@@ -843,7 +884,8 @@ static void publication_page(http_req_t *req, int status, const struct clerk *wh
 	struct register_draft from_ws;
 	bool posted = d != NULL;
 	if (!d) {
-		draft_from_json(json_object_get(ws, "draft"), json_object_get(ws, "documents"), &from_ws);
+		draft_from_json(json_object_get(ws, "draft"), json_object_get(ws, "documents"),
+		                &from_ws);
 		d = &from_ws;
 	} else {
 		/* The form as posted, the documents as ticked. */
@@ -887,10 +929,12 @@ static void publication_page(http_req_t *req, int status, const struct clerk *wh
 	if (errs.n) {
 		json_t *list = json_array(), *by = json_object();
 		for (int i = 0; i < errs.n; i++) {
-			json_array_append_new(list, json_pack("{s:s, s:s}", "field", errs.e[i].field,
-			                                      "message", errs.e[i].message));
+			json_array_append_new(list,
+			                      json_pack("{s:s, s:s}", "field", errs.e[i].field,
+			                                "message", errs.e[i].message));
 			if (*errs.e[i].field && !json_object_get(by, errs.e[i].field))
-				json_object_set_new(by, errs.e[i].field, json_string(errs.e[i].message));
+				json_object_set_new(by, errs.e[i].field,
+				                    json_string(errs.e[i].message));
 		}
 		json_object_set_new(ws, "errors", list);
 		json_object_set_new(ws, "err", by);
@@ -906,9 +950,10 @@ static void publication_page(http_req_t *req, int status, const struct clerk *wh
 		json_object_set_new(ws, "notice", json_string(notice));
 	if (general_error)
 		json_object_set_new(ws, "general_error", json_string(general_error));
-	json_object_set_new(ws, "title",
-	                    json_string(arena_printf(req->arena, "Publikacja w rejestrze — sprawa %s — Jawność",
-	                                             json_string_value(json_object_get(ws, "case_number")))));
+	json_object_set_new(
+	    ws, "title",
+	    json_string(arena_printf(req->arena, "Publikacja w rejestrze — sprawa %s — Jawność",
+	                             json_string_value(json_object_get(ws, "case_number")))));
 	http_add_header(req, "Cache-Control", "no-store");
 	web_render(req, status, "register_publish", ws);
 }
@@ -923,12 +968,13 @@ void web_panel_publication(http_req_t *req)
 		http_respond_error(req, 404, NULL);
 		return;
 	}
-	const char *done = http_query(req, "opublikowano"), *withdrawn = http_query(req, "wycofano");
-	const char *notice = done && version_ok(done)
-	                         ? arena_printf(req->arena, "Opublikowano wersję %s.", done)
-	                     : withdrawn && version_ok(withdrawn)
-	                         ? arena_printf(req->arena, "Wycofano z publikacji (wersja %s).", withdrawn)
-	                         : NULL;
+	const char *done = http_query(req, "opublikowano"),
+	           *withdrawn = http_query(req, "wycofano");
+	const char *notice =
+	    done && version_ok(done) ? arena_printf(req->arena, "Opublikowano wersję %s.", done)
+	    : withdrawn && version_ok(withdrawn)
+	        ? arena_printf(req->arena, "Wycofano z publikacji (wersja %s).", withdrawn)
+	        : NULL;
 	publication_page(req, 200, &who, id, NULL, notice, NULL);
 }
 
@@ -960,11 +1006,13 @@ void web_panel_publish(http_req_t *req)
 	struct register_errors errs = {0};
 	const char *version = NULL;
 	if (action && !strcmp(action, "withdraw")) {
-		enum register_result r = register_withdraw(c, req->arena, &who, id, expected, clock_now(),
-		                                           &version, &errs);
+		enum register_result r = register_withdraw(c, req->arena, &who, id, expected,
+		                                           clock_now(), &version, &errs);
 		if (r == REGISTER_OK) {
-			http_redirect(req, 303, arena_printf(req->arena, "/panel/sprawy/%lld/publikacja?wycofano=%s",
-			                                     id, version));
+			http_redirect(req, 303,
+			              arena_printf(req->arena,
+			                           "/panel/sprawy/%lld/publikacja?wycofano=%s", id,
+			                           version));
 			return;
 		}
 		if (r != REGISTER_STALE && r != REGISTER_INVALID) {
@@ -987,17 +1035,20 @@ void web_panel_publish(http_req_t *req)
 	}
 	const char *token = form_get(f, "preview_token");
 	if (!token || strcmp(token, draft_token(req, &d)) != 0) {
-		publication_page(req, 409, &who, id, &d, NULL,
-		                 "Treść zmieniła się od ostatniego podglądu. Sprawdź podgląd poniżej i "
-		                 "opublikuj ponownie.");
+		publication_page(
+		    req, 409, &who, id, &d, NULL,
+		    "Treść zmieniła się od ostatniego podglądu. Sprawdź podgląd poniżej i "
+		    "opublikuj ponownie.");
 		return;
 	}
 	enum register_result r =
 	    register_publish(c, req->arena, &who, id, &d, expected, clock_now(), &version, &errs);
 	switch (r) {
 	case REGISTER_OK:
-		http_redirect(req, 303, arena_printf(req->arena, "/panel/sprawy/%lld/publikacja?opublikowano=%s",
-		                                     id, version));
+		http_redirect(req, 303,
+		              arena_printf(req->arena,
+		                           "/panel/sprawy/%lld/publikacja?opublikowano=%s", id,
+		                           version));
 		return;
 	case REGISTER_INVALID:
 		publication_page(req, 422, &who, id, &d, NULL, NULL);

@@ -171,7 +171,7 @@ static void *filer_main(void *arg)
 		file_one(f, x);
 		if (f->stop_on_failure && x->status < 0)
 			break;
-		usleep(x->status == 201 ? 5000 : 50000); /* a client backs off after a failure */
+		usleep(x->status == 201 ? 5000 : 100000); /* a client backs off after a failure */
 	}
 	return NULL;
 }
@@ -220,13 +220,14 @@ static int filed_as(const struct filed *f, const char *subject, const char **num
 }
 
 /* Checks the records of `nf` threads against the database: every 201 is
- * there once, with the number it was answered with; anything else was
- * filed at most once (in doubt: see the test). Returns how many of the
- * others were filed. Then sends each of those again with its
- * Idempotency-Key through the main server: 200 with the same case when
- * the first attempt had been filed, 201 when it had not; afterwards every
- * request has exactly one case. */
-static int check_and_resolve(const char *tag, struct filer *f, int nf)
+ * there once, with the number it was answered with; any other answer was
+ * filed at most once (in doubt: see the test). Returns how many of those
+ * were filed. Then sends those again with their Idempotency-Key through
+ * the main server, and up to `fresh` of the ones that were not: 200 with
+ * the same case when the first attempt had been filed, 201 when it had
+ * not. Afterwards every request answered 2xx has exactly one case, and
+ * no other case exists. */
+static int check_and_resolve(const char *tag, struct filer *f, int nf, int fresh)
 {
 	struct filed db;
 	load_filed(tag, &db);
@@ -246,6 +247,8 @@ static int check_and_resolve(const char *tag, struct filer *f, int nf)
 			}
 			assert_true(times == 0 || times == 1);
 			in_doubt_filed += times;
+			if (!times && fresh-- <= 0)
+				continue;
 			struct filer main_server = {0};
 			struct rec again = *x;
 			file_one(&main_server, &again);
@@ -260,16 +263,19 @@ static int check_and_resolve(const char *tag, struct filer *f, int nf)
 	}
 	free(db.c);
 	load_filed(tag, &db);
-	int total = 0;
+	int answered = 0;
 	for (int i = 0; i < nf; i++) {
 		for (int k = 0; k < f[i].n; k++) {
+			struct rec *x = &f[i].recs[k];
 			const char *number = NULL;
-			assert_int_equal(filed_as(&db, f[i].recs[k].subject, &number), 1);
-			assert_string_equal(number, f[i].recs[k].number);
-			total++;
+			bool ok = x->status == 201 || x->status == 200;
+			assert_int_equal(filed_as(&db, x->subject, &number), ok ? 1 : 0);
+			if (ok)
+				assert_string_equal(number, x->number);
+			answered += ok;
 		}
 	}
-	assert_int_equal(db.n, total); /* no case for a request never sent */
+	assert_int_equal(db.n, answered); /* no case for a request not answered 2xx */
 	free(db.c);
 	return in_doubt_filed;
 }
@@ -358,9 +364,10 @@ static void test_postgres_stopped_and_restarted_under_load(void **state)
 	 * one, and nothing else may: no case for a request never sent. The
 	 * client resolves the doubt by sending again with the same
 	 * Idempotency-Key, and then has exactly one case per request. */
-	int in_doubt_filed = check_and_resolve("Awaria", f, FILERS);
+	int in_doubt_filed = check_and_resolve("Awaria", f, FILERS, 10);
 	fprintf(stderr, "outage: %d of the 503s had been committed\n", in_doubt_filed);
-	assert_int_equal(u_count("SELECT count(*) FROM requests") - before, total);
+	assert_int_equal(u_count("SELECT count(*) FROM requests") - before,
+	                 n201 + in_doubt_filed + (n503 - in_doubt_filed < 10 ? n503 - in_doubt_filed : 10));
 	assert_numbering_gap_free();
 	struct hresp r;
 	h_get("/readyz", &r);
@@ -433,7 +440,7 @@ static void test_sigkill_while_filing_leaves_no_half_written_case(void **state)
 	free(token);
 	assert_numbering_gap_free();
 	/* The requests without an answer: resolved by sending them again. */
-	check_and_resolve("Zabity", f, KILL_FILERS);
+	check_and_resolve("Zabity", f, KILL_FILERS, KILL_FILERS * MAXREC);
 	assert_numbering_gap_free();
 	assert_int_equal(u_count("SELECT count(*) FROM requests") - before, answered + lost + 1);
 	char *out = NULL;

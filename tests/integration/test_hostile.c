@@ -1059,9 +1059,12 @@ static bool response_complete(const char *out, size_t n)
 	return false;
 }
 
-/* Sends `len` bytes on a fresh connection and half-closes it; reads until
- * the server closes, the first response is complete or `timeout_ms` pass
- * without a byte (a server that waits for the rest of a request). */
+/* Sends `len` bytes on a fresh connection; reads until the server closes,
+ * the first response is complete or `timeout_ms` pass without a byte (a
+ * server that waits for the rest of a request). The connection is then
+ * closed without a half-close first: libmicrohttpd 0.9.75 does not notice
+ * a client that shuts down its sending side in the middle of a body and
+ * then goes away, and keeps the request open until JAWNOSC_TIMEOUT. */
 static size_t raw_first(const char *data, size_t len, char *out, size_t outlen, int timeout_ms)
 {
 	out[0] = '\0';
@@ -1073,7 +1076,6 @@ static size_t raw_first(const char *data, size_t len, char *out, size_t outlen, 
 			break; /* the server may answer and close early */
 		sent += (size_t)w;
 	}
-	shutdown(fd, SHUT_WR);
 	size_t n = 0;
 	struct pollfd p = {.fd = fd, .events = POLLIN};
 	while (n < outlen - 1 && !response_complete(out, n) && poll(&p, 1, timeout_ms) > 0) {

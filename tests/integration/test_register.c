@@ -22,10 +22,9 @@ static struct u_staff clerk;
 static const char *CLERK_NAME = "Tomasz Zieliński";
 
 /* The requester's data the public must never see. */
-static const char *const SECRETS[] = {"Zbigniew Prywatny-Testowy", "Prywatny-Testowy",
-                                      "tajny.adres@example.pl",    "tajny.adres",
-                                      "+48 600 700 800",           "600 700 800",
-                                      "ul. Sekretna 13",           "Sekretna"};
+static const char *const SECRETS[] = {
+    "Zbigniew Prywatny-Testowy", "Prywatny-Testowy", "tajny.adres@example.pl", "tajny.adres",
+    "+48 600 700 800",           "600 700 800",      "ul. Sekretna 13",        "Sekretna"};
 #define NSECRETS (sizeof SECRETS / sizeof SECRETS[0])
 
 static int setup(void **state)
@@ -87,8 +86,8 @@ static char *urlenc(const char *s)
 {
 	char *out = malloc(strlen(s) * 3 + 1), *o = out;
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    strchr("-_.~", *p))
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-_.~", *p))
 			*o++ = (char)*p;
 		else
 			o += sprintf(o, "%%%02X", *p);
@@ -124,7 +123,8 @@ static char *get(const char *path, long want)
 	struct hresp r;
 	h_get(path, &r);
 	if (r.status != want)
-		fprintf(stderr, "GET %s: %ld, expected %ld: %.400s\n", path, r.status, want, r.body);
+		fprintf(stderr, "GET %s: %ld, expected %ld: %.400s\n", path, r.status, want,
+		        r.body);
 	assert_int_equal(r.status, want);
 	char *b = strdup(r.body ? r.body : "");
 	h_free(&r);
@@ -170,14 +170,16 @@ static char *form_fields(const char *page, const char *action, const char *subje
 	char *a = answer ? strdup(answer) : textarea(page, "answer");
 	char *lb = input(page, "legal_basis"), *pb = input(page, "produced_by");
 	char *rs = input(page, "responsible"), *po = input(page, "produced_on");
-	char *es = urlenc(s), *ea = urlenc(a), *elb = urlenc(lb), *epb = urlenc(pb), *ers = urlenc(rs);
+	char *es = urlenc(s), *ea = urlenc(a), *elb = urlenc(lb), *epb = urlenc(pb),
+	     *ers = urlenc(rs);
 	size_t n = strlen(es) + strlen(ea) + strlen(elb) + strlen(epb) + strlen(ers) + 512 +
 	           (extra ? strlen(extra) : 0);
 	char *out = malloc(n);
-	snprintf(out, n,
-	         "action=%s&version_id=%s&preview_token=%s&public_subject=%s&answer=%s&legal_basis=%s"
-	         "&produced_by=%s&responsible=%s&produced_on=%s%s",
-	         action, vid, tok, es, ea, elb, epb, ers, po, extra ? extra : "");
+	snprintf(
+	    out, n,
+	    "action=%s&version_id=%s&preview_token=%s&public_subject=%s&answer=%s&legal_basis=%s"
+	    "&produced_by=%s&responsible=%s&produced_on=%s%s",
+	    action, vid, tok, es, ea, elb, epb, ers, po, extra ? extra : "");
 	char *all[] = {vid, tok, s, a, lb, pb, rs, po, es, ea, elb, epb, ers};
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
 		free(all[i]);
@@ -219,7 +221,8 @@ static void publish(long long id, const char *subject, const char *answer, const
 	fields = form_fields(page, "publish", subject, answer, extra);
 	u_staff_post(&clerk, path, fields, &r);
 	if (r.status != 303)
-		fprintf(stderr, "publish: %ld %.600s\n", r.status, r.body ? strstr(r.body, "<main") : "");
+		fprintf(stderr, "publish: %ld %.600s\n", r.status,
+		        r.body ? strstr(r.body, "<main") : "");
 	assert_int_equal(r.status, 303);
 	const char *loc = h_header(&r, "Location");
 	const char *v = strstr(loc, "opublikowano=");
@@ -244,10 +247,18 @@ static void assert_no_secret(const char *where, const char *text)
 static void test_public_role_is_refused_personal_data_tables(void **state)
 {
 	PGconn *c = h_db();
-	static const char *const refused[] = {"requesters", "requests", "events", "users",
-	                                      "sessions", "documents", "attachments", "outbox",
-	                                      "publications", "publication_versions",
-	                                      "publishable_facts", "publishable_timeline"};
+	static const char *const refused[] = {"requesters",
+	                                      "requests",
+	                                      "events",
+	                                      "users",
+	                                      "sessions",
+	                                      "documents",
+	                                      "attachments",
+	                                      "outbox",
+	                                      "publications",
+	                                      "publication_versions",
+	                                      "publishable_facts",
+	                                      "publishable_timeline"};
 	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
 		PQclear(PQexec(c, "BEGIN; SET LOCAL ROLE jawnosc_public"));
 		char sql[128];
@@ -255,7 +266,8 @@ static void test_public_role_is_refused_personal_data_tables(void **state)
 		PGresult *r = PQexec(c, sql);
 		const char *code = PQresultErrorField(r, PG_DIAG_SQLSTATE);
 		if (!code || strcmp(code, "42501") != 0)
-			fprintf(stderr, "jawnosc_public reading %s: %s\n", refused[i], code ? code : "allowed");
+			fprintf(stderr, "jawnosc_public reading %s: %s\n", refused[i],
+			        code ? code : "allowed");
 		assert_non_null(code);
 		assert_string_equal(code, "42501"); /* insufficient_privilege */
 		PQclear(r);
@@ -271,16 +283,20 @@ static void test_public_role_is_refused_personal_data_tables(void **state)
 	PQclear(r);
 	/* The views hold no personal column at all. */
 	PQclear(PQexec(c, "RESET ROLE"));
-	r = PQexec(c, "SELECT table_name, column_name FROM information_schema.columns "
-	              "WHERE table_name LIKE 'register\\_%' AND column_name IN "
-	              "('name', 'email', 'phone', 'postal_address', 'ip', 'body', 'data', 'tracking_hash')");
+	r = PQexec(
+	    c,
+	    "SELECT table_name, column_name FROM information_schema.columns "
+	    "WHERE table_name LIKE 'register\\_%' AND column_name IN "
+	    "('name', 'email', 'phone', 'postal_address', 'ip', 'body', 'data', 'tracking_hash')");
 	assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
 	for (int i = 0; i < PQntuples(r); i++)
-		fprintf(stderr, "personal column %s.%s\n", PQgetvalue(r, i, 0), PQgetvalue(r, i, 1));
+		fprintf(stderr, "personal column %s.%s\n", PQgetvalue(r, i, 0),
+		        PQgetvalue(r, i, 1));
 	/* register_organisations and register_units carry the body's and
 	 * units' names only. */
 	for (int i = 0; i < PQntuples(r); i++)
-		assert_true(!strcmp(PQgetvalue(r, i, 1), "name") || !strcmp(PQgetvalue(r, i, 1), "email") ||
+		assert_true(!strcmp(PQgetvalue(r, i, 1), "name") ||
+		            !strcmp(PQgetvalue(r, i, 1), "email") ||
 		            !strcmp(PQgetvalue(r, i, 1), "phone"));
 	for (int i = 0; i < PQntuples(r); i++)
 		assert_true(!strcmp(PQgetvalue(r, i, 0), "register_organisations") ||
@@ -316,7 +332,8 @@ static void test_clerk_preview_is_exactly_the_public_page(void **state)
 	assert_no_secret("the public page", pub);
 	/* The BIP metadata of the seed page's footer. */
 	assert_non_null(strstr(pub, "Informacje o publikacji dokumentu"));
-	assert_non_null(strstr(pub, "Podmiot udostępniający</dt><dd>Ministerstwo Obrony Narodowej"));
+	assert_non_null(
+	    strstr(pub, "Podmiot udostępniający</dt><dd>Ministerstwo Obrony Narodowej"));
 	assert_non_null(strstr(pub, "Wprowadzający</dt><dd>Tomasz Zieliński"));
 	assert_non_null(strstr(pub, "Data wytworzenia"));
 	assert_non_null(strstr(pub, "Pierwsza publikacja"));
@@ -342,7 +359,8 @@ static void test_versions_1_0_and_1_1_with_dates_and_authors_and_the_old_one_rea
 	long long id = request_id(number);
 	publish(id, NULL, "Pierwsza odpowiedź.", NULL, version);
 	assert_string_equal(version, "1.0");
-	publish(id, "Wydatki na paliwo i serwis w 2026 r.", "Odpowiedź po korekcie.", NULL, version);
+	publish(id, "Wydatki na paliwo i serwis w 2026 r.", "Odpowiedź po korekcie.", NULL,
+	        version);
 	assert_string_equal(version, "1.1");
 	char path[160];
 	snprintf(path, sizeof path, "/rejestr/%s", number);
@@ -357,8 +375,10 @@ static void test_versions_1_0_and_1_1_with_dates_and_authors_and_the_old_one_rea
 	assert_non_null(v10);
 	assert_true(v11 < v10);
 	int d, m, y, hh, mm;
-	assert_int_equal(sscanf(strstr(v11, "</td><td>") + 9, "%2d.%2d.%4d %2d:%2d", &d, &m, &y, &hh, &mm), 5);
-	assert_int_equal(sscanf(strstr(v10, "</td><td>") + 9, "%2d.%2d.%4d %2d:%2d", &d, &m, &y, &hh, &mm), 5);
+	assert_int_equal(
+	    sscanf(strstr(v11, "</td><td>") + 9, "%2d.%2d.%4d %2d:%2d", &d, &m, &y, &hh, &mm), 5);
+	assert_int_equal(
+	    sscanf(strstr(v10, "</td><td>") + 9, "%2d.%2d.%4d %2d:%2d", &d, &m, &y, &hh, &mm), 5);
 	assert_non_null(strstr(v10, CLERK_NAME));
 	assert_non_null(strstr(v11, CLERK_NAME));
 	char link[200];
@@ -422,8 +442,10 @@ static void test_publishing_needs_the_preview_of_exactly_that_text(void **state)
 	assert_int_equal(r.status, 409);
 	h_free(&r);
 	char sql[200];
-	snprintf(sql, sizeof sql, "SELECT count(*) FROM publication_versions v JOIN publications p "
-	                          "ON p.id = v.publication_id WHERE p.request_id = %lld", id);
+	snprintf(sql, sizeof sql,
+	         "SELECT count(*) FROM publication_versions v JOIN publications p "
+	         "ON p.id = v.publication_id WHERE p.request_id = %lld",
+	         id);
 	assert_int_equal(u_count(sql), 1);
 	free(fields);
 	free(page);
@@ -564,9 +586,10 @@ static void test_filters(void **state)
 	assert_non_null(strstr(y, "Zasady przyznawania patronatów"));
 	free(y);
 	/* Hostile or malformed filters are ignored, never a 500. */
-	char *bad = get("/rejestr?rok=abc&rodzaj=%3Cx%3E&wynik=%27%3B--&komorka=a%20b&po_dacie=x&po_id=y"
-	                "&q=%27%29%3B+DROP+TABLE+publications%3B--",
-	                200);
+	char *bad =
+	    get("/rejestr?rok=abc&rodzaj=%3Cx%3E&wynik=%27%3B--&komorka=a%20b&po_dacie=x&po_id=y"
+	        "&q=%27%29%3B+DROP+TABLE+publications%3B--",
+	        200);
 	free(bad);
 	char *tsq = get("/rejestr?q=%21%26%7C%3A%2A%28%29", 200);
 	free(tsq);
@@ -577,12 +600,15 @@ static void test_polish_search_without_diacritics(void **state)
 	char number[64], version[16];
 	file_private("Zapytanie", number);
 	long long id = request_id(number);
-	publish(id, "Żółć i gęśla jaźń w stołówce ministerstwa", "Odpowiedź o źdźbłach.", NULL, version);
-	static const char *const hits[] = {"zolc", "ZÓŁĆ", "%C5%BC%C3%B3%C5%82%C4%87", "stolowce",
-	                                   "jazn+stol", "zdzblach", "stołówka"};
+	publish(id, "Żółć i gęśla jaźń w stołówce ministerstwa", "Odpowiedź o źdźbłach.", NULL,
+	        version);
+	static const char *const hits[] = {"zolc",     "ZÓŁĆ",      "%C5%BC%C3%B3%C5%82%C4%87",
+	                                   "stolowce", "jazn+stol", "zdzblach",
+	                                   "stołówka"};
 	for (size_t i = 0; i < sizeof hits / sizeof hits[0]; i++) {
 		char path[160];
-		char *q = strchr(hits[i], '%') || strchr(hits[i], '+') ? strdup(hits[i]) : urlenc(hits[i]);
+		char *q = strchr(hits[i], '%') || strchr(hits[i], '+') ? strdup(hits[i])
+		                                                       : urlenc(hits[i]);
 		snprintf(path, sizeof path, "/rejestr?q=%s", q);
 		char *b = get(path, 200);
 		if (!strstr(b, number))
@@ -614,8 +640,9 @@ static void publish_many(int n)
 		assert_int_equal(register_proposal(c, a, &who, id, time(NULL), &d), REGISTER_OK);
 		struct register_errors errs = {0};
 		const char *version;
-		assert_int_equal(register_publish(c, a, &who, id, &d, 0, time(NULL), &version, &errs),
-		                 REGISTER_OK);
+		assert_int_equal(
+		    register_publish(c, a, &who, id, &d, 0, time(NULL), &version, &errs),
+		    REGISTER_OK);
 		arena_free(a);
 	}
 	PQfinish(c);
@@ -633,7 +660,8 @@ static void test_keyset_pages_without_gaps_or_repeats(void **state)
 		char *b = get(path, 200);
 		pages++;
 		char last_received[16] = "9999-99-99";
-		for (const char *p = b; (p = strstr(p, "<tr><td><a href=\"/rejestr/")) != NULL; p++) {
+		for (const char *p = b; (p = strstr(p, "<tr><td><a href=\"/rejestr/")) != NULL;
+		     p++) {
 			char number[64], key[80];
 			sscanf(p + strlen("<tr><td><a href=\"/rejestr/"), "%63[^\"]", number);
 			snprintf(key, sizeof key, ",%s,", number);
@@ -691,7 +719,8 @@ static void test_etag_and_last_modified_answer_304(void **state)
 	assert_int_equal(r.status, 304);
 	h_free(&r);
 	/* A 304 is a visit too. */
-	assert_int_equal(u_count("SELECT count FROM page_visits WHERE path = '/rejestr'"), before + 2);
+	assert_int_equal(u_count("SELECT count FROM page_visits WHERE path = '/rejestr'"),
+	                 before + 2);
 	/* Another filter is another page. */
 	h_request("GET", "/rejestr?rodzaj=reuse", h1, NULL, 0, &r);
 	assert_int_equal(r.status, 200);
@@ -732,7 +761,8 @@ static void test_etag_and_last_modified_answer_304(void **state)
 	char sql[256];
 	snprintf(sql, sizeof sql,
 	         "INSERT INTO events (org_id, request_id, actor, action) "
-	         "SELECT org_id, id, 'system', 'record_delivery' FROM requests WHERE id = %lld", id);
+	         "SELECT org_id, id, 'system', 'record_delivery' FROM requests WHERE id = %lld",
+	         id);
 	PGconn *c = h_db();
 	PQclear(PQexec(c, sql));
 	PQfinish(c);
@@ -749,7 +779,7 @@ static void test_procedure_page_and_visit_counter(void **state)
 	assert_non_null(strstr(a, "2 miesiące"));
 	assert_non_null(strstr(a, "decyzji administracyjnej"));
 	assert_non_null(strstr(a, "href=\"/wniosek\""));
-	assert_non_null(strstr(a, "+48 261 871 205"));         /* the body's phone */
+	assert_non_null(strstr(a, "+48 261 871 205"));        /* the body's phone */
 	assert_non_null(strstr(a, "Al. Niepodległości 218")); /* and address */
 	assert_non_null(strstr(a, "Informacje o publikacji dokumentu"));
 	const char *n1 = strstr(a, "Liczba odwiedzin</dt><dd>");
@@ -783,7 +813,8 @@ static void test_feeds_and_exports(void **state)
 	h_free(&r);
 	h_get("/rejestr.csv", &r);
 	assert_int_equal(r.status, 200);
-	assert_string_equal(h_header(&r, "Content-Type"), "text/csv; charset=utf-8; header=present");
+	assert_string_equal(h_header(&r, "Content-Type"),
+	                    "text/csv; charset=utf-8; header=present");
 	assert_true(!strncmp(r.body, "case_number,url,received_on,", 28));
 	assert_non_null(strstr(r.body, "\r\n"));
 	long crlf = 0;
@@ -804,7 +835,8 @@ static void test_feeds_and_exports(void **state)
 	h_free(&r);
 	h_get("/sitemap.xml", &r);
 	assert_int_equal(r.status, 200);
-	assert_non_null(strstr(r.body, "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"));
+	assert_non_null(
+	    strstr(r.body, "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"));
 	assert_non_null(strstr(r.body, "/jak-uzyskac-informacje</loc>"));
 	assert_non_null(strstr(r.body, "/rejestr/COMON."));
 	h_free(&r);
@@ -822,9 +854,11 @@ static void test_published_documents_download_and_others_do_not(void **state)
 	/* Two issued documents (the letters module would have written them). */
 	char sql[512];
 	snprintf(sql, sizeof sql,
-	         "INSERT INTO documents (org_id, request_id, seq, type, title, status, pdf, sha256, issued_at) "
+	         "INSERT INTO documents (org_id, request_id, seq, type, title, status, pdf, "
+	         "sha256, issued_at) "
 	         "SELECT org_id, id, s, 'information_release', 'Pismo ' || s, 'issued', "
-	         "convert_to('%%PDF-1.4 test ' || s, 'UTF8'), sha256(convert_to('%%PDF-1.4 test ' || s, 'UTF8')), now() "
+	         "convert_to('%%PDF-1.4 test ' || s, 'UTF8'), sha256(convert_to('%%PDF-1.4 test ' "
+	         "|| s, 'UTF8')), now() "
 	         "FROM requests, generate_series(101, 102) s WHERE id = %lld",
 	         id);
 	PGconn *c = h_db();
@@ -952,15 +986,21 @@ static void test_privacy_crawl_finds_no_requester_data(void **state)
 	char base[64];
 	snprintf(base, sizeof base, "http://127.0.0.1:%u", h_port());
 	struct crawl cr = {0};
-	static const char *const start[] = {"/",         "/rejestr",     "/rejestr.atom",
-	                                    "/rejestr.csv", "/rejestr.json", "/sitemap.xml",
-	                                    "/rejestr/statystyki", "/jak-uzyskac-informacje"};
+	static const char *const start[] = {"/",
+	                                    "/rejestr",
+	                                    "/rejestr.atom",
+	                                    "/rejestr.csv",
+	                                    "/rejestr.json",
+	                                    "/sitemap.xml",
+	                                    "/rejestr/statystyki",
+	                                    "/jak-uzyskac-informacje"};
 	for (size_t i = 0; i < sizeof start / sizeof start[0]; i++)
 		crawl_add(&cr, start[i], strlen(start[i]));
 	/* Every version page of every item, listed or not. */
 	PGconn *db = h_db();
-	PGresult *res = PQexec(db, "SELECT '/rejestr/' || p.case_number || '/wersja/' || v.version "
-	                           "FROM publication_versions v JOIN publications p ON p.id = v.publication_id");
+	PGresult *res = PQexec(
+	    db, "SELECT '/rejestr/' || p.case_number || '/wersja/' || v.version "
+	        "FROM publication_versions v JOIN publications p ON p.id = v.publication_id");
 	for (int i = 0; i < PQntuples(res); i++)
 		crawl_add(&cr, PQgetvalue(res, i, 0), strlen(PQgetvalue(res, i, 0)));
 	PQclear(res);
@@ -990,7 +1030,8 @@ static void test_privacy_crawl_finds_no_requester_data(void **state)
 		free(text);
 		h_free(&r);
 	}
-	fprintf(stderr, "privacy crawl: %zu public addresses fetched, none shows the requester\n", fetched);
+	fprintf(stderr, "privacy crawl: %zu public addresses fetched, none shows the requester\n",
+	        fetched);
 	assert_true(fetched >= 30);
 	assert_true(saw[0] && saw[1] && saw[2]); /* the crawl did reach the seeded cases */
 	for (size_t i = 0; i < cr.n; i++)
@@ -1005,7 +1046,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_public_role_is_refused_personal_data_tables),
 	    cmocka_unit_test(test_clerk_preview_is_exactly_the_public_page),
-	    cmocka_unit_test(test_versions_1_0_and_1_1_with_dates_and_authors_and_the_old_one_readable),
+	    cmocka_unit_test(
+	        test_versions_1_0_and_1_1_with_dates_and_authors_and_the_old_one_readable),
 	    cmocka_unit_test(test_publishing_needs_the_preview_of_exactly_that_text),
 	    cmocka_unit_test(test_personal_data_in_public_text_is_refused),
 	    cmocka_unit_test(test_withdrawal_takes_the_item_off_and_hides_every_earlier_version),

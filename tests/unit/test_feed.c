@@ -23,14 +23,21 @@ static void test_xml_escape_replaces_markup_and_drops_what_xml_forbids(void **st
 	(void)state;
 	strbuf_t sb;
 	sb_init(&sb, NULL);
-	assert_string_equal(esc(&sb, "a < b & \"c\" > 'd'"), "a &lt; b &amp; &quot;c&quot; &gt; &apos;d&apos;");
+	assert_string_equal(esc(&sb, "a < b & \"c\" > 'd'"),
+	                    "a &lt; b &amp; &quot;c&quot; &gt; &apos;d&apos;");
 	/* C0 controls other than tab, LF and CR are not XML characters. */
 	assert_string_equal(esc(&sb, "x\x01y\x1f\tz\r\n"), "xy\tz\r\n");
 	/* Polish letters pass; invalid UTF-8 and U+FFFE/U+FFFF are dropped. */
 	assert_string_equal(esc(&sb, "Żółć"), "Żółć");
-	assert_string_equal(esc(&sb, "a\xff\xc3" "b"), "ab");
-	assert_string_equal(esc(&sb, "a\xef\xbf\xbe" "b"), "ab");
-	assert_string_equal(esc(&sb, "a\xed\xa0\x80" "b"), "ab"); /* a surrogate */
+	assert_string_equal(esc(&sb, "a\xff\xc3"
+	                             "b"),
+	                    "ab");
+	assert_string_equal(esc(&sb, "a\xef\xbf\xbe"
+	                             "b"),
+	                    "ab");
+	assert_string_equal(esc(&sb, "a\xed\xa0\x80"
+	                             "b"),
+	                    "ab"); /* a surrogate */
 	assert_string_equal(esc(&sb, NULL), "");
 	sb_free(&sb);
 }
@@ -40,13 +47,17 @@ static void test_atom_feed_has_the_required_elements_escaped(void **state)
 	(void)state;
 	strbuf_t sb;
 	sb_init(&sb, NULL);
-	struct feed_atom f = {.id = "tag:bip.example,2026-01-05:rejestr", .title = "Rejestr <&>",
+	struct feed_atom f = {.id = "tag:bip.example,2026-01-05:rejestr",
+	                      .title = "Rejestr <&>",
 	                      .self_url = "https://bip.example/rejestr.atom?a=1&b=2",
-	                      .html_url = "https://bip.example/rejestr", .author = "Urząd",
+	                      .html_url = "https://bip.example/rejestr",
+	                      .author = "Urząd",
 	                      .updated = "2026-01-05T10:00:00Z"};
-	json_t *entries = json_pack("[{s:s, s:s, s:s, s:s, s:s}]", "id", "tag:bip.example,2026-01-05:rejestr/A.1.1.2026/1.0",
-	                            "title", "Sprawa \"A\"", "link", "https://bip.example/rejestr/A.1.1.2026",
-	                            "updated", "2026-01-05T10:00:00Z", "summary", "x < y");
+	json_t *entries =
+	    json_pack("[{s:s, s:s, s:s, s:s, s:s}]", "id",
+	              "tag:bip.example,2026-01-05:rejestr/A.1.1.2026/1.0", "title", "Sprawa \"A\"",
+	              "link", "https://bip.example/rejestr/A.1.1.2026", "updated",
+	              "2026-01-05T10:00:00Z", "summary", "x < y");
 	feed_atom(&sb, &f, entries);
 	json_decref(entries);
 	const char *x = sb.data;
@@ -72,7 +83,8 @@ static void test_sitemap_lists_each_url(void **state)
 	                         "https://bip.example/rejestr/A.1.1.2026", "lastmod", "2026-01-05");
 	feed_sitemap(&sb, urls);
 	json_decref(urls);
-	assert_non_null(strstr(sb.data, "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"));
+	assert_non_null(
+	    strstr(sb.data, "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"));
 	assert_non_null(strstr(sb.data, "<loc>https://bip.example/</loc>"));
 	assert_non_null(strstr(sb.data, "<lastmod>2026-01-05</lastmod>"));
 	sb_free(&sb);

@@ -129,7 +129,7 @@ static void test_special_values(void **state)
 
 static void test_more_routes_than_slots_go_to_other(void **state)
 {
-	static char names[METRICS_MAX_ROUTES + 10][16];
+	static char names[METRICS_MAX_ROUTES + 10][24];
 	for (int i = 0; i < METRICS_MAX_ROUTES + 10; i++) {
 		snprintf(names[i], sizeof names[i], "route%d", i);
 		metrics_observe(names[i], 200, 0.001);

@@ -1,0 +1,151 @@
+-- wrk scenarios of `make bench` and `make bench-soak` (tests/bench/run.sh).
+--   wrk ... -s tests/bench/scenarios.lua http://127.0.0.1:PORT -- DATA_DIR SCENARIO
+-- DATA_DIR holds what run.sh prepared: hosts.txt (one Host per body),
+-- items.txt ("HOST CASE_NUMBER" of published cases), tokens.txt ("HOST
+-- TOKEN STATE" from `jawnosc seed --tokens`), clerks.txt and managers.txt
+-- ("HOST SESSION_COOKIE"). Each request picks a body (Host header) and an
+-- item at random. At the end one line "BENCH key=value ..." for run.sh.
+
+local data_dir, scenario
+local hosts, items, tokens, clerks, managers
+local counter, thread_tag = 0, 0
+
+local function lines(name)
+  local t = {}
+  local f = io.open(data_dir .. "/" .. name, "r")
+  if not f then return t end
+  for l in f:lines() do
+    if #l > 0 then
+      local row = {}
+      for w in l:gmatch("%S+") do row[#row + 1] = w end
+      t[#t + 1] = row
+    end
+  end
+  f:close()
+  return t
+end
+
+local function any(t) return t[math.random(#t)] end
+
+-- Searches people type: words of the subjects, without diacritics or
+-- with them, a prefix, two words, and something that finds nothing.
+local words = {
+  "wydatki", "umowy", "remont", "odpadów", "odpadow", "drzew", "zamówienia", "premie",
+  "budżet obywatelski", "oswietlenie", "stypendia", "dotacje", "monitoring", "szkoły",
+  "wody", "rewitalizacji", "kontrole", "delegacje", "zadłużenie", "najmu lokali",
+  "plan zagospodarowania", "ścieżki rowerowe", "petycji", "wynagrodzenia", "kary umowne",
+  "przedszkola", "schronisko", "farm wiatrowych", "zabytków", "źdźbło",
+}
+
+local function urlencode(s)
+  return (s:gsub("[^%w%-_%.~]", function(ch)
+    if ch == " " then return "+" end
+    return string.format("%%%02X", string.byte(ch))
+  end))
+end
+
+local subjects = {
+  "Wydatki na promocję", "Umowy na sprzątanie", "Koszty remontu drogi", "Liczba wniosków",
+  "Protokoły kontroli", "Rejestr umów", "Koszty szkoleń", "Zamówienia na oprogramowanie",
+}
+
+local gen = {}
+
+gen.register_list = function()
+  return wrk.format("GET", "/rejestr", {Host = any(hosts)[1]})
+end
+
+gen.register_item = function()
+  local it = any(items)
+  return wrk.format("GET", "/rejestr/" .. it[2], {Host = it[1]})
+end
+
+gen.register_search = function()
+  return wrk.format("GET", "/rejestr?q=" .. urlencode(any(words)), {Host = any(hosts)[1]})
+end
+
+gen.register_atom = function()
+  return wrk.format("GET", "/rejestr.atom", {Host = any(hosts)[1]})
+end
+
+gen.tracking = function()
+  local t = any(tokens)
+  return wrk.format("GET", "/sprawa/" .. t[2], {Host = t[1]})
+end
+
+-- A request for public information through the API, from a citizen
+-- behind the proxy (X-Forwarded-For: one of a million addresses); every
+-- subject distinct; most want the answer by e-mail (an acknowledgement is
+-- queued in the outbox and sent by the mail job).
+gen.filing = function()
+  counter = counter + 1
+  local n = string.format("%d-%d", thread_tag, counter)
+  local by_mail = math.random(10) <= 7
+  local body = string.format(
+    '{"kind":"public_information","subject":"%s (wniosek %s)","content":"Na podstawie art. 2 ust. 1 '
+      .. 'ustawy o dostępie do informacji publicznej wnoszę o udostępnienie informacji: %s, nr %s.",'
+      .. '"delivery":"%s","requester":{"name":"Jan Testowy","email":"%s"}}',
+    any(subjects), n, any(subjects), n, by_mail and "email" or "tracking_page",
+    by_mail and ("wnioskodawca-" .. n .. "@example.pl") or "")
+  local ip = string.format("10.%d.%d.%d", math.random(0, 255), math.random(0, 255), math.random(1, 254))
+  return wrk.format("POST", "/api/v1/requests",
+    {Host = any(hosts)[1], ["Content-Type"] = "application/json", ["X-Forwarded-For"] = ip}, body)
+end
+
+gen.queue = function()
+  local s = any(clerks)
+  return wrk.format("GET", "/panel", {Host = s[1], Cookie = "jw_session=" .. s[2]})
+end
+
+gen.dashboard = function()
+  local s = any(managers)
+  return wrk.format("GET", "/panel/pulpit", {Host = s[1], Cookie = "jw_session=" .. s[2]})
+end
+
+-- The soak's mix: mostly the public, some filing and staff work.
+local mix = {
+  {"register_list", 25}, {"register_item", 20}, {"register_search", 10}, {"register_atom", 5},
+  {"tracking", 20}, {"filing", 10}, {"queue", 7}, {"dashboard", 3},
+}
+local mix_total = 0
+for _, m in ipairs(mix) do mix_total = mix_total + m[2] end
+
+gen.mix = function()
+  local r = math.random(mix_total)
+  for _, m in ipairs(mix) do
+    if r <= m[2] then return gen[m[1]]() end
+    r = r - m[2]
+  end
+end
+
+local ids = 0
+function setup(thread)
+  ids = ids + 1
+  thread:set("thread_tag", ids)
+end
+
+function init(args)
+  data_dir, scenario = args[1], args[2]
+  math.randomseed(os.time() * 1000 + (thread_tag or 0) * 7919 + math.floor(os.clock() * 1e6))
+  hosts = lines("hosts.txt")
+  items = lines("items.txt")
+  tokens = lines("tokens.txt")
+  clerks = lines("clerks.txt")
+  managers = lines("managers.txt")
+  -- A wanted pause between a connection's requests: a steady rate.
+  local pause = tonumber(args[3] or "0")
+  if pause and pause > 0 then
+    delay = function() return pause end
+  end
+  if not gen[scenario] then error("unknown scenario " .. tostring(scenario)) end
+  request = gen[scenario]
+end
+
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    "BENCH requests=%d duration_us=%d p50_us=%d p90_us=%d p99_us=%d max_us=%d "
+      .. "connect=%d read=%d write=%d status=%d timeout=%d\n",
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(90),
+    latency:percentile(99), latency.max, e.connect, e.read, e.write, e.status, e.timeout))
+end
