@@ -25,7 +25,7 @@ FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_SECONDS ?= 20
 
 .PHONY: all asan deps db run stop check unit integration fuzz fuzz-regressions \
-        valgrind clean docs bench-letters
+        valgrind clean docs bench-letters bench bench-soak
 
 all: bin/jawnosc
 
@@ -121,6 +121,17 @@ docs: bin/jawnosc
 # build and prints the median and p99 in milliseconds (not a test).
 bench-letters: bin/jawnosc
 	bin/jawnosc letter bench refusal_decision --count 200
+
+# Load and scale (not tests; not part of check): its own PostgreSQL cluster,
+# `seed --cases $(BENCH_CASES) --orgs $(BENCH_ORGS)`, wrk against the release
+# server, pgbench -S and nginx as ceilings; writes docs/benchmarks.md.
+# bench-soak: a steady mix for SOAK_SECONDS (600); fails on errors or RSS
+# growth over 5 %. Knobs: see tests/bench/run.sh.
+bench: deps
+	@tests/bench/run.sh bench
+
+bench-soak: deps
+	@tests/bench/run.sh soak
 
 # make install / uninstall, test-cluster, restore-drill, test-install.
 include deploy/ops.mk

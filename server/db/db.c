@@ -228,6 +228,10 @@ enum db_status db_transaction(PGconn *c, db_tx_fn fn, void *ctx)
 			return DB_OK;
 		if (PQstatus(c) == CONNECTION_OK && PQtransactionStatus(c) != PQTRANS_IDLE)
 			db_run(c, "ROLLBACK", 0, NULL);
+		/* A step that failed because the server went away (whatever it
+		 * reported) is an outage for the caller: 503, not 500. */
+		if (s == DB_ERROR && PQstatus(c) != CONNECTION_OK)
+			return DB_UNAVAILABLE;
 		if (s != DB_RETRY)
 			return s;
 	}

@@ -102,6 +102,11 @@ gen.dashboard = function()
   return wrk.format("GET", "/panel/pulpit", {Host = s[1], Cookie = "jw_session=" .. s[2]})
 end
 
+-- A static file: the HTTP layer alone (and nginx, the ceiling, with the same file).
+gen.static = function()
+  return wrk.format("GET", wrk.path == "/" and "/static/style.css" or wrk.path)
+end
+
 -- The soak's mix: mostly the public, some filing and staff work.
 local mix = {
   {"register_list", 25}, {"register_item", 20}, {"register_search", 10}, {"register_atom", 5},

@@ -839,6 +839,75 @@ static void test_panel_forms_store_exactly_and_render_escaped(void **state)
 	alive();
 }
 
+/* The administrator's forms: staff accounts and units. */
+static void test_admin_forms_store_exactly_and_render_escaped(void **state)
+{
+	struct hresp r;
+	for (size_t i = 0; i < NNASTY; i++) {
+		char name[256], position[256], email[64], unit[256], symbol[8];
+		snprintf(name, sizeof name, "%s osoba", nasty[i]);
+		snprintf(position, sizeof position, "%s stanowisko", nasty[i]);
+		snprintf(email, sizeof email, "hostile-%zu@mon.example", i);
+		snprintf(unit, sizeof unit, "%s komórka", nasty[i]);
+		snprintf(symbol, sizeof symbol, "HX%c", (char)('A' + i));
+		struct buf b = {0};
+		b_pair(&b, "email", email);
+		b_pair(&b, "name", name);
+		b_pair(&b, "position", position);
+		b_pair(&b, "role", "clerk");
+		b_pair(&b, "unit", "BDG");
+		b_pair(&b, "password", "bardzo-tajne-haslo-1");
+		u_staff_post(staff(), "/panel/admin/uzytkownicy", b.p, &r);
+		b_free(&b);
+		if (r.status != 303)
+			fprintf(stderr, "user %zu: %ld %.400s\n", i, r.status, r.body);
+		assert_int_equal(r.status, 303);
+		h_free(&r);
+		b_pair(&b, "op", "add");
+		b_pair(&b, "symbol", symbol);
+		b_pair(&b, "name", unit);
+		u_staff_post(staff(), "/panel/admin/komorki", b.p, &r);
+		b_free(&b);
+		if (r.status != 303)
+			fprintf(stderr, "unit %zu: %ld %.400s\n", i, r.status, r.body);
+		assert_int_equal(r.status, 303);
+		h_free(&r);
+		PGconn *c = h_db();
+		const char *p[4] = {email, name, position, NULL};
+		PGresult *q = PQexecParams(c, "SELECT count(*) FROM users WHERE email = $1 AND name = $2 "
+		                              "AND position = $3",
+		                           3, NULL, p, NULL, NULL, 0);
+		assert_string_equal(PQgetvalue(q, 0, 0), "1");
+		PQclear(q);
+		const char *pu[2] = {symbol, unit};
+		q = PQexecParams(c, "SELECT count(*) FROM units WHERE symbol = $1 AND name = $2", 2, NULL,
+		                 pu, NULL, NULL, 0);
+		assert_string_equal(PQgetvalue(q, 0, 0), "1");
+		PQclear(q);
+		PQfinish(c);
+		u_staff_get(staff(), "/panel/admin/uzytkownicy", &r);
+		assert_int_equal(r.status, 200);
+		assert_no_raw_markup(r.body, "staff accounts");
+		assert_shows_escaped(r.body, name, "staff accounts");
+		h_free(&r);
+		u_staff_get(staff(), "/panel/admin/komorki", &r);
+		assert_int_equal(r.status, 200);
+		assert_no_raw_markup(r.body, "units");
+		assert_shows_escaped(r.body, unit, "units");
+		h_free(&r);
+	}
+	/* Bytes that are not UTF-8: 400 with the message, nothing added. */
+	long users = u_count("SELECT count(*) FROM users");
+	u_staff_post(staff(), "/panel/admin/uzytkownicy",
+	             "email=x%40mon.example&name=Zo%C5%BC%FFa&position=p&role=clerk&unit=BDG"
+	             "&password=bardzo-tajne-haslo-1",
+	             &r);
+	assert_true(r.status >= 400 && r.status <= 499);
+	h_free(&r);
+	assert_int_equal(u_count("SELECT count(*) FROM users"), users);
+	alive();
+}
+
 /* ---- paths, headers and queries --------------------------------------------- */
 
 static void test_path_traversal_and_hostile_paths_are_4xx(void **state)
@@ -1681,6 +1750,7 @@ int main(void)
 	    TIMED(test_ten_thousand_characters_in_each_field),
 	    TIMED(test_invalid_utf8_and_nul_are_refused_with_a_polish_message),
 	    TIMED(test_panel_forms_store_exactly_and_render_escaped),
+	    TIMED(test_admin_forms_store_exactly_and_render_escaped),
 	    TIMED(test_path_traversal_and_hostile_paths_are_4xx),
 	    TIMED(test_hostile_headers_and_queries_are_harmless),
 	    TIMED(test_wrong_content_type_on_every_post_endpoint_is_4xx),

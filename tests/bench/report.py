@@ -1,0 +1,393 @@
+#!/usr/bin/env python3
+"""Tables of `make bench` and `make bench-soak` (tests/bench/run.sh).
+
+    report.py bench RESULTS_DIR DOC   prints the table, writes DOC (keeps its soak section)
+    report.py soak RESULTS_DIR DOC    prints the verdict, replaces DOC's soak section;
+                                      exit 1 on errors or RSS growth over 5 %
+
+RESULTS_DIR holds what run.sh wrote: one "key=value ..." line per scenario
+(<name>.txt), pgbench.txt, nginx.txt, machine.txt, data.txt, seed.txt and the
+top statements of each scenario (<name>.sql). DOC empty: print only.
+"""
+import os
+import sys
+
+SOAK_BEGIN = "<!-- soak:begin -->"
+SOAK_END = "<!-- soak:end -->"
+
+SCENARIOS = [
+    ("register_list", "Register list", "GET /rejestr"),
+    ("register_item", "Register detail", "GET /rejestr/<case number>"),
+    ("register_search", "Register search", "GET /rejestr?q=<words>"),
+    ("register_atom", "Atom feed", "GET /rejestr.atom"),
+    ("tracking", "Tracking page", "GET /sprawa/<token>"),
+    ("filing", "Filing a request", "POST /api/v1/requests (JSON, durable commit)"),
+    ("queue", "Clerk queue", "GET /panel (signed in)"),
+    ("dashboard", "Manager dashboard", "GET /panel/pulpit (whole body)"),
+    ("static", "Static file (HTTP layer alone)", "GET /static/style.css"),
+]
+
+
+def kv_line(path):
+    out = {}
+    if not os.path.exists(path):
+        return out
+    with open(path, encoding="utf-8") as f:
+        for tok in f.read().split():
+            if "=" in tok:
+                k, v = tok.split("=", 1)
+                out[k] = v
+    return out
+
+
+def kv_lines(path, sep="="):
+    out = {}
+    if not os.path.exists(path):
+        return out
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if sep in line:
+                k, v = line.split(sep, 1)
+                out[k] = v
+    return out
+
+
+def num(d, k, default=0.0):
+    try:
+        return float(d.get(k, default))
+    except ValueError:
+        return default
+
+
+def errors(d):
+    return int(sum(num(d, k) for k in ("connect", "read", "write", "status", "timeout")))
+
+
+def rate(d):
+    dur = num(d, "duration_us")
+    return num(d, "requests") * 1e6 / dur if dur else 0.0
+
+
+def ms(us):
+    v = float(us) / 1000.0
+    return f"{v:.1f}" if v < 100 else f"{v:.0f}"
+
+
+def ratio(a, b):
+    if not b:
+        return "–"
+    r = a / b
+    return f"{r * 100:.1f} %" if r >= 0.01 else f"{r * 100:.2f} %"
+
+
+def fmt_int(v):
+    return f"{int(round(v)):,}".replace(",", " ")
+
+
+def cpu_shares(d):
+    """Busy share of the machine, the server's, PostgreSQL's, the rest
+    (wrk and anything else running), in % of all CPUs over the run."""
+    clk, ncpu = num(d, "clk", 100), num(d, "ncpu", 1)
+    dur = num(d, "window_ms") / 1e3 or num(d, "duration_us") / 1e6 or num(d, "seconds", 1)
+    total = clk * ncpu * dur
+    if not total:
+        return None
+    busy, srv, pg = num(d, "cpu_busy"), num(d, "cpu_server"), num(d, "cpu_pg")
+    return (100 * busy / total, 100 * srv / total, 100 * pg / total, 100 * max(busy - srv - pg, 0) / total)
+
+
+def per_request_us(d, key):
+    n = num(d, "requests")
+    return num(d, key) / num(d, "clk", 100) * 1e6 / n if n else 0.0
+
+
+def read_sql(path):
+    rows = []
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                parts = line.rstrip("\n").split("\t")
+                if len(parts) == 4:
+                    rows.append(parts)
+    return rows
+
+
+def keep_soak(doc):
+    if doc and os.path.exists(doc):
+        text = open(doc, encoding="utf-8").read()
+        if SOAK_BEGIN in text and SOAK_END in text:
+            return text[text.index(SOAK_BEGIN): text.index(SOAK_END) + len(SOAK_END)]
+    return SOAK_BEGIN + "\n## Soak\n\nNot run yet: `make bench-soak` (SOAK_SECONDS=600 by default) fills this section.\n" + SOAK_END
+
+
+def bench(res, doc):
+    m = kv_lines(os.path.join(res, "machine.txt"))
+    seed = open(os.path.join(res, "seed.txt"), encoding="utf-8").read().splitlines() \
+        if os.path.exists(os.path.join(res, "seed.txt")) else []
+    data = kv_lines(os.path.join(res, "data.txt"), "|")
+    pgb = kv_line(os.path.join(res, "pgbench.txt"))
+    ngx = kv_line(os.path.join(res, "nginx.txt"))
+    pg_tps, ngx_rps = num(pgb, "tps"), rate(ngx)
+    rows = []
+    for name, title, what in SCENARIOS:
+        d = kv_line(os.path.join(res, name + ".txt"))
+        d["_title"], d["_what"], d["_name"] = title, what, name
+        rows.append(d)
+
+    # The terminal.
+    print()
+    print(f"{'scenario':34} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'/pgbench':>9} {'/nginx':>8} {'RSS MB':>7} {'alone p50':>9}")
+    for d in rows:
+        if d.get("available") != "1":
+            print(f"{d['_title']:34} not available" + (f" (HTTP {d.get('code')})" if d.get("code") else ""))
+            continue
+        r = rate(d)
+        print(f"{d['_title']:34} {r:9.0f} {ms(num(d, 'p50_us')):>8} {ms(num(d, 'p99_us')):>8} {errors(d):7d} "
+              f"{ratio(r, pg_tps):>9} {ratio(r, ngx_rps):>8} {num(d, 'hwm_kb') / 1024:7.1f} {ms(num(d, 'alone_p50_us')):>9}")
+    print(f"{'pgbench -S (ceiling)':34} {pg_tps:9.0f}")
+    print(f"{'nginx, static file (ceiling)':34} {ngx_rps:9.0f} {ms(num(ngx, 'p50_us')):>8} {ms(num(ngx, 'p99_us')):>8} {errors(ngx):7d}")
+    print()
+    if not doc:
+        return 0
+
+    conns = m.get("connections", "?")
+    secs = m.get("seconds", "?")
+    L = []
+    L.append("# Benchmarks")
+    L.append("")
+    L.append(f"Measured by `make bench` on {m.get('date', '?')}; the file is written by "
+             "`tests/bench/run.sh` (regenerate it, do not edit it). The soak section at the end is "
+             "written by `make bench-soak`.")
+    L.append("")
+    L.append("## How it is measured")
+    L.append("")
+    L.append(
+        "`make bench` starts a PostgreSQL cluster of its own (`deploy/pg.sh` with "
+        "`JAWNOSC_PG_DIR=/tmp/jawnosc-bench-pg`, Unix socket only), loads it with "
+        f"`jawnosc seed --cases {m.get('cases')} --orgs {m.get('orgs')}` (once; later runs reuse the "
+        "database, `BENCH_RESEED=1` loads it again), starts the release `bin/jawnosc serve` on "
+        "127.0.0.1 with the access log off, `JAWNOSC_FILING_RATE=1000000` and "
+        "`JAWNOSC_TRUSTED_PROXY=127.0.0.1` (filings come from a million addresses in "
+        "`X-Forwarded-For`, as behind nginx), signs in a clerk and the manager of the whole body in "
+        "20 bodies, and runs each scenario with wrk over loopback: a "
+        f"{m.get('seconds')} s run with {conns} connections on 2 wrk threads after a warm-up, then "
+        "5 s with one connection (\"alone\": the latency of one request with nothing queued). "
+        "Requests spread over every body by the `Host` header and over random items, tokens and "
+        "search words (`tests/bench/scenarios.lua`). wrk's latency is per request in a closed loop: "
+        f"at saturation p50 is mostly queueing ({conns} connections divided by the rate), so the "
+        "\"alone\" column is the one to compare with a latency target. Peak RSS is the server's "
+        "`VmHWM`, reset before each scenario. Errors are connection errors, timeouts (10 s) and "
+        "responses other than 2xx/3xx.")
+    L.append("")
+    L.append(
+        "The two ceilings run on the same machine in the same run: `pgbench -S -M prepared` "
+        f"({conns} clients, scale {pgb.get('scale', '?')}, {secs} s) in the same cluster — the "
+        "database's select-only rate over the same Unix socket — and nginx serving "
+        "`templates/static/style.css` from a file on loopback with the same wrk settings.")
+    L.append("")
+    L.append("## Machine")
+    L.append("")
+    L.append("| | |")
+    L.append("|---|---|")
+    L.append(f"| CPUs | {m.get('cpus')} × {m.get('cpu_model')} |")
+    L.append(f"| memory | {m.get('memory_gib')} GiB |")
+    L.append(f"| system | Debian {m.get('debian')}, Linux {m.get('kernel')} |")
+    L.append(f"| PostgreSQL | {m.get('postgresql')} ({m.get('pg_settings')}) |")
+    L.append(f"| tools | wrk {m.get('wrk')}, nginx {m.get('nginx')} |")
+    L.append(f"| server | `JAWNOSC_THREADS={m.get('server_threads')}` (0: one worker thread per CPU) |")
+    L.append(f"| load average | {m.get('load_before')} before the run, {m.get('load_after', '?')} after |")
+    L.append(f"| busy before the run | {m.get('background_busy', '?')} % of all CPUs over 5 s with the server idle "
+             "(other work on the machine) |")
+    L.append("")
+    busy = [cpu_shares(d) for d in rows if d.get("available") == "1" and cpu_shares(d)]
+    other = max((b[3] for b in busy), default=0)
+    L.append(
+        "Everything shares the same CPUs: the server, PostgreSQL, wrk — and whatever else runs on "
+        "the machine. The CPU column of each scenario splits the machine's busy time over the run "
+        "into the server, PostgreSQL and the rest (wrk itself, and other work on the machine). "
+        + (f"**The machine was not idle:** up to {other:.0f} % of all CPUs went to the rest during "
+           "a scenario (wrk uses part of it; the load average above counts other engineers' test "
+           "runs on this shared machine), so the rates below are lower than an idle machine gives."
+           if other > 35 else ""))
+    L.append("")
+    L.append("## Data")
+    L.append("")
+    if seed:
+        L.append(f"`{seed[0]}`")
+        L.append("")
+        extra = {k: v for k, v in (s.split("=", 1) for s in seed[1:] if "=" in s)}
+        if "seed_seconds" in extra:
+            L.append(f"Loading took {extra['seed_seconds']} s (load average {extra.get('load', '?')} when it "
+                     "ended), including VACUUM ANALYZE; "
+                     + " ".join(s for s in seed[1:] if s.startswith("audit verify")) + ".")
+            L.append("")
+    if data:
+        L.append("| | |")
+        L.append("|---|---|")
+        for k, v in data.items():
+            if k == "database size":
+                v = f"{int(v) / 2**30:.1f} GiB"
+            else:
+                v = fmt_int(float(v))
+            L.append(f"| {k} | {v} |")
+        L.append("")
+    L.append("## Results")
+    L.append("")
+    L.append(f"{conns} connections; ratios are the scenario's rate over the ceiling's.")
+    L.append("")
+    L.append("| scenario | request | req/s | p50 ms | p99 ms | errors | ÷ pgbench -S | ÷ nginx | peak RSS MB | alone p50 / p99 ms | CPU server / db / rest | CPU µs per request server / db |")
+    L.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|")
+    for d in rows:
+        if d.get("available") != "1":
+            L.append(f"| {d['_title']} | `{d['_what']}` | not available (HTTP {d.get('code', '?')}) | | | | | | | | | |")
+            continue
+        r = rate(d)
+        sh = cpu_shares(d)
+        shs = f"{sh[1]:.0f} / {sh[2]:.0f} / {sh[3]:.0f} %" if sh else ""
+        L.append(
+            f"| {d['_title']} | `{d['_what']}` | {fmt_int(r)} | {ms(num(d, 'p50_us'))} | {ms(num(d, 'p99_us'))} | "
+            f"{errors(d)} | {ratio(r, pg_tps)} | {ratio(r, ngx_rps)} | {num(d, 'hwm_kb') / 1024:.1f} | "
+            f"{ms(num(d, 'alone_p50_us'))} / {ms(num(d, 'alone_p99_us'))} | {shs} | "
+            f"{fmt_int(per_request_us(d, 'cpu_server'))} / {fmt_int(per_request_us(d, 'cpu_pg'))} |")
+    L.append("")
+    L.append("Ceilings:")
+    L.append("")
+    L.append("| ceiling | req/s | p50 ms | p99 ms | errors |")
+    L.append("|---|---:|---:|---:|---:|")
+    L.append(f"| `pgbench -S -M prepared`, {pgb.get('clients', '?')} clients | {fmt_int(pg_tps)} | "
+             f"{pgb.get('latency_ms', '?')} (mean) | | |")
+    L.append(f"| nginx {m.get('nginx')}, `style.css` from a file | {fmt_int(ngx_rps)} | {ms(num(ngx, 'p50_us'))} | "
+             f"{ms(num(ngx, 'p99_us'))} | {errors(ngx)} |")
+    L.append("")
+
+    # The targets of the issue, met or not, as measured.
+    by = {d["_name"]: d for d in rows}
+
+    def avail(n):
+        return by.get(n, {}).get("available") == "1"
+
+    peak = max((num(d, "hwm_kb") for d in rows if d.get("available") == "1"), default=0) / 1024
+    T = []
+    if avail("register_list"):
+        r = rate(by["register_list"])
+        T.append(("Register list ≥ 5 000 requests/s", f"{fmt_int(r)} /s", r >= 5000))
+    if avail("tracking"):
+        r = rate(by["tracking"])
+        T.append(("Tracking page ≥ 5 000 requests/s", f"{fmt_int(r)} /s", r >= 5000))
+    if avail("filing"):
+        d = by["filing"]
+        r, p99 = rate(d), num(d, "p99_us") / 1000
+        T.append(("Filing ≥ 1 000 requests/s with p99 < 50 ms",
+                  f"{fmt_int(r)} /s, p99 {ms(num(d, 'p99_us'))} ms ({conns} connections); "
+                  f"alone p99 {ms(num(d, 'alone_p99_us'))} ms", r >= 1000 and p99 < 50))
+    if avail("dashboard"):
+        d = by["dashboard"]
+        a50 = num(d, "alone_p50_us") / 1000
+        T.append(("Dashboard median < 50 ms",
+                  f"alone {ms(num(d, 'alone_p50_us'))} ms; under load ({conns} connections) "
+                  f"{ms(num(d, 'p50_us'))} ms", a50 < 50))
+    T.append(("Server RSS < 100 MB under load", f"peak {peak:.1f} MB over all scenarios", peak < 100))
+    L.append("## Against the targets")
+    L.append("")
+    L.append("| target | measured | met |")
+    L.append("|---|---|---|")
+    for t, v, ok in T:
+        L.append(f"| {t} | {v} | {'yes' if ok else '**no**'} |")
+    L.append("")
+    L.append("## Where the time goes")
+    L.append("")
+    L.append("The five statements with the most database time in each scenario's measured run "
+             "(`pg_stat_statements`, reset before it): calls per request, mean milliseconds.")
+    L.append("")
+    for d in rows:
+        if d.get("available") != "1":
+            continue
+        sql = read_sql(os.path.join(res, d["_name"] + ".sql"))
+        if not sql:
+            continue
+        n = num(d, "requests") or 1
+        L.append(f"**{d['_title']}** (`{d['_what']}`)")
+        L.append("")
+        L.append("| calls / request | mean ms | total s | statement |")
+        L.append("|---:|---:|---:|---|")
+        for calls, total, mean, q in sql:
+            q = q.replace("`", "'")
+            L.append(f"| {float(calls) / n:.2f} | {mean} | {float(total) / 1000:.1f} | `{q}` |")
+        L.append("")
+    L.append(keep_soak(doc))
+    L.append("")
+    with open(doc, "w", encoding="utf-8") as f:
+        f.write("\n".join(L))
+    print(f"bench: wrote {doc}")
+    return 0
+
+
+def soak(res, doc):
+    d = kv_line(os.path.join(res, "soak.txt"))
+    m = kv_lines(os.path.join(res, "machine.txt"))
+    samples = []
+    p = os.path.join(res, "soak_rss.txt")
+    if os.path.exists(p):
+        for line in open(p, encoding="utf-8"):
+            parts = line.split()
+            if len(parts) == 2 and parts[1].isdigit():
+                samples.append((int(parts[0]), int(parts[1])))
+    base, final = num(d, "baseline_kb"), num(d, "final_kb")
+    peak = max([s[1] for s in samples] + [final]) if samples else final
+    growth = (final - base) / base * 100 if base else 0.0
+    errs = errors(d)
+    ok = errs == 0 and growth < 5.0 and num(d, "requests") > 0
+    verdict = "PASS" if ok else "FAIL"
+    sh = cpu_shares(d)
+    print()
+    print(f"soak: {verdict}: {int(num(d, 'requests'))} requests in {d.get('seconds')} s "
+          f"({rate(d):.0f}/s, wanted {d.get('rate')}), {errs} errors, p50 {ms(num(d, 'p50_us'))} ms, "
+          f"p99 {ms(num(d, 'p99_us'))} ms; RSS {base / 1024:.1f} MB after warm-up, "
+          f"{final / 1024:.1f} MB at the end ({growth:+.2f} %), peak {peak / 1024:.1f} MB")
+    if not doc:
+        return 0 if ok else 1
+    S = [SOAK_BEGIN, "## Soak", ""]
+    S.append(f"`make bench-soak` on {m.get('date', '?')} (`SOAK_SECONDS={d.get('seconds')}`): a steady mix "
+             f"(register list 25 %, detail 20 %, search 10 %, Atom 5 %, tracking page 20 %, filing 10 %, "
+             f"clerk queue 7 %, dashboard 3 %) at about {d.get('rate')} requests/s — wrk with "
+             f"{d.get('connections')} connections, each pausing between its requests — after a "
+             f"{d.get('warmup')} s warm-up at the same rate. The server's RSS is sampled every 10 s; "
+             "the run fails on any error or when the RSS at the end is 5 % or more above the sample "
+             f"taken after the warm-up. Data: {m.get('cases')} cases in {m.get('orgs')} bodies; "
+             f"load average {m.get('load_before')} before, {d.get('load_after', '?')} after.")
+    S.append("")
+    S.append("| | |")
+    S.append("|---|---|")
+    S.append(f"| verdict | **{verdict}** |")
+    S.append(f"| requests | {fmt_int(num(d, 'requests'))} in {d.get('seconds')} s: {rate(d):.0f}/s |")
+    S.append(f"| errors | {errs} (connect {d.get('connect')}, read {d.get('read')}, write {d.get('write')}, "
+             f"status {d.get('status')}, timeout {d.get('timeout')}) |")
+    S.append(f"| latency | p50 {ms(num(d, 'p50_us'))} ms, p90 {ms(num(d, 'p90_us'))} ms, p99 {ms(num(d, 'p99_us'))} ms, "
+             f"max {ms(num(d, 'max_us'))} ms |")
+    S.append(f"| server RSS | {base / 1024:.1f} MB after warm-up, {final / 1024:.1f} MB at the end "
+             f"(**{growth:+.2f} %**), peak {peak / 1024:.1f} MB |")
+    if sh:
+        S.append(f"| CPU (of all CPUs) | server {sh[1]:.0f} %, PostgreSQL {sh[2]:.0f} %, rest {sh[3]:.0f} % |")
+    if samples:
+        step = max(1, len(samples) // 12)
+        S.append("| RSS samples (s: MB) | " + ", ".join(f"{t}: {kb / 1024:.1f}" for t, kb in samples[::step]) + " |")
+    S.append("")
+    S.append(SOAK_END)
+    block = "\n".join(S)
+    text = open(doc, encoding="utf-8").read() if os.path.exists(doc) else "# Benchmarks\n\n" + SOAK_BEGIN + SOAK_END + "\n"
+    if SOAK_BEGIN in text and SOAK_END in text:
+        text = text[: text.index(SOAK_BEGIN)] + block + text[text.index(SOAK_END) + len(SOAK_END):]
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    with open(doc, "w", encoding="utf-8") as f:
+        f.write(text)
+    print(f"soak: wrote {doc}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 4 or sys.argv[1] not in ("bench", "soak"):
+        print(__doc__, file=sys.stderr)
+        sys.exit(2)
+    sys.exit(bench(sys.argv[2], sys.argv[3]) if sys.argv[1] == "bench" else soak(sys.argv[2], sys.argv[3]))

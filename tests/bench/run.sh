@@ -1,0 +1,377 @@
+#!/usr/bin/env bash
+# `make bench` and `make bench-soak`: load and scale measurements (not tests).
+#
+#   tests/bench/run.sh bench   every scenario with wrk, the two ceilings
+#                              (pgbench -S, nginx with a static file), a
+#                              table on the terminal and docs/benchmarks.md
+#   tests/bench/run.sh soak    a steady mix for SOAK_SECONDS; fails on any
+#                              error or on server RSS growth over 5 %
+#
+# Both start their own PostgreSQL cluster (deploy/pg.sh with JAWNOSC_PG_DIR,
+# default /tmp/jawnosc-bench-pg: not the cluster of `make run` and the
+# tests), tune it for the machine, create the database bench_<cases>_<orgs>,
+# migrate, and load it with `jawnosc seed --cases N --orgs M` unless it was
+# loaded before (BENCH_RESEED=1 loads it again). Then the release
+# `bin/jawnosc serve` on 127.0.0.1:$BENCH_PORT without access log.
+#
+# Knobs (environment): BENCH_CASES (1000000), BENCH_ORGS (500),
+# BENCH_SECONDS per scenario (12), BENCH_WARMUP (3), BENCH_CONNECTIONS (16),
+# BENCH_THREADS (server worker threads, 0 = one per CPU), BENCH_PORT (18080),
+# BENCH_NGINX_PORT (18081), BENCH_PGBENCH_SCALE (50), BENCH_KEEP_DB=1 (leave
+# the cluster running), BENCH_DOC (docs/benchmarks.md; empty: do not write);
+# SOAK_SECONDS (600), SOAK_RATE (requests/s, 100), SOAK_CONNECTIONS (16),
+# SOAK_WARMUP (60).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+top=$PWD
+mode=${1:-bench}
+case "$mode" in bench|soak) ;; *) echo "usage: tests/bench/run.sh bench|soak" >&2; exit 2 ;; esac
+
+CASES=${BENCH_CASES:-1000000}
+ORGS=${BENCH_ORGS:-500}
+DUR=${BENCH_SECONDS:-12}
+WARM=${BENCH_WARMUP:-3}
+CONNS=${BENCH_CONNECTIONS:-16}
+SERVER_THREADS=${BENCH_THREADS:-0}
+PORT=${BENCH_PORT:-18080}
+NGINX_PORT=${BENCH_NGINX_PORT:-18081}
+PGBENCH_SCALE=${BENCH_PGBENCH_SCALE:-50}
+DOC=${BENCH_DOC-docs/benchmarks.md}
+SOAK_SECONDS=${SOAK_SECONDS:-600}
+SOAK_RATE=${SOAK_RATE:-100}
+SOAK_CONNECTIONS=${SOAK_CONNECTIONS:-16}
+SOAK_WARMUP=${SOAK_WARMUP:-60}
+export JAWNOSC_PG_DIR=${BENCH_PG_DIR:-/tmp/jawnosc-bench-pg}
+
+work=$top/build/bench
+data=$work/data
+res=$work/results
+db=bench_${CASES}_${ORGS}
+mkdir -p "$work" "$data"
+rm -rf "$res" && mkdir -p "$res"
+
+log() { printf '%s bench: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# ---- Tools: wrk and nginx are installed here, not by deploy/deps.sh ----------
+missing=()
+command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+command -v nginx >/dev/null 2>&1 || missing+=(nginx-light)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
+if [ ${#missing[@]} -gt 0 ]; then
+  log "installing ${missing[*]}"
+  SUDO=(); [ "$(id -u)" -eq 0 ] || SUDO=(sudo)
+  export DEBIAN_FRONTEND=noninteractive
+  "${SUDO[@]}" apt-get update -qq
+  "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+make --no-print-directory bin/jawnosc >&2
+
+# ---- The cluster, tuned for this machine -------------------------------------
+eval "$(deploy/pg.sh start)"
+admin_url=$(deploy/pg.sh url postgres)
+url=$(deploy/pg.sh url "$db")
+psql_admin() { "$pgbin/psql" -X -q -v ON_ERROR_STOP=1 -d "$admin_url" "$@"; }
+psql_db() { "$pgbin/psql" -X -q -v ON_ERROR_STOP=1 -d "$url" "$@"; }
+
+mem_kb=$(awk '/^MemTotal/ {print $2}' /proc/meminfo)
+sb_mb=$(( mem_kb / 1024 / 8 )); [ "$sb_mb" -gt 4096 ] && sb_mb=4096
+ecs_mb=$(( mem_kb / 1024 / 2 ))
+# name=value pairs; a restart when one of them needs it.
+settings=(
+  "shared_buffers=${sb_mb}MB"
+  "effective_cache_size=${ecs_mb}MB"
+  "maintenance_work_mem=1GB"
+  "max_wal_size=8GB"
+  "checkpoint_timeout=30min"
+  "random_page_cost=1.1"
+  "shared_preload_libraries=pg_stat_statements"
+  "log_min_duration_statement=-1"
+)
+for kv in "${settings[@]}"; do
+  psql_admin -c "ALTER SYSTEM SET ${kv%%=*} = '${kv#*=}'"
+done
+psql_admin -c "SELECT pg_reload_conf()" >/dev/null
+sleep 0.5
+if [ "$(psql_admin -tAc "SELECT count(*) FROM pg_settings WHERE pending_restart")" != 0 ]; then
+  log "restarting the bench cluster for its settings"
+  deploy/pg.sh stop && eval "$(deploy/pg.sh start)"
+fi
+pg_pid=$(head -n 1 "$JAWNOSC_PG_DIR/data/postmaster.pid")
+
+cleanup() {
+  local rc=$?
+  [ -n "${sampler_pid:-}" ] && kill "$sampler_pid" 2>/dev/null || true
+  [ -n "${server_pid:-}" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
+  [ -n "${nginx_pid:-}" ] && kill -QUIT "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null || true
+  rm -rf "$work/mail"
+  if [ "${BENCH_KEEP_DB:-0}" != 1 ]; then deploy/pg.sh stop || true; fi
+  exit $rc
+}
+trap cleanup EXIT
+
+# ---- The data ----------------------------------------------------------------
+seeded=0
+if [ "${BENCH_RESEED:-0}" != 1 ] && [ -s "$work/$db.tokens" ] && [ -s "$work/$db.seed" ] &&
+   [ "$(psql_admin -tAc "SELECT count(*) FROM pg_database WHERE datname = '$db'")" = 1 ] &&
+   DATABASE_URL=$url bin/jawnosc migrate >/dev/null 2>&1 &&
+   [ "$(psql_db -tAc "SELECT count(*) FROM organisations WHERE slug = 'org-0001'")" = 1 ]; then
+  seeded=1
+  log "reusing database $db ($(cat "$work/$db.seed" | head -n 1))"
+fi
+if [ $seeded -eq 0 ]; then
+  log "loading $CASES cases in $ORGS bodies into $db"
+  psql_admin -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
+  DATABASE_URL=$url bin/jawnosc migrate >/dev/null
+  start=$(date +%s)
+  DATABASE_URL=$url bin/jawnosc seed --cases "$CASES" --orgs "$ORGS" --tokens "$work/$db.tokens" \
+    | tee "$work/$db.seed.out"
+  secs=$(( $(date +%s) - start ))
+  { head -n 1 "$work/$db.seed.out"; echo "seed_seconds=$secs"; echo "load=$(cut -d' ' -f1-3 /proc/loadavg)"; } \
+    > "$work/$db.seed"
+  log "audit verify"
+  DATABASE_URL=$url bin/jawnosc audit verify | tee -a "$work/$db.seed"
+fi
+psql_db -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements"
+cp "$work/$db.tokens" "$data/tokens.txt"
+psql_db -tAc "SELECT hosts[1] FROM organisations WHERE slug LIKE 'org-%' ORDER BY id" > "$data/hosts.txt"
+psql_db -tA -F ' ' -c "SELECT o.hosts[1], p.case_number FROM publications p JOIN organisations o ON o.id = p.org_id
+                        WHERE NOT p.withdrawn AND o.slug LIKE 'org-%' ORDER BY random() LIMIT 20000" > "$data/items.txt"
+psql_db -tA -F '|' -c "
+  SELECT 'cases', count(*) FROM requests UNION ALL
+  SELECT 'open cases', count(*) FROM requests WHERE closed_on IS NULL UNION ALL
+  SELECT 'overdue cases', count(*) FROM requests WHERE closed_on IS NULL AND due_on < current_date UNION ALL
+  SELECT 'terms', reltuples::bigint FROM pg_class WHERE relname = 'terms' UNION ALL
+  SELECT 'events', reltuples::bigint FROM pg_class WHERE relname = 'events' UNION ALL
+  SELECT 'documents', reltuples::bigint FROM pg_class WHERE relname = 'documents' UNION ALL
+  SELECT 'published cases', count(*) FROM publications UNION ALL
+  SELECT 'bodies', count(*) FROM organisations UNION ALL
+  SELECT 'staff accounts', count(*) FROM users UNION ALL
+  SELECT 'database size', pg_database_size(current_database())" > "$res/data.txt"
+
+# ---- The server ----------------------------------------------------------------
+rm -rf "$work/mail" && mkdir -p "$work/mail"
+DATABASE_URL=$url JAWNOSC_LISTEN=127.0.0.1:$PORT JAWNOSC_ACCESS_LOG= JAWNOSC_LOG_LEVEL=warn \
+  JAWNOSC_FILING_RATE=1000000 JAWNOSC_TRUSTED_PROXY=127.0.0.1 JAWNOSC_MAIL_DIR=$work/mail \
+  JAWNOSC_THREADS=$SERVER_THREADS JAWNOSC_TEMPLATES=$top/templates JAWNOSC_MIGRATIONS=$top/migrations \
+  bin/jawnosc serve >"$work/server.log" 2>&1 &
+server_pid=$!
+base=http://127.0.0.1:$PORT
+for _ in $(seq 1 100); do
+  curl -fs -o /dev/null "$base/readyz" && break
+  kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log" >&2; exit 1; }
+  sleep 0.1
+done
+curl -fs -o /dev/null "$base/readyz" || { log "the server is not ready"; cat "$work/server.log" >&2; exit 1; }
+
+# Staff sessions in 20 bodies spread over all: a clerk (the queue) and the
+# manager of the whole body (the dashboard, its largest scope).
+signin() { # HOST EMAIL -> session cookie value
+  local host=$1 email=$2 jar csrf
+  jar=$(mktemp)
+  csrf=$(curl -s -c "$jar" -b "$jar" -H "Host: $host" "$base/panel/logowanie" |
+    grep -o 'name="csrf" value="[^"]*"' | head -n 1 | sed 's/.*value="//; s/"$//')
+  curl -s -o /dev/null -c "$jar" -b "$jar" -H "Host: $host" --data-urlencode "csrf=$csrf" \
+    --data-urlencode "email=$email" --data-urlencode "password=jawnosc-bench" --data-urlencode "next=" \
+    "$base/panel/logowanie"
+  awk '$6 == "jw_session" {print $7}' "$jar"
+  rm -f "$jar"
+}
+: > "$data/clerks.txt"; : > "$data/managers.txt"
+step=$(( ORGS / 20 )); [ "$step" -ge 1 ] || step=1
+for i in $(seq 1 "$step" "$ORGS" | head -n 20); do
+  host=$(printf 'org-%04d.example' "$i")
+  s=$(signin "$host" "urzednik1-or@$host"); [ -n "$s" ] && echo "$host $s" >> "$data/clerks.txt"
+  s=$(signin "$host" "sekretarz@$host"); [ -n "$s" ] && echo "$host $s" >> "$data/managers.txt"
+done
+log "signed in $(wc -l < "$data/clerks.txt") clerks and $(wc -l < "$data/managers.txt") managers"
+
+# ---- Measuring ----------------------------------------------------------------
+clk=$(getconf CLK_TCK)
+# CPU ticks: the whole machine (busy), the server, the PostgreSQL processes.
+cpu_snapshot() {
+  local busy pgt=0 srv p now
+  now=$(date +%s%N)
+  busy=$(awk '/^cpu / {print $2+$3+$4+$7+$8+$9}' /proc/stat)
+  srv=$(awk '{print $14+$15}' "/proc/$server_pid/stat" 2>/dev/null || echo 0)
+  for p in $(pgrep -P "$pg_pid"); do
+    pgt=$(( pgt + $(awk '{print $14+$15}' "/proc/$p/stat" 2>/dev/null || echo 0) ))
+  done
+  echo "$now $busy $srv $pgt"
+}
+rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$server_pid/status"; }
+hwm_kb() { awk '/^VmHWM/ {print $2}' "/proc/$server_pid/status"; }
+reset_hwm() { echo 5 > "/proc/$server_pid/clear_refs" 2>/dev/null || true; }
+
+# wrk SCENARIO CONNECTIONS SECONDS [PAUSE_MS] -> the BENCH line
+run_wrk() {
+  local name=$1 c=$2 d=$3 pause=${4:-0} t=2
+  [ "$c" -lt 2 ] && t=1
+  wrk -t"$t" -c"$c" -d"${d}s" --timeout 10s -s tests/bench/scenarios.lua "${5:-$base}" -- "$data" "$name" "$pause" |
+    grep '^BENCH ' || echo "BENCH requests=0 duration_us=1 p50_us=0 p90_us=0 p99_us=0 max_us=0 connect=0 read=0 write=0 status=0 timeout=0"
+}
+field() { echo "$1" | tr ' ' '\n' | awk -F= -v k="$2" '$1 == k {print $2}'; }
+
+# The first URL of a scenario, to tell whether the route exists yet.
+probe() {
+  local h i t s
+  h=$(head -n 1 "$data/hosts.txt")
+  case $1 in
+    register_list) curl -s -o /dev/null -w '%{http_code}' -H "Host: $h" "$base/rejestr" ;;
+    register_search) curl -s -o /dev/null -w '%{http_code}' -H "Host: $h" "$base/rejestr?q=umowy" ;;
+    register_atom) curl -s -o /dev/null -w '%{http_code}' -H "Host: $h" "$base/rejestr.atom" ;;
+    register_item) read -r i t < "$data/items.txt" || true
+      [ -n "${t:-}" ] && curl -s -o /dev/null -w '%{http_code}' -H "Host: $i" "$base/rejestr/$t" || echo 404 ;;
+    tracking) read -r i t s < "$data/tokens.txt"; curl -s -o /dev/null -w '%{http_code}' -H "Host: $i" "$base/sprawa/$t" ;;
+    filing) t=$(curl -s -o /dev/null -w '%{http_code}' -H "Host: $h" -H 'Content-Type: application/json' -d '{}' "$base/api/v1/requests")
+      case $t in 400|422) echo 200 ;; *) echo "$t" ;; esac ;;
+    queue) read -r i t < "$data/clerks.txt" || true
+      [ -n "${t:-}" ] && curl -s -o /dev/null -w '%{http_code}' -H "Host: $i" -H "Cookie: jw_session=$t" "$base/panel" || echo 401 ;;
+    dashboard) read -r i t < "$data/managers.txt" || true
+      [ -n "${t:-}" ] && curl -s -o /dev/null -w '%{http_code}' -H "Host: $i" -H "Cookie: jw_session=$t" "$base/panel/pulpit" || echo 401 ;;
+    static) curl -s -o /dev/null -w '%{http_code}' "$base/static/style.css" ;;
+  esac
+}
+
+# The statements a scenario spent the database's time on.
+top_statements() {
+  psql_db -tA -F $'\t' -c "
+    SELECT calls, round(total_exec_time::numeric, 1), round(mean_exec_time::numeric, 3),
+           regexp_replace(left(regexp_replace(query, '\s+', ' ', 'g'), 110), '\|', '/', 'g')
+    FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+    ORDER BY total_exec_time DESC LIMIT 5" 2>/dev/null || true
+}
+
+# The share of all CPUs busy while nothing of ours runs (other work on a
+# shared machine), over 5 s.
+background_busy() {
+  local a b
+  a=$(awk '/^cpu / {print $2+$3+$4+$7+$8+$9, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat)
+  sleep 5
+  b=$(awk '/^cpu / {print $2+$3+$4+$7+$8+$9, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat)
+  awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " "); printf "%.0f", 100 * (y[1] - x[1]) / (y[2] - x[2]) }'
+}
+
+machine() {
+  {
+    echo "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo "cpus=$(nproc)"
+    echo "cpu_model=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
+    echo "memory_gib=$(awk '/^MemTotal/ {printf "%.1f", $2 / 1048576}' /proc/meminfo)"
+    echo "kernel=$(uname -r)"
+    echo "debian=$(cat /etc/debian_version 2>/dev/null)"
+    echo "postgresql=$(psql_db -tAc 'SHOW server_version')"
+    echo "pg_settings=$(psql_db -tAc "SELECT string_agg(name || '=' || setting || coalesce(unit, ''), ', ' ORDER BY name) FROM pg_settings WHERE name IN ('shared_buffers', 'effective_cache_size', 'max_wal_size', 'random_page_cost', 'synchronous_commit', 'fsync', 'jit', 'max_connections')")"
+    echo "wrk=$(wrk -v 2>&1 | head -n 1 | awk '{print $2}')"
+    echo "nginx=$(nginx -v 2>&1 | sed 's/.*nginx\///')"
+    echo "server_threads=$SERVER_THREADS"
+    echo "connections=$CONNS"
+    echo "seconds=$DUR"
+    echo "load_before=$(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "background_busy=$(background_busy)"
+    echo "cases=$CASES"
+    echo "orgs=$ORGS"
+  } > "$res/machine.txt"
+  cp "$work/$db.seed" "$res/seed.txt"
+}
+
+if [ "$mode" = bench ]; then
+  machine
+  scenarios=(register_list register_item register_search register_atom tracking filing queue dashboard static)
+  for s in "${scenarios[@]}"; do
+    code=$(probe "$s")
+    if [ "$code" != 200 ] && [ "$code" != 201 ]; then
+      log "$s: not available (HTTP $code)"
+      echo "name=$s available=0 code=$code" > "$res/$s.txt"
+      continue
+    fi
+    log "$s: warm-up ${WARM}s, then ${DUR}s with $CONNS connections"
+    run_wrk "$s" "$CONNS" "$WARM" >/dev/null
+    psql_db -tAc "SELECT pg_stat_statements_reset()" >/dev/null 2>&1 || true
+    reset_hwm
+    before=$(cpu_snapshot)
+    line=$(run_wrk "$s" "$CONNS" "$DUR")
+    after=$(cpu_snapshot)
+    hwm=$(hwm_kb)
+    top_statements > "$res/$s.sql"
+    log "$s: alone (1 connection) 5s"
+    alone=$(run_wrk "$s" 1 5)
+    read -r n0 b0 s0 p0 <<<"$before"; read -r n1 b1 s1 p1 <<<"$after"
+    echo "name=$s available=1 $line hwm_kb=$hwm cpu_busy=$((b1 - b0)) cpu_server=$((s1 - s0)) cpu_pg=$((p1 - p0)) window_ms=$(( (n1 - n0) / 1000000 )) clk=$clk ncpu=$(nproc) alone_p50_us=$(field "$alone" p50_us) alone_p99_us=$(field "$alone" p99_us) alone_requests=$(field "$alone" requests) alone_duration_us=$(field "$alone" duration_us)" \
+      | sed 's/ BENCH / /' > "$res/$s.txt"
+    log "$s: $(( $(field "$line" requests) * 1000000 / $(field "$line" duration_us) )) req/s, p50 $(( $(field "$line" p50_us) / 1000 )) ms, p99 $(( $(field "$line" p99_us) / 1000 )) ms, errors $(( $(field "$line" connect) + $(field "$line" read) + $(field "$line" write) + $(field "$line" status) + $(field "$line" timeout) )), peak RSS $(( hwm / 1024 )) MB"
+  done
+
+  # Ceiling 1: PostgreSQL's own select-only rate on the same cluster.
+  if [ "$(psql_admin -tAc "SELECT count(*) FROM pg_database WHERE datname = 'pgbench_$PGBENCH_SCALE'")" != 1 ]; then
+    log "pgbench: initialising scale $PGBENCH_SCALE"
+    psql_admin -c "CREATE DATABASE pgbench_$PGBENCH_SCALE"
+    "$pgbin/pgbench" -q -i -s "$PGBENCH_SCALE" "$(deploy/pg.sh url "pgbench_$PGBENCH_SCALE")" >/dev/null 2>&1
+  fi
+  log "pgbench -S: $CONNS clients, ${DUR}s"
+  before=$(cpu_snapshot)
+  "$pgbin/pgbench" -S -M prepared -c "$CONNS" -j 2 -T "$DUR" -n "$(deploy/pg.sh url "pgbench_$PGBENCH_SCALE")" \
+    > "$res/pgbench.out" 2>&1
+  after=$(cpu_snapshot)
+  read -r n0 b0 s0 p0 <<<"$before"; read -r n1 b1 s1 p1 <<<"$after"
+  echo "tps=$(awk '/^tps/ {print $3; exit}' "$res/pgbench.out") latency_ms=$(awk '/^latency average/ {print $4}' "$res/pgbench.out") scale=$PGBENCH_SCALE clients=$CONNS cpu_busy=$((b1 - b0)) window_ms=$(( (n1 - n0) / 1000000 )) clk=$clk ncpu=$(nproc) seconds=$DUR" > "$res/pgbench.txt"
+  log "pgbench -S: $(cat "$res/pgbench.txt")"
+
+  # Ceiling 2: nginx serving the same stylesheet from a file, on loopback.
+  ng=$work/nginx
+  rm -rf "$ng" && mkdir -p "$ng/www" "$ng/tmp" && chmod 755 "$ng" "$ng/www"
+  install -m 644 templates/static/style.css "$ng/www/style.css"
+  cat > "$ng/nginx.conf" <<CONF
+worker_processes $(nproc);
+daemon off;
+pid $ng/nginx.pid;
+error_log $ng/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 1000000;
+  types { text/css css; }
+  client_body_temp_path $ng/tmp; proxy_temp_path $ng/tmp; fastcgi_temp_path $ng/tmp;
+  uwsgi_temp_path $ng/tmp; scgi_temp_path $ng/tmp;
+  server { listen 127.0.0.1:$NGINX_PORT; root $ng/www; }
+}
+CONF
+  nginx -c "$ng/nginx.conf" -p "$ng" -e "$ng/error.log" &
+  nginx_pid=$!
+  for _ in $(seq 1 50); do curl -fs -o /dev/null "http://127.0.0.1:$NGINX_PORT/style.css" && break; sleep 0.1; done
+  log "nginx: ${DUR}s with $CONNS connections"
+  run_wrk static "$CONNS" "$WARM" 0 "http://127.0.0.1:$NGINX_PORT/style.css" >/dev/null
+  line=$(run_wrk static "$CONNS" "$DUR" 0 "http://127.0.0.1:$NGINX_PORT/style.css")
+  echo "$line" | sed 's/^BENCH //' > "$res/nginx.txt"
+  kill -QUIT "$nginx_pid" 2>/dev/null; wait "$nginx_pid" 2>/dev/null || true; nginx_pid=
+  echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$res/machine.txt"
+
+  python3 tests/bench/report.py bench "$res" "$DOC"
+  exit 0
+fi
+
+# ---- Soak: a steady mix, RSS sampled every 10 s --------------------------------
+machine
+pause=$(( 1000 * SOAK_CONNECTIONS / SOAK_RATE ))
+log "soak: warm-up ${SOAK_WARMUP}s at about $SOAK_RATE requests/s ($SOAK_CONNECTIONS connections, ${pause} ms apart)"
+run_wrk mix "$SOAK_CONNECTIONS" "$SOAK_WARMUP" "$pause" > "$res/soak_warmup.txt"
+baseline=$(rss_kb)
+log "soak: baseline RSS $(( baseline / 1024 )) MB; ${SOAK_SECONDS}s"
+( t=0
+  while kill -0 "$server_pid" 2>/dev/null; do
+    echo "$t $(rss_kb)"
+    sleep 10; t=$(( t + 10 ))
+  done ) > "$res/soak_rss.txt" &
+sampler_pid=$!
+before=$(cpu_snapshot)
+line=$(run_wrk mix "$SOAK_CONNECTIONS" "$SOAK_SECONDS" "$pause")
+after=$(cpu_snapshot)
+final=$(rss_kb)
+kill "$sampler_pid" 2>/dev/null; wait "$sampler_pid" 2>/dev/null || true; sampler_pid=
+echo "$SOAK_SECONDS $final" >> "$res/soak_rss.txt"
+read -r n0 b0 s0 p0 <<<"$before"; read -r n1 b1 s1 p1 <<<"$after"
+echo "$line baseline_kb=$baseline final_kb=$final seconds=$SOAK_SECONDS rate=$SOAK_RATE connections=$SOAK_CONNECTIONS warmup=$SOAK_WARMUP cpu_busy=$((b1 - b0)) cpu_server=$((s1 - s0)) cpu_pg=$((p1 - p0)) window_ms=$(( (n1 - n0) / 1000000 )) clk=$clk ncpu=$(nproc) load_after=$(cut -d' ' -f1 /proc/loadavg)" \
+  | sed 's/^BENCH //' > "$res/soak.txt"
+python3 tests/bench/report.py soak "$res" "$DOC"
