@@ -37,6 +37,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/select.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -430,6 +431,7 @@ struct model {
 	unsigned char pdf_sha[32];
 	char pdf_hex[65];
 	long long refused_steps;
+	long long refused_by_action[LAW_ACT_COUNT];
 	bool has_aot; /* requests.answered_on_time exists (kept by a trigger on terms) */
 };
 
@@ -792,6 +794,39 @@ static bool run(PGconn *c, const char *sql)
 	return ok;
 }
 
+/* One long statement (an index build, a check, VACUUM) while the progress
+ * line keeps counting the time. */
+static bool run_ticking(PGconn *c, const char *sql, struct progress *p)
+{
+	if (!PQsendQuery(c, sql)) {
+		fprintf(stderr, "\njawnosc seed: %s: %s", sql, PQerrorMessage(c));
+		return false;
+	}
+	while (PQisBusy(c)) {
+		int fd = PQsocket(c);
+		fd_set rs;
+		FD_ZERO(&rs);
+		FD_SET(fd, &rs);
+		struct timeval tv = {0, 200000};
+		if (select(fd + 1, &rs, NULL, NULL, &tv) < 0 && errno != EINTR)
+			break;
+		if (!PQconsumeInput(c))
+			break;
+		progress_show(p, false);
+	}
+	bool ok = true;
+	PGresult *r;
+	while ((r = PQgetResult(c))) {
+		ExecStatusType st = PQresultStatus(r);
+		if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+			fprintf(stderr, "\njawnosc seed: %.200s: %s", sql, PQresultErrorMessage(r));
+			ok = false;
+		}
+		PQclear(r);
+	}
+	return ok;
+}
+
 static long long query_ll(PGconn *c, const char *sql, bool *ok)
 {
 	PGresult *r = PQexec(c, sql);
@@ -1082,11 +1117,12 @@ static void build_cases(struct model *m, uint64_t seed, int months)
 	size_t k = 0;
 	int64_t span = (int64_t)months * 30 * 86400;
 	int64_t start = m->now - span;
+	double cum = 0;
 	for (int i = 0; i < m->norgs; i++) {
-		size_t n = i == m->norgs - 1 ? m->ncases - k
-		                             : (size_t)((double)m->ncases * w[i] / sum);
-		if (k + n > m->ncases)
-			n = m->ncases - k;
+		/* Shares rounded cumulatively: the counts add up to N exactly. */
+		cum += w[i];
+		size_t upto = i == m->norgs - 1 ? m->ncases : (size_t)llround((double)m->ncases * cum / sum);
+		size_t n = upto > k ? upto - k : 0;
 		struct sorg *o = &m->orgs[i];
 		for (size_t j = 0; j < n; j++, k++) {
 			struct scase *c = &m->cases[k];
@@ -1422,8 +1458,21 @@ static void simulate(struct model *m, struct outputs *out, size_t i)
 			law_date_t cap = law_date_add_months(received, 2);
 			in.new_due = law_date_cmp(nd, cap) > 0 ? cap : nd;
 		}
-		if (!law_decide(&lc, &in, &outcome)) {
+		/* A window that ends later than planned (days off at its end):
+		 * its expiry is recorded a week later. */
+		bool allowed = law_decide(&lc, &in, &outcome);
+		if (!allowed && (ps->act == LAW_ACT_REMEDY_WINDOW_EXPIRED || ps->act == LAW_ACT_LEAVE_UNPROCESSED ||
+		                 ps->act == LAW_ACT_RELEASE_AFTER_FEE || ps->act == LAW_ACT_OFFER_WINDOW_EXPIRED) &&
+		    date + 7 <= m->today) {
+			date += 7;
+			sdate = date;
+			d = law_date_from_days(sdate);
+			in.date = in.sent = d;
+			allowed = law_decide(&lc, &in, &outcome);
+		}
+		if (!allowed) {
 			m->refused_steps++;
+			m->refused_by_action[ps->act]++;
 			break;
 		}
 		/* Office hours, after whatever happened before. */
@@ -1996,7 +2045,7 @@ static bool table_indexes(PGconn *c, struct table_state *t, struct progress *p)
 	progress_phase(p, phase, t->nidx);
 	bool ok = true;
 	for (int i = 0; ok && i < t->nidx; i++) {
-		ok = run(c, t->idx_def[i]);
+		ok = run_ticking(c, t->idx_def[i], p);
 		p->pdone++;
 		progress_show(p, false);
 	}
@@ -2220,7 +2269,7 @@ int cmd_seed_scale(int argc, char **argv)
 		return 1;
 	}
 	struct model *m = calloc(1, sizeof *m);
-	struct progress prog = {.tty = isatty(2) == 1, .t0 = mono()};
+	struct progress prog = {.tty = isatty(2) == 1, .t0 = mono(), .total = ncases * 11};
 	struct outputs out = {0};
 	struct table_state ts[T_COUNT];
 	memset(ts, 0, sizeof ts);
@@ -2375,8 +2424,11 @@ int cmd_seed_scale(int argc, char **argv)
 	               tmp_deliveries, out.deliveries.rows, &prog, "deliveries") ||
 	    !table_indexes(c, &ts[T_DELIVERIES], &prog))
 		goto out;
+	/* The deferred foreign key from publications to their current version
+	 * is checked now: CREATE INDEX refuses a table with checks pending. */
 	if (!copy_events(c, m, &prog) || !table_indexes(c, &ts[T_EVENTS], &prog) ||
-	    !copy_register(c, m, &prog) || !table_indexes(c, &ts[T_PUBLICATIONS], &prog) ||
+	    !copy_register(c, m, &prog) || !run(c, "SET CONSTRAINTS ALL IMMEDIATE") ||
+	    !table_indexes(c, &ts[T_PUBLICATIONS], &prog) ||
 	    !table_indexes(c, &ts[T_VERSIONS], &prog))
 		goto out;
 
@@ -2428,7 +2480,7 @@ int cmd_seed_scale(int argc, char **argv)
 		const char *mark = strstr(check_foreign_keys_sql, "@TABLES@");
 		snprintf(dosql, sizeof dosql, "%.*s%s%s", (int)(mark - check_foreign_keys_sql),
 		         check_foreign_keys_sql, list, mark + strlen("@TABLES@"));
-		ok = run(c, dosql);
+		ok = run_ticking(c, dosql, &prog);
 		for (int t = 0; ok && t < T_COUNT; t++)
 			ok = table_enable(c, &ts[t]);
 	}
@@ -2442,17 +2494,23 @@ int cmd_seed_scale(int argc, char **argv)
 	if (!ok || !run(c, "COMMIT"))
 		goto out;
 	progress_phase(&prog, "vacuum and analyze", 0);
-	if (!run(c, "VACUUM (ANALYZE) organisations, units, users, requests, requesters, terms, events, "
-	            "event_chain, documents, deliveries, case_counters, publications, publication_versions"))
+	if (!run_ticking(c, "VACUUM (ANALYZE) organisations, units, users, requests, requesters, terms, events, "
+	                    "event_chain, documents, deliveries, case_counters, publications, publication_versions",
+	                 &prog))
 		goto out;
 	progress_end(&prog);
 	printf("seed: %zu requests in %d bodies in %.0f s: %lld terms, %zu events, %lld documents, "
 	       "%lld deliveries, %zu publications (%lld versions)\n",
 	       m->ncases, m->norgs, mono() - prog.t0, m->nterms, m->nevents, m->ndocs, m->ndeliveries,
 	       m->npubs, m->nversions);
-	if (m->refused_steps)
-		printf("seed: %lld planned steps were refused by the law core (those cases stop there)\n",
+	if (m->refused_steps) {
+		printf("seed: %lld planned steps were refused by the law core (those cases stop there):",
 		       m->refused_steps);
+		for (int a = 0; a < LAW_ACT_COUNT; a++)
+			if (m->refused_by_action[a])
+				printf(" %s %lld", law_actions[a].id, m->refused_by_action[a]);
+		putchar('\n');
+	}
 	printf("seed: sign in as sekretarz@org-0001.example (manager), urzednik1-or@org-0001.example "
 	       "(clerk), admin@org-0001.example; password %s\n",
 	       SCALE_PASSWORD);

@@ -134,10 +134,19 @@ bool web_authorize(http_req_t *req, const route_t *route)
 		return false;
 	}
 	if (!is_safe_method(req->method)) {
-		const char *posted = http_form_get(req, "csrf");
+		const form_t *f;
+		enum form_error fe = http_form(req, &f);
+		const char *posted = fe == FORM_OK ? form_get(f, "csrf") : NULL;
 		if (!posted)
 			posted = http_header(req, "X-CSRF-Token");
 		if (!csrf_matches(posted, w->csrf)) {
+			/* A form that does not parse (bytes that are not UTF-8, a
+			 * NUL, a broken multipart body) says so, not that it
+			 * expired; refusing it changes nothing either way. */
+			if (fe != FORM_OK && fe != FORM_UNSUPPORTED_TYPE) {
+				http_respond_error(req, 400, form_error_text_pl(fe));
+				return false;
+			}
 			http_respond_error(req, 403,
 			                   "Formularz wygasł albo nie został wysłany z tej strony. Wróć, "
 			                   "odśwież stronę i spróbuj ponownie.");
