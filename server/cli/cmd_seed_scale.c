@@ -2228,7 +2228,8 @@ int cmd_seed_scale(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	for (int i = 1; i < argc; i++) {
+	/* Options come in pairs: --name value. */
+	for (int i = 1; i < argc; i += 2) {
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 		bool ok = true;
 		if (!strcmp(argv[i], "--cases"))
@@ -2248,7 +2249,6 @@ int cmd_seed_scale(int argc, char **argv)
 			usage(stderr);
 			return 2;
 		}
-		i++;
 	}
 	if (!ncases || !norgs) {
 		usage(stderr);

@@ -197,8 +197,8 @@ def bench(res, doc):
     L.append(f"| tools | wrk {m.get('wrk')}, nginx {m.get('nginx')} |")
     L.append(f"| server | `JAWNOSC_THREADS={m.get('server_threads')}` (0: one worker thread per CPU) |")
     L.append(f"| load average | {m.get('load_before')} before the run, {m.get('load_after', '?')} after |")
-    L.append(f"| busy before the run | {m.get('background_busy', '?')} % of all CPUs over 5 s with the server idle "
-             "(other work on the machine) |")
+    L.append(f"| other work | {m.get('background_busy', '?')} % of all CPUs busy with other processes over 5 s "
+             "before the scenarios, while the server and PostgreSQL waited |")
     L.append("")
     busy = [cpu_shares(d) for d in rows if d.get("available") == "1" and cpu_shares(d)]
     other = max((b[3] for b in busy), default=0)

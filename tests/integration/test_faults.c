@@ -392,7 +392,7 @@ static void test_sigkill_while_filing_leaves_no_half_written_case(void **state)
 		pthread_create(&th[i], NULL, filer_main, &f[i]);
 	}
 	/* Kill it once it has filed some, with every worker busy. */
-	for (int i = 0; i < 100 && count_param("SELECT count(*) FROM requests WHERE subject LIKE "
+	for (int i = 0; i < 400 && count_param("SELECT count(*) FROM requests WHERE subject LIKE "
 	                                       "'Zabity %'", NULL) < 20; i++)
 		usleep(50000);
 	kill(pid, SIGKILL);

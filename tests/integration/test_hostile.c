@@ -1708,7 +1708,7 @@ static void test_slowloris_does_not_starve_others_and_is_dropped_after_the_timeo
 		usleep((useconds_t)((1.0 - (took < 1 ? took : 1)) * 1e6));
 	}
 	fprintf(stderr, "slowloris: slowest normal request %.3f s\n", worst);
-	assert_true(worst < 1.5);
+	assert_true(worst < 2.0); /* "within a second or two", on a busy machine too */
 	/* Still trickling after more than the timeout: none was dropped;
 	 * the silent ones were, once the timeout had passed. */
 	int open_now = 0;
