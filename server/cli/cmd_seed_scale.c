@@ -2164,9 +2164,11 @@ static void usage(FILE *out)
 	      "last K months (default 24) taken through the law core along realistic plans, with\n"
 	      "their terms, events (hash chain intact), issued letters, deliveries and a share\n"
 	      "published in the register. Then VACUUM ANALYZE. Shows a progress bar on a terminal.\n"
-	      "Nothing else may use the database meanwhile (its tables are locked).\n\n"
+	      "Nothing else may use the database meanwhile (its tables are locked). The rows that\n"
+	      "refer to requests wait in temporary files in /tmp (about 3 GB for a million).\n\n"
 	      "  --tokens FILE   write \"HOST TOKEN STATE\" lines for about 20,000 cases (tracking pages)\n"
-	      "  --seed S        random seed (default 1): the same seed gives the same data\n"
+	      "  --seed S        random seed (default 1): the same seed on the same day gives the\n"
+	      "                  same bodies and cases (tracking tokens are random)\n"
 	      "Refuses a database where org-0001 exists.\n",
 	      out);
 }

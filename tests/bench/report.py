@@ -102,14 +102,19 @@ def per_request_us(d, key):
     return num(d, key) / num(d, "clk", 100) * 1e6 / n if n else 0.0
 
 
+def hits(d):
+    h, r = num(d, "blks_hit"), num(d, "blks_read")
+    return f"{100 * h / (h + r):.2f} %" if h + r else "–"
+
+
 def read_sql(path):
     rows = []
     if os.path.exists(path):
         with open(path, encoding="utf-8") as f:
             for line in f:
                 parts = line.rstrip("\n").split("\t")
-                if len(parts) == 4:
-                    rows.append(parts)
+                if len(parts) >= 4:
+                    rows.append((parts + ["0", ""])[:6])
     return rows
 
 
@@ -176,7 +181,11 @@ def bench(res, doc):
         "Requests spread over every body by the `Host` header and over random items, tokens and "
         "search words (`tests/bench/scenarios.lua`). wrk's latency is per request in a closed loop: "
         f"at saturation p50 is mostly queueing ({conns} connections divided by the rate), so the "
-        "\"alone\" column is the one to compare with a latency target. Peak RSS is the server's "
+        "\"alone\" column is the one to compare with a latency target. The buffer cache is warm, as "
+        "in a server in service: `shared_buffers` is a quarter of the memory and every index and the "
+        "tables the pages read are loaded with `pg_prewarm` first (its autoprewarm keeps them over "
+        "restarts); \"buffer hits\" is the share of block reads the cache answered during the run. "
+        "Peak RSS is the server's "
         "`VmHWM`, reset before each scenario. Errors are connection errors, timeouts (10 s) and "
         "responses other than 2xx/3xx.")
     L.append("")
@@ -200,16 +209,26 @@ def bench(res, doc):
     L.append(f"| other work | {m.get('background_busy', '?')} % of all CPUs busy with other processes over 5 s "
              "before the scenarios, while the server and PostgreSQL waited |")
     L.append("")
-    busy = [cpu_shares(d) for d in rows if d.get("available") == "1" and cpu_shares(d)]
-    other = max((b[3] for b in busy), default=0)
-    L.append(
-        "Everything shares the same CPUs: the server, PostgreSQL, wrk — and whatever else runs on "
-        "the machine. The CPU column of each scenario splits the machine's busy time over the run "
-        "into the server, PostgreSQL and the rest (wrk itself, and other work on the machine). "
-        + (f"**The machine was not idle:** up to {other:.0f} % of all CPUs went to the rest during "
-           "a scenario (wrk uses part of it; the load average above counts other engineers' test "
-           "runs on this shared machine), so the rates below are lower than an idle machine gives."
-           if other > 35 else ""))
+    busy = [cpu_shares(d) for d in rows
+            if d.get("available") == "1" and d["_name"] != "static" and cpu_shares(d)]
+    rest = max((b[3] for b in busy), default=0)
+    try:
+        background = float(m.get("background_busy", "0"))
+    except ValueError:
+        background = 0.0
+    note = ("Everything shares the same CPUs: the server, PostgreSQL, wrk — and whatever else runs on "
+            "the machine. The CPU column of each scenario splits the machine's busy time over the run "
+            "into the server, PostgreSQL and the rest (wrk itself, and anything else running). ")
+    if background > 20 or rest > 25:
+        note += (f"**The machine was not idle:** other processes kept {background:.0f} % of all CPUs "
+                 f"busy just before the scenarios, and the rest took up to {rest:.0f} % during a "
+                 "scenario that uses the database (this machine is shared with other engineers' test "
+                 "runs), so these rates are lower than the same machine gives when idle.")
+    else:
+        note += (f"The machine was quiet for this run: other processes kept {background:.0f} % of the "
+                 f"CPUs busy just before the scenarios, and the rest (wrk, mostly) stayed at or under "
+                 f"{rest:.0f} % in the scenarios that use the database.")
+    L.append(note)
     L.append("")
     L.append("## Data")
     L.append("")
@@ -236,11 +255,11 @@ def bench(res, doc):
     L.append("")
     L.append(f"{conns} connections; ratios are the scenario's rate over the ceiling's.")
     L.append("")
-    L.append("| scenario | request | req/s | p50 ms | p99 ms | errors | ÷ pgbench -S | ÷ nginx | peak RSS MB | alone p50 / p99 ms | CPU server / db / rest | CPU µs per request server / db |")
-    L.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|")
+    L.append("| scenario | request | req/s | p50 ms | p99 ms | errors | ÷ pgbench -S | ÷ nginx | peak RSS MB | alone p50 / p99 ms | CPU server / db / rest | CPU µs per request server / db | buffer hits |")
+    L.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|")
     for d in rows:
         if d.get("available") != "1":
-            L.append(f"| {d['_title']} | `{d['_what']}` | not available (HTTP {d.get('code', '?')}) | | | | | | | | | |")
+            L.append(f"| {d['_title']} | `{d['_what']}` | not available (HTTP {d.get('code', '?')}) | | | | | | | | | | |")
             continue
         r = rate(d)
         sh = cpu_shares(d)
@@ -249,7 +268,7 @@ def bench(res, doc):
             f"| {d['_title']} | `{d['_what']}` | {fmt_int(r)} | {ms(num(d, 'p50_us'))} | {ms(num(d, 'p99_us'))} | "
             f"{errors(d)} | {ratio(r, pg_tps)} | {ratio(r, ngx_rps)} | {num(d, 'hwm_kb') / 1024:.1f} | "
             f"{ms(num(d, 'alone_p50_us'))} / {ms(num(d, 'alone_p99_us'))} | {shs} | "
-            f"{fmt_int(per_request_us(d, 'cpu_server'))} / {fmt_int(per_request_us(d, 'cpu_pg'))} |")
+            f"{fmt_int(per_request_us(d, 'cpu_server'))} / {fmt_int(per_request_us(d, 'cpu_pg'))} | {hits(d)} |")
     L.append("")
     L.append("Ceilings:")
     L.append("")
@@ -298,7 +317,9 @@ def bench(res, doc):
     L.append("## Where the time goes")
     L.append("")
     L.append("The five statements with the most database time in each scenario's measured run "
-             "(`pg_stat_statements`, reset before it): calls per request, mean milliseconds.")
+             "(`pg_stat_statements` with `track_planning`, reset before it): calls per request, mean "
+             "milliseconds of planning and of execution (the server's statements are unnamed, so each "
+             "call is planned again), total seconds of both.")
     L.append("")
     for d in rows:
         if d.get("available") != "1":
@@ -309,11 +330,12 @@ def bench(res, doc):
         n = num(d, "requests") or 1
         L.append(f"**{d['_title']}** (`{d['_what']}`)")
         L.append("")
-        L.append("| calls / request | mean ms | total s | statement |")
-        L.append("|---:|---:|---:|---|")
-        for calls, total, mean, q in sql:
+        L.append("| calls / request | planning ms | execution ms | total s | statement |")
+        L.append("|---:|---:|---:|---:|---|")
+        for calls, total, mean, q, jit, plan in sql:
             q = q.replace("`", "'")
-            L.append(f"| {float(calls) / n:.2f} | {mean} | {float(total) / 1000:.1f} | `{q}` |")
+            jit = " (JIT compiled)" if jit not in ("", "0") else ""
+            L.append(f"| {float(calls) / n:.2f} | {plan or '–'} | {mean} | {float(total) / 1000:.1f} | `{q}`{jit} |")
         L.append("")
     L.append(keep_soak(doc))
     L.append("")

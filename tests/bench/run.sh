@@ -75,7 +75,7 @@ psql_admin() { "$pgbin/psql" -X -q -v ON_ERROR_STOP=1 -d "$admin_url" "$@"; }
 psql_db() { "$pgbin/psql" -X -q -v ON_ERROR_STOP=1 -d "$url" "$@"; }
 
 mem_kb=$(awk '/^MemTotal/ {print $2}' /proc/meminfo)
-sb_mb=$(( mem_kb / 1024 / 8 )); [ "$sb_mb" -gt 4096 ] && sb_mb=4096
+sb_mb=$(( mem_kb / 1024 / 4 )); [ "$sb_mb" -gt 8192 ] && sb_mb=8192
 ecs_mb=$(( mem_kb / 1024 / 2 ))
 # name=value pairs; a restart when one of them needs it.
 settings=(
@@ -85,7 +85,7 @@ settings=(
   "max_wal_size=8GB"
   "checkpoint_timeout=30min"
   "random_page_cost=1.1"
-  "shared_preload_libraries=pg_stat_statements"
+  "shared_preload_libraries=pg_stat_statements', 'pg_prewarm"  # a list: two quoted names
   "log_min_duration_statement=-1"
 )
 for kv in "${settings[@]}"; do
@@ -97,6 +97,8 @@ if [ "$(psql_admin -tAc "SELECT count(*) FROM pg_settings WHERE pending_restart"
   log "restarting the bench cluster for its settings"
   deploy/pg.sh stop && eval "$(deploy/pg.sh start)"
 fi
+# Planning time too (the server's statements are unnamed: planned each time).
+psql_admin -c "ALTER SYSTEM SET pg_stat_statements.track_planning = on" -c "SELECT pg_reload_conf()" >/dev/null
 pg_pid=$(head -n 1 "$JAWNOSC_PG_DIR/data/postmaster.pid")
 
 cleanup() {
@@ -132,7 +134,23 @@ if [ $seeded -eq 0 ]; then
   log "audit verify"
   DATABASE_URL=$url bin/jawnosc audit verify | tee -a "$work/$db.seed"
 fi
-psql_db -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements"
+psql_db -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" -c "CREATE EXTENSION IF NOT EXISTS pg_prewarm"
+# A server in service has its buffer cache warm (pg_prewarm's autoprewarm
+# restores it after a restart): every index, then the tables the pages read
+# most, as far as 90 % of shared_buffers (the letters' PDFs last).
+t0=$(date +%s)
+warm=$(psql_db -tAc "
+  WITH rels AS (
+    SELECT c.oid, pg_relation_size(c.oid) AS size,
+           CASE WHEN c.relkind = 'i' THEN 0 ELSE coalesce(array_position(ARRAY['organisations', 'units',
+             'users', 'sessions', 'requests', 'publications', 'terms', 'events', 'publication_versions',
+             'requesters', 'case_counters', 'page_visits', 'event_chain', 'rate_limits', 'outbox',
+             'deliveries', 'documents']::text[], c.relname::text), 100) END AS prio
+    FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'i')),
+  ordered AS (SELECT oid, prio, size, sum(size) OVER (ORDER BY prio, size, oid) AS cum FROM rels)
+  SELECT pg_size_pretty(sum(pg_prewarm(oid)) * 8192) FROM ordered
+  WHERE cum < 0.9 * (SELECT setting::bigint * 8192 FROM pg_settings WHERE name = 'shared_buffers')")
+log "buffer cache warmed: $warm in $(( $(date +%s) - t0 )) s"
 cp "$work/$db.tokens" "$data/tokens.txt"
 psql_db -tAc "SELECT hosts[1] FROM organisations WHERE slug LIKE 'org-%' ORDER BY id" > "$data/hosts.txt"
 psql_db -tA -F ' ' -c "SELECT o.hosts[1], p.case_number FROM publications p JOIN organisations o ON o.id = p.org_id
@@ -225,6 +243,8 @@ cpu_snapshot() {
   done
   echo "$now $busy $srv $pgt"
 }
+# Buffer hits and reads of the database (pg_stat_database).
+blocks() { psql_db -tAc "SELECT blks_hit || ' ' || blks_read FROM pg_stat_database WHERE datname = current_database()"; }
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$server_pid/status"; }
 hwm_kb() { awk '/^VmHWM/ {print $2}' "/proc/$server_pid/status"; }
 reset_hwm() { echo 5 > "/proc/$server_pid/clear_refs" 2>/dev/null || true; }
@@ -262,10 +282,11 @@ probe() {
 # The statements a scenario spent the database's time on.
 top_statements() {
   psql_db -tA -F $'\t' -c "
-    SELECT calls, round(total_exec_time::numeric, 1), round(mean_exec_time::numeric, 3),
-           regexp_replace(left(regexp_replace(query, '\s+', ' ', 'g'), 110), '\|', '/', 'g')
+    SELECT calls, round((total_exec_time + total_plan_time)::numeric, 1), round(mean_exec_time::numeric, 3),
+           regexp_replace(left(regexp_replace(query, '\s+', ' ', 'g'), 110), '\|', '/', 'g'),
+           jit_functions, round(mean_plan_time::numeric, 3)
     FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
-    ORDER BY total_exec_time DESC LIMIT 5" 2>/dev/null || true
+    ORDER BY total_exec_time + total_plan_time DESC LIMIT 5" 2>/dev/null || true
 }
 
 # The share of all CPUs other processes keep busy (a shared machine) while
@@ -316,15 +337,18 @@ if [ "$mode" = bench ]; then
     run_wrk "$s" "$CONNS" "$WARM" >/dev/null
     psql_db -tAc "SELECT pg_stat_statements_reset()" >/dev/null 2>&1 || true
     reset_hwm
+    read -r h0 r0 <<<"$(blocks)"
     before=$(cpu_snapshot)
     line=$(run_wrk "$s" "$CONNS" "$DUR")
     after=$(cpu_snapshot)
     hwm=$(hwm_kb)
+    sleep 1  # backends report their statistics at most once a second
+    read -r h1 r1 <<<"$(blocks)"
     top_statements > "$res/$s.sql"
     log "$s: alone (1 connection) 5s"
     alone=$(run_wrk "$s" 1 5)
     read -r n0 b0 s0 p0 <<<"$before"; read -r n1 b1 s1 p1 <<<"$after"
-    echo "name=$s available=1 $line hwm_kb=$hwm cpu_busy=$((b1 - b0)) cpu_server=$((s1 - s0)) cpu_pg=$((p1 - p0)) window_ms=$(( (n1 - n0) / 1000000 )) clk=$clk ncpu=$(nproc) alone_p50_us=$(field "$alone" p50_us) alone_p99_us=$(field "$alone" p99_us) alone_requests=$(field "$alone" requests) alone_duration_us=$(field "$alone" duration_us)" \
+    echo "name=$s available=1 $line hwm_kb=$hwm cpu_busy=$((b1 - b0)) cpu_server=$((s1 - s0)) cpu_pg=$((p1 - p0)) window_ms=$(( (n1 - n0) / 1000000 )) blks_hit=$((h1 - h0)) blks_read=$((r1 - r0)) clk=$clk ncpu=$(nproc) alone_p50_us=$(field "$alone" p50_us) alone_p99_us=$(field "$alone" p99_us) alone_requests=$(field "$alone" requests) alone_duration_us=$(field "$alone" duration_us)" \
       | sed 's/ BENCH / /' > "$res/$s.txt"
     log "$s: $(( $(field "$line" requests) * 1000000 / $(field "$line" duration_us) )) req/s, p50 $(( $(field "$line" p50_us) / 1000 )) ms, p99 $(( $(field "$line" p99_us) / 1000 )) ms, errors $(( $(field "$line" connect) + $(field "$line" read) + $(field "$line" write) + $(field "$line" status) + $(field "$line" timeout) )), peak RSS $(( hwm / 1024 )) MB"
   done
