@@ -74,5 +74,5 @@ enum db_status ops_gauges(PGconn *c, arena_t *a, int64_t now, struct ops_gauges 
 	char today[LAW_DATE_STRLEN];
 	law_date_format(d, today);
 	struct gauge_ctx x = {a, today, arena_printf(a, "%lld", (long long)now), out};
-	return db_transaction(c, read_all, &x);
+	return db_read_transaction(c, read_all, &x);
 }

@@ -71,10 +71,9 @@ enum db_status register_begin(PGconn *c, arena_t *a, const char *host, struct re
                               int64_t *stamp_us, bool *found)
 {
 	*found = false;
-	/* The counter's commit need not wait for the disk: losing the last
-	 * visits in a crash is acceptable, a page waiting for fsync is not. */
-	enum db_status st =
-	    simple(c, "BEGIN; SET LOCAL synchronous_commit = off; SET LOCAL ROLE jawnosc_public");
+	/* Reads only (visits are written by web/pcache.c): a replica can
+	 * answer it. */
+	enum db_status st = simple(c, "BEGIN READ ONLY; SET LOCAL ROLE jawnosc_public");
 	if (st != DB_OK) {
 		register_abort(c);
 		return st;
@@ -117,40 +116,26 @@ enum db_status register_begin(PGconn *c, arena_t *a, const char *host, struct re
 	return st;
 }
 
-static enum db_status count_visit(PGconn *c, long long org_id, const char *path, long long *visits)
-{
-	struct params p = {.n = 0};
-	add_int(&p, org_id);
-	add(&p, path);
-	enum db_status st;
-	PGresult *r =
-	    db_exec(c, &st,
-	            "INSERT INTO page_visits AS v (org_id, path, count) VALUES ($1, $2, 1) "
-	            "ON CONFLICT (org_id, path) DO UPDATE SET count = v.count + 1 "
-	            "RETURNING count",
-	            p.n, p.v);
-	if (st == DB_OK && PQntuples(r) == 1)
-		*visits = atoll(PQgetvalue(r, 0, 0));
-	PQclear(r);
-	return st;
-}
-
 enum db_status register_end(PGconn *c, long long org_id, const char *path, long long *visits)
 {
 	*visits = 0;
-	enum db_status st = path ? count_visit(c, org_id, path, visits) : DB_OK;
+	enum db_status st = DB_OK;
+	if (path) {
+		char org[24];
+		snprintf(org, sizeof org, "%lld", org_id);
+		const char *p[2] = {org, path};
+		PGresult *r = db_exec(c, &st,
+		                      "SELECT count FROM page_visits WHERE org_id = $1 AND path = $2", 2,
+		                      p);
+		if (st == DB_OK && PQntuples(r) == 1)
+			*visits = atoll(PQgetvalue(r, 0, 0));
+		PQclear(r);
+	}
 	if (st == DB_OK)
 		st = simple(c, "COMMIT");
 	if (st != DB_OK)
 		register_abort(c);
 	return st;
-}
-
-enum db_status register_count_visit(PGconn *c, long long org_id, const char *path,
-                                    long long *visits)
-{
-	*visits = 0;
-	return count_visit(c, org_id, path, visits);
 }
 
 /* ---- The list ------------------------------------------------------------- */

@@ -4,7 +4,7 @@
  * register_end() in one transaction whose database role is jawnosc_public
  * (SET LOCAL ROLE): that role may read only the register_* views, which
  * hold no requester, no request text, no event data and no internal note,
- * and count page visits. Nothing on the public side can reach personal
+ * and page_visits. Nothing on the public side can reach personal
  * data even through a bug in a query.
  *
  * Clerk side. A clerk edits what will be public (the subject as edited for
@@ -56,15 +56,12 @@ struct register_org {
  * when no organisation exists (the transaction is then closed). */
 enum db_status register_begin(PGconn *c, arena_t *a, const char *host, struct register_org *org,
                               int64_t *stamp_us, bool *found);
-/* Counts a visit of the page `path` (NULL: not a BIP page, nothing
- * counted), commits, and gives the page's count so far in *visits. */
+/* Reads the count of visits of the page `path` written so far (NULL: not
+ * a BIP page, 0) into *visits and commits. Visits are counted by
+ * web/pcache.c, which writes them every second. */
 enum db_status register_end(PGconn *c, long long org_id, const char *path, long long *visits);
 /* Rolls the public transaction back (after an error or a page not found). */
 void register_abort(PGconn *c);
-/* Counts a visit on its own (autocommit), for when the pages are read from
- * a replica, which cannot write: `c` is then the primary. */
-enum db_status register_count_visit(PGconn *c, long long org_id, const char *path,
-                                    long long *visits);
 
 struct register_filter {
 	int year;            /* of receipt; 0: any */

@@ -157,6 +157,7 @@ enum track_result track_load(PGconn *c, arena_t *a, const char *token, int64_t n
 		return st == DB_UNAVAILABLE ? TRACK_UNAVAILABLE : TRACK_ERROR;
 	}
 	json_object_set_new(view, "actions", open_actions(&lc, day, a));
+	json_object_set_new(view, "org_id", json_integer(f.org.id));
 	*out = view;
 	return TRACK_OK;
 }

@@ -10,10 +10,12 @@
 #include "cli/opts.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "db/changes.h"
 #include "db/db.h"
 #include "db/migrate.h"
 #include "http/server.h"
 #include "http/static.h"
+#include "web/pcache.h"
 #include "web/web.h"
 
 /* Loads configuration and checks the database URL: shared first steps. */
@@ -147,6 +149,11 @@ int cmd_serve(int argc, char **argv)
 	}
 	/* Before any thread starts, so that only sigwait() sees the signals. */
 	http_block_signals();
+	/* Kept pages: the listener for changes and the visit counter. */
+	if (!changes_start(cfg.database_url) || !pcache_start()) {
+		fprintf(stderr, "jawnosc serve: cannot start the page cache's threads\n");
+		goto out_static;
+	}
 	struct http_server_opts o = {
 	    .routes = web_routes,
 	    .nroutes = web_nroutes,
@@ -194,6 +201,8 @@ int cmd_serve(int argc, char **argv)
 	reminders_stop();
 	mailer_stop();
 out_static:
+	pcache_stop();
+	changes_stop();
 	static_free();
 out_web:
 	web_shutdown();

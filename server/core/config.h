@@ -34,6 +34,8 @@ struct config {
 	long remind_days;    /* working days before a due date to remind the assignee */
 	long digest_hour;    /* Warsaw hour after which managers get the morning digest */
 	long remind_poll_ms; /* how often the reminder job looks */
+	long page_cache_mb;  /* web/pcache.c */
+	long page_cache_ttl;
 	/* Operations (docs/operations.md) */
 	const char *database_url_replica; /* read-only replica for public pages; "" = database_url */
 	long metrics_public;               /* 1: /metrics answers every client, not only loopback */

@@ -7,6 +7,7 @@
 
 #include "core/config.h"
 #include "core/log.h"
+#include "db/changes.h"
 
 static const char *db_url = "";
 static pthread_key_t conn_key;
@@ -215,17 +216,21 @@ enum db_status db_run(PGconn *c, const char *sql, int nparams, const char *const
 	return s;
 }
 
-enum db_status db_transaction(PGconn *c, db_tx_fn fn, void *ctx)
+static enum db_status transaction(PGconn *c, db_tx_fn fn, void *ctx, bool writes)
 {
 	for (int attempt = 0; attempt < 5; attempt++) {
-		enum db_status s = db_run(c, "BEGIN", 0, NULL);
+		enum db_status s = db_run(c, writes ? "BEGIN" : "BEGIN READ ONLY", 0, NULL);
 		if (s != DB_OK)
 			return s;
 		s = fn(c, ctx);
 		if (s == DB_OK)
 			s = db_run(c, "COMMIT", 0, NULL);
-		if (s == DB_OK)
+		if (s == DB_OK) {
+			/* The pages this process keeps may show what just changed. */
+			if (writes)
+				changes_local_write();
 			return DB_OK;
+		}
 		if (PQstatus(c) == CONNECTION_OK && PQtransactionStatus(c) != PQTRANS_IDLE)
 			db_run(c, "ROLLBACK", 0, NULL);
 		/* A step that failed because the server went away (whatever it
@@ -236,4 +241,14 @@ enum db_status db_transaction(PGconn *c, db_tx_fn fn, void *ctx)
 			return s;
 	}
 	return DB_RETRY;
+}
+
+enum db_status db_transaction(PGconn *c, db_tx_fn fn, void *ctx)
+{
+	return transaction(c, fn, ctx, true);
+}
+
+enum db_status db_read_transaction(PGconn *c, db_tx_fn fn, void *ctx)
+{
+	return transaction(c, fn, ctx, false);
 }

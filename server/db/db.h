@@ -64,5 +64,8 @@ enum db_status db_status_of(PGconn *c, const PGresult *r);
  * fn returns DB_OK to commit, anything else to roll back. */
 typedef enum db_status (*db_tx_fn)(PGconn *c, void *ctx);
 enum db_status db_transaction(PGconn *c, db_tx_fn fn, void *ctx);
+/* The same as BEGIN READ ONLY, for reads that must see one snapshot; unlike
+ * db_transaction() it leaves the page caches alone (db/changes.h). */
+enum db_status db_read_transaction(PGconn *c, db_tx_fn fn, void *ctx);
 
 #endif

@@ -53,6 +53,7 @@ typedef struct http_req {
 	http_header_t *resp_headers;
 
 	void *user; /* the web layer's per-request state (session, organisation) */
+	void *keep; /* the web layer's copy of this response to keep (web/pcache.c) */
 } http_req_t;
 
 /* Request headers (case-insensitive name); NULL when absent. */

@@ -9,7 +9,9 @@
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "db/changes.h"
 #include "db/db.h"
+#include "web/pcache.h"
 #include "web/web.h"
 
 static const char *const form_fields[] = {"kind",  "subject", "content", "form",   "delivery",
@@ -260,10 +262,34 @@ static void case_page(http_req_t *req, int status, json_t *view, const char *err
 	web_render(req, status, "case", view);
 }
 
+/* The case as load_case() gives it, from the copy kept in memory while
+ * nothing of the organisation changed (web/pcache.c). */
+static bool load_case_kept(http_req_t *req, json_t **view)
+{
+	const char *key = arena_printf(req->arena, "T %s", http_param(req, "token"));
+	size_t len = 0;
+	char *kept = pcache_get_data(key, &len);
+	if (kept) {
+		*view = json_loadb(kept, len, 0, NULL);
+		free(kept);
+		if (*view)
+			return true;
+	}
+	uint64_t mark = changes_mark();
+	if (!load_case(req, view))
+		return false;
+	json_int_t org = json_integer_value(json_object_get(*view, "org_id"));
+	char *data = org > 0 && pcache_on() ? json_dumps(*view, JSON_COMPACT) : NULL;
+	if (data)
+		pcache_put_data(key, (long long)org, mark, data, strlen(data));
+	free(data);
+	return true;
+}
+
 void web_case_show(http_req_t *req)
 {
 	json_t *view;
-	if (load_case(req, &view))
+	if (load_case_kept(req, &view))
 		case_page(req, 200, view, NULL, NULL, NULL);
 }
 

@@ -12,9 +12,11 @@
 #include "cases/dashboard.h"
 #include "cases/stats.h"
 #include "core/clock.h"
+#include "db/changes.h"
 #include "db/db.h"
 #include "render/svg.h"
 #include "render/tmpl.h"
+#include "web/pcache.h"
 #include "web/web.h"
 
 static bool scope_of(http_req_t *req, struct dash_scope *s)
@@ -295,16 +297,30 @@ void web_dashboard(http_req_t *req)
 	struct dash_scope s;
 	if (!scope_of(req, &s))
 		return;
-	PGconn *c = db_conn();
-	if (!c) {
-		http_respond_unavailable(req);
-		return;
-	}
-	json_t *doc = NULL;
-	enum db_status st = dashboard_load(c, req->arena, &s, caseview_today(clock_now()), &doc);
-	if (st != DB_OK) {
-		db_failed(req, st);
-		return;
+	/* The figures are kept in memory while nothing of the organisation
+	 * changes (web/pcache.c), for the day they were counted on. */
+	const char *key = arena_printf(req->arena, "D %lld %lld", s.org_id, s.unit_id);
+	size_t len = 0;
+	char *kept = pcache_get_data(key, &len);
+	json_t *doc = kept ? json_loadb(kept, len, 0, NULL) : NULL;
+	free(kept);
+	if (!doc) {
+		uint64_t mark = changes_mark();
+		PGconn *c = db_conn();
+		if (!c) {
+			http_respond_unavailable(req);
+			return;
+		}
+		enum db_status st =
+		    dashboard_load(c, req->arena, &s, caseview_today(clock_now()), &doc);
+		if (st != DB_OK) {
+			db_failed(req, st);
+			return;
+		}
+		char *data = pcache_on() ? json_dumps(doc, JSON_COMPACT) : NULL;
+		if (data)
+			pcache_put_data(key, s.org_id, mark, data, strlen(data));
+		free(data);
 	}
 	add_figures(req, &s, doc);
 	add_workload_links(req, &s, doc);

@@ -10,6 +10,7 @@
 #include "db/db.h"
 #include "http/metrics.h"
 #include "http/proxy.h"
+#include "web/pcache.h"
 #include "web/web.h"
 
 static bool may_see_metrics(http_req_t *req)
@@ -63,6 +64,26 @@ static void database_gauges(http_req_t *req, strbuf_t *sb)
 		               g.orgs[i].slug, (const char *)NULL);
 }
 
+static void cache_gauges(strbuf_t *sb)
+{
+	struct pcache_stats st;
+	pcache_stats(&st);
+	metrics_family(sb, "jawnosc_page_cache_on", "gauge",
+	               "1 while pages are kept in memory (the change listener is connected), else 0.");
+	metrics_sample(sb, "jawnosc_page_cache_on", pcache_on() ? 1 : 0, (const char *)NULL);
+	metrics_family(sb, "jawnosc_page_cache_entries", "gauge", "Pages and page data kept in memory.");
+	metrics_sample(sb, "jawnosc_page_cache_entries", (double)st.entries, (const char *)NULL);
+	metrics_family(sb, "jawnosc_page_cache_bytes", "gauge",
+	               "Memory the kept pages take (JAWNOSC_PAGE_CACHE_MB is the limit).");
+	metrics_sample(sb, "jawnosc_page_cache_bytes", (double)st.bytes, (const char *)NULL);
+	metrics_family(sb, "jawnosc_page_cache_lookups_total", "counter",
+	               "Requests for kept pages, by whether a current copy was there.");
+	metrics_sample(sb, "jawnosc_page_cache_lookups_total", (double)st.hits, "result", "hit",
+	               (const char *)NULL);
+	metrics_sample(sb, "jawnosc_page_cache_lookups_total", (double)st.misses, "result", "miss",
+	               (const char *)NULL);
+}
+
 void web_metrics(http_req_t *req)
 {
 	if (!may_see_metrics(req)) {
@@ -72,6 +93,7 @@ void web_metrics(http_req_t *req)
 	strbuf_t sb;
 	sb_init(&sb, req->arena);
 	metrics_render(&sb);
+	cache_gauges(&sb);
 	database_gauges(req, &sb);
 	http_add_header(req, "Cache-Control", "no-store");
 	http_respond(req, 200, METRICS_CONTENT_TYPE, sb.data, sb.len);

@@ -6,7 +6,8 @@
  * Public pages are read from the replica when there is one, in one
  * transaction as the database role jawnosc_public (cases/register.h), carry
  * ETag and Last-Modified and answer 304 to a client whose copy is current.
- * Each GET of a BIP page counts a visit, a 304 too. */
+ * Each GET of a BIP page counts a visit, a 304 too. The list, the items and
+ * the Atom feed are kept in memory between requests (web/pcache.c). */
 #include <pthread.h>
 #include <sodium.h>
 #include <stdatomic.h>
@@ -19,6 +20,7 @@
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "db/changes.h"
 #include "db/db.h"
 #include "http/cache.h"
 #include "http/static.h"
@@ -27,6 +29,7 @@
 #include "law/warsaw.h"
 #include "render/csv.h"
 #include "render/feed.h"
+#include "web/pcache.h"
 #include "web/web.h"
 
 /* Public pages are the same for everyone, but the visit counter must see
@@ -78,30 +81,30 @@ static bool page_open(http_req_t *req, struct page *pg)
 	return true;
 }
 
-/* Commits; counts a visit of `path` for a GET of a BIP page (NULL: none). */
+/* Commits; counts a visit of `path` for a GET of a BIP page (NULL: none)
+ * and gives the page's count, this visit included. */
 static bool page_close(http_req_t *req, struct page *pg, const char *path, long long *visits)
 {
 	long long n = 0;
 	const char *count = path && !strcmp(req->method, "GET") ? path : NULL;
-	enum db_status st;
-	if (db_has_replica()) {
-		/* The replica cannot write: the count goes to the primary, and
-		 * a page is still served when only the count fails. */
-		st = register_end(pg->c, pg->org.id, NULL, &n);
-		PGconn *primary = st == DB_OK && count ? db_conn() : NULL;
-		if (primary && register_count_visit(primary, pg->org.id, count, &n) != DB_OK)
-			log_warn("visit of %s not counted", count);
-	} else {
-		st = register_end(pg->c, pg->org.id, count, &n);
-	}
+	enum db_status st = register_end(pg->c, pg->org.id, count, &n);
 	pg->open = false;
 	if (st != DB_OK) {
 		fail(req, pg, st);
 		return false;
 	}
+	if (count)
+		n += pcache_visit(pg->org.id, count);
 	if (visits)
 		*visits = n;
 	return true;
+}
+
+/* The count for the page's metadata: the number, or the place for it in a
+ * page being kept. */
+static json_t *visits_json(bool keep, long long visits)
+{
+	return keep ? json_string(PCACHE_VISITS) : json_integer(visits);
 }
 
 /* ---- Validators ---------------------------------------------------------------- */
@@ -152,13 +155,13 @@ static const char *warsaw_time(http_req_t *req, int64_t unix_seconds)
 /* The BIP metadata of a page the system composes from the register (the
  * list, the statistics, the procedure): the body produces and answers for
  * it; no one types it in. */
-static json_t *composed_bip(http_req_t *req, const struct page *pg, long long visits)
+static json_t *composed_bip(http_req_t *req, const struct page *pg, json_t *visits)
 {
 	json_t *bip = json_pack(
-	    "{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:b}", "publisher", pg->org.name, "producer",
+	    "{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:b}", "publisher", pg->org.name, "producer",
 	    pg->org.name, "responsible", "", "entered_by",
 	    "zestawienie tworzone automatycznie z publikacji w rejestrze", "produced_at", "",
-	    "published_at", pg->org.created, "visits", (json_int_t)visits, "has_versions", 0);
+	    "published_at", pg->org.created, "visits", visits, "has_versions", 0);
 	json_object_set_new(
 	    bip, "changed_at",
 	    json_string(pg->stamp_us > 0 ? warsaw_time(req, pg->stamp_us / 1000000) : ""));
@@ -247,13 +250,16 @@ static const char *next_query(http_req_t *req, json_t *next)
 
 void web_register_list(http_req_t *req)
 {
+	if (pcache_serve(req))
+		return;
+	uint64_t mark = changes_mark();
 	struct page pg;
 	if (!page_open(req, &pg))
 		return;
 	struct register_filter f;
 	read_filter(req, &f);
-	if (not_modified(req, &pg, etag_of(req, "rejestr", pg.stamp_us, NULL), pg.stamp_us,
-	                 "/rejestr"))
+	const char *etag = etag_of(req, "rejestr", pg.stamp_us, NULL);
+	if (not_modified(req, &pg, etag, pg.stamp_us, "/rejestr"))
 		return;
 	json_t *list = NULL, *opts = NULL;
 	enum db_status st = register_list(pg.c, req->arena, pg.org.id, &f, REGISTER_PAGE, &list);
@@ -283,7 +289,9 @@ void web_register_list(http_req_t *req)
 	json_object_set_new(ctx, "export_query",
 	                    json_string(*fq ? arena_printf(req->arena, "?%s", fq) : ""));
 	json_object_set_new(ctx, "org_name", json_string(pg.org.name));
-	json_object_set_new(ctx, "bip", composed_bip(req, &pg, visits));
+	bool keep = pcache_keep(req, pg.org.id, mark, "/rejestr", visits, etag,
+	                        (time_t)(pg.stamp_us / 1000000), PUBLIC_CACHE);
+	json_object_set_new(ctx, "bip", composed_bip(req, &pg, visits_json(keep, visits)));
 	render_public(req, "register_list", ctx);
 }
 
@@ -291,6 +299,9 @@ void web_register_list(http_req_t *req)
 static void item_page(http_req_t *req, const char *version)
 {
 	const char *number = http_param(req, "number");
+	if (pcache_serve(req))
+		return;
+	uint64_t mark = changes_mark();
 	struct page pg;
 	if (!page_open(req, &pg))
 		return;
@@ -309,7 +320,8 @@ static void item_page(http_req_t *req, const char *version)
 	const char *path = version
 	                       ? arena_printf(req->arena, "/rejestr/%s/wersja/%s", number, version)
 	                       : arena_printf(req->arena, "/rejestr/%s", number);
-	if (not_modified(req, &pg, etag_of(req, "pozycja", changed, NULL), changed, path))
+	const char *etag = etag_of(req, "pozycja", changed, NULL);
+	if (not_modified(req, &pg, etag, changed, path))
 		return;
 	json_t *doc = NULL;
 	st = register_item(pg.c, req->arena, &pg.org, number, version, &doc, &found);
@@ -327,7 +339,9 @@ static void item_page(http_req_t *req, const char *version)
 		json_decref(doc);
 		return;
 	}
-	json_object_set_new(json_object_get(doc, "bip"), "visits", json_integer(visits));
+	bool keep = pcache_keep(req, pg.org.id, mark, path, visits, etag,
+	                        (time_t)(changed / 1000000), PUBLIC_CACHE);
+	json_object_set_new(json_object_get(doc, "bip"), "visits", visits_json(keep, visits));
 	json_t *item = json_object_get(doc, "item");
 	const char *subject = item ? json_string_value(json_object_get(item, "subject")) : NULL;
 	json_object_set_new(
@@ -480,7 +494,7 @@ void web_register_stats(http_req_t *req)
 	json_object_set_new(stats, "empty",
 	                    json_boolean(!json_array_size(json_object_get(stats, "years"))));
 	json_object_set_new(stats, "org_name", json_string(pg.org.name));
-	json_object_set_new(stats, "bip", composed_bip(req, &pg, visits));
+	json_object_set_new(stats, "bip", composed_bip(req, &pg, json_integer(visits)));
 	render_public(req, "register_stats", stats);
 }
 
@@ -502,7 +516,7 @@ void web_procedure(http_req_t *req)
 	                        "Jak uzyskać informację publiczną — Jawność", "org", "name",
 	                        o->name, "address", o->address, "email", o->email, "phone",
 	                        o->phone, "bip_url", o->bip_url);
-	json_t *bip = composed_bip(req, &pg, visits);
+	json_t *bip = composed_bip(req, &pg, json_integer(visits));
 	json_object_set_new(bip, "entered_by", json_string("redakcja BIP (tekst procedury)"));
 	json_object_set_new(bip, "changed_at", json_string(""));
 	json_object_set_new(ctx, "bip", bip);
@@ -535,10 +549,14 @@ static const char *cut(http_req_t *req, const char *s, size_t max)
 
 void web_register_atom(http_req_t *req)
 {
+	if (pcache_serve(req))
+		return;
+	uint64_t mark = changes_mark();
 	struct page pg;
 	if (!page_open(req, &pg))
 		return;
-	if (not_modified(req, &pg, etag_of(req, "atom", pg.stamp_us, NULL), pg.stamp_us, NULL))
+	const char *etag = etag_of(req, "atom", pg.stamp_us, NULL);
+	if (not_modified(req, &pg, etag, pg.stamp_us, NULL))
 		return;
 	json_t *feed = NULL;
 	enum db_status st =
@@ -610,7 +628,9 @@ void web_register_atom(http_req_t *req)
 	feed_atom(&out, &fa, entries);
 	json_decref(entries);
 	json_decref(feed);
-	http_respond(req, 200, "application/atom+xml; charset=utf-8", out.data, out.len);
+	pcache_keep(req, pg.org.id, mark, NULL, 0, etag, (time_t)(pg.stamp_us / 1000000),
+	            PUBLIC_CACHE);
+	pcache_respond(req, 200, "application/atom+xml; charset=utf-8", out.data, out.len);
 }
 
 /* The open-data fields, in order: the CSV header and the JSON members. */

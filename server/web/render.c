@@ -7,6 +7,7 @@
 #include "http/static.h"
 #include "render/letter.h"
 #include "render/tmpl.h"
+#include "web/pcache.h"
 #include "web/web.h"
 
 static tmpl_set_t *templates;
@@ -109,7 +110,8 @@ void web_render(http_req_t *req, int status, const char *page, json_t *ctx)
 			http_respond(req, 500, "text/plain; charset=utf-8", "Błąd serwera", 13);
 		return;
 	}
-	http_respond_html(req, status, &out);
+	/* A page being kept (web/pcache.c) is kept here; others are just sent. */
+	pcache_respond(req, status, "text/html; charset=utf-8", out.data, out.len);
 }
 
 static const struct {

@@ -18,7 +18,7 @@
 # BENCH_SECONDS per scenario (12), BENCH_WARMUP (3), BENCH_CONNECTIONS (16),
 # BENCH_THREADS (server worker threads, 0 = one per CPU), BENCH_PORT (18080),
 # BENCH_NGINX_PORT (18081), BENCH_PGBENCH_SCALE (50), BENCH_KEEP_DB=1 (leave
-# the cluster running), BENCH_DOC (docs/benchmarks.md; empty: do not write);
+# the cluster running), BENCH_ONLY (space-separated scenario names), BENCH_DOC (docs/benchmarks.md; empty: do not write);
 # SOAK_SECONDS (600), SOAK_RATE (requests/s, 100), SOAK_CONNECTIONS (16),
 # SOAK_WARMUP (60).
 set -euo pipefail
@@ -326,6 +326,8 @@ machine() {
 if [ "$mode" = bench ]; then
   machine
   scenarios=(register_list register_item register_search register_atom tracking filing queue dashboard static)
+  # BENCH_ONLY="tracking filing": measure only these (with BENCH_DOC= to keep the document).
+  [ -n "${BENCH_ONLY:-}" ] && read -r -a scenarios <<<"$BENCH_ONLY"
   for s in "${scenarios[@]}"; do
     code=$(probe "$s")
     if [ "$code" != 200 ] && [ "$code" != 201 ]; then

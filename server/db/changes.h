@@ -1,0 +1,46 @@
+/* What changed in the database, for the page caches (web/pcache.c).
+ *
+ * A thread LISTENs on the channel jawnosc_changes, where triggers
+ * (migrations/0009_changes.sql) send an organisation's id at the commit of
+ * anything that changes what its pages show. Each change takes the next
+ * number of a process-wide sequence; a copy made from the database is
+ * current while nothing of its organisation changed after the number taken
+ * before it was read (changes_mark()). While the listener is not connected
+ * nothing counts as current; when it connects again, everything older is
+ * stale (notifications may have been missed meanwhile). A transaction
+ * committed by this process makes everything older stale at once
+ * (db_transaction() calls changes_local_write()), so a user sees what they
+ * just did even before the notification arrives. */
+#ifndef JAWNOSC_DB_CHANGES_H
+#define JAWNOSC_DB_CHANGES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Starts the listener on `url` (a libpq URI). False when the thread cannot
+ * be created; an unreachable database is retried every second meanwhile. */
+bool changes_start(const char *url);
+/* Stops the listener; nothing counts as current afterwards. */
+void changes_stop(void);
+/* True while the listener is connected and listening. */
+bool changes_live(void);
+
+/* The number to keep with a copy, taken before reading the database. */
+uint64_t changes_mark(void);
+/* True when the listener is live and nothing of organisation `org_id` (nor
+ * everything) changed after `mark`. */
+bool changes_current(long long org_id, uint64_t mark);
+
+/* Takes in the notifications that have arrived and not been read yet (a
+ * reader about to use a copy: another process's change committed just
+ * before counts). */
+void changes_sync(void);
+
+/* Organisation `org_id` changed (the listener; tests). */
+void changes_org(long long org_id);
+/* Everything changed (a reconnect, a write by this process). */
+void changes_all(void);
+/* This process committed a write. */
+void changes_local_write(void);
+
+#endif

@@ -1,0 +1,539 @@
+#include "web/pcache.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "core/strbuf.h"
+#include "db/changes.h"
+#include "db/db.h"
+#include "http/cache.h"
+#include "law/date.h"
+#include "law/warsaw.h"
+
+/* ---- The copies ------------------------------------------------------------ */
+
+struct entry {
+	struct entry *hnext;       /* hash chain */
+	struct entry *prev, *next; /* least recently used last */
+	atomic_int refs;           /* the table's, while linked, and each reader's */
+	uint64_t hash;
+	char *key;
+	long long org;
+	uint64_t mark;
+	int32_t day;
+	int64_t expires; /* monotonic seconds */
+	size_t size;     /* counted against the limit */
+	char *data;
+	size_t len;
+	/* A whole response. */
+	bool response;
+	char *content_type, *etag, *cache_control, *visit_path;
+	time_t last_modified;
+	bool has_visits; /* the count goes at data + split */
+	size_t split;
+	long long visits_base;
+	atomic_llong hits;
+};
+
+#define NBUCKETS 16384u
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static struct entry *buckets[NBUCKETS];
+static struct entry *lru_head, *lru_tail;
+static size_t total_bytes;
+static long long total_entries;
+static size_t limit_bytes;
+static int64_t ttl_seconds = 300;
+static atomic_llong n_hits, n_misses;
+static atomic_bool running;
+
+static uint64_t hash_of(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
+
+static int64_t mono_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec;
+}
+
+static int32_t today(void)
+{
+	law_date_t d;
+	return law_warsaw_date(clock_now(), &d) ? law_date_to_days(d) : 0;
+}
+
+static void entry_free(struct entry *e)
+{
+	free(e->key);
+	free(e->data);
+	free(e->content_type);
+	free(e->etag);
+	free(e->cache_control);
+	free(e->visit_path);
+	free(e);
+}
+
+static void unref(struct entry *e)
+{
+	if (atomic_fetch_sub(&e->refs, 1) == 1)
+		entry_free(e);
+}
+
+/* With the lock held. */
+static void lru_remove(struct entry *e)
+{
+	if (e->prev)
+		e->prev->next = e->next;
+	else
+		lru_head = e->next;
+	if (e->next)
+		e->next->prev = e->prev;
+	else
+		lru_tail = e->prev;
+	e->prev = e->next = NULL;
+}
+
+static void lru_front(struct entry *e)
+{
+	e->prev = NULL;
+	e->next = lru_head;
+	if (lru_head)
+		lru_head->prev = e;
+	lru_head = e;
+	if (!lru_tail)
+		lru_tail = e;
+}
+
+/* Takes `e` out of the table (with the lock held). */
+static void drop(struct entry *e)
+{
+	struct entry **p = &buckets[e->hash & (NBUCKETS - 1)];
+	while (*p && *p != e)
+		p = &(*p)->hnext;
+	if (*p)
+		*p = e->hnext;
+	lru_remove(e);
+	total_bytes -= e->size;
+	total_entries--;
+	unref(e);
+}
+
+static bool valid(const struct entry *e, int64_t now, int32_t day)
+{
+	return e->expires > now && e->day == day && changes_current(e->org, e->mark);
+}
+
+/* The current copy under `key` with a reference taken, or NULL. */
+static struct entry *get(const char *key)
+{
+	if (!pcache_on())
+		return NULL;
+	changes_sync();
+	uint64_t h = hash_of(key);
+	int64_t now = mono_seconds();
+	int32_t day = today();
+	pthread_mutex_lock(&lock);
+	struct entry *e = buckets[h & (NBUCKETS - 1)];
+	while (e && (e->hash != h || strcmp(e->key, key) != 0))
+		e = e->hnext;
+	if (e && !valid(e, now, day)) {
+		drop(e);
+		e = NULL;
+	}
+	if (e) {
+		lru_remove(e);
+		lru_front(e);
+		atomic_fetch_add(&e->refs, 1);
+	}
+	pthread_mutex_unlock(&lock);
+	atomic_fetch_add(e ? &n_hits : &n_misses, 1);
+	return e;
+}
+
+/* Links `e` (refs 1) in place of any copy under its key. */
+static void put(struct entry *e)
+{
+	if (!pcache_on() || e->size > limit_bytes / 8 || !changes_current(e->org, e->mark)) {
+		entry_free(e);
+		return;
+	}
+	e->hash = hash_of(e->key);
+	e->expires = mono_seconds() + ttl_seconds;
+	e->day = today();
+	atomic_store(&e->refs, 1);
+	pthread_mutex_lock(&lock);
+	struct entry **p = &buckets[e->hash & (NBUCKETS - 1)];
+	for (struct entry *o = *p; o; o = o->hnext) {
+		if (o->hash == e->hash && strcmp(o->key, e->key) == 0) {
+			drop(o);
+			break;
+		}
+	}
+	e->hnext = *p;
+	*p = e;
+	lru_front(e);
+	total_bytes += e->size;
+	total_entries++;
+	while (total_bytes > limit_bytes && lru_tail && lru_tail != e)
+		drop(lru_tail);
+	pthread_mutex_unlock(&lock);
+}
+
+static void drop_all(void)
+{
+	pthread_mutex_lock(&lock);
+	while (lru_tail)
+		drop(lru_tail);
+	pthread_mutex_unlock(&lock);
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+bool pcache_on(void)
+{
+	return atomic_load(&running) && limit_bytes > 0 && changes_live();
+}
+
+void pcache_stats(struct pcache_stats *out)
+{
+	pthread_mutex_lock(&lock);
+	out->entries = total_entries;
+	out->bytes = (long long)total_bytes;
+	pthread_mutex_unlock(&lock);
+	out->hits = atomic_load(&n_hits);
+	out->misses = atomic_load(&n_misses);
+}
+
+/* ---- Whole responses --------------------------------------------------------- */
+
+struct fill {
+	long long org;
+	uint64_t mark;
+	const char *visit_path, *etag, *cache_control;
+	long long visits;
+	time_t last_modified;
+};
+
+static const char *response_key(http_req_t *req)
+{
+	const char *host = http_header(req, "Host");
+	return arena_printf(req->arena, "R %s %s", host ? host : "", req->uri);
+}
+
+/* The page with the count where PCACHE_VISITS was. */
+static void send_with_visits(http_req_t *req, int status, const char *ctype, const char *data,
+                             size_t len, bool has_visits, size_t split, long long visits)
+{
+	if (!has_visits) {
+		http_respond(req, status, ctype, data, len);
+		return;
+	}
+	char num[24];
+	int n = snprintf(num, sizeof num, "%lld", visits);
+	char *body = arena_alloc(req->arena, len + (size_t)n + 1);
+	memcpy(body, data, split);
+	memcpy(body + split, num, (size_t)n);
+	memcpy(body + split + (size_t)n, data + split, len - split);
+	http_respond(req, status, ctype, body, len + (size_t)n);
+}
+
+bool pcache_serve(http_req_t *req)
+{
+	if (strcmp(req->method, "GET") != 0 || !pcache_on())
+		return false;
+	struct entry *e = get(response_key(req));
+	if (!e)
+		return false;
+	if (e->visit_path)
+		pcache_visit(e->org, e->visit_path);
+	long long visits = e->visits_base + atomic_fetch_add(&e->hits, 1) + 1;
+	if (http_fresh(req, e->etag, e->last_modified, e->cache_control))
+		http_respond_not_modified(req);
+	else
+		send_with_visits(req, 200, e->content_type, e->data, e->len, e->has_visits, e->split,
+		                 visits);
+	unref(e);
+	return true;
+}
+
+bool pcache_keep(http_req_t *req, long long org_id, uint64_t mark, const char *visit_path,
+                 long long visits, const char *etag, time_t last_modified,
+                 const char *cache_control)
+{
+	if (strcmp(req->method, "GET") != 0 || !pcache_on())
+		return false;
+	struct fill *f = arena_alloc(req->arena, sizeof *f);
+	*f = (struct fill){org_id, mark, visit_path, etag, cache_control, visits, last_modified};
+	req->keep = f;
+	return true;
+}
+
+void pcache_respond(http_req_t *req, int status, const char *content_type, const char *body,
+                    size_t len)
+{
+	struct fill *f = req->keep;
+	if (!f) {
+		http_respond(req, status, content_type, body, len);
+		return;
+	}
+	req->keep = NULL;
+	static const char mark[] = PCACHE_VISITS;
+	const char *at = body ? memmem(body, len, mark, sizeof mark - 1) : NULL;
+	size_t split = at ? (size_t)(at - body) : 0;
+	size_t kept = at ? len - (sizeof mark - 1) : len;
+	char *data = malloc(kept + 1);
+	if (!data) {
+		http_respond_error(req, 503, NULL);
+		return;
+	}
+	if (at) {
+		memcpy(data, body, split);
+		memcpy(data + split, at + sizeof mark - 1, len - split - (sizeof mark - 1));
+	} else if (len) {
+		memcpy(data, body, len);
+	}
+	data[kept] = '\0';
+	send_with_visits(req, status, content_type, data, kept, at != NULL, split, f->visits);
+	struct entry *e = status == 200 ? calloc(1, sizeof *e) : NULL;
+	if (!e) {
+		free(data);
+		return;
+	}
+	e->key = strdup(response_key(req));
+	e->org = f->org;
+	e->mark = f->mark;
+	e->data = data;
+	e->len = kept;
+	e->response = true;
+	e->content_type = dup_or_null(content_type);
+	e->etag = dup_or_null(f->etag);
+	e->cache_control = dup_or_null(f->cache_control);
+	e->visit_path = dup_or_null(f->visit_path);
+	e->last_modified = f->last_modified;
+	e->has_visits = at != NULL;
+	e->split = split;
+	e->visits_base = f->visits;
+	e->size = sizeof *e + kept + strlen(e->key ? e->key : "") + 64;
+	if (!e->key || (content_type && !e->content_type)) {
+		entry_free(e);
+		return;
+	}
+	put(e);
+}
+
+/* ---- Data ------------------------------------------------------------------------ */
+
+char *pcache_get_data(const char *key, size_t *len)
+{
+	struct entry *e = get(key);
+	if (!e)
+		return NULL;
+	char *copy = malloc(e->len + 1);
+	if (copy) {
+		memcpy(copy, e->data, e->len + 1);
+		*len = e->len;
+	}
+	unref(e);
+	return copy;
+}
+
+void pcache_put_data(const char *key, long long org_id, uint64_t mark, const char *data,
+                     size_t len)
+{
+	if (!pcache_on())
+		return;
+	struct entry *e = calloc(1, sizeof *e);
+	if (!e)
+		return;
+	e->key = strdup(key);
+	e->data = malloc(len + 1);
+	if (!e->key || !e->data) {
+		entry_free(e);
+		return;
+	}
+	memcpy(e->data, data, len);
+	e->data[len] = '\0';
+	e->len = len;
+	e->org = org_id;
+	e->mark = mark;
+	e->size = sizeof *e + len + strlen(key) + 32;
+	put(e);
+}
+
+/* ---- Visits ------------------------------------------------------------------------ */
+
+struct visit {
+	struct visit *next;
+	long long org, n;
+	uint64_t hash;
+	char path[];
+};
+
+#define VBUCKETS 1024u
+static pthread_mutex_t visits_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct visit *visits[VBUCKETS];
+
+static uint64_t visit_hash(long long org, const char *path)
+{
+	return hash_of(path) ^ ((uint64_t)org * 0x9E3779B97F4A7C15ull);
+}
+
+long long pcache_visit(long long org_id, const char *path)
+{
+	uint64_t h = visit_hash(org_id, path);
+	long long n = 0;
+	pthread_mutex_lock(&visits_lock);
+	struct visit **p = &visits[h & (VBUCKETS - 1)];
+	struct visit *v = *p;
+	while (v && (v->hash != h || v->org != org_id || strcmp(v->path, path) != 0))
+		v = v->next;
+	if (!v) {
+		size_t len = strlen(path);
+		v = malloc(sizeof *v + len + 1);
+		if (v) {
+			*v = (struct visit){.next = *p, .org = org_id, .n = 0, .hash = h};
+			memcpy(v->path, path, len + 1);
+			*p = v;
+		}
+	}
+	if (v)
+		n = ++v->n;
+	pthread_mutex_unlock(&visits_lock);
+	return n;
+}
+
+long long pcache_visits_pending(long long org_id, const char *path)
+{
+	uint64_t h = visit_hash(org_id, path);
+	long long n = 0;
+	pthread_mutex_lock(&visits_lock);
+	for (struct visit *v = visits[h & (VBUCKETS - 1)]; v; v = v->next)
+		if (v->hash == h && v->org == org_id && strcmp(v->path, path) == 0)
+			n = v->n;
+	pthread_mutex_unlock(&visits_lock);
+	return n;
+}
+
+/* An element of a text array literal: "..." with " and \ escaped. */
+static void array_text(strbuf_t *b, const char *s)
+{
+	sb_putc(b, '"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			sb_putc(b, '\\');
+		sb_putc(b, *s);
+	}
+	sb_putc(b, '"');
+}
+
+void pcache_flush_visits(void)
+{
+	/* Take everything counted so far; put it back if it cannot be written. */
+	struct visit *list = NULL;
+	pthread_mutex_lock(&visits_lock);
+	for (unsigned i = 0; i < VBUCKETS; i++) {
+		while (visits[i]) {
+			struct visit *v = visits[i];
+			visits[i] = v->next;
+			v->next = list;
+			list = v;
+		}
+	}
+	pthread_mutex_unlock(&visits_lock);
+	if (!list)
+		return;
+	arena_t *a = arena_new(16384);
+	strbuf_t orgs, paths, counts;
+	sb_init(&orgs, a);
+	sb_init(&paths, a);
+	sb_init(&counts, a);
+	for (struct visit *v = list; v; v = v->next) {
+		sb_puts(&orgs, orgs.len ? "," : "{");
+		sb_printf(&orgs, "%lld", v->org);
+		sb_puts(&paths, paths.len ? "," : "{");
+		array_text(&paths, v->path);
+		sb_puts(&counts, counts.len ? "," : "{");
+		sb_printf(&counts, "%lld", v->n);
+	}
+	sb_putc(&orgs, '}');
+	sb_putc(&paths, '}');
+	sb_putc(&counts, '}');
+	const char *p[3] = {orgs.data, paths.data, counts.data};
+	PGconn *c = db_conn();
+	enum db_status st =
+	    c ? db_run(c,
+	               "INSERT INTO page_visits AS v (org_id, path, count) "
+	               "SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[]) "
+	               "ON CONFLICT (org_id, path) DO UPDATE SET count = v.count + EXCLUDED.count",
+	               3, p)
+	      : DB_UNAVAILABLE;
+	arena_free(a);
+	while (list) {
+		struct visit *v = list;
+		list = v->next;
+		if (st != DB_OK) {
+			for (long long k = 0; k < v->n; k++)
+				pcache_visit(v->org, v->path);
+		}
+		free(v);
+	}
+	if (st != DB_OK)
+		log_warn("visits not written yet (the database did not take them); trying again");
+}
+
+/* ---- The thread ----------------------------------------------------------------- */
+
+static pthread_t flusher;
+static atomic_bool stopping;
+
+static void *flusher_main(void *arg)
+{
+	(void)arg;
+	while (!atomic_load(&stopping)) {
+		for (int i = 0; i < 10 && !atomic_load(&stopping); i++) {
+			struct timespec ts = {0, 100 * 1000000L};
+			nanosleep(&ts, NULL);
+		}
+		pcache_flush_visits();
+	}
+	db_close();
+	return NULL;
+}
+
+bool pcache_start(void)
+{
+	limit_bytes = (size_t)cfg.page_cache_mb * 1024 * 1024;
+	ttl_seconds = cfg.page_cache_ttl;
+	atomic_store(&stopping, false);
+	if (pthread_create(&flusher, NULL, flusher_main, NULL) != 0)
+		return false;
+	atomic_store(&running, true);
+	return true;
+}
+
+void pcache_stop(void)
+{
+	if (!atomic_load(&running))
+		return;
+	atomic_store(&running, false);
+	atomic_store(&stopping, true);
+	pthread_join(flusher, NULL);
+	drop_all();
+}

@@ -1,0 +1,280 @@
+/* Pages kept in memory (web/pcache.c, db/changes.c) over real HTTP and a
+ * real PostgreSQL: a register page is answered from memory the second time,
+ * and shows a change made by another process (NOTIFY) within moments; a
+ * tracking page shows the requester's own step at once; visits are written
+ * in batches and none is lost; with the database restarted the cache goes
+ * off (no stale page is served) and comes back by itself; the memory limit
+ * holds. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "integration/cases_util.h"
+
+static int setup(void **state)
+{
+	(void)state;
+	static const char *env[] = {"JAWNOSC_FILING_RATE=100000", NULL};
+	h_server_start(env);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	if (h_server_pid())
+		assert_int_equal(h_server_stop(), 0);
+	return 0;
+}
+
+/* A sample of /metrics (the first line starting with `name`), -1 when absent. */
+static double metric_port(unsigned port, const char *name)
+{
+	struct hresp r;
+	h_request_port(port, "GET", "/metrics", NULL, NULL, 0, &r);
+	double v = -1;
+	size_t n = strlen(name);
+	for (const char *p = r.body; p && *p;) {
+		if (!strncmp(p, name, n) && (p[n] == ' ' || p[n] == '{')) {
+			const char *sp = strchr(p, ' ');
+			if (sp)
+				v = atof(sp + 1);
+			break;
+		}
+		const char *nl = strchr(p, '\n');
+		p = nl ? nl + 1 : NULL;
+	}
+	h_free(&r);
+	return v;
+}
+
+static double metric(const char *name)
+{
+	return metric_port(h_port(), name);
+}
+
+#define HITS "jawnosc_page_cache_lookups_total{result=\"hit\"}"
+
+/* The number after "Liczba odwiedzin" on a page, -1 when absent. */
+static long visits_shown(const char *html)
+{
+	const char *p = html ? strstr(html, "Liczba odwiedzin</dt><dd>") : NULL;
+	return p ? atol(p + strlen("Liczba odwiedzin</dt><dd>")) : -1;
+}
+
+static void sql(const char *q)
+{
+	PGconn *c = h_db();
+	PGresult *r = PQexec(c, q);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		fprintf(stderr, "%s: %s", q, PQerrorMessage(c));
+	assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
+	PQclear(r);
+	PQfinish(c);
+}
+
+/* GETs `path` until its body has `needle` (at most 5 s); true when it did. */
+static bool eventually_shows(const char *path, const char *needle)
+{
+	for (int i = 0; i < 50; i++) {
+		struct hresp r;
+		h_get(path, &r);
+		bool found = r.status == 200 && r.body && strstr(r.body, needle);
+		h_free(&r);
+		if (found)
+			return true;
+		usleep(100 * 1000);
+	}
+	return false;
+}
+
+static void wait_cache_on(unsigned port)
+{
+	for (int i = 0; i < 100 && metric_port(port, "jawnosc_page_cache_on") != 1; i++)
+		usleep(100 * 1000);
+	assert_true(metric_port(port, "jawnosc_page_cache_on") == 1);
+}
+
+static void test_register_page_is_kept_until_its_organisation_changes(void **state)
+{
+	wait_cache_on(h_port());
+	struct hresp a, b;
+	h_get("/rejestr", &a);
+	assert_int_equal(a.status, 200);
+	double hits = metric(HITS);
+	h_get("/rejestr", &b);
+	assert_int_equal(b.status, 200);
+	/* The second time from memory: the same page with one visit more. */
+	assert_true(metric(HITS) >= hits + 1);
+	long va = visits_shown(a.body), vb = visits_shown(b.body);
+	assert_true(va > 0);
+	assert_int_equal(vb, va + 1);
+	char da[24], db[24];
+	assert_int_equal(a.len - (size_t)snprintf(da, sizeof da, "%ld", va),
+	                 b.len - (size_t)snprintf(db, sizeof db, "%ld", vb));
+	h_free(&a);
+	h_free(&b);
+	/* Another process changes the organisation's name: the page shows it
+	 * within moments (the notification, not the 300 s limit). */
+	sql("UPDATE organisations SET name = name || ' — zmieniona' WHERE slug = 'mon'");
+	assert_true(eventually_shows("/rejestr", "Ministerstwo Obrony Narodowej — zmieniona"));
+	sql("UPDATE organisations SET name = replace(name, ' — zmieniona', '') WHERE slug = 'mon'");
+	assert_true(eventually_shows("/rejestr", "Ministerstwo Obrony Narodowej</"));
+	/* The Atom feed and a 304 from memory keep their validators. */
+	struct hresp f;
+	h_get("/rejestr.atom", &f);
+	assert_int_equal(f.status, 200);
+	char etag[128];
+	snprintf(etag, sizeof etag, "If-None-Match: %s", h_header(&f, "ETag"));
+	h_free(&f);
+	hits = metric(HITS);
+	const char *hdr[] = {etag, NULL};
+	h_request("GET", "/rejestr.atom", hdr, NULL, 0, &f);
+	assert_int_equal(f.status, 304);
+	assert_true(metric(HITS) >= hits + 1);
+	h_free(&f);
+}
+
+static void test_visits_are_written_in_batches_and_none_is_lost(void **state)
+{
+	wait_cache_on(h_port());
+	struct hresp r;
+	h_get("/rejestr?rok=2026", &r);
+	h_free(&r);
+	usleep(1500 * 1000);
+	long before = u_count("SELECT coalesce(sum(count), 0) FROM page_visits WHERE path = '/rejestr'");
+	double hits = metric(HITS);
+	for (int i = 0; i < 25; i++) {
+		h_get("/rejestr?rok=2026", &r);
+		assert_int_equal(r.status, 200);
+		h_free(&r);
+	}
+	assert_true(metric(HITS) >= hits + 25);
+	long after = before;
+	for (int i = 0; i < 50 && after != before + 25; i++) {
+		usleep(100 * 1000);
+		after = u_count("SELECT coalesce(sum(count), 0) FROM page_visits WHERE path = '/rejestr'");
+	}
+	assert_int_equal(after, before + 25);
+}
+
+static void test_tracking_page_shows_each_step_at_once(void **state)
+{
+	wait_cache_on(h_port());
+	char number[64], page[200];
+	char *token = u_file("public_information", number);
+	snprintf(page, sizeof page, "/sprawa/%s", token);
+	struct hresp r;
+	h_get(page, &r);
+	assert_int_equal(r.status, 200);
+	char cookie[160] = "Cookie: ", csrf[80];
+	const char *set = h_header(&r, "Set-Cookie");
+	assert_non_null(set);
+	strncat(cookie, set, strcspn(set, ";"));
+	u_attr(r.body, "csrf", csrf, sizeof csrf);
+	h_free(&r);
+	double hits = metric(HITS);
+	h_get(page, &r);
+	assert_int_equal(r.status, 200);
+	assert_true(metric(HITS) >= hits + 1);
+	assert_null(strstr(r.body, "wycofany"));
+	h_free(&r);
+	/* The requester withdraws: the very next view shows it. */
+	char path[300], body[512];
+	snprintf(path, sizeof path, "%s/czynnosc", page);
+	snprintf(body, sizeof body, "csrf=%s&action=withdraw&version=1&text=Nieaktualne", csrf);
+	const char *hdr[] = {"Content-Type: application/x-www-form-urlencoded", cookie, NULL};
+	h_request("POST", path, hdr, body, strlen(body), &r);
+	assert_int_equal(r.status, 303);
+	h_free(&r);
+	h_get(page, &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "wycofany"));
+	assert_non_null(strstr(r.body, "Nieaktualne"));
+	h_free(&r);
+	/* Another process changes the case: shown within moments. */
+	char q[300];
+	snprintf(q, sizeof q,
+	         "UPDATE requests SET subject = 'Temat poprawiony przez inny proces' "
+	         "WHERE case_number = '%s'",
+	         number);
+	sql(q);
+	assert_true(eventually_shows(page, "Temat poprawiony przez inny proces"));
+	free(token);
+}
+
+static void test_database_restart_turns_the_cache_off_and_on(void **state)
+{
+	if (!h_private_pg()) {
+		skip();
+		return;
+	}
+	wait_cache_on(h_port());
+	struct hresp r;
+	h_get("/rejestr", &r);
+	h_free(&r);
+	h_pg_stop();
+	/* No copy is current while changes cannot be heard: 503, not an old page. */
+	for (int i = 0; i < 50 && metric("jawnosc_page_cache_on") != 0; i++)
+		usleep(100 * 1000);
+	assert_true(metric("jawnosc_page_cache_on") == 0);
+	h_get("/rejestr", &r);
+	assert_int_equal(r.status, 503);
+	h_free(&r);
+	h_pg_start();
+	wait_cache_on(h_port());
+	h_get("/rejestr", &r);
+	assert_int_equal(r.status, 200);
+	h_free(&r);
+	double hits = metric(HITS);
+	h_get("/rejestr", &r);
+	assert_int_equal(r.status, 200);
+	h_free(&r);
+	assert_true(metric(HITS) >= hits + 1);
+}
+
+static void test_memory_limit_holds(void **state)
+{
+	static const char *env[] = {"JAWNOSC_PAGE_CACHE_MB=1", NULL};
+	unsigned port = 0;
+	pid_t pid = h_server_start_other(env, &port);
+	wait_cache_on(port);
+	/* 400 different pages of about 10 kB: four times the limit. */
+	for (int i = 0; i < 400; i++) {
+		char path[64];
+		snprintf(path, sizeof path, "/rejestr?q=slowo%d", i);
+		struct hresp r;
+		h_request_port(port, "GET", path, NULL, NULL, 0, &r);
+		assert_int_equal(r.status, 200);
+		h_free(&r);
+	}
+	double bytes = metric_port(port, "jawnosc_page_cache_bytes");
+	double entries = metric_port(port, "jawnosc_page_cache_entries");
+	fprintf(stderr, "limit 1 MB: %.0f pages in %.0f bytes\n", entries, bytes);
+	assert_true(bytes > 0);
+	assert_true(bytes <= 1024 * 1024);
+	assert_true(entries < 400);
+	assert_int_equal(h_server_stop_other(pid), 0);
+}
+
+int main(void)
+{
+	h_setup_db("pcache");
+	u_seed_demo();
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_register_page_is_kept_until_its_organisation_changes),
+	    cmocka_unit_test(test_visits_are_written_in_batches_and_none_is_lost),
+	    cmocka_unit_test(test_tracking_page_shows_each_step_at_once),
+	    cmocka_unit_test(test_database_restart_turns_the_cache_off_and_on),
+	    cmocka_unit_test(test_memory_limit_holds),
+	};
+	int failed = cmocka_run_group_tests_name("pcache", tests, setup, teardown);
+	h_teardown();
+	return failed;
+}
