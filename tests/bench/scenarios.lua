@@ -73,6 +73,16 @@ gen.tracking = function()
   return wrk.format("GET", "/sprawa/" .. t[2], {Host = t[1]})
 end
 
+-- Every token in turn (wrk's two threads take every other one): the
+-- warm-up that fills the server's page cache before the tracking scenario,
+-- as a server in service has it (run.sh).
+local seq = 0
+gen.tracking_warm = function()
+  seq = seq + 1
+  local t = tokens[((seq - 1) * 2 + (thread_tag or 1) - 1) % #tokens + 1]
+  return wrk.format("GET", "/sprawa/" .. t[2], {Host = t[1]})
+end
+
 -- A request for public information through the API, from a citizen
 -- behind the proxy (X-Forwarded-For: one of a million addresses); every
 -- subject distinct; most want the answer by e-mail (an acknowledgement is
