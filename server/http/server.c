@@ -357,9 +357,11 @@ bool http_server_wait(void)
 	int sig = 0;
 	sigwait(&set, &sig);
 	log_info("signal %d: no new connections, finishing requests in flight", sig);
+	/* The listening socket is closed only after MHD_stop_daemon(): the
+	 * pool's threads take it out of their epoll sets on their own time,
+	 * and a socket closed before that makes MHD abort ("Failed to remove
+	 * listen FD from epoll set"). */
 	MHD_socket fd = MHD_quiesce_daemon(daemon_handle);
-	if (fd != MHD_INVALID_SOCKET)
-		close(fd);
 	bool clean = true;
 	struct timespec step = {0, 20 * 1000 * 1000};
 	for (unsigned waited = 0; atomic_load(&active_requests) > 0; waited += 20) {
@@ -373,6 +375,8 @@ bool http_server_wait(void)
 	}
 	MHD_stop_daemon(daemon_handle);
 	daemon_handle = NULL;
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
 	if (access_fd > STDOUT_FILENO)
 		close(access_fd);
 	access_fd = -1;
