@@ -362,6 +362,9 @@ bool http_server_wait(void)
 	 * and a socket closed before that makes MHD abort ("Failed to remove
 	 * listen FD from epoll set"). */
 	MHD_socket fd = MHD_quiesce_daemon(daemon_handle);
+	/* ... but it stops listening now: new clients are refused at once. */
+	if (fd != MHD_INVALID_SOCKET)
+		shutdown(fd, SHUT_RDWR);
 	bool clean = true;
 	struct timespec step = {0, 20 * 1000 * 1000};
 	for (unsigned waited = 0; atomic_load(&active_requests) > 0; waited += 20) {
