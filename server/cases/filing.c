@@ -302,62 +302,49 @@ static enum db_status find_duplicate(PGconn *c, struct create_ctx *x, bool *foun
 	return *found ? load_due(c, x, id) : st;
 }
 
-/* Fixed one-hour windows per address, in the database so that every server
- * instance counts together. */
-static enum db_status rate_check(PGconn *c, struct create_ctx *x, bool *over)
-{
-	*over = false;
-	if (x->rate_limit <= 0 || !x->in->ip || !*x->in->ip)
-		return DB_OK;
-	char *key = arena_printf(x->a, "filing:%s", x->in->ip);
-	const char *p[1] = {key};
-	enum db_status st;
-	PGresult *r = db_exec(c, &st,
-	                      "INSERT INTO rate_limits (key, window_start, count) "
-	                      "VALUES ($1, date_trunc('hour', now()), 1) "
-	                      "ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limits.count + 1 "
-	                      "RETURNING count",
-	                      1, p);
-	if (st == DB_OK)
-		*over = atol(PQgetvalue(r, 0, 0)) > x->rate_limit;
-	PQclear(r);
-	return st;
-}
+/* The case number and what goes with it, in one statement: the next number
+ * in the unit's register for this class and year (the counter row stays
+ * locked until commit, so concurrent filings queue and nothing is skipped
+ * if one of them rolls back), the unit's symbol, the address's count in its
+ * fixed one-hour window (in the database, so that every server instance
+ * counts together; NULL when there is no limit) and the new request's id. */
+struct number {
+	int seq;
+	const char *symbol;
+	long rate_count; /* -1: not counted */
+	long long request_id;
+};
 
-/* The next number in the unit's register for this class and year: the row
- * stays locked until commit, so concurrent filings queue and nothing is
- * skipped if one of them rolls back. */
-static enum db_status next_number(PGconn *c, struct create_ctx *x, const char *unit,
-                                  const char *cls, int year, int *seq)
+static enum db_status take_number(PGconn *c, struct create_ctx *x, const char *unit,
+                                  const char *cls, int year, struct number *n)
 {
-	char *y = idstr(x->a, year);
-	const char *p[3] = {unit, cls, y};
+	const char *key = NULL;
+	if (x->rate_limit > 0 && x->in->ip && *x->in->ip)
+		key = arena_printf(x->a, "filing:%s", x->in->ip);
+	const char *p[4] = {unit, cls, idstr(x->a, year), key};
 	enum db_status st;
-	PGresult *r = db_exec(c, &st,
-	                      "INSERT INTO case_counters (unit_id, class, year, last) VALUES ($1, $2, $3, 1) "
-	                      "ON CONFLICT (unit_id, class, year) DO UPDATE SET last = case_counters.last + 1 "
-	                      "RETURNING last",
-	                      3, p);
-	if (st == DB_OK)
-		*seq = atoi(PQgetvalue(r, 0, 0));
-	PQclear(r);
-	return st;
-}
-
-static enum db_status unit_symbol(PGconn *c, struct create_ctx *x, const char **symbol)
-{
-	char *unit = idstr(x->a, x->org->web_unit_id);
-	const char *p[1] = {unit};
-	enum db_status st;
-	PGresult *r = db_exec(c, &st, "SELECT symbol FROM units WHERE id = $1", 1, p);
-	*symbol = NULL;
-	if (st == DB_OK && PQntuples(r) == 1)
-		*symbol = arena_strdup(x->a, PQgetvalue(r, 0, 0));
-	PQclear(r);
-	if (st == DB_OK && !*symbol) {
-		log_error("organisation %s has no unit for online requests", x->org->slug);
-		return DB_ERROR;
+	PGresult *r = db_exec(
+	    c, &st,
+	    "WITH cc AS (INSERT INTO case_counters (unit_id, class, year, last) VALUES ($1, $2, $3, 1) "
+	    "ON CONFLICT (unit_id, class, year) DO UPDATE SET last = case_counters.last + 1 "
+	    "RETURNING last), "
+	    "rl AS (INSERT INTO rate_limits (key, window_start, count) "
+	    "SELECT $4, date_trunc('hour', now()), 1 WHERE $4::text IS NOT NULL "
+	    "ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limits.count + 1 "
+	    "RETURNING count) "
+	    "SELECT cc.last, u.symbol, (SELECT count FROM rl), nextval('requests_id_seq') "
+	    "FROM cc JOIN units u ON u.id = $1",
+	    4, p);
+	if (st == DB_OK && PQntuples(r) == 1) {
+		n->seq = atoi(PQgetvalue(r, 0, 0));
+		n->symbol = arena_strdup(x->a, PQgetvalue(r, 0, 1));
+		n->rate_count = PQgetisnull(r, 0, 2) ? -1 : atol(PQgetvalue(r, 0, 2));
+		n->request_id = atoll(PQgetvalue(r, 0, 3));
+	} else if (st == DB_OK) {
+		log_error("organisation %s: no unit %s for online requests", x->org->slug, unit);
+		st = DB_ERROR;
 	}
+	PQclear(r);
 	return st;
 }
 
@@ -366,14 +353,10 @@ static const char *tracking_url(struct create_ctx *x, const char *token)
 	return arena_printf(x->a, "%s/sprawa/%s", x->base_url ? x->base_url : "", token);
 }
 
-static enum db_status queue_acknowledgement(PGconn *c, struct create_ctx *x, long long request_id)
+static const char *acknowledgement_body(struct create_ctx *x)
 {
 	const struct filing_input *in = x->in;
-	if (!*in->email)
-		return DB_OK;
-	const char *subject = arena_printf(x->a, "Potwierdzenie otrzymania wniosku, znak sprawy %s",
-	                                   x->out->case_number);
-	const char *body = arena_printf(
+	return arena_printf(
 	    x->a,
 	    "Dzień dobry,\n\n"
 	    "%s potwierdza otrzymanie wniosku „%s” w dniu %s.\n"
@@ -384,8 +367,6 @@ static enum db_status queue_acknowledgement(PGconn *c, struct create_ctx *x, lon
 	    "Wiadomość wysłana automatycznie przez system Jawność.\n",
 	    x->org->name, in->subject, x->out->received_on, x->out->case_number,
 	    x->out->due_on ? x->out->due_on : "-", tracking_url(x, x->out->token));
-	return outbox_enqueue(c, x->org->id, request_id, in->email, subject, body, 0) ? DB_OK
-	                                                                              : DB_ERROR;
 }
 
 static enum db_status insert_attachments(PGconn *c, struct create_ctx *x, const char *org,
@@ -401,67 +382,137 @@ static enum db_status insert_attachments(PGconn *c, struct create_ctx *x, const 
 		                    at->data};
 		int lens[7] = {0, 0, 0, 0, 0, 32, (int)at->len};
 		int fmts[7] = {0, 0, 0, 0, 0, 1, 1};
-		PGresult *r = PQexecParams(c,
-		                           "INSERT INTO attachments (org_id, request_id, filename, content_type, "
-		                           "size, sha256, data, source) VALUES ($1, $2, $3, $4, $5, $6, $7, 'requester')",
-		                           7, NULL, p, lens, fmts, 0);
-		enum db_status st = db_status_of(c, r);
-		PQclear(r);
+		enum db_status st;
+		PQclear(db_exec_binary(c, &st,
+		                       "INSERT INTO attachments (org_id, request_id, filename, content_type, "
+		                       "size, sha256, data, source) VALUES ($1, $2, $3, $4, $5, $6, $7, 'requester')",
+		                       7, p, lens, fmts));
 		if (st != DB_OK)
 			return st;
 	}
 	return DB_OK;
 }
 
-static enum db_status insert_request(PGconn *c, struct create_ctx *x, const law_outcome_t *oc,
-                                     const char *unit, const char *cls, int seq, int year,
-                                     long long *request_id)
+/* The terms the registration starts, as a JSON array for the insert; the
+ * answer term's due date and reasoning for the receipt (what
+ * load_due() reads back for a duplicate); the request's nearest due date
+ * of the body (what the trigger on terms keeps in requests.due_on). */
+static char *started_terms(struct create_ctx *x, const law_outcome_t *oc, const char **due_on)
+{
+	json_t *list = json_array();
+	law_date_t nearest = {0};
+	bool any = false;
+	for (int i = 0; i < oc->neffects; i++) {
+		const law_term_effect_t *e = &oc->effects[i];
+		if (e->op != LAW_TERM_START)
+			continue;
+		const law_term_info_t *ti = &law_terms[e->term];
+		json_t *steps = json_array();
+		for (int k = 0; k < e->calc.nsteps; k++)
+			json_array_append_new(steps, json_string(e->calc.steps[k]));
+		char start[LAW_DATE_STRLEN], unshifted[LAW_DATE_STRLEN], due[LAW_DATE_STRLEN];
+		store_date(e->calc.due, due);
+		if (!x->out->due_on &&
+		    (strcmp(ti->id, "answer") == 0 || strcmp(ti->id, "reuse_answer") == 0)) {
+			x->out->due_on = arena_strdup(x->a, due);
+			x->out->due_steps = json_incref(steps);
+		}
+		if (ti->side == LAW_SIDE_BODY && (!any || law_date_cmp(e->calc.due, nearest) < 0)) {
+			nearest = e->calc.due;
+			any = true;
+		}
+		json_array_append_new(
+		    list, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "kind", ti->id, "label",
+		                    ti->label, "basis", ti->basis, "side",
+		                    ti->side == LAW_SIDE_REQUESTER ? "requester" : "body", "start_on",
+		                    store_date(e->calc.from, start), "unshifted_on",
+		                    store_date(e->calc.unshifted, unshifted), "due_on", due, "steps", steps));
+	}
+	char *json = json_dumps(list, JSON_COMPACT);
+	json_decref(list);
+	if (any) {
+		char *d = arena_alloc(x->a, LAW_DATE_STRLEN);
+		*due_on = store_date(nearest, d);
+	} else {
+		*due_on = NULL;
+	}
+	return json;
+}
+
+/* The case itself in one statement: the request (with its nearest due
+ * date), the requester's data, the terms, the first event of the hash
+ * chain and the acknowledgement in the outbox when there is an e-mail. */
+static enum db_status insert_case(PGconn *c, struct create_ctx *x, const law_outcome_t *oc,
+                                  const char *unit, const char *cls, const struct number *n,
+                                  int year, bool citizen)
 {
 	const struct filing_input *in = x->in;
 	unsigned char hash[32];
 	token_hash(x->out->token, hash);
-	char *org = idstr(x->a, x->org->id);
-	char *seqs = idstr(x->a, seq), *years = idstr(x->a, year);
-	char *at = idstr(x->a, (long long)in->received_at);
 	bool reuse = strcmp(in->kind, "reuse") == 0;
-	const char *p[19] = {org, unit, x->out->case_number, cls, seqs, years, in->kind, in->channel,
-	                     at, x->out->received_on, in->subject, in->content, in->form, in->delivery,
-	                     reuse ? in->purpose : NULL, reuse ? in->format : NULL,
-	                     reuse ? in->manner : NULL, law_states[oc->state].id, (const char *)hash};
-	int lens[20] = {0};
-	int fmts[20] = {0};
-	lens[18] = 32;
-	fmts[18] = 1;
-	const char *params[20];
-	memcpy(params, p, sizeof p);
-	params[19] = in->submission_id;
-	PGresult *r = PQexecParams(
-	    c,
-	    "INSERT INTO requests (org_id, unit_id, case_number, case_class, case_seq, case_year, kind, "
-	    "channel, received_at, received_on, subject, body, form, delivery, reuse_purpose, "
-	    "reuse_format, reuse_manner, state, tracking_hash, submission_id) VALUES ($1, $2, $3, $4, "
-	    "$5, $6, $7, $8, to_timestamp($9::bigint), $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, "
-	    "$20) RETURNING id",
-	    20, NULL, params, lens, fmts, 0);
-	enum db_status st = db_status_of(c, r);
-	if (st == DB_OK)
-		*request_id = atoll(PQgetvalue(r, 0, 0));
-	else if (st == DB_ERROR)
-		log_error("inserting a request: %s", PQresultErrorMessage(r));
+	const char *due_on;
+	char *terms = started_terms(x, oc, &due_on);
+	json_t *data = json_pack("{s:s, s:s}", "channel", in->channel, "case_number",
+	                         x->out->case_number);
+	char *event = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(data);
+	bool mail = *in->email;
+	const char *p[34] = {
+	    idstr(x->a, n->request_id), idstr(x->a, x->org->id), unit, x->out->case_number, cls,
+	    idstr(x->a, n->seq), idstr(x->a, year), in->kind, in->channel,
+	    idstr(x->a, (long long)in->received_at), x->out->received_on, in->subject, in->content,
+	    in->form, in->delivery, reuse ? in->purpose : NULL, reuse ? in->format : NULL,
+	    reuse ? in->manner : NULL, law_states[oc->state].id, (const char *)hash,
+	    in->submission_id, due_on, in->name, in->email, in->postal_address, in->phone,
+	    in->ip && *in->ip ? in->ip : NULL, terms ? terms : "[]", citizen ? "requester" : "clerk",
+	    in->actor_user_id ? idstr(x->a, in->actor_user_id) : NULL, law_states[oc->state].id,
+	    event ? event : "{}",
+	    mail ? arena_printf(x->a, "Potwierdzenie otrzymania wniosku, znak sprawy %s",
+	                        x->out->case_number)
+	         : NULL,
+	    mail ? acknowledgement_body(x) : NULL};
+	int lens[34] = {0};
+	int fmts[34] = {0};
+	lens[19] = 32;
+	fmts[19] = 1;
+	enum db_status st;
+	PGresult *r = db_exec_binary(
+	    c, &st,
+	    "WITH r AS (INSERT INTO requests (id, org_id, unit_id, case_number, case_class, case_seq, "
+	    "case_year, kind, channel, received_at, received_on, subject, body, form, delivery, "
+	    "reuse_purpose, reuse_format, reuse_manner, state, tracking_hash, submission_id, due_on) "
+	    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, to_timestamp($10::bigint), $11, $12, $13, $14, "
+	    "$15, $16, $17, $18, $19, $20, $21, $22)), "
+	    "q AS (INSERT INTO requesters (request_id, org_id, name, email, postal_address, phone, ip) "
+	    "VALUES ($1, $2, $23, $24, $25, $26, $27::inet)), "
+	    "t AS (INSERT INTO terms (org_id, request_id, kind, label, basis, side, start_on, "
+	    "unshifted_on, due_on, steps) SELECT $2, $1, t.kind, t.label, t.basis, t.side, t.start_on, "
+	    "t.unshifted_on, t.due_on, t.steps FROM jsonb_to_recordset($28::jsonb) AS t(kind text, "
+	    "label text, basis text, side text, start_on date, unshifted_on date, due_on date, "
+	    "steps jsonb)), "
+	    "e AS (INSERT INTO events (org_id, request_id, actor, actor_user_id, action, from_state, "
+	    "to_state, data) VALUES ($2, $1, $29, $30, 'register', NULL, $31, $32::jsonb)) "
+	    "INSERT INTO outbox (org_id, request_id, recipient, subject, body) "
+	    "SELECT $2, $1, $24, $33, $34 WHERE $24 <> ''",
+	    34, p, lens, fmts);
 	PQclear(r);
+	free(terms);
+	free(event);
 	return st;
 }
 
-static enum db_status insert_requester(PGconn *c, struct create_ctx *x, long long request_id)
+/* Effects other than starting a term (none for a registration today):
+ * applied after the insert, in their order. */
+static enum db_status other_effects(PGconn *c, struct create_ctx *x, const law_outcome_t *oc,
+                                    long long rid, law_date_t received)
 {
-	const struct filing_input *in = x->in;
-	char *org = idstr(x->a, x->org->id), *req = idstr(x->a, request_id);
-	const char *p[7] = {req, org, in->name, in->email, in->postal_address, in->phone,
-	                    in->ip && *in->ip ? in->ip : NULL};
-	return db_run(c,
-	              "INSERT INTO requesters (request_id, org_id, name, email, postal_address, phone, ip) "
-	              "VALUES ($1, $2, $3, $4, $5, $6, $7::inet)",
-	              7, p);
+	law_outcome_t *rest = arena_alloc(x->a, sizeof *rest);
+	*rest = *oc;
+	rest->neffects = 0;
+	for (int i = 0; i < oc->neffects; i++)
+		if (oc->effects[i].op != LAW_TERM_START)
+			rest->effects[rest->neffects++] = oc->effects[i];
+	return rest->neffects ? store_apply_effects(c, x->org->id, rid, rest, received) : DB_OK;
 }
 
 static enum db_status create_tx(PGconn *c, void *vctx)
@@ -469,18 +520,15 @@ static enum db_status create_tx(PGconn *c, void *vctx)
 	struct create_ctx *x = vctx;
 	const struct filing_input *in = x->in;
 	x->out->duplicate = false;
-	bool found = false, over = false;
+	x->out->due_on = NULL;
+	json_decref(x->out->due_steps);
+	x->out->due_steps = NULL;
+	bool found = false;
 	enum db_status st = DB_OK;
 	if (in->submission_id && *in->submission_id)
 		st = find_duplicate(c, x, &found);
 	if (st != DB_OK || found)
 		return st;
-	if ((st = rate_check(c, x, &over)) != DB_OK)
-		return st;
-	if (over) {
-		x->result = FILING_RATE_LIMITED;
-		return DB_CONFLICT; /* roll back; the window is already full */
-	}
 	law_date_t received;
 	if (!law_warsaw_date(in->received_at, &received))
 		return DB_ERROR;
@@ -498,18 +546,23 @@ static enum db_status create_tx(PGconn *c, void *vctx)
 		log_error("the law core refused registration: %s", oc->refusal.message);
 		return DB_ERROR;
 	}
-	const char *symbol;
-	if ((st = unit_symbol(c, x, &symbol)) != DB_OK)
-		return st;
+	if (!x->org->web_unit_id) {
+		log_error("organisation %s has no unit for online requests", x->org->slug);
+		return DB_ERROR;
+	}
 	const char *cls = reuse ? x->org->class_reuse : x->org->class_public;
 	char *unit = idstr(x->a, x->org->web_unit_id);
-	int seq = 0;
-	if ((st = next_number(c, x, unit, cls, received.y, &seq)) != DB_OK)
+	struct number n = {0};
+	if ((st = take_number(c, x, unit, cls, received.y, &n)) != DB_OK)
 		return st;
+	if (n.rate_count >= 0 && n.rate_count > x->rate_limit) {
+		x->result = FILING_RATE_LIMITED;
+		return DB_CONFLICT; /* roll back; the window is already full */
+	}
 	char *number = arena_alloc(x->a, LAW_CASENUM_STRLEN);
 	law_error_t lerr;
-	if (!law_casenum_format(symbol, cls, seq, received.y, number, LAW_CASENUM_STRLEN, &lerr)) {
-		log_error("case number for %s: %s", symbol, lerr.message);
+	if (!law_casenum_format(n.symbol, cls, n.seq, received.y, number, LAW_CASENUM_STRLEN, &lerr)) {
+		log_error("case number for %s: %s", n.symbol, lerr.message);
 		return DB_ERROR;
 	}
 	x->out->case_number = number;
@@ -523,21 +576,12 @@ static enum db_status create_tx(PGconn *c, void *vctx)
 	else
 		token_random(token);
 	x->out->token = token;
-	long long rid = 0;
-	if ((st = insert_request(c, x, oc, unit, cls, seq, received.y, &rid)) != DB_OK)
+	x->out->request_id = n.request_id;
+	if ((st = insert_case(c, x, oc, unit, cls, &n, received.y, citizen)) != DB_OK)
 		return st;
-	x->out->request_id = rid;
-	char *org = idstr(x->a, x->org->id), *req = idstr(x->a, rid);
-	json_t *data = json_pack("{s:s, s:s}", "channel", in->channel, "case_number", number);
-	if ((st = insert_requester(c, x, rid)) == DB_OK &&
-	    (st = store_apply_effects(c, x->org->id, rid, oc, received)) == DB_OK &&
-	    (st = store_event(c, x->org->id, rid, citizen ? "requester" : "clerk", in->actor_user_id,
-	                      "register",
-	                      NULL, law_states[oc->state].id, data)) == DB_OK &&
-	    (st = insert_attachments(c, x, org, req)) == DB_OK && (st = load_due(c, x, req)) == DB_OK)
-		st = queue_acknowledgement(c, x, rid);
-	json_decref(data);
-	return st;
+	if ((st = other_effects(c, x, oc, n.request_id, received)) != DB_OK)
+		return st;
+	return insert_attachments(c, x, idstr(x->a, x->org->id), idstr(x->a, n.request_id));
 }
 
 enum filing_result filing_create(PGconn *c, arena_t *a, const struct org *org,

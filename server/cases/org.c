@@ -45,9 +45,15 @@ enum db_status org_for_host(PGconn *c, arena_t *a, const char *host, struct org 
 	}
 	const char *p[2] = {host ? host : "", bare};
 	enum db_status st;
+	/* The first body (by id) that lists the host, else the first body:
+	 * one look-up in organisations_hosts_idx and one in the primary key,
+	 * not a sort of every body. "o.id + 0": a generic plan (prepared
+	 * statements) would otherwise walk the primary key filtering hosts. */
 	PGresult *r = db_exec(c, &st,
-	                      "SELECT " ORG_COLUMNS " FROM organisations o "
-	                      "ORDER BY ($1 = ANY(o.hosts) OR $2 = ANY(o.hosts)) DESC, o.id LIMIT 1",
+	                      "(SELECT " ORG_COLUMNS ", 0 AS fallback FROM organisations o "
+	                      "WHERE o.hosts && ARRAY[$1, $2]::text[] ORDER BY o.id + 0 LIMIT 1) "
+	                      "UNION ALL (SELECT " ORG_COLUMNS ", 1 FROM organisations o ORDER BY o.id LIMIT 1) "
+	                      "ORDER BY fallback LIMIT 1",
 	                      2, p);
 	*found = st == DB_OK && PQntuples(r) == 1;
 	if (*found)

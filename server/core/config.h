@@ -36,6 +36,7 @@ struct config {
 	long remind_poll_ms; /* how often the reminder job looks */
 	long page_cache_mb;  /* web/pcache.c */
 	long page_cache_ttl;
+	long db_prepare;     /* 1: statements prepared once per connection (db/db.c) */
 	/* Operations (docs/operations.md) */
 	const char *database_url_replica; /* read-only replica for public pages; "" = database_url */
 	long metrics_public;               /* 1: /metrics answers every client, not only loopback */

@@ -1,7 +1,11 @@
 #include "db/db.h"
 
+#include <inttypes.h>
+#include <libpq-events.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,6 +58,7 @@ PGconn *db_connect(const char *url, char *err, size_t errlen)
 		return NULL;
 	}
 	PQsetNoticeProcessor(c, quiet_notice, NULL);
+	db_prepare_attach(c);
 	return c;
 }
 
@@ -195,11 +200,175 @@ enum db_status db_status_of(PGconn *c, const PGresult *r)
 	return DB_ERROR;
 }
 
-PGresult *db_exec(PGconn *c, enum db_status *status, const char *sql, int nparams,
-                  const char *const *params)
+/* ---- Prepared statements, per connection ----
+ *
+ * The first time a connection runs a statement text it is prepared under a
+ * name made from a hash of the text; later calls only bind and execute it,
+ * so PostgreSQL neither parses nor (after its first few custom plans, when
+ * a generic plan is as good) plans it again. The cache lives on the PGconn
+ * (libpq instance data), so a connection re-opened after a restart starts
+ * empty, and PQreset() empties it. Statements built at run time with
+ * PQexecParams() (the register's search) never come here. */
+
+#define PREPARED_MAX 200
+
+struct prepared {
+	uint64_t hash;
+	char *sql;     /* our copy, compared on every hit: a hash is not a proof */
+	bool disabled; /* the server refused it once: always unnamed */
+};
+
+struct prepared_cache {
+	int n;
+	struct prepared e[PREPARED_MAX];
+};
+
+static void cache_clear(struct prepared_cache *pc)
 {
-	PGresult *r = PQexecParams(c, sql, nparams, NULL, params, NULL, NULL, 0);
-	enum db_status s = db_status_of(c, r);
+	for (int i = 0; i < pc->n; i++)
+		free(pc->e[i].sql);
+	pc->n = 0;
+}
+
+static int cache_event(PGEventId id, void *info, void *pass)
+{
+	(void)pass;
+	switch (id) {
+	case PGEVT_REGISTER: {
+		struct prepared_cache *pc = calloc(1, sizeof *pc);
+		return pc && PQsetInstanceData(((PGEventRegister *)info)->conn, cache_event, pc);
+	}
+	case PGEVT_CONNRESET: {
+		struct prepared_cache *pc = PQinstanceData(((PGEventConnReset *)info)->conn, cache_event);
+		if (pc)
+			cache_clear(pc);
+		return 1;
+	}
+	case PGEVT_CONNDESTROY: {
+		struct prepared_cache *pc = PQinstanceData(((PGEventConnDestroy *)info)->conn, cache_event);
+		if (pc) {
+			cache_clear(pc);
+			free(pc);
+		}
+		return 1;
+	}
+	default:
+		return 1;
+	}
+}
+
+void db_prepare_attach(PGconn *c)
+{
+	if (c && !PQinstanceData(c, cache_event))
+		PQregisterEventProc(c, cache_event, "jawnosc prepared statements", NULL);
+}
+
+int db_prepared_count(PGconn *c)
+{
+	struct prepared_cache *pc = c ? PQinstanceData(c, cache_event) : NULL;
+	return pc ? pc->n : 0;
+}
+
+/* FNV-1a, 64 bits. */
+static uint64_t sql_hash(const char *s)
+{
+	uint64_t h = 14695981039346656037ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+static bool has_state(const PGresult *r, const char *state)
+{
+	const char *s = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	return s && strcmp(s, state) == 0;
+}
+
+/* The prepared statement for `sql` on `c`, prepared now if need be; NULL
+ * when it is to run unnamed (switched off, cache full, a hash collision,
+ * or the server would not prepare it: the unnamed run reports why). */
+static const struct prepared *prepared_for(PGconn *c, const char *sql, int nparams, char *name,
+                                           size_t namelen)
+{
+	if (!cfg.db_prepare)
+		return NULL;
+	struct prepared_cache *pc = PQinstanceData(c, cache_event);
+	if (!pc) {
+		db_prepare_attach(c);
+		if (!(pc = PQinstanceData(c, cache_event)))
+			return NULL;
+	}
+	uint64_t h = sql_hash(sql);
+	snprintf(name, namelen, "jw_%016" PRIx64, h);
+	for (int i = 0; i < pc->n; i++)
+		if (pc->e[i].hash == h)
+			return !pc->e[i].disabled && strcmp(pc->e[i].sql, sql) == 0 ? &pc->e[i] : NULL;
+	if (pc->n == PREPARED_MAX)
+		return NULL;
+	char *copy = strdup(sql);
+	if (!copy)
+		return NULL;
+	PGresult *r = PQprepare(c, name, sql, nparams, NULL);
+	if (has_state(r, "42P05")) {
+		/* Left on the server by an earlier life of the cache (it forgot
+		 * the name after an error): replace it. */
+		PQclear(r);
+		char drop[40];
+		snprintf(drop, sizeof drop, "DEALLOCATE %s", name);
+		PQclear(PQexec(c, drop));
+		r = PQprepare(c, name, sql, nparams, NULL);
+	}
+	bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	PQclear(r);
+	if (!ok) {
+		free(copy);
+		return NULL;
+	}
+	pc->e[pc->n] = (struct prepared){h, copy, false};
+	return &pc->e[pc->n++];
+}
+
+static PGresult *run(PGconn *c, enum db_status *retry, const char *sql, int nparams,
+                     const char *const *params, const int *lengths, const int *formats)
+{
+	char name[24];
+	const struct prepared *p = prepared_for(c, sql, nparams, name, sizeof name);
+	if (!p)
+		return PQexecParams(c, sql, nparams, NULL, params, lengths, formats, 0);
+	PGresult *r = PQexecPrepared(c, name, nparams, params, lengths, formats, 0);
+	/* 26000: the session no longer has this statement (a pooler handed
+	 * the connection to another session, or DEALLOCATE / DISCARD ALL):
+	 * forget it, and prepare it again next time. 0A000 "cached plan must
+	 * not change result type" (a migration changed a table under a
+	 * SELECT *): run this one unnamed from now on. */
+	bool gone = has_state(r, "26000");
+	bool changed = has_state(r, "0A000") && strstr(PQresultErrorMessage(r), "cached plan");
+	if (!gone && !changed)
+		return r;
+	struct prepared_cache *pc = PQinstanceData(c, cache_event);
+	struct prepared *e = &pc->e[p - pc->e];
+	if (gone) {
+		free(e->sql);
+		*e = pc->e[--pc->n];
+	} else {
+		e->disabled = true;
+	}
+	log_warn("prepared statement %s %s: running it unnamed", name,
+	         gone ? "no longer exists" : "changed its result");
+	if (PQtransactionStatus(c) != PQTRANS_IDLE) {
+		*retry = DB_RETRY; /* the transaction is aborted: run it again */
+		return r;
+	}
+	PQclear(r);
+	return PQexecParams(c, sql, nparams, NULL, params, lengths, formats, 0);
+}
+
+PGresult *db_exec_binary(PGconn *c, enum db_status *status, const char *sql, int nparams,
+                         const char *const *params, const int *lengths, const int *formats)
+{
+	enum db_status retry = DB_OK;
+	PGresult *r = run(c, &retry, sql, nparams, params, lengths, formats);
+	enum db_status s = retry != DB_OK ? retry : db_status_of(c, r);
 	if (s == DB_ERROR)
 		log_error("query failed: %s -- %s", PQresultErrorMessage(r), sql);
 	if (!r)
@@ -207,6 +376,12 @@ PGresult *db_exec(PGconn *c, enum db_status *status, const char *sql, int nparam
 	if (status)
 		*status = s;
 	return r;
+}
+
+PGresult *db_exec(PGconn *c, enum db_status *status, const char *sql, int nparams,
+                  const char *const *params)
+{
+	return db_exec_binary(c, status, sql, nparams, params, NULL, NULL);
 }
 
 enum db_status db_run(PGconn *c, const char *sql, int nparams, const char *const *params)

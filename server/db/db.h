@@ -53,6 +53,18 @@ PGconn *db_connect(const char *url, char *err, size_t errlen);
  * reconnects. */
 PGresult *db_exec(PGconn *c, enum db_status *status, const char *sql, int nparams,
                   const char *const *params);
+/* The same with lengths and formats per parameter as in PQexecParams()
+ * (binary parameters); NULL for both means text. */
+PGresult *db_exec_binary(PGconn *c, enum db_status *status, const char *sql, int nparams,
+                         const char *const *params, const int *lengths, const int *formats);
+/* db_exec() and db_exec_binary() prepare each statement text once per
+ * connection (JAWNOSC_DB_PREPARE=1, the default; at most 200 a connection,
+ * others run unnamed) and execute the prepared statement afterwards. With
+ * 0 every call is unnamed, as PgBouncer's transaction pooling needs. A
+ * connection made elsewhere gets its cache here; db_connect() does it. */
+void db_prepare_attach(PGconn *c);
+/* Statements prepared on this connection (tests, /metrics). */
+int db_prepared_count(PGconn *c);
 /* The same, for statements whose result is not needed. */
 enum db_status db_run(PGconn *c, const char *sql, int nparams, const char *const *params);
 

@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "core/config.h"
 #include "db/db.h"
 #include "integration/harness.h"
 
@@ -20,6 +21,7 @@ static int setup(void **state)
 {
 	snprintf(url, sizeof url, "%s", getenv("DATABASE_URL"));
 	db_set_url(url);
+	cfg.db_prepare = 1; /* the server's default (JAWNOSC_DB_PREPARE) */
 	PGconn *c = h_db();
 	PQclear(PQexec(c, "CREATE TABLE IF NOT EXISTS counter (id int PRIMARY KEY, n int NOT NULL);"
 	                  "INSERT INTO counter VALUES (1, 0) ON CONFLICT DO NOTHING"));
@@ -146,6 +148,175 @@ static void test_lost_connection_is_reported_then_reopened(void **state)
 	assert_int_equal(db_run(c, "SELECT 1", 0, NULL), DB_OK);
 }
 
+/* Statements this session has prepared, as the server sees them. */
+static int server_prepared(PGconn *c)
+{
+	PGresult *r = PQexec(c, "SELECT count(*) FROM pg_prepared_statements WHERE name LIKE 'jw_%'");
+	int n = PQresultStatus(r) == PGRES_TUPLES_OK ? atoi(PQgetvalue(r, 0, 0)) : -1;
+	PQclear(r);
+	return n;
+}
+
+static int counter_value(PGconn *c)
+{
+	enum db_status st;
+	PGresult *r = db_exec(c, &st, "SELECT n FROM counter WHERE id = 1", 0, NULL);
+	int n = st == DB_OK ? atoi(PQgetvalue(r, 0, 0)) : -1;
+	PQclear(r);
+	return n;
+}
+
+static void test_statement_is_prepared_once_per_connection(void **state)
+{
+	db_close();
+	PGconn *c = db_conn();
+	const char *p[1] = {"42"};
+	for (int i = 0; i < 3; i++) {
+		enum db_status st;
+		PGresult *r = db_exec(c, &st, "SELECT $1::int + 1", 1, p);
+		assert_int_equal(st, DB_OK);
+		assert_string_equal(PQgetvalue(r, 0, 0), "43");
+		PQclear(r);
+	}
+	assert_int_equal(db_prepared_count(c), 1);
+	assert_int_equal(server_prepared(c), 1);
+	/* Binary parameters go through the same cache. */
+	const char raw[2] = {1, 2};
+	const char *b[1] = {raw};
+	int len[1] = {2}, fmt[1] = {1};
+	for (int i = 0; i < 2; i++) {
+		enum db_status st;
+		PGresult *r = db_exec_binary(c, &st, "SELECT length($1::bytea)", 1, b, len, fmt);
+		assert_int_equal(st, DB_OK);
+		assert_string_equal(PQgetvalue(r, 0, 0), "2");
+		PQclear(r);
+	}
+	assert_int_equal(db_prepared_count(c), 2);
+}
+
+static void test_errors_of_prepared_statements_map_as_before(void **state)
+{
+	PGconn *c = db_conn();
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(db_run(c, "INSERT INTO counter VALUES (1, 0)", 0, NULL), DB_CONFLICT);
+		assert_int_equal(db_run(c, "SELECT no_such_column FROM counter", 0, NULL), DB_ERROR);
+	}
+	/* A statement the server refuses is not kept. */
+	assert_int_equal(server_prepared(c), db_prepared_count(c));
+	/* Inside an aborted transaction a new statement cannot be prepared:
+	 * it runs unnamed and reports the abort. */
+	assert_int_equal(db_run(c, "BEGIN", 0, NULL), DB_OK);
+	db_run(c, "SELECT 1/0", 0, NULL);
+	assert_int_equal(db_run(c, "SELECT 'not yet prepared'", 0, NULL), DB_ERROR);
+	db_run(c, "ROLLBACK", 0, NULL);
+	assert_int_equal(db_run(c, "SELECT 'not yet prepared'", 0, NULL), DB_OK);
+}
+
+static void test_reopened_connection_prepares_again(void **state)
+{
+	PGconn *c = db_conn();
+	assert_true(counter_value(c) >= 0);
+	assert_true(db_prepared_count(c) >= 1);
+	db_close();
+	c = db_conn();
+	assert_int_equal(db_prepared_count(c), 0);
+	assert_int_equal(server_prepared(c), 0);
+	assert_true(counter_value(c) >= 0);
+	assert_true(counter_value(c) >= 0);
+	assert_int_equal(db_prepared_count(c), 1);
+	/* PQreset() gives a new session: the cache starts again. */
+	PQreset(c);
+	assert_int_equal(db_prepared_count(c), 0);
+	assert_true(counter_value(c) >= 0);
+	assert_int_equal(server_prepared(c), 1);
+}
+
+static void test_statements_the_session_lost_run_again(void **state)
+{
+	/* What a pooler in transaction mode or DISCARD ALL does to a session:
+	 * the statements are gone on the server, not in our cache. */
+	PGconn *c = db_conn();
+	assert_true(counter_value(c) >= 0);
+	PQclear(PQexec(c, "DEALLOCATE ALL"));
+	assert_true(counter_value(c) >= 0);
+	assert_true(counter_value(c) >= 0);
+	assert_int_equal(server_prepared(c), db_prepared_count(c));
+	/* Inside a transaction: DB_RETRY, and db_transaction() runs it again. */
+	PQclear(PQexec(c, "DEALLOCATE ALL"));
+	assert_int_equal(db_run(c, "BEGIN", 0, NULL), DB_OK);
+	enum db_status st;
+	PQclear(db_exec(c, &st, "SELECT n FROM counter WHERE id = 1", 0, NULL));
+	assert_int_equal(st, DB_RETRY);
+	db_run(c, "ROLLBACK", 0, NULL);
+	assert_true(counter_value(c) >= 0);
+	assert_int_equal(server_prepared(c), db_prepared_count(c));
+}
+
+static void test_full_cache_runs_further_statements_unnamed(void **state)
+{
+	db_close();
+	PGconn *c = db_conn();
+	char sql[64];
+	for (int i = 0; i < 230; i++) {
+		snprintf(sql, sizeof sql, "SELECT %d + $1::int", i);
+		const char *p[1] = {"1"};
+		enum db_status st;
+		PGresult *r = db_exec(c, &st, sql, 1, p);
+		assert_int_equal(st, DB_OK);
+		assert_int_equal(atoi(PQgetvalue(r, 0, 0)), i + 1);
+		PQclear(r);
+	}
+	assert_int_equal(db_prepared_count(c), 200);
+	assert_int_equal(server_prepared(c), 200);
+	/* Both kinds still run: the first ones prepared, the last ones not. */
+	const char *p[1] = {"5"};
+	enum db_status st;
+	PGresult *r = db_exec(c, &st, "SELECT 0 + $1::int", 1, p);
+	assert_int_equal(st, DB_OK);
+	assert_string_equal(PQgetvalue(r, 0, 0), "5");
+	PQclear(r);
+	r = db_exec(c, &st, "SELECT 229 + $1::int", 1, p);
+	assert_int_equal(st, DB_OK);
+	assert_string_equal(PQgetvalue(r, 0, 0), "234");
+	PQclear(r);
+	db_close();
+}
+
+static void test_switched_off_nothing_is_prepared(void **state)
+{
+	cfg.db_prepare = 0;
+	PGconn *c = db_conn();
+	assert_true(counter_value(c) >= 0);
+	assert_true(counter_value(c) >= 0);
+	assert_int_equal(db_prepared_count(c), 0);
+	assert_int_equal(server_prepared(c), 0);
+	cfg.db_prepare = 1;
+	db_close();
+}
+
+static void test_prepared_statements_survive_a_server_restart(void **state)
+{
+	if (!h_private_pg())
+		skip();
+	db_close();
+	PGconn *c = db_conn();
+	assert_true(counter_value(c) >= 0);
+	assert_int_equal(db_prepared_count(c), 1);
+	h_pg_stop();
+	h_pg_start();
+	/* The first use of the old connection may find it dead (as without the
+	 * cache); the next db_conn() re-opens it with an empty cache, and the
+	 * same statement is prepared again on the new session. */
+	enum db_status st = db_run(c, "SELECT n FROM counter WHERE id = 1", 0, NULL);
+	assert_true(st == DB_OK || st == DB_UNAVAILABLE);
+	c = db_conn();
+	assert_non_null(c);
+	assert_true(counter_value(c) >= 0);
+	assert_true(counter_value(c) >= 0);
+	assert_int_equal(server_prepared(c), db_prepared_count(c));
+	assert_true(db_prepared_count(c) >= 1);
+}
+
 static int teardown(void **state)
 {
 	db_close();
@@ -162,6 +333,13 @@ int main(void)
 	    cmocka_unit_test(test_open_transaction_is_rolled_back_before_reuse),
 	    cmocka_unit_test(test_serialization_failures_are_retried_and_nothing_is_lost),
 	    cmocka_unit_test(test_lost_connection_is_reported_then_reopened),
+	    cmocka_unit_test(test_statement_is_prepared_once_per_connection),
+	    cmocka_unit_test(test_errors_of_prepared_statements_map_as_before),
+	    cmocka_unit_test(test_reopened_connection_prepares_again),
+	    cmocka_unit_test(test_statements_the_session_lost_run_again),
+	    cmocka_unit_test(test_full_cache_runs_further_statements_unnamed),
+	    cmocka_unit_test(test_switched_off_nothing_is_prepared),
+	    cmocka_unit_test(test_prepared_statements_survive_a_server_restart),
 	};
 	int failed = cmocka_run_group_tests_name("db", tests, setup, teardown);
 	h_teardown();
