@@ -194,6 +194,21 @@ static void put(struct entry *e)
 	pthread_mutex_unlock(&lock);
 }
 
+/* Drops every copy that is no longer current, so memory follows what can
+ * still be used (the flusher thread, every second). */
+static void sweep(void)
+{
+	int64_t now = mono_seconds();
+	int32_t day = today();
+	pthread_mutex_lock(&lock);
+	for (struct entry *e = lru_head, *next; e; e = next) {
+		next = e->next;
+		if (!changes_live() || !valid(e, now, day))
+			drop(e);
+	}
+	pthread_mutex_unlock(&lock);
+}
+
 static void drop_all(void)
 {
 	pthread_mutex_lock(&lock);
@@ -524,6 +539,7 @@ static void *flusher_main(void *arg)
 			nanosleep(&ts, NULL);
 		}
 		pcache_flush_visits();
+		sweep();
 	}
 	db_close();
 	return NULL;

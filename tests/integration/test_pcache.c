@@ -209,6 +209,27 @@ static void test_tracking_page_shows_each_step_at_once(void **state)
 	free(token);
 }
 
+static void test_stale_copies_are_dropped_from_memory(void **state)
+{
+	wait_cache_on(h_port());
+	struct hresp r;
+	h_get("/rejestr?rodzaj=reuse", &r);
+	assert_int_equal(r.status, 200);
+	h_free(&r);
+	h_get("/rejestr.atom", &r);
+	h_free(&r);
+	assert_true(metric("jawnosc_page_cache_entries") >= 2);
+	/* A change of the organisation: its copies go within a second or two,
+	 * without anyone asking for them again. */
+	sql("UPDATE units SET name = name WHERE symbol = 'COMON'");
+	double left = -1;
+	for (int i = 0; i < 50 && left != 0; i++) {
+		usleep(100 * 1000);
+		left = metric("jawnosc_page_cache_entries");
+	}
+	assert_true(left == 0);
+}
+
 static void test_database_restart_turns_the_cache_off_and_on(void **state)
 {
 	if (!h_private_pg()) {
@@ -271,6 +292,7 @@ int main(void)
 	    cmocka_unit_test(test_register_page_is_kept_until_its_organisation_changes),
 	    cmocka_unit_test(test_visits_are_written_in_batches_and_none_is_lost),
 	    cmocka_unit_test(test_tracking_page_shows_each_step_at_once),
+	    cmocka_unit_test(test_stale_copies_are_dropped_from_memory),
 	    cmocka_unit_test(test_database_restart_turns_the_cache_off_and_on),
 	    cmocka_unit_test(test_memory_limit_holds),
 	};
