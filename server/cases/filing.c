@@ -10,6 +10,7 @@
 #include "cases/outbox.h"
 #include "cases/secret.h"
 #include "cases/store.h"
+#include "db/changes.h"
 #include "core/log.h"
 #include "http/utf8.h"
 #include "law/casenum.h"
@@ -591,6 +592,7 @@ enum filing_result filing_create(PGconn *c, arena_t *a, const struct org *org,
 	memset(out, 0, sizeof *out);
 	struct create_ctx x = {a, org, in, rate_limit, base_url, out, FILING_OK};
 	enum db_status st = DB_OK;
+	changes_writer(org->id);
 	/* A unique violation means a concurrent submit of the same form won
 	 * the race: run again, and find its case. */
 	for (int attempt = 0; attempt < 3; attempt++) {

@@ -10,6 +10,7 @@
 #include "cases/secret.h"
 #include "cases/store.h"
 #include "core/log.h"
+#include "db/changes.h"
 #include "law/lifecycle.h"
 #include "law/warsaw.h"
 
@@ -178,6 +179,7 @@ static enum db_status act_tx(PGconn *c, void *vctx)
 	x->result = find(c, x->a, x->token, true, &f);
 	if (x->result != TRACK_OK)
 		return x->result == TRACK_UNAVAILABLE ? DB_UNAVAILABLE : DB_OK;
+	changes_writer(f.org.id);
 	if (x->version >= 0 && x->version != f.version) {
 		x->result = TRACK_STALE;
 		return DB_OK;

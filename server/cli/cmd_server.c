@@ -167,6 +167,7 @@ int cmd_serve(int argc, char **argv)
 	    .access_log = cfg.access_log,
 	    .error_page = web_error_page,
 	    .authorize = web_authorize,
+	    .begin = web_begin,
 	};
 	if (!http_server_start(&o, err, sizeof err)) {
 		fprintf(stderr, "jawnosc serve: %s\n", err);

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <fcntl.h>
 
 #include "core/log.h"
 
@@ -88,9 +90,53 @@ void changes_all(void)
 	atomic_store(&all_changed, next_number());
 }
 
-void changes_local_write(void)
+/* ---- This process's writes ------------------------------------------------- */
+
+static _Thread_local long long writer_org;
+
+/* Organisations to tell the other instances about; `everything` when the
+ * list overflowed or a write's organisation was not known. Kept over a
+ * reconnect of the listener. */
+#define PENDING_MAX 4096
+static pthread_mutex_t pending_lock = PTHREAD_MUTEX_INITIALIZER;
+static long long pending[PENDING_MAX];
+static size_t npending;
+static bool pending_all;
+static int wake_fd[2] = {-1, -1};
+static atomic_bool running;
+
+bool changes_running(void)
 {
-	changes_all();
+	return atomic_load(&running);
+}
+
+void changes_writer(long long org_id)
+{
+	writer_org = org_id > 0 ? org_id : 0;
+}
+
+void changes_committed(void)
+{
+	long long org = writer_org;
+	if (org)
+		changes_org(org);
+	else
+		changes_all();
+	if (!atomic_load(&running))
+		return;
+	pthread_mutex_lock(&pending_lock);
+	bool known = false;
+	for (size_t i = 0; i < npending && !known; i++)
+		known = pending[i] == org;
+	if (!org || npending == PENDING_MAX)
+		pending_all = true;
+	else if (!known)
+		pending[npending++] = org;
+	pthread_mutex_unlock(&pending_lock);
+	char one = 1;
+	if (wake_fd[1] >= 0 && write(wake_fd[1], &one, 1) < 0) {
+		/* A full pipe already wakes the listener. */
+	}
 }
 
 uint64_t changes_mark(void)
@@ -178,10 +224,58 @@ void changes_sync(void)
 	pthread_mutex_unlock(&conn_lock);
 }
 
+/* Tells the other instances what this process wrote (with conn_lock
+ * held); false when the connection failed (the list is kept). */
+static bool tell(PGconn *c)
+{
+	char buf[PENDING_MAX * 21 + 8];
+	size_t n = 0;
+	pthread_mutex_lock(&pending_lock);
+	if (pending_all) {
+		n = (size_t)snprintf(buf, sizeof buf, "{all}");
+	} else if (npending) {
+		buf[n++] = '{';
+		for (size_t i = 0; i < npending; i++)
+			n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%lld", i ? "," : "", pending[i]);
+		buf[n++] = '}';
+		buf[n] = '\0';
+	}
+	bool all = pending_all;
+	size_t taken = npending;
+	npending = 0;
+	pending_all = false;
+	pthread_mutex_unlock(&pending_lock);
+	if (!n)
+		return true;
+	const char *p[1] = {buf};
+	PGresult *r = PQexecParams(c,
+	                           "SELECT pg_notify('jawnosc_changes', x) FROM unnest($1::text[]) x",
+	                           1, NULL, p, NULL, NULL, 0);
+	bool ok = PQresultStatus(r) == PGRES_TUPLES_OK;
+	PQclear(r);
+	if (!ok) {
+		/* Not sent: everything, next time (the list itself is gone). */
+		pthread_mutex_lock(&pending_lock);
+		if (all || taken)
+			pending_all = true;
+		pthread_mutex_unlock(&pending_lock);
+	}
+	take(c);
+	return ok;
+}
+
+static void drain_wake(void)
+{
+	char b[256];
+	while (wake_fd[0] >= 0 && read(wake_fd[0], b, sizeof b) > 0) {
+	}
+}
+
 /* Listens until the connection fails or the server stops. */
 static void listen_on(PGconn *c)
 {
-	PGresult *r = PQexec(c, "LISTEN jawnosc_changes");
+	/* Its own notifications need not wait for the disk. */
+	PGresult *r = PQexec(c, "SET synchronous_commit = off; LISTEN jawnosc_changes");
 	bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 	PQclear(r);
 	if (!ok) {
@@ -197,12 +291,14 @@ static void listen_on(PGconn *c)
 	log_info("page caches on: listening for changes");
 	time_t last_ping = time(NULL);
 	while (!atomic_load(&stopping)) {
-		struct pollfd p = {.fd = PQsocket(c), .events = POLLIN};
-		int n = poll(&p, 1, 200);
+		struct pollfd p[2] = {{.fd = PQsocket(c), .events = POLLIN},
+		                      {.fd = wake_fd[0], .events = POLLIN}};
+		int n = poll(p, 2, 200);
 		if (n < 0 && errno != EINTR)
 			break;
+		drain_wake();
 		pthread_mutex_lock(&conn_lock);
-		ok = consume(c);
+		ok = consume(c) && tell(c);
 		/* A connection that died without a word (a cut network) is
 		 * found by asking now and then. */
 		if (ok && time(NULL) - last_ping >= 5) {
@@ -217,6 +313,9 @@ static void listen_on(PGconn *c)
 			break;
 	}
 	pthread_mutex_lock(&conn_lock);
+	/* At a stop, the last writes are told before the connection goes. */
+	if (atomic_load(&stopping) && PQstatus(c) == CONNECTION_OK)
+		tell(c);
 	conn = NULL;
 	atomic_store(&live, false);
 	changes_all();
@@ -246,12 +345,21 @@ bool changes_start(const char *url)
 	if (!listen_url)
 		return false;
 	atomic_store(&stopping, false);
+	if (pipe2(wake_fd, O_NONBLOCK | O_CLOEXEC) != 0) {
+		free(listen_url);
+		listen_url = NULL;
+		return false;
+	}
 	if (pthread_create(&thread, NULL, listener_main, NULL) != 0) {
+		close(wake_fd[0]);
+		close(wake_fd[1]);
+		wake_fd[0] = wake_fd[1] = -1;
 		free(listen_url);
 		listen_url = NULL;
 		return false;
 	}
 	started = true;
+	atomic_store(&running, true);
 	return true;
 }
 
@@ -259,9 +367,13 @@ void changes_stop(void)
 {
 	if (!started)
 		return;
+	atomic_store(&running, false);
 	atomic_store(&stopping, true);
 	pthread_join(thread, NULL);
 	started = false;
+	close(wake_fd[0]);
+	close(wake_fd[1]);
+	wake_fd[0] = wake_fd[1] = -1;
 	atomic_store(&live, false);
 	changes_all();
 	free(listen_url);

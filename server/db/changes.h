@@ -7,10 +7,14 @@
  * current while nothing of its organisation changed after the number taken
  * before it was read (changes_mark()). While the listener is not connected
  * nothing counts as current; when it connects again, everything older is
- * stale (notifications may have been missed meanwhile). A transaction
- * committed by this process makes everything older stale at once
- * (db_transaction() calls changes_local_write()), so a user sees what they
- * just did even before the notification arrives. */
+ * stale (notifications may have been missed meanwhile).
+ *
+ * The server's own write transactions (db_transaction()) do not notify
+ * through the triggers (migration 0011: a NOTIFY would make every commit
+ * in the cluster wait for the one before it to reach the disk). After the
+ * commit the organisation the thread wrote for (changes_writer()) is stale
+ * here at once, so a user sees what they just did, and the listener tells
+ * the other instances from its own connection moments later. */
 #ifndef JAWNOSC_DB_CHANGES_H
 #define JAWNOSC_DB_CHANGES_H
 
@@ -38,9 +42,16 @@ void changes_sync(void);
 
 /* Organisation `org_id` changed (the listener; tests). */
 void changes_org(long long org_id);
-/* Everything changed (a reconnect, a write by this process). */
+/* Everything changed (a reconnect). */
 void changes_all(void);
-/* This process committed a write. */
-void changes_local_write(void);
+
+/* True while the listener runs in this process (it tells the others of
+ * this process's writes; without it the triggers do). */
+bool changes_running(void);
+/* The organisation this thread's writes are for from now on (a request's
+ * handler sets it; 0: not known, so a write makes everything stale). */
+void changes_writer(long long org_id);
+/* A write transaction of this thread committed. */
+void changes_committed(void);
 
 #endif

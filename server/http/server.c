@@ -171,6 +171,8 @@ static void dispatch(http_req_t *req)
 		return;
 	}
 	const route_t *route = req->match.route;
+	if (opts.begin)
+		opts.begin(req);
 	if (route->role > ROLE_ANY && opts.authorize && !opts.authorize(req, route))
 		return;
 	route->handler(req);

@@ -26,6 +26,8 @@ struct http_server_opts {
 	/* Called before the handler of a route whose role is above ROLE_ANY;
 	 * returns false after answering (redirect to sign-in, 403, 404). */
 	bool (*authorize)(http_req_t *req, const route_t *route);
+	/* Called before each routed request, before authorize (may be NULL). */
+	void (*begin)(http_req_t *req);
 	/* Called when a worker thread finishes with a request, to release
 	 * per-request state of the layers above (may be NULL). */
 	void (*release)(http_req_t *req);

@@ -7,6 +7,7 @@
 
 #include "cases/auth.h"
 #include "core/config.h"
+#include "db/changes.h"
 #include "db/db.h"
 #include "http/cookie.h"
 #include "web/web.h"
@@ -92,6 +93,12 @@ const struct web_user *web_user(const http_req_t *req)
 	return req->user;
 }
 
+void web_begin(http_req_t *req)
+{
+	(void)req;
+	changes_writer(0);
+}
+
 bool web_authorize(http_req_t *req, const route_t *route)
 {
 	if (route->role <= ROLE_CITIZEN)
@@ -129,6 +136,8 @@ bool web_authorize(http_req_t *req, const route_t *route)
 	}
 	struct web_user *w = to_web_user(req->arena, &u);
 	req->user = w;
+	/* Staff write only within their own organisation. */
+	changes_writer(w->org_id);
 	if (w->level < route->role) {
 		http_respond_error(req, 403, "Twoja rola nie pozwala otworzyć tej strony.");
 		return false;

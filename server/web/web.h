@@ -74,6 +74,9 @@ struct web_user {
  * in the form field `csrf`. Redirects to /panel/logowanie when signed out,
  * 403 for a role too low or a bad token. */
 bool web_authorize(http_req_t *req, const route_t *route);
+/* The HTTP server's begin hook: a request's writes are for no known
+ * organisation until its handler or web_authorize() says which. */
+void web_begin(http_req_t *req);
 /* req->user, or NULL on public routes. */
 const struct web_user *web_user(const http_req_t *req);
 /* GET and POST /panel/logowanie (the sign-in form: email, password, csrf,

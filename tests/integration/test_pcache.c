@@ -209,6 +209,63 @@ static void test_tracking_page_shows_each_step_at_once(void **state)
 	free(token);
 }
 
+/* GETs `path` on `port` until its body has `needle` (at most 5 s). */
+static bool eventually_shows_port(unsigned port, const char *path, const char *needle)
+{
+	for (int i = 0; i < 50; i++) {
+		struct hresp r;
+		h_request_port(port, "GET", path, NULL, NULL, 0, &r);
+		bool found = r.status == 200 && r.body && strstr(r.body, needle);
+		h_free(&r);
+		if (found)
+			return true;
+		usleep(100 * 1000);
+	}
+	return false;
+}
+
+/* The server's own writes skip the triggers (migration 0011): another
+ * instance hears of them from the writer's listener instead. */
+static void test_another_instance_hears_of_a_write(void **state)
+{
+	unsigned port = 0;
+	pid_t other = h_server_start_other(NULL, &port);
+	wait_cache_on(port);
+	wait_cache_on(h_port());
+	char number[64], page[200];
+	char *token = u_file("public_information", number);
+	snprintf(page, sizeof page, "/sprawa/%s", token);
+	/* The other instance keeps the page. */
+	struct hresp r;
+	h_request_port(port, "GET", page, NULL, NULL, 0, &r);
+	assert_int_equal(r.status, 200);
+	assert_null(strstr(r.body, "wycofany"));
+	h_free(&r);
+	double hits = metric_port(port, HITS);
+	h_request_port(port, "GET", page, NULL, NULL, 0, &r);
+	h_free(&r);
+	assert_true(metric_port(port, HITS) >= hits + 1);
+	/* The requester withdraws through the first instance. */
+	h_get(page, &r);
+	char cookie[160] = "Cookie: ", csrf[80];
+	const char *set = h_header(&r, "Set-Cookie");
+	assert_non_null(set);
+	strncat(cookie, set, strcspn(set, ";"));
+	u_attr(r.body, "csrf", csrf, sizeof csrf);
+	h_free(&r);
+	char path[300], body[512];
+	snprintf(path, sizeof path, "%s/czynnosc", page);
+	snprintf(body, sizeof body, "csrf=%s&action=withdraw&version=1&text=Nieaktualne", csrf);
+	const char *hdr[] = {"Content-Type: application/x-www-form-urlencoded", cookie, NULL};
+	h_request("POST", path, hdr, body, strlen(body), &r);
+	assert_int_equal(r.status, 303);
+	h_free(&r);
+	/* The other instance shows it within moments. */
+	assert_true(eventually_shows_port(port, page, "wycofany"));
+	assert_int_equal(h_server_stop_other(other), 0);
+	free(token);
+}
+
 static void test_stale_copies_are_dropped_from_memory(void **state)
 {
 	wait_cache_on(h_port());
@@ -292,6 +349,7 @@ int main(void)
 	    cmocka_unit_test(test_register_page_is_kept_until_its_organisation_changes),
 	    cmocka_unit_test(test_visits_are_written_in_batches_and_none_is_lost),
 	    cmocka_unit_test(test_tracking_page_shows_each_step_at_once),
+	    cmocka_unit_test(test_another_instance_hears_of_a_write),
 	    cmocka_unit_test(test_stale_copies_are_dropped_from_memory),
 	    cmocka_unit_test(test_database_restart_turns_the_cache_off_and_on),
 	    cmocka_unit_test(test_memory_limit_holds),
