@@ -19,7 +19,7 @@
 # BENCH_THREADS (server worker threads, 0 = one per CPU), BENCH_PORT (18080),
 # BENCH_NGINX_PORT (18081), BENCH_PGBENCH_SCALE (50), BENCH_KEEP_DB=1 (leave
 # the cluster running), BENCH_CACHE_WARM (seconds of the tracking scenario's
-# pass over every token first, 30), BENCH_ONLY (space-separated scenario names), BENCH_DOC (docs/benchmarks.md; empty: do not write);
+# pass over every token first, 60), BENCH_ONLY (space-separated scenario names), BENCH_DOC (docs/benchmarks.md; empty: do not write);
 # SOAK_SECONDS (600), SOAK_RATE (requests/s, 100), SOAK_CONNECTIONS (16),
 # SOAK_WARMUP (60).
 set -euo pipefail
@@ -339,8 +339,8 @@ if [ "$mode" = bench ]; then
     if [ "$s" = tracking ]; then
       # Every token once (and again): the server's page cache is warm, as the
       # database's buffer cache is (pg_prewarm above).
-      log "tracking: the page cache warm-up, ${BENCH_CACHE_WARM:-30}s over every token"
-      run_wrk tracking_warm "$CONNS" "${BENCH_CACHE_WARM:-30}" >/dev/null
+      log "tracking: the page cache warm-up, ${BENCH_CACHE_WARM:-60}s over every token"
+      run_wrk tracking_warm "$CONNS" "${BENCH_CACHE_WARM:-60}" >/dev/null
     fi
     log "$s: warm-up ${WARM}s, then ${DUR}s with $CONNS connections"
     run_wrk "$s" "$CONNS" "$WARM" >/dev/null

@@ -8,7 +8,8 @@
 
 local data_dir, scenario
 local hosts, items, tokens, clerks, managers
-local counter, thread_tag = 0, 0
+-- thread_tag is a global each thread's setup() sets (a local here would hide it).
+local counter = 0
 
 local function lines(name)
   local t = {}
