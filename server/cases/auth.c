@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "db/changes.h"
 #include "db/db.h"
 
 #define PWHASH_OPS crypto_pwhash_OPSLIMIT_INTERACTIVE
@@ -242,6 +243,8 @@ enum auth_result auth_sign_in(PGconn *c, arena_t *a, const struct auth_attempt *
 	    strlen(in->password) > AUTH_PASSWORD_MAX)
 		return AUTH_DENIED;
 	struct gate_ctx g = {.email = in->email, .ip = in->ip && *in->ip ? in->ip : NULL};
+	/* Sessions and failed sign-ins: nothing any page keeps. */
+	changes_writer(CHANGES_QUIET);
 	enum db_status st = db_transaction(c, gate_tx, &g);
 	if (st != DB_OK)
 		return of_db(st);

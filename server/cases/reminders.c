@@ -14,6 +14,7 @@
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "db/changes.h"
 #include "core/strbuf.h"
 #include "db/db.h"
 #include "law/term.h"
@@ -374,6 +375,8 @@ static int run_source(PGconn *c, const struct source *src, const struct round *r
 		PGresult *r = db_exec(c, &st, src->sql, np + src->nkey, params);
 		int rows = st == DB_OK ? PQntuples(r) : -1;
 		struct batch b = {src, rd, r, 0};
+		/* Reminders and their e-mails: nothing any page keeps. */
+		changes_writer(CHANGES_QUIET);
 		if (rows > 0)
 			st = db_transaction(c, batch_tx, &b);
 		for (int k = 0; st == DB_OK && rows > 0 && k < src->nkey; k++) {

@@ -112,12 +112,19 @@ bool changes_running(void)
 
 void changes_writer(long long org_id)
 {
-	writer_org = org_id > 0 ? org_id : 0;
+	writer_org = org_id > 0 || org_id == CHANGES_QUIET ? org_id : 0;
+}
+
+bool changes_by_app(void)
+{
+	return atomic_load(&running) && writer_org != CHANGES_QUIET;
 }
 
 void changes_committed(void)
 {
 	long long org = writer_org;
+	if (org == CHANGES_QUIET)
+		return;
 	if (org)
 		changes_org(org);
 	else
@@ -189,7 +196,13 @@ static void nap_ms(long ms)
 static void take(PGconn *c)
 {
 	PGnotify *n;
+	int self = PQbackendPID(c);
 	while ((n = PQnotifies(c))) {
+		/* What this process told the others it has applied already. */
+		if (n->be_pid == self) {
+			PQfreemem(n);
+			continue;
+		}
 		char *end;
 		errno = 0;
 		long long org = strtoll(n->extra, &end, 10);
@@ -215,7 +228,10 @@ void changes_sync(void)
 {
 	if (!atomic_load(&live))
 		return;
-	pthread_mutex_lock(&conn_lock);
+	/* The listener busy with its connection is reading it anyway: never
+	 * wait for it. */
+	if (pthread_mutex_trylock(&conn_lock) != 0)
+		return;
 	if (conn) {
 		struct pollfd p = {.fd = PQsocket(conn), .events = POLLIN};
 		if (poll(&p, 1, 0) > 0)
@@ -296,6 +312,12 @@ static void listen_on(PGconn *c)
 		int n = poll(p, 2, 200);
 		if (n < 0 && errno != EINTR)
 			break;
+		if (n > 0 && (p[1].revents & POLLIN)) {
+			/* Writes come in bursts: gather a few milliseconds of them
+			 * into one notifying transaction. */
+			struct timespec ts = {0, 2 * 1000000L};
+			nanosleep(&ts, NULL);
+		}
 		drain_wake();
 		pthread_mutex_lock(&conn_lock);
 		ok = consume(c) && tell(c);

@@ -49,8 +49,14 @@ void changes_all(void);
  * this process's writes; without it the triggers do). */
 bool changes_running(void);
 /* The organisation this thread's writes are for from now on (a request's
- * handler sets it; 0: not known, so a write makes everything stale). */
+ * handler sets it; 0: not known, so a write makes everything stale;
+ * CHANGES_QUIET: they change nothing a page shows, such as sessions and
+ * reminders, and the triggers stay on in case they do after all). */
+#define CHANGES_QUIET (-1)
 void changes_writer(long long org_id);
+/* True when this thread's next write transaction leaves the notification
+ * to changes_committed() (SET LOCAL jawnosc.app = 'on'). */
+bool changes_by_app(void);
 /* A write transaction of this thread committed. */
 void changes_committed(void);
 

@@ -395,7 +395,7 @@ static enum db_status transaction(PGconn *c, db_tx_fn fn, void *ctx, bool writes
 {
 	for (int attempt = 0; attempt < 5; attempt++) {
 		enum db_status s;
-		if (writes && changes_running()) {
+		if (writes && changes_by_app()) {
 			/* The triggers leave the notification to this process
 			 * (migration 0011, changes_committed()). */
 			PGresult *r = PQexec(c, "BEGIN; SET LOCAL jawnosc.app = 'on'");

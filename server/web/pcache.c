@@ -357,7 +357,34 @@ void pcache_respond(http_req_t *req, int status, const char *content_type, const
 /* ---- Data ------------------------------------------------------------------------ */
 
 /* Data is kept compressed (zlib, fastest level): a tracking page's data
- * shrinks to about a third, so three times as many fit. */
+ * shrinks to about a third, so three times as many fit. A 4 kB window and
+ * small hash tables: the data is a few kilobytes, and the default state
+ * (over 256 kB) is allocated with mmap and faulted in at every call. */
+static char *deflate_small(const char *in, size_t len, size_t *outlen)
+{
+	z_stream z = {0};
+	if (deflateInit2(&z, 1, Z_DEFLATED, 12, 5, Z_DEFAULT_STRATEGY) != Z_OK)
+		return NULL;
+	uLong bound = deflateBound(&z, (uLong)len);
+	char *out = malloc(bound ? bound : 1);
+	int rc = Z_STREAM_ERROR;
+	if (out) {
+		z.next_in = (Bytef *)in;
+		z.avail_in = (uInt)len;
+		z.next_out = (Bytef *)out;
+		z.avail_out = (uInt)bound;
+		rc = deflate(&z, Z_FINISH);
+	}
+	*outlen = z.total_out;
+	deflateEnd(&z);
+	if (rc != Z_STREAM_END) {
+		free(out);
+		return NULL;
+	}
+	char *fit = realloc(out, *outlen ? *outlen : 1);
+	return fit ? fit : out;
+}
+
 char *pcache_get_data(const char *key, size_t *len)
 {
 	struct entry *e = get(key);
@@ -385,17 +412,13 @@ void pcache_put_data(const char *key, long long org_id, uint64_t mark, const cha
 	struct entry *e = calloc(1, sizeof *e);
 	if (!e)
 		return;
-	uLongf n = compressBound((uLong)len);
+	size_t n = 0;
 	e->key = strdup(key);
-	e->data = malloc(n);
-	if (!e->key || !e->data ||
-	    compress2((Bytef *)e->data, &n, (const Bytef *)data, (uLong)len, 1) != Z_OK) {
+	e->data = deflate_small(data, len, &n);
+	if (!e->key || !e->data) {
 		entry_free(e);
 		return;
 	}
-	char *fit = realloc(e->data, n ? n : 1);
-	if (fit)
-		e->data = fit;
 	e->len = n;
 	e->split = len;
 	e->org = org_id;
