@@ -235,16 +235,23 @@ static void test_another_instance_hears_of_a_write(void **state)
 	char number[64], page[200];
 	char *token = u_file("public_information", number);
 	snprintf(page, sizeof page, "/sprawa/%s", token);
-	/* The other instance keeps the page. */
+	/* The other instance keeps the page (once it has heard of the filing:
+	 * a copy made before that is dropped when it does). */
 	struct hresp r;
-	h_request_port(port, "GET", page, NULL, NULL, 0, &r);
-	assert_int_equal(r.status, 200);
-	assert_null(strstr(r.body, "wycofany"));
-	h_free(&r);
-	double hits = metric_port(port, HITS);
-	h_request_port(port, "GET", page, NULL, NULL, 0, &r);
-	h_free(&r);
-	assert_true(metric_port(port, HITS) >= hits + 1);
+	bool kept = false;
+	for (int i = 0; i < 50 && !kept; i++) {
+		h_request_port(port, "GET", page, NULL, NULL, 0, &r);
+		assert_int_equal(r.status, 200);
+		assert_null(strstr(r.body, "wycofany"));
+		h_free(&r);
+		double hits = metric_port(port, HITS);
+		h_request_port(port, "GET", page, NULL, NULL, 0, &r);
+		h_free(&r);
+		kept = metric_port(port, HITS) >= hits + 1;
+		if (!kept)
+			usleep(100 * 1000);
+	}
+	assert_true(kept);
 	/* The requester withdraws through the first instance. */
 	h_get(page, &r);
 	char cookie[160] = "Cookie: ", csrf[80];
