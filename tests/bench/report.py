@@ -185,6 +185,12 @@ def bench(res, doc):
         "in a server in service: `shared_buffers` is a quarter of the memory and every index and the "
         "tables the pages read are loaded with `pg_prewarm` first (its autoprewarm keeps them over "
         "restarts); \"buffer hits\" is the share of block reads the cache answered during the run. "
+        "The server keeps public pages in memory until their body changes (`docs/design.md`, \"Pages "
+        "kept in memory\"; `JAWNOSC_PAGE_CACHE_MB` 32): the register list and the Atom feed of 500 "
+        "bodies are kept within the warm-up, and the tracking scenario first visits every one of its "
+        "20 000 tokens (`BENCH_CACHE_WARM` seconds), as the buffer cache is warmed; register items "
+        "(20 000 pages of about 10 kB) and searches (30 words in 500 bodies) do not fit in that "
+        "memory and are mostly drawn from the database, as is everything a filing writes. "
         "Peak RSS is the server's "
         "`VmHWM`, reset before each scenario. Errors are connection errors, timeouts (10 s) and "
         "responses other than 2xx/3xx.")
@@ -302,10 +308,10 @@ def bench(res, doc):
                   f"alone p99 {ms(num(d, 'alone_p99_us'))} ms", r >= 1000 and p99 < 50))
     if avail("dashboard"):
         d = by["dashboard"]
-        a50 = num(d, "alone_p50_us") / 1000
+        a50, l50 = num(d, "alone_p50_us") / 1000, num(d, "p50_us") / 1000
         T.append(("Dashboard median < 50 ms",
                   f"alone {ms(num(d, 'alone_p50_us'))} ms; under load ({conns} connections) "
-                  f"{ms(num(d, 'p50_us'))} ms", a50 < 50))
+                  f"{ms(num(d, 'p50_us'))} ms", a50 < 50 and l50 < 50))
     T.append(("Server RSS < 100 MB under load", f"peak {peak:.1f} MB over all scenarios", peak < 100))
     L.append("## Against the targets")
     L.append("")
@@ -318,8 +324,9 @@ def bench(res, doc):
     L.append("")
     L.append("The five statements with the most database time in each scenario's measured run "
              "(`pg_stat_statements` with `track_planning`, reset before it): calls per request, mean "
-             "milliseconds of planning and of execution (the server's statements are unnamed, so each "
-             "call is planned again), total seconds of both.")
+             "milliseconds of planning and of execution (the server prepares each statement once per "
+             "connection; statements built at run time, such as searches, are planned each time), "
+             "total seconds of both.")
     L.append("")
     for d in rows:
         if d.get("available") != "1":
