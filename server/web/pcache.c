@@ -1,5 +1,6 @@
 #include "web/pcache.h"
 
+#include <malloc.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -556,13 +557,19 @@ static atomic_bool stopping;
 static void *flusher_main(void *arg)
 {
 	(void)arg;
-	while (!atomic_load(&stopping)) {
+	for (unsigned round = 1; !atomic_load(&stopping); round++) {
 		for (int i = 0; i < 10 && !atomic_load(&stopping); i++) {
 			struct timespec ts = {0, 100 * 1000000L};
 			nanosleep(&ts, NULL);
 		}
 		pcache_flush_visits();
 		sweep();
+#ifdef __GLIBC__
+		/* Copies come and go in every size: give the freed pages back
+		 * now and then, so the process's memory follows the cache's. */
+		if (round % 10 == 0)
+			malloc_trim(0);
+#endif
 	}
 	db_close();
 	return NULL;

@@ -93,13 +93,15 @@ def cpu_shares(d):
     total = clk * ncpu * dur
     if not total:
         return None
-    busy, srv, pg = num(d, "cpu_busy"), num(d, "cpu_server"), num(d, "cpu_pg")
+    # A PostgreSQL process that exits during the run takes its ticks with
+    # it (the sum over processes can even go down): never below zero.
+    busy, srv, pg = num(d, "cpu_busy"), num(d, "cpu_server"), max(num(d, "cpu_pg"), 0)
     return (100 * busy / total, 100 * srv / total, 100 * pg / total, 100 * max(busy - srv - pg, 0) / total)
 
 
 def per_request_us(d, key):
     n = num(d, "requests")
-    return num(d, key) / num(d, "clk", 100) * 1e6 / n if n else 0.0
+    return max(num(d, key), 0) / num(d, "clk", 100) * 1e6 / n if n else 0.0
 
 
 def hits(d):
@@ -381,7 +383,10 @@ def soak(res, doc):
              f"(register list 25 %, detail 20 %, search 10 %, Atom 5 %, tracking page 20 %, filing 10 %, "
              f"clerk queue 7 %, dashboard 3 %) at about {d.get('rate')} requests/s — wrk with "
              f"{d.get('connections')} connections, each pausing between its requests — after a "
-             f"{d.get('warmup')} s warm-up at the same rate. The server's RSS is sampled every 10 s; "
+             f"{d.get('warmup')} s warm-up at the same rate (one `JAWNOSC_PAGE_CACHE_TTL`: by then the "
+             "pages the server keeps in memory have turned over and fill their steady working set, "
+             "bounded by `JAWNOSC_PAGE_CACHE_MB`; a leak is what grows after that). "
+             "The server's RSS is sampled every 10 s; "
              "the run fails on any error or when the RSS at the end is 5 % or more above the sample "
              f"taken after the warm-up. Data: {m.get('cases')} cases in {m.get('orgs')} bodies; "
              f"load average {m.get('load_before')} before, {d.get('load_after', '?')} after.")

@@ -21,7 +21,8 @@
 # the cluster running), BENCH_CACHE_WARM (seconds of the tracking scenario's
 # pass over every token first, 60), BENCH_ONLY (space-separated scenario names), BENCH_DOC (docs/benchmarks.md; empty: do not write);
 # SOAK_SECONDS (600), SOAK_RATE (requests/s, 100), SOAK_CONNECTIONS (16),
-# SOAK_WARMUP (60).
+# SOAK_WARMUP (300: one JAWNOSC_PAGE_CACHE_TTL, after which the server's
+# page cache has turned over and holds its steady working set).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 top=$PWD
@@ -41,7 +42,7 @@ DOC=${BENCH_DOC-docs/benchmarks.md}
 SOAK_SECONDS=${SOAK_SECONDS:-600}
 SOAK_RATE=${SOAK_RATE:-100}
 SOAK_CONNECTIONS=${SOAK_CONNECTIONS:-16}
-SOAK_WARMUP=${SOAK_WARMUP:-60}
+SOAK_WARMUP=${SOAK_WARMUP:-300}
 export JAWNOSC_PG_DIR=${BENCH_PG_DIR:-/tmp/jawnosc-bench-pg}
 
 work=$top/build/bench
