@@ -10,6 +10,7 @@ RESULTS_DIR holds what run.sh wrote: one "key=value ..." line per scenario
 top statements of each scenario (<name>.sql). DOC empty: print only.
 """
 import os
+import statistics
 import sys
 
 SOAK_BEGIN = "<!-- soak:begin -->"
@@ -364,8 +365,17 @@ def soak(res, doc):
             parts = line.split()
             if len(parts) == 2 and parts[1].isdigit():
                 samples.append((int(parts[0]), int(parts[1])))
-    base, final = num(d, "baseline_kb"), num(d, "final_kb")
-    peak = max([s[1] for s in samples] + [final]) if samples else final
+    # Growth is the median RSS of the last minute over that of the first
+    # minute after the warm-up: the page cache's copies come and go all the
+    # time, so a single sample moves by a few per cent either way; a leak
+    # moves the whole minute.
+    first_s, last_s = num(d, "baseline_kb"), num(d, "final_kb")
+    secs = num(d, "seconds", 600)
+    head = [kb for t, kb in samples if t <= 60]
+    tail = [kb for t, kb in samples if t >= secs - 60]
+    base = statistics.median(head) if head else first_s
+    final = statistics.median(tail) if tail else last_s
+    peak = max([s[1] for s in samples] + [last_s]) if samples else last_s
     growth = (final - base) / base * 100 if base else 0.0
     errs = errors(d)
     ok = errs == 0 and growth < 5.0 and num(d, "requests") > 0
@@ -374,8 +384,8 @@ def soak(res, doc):
     print()
     print(f"soak: {verdict}: {int(num(d, 'requests'))} requests in {d.get('seconds')} s "
           f"({rate(d):.0f}/s, wanted {d.get('rate')}), {errs} errors, p50 {ms(num(d, 'p50_us'))} ms, "
-          f"p99 {ms(num(d, 'p99_us'))} ms; RSS {base / 1024:.1f} MB after warm-up, "
-          f"{final / 1024:.1f} MB at the end ({growth:+.2f} %), peak {peak / 1024:.1f} MB")
+          f"p99 {ms(num(d, 'p99_us'))} ms; RSS {base / 1024:.1f} MB in the first minute (median), "
+          f"{final / 1024:.1f} MB in the last ({growth:+.2f} %), peak {peak / 1024:.1f} MB")
     if not doc:
         return 0 if ok else 1
     S = [SOAK_BEGIN, "## Soak", ""]
@@ -387,8 +397,8 @@ def soak(res, doc):
              "pages the server keeps in memory have turned over and fill their steady working set, "
              "bounded by `JAWNOSC_PAGE_CACHE_MB`; a leak is what grows after that). "
              "The server's RSS is sampled every 10 s; "
-             "the run fails on any error or when the RSS at the end is 5 % or more above the sample "
-             f"taken after the warm-up. Data: {m.get('cases')} cases in {m.get('orgs')} bodies; "
+             "the run fails on any error or when the median RSS of its last minute is 5 % or more "
+             f"above that of its first minute. Data: {m.get('cases')} cases in {m.get('orgs')} bodies; "
              f"load average {m.get('load_before')} before, {d.get('load_after', '?')} after.")
     S.append("")
     S.append("| | |")
@@ -399,7 +409,7 @@ def soak(res, doc):
              f"status {d.get('status')}, timeout {d.get('timeout')}) |")
     S.append(f"| latency | p50 {ms(num(d, 'p50_us'))} ms, p90 {ms(num(d, 'p90_us'))} ms, p99 {ms(num(d, 'p99_us'))} ms, "
              f"max {ms(num(d, 'max_us'))} ms |")
-    S.append(f"| server RSS | {base / 1024:.1f} MB after warm-up, {final / 1024:.1f} MB at the end "
+    S.append(f"| server RSS | {base / 1024:.1f} MB in the first minute, {final / 1024:.1f} MB in the last (medians) "
              f"(**{growth:+.2f} %**), peak {peak / 1024:.1f} MB |")
     if sh:
         S.append(f"| CPU (of all CPUs) | server {sh[1]:.0f} %, PostgreSQL {sh[2]:.0f} %, rest {sh[3]:.0f} % |")
