@@ -154,7 +154,10 @@ open(out, "w", encoding="utf-8").writelines(lines)
 PY
   grep -E '^(DATABASE_URL|JAWNOSC_(LISTEN|TEMPLATES|MIGRATIONS|MAIL_FROM))=' "$envfile"
   local ctl=(env JAWNOSC_ENV_FILE="$envfile" JAWNOSC_USER="$(id -un)" JAWNOSC_BIN="$inst/bin/jawnosc" "$inst/sbin/jawnosc-ctl")
-  (cd "$tmp" && "${ctl[@]}" config | grep -q "JAWNOSC_TEMPLATES=$inst/share/jawnosc/templates") || return 1
+  # The whole output first: grep -q stops reading at the match, and the
+  # writer's SIGPIPE would fail the pipeline (pipefail).
+  (cd "$tmp" && "${ctl[@]}" config) >"$tmp/config.out" || return 1
+  grep -q "JAWNOSC_TEMPLATES=$inst/share/jawnosc/templates" "$tmp/config.out" || return 1
   (cd "$tmp" && "${ctl[@]}" migrate) || return 1
   # The organisation: the SQL block of docs/operations.md itself.
   /usr/bin/python3 - docs/operations.md >"$tmp/organisation.sql" <<'PY' || return 1

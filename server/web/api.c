@@ -142,6 +142,8 @@ void api_request_show(http_req_t *req)
 		track_problem(req, r, NULL);
 		return;
 	}
+	/* Internal (the page cache's key to invalidation), not in CaseView. */
+	json_object_del(view, "org_id");
 	http_respond_json(req, 200, view);
 }
 

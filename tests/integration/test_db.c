@@ -100,7 +100,14 @@ static void *work(void *arg)
 {
 	struct worker *w = arg;
 	for (int i = 0; i < 5; i++) {
-		w->last = db_transaction(db_conn(), increment, &w->attempts);
+		/* db_transaction() retries a few times itself; a caller that
+		 * still gets DB_RETRY may try again (four threads on one row
+		 * can lose five times in a row on a busy machine). */
+		for (int round = 0; round < 20; round++) {
+			w->last = db_transaction(db_conn(), increment, &w->attempts);
+			if (w->last != DB_RETRY)
+				break;
+		}
 		if (w->last == DB_OK)
 			w->done++;
 	}
@@ -129,7 +136,7 @@ static void test_serialization_failures_are_retried_and_nothing_is_lost(void **s
 	int n = atoi(PQgetvalue(r, 0, 0));
 	PQclear(r);
 	assert_int_equal(n, done);
-	assert_true(done >= 16); /* at most a few gave up after 5 tries */
+	assert_int_equal(done, 20);   /* every increment, none lost */
 	assert_true(attempts > done); /* there were conflicts to retry */
 }
 
