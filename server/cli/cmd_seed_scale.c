@@ -42,6 +42,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cases/secret.h"
 #include "cli/cli.h"
 #include "cli/opts.h"
 #include "core/clock.h"
@@ -1598,11 +1599,10 @@ static void simulate(struct model *m, struct outputs *out, size_t i)
 			due = x.terms[k].due;
 	char subject[300];
 	subject_of(c, subject, sizeof subject);
-	char token[64];
-	unsigned char raw[32], hash[32];
-	randombytes_buf(raw, sizeof raw);
-	sodium_bin2base64(token, sizeof token, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	crypto_hash_sha256(hash, (const unsigned char *)token, strlen(token));
+	char token[TOKEN_LEN + 1];
+	unsigned char hash[32];
+	token_random(token);
+	token_hash(token, hash);
 	if (out->tokens && i % out->token_every == 0)
 		fprintf(out->tokens, "%s %s %s\n", o->host, token, law_states[x.state].id);
 	struct sink *s = &out->req;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/config.h"
+#include "core/hash.h"
 #include "core/log.h"
 #include "db/changes.h"
 
@@ -269,15 +270,6 @@ int db_prepared_count(PGconn *c)
 	return pc ? pc->n : 0;
 }
 
-/* FNV-1a, 64 bits. */
-static uint64_t sql_hash(const char *s)
-{
-	uint64_t h = 14695981039346656037ULL;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
 static bool has_state(const PGresult *r, const char *state)
 {
 	const char *s = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
@@ -298,7 +290,7 @@ static const struct prepared *prepared_for(PGconn *c, const char *sql, int npara
 		if (!(pc = PQinstanceData(c, cache_event)))
 			return NULL;
 	}
-	uint64_t h = sql_hash(sql);
+	uint64_t h = hash_str(sql);
 	snprintf(name, namelen, "jw_%016" PRIx64, h);
 	for (int i = 0; i < pc->n; i++)
 		if (pc->e[i].hash == h)

@@ -267,22 +267,13 @@ static void case_page(http_req_t *req, int status, json_t *view, const char *err
 static bool load_case_kept(http_req_t *req, json_t **view)
 {
 	const char *key = arena_printf(req->arena, "T %s", http_param(req, "token"));
-	size_t len = 0;
-	char *kept = pcache_get_data(key, &len);
-	if (kept) {
-		*view = json_loadb(kept, len, 0, NULL);
-		free(kept);
-		if (*view)
-			return true;
-	}
+	if ((*view = pcache_get_json(key)))
+		return true;
 	uint64_t mark = changes_mark();
 	if (!load_case(req, view))
 		return false;
-	json_int_t org = json_integer_value(json_object_get(*view, "org_id"));
-	char *data = org > 0 && pcache_on() ? json_dumps(*view, JSON_COMPACT) : NULL;
-	if (data)
-		pcache_put_data(key, (long long)org, mark, data, strlen(data));
-	free(data);
+	pcache_put_json(key, (long long)json_integer_value(json_object_get(*view, "org_id")), mark,
+	                *view);
 	return true;
 }
 

@@ -300,10 +300,7 @@ void web_dashboard(http_req_t *req)
 	/* The figures are kept in memory while nothing of the organisation
 	 * changes (web/pcache.c), for the day they were counted on. */
 	const char *key = arena_printf(req->arena, "D %lld %lld", s.org_id, s.unit_id);
-	size_t len = 0;
-	char *kept = pcache_get_data(key, &len);
-	json_t *doc = kept ? json_loadb(kept, len, 0, NULL) : NULL;
-	free(kept);
+	json_t *doc = pcache_get_json(key);
 	if (!doc) {
 		uint64_t mark = changes_mark();
 		PGconn *c = db_conn();
@@ -317,10 +314,7 @@ void web_dashboard(http_req_t *req)
 			db_failed(req, st);
 			return;
 		}
-		char *data = pcache_on() ? json_dumps(doc, JSON_COMPACT) : NULL;
-		if (data)
-			pcache_put_data(key, s.org_id, mark, data, strlen(data));
-		free(data);
+		pcache_put_json(key, s.org_id, mark, doc);
 	}
 	add_figures(req, &s, doc);
 	add_workload_links(req, &s, doc);

@@ -10,6 +10,7 @@
 
 #include "core/clock.h"
 #include "core/config.h"
+#include "core/hash.h"
 #include "core/log.h"
 #include "core/strbuf.h"
 #include "db/changes.h"
@@ -34,7 +35,6 @@ struct entry {
 	char *data;
 	size_t len;
 	/* A whole response. */
-	bool response;
 	char *content_type, *etag, *cache_control, *visit_path;
 	time_t last_modified;
 	bool has_visits; /* the count goes at data + split */
@@ -54,16 +54,6 @@ static size_t limit_bytes;
 static int64_t ttl_seconds = 300;
 static atomic_llong n_hits, n_misses;
 static atomic_bool running;
-
-static uint64_t hash_of(const char *s)
-{
-	uint64_t h = 0xcbf29ce484222325ull;
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 0x100000001b3ull;
-	}
-	return h;
-}
 
 static int64_t mono_seconds(void)
 {
@@ -145,7 +135,7 @@ static struct entry *get(const char *key)
 	if (!pcache_on())
 		return NULL;
 	changes_sync();
-	uint64_t h = hash_of(key);
+	uint64_t h = hash_str(key);
 	int64_t now = mono_seconds();
 	int32_t day = today();
 	pthread_mutex_lock(&lock);
@@ -173,7 +163,7 @@ static void put(struct entry *e)
 		entry_free(e);
 		return;
 	}
-	e->hash = hash_of(e->key);
+	e->hash = hash_str(e->key);
 	e->expires = mono_seconds() + ttl_seconds;
 	e->day = today();
 	atomic_store(&e->refs, 1);
@@ -338,7 +328,6 @@ void pcache_respond(http_req_t *req, int status, const char *content_type, const
 	e->mark = f->mark;
 	e->data = data;
 	e->len = kept;
-	e->response = true;
 	e->content_type = dup_or_null(content_type);
 	e->etag = dup_or_null(f->etag);
 	e->cache_control = dup_or_null(f->cache_control);
@@ -386,36 +375,36 @@ static char *deflate_small(const char *in, size_t len, size_t *outlen)
 	return fit ? fit : out;
 }
 
-char *pcache_get_data(const char *key, size_t *len)
+json_t *pcache_get_json(const char *key)
 {
 	struct entry *e = get(key);
 	if (!e)
 		return NULL;
 	uLongf n = (uLongf)e->split; /* the length before compression */
-	char *out = malloc(n + 1);
-	if (out && uncompress((Bytef *)out, &n, (const Bytef *)e->data, (uLong)e->len) == Z_OK &&
-	    n == (uLongf)e->split) {
-		out[n] = '\0';
-		*len = n;
-	} else {
-		free(out);
-		out = NULL;
-	}
+	char *text = malloc(n + 1);
+	json_t *doc = NULL;
+	if (text && uncompress((Bytef *)text, &n, (const Bytef *)e->data, (uLong)e->len) == Z_OK &&
+	    n == (uLongf)e->split)
+		doc = json_loadb(text, n, 0, NULL);
+	free(text);
 	unref(e);
-	return out;
+	return doc;
 }
 
-void pcache_put_data(const char *key, long long org_id, uint64_t mark, const char *data,
-                     size_t len)
+void pcache_put_json(const char *key, long long org_id, uint64_t mark, const json_t *doc)
 {
-	if (!pcache_on())
+	if (!pcache_on() || org_id <= 0)
 		return;
-	struct entry *e = calloc(1, sizeof *e);
-	if (!e)
+	char *text = json_dumps(doc, JSON_COMPACT);
+	struct entry *e = text ? calloc(1, sizeof *e) : NULL;
+	if (!e) {
+		free(text);
 		return;
-	size_t n = 0;
+	}
+	size_t len = strlen(text), n = 0;
 	e->key = strdup(key);
-	e->data = deflate_small(data, len, &n);
+	e->data = deflate_small(text, len, &n);
+	free(text);
 	if (!e->key || !e->data) {
 		entry_free(e);
 		return;
@@ -443,10 +432,11 @@ static struct visit *visits[VBUCKETS];
 
 static uint64_t visit_hash(long long org, const char *path)
 {
-	return hash_of(path) ^ ((uint64_t)org * 0x9E3779B97F4A7C15ull);
+	return hash_str(path) ^ ((uint64_t)org * 0x9E3779B97F4A7C15ull);
 }
 
-long long pcache_visit(long long org_id, const char *path)
+/* Adds `count` visits of `path`; the visits not yet written. */
+static long long visits_add(long long org_id, const char *path, long long count)
 {
 	uint64_t h = visit_hash(org_id, path);
 	long long n = 0;
@@ -465,21 +455,14 @@ long long pcache_visit(long long org_id, const char *path)
 		}
 	}
 	if (v)
-		n = ++v->n;
+		n = v->n += count;
 	pthread_mutex_unlock(&visits_lock);
 	return n;
 }
 
-long long pcache_visits_pending(long long org_id, const char *path)
+long long pcache_visit(long long org_id, const char *path)
 {
-	uint64_t h = visit_hash(org_id, path);
-	long long n = 0;
-	pthread_mutex_lock(&visits_lock);
-	for (struct visit *v = visits[h & (VBUCKETS - 1)]; v; v = v->next)
-		if (v->hash == h && v->org == org_id && strcmp(v->path, path) == 0)
-			n = v->n;
-	pthread_mutex_unlock(&visits_lock);
-	return n;
+	return visits_add(org_id, path, 1);
 }
 
 /* An element of a text array literal: "..." with " and \ escaped. */
@@ -539,10 +522,8 @@ void pcache_flush_visits(void)
 	while (list) {
 		struct visit *v = list;
 		list = v->next;
-		if (st != DB_OK) {
-			for (long long k = 0; k < v->n; k++)
-				pcache_visit(v->org, v->path);
-		}
+		if (st != DB_OK)
+			visits_add(v->org, v->path, v->n);
 		free(v);
 	}
 	if (st != DB_OK)

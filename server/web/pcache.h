@@ -20,6 +20,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include <jansson.h>
+
 #include "http/http.h"
 
 /* Stands for the visit count in a page being kept (PCACHE_VISITS). */
@@ -50,21 +52,18 @@ bool pcache_keep(http_req_t *req, long long org_id, uint64_t mark, const char *v
 void pcache_respond(http_req_t *req, int status, const char *content_type, const char *body,
                     size_t len);
 
-/* ---- Data (tracking pages) ---- */
+/* ---- Data (tracking pages, dashboards) ---- */
 
-/* A copy of the data kept under `key`, malloc'd (free it), or NULL. */
-char *pcache_get_data(const char *key, size_t *len);
-/* Keeps `data` under `key` for organisation `org_id` (mark as above). */
-void pcache_put_data(const char *key, long long org_id, uint64_t mark, const char *data,
-                     size_t len);
+/* The document kept under `key` (a new reference), or NULL. */
+json_t *pcache_get_json(const char *key);
+/* Keeps `doc` under `key` for organisation `org_id` (mark as above). */
+void pcache_put_json(const char *key, long long org_id, uint64_t mark, const json_t *doc);
 
 /* ---- Visits ---- */
 
 /* Counts a visit of `path` of organisation `org_id`; returns this
  * process's visits of it not yet written to page_visits. */
 long long pcache_visit(long long org_id, const char *path);
-/* Visits of `path` counted here and not yet written. */
-long long pcache_visits_pending(long long org_id, const char *path);
 /* Writes the counted visits now (the thread does it every second). */
 void pcache_flush_visits(void);
 
