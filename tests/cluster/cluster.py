@@ -166,6 +166,8 @@ logfile =
             "DATABASE_URL": self.pooled_url() if self.pgbouncer_port else self.direct_url(),
             # Transaction pooling: no statements prepared per connection.
             "JAWNOSC_DB_PREPARE": "0" if self.pgbouncer_port else "1",
+            # and no page cache: its listener's LISTEN needs a session.
+            "JAWNOSC_PAGE_CACHE_MB": "0" if self.pgbouncer_port else "32",
             "JAWNOSC_LISTEN": "127.0.0.1:0",
             "JAWNOSC_THREADS": "2",
             "JAWNOSC_ACCESS_LOG": os.path.join(LOGS, f"{name}.access.log"),
