@@ -10,6 +10,7 @@
 #include "cases/store.h"
 #include "cases/users.h"
 #include "core/strbuf.h"
+#include "db/changes.h"
 #include "db/db.h"
 #include "http/utf8.h"
 #include "law/casenum.h"
@@ -114,6 +115,18 @@ static const char *first_value(PGconn *c, arena_t *a, enum db_status *st, const 
 }
 
 /* The event of an administrator's change, in the running transaction. */
+/* A change to the organisations or units tables: what struct org holds
+ * and this process keeps by host (cases/org.c). The triggers tell the
+ * other processes; this one is told at once, so that the admin's next page
+ * shows the change. */
+static enum db_status settings_transaction(PGconn *c, db_tx_fn fn, void *ctx)
+{
+	enum db_status st = db_transaction(c, fn, ctx);
+	if (st == DB_OK)
+		changes_settings();
+	return st;
+}
+
 static enum db_status event(PGconn *c, const struct admin_actor *who, const char *action,
                             json_t *data)
 {
@@ -553,7 +566,7 @@ enum admin_result admin_unit_add(PGconn *c, arena_t *a, const struct admin_actor
 	check_unit_name(a, x.name, errs);
 	if (errs->n)
 		return ADMIN_INVALID;
-	enum db_status st = db_transaction(c, unit_add_tx, &x);
+	enum db_status st = settings_transaction(c, unit_add_tx, &x);
 	if (st == DB_CONFLICT) {
 		add_err(errs, "symbol",
 		        arena_printf(a, "Komórka o symbolu %s już istnieje.", x.symbol));
@@ -591,7 +604,7 @@ enum admin_result admin_unit_rename(PGconn *c, arena_t *a, const struct admin_ac
 	check_unit_name(a, x.name, errs);
 	if (errs->n)
 		return ADMIN_INVALID;
-	enum db_status st = db_transaction(c, unit_rename_tx, &x);
+	enum db_status st = settings_transaction(c, unit_rename_tx, &x);
 	if (st == DB_OK && !x.found)
 		return ADMIN_NOT_FOUND;
 	return of_db(st);
@@ -626,7 +639,7 @@ enum admin_result admin_set_web_unit(PGconn *c, arena_t *a, const struct admin_a
                                      long long id, struct admin_errors *errs)
 {
 	struct unit_ctx x = {.who = who, .id = id, .a = a};
-	enum db_status st = db_transaction(c, web_unit_tx, &x);
+	enum db_status st = settings_transaction(c, web_unit_tx, &x);
 	if (st == DB_OK && !x.found) {
 		add_err(errs, "web_unit", unit_unknown);
 		return ADMIN_INVALID;
@@ -932,7 +945,7 @@ enum admin_result admin_settings_save(PGconn *c, arena_t *a, const struct admin_
 	if (errs->n)
 		return ADMIN_INVALID;
 	struct settings_ctx x = {who, &v, a, false};
-	enum db_status st = db_transaction(c, settings_tx, &x);
+	enum db_status st = settings_transaction(c, settings_tx, &x);
 	if (st == DB_OK && !x.found)
 		return ADMIN_NOT_FOUND;
 	return of_db(st);

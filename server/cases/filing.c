@@ -303,52 +303,6 @@ static enum db_status find_duplicate(PGconn *c, struct create_ctx *x, bool *foun
 	return *found ? load_due(c, x, id) : st;
 }
 
-/* The case number and what goes with it, in one statement: the next number
- * in the unit's register for this class and year (the counter row stays
- * locked until commit, so concurrent filings queue and nothing is skipped
- * if one of them rolls back), the unit's symbol, the address's count in its
- * fixed one-hour window (in the database, so that every server instance
- * counts together; NULL when there is no limit) and the new request's id. */
-struct number {
-	int seq;
-	const char *symbol;
-	long rate_count; /* -1: not counted */
-	long long request_id;
-};
-
-static enum db_status take_number(PGconn *c, struct create_ctx *x, const char *unit,
-                                  const char *cls, int year, struct number *n)
-{
-	const char *key = NULL;
-	if (x->rate_limit > 0 && x->in->ip && *x->in->ip)
-		key = arena_printf(x->a, "filing:%s", x->in->ip);
-	const char *p[4] = {unit, cls, idstr(x->a, year), key};
-	enum db_status st;
-	PGresult *r = db_exec(
-	    c, &st,
-	    "WITH cc AS (INSERT INTO case_counters (unit_id, class, year, last) VALUES ($1, $2, $3, 1) "
-	    "ON CONFLICT (unit_id, class, year) DO UPDATE SET last = case_counters.last + 1 "
-	    "RETURNING last), "
-	    "rl AS (INSERT INTO rate_limits (key, window_start, count) "
-	    "SELECT $4, date_trunc('hour', now()), 1 WHERE $4::text IS NOT NULL "
-	    "ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limits.count + 1 "
-	    "RETURNING count) "
-	    "SELECT cc.last, u.symbol, (SELECT count FROM rl), nextval('requests_id_seq') "
-	    "FROM cc JOIN units u ON u.id = $1",
-	    4, p);
-	if (st == DB_OK && PQntuples(r) == 1) {
-		n->seq = atoi(PQgetvalue(r, 0, 0));
-		n->symbol = arena_strdup(x->a, PQgetvalue(r, 0, 1));
-		n->rate_count = PQgetisnull(r, 0, 2) ? -1 : atol(PQgetvalue(r, 0, 2));
-		n->request_id = atoll(PQgetvalue(r, 0, 3));
-	} else if (st == DB_OK) {
-		log_error("organisation %s: no unit %s for online requests", x->org->slug, unit);
-		st = DB_ERROR;
-	}
-	PQclear(r);
-	return st;
-}
-
 static const char *tracking_url(struct create_ctx *x, const char *token)
 {
 	return arena_printf(x->a, "%s/sprawa/%s", x->base_url ? x->base_url : "", token);
@@ -440,68 +394,6 @@ static char *started_terms(struct create_ctx *x, const law_outcome_t *oc, const 
 	return json;
 }
 
-/* The case itself in one statement: the request (with its nearest due
- * date), the requester's data, the terms, the first event of the hash
- * chain and the acknowledgement in the outbox when there is an e-mail. */
-static enum db_status insert_case(PGconn *c, struct create_ctx *x, const law_outcome_t *oc,
-                                  const char *unit, const char *cls, const struct number *n,
-                                  int year, bool citizen)
-{
-	const struct filing_input *in = x->in;
-	unsigned char hash[32];
-	token_hash(x->out->token, hash);
-	bool reuse = strcmp(in->kind, "reuse") == 0;
-	const char *due_on;
-	char *terms = started_terms(x, oc, &due_on);
-	json_t *data = json_pack("{s:s, s:s}", "channel", in->channel, "case_number",
-	                         x->out->case_number);
-	char *event = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(data);
-	bool mail = *in->email;
-	const char *p[34] = {
-	    idstr(x->a, n->request_id), idstr(x->a, x->org->id), unit, x->out->case_number, cls,
-	    idstr(x->a, n->seq), idstr(x->a, year), in->kind, in->channel,
-	    idstr(x->a, (long long)in->received_at), x->out->received_on, in->subject, in->content,
-	    in->form, in->delivery, reuse ? in->purpose : NULL, reuse ? in->format : NULL,
-	    reuse ? in->manner : NULL, law_states[oc->state].id, (const char *)hash,
-	    in->submission_id, due_on, in->name, in->email, in->postal_address, in->phone,
-	    in->ip && *in->ip ? in->ip : NULL, terms ? terms : "[]", citizen ? "requester" : "clerk",
-	    in->actor_user_id ? idstr(x->a, in->actor_user_id) : NULL, law_states[oc->state].id,
-	    event ? event : "{}",
-	    mail ? arena_printf(x->a, "Potwierdzenie otrzymania wniosku, znak sprawy %s",
-	                        x->out->case_number)
-	         : NULL,
-	    mail ? acknowledgement_body(x) : NULL};
-	int lens[34] = {0};
-	int fmts[34] = {0};
-	lens[19] = 32;
-	fmts[19] = 1;
-	enum db_status st;
-	PGresult *r = db_exec_binary(
-	    c, &st,
-	    "WITH r AS (INSERT INTO requests (id, org_id, unit_id, case_number, case_class, case_seq, "
-	    "case_year, kind, channel, received_at, received_on, subject, body, form, delivery, "
-	    "reuse_purpose, reuse_format, reuse_manner, state, tracking_hash, submission_id, due_on) "
-	    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, to_timestamp($10::bigint), $11, $12, $13, $14, "
-	    "$15, $16, $17, $18, $19, $20, $21, $22)), "
-	    "q AS (INSERT INTO requesters (request_id, org_id, name, email, postal_address, phone, ip) "
-	    "VALUES ($1, $2, $23, $24, $25, $26, $27::inet)), "
-	    "t AS (INSERT INTO terms (org_id, request_id, kind, label, basis, side, start_on, "
-	    "unshifted_on, due_on, steps) SELECT $2, $1, t.kind, t.label, t.basis, t.side, t.start_on, "
-	    "t.unshifted_on, t.due_on, t.steps FROM jsonb_to_recordset($28::jsonb) AS t(kind text, "
-	    "label text, basis text, side text, start_on date, unshifted_on date, due_on date, "
-	    "steps jsonb)), "
-	    "e AS (INSERT INTO events (org_id, request_id, actor, actor_user_id, action, from_state, "
-	    "to_state, data) VALUES ($2, $1, $29, $30, 'register', NULL, $31, $32::jsonb)) "
-	    "INSERT INTO outbox (org_id, request_id, recipient, subject, body) "
-	    "SELECT $2, $1, $24, $33, $34 WHERE $24 <> ''",
-	    34, p, lens, fmts);
-	PQclear(r);
-	free(terms);
-	free(event);
-	return st;
-}
-
 /* Effects other than starting a term (none for a registration today):
  * applied after the insert, in their order. */
 static enum db_status other_effects(PGconn *c, struct create_ctx *x, const law_outcome_t *oc,
@@ -516,20 +408,143 @@ static enum db_status other_effects(PGconn *c, struct create_ctx *x, const law_o
 	return rest->neffects ? store_apply_effects(c, x->org->id, rid, rest, received) : DB_OK;
 }
 
-static enum db_status create_tx(PGconn *c, void *vctx)
+/* Stands for the case number in the acknowledgement, which is written
+ * before the number exists: the filing statement puts the number in its
+ * place. No text in it can hold the character: the form's text fields
+ * refuse control characters (clean_text()). */
+#define NUMBER_MARK "\x01"
+
+/* The whole case in one statement, from the counters to the outbox:
+ * - rl: the address's count in its fixed one-hour window (in the database,
+ *   so that every server instance counts together; none without a limit);
+ * - cc: the next number in the unit's register for this class and year,
+ *   taken only within the limit (the counter row stays locked until
+ *   commit, so concurrent filings queue and a rolled-back one skips
+ *   nothing; migration 0013 caps it at the highest case number);
+ * - n: the request's id and case number, law_casenum_format()'s
+ *   "UNIT.CLASS.NUMBER.YEAR" (the unit's symbol and the class were checked
+ *   when they were set);
+ * - the request (with its nearest due date), the requester's data, the
+ *   terms, the first event of the hash chain, and the acknowledgement in
+ *   the outbox when there is an e-mail.
+ * It answers one row: the id and case number (NULL when over the limit)
+ * and the count. A repeated submit fails on requests_submission_key. */
+static const char filing_sql[] =
+    "WITH rl AS (INSERT INTO rate_limits (key, window_start, count) "
+    "SELECT $5::text, date_trunc('hour', now()), 1 WHERE $5::text IS NOT NULL "
+    "ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limits.count + 1 "
+    "RETURNING count), "
+    "cc AS (INSERT INTO case_counters (unit_id, class, year, last) "
+    "SELECT $2::bigint, $3::text, $4::int, 1 WHERE NOT EXISTS (SELECT FROM rl WHERE count > $6::int) "
+    "ON CONFLICT (unit_id, class, year) DO UPDATE SET last = case_counters.last + 1 "
+    "RETURNING last), "
+    "n AS (SELECT nextval('requests_id_seq') AS id, cc.last AS seq, "
+    "concat_ws('.', u.symbol, $3::text, cc.last, $4::int) AS number "
+    "FROM cc JOIN units u ON u.id = $2::bigint), "
+    "r AS (INSERT INTO requests (id, org_id, unit_id, case_number, case_class, case_seq, "
+    "case_year, kind, channel, received_at, received_on, subject, body, form, delivery, "
+    "reuse_purpose, reuse_format, reuse_manner, state, tracking_hash, submission_id, due_on) "
+    "SELECT n.id, $1::bigint, $2::bigint, n.number, $3::text, n.seq, $4::int, $7::text, $8::text, "
+    "to_timestamp($9::bigint), $10::date, $11::text, $12::text, $13::text, $14::text, $15::text, "
+    "$16::text, $17::text, $18::text, $19::bytea, $20::text, $21::date FROM n), "
+    "q AS (INSERT INTO requesters (request_id, org_id, name, email, postal_address, phone, ip) "
+    "SELECT n.id, $1::bigint, $22::text, $23::text, $24::text, $25::text, $26::inet FROM n), "
+    "t AS (INSERT INTO terms (org_id, request_id, kind, label, basis, side, start_on, "
+    "unshifted_on, due_on, steps) SELECT $1::bigint, n.id, t.kind, t.label, t.basis, t.side, "
+    "t.start_on, t.unshifted_on, t.due_on, t.steps FROM n, jsonb_to_recordset($27::jsonb) AS "
+    "t(kind text, label text, basis text, side text, start_on date, unshifted_on date, "
+    "due_on date, steps jsonb)), "
+    "e AS (INSERT INTO events (org_id, request_id, actor, actor_user_id, action, from_state, "
+    "to_state, data) SELECT $1::bigint, n.id, $28::text, $29::bigint, 'register', NULL, $18::text, "
+    "jsonb_build_object('case_number', n.number, 'channel', $8::text) FROM n), "
+    "m AS (INSERT INTO outbox (org_id, request_id, recipient, subject, body) "
+    "SELECT $1::bigint, n.id, $23::text, $30::text || n.number, "
+    "replace($31::text, E'\\x01', n.number) FROM n WHERE $23::text <> '') "
+    "SELECT n.id, n.number, (SELECT count FROM rl) FROM (SELECT) one LEFT JOIN n ON true";
+
+struct filing_stmt {
+	const char *p[31];
+	int lens[31];
+	int fmts[31];
+	unsigned char hash[32];
+	char *terms;
+};
+
+/* The filing statement's parameters. */
+static void filing_params(struct create_ctx *x, const law_outcome_t *oc, const char *cls,
+                          int year, bool citizen, struct filing_stmt *f)
 {
-	struct create_ctx *x = vctx;
+	const struct filing_input *in = x->in;
+	arena_t *a = x->a;
+	token_hash(x->out->token, f->hash);
+	bool reuse = strcmp(in->kind, "reuse") == 0;
+	const char *due_on;
+	f->terms = started_terms(x, oc, &due_on);
+	bool mail = *in->email;
+	const char *rate_key = NULL;
+	if (x->rate_limit > 0 && in->ip && *in->ip)
+		rate_key = arena_printf(a, "filing:%s", in->ip);
+	/* The acknowledgement is written with NUMBER_MARK for the number. */
+	x->out->case_number = NUMBER_MARK;
+	const char *p[31] = {
+	    idstr(a, x->org->id), idstr(a, x->org->web_unit_id), cls, idstr(a, year), rate_key,
+	    idstr(a, x->rate_limit > 0 ? x->rate_limit : 0), in->kind, in->channel,
+	    idstr(a, (long long)in->received_at), x->out->received_on, in->subject, in->content,
+	    in->form, in->delivery, reuse ? in->purpose : NULL, reuse ? in->format : NULL,
+	    reuse ? in->manner : NULL, law_states[oc->state].id, (const char *)f->hash,
+	    in->submission_id, due_on, in->name, in->email, in->postal_address, in->phone,
+	    in->ip && *in->ip ? in->ip : NULL, f->terms ? f->terms : "[]",
+	    citizen ? "requester" : "clerk",
+	    in->actor_user_id ? idstr(a, in->actor_user_id) : NULL,
+	    mail ? "Potwierdzenie otrzymania wniosku, znak sprawy " : NULL,
+	    mail ? acknowledgement_body(x) : NULL};
+	x->out->case_number = NULL;
+	memcpy(f->p, p, sizeof p);
+	memset(f->lens, 0, sizeof f->lens);
+	memset(f->fmts, 0, sizeof f->fmts);
+	f->lens[18] = 32;
+	f->fmts[18] = 1;
+}
+
+/* What runs after the filing statement, in its transaction: the effects
+ * other than terms and the attachments, for the request it created. */
+struct after_ctx {
+	struct create_ctx *x;
+	const law_outcome_t *oc;
+	law_date_t received;
+	struct db_stmt *stmt;
+};
+
+static enum db_status after_filing(PGconn *c, void *vctx)
+{
+	struct after_ctx *t = vctx;
+	PGresult *r = t->stmt->result;
+	if (PQntuples(r) != 1 || PQgetisnull(r, 0, 0))
+		return DB_CONFLICT; /* over the limit: roll back */
+	long long rid = atoll(PQgetvalue(r, 0, 0));
+	enum db_status st = other_effects(c, t->x, t->oc, rid, t->received);
+	if (st == DB_OK)
+		st = insert_attachments(c, t->x, idstr(t->x->a, t->x->org->id), idstr(t->x->a, rid));
+	return st;
+}
+
+static bool has_other_effects(const law_outcome_t *oc)
+{
+	for (int i = 0; i < oc->neffects; i++)
+		if (oc->effects[i].op != LAW_TERM_START)
+			return true;
+	return false;
+}
+
+/* One attempt at creating the case: one round trip when there is nothing
+ * but the filing statement to run. */
+static enum db_status create_once(PGconn *c, struct create_ctx *x)
+{
 	const struct filing_input *in = x->in;
 	x->out->duplicate = false;
 	x->out->due_on = NULL;
 	json_decref(x->out->due_steps);
 	x->out->due_steps = NULL;
-	bool found = false;
-	enum db_status st = DB_OK;
-	if (in->submission_id && *in->submission_id)
-		st = find_duplicate(c, x, &found);
-	if (st != DB_OK || found)
-		return st;
 	law_date_t received;
 	if (!law_warsaw_date(in->received_at, &received))
 		return DB_ERROR;
@@ -552,21 +567,11 @@ static enum db_status create_tx(PGconn *c, void *vctx)
 		return DB_ERROR;
 	}
 	const char *cls = reuse ? x->org->class_reuse : x->org->class_public;
-	char *unit = idstr(x->a, x->org->web_unit_id);
-	struct number n = {0};
-	if ((st = take_number(c, x, unit, cls, received.y, &n)) != DB_OK)
-		return st;
-	if (n.rate_count >= 0 && n.rate_count > x->rate_limit) {
-		x->result = FILING_RATE_LIMITED;
-		return DB_CONFLICT; /* roll back; the window is already full */
-	}
-	char *number = arena_alloc(x->a, LAW_CASENUM_STRLEN);
 	law_error_t lerr;
-	if (!law_casenum_format(n.symbol, cls, n.seq, received.y, number, LAW_CASENUM_STRLEN, &lerr)) {
-		log_error("case number for %s: %s", n.symbol, lerr.message);
+	if (!law_casenum_class_valid(cls, &lerr) || !law_casenum_year_valid(received.y, &lerr)) {
+		log_error("case number for %s: %s", x->org->slug, lerr.message);
 		return DB_ERROR;
 	}
-	x->out->case_number = number;
 	x->out->kind = in->kind;
 	x->out->state = law_states[oc->state].id;
 	char *day = arena_alloc(x->a, LAW_DATE_STRLEN);
@@ -577,12 +582,33 @@ static enum db_status create_tx(PGconn *c, void *vctx)
 	else
 		token_random(token);
 	x->out->token = token;
-	x->out->request_id = n.request_id;
-	if ((st = insert_case(c, x, oc, unit, cls, &n, received.y, citizen)) != DB_OK)
-		return st;
-	if ((st = other_effects(c, x, oc, n.request_id, received)) != DB_OK)
-		return st;
-	return insert_attachments(c, x, idstr(x->a, x->org->id), idstr(x->a, n.request_id));
+
+	struct filing_stmt f;
+	filing_params(x, oc, cls, received.y, citizen, &f);
+	struct db_stmt stmt = {filing_sql, 31, f.p, f.lens, f.fmts, NULL};
+	struct after_ctx after = {x, oc, received, &stmt};
+	bool more = has_other_effects(oc) || in->nattachments > 0;
+	enum db_status st = db_pipeline(c, &stmt, 1, more ? after_filing : NULL, &after);
+	free(f.terms);
+	PGresult *r = stmt.result;
+	bool answered = (st == DB_OK || st == DB_CONFLICT) && r && PQntuples(r) == 1;
+	bool created = answered && !PQgetisnull(r, 0, 0);
+	bool limited = answered && !created && !PQgetisnull(r, 0, 2) &&
+	               atol(PQgetvalue(r, 0, 2)) > x->rate_limit;
+	if (limited) {
+		/* Nothing created: the address is over its limit. */
+		x->result = FILING_RATE_LIMITED;
+		st = DB_CONFLICT;
+	} else if (st == DB_OK && created) {
+		x->out->request_id = atoll(PQgetvalue(r, 0, 0));
+		x->out->case_number = arena_strdup(x->a, PQgetvalue(r, 0, 1));
+	} else if (answered) {
+		log_error("organisation %s: no unit %lld for online requests", x->org->slug,
+		          x->org->web_unit_id);
+		st = DB_ERROR;
+	}
+	PQclear(r);
+	return st;
 }
 
 enum filing_result filing_create(PGconn *c, arena_t *a, const struct org *org,
@@ -593,20 +619,36 @@ enum filing_result filing_create(PGconn *c, arena_t *a, const struct org *org,
 	struct create_ctx x = {a, org, in, rate_limit, base_url, out, FILING_OK};
 	enum db_status st = DB_OK;
 	changes_writer(org->id);
-	/* A unique violation means a concurrent submit of the same form won
-	 * the race: run again, and find its case. */
+	bool resubmit = in->submission_id && *in->submission_id;
 	for (int attempt = 0; attempt < 3; attempt++) {
-		if (out->due_steps) {
-			json_decref(out->due_steps);
-			out->due_steps = NULL;
+		x.result = FILING_OK;
+		st = create_once(c, &x);
+		if (st != DB_CONFLICT)
+			break;
+		/* A repeated submit of the same form (or a concurrent one that
+		 * won the race) finds the case the first one created; a
+		 * repeat is answered even when the address is over its limit. */
+		bool found = false;
+		json_decref(out->due_steps);
+		out->due_steps = NULL;
+		out->due_on = NULL;
+		if (resubmit) {
+			enum db_status dst = find_duplicate(c, &x, &found);
+			if (dst != DB_OK) {
+				st = dst;
+				break;
+			}
 		}
-		st = db_transaction(c, create_tx, &x);
-		if (st != DB_CONFLICT || x.result == FILING_RATE_LIMITED)
+		if (found) {
+			x.result = FILING_OK;
+			st = DB_OK;
+			break;
+		}
+		if (x.result == FILING_RATE_LIMITED)
 			break;
 	}
-	/* The receipt is only for a case that was created: a transaction that
-	 * loaded the due date and then failed (a COMMIT that lost its
-	 * connection, a full disk) leaves nothing for the caller to free. */
+	/* The receipt is only for a case that was created or found: a
+	 * transaction that failed leaves nothing for the caller to free. */
 	if (st != DB_OK) {
 		json_decref(out->due_steps);
 		out->due_steps = NULL;

@@ -1,7 +1,12 @@
 #include "cases/org.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include "core/hash.h"
+#include "db/changes.h"
 
 static bool is_true(const char *v)
 {
@@ -33,7 +38,176 @@ void org_from_row(const PGresult *r, int row, int col, arena_t *a, struct org *o
 #undef V
 }
 
+/* ---- Organisations by host, kept in memory ----
+ *
+ * Every request starts by finding its organisation from the Host header.
+ * Settings change rarely, so what was read is kept: a copy is used while
+ * the change listener says no organisation's settings changed since it
+ * was read (changes_settings_current(): triggers of migration 0013 on
+ * organisations and units; case work does not count) and for at most
+ * ORG_CACHE_TTL seconds. Nothing is kept while the listener is off. The
+ * Host header is the client's, so the table is bounded: when full it is
+ * emptied. */
+#define ORG_CACHE_SLOTS 512
+#define ORG_CACHE_MAX 2048
+#define ORG_CACHE_TTL 60
+
+struct org_entry {
+	struct org_entry *next;
+	char *host;
+	uint64_t mark;
+	int64_t at;
+	struct org org; /* strings malloc'd */
+};
+
+static enum db_status org_read_for_host(PGconn *c, arena_t *a, const char *host, struct org *out,
+                                        bool *found);
+
+static int64_t mono_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+static pthread_rwlock_t cache_lock = PTHREAD_RWLOCK_INITIALIZER;
+static struct org_entry *cache[ORG_CACHE_SLOTS];
+static int cache_n;
+
+static void org_strings_free(struct org *o)
+{
+	free((char *)o->slug);
+	free((char *)o->name);
+	free((char *)o->address);
+	free((char *)o->place);
+	free((char *)o->email);
+	free((char *)o->phone);
+	free((char *)o->bip_url);
+	free((char *)o->class_public);
+	free((char *)o->class_reuse);
+}
+
+/* A copy of `o` with each string from `dup` (xstrdup or the arena). */
+static void org_copy(struct org *dst, const struct org *o, char *(*dup)(void *, const char *),
+                     void *ctx)
+{
+	*dst = *o;
+	dst->slug = dup(ctx, o->slug);
+	dst->name = dup(ctx, o->name);
+	dst->address = dup(ctx, o->address);
+	dst->place = dup(ctx, o->place);
+	dst->email = dup(ctx, o->email);
+	dst->phone = dup(ctx, o->phone);
+	dst->bip_url = dup(ctx, o->bip_url);
+	dst->class_public = dup(ctx, o->class_public);
+	dst->class_reuse = dup(ctx, o->class_reuse);
+}
+
+static char *dup_heap(void *ctx, const char *s)
+{
+	(void)ctx;
+	return xstrdup(s);
+}
+
+static char *dup_arena(void *ctx, const char *s)
+{
+	return arena_strdup(ctx, s);
+}
+
+static void entry_free(struct org_entry *e)
+{
+	org_strings_free(&e->org);
+	free(e->host);
+	free(e);
+}
+
+static bool entry_fresh(const struct org_entry *e, int64_t now)
+{
+	return changes_settings_current(e->mark) && now - e->at < ORG_CACHE_TTL;
+}
+
+static bool cache_get(const char *host, arena_t *a, struct org *out)
+{
+	size_t slot = hash_str(host) % ORG_CACHE_SLOTS;
+	int64_t now = mono_now();
+	bool hit = false;
+	pthread_rwlock_rdlock(&cache_lock);
+	for (struct org_entry *e = cache[slot]; e && !hit; e = e->next) {
+		if (strcmp(e->host, host) == 0 && entry_fresh(e, now)) {
+			org_copy(out, &e->org, dup_arena, a);
+			hit = true;
+		}
+	}
+	pthread_rwlock_unlock(&cache_lock);
+	return hit;
+}
+
+static void cache_clear_locked(void)
+{
+	for (int i = 0; i < ORG_CACHE_SLOTS; i++) {
+		while (cache[i]) {
+			struct org_entry *e = cache[i];
+			cache[i] = e->next;
+			entry_free(e);
+		}
+	}
+	cache_n = 0;
+}
+
+static void cache_put(const char *host, const struct org *o, uint64_t mark)
+{
+	struct org_entry *e = xmalloc(sizeof *e);
+	e->host = xstrdup(host);
+	e->mark = mark;
+	e->at = mono_now();
+	org_copy(&e->org, o, dup_heap, NULL);
+	size_t slot = hash_str(host) % ORG_CACHE_SLOTS;
+	pthread_rwlock_wrlock(&cache_lock);
+	/* The host's older copy, and any copy no longer fresh, go. */
+	for (struct org_entry **pp = &cache[slot]; *pp;) {
+		if (strcmp((*pp)->host, host) == 0 || !entry_fresh(*pp, e->at)) {
+			struct org_entry *old = *pp;
+			*pp = old->next;
+			entry_free(old);
+			cache_n--;
+		} else {
+			pp = &(*pp)->next;
+		}
+	}
+	if (cache_n >= ORG_CACHE_MAX)
+		cache_clear_locked();
+	e->next = cache[slot];
+	cache[slot] = e;
+	cache_n++;
+	pthread_rwlock_unlock(&cache_lock);
+}
+
+void org_cache_clear(void)
+{
+	pthread_rwlock_wrlock(&cache_lock);
+	cache_clear_locked();
+	pthread_rwlock_unlock(&cache_lock);
+}
+
 enum db_status org_for_host(PGconn *c, arena_t *a, const char *host, struct org *out, bool *found)
+{
+	const char *key = host ? host : "";
+	if (changes_live()) {
+		changes_sync();
+		if (cache_get(key, a, out)) {
+			*found = true;
+			return DB_OK;
+		}
+	}
+	uint64_t mark = changes_mark();
+	enum db_status st = org_read_for_host(c, a, host, out, found);
+	if (st == DB_OK && *found && changes_live())
+		cache_put(key, out, mark);
+	return st;
+}
+
+static enum db_status org_read_for_host(PGconn *c, arena_t *a, const char *host, struct org *out,
+                                        bool *found)
 {
 	/* "example.gov.pl:8080" matches an entry with or without the port. */
 	char bare[256] = "";

@@ -17,6 +17,8 @@
 static atomic_uint_fast64_t seq = 1;
 /* The number of the last change of everything. */
 static atomic_uint_fast64_t all_changed = 1;
+/* The number of the last change of any organisation's settings. */
+static atomic_uint_fast64_t settings_changed = 1;
 static atomic_bool live;
 
 /* Organisation id -> number of its last change: open addressing, linear
@@ -88,6 +90,17 @@ void changes_org(long long org_id)
 void changes_all(void)
 {
 	atomic_store(&all_changed, next_number());
+}
+
+void changes_settings(void)
+{
+	atomic_store(&settings_changed, next_number());
+}
+
+bool changes_settings_current(uint64_t mark)
+{
+	return atomic_load(&live) && atomic_load(&all_changed) <= mark &&
+	       atomic_load(&settings_changed) <= mark;
 }
 
 /* ---- This process's writes ------------------------------------------------- */
@@ -206,7 +219,9 @@ static void take(PGconn *c)
 		char *end;
 		errno = 0;
 		long long org = strtoll(n->extra, &end, 10);
-		if (errno || end == n->extra || *end || org <= 0)
+		if (strcmp(n->extra, "settings") == 0)
+			changes_settings();
+		else if (errno || end == n->extra || *end || org <= 0)
 			changes_all();
 		else
 			changes_org(org);

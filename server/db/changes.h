@@ -40,6 +40,16 @@ bool changes_current(long long org_id, uint64_t mark);
  * before counts). */
 void changes_sync(void);
 
+/* True when the listener is live and no organisation's settings (the
+ * organisations and units tables: what struct org holds), nor everything,
+ * changed after `mark`. Filings and other case work do not count here, so
+ * copies of settings outlive them (cases/org.c). */
+bool changes_settings_current(uint64_t mark);
+/* Settings changed: the listener hears "settings" from the triggers of
+ * migration 0013; a writer in this process calls it after its commit so
+ * that its own next request sees the change. */
+void changes_settings(void);
+
 /* Organisation `org_id` changed (the listener; tests). */
 void changes_org(long long org_id);
 /* Everything changed (a reconnect). */

@@ -320,6 +320,29 @@ static const struct prepared *prepared_for(PGconn *c, const char *sql, int npara
 	return &pc->e[pc->n++];
 }
 
+/* True when `r`, the result of prepared statement `p`, says the statement
+ * cannot be used: it is forgotten or switched off, and the caller runs it
+ * again. */
+static bool prepared_failed(PGconn *c, const struct prepared *p, const char *name,
+                            const PGresult *r)
+{
+	bool gone = has_state(r, "26000");
+	bool changed = has_state(r, "0A000") && strstr(PQresultErrorMessage(r), "cached plan");
+	if (!gone && !changed)
+		return false;
+	struct prepared_cache *pc = PQinstanceData(c, cache_event);
+	struct prepared *e = &pc->e[p - pc->e];
+	if (gone) {
+		free(e->sql);
+		*e = pc->e[--pc->n];
+	} else {
+		e->disabled = true;
+	}
+	log_warn("prepared statement %s %s: running it unnamed", name,
+	         gone ? "no longer exists" : "changed its result");
+	return true;
+}
+
 static PGresult *run(PGconn *c, enum db_status *retry, const char *sql, int nparams,
                      const char *const *params, const int *lengths, const int *formats)
 {
@@ -333,20 +356,8 @@ static PGresult *run(PGconn *c, enum db_status *retry, const char *sql, int npar
 	 * forget it, and prepare it again next time. 0A000 "cached plan must
 	 * not change result type" (a migration changed a table under a
 	 * SELECT *): run this one unnamed from now on. */
-	bool gone = has_state(r, "26000");
-	bool changed = has_state(r, "0A000") && strstr(PQresultErrorMessage(r), "cached plan");
-	if (!gone && !changed)
+	if (!prepared_failed(c, p, name, r))
 		return r;
-	struct prepared_cache *pc = PQinstanceData(c, cache_event);
-	struct prepared *e = &pc->e[p - pc->e];
-	if (gone) {
-		free(e->sql);
-		*e = pc->e[--pc->n];
-	} else {
-		e->disabled = true;
-	}
-	log_warn("prepared statement %s %s: running it unnamed", name,
-	         gone ? "no longer exists" : "changed its result");
 	if (PQtransactionStatus(c) != PQTRANS_IDLE) {
 		*retry = DB_RETRY; /* the transaction is aborted: run it again */
 		return r;
@@ -427,4 +438,143 @@ enum db_status db_transaction(PGconn *c, db_tx_fn fn, void *ctx)
 enum db_status db_read_transaction(PGconn *c, db_tx_fn fn, void *ctx)
 {
 	return transaction(c, fn, ctx, false);
+}
+
+/* ---- Pipelined transactions ---- */
+
+/* The statements in order on an open transaction: the same work without a
+ * pipeline (JAWNOSC_DB_PREPARE=0: a pooler may not follow a pipeline). */
+struct in_order {
+	struct db_stmt *s;
+	int n;
+	db_tx_fn then;
+	void *ctx;
+};
+
+static enum db_status run_in_order(PGconn *c, void *vctx)
+{
+	struct in_order *x = vctx;
+	for (int i = 0; i < x->n; i++) {
+		enum db_status st;
+		PQclear(x->s[i].result);
+		x->s[i].result = db_exec_binary(c, &st, x->s[i].sql, x->s[i].nparams, x->s[i].params,
+		                                x->s[i].lengths, x->s[i].formats);
+		if (st != DB_OK)
+			return st;
+	}
+	return x->then ? x->then(c, x->ctx) : DB_OK;
+}
+
+static bool send_plain(PGconn *c, const char *sql)
+{
+	return PQsendQueryParams(c, sql, 0, NULL, NULL, NULL, NULL, 0) == 1;
+}
+
+/* The status a pipelined command's result gives (`p`: its prepared
+ * statement, if any). */
+static enum db_status pipeline_status(PGconn *c, PGresult *r, const struct prepared *p,
+                                      const char *name, const char *sql)
+{
+	if (p && r && prepared_failed(c, p, name, r))
+		return DB_RETRY;
+	enum db_status st = db_status_of(c, r);
+	if (st == DB_ERROR)
+		log_error("query failed: %s -- %s", r ? PQresultErrorMessage(r) : "no result", sql);
+	return st;
+}
+
+/* One attempt: BEGIN (and SET LOCAL, see transaction()), the statements and,
+ * when `commit`, COMMIT, sent at once and then read. On success the
+ * transaction is committed, or open when !commit. */
+static enum db_status pipeline_once(PGconn *c, struct db_stmt *s, int n, bool commit)
+{
+	char names[DB_PIPELINE_MAX][24];
+	const struct prepared *p[DB_PIPELINE_MAX];
+	/* Statements new to this connection are prepared first, one round
+	 * trip each, once. */
+	for (int i = 0; i < n; i++)
+		p[i] = prepared_for(c, s[i].sql, s[i].nparams, names[i], sizeof names[i]);
+	if (!PQenterPipelineMode(c))
+		return PQstatus(c) == CONNECTION_OK ? DB_ERROR : DB_UNAVAILABLE;
+	bool by_app = changes_by_app();
+	bool ok = send_plain(c, "BEGIN") && (!by_app || send_plain(c, "SET LOCAL jawnosc.app = 'on'"));
+	for (int i = 0; ok && i < n; i++)
+		ok = p[i] ? PQsendQueryPrepared(c, names[i], s[i].nparams, s[i].params, s[i].lengths,
+		                                s[i].formats, 0) == 1
+		          : PQsendQueryParams(c, s[i].sql, s[i].nparams, NULL, s[i].params, s[i].lengths,
+		                              s[i].formats, 0) == 1;
+	ok = ok && (!commit || send_plain(c, "COMMIT")) && PQpipelineSync(c) == 1;
+	enum db_status st = DB_OK;
+	if (!ok) {
+		log_warn("pipeline not sent: %s", PQerrorMessage(c));
+		st = DB_UNAVAILABLE;
+	}
+	/* Each command's result, then NULL; a command after a failed one
+	 * answers PGRES_PIPELINE_ABORTED. */
+	int first = by_app ? 2 : 1, total = first + n + (commit ? 1 : 0);
+	for (int k = 0; ok && k < total; k++) {
+		PGresult *r = PQgetResult(c);
+		if (!r) {
+			st = DB_UNAVAILABLE; /* the connection went away */
+			break;
+		}
+		for (PGresult *more; (more = PQgetResult(c));)
+			PQclear(more);
+		int i = k - first;
+		bool mine = i >= 0 && i < n;
+		if (PQresultStatus(r) != PGRES_PIPELINE_ABORTED && st == DB_OK)
+			st = pipeline_status(c, r, mine ? p[i] : NULL, mine ? names[i] : "", mine ? s[i].sql : "BEGIN/COMMIT");
+		if (mine)
+			s[i].result = r;
+		else
+			PQclear(r);
+	}
+	if (ok && st != DB_UNAVAILABLE) {
+		PGresult *sync = PQgetResult(c);
+		if (PQresultStatus(sync) != PGRES_PIPELINE_SYNC)
+			st = DB_UNAVAILABLE;
+		PQclear(sync);
+	}
+	if (!PQexitPipelineMode(c)) {
+		/* Answers still owed on a broken connection: it is of no more use. */
+		if (PQstatus(c) == CONNECTION_OK)
+			PQreset(c);
+		return DB_UNAVAILABLE;
+	}
+	return st;
+}
+
+enum db_status db_pipeline(PGconn *c, struct db_stmt *s, int n, db_tx_fn then, void *ctx)
+{
+	for (int i = 0; i < n; i++)
+		s[i].result = NULL;
+	if (n < 1 || n > DB_PIPELINE_MAX)
+		return DB_ERROR;
+	if (!cfg.db_prepare) {
+		struct in_order x = {s, n, then, ctx};
+		return db_transaction(c, run_in_order, &x);
+	}
+	for (int attempt = 0; attempt < 5; attempt++) {
+		for (int i = 0; i < n; i++) {
+			PQclear(s[i].result);
+			s[i].result = NULL;
+		}
+		enum db_status st = pipeline_once(c, s, n, !then);
+		if (st == DB_OK && then) {
+			st = then(c, ctx);
+			if (st == DB_OK)
+				st = db_run(c, "COMMIT", 0, NULL);
+		}
+		if (st == DB_OK) {
+			changes_committed();
+			return DB_OK;
+		}
+		if (PQstatus(c) == CONNECTION_OK && PQtransactionStatus(c) != PQTRANS_IDLE)
+			db_run(c, "ROLLBACK", 0, NULL);
+		if (st == DB_ERROR && PQstatus(c) != CONNECTION_OK)
+			return DB_UNAVAILABLE;
+		if (st != DB_RETRY)
+			return st;
+	}
+	return DB_RETRY;
 }

@@ -80,4 +80,26 @@ enum db_status db_transaction(PGconn *c, db_tx_fn fn, void *ctx);
  * db_transaction() it leaves the page caches alone (db/changes.h). */
 enum db_status db_read_transaction(PGconn *c, db_tx_fn fn, void *ctx);
 
+/* One statement of db_pipeline(), with its parameters as for
+ * db_exec_binary() (NULL lengths and formats: text). */
+struct db_stmt {
+	const char *sql;
+	int nparams;
+	const char *const *params;
+	const int *lengths;
+	const int *formats;
+	PGresult *result; /* set by db_pipeline(): PQclear it; NULL when not run */
+};
+#define DB_PIPELINE_MAX 8
+
+/* Runs up to DB_PIPELINE_MAX statements as one write transaction in one
+ * round trip (libpq's pipeline mode): BEGIN, the statements and COMMIT are
+ * sent before any answer is read. When `then` is given it runs after them
+ * in the same transaction (work that needs their results), and COMMIT
+ * follows separately. Otherwise as db_transaction(): rolled back when
+ * anything fails (a statement after a failed one has no result), retried
+ * on DB_RETRY, the page caches told at commit. With JAWNOSC_DB_PREPARE=0
+ * the statements go one by one (a pooler may not follow a pipeline). */
+enum db_status db_pipeline(PGconn *c, struct db_stmt *s, int n, db_tx_fn then, void *ctx);
+
 #endif

@@ -599,6 +599,10 @@ static void test_settings_are_saved_and_the_public_form_shows_them_at_once(void 
 	                      "letterhead", "Departament Komunikacji\r\nul. Próbna 1",
 	                      "signer_name", "Jan Podpisujący", "signer_position", "Dyrektor",
 	                      "policy_clarification_days", "14", NULL};
+	/* The form read once: the server keeps the organisation in memory. */
+	h_get("/wniosek", &r);
+	assert_non_null(strstr(r.body, "Ministerstwo Obrony Narodowej"));
+	h_free(&r);
 	post_settings(over, &r);
 	expect_saved(&r, "/panel/admin/ustawienia?zapisano=1");
 	h_get("/wniosek", &r);

@@ -173,6 +173,18 @@ static void test_same_idempotency_key_files_once(void **state)
 	assert_string_equal(u_str(ja, "tracking_token"), u_str(jb, "tracking_token"));
 	assert_true(json_is_true(json_object_get(jb, "duplicate")));
 	assert_int_equal(u_count("SELECT count(*) FROM requests WHERE subject = 'Raz tylko'"), 1);
+	assert_string_equal(u_str(ja, "due_date"), u_str(jb, "due_date"));
+	/* The repeat took no number: the next case has the next one. */
+	const char *plain[] = {"Content-Type: application/json", NULL};
+	struct hresp c;
+	h_request("POST", "/api/v1/requests", plain, body, strlen(body), &c);
+	assert_int_equal(c.status, 201);
+	json_t *jc = u_json(&c);
+	const char *na = u_str(ja, "case_number"), *nc = u_str(jc, "case_number");
+	const char *sa = strchr(strchr(na, '.') + 1, '.') + 1, *sc = strchr(strchr(nc, '.') + 1, '.') + 1;
+	assert_int_equal(atoi(sc), atoi(sa) + 1);
+	json_decref(jc);
+	h_free(&c);
 	json_decref(ja);
 	json_decref(jb);
 	h_free(&a);

@@ -330,6 +330,126 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* ---- db_pipeline ---- */
+
+static long long count_of(PGconn *c, const char *sql)
+{
+	PGresult *r = PQexec(c, sql);
+	long long n = PQresultStatus(r) == PGRES_TUPLES_OK ? atoll(PQgetvalue(r, 0, 0)) : -1;
+	PQclear(r);
+	return n;
+}
+
+static void clear_stmts(struct db_stmt *s, int n)
+{
+	for (int i = 0; i < n; i++) {
+		PQclear(s[i].result);
+		s[i].result = NULL;
+	}
+}
+
+/* Two inserts and a read in one pipeline: all committed together, each
+ * result in its place, the connection idle and usable afterwards. Then
+ * the same with a unique violation in the middle: DB_CONFLICT, nothing
+ * kept, the statement after it not run. */
+static void pipeline_commits_all_or_nothing(void)
+{
+	PGconn *c = db_conn();
+	assert_int_equal(db_run(c, "CREATE TABLE IF NOT EXISTS piped (k text PRIMARY KEY, v int)", 0,
+	                        NULL),
+	                 DB_OK);
+	assert_int_equal(db_run(c, "TRUNCATE piped", 0, NULL), DB_OK);
+	const char *a[2] = {"a", "1"}, *b[2] = {"b", "2"}, *none[1] = {"a"};
+	struct db_stmt s[3] = {
+	    {"INSERT INTO piped VALUES ($1, $2::int) RETURNING v * 10", 2, a, NULL, NULL, NULL},
+	    {"INSERT INTO piped VALUES ($1, $2::int) RETURNING v * 10", 2, b, NULL, NULL, NULL},
+	    {"SELECT count(*) FROM piped WHERE k >= $1", 1, none, NULL, NULL, NULL},
+	};
+	assert_int_equal(db_pipeline(c, s, 3, NULL, NULL), DB_OK);
+	assert_string_equal(PQgetvalue(s[0].result, 0, 0), "10");
+	assert_string_equal(PQgetvalue(s[1].result, 0, 0), "20");
+	assert_string_equal(PQgetvalue(s[2].result, 0, 0), "2"); /* sees the two before it */
+	clear_stmts(s, 3);
+	assert_int_equal(PQtransactionStatus(c), PQTRANS_IDLE);
+	PGconn *other = h_db(); /* committed: another session sees it */
+	assert_int_equal(count_of(other, "SELECT count(*) FROM piped"), 2);
+
+	const char *c3[2] = {"c", "3"};
+	struct db_stmt bad[3] = {
+	    {"INSERT INTO piped VALUES ($1, $2::int) RETURNING v * 10", 2, c3, NULL, NULL, NULL},
+	    {"INSERT INTO piped VALUES ($1, $2::int) RETURNING v * 10", 2, a, NULL, NULL, NULL},
+	    {"SELECT count(*) FROM piped WHERE k >= $1", 1, none, NULL, NULL, NULL},
+	};
+	assert_int_equal(db_pipeline(c, bad, 3, NULL, NULL), DB_CONFLICT);
+	assert_int_equal(PQresultStatus(bad[1].result), PGRES_FATAL_ERROR);
+	assert_true(bad[2].result == NULL || PQresultStatus(bad[2].result) == PGRES_PIPELINE_ABORTED);
+	clear_stmts(bad, 3);
+	assert_int_equal(PQtransactionStatus(c), PQTRANS_IDLE);
+	assert_int_equal(count_of(other, "SELECT count(*) FROM piped"), 2);
+	assert_int_equal(count_of(other, "SELECT count(*) FROM piped WHERE k = 'c'"), 0);
+	assert_int_equal(db_run(c, "SELECT 1", 0, NULL), DB_OK);
+	PQfinish(other);
+}
+
+static void test_pipeline_commits_all_or_nothing(void **state)
+{
+	pipeline_commits_all_or_nothing();
+}
+
+static void test_pipeline_without_prepared_statements_does_the_same(void **state)
+{
+	db_close(); /* a new connection: nothing prepared yet */
+	cfg.db_prepare = 0;
+	pipeline_commits_all_or_nothing();
+	int prepared = db_prepared_count(db_conn());
+	cfg.db_prepare = 1;
+	assert_int_equal(prepared, 0); /* ran unnamed, one by one */
+}
+
+/* `then` runs in the same transaction with the statements' results; its
+ * failure rolls the statements back too. */
+struct then_ctx {
+	struct db_stmt *s;
+	bool fail;
+	int calls;
+};
+
+static enum db_status then_copy(PGconn *c, void *vctx)
+{
+	struct then_ctx *t = vctx;
+	t->calls++;
+	const char *p[1] = {PQgetvalue(t->s[0].result, 0, 0)};
+	enum db_status st = db_run(c, "INSERT INTO piped VALUES ('copy-' || $1, 0)", 1, p);
+	return st == DB_OK && t->fail ? DB_ERROR : st;
+}
+
+static void test_pipeline_then_runs_in_the_same_transaction(void **state)
+{
+	PGconn *c = db_conn();
+	assert_int_equal(db_run(c, "CREATE TABLE IF NOT EXISTS piped (k text PRIMARY KEY, v int)", 0,
+	                        NULL),
+	                 DB_OK);
+	assert_int_equal(db_run(c, "TRUNCATE piped", 0, NULL), DB_OK);
+	const char *x[1] = {"x"};
+	struct db_stmt s[1] = {{"INSERT INTO piped VALUES ($1, 5) RETURNING k", 1, x, NULL, NULL, NULL}};
+	struct then_ctx t = {s, false, 0};
+	assert_int_equal(db_pipeline(c, s, 1, then_copy, &t), DB_OK);
+	clear_stmts(s, 1);
+	assert_int_equal(t.calls, 1);
+	PGconn *other = h_db();
+	assert_int_equal(count_of(other, "SELECT count(*) FROM piped WHERE k IN ('x', 'copy-x')"), 2);
+
+	const char *y[1] = {"y"};
+	s[0].params = y;
+	t.fail = true;
+	assert_int_equal(db_pipeline(c, s, 1, then_copy, &t), DB_ERROR);
+	clear_stmts(s, 1);
+	assert_int_equal(t.calls, 2);
+	assert_int_equal(PQtransactionStatus(c), PQTRANS_IDLE);
+	assert_int_equal(count_of(other, "SELECT count(*) FROM piped WHERE k LIKE '%y'"), 0);
+	PQfinish(other);
+}
+
 int main(void)
 {
 	h_setup_db("db");
@@ -347,6 +467,9 @@ int main(void)
 	    cmocka_unit_test(test_full_cache_runs_further_statements_unnamed),
 	    cmocka_unit_test(test_switched_off_nothing_is_prepared),
 	    cmocka_unit_test(test_prepared_statements_survive_a_server_restart),
+	    cmocka_unit_test(test_pipeline_commits_all_or_nothing),
+	    cmocka_unit_test(test_pipeline_without_prepared_statements_does_the_same),
+	    cmocka_unit_test(test_pipeline_then_runs_in_the_same_transaction),
 	};
 	int failed = cmocka_run_group_tests_name("db", tests, setup, teardown);
 	h_teardown();

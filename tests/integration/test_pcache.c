@@ -4,7 +4,7 @@
  * tracking page shows the requester's own step at once; visits are written
  * in batches and none is lost; with the database restarted the cache goes
  * off (no stale page is served) and comes back by itself; the memory limit
- * holds. */
+ * holds; organisations' settings are kept until any settings change. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -347,6 +347,41 @@ static void test_memory_limit_holds(void **state)
 	assert_int_equal(h_server_stop_other(pid), 0);
 }
 
+/* An organisation's settings are read once and kept: the public form is
+ * made from memory even when the row changed without a word; the word
+ * ("settings" on jawnosc_changes, what migration 0013's triggers send for
+ * any change to organisations or units) makes the next request read them
+ * again. */
+static void test_settings_are_kept_until_any_settings_change(void **state)
+{
+	wait_cache_on(h_port());
+	assert_true(eventually_shows("/wniosek", "Ministerstwo Obrony Narodowej"));
+	sql("ALTER TABLE organisations DISABLE TRIGGER organisations_notify_settings");
+	sql("UPDATE organisations SET name = 'Ministerstwo Pamięci' WHERE slug = 'mon'");
+	sql("ALTER TABLE organisations ENABLE TRIGGER organisations_notify_settings");
+	/* The row's own notification (migration 0009) only stales pages. */
+	usleep(300 * 1000);
+	struct hresp r;
+	h_get("/wniosek", &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "Ministerstwo Obrony Narodowej"));
+	assert_null(strstr(r.body, "Ministerstwo Pamięci"));
+	h_free(&r);
+	sql("NOTIFY jawnosc_changes, 'settings'");
+	assert_true(eventually_shows("/wniosek", "Ministerstwo Pamięci"));
+	/* A change to organisations says so by itself... */
+	sql("UPDATE organisations SET name = 'Ministerstwo Obrony Narodowej' WHERE slug = 'mon'");
+	assert_true(eventually_shows("/wniosek", "Ministerstwo Obrony Narodowej"));
+	/* ...and so does one to units. */
+	sql("ALTER TABLE organisations DISABLE TRIGGER organisations_notify_settings");
+	sql("UPDATE organisations SET name = 'Ministerstwo Jednostek' WHERE slug = 'mon'");
+	sql("ALTER TABLE organisations ENABLE TRIGGER organisations_notify_settings");
+	sql("UPDATE units SET name = name WHERE id = (SELECT min(id) FROM units)");
+	assert_true(eventually_shows("/wniosek", "Ministerstwo Jednostek"));
+	sql("UPDATE organisations SET name = 'Ministerstwo Obrony Narodowej' WHERE slug = 'mon'");
+	assert_true(eventually_shows("/wniosek", "Ministerstwo Obrony Narodowej"));
+}
+
 int main(void)
 {
 	h_setup_db("pcache");
@@ -359,6 +394,7 @@ int main(void)
 	    cmocka_unit_test(test_stale_copies_are_dropped_from_memory),
 	    cmocka_unit_test(test_database_restart_turns_the_cache_off_and_on),
 	    cmocka_unit_test(test_memory_limit_holds),
+	    cmocka_unit_test(test_settings_are_kept_until_any_settings_change),
 	};
 	int failed = cmocka_run_group_tests_name("pcache", tests, setup, teardown);
 	h_teardown();
