@@ -49,6 +49,14 @@ ALTER TABLE requests DROP CONSTRAINT requests_org_id_submission_id_key;
 -- whole benchmark at a million cases), and each filing paid for its entry
 -- and, now and then, for merging its pending list.
 DROP INDEX requests_subject_trgm_idx;
+-- Open terms by organisation and due date: the reminder job reads open
+-- terms of every organisation (terms_open_due_any_idx) and the dashboard
+-- the running windows (terms_running_windows_idx); nothing read this one.
+DROP INDEX terms_open_due_idx;
+-- Requests by organisation and state: the queue's state filter reads one
+-- organisation's open cases through requests_open_due_idx, and the
+-- dashboard's counts by state come from requests_org_closed_idx.
+DROP INDEX requests_org_state_idx;
 
 -- 4. The hash chain's trigger, lighter.
 -- event_payload() is made of stable functions (to_char, convert_to,
@@ -84,3 +92,24 @@ BEGIN
     RETURN NEW;
 END
 $$;
+
+-- requests.due_on is the nearest due date of the body's open terms. A new
+-- term can only bring it nearer, and only when it is an open term of the
+-- body: that case is one keyed UPDATE, without reading the request's other
+-- terms (a filing's terms arrive with the date already in the request, so
+-- for a filing it changes nothing). A changed state or due date still
+-- recomputes it from all the terms (requests_refresh_due()).
+CREATE FUNCTION requests_nearer_due() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE requests SET due_on = NEW.due_on
+    WHERE id = NEW.request_id AND (due_on IS NULL OR due_on > NEW.due_on);
+    RETURN NULL;
+END
+$$;
+DROP TRIGGER terms_refresh_due ON terms;
+CREATE TRIGGER terms_refresh_due AFTER UPDATE OF state, due_on ON terms
+    FOR EACH ROW EXECUTE FUNCTION requests_refresh_due();
+CREATE TRIGGER terms_nearer_due AFTER INSERT ON terms
+    FOR EACH ROW WHEN (NEW.state = 'open' AND NEW.side = 'body')
+    EXECUTE FUNCTION requests_nearer_due();

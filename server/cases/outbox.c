@@ -305,20 +305,11 @@ static enum send_result send_row(PGconn *c, const struct mail_row *row, CURL **h
 	return res;
 }
 
-/* Writes the outcome of one attempt on the row, inside the claiming
- * transaction. */
+/* Writes a failed attempt on the row, inside the claiming transaction. */
 static bool record(PGconn *c, const struct mail_row *row, enum send_result res, const char *err)
 {
 	char id[24];
 	snprintf(id, sizeof id, "%lld", row->id);
-	if (res == SEND_OK) {
-		const char *p[] = {id};
-		log_info("mail %lld sent (attempt %d)", row->id, row->attempts + 1);
-		return db_run(c,
-		              "UPDATE outbox SET status = 'sent', sent_at = now(), "
-		              "attempts = attempts + 1, last_error = NULL WHERE id = $1",
-		              1, p) == DB_OK;
-	}
 	int attempts = row->attempts + 1;
 	bool give_up = res == SEND_PERMANENT || attempts >= OUTBOX_MAX_ATTEMPTS;
 	long wait = mail_backoff_seconds(attempts, cfg.mail_retry_base);
@@ -333,6 +324,17 @@ static bool record(PGconn *c, const struct mail_row *row, enum send_result res, 
 	              "UPDATE outbox SET attempts = attempts + 1, last_error = $2, status = $3, "
 	              "next_attempt_at = now() + $4::int * interval '1 second' WHERE id = $1",
 	              4, p) == DB_OK;
+}
+
+/* Marks the rows sent in this round (`ids`: a PostgreSQL array literal),
+ * in one statement inside the claiming transaction. */
+static bool record_sent(PGconn *c, const char *ids)
+{
+	const char *p[] = {ids};
+	return db_run(c,
+	              "UPDATE outbox SET status = 'sent', sent_at = now(), "
+	              "attempts = attempts + 1, last_error = NULL WHERE id = ANY ($1::bigint[])",
+	              1, p) == DB_OK;
 }
 
 /* --- the job --------------------------------------------------------------- */
@@ -354,6 +356,9 @@ static int mailer_round(PGconn *c)
 	                      0, NULL);
 	int claimed = st == DB_OK ? PQntuples(r) : -1;
 	CURL *handle = NULL;
+	/* The ids sent, as an array literal: marked in one statement. */
+	char sent[OUTBOX_BATCH * 22 + 3] = "{";
+	size_t nsent = 1;
 	for (int i = 0; i < claimed && !atomic_load(&m.stopping); i++) {
 		struct mail_row row = {
 		    .id = strtoll(PQgetvalue(r, i, 0), NULL, 10),
@@ -367,7 +372,11 @@ static int mailer_round(PGconn *c)
 		enum send_result res = send_row(c, &row, &handle, err, sizeof err);
 		if (res == SEND_ABANDONED)
 			break;
-		if (!record(c, &row, res, err)) {
+		if (res == SEND_OK) {
+			log_info("mail %lld sent (attempt %d)", row.id, row.attempts + 1);
+			nsent += (size_t)snprintf(sent + nsent, sizeof sent - nsent, "%s%lld",
+			                          nsent > 1 ? "," : "", row.id);
+		} else if (!record(c, &row, res, err)) {
 			claimed = -1;
 			break;
 		}
@@ -375,6 +384,9 @@ static int mailer_round(PGconn *c)
 	if (handle)
 		curl_easy_cleanup(handle);
 	PQclear(r);
+	snprintf(sent + nsent, sizeof sent - nsent, "}");
+	if (claimed >= 0 && nsent > 1 && !record_sent(c, sent))
+		claimed = -1;
 	if (claimed >= 0 && db_run(c, "COMMIT", 0, NULL) == DB_OK)
 		return claimed;
 	if (PQstatus(c) == CONNECTION_OK && PQtransactionStatus(c) != PQTRANS_IDLE)

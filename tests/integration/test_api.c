@@ -373,6 +373,56 @@ static void test_audit_chain_verifies_and_events_cannot_be_changed(void **state)
 	free(out);
 }
 
+/* requests.due_on is the nearest due date of the body's open terms: a new
+ * open term of the body brings it nearer (migration 0013's keyed update),
+ * a term of the requester or a later one leaves it, and a closed term
+ * makes it recomputed from the others. */
+static long due_in_days(long long id)
+{
+	char q[160];
+	snprintf(q, sizeof q, "SELECT due_on - DATE '2026-01-01' FROM requests WHERE id = %lld", id);
+	return u_count(q);
+}
+
+static void term(long long id, const char *side, const char *due)
+{
+	char q[600];
+	snprintf(q, sizeof q,
+	         "WITH x AS (INSERT INTO terms (org_id, request_id, kind, label, basis, side, "
+	         "start_on, unshifted_on, due_on, steps) SELECT org_id, id, 'fee_window', 't', 'b', "
+	         "'%s', DATE '2026-01-01', DATE '%s', DATE '%s', '[]' FROM requests WHERE id = %lld "
+	         "RETURNING 1) SELECT count(*) FROM x",
+	         side, due, due, id);
+	assert_int_equal(u_count(q), 1);
+}
+
+static void test_due_date_follows_the_terms(void **state)
+{
+	const char *hdr[] = {"Content-Type: application/json", NULL};
+	const char *body = "{\"kind\":\"public_information\",\"subject\":\"Terminy\","
+	                   "\"content\":\"Wniosek do sprawdzenia terminów.\",\"delivery\":\"tracking_page\"}";
+	struct hresp r;
+	h_request("POST", "/api/v1/requests", hdr, body, strlen(body), &r);
+	assert_int_equal(r.status, 201);
+	h_free(&r);
+	long long id = u_count("SELECT max(id) FROM requests WHERE subject = 'Terminy'");
+	long answer = due_in_days(id);
+	assert_int_equal(answer, u_count("SELECT min(t.due_on) - DATE '2026-01-01' FROM terms t "
+	                                 "JOIN requests r ON r.id = t.request_id "
+	                                 "WHERE r.subject = 'Terminy' AND t.kind = 'answer'"));
+	term(id, "requester", "2000-01-10"); /* the requester's: not the body's date */
+	assert_int_equal(due_in_days(id), answer);
+	term(id, "body", "2099-01-10"); /* later: the nearest stays */
+	assert_int_equal(due_in_days(id), answer);
+	term(id, "body", "2000-01-20"); /* nearer: it is the date now */
+	assert_int_equal(due_in_days(id), u_count("SELECT DATE '2000-01-20' - DATE '2026-01-01'"));
+	/* Closed: recomputed from the open ones, the answer term again. */
+	assert_int_equal(u_count("WITH x AS (UPDATE terms SET state = 'cancelled' "
+	                         "WHERE due_on = '2000-01-20' RETURNING 1) SELECT count(*) FROM x"),
+	                 1);
+	assert_int_equal(due_in_days(id), answer);
+}
+
 int main(void)
 {
 	h_setup_db("api");
@@ -388,6 +438,7 @@ int main(void)
 	    cmocka_unit_test(test_action_with_stale_version_or_without_text_is_refused),
 	    cmocka_unit_test(test_case_numbers_are_gap_free_and_unique_under_50_concurrent_filings),
 	    cmocka_unit_test(test_audit_chain_verifies_and_events_cannot_be_changed),
+	    cmocka_unit_test(test_due_date_follows_the_terms),
 	};
 	int failed = cmocka_run_group_tests_name("api", tests, setup, teardown);
 	h_teardown();
