@@ -465,11 +465,6 @@ static enum db_status run_in_order(PGconn *c, void *vctx)
 	return x->then ? x->then(c, x->ctx) : DB_OK;
 }
 
-static bool send_plain(PGconn *c, const char *sql)
-{
-	return PQsendQueryParams(c, sql, 0, NULL, NULL, NULL, NULL, 0) == 1;
-}
-
 /* The status a pipelined command's result gives (`p`: its prepared
  * statement, if any). */
 static enum db_status pipeline_status(PGconn *c, PGresult *r, const struct prepared *p,
@@ -483,27 +478,48 @@ static enum db_status pipeline_status(PGconn *c, PGresult *r, const struct prepa
 	return st;
 }
 
-/* One attempt: BEGIN (and SET LOCAL, see transaction()), the statements and,
- * when `commit`, COMMIT, sent at once and then read. On success the
- * transaction is committed, or open when !commit. */
+/* Says, for this transaction only, that the server itself tells the other
+ * instances of its change (see transaction()); a statement, so that it can
+ * be prepared and pipelined. */
+static const char app_write_sql[] = "SELECT set_config('jawnosc.app', 'on', true)";
+
+/* One attempt. When `commit`, the statements run in the pipeline's own
+ * transaction, which PostgreSQL commits at the pipeline's sync point (no
+ * BEGIN or COMMIT to send, parse and run); otherwise BEGIN comes first and
+ * the transaction stays open for the caller. */
 static enum db_status pipeline_once(PGconn *c, struct db_stmt *s, int n, bool commit)
 {
-	char names[DB_PIPELINE_MAX][24];
-	const struct prepared *p[DB_PIPELINE_MAX];
+	struct command {
+		const char *sql;
+		struct db_stmt *stmt; /* NULL: ours */
+		const struct prepared *p;
+		char name[24];
+	} q[DB_PIPELINE_MAX + 2];
+	int nq = 0;
+	if (!commit)
+		q[nq++] = (struct command){"BEGIN", NULL, NULL, ""};
+	if (changes_by_app())
+		q[nq++] = (struct command){app_write_sql, NULL, NULL, ""};
+	for (int i = 0; i < n; i++)
+		q[nq++] = (struct command){s[i].sql, &s[i], NULL, ""};
 	/* Statements new to this connection are prepared first, one round
 	 * trip each, once. */
-	for (int i = 0; i < n; i++)
-		p[i] = prepared_for(c, s[i].sql, s[i].nparams, names[i], sizeof names[i]);
+	for (int k = 0; k < nq; k++)
+		if (q[k].stmt || q[k].sql == app_write_sql)
+			q[k].p = prepared_for(c, q[k].sql, q[k].stmt ? q[k].stmt->nparams : 0, q[k].name,
+			                      sizeof q[k].name);
 	if (!PQenterPipelineMode(c))
 		return PQstatus(c) == CONNECTION_OK ? DB_ERROR : DB_UNAVAILABLE;
-	bool by_app = changes_by_app();
-	bool ok = send_plain(c, "BEGIN") && (!by_app || send_plain(c, "SET LOCAL jawnosc.app = 'on'"));
-	for (int i = 0; ok && i < n; i++)
-		ok = p[i] ? PQsendQueryPrepared(c, names[i], s[i].nparams, s[i].params, s[i].lengths,
-		                                s[i].formats, 0) == 1
-		          : PQsendQueryParams(c, s[i].sql, s[i].nparams, NULL, s[i].params, s[i].lengths,
-		                              s[i].formats, 0) == 1;
-	ok = ok && (!commit || send_plain(c, "COMMIT")) && PQpipelineSync(c) == 1;
+	bool ok = true;
+	for (int k = 0; ok && k < nq; k++) {
+		const struct db_stmt *t = q[k].stmt;
+		int np = t ? t->nparams : 0;
+		const char *const *pv = t ? t->params : NULL;
+		const int *pl = t ? t->lengths : NULL, *pf = t ? t->formats : NULL;
+		ok = (q[k].p ? PQsendQueryPrepared(c, q[k].name, np, pv, pl, pf, 0)
+		             : PQsendQueryParams(c, q[k].sql, np, NULL, pv, pl, pf, 0)) == 1;
+	}
+	ok = ok && PQpipelineSync(c) == 1;
 	enum db_status st = DB_OK;
 	if (!ok) {
 		log_warn("pipeline not sent: %s", PQerrorMessage(c));
@@ -511,8 +527,7 @@ static enum db_status pipeline_once(PGconn *c, struct db_stmt *s, int n, bool co
 	}
 	/* Each command's result, then NULL; a command after a failed one
 	 * answers PGRES_PIPELINE_ABORTED. */
-	int first = by_app ? 2 : 1, total = first + n + (commit ? 1 : 0);
-	for (int k = 0; ok && k < total; k++) {
+	for (int k = 0; ok && k < nq; k++) {
 		PGresult *r = PQgetResult(c);
 		if (!r) {
 			st = DB_UNAVAILABLE; /* the connection went away */
@@ -520,19 +535,18 @@ static enum db_status pipeline_once(PGconn *c, struct db_stmt *s, int n, bool co
 		}
 		for (PGresult *more; (more = PQgetResult(c));)
 			PQclear(more);
-		int i = k - first;
-		bool mine = i >= 0 && i < n;
 		if (PQresultStatus(r) != PGRES_PIPELINE_ABORTED && st == DB_OK)
-			st = pipeline_status(c, r, mine ? p[i] : NULL, mine ? names[i] : "", mine ? s[i].sql : "BEGIN/COMMIT");
-		if (mine)
-			s[i].result = r;
+			st = pipeline_status(c, r, q[k].p, q[k].name, q[k].sql);
+		if (q[k].stmt)
+			q[k].stmt->result = r;
 		else
 			PQclear(r);
 	}
+	/* The sync point: with `commit`, where the transaction commits. */
 	if (ok && st != DB_UNAVAILABLE) {
 		PGresult *sync = PQgetResult(c);
 		if (PQresultStatus(sync) != PGRES_PIPELINE_SYNC)
-			st = DB_UNAVAILABLE;
+			st = db_status_of(c, sync) == DB_OK ? DB_UNAVAILABLE : db_status_of(c, sync);
 		PQclear(sync);
 	}
 	if (!PQexitPipelineMode(c)) {

@@ -93,10 +93,11 @@ struct db_stmt {
 #define DB_PIPELINE_MAX 8
 
 /* Runs up to DB_PIPELINE_MAX statements as one write transaction in one
- * round trip (libpq's pipeline mode): BEGIN, the statements and COMMIT are
- * sent before any answer is read. When `then` is given it runs after them
- * in the same transaction (work that needs their results), and COMMIT
- * follows separately. Otherwise as db_transaction(): rolled back when
+ * round trip (libpq's pipeline mode): the statements are sent before any
+ * answer is read, in the pipeline's own transaction, which PostgreSQL
+ * commits at the pipeline's sync point. When `then` is given, BEGIN goes
+ * first, `then` runs after the statements in the same transaction (work
+ * that needs their results), and COMMIT follows separately. Otherwise as db_transaction(): rolled back when
  * anything fails (a statement after a failed one has no result), retried
  * on DB_RETRY, the page caches told at commit. With JAWNOSC_DB_PREPARE=0
  * the statements go one by one (a pooler may not follow a pipeline). */

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "core/config.h"
+#include "db/changes.h"
 #include "db/db.h"
 #include "integration/harness.h"
 
@@ -450,6 +451,50 @@ static void test_pipeline_then_runs_in_the_same_transaction(void **state)
 	PQfinish(other);
 }
 
+/* The change triggers (migration 0011) skip a write the server tells of
+ * itself: inside a pipelined transaction jawnosc.app is 'on' for the
+ * triggers, with or without `then`, and it is gone once the transaction
+ * ends (set_config(..., true) lasts until the pipeline's implicit
+ * transaction commits at its sync point). */
+static enum db_status nothing_more(PGconn *c, void *ctx)
+{
+	(void)c;
+	(void)ctx;
+	return DB_OK;
+}
+
+static void test_pipeline_marks_its_transaction_as_the_servers(void **state)
+{
+	assert_true(changes_start(url));
+	changes_writer(1);
+	assert_true(changes_by_app());
+	PGconn *c = db_conn();
+	PGresult *setup_r = PQexec(
+	    c, "CREATE TABLE IF NOT EXISTS marked (k text, app text);"
+	       "CREATE OR REPLACE FUNCTION mark_app() RETURNS trigger LANGUAGE plpgsql "
+	       "AS $$ BEGIN NEW.app := coalesce(current_setting('jawnosc.app', true), ''); "
+	       "RETURN NEW; END $$;"
+	       "DROP TRIGGER IF EXISTS mark_app ON marked;"
+	       "CREATE TRIGGER mark_app BEFORE INSERT ON marked FOR EACH ROW "
+	       "EXECUTE FUNCTION mark_app()");
+	assert_int_equal(PQresultStatus(setup_r), PGRES_COMMAND_OK);
+	PQclear(setup_r);
+	const char *a[1] = {"piped"}, *b[1] = {"piped-then"};
+	struct db_stmt s[1] = {{"INSERT INTO marked (k) VALUES ($1)", 1, a, NULL, NULL, NULL}};
+	assert_int_equal(db_pipeline(c, s, 1, NULL, NULL), DB_OK);
+	clear_stmts(s, 1);
+	s[0].params = b;
+	assert_int_equal(db_pipeline(c, s, 1, nothing_more, NULL), DB_OK);
+	clear_stmts(s, 1);
+	assert_int_equal(db_run(c, "INSERT INTO marked (k) VALUES ('after')", 0, NULL), DB_OK);
+	PGconn *other = h_db();
+	assert_int_equal(count_of(other, "SELECT count(*) FROM marked WHERE k LIKE 'piped%' AND app = 'on'"), 2);
+	assert_int_equal(count_of(other, "SELECT count(*) FROM marked WHERE k = 'after' AND app = ''"), 1);
+	PQfinish(other);
+	changes_writer(0);
+	changes_stop();
+}
+
 int main(void)
 {
 	h_setup_db("db");
@@ -470,6 +515,7 @@ int main(void)
 	    cmocka_unit_test(test_pipeline_commits_all_or_nothing),
 	    cmocka_unit_test(test_pipeline_without_prepared_statements_does_the_same),
 	    cmocka_unit_test(test_pipeline_then_runs_in_the_same_transaction),
+	    cmocka_unit_test(test_pipeline_marks_its_transaction_as_the_servers),
 	};
 	int failed = cmocka_run_group_tests_name("db", tests, setup, teardown);
 	h_teardown();
