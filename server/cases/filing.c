@@ -410,8 +410,9 @@ static enum db_status other_effects(PGconn *c, struct create_ctx *x, const law_o
 
 /* Stands for the case number in the acknowledgement, which is written
  * before the number exists: the filing statement puts the number in its
- * place. No text in it can hold the character: the form's text fields
- * refuse control characters (clean_text()). */
+ * place. Nothing else in the message holds the character: the requester's
+ * text refuses control characters (clean_text()), and the rest is the
+ * body's name, dates and the tracking address. */
 #define NUMBER_MARK "\x01"
 
 /* The whole case in one statement, from the counters to the outbox:
@@ -462,10 +463,13 @@ static const char filing_sql[] =
     "replace($31::text, E'\\x01', n.number) FROM n WHERE $23::text <> '') "
     "SELECT n.id, n.number, (SELECT count FROM rl) FROM (SELECT) one LEFT JOIN n ON true";
 
+#define FILING_NPARAMS 31
+#define FILING_HASH_PARAM 18 /* $19, the tracking hash: 32 bytes, binary */
+
 struct filing_stmt {
-	const char *p[31];
-	int lens[31];
-	int fmts[31];
+	const char *p[FILING_NPARAMS];
+	int lens[FILING_NPARAMS];
+	int fmts[FILING_NPARAMS];
 	unsigned char hash[32];
 	char *terms;
 };
@@ -486,7 +490,7 @@ static void filing_params(struct create_ctx *x, const law_outcome_t *oc, const c
 		rate_key = arena_printf(a, "filing:%s", in->ip);
 	/* The acknowledgement is written with NUMBER_MARK for the number. */
 	x->out->case_number = NUMBER_MARK;
-	const char *p[31] = {
+	const char *p[FILING_NPARAMS] = {
 	    idstr(a, x->org->id), idstr(a, x->org->web_unit_id), cls, idstr(a, year), rate_key,
 	    idstr(a, x->rate_limit > 0 ? x->rate_limit : 0), in->kind, in->channel,
 	    idstr(a, (long long)in->received_at), x->out->received_on, in->subject, in->content,
@@ -502,8 +506,8 @@ static void filing_params(struct create_ctx *x, const law_outcome_t *oc, const c
 	memcpy(f->p, p, sizeof p);
 	memset(f->lens, 0, sizeof f->lens);
 	memset(f->fmts, 0, sizeof f->fmts);
-	f->lens[18] = 32;
-	f->fmts[18] = 1;
+	f->lens[FILING_HASH_PARAM] = 32;
+	f->fmts[FILING_HASH_PARAM] = 1;
 }
 
 /* What runs after the filing statement, in its transaction: the effects
@@ -585,7 +589,7 @@ static enum db_status create_once(PGconn *c, struct create_ctx *x)
 
 	struct filing_stmt f;
 	filing_params(x, oc, cls, received.y, citizen, &f);
-	struct db_stmt stmt = {filing_sql, 31, f.p, f.lens, f.fmts, NULL};
+	struct db_stmt stmt = {filing_sql, FILING_NPARAMS, f.p, f.lens, f.fmts, NULL};
 	struct after_ctx after = {x, oc, received, &stmt};
 	bool more = has_other_effects(oc) || in->nattachments > 0;
 	enum db_status st = db_pipeline(c, &stmt, 1, more ? after_filing : NULL, &after);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/config.h"
 #include "core/hash.h"
 #include "db/changes.h"
 
@@ -45,7 +46,8 @@ void org_from_row(const PGresult *r, int row, int col, arena_t *a, struct org *o
  * the change listener says no organisation's settings changed since it
  * was read (changes_settings_current(): triggers of migration 0013 on
  * organisations and units; case work does not count) and for at most
- * ORG_CACHE_TTL seconds. Nothing is kept while the listener is off. The
+ * ORG_CACHE_TTL seconds. Nothing is kept while the listener is off, nor
+ * with JAWNOSC_PAGE_CACHE_MB=0 (behind PgBouncer: see cache_on()). The
  * Host header is the client's, so the table is bounded: when full it is
  * emptied. */
 #define ORG_CACHE_SLOTS 512
@@ -182,17 +184,17 @@ static void cache_put(const char *host, const struct org *o, uint64_t mark)
 	pthread_rwlock_unlock(&cache_lock);
 }
 
-void org_cache_clear(void)
+/* Kept only where pages are (JAWNOSC_PAGE_CACHE_MB=0 behind a pooler
+ * whose LISTEN cannot be trusted) and while the listener hears changes. */
+static bool cache_on(void)
 {
-	pthread_rwlock_wrlock(&cache_lock);
-	cache_clear_locked();
-	pthread_rwlock_unlock(&cache_lock);
+	return cfg.page_cache_mb > 0 && changes_live();
 }
 
 enum db_status org_for_host(PGconn *c, arena_t *a, const char *host, struct org *out, bool *found)
 {
 	const char *key = host ? host : "";
-	if (changes_live()) {
+	if (cache_on()) {
 		changes_sync();
 		if (cache_get(key, a, out)) {
 			*found = true;
@@ -201,7 +203,7 @@ enum db_status org_for_host(PGconn *c, arena_t *a, const char *host, struct org 
 	}
 	uint64_t mark = changes_mark();
 	enum db_status st = org_read_for_host(c, a, host, out, found);
-	if (st == DB_OK && *found && changes_live())
+	if (st == DB_OK && *found && cache_on())
 		cache_put(key, out, mark);
 	return st;
 }

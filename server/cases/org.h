@@ -30,9 +30,6 @@ struct org {
  * no organisation at all. Answered from memory while the settings have not
  * changed since (see org.c). */
 enum db_status org_for_host(PGconn *c, arena_t *a, const char *host, struct org *out, bool *found);
-/* Forgets the organisations kept by org_for_host() (tests; a process
- * that changed settings learns of it through changes_settings()). */
-void org_cache_clear(void);
 enum db_status org_by_id(PGconn *c, arena_t *a, long long id, struct org *out, bool *found);
 
 /* The columns org_from_row() expects, for joins. */
