@@ -194,6 +194,9 @@ def bench(res, doc):
         "20 000 tokens (`BENCH_CACHE_WARM` seconds), as the buffer cache is warmed; register items "
         "(20 000 pages of about 10 kB) and searches (30 words in 500 bodies) do not fit in that "
         "memory and are mostly drawn from the database, as is everything a filing writes. "
+        "Filings go through the API with durable commits (`synchronous_commit` on, one WAL flush "
+        "per commit at least); 70 % want their answer by e-mail, and the server's mail job "
+        "writes those acknowledgements (`.eml` files, each fsynced) while the scenario runs. "
         "Peak RSS is the server's "
         "`VmHWM`, reset before each scenario. Errors are connection errors, timeouts (10 s) and "
         "responses other than 2xx/3xx.")
