@@ -24,6 +24,12 @@ CREATE TRIGGER units_notify_settings AFTER INSERT OR UPDATE OR DELETE OR TRUNCAT
 ALTER TABLE case_counters ADD CONSTRAINT case_counters_last_check
     CHECK (last BETWEEN 0 AND 999999);
 
+-- Rate-limit counters matter for an hour, and only on the primary: their
+-- rows need no WAL. After a crash the table starts empty, and an address
+-- gets a fresh window once; a replica has none of them, which nothing
+-- reads there. (The reminder job now deletes the windows that are over.)
+ALTER TABLE rate_limits SET UNLOGGED;
+
 -- 3. Indexes a filing wrote for nothing.
 -- requests_unit_idx: the unique key on (unit_id, case_class, case_year,
 -- case_seq) starts with unit_id and serves the same look-ups.

@@ -490,6 +490,15 @@ static PGconn *job_conn(void)
 	return j.conn;
 }
 
+/* Rate-limit windows that are over count nothing any more: the job clears
+ * them, or the table would keep a row per address and hour for ever. */
+static void clear_old_windows(PGconn *c)
+{
+	if (db_run(c, "DELETE FROM rate_limits WHERE window_start < date_trunc('hour', now())", 0,
+	           NULL) != DB_OK)
+		log_warn("reminders: old rate-limit windows not cleared: %s", PQerrorMessage(c));
+}
+
 static void *job_main(void *arg)
 {
 	(void)arg;
@@ -499,6 +508,8 @@ static void *job_main(void *arg)
 		int n = c ? reminders_round(c, clock_now(), &s) : 0;
 		if (n > 0)
 			log_info("reminders: %d queued", n);
+		if (c)
+			clear_old_windows(c);
 	} while (!wait_or_stop(cfg.remind_poll_ms));
 	if (j.conn)
 		PQfinish(j.conn);

@@ -42,10 +42,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cases/auth.h"
 #include "cases/secret.h"
 #include "cli/cli.h"
 #include "cli/opts.h"
 #include "core/clock.h"
+#include "core/arena.h"
 #include "core/config.h"
 #include "db/db.h"
 #include "law/casenum.h"
@@ -427,7 +429,7 @@ struct model {
 	long long first_org, first_unit, first_user, first_request, first_term, first_doc,
 	    first_delivery, first_event, first_pub, first_version;
 	long long nterms, ndocs, ndeliveries, nversions;
-	char password_hash[crypto_pwhash_STRBYTES];
+	char password_hash[AUTH_HASH_LEN];
 	unsigned char *pdf;
 	size_t pdf_len;
 	unsigned char pdf_sha[32];
@@ -542,10 +544,8 @@ static void sk_init(struct sink *s, PGconn *c, FILE *f, struct progress *prog)
 	s->c = c;
 	s->f = f;
 	s->cap = 1 << 20;
-	s->buf = malloc(s->cap + 65536);
+	s->buf = xmalloc(s->cap + 65536);
 	s->prog = prog;
-	if (!s->buf)
-		abort();
 }
 
 static inline void sk_need(struct sink *s, size_t n)
@@ -554,9 +554,7 @@ static inline void sk_need(struct sink *s, size_t n)
 		sk_flush(s);
 		if (n > s->cap) {
 			s->cap = n;
-			s->buf = realloc(s->buf, s->cap + 65536);
-			if (!s->buf)
-				abort();
+			s->buf = xrealloc(s->buf, s->cap + 65536);
 		}
 	}
 }
@@ -938,7 +936,7 @@ static void make_pdf(struct model *m)
 	    "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
 	};
 	const char *content = "BT /F1 12 Tf 72 760 Td (Jawnosc: pismo w sprawie - dane testowe) Tj ET";
-	char *out = malloc(4096);
+	char *out = xmalloc(4096);
 	size_t n = 0;
 	long offs[6];
 	n += (size_t)sprintf(out + n, "%%PDF-1.4\n");
@@ -975,7 +973,7 @@ static void person_name(uint64_t *s, char *out, size_t n)
 static void build_orgs(struct model *m, uint64_t seed)
 {
 	uint64_t s = seed ^ 0x6f7267ULL;
-	m->orgs = calloc((size_t)m->norgs, sizeof *m->orgs);
+	m->orgs = xcalloc((size_t)m->norgs, sizeof *m->orgs);
 	long long uid = m->first_user, unid = m->first_unit;
 	for (int i = 0; i < m->norgs; i++) {
 		struct sorg *o = &m->orgs[i];
@@ -1002,7 +1000,7 @@ static void build_orgs(struct model *m, uint64_t seed)
 			clerks[k] = k == 0 ? rrange(&s, 2, 4) : rrange(&s, 1, 3);
 			nusers += 1 + clerks[k];
 		}
-		o->users = calloc((size_t)nusers, sizeof *o->users);
+		o->users = xcalloc((size_t)nusers, sizeof *o->users);
 		o->nusers = 0;
 #define ADD_USER(mail_fmt, pos, rl, un, ...)                                                        \
 	do {                                                                                       \
@@ -1112,10 +1110,10 @@ static void build_cases(struct model *m, uint64_t seed, int months)
 {
 	uint64_t s = seed ^ 0x63617365ULL;
 	/* Bodies differ in size: weights log-uniform over about 1:10. */
-	double *w = malloc(sizeof *w * (size_t)m->norgs), sum = 0;
+	double *w = xmalloc(sizeof *w * (size_t)m->norgs), sum = 0;
 	for (int i = 0; i < m->norgs; i++)
 		sum += (w[i] = exp(runit(&s) * 2.3 - 1.15));
-	m->cases = calloc(m->ncases, sizeof *m->cases);
+	m->cases = xcalloc(m->ncases, sizeof *m->cases);
 	size_t k = 0;
 	int64_t span = (int64_t)months * 30 * 86400;
 	int64_t start = m->now - span;
@@ -1204,9 +1202,7 @@ static struct sevent *add_event(struct model *m)
 {
 	if (m->nevents == m->cap_events) {
 		m->cap_events = m->cap_events ? m->cap_events * 2 : 1 << 20;
-		m->events = realloc(m->events, m->cap_events * sizeof *m->events);
-		if (!m->events)
-			abort();
+		m->events = xrealloc(m->events, m->cap_events * sizeof *m->events);
 	}
 	struct sevent *e = &m->events[m->nevents++];
 	memset(e, 0, sizeof *e);
@@ -1562,9 +1558,7 @@ static void simulate(struct model *m, struct outputs *out, size_t i)
 		if (pday <= m->today) {
 			if (m->npubs == m->cap_pubs) {
 				m->cap_pubs = m->cap_pubs ? m->cap_pubs * 2 : 1 << 18;
-				m->pubs = realloc(m->pubs, m->cap_pubs * sizeof *m->pubs);
-				if (!m->pubs)
-					abort();
+				m->pubs = xrealloc(m->pubs, m->cap_pubs * sizeof *m->pubs);
 			}
 			struct spub *p = &m->pubs[m->npubs++];
 			memset(p, 0, sizeof *p);
@@ -1855,7 +1849,7 @@ static bool copy_register(PGconn *c, struct model *m, struct progress *p)
 {
 	qsort(m->pubs, m->npubs, sizeof *m->pubs, cmp_pub);
 	size_t nv = 0;
-	struct vref *vs = malloc(sizeof *vs * (m->npubs * 2 + 1));
+	struct vref *vs = xmalloc(sizeof *vs * (m->npubs * 2 + 1));
 	for (size_t k = 0; k < m->npubs; k++) {
 		m->pubs[k].id = m->first_pub + (long long)k;
 		vs[nv++] = (struct vref){m->pubs[k].at_us, (uint32_t)k, 0};
@@ -2285,7 +2279,7 @@ int cmd_seed_scale(int argc, char **argv)
 		fprintf(stderr, "jawnosc seed: cannot connect to the database: %s\n", err);
 		return 1;
 	}
-	struct model *m = calloc(1, sizeof *m);
+	struct model *m = xcalloc(1, sizeof *m);
 	struct progress prog = {.tty = isatty(2) == 1, .t0 = mono(), .total = ncases * 11};
 	struct outputs out = {0};
 	struct table_state ts[T_COUNT];
@@ -2313,8 +2307,7 @@ int cmd_seed_scale(int argc, char **argv)
 	law_warsaw_date(m->now - months * 30 * 86400, &first);
 	m->year_min = first.y;
 	make_pdf(m);
-	if (crypto_pwhash_str(m->password_hash, SCALE_PASSWORD, strlen(SCALE_PASSWORD),
-	                      crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+	if (!auth_password_hash(SCALE_PASSWORD, m->password_hash)) {
 		fprintf(stderr, "jawnosc seed: out of memory hashing the password\n");
 		goto out;
 	}

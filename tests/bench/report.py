@@ -381,12 +381,15 @@ def soak(res, doc):
     peak = max([s[1] for s in samples] + [last_s]) if samples else last_s
     growth = (final - base) / base * 100 if base else 0.0
     errs = errors(d)
-    ok = errs == 0 and growth < 5.0 and num(d, "requests") > 0
+    # The warm-up runs the same mix: an error there is an error too.
+    w = kv_line(os.path.join(res, "soak_warmup.txt"))
+    warm_errs = errors(w)
+    ok = errs == 0 and warm_errs == 0 and growth < 5.0 and num(d, "requests") > 0
     verdict = "PASS" if ok else "FAIL"
     sh = cpu_shares(d)
     print()
     print(f"soak: {verdict}: {int(num(d, 'requests'))} requests in {d.get('seconds')} s "
-          f"({rate(d):.0f}/s, wanted {d.get('rate')}), {errs} errors, p50 {ms(num(d, 'p50_us'))} ms, "
+          f"({rate(d):.0f}/s, wanted {d.get('rate')}), {errs} errors ({warm_errs} in the warm-up), p50 {ms(num(d, 'p50_us'))} ms, "
           f"p99 {ms(num(d, 'p99_us'))} ms; RSS {base / 1024:.1f} MB in the first minute (median), "
           f"{final / 1024:.1f} MB in the last ({growth:+.2f} %), peak {peak / 1024:.1f} MB")
     if not doc:
@@ -400,7 +403,7 @@ def soak(res, doc):
              "pages the server keeps in memory have turned over and fill their steady working set, "
              "bounded by `JAWNOSC_PAGE_CACHE_MB`; a leak is what grows after that). "
              "The server's RSS is sampled every 10 s; "
-             "the run fails on any error or when the median RSS of its last minute is 5 % or more "
+             "the run fails on any error (in the warm-up too) or when the median RSS of its last minute is 5 % or more "
              f"above that of its first minute. Data: {m.get('cases')} cases in {m.get('orgs')} bodies; "
              f"load average {m.get('load_before')} before, {d.get('load_after', '?')} after.")
     S.append("")
@@ -409,7 +412,8 @@ def soak(res, doc):
     S.append(f"| verdict | **{verdict}** |")
     S.append(f"| requests | {fmt_int(num(d, 'requests'))} in {d.get('seconds')} s: {rate(d):.0f}/s |")
     S.append(f"| errors | {errs} (connect {d.get('connect')}, read {d.get('read')}, write {d.get('write')}, "
-             f"status {d.get('status')}, timeout {d.get('timeout')}) |")
+             f"status {d.get('status')}, timeout {d.get('timeout')}); in the warm-up {warm_errs} of "
+             f"{fmt_int(num(w, 'requests'))} requests |")
     S.append(f"| latency | p50 {ms(num(d, 'p50_us'))} ms, p90 {ms(num(d, 'p90_us'))} ms, p99 {ms(num(d, 'p99_us'))} ms, "
              f"max {ms(num(d, 'max_us'))} ms |")
     S.append(f"| server RSS | {base / 1024:.1f} MB in the first minute, {final / 1024:.1f} MB in the last (medians) "

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -379,8 +380,24 @@ static void test_filing_rate_per_address_is_limited(void **state)
 	assert_int_equal(statuses[1], 303);
 	assert_int_equal(statuses[2], 429);
 	assert_int_equal(h_server_stop(), 0);
-	static const char *env2[] = {"JAWNOSC_FILING_RATE=1000", NULL};
+	/* Windows that are over are cleared by the reminder job; the current
+	 * one stays. */
+	c = h_db();
+	PQclear(PQexec(c, "INSERT INTO rate_limits VALUES ('filing:192.0.2.9', "
+	                  "date_trunc('hour', now()) - interval '2 hours', 7), ('filing:192.0.2.10', "
+	                  "date_trunc('hour', now()) + interval '1 hour', 1)"));
+	PQfinish(c);
+	assert_int_equal(u_count("SELECT count(*) FROM rate_limits WHERE window_start < date_trunc('hour', now())"), 1);
+	static const char *env2[] = {"JAWNOSC_FILING_RATE=1000", "JAWNOSC_REMIND_POLL_MS=100", NULL};
 	h_server_start(env2);
+	long old = 1;
+	for (int i = 0; i < 50 && old; i++) {
+		usleep(100 * 1000);
+		old = u_count("SELECT count(*) FROM rate_limits WHERE window_start < date_trunc('hour', now())");
+	}
+	assert_int_equal(old, 0);
+	/* A window not over (one ahead: the test may cross an hour) stays. */
+	assert_int_equal(u_count("SELECT count(*) FROM rate_limits WHERE key = 'filing:192.0.2.10'"), 1);
 }
 
 int main(void)

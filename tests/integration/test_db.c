@@ -290,6 +290,15 @@ static void test_full_cache_runs_further_statements_unnamed(void **state)
 	db_close();
 }
 
+/* After a test that switched statements off, even one that failed. */
+static int prepare_back_on(void **state)
+{
+	(void)state;
+	cfg.db_prepare = 1;
+	db_close();
+	return 0;
+}
+
 static void test_switched_off_nothing_is_prepared(void **state)
 {
 	cfg.db_prepare = 0;
@@ -298,8 +307,6 @@ static void test_switched_off_nothing_is_prepared(void **state)
 	assert_true(counter_value(c) >= 0);
 	assert_int_equal(db_prepared_count(c), 0);
 	assert_int_equal(server_prepared(c), 0);
-	cfg.db_prepare = 1;
-	db_close();
 }
 
 static void test_prepared_statements_survive_a_server_restart(void **state)
@@ -402,9 +409,7 @@ static void test_pipeline_without_prepared_statements_does_the_same(void **state
 	db_close(); /* a new connection: nothing prepared yet */
 	cfg.db_prepare = 0;
 	pipeline_commits_all_or_nothing();
-	int prepared = db_prepared_count(db_conn());
-	cfg.db_prepare = 1;
-	assert_int_equal(prepared, 0); /* ran unnamed, one by one */
+	assert_int_equal(db_prepared_count(db_conn()), 0); /* ran unnamed, one by one */
 }
 
 /* `then` runs in the same transaction with the statements' results; its
@@ -510,10 +515,11 @@ int main(void)
 	    cmocka_unit_test(test_reopened_connection_prepares_again),
 	    cmocka_unit_test(test_statements_the_session_lost_run_again),
 	    cmocka_unit_test(test_full_cache_runs_further_statements_unnamed),
-	    cmocka_unit_test(test_switched_off_nothing_is_prepared),
+	    cmocka_unit_test_teardown(test_switched_off_nothing_is_prepared, prepare_back_on),
 	    cmocka_unit_test(test_prepared_statements_survive_a_server_restart),
 	    cmocka_unit_test(test_pipeline_commits_all_or_nothing),
-	    cmocka_unit_test(test_pipeline_without_prepared_statements_does_the_same),
+	    cmocka_unit_test_teardown(test_pipeline_without_prepared_statements_does_the_same,
+	                              prepare_back_on),
 	    cmocka_unit_test(test_pipeline_then_runs_in_the_same_transaction),
 	    cmocka_unit_test(test_pipeline_marks_its_transaction_as_the_servers),
 	};

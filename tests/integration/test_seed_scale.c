@@ -140,6 +140,17 @@ static void test_server_on_the_seeded_data(void **state)
 		h_free(&r);
 	}
 	assert_int_equal(h_server_stop(), 0);
+	/* Still no gap and no repeat, and the counters where the numbers are. */
+	PGconn *c = h_db();
+	assert_int_equal(q_ll(c, "SELECT count(*) FROM (SELECT unit_id, case_class, case_year FROM requests "
+	                         "GROUP BY 1, 2, 3 HAVING max(case_seq) <> count(*)) gaps"),
+	                 0);
+	assert_int_equal(q_ll(c, "SELECT count(*) FROM case_counters k WHERE k.last <> (SELECT max(case_seq) "
+	                         "FROM requests r WHERE r.unit_id = k.unit_id AND r.case_class = k.class "
+	                         "AND r.case_year = k.year)"),
+	                 0);
+	assert_int_equal(q_ll(c, "SELECT count(*) FROM requests WHERE subject = 'Po załadowaniu danych'"), 3);
+	PQfinish(c);
 	char *out = NULL;
 	const char *verify[] = {"audit", "verify", NULL};
 	assert_int_equal(h_cli(&out, verify), 0);
