@@ -194,12 +194,11 @@ static bool cache_on(void)
 enum db_status org_for_host(PGconn *c, arena_t *a, const char *host, struct org *out, bool *found)
 {
 	const char *key = host ? host : "";
-	if (cache_on()) {
-		changes_sync();
-		if (cache_get(key, a, out)) {
-			*found = true;
-			return DB_OK;
-		}
+	/* No changes_sync() here: settings notifications reach the listener
+	 * within moments, and a page cache reader takes them in right after. */
+	if (cache_on() && cache_get(key, a, out)) {
+		*found = true;
+		return DB_OK;
 	}
 	uint64_t mark = changes_mark();
 	enum db_status st = org_read_for_host(c, a, host, out, found);

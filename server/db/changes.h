@@ -65,7 +65,8 @@ bool changes_running(void);
 #define CHANGES_QUIET (-1)
 void changes_writer(long long org_id);
 /* True when this thread's next write transaction leaves the notification
- * to changes_committed() (SET LOCAL jawnosc.app = 'on'). */
+ * to changes_committed() (jawnosc.app = 'on' for that transaction:
+ * SET LOCAL in db_transaction(), set_config() in db_pipeline()). */
 bool changes_by_app(void);
 /* A write transaction of this thread committed. */
 void changes_committed(void);

@@ -394,6 +394,19 @@ enum db_status db_run(PGconn *c, const char *sql, int nparams, const char *const
 	return s;
 }
 
+/* After a failed attempt at a transaction: what is still open is rolled
+ * back, and a step that failed because the server went away (whatever it
+ * reported) is an outage for the caller: 503, not 500. DB_RETRY: try
+ * again. */
+static enum db_status after_failure(PGconn *c, enum db_status s)
+{
+	if (PQstatus(c) == CONNECTION_OK && PQtransactionStatus(c) != PQTRANS_IDLE)
+		db_run(c, "ROLLBACK", 0, NULL);
+	if (s == DB_ERROR && PQstatus(c) != CONNECTION_OK)
+		return DB_UNAVAILABLE;
+	return s;
+}
+
 static enum db_status transaction(PGconn *c, db_tx_fn fn, void *ctx, bool writes)
 {
 	for (int attempt = 0; attempt < 5; attempt++) {
@@ -418,13 +431,7 @@ static enum db_status transaction(PGconn *c, db_tx_fn fn, void *ctx, bool writes
 				changes_committed();
 			return DB_OK;
 		}
-		if (PQstatus(c) == CONNECTION_OK && PQtransactionStatus(c) != PQTRANS_IDLE)
-			db_run(c, "ROLLBACK", 0, NULL);
-		/* A step that failed because the server went away (whatever it
-		 * reported) is an outage for the caller: 503, not 500. */
-		if (s == DB_ERROR && PQstatus(c) != CONNECTION_OK)
-			return DB_UNAVAILABLE;
-		if (s != DB_RETRY)
+		if ((s = after_failure(c, s)) != DB_RETRY)
 			return s;
 	}
 	return DB_RETRY;
@@ -583,11 +590,7 @@ enum db_status db_pipeline(PGconn *c, struct db_stmt *s, int n, db_tx_fn then, v
 			changes_committed();
 			return DB_OK;
 		}
-		if (PQstatus(c) == CONNECTION_OK && PQtransactionStatus(c) != PQTRANS_IDLE)
-			db_run(c, "ROLLBACK", 0, NULL);
-		if (st == DB_ERROR && PQstatus(c) != CONNECTION_OK)
-			return DB_UNAVAILABLE;
-		if (st != DB_RETRY)
+		if ((st = after_failure(c, st)) != DB_RETRY)
 			return st;
 	}
 	return DB_RETRY;
