@@ -6,6 +6,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/clock.h"
+
 /* RFC 2047 §2: an encoded-word is at most 75 characters. "=?UTF-8?B?" and
  * "?=" take 12; 42 bytes of text give 56 base64 characters, so a word is at
  * most 68 and "Subject: " plus one word still fits the 78 of RFC 5322 §2.1.1. */
@@ -341,7 +343,7 @@ bool mail_build(strbuf_t *out, const char *from, const char *to, const char *sub
 		snprintf(err, errlen, "invalid sender address: %s", why);
 		return false;
 	}
-	put_date(out, time(NULL));
+	put_date(out, (time_t)clock_now());
 	sb_puts(out, "From: ");
 	if (name[0]) {
 		put_display_name(out, name);

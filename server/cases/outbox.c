@@ -15,6 +15,7 @@
 
 #include "cases/mailmsg.h"
 #include "core/arena.h"
+#include "core/clock.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "core/strbuf.h"
@@ -216,7 +217,7 @@ static enum send_result eml_write(long long id, const strbuf_t *msg, char *err, 
 		snprintf(err, errlen, "cannot create the mail folder %.400s", why);
 		return SEND_RETRY;
 	}
-	long long now = (long long)time(NULL);
+	long long now = (long long)clock_now();
 	if (snprintf(tmp, sizeof tmp, "%s/.%lld-%lld.eml.tmp", cfg.mail_dir, id, now) >=
 	        (int)sizeof tmp ||
 	    snprintf(path, sizeof path, "%s/%lld-%lld.eml", cfg.mail_dir, id, now) >=

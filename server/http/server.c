@@ -340,6 +340,11 @@ unsigned http_server_port(void)
 	return bound_port;
 }
 
+int http_server_in_flight(void)
+{
+	return atomic_load(&active_requests);
+}
+
 void http_block_signals(void)
 {
 	sigset_t set;

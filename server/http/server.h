@@ -37,6 +37,9 @@ struct http_server_opts {
 bool http_server_start(const struct http_server_opts *opts, char *err, size_t errlen);
 /* The port actually bound (useful with port 0). */
 unsigned http_server_port(void);
+/* Requests whose request line has arrived and that are not finished yet
+ * (the ones SIGTERM waits for). */
+int http_server_in_flight(void);
 /* Blocks until SIGTERM or SIGINT, then stops accepting, lets requests in
  * flight finish (up to the grace time) and stops. Returns true when every
  * request finished in time. The caller must have called

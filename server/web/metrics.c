@@ -10,6 +10,7 @@
 #include "db/db.h"
 #include "http/metrics.h"
 #include "http/proxy.h"
+#include "http/server.h"
 #include "web/pcache.h"
 #include "web/web.h"
 
@@ -93,6 +94,10 @@ void web_metrics(http_req_t *req)
 	strbuf_t sb;
 	sb_init(&sb, req->arena);
 	metrics_render(&sb);
+	metrics_family(&sb, "jawnosc_http_requests_in_flight", "gauge",
+	               "Requests begun and not yet finished, this scrape included (a stop waits for them).");
+	metrics_sample(&sb, "jawnosc_http_requests_in_flight", (double)http_server_in_flight(),
+	               (const char *)NULL);
 	cache_gauges(&sb);
 	database_gauges(req, &sb);
 	http_add_header(req, "Cache-Control", "no-store");

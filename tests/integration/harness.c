@@ -504,7 +504,7 @@ static size_t read_all(int fd, char *out, size_t outlen, int timeout_ms)
 	return n;
 }
 
-size_t h_raw_slow(const char *first, const char *second, int signal_fd, int pause_ms, char *out,
+size_t h_raw_slow(const char *first, const char *second, int signal_fd, int go_fd, char *out,
                   size_t outlen)
 {
 	out[0] = '\0';
@@ -512,15 +512,24 @@ size_t h_raw_slow(const char *first, const char *second, int signal_fd, int paus
 	if (fd < 0)
 		return 0;
 	ssize_t w = send(fd, first, strlen(first), MSG_NOSIGNAL);
-	if (write(signal_fd, "x", 1) != 1 || w < 0) {
+	char go;
+	if (write(signal_fd, "x", 1) != 1 || w < 0 || read(go_fd, &go, 1) != 1) {
 		close(fd);
 		return 0;
 	}
-	usleep((useconds_t)pause_ms * 1000);
 	w = send(fd, second, strlen(second), MSG_NOSIGNAL);
 	size_t n = w < 0 ? 0 : read_all(fd, out, outlen, 10000);
 	close(fd);
 	return n;
+}
+
+bool h_refuses_connections(void)
+{
+	int fd = connect_server();
+	if (fd < 0)
+		return true;
+	close(fd);
+	return false;
 }
 
 size_t h_raw(const char *data, size_t len, char *out, size_t outlen, int timeout_ms)

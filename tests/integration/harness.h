@@ -63,9 +63,13 @@ void h_free(struct hresp *r);
 size_t h_raw(const char *data, size_t len, char *out, size_t outlen, int timeout_ms);
 
 /* Sends `first`, writes one byte to `signal_fd` (so another process can
- * act), waits `pause_ms`, sends `second`, then reads the answer. */
-size_t h_raw_slow(const char *first, const char *second, int signal_fd, int pause_ms, char *out,
+ * act), waits for one byte on `go_fd` (it has acted), sends `second`, then
+ * reads the answer. */
+size_t h_raw_slow(const char *first, const char *second, int signal_fd, int go_fd, char *out,
                   size_t outlen);
+/* True when a new connection to the server is refused (it stopped
+ * listening). */
+bool h_refuses_connections(void);
 
 /* A connection to this test's database. */
 PGconn *h_db(void);
