@@ -67,50 +67,15 @@ static int add_int(struct params *p, long long v)
 	return add(p, p->buf[p->n]);
 }
 
-enum db_status register_begin(PGconn *c, arena_t *a, const char *host, struct register_org *org,
-                              int64_t *stamp_us, bool *found)
+enum db_status register_begin(PGconn *c, arena_t *a, const char *host, struct org *org,
+                              bool *found)
 {
 	*found = false;
 	/* Reads only (visits are written by web/pcache.c): a replica can
 	 * answer it. */
 	enum db_status st = simple(c, "BEGIN READ ONLY; SET LOCAL ROLE jawnosc_public");
-	if (st != DB_OK) {
-		register_abort(c);
-		return st;
-	}
-	char bare[256] = "";
-	if (host) {
-		snprintf(bare, sizeof bare, "%s", host);
-		char *colon = strrchr(bare, ':');
-		if (colon && !strchr(bare, ']'))
-			*colon = '\0';
-	}
-	const char *p[2] = {host ? host : "", bare};
-	PGresult *r =
-	    db_exec(c, &st,
-	            "SELECT o.id, o.name, o.address, o.email, o.phone, o.bip_url, " WARSAW(
-	                "o.created_at") ", "
-	                                "extract(epoch FROM o.created_at)::bigint, "
-	                                "(SELECT coalesce((extract(epoch FROM max(i.changed_at)) * "
-	                                "1000000)::bigint, 0) "
-	                                " FROM register_items i WHERE i.org_id = o.id) "
-	                                "FROM register_organisations o "
-	                                "ORDER BY ($1 = ANY(o.hosts) OR $2 = ANY(o.hosts)) DESC, "
-	                                "o.id LIMIT 1",
-	            2, p);
-	if (st == DB_OK && PQntuples(r) == 1) {
-		*found = true;
-		org->id = atoll(PQgetvalue(r, 0, 0));
-		org->name = arena_strdup(a, PQgetvalue(r, 0, 1));
-		org->address = arena_strdup(a, PQgetvalue(r, 0, 2));
-		org->email = arena_strdup(a, PQgetvalue(r, 0, 3));
-		org->phone = arena_strdup(a, PQgetvalue(r, 0, 4));
-		org->bip_url = arena_strdup(a, PQgetvalue(r, 0, 5));
-		org->created = arena_strdup(a, PQgetvalue(r, 0, 6));
-		org->created_unix = atoll(PQgetvalue(r, 0, 7));
-		*stamp_us = atoll(PQgetvalue(r, 0, 8));
-	}
-	PQclear(r);
+	if (st == DB_OK)
+		st = org_for_host(c, a, host, ORG_PUBLIC, org, found);
 	if (st != DB_OK || !*found)
 		register_abort(c);
 	return st;
@@ -504,7 +469,7 @@ static json_t *change_register(const PGresult *v, const char *path, int shown)
 	return list;
 }
 
-enum db_status register_item(PGconn *c, arena_t *a, const struct register_org *org,
+enum db_status register_item(PGconn *c, arena_t *a, const struct org *org,
                              const char *case_number, const char *version, json_t **out,
                              bool *found)
 {
