@@ -547,37 +547,14 @@ enum db_status register_item(PGconn *c, arena_t *a, const struct org *org,
 	    .legal_basis = arena_strdup(a, PQgetvalue(v, shown, V_BASIS)),
 	    .outcome = arena_strdup(a, PQgetvalue(v, shown, V_OUTCOME)),
 	};
-	const char *vp[1] = {arena_strdup(a, PQgetvalue(v, shown, V_ID))};
+	const char *version_id = arena_strdup(a, PQgetvalue(v, shown, V_ID));
 	PQclear(v);
-	PGresult *facts = db_exec(
-	    c, &st, "SELECT " ITEM_FACTS_COLS " FROM register_facts WHERE publication_id = $1", 1,
-	    pp);
-	PGresult *timeline = NULL, *terms = NULL, *docs = NULL;
-	if (st == DB_OK)
-		timeline = db_exec(c, &st,
-		                   "SELECT " ITEM_TIMELINE_COLS " FROM register_timeline "
-		                   "WHERE publication_id = $1 ORDER BY id",
-		                   1, pp);
-	if (st == DB_OK)
-		terms = db_exec(c, &st,
-		                "SELECT " ITEM_TERMS_COLS
-		                " FROM register_terms WHERE publication_id = $1 ORDER BY id",
-		                1, pp);
 	/* Only the current version's documents can be downloaded; an old
 	 * version lists what it published. */
-	if (st == DB_OK)
-		docs = db_exec(c, &st,
-		               "SELECT " ITEM_DOCS_COLS
-		               " FROM register_documents WHERE version_id = $1 "
-		               "ORDER BY seq",
-		               1, vp);
-	if (st == DB_OK && PQntuples(facts) == 1)
-		json_object_set_new(
-		    doc, "item", item_build(facts, &content, timeline, terms, docs, shown == ncur));
-	PQclear(facts);
-	PQclear(timeline);
-	PQclear(terms);
-	PQclear(docs);
+	json_t *item;
+	st = item_read(c, ITEM_REGISTER, pub_id, version_id, &content, shown == ncur, &item);
+	if (item)
+		json_object_set_new(doc, "item", item);
 	if (st != DB_OK) {
 		json_decref(doc);
 		*found = false;
