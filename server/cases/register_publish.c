@@ -431,9 +431,9 @@ static enum db_status check_personal_data(PGconn *c, arena_t *a, long long reque
 		if (!what) {
 			/* The parts of the address with a number: the street and
 			 * the postal code with the town, not the town alone. */
-			char *addr = arena_strdup(a, address);
-			for (char *part = strtok(addr, ",;\n"); part && !what;
-			     part = strtok(NULL, ",;\n")) {
+			char *addr = arena_strdup(a, address), *rest;
+			for (char *part = strtok_r(addr, ",;\n", &rest); part && !what;
+			     part = strtok_r(NULL, ",;\n", &rest)) {
 				const char *sq = squeeze(a, part);
 				while (*sq == ' ')
 					sq++;
