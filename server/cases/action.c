@@ -46,7 +46,7 @@ static enum db_status draft_document(PGconn *c, const struct case_ref *f, law_do
 	snprintf(org, sizeof org, "%lld", f->org.id);
 	snprintf(req, sizeof req, "%lld", f->id);
 	char *json = json_dumps(inputs, JSON_COMPACT);
-	const char *p[5] = {org, req, law_documents[doc].id, law_documents[doc].label, json ? json : "{}"};
+	const char *p[5] = {org, req, law_documents[doc].id, law_documents[doc].title, json ? json : "{}"};
 	enum db_status st =
 	    db_run(c,
 	           "INSERT INTO documents (org_id, request_id, seq, type, title, inputs) "

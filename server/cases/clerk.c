@@ -140,7 +140,7 @@ static json_t *available_actions(law_kind_t kind, law_state_t state, law_role_t 
 		if (f->text_label)
 			json_object_set_new(a, "text_label", json_string(f->text_label));
 		if (t->document != LAW_DOC_NONE)
-			json_object_set_new(a, "document", json_string(law_documents[t->document].label));
+			json_object_set_new(a, "document", json_string(law_documents[t->document].title));
 		json_array_append_new(list, a);
 	}
 	return list;

@@ -500,7 +500,8 @@ static void filing_params(struct create_ctx *x, const law_outcome_t *oc, const c
 	    in->ip && *in->ip ? in->ip : NULL, f->terms ? f->terms : "[]",
 	    citizen ? "requester" : "clerk",
 	    in->actor_user_id ? idstr(a, in->actor_user_id) : NULL,
-	    mail ? "Potwierdzenie otrzymania wniosku, znak sprawy " : NULL,
+	    mail ? arena_printf(a, "%s, znak sprawy ", law_documents[LAW_DOC_ACKNOWLEDGEMENT].title)
+	         : NULL,
 	    mail ? acknowledgement_body(x) : NULL};
 	x->out->case_number = NULL;
 	memcpy(f->p, p, sizeof p);

@@ -284,11 +284,11 @@ static enum db_status build_vars(PGconn *c, arena_t *a, const struct clerk *who,
 	set(vars, "letter.date", today);
 	set(vars, "letter.title", letter_title(d->type) ? letter_title(d->type) : d->title);
 	const letter_type_t *lt = letter_type(d->type);
-	if (lt && lt->recipient != LETTER_TO_REQUESTER) {
+	if (lt && lt->addressee != LAW_TO_REQUESTER) {
 		char mark[96];
 		snprintf(mark, sizeof mark, "%s adresat]", LETTERS_TODO);
 		const char *body = json_string_value(json_object_get(json_object_get(vars, "org"),
-		                                                     lt->recipient == LETTER_TO_COURT
+		                                                     lt->addressee == LAW_TO_COURT
 		                                                         ? "court" : "appeal_body"));
 		set(vars, "addressee.name", body ? body : mark);
 		set(vars, "addressee.address", "");

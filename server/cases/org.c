@@ -14,7 +14,8 @@ static bool is_true(const char *v)
 	return v && v[0] == 't';
 }
 
-void org_from_row(const PGresult *r, int row, int col, arena_t *a, struct org *o)
+/* The columns of ORG_PUBLIC_COLUMNS; the settings are left as they are. */
+static void public_from_row(const PGresult *r, int row, int col, arena_t *a, struct org *o)
 {
 #define V(i) PQgetvalue(r, row, col + (i))
 	o->id = atoll(V(0));
@@ -25,21 +26,31 @@ void org_from_row(const PGresult *r, int row, int col, arena_t *a, struct org *o
 	o->email = arena_strdup(a, V(5));
 	o->phone = arena_strdup(a, V(6));
 	o->bip_url = arena_strdup(a, V(7));
-	o->web_unit_id = atoll(V(8));
-	o->class_public = arena_strdup(a, V(9));
-	o->class_reuse = arena_strdup(a, V(10));
-	o->policy = law_policy_default();
-	o->policy.clarification_restarts_term = is_true(V(11));
-	o->policy.remedy = strcmp(V(12), "reconsideration") == 0 ? LAW_REMEDY_RECONSIDERATION
-	                                                       : LAW_REMEDY_APPEAL;
-	o->policy.reuse_defects_call = is_true(V(13));
-	o->policy.clarification_window_days = atoi(V(14));
-	o->policy.interest_window_days = atoi(V(15));
-	o->policy.interest_call_keeps_term_running = is_true(V(16));
+	o->created = arena_strdup(a, V(8));
+	o->created_unix = atoll(V(9));
 #undef V
 }
 
-/* ---- Organisations by host, kept in memory ----
+void org_from_row(const PGresult *r, int row, int col, arena_t *a, struct org *o)
+{
+	public_from_row(r, row, col, a, o);
+	o->stamp_us = 0;
+#define V(i) PQgetvalue(r, row, col + ORG_PUBLIC_NCOLUMNS + (i))
+	o->web_unit_id = atoll(V(0));
+	o->class_public = arena_strdup(a, V(1));
+	o->class_reuse = arena_strdup(a, V(2));
+	o->policy = law_policy_default();
+	o->policy.clarification_restarts_term = is_true(V(3));
+	o->policy.remedy = strcmp(V(4), "reconsideration") == 0 ? LAW_REMEDY_RECONSIDERATION
+	                                                      : LAW_REMEDY_APPEAL;
+	o->policy.reuse_defects_call = is_true(V(5));
+	o->policy.clarification_window_days = atoi(V(6));
+	o->policy.interest_window_days = atoi(V(7));
+	o->policy.interest_call_keeps_term_running = is_true(V(8));
+#undef V
+}
+
+/* ---- Organisations by host, kept in memory (ORG_SETTINGS) ----
  *
  * Every request starts by finding its organisation from the Host header.
  * Settings change rarely, so what was read is kept: a copy is used while
@@ -62,8 +73,8 @@ struct org_entry {
 	struct org org; /* strings malloc'd */
 };
 
-static enum db_status org_read_for_host(PGconn *c, arena_t *a, const char *host, struct org *out,
-                                        bool *found);
+static enum db_status org_read_for_host(PGconn *c, arena_t *a, const char *host,
+                                        enum org_scope scope, struct org *out, bool *found);
 
 static int64_t mono_now(void)
 {
@@ -85,6 +96,7 @@ static void org_strings_free(struct org *o)
 	free((char *)o->email);
 	free((char *)o->phone);
 	free((char *)o->bip_url);
+	free((char *)o->created);
 	free((char *)o->class_public);
 	free((char *)o->class_reuse);
 }
@@ -101,6 +113,7 @@ static void org_copy(struct org *dst, const struct org *o, char *(*dup)(void *, 
 	dst->email = dup(ctx, o->email);
 	dst->phone = dup(ctx, o->phone);
 	dst->bip_url = dup(ctx, o->bip_url);
+	dst->created = dup(ctx, o->created);
 	dst->class_public = dup(ctx, o->class_public);
 	dst->class_reuse = dup(ctx, o->class_reuse);
 }
@@ -191,8 +204,11 @@ static bool cache_on(void)
 	return cfg.page_cache_mb > 0 && changes_live();
 }
 
-enum db_status org_for_host(PGconn *c, arena_t *a, const char *host, struct org *out, bool *found)
+enum db_status org_for_host(PGconn *c, arena_t *a, const char *host, enum org_scope scope,
+                            struct org *out, bool *found)
 {
+	if (scope != ORG_SETTINGS)
+		return org_read_for_host(c, a, host, scope, out, found);
 	const char *key = host ? host : "";
 	/* No changes_sync() here: settings notifications reach the listener
 	 * within moments, and a page cache reader takes them in right after. */
@@ -201,14 +217,35 @@ enum db_status org_for_host(PGconn *c, arena_t *a, const char *host, struct org 
 		return DB_OK;
 	}
 	uint64_t mark = changes_mark();
-	enum db_status st = org_read_for_host(c, a, host, out, found);
+	enum db_status st = org_read_for_host(c, a, host, scope, out, found);
 	if (st == DB_OK && *found && cache_on())
 		cache_put(key, out, mark);
 	return st;
 }
 
-static enum db_status org_read_for_host(PGconn *c, arena_t *a, const char *host, struct org *out,
-                                        bool *found)
+/* The first body (by id) that lists the host ($1, or $2: without its
+ * port), else the first body: one look-up in organisations_hosts_idx and
+ * one in the primary key, not a sort of every body. "o.id + 0": a generic
+ * plan (prepared statements) would otherwise walk the primary key
+ * filtering hosts. `rel` is organisations or the public view over it. */
+#define BY_HOST(cols, rel)                                                                         \
+	"(SELECT " cols ", 0 AS fallback FROM " rel " o "                                          \
+	"WHERE o.hosts && ARRAY[$1, $2]::text[] ORDER BY o.id + 0 LIMIT 1) "                       \
+	"UNION ALL (SELECT " cols ", 1 FROM " rel " o ORDER BY o.id LIMIT 1) "                     \
+	"ORDER BY fallback LIMIT 1"
+
+/* By scope. The public one reads the register's stamp in the same round
+ * trip, for the page's validators: its row is ORG_PUBLIC_COLUMNS,
+ * "fallback", the stamp. */
+static const char *const by_host[] = {
+    [ORG_SETTINGS] = BY_HOST(ORG_COLUMNS, "organisations"),
+    [ORG_PUBLIC] = "SELECT h.*, (SELECT coalesce((extract(epoch FROM max(i.changed_at)) * "
+                   "1000000)::bigint, 0) FROM register_items i WHERE i.org_id = h.id) "
+                   "FROM (" BY_HOST(ORG_PUBLIC_COLUMNS, "register_organisations") ") h",
+};
+
+static enum db_status org_read_for_host(PGconn *c, arena_t *a, const char *host,
+                                        enum org_scope scope, struct org *out, bool *found)
 {
 	/* "example.gov.pl:8080" matches an entry with or without the port. */
 	char bare[256] = "";
@@ -220,19 +257,15 @@ static enum db_status org_read_for_host(PGconn *c, arena_t *a, const char *host,
 	}
 	const char *p[2] = {host ? host : "", bare};
 	enum db_status st;
-	/* The first body (by id) that lists the host, else the first body:
-	 * one look-up in organisations_hosts_idx and one in the primary key,
-	 * not a sort of every body. "o.id + 0": a generic plan (prepared
-	 * statements) would otherwise walk the primary key filtering hosts. */
-	PGresult *r = db_exec(c, &st,
-	                      "(SELECT " ORG_COLUMNS ", 0 AS fallback FROM organisations o "
-	                      "WHERE o.hosts && ARRAY[$1, $2]::text[] ORDER BY o.id + 0 LIMIT 1) "
-	                      "UNION ALL (SELECT " ORG_COLUMNS ", 1 FROM organisations o ORDER BY o.id LIMIT 1) "
-	                      "ORDER BY fallback LIMIT 1",
-	                      2, p);
+	PGresult *r = db_exec(c, &st, by_host[scope], 2, p);
 	*found = st == DB_OK && PQntuples(r) == 1;
-	if (*found)
+	if (*found && scope == ORG_SETTINGS) {
 		org_from_row(r, 0, 0, a, out);
+	} else if (*found) {
+		memset(out, 0, sizeof *out);
+		public_from_row(r, 0, 0, a, out);
+		out->stamp_us = atoll(PQgetvalue(r, 0, ORG_PUBLIC_NCOLUMNS + 1));
+	}
 	PQclear(r);
 	return st;
 }

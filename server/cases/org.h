@@ -1,13 +1,28 @@
-/* Organisations (public bodies, the tenants) as the services see them. */
+/* Organisations (public bodies, the tenants) as the services see them, and
+ * the one lookup of a body by the request's Host header, for the services
+ * and for the public register. */
 #ifndef JAWNOSC_CASES_ORG_H
 #define JAWNOSC_CASES_ORG_H
 
 #include <libpq-fe.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "core/arena.h"
 #include "db/db.h"
 #include "law/lifecycle.h"
+
+/* Which columns of a body a lookup reads, and as whom. */
+enum org_scope {
+	/* Every setting, from organisations, as the server's own role; kept
+	 * in memory (see org.c). */
+	ORG_SETTINGS,
+	/* What the public register may show, from register_organisations,
+	 * inside register_begin()'s transaction as jawnosc_public (perhaps on
+	 * a replica); never kept. The fields marked "settings" stay zero,
+	 * and `stamp_us` is read in the same statement. */
+	ORG_PUBLIC,
+};
 
 struct org {
 	long long id;
@@ -18,27 +33,40 @@ struct org {
 	const char *email;
 	const char *phone;
 	const char *bip_url;
+	const char *created; /* "DD.MM.YYYY HH:MM", Warsaw: when the body was set up */
+	int64_t created_unix;
+	/* Settings (ORG_SETTINGS and the joins of ORG_COLUMNS only). */
 	long long web_unit_id;
 	const char *class_public;
 	const char *class_reuse;
 	law_policy_t policy;
+	/* ORG_PUBLIC only: the register's stamp, the last change of any of
+	 * its publications in microseconds since the epoch (0 when nothing
+	 * was ever published). */
+	int64_t stamp_us;
 };
 
 /* The organisation whose hosts include `host` (the Host header, port
  * included or not), else the first one created: a deployment for a single
  * body needs no host configuration. DB_OK with *found false when there is
- * no organisation at all. Answered from memory while the settings have not
- * changed since (see org.c). */
-enum db_status org_for_host(PGconn *c, arena_t *a, const char *host, struct org *out, bool *found);
+ * no organisation at all. ORG_SETTINGS is answered from memory while the
+ * settings have not changed since (see org.c). */
+enum db_status org_for_host(PGconn *c, arena_t *a, const char *host, enum org_scope scope,
+                            struct org *out, bool *found);
 enum db_status org_by_id(PGconn *c, arena_t *a, long long id, struct org *out, bool *found);
 
+/* The columns of a body the public register may see too. */
+#define ORG_PUBLIC_COLUMNS                                                                         \
+	"o.id, o.slug, o.name, o.address, o.place, o.email, o.phone, o.bip_url, "                  \
+	"to_char(o.created_at AT TIME ZONE 'Europe/Warsaw', 'DD.MM.YYYY HH24:MI'), "              \
+	"extract(epoch FROM o.created_at)::bigint"
+#define ORG_PUBLIC_NCOLUMNS 10
 /* The columns org_from_row() expects, for joins. */
 #define ORG_COLUMNS                                                                                \
-	"o.id, o.slug, o.name, o.address, o.place, o.email, o.phone, o.bip_url, "                  \
-	"coalesce(o.web_unit_id, 0), o.class_public, o.class_reuse, "                              \
+	ORG_PUBLIC_COLUMNS ", coalesce(o.web_unit_id, 0), o.class_public, o.class_reuse, "        \
 	"o.policy_clarification_restarts, o.policy_remedy, o.policy_reuse_defects_call, "          \
 	"o.policy_clarification_days, o.policy_interest_days, o.policy_interest_keeps_running"
-#define ORG_NCOLUMNS 17
+#define ORG_NCOLUMNS 19
 
 void org_from_row(const PGresult *r, int row, int col, arena_t *a, struct org *out);
 

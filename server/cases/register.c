@@ -67,50 +67,15 @@ static int add_int(struct params *p, long long v)
 	return add(p, p->buf[p->n]);
 }
 
-enum db_status register_begin(PGconn *c, arena_t *a, const char *host, struct register_org *org,
-                              int64_t *stamp_us, bool *found)
+enum db_status register_begin(PGconn *c, arena_t *a, const char *host, struct org *org,
+                              bool *found)
 {
 	*found = false;
 	/* Reads only (visits are written by web/pcache.c): a replica can
 	 * answer it. */
 	enum db_status st = simple(c, "BEGIN READ ONLY; SET LOCAL ROLE jawnosc_public");
-	if (st != DB_OK) {
-		register_abort(c);
-		return st;
-	}
-	char bare[256] = "";
-	if (host) {
-		snprintf(bare, sizeof bare, "%s", host);
-		char *colon = strrchr(bare, ':');
-		if (colon && !strchr(bare, ']'))
-			*colon = '\0';
-	}
-	const char *p[2] = {host ? host : "", bare};
-	PGresult *r =
-	    db_exec(c, &st,
-	            "SELECT o.id, o.name, o.address, o.email, o.phone, o.bip_url, " WARSAW(
-	                "o.created_at") ", "
-	                                "extract(epoch FROM o.created_at)::bigint, "
-	                                "(SELECT coalesce((extract(epoch FROM max(i.changed_at)) * "
-	                                "1000000)::bigint, 0) "
-	                                " FROM register_items i WHERE i.org_id = o.id) "
-	                                "FROM register_organisations o "
-	                                "ORDER BY ($1 = ANY(o.hosts) OR $2 = ANY(o.hosts)) DESC, "
-	                                "o.id LIMIT 1",
-	            2, p);
-	if (st == DB_OK && PQntuples(r) == 1) {
-		*found = true;
-		org->id = atoll(PQgetvalue(r, 0, 0));
-		org->name = arena_strdup(a, PQgetvalue(r, 0, 1));
-		org->address = arena_strdup(a, PQgetvalue(r, 0, 2));
-		org->email = arena_strdup(a, PQgetvalue(r, 0, 3));
-		org->phone = arena_strdup(a, PQgetvalue(r, 0, 4));
-		org->bip_url = arena_strdup(a, PQgetvalue(r, 0, 5));
-		org->created = arena_strdup(a, PQgetvalue(r, 0, 6));
-		org->created_unix = atoll(PQgetvalue(r, 0, 7));
-		*stamp_us = atoll(PQgetvalue(r, 0, 8));
-	}
-	PQclear(r);
+	if (st == DB_OK)
+		st = org_for_host(c, a, host, ORG_PUBLIC, org, found);
 	if (st != DB_OK || !*found)
 		register_abort(c);
 	return st;
@@ -504,7 +469,7 @@ static json_t *change_register(const PGresult *v, const char *path, int shown)
 	return list;
 }
 
-enum db_status register_item(PGconn *c, arena_t *a, const struct register_org *org,
+enum db_status register_item(PGconn *c, arena_t *a, const struct org *org,
                              const char *case_number, const char *version, json_t **out,
                              bool *found)
 {
@@ -582,37 +547,14 @@ enum db_status register_item(PGconn *c, arena_t *a, const struct register_org *o
 	    .legal_basis = arena_strdup(a, PQgetvalue(v, shown, V_BASIS)),
 	    .outcome = arena_strdup(a, PQgetvalue(v, shown, V_OUTCOME)),
 	};
-	const char *vp[1] = {arena_strdup(a, PQgetvalue(v, shown, V_ID))};
+	const char *version_id = arena_strdup(a, PQgetvalue(v, shown, V_ID));
 	PQclear(v);
-	PGresult *facts = db_exec(
-	    c, &st, "SELECT " ITEM_FACTS_COLS " FROM register_facts WHERE publication_id = $1", 1,
-	    pp);
-	PGresult *timeline = NULL, *terms = NULL, *docs = NULL;
-	if (st == DB_OK)
-		timeline = db_exec(c, &st,
-		                   "SELECT " ITEM_TIMELINE_COLS " FROM register_timeline "
-		                   "WHERE publication_id = $1 ORDER BY id",
-		                   1, pp);
-	if (st == DB_OK)
-		terms = db_exec(c, &st,
-		                "SELECT " ITEM_TERMS_COLS
-		                " FROM register_terms WHERE publication_id = $1 ORDER BY id",
-		                1, pp);
 	/* Only the current version's documents can be downloaded; an old
 	 * version lists what it published. */
-	if (st == DB_OK)
-		docs = db_exec(c, &st,
-		               "SELECT " ITEM_DOCS_COLS
-		               " FROM register_documents WHERE version_id = $1 "
-		               "ORDER BY seq",
-		               1, vp);
-	if (st == DB_OK && PQntuples(facts) == 1)
-		json_object_set_new(
-		    doc, "item", item_build(facts, &content, timeline, terms, docs, shown == ncur));
-	PQclear(facts);
-	PQclear(timeline);
-	PQclear(terms);
-	PQclear(docs);
+	json_t *item;
+	st = item_read(c, ITEM_REGISTER, pub_id, version_id, &content, shown == ncur, &item);
+	if (item)
+		json_object_set_new(doc, "item", item);
 	if (st != DB_OK) {
 		json_decref(doc);
 		*found = false;

@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 #include "cases/clerk.h"
+#include "cases/org.h"
 #include "core/arena.h"
 #include "db/db.h"
 
@@ -38,24 +39,14 @@
 
 /* ---- Public side ------------------------------------------------------- */
 
-struct register_org {
-	long long id;
-	const char *name;
-	const char *address;
-	const char *email;
-	const char *phone;
-	const char *bip_url;
-	const char *created; /* "DD.MM.YYYY HH:MM", Warsaw: when the body was set up */
-	int64_t created_unix;
-};
-
-/* Opens the public transaction, finds the organisation for `host` (as
- * org_for_host: a listed host, else the first body) and the register's
- * stamp: the last change of any of its publications in microseconds since
- * the epoch (0 when nothing was ever published). DB_OK with *found false
- * when no organisation exists (the transaction is then closed). */
-enum db_status register_begin(PGconn *c, arena_t *a, const char *host, struct register_org *org,
-                              int64_t *stamp_us, bool *found);
+/* Opens the public transaction and finds the organisation for `host` and
+ * the register's stamp (org_for_host() with ORG_PUBLIC: a listed host,
+ * else the first body; org->stamp_us is the last change of any of its
+ * publications in microseconds since the epoch, 0 when nothing was ever
+ * published). DB_OK with *found false when no organisation exists (the
+ * transaction is then closed). */
+enum db_status register_begin(PGconn *c, arena_t *a, const char *host, struct org *org,
+                              bool *found);
 /* Reads the count of visits of the page `path` written so far (NULL: not
  * a BIP page, 0) into *visits and commits. Visits are counted by
  * web/pcache.c, which writes them every second. */
@@ -102,7 +93,7 @@ enum db_status register_item_stamp(PGconn *c, long long org_id, const char *case
  * "withdrawn" (the item is off the register), "hidden" (this version's
  * content was withdrawn) and "old" (not the current version, with
  * "current_version"). */
-enum db_status register_item(PGconn *c, arena_t *a, const struct register_org *org,
+enum db_status register_item(PGconn *c, arena_t *a, const struct org *org,
                              const char *case_number, const char *version, json_t **out,
                              bool *found);
 

@@ -8,6 +8,38 @@
 #include "cases/register.h"
 #include "law/lifecycle.h"
 
+/* One row: the request's facts. */
+#define ITEM_FACTS_COLS                                                                            \
+	"case_number, kind, unit_symbol, unit_name, received_on::text, state, "                    \
+	"coalesce(closed_on::text, '')"
+/* The public steps, oldest first (ORDER BY id). */
+#define ITEM_TIMELINE_COLS "on_date, action, to_state"
+/* The body's terms (ORDER BY id). */
+#define ITEM_TERMS_COLS                                                                            \
+	"label, basis, start_on::text, due_on::text, state, coalesce(closed_on::text, '')"
+/* Documents (ORDER BY seq): the last column says whether the PDF may be
+ * downloaded from the item's page. */
+#define ITEM_DOCS_COLS "seq, title, coalesce(issued_on, ''), has_pdf"
+
+/* The four statements over the views named `prefix`_facts, ... whose rows
+ * `key` ($1) selects; `docs` is the documents' own condition on $2. */
+#define ITEM_SQL(prefix, key, docs)                                                                \
+	{                                                                                          \
+	    "SELECT " ITEM_FACTS_COLS " FROM " prefix "_facts WHERE " key " = $1",                 \
+	    "SELECT " ITEM_TIMELINE_COLS " FROM " prefix "_timeline WHERE " key " = $1 "           \
+	    "ORDER BY id",                                                                         \
+	    "SELECT " ITEM_TERMS_COLS " FROM " prefix "_terms WHERE " key " = $1 ORDER BY id",     \
+	    "SELECT " ITEM_DOCS_COLS " FROM " prefix "_documents WHERE " key " = $1 AND " docs    \
+	    " ORDER BY seq",                                                                       \
+	}
+
+enum { Q_FACTS, Q_TIMELINE, Q_TERMS, Q_DOCS, Q_COUNT };
+
+static const char *const item_sql[][Q_COUNT] = {
+    [ITEM_REGISTER] = ITEM_SQL("register", "publication_id", "version_id = $2"),
+    [ITEM_PUBLISHABLE] = ITEM_SQL("publishable", "request_id", "seq = ANY ($2::int[])"),
+};
+
 const char *item_term_state_label(const char *state)
 {
 	static const struct {
@@ -76,8 +108,9 @@ static json_t *documents_of(const PGresult *r, const char *path, bool linked)
 	return list;
 }
 
-json_t *item_build(const PGresult *facts, const struct item_content *c, const PGresult *timeline,
-                   const PGresult *terms, const PGresult *docs, bool docs_linked)
+static json_t *item_build(const PGresult *facts, const struct item_content *c,
+                          const PGresult *timeline, const PGresult *terms, const PGresult *docs,
+                          bool docs_linked)
 {
 #define F(i) PQgetvalue(facts, 0, i)
 	char path[400];
@@ -102,4 +135,21 @@ json_t *item_build(const PGresult *facts, const struct item_content *c, const PG
 	json_object_set_new(it, "terms", t);
 	json_object_set_new(it, "timeline", timeline_of(timeline));
 	return it;
+}
+
+enum db_status item_read(PGconn *c, enum item_views views, const char *key, const char *docs,
+                         const struct item_content *content, bool docs_linked, json_t **item)
+{
+	const char *p[2] = {key, docs};
+	PGresult *r[Q_COUNT] = {NULL};
+	enum db_status st = DB_OK;
+	*item = NULL;
+	for (int q = 0; q < Q_COUNT && st == DB_OK; q++)
+		r[q] = db_exec(c, &st, item_sql[views][q], q == Q_DOCS ? 2 : 1, p);
+	if (st == DB_OK && PQntuples(r[Q_FACTS]) == 1)
+		*item = item_build(r[Q_FACTS], content, r[Q_TIMELINE], r[Q_TERMS], r[Q_DOCS],
+		                   docs_linked);
+	for (int q = 0; q < Q_COUNT; q++)
+		PQclear(r[q]);
+	return st;
 }

@@ -431,9 +431,9 @@ static enum db_status check_personal_data(PGconn *c, arena_t *a, long long reque
 		if (!what) {
 			/* The parts of the address with a number: the street and
 			 * the postal code with the town, not the town alone. */
-			char *addr = arena_strdup(a, address);
-			for (char *part = strtok(addr, ",;\n"); part && !what;
-			     part = strtok(NULL, ",;\n")) {
+			char *addr = arena_strdup(a, address), *rest;
+			for (char *part = strtok_r(addr, ",;\n", &rest); part && !what;
+			     part = strtok_r(NULL, ",;\n", &rest)) {
 				const char *sq = squeeze(a, part);
 				while (*sq == ' ')
 					sq++;
@@ -461,38 +461,9 @@ static enum db_status check_personal_data(PGconn *c, arena_t *a, long long reque
 static enum db_status build_item(PGconn *c, arena_t *a, long long request_id,
                                  const struct register_draft *d, const char *outcome, json_t **item)
 {
-	const char *p[2] = {ids(a, request_id), seq_array(a, d)};
-	enum db_status st;
-	*item = NULL;
-	PGresult *facts = db_exec(
-	    c, &st, "SELECT " ITEM_FACTS_COLS " FROM publishable_facts WHERE request_id = $1", 1,
-	    p);
-	PGresult *timeline = NULL, *terms = NULL, *docs = NULL;
-	if (st == DB_OK)
-		timeline = db_exec(c, &st,
-		                   "SELECT " ITEM_TIMELINE_COLS " FROM publishable_timeline "
-		                   "WHERE request_id = $1 ORDER BY id",
-		                   1, p);
-	if (st == DB_OK)
-		terms = db_exec(c, &st,
-		                "SELECT " ITEM_TERMS_COLS
-		                " FROM publishable_terms WHERE request_id = $1 ORDER BY id",
-		                1, p);
-	if (st == DB_OK)
-		docs = db_exec(c, &st,
-		               "SELECT " ITEM_DOCS_COLS " FROM publishable_documents "
-		               "WHERE request_id = $1 AND seq = ANY ($2::int[]) ORDER BY seq",
-		               2, p);
-	if (st == DB_OK && PQntuples(facts) == 1) {
-		struct item_content content = {d->public_subject, d->answer, d->legal_basis,
-		                               outcome};
-		*item = item_build(facts, &content, timeline, terms, docs, true);
-	}
-	PQclear(facts);
-	PQclear(timeline);
-	PQclear(terms);
-	PQclear(docs);
-	return st;
+	struct item_content content = {d->public_subject, d->answer, d->legal_basis, outcome};
+	return item_read(c, ITEM_PUBLISHABLE, ids(a, request_id), seq_array(a, d), &content, true,
+	                 item);
 }
 
 /* ---- Proposals and the workspace ---------------------------------------------- */

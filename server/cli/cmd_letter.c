@@ -229,8 +229,8 @@ static int cmd_types(int argc, char **argv)
 	json_t *arr = a.json ? json_array() : NULL;
 	for (size_t i = 0; i < letter_type_count; i++) {
 		const letter_type_t *t = &letter_types[i];
-		const char *kinds = t->kinds == LETTER_KIND_REUSE ? "reuse"
-				    : t->kinds == LETTER_KIND_PUBLIC_INFORMATION
+		const char *kinds = t->kinds == LAW_KIND_REUSE ? "reuse"
+				    : t->kinds == LAW_KIND_PUBLIC_INFORMATION
 					? "public_information"
 					: "public_information,reuse";
 		if (arr)

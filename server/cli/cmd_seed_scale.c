@@ -1359,7 +1359,7 @@ static void write_document(struct model *m, struct outputs *out, const struct sc
 	struct sink *s = &out->docs;
 	char date[LAW_DATE_STRLEN];
 	fmt_day(d->date, date);
-	const char *title = law_documents[d->type].label;
+	const char *title = law_documents[d->type].title;
 	col_i(s, d->id);
 	col_i(s, o->id);
 	col_i(s, request_id);

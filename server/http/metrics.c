@@ -203,7 +203,9 @@ static void read_proc(struct proc_stat *ps)
 	unsigned long long field[32] = {0};
 	int i = 3;
 	p += 2;
-	for (char *tok = strtok(p, " "); tok && i < 32; tok = strtok(NULL, " "), i++)
+	char *rest;
+	for (char *tok = strtok_r(p, " ", &rest); tok && i < 32;
+	     tok = strtok_r(NULL, " ", &rest), i++)
 		field[i] = strtoull(tok, NULL, 10);
 	ps->cpu_seconds = (double)(field[14] + field[15]) / (double)tick;
 	ps->threads = (long)field[20];

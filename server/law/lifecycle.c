@@ -1,4 +1,5 @@
-/* The lifecycle tables: states, roles, terms, documents, actions and the
+/* The lifecycle tables: states, roles, terms, documents (the one table of
+ * the letters' ids, titles, kinds and addressees), actions and the
  * transitions. law_decide() (decide.c) runs them; lifecycle_doc.c prints
  * them. A new legal step is a row here. */
 #include "law/lifecycle.h"
@@ -188,80 +189,99 @@ bool law_term_kind_from_id(const char *id, law_term_kind_t *out)
 
 /* ---- Documents --------------------------------------------------------- */
 
+#define REQUESTER LAW_TO_REQUESTER
+
+/* The titles are those the letters carry. Where the statute names the one
+ * who answers, the title says "podmiot" as UDIP does (art. 4 ust. 1 and 3:
+ * "podmioty obowiązane"; UOD: "podmiot zobowiązany"): a body that is no
+ * organ of public authority (LAW.md §4a) answers too. */
 /* clang-format off */
-const law_document_info_t law_documents[LAW_DOC_COUNT] = {
-	[LAW_DOC_NONE] = {NULL, "brak", "", false},
+const law_document_info_t law_documents[LAW_DOC_ROWS] = {
+	[LAW_DOC_NONE] = {NULL, "brak", "", false, 0, REQUESTER},
 	[LAW_DOC_CLARIFICATION_CALL] = {"clarification_call",
-					"wezwanie do doprecyzowania wniosku",
-					"polityka organizacji", false},
-	[LAW_DOC_COMPLETION_CALL] = {"completion_call", "wezwanie do uzupełnienia wniosku",
-				     "UOD art. 39", false},
+					"Wezwanie do doprecyzowania wniosku",
+					"polityka organizacji", false, PI, REQUESTER},
+	[LAW_DOC_COMPLETION_CALL] = {"completion_call", "Wezwanie do uzupełnienia wniosku",
+				     "UOD art. 39", false, RU, REQUESTER},
 	[LAW_DOC_INTEREST_CALL] = {"interest_call",
-				   "wezwanie do wykazania szczególnej istotności dla interesu "
+				   "Wezwanie do wykazania szczególnej istotności dla interesu "
 				   "publicznego",
-				   "UDIP art. 3 ust. 1 pkt 1", false},
+				   "UDIP art. 3 ust. 1 pkt 1", false, PI, REQUESTER},
 	[LAW_DOC_EXTENSION_NOTICE] = {"extension_notice",
-				      "zawiadomienie o przedłużeniu terminu",
-				      "UDIP art. 13 ust. 2; UOD art. 40 ust. 2", false},
-	[LAW_DOC_FEE_NOTICE] = {"fee_notice", "powiadomienie o wysokości opłaty",
-				"UDIP art. 15 ust. 2", false},
+				      "Zawiadomienie o przedłużeniu terminu",
+				      "UDIP art. 13 ust. 2; UOD art. 40 ust. 2", false, ANY,
+				      REQUESTER},
+	[LAW_DOC_FEE_NOTICE] = {"fee_notice", "Powiadomienie o wysokości opłaty",
+				"UDIP art. 15 ust. 2", false, PI, REQUESTER},
 	[LAW_DOC_FORM_NOTICE] = {"form_notice",
-				 "powiadomienie o braku możliwości udostępnienia informacji "
+				 "Powiadomienie o braku możliwości udostępnienia informacji "
 				 "zgodnie z wnioskiem",
-				 "UDIP art. 14 ust. 2", false},
+				 "UDIP art. 14 ust. 2", false, PI, REQUESTER},
 	[LAW_DOC_INFORMATION_RELEASE] = {"information_release",
-					 "udostępnienie informacji publicznej",
-					 "UDIP art. 10, art. 14 ust. 1", false},
+					 "Udostępnienie informacji publicznej",
+					 "UDIP art. 10, art. 14 ust. 1", false, PI, REQUESTER},
 	[LAW_DOC_PARTIAL_REFUSAL_DECISION] = {"partial_refusal_decision",
-					      "decyzja o odmowie udostępnienia informacji w części",
-					      "UDIP art. 16 ust. 1; KPA art. 107", true},
+					      "Decyzja o odmowie udostępnienia informacji "
+					      "publicznej w części",
+					      "UDIP art. 16 ust. 1; KPA art. 107", true, PI,
+					      REQUESTER},
 	[LAW_DOC_REFUSAL_DECISION] = {"refusal_decision",
-				      "decyzja o odmowie udostępnienia informacji publicznej",
-				      "UDIP art. 16 ust. 1; KPA art. 107", true},
+				      "Decyzja o odmowie udostępnienia informacji publicznej",
+				      "UDIP art. 16 ust. 1; KPA art. 107", true, PI, REQUESTER},
 	[LAW_DOC_DISCONTINUANCE_DECISION] = {"discontinuance_decision",
-					     "decyzja o umorzeniu postępowania",
+					     "Decyzja o umorzeniu postępowania",
 					     "UDIP art. 16 ust. 1, art. 14 ust. 2; KPA art. 105, "
 					     "art. 107",
-					     true},
+					     true, PI, REQUESTER},
 	[LAW_DOC_NOT_PUBLIC_INFORMATION_LETTER] = {"not_public_information_letter",
-						   "pismo: żądana informacja nie jest "
+						   "Pismo: żądana informacja nie jest "
 						   "informacją publiczną",
-						   "UDIP art. 1 ust. 1", false},
+						   "UDIP art. 1 ust. 1", false, PI, REQUESTER},
 	[LAW_DOC_NOT_HELD_LETTER] = {"not_held_letter",
-				     "pismo: podmiot nie posiada żądanej informacji",
-				     "UDIP art. 4 ust. 3; UOD art. 41 ust. 1", false},
+				     "Pismo: podmiot nie posiada żądanej informacji",
+				     "UDIP art. 4 ust. 3; UOD art. 41 ust. 1", false, ANY,
+				     REQUESTER},
 	[LAW_DOC_PUBLISHED_LETTER] = {"published_letter",
-				      "pismo: informacja jest opublikowana w BIP",
-				      "UDIP art. 10 ust. 1", false},
+				      "Pismo: informacja jest opublikowana w BIP",
+				      "UDIP art. 10 ust. 1", false, PI, REQUESTER},
 	[LAW_DOC_OTHER_STATUTE_LETTER] = {"other_statute_letter",
-					  "pismo: dostęp do informacji reguluje inna ustawa",
-					  "UDIP art. 1 ust. 2", false},
+					  "Pismo: dostęp do informacji reguluje inna ustawa",
+					  "UDIP art. 1 ust. 2", false, PI, REQUESTER},
 	[LAW_DOC_UNPROCESSED_LETTER] = {"unprocessed_letter",
-					"pismo o pozostawieniu wniosku bez rozpoznania",
-					"polityka organizacji; UOD art. 39", false},
+					"Pismo o pozostawieniu wniosku bez rozpoznania",
+					"polityka organizacji; UOD art. 39", false, ANY, REQUESTER},
 	[LAW_DOC_REUSE_TRANSFER] = {"reuse_transfer",
-				    "przekazanie informacji do ponownego wykorzystywania",
-				    "UOD art. 41 ust. 1", false},
-	[LAW_DOC_REUSE_OFFER] = {"reuse_offer", "oferta warunków ponownego wykorzystywania",
-				 "UOD art. 41 ust. 1 i 2", false},
+				    "Przekazanie informacji do ponownego wykorzystywania",
+				    "UOD art. 41 ust. 1", false, RU, REQUESTER},
+	[LAW_DOC_REUSE_OFFER] = {"reuse_offer", "Oferta warunków ponownego wykorzystywania",
+				 "UOD art. 41 ust. 1 i 2", false, RU, REQUESTER},
 	[LAW_DOC_REUSE_REFUSAL_DECISION] = {"reuse_refusal_decision",
-					    "decyzja o odmowie wyrażenia zgody na ponowne "
+					    "Decyzja o odmowie wyrażenia zgody na ponowne "
 					    "wykorzystywanie",
-					    "UOD art. 41 ust. 1; KPA art. 107", true},
+					    "UOD art. 41 ust. 1; KPA art. 107", true, RU, REQUESTER},
+	/* After an objection the decision sets what the offer proposed:
+	 * the conditions, the fees or both (UOD art. 41 ust. 3). */
 	[LAW_DOC_CONDITIONS_DECISION] = {"conditions_decision",
-					 "decyzja o warunkach ponownego wykorzystywania lub "
+					 "Decyzja o warunkach ponownego wykorzystywania lub "
 					 "opłatach",
-					 "UOD art. 41 ust. 3; KPA art. 107", true},
+					 "UOD art. 41 ust. 3; KPA art. 107", true, RU, REQUESTER},
 	[LAW_DOC_APPEAL_FORWARDING] = {"appeal_forwarding",
-				       "pismo przekazujące odwołanie wraz z aktami",
-				       "KPA art. 133", false},
+				       "Pismo przekazujące odwołanie wraz z aktami sprawy",
+				       "KPA art. 133", false, ANY, LAW_TO_APPEAL_BODY},
 	[LAW_DOC_RECONSIDERATION_DECISION] = {"reconsideration_decision",
-					      "decyzja po ponownym rozpatrzeniu sprawy",
-					      "KPA art. 127 §3, art. 138", true},
-	[LAW_DOC_COURT_ANSWER] = {"court_answer", "odpowiedź na skargę",
-				  "UDIP art. 21 pkt 1; PPSA art. 54 §2", false},
+					      "Decyzja po ponownym rozpatrzeniu sprawy",
+					      "KPA art. 127 §3, art. 138", true, ANY, REQUESTER},
+	[LAW_DOC_COURT_ANSWER] = {"court_answer", "Odpowiedź na skargę",
+				  "UDIP art. 21 pkt 1; PPSA art. 54 §2", false, PI, LAW_TO_COURT},
+	/* No statute asks for it: it tells the requester the case number and
+	 * the answer term. */
+	[LAW_DOC_ACKNOWLEDGEMENT] = {"acknowledgement", "Potwierdzenie otrzymania wniosku",
+				     "UDIP art. 13 ust. 1; UOD art. 40 ust. 1", false, ANY,
+				     REQUESTER},
 };
 /* clang-format on */
+
+#undef REQUESTER
 
 /* ---- Actions ----------------------------------------------------------- */
 

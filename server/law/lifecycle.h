@@ -140,6 +140,11 @@ bool law_term_kind_from_id(const char *id, law_term_kind_t *out);
 
 /* ---- Documents (templates/letters/<id>.md) ---------------------------- */
 
+/* The one table of the letters and decisions: the lifecycle produces them
+ * (law_transitions[].document), the letters module renders them
+ * (render/letter.h: its letter types are these rows), the clerk's drafts
+ * and the e-mails that carry them take their titles from here. */
+
 typedef enum law_document {
 	LAW_DOC_NONE,
 	LAW_DOC_CLARIFICATION_CALL,
@@ -164,19 +169,36 @@ typedef enum law_document {
 	LAW_DOC_APPEAL_FORWARDING,
 	LAW_DOC_RECONSIDERATION_DECISION,
 	LAW_DOC_COURT_ANSWER,
+	/* The documents a step of the lifecycle produces are those below
+	 * LAW_DOC_COUNT. */
 	LAW_DOC_COUNT,
+	/* The acknowledgement of receipt, sent when a request is filed
+	 * (cases/filing.c): a letter with a template, but no step's. */
+	LAW_DOC_ACKNOWLEDGEMENT = LAW_DOC_COUNT,
+	LAW_DOC_ROWS,
 } law_document_t;
 
+/* Whom a document is addressed to. */
+typedef enum law_addressee {
+	LAW_TO_REQUESTER,
+	LAW_TO_APPEAL_BODY, /* KPA art. 133: the appeal goes on with the files */
+	LAW_TO_COURT,	    /* UDIP art. 21 pkt 1, PPSA art. 54 §2: the answer to a complaint */
+} law_addressee_t;
+
 typedef struct law_document_info {
-	const char *id;	   /* "extension_notice"; NULL for LAW_DOC_NONE */
-	const char *label; /* Polish */
+	const char *id; /* "extension_notice"; NULL for LAW_DOC_NONE */
+	/* Polish, as a heading: the letter's title (HTML, PDF), the draft's
+	 * title and so the subject of the e-mail that carries it. */
+	const char *title;
 	const char *basis; /* legal basis */
 	/* A decision (UDIP art. 16, KPA art. 107): its delivery starts the
 	 * requester's remedy term. Otherwise a letter. */
 	bool decision;
+	unsigned kinds; /* law_kind_t bits: the kinds of request it is issued in */
+	law_addressee_t addressee;
 } law_document_info_t;
 
-extern const law_document_info_t law_documents[LAW_DOC_COUNT];
+extern const law_document_info_t law_documents[LAW_DOC_ROWS];
 
 /* ---- Actions ---------------------------------------------------------- */
 

@@ -157,7 +157,7 @@ static void md_documents(strbuf_t *sb, const used_t *u)
 	for (int d = 1; d < LAW_DOC_COUNT; d++)
 		if (u->documents[d])
 			sb_printf(sb, "| `%s` | %s | %s | %s |\n", law_documents[d].id,
-				  law_documents[d].label,
+				  law_documents[d].title,
 				  law_documents[d].decision ? "decyzja" : "pismo",
 				  law_documents[d].basis);
 	sb_puts(sb, "\n");

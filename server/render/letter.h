@@ -3,9 +3,9 @@
  * or PDF (render/pdf.c).
  *
  * Templates live in templates/letters/, one file per letter type, named by
- * the lifecycle's document ids ("extension_notice.md"), plus
- * "acknowledgement.md". A type may have a variant for re-use requests,
- * "<type>.reuse.md", chosen when the variable case.kind is "reuse". Files
+ * the law's document ids ("extension_notice.md", "acknowledgement.md"). A
+ * type may have a variant for re-use requests, "<type>.reuse.md", chosen
+ * when the variable case.kind is "reuse". Files
  * starting with '_' are fragments the engine inserts for computed variables
  * (_remedy_appeal.md, _remedy_reconsideration.md).
  *
@@ -45,31 +45,22 @@
 #include <stddef.h>
 
 #include "core/strbuf.h"
+#include "law/lifecycle.h"
 
 /* ---- Types ------------------------------------------------------------ */
 
-/* Who a letter is addressed to: the frame's addressee block comes from the
- * variables addressee.name / addressee.address when set, else from the
- * requester; for the appeal body and the court the caller sets addressee.*
- * (letter_sample_vars_for() shows how). */
-typedef enum letter_recipient {
-	LETTER_TO_REQUESTER,
-	LETTER_TO_APPEAL_BODY,
-	LETTER_TO_COURT,
-} letter_recipient_t;
+/* A letter type is a row of the law's table of documents (law_documents[]
+ * in server/law/lifecycle.c): its id names the template, and the title,
+ * whether it is a decision (remedy instruction etc.), the kinds of request
+ * it serves and its addressee come from there. The frame's addressee block
+ * comes from the variables addressee.name / addressee.address when set,
+ * else from the requester; for the appeal body and the court the caller
+ * sets addressee.* (letter_sample_vars_for() shows how). */
+typedef law_document_info_t letter_type_t;
 
-typedef struct letter_type {
-	const char *id;	   /* "extension_notice": the template's file name */
-	const char *title; /* Polish title, "Zawiadomienie o przedłużeniu terminu" */
-	bool decision;	   /* a decision (KPA art. 107): remedy instruction etc. */
-	unsigned kinds;	   /* 1 public information, 2 re-use, 3 both */
-	letter_recipient_t recipient;
-} letter_type_t;
-
-#define LETTER_KIND_PUBLIC_INFORMATION 1u
-#define LETTER_KIND_REUSE 2u
-
-extern const letter_type_t letter_types[];
+/* Every row of law_documents[] but LAW_DOC_NONE: the documents the
+ * lifecycle produces, then the acknowledgement of receipt. */
+extern const letter_type_t *const letter_types;
 extern const size_t letter_type_count;
 
 /* The row of `type`, or NULL. */

@@ -21,7 +21,8 @@ bool web_org(http_req_t *req, struct org *out)
 		return false;
 	}
 	bool found = false;
-	enum db_status st = org_for_host(c, req->arena, http_header(req, "Host"), out, &found);
+	enum db_status st = org_for_host(c, req->arena, http_header(req, "Host"), ORG_SETTINGS, out,
+	                                 &found);
 	if (st == DB_UNAVAILABLE) {
 		http_respond_unavailable(req);
 		return false;

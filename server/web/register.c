@@ -40,8 +40,7 @@
 
 struct page {
 	PGconn *c;
-	struct register_org org;
-	int64_t stamp_us;
+	struct org org; /* ORG_PUBLIC: stamp_us is the register's */
 	bool open;
 };
 
@@ -65,8 +64,8 @@ static bool page_open(http_req_t *req, struct page *pg)
 		return false;
 	}
 	bool found = false;
-	enum db_status st = register_begin(pg->c, req->arena, http_header(req, "Host"), &pg->org,
-	                                   &pg->stamp_us, &found);
+	enum db_status st =
+	    register_begin(pg->c, req->arena, http_header(req, "Host"), &pg->org, &found);
 	if (st != DB_OK) {
 		fail(req, pg, st);
 		return false;
@@ -164,7 +163,7 @@ static json_t *composed_bip(http_req_t *req, const struct page *pg, json_t *visi
 	    "published_at", pg->org.created, "visits", visits, "has_versions", 0);
 	json_object_set_new(
 	    bip, "changed_at",
-	    json_string(pg->stamp_us > 0 ? warsaw_time(req, pg->stamp_us / 1000000) : ""));
+	    json_string(pg->org.stamp_us > 0 ? warsaw_time(req, pg->org.stamp_us / 1000000) : ""));
 	return bip;
 }
 
@@ -258,8 +257,8 @@ void web_register_list(http_req_t *req)
 		return;
 	struct register_filter f;
 	read_filter(req, &f);
-	const char *etag = etag_of(req, "rejestr", pg.stamp_us, NULL);
-	if (not_modified(req, &pg, etag, pg.stamp_us, "/rejestr"))
+	const char *etag = etag_of(req, "rejestr", pg.org.stamp_us, NULL);
+	if (not_modified(req, &pg, etag, pg.org.stamp_us, "/rejestr"))
 		return;
 	json_t *list = NULL, *opts = NULL;
 	enum db_status st = register_list(pg.c, req->arena, pg.org.id, &f, REGISTER_PAGE, &list);
@@ -290,7 +289,7 @@ void web_register_list(http_req_t *req)
 	                    json_string(*fq ? arena_printf(req->arena, "?%s", fq) : ""));
 	json_object_set_new(ctx, "org_name", json_string(pg.org.name));
 	bool keep = pcache_keep(req, pg.org.id, mark, "/rejestr", visits, etag,
-	                        (time_t)(pg.stamp_us / 1000000), PUBLIC_CACHE);
+	                        (time_t)(pg.org.stamp_us / 1000000), PUBLIC_CACHE);
 	json_object_set_new(ctx, "bip", composed_bip(req, &pg, visits_json(keep, visits)));
 	render_public(req, "register_list", ctx);
 }
@@ -503,7 +502,7 @@ void web_procedure(http_req_t *req)
 	struct page pg;
 	if (!page_open(req, &pg))
 		return;
-	const struct register_org *o = &pg.org;
+	const struct org *o = &pg.org;
 	const char *about = arena_printf(req->arena, "%s\n%s\n%s\n%s\n%s", o->name, o->address,
 	                                 o->email, o->phone, o->bip_url);
 	if (not_modified(req, &pg, etag_of(req, "procedura", 0, about), 0,
@@ -555,8 +554,8 @@ void web_register_atom(http_req_t *req)
 	struct page pg;
 	if (!page_open(req, &pg))
 		return;
-	const char *etag = etag_of(req, "atom", pg.stamp_us, NULL);
-	if (not_modified(req, &pg, etag, pg.stamp_us, NULL))
+	const char *etag = etag_of(req, "atom", pg.org.stamp_us, NULL);
+	if (not_modified(req, &pg, etag, pg.org.stamp_us, NULL))
 		return;
 	json_t *feed = NULL;
 	enum db_status st =
@@ -628,7 +627,7 @@ void web_register_atom(http_req_t *req)
 	feed_atom(&out, &fa, entries);
 	json_decref(entries);
 	json_decref(feed);
-	pcache_keep(req, pg.org.id, mark, NULL, 0, etag, (time_t)(pg.stamp_us / 1000000),
+	pcache_keep(req, pg.org.id, mark, NULL, 0, etag, (time_t)(pg.org.stamp_us / 1000000),
 	            PUBLIC_CACHE);
 	pcache_respond(req, 200, "application/atom+xml; charset=utf-8", out.data, out.len);
 }
@@ -672,7 +671,8 @@ static bool export_page(http_req_t *req, struct page *pg, const char *kind, json
 {
 	struct register_filter f;
 	read_filter(req, &f);
-	if (not_modified(req, pg, etag_of(req, kind, pg->stamp_us, NULL), pg->stamp_us, NULL))
+	int64_t stamp = pg->org.stamp_us;
+	if (not_modified(req, pg, etag_of(req, kind, stamp, NULL), stamp, NULL))
 		return false;
 	json_t *list = NULL;
 	enum db_status st =
@@ -748,7 +748,8 @@ void web_sitemap(http_req_t *req)
 	struct page pg;
 	if (!page_open(req, &pg))
 		return;
-	if (not_modified(req, &pg, etag_of(req, "sitemap", pg.stamp_us, NULL), pg.stamp_us, NULL))
+	int64_t stamp = pg.org.stamp_us;
+	if (not_modified(req, &pg, etag_of(req, "sitemap", stamp, NULL), stamp, NULL))
 		return;
 	json_t *items = NULL;
 	enum db_status st =
