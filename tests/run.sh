@@ -71,7 +71,11 @@ for r in build/asan/fuzz/replay_*; do
   if "$r" "tests/fuzz/corpus/$target" "tests/fuzz/regressions/$target" >"$log" 2>&1; then
     passed=$((passed + 1)); echo "ok   fuzz replay $target ($(tail -n 1 "$log"))"
   else
+    # A missing or empty directory fails too. Shown: the last input
+    # started (the one that crashed) and the first errors.
     failed=$((failed + 1)); failures+=("replay_$target"); echo "FAIL fuzz replay $target: see $log"
+    { grep -E '^  ' "$log" | tail -n 1
+      grep -E 'ERROR: |runtime error|no inputs|No such|cannot' "$log" | head -n 3; } | sed 's/^ */    /'
   fi
 done
 

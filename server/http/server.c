@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -188,6 +189,14 @@ static bool too_large(const char *content_length)
 	return errno == ERANGE || (end != content_length && n > opts.max_body);
 }
 
+/* RFC 9112 §6.1: "chunked" is the only transfer coding libmicrohttpd
+ * decodes; with any other it neither answers nor ends the body, and the
+ * connection hangs until the idle timeout. */
+static bool unknown_transfer_coding(const char *te)
+{
+	return te && strcasecmp(te, "chunked") != 0;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_data_size,
@@ -211,6 +220,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		if (too_large(MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 		                                          MHD_HTTP_HEADER_CONTENT_LENGTH))) {
 			http_respond_error(req, 413, NULL);
+			return finish(req, con_cls);
+		}
+		/* RFC 9112 §6.3: when chunked is not the final coding the body's
+		 * length cannot be known, and the answer must be 400; other codings
+		 * are refused the same way (bad input is a 4xx here). */
+		if (unknown_transfer_coding(MHD_lookup_connection_value(
+		        conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING))) {
+			http_respond_error(req, 400,
+			                   "Nieobsługiwane kodowanie przesyłania treści (Transfer-Encoding).");
 			return finish(req, con_cls);
 		}
 		return MHD_YES;

@@ -38,7 +38,23 @@ static void scrape(void)
 	h_free(&r);
 }
 
+/* The sample's value in the last scrape; a sample that is not there fails
+ * the test (it is not taken for 0, which would let ">= 0" pass on
+ * nothing). */
 static double val(const char *name, const char *labels)
+{
+	double v = prom_value(&doc, name, labels);
+	if (isnan(v)) {
+		fprintf(stderr, "/metrics has no sample %s{%s}\n", name, labels);
+		fail();
+	}
+	return v;
+}
+
+/* A counter before the test moves it: a route not requested since the
+ * server started has no series yet, which is 0. Only for the values the
+ * test starts from; what it checks afterwards must be there (val()). */
+static double count_before(const char *name, const char *labels)
 {
 	double v = prom_value(&doc, name, labels);
 	return isnan(v) ? 0 : v;
@@ -71,11 +87,11 @@ static void test_metrics_parse_and_counters_move(void **state)
 	const char *env[] = {"JAWNOSC_SMTP_URL=smtp://127.0.0.1:1", "JAWNOSC_MAIL_RETRY_BASE=3600", NULL};
 	h_server_start(env);
 	scrape();
-	double healthz0 = val("jawnosc_http_requests_total", "code=\"2xx\",route=\"healthz\"");
-	double unmatched0 = val("jawnosc_http_requests_total", "code=\"4xx\",route=\"unmatched\"");
-	double created0 = val("jawnosc_http_requests_total", "code=\"2xx\",route=\"api.requests.create\"");
-	double hcount0 = val("jawnosc_http_request_duration_seconds_count", "route=\"healthz\"");
-	double metrics0 = val("jawnosc_http_requests_total", "code=\"2xx\",route=\"metrics\"");
+	double healthz0 = count_before("jawnosc_http_requests_total", "code=\"2xx\",route=\"healthz\"");
+	double unmatched0 = count_before("jawnosc_http_requests_total", "code=\"4xx\",route=\"unmatched\"");
+	double created0 = count_before("jawnosc_http_requests_total", "code=\"2xx\",route=\"api.requests.create\"");
+	double hcount0 = count_before("jawnosc_http_request_duration_seconds_count", "route=\"healthz\"");
+	double metrics0 = count_before("jawnosc_http_requests_total", "code=\"2xx\",route=\"metrics\"");
 	double pending0 = val("jawnosc_outbox_messages", "status=\"pending\"");
 	assert_true(val("jawnosc_database_up", "") == 1);
 
