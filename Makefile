@@ -24,7 +24,7 @@ FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_SECONDS ?= 20
 
-.PHONY: all asan deps db run stop check unit integration fuzz fuzz-regressions \
+.PHONY: all asan deps db run stop check check-dates unit integration fuzz fuzz-regressions \
         valgrind clean docs bench-letters bench bench-soak
 
 all: bin/jawnosc
@@ -94,6 +94,13 @@ fuzz-regressions: $(FUZZ_SRC:tests/fuzz/fuzz_%.c=build/asan/fuzz/replay_%)
 check: deps
 	@$(MAKE) --no-print-directory bin/jawnosc bin/jawnosc-asan unit integration fuzz-regressions
 	@tests/run.sh
+
+# The whole of check once for each of a Saturday, a Sunday, 24 December and
+# 1 January, every process's clock moved there by libfaketime
+# (tests/check_dates.sh; CHECK_DATES picks other days). Not part of check.
+check-dates: deps
+	@$(MAKE) --no-print-directory bin/jawnosc bin/jawnosc-asan unit integration fuzz-regressions
+	@tests/check_dates.sh
 
 fuzz: deps
 	@$(MAKE) --no-print-directory $(FUZZ_BIN)
