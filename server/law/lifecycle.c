@@ -546,13 +546,20 @@ const law_transition_t law_transitions[] = {
 	 {START(RECONSIDERATION_WINDOW)}, DOC(NONE),
 	 "KPA art. 127 §3: 14 dni od doręczenia decyzji"},
 
-	/* Extension: once, sent within the 14 days, to at most 2 months. */
+	/* Extension: once, sent within the 14 days, to at most 2 months.
+	 * KPA art. 57 §4: a date the body sets itself ends, like any term, on the
+	 * next working day when it falls on a Saturday or a day off (the
+	 * term's reasoning names the rule; test_lifecycle, panel.test.mjs). */
 	{PI, S(RECEIVED) | S(IN_PROGRESS), LAW_ACT_EXTEND, C, TO(EXTENDED),
 	 {CHECK(EXTENSION)}, {CANCEL(ANSWER), START(ANSWER_EXTENDED)},
-	 DOC(EXTENSION_NOTICE), "UDIP art. 13 ust. 2"},
+	 DOC(EXTENSION_NOTICE),
+	 "UDIP art. 13 ust. 2; nowy termin przypadający na sobotę lub dzień wolny "
+	 "kończy się w najbliższym dniu roboczym (KPA art. 57 §4)"},
 	{RU, S(RECEIVED) | S(IN_PROGRESS), LAW_ACT_EXTEND, C, TO(EXTENDED),
 	 {CHECK(EXTENSION)}, {CANCEL(REUSE_ANSWER), START(REUSE_ANSWER_EXTENDED)},
-	 DOC(EXTENSION_NOTICE), "UOD art. 40 ust. 2"},
+	 DOC(EXTENSION_NOTICE),
+	 "UOD art. 40 ust. 2; nowy termin przypadający na sobotę lub dzień wolny "
+	 "kończy się w najbliższym dniu roboczym (KPA art. 57 §4)"},
 
 	/* Fee (UDIP art. 15): release comes 14 days after the notice. */
 	{PI, WORK, LAW_ACT_FEE_NOTICE, C, TO(FEE_NOTIFIED), {CHECK(FEE_IN_TIME)},
