@@ -9,7 +9,7 @@ packages=(
   libpq-dev libmicrohttpd-dev libjansson-dev libcmark-dev libcmocka-dev
   libsodium-dev libcurl4-openssl-dev libcairo2-dev libpango1.0-dev libfontconfig-dev zlib1g-dev
   postgresql postgresql-contrib
-  python3 python3-aiosmtpd python3-feedparser curl valgrind
+  python3 python3-aiosmtpd python3-feedparser curl valgrind faketime
   fonts-dejavu-core qpdf poppler-utils
   chromium
   nginx pgbouncer haproxy patroni
