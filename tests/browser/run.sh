@@ -6,6 +6,8 @@
 # staff panel: sign in, filter the queue, extend a term, sign out
 # (panel.test.mjs); a manager reads the dashboard and the statistics
 # (dashboard.test.mjs); axe-core checks every page against WCAG 2.1 A/AA.
+# Needs Node.js 18.19 or later with npm: Debian 12's nodejs and npm (18.20),
+# which deploy/deps.sh installs when there is no node, or Node 20/22.
 #
 # Run from anywhere. tests/run.sh runs it after the C tests with
 # PGHOST/PGPORT/PGUSER exported; run by hand without them, it uses the
@@ -48,7 +50,10 @@ give_up() {
 }
 
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 ||
-	give_up "node and npm are needed (Node.js 20.19 or later)"
+	give_up "node and npm are needed (Node.js 18.19 or later; deploy/deps.sh installs Debian's)"
+# The oldest Node that tests/browser/package.json's pinned packages support.
+node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 18 || (a === 18 && b >= 19) ? 0 : 1)' ||
+	give_up "Node.js 18.19 or later is needed, this is $(node --version)"
 [ -x /usr/bin/chromium ] || give_up "/usr/bin/chromium is missing (deploy/deps.sh installs it)"
 [ -x "$bin" ] || give_up "$bin is not built"
 command -v psql >/dev/null 2>&1 || give_up "psql is missing"
