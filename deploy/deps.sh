@@ -14,6 +14,10 @@ packages=(
   chromium
   nginx pgbouncer haproxy patroni
 )
+# The browser stage (tests/browser) needs Node.js 18.19 or later with npm:
+# Debian 12's own (18.20) when there is no node at all. A node already on
+# the PATH (NodeSource's, nvm's) is left as it is.
+command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -3,19 +3,30 @@
 // sorted by due date, filters it by state and text, opens a case, asks for an
 // extension the law refuses (beyond 2 months from receipt), corrects the date,
 // extends the answer term and sees the new due date, then signs out with the
-// header's button. axe-core checks the sign-in, queue and case pages (also
-// with a filter applied, with the law's refusal shown, and after the step)
-// against WCAG 2.1 A/AA.
+// header's button. A second case is extended to a Saturday, which the page
+// shows moved to the next working day (KPA art. 57 §4). axe-core checks the
+// sign-in, queue and case pages (also with a filter applied, with the law's
+// refusal shown, and after the step) against WCAG 2.1 A/AA.
+//
+// The new dates come from the calendar, not from today's date plus a
+// constant: the server's own (`jawnosc holidays YEAR --json`, with Saturdays
+// and Sundays), so the test passes whatever day it runs on.
 //
 // Run by tests/browser/run.sh with JAWNOSC_URL=http://127.0.0.1:PORT (a
-// server on a fresh database loaded with `seed --demo`). Prints
+// server on a fresh database loaded with `seed --demo`) and JAWNOSC_BIN (the
+// server's binary, for its calendar; default bin/jawnosc). Prints
 // "[ RUN      ]", "[       OK ]" and "[  FAILED  ]" lines per test and
 // "# pass N" / "# fail N" at the end; exits 1 when anything failed.
+import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
+const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 const axePath = require.resolve('axe-core/axe.min.js');
+const jawnoscBin = process.env.JAWNOSC_BIN || join(here, '../../bin/jawnosc');
 const base = (process.env.JAWNOSC_URL || '').replace(/\/$/, '');
 if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(base)) {
 	console.log('[  ERROR   ] JAWNOSC_URL must be http://127.0.0.1:PORT');
@@ -54,6 +65,9 @@ const FILTER = {
 	// 14 days.
 	open: 'Koszty utrzymania stron internetowych resortu',
 };
+// Another seeded request for public information in progress, filed 6 days
+// ago: extended to a Saturday.
+const SATURDAY_CASE = 'Raporty z badań społecznych dotyczących obronności';
 const REASONS = 'Informacja wymaga zebrania danych z czterech komórek; „pełne” zestawienie potrwa dłużej.';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -151,6 +165,43 @@ function addDays(s, n) {
 	const t = new Date(Date.UTC(y, m - 1, d + n));
 	return fmtDate({ y: t.getUTCFullYear(), m: t.getUTCMonth() + 1, d: t.getUTCDate() });
 }
+// 0 = Sunday ... 6 = Saturday.
+function weekday(s) {
+	const { y, m, d } = parseDate(s);
+	return new Date(Date.UTC(y, m - 1, d)).getUTCDay();
+}
+
+// ---- The calendar: the server's own, so the test and the law agree ----------
+// KPA art. 57 §4: a term ending on a Saturday or a statutory day off ends on
+// the next working day. The days off are those of `jawnosc holidays`.
+const daysOffByYear = new Map();
+function daysOff(year) {
+	if (!daysOffByYear.has(year)) {
+		const out = execFileSync(jawnoscBin, ['holidays', String(year), '--json'], { encoding: 'utf8' });
+		const list = JSON.parse(out).map((h) => h.date);
+		check(list.length >= 13 && list.every((d) => d.startsWith(`${year}-`)), `the days off of ${year}: ${out}`);
+		daysOffByYear.set(year, new Set(list));
+	}
+	return daysOffByYear.get(year);
+}
+function isWorkingDay(s) {
+	const w = weekday(s);
+	return w !== 0 && w !== 6 && !daysOff(parseDate(s).y).has(s);
+}
+// The first day on or after s (and on or before last) that passes test.
+function firstDay(s, last, test, what) {
+	for (let d = s; d <= last; d = addDays(d, 1)) if (test(d)) return d;
+	throw new Error(`no ${what} from ${s} to ${last}`);
+}
+function nextWorkingDay(s) {
+	return firstDay(s, addDays(s, 14), isWorkingDay, 'working day');
+}
+// UDIP art. 13 ust. 2: the new date is later than the running 14-day term
+// and no later than 2 months from receipt (the server's cap, 2 months moved
+// by KPA art. 57 §4, is never earlier).
+function extensionWindow(received, oldDue) {
+	return { first: addDays(oldDue, 1), last: addMonths(received, 2) };
+}
 
 // ---- The pages ---------------------------------------------------------------
 // The queue's rows: the cells by their column headings.
@@ -183,7 +234,8 @@ async function caseFacts(page) {
 	});
 }
 
-// The terms table: label (without the "Jak obliczono" details), start, due, state.
+// The terms table: label (without the "Jak obliczono" details), start, due,
+// state, and the steps of "Jak obliczono".
 async function caseTerms(page) {
 	return page.evaluate(() => {
 		const cap = [...document.querySelectorAll('table caption')].find((c) =>
@@ -200,6 +252,7 @@ async function caseTerms(page) {
 				start: td[2].textContent.trim(),
 				due: due ? due[0] : '',
 				state: td[4].textContent.trim(),
+				steps: [...td[0].querySelectorAll('details li')].map((li) => li.textContent.replace(/\s+/g, ' ').trim()),
 			};
 		});
 	});
@@ -364,10 +417,12 @@ async function main() {
 			const answer = terms.find((t) => t.label === ANSWER_TERM && t.state === TERM_OPEN);
 			check(answer, `a running "${ANSWER_TERM}" in ${JSON.stringify(terms)}`);
 			equal(answer.due, target.Termin, 'the answer term ends on the due date');
-			// UDIP art. 13 ust. 2: at most 2 months from receipt and later than now.
-			let valid = addMonths(received, 1);
-			if (valid <= answer.due) valid = addDays(answer.due, 1);
-			check(valid <= addMonths(received, 2), `${valid} is within 2 months of ${received}`);
+			// A working day in the window, about a month from receipt: the
+			// page must show it as it was typed.
+			const win = extensionWindow(received, answer.due);
+			const from = addMonths(received, 1) > win.first ? addMonths(received, 1) : win.first;
+			const valid = firstDay(from, win.last, isWorkingDay, 'working day in the extension window');
+			console.log(`    received ${received}, due ${answer.due}: extending to ${valid}, a working day`);
 			state.caseHref = target.href;
 			state.caseNumber = target['Znak sprawy'];
 			state.received = received;
@@ -462,6 +517,10 @@ async function main() {
 			equal(ext.length, 1, `one "${ANSWER_EXTENDED_TERM}" in ${JSON.stringify(terms)}`);
 			equal(ext[0].due, state.newDue, 'the extended term ends on the new date');
 			equal(ext[0].state, TERM_OPEN, 'the extended term runs');
+			// KPA art. 57 §4 has nothing to move: the reasoning says so.
+			check(ext[0].steps.some((t) => t.startsWith(`${state.newDue} (`) &&
+				t.includes('nie jest sobotą ani dniem ustawowo wolnym od pracy') && t.includes('KPA art. 57 §1 i §4')),
+			`the reasoning keeps ${state.newDue}: ${JSON.stringify(ext[0].steps)}`);
 			const old = terms.find((t) => t.label === ANSWER_TERM);
 			check(old && old.due === state.oldDue, 'the 14-day term is still listed');
 			equal(old.state, TERM_CANCELLED, 'the 14-day term no longer applies');
@@ -487,6 +546,50 @@ async function main() {
 			check(row, `${state.caseNumber} is in the queue`);
 			equal(row.Stan, EXTENDED_LABEL, 'state in the queue');
 			equal(row.Termin, state.newDue, 'due date in the queue');
+		});
+
+		// KPA art. 57 §4 applies to a term's end whatever set it: a Saturday
+		// named in the extension notice ends on the next working day.
+		await test('extend_to_saturday_moves_to_next_working_day', async () => {
+			need('signedIn');
+			await page.goto(`${base}/panel`);
+			const row = (await queueRows(page)).find((r) => r.Temat === SATURDAY_CASE);
+			check(row && DATE.test(row.Termin) && !row.overdue, `${SATURDAY_CASE} is in the queue, within its term`);
+			await page.goto(`${base}${row.href}`);
+			const facts = await caseFacts(page);
+			const received = (facts['Wpłynął'] || '').slice(0, 10);
+			const answer = (await caseTerms(page)).find((t) => t.label === ANSWER_TERM && t.state === TERM_OPEN);
+			check(answer, `a running "${ANSWER_TERM}"`);
+			const win = extensionWindow(received, answer.due);
+			// A plain Saturday: one that is also a holiday (26 December 2026) is
+			// explained as the holiday.
+			const saturday = firstDay(win.first, win.last, (d) => weekday(d) === 6 && !daysOff(parseDate(d).y).has(d),
+				'Saturday (not a holiday) in the extension window');
+			const expected = nextWorkingDay(saturday);
+			check(expected > saturday && weekday(expected) !== 0 && weekday(expected) !== 6,
+				`${expected} is a working day after ${saturday}`);
+			console.log(`    received ${received}, due ${answer.due}: extending to Saturday ${saturday}, ends ${expected}`);
+
+			const action = page.locator('details#czynnosc-extend');
+			await action.locator('summary').click();
+			await action.getByLabel(/^Nowy termin załatwienia/).fill(saturday);
+			await action.getByLabel(/^Powody opóźnienia/).fill(REASONS);
+			const resp = await postAction(page, action.getByRole('button', { name: `Zapisz: ${EXTEND_LABEL}` }));
+			equal(resp.status(), 303, `status of the extension to ${saturday}`);
+			equal((await page.locator('.case-state').textContent()).trim(), EXTENDED_LABEL, 'the state');
+			equal((await caseFacts(page))['Najbliższy termin'], expected, `the nearest term: ${saturday} moved`);
+			const ext = (await caseTerms(page)).filter((t) => t.label === ANSWER_EXTENDED_TERM);
+			equal(ext.length, 1, `one "${ANSWER_EXTENDED_TERM}"`);
+			equal(ext[0].due, expected, 'the extended term ends on the next working day');
+			const steps = ext[0].steps;
+			check(steps.some((t) => t.includes(`Nowy termin wskazany w zawiadomieniu: ${saturday}`)),
+				`the reasoning names the date of the notice: ${JSON.stringify(steps)}`);
+			check(steps.includes(`${saturday} to sobota.`), `the reasoning says ${saturday} is a Saturday`);
+			check(steps.some((t) => t.includes('(KPA art. 57 §4)') && t.includes(`: ${expected} (`)),
+				`the reasoning moves it to ${expected} by KPA art. 57 §4: ${JSON.stringify(steps)}`);
+			await page.goto(`${base}/panel`);
+			const after = (await queueRows(page)).find((r) => r.href === row.href);
+			equal(after && after.Termin, expected, 'due date in the queue');
 		});
 
 		await test('sign_out', async () => {

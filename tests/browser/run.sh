@@ -3,9 +3,13 @@
 # headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core)
 # against the real server on a fresh database loaded with `seed --demo`, files
 # a request through the real form (filing.test.mjs) and works a case in the
-# staff panel: sign in, filter the queue, extend a term, sign out
+# staff panel: sign in, filter the queue, extend a term (and one to a
+# Saturday, moved to the next working day), sign out
 # (panel.test.mjs); a manager reads the dashboard and the statistics
 # (dashboard.test.mjs); axe-core checks every page against WCAG 2.1 A/AA.
+# Needs Node.js 18.19 or later with npm: Debian 12's nodejs and npm (18.20),
+# which deploy/deps.sh installs when there is no node, or Node 20/22. The tests
+# take their dates from the calendar, not from today, so they pass on any day.
 #
 # Run from anywhere. tests/run.sh runs it after the C tests with
 # PGHOST/PGPORT/PGUSER exported; run by hand without them, it uses the
@@ -14,13 +18,15 @@
 # ("[  PASSED  ] N test(s)." and, on failure, "[  FAILED  ] M test(s)") and
 # exits non-zero when anything failed. Logs go to build/test-logs/browser/.
 #
-# JAWNOSC_BIN chooses the binary (default bin/jawnosc).
+# JAWNOSC_BIN chooses the binary (default bin/jawnosc); the tests get it
+# too, to ask its calendar (`jawnosc holidays`).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
 logs=$root/build/test-logs/browser
 mkdir -p "$logs"
 bin=${JAWNOSC_BIN:-bin/jawnosc}
+case $bin in /*) ;; *) bin=$root/$bin ;; esac
 
 passed=0
 failed=0
@@ -48,7 +54,10 @@ give_up() {
 }
 
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 ||
-	give_up "node and npm are needed (Node.js 20.19 or later)"
+	give_up "node and npm are needed (Node.js 18.19 or later; deploy/deps.sh installs Debian's)"
+# The oldest Node that tests/browser/package.json's pinned packages support.
+node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 18 || (a === 18 && b >= 19) ? 0 : 1)' ||
+	give_up "Node.js 18.19 or later is needed, this is $(node --version)"
 [ -x /usr/bin/chromium ] || give_up "/usr/bin/chromium is missing (deploy/deps.sh installs it)"
 [ -x "$bin" ] || give_up "$bin is not built"
 command -v psql >/dev/null 2>&1 || give_up "psql is missing"
@@ -151,7 +160,7 @@ done
 # and its database, the panel's after the citizen's.
 run_node_test() {
 	local name=$1 log=$logs/$1.log node_rc np nf
-	TMPDIR=$work JAWNOSC_URL=$base timeout 60 node "tests/browser/$name.test.mjs" >"$log" 2>&1
+	TMPDIR=$work JAWNOSC_URL=$base JAWNOSC_BIN=$bin timeout 60 node "tests/browser/$name.test.mjs" >"$log" 2>&1
 	node_rc=$?
 	cat "$log"
 	np=$(grep -Eo '^# pass [0-9]+' "$log" | grep -Eo '[0-9]+$' | tail -n 1)
