@@ -12,7 +12,7 @@
 #include "cases/store.h"
 #include "db/changes.h"
 #include "core/log.h"
-#include "http/utf8.h"
+#include "core/utf8.h"
 #include "law/casenum.h"
 #include "law/warsaw.h"
 
