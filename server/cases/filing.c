@@ -11,8 +11,10 @@
 #include "cases/secret.h"
 #include "cases/store.h"
 #include "db/changes.h"
+#include "core/config.h"
 #include "core/log.h"
-#include "http/utf8.h"
+#include "core/utf8.h"
+#include "db/db.h"
 #include "law/casenum.h"
 #include "law/warsaw.h"
 
@@ -33,6 +35,13 @@ const char *filing_error_for(const struct filing_errors *errs, const char *field
 		if (strcmp(errs->e[i].field, field) == 0)
 			return errs->e[i].message;
 	return NULL;
+}
+
+enum outcome filing_problem(const struct filing_errors *errs, struct problem *p)
+{
+	for (int i = 0; i < errs->n; i++)
+		problem_field(p, errs->e[i].field, errs->e[i].message);
+	return errs->n ? OUT_INVALID : OUT_OK;
 }
 
 /* A trimmed copy: leading and trailing ASCII white space removed. */
@@ -248,9 +257,8 @@ struct create_ctx {
 	const struct org *org;
 	const struct filing_input *in;
 	long rate_limit;
-	const char *base_url;
 	struct filing_receipt *out;
-	enum filing_result result;
+	bool limited; /* the address is over its limit */
 };
 
 static char *idstr(arena_t *a, long long v)
@@ -305,7 +313,7 @@ static enum db_status find_duplicate(PGconn *c, struct create_ctx *x, bool *foun
 
 static const char *tracking_url(struct create_ctx *x, const char *token)
 {
-	return arena_printf(x->a, "%s/sprawa/%s", x->base_url ? x->base_url : "", token);
+	return arena_printf(x->a, "%s/sprawa/%s", x->in->base_url ? x->in->base_url : "", token);
 }
 
 static const char *acknowledgement_body(struct create_ctx *x)
@@ -602,7 +610,7 @@ static enum db_status create_once(PGconn *c, struct create_ctx *x)
 	               atol(PQgetvalue(r, 0, 2)) > x->rate_limit;
 	if (limited) {
 		/* Nothing created: the address is over its limit. */
-		x->result = FILING_RATE_LIMITED;
+		x->limited = true;
 		st = DB_CONFLICT;
 	} else if (st == DB_OK && created) {
 		x->out->request_id = atoll(PQgetvalue(r, 0, 0));
@@ -616,18 +624,15 @@ static enum db_status create_once(PGconn *c, struct create_ctx *x)
 	return st;
 }
 
-enum filing_result filing_create(PGconn *c, arena_t *a, const struct org *org,
-                                 const struct filing_input *in, long rate_limit,
-                                 const char *base_url, struct filing_receipt *out)
+/* Runs the filing for x, retrying on a conflict (see filing_create()). */
+static enum db_status create(PGconn *c, struct create_ctx *x)
 {
-	memset(out, 0, sizeof *out);
-	struct create_ctx x = {a, org, in, rate_limit, base_url, out, FILING_OK};
+	struct filing_receipt *out = x->out;
 	enum db_status st = DB_OK;
-	changes_writer(org->id);
-	bool resubmit = in->submission_id && *in->submission_id;
+	bool resubmit = x->in->submission_id && *x->in->submission_id;
 	for (int attempt = 0; attempt < 3; attempt++) {
-		x.result = FILING_OK;
-		st = create_once(c, &x);
+		x->limited = false;
+		st = create_once(c, x);
 		if (st != DB_CONFLICT)
 			break;
 		/* A repeated submit of the same form (or a concurrent one that
@@ -638,31 +643,53 @@ enum filing_result filing_create(PGconn *c, arena_t *a, const struct org *org,
 		out->due_steps = NULL;
 		out->due_on = NULL;
 		if (resubmit) {
-			enum db_status dst = find_duplicate(c, &x, &found);
+			enum db_status dst = find_duplicate(c, x, &found);
 			if (dst != DB_OK) {
 				st = dst;
 				break;
 			}
 		}
 		if (found) {
-			x.result = FILING_OK;
+			x->limited = false;
 			st = DB_OK;
 			break;
 		}
-		if (x.result == FILING_RATE_LIMITED)
+		if (x->limited)
 			break;
 	}
+	return st;
+}
+
+enum outcome filing_create(const struct svc_ctx *ctx, struct filing_input *in,
+                           struct filing_receipt *out, struct problem *p)
+{
+	memset(out, 0, sizeof *out);
+	struct filing_errors errs;
+	filing_validate(ctx->arena, in, &errs);
+	if (filing_problem(&errs, p) != OUT_OK)
+		return OUT_INVALID;
+	bool online = in->channel && (!strcmp(in->channel, "web") || !strcmp(in->channel, "api"));
+	struct create_ctx x = {ctx->arena, ctx->org, in, online ? cfg.filing_rate : 0, out, false};
+	PGconn *c = db_conn();
+	changes_writer(ctx->org->id);
+	enum db_status st = c ? create(c, &x) : DB_UNAVAILABLE;
 	/* The receipt is only for a case that was created or found: a
 	 * transaction that failed leaves nothing for the caller to free. */
 	if (st != DB_OK) {
 		json_decref(out->due_steps);
 		out->due_steps = NULL;
 	}
-	if (x.result == FILING_RATE_LIMITED)
-		return FILING_RATE_LIMITED;
+	if (x.limited)
+		return problem_set(p, OUT_RATE_LIMITED,
+		                   "Z tego adresu złożono w ostatniej godzinie zbyt wiele wniosków. Spróbuj "
+		                   "ponownie później albo wyślij wniosek e-mailem lub pocztą.",
+		                   NULL);
 	if (st == DB_UNAVAILABLE)
-		return FILING_UNAVAILABLE;
+		return problem_set(p, OUT_UNAVAILABLE,
+		                   "Chwilowo nie możemy przyjąć wniosku. Spróbuj ponownie za chwilę.", NULL);
 	if (st != DB_OK)
-		return FILING_ERROR;
-	return FILING_OK;
+		return problem_set(p, OUT_ERROR,
+		                   "Wystąpił błąd i wniosek nie został przyjęty. Spróbuj ponownie za chwilę.",
+		                   NULL);
+	return OUT_OK;
 }

@@ -5,11 +5,11 @@
 #define JAWNOSC_CASES_FILING_H
 
 #include <jansson.h>
-#include <libpq-fe.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cases/context.h"
 #include "cases/org.h"
 #include "core/arena.h"
 
@@ -45,6 +45,8 @@ struct filing_input {
 	int nattachments;
 	struct filing_attachment attachments[FILING_MAX_ATTACHMENTS];
 	size_t max_attachment;
+	const char *base_url; /* the site's address, for the tracking link in the
+	                         acknowledgement (NULL or "": a relative link) */
 };
 
 #define FILING_MAX_ERRORS 20
@@ -62,6 +64,12 @@ struct filing_errors {
 bool filing_validate(arena_t *a, struct filing_input *in, struct filing_errors *errs);
 /* The message for `field`, or NULL. */
 const char *filing_error_for(const struct filing_errors *errs, const char *field);
+/* OUT_OK when errs holds nothing, else OUT_INVALID with its fields in p. */
+enum outcome filing_problem(const struct filing_errors *errs, struct problem *p);
+
+/* A filing over the address's limit may try again after this many seconds
+ * (the limit counts in windows of an hour). */
+#define FILING_RATE_WINDOW 3600
 
 struct filing_receipt {
 	bool duplicate; /* the same submission was filed before: this is that case */
@@ -75,18 +83,17 @@ struct filing_receipt {
 	json_t *due_steps; /* owned by the caller: json_decref */
 };
 
-enum filing_result {
-	FILING_OK,
-	FILING_RATE_LIMITED,
-	FILING_UNAVAILABLE, /* database unreachable: 503 */
-	FILING_ERROR,       /* a bug or a misconfigured organisation (logged) */
-};
-
-/* Creates the case in one transaction (retried on serialization failures
- * and on a concurrent submit of the same form). `rate_limit` is the number
- * of filings allowed per address per hour (0: none). */
-enum filing_result filing_create(PGconn *c, arena_t *a, const struct org *org,
-                                 const struct filing_input *in, long rate_limit,
-                                 const char *base_url, struct filing_receipt *out);
+/* Checks `in` (filing_validate(): OUT_INVALID with the form's field names)
+ * and creates the case for ctx->org in one transaction (retried on
+ * serialization failures and on a concurrent submit of the same form);
+ * the organisation is told changed at commit. A filing online (channel
+ * "web" or "api") with an address counts against JAWNOSC_FILING_RATE per
+ * hour: OUT_RATE_LIMITED past it (try again after FILING_RATE_WINDOW). A
+ * repeated submission id answers the case it created (out->duplicate).
+ * OUT_UNAVAILABLE when the database cannot be reached, OUT_ERROR for a bug
+ * or a misconfigured organisation (logged); out->due_steps is set only on
+ * OUT_OK. */
+enum outcome filing_create(const struct svc_ctx *ctx, struct filing_input *in,
+                           struct filing_receipt *out, struct problem *p);
 
 #endif

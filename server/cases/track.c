@@ -11,6 +11,7 @@
 #include "cases/store.h"
 #include "core/log.h"
 #include "db/changes.h"
+#include "db/db.h"
 #include "law/lifecycle.h"
 #include "law/warsaw.h"
 
@@ -66,15 +67,21 @@ const char *track_text_label(const char *action)
 	return i < 0 ? NULL : requester_actions[i].text_label;
 }
 
+/* An outcome for a database status other than DB_OK. */
+static enum outcome db_failed(enum db_status st, struct problem *p)
+{
+	return problem_set(p, st == DB_UNAVAILABLE ? OUT_UNAVAILABLE : OUT_ERROR, NULL, NULL);
+}
+
 /* The request behind a token; `lock` takes the row lock for an action. */
-static enum track_result find(PGconn *c, arena_t *a, const char *token, bool lock,
-                              struct case_ref *f)
+static enum outcome find(PGconn *c, arena_t *a, const char *token, bool lock, struct case_ref *f,
+                         struct problem *p)
 {
 	if (!token_well_formed(token))
-		return TRACK_NOT_FOUND;
+		return problem_set(p, OUT_NOT_FOUND, NULL, NULL);
 	unsigned char h[32];
 	token_hash(token, h);
-	const char *p[1] = {(const char *)h};
+	const char *v[1] = {(const char *)h};
 	int lens[1] = {32}, fmts[1] = {1};
 	PGresult *r = PQexecParams(c,
 	                           lock ? "SELECT " CASE_REF_COLUMNS ORG_COLUMNS
@@ -83,21 +90,20 @@ static enum track_result find(PGconn *c, arena_t *a, const char *token, bool loc
 	                                : "SELECT " CASE_REF_COLUMNS ORG_COLUMNS
 	                                  " FROM requests r JOIN organisations o ON o.id = r.org_id "
 	                                  "WHERE r.tracking_hash = $1",
-	                           1, NULL, p, lens, fmts, 0);
+	                           1, NULL, v, lens, fmts, 0);
 	enum db_status st = db_status_of(c, r);
-	enum track_result res = TRACK_OK;
-	if (st == DB_UNAVAILABLE)
-		res = TRACK_UNAVAILABLE;
-	else if (st != DB_OK)
-		res = TRACK_ERROR;
-	else if (PQntuples(r) != 1)
-		res = TRACK_NOT_FOUND;
-	if (res == TRACK_OK)
+	enum outcome o = OUT_OK;
+	if (st != DB_OK) {
+		if (st != DB_UNAVAILABLE)
+			log_error("finding a case by token: %s", PQresultErrorMessage(r));
+		o = db_failed(st, p);
+	} else if (PQntuples(r) != 1) {
+		o = problem_set(p, OUT_NOT_FOUND, NULL, NULL);
+	} else {
 		case_ref_from_row(r, 0, a, f);
-	else if (res == TRACK_ERROR)
-		log_error("finding a case by token: %s", PQresultErrorMessage(r));
+	}
 	PQclear(r);
-	return res;
+	return o;
 }
 
 /* The requester's actions law_decide() allows today, as forms to offer. */
@@ -124,13 +130,14 @@ static json_t *open_actions(const law_case_t *lc, law_date_t day, arena_t *a)
 	return actions;
 }
 
-enum track_result track_load(PGconn *c, arena_t *a, const char *token, int64_t now, json_t **out)
+static enum outcome load(PGconn *c, arena_t *a, const char *token, int64_t now, json_t **out,
+                         struct problem *p)
 {
 	*out = NULL;
 	struct case_ref f;
-	enum track_result res = find(c, a, token, false, &f);
-	if (res != TRACK_OK)
-		return res;
+	enum outcome o = find(c, a, token, false, &f, p);
+	if (o != OUT_OK)
+		return o;
 	law_date_t received = LAW_DATE_NONE, day = caseview_today(now);
 	law_date_parse(f.received_on, &received);
 	law_case_t lc;
@@ -155,108 +162,157 @@ enum track_result track_load(PGconn *c, arena_t *a, const char *token, int64_t n
 		st = store_law_case(c, f.id, &f.org, f.kind, f.state, received, &lc);
 	if (st != DB_OK) {
 		json_decref(view);
-		return st == DB_UNAVAILABLE ? TRACK_UNAVAILABLE : TRACK_ERROR;
+		return db_failed(st, p);
 	}
 	json_object_set_new(view, "actions", open_actions(&lc, day, a));
 	json_object_set_new(view, "org_id", json_integer(f.org.id));
 	*out = view;
-	return TRACK_OK;
+	return OUT_OK;
+}
+
+enum outcome track_load(const struct svc_ctx *ctx, const char *token, json_t **view,
+                        struct problem *p)
+{
+	*view = NULL;
+	PGconn *c = db_conn();
+	if (!c)
+		return problem_set(p, OUT_UNAVAILABLE, NULL, NULL);
+	return load(c, ctx->arena, token, ctx->now, view, p);
 }
 
 struct act_ctx {
 	arena_t *a;
-	const char *token, *action, *text;
-	long version;
+	const struct track_step *in;
 	int64_t now;
-	law_error_t *refusal;
-	enum track_result result;
+	struct problem *p;
+	enum outcome result;
 };
 
 static enum db_status act_tx(PGconn *c, void *vctx)
 {
 	struct act_ctx *x = vctx;
 	struct case_ref f;
-	x->result = find(c, x->a, x->token, true, &f);
-	if (x->result != TRACK_OK)
-		return x->result == TRACK_UNAVAILABLE ? DB_UNAVAILABLE : DB_OK;
+	x->result = find(c, x->a, x->in->token, true, &f, x->p);
+	if (x->result != OUT_OK)
+		return x->result == OUT_UNAVAILABLE ? DB_UNAVAILABLE : DB_OK;
 	changes_writer(f.org.id);
-	if (x->version >= 0 && x->version != f.version) {
-		x->result = TRACK_STALE;
+	if (x->in->version >= 0 && x->in->version != f.version) {
+		x->result = problem_set(x->p, OUT_STALE, NULL, "stale_version");
 		return DB_OK;
 	}
 	law_action_t act;
-	law_action_from_id(x->action, &act);
+	law_action_from_id(x->in->action, &act);
 	law_date_t day = caseview_today(x->now);
 	/* Filed online: received and sent on the same day (KPA art. 57 §5). */
 	law_action_input_t in = {.action = act, .role = LAW_ROLE_REQUESTER, .date = day, .sent = day};
 	law_outcome_t *oc = arena_alloc(x->a, sizeof *oc);
 	json_t *data = json_object();
-	if (x->text && *x->text)
-		json_object_set_new(data, "text", json_string(x->text));
+	if (x->in->text && *x->in->text)
+		json_object_set_new(data, "text", json_string(x->in->text));
 	bool allowed = false;
 	enum db_status st = case_act_locked(c, x->a, &f, &in, "requester", 0, data, oc, &allowed);
 	json_decref(data);
-	if (st == DB_OK && !allowed) {
-		*x->refusal = oc->refusal;
-		x->result = TRACK_REFUSED;
-	}
+	if (st == DB_OK && !allowed)
+		x->result = problem_set(x->p, OUT_REFUSED, arena_strdup(x->a, oc->refusal.message),
+		                        oc->refusal.code);
 	return st;
 }
 
-enum track_result track_act(PGconn *c, arena_t *a, const char *token, const char *action,
-                            const char *text, long version, int64_t now, law_error_t *refusal)
+/* A field of the step is wrong: its message is the problem's too. */
+static enum outcome bad_step(struct problem *p, const char *field, const char *code,
+                             const char *message)
 {
-	law_error_clear(refusal);
-	int i = requester_action(action ? action : "");
-	if (i < 0) {
-		law_fail(refusal, "unknown_action", "Nieznana czynność.");
-		return TRACK_INVALID;
+	problem_field(p, field, message);
+	if (p) {
+		p->message = message;
+		p->code = code;
 	}
-	if (text && strlen(text) > 20000) {
-		law_fail(refusal, "text_too_long", "Tekst może mieć najwyżej 20 000 znaków.");
-		return TRACK_INVALID;
-	}
-	if (requester_actions[i].text_required && (!text || !*text)) {
-		law_fail(refusal, "text_required", "Wpisz: %s.", requester_actions[i].text_label);
-		return TRACK_INVALID;
-	}
-	struct act_ctx x = {a, token, action, text, version, now, refusal, TRACK_OK};
-	enum db_status st = db_transaction(c, act_tx, &x);
-	if (st == DB_UNAVAILABLE)
-		return TRACK_UNAVAILABLE;
-	if (st != DB_OK)
-		return TRACK_ERROR;
-	return x.result;
+	return OUT_INVALID;
 }
 
-enum track_result track_document(PGconn *c, arena_t *a, const char *token, int seq,
-                                 const char **pdf, size_t *len, const char **title)
+static enum outcome check_step(arena_t *a, const struct track_step *in, struct problem *p)
 {
+	int i = requester_action(in->action ? in->action : "");
+	if (i < 0)
+		return bad_step(p, "action", "unknown_action", "Nieznana czynność.");
+	if (in->text && strlen(in->text) > 20000)
+		return bad_step(p, "text", "text_too_long", "Tekst może mieć najwyżej 20 000 znaków.");
+	if (requester_actions[i].text_required && (!in->text || !*in->text))
+		return bad_step(p, "text", "text_required",
+		                arena_printf(a, "Wpisz: %s.", requester_actions[i].text_label));
+	return OUT_OK;
+}
+
+static bool shows(const struct track_step *in, enum outcome o)
+{
+	if (in->show == TRACK_SHOW_AFTER)
+		return o == OUT_OK;
+	if (in->show == TRACK_SHOW_IF_REFUSED)
+		return o == OUT_INVALID || o == OUT_REFUSED || o == OUT_STALE;
+	return false;
+}
+
+enum outcome track_act(const struct svc_ctx *ctx, const struct track_step *in, json_t **view,
+                       struct problem *p)
+{
+	if (view)
+		*view = NULL;
+	PGconn *c = db_conn();
+	if (!c)
+		return problem_set(p, OUT_UNAVAILABLE, NULL, NULL);
+	enum outcome o = check_step(ctx->arena, in, p);
+	if (o == OUT_OK) {
+		struct act_ctx x = {ctx->arena, in, ctx->now, p, OUT_OK};
+		enum db_status st = db_transaction(c, act_tx, &x);
+		o = st == DB_OK ? x.result : db_failed(st, p);
+	}
+	if (!view || !shows(in, o))
+		return o;
+	struct problem lp = {0};
+	enum outcome lo = load(c, ctx->arena, in->token, ctx->now, view, &lp);
+	if (lo != OUT_OK) {
+		if (p)
+			*p = lp;
+		return lo;
+	}
+	return o;
+}
+
+enum outcome track_document(const struct svc_ctx *ctx, const char *token, int seq,
+                            struct track_pdf *out, struct problem *p)
+{
+	memset(out, 0, sizeof *out);
+	PGconn *c = db_conn();
+	if (!c)
+		return problem_set(p, OUT_UNAVAILABLE, NULL, NULL);
 	if (!token_well_formed(token) || seq <= 0)
-		return TRACK_NOT_FOUND;
+		return problem_set(p, OUT_NOT_FOUND, NULL, NULL);
 	unsigned char h[32];
 	token_hash(token, h);
 	char seqs[16];
 	snprintf(seqs, sizeof seqs, "%d", seq);
-	const char *p[2] = {(const char *)h, seqs};
+	const char *v[2] = {(const char *)h, seqs};
 	int lens[2] = {32, 0}, fmts[2] = {1, 0};
 	PGresult *r = PQexecParams(c,
 	                           "SELECT d.pdf, d.title FROM documents d JOIN requests r ON r.id = d.request_id "
 	                           "WHERE r.tracking_hash = $1 AND d.seq = $2 AND d.status = 'issued' "
 	                           "AND d.pdf IS NOT NULL",
-	                           2, NULL, p, lens, fmts, 1 /* binary */);
+	                           2, NULL, v, lens, fmts, 1 /* binary */);
 	enum db_status st = db_status_of(c, r);
-	enum track_result res = st == DB_UNAVAILABLE ? TRACK_UNAVAILABLE
-	                        : st != DB_OK        ? TRACK_ERROR
-	                        : PQntuples(r) != 1  ? TRACK_NOT_FOUND
-	                                             : TRACK_OK;
-	if (res == TRACK_OK) {
-		*len = (size_t)PQgetlength(r, 0, 0);
-		char *buf = arena_alloc(a, *len ? *len : 1);
-		memcpy(buf, PQgetvalue(r, 0, 0), *len);
-		*pdf = buf;
-		*title = arena_strndup(a, PQgetvalue(r, 0, 1), (size_t)PQgetlength(r, 0, 1));
+	enum outcome o = OUT_OK;
+	if (st != DB_OK) {
+		if (st != DB_UNAVAILABLE)
+			log_error("reading a document by token: %s", PQresultErrorMessage(r));
+		o = db_failed(st, p);
+	} else if (PQntuples(r) != 1) {
+		o = problem_set(p, OUT_NOT_FOUND, NULL, NULL);
+	} else {
+		out->len = (size_t)PQgetlength(r, 0, 0);
+		char *buf = arena_alloc(ctx->arena, out->len ? out->len : 1);
+		memcpy(buf, PQgetvalue(r, 0, 0), out->len);
+		out->data = buf;
+		out->title = arena_strndup(ctx->arena, PQgetvalue(r, 0, 1), (size_t)PQgetlength(r, 0, 1));
 	}
 	PQclear(r);
-	return res;
+	return o;
 }

@@ -5,37 +5,63 @@
 #define JAWNOSC_CASES_TRACK_H
 
 #include <jansson.h>
-#include <libpq-fe.h>
-#include <stdint.h>
+#include <stdbool.h>
+#include <stddef.h>
 
-#include "core/arena.h"
-#include "law/error.h"
+#include "cases/context.h"
 
-enum track_result {
-	TRACK_OK,
-	TRACK_NOT_FOUND,   /* unknown or malformed token: reveal nothing */
-	TRACK_REFUSED,     /* the law core refused: reason in *refusal */
-	TRACK_STALE,       /* the case changed since the page was shown */
-	TRACK_INVALID,     /* bad input (text too long, control characters) */
-	TRACK_UNAVAILABLE, /* database unreachable */
-	TRACK_ERROR,
+/* Every entry point gets the thread's connection itself (the primary: a
+ * requester must see their own step) and answers an outcome
+ * (core/outcome.h), with `p` (may be NULL) filled for anything but OUT_OK:
+ * OUT_NOT_FOUND for an unknown or malformed token (revealing nothing),
+ * OUT_UNAVAILABLE when the database cannot be reached, OUT_ERROR for
+ * anything else (logged). ctx->org is not used: the token finds the case
+ * and its organisation. */
+
+/* Loads the case as a JSON object (the caller's: json_decref): case
+ * number, state and its Polish label, terms with their reasoning, timeline,
+ * issued documents, the actions open to the requester today, and "org_id"
+ * (the page cache's key; not part of the API's CaseView). */
+enum outcome track_load(const struct svc_ctx *ctx, const char *token, json_t **view,
+                        struct problem *p);
+
+/* Which view of the case track_act() answers besides its outcome. */
+enum track_show {
+	TRACK_SHOW_NONE,
+	TRACK_SHOW_AFTER,      /* the case after the step (the API answers it) */
+	TRACK_SHOW_IF_REFUSED, /* the case as it is, when the step was not taken for
+	                          OUT_INVALID, OUT_REFUSED or OUT_STALE (the page shows
+	                          the form again) */
 };
 
-/* Loads the case as a JSON object (owned by the caller): case number,
- * state and its Polish label, terms with their reasoning, timeline, issued
- * documents, and the actions open to the requester today. */
-enum track_result track_load(PGconn *c, arena_t *a, const char *token, int64_t now, json_t **out);
+struct track_step {
+	const char *token;
+	const char *action; /* an id of law_actions the requester may take, e.g. "withdraw" */
+	const char *text;   /* optional, at most 20 000 bytes */
+	long version;       /* the case version the page showed (-1: do not check) */
+	enum track_show show;
+};
 
-/* Takes a requester's action (an id of law_actions, e.g. "withdraw") with
- * an optional text. `version` is the case version the page showed (-1: do
- * not check). */
-enum track_result track_act(PGconn *c, arena_t *a, const char *token, const char *action,
-                            const char *text, long version, int64_t now, law_error_t *refusal);
+/* Takes a requester's step in one transaction, for the case's
+ * organisation. OUT_INVALID names the field ("action" or "text", codes
+ * unknown_action, text_too_long, text_required); OUT_REFUSED gives the law
+ * core's reason and code; OUT_STALE (code stale_version) when the case
+ * changed since `version`. *view is NULL unless in->show asks for it and
+ * the outcome is one it names; when that view cannot be loaded, the
+ * outcome is the load's (the step is committed or not as before). */
+enum outcome track_act(const struct svc_ctx *ctx, const struct track_step *in, json_t **view,
+                       struct problem *p);
 
-/* An issued document's PDF of the case behind `token`: TRACK_NOT_FOUND when
- * there is none (drafts are never shown). *pdf is in the arena. */
-enum track_result track_document(PGconn *c, arena_t *a, const char *token, int seq,
-                                 const char **pdf, size_t *len, const char **title);
+struct track_pdf {
+	const char *data; /* in ctx->arena */
+	size_t len;
+	const char *title;
+};
+
+/* The issued document number `seq` of the case behind `token`, as PDF:
+ * OUT_NOT_FOUND when there is none (drafts are never shown) or seq <= 0. */
+enum outcome track_document(const struct svc_ctx *ctx, const char *token, int seq,
+                            struct track_pdf *out, struct problem *p);
 
 /* Whether an action takes a text from the requester, and its label for
  * the field ("Treść wyjaśnień"); NULL when none. */

@@ -241,6 +241,8 @@ static bool apply_plan(PGconn *c, arena_t *a, long long id, law_date_t rec, enum
 static bool file_requests(PGconn *c, const struct org *org)
 {
 	int64_t now = clock_now();
+	/* filing_create() files on this thread's connection (db_conn()). */
+	db_set_url(cfg.database_url);
 	/* File in order of receipt, so case numbers follow the dates. */
 	size_t n = sizeof demo_requests / sizeof demo_requests[0], order[64];
 	for (size_t k = 0; k < n; k++)
@@ -282,10 +284,11 @@ static bool file_requests(PGconn *c, const struct org *org)
 			return false;
 		}
 		struct filing_receipt rc;
-		enum filing_result res = filing_create(c, a, org, &in, 0, "", &rc);
+		struct svc_ctx ctx = {.arena = a, .org = org, .now = now};
+		bool ok = filing_create(&ctx, &in, &rc, NULL) == OUT_OK;
 		json_decref(rc.due_steps);
 		law_date_t rec;
-		bool ok = res == FILING_OK && law_warsaw_date(in.received_at, &rec);
+		ok = ok && law_warsaw_date(in.received_at, &rec);
 		long long id = ok ? request_id_of(c, rc.case_number) : 0;
 		ok = id && apply_plan(c, a, id, rec, demo_requests[i].plan, reuse);
 		arena_free(a);
@@ -402,5 +405,6 @@ int cmd_seed(int argc, char **argv)
 	rc = 0;
 out:
 	PQfinish(c);
+	db_close(); /* the filings' connection */
 	return rc;
 }

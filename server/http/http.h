@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "core/arena.h"
+#include "core/outcome.h"
 #include "core/strbuf.h"
 #include "http/form.h"
 #include "http/router.h"
@@ -71,6 +72,14 @@ const char *http_form_get(http_req_t *req, const char *name);
 json_t *http_json_body(http_req_t *req, const char **err);
 /* The jansson flags it parses with (tests/fuzz/fuzz_api.c uses the same). */
 #define HTTP_JSON_FLAGS JSON_REJECT_DUPLICATES
+/* The same two as outcomes, for a handler to answer with web_fail():
+ * http_form() as OUT_UNSUPPORTED (not a form's type) or OUT_MALFORMED (the
+ * form is broken), with form_error_text_pl() as the message;
+ * http_json_object() as OUT_UNSUPPORTED (not application/json) or
+ * OUT_MALFORMED (empty, not JSON, or JSON but not an object), with the
+ * Polish message. `p` may be NULL. */
+enum outcome http_form_read(http_req_t *req, const form_t **out, struct problem *p);
+enum outcome http_json_object(http_req_t *req, json_t **out, struct problem *p);
 /* Value of a cookie, NULL when absent. */
 const char *http_cookie(http_req_t *req, const char *name);
 /* The client's address as text. */

@@ -67,14 +67,30 @@ const char *http_form_get(http_req_t *req, const char *name)
 	return form_get(f, name);
 }
 
+enum outcome http_form_read(http_req_t *req, const form_t **out, struct problem *p)
+{
+	enum form_error fe = http_form(req, out);
+	if (fe == FORM_OK)
+		return OUT_OK;
+	return problem_set(p, fe == FORM_UNSUPPORTED_TYPE ? OUT_UNSUPPORTED : OUT_MALFORMED,
+	                   form_error_text_pl(fe), NULL);
+}
+
+static const char not_json[] = "Treść żądania musi mieć typ application/json.";
+
+static bool is_json_type(http_req_t *req)
+{
+	const char *ct = http_header(req, MHD_HTTP_HEADER_CONTENT_TYPE);
+	size_t n = strlen("application/json");
+	return ct && strncasecmp(ct, "application/json", n) == 0 && (!ct[n] || ct[n] == ';' || ct[n] == ' ');
+}
+
 json_t *http_json_body(http_req_t *req, const char **err)
 {
 	if (req->json)
 		return req->json;
-	const char *ct = http_header(req, MHD_HTTP_HEADER_CONTENT_TYPE);
-	size_t n = strlen("application/json");
-	if (!ct || strncasecmp(ct, "application/json", n) != 0 || (ct[n] && ct[n] != ';' && ct[n] != ' ')) {
-		*err = "Treść żądania musi mieć typ application/json.";
+	if (!is_json_type(req)) {
+		*err = not_json;
 		return NULL;
 	}
 	if (!req->body.len) {
@@ -91,6 +107,21 @@ json_t *http_json_body(http_req_t *req, const char **err)
 		return NULL;
 	}
 	return req->json;
+}
+
+enum outcome http_json_object(http_req_t *req, json_t **out, struct problem *p)
+{
+	*out = NULL;
+	if (!req->json && !is_json_type(req))
+		return problem_set(p, OUT_UNSUPPORTED, not_json, NULL);
+	const char *err;
+	json_t *j = http_json_body(req, &err);
+	if (!j)
+		return problem_set(p, OUT_MALFORMED, err, NULL);
+	if (!json_is_object(j))
+		return problem_set(p, OUT_MALFORMED, "Treść musi być obiektem JSON.", NULL);
+	*out = j;
+	return OUT_OK;
 }
 
 const char *http_cookie(http_req_t *req, const char *name)

@@ -1,5 +1,5 @@
 /* The JSON API under /api/v1: the same services as the pages, answering
- * JSON and RFC 9457 problem documents. */
+ * JSON and RFC 9457 problem documents (web_fail()). */
 #include <string.h>
 
 #include "cases/filing.h"
@@ -7,24 +7,14 @@
 #include "cases/track.h"
 #include "core/clock.h"
 #include "core/config.h"
-#include "db/db.h"
 #include "http/static.h"
 #include "web/api_input.h"
+#include "web/outcome.h"
 #include "web/web.h"
 
 void api_openapi(http_req_t *req)
 {
 	static_serve(req, "openapi.json");
-}
-
-static void problem_errors(http_req_t *req, const struct filing_errors *errs)
-{
-	json_t *list = json_array();
-	for (int i = 0; i < errs->n; i++)
-		json_array_append_new(list, json_pack("{s:s, s:s}", "field", errs->e[i].field, "message",
-		                                      errs->e[i].message));
-	http_respond_problem(req, 422, "Nieprawidłowe dane wniosku",
-	                     "Popraw pola wymienione w errors.", json_pack("{s:o}", "errors", list));
 }
 
 static bool idempotency_key(const char *k)
@@ -39,141 +29,107 @@ static bool idempotency_key(const char *k)
 	return true;
 }
 
+/* The service's context: this request's arena and instant. */
+static struct svc_ctx ctx_of(http_req_t *req, const struct org *org)
+{
+	return (struct svc_ctx){.arena = req->arena, .org = org, .now = clock_now()};
+}
+
+/* POST /api/v1/requests: a JSON object, and an Idempotency-Key when there
+ * is one, checked before the organisation is looked up. */
+static enum outcome read_body(http_req_t *req, json_t **body, const char **key, struct problem *p)
+{
+	if (http_json_object(req, body, p) != OUT_OK)
+		return p->outcome;
+	*key = http_header(req, "Idempotency-Key");
+	if (*key && !idempotency_key(*key))
+		return problem_set(p, OUT_MALFORMED,
+		                   "Idempotency-Key: od 8 do 64 znaków A-Z, a-z, 0-9, - i _.", NULL);
+	return OUT_OK;
+}
+
+/* The receipt as the API's document; takes rc->due_steps. */
+static json_t *receipt_doc(http_req_t *req, struct filing_receipt *rc)
+{
+	law_state_t s;
+	law_state_from_id(rc->state, &s);
+	json_t *doc = json_pack(
+	    "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:o, s:b}", "case_number", rc->case_number,
+	    "tracking_token", rc->token, "tracking_url",
+	    arena_printf(req->arena, "%s/sprawa/%s", web_base_url(), rc->token), "kind", rc->kind,
+	    "state", rc->state, "state_label", law_states[s].label, "received_on", rc->received_on,
+	    "due_date", rc->due_on, "due_explanation", rc->due_steps ? rc->due_steps : json_array(),
+	    "duplicate", rc->duplicate);
+	rc->due_steps = NULL;
+	return doc;
+}
+
 void api_requests_create(http_req_t *req)
 {
-	const char *jerr;
-	json_t *body = http_json_body(req, &jerr);
-	if (!body) {
-		http_respond_problem(req, strstr(jerr, "application/json") ? 415 : 400,
-		                     "Nieprawidłowe żądanie", jerr, NULL);
-		return;
-	}
-	if (!json_is_object(body)) {
-		http_respond_problem(req, 400, "Nieprawidłowe żądanie", "Treść musi być obiektem JSON.",
-		                     NULL);
-		return;
-	}
-	const char *key = http_header(req, "Idempotency-Key");
-	if (key && !idempotency_key(key)) {
-		http_respond_problem(req, 400, "Nieprawidłowy nagłówek",
-		                     "Idempotency-Key: od 8 do 64 znaków A-Z, a-z, 0-9, - i _.", NULL);
+	struct problem p = {0};
+	json_t *body;
+	const char *key = NULL;
+	if (read_body(req, &body, &key, &p) != OUT_OK) {
+		web_fail(req, &p);
 		return;
 	}
 	struct org org;
 	if (!web_org(req, &org))
 		return;
-	struct filing_input in = {0};
-	in.channel = "api";
-	in.ip = http_client_ip(req);
-	in.received_at = clock_now();
-	in.max_attachment = (size_t)cfg.max_attachment;
-	struct filing_errors errs;
-	api_filing_decode(req->arena, body, &in, &errs);
-	if (errs.n) {
-		problem_errors(req, &errs);
-		return;
-	}
-	in.submission_id = key ? arena_printf(req->arena, "api:%s", key) : NULL;
+	struct svc_ctx ctx = ctx_of(req, &org);
+	struct filing_input in = {.channel = "api",
+	                          .ip = http_client_ip(req),
+	                          .received_at = ctx.now,
+	                          .max_attachment = (size_t)cfg.max_attachment,
+	                          .base_url = web_base_url(),
+	                          .submission_id = key ? arena_printf(req->arena, "api:%s", key) : NULL};
 	struct filing_receipt rc;
-	enum filing_result res = filing_create(db_conn(), req->arena, &org, &in, cfg.filing_rate,
-	                                       web_base_url(), &rc);
-	if (res == FILING_RATE_LIMITED) {
-		http_add_header(req, "Retry-After", "3600");
-		http_respond_problem(req, 429, "Zbyt wiele wniosków",
-		                     "Z tego adresu złożono w ostatniej godzinie zbyt wiele wniosków.", NULL);
+	if (api_filing_read(req->arena, body, &in, &p) != OUT_OK ||
+	    filing_create(&ctx, &in, &rc, &p) != OUT_OK) {
+		if (p.outcome == OUT_RATE_LIMITED)
+			http_add_header(req, "Retry-After", arena_printf(req->arena, "%d", FILING_RATE_WINDOW));
+		web_fail(req, &p);
 		return;
 	}
-	if (res == FILING_UNAVAILABLE) {
-		http_respond_unavailable(req);
-		return;
-	}
-	if (res != FILING_OK) {
-		http_respond_error(req, 500, NULL);
-		return;
-	}
-	law_state_t s;
-	law_state_from_id(rc.state, &s);
-	json_t *doc = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:o, s:b}", "case_number",
-	                        rc.case_number, "tracking_token", rc.token, "tracking_url",
-	                        arena_printf(req->arena, "%s/sprawa/%s", web_base_url(), rc.token),
-	                        "kind", rc.kind, "state", rc.state, "state_label",
-	                        law_states[s].label, "received_on", rc.received_on, "due_date",
-	                        rc.due_on, "due_explanation",
-	                        rc.due_steps ? rc.due_steps : json_array(), "duplicate", rc.duplicate);
 	http_add_header(req, "Location", arena_printf(req->arena, "/api/v1/requests/%s", rc.token));
-	http_respond_json(req, rc.duplicate ? 200 : 201, doc);
+	http_respond_json(req, rc.duplicate ? 200 : 201, receipt_doc(req, &rc));
 }
 
-static void track_problem(http_req_t *req, enum track_result r, const law_error_t *refusal)
+/* The case as CaseView: "org_id" is the page cache's, not the API's. */
+static void answer_case(http_req_t *req, json_t *view)
 {
-	switch (r) {
-	case TRACK_NOT_FOUND:
-		http_respond_problem(req, 404, "Nie znaleziono sprawy", NULL, NULL);
-		break;
-	case TRACK_REFUSED:
-		http_respond_problem(req, 409, "Czynność niedozwolona", refusal->message,
-		                     json_pack("{s:s}", "code", refusal->code ? refusal->code : ""));
-		break;
-	case TRACK_INVALID:
-		http_respond_problem(req, 422, "Nieprawidłowe dane", refusal->message,
-		                     json_pack("{s:s}", "code", refusal->code ? refusal->code : ""));
-		break;
-	case TRACK_STALE:
-		http_respond_problem(req, 409, "Sprawa zmieniła się",
-		                     "Wersja sprawy jest nieaktualna: pobierz ją ponownie.",
-		                     json_pack("{s:s}", "code", "stale_version"));
-		break;
-	case TRACK_UNAVAILABLE:
-		http_respond_unavailable(req);
-		break;
-	default:
-		http_respond_error(req, 500, NULL);
-	}
-}
-
-void api_request_show(http_req_t *req)
-{
-	PGconn *c = db_conn();
-	json_t *view = NULL;
-	enum track_result r = c ? track_load(c, req->arena, http_param(req, "token"), clock_now(), &view)
-	                        : TRACK_UNAVAILABLE;
-	http_add_header(req, "Cache-Control", "no-store");
-	if (r != TRACK_OK) {
-		track_problem(req, r, NULL);
-		return;
-	}
-	/* Internal (the page cache's key to invalidation), not in CaseView. */
 	json_object_del(view, "org_id");
 	http_respond_json(req, 200, view);
 }
 
+void api_request_show(http_req_t *req)
+{
+	struct svc_ctx ctx = ctx_of(req, NULL);
+	struct problem p = {0};
+	json_t *view;
+	http_add_header(req, "Cache-Control", "no-store");
+	if (track_load(&ctx, http_param(req, "token"), &view, &p) != OUT_OK)
+		web_fail(req, &p);
+	else
+		answer_case(req, view);
+}
+
 void api_request_act(http_req_t *req)
 {
-	const char *text = NULL;
-	long version = -1;
-	if (req->body.len) {
-		const char *jerr;
-		json_t *body = http_json_body(req, &jerr);
-		if (!body || !json_is_object(body)) {
-			http_respond_problem(req, body ? 400 : (strstr(jerr, "application/json") ? 415 : 400),
-			                     "Nieprawidłowe żądanie", body ? "Treść musi być obiektem JSON." : jerr,
-			                     NULL);
-			return;
-		}
-		if (!api_action_decode(body, &text, &version)) {
-			http_respond_problem(req, 422, "Nieprawidłowe dane",
-			                     "text musi być tekstem, a version liczbą całkowitą.", NULL);
-			return;
-		}
-	}
-	PGconn *c = db_conn();
-	law_error_t refusal = {0};
-	enum track_result r = c ? track_act(c, req->arena, http_param(req, "token"),
-	                                    http_param(req, "action"), text, version, clock_now(), &refusal)
-	                        : TRACK_UNAVAILABLE;
-	if (r != TRACK_OK) {
-		track_problem(req, r, &refusal);
+	struct svc_ctx ctx = ctx_of(req, NULL);
+	struct problem p = {0};
+	struct track_step step = {.token = http_param(req, "token"),
+	                          .action = http_param(req, "action"),
+	                          .version = -1,
+	                          .show = TRACK_SHOW_AFTER};
+	json_t *body, *view = NULL;
+	/* The body is optional: without one, no text and no version check. */
+	if ((req->body.len && (http_json_object(req, &body, &p) != OUT_OK ||
+	                       api_action_decode(body, &step.text, &step.version, &p) != OUT_OK)) ||
+	    track_act(&ctx, &step, &view, &p) != OUT_OK) {
+		web_fail(req, &p);
 		return;
 	}
-	api_request_show(req);
+	http_add_header(req, "Cache-Control", "no-store");
+	answer_case(req, view);
 }

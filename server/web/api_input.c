@@ -75,12 +75,28 @@ bool api_filing_decode(arena_t *a, json_t *body, struct filing_input *in,
 	return errs->n == 0;
 }
 
-bool api_action_decode(json_t *body, const char **text, long *version)
+enum outcome api_filing_read(arena_t *a, json_t *body, struct filing_input *in, struct problem *p)
+{
+	struct filing_errors errs;
+	if (api_filing_decode(a, body, in, &errs))
+		return OUT_OK;
+	filing_problem(&errs, p);
+	if (p)
+		p->message = "Popraw pola wymienione w errors.";
+	return OUT_INVALID;
+}
+
+enum outcome api_action_decode(json_t *body, const char **text, long *version, struct problem *p)
 {
 	json_t *t = json_object_get(body, "text"), *v = json_object_get(body, "version");
-	if ((t && !json_is_string(t) && !json_is_null(t)) || (v && !json_is_integer(v)))
-		return false;
+	bool text_ok = !t || json_is_string(t) || json_is_null(t), version_ok = !v || json_is_integer(v);
+	if (!text_ok)
+		problem_field(p, "text", "Pole text musi być tekstem.");
+	if (!version_ok)
+		problem_field(p, "version", "Pole version musi być liczbą całkowitą.");
+	if (!text_ok || !version_ok)
+		return OUT_INVALID;
 	*text = json_is_string(t) ? json_string_value(t) : NULL;
 	*version = v ? (long)json_integer_value(v) : -1;
-	return true;
+	return OUT_OK;
 }

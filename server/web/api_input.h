@@ -10,6 +10,7 @@
 
 #include "cases/filing.h"
 #include "core/arena.h"
+#include "core/outcome.h"
 
 /* POST /api/v1/requests: reads the members of `body` (a JSON object) into
  * the text fields of `in` (kind, subject, content, form, delivery, purpose,
@@ -22,10 +23,14 @@
  * before this point). */
 bool api_filing_decode(arena_t *a, json_t *body, struct filing_input *in,
                        struct filing_errors *errs);
+/* The same as an outcome: OUT_OK, or OUT_INVALID with the problems as the
+ * problem's fields. */
+enum outcome api_filing_read(arena_t *a, json_t *body, struct filing_input *in, struct problem *p);
 
 /* POST /api/v1/requests/{token}/actions/{action}: "text" (a string or
  * null, optional) and "version" (an integer, optional; -1 when absent).
- * False when one of them has another type (the caller answers 422). */
-bool api_action_decode(json_t *body, const char **text, long *version);
+ * OUT_INVALID naming the member (field "text" or "version") when one of
+ * them has another type; `p` may be NULL. */
+enum outcome api_action_decode(json_t *body, const char **text, long *version, struct problem *p);
 
 #endif

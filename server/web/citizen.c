@@ -1,5 +1,7 @@
 /* The citizen's side: the filing form, the confirmation and the tracking
  * page with the requester's actions. No account: the private link is the key. */
+#include <ctype.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,9 +10,8 @@
 #include "cases/track.h"
 #include "core/clock.h"
 #include "core/config.h"
-#include "core/log.h"
-#include "db/changes.h"
-#include "db/db.h"
+#include "db/changes.h" /* changes_mark() in load_case_kept(), until the page cache moves */
+#include "web/outcome.h"
 #include "web/pcache.h"
 #include "web/web.h"
 
@@ -49,7 +50,7 @@ static const char *value_of(const struct filing_input *in, const char *field)
 /* Everything the form template needs: values as typed, a message next to
  * each bad field and a summary at the top linking to them. */
 static json_t *form_context(http_req_t *req, const struct org *org, const struct filing_input *in,
-                            const struct filing_errors *errs, const char *submission_id,
+                            const struct problem *errs, const char *submission_id,
                             const char *general)
 {
 	json_t *ctx = json_pack("{s:s, s:s, s:s, s:s}", "title", "Złóż wniosek — Jawność", "org_name",
@@ -66,14 +67,14 @@ static json_t *form_context(http_req_t *req, const struct org *org, const struct
 	json_object_set_new(ctx, "delivery_tracking", json_boolean(!strcmp(delivery, "tracking_page")));
 	json_object_set_new(ctx, "consent_checked", json_boolean(in->consent));
 	json_object_set_new(ctx, "max_attachment_mb", json_integer(cfg.max_attachment / (1024 * 1024)));
-	if (errs && errs->n) {
+	if (errs && errs->nfields) {
 		json_t *list = json_array(), *by_field = json_object();
-		for (int i = 0; i < errs->n; i++) {
-			json_array_append_new(list, json_pack("{s:s, s:s}", "field", errs->e[i].field,
-			                                      "message", errs->e[i].message));
-			if (!json_object_get(by_field, errs->e[i].field))
-				json_object_set_new(by_field, errs->e[i].field,
-				                    json_string(errs->e[i].message));
+		for (int i = 0; i < errs->nfields; i++) {
+			const struct field_error *e = &errs->fields[i];
+			json_array_append_new(list, json_pack("{s:s, s:s}", "field", e->field, "message",
+			                                      e->message));
+			if (!json_object_get(by_field, e->field))
+				json_object_set_new(by_field, e->field, json_string(e->message));
 		}
 		json_object_set_new(ctx, "errors", list);
 		json_object_set_new(ctx, "err", by_field);
@@ -96,6 +97,20 @@ void web_request_form(http_req_t *req)
 	           form_context(req, &org, &in, NULL, web_random_id(req), NULL));
 }
 
+/* The service's context: this request's arena and instant. */
+static struct svc_ctx ctx_of(http_req_t *req, const struct org *org)
+{
+	return (struct svc_ctx){.arena = req->arena, .org = org, .now = clock_now()};
+}
+
+/* The message of a problem, for a page that shows it next to a form. */
+static const char *message_of(const struct problem *p)
+{
+	if (p->message)
+		return p->message;
+	return p->nfields ? p->fields[0].message : web_outcomes[p->outcome].message;
+}
+
 static void read_form(http_req_t *req, const form_t *f, struct filing_input *in)
 {
 	in->kind = form_get(f, "kind");
@@ -116,6 +131,7 @@ static void read_form(http_req_t *req, const form_t *f, struct filing_input *in)
 	in->ip = http_client_ip(req);
 	in->received_at = clock_now();
 	in->max_attachment = (size_t)cfg.max_attachment;
+	in->base_url = web_base_url();
 	for (const form_field_t *ff = f->first; ff; ff = ff->next) {
 		if (strcmp(ff->name, "attachment") != 0 || !ff->filename)
 			continue;
@@ -128,13 +144,39 @@ static void read_form(http_req_t *req, const form_t *f, struct filing_input *in)
 	}
 }
 
-static void form_again(http_req_t *req, int status, const struct org *org,
-                       const struct filing_input *in, const struct filing_errors *errs,
-                       const char *submission_id, const char *general)
+/* The form again with what was typed, at the status of p's outcome: the
+ * field messages next to their fields, or p's message at the top (with
+ * `note` after it). */
+static void form_again(http_req_t *req, const struct org *org, const struct filing_input *in,
+                       const char *submission_id, const struct problem *p, const char *note)
 {
 	http_add_header(req, "Cache-Control", "no-store");
-	web_render(req, status, "request_form",
-	           form_context(req, org, in, errs, submission_id, general));
+	/* As web_fail() would, and a filing over its limit says when. */
+	if (p->outcome == OUT_UNAVAILABLE)
+		http_add_header(req, "Retry-After", "5");
+	else if (p->outcome == OUT_RATE_LIMITED)
+		http_add_header(req, "Retry-After", arena_printf(req->arena, "%d", FILING_RATE_WINDOW));
+	const char *general =
+	    p->nfields ? NULL : arena_printf(req->arena, "%s%s", message_of(p), note ? note : "");
+	web_render(req, web_outcome_status(p->outcome), "request_form",
+	           form_context(req, org, in, p, submission_id, general));
+}
+
+/* What a person filing by hand passes and a forger or a bot does not. */
+static enum outcome form_genuine(http_req_t *req, const form_t *f, struct problem *p)
+{
+	if (!web_csrf_ok(req, form_get(f, "csrf")))
+		return problem_set(p, OUT_DENIED,
+		                   "Formularz wygasł albo został otwarty w innej przeglądarce. Sprawdź "
+		                   "dane i wyślij go ponownie.",
+		                   NULL);
+	const char *honeypot = form_get(f, "website");
+	if (honeypot && *honeypot)
+		return problem_set(p, OUT_MALFORMED,
+		                   "Nie udało się przyjąć wniosku. Pole „Strona internetowa” musi pozostać "
+		                   "puste.",
+		                   NULL);
+	return OUT_OK;
 }
 
 void web_request_submit(http_req_t *req)
@@ -143,81 +185,37 @@ void web_request_submit(http_req_t *req)
 	if (!web_org(req, &org))
 		return;
 	const form_t *f;
-	enum form_error fe = http_form(req, &f);
 	struct filing_input in = {0};
-	if (fe != FORM_OK) {
-		form_again(req, fe == FORM_UNSUPPORTED_TYPE ? 415 : 400, &org, &in, NULL,
-		           web_random_id(req), form_error_text_pl(fe));
+	struct problem p = {0};
+	if (http_form_read(req, &f, &p) != OUT_OK) {
+		form_again(req, &org, &in, web_random_id(req), &p, NULL);
 		return;
 	}
 	read_form(req, f, &in);
 	const char *sid = form_get(f, "submission_id");
-	if (!is_hex32(sid))
-		sid = web_random_id(req);
-	struct filing_errors errs = {0};
-	bool valid = filing_validate(req->arena, &in, &errs);
-	if (!web_csrf_ok(req, form_get(f, "csrf"))) {
-		form_again(req, 403, &org, &in, NULL, sid,
-		           "Formularz wygasł albo został otwarty w innej przeglądarce. Sprawdź dane i "
-		           "wyślij go ponownie.");
+	in.submission_id = is_hex32(sid) ? sid : web_random_id(req);
+	if (form_genuine(req, f, &p) != OUT_OK) {
+		form_again(req, &org, &in, in.submission_id, &p, NULL);
 		return;
 	}
-	const char *honeypot = form_get(f, "website");
-	if (honeypot && *honeypot) {
-		form_again(req, 400, &org, &in, NULL, sid,
-		           "Nie udało się przyjąć wniosku. Pole „Strona internetowa” musi pozostać puste.");
-		return;
-	}
-	if (!valid) {
-		form_again(req, 422, &org, &in, &errs, sid, NULL);
-		return;
-	}
-	in.submission_id = sid;
+	struct svc_ctx ctx = ctx_of(req, &org);
 	struct filing_receipt rc;
-	enum filing_result res = filing_create(db_conn(), req->arena, &org, &in, cfg.filing_rate,
-	                                       web_base_url(), &rc);
-	json_decref(rc.due_steps);
-	switch (res) {
-	case FILING_OK:
-		http_redirect(req, 303, arena_printf(req->arena, "/sprawa/%s/potwierdzenie", rc.token));
-		return;
-	case FILING_RATE_LIMITED:
-		http_add_header(req, "Retry-After", "3600");
-		form_again(req, 429, &org, &in, NULL, sid,
-		           "Z tego adresu złożono w ostatniej godzinie zbyt wiele wniosków. Spróbuj ponownie "
-		           "później albo wyślij wniosek e-mailem lub pocztą.");
-		return;
-	case FILING_UNAVAILABLE:
-		http_add_header(req, "Retry-After", "5");
-		form_again(req, 503, &org, &in, NULL, sid,
-		           "Chwilowo nie możemy przyjąć wniosku. Twoje dane są zachowane w formularzu: "
-		           "wyślij go ponownie za chwilę.");
-		return;
-	case FILING_ERROR:
-	default:
-		form_again(req, 500, &org, &in, NULL, sid,
-		           "Wystąpił błąd i wniosek nie został przyjęty. Twoje dane są zachowane: spróbuj "
-		           "ponownie za chwilę.");
+	if (filing_create(&ctx, &in, &rc, &p) != OUT_OK) {
+		form_again(req, &org, &in, in.submission_id, &p, " Twoje dane są zachowane w formularzu.");
 		return;
 	}
+	json_decref(rc.due_steps);
+	http_redirect(req, 303, arena_printf(req->arena, "/sprawa/%s/potwierdzenie", rc.token));
 }
 
+/* The case behind the token, or false when the answer has been given. */
 static bool load_case(http_req_t *req, json_t **view)
 {
-	PGconn *c = db_conn();
-	if (!c) {
-		http_respond_unavailable(req);
-		return false;
-	}
-	enum track_result r = track_load(c, req->arena, http_param(req, "token"), clock_now(), view);
-	if (r == TRACK_OK)
+	struct svc_ctx ctx = ctx_of(req, NULL);
+	struct problem p = {0};
+	if (track_load(&ctx, http_param(req, "token"), view, &p) == OUT_OK)
 		return true;
-	if (r == TRACK_NOT_FOUND)
-		http_respond_error(req, 404, NULL);
-	else if (r == TRACK_UNAVAILABLE)
-		http_respond_unavailable(req);
-	else
-		http_respond_error(req, 500, NULL);
+	web_fail(req, &p);
 	return false;
 }
 
@@ -308,82 +306,94 @@ void web_case_confirmation(http_req_t *req)
 	web_render(req, 200, "confirmation", view);
 }
 
+/* The version the page showed: -1 when the form had none. False when it
+ * is not a number. */
+static bool read_version(const char *s, long *version)
+{
+	*version = -1;
+	if (!s || !*s)
+		return true;
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (*end || errno || v < 0 || !isdigit((unsigned char)*s))
+		return false;
+	*version = v;
+	return true;
+}
+
+/* The requester's step from the tracking page's form, or the problem that
+ * keeps it from being tried. */
+static enum outcome read_step(http_req_t *req, const form_t *f, struct track_step *step,
+                              struct problem *p)
+{
+	step->token = http_param(req, "token");
+	step->action = form_get(f, "action");
+	step->text = form_get(f, "text");
+	step->show = TRACK_SHOW_IF_REFUSED;
+	if (!web_csrf_ok(req, form_get(f, "csrf")))
+		return problem_set(p, OUT_DENIED, "Formularz wygasł. Sprawdź treść i wyślij ponownie.",
+		                   NULL);
+	if (!read_version(form_get(f, "version"), &step->version))
+		return problem_field(p, "version",
+		                     "Formularz ma nieprawidłowy numer wersji sprawy. Odśwież stronę i "
+		                     "spróbuj ponownie.");
+	return OUT_OK;
+}
+
+/* The step was not tried: the page again with why, next to its form. */
+static void step_not_tried(http_req_t *req, const struct track_step *step, const struct problem *p)
+{
+	json_t *view;
+	if (load_case(req, &view))
+		case_page(req, web_outcome_status(p->outcome), view, message_of(p), step->action,
+		          step->text);
+}
+
 void web_case_act(http_req_t *req)
 {
 	const form_t *f;
-	if (http_form(req, &f) != FORM_OK) {
-		http_respond_error(req, 400, "Przesłany formularz jest uszkodzony.");
+	struct problem p = {0};
+	if (http_form_read(req, &f, &p) != OUT_OK) {
+		web_fail(req, &p);
 		return;
 	}
-	const char *action = form_get(f, "action"), *text = form_get(f, "text");
-	const char *version_s = form_get(f, "version");
-	long version = version_s ? strtol(version_s, NULL, 10) : -1;
-	const char *error = NULL;
-	int status = 200;
-	law_error_t refusal;
-	if (!web_csrf_ok(req, form_get(f, "csrf"))) {
-		error = "Formularz wygasł. Sprawdź treść i wyślij ponownie.";
-		status = 403;
-	} else {
-		PGconn *c = db_conn();
-		enum track_result r = c ? track_act(c, req->arena, http_param(req, "token"), action, text,
-		                                    version, clock_now(), &refusal)
-		                        : TRACK_UNAVAILABLE;
-		switch (r) {
-		case TRACK_OK:
-			http_redirect(req, 303, arena_printf(req->arena, "/sprawa/%s?wykonano=%s",
-			                                     http_param(req, "token"), action));
-			return;
-		case TRACK_NOT_FOUND:
-			http_respond_error(req, 404, NULL);
-			return;
-		case TRACK_REFUSED:
-		case TRACK_INVALID:
-			error = arena_strdup(req->arena, refusal.message);
-			status = r == TRACK_REFUSED ? 409 : 422;
-			break;
-		case TRACK_STALE:
-			error = "Sprawa zmieniła się, zanim wysłałeś formularz. Sprawdź jej aktualny stan "
-			        "poniżej i spróbuj ponownie.";
-			status = 409;
-			break;
-		case TRACK_UNAVAILABLE:
-			http_respond_unavailable(req);
-			return;
-		default:
-			http_respond_error(req, 500, NULL);
-			return;
-		}
+	struct track_step step = {0};
+	if (read_step(req, f, &step, &p) != OUT_OK) {
+		step_not_tried(req, &step, &p);
+		return;
 	}
-	json_t *view;
-	if (load_case(req, &view))
-		case_page(req, status, view, error, action, text);
+	struct svc_ctx ctx = ctx_of(req, NULL);
+	json_t *view = NULL;
+	if (track_act(&ctx, &step, &view, &p) == OUT_OK)
+		http_redirect(req, 303, arena_printf(req->arena, "/sprawa/%s?wykonano=%s", step.token,
+		                                     step.action));
+	else if (view)
+		case_page(req, web_outcome_status(p.outcome), view, message_of(&p), step.action, step.text);
+	else
+		web_fail(req, &p);
+}
+
+/* The document number in the path; 0 (none such) when it is not one. */
+static int read_seq(const char *s)
+{
+	char *end;
+	long seq = strtol(s ? s : "", &end, 10);
+	return *end || seq <= 0 || seq > 100000 ? 0 : (int)seq;
 }
 
 void web_case_document(http_req_t *req)
 {
-	const char *seq_s = http_param(req, "seq");
-	char *end;
-	long seq = strtol(seq_s ? seq_s : "", &end, 10);
-	PGconn *c = db_conn();
-	const char *pdf = NULL, *title = NULL;
-	size_t len = 0;
-	enum track_result r = !c ? TRACK_UNAVAILABLE
-	                      : (*end || seq <= 0 || seq > 100000)
-	                          ? TRACK_NOT_FOUND
-	                          : track_document(c, req->arena, http_param(req, "token"), (int)seq, &pdf,
-	                                           &len, &title);
-	if (r == TRACK_UNAVAILABLE) {
-		http_respond_unavailable(req);
-		return;
-	}
-	if (r != TRACK_OK) {
-		http_respond_error(req, r == TRACK_NOT_FOUND ? 404 : 500, NULL);
+	struct svc_ctx ctx = ctx_of(req, NULL);
+	struct problem p = {0};
+	struct track_pdf doc;
+	int seq = read_seq(http_param(req, "seq"));
+	if (track_document(&ctx, http_param(req, "token"), seq, &doc, &p) != OUT_OK) {
+		web_fail(req, &p);
 		return;
 	}
 	private_headers(req);
 	http_add_header(req, "Content-Disposition",
-	                arena_printf(req->arena, "attachment; filename=\"pismo-%ld.pdf\"", seq));
-	(void)title;
-	http_respond(req, 200, "application/pdf", pdf, len);
+	                arena_printf(req->arena, "attachment; filename=\"pismo-%d.pdf\"", seq));
+	http_respond(req, 200, "application/pdf", doc.data, doc.len);
 }

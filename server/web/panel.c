@@ -14,6 +14,7 @@
 #include "core/config.h"
 #include "db/db.h"
 #include "law/warsaw.h"
+#include "web/outcome.h"
 #include "web/web.h"
 
 static bool clerk_of(http_req_t *req, struct clerk *out)
@@ -466,15 +467,18 @@ void web_panel_register(http_req_t *req)
 		return;
 	}
 	in.received_at = received_instant(d, now);
+	in.base_url = web_base_url();
+	struct svc_ctx ctx = {.arena = req->arena, .org = &org, .now = now};
 	struct filing_receipt rc;
-	enum filing_result res = filing_create(db_conn(), req->arena, &org, &in, 0, web_base_url(), &rc);
+	struct problem p = {0};
+	enum outcome res = filing_create(&ctx, &in, &rc, &p);
 	json_decref(rc.due_steps);
-	if (res == FILING_OK) {
+	if (res == OUT_OK) {
 		http_redirect(req, 303, arena_printf(req->arena, "/panel/sprawy/%lld?wykonano=register",
 		                                     rc.request_id));
 		return;
 	}
-	web_render(req, res == FILING_UNAVAILABLE ? 503 : 500, "panel_register",
+	web_render(req, web_outcome_status(res), "panel_register",
 	           register_context(req, &in, received, NULL,
 	                            "Nie udało się zarejestrować wniosku. Dane są zachowane: spróbuj "
 	                            "ponownie za chwilę."));

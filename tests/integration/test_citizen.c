@@ -312,6 +312,43 @@ static void test_requester_withdraws_on_the_tracking_page(void **state)
 	h_free(&r);
 }
 
+/* A version that is not a number is a broken form field (422, the page
+ * again with the message), not a case that changed (409); a number that
+ * is not the case's version is. Nothing is taken either way. */
+static void test_malformed_version_is_422_and_another_version_409(void **state)
+{
+	struct formpage fp;
+	open_form(&fp);
+	struct hresp r;
+	submit(&fp, "kind=public_information&subject=Wersja+z+formularza&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=tracking_page&consent=1", &r);
+	char page[256];
+	snprintf(page, sizeof page, "%s", h_header(&r, "Location"));
+	*strstr(page, "/potwierdzenie") = '\0';
+	h_free(&r);
+	char path[300], body[512];
+	snprintf(path, sizeof path, "%s/czynnosc", page);
+	const char *hdr[] = {"Content-Type: application/x-www-form-urlencoded", fp.cookie, NULL};
+	static const char *const bad[] = {"abc", "1x", "-1", " 1", "99999999999999999999999"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		snprintf(body, sizeof body, "csrf=%s&action=withdraw&version=%s&text=Nie", fp.csrf, bad[i]);
+		h_request("POST", path, hdr, body, strlen(body), &r);
+		if (r.status != 422)
+			fprintf(stderr, "version=%s: %ld\n", bad[i], r.status);
+		assert_int_equal(r.status, 422);
+		assert_non_null(strstr(r.body, "numer wersji sprawy"));
+		assert_non_null(strstr(r.body, "name=\"action\" value=\"withdraw\""));
+		h_free(&r);
+	}
+	snprintf(body, sizeof body, "csrf=%s&action=withdraw&version=7&text=Nie", fp.csrf);
+	h_request("POST", path, hdr, body, strlen(body), &r);
+	assert_int_equal(r.status, 409);
+	assert_non_null(strstr(r.body, "Sprawd\xc5\xba jej aktualny stan"));
+	h_free(&r);
+	assert_int_equal(u_count("SELECT count(*) FROM events e JOIN requests r ON r.id = e.request_id "
+	                         "WHERE r.subject = 'Wersja z formularza'"),
+	                 1);
+}
+
 static void test_issued_letters_download_and_drafts_stay_hidden(void **state)
 {
 	struct formpage fp;
@@ -414,6 +451,7 @@ int main(void)
 	    cmocka_unit_test(test_honeypot_filled_by_a_bot_files_nothing),
 	    cmocka_unit_test(test_attachments_are_checked_by_content_and_stored_exactly),
 	    cmocka_unit_test(test_requester_withdraws_on_the_tracking_page),
+	    cmocka_unit_test(test_malformed_version_is_422_and_another_version_409),
 	    cmocka_unit_test(test_issued_letters_download_and_drafts_stay_hidden),
 	    cmocka_unit_test(test_filing_rate_per_address_is_limited),
 	};

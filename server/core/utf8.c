@@ -1,4 +1,4 @@
-#include "http/utf8.h"
+#include "core/utf8.h"
 
 /* Length of the sequence that starts with lead byte c, with the allowed range
  * of its second byte (RFC 3629 §4, "UTF8-2" .. "UTF8-4"): the narrowed ranges
