@@ -1,5 +1,6 @@
 #include "cases/admin.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -22,23 +23,39 @@
 
 /* ---- Small helpers ---------------------------------------------------------- */
 
-static void add_err(struct admin_errors *errs, const char *field, const char *message)
+static void add_err(struct problem *errs, const char *field, const char *message)
 {
-	if (errs->n < ADMIN_MAX_ERRORS) {
-		errs->e[errs->n].field = field;
-		errs->e[errs->n].message = message;
-		errs->n++;
-	}
+	problem_field(errs, field, message);
 }
 
-static enum admin_result of_db(enum db_status st)
+/* The outcome of a database status. */
+static enum outcome of_db(enum db_status st, struct problem *p)
 {
-	return st == DB_OK ? ADMIN_OK : st == DB_UNAVAILABLE ? ADMIN_UNAVAILABLE : ADMIN_ERROR;
+	return st == DB_OK ? OUT_OK
+	                   : problem_set(p, st == DB_UNAVAILABLE ? OUT_UNAVAILABLE : OUT_ERROR, NULL, NULL);
+}
+
+/* This thread's connection, or NULL with OUT_UNAVAILABLE in *p. */
+static PGconn *conn(struct problem *p)
+{
+	PGconn *c = db_conn();
+	if (!c)
+		problem_set(p, OUT_UNAVAILABLE, NULL, NULL);
+	return c;
 }
 
 static const char *id_text(arena_t *a, long long id)
 {
 	return arena_printf(a, "%lld", id);
+}
+
+/* A positive id as typed in a form; 0 when it is not one. */
+static long long id_of(const char *s)
+{
+	char *end;
+	errno = 0;
+	long long id = s && *s ? strtoll(s, &end, 10) : 0;
+	return s && *s && !*end && !errno && id > 0 ? id : 0;
 }
 
 /* Blanks (and line breaks) around a typed value dropped; NULL becomes "". */
@@ -90,7 +107,7 @@ static bool has_controls(const char *s, bool lines)
 /* A text field: valid UTF-8, at most `max` characters, one line unless
  * `lines`, present when `required`. */
 static void check_text(arena_t *a, const char *field, const char *label, const char *v, int max,
-                       bool required, bool lines, struct admin_errors *errs)
+                       bool required, bool lines, struct problem *errs)
 {
 	if (!utf8_valid(v, strlen(v)))
 		add_err(errs, field, arena_printf(a, "Pole „%s” zawiera nieprawidłowe znaki.", label));
@@ -115,19 +132,7 @@ static const char *first_value(PGconn *c, arena_t *a, enum db_status *st, const 
 }
 
 /* The event of an administrator's change, in the running transaction. */
-/* A change to the organisations or units tables: what struct org holds
- * and this process keeps by host (cases/org.c). The triggers tell the
- * other processes; this one is told at once, so that the admin's next page
- * shows the change. */
-static enum db_status settings_transaction(PGconn *c, db_tx_fn fn, void *ctx)
-{
-	enum db_status st = db_transaction(c, fn, ctx);
-	if (st == DB_OK)
-		changes_settings();
-	return st;
-}
-
-static enum db_status event(PGconn *c, const struct admin_actor *who, const char *action,
+static enum db_status event(PGconn *c, const struct actor *who, const char *action,
                             json_t *data)
 {
 	enum db_status st = store_event(c, who->org_id, 0, "admin", who->user_id, action, NULL, NULL,
@@ -160,14 +165,19 @@ static void user_from_row(const PGresult *r, int row, arena_t *a, struct admin_u
 	u->disabled = PQgetvalue(r, row, 6)[0] == 't';
 }
 
-enum admin_result admin_users(PGconn *c, arena_t *a, long long org_id, struct admin_user **rows,
-                              size_t *n)
+/* The accounts of the organisation by e-mail, or the one with `id` (0: all). */
+static enum db_status users_read(PGconn *c, arena_t *a, long long org_id, long long id, bool lock,
+                                 struct admin_user **rows, size_t *n)
 {
 	*rows = NULL;
 	*n = 0;
-	const char *p[1] = {id_text(a, org_id)};
+	const char *p[2] = {id_text(a, org_id), id_text(a, id)};
 	enum db_status st;
-	PGresult *r = db_exec(c, &st, USER_SELECT "WHERE u.org_id = $1 ORDER BY lower(u.email)", 1, p);
+	PGresult *r = db_exec(c, &st,
+	                      !id    ? USER_SELECT "WHERE u.org_id = $1 ORDER BY lower(u.email)"
+	                      : lock ? USER_SELECT "WHERE u.org_id = $1 AND u.id = $2 FOR UPDATE OF u"
+	                             : USER_SELECT "WHERE u.org_id = $1 AND u.id = $2",
+	                      id ? 2 : 1, p);
 	if (st == DB_OK) {
 		size_t count = (size_t)PQntuples(r);
 		*rows = arena_calloc(a, count ? count : 1, sizeof **rows);
@@ -176,32 +186,83 @@ enum admin_result admin_users(PGconn *c, arena_t *a, long long org_id, struct ad
 		*n = count;
 	}
 	PQclear(r);
-	return of_db(st);
+	return st;
 }
 
-static enum admin_result user_get(PGconn *c, arena_t *a, long long org_id, long long id,
-                                  bool lock, struct admin_user *out)
+/* Account `id` of the organisation, locked for a change; *found false when none. */
+static enum db_status user_lock(PGconn *c, arena_t *a, long long org_id, long long id,
+                                struct admin_user *out, bool *found)
 {
-	const char *p[2] = {id_text(a, id), id_text(a, org_id)};
+	struct admin_user *rows;
+	size_t n;
+	enum db_status st = users_read(c, a, org_id, id, true, &rows, &n);
+	*found = st == DB_OK && n == 1;
+	if (*found)
+		*out = rows[0];
+	return st;
+}
+
+static enum db_status units_read(PGconn *c, arena_t *a, long long org_id, struct admin_unit **rows,
+                                 size_t *n)
+{
+	*rows = NULL;
+	*n = 0;
+	const char *p[1] = {id_text(a, org_id)};
 	enum db_status st;
 	PGresult *r = db_exec(c, &st,
-	                      lock ? USER_SELECT "WHERE u.id = $1 AND u.org_id = $2 FOR UPDATE OF u"
-	                           : USER_SELECT "WHERE u.id = $1 AND u.org_id = $2",
-	                      2, p);
-	bool found = st == DB_OK && PQntuples(r) == 1;
-	if (found)
-		user_from_row(r, 0, a, out);
+	                      "SELECT n.id, n.symbol, n.name, n.id = o.web_unit_id, "
+	                      "(SELECT count(*) FROM users u WHERE u.unit_id = n.id) "
+	                      "FROM units n JOIN organisations o ON o.id = n.org_id "
+	                      "WHERE n.org_id = $1 ORDER BY n.symbol",
+	                      1, p);
+	if (st == DB_OK) {
+		size_t count = (size_t)PQntuples(r);
+		struct admin_unit *out = arena_calloc(a, count ? count : 1, sizeof *out);
+		for (size_t i = 0; i < count; i++) {
+			int row = (int)i;
+			out[i].id = atoll(PQgetvalue(r, row, 0));
+			out[i].symbol = arena_strdup(a, PQgetvalue(r, row, 1));
+			out[i].name = arena_strdup(a, PQgetvalue(r, row, 2));
+			out[i].web = PQgetvalue(r, row, 3)[0] == 't';
+			out[i].users = atol(PQgetvalue(r, row, 4));
+		}
+		*rows = out;
+		*n = count;
+	}
 	PQclear(r);
-	return st != DB_OK ? of_db(st) : found ? ADMIN_OK : ADMIN_NOT_FOUND;
+	return st;
 }
 
-enum admin_result admin_user_get(PGconn *c, arena_t *a, long long org_id, long long id,
-                                 struct admin_user *out)
+enum outcome admin_staff(const struct svc_ctx *ctx, long long id, struct admin_staff *out,
+                         struct problem *p)
 {
-	return user_get(c, a, org_id, id, false, out);
+	memset(out, 0, sizeof *out);
+	if (id < 0)
+		return problem_set(p, OUT_NOT_FOUND, NULL, NULL);
+	PGconn *c = conn(p);
+	if (!c)
+		return OUT_UNAVAILABLE;
+	long long org = ctx->who->org_id;
+	enum db_status st = users_read(c, ctx->arena, org, id, false, &out->users, &out->nusers);
+	if (st == DB_OK && id && out->nusers != 1)
+		return problem_set(p, OUT_NOT_FOUND, NULL, NULL);
+	if (st == DB_OK)
+		st = units_read(c, ctx->arena, org, &out->units, &out->nunits);
+	return of_db(st, p);
 }
 
-static void check_password(const char *pw, struct admin_errors *errs)
+enum outcome admin_units(const struct svc_ctx *ctx, struct admin_unit **rows, size_t *n,
+                         struct problem *p)
+{
+	*rows = NULL;
+	*n = 0;
+	PGconn *c = conn(p);
+	if (!c)
+		return OUT_UNAVAILABLE;
+	return of_db(units_read(c, ctx->arena, ctx->who->org_id, rows, n), p);
+}
+
+static void check_password(const char *pw, struct problem *errs)
 {
 	if (!utf8_valid(pw, strlen(pw)) || utf8_chars(pw) < AUTH_PASSWORD_MIN)
 		add_err(errs, "password", "Hasło musi mieć co najmniej 12 znaków.");
@@ -209,7 +270,7 @@ static void check_password(const char *pw, struct admin_errors *errs)
 		add_err(errs, "password", "Hasło może mieć najwyżej 1024 bajty.");
 }
 
-static void check_role(const char *role, struct admin_errors *errs)
+static void check_role(const char *role, struct problem *errs)
 {
 	if (!users_role_valid(role))
 		add_err(errs, "role", "Wybierz rolę: urzędnik, kierownik albo administrator.");
@@ -219,7 +280,7 @@ static const char *const unit_unknown = "Wybierz komórkę organizacyjną z list
 
 /* The typed fields of an account, trimmed; messages for the bad ones. */
 static struct admin_user_input clean_user(arena_t *a, const struct admin_user_input *in, bool adding,
-                                          struct admin_errors *errs)
+                                          struct problem *errs)
 {
 	struct admin_user_input u = {
 	    .email = trim(a, in->email),
@@ -246,8 +307,28 @@ static struct admin_user_input clean_user(arena_t *a, const struct admin_user_in
 	return u;
 }
 
+/* A change of the organisation's accounts: this request writes for it. */
+static enum db_status write_transaction(PGconn *c, const struct actor *who, db_tx_fn fn, void *x)
+{
+	changes_writer(who->org_id);
+	return db_transaction(c, fn, x);
+}
+
+/* A change to the organisations or units tables: what struct org holds
+ * and this process keeps by host (cases/org.c). The triggers tell the
+ * other processes; this one is told at once, so that the admin's next page
+ * shows the change. */
+static enum db_status settings_transaction(PGconn *c, const struct actor *who, db_tx_fn fn,
+                                           void *x)
+{
+	enum db_status st = write_transaction(c, who, fn, x);
+	if (st == DB_OK)
+		changes_settings();
+	return st;
+}
+
 struct add_ctx {
-	const struct admin_actor *who;
+	const struct actor *who;
 	const struct admin_user_input *u;
 	const char *hash;
 	arena_t *a;
@@ -259,70 +340,49 @@ static enum db_status add_tx(PGconn *c, void *vctx)
 {
 	struct add_ctx *x = vctx;
 	x->no_unit = false;
-	const char *p0[1] = {id_text(x->a, x->who->org_id)};
-	enum db_status st;
-	const char *slug = first_value(c, x->a, &st, "SELECT slug FROM organisations WHERE id = $1", 1, p0);
-	if (st != DB_OK || !slug)
-		return st != DB_OK ? st : DB_ERROR;
 	struct users_new nu = {
 	    .email = x->u->email,
-	    .org_slug = slug,
 	    .role = x->u->role,
 	    .name = x->u->name,
 	    .position = x->u->position,
 	    .unit_symbol = *x->u->unit ? x->u->unit : NULL,
 	    .password_hash = x->hash,
 	};
-	switch (users_add(c, &nu)) {
-	case USERS_OK:
-		break;
-	case USERS_NO_UNIT:
-		x->no_unit = true;
-		return DB_OK; /* nothing written */
-	case USERS_DUPLICATE:
-		return DB_CONFLICT;
-	case USERS_UNAVAILABLE:
-		return DB_UNAVAILABLE;
-	default:
-		return DB_ERROR;
-	}
-	const char *p1[2] = {x->u->email, p0[0]};
-	const char *id = first_value(c, x->a, &st,
-	                             "SELECT id FROM users WHERE lower(email) = lower($1) AND org_id = $2",
-	                             2, p1);
-	if (st != DB_OK || !id)
-		return st != DB_OK ? st : DB_ERROR;
-	x->id = atoll(id);
+	enum db_status st = users_insert(c, x->who->org_id, &nu, &x->id, &x->no_unit);
+	if (st != DB_OK || x->no_unit)
+		return st; /* nothing written */
 	return event(c, x->who, "user_add",
 	             json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "user_id", (json_int_t)x->id, "email",
 	                       x->u->email, "name", x->u->name, "position", x->u->position, "role",
 	                       x->u->role, "unit", x->u->unit));
 }
 
-enum admin_result admin_user_add(PGconn *c, arena_t *a, const struct admin_actor *who,
-                                 const struct admin_user_input *in, struct admin_errors *errs,
-                                 long long *id)
+enum outcome admin_user_add(const struct svc_ctx *ctx, const struct admin_user_input *in,
+                            long long *id, struct problem *p)
 {
-	struct admin_user_input u = clean_user(a, in, true, errs);
-	if (errs->n)
-		return ADMIN_INVALID;
+	problem_set(p, OUT_OK, NULL, NULL);
+	struct problem local;
+	if (!p)
+		p = &local;
+	struct admin_user_input u = clean_user(ctx->arena, in, true, p);
+	if (p->nfields)
+		return OUT_INVALID;
+	PGconn *c = conn(p);
+	if (!c)
+		return OUT_UNAVAILABLE;
 	char hash[AUTH_HASH_LEN];
 	if (!auth_password_hash(u.password, hash))
-		return ADMIN_ERROR;
-	struct add_ctx x = {who, &u, hash, a, false, 0};
-	enum db_status st = db_transaction(c, add_tx, &x);
+		return problem_set(p, OUT_ERROR, NULL, NULL);
+	struct add_ctx x = {ctx->who, &u, hash, ctx->arena, false, 0};
+	enum db_status st = write_transaction(c, ctx->who, add_tx, &x);
 	sodium_memzero(hash, sizeof hash);
-	if (st == DB_CONFLICT) {
-		add_err(errs, "email", "Konto z tym adresem e-mail już istnieje.");
-		return ADMIN_INVALID;
-	}
-	if (st == DB_OK && x.no_unit) {
-		add_err(errs, "unit", unit_unknown);
-		return ADMIN_INVALID;
-	}
+	if (st == DB_CONFLICT)
+		return problem_field(p, "email", "Konto z tym adresem e-mail już istnieje.");
+	if (st == DB_OK && x.no_unit)
+		return problem_field(p, "unit", unit_unknown);
 	if (st == DB_OK && id)
 		*id = x.id;
-	return of_db(st);
+	return of_db(st, p);
 }
 
 /* The id of a unit of the organisation by symbol, "" for none; NULL when
@@ -339,21 +399,34 @@ static const char *unit_id_of(PGconn *c, arena_t *a, enum db_status *st, long lo
 
 /* What a change of an account found wrong in the transaction. */
 struct user_change_ctx {
-	const struct admin_actor *who;
+	const struct actor *who;
 	long long id;
 	const struct admin_user_input *u; /* update */
 	bool disabled;                    /* set_disabled */
 	const char *hash;                 /* set_password */
 	arena_t *a;
-	enum admin_result res;
+	enum outcome res;
 	const char *field, *message;
 };
 
 static void refuse(struct user_change_ctx *x, const char *field, const char *message)
 {
-	x->res = ADMIN_INVALID;
+	x->res = OUT_INVALID;
 	x->field = field;
 	x->message = message;
+}
+
+/* Locks account x->id into *old; false (x->res OUT_NOT_FOUND, or *st an
+ * error) when it cannot be changed. */
+static bool lock_account(PGconn *c, struct user_change_ctx *x, struct admin_user *old,
+                         enum db_status *st)
+{
+	bool found;
+	x->res = OUT_OK;
+	*st = user_lock(c, x->a, x->who->org_id, x->id, old, &found);
+	if (*st == DB_OK && !found)
+		x->res = OUT_NOT_FOUND;
+	return *st == DB_OK && found;
 }
 
 static enum db_status end_sessions(PGconn *c, arena_t *a, long long user_id)
@@ -366,15 +439,14 @@ static enum db_status update_tx(PGconn *c, void *vctx)
 {
 	struct user_change_ctx *x = vctx;
 	struct admin_user old;
-	x->res = user_get(c, x->a, x->who->org_id, x->id, true, &old);
-	if (x->res != ADMIN_OK)
-		return x->res == ADMIN_NOT_FOUND ? DB_OK : x->res == ADMIN_UNAVAILABLE ? DB_UNAVAILABLE : DB_ERROR;
+	enum db_status st;
+	if (!lock_account(c, x, &old, &st))
+		return st;
 	if (x->id == x->who->user_id && strcmp(x->u->role, "admin") != 0) {
 		refuse(x, "role",
 		       "Nie możesz odebrać sobie roli administratora. Poproś o to innego administratora.");
 		return DB_OK;
 	}
-	enum db_status st;
 	const char *unit = unit_id_of(c, x->a, &st, x->who->org_id, x->u->unit);
 	if (st != DB_OK)
 		return st;
@@ -404,34 +476,13 @@ static enum db_status update_tx(PGconn *c, void *vctx)
 	                       "changed", changes));
 }
 
-static enum admin_result change_result(enum db_status st, struct user_change_ctx *x,
-                                       struct admin_errors *errs)
-{
-	if (st != DB_OK)
-		return of_db(st);
-	if (x->res == ADMIN_INVALID)
-		add_err(errs, x->field, x->message);
-	return x->res;
-}
-
-enum admin_result admin_user_update(PGconn *c, arena_t *a, const struct admin_actor *who,
-                                    long long id, const struct admin_user_input *in,
-                                    struct admin_errors *errs)
-{
-	struct admin_user_input u = clean_user(a, in, false, errs);
-	if (errs->n)
-		return ADMIN_INVALID;
-	struct user_change_ctx x = {.who = who, .id = id, .u = &u, .a = a};
-	return change_result(db_transaction(c, update_tx, &x), &x, errs);
-}
-
 static enum db_status disable_tx(PGconn *c, void *vctx)
 {
 	struct user_change_ctx *x = vctx;
 	struct admin_user old;
-	x->res = user_get(c, x->a, x->who->org_id, x->id, true, &old);
-	if (x->res != ADMIN_OK)
-		return x->res == ADMIN_NOT_FOUND ? DB_OK : x->res == ADMIN_UNAVAILABLE ? DB_UNAVAILABLE : DB_ERROR;
+	enum db_status st;
+	if (!lock_account(c, x, &old, &st))
+		return st;
 	if (x->disabled && x->id == x->who->user_id) {
 		refuse(x, "disabled",
 		       "Nie możesz zablokować własnego konta. Poproś o to innego administratora.");
@@ -440,7 +491,7 @@ static enum db_status disable_tx(PGconn *c, void *vctx)
 	if (old.disabled == x->disabled)
 		return DB_OK;
 	const char *p[2] = {id_text(x->a, x->id), x->disabled ? "true" : "false"};
-	enum db_status st = db_run(c, "UPDATE users SET disabled = $2::boolean WHERE id = $1", 2, p);
+	st = db_run(c, "UPDATE users SET disabled = $2::boolean WHERE id = $1", 2, p);
 	/* A disabled account is signed out everywhere at once. */
 	if (st == DB_OK && x->disabled)
 		st = end_sessions(c, x->a, x->id);
@@ -450,22 +501,15 @@ static enum db_status disable_tx(PGconn *c, void *vctx)
 	             json_pack("{s:I, s:s}", "user_id", (json_int_t)x->id, "email", old.email));
 }
 
-enum admin_result admin_user_set_disabled(PGconn *c, arena_t *a, const struct admin_actor *who,
-                                          long long id, bool disabled, struct admin_errors *errs)
-{
-	struct user_change_ctx x = {.who = who, .id = id, .disabled = disabled, .a = a};
-	return change_result(db_transaction(c, disable_tx, &x), &x, errs);
-}
-
 static enum db_status password_tx(PGconn *c, void *vctx)
 {
 	struct user_change_ctx *x = vctx;
 	struct admin_user old;
-	x->res = user_get(c, x->a, x->who->org_id, x->id, true, &old);
-	if (x->res != ADMIN_OK)
-		return x->res == ADMIN_NOT_FOUND ? DB_OK : x->res == ADMIN_UNAVAILABLE ? DB_UNAVAILABLE : DB_ERROR;
+	enum db_status st;
+	if (!lock_account(c, x, &old, &st))
+		return st;
 	const char *p[2] = {id_text(x->a, x->id), x->hash};
-	enum db_status st = db_run(c, "UPDATE users SET password_hash = $2 WHERE id = $1", 2, p);
+	st = db_run(c, "UPDATE users SET password_hash = $2 WHERE id = $1", 2, p);
 	/* Whoever knew the old password is signed out. */
 	if (st == DB_OK)
 		st = end_sessions(c, x->a, x->id);
@@ -475,62 +519,64 @@ static enum db_status password_tx(PGconn *c, void *vctx)
 	             json_pack("{s:I, s:s}", "user_id", (json_int_t)x->id, "email", old.email));
 }
 
-enum admin_result admin_user_set_password(PGconn *c, arena_t *a, const struct admin_actor *who,
-                                          long long id, const char *password,
-                                          struct admin_errors *errs)
+enum outcome admin_user_change(const struct svc_ctx *ctx, long long id, const char *op,
+                               const struct admin_user_input *in, struct problem *p)
 {
-	check_password(password ? password : "", errs);
-	if (errs->n)
-		return ADMIN_INVALID;
+	problem_set(p, OUT_OK, NULL, NULL);
+	struct problem local;
+	if (!p)
+		p = &local;
+	static const struct {
+		const char *op;
+		db_tx_fn fn;
+	} ops[] = {{"update", update_tx}, {"password", password_tx}, {"disable", disable_tx},
+	           {"enable", disable_tx}};
+	db_tx_fn fn = NULL;
+	for (size_t i = 0; op && i < sizeof ops / sizeof ops[0]; i++)
+		if (!strcmp(op, ops[i].op))
+			fn = ops[i].fn;
+	if (!fn)
+		return problem_set(p, OUT_MALFORMED, "Nieznana czynność.", NULL);
+	if (id <= 0)
+		return problem_set(p, OUT_NOT_FOUND, NULL, NULL);
+	struct user_change_ctx x = {.who = ctx->who, .id = id, .a = ctx->arena,
+	                            .disabled = !strcmp(op, "disable")};
+	struct admin_user_input u;
 	char hash[AUTH_HASH_LEN];
-	if (!auth_password_hash(password, hash))
-		return ADMIN_ERROR;
-	struct user_change_ctx x = {.who = who, .id = id, .hash = hash, .a = a};
-	enum admin_result r = change_result(db_transaction(c, password_tx, &x), &x, errs);
+	if (fn == update_tx) {
+		u = clean_user(ctx->arena, in, false, p);
+		x.u = &u;
+	} else if (fn == password_tx) {
+		check_password(in->password ? in->password : "", p);
+	}
+	if (p->nfields)
+		return OUT_INVALID;
+	PGconn *c = conn(p);
+	if (!c)
+		return OUT_UNAVAILABLE;
+	if (fn == password_tx) {
+		if (!auth_password_hash(in->password, hash))
+			return problem_set(p, OUT_ERROR, NULL, NULL);
+		x.hash = hash;
+	}
+	enum db_status st = write_transaction(c, ctx->who, fn, &x);
 	sodium_memzero(hash, sizeof hash);
-	return r;
+	if (st != DB_OK)
+		return of_db(st, p);
+	if (x.res == OUT_INVALID)
+		return problem_field(p, x.field, x.message);
+	return x.res == OUT_OK ? OUT_OK : problem_set(p, x.res, NULL, NULL);
 }
 
 /* ---- Units ------------------------------------------------------------------ */
 
-enum admin_result admin_units(PGconn *c, arena_t *a, long long org_id, struct admin_unit **rows,
-                              size_t *n)
-{
-	*rows = NULL;
-	*n = 0;
-	const char *p[1] = {id_text(a, org_id)};
-	enum db_status st;
-	PGresult *r = db_exec(c, &st,
-	                      "SELECT n.id, n.symbol, n.name, n.id = o.web_unit_id, "
-	                      "(SELECT count(*) FROM users u WHERE u.unit_id = n.id) "
-	                      "FROM units n JOIN organisations o ON o.id = n.org_id "
-	                      "WHERE n.org_id = $1 ORDER BY n.symbol",
-	                      1, p);
-	if (st == DB_OK) {
-		size_t count = (size_t)PQntuples(r);
-		struct admin_unit *out = arena_calloc(a, count ? count : 1, sizeof *out);
-		for (size_t i = 0; i < count; i++) {
-			int row = (int)i;
-			out[i].id = atoll(PQgetvalue(r, row, 0));
-			out[i].symbol = arena_strdup(a, PQgetvalue(r, row, 1));
-			out[i].name = arena_strdup(a, PQgetvalue(r, row, 2));
-			out[i].web = PQgetvalue(r, row, 3)[0] == 't';
-			out[i].users = atol(PQgetvalue(r, row, 4));
-		}
-		*rows = out;
-		*n = count;
-	}
-	PQclear(r);
-	return of_db(st);
-}
-
-static void check_unit_name(arena_t *a, const char *name, struct admin_errors *errs)
+static void check_unit_name(arena_t *a, const char *name, struct problem *errs)
 {
 	check_text(a, "name", "Nazwa komórki", name, UNIT_NAME_MAX_CHARS, true, false, errs);
 }
 
 struct unit_ctx {
-	const struct admin_actor *who;
+	const struct actor *who;
 	long long id;
 	const char *symbol, *name;
 	arena_t *a;
@@ -554,8 +600,8 @@ static enum db_status unit_add_tx(PGconn *c, void *vctx)
 	                       "name", x->name));
 }
 
-enum admin_result admin_unit_add(PGconn *c, arena_t *a, const struct admin_actor *who,
-                                 const char *symbol, const char *name, struct admin_errors *errs)
+static enum outcome unit_add(PGconn *c, arena_t *a, const struct actor *who, const char *symbol,
+                             const char *name, struct problem *errs)
 {
 	struct unit_ctx x = {.who = who, .symbol = trim(a, symbol), .name = trim(a, name), .a = a};
 	law_error_t why;
@@ -564,15 +610,13 @@ enum admin_result admin_unit_add(PGconn *c, arena_t *a, const struct admin_actor
 	else if (!law_casenum_unit_valid(x.symbol, &why))
 		add_err(errs, "symbol", arena_strdup(a, why.message));
 	check_unit_name(a, x.name, errs);
-	if (errs->n)
-		return ADMIN_INVALID;
-	enum db_status st = settings_transaction(c, unit_add_tx, &x);
-	if (st == DB_CONFLICT) {
-		add_err(errs, "symbol",
-		        arena_printf(a, "Komórka o symbolu %s już istnieje.", x.symbol));
-		return ADMIN_INVALID;
-	}
-	return of_db(st);
+	if (errs->nfields)
+		return OUT_INVALID;
+	enum db_status st = settings_transaction(c, who, unit_add_tx, &x);
+	if (st == DB_CONFLICT)
+		return problem_field(errs, "symbol",
+		                     arena_printf(a, "Komórka o symbolu %s już istnieje.", x.symbol));
+	return of_db(st, errs);
 }
 
 static enum db_status unit_rename_tx(PGconn *c, void *vctx)
@@ -597,17 +641,19 @@ static enum db_status unit_rename_tx(PGconn *c, void *vctx)
 	                       symbol, "changed", "name", "from", old, "to", x->name));
 }
 
-enum admin_result admin_unit_rename(PGconn *c, arena_t *a, const struct admin_actor *who,
-                                    long long id, const char *name, struct admin_errors *errs)
+static enum outcome unit_rename(PGconn *c, arena_t *a, const struct actor *who, const char *id,
+                                const char *name, struct problem *errs)
 {
-	struct unit_ctx x = {.who = who, .id = id, .name = trim(a, name), .a = a};
+	struct unit_ctx x = {.who = who, .id = id_of(id), .name = trim(a, name), .a = a};
+	if (!x.id)
+		add_err(errs, "id", unit_unknown);
 	check_unit_name(a, x.name, errs);
-	if (errs->n)
-		return ADMIN_INVALID;
-	enum db_status st = settings_transaction(c, unit_rename_tx, &x);
+	if (errs->nfields)
+		return OUT_INVALID;
+	enum db_status st = settings_transaction(c, who, unit_rename_tx, &x);
 	if (st == DB_OK && !x.found)
-		return ADMIN_NOT_FOUND;
-	return of_db(st);
+		return problem_set(errs, OUT_NOT_FOUND, NULL, NULL);
+	return of_db(st, errs);
 }
 
 static enum db_status web_unit_tx(PGconn *c, void *vctx)
@@ -635,16 +681,34 @@ static enum db_status web_unit_tx(PGconn *c, void *vctx)
 	                       "web_unit", "from", old, "to", x->symbol));
 }
 
-enum admin_result admin_set_web_unit(PGconn *c, arena_t *a, const struct admin_actor *who,
-                                     long long id, struct admin_errors *errs)
+static enum outcome set_web_unit(PGconn *c, arena_t *a, const struct actor *who, const char *id,
+                                 struct problem *errs)
 {
-	struct unit_ctx x = {.who = who, .id = id, .a = a};
-	enum db_status st = settings_transaction(c, web_unit_tx, &x);
-	if (st == DB_OK && !x.found) {
-		add_err(errs, "web_unit", unit_unknown);
-		return ADMIN_INVALID;
-	}
-	return of_db(st);
+	struct unit_ctx x = {.who = who, .id = id_of(id), .a = a};
+	enum db_status st = x.id ? settings_transaction(c, who, web_unit_tx, &x) : DB_OK;
+	if (st == DB_OK && !x.found)
+		return problem_field(errs, "web_unit", unit_unknown);
+	return of_db(st, errs);
+}
+
+enum outcome admin_unit_change(const struct svc_ctx *ctx, const struct admin_unit_input *in,
+                               struct problem *p)
+{
+	problem_set(p, OUT_OK, NULL, NULL);
+	struct problem local;
+	if (!p)
+		p = &local;
+	const char *op = in->op ? in->op : "";
+	if (strcmp(op, "add") && strcmp(op, "rename") && strcmp(op, "web"))
+		return problem_set(p, OUT_MALFORMED, "Nieznana czynność.", NULL);
+	PGconn *c = conn(p);
+	if (!c)
+		return OUT_UNAVAILABLE;
+	if (!strcmp(op, "add"))
+		return unit_add(c, ctx->arena, ctx->who, in->symbol, in->name, p);
+	if (!strcmp(op, "rename"))
+		return unit_rename(c, ctx->arena, ctx->who, in->id, in->name, p);
+	return set_web_unit(c, ctx->arena, ctx->who, in->id, p);
 }
 
 /* ---- Organisation settings -------------------------------------------------- */
@@ -726,7 +790,7 @@ static bool host_valid(const char *h)
 
 /* Hosts typed one a line: lower-case, blanks and repeats dropped, joined
  * with "\n"; a message for the first bad line. */
-static const char *clean_hosts(arena_t *a, const char *typed, struct admin_errors *errs)
+static const char *clean_hosts(arena_t *a, const char *typed, struct problem *errs)
 {
 	strbuf_t out;
 	sb_init(&out, a);
@@ -787,7 +851,7 @@ static bool days_valid(const char *v)
 
 /* One setting's typed value, cleaned; a message when it is wrong. */
 static const char *clean_setting(arena_t *a, const struct admin_setting *s, const char *typed,
-                                 struct admin_errors *errs)
+                                 struct problem *errs)
 {
 	const char *v = s->kind == ADMIN_LINES ? trim(a, unix_lines(a, typed ? typed : ""))
 	                                       : trim(a, typed);
@@ -896,16 +960,38 @@ static enum db_status settings_read(PGconn *c, arena_t *a, long long org_id, boo
 	return st;
 }
 
-enum admin_result admin_settings_get(PGconn *c, arena_t *a, long long org_id,
-                                     struct admin_values *out)
+enum outcome admin_settings_get(const struct svc_ctx *ctx, struct admin_values *out,
+                                struct problem *p)
 {
+	PGconn *c = conn(p);
+	if (!c)
+		return OUT_UNAVAILABLE;
 	bool found = false;
-	enum db_status st = settings_read(c, a, org_id, false, out, &found);
-	return st != DB_OK ? of_db(st) : found ? ADMIN_OK : ADMIN_NOT_FOUND;
+	enum db_status st = settings_read(c, ctx->arena, ctx->who->org_id, false, out, &found);
+	return st != DB_OK ? of_db(st, p) : found ? OUT_OK : problem_set(p, OUT_NOT_FOUND, NULL, NULL);
+}
+
+enum outcome admin_overview(const struct svc_ctx *ctx, struct admin_overview *out,
+                            struct problem *p)
+{
+	memset(out, 0, sizeof *out);
+	struct admin_staff staff;
+	struct admin_values v;
+	if (admin_staff(ctx, 0, &staff, p) != OUT_OK || admin_settings_get(ctx, &v, p) != OUT_OK)
+		return p ? p->outcome : OUT_ERROR;
+	out->users = staff.nusers;
+	out->units = staff.nunits;
+	for (size_t i = 0; i < staff.nusers; i++)
+		out->active += !staff.users[i].disabled;
+	out->org_name = "";
+	for (size_t i = 0; i < ADMIN_NSETTINGS; i++)
+		if (!strcmp(admin_settings[i].id, "name"))
+			out->org_name = v.v[i];
+	return OUT_OK;
 }
 
 struct settings_ctx {
-	const struct admin_actor *who;
+	const struct actor *who;
 	const struct admin_values *v;
 	arena_t *a;
 	bool found;
@@ -936,17 +1022,24 @@ static enum db_status settings_tx(PGconn *c, void *vctx)
 	return event(c, x->who, "org_settings", json_pack("{s:o}", "changed", changes));
 }
 
-enum admin_result admin_settings_save(PGconn *c, arena_t *a, const struct admin_actor *who,
-                                      const struct admin_values *in, struct admin_errors *errs)
+enum outcome admin_settings_save(const struct svc_ctx *ctx, const struct admin_values *in,
+                                 struct problem *p)
 {
+	problem_set(p, OUT_OK, NULL, NULL);
+	struct problem local;
+	if (!p)
+		p = &local;
 	struct admin_values v;
 	for (size_t i = 0; i < ADMIN_NSETTINGS; i++)
-		v.v[i] = clean_setting(a, &admin_settings[i], in->v[i], errs);
-	if (errs->n)
-		return ADMIN_INVALID;
-	struct settings_ctx x = {who, &v, a, false};
-	enum db_status st = settings_transaction(c, settings_tx, &x);
+		v.v[i] = clean_setting(ctx->arena, &admin_settings[i], in->v[i], p);
+	if (p->nfields)
+		return OUT_INVALID;
+	PGconn *c = conn(p);
+	if (!c)
+		return OUT_UNAVAILABLE;
+	struct settings_ctx x = {ctx->who, &v, ctx->arena, false};
+	enum db_status st = settings_transaction(c, ctx->who, settings_tx, &x);
 	if (st == DB_OK && !x.found)
-		return ADMIN_NOT_FOUND;
-	return of_db(st);
+		return problem_set(p, OUT_NOT_FOUND, NULL, NULL);
+	return of_db(st, p);
 }

@@ -2,49 +2,25 @@
  * the organisation's settings (contact data, host names, JRWA classes, the
  * policies of LAW.md, the letterhead).
  *
- * Every query is scoped to the administrator's organisation: another body's
- * account or unit is ADMIN_NOT_FOUND. Every change runs in one transaction
- * with its audit event (actor "admin", no case), whose data names the
- * fields changed and never a password or its hash. An administrator cannot
- * disable or demote their own account, so an organisation always keeps one.
+ * Every entry point takes the administrator's context (ctx->who), gets the
+ * thread's connection itself and returns an outcome. Every query is scoped
+ * to the administrator's organisation: another body's account or unit is
+ * OUT_NOT_FOUND. Every change runs in one transaction with its audit event
+ * (actor "admin", no case), whose data names the fields changed and never a
+ * password or its hash. An administrator cannot disable or demote their own
+ * account, so an organisation always keeps one.
  *
  * Inputs are the form's text as typed; the functions validate it and answer
- * ADMIN_INVALID with a Polish message per field in *errs. Strings returned
- * live in the caller's arena. */
+ * OUT_INVALID with a Polish message per field in the problem (field names
+ * are those of the input and of the form: "email", "symbol", "hosts", ...);
+ * OUT_MALFORMED for an unknown "op". Strings returned live in ctx->arena. */
 #ifndef JAWNOSC_CASES_ADMIN_H
 #define JAWNOSC_CASES_ADMIN_H
 
-#include <libpq-fe.h>
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "core/arena.h"
-
-enum admin_result {
-	ADMIN_OK,
-	ADMIN_INVALID,   /* a field is wrong: messages in *errs */
-	ADMIN_NOT_FOUND, /* no such account or unit in the organisation */
-	ADMIN_UNAVAILABLE,
-	ADMIN_ERROR,
-};
-
-#define ADMIN_MAX_ERRORS 24
-
-/* Field names are those of the input (and of the form): "email", "symbol",
- * "hosts", ...; messages are static or in the arena. */
-struct admin_errors {
-	int n;
-	struct {
-		const char *field;
-		const char *message;
-	} e[ADMIN_MAX_ERRORS];
-};
-
-/* Who acts: the signed-in administrator. */
-struct admin_actor {
-	long long user_id;
-	long long org_id;
-};
+#include "cases/context.h"
 
 /* ---- Staff accounts ---- */
 
@@ -55,34 +31,25 @@ struct admin_user {
 	bool disabled;
 };
 
-/* The organisation's accounts by e-mail. */
-enum admin_result admin_users(PGconn *c, arena_t *a, long long org_id, struct admin_user **rows,
-                              size_t *n);
-enum admin_result admin_user_get(PGconn *c, arena_t *a, long long org_id, long long id,
-                                 struct admin_user *out);
-
 /* A new account. unit: a unit's symbol, or "" for the whole organisation;
  * password: at least AUTH_PASSWORD_MIN characters, stored as its Argon2id
- * hash. The new account's id in *id. */
+ * hash. The new account's id in *id (may be NULL). */
 struct admin_user_input {
 	const char *email, *name, *position, *role, *unit, *password;
 };
-enum admin_result admin_user_add(PGconn *c, arena_t *a, const struct admin_actor *who,
-                                 const struct admin_user_input *in, struct admin_errors *errs,
-                                 long long *id);
+enum outcome admin_user_add(const struct svc_ctx *ctx, const struct admin_user_input *in,
+                            long long *id, struct problem *p);
 
-/* Name, position, role and unit of an account (email and password of `in`
- * are ignored). Sessions stay: the role and unit are read at every request. */
-enum admin_result admin_user_update(PGconn *c, arena_t *a, const struct admin_actor *who,
-                                    long long id, const struct admin_user_input *in,
-                                    struct admin_errors *errs);
-/* Disabling ends every session of the account at once. */
-enum admin_result admin_user_set_disabled(PGconn *c, arena_t *a, const struct admin_actor *who,
-                                          long long id, bool disabled, struct admin_errors *errs);
-/* A new password (field "password"); ends every session of the account. */
-enum admin_result admin_user_set_password(PGconn *c, arena_t *a, const struct admin_actor *who,
-                                          long long id, const char *password,
-                                          struct admin_errors *errs);
+/* A change of account `id`, by op:
+ *   "update"   name, position, role and unit of `in` (its email and password
+ *              are ignored); sessions stay: the role and unit are read at
+ *              every request;
+ *   "password" a new password (field "password"); ends every session of
+ *              the account;
+ *   "disable", "enable": disabling ends every session of the account at
+ *              once (field "disabled" when refused). */
+enum outcome admin_user_change(const struct svc_ctx *ctx, long long id, const char *op,
+                               const struct admin_user_input *in, struct problem *p);
 
 /* ---- Units ---- */
 
@@ -93,19 +60,25 @@ struct admin_unit {
 	long users;  /* accounts limited to it */
 };
 
-enum admin_result admin_units(PGconn *c, arena_t *a, long long org_id, struct admin_unit **rows,
-                              size_t *n);
-/* symbol: LAW.md §5 (law_casenum_unit_valid), unique in the organisation;
- * fields "symbol" and "name". A unit's symbol never changes afterwards: it
- * is part of the case numbers already given. */
-enum admin_result admin_unit_add(PGconn *c, arena_t *a, const struct admin_actor *who,
-                                 const char *symbol, const char *name, struct admin_errors *errs);
-/* Field "name". */
-enum admin_result admin_unit_rename(PGconn *c, arena_t *a, const struct admin_actor *who,
-                                    long long id, const char *name, struct admin_errors *errs);
-/* The unit that receives online requests (organisations.web_unit_id). */
-enum admin_result admin_set_web_unit(PGconn *c, arena_t *a, const struct admin_actor *who,
-                                     long long id, struct admin_errors *errs);
+/* The organisation's units by symbol. */
+enum outcome admin_units(const struct svc_ctx *ctx, struct admin_unit **rows, size_t *n,
+                         struct problem *p);
+
+/* A change of the units, by op:
+ *   "add"    symbol (LAW.md §5, law_casenum_unit_valid, unique in the
+ *            organisation) and name; fields "symbol" and "name". A unit's
+ *            symbol never changes afterwards: it is part of the case
+ *            numbers already given;
+ *   "rename" unit `id` gets `name` (fields "id", "name");
+ *   "web"    unit `id` receives the requests filed online
+ *            (organisations.web_unit_id; field "web_unit"). */
+struct admin_unit_input {
+	const char *op;
+	const char *id; /* as typed */
+	const char *symbol, *name;
+};
+enum outcome admin_unit_change(const struct svc_ctx *ctx, const struct admin_unit_input *in,
+                               struct problem *p);
 
 /* ---- Organisation settings ---- */
 
@@ -139,12 +112,36 @@ struct admin_values {
 	const char *v[ADMIN_NSETTINGS];
 };
 
-enum admin_result admin_settings_get(PGconn *c, arena_t *a, long long org_id,
-                                     struct admin_values *out);
+enum outcome admin_settings_get(const struct svc_ctx *ctx, struct admin_values *out,
+                                struct problem *p);
 /* Validates every value (all messages at once) and stores them; the event
  * lists each changed setting with its old and new value. Hosts are stored
- * lower-case, without blank lines and repeats. */
-enum admin_result admin_settings_save(PGconn *c, arena_t *a, const struct admin_actor *who,
-                                      const struct admin_values *in, struct admin_errors *errs);
+ * lower-case, without blank lines and repeats. The organisation's settings
+ * kept in memory (cases/org.c) are stale at once. */
+enum outcome admin_settings_save(const struct svc_ctx *ctx, const struct admin_values *in,
+                                 struct problem *p);
+
+/* ---- What the pages show, each read in one call ---- */
+
+/* The overview: the organisation's name and how many accounts (active ones
+ * among them) and units it has. */
+struct admin_overview {
+	const char *org_name;
+	size_t users, active, units;
+};
+enum outcome admin_overview(const struct svc_ctx *ctx, struct admin_overview *out,
+                            struct problem *p);
+
+/* The accounts (every one by e-mail when `id` is 0, else account `id`
+ * alone: OUT_NOT_FOUND when the organisation has none such) and the units,
+ * for the form's list. */
+struct admin_staff {
+	struct admin_user *users;
+	size_t nusers;
+	struct admin_unit *units;
+	size_t nunits;
+};
+enum outcome admin_staff(const struct svc_ctx *ctx, long long id, struct admin_staff *out,
+                         struct problem *p);
 
 #endif

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/config.h"
 #include "core/log.h"
 #include "db/changes.h"
 #include "db/db.h"
@@ -12,9 +13,15 @@
 #define PWHASH_OPS crypto_pwhash_OPSLIMIT_INTERACTIVE
 #define PWHASH_MEM crypto_pwhash_MEMLIMIT_INTERACTIVE
 
-static enum auth_result of_db(enum db_status st)
+/* The outcome for a database status other than DB_OK. */
+static enum outcome of_db(enum db_status st, struct problem *p)
 {
-	return st == DB_UNAVAILABLE ? AUTH_UNAVAILABLE : AUTH_ERROR;
+	return problem_set(p, st == DB_UNAVAILABLE ? OUT_UNAVAILABLE : OUT_ERROR, NULL, NULL);
+}
+
+void auth_request_begin(void)
+{
+	changes_writer(0);
 }
 
 bool auth_password_hash(const char *password, char out[AUTH_HASH_LEN])
@@ -175,7 +182,6 @@ static enum db_status find_account(PGconn *c, arena_t *a, const struct auth_atte
 struct open_ctx {
 	arena_t *a;
 	const struct auth_attempt *in;
-	const struct auth_limits *lim;
 	const struct auth_user *user;
 	char *token;
 	const char *csrf;
@@ -194,7 +200,7 @@ static enum db_status open_tx(PGconn *c, void *vctx)
 	                           "OR at < now() - interval '1 day'",
 	                           1, p1);
 	char idle[24];
-	snprintf(idle, sizeof idle, "%ld", x->lim->idle_minutes);
+	snprintf(idle, sizeof idle, "%ld", cfg.session_idle);
 	const char *p2[1] = {idle};
 	if (st == DB_OK)
 		st = db_run(c,
@@ -216,7 +222,7 @@ static enum db_status open_tx(PGconn *c, void *vctx)
 	hash_hex(x->token, hash);
 	snprintf(user, sizeof user, "%lld", x->user->id);
 	snprintf(org, sizeof org, "%lld", x->user->org_id);
-	snprintf(hours, sizeof hours, "%ld", x->lim->max_hours);
+	snprintf(hours, sizeof hours, "%ld", cfg.session_max);
 	const char *p4[7] = {hash,  user, org, csrf, hours, in->ip && *in->ip ? in->ip : NULL,
 	                     clean_agent(x->a, in->user_agent)};
 	st = db_run(c,
@@ -230,62 +236,84 @@ static enum db_status open_tx(PGconn *c, void *vctx)
 	return st;
 }
 
-enum auth_result auth_sign_in(PGconn *c, arena_t *a, const struct auth_attempt *in,
-                              const struct auth_limits *lim, char token[TOKEN_LEN + 1],
-                              struct auth_user *out)
+/* The messages of the sign-in form. */
+static const char *const wrong_credentials = "Nieprawidłowy adres e-mail lub hasło.";
+
+static enum outcome sign_in_failed(enum db_status st, struct problem *p)
+{
+	return problem_set(p, st == DB_UNAVAILABLE ? OUT_UNAVAILABLE : OUT_ERROR,
+	                   st == DB_UNAVAILABLE
+	                       ? "Chwilowo nie można się zalogować. Spróbuj ponownie za kilka chwil."
+	                       : "Wystąpił błąd i logowanie się nie udało. Spróbuj ponownie za chwilę.",
+	                   NULL);
+}
+
+enum outcome auth_sign_in(const struct svc_ctx *ctx, const struct auth_attempt *in,
+                          char token[TOKEN_LEN + 1], struct auth_user *out, struct problem *p)
 {
 	memset(out, 0, sizeof *out);
 	token[0] = '\0';
+	problem_set(p, OUT_OK, NULL, NULL);
+	if (!in->email || !*in->email || !in->password || !*in->password) {
+		problem_field(p, !in->email || !*in->email ? "email" : "password",
+		              "Podaj adres e-mail i hasło.");
+		if (p)
+			p->message = "Podaj adres e-mail i hasło.";
+		return OUT_INVALID;
+	}
+	if (strlen(in->email) > AUTH_EMAIL_MAX || strlen(in->password) > AUTH_PASSWORD_MAX)
+		return problem_set(p, OUT_DENIED, wrong_credentials, NULL);
+	PGconn *c = db_conn();
 	if (!c)
-		return AUTH_UNAVAILABLE;
-	size_t elen = in->email ? strlen(in->email) : 0;
-	if (!elen || elen > AUTH_EMAIL_MAX || !in->password ||
-	    strlen(in->password) > AUTH_PASSWORD_MAX)
-		return AUTH_DENIED;
+		return sign_in_failed(DB_UNAVAILABLE, p);
 	struct gate_ctx g = {.email = in->email, .ip = in->ip && *in->ip ? in->ip : NULL};
 	/* Sessions and failed sign-ins: nothing any page keeps. */
 	changes_writer(CHANGES_QUIET);
 	enum db_status st = db_transaction(c, gate_tx, &g);
 	if (st != DB_OK)
-		return of_db(st);
+		return sign_in_failed(st, p);
 	if (g.throttled) {
 		log_warn("staff sign-in throttled (address %s)", g.ip ? g.ip : "unknown");
-		return AUTH_THROTTLED;
+		return problem_set(p, OUT_RATE_LIMITED,
+		                   "Zbyt wiele nieudanych prób logowania. Odczekaj minutę i spróbuj ponownie.",
+		                   NULL);
 	}
 	struct auth_user user = {0};
 	char *hash;
-	st = find_account(c, a, in, &user, &hash);
+	st = find_account(c, ctx->arena, in, &user, &hash);
 	if (st != DB_OK)
-		return of_db(st);
+		return sign_in_failed(st, p);
 	/* Always one Argon2id check, for a known account or not. */
 	if (!password_matches(hash, in->password))
-		return AUTH_DENIED;
-	struct open_ctx x = {a, in, lim, &user, token, NULL};
+		return problem_set(p, OUT_DENIED, wrong_credentials, NULL);
+	struct open_ctx x = {ctx->arena, in, &user, token, NULL};
 	st = db_transaction(c, open_tx, &x);
 	if (st != DB_OK) {
 		token[0] = '\0';
-		return of_db(st);
+		return sign_in_failed(st, p);
 	}
 	user.csrf = x.csrf;
 	*out = user;
 	log_info("staff sign-in: user %lld", user.id);
-	return AUTH_OK;
+	return OUT_OK;
 }
 
 /* ---- Sessions ---- */
 
-enum auth_result auth_session_find(PGconn *c, arena_t *a, const char *token,
-                                   const struct auth_limits *lim, struct auth_user *out)
+enum outcome auth_session_find(const struct svc_ctx *ctx, const char *token,
+                               struct auth_user *out, struct problem *p)
 {
 	memset(out, 0, sizeof *out);
-	if (!token_well_formed(token))
-		return AUTH_DENIED;
+	problem_set(p, OUT_OK, NULL, NULL);
+	if (!token || !token_well_formed(token))
+		return problem_set(p, OUT_DENIED, NULL, NULL);
+	PGconn *c = db_conn();
 	if (!c)
-		return AUTH_UNAVAILABLE;
+		return of_db(DB_UNAVAILABLE, p);
 	char hash[65], idle[24];
 	hash_hex(token, hash);
-	snprintf(idle, sizeof idle, "%ld", lim->idle_minutes);
-	const char *p[2] = {hash, idle};
+	snprintf(idle, sizeof idle, "%ld", cfg.session_idle);
+	const char *q[2] = {hash, idle};
 	enum db_status st;
 	PGresult *r = db_exec(c, &st,
 	                      "SELECT " USER_COLUMNS ", s.csrf, "
@@ -294,36 +322,40 @@ enum auth_result auth_session_find(PGconn *c, arena_t *a, const char *token,
 	                      "WHERE s.token_hash = decode($1, 'hex') AND s.expires_at > now() "
 	                      "AND s.last_seen_at > now() - make_interval(mins => $2::int) "
 	                      "AND NOT u.disabled",
-	                      2, p);
+	                      2, q);
 	if (st != DB_OK) {
 		PQclear(r);
-		return of_db(st);
+		return of_db(st, p);
 	}
 	if (PQntuples(r) != 1) {
 		PQclear(r);
-		return AUTH_DENIED;
+		return problem_set(p, OUT_DENIED, NULL, NULL);
 	}
-	user_from_row(r, 0, a, out);
-	out->csrf = arena_strdup(a, PQgetvalue(r, 0, 7));
+	user_from_row(r, 0, ctx->arena, out);
+	out->csrf = arena_strdup(ctx->arena, PQgetvalue(r, 0, 7));
 	bool touch = PQgetvalue(r, 0, 8)[0] == 't';
 	PQclear(r);
 	/* A failed touch only shortens the idle time left: not worth a 500. */
 	if (touch && db_run(c, "UPDATE sessions SET last_seen_at = now() "
 	                       "WHERE token_hash = decode($1, 'hex')",
-	                    1, p) != DB_OK)
+	                    1, q) != DB_OK)
 		log_warn("could not mark a session used");
-	return AUTH_OK;
+	/* Staff write only within their own organisation. */
+	changes_writer(out->org_id);
+	return OUT_OK;
 }
 
-enum auth_result auth_sign_out(PGconn *c, const char *token)
+enum outcome auth_sign_out(const struct svc_ctx *ctx, const char *token, struct problem *p)
 {
-	if (!token_well_formed(token))
-		return AUTH_OK;
+	problem_set(p, OUT_OK, NULL, NULL);
+	if (!token || !token_well_formed(token))
+		return OUT_OK;
+	PGconn *c = db_conn();
 	if (!c)
-		return AUTH_UNAVAILABLE;
+		return of_db(DB_UNAVAILABLE, p);
 	char hash[65];
 	hash_hex(token, hash);
-	const char *p[1] = {hash};
-	enum db_status st = db_run(c, "DELETE FROM sessions WHERE token_hash = decode($1, 'hex')", 1, p);
-	return st == DB_OK ? AUTH_OK : of_db(st);
+	const char *q[1] = {hash};
+	enum db_status st = db_run(c, "DELETE FROM sessions WHERE token_hash = decode($1, 'hex')", 1, q);
+	return st == DB_OK ? OUT_OK : of_db(st, p);
 }

@@ -3,22 +3,25 @@
  * sessions kept in the database under the SHA-256 of a random token that only
  * the browser's cookie holds.
  *
- * Every answer that refuses a sign-in is the same AUTH_DENIED whether the
+ * Every answer that refuses a sign-in is the same OUT_DENIED whether the
  * e-mail is unknown, the password wrong or the account disabled, and an
  * unknown e-mail costs the same password check as a known one, so neither
  * the answer nor its timing tells which accounts exist.
  *
- * Strings returned live in the caller's arena. Times come from the
- * database's clock (now()), shared by every server instance. */
+ * Strings returned live in ctx->arena. Times come from the database's clock
+ * (now()), shared by every server instance; how long a session lives from
+ * JAWNOSC_SESSION_IDLE and JAWNOSC_SESSION_MAX (core/config.h). Each entry
+ * point gets the thread's connection itself and returns an outcome:
+ * OUT_DENIED for every refusal above, OUT_UNAVAILABLE (the database cannot
+ * be reached), OUT_ERROR (a bug or schema problem, logged). */
 #ifndef JAWNOSC_CASES_AUTH_H
 #define JAWNOSC_CASES_AUTH_H
 
-#include <libpq-fe.h>
 #include <sodium.h>
 #include <stdbool.h>
 
+#include "cases/context.h"
 #include "cases/secret.h"
-#include "core/arena.h"
 
 /* Throttling: after this many failures within AUTH_FAILURE_WINDOW seconds
  * for one e-mail, or from one address, the next attempt is refused without
@@ -33,20 +36,6 @@
 #define AUTH_PASSWORD_MIN 12
 /* Size of a stored password hash, NUL included. */
 #define AUTH_HASH_LEN crypto_pwhash_STRBYTES
-
-enum auth_result {
-	AUTH_OK,
-	AUTH_DENIED,      /* no such account or session, a wrong password, a disabled account */
-	AUTH_THROTTLED,   /* too many recent failures: the password was not checked */
-	AUTH_UNAVAILABLE, /* database unreachable: 503 */
-	AUTH_ERROR,       /* a bug or schema problem, logged */
-};
-
-/* How long a session lives. */
-struct auth_limits {
-	long idle_minutes; /* ends when unused this long (JAWNOSC_SESSION_IDLE) */
-	long max_hours;    /* ends this long after sign-in, used or not (JAWNOSC_SESSION_MAX) */
-};
 
 /* The signed-in staff member behind a session. */
 struct auth_user {
@@ -73,20 +62,27 @@ struct auth_attempt {
  * presented as old_token is deleted, so sign-in always gives a new session
  * id) and *out describes the user, csrf included. Failures are recorded for
  * throttling; a success clears those of its e-mail and removes expired
- * sessions and old failures. */
-enum auth_result auth_sign_in(PGconn *c, arena_t *a, const struct auth_attempt *in,
-                              const struct auth_limits *lim, char token[TOKEN_LEN + 1],
-                              struct auth_user *out);
+ * sessions and old failures. OUT_INVALID (fields "email", "password") when
+ * either is empty; OUT_RATE_LIMITED after too many recent failures (the
+ * password was not checked). The problem's message is the one the sign-in
+ * form shows. */
+enum outcome auth_sign_in(const struct svc_ctx *ctx, const struct auth_attempt *in,
+                          char token[TOKEN_LEN + 1], struct auth_user *out, struct problem *p);
 
-/* The live session for a cookie's token: AUTH_OK and *out, or AUTH_DENIED
- * when the token is malformed, unknown, expired (idle or absolute) or its
- * user is disabled. Marks the session used (at most once a minute, so most
- * requests do not write). */
-enum auth_result auth_session_find(PGconn *c, arena_t *a, const char *token,
-                                   const struct auth_limits *lim, struct auth_user *out);
+/* The live session for a cookie's token: OUT_OK and *out, or OUT_DENIED
+ * when the token is missing, malformed, unknown, expired (idle or absolute)
+ * or its user is disabled. Marks the session used (at most once a minute,
+ * so most requests do not write). From then on this request writes for the
+ * user's organisation (db/changes.h): staff write only within their own. */
+enum outcome auth_session_find(const struct svc_ctx *ctx, const char *token,
+                               struct auth_user *out, struct problem *p);
 
-/* Ends the session of a token (sign-out). AUTH_OK also when there was none. */
-enum auth_result auth_sign_out(PGconn *c, const char *token);
+/* Ends the session of a token (sign-out). OUT_OK also when there was none. */
+enum outcome auth_sign_out(const struct svc_ctx *ctx, const char *token, struct problem *p);
+
+/* A request begins: its writes are for no known organisation (so they make
+ * every organisation's pages stale) until a service says which. */
+void auth_request_begin(void);
 
 /* The hash to store for a password (Argon2id, crypto_pwhash_str with the
  * interactive limits). False when memory for it could not be had. */

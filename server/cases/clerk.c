@@ -1,15 +1,21 @@
 #include "cases/clerk.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cases/action.h"
 #include "cases/caseview.h"
+#include "cases/org.h"
 #include "cases/store.h"
+#include "core/config.h"
 #include "core/log.h"
+#include "db/changes.h"
+#include "db/db.h"
 #include "law/lifecycle.h"
+#include "law/warsaw.h"
 
 /* The inputs a step's form asks for, beyond its date. */
 enum {
@@ -105,7 +111,7 @@ static const char *basis_label(const char *key)
 	return NULL;
 }
 
-static law_role_t law_role_of(const struct clerk *who)
+static law_role_t law_role_of(const struct actor *who)
 {
 	return strcmp(who->role, "clerk") == 0 ? LAW_ROLE_CLERK : LAW_ROLE_MANAGER;
 }
@@ -208,7 +214,7 @@ static const char *delivery_label(const char *d)
 }
 
 /* The request's own columns, the requester's data and the assignee. */
-static enum db_status add_head(PGconn *c, arena_t *a, const struct clerk *who, long long id,
+static enum db_status add_head(PGconn *c, arena_t *a, const struct actor *who, long long id,
                                json_t *view, bool *found)
 {
 	const char *p[2] = {ids(a, id), ids(a, who->org_id)};
@@ -257,13 +263,35 @@ static enum db_status add_head(PGconn *c, arena_t *a, const struct clerk *who, l
 	return st;
 }
 
-enum clerk_result clerk_case(PGconn *c, arena_t *a, const struct clerk *who, long long id,
-                             int64_t now, json_t **out)
+/* The outcome for a database status other than DB_OK. */
+static enum outcome db_failed(enum db_status st, struct problem *p)
+{
+	return problem_set(p, st == DB_UNAVAILABLE ? OUT_UNAVAILABLE : OUT_ERROR, NULL, NULL);
+}
+
+/* This thread's connection, or NULL with OUT_UNAVAILABLE in *p. */
+static PGconn *conn(struct problem *p)
+{
+	PGconn *c = db_conn();
+	if (!c)
+		problem_set(p, OUT_UNAVAILABLE, NULL, NULL);
+	return c;
+}
+
+enum outcome clerk_case(const struct svc_ctx *ctx, long long id, json_t **out,
+                        struct problem *p)
 {
 	*out = NULL;
+	arena_t *a = ctx->arena;
+	const struct actor *who = ctx->who;
+	if (id <= 0)
+		return problem_set(p, OUT_NOT_FOUND, NULL, NULL);
+	PGconn *c = conn(p);
+	if (!c)
+		return OUT_UNAVAILABLE;
 	json_t *view = json_object();
 	bool found = false;
-	law_date_t today = caseview_today(now);
+	law_date_t today = caseview_today(ctx->now);
 	enum db_status st = add_head(c, a, who, id, view, &found);
 	if (st == DB_OK && found) {
 		st = caseview_details(c, id, view);
@@ -280,7 +308,7 @@ enum clerk_result clerk_case(PGconn *c, arena_t *a, const struct clerk *who, lon
 	}
 	if (st != DB_OK || !found) {
 		json_decref(view);
-		return st == DB_UNAVAILABLE ? CLERK_UNAVAILABLE : st != DB_OK ? CLERK_ERROR : CLERK_NOT_FOUND;
+		return st != DB_OK ? db_failed(st, p) : problem_set(p, OUT_NOT_FOUND, NULL, NULL);
 	}
 	law_state_t state;
 	law_state_from_id(json_string_value(json_object_get(view, "state")), &state);
@@ -292,7 +320,7 @@ enum clerk_result clerk_case(PGconn *c, arena_t *a, const struct clerk *who, lon
 	law_date_format(today, d);
 	json_object_set_new(view, "today", json_string(d));
 	*out = view;
-	return CLERK_OK;
+	return OUT_OK;
 }
 
 /* ---- Taking a step ------------------------------------------------------ */
@@ -339,40 +367,70 @@ static bool amount_valid(const char *s)
 	return digits >= 1 && digits <= 7 && decimals != 0 && decimals <= 2;
 }
 
-static bool validate(const struct clerk_input *in, const struct action_form *f, law_date_t today,
-                     law_action_input_t *li, law_error_t *why)
+/* An input is wrong: the message at its field, and the check's code. */
+static bool bad(struct problem *p, const char *field, const char *code, const char *message)
+{
+	problem_field(p, field, message);
+	if (p)
+		p->code = code;
+	return false;
+}
+
+static bool validate(arena_t *a, const struct clerk_input *in, const struct action_form *f,
+                     law_date_t today, law_action_input_t *li, struct problem *p)
 {
 	if (!parse_date(in->date, today, &li->date))
-		return law_fail(why, "bad_date", "Podaj datę w formacie RRRR-MM-DD.");
+		return bad(p, "date", "bad_date", "Podaj datę w formacie RRRR-MM-DD.");
 	if (law_date_cmp(li->date, today) > 0)
-		return law_fail(why, "future_date", "Data czynności nie może być późniejsza niż dzisiaj.");
+		return bad(p, "date", "future_date", "Data czynności nie może być późniejsza niż dzisiaj.");
 	if (!parse_date(in->sent, li->date, &li->sent) || law_date_cmp(li->sent, li->date) > 0)
-		return law_fail(why, "bad_sent_date",
-		                "Data nadania musi być datą nie późniejszą niż data otrzymania.");
+		return bad(p, "sent", "bad_sent_date",
+		           "Data nadania musi być datą nie późniejszą niż data otrzymania.");
 	if ((f->fields & F_NEW_DUE) && !parse_date(in->new_due, LAW_DATE_NONE, &li->new_due))
-		return law_fail(why, "bad_new_due", "Podaj nowy termin załatwienia w formacie RRRR-MM-DD.");
+		return bad(p, "new_due", "bad_new_due",
+		           "Podaj nowy termin załatwienia w formacie RRRR-MM-DD.");
 	if ((f->fields & F_NEW_DUE) && !law_date_is_set(li->new_due))
-		return law_fail(why, "new_due_required", "Podaj nowy termin załatwienia sprawy.");
+		return bad(p, "new_due", "new_due_required", "Podaj nowy termin załatwienia sprawy.");
 	if (!clean(in->text, 20000) || !clean(in->persons, 2000) || !clean(in->address, 500))
-		return law_fail(why, "bad_text", "Tekst jest za długi albo zawiera niedozwolone znaki.");
+		return bad(p, !clean(in->text, 20000) ? "text" : !clean(in->persons, 2000) ? "persons" : "address",
+		           "bad_text", "Tekst jest za długi albo zawiera niedozwolone znaki.");
 	if (f->text_required && (!in->text || !*in->text))
-		return law_fail(why, "text_required", "Wypełnij pole: %s.", f->text_label);
+		return bad(p, "text", "text_required",
+		           arena_printf(a, "Wypełnij pole: %s.", f->text_label));
 	if ((f->fields & F_AMOUNT) && in->amount && *in->amount && !amount_valid(in->amount))
-		return law_fail(why, "bad_amount", "Kwotę podaj w złotych, np. 12,50.");
+		return bad(p, "amount", "bad_amount", "Kwotę podaj w złotych, np. 12,50.");
 	if ((f->fields & F_BASIS) && !basis_label(in->legal_basis))
-		return law_fail(why, "basis_required", "Wybierz podstawę prawną odmowy.");
+		return bad(p, "legal_basis", "basis_required", "Wybierz podstawę prawną odmowy.");
 	if ((f->fields & F_ADDRESS) &&
 	    (!in->address || (strncmp(in->address, "https://", 8) && strncmp(in->address, "http://", 7))))
-		return law_fail(why, "bad_address", "Podaj adres strony BIP zaczynający się od https://.");
+		return bad(p, "address", "bad_address",
+		           "Podaj adres strony BIP zaczynający się od https://.");
 	if (f->fields & F_TERM_DAYS) {
 		char *end;
 		long d = in->term_days && *in->term_days ? strtol(in->term_days, &end, 10) : 14;
 		if ((in->term_days && *in->term_days && *end) || d < 1 || d > 365)
-			return law_fail(why, "bad_term_days", "Termin z wyroku podaj w dniach (1-365).");
+			return bad(p, "term_days", "bad_term_days", "Termin z wyroku podaj w dniach (1-365).");
 		li->term_days = (int)d;
 	}
 	if ((f->fields & F_ASSIGNEE) && (!in->assignee || !*in->assignee))
-		return law_fail(why, "assignee_required", "Wybierz osobę, której przydzielasz sprawę.");
+		return bad(p, "assignee", "assignee_required",
+		           "Wybierz osobę, której przydzielasz sprawę.");
+	return true;
+}
+
+/* The version the form was drawn at: -1 when none was sent (no check). */
+static bool version_of(const char *s, long *out, struct problem *p)
+{
+	*out = -1;
+	if (!s || !*s)
+		return true;
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (*end || errno || v < 0)
+		return bad(p, "version", "bad_version",
+		           "Formularz jest uszkodzony (wersja sprawy). Odśwież stronę i spróbuj ponownie.");
+	*out = v;
 	return true;
 }
 
@@ -402,13 +460,14 @@ static json_t *event_data(const struct clerk_input *in, const struct action_form
 
 struct act_ctx {
 	arena_t *a;
-	const struct clerk *who;
+	const struct actor *who;
 	long long id;
 	const struct clerk_input *in;
 	const struct action_form *f;
 	law_action_input_t li;
-	law_error_t *why;
-	enum clerk_result result;
+	long version;
+	struct problem *p;
+	enum outcome result;
 };
 
 static enum db_status assignee_of(PGconn *c, struct act_ctx *x, const char **name)
@@ -431,21 +490,24 @@ static enum db_status assignee_of(PGconn *c, struct act_ctx *x, const char **nam
 static enum db_status act_tx(PGconn *c, void *vctx)
 {
 	struct act_ctx *x = vctx;
+	x->result = OUT_OK;
 	struct case_ref f;
 	bool found;
 	enum db_status st = case_lock(c, x->a, x->id, x->who->org_id, &f, &found);
 	if (st != DB_OK)
 		return st;
 	if (!found) {
-		x->result = CLERK_NOT_FOUND;
+		x->result = problem_set(x->p, OUT_NOT_FOUND, NULL, NULL);
 		return DB_OK;
 	}
-	if (x->in->version >= 0 && x->in->version != f.version) {
-		x->result = CLERK_STALE;
-		law_fail(x->why, "stale_version",
-		         "Ktoś inny zmienił tę sprawę, zanim zapisałeś swoją czynność. Sprawa jest teraz w "
-		         "stanie „%s”. Sprawdź ją i spróbuj ponownie.",
-		         caseview_state_label(f.state));
+	if (x->version >= 0 && x->version != f.version) {
+		x->result = problem_set(
+		    x->p, OUT_STALE,
+		    arena_printf(x->a,
+		                 "Ktoś inny zmienił tę sprawę, zanim zapisałeś swoją czynność. Sprawa "
+		                 "jest teraz w stanie „%s”. Sprawdź ją i spróbuj ponownie.",
+		                 caseview_state_label(f.state)),
+		    "stale_version");
 		return DB_OK;
 	}
 	const char *assignee = NULL;
@@ -453,8 +515,8 @@ static enum db_status act_tx(PGconn *c, void *vctx)
 		if ((st = assignee_of(c, x, &assignee)) != DB_OK)
 			return st;
 		if (!assignee) {
-			x->result = CLERK_INVALID;
-			law_fail(x->why, "bad_assignee", "Wybrana osoba nie pracuje w tym urzędzie.");
+			bad(x->p, "assignee", "bad_assignee", "Wybrana osoba nie pracuje w tym urzędzie.");
+			x->result = OUT_INVALID;
 			return DB_OK;
 		}
 	}
@@ -466,8 +528,8 @@ static enum db_status act_tx(PGconn *c, void *vctx)
 	if (st != DB_OK)
 		return st;
 	if (!allowed) {
-		*x->why = oc->refusal;
-		x->result = CLERK_REFUSED;
+		x->result = problem_set(x->p, OUT_REFUSED, arena_strdup(x->a, oc->refusal.message),
+		                        oc->refusal.code);
 		return DB_OK;
 	}
 	if (assignee) {
@@ -477,47 +539,134 @@ static enum db_status act_tx(PGconn *c, void *vctx)
 	return st;
 }
 
-enum clerk_result clerk_act(PGconn *c, arena_t *a, const struct clerk *who, long long id,
-                            const struct clerk_input *in, int64_t now, law_error_t *why)
+enum outcome clerk_act(const struct svc_ctx *ctx, long long id, const struct clerk_input *in,
+                       struct problem *p)
 {
-	law_error_clear(why);
+	problem_set(p, OUT_OK, NULL, NULL);
 	law_action_t act;
+	if (id <= 0)
+		return problem_set(p, OUT_NOT_FOUND, NULL, NULL);
 	if (!in->action || !law_action_from_id(in->action, &act) || act == LAW_ACT_REGISTER) {
-		law_fail(why, "unknown_action", "Nieznana czynność.");
-		return CLERK_INVALID;
+		bad(p, "action", "unknown_action", "Nieznana czynność.");
+		return OUT_INVALID;
 	}
-	struct act_ctx x = {a, who, id, in, form_of(act), {0}, why, CLERK_OK};
+	struct act_ctx x = {ctx->arena, ctx->who, id, in, form_of(act), {0}, -1, p, OUT_OK};
 	x.li.action = act;
-	x.li.role = law_role_of(who);
-	if (!validate(in, x.f, caseview_today(now), &x.li, why))
-		return CLERK_INVALID;
+	x.li.role = law_role_of(ctx->who);
+	if (!version_of(in->version, &x.version, p) ||
+	    !validate(ctx->arena, in, x.f, caseview_today(ctx->now), &x.li, p))
+		return OUT_INVALID;
+	PGconn *c = conn(p);
+	if (!c)
+		return OUT_UNAVAILABLE;
+	/* Staff write only within their own organisation. */
+	changes_writer(ctx->who->org_id);
 	enum db_status st = db_transaction(c, act_tx, &x);
-	if (st == DB_UNAVAILABLE)
-		return CLERK_UNAVAILABLE;
 	if (st != DB_OK)
-		return CLERK_ERROR;
+		return db_failed(st, p);
 	return x.result;
 }
 
-enum clerk_result clerk_note(PGconn *c, arena_t *a, const struct clerk *who, long long id,
-                             const char *text, law_error_t *why)
+enum outcome clerk_note(const struct svc_ctx *ctx, long long id, const char *text,
+                        struct problem *p)
 {
-	law_error_clear(why);
+	problem_set(p, OUT_OK, NULL, NULL);
+	if (id <= 0)
+		return problem_set(p, OUT_NOT_FOUND, NULL, NULL);
 	if (!text || !*text || !clean(text, 20000)) {
-		law_fail(why, "bad_note", "Wpisz treść notatki (najwyżej 20 000 znaków).");
-		return CLERK_INVALID;
+		bad(p, "text", "bad_note", "Wpisz treść notatki (najwyżej 20 000 znaków).");
+		return OUT_INVALID;
 	}
-	const char *p[2] = {ids(a, id), ids(a, who->org_id)};
+	PGconn *c = conn(p);
+	if (!c)
+		return OUT_UNAVAILABLE;
+	const struct actor *who = ctx->who;
+	const char *q[2] = {ids(ctx->arena, id), ids(ctx->arena, who->org_id)};
 	enum db_status st;
-	PGresult *r = db_exec(c, &st, "SELECT state FROM requests WHERE id = $1 AND org_id = $2", 2, p);
+	PGresult *r = db_exec(c, &st, "SELECT state FROM requests WHERE id = $1 AND org_id = $2", 2, q);
 	bool found = st == DB_OK && PQntuples(r) == 1;
 	PQclear(r);
 	if (st != DB_OK)
-		return st == DB_UNAVAILABLE ? CLERK_UNAVAILABLE : CLERK_ERROR;
+		return db_failed(st, p);
 	if (!found)
-		return CLERK_NOT_FOUND;
+		return problem_set(p, OUT_NOT_FOUND, NULL, NULL);
+	changes_writer(who->org_id);
 	json_t *data = json_pack("{s:s}", "text", text);
 	st = store_event(c, who->org_id, id, who->role, who->user_id, "note", NULL, NULL, data);
 	json_decref(data);
-	return st == DB_OK ? CLERK_OK : st == DB_UNAVAILABLE ? CLERK_UNAVAILABLE : CLERK_ERROR;
+	return st == DB_OK ? OUT_OK : db_failed(st, p);
+}
+
+/* ---- Registering a request from another channel -------------------------- */
+
+const struct clerk_channel clerk_channels[] = {{"email", "poczta elektroniczna"},
+                                               {"post", "poczta tradycyjna"},
+                                               {"epuap", "ePUAP / e-Doręczenia"},
+                                               {"phone", "telefon"},
+                                               {"in_person", "osobiście"},
+                                               {NULL, NULL}};
+
+/* The instant of a received date: now for today, else noon in Warsaw. */
+static int64_t received_instant(law_date_t d, int64_t now)
+{
+	law_date_t today = caseview_today(now);
+	if (law_date_cmp(d, today) == 0)
+		return now;
+	int64_t noon_utc = (int64_t)law_date_to_days(d) * 86400 + 12 * 3600;
+	return noon_utc - law_warsaw_offset(noon_utc) + 0;
+}
+
+enum outcome clerk_register(const struct svc_ctx *ctx, struct filing_input *in,
+                            const char *received_on, const char *base_url,
+                            long long *request_id, struct problem *p)
+{
+	problem_set(p, OUT_OK, NULL, NULL);
+	*request_id = 0;
+	in->actor_user_id = ctx->who->user_id;
+	in->max_attachment = (size_t)cfg.max_attachment;
+	struct filing_errors errs = {0};
+	filing_validate(ctx->arena, in, &errs);
+	for (int i = 0; i < errs.n; i++)
+		problem_field(p, errs.e[i].field, errs.e[i].message);
+	bool invalid = errs.n > 0, channel_ok = false;
+	for (const struct clerk_channel *ch = clerk_channels; in->channel && ch->id; ch++)
+		channel_ok |= !strcmp(in->channel, ch->id);
+	if (!channel_ok) {
+		problem_field(p, "channel", "Wybierz, jak wniosek wpłynął.");
+		invalid = true;
+	}
+	/* Terms count from the day the request reached the body, not from data entry. */
+	law_date_t d;
+	if (!received_on || !law_date_parse(received_on, &d) || !law_date_in_range(d) ||
+	    law_date_cmp(d, caseview_today(ctx->now)) > 0) {
+		problem_field(p, "received_on",
+		              "Podaj datę wpływu (RRRR-MM-DD), nie późniejszą niż dzisiaj.");
+		invalid = true;
+	}
+	if (invalid)
+		return OUT_INVALID;
+	in->received_at = received_instant(d, ctx->now);
+	PGconn *c = conn(p);
+	if (!c)
+		return OUT_UNAVAILABLE;
+	struct org org;
+	bool found = false;
+	enum db_status st = org_by_id(c, ctx->arena, ctx->who->org_id, &org, &found);
+	if (st != DB_OK)
+		return db_failed(st, p);
+	if (!found) {
+		log_error("registering a request: user %lld's organisation %lld is gone",
+		          ctx->who->user_id, ctx->who->org_id);
+		return problem_set(p, OUT_ERROR, NULL, NULL);
+	}
+	struct svc_ctx fctx = *ctx;
+	fctx.org = &org;
+	in->base_url = base_url;
+	struct filing_receipt rc;
+	enum outcome res = filing_create(&fctx, in, &rc, p);
+	if (res == OUT_OK) {
+		json_decref(rc.due_steps);
+		*request_id = rc.request_id;
+	}
+	return res;
 }

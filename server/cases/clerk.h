@@ -7,13 +7,16 @@
 #define JAWNOSC_CASES_CLERK_H
 
 #include <jansson.h>
-#include <libpq-fe.h>
 #include <stdint.h>
 
+#include "cases/context.h"
 #include "cases/filing.h"
 #include "core/arena.h"
-#include "law/error.h"
 
+/* Transitional: the signed-in staff member as cases/register.h,
+ * web/register.c and cli/cmd_seed.c still pass it to the register's
+ * services. It is struct actor (cases/context.h) field for field; delete it
+ * once they take a struct svc_ctx. Nothing here uses it. */
 struct clerk {
 	long long user_id;
 	long long org_id;
@@ -22,20 +25,23 @@ struct clerk {
 	const char *name;
 };
 
-enum clerk_result {
-	CLERK_OK,
-	CLERK_NOT_FOUND,
-	CLERK_REFUSED, /* the law core's reason in *why */
-	CLERK_STALE,   /* someone else acted first: the page must be reloaded */
-	CLERK_INVALID, /* an input is wrong: message in *why */
-	CLERK_UNAVAILABLE,
-	CLERK_ERROR,
-};
+/* Every entry point takes the context of a signed-in staff member
+ * (ctx->who), gets the thread's connection itself and returns an outcome;
+ * the problem says what is wrong for anything but OUT_OK:
+ *   OUT_NOT_FOUND   no such case in ctx->who's organisation;
+ *   OUT_INVALID     an input is wrong: a field error at the input's name
+ *                   ("date", "text", "version", ...), the code of the
+ *                   check in problem.code;
+ *   OUT_REFUSED     the law core refuses the step now: its reason and code;
+ *   OUT_STALE       someone else acted first (code "stale_version"): the
+ *                   page must be reloaded;
+ *   OUT_UNAVAILABLE, OUT_ERROR. */
 
 /* Everything about the case, and "actions": the steps the lifecycle table
- * offers in this state, each with the fields its form needs. */
-enum clerk_result clerk_case(PGconn *c, arena_t *a, const struct clerk *who, long long id,
-                             int64_t now, json_t **out);
+ * offers in this state, each with the fields its form needs; "today" is
+ * ctx->now's date in Warsaw. */
+enum outcome clerk_case(const struct svc_ctx *ctx, long long id, json_t **out,
+                        struct problem *p);
 
 struct clerk_input {
 	const char *action;      /* law action id */
@@ -49,15 +55,34 @@ struct clerk_input {
 	const char *persons;     /* refuse: names and functions (UDIP art. 16 ust. 2) */
 	const char *address;     /* published_in_bip: the BIP address */
 	const char *term_days;   /* judgment_obliges */
-	long version;
+	const char *version;     /* the case's version the form was drawn at, as
+	                            typed; NULL or "": no check */
 };
 
-enum clerk_result clerk_act(PGconn *c, arena_t *a, const struct clerk *who, long long id,
-                            const struct clerk_input *in, int64_t now, law_error_t *why);
+/* Takes a step, with the optimistic version check, in one transaction. */
+enum outcome clerk_act(const struct svc_ctx *ctx, long long id, const struct clerk_input *in,
+                       struct problem *p);
 
-/* An internal note in the timeline (never shown to the requester). */
-enum clerk_result clerk_note(PGconn *c, arena_t *a, const struct clerk *who, long long id,
-                             const char *text, law_error_t *why);
+/* An internal note in the timeline (never shown to the requester); field "text". */
+enum outcome clerk_note(const struct svc_ctx *ctx, long long id, const char *text,
+                        struct problem *p);
+
+/* Registers a request that came by another channel (e-mail, post, ePUAP,
+ * phone, in person) as a filing of ctx->who's organisation, recorded as
+ * theirs. `in` is validated as filing_validate() does (its strings become
+ * trimmed copies), plus "channel" (one of the channels above) and
+ * "received_on" (YYYY-MM-DD, not after today: terms count from the day the
+ * request reached the body, not from data entry). The new case's id in
+ * *request_id. */
+enum outcome clerk_register(const struct svc_ctx *ctx, struct filing_input *in,
+                            const char *received_on, const char *base_url,
+                            long long *request_id, struct problem *p);
+/* The channels clerk_register() takes, with their Polish labels, for the
+ * form's list; NULL-terminated. */
+struct clerk_channel {
+	const char *id, *label;
+};
+extern const struct clerk_channel clerk_channels[];
 
 /* The bases a refusal may cite, for the form's list. */
 json_t *clerk_refusal_bases(void);

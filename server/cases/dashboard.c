@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cases/caseview.h"
 #include "cases/queue.h"
 #include "law/lifecycle.h"
 #include "law/term.h"
@@ -421,9 +422,22 @@ static enum db_status scope_names(PGconn *c, arena_t *a, const struct dash_scope
 	return st;
 }
 
-enum db_status dashboard_load(PGconn *c, arena_t *a, const struct dash_scope *s, law_date_t today,
-			      json_t **out)
+struct dash_scope dashboard_scope(const struct actor *who)
 {
+	return (struct dash_scope){who->org_id, who->unit_id};
+}
+
+enum outcome dashboard_load(const struct svc_ctx *ctx, json_t **out, struct problem *p)
+{
+	*out = NULL;
+	problem_set(p, OUT_OK, NULL, NULL);
+	PGconn *c = db_conn();
+	if (!c)
+		return problem_set(p, OUT_UNAVAILABLE, NULL, NULL);
+	arena_t *a = ctx->arena;
+	struct dash_scope scope = dashboard_scope(ctx->who);
+	const struct dash_scope *s = &scope;
+	law_date_t today = caseview_today(ctx->now);
 	struct dash_days days;
 	dashboard_days(today, &days);
 	json_t *doc = json_object();
@@ -446,8 +460,8 @@ enum db_status dashboard_load(PGconn *c, arena_t *a, const struct dash_scope *s,
 		st = months(c, a, s, today, doc);
 	if (st != DB_OK) {
 		json_decref(doc);
-		return st;
+		return problem_set(p, st == DB_UNAVAILABLE ? OUT_UNAVAILABLE : OUT_ERROR, NULL, NULL);
 	}
 	*out = doc;
-	return DB_OK;
+	return OUT_OK;
 }

@@ -16,6 +16,7 @@
 #include <jansson.h>
 #include <libpq-fe.h>
 
+#include "cases/context.h"
 #include "core/arena.h"
 #include "db/db.h"
 #include "law/date.h"
@@ -38,7 +39,8 @@ struct dash_days {
 void dashboard_days(law_date_t today, struct dash_days *out);
 
 /* Open cases by their nearest statutory due date of the body (the date the
- * queue sorts by):
+ * queue sorts by), on the caller's connection (the reminders' digest reads
+ * them inside its own round):
  *   {"overdue": {"count", "items"}, "today": {"count", "items"},
  *    "next1": {"count"}, "next3": {"count"}, "next5": {"count"},
  *    "upcoming": {"count", "items"}}
@@ -49,7 +51,12 @@ void dashboard_days(law_date_t today, struct dash_days *out);
 enum db_status dashboard_deadlines(PGconn *c, arena_t *a, const struct dash_scope *s,
 				   law_date_t today, int limit, json_t **out);
 
-/* Everything on the dashboard: "scope" (organisation, unit, unit_name),
+/* The scope of a staff member: their organisation, and their unit if they
+ * have one. */
+struct dash_scope dashboard_scope(const struct actor *who);
+
+/* Everything on the dashboard of ctx->who's scope, for ctx->now's date in
+ * Warsaw: "scope" (organisation, unit, unit_name),
  * "today", "deadlines" (above), "waiting" and "remedies" ({"count", "items"}
  * of running terms, each item with term, basis, due_on, days_left,
  * overdue; remedies also "appeals" and "court" counts), "workload"
@@ -59,7 +66,6 @@ enum db_status dashboard_deadlines(PGconn *c, arena_t *a, const struct dash_scop
  * kind and channel, closed, median_days, p90_days, answered, on_time,
  * on_time_pct; null where nothing closed) and "outcomes" (closing states of
  * the cases closed in those months, with labels and counts). */
-enum db_status dashboard_load(PGconn *c, arena_t *a, const struct dash_scope *s, law_date_t today,
-			      json_t **out);
+enum outcome dashboard_load(const struct svc_ctx *ctx, json_t **out, struct problem *p);
 
 #endif

@@ -10,6 +10,7 @@
 #include "cases/outbox.h"
 #include "cases/store.h"
 #include "core/log.h"
+#include "db/changes.h"
 #include "db/db.h"
 #include "law/lifecycle.h"
 
@@ -18,9 +19,20 @@ static char *ids(arena_t *a, long long v)
 	return arena_printf(a, "%lld", v);
 }
 
-static enum letters_result from_db(enum db_status st)
+/* The outcome for a database status other than DB_OK. */
+static enum outcome from_db(enum db_status st, struct problem *p)
 {
-	return st == DB_UNAVAILABLE ? LETTERS_UNAVAILABLE : LETTERS_ERROR;
+	return problem_set(p, st == DB_UNAVAILABLE ? OUT_UNAVAILABLE : OUT_ERROR, NULL, NULL);
+}
+
+/* This thread's connection, or NULL with OUT_UNAVAILABLE in *p. */
+static PGconn *conn(struct problem *p)
+{
+	problem_set(p, OUT_OK, NULL, NULL);
+	PGconn *c = db_conn();
+	if (!c)
+		problem_set(p, OUT_UNAVAILABLE, NULL, NULL);
+	return c;
 }
 
 /* ---- Variables from the case ---------------------------------------------- */
@@ -148,7 +160,7 @@ static enum db_status event_dates(PGconn *c, arena_t *a, long long request_id, j
 }
 
 /* The case, the requester, the organisation and who signs. */
-static enum db_status case_vars(PGconn *c, arena_t *a, const struct clerk *who,
+static enum db_status case_vars(PGconn *c, arena_t *a, const struct actor *who,
                                 long long request_id, json_t *vars)
 {
 	const char *p[3] = {ids(a, request_id), ids(a, who->org_id), ids(a, who->user_id)};
@@ -233,7 +245,7 @@ struct doc {
 	bool has_pdf;
 };
 
-static enum db_status load_doc(PGconn *c, arena_t *a, const struct clerk *who, long long request_id,
+static enum db_status load_doc(PGconn *c, arena_t *a, const struct actor *who, long long request_id,
                                int seq, bool lock, struct doc *d, bool *found)
 {
 	const char *p[3] = {ids(a, request_id), ids(a, seq), ids(a, who->org_id)};
@@ -266,7 +278,7 @@ static enum db_status load_doc(PGconn *c, arena_t *a, const struct clerk *who, l
 	return st;
 }
 
-static enum db_status build_vars(PGconn *c, arena_t *a, const struct clerk *who,
+static enum db_status build_vars(PGconn *c, arena_t *a, const struct actor *who,
                                  long long request_id, const struct doc *d, int64_t now,
                                  json_t **out)
 {
@@ -302,25 +314,23 @@ static enum db_status build_vars(PGconn *c, arena_t *a, const struct clerk *who,
 
 struct view_ctx {
 	arena_t *a;
-	const struct clerk *who;
+	const struct actor *who;
 	const letter_set_t *ls;
 	long long request_id;
 	int seq;
 	int64_t now;
 	json_t *out;
-	char *err;
-	size_t errlen;
-	enum letters_result result;
+	bool found;
 };
 
-static bool render_markdown(const letter_set_t *ls, const struct doc *d, json_t *vars, strbuf_t *md,
-                            char *err, size_t errlen)
+static bool render_markdown(const letter_set_t *ls, const struct doc *d, json_t *vars, strbuf_t *md)
 {
+	char err[512];
 	if (!letter_has(ls, d->type)) {
-		snprintf(err, errlen, "Brak szablonu pisma „%s”.", d->type);
+		log_error("letter %s: no template", d->type);
 		return false;
 	}
-	if (!letter_markdown(ls, d->type, vars, md, err, errlen)) {
+	if (!letter_markdown(ls, d->type, vars, md, err, sizeof err)) {
 		log_error("letter %s: %s", d->type, err);
 		return false;
 	}
@@ -330,13 +340,12 @@ static bool render_markdown(const letter_set_t *ls, const struct doc *d, json_t 
 static enum db_status view_tx(PGconn *c, void *vctx)
 {
 	struct view_ctx *x = vctx;
+	json_decref(x->out);
+	x->out = NULL;
 	struct doc d = {0};
-	bool found;
-	enum db_status st = load_doc(c, x->a, x->who, x->request_id, x->seq, true, &d, &found);
-	if (st != DB_OK || !found) {
-		x->result = st == DB_OK ? LETTERS_NOT_FOUND : from_db(st);
+	enum db_status st = load_doc(c, x->a, x->who, x->request_id, x->seq, true, &d, &x->found);
+	if (st != DB_OK || !x->found)
 		return st;
-	}
 	json_t *vars = NULL;
 	if ((st = build_vars(c, x->a, x->who, x->request_id, &d, x->now, &vars)) != DB_OK) {
 		json_decref(d.inputs);
@@ -347,7 +356,7 @@ static enum db_status view_tx(PGconn *c, void *vctx)
 		/* First view of a draft: write its Markdown from the template. */
 		strbuf_t sb;
 		sb_init(&sb, x->a);
-		if (render_markdown(x->ls, &d, vars, &sb, x->err, x->errlen)) {
+		if (render_markdown(x->ls, &d, vars, &sb)) {
 			md = sb.data;
 			const char *p[2] = {ids(x->a, d.id), md};
 			st = db_run(c, "UPDATE documents SET markdown = $2 WHERE id = $1", 2, p);
@@ -375,70 +384,80 @@ static enum db_status view_tx(PGconn *c, void *vctx)
 	return st;
 }
 
-enum letters_result letters_view(PGconn *c, arena_t *a, const struct clerk *who,
-                                 const letter_set_t *ls, long long request_id, int seq,
-                                 int64_t now, json_t **out, char *err, size_t errlen)
+enum outcome letters_view(const struct svc_ctx *ctx, const letter_set_t *ls, long long request_id,
+                          int seq, json_t **out, struct problem *p)
 {
-	err[0] = '\0';
-	struct view_ctx x = {a, who, ls, request_id, seq, now, NULL, err, errlen, LETTERS_OK};
+	*out = NULL;
+	if (request_id <= 0 || seq <= 0)
+		return problem_set(p, OUT_NOT_FOUND, NULL, NULL);
+	PGconn *c = conn(p);
+	if (!c)
+		return OUT_UNAVAILABLE;
+	/* Writing a draft's first Markdown is the organisation's write. */
+	changes_writer(ctx->who->org_id);
+	struct view_ctx x = {ctx->arena, ctx->who, ls, request_id, seq, ctx->now, NULL, false};
 	enum db_status st = db_transaction(c, view_tx, &x);
 	if (st != DB_OK) {
 		json_decref(x.out);
-		return x.result != LETTERS_OK ? x.result : from_db(st);
+		return from_db(st, p);
 	}
+	if (!x.found)
+		return problem_set(p, OUT_NOT_FOUND, NULL, NULL);
+	char today[LAW_DATE_STRLEN];
+	law_date_format(caseview_today(ctx->now), today);
+	json_object_set_new(x.out, "today", json_string(today));
 	*out = x.out;
-	return x.result;
+	return OUT_OK;
 }
 
-static bool markdown_ok(const char *md, char *err, size_t errlen)
+/* NULL when `md` may be a letter's text, else why not. */
+static const char *markdown_problem(const char *md)
 {
-	if (!md || !*md || strlen(md) > 200000) {
-		snprintf(err, errlen, "Treść pisma jest pusta albo za długa (najwyżej 200 000 znaków).");
-		return false;
-	}
-	for (const unsigned char *p = (const unsigned char *)md; *p; p++) {
-		if ((*p < 0x20 && *p != '\n' && *p != '\r' && *p != '\t') || *p == 0x7f) {
-			snprintf(err, errlen, "Treść pisma zawiera niedozwolone znaki sterujące.");
-			return false;
-		}
-	}
-	return true;
+	if (!md || !*md || strlen(md) > 200000)
+		return "Treść pisma jest pusta albo za długa (najwyżej 200 000 znaków).";
+	for (const unsigned char *c = (const unsigned char *)md; *c; c++)
+		if ((*c < 0x20 && *c != '\n' && *c != '\r' && *c != '\t') || *c == 0x7f)
+			return "Treść pisma zawiera niedozwolone znaki sterujące.";
+	return NULL;
 }
 
-enum letters_result letters_save(PGconn *c, arena_t *a, const struct clerk *who,
-                                 long long request_id, int seq, const char *markdown, char *err,
-                                 size_t errlen)
+enum outcome letters_save(const struct svc_ctx *ctx, long long request_id, int seq,
+                          const char *markdown, struct problem *p)
 {
-	if (!markdown_ok(markdown, err, errlen))
-		return LETTERS_INVALID;
-	const char *p[4] = {ids(a, request_id), ids(a, seq), ids(a, who->org_id), markdown};
+	const char *bad = markdown_problem(markdown);
+	if (bad)
+		return problem_field(p, "markdown", bad);
+	PGconn *c = conn(p);
+	if (!c)
+		return OUT_UNAVAILABLE;
+	arena_t *a = ctx->arena;
+	const char *q[4] = {ids(a, request_id), ids(a, seq), ids(a, ctx->who->org_id), markdown};
+	changes_writer(ctx->who->org_id);
 	enum db_status st;
 	PGresult *r = db_exec(c, &st,
 	                      "UPDATE documents SET markdown = $4 WHERE request_id = $1 AND seq = $2 "
 	                      "AND org_id = $3 AND status = 'draft' RETURNING id",
-	                      4, p);
+	                      4, q);
 	int n = st == DB_OK ? PQntuples(r) : 0;
 	PQclear(r);
 	if (st != DB_OK)
-		return from_db(st);
-	if (n == 0) {
-		snprintf(err, errlen, "Pismo zostało już wystawione i nie można go zmienić.");
-		return LETTERS_ISSUED;
-	}
-	return LETTERS_OK;
+		return from_db(st, p);
+	if (n == 0)
+		return problem_set(p, OUT_CONFLICT, "Pismo zostało już wystawione i nie można go zmienić.",
+		                   "issued");
+	return OUT_OK;
 }
 
 struct issue_ctx {
 	arena_t *a;
-	const struct clerk *who;
+	const struct actor *who;
 	const letter_set_t *ls;
 	long long request_id;
 	int seq;
 	const char *markdown;
 	int64_t now;
-	char *err;
-	size_t errlen;
-	enum letters_result result;
+	struct problem *p;
+	enum outcome result;
 };
 
 /* Delivery follows what the requester asked for: by e-mail with the PDF,
@@ -478,30 +497,35 @@ static enum db_status queue_delivery(PGconn *c, struct issue_ctx *x, const struc
 static enum db_status issue_tx(PGconn *c, void *vctx)
 {
 	struct issue_ctx *x = vctx;
+	x->result = OUT_OK;
 	struct doc d = {0};
 	bool found;
 	enum db_status st = load_doc(c, x->a, x->who, x->request_id, x->seq, true, &d, &found);
-	if (st != DB_OK || !found) {
-		x->result = st == DB_OK ? LETTERS_NOT_FOUND : from_db(st);
+	if (st != DB_OK)
 		return st;
+	if (!found) {
+		x->result = problem_set(x->p, OUT_NOT_FOUND, NULL, NULL);
+		return DB_OK;
 	}
 	if (strcmp(d.status, "draft") != 0) {
-		x->result = LETTERS_ISSUED;
-		snprintf(x->err, x->errlen, "Pismo zostało już wystawione. Aby je zmienić, wystaw korektę.");
+		x->result = problem_set(x->p, OUT_CONFLICT,
+		                        "Pismo zostało już wystawione. Aby je zmienić, wystaw korektę.",
+		                        "issued");
 		json_decref(d.inputs);
 		return DB_OK;
 	}
 	const char *md = x->markdown && *x->markdown ? x->markdown : d.markdown;
-	json_t *vars = NULL;
-	if (!markdown_ok(md, x->err, x->errlen) || strstr(md, LETTERS_TODO)) {
-		if (strstr(md ? md : "", LETTERS_TODO))
-			snprintf(x->err, x->errlen,
-			         "W piśmie zostały miejsca oznaczone „%s …]”. Uzupełnij je przed wystawieniem.",
-			         LETTERS_TODO);
-		x->result = LETTERS_INVALID;
+	const char *bad = markdown_problem(md);
+	if (!bad && strstr(md, LETTERS_TODO))
+		bad = arena_printf(x->a,
+		                   "W piśmie zostały miejsca oznaczone „%s …]”. Uzupełnij je przed wystawieniem.",
+		                   LETTERS_TODO);
+	if (bad) {
+		x->result = problem_field(x->p, "markdown", bad);
 		json_decref(d.inputs);
 		return DB_OK;
 	}
+	json_t *vars = NULL;
 	if ((st = build_vars(c, x->a, x->who, x->request_id, &d, x->now, &vars)) != DB_OK) {
 		json_decref(d.inputs);
 		return st;
@@ -515,8 +539,9 @@ static enum db_status issue_tx(PGconn *c, void *vctx)
 	json_decref(d.inputs);
 	if (!ok) {
 		log_error("rendering document %lld: %s", d.id, err);
-		snprintf(x->err, x->errlen, "Nie udało się przygotować pisma do wystawienia: %s", err);
-		x->result = LETTERS_INVALID;
+		x->result = problem_field(
+		    x->p, "markdown",
+		    arena_printf(x->a, "Nie udało się przygotować pisma do wystawienia: %s", err));
 		return DB_OK;
 	}
 	unsigned char h[32];
@@ -548,23 +573,31 @@ static enum db_status issue_tx(PGconn *c, void *vctx)
 	return st;
 }
 
-enum letters_result letters_issue(PGconn *c, arena_t *a, const struct clerk *who,
-                                  const letter_set_t *ls, long long request_id, int seq,
-                                  const char *markdown, int64_t now, char *err, size_t errlen)
+enum outcome letters_issue(const struct svc_ctx *ctx, const letter_set_t *ls,
+                           long long request_id, int seq, const char *markdown,
+                           struct problem *p)
 {
-	err[0] = '\0';
-	struct issue_ctx x = {a, who, ls, request_id, seq, markdown, now, err, errlen, LETTERS_OK};
+	PGconn *c = conn(p);
+	if (!c)
+		return OUT_UNAVAILABLE;
+	changes_writer(ctx->who->org_id);
+	struct issue_ctx x = {ctx->arena, ctx->who, ls, request_id, seq, markdown, ctx->now, p, OUT_OK};
 	enum db_status st = db_transaction(c, issue_tx, &x);
 	if (st != DB_OK)
-		return x.result != LETTERS_OK ? x.result : from_db(st);
+		return from_db(st, p);
 	return x.result;
 }
 
-enum letters_result letters_correct(PGconn *c, arena_t *a, const struct clerk *who,
-                                    long long request_id, int seq, int *new_seq, char *err,
-                                    size_t errlen)
+enum outcome letters_correct(const struct svc_ctx *ctx, long long request_id, int seq,
+                             int *new_seq, struct problem *p)
 {
-	const char *p[3] = {ids(a, request_id), ids(a, seq), ids(a, who->org_id)};
+	*new_seq = 0;
+	PGconn *c = conn(p);
+	if (!c)
+		return OUT_UNAVAILABLE;
+	arena_t *a = ctx->arena;
+	const char *q[3] = {ids(a, request_id), ids(a, seq), ids(a, ctx->who->org_id)};
+	changes_writer(ctx->who->org_id);
 	enum db_status st;
 	PGresult *r = db_exec(c, &st,
 	                      "INSERT INTO documents (org_id, request_id, seq, type, title, markdown, inputs, "
@@ -573,81 +606,97 @@ enum letters_result letters_correct(PGconn *c, arena_t *a, const struct clerk *w
 	                      "'Korekta: ' || d.title, d.markdown, d.inputs, d.id FROM documents d "
 	                      "WHERE d.request_id = $1 AND d.seq = $2 AND d.org_id = $3 AND d.status = 'issued' "
 	                      "RETURNING seq",
-	                      3, p);
+	                      3, q);
 	int n = st == DB_OK ? PQntuples(r) : 0;
 	if (n == 1)
 		*new_seq = atoi(PQgetvalue(r, 0, 0));
 	PQclear(r);
 	if (st != DB_OK)
-		return from_db(st);
-	if (n != 1) {
-		snprintf(err, errlen, "Korektę można wystawić tylko do pisma już wystawionego.");
-		return LETTERS_NOT_FOUND;
-	}
-	return LETTERS_OK;
+		return from_db(st, p);
+	if (n != 1)
+		return problem_set(p, OUT_NOT_FOUND,
+		                   "Korektę można wystawić tylko do pisma już wystawionego.", NULL);
+	return OUT_OK;
 }
 
-enum letters_result letters_delivered(PGconn *c, arena_t *a, const struct clerk *who,
-                                      long long request_id, int seq, const char *date,
-                                      int64_t now, char *err, size_t errlen)
+enum outcome letters_delivered(const struct svc_ctx *ctx, long long request_id, int seq,
+                               const char *date, struct problem *p)
 {
-	law_date_t d, today = caseview_today(now);
-	if (!date || !law_date_parse(date, &d) || law_date_cmp(d, today) > 0) {
-		snprintf(err, errlen, "Podaj datę doręczenia (RRRR-MM-DD), nie późniejszą niż dzisiaj.");
-		return LETTERS_INVALID;
-	}
-	const char *p[5] = {ids(a, request_id), ids(a, seq), ids(a, who->org_id), date,
+	law_date_t d, today = caseview_today(ctx->now);
+	if (!date || !law_date_parse(date, &d) || law_date_cmp(d, today) > 0)
+		return problem_field(p, "delivered_on",
+		                     "Podaj datę doręczenia (RRRR-MM-DD), nie późniejszą niż dzisiaj.");
+	PGconn *c = conn(p);
+	if (!c)
+		return OUT_UNAVAILABLE;
+	arena_t *a = ctx->arena;
+	const struct actor *who = ctx->who;
+	const char *q[5] = {ids(a, request_id), ids(a, seq), ids(a, who->org_id), date,
 	                    ids(a, who->user_id)};
+	changes_writer(who->org_id);
 	enum db_status st;
 	PGresult *r = db_exec(c, &st,
 	                      "INSERT INTO deliveries (org_id, document_id, delivered_on, recorded_by) "
 	                      "SELECT d.org_id, d.id, $4, $5 FROM documents d WHERE d.request_id = $1 "
 	                      "AND d.seq = $2 AND d.org_id = $3 AND d.status = 'issued' RETURNING id",
-	                      5, p);
+	                      5, q);
 	int n = st == DB_OK ? PQntuples(r) : 0;
 	PQclear(r);
 	if (st != DB_OK)
-		return from_db(st);
-	if (n != 1) {
-		snprintf(err, errlen, "Datę doręczenia można zapisać tylko dla wystawionego pisma.");
-		return LETTERS_NOT_FOUND;
-	}
+		return from_db(st, p);
+	if (n != 1)
+		return problem_set(p, OUT_NOT_FOUND,
+		                   "Datę doręczenia można zapisać tylko dla wystawionego pisma.", NULL);
 	/* For decisions and notices the delivery starts the requester's term:
-	 * that is the lifecycle's own step, taken when the law offers it. */
-	struct clerk_input in = {.action = "record_delivery", .date = date, .version = -1};
-	law_error_t why;
-	enum clerk_result cr = clerk_act(c, a, who, request_id, &in, now, &why);
-	if (cr == CLERK_UNAVAILABLE)
-		return LETTERS_UNAVAILABLE;
-	return LETTERS_OK;
+	 * that is the lifecycle's own step, taken when the law offers it (a
+	 * refusal leaves the delivery recorded). */
+	struct clerk_input in = {.action = "record_delivery", .date = date};
+	struct problem step;
+	if (clerk_act(ctx, request_id, &in, &step) == OUT_UNAVAILABLE)
+		return problem_set(p, OUT_UNAVAILABLE, NULL, NULL);
+	return OUT_OK;
 }
 
-enum letters_result letters_pdf(PGconn *c, arena_t *a, const struct clerk *who,
-                                long long request_id, int seq, const char **pdf, size_t *len)
+enum outcome letters_pdf(const struct svc_ctx *ctx, long long request_id, int seq,
+                         const char **pdf, size_t *len, struct problem *p)
 {
-	const char *p[3] = {ids(a, request_id), ids(a, seq), ids(a, who->org_id)};
+	*pdf = NULL;
+	*len = 0;
+	PGconn *c = conn(p);
+	if (!c)
+		return OUT_UNAVAILABLE;
+	arena_t *a = ctx->arena;
+	const char *q[3] = {ids(a, request_id), ids(a, seq), ids(a, ctx->who->org_id)};
 	PGresult *r = PQexecParams(c,
 	                           "SELECT pdf FROM documents WHERE request_id = $1 AND seq = $2 AND "
 	                           "org_id = $3 AND status = 'issued' AND pdf IS NOT NULL",
-	                           3, NULL, p, NULL, NULL, 1);
+	                           3, NULL, q, NULL, NULL, 1);
 	enum db_status st = db_status_of(c, r);
-	enum letters_result res = st != DB_OK ? from_db(st) : PQntuples(r) == 1 ? LETTERS_OK : LETTERS_NOT_FOUND;
-	if (res == LETTERS_OK) {
+	enum outcome o = st != DB_OK          ? from_db(st, p)
+	                 : PQntuples(r) == 1 ? OUT_OK
+	                                     : problem_set(p, OUT_NOT_FOUND, NULL, NULL);
+	if (o == OUT_OK) {
 		*len = (size_t)PQgetlength(r, 0, 0);
 		char *b = arena_alloc(a, *len ? *len : 1);
 		memcpy(b, PQgetvalue(r, 0, 0), *len);
 		*pdf = b;
 	}
 	PQclear(r);
-	return res;
+	return o;
 }
 
-enum letters_result letters_outgoing(PGconn *c, arena_t *a, const struct clerk *who,
-                                     const char *from, const char *to, const char *type,
-                                     json_t **out)
+enum outcome letters_outgoing(const struct svc_ctx *ctx, const struct letters_filter *f,
+                              json_t **out, struct problem *p)
 {
-	const char *p[4] = {ids(a, who->org_id), from && *from ? from : NULL, to && *to ? to : NULL,
-	                    type && *type ? type : NULL};
+	*out = NULL;
+	law_date_t d;
+	const char *from = f->from && law_date_parse(f->from, &d) ? f->from : NULL;
+	const char *to = f->to && law_date_parse(f->to, &d) ? f->to : NULL;
+	const char *type = f->type && letter_title(f->type) ? f->type : NULL;
+	PGconn *c = conn(p);
+	if (!c)
+		return OUT_UNAVAILABLE;
+	const char *q[4] = {ids(ctx->arena, ctx->who->org_id), from, to, type};
 	enum db_status st;
 	PGresult *r = db_exec(
 	    c, &st,
@@ -662,10 +711,10 @@ enum letters_result letters_outgoing(PGconn *c, arena_t *a, const struct clerk *
 	    "AND ($3::date IS NULL OR d.issued_at < ($3::date + 1)::timestamp AT TIME ZONE 'Europe/Warsaw') "
 	    "AND ($4::text IS NULL OR d.type = $4) "
 	    "ORDER BY d.issued_at DESC, d.id DESC LIMIT 1000",
-	    4, p);
+	    4, q);
 	if (st != DB_OK) {
 		PQclear(r);
-		return from_db(st);
+		return from_db(st, p);
 	}
 	json_t *items = json_array();
 	for (int i = 0; i < PQntuples(r); i++)
@@ -677,6 +726,7 @@ enum letters_result letters_outgoing(PGconn *c, arena_t *a, const struct clerk *
 		                     PQgetvalue(r, i, 6), "delivery", PQgetvalue(r, i, 7), "delivered_on",
 		                     PQgetvalue(r, i, 8), "sha256", PQgetvalue(r, i, 9)));
 	PQclear(r);
-	*out = json_pack("{s:o}", "items", items);
-	return LETTERS_OK;
+	*out = json_pack("{s:o, s:s, s:s, s:s}", "items", items, "from", from ? from : "", "to",
+	                 to ? to : "", "type", type ? type : "");
+	return OUT_OK;
 }

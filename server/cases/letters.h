@@ -8,56 +8,55 @@
 #define JAWNOSC_CASES_LETTERS_H
 
 #include <jansson.h>
-#include <libpq-fe.h>
 #include <stddef.h>
-#include <stdint.h>
 
-#include "cases/clerk.h"
-#include "core/arena.h"
+#include "cases/context.h"
 #include "render/letter.h"
-
-enum letters_result {
-	LETTERS_OK,
-	LETTERS_NOT_FOUND,
-	LETTERS_INVALID,   /* message in err (Polish) */
-	LETTERS_ISSUED,    /* already issued: it cannot change */
-	LETTERS_UNAVAILABLE,
-	LETTERS_ERROR,
-};
 
 /* The mark left where the template needs something no step recorded; a
  * letter still holding one cannot be issued. */
 #define LETTERS_TODO "[DO UZUPEŁNIENIA:"
 
+/* Every entry point works on document `seq` of case `request_id` of
+ * ctx->who's organisation, gets the thread's connection itself and returns
+ * an outcome: OUT_NOT_FOUND (no such document there, or none in the state
+ * the step needs: the message says so), OUT_INVALID (a field error at
+ * "markdown" or "delivered_on"), OUT_CONFLICT (the document is issued and
+ * cannot change), OUT_UNAVAILABLE, OUT_ERROR. */
+
 /* The document as JSON: type, title, status, markdown (generated now for a
- * draft that has none), the preview as an HTML fragment, issue data. */
-enum letters_result letters_view(PGconn *c, arena_t *a, const struct clerk *who,
-                                 const letter_set_t *ls, long long request_id, int seq,
-                                 int64_t now, json_t **out, char *err, size_t errlen);
+ * draft that has none), the preview as an HTML fragment, issue data, and
+ * "today" (ctx->now's date, for the delivery form). */
+enum outcome letters_view(const struct svc_ctx *ctx, const letter_set_t *ls, long long request_id,
+                          int seq, json_t **out, struct problem *p);
 /* Stores the clerk's edited Markdown of a draft. */
-enum letters_result letters_save(PGconn *c, arena_t *a, const struct clerk *who,
-                                 long long request_id, int seq, const char *markdown, char *err,
-                                 size_t errlen);
+enum outcome letters_save(const struct svc_ctx *ctx, long long request_id, int seq,
+                          const char *markdown, struct problem *p);
 /* Issues a draft (with `markdown` if given, else its stored one). */
-enum letters_result letters_issue(PGconn *c, arena_t *a, const struct clerk *who,
-                                  const letter_set_t *ls, long long request_id, int seq,
-                                  const char *markdown, int64_t now, char *err, size_t errlen);
+enum outcome letters_issue(const struct svc_ctx *ctx, const letter_set_t *ls,
+                           long long request_id, int seq, const char *markdown,
+                           struct problem *p);
 /* A new draft superseding issued document `seq`; its number in *new_seq. */
-enum letters_result letters_correct(PGconn *c, arena_t *a, const struct clerk *who,
-                                    long long request_id, int seq, int *new_seq, char *err,
-                                    size_t errlen);
-/* Records the date an issued document was delivered. */
-enum letters_result letters_delivered(PGconn *c, arena_t *a, const struct clerk *who,
-                                      long long request_id, int seq, const char *date,
-                                      int64_t now, char *err, size_t errlen);
-/* The PDF of an issued document of the clerk's organisation. */
-enum letters_result letters_pdf(PGconn *c, arena_t *a, const struct clerk *who,
-                                long long request_id, int seq, const char **pdf, size_t *len);
+enum outcome letters_correct(const struct svc_ctx *ctx, long long request_id, int seq,
+                             int *new_seq, struct problem *p);
+/* Records the date an issued document was delivered (YYYY-MM-DD, not after
+ * today), and takes the lifecycle's step for it when the law offers one. */
+enum outcome letters_delivered(const struct svc_ctx *ctx, long long request_id, int seq,
+                               const char *date, struct problem *p);
+/* The PDF of an issued document. */
+enum outcome letters_pdf(const struct svc_ctx *ctx, long long request_id, int seq,
+                         const char **pdf, size_t *len, struct problem *p);
+
+/* The register's filters as typed; a date that is not YYYY-MM-DD or an
+ * unknown type is ignored (no filter), never an error. */
+struct letters_filter {
+	const char *from, *to; /* issued on or after / on or before */
+	const char *type;      /* a letter type id */
+};
 /* The register of outgoing letters: issued documents of the organisation,
- * newest first, between `from` and `to` (YYYY-MM-DD, may be NULL), of
- * `type` (NULL: all). {"items": [...]} */
-enum letters_result letters_outgoing(PGconn *c, arena_t *a, const struct clerk *who,
-                                     const char *from, const char *to, const char *type,
-                                     json_t **out);
+ * newest first (at most 1,000). {"items": [...], "from", "to", "type": the
+ * filters applied ("" when none)} */
+enum outcome letters_outgoing(const struct svc_ctx *ctx, const struct letters_filter *f,
+                              json_t **out, struct problem *p);
 
 #endif

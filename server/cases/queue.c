@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cases/caseview.h"
 #include "core/strbuf.h"
+#include "db/db.h"
 #include "law/lifecycle.h"
 #include "law/term.h"
 
@@ -80,8 +82,12 @@ static json_t *row_item(const PGresult *r, int i, law_date_t today)
 	return it;
 }
 
-enum db_status queue_list(PGconn *c, arena_t *a, const struct queue_filter *f, json_t **out)
+enum outcome queue_list(const struct svc_ctx *ctx, const struct queue_filter *f, json_t **out,
+                        struct problem *pr)
 {
+	*out = NULL;
+	arena_t *a = ctx->arena;
+	law_date_t today_d = caseview_today(ctx->now);
 	strbuf_t sql;
 	sb_init(&sql, a);
 	struct params p = {.n = 0};
@@ -91,7 +97,7 @@ enum db_status queue_list(PGconn *c, arena_t *a, const struct queue_filter *f, j
 	          "FROM requests r LEFT JOIN users u ON u.id = r.assignee_id "
 	          "JOIN units un ON un.id = r.unit_id "
 	          "WHERE r.org_id = $%d AND r.closed_on IS NULL",
-	          add_id(&p, f->org_id));
+	          add_id(&p, ctx->who->org_id));
 	if (f->unit_id)
 		sb_printf(&sql, " AND r.unit_id = $%d", add_id(&p, f->unit_id));
 	if (f->assignee_id > 0)
@@ -110,12 +116,12 @@ enum db_status queue_list(PGconn *c, arena_t *a, const struct queue_filter *f, j
 		sb_printf(&sql, " AND (r.case_number = $%d OR r.subject ILIKE $%d)", n, n + 1);
 	}
 	char today[LAW_DATE_STRLEN], limit[LAW_DATE_STRLEN];
-	law_date_format(f->today, today);
+	law_date_format(today_d, today);
 	if (f->overdue)
 		sb_printf(&sql, " AND r.due_on < $%d", add(&p, today));
 	if (f->due_from_set) {
 		char from[LAW_DATE_STRLEN];
-		law_date_format(nth_working_day(f->today, f->due_from), from);
+		law_date_format(nth_working_day(today_d, f->due_from), from);
 		sb_printf(&sql, " AND r.due_on >= $%d", add(&p, arena_strdup(a, from)));
 	}
 	if (f->waiting)
@@ -127,7 +133,7 @@ enum db_status queue_list(PGconn *c, arena_t *a, const struct queue_filter *f, j
 		                "AND w.state = 'open' AND w.kind = ANY($%d::text[]))",
 		          add(&p, QUEUE_REMEDY_KINDS));
 	if (f->due_within >= 0) {
-		law_date_format(nth_working_day(f->today, f->due_within), limit);
+		law_date_format(nth_working_day(today_d, f->due_within), limit);
 		sb_printf(&sql, " AND r.due_on <= $%d", add(&p, limit));
 	}
 	if (f->after_due && !strcmp(f->after_due, "none")) {
@@ -140,16 +146,19 @@ enum db_status queue_list(PGconn *c, arena_t *a, const struct queue_filter *f, j
 		          d, d, id);
 	}
 	sb_printf(&sql, " ORDER BY r.due_on ASC NULLS LAST, r.id LIMIT %d", QUEUE_PAGE + 1);
+	PGconn *c = db_conn();
+	if (!c)
+		return problem_set(pr, OUT_UNAVAILABLE, NULL, NULL);
 	enum db_status st;
 	PGresult *r = db_exec(c, &st, sql.data, p.n, p.v);
 	if (st != DB_OK) {
 		PQclear(r);
-		return st;
+		return problem_set(pr, st == DB_UNAVAILABLE ? OUT_UNAVAILABLE : OUT_ERROR, NULL, NULL);
 	}
 	json_t *items = json_array();
 	int rows = PQntuples(r);
 	for (int i = 0; i < rows && i < QUEUE_PAGE; i++)
-		json_array_append_new(items, row_item(r, i, f->today));
+		json_array_append_new(items, row_item(r, i, today_d));
 	json_t *doc = json_pack("{s:o}", "items", items);
 	if (rows > QUEUE_PAGE) {
 		const char *due = PQgetvalue(r, QUEUE_PAGE - 1, 8);
@@ -159,5 +168,5 @@ enum db_status queue_list(PGconn *c, arena_t *a, const struct queue_filter *f, j
 	}
 	PQclear(r);
 	*out = doc;
-	return DB_OK;
+	return OUT_OK;
 }

@@ -4,11 +4,9 @@
 #define JAWNOSC_CASES_QUEUE_H
 
 #include <jansson.h>
-#include <libpq-fe.h>
+#include <stdbool.h>
 
-#include "core/arena.h"
-#include "db/db.h"
-#include "law/date.h"
+#include "cases/context.h"
 
 #define QUEUE_PAGE 50
 
@@ -20,8 +18,8 @@
 	"{clarification_window,interest_window,completion_window,fee_window,form_window,offer_window}"
 #define QUEUE_REMEDY_KINDS "{forward_appeal,reconsideration,court_answer}"
 
+/* The organisation is always ctx->who's, and "today" ctx->now's date. */
 struct queue_filter {
-	long long org_id;
 	long long unit_id;     /* 0: all units */
 	long long assignee_id; /* 0: anyone; -1: nobody assigned */
 	const char *state;     /* NULL: any open state */
@@ -35,16 +33,17 @@ struct queue_filter {
 	int due_from;          /* (0: today) */
 	bool waiting;          /* a window of the requester is running (QUEUE_WAITING_KINDS) */
 	bool remedy;           /* a remedy term of the body is running (QUEUE_REMEDY_KINDS) */
-	law_date_t today;
 	/* Keyset: the last row of the previous page. */
 	const char *after_due; /* "YYYY-MM-DD", "none" for cases with no body term, NULL: first page */
 	long long after_id;
 };
 
-/* {"items": [...], "next": {"due": ..., "id": ...} or absent}. Each item:
+/* A page of the open cases of ctx->who's organisation:
+ * {"items": [...], "next": {"due": ..., "id": ...} or absent}. Each item:
  * id, case_number, subject, kind, state, state_label, channel, received_on,
  * due_on, days_left (working days, negative when overdue), overdue,
- * assignee, unit. */
-enum db_status queue_list(PGconn *c, arena_t *a, const struct queue_filter *f, json_t **out);
+ * assignee, unit. OUT_UNAVAILABLE or OUT_ERROR when it cannot be read. */
+enum outcome queue_list(const struct svc_ctx *ctx, const struct queue_filter *f, json_t **out,
+                        struct problem *p);
 
 #endif

@@ -4,6 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cases/caseview.h"
+#include "cases/dashboard.h"
+#include "db/db.h"
 #include "law/lifecycle.h"
 #include "render/csv.h"
 
@@ -162,9 +165,43 @@ static enum db_status steps(PGconn *c, const char *const *p, json_t *doc)
 	return st;
 }
 
-enum db_status stats_load(PGconn *c, arena_t *a, const struct dash_scope *s, law_date_t from,
-			  law_date_t to, json_t **out)
+#define PERIOD_MAX_DAYS 3700 /* ten years and some */
+
+/* The period as typed; false with a field error when it is not one. */
+static bool period_of(const char *f, const char *t, law_date_t today, law_date_t *from,
+		      law_date_t *to, struct problem *p)
 {
+	*from = (law_date_t){today.y, 1, 1};
+	*to = today;
+	bool from_ok = !(f && *f) || law_date_parse(f, from);
+	bool to_ok = !(t && *t) || law_date_parse(t, to);
+	if (!from_ok || !law_date_in_range(*from))
+		problem_field(p, "od", "Podaj daty w formacie RRRR-MM-DD (lata 1990-2100).");
+	else if (!to_ok || !law_date_in_range(*to))
+		problem_field(p, "do", "Podaj daty w formacie RRRR-MM-DD (lata 1990-2100).");
+	else if (law_date_cmp(*from, *to) > 0)
+		problem_field(p, "do", "Początek okresu nie może być późniejszy niż jego koniec.");
+	else if (law_date_diff(*from, *to) > PERIOD_MAX_DAYS)
+		problem_field(p, "do", "Okres może obejmować najwyżej dziesięć lat.");
+	else
+		return true;
+	return false;
+}
+
+enum outcome stats_load(const struct svc_ctx *ctx, const char *from_text, const char *to_text,
+			json_t **out, struct problem *pr)
+{
+	*out = NULL;
+	problem_set(pr, OUT_OK, NULL, NULL);
+	law_date_t from, to;
+	if (!period_of(from_text, to_text, caseview_today(ctx->now), &from, &to, pr))
+		return OUT_INVALID;
+	PGconn *c = db_conn();
+	if (!c)
+		return problem_set(pr, OUT_UNAVAILABLE, NULL, NULL);
+	arena_t *a = ctx->arena;
+	struct dash_scope scope = dashboard_scope(ctx->who);
+	const struct dash_scope *s = &scope;
 	char *f = arena_alloc(a, LAW_DATE_STRLEN), *t = arena_alloc(a, LAW_DATE_STRLEN);
 	law_date_format(from, f);
 	law_date_format(to, t);
@@ -192,10 +229,10 @@ enum db_status stats_load(PGconn *c, arena_t *a, const struct dash_scope *s, law
 		st = steps(c, p, doc);
 	if (st != DB_OK) {
 		json_decref(doc);
-		return st;
+		return problem_set(pr, st == DB_UNAVAILABLE ? OUT_UNAVAILABLE : OUT_ERROR, NULL, NULL);
 	}
 	*out = doc;
-	return DB_OK;
+	return OUT_OK;
 }
 
 /* ---- Writing it out --------------------------------------------------------- */

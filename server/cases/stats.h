@@ -20,22 +20,23 @@
 #define JAWNOSC_CASES_STATS_H
 
 #include <jansson.h>
-#include <libpq-fe.h>
 
-#include "cases/dashboard.h"
-#include "core/arena.h"
+#include "cases/context.h"
 #include "core/strbuf.h"
-#include "db/db.h"
-#include "law/date.h"
 
-/* {"period": {"from", "to"}, "scope": {"organisation", "unit"},
+/* The statistics of ctx->who's scope (cases/dashboard.h) for the period
+ * from `from` to `to` (YYYY-MM-DD as typed; NULL or "": from the 1st of
+ * January of ctx->now's year, to ctx->now's date). OUT_INVALID at field
+ * "od" or "do" when they are not dates of 1990-2100, when the period ends
+ * before it begins or is longer than ten years.
+ * {"period": {"from", "to"}, "scope": {"organisation", "unit"},
  *  "requests", "by_kind", "by_channel", "by_outcome", "by_unit" (lists of
  *  {"key", "label", "count"}; every kind and channel, zeros included),
  *  "closed", "answered", "on_time", "on_time_rate" (0..1 or null),
  *  "median_days" (or null), "fee_notices", "fees_total" ("123.50"),
  *  "appeals", "court_complaints"} */
-enum db_status stats_load(PGconn *c, arena_t *a, const struct dash_scope *s, law_date_t from,
-			  law_date_t to, json_t **out);
+enum outcome stats_load(const struct svc_ctx *ctx, const char *from, const char *to,
+			json_t **out, struct problem *p);
 
 /* The same document as CSV (RFC 4180, UTF-8): a header row
  * "section,key,label,value", then one row per figure; reals are written

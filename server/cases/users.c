@@ -7,18 +7,30 @@
 #include "cases/auth.h"
 #include "db/db.h"
 
-static enum users_result of_db(enum db_status st)
+/* The outcome of a database status. */
+static enum outcome of_db(enum db_status st, struct problem *p)
 {
 	switch (st) {
 	case DB_OK:
-		return USERS_OK;
+		return OUT_OK;
 	case DB_CONFLICT:
-		return USERS_DUPLICATE;
+		return problem_set(p, OUT_CONFLICT, "Konto z tym adresem e-mail już istnieje.",
+		                   "duplicate_email");
 	case DB_UNAVAILABLE:
-		return USERS_UNAVAILABLE;
+		return problem_set(p, OUT_UNAVAILABLE, NULL, NULL);
 	default:
-		return USERS_ERROR;
+		return problem_set(p, OUT_ERROR, NULL, NULL);
 	}
+}
+
+/* This thread's connection, or NULL with OUT_UNAVAILABLE in *p. */
+static PGconn *conn(struct problem *p)
+{
+	problem_set(p, OUT_OK, NULL, NULL);
+	PGconn *c = db_conn();
+	if (!c)
+		problem_set(p, OUT_UNAVAILABLE, NULL, NULL);
+	return c;
 }
 
 bool users_role_valid(const char *role)
@@ -53,24 +65,24 @@ static enum db_status first_id(PGconn *c, const char *sql, int n, const char *co
 	return st;
 }
 
-enum users_result users_add(PGconn *c, const struct users_new *u)
+enum db_status users_insert(PGconn *c, long long org_id, const struct users_new *u,
+                            long long *id, bool *no_unit)
 {
-	char org[24], unit[24] = "";
-	const char *p0[1] = {u->org_slug};
-	enum db_status st =
-	    first_id(c, "SELECT id FROM organisations WHERE slug = $1", 1, p0, org, sizeof org);
-	if (st != DB_OK)
-		return of_db(st);
-	if (!org[0])
-		return USERS_NO_ORG;
+	char org[24], unit[24] = "", idtext[24];
+	snprintf(org, sizeof org, "%lld", org_id);
+	*no_unit = false;
+	*id = 0;
+	enum db_status st;
 	if (u->unit_symbol) {
 		const char *p1[2] = {org, u->unit_symbol};
 		st = first_id(c, "SELECT id FROM units WHERE org_id = $1::bigint AND symbol = $2", 2, p1,
 		              unit, sizeof unit);
 		if (st != DB_OK)
-			return of_db(st);
-		if (!unit[0])
-			return USERS_NO_UNIT;
+			return st;
+		if (!unit[0]) {
+			*no_unit = true;
+			return DB_OK;
+		}
 	}
 	const char *p[7] = {org,
 	                    unit[0] ? unit : NULL,
@@ -79,10 +91,51 @@ enum users_result users_add(PGconn *c, const struct users_new *u)
 	                    u->position ? u->position : "",
 	                    u->role,
 	                    u->password_hash};
-	return of_db(db_run(c,
-	                    "INSERT INTO users (org_id, unit_id, email, name, position, role, "
-	                    "password_hash) VALUES ($1::bigint, $2::bigint, $3, $4, $5, $6, $7)",
-	                    7, p));
+	st = first_id(c,
+	              "INSERT INTO users (org_id, unit_id, email, name, position, role, "
+	              "password_hash) VALUES ($1::bigint, $2::bigint, $3, $4, $5, $6, $7) RETURNING id",
+	              7, p, idtext, sizeof idtext);
+	if (st == DB_OK)
+		*id = atoll(idtext);
+	return st;
+}
+
+/* The id of the organisation `slug` into org ("" when there is none). */
+static enum db_status org_of(PGconn *c, const char *slug, char org[24])
+{
+	const char *p[1] = {slug};
+	return first_id(c, "SELECT id FROM organisations WHERE slug = $1", 1, p, org, 24);
+}
+
+struct add_ctx {
+	const struct users_new *u;
+	bool no_org, no_unit;
+};
+
+static enum db_status add_tx(PGconn *c, void *vctx)
+{
+	struct add_ctx *x = vctx;
+	char org[24];
+	long long id;
+	enum db_status st = org_of(c, x->u->org_slug, org);
+	x->no_org = st == DB_OK && !org[0];
+	if (st != DB_OK || x->no_org)
+		return st;
+	return users_insert(c, atoll(org), x->u, &id, &x->no_unit);
+}
+
+enum outcome users_add(const struct svc_ctx *ctx, const struct users_new *u, struct problem *p)
+{
+	PGconn *c = conn(p);
+	if (!c)
+		return OUT_UNAVAILABLE;
+	struct add_ctx x = {u, false, false};
+	enum db_status st = db_transaction(c, add_tx, &x);
+	if (st == DB_OK && x.no_org)
+		return problem_field(p, "org", "Nie ma urzędu o tym identyfikatorze.");
+	if (st == DB_OK && x.no_unit)
+		return problem_field(p, "unit", "Urząd nie ma komórki o tym symbolu.");
+	return of_db(st, p);
 }
 
 /* Runs an UPDATE ... RETURNING id that names one account by e-mail, then
@@ -106,43 +159,51 @@ static enum db_status change_tx(PGconn *c, void *vctx)
 	return db_run(c, "DELETE FROM sessions WHERE user_id = $1::bigint", 1, p);
 }
 
-static enum users_result change(PGconn *c, const char *sql, int n, const char *const *p)
+static enum outcome change(const char *sql, int n, const char *const *q, struct problem *p)
 {
-	struct change_ctx x = {sql, n, p, false};
+	PGconn *c = conn(p);
+	if (!c)
+		return OUT_UNAVAILABLE;
+	struct change_ctx x = {sql, n, q, false};
 	enum db_status st = db_transaction(c, change_tx, &x);
 	if (st != DB_OK)
-		return of_db(st);
-	return x.found ? USERS_OK : USERS_NOT_FOUND;
+		return of_db(st, p);
+	return x.found ? OUT_OK : problem_set(p, OUT_NOT_FOUND, NULL, NULL);
 }
 
-enum users_result users_set_password(PGconn *c, const char *email, const char *password_hash)
+enum outcome users_set_password(const struct svc_ctx *ctx, const char *email,
+                                const char *password_hash, struct problem *p)
 {
-	const char *p[2] = {email, password_hash};
-	return change(c, "UPDATE users SET password_hash = $2 WHERE lower(email) = lower($1) RETURNING id",
-	              2, p);
+	const char *q[2] = {email, password_hash};
+	return change("UPDATE users SET password_hash = $2 WHERE lower(email) = lower($1) RETURNING id",
+	              2, q, p);
 }
 
-enum users_result users_set_disabled(PGconn *c, const char *email, bool disabled)
+enum outcome users_set_disabled(const struct svc_ctx *ctx, const char *email, bool disabled,
+                                struct problem *p)
 {
-	const char *p[2] = {email, disabled ? "true" : "false"};
-	return change(c, "UPDATE users SET disabled = $2::boolean WHERE lower(email) = lower($1) RETURNING id",
-	              2, p);
+	const char *q[2] = {email, disabled ? "true" : "false"};
+	return change("UPDATE users SET disabled = $2::boolean WHERE lower(email) = lower($1) RETURNING id",
+	              2, q, p);
 }
 
-enum users_result users_list(PGconn *c, arena_t *a, const char *org_slug, struct users_row **rows,
-                             size_t *n)
+enum outcome users_list(const struct svc_ctx *ctx, const char *org_slug, struct users_row **rows,
+                        size_t *n, struct problem *pr)
 {
 	*rows = NULL;
 	*n = 0;
+	arena_t *a = ctx->arena;
+	PGconn *c = conn(pr);
+	if (!c)
+		return OUT_UNAVAILABLE;
 	enum db_status st;
 	if (org_slug) {
 		char org[24];
-		const char *p0[1] = {org_slug};
-		st = first_id(c, "SELECT id FROM organisations WHERE slug = $1", 1, p0, org, sizeof org);
+		st = org_of(c, org_slug, org);
 		if (st != DB_OK)
-			return of_db(st);
+			return of_db(st, pr);
 		if (!org[0])
-			return USERS_NO_ORG;
+			return problem_field(pr, "org", "Nie ma urzędu o tym identyfikatorze.");
 	}
 	const char *p[1] = {org_slug};
 	PGresult *r = db_exec(c, &st,
@@ -153,7 +214,7 @@ enum users_result users_list(PGconn *c, arena_t *a, const char *org_slug, struct
 	                      1, p);
 	if (st != DB_OK) {
 		PQclear(r);
-		return of_db(st);
+		return of_db(st, pr);
 	}
 	size_t count = (size_t)PQntuples(r);
 	struct users_row *out = arena_calloc(a, count ? count : 1, sizeof *out);
@@ -170,5 +231,5 @@ enum users_result users_list(PGconn *c, arena_t *a, const char *org_slug, struct
 	PQclear(r);
 	*rows = out;
 	*n = count;
-	return USERS_OK;
+	return OUT_OK;
 }

@@ -13,6 +13,7 @@
 #include "cases/users.h"
 #include "cli/cli.h"
 #include "cli/opts.h"
+#include "core/clock.h"
 #include "core/config.h"
 #include "db/db.h"
 #include "http/utf8.h"
@@ -205,46 +206,47 @@ out:
 
 /* ---- Database ---- */
 
-static PGconn *connect_db(const char *cmd)
+/* Points this thread's connection (db_conn(), which the services take) at
+ * DATABASE_URL and fills the services' context. False after saying why. */
+static bool open_db(const char *cmd, arena_t *a, struct svc_ctx *ctx)
 {
 	char err[512];
 	if (!config_load(err, sizeof err)) {
 		fprintf(stderr, "jawnosc user %s: %s\n", cmd, err);
-		return NULL;
+		return false;
 	}
 	if (!cfg.database_url[0]) {
 		fprintf(stderr, "jawnosc user %s: DATABASE_URL is not set\n", cmd);
-		return NULL;
+		return false;
 	}
-	PGconn *c = db_connect(cfg.database_url, err, sizeof err);
-	if (!c)
-		fprintf(stderr, "jawnosc user %s: cannot connect to the database: %s\n", cmd, err);
-	return c;
+	db_set_url(cfg.database_url);
+	*ctx = (struct svc_ctx){.arena = a, .now = clock_now()};
+	return true;
 }
 
 /* The message for a failed service call; returns the exit code. */
-static int report(const char *cmd, enum users_result r, const char *email, const char *org,
-                  const char *unit)
+static int report(const char *cmd, enum outcome o, const struct problem *p, const char *email,
+                  const char *org, const char *unit)
 {
-	switch (r) {
-	case USERS_OK:
+	switch (o) {
+	case OUT_OK:
 		return 0;
-	case USERS_NOT_FOUND:
+	case OUT_NOT_FOUND:
 		fprintf(stderr, "jawnosc user %s: no user with e-mail %s\n", cmd, email);
 		break;
-	case USERS_NO_ORG:
-		fprintf(stderr, "jawnosc user %s: no organisation with slug '%s'\n", cmd, org);
+	case OUT_INVALID:
+		if (problem_field_message(p, "org"))
+			fprintf(stderr, "jawnosc user %s: no organisation with slug '%s'\n", cmd, org);
+		else
+			fprintf(stderr, "jawnosc user %s: organisation '%s' has no unit '%s'\n", cmd, org,
+			        unit);
 		break;
-	case USERS_NO_UNIT:
-		fprintf(stderr, "jawnosc user %s: organisation '%s' has no unit '%s'\n", cmd, org, unit);
-		break;
-	case USERS_DUPLICATE:
+	case OUT_CONFLICT:
 		fprintf(stderr, "jawnosc user %s: a user with e-mail %s already exists\n", cmd, email);
 		break;
-	case USERS_UNAVAILABLE:
+	case OUT_UNAVAILABLE:
 		fprintf(stderr, "jawnosc user %s: the database cannot be reached\n", cmd);
 		break;
-	case USERS_ERROR:
 	default:
 		fprintf(stderr, "jawnosc user %s: database error\n", cmd);
 		break;
@@ -284,12 +286,14 @@ static int user_add(int argc, char **argv)
 	char hash[AUTH_HASH_LEN];
 	if (!read_password("add", hash))
 		return 1;
-	PGconn *c = connect_db("add");
-	if (!c)
-		return 1;
+	arena_t *a = arena_new(4096);
+	struct svc_ctx ctx;
+	struct problem p;
 	struct users_new u = {email, org, role, name, position, unit, hash};
-	int rc = report("add", users_add(c, &u), email, org, unit);
-	PQfinish(c);
+	int rc = open_db("add", a, &ctx) ? report("add", users_add(&ctx, &u, &p), &p, email, org, unit) : 1;
+	sodium_memzero(hash, sizeof hash);
+	db_close();
+	arena_free(a);
 	if (rc == 0)
 		printf("user %s added to %s as %s\n", email, org, role);
 	return rc;
@@ -310,11 +314,15 @@ static int user_passwd(int argc, char **argv)
 	char hash[AUTH_HASH_LEN];
 	if (!read_password("passwd", hash))
 		return 1;
-	PGconn *c = connect_db("passwd");
-	if (!c)
-		return 1;
-	int rc = report("passwd", users_set_password(c, email, hash), email, NULL, NULL);
-	PQfinish(c);
+	arena_t *a = arena_new(4096);
+	struct svc_ctx ctx;
+	struct problem p;
+	int rc = open_db("passwd", a, &ctx)
+	             ? report("passwd", users_set_password(&ctx, email, hash, &p), &p, email, NULL, NULL)
+	             : 1;
+	sodium_memzero(hash, sizeof hash);
+	db_close();
+	arena_free(a);
 	if (rc == 0)
 		printf("password of %s changed; its sessions have ended\n", email);
 	return rc;
@@ -332,11 +340,14 @@ static int set_disabled(int argc, char **argv, bool disabled)
 	}
 	if (!check_email(cmd, email))
 		return 2;
-	PGconn *c = connect_db(cmd);
-	if (!c)
-		return 1;
-	int rc = report(cmd, users_set_disabled(c, email, disabled), email, NULL, NULL);
-	PQfinish(c);
+	arena_t *a = arena_new(4096);
+	struct svc_ctx ctx;
+	struct problem p;
+	int rc = open_db(cmd, a, &ctx)
+	             ? report(cmd, users_set_disabled(&ctx, email, disabled, &p), &p, email, NULL, NULL)
+	             : 1;
+	db_close();
+	arena_free(a);
 	if (rc == 0 && disabled)
 		printf("user %s disabled; its sessions have ended\n", email);
 	else if (rc == 0)
@@ -373,14 +384,15 @@ static int user_list(int argc, char **argv)
 	int got;
 	if (!parse_args(argc, argv, opts, 1, NULL, 0, &got))
 		return 2;
-	PGconn *c = connect_db("list");
-	if (!c)
-		return 1;
 	arena_t *a = arena_new(16 * 1024);
-	struct users_row *rows;
-	size_t n;
-	int rc = report("list", users_list(c, a, org, &rows, &n), NULL, org, NULL);
-	PQfinish(c);
+	struct svc_ctx ctx;
+	struct problem p;
+	struct users_row *rows = NULL;
+	size_t n = 0;
+	int rc = open_db("list", a, &ctx)
+	             ? report("list", users_list(&ctx, org, &rows, &n, &p), &p, NULL, org, NULL)
+	             : 1;
+	db_close();
 	if (rc == 0) {
 		static const char *const head[6] = {"EMAIL", "NAME", "ROLE", "ORG", "UNIT", "STATUS"};
 		size_t w[6];

@@ -8,36 +8,8 @@
 
 #include "cases/admin.h"
 #include "cases/auth.h"
-#include "db/db.h"
+#include "web/outcome.h"
 #include "web/web.h"
-
-static bool admin_of(http_req_t *req, struct admin_actor *out)
-{
-	const struct web_user *u = web_user(req);
-	if (!u) {
-		http_respond_error(req, 403, NULL);
-		return false;
-	}
-	*out = (struct admin_actor){u->id, u->org_id};
-	return true;
-}
-
-static PGconn *conn_or_503(http_req_t *req)
-{
-	PGconn *c = db_conn();
-	if (!c)
-		http_respond_unavailable(req);
-	return c;
-}
-
-/* The answer for a service failure other than bad input. */
-static void fail(http_req_t *req, enum admin_result r)
-{
-	if (r == ADMIN_UNAVAILABLE)
-		http_respond_unavailable(req);
-	else
-		http_respond_error(req, r == ADMIN_NOT_FOUND ? 404 : 500, NULL);
-}
 
 static const char *field(const form_t *f, const char *name)
 {
@@ -45,12 +17,16 @@ static const char *field(const form_t *f, const char *name)
 	return v ? v : "";
 }
 
-/* The posted form, or false after answering 400. */
+/* The posted form, or false after answering 400 or 415. */
 static bool posted(http_req_t *req, const form_t **f)
 {
 	enum form_error fe = http_form(req, f);
-	if (fe != FORM_OK)
-		http_respond_error(req, fe == FORM_UNSUPPORTED_TYPE ? 415 : 400, form_error_text_pl(fe));
+	if (fe != FORM_OK) {
+		struct problem p;
+		problem_set(&p, fe == FORM_UNSUPPORTED_TYPE ? OUT_UNSUPPORTED : OUT_MALFORMED,
+		            form_error_text_pl(fe), NULL);
+		web_fail(req, &p);
+	}
 	return fe == FORM_OK;
 }
 
@@ -63,19 +39,30 @@ static long long id_of(const char *s)
 
 /* "errors" (the summary, linking to each field) and "err" (the first
  * message of each field, shown next to it). */
-static void set_errors(json_t *ctx, const struct admin_errors *errs)
+static void set_errors(json_t *ctx, const struct problem *errs)
 {
-	if (!errs || !errs->n)
+	if (!errs || !errs->nfields)
 		return;
 	json_t *list = json_array(), *by = json_object();
-	for (int i = 0; i < errs->n; i++) {
-		json_array_append_new(list, json_pack("{s:s, s:s}", "field", errs->e[i].field, "message",
-		                                      errs->e[i].message));
-		if (!json_object_get(by, errs->e[i].field))
-			json_object_set_new(by, errs->e[i].field, json_string(errs->e[i].message));
+	for (int i = 0; i < errs->nfields; i++) {
+		const struct field_error *e = &errs->fields[i];
+		json_array_append_new(list, json_pack("{s:s, s:s}", "field", e->field, "message", e->message));
+		if (!json_object_get(by, e->field))
+			json_object_set_new(by, e->field, json_string(e->message));
 	}
 	json_object_set_new(ctx, "errors", list);
 	json_object_set_new(ctx, "err", by);
+}
+
+/* After a change that failed: true when its form is to be drawn again
+ * with the messages at their fields (the problem names fields); otherwise
+ * answers with the problem (an account or unit not found, 503, ...). */
+static bool form_again(http_req_t *req, const struct problem *p)
+{
+	if (p->nfields)
+		return true;
+	web_fail(req, p);
+	return false;
 }
 
 static void set_notice(http_req_t *req, json_t *ctx, int status)
@@ -100,34 +87,18 @@ static void saved(http_req_t *req, const char *path)
 
 void web_admin_home(http_req_t *req)
 {
-	struct admin_actor who;
-	if (!admin_of(req, &who))
+	const struct svc_ctx *ctx = web_staff(req);
+	if (!ctx)
 		return;
-	PGconn *c = conn_or_503(req);
-	if (!c)
-		return;
-	struct admin_user *users;
-	struct admin_unit *units;
-	size_t nusers = 0, nunits = 0, active = 0;
-	struct admin_values v;
-	enum admin_result r = admin_users(c, req->arena, who.org_id, &users, &nusers);
-	if (r == ADMIN_OK)
-		r = admin_units(c, req->arena, who.org_id, &units, &nunits);
-	if (r == ADMIN_OK)
-		r = admin_settings_get(c, req->arena, who.org_id, &v);
-	if (r != ADMIN_OK) {
-		fail(req, r);
+	struct admin_overview o;
+	struct problem p;
+	if (admin_overview(ctx, &o, &p) != OUT_OK) {
+		web_fail(req, &p);
 		return;
 	}
-	for (size_t i = 0; i < nusers; i++)
-		active += !users[i].disabled;
-	const char *name = "";
-	for (size_t i = 0; i < ADMIN_NSETTINGS; i++)
-		if (!strcmp(admin_settings[i].id, "name"))
-			name = v.v[i];
 	page(req, 200, "admin_home",
 	     json_pack("{s:s, s:s, s:i, s:i, s:i}", "title", "Administracja — Jawność", "org_name",
-	               name, "users", (int)nusers, "active", (int)active, "units", (int)nunits));
+	               o.org_name, "users", (int)o.users, "active", (int)o.active, "units", (int)o.units));
 }
 
 /* ---- Staff accounts --------------------------------------------------------- */
@@ -168,45 +139,39 @@ static json_t *user_json(const struct admin_user *u, long long self)
 	                 "self", u->id == self);
 }
 
-/* The list of accounts and the form to add one (`in` typed, or NULL). */
-static void users_page(http_req_t *req, int status, const struct admin_actor *who,
-                       const struct admin_user_input *in, const struct admin_errors *errs)
+/* The list of accounts and the form to add one; after a failed addition
+ * (`failed`) with what was typed (`in`, never the password: it is typed
+ * again) and the messages. */
+static void users_page(http_req_t *req, const struct svc_ctx *ctx,
+                       const struct admin_user_input *in, const struct problem *failed)
 {
-	PGconn *c = conn_or_503(req);
-	if (!c)
-		return;
-	struct admin_user *users;
-	struct admin_unit *units;
-	size_t nusers = 0, nunits = 0;
-	enum admin_result r = admin_users(c, req->arena, who->org_id, &users, &nusers);
-	if (r == ADMIN_OK)
-		r = admin_units(c, req->arena, who->org_id, &units, &nunits);
-	if (r != ADMIN_OK) {
-		fail(req, r);
+	struct admin_staff st;
+	struct problem p;
+	if (admin_staff(ctx, 0, &st, &p) != OUT_OK) {
+		web_fail(req, &p);
 		return;
 	}
 	json_t *list = json_array();
-	for (size_t i = 0; i < nusers; i++)
-		json_array_append_new(list, user_json(&users[i], who->user_id));
+	for (size_t i = 0; i < st.nusers; i++)
+		json_array_append_new(list, user_json(&st.users[i], ctx->who->user_id));
 	struct admin_user_input none = {0};
 	if (!in)
 		in = &none;
-	/* Never the password: it is typed again. */
-	json_t *ctx = json_pack("{s:s, s:o, s:{s:s, s:s, s:s}, s:o, s:o}", "title",
-	                        errs && errs->n ? "Błąd: użytkownicy — Jawność" : "Użytkownicy — Jawność",
-	                        "accounts", list, "v", "email", in->email ? in->email : "", "name",
-	                        in->name ? in->name : "", "position", in->position ? in->position : "",
-	                        "roles", role_options(in->role ? in->role : "clerk"), "units",
-	                        unit_options(req, units, nunits, in->unit));
-	set_errors(ctx, errs);
-	page(req, status, "admin_users", ctx);
+	json_t *page_ctx = json_pack("{s:s, s:o, s:{s:s, s:s, s:s}, s:o, s:o}", "title",
+	                             failed ? "Błąd: użytkownicy — Jawność" : "Użytkownicy — Jawność",
+	                             "accounts", list, "v", "email", in->email ? in->email : "", "name",
+	                             in->name ? in->name : "", "position", in->position ? in->position : "",
+	                             "roles", role_options(in->role ? in->role : "clerk"), "units",
+	                             unit_options(req, st.units, st.nunits, in->unit));
+	set_errors(page_ctx, failed);
+	page(req, failed ? web_outcome_status(failed->outcome) : 200, "admin_users", page_ctx);
 }
 
 void web_admin_users(http_req_t *req)
 {
-	struct admin_actor who;
-	if (admin_of(req, &who))
-		users_page(req, 200, &who, NULL, NULL);
+	const struct svc_ctx *ctx = web_staff(req);
+	if (ctx)
+		users_page(req, ctx, NULL, NULL);
 }
 
 static struct admin_user_input user_input(const form_t *f)
@@ -223,96 +188,67 @@ static struct admin_user_input user_input(const form_t *f)
 
 void web_admin_user_add(http_req_t *req)
 {
-	struct admin_actor who;
+	const struct svc_ctx *ctx = web_staff(req);
 	const form_t *f;
-	if (!admin_of(req, &who) || !posted(req, &f))
-		return;
-	PGconn *c = conn_or_503(req);
-	if (!c)
+	if (!ctx || !posted(req, &f))
 		return;
 	struct admin_user_input in = user_input(f);
-	struct admin_errors errs = {0};
-	enum admin_result r = admin_user_add(c, req->arena, &who, &in, &errs, NULL);
-	if (r == ADMIN_OK)
+	struct problem p;
+	if (admin_user_add(ctx, &in, NULL, &p) == OUT_OK)
 		saved(req, "/panel/admin/uzytkownicy");
-	else if (r == ADMIN_INVALID)
-		users_page(req, 422, &who, &in, &errs);
-	else
-		fail(req, r);
+	else if (form_again(req, &p))
+		users_page(req, ctx, &in, &p);
 }
 
 /* One account's page: its details, the form to change them, a new
- * password, disabling or enabling. `in` is what was typed, or NULL. */
-static void user_page(http_req_t *req, int status, const struct admin_actor *who, long long id,
-                      const struct admin_user_input *in, const struct admin_errors *errs)
+ * password, disabling or enabling; after a failed change (`failed`) with
+ * what was typed (`in`, or NULL: the account as it is) and the messages. */
+static void user_page(http_req_t *req, const struct svc_ctx *ctx, long long id,
+                      const struct admin_user_input *in, const struct problem *failed)
 {
-	PGconn *c = conn_or_503(req);
-	if (!c)
-		return;
-	struct admin_user u;
-	struct admin_unit *units;
-	size_t nunits = 0;
-	enum admin_result r = id ? admin_user_get(c, req->arena, who->org_id, id, &u) : ADMIN_NOT_FOUND;
-	if (r == ADMIN_OK)
-		r = admin_units(c, req->arena, who->org_id, &units, &nunits);
-	if (r != ADMIN_OK) {
-		fail(req, r);
+	struct admin_staff st;
+	struct problem p;
+	if (admin_staff(ctx, id, &st, &p) != OUT_OK) {
+		web_fail(req, &p);
 		return;
 	}
-	struct admin_user_input cur = {.name = u.name, .position = u.position, .role = u.role,
-	                               .unit = u.unit_symbol};
+	const struct admin_user *u = &st.users[0];
+	struct admin_user_input cur = {.name = u->name, .position = u->position, .role = u->role,
+	                               .unit = u->unit_symbol};
 	if (!in)
 		in = &cur;
-	json_t *ctx = json_pack("{s:s, s:o, s:{s:s, s:s}, s:o, s:o}", "title",
-	                        arena_printf(req->arena, "%s%s — Jawność", errs && errs->n ? "Błąd: " : "",
-	                                     u.name),
-	                        "account", user_json(&u, who->user_id), "v", "name", in->name,
-	                        "position", in->position, "roles", role_options(in->role), "units",
-	                        unit_options(req, units, nunits, in->unit));
-	set_errors(ctx, errs);
-	page(req, status, "admin_user", ctx);
+	json_t *page_ctx = json_pack("{s:s, s:o, s:{s:s, s:s}, s:o, s:o}", "title",
+	                             arena_printf(req->arena, "%s%s — Jawność", failed ? "Błąd: " : "",
+	                                          u->name),
+	                             "account", user_json(u, ctx->who->user_id), "v", "name", in->name,
+	                             "position", in->position, "roles", role_options(in->role), "units",
+	                             unit_options(req, st.units, st.nunits, in->unit));
+	set_errors(page_ctx, failed);
+	page(req, failed ? web_outcome_status(failed->outcome) : 200, "admin_user", page_ctx);
 }
 
 void web_admin_user(http_req_t *req)
 {
-	struct admin_actor who;
-	if (admin_of(req, &who))
-		user_page(req, 200, &who, id_of(http_param(req, "id")), NULL, NULL);
+	const struct svc_ctx *ctx = web_staff(req);
+	if (ctx)
+		user_page(req, ctx, id_of(http_param(req, "id")), NULL, NULL);
 }
 
 /* op: "update" (name, position, role, unit), "password", "disable" or "enable". */
 void web_admin_user_change(http_req_t *req)
 {
-	struct admin_actor who;
+	const struct svc_ctx *ctx = web_staff(req);
 	const form_t *f;
-	if (!admin_of(req, &who) || !posted(req, &f))
+	if (!ctx || !posted(req, &f))
 		return;
 	long long id = id_of(http_param(req, "id"));
-	PGconn *c = conn_or_503(req);
-	if (!c)
-		return;
 	const char *op = field(f, "op");
 	struct admin_user_input in = user_input(f);
-	struct admin_errors errs = {0};
-	enum admin_result r;
-	if (!id)
-		r = ADMIN_NOT_FOUND;
-	else if (!strcmp(op, "update"))
-		r = admin_user_update(c, req->arena, &who, id, &in, &errs);
-	else if (!strcmp(op, "password"))
-		r = admin_user_set_password(c, req->arena, &who, id, in.password, &errs);
-	else if (!strcmp(op, "disable") || !strcmp(op, "enable"))
-		r = admin_user_set_disabled(c, req->arena, &who, id, !strcmp(op, "disable"), &errs);
-	else {
-		http_respond_error(req, 400, "Nieznana czynność.");
-		return;
-	}
-	if (r == ADMIN_OK)
+	struct problem p;
+	if (admin_user_change(ctx, id, op, &in, &p) == OUT_OK)
 		saved(req, arena_printf(req->arena, "/panel/admin/uzytkownicy/%lld", id));
-	else if (r == ADMIN_INVALID)
-		user_page(req, 422, &who, id, !strcmp(op, "update") ? &in : NULL, &errs);
-	else
-		fail(req, r);
+	else if (form_again(req, &p))
+		user_page(req, ctx, id, !strcmp(op, "update") ? &in : NULL, &p);
 }
 
 /* ---- Units ------------------------------------------------------------------ */
@@ -326,17 +262,14 @@ struct units_typed {
 	const char *rename;
 };
 
-static void units_page(http_req_t *req, int status, const struct admin_actor *who,
-                       const struct units_typed *t, const struct admin_errors *errs)
+static void units_page(http_req_t *req, const struct svc_ctx *ctx, const struct units_typed *t,
+                       const struct problem *failed)
 {
-	PGconn *c = conn_or_503(req);
-	if (!c)
-		return;
 	struct admin_unit *units;
 	size_t n = 0;
-	enum admin_result r = admin_units(c, req->arena, who->org_id, &units, &n);
-	if (r != ADMIN_OK) {
-		fail(req, r);
+	struct problem p;
+	if (admin_units(ctx, &units, &n, &p) != OUT_OK) {
+		web_fail(req, &p);
 		return;
 	}
 	const char *rename_field = t && t->rename_id
@@ -345,13 +278,13 @@ static void units_page(http_req_t *req, int status, const struct admin_actor *wh
 	json_t *list = json_array(), *web = json_array();
 	bool any_web = false;
 	for (size_t i = 0; i < n; i++) {
-		bool failed = rename_field && units[i].id == t->rename_id;
+		bool renamed = rename_field && units[i].id == t->rename_id;
 		json_t *u = json_pack("{s:I, s:s, s:s, s:b, s:i, s:s}", "id", (json_int_t)units[i].id,
 		                      "symbol", units[i].symbol, "name", units[i].name, "web",
 		                      units[i].web, "users", (int)units[i].users, "typed",
-		                      failed ? t->rename : units[i].name);
-		if (failed && errs && errs->n)
-			json_object_set_new(u, "error", json_string(errs->e[0].message));
+		                      renamed ? t->rename : units[i].name);
+		if (renamed && failed && failed->nfields)
+			json_object_set_new(u, "error", json_string(failed->fields[0].message));
 		json_array_append_new(list, u);
 		json_array_append_new(web, json_pack("{s:I, s:s, s:b}", "id", (json_int_t)units[i].id,
 		                                     "label",
@@ -360,73 +293,62 @@ static void units_page(http_req_t *req, int status, const struct admin_actor *wh
 		                                     "selected", units[i].web));
 		any_web |= units[i].web;
 	}
-	json_t *ctx = json_pack("{s:s, s:o, s:o, s:b, s:b, s:{s:s, s:s}}", "title",
-	                        errs && errs->n ? "Błąd: komórki organizacyjne — Jawność"
-	                                        : "Komórki organizacyjne — Jawność",
-	                        "units", list, "web_units", web, "no_web_unit", !any_web, "has_units",
-	                        n > 0, "v", "symbol", t && t->symbol ? t->symbol : "", "name",
-	                        t && t->name ? t->name : "");
+	json_t *page_ctx = json_pack("{s:s, s:o, s:o, s:b, s:b, s:{s:s, s:s}}", "title",
+	                             failed ? "Błąd: komórki organizacyjne — Jawność"
+	                                    : "Komórki organizacyjne — Jawność",
+	                             "units", list, "web_units", web, "no_web_unit", !any_web, "has_units",
+	                             n > 0, "v", "symbol", t && t->symbol ? t->symbol : "", "name",
+	                             t && t->name ? t->name : "");
 	/* The rename form's field has an id of its own on this page. */
-	struct admin_errors shown = {0};
-	if (errs)
-		shown = *errs;
-	for (int i = 0; rename_field && i < shown.n; i++)
-		shown.e[i].field = rename_field;
-	set_errors(ctx, &shown);
-	page(req, status, "admin_units", ctx);
+	struct problem shown = {0};
+	if (failed)
+		shown = *failed;
+	for (int i = 0; rename_field && i < shown.nfields; i++)
+		shown.fields[i].field = rename_field;
+	set_errors(page_ctx, &shown);
+	page(req, failed ? web_outcome_status(failed->outcome) : 200, "admin_units", page_ctx);
 }
 
 void web_admin_units(http_req_t *req)
 {
-	struct admin_actor who;
-	if (admin_of(req, &who))
-		units_page(req, 200, &who, NULL, NULL);
+	const struct svc_ctx *ctx = web_staff(req);
+	if (ctx)
+		units_page(req, ctx, NULL, NULL);
 }
 
 /* op: "add" (symbol, name), "rename" (id, name) or "web" (web_unit: an id). */
 void web_admin_units_post(http_req_t *req)
 {
-	struct admin_actor who;
+	const struct svc_ctx *ctx = web_staff(req);
 	const form_t *f;
-	if (!admin_of(req, &who) || !posted(req, &f))
+	if (!ctx || !posted(req, &f))
 		return;
-	PGconn *c = conn_or_503(req);
-	if (!c)
-		return;
-	const char *op = field(f, "op");
+	struct admin_unit_input in = {.op = field(f, "op"), .symbol = field(f, "symbol"),
+	                              .name = field(f, "name")};
+	in.id = field(f, !strcmp(in.op, "web") ? "web_unit" : "id");
+	/* What was typed goes back into the form it was typed in. */
 	struct units_typed t = {0};
-	struct admin_errors errs = {0};
-	enum admin_result r;
-	if (!strcmp(op, "add")) {
-		t.symbol = field(f, "symbol");
-		t.name = field(f, "name");
-		r = admin_unit_add(c, req->arena, &who, t.symbol, t.name, &errs);
-	} else if (!strcmp(op, "rename")) {
-		t.rename_id = id_of(field(f, "id"));
-		t.rename = field(f, "name");
-		r = t.rename_id ? admin_unit_rename(c, req->arena, &who, t.rename_id, t.rename, &errs)
-		                : ADMIN_NOT_FOUND;
-	} else if (!strcmp(op, "web")) {
-		long long id = id_of(field(f, "web_unit"));
-		r = admin_set_web_unit(c, req->arena, &who, id, &errs);
-	} else {
-		http_respond_error(req, 400, "Nieznana czynność.");
-		return;
+	if (!strcmp(in.op, "add")) {
+		t.symbol = in.symbol;
+		t.name = in.name;
+	} else if (!strcmp(in.op, "rename")) {
+		t.rename_id = id_of(in.id);
+		t.rename = in.name;
 	}
-	if (r == ADMIN_OK)
+	struct problem p;
+	if (admin_unit_change(ctx, &in, &p) == OUT_OK)
 		saved(req, "/panel/admin/komorki");
-	else if (r == ADMIN_INVALID)
-		units_page(req, 422, &who, &t, &errs);
-	else
-		fail(req, r);
+	else if (form_again(req, &p))
+		units_page(req, ctx, &t, &p);
 }
 
 /* ---- Organisation settings -------------------------------------------------- */
 
 /* "v" (each value as typed or stored) and "is" (which radio is checked:
- * "<id>_<value>" for the yes/no policies and the remedy). */
-static void settings_page(http_req_t *req, int status, const struct admin_values *v,
-                          const struct admin_errors *errs)
+ * "<id>_<value>" for the yes/no policies and the remedy); after a failed
+ * save (`failed`) with the messages. */
+static void settings_page(http_req_t *req, const struct admin_values *v,
+                          const struct problem *failed)
 {
 	json_t *vals = json_object(), *is = json_object();
 	for (size_t i = 0; i < ADMIN_NSETTINGS; i++) {
@@ -437,47 +359,38 @@ static void settings_page(http_req_t *req, int status, const struct admin_values
 			json_object_set_new(is, arena_printf(req->arena, "%s_%s", s->id, val), json_true());
 	}
 	json_t *ctx = json_pack("{s:s, s:o, s:o}", "title",
-	                        errs && errs->n ? "Błąd: ustawienia urzędu — Jawność"
-	                                        : "Ustawienia urzędu — Jawność",
+	                        failed ? "Błąd: ustawienia urzędu — Jawność"
+	                               : "Ustawienia urzędu — Jawność",
 	                        "v", vals, "is", is);
-	set_errors(ctx, errs);
-	page(req, status, "admin_settings", ctx);
+	set_errors(ctx, failed);
+	page(req, failed ? web_outcome_status(failed->outcome) : 200, "admin_settings", ctx);
 }
 
 void web_admin_settings_form(http_req_t *req)
 {
-	struct admin_actor who;
-	if (!admin_of(req, &who))
-		return;
-	PGconn *c = conn_or_503(req);
-	if (!c)
+	const struct svc_ctx *ctx = web_staff(req);
+	if (!ctx)
 		return;
 	struct admin_values v;
-	enum admin_result r = admin_settings_get(c, req->arena, who.org_id, &v);
-	if (r != ADMIN_OK)
-		fail(req, r);
+	struct problem p;
+	if (admin_settings_get(ctx, &v, &p) != OUT_OK)
+		web_fail(req, &p);
 	else
-		settings_page(req, 200, &v, NULL);
+		settings_page(req, &v, NULL);
 }
 
 void web_admin_settings(http_req_t *req)
 {
-	struct admin_actor who;
+	const struct svc_ctx *ctx = web_staff(req);
 	const form_t *f;
-	if (!admin_of(req, &who) || !posted(req, &f))
-		return;
-	PGconn *c = conn_or_503(req);
-	if (!c)
+	if (!ctx || !posted(req, &f))
 		return;
 	struct admin_values v;
 	for (size_t i = 0; i < ADMIN_NSETTINGS; i++)
 		v.v[i] = field(f, admin_settings[i].id);
-	struct admin_errors errs = {0};
-	enum admin_result r = admin_settings_save(c, req->arena, &who, &v, &errs);
-	if (r == ADMIN_OK)
+	struct problem p;
+	if (admin_settings_save(ctx, &v, &p) == OUT_OK)
 		saved(req, "/panel/admin/ustawienia");
-	else if (r == ADMIN_INVALID)
-		settings_page(req, 422, &v, &errs);
-	else
-		fail(req, r);
+	else if (form_again(req, &p))
+		settings_page(req, &v, &p);
 }

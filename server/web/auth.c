@@ -6,10 +6,9 @@
 #include <string.h>
 
 #include "cases/auth.h"
-#include "core/config.h"
-#include "db/changes.h"
-#include "db/db.h"
+#include "core/clock.h"
 #include "http/cookie.h"
+#include "web/outcome.h"
 #include "web/web.h"
 
 #define SESSION_COOKIE "jw_session"
@@ -33,9 +32,10 @@ static int role_level(const char *role)
 	return ROLE_ANY;
 }
 
-static struct auth_limits limits(void)
+/* The context of a service called before anyone is known to be signed in. */
+static struct svc_ctx public_ctx(http_req_t *req)
 {
-	return (struct auth_limits){.idle_minutes = cfg.session_idle, .max_hours = cfg.session_max};
+	return (struct svc_ctx){.arena = req->arena, .now = clock_now()};
 }
 
 static bool is_safe_method(const char *method)
@@ -93,10 +93,33 @@ const struct web_user *web_user(const http_req_t *req)
 	return req->user;
 }
 
+/* Answers with `o` and `message` (NULL: the table's); returns false. */
+static bool refuse(http_req_t *req, enum outcome o, const char *message)
+{
+	struct problem p;
+	problem_set(&p, o, message, NULL);
+	web_fail(req, &p);
+	return false;
+}
+
+const struct svc_ctx *web_staff(http_req_t *req)
+{
+	const struct web_user *u = web_user(req);
+	if (!u) {
+		refuse(req, OUT_DENIED, NULL);
+		return NULL;
+	}
+	struct actor *who = arena_calloc(req->arena, 1, sizeof *who);
+	*who = (struct actor){u->id, u->org_id, u->unit_id, u->role, u->name};
+	struct svc_ctx *ctx = arena_calloc(req->arena, 1, sizeof *ctx);
+	*ctx = (struct svc_ctx){.arena = req->arena, .who = who, .now = clock_now()};
+	return ctx;
+}
+
 void web_begin(http_req_t *req)
 {
 	(void)req;
-	changes_writer(0);
+	auth_request_begin();
 }
 
 bool web_authorize(http_req_t *req, const route_t *route)
@@ -106,19 +129,16 @@ bool web_authorize(http_req_t *req, const route_t *route)
 	/* Staff pages are personal: never kept by a browser or proxy cache. */
 	http_add_header(req, "Cache-Control", "no-store");
 	const char *token = http_cookie(req, SESSION_COOKIE);
-	struct auth_limits lim = limits();
+	struct svc_ctx ctx = public_ctx(req);
 	struct auth_user u;
-	enum auth_result r = token ? auth_session_find(db_conn(), req->arena, token, &lim, &u)
-	                           : AUTH_DENIED;
-	if (r == AUTH_UNAVAILABLE) {
-		http_respond_unavailable(req);
+	struct problem p;
+	enum outcome o = auth_session_find(&ctx, token, &u, &p);
+	if (o != OUT_OK && o != OUT_DENIED) {
+		web_fail(req, &p);
 		return false;
 	}
-	if (r != AUTH_OK && r != AUTH_DENIED) {
-		http_respond_error(req, 500, NULL);
-		return false;
-	}
-	if (r == AUTH_DENIED) {
+	/* Signed out: a page asks for sign-in and comes back; a step cannot. */
+	if (o == OUT_DENIED) {
 		if (token)
 			set_session_cookie(req, "");
 		if (is_safe_method(req->method)) {
@@ -136,12 +156,8 @@ bool web_authorize(http_req_t *req, const route_t *route)
 	}
 	struct web_user *w = to_web_user(req->arena, &u);
 	req->user = w;
-	/* Staff write only within their own organisation. */
-	changes_writer(w->org_id);
-	if (w->level < route->role) {
-		http_respond_error(req, 403, "Twoja rola nie pozwala otworzyć tej strony.");
-		return false;
-	}
+	if (w->level < route->role)
+		return refuse(req, OUT_DENIED, "Twoja rola nie pozwala otworzyć tej strony.");
 	if (!is_safe_method(req->method)) {
 		const form_t *f;
 		enum form_error fe = http_form(req, &f);
@@ -152,14 +168,11 @@ bool web_authorize(http_req_t *req, const route_t *route)
 			/* A form that does not parse (bytes that are not UTF-8, a
 			 * NUL, a broken multipart body) says so, not that it
 			 * expired; refusing it changes nothing either way. */
-			if (fe != FORM_OK && fe != FORM_UNSUPPORTED_TYPE) {
-				http_respond_error(req, 400, form_error_text_pl(fe));
-				return false;
-			}
-			http_respond_error(req, 403,
-			                   "Formularz wygasł albo nie został wysłany z tej strony. Wróć, "
-			                   "odśwież stronę i spróbuj ponownie.");
-			return false;
+			if (fe != FORM_OK && fe != FORM_UNSUPPORTED_TYPE)
+				return refuse(req, OUT_MALFORMED, form_error_text_pl(fe));
+			return refuse(req, OUT_DENIED,
+			              "Formularz wygasł albo nie został wysłany z tej strony. Wróć, "
+			              "odśwież stronę i spróbuj ponownie.");
 		}
 	}
 	return true;
@@ -199,69 +212,61 @@ static const char *trim(arena_t *a, const char *s)
 	return arena_strndup(a, s, n);
 }
 
+/* The status of a sign-in form shown again: the table's, except that wrong
+ * credentials are 401 (RFC 9110 §15.5.2: the request lacks valid
+ * authentication), where the table's 403 means a right the user lacks. */
+static int sign_in_status(enum outcome o)
+{
+	return o == OUT_DENIED ? 401 : web_outcome_status(o);
+}
+
 void web_login(http_req_t *req)
 {
 	const form_t *f;
 	enum form_error fe = http_form(req, &f);
 	if (fe != FORM_OK) {
-		login_page(req, fe == FORM_UNSUPPORTED_TYPE ? 415 : 400, NULL, NULL,
-		           form_error_text_pl(fe));
+		login_page(req, web_outcome_status(fe == FORM_UNSUPPORTED_TYPE ? OUT_UNSUPPORTED : OUT_MALFORMED),
+		           NULL, NULL, form_error_text_pl(fe));
 		return;
 	}
 	const char *email = trim(req->arena, form_get(f, "email"));
-	const char *password = form_get(f, "password");
 	const char *next = safe_next(form_get(f, "next"));
 	if (!web_csrf_ok(req, form_get(f, "csrf"))) {
-		login_page(req, 403, email, next,
+		login_page(req, web_outcome_status(OUT_DENIED), email, next,
 		           "Formularz logowania wygasł albo został otwarty w innej przeglądarce. "
 		           "Zaloguj się ponownie.");
 		return;
 	}
-	if (!email || !*email || !password || !*password) {
-		login_page(req, 422, email, next, "Podaj adres e-mail i hasło.");
-		return;
-	}
 	struct auth_attempt in = {
 	    .email = email,
-	    .password = password,
+	    .password = form_get(f, "password"),
 	    .ip = http_client_ip(req),
 	    .user_agent = http_header(req, "User-Agent"),
 	    .old_token = http_cookie(req, SESSION_COOKIE),
 	};
-	struct auth_limits lim = limits();
+	struct svc_ctx ctx = public_ctx(req);
 	char token[TOKEN_LEN + 1];
 	struct auth_user u;
-	switch (auth_sign_in(db_conn(), req->arena, &in, &lim, token, &u)) {
-	case AUTH_OK:
+	struct problem p;
+	enum outcome o = auth_sign_in(&ctx, &in, token, &u, &p);
+	if (o == OUT_OK) {
 		set_session_cookie(req, token);
 		sodium_memzero(token, sizeof token);
 		http_redirect(req, 303, next ? next : "/panel");
 		return;
-	case AUTH_DENIED:
-		login_page(req, 401, email, next, "Nieprawidłowy adres e-mail lub hasło.");
-		return;
-	case AUTH_THROTTLED:
-		http_add_header(req, "Retry-After", "60");
-		login_page(req, 429, email, next,
-		           "Zbyt wiele nieudanych prób logowania. Odczekaj minutę i spróbuj ponownie.");
-		return;
-	case AUTH_UNAVAILABLE:
-		http_add_header(req, "Retry-After", "5");
-		login_page(req, 503, email, next,
-		           "Chwilowo nie można się zalogować. Spróbuj ponownie za kilka chwil.");
-		return;
-	case AUTH_ERROR:
-	default:
-		login_page(req, 500, email, next,
-		           "Wystąpił błąd i logowanie się nie udało. Spróbuj ponownie za chwilę.");
-		return;
 	}
+	/* How long to wait before trying again: a throttle lasts a minute. */
+	if (o == OUT_RATE_LIMITED || o == OUT_UNAVAILABLE)
+		http_add_header(req, "Retry-After", o == OUT_RATE_LIMITED ? "60" : "5");
+	login_page(req, sign_in_status(o), email, next, web_problem_text(&p));
 }
 
 void web_logout(http_req_t *req)
 {
-	if (auth_sign_out(db_conn(), http_cookie(req, SESSION_COOKIE)) == AUTH_UNAVAILABLE) {
-		http_respond_unavailable(req);
+	struct svc_ctx ctx = public_ctx(req);
+	struct problem p;
+	if (auth_sign_out(&ctx, http_cookie(req, SESSION_COOKIE), &p) != OUT_OK) {
+		web_fail(req, &p);
 		return;
 	}
 	set_session_cookie(req, "");

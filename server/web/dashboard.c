@@ -8,35 +8,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cases/caseview.h"
 #include "cases/dashboard.h"
 #include "cases/stats.h"
-#include "core/clock.h"
-#include "db/changes.h"
-#include "db/db.h"
+#include "law/calendar.h"
 #include "render/svg.h"
 #include "render/tmpl.h"
-#include "web/pcache.h"
+#include "web/outcome.h"
 #include "web/web.h"
-
-static bool scope_of(http_req_t *req, struct dash_scope *s)
-{
-	const struct web_user *u = web_user(req);
-	if (!u) {
-		http_respond_error(req, 403, NULL);
-		return false;
-	}
-	*s = (struct dash_scope){u->org_id, u->unit_id};
-	return true;
-}
-
-static void db_failed(http_req_t *req, enum db_status st)
-{
-	if (st == DB_UNAVAILABLE)
-		http_respond_unavailable(req);
-	else
-		http_respond_error(req, 500, NULL);
-}
+/* Only for the copy kept in memory below, until the cache module reads
+ * through the service itself. */
+#include "db/changes.h"
+#include "web/pcache.h"
 
 /* ---- Links to the queue ----------------------------------------------------- */
 
@@ -294,24 +276,19 @@ static json_t *charts(http_req_t *req, json_t *doc)
 
 void web_dashboard(http_req_t *req)
 {
-	struct dash_scope s;
-	if (!scope_of(req, &s))
+	const struct svc_ctx *ctx = web_staff(req);
+	if (!ctx)
 		return;
+	struct dash_scope s = dashboard_scope(ctx->who);
 	/* The figures are kept in memory while nothing of the organisation
 	 * changes (web/pcache.c), for the day they were counted on. */
 	const char *key = arena_printf(req->arena, "D %lld %lld", s.org_id, s.unit_id);
 	json_t *doc = pcache_get_json(key);
 	if (!doc) {
 		uint64_t mark = changes_mark();
-		PGconn *c = db_conn();
-		if (!c) {
-			http_respond_unavailable(req);
-			return;
-		}
-		enum db_status st =
-		    dashboard_load(c, req->arena, &s, caseview_today(clock_now()), &doc);
-		if (st != DB_OK) {
-			db_failed(req, st);
+		struct problem p;
+		if (dashboard_load(ctx, &doc, &p) != OUT_OK) {
+			web_fail(req, &p);
 			return;
 		}
 		pcache_put_json(key, s.org_id, mark, doc);
@@ -326,67 +303,37 @@ void web_dashboard(http_req_t *req)
 
 /* ---- Statistics of a period ------------------------------------------------------- */
 
-#define PERIOD_MAX_DAYS 3700 /* ten years and some */
-
-/* The period from ?od= and ?do=; by default this year up to today. False
- * with a Polish message when they are not a valid period. */
-static bool period_of(http_req_t *req, law_date_t *from, law_date_t *to, const char **why)
+/* The statistics of the period in ?od= and ?do=, or NULL with the problem. */
+static json_t *load_stats(http_req_t *req, const struct svc_ctx *ctx, struct problem *p)
 {
-	law_date_t today = caseview_today(clock_now());
-	const char *f = http_query(req, "od"), *t = http_query(req, "do");
-	*from = (law_date_t){today.y, 1, 1};
-	*to = today;
-	if ((f && *f && !law_date_parse(f, from)) || (t && *t && !law_date_parse(t, to)) ||
-	    !law_date_in_range(*from) || !law_date_in_range(*to)) {
-		*why = "Podaj daty w formacie RRRR-MM-DD (lata 1990-2100).";
-		return false;
-	}
-	if (law_date_cmp(*from, *to) > 0) {
-		*why = "Początek okresu nie może być późniejszy niż jego koniec.";
-		return false;
-	}
-	if (law_date_diff(*from, *to) > PERIOD_MAX_DAYS) {
-		*why = "Okres może obejmować najwyżej dziesięć lat.";
-		return false;
-	}
-	return true;
-}
-
-static json_t *load_stats(http_req_t *req, law_date_t from, law_date_t to)
-{
-	struct dash_scope s;
-	if (!scope_of(req, &s))
-		return NULL;
-	PGconn *c = db_conn();
 	json_t *doc = NULL;
-	enum db_status st = c ? stats_load(c, req->arena, &s, from, to, &doc) : DB_UNAVAILABLE;
-	if (st != DB_OK) {
-		db_failed(req, st);
-		return NULL;
-	}
+	stats_load(ctx, http_query(req, "od"), http_query(req, "do"), &doc, p);
 	return doc;
 }
 
 void web_stats(http_req_t *req)
 {
-	law_date_t from, to;
-	const char *why = NULL;
-	bool ok = period_of(req, &from, &to, &why);
-	json_t *doc = ok ? load_stats(req, from, to) : json_object();
-	if (!doc)
+	const struct svc_ctx *ctx = web_staff(req);
+	if (!ctx)
 		return;
-	json_object_set_new(doc, "title", json_string("Statystyki — Jawność"));
-	if (!ok) {
-		const char *f = http_query(req, "od"), *t = http_query(req, "do");
-		json_object_set_new(doc, "error", json_string(why));
-		json_object_set_new(doc, "form",
-				    json_pack("{s:s, s:s}", "from", f ? f : "", "to", t ? t : ""));
-		web_render(req, 422, "stats", doc);
+	struct problem p;
+	json_t *doc = load_stats(req, ctx, &p);
+	if (!doc && !p.nfields) {
+		web_fail(req, &p);
 		return;
 	}
-	char f[LAW_DATE_STRLEN], t[LAW_DATE_STRLEN];
-	law_date_format(from, f);
-	law_date_format(to, t);
+	if (!doc) {
+		/* A period that is not one: the form again, as typed. */
+		const char *f = http_query(req, "od"), *t = http_query(req, "do");
+		doc = json_pack("{s:s, s:s, s:{s:s, s:s}}", "title", "Statystyki — Jawność", "error",
+				web_problem_text(&p), "form", "from", f ? f : "", "to", t ? t : "");
+		web_render(req, web_outcome_status(p.outcome), "stats", doc);
+		return;
+	}
+	json_t *period = json_object_get(doc, "period");
+	const char *f = json_string_value(json_object_get(period, "from"));
+	const char *t = json_string_value(json_object_get(period, "to"));
+	json_object_set_new(doc, "title", json_string("Statystyki — Jawność"));
 	json_object_set_new(doc, "form", json_pack("{s:s, s:s}", "from", f, "to", t));
 	json_object_set_new(
 	    doc, "csv_url",
@@ -411,18 +358,28 @@ void web_stats(http_req_t *req)
 
 static void export(http_req_t *req, bool csv)
 {
-	law_date_t from, to;
-	const char *why = NULL;
-	if (!period_of(req, &from, &to, &why)) {
-		if (csv)
-			http_respond(req, 422, "text/plain; charset=utf-8", why, strlen(why));
-		else
-			http_respond_problem(req, 422, "Nieprawidłowy okres", why, NULL);
+	const struct svc_ctx *ctx = web_staff(req);
+	if (!ctx)
+		return;
+	struct problem p;
+	json_t *doc = load_stats(req, ctx, &p);
+	if (!doc && !p.nfields) {
+		web_fail(req, &p);
 		return;
 	}
-	json_t *doc = load_stats(req, from, to);
-	if (!doc)
+	if (!doc) {
+		/* A period that is not one, said in the format asked for. */
+		const char *why = web_problem_text(&p);
+		int status = web_outcome_status(p.outcome);
+		if (csv)
+			http_respond(req, status, "text/plain; charset=utf-8", why, strlen(why));
+		else
+			http_respond_problem(req, status, web_outcomes[p.outcome].title, why, NULL);
 		return;
+	}
+	json_t *period = json_object_get(doc, "period");
+	const char *f = arena_strdup(req->arena, json_string_value(json_object_get(period, "from")));
+	const char *t = arena_strdup(req->arena, json_string_value(json_object_get(period, "to")));
 	strbuf_t out;
 	sb_init(&out, req->arena);
 	if (csv)
@@ -430,9 +387,6 @@ static void export(http_req_t *req, bool csv)
 	else
 		stats_json(doc, &out);
 	json_decref(doc);
-	char f[LAW_DATE_STRLEN], t[LAW_DATE_STRLEN];
-	law_date_format(from, f);
-	law_date_format(to, t);
 	http_add_header(req, "Content-Disposition",
 			arena_printf(req->arena, "%s; filename=\"statystyki-%s-%s.%s\"",
 				     csv ? "attachment" : "inline", f, t, csv ? "csv" : "json"));

@@ -34,6 +34,16 @@ int web_outcome_status(enum outcome o)
 	return web_outcomes[(unsigned)o < OUTCOME_COUNT ? o : OUT_ERROR].status;
 }
 
+const char *web_problem_text(const struct problem *p)
+{
+	enum outcome o = p && (unsigned)p->outcome < OUTCOME_COUNT ? p->outcome : OUT_ERROR;
+	if (p && p->message)
+		return p->message;
+	if (p && p->nfields)
+		return p->fields[0].message;
+	return web_outcomes[o].message;
+}
+
 void web_fail(http_req_t *req, const struct problem *p)
 {
 	enum outcome o = p && (unsigned)p->outcome < OUTCOME_COUNT ? p->outcome : OUT_ERROR;

@@ -25,5 +25,9 @@ int web_outcome_status(enum outcome o);
  * [{field, message}] for OUT_INVALID), elsewhere the HTML error page with
  * the message. OUT_UNAVAILABLE adds Retry-After. */
 void web_fail(http_req_t *req, const struct problem *p);
+/* The Polish text a page shows for `p` when it draws its form again: the
+ * problem's message, else its first field's message, else the table's
+ * message for its outcome. */
+const char *web_problem_text(const struct problem *p);
 
 #endif

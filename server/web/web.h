@@ -79,6 +79,11 @@ bool web_authorize(http_req_t *req, const route_t *route);
 void web_begin(http_req_t *req);
 /* req->user, or NULL on public routes. */
 const struct web_user *web_user(const http_req_t *req);
+/* The context a staff handler passes to its service (cases/context.h): the
+ * request's arena, the signed-in member as the actor, clock_now(). NULL
+ * after answering 403 when nobody is signed in. */
+struct svc_ctx;
+const struct svc_ctx *web_staff(http_req_t *req);
 /* GET and POST /panel/logowanie (the sign-in form: email, password, csrf,
  * next), POST /panel/wyloguj, GET /panel/konto. */
 void web_login_form(http_req_t *req);
