@@ -227,7 +227,6 @@ bool load_empty_truncate(PGconn *c, bool *ok)
 static const struct {
 	const char *table, *trigger;
 } own_triggers[] = {
-    {"terms", "terms_refresh_due"},
     {"terms", "terms_note_answer"},
     {"events", "events_chain"},
     {"events", "events_touch_publication"},

@@ -52,7 +52,7 @@ bool load_empty_truncate(PGconn *c, bool *ok);
  * off (those that exist; `on[i]` remembers which), or on again. */
 bool load_own_triggers_off(PGconn *c, bool *on);
 bool load_own_triggers_on(PGconn *c, const bool *on);
-#define LOAD_OWN_TRIGGERS 16
+#define LOAD_OWN_TRIGGERS 15
 
 /* Reserves `n` identifiers of the table's sequence; returns the first. */
 long long load_reserve(PGconn *c, const char *table, long long n, bool *ok);

@@ -6,16 +6,6 @@
 
 #include "when.h"
 
-int32_t trigger_due_on(const struct sim *x)
-{
-	int32_t due = NO_DAY;
-	for (int k = 0; k < x->nterms; k++)
-		if (x->terms[k].open && law_terms[x->terms[k].kind].side == LAW_SIDE_BODY &&
-		    (due == NO_DAY || x->terms[k].due < due))
-			due = x->terms[k].due;
-	return due;
-}
-
 int trigger_answered_on_time(const struct sim *x)
 {
 	int best = -1;
