@@ -115,6 +115,16 @@ static void test_second_run_is_refused_and_changes_nothing(void **state)
 	free(out);
 }
 
+static void test_server_binary_sends_seed_cases_to_the_tool(void **state)
+{
+	(void)state;
+	char *out = NULL;
+	const char *args[] = {"seed", "--cases", "10", "--orgs", "1", NULL};
+	assert_int_equal(h_cli(&out, args), 2);
+	assert_non_null(strstr(out, SEED_TOOL));
+	free(out);
+}
+
 static void test_server_on_the_seeded_data(void **state)
 {
 	(void)state;
@@ -176,6 +186,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_seed_loads_consistent_data),
 	    cmocka_unit_test(test_second_run_is_refused_and_changes_nothing),
+	    cmocka_unit_test(test_server_binary_sends_seed_cases_to_the_tool),
 	    cmocka_unit_test(test_server_on_the_seeded_data),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
