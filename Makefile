@@ -131,7 +131,7 @@ bench-letters: bin/jawnosc
 	bin/jawnosc letter bench refusal_decision --count 200
 
 # Load and scale (not tests; not part of check): its own PostgreSQL cluster,
-# `seed --cases $(BENCH_CASES) --orgs $(BENCH_ORGS)`, wrk against the release
+# `$(SEED_TOOL) --cases $(BENCH_CASES) --orgs $(BENCH_ORGS)`, wrk against the release
 # server, pgbench -S and nginx as ceilings; writes docs/benchmarks.md.
 # bench-soak: a steady mix for SOAK_SECONDS (600); fails on errors or RSS
 # growth over 5 %. Knobs: see tests/bench/run.sh.
