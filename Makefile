@@ -23,6 +23,10 @@ INTEG_LIB := tests/integration/harness.c
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_SECONDS ?= 20
+# The bench tool that loads data at scale (tests/bench/seed/, not part of
+# bin/jawnosc): make bench and test_seed_scale run it.
+SEED_SRC  := $(sort $(wildcard tests/bench/seed/*.c))
+SEED_TOOL := build/rel/tests/bench/jawnosc-seed
 
 .PHONY: all asan deps db run stop check check-dates unit integration fuzz fuzz-regressions \
         valgrind clean docs bench-letters bench bench-soak
@@ -50,6 +54,10 @@ build/asan/libjawnosc.a: $(ASAN_OBJ)
 
 bin/jawnosc: build/rel/server/main.o build/rel/libjawnosc.a
 	@mkdir -p bin
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(SEED_TOOL): $(SEED_SRC:%.c=build/rel/%.o) build/rel/libjawnosc.a
+	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 # The sanitizer build the tests run.
@@ -86,13 +94,13 @@ build/asan/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c build/asan/lib
 	$(CC) $(BASE) $(SANFLAGS) -o $@ $< tests/fuzz/replay.c build/asan/libjawnosc.a $(LDLIBS)
 
 unit: $(UNIT_BIN)
-integration: bin/jawnosc-asan $(INTEG_BIN)
+integration: bin/jawnosc-asan $(SEED_TOOL) $(INTEG_BIN)
 fuzz-regressions: $(FUZZ_SRC:tests/fuzz/fuzz_%.c=build/asan/fuzz/replay_%)
 
 # Everything CI runs: installs what is missing, builds with sanitizers, starts
 # the private PostgreSQL, runs every suite and prints "N passed, N failed".
 check: deps
-	@$(MAKE) --no-print-directory bin/jawnosc bin/jawnosc-asan unit integration fuzz-regressions
+	@$(MAKE) --no-print-directory bin/jawnosc bin/jawnosc-asan $(SEED_TOOL) unit integration fuzz-regressions
 	@tests/run.sh
 
 # The whole of check once for each of a Saturday, a Sunday, 24 December and
@@ -130,7 +138,7 @@ bench-letters: bin/jawnosc
 	bin/jawnosc letter bench refusal_decision --count 200
 
 # Load and scale (not tests; not part of check): its own PostgreSQL cluster,
-# `seed --cases $(BENCH_CASES) --orgs $(BENCH_ORGS)`, wrk against the release
+# `$(SEED_TOOL) --cases $(BENCH_CASES) --orgs $(BENCH_ORGS)`, wrk against the release
 # server, pgbench -S and nginx as ceilings; writes docs/benchmarks.md.
 # bench-soak: a steady mix for SOAK_SECONDS (600); fails on errors or RSS
 # growth over 5 %. Knobs: see tests/bench/run.sh.

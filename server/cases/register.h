@@ -201,4 +201,8 @@ enum register_result register_proposal(PGconn *c, arena_t *a, const struct clerk
                                        long long request_id, int64_t now,
                                        struct register_draft *out);
 
+/* The answer a first proposal starts from when the step that closed the
+ * case left no text: one sentence per closing state id ("provided", ...). */
+const char *register_default_answer(const char *outcome);
+
 #endif

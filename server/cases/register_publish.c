@@ -489,7 +489,7 @@ static const struct {
     {"deemed_withdrawn", "Wniosek uznano za wycofany."},
 };
 
-static const char *default_answer(const char *outcome)
+const char *register_default_answer(const char *outcome)
 {
 	for (size_t i = 0; i < sizeof default_answers / sizeof default_answers[0]; i++)
 		if (!strcmp(default_answers[i].outcome, outcome))
@@ -504,7 +504,7 @@ static enum db_status proposal(PGconn *c, arena_t *a, const struct pcase *pc, in
 	enum db_status st = outcome_of(c, a, pc, &outcome, &text, &basis);
 	memset(d, 0, sizeof *d);
 	d->public_subject = pc->subject;
-	d->answer = *text ? text : default_answer(outcome);
+	d->answer = *text ? text : register_default_answer(outcome);
 	d->legal_basis = basis;
 	d->produced_by =
 	    *pc->assignee ? arena_printf(a, "%s, %s", pc->assignee, pc->unit_name) : pc->unit_name;

@@ -57,6 +57,13 @@ static enum db_status start_term(PGconn *c, const char *org, const char *req,
 	return st;
 }
 
+const char *store_term_end_state(const law_term_effect_t *e)
+{
+	return e->op == LAW_TERM_STOP     ? (e->met ? "met" : "missed")
+	       : e->op == LAW_TERM_EXPIRE ? "passed"
+	                                  : "cancelled";
+}
+
 enum db_status store_apply_effects(PGconn *c, long long org_id, long long request_id,
                                    const law_outcome_t *out, law_date_t date)
 {
@@ -70,10 +77,7 @@ enum db_status store_apply_effects(PGconn *c, long long org_id, long long reques
 		if (e->op == LAW_TERM_START) {
 			st = start_term(c, org, req, e);
 		} else {
-			const char *state = e->op == LAW_TERM_STOP     ? (e->met ? "met" : "missed")
-			                    : e->op == LAW_TERM_EXPIRE ? "passed"
-			                                               : "cancelled";
-			const char *p[5] = {req, law_terms[e->term].id, state, day,
+			const char *p[5] = {req, law_terms[e->term].id, store_term_end_state(e), day,
 			                    e->at_risk ? "true" : "false"};
 			st = db_run(c,
 			            "UPDATE terms SET state = $3, closed_on = $4, at_risk = $5 "

@@ -21,6 +21,10 @@ enum db_status store_event(PGconn *c, long long org_id, long long request_id, co
 enum db_status store_apply_effects(PGconn *c, long long org_id, long long request_id,
                                    const law_outcome_t *out, law_date_t date);
 
+/* The state a term takes from an effect that ends it (stopped, expired or
+ * cancelled): "met", "missed", "passed" or "cancelled". */
+const char *store_term_end_state(const law_term_effect_t *e);
+
 /* Fills the law core's view of a case: its open terms from the database,
  * kind, state, received date and the organisation's policy. */
 enum db_status store_law_case(PGconn *c, long long request_id, const struct org *org,

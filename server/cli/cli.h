@@ -11,8 +11,6 @@ int cmd_holidays(int argc, char **argv);
 int cmd_deadline(int argc, char **argv);
 int cmd_lifecycle(int argc, char **argv);
 int cmd_seed(int argc, char **argv);
-/* seed --cases N --orgs M: bulk data for benchmarks (cmd_seed_scale.c). */
-int cmd_seed_scale(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_letter(int argc, char **argv);

@@ -340,17 +340,26 @@ static bool publish_closed(PGconn *c, const struct org *org)
 	return ok;
 }
 
+/* The bulk data for benchmarks left this binary for a bench tool. */
+static const char moved[] =
+    "jawnosc seed: --cases and --orgs are gone from bin/jawnosc: data at scale for benchmarks is\n"
+    "loaded by the bench tool build/rel/tests/bench/jawnosc-seed (tests/bench/seed/; build it\n"
+    "with 'make build/rel/tests/bench/jawnosc-seed', then 'jawnosc-seed --cases N --orgs M',\n"
+    "same options)\n";
+
 int cmd_seed(int argc, char **argv)
 {
-	if (argc >= 2 && (!strcmp(argv[1], "--cases") || !strcmp(argv[1], "--orgs")))
-		return cmd_seed_scale(argc, argv);
+	if (argc >= 2 && (!strcmp(argv[1], "--cases") || !strcmp(argv[1], "--orgs"))) {
+		fputs(moved, stderr);
+		return 2;
+	}
 	if (cli_wants_help(argc, argv) || argc < 2 || strcmp(argv[1], "--demo") != 0) {
 		FILE *out = cli_wants_help(argc, argv) ? stdout : stderr;
-		fputs("Usage: jawnosc seed --demo\n       jawnosc seed --cases N --orgs M (see "
-		      "'jawnosc seed --cases 1 --orgs 1 --help')\n\nLoads the demo data once: the Ministerstwo Obrony "
+		fputs("Usage: jawnosc seed --demo\n\nLoads the demo data once: the Ministerstwo Obrony "
 		      "Narodowej with four units\n(COMON receives online requests), four staff users "
 		      "(password " DEMO_PASSWORD ")\nand thirty requests in varied states. Does nothing "
-		      "when the demo body exists.\n",
+		      "when the demo body exists.\nData at scale for benchmarks: the bench tool "
+		      "build/rel/tests/bench/jawnosc-seed.\n",
 		      out);
 		return out == stdout ? 0 : 2;
 	}

@@ -173,7 +173,8 @@ def bench(res, doc):
     L.append(
         "`make bench` starts a PostgreSQL cluster of its own (`deploy/pg.sh` with "
         "`JAWNOSC_PG_DIR=/tmp/jawnosc-bench-pg`, Unix socket only), loads it with "
-        f"`jawnosc seed --cases {m.get('cases')} --orgs {m.get('orgs')}` (once; later runs reuse the "
+        f"the bench tool `jawnosc-seed --cases {m.get('cases')} --orgs {m.get('orgs')}` "
+        "(`tests/bench/seed/`; once; later runs reuse the "
         "database, `BENCH_RESEED=1` loads it again), starts the release `bin/jawnosc serve` on "
         "127.0.0.1 with the access log off, `JAWNOSC_FILING_RATE=1000000` and "
         "`JAWNOSC_TRUSTED_PROXY=127.0.0.1` (filings come from a million addresses in "

@@ -10,8 +10,9 @@
 # Both start their own PostgreSQL cluster (deploy/pg.sh with JAWNOSC_PG_DIR,
 # default /tmp/jawnosc-bench-pg: not the cluster of `make run` and the
 # tests), tune it for the machine, create the database bench_<cases>_<orgs>,
-# migrate, and load it with `jawnosc seed --cases N --orgs M` unless it was
-# loaded before (BENCH_RESEED=1 loads it again). Then the release
+# migrate, and load it with the bench tool `jawnosc-seed --cases N --orgs M`
+# (tests/bench/seed/) unless it was loaded before (BENCH_RESEED=1 loads it
+# again). Then the release
 # `bin/jawnosc serve` on 127.0.0.1:$BENCH_PORT without access log.
 #
 # Knobs (environment): BENCH_CASES (1000000), BENCH_ORGS (500),
@@ -67,7 +68,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
-make --no-print-directory bin/jawnosc >&2
+seed_tool=build/rel/tests/bench/jawnosc-seed
+make --no-print-directory bin/jawnosc "$seed_tool" >&2
 
 # ---- The cluster, tuned for this machine -------------------------------------
 eval "$(deploy/pg.sh start)"
@@ -128,7 +130,7 @@ if [ $seeded -eq 0 ]; then
   psql_admin -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
   DATABASE_URL=$url bin/jawnosc migrate >/dev/null
   start=$(date +%s)
-  DATABASE_URL=$url bin/jawnosc seed --cases "$CASES" --orgs "$ORGS" --tokens "$work/$db.tokens" \
+  DATABASE_URL=$url "$seed_tool" --cases "$CASES" --orgs "$ORGS" --tokens "$work/$db.tokens" \
     | tee "$work/$db.seed.out"
   secs=$(( $(date +%s) - start ))
   { head -n 1 "$work/$db.seed.out"; echo "seed_seconds=$secs"; echo "load=$(cut -d' ' -f1-3 /proc/loadavg)"; } \

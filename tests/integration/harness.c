@@ -85,9 +85,10 @@ void h_pg_start(void)
 		die("harness: deploy/pg.sh start failed");
 }
 
-int h_cli(char **out, const char *const *args)
+int h_run(char **out, const char *prog, const char *const *args)
 {
-	char cmd[4096] = "bin/jawnosc-asan";
+	char cmd[4096];
+	snprintf(cmd, sizeof cmd, "%s", prog);
 	for (int i = 0; args && args[i]; i++) {
 		strncat(cmd, " '", sizeof cmd - strlen(cmd) - 1);
 		strncat(cmd, args[i], sizeof cmd - strlen(cmd) - 1);
@@ -112,6 +113,11 @@ int h_cli(char **out, const char *const *args)
 	else
 		free(buf);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+int h_cli(char **out, const char *const *args)
+{
+	return h_run(out, "bin/jawnosc-asan", args);
 }
 
 int h_cli_stdin(char **out, const char *input, const char *const *args)

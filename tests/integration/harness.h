@@ -38,8 +38,11 @@ int h_server_stop_other(pid_t pid);
 /* Drops the database and stops a server still running. */
 void h_teardown(void);
 
-/* Runs bin/jawnosc-asan with args; returns the exit status. Output to
- * `out` (malloc'd, may be NULL). */
+/* Runs the program `prog` (a path from the top of the checkout) with args;
+ * returns the exit status. Output and errors to `out` (malloc'd, may be
+ * NULL). */
+int h_run(char **out, const char *prog, const char *const *args);
+/* h_run of bin/jawnosc-asan. */
 int h_cli(char **out, const char *const *args);
 /* The same with `input` as its standard input, through a pipe. */
 int h_cli_stdin(char **out, const char *input, const char *const *args);

@@ -1,5 +1,6 @@
-/* seed --cases N --orgs M (the benchmarks' data) on a small scale, so a
- * schema change that breaks it shows here and not only in `make bench`:
+/* The bench tool jawnosc-seed --cases N --orgs M (the benchmarks' data,
+ * tests/bench/seed/) on a small scale, so a schema change that breaks it
+ * shows here and not only in `make bench`:
  * what it writes is what the services and triggers would have written
  * (due dates, counters, the event hash chain), a second run changes
  * nothing, and the server works on top of it (tracking pages from the token
@@ -18,6 +19,8 @@
 
 #define CASES "3000"
 #define ORGS "6"
+/* Built by make check (the release build: it links build/rel/libjawnosc.a). */
+#define SEED_TOOL "build/rel/tests/bench/jawnosc-seed"
 
 static char tokens_path[256];
 
@@ -37,8 +40,8 @@ static void test_seed_loads_consistent_data(void **state)
 {
 	(void)state;
 	char *out = NULL;
-	const char *args[] = {"seed", "--cases", CASES, "--orgs", ORGS, "--tokens", tokens_path, NULL};
-	int rc = h_cli(&out, args);
+	const char *args[] = {"--cases", CASES, "--orgs", ORGS, "--tokens", tokens_path, NULL};
+	int rc = h_run(&out, SEED_TOOL, args);
 	if (rc != 0)
 		fprintf(stderr, "%s\n", out);
 	assert_int_equal(rc, 0);
@@ -60,6 +63,15 @@ static void test_seed_loads_consistent_data(void **state)
 	                         "(SELECT min(t.due_on) FROM terms t WHERE t.request_id = r.id "
 	                         "AND t.state = 'open' AND t.side = 'body')"),
 	                 0);
+	/* requests.answered_on_time as terms_note_answer keeps it: from the
+	 * answer term that ended last. */
+	assert_int_equal(q_ll(c, "SELECT count(*) FROM requests r WHERE r.answered_on_time IS DISTINCT FROM "
+	                         "(SELECT CASE t.state WHEN 'met' THEN true WHEN 'missed' THEN false END "
+	                         "FROM terms t WHERE t.request_id = r.id AND t.state <> 'open' AND t.kind IN "
+	                         "('answer', 'answer_extended', 'reuse_answer', 'reuse_answer_extended') "
+	                         "ORDER BY t.closed_on DESC, t.id DESC LIMIT 1)"),
+	                 0);
+	assert_true(q_ll(c, "SELECT count(*) FROM requests WHERE NOT answered_on_time") > 0);
 	/* Each counter at the last number of its unit, class and year. */
 	assert_int_equal(q_ll(c, "SELECT count(*) FROM case_counters k WHERE k.last <> (SELECT max(case_seq) "
 	                         "FROM requests r WHERE r.unit_id = k.unit_id AND r.case_class = k.class "
@@ -90,16 +102,26 @@ static void test_second_run_is_refused_and_changes_nothing(void **state)
 	PGconn *c = h_db();
 	long long events = q_ll(c, "SELECT count(*) FROM events");
 	char *out = NULL;
-	const char *args[] = {"seed", "--cases", "10", "--orgs", "1", NULL};
-	assert_int_equal(h_cli(&out, args), 1);
+	const char *args[] = {"--cases", "10", "--orgs", "1", NULL};
+	assert_int_equal(h_run(&out, SEED_TOOL, args), 1);
 	assert_non_null(strstr(out, "already has scale data"));
 	free(out);
 	assert_int_equal(q_ll(c, "SELECT count(*) FROM requests"), atoi(CASES));
 	assert_int_equal(q_ll(c, "SELECT count(*) FROM events"), events);
 	PQfinish(c);
 
-	const char *bad[] = {"seed", "--cases", "0", "--orgs", "1", NULL};
-	assert_int_equal(h_cli(&out, bad), 2);
+	const char *bad[] = {"--cases", "0", "--orgs", "1", NULL};
+	assert_int_equal(h_run(&out, SEED_TOOL, bad), 2);
+	free(out);
+}
+
+static void test_server_binary_sends_seed_cases_to_the_tool(void **state)
+{
+	(void)state;
+	char *out = NULL;
+	const char *args[] = {"seed", "--cases", "10", "--orgs", "1", NULL};
+	assert_int_equal(h_cli(&out, args), 2);
+	assert_non_null(strstr(out, SEED_TOOL));
 	free(out);
 }
 
@@ -164,6 +186,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_seed_loads_consistent_data),
 	    cmocka_unit_test(test_second_run_is_refused_and_changes_nothing),
+	    cmocka_unit_test(test_server_binary_sends_seed_cases_to_the_tool),
 	    cmocka_unit_test(test_server_on_the_seeded_data),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
