@@ -345,10 +345,14 @@ static void register_page(http_req_t *req, const struct filing_input *in,
 		json_object_set_new(ctx, "errors", list);
 		json_object_set_new(ctx, "err", by);
 	} else if (failed) {
+		/* A failure of ours (5xx): the form is kept, say so, whatever
+		 * the service said to the operator. */
+		bool ours = web_outcome_status(failed->outcome) >= 500;
 		json_object_set_new(ctx, "general_error",
-		                    json_string(failed->message ? failed->message
-		                                                : "Nie udało się zarejestrować wniosku. Dane są "
-		                                                  "zachowane: spróbuj ponownie za chwilę."));
+		                    json_string(failed->message && !ours
+		                                    ? failed->message
+		                                    : "Nie udało się zarejestrować wniosku. Dane są "
+		                                      "zachowane: spróbuj ponownie za chwilę."));
 	}
 	web_render(req, failed ? web_outcome_status(failed->outcome) : 200, "panel_register", ctx);
 }
