@@ -29,6 +29,7 @@
 #include "cases/clerk.h"
 #include "cases/org.h"
 #include "core/arena.h"
+#include "core/jobs.h"
 #include "db/db.h"
 
 #define REGISTER_PAGE 50           /* rows of a page of the register */
@@ -122,6 +123,21 @@ enum db_status register_stats(PGconn *c, arena_t *a, long long org_id, json_t **
  * returns at once (the pages show the snapshot a moment longer). */
 #define REGISTER_STATS_MAX_AGE 600
 enum db_status register_stats_refresh(PGconn *c, int max_age);
+/* The job "register-stats" (on demand): one refresh as above on the
+ * lane's connection to the primary. register_stats_kick() asks for it (a
+ * page found the snapshot stale): the page does not wait, and one refresh
+ * at a time runs in this process (the advisory lock: in the cluster). */
+#define REGISTER_STATS_JOB "register-stats"
+enum job_result register_stats_job(void);
+void register_stats_kick(void);
+
+/* Visits of BIP pages (register_visits.c): counts one visit of `path` in
+ * memory and returns this process's visits of it not yet written to
+ * page_visits. The job "visits" adds them to page_visits every second in
+ * one statement (and once more at a stop); JOB_FAILED keeps them for the
+ * next round. */
+long long register_visit(long long org_id, const char *path);
+enum job_result register_visits_job(void);
 
 /* Items for sitemap.xml, newest first: [{case_number, lastmod}]. */
 enum db_status register_sitemap(PGconn *c, arena_t *a, long long org_id, int limit, json_t **out);

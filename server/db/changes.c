@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <fcntl.h>
 
+#include "core/jobs.h"
 #include "core/log.h"
 
 /* The sequence: each change takes the next number. */
@@ -188,23 +189,11 @@ bool changes_current(long long org_id, uint64_t mark)
 
 /* ---- The listener ------------------------------------------------------------ */
 
-static pthread_t thread;
 static bool started;
 /* The listener's connection, shared with changes_sync() under conn_lock. */
 static pthread_mutex_t conn_lock = PTHREAD_MUTEX_INITIALIZER;
 static PGconn *conn;
-static atomic_bool stopping;
 static char *listen_url;
-
-static void nap_ms(long ms)
-{
-	while (ms > 0 && !atomic_load(&stopping)) {
-		long step = ms < 100 ? ms : 100;
-		struct timespec ts = {0, step * 1000000L};
-		nanosleep(&ts, NULL);
-		ms -= step;
-	}
-}
 
 static void take(PGconn *c)
 {
@@ -321,7 +310,7 @@ static void listen_on(PGconn *c)
 	pthread_mutex_unlock(&conn_lock);
 	log_info("page caches on: listening for changes");
 	time_t last_ping = time(NULL);
-	while (!atomic_load(&stopping)) {
+	while (!jobs_stopping()) {
 		struct pollfd p[2] = {{.fd = PQsocket(c), .events = POLLIN},
 		                      {.fd = wake_fd[0], .events = POLLIN}};
 		int n = poll(p, 2, 200);
@@ -351,27 +340,25 @@ static void listen_on(PGconn *c)
 	}
 	pthread_mutex_lock(&conn_lock);
 	/* At a stop, the last writes are told before the connection goes. */
-	if (atomic_load(&stopping) && PQstatus(c) == CONNECTION_OK)
+	if (jobs_stopping() && PQstatus(c) == CONNECTION_OK)
 		tell(c);
 	conn = NULL;
 	atomic_store(&live, false);
 	changes_all();
 	pthread_mutex_unlock(&conn_lock);
-	if (!atomic_load(&stopping))
+	if (!jobs_stopping())
 		log_warn("page caches off until the database answers again: %s", PQerrorMessage(c));
 }
 
-static void *listener_main(void *arg)
+bool changes_listen(void)
 {
-	(void)arg;
-	while (!atomic_load(&stopping)) {
-		PGconn *c = PQconnectdb(listen_url);
-		if (c && PQstatus(c) == CONNECTION_OK)
-			listen_on(c);
-		PQfinish(c);
-		nap_ms(1000);
-	}
-	return NULL;
+	if (!started)
+		return false;
+	PGconn *c = PQconnectdb(listen_url);
+	if (c && PQstatus(c) == CONNECTION_OK)
+		listen_on(c);
+	PQfinish(c);
+	return jobs_stopping();
 }
 
 bool changes_start(const char *url)
@@ -381,16 +368,7 @@ bool changes_start(const char *url)
 	listen_url = strdup(url ? url : "");
 	if (!listen_url)
 		return false;
-	atomic_store(&stopping, false);
 	if (pipe2(wake_fd, O_NONBLOCK | O_CLOEXEC) != 0) {
-		free(listen_url);
-		listen_url = NULL;
-		return false;
-	}
-	if (pthread_create(&thread, NULL, listener_main, NULL) != 0) {
-		close(wake_fd[0]);
-		close(wake_fd[1]);
-		wake_fd[0] = wake_fd[1] = -1;
 		free(listen_url);
 		listen_url = NULL;
 		return false;
@@ -405,8 +383,6 @@ void changes_stop(void)
 	if (!started)
 		return;
 	atomic_store(&running, false);
-	atomic_store(&stopping, true);
-	pthread_join(thread, NULL);
 	started = false;
 	close(wake_fd[0]);
 	close(wake_fd[1]);

@@ -21,10 +21,18 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Starts the listener on `url` (a libpq URI). False when the thread cannot
- * be created; an unreachable database is retried every second meanwhile. */
+/* Readies the listener for `url` (a libpq URI): from now on this
+ * process's writes leave their notification to it (changes_by_app()).
+ * False when out of resources. */
 bool changes_start(const char *url);
-/* Stops the listener; nothing counts as current afterwards. */
+/* One round of the job "changes" (cases/jobs.c): connects, listens until
+ * the connection fails or jobs_stopping(), tells the other instances of
+ * this process's writes meanwhile (and the last ones at a stop). True when
+ * it ended because of the stop; false when the database could not be
+ * reached or the connection was lost (the runner tries again next period). */
+bool changes_listen(void);
+/* Stops the listener (after the job runner stopped); nothing counts as
+ * current afterwards. */
 void changes_stop(void);
 /* True while the listener is connected and listening. */
 bool changes_live(void);

@@ -8,13 +8,12 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "cases/register.h"
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/hash.h"
 #include "core/log.h"
-#include "core/strbuf.h"
 #include "db/changes.h"
-#include "db/db.h"
 #include "http/cache.h"
 #include "law/date.h"
 #include "law/warsaw.h"
@@ -269,7 +268,7 @@ bool pcache_serve(http_req_t *req)
 	if (!e)
 		return false;
 	if (e->visit_path)
-		pcache_visit(e->org, e->visit_path);
+		register_visit(e->org, e->visit_path);
 	long long visits = e->visits_base + atomic_fetch_add(&e->hits, 1) + 1;
 	if (http_fresh(req, e->etag, e->last_modified, e->cache_control))
 		http_respond_not_modified(req);
@@ -417,119 +416,6 @@ void pcache_put_json(const char *key, long long org_id, uint64_t mark, const jso
 	put(e);
 }
 
-/* ---- Visits ------------------------------------------------------------------------ */
-
-struct visit {
-	struct visit *next;
-	long long org, n;
-	uint64_t hash;
-	char path[];
-};
-
-#define VBUCKETS 1024u
-static pthread_mutex_t visits_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct visit *visits[VBUCKETS];
-
-static uint64_t visit_hash(long long org, const char *path)
-{
-	return hash_str(path) ^ ((uint64_t)org * 0x9E3779B97F4A7C15ull);
-}
-
-/* Adds `count` visits of `path`; the visits not yet written. */
-static long long visits_add(long long org_id, const char *path, long long count)
-{
-	uint64_t h = visit_hash(org_id, path);
-	long long n = 0;
-	pthread_mutex_lock(&visits_lock);
-	struct visit **p = &visits[h & (VBUCKETS - 1)];
-	struct visit *v = *p;
-	while (v && (v->hash != h || v->org != org_id || strcmp(v->path, path) != 0))
-		v = v->next;
-	if (!v) {
-		size_t len = strlen(path);
-		v = malloc(sizeof *v + len + 1);
-		if (v) {
-			*v = (struct visit){.next = *p, .org = org_id, .n = 0, .hash = h};
-			memcpy(v->path, path, len + 1);
-			*p = v;
-		}
-	}
-	if (v)
-		n = v->n += count;
-	pthread_mutex_unlock(&visits_lock);
-	return n;
-}
-
-long long pcache_visit(long long org_id, const char *path)
-{
-	return visits_add(org_id, path, 1);
-}
-
-/* An element of a text array literal: "..." with " and \ escaped. */
-static void array_text(strbuf_t *b, const char *s)
-{
-	sb_putc(b, '"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			sb_putc(b, '\\');
-		sb_putc(b, *s);
-	}
-	sb_putc(b, '"');
-}
-
-void pcache_flush_visits(void)
-{
-	/* Take everything counted so far; put it back if it cannot be written. */
-	struct visit *list = NULL;
-	pthread_mutex_lock(&visits_lock);
-	for (unsigned i = 0; i < VBUCKETS; i++) {
-		while (visits[i]) {
-			struct visit *v = visits[i];
-			visits[i] = v->next;
-			v->next = list;
-			list = v;
-		}
-	}
-	pthread_mutex_unlock(&visits_lock);
-	if (!list)
-		return;
-	arena_t *a = arena_new(16384);
-	strbuf_t orgs, paths, counts;
-	sb_init(&orgs, a);
-	sb_init(&paths, a);
-	sb_init(&counts, a);
-	for (struct visit *v = list; v; v = v->next) {
-		sb_puts(&orgs, orgs.len ? "," : "{");
-		sb_printf(&orgs, "%lld", v->org);
-		sb_puts(&paths, paths.len ? "," : "{");
-		array_text(&paths, v->path);
-		sb_puts(&counts, counts.len ? "," : "{");
-		sb_printf(&counts, "%lld", v->n);
-	}
-	sb_putc(&orgs, '}');
-	sb_putc(&paths, '}');
-	sb_putc(&counts, '}');
-	const char *p[3] = {orgs.data, paths.data, counts.data};
-	PGconn *c = db_conn();
-	enum db_status st =
-	    c ? db_run(c,
-	               "INSERT INTO page_visits AS v (org_id, path, count) "
-	               "SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[]) "
-	               "ON CONFLICT (org_id, path) DO UPDATE SET count = v.count + EXCLUDED.count",
-	               3, p)
-	      : DB_UNAVAILABLE;
-	arena_free(a);
-	while (list) {
-		struct visit *v = list;
-		list = v->next;
-		if (st != DB_OK)
-			visits_add(v->org, v->path, v->n);
-		free(v);
-	}
-	if (st != DB_OK)
-		log_warn("visits not written yet (the database did not take them); trying again");
-}
-
 /* ---- The thread ----------------------------------------------------------------- */
 
 static pthread_t flusher;
@@ -543,7 +429,6 @@ static void *flusher_main(void *arg)
 			struct timespec ts = {0, 100 * 1000000L};
 			nanosleep(&ts, NULL);
 		}
-		pcache_flush_visits();
 		sweep();
 #ifdef __GLIBC__
 		/* Copies come and go in every size: give the freed pages back
@@ -555,7 +440,6 @@ static void *flusher_main(void *arg)
 			malloc_trim(0);
 #endif
 	}
-	db_close();
 	return NULL;
 }
 

@@ -9,9 +9,8 @@
  * first when the copies pass JAWNOSC_PAGE_CACHE_MB. With the listener not
  * connected nothing is kept or used.
  *
- * Visits of BIP pages are counted in memory and added to page_visits by a
- * thread every second (and at shutdown); a page shows the count read when
- * it was made plus this process's visits since. */
+ * A page served from a copy counts its visit (cases/register.h); it shows
+ * the count read when it was made plus this process's visits since. */
 #ifndef JAWNOSC_WEB_PCACHE_H
 #define JAWNOSC_WEB_PCACHE_H
 
@@ -27,9 +26,9 @@
 /* Stands for the visit count in a page being kept (PCACHE_VISITS). */
 #define PCACHE_VISITS "@@jawnosc-visits@@"
 
-/* Starts the visit counter's thread; sets the limits from cfg. */
+/* Starts the thread that drops stale copies; sets the limits from cfg. */
 bool pcache_start(void);
-/* Writes the last visits and stops the thread; drops every copy. */
+/* Stops the thread; drops every copy. */
 void pcache_stop(void);
 /* True when copies may be kept and used now. */
 bool pcache_on(void);
@@ -58,14 +57,6 @@ void pcache_respond(http_req_t *req, int status, const char *content_type, const
 json_t *pcache_get_json(const char *key);
 /* Keeps `doc` under `key` for organisation `org_id` (mark as above). */
 void pcache_put_json(const char *key, long long org_id, uint64_t mark, const json_t *doc);
-
-/* ---- Visits ---- */
-
-/* Counts a visit of `path` of organisation `org_id`; returns this
- * process's visits of it not yet written to page_visits. */
-long long pcache_visit(long long org_id, const char *path);
-/* Writes the counted visits now (the thread does it every second). */
-void pcache_flush_visits(void);
 
 /* For /metrics and tests: copies kept, their bytes, hits and misses. */
 struct pcache_stats {

@@ -8,9 +8,7 @@
  * ETag and Last-Modified and answer 304 to a client whose copy is current.
  * Each GET of a BIP page counts a visit, a 304 too. The list, the items and
  * the Atom feed are kept in memory between requests (web/pcache.c). */
-#include <pthread.h>
 #include <sodium.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,7 +91,7 @@ static bool page_close(http_req_t *req, struct page *pg, const char *path, long 
 		return false;
 	}
 	if (count)
-		n += pcache_visit(pg->org.id, count);
+		n += register_visit(pg->org.id, count);
 	if (visits)
 		*visits = n;
 	return true;
@@ -410,41 +408,13 @@ void web_register_document(http_req_t *req)
 	http_respond(req, 200, "application/pdf", pdf, len);
 }
 
-/* The statistics' snapshot is refreshed off the request (a moment at a
- * million requests): one thread at a time per process, and the database's
- * advisory lock keeps it to one in the whole cluster. */
-static atomic_bool stats_refreshing;
-
+/* The very first look waits for the first snapshot; later ones ask the
+ * job "register-stats" for a refresh and do not wait. */
 static void refresh_stats(void)
 {
-	char err[256];
-	PGconn *c = db_connect(cfg.database_url, err, sizeof err);
+	PGconn *c = db_conn();
 	if (!c || register_stats_refresh(c, REGISTER_STATS_MAX_AGE) != DB_OK)
-		log_warn("the register's statistics were not refreshed%s%s", c ? "" : ": ",
-		         c ? "" : err);
-	if (c)
-		PQfinish(c);
-}
-
-static void *refresh_stats_thread(void *arg)
-{
-	(void)arg;
-	refresh_stats();
-	atomic_store(&stats_refreshing, false);
-	return NULL;
-}
-
-static void refresh_stats_later(void)
-{
-	if (atomic_exchange(&stats_refreshing, true))
-		return;
-	pthread_t t;
-	pthread_attr_t attr;
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	if (pthread_create(&t, &attr, refresh_stats_thread, NULL) != 0)
-		atomic_store(&stats_refreshing, false);
-	pthread_attr_destroy(&attr);
+		log_warn("the register's statistics were not refreshed");
 }
 
 void web_register_stats(http_req_t *req)
@@ -465,7 +435,7 @@ void web_register_stats(http_req_t *req)
 			return;
 		st = register_stats(pg.c, req->arena, pg.org.id, &stats);
 	} else if (st == DB_OK && json_is_true(json_object_get(stats, "stale"))) {
-		refresh_stats_later();
+		register_stats_kick();
 	}
 	if (st != DB_OK) {
 		json_decref(stats);

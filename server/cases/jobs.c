@@ -1,0 +1,51 @@
+#include "cases/jobs.h"
+
+#include <stdio.h>
+
+#include "cases/outbox.h"
+#include "cases/register.h"
+#include "cases/reminders.h"
+#include "core/config.h"
+#include "db/changes.h"
+
+/* The change listener's round lasts as long as its connection: until the
+ * stop, or until the database goes away (then again a second later). */
+static enum job_result listen_for_changes(void)
+{
+	return changes_listen() ? JOB_DONE : JOB_FAILED;
+}
+
+const struct job service_jobs[] = {
+    /* name              period  setting              function             flags */
+    {"changes", 1000, NULL, listen_for_changes, 0},
+    {"visits", 1000, NULL, register_visits_job, JOB_FINAL_ROUND},
+    {"mail", 0, &cfg.mail_poll_ms, mailer_job, 0},
+    {"reminders", 0, &cfg.remind_poll_ms, reminders_job, 0},
+    {REGISTER_STATS_JOB, JOB_ON_DEMAND, NULL, register_stats_job, 0},
+};
+const size_t service_njobs = sizeof service_jobs / sizeof service_jobs[0];
+
+bool service_jobs_setup(char *err, size_t errlen)
+{
+	if (!mailer_setup(err, errlen))
+		return false;
+	if (!changes_start(cfg.database_url)) {
+		snprintf(err, errlen, "cannot ready the change listener");
+		mailer_cleanup();
+		return false;
+	}
+	return true;
+}
+
+bool service_jobs_start(const char *base_url, char *err, size_t errlen)
+{
+	reminders_setup(base_url);
+	return jobs_start(service_jobs, service_njobs, err, errlen);
+}
+
+void service_jobs_stop(void)
+{
+	jobs_stop();
+	changes_stop();
+	mailer_cleanup();
+}
