@@ -70,4 +70,25 @@ enum db_status org_by_id(PGconn *c, arena_t *a, long long id, struct org *out, b
 
 void org_from_row(const PGresult *r, int row, int col, arena_t *a, struct org *out);
 
+/* ---- What is kept of organisations (core/cache.h) ---- */
+
+/* The cache tag of everything organisation `id` shows ("org:12"): its
+ * register's pages, its tracking pages' and dashboards' data. */
+#define ORG_TAG_LEN 32
+const char *org_tag(char buf[ORG_TAG_LEN], long long org_id);
+/* How long a copy of what an organisation shows may be kept: at most
+ * JAWNOSC_PAGE_CACHE_TTL seconds, and never past the end of the Warsaw day
+ * (pages count working days from today). */
+int64_t org_kept_ttl(void);
+/* The tag of the kept settings of every organisation. */
+#define ORG_TAG_SETTINGS "settings"
+/* Wires the change listener (db/changes.h) to the cache: an organisation's
+ * id heard drops its tag, "settings" the settings, anything else
+ * everything; the cache is live while the listener is, and a reader takes
+ * in what has arrived (cache_sync()). Before changes_start(). */
+void org_changes_wire(void);
+/* The settings of an organisation changed (this process's own save, after
+ * its commit): its next request reads them again. */
+void org_settings_changed(void);
+
 #endif

@@ -7,13 +7,13 @@
 #include "cases/jobs.h"
 #include "cli/cli.h"
 #include "cli/opts.h"
+#include "core/cache.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "db/db.h"
 #include "db/migrate.h"
 #include "http/server.h"
 #include "http/static.h"
-#include "web/pcache.h"
 #include "web/web.h"
 
 /* Loads configuration and checks the database URL: shared first steps. */
@@ -152,10 +152,8 @@ int cmd_serve(int argc, char **argv)
 		fprintf(stderr, "jawnosc serve: mail: %s\n", err);
 		goto out_static;
 	}
-	if (!pcache_start()) {
-		fprintf(stderr, "jawnosc serve: cannot start the page cache's thread\n");
-		goto out_jobs;
-	}
+	/* What is kept between requests: on once the change listener hears. */
+	cache_configure((size_t)cfg.page_cache_mb * 1024 * 1024);
 	struct http_server_opts o = {
 	    .routes = web_routes,
 	    .nroutes = web_nroutes,
@@ -197,7 +195,6 @@ int cmd_serve(int argc, char **argv)
 out_jobs:
 	/* After the last request: the last visits and writes are told. */
 	service_jobs_stop();
-	pcache_stop();
 out_static:
 	static_free();
 out_web:

@@ -5,13 +5,13 @@
  * unless JAWNOSC_METRICS_PUBLIC=1; anyone else gets 404, as does a request
  * relayed by a proxy (X-Forwarded-For or Forwarded present). */
 #include "cases/ops.h"
+#include "core/cache.h"
 #include "core/clock.h"
 #include "core/config.h"
 #include "db/db.h"
 #include "http/metrics.h"
 #include "http/proxy.h"
 #include "http/server.h"
-#include "web/pcache.h"
 #include "web/web.h"
 
 static bool may_see_metrics(http_req_t *req)
@@ -67,11 +67,11 @@ static void database_gauges(http_req_t *req, strbuf_t *sb)
 
 static void cache_gauges(strbuf_t *sb)
 {
-	struct pcache_stats st;
-	pcache_stats(&st);
+	struct cache_stats st;
+	cache_stats(&st);
 	metrics_family(sb, "jawnosc_page_cache_on", "gauge",
 	               "1 while pages are kept in memory (the change listener is connected), else 0.");
-	metrics_sample(sb, "jawnosc_page_cache_on", pcache_on() ? 1 : 0, (const char *)NULL);
+	metrics_sample(sb, "jawnosc_page_cache_on", cache_on() ? 1 : 0, (const char *)NULL);
 	metrics_family(sb, "jawnosc_page_cache_entries", "gauge", "Pages and page data kept in memory.");
 	metrics_sample(sb, "jawnosc_page_cache_entries", (double)st.entries, (const char *)NULL);
 	metrics_family(sb, "jawnosc_page_cache_bytes", "gauge",

@@ -15,12 +15,12 @@
 #include <time.h>
 
 #include "cases/register.h"
+#include "core/cache.h"
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/log.h"
-#include "db/changes.h"
 #include "db/db.h"
-#include "http/cache.h"
+#include "http/conditional.h"
 #include "http/static.h"
 #include "law/date.h"
 #include "law/lifecycle.h"
@@ -249,7 +249,7 @@ void web_register_list(http_req_t *req)
 {
 	if (pcache_serve(req))
 		return;
-	uint64_t mark = changes_mark();
+	uint64_t mark = cache_mark();
 	struct page pg;
 	if (!page_open(req, &pg))
 		return;
@@ -298,7 +298,7 @@ static void item_page(http_req_t *req, const char *version)
 	const char *number = http_param(req, "number");
 	if (pcache_serve(req))
 		return;
-	uint64_t mark = changes_mark();
+	uint64_t mark = cache_mark();
 	struct page pg;
 	if (!page_open(req, &pg))
 		return;
@@ -520,7 +520,7 @@ void web_register_atom(http_req_t *req)
 {
 	if (pcache_serve(req))
 		return;
-	uint64_t mark = changes_mark();
+	uint64_t mark = cache_mark();
 	struct page pg;
 	if (!page_open(req, &pg))
 		return;
