@@ -5,11 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cases/context.h"
 #include "core/cache.h"
 #include "core/clock.h"
 #include "core/config.h"
-#include "law/warsaw.h"
+#include "core/log.h"
 #include "db/changes.h"
+#include "law/warsaw.h"
 
 static bool is_true(const char *v)
 {
@@ -253,4 +255,36 @@ enum db_status org_by_id(PGconn *c, arena_t *a, long long id, struct org *out, b
 		org_from_row(r, 0, 0, a, out);
 	PQclear(r);
 	return st;
+}
+
+/* ---- Services --------------------------------------------------------------- */
+
+enum outcome org_for_request(const struct svc_ctx *ctx, const char *host, struct org *out,
+                             struct problem *p)
+{
+	PGconn *c = db_conn();
+	if (!c)
+		return problem_set(p, OUT_UNAVAILABLE, NULL, NULL);
+	bool found = false;
+	enum db_status st = org_for_host(c, ctx->arena, host, ORG_SETTINGS, out, &found);
+	if (st == DB_UNAVAILABLE)
+		return problem_set(p, OUT_UNAVAILABLE, NULL, NULL);
+	if (st != DB_OK || !found) {
+		log_error("no organisation is configured (run 'jawnosc seed --demo' or add one)");
+		return problem_set(p, OUT_UNAVAILABLE,
+		                   "Żaden urząd nie jest jeszcze skonfigurowany w systemie.", NULL);
+	}
+	return OUT_OK;
+}
+
+enum outcome org_get(const struct svc_ctx *ctx, long long id, struct org *out, struct problem *p)
+{
+	PGconn *c = db_conn();
+	bool found = false;
+	enum db_status st = c ? org_by_id(c, ctx->arena, id, out, &found) : DB_UNAVAILABLE;
+	if (st == DB_UNAVAILABLE)
+		return problem_set(p, OUT_UNAVAILABLE, NULL, NULL);
+	if (st != DB_OK || !found)
+		return problem_set(p, OUT_ERROR, NULL, NULL);
+	return OUT_OK;
 }

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "core/arena.h"
+#include "core/outcome.h"
 #include "db/db.h"
 #include "law/lifecycle.h"
 
@@ -54,6 +55,17 @@ struct org {
 enum db_status org_for_host(PGconn *c, arena_t *a, const char *host, enum org_scope scope,
                             struct org *out, bool *found);
 enum db_status org_by_id(PGconn *c, arena_t *a, long long id, struct org *out, bool *found);
+
+/* ---- Services ---- */
+struct svc_ctx;
+struct problem;
+/* The organisation of a request by its Host header (ORG_SETTINGS, kept in
+ * memory): OUT_UNAVAILABLE when the database cannot be reached, or, with
+ * its own message, when no organisation is configured yet. */
+enum outcome org_for_request(const struct svc_ctx *ctx, const char *host, struct org *out,
+                             struct problem *p);
+/* Organisation `id` (a signed-in user's own): OUT_ERROR when there is none. */
+enum outcome org_get(const struct svc_ctx *ctx, long long id, struct org *out, struct problem *p);
 
 /* The columns of a body the public register may see too. */
 #define ORG_PUBLIC_COLUMNS                                                                         \

@@ -1,6 +1,6 @@
 /* The public side of the register: every query here runs as the database
  * role jawnosc_public and reads only the register_* views. */
-#include "cases/register.h"
+#include "cases/register_query.h"
 
 #include <sodium.h>
 #include <stdio.h>
