@@ -656,122 +656,134 @@ struct pub_ctx {
 	arena_t *a;
 	const struct actor *who;
 	long long request_id;
-	const struct register_draft *d;
+	const struct register_draft *d; /* as posted (NULL: a withdrawal) */
 	bool withdraw;
 	long long expected;
 	int64_t now;
 	struct problem *p;
-	enum outcome result;
+	enum outcome result; /* OUT_OK, or why it was refused */
 	const char *version;
-};
-
-static enum db_status publish_tx(PGconn *c, void *vctx)
-{
-	struct pub_ctx *x = vctx;
-	arena_t *a = x->a;
+	/* Read and checked in the transaction. */
 	struct pcase pc;
 	struct ppub pub;
-	bool found, published;
-	problem_set(x->p, OUT_OK, NULL, NULL);
-	enum db_status st = load_case(c, a, x->who, x->request_id, true, &pc, &found);
+	bool published;
+	struct register_draft withdrawal;
+	const struct register_draft *use; /* what the version says */
+	const char *outcome, *doc_ids;
+};
+
+/* Locks the case and its publication and checks the step: x->result says
+ * whether it may go on. */
+static enum db_status check_step(PGconn *c, struct pub_ctx *x)
+{
+	arena_t *a = x->a;
+	bool found;
+	enum db_status st = load_case(c, a, x->who, x->request_id, true, &x->pc, &found);
 	if (st != DB_OK)
 		return st;
 	if (!found) {
 		x->result = case_not_found(x->p);
 		return DB_OK;
 	}
-	if ((st = load_publication(c, a, x->request_id, true, &pub, &published)) != DB_OK)
+	if ((st = load_publication(c, a, x->request_id, true, &x->pub, &x->published)) != DB_OK)
 		return st;
-	if ((published ? pub.version_id : 0) != x->expected) {
+	if ((x->published ? x->pub.version_id : 0) != x->expected) {
 		x->result = problem_set(
 		    x->p, OUT_STALE,
-		    published
+		    x->published
 		        ? arena_printf(a,
 		                       "Ktoś inny opublikował w międzyczasie wersję %s. Sprawdź "
 		                       "ją i spróbuj ponownie.",
-		                       pub.version)
+		                       x->pub.version)
 		        : "Stan publikacji zmienił się w międzyczasie. Spróbuj ponownie.",
 		    "stale_version");
 		return DB_OK;
 	}
-	if (x->withdraw && (!published || pub.withdrawn)) {
+	if (x->withdraw && (!x->published || x->pub.withdrawn))
 		x->result = problem_set(x->p, OUT_CONFLICT,
 		                        "Ta sprawa nie jest opublikowana w rejestrze.", "not_published");
+	return DB_OK;
+}
+
+/* What the new version says: the checked draft, or for a withdrawal the
+ * last content (hidden by the views). x->result OUT_INVALID when the
+ * draft breaks a rule. */
+static enum db_status check_content(PGconn *c, struct pub_ctx *x)
+{
+	arena_t *a = x->a;
+	x->outcome = "";
+	x->doc_ids = "{}";
+	if (x->withdraw) {
+		char *today = arena_alloc(a, LAW_DATE_STRLEN);
+		law_date_format(caseview_today(x->now), today);
+		x->withdrawal = (struct register_draft){.public_subject = x->pub.subject,
+		                                        .answer = x->pub.answer,
+		                                        .legal_basis = x->pub.legal_basis,
+		                                        .produced_by = x->pub.produced_by,
+		                                        .responsible = x->pub.responsible,
+		                                        .produced_on = today};
+		x->use = &x->withdrawal;
 		return DB_OK;
 	}
-	struct register_draft wd;
-	const struct register_draft *d = x->d;
-	char today[LAW_DATE_STRLEN];
-	law_date_format(caseview_today(x->now), today);
-	if (x->withdraw) {
-		/* The withdrawal keeps the last content (hidden by the views). */
-		memset(&wd, 0, sizeof wd);
-		wd = (struct register_draft){.public_subject = pub.subject,
-		                             .answer = pub.answer,
-		                             .legal_basis = pub.legal_basis,
-		                             .produced_by = pub.produced_by,
-		                             .responsible = pub.responsible,
-		                             .produced_on = today};
-		d = &wd;
-	}
-	const char *outcome = "", *doc_ids = "{}";
-	if (!x->withdraw) {
-		validate(a, d, caseview_today(x->now), x->p);
-		if (!x->p->nfields &&
-		    (st = check_documents(c, a, x->request_id, d, &doc_ids, x->p)) != DB_OK)
-			return st;
-		if (!x->p->nfields &&
-		    (st = check_personal_data(c, a, x->request_id, d, x->p)) != DB_OK)
-			return st;
-		if (x->p->nfields) {
-			x->result = OUT_INVALID;
-			return DB_OK;
-		}
-		if ((st = outcome_of(c, a, &pc, &outcome, NULL, NULL)) != DB_OK)
-			return st;
-	}
-	const char *org = ids(a, x->who->org_id), *req = ids(a, x->request_id);
-	const char *user = ids(a, x->who->user_id), *at = ids(a, x->now);
+	x->use = x->d;
+	enum db_status st = DB_OK;
+	validate(a, x->d, caseview_today(x->now), x->p);
+	if (!x->p->nfields)
+		st = check_documents(c, a, x->request_id, x->d, &x->doc_ids, x->p);
+	if (st == DB_OK && !x->p->nfields)
+		st = check_personal_data(c, a, x->request_id, x->d, x->p);
+	if (st == DB_OK && x->p->nfields)
+		x->result = OUT_INVALID;
+	else if (st == DB_OK)
+		st = outcome_of(c, a, &x->pc, &x->outcome, NULL, NULL);
+	return st;
+}
+
+/* The publication row of a case published for the first time. */
+static enum db_status insert_publication(PGconn *c, struct pub_ctx *x)
+{
+	arena_t *a = x->a;
+	const char *p[9] = {ids(a, x->who->org_id),  ids(a, x->request_id), x->pc.case_number,
+	                    x->pc.kind,              x->pc.unit_id,         x->pc.received_on,
+	                    ids(a, x->who->user_id), ids(a, x->now),        x->use->public_subject};
+	enum db_status st;
+	PGresult *r = db_exec(
+	    c, &st,
+	    "INSERT INTO publications (org_id, request_id, case_number, kind, unit_id, "
+	    "received_on, published_by, first_published_at, version_published_at, "
+	    "public_subject) VALUES ($1, $2, $3, $4, $5, $6, $7, to_timestamp($8), "
+	    "to_timestamp($8), $9) RETURNING id",
+	    9, p);
+	if (st == DB_OK)
+		x->pub = (struct ppub){.id = atoll(PQgetvalue(r, 0, 0)), .major = 1, .max_minor = -1};
+	PQclear(r);
+	return st;
+}
+
+/* The version (1.0 first, then each change +0.1), the publication moved
+ * to it, the audit event. */
+static enum db_status write_version(PGconn *c, struct pub_ctx *x)
+{
+	arena_t *a = x->a;
+	const struct register_draft *d = x->use;
+	const char *org = ids(a, x->who->org_id), *user = ids(a, x->who->user_id),
+	           *at = ids(a, x->now);
 	const char *title =
-	    x->withdraw ? arena_printf(a, "Wycofanie z publikacji: sprawa %s", pc.case_number)
-	                : arena_printf(a, "Sprawa %s: %s", pc.case_number, d->public_subject);
-	if (!published) {
-		const char *p[9] = {org,     req,        pc.case_number,
-		                    pc.kind, pc.unit_id, pc.received_on,
-		                    user,    at,         d->public_subject};
-		PGresult *r = db_exec(
-		    c, &st,
-		    "INSERT INTO publications (org_id, request_id, case_number, kind, unit_id, "
-		    "received_on, published_by, first_published_at, version_published_at, "
-		    "public_subject) VALUES ($1, $2, $3, $4, $5, $6, $7, to_timestamp($8), "
-		    "to_timestamp($8), $9) RETURNING id",
-		    9, p);
-		if (st == DB_OK)
-			pub = (struct ppub){
-			    .id = atoll(PQgetvalue(r, 0, 0)), .major = 1, .max_minor = -1};
-		PQclear(r);
-		if (st != DB_OK)
-			return st;
-	}
-	/* 1.0 first, then each change +0.1. */
-	const char *pub_id = ids(a, pub.id), *major = ids(a, pub.major ? pub.major : 1),
-	           *minor = ids(a, pub.max_minor + 1);
-	const char *vp[16] = {pub_id,
-	                      org,
-	                      major,
-	                      minor,
-	                      x->withdraw ? "t" : "f",
-	                      title,
-	                      d->public_subject,
-	                      d->answer ? d->answer : "",
-	                      outcome,
-	                      d->legal_basis ? d->legal_basis : "",
-	                      doc_ids,
-	                      d->produced_by,
-	                      d->responsible,
-	                      d->produced_on,
-	                      user,
-	                      at};
+	    x->withdraw ? arena_printf(a, "Wycofanie z publikacji: sprawa %s", x->pc.case_number)
+	                : arena_printf(a, "Sprawa %s: %s", x->pc.case_number, d->public_subject);
+	const char *pub_id = ids(a, x->pub.id), *major = ids(a, x->pub.major ? x->pub.major : 1),
+	           *minor = ids(a, x->pub.max_minor + 1);
+	const char *answer = d->answer ? d->answer : "", *basis = d->legal_basis ? d->legal_basis : "";
+	const char *withdrawn = x->withdraw ? "t" : "f";
+	const char *vp[16] = {pub_id,         org,
+	                      major,          minor,
+	                      withdrawn,      title,
+	                      d->public_subject, answer,
+	                      x->outcome,     basis,
+	                      x->doc_ids,     d->produced_by,
+	                      d->responsible, d->produced_on,
+	                      user,           at};
+	enum db_status st;
 	PGresult *r = db_exec(
 	    c, &st,
 	    "INSERT INTO publication_versions (publication_id, org_id, major, minor, withdrawn, "
@@ -791,15 +803,9 @@ static enum db_status publish_tx(PGconn *c, void *vctx)
 	PQclear(r);
 	if (st != DB_OK)
 		return st;
-	const char *up[9] = {pub_id,
-	                     version_id,
-	                     x->version,
-	                     at,
-	                     x->withdraw ? "t" : "f",
-	                     d->public_subject,
-	                     d->answer ? d->answer : "",
-	                     outcome,
-	                     d->legal_basis ? d->legal_basis : ""};
+	const char *up[9] = {pub_id,    version_id, x->version,
+	                     at,        withdrawn,  d->public_subject,
+	                     answer,    x->outcome, basis};
 	st = db_run(
 	    c,
 	    "UPDATE publications SET version_id = $2, version = $3, version_published_at = "
@@ -813,9 +819,22 @@ static enum db_status publish_tx(PGconn *c, void *vctx)
 	st = store_event(c, x->who->org_id, x->request_id, x->who->role, x->who->user_id,
 	                 x->withdraw ? "unpublish" : "publish", NULL, NULL, data);
 	json_decref(data);
-	if (st == DB_OK)
-		x->result = OUT_OK;
 	return st;
+}
+
+static enum db_status publish_tx(PGconn *c, void *vctx)
+{
+	struct pub_ctx *x = vctx;
+	problem_set(x->p, OUT_OK, NULL, NULL);
+	x->result = OUT_OK;
+	enum db_status st = check_step(c, x);
+	if (st == DB_OK && x->result == OUT_OK)
+		st = check_content(c, x);
+	if (st != DB_OK || x->result != OUT_OK)
+		return st; /* a refusal commits nothing but the locks' end */
+	if (!x->published && (st = insert_publication(c, x)) != DB_OK)
+		return st;
+	return write_version(c, x);
 }
 
 static enum outcome run_publish(const struct svc_ctx *ctx, struct pub_ctx *x,
@@ -842,8 +861,13 @@ enum outcome register_publish(const struct svc_ctx *ctx, long long request_id,
                               const char **version, struct problem *p)
 {
 	struct problem local;
-	struct pub_ctx x = {ctx->arena, ctx->who, request_id, d, false, expected_version_id,
-	                    ctx->now,   p ? p : &local, OUT_ERROR, NULL};
+	struct pub_ctx x = {.a = ctx->arena,
+	                    .who = ctx->who,
+	                    .request_id = request_id,
+	                    .d = d,
+	                    .expected = expected_version_id,
+	                    .now = ctx->now,
+	                    .p = p ? p : &local};
 	return run_publish(ctx, &x, version);
 }
 
@@ -852,8 +876,13 @@ enum outcome register_withdraw(const struct svc_ctx *ctx, long long request_id,
                                struct problem *p)
 {
 	struct problem local;
-	struct pub_ctx x = {ctx->arena, ctx->who, request_id, NULL, true, expected_version_id,
-	                    ctx->now,   p ? p : &local, OUT_ERROR, NULL};
+	struct pub_ctx x = {.a = ctx->arena,
+	                    .who = ctx->who,
+	                    .request_id = request_id,
+	                    .withdraw = true,
+	                    .expected = expected_version_id,
+	                    .now = ctx->now,
+	                    .p = p ? p : &local};
 	return run_publish(ctx, &x, version);
 }
 
