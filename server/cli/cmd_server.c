@@ -149,7 +149,7 @@ int cmd_serve(int argc, char **argv)
 	http_block_signals();
 	/* The mail settings and the change listener, before any request. */
 	if (!service_jobs_setup(err, sizeof err)) {
-		fprintf(stderr, "jawnosc serve: mail: %s\n", err);
+		fprintf(stderr, "jawnosc serve: %s\n", err);
 		goto out_static;
 	}
 	/* What is kept between requests: on once the change listener hears. */
