@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cases/secret.h"
+#include "db/db.h"
 #include "db/migrate.h"
 #include "law/date.h"
 #include "law/warsaw.h"
@@ -68,7 +69,7 @@ static enum db_status read_all(PGconn *c, void *vctx)
 	return DB_OK;
 }
 
-enum db_status ops_gauges(PGconn *c, arena_t *a, int64_t now, struct ops_gauges *out)
+static enum db_status ops_gauges(PGconn *c, arena_t *a, int64_t now, struct ops_gauges *out)
 {
 	memset(out, 0, sizeof *out);
 	law_date_t d;

@@ -6,7 +6,6 @@
 #ifndef JAWNOSC_CASES_OPS_H
 #define JAWNOSC_CASES_OPS_H
 
-#include <libpq-fe.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -15,7 +14,6 @@
 #include "core/arena.h"
 #include "core/cache.h"
 #include "core/outcome.h"
-#include "db/db.h"
 
 struct ops_org {
 	const char *slug;
@@ -32,10 +30,6 @@ struct ops_gauges {
 	size_t norgs;
 };
 
-/* Reads every figure in one read-only transaction; `now` (seconds since the
- * epoch: clock_now()) fixes "today" in Warsaw for overdue cases. */
-enum db_status ops_gauges(PGconn *c, arena_t *a, int64_t now, struct ops_gauges *out);
-
 /* ---- Services of the operations pages ---- */
 
 /* Everything /metrics shows besides the HTTP layer's own counters. */
@@ -47,7 +41,9 @@ struct ops_metrics {
 	bool cache_on;           /* what is kept between requests (core/cache.h) */
 	struct cache_stats cache;
 };
-/* Always OUT_OK: a database that does not answer is database_up false. */
+/* The gauges are read in one read-only transaction; ctx->now fixes
+ * "today" in Warsaw for overdue cases. Always OUT_OK: a database that does
+ * not answer is database_up false. */
 enum outcome ops_metrics(const struct svc_ctx *ctx, struct ops_metrics *out, struct problem *p);
 
 /* /readyz: whether the database answers and has every migration of `set`. */

@@ -31,6 +31,12 @@
 /* Cases listed per section of a digest (the count is always complete). */
 #define DIGEST_LIST 50
 
+struct reminder_settings {
+	int remind_days;      /* working days before a due date; 0: no due_soon */
+	int digest_hour;      /* 0..23, Warsaw time */
+	const char *base_url; /* "https://bip.example.gov.pl", no trailing slash */
+};
+
 /* Links in the messages: set once by reminders_setup(). */
 static char base_url[512];
 
@@ -399,7 +405,11 @@ static int warsaw_hour(int64_t now)
 	return (int)(((local % 86400) + 86400) % 86400 / 3600);
 }
 
-int reminders_round(PGconn *c, int64_t now, const struct reminder_settings *s)
+/* One round at the instant `now` on connection `c` (outside a transaction):
+ * every reminder due and not yet sent, one transaction each. Returns how
+ * many this call queued, or -1 on a database error (those queued before it
+ * stay queued). */
+static int reminders_round(PGconn *c, int64_t now, const struct reminder_settings *s)
 {
 	struct round rd = {.s = s};
 	if (!law_warsaw_date(now, &rd.today))

@@ -33,24 +33,11 @@
 #ifndef JAWNOSC_CASES_REMINDERS_H
 #define JAWNOSC_CASES_REMINDERS_H
 
-#include <libpq-fe.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "core/jobs.h"
-
-struct reminder_settings {
-	int remind_days;      /* working days before a due date; 0: no due_soon */
-	int digest_hour;      /* 0..23, Warsaw time */
-	const char *base_url; /* "https://bip.example.gov.pl", no trailing slash */
-};
-
-/* One round at the instant `now` on connection `c` (outside a transaction):
- * every reminder due and not yet sent, one transaction each. Returns how
- * many this call queued, or -1 on a database error (those queued before it
- * stay queued). */
-int reminders_round(PGconn *c, int64_t now, const struct reminder_settings *s);
 
 /* Links in reminders go to `base_url` (copied; the configured base URL,
  * known once the server listens). Before the job runner starts. */
