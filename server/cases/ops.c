@@ -1,8 +1,12 @@
 #include "cases/ops.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cases/secret.h"
+#include "db/db.h"
+#include "db/migrate.h"
 #include "law/date.h"
 #include "law/warsaw.h"
 
@@ -65,7 +69,7 @@ static enum db_status read_all(PGconn *c, void *vctx)
 	return DB_OK;
 }
 
-enum db_status ops_gauges(PGconn *c, arena_t *a, int64_t now, struct ops_gauges *out)
+static enum db_status ops_gauges(PGconn *c, arena_t *a, int64_t now, struct ops_gauges *out)
 {
 	memset(out, 0, sizeof *out);
 	law_date_t d;
@@ -75,4 +79,49 @@ enum db_status ops_gauges(PGconn *c, arena_t *a, int64_t now, struct ops_gauges 
 	law_date_format(d, today);
 	struct gauge_ctx x = {a, today, arena_printf(a, "%lld", (long long)now), out};
 	return db_read_transaction(c, read_all, &x);
+}
+
+enum outcome ops_metrics(const struct svc_ctx *ctx, struct ops_metrics *out, struct problem *p)
+{
+	(void)p;
+	memset(out, 0, sizeof *out);
+	PGconn *c = db_conn();
+	out->database_up = c && ops_gauges(c, ctx->arena, ctx->now, &out->gauges) == DB_OK;
+	out->connections_primary = db_connections_open(false);
+	out->connections_replica = db_connections_open(true);
+	out->cache_on = cache_on();
+	cache_stats(&out->cache);
+	return OUT_OK;
+}
+
+/* A lost connection is re-opened by db_conn() on the next call, so /readyz
+ * turns ready again by itself once PostgreSQL is back. */
+enum outcome ops_ready(const struct svc_ctx *ctx, const struct migration_set *set,
+                       struct ops_readiness *out, struct problem *p)
+{
+	(void)ctx;
+	(void)p;
+	*out = (struct ops_readiness){false, "unreachable", 0};
+	PGconn *c = db_conn();
+	if (!c)
+		return OUT_OK;
+	char err[256];
+	long pending = migrate_pending(c, set, err, sizeof err);
+	if (pending < 0)
+		out->database = "error";
+	else if (pending > 0)
+		*out = (struct ops_readiness){false, "behind", pending};
+	else
+		*out = (struct ops_readiness){true, "ok", 0};
+	return OUT_OK;
+}
+
+bool ops_load_secret(char *err, size_t errlen)
+{
+	PGconn *c = db_conn();
+	bool ok = c && secret_load(c, err, errlen);
+	if (!c)
+		snprintf(err, errlen, "cannot connect to the database to read the application secret");
+	db_close();
+	return ok;
 }

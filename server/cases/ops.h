@@ -1,15 +1,19 @@
-/* Operational figures read at scrape time for /metrics: the outbox queue,
- * open and overdue cases per organisation, and the database's connections.
- * The SQL lives here so that the HTTP and web layers stay free of it. */
+/* Operations: the figures read at scrape time for /metrics (the outbox
+ * queue, open and overdue cases per organisation, the database's
+ * connections, what the cache keeps), readiness for /readyz, and the
+ * start-up read of the application secret. The SQL lives here so that the
+ * HTTP and web layers stay free of it. */
 #ifndef JAWNOSC_CASES_OPS_H
 #define JAWNOSC_CASES_OPS_H
 
-#include <libpq-fe.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cases/context.h"
 #include "core/arena.h"
-#include "db/db.h"
+#include "core/cache.h"
+#include "core/outcome.h"
 
 struct ops_org {
 	const char *slug;
@@ -26,8 +30,35 @@ struct ops_gauges {
 	size_t norgs;
 };
 
-/* Reads every figure in one read-only transaction; `now` (seconds since the
- * epoch: clock_now()) fixes "today" in Warsaw for overdue cases. */
-enum db_status ops_gauges(PGconn *c, arena_t *a, int64_t now, struct ops_gauges *out);
+/* ---- Services of the operations pages ---- */
+
+/* Everything /metrics shows besides the HTTP layer's own counters. */
+struct ops_metrics {
+	bool database_up;        /* the gauges below were read now */
+	struct ops_gauges gauges;
+	int connections_primary; /* per-thread connections this process holds */
+	int connections_replica;
+	bool cache_on;           /* what is kept between requests (core/cache.h) */
+	struct cache_stats cache;
+};
+/* The gauges are read in one read-only transaction; ctx->now fixes
+ * "today" in Warsaw for overdue cases. Always OUT_OK: a database that does
+ * not answer is database_up false. */
+enum outcome ops_metrics(const struct svc_ctx *ctx, struct ops_metrics *out, struct problem *p);
+
+/* /readyz: whether the database answers and has every migration of `set`. */
+struct ops_readiness {
+	bool ready;
+	const char *database; /* "ok", "unreachable", "error", "behind" */
+	long pending;         /* migrations not applied ("behind") */
+};
+/* Always OUT_OK: not being ready is an answer, not a failure. */
+struct migration_set;
+enum outcome ops_ready(const struct svc_ctx *ctx, const struct migration_set *set,
+                       struct ops_readiness *out, struct problem *p);
+
+/* Reads the application secret (cases/secret.h) once at start-up, on a
+ * connection closed afterwards. False with `err` filled. */
+bool ops_load_secret(char *err, size_t errlen);
 
 #endif

@@ -1,13 +1,17 @@
 #include "cases/org.h"
 
-#include <pthread.h>
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "cases/context.h"
+#include "core/cache.h"
+#include "core/clock.h"
 #include "core/config.h"
-#include "core/hash.h"
+#include "core/log.h"
 #include "db/changes.h"
+#include "law/warsaw.h"
 
 static bool is_true(const char *v)
 {
@@ -50,58 +54,70 @@ void org_from_row(const PGresult *r, int row, int col, arena_t *a, struct org *o
 #undef V
 }
 
+/* ---- What the change listener hears, as the cache's tags ---- */
+
+const char *org_tag(char buf[ORG_TAG_LEN], long long org_id)
+{
+	snprintf(buf, ORG_TAG_LEN, "org:%lld", org_id);
+	return buf;
+}
+
+/* The keys the triggers send (migrations 0009, 0013) and the server tells:
+ * an organisation's id (anything its pages or its cases' data show),
+ * "settings" (organisations and units: what struct org holds), anything
+ * else (the listener's "all"): everything. */
+static void heard(const char *table, const char *key)
+{
+	(void)table; /* nothing sends a table yet: the keys say enough */
+	char *end;
+	errno = 0;
+	long long id = key ? strtoll(key, &end, 10) : 0;
+	char tag[ORG_TAG_LEN];
+	if (key && !errno && end != key && !*end && id > 0)
+		cache_invalidate(org_tag(tag, id));
+	else if (key && !strcmp(key, "settings"))
+		cache_invalidate(ORG_TAG_SETTINGS);
+	else
+		cache_invalidate_all();
+}
+
+void org_changes_wire(void)
+{
+	changes_set_handler(heard, cache_set_live);
+	cache_set_sync(changes_sync);
+}
+
+int64_t org_kept_ttl(void)
+{
+	int64_t now = clock_now();
+	int64_t local = now + law_warsaw_offset(now);
+	int64_t midnight_local = local - ((local % 86400) + 86400) % 86400 + 86400;
+	/* The offset at midnight, which a change of time in the night moves. */
+	int64_t midnight = midnight_local - law_warsaw_offset(midnight_local - law_warsaw_offset(now));
+	int64_t left = midnight > now ? midnight - now : 1;
+	return cfg.page_cache_ttl < left ? cfg.page_cache_ttl : left;
+}
+
+void org_settings_changed(void)
+{
+	cache_invalidate(ORG_TAG_SETTINGS);
+}
+
 /* ---- Organisations by host, kept in memory (ORG_SETTINGS) ----
  *
  * Every request starts by finding its organisation from the Host header.
- * Settings change rarely, so what was read is kept: a copy is used while
- * the change listener says no organisation's settings changed since it
- * was read (changes_settings_current(): triggers of migration 0013 on
- * organisations and units; case work does not count) and for at most
- * ORG_CACHE_TTL seconds. Nothing is kept while the listener is off, nor
- * with JAWNOSC_PAGE_CACHE_MB=0 (behind PgBouncer: see cache_on()). The
- * Host header is the client's, so the table is bounded: when full it is
- * emptied. */
-#define ORG_CACHE_SLOTS 512
+ * Settings change rarely, so what was read is kept in the cache under the
+ * tag ORG_TAG_SETTINGS: the triggers of migration 0013 on organisations
+ * and units send "settings"; case work does not count, so copies outlive
+ * it. At most ORG_CACHE_TTL seconds old. The Host header is the client's,
+ * so the copies are bounded: past ORG_CACHE_MAX the tag is emptied. */
 #define ORG_CACHE_MAX 2048
 #define ORG_CACHE_TTL 60
-
-struct org_entry {
-	struct org_entry *next;
-	char *host;
-	uint64_t mark;
-	int64_t at;
-	struct org org; /* strings malloc'd */
-};
 
 static enum db_status org_read_for_host(PGconn *c, arena_t *a, const char *host,
                                         enum org_scope scope, struct org *out, bool *found);
 
-static int64_t mono_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec;
-}
-
-static pthread_rwlock_t cache_lock = PTHREAD_RWLOCK_INITIALIZER;
-static struct org_entry *cache[ORG_CACHE_SLOTS];
-static int cache_n;
-
-static void org_strings_free(struct org *o)
-{
-	free((char *)o->slug);
-	free((char *)o->name);
-	free((char *)o->address);
-	free((char *)o->place);
-	free((char *)o->email);
-	free((char *)o->phone);
-	free((char *)o->bip_url);
-	free((char *)o->created);
-	free((char *)o->class_public);
-	free((char *)o->class_reuse);
-}
-
-/* A copy of `o` with each string from `dup` (xstrdup or the arena). */
+/* A copy of `o` with each string from `dup` (into a block, or the arena). */
 static void org_copy(struct org *dst, const struct org *o, char *(*dup)(void *, const char *),
                      void *ctx)
 {
@@ -118,90 +134,43 @@ static void org_copy(struct org *dst, const struct org *o, char *(*dup)(void *, 
 	dst->class_reuse = dup(ctx, o->class_reuse);
 }
 
-static char *dup_heap(void *ctx, const char *s)
-{
-	(void)ctx;
-	return xstrdup(s);
-}
-
 static char *dup_arena(void *ctx, const char *s)
 {
 	return arena_strdup(ctx, s);
 }
 
-static void entry_free(struct org_entry *e)
+/* Counts the bytes of the strings (ctx: a size_t). */
+static char *dup_count(void *ctx, const char *s)
 {
-	org_strings_free(&e->org);
-	free(e->host);
-	free(e);
+	*(size_t *)ctx += s ? strlen(s) + 1 : 0;
+	return NULL;
 }
 
-static bool entry_fresh(const struct org_entry *e, int64_t now)
+/* Copies into the block after the struct (ctx: the next free byte). */
+static char *dup_block(void *ctx, const char *s)
 {
-	return changes_settings_current(e->mark) && now - e->at < ORG_CACHE_TTL;
+	if (!s)
+		return NULL;
+	char **at = ctx, *d = *at;
+	size_t n = strlen(s) + 1;
+	memcpy(d, s, n);
+	*at += n;
+	return d;
 }
 
-static bool cache_get(const char *host, arena_t *a, struct org *out)
+static void keep(const char *key, const struct org *o, uint64_t mark)
 {
-	size_t slot = hash_str(host) % ORG_CACHE_SLOTS;
-	int64_t now = mono_now();
-	bool hit = false;
-	pthread_rwlock_rdlock(&cache_lock);
-	for (struct org_entry *e = cache[slot]; e && !hit; e = e->next) {
-		if (strcmp(e->host, host) == 0 && entry_fresh(e, now)) {
-			org_copy(out, &e->org, dup_arena, a);
-			hit = true;
-		}
-	}
-	pthread_rwlock_unlock(&cache_lock);
-	return hit;
-}
-
-static void cache_clear_locked(void)
-{
-	for (int i = 0; i < ORG_CACHE_SLOTS; i++) {
-		while (cache[i]) {
-			struct org_entry *e = cache[i];
-			cache[i] = e->next;
-			entry_free(e);
-		}
-	}
-	cache_n = 0;
-}
-
-static void cache_put(const char *host, const struct org *o, uint64_t mark)
-{
-	struct org_entry *e = xmalloc(sizeof *e);
-	e->host = xstrdup(host);
-	e->mark = mark;
-	e->at = mono_now();
-	org_copy(&e->org, o, dup_heap, NULL);
-	size_t slot = hash_str(host) % ORG_CACHE_SLOTS;
-	pthread_rwlock_wrlock(&cache_lock);
-	/* The host's older copy, and any copy no longer fresh, go. */
-	for (struct org_entry **pp = &cache[slot]; *pp;) {
-		if (strcmp((*pp)->host, host) == 0 || !entry_fresh(*pp, e->at)) {
-			struct org_entry *old = *pp;
-			*pp = old->next;
-			entry_free(old);
-			cache_n--;
-		} else {
-			pp = &(*pp)->next;
-		}
-	}
-	if (cache_n >= ORG_CACHE_MAX)
-		cache_clear_locked();
-	e->next = cache[slot];
-	cache[slot] = e;
-	cache_n++;
-	pthread_rwlock_unlock(&cache_lock);
-}
-
-/* Kept only where pages are (JAWNOSC_PAGE_CACHE_MB=0 behind a pooler
- * whose LISTEN cannot be trusted) and while the listener hears changes. */
-static bool cache_on(void)
-{
-	return cfg.page_cache_mb > 0 && changes_live();
+	struct org scratch;
+	size_t len = 0;
+	org_copy(&scratch, o, dup_count, &len);
+	struct org *copy = malloc(sizeof *copy + len);
+	if (!copy)
+		return;
+	char *at = (char *)(copy + 1);
+	org_copy(copy, o, dup_block, &at);
+	if (cache_tag_entries(ORG_TAG_SETTINGS) >= ORG_CACHE_MAX)
+		cache_invalidate(ORG_TAG_SETTINGS);
+	cache_put(key, ORG_TAG_SETTINGS, mark, ORG_CACHE_TTL, copy, sizeof *copy + len, free);
 }
 
 enum db_status org_for_host(PGconn *c, arena_t *a, const char *host, enum org_scope scope,
@@ -209,17 +178,20 @@ enum db_status org_for_host(PGconn *c, arena_t *a, const char *host, enum org_sc
 {
 	if (scope != ORG_SETTINGS)
 		return org_read_for_host(c, a, host, scope, out, found);
-	const char *key = host ? host : "";
-	/* No changes_sync() here: settings notifications reach the listener
-	 * within moments, and a page cache reader takes them in right after. */
-	if (cache_on() && cache_get(key, a, out)) {
+	const char *key = arena_printf(a, "O %s", host ? host : "");
+	/* No cache_sync() here: settings notifications reach the listener
+	 * within moments, and a page reader takes them in right after. */
+	struct cache_hit hit;
+	if (cache_get(key, &hit)) {
+		org_copy(out, hit.value, dup_arena, a);
+		cache_release(&hit);
 		*found = true;
 		return DB_OK;
 	}
-	uint64_t mark = changes_mark();
+	uint64_t mark = cache_mark();
 	enum db_status st = org_read_for_host(c, a, host, scope, out, found);
 	if (st == DB_OK && *found && cache_on())
-		cache_put(key, out, mark);
+		keep(key, out, mark);
 	return st;
 }
 
@@ -283,4 +255,36 @@ enum db_status org_by_id(PGconn *c, arena_t *a, long long id, struct org *out, b
 		org_from_row(r, 0, 0, a, out);
 	PQclear(r);
 	return st;
+}
+
+/* ---- Services --------------------------------------------------------------- */
+
+enum outcome org_for_request(const struct svc_ctx *ctx, const char *host, struct org *out,
+                             struct problem *p)
+{
+	PGconn *c = db_conn();
+	if (!c)
+		return problem_set(p, OUT_UNAVAILABLE, NULL, NULL);
+	bool found = false;
+	enum db_status st = org_for_host(c, ctx->arena, host, ORG_SETTINGS, out, &found);
+	if (st == DB_UNAVAILABLE)
+		return problem_set(p, OUT_UNAVAILABLE, NULL, NULL);
+	if (st != DB_OK || !found) {
+		log_error("no organisation is configured (run 'jawnosc seed --demo' or add one)");
+		return problem_set(p, OUT_UNAVAILABLE,
+		                   "Żaden urząd nie jest jeszcze skonfigurowany w systemie.", NULL);
+	}
+	return OUT_OK;
+}
+
+enum outcome org_get(const struct svc_ctx *ctx, long long id, struct org *out, struct problem *p)
+{
+	PGconn *c = db_conn();
+	bool found = false;
+	enum db_status st = c ? org_by_id(c, ctx->arena, id, out, &found) : DB_UNAVAILABLE;
+	if (st == DB_UNAVAILABLE)
+		return problem_set(p, OUT_UNAVAILABLE, NULL, NULL);
+	if (st != DB_OK || !found)
+		return problem_set(p, OUT_ERROR, NULL, NULL);
+	return OUT_OK;
 }

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "core/arena.h"
+#include "core/outcome.h"
 #include "db/db.h"
 #include "law/lifecycle.h"
 
@@ -55,6 +56,17 @@ enum db_status org_for_host(PGconn *c, arena_t *a, const char *host, enum org_sc
                             struct org *out, bool *found);
 enum db_status org_by_id(PGconn *c, arena_t *a, long long id, struct org *out, bool *found);
 
+/* ---- Services ---- */
+struct svc_ctx;
+struct problem;
+/* The organisation of a request by its Host header (ORG_SETTINGS, kept in
+ * memory): OUT_UNAVAILABLE when the database cannot be reached, or, with
+ * its own message, when no organisation is configured yet. */
+enum outcome org_for_request(const struct svc_ctx *ctx, const char *host, struct org *out,
+                             struct problem *p);
+/* Organisation `id` (a signed-in user's own): OUT_ERROR when there is none. */
+enum outcome org_get(const struct svc_ctx *ctx, long long id, struct org *out, struct problem *p);
+
 /* The columns of a body the public register may see too. */
 #define ORG_PUBLIC_COLUMNS                                                                         \
 	"o.id, o.slug, o.name, o.address, o.place, o.email, o.phone, o.bip_url, "                  \
@@ -69,5 +81,26 @@ enum db_status org_by_id(PGconn *c, arena_t *a, long long id, struct org *out, b
 #define ORG_NCOLUMNS 19
 
 void org_from_row(const PGresult *r, int row, int col, arena_t *a, struct org *out);
+
+/* ---- What is kept of organisations (core/cache.h) ---- */
+
+/* The cache tag of everything organisation `id` shows ("org:12"): its
+ * register's pages, its tracking pages' and dashboards' data. */
+#define ORG_TAG_LEN 32
+const char *org_tag(char buf[ORG_TAG_LEN], long long org_id);
+/* How long a copy of what an organisation shows may be kept: at most
+ * JAWNOSC_PAGE_CACHE_TTL seconds, and never past the end of the Warsaw day
+ * (pages count working days from today). */
+int64_t org_kept_ttl(void);
+/* The tag of the kept settings of every organisation. */
+#define ORG_TAG_SETTINGS "settings"
+/* Wires the change listener (db/changes.h) to the cache: an organisation's
+ * id heard drops its tag, "settings" the settings, anything else
+ * everything; the cache is live while the listener is, and a reader takes
+ * in what has arrived (cache_sync()). Before changes_start(). */
+void org_changes_wire(void);
+/* The settings of an organisation changed (this process's own save, after
+ * its commit): its next request reads them again. */
+void org_settings_changed(void);
 
 #endif

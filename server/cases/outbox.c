@@ -4,8 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +15,7 @@
 #include "core/arena.h"
 #include "core/clock.h"
 #include "core/config.h"
+#include "core/jobs.h"
 #include "core/log.h"
 #include "core/strbuf.h"
 #include "db/db.h"
@@ -29,22 +28,15 @@ enum send_result {
 	SEND_OK,        /* delivered to the SMTP server or written as .eml */
 	SEND_RETRY,     /* a passing failure: try again after the backoff */
 	SEND_PERMANENT, /* can never succeed: mark failed now */
-	SEND_ABANDONED, /* stopped by mailer_stop(): leave the row as it was */
+	SEND_ABANDONED, /* the server stops (jobs_stopping()): leave the row as it was */
 };
 
+/* Set once by mailer_setup(), read-only afterwards. */
 static struct {
-	pthread_t thread;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	bool started;
-	bool stop;             /* under mu, for the timed wait */
-	atomic_bool stopping;  /* the same, for transfers in progress */
 	bool curl_ready;
 	long use_ssl;          /* CURLOPT_USE_SSL */
 	char from_addr[MAIL_ADDRESS_MAX + 4]; /* "<addr>" for MAIL FROM */
-	PGconn *conn;
-	bool db_down;
-} m = {.mu = PTHREAD_MUTEX_INITIALIZER};
+} m;
 
 bool outbox_enqueue(PGconn *c, long long org_id, long long request_id, const char *to,
                     const char *subject, const char *body, long long document_id)
@@ -62,27 +54,6 @@ bool outbox_enqueue(PGconn *c, long long org_id, long long request_id, const cha
 	if (s != DB_OK)
 		log_warn("outbox: cannot queue a message: %s", PQerrorMessage(c));
 	return s == DB_OK;
-}
-
-/* --- waiting and stopping ------------------------------------------------ */
-
-/* Sleeps up to `ms` or until mailer_stop(); true when asked to stop. */
-static bool wait_or_stop(long ms)
-{
-	struct timespec until;
-	clock_gettime(CLOCK_MONOTONIC, &until);
-	until.tv_sec += ms / 1000;
-	until.tv_nsec += (ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
-	pthread_mutex_lock(&m.mu);
-	while (!m.stop && pthread_cond_timedwait(&m.cv, &m.mu, &until) != ETIMEDOUT)
-		;
-	bool stop = m.stop;
-	pthread_mutex_unlock(&m.mu);
-	return stop;
 }
 
 /* --- the two ways out: SMTP and .eml files -------------------------------- */
@@ -104,11 +75,11 @@ static size_t read_message(char *buf, size_t size, size_t nitems, void *userdata
 }
 
 /* libcurl calls this about once a second: a non-zero answer abandons the
- * transfer, so mailer_stop() never waits for a slow SMTP server. */
+ * transfer, so a stop never waits for a slow SMTP server. */
 static int transfer_progress(void *clientp, curl_off_t dltotal, curl_off_t dlnow,
                              curl_off_t ultotal, curl_off_t ulnow)
 {
-	return atomic_load(&m.stopping) ? 1 : 0;
+	return jobs_stopping() ? 1 : 0;
 }
 
 /* RFC 5321 §4.2.2 replies that will not change on a retry: syntax error in
@@ -161,7 +132,7 @@ static enum send_result smtp_send(CURL **handle, const char *to, const strbuf_t 
 	curl_slist_free_all(rcpts);
 	if (rc == CURLE_OK)
 		return SEND_OK;
-	if (rc == CURLE_ABORTED_BY_CALLBACK && atomic_load(&m.stopping))
+	if (rc == CURLE_ABORTED_BY_CALLBACK && jobs_stopping())
 		return SEND_ABANDONED;
 	const char *why = cerr[0] ? cerr : curl_easy_strerror(rc);
 	if (code)
@@ -360,7 +331,7 @@ static int mailer_round(PGconn *c)
 	/* The ids sent, as an array literal: marked in one statement. */
 	char sent[OUTBOX_BATCH * 22 + 3] = "{";
 	size_t nsent = 1;
-	for (int i = 0; i < claimed && !atomic_load(&m.stopping); i++) {
+	for (int i = 0; i < claimed && !jobs_stopping(); i++) {
 		struct mail_row row = {
 		    .id = strtoll(PQgetvalue(r, i, 0), NULL, 10),
 		    .to = PQgetvalue(r, i, 1),
@@ -395,41 +366,14 @@ static int mailer_round(PGconn *c)
 	return -1;
 }
 
-/* The thread's own connection, re-opened after it was lost. */
-static PGconn *mailer_conn(void)
+enum job_result mailer_job(void)
 {
-	if (m.conn && PQstatus(m.conn) == CONNECTION_OK)
-		return m.conn;
-	if (m.conn)
-		PQfinish(m.conn);
-	char err[512];
-	m.conn = db_connect(cfg.database_url, err, sizeof err);
-	if (!m.conn) {
-		if (!m.db_down)
-			log_warn("mail: database unavailable, retrying every %ld ms: %s",
-			         cfg.mail_poll_ms, err);
-		m.db_down = true;
-		return NULL;
-	}
-	if (m.db_down)
-		log_info("mail: database connection restored");
-	m.db_down = false;
-	return m.conn;
-}
-
-static void *mailer_main(void *arg)
-{
-	(void)arg;
-	do {
-		PGconn *c = mailer_conn();
-		/* A full batch means more may be due: go on without waiting. */
-		if (c && mailer_round(c) == OUTBOX_BATCH && !atomic_load(&m.stopping))
-			continue;
-	} while (!wait_or_stop(cfg.mail_poll_ms));
-	if (m.conn)
-		PQfinish(m.conn);
-	m.conn = NULL;
-	return NULL;
+	PGconn *c = db_conn();
+	int n = c ? mailer_round(c) : -1;
+	if (n < 0)
+		return JOB_FAILED;
+	/* A full batch means more may be due: go on without waiting. */
+	return n == OUTBOX_BATCH ? JOB_MORE : JOB_DONE;
 }
 
 /* True when the URL carries a user name (and so, likely, a password). */
@@ -479,56 +423,16 @@ static bool check_settings(char *err, size_t errlen)
 	return true;
 }
 
-bool mailer_start(char *err, size_t errlen)
+bool mailer_setup(char *err, size_t errlen)
 {
-	if (m.started) {
-		snprintf(err, errlen, "the mail thread is already running");
-		return false;
-	}
-	if (!check_settings(err, errlen))
-		goto fail;
-	pthread_condattr_t ca;
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&m.cv, &ca);
-	pthread_condattr_destroy(&ca);
-	m.stop = false;
-	atomic_store(&m.stopping, false);
-	int e = pthread_create(&m.thread, NULL, mailer_main, NULL);
-	if (e != 0) {
-		snprintf(err, errlen, "cannot start the mail thread: %s", strerror(e));
-		pthread_cond_destroy(&m.cv);
-		goto fail;
-	}
-	m.started = true;
-	return true;
-fail:
-	if (m.curl_ready)
-		curl_global_cleanup();
-	m.curl_ready = false;
+	if (check_settings(err, errlen))
+		return true;
+	mailer_cleanup();
 	return false;
 }
 
-void mailer_stop(void)
+void mailer_cleanup(void)
 {
-	if (!m.started)
-		return;
-	pthread_mutex_lock(&m.mu);
-	m.stop = true;
-	atomic_store(&m.stopping, true);
-	pthread_cond_broadcast(&m.cv);
-	pthread_mutex_unlock(&m.mu);
-	/* A database call stuck on a dead network must not hold up the exit. */
-	struct timespec until;
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += 5;
-	int e = pthread_timedjoin_np(m.thread, NULL, &until);
-	m.started = false;
-	if (e != 0) {
-		log_warn("mail: the mail thread did not stop within 5 s: leaving it");
-		return;
-	}
-	pthread_cond_destroy(&m.cv);
 	if (m.curl_ready)
 		curl_global_cleanup();
 	m.curl_ready = false;

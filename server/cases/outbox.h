@@ -1,7 +1,8 @@
 /* The outbox: mail is queued in the `outbox` table inside the transaction of
- * the step that causes it, and sent by one background thread of `serve`.
+ * the step that causes it, and sent by the job "mail" of `serve`
+ * (cases/jobs.c).
  *
- * The thread has its own PostgreSQL connection. Every JAWNOSC_MAIL_POLL_MS it
+ * The job's lane has its own PostgreSQL connection. Every JAWNOSC_MAIL_POLL_MS it
  * claims up to 20 due rows with FOR UPDATE SKIP LOCKED and keeps them locked
  * while it sends them, so any number of server instances can run side by
  * side and each message goes out once (at least once: a crash between the
@@ -25,6 +26,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/jobs.h"
+
 #define OUTBOX_MAX_ATTEMPTS 12
 #define OUTBOX_BATCH 20
 
@@ -37,12 +40,16 @@ bool outbox_enqueue(PGconn *c, long long org_id, long long request_id, const cha
 
 /* Checks the mail settings (JAWNOSC_MAIL_FROM must hold an address,
  * JAWNOSC_SMTP_URL must be smtp:// or smtps://, JAWNOSC_MAIL_DIR must be
- * creatable when used) and starts the mail thread. False with `err` filled
- * otherwise. Call after the signals are blocked (http_block_signals). */
-bool mailer_start(char *err, size_t errlen);
-/* Asks the thread to stop (a transfer in progress is abandoned within about
- * a second and its row left as it was) and joins it. Safe to call when the
- * thread was never started. */
-void mailer_stop(void);
+ * creatable when used) and readies libcurl. False with `err` filled
+ * otherwise. Once, before the job runner starts. */
+bool mailer_setup(char *err, size_t errlen);
+/* One round of the job "mail": claims up to OUTBOX_BATCH due rows, sends
+ * them, records each outcome. JOB_MORE when the batch was full, JOB_FAILED
+ * on a database error (the round is rolled back). At a stop
+ * (jobs_stopping()) a transfer in progress is abandoned within about a
+ * second and its row left as it was. */
+enum job_result mailer_job(void);
+/* Gives libcurl's global state back, after the runner stopped. */
+void mailer_cleanup(void);
 
 #endif

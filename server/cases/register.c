@@ -1,6 +1,6 @@
 /* The public side of the register: every query here runs as the database
  * role jawnosc_public and reads only the register_* views. */
-#include "cases/register.h"
+#include "cases/register_query.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -9,8 +9,10 @@
 
 #include "cases/caseview.h"
 #include "cases/register_item.h"
+#include "core/jobs.h"
 #include "core/log.h"
 #include "core/strbuf.h"
+#include "db/db.h"
 #include "law/lifecycle.h"
 
 #define RFC3339(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
@@ -754,6 +756,18 @@ enum db_status register_stats_refresh(PGconn *c, int max_age)
 	if (st != DB_OK)
 		register_abort(c);
 	return st;
+}
+
+enum job_result register_stats_job(void)
+{
+	PGconn *c = db_conn();
+	return c && register_stats_refresh(c, REGISTER_STATS_MAX_AGE) == DB_OK ? JOB_DONE
+	                                                                        : JOB_FAILED;
+}
+
+void register_stats_kick(void)
+{
+	jobs_kick(REGISTER_STATS_JOB);
 }
 
 enum db_status register_sitemap(PGconn *c, arena_t *a, long long org_id, int limit, json_t **out)

@@ -1,7 +1,7 @@
 /* The public register of requests and answers (UDIP art. 8; LAW.md §6, §7).
  *
- * Public side. A page's queries run between register_begin() and
- * register_end() in one transaction whose database role is jawnosc_public
+ * Public side. Each page is one service call (register_pages.c) whose
+ * queries run in one transaction whose database role is jawnosc_public
  * (SET LOCAL ROLE): that role may read only the register_* views, which
  * hold no requester, no request text, no event data and no internal note,
  * and page_visits. Nothing on the public side can reach personal
@@ -16,20 +16,20 @@
  * the item off the register and hides the content of every earlier
  * version; the change register keeps listing them.
  *
- * Every function returns JSON it owns through `out` (the caller decrefs)
- * and allocates strings in the arena `a`. */
+ * Every service returns JSON the caller owns (and decrefs) and allocates
+ * strings in ctx->arena; anything but OUT_OK comes with the problem. */
 #ifndef JAWNOSC_CASES_REGISTER_H
 #define JAWNOSC_CASES_REGISTER_H
 
 #include <jansson.h>
-#include <libpq-fe.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
-#include "cases/clerk.h"
+#include "cases/context.h"
 #include "cases/org.h"
-#include "core/arena.h"
-#include "db/db.h"
+#include "core/jobs.h"
+#include "core/outcome.h"
 
 #define REGISTER_PAGE 50           /* rows of a page of the register */
 #define REGISTER_EXPORT_PAGE 5000  /* rows of one CSV or JSON file */
@@ -37,22 +37,7 @@
 #define REGISTER_SITEMAP_MAX 49000 /* register pages in sitemap.xml (the limit is 50,000 URLs) */
 #define REGISTER_MAX_DOCS 32       /* documents one version may publish */
 
-/* ---- Public side ------------------------------------------------------- */
-
-/* Opens the public transaction and finds the organisation for `host` and
- * the register's stamp (org_for_host() with ORG_PUBLIC: a listed host,
- * else the first body; org->stamp_us is the last change of any of its
- * publications in microseconds since the epoch, 0 when nothing was ever
- * published). DB_OK with *found false when no organisation exists (the
- * transaction is then closed). */
-enum db_status register_begin(PGconn *c, arena_t *a, const char *host, struct org *org,
-                              bool *found);
-/* Reads the count of visits of the page `path` written so far (NULL: not
- * a BIP page, 0) into *visits and commits. Visits are counted by
- * web/pcache.c, which writes them every second. */
-enum db_status register_end(PGconn *c, long long org_id, const char *path, long long *visits);
-/* Rolls the public transaction back (after an error or a page not found). */
-void register_abort(PGconn *c);
+/* ---- Public side: one call per page ------------------------------------ */
 
 struct register_filter {
 	int year;            /* of receipt; 0: any */
@@ -65,81 +50,125 @@ struct register_filter {
 	long long after_id;
 };
 
-/* Published items, newest first: {"items": [...], "next": {"date", "id"}}
- * ("next" only when there are more). Each item: case_number, path,
- * received_on, kind, kind_label, unit, unit_name, subject, state,
- * state_label, outcome (null when none), outcome_label, closed_on (null
- * when open), legal_basis, answer, version, first_published_at and
- * updated_at (RFC 3339). */
-enum db_status register_list(PGconn *c, arena_t *a, long long org_id,
-                             const struct register_filter *f, int limit, json_t **out);
+/* What a public page asks. Each page service reads in one transaction as
+ * jawnosc_public, from the replica when there is one (db_conn_replica()),
+ * and answers OUT_OK, OUT_NOT_FOUND (with the Polish message), or
+ * OUT_UNAVAILABLE (the database, or no organisation configured yet). */
+struct register_ask {
+	const char *host;       /* the Host header: which body (else the first one) */
+	const char *visit_path; /* a GET of a BIP page counts a visit of it; NULL: none */
+	/* Asked once the page's stamp is known (µs since the epoch: the
+	 * register's last change, or the item's), before the rest is read:
+	 * true when the client's copy is current (the caller's validators).
+	 * The service then reads nothing more, counts the visit and answers
+	 * with `fresh` set. NULL: never asked. */
+	bool (*fresh)(void *arg, int64_t stamp_us);
+	void *fresh_arg;
+};
 
-/* The options of the register's filters: years, units and outcomes with
- * Polish labels ({"years": [...], "units": [...], "outcomes": [...], "kinds": [...]}),
- * the selected ones marked. */
-enum db_status register_filter_options(PGconn *c, arena_t *a, long long org_id,
-                                       const struct register_filter *f, json_t **out);
+/* What every page service gives besides its data. */
+struct register_page {
+	struct org org;   /* ORG_PUBLIC: what the register may show of the body */
+	int64_t stamp_us; /* the page's stamp: the register's, or the item's */
+	uint64_t mark;    /* cache_mark() taken before reading: to keep the page */
+	bool fresh;       /* the client's copy is current: nothing else was read */
+	long long visits; /* the page's visits, this one included (0: not counted) */
+};
 
-/* The last change of one item (µs since the epoch). *found false when no
- * item has that case number. */
-enum db_status register_item_stamp(PGconn *c, long long org_id, const char *case_number,
-                                   int64_t *changed_us, bool *found);
+/* The list (`limit` rows: REGISTER_PAGE on the page, REGISTER_EXPORT_PAGE
+ * for CSV and JSON), newest first: *list is {"items": [...], "next":
+ * {"date", "id"}, "approximate"} ("next" only when there are more). Each
+ * item: case_number, path, received_on, kind, kind_label, unit,
+ * unit_name, subject, state, state_label, outcome (null when none),
+ * outcome_label, closed_on (null when open), legal_basis, answer, version,
+ * first_published_at and updated_at (RFC 3339). With `options` not NULL,
+ * the options of the filters too: {"years", "units", "outcomes", "kinds"},
+ * the selected ones marked. The caller decrefs both. */
+enum outcome register_list_page(const struct svc_ctx *ctx, const struct register_ask *ask,
+                                const struct register_filter *f, int limit,
+                                struct register_page *pg, json_t **list, json_t **options,
+                                struct problem *p);
 
-/* The public page of an item: the current version, or `version` ("1.0").
- * *found false when there is no such item or version. The object has
- * "item" (the view the template partials/register_item renders: facts,
- * answer, documents, terms, timeline), "bip" (the publication metadata and
- * the change register, each version with its address), and the flags
- * "withdrawn" (the item is off the register), "hidden" (this version's
- * content was withdrawn) and "old" (not the current version, with
- * "current_version"). */
-enum db_status register_item(PGconn *c, arena_t *a, const struct org *org,
-                             const char *case_number, const char *version, json_t **out,
-                             bool *found);
+/* An item's page: the current version, or `version` ("1.0"). The stamp is
+ * the item's. *doc has "item" (the view the template partial
+ * register_item renders: facts, answer, documents, terms, timeline),
+ * "bip" (the publication metadata and the change register, each version
+ * with its address), and the flags "withdrawn" (the item is off the
+ * register), "hidden" (this version's content was withdrawn) and "old"
+ * (not the current version, with "current_version"). OUT_NOT_FOUND when
+ * there is no such item or version. */
+enum outcome register_item_page(const struct svc_ctx *ctx, const struct register_ask *ask,
+                                const char *case_number, const char *version,
+                                struct register_page *pg, json_t **doc, struct problem *p);
 
 /* A document the current version publishes: its PDF (in the arena) and
- * SHA-256 in hex. *found false otherwise. */
-enum db_status register_document(PGconn *c, arena_t *a, long long org_id, const char *case_number,
-                                 int seq, const char **pdf, size_t *len, char sha_hex[65],
-                                 bool *found);
+ * SHA-256 in hex; OUT_NOT_FOUND otherwise. */
+struct register_pdf {
+	const char *pdf;
+	size_t len;
+	char sha256[65];
+};
+enum outcome register_document_get(const struct svc_ctx *ctx, const struct register_ask *ask,
+                                   const char *case_number, int seq, struct register_pdf *out,
+                                   struct problem *p);
 
-/* The latest readable versions, newest first: [{case_number, version,
- * title, subject, answer, published_at, first_published_at (RFC 3339),
- * first_published_on ("YYYY-MM-DD"), author}]. */
-enum db_status register_feed(PGconn *c, arena_t *a, long long org_id, int limit, json_t **out);
+/* The Atom feed's entries: the latest readable versions, newest first:
+ * [{case_number, version, title, subject, answer, published_at,
+ * first_published_at (RFC 3339), first_published_on ("YYYY-MM-DD"),
+ * author}]. */
+enum outcome register_feed_page(const struct svc_ctx *ctx, const struct register_ask *ask,
+                                int limit, struct register_page *pg, json_t **feed,
+                                struct problem *p);
+
+/* Items for sitemap.xml, newest first: [{case_number, lastmod}]. */
+enum outcome register_sitemap_page(const struct svc_ctx *ctx, const struct register_ask *ask,
+                                   int limit, struct register_page *pg, json_t **items,
+                                   struct problem *p);
 
 /* Statistics per year of receipt: {"years": [{year, requests, closed,
  * on_time, on_time_percent, outcomes: [{id, label, count}]}]}, newest year
- * first, "as_of" (when the snapshot was taken, "DD.MM.YYYY HH:MM"),
- * "stale" (older than REGISTER_STATS_MAX_AGE) and "never" (not taken yet).
- * On time: closed on or before the due date of the answer term (the
- * extended one when extended); withdrawals do not count. */
-enum db_status register_stats(PGconn *c, arena_t *a, long long org_id, json_t **out);
-
-/* Refreshes the statistics' snapshot when it is older than `max_age`
- * seconds. Runs on the primary as the server's own role, in its own
- * transaction; when another instance or thread is refreshing it already,
- * returns at once (the pages show the snapshot a moment longer). */
+ * first, "as_of" (when the snapshot was taken, "DD.MM.YYYY HH:MM") and
+ * "never" (not taken yet). On time: closed on or before the due date of
+ * the answer term (the extended one when extended); withdrawals do not
+ * count. The very first look waits for the first snapshot; a snapshot
+ * older than REGISTER_STATS_MAX_AGE seconds is shown while the job
+ * "register-stats" refreshes it. Not asked about freshness: the page's
+ * tag is the digest of the numbers. */
 #define REGISTER_STATS_MAX_AGE 600
-enum db_status register_stats_refresh(PGconn *c, int max_age);
+enum outcome register_stats_page(const struct svc_ctx *ctx, const struct register_ask *ask,
+                                 struct register_page *pg, json_t **stats, struct problem *p);
 
-/* Items for sitemap.xml, newest first: [{case_number, lastmod}]. */
-enum db_status register_sitemap(PGconn *c, arena_t *a, long long org_id, int limit, json_t **out);
+/* The page on how to obtain information (UDIP art. 8 ust. 4): the body's
+ * details in pg->org and the visits. */
+enum outcome register_procedure_page(const struct svc_ctx *ctx, const struct register_ask *ask,
+                                     struct register_page *pg, struct problem *p);
+
+/* The job "register-stats" (on demand): refreshes the statistics' snapshot
+ * when it is older than REGISTER_STATS_MAX_AGE, on the primary as the
+ * server's own role; when another instance is refreshing it already, it
+ * returns at once (one at a time in the cluster, by advisory lock).
+ * register_stats_kick() asks for it. */
+#define REGISTER_STATS_JOB "register-stats"
+enum job_result register_stats_job(void);
+void register_stats_kick(void);
+
+/* Visits of BIP pages (register_visits.c): counts one visit of `path` in
+ * memory and returns this process's visits of it not yet written to
+ * page_visits. The job "visits" adds them to page_visits every second in
+ * one statement (and once more at a stop); JOB_FAILED keeps them for the
+ * next round. */
+long long register_visit(long long org_id, const char *path);
+enum job_result register_visits_job(void);
 
 /* Polish labels of kinds and outcomes (the closing states). */
 const char *register_kind_label(const char *kind);
 const char *register_outcome_label(const char *outcome);
 
-/* ---- Clerk side -------------------------------------------------------- */
+/* ---- Clerk side ------------------------------------------------------- */
 
-enum register_result {
-	REGISTER_OK,
-	REGISTER_NOT_FOUND, /* no such case in the clerk's organisation */
-	REGISTER_INVALID,   /* see the errors */
-	REGISTER_STALE,     /* someone published a version meanwhile */
-	REGISTER_UNAVAILABLE,
-	REGISTER_ERROR,
-};
+/* Every clerk service needs ctx->who (the signed-in staff member) and
+ * works on the primary as the server's own role, in its own transaction;
+ * a case of another organisation is OUT_NOT_FOUND. */
 
 struct register_draft {
 	const char *public_subject;      /* 1-300 characters, one line */
@@ -155,51 +184,70 @@ struct register_draft {
 	bool name_may_be_public;
 };
 
-#define REGISTER_MAX_ERRORS 12
-struct register_errors {
-	int n;
-	struct {
-		const char *field; /* the form field, for the message beside it */
-		const char *message;
-	} e[REGISTER_MAX_ERRORS];
+/* What the clerk's publication page asks for. */
+enum register_action {
+	REGISTER_VIEW,     /* the page with the current content (or proposals) */
+	REGISTER_PREVIEW,  /* the page with the posted draft and its preview */
+	REGISTER_PUBLISH,  /* publish the posted draft as previewed */
+	REGISTER_WITHDRAW, /* take the item off the register */
 };
 
-/* The clerk's publication page of a case: {"id_case", "case_number",
- * "published", "withdrawn", "version_id" (0: never published), "version",
- * "public_path", "versions": the change register, "documents": the issued
- * documents to choose from ({seq, title, issued_on, checked}), "draft":
- * the current version's content, or proposals for a first publication}. */
-enum register_result register_workspace(PGconn *c, arena_t *a, const struct clerk *who,
-                                        long long request_id, int64_t now, json_t **out);
+struct register_post {
+	enum register_action action;
+	const struct register_draft *draft; /* PREVIEW, PUBLISH: as posted */
+	bool bad_document;                  /* the form named a document that cannot be one */
+	const char *preview_token;          /* PUBLISH: the token the preview carried */
+	long long expected_version_id;      /* PUBLISH, WITHDRAW: the version the form showed (0: none) */
+};
 
-/* Checks a draft (lengths, dates, the documents, and that no public field
- * holds the requester's name, e-mail, phone or address) and builds the
- * public item exactly as the public page will show it (the "item" object
- * of register_item()). REGISTER_INVALID with errors, and still the item
- * when it could be built. */
-enum register_result register_preview(PGconn *c, arena_t *a, const struct clerk *who,
-                                      long long request_id, const struct register_draft *d,
-                                      int64_t now, json_t **item, struct register_errors *errs);
+struct register_publication {
+	/* PUBLISH, WITHDRAW done: the new version ("1.0", "1.1", ...). */
+	const char *version;
+	/* Otherwise the page (the caller decrefs): "id_case", "case_number",
+	 * "state_label", "published", "withdrawn", "version_id" (0: never
+	 * published), "version", "public_path", "versions" (the change
+	 * register), "documents" ({seq, title, issued_on, has_pdf, checked}),
+	 * "draft" (the posted one, or the current content, or proposals for a
+	 * first publication), "name_public", "item" (the preview, exactly as
+	 * the public page will show it), "preview_token" (when it may be
+	 * published), "errors" [{field, message}], "err" {field: message},
+	 * "has_errors", "general_error", "meta" (the BIP metadata it will
+	 * carry). */
+	json_t *page;
+};
+
+/* The publication page of a case and its actions, one call:
+ * - VIEW, PREVIEW: OUT_OK with the page; a posted draft that cannot be
+ *   published is OUT_INVALID with the page (its errors in it);
+ * - PUBLISH, WITHDRAW: OUT_OK with `version` when done. Otherwise the page
+ *   again with the reason: OUT_INVALID (the draft breaks a rule, or
+ *   `bad_document`), OUT_STALE (someone published meanwhile, or the draft
+ *   is not what the preview showed), OUT_CONFLICT (nothing to withdraw).
+ * OUT_NOT_FOUND, OUT_UNAVAILABLE and OUT_ERROR come without a page. The
+ * item's organisation is the one written for (changes_writer()). */
+enum outcome register_publication(const struct svc_ctx *ctx, long long request_id,
+                                  const struct register_post *in,
+                                  struct register_publication *out, struct problem *p);
+
+/* A draft with the proposals for a first publication (demo data, tests). */
+enum outcome register_proposal(const struct svc_ctx *ctx, long long request_id,
+                               struct register_draft *out, struct problem *p);
 
 /* Publishes the draft as a new version, in one transaction with its audit
  * event. `expected_version_id` is the current version the form showed (0:
- * none yet): REGISTER_STALE when it is no longer current. *version gets
- * the new version ("1.0", "1.1", ...). */
-enum register_result register_publish(PGconn *c, arena_t *a, const struct clerk *who,
-                                      long long request_id, const struct register_draft *d,
-                                      long long expected_version_id, int64_t now,
-                                      const char **version, struct register_errors *errs);
+ * none yet): OUT_STALE when it is no longer current. OUT_INVALID with the
+ * fields at fault (a checked draft: lengths, dates, the documents, and no
+ * requester's name, e-mail, phone or address in a public field). *version
+ * gets the new version ("1.0", "1.1", ...). */
+enum outcome register_publish(const struct svc_ctx *ctx, long long request_id,
+                              const struct register_draft *d, long long expected_version_id,
+                              const char **version, struct problem *p);
 
-/* Takes the item off the register with a withdrawal version. */
-enum register_result register_withdraw(PGconn *c, arena_t *a, const struct clerk *who,
-                                       long long request_id, long long expected_version_id,
-                                       int64_t now, const char **version,
-                                       struct register_errors *errs);
-
-/* A draft with the proposals for a first publication (demo data, tests). */
-enum register_result register_proposal(PGconn *c, arena_t *a, const struct clerk *who,
-                                       long long request_id, int64_t now,
-                                       struct register_draft *out);
+/* Takes the item off the register with a withdrawal version: OUT_STALE as
+ * above, OUT_CONFLICT when it is not published. */
+enum outcome register_withdraw(const struct svc_ctx *ctx, long long request_id,
+                               long long expected_version_id, const char **version,
+                               struct problem *p);
 
 /* The answer a first proposal starts from when the step that closed the
  * case left no text: one sentence per closing state id ("provided", ...). */

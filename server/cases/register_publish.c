@@ -3,6 +3,7 @@
  * what becomes public is built from the publishable_* views, the same
  * columns the public pages read. */
 #include <ctype.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,8 @@
 #include "cases/register_item.h"
 #include "cases/store.h"
 #include "core/strbuf.h"
+#include "db/changes.h"
+#include "db/db.h"
 #include "law/lifecycle.h"
 
 static char *ids(arena_t *a, long long v)
@@ -19,20 +22,16 @@ static char *ids(arena_t *a, long long v)
 	return arena_printf(a, "%lld", v);
 }
 
-static enum register_result result_of(enum db_status st)
+static enum outcome db_outcome(enum db_status st, struct problem *p)
 {
-	return st == DB_OK            ? REGISTER_OK
-	       : st == DB_UNAVAILABLE ? REGISTER_UNAVAILABLE
-	                              : REGISTER_ERROR;
+	return st == DB_OK            ? OUT_OK
+	       : st == DB_UNAVAILABLE ? problem_set(p, OUT_UNAVAILABLE, NULL, NULL)
+	                              : problem_set(p, OUT_ERROR, NULL, NULL);
 }
 
-static void add_error(struct register_errors *e, const char *field, const char *message)
+static enum outcome case_not_found(struct problem *p)
 {
-	if (e->n < REGISTER_MAX_ERRORS) {
-		e->e[e->n].field = field;
-		e->e[e->n].message = message;
-		e->n++;
-	}
+	return problem_set(p, OUT_NOT_FOUND, NULL, NULL);
 }
 
 /* ---- The case and its publication ------------------------------------------ */
@@ -43,7 +42,7 @@ struct pcase {
 	    *closed_on, *assignee;
 };
 
-static enum db_status load_case(PGconn *c, arena_t *a, const struct clerk *who, long long id,
+static enum db_status load_case(PGconn *c, arena_t *a, const struct actor *who, long long id,
                                 bool lock, struct pcase *out, bool *found)
 {
 	const char *p[2] = {ids(a, id), ids(a, who->org_id)};
@@ -239,7 +238,7 @@ static bool blank(const char *s)
 }
 
 static void validate(arena_t *a, const struct register_draft *d, law_date_t today,
-                     struct register_errors *e)
+                     struct problem *e)
 {
 	static const struct {
 		const char *field, *label;
@@ -257,33 +256,33 @@ static void validate(arena_t *a, const struct register_draft *d, law_date_t toda
 	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
 		const char *v = values[i] ? values[i] : "";
 		if (fields[i].required && blank(v))
-			add_error(e, fields[i].field,
+			problem_field(e, fields[i].field,
 			          arena_printf(a, "Wypełnij pole „%s”.", fields[i].label));
 		else if (!text_ok(v, fields[i].multiline))
-			add_error(e, fields[i].field,
+			problem_field(e, fields[i].field,
 			          arena_printf(
 			              a, "Pole „%s” zawiera niedozwolone znaki%s.", fields[i].label,
 			              fields[i].multiline ? "" : " (także znaki nowej linii)"));
 		else if (chars(v) > fields[i].max)
-			add_error(e, fields[i].field,
+			problem_field(e, fields[i].field,
 			          arena_printf(a, "Pole „%s” może mieć najwyżej %zu znaków.",
 			                       fields[i].label, fields[i].max));
 	}
 	law_date_t on;
 	if (!d->produced_on || !law_date_parse(d->produced_on, &on) || !law_date_in_range(on) ||
 	    law_date_cmp(on, today) > 0)
-		add_error(
+		problem_field(
 		    e, "produced_on",
 		    "Podaj datę wytworzenia informacji (RRRR-MM-DD), nie późniejszą niż dzisiaj.");
 	if (d->ndocs < 0 || d->ndocs > REGISTER_MAX_DOCS)
-		add_error(e, "documents", "Wybrano zbyt wiele pism.");
+		problem_field(e, "documents", "Wybrano zbyt wiele pism.");
 }
 
 /* The chosen documents must be issued documents of this case; their ids,
  * as "{...}", for the version. */
 static enum db_status check_documents(PGconn *c, arena_t *a, long long request_id,
                                       const struct register_draft *d, const char **doc_ids,
-                                      struct register_errors *e)
+                                      struct problem *e)
 {
 	const char *p[2] = {ids(a, request_id), seq_array(a, d)};
 	enum db_status st;
@@ -301,7 +300,7 @@ static enum db_status check_documents(PGconn *c, arena_t *a, long long request_i
 			distinct += !dup;
 		}
 		if (atoi(PQgetvalue(r, 0, 0)) != distinct)
-			add_error(e, "documents",
+			problem_field(e, "documents",
 			          "Można opublikować tylko wystawione pisma tej sprawy.");
 		*doc_ids = arena_strdup(a, PQgetvalue(r, 0, 1));
 	}
@@ -387,7 +386,7 @@ static bool has_phone(const char *hay, const char *phone)
 /* LAW.md §7: the requester's name, e-mail, phone and address are never
  * public. A hit in any public field is refused with the field named. */
 static enum db_status check_personal_data(PGconn *c, arena_t *a, long long request_id,
-                                          const struct register_draft *d, struct register_errors *e)
+                                          const struct register_draft *d, struct problem *e)
 {
 	static const struct {
 		const char *field, *label;
@@ -443,7 +442,7 @@ static enum db_status check_personal_data(PGconn *c, arena_t *a, long long reque
 			}
 		}
 		if (what)
-			add_error(
+			problem_field(
 			    e, fields[f].field,
 			    arena_printf(
 			        a,
@@ -515,20 +514,6 @@ static enum db_status proposal(PGconn *c, arena_t *a, const struct pcase *pc, in
 	return st;
 }
 
-enum register_result register_proposal(PGconn *c, arena_t *a, const struct clerk *who,
-                                       long long request_id, int64_t now,
-                                       struct register_draft *out)
-{
-	struct pcase pc;
-	bool found;
-	enum db_status st = load_case(c, a, who, request_id, false, &pc, &found);
-	if (st == DB_OK && !found)
-		return REGISTER_NOT_FOUND;
-	if (st == DB_OK)
-		st = proposal(c, a, &pc, now, out);
-	return result_of(st);
-}
-
 static json_t *versions_of(PGconn *c, arena_t *a, long long pub_id, enum db_status *st)
 {
 	const char *p[1] = {ids(a, pub_id)};
@@ -560,8 +545,11 @@ static bool seq_in(const char *set, int seq)
 	return false;
 }
 
-enum register_result register_workspace(PGconn *c, arena_t *a, const struct clerk *who,
-                                        long long request_id, int64_t now, json_t **out)
+/* The workspace: the case, its publication's change register, the
+ * documents to choose from, and the draft (the current content, or the
+ * proposals for a first publication). */
+static enum outcome workspace(PGconn *c, arena_t *a, const struct actor *who, long long request_id,
+                              int64_t now, json_t **out, struct problem *p)
 {
 	*out = NULL;
 	struct pcase pc;
@@ -569,7 +557,7 @@ enum register_result register_workspace(PGconn *c, arena_t *a, const struct cler
 	bool found, published = false;
 	enum db_status st = load_case(c, a, who, request_id, false, &pc, &found);
 	if (st == DB_OK && !found)
-		return REGISTER_NOT_FOUND;
+		return case_not_found(p);
 	if (st == DB_OK)
 		st = load_publication(c, a, request_id, false, &pub, &published);
 	struct register_draft d;
@@ -587,7 +575,7 @@ enum register_result register_workspace(PGconn *c, arena_t *a, const struct cler
 		checked = pub.doc_seqs;
 	}
 	if (st != DB_OK)
-		return result_of(st);
+		return db_outcome(st, p);
 	json_t *view = json_pack(
 	    "{s:I, s:s, s:s, s:b, s:b, s:I, s:s, s:s}", "id_case", (json_int_t)request_id,
 	    "case_number", pc.case_number, "state_label", caseview_state_label(pc.state),
@@ -601,12 +589,12 @@ enum register_result register_workspace(PGconn *c, arena_t *a, const struct cler
 	                              d.responsible, "produced_on", d.produced_on));
 	json_object_set_new(view, "versions",
 	                    published ? versions_of(c, a, pub.id, &st) : json_array());
-	const char *p[1] = {ids(a, request_id)};
+	const char *pp[1] = {ids(a, request_id)};
 	PGresult *r = st == DB_OK
 	                  ? db_exec(c, &st,
 	                            "SELECT seq, title, coalesce(issued_on, ''), has_pdf "
 	                            "FROM publishable_documents WHERE request_id = $1 ORDER BY seq",
-	                            1, p)
+	                            1, pp)
 	                  : NULL;
 	json_t *docs = json_array();
 	for (int i = 0; st == DB_OK && i < PQntuples(r); i++) {
@@ -622,164 +610,180 @@ enum register_result register_workspace(PGconn *c, arena_t *a, const struct cler
 	json_object_set_new(view, "documents", docs);
 	if (st != DB_OK) {
 		json_decref(view);
-		return result_of(st);
+		return db_outcome(st, p);
 	}
 	*out = view;
-	return REGISTER_OK;
+	return OUT_OK;
 }
 
-enum register_result register_preview(PGconn *c, arena_t *a, const struct clerk *who,
-                                      long long request_id, const struct register_draft *d,
-                                      int64_t now, json_t **item, struct register_errors *errs)
+/* Checks a draft (lengths, dates, the documents, and that no public field
+ * holds the requester's name, e-mail, phone or address) and builds the
+ * public item exactly as the public page will show it. OUT_INVALID with
+ * the fields at fault, and still the item when it could be built. */
+static enum outcome preview(PGconn *c, arena_t *a, const struct actor *who, long long request_id,
+                            const struct register_draft *d, int64_t now, json_t **item,
+                            struct problem *p)
 {
 	*item = NULL;
-	errs->n = 0;
+	problem_set(p, OUT_OK, NULL, NULL);
 	struct pcase pc;
 	bool found;
 	enum db_status st = load_case(c, a, who, request_id, false, &pc, &found);
 	if (st == DB_OK && !found)
-		return REGISTER_NOT_FOUND;
+		return case_not_found(p);
 	const char *outcome = "", *doc_ids = "{}";
-	validate(a, d, caseview_today(now), errs);
-	bool texts_ok = errs->n == 0;
+	validate(a, d, caseview_today(now), p);
+	bool texts_ok = p->nfields == 0;
 	if (st == DB_OK)
 		st = outcome_of(c, a, &pc, &outcome, NULL, NULL);
 	if (st == DB_OK)
-		st = check_documents(c, a, request_id, d, &doc_ids, errs);
+		st = check_documents(c, a, request_id, d, &doc_ids, p);
 	if (st == DB_OK && texts_ok)
-		st = check_personal_data(c, a, request_id, d, errs);
+		st = check_personal_data(c, a, request_id, d, p);
 	if (st == DB_OK && texts_ok)
 		st = build_item(c, a, request_id, d, outcome, item);
 	if (st != DB_OK) {
 		json_decref(*item);
 		*item = NULL;
-		return result_of(st);
+		return db_outcome(st, p);
 	}
-	return errs->n ? REGISTER_INVALID : REGISTER_OK;
+	return p->nfields ? OUT_INVALID : OUT_OK;
 }
 
 /* ---- Publishing ----------------------------------------------------------------- */
 
 struct pub_ctx {
 	arena_t *a;
-	const struct clerk *who;
+	const struct actor *who;
 	long long request_id;
-	const struct register_draft *d;
+	const struct register_draft *d; /* as posted (NULL: a withdrawal) */
 	bool withdraw;
 	long long expected;
 	int64_t now;
-	struct register_errors *errs;
-	enum register_result result;
+	struct problem *p;
+	enum outcome result; /* OUT_OK, or why it was refused */
 	const char *version;
-};
-
-static enum db_status publish_tx(PGconn *c, void *vctx)
-{
-	struct pub_ctx *x = vctx;
-	arena_t *a = x->a;
+	/* Read and checked in the transaction. */
 	struct pcase pc;
 	struct ppub pub;
-	bool found, published;
-	x->errs->n = 0;
-	enum db_status st = load_case(c, a, x->who, x->request_id, true, &pc, &found);
+	bool published;
+	struct register_draft withdrawal;
+	const struct register_draft *use; /* what the version says */
+	const char *outcome, *doc_ids;
+};
+
+/* Locks the case and its publication and checks the step: x->result says
+ * whether it may go on. */
+static enum db_status check_step(PGconn *c, struct pub_ctx *x)
+{
+	arena_t *a = x->a;
+	bool found;
+	enum db_status st = load_case(c, a, x->who, x->request_id, true, &x->pc, &found);
 	if (st != DB_OK)
 		return st;
 	if (!found) {
-		x->result = REGISTER_NOT_FOUND;
+		x->result = case_not_found(x->p);
 		return DB_OK;
 	}
-	if ((st = load_publication(c, a, x->request_id, true, &pub, &published)) != DB_OK)
+	if ((st = load_publication(c, a, x->request_id, true, &x->pub, &x->published)) != DB_OK)
 		return st;
-	if ((published ? pub.version_id : 0) != x->expected) {
-		x->result = REGISTER_STALE;
-		add_error(
-		    x->errs, "",
-		    published
+	if ((x->published ? x->pub.version_id : 0) != x->expected) {
+		x->result = problem_set(
+		    x->p, OUT_STALE,
+		    x->published
 		        ? arena_printf(a,
 		                       "Ktoś inny opublikował w międzyczasie wersję %s. Sprawdź "
 		                       "ją i spróbuj ponownie.",
-		                       pub.version)
-		        : "Stan publikacji zmienił się w międzyczasie. Spróbuj ponownie.");
+		                       x->pub.version)
+		        : "Stan publikacji zmienił się w międzyczasie. Spróbuj ponownie.",
+		    "stale_version");
 		return DB_OK;
 	}
-	if (x->withdraw && (!published || pub.withdrawn)) {
-		x->result = REGISTER_INVALID;
-		add_error(x->errs, "", "Ta sprawa nie jest opublikowana w rejestrze.");
-		return DB_OK;
-	}
-	struct register_draft wd;
-	const struct register_draft *d = x->d;
-	char today[LAW_DATE_STRLEN];
-	law_date_format(caseview_today(x->now), today);
+	if (x->withdraw && (!x->published || x->pub.withdrawn))
+		x->result = problem_set(x->p, OUT_CONFLICT,
+		                        "Ta sprawa nie jest opublikowana w rejestrze.", "not_published");
+	return DB_OK;
+}
+
+/* What the new version says: the checked draft, or for a withdrawal the
+ * last content (hidden by the views). x->result OUT_INVALID when the
+ * draft breaks a rule. */
+static enum db_status check_content(PGconn *c, struct pub_ctx *x)
+{
+	arena_t *a = x->a;
+	x->outcome = "";
+	x->doc_ids = "{}";
 	if (x->withdraw) {
-		/* The withdrawal keeps the last content (hidden by the views). */
-		memset(&wd, 0, sizeof wd);
-		wd = (struct register_draft){.public_subject = pub.subject,
-		                             .answer = pub.answer,
-		                             .legal_basis = pub.legal_basis,
-		                             .produced_by = pub.produced_by,
-		                             .responsible = pub.responsible,
-		                             .produced_on = today};
-		d = &wd;
+		char *today = arena_alloc(a, LAW_DATE_STRLEN);
+		law_date_format(caseview_today(x->now), today);
+		x->withdrawal = (struct register_draft){.public_subject = x->pub.subject,
+		                                        .answer = x->pub.answer,
+		                                        .legal_basis = x->pub.legal_basis,
+		                                        .produced_by = x->pub.produced_by,
+		                                        .responsible = x->pub.responsible,
+		                                        .produced_on = today};
+		x->use = &x->withdrawal;
+		return DB_OK;
 	}
-	const char *outcome = "", *doc_ids = "{}";
-	if (!x->withdraw) {
-		validate(a, d, caseview_today(x->now), x->errs);
-		if (!x->errs->n &&
-		    (st = check_documents(c, a, x->request_id, d, &doc_ids, x->errs)) != DB_OK)
-			return st;
-		if (!x->errs->n &&
-		    (st = check_personal_data(c, a, x->request_id, d, x->errs)) != DB_OK)
-			return st;
-		if (x->errs->n) {
-			x->result = REGISTER_INVALID;
-			return DB_OK;
-		}
-		if ((st = outcome_of(c, a, &pc, &outcome, NULL, NULL)) != DB_OK)
-			return st;
-	}
-	const char *org = ids(a, x->who->org_id), *req = ids(a, x->request_id);
-	const char *user = ids(a, x->who->user_id), *at = ids(a, x->now);
+	x->use = x->d;
+	enum db_status st = DB_OK;
+	validate(a, x->d, caseview_today(x->now), x->p);
+	if (!x->p->nfields)
+		st = check_documents(c, a, x->request_id, x->d, &x->doc_ids, x->p);
+	if (st == DB_OK && !x->p->nfields)
+		st = check_personal_data(c, a, x->request_id, x->d, x->p);
+	if (st == DB_OK && x->p->nfields)
+		x->result = OUT_INVALID;
+	else if (st == DB_OK)
+		st = outcome_of(c, a, &x->pc, &x->outcome, NULL, NULL);
+	return st;
+}
+
+/* The publication row of a case published for the first time. */
+static enum db_status insert_publication(PGconn *c, struct pub_ctx *x)
+{
+	arena_t *a = x->a;
+	const char *p[9] = {ids(a, x->who->org_id),  ids(a, x->request_id), x->pc.case_number,
+	                    x->pc.kind,              x->pc.unit_id,         x->pc.received_on,
+	                    ids(a, x->who->user_id), ids(a, x->now),        x->use->public_subject};
+	enum db_status st;
+	PGresult *r = db_exec(
+	    c, &st,
+	    "INSERT INTO publications (org_id, request_id, case_number, kind, unit_id, "
+	    "received_on, published_by, first_published_at, version_published_at, "
+	    "public_subject) VALUES ($1, $2, $3, $4, $5, $6, $7, to_timestamp($8), "
+	    "to_timestamp($8), $9) RETURNING id",
+	    9, p);
+	if (st == DB_OK)
+		x->pub = (struct ppub){.id = atoll(PQgetvalue(r, 0, 0)), .major = 1, .max_minor = -1};
+	PQclear(r);
+	return st;
+}
+
+/* The version (1.0 first, then each change +0.1), the publication moved
+ * to it, the audit event. */
+static enum db_status write_version(PGconn *c, struct pub_ctx *x)
+{
+	arena_t *a = x->a;
+	const struct register_draft *d = x->use;
+	const char *org = ids(a, x->who->org_id), *user = ids(a, x->who->user_id),
+	           *at = ids(a, x->now);
 	const char *title =
-	    x->withdraw ? arena_printf(a, "Wycofanie z publikacji: sprawa %s", pc.case_number)
-	                : arena_printf(a, "Sprawa %s: %s", pc.case_number, d->public_subject);
-	if (!published) {
-		const char *p[9] = {org,     req,        pc.case_number,
-		                    pc.kind, pc.unit_id, pc.received_on,
-		                    user,    at,         d->public_subject};
-		PGresult *r = db_exec(
-		    c, &st,
-		    "INSERT INTO publications (org_id, request_id, case_number, kind, unit_id, "
-		    "received_on, published_by, first_published_at, version_published_at, "
-		    "public_subject) VALUES ($1, $2, $3, $4, $5, $6, $7, to_timestamp($8), "
-		    "to_timestamp($8), $9) RETURNING id",
-		    9, p);
-		if (st == DB_OK)
-			pub = (struct ppub){
-			    .id = atoll(PQgetvalue(r, 0, 0)), .major = 1, .max_minor = -1};
-		PQclear(r);
-		if (st != DB_OK)
-			return st;
-	}
-	/* 1.0 first, then each change +0.1. */
-	const char *pub_id = ids(a, pub.id), *major = ids(a, pub.major ? pub.major : 1),
-	           *minor = ids(a, pub.max_minor + 1);
-	const char *vp[16] = {pub_id,
-	                      org,
-	                      major,
-	                      minor,
-	                      x->withdraw ? "t" : "f",
-	                      title,
-	                      d->public_subject,
-	                      d->answer ? d->answer : "",
-	                      outcome,
-	                      d->legal_basis ? d->legal_basis : "",
-	                      doc_ids,
-	                      d->produced_by,
-	                      d->responsible,
-	                      d->produced_on,
-	                      user,
-	                      at};
+	    x->withdraw ? arena_printf(a, "Wycofanie z publikacji: sprawa %s", x->pc.case_number)
+	                : arena_printf(a, "Sprawa %s: %s", x->pc.case_number, d->public_subject);
+	const char *pub_id = ids(a, x->pub.id), *major = ids(a, x->pub.major ? x->pub.major : 1),
+	           *minor = ids(a, x->pub.max_minor + 1);
+	const char *answer = d->answer ? d->answer : "", *basis = d->legal_basis ? d->legal_basis : "";
+	const char *withdrawn = x->withdraw ? "t" : "f";
+	const char *vp[16] = {pub_id,         org,
+	                      major,          minor,
+	                      withdrawn,      title,
+	                      d->public_subject, answer,
+	                      x->outcome,     basis,
+	                      x->doc_ids,     d->produced_by,
+	                      d->responsible, d->produced_on,
+	                      user,           at};
+	enum db_status st;
 	PGresult *r = db_exec(
 	    c, &st,
 	    "INSERT INTO publication_versions (publication_id, org_id, major, minor, withdrawn, "
@@ -799,15 +803,9 @@ static enum db_status publish_tx(PGconn *c, void *vctx)
 	PQclear(r);
 	if (st != DB_OK)
 		return st;
-	const char *up[9] = {pub_id,
-	                     version_id,
-	                     x->version,
-	                     at,
-	                     x->withdraw ? "t" : "f",
-	                     d->public_subject,
-	                     d->answer ? d->answer : "",
-	                     outcome,
-	                     d->legal_basis ? d->legal_basis : ""};
+	const char *up[9] = {pub_id,    version_id, x->version,
+	                     at,        withdrawn,  d->public_subject,
+	                     answer,    x->outcome, basis};
 	st = db_run(
 	    c,
 	    "UPDATE publications SET version_id = $2, version = $3, version_published_at = "
@@ -821,37 +819,321 @@ static enum db_status publish_tx(PGconn *c, void *vctx)
 	st = store_event(c, x->who->org_id, x->request_id, x->who->role, x->who->user_id,
 	                 x->withdraw ? "unpublish" : "publish", NULL, NULL, data);
 	json_decref(data);
-	if (st == DB_OK)
-		x->result = REGISTER_OK;
 	return st;
 }
 
-static enum register_result run_publish(PGconn *c, struct pub_ctx *x, const char **version)
+static enum db_status publish_tx(PGconn *c, void *vctx)
 {
+	struct pub_ctx *x = vctx;
+	problem_set(x->p, OUT_OK, NULL, NULL);
+	x->result = OUT_OK;
+	enum db_status st = check_step(c, x);
+	if (st == DB_OK && x->result == OUT_OK)
+		st = check_content(c, x);
+	if (st != DB_OK || x->result != OUT_OK)
+		return st; /* a refusal commits nothing but the locks' end */
+	if (!x->published && (st = insert_publication(c, x)) != DB_OK)
+		return st;
+	return write_version(c, x);
+}
+
+static enum outcome run_publish(const struct svc_ctx *ctx, struct pub_ctx *x,
+                                const char **version)
+{
+	if (!ctx->who)
+		return problem_set(x->p, OUT_DENIED, NULL, NULL);
+	PGconn *c = db_conn();
+	if (!c)
+		return problem_set(x->p, OUT_UNAVAILABLE, NULL, NULL);
+	/* What the register and the case's pages show changes: this
+	 * organisation's copies go at the commit. */
+	changes_writer(ctx->who->org_id);
 	enum db_status st = db_transaction(c, publish_tx, x);
 	if (st != DB_OK)
-		return result_of(st);
-	if (x->result == REGISTER_OK && version)
+		return db_outcome(st, x->p);
+	if (x->result == OUT_OK && version)
 		*version = x->version;
 	return x->result;
 }
 
-enum register_result register_publish(PGconn *c, arena_t *a, const struct clerk *who,
-                                      long long request_id, const struct register_draft *d,
-                                      long long expected_version_id, int64_t now,
-                                      const char **version, struct register_errors *errs)
+enum outcome register_publish(const struct svc_ctx *ctx, long long request_id,
+                              const struct register_draft *d, long long expected_version_id,
+                              const char **version, struct problem *p)
 {
-	struct pub_ctx x = {a,   who,  request_id,     d,   false, expected_version_id,
-	                    now, errs, REGISTER_ERROR, NULL};
-	return run_publish(c, &x, version);
+	struct problem local;
+	struct pub_ctx x = {.a = ctx->arena,
+	                    .who = ctx->who,
+	                    .request_id = request_id,
+	                    .d = d,
+	                    .expected = expected_version_id,
+	                    .now = ctx->now,
+	                    .p = p ? p : &local};
+	return run_publish(ctx, &x, version);
 }
 
-enum register_result register_withdraw(PGconn *c, arena_t *a, const struct clerk *who,
-                                       long long request_id, long long expected_version_id,
-                                       int64_t now, const char **version,
-                                       struct register_errors *errs)
+enum outcome register_withdraw(const struct svc_ctx *ctx, long long request_id,
+                               long long expected_version_id, const char **version,
+                               struct problem *p)
 {
-	struct pub_ctx x = {a,   who,  request_id,     NULL, true, expected_version_id,
-	                    now, errs, REGISTER_ERROR, NULL};
-	return run_publish(c, &x, version);
+	struct problem local;
+	struct pub_ctx x = {.a = ctx->arena,
+	                    .who = ctx->who,
+	                    .request_id = request_id,
+	                    .withdraw = true,
+	                    .expected = expected_version_id,
+	                    .now = ctx->now,
+	                    .p = p ? p : &local};
+	return run_publish(ctx, &x, version);
+}
+
+/* ---- The publication page -------------------------------------------------------- */
+
+/* What the preview showed, so "publish" publishes only what was seen. */
+static const char *draft_token(arena_t *a, const struct register_draft *d)
+{
+	crypto_generichash_state h;
+	unsigned char out[16];
+	crypto_generichash_init(&h, NULL, 0, sizeof out);
+	const char *parts[] = {d->public_subject,
+	                       d->answer,
+	                       d->legal_basis,
+	                       d->produced_by,
+	                       d->responsible,
+	                       d->produced_on,
+	                       d->name_may_be_public ? "1" : "0"};
+	for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
+		crypto_generichash_update(&h, (const unsigned char *)(parts[i] ? parts[i] : ""),
+		                          strlen(parts[i] ? parts[i] : "") + 1);
+	crypto_generichash_update(&h, (const unsigned char *)d->doc_seqs,
+	                          sizeof(int) * (size_t)d->ndocs);
+	crypto_generichash_final(&h, out, sizeof out);
+	char *hex = arena_alloc(a, sizeof out * 2 + 1);
+	sodium_bin2hex(hex, sizeof out * 2 + 1, out, sizeof out);
+	return hex;
+}
+
+/* The draft the workspace proposes, with the documents it ticks. */
+static void draft_from_json(json_t *j, json_t *docs, struct register_draft *d)
+{
+	memset(d, 0, sizeof *d);
+#define S(k) json_string_value(json_object_get(j, k))
+	d->public_subject = S("public_subject");
+	d->answer = S("answer");
+	d->legal_basis = S("legal_basis");
+	d->produced_by = S("produced_by");
+	d->responsible = S("responsible");
+	d->produced_on = S("produced_on");
+#undef S
+	size_t i;
+	json_t *doc;
+	json_array_foreach(docs, i, doc)
+	{
+		if (json_is_true(json_object_get(doc, "checked")) && d->ndocs < REGISTER_MAX_DOCS)
+			d->doc_seqs[d->ndocs++] =
+			    (int)json_integer_value(json_object_get(doc, "seq"));
+	}
+}
+
+/* The form as posted, the documents as ticked. */
+static void show_posted(json_t *ws, const struct register_draft *d)
+{
+	json_object_set_new(ws, "draft",
+	                    json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "public_subject",
+	                              d->public_subject ? d->public_subject : "", "answer",
+	                              d->answer ? d->answer : "", "legal_basis",
+	                              d->legal_basis ? d->legal_basis : "", "produced_by",
+	                              d->produced_by ? d->produced_by : "", "responsible",
+	                              d->responsible ? d->responsible : "", "produced_on",
+	                              d->produced_on ? d->produced_on : ""));
+	size_t i;
+	json_t *doc;
+	json_array_foreach(json_object_get(ws, "documents"), i, doc)
+	{
+		int seq = (int)json_integer_value(json_object_get(doc, "seq"));
+		bool on = false;
+		for (int k = 0; k < d->ndocs; k++)
+			on |= d->doc_seqs[k] == seq;
+		json_object_set_new(doc, "checked", json_boolean(on));
+	}
+}
+
+/* The preview's errors, as a list and by field. */
+static void show_errors(json_t *ws, const struct problem *pv)
+{
+	if (!pv->nfields)
+		return;
+	json_t *list = json_array(), *by = json_object();
+	for (int i = 0; i < pv->nfields; i++) {
+		const char *field = pv->fields[i].field, *message = pv->fields[i].message;
+		json_array_append_new(list, json_pack("{s:s, s:s}", "field", field, "message", message));
+		if (*field && !json_object_get(by, field))
+			json_object_set_new(by, field, json_string(message));
+	}
+	json_object_set_new(ws, "errors", list);
+	json_object_set_new(ws, "err", by);
+	json_object_set_new(ws, "has_errors", json_true());
+}
+
+/* One snapshot: the workspace and the preview of the draft (the posted
+ * one, or the workspace's own). */
+struct page_read {
+	const struct svc_ctx *ctx;
+	long long request_id;
+	const struct register_draft *posted;
+	struct register_draft from_ws;
+	const struct register_draft *d; /* what was previewed */
+	json_t *ws, *item;
+	enum outcome ws_o, pv_o;
+	struct problem *p, pv;
+};
+
+static enum db_status status_of(enum outcome o)
+{
+	return o == OUT_UNAVAILABLE ? DB_UNAVAILABLE : o == OUT_ERROR ? DB_ERROR : DB_OK;
+}
+
+static enum db_status read_page(PGconn *c, void *vx)
+{
+	struct page_read *x = vx;
+	const struct svc_ctx *ctx = x->ctx;
+	json_decref(x->ws);
+	json_decref(x->item);
+	x->ws = x->item = NULL;
+	x->pv_o = OUT_OK;
+	x->ws_o = workspace(c, ctx->arena, ctx->who, x->request_id, ctx->now, &x->ws, x->p);
+	if (x->ws_o != OUT_OK)
+		return status_of(x->ws_o);
+	x->d = x->posted;
+	if (!x->d) {
+		draft_from_json(json_object_get(x->ws, "draft"), json_object_get(x->ws, "documents"),
+		                &x->from_ws);
+		x->d = &x->from_ws;
+	}
+	x->pv_o = preview(c, ctx->arena, ctx->who, x->request_id, x->d, ctx->now, &x->item, &x->pv);
+	return status_of(x->pv_o);
+}
+
+/* The page with `posted` (NULL: the current content), after an action
+ * whose outcome was `o` (OUT_OK: none, or a preview) with `general` to say
+ * above the form. */
+static enum outcome publication_page(const struct svc_ctx *ctx, long long request_id,
+                                     const struct register_draft *posted, enum outcome o,
+                                     const char *general, json_t **page, struct problem *p)
+{
+	*page = NULL;
+	PGconn *c = db_conn();
+	if (!c)
+		return problem_set(p, OUT_UNAVAILABLE, NULL, NULL);
+	struct page_read x = {.ctx = ctx, .request_id = request_id, .posted = posted, .p = p};
+	enum db_status st = db_read_transaction(c, read_page, &x);
+	enum outcome failed = x.ws_o != OUT_OK ? x.ws_o : x.pv_o;
+	if (st != DB_OK || (failed != OUT_OK && failed != OUT_INVALID)) {
+		json_decref(x.ws);
+		json_decref(x.item);
+		if (failed == OUT_NOT_FOUND)
+			return case_not_found(p);
+		return db_outcome(st != DB_OK ? st : status_of(failed), p);
+	}
+	json_t *ws = x.ws;
+	const struct register_draft *d = x.d;
+	if (posted)
+		show_posted(ws, posted);
+	json_object_set_new(ws, "name_public", json_boolean(d->name_may_be_public));
+	json_object_set_new(ws, "has_versions",
+	                    json_boolean(json_array_size(json_object_get(ws, "versions")) > 0));
+	if (x.item)
+		json_object_set_new(ws, "item", x.item);
+	if (x.pv_o == OUT_OK)
+		json_object_set_new(ws, "preview_token", json_string(draft_token(ctx->arena, d)));
+	show_errors(ws, &x.pv);
+	/* The BIP metadata the publication will carry. */
+	json_object_set_new(ws, "meta",
+	                    json_pack("{s:s, s:s, s:s, s:s}", "producer",
+	                              d->produced_by ? d->produced_by : "", "responsible",
+	                              d->responsible ? d->responsible : "", "entered_by",
+	                              ctx->who->name ? ctx->who->name : "", "produced_at",
+	                              d->produced_on ? d->produced_on : ""));
+	if (general)
+		json_object_set_new(ws, "general_error", json_string(general));
+	/* A posted draft that cannot be published is the form's error. */
+	if (x.pv_o == OUT_INVALID && posted && o == OUT_OK)
+		o = OUT_INVALID;
+	*page = ws;
+	return problem_set(p, o, general, NULL);
+}
+
+enum outcome register_publication(const struct svc_ctx *ctx, long long request_id,
+                                  const struct register_post *in,
+                                  struct register_publication *out, struct problem *p)
+{
+	struct problem local;
+	if (!p)
+		p = &local;
+	problem_set(p, OUT_OK, NULL, NULL);
+	out->version = NULL;
+	out->page = NULL;
+	if (!ctx->who)
+		return problem_set(p, OUT_DENIED, NULL, NULL);
+	const struct register_draft *d = in->draft;
+	const char *general = NULL;
+	enum outcome o = OUT_OK;
+	switch (in->action) {
+	case REGISTER_VIEW:
+		d = NULL;
+		break;
+	case REGISTER_PREVIEW:
+		if (in->bad_document) {
+			o = OUT_INVALID;
+			general = "Wybrano nieistniejące pismo.";
+		}
+		break;
+	case REGISTER_PUBLISH:
+		if (in->bad_document) {
+			o = OUT_INVALID;
+			general = "Wybrano nieistniejące pismo.";
+			break;
+		}
+		if (!in->preview_token || strcmp(in->preview_token, draft_token(ctx->arena, d)) != 0) {
+			o = OUT_STALE;
+			general = "Treść zmieniła się od ostatniego podglądu. Sprawdź podgląd poniżej i "
+			          "opublikuj ponownie.";
+			break;
+		}
+		o = register_publish(ctx, request_id, d, in->expected_version_id, &out->version, p);
+		if (o == OUT_OK)
+			return OUT_OK;
+		if (o != OUT_INVALID && o != OUT_STALE)
+			return o;
+		/* The page's preview lists what is wrong with the draft. */
+		general = o == OUT_STALE ? p->message : NULL;
+		break;
+	case REGISTER_WITHDRAW:
+		d = NULL;
+		o = register_withdraw(ctx, request_id, in->expected_version_id, &out->version, p);
+		if (o == OUT_OK)
+			return OUT_OK;
+		if (o != OUT_STALE && o != OUT_CONFLICT)
+			return o;
+		general = p->message;
+		break;
+	}
+	return publication_page(ctx, request_id, d, o, general, &out->page, p);
+}
+
+enum outcome register_proposal(const struct svc_ctx *ctx, long long request_id,
+                               struct register_draft *out, struct problem *p)
+{
+	if (!ctx->who)
+		return problem_set(p, OUT_DENIED, NULL, NULL);
+	PGconn *c = db_conn();
+	if (!c)
+		return problem_set(p, OUT_UNAVAILABLE, NULL, NULL);
+	struct pcase pc;
+	bool found;
+	enum db_status st = load_case(c, ctx->arena, ctx->who, request_id, false, &pc, &found);
+	if (st == DB_OK && !found)
+		return case_not_found(p);
+	if (st == DB_OK)
+		st = proposal(c, ctx->arena, &pc, ctx->now, out);
+	return db_outcome(st, p);
 }

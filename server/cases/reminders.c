@@ -1,8 +1,5 @@
 #include "cases/reminders.h"
 
-#include <errno.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,9 +10,10 @@
 #include "core/arena.h"
 #include "core/clock.h"
 #include "core/config.h"
+#include "core/jobs.h"
 #include "core/log.h"
-#include "db/changes.h"
 #include "core/strbuf.h"
+#include "db/changes.h"
 #include "db/db.h"
 #include "law/term.h"
 #include "law/warsaw.h"
@@ -33,17 +31,14 @@
 /* Cases listed per section of a digest (the count is always complete). */
 #define DIGEST_LIST 50
 
-static struct {
-	pthread_t thread;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	bool started;
-	bool stop;
-	atomic_bool stopping;
-	PGconn *conn;
-	bool db_down;
-	char base_url[512];
-} j = {.mu = PTHREAD_MUTEX_INITIALIZER};
+struct reminder_settings {
+	int remind_days;      /* working days before a due date; 0: no due_soon */
+	int digest_hour;      /* 0..23, Warsaw time */
+	const char *base_url; /* "https://bip.example.gov.pl", no trailing slash */
+};
+
+/* Links in the messages: set once by reminders_setup(). */
+static char base_url[512];
 
 /* ---- Words ---------------------------------------------------------------- */
 
@@ -370,7 +365,7 @@ static int run_source(PGconn *c, const struct source *src, const struct round *r
 	for (int k = 0; k < src->nkey; k++)
 		params[np + k] = src->first[k];
 	int queued = 0;
-	for (int n = 0; n < MAX_BATCHES && !atomic_load(&j.stopping); n++) {
+	for (int n = 0; n < MAX_BATCHES && !jobs_stopping(); n++) {
 		enum db_status st;
 		PGresult *r = db_exec(c, &st, src->sql, np + src->nkey, params);
 		int rows = st == DB_OK ? PQntuples(r) : -1;
@@ -410,7 +405,11 @@ static int warsaw_hour(int64_t now)
 	return (int)(((local % 86400) + 86400) % 86400 / 3600);
 }
 
-int reminders_round(PGconn *c, int64_t now, const struct reminder_settings *s)
+/* One round at the instant `now` on connection `c` (outside a transaction):
+ * every reminder due and not yet sent, one transaction each. Returns how
+ * many this call queued, or -1 on a database error (those queued before it
+ * stay queued). */
+static int reminders_round(PGconn *c, int64_t now, const struct reminder_settings *s)
 {
 	struct round rd = {.s = s};
 	if (!law_warsaw_date(now, &rd.today))
@@ -449,118 +448,36 @@ int reminders_round(PGconn *c, int64_t now, const struct reminder_settings *s)
 	return total;
 }
 
-/* ---- The thread ------------------------------------------------------------------------- */
-
-static bool wait_or_stop(long ms)
-{
-	struct timespec until;
-	clock_gettime(CLOCK_MONOTONIC, &until);
-	until.tv_sec += ms / 1000;
-	until.tv_nsec += (ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
-	pthread_mutex_lock(&j.mu);
-	while (!j.stop && pthread_cond_timedwait(&j.cv, &j.mu, &until) != ETIMEDOUT)
-		;
-	bool stop = j.stop;
-	pthread_mutex_unlock(&j.mu);
-	return stop;
-}
-
-static PGconn *job_conn(void)
-{
-	if (j.conn && PQstatus(j.conn) == CONNECTION_OK)
-		return j.conn;
-	if (j.conn)
-		PQfinish(j.conn);
-	char err[512];
-	j.conn = db_connect(cfg.database_url, err, sizeof err);
-	if (!j.conn) {
-		if (!j.db_down)
-			log_warn("reminders: database unavailable, retrying every %ld ms: %s",
-				 cfg.remind_poll_ms, err);
-		j.db_down = true;
-		return NULL;
-	}
-	if (j.db_down)
-		log_info("reminders: database connection restored");
-	j.db_down = false;
-	return j.conn;
-}
+/* ---- The job ------------------------------------------------------------------------- */
 
 /* Rate-limit windows that are over count nothing any more: the job clears
  * them, or the table would keep a row per address and hour for ever. */
-static void clear_old_windows(PGconn *c)
+static bool clear_old_windows(PGconn *c)
 {
 	if (db_run(c, "DELETE FROM rate_limits WHERE window_start < date_trunc('hour', now())", 0,
-	           NULL) != DB_OK)
-		log_warn("reminders: old rate-limit windows not cleared: %s", PQerrorMessage(c));
+	           NULL) == DB_OK)
+		return true;
+	log_warn("reminders: old rate-limit windows not cleared: %s", PQerrorMessage(c));
+	return false;
 }
 
-static void *job_main(void *arg)
+enum job_result reminders_job(void)
 {
-	(void)arg;
-	struct reminder_settings s = {(int)cfg.remind_days, (int)cfg.digest_hour, j.base_url};
-	do {
-		PGconn *c = job_conn();
-		int n = c ? reminders_round(c, clock_now(), &s) : 0;
-		if (n > 0)
-			log_info("reminders: %d queued", n);
-		if (c)
-			clear_old_windows(c);
-	} while (!wait_or_stop(cfg.remind_poll_ms));
-	if (j.conn)
-		PQfinish(j.conn);
-	j.conn = NULL;
-	return NULL;
+	struct reminder_settings s = {(int)cfg.remind_days, (int)cfg.digest_hour, base_url};
+	PGconn *c = db_conn();
+	if (!c)
+		return JOB_FAILED;
+	int n = reminders_round(c, clock_now(), &s);
+	if (n > 0)
+		log_info("reminders: %d queued", n);
+	bool cleared = clear_old_windows(c);
+	return n >= 0 && cleared ? JOB_DONE : JOB_FAILED;
 }
 
-bool reminders_start(const char *base_url, char *err, size_t errlen)
+void reminders_setup(const char *url)
 {
-	if (j.started) {
-		snprintf(err, errlen, "the reminder thread is already running");
-		return false;
-	}
-	snprintf(j.base_url, sizeof j.base_url, "%s", base_url ? base_url : "");
-	size_t n = strlen(j.base_url);
-	while (n && j.base_url[n - 1] == '/')
-		j.base_url[--n] = '\0';
-	pthread_condattr_t ca;
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&j.cv, &ca);
-	pthread_condattr_destroy(&ca);
-	j.stop = false;
-	atomic_store(&j.stopping, false);
-	int e = pthread_create(&j.thread, NULL, job_main, NULL);
-	if (e != 0) {
-		snprintf(err, errlen, "cannot start the reminder thread: %s", strerror(e));
-		pthread_cond_destroy(&j.cv);
-		return false;
-	}
-	j.started = true;
-	return true;
-}
-
-void reminders_stop(void)
-{
-	if (!j.started)
-		return;
-	pthread_mutex_lock(&j.mu);
-	j.stop = true;
-	atomic_store(&j.stopping, true);
-	pthread_cond_broadcast(&j.cv);
-	pthread_mutex_unlock(&j.mu);
-	struct timespec until;
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += 5;
-	int e = pthread_timedjoin_np(j.thread, NULL, &until);
-	j.started = false;
-	if (e != 0) {
-		log_warn("reminders: the reminder thread did not stop within 5 s: leaving it");
-		return;
-	}
-	pthread_cond_destroy(&j.cv);
+	snprintf(base_url, sizeof base_url, "%s", url ? url : "");
+	size_t n = strlen(base_url);
+	while (n && base_url[n - 1] == '/')
+		base_url[--n] = '\0';
 }

@@ -1,5 +1,6 @@
 /* Reminders by e-mail, so that nobody learns of a missed deadline from a
- * court. A background thread of `serve` looks every JAWNOSC_REMIND_POLL_MS
+ * court. The job "reminders" of `serve` (cases/jobs.c) looks every
+ * JAWNOSC_REMIND_POLL_MS
  * and queues, through the outbox (outbox.h), three kinds of message:
  *
  *   due_soon  to the case's assignee, JAWNOSC_REMIND_DAYS working days
@@ -32,29 +33,19 @@
 #ifndef JAWNOSC_CASES_REMINDERS_H
 #define JAWNOSC_CASES_REMINDERS_H
 
-#include <libpq-fe.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-struct reminder_settings {
-	int remind_days;      /* working days before a due date; 0: no due_soon */
-	int digest_hour;      /* 0..23, Warsaw time */
-	const char *base_url; /* "https://bip.example.gov.pl", no trailing slash */
-};
+#include "core/jobs.h"
 
-/* One round at the instant `now` on connection `c` (outside a transaction):
- * every reminder due and not yet sent, one transaction each. Returns how
- * many this call queued, or -1 on a database error (those queued before it
- * stay queued). */
-int reminders_round(PGconn *c, int64_t now, const struct reminder_settings *s);
-
-/* Starts the reminder thread with the settings from `cfg` and links to
- * `base_url` (copied). Call after the signals are blocked. False with `err`
- * filled when the thread cannot start. */
-bool reminders_start(const char *base_url, char *err, size_t errlen);
-/* Asks the thread to stop and joins it (at most about 5 s). Safe to call
- * when it was never started. */
-void reminders_stop(void);
+/* Links in reminders go to `base_url` (copied; the configured base URL,
+ * known once the server listens). Before the job runner starts. */
+void reminders_setup(const char *base_url);
+/* One round of the job "reminders" with the settings from `cfg`, on the
+ * lane's connection, then the rate-limit windows that are over are
+ * cleared. JOB_FAILED on a database error (what was queued stays). A
+ * round in progress gives up between batches at a stop. */
+enum job_result reminders_job(void);
 
 #endif

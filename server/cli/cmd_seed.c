@@ -315,27 +315,33 @@ static bool publish_closed(PGconn *c, const struct org *org)
 		return false;
 	bool ok = PQntuples(r) == 1;
 	arena_t *a = arena_new(16 * 1024);
-	struct clerk who = {0};
+	struct actor who = {0};
 	const char *ids = "";
 	if (ok) {
-		who = (struct clerk){atoll(PQgetvalue(r, 0, 0)), org->id, atoll(PQgetvalue(r, 0, 2)), "admin",
+		who = (struct actor){atoll(PQgetvalue(r, 0, 0)), org->id, atoll(PQgetvalue(r, 0, 2)), "admin",
 		                     arena_strdup(a, PQgetvalue(r, 0, 1))};
 		ids = arena_strdup(a, PQgetvalue(r, 0, 3));
 	}
 	PQclear(r);
+	/* The services take the thread's own connection. */
+	db_set_url(cfg.database_url);
+	struct svc_ctx ctx = {a, org, &who, clock_now()};
 	for (const char *q = ids; ok && *q; q++) {
 		if (*q < '0' || *q > '9' || (q > ids && q[-1] >= '0' && q[-1] <= '9'))
 			continue;
 		long long id = atoll(q);
 		struct register_draft d;
-		struct register_errors errs = {0};
+		struct problem why = {0};
 		const char *version;
-		ok = register_proposal(c, a, &who, id, clock_now(), &d) == REGISTER_OK &&
-		     register_publish(c, a, &who, id, &d, 0, clock_now(), &version, &errs) == REGISTER_OK;
+		ok = register_proposal(&ctx, id, &d, &why) == OUT_OK &&
+		     register_publish(&ctx, id, &d, 0, &version, &why) == OUT_OK;
 		if (!ok)
 			fprintf(stderr, "jawnosc seed: publishing request %lld failed: %s\n", id,
-			        errs.n ? errs.e[0].message : "database error");
+			        why.nfields ? why.fields[0].message
+			        : why.message ? why.message
+			                      : "database error");
 	}
+	db_close();
 	arena_free(a);
 	return ok;
 }

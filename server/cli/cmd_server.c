@@ -4,18 +4,16 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cases/outbox.h"
-#include "cases/reminders.h"
+#include "cases/jobs.h"
 #include "cli/cli.h"
 #include "cli/opts.h"
+#include "core/cache.h"
 #include "core/config.h"
 #include "core/log.h"
-#include "db/changes.h"
 #include "db/db.h"
 #include "db/migrate.h"
 #include "http/server.h"
 #include "http/static.h"
-#include "web/pcache.h"
 #include "web/web.h"
 
 /* Loads configuration and checks the database URL: shared first steps. */
@@ -149,11 +147,13 @@ int cmd_serve(int argc, char **argv)
 	}
 	/* Before any thread starts, so that only sigwait() sees the signals. */
 	http_block_signals();
-	/* Kept pages: the listener for changes and the visit counter. */
-	if (!changes_start(cfg.database_url) || !pcache_start()) {
-		fprintf(stderr, "jawnosc serve: cannot start the page cache's threads\n");
+	/* The mail settings and the change listener, before any request. */
+	if (!service_jobs_setup(err, sizeof err)) {
+		fprintf(stderr, "jawnosc serve: %s\n", err);
 		goto out_static;
 	}
+	/* What is kept between requests: on once the change listener hears. */
+	cache_configure((size_t)cfg.page_cache_mb * 1024 * 1024);
 	struct http_server_opts o = {
 	    .routes = web_routes,
 	    .nroutes = web_nroutes,
@@ -171,24 +171,17 @@ int cmd_serve(int argc, char **argv)
 	};
 	if (!http_server_start(&o, err, sizeof err)) {
 		fprintf(stderr, "jawnosc serve: %s\n", err);
-		goto out_static;
+		goto out_jobs;
 	}
-	if (!mailer_start(err, sizeof err)) {
-		fprintf(stderr, "jawnosc serve: mail: %s\n", err);
+	/* Links in reminders come from the configured base URL, known now that
+	 * the server listens (the port may have been 0). */
+	if (!service_jobs_start(web_base_url(), err, sizeof err)) {
+		fprintf(stderr, "jawnosc serve: %s\n", err);
 		/* HTTP is already up: stop it the usual way (the signal is blocked
 		 * in this thread, so http_server_wait() takes it at once). */
 		raise(SIGTERM);
 		http_server_wait();
-		goto out_static;
-	}
-	/* Links in reminders come from the configured base URL, known now that
-	 * the server listens (the port may have been 0). */
-	if (!reminders_start(web_base_url(), err, sizeof err)) {
-		fprintf(stderr, "jawnosc serve: reminders: %s\n", err);
-		raise(SIGTERM);
-		http_server_wait();
-		mailer_stop();
-		goto out_static;
+		goto out_jobs;
 	}
 	char host[128];
 	snprintf(host, sizeof host, "%s", cfg.listen);
@@ -199,11 +192,10 @@ int cmd_serve(int argc, char **argv)
 	fflush(stdout);
 	log_info("listening on %s:%u", host, http_server_port());
 	rc = http_server_wait() ? 0 : 1;
-	reminders_stop();
-	mailer_stop();
+out_jobs:
+	/* After the last request: the last visits and writes are told. */
+	service_jobs_stop();
 out_static:
-	pcache_stop();
-	changes_stop();
 	static_free();
 out_web:
 	web_shutdown();

@@ -1,115 +1,65 @@
 #include "db/changes.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <libpq-fe.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <fcntl.h>
 
+#include "core/cache.h"
+#include "core/jobs.h"
 #include "core/log.h"
 
-/* The sequence: each change takes the next number. */
-static atomic_uint_fast64_t seq = 1;
-/* The number of the last change of everything. */
-static atomic_uint_fast64_t all_changed = 1;
-/* The number of the last change of any organisation's settings. */
-static atomic_uint_fast64_t settings_changed = 1;
+static changes_heard_fn on_heard;
+static changes_live_fn on_live;
+/* Connected and listening: notifications are heard. */
 static atomic_bool live;
 
-/* Organisation id -> number of its last change: open addressing, linear
- * probing, grown at half full. Read far more often than written. */
-struct slot {
-	long long org;
-	uint64_t changed;
-};
-static pthread_rwlock_t table_lock = PTHREAD_RWLOCK_INITIALIZER;
-static struct slot *table;
-static size_t table_cap, table_used;
-
-static size_t slot_of(long long org, size_t cap)
+void changes_set_handler(changes_heard_fn heard, changes_live_fn is_live)
 {
-	uint64_t h = (uint64_t)org * 0x9E3779B97F4A7C15ull;
-	return (size_t)(h >> 17) & (cap - 1);
+	on_heard = heard;
+	on_live = is_live;
 }
 
-static uint64_t next_number(void)
+static void heard(const char *table, const char *key)
 {
-	return atomic_fetch_add(&seq, 1) + 1;
+	if (on_heard)
+		on_heard(table, key);
 }
 
-/* Called with the write lock held. */
-static void put(long long org, uint64_t n)
+static void set_live(bool on)
 {
-	if ((table_used + 1) * 2 > table_cap) {
-		size_t cap = table_cap ? table_cap * 2 : 1024;
-		struct slot *t = calloc(cap, sizeof *t);
-		if (!t) {
-			/* Without room the organisation cannot be told apart:
-			 * everything is stale instead. */
-			atomic_store(&all_changed, n);
-			return;
-		}
-		for (size_t i = 0; i < table_cap; i++) {
-			if (!table[i].org)
-				continue;
-			size_t j = slot_of(table[i].org, cap);
-			while (t[j].org)
-				j = (j + 1) & (cap - 1);
-			t[j] = table[i];
-		}
-		free(table);
-		table = t;
-		table_cap = cap;
-	}
-	size_t j = slot_of(org, table_cap);
-	while (table[j].org && table[j].org != org)
-		j = (j + 1) & (table_cap - 1);
-	if (!table[j].org) {
-		table[j].org = org;
-		table_used++;
-	}
-	table[j].changed = n;
+	atomic_store(&live, on);
+	if (on_live)
+		on_live(on);
 }
 
-void changes_org(long long org_id)
+/* "table:key" or "key". */
+static void heard_payload(const char *payload)
 {
-	if (org_id <= 0) {
-		changes_all();
+	const char *colon = strchr(payload, ':');
+	if (!colon) {
+		heard(NULL, payload);
 		return;
 	}
-	pthread_rwlock_wrlock(&table_lock);
-	put(org_id, next_number());
-	pthread_rwlock_unlock(&table_lock);
-}
-
-void changes_all(void)
-{
-	atomic_store(&all_changed, next_number());
-}
-
-void changes_settings(void)
-{
-	atomic_store(&settings_changed, next_number());
-}
-
-bool changes_settings_current(uint64_t mark)
-{
-	return atomic_load(&live) && atomic_load(&all_changed) <= mark &&
-	       atomic_load(&settings_changed) <= mark;
+	char table[64];
+	snprintf(table, sizeof table, "%.*s", (int)(colon - payload), payload);
+	heard(table, colon + 1);
 }
 
 /* ---- This process's writes ------------------------------------------------- */
 
-static _Thread_local long long writer_org;
+static _Thread_local long long writer_key;
 
-/* Organisations to tell the other instances about; `everything` when the
- * list overflowed or a write's organisation was not known. Kept over a
- * reconnect of the listener. */
+/* Keys to tell the other instances about; `everything` when the list
+ * overflowed or a write's key was not known. Kept over a reconnect of the
+ * listener. */
 #define PENDING_MAX 4096
 static pthread_mutex_t pending_lock = PTHREAD_MUTEX_INITIALIZER;
 static long long pending[PENDING_MAX];
@@ -118,40 +68,34 @@ static bool pending_all;
 static int wake_fd[2] = {-1, -1};
 static atomic_bool running;
 
-bool changes_running(void)
+void changes_writer(long long key)
 {
-	return atomic_load(&running);
-}
-
-void changes_writer(long long org_id)
-{
-	writer_org = org_id > 0 || org_id == CHANGES_QUIET ? org_id : 0;
+	writer_key = key > 0 || key == CHANGES_QUIET ? key : 0;
 }
 
 bool changes_by_app(void)
 {
-	return atomic_load(&running) && writer_org != CHANGES_QUIET;
+	return atomic_load(&running) && writer_key != CHANGES_QUIET;
 }
 
 void changes_committed(void)
 {
-	long long org = writer_org;
-	if (org == CHANGES_QUIET)
+	long long key = writer_key;
+	if (key == CHANGES_QUIET)
 		return;
-	if (org)
-		changes_org(org);
-	else
-		changes_all();
+	char text[24];
+	snprintf(text, sizeof text, "%lld", key);
+	heard(NULL, key ? text : NULL);
 	if (!atomic_load(&running))
 		return;
 	pthread_mutex_lock(&pending_lock);
 	bool known = false;
 	for (size_t i = 0; i < npending && !known; i++)
-		known = pending[i] == org;
-	if (!org || npending == PENDING_MAX)
+		known = pending[i] == key;
+	if (!key || npending == PENDING_MAX)
 		pending_all = true;
 	else if (!known)
-		pending[npending++] = org;
+		pending[npending++] = key;
 	pthread_mutex_unlock(&pending_lock);
 	char one = 1;
 	if (wake_fd[1] >= 0 && write(wake_fd[1], &one, 1) < 0) {
@@ -161,50 +105,21 @@ void changes_committed(void)
 
 uint64_t changes_mark(void)
 {
-	return atomic_load(&seq);
+	return cache_mark();
 }
 
-bool changes_live(void)
+void changes_settings(void)
 {
-	return atomic_load(&live);
-}
-
-bool changes_current(long long org_id, uint64_t mark)
-{
-	if (!atomic_load(&live) || atomic_load(&all_changed) > mark)
-		return false;
-	uint64_t changed = 0;
-	pthread_rwlock_rdlock(&table_lock);
-	if (table_cap) {
-		size_t j = slot_of(org_id, table_cap);
-		while (table[j].org && table[j].org != org_id)
-			j = (j + 1) & (table_cap - 1);
-		if (table[j].org == org_id)
-			changed = table[j].changed;
-	}
-	pthread_rwlock_unlock(&table_lock);
-	return changed <= mark;
+	heard(NULL, "settings");
 }
 
 /* ---- The listener ------------------------------------------------------------ */
 
-static pthread_t thread;
 static bool started;
 /* The listener's connection, shared with changes_sync() under conn_lock. */
 static pthread_mutex_t conn_lock = PTHREAD_MUTEX_INITIALIZER;
 static PGconn *conn;
-static atomic_bool stopping;
 static char *listen_url;
-
-static void nap_ms(long ms)
-{
-	while (ms > 0 && !atomic_load(&stopping)) {
-		long step = ms < 100 ? ms : 100;
-		struct timespec ts = {0, step * 1000000L};
-		nanosleep(&ts, NULL);
-		ms -= step;
-	}
-}
 
 static void take(PGconn *c)
 {
@@ -216,15 +131,7 @@ static void take(PGconn *c)
 			PQfreemem(n);
 			continue;
 		}
-		char *end;
-		errno = 0;
-		long long org = strtoll(n->extra, &end, 10);
-		if (strcmp(n->extra, "settings") == 0)
-			changes_settings();
-		else if (errno || end == n->extra || *end || org <= 0)
-			changes_all();
-		else
-			changes_org(org);
+		heard_payload(n->extra);
 		PQfreemem(n);
 	}
 }
@@ -316,12 +223,11 @@ static void listen_on(PGconn *c)
 	/* Whatever happened while nobody listened is unknown. */
 	pthread_mutex_lock(&conn_lock);
 	conn = c;
-	changes_all();
-	atomic_store(&live, true);
+	set_live(true);
 	pthread_mutex_unlock(&conn_lock);
 	log_info("page caches on: listening for changes");
 	time_t last_ping = time(NULL);
-	while (!atomic_load(&stopping)) {
+	while (!jobs_stopping()) {
 		struct pollfd p[2] = {{.fd = PQsocket(c), .events = POLLIN},
 		                      {.fd = wake_fd[0], .events = POLLIN}};
 		int n = poll(p, 2, 200);
@@ -351,27 +257,24 @@ static void listen_on(PGconn *c)
 	}
 	pthread_mutex_lock(&conn_lock);
 	/* At a stop, the last writes are told before the connection goes. */
-	if (atomic_load(&stopping) && PQstatus(c) == CONNECTION_OK)
+	if (jobs_stopping() && PQstatus(c) == CONNECTION_OK)
 		tell(c);
 	conn = NULL;
-	atomic_store(&live, false);
-	changes_all();
+	set_live(false);
 	pthread_mutex_unlock(&conn_lock);
-	if (!atomic_load(&stopping))
+	if (!jobs_stopping())
 		log_warn("page caches off until the database answers again: %s", PQerrorMessage(c));
 }
 
-static void *listener_main(void *arg)
+bool changes_listen(void)
 {
-	(void)arg;
-	while (!atomic_load(&stopping)) {
-		PGconn *c = PQconnectdb(listen_url);
-		if (c && PQstatus(c) == CONNECTION_OK)
-			listen_on(c);
-		PQfinish(c);
-		nap_ms(1000);
-	}
-	return NULL;
+	if (!started)
+		return false;
+	PGconn *c = PQconnectdb(listen_url);
+	if (c && PQstatus(c) == CONNECTION_OK)
+		listen_on(c);
+	PQfinish(c);
+	return jobs_stopping();
 }
 
 bool changes_start(const char *url)
@@ -381,16 +284,7 @@ bool changes_start(const char *url)
 	listen_url = strdup(url ? url : "");
 	if (!listen_url)
 		return false;
-	atomic_store(&stopping, false);
 	if (pipe2(wake_fd, O_NONBLOCK | O_CLOEXEC) != 0) {
-		free(listen_url);
-		listen_url = NULL;
-		return false;
-	}
-	if (pthread_create(&thread, NULL, listener_main, NULL) != 0) {
-		close(wake_fd[0]);
-		close(wake_fd[1]);
-		wake_fd[0] = wake_fd[1] = -1;
 		free(listen_url);
 		listen_url = NULL;
 		return false;
@@ -405,14 +299,11 @@ void changes_stop(void)
 	if (!started)
 		return;
 	atomic_store(&running, false);
-	atomic_store(&stopping, true);
-	pthread_join(thread, NULL);
 	started = false;
 	close(wake_fd[0]);
 	close(wake_fd[1]);
 	wake_fd[0] = wake_fd[1] = -1;
-	atomic_store(&live, false);
-	changes_all();
+	set_live(false);
 	free(listen_url);
 	listen_url = NULL;
 }

@@ -1,74 +1,72 @@
-/* What changed in the database, for the page caches (web/pcache.c).
+/* What changed in the database: LISTEN on the channel jawnosc_changes, and
+ * this process's own writes told to the other instances on it.
  *
- * A thread LISTENs on the channel jawnosc_changes, where triggers
- * (migrations/0009_changes.sql) send an organisation's id at the commit of
- * anything that changes what its pages show. Each change takes the next
- * number of a process-wide sequence; a copy made from the database is
- * current while nothing of its organisation changed after the number taken
- * before it was read (changes_mark()). While the listener is not connected
- * nothing counts as current; when it connects again, everything older is
- * stale (notifications may have been missed meanwhile).
+ * The listener knows tables and keys, not what they mean. A notification's
+ * payload is `table:key`, or a bare `key` (table NULL), which is what the
+ * triggers of migrations 0009 and 0013 send; each reaches the `heard`
+ * function a service registered (cases/org.c turns keys into cache
+ * invalidations), and `live` says whether notifications are heard at all:
+ * false while the listener is not connected (any could be missed), true
+ * once it listens again.
  *
  * The server's own write transactions (db_transaction()) do not notify
  * through the triggers (migration 0011: a NOTIFY would make every commit
  * in the cluster wait for the one before it to reach the disk). After the
- * commit the organisation the thread wrote for (changes_writer()) is stale
+ * commit the key the thread wrote for (changes_writer()) reaches `heard`
  * here at once, so a user sees what they just did, and the listener tells
- * the other instances from its own connection moments later. */
+ * the other instances from its own connection moments later (the keys of
+ * about 2 ms gathered in one notifying transaction). */
 #ifndef JAWNOSC_DB_CHANGES_H
 #define JAWNOSC_DB_CHANGES_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Starts the listener on `url` (a libpq URI). False when the thread cannot
- * be created; an unreachable database is retried every second meanwhile. */
+/* `key` NULL: anything may have changed. Called on the listener's thread,
+ * a reader's (changes_sync()) or a writer's (changes_committed()). */
+typedef void (*changes_heard_fn)(const char *table, const char *key);
+typedef void (*changes_live_fn)(bool live);
+/* Before changes_start(). */
+void changes_set_handler(changes_heard_fn heard, changes_live_fn live);
+
+/* Readies the listener for `url` (a libpq URI): from now on this
+ * process's writes leave their notification to it (changes_by_app()).
+ * False when out of resources. */
 bool changes_start(const char *url);
-/* Stops the listener; nothing counts as current afterwards. */
+/* One round of the job "changes" (cases/jobs.c): connects, listens until
+ * the connection fails or jobs_stopping(), tells the other instances of
+ * this process's writes meanwhile (and the last ones at a stop). True when
+ * it ended because of the stop; false when the database could not be
+ * reached or the connection was lost (the runner tries again next period). */
+bool changes_listen(void);
+/* Stops the listener (after the job runner stopped); nothing is live
+ * afterwards. */
 void changes_stop(void);
-/* True while the listener is connected and listening. */
-bool changes_live(void);
 
-/* The number to keep with a copy, taken before reading the database. */
-uint64_t changes_mark(void);
-/* True when the listener is live and nothing of organisation `org_id` (nor
- * everything) changed after `mark`. */
-bool changes_current(long long org_id, uint64_t mark);
-
-/* Takes in the notifications that have arrived and not been read yet (a
- * reader about to use a copy: another process's change committed just
- * before counts). */
+/* Takes in the notifications that have arrived and not been read yet,
+ * unless the listener is reading them itself (a reader about to use a
+ * copy: another process's change committed just before counts). */
 void changes_sync(void);
 
-/* True when the listener is live and no organisation's settings (the
- * organisations and units tables: what struct org holds), nor everything,
- * changed after `mark`. Filings and other case work do not count here, so
- * copies of settings outlive them (cases/org.c). */
-bool changes_settings_current(uint64_t mark);
-/* Settings changed: the listener hears "settings" from the triggers of
- * migration 0013; a writer in this process calls it after its commit so
- * that its own next request sees the change. */
-void changes_settings(void);
-
-/* Organisation `org_id` changed (the listener; tests). */
-void changes_org(long long org_id);
-/* Everything changed (a reconnect). */
-void changes_all(void);
-
-/* True while the listener runs in this process (it tells the others of
- * this process's writes; without it the triggers do). */
-bool changes_running(void);
-/* The organisation this thread's writes are for from now on (a request's
- * handler sets it; 0: not known, so a write makes everything stale;
- * CHANGES_QUIET: they change nothing a page shows, such as sessions and
- * reminders, and the triggers stay on in case they do after all). */
+/* The key this thread's writes are for from now on (a request's handler
+ * or its service sets it: an organisation's id; 0: not known, so a write
+ * makes everything stale; CHANGES_QUIET: they change nothing kept, such as
+ * sessions and reminders, and the triggers stay on in case they do after
+ * all). */
 #define CHANGES_QUIET (-1)
-void changes_writer(long long org_id);
+void changes_writer(long long key);
 /* True when this thread's next write transaction leaves the notification
  * to changes_committed() (jawnosc.app = 'on' for that transaction:
  * SET LOCAL in db_transaction(), set_config() in db_pipeline()). */
 bool changes_by_app(void);
 /* A write transaction of this thread committed. */
 void changes_committed(void);
+
+/* ---- Kept for callers being moved (docs/design.md, "Layers") ---- */
+/* cache_mark() (core/cache.h): web/citizen.c and web/dashboard.c. */
+uint64_t changes_mark(void);
+/* The organisations' settings changed: delivers the key "settings" here
+ * as if heard (cases/admin.c; its replacement is org_settings_changed()). */
+void changes_settings(void);
 
 #endif

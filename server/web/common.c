@@ -2,49 +2,48 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cases/context.h"
 #include "cases/org.h"
 #include "cases/secret.h"
+#include "core/clock.h"
 #include "core/config.h"
-#include "core/log.h"
-#include "db/db.h"
 #include "http/cookie.h"
 #include "http/server.h"
+#include "web/outcome.h"
 #include "web/web.h"
 
 #define CSRF_COOKIE "jw_form"
 
+void web_ctx(http_req_t *req, struct svc_ctx *ctx, struct actor *who)
+{
+	const struct web_user *u = web_user(req);
+	if (u)
+		*who = (struct actor){u->id, u->org_id, u->unit_id, u->role, u->name};
+	*ctx = (struct svc_ctx){req->arena, NULL, u ? who : NULL, clock_now()};
+}
+
 bool web_org(http_req_t *req, struct org *out)
 {
-	PGconn *c = db_conn();
-	if (!c) {
-		http_respond_unavailable(req);
-		return false;
-	}
-	bool found = false;
-	enum db_status st = org_for_host(c, req->arena, http_header(req, "Host"), ORG_SETTINGS, out,
-	                                 &found);
-	if (st == DB_UNAVAILABLE) {
-		http_respond_unavailable(req);
-		return false;
-	}
-	if (st != DB_OK || !found) {
-		log_error("no organisation is configured (run 'jawnosc seed --demo' or add one)");
-		http_respond_error(req, 503, "Żaden urząd nie jest jeszcze skonfigurowany w systemie.");
-		return false;
-	}
-	return true;
+	struct svc_ctx ctx;
+	struct actor who;
+	web_ctx(req, &ctx, &who);
+	struct problem p;
+	if (org_for_request(&ctx, http_header(req, "Host"), out, &p) == OUT_OK)
+		return true;
+	web_fail(req, &p);
+	return false;
 }
 
 bool web_org_by_id(http_req_t *req, long long id, struct org *out)
 {
-	PGconn *c = db_conn();
-	bool found = false;
-	enum db_status st = c ? org_by_id(c, req->arena, id, out, &found) : DB_UNAVAILABLE;
-	if (st == DB_UNAVAILABLE)
-		http_respond_unavailable(req);
-	else if (st != DB_OK || !found)
-		http_respond_error(req, 500, NULL);
-	return st == DB_OK && found;
+	struct svc_ctx ctx;
+	struct actor who;
+	web_ctx(req, &ctx, &who);
+	struct problem p;
+	if (org_get(&ctx, id, out, &p) == OUT_OK)
+		return true;
+	web_fail(req, &p);
+	return false;
 }
 
 const char *web_url_encode(http_req_t *req, const char *s)

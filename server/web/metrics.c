@@ -4,14 +4,12 @@
  * loopback connections (a Prometheus or node agent on the same machine),
  * unless JAWNOSC_METRICS_PUBLIC=1; anyone else gets 404, as does a request
  * relayed by a proxy (X-Forwarded-For or Forwarded present). */
+#include "cases/context.h"
 #include "cases/ops.h"
-#include "core/clock.h"
 #include "core/config.h"
-#include "db/db.h"
 #include "http/metrics.h"
 #include "http/proxy.h"
 #include "http/server.h"
-#include "web/pcache.h"
 #include "web/web.h"
 
 static bool may_see_metrics(http_req_t *req)
@@ -24,64 +22,61 @@ static bool may_see_metrics(http_req_t *req)
 	return proxy_is_loopback(http_peer_ip(req));
 }
 
-static void database_gauges(http_req_t *req, strbuf_t *sb)
+static void database_gauges(strbuf_t *sb, const struct ops_metrics *m)
 {
-	struct ops_gauges g;
-	PGconn *c = db_conn();
-	bool up = c && ops_gauges(c, req->arena, clock_now(), &g) == DB_OK;
-
+	const struct ops_gauges *g = &m->gauges;
 	metrics_family(sb, "jawnosc_database_up", "gauge",
 	               "1 when the database answered this scrape's queries, else 0 (the gauges below are then absent).");
-	metrics_sample(sb, "jawnosc_database_up", up ? 1 : 0, (const char *)NULL);
+	metrics_sample(sb, "jawnosc_database_up", m->database_up ? 1 : 0, (const char *)NULL);
 	metrics_family(sb, "jawnosc_db_connections_open", "gauge",
 	               "Database connections this process holds (one per worker thread that used one).");
-	metrics_sample(sb, "jawnosc_db_connections_open", db_connections_open(false), "pool", "primary",
+	metrics_sample(sb, "jawnosc_db_connections_open", m->connections_primary, "pool", "primary",
 	               (const char *)NULL);
-	metrics_sample(sb, "jawnosc_db_connections_open", db_connections_open(true), "pool", "replica",
+	metrics_sample(sb, "jawnosc_db_connections_open", m->connections_replica, "pool", "replica",
 	               (const char *)NULL);
-	if (!up)
+	if (!m->database_up)
 		return;
 	metrics_family(sb, "jawnosc_db_backends", "gauge",
 	               "Server processes connected to this database, from every instance (pg_stat_activity).");
-	metrics_sample(sb, "jawnosc_db_backends", (double)g.db_backends, (const char *)NULL);
+	metrics_sample(sb, "jawnosc_db_backends", (double)g->db_backends, (const char *)NULL);
 	metrics_family(sb, "jawnosc_outbox_messages", "gauge",
 	               "Outgoing mail waiting to be sent (pending) or given up on (failed).");
-	metrics_sample(sb, "jawnosc_outbox_messages", (double)g.outbox_pending, "status", "pending",
+	metrics_sample(sb, "jawnosc_outbox_messages", (double)g->outbox_pending, "status", "pending",
 	               (const char *)NULL);
-	metrics_sample(sb, "jawnosc_outbox_messages", (double)g.outbox_failed, "status", "failed",
+	metrics_sample(sb, "jawnosc_outbox_messages", (double)g->outbox_failed, "status", "failed",
 	               (const char *)NULL);
 	metrics_family(sb, "jawnosc_outbox_oldest_pending_seconds", "gauge",
 	               "Age of the oldest message still waiting in the outbox; 0 when none waits.");
-	metrics_sample(sb, "jawnosc_outbox_oldest_pending_seconds", g.outbox_oldest_pending_seconds,
+	metrics_sample(sb, "jawnosc_outbox_oldest_pending_seconds", g->outbox_oldest_pending_seconds,
 	               (const char *)NULL);
 	metrics_family(sb, "jawnosc_cases_open", "gauge", "Cases not closed, by organisation.");
-	for (size_t i = 0; i < g.norgs; i++)
-		metrics_sample(sb, "jawnosc_cases_open", (double)g.orgs[i].open, "org", g.orgs[i].slug,
+	for (size_t i = 0; i < g->norgs; i++)
+		metrics_sample(sb, "jawnosc_cases_open", (double)g->orgs[i].open, "org", g->orgs[i].slug,
 		               (const char *)NULL);
 	metrics_family(sb, "jawnosc_cases_overdue", "gauge",
 	               "Open cases past their statutory due date (Warsaw today), by organisation.");
-	for (size_t i = 0; i < g.norgs; i++)
-		metrics_sample(sb, "jawnosc_cases_overdue", (double)g.orgs[i].overdue, "org",
-		               g.orgs[i].slug, (const char *)NULL);
+	for (size_t i = 0; i < g->norgs; i++)
+		metrics_sample(sb, "jawnosc_cases_overdue", (double)g->orgs[i].overdue, "org",
+		               g->orgs[i].slug, (const char *)NULL);
 }
 
-static void cache_gauges(strbuf_t *sb)
+static void cache_gauges(strbuf_t *sb, const struct ops_metrics *m)
 {
-	struct pcache_stats st;
-	pcache_stats(&st);
+	const struct cache_stats *st = &m->cache;
 	metrics_family(sb, "jawnosc_page_cache_on", "gauge",
 	               "1 while pages are kept in memory (the change listener is connected), else 0.");
-	metrics_sample(sb, "jawnosc_page_cache_on", pcache_on() ? 1 : 0, (const char *)NULL);
-	metrics_family(sb, "jawnosc_page_cache_entries", "gauge", "Pages and page data kept in memory.");
-	metrics_sample(sb, "jawnosc_page_cache_entries", (double)st.entries, (const char *)NULL);
+	metrics_sample(sb, "jawnosc_page_cache_on", m->cache_on ? 1 : 0, (const char *)NULL);
+	metrics_family(sb, "jawnosc_page_cache_entries", "gauge",
+	               "Pages, page data and organisations' settings kept in memory.");
+	metrics_sample(sb, "jawnosc_page_cache_entries", (double)st->entries, (const char *)NULL);
 	metrics_family(sb, "jawnosc_page_cache_bytes", "gauge",
 	               "Memory the kept pages take (JAWNOSC_PAGE_CACHE_MB is the limit).");
-	metrics_sample(sb, "jawnosc_page_cache_bytes", (double)st.bytes, (const char *)NULL);
+	metrics_sample(sb, "jawnosc_page_cache_bytes", (double)st->bytes, (const char *)NULL);
 	metrics_family(sb, "jawnosc_page_cache_lookups_total", "counter",
 	               "Requests for kept pages, by whether a current copy was there.");
-	metrics_sample(sb, "jawnosc_page_cache_lookups_total", (double)st.hits, "result", "hit",
+	metrics_sample(sb, "jawnosc_page_cache_lookups_total", (double)st->hits, "result", "hit",
 	               (const char *)NULL);
-	metrics_sample(sb, "jawnosc_page_cache_lookups_total", (double)st.misses, "result", "miss",
+	metrics_sample(sb, "jawnosc_page_cache_lookups_total", (double)st->misses, "result", "miss",
 	               (const char *)NULL);
 }
 
@@ -98,8 +93,14 @@ void web_metrics(http_req_t *req)
 	               "Requests begun and not yet finished, this scrape included (a stop waits for them).");
 	metrics_sample(&sb, "jawnosc_http_requests_in_flight", (double)http_server_in_flight(),
 	               (const char *)NULL);
-	cache_gauges(&sb);
-	database_gauges(req, &sb);
+	struct svc_ctx ctx;
+	struct actor who;
+	web_ctx(req, &ctx, &who);
+	struct ops_metrics m;
+	struct problem p;
+	ops_metrics(&ctx, &m, &p);
+	cache_gauges(&sb, &m);
+	database_gauges(&sb, &m);
 	http_add_header(req, "Cache-Control", "no-store");
 	http_respond(req, 200, METRICS_CONTENT_TYPE, sb.data, sb.len);
 }

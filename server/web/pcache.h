@@ -1,17 +1,17 @@
-/* Pages kept in memory between requests, and the visit counter.
+/* Pages kept in memory between requests (in the one cache, core/cache.h).
  *
  * Public register pages (for visitors who are not signed in) are kept as
- * the bytes sent, and tracking pages as the data they are drawn from (the
- * form on them carries each visitor's own CSRF token). A copy is used while
- * nothing of its organisation changed since it was read (db/changes.h),
- * on the Warsaw day it was made (pages count working days from today), and
- * for at most JAWNOSC_PAGE_CACHE_TTL seconds; the least recently used go
- * first when the copies pass JAWNOSC_PAGE_CACHE_MB. With the listener not
- * connected nothing is kept or used.
+ * the bytes sent, and tracking pages and dashboards as the data they are
+ * drawn from (the form on a tracking page carries each visitor's own CSRF
+ * token). A copy carries its organisation's tag (cases/org.h: dropped when
+ * anything of the organisation changes), lives until the end of the Warsaw
+ * day it was made on (pages count working days from today) and for at most
+ * JAWNOSC_PAGE_CACHE_TTL seconds; the least recently used go first past
+ * JAWNOSC_PAGE_CACHE_MB. With the change listener not connected nothing is
+ * kept or used.
  *
- * Visits of BIP pages are counted in memory and added to page_visits by a
- * thread every second (and at shutdown); a page shows the count read when
- * it was made plus this process's visits since. */
+ * A page served from a copy counts its visit (cases/register.h); it shows
+ * the count read when it was made plus this process's visits since. */
 #ifndef JAWNOSC_WEB_PCACHE_H
 #define JAWNOSC_WEB_PCACHE_H
 
@@ -27,10 +27,6 @@
 /* Stands for the visit count in a page being kept (PCACHE_VISITS). */
 #define PCACHE_VISITS "@@jawnosc-visits@@"
 
-/* Starts the visit counter's thread; sets the limits from cfg. */
-bool pcache_start(void);
-/* Writes the last visits and stops the thread; drops every copy. */
-void pcache_stop(void);
 /* True when copies may be kept and used now. */
 bool pcache_on(void);
 
@@ -41,9 +37,9 @@ bool pcache_on(void);
  * when there is no current copy. */
 bool pcache_serve(http_req_t *req);
 /* The response of this request may be kept: `mark` was taken before the
- * database was read; the page shows `visits` (this one included) where it
- * has PCACHE_VISITS. True when the handler should put PCACHE_VISITS into
- * the page instead of the number. */
+ * database was read (the service gives it); the page shows `visits` (this
+ * one included) where it has PCACHE_VISITS. True when the handler should
+ * put PCACHE_VISITS into the page instead of the number. */
 bool pcache_keep(http_req_t *req, long long org_id, uint64_t mark, const char *visit_path,
                  long long visits, const char *etag, time_t last_modified,
                  const char *cache_control);
@@ -52,25 +48,14 @@ bool pcache_keep(http_req_t *req, long long org_id, uint64_t mark, const char *v
 void pcache_respond(http_req_t *req, int status, const char *content_type, const char *body,
                     size_t len);
 
-/* ---- Data (tracking pages, dashboards) ---- */
+/* ---- Data (tracking pages, dashboards) ----
+ * Kept for web/citizen.c and web/dashboard.c, which take their mark from
+ * changes_mark() (= cache_mark()); their services will keep the data
+ * themselves (docs/design.md, "One cache"). */
 
 /* The document kept under `key` (a new reference), or NULL. */
 json_t *pcache_get_json(const char *key);
 /* Keeps `doc` under `key` for organisation `org_id` (mark as above). */
 void pcache_put_json(const char *key, long long org_id, uint64_t mark, const json_t *doc);
-
-/* ---- Visits ---- */
-
-/* Counts a visit of `path` of organisation `org_id`; returns this
- * process's visits of it not yet written to page_visits. */
-long long pcache_visit(long long org_id, const char *path);
-/* Writes the counted visits now (the thread does it every second). */
-void pcache_flush_visits(void);
-
-/* For /metrics and tests: copies kept, their bytes, hits and misses. */
-struct pcache_stats {
-	long long entries, bytes, hits, misses;
-};
-void pcache_stats(struct pcache_stats *out);
 
 #endif

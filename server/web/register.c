@@ -3,108 +3,34 @@
  * the page on how to obtain information (art. 8 ust. 4), the Atom feed, the
  * CSV and JSON exports and the sitemap; and the clerk's publication page.
  *
- * Public pages are read from the replica when there is one, in one
- * transaction as the database role jawnosc_public (cases/register.h), carry
- * ETag and Last-Modified and answer 304 to a client whose copy is current.
- * Each GET of a BIP page counts a visit, a 304 too. The list, the items and
- * the Atom feed are kept in memory between requests (web/pcache.c). */
-#include <pthread.h>
+ * Each handler parses the address, calls one service of cases/register.h
+ * and renders. Public pages carry ETag and Last-Modified and answer 304 to
+ * a client whose copy is current (the service asks client_has() once it
+ * knows the stamp). Each GET of a BIP page counts a visit, a 304 too. The
+ * list, the items and the Atom feed are kept in memory between requests
+ * (web/pcache.c). */
 #include <sodium.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "cases/context.h"
 #include "cases/register.h"
-#include "core/clock.h"
-#include "core/config.h"
-#include "core/log.h"
-#include "db/changes.h"
-#include "db/db.h"
-#include "http/cache.h"
+#include "http/conditional.h"
 #include "http/static.h"
 #include "law/date.h"
 #include "law/lifecycle.h"
 #include "law/warsaw.h"
 #include "render/csv.h"
 #include "render/feed.h"
+#include "web/outcome.h"
 #include "web/pcache.h"
 #include "web/web.h"
 
 /* Public pages are the same for everyone, but the visit counter must see
  * each visit: caches may keep a copy, and must ask every time. */
 #define PUBLIC_CACHE "public, no-cache"
-
-/* ---- The public transaction ---------------------------------------------------- */
-
-struct page {
-	PGconn *c;
-	struct org org; /* ORG_PUBLIC: stamp_us is the register's */
-	bool open;
-};
-
-static void fail(http_req_t *req, struct page *pg, enum db_status st)
-{
-	if (pg->open)
-		register_abort(pg->c);
-	pg->open = false;
-	if (st == DB_UNAVAILABLE)
-		http_respond_unavailable(req);
-	else
-		http_respond_error(req, 500, NULL);
-}
-
-static bool page_open(http_req_t *req, struct page *pg)
-{
-	memset(pg, 0, sizeof *pg);
-	pg->c = db_conn_replica();
-	if (!pg->c) {
-		http_respond_unavailable(req);
-		return false;
-	}
-	bool found = false;
-	enum db_status st =
-	    register_begin(pg->c, req->arena, http_header(req, "Host"), &pg->org, &found);
-	if (st != DB_OK) {
-		fail(req, pg, st);
-		return false;
-	}
-	if (!found) {
-		log_error("no organisation is configured (run 'jawnosc seed --demo' or add one)");
-		http_respond_error(req, 503,
-		                   "Żaden urząd nie jest jeszcze skonfigurowany w systemie.");
-		return false;
-	}
-	pg->open = true;
-	return true;
-}
-
-/* Commits; counts a visit of `path` for a GET of a BIP page (NULL: none)
- * and gives the page's count, this visit included. */
-static bool page_close(http_req_t *req, struct page *pg, const char *path, long long *visits)
-{
-	long long n = 0;
-	const char *count = path && !strcmp(req->method, "GET") ? path : NULL;
-	enum db_status st = register_end(pg->c, pg->org.id, count, &n);
-	pg->open = false;
-	if (st != DB_OK) {
-		fail(req, pg, st);
-		return false;
-	}
-	if (count)
-		n += pcache_visit(pg->org.id, count);
-	if (visits)
-		*visits = n;
-	return true;
-}
-
-/* The count for the page's metadata: the number, or the place for it in a
- * page being kept. */
-static json_t *visits_json(bool keep, long long visits)
-{
-	return keep ? json_string(PCACHE_VISITS) : json_integer(visits);
-}
 
 /* ---- Validators ---------------------------------------------------------------- */
 
@@ -128,16 +54,47 @@ static const char *etag_of(http_req_t *req, const char *kind, int64_t stamp, con
 	return arena_printf(req->arena, "W/\"%s-%s\"", kind, hex);
 }
 
-/* True after answering 304 (the visit counted). */
-static bool not_modified(http_req_t *req, struct page *pg, const char *etag, int64_t stamp_us,
-                         const char *visit_path)
+/* The client's validators, asked by the service with the page's stamp. */
+struct client {
+	http_req_t *req;
+	const char *kind;
+	const char *etag; /* set once asked */
+};
+
+static bool client_has(void *arg, int64_t stamp_us)
 {
-	time_t lm = stamp_us > 0 ? (time_t)(stamp_us / 1000000) : 0;
-	if (!http_fresh(req, etag, lm, PUBLIC_CACHE))
+	struct client *cl = arg;
+	cl->etag = etag_of(cl->req, cl->kind, stamp_us, NULL);
+	return http_fresh(cl->req, cl->etag, stamp_us > 0 ? (time_t)(stamp_us / 1000000) : 0,
+	                  PUBLIC_CACHE);
+}
+
+/* What a public page asks: the body by Host, a visit of `visit_path` (GET
+ * only), the validators of `cl` (NULL: the handler checks them after). */
+static struct register_ask ask_for(http_req_t *req, const char *visit_path, struct client *cl)
+{
+	return (struct register_ask){
+	    .host = http_header(req, "Host"),
+	    .visit_path = visit_path && !strcmp(req->method, "GET") ? visit_path : NULL,
+	    .fresh = cl ? client_has : NULL,
+	    .fresh_arg = cl,
+	};
+}
+
+/* For pages whose tag is known only once read: true after answering 304. */
+static bool answered_not_modified(http_req_t *req, const char *etag, int64_t stamp_us)
+{
+	if (!http_fresh(req, etag, stamp_us > 0 ? (time_t)(stamp_us / 1000000) : 0, PUBLIC_CACHE))
 		return false;
-	if (page_close(req, pg, visit_path, NULL))
-		http_respond_not_modified(req);
+	http_respond_not_modified(req);
 	return true;
+}
+
+/* The count for the page's metadata: the number, or the place for it in a
+ * page being kept. */
+static json_t *visits_json(bool keep, long long visits)
+{
+	return keep ? json_string(PCACHE_VISITS) : json_integer(visits);
 }
 
 /* "DD.MM.YYYY HH:MM" in Warsaw. */
@@ -154,7 +111,7 @@ static const char *warsaw_time(http_req_t *req, int64_t unix_seconds)
 /* The BIP metadata of a page the system composes from the register (the
  * list, the statistics, the procedure): the body produces and answers for
  * it; no one types it in. */
-static json_t *composed_bip(http_req_t *req, const struct page *pg, json_t *visits)
+static json_t *composed_bip(http_req_t *req, const struct register_page *pg, json_t *visits)
 {
 	json_t *bip = json_pack(
 	    "{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:b}", "publisher", pg->org.name, "producer",
@@ -247,36 +204,14 @@ static const char *next_query(http_req_t *req, json_t *next)
 
 /* ---- The register ---------------------------------------------------------------- */
 
-void web_register_list(http_req_t *req)
+static json_t *list_page(http_req_t *req, const struct register_filter *f, json_t *list,
+                         json_t *opts, const struct register_page *pg, json_t *visits)
 {
-	if (pcache_serve(req))
-		return;
-	uint64_t mark = changes_mark();
-	struct page pg;
-	if (!page_open(req, &pg))
-		return;
-	struct register_filter f;
-	read_filter(req, &f);
-	const char *etag = etag_of(req, "rejestr", pg.org.stamp_us, NULL);
-	if (not_modified(req, &pg, etag, pg.org.stamp_us, "/rejestr"))
-		return;
-	json_t *list = NULL, *opts = NULL;
-	enum db_status st = register_list(pg.c, req->arena, pg.org.id, &f, REGISTER_PAGE, &list);
-	if (st == DB_OK)
-		st = register_filter_options(pg.c, req->arena, pg.org.id, &f, &opts);
-	long long visits = 0;
-	if (st != DB_OK || !page_close(req, &pg, "/rejestr", &visits)) {
-		json_decref(list);
-		json_decref(opts);
-		if (st != DB_OK)
-			fail(req, &pg, st);
-		return;
-	}
 	json_t *ctx = json_pack("{s:s, s:o, s:o, s:s, s:b, s:b}", "title",
 	                        "Rejestr wniosków o udostępnienie informacji publicznej — Jawność",
-	                        "register", list, "options", opts, "q", f.q ? f.q : "", "filtered",
-	                        f.year || f.kind || f.outcome || f.unit || f.q, "paged",
-	                        f.after_date != NULL);
+	                        "register", list, "options", opts, "q", f->q ? f->q : "", "filtered",
+	                        f->year || f->kind || f->outcome || f->unit || f->q, "paged",
+	                        f->after_date != NULL);
 	json_object_set_new(ctx, "empty",
 	                    json_boolean(!json_array_size(json_object_get(list, "items"))));
 	json_t *next = json_object_get(list, "next");
@@ -287,11 +222,38 @@ void web_register_list(http_req_t *req)
 	const char *fq = filter_query(req);
 	json_object_set_new(ctx, "export_query",
 	                    json_string(*fq ? arena_printf(req->arena, "?%s", fq) : ""));
-	json_object_set_new(ctx, "org_name", json_string(pg.org.name));
-	bool keep = pcache_keep(req, pg.org.id, mark, "/rejestr", visits, etag,
-	                        (time_t)(pg.org.stamp_us / 1000000), PUBLIC_CACHE);
-	json_object_set_new(ctx, "bip", composed_bip(req, &pg, visits_json(keep, visits)));
-	render_public(req, "register_list", ctx);
+	json_object_set_new(ctx, "org_name", json_string(pg->org.name));
+	json_object_set_new(ctx, "bip", composed_bip(req, pg, visits));
+	return ctx;
+}
+
+void web_register_list(http_req_t *req)
+{
+	if (pcache_serve(req))
+		return;
+	struct register_filter f;
+	read_filter(req, &f);
+	struct svc_ctx sc;
+	struct actor who;
+	web_ctx(req, &sc, &who);
+	struct client cl = {req, "rejestr", NULL};
+	struct register_ask ask = ask_for(req, "/rejestr", &cl);
+	struct register_page pg;
+	struct problem p;
+	json_t *list, *opts;
+	enum outcome o = register_list_page(&sc, &ask, &f, REGISTER_PAGE, &pg, &list, &opts, &p);
+	if (o != OUT_OK) {
+		web_fail(req, &p);
+		return;
+	}
+	if (pg.fresh) {
+		http_respond_not_modified(req);
+		return;
+	}
+	bool keep = pcache_keep(req, pg.org.id, pg.mark, "/rejestr", pg.visits, cl.etag,
+	                        (time_t)(pg.stamp_us / 1000000), PUBLIC_CACHE);
+	render_public(req, "register_list",
+	              list_page(req, &f, list, opts, &pg, visits_json(keep, pg.visits)));
 }
 
 /* The item's page, or one of its versions. */
@@ -300,47 +262,28 @@ static void item_page(http_req_t *req, const char *version)
 	const char *number = http_param(req, "number");
 	if (pcache_serve(req))
 		return;
-	uint64_t mark = changes_mark();
-	struct page pg;
-	if (!page_open(req, &pg))
-		return;
-	int64_t changed = 0;
-	bool found = false;
-	enum db_status st = register_item_stamp(pg.c, pg.org.id, number, &changed, &found);
-	if (st != DB_OK) {
-		fail(req, &pg, st);
-		return;
-	}
-	if (!found) {
-		register_abort(pg.c);
-		http_respond_error(req, 404, "W rejestrze nie ma sprawy o takim znaku.");
-		return;
-	}
 	const char *path = version
 	                       ? arena_printf(req->arena, "/rejestr/%s/wersja/%s", number, version)
 	                       : arena_printf(req->arena, "/rejestr/%s", number);
-	const char *etag = etag_of(req, "pozycja", changed, NULL);
-	if (not_modified(req, &pg, etag, changed, path))
-		return;
-	json_t *doc = NULL;
-	st = register_item(pg.c, req->arena, &pg.org, number, version, &doc, &found);
-	if (st != DB_OK) {
-		fail(req, &pg, st);
-		return;
-	}
-	if (!found) {
-		register_abort(pg.c);
-		http_respond_error(req, 404, "Ta sprawa nie ma wersji o takim numerze.");
+	struct svc_ctx sc;
+	struct actor who;
+	web_ctx(req, &sc, &who);
+	struct client cl = {req, "pozycja", NULL};
+	struct register_ask ask = ask_for(req, path, &cl);
+	struct register_page pg;
+	struct problem p;
+	json_t *doc;
+	if (register_item_page(&sc, &ask, number, version, &pg, &doc, &p) != OUT_OK) {
+		web_fail(req, &p);
 		return;
 	}
-	long long visits = 0;
-	if (!page_close(req, &pg, path, &visits)) {
-		json_decref(doc);
+	if (pg.fresh) {
+		http_respond_not_modified(req);
 		return;
 	}
-	bool keep = pcache_keep(req, pg.org.id, mark, path, visits, etag,
-	                        (time_t)(changed / 1000000), PUBLIC_CACHE);
-	json_object_set_new(json_object_get(doc, "bip"), "visits", visits_json(keep, visits));
+	bool keep = pcache_keep(req, pg.org.id, pg.mark, path, pg.visits, cl.etag,
+	                        (time_t)(pg.stamp_us / 1000000), PUBLIC_CACHE);
+	json_object_set_new(json_object_get(doc, "bip"), "visits", visits_json(keep, pg.visits));
 	json_t *item = json_object_get(doc, "item");
 	const char *subject = item ? json_string_value(json_object_get(item, "subject")) : NULL;
 	json_object_set_new(
@@ -381,109 +324,45 @@ void web_register_document(http_req_t *req)
 		http_respond_error(req, 404, NULL);
 		return;
 	}
-	struct page pg;
-	if (!page_open(req, &pg))
-		return;
-	const char *pdf = NULL;
-	size_t len = 0;
-	char sha[65];
-	bool found = false;
-	enum db_status st =
-	    register_document(pg.c, req->arena, pg.org.id, http_param(req, "number"), (int)seq,
-	                      &pdf, &len, sha, &found);
-	if (st != DB_OK) {
-		fail(req, &pg, st);
-		return;
-	}
-	if (!found) {
-		register_abort(pg.c);
-		http_respond_error(req, 404, "Taki dokument nie jest opublikowany.");
+	struct svc_ctx sc;
+	struct actor who;
+	web_ctx(req, &sc, &who);
+	struct register_ask ask = ask_for(req, NULL, NULL);
+	struct register_pdf doc;
+	struct problem p;
+	if (register_document_get(&sc, &ask, http_param(req, "number"), (int)seq, &doc, &p) !=
+	    OUT_OK) {
+		web_fail(req, &p);
 		return;
 	}
 	/* An issued document never changes: its digest is a strong tag. */
-	const char *etag = arena_printf(req->arena, "\"%s\"", sha);
-	if (not_modified(req, &pg, etag, 0, NULL) || !page_close(req, &pg, NULL, NULL))
+	if (answered_not_modified(req, arena_printf(req->arena, "\"%s\"", doc.sha256), 0))
 		return;
 	http_add_header(req, "Content-Disposition",
 	                arena_printf(req->arena, "attachment; filename=\"%s-%ld.pdf\"",
 	                             http_param(req, "number"), seq));
-	http_respond(req, 200, "application/pdf", pdf, len);
-}
-
-/* The statistics' snapshot is refreshed off the request (a moment at a
- * million requests): one thread at a time per process, and the database's
- * advisory lock keeps it to one in the whole cluster. */
-static atomic_bool stats_refreshing;
-
-static void refresh_stats(void)
-{
-	char err[256];
-	PGconn *c = db_connect(cfg.database_url, err, sizeof err);
-	if (!c || register_stats_refresh(c, REGISTER_STATS_MAX_AGE) != DB_OK)
-		log_warn("the register's statistics were not refreshed%s%s", c ? "" : ": ",
-		         c ? "" : err);
-	if (c)
-		PQfinish(c);
-}
-
-static void *refresh_stats_thread(void *arg)
-{
-	(void)arg;
-	refresh_stats();
-	atomic_store(&stats_refreshing, false);
-	return NULL;
-}
-
-static void refresh_stats_later(void)
-{
-	if (atomic_exchange(&stats_refreshing, true))
-		return;
-	pthread_t t;
-	pthread_attr_t attr;
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	if (pthread_create(&t, &attr, refresh_stats_thread, NULL) != 0)
-		atomic_store(&stats_refreshing, false);
-	pthread_attr_destroy(&attr);
+	http_respond(req, 200, "application/pdf", doc.pdf, doc.len);
 }
 
 void web_register_stats(http_req_t *req)
 {
-	struct page pg;
-	if (!page_open(req, &pg))
-		return;
-	json_t *stats = NULL;
-	enum db_status st = register_stats(pg.c, req->arena, pg.org.id, &stats);
-	if (st == DB_OK && json_is_true(json_object_get(stats, "never"))) {
-		/* The very first look waits for the first snapshot. */
-		json_decref(stats);
-		stats = NULL;
-		if (!page_close(req, &pg, NULL, NULL))
-			return;
-		refresh_stats();
-		if (!page_open(req, &pg))
-			return;
-		st = register_stats(pg.c, req->arena, pg.org.id, &stats);
-	} else if (st == DB_OK && json_is_true(json_object_get(stats, "stale"))) {
-		refresh_stats_later();
-	}
-	if (st != DB_OK) {
-		json_decref(stats);
-		fail(req, &pg, st);
+	struct svc_ctx sc;
+	struct actor who;
+	web_ctx(req, &sc, &who);
+	struct register_ask ask = ask_for(req, "/rejestr/statystyki", NULL);
+	struct register_page pg;
+	struct problem p;
+	json_t *stats;
+	if (register_stats_page(&sc, &ask, &pg, &stats, &p) != OUT_OK) {
+		web_fail(req, &p);
 		return;
 	}
 	/* Every request counts here, published or not: the tag is the
 	 * digest of the numbers. */
-	json_object_del(stats, "stale");
 	char *dump = json_dumps(stats, JSON_COMPACT);
 	const char *etag = etag_of(req, "statystyki", 0, dump);
 	free(dump);
-	if (not_modified(req, &pg, etag, 0, "/rejestr/statystyki")) {
-		json_decref(stats);
-		return;
-	}
-	long long visits = 0;
-	if (!page_close(req, &pg, "/rejestr/statystyki", &visits)) {
+	if (answered_not_modified(req, etag, 0)) {
 		json_decref(stats);
 		return;
 	}
@@ -493,29 +372,32 @@ void web_register_stats(http_req_t *req)
 	json_object_set_new(stats, "empty",
 	                    json_boolean(!json_array_size(json_object_get(stats, "years"))));
 	json_object_set_new(stats, "org_name", json_string(pg.org.name));
-	json_object_set_new(stats, "bip", composed_bip(req, &pg, json_integer(visits)));
+	json_object_set_new(stats, "bip", composed_bip(req, &pg, json_integer(pg.visits)));
 	render_public(req, "register_stats", stats);
 }
 
 void web_procedure(http_req_t *req)
 {
-	struct page pg;
-	if (!page_open(req, &pg))
+	struct svc_ctx sc;
+	struct actor who;
+	web_ctx(req, &sc, &who);
+	struct register_ask ask = ask_for(req, "/jak-uzyskac-informacje", NULL);
+	struct register_page pg;
+	struct problem p;
+	if (register_procedure_page(&sc, &ask, &pg, &p) != OUT_OK) {
+		web_fail(req, &p);
 		return;
+	}
 	const struct org *o = &pg.org;
 	const char *about = arena_printf(req->arena, "%s\n%s\n%s\n%s\n%s", o->name, o->address,
 	                                 o->email, o->phone, o->bip_url);
-	if (not_modified(req, &pg, etag_of(req, "procedura", 0, about), 0,
-	                 "/jak-uzyskac-informacje"))
-		return;
-	long long visits = 0;
-	if (!page_close(req, &pg, "/jak-uzyskac-informacje", &visits))
+	if (answered_not_modified(req, etag_of(req, "procedura", 0, about), 0))
 		return;
 	json_t *ctx = json_pack("{s:s, s:{s:s, s:s, s:s, s:s, s:s}}", "title",
 	                        "Jak uzyskać informację publiczną — Jawność", "org", "name",
 	                        o->name, "address", o->address, "email", o->email, "phone",
 	                        o->phone, "bip_url", o->bip_url);
-	json_t *bip = composed_bip(req, &pg, json_integer(visits));
+	json_t *bip = composed_bip(req, &pg, json_integer(pg.visits));
 	json_object_set_new(bip, "entered_by", json_string("redakcja BIP (tekst procedury)"));
 	json_object_set_new(bip, "changed_at", json_string(""));
 	json_object_set_new(ctx, "bip", bip);
@@ -546,39 +428,10 @@ static const char *cut(http_req_t *req, const char *s, size_t max)
 	return arena_printf(req->arena, "%.*s…", (int)max, s);
 }
 
-void web_register_atom(http_req_t *req)
+/* The feed's entries; ids are tag: URIs (RFC 4151) under `authority`. */
+static json_t *atom_entries(http_req_t *req, json_t *feed, const char *authority,
+                            const char *base)
 {
-	if (pcache_serve(req))
-		return;
-	uint64_t mark = changes_mark();
-	struct page pg;
-	if (!page_open(req, &pg))
-		return;
-	const char *etag = etag_of(req, "atom", pg.org.stamp_us, NULL);
-	if (not_modified(req, &pg, etag, pg.org.stamp_us, NULL))
-		return;
-	json_t *feed = NULL;
-	enum db_status st =
-	    register_feed(pg.c, req->arena, pg.org.id, REGISTER_FEED_ENTRIES, &feed);
-	if (st != DB_OK) {
-		fail(req, &pg, st);
-		return;
-	}
-	if (!page_close(req, &pg, NULL, NULL)) {
-		json_decref(feed);
-		return;
-	}
-	const char *base = web_base_url();
-	/* Entry ids are tag: URIs (RFC 4151) under the body's own domain. */
-	const char *authority = host_of(req, pg.org.bip_url);
-	if (!authority)
-		authority = host_of(req, base);
-	if (!authority)
-		authority = "localhost";
-	char created[LAW_DATE_STRLEN] = "2000-01-01";
-	law_date_t cd;
-	if (law_warsaw_date(pg.org.created_unix, &cd))
-		law_date_format(cd, created);
 	json_t *entries = json_array();
 	size_t i;
 	json_t *e;
@@ -601,13 +454,30 @@ void web_register_atom(http_req_t *req)
 		        *answer ? cut(req, answer, 1000) : S("subject")));
 #undef S
 	}
+	return entries;
+}
+
+/* The feed as Atom: its id from the body's domain and creation date, its
+ * time from the newest entry (the body's creation when there is none). */
+static void atom_write(http_req_t *req, const struct org *org, json_t *feed, strbuf_t *out)
+{
+	const char *base = web_base_url();
+	const char *authority = host_of(req, org->bip_url);
+	if (!authority)
+		authority = host_of(req, base);
+	if (!authority)
+		authority = "localhost";
+	char created[LAW_DATE_STRLEN] = "2000-01-01";
+	law_date_t cd;
+	if (law_warsaw_date(org->created_unix, &cd))
+		law_date_format(cd, created);
 	const char *updated =
 	    json_array_size(feed)
 	        ? json_string_value(json_object_get(json_array_get(feed, 0), "published_at"))
 	        : NULL;
 	char now_s[32];
 	if (!updated) {
-		time_t t = (time_t)pg.org.created_unix;
+		time_t t = (time_t)org->created_unix;
 		struct tm tm;
 		gmtime_r(&t, &tm);
 		strftime(now_s, sizeof now_s, "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -615,19 +485,43 @@ void web_register_atom(http_req_t *req)
 	}
 	struct feed_atom fa = {
 	    .id = arena_printf(req->arena, "tag:%s,%s:rejestr", authority, created),
-	    .title = arena_printf(req->arena, "Rejestr wniosków i odpowiedzi — %s", pg.org.name),
+	    .title = arena_printf(req->arena, "Rejestr wniosków i odpowiedzi — %s", org->name),
 	    .subtitle = "Zmiany w rejestrze wniosków o udostępnienie informacji publicznej (BIP)",
 	    .self_url = arena_printf(req->arena, "%s/rejestr.atom", base),
 	    .html_url = arena_printf(req->arena, "%s/rejestr", base),
-	    .author = pg.org.name,
+	    .author = org->name,
 	    .updated = updated,
 	};
+	json_t *entries = atom_entries(req, feed, authority, base);
+	feed_atom(out, &fa, entries);
+	json_decref(entries);
+}
+
+void web_register_atom(http_req_t *req)
+{
+	if (pcache_serve(req))
+		return;
+	struct svc_ctx sc;
+	struct actor who;
+	web_ctx(req, &sc, &who);
+	struct client cl = {req, "atom", NULL};
+	struct register_ask ask = ask_for(req, NULL, &cl);
+	struct register_page pg;
+	struct problem p;
+	json_t *feed;
+	if (register_feed_page(&sc, &ask, REGISTER_FEED_ENTRIES, &pg, &feed, &p) != OUT_OK) {
+		web_fail(req, &p);
+		return;
+	}
+	if (pg.fresh) {
+		http_respond_not_modified(req);
+		return;
+	}
 	strbuf_t out;
 	sb_init(&out, req->arena);
-	feed_atom(&out, &fa, entries);
-	json_decref(entries);
+	atom_write(req, &pg.org, feed, &out);
 	json_decref(feed);
-	pcache_keep(req, pg.org.id, mark, NULL, 0, etag, (time_t)(pg.org.stamp_us / 1000000),
+	pcache_keep(req, pg.org.id, pg.mark, NULL, 0, cl.etag, (time_t)(pg.stamp_us / 1000000),
 	            PUBLIC_CACHE);
 	pcache_respond(req, 200, "application/atom+xml; charset=utf-8", out.data, out.len);
 }
@@ -665,24 +559,26 @@ static json_t *export_item(http_req_t *req, json_t *it)
 }
 
 /* One page of the export (REGISTER_EXPORT_PAGE rows), the same filters
- * as the list. False after answering. */
-static bool export_page(http_req_t *req, struct page *pg, const char *kind, json_t **items,
-                        const char **next_url, const char *ext)
+ * as the list: *items in the open-data fields, *next_url when there are
+ * more (also as a Link header). False after answering. */
+static bool export_page(http_req_t *req, const char *ext, struct register_page *pg,
+                        json_t **items, const char **next_url)
 {
 	struct register_filter f;
 	read_filter(req, &f);
-	int64_t stamp = pg->org.stamp_us;
-	if (not_modified(req, pg, etag_of(req, kind, stamp, NULL), stamp, NULL))
-		return false;
-	json_t *list = NULL;
-	enum db_status st =
-	    register_list(pg->c, req->arena, pg->org.id, &f, REGISTER_EXPORT_PAGE, &list);
-	if (st != DB_OK) {
-		fail(req, pg, st);
+	struct svc_ctx sc;
+	struct actor who;
+	web_ctx(req, &sc, &who);
+	struct client cl = {req, ext, NULL};
+	struct register_ask ask = ask_for(req, NULL, &cl);
+	struct problem p;
+	json_t *list;
+	if (register_list_page(&sc, &ask, &f, REGISTER_EXPORT_PAGE, pg, &list, NULL, &p) != OUT_OK) {
+		web_fail(req, &p);
 		return false;
 	}
-	if (!page_close(req, pg, NULL, NULL)) {
-		json_decref(list);
+	if (pg->fresh) {
+		http_respond_not_modified(req);
 		return false;
 	}
 	*items = json_array();
@@ -703,10 +599,10 @@ static bool export_page(http_req_t *req, struct page *pg, const char *kind, json
 
 void web_register_csv(http_req_t *req)
 {
-	struct page pg;
+	struct register_page pg;
 	json_t *items;
 	const char *next;
-	if (!page_open(req, &pg) || !export_page(req, &pg, "csv", &items, &next, "csv"))
+	if (!export_page(req, "csv", &pg, &items, &next))
 		return;
 	strbuf_t out;
 	sb_init(&out, req->arena);
@@ -729,10 +625,10 @@ void web_register_csv(http_req_t *req)
 
 void web_register_json(http_req_t *req)
 {
-	struct page pg;
+	struct register_page pg;
 	json_t *items;
 	const char *next;
-	if (!page_open(req, &pg) || !export_page(req, &pg, "json", &items, &next, "json"))
+	if (!export_page(req, "json", &pg, &items, &next))
 		return;
 	/* The schema: docs/register.md. */
 	json_t *doc =
@@ -745,21 +641,20 @@ void web_register_json(http_req_t *req)
 
 void web_sitemap(http_req_t *req)
 {
-	struct page pg;
-	if (!page_open(req, &pg))
-		return;
-	int64_t stamp = pg.org.stamp_us;
-	if (not_modified(req, &pg, etag_of(req, "sitemap", stamp, NULL), stamp, NULL))
-		return;
-	json_t *items = NULL;
-	enum db_status st =
-	    register_sitemap(pg.c, req->arena, pg.org.id, REGISTER_SITEMAP_MAX, &items);
-	if (st != DB_OK) {
-		fail(req, &pg, st);
+	struct svc_ctx sc;
+	struct actor who;
+	web_ctx(req, &sc, &who);
+	struct client cl = {req, "sitemap", NULL};
+	struct register_ask ask = ask_for(req, NULL, &cl);
+	struct register_page pg;
+	struct problem p;
+	json_t *items;
+	if (register_sitemap_page(&sc, &ask, REGISTER_SITEMAP_MAX, &pg, &items, &p) != OUT_OK) {
+		web_fail(req, &p);
 		return;
 	}
-	if (!page_close(req, &pg, NULL, NULL)) {
-		json_decref(items);
+	if (pg.fresh) {
+		http_respond_not_modified(req);
 		return;
 	}
 	const char *base = web_base_url();
@@ -795,71 +690,7 @@ static long long case_id(http_req_t *req)
 	return s && !*end && id > 0 ? id : 0;
 }
 
-static bool clerk_of(http_req_t *req, struct clerk *out)
-{
-	const struct web_user *u = web_user(req);
-	if (!u) {
-		http_respond_error(req, 403, NULL);
-		return false;
-	}
-	*out = (struct clerk){u->id, u->org_id, u->unit_id, u->role, u->name};
-	return true;
-}
-
-static void fail_register(http_req_t *req, enum register_result r)
-{
-	if (r == REGISTER_UNAVAILABLE)
-		http_respond_unavailable(req);
-	else
-		http_respond_error(req, r == REGISTER_NOT_FOUND ? 404 : 500, NULL);
-}
-
-/* What the preview showed, so "publish" publishes only what was seen. */
-static const char *draft_token(http_req_t *req, const struct register_draft *d)
-{
-	crypto_generichash_state h;
-	unsigned char out[16];
-	crypto_generichash_init(&h, NULL, 0, sizeof out);
-	const char *parts[] = {d->public_subject,
-	                       d->answer,
-	                       d->legal_basis,
-	                       d->produced_by,
-	                       d->responsible,
-	                       d->produced_on,
-	                       d->name_may_be_public ? "1" : "0"};
-	for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
-		crypto_generichash_update(&h, (const unsigned char *)(parts[i] ? parts[i] : ""),
-		                          strlen(parts[i] ? parts[i] : "") + 1);
-	crypto_generichash_update(&h, (const unsigned char *)d->doc_seqs,
-	                          sizeof(int) * (size_t)d->ndocs);
-	crypto_generichash_final(&h, out, sizeof out);
-	char *hex = arena_alloc(req->arena, sizeof out * 2 + 1);
-	sodium_bin2hex(hex, sizeof out * 2 + 1, out, sizeof out);
-	return hex;
-}
-
-static void draft_from_json(json_t *j, json_t *docs, struct register_draft *d)
-{
-	memset(d, 0, sizeof *d);
-#define S(k) json_string_value(json_object_get(j, k))
-	d->public_subject = S("public_subject");
-	d->answer = S("answer");
-	d->legal_basis = S("legal_basis");
-	d->produced_by = S("produced_by");
-	d->responsible = S("responsible");
-	d->produced_on = S("produced_on");
-#undef S
-	size_t i;
-	json_t *doc;
-	json_array_foreach(docs, i, doc)
-	{
-		if (json_is_true(json_object_get(doc, "checked")) && d->ndocs < REGISTER_MAX_DOCS)
-			d->doc_seqs[d->ndocs++] =
-			    (int)json_integer_value(json_object_get(doc, "seq"));
-	}
-}
-
-static bool draft_from_form(http_req_t *req, const form_t *f, struct register_draft *d)
+static bool draft_from_form(const form_t *f, struct register_draft *d)
 {
 	memset(d, 0, sizeof *d);
 	d->public_subject = form_get(f, "public_subject");
@@ -880,110 +711,46 @@ static bool draft_from_form(http_req_t *req, const form_t *f, struct register_dr
 		else
 			d->doc_seqs[d->ndocs++] = (int)seq;
 	}
-	(void)req;
 	return ok;
 }
 
-/* The page: the workspace (the case, the change register, the documents),
- * the form with `d` and the preview of `d`. */
-static void publication_page(http_req_t *req, int status, const struct clerk *who, long long id,
-                             const struct register_draft *d, const char *notice,
-                             const char *general_error)
+/* The page (or, after a publication or withdrawal, the way back to it). */
+static void publication_answer(http_req_t *req, long long id, const struct register_post *in,
+                               const char *notice)
 {
-	PGconn *c = db_conn();
-	if (!c) {
-		http_respond_unavailable(req);
+	struct svc_ctx sc;
+	struct actor who;
+	web_ctx(req, &sc, &who);
+	if (!sc.who) {
+		http_respond_error(req, 403, NULL);
 		return;
 	}
-	json_t *ws = NULL;
-	int64_t now = clock_now();
-	enum register_result r = register_workspace(c, req->arena, who, id, now, &ws);
-	if (r != REGISTER_OK) {
-		fail_register(req, r);
+	struct register_publication out;
+	struct problem p;
+	enum outcome o = register_publication(&sc, id, in, &out, &p);
+	if (o == OUT_OK && out.version) {
+		http_redirect(req, 303,
+		              arena_printf(req->arena, "/panel/sprawy/%lld/publikacja?%s=%s", id,
+		                           in->action == REGISTER_WITHDRAW ? "wycofano" : "opublikowano",
+		                           out.version));
 		return;
 	}
-	struct register_draft from_ws;
-	bool posted = d != NULL;
-	if (!d) {
-		draft_from_json(json_object_get(ws, "draft"), json_object_get(ws, "documents"),
-		                &from_ws);
-		d = &from_ws;
-	} else {
-		/* The form as posted, the documents as ticked. */
-		json_object_set_new(ws, "draft",
-		                    json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "public_subject",
-		                              d->public_subject ? d->public_subject : "", "answer",
-		                              d->answer ? d->answer : "", "legal_basis",
-		                              d->legal_basis ? d->legal_basis : "", "produced_by",
-		                              d->produced_by ? d->produced_by : "", "responsible",
-		                              d->responsible ? d->responsible : "", "produced_on",
-		                              d->produced_on ? d->produced_on : ""));
-		size_t i;
-		json_t *doc;
-		json_array_foreach(json_object_get(ws, "documents"), i, doc)
-		{
-			int seq = (int)json_integer_value(json_object_get(doc, "seq"));
-			bool on = false;
-			for (int k = 0; k < d->ndocs; k++)
-				on |= d->doc_seqs[k] == seq;
-			json_object_set_new(doc, "checked", json_boolean(on));
-		}
-	}
-	json_object_set_new(ws, "name_public", json_boolean(d->name_may_be_public));
-	json_object_set_new(ws, "has_versions",
-	                    json_boolean(json_array_size(json_object_get(ws, "versions")) > 0));
-	json_t *item = NULL;
-	struct register_errors errs = {0};
-	r = register_preview(c, req->arena, who, id, d, now, &item, &errs);
-	if (r != REGISTER_OK && r != REGISTER_INVALID) {
-		json_decref(ws);
-		fail_register(req, r);
+	if (!out.page) {
+		web_fail(req, &p);
 		return;
 	}
-	/* A posted draft that cannot be published is the form's error. */
-	if (r == REGISTER_INVALID && posted && status == 200)
-		status = 422;
-	if (item)
-		json_object_set_new(ws, "item", item);
-	if (r == REGISTER_OK)
-		json_object_set_new(ws, "preview_token", json_string(draft_token(req, d)));
-	if (errs.n) {
-		json_t *list = json_array(), *by = json_object();
-		for (int i = 0; i < errs.n; i++) {
-			json_array_append_new(list,
-			                      json_pack("{s:s, s:s}", "field", errs.e[i].field,
-			                                "message", errs.e[i].message));
-			if (*errs.e[i].field && !json_object_get(by, errs.e[i].field))
-				json_object_set_new(by, errs.e[i].field,
-				                    json_string(errs.e[i].message));
-		}
-		json_object_set_new(ws, "errors", list);
-		json_object_set_new(ws, "err", by);
-		json_object_set_new(ws, "has_errors", json_true());
-	}
-	/* The BIP metadata the publication will carry. */
-	json_object_set_new(ws, "meta",
-	                    json_pack("{s:s, s:s, s:s, s:s}", "producer",
-	                              d->produced_by ? d->produced_by : "", "responsible",
-	                              d->responsible ? d->responsible : "", "entered_by", who->name,
-	                              "produced_at", d->produced_on ? d->produced_on : ""));
 	if (notice)
-		json_object_set_new(ws, "notice", json_string(notice));
-	if (general_error)
-		json_object_set_new(ws, "general_error", json_string(general_error));
+		json_object_set_new(out.page, "notice", json_string(notice));
 	json_object_set_new(
-	    ws, "title",
+	    out.page, "title",
 	    json_string(arena_printf(req->arena, "Publikacja w rejestrze — sprawa %s — Jawność",
-	                             json_string_value(json_object_get(ws, "case_number")))));
+	                             json_string_value(json_object_get(out.page, "case_number")))));
 	http_add_header(req, "Cache-Control", "no-store");
-	web_render(req, status, "register_publish", ws);
+	web_render(req, web_outcome_status(o), "register_publish", out.page);
 }
 
 void web_panel_publication(http_req_t *req)
 {
-	struct clerk who;
-	if (!clerk_of(req, &who))
-		return;
 	long long id = case_id(req);
 	if (!id) {
 		http_respond_error(req, 404, NULL);
@@ -996,14 +763,12 @@ void web_panel_publication(http_req_t *req)
 	    : withdrawn && version_ok(withdrawn)
 	        ? arena_printf(req->arena, "Wycofano z publikacji (wersja %s).", withdrawn)
 	        : NULL;
-	publication_page(req, 200, &who, id, NULL, notice, NULL);
+	struct register_post in = {.action = REGISTER_VIEW};
+	publication_answer(req, id, &in, notice);
 }
 
 void web_panel_publish(http_req_t *req)
 {
-	struct clerk who;
-	if (!clerk_of(req, &who))
-		return;
 	long long id = case_id(req);
 	const form_t *f;
 	if (!id) {
@@ -1019,66 +784,16 @@ void web_panel_publish(http_req_t *req)
 	long long expected = expected_s ? strtoll(expected_s, &end, 10) : -1;
 	if (!expected_s || *end)
 		expected = -1;
-	PGconn *c = db_conn();
-	if (!c) {
-		http_respond_unavailable(req);
-		return;
-	}
-	struct register_errors errs = {0};
-	const char *version = NULL;
-	if (action && !strcmp(action, "withdraw")) {
-		enum register_result r = register_withdraw(c, req->arena, &who, id, expected,
-		                                           clock_now(), &version, &errs);
-		if (r == REGISTER_OK) {
-			http_redirect(req, 303,
-			              arena_printf(req->arena,
-			                           "/panel/sprawy/%lld/publikacja?wycofano=%s", id,
-			                           version));
-			return;
-		}
-		if (r != REGISTER_STALE && r != REGISTER_INVALID) {
-			fail_register(req, r);
-			return;
-		}
-		publication_page(req, 409, &who, id, NULL, NULL, errs.n ? errs.e[0].message : NULL);
-		return;
-	}
 	struct register_draft d;
-	if (!draft_from_form(req, f, &d)) {
-		publication_page(req, 422, &who, id, &d, NULL, "Wybrano nieistniejące pismo.");
-		return;
-	}
-	bool publish = action && !strcmp(action, "publish");
-	if (!publish) {
-		/* "Pokaż podgląd" (and Enter in a field) */
-		publication_page(req, 200, &who, id, &d, NULL, NULL);
-		return;
-	}
-	const char *token = form_get(f, "preview_token");
-	if (!token || strcmp(token, draft_token(req, &d)) != 0) {
-		publication_page(
-		    req, 409, &who, id, &d, NULL,
-		    "Treść zmieniła się od ostatniego podglądu. Sprawdź podgląd poniżej i "
-		    "opublikuj ponownie.");
-		return;
-	}
-	enum register_result r =
-	    register_publish(c, req->arena, &who, id, &d, expected, clock_now(), &version, &errs);
-	switch (r) {
-	case REGISTER_OK:
-		http_redirect(req, 303,
-		              arena_printf(req->arena,
-		                           "/panel/sprawy/%lld/publikacja?opublikowano=%s", id,
-		                           version));
-		return;
-	case REGISTER_INVALID:
-		publication_page(req, 422, &who, id, &d, NULL, NULL);
-		return;
-	case REGISTER_STALE:
-		publication_page(req, 409, &who, id, &d, NULL, errs.n ? errs.e[0].message : NULL);
-		return;
-	default:
-		fail_register(req, r);
-		return;
-	}
+	struct register_post in = {
+	    .action = !action                       ? REGISTER_PREVIEW
+	              : !strcmp(action, "withdraw") ? REGISTER_WITHDRAW
+	              : !strcmp(action, "publish")  ? REGISTER_PUBLISH
+	                                            : REGISTER_PREVIEW, /* "Pokaż podgląd", Enter */
+	    .draft = &d,
+	    .bad_document = !draft_from_form(f, &d),
+	    .preview_token = form_get(f, "preview_token"),
+	    .expected_version_id = expected,
+	};
+	publication_answer(req, id, &in, NULL);
 }

@@ -1,9 +1,8 @@
 #include <string.h>
 
 #include "cases/auth.h"
-#include "cases/secret.h"
+#include "cases/ops.h"
 #include "core/log.h"
-#include "db/db.h"
 #include "http/static.h"
 #include "render/letter.h"
 #include "render/tmpl.h"
@@ -43,11 +42,7 @@ bool web_init(const struct web_config *wc, char *err, size_t errlen)
 		return false;
 	}
 	/* Forms and tracking links are signed with the database's secret. */
-	PGconn *c = db_conn();
-	bool ok = c && secret_load(c, err, errlen);
-	if (!c)
-		snprintf(err, errlen, "cannot connect to the database to read the application secret");
-	db_close();
+	bool ok = ops_load_secret(err, errlen);
 	if (!ok) {
 		tmpl_set_free(templates);
 		templates = NULL;

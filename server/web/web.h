@@ -50,6 +50,13 @@ const char *web_csrf_token(http_req_t *req);
 bool web_csrf_ok(http_req_t *req, const char *posted);
 /* The organisation `id` (of the signed-in user); false after answering. */
 bool web_org_by_id(http_req_t *req, long long id, struct org *out);
+/* The service context of this request (cases/context.h): its arena, one
+ * instant (clock_now()) and, on staff pages, the signed-in member as the
+ * actor, held in `who` (ctx->who NULL otherwise). The organisation is left
+ * NULL: the services that need it find it themselves. */
+struct svc_ctx;
+struct actor;
+void web_ctx(http_req_t *req, struct svc_ctx *ctx, struct actor *who);
 /* `s` percent-encoded for a query string, in the arena. */
 const char *web_url_encode(http_req_t *req, const char *s);
 /* A fresh random id (hex) for a form's one-time submission id. */

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "cases/register.h"
+#include "db/db.h"
 #include "integration/cases_util.h"
 
 static struct u_staff clerk;
@@ -482,25 +483,23 @@ static void test_personal_data_in_public_text_is_refused(void **state)
 		free(fields);
 	}
 	/* The service refuses it too, whatever the page did. */
-	PGconn *c = h_db();
 	arena_t *a = arena_new(4096);
-	struct clerk who = {u_count("SELECT id FROM users WHERE email = 'urzednik@mon.example'"),
+	struct actor who = {u_count("SELECT id FROM users WHERE email = 'urzednik@mon.example'"),
 	                    u_count("SELECT id FROM organisations WHERE slug = 'mon'"), 0, "clerk",
 	                    CLERK_NAME};
+	struct svc_ctx ctx = {a, NULL, &who, time(NULL)};
 	struct register_draft d = {.public_subject = "Zakup sprzętu",
 	                           .answer = "Kopię wysłano: tajny.adres@example.pl",
 	                           .produced_by = "COMON",
 	                           .responsible = "COMON",
 	                           .produced_on = "2026-01-05"};
-	struct register_errors errs = {0};
+	struct problem errs = {0};
 	const char *version = NULL;
-	assert_int_equal(register_publish(c, a, &who, id, &d, 0, time(NULL), &version, &errs),
-	                 REGISTER_INVALID);
-	assert_true(errs.n >= 1);
+	assert_int_equal(register_publish(&ctx, id, &d, 0, &version, &errs), OUT_INVALID);
+	assert_true(errs.nfields >= 1);
 	/* An organisation's name may be public when the clerk says so. */
 	free(page);
 	arena_free(a);
-	PQfinish(c);
 	char sql[160];
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM publications WHERE request_id = %lld", id);
 	assert_int_equal(u_count(sql), 0);
@@ -626,8 +625,7 @@ static void test_polish_search_without_diacritics(void **state)
 /* Publishes `n` new cases through the service (faster than the page). */
 static void publish_many(int n)
 {
-	PGconn *c = h_db();
-	struct clerk who = {u_count("SELECT id FROM users WHERE email = 'urzednik@mon.example'"),
+	struct actor who = {u_count("SELECT id FROM users WHERE email = 'urzednik@mon.example'"),
 	                    u_count("SELECT id FROM organisations WHERE slug = 'mon'"), 0, "clerk",
 	                    CLERK_NAME};
 	for (int i = 0; i < n; i++) {
@@ -635,17 +633,15 @@ static void publish_many(int n)
 		char *t = u_file("public_information", number);
 		free(t);
 		arena_t *a = arena_new(4096);
+		struct svc_ctx ctx = {a, NULL, &who, time(NULL)};
 		struct register_draft d;
 		long long id = request_id(number);
-		assert_int_equal(register_proposal(c, a, &who, id, time(NULL), &d), REGISTER_OK);
-		struct register_errors errs = {0};
+		assert_int_equal(register_proposal(&ctx, id, &d, NULL), OUT_OK);
+		struct problem errs = {0};
 		const char *version;
-		assert_int_equal(
-		    register_publish(c, a, &who, id, &d, 0, time(NULL), &version, &errs),
-		    REGISTER_OK);
+		assert_int_equal(register_publish(&ctx, id, &d, 0, &version, &errs), OUT_OK);
 		arena_free(a);
 	}
-	PQfinish(c);
 }
 
 static void test_keyset_pages_without_gaps_or_repeats(void **state)
@@ -1058,6 +1054,8 @@ int main(void)
 {
 	h_setup_db("register");
 	u_seed_demo();
+	/* The services take the thread's own connection. */
+	db_set_url(getenv("DATABASE_URL"));
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_public_role_is_refused_personal_data_tables),
 	    cmocka_unit_test(test_clerk_preview_is_exactly_the_public_page),

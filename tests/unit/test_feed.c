@@ -1,5 +1,5 @@
 /* XML escaping, the Atom writer and sitemaps (server/render/feed.c), and the
- * conditional-GET helpers (server/http/cache.c): pure functions. */
+ * conditional-GET helpers (server/http/conditional.c): pure functions. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "http/cache.h"
+#include "http/conditional.h"
 #include "render/feed.h"
 
 static const char *esc(strbuf_t *sb, const char *s)

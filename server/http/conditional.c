@@ -1,4 +1,4 @@
-#include "http/cache.h"
+#include "http/conditional.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,8 +1,8 @@
 /* Conditional GET (RFC 9110 §8.8, §13): ETag and Last-Modified validators
  * and the 304 answer, for public pages that change rarely and are read
  * often. The date and tag helpers are pure, for unit tests. */
-#ifndef JAWNOSC_HTTP_CACHE_H
-#define JAWNOSC_HTTP_CACHE_H
+#ifndef JAWNOSC_HTTP_CONDITIONAL_H
+#define JAWNOSC_HTTP_CONDITIONAL_H
 
 #include <stdbool.h>
 #include <stddef.h>

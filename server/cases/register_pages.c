@@ -1,0 +1,242 @@
+/* The public register's pages, one service each: the connection (the
+ * replica when there is one), one read-only transaction as jawnosc_public,
+ * the client's validators asked once the stamp is known, the visit
+ * counted, the commit. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cases/register_query.h"
+#include "core/cache.h"
+#include "core/log.h"
+
+static enum outcome db_outcome(enum db_status st, struct problem *p)
+{
+	return st == DB_OK            ? OUT_OK
+	       : st == DB_UNAVAILABLE ? problem_set(p, OUT_UNAVAILABLE, NULL, NULL)
+	                              : problem_set(p, OUT_ERROR, NULL, NULL);
+}
+
+/* Opens the page's transaction and finds the body; *c is the connection. */
+static enum outcome page_open(const struct svc_ctx *ctx, const struct register_ask *ask,
+                              struct register_page *pg, PGconn **c, struct problem *p)
+{
+	memset(pg, 0, sizeof *pg);
+	pg->mark = cache_mark();
+	*c = db_conn_replica();
+	if (!*c)
+		return problem_set(p, OUT_UNAVAILABLE, NULL, NULL);
+	bool found = false;
+	enum db_status st = register_begin(*c, ctx->arena, ask->host, &pg->org, &found);
+	if (st != DB_OK)
+		return db_outcome(st, p);
+	if (!found) {
+		log_error("no organisation is configured (run 'jawnosc seed --demo' or add one)");
+		return problem_set(p, OUT_UNAVAILABLE,
+		                   "Żaden urząd nie jest jeszcze skonfigurowany w systemie.", NULL);
+	}
+	pg->stamp_us = pg->org.stamp_us;
+	return OUT_OK;
+}
+
+/* Counts the visit (a BIP page: its count, this visit included) and
+ * commits. */
+static enum outcome page_close(PGconn *c, const struct register_ask *ask,
+                               struct register_page *pg, struct problem *p)
+{
+	long long n = 0;
+	enum db_status st = register_end(c, pg->org.id, ask->visit_path, &n);
+	if (st != DB_OK)
+		return db_outcome(st, p);
+	if (ask->visit_path)
+		n += register_visit(pg->org.id, ask->visit_path);
+	pg->visits = n;
+	return OUT_OK;
+}
+
+static enum outcome page_fail(PGconn *c, enum db_status st, struct problem *p)
+{
+	register_abort(c);
+	return db_outcome(st, p);
+}
+
+static enum outcome page_not_found(PGconn *c, const char *message, struct problem *p)
+{
+	register_abort(c);
+	return problem_set(p, OUT_NOT_FOUND, message, NULL);
+}
+
+/* True when the client's copy is current: the page is closed then. */
+static bool client_fresh(PGconn *c, const struct register_ask *ask, struct register_page *pg,
+                         enum outcome *o, struct problem *p)
+{
+	if (!ask->fresh || !ask->fresh(ask->fresh_arg, pg->stamp_us))
+		return false;
+	pg->fresh = true;
+	*o = page_close(c, ask, pg, p);
+	return true;
+}
+
+enum outcome register_list_page(const struct svc_ctx *ctx, const struct register_ask *ask,
+                                const struct register_filter *f, int limit,
+                                struct register_page *pg, json_t **list, json_t **options,
+                                struct problem *p)
+{
+	*list = NULL;
+	if (options)
+		*options = NULL;
+	PGconn *c;
+	enum outcome o = page_open(ctx, ask, pg, &c, p);
+	if (o != OUT_OK || client_fresh(c, ask, pg, &o, p))
+		return o;
+	enum db_status st = register_list(c, ctx->arena, pg->org.id, f, limit, list);
+	if (st == DB_OK && options)
+		st = register_filter_options(c, ctx->arena, pg->org.id, f, options);
+	if (st == DB_OK)
+		o = page_close(c, ask, pg, p);
+	else
+		o = page_fail(c, st, p);
+	if (o != OUT_OK) {
+		json_decref(*list);
+		*list = NULL;
+		if (options) {
+			json_decref(*options);
+			*options = NULL;
+		}
+	}
+	return o;
+}
+
+enum outcome register_item_page(const struct svc_ctx *ctx, const struct register_ask *ask,
+                                const char *case_number, const char *version,
+                                struct register_page *pg, json_t **doc, struct problem *p)
+{
+	*doc = NULL;
+	PGconn *c;
+	enum outcome o = page_open(ctx, ask, pg, &c, p);
+	if (o != OUT_OK)
+		return o;
+	bool found = false;
+	enum db_status st = register_item_stamp(c, pg->org.id, case_number, &pg->stamp_us, &found);
+	if (st != DB_OK)
+		return page_fail(c, st, p);
+	if (!found)
+		return page_not_found(c, "W rejestrze nie ma sprawy o takim znaku.", p);
+	if (client_fresh(c, ask, pg, &o, p))
+		return o;
+	st = register_item(c, ctx->arena, &pg->org, case_number, version, doc, &found);
+	if (st != DB_OK)
+		return page_fail(c, st, p);
+	if (!found)
+		return page_not_found(c, "Ta sprawa nie ma wersji o takim numerze.", p);
+	o = page_close(c, ask, pg, p);
+	if (o != OUT_OK) {
+		json_decref(*doc);
+		*doc = NULL;
+	}
+	return o;
+}
+
+enum outcome register_document_get(const struct svc_ctx *ctx, const struct register_ask *ask,
+                                   const char *case_number, int seq, struct register_pdf *out,
+                                   struct problem *p)
+{
+	memset(out, 0, sizeof *out);
+	struct register_page pg;
+	PGconn *c;
+	enum outcome o = page_open(ctx, ask, &pg, &c, p);
+	if (o != OUT_OK)
+		return o;
+	bool found = false;
+	enum db_status st = register_document(c, ctx->arena, pg.org.id, case_number, seq, &out->pdf,
+	                                      &out->len, out->sha256, &found);
+	if (st != DB_OK)
+		return page_fail(c, st, p);
+	if (!found)
+		return page_not_found(c, "Taki dokument nie jest opublikowany.", p);
+	return page_close(c, ask, &pg, p);
+}
+
+/* A page of one query after the freshness question (feed, sitemap). */
+typedef enum db_status (*list_query)(PGconn *c, arena_t *a, long long org_id, int limit,
+                                     json_t **out);
+
+static enum outcome one_query_page(const struct svc_ctx *ctx, const struct register_ask *ask,
+                                   list_query q, int limit, struct register_page *pg,
+                                   json_t **out, struct problem *p)
+{
+	*out = NULL;
+	PGconn *c;
+	enum outcome o = page_open(ctx, ask, pg, &c, p);
+	if (o != OUT_OK || client_fresh(c, ask, pg, &o, p))
+		return o;
+	enum db_status st = q(c, ctx->arena, pg->org.id, limit, out);
+	o = st == DB_OK ? page_close(c, ask, pg, p) : page_fail(c, st, p);
+	if (o != OUT_OK) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return o;
+}
+
+enum outcome register_feed_page(const struct svc_ctx *ctx, const struct register_ask *ask,
+                                int limit, struct register_page *pg, json_t **feed,
+                                struct problem *p)
+{
+	return one_query_page(ctx, ask, register_feed, limit, pg, feed, p);
+}
+
+enum outcome register_sitemap_page(const struct svc_ctx *ctx, const struct register_ask *ask,
+                                   int limit, struct register_page *pg, json_t **items,
+                                   struct problem *p)
+{
+	return one_query_page(ctx, ask, register_sitemap, limit, pg, items, p);
+}
+
+/* The first snapshot, before the very first look answers. */
+static void refresh_stats_now(void)
+{
+	PGconn *c = db_conn();
+	if (!c || register_stats_refresh(c, REGISTER_STATS_MAX_AGE) != DB_OK)
+		log_warn("the register's statistics were not refreshed");
+}
+
+enum outcome register_stats_page(const struct svc_ctx *ctx, const struct register_ask *ask,
+                                 struct register_page *pg, json_t **stats, struct problem *p)
+{
+	*stats = NULL;
+	PGconn *c;
+	enum outcome o = page_open(ctx, ask, pg, &c, p);
+	if (o != OUT_OK)
+		return o;
+	enum db_status st = register_stats(c, ctx->arena, pg->org.id, stats);
+	if (st == DB_OK && json_is_true(json_object_get(*stats, "never"))) {
+		/* The very first look waits for the first snapshot. */
+		json_decref(*stats);
+		*stats = NULL;
+		static const struct register_ask quiet = {0};
+		if ((o = page_close(c, &quiet, pg, p)) != OUT_OK)
+			return o;
+		refresh_stats_now();
+		if ((o = page_open(ctx, ask, pg, &c, p)) != OUT_OK)
+			return o;
+		st = register_stats(c, ctx->arena, pg->org.id, stats);
+	} else if (st == DB_OK && json_is_true(json_object_get(*stats, "stale"))) {
+		register_stats_kick();
+	}
+	o = st == DB_OK ? page_close(c, ask, pg, p) : page_fail(c, st, p);
+	if (o != OUT_OK) {
+		json_decref(*stats);
+		*stats = NULL;
+		return o;
+	}
+	json_object_del(*stats, "stale");
+	return OUT_OK;
+}
+
+enum outcome register_procedure_page(const struct svc_ctx *ctx, const struct register_ask *ask,
+                                     struct register_page *pg, struct problem *p)
+{
+	PGconn *c;
+	enum outcome o = page_open(ctx, ask, pg, &c, p);
+	return o == OUT_OK ? page_close(c, ask, pg, p) : o;
+}

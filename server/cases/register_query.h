@@ -1,0 +1,53 @@
+/* The queries of the public register's pages (register.c), for the page
+ * services (register_pages.c) only: each runs inside the page's
+ * transaction, opened by register_begin() as jawnosc_public, and returns
+ * JSON it owns through `out` (the caller decrefs), strings in `a`.
+ * Internal to server/cases/register*.c. */
+#ifndef JAWNOSC_CASES_REGISTER_QUERY_H
+#define JAWNOSC_CASES_REGISTER_QUERY_H
+
+#include <jansson.h>
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cases/org.h"
+#include "cases/register.h"
+#include "core/arena.h"
+#include "db/db.h"
+
+/* Opens the public transaction (read only: a replica can answer it) and
+ * finds the organisation for `host` and the register's stamp
+ * (org_for_host() with ORG_PUBLIC). DB_OK with *found false when no
+ * organisation exists (the transaction is then closed). */
+enum db_status register_begin(PGconn *c, arena_t *a, const char *host, struct org *org,
+                              bool *found);
+/* Reads the count of visits of the page `path` written so far (NULL: not
+ * a BIP page, 0) into *visits and commits; rolls back on an error. */
+enum db_status register_end(PGconn *c, long long org_id, const char *path, long long *visits);
+/* Rolls the public transaction back. */
+void register_abort(PGconn *c);
+
+enum db_status register_list(PGconn *c, arena_t *a, long long org_id,
+                             const struct register_filter *f, int limit, json_t **out);
+enum db_status register_filter_options(PGconn *c, arena_t *a, long long org_id,
+                                       const struct register_filter *f, json_t **out);
+/* The last change of one item (µs since the epoch); *found false when no
+ * item has that case number. */
+enum db_status register_item_stamp(PGconn *c, long long org_id, const char *case_number,
+                                   int64_t *changed_us, bool *found);
+enum db_status register_item(PGconn *c, arena_t *a, const struct org *org,
+                             const char *case_number, const char *version, json_t **out,
+                             bool *found);
+enum db_status register_document(PGconn *c, arena_t *a, long long org_id, const char *case_number,
+                                 int seq, const char **pdf, size_t *len, char sha_hex[65],
+                                 bool *found);
+enum db_status register_feed(PGconn *c, arena_t *a, long long org_id, int limit, json_t **out);
+/* As register_stats_page() says, plus "stale" (older than
+ * REGISTER_STATS_MAX_AGE). */
+enum db_status register_stats(PGconn *c, arena_t *a, long long org_id, json_t **out);
+/* The refresh itself, in its own transaction, on the primary. */
+enum db_status register_stats_refresh(PGconn *c, int max_age);
+enum db_status register_sitemap(PGconn *c, arena_t *a, long long org_id, int limit, json_t **out);
+
+#endif
