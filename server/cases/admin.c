@@ -8,12 +8,13 @@
 #include <string.h>
 
 #include "cases/auth.h"
+#include "cases/org.h"
 #include "cases/store.h"
 #include "cases/users.h"
 #include "core/strbuf.h"
 #include "db/changes.h"
 #include "db/db.h"
-#include "http/utf8.h"
+#include "core/utf8.h"
 #include "law/casenum.h"
 
 #define NAME_MAX_CHARS 200
@@ -323,7 +324,7 @@ static enum db_status settings_transaction(PGconn *c, const struct actor *who, d
 {
 	enum db_status st = write_transaction(c, who, fn, x);
 	if (st == DB_OK)
-		changes_settings();
+		org_settings_changed();
 	return st;
 }
 

@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "cases/caseview.h"
+#include "cases/org.h"
 #include "cases/queue.h"
+#include "core/cache.h"
 #include "law/lifecycle.h"
 #include "law/term.h"
 
@@ -427,7 +429,7 @@ struct dash_scope dashboard_scope(const struct actor *who)
 	return (struct dash_scope){who->org_id, who->unit_id};
 }
 
-enum outcome dashboard_load(const struct svc_ctx *ctx, json_t **out, struct problem *p)
+static enum outcome dashboard_read(const struct svc_ctx *ctx, json_t **out, struct problem *p)
 {
 	*out = NULL;
 	problem_set(p, OUT_OK, NULL, NULL);
@@ -464,4 +466,19 @@ enum outcome dashboard_load(const struct svc_ctx *ctx, json_t **out, struct prob
 	}
 	*out = doc;
 	return OUT_OK;
+}
+
+/* The figures are kept in the one cache while nothing of the organisation
+ * changes, for the day they were counted on (cases/org.h). */
+enum outcome dashboard_load(const struct svc_ctx *ctx, json_t **out, struct problem *p)
+{
+	struct dash_scope s = dashboard_scope(ctx->who);
+	const char *key = arena_printf(ctx->arena, "D %lld %lld", s.org_id, s.unit_id);
+	if ((*out = org_kept_json(key)))
+		return problem_set(p, OUT_OK, NULL, NULL);
+	uint64_t mark = cache_mark();
+	enum outcome o = dashboard_read(ctx, out, p);
+	if (o == OUT_OK)
+		org_keep_json(key, s.org_id, mark, *out);
+	return o;
 }

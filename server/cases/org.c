@@ -98,6 +98,19 @@ int64_t org_kept_ttl(void)
 	return cfg.page_cache_ttl < left ? cfg.page_cache_ttl : left;
 }
 
+json_t *org_kept_json(const char *key)
+{
+	cache_sync();
+	return cache_get_json(key);
+}
+
+void org_keep_json(const char *key, long long org_id, uint64_t mark, const json_t *doc)
+{
+	char tag[ORG_TAG_LEN];
+	if (org_id > 0)
+		cache_put_json(key, org_tag(tag, org_id), mark, org_kept_ttl(), doc);
+}
+
 void org_settings_changed(void)
 {
 	cache_invalidate(ORG_TAG_SETTINGS);

@@ -4,6 +4,7 @@
 #ifndef JAWNOSC_CASES_ORG_H
 #define JAWNOSC_CASES_ORG_H
 
+#include <jansson.h>
 #include <libpq-fe.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -92,6 +93,12 @@ const char *org_tag(char buf[ORG_TAG_LEN], long long org_id);
  * JAWNOSC_PAGE_CACHE_TTL seconds, and never past the end of the Warsaw day
  * (pages count working days from today). */
 int64_t org_kept_ttl(void);
+/* The data of an organisation's page kept under `key` (a new reference),
+ * or NULL; takes in the change notifications that arrived first. */
+json_t *org_kept_json(const char *key);
+/* Keeps `doc` under `key` with organisation `org_id`'s tag, for
+ * org_kept_ttl(); `mark` is cache_mark() taken before it was read. */
+void org_keep_json(const char *key, long long org_id, uint64_t mark, const json_t *doc);
 /* The tag of the kept settings of every organisation. */
 #define ORG_TAG_SETTINGS "settings"
 /* Wires the change listener (db/changes.h) to the cache: an organisation's

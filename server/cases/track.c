@@ -9,6 +9,7 @@
 #include "cases/org.h"
 #include "cases/secret.h"
 #include "cases/store.h"
+#include "core/cache.h"
 #include "core/log.h"
 #include "db/changes.h"
 #include "db/db.h"
@@ -178,6 +179,20 @@ enum outcome track_load(const struct svc_ctx *ctx, const char *token, json_t **v
 	if (!c)
 		return problem_set(p, OUT_UNAVAILABLE, NULL, NULL);
 	return load(c, ctx->arena, token, ctx->now, view, p);
+}
+
+enum outcome track_page(const struct svc_ctx *ctx, const char *token, json_t **view,
+                        struct problem *p)
+{
+	const char *key = arena_printf(ctx->arena, "T %s", token ? token : "");
+	if ((*view = org_kept_json(key)))
+		return problem_set(p, OUT_OK, NULL, NULL);
+	uint64_t mark = cache_mark();
+	enum outcome o = track_load(ctx, token, view, p);
+	if (o == OUT_OK)
+		org_keep_json(key, (long long)json_integer_value(json_object_get(*view, "org_id")), mark,
+		              *view);
+	return o;
 }
 
 struct act_ctx {

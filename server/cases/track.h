@@ -24,6 +24,10 @@
  * (the page cache's key; not part of the API's CaseView). */
 enum outcome track_load(const struct svc_ctx *ctx, const char *token, json_t **view,
                         struct problem *p);
+/* The same for the tracking page, from the copy kept in the one cache while
+ * nothing of the case's organisation changed (cases/org.h). */
+enum outcome track_page(const struct svc_ctx *ctx, const char *token, json_t **view,
+                        struct problem *p);
 
 /* Which view of the case track_act() answers besides its outcome. */
 enum track_show {

@@ -16,7 +16,7 @@
 #include "core/clock.h"
 #include "core/config.h"
 #include "db/db.h"
-#include "http/utf8.h"
+#include "core/utf8.h"
 
 static const char usage_all[] =
     "Usage: jawnosc user COMMAND [OPTIONS]\n\n"

@@ -12,7 +12,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/cache.h"
 #include "core/jobs.h"
 #include "core/log.h"
 
@@ -101,16 +100,6 @@ void changes_committed(void)
 	if (wake_fd[1] >= 0 && write(wake_fd[1], &one, 1) < 0) {
 		/* A full pipe already wakes the listener. */
 	}
-}
-
-uint64_t changes_mark(void)
-{
-	return cache_mark();
-}
-
-void changes_settings(void)
-{
-	heard(NULL, "settings");
 }
 
 /* ---- The listener ------------------------------------------------------------ */

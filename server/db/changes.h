@@ -62,11 +62,5 @@ bool changes_by_app(void);
 /* A write transaction of this thread committed. */
 void changes_committed(void);
 
-/* ---- Kept for callers being moved (docs/design.md, "Layers") ---- */
-/* cache_mark() (core/cache.h): web/citizen.c and web/dashboard.c. */
-uint64_t changes_mark(void);
-/* The organisations' settings changed: delivers the key "settings" here
- * as if heard (cases/admin.c; its replacement is org_settings_changed()). */
-void changes_settings(void);
 
 #endif

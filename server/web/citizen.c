@@ -10,9 +10,7 @@
 #include "cases/track.h"
 #include "core/clock.h"
 #include "core/config.h"
-#include "db/changes.h" /* changes_mark() in load_case_kept(), until the page cache moves */
 #include "web/outcome.h"
-#include "web/pcache.h"
 #include "web/web.h"
 
 static const char *const form_fields[] = {"kind",  "subject", "content", "form",   "delivery",
@@ -260,26 +258,15 @@ static void case_page(http_req_t *req, int status, json_t *view, const char *err
 	web_render(req, status, "case", view);
 }
 
-/* The case as load_case() gives it, from the copy kept in memory while
- * nothing of the organisation changed (web/pcache.c). */
-static bool load_case_kept(http_req_t *req, json_t **view)
-{
-	const char *key = arena_printf(req->arena, "T %s", http_param(req, "token"));
-	if ((*view = pcache_get_json(key)))
-		return true;
-	uint64_t mark = changes_mark();
-	if (!load_case(req, view))
-		return false;
-	pcache_put_json(key, (long long)json_integer_value(json_object_get(*view, "org_id")), mark,
-	                *view);
-	return true;
-}
-
 void web_case_show(http_req_t *req)
 {
+	struct svc_ctx ctx = ctx_of(req, NULL);
+	struct problem p = {0};
 	json_t *view;
-	if (load_case_kept(req, &view))
+	if (track_page(&ctx, http_param(req, "token"), &view, &p) == OUT_OK)
 		case_page(req, 200, view, NULL, NULL, NULL);
+	else
+		web_fail(req, &p);
 }
 
 void web_case_confirmation(http_req_t *req)

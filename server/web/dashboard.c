@@ -15,10 +15,6 @@
 #include "render/tmpl.h"
 #include "web/outcome.h"
 #include "web/web.h"
-/* Only for the copy kept in memory below, until the cache module reads
- * through the service itself. */
-#include "db/changes.h"
-#include "web/pcache.h"
 
 /* ---- Links to the queue ----------------------------------------------------- */
 
@@ -280,18 +276,11 @@ void web_dashboard(http_req_t *req)
 	if (!ctx)
 		return;
 	struct dash_scope s = dashboard_scope(ctx->who);
-	/* The figures are kept in memory while nothing of the organisation
-	 * changes (web/pcache.c), for the day they were counted on. */
-	const char *key = arena_printf(req->arena, "D %lld %lld", s.org_id, s.unit_id);
-	json_t *doc = pcache_get_json(key);
-	if (!doc) {
-		uint64_t mark = changes_mark();
-		struct problem p;
-		if (dashboard_load(ctx, &doc, &p) != OUT_OK) {
-			web_fail(req, &p);
-			return;
-		}
-		pcache_put_json(key, s.org_id, mark, doc);
+	json_t *doc;
+	struct problem p;
+	if (dashboard_load(ctx, &doc, &p) != OUT_OK) {
+		web_fail(req, &p);
+		return;
 	}
 	add_figures(req, &s, doc);
 	add_workload_links(req, &s, doc);

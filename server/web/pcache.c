@@ -170,18 +170,3 @@ void pcache_respond(http_req_t *req, int status, const char *content_type, const
 	else
 		free(pg);
 }
-
-/* ---- Data ------------------------------------------------------------------------ */
-
-json_t *pcache_get_json(const char *key)
-{
-	cache_sync();
-	return cache_get_json(key);
-}
-
-void pcache_put_json(const char *key, long long org_id, uint64_t mark, const json_t *doc)
-{
-	char tag[ORG_TAG_LEN];
-	if (org_id > 0)
-		cache_put_json(key, org_tag(tag, org_id), mark, org_kept_ttl(), doc);
-}

@@ -1,9 +1,8 @@
 /* Pages kept in memory between requests (in the one cache, core/cache.h).
  *
  * Public register pages (for visitors who are not signed in) are kept as
- * the bytes sent, and tracking pages and dashboards as the data they are
- * drawn from (the form on a tracking page carries each visitor's own CSRF
- * token). A copy carries its organisation's tag (cases/org.h: dropped when
+ * the bytes sent (tracking pages and dashboards keep the data they are
+ * drawn from in their services: cases/org.h, org_keep_json()). A copy carries its organisation's tag (cases/org.h: dropped when
  * anything of the organisation changes), lives until the end of the Warsaw
  * day it was made on (pages count working days from today) and for at most
  * JAWNOSC_PAGE_CACHE_TTL seconds; the least recently used go first past
@@ -47,15 +46,5 @@ bool pcache_keep(http_req_t *req, long long org_id, uint64_t mark, const char *v
  * pcache_keep() asked for it, with PCACHE_VISITS replaced by the count. */
 void pcache_respond(http_req_t *req, int status, const char *content_type, const char *body,
                     size_t len);
-
-/* ---- Data (tracking pages, dashboards) ----
- * Kept for web/citizen.c and web/dashboard.c, which take their mark from
- * changes_mark() (= cache_mark()); their services will keep the data
- * themselves (docs/design.md, "One cache"). */
-
-/* The document kept under `key` (a new reference), or NULL. */
-json_t *pcache_get_json(const char *key);
-/* Keeps `doc` under `key` for organisation `org_id` (mark as above). */
-void pcache_put_json(const char *key, long long org_id, uint64_t mark, const json_t *doc);
 
 #endif
