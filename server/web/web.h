@@ -10,7 +10,7 @@
 #include "http/http.h"
 #include "http/router.h"
 
-/* The migrations this binary carries (db/migrate.h), opaque here: /readyz
+/* The migrations this binary carries (migrate.h), opaque here: /readyz
  * hands them to its service. */
 struct migration_set;
 
