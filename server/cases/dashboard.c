@@ -7,28 +7,17 @@
 #include "cases/caseview.h"
 #include "cases/org.h"
 #include "cases/queue.h"
+#include "cases/service.h"
 #include "core/cache.h"
 #include "law/lifecycle.h"
 #include "law/term.h"
 
-/* The N-th working day after `d` (N = 0: `d` itself). */
-static law_date_t nth_working_day(law_date_t d, int n)
-{
-	for (int i = 0; i < n; i++) {
-		law_date_t next;
-		if (!law_next_working_day(law_date_add_days(d, 1), &next))
-			break;
-		d = next;
-	}
-	return d;
-}
-
 void dashboard_days(law_date_t today, struct dash_days *out)
 {
 	out->today = today;
-	out->d1 = nth_working_day(today, 1);
-	out->d3 = nth_working_day(today, 3);
-	out->d5 = nth_working_day(today, 5);
+	out->d1 = law_nth_working_day(today, 1);
+	out->d3 = law_nth_working_day(today, 3);
+	out->d5 = law_nth_working_day(today, 5);
 }
 
 /* Query parameters as text, kept in the arena. */
@@ -462,7 +451,7 @@ static enum outcome dashboard_read(const struct svc_ctx *ctx, json_t **out, stru
 		st = months(c, a, s, today, doc);
 	if (st != DB_OK) {
 		json_decref(doc);
-		return problem_set(p, st == DB_UNAVAILABLE ? OUT_UNAVAILABLE : OUT_ERROR, NULL, NULL);
+		return svc_outcome(st, p);
 	}
 	*out = doc;
 	return OUT_OK;

@@ -11,6 +11,7 @@
 #include "cases/caseview.h"
 #include "cases/register.h"
 #include "cases/register_item.h"
+#include "cases/service.h"
 #include "cases/store.h"
 #include "core/strbuf.h"
 #include "db/changes.h"
@@ -20,13 +21,6 @@
 static char *ids(arena_t *a, long long v)
 {
 	return arena_printf(a, "%lld", v);
-}
-
-static enum outcome db_outcome(enum db_status st, struct problem *p)
-{
-	return st == DB_OK            ? OUT_OK
-	       : st == DB_UNAVAILABLE ? problem_set(p, OUT_UNAVAILABLE, NULL, NULL)
-	                              : problem_set(p, OUT_ERROR, NULL, NULL);
 }
 
 static enum outcome case_not_found(struct problem *p)
@@ -575,7 +569,7 @@ static enum outcome workspace(PGconn *c, arena_t *a, const struct actor *who, lo
 		checked = pub.doc_seqs;
 	}
 	if (st != DB_OK)
-		return db_outcome(st, p);
+		return svc_outcome(st, p);
 	json_t *view = json_pack(
 	    "{s:I, s:s, s:s, s:b, s:b, s:I, s:s, s:s}", "id_case", (json_int_t)request_id,
 	    "case_number", pc.case_number, "state_label", caseview_state_label(pc.state),
@@ -610,7 +604,7 @@ static enum outcome workspace(PGconn *c, arena_t *a, const struct actor *who, lo
 	json_object_set_new(view, "documents", docs);
 	if (st != DB_OK) {
 		json_decref(view);
-		return db_outcome(st, p);
+		return svc_outcome(st, p);
 	}
 	*out = view;
 	return OUT_OK;
@@ -645,7 +639,7 @@ static enum outcome preview(PGconn *c, arena_t *a, const struct actor *who, long
 	if (st != DB_OK) {
 		json_decref(*item);
 		*item = NULL;
-		return db_outcome(st, p);
+		return svc_outcome(st, p);
 	}
 	return p->nfields ? OUT_INVALID : OUT_OK;
 }
@@ -850,7 +844,7 @@ static enum outcome run_publish(const struct svc_ctx *ctx, struct pub_ctx *x,
 	changes_writer(ctx->who->org_id);
 	enum db_status st = db_transaction(c, publish_tx, x);
 	if (st != DB_OK)
-		return db_outcome(st, x->p);
+		return svc_outcome(st, x->p);
 	if (x->result == OUT_OK && version)
 		*version = x->version;
 	return x->result;
@@ -1032,7 +1026,7 @@ static enum outcome publication_page(const struct svc_ctx *ctx, long long reques
 		json_decref(x.item);
 		if (failed == OUT_NOT_FOUND)
 			return case_not_found(p);
-		return db_outcome(st != DB_OK ? st : status_of(failed), p);
+		return svc_outcome(st != DB_OK ? st : status_of(failed), p);
 	}
 	json_t *ws = x.ws;
 	const struct register_draft *d = x.d;
@@ -1135,5 +1129,5 @@ enum outcome register_proposal(const struct svc_ctx *ctx, long long request_id,
 		return case_not_found(p);
 	if (st == DB_OK)
 		st = proposal(c, ctx->arena, &pc, ctx->now, out);
-	return db_outcome(st, p);
+	return svc_outcome(st, p);
 }

@@ -6,6 +6,7 @@
 
 #include "cases/caseview.h"
 #include "cases/dashboard.h"
+#include "cases/service.h"
 #include "db/db.h"
 #include "law/lifecycle.h"
 #include "render/csv.h"
@@ -229,7 +230,7 @@ enum outcome stats_load(const struct svc_ctx *ctx, const char *from_text, const 
 		st = steps(c, p, doc);
 	if (st != DB_OK) {
 		json_decref(doc);
-		return problem_set(pr, st == DB_UNAVAILABLE ? OUT_UNAVAILABLE : OUT_ERROR, NULL, NULL);
+		return svc_outcome(st, pr);
 	}
 	*out = doc;
 	return OUT_OK;

@@ -8,6 +8,7 @@
 #include "cases/caseview.h"
 #include "cases/org.h"
 #include "cases/secret.h"
+#include "cases/service.h"
 #include "cases/store.h"
 #include "core/cache.h"
 #include "core/log.h"
@@ -68,12 +69,6 @@ const char *track_text_label(const char *action)
 	return i < 0 ? NULL : requester_actions[i].text_label;
 }
 
-/* An outcome for a database status other than DB_OK. */
-static enum outcome db_failed(enum db_status st, struct problem *p)
-{
-	return problem_set(p, st == DB_UNAVAILABLE ? OUT_UNAVAILABLE : OUT_ERROR, NULL, NULL);
-}
-
 /* The request behind a token; `lock` takes the row lock for an action. */
 static enum outcome find(PGconn *c, arena_t *a, const char *token, bool lock, struct case_ref *f,
                          struct problem *p)
@@ -97,7 +92,7 @@ static enum outcome find(PGconn *c, arena_t *a, const char *token, bool lock, st
 	if (st != DB_OK) {
 		if (st != DB_UNAVAILABLE)
 			log_error("finding a case by token: %s", PQresultErrorMessage(r));
-		o = db_failed(st, p);
+		o = svc_outcome(st, p);
 	} else if (PQntuples(r) != 1) {
 		o = problem_set(p, OUT_NOT_FOUND, NULL, NULL);
 	} else {
@@ -163,7 +158,7 @@ static enum outcome load(PGconn *c, arena_t *a, const char *token, int64_t now, 
 		st = store_law_case(c, f.id, &f.org, f.kind, f.state, received, &lc);
 	if (st != DB_OK) {
 		json_decref(view);
-		return db_failed(st, p);
+		return svc_outcome(st, p);
 	}
 	json_object_set_new(view, "actions", open_actions(&lc, day, a));
 	json_object_set_new(view, "org_id", json_integer(f.org.id));
@@ -279,7 +274,7 @@ enum outcome track_act(const struct svc_ctx *ctx, const struct track_step *in, j
 	if (o == OUT_OK) {
 		struct act_ctx x = {ctx->arena, in, ctx->now, p, OUT_OK};
 		enum db_status st = db_transaction(c, act_tx, &x);
-		o = st == DB_OK ? x.result : db_failed(st, p);
+		o = st == DB_OK ? x.result : svc_outcome(st, p);
 	}
 	if (!view || !shows(in, o))
 		return o;
@@ -318,7 +313,7 @@ enum outcome track_document(const struct svc_ctx *ctx, const char *token, int se
 	if (st != DB_OK) {
 		if (st != DB_UNAVAILABLE)
 			log_error("reading a document by token: %s", PQresultErrorMessage(r));
-		o = db_failed(st, p);
+		o = svc_outcome(st, p);
 	} else if (PQntuples(r) != 1) {
 		o = problem_set(p, OUT_NOT_FOUND, NULL, NULL);
 	} else {
