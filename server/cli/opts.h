@@ -7,4 +7,8 @@
 /* True when argv holds --help or -h; the caller prints its usage. */
 bool cli_wants_help(int argc, char **argv);
 
+/* "--name VALUE" or "--name=VALUE" at argv[*i]; advances *i past it. NULL
+ * when argv[*i] is not this option; *missing when it lacks its value. */
+const char *cli_opt_value(int argc, char **argv, int *i, const char *name, bool *missing);
+
 #endif
