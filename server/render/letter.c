@@ -381,21 +381,16 @@ static bool compile(struct compiler *c, char *err, size_t errlen)
 static bool read_file(arena_t *a, const char *path, const char *file, char **out, size_t *len,
 		      char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
+	strbuf_t sb;
+	sb_init(&sb, a);
+	sb_append(&sb, "", 0); /* an empty file is "" */
+	if (!sb_read_file(&sb, path))
 		return letter_fail(err, errlen, "%s: %s", file, strerror(errno));
-	char *buf = arena_alloc(a, MAX_TEMPLATE_BYTES + 1);
-	size_t n = fread(buf, 1, MAX_TEMPLATE_BYTES + 1, f);
-	bool bad = ferror(f);
-	fclose(f);
-	if (bad)
-		return letter_fail(err, errlen, "%s: read error", file);
-	if (n > MAX_TEMPLATE_BYTES)
+	if (sb.len > MAX_TEMPLATE_BYTES)
 		return letter_fail(err, errlen, "%s: larger than %d bytes", file,
 				   MAX_TEMPLATE_BYTES);
-	buf[n] = '\0';
-	*out = buf;
-	*len = n;
+	*out = sb.data;
+	*len = sb.len;
 	return true;
 }
 

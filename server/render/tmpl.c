@@ -517,22 +517,6 @@ bool tmpl_add(tmpl_set_t *set, const char *name, const char *source, size_t len,
 
 /* ---- loading a directory --------------------------------------------- */
 
-static bool read_file(const char *path, strbuf_t *sb, char *err, size_t errlen)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return fail(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-	char buf[8192];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		sb_append(sb, buf, n);
-	bool ok = !ferror(f);
-	fclose(f);
-	if (!ok)
-		return fail(err, errlen, "%s: read error", path);
-	return true;
-}
-
 static bool load_file(tmpl_set_t *set, const char *path, const char *rel, char *err, size_t errlen)
 {
 	strbuf_t sb;
@@ -546,8 +530,10 @@ static bool load_file(tmpl_set_t *set, const char *path, const char *rel, char *
 	}
 	memcpy(name, rel, rlen);
 	name[rlen] = '\0';
-	if (!read_file(path, &sb, err, errlen))
+	if (!sb_read_file(&sb, path)) {
+		fail(err, errlen, "%s: cannot read: %s", path, strerror(errno));
 		goto out;
+	}
 	ok = add_template(set, name, rel, sb.data ? sb.data : "", sb.len, err, errlen);
 out:
 	sb_free(&sb);
