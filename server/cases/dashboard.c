@@ -391,7 +391,8 @@ static enum db_status months(PGconn *c, arena_t *a, const struct dash_scope *s, 
 
 /* ---- Everything ----------------------------------------------------------- */
 
-static enum db_status scope_names(PGconn *c, arena_t *a, const struct dash_scope *s, json_t *doc)
+enum db_status dashboard_scope_names(PGconn *c, arena_t *a, const struct dash_scope *s,
+				    json_t *doc)
 {
 	struct args p = {.a = a};
 	arg_id(&p, s->org_id);
@@ -405,10 +406,9 @@ static enum db_status scope_names(PGconn *c, arena_t *a, const struct dash_scope
 		    p.n, p.v);
 	if (st == DB_OK && PQntuples(r) == 1)
 		json_object_set_new(doc, "scope",
-				    json_pack("{s:s, s:s, s:s, s:I}", "organisation",
+				    json_pack("{s:s, s:s, s:s}", "organisation",
 					      PQgetvalue(r, 0, 0), "unit", PQgetvalue(r, 0, 1),
-					      "unit_name", PQgetvalue(r, 0, 2), "unit_id",
-					      (json_int_t)s->unit_id));
+					      "unit_name", PQgetvalue(r, 0, 2)));
 	PQclear(r);
 	return st;
 }
@@ -421,10 +421,9 @@ struct dash_scope dashboard_scope(const struct actor *who)
 static enum outcome dashboard_read(const struct svc_ctx *ctx, json_t **out, struct problem *p)
 {
 	*out = NULL;
-	problem_set(p, OUT_OK, NULL, NULL);
-	PGconn *c = db_conn();
+	PGconn *c = svc_conn(p);
 	if (!c)
-		return problem_set(p, OUT_UNAVAILABLE, NULL, NULL);
+		return OUT_UNAVAILABLE;
 	arena_t *a = ctx->arena;
 	struct dash_scope scope = dashboard_scope(ctx->who);
 	const struct dash_scope *s = &scope;
@@ -438,7 +437,10 @@ static enum outcome dashboard_read(const struct svc_ctx *ctx, json_t **out, stru
 	json_object_set_new(doc, "today_weekday",
 			    json_string(law_weekday_name(law_weekday(today))));
 	json_t *deadlines = NULL;
-	enum db_status st = scope_names(c, a, s, doc);
+	enum db_status st = dashboard_scope_names(c, a, s, doc);
+	json_t *names = json_object_get(doc, "scope");
+	if (names)
+		json_object_set_new(names, "unit_id", json_integer(s->unit_id));
 	if (st == DB_OK)
 		st = dashboard_deadlines(c, a, s, today, DASH_LIST_MAX, &deadlines);
 	if (deadlines)
