@@ -64,6 +64,8 @@ void web_ctx(http_req_t *req, struct svc_ctx *ctx, struct actor *who);
 const char *web_url_encode(http_req_t *req, const char *s);
 /* A fresh random id (hex) for a form's one-time submission id. */
 const char *web_random_id(http_req_t *req);
+/* True when `s` has the shape web_random_id() gives: 32 lowercase hex digits. */
+bool web_is_random_id(const char *s);
 
 /* ---- Staff sessions (auth.c) ---- */
 /* The signed-in staff member of a request under /panel, set by
