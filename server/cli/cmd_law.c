@@ -55,10 +55,8 @@ static const char holidays_usage[] =
 
 int cmd_holidays(int argc, char **argv)
 {
-	if (cli_wants_help(argc, argv)) {
-		puts(holidays_usage);
+	if (cli_help(argc, argv, holidays_usage))
 		return 0;
-	}
 	bool json = false;
 	const char *year_arg = NULL;
 	for (int i = 1; i < argc; i++) {
@@ -170,10 +168,8 @@ static int print_deadline(const law_term_calc_t *t, bool json)
 
 int cmd_deadline(int argc, char **argv)
 {
-	if (cli_wants_help(argc, argv)) {
-		puts(deadline_usage);
+	if (cli_help(argc, argv, deadline_usage))
 		return 0;
-	}
 	deadline_args_t a = {0};
 	int rc = parse_deadline(argc, argv, &a);
 	if (rc)
@@ -205,10 +201,8 @@ static const char lifecycle_usage[] =
 
 int cmd_lifecycle(int argc, char **argv)
 {
-	if (cli_wants_help(argc, argv)) {
-		puts(lifecycle_usage);
+	if (cli_help(argc, argv, lifecycle_usage))
 		return 0;
-	}
 	bool dot = false;
 	unsigned kinds = LAW_KIND_ALL;
 	for (int i = 1; i < argc; i++) {

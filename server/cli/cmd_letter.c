@@ -482,10 +482,8 @@ int cmd_letter(int argc, char **argv)
 	for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++) {
 		if (strcmp(argv[1], subs[i].name) != 0)
 			continue;
-		if (cli_wants_help(argc - 1, argv + 1)) {
-			puts(subs[i].usage);
+		if (cli_help(argc - 1, argv + 1, subs[i].usage))
 			return 0;
-		}
 		int rc = subs[i].run(argc - 1, argv + 1);
 		letter_shutdown();
 		return rc;
