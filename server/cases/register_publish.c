@@ -850,34 +850,35 @@ static enum outcome run_publish(const struct svc_ctx *ctx, struct pub_ctx *x,
 	return x->result;
 }
 
-enum outcome register_publish(const struct svc_ctx *ctx, long long request_id,
-                              const struct register_draft *d, long long expected_version_id,
-                              const char **version, struct problem *p)
+static enum outcome publish_or_withdraw(const struct svc_ctx *ctx, long long request_id,
+                                        const struct register_draft *d, bool withdraw,
+                                        long long expected_version_id, const char **version,
+                                        struct problem *p)
 {
 	struct problem local;
 	struct pub_ctx x = {.a = ctx->arena,
 	                    .who = ctx->who,
 	                    .request_id = request_id,
 	                    .d = d,
+	                    .withdraw = withdraw,
 	                    .expected = expected_version_id,
 	                    .now = ctx->now,
 	                    .p = p ? p : &local};
 	return run_publish(ctx, &x, version);
 }
 
+enum outcome register_publish(const struct svc_ctx *ctx, long long request_id,
+                              const struct register_draft *d, long long expected_version_id,
+                              const char **version, struct problem *p)
+{
+	return publish_or_withdraw(ctx, request_id, d, false, expected_version_id, version, p);
+}
+
 enum outcome register_withdraw(const struct svc_ctx *ctx, long long request_id,
                                long long expected_version_id, const char **version,
                                struct problem *p)
 {
-	struct problem local;
-	struct pub_ctx x = {.a = ctx->arena,
-	                    .who = ctx->who,
-	                    .request_id = request_id,
-	                    .withdraw = true,
-	                    .expected = expected_version_id,
-	                    .now = ctx->now,
-	                    .p = p ? p : &local};
-	return run_publish(ctx, &x, version);
+	return publish_or_withdraw(ctx, request_id, NULL, true, expected_version_id, version, p);
 }
 
 /* ---- The publication page -------------------------------------------------------- */
