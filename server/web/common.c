@@ -18,7 +18,8 @@ void web_ctx(http_req_t *req, struct svc_ctx *ctx, struct actor *who)
 {
 	const struct web_user *u = web_user(req);
 	if (u)
-		*who = (struct actor){u->id, u->org_id, u->unit_id, u->role, u->name};
+		*who = (struct actor){u->member.id, u->member.org_id, u->member.unit_id,
+		                      u->member.role, u->member.name};
 	*ctx = (struct svc_ctx){req->arena, NULL, u ? who : NULL, clock_now()};
 }
 
