@@ -76,30 +76,24 @@ struct ppub {
 	const char *doc_seqs; /* "{1,3}": the current version's documents by seq */
 };
 
+/* The publication of a request with its current version. */
+#define PUBLICATION_SELECT                                                                         \
+	"SELECT p.id, coalesce(p.version_id, 0), p.withdrawn, p.version, "                         \
+	"(SELECT max(major) FROM publication_versions WHERE publication_id = p.id), "              \
+	"(SELECT max(minor) FROM publication_versions WHERE publication_id = p.id), "              \
+	"v.public_subject, v.answer, v.legal_basis, v.produced_by, v.responsible, "                \
+	"coalesce((SELECT array_agg(d.seq ORDER BY d.seq)::text FROM documents d "                 \
+	"          WHERE d.id = ANY (v.document_ids)), '{}'), v.produced_on::text "                \
+	"FROM publications p JOIN publication_versions v ON v.id = p.version_id "                  \
+	"WHERE p.request_id = $1"
+
 static enum db_status load_publication(PGconn *c, arena_t *a, long long request_id, bool lock,
                                        struct ppub *out, bool *found)
 {
 	const char *p[1] = {ids(a, request_id)};
 	enum db_status st;
-	PGresult *r = db_exec(
-	    c, &st,
-	    lock ? "SELECT p.id, coalesce(p.version_id, 0), p.withdrawn, p.version, "
-	           "(SELECT max(major) FROM publication_versions WHERE publication_id = p.id), "
-	           "(SELECT max(minor) FROM publication_versions WHERE publication_id = p.id), "
-	           "v.public_subject, v.answer, v.legal_basis, v.produced_by, v.responsible, "
-	           "coalesce((SELECT array_agg(d.seq ORDER BY d.seq)::text FROM documents d "
-	           "          WHERE d.id = ANY (v.document_ids)), '{}'), v.produced_on::text "
-	           "FROM publications p JOIN publication_versions v ON v.id = p.version_id "
-	           "WHERE p.request_id = $1 FOR UPDATE OF p"
-	         : "SELECT p.id, coalesce(p.version_id, 0), p.withdrawn, p.version, "
-	           "(SELECT max(major) FROM publication_versions WHERE publication_id = p.id), "
-	           "(SELECT max(minor) FROM publication_versions WHERE publication_id = p.id), "
-	           "v.public_subject, v.answer, v.legal_basis, v.produced_by, v.responsible, "
-	           "coalesce((SELECT array_agg(d.seq ORDER BY d.seq)::text FROM documents d "
-	           "          WHERE d.id = ANY (v.document_ids)), '{}'), v.produced_on::text "
-	           "FROM publications p JOIN publication_versions v ON v.id = p.version_id "
-	           "WHERE p.request_id = $1",
-	    1, p);
+	PGresult *r = db_exec(c, &st, lock ? PUBLICATION_SELECT " FOR UPDATE OF p" : PUBLICATION_SELECT,
+	                      1, p);
 	*found = st == DB_OK && PQntuples(r) == 1;
 	if (*found) {
 		out->id = atoll(PQgetvalue(r, 0, 0));
