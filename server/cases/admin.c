@@ -9,6 +9,7 @@
 
 #include "cases/auth.h"
 #include "cases/org.h"
+#include "cases/service.h"
 #include "cases/store.h"
 #include "cases/users.h"
 #include "core/strbuf.h"
@@ -27,22 +28,6 @@
 static void add_err(struct problem *errs, const char *field, const char *message)
 {
 	problem_field(errs, field, message);
-}
-
-/* The outcome of a database status. */
-static enum outcome of_db(enum db_status st, struct problem *p)
-{
-	return st == DB_OK ? OUT_OK
-	                   : problem_set(p, st == DB_UNAVAILABLE ? OUT_UNAVAILABLE : OUT_ERROR, NULL, NULL);
-}
-
-/* This thread's connection, or NULL with OUT_UNAVAILABLE in *p. */
-static PGconn *conn(struct problem *p)
-{
-	PGconn *c = db_conn();
-	if (!c)
-		problem_set(p, OUT_UNAVAILABLE, NULL, NULL);
-	return c;
 }
 
 static const char *id_text(arena_t *a, long long id)
@@ -240,7 +225,7 @@ enum outcome admin_staff(const struct svc_ctx *ctx, long long id, struct admin_s
 	memset(out, 0, sizeof *out);
 	if (id < 0)
 		return problem_set(p, OUT_NOT_FOUND, NULL, NULL);
-	PGconn *c = conn(p);
+	PGconn *c = svc_conn(p);
 	if (!c)
 		return OUT_UNAVAILABLE;
 	long long org = ctx->who->org_id;
@@ -249,7 +234,7 @@ enum outcome admin_staff(const struct svc_ctx *ctx, long long id, struct admin_s
 		return problem_set(p, OUT_NOT_FOUND, NULL, NULL);
 	if (st == DB_OK)
 		st = units_read(c, ctx->arena, org, &out->units, &out->nunits);
-	return of_db(st, p);
+	return svc_outcome(st, p);
 }
 
 enum outcome admin_units(const struct svc_ctx *ctx, struct admin_unit **rows, size_t *n,
@@ -257,10 +242,10 @@ enum outcome admin_units(const struct svc_ctx *ctx, struct admin_unit **rows, si
 {
 	*rows = NULL;
 	*n = 0;
-	PGconn *c = conn(p);
+	PGconn *c = svc_conn(p);
 	if (!c)
 		return OUT_UNAVAILABLE;
-	return of_db(units_read(c, ctx->arena, ctx->who->org_id, rows, n), p);
+	return svc_outcome(units_read(c, ctx->arena, ctx->who->org_id, rows, n), p);
 }
 
 static void check_password(const char *pw, struct problem *errs)
@@ -368,7 +353,7 @@ enum outcome admin_user_add(const struct svc_ctx *ctx, const struct admin_user_i
 	struct admin_user_input u = clean_user(ctx->arena, in, true, p);
 	if (p->nfields)
 		return OUT_INVALID;
-	PGconn *c = conn(p);
+	PGconn *c = svc_conn(p);
 	if (!c)
 		return OUT_UNAVAILABLE;
 	char hash[AUTH_HASH_LEN];
@@ -383,7 +368,7 @@ enum outcome admin_user_add(const struct svc_ctx *ctx, const struct admin_user_i
 		return problem_field(p, "unit", unit_unknown);
 	if (st == DB_OK && id)
 		*id = x.id;
-	return of_db(st, p);
+	return svc_outcome(st, p);
 }
 
 /* The id of a unit of the organisation by symbol, "" for none; NULL when
@@ -552,7 +537,7 @@ enum outcome admin_user_change(const struct svc_ctx *ctx, long long id, const ch
 	}
 	if (p->nfields)
 		return OUT_INVALID;
-	PGconn *c = conn(p);
+	PGconn *c = svc_conn(p);
 	if (!c)
 		return OUT_UNAVAILABLE;
 	if (fn == password_tx) {
@@ -563,7 +548,7 @@ enum outcome admin_user_change(const struct svc_ctx *ctx, long long id, const ch
 	enum db_status st = write_transaction(c, ctx->who, fn, &x);
 	sodium_memzero(hash, sizeof hash);
 	if (st != DB_OK)
-		return of_db(st, p);
+		return svc_outcome(st, p);
 	if (x.res == OUT_INVALID)
 		return problem_field(p, x.field, x.message);
 	return x.res == OUT_OK ? OUT_OK : problem_set(p, x.res, NULL, NULL);
@@ -617,7 +602,7 @@ static enum outcome unit_add(PGconn *c, arena_t *a, const struct actor *who, con
 	if (st == DB_CONFLICT)
 		return problem_field(errs, "symbol",
 		                     arena_printf(a, "Komórka o symbolu %s już istnieje.", x.symbol));
-	return of_db(st, errs);
+	return svc_outcome(st, errs);
 }
 
 static enum db_status unit_rename_tx(PGconn *c, void *vctx)
@@ -654,7 +639,7 @@ static enum outcome unit_rename(PGconn *c, arena_t *a, const struct actor *who, 
 	enum db_status st = settings_transaction(c, who, unit_rename_tx, &x);
 	if (st == DB_OK && !x.found)
 		return problem_set(errs, OUT_NOT_FOUND, NULL, NULL);
-	return of_db(st, errs);
+	return svc_outcome(st, errs);
 }
 
 static enum db_status web_unit_tx(PGconn *c, void *vctx)
@@ -689,7 +674,7 @@ static enum outcome set_web_unit(PGconn *c, arena_t *a, const struct actor *who,
 	enum db_status st = x.id ? settings_transaction(c, who, web_unit_tx, &x) : DB_OK;
 	if (st == DB_OK && !x.found)
 		return problem_field(errs, "web_unit", unit_unknown);
-	return of_db(st, errs);
+	return svc_outcome(st, errs);
 }
 
 enum outcome admin_unit_change(const struct svc_ctx *ctx, const struct admin_unit_input *in,
@@ -702,7 +687,7 @@ enum outcome admin_unit_change(const struct svc_ctx *ctx, const struct admin_uni
 	const char *op = in->op ? in->op : "";
 	if (strcmp(op, "add") && strcmp(op, "rename") && strcmp(op, "web"))
 		return problem_set(p, OUT_MALFORMED, "Nieznana czynność.", NULL);
-	PGconn *c = conn(p);
+	PGconn *c = svc_conn(p);
 	if (!c)
 		return OUT_UNAVAILABLE;
 	if (!strcmp(op, "add"))
@@ -964,12 +949,12 @@ static enum db_status settings_read(PGconn *c, arena_t *a, long long org_id, boo
 enum outcome admin_settings_get(const struct svc_ctx *ctx, struct admin_values *out,
                                 struct problem *p)
 {
-	PGconn *c = conn(p);
+	PGconn *c = svc_conn(p);
 	if (!c)
 		return OUT_UNAVAILABLE;
 	bool found = false;
 	enum db_status st = settings_read(c, ctx->arena, ctx->who->org_id, false, out, &found);
-	return st != DB_OK ? of_db(st, p) : found ? OUT_OK : problem_set(p, OUT_NOT_FOUND, NULL, NULL);
+	return st != DB_OK ? svc_outcome(st, p) : found ? OUT_OK : problem_set(p, OUT_NOT_FOUND, NULL, NULL);
 }
 
 enum outcome admin_overview(const struct svc_ctx *ctx, struct admin_overview *out,
@@ -1035,12 +1020,12 @@ enum outcome admin_settings_save(const struct svc_ctx *ctx, const struct admin_v
 		v.v[i] = clean_setting(ctx->arena, &admin_settings[i], in->v[i], p);
 	if (p->nfields)
 		return OUT_INVALID;
-	PGconn *c = conn(p);
+	PGconn *c = svc_conn(p);
 	if (!c)
 		return OUT_UNAVAILABLE;
 	struct settings_ctx x = {ctx->who, &v, ctx->arena, false};
 	enum db_status st = settings_transaction(c, ctx->who, settings_tx, &x);
 	if (st == DB_OK && !x.found)
 		return problem_set(p, OUT_NOT_FOUND, NULL, NULL);
-	return of_db(st, p);
+	return svc_outcome(st, p);
 }

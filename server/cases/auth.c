@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cases/service.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "db/changes.h"
@@ -12,12 +13,6 @@
 
 #define PWHASH_OPS crypto_pwhash_OPSLIMIT_INTERACTIVE
 #define PWHASH_MEM crypto_pwhash_MEMLIMIT_INTERACTIVE
-
-/* The outcome for a database status other than DB_OK. */
-static enum outcome of_db(enum db_status st, struct problem *p)
-{
-	return problem_set(p, st == DB_UNAVAILABLE ? OUT_UNAVAILABLE : OUT_ERROR, NULL, NULL);
-}
 
 void auth_request_begin(void)
 {
@@ -307,9 +302,9 @@ enum outcome auth_session_find(const struct svc_ctx *ctx, const char *token,
 	problem_set(p, OUT_OK, NULL, NULL);
 	if (!token || !token_well_formed(token))
 		return problem_set(p, OUT_DENIED, NULL, NULL);
-	PGconn *c = db_conn();
+	PGconn *c = svc_conn(p);
 	if (!c)
-		return of_db(DB_UNAVAILABLE, p);
+		return OUT_UNAVAILABLE;
 	char hash[65], idle[24];
 	hash_hex(token, hash);
 	snprintf(idle, sizeof idle, "%ld", cfg.session_idle);
@@ -325,7 +320,7 @@ enum outcome auth_session_find(const struct svc_ctx *ctx, const char *token,
 	                      2, q);
 	if (st != DB_OK) {
 		PQclear(r);
-		return of_db(st, p);
+		return svc_outcome(st, p);
 	}
 	if (PQntuples(r) != 1) {
 		PQclear(r);
@@ -350,12 +345,12 @@ enum outcome auth_sign_out(const struct svc_ctx *ctx, const char *token, struct 
 	problem_set(p, OUT_OK, NULL, NULL);
 	if (!token || !token_well_formed(token))
 		return OUT_OK;
-	PGconn *c = db_conn();
+	PGconn *c = svc_conn(p);
 	if (!c)
-		return of_db(DB_UNAVAILABLE, p);
+		return OUT_UNAVAILABLE;
 	char hash[65];
 	hash_hex(token, hash);
 	const char *q[1] = {hash};
 	enum db_status st = db_run(c, "DELETE FROM sessions WHERE token_hash = decode($1, 'hex')", 1, q);
-	return st == DB_OK ? OUT_OK : of_db(st, p);
+	return st == DB_OK ? OUT_OK : svc_outcome(st, p);
 }

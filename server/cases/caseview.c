@@ -14,21 +14,6 @@ const char *caseview_state_label(const char *id)
 	return law_state_from_id(id, &s) ? law_states[s].label : id;
 }
 
-static const char *term_state_label(const char *state)
-{
-	static const struct {
-		const char *id, *label;
-	} labels[] = {{"open", "biegnie"},
-	              {"met", "dotrzymany"},
-	              {"missed", "przekroczony"},
-	              {"cancelled", "nie obowiązuje"},
-	              {"passed", "upłynął"}};
-	for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
-		if (strcmp(labels[i].id, state) == 0)
-			return labels[i].label;
-	return state;
-}
-
 law_date_t caseview_today(int64_t now)
 {
 	law_date_t d = LAW_DATE_NONE;
@@ -58,7 +43,7 @@ enum db_status caseview_terms(PGconn *c, long long id, law_date_t day, json_t *v
 		                      PQgetvalue(r, i, 2), "side", PQgetvalue(r, i, 3), "start_on",
 		                      PQgetvalue(r, i, 4), "unshifted_on", PQgetvalue(r, i, 5), "due_on",
 		                      PQgetvalue(r, i, 6), "state", state, "state_label",
-		                      term_state_label(state), "open", open, "at_risk",
+		                      store_term_state_label(state, false), "open", open, "at_risk",
 		                      PQgetvalue(r, i, 8)[0] == 't', "overdue",
 		                      open && strcmp(PQgetvalue(r, i, 6), dbuf) < 0);
 		json_t *steps = json_loads(PQgetvalue(r, i, 9), 0, NULL);

@@ -9,6 +9,7 @@
 #include "cases/action.h"
 #include "cases/caseview.h"
 #include "cases/org.h"
+#include "cases/service.h"
 #include "cases/store.h"
 #include "core/config.h"
 #include "core/log.h"
@@ -263,21 +264,6 @@ static enum db_status add_head(PGconn *c, arena_t *a, const struct actor *who, l
 	return st;
 }
 
-/* The outcome for a database status other than DB_OK. */
-static enum outcome db_failed(enum db_status st, struct problem *p)
-{
-	return problem_set(p, st == DB_UNAVAILABLE ? OUT_UNAVAILABLE : OUT_ERROR, NULL, NULL);
-}
-
-/* This thread's connection, or NULL with OUT_UNAVAILABLE in *p. */
-static PGconn *conn(struct problem *p)
-{
-	PGconn *c = db_conn();
-	if (!c)
-		problem_set(p, OUT_UNAVAILABLE, NULL, NULL);
-	return c;
-}
-
 enum outcome clerk_case(const struct svc_ctx *ctx, long long id, json_t **out,
                         struct problem *p)
 {
@@ -286,7 +272,7 @@ enum outcome clerk_case(const struct svc_ctx *ctx, long long id, json_t **out,
 	const struct actor *who = ctx->who;
 	if (id <= 0)
 		return problem_set(p, OUT_NOT_FOUND, NULL, NULL);
-	PGconn *c = conn(p);
+	PGconn *c = svc_conn(p);
 	if (!c)
 		return OUT_UNAVAILABLE;
 	json_t *view = json_object();
@@ -308,7 +294,7 @@ enum outcome clerk_case(const struct svc_ctx *ctx, long long id, json_t **out,
 	}
 	if (st != DB_OK || !found) {
 		json_decref(view);
-		return st != DB_OK ? db_failed(st, p) : problem_set(p, OUT_NOT_FOUND, NULL, NULL);
+		return st != DB_OK ? svc_outcome(st, p) : problem_set(p, OUT_NOT_FOUND, NULL, NULL);
 	}
 	law_state_t state;
 	law_state_from_id(json_string_value(json_object_get(view, "state")), &state);
@@ -556,14 +542,14 @@ enum outcome clerk_act(const struct svc_ctx *ctx, long long id, const struct cle
 	if (!version_of(in->version, &x.version, p) ||
 	    !validate(ctx->arena, in, x.f, caseview_today(ctx->now), &x.li, p))
 		return OUT_INVALID;
-	PGconn *c = conn(p);
+	PGconn *c = svc_conn(p);
 	if (!c)
 		return OUT_UNAVAILABLE;
 	/* Staff write only within their own organisation. */
 	changes_writer(ctx->who->org_id);
 	enum db_status st = db_transaction(c, act_tx, &x);
 	if (st != DB_OK)
-		return db_failed(st, p);
+		return svc_outcome(st, p);
 	return x.result;
 }
 
@@ -577,7 +563,7 @@ enum outcome clerk_note(const struct svc_ctx *ctx, long long id, const char *tex
 		bad(p, "text", "bad_note", "Wpisz treść notatki (najwyżej 20 000 znaków).");
 		return OUT_INVALID;
 	}
-	PGconn *c = conn(p);
+	PGconn *c = svc_conn(p);
 	if (!c)
 		return OUT_UNAVAILABLE;
 	const struct actor *who = ctx->who;
@@ -587,14 +573,14 @@ enum outcome clerk_note(const struct svc_ctx *ctx, long long id, const char *tex
 	bool found = st == DB_OK && PQntuples(r) == 1;
 	PQclear(r);
 	if (st != DB_OK)
-		return db_failed(st, p);
+		return svc_outcome(st, p);
 	if (!found)
 		return problem_set(p, OUT_NOT_FOUND, NULL, NULL);
 	changes_writer(who->org_id);
 	json_t *data = json_pack("{s:s}", "text", text);
 	st = store_event(c, who->org_id, id, who->role, who->user_id, "note", NULL, NULL, data);
 	json_decref(data);
-	return st == DB_OK ? OUT_OK : db_failed(st, p);
+	return st == DB_OK ? OUT_OK : svc_outcome(st, p);
 }
 
 /* ---- Registering a request from another channel -------------------------- */
@@ -646,14 +632,14 @@ enum outcome clerk_register(const struct svc_ctx *ctx, struct filing_input *in,
 	if (invalid)
 		return OUT_INVALID;
 	in->received_at = received_instant(d, ctx->now);
-	PGconn *c = conn(p);
+	PGconn *c = svc_conn(p);
 	if (!c)
 		return OUT_UNAVAILABLE;
 	struct org org;
 	bool found = false;
 	enum db_status st = org_by_id(c, ctx->arena, ctx->who->org_id, &org, &found);
 	if (st != DB_OK)
-		return db_failed(st, p);
+		return svc_outcome(st, p);
 	if (!found) {
 		log_error("registering a request: user %lld's organisation %lld is gone",
 		          ctx->who->user_id, ctx->who->org_id);

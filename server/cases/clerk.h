@@ -13,18 +13,6 @@
 #include "cases/filing.h"
 #include "core/arena.h"
 
-/* Transitional: the signed-in staff member as cases/register.h,
- * web/register.c and cli/cmd_seed.c still pass it to the register's
- * services. It is struct actor (cases/context.h) field for field; delete it
- * once they take a struct svc_ctx. Nothing here uses it. */
-struct clerk {
-	long long user_id;
-	long long org_id;
-	long long unit_id; /* 0: the whole organisation */
-	const char *role;  /* "clerk", "manager", "admin" */
-	const char *name;
-};
-
 /* Every entry point takes the context of a signed-in staff member
  * (ctx->who), gets the thread's connection itself and returns an outcome;
  * the problem says what is wrong for anything but OUT_OK:

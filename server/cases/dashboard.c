@@ -7,28 +7,17 @@
 #include "cases/caseview.h"
 #include "cases/org.h"
 #include "cases/queue.h"
+#include "cases/service.h"
 #include "core/cache.h"
 #include "law/lifecycle.h"
 #include "law/term.h"
 
-/* The N-th working day after `d` (N = 0: `d` itself). */
-static law_date_t nth_working_day(law_date_t d, int n)
-{
-	for (int i = 0; i < n; i++) {
-		law_date_t next;
-		if (!law_next_working_day(law_date_add_days(d, 1), &next))
-			break;
-		d = next;
-	}
-	return d;
-}
-
 void dashboard_days(law_date_t today, struct dash_days *out)
 {
 	out->today = today;
-	out->d1 = nth_working_day(today, 1);
-	out->d3 = nth_working_day(today, 3);
-	out->d5 = nth_working_day(today, 5);
+	out->d1 = law_nth_working_day(today, 1);
+	out->d3 = law_nth_working_day(today, 3);
+	out->d5 = law_nth_working_day(today, 5);
 }
 
 /* Query parameters as text, kept in the arena. */
@@ -402,7 +391,8 @@ static enum db_status months(PGconn *c, arena_t *a, const struct dash_scope *s, 
 
 /* ---- Everything ----------------------------------------------------------- */
 
-static enum db_status scope_names(PGconn *c, arena_t *a, const struct dash_scope *s, json_t *doc)
+enum db_status dashboard_scope_names(PGconn *c, arena_t *a, const struct dash_scope *s,
+				    json_t *doc)
 {
 	struct args p = {.a = a};
 	arg_id(&p, s->org_id);
@@ -416,10 +406,9 @@ static enum db_status scope_names(PGconn *c, arena_t *a, const struct dash_scope
 		    p.n, p.v);
 	if (st == DB_OK && PQntuples(r) == 1)
 		json_object_set_new(doc, "scope",
-				    json_pack("{s:s, s:s, s:s, s:I}", "organisation",
+				    json_pack("{s:s, s:s, s:s}", "organisation",
 					      PQgetvalue(r, 0, 0), "unit", PQgetvalue(r, 0, 1),
-					      "unit_name", PQgetvalue(r, 0, 2), "unit_id",
-					      (json_int_t)s->unit_id));
+					      "unit_name", PQgetvalue(r, 0, 2)));
 	PQclear(r);
 	return st;
 }
@@ -432,10 +421,9 @@ struct dash_scope dashboard_scope(const struct actor *who)
 static enum outcome dashboard_read(const struct svc_ctx *ctx, json_t **out, struct problem *p)
 {
 	*out = NULL;
-	problem_set(p, OUT_OK, NULL, NULL);
-	PGconn *c = db_conn();
+	PGconn *c = svc_conn(p);
 	if (!c)
-		return problem_set(p, OUT_UNAVAILABLE, NULL, NULL);
+		return OUT_UNAVAILABLE;
 	arena_t *a = ctx->arena;
 	struct dash_scope scope = dashboard_scope(ctx->who);
 	const struct dash_scope *s = &scope;
@@ -449,7 +437,10 @@ static enum outcome dashboard_read(const struct svc_ctx *ctx, json_t **out, stru
 	json_object_set_new(doc, "today_weekday",
 			    json_string(law_weekday_name(law_weekday(today))));
 	json_t *deadlines = NULL;
-	enum db_status st = scope_names(c, a, s, doc);
+	enum db_status st = dashboard_scope_names(c, a, s, doc);
+	json_t *names = json_object_get(doc, "scope");
+	if (names)
+		json_object_set_new(names, "unit_id", json_integer(s->unit_id));
 	if (st == DB_OK)
 		st = dashboard_deadlines(c, a, s, today, DASH_LIST_MAX, &deadlines);
 	if (deadlines)
@@ -462,7 +453,7 @@ static enum outcome dashboard_read(const struct svc_ctx *ctx, json_t **out, stru
 		st = months(c, a, s, today, doc);
 	if (st != DB_OK) {
 		json_decref(doc);
-		return problem_set(p, st == DB_UNAVAILABLE ? OUT_UNAVAILABLE : OUT_ERROR, NULL, NULL);
+		return svc_outcome(st, p);
 	}
 	*out = doc;
 	return OUT_OK;

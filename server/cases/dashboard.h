@@ -55,6 +55,11 @@ enum db_status dashboard_deadlines(PGconn *c, arena_t *a, const struct dash_scop
  * have one. */
 struct dash_scope dashboard_scope(const struct actor *who);
 
+/* Sets "scope" in `doc` to the names of s: organisation, unit (its
+ * symbol, "" for the whole organisation) and unit_name. */
+enum db_status dashboard_scope_names(PGconn *c, arena_t *a, const struct dash_scope *s,
+				     json_t *doc);
+
 /* Everything on the dashboard of ctx->who's scope, for ctx->now's date in
  * Warsaw: "scope" (organisation, unit, unit_name),
  * "today", "deadlines" (above), "waiting" and "remedies" ({"count", "items"}

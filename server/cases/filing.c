@@ -13,6 +13,7 @@
 #include "db/changes.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "core/mime.h"
 #include "core/utf8.h"
 #include "db/db.h"
 #include "law/casenum.h"
@@ -150,17 +151,8 @@ static const struct text_rule *rule(const char *field)
 	return NULL;
 }
 
-static const struct {
-	const char *ext, *type;
-} allowed_types[] = {
-    {".pdf", "application/pdf"},
-    {".jpg", "image/jpeg"},
-    {".jpeg", "image/jpeg"},
-    {".png", "image/png"},
-    {".txt", "text/plain; charset=utf-8"},
-    {".odt", "application/vnd.oasis.opendocument.text"},
-    {".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
-};
+/* The attachments we take; their media types are core/mime.c's. */
+static const char *const allowed_exts[] = {".pdf", ".jpg", ".jpeg", ".png", ".txt", ".odt", ".docx"};
 
 /* The content must be what its extension says: a browser's Content-Type is
  * only a hint. */
@@ -185,13 +177,11 @@ static void check_attachments(struct filing_input *in, struct filing_errors *err
 	for (int i = 0; i < in->nattachments; i++) {
 		struct filing_attachment *at = &in->attachments[i];
 		const char *dot = strrchr(at->filename, '.');
-		const char *type = NULL, *ext = NULL;
-		for (size_t k = 0; dot && k < sizeof allowed_types / sizeof allowed_types[0]; k++) {
-			if (strcasecmp(dot, allowed_types[k].ext) == 0) {
-				type = allowed_types[k].type;
-				ext = allowed_types[k].ext;
-			}
-		}
+		const char *ext = NULL;
+		for (size_t k = 0; dot && k < sizeof allowed_exts / sizeof allowed_exts[0]; k++)
+			if (strcasecmp(dot, allowed_exts[k]) == 0)
+				ext = allowed_exts[k];
+		const char *type = mime_type(ext);
 		if (!type) {
 			add_error(errs, fields[i], "Dozwolone są załączniki PDF, JPG, PNG, TXT, ODT i DOCX.");
 		} else if (at->len > in->max_attachment) {

@@ -8,6 +8,7 @@
 #include "cases/caseview.h"
 #include "cases/clerk.h"
 #include "cases/outbox.h"
+#include "cases/service.h"
 #include "cases/store.h"
 #include "core/log.h"
 #include "db/changes.h"
@@ -17,22 +18,6 @@
 static char *ids(arena_t *a, long long v)
 {
 	return arena_printf(a, "%lld", v);
-}
-
-/* The outcome for a database status other than DB_OK. */
-static enum outcome from_db(enum db_status st, struct problem *p)
-{
-	return problem_set(p, st == DB_UNAVAILABLE ? OUT_UNAVAILABLE : OUT_ERROR, NULL, NULL);
-}
-
-/* This thread's connection, or NULL with OUT_UNAVAILABLE in *p. */
-static PGconn *conn(struct problem *p)
-{
-	problem_set(p, OUT_OK, NULL, NULL);
-	PGconn *c = db_conn();
-	if (!c)
-		problem_set(p, OUT_UNAVAILABLE, NULL, NULL);
-	return c;
 }
 
 /* ---- Variables from the case ---------------------------------------------- */
@@ -390,7 +375,7 @@ enum outcome letters_view(const struct svc_ctx *ctx, const letter_set_t *ls, lon
 	*out = NULL;
 	if (request_id <= 0 || seq <= 0)
 		return problem_set(p, OUT_NOT_FOUND, NULL, NULL);
-	PGconn *c = conn(p);
+	PGconn *c = svc_conn(p);
 	if (!c)
 		return OUT_UNAVAILABLE;
 	/* Writing a draft's first Markdown is the organisation's write. */
@@ -399,7 +384,7 @@ enum outcome letters_view(const struct svc_ctx *ctx, const letter_set_t *ls, lon
 	enum db_status st = db_transaction(c, view_tx, &x);
 	if (st != DB_OK) {
 		json_decref(x.out);
-		return from_db(st, p);
+		return svc_outcome(st, p);
 	}
 	if (!x.found)
 		return problem_set(p, OUT_NOT_FOUND, NULL, NULL);
@@ -427,7 +412,7 @@ enum outcome letters_save(const struct svc_ctx *ctx, long long request_id, int s
 	const char *bad = markdown_problem(markdown);
 	if (bad)
 		return problem_field(p, "markdown", bad);
-	PGconn *c = conn(p);
+	PGconn *c = svc_conn(p);
 	if (!c)
 		return OUT_UNAVAILABLE;
 	arena_t *a = ctx->arena;
@@ -441,7 +426,7 @@ enum outcome letters_save(const struct svc_ctx *ctx, long long request_id, int s
 	int n = st == DB_OK ? PQntuples(r) : 0;
 	PQclear(r);
 	if (st != DB_OK)
-		return from_db(st, p);
+		return svc_outcome(st, p);
 	if (n == 0)
 		return problem_set(p, OUT_CONFLICT, "Pismo zostało już wystawione i nie można go zmienić.",
 		                   "issued");
@@ -577,14 +562,14 @@ enum outcome letters_issue(const struct svc_ctx *ctx, const letter_set_t *ls,
                            long long request_id, int seq, const char *markdown,
                            struct problem *p)
 {
-	PGconn *c = conn(p);
+	PGconn *c = svc_conn(p);
 	if (!c)
 		return OUT_UNAVAILABLE;
 	changes_writer(ctx->who->org_id);
 	struct issue_ctx x = {ctx->arena, ctx->who, ls, request_id, seq, markdown, ctx->now, p, OUT_OK};
 	enum db_status st = db_transaction(c, issue_tx, &x);
 	if (st != DB_OK)
-		return from_db(st, p);
+		return svc_outcome(st, p);
 	return x.result;
 }
 
@@ -592,7 +577,7 @@ enum outcome letters_correct(const struct svc_ctx *ctx, long long request_id, in
                              int *new_seq, struct problem *p)
 {
 	*new_seq = 0;
-	PGconn *c = conn(p);
+	PGconn *c = svc_conn(p);
 	if (!c)
 		return OUT_UNAVAILABLE;
 	arena_t *a = ctx->arena;
@@ -612,7 +597,7 @@ enum outcome letters_correct(const struct svc_ctx *ctx, long long request_id, in
 		*new_seq = atoi(PQgetvalue(r, 0, 0));
 	PQclear(r);
 	if (st != DB_OK)
-		return from_db(st, p);
+		return svc_outcome(st, p);
 	if (n != 1)
 		return problem_set(p, OUT_NOT_FOUND,
 		                   "Korektę można wystawić tylko do pisma już wystawionego.", NULL);
@@ -626,7 +611,7 @@ enum outcome letters_delivered(const struct svc_ctx *ctx, long long request_id, 
 	if (!date || !law_date_parse(date, &d) || law_date_cmp(d, today) > 0)
 		return problem_field(p, "delivered_on",
 		                     "Podaj datę doręczenia (RRRR-MM-DD), nie późniejszą niż dzisiaj.");
-	PGconn *c = conn(p);
+	PGconn *c = svc_conn(p);
 	if (!c)
 		return OUT_UNAVAILABLE;
 	arena_t *a = ctx->arena;
@@ -643,7 +628,7 @@ enum outcome letters_delivered(const struct svc_ctx *ctx, long long request_id, 
 	int n = st == DB_OK ? PQntuples(r) : 0;
 	PQclear(r);
 	if (st != DB_OK)
-		return from_db(st, p);
+		return svc_outcome(st, p);
 	if (n != 1)
 		return problem_set(p, OUT_NOT_FOUND,
 		                   "Datę doręczenia można zapisać tylko dla wystawionego pisma.", NULL);
@@ -662,7 +647,7 @@ enum outcome letters_pdf(const struct svc_ctx *ctx, long long request_id, int se
 {
 	*pdf = NULL;
 	*len = 0;
-	PGconn *c = conn(p);
+	PGconn *c = svc_conn(p);
 	if (!c)
 		return OUT_UNAVAILABLE;
 	arena_t *a = ctx->arena;
@@ -672,7 +657,7 @@ enum outcome letters_pdf(const struct svc_ctx *ctx, long long request_id, int se
 	                           "org_id = $3 AND status = 'issued' AND pdf IS NOT NULL",
 	                           3, NULL, q, NULL, NULL, 1);
 	enum db_status st = db_status_of(c, r);
-	enum outcome o = st != DB_OK          ? from_db(st, p)
+	enum outcome o = st != DB_OK          ? svc_outcome(st, p)
 	                 : PQntuples(r) == 1 ? OUT_OK
 	                                     : problem_set(p, OUT_NOT_FOUND, NULL, NULL);
 	if (o == OUT_OK) {
@@ -693,7 +678,7 @@ enum outcome letters_outgoing(const struct svc_ctx *ctx, const struct letters_fi
 	const char *from = f->from && law_date_parse(f->from, &d) ? f->from : NULL;
 	const char *to = f->to && law_date_parse(f->to, &d) ? f->to : NULL;
 	const char *type = f->type && letter_title(f->type) ? f->type : NULL;
-	PGconn *c = conn(p);
+	PGconn *c = svc_conn(p);
 	if (!c)
 		return OUT_UNAVAILABLE;
 	const char *q[4] = {ids(ctx->arena, ctx->who->org_id), from, to, type};
@@ -714,7 +699,7 @@ enum outcome letters_outgoing(const struct svc_ctx *ctx, const struct letters_fi
 	    4, q);
 	if (st != DB_OK) {
 		PQclear(r);
-		return from_db(st, p);
+		return svc_outcome(st, p);
 	}
 	json_t *items = json_array();
 	for (int i = 0; i < PQntuples(r); i++)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cases/caseview.h"
+#include "cases/service.h"
 #include "core/strbuf.h"
 #include "db/db.h"
 #include "law/lifecycle.h"
@@ -23,37 +24,6 @@ static const char *like_pattern(arena_t *a, const char *q)
 	}
 	sb_putc(&sb, '%');
 	return sb.data;
-}
-
-/* The N-th working day after today. */
-static law_date_t nth_working_day(law_date_t today, int n)
-{
-	law_date_t d = today;
-	for (int i = 0; i < n; i++) {
-		law_date_t next;
-		if (!law_next_working_day(law_date_add_days(d, 1), &next))
-			break;
-		d = next;
-	}
-	return d;
-}
-
-struct params {
-	const char *v[16];
-	int n;
-	char buf[16][32];
-};
-
-static int add(struct params *p, const char *v)
-{
-	p->v[p->n] = v;
-	return ++p->n;
-}
-
-static int add_id(struct params *p, long long id)
-{
-	snprintf(p->buf[p->n], sizeof p->buf[p->n], "%lld", id);
-	return add(p, p->buf[p->n]);
 }
 
 static json_t *row_item(const PGresult *r, int i, law_date_t today)
@@ -90,57 +60,57 @@ enum outcome queue_list(const struct svc_ctx *ctx, const struct queue_filter *f,
 	law_date_t today_d = caseview_today(ctx->now);
 	strbuf_t sql;
 	sb_init(&sql, a);
-	struct params p = {.n = 0};
+	struct db_params p = {.n = 0};
 	sb_printf(&sql,
 	          "SELECT r.id, r.case_number, r.subject, r.kind, r.state, r.channel, r.received_on, "
 	          "coalesce(u.name, ''), coalesce(r.due_on::text, ''), un.symbol "
 	          "FROM requests r LEFT JOIN users u ON u.id = r.assignee_id "
 	          "JOIN units un ON un.id = r.unit_id "
 	          "WHERE r.org_id = $%d AND r.closed_on IS NULL",
-	          add_id(&p, ctx->who->org_id));
+	          db_param_int(&p, ctx->who->org_id));
 	if (f->unit_id)
-		sb_printf(&sql, " AND r.unit_id = $%d", add_id(&p, f->unit_id));
+		sb_printf(&sql, " AND r.unit_id = $%d", db_param_int(&p, f->unit_id));
 	if (f->assignee_id > 0)
-		sb_printf(&sql, " AND r.assignee_id = $%d", add_id(&p, f->assignee_id));
+		sb_printf(&sql, " AND r.assignee_id = $%d", db_param_int(&p, f->assignee_id));
 	else if (f->assignee_id < 0)
 		sb_puts(&sql, " AND r.assignee_id IS NULL");
 	if (f->state && *f->state)
-		sb_printf(&sql, " AND r.state = $%d", add(&p, f->state));
+		sb_printf(&sql, " AND r.state = $%d", db_param(&p, f->state));
 	if (f->kind && *f->kind)
-		sb_printf(&sql, " AND r.kind = $%d", add(&p, f->kind));
+		sb_printf(&sql, " AND r.kind = $%d", db_param(&p, f->kind));
 	if (f->channel && *f->channel)
-		sb_printf(&sql, " AND r.channel = $%d", add(&p, f->channel));
+		sb_printf(&sql, " AND r.channel = $%d", db_param(&p, f->channel));
 	if (f->q && *f->q) {
-		int n = add(&p, f->q);
-		add(&p, like_pattern(a, f->q));
+		int n = db_param(&p, f->q);
+		db_param(&p, like_pattern(a, f->q));
 		sb_printf(&sql, " AND (r.case_number = $%d OR r.subject ILIKE $%d)", n, n + 1);
 	}
 	char today[LAW_DATE_STRLEN], limit[LAW_DATE_STRLEN];
 	law_date_format(today_d, today);
 	if (f->overdue)
-		sb_printf(&sql, " AND r.due_on < $%d", add(&p, today));
+		sb_printf(&sql, " AND r.due_on < $%d", db_param(&p, today));
 	if (f->due_from_set) {
 		char from[LAW_DATE_STRLEN];
-		law_date_format(nth_working_day(today_d, f->due_from), from);
-		sb_printf(&sql, " AND r.due_on >= $%d", add(&p, arena_strdup(a, from)));
+		law_date_format(law_nth_working_day(today_d, f->due_from), from);
+		sb_printf(&sql, " AND r.due_on >= $%d", db_param(&p, arena_strdup(a, from)));
 	}
 	if (f->waiting)
 		sb_printf(&sql, " AND EXISTS (SELECT 1 FROM terms w WHERE w.request_id = r.id "
 		                "AND w.state = 'open' AND w.kind = ANY($%d::text[]))",
-		          add(&p, QUEUE_WAITING_KINDS));
+		          db_param(&p, QUEUE_WAITING_KINDS));
 	if (f->remedy)
 		sb_printf(&sql, " AND EXISTS (SELECT 1 FROM terms w WHERE w.request_id = r.id "
 		                "AND w.state = 'open' AND w.kind = ANY($%d::text[]))",
-		          add(&p, QUEUE_REMEDY_KINDS));
+		          db_param(&p, QUEUE_REMEDY_KINDS));
 	if (f->due_within >= 0) {
-		law_date_format(nth_working_day(today_d, f->due_within), limit);
-		sb_printf(&sql, " AND r.due_on <= $%d", add(&p, limit));
+		law_date_format(law_nth_working_day(today_d, f->due_within), limit);
+		sb_printf(&sql, " AND r.due_on <= $%d", db_param(&p, limit));
 	}
 	if (f->after_due && !strcmp(f->after_due, "none")) {
-		sb_printf(&sql, " AND r.due_on IS NULL AND r.id > $%d", add_id(&p, f->after_id));
+		sb_printf(&sql, " AND r.due_on IS NULL AND r.id > $%d", db_param_int(&p, f->after_id));
 	} else if (f->after_due) {
-		int d = add(&p, f->after_due);
-		int id = add_id(&p, f->after_id);
+		int d = db_param(&p, f->after_due);
+		int id = db_param_int(&p, f->after_id);
 		sb_printf(&sql, " AND (r.due_on > $%d::date OR (r.due_on = $%d::date AND r.id > $%d) "
 		                "OR r.due_on IS NULL)",
 		          d, d, id);
@@ -153,7 +123,7 @@ enum outcome queue_list(const struct svc_ctx *ctx, const struct queue_filter *f,
 	PGresult *r = db_exec(c, &st, sql.data, p.n, p.v);
 	if (st != DB_OK) {
 		PQclear(r);
-		return problem_set(pr, st == DB_UNAVAILABLE ? OUT_UNAVAILABLE : OUT_ERROR, NULL, NULL);
+		return svc_outcome(st, pr);
 	}
 	json_t *items = json_array();
 	int rows = PQntuples(r);

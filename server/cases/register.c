@@ -51,24 +51,6 @@ void register_abort(PGconn *c)
 		PQclear(PQexec(c, "ROLLBACK"));
 }
 
-struct params {
-	const char *v[16];
-	int n;
-	char buf[16][32];
-};
-
-static int add(struct params *p, const char *v)
-{
-	p->v[p->n] = v;
-	return ++p->n;
-}
-
-static int add_int(struct params *p, long long v)
-{
-	snprintf(p->buf[p->n], sizeof p->buf[p->n], "%lld", v);
-	return add(p, p->buf[p->n]);
-}
-
 enum db_status register_begin(PGconn *c, arena_t *a, const char *host, struct org *org,
                               bool *found)
 {
@@ -149,30 +131,30 @@ static json_t *list_item(const PGresult *r, int i)
 enum page_plan { PLAN_PLAIN, PLAN_RECENT_WORDS, PLAN_WORDS, PLAN_RECENT_SIMILAR, PLAN_SIMILAR };
 
 /* The WHERE clause of the filters over register_index i (not the words). */
-static void filter_sql(strbuf_t *sql, struct params *p, const struct register_filter *f)
+static void filter_sql(strbuf_t *sql, struct db_params *p, const struct register_filter *f)
 {
 	if (f->year > 0) {
 		/* A range of received_on, so the list's index serves it. */
-		int y = add_int(p, f->year);
+		int y = db_param_int(p, f->year);
 		sb_printf(sql,
 		          " AND i.received_on >= make_date($%d::int, 1, 1) "
 		          "AND i.received_on < make_date($%d::int + 1, 1, 1)",
 		          y, y);
 	}
 	if (f->kind)
-		sb_printf(sql, " AND i.kind = $%d", add(p, f->kind));
+		sb_printf(sql, " AND i.kind = $%d", db_param(p, f->kind));
 	if (f->outcome)
 		sb_printf(sql, " AND i.outcome = $%d",
-		          add(p, strcmp(f->outcome, "none") ? f->outcome : ""));
+		          db_param(p, strcmp(f->outcome, "none") ? f->outcome : ""));
 	if (f->unit)
 		sb_printf(
 		    sql,
 		    " AND i.unit_id = (SELECT u.id FROM register_units u WHERE u.org_id = $1 AND "
 		    "u.symbol = $%d)",
-		    add(p, f->unit));
+		    db_param(p, f->unit));
 	if (f->after_date) {
-		int d = add(p, f->after_date);
-		int id = add_int(p, f->after_id);
+		int d = db_param(p, f->after_date);
+		int id = db_param_int(p, f->after_id);
 		sb_printf(sql, " AND (i.received_on, i.id) < ($%d::date, $%d::bigint)", d, id);
 	}
 }
@@ -194,8 +176,8 @@ static PGresult *page_query(PGconn *c, arena_t *a, long long org_id,
 {
 	strbuf_t sql;
 	sb_init(&sql, a);
-	struct params p = {.n = 0};
-	add_int(&p, org_id);
+	struct db_params p = {.n = 0};
+	db_param_int(&p, org_id);
 	switch (plan) {
 	case PLAN_WORDS:
 	case PLAN_SIMILAR: {
@@ -206,7 +188,7 @@ static PGresult *page_query(PGconn *c, arena_t *a, long long org_id,
 		        "WITH m AS MATERIALIZED (SELECT i.id, i.received_on FROM register_index i "
 		        "WHERE i.org_id = $1");
 		filter_sql(&sql, &p, f);
-		int q = add(&p, f->q);
+		int q = db_param(&p, f->q);
 		sb_puts(&sql, " AND ");
 		match_sql(&sql, plan, "i", q);
 		sb_printf(&sql,
@@ -223,7 +205,7 @@ static PGresult *page_query(PGconn *c, arena_t *a, long long org_id,
 		    "SELECT i.id, i.received_on, i.search, i.subject_folded FROM register_index i "
 		    "WHERE i.org_id = $1");
 		filter_sql(&sql, &p, f);
-		int q = add(&p, f->q);
+		int q = db_param(&p, f->q);
 		sb_printf(&sql, " ORDER BY i.received_on DESC, i.id DESC LIMIT %d) w WHERE ",
 		          SEARCH_WINDOW + limit);
 		match_sql(&sql, plan, "w", q);
@@ -358,8 +340,8 @@ static json_t *option(const char *id, const char *label, const char *selected)
 enum db_status register_filter_options(PGconn *c, arena_t *a, long long org_id,
                                        const struct register_filter *f, json_t **out)
 {
-	struct params p = {.n = 0};
-	add_int(&p, org_id);
+	struct db_params p = {.n = 0};
+	db_param_int(&p, org_id);
 	enum db_status st;
 	/* Two index lookups, not a scan: the years between the first and
 	 * the last date of receipt. */
@@ -416,9 +398,9 @@ enum db_status register_filter_options(PGconn *c, arena_t *a, long long org_id,
 enum db_status register_item_stamp(PGconn *c, long long org_id, const char *case_number,
                                    int64_t *changed_us, bool *found)
 {
-	struct params p = {.n = 0};
-	add_int(&p, org_id);
-	add(&p, case_number);
+	struct db_params p = {.n = 0};
+	db_param_int(&p, org_id);
+	db_param(&p, case_number);
 	enum db_status st;
 	PGresult *r =
 	    db_exec(c, &st,
@@ -477,9 +459,9 @@ enum db_status register_item(PGconn *c, arena_t *a, const struct org *org,
 {
 	*out = NULL;
 	*found = false;
-	struct params p = {.n = 0};
-	add_int(&p, org->id);
-	add(&p, case_number);
+	struct db_params p = {.n = 0};
+	db_param_int(&p, org->id);
+	db_param(&p, case_number);
 	enum db_status st;
 	PGresult *ir = db_exec(c, &st,
 	                       "SELECT id, withdrawn, version_id FROM register_items "
@@ -571,10 +553,10 @@ enum db_status register_document(PGconn *c, arena_t *a, long long org_id, const 
                                  bool *found)
 {
 	*found = false;
-	struct params p = {.n = 0};
-	add_int(&p, org_id);
-	add(&p, case_number);
-	add_int(&p, seq);
+	struct db_params p = {.n = 0};
+	db_param_int(&p, org_id);
+	db_param(&p, case_number);
+	db_param_int(&p, seq);
 	PGresult *r = PQexecParams(c,
 	                           "SELECT d.pdf, d.sha256 FROM register_documents d "
 	                           "JOIN register_items i ON i.id = d.publication_id "
@@ -601,9 +583,9 @@ enum db_status register_document(PGconn *c, arena_t *a, long long org_id, const 
 enum db_status register_feed(PGconn *c, arena_t *a, long long org_id, int limit, json_t **out)
 {
 	(void)a;
-	struct params p = {.n = 0};
-	add_int(&p, org_id);
-	add_int(&p, limit);
+	struct db_params p = {.n = 0};
+	db_param_int(&p, org_id);
+	db_param_int(&p, limit);
 	enum db_status st;
 	PGresult *r =
 	    db_exec(c, &st,
@@ -668,8 +650,8 @@ static json_t *year_json(const struct year_acc *y)
 enum db_status register_stats(PGconn *c, arena_t *a, long long org_id, json_t **out)
 {
 	(void)a;
-	struct params p = {.n = 0};
-	add_int(&p, org_id);
+	struct db_params p = {.n = 0};
+	db_param_int(&p, org_id);
 	enum db_status st;
 	PGresult *r =
 	    db_exec(c, &st,
@@ -773,9 +755,9 @@ void register_stats_kick(void)
 enum db_status register_sitemap(PGconn *c, arena_t *a, long long org_id, int limit, json_t **out)
 {
 	(void)a;
-	struct params p = {.n = 0};
-	add_int(&p, org_id);
-	add_int(&p, limit);
+	struct db_params p = {.n = 0};
+	db_param_int(&p, org_id);
+	db_param_int(&p, limit);
 	enum db_status st;
 	PGresult *r =
 	    db_exec(c, &st,

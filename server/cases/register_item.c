@@ -6,6 +6,7 @@
 
 #include "cases/caseview.h"
 #include "cases/register.h"
+#include "cases/store.h"
 #include "law/lifecycle.h"
 
 /* One row: the request's facts. */
@@ -40,21 +41,6 @@ static const char *const item_sql[][Q_COUNT] = {
     [ITEM_PUBLISHABLE] = ITEM_SQL("publishable", "request_id", "seq = ANY ($2::int[])"),
 };
 
-const char *item_term_state_label(const char *state)
-{
-	static const struct {
-		const char *id, *label;
-	} labels[] = {{"open", "biegnie"},
-	              {"met", "dotrzymany"},
-	              {"missed", "przekroczony"},
-	              {"cancelled", "nie dotyczy"},
-	              {"passed", "upłynął"}};
-	for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
-		if (!strcmp(labels[i].id, state))
-			return labels[i].label;
-	return state;
-}
-
 static json_t *timeline_of(const PGresult *r)
 {
 	json_t *list = json_array();
@@ -84,7 +70,7 @@ static json_t *terms_of(const PGresult *r)
 		    json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:b}", "label",
 		              PQgetvalue(r, i, 0), "basis", PQgetvalue(r, i, 1), "start_on",
 		              PQgetvalue(r, i, 2), "due_on", PQgetvalue(r, i, 3), "state_label",
-		              item_term_state_label(state), "met", !strcmp(state, "met"), "missed",
+		              store_term_state_label(state, true), "met", !strcmp(state, "met"), "missed",
 		              !strcmp(state, "missed"), "open", !strcmp(state, "open"));
 		json_object_set_new(t, "closed_on", json_string(PQgetvalue(r, i, 5)));
 		json_array_append_new(list, t);

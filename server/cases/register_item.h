@@ -47,7 +47,4 @@ enum item_views {
 enum db_status item_read(PGconn *c, enum item_views views, const char *key, const char *docs,
                          const struct item_content *content, bool docs_linked, json_t **item);
 
-/* Label of a term's state, "dotrzymany", "przekroczony", ... */
-const char *item_term_state_label(const char *state);
-
 #endif

@@ -6,15 +6,9 @@
 #include <string.h>
 
 #include "cases/register_query.h"
+#include "cases/service.h"
 #include "core/cache.h"
 #include "core/log.h"
-
-static enum outcome db_outcome(enum db_status st, struct problem *p)
-{
-	return st == DB_OK            ? OUT_OK
-	       : st == DB_UNAVAILABLE ? problem_set(p, OUT_UNAVAILABLE, NULL, NULL)
-	                              : problem_set(p, OUT_ERROR, NULL, NULL);
-}
 
 /* Opens the page's transaction and finds the body; *c is the connection. */
 static enum outcome page_open(const struct svc_ctx *ctx, const struct register_ask *ask,
@@ -28,7 +22,7 @@ static enum outcome page_open(const struct svc_ctx *ctx, const struct register_a
 	bool found = false;
 	enum db_status st = register_begin(*c, ctx->arena, ask->host, &pg->org, &found);
 	if (st != DB_OK)
-		return db_outcome(st, p);
+		return svc_outcome(st, p);
 	if (!found) {
 		log_error("no organisation is configured (run 'jawnosc seed --demo' or add one)");
 		return problem_set(p, OUT_UNAVAILABLE,
@@ -46,7 +40,7 @@ static enum outcome page_close(PGconn *c, const struct register_ask *ask,
 	long long n = 0;
 	enum db_status st = register_end(c, pg->org.id, ask->visit_path, &n);
 	if (st != DB_OK)
-		return db_outcome(st, p);
+		return svc_outcome(st, p);
 	if (ask->visit_path)
 		n += register_visit(pg->org.id, ask->visit_path);
 	pg->visits = n;
@@ -56,7 +50,7 @@ static enum outcome page_close(PGconn *c, const struct register_ask *ask,
 static enum outcome page_fail(PGconn *c, enum db_status st, struct problem *p)
 {
 	register_abort(c);
-	return db_outcome(st, p);
+	return svc_outcome(st, p);
 }
 
 static enum outcome page_not_found(PGconn *c, const char *message, struct problem *p)

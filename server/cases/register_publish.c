@@ -11,6 +11,7 @@
 #include "cases/caseview.h"
 #include "cases/register.h"
 #include "cases/register_item.h"
+#include "cases/service.h"
 #include "cases/store.h"
 #include "core/strbuf.h"
 #include "db/changes.h"
@@ -20,13 +21,6 @@
 static char *ids(arena_t *a, long long v)
 {
 	return arena_printf(a, "%lld", v);
-}
-
-static enum outcome db_outcome(enum db_status st, struct problem *p)
-{
-	return st == DB_OK            ? OUT_OK
-	       : st == DB_UNAVAILABLE ? problem_set(p, OUT_UNAVAILABLE, NULL, NULL)
-	                              : problem_set(p, OUT_ERROR, NULL, NULL);
 }
 
 static enum outcome case_not_found(struct problem *p)
@@ -82,30 +76,24 @@ struct ppub {
 	const char *doc_seqs; /* "{1,3}": the current version's documents by seq */
 };
 
+/* The publication of a request with its current version. */
+#define PUBLICATION_SELECT                                                                         \
+	"SELECT p.id, coalesce(p.version_id, 0), p.withdrawn, p.version, "                         \
+	"(SELECT max(major) FROM publication_versions WHERE publication_id = p.id), "              \
+	"(SELECT max(minor) FROM publication_versions WHERE publication_id = p.id), "              \
+	"v.public_subject, v.answer, v.legal_basis, v.produced_by, v.responsible, "                \
+	"coalesce((SELECT array_agg(d.seq ORDER BY d.seq)::text FROM documents d "                 \
+	"          WHERE d.id = ANY (v.document_ids)), '{}'), v.produced_on::text "                \
+	"FROM publications p JOIN publication_versions v ON v.id = p.version_id "                  \
+	"WHERE p.request_id = $1"
+
 static enum db_status load_publication(PGconn *c, arena_t *a, long long request_id, bool lock,
                                        struct ppub *out, bool *found)
 {
 	const char *p[1] = {ids(a, request_id)};
 	enum db_status st;
-	PGresult *r = db_exec(
-	    c, &st,
-	    lock ? "SELECT p.id, coalesce(p.version_id, 0), p.withdrawn, p.version, "
-	           "(SELECT max(major) FROM publication_versions WHERE publication_id = p.id), "
-	           "(SELECT max(minor) FROM publication_versions WHERE publication_id = p.id), "
-	           "v.public_subject, v.answer, v.legal_basis, v.produced_by, v.responsible, "
-	           "coalesce((SELECT array_agg(d.seq ORDER BY d.seq)::text FROM documents d "
-	           "          WHERE d.id = ANY (v.document_ids)), '{}'), v.produced_on::text "
-	           "FROM publications p JOIN publication_versions v ON v.id = p.version_id "
-	           "WHERE p.request_id = $1 FOR UPDATE OF p"
-	         : "SELECT p.id, coalesce(p.version_id, 0), p.withdrawn, p.version, "
-	           "(SELECT max(major) FROM publication_versions WHERE publication_id = p.id), "
-	           "(SELECT max(minor) FROM publication_versions WHERE publication_id = p.id), "
-	           "v.public_subject, v.answer, v.legal_basis, v.produced_by, v.responsible, "
-	           "coalesce((SELECT array_agg(d.seq ORDER BY d.seq)::text FROM documents d "
-	           "          WHERE d.id = ANY (v.document_ids)), '{}'), v.produced_on::text "
-	           "FROM publications p JOIN publication_versions v ON v.id = p.version_id "
-	           "WHERE p.request_id = $1",
-	    1, p);
+	PGresult *r = db_exec(c, &st, lock ? PUBLICATION_SELECT " FOR UPDATE OF p" : PUBLICATION_SELECT,
+	                      1, p);
 	*found = st == DB_OK && PQntuples(r) == 1;
 	if (*found) {
 		out->id = atoll(PQgetvalue(r, 0, 0));
@@ -575,7 +563,7 @@ static enum outcome workspace(PGconn *c, arena_t *a, const struct actor *who, lo
 		checked = pub.doc_seqs;
 	}
 	if (st != DB_OK)
-		return db_outcome(st, p);
+		return svc_outcome(st, p);
 	json_t *view = json_pack(
 	    "{s:I, s:s, s:s, s:b, s:b, s:I, s:s, s:s}", "id_case", (json_int_t)request_id,
 	    "case_number", pc.case_number, "state_label", caseview_state_label(pc.state),
@@ -610,7 +598,7 @@ static enum outcome workspace(PGconn *c, arena_t *a, const struct actor *who, lo
 	json_object_set_new(view, "documents", docs);
 	if (st != DB_OK) {
 		json_decref(view);
-		return db_outcome(st, p);
+		return svc_outcome(st, p);
 	}
 	*out = view;
 	return OUT_OK;
@@ -645,7 +633,7 @@ static enum outcome preview(PGconn *c, arena_t *a, const struct actor *who, long
 	if (st != DB_OK) {
 		json_decref(*item);
 		*item = NULL;
-		return db_outcome(st, p);
+		return svc_outcome(st, p);
 	}
 	return p->nfields ? OUT_INVALID : OUT_OK;
 }
@@ -850,40 +838,41 @@ static enum outcome run_publish(const struct svc_ctx *ctx, struct pub_ctx *x,
 	changes_writer(ctx->who->org_id);
 	enum db_status st = db_transaction(c, publish_tx, x);
 	if (st != DB_OK)
-		return db_outcome(st, x->p);
+		return svc_outcome(st, x->p);
 	if (x->result == OUT_OK && version)
 		*version = x->version;
 	return x->result;
 }
 
-enum outcome register_publish(const struct svc_ctx *ctx, long long request_id,
-                              const struct register_draft *d, long long expected_version_id,
-                              const char **version, struct problem *p)
+static enum outcome publish_or_withdraw(const struct svc_ctx *ctx, long long request_id,
+                                        const struct register_draft *d, bool withdraw,
+                                        long long expected_version_id, const char **version,
+                                        struct problem *p)
 {
 	struct problem local;
 	struct pub_ctx x = {.a = ctx->arena,
 	                    .who = ctx->who,
 	                    .request_id = request_id,
 	                    .d = d,
+	                    .withdraw = withdraw,
 	                    .expected = expected_version_id,
 	                    .now = ctx->now,
 	                    .p = p ? p : &local};
 	return run_publish(ctx, &x, version);
 }
 
+enum outcome register_publish(const struct svc_ctx *ctx, long long request_id,
+                              const struct register_draft *d, long long expected_version_id,
+                              const char **version, struct problem *p)
+{
+	return publish_or_withdraw(ctx, request_id, d, false, expected_version_id, version, p);
+}
+
 enum outcome register_withdraw(const struct svc_ctx *ctx, long long request_id,
                                long long expected_version_id, const char **version,
                                struct problem *p)
 {
-	struct problem local;
-	struct pub_ctx x = {.a = ctx->arena,
-	                    .who = ctx->who,
-	                    .request_id = request_id,
-	                    .withdraw = true,
-	                    .expected = expected_version_id,
-	                    .now = ctx->now,
-	                    .p = p ? p : &local};
-	return run_publish(ctx, &x, version);
+	return publish_or_withdraw(ctx, request_id, NULL, true, expected_version_id, version, p);
 }
 
 /* ---- The publication page -------------------------------------------------------- */
@@ -1032,7 +1021,7 @@ static enum outcome publication_page(const struct svc_ctx *ctx, long long reques
 		json_decref(x.item);
 		if (failed == OUT_NOT_FOUND)
 			return case_not_found(p);
-		return db_outcome(st != DB_OK ? st : status_of(failed), p);
+		return svc_outcome(st != DB_OK ? st : status_of(failed), p);
 	}
 	json_t *ws = x.ws;
 	const struct register_draft *d = x.d;
@@ -1135,5 +1124,5 @@ enum outcome register_proposal(const struct svc_ctx *ctx, long long request_id,
 		return case_not_found(p);
 	if (st == DB_OK)
 		st = proposal(c, ctx->arena, &pc, ctx->now, out);
-	return db_outcome(st, p);
+	return svc_outcome(st, p);
 }

@@ -6,6 +6,7 @@
 
 #include "cases/caseview.h"
 #include "cases/dashboard.h"
+#include "cases/service.h"
 #include "db/db.h"
 #include "law/lifecycle.h"
 #include "render/csv.h"
@@ -196,40 +197,27 @@ enum outcome stats_load(const struct svc_ctx *ctx, const char *from_text, const 
 	law_date_t from, to;
 	if (!period_of(from_text, to_text, caseview_today(ctx->now), &from, &to, pr))
 		return OUT_INVALID;
-	PGconn *c = db_conn();
+	PGconn *c = svc_conn(pr);
 	if (!c)
-		return problem_set(pr, OUT_UNAVAILABLE, NULL, NULL);
+		return OUT_UNAVAILABLE;
 	arena_t *a = ctx->arena;
-	struct dash_scope scope = dashboard_scope(ctx->who);
-	const struct dash_scope *s = &scope;
+	struct dash_scope s = dashboard_scope(ctx->who);
 	char *f = arena_alloc(a, LAW_DATE_STRLEN), *t = arena_alloc(a, LAW_DATE_STRLEN);
 	law_date_format(from, f);
 	law_date_format(to, t);
-	const char *p[4] = {arena_printf(a, "%lld", s->org_id), f, t,
-			    arena_printf(a, "%lld", s->unit_id)};
+	const char *p[4] = {arena_printf(a, "%lld", s.org_id), f, t,
+			    arena_printf(a, "%lld", s.unit_id)};
 	json_t *doc = json_pack("{s:{s:s, s:s}, s:i, s:i, s:i, s:i, s:n, s:n}", "period", "from", f,
 				"to", t, "requests", 0, "closed", 0, "answered", 0, "on_time", 0,
 				"on_time_rate", "median_days");
-	enum db_status st;
-	PGresult *r =
-	    db_exec(c, &st,
-		    "SELECT o.name, coalesce(un.symbol, ''), coalesce(un.name, '') "
-		    "FROM organisations o LEFT JOIN units un ON un.id = $2 AND un.org_id = o.id "
-		    "WHERE o.id = $1",
-		    2, (const char *const[]){p[0], p[3]});
-	if (st == DB_OK && PQntuples(r) == 1)
-		json_object_set_new(doc, "scope",
-				    json_pack("{s:s, s:s, s:s}", "organisation",
-					      PQgetvalue(r, 0, 0), "unit", PQgetvalue(r, 0, 1),
-					      "unit_name", PQgetvalue(r, 0, 2)));
-	PQclear(r);
+	enum db_status st = dashboard_scope_names(c, a, &s, doc);
 	if (st == DB_OK)
 		st = cohort(c, p, doc);
 	if (st == DB_OK)
 		st = steps(c, p, doc);
 	if (st != DB_OK) {
 		json_decref(doc);
-		return problem_set(pr, st == DB_UNAVAILABLE ? OUT_UNAVAILABLE : OUT_ERROR, NULL, NULL);
+		return svc_outcome(st, pr);
 	}
 	*out = doc;
 	return OUT_OK;

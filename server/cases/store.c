@@ -64,6 +64,24 @@ const char *store_term_end_state(const law_term_effect_t *e)
 	                                  : "cancelled";
 }
 
+static const struct {
+	const char *state, *staff, *public;
+} term_states[] = {
+    {"open", "biegnie", "biegnie"},
+    {"met", "dotrzymany", "dotrzymany"},
+    {"missed", "przekroczony", "przekroczony"},
+    {"cancelled", "nie obowiązuje", "nie dotyczy"},
+    {"passed", "upłynął", "upłynął"},
+};
+
+const char *store_term_state_label(const char *state, bool public)
+{
+	for (size_t i = 0; i < sizeof term_states / sizeof term_states[0]; i++)
+		if (strcmp(term_states[i].state, state) == 0)
+			return public ? term_states[i].public : term_states[i].staff;
+	return state;
+}
+
 enum db_status store_apply_effects(PGconn *c, long long org_id, long long request_id,
                                    const law_outcome_t *out, law_date_t date)
 {

@@ -25,6 +25,11 @@ enum db_status store_apply_effects(PGconn *c, long long org_id, long long reques
  * cancelled): "met", "missed", "passed" or "cancelled". */
 const char *store_term_end_state(const law_term_effect_t *e);
 
+/* How a term's state reads ("biegnie", "dotrzymany", ...): to staff, or
+ * (`public`) on the public register, which says a cancelled term does not
+ * apply rather than that it no longer runs. An unknown state as it is. */
+const char *store_term_state_label(const char *state, bool public);
+
 /* Fills the law core's view of a case: its open terms from the database,
  * kind, state, received date and the organisation's policy. */
 enum db_status store_law_case(PGconn *c, long long request_id, const struct org *org,

@@ -8,6 +8,7 @@
 #include "cases/caseview.h"
 #include "cases/org.h"
 #include "cases/secret.h"
+#include "cases/service.h"
 #include "cases/store.h"
 #include "core/cache.h"
 #include "core/log.h"
@@ -68,11 +69,23 @@ const char *track_text_label(const char *action)
 	return i < 0 ? NULL : requester_actions[i].text_label;
 }
 
-/* An outcome for a database status other than DB_OK. */
-static enum outcome db_failed(enum db_status st, struct problem *p)
+/* The outcome of a query that should find one row: OUT_OK, OUT_NOT_FOUND,
+ * or the database's failure (logged as `what` unless unavailable). */
+static enum outcome one_row(PGconn *c, const PGresult *r, const char *what, struct problem *p)
 {
-	return problem_set(p, st == DB_UNAVAILABLE ? OUT_UNAVAILABLE : OUT_ERROR, NULL, NULL);
+	enum db_status st = db_status_of(c, r);
+	if (st != DB_OK) {
+		if (st != DB_UNAVAILABLE)
+			log_error("%s: %s", what, PQresultErrorMessage(r));
+		return svc_outcome(st, p);
+	}
+	return PQntuples(r) == 1 ? OUT_OK : problem_set(p, OUT_NOT_FOUND, NULL, NULL);
 }
+
+/* The request of a tracking token ($1, its hash), with its organisation. */
+#define BY_TOKEN                                                                                   \
+	"SELECT " CASE_REF_COLUMNS ORG_COLUMNS                                                     \
+	" FROM requests r JOIN organisations o ON o.id = r.org_id WHERE r.tracking_hash = $1"
 
 /* The request behind a token; `lock` takes the row lock for an action. */
 static enum outcome find(PGconn *c, arena_t *a, const char *token, bool lock, struct case_ref *f,
@@ -84,25 +97,11 @@ static enum outcome find(PGconn *c, arena_t *a, const char *token, bool lock, st
 	token_hash(token, h);
 	const char *v[1] = {(const char *)h};
 	int lens[1] = {32}, fmts[1] = {1};
-	PGresult *r = PQexecParams(c,
-	                           lock ? "SELECT " CASE_REF_COLUMNS ORG_COLUMNS
-	                                  " FROM requests r JOIN organisations o ON o.id = r.org_id "
-	                                  "WHERE r.tracking_hash = $1 FOR UPDATE OF r"
-	                                : "SELECT " CASE_REF_COLUMNS ORG_COLUMNS
-	                                  " FROM requests r JOIN organisations o ON o.id = r.org_id "
-	                                  "WHERE r.tracking_hash = $1",
-	                           1, NULL, v, lens, fmts, 0);
-	enum db_status st = db_status_of(c, r);
-	enum outcome o = OUT_OK;
-	if (st != DB_OK) {
-		if (st != DB_UNAVAILABLE)
-			log_error("finding a case by token: %s", PQresultErrorMessage(r));
-		o = db_failed(st, p);
-	} else if (PQntuples(r) != 1) {
-		o = problem_set(p, OUT_NOT_FOUND, NULL, NULL);
-	} else {
+	PGresult *r = PQexecParams(c, lock ? BY_TOKEN " FOR UPDATE OF r" : BY_TOKEN, 1, NULL, v, lens,
+	                           fmts, 0);
+	enum outcome o = one_row(c, r, "finding a case by token", p);
+	if (o == OUT_OK)
 		case_ref_from_row(r, 0, a, f);
-	}
 	PQclear(r);
 	return o;
 }
@@ -163,7 +162,7 @@ static enum outcome load(PGconn *c, arena_t *a, const char *token, int64_t now, 
 		st = store_law_case(c, f.id, &f.org, f.kind, f.state, received, &lc);
 	if (st != DB_OK) {
 		json_decref(view);
-		return db_failed(st, p);
+		return svc_outcome(st, p);
 	}
 	json_object_set_new(view, "actions", open_actions(&lc, day, a));
 	json_object_set_new(view, "org_id", json_integer(f.org.id));
@@ -279,7 +278,7 @@ enum outcome track_act(const struct svc_ctx *ctx, const struct track_step *in, j
 	if (o == OUT_OK) {
 		struct act_ctx x = {ctx->arena, in, ctx->now, p, OUT_OK};
 		enum db_status st = db_transaction(c, act_tx, &x);
-		o = st == DB_OK ? x.result : db_failed(st, p);
+		o = st == DB_OK ? x.result : svc_outcome(st, p);
 	}
 	if (!view || !shows(in, o))
 		return o;
@@ -313,15 +312,8 @@ enum outcome track_document(const struct svc_ctx *ctx, const char *token, int se
 	                           "WHERE r.tracking_hash = $1 AND d.seq = $2 AND d.status = 'issued' "
 	                           "AND d.pdf IS NOT NULL",
 	                           2, NULL, v, lens, fmts, 1 /* binary */);
-	enum db_status st = db_status_of(c, r);
-	enum outcome o = OUT_OK;
-	if (st != DB_OK) {
-		if (st != DB_UNAVAILABLE)
-			log_error("reading a document by token: %s", PQresultErrorMessage(r));
-		o = db_failed(st, p);
-	} else if (PQntuples(r) != 1) {
-		o = problem_set(p, OUT_NOT_FOUND, NULL, NULL);
-	} else {
+	enum outcome o = one_row(c, r, "reading a document by token", p);
+	if (o == OUT_OK) {
 		out->len = (size_t)PQgetlength(r, 0, 0);
 		char *buf = arena_alloc(ctx->arena, out->len ? out->len : 1);
 		memcpy(buf, PQgetvalue(r, 0, 0), out->len);

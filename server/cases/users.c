@@ -5,32 +5,16 @@
 #include <string.h>
 
 #include "cases/auth.h"
+#include "cases/service.h"
 #include "db/db.h"
 
 /* The outcome of a database status. */
 static enum outcome of_db(enum db_status st, struct problem *p)
 {
-	switch (st) {
-	case DB_OK:
-		return OUT_OK;
-	case DB_CONFLICT:
+	if (st == DB_CONFLICT)
 		return problem_set(p, OUT_CONFLICT, "Konto z tym adresem e-mail już istnieje.",
 		                   "duplicate_email");
-	case DB_UNAVAILABLE:
-		return problem_set(p, OUT_UNAVAILABLE, NULL, NULL);
-	default:
-		return problem_set(p, OUT_ERROR, NULL, NULL);
-	}
-}
-
-/* This thread's connection, or NULL with OUT_UNAVAILABLE in *p. */
-static PGconn *conn(struct problem *p)
-{
-	problem_set(p, OUT_OK, NULL, NULL);
-	PGconn *c = db_conn();
-	if (!c)
-		problem_set(p, OUT_UNAVAILABLE, NULL, NULL);
-	return c;
+	return svc_outcome(st, p);
 }
 
 bool users_role_valid(const char *role)
@@ -126,7 +110,7 @@ static enum db_status add_tx(PGconn *c, void *vctx)
 
 enum outcome users_add(const struct svc_ctx *ctx, const struct users_new *u, struct problem *p)
 {
-	PGconn *c = conn(p);
+	PGconn *c = svc_conn(p);
 	if (!c)
 		return OUT_UNAVAILABLE;
 	struct add_ctx x = {u, false, false};
@@ -161,7 +145,7 @@ static enum db_status change_tx(PGconn *c, void *vctx)
 
 static enum outcome change(const char *sql, int n, const char *const *q, struct problem *p)
 {
-	PGconn *c = conn(p);
+	PGconn *c = svc_conn(p);
 	if (!c)
 		return OUT_UNAVAILABLE;
 	struct change_ctx x = {sql, n, q, false};
@@ -193,7 +177,7 @@ enum outcome users_list(const struct svc_ctx *ctx, const char *org_slug, struct 
 	*rows = NULL;
 	*n = 0;
 	arena_t *a = ctx->arena;
-	PGconn *c = conn(pr);
+	PGconn *c = svc_conn(pr);
 	if (!c)
 		return OUT_UNAVAILABLE;
 	enum db_status st;

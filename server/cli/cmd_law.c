@@ -37,25 +37,6 @@ static bool parse_int(const char *s, int min, int max, int *out)
 	return true;
 }
 
-/* "--name VALUE" or "--name=VALUE" at argv[*i]; advances *i past it. NULL
- * when argv[*i] is not this option; *missing when it lacks its value. */
-static const char *opt_value(int argc, char **argv, int *i, const char *name, bool *missing)
-{
-	size_t n = strlen(name);
-	const char *a = argv[*i];
-	if (strncmp(a, name, n) != 0)
-		return NULL;
-	if (a[n] == '=')
-		return a + n + 1;
-	if (a[n] != '\0')
-		return NULL;
-	if (*i + 1 >= argc) {
-		*missing = true;
-		return NULL;
-	}
-	return argv[++*i];
-}
-
 static int usage_error(const char *cmd, const char *msg, const char *arg)
 {
 	fprintf(stderr, "jawnosc %s: %s%s%s (see --help)\n", cmd, msg, arg ? ": " : "",
@@ -74,10 +55,8 @@ static const char holidays_usage[] =
 
 int cmd_holidays(int argc, char **argv)
 {
-	if (cli_wants_help(argc, argv)) {
-		puts(holidays_usage);
+	if (cli_help(argc, argv, holidays_usage))
 		return 0;
-	}
 	bool json = false;
 	const char *year_arg = NULL;
 	for (int i = 1; i < argc; i++) {
@@ -140,13 +119,13 @@ static int parse_deadline(int argc, char **argv, deadline_args_t *a)
 		const char *v;
 		if (strcmp(argv[i], "--json") == 0) {
 			a->json = matched = true;
-		} else if ((v = opt_value(argc, argv, &i, "--from", &missing))) {
+		} else if ((v = cli_opt_value(argc, argv, &i, "--from", &missing))) {
 			a->from = v;
 			matched = true;
 		}
 		for (size_t u = 0; !matched && !missing && u < sizeof units / sizeof units[0];
 		     u++) {
-			if ((v = opt_value(argc, argv, &i, units[u].name, &missing))) {
+			if ((v = cli_opt_value(argc, argv, &i, units[u].name, &missing))) {
 				a->length = v;
 				a->unit = units[u].unit;
 				a->nunits++;
@@ -189,10 +168,8 @@ static int print_deadline(const law_term_calc_t *t, bool json)
 
 int cmd_deadline(int argc, char **argv)
 {
-	if (cli_wants_help(argc, argv)) {
-		puts(deadline_usage);
+	if (cli_help(argc, argv, deadline_usage))
 		return 0;
-	}
 	deadline_args_t a = {0};
 	int rc = parse_deadline(argc, argv, &a);
 	if (rc)
@@ -224,10 +201,8 @@ static const char lifecycle_usage[] =
 
 int cmd_lifecycle(int argc, char **argv)
 {
-	if (cli_wants_help(argc, argv)) {
-		puts(lifecycle_usage);
+	if (cli_help(argc, argv, lifecycle_usage))
 		return 0;
-	}
 	bool dot = false;
 	unsigned kinds = LAW_KIND_ALL;
 	for (int i = 1; i < argc; i++) {
@@ -235,7 +210,7 @@ int cmd_lifecycle(int argc, char **argv)
 		const char *v;
 		if (strcmp(argv[i], "--dot") == 0)
 			dot = true;
-		else if ((v = opt_value(argc, argv, &i, "--kind", &missing))) {
+		else if ((v = cli_opt_value(argc, argv, &i, "--kind", &missing))) {
 			if (strcmp(v, "public_information") == 0)
 				kinds = LAW_KIND_PUBLIC_INFORMATION;
 			else if (strcmp(v, "reuse") == 0)

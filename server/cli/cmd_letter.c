@@ -79,24 +79,6 @@ static int usage_error(const char *cmd, const char *msg, const char *arg)
 	return 2;
 }
 
-/* "--name VALUE" or "--name=VALUE"; NULL if argv[*i] is not --name. */
-static const char *opt(int argc, char **argv, int *i, const char *name, bool *missing)
-{
-	size_t n = strlen(name);
-	const char *a = argv[*i];
-	if (strncmp(a, name, n) != 0)
-		return NULL;
-	if (a[n] == '=')
-		return a + n + 1;
-	if (a[n] != '\0')
-		return NULL;
-	if (*i + 1 >= argc) {
-		*missing = true;
-		return NULL;
-	}
-	return argv[++*i];
-}
-
 static int parse(const char *cmd, int argc, char **argv, struct args *a)
 {
 	static const struct {
@@ -119,12 +101,12 @@ static int parse(const char *cmd, int argc, char **argv, struct args *a)
 			a->json = matched = true;
 		} else if (strcmp(cmd, "sample") == 0 && strcmp(argv[i], "--vars") == 0) {
 			a->print_vars = matched = true;
-		} else if ((v = opt(argc, argv, &i, "--count", &missing))) {
+		} else if ((v = cli_opt_value(argc, argv, &i, "--count", &missing))) {
 			count = v;
 			matched = true;
 		}
 		for (size_t o = 0; !matched && !missing && o < sizeof opts / sizeof opts[0]; o++) {
-			if ((v = opt(argc, argv, &i, opts[o].name, &missing))) {
+			if ((v = cli_opt_value(argc, argv, &i, opts[o].name, &missing))) {
 				*(const char **)((char *)a + opts[o].offset) = v;
 				matched = true;
 			}
@@ -301,20 +283,10 @@ static int cmd_sample(int argc, char **argv)
 /* The whole of a file, NUL-terminated, into sb. */
 static bool slurp(const char *path, strbuf_t *sb)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		fprintf(stderr, "jawnosc letter: %s: %s\n", path, strerror(errno));
-		return false;
-	}
-	char buf[8192];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		sb_append(sb, buf, n);
-	bool ok = !ferror(f);
-	fclose(f);
-	if (!ok)
-		fprintf(stderr, "jawnosc letter: cannot read %s\n", path);
-	return ok;
+	if (sb_read_file(sb, path))
+		return true;
+	fprintf(stderr, "jawnosc letter: %s: %s\n", path, strerror(errno));
+	return false;
 }
 
 static int cmd_render(int argc, char **argv)
@@ -510,10 +482,8 @@ int cmd_letter(int argc, char **argv)
 	for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++) {
 		if (strcmp(argv[1], subs[i].name) != 0)
 			continue;
-		if (cli_wants_help(argc - 1, argv + 1)) {
-			puts(subs[i].usage);
+		if (cli_help(argc - 1, argv + 1, subs[i].usage))
 			return 0;
-		}
 		int rc = subs[i].run(argc - 1, argv + 1);
 		letter_shutdown();
 		return rc;

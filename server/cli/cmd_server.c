@@ -38,14 +38,33 @@ static bool setup(bool need_db)
 	return true;
 }
 
+/* The migrations in JAWNOSC_MIGRATIONS; false after saying why. */
+static bool load_migrations(const char *cmd, struct migration_set *set)
+{
+	char err[1024];
+	if (migrate_load(cfg.migrations_dir, set, err, sizeof err))
+		return true;
+	fprintf(stderr, "jawnosc %s: %s\n", cmd, err);
+	return false;
+}
+
+/* A connection of its own to DATABASE_URL; NULL after saying why. */
+static PGconn *connect_for(const char *cmd)
+{
+	char err[1024];
+	PGconn *c = db_connect(cfg.database_url, err, sizeof err);
+	if (!c)
+		fprintf(stderr, "jawnosc %s: cannot connect to the database: %s\n", cmd, err);
+	return c;
+}
+
 int cmd_config(int argc, char **argv)
 {
-	if (cli_wants_help(argc, argv)) {
-		puts("Usage: jawnosc config\n\nPrints every setting with its effective value and "
-		     "description.\nSettings are environment variables; unset ones take their "
-		     "defaults.");
+	if (cli_help(argc, argv,
+	             "Usage: jawnosc config\n\nPrints every setting with its effective value and "
+	             "description.\nSettings are environment variables; unset ones take their "
+	             "defaults."))
 		return 0;
-	}
 	if (!setup(false))
 		return 1;
 	config_print(stdout);
@@ -54,27 +73,21 @@ int cmd_config(int argc, char **argv)
 
 int cmd_migrate(int argc, char **argv)
 {
-	if (cli_wants_help(argc, argv)) {
-		puts("Usage: jawnosc migrate\n\nApplies the migrations in JAWNOSC_MIGRATIONS "
-		     "(NNNN_name.sql) that the database\nat DATABASE_URL does not have yet, in order, "
-		     "each in its own transaction.\nA file changed after it was applied is an error. "
-		     "Concurrent runs wait for each other.");
+	if (cli_help(argc, argv,
+	             "Usage: jawnosc migrate\n\nApplies the migrations in JAWNOSC_MIGRATIONS "
+	             "(NNNN_name.sql) that the database\nat DATABASE_URL does not have yet, in order, "
+	             "each in its own transaction.\nA file changed after it was applied is an error. "
+	             "Concurrent runs wait for each other."))
 		return 0;
-	}
-	if (!setup(true))
-		return 1;
-	char err[1024];
 	struct migration_set set;
-	if (!migrate_load(cfg.migrations_dir, &set, err, sizeof err)) {
-		fprintf(stderr, "jawnosc migrate: %s\n", err);
+	if (!setup(true) || !load_migrations("migrate", &set))
 		return 1;
-	}
-	PGconn *c = db_connect(cfg.database_url, err, sizeof err);
+	PGconn *c = connect_for("migrate");
 	if (!c) {
-		fprintf(stderr, "jawnosc migrate: cannot connect to the database: %s\n", err);
 		migrate_free(&set);
 		return 1;
 	}
+	char err[1024];
 	bool ok = migrate_apply(c, &set, stdout, err, sizeof err);
 	if (!ok)
 		fprintf(stderr, "jawnosc migrate: %s\n", err);
@@ -86,12 +99,10 @@ int cmd_migrate(int argc, char **argv)
 /* serve refuses a database that is behind the code it runs. */
 static bool database_current(const struct migration_set *set)
 {
-	char err[1024];
-	PGconn *c = db_connect(cfg.database_url, err, sizeof err);
-	if (!c) {
-		fprintf(stderr, "jawnosc serve: cannot connect to the database: %s\n", err);
+	PGconn *c = connect_for("serve");
+	if (!c)
 		return false;
-	}
+	char err[1024];
 	long pending = migrate_pending(c, set, err, sizeof err);
 	PQfinish(c);
 	if (pending < 0) {
@@ -110,20 +121,15 @@ static bool database_current(const struct migration_set *set)
 
 int cmd_serve(int argc, char **argv)
 {
-	if (cli_wants_help(argc, argv)) {
-		puts("Usage: jawnosc serve\n\nServes HTTP on JAWNOSC_LISTEN until SIGTERM or SIGINT, "
-		     "then finishes the\nrequests in flight and exits 0. Refuses to start when the "
-		     "database is behind\nthe migrations. See 'jawnosc config' for every setting.");
+	if (cli_help(argc, argv,
+	             "Usage: jawnosc serve\n\nServes HTTP on JAWNOSC_LISTEN until SIGTERM or SIGINT, "
+	             "then finishes the\nrequests in flight and exits 0. Refuses to start when the "
+	             "database is behind\nthe migrations. See 'jawnosc config' for every setting."))
 		return 0;
-	}
-	if (!setup(true))
+	struct migration_set set;
+	if (!setup(true) || !load_migrations("serve", &set))
 		return 1;
 	char err[1024];
-	struct migration_set set;
-	if (!migrate_load(cfg.migrations_dir, &set, err, sizeof err)) {
-		fprintf(stderr, "jawnosc serve: %s\n", err);
-		return 1;
-	}
 	int rc = 1;
 	char dir[1024];
 	struct web_config wc = {.templates_dir = cfg.templates_dir, .migrations = &set};

@@ -6,5 +6,11 @@
 
 /* True when argv holds --help or -h; the caller prints its usage. */
 bool cli_wants_help(int argc, char **argv);
+/* True after putting `usage` on stdout when argv holds --help or -h. */
+bool cli_help(int argc, char **argv, const char *usage);
+
+/* "--name VALUE" or "--name=VALUE" at argv[*i]; advances *i past it. NULL
+ * when argv[*i] is not this option; *missing when it lacks its value. */
+const char *cli_opt_value(int argc, char **argv, int *i, const char *name, bool *missing);
 
 #endif

@@ -1,5 +1,6 @@
 #include "core/strbuf.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -127,6 +128,23 @@ void sb_json_escape(strbuf_t *sb, const char *s, size_t n)
 		start = i + 1;
 	}
 	sb_append(sb, s + start, n - start);
+}
+
+bool sb_read_file(strbuf_t *sb, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return false;
+	char buf[8192];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		sb_append(sb, buf, n);
+	bool ok = !ferror(f);
+	int e = errno;
+	fclose(f);
+	if (!ok)
+		errno = e ? e : EIO;
+	return ok;
 }
 
 void sb_reset(strbuf_t *sb)

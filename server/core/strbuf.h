@@ -5,6 +5,7 @@
 #define JAWNOSC_CORE_STRBUF_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/arena.h"
@@ -26,6 +27,9 @@ void sb_vprintf(strbuf_t *sb, const char *fmt, va_list ap);
 void sb_html_escape(strbuf_t *sb, const char *s, size_t n);
 /* Appends `s` as the contents of a JSON string (no quotes around). */
 void sb_json_escape(strbuf_t *sb, const char *s, size_t n);
+/* Appends the whole file at `path`. False when it cannot be opened or
+ * read, with errno saying why (what was read before a read error stays). */
+bool sb_read_file(strbuf_t *sb, const char *path);
 void sb_reset(strbuf_t *sb);
 /* Only for buffers made without an arena. */
 void sb_free(strbuf_t *sb);

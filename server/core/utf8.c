@@ -47,3 +47,37 @@ bool utf8_valid(const char *s, size_t n)
 	}
 	return true;
 }
+
+size_t utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
+{
+	*cp = 0xFFFD;
+	if (n == 0)
+		return 0;
+	unsigned c = s[0];
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	size_t len;
+	unsigned min, v;
+	if (c >= 0xC2 && c <= 0xDF) {
+		len = 2, min = 0x80, v = c & 0x1F;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		len = 3, min = 0x800, v = c & 0x0F;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		len = 4, min = 0x10000, v = c & 0x07;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		v = (v << 6) | (s[i] & 0x3F);
+	}
+	if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+		return 0;
+	*cp = v;
+	return len;
+}

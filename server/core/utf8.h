@@ -14,4 +14,10 @@
  * strings must refuse NUL themselves. s may be NULL only when n is 0. */
 bool utf8_valid(const char *s, size_t n);
 
+/* Decodes one UTF-8 sequence at s[0..n): returns its length (1..4) and the
+ * code point in *cp, or 0 for an invalid or truncated sequence (then *cp is
+ * U+FFFD and one byte should be skipped). Rejects overlongs, surrogates,
+ * > U+10FFFF, as utf8_valid() does. */
+size_t utf8_decode(const unsigned char *s, size_t n, unsigned *cp);
+
 #endif

@@ -387,6 +387,18 @@ PGresult *db_exec(PGconn *c, enum db_status *status, const char *sql, int nparam
 	return db_exec_binary(c, status, sql, nparams, params, NULL, NULL);
 }
 
+int db_param(struct db_params *p, const char *v)
+{
+	p->v[p->n] = v;
+	return ++p->n;
+}
+
+int db_param_int(struct db_params *p, long long v)
+{
+	snprintf(p->buf[p->n], sizeof p->buf[p->n], "%lld", v);
+	return db_param(p, p->buf[p->n]);
+}
+
 enum db_status db_run(PGconn *c, const char *sql, int nparams, const char *const *params)
 {
 	enum db_status s;

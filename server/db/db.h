@@ -68,6 +68,19 @@ int db_prepared_count(PGconn *c);
 /* The same, for statements whose result is not needed. */
 enum db_status db_run(PGconn *c, const char *sql, int nparams, const char *const *params);
 
+/* The parameters of a statement whose text is built piece by piece: each
+ * db_param() adds one and returns its number, for "$%d" in the text. A
+ * number is copied into `buf`, so the struct must outlive the call that
+ * uses `v`. At most DB_PARAMS_MAX, which the caller's SQL stays within. */
+#define DB_PARAMS_MAX 16
+struct db_params {
+	const char *v[DB_PARAMS_MAX];
+	int n;
+	char buf[DB_PARAMS_MAX][32];
+};
+int db_param(struct db_params *p, const char *v);
+int db_param_int(struct db_params *p, long long v);
+
 /* Maps a result to a status (SQLSTATE classes 08, 23, 40, 57P; class 53,
  * insufficient resources such as a full disk, is DB_UNAVAILABLE). */
 enum db_status db_status_of(PGconn *c, const PGresult *r);

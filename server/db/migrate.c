@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/arena.h"
+#include "core/strbuf.h"
 
 /* An arbitrary constant: the advisory lock key all runners agree on. */
 #define MIGRATE_LOCK_KEY "7401200211"
@@ -34,26 +35,15 @@ static int by_name(const void *a, const void *b)
 
 static char *read_file(const char *path, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	size_t cap = 4096, n = 0;
-	char *buf = xmalloc(cap);
-	size_t got;
-	while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-		n += got;
-		if (cap - n - 1 == 0)
-			buf = xrealloc(buf, cap *= 2);
-	}
-	bool bad = ferror(f);
-	fclose(f);
-	if (bad) {
-		free(buf);
+	strbuf_t sb;
+	sb_init(&sb, NULL);
+	sb_append(&sb, "", 0); /* an empty file is "" */
+	if (!sb_read_file(&sb, path)) {
+		sb_free(&sb);
 		return NULL;
 	}
-	buf[n] = '\0';
-	*len = n;
-	return buf;
+	*len = sb.len;
+	return sb.data;
 }
 
 static void sha256_hex(const char *data, size_t len, char out[65])

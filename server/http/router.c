@@ -182,6 +182,16 @@ static void pseg_parse(const char *s, size_t len, pseg_t *ps)
 		ps->kind = kind;
 }
 
+/* Parses the pattern's segment at *s into *ps and moves *s to the next
+ * one; *last when it was the last. */
+static void pattern_seg(const char **s, pseg_t *ps, bool *last)
+{
+	size_t len = strcspn(*s, "/");
+	*last = (*s)[len] == '\0';
+	pseg_parse(*s, len, ps);
+	*s += *last ? len : len + 1;
+}
+
 static bool capture_add(capture_t *caps, int *ncaps, const pseg_t *ps, size_t first, size_t count)
 {
 	if (*ncaps >= ROUTE_MAX_PARAMS)
@@ -218,11 +228,10 @@ static bool pattern_match(const char *pat, const path_t *p, capture_t *caps, int
 		return false;
 	const char *s = pat + 1;
 	size_t i = 0;
-	for (;;) {
-		size_t len = strcspn(s, "/");
-		bool last = s[len] == '\0';
-		pseg_t ps;
-		pseg_parse(s, len, &ps);
+	pseg_t ps;
+	bool last;
+	do {
+		pattern_seg(&s, &ps, &last);
 		if (ps.kind == PSEG_BAD)
 			return false;
 		if (ps.kind == PSEG_REST)
@@ -230,10 +239,8 @@ static bool pattern_match(const char *pat, const path_t *p, capture_t *caps, int
 		if (i >= p->n || !seg_match(&ps, p, i, caps, ncaps))
 			return false;
 		i++;
-		if (last)
-			return i == p->n;
-		s += len + 1;
-	}
+	} while (!last);
+	return i == p->n;
 }
 
 static const char *seg_join(arena_t *a, const path_t *p, size_t first, size_t count)
@@ -367,11 +374,10 @@ static const char *pattern_check(const char *pat)
 	const char *s = pat + 1;
 	pseg_t names[ROUTE_MAX_PARAMS];
 	int nnames = 0;
-	for (;;) {
-		size_t len = strcspn(s, "/");
-		bool last = s[len] == '\0';
-		pseg_t ps;
-		pseg_parse(s, len, &ps);
+	pseg_t ps;
+	bool last;
+	do {
+		pattern_seg(&s, &ps, &last);
 		if (ps.kind == PSEG_BAD)
 			return "malformed {parameter}";
 		if (ps.kind == PSEG_REST && !last)
@@ -384,10 +390,8 @@ static const char *pattern_check(const char *pat)
 					return "duplicate parameter name";
 			names[nnames++] = ps;
 		}
-		if (last)
-			return NULL;
-		s += len + 1;
-	}
+	} while (!last);
+	return NULL;
 }
 
 bool router_table_valid(const route_t *table, size_t n, size_t *bad_row, const char **why)

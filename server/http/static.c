@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/mime.h"
+
 #define STATIC_MAX_FILES 512
 #define STATIC_MAX_SIZE (4 * 1024 * 1024)
 
@@ -22,27 +24,10 @@ struct static_file {
 static struct static_file files[STATIC_MAX_FILES];
 static size_t nfiles;
 
-static const struct {
-	const char *ext, *type;
-} types[] = {
-    {".css", "text/css; charset=utf-8"},
-    {".js", "text/javascript; charset=utf-8"},
-    {".svg", "image/svg+xml"},
-    {".png", "image/png"},
-    {".ico", "image/x-icon"},
-    {".woff2", "font/woff2"},
-    {".txt", "text/plain; charset=utf-8"},
-    {".xml", "application/xml"},
-    {".json", "application/json"},
-};
-
 static const char *type_of(const char *name)
 {
-	const char *dot = strrchr(name, '.');
-	for (size_t i = 0; dot && i < sizeof types / sizeof types[0]; i++)
-		if (strcmp(dot, types[i].ext) == 0)
-			return types[i].type;
-	return "application/octet-stream";
+	const char *type = mime_type(strrchr(name, '.'));
+	return type ? type : "application/octet-stream";
 }
 
 static bool load_file(const char *path, const char *rel, char *err, size_t errlen)

@@ -71,6 +71,17 @@ bool law_next_working_day(law_date_t d, law_date_t *out)
 	return true;
 }
 
+law_date_t law_nth_working_day(law_date_t d, int n)
+{
+	for (int i = 0; i < n; i++) {
+		law_date_t next;
+		if (!law_next_working_day(law_date_add_days(d, 1), &next))
+			break;
+		d = next;
+	}
+	return d;
+}
+
 /* One step per day that pushes the term on (§4), naming the holiday. */
 static void explain_day_off(law_term_calc_t *t, law_date_t d)
 {

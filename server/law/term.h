@@ -72,6 +72,10 @@ bool law_is_working_day(law_date_t d);
  * 2100-12-31 or `d` is outside the range. */
 bool law_next_working_day(law_date_t d, law_date_t *out);
 
+/* The n-th working day after `d` (n = 0: `d` itself); where the calendar
+ * ends first, the last working day reached. */
+law_date_t law_nth_working_day(law_date_t d, int n);
+
 /* Working days d with from < d <= to (the day of the event not counted, as in
  * §1); negative when `to` is before `from` (the count of from..to reversed).
  * Errors: invalid_date, date_out_of_range. */

@@ -3,42 +3,15 @@
 #include <stdbool.h>
 #include <string.h>
 
-/* Length of the valid UTF-8 sequence at p (1-4), 0 when invalid; *cp gets
- * the code point. */
-static size_t utf8_seq(const unsigned char *p, unsigned *cp)
-{
-	if (p[0] < 0x80) {
-		*cp = p[0];
-		return 1;
-	}
-	size_t n;
-	unsigned c, min;
-	if ((p[0] & 0xE0) == 0xC0) {
-		n = 2, c = p[0] & 0x1F, min = 0x80;
-	} else if ((p[0] & 0xF0) == 0xE0) {
-		n = 3, c = p[0] & 0x0F, min = 0x800;
-	} else if ((p[0] & 0xF8) == 0xF0) {
-		n = 4, c = p[0] & 0x07, min = 0x10000;
-	} else {
-		return 0;
-	}
-	for (size_t i = 1; i < n; i++) {
-		if ((p[i] & 0xC0) != 0x80)
-			return 0;
-		c = (c << 6) | (p[i] & 0x3F);
-	}
-	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-		return 0;
-	*cp = c;
-	return n;
-}
+#include "core/utf8.h"
 
 void xml_escape(strbuf_t *out, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
-	while (*p) {
+	const unsigned char *end = p + strlen((const char *)p);
+	while (p < end) {
 		unsigned cp;
-		size_t n = utf8_seq(p, &cp);
+		size_t n = utf8_decode(p, (size_t)(end - p), &cp);
 		if (!n) {
 			p++;
 			continue;

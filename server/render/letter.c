@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/utf8.h"
 #include "render/letter_internal.h"
 
 /* Template files larger than this are refused (a letter is a few KB). */
@@ -60,40 +61,6 @@ bool letter_fail(char *err, size_t errlen, const char *fmt, ...)
 	return false;
 }
 
-size_t letter_utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
-{
-	*cp = 0xFFFD;
-	if (n == 0)
-		return 0;
-	unsigned c = s[0];
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	size_t len;
-	unsigned min, v;
-	if (c >= 0xC2 && c <= 0xDF) {
-		len = 2, min = 0x80, v = c & 0x1F;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		len = 3, min = 0x800, v = c & 0x0F;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		len = 4, min = 0x10000, v = c & 0x07;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		v = (v << 6) | (s[i] & 0x3F);
-	}
-	if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-		return 0;
-	*cp = v;
-	return len;
-}
-
 bool letter_cp_dropped(unsigned cp)
 {
 	if (cp == '\t' || cp == '\n' || cp == '\r')
@@ -115,7 +82,7 @@ void letter_clean_text(strbuf_t *out, const char *str, size_t n)
 	const unsigned char *s = (const unsigned char *)str;
 	for (size_t i = 0; i < n;) {
 		unsigned cp;
-		size_t len = letter_utf8_decode(s + i, n - i, &cp);
+		size_t len = utf8_decode(s + i, n - i, &cp);
 		if (cp == '\r') {
 			sb_putc(out, '\n');
 			i += (i + 1 < n && s[i + 1] == '\n') ? 2 : 1;
@@ -150,7 +117,7 @@ void letter_md_escape(strbuf_t *out, const char *str, size_t n, bool block)
 	size_t newlines = 0, blanks = 0;
 	for (size_t i = 0; i < n;) {
 		unsigned cp;
-		size_t len = letter_utf8_decode(s + i, n - i, &cp);
+		size_t len = utf8_decode(s + i, n - i, &cp);
 		const unsigned char *at = s + i;
 		i += len ? len : 1;
 		if (cp == '\r' && i < n && s[i] == '\n')
@@ -275,7 +242,7 @@ static bool check_utf8(const struct compiler *c, char *err, size_t errlen)
 	const unsigned char *s = (const unsigned char *)c->src;
 	for (size_t i = 0; i < c->len;) {
 		unsigned cp;
-		size_t n = letter_utf8_decode(s + i, c->len - i, &cp);
+		size_t n = utf8_decode(s + i, c->len - i, &cp);
 		if (n == 0 || cp == 0)
 			return letter_fail(err, errlen, "%s:%u: %s", c->file, line_at(c->src, i),
 					   n == 0 ? "invalid UTF-8" : "NUL byte");
@@ -381,21 +348,16 @@ static bool compile(struct compiler *c, char *err, size_t errlen)
 static bool read_file(arena_t *a, const char *path, const char *file, char **out, size_t *len,
 		      char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
+	strbuf_t sb;
+	sb_init(&sb, a);
+	sb_append(&sb, "", 0); /* an empty file is "" */
+	if (!sb_read_file(&sb, path))
 		return letter_fail(err, errlen, "%s: %s", file, strerror(errno));
-	char *buf = arena_alloc(a, MAX_TEMPLATE_BYTES + 1);
-	size_t n = fread(buf, 1, MAX_TEMPLATE_BYTES + 1, f);
-	bool bad = ferror(f);
-	fclose(f);
-	if (bad)
-		return letter_fail(err, errlen, "%s: read error", file);
-	if (n > MAX_TEMPLATE_BYTES)
+	if (sb.len > MAX_TEMPLATE_BYTES)
 		return letter_fail(err, errlen, "%s: larger than %d bytes", file,
 				   MAX_TEMPLATE_BYTES);
-	buf[n] = '\0';
-	*out = buf;
-	*len = n;
+	*out = sb.data;
+	*len = sb.len;
 	return true;
 }
 

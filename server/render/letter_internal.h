@@ -22,11 +22,6 @@ void letter_clean_text(strbuf_t *out, const char *s, size_t n);
 bool letter_fail(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Decodes one UTF-8 sequence at s[0..n): returns its length (1..4) and the
- * code point in *cp, or 0 for an invalid sequence (then *cp is U+FFFD and
- * one byte should be skipped). Rejects overlongs, surrogates, > U+10FFFF. */
-size_t letter_utf8_decode(const unsigned char *s, size_t n, unsigned *cp);
-
 /* Characters dropped from values: C0/C1 controls other than TAB, LF, CR,
  * DEL, and the bidirectional embeddings, overrides and isolates (which can
  * make a letter display something other than its text). */

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/utf8.h"
+
 /* Directory levels tmpl_load_dir follows, so a symlink loop cannot recurse
  * forever. */
 #define MAX_DIR_DEPTH 16
@@ -152,40 +154,12 @@ bool tmpl_has(const tmpl_set_t *set, const char *name)
 
 /* ---- UTF-8 ----------------------------------------------------------- */
 
-/* Length of the valid UTF-8 sequence at s[0..n), or 0 if it is invalid
- * (overlong forms, surrogates and code points above U+10FFFF included). */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-	unsigned c = s[0];
-	size_t len;
-	unsigned min, cp;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2, min = 0x80, cp = c & 0x1f;
-	else if (c >= 0xe0 && c <= 0xef)
-		len = 3, min = 0x800, cp = c & 0x0f;
-	else if (c >= 0xf0 && c <= 0xf4)
-		len = 4, min = 0x10000, cp = c & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
 static bool check_utf8(const char *file, const char *src, size_t len, char *err, size_t errlen)
 {
 	unsigned line = 1;
 	for (size_t i = 0; i < len;) {
-		size_t n = utf8_seq((const unsigned char *)src + i, len - i);
+		unsigned cp;
+		size_t n = utf8_decode((const unsigned char *)src + i, len - i, &cp);
 		if (!n)
 			return fail_at(err, errlen, file, line, "invalid UTF-8 (byte 0x%02x)",
 				       (unsigned char)src[i]);
@@ -517,22 +491,6 @@ bool tmpl_add(tmpl_set_t *set, const char *name, const char *source, size_t len,
 
 /* ---- loading a directory --------------------------------------------- */
 
-static bool read_file(const char *path, strbuf_t *sb, char *err, size_t errlen)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return fail(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-	char buf[8192];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		sb_append(sb, buf, n);
-	bool ok = !ferror(f);
-	fclose(f);
-	if (!ok)
-		return fail(err, errlen, "%s: read error", path);
-	return true;
-}
-
 static bool load_file(tmpl_set_t *set, const char *path, const char *rel, char *err, size_t errlen)
 {
 	strbuf_t sb;
@@ -546,8 +504,10 @@ static bool load_file(tmpl_set_t *set, const char *path, const char *rel, char *
 	}
 	memcpy(name, rel, rlen);
 	name[rlen] = '\0';
-	if (!read_file(path, &sb, err, errlen))
+	if (!sb_read_file(&sb, path)) {
+		fail(err, errlen, "%s: cannot read: %s", path, strerror(errno));
 		goto out;
+	}
 	ok = add_template(set, name, rel, sb.data ? sb.data : "", sb.len, err, errlen);
 out:
 	sb_free(&sb);

@@ -76,15 +76,8 @@ static bool csrf_matches(const char *posted, const char *expected)
 static struct web_user *to_web_user(arena_t *a, const struct auth_user *u)
 {
 	struct web_user *w = arena_calloc(a, 1, sizeof *w);
-	w->id = u->id;
-	w->org_id = u->org_id;
-	w->unit_id = u->unit_id;
-	w->email = u->email;
-	w->name = u->name;
-	w->position = u->position;
-	w->role = u->role;
+	w->member = *u;
 	w->level = role_level(u->role);
-	w->csrf = u->csrf;
 	return w;
 }
 
@@ -110,9 +103,8 @@ const struct svc_ctx *web_staff(http_req_t *req)
 		return NULL;
 	}
 	struct actor *who = arena_calloc(req->arena, 1, sizeof *who);
-	*who = (struct actor){u->id, u->org_id, u->unit_id, u->role, u->name};
 	struct svc_ctx *ctx = arena_calloc(req->arena, 1, sizeof *ctx);
-	*ctx = (struct svc_ctx){.arena = req->arena, .who = who, .now = clock_now()};
+	web_ctx(req, ctx, who);
 	return ctx;
 }
 
@@ -164,7 +156,7 @@ bool web_authorize(http_req_t *req, const route_t *route)
 		const char *posted = fe == FORM_OK ? form_get(f, "csrf") : NULL;
 		if (!posted)
 			posted = http_header(req, "X-CSRF-Token");
-		if (!csrf_matches(posted, w->csrf)) {
+		if (!csrf_matches(posted, w->member.csrf)) {
 			/* A form that does not parse (bytes that are not UTF-8, a
 			 * NUL, a broken multipart body) says so, not that it
 			 * expired; refusing it changes nothing either way. */
@@ -275,7 +267,7 @@ void web_logout(http_req_t *req)
 
 void web_account(http_req_t *req)
 {
-	const struct web_user *u = web_user(req);
+	const struct auth_user *u = &web_user(req)->member;
 	json_t *ctx = json_pack("{s:s, s:s?, s:s?, s:s?, s:s}", "title", "Moje konto — Jawność",
 	                        "name", u->name, "email", u->email, "position", u->position,
 	                        "role_label", auth_role_label(u->role));

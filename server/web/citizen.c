@@ -17,16 +17,6 @@ static const char *const form_fields[] = {"kind",  "subject", "content", "form",
                                           "name",  "email",   "postal_address", "phone",
                                           "purpose", "format", "manner"};
 
-static bool is_hex32(const char *s)
-{
-	if (!s || strlen(s) != 32)
-		return false;
-	for (; *s; s++)
-		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
-			return false;
-	return true;
-}
-
 static const char *value_of(const struct filing_input *in, const char *field)
 {
 	const char *v = NULL;
@@ -191,7 +181,7 @@ void web_request_submit(http_req_t *req)
 	}
 	read_form(req, f, &in);
 	const char *sid = form_get(f, "submission_id");
-	in.submission_id = is_hex32(sid) ? sid : web_random_id(req);
+	in.submission_id = web_is_random_id(sid) ? sid : web_random_id(req);
 	if (form_genuine(req, f, &p) != OUT_OK) {
 		form_again(req, &org, &in, in.submission_id, &p, NULL);
 		return;

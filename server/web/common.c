@@ -18,7 +18,8 @@ void web_ctx(http_req_t *req, struct svc_ctx *ctx, struct actor *who)
 {
 	const struct web_user *u = web_user(req);
 	if (u)
-		*who = (struct actor){u->id, u->org_id, u->unit_id, u->role, u->name};
+		*who = (struct actor){u->member.id, u->member.org_id, u->member.unit_id,
+		                      u->member.role, u->member.name};
 	*ctx = (struct svc_ctx){req->arena, NULL, u ? who : NULL, clock_now()};
 }
 
@@ -98,7 +99,7 @@ const char *web_random_id(http_req_t *req)
 	return hex;
 }
 
-static bool hex32(const char *s)
+bool web_is_random_id(const char *s)
 {
 	if (!s || strlen(s) != 32)
 		return false;
@@ -111,7 +112,7 @@ static bool hex32(const char *s)
 const char *web_csrf_token(http_req_t *req)
 {
 	const char *cookie = http_cookie(req, CSRF_COOKIE);
-	if (!hex32(cookie)) {
+	if (!web_is_random_id(cookie)) {
 		cookie = web_random_id(req);
 		const char *set = cookie_format(req->arena, CSRF_COOKIE, cookie, -1,
 		                                strncmp(web_base_url(), "https:", 6) == 0);
@@ -126,5 +127,5 @@ const char *web_csrf_token(http_req_t *req)
 bool web_csrf_ok(http_req_t *req, const char *posted)
 {
 	const char *cookie = http_cookie(req, CSRF_COOKIE);
-	return hex32(cookie) && secret_hmac_verify("csrf", cookie, posted);
+	return web_is_random_id(cookie) && secret_hmac_verify("csrf", cookie, posted);
 }

@@ -292,25 +292,30 @@ void web_dashboard(http_req_t *req)
 
 /* ---- Statistics of a period ------------------------------------------------------- */
 
-/* The statistics of the period in ?od= and ?do=, or NULL with the problem. */
-static json_t *load_stats(http_req_t *req, const struct svc_ctx *ctx, struct problem *p)
+/* The statistics of the period in ?od= and ?do= for a staff member: false
+ * after answering (not signed in, or the service failed); true with *doc,
+ * or with NULL and the fields of a period that is not one in *p, which the
+ * caller says in the format asked for. */
+static bool load_stats(http_req_t *req, json_t **doc, struct problem *p)
 {
-	json_t *doc = NULL;
-	stats_load(ctx, http_query(req, "od"), http_query(req, "do"), &doc, p);
-	return doc;
+	*doc = NULL;
+	const struct svc_ctx *ctx = web_staff(req);
+	if (!ctx)
+		return false;
+	stats_load(ctx, http_query(req, "od"), http_query(req, "do"), doc, p);
+	if (!*doc && !p->nfields) {
+		web_fail(req, p);
+		return false;
+	}
+	return true;
 }
 
 void web_stats(http_req_t *req)
 {
-	const struct svc_ctx *ctx = web_staff(req);
-	if (!ctx)
-		return;
 	struct problem p;
-	json_t *doc = load_stats(req, ctx, &p);
-	if (!doc && !p.nfields) {
-		web_fail(req, &p);
+	json_t *doc;
+	if (!load_stats(req, &doc, &p))
 		return;
-	}
 	if (!doc) {
 		/* A period that is not one: the form again, as typed. */
 		const char *f = http_query(req, "od"), *t = http_query(req, "do");
@@ -347,15 +352,10 @@ void web_stats(http_req_t *req)
 
 static void export(http_req_t *req, bool csv)
 {
-	const struct svc_ctx *ctx = web_staff(req);
-	if (!ctx)
-		return;
 	struct problem p;
-	json_t *doc = load_stats(req, ctx, &p);
-	if (!doc && !p.nfields) {
-		web_fail(req, &p);
+	json_t *doc;
+	if (!load_stats(req, &doc, &p))
 		return;
-	}
 	if (!doc) {
 		/* A period that is not one, said in the format asked for. */
 		const char *why = web_problem_text(&p);

@@ -85,9 +85,10 @@ void web_render(http_req_t *req, int status, const char *page, json_t *ctx)
 	const struct web_user *u = web_user(req);
 	if (u && !json_object_get(ctx, "user"))
 		json_object_set_new(ctx, "user",
-		                    json_pack("{s:s?, s:s?, s:s?, s:s, s:s?, s:b, s:b}", "name", u->name,
-		                              "email", u->email, "role", u->role, "role_label",
-		                              auth_role_label(u->role), "csrf", u->csrf, "is_admin",
+		                    json_pack("{s:s?, s:s?, s:s?, s:s, s:s?, s:b, s:b}", "name",
+		                              u->member.name, "email", u->member.email, "role",
+		                              u->member.role, "role_label", auth_role_label(u->member.role),
+		                              "csrf", u->member.csrf, "is_admin",
 		                              u->level >= ROLE_ADMIN, "is_manager",
 		                              u->level >= ROLE_MANAGER));
 	strbuf_t out;

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "cases/auth.h"
 #include "http/http.h"
 #include "http/router.h"
 
@@ -64,20 +65,15 @@ void web_ctx(http_req_t *req, struct svc_ctx *ctx, struct actor *who);
 const char *web_url_encode(http_req_t *req, const char *s);
 /* A fresh random id (hex) for a form's one-time submission id. */
 const char *web_random_id(http_req_t *req);
+/* True when `s` has the shape web_random_id() gives: 32 lowercase hex digits. */
+bool web_is_random_id(const char *s);
 
 /* ---- Staff sessions (auth.c) ---- */
 /* The signed-in staff member of a request under /panel, set by
  * web_authorize() in req->user. */
 struct web_user {
-	long long id;
-	long long org_id;
-	long long unit_id; /* 0: the whole organisation */
-	const char *email;
-	const char *name;
-	const char *position;
-	const char *role; /* "clerk", "manager", "admin" */
-	int level;        /* enum route_role: ROLE_CLERK, ROLE_MANAGER or ROLE_ADMIN */
-	const char *csrf; /* the session's CSRF token, for the forms of the page */
+	struct auth_user member; /* as the session's service found it (cases/auth.h) */
+	int level;               /* enum route_role: ROLE_CLERK, ROLE_MANAGER or ROLE_ADMIN */
 };
 /* The HTTP server's authorize hook: for routes above ROLE_ANY, finds the
  * session (cookie), checks the role and, for POST, the session's CSRF token
