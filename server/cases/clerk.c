@@ -15,6 +15,7 @@
 #include "core/log.h"
 #include "db/changes.h"
 #include "db/db.h"
+#include "law/channel.h"
 #include "law/lifecycle.h"
 #include "law/warsaw.h"
 
@@ -197,16 +198,8 @@ static enum db_status add_attachments(PGconn *c, arena_t *a, long long id, json_
 
 static const char *channel_label(const char *ch)
 {
-	static const struct {
-		const char *id, *label;
-	} labels[] = {{"web", "formularz internetowy"}, {"api", "API"},
-	              {"email", "poczta elektroniczna"}, {"post", "poczta tradycyjna"},
-	              {"epuap", "ePUAP / e-Doręczenia"}, {"phone", "telefon"},
-	              {"in_person", "osobiście"}};
-	for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
-		if (!strcmp(labels[i].id, ch))
-			return labels[i].label;
-	return ch;
+	const struct law_channel *c = law_channel(ch);
+	return c ? c->label : ch;
 }
 
 static const char *delivery_label(const char *d)
@@ -585,12 +578,6 @@ enum outcome clerk_note(const struct svc_ctx *ctx, long long id, const char *tex
 
 /* ---- Registering a request from another channel -------------------------- */
 
-const struct clerk_channel clerk_channels[] = {{"email", "poczta elektroniczna"},
-                                               {"post", "poczta tradycyjna"},
-                                               {"epuap", "ePUAP / e-Doręczenia"},
-                                               {"phone", "telefon"},
-                                               {"in_person", "osobiście"},
-                                               {NULL, NULL}};
 
 /* The instant of a received date: now for today, else noon in Warsaw. */
 static int64_t received_instant(law_date_t d, int64_t now)
@@ -614,10 +601,9 @@ enum outcome clerk_register(const struct svc_ctx *ctx, struct filing_input *in,
 	filing_validate(ctx->arena, in, &errs);
 	for (int i = 0; i < errs.n; i++)
 		problem_field(p, errs.e[i].field, errs.e[i].message);
-	bool invalid = errs.n > 0, channel_ok = false;
-	for (const struct clerk_channel *ch = clerk_channels; in->channel && ch->id; ch++)
-		channel_ok |= !strcmp(in->channel, ch->id);
-	if (!channel_ok) {
+	bool invalid = errs.n > 0;
+	const struct law_channel *channel = law_channel(in->channel);
+	if (!channel || !channel->by_staff) {
 		problem_field(p, "channel", "Wybierz, jak wniosek wpłynął.");
 		invalid = true;
 	}

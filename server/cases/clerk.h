@@ -58,19 +58,13 @@ enum outcome clerk_note(const struct svc_ctx *ctx, long long id, const char *tex
 /* Registers a request that came by another channel (e-mail, post, ePUAP,
  * phone, in person) as a filing of ctx->who's organisation, recorded as
  * theirs. `in` is validated as filing_validate() does (its strings become
- * trimmed copies), plus "channel" (one of the channels above) and
+ * trimmed copies), plus "channel" (one a clerk registers: law/channel.h) and
  * "received_on" (YYYY-MM-DD, not after today: terms count from the day the
  * request reached the body, not from data entry). The new case's id in
  * *request_id. */
 enum outcome clerk_register(const struct svc_ctx *ctx, struct filing_input *in,
                             const char *received_on, const char *base_url,
                             long long *request_id, struct problem *p);
-/* The channels clerk_register() takes, with their Polish labels, for the
- * form's list; NULL-terminated. */
-struct clerk_channel {
-	const char *id, *label;
-};
-extern const struct clerk_channel clerk_channels[];
 
 /* The bases a refusal may cite, for the form's list. */
 json_t *clerk_refusal_bases(void);

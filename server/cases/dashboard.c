@@ -9,6 +9,7 @@
 #include "cases/queue.h"
 #include "cases/service.h"
 #include "core/cache.h"
+#include "law/channel.h"
 #include "law/lifecycle.h"
 #include "law/term.h"
 
@@ -267,10 +268,8 @@ static enum db_status workload(PGconn *c, arena_t *a, const struct dash_scope *s
 /* ---- Twelve months: received (one pass), closed and outcomes (one pass) -- */
 
 static const char *const kinds[] = {"public_information", "reuse"};
-static const char *const channels[] = {"web",	"api",	 "email",    "post",
-				       "epuap", "phone", "in_person"};
 #define NKINDS (sizeof kinds / sizeof kinds[0])
-#define NCHANNELS (sizeof channels / sizeof channels[0])
+#define NCHANNELS LAW_NCHANNELS
 
 static const char RECEIVED_SQL[] =
     "SELECT to_char(received_on, 'YYYY-MM'), kind, channel, count(*) FROM requests "
@@ -306,7 +305,7 @@ static json_t *month_rows(law_date_t first)
 		for (size_t k = 0; k < NKINDS; k++)
 			json_object_set_new(row, kinds[k], json_integer(0));
 		for (size_t k = 0; k < NCHANNELS; k++)
-			json_object_set_new(row, channels[k], json_integer(0));
+			json_object_set_new(row, law_channels[k].id, json_integer(0));
 		json_array_append_new(months, row);
 	}
 	return months;

@@ -37,23 +37,6 @@ static long long id_of(const char *s)
 	return s && *s && !*end && id > 0 ? id : 0;
 }
 
-/* "errors" (the summary, linking to each field) and "err" (the first
- * message of each field, shown next to it). */
-static void set_errors(json_t *ctx, const struct problem *errs)
-{
-	if (!errs || !errs->nfields)
-		return;
-	json_t *list = json_array(), *by = json_object();
-	for (int i = 0; i < errs->nfields; i++) {
-		const struct field_error *e = &errs->fields[i];
-		json_array_append_new(list, json_pack("{s:s, s:s}", "field", e->field, "message", e->message));
-		if (!json_object_get(by, e->field))
-			json_object_set_new(by, e->field, json_string(e->message));
-	}
-	json_object_set_new(ctx, "errors", list);
-	json_object_set_new(ctx, "err", by);
-}
-
 /* After a change that failed: true when its form is to be drawn again
  * with the messages at their fields (the problem names fields); otherwise
  * answers with the problem (an account or unit not found, 503, ...). */
@@ -163,7 +146,7 @@ static void users_page(http_req_t *req, const struct svc_ctx *ctx,
 	                             in->name ? in->name : "", "position", in->position ? in->position : "",
 	                             "roles", role_options(in->role ? in->role : "clerk"), "units",
 	                             unit_options(req, st.units, st.nunits, in->unit));
-	set_errors(page_ctx, failed);
+	web_form_errors(page_ctx, failed);
 	page(req, failed ? web_outcome_status(failed->outcome) : 200, "admin_users", page_ctx);
 }
 
@@ -223,7 +206,7 @@ static void user_page(http_req_t *req, const struct svc_ctx *ctx, long long id,
 	                             "account", user_json(u, ctx->who->user_id), "v", "name", in->name,
 	                             "position", in->position, "roles", role_options(in->role), "units",
 	                             unit_options(req, st.units, st.nunits, in->unit));
-	set_errors(page_ctx, failed);
+	web_form_errors(page_ctx, failed);
 	page(req, failed ? web_outcome_status(failed->outcome) : 200, "admin_user", page_ctx);
 }
 
@@ -305,7 +288,7 @@ static void units_page(http_req_t *req, const struct svc_ctx *ctx, const struct 
 		shown = *failed;
 	for (int i = 0; rename_field && i < shown.nfields; i++)
 		shown.fields[i].field = rename_field;
-	set_errors(page_ctx, &shown);
+	web_form_errors(page_ctx, &shown);
 	page(req, failed ? web_outcome_status(failed->outcome) : 200, "admin_units", page_ctx);
 }
 
@@ -362,7 +345,7 @@ static void settings_page(http_req_t *req, const struct admin_values *v,
 	                        failed ? "Błąd: ustawienia urzędu — Jawność"
 	                               : "Ustawienia urzędu — Jawność",
 	                        "v", vals, "is", is);
-	set_errors(ctx, failed);
+	web_form_errors(ctx, failed);
 	page(req, failed ? web_outcome_status(failed->outcome) : 200, "admin_settings", ctx);
 }
 

@@ -55,17 +55,7 @@ static json_t *form_context(http_req_t *req, const struct org *org, const struct
 	json_object_set_new(ctx, "delivery_tracking", json_boolean(!strcmp(delivery, "tracking_page")));
 	json_object_set_new(ctx, "consent_checked", json_boolean(in->consent));
 	json_object_set_new(ctx, "max_attachment_mb", json_integer(cfg.max_attachment / (1024 * 1024)));
-	if (errs && errs->nfields) {
-		json_t *list = json_array(), *by_field = json_object();
-		for (int i = 0; i < errs->nfields; i++) {
-			const struct field_error *e = &errs->fields[i];
-			json_array_append_new(list, json_pack("{s:s, s:s}", "field", e->field, "message",
-			                                      e->message));
-			if (!json_object_get(by_field, e->field))
-				json_object_set_new(by_field, e->field, json_string(e->message));
-		}
-		json_object_set_new(ctx, "errors", list);
-		json_object_set_new(ctx, "err", by_field);
+	if (web_form_errors(ctx, errs)) {
 		json_object_set_new(ctx, "title",
 		                    json_string("Błędy w formularzu — Złóż wniosek — Jawność"));
 	}
@@ -99,7 +89,7 @@ static const char *message_of(const struct problem *p)
 	return p->nfields ? p->fields[0].message : web_outcomes[p->outcome].message;
 }
 
-static void read_form(http_req_t *req, const form_t *f, struct filing_input *in)
+void web_filing_fields(const form_t *f, struct filing_input *in)
 {
 	in->kind = form_get(f, "kind");
 	in->subject = form_get(f, "subject");
@@ -113,13 +103,6 @@ static void read_form(http_req_t *req, const form_t *f, struct filing_input *in)
 	in->purpose = form_get(f, "purpose");
 	in->format = form_get(f, "format");
 	in->manner = form_get(f, "manner");
-	in->consent = form_get(f, "consent") != NULL;
-	in->require_consent = true;
-	in->channel = "web";
-	in->ip = http_client_ip(req);
-	in->received_at = clock_now();
-	in->max_attachment = (size_t)cfg.max_attachment;
-	in->base_url = web_base_url();
 	for (const form_field_t *ff = f->first; ff; ff = ff->next) {
 		if (strcmp(ff->name, "attachment") != 0 || !ff->filename)
 			continue;
@@ -130,6 +113,18 @@ static void read_form(http_req_t *req, const form_t *f, struct filing_input *in)
 		at->data = ff->value;
 		at->len = ff->value_len;
 	}
+}
+
+static void read_form(http_req_t *req, const form_t *f, struct filing_input *in)
+{
+	web_filing_fields(f, in);
+	in->consent = form_get(f, "consent") != NULL;
+	in->require_consent = true;
+	in->channel = "web";
+	in->ip = http_client_ip(req);
+	in->received_at = clock_now();
+	in->max_attachment = (size_t)cfg.max_attachment;
+	in->base_url = web_base_url();
 }
 
 /* The form again with what was typed, at the status of p's outcome: the

@@ -67,3 +67,19 @@ void web_fail(http_req_t *req, const struct problem *p)
 	}
 	http_respond_problem(req, h->status, h->title, message, extra);
 }
+
+bool web_form_errors(json_t *ctx, const struct problem *p)
+{
+	if (!p || !p->nfields)
+		return false;
+	json_t *list = json_array(), *by = json_object();
+	for (int i = 0; i < p->nfields; i++) {
+		const struct field_error *e = &p->fields[i];
+		json_array_append_new(list, json_pack("{s:s, s:s}", "field", e->field, "message", e->message));
+		if (!json_object_get(by, e->field))
+			json_object_set_new(by, e->field, json_string(e->message));
+	}
+	json_object_set_new(ctx, "errors", list);
+	json_object_set_new(ctx, "err", by);
+	return true;
+}

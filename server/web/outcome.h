@@ -6,6 +6,9 @@
 #ifndef JAWNOSC_WEB_OUTCOME_H
 #define JAWNOSC_WEB_OUTCOME_H
 
+#include <jansson.h>
+#include <stdbool.h>
+
 #include "core/outcome.h"
 #include "http/http.h"
 
@@ -29,5 +32,11 @@ void web_fail(http_req_t *req, const struct problem *p);
  * problem's message, else its first field's message, else the table's
  * message for its outcome. */
 const char *web_problem_text(const struct problem *p);
+
+/* Puts the field messages of `p` into a form's template context: "errors"
+ * (the summary at the top, [{field, message}], linking to each field) and
+ * "err" (the first message of each field, shown next to it). Nothing when
+ * `p` names no field; true when it named some. */
+bool web_form_errors(json_t *ctx, const struct problem *p);
 
 #endif

@@ -9,6 +9,7 @@
 #include "cases/clerk.h"
 #include "cases/filing.h"
 #include "cases/queue.h"
+#include "law/channel.h"
 #include "law/lifecycle.h"
 #include "web/outcome.h"
 #include "web/web.h"
@@ -32,8 +33,6 @@ static const struct opt open_states[] = {{"received", "przyjęty"},
                    {"appeal_pending", "odwołanie w toku"},
                    {"at_court", "sprawa w sądzie"}};
 
-static const struct opt channels[] = {{"web", "formularz"}, {"api", "API"}, {"email", "e-mail"}, {"post", "poczta"},
-                {"epuap", "ePUAP / e-Doręczenia"}, {"phone", "telefon"}, {"in_person", "osobiście"}};
 
 static json_t *options_of(const struct opt *t, size_t n, const char *selected)
 {
@@ -45,6 +44,20 @@ static json_t *options_of(const struct opt *t, size_t n, const char *selected)
 }
 
 #define OPTS(table, sel) options_of(table, sizeof table / sizeof table[0], sel)
+
+/* The channels (law/channel.h) as options, by their short names for the
+ * queue's filter or their full names for the registration form (only those
+ * a clerk registers). */
+static json_t *channel_options(bool by_staff, const char *selected)
+{
+	json_t *list = json_array();
+	for (const struct law_channel *c = law_channels; c->id; c++)
+		if (!by_staff || c->by_staff)
+			json_array_append_new(list, json_pack("{s:s, s:s, s:b}", "id", c->id, "label",
+			                                      by_staff ? c->label : c->short_label, "selected",
+			                                      selected && !strcmp(selected, c->id)));
+	return list;
+}
 
 static const char *param(http_req_t *req, const char *name)
 {
@@ -158,7 +171,7 @@ static void queue_page(http_req_t *req, const struct queue_filter *f, json_t *pa
 	json_object_set_new(page, "narrowed", narrowed);
 	json_object_set_new(page, "title", json_string("Kolejka spraw — Jawność"));
 	json_object_set_new(page, "states", OPTS(open_states, f->state));
-	json_object_set_new(page, "channels", OPTS(channels, f->channel));
+	json_object_set_new(page, "channels", channel_options(false, f->channel));
 	json_object_set_new(page, "kind_public", json_boolean(f->kind && !strcmp(f->kind, "public_information")));
 	json_object_set_new(page, "kind_reuse", json_boolean(f->kind && !strcmp(f->kind, "reuse")));
 	json_object_set_new(page, "mine", json_boolean(f->assignee_id > 0));
@@ -324,27 +337,12 @@ static void register_page(http_req_t *req, const struct filing_input *in,
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		json_object_set_new(v, names[i], json_string(vals[i] ? vals[i] : ""));
 	json_object_set_new(ctx, "v", v);
-	json_t *channels_list = json_array();
-	for (const struct clerk_channel *ch = clerk_channels; ch->id; ch++)
-		json_array_append_new(channels_list,
-		                      json_pack("{s:s, s:s, s:b}", "id", ch->id, "label", ch->label, "selected",
-		                                in->channel && !strcmp(in->channel, ch->id)));
-	json_object_set_new(ctx, "channels", channels_list);
+	json_object_set_new(ctx, "channels", channel_options(true, in->channel));
 	json_object_set_new(ctx, "kind_reuse", json_boolean(in->kind && !strcmp(in->kind, "reuse")));
 	json_object_set_new(ctx, "delivery_post", json_boolean(in->delivery && !strcmp(in->delivery, "post")));
 	json_object_set_new(ctx, "delivery_tracking",
 	                    json_boolean(in->delivery && !strcmp(in->delivery, "tracking_page")));
-	if (failed && failed->nfields) {
-		json_t *list = json_array(), *by = json_object();
-		for (int i = 0; i < failed->nfields; i++) {
-			const struct field_error *e = &failed->fields[i];
-			json_array_append_new(list, json_pack("{s:s, s:s}", "field", e->field, "message", e->message));
-			if (!json_object_get(by, e->field))
-				json_object_set_new(by, e->field, json_string(e->message));
-		}
-		json_object_set_new(ctx, "errors", list);
-		json_object_set_new(ctx, "err", by);
-	} else if (failed) {
+	if (!web_form_errors(ctx, failed) && failed) {
 		/* A failure of ours (5xx): the form is kept, say so, whatever
 		 * the service said to the operator. */
 		bool ours = web_outcome_status(failed->outcome) >= 500;
@@ -381,27 +379,8 @@ void web_panel_register(http_req_t *req)
 		register_page(req, &in, "", &p);
 		return;
 	}
-	in.kind = form_get(f, "kind");
-	in.subject = form_get(f, "subject");
-	in.content = form_get(f, "content");
-	in.form = form_get(f, "form");
-	in.delivery = form_get(f, "delivery");
-	in.name = form_get(f, "name");
-	in.email = form_get(f, "email");
-	in.postal_address = form_get(f, "postal_address");
-	in.phone = form_get(f, "phone");
-	in.purpose = form_get(f, "purpose");
-	in.format = form_get(f, "format");
-	in.manner = form_get(f, "manner");
+	web_filing_fields(f, &in);
 	in.channel = form_get(f, "channel");
-	for (const form_field_t *ff = f->first; ff && in.nattachments < FILING_MAX_ATTACHMENTS; ff = ff->next) {
-		if (!strcmp(ff->name, "attachment") && ff->filename) {
-			struct filing_attachment *at = &in.attachments[in.nattachments++];
-			at->filename = ff->filename;
-			at->data = ff->value;
-			at->len = ff->value_len;
-		}
-	}
 	const char *received = form_get(f, "received_on");
 	long long id;
 	if (clerk_register(ctx, &in, received, web_base_url(), &id, &p) == OUT_OK)

@@ -104,6 +104,10 @@ void web_readyz(http_req_t *req);
 /* GET /metrics (metrics.c): Prometheus text format, loopback only unless
  * JAWNOSC_METRICS_PUBLIC=1. */
 void web_metrics(http_req_t *req);
+/* The fields of the filing form (the citizen's and the clerk's
+ * registration share them) and its attachments, into `in` (citizen.c). */
+struct filing_input;
+void web_filing_fields(const form_t *f, struct filing_input *in);
 void web_request_form(http_req_t *req);
 void web_request_submit(http_req_t *req);
 void web_case_show(http_req_t *req);
