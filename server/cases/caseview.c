@@ -21,17 +21,25 @@ law_date_t caseview_today(int64_t now)
 	return d;
 }
 
-enum db_status caseview_terms(PGconn *c, long long id, law_date_t day, json_t *view)
+/* Runs `sql` for case `id` ($1) and, when `who` is given, whether the
+ * staff is asking ($2). */
+static PGresult *case_query(PGconn *c, enum db_status *st, const char *sql, long long id,
+                            const enum caseview_audience *who)
 {
 	char ids[24];
 	snprintf(ids, sizeof ids, "%lld", id);
-	const char *p[1] = {ids};
+	const char *p[2] = {ids, who && *who == CASEVIEW_STAFF ? "t" : "f"};
+	return db_exec(c, st, sql, who ? 2 : 1, p);
+}
+
+enum db_status caseview_terms(PGconn *c, long long id, law_date_t day, json_t *view)
+{
 	enum db_status st;
-	PGresult *r = db_exec(c, &st,
-	                      "SELECT kind, label, basis, side, start_on, unshifted_on, due_on, state, "
-	                      "at_risk, steps, coalesce(closed_on::text, '') FROM terms "
-	                      "WHERE request_id = $1 ORDER BY id",
-	                      1, p);
+	PGresult *r = case_query(c, &st,
+	                         "SELECT kind, label, basis, side, start_on, unshifted_on, due_on, state, "
+	                         "at_risk, steps, coalesce(closed_on::text, '') FROM terms "
+	                         "WHERE request_id = $1 ORDER BY id",
+	                         id, NULL);
 	json_t *terms = json_array();
 	char dbuf[LAW_DATE_STRLEN];
 	store_date(day, dbuf);
@@ -69,18 +77,15 @@ static const char *event_label(const char *action)
 
 enum db_status caseview_events(PGconn *c, long long id, enum caseview_audience who, json_t *view)
 {
-	char ids[24];
-	snprintf(ids, sizeof ids, "%lld", id);
-	const char *p[2] = {ids, who == CASEVIEW_STAFF ? "t" : "f"};
 	enum db_status st;
 	/* Internal notes never reach the requester. */
-	PGresult *r = db_exec(c, &st,
-	                      "SELECT to_char(e.at AT TIME ZONE 'Europe/Warsaw', 'YYYY-MM-DD HH24:MI'), "
-	                      "e.action, coalesce(e.to_state, ''), coalesce(e.data->>'text', ''), e.actor, "
-	                      "coalesce(u.name, ''), e.data::text "
-	                      "FROM events e LEFT JOIN users u ON u.id = e.actor_user_id "
-	                      "WHERE e.request_id = $1 AND ($2::boolean OR e.action <> 'note') ORDER BY e.id",
-	                      2, p);
+	PGresult *r = case_query(c, &st,
+	                         "SELECT to_char(e.at AT TIME ZONE 'Europe/Warsaw', 'YYYY-MM-DD HH24:MI'), "
+	                         "e.action, coalesce(e.to_state, ''), coalesce(e.data->>'text', ''), e.actor, "
+	                         "coalesce(u.name, ''), e.data::text "
+	                         "FROM events e LEFT JOIN users u ON u.id = e.actor_user_id "
+	                         "WHERE e.request_id = $1 AND ($2::boolean OR e.action <> 'note') ORDER BY e.id",
+	                         id, &who);
 	json_t *events = json_array();
 	for (int i = 0; st == DB_OK && i < PQntuples(r); i++) {
 		const char *action = PQgetvalue(r, i, 1), *to = PQgetvalue(r, i, 2);
@@ -116,15 +121,12 @@ enum db_status caseview_events(PGconn *c, long long id, enum caseview_audience w
 enum db_status caseview_documents(PGconn *c, long long id, enum caseview_audience who,
                                   json_t *view)
 {
-	char ids[24];
-	snprintf(ids, sizeof ids, "%lld", id);
-	const char *p[2] = {ids, who == CASEVIEW_STAFF ? "t" : "f"};
 	enum db_status st;
-	PGresult *r = db_exec(c, &st,
-	                      "SELECT seq, type, title, coalesce(to_char(issued_at AT TIME ZONE "
-	                      "'Europe/Warsaw', 'YYYY-MM-DD'), ''), pdf IS NOT NULL, status FROM documents "
-	                      "WHERE request_id = $1 AND ($2::boolean OR status = 'issued') ORDER BY seq",
-	                      2, p);
+	PGresult *r = case_query(c, &st,
+	                         "SELECT seq, type, title, coalesce(to_char(issued_at AT TIME ZONE "
+	                         "'Europe/Warsaw', 'YYYY-MM-DD'), ''), pdf IS NOT NULL, status FROM documents "
+	                         "WHERE request_id = $1 AND ($2::boolean OR status = 'issued') ORDER BY seq",
+	                         id, &who);
 	json_t *docs = json_array();
 	for (int i = 0; st == DB_OK && i < PQntuples(r); i++) {
 		json_t *d = json_pack("{s:i, s:s, s:s, s:s, s:b}", "seq", atoi(PQgetvalue(r, i, 0)), "type",
@@ -142,15 +144,12 @@ enum db_status caseview_documents(PGconn *c, long long id, enum caseview_audienc
 
 enum db_status caseview_details(PGconn *c, long long id, json_t *view)
 {
-	char ids[24];
-	snprintf(ids, sizeof ids, "%lld", id);
-	const char *p[1] = {ids};
 	enum db_status st;
-	PGresult *r = db_exec(c, &st,
-	                      "SELECT subject, body, form, delivery, coalesce(closed_on::text, ''), "
-	                      "coalesce(reuse_purpose, ''), coalesce(reuse_format, ''), "
-	                      "coalesce(reuse_manner, '') FROM requests WHERE id = $1",
-	                      1, p);
+	PGresult *r = case_query(c, &st,
+	                         "SELECT subject, body, form, delivery, coalesce(closed_on::text, ''), "
+	                         "coalesce(reuse_purpose, ''), coalesce(reuse_format, ''), "
+	                         "coalesce(reuse_manner, '') FROM requests WHERE id = $1",
+	                         id, NULL);
 	if (st == DB_OK && PQntuples(r) == 1) {
 		static const char *keys[] = {"subject", "content", "form", "delivery", "closed_on",
 		                             "purpose", "format", "manner"};

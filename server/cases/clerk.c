@@ -159,40 +159,14 @@ static char *ids(arena_t *a, long long v)
 	return arena_printf(a, "%lld", v);
 }
 
-static enum db_status add_people(PGconn *c, arena_t *a, long long org, json_t *view)
-{
-	const char *p[1] = {ids(a, org)};
-	enum db_status st;
-	PGresult *r = db_exec(c, &st,
-	                      "SELECT id, name, role FROM users WHERE org_id = $1 AND NOT disabled "
-	                      "ORDER BY name",
-	                      1, p);
-	json_t *users = json_array();
-	for (int i = 0; st == DB_OK && i < PQntuples(r); i++)
-		json_array_append_new(users, json_pack("{s:s, s:s, s:s}", "id", PQgetvalue(r, i, 0),
-		                                       "name", PQgetvalue(r, i, 1), "role",
-		                                       PQgetvalue(r, i, 2)));
-	PQclear(r);
-	json_object_set_new(view, "users", users);
-	return st;
-}
-
-static enum db_status add_attachments(PGconn *c, arena_t *a, long long id, json_t *view)
+/* view[key]: the rows of `sql` for the one number `id` ($1). */
+static enum db_status add_rows(PGconn *c, arena_t *a, json_t *view, const char *key,
+                               const char *sql, long long id)
 {
 	const char *p[1] = {ids(a, id)};
-	enum db_status st;
-	PGresult *r = db_exec(c, &st,
-	                      "SELECT id, filename, size, source FROM attachments WHERE request_id = $1 "
-	                      "ORDER BY id",
-	                      1, p);
-	json_t *list = json_array();
-	for (int i = 0; st == DB_OK && i < PQntuples(r); i++)
-		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s}", "id", PQgetvalue(r, i, 0),
-		                                      "filename", PQgetvalue(r, i, 1), "size",
-		                                      PQgetvalue(r, i, 2), "source", PQgetvalue(r, i, 3)));
-	PQclear(r);
-	json_object_set_new(view, "has_attachments", json_boolean(json_array_size(list) > 0));
-	json_object_set_new(view, "attachments", list);
+	json_t *rows;
+	enum db_status st = svc_rows(c, sql, 1, p, &rows);
+	json_object_set_new(view, key, rows);
 	return st;
 }
 
@@ -281,14 +255,22 @@ enum outcome clerk_case(const struct svc_ctx *ctx, long long id, json_t **out,
 		if (st == DB_OK)
 			st = caseview_documents(c, id, CASEVIEW_STAFF, view);
 		if (st == DB_OK)
-			st = add_attachments(c, a, id, view);
+			st = add_rows(c, a, view, "attachments",
+			              "SELECT id, filename, size, source FROM attachments "
+			              "WHERE request_id = $1 ORDER BY id",
+			              id);
 		if (st == DB_OK)
-			st = add_people(c, a, who->org_id, view);
+			st = add_rows(c, a, view, "users",
+			              "SELECT id, name, role FROM users "
+			              "WHERE org_id = $1 AND NOT disabled ORDER BY name",
+			              who->org_id);
 	}
 	if (st != DB_OK || !found) {
 		json_decref(view);
 		return st != DB_OK ? svc_outcome(st, p) : problem_set(p, OUT_NOT_FOUND, NULL, NULL);
 	}
+	json_object_set_new(view, "has_attachments",
+	                    json_boolean(json_array_size(json_object_get(view, "attachments")) > 0));
 	law_state_t state;
 	law_state_from_id(json_string_value(json_object_get(view, "state")), &state);
 	law_kind_t kind = json_is_true(json_object_get(view, "reuse")) ? LAW_KIND_REUSE

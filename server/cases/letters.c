@@ -297,16 +297,32 @@ static enum db_status build_vars(PGconn *c, arena_t *a, const struct actor *who,
 
 /* ---- Viewing, editing, issuing --------------------------------------------- */
 
-struct view_ctx {
+/* What a transaction on one document (viewing, issuing) works with. */
+struct doc_tx {
 	arena_t *a;
 	const struct actor *who;
 	const letter_set_t *ls;
 	long long request_id;
 	int seq;
 	int64_t now;
-	json_t *out;
-	bool found;
+	json_t *out;          /* viewing: the document's view */
+	bool found;           /* viewing */
+	const char *markdown; /* issuing: the text as the clerk last saw it */
+	struct problem *p;    /* issuing: why not */
+	enum outcome result;  /* issuing */
 };
+
+/* The transaction's context for document `seq` of request `request_id`. */
+static struct doc_tx doc_tx(const struct svc_ctx *ctx, const letter_set_t *ls,
+                            long long request_id, int seq)
+{
+	return (struct doc_tx){.a = ctx->arena,
+	                       .who = ctx->who,
+	                       .ls = ls,
+	                       .request_id = request_id,
+	                       .seq = seq,
+	                       .now = ctx->now};
+}
 
 static bool render_markdown(const letter_set_t *ls, const struct doc *d, json_t *vars, strbuf_t *md)
 {
@@ -324,7 +340,7 @@ static bool render_markdown(const letter_set_t *ls, const struct doc *d, json_t 
 
 static enum db_status view_tx(PGconn *c, void *vctx)
 {
-	struct view_ctx *x = vctx;
+	struct doc_tx *x = vctx;
 	json_decref(x->out);
 	x->out = NULL;
 	struct doc d = {0};
@@ -380,7 +396,7 @@ enum outcome letters_view(const struct svc_ctx *ctx, const letter_set_t *ls, lon
 		return OUT_UNAVAILABLE;
 	/* Writing a draft's first Markdown is the organisation's write. */
 	changes_writer(ctx->who->org_id);
-	struct view_ctx x = {ctx->arena, ctx->who, ls, request_id, seq, ctx->now, NULL, false};
+	struct doc_tx x = doc_tx(ctx, ls, request_id, seq);
 	enum db_status st = db_transaction(c, view_tx, &x);
 	if (st != DB_OK) {
 		json_decref(x.out);
@@ -433,22 +449,11 @@ enum outcome letters_save(const struct svc_ctx *ctx, long long request_id, int s
 	return OUT_OK;
 }
 
-struct issue_ctx {
-	arena_t *a;
-	const struct actor *who;
-	const letter_set_t *ls;
-	long long request_id;
-	int seq;
-	const char *markdown;
-	int64_t now;
-	struct problem *p;
-	enum outcome result;
-};
 
 /* Delivery follows what the requester asked for: by e-mail with the PDF,
  * on the tracking page (an issued document is listed there at once), or
  * by post (the clerk sends it and records the delivery date). */
-static enum db_status queue_delivery(PGconn *c, struct issue_ctx *x, const struct doc *d,
+static enum db_status queue_delivery(PGconn *c, struct doc_tx *x, const struct doc *d,
                                      const char **how)
 {
 	const char *p[1] = {ids(x->a, x->request_id)};
@@ -481,7 +486,7 @@ static enum db_status queue_delivery(PGconn *c, struct issue_ctx *x, const struc
 
 static enum db_status issue_tx(PGconn *c, void *vctx)
 {
-	struct issue_ctx *x = vctx;
+	struct doc_tx *x = vctx;
 	x->result = OUT_OK;
 	struct doc d = {0};
 	bool found;
@@ -566,7 +571,9 @@ enum outcome letters_issue(const struct svc_ctx *ctx, const letter_set_t *ls,
 	if (!c)
 		return OUT_UNAVAILABLE;
 	changes_writer(ctx->who->org_id);
-	struct issue_ctx x = {ctx->arena, ctx->who, ls, request_id, seq, markdown, ctx->now, p, OUT_OK};
+	struct doc_tx x = doc_tx(ctx, ls, request_id, seq);
+	x.markdown = markdown;
+	x.p = p;
 	enum db_status st = db_transaction(c, issue_tx, &x);
 	if (st != DB_OK)
 		return svc_outcome(st, p);

@@ -9,6 +9,7 @@
 
 #include "cases/caseview.h"
 #include "cases/register_item.h"
+#include "cases/service.h"
 #include "core/jobs.h"
 #include "core/log.h"
 #include "core/strbuf.h"
@@ -580,37 +581,29 @@ enum db_status register_document(PGconn *c, arena_t *a, long long org_id, const 
 
 /* ---- Feed, statistics, sitemap --------------------------------------------- */
 
-enum db_status register_feed(PGconn *c, arena_t *a, long long org_id, int limit, json_t **out)
+/* The body's first `limit` rows of `sql` ($1 the organisation, $2 the
+ * limit), as svc_rows() gives them. */
+static enum db_status org_rows(PGconn *c, const char *sql, long long org_id, int limit,
+                               json_t **out)
 {
-	(void)a;
 	struct db_params p = {.n = 0};
 	db_param_int(&p, org_id);
 	db_param_int(&p, limit);
-	enum db_status st;
-	PGresult *r =
-	    db_exec(c, &st,
-	            "SELECT v.case_number, v.version, v.title, v.public_subject, "
-	            "v.answer, " RFC3339("v.published_at") ", " RFC3339(
-	                "i.first_published_at") ", "
-	                                        "to_char(i.first_published_at AT TIME ZONE 'UTC', "
-	                                        "'YYYY-MM-DD'), "
-	                                        "v.entered_by_name FROM register_versions v "
-	                                        "JOIN register_items i ON i.id = v.publication_id "
-	                                        "WHERE v.org_id = $1 AND v.readable ORDER BY v.id "
-	                                        "DESC LIMIT $2",
-	            p.n, p.v);
-	json_t *list = json_array();
-	for (int i = 0; st == DB_OK && i < PQntuples(r); i++)
-		json_array_append_new(
-		    list, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "case_number",
-		                    PQgetvalue(r, i, 0), "version", PQgetvalue(r, i, 1), "title",
-		                    PQgetvalue(r, i, 2), "subject", PQgetvalue(r, i, 3), "answer",
-		                    PQgetvalue(r, i, 4), "published_at", PQgetvalue(r, i, 5),
-		                    "first_published_at", PQgetvalue(r, i, 6), "first_published_on",
-		                    PQgetvalue(r, i, 7), "author", PQgetvalue(r, i, 8)));
-	PQclear(r);
-	*out = list;
-	return st;
+	return svc_rows(c, sql, p.n, p.v, out);
+}
+
+enum db_status register_feed(PGconn *c, arena_t *a, long long org_id, int limit, json_t **out)
+{
+	(void)a;
+	return org_rows(c,
+	                "SELECT v.case_number, v.version, v.title, v.public_subject AS subject, "
+	                "v.answer, " RFC3339("v.published_at") " AS published_at, "
+	                RFC3339("i.first_published_at") " AS first_published_at, "
+	                "to_char(i.first_published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') "
+	                "AS first_published_on, v.entered_by_name AS author "
+	                "FROM register_versions v JOIN register_items i ON i.id = v.publication_id "
+	                "WHERE v.org_id = $1 AND v.readable ORDER BY v.id DESC LIMIT $2",
+	                org_id, limit, out);
 }
 
 struct year_acc {
@@ -755,22 +748,9 @@ void register_stats_kick(void)
 enum db_status register_sitemap(PGconn *c, arena_t *a, long long org_id, int limit, json_t **out)
 {
 	(void)a;
-	struct db_params p = {.n = 0};
-	db_param_int(&p, org_id);
-	db_param_int(&p, limit);
-	enum db_status st;
-	PGresult *r =
-	    db_exec(c, &st,
-	            "SELECT case_number, to_char(changed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') "
-	            "FROM register_items WHERE org_id = $1 AND NOT withdrawn "
-	            "ORDER BY received_on DESC, id DESC LIMIT $2",
-	            p.n, p.v);
-	json_t *list = json_array();
-	for (int i = 0; st == DB_OK && i < PQntuples(r); i++)
-		json_array_append_new(list,
-		                      json_pack("{s:s, s:s}", "case_number", PQgetvalue(r, i, 0),
-		                                "lastmod", PQgetvalue(r, i, 1)));
-	PQclear(r);
-	*out = list;
-	return st;
+	return org_rows(c,
+	                "SELECT case_number, to_char(changed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') "
+	                "AS lastmod FROM register_items WHERE org_id = $1 AND NOT withdrawn "
+	                "ORDER BY received_on DESC, id DESC LIMIT $2",
+	                org_id, limit, out);
 }

@@ -6,6 +6,8 @@
 #ifndef JAWNOSC_CASES_SERVICE_H
 #define JAWNOSC_CASES_SERVICE_H
 
+#include <jansson.h>
+
 #include "core/outcome.h"
 #include "db/db.h"
 
@@ -19,5 +21,11 @@ PGconn *svc_conn(struct problem *p);
  * a meaning of its own (a unique violation as a conflict or a field)
  * checks for it before calling this. */
 enum outcome svc_outcome(enum db_status st, struct problem *p);
+
+/* Runs `sql` and sets *rows to an array with an object for each row: its
+ * columns' names and text values (SQL NULL: JSON null). An empty array
+ * when it failed. */
+enum db_status svc_rows(PGconn *c, const char *sql, int nparams, const char *const *params,
+                        json_t **rows);
 
 #endif

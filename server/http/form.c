@@ -568,6 +568,15 @@ const char *form_get(const form_t *f, const char *name)
 	return x ? x->value : NULL;
 }
 
+void form_fill(const form_t *f, void *dst, const struct form_slot *slots, size_t n,
+	       const char *missing)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *v = form_get(f, slots[i].field);
+		*(const char **)((char *)dst + slots[i].offset) = v ? v : missing;
+	}
+}
+
 size_t form_get_all(const form_t *f, const char *name, const char **values, size_t max)
 {
 	if (!f || !name || !values)

@@ -97,4 +97,16 @@ const form_field_t *form_get_field(const form_t *f, const char *name);
  * multiple selects) in form order and returns how many it stored. */
 size_t form_get_all(const form_t *f, const char *name, const char **values, size_t max);
 
+/* A `const char *` member of an input struct and the field it is read from:
+ * FORM_SLOT(struct x_input, subject) reads field "subject". */
+struct form_slot {
+	const char *field;
+	size_t offset;
+};
+#define FORM_SLOT(type, member) {#member, offsetof(type, member)}
+/* Sets each slot's member of `dst` to its field's first value, or to
+ * `missing` when the form (NULL: none) has no such field. */
+void form_fill(const form_t *f, void *dst, const struct form_slot *slots, size_t n,
+	       const char *missing);
+
 #endif

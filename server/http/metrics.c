@@ -101,27 +101,15 @@ void metrics_reset(void)
 
 /* ---- the text format ---------------------------------------------------- */
 
-/* A label value: backslash, double quote and line feed escaped. */
-static void label_escape(strbuf_t *out, const char *v)
+/* Backslash and line feed escaped, and in a label value (`quoted`) the
+ * double quote too; HELP text keeps its quotes. */
+static void text_escape(strbuf_t *out, const char *v, bool quoted)
 {
 	for (; *v; v++) {
 		if (*v == '\\')
 			sb_puts(out, "\\\\");
-		else if (*v == '"')
+		else if (*v == '"' && quoted)
 			sb_puts(out, "\\\"");
-		else if (*v == '\n')
-			sb_puts(out, "\\n");
-		else
-			sb_putc(out, *v);
-	}
-}
-
-/* HELP text: backslash and line feed escaped. */
-static void help_escape(strbuf_t *out, const char *v)
-{
-	for (; *v; v++) {
-		if (*v == '\\')
-			sb_puts(out, "\\\\");
 		else if (*v == '\n')
 			sb_puts(out, "\\n");
 		else
@@ -144,7 +132,7 @@ static void put_value(strbuf_t *out, double v)
 void metrics_family(strbuf_t *out, const char *name, const char *type, const char *help)
 {
 	sb_printf(out, "# HELP %s ", name);
-	help_escape(out, help);
+	text_escape(out, help, false);
 	sb_printf(out, "\n# TYPE %s %s\n", name, type);
 }
 
@@ -156,7 +144,7 @@ static void vsample(strbuf_t *out, const char *name, double value, va_list ap)
 		const char *v = va_arg(ap, const char *);
 		sb_puts(out, first ? "{" : ",");
 		sb_printf(out, "%s=\"", k);
-		label_escape(out, v ? v : "");
+		text_escape(out, v ? v : "", true);
 		sb_putc(out, '"');
 		first = false;
 	}
@@ -173,6 +161,13 @@ void metrics_sample(strbuf_t *out, const char *name, double value, ...)
 	va_start(ap, value);
 	vsample(out, name, value, ap);
 	va_end(ap);
+}
+
+void metrics_one(strbuf_t *out, const char *name, const char *type, const char *help,
+                 double value)
+{
+	metrics_family(out, name, type, help);
+	metrics_sample(out, name, value, (const char *)NULL);
 }
 
 /* ---- process metrics from /proc (Linux) ---------------------------------- */
@@ -276,7 +271,7 @@ void metrics_render(strbuf_t *out)
 		               "route", names[i], "le", "+Inf", (const char *)NULL);
 		double sum = (double)atomic_load_explicit(&slots[i].sum_us, memory_order_relaxed) / 1e6;
 		sb_printf(out, "jawnosc_http_request_duration_seconds_sum{route=\"");
-		label_escape(out, names[i]);
+		text_escape(out, names[i], true);
 		sb_printf(out, "\"} %.6f\n", sum);
 		metrics_sample(out, "jawnosc_http_request_duration_seconds_count", (double)total,
 		               "route", names[i], (const char *)NULL);
@@ -286,15 +281,12 @@ void metrics_render(strbuf_t *out)
 	read_proc(&ps);
 	if (!ps.ok)
 		return;
-	metrics_family(out, "process_cpu_seconds_total", "counter",
-	               "User and system CPU time spent, in seconds.");
-	metrics_sample(out, "process_cpu_seconds_total", ps.cpu_seconds, (const char *)NULL);
-	metrics_family(out, "process_resident_memory_bytes", "gauge", "Resident memory size in bytes.");
-	metrics_sample(out, "process_resident_memory_bytes", ps.rss_bytes, (const char *)NULL);
-	metrics_family(out, "process_open_fds", "gauge", "Open file descriptors.");
-	metrics_sample(out, "process_open_fds", (double)ps.open_fds, (const char *)NULL);
-	metrics_family(out, "process_threads", "gauge", "Threads of the process.");
-	metrics_sample(out, "process_threads", (double)ps.threads, (const char *)NULL);
+	metrics_one(out, "process_cpu_seconds_total", "counter",
+	            "User and system CPU time spent, in seconds.", ps.cpu_seconds);
+	metrics_one(out, "process_resident_memory_bytes", "gauge", "Resident memory size in bytes.",
+	            ps.rss_bytes);
+	metrics_one(out, "process_open_fds", "gauge", "Open file descriptors.", (double)ps.open_fds);
+	metrics_one(out, "process_threads", "gauge", "Threads of the process.", (double)ps.threads);
 	metrics_family(out, "process_start_time_seconds", "gauge",
 	               "Start time of the process since the Unix epoch, in seconds.");
 	sb_printf(out, "process_start_time_seconds %.2f\n", ps.start_time);

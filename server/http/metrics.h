@@ -43,6 +43,9 @@ void metrics_render(strbuf_t *out);
  * values are escaped as the format requires. */
 void metrics_family(strbuf_t *out, const char *name, const char *type, const char *help);
 void metrics_sample(strbuf_t *out, const char *name, double value, ...);
+/* A family of one sample without labels. */
+void metrics_one(strbuf_t *out, const char *name, const char *type, const char *help,
+                 double value);
 
 /* Forgets every count (tests). Not safe while requests are being served. */
 void metrics_reset(void);

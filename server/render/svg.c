@@ -241,15 +241,32 @@ static void item_title(strbuf_t *out, const struct svg_chart *c, int s, int i, d
 
 /* ---- the charts -------------------------------------------------------------- */
 
-void svg_bar_chart(strbuf_t *out, const struct svg_chart *c)
+/* The frame of a chart over categories (bars stacked or lines): the
+ * document, the value axis; the top of the scale, and in *band the width
+ * each category takes. */
+static double plot_open(strbuf_t *out, const struct svg_chart *c, bool stacked, double *band)
 {
-	int rows = legend_rows(c);
-	double height = PLOT_TOP + PLOT_H + AXIS_LABELS + rows * LEGEND_ROW + 8;
-	double step, max = scale_max(c, true, &step);
+	double height = PLOT_TOP + PLOT_H + AXIS_LABELS + legend_rows(c) * LEGEND_ROW + 8;
+	double step, max = scale_max(c, stacked, &step);
 	open_svg(out, c, height);
 	value_axis(out, PLOT_TOP, max, step, c->unit);
 	int n = nlabels(c);
-	double band = (W - LEFT - RIGHT) / (n ? n : 1), bw = band * 0.66;
+	*band = (W - LEFT - RIGHT) / (n ? n : 1);
+	return max;
+}
+
+/* The categories under the plot, the legend, the end of the document. */
+static void plot_close(strbuf_t *out, const struct svg_chart *c)
+{
+	category_labels(out, c, PLOT_TOP);
+	legend(out, c, PLOT_TOP + PLOT_H + AXIS_LABELS + 4);
+	sb_puts(out, "</svg>");
+}
+
+void svg_bar_chart(strbuf_t *out, const struct svg_chart *c)
+{
+	double band, max = plot_open(out, c, true, &band), bw = band * 0.66;
+	int n = nlabels(c);
 	for (int i = 0; i < n; i++) {
 		double y = PLOT_TOP + PLOT_H;
 		for (int s = 0; s < nseries(c); s++) {
@@ -266,20 +283,13 @@ void svg_bar_chart(strbuf_t *out, const struct svg_chart *c)
 			sb_puts(out, "</rect>");
 		}
 	}
-	category_labels(out, c, PLOT_TOP);
-	legend(out, c, PLOT_TOP + PLOT_H + AXIS_LABELS + 4);
-	sb_puts(out, "</svg>");
+	plot_close(out, c);
 }
 
 void svg_line_chart(strbuf_t *out, const struct svg_chart *c)
 {
-	int rows = legend_rows(c);
-	double height = PLOT_TOP + PLOT_H + AXIS_LABELS + rows * LEGEND_ROW + 8;
-	double step, max = scale_max(c, false, &step);
-	open_svg(out, c, height);
-	value_axis(out, PLOT_TOP, max, step, c->unit);
+	double band, max = plot_open(out, c, false, &band);
 	int n = nlabels(c);
-	double band = (W - LEFT - RIGHT) / (n ? n : 1);
 	for (int s = 0; s < nseries(c); s++) {
 		/* A missing value breaks the line: the next point starts anew. */
 		strbuf_t d;
@@ -313,9 +323,7 @@ void svg_line_chart(strbuf_t *out, const struct svg_chart *c)
 			sb_puts(out, "</circle>");
 		}
 	}
-	category_labels(out, c, PLOT_TOP);
-	legend(out, c, PLOT_TOP + PLOT_H + AXIS_LABELS + 4);
-	sb_puts(out, "</svg>");
+	plot_close(out, c);
 }
 
 void svg_hbar_chart(strbuf_t *out, const struct svg_chart *c)

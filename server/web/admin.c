@@ -159,14 +159,13 @@ void web_admin_users(http_req_t *req)
 
 static struct admin_user_input user_input(const form_t *f)
 {
-	return (struct admin_user_input){
-	    .email = field(f, "email"),
-	    .name = field(f, "name"),
-	    .position = field(f, "position"),
-	    .role = field(f, "role"),
-	    .unit = field(f, "unit"),
-	    .password = field(f, "password"),
-	};
+#define SLOT(m) FORM_SLOT(struct admin_user_input, m)
+	static const struct form_slot slots[] = {SLOT(email), SLOT(name), SLOT(position),
+	                                         SLOT(role),  SLOT(unit), SLOT(password)};
+#undef SLOT
+	struct admin_user_input in = {0};
+	form_fill(f, &in, slots, sizeof slots / sizeof slots[0], "");
+	return in;
 }
 
 void web_admin_user_add(http_req_t *req)

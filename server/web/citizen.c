@@ -91,18 +91,13 @@ static const char *message_of(const struct problem *p)
 
 void web_filing_fields(const form_t *f, struct filing_input *in)
 {
-	in->kind = form_get(f, "kind");
-	in->subject = form_get(f, "subject");
-	in->content = form_get(f, "content");
-	in->form = form_get(f, "form");
-	in->delivery = form_get(f, "delivery");
-	in->name = form_get(f, "name");
-	in->email = form_get(f, "email");
-	in->postal_address = form_get(f, "postal_address");
-	in->phone = form_get(f, "phone");
-	in->purpose = form_get(f, "purpose");
-	in->format = form_get(f, "format");
-	in->manner = form_get(f, "manner");
+#define SLOT(m) FORM_SLOT(struct filing_input, m)
+	static const struct form_slot slots[] = {
+	    SLOT(kind),  SLOT(subject), SLOT(content), SLOT(form),    SLOT(delivery), SLOT(name),
+	    SLOT(email), SLOT(phone),   SLOT(purpose), SLOT(format),  SLOT(manner),
+	    SLOT(postal_address)};
+#undef SLOT
+	form_fill(f, in, slots, sizeof slots / sizeof slots[0], NULL);
 	for (const form_field_t *ff = f->first; ff; ff = ff->next) {
 		if (strcmp(ff->name, "attachment") != 0 || !ff->filename)
 			continue;

@@ -22,33 +22,35 @@ static bool may_see_metrics(http_req_t *req)
 	return proxy_is_loopback(http_peer_ip(req));
 }
 
+/* A family of two samples told apart by `label`: a=va, b=vb. */
+static void two_samples(strbuf_t *sb, const char *name, const char *type, const char *help,
+                        const char *label, const char *a, double va, const char *b, double vb)
+{
+	metrics_family(sb, name, type, help);
+	metrics_sample(sb, name, va, label, a, (const char *)NULL);
+	metrics_sample(sb, name, vb, label, b, (const char *)NULL);
+}
+
 static void database_gauges(strbuf_t *sb, const struct ops_metrics *m)
 {
 	const struct ops_gauges *g = &m->gauges;
-	metrics_family(sb, "jawnosc_database_up", "gauge",
-	               "1 when the database answered this scrape's queries, else 0 (the gauges below are then absent).");
-	metrics_sample(sb, "jawnosc_database_up", m->database_up ? 1 : 0, (const char *)NULL);
-	metrics_family(sb, "jawnosc_db_connections_open", "gauge",
-	               "Database connections this process holds (one per worker thread that used one).");
-	metrics_sample(sb, "jawnosc_db_connections_open", m->connections_primary, "pool", "primary",
-	               (const char *)NULL);
-	metrics_sample(sb, "jawnosc_db_connections_open", m->connections_replica, "pool", "replica",
-	               (const char *)NULL);
+	metrics_one(sb, "jawnosc_database_up", "gauge",
+	            "1 when the database answered this scrape's queries, else 0 (the gauges below are then absent).",
+	            m->database_up ? 1 : 0);
+	two_samples(sb, "jawnosc_db_connections_open", "gauge",
+	            "Database connections this process holds (one per worker thread that used one).",
+	            "pool", "primary", m->connections_primary, "replica", m->connections_replica);
 	if (!m->database_up)
 		return;
-	metrics_family(sb, "jawnosc_db_backends", "gauge",
-	               "Server processes connected to this database, from every instance (pg_stat_activity).");
-	metrics_sample(sb, "jawnosc_db_backends", (double)g->db_backends, (const char *)NULL);
-	metrics_family(sb, "jawnosc_outbox_messages", "gauge",
-	               "Outgoing mail waiting to be sent (pending) or given up on (failed).");
-	metrics_sample(sb, "jawnosc_outbox_messages", (double)g->outbox_pending, "status", "pending",
-	               (const char *)NULL);
-	metrics_sample(sb, "jawnosc_outbox_messages", (double)g->outbox_failed, "status", "failed",
-	               (const char *)NULL);
-	metrics_family(sb, "jawnosc_outbox_oldest_pending_seconds", "gauge",
-	               "Age of the oldest message still waiting in the outbox; 0 when none waits.");
-	metrics_sample(sb, "jawnosc_outbox_oldest_pending_seconds", g->outbox_oldest_pending_seconds,
-	               (const char *)NULL);
+	metrics_one(sb, "jawnosc_db_backends", "gauge",
+	            "Server processes connected to this database, from every instance (pg_stat_activity).",
+	            (double)g->db_backends);
+	two_samples(sb, "jawnosc_outbox_messages", "gauge",
+	            "Outgoing mail waiting to be sent (pending) or given up on (failed).", "status",
+	            "pending", (double)g->outbox_pending, "failed", (double)g->outbox_failed);
+	metrics_one(sb, "jawnosc_outbox_oldest_pending_seconds", "gauge",
+	            "Age of the oldest message still waiting in the outbox; 0 when none waits.",
+	            g->outbox_oldest_pending_seconds);
 	metrics_family(sb, "jawnosc_cases_open", "gauge", "Cases not closed, by organisation.");
 	for (size_t i = 0; i < g->norgs; i++)
 		metrics_sample(sb, "jawnosc_cases_open", (double)g->orgs[i].open, "org", g->orgs[i].slug,
@@ -63,21 +65,18 @@ static void database_gauges(strbuf_t *sb, const struct ops_metrics *m)
 static void cache_gauges(strbuf_t *sb, const struct ops_metrics *m)
 {
 	const struct cache_stats *st = &m->cache;
-	metrics_family(sb, "jawnosc_page_cache_on", "gauge",
-	               "1 while pages are kept in memory (the change listener is connected), else 0.");
-	metrics_sample(sb, "jawnosc_page_cache_on", m->cache_on ? 1 : 0, (const char *)NULL);
-	metrics_family(sb, "jawnosc_page_cache_entries", "gauge",
-	               "Pages, page data and organisations' settings kept in memory.");
-	metrics_sample(sb, "jawnosc_page_cache_entries", (double)st->entries, (const char *)NULL);
-	metrics_family(sb, "jawnosc_page_cache_bytes", "gauge",
-	               "Memory the kept pages take (JAWNOSC_PAGE_CACHE_MB is the limit).");
-	metrics_sample(sb, "jawnosc_page_cache_bytes", (double)st->bytes, (const char *)NULL);
-	metrics_family(sb, "jawnosc_page_cache_lookups_total", "counter",
-	               "Requests for kept pages, by whether a current copy was there.");
-	metrics_sample(sb, "jawnosc_page_cache_lookups_total", (double)st->hits, "result", "hit",
-	               (const char *)NULL);
-	metrics_sample(sb, "jawnosc_page_cache_lookups_total", (double)st->misses, "result", "miss",
-	               (const char *)NULL);
+	metrics_one(sb, "jawnosc_page_cache_on", "gauge",
+	            "1 while pages are kept in memory (the change listener is connected), else 0.",
+	            m->cache_on ? 1 : 0);
+	metrics_one(sb, "jawnosc_page_cache_entries", "gauge",
+	            "Pages, page data and organisations' settings kept in memory.",
+	            (double)st->entries);
+	metrics_one(sb, "jawnosc_page_cache_bytes", "gauge",
+	            "Memory the kept pages take (JAWNOSC_PAGE_CACHE_MB is the limit).",
+	            (double)st->bytes);
+	two_samples(sb, "jawnosc_page_cache_lookups_total", "counter",
+	            "Requests for kept pages, by whether a current copy was there.", "result", "hit",
+	            (double)st->hits, "miss", (double)st->misses);
 }
 
 void web_metrics(http_req_t *req)
@@ -89,10 +88,9 @@ void web_metrics(http_req_t *req)
 	strbuf_t sb;
 	sb_init(&sb, req->arena);
 	metrics_render(&sb);
-	metrics_family(&sb, "jawnosc_http_requests_in_flight", "gauge",
-	               "Requests begun and not yet finished, this scrape included (a stop waits for them).");
-	metrics_sample(&sb, "jawnosc_http_requests_in_flight", (double)http_server_in_flight(),
-	               (const char *)NULL);
+	metrics_one(&sb, "jawnosc_http_requests_in_flight", "gauge",
+	            "Requests begun and not yet finished, this scrape included (a stop waits for them).",
+	            (double)http_server_in_flight());
 	struct svc_ctx ctx;
 	struct actor who;
 	web_ctx(req, &ctx, &who);

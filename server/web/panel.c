@@ -281,20 +281,16 @@ void web_panel_act(http_req_t *req)
 	if (!ctx)
 		return;
 	long long id = case_id(req);
-	struct clerk_input in = {
-	    .action = field(req, "action"),
-	    .date = field(req, "date"),
-	    .sent = field(req, "sent"),
-	    .new_due = field(req, "new_due"),
-	    .text = field(req, "text"),
-	    .assignee = field(req, "assignee"),
-	    .amount = field(req, "amount"),
-	    .legal_basis = field(req, "legal_basis"),
-	    .persons = field(req, "persons"),
-	    .address = field(req, "address"),
-	    .term_days = field(req, "term_days"),
-	    .version = field(req, "version"),
-	};
+#define SLOT(m) FORM_SLOT(struct clerk_input, m)
+	static const struct form_slot slots[] = {
+	    SLOT(action),      SLOT(date),    SLOT(sent),    SLOT(new_due),   SLOT(text),
+	    SLOT(assignee),    SLOT(amount),  SLOT(persons), SLOT(term_days), SLOT(version),
+	    SLOT(legal_basis), SLOT(address)};
+#undef SLOT
+	const form_t *f = NULL;
+	struct clerk_input in;
+	form_fill(http_form(req, &f) == FORM_OK ? f : NULL, &in, slots,
+	          sizeof slots / sizeof slots[0], "");
 	struct problem p;
 	if (clerk_act(ctx, id, &in, &p) == OUT_OK) {
 		http_redirect(req, 303, arena_printf(req->arena, "/panel/sprawy/%lld?wykonano=%s", id, in.action));

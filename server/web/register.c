@@ -81,6 +81,41 @@ static struct register_ask ask_for(http_req_t *req, const char *visit_path, stru
 	};
 }
 
+/* What every public page starts from: the request's context, the
+ * client's validators (kind NULL: the handler checks them after) and the
+ * ask; `p` is where the service says why it failed. */
+struct public_ask {
+	struct svc_ctx sc;
+	struct actor who;
+	struct client cl;
+	struct register_ask ask;
+	struct problem p;
+};
+
+static void public_begin(http_req_t *req, struct public_ask *q, const char *kind,
+                         const char *visit_path)
+{
+	web_ctx(req, &q->sc, &q->who);
+	q->cl = (struct client){req, kind, NULL};
+	q->ask = ask_for(req, visit_path, kind ? &q->cl : NULL);
+}
+
+/* After the service's answer `o` for page `pg` (NULL: no validators):
+ * false once answered, with the failure or 304. */
+static bool public_ready(http_req_t *req, const struct public_ask *q, enum outcome o,
+                         const struct register_page *pg)
+{
+	if (o != OUT_OK) {
+		web_fail(req, &q->p);
+		return false;
+	}
+	if (pg && pg->fresh) {
+		http_respond_not_modified(req);
+		return false;
+	}
+	return true;
+}
+
 /* For pages whose tag is known only once read: true after answering 304. */
 static bool answered_not_modified(http_req_t *req, const char *etag, int64_t stamp_us)
 {
@@ -233,24 +268,15 @@ void web_register_list(http_req_t *req)
 		return;
 	struct register_filter f;
 	read_filter(req, &f);
-	struct svc_ctx sc;
-	struct actor who;
-	web_ctx(req, &sc, &who);
-	struct client cl = {req, "rejestr", NULL};
-	struct register_ask ask = ask_for(req, "/rejestr", &cl);
+	struct public_ask q;
+	public_begin(req, &q, "rejestr", "/rejestr");
 	struct register_page pg;
-	struct problem p;
 	json_t *list, *opts;
-	enum outcome o = register_list_page(&sc, &ask, &f, REGISTER_PAGE, &pg, &list, &opts, &p);
-	if (o != OUT_OK) {
-		web_fail(req, &p);
+	enum outcome o =
+	    register_list_page(&q.sc, &q.ask, &f, REGISTER_PAGE, &pg, &list, &opts, &q.p);
+	if (!public_ready(req, &q, o, &pg))
 		return;
-	}
-	if (pg.fresh) {
-		http_respond_not_modified(req);
-		return;
-	}
-	bool keep = pcache_keep(req, pg.org.id, pg.mark, "/rejestr", pg.visits, cl.etag,
+	bool keep = pcache_keep(req, pg.org.id, pg.mark, "/rejestr", pg.visits, q.cl.etag,
 	                        (time_t)(pg.stamp_us / 1000000), PUBLIC_CACHE);
 	render_public(req, "register_list",
 	              list_page(req, &f, list, opts, &pg, visits_json(keep, pg.visits)));
@@ -265,23 +291,14 @@ static void item_page(http_req_t *req, const char *version)
 	const char *path = version
 	                       ? arena_printf(req->arena, "/rejestr/%s/wersja/%s", number, version)
 	                       : arena_printf(req->arena, "/rejestr/%s", number);
-	struct svc_ctx sc;
-	struct actor who;
-	web_ctx(req, &sc, &who);
-	struct client cl = {req, "pozycja", NULL};
-	struct register_ask ask = ask_for(req, path, &cl);
+	struct public_ask q;
+	public_begin(req, &q, "pozycja", path);
 	struct register_page pg;
-	struct problem p;
 	json_t *doc;
-	if (register_item_page(&sc, &ask, number, version, &pg, &doc, &p) != OUT_OK) {
-		web_fail(req, &p);
+	enum outcome o = register_item_page(&q.sc, &q.ask, number, version, &pg, &doc, &q.p);
+	if (!public_ready(req, &q, o, &pg))
 		return;
-	}
-	if (pg.fresh) {
-		http_respond_not_modified(req);
-		return;
-	}
-	bool keep = pcache_keep(req, pg.org.id, pg.mark, path, pg.visits, cl.etag,
+	bool keep = pcache_keep(req, pg.org.id, pg.mark, path, pg.visits, q.cl.etag,
 	                        (time_t)(pg.stamp_us / 1000000), PUBLIC_CACHE);
 	json_object_set_new(json_object_get(doc, "bip"), "visits", visits_json(keep, pg.visits));
 	json_t *item = json_object_get(doc, "item");
@@ -324,17 +341,13 @@ void web_register_document(http_req_t *req)
 		http_respond_error(req, 404, NULL);
 		return;
 	}
-	struct svc_ctx sc;
-	struct actor who;
-	web_ctx(req, &sc, &who);
-	struct register_ask ask = ask_for(req, NULL, NULL);
+	struct public_ask q;
+	public_begin(req, &q, NULL, NULL);
 	struct register_pdf doc;
-	struct problem p;
-	if (register_document_get(&sc, &ask, http_param(req, "number"), (int)seq, &doc, &p) !=
-	    OUT_OK) {
-		web_fail(req, &p);
+	enum outcome o =
+	    register_document_get(&q.sc, &q.ask, http_param(req, "number"), (int)seq, &doc, &q.p);
+	if (!public_ready(req, &q, o, NULL))
 		return;
-	}
 	/* An issued document never changes: its digest is a strong tag. */
 	if (answered_not_modified(req, arena_printf(req->arena, "\"%s\"", doc.sha256), 0))
 		return;
@@ -346,17 +359,12 @@ void web_register_document(http_req_t *req)
 
 void web_register_stats(http_req_t *req)
 {
-	struct svc_ctx sc;
-	struct actor who;
-	web_ctx(req, &sc, &who);
-	struct register_ask ask = ask_for(req, "/rejestr/statystyki", NULL);
+	struct public_ask q;
+	public_begin(req, &q, NULL, "/rejestr/statystyki");
 	struct register_page pg;
-	struct problem p;
 	json_t *stats;
-	if (register_stats_page(&sc, &ask, &pg, &stats, &p) != OUT_OK) {
-		web_fail(req, &p);
+	if (!public_ready(req, &q, register_stats_page(&q.sc, &q.ask, &pg, &stats, &q.p), NULL))
 		return;
-	}
 	/* Every request counts here, published or not: the tag is the
 	 * digest of the numbers. */
 	char *dump = json_dumps(stats, JSON_COMPACT);
@@ -378,16 +386,11 @@ void web_register_stats(http_req_t *req)
 
 void web_procedure(http_req_t *req)
 {
-	struct svc_ctx sc;
-	struct actor who;
-	web_ctx(req, &sc, &who);
-	struct register_ask ask = ask_for(req, "/jak-uzyskac-informacje", NULL);
+	struct public_ask q;
+	public_begin(req, &q, NULL, "/jak-uzyskac-informacje");
 	struct register_page pg;
-	struct problem p;
-	if (register_procedure_page(&sc, &ask, &pg, &p) != OUT_OK) {
-		web_fail(req, &p);
+	if (!public_ready(req, &q, register_procedure_page(&q.sc, &q.ask, &pg, &q.p), NULL))
 		return;
-	}
 	const struct org *o = &pg.org;
 	const char *about = arena_printf(req->arena, "%s\n%s\n%s\n%s\n%s", o->name, o->address,
 	                                 o->email, o->phone, o->bip_url);
@@ -501,27 +504,19 @@ void web_register_atom(http_req_t *req)
 {
 	if (pcache_serve(req))
 		return;
-	struct svc_ctx sc;
-	struct actor who;
-	web_ctx(req, &sc, &who);
-	struct client cl = {req, "atom", NULL};
-	struct register_ask ask = ask_for(req, NULL, &cl);
+	struct public_ask q;
+	public_begin(req, &q, "atom", NULL);
 	struct register_page pg;
-	struct problem p;
 	json_t *feed;
-	if (register_feed_page(&sc, &ask, REGISTER_FEED_ENTRIES, &pg, &feed, &p) != OUT_OK) {
-		web_fail(req, &p);
+	enum outcome o =
+	    register_feed_page(&q.sc, &q.ask, REGISTER_FEED_ENTRIES, &pg, &feed, &q.p);
+	if (!public_ready(req, &q, o, &pg))
 		return;
-	}
-	if (pg.fresh) {
-		http_respond_not_modified(req);
-		return;
-	}
 	strbuf_t out;
 	sb_init(&out, req->arena);
 	atom_write(req, &pg.org, feed, &out);
 	json_decref(feed);
-	pcache_keep(req, pg.org.id, pg.mark, NULL, 0, cl.etag, (time_t)(pg.stamp_us / 1000000),
+	pcache_keep(req, pg.org.id, pg.mark, NULL, 0, q.cl.etag, (time_t)(pg.stamp_us / 1000000),
 	            PUBLIC_CACHE);
 	pcache_respond(req, 200, "application/atom+xml; charset=utf-8", out.data, out.len);
 }
@@ -566,21 +561,13 @@ static bool export_page(http_req_t *req, const char *ext, struct register_page *
 {
 	struct register_filter f;
 	read_filter(req, &f);
-	struct svc_ctx sc;
-	struct actor who;
-	web_ctx(req, &sc, &who);
-	struct client cl = {req, ext, NULL};
-	struct register_ask ask = ask_for(req, NULL, &cl);
-	struct problem p;
+	struct public_ask q;
+	public_begin(req, &q, ext, NULL);
 	json_t *list;
-	if (register_list_page(&sc, &ask, &f, REGISTER_EXPORT_PAGE, pg, &list, NULL, &p) != OUT_OK) {
-		web_fail(req, &p);
+	enum outcome o =
+	    register_list_page(&q.sc, &q.ask, &f, REGISTER_EXPORT_PAGE, pg, &list, NULL, &q.p);
+	if (!public_ready(req, &q, o, pg))
 		return false;
-	}
-	if (pg->fresh) {
-		http_respond_not_modified(req);
-		return false;
-	}
 	*items = json_array();
 	size_t i;
 	json_t *it;
@@ -641,22 +628,14 @@ void web_register_json(http_req_t *req)
 
 void web_sitemap(http_req_t *req)
 {
-	struct svc_ctx sc;
-	struct actor who;
-	web_ctx(req, &sc, &who);
-	struct client cl = {req, "sitemap", NULL};
-	struct register_ask ask = ask_for(req, NULL, &cl);
+	struct public_ask q;
+	public_begin(req, &q, "sitemap", NULL);
 	struct register_page pg;
-	struct problem p;
 	json_t *items;
-	if (register_sitemap_page(&sc, &ask, REGISTER_SITEMAP_MAX, &pg, &items, &p) != OUT_OK) {
-		web_fail(req, &p);
+	enum outcome o =
+	    register_sitemap_page(&q.sc, &q.ask, REGISTER_SITEMAP_MAX, &pg, &items, &q.p);
+	if (!public_ready(req, &q, o, &pg))
 		return;
-	}
-	if (pg.fresh) {
-		http_respond_not_modified(req);
-		return;
-	}
 	const char *base = web_base_url();
 	json_t *urls = json_array();
 	static const char *const fixed[] = {"/", "/rejestr", "/rejestr/statystyki",
@@ -693,12 +672,12 @@ static long long case_id(http_req_t *req)
 static bool draft_from_form(const form_t *f, struct register_draft *d)
 {
 	memset(d, 0, sizeof *d);
-	d->public_subject = form_get(f, "public_subject");
-	d->answer = form_get(f, "answer");
-	d->legal_basis = form_get(f, "legal_basis");
-	d->produced_by = form_get(f, "produced_by");
-	d->responsible = form_get(f, "responsible");
-	d->produced_on = form_get(f, "produced_on");
+#define SLOT(m) FORM_SLOT(struct register_draft, m)
+	static const struct form_slot slots[] = {SLOT(public_subject), SLOT(answer),
+	                                         SLOT(legal_basis),    SLOT(produced_by),
+	                                         SLOT(responsible),    SLOT(produced_on)};
+#undef SLOT
+	form_fill(f, d, slots, sizeof slots / sizeof slots[0], NULL);
 	d->name_may_be_public = form_get(f, "name_public") != NULL;
 	bool ok = true;
 	for (const form_field_t *ff = f->first; ff; ff = ff->next) {

@@ -102,6 +102,32 @@ static void test_urlencoded_repeated_names_keep_order(void **state)
 	assert_int_equal(form_get_all(&f, "brak", v, 4), 0);
 }
 
+struct fill_target {
+	const char *subject;
+	int kept; /* a member no slot names stays as it was */
+	const char *name;
+};
+
+static void test_fill_sets_members_and_the_missing_value(void **state)
+{
+	assert_int_equal(urlenc(state, "name=Jan&subject=Umowy&subject=drugi", NULL), FORM_OK);
+	static const struct form_slot slots[] = {FORM_SLOT(struct fill_target, subject),
+	                                         FORM_SLOT(struct fill_target, name)};
+	struct fill_target t = {NULL, 7, NULL};
+	form_fill(&f, &t, slots, 2, "");
+	assert_string_equal(t.subject, "Umowy");
+	assert_string_equal(t.name, "Jan");
+	assert_int_equal(t.kept, 7);
+	assert_int_equal(urlenc(state, "other=1", NULL), FORM_OK);
+	form_fill(&f, &t, slots, 2, "");
+	assert_string_equal(t.subject, "");
+	assert_string_equal(t.name, "");
+	form_fill(NULL, &t, slots, 2, NULL);
+	assert_null(t.subject);
+	assert_null(t.name);
+	assert_int_equal(t.kept, 7);
+}
+
 static void test_urlencoded_empty_body_is_empty_form(void **state)
 {
 	assert_int_equal(form_parse_urlencoded(*state, NULL, 0, NULL, &f), FORM_OK);
@@ -638,6 +664,7 @@ int main(void)
 	    T(test_urlencoded_missing_equals_gives_empty_value),
 	    T(test_urlencoded_empty_pairs_are_skipped),
 	    T(test_urlencoded_value_keeps_later_equals_signs),
+	    T(test_fill_sets_members_and_the_missing_value),
 	    T(test_urlencoded_repeated_names_keep_order),
 	    T(test_urlencoded_empty_body_is_empty_form),
 	    T(test_urlencoded_bad_escape_is_bad_encoding),
