@@ -11,6 +11,7 @@
 #include "cases/secret.h"
 #include "cases/store.h"
 #include "db/changes.h"
+#include "core/clock.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "core/mime.h"
@@ -242,6 +243,40 @@ bool filing_validate(arena_t *a, struct filing_input *in, struct filing_errors *
 
 /* ---- Creating the case ------------------------------------------------- */
 
+/* ---- Idempotency keys ------------------------------------------------- */
+
+/* What a keyed filing's lookup found (see filing_create()). */
+enum key_state {
+	KEY_NEW,        /* not used by this client in the last FILING_KEY_TTL: file */
+	KEY_REPLAY,     /* used with the same body: out holds that case */
+	KEY_OTHER_BODY, /* used with another body: refused */
+	KEY_BUSY,       /* another request of this client with this key is being filed */
+};
+
+/* The key is held for the transaction, without waiting: a second request
+ * of the client with the same key while the first is being filed is
+ * answered at once (409), not queued behind it. */
+static const char key_lock_sql[] =
+    "SELECT pg_try_advisory_xact_lock(idempotency_lock($1::bigint, $2::text, $3::bytea))";
+
+/* The client's own row for the key, if younger than the cut-off ($4, Unix
+ * seconds by the server's clock); an older one is forgotten here, under
+ * the key's lock (not taken again when another request holds it), so that
+ * the filing can keep the key anew. Run after key_lock_sql, in its own
+ * snapshot: a row committed by the lock's last holder is seen. Only this
+ * client's keys are ever read: whether another client used the same key
+ * changes nothing in the answer, the time it takes or the rate limit. */
+static const char key_find_sql[] =
+    "WITH gone AS (DELETE FROM idempotency_keys WHERE org_id = $1::bigint AND client = $2::text "
+    "AND key_sha256 = $3::bytea AND created_at <= to_timestamp($4::bigint) "
+    "AND pg_try_advisory_xact_lock(idempotency_lock($1::bigint, $2::text, $3::bytea))) "
+    "SELECT k.body_sha256 = $5::bytea, encode(k.token_box, 'hex'), r.id, r.case_number, r.kind, "
+    "r.state, r.received_on, t.due_on, t.steps FROM idempotency_keys k "
+    "JOIN requests r ON r.id = k.request_id LEFT JOIN LATERAL (SELECT due_on, steps FROM terms "
+    "WHERE request_id = r.id AND kind IN ('answer', 'reuse_answer') ORDER BY id LIMIT 1) t ON true "
+    "WHERE k.org_id = $1::bigint AND k.client = $2::text AND k.key_sha256 = $3::bytea "
+    "AND k.created_at > to_timestamp($4::bigint)";
+
 struct create_ctx {
 	arena_t *a;
 	const struct org *org;
@@ -249,6 +284,13 @@ struct create_ctx {
 	long rate_limit;
 	struct filing_receipt *out;
 	bool limited; /* the address is over its limit */
+	/* A keyed filing (in->idempotency_key): */
+	bool keyed;
+	enum key_state key;
+	const char *client;          /* in->ip, or "" */
+	unsigned char key_sha[32];   /* of in->idempotency_key */
+	unsigned char body_sha[32];  /* of the request's body, or fingerprint() */
+	const char *seal_context;    /* what seals the token: client, key, body's hash */
 };
 
 static char *idstr(arena_t *a, long long v)
@@ -256,49 +298,71 @@ static char *idstr(arena_t *a, long long v)
 	return arena_printf(a, "%lld", v);
 }
 
-/* The answer term's due date and reasoning, for the receipt. */
-static enum db_status load_due(PGconn *c, struct create_ctx *x, const char *request_id)
+/* A hash of what a form sent, for a filing without its body (a form's
+ * multipart boundary changes from one send to the next): every field after
+ * validation and every attachment, each with its length. */
+static void fingerprint(const struct filing_input *in, unsigned char out[32])
 {
-	const char *p[1] = {request_id};
-	enum db_status st;
-	PGresult *r = db_exec(c, &st,
-	                      "SELECT due_on, steps FROM terms WHERE request_id = $1 "
-	                      "AND kind IN ('answer', 'reuse_answer') ORDER BY id LIMIT 1",
-	                      1, p);
-	if (st == DB_OK && PQntuples(r) == 1) {
-		x->out->due_on = arena_strdup(x->a, PQgetvalue(r, 0, 0));
-		x->out->due_steps = json_loads(PQgetvalue(r, 0, 1), 0, NULL);
+	crypto_hash_sha256_state st;
+	crypto_hash_sha256_init(&st);
+	const char *fields[] = {in->channel, in->kind, in->subject, in->content, in->form, in->delivery,
+	                        in->name, in->email, in->postal_address, in->phone, in->purpose,
+	                        in->format, in->manner, in->consent ? "1" : "0"};
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+		const char *f = fields[i] ? fields[i] : "";
+		unsigned long long n = strlen(f);
+		crypto_hash_sha256_update(&st, (const unsigned char *)&n, sizeof n);
+		crypto_hash_sha256_update(&st, (const unsigned char *)f, n);
 	}
-	PQclear(r);
-	return st;
+	for (int i = 0; i < in->nattachments; i++) {
+		const struct filing_attachment *at = &in->attachments[i];
+		unsigned long long n = strlen(at->filename), len = at->len;
+		crypto_hash_sha256_update(&st, (const unsigned char *)&n, sizeof n);
+		crypto_hash_sha256_update(&st, (const unsigned char *)at->filename, n);
+		crypto_hash_sha256_update(&st, (const unsigned char *)&len, sizeof len);
+		crypto_hash_sha256_update(&st, (const unsigned char *)at->data, at->len);
+	}
+	crypto_hash_sha256_final(&st, out);
 }
 
-/* A second submit of the same form: the case it created, if any. */
-static enum db_status find_duplicate(PGconn *c, struct create_ctx *x, bool *found)
+/* The key's row, found for this client: the same body is answered with
+ * its case and token, another body is refused. */
+static void key_found(struct create_ctx *x, PGresult *r)
 {
-	char *org = idstr(x->a, x->org->id);
-	const char *p[2] = {org, x->in->submission_id};
-	enum db_status st;
-	PGresult *r = db_exec(c, &st,
-	                      "SELECT id, case_number, kind, state, received_on FROM requests "
-	                      "WHERE org_id = $1 AND submission_id = $2",
-	                      2, p);
-	*found = st == DB_OK && PQntuples(r) == 1;
-	char *id = NULL;
-	if (*found) {
-		id = arena_strdup(x->a, PQgetvalue(r, 0, 0));
-		x->out->request_id = atoll(id);
-		x->out->duplicate = true;
-		x->out->case_number = arena_strdup(x->a, PQgetvalue(r, 0, 1));
-		x->out->kind = arena_strdup(x->a, PQgetvalue(r, 0, 2));
-		x->out->state = arena_strdup(x->a, PQgetvalue(r, 0, 3));
-		x->out->received_on = arena_strdup(x->a, PQgetvalue(r, 0, 4));
-		char *token = arena_alloc(x->a, TOKEN_LEN + 1);
-		token_for_submission(x->in->submission_id, token);
-		x->out->token = token;
+	if (strcmp(PQgetvalue(r, 0, 0), "t") != 0) {
+		x->key = KEY_OTHER_BODY;
+		return;
 	}
-	PQclear(r);
-	return *found ? load_due(c, x, id) : st;
+	unsigned char box[TOKEN_BOX_LEN];
+	size_t len = 0;
+	const char *hex = PQgetvalue(r, 0, 1);
+	char *token = arena_alloc(x->a, TOKEN_LEN + 1);
+	if (sodium_hex2bin(box, sizeof box, hex, strlen(hex), NULL, &len, NULL) != 0 ||
+	    !token_open(box, len, x->seal_context, token)) {
+		/* Sealed under another secret (app_secrets replaced): the case
+		 * is there, its token cannot be given again. */
+		log_error("filing: the token kept for request %s does not open", PQgetvalue(r, 0, 2));
+		x->key = KEY_OTHER_BODY;
+		return;
+	}
+	struct filing_receipt *out = x->out;
+	out->duplicate = true;
+	out->token = token;
+	out->request_id = atoll(PQgetvalue(r, 0, 2));
+	out->case_number = arena_strdup(x->a, PQgetvalue(r, 0, 3));
+	out->kind = arena_strdup(x->a, PQgetvalue(r, 0, 4));
+	out->state = arena_strdup(x->a, PQgetvalue(r, 0, 5));
+	out->received_on = arena_strdup(x->a, PQgetvalue(r, 0, 6));
+	/* Not the answer term this attempt computed (filing_params()): the
+	 * case's own. */
+	json_decref(out->due_steps);
+	out->due_steps = NULL;
+	out->due_on = NULL;
+	if (!PQgetisnull(r, 0, 7)) {
+		out->due_on = arena_strdup(x->a, PQgetvalue(r, 0, 7));
+		out->due_steps = json_loads(PQgetvalue(r, 0, 8), 0, NULL);
+	}
+	x->key = KEY_REPLAY;
 }
 
 static const char *tracking_url(struct create_ctx *x, const char *token)
@@ -427,52 +491,64 @@ static enum db_status other_effects(PGconn *c, struct create_ctx *x, const law_o
  *   terms, the first event of the hash chain, and the acknowledgement in
  *   the outbox when there is an e-mail.
  * It answers one row: the id and case number (NULL when over the limit)
- * and the count. A repeated submit fails on requests_submission_key. */
-static const char filing_sql[] =
-    "WITH rl AS (INSERT INTO rate_limits (key, window_start, count) "
-    "SELECT $5::text, date_trunc('hour', now()), 1 WHERE $5::text IS NOT NULL "
-    "ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limits.count + 1 "
-    "RETURNING count), "
-    "cc AS (INSERT INTO case_counters (unit_id, class, year, last) "
-    "SELECT $2::bigint, $3::text, $4::int, 1 WHERE NOT EXISTS (SELECT FROM rl WHERE count > $6::int) "
-    "ON CONFLICT (unit_id, class, year) DO UPDATE SET last = case_counters.last + 1 "
-    "RETURNING last), "
-    "n AS (SELECT nextval('requests_id_seq') AS id, cc.last AS seq, "
-    "concat_ws('.', u.symbol, $3::text, cc.last, $4::int) AS number "
-    "FROM cc JOIN units u ON u.id = $2::bigint), "
-    "r AS (INSERT INTO requests (id, org_id, unit_id, case_number, case_class, case_seq, "
-    "case_year, kind, channel, received_at, received_on, subject, body, form, delivery, "
-    "reuse_purpose, reuse_format, reuse_manner, state, tracking_hash, submission_id, due_on) "
-    "SELECT n.id, $1::bigint, $2::bigint, n.number, $3::text, n.seq, $4::int, $7::text, $8::text, "
-    "to_timestamp($9::bigint), $10::date, $11::text, $12::text, $13::text, $14::text, $15::text, "
-    "$16::text, $17::text, $18::text, $19::bytea, $20::text, $21::date FROM n), "
-    "q AS (INSERT INTO requesters (request_id, org_id, name, email, postal_address, phone, ip) "
-    "SELECT n.id, $1::bigint, $22::text, $23::text, $24::text, $25::text, $26::inet FROM n), "
-    "t AS (INSERT INTO terms (org_id, request_id, kind, label, basis, side, start_on, "
-    "unshifted_on, due_on, steps) SELECT $1::bigint, n.id, t.kind, t.label, t.basis, t.side, "
-    "t.start_on, t.unshifted_on, t.due_on, t.steps FROM n, jsonb_to_recordset($27::jsonb) AS "
-    "t(kind text, label text, basis text, side text, start_on date, unshifted_on date, "
-    "due_on date, steps jsonb)), "
-    "e AS (INSERT INTO events (org_id, request_id, actor, actor_user_id, action, from_state, "
-    "to_state, data) SELECT $1::bigint, n.id, $28::text, $29::bigint, 'register', NULL, $18::text, "
-    "jsonb_build_object('case_number', n.number, 'channel', $8::text) FROM n), "
-    "m AS (INSERT INTO outbox (org_id, request_id, recipient, subject, body) "
-    "SELECT $1::bigint, n.id, $23::text, $30::text || n.number, "
-    "replace($31::text, E'\\x01', n.number) FROM n WHERE $23::text <> '') "
-    "SELECT n.id, n.number, (SELECT count FROM rl) FROM (SELECT) one LEFT JOIN n ON true";
+ * and the count. The statement of a keyed filing (filing_key_sql) also
+ * keeps its key (k), with the sealed token: the filing without a key (the
+ * common one) writes nothing more than before. */
+#define FILING_CTES \
+    "WITH rl AS (INSERT INTO rate_limits (key, window_start, count) " \
+    "SELECT $5::text, date_trunc('hour', now()), 1 WHERE $5::text IS NOT NULL " \
+    "ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limits.count + 1 " \
+    "RETURNING count), " \
+    "cc AS (INSERT INTO case_counters (unit_id, class, year, last) " \
+    "SELECT $2::bigint, $3::text, $4::int, 1 WHERE NOT EXISTS (SELECT FROM rl WHERE count > $6::int) " \
+    "ON CONFLICT (unit_id, class, year) DO UPDATE SET last = case_counters.last + 1 " \
+    "RETURNING last), " \
+    "n AS (SELECT nextval('requests_id_seq') AS id, cc.last AS seq, " \
+    "concat_ws('.', u.symbol, $3::text, cc.last, $4::int) AS number " \
+    "FROM cc JOIN units u ON u.id = $2::bigint), " \
+    "r AS (INSERT INTO requests (id, org_id, unit_id, case_number, case_class, case_seq, " \
+    "case_year, kind, channel, received_at, received_on, subject, body, form, delivery, " \
+    "reuse_purpose, reuse_format, reuse_manner, state, tracking_hash, due_on) " \
+    "SELECT n.id, $1::bigint, $2::bigint, n.number, $3::text, n.seq, $4::int, $7::text, $8::text, " \
+    "to_timestamp($9::bigint), $10::date, $11::text, $12::text, $13::text, $14::text, $15::text, " \
+    "$16::text, $17::text, $18::text, $19::bytea, $20::date FROM n), " \
+    "q AS (INSERT INTO requesters (request_id, org_id, name, email, postal_address, phone, ip) " \
+    "SELECT n.id, $1::bigint, $21::text, $22::text, $23::text, $24::text, $25::inet FROM n), " \
+    "t AS (INSERT INTO terms (org_id, request_id, kind, label, basis, side, start_on, " \
+    "unshifted_on, due_on, steps) SELECT $1::bigint, n.id, t.kind, t.label, t.basis, t.side, " \
+    "t.start_on, t.unshifted_on, t.due_on, t.steps FROM n, jsonb_to_recordset($26::jsonb) AS " \
+    "t(kind text, label text, basis text, side text, start_on date, unshifted_on date, " \
+    "due_on date, steps jsonb)), " \
+    "e AS (INSERT INTO events (org_id, request_id, actor, actor_user_id, action, from_state, " \
+    "to_state, data) SELECT $1::bigint, n.id, $27::text, $28::bigint, 'register', NULL, $18::text, " \
+    "jsonb_build_object('case_number', n.number, 'channel', $8::text) FROM n), " \
+    "m AS (INSERT INTO outbox (org_id, request_id, recipient, subject, body) " \
+    "SELECT $1::bigint, n.id, $22::text, $29::text || n.number, " \
+    "replace($30::text, E'\\x01', n.number) FROM n WHERE $22::text <> '') "
+#define FILING_ANSWER \
+    "SELECT n.id, n.number, (SELECT count FROM rl) FROM (SELECT) one LEFT JOIN n ON true"
 
-#define FILING_NPARAMS 31
-#define FILING_HASH_PARAM 18 /* $19, the tracking hash: 32 bytes, binary */
+static const char filing_sql[] = FILING_CTES FILING_ANSWER;
+static const char filing_key_sql[] =
+    FILING_CTES ", k AS (INSERT INTO idempotency_keys (org_id, client, key_sha256, body_sha256, "
+    "request_id, token_box, created_at) SELECT $1::bigint, $32::text, $31::bytea, $33::bytea, "
+    "n.id, $34::bytea, to_timestamp($9::bigint) FROM n) " FILING_ANSWER;
+
+#define FILING_NPARAMS 30     /* filing_sql's; filing_key_sql has four more: */
+#define FILING_KEY_NPARAMS 34 /* $31 the key's SHA-256, $32 the client, $33 the body's
+                                 SHA-256, $34 the sealed token (binary but $32) */
+#define FILING_HASH_PARAM 18  /* $19, the tracking hash: 32 bytes, binary */
 
 struct filing_stmt {
-	const char *p[FILING_NPARAMS];
-	int lens[FILING_NPARAMS];
-	int fmts[FILING_NPARAMS];
+	const char *p[FILING_KEY_NPARAMS];
+	int lens[FILING_KEY_NPARAMS];
+	int fmts[FILING_KEY_NPARAMS];
 	unsigned char hash[32];
+	unsigned char box[TOKEN_BOX_LEN];
 	char *terms;
 };
 
-/* The filing statement's parameters. */
+/* The filing statement's parameters (filing_key_sql's for a keyed one). */
 static void filing_params(struct create_ctx *x, const law_outcome_t *oc, const char *cls,
                           int year, bool citizen, struct filing_stmt *f)
 {
@@ -488,25 +564,33 @@ static void filing_params(struct create_ctx *x, const law_outcome_t *oc, const c
 		rate_key = arena_printf(a, "filing:%s", in->ip);
 	/* The acknowledgement is written with NUMBER_MARK for the number. */
 	x->out->case_number = NUMBER_MARK;
-	const char *p[FILING_NPARAMS] = {
+	const char *p[FILING_KEY_NPARAMS] = {
 	    idstr(a, x->org->id), idstr(a, x->org->web_unit_id), cls, idstr(a, year), rate_key,
 	    idstr(a, x->rate_limit > 0 ? x->rate_limit : 0), in->kind, in->channel,
 	    idstr(a, (long long)in->received_at), x->out->received_on, in->subject, in->content,
 	    in->form, in->delivery, reuse ? in->purpose : NULL, reuse ? in->format : NULL,
-	    reuse ? in->manner : NULL, law_states[oc->state].id, (const char *)f->hash,
-	    in->submission_id, due_on, in->name, in->email, in->postal_address, in->phone,
-	    in->ip && *in->ip ? in->ip : NULL, f->terms ? f->terms : "[]",
-	    citizen ? "requester" : "clerk",
+	    reuse ? in->manner : NULL, law_states[oc->state].id, (const char *)f->hash, due_on,
+	    in->name, in->email, in->postal_address, in->phone, in->ip && *in->ip ? in->ip : NULL,
+	    f->terms ? f->terms : "[]", citizen ? "requester" : "clerk",
 	    in->actor_user_id ? idstr(a, in->actor_user_id) : NULL,
 	    mail ? arena_printf(a, "%s, znak sprawy ", law_documents[LAW_DOC_ACKNOWLEDGEMENT].title)
 	         : NULL,
-	    mail ? acknowledgement_body(x) : NULL};
+	    mail ? acknowledgement_body(x) : NULL, (const char *)x->key_sha, x->client,
+	    (const char *)x->body_sha, (const char *)f->box};
 	x->out->case_number = NULL;
 	memcpy(f->p, p, sizeof p);
 	memset(f->lens, 0, sizeof f->lens);
 	memset(f->fmts, 0, sizeof f->fmts);
 	f->lens[FILING_HASH_PARAM] = 32;
 	f->fmts[FILING_HASH_PARAM] = 1;
+	if (x->keyed) {
+		token_seal(x->out->token, x->seal_context, f->box);
+		const int binary[][2] = {{30, 32}, {32, 32}, {33, TOKEN_BOX_LEN}};
+		for (size_t i = 0; i < sizeof binary / sizeof binary[0]; i++) {
+			f->lens[binary[i][0]] = binary[i][1];
+			f->fmts[binary[i][0]] = 1;
+		}
+	}
 }
 
 /* What runs after the filing statement, in its transaction: the effects
@@ -539,8 +623,54 @@ static bool has_other_effects(const law_outcome_t *oc)
 	return false;
 }
 
+/* A keyed filing: the key's lock and its row (key_lock_sql, key_find_sql)
+ * in one round trip, then, for a key new to this client, the filing
+ * statement with the key and the rest (after_filing()), and the commit. A
+ * key found or busy rolls back what little ran (DB_CONFLICT, x->key says
+ * why): nothing is written, no number and no rate-limit slot taken. */
+struct keyed_ctx {
+	struct after_ctx *after;
+	struct db_stmt look[2];
+};
+
+static enum db_status keyed_filing(PGconn *c, void *vctx)
+{
+	struct keyed_ctx *k = vctx;
+	struct create_ctx *x = k->after->x;
+	PGresult *lock = k->look[0].result, *found = k->look[1].result;
+	if (PQntuples(lock) != 1 || strcmp(PQgetvalue(lock, 0, 0), "t") != 0) {
+		x->key = KEY_BUSY;
+		return DB_CONFLICT;
+	}
+	if (PQntuples(found) == 1) {
+		key_found(x, found);
+		return DB_CONFLICT;
+	}
+	struct db_stmt *s = k->after->stmt;
+	enum db_status st;
+	PQclear(s->result);
+	s->result = db_exec_binary(c, &st, s->sql, s->nparams, s->params, s->lengths, s->formats);
+	return st == DB_OK ? after_filing(c, k->after) : st;
+}
+
+static enum db_status run_keyed(PGconn *c, struct create_ctx *x, struct after_ctx *after)
+{
+	const char *org = idstr(x->a, x->org->id);
+	const char *cutoff = idstr(x->a, (long long)x->in->received_at - FILING_KEY_TTL);
+	const char *p[5] = {org, x->client, (const char *)x->key_sha, cutoff,
+	                    (const char *)x->body_sha};
+	const int lens[5] = {0, 0, 32, 0, 32}, fmts[5] = {0, 0, 1, 0, 1};
+	struct keyed_ctx k = {after,
+	                      {{key_lock_sql, 3, p, lens, fmts, NULL},
+	                       {key_find_sql, 5, p, lens, fmts, NULL}}};
+	enum db_status st = db_pipeline(c, k.look, 2, keyed_filing, &k);
+	PQclear(k.look[0].result);
+	PQclear(k.look[1].result);
+	return st;
+}
+
 /* One attempt at creating the case: one round trip when there is nothing
- * but the filing statement to run. */
+ * but the filing statement to run and no key. */
 static enum db_status create_once(PGconn *c, struct create_ctx *x)
 {
 	const struct filing_input *in = x->in;
@@ -579,21 +709,33 @@ static enum db_status create_once(PGconn *c, struct create_ctx *x)
 	x->out->state = law_states[oc->state].id;
 	char *day = arena_alloc(x->a, LAW_DATE_STRLEN);
 	x->out->received_on = store_date(received, day);
+	/* Random, whatever the client sent: a token is never derived from
+	 * the request (a key or a form's id would give it to anyone who
+	 * sends them again). */
 	char *token = arena_alloc(x->a, TOKEN_LEN + 1);
-	if (in->submission_id && *in->submission_id)
-		token_for_submission(in->submission_id, token);
-	else
-		token_random(token);
+	token_random(token);
 	x->out->token = token;
 
 	struct filing_stmt f;
 	filing_params(x, oc, cls, received.y, citizen, &f);
-	struct db_stmt stmt = {filing_sql, FILING_NPARAMS, f.p, f.lens, f.fmts, NULL};
+	struct db_stmt stmt = {x->keyed ? filing_key_sql : filing_sql,
+	                       x->keyed ? FILING_KEY_NPARAMS : FILING_NPARAMS,
+	                       f.p,
+	                       f.lens,
+	                       f.fmts,
+	                       NULL};
 	struct after_ctx after = {x, oc, received, &stmt};
 	bool more = has_other_effects(oc) || in->nattachments > 0;
-	enum db_status st = db_pipeline(c, &stmt, 1, more ? after_filing : NULL, &after);
+	enum db_status st = x->keyed ? run_keyed(c, x, &after)
+	                             : db_pipeline(c, &stmt, 1, more ? after_filing : NULL, &after);
 	free(f.terms);
 	PGresult *r = stmt.result;
+	if (x->key != KEY_NEW) {
+		/* The key answered: a repeat (out holds its case), another body,
+		 * or a request in flight. */
+		PQclear(r);
+		return DB_CONFLICT;
+	}
 	bool answered = (st == DB_OK || st == DB_CONFLICT) && r && PQntuples(r) == 1;
 	bool created = answered && !PQgetisnull(r, 0, 0);
 	bool limited = answered && !created && !PQgetisnull(r, 0, 2) &&
@@ -614,40 +756,61 @@ static enum db_status create_once(PGconn *c, struct create_ctx *x)
 	return st;
 }
 
-/* Runs the filing for x, retrying on a conflict (see filing_create()). */
+/* Runs the filing for x, retrying on a conflict (see filing_create()):
+ * none is expected but a keyed filing's row inserted by a concurrent
+ * request that won, which the next attempt finds. */
 static enum db_status create(PGconn *c, struct create_ctx *x)
 {
-	struct filing_receipt *out = x->out;
 	enum db_status st = DB_OK;
-	bool resubmit = x->in->submission_id && *x->in->submission_id;
 	for (int attempt = 0; attempt < 3; attempt++) {
 		x->limited = false;
+		x->key = KEY_NEW;
 		st = create_once(c, x);
-		if (st != DB_CONFLICT)
-			break;
-		/* A repeated submit of the same form (or a concurrent one that
-		 * won the race) finds the case the first one created; a
-		 * repeat is answered even when the address is over its limit. */
-		bool found = false;
-		json_decref(out->due_steps);
-		out->due_steps = NULL;
-		out->due_on = NULL;
-		if (resubmit) {
-			enum db_status dst = find_duplicate(c, x, &found);
-			if (dst != DB_OK) {
-				st = dst;
-				break;
-			}
-		}
-		if (found) {
-			x->limited = false;
-			st = DB_OK;
-			break;
-		}
-		if (x->limited)
+		if (st != DB_CONFLICT || x->limited || x->key != KEY_NEW)
 			break;
 	}
 	return st;
+}
+
+/* Readies a keyed filing: the key's and the body's hashes and what seals
+ * the token (after validation: fingerprint() reads the trimmed fields). */
+static void key_setup(struct create_ctx *x)
+{
+	const struct filing_input *in = x->in;
+	x->keyed = in->idempotency_key && *in->idempotency_key;
+	if (!x->keyed)
+		return;
+	x->client = in->ip ? in->ip : "";
+	crypto_hash_sha256(x->key_sha, (const unsigned char *)in->idempotency_key,
+	                   strlen(in->idempotency_key));
+	if (in->request_body)
+		crypto_hash_sha256(x->body_sha, (const unsigned char *)in->request_body,
+		                   in->request_body_len);
+	else
+		fingerprint(in, x->body_sha);
+	char hex[2 * sizeof x->body_sha + 1];
+	sodium_bin2hex(hex, sizeof hex, x->body_sha, sizeof x->body_sha);
+	x->seal_context = arena_printf(x->a, "%s\n%s\n%s", x->client, in->idempotency_key, hex);
+}
+
+/* The answer to a key that was found (KEY_OTHER_BODY) or busy, in the
+ * words of the channel it came by. */
+static enum outcome key_refused(const struct create_ctx *x, struct problem *p)
+{
+	bool api = strcmp(x->in->channel, "api") == 0;
+	if (x->key == KEY_BUSY)
+		return problem_set(p, OUT_CONFLICT,
+		                   api ? "Wniosek z tym kluczem Idempotency-Key jest właśnie przyjmowany. "
+		                         "Spróbuj ponownie za chwilę."
+		                       : "Ten formularz jest właśnie wysyłany. Poczekaj chwilę i wyślij "
+		                         "go ponownie.",
+		                   "idempotency_key_in_use");
+	return problem_set(p, OUT_INVALID,
+	                   api ? "Ten klucz Idempotency-Key został już użyty dla innego wniosku. "
+	                         "Nowy wniosek wyślij z nowym kluczem."
+	                       : "Ten formularz został już wysłany z inną treścią. Sprawdź, czy "
+	                         "wniosek nie został już przyjęty, a nowy wyślij ponownie.",
+	                   "idempotency_key_reused");
 }
 
 enum outcome filing_create(const struct svc_ctx *ctx, struct filing_input *in,
@@ -659,16 +822,25 @@ enum outcome filing_create(const struct svc_ctx *ctx, struct filing_input *in,
 	if (filing_problem(&errs, p) != OUT_OK)
 		return OUT_INVALID;
 	bool online = in->channel && (!strcmp(in->channel, "web") || !strcmp(in->channel, "api"));
-	struct create_ctx x = {ctx->arena, ctx->org, in, online ? cfg.filing_rate : 0, out, false};
+	struct create_ctx x = {.a = ctx->arena,
+	                       .org = ctx->org,
+	                       .in = in,
+	                       .rate_limit = online ? cfg.filing_rate : 0,
+	                       .out = out};
+	key_setup(&x);
 	PGconn *c = db_conn();
 	changes_writer(ctx->org->id);
 	enum db_status st = c ? create(c, &x) : DB_UNAVAILABLE;
+	if (x.key == KEY_REPLAY)
+		return OUT_OK;
 	/* The receipt is only for a case that was created or found: a
 	 * transaction that failed leaves nothing for the caller to free. */
 	if (st != DB_OK) {
 		json_decref(out->due_steps);
 		out->due_steps = NULL;
 	}
+	if (x.key != KEY_NEW)
+		return key_refused(&x, p);
 	if (x.limited)
 		return problem_set(p, OUT_RATE_LIMITED,
 		                   "Z tego adresu złożono w ostatniej godzinie zbyt wiele wniosków. Spróbuj "
@@ -682,4 +854,19 @@ enum outcome filing_create(const struct svc_ctx *ctx, struct filing_input *in,
 		                   "Wystąpił błąd i wniosek nie został przyjęty. Spróbuj ponownie za chwilę.",
 		                   NULL);
 	return OUT_OK;
+}
+
+enum job_result filing_keys_job(void)
+{
+	PGconn *c = db_conn();
+	if (!c)
+		return JOB_FAILED;
+	char cutoff[24];
+	snprintf(cutoff, sizeof cutoff, "%lld", (long long)clock_now() - FILING_KEY_TTL);
+	const char *p[1] = {cutoff};
+	if (db_run(c, "DELETE FROM idempotency_keys WHERE created_at <= to_timestamp($1::bigint)", 1,
+	           p) == DB_OK)
+		return JOB_DONE;
+	log_warn("idempotency keys older than a day not forgotten: %s", PQerrorMessage(c));
+	return JOB_FAILED;
 }

@@ -12,6 +12,7 @@
 #include "cases/context.h"
 #include "cases/org.h"
 #include "core/arena.h"
+#include "core/jobs.h"
 
 #define FILING_MAX_ATTACHMENTS 3
 
@@ -39,7 +40,17 @@ struct filing_input {
 	bool require_consent;    /* the form asks for it; the API does not */
 	const char *channel;     /* "web", "api", ... */
 	long long actor_user_id; /* the clerk who registers it (0: the requester online) */
-	const char *submission_id; /* a form's one-time id, or NULL */
+	/* A guard against filing twice (the IETF httpapi Idempotency-Key
+	 * draft): the client's key for this filing, or NULL. The caller names
+	 * its kind ("api:" and the Idempotency-Key, "form:" and the form's
+	 * one-time id). A key belongs to the client's address (`ip`) and to
+	 * the request it came with, for FILING_KEY_TTL seconds. */
+	const char *idempotency_key;
+	/* The request's body as received, which the key is bound to (the
+	 * API); NULL: the filing's fields after validation (a form, whose
+	 * multipart boundary changes from one send to the next). */
+	const char *request_body;
+	size_t request_body_len;
 	const char *ip;
 	int64_t received_at; /* Unix seconds */
 	int nattachments;
@@ -71,8 +82,11 @@ enum outcome filing_problem(const struct filing_errors *errs, struct problem *p)
  * (the limit counts in windows of an hour). */
 #define FILING_RATE_WINDOW 3600
 
+/* How long a key is kept: a day, as the IETF draft suggests. */
+#define FILING_KEY_TTL (24 * 3600)
+
 struct filing_receipt {
-	bool duplicate; /* the same submission was filed before: this is that case */
+	bool duplicate; /* the same key and request filed before: this is that case */
 	long long request_id;
 	const char *case_number;
 	const char *token;
@@ -85,15 +99,28 @@ struct filing_receipt {
 
 /* Checks `in` (filing_validate(): OUT_INVALID with the form's field names)
  * and creates the case for ctx->org in one transaction (retried on
- * serialization failures and on a concurrent submit of the same form);
- * the organisation is told changed at commit. A filing online (channel
- * "web" or "api") with an address counts against JAWNOSC_FILING_RATE per
- * hour: OUT_RATE_LIMITED past it (try again after FILING_RATE_WINDOW). A
- * repeated submission id answers the case it created (out->duplicate).
+ * serialization failures); the organisation is told changed at commit.
+ * The tracking token is random. A filing online (channel "web" or "api")
+ * with an address counts against JAWNOSC_FILING_RATE per hour:
+ * OUT_RATE_LIMITED past it (try again after FILING_RATE_WINDOW).
+ * With an idempotency key, looked up for this client (`ip`) only:
+ * - new to the client (or older than FILING_KEY_TTL): the case is filed
+ *   and the key kept with it;
+ * - used by the client with the same request: that case and its token
+ *   (out->duplicate), even when the address is over its limit (it files
+ *   nothing and takes no slot);
+ * - used by the client with another request: OUT_INVALID, code
+ *   "idempotency_key_reused", no field;
+ * - the client's other request with the key still being filed:
+ *   OUT_CONFLICT, code "idempotency_key_in_use".
+ * Another client's use of the same key changes nothing in the answer.
  * OUT_UNAVAILABLE when the database cannot be reached, OUT_ERROR for a bug
  * or a misconfigured organisation (logged); out->due_steps is set only on
  * OUT_OK. */
 enum outcome filing_create(const struct svc_ctx *ctx, struct filing_input *in,
                            struct filing_receipt *out, struct problem *p);
+
+/* The job "idempotency-keys": forgets keys older than FILING_KEY_TTL. */
+enum job_result filing_keys_job(void);
 
 #endif

@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 
+#include "cases/filing.h"
 #include "cases/org.h"
 #include "cases/outbox.h"
 #include "cases/register.h"
@@ -43,6 +44,7 @@ const struct job service_jobs[] = {
     {"mail", 0, &cfg.mail_poll_ms, mailer_job, 0},
     {"reminders", 0, &cfg.remind_poll_ms, reminders_job, 0},
     {REGISTER_STATS_JOB, JOB_ON_DEMAND, NULL, register_stats_job, 0},
+    {"idempotency-keys", 600000, NULL, filing_keys_job, 0},
 };
 const size_t service_njobs = sizeof service_jobs / sizeof service_jobs[0];
 

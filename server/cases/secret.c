@@ -64,11 +64,31 @@ void token_random(char *out)
 	encode(b, out);
 }
 
-void token_for_submission(const char *submission_id, char *out)
+_Static_assert(TOKEN_BOX_LEN == crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + TOKEN_LEN,
+               "a box is a nonce and a sealed token");
+_Static_assert(crypto_secretbox_KEYBYTES == 32, "an HMAC-SHA256 is a secretbox key");
+
+void token_seal(const char *token, const char *context, unsigned char out[TOKEN_BOX_LEN])
 {
-	unsigned char h[32];
-	hmac("track", submission_id, h);
-	encode(h, out);
+	unsigned char k[crypto_secretbox_KEYBYTES];
+	hmac("idempotency", context, k);
+	randombytes_buf(out, crypto_secretbox_NONCEBYTES);
+	crypto_secretbox_easy(out + crypto_secretbox_NONCEBYTES, (const unsigned char *)token, TOKEN_LEN,
+	                      out, k);
+	sodium_memzero(k, sizeof k);
+}
+
+bool token_open(const unsigned char *box, size_t len, const char *context, char *out)
+{
+	if (len != TOKEN_BOX_LEN)
+		return false;
+	unsigned char k[crypto_secretbox_KEYBYTES];
+	hmac("idempotency", context, k);
+	bool ok = crypto_secretbox_open_easy((unsigned char *)out, box + crypto_secretbox_NONCEBYTES,
+	                                     len - crypto_secretbox_NONCEBYTES, box, k) == 0;
+	sodium_memzero(k, sizeof k);
+	out[ok ? TOKEN_LEN : 0] = '\0';
+	return ok && token_well_formed(out);
 }
 
 void token_hash(const char *token, unsigned char out[32])

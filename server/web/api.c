@@ -82,7 +82,11 @@ void api_requests_create(http_req_t *req)
 	                          .received_at = ctx.now,
 	                          .max_attachment = (size_t)cfg.max_attachment,
 	                          .base_url = web_base_url(),
-	                          .submission_id = key ? arena_printf(req->arena, "api:%s", key) : NULL};
+	                          /* The key is this client's (in.ip) and bound to
+	                           * this body, as received. */
+	                          .idempotency_key = key ? arena_printf(req->arena, "api:%s", key) : NULL,
+	                          .request_body = req->body.data,
+	                          .request_body_len = req->body.len};
 	struct filing_receipt rc;
 	if (api_filing_read(req->arena, body, &in, &p) != OUT_OK ||
 	    filing_create(&ctx, &in, &rc, &p) != OUT_OK) {

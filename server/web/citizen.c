@@ -170,16 +170,25 @@ void web_request_submit(http_req_t *req)
 		return;
 	}
 	read_form(req, f, &in);
+	/* The form's one-time id guards against filing twice (a double click,
+	 * a send again after an error): a key of this client's for this
+	 * content, never what the tracking token is made of. */
 	const char *sid = form_get(f, "submission_id");
-	in.submission_id = web_is_random_id(sid) ? sid : web_random_id(req);
+	if (!web_is_random_id(sid))
+		sid = web_random_id(req);
+	in.idempotency_key = arena_printf(req->arena, "form:%s", sid);
 	if (form_genuine(req, f, &p) != OUT_OK) {
-		form_again(req, &org, &in, in.submission_id, &p, NULL);
+		form_again(req, &org, &in, sid, &p, NULL);
 		return;
 	}
 	struct svc_ctx ctx = ctx_of(req, &org);
 	struct filing_receipt rc;
 	if (filing_create(&ctx, &in, &rc, &p) != OUT_OK) {
-		form_again(req, &org, &in, in.submission_id, &p, " Twoje dane są zachowane w formularzu.");
+		/* An id spent on other content: the form comes back with a new
+		 * one, so that sending it again files. */
+		if (p.code && !strcmp(p.code, "idempotency_key_reused"))
+			sid = web_random_id(req);
+		form_again(req, &org, &in, sid, &p, " Twoje dane są zachowane w formularzu.");
 		return;
 	}
 	json_decref(rc.due_steps);
