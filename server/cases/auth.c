@@ -264,14 +264,17 @@ static const char *wait_text(arena_t *a, int seconds)
 	return arena_printf(a, "%d %s", n, noun);
 }
 
+/* What the sign-in form says for each refusal, before how long it lasts. */
+static const char *const refusal_texts[AUTH_REFUSED_N] = {
+    [AUTH_REFUSED_PAIR] = "Zbyt wiele nieudanych prób logowania na to konto z tego adresu.",
+    [AUTH_REFUSED_ADDRESS] = "Zbyt wiele nieudanych prób logowania z tego adresu.",
+    [AUTH_REFUSED_ACCOUNT] = "Zbyt wiele nieudanych prób logowania na to konto.",
+};
+
 static const char *refusal_message(arena_t *a, const struct gate_ctx *g)
 {
-	const char *why = g->reason == AUTH_REFUSED_PAIR
-	                      ? "Zbyt wiele nieudanych prób logowania na to konto z tego adresu."
-	              : g->reason == AUTH_REFUSED_ADDRESS
-	                      ? "Zbyt wiele nieudanych prób logowania z tego adresu."
-	                      : "Zbyt wiele nieudanych prób logowania na to konto.";
-	return arena_printf(a, "%s Spróbuj ponownie za %s.", why, wait_text(a, g->retry_after));
+	return arena_printf(a, "%s Spróbuj ponownie za %s.", refusal_texts[g->reason],
+	                    wait_text(a, g->retry_after));
 }
 
 /* ---- Sign-in ---- */
