@@ -199,7 +199,11 @@ static enum db_status gate_tx(PGconn *c, void *vctx)
 	snprintf(max_pair, sizeof max_pair, "%d", AUTH_MAX_FAILURES_PAIR);
 	snprintf(max_ip, sizeof max_ip, "%d", AUTH_MAX_FAILURES_IP);
 	snprintf(account_window, sizeof account_window, "%d", AUTH_ACCOUNT_WINDOW);
-	const char *p[7] = {x->email, x->ip, now, window, max_pair, max_ip, account_window};
+	/* Past this many the delay is at its cap: an account under a large
+	 * attack costs no more to count than one under a small one. */
+	char enough[16];
+	snprintf(enough, sizeof enough, "%d", 16 * AUTH_ACCOUNT_FREE);
+	const char *p[8] = {x->email, x->ip, now, window, max_pair, max_ip, account_window, enough};
 	enum db_status st = db_run(c,
 	                           "SELECT pg_advisory_xact_lock(hashtextextended('jawnosc-login-email:' "
 	                           "|| lower($1), 0)), "
@@ -210,8 +214,8 @@ static enum db_status gate_tx(PGconn *c, void *vctx)
 		return st;
 	/* The pair's and the address's limit: the instant of the failure whose
 	 * end of window lets the next attempt in (the max-th newest), NULL while
-	 * under the limit. Then the e-mail's failures from anywhere, and this
-	 * address's last failure for it. */
+	 * under the limit. Then the e-mail's failures from anywhere (as many as
+	 * matter), and this address's last failure for it. */
 	PGresult *r = db_exec(c, &st,
 	                      "WITH k AS (SELECT lower($1) AS e, login_net($2::inet) AS n, "
 	                      "                  to_timestamp($3::bigint) AS t) "
@@ -222,13 +226,14 @@ static enum db_status gate_tx(PGconn *c, void *vctx)
 	                      "       (SELECT extract(epoch FROM f.at)::bigint FROM login_failures f "
 	                      "        WHERE f.net = k.n AND f.at > k.t - make_interval(secs => $4::int) "
 	                      "        ORDER BY f.at DESC OFFSET $6::int - 1 LIMIT 1), "
-	                      "       (SELECT count(*) FROM login_failures f WHERE f.email_lower = k.e "
-	                      "        AND f.at > k.t - make_interval(secs => $7::int)), "
+	                      "       (SELECT count(*) FROM (SELECT FROM login_failures f "
+	                      "        WHERE f.email_lower = k.e "
+	                      "        AND f.at > k.t - make_interval(secs => $7::int) LIMIT $8::int) l), "
 	                      "       (SELECT extract(epoch FROM max(f.at))::bigint FROM login_failures f "
 	                      "        WHERE f.email_lower = k.e AND f.net = k.n "
 	                      "        AND f.at > k.t - make_interval(secs => $7::int)) "
 	                      "FROM k",
-	                      7, p);
+	                      8, p);
 	if (st == DB_OK && PQntuples(r) == 1) {
 		int64_t pair = epoch_or_none(r, 0), addr = epoch_or_none(r, 1);
 		long account = atol(PQgetvalue(r, 0, 2));
