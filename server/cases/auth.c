@@ -1,6 +1,7 @@
 #include "cases/auth.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,51 +89,197 @@ static char *clean_agent(arena_t *a, const char *ua)
 	return s;
 }
 
-/* ---- Throttling ---- */
+/* ---- Throttling ----
+ *
+ * What is counted: every attempt that gets its password checked leaves a
+ * row (written before the check, so that parallel guesses see each other;
+ * removed again when the password was right), keyed by the e-mail typed,
+ * known or not, and the client's address (http_client_ip(): behind a
+ * trusted proxy, the address it forwarded). IPv6 counts by /64 (login_net(),
+ * migration 0017): one host can use any address of its network.
+ *
+ * Why not by account alone: a limit of N failures per e-mail lets anyone
+ * who knows an e-mail keep its owner out for good with N guesses a window.
+ * So the hard limits are per (e-mail, address), which stops one source from
+ * guessing one password quickly, and per address, which stops one source
+ * from spraying a common password over many accounts. Neither can be
+ * reached by an attacker on another network.
+ *
+ * What remains is a distributed attack: many addresses, each under both
+ * limits. Against it the account gets a growing delay, but only for the
+ * addresses that have already failed for it: once the e-mail has
+ * AUTH_ACCOUNT_FREE failures in AUTH_ACCOUNT_WINDOW, an address may try it
+ * again only auth_account_delay() seconds after its own last failure for it
+ * (2 s, doubling every AUTH_ACCOUNT_FREE failures, at most
+ * AUTH_ACCOUNT_DELAY_MAX). Each attacking address is slowed from five
+ * guesses a minute to one per delay, while an address that has not failed
+ * for the e-mail (the owner at their desk, at home, on the phone) is never
+ * refused because of the account: its right password always signs in. The
+ * owner meets the delay only after a typo of their own during an attack,
+ * and then for at most AUTH_ACCOUNT_DELAY_MAX.
+ *
+ * Why a "not before" instant rather than a slower answer: a request thread
+ * that sleeps is a thread the attacker holds, and an attacker does not wait
+ * for answers anyway. The instant is computed from the rows already there
+ * (the address's last failure plus the delay), so it costs no new state,
+ * and a refused attempt is answered at once, without the password check,
+ * with Retry-After. Refused attempts are not counted: retrying early does
+ * not lengthen the wait. Times are the request's instant (ctx->now). */
+
+static const char *const refusal_names[AUTH_REFUSED_N] = {
+    [AUTH_REFUSED_PAIR] = "pair",
+    [AUTH_REFUSED_ADDRESS] = "address",
+    [AUTH_REFUSED_ACCOUNT] = "account",
+};
+
+static atomic_ullong refused_count[AUTH_REFUSED_N];
+static atomic_ullong wrong_count;
+
+const char *auth_refusal_name(enum auth_refusal r)
+{
+	return r >= 0 && r < AUTH_REFUSED_N ? refusal_names[r] : "";
+}
+
+void auth_counts(struct auth_counts *out)
+{
+	for (int i = 0; i < AUTH_REFUSED_N; i++)
+		out->refused[i] = atomic_load_explicit(&refused_count[i], memory_order_relaxed);
+	out->wrong = atomic_load_explicit(&wrong_count, memory_order_relaxed);
+}
+
+int auth_account_delay(long failures)
+{
+	if (failures < AUTH_ACCOUNT_FREE)
+		return 0;
+	long steps = failures / AUTH_ACCOUNT_FREE;
+	if (steps >= 16)
+		return AUTH_ACCOUNT_DELAY_MAX;
+	long d = 1L << steps;
+	return d < AUTH_ACCOUNT_DELAY_MAX ? (int)d : AUTH_ACCOUNT_DELAY_MAX;
+}
 
 struct gate_ctx {
 	const char *email;
-	const char *ip; /* NULL when unknown */
-	bool throttled;
+	const char *ip;   /* NULL when unknown (counted under '::') */
+	int64_t now;
+	int retry_after;  /* > 0: refused for that many seconds */
+	enum auth_refusal reason;
 };
 
-/* Counts the recent failures and, unless there are too many, records this
- * attempt as one before the password is checked: parallel guesses then see
- * each other. Advisory locks (e-mail first, then address, always in that
- * order) serialize the count-and-insert of attempts that share either. */
+/* A refusal of `seconds` more for `why`: the longest one is told. (Rows
+ * from a clock that has since gone back could ask for more than any limit
+ * does: never more than AUTH_ACCOUNT_WINDOW.) */
+static void refuse(struct gate_ctx *x, enum auth_refusal why, int64_t seconds)
+{
+	if (seconds > AUTH_ACCOUNT_WINDOW)
+		seconds = AUTH_ACCOUNT_WINDOW;
+	if (seconds > x->retry_after) {
+		x->retry_after = (int)seconds;
+		x->reason = why;
+	}
+}
+
+/* Seconds since the epoch in a column that may be NULL (-1 then). */
+static int64_t epoch_or_none(const PGresult *r, int col)
+{
+	return PQgetisnull(r, 0, col) ? -1 : atoll(PQgetvalue(r, 0, col));
+}
+
+/* Reads the counts above and, unless the attempt is refused, records it as
+ * a failure before the password is checked. Advisory locks (e-mail first,
+ * then the address's network, always in that order) serialize the
+ * count-and-insert of attempts that share either. */
 static enum db_status gate_tx(PGconn *c, void *vctx)
 {
 	struct gate_ctx *x = vctx;
-	const char *p[3] = {x->email, x->ip, NULL};
+	x->retry_after = 0;
+	char now[24], window[16], max_pair[16], max_ip[16], account_window[16];
+	snprintf(now, sizeof now, "%lld", (long long)x->now);
+	snprintf(window, sizeof window, "%d", AUTH_FAILURE_WINDOW);
+	snprintf(max_pair, sizeof max_pair, "%d", AUTH_MAX_FAILURES_PAIR);
+	snprintf(max_ip, sizeof max_ip, "%d", AUTH_MAX_FAILURES_IP);
+	snprintf(account_window, sizeof account_window, "%d", AUTH_ACCOUNT_WINDOW);
+	/* Past this many the delay is at its cap: an account under a large
+	 * attack costs no more to count than one under a small one. */
+	char enough[16];
+	snprintf(enough, sizeof enough, "%d", 16 * AUTH_ACCOUNT_FREE);
+	const char *p[8] = {x->email, x->ip, now, window, max_pair, max_ip, account_window, enough};
 	enum db_status st = db_run(c,
 	                           "SELECT pg_advisory_xact_lock(hashtextextended('jawnosc-login-email:' "
-	                           "|| lower($1), 0))",
-	                           1, p);
-	if (st == DB_OK && x->ip)
-		st = db_run(c,
-		            "SELECT pg_advisory_xact_lock(hashtextextended('jawnosc-login-ip:' || "
-		            "$1::inet::text, 0))",
-		            1, p + 1);
+	                           "|| lower($1), 0)), "
+	                           "pg_advisory_xact_lock(hashtextextended('jawnosc-login-ip:' || "
+	                           "login_net($2::inet)::text, 0))",
+	                           2, p);
 	if (st != DB_OK)
 		return st;
-	char window[16], max_email[16], max_ip[16];
-	snprintf(window, sizeof window, "%d", AUTH_FAILURE_WINDOW);
-	snprintf(max_email, sizeof max_email, "%d", AUTH_MAX_FAILURES_EMAIL);
-	snprintf(max_ip, sizeof max_ip, "%d", AUTH_MAX_FAILURES_IP);
-	const char *q[5] = {x->email, x->ip, window, max_email, max_ip};
+	/* The pair's and the address's limit: the instant of the failure whose
+	 * end of window lets the next attempt in (the max-th newest), NULL while
+	 * under the limit. Then the e-mail's failures from anywhere (as many as
+	 * matter), and this address's last failure for it. */
 	PGresult *r = db_exec(c, &st,
-	                      "SELECT (SELECT count(*) FROM login_failures WHERE email_lower = lower($1) "
-	                      "        AND at > now() - make_interval(secs => $3::int)) >= $4::int "
-	                      "    OR (SELECT count(*) FROM login_failures WHERE ip = $2::inet "
-	                      "        AND at > now() - make_interval(secs => $3::int)) >= $5::int",
-	                      5, q);
-	if (st == DB_OK)
-		x->throttled = PQntuples(r) == 1 && PQgetvalue(r, 0, 0)[0] == 't';
+	                      "WITH k AS (SELECT lower($1) AS e, login_net($2::inet) AS n, "
+	                      "                  to_timestamp($3::bigint) AS t) "
+	                      "SELECT (SELECT extract(epoch FROM f.at)::bigint FROM login_failures f "
+	                      "        WHERE f.email_lower = k.e AND f.net = k.n "
+	                      "        AND f.at > k.t - make_interval(secs => $4::int) "
+	                      "        ORDER BY f.at DESC OFFSET $5::int - 1 LIMIT 1), "
+	                      "       (SELECT extract(epoch FROM f.at)::bigint FROM login_failures f "
+	                      "        WHERE f.net = k.n AND f.at > k.t - make_interval(secs => $4::int) "
+	                      "        ORDER BY f.at DESC OFFSET $6::int - 1 LIMIT 1), "
+	                      "       (SELECT count(*) FROM (SELECT FROM login_failures f "
+	                      "        WHERE f.email_lower = k.e "
+	                      "        AND f.at > k.t - make_interval(secs => $7::int) LIMIT $8::int) l), "
+	                      "       (SELECT extract(epoch FROM max(f.at))::bigint FROM login_failures f "
+	                      "        WHERE f.email_lower = k.e AND f.net = k.n "
+	                      "        AND f.at > k.t - make_interval(secs => $7::int)) "
+	                      "FROM k",
+	                      8, p);
+	if (st == DB_OK && PQntuples(r) == 1) {
+		int64_t pair = epoch_or_none(r, 0), addr = epoch_or_none(r, 1);
+		long account = atol(PQgetvalue(r, 0, 2));
+		int64_t last = epoch_or_none(r, 3);
+		if (pair >= 0)
+			refuse(x, AUTH_REFUSED_PAIR, pair + AUTH_FAILURE_WINDOW - x->now);
+		if (addr >= 0)
+			refuse(x, AUTH_REFUSED_ADDRESS, addr + AUTH_FAILURE_WINDOW - x->now);
+		if (last >= 0 && auth_account_delay(account) > 0)
+			refuse(x, AUTH_REFUSED_ACCOUNT, last + auth_account_delay(account) - x->now);
+	}
 	PQclear(r);
-	if (st != DB_OK || x->throttled)
+	if (st != DB_OK || x->retry_after > 0)
 		return st;
-	return db_run(c, "INSERT INTO login_failures (email_lower, ip) VALUES (lower($1), $2::inet)",
-	              2, p);
+	return db_run(c,
+	              "INSERT INTO login_failures (email_lower, ip, at) "
+	              "VALUES (lower($1), $2::inet, to_timestamp($3::bigint))",
+	              3, p);
+}
+
+/* "za 45 sekund", "za minutę", "za 5 minut": how long a refusal lasts. */
+static const char *wait_text(arena_t *a, int seconds)
+{
+	bool minutes = seconds >= 60;
+	int n = minutes ? (seconds + 59) / 60 : seconds;
+	const char *noun;
+	if (n == 1)
+		return minutes ? "minutę" : "sekundę";
+	if (n % 10 >= 2 && n % 10 <= 4 && (n % 100 < 12 || n % 100 > 14))
+		noun = minutes ? "minuty" : "sekundy";
+	else
+		noun = minutes ? "minut" : "sekund";
+	return arena_printf(a, "%d %s", n, noun);
+}
+
+/* What the sign-in form says for each refusal, before how long it lasts. */
+static const char *const refusal_texts[AUTH_REFUSED_N] = {
+    [AUTH_REFUSED_PAIR] = "Zbyt wiele nieudanych prób logowania na to konto z tego adresu.",
+    [AUTH_REFUSED_ADDRESS] = "Zbyt wiele nieudanych prób logowania z tego adresu.",
+    [AUTH_REFUSED_ACCOUNT] = "Zbyt wiele nieudanych prób logowania na to konto.",
+};
+
+static const char *refusal_message(arena_t *a, const struct gate_ctx *g)
+{
+	return arena_printf(a, "%s Spróbuj ponownie za %s.", refusal_texts[g->reason],
+	                    wait_text(a, g->retry_after));
 }
 
 /* ---- Sign-in ---- */
@@ -178,22 +325,28 @@ struct open_ctx {
 	arena_t *a;
 	const struct auth_attempt *in;
 	const struct auth_user *user;
+	int64_t now;
 	char *token;
 	const char *csrf;
 };
 
-/* The attempt succeeded: clear its failures, drop the old session and the
- * expired ones, and open the new session. */
+/* The attempt succeeded: clear the failures of its e-mail from its address
+ * (not the others': an attack from elsewhere keeps its delay), failures too
+ * old to count anywhere, the old session and the expired ones, and open
+ * the new session. */
 static enum db_status open_tx(PGconn *c, void *vctx)
 {
 	struct open_ctx *x = vctx;
 	const struct auth_attempt *in = x->in;
-	/* This attempt's own row goes with the other failures of its e-mail. */
-	const char *p1[1] = {in->email};
+	/* This attempt's own row goes with the other failures of its pair. */
+	char now[24];
+	snprintf(now, sizeof now, "%lld", (long long)x->now);
+	const char *p1[3] = {in->email, in->ip && *in->ip ? in->ip : NULL, now};
 	enum db_status st = db_run(c,
-	                           "DELETE FROM login_failures WHERE email_lower = lower($1) "
-	                           "OR at < now() - interval '1 day'",
-	                           1, p1);
+	                           "DELETE FROM login_failures "
+	                           "WHERE (email_lower = lower($1) AND net = login_net($2::inet)) "
+	                           "OR at < to_timestamp($3::bigint) - interval '1 day'",
+	                           3, p1);
 	char idle[24];
 	snprintf(idle, sizeof idle, "%ld", cfg.session_idle);
 	const char *p2[1] = {idle};
@@ -244,7 +397,8 @@ static enum outcome sign_in_failed(enum db_status st, struct problem *p)
 }
 
 enum outcome auth_sign_in(const struct svc_ctx *ctx, const struct auth_attempt *in,
-                          char token[TOKEN_LEN + 1], struct auth_user *out, struct problem *p)
+                          char token[TOKEN_LEN + 1], struct auth_user *out, int *retry_after,
+                          struct problem *p)
 {
 	memset(out, 0, sizeof *out);
 	token[0] = '\0';
@@ -261,17 +415,20 @@ enum outcome auth_sign_in(const struct svc_ctx *ctx, const struct auth_attempt *
 	PGconn *c = db_conn();
 	if (!c)
 		return sign_in_failed(DB_UNAVAILABLE, p);
-	struct gate_ctx g = {.email = in->email, .ip = in->ip && *in->ip ? in->ip : NULL};
+	struct gate_ctx g = {.email = in->email, .ip = in->ip && *in->ip ? in->ip : NULL,
+	                     .now = ctx->now};
 	/* Sessions and failed sign-ins: nothing any page keeps. */
 	changes_writer(CHANGES_QUIET);
 	enum db_status st = db_transaction(c, gate_tx, &g);
 	if (st != DB_OK)
 		return sign_in_failed(st, p);
-	if (g.throttled) {
-		log_warn("staff sign-in throttled (address %s)", g.ip ? g.ip : "unknown");
-		return problem_set(p, OUT_RATE_LIMITED,
-		                   "Zbyt wiele nieudanych prób logowania. Odczekaj minutę i spróbuj ponownie.",
-		                   NULL);
+	if (g.retry_after > 0) {
+		atomic_fetch_add_explicit(&refused_count[g.reason], 1, memory_order_relaxed);
+		log_warn("staff sign-in refused: %s limit, address %s, %d s to wait",
+		         auth_refusal_name(g.reason), g.ip ? g.ip : "unknown", g.retry_after);
+		if (retry_after)
+			*retry_after = g.retry_after;
+		return problem_set(p, OUT_RATE_LIMITED, refusal_message(ctx->arena, &g), NULL);
 	}
 	struct auth_user user = {0};
 	char *hash;
@@ -279,9 +436,11 @@ enum outcome auth_sign_in(const struct svc_ctx *ctx, const struct auth_attempt *
 	if (st != DB_OK)
 		return sign_in_failed(st, p);
 	/* Always one Argon2id check, for a known account or not. */
-	if (!password_matches(hash, in->password))
+	if (!password_matches(hash, in->password)) {
+		atomic_fetch_add_explicit(&wrong_count, 1, memory_order_relaxed);
 		return problem_set(p, OUT_DENIED, wrong_credentials, NULL);
-	struct open_ctx x = {ctx->arena, in, &user, token, NULL};
+	}
+	struct open_ctx x = {ctx->arena, in, &user, ctx->now, token, NULL};
 	st = db_transaction(c, open_tx, &x);
 	if (st != DB_OK) {
 		token[0] = '\0';

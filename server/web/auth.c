@@ -240,16 +240,20 @@ void web_login(http_req_t *req)
 	char token[TOKEN_LEN + 1];
 	struct auth_user u;
 	struct problem p;
-	enum outcome o = auth_sign_in(&ctx, &in, token, &u, &p);
+	int retry_after = AUTH_FAILURE_WINDOW;
+	enum outcome o = auth_sign_in(&ctx, &in, token, &u, &retry_after, &p);
 	if (o == OUT_OK) {
 		set_session_cookie(req, token);
 		sodium_memzero(token, sizeof token);
 		http_redirect(req, 303, next ? next : "/panel");
 		return;
 	}
-	/* How long to wait before trying again: a throttle lasts a minute. */
-	if (o == OUT_RATE_LIMITED || o == OUT_UNAVAILABLE)
-		http_add_header(req, "Retry-After", o == OUT_RATE_LIMITED ? "60" : "5");
+	/* How long to wait before trying again: until the limit that refused
+	 * the attempt lifts. */
+	if (o == OUT_RATE_LIMITED)
+		http_add_header(req, "Retry-After", arena_printf(req->arena, "%d", retry_after));
+	else if (o == OUT_UNAVAILABLE)
+		http_add_header(req, "Retry-After", "5");
 	login_page(req, sign_in_status(o), email, next, web_problem_text(&p));
 }
 

@@ -1,9 +1,11 @@
 /* GET /metrics: the Prometheus text exposition (format 0.0.4). The HTTP
- * layer's counters and histogram, then gauges read from the database now:
- * the outbox queue, open and overdue cases, connections. Only for direct
+ * layer's counters and histogram, the sign-in throttle's counters, then
+ * gauges read from the database now: the outbox queue, open and overdue
+ * cases, connections. Only for direct
  * loopback connections (a Prometheus or node agent on the same machine),
  * unless JAWNOSC_METRICS_PUBLIC=1; anyone else gets 404, as does a request
  * relayed by a proxy (X-Forwarded-For or Forwarded present). */
+#include "cases/auth.h"
 #include "cases/context.h"
 #include "cases/ops.h"
 #include "core/config.h"
@@ -79,6 +81,23 @@ static void cache_gauges(strbuf_t *sb, const struct ops_metrics *m)
 	            (double)st->hits, "miss", (double)st->misses);
 }
 
+/* Sign-in attempts of this process: those refused by a throttling limit
+ * (cases/auth.h), by which one, and those answered as wrong credentials. */
+static void sign_in_counters(strbuf_t *sb)
+{
+	struct auth_counts n;
+	auth_counts(&n);
+	metrics_family(sb, "jawnosc_sign_in_refused_total", "counter",
+	               "Staff sign-ins refused unchecked by a throttling limit: this e-mail from this "
+	               "address (pair), this address (address), or an e-mail's growing delay for an "
+	               "address that failed for it (account).");
+	for (int i = 0; i < AUTH_REFUSED_N; i++)
+		metrics_sample(sb, "jawnosc_sign_in_refused_total", (double)n.refused[i], "reason",
+		               auth_refusal_name((enum auth_refusal)i), (const char *)NULL);
+	metrics_one(sb, "jawnosc_sign_in_failures_total", "counter",
+	            "Staff sign-ins answered as a wrong e-mail or password.", (double)n.wrong);
+}
+
 void web_metrics(http_req_t *req)
 {
 	if (!may_see_metrics(req)) {
@@ -97,6 +116,7 @@ void web_metrics(http_req_t *req)
 	struct ops_metrics m;
 	struct problem p;
 	ops_metrics(&ctx, &m, &p);
+	sign_in_counters(&sb);
 	cache_gauges(&sb, &m);
 	database_gauges(&sb, &m);
 	http_add_header(req, "Cache-Control", "no-store");

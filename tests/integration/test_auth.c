@@ -312,7 +312,7 @@ static void test_sign_in_form_without_its_csrf_token_is_refused(void **state)
 static void test_sixth_wrong_password_in_a_minute_is_throttled_even_when_right(void **state)
 {
 	struct hresp r;
-	for (int i = 0; i < AUTH_MAX_FAILURES_EMAIL; i++) {
+	for (int i = 0; i < AUTH_MAX_FAILURES_PAIR; i++) {
 		sign_in_as("kierownik%40mon.example", "proba-zgadniecia", NULL, NULL, &r);
 		assert_int_equal(r.status, 401);
 		h_free(&r);
