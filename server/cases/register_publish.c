@@ -266,8 +266,10 @@ static void validate(arena_t *a, const struct register_draft *d, law_date_t toda
 		problem_field(e, "documents", "Wybrano zbyt wiele pism.");
 }
 
-/* The chosen documents must be issued documents of this case; their ids,
- * as "{...}", for the version. */
+/* The chosen documents must be issued documents of this case with a
+ * public copy (the issued letter names the requester: the register
+ * publishes only the copy without their data); their ids, as "{...}", for
+ * the version. */
 static enum db_status check_documents(PGconn *c, arena_t *a, long long request_id,
                                       const struct register_draft *d, const char **doc_ids,
                                       struct problem *e)
@@ -276,7 +278,9 @@ static enum db_status check_documents(PGconn *c, arena_t *a, long long request_i
 	enum db_status st;
 	PGresult *r =
 	    db_exec(c, &st,
-	            "SELECT count(*), coalesce(array_agg(id ORDER BY seq)::text, '{}') "
+	            "SELECT count(*), coalesce(array_agg(id ORDER BY seq)::text, '{}'), "
+	            "count(*) FILTER (WHERE NOT has_pdf), "
+	            "coalesce(min(seq) FILTER (WHERE NOT has_pdf), 0) "
 	            "FROM publishable_documents WHERE request_id = $1 AND seq = ANY ($2::int[])",
 	            2, p);
 	if (st == DB_OK) {
@@ -290,6 +294,14 @@ static enum db_status check_documents(PGconn *c, arena_t *a, long long request_i
 		if (atoi(PQgetvalue(r, 0, 0)) != distinct)
 			problem_field(e, "documents",
 			          "Można opublikować tylko wystawione pisma tej sprawy.");
+		else if (atoi(PQgetvalue(r, 0, 2)) > 0)
+			problem_field(
+			    e, "documents",
+			    arena_printf(a,
+			                 "Pismo nr %s nie ma wersji do publikacji bez danych osobowych "
+			                 "wnioskodawcy, więc nie można go opublikować (art. 5 ust. 2 "
+			                 "ustawy o dostępie do informacji publicznej).",
+			                 PQgetvalue(r, 0, 3)));
 		*doc_ids = arena_strdup(a, PQgetvalue(r, 0, 1));
 	}
 	PQclear(r);
