@@ -288,7 +288,7 @@ static void find_personal(const char *t, const struct needles *nd, struct ranges
 	if (nd->phone[0])
 		find_phone(t, nd->phone, rs);
 	for (int i = 0; i < nd->naddress; i++)
-		find_all(t, nd->address[i], false, "address", rs);
+		find_all(t, nd->address[i], true, "address", rs);
 	if (strlen(nd->name) >= 4)
 		find_all(t, nd->name, true, "name", rs);
 	size_t before = rs->n;
