@@ -520,16 +520,17 @@ static json_t *versions_of(PGconn *c, arena_t *a, long long pub_id, enum db_stat
 	PGresult *r =
 	    db_exec(c, st,
 	            "SELECT version, title, withdrawn, entered_by_name, "
-	            "to_char(published_at AT TIME ZONE 'Europe/Warsaw', 'DD.MM.YYYY HH24:MI') "
+	            "to_char(published_at AT TIME ZONE 'Europe/Warsaw', 'DD.MM.YYYY HH24:MI'), note "
 	            "FROM publication_versions WHERE publication_id = $1 ORDER BY id DESC",
 	            1, p);
 	json_t *list = json_array();
 	for (int i = 0; *st == DB_OK && i < PQntuples(r); i++)
 		json_array_append_new(list,
-		                      json_pack("{s:s, s:s, s:b, s:s, s:s}", "version",
+		                      json_pack("{s:s, s:s, s:b, s:s, s:s, s:s}", "version",
 		                                PQgetvalue(r, i, 0), "title", PQgetvalue(r, i, 1),
 		                                "withdrawal", PQgetvalue(r, i, 2)[0] == 't', "who",
-		                                PQgetvalue(r, i, 3), "date", PQgetvalue(r, i, 4)));
+		                                PQgetvalue(r, i, 3), "date", PQgetvalue(r, i, 4),
+		                                "note", PQgetvalue(r, i, 5)));
 	PQclear(r);
 	return list;
 }
