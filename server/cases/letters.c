@@ -14,6 +14,7 @@
 #include "db/changes.h"
 #include "db/db.h"
 #include "law/lifecycle.h"
+#include "render/letter_public.h"
 
 static char *ids(arena_t *a, long long v)
 {
@@ -484,6 +485,58 @@ static enum db_status queue_delivery(PGconn *c, struct doc_tx *x, const struct d
 	return DB_OK;
 }
 
+/* The letter's public copy (render/letter_public.h), the only form the
+ * register may publish it in, written in the issuing transaction. None
+ * when the requester's data cannot be taken out of it: the register then
+ * cannot publish the letter at all. */
+static enum db_status store_public_copy(PGconn *c, struct doc_tx *x, long long doc_id,
+                                        const char *md, json_t *vars, bool *made)
+{
+	*made = false;
+	const char *p[1] = {ids(x->a, x->request_id)};
+	enum db_status st;
+	PGresult *r = db_exec(c, &st,
+	                      "SELECT name, email, postal_address, phone FROM requesters "
+	                      "WHERE request_id = $1",
+	                      1, p);
+	letter_personal_t who = {0};
+	if (st == DB_OK && PQntuples(r) == 1)
+		who = (letter_personal_t){arena_strdup(x->a, PQgetvalue(r, 0, 0)),
+		                          arena_strdup(x->a, PQgetvalue(r, 0, 1)),
+		                          arena_strdup(x->a, PQgetvalue(r, 0, 2)),
+		                          arena_strdup(x->a, PQgetvalue(r, 0, 3))};
+	PQclear(r);
+	if (st != DB_OK)
+		return st;
+	strbuf_t pmd, pdf;
+	sb_init(&pmd, x->a);
+	sb_init(&pdf, x->a);
+	char err[256];
+	json_t *pvars = NULL;
+	bool ok = letter_public_markdown(md, &who, &pmd, err, sizeof err) &&
+	          (pvars = letter_public_vars(vars, &who, err, sizeof err)) != NULL &&
+	          letter_pdf(pmd.data, pvars, &pdf, err, sizeof err);
+	json_decref(pvars);
+	if (!ok) {
+		log_info("document %lld: no public copy for the register: %s", doc_id, err);
+		return DB_OK;
+	}
+	unsigned char h[32];
+	crypto_hash_sha256(h, (const unsigned char *)pdf.data, pdf.len);
+	const char *q[5] = {ids(x->a, doc_id), ids(x->a, x->who->org_id), pmd.data, pdf.data,
+	                    (const char *)h};
+	int lens[5] = {0, 0, 0, (int)pdf.len, 32};
+	int fmts[5] = {0, 0, 0, 1, 1};
+	r = PQexecParams(c,
+	                 "INSERT INTO document_public_copies (document_id, org_id, markdown, pdf, "
+	                 "sha256) VALUES ($1, $2, $3, $4, $5)",
+	                 5, NULL, q, lens, fmts, 0);
+	st = db_status_of(c, r);
+	PQclear(r);
+	*made = st == DB_OK;
+	return st;
+}
+
 static enum db_status issue_tx(PGconn *c, void *vctx)
 {
 	struct doc_tx *x = vctx;
@@ -525,9 +578,9 @@ static enum db_status issue_tx(PGconn *c, void *vctx)
 	sb_init(&pdf, x->a);
 	char err[256];
 	bool ok = letter_html(md, vars, &html, err, sizeof err) && letter_pdf(md, vars, &pdf, err, sizeof err);
-	json_decref(vars);
 	json_decref(d.inputs);
 	if (!ok) {
+		json_decref(vars);
 		log_error("rendering document %lld: %s", d.id, err);
 		x->result = problem_field(
 		    x->p, "markdown",
@@ -548,14 +601,18 @@ static enum db_status issue_tx(PGconn *c, void *vctx)
 	                           6, NULL, p, lens, fmts, 0);
 	st = db_status_of(c, r);
 	PQclear(r);
+	bool public_copy = false;
+	if (st == DB_OK)
+		st = store_public_copy(c, x, d.id, md, vars, &public_copy);
+	json_decref(vars);
 	const char *how = "";
 	if (st == DB_OK)
 		st = queue_delivery(c, x, &d, &how);
 	if (st == DB_OK) {
 		char hex[65];
 		sodium_bin2hex(hex, sizeof hex, h, 32);
-		json_t *data = json_pack("{s:i, s:s, s:s, s:s}", "seq", x->seq, "document", d.type,
-		                         "sha256", hex, "delivery", how);
+		json_t *data = json_pack("{s:i, s:s, s:s, s:s, s:b}", "seq", x->seq, "document", d.type,
+		                         "sha256", hex, "delivery", how, "public_copy", public_copy);
 		st = store_event(c, x->who->org_id, x->request_id, x->who->role, x->who->user_id,
 		                 "issue_document", NULL, NULL, data);
 		json_decref(data);

@@ -429,7 +429,8 @@ enum {
 	V_SUBJECT,
 	V_ANSWER,
 	V_OUTCOME,
-	V_BASIS
+	V_BASIS,
+	V_NOTE
 };
 
 static json_t *change_register(const PGresult *v, const char *path, int shown)
@@ -449,6 +450,7 @@ static json_t *change_register(const PGresult *v, const char *path, int shown)
 			snprintf(url, sizeof url, "%s/wersja/%s", path,
 			         PQgetvalue(v, i, V_VERSION));
 		json_object_set_new(e, "url", json_string(url));
+		json_object_set_new(e, "note", json_string(PQgetvalue(v, i, V_NOTE)));
 		json_array_append_new(list, e);
 	}
 	return list;
@@ -482,7 +484,7 @@ enum db_status register_item(PGconn *c, arena_t *a, const struct org *org,
 	    "SELECT id, version, withdrawn, readable, title, produced_by, responsible, "
 	    "to_char(produced_on, 'DD.MM.YYYY'), entered_by_name, " WARSAW(
 	        "published_at") ", "
-	                        "public_subject, answer, outcome, legal_basis "
+	                        "public_subject, answer, outcome, legal_basis, note "
 	                        "FROM register_versions WHERE publication_id = $1 ORDER BY id DESC",
 	    1, pp);
 	int shown = -1, ncur = -1;

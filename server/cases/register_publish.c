@@ -266,8 +266,10 @@ static void validate(arena_t *a, const struct register_draft *d, law_date_t toda
 		problem_field(e, "documents", "Wybrano zbyt wiele pism.");
 }
 
-/* The chosen documents must be issued documents of this case; their ids,
- * as "{...}", for the version. */
+/* The chosen documents must be issued documents of this case with a
+ * public copy (the issued letter names the requester: the register
+ * publishes only the copy without their data); their ids, as "{...}", for
+ * the version. */
 static enum db_status check_documents(PGconn *c, arena_t *a, long long request_id,
                                       const struct register_draft *d, const char **doc_ids,
                                       struct problem *e)
@@ -276,7 +278,9 @@ static enum db_status check_documents(PGconn *c, arena_t *a, long long request_i
 	enum db_status st;
 	PGresult *r =
 	    db_exec(c, &st,
-	            "SELECT count(*), coalesce(array_agg(id ORDER BY seq)::text, '{}') "
+	            "SELECT count(*), coalesce(array_agg(id ORDER BY seq)::text, '{}'), "
+	            "count(*) FILTER (WHERE NOT has_pdf), "
+	            "coalesce(min(seq) FILTER (WHERE NOT has_pdf), 0) "
 	            "FROM publishable_documents WHERE request_id = $1 AND seq = ANY ($2::int[])",
 	            2, p);
 	if (st == DB_OK) {
@@ -290,6 +294,14 @@ static enum db_status check_documents(PGconn *c, arena_t *a, long long request_i
 		if (atoi(PQgetvalue(r, 0, 0)) != distinct)
 			problem_field(e, "documents",
 			          "Można opublikować tylko wystawione pisma tej sprawy.");
+		else if (atoi(PQgetvalue(r, 0, 2)) > 0)
+			problem_field(
+			    e, "documents",
+			    arena_printf(a,
+			                 "Pismo nr %s nie ma wersji do publikacji bez danych osobowych "
+			                 "wnioskodawcy, więc nie można go opublikować (art. 5 ust. 2 "
+			                 "ustawy o dostępie do informacji publicznej).",
+			                 PQgetvalue(r, 0, 3)));
 		*doc_ids = arena_strdup(a, PQgetvalue(r, 0, 1));
 	}
 	PQclear(r);
@@ -508,16 +520,17 @@ static json_t *versions_of(PGconn *c, arena_t *a, long long pub_id, enum db_stat
 	PGresult *r =
 	    db_exec(c, st,
 	            "SELECT version, title, withdrawn, entered_by_name, "
-	            "to_char(published_at AT TIME ZONE 'Europe/Warsaw', 'DD.MM.YYYY HH24:MI') "
+	            "to_char(published_at AT TIME ZONE 'Europe/Warsaw', 'DD.MM.YYYY HH24:MI'), note "
 	            "FROM publication_versions WHERE publication_id = $1 ORDER BY id DESC",
 	            1, p);
 	json_t *list = json_array();
 	for (int i = 0; *st == DB_OK && i < PQntuples(r); i++)
 		json_array_append_new(list,
-		                      json_pack("{s:s, s:s, s:b, s:s, s:s}", "version",
+		                      json_pack("{s:s, s:s, s:b, s:s, s:s, s:s}", "version",
 		                                PQgetvalue(r, i, 0), "title", PQgetvalue(r, i, 1),
 		                                "withdrawal", PQgetvalue(r, i, 2)[0] == 't', "who",
-		                                PQgetvalue(r, i, 3), "date", PQgetvalue(r, i, 4)));
+		                                PQgetvalue(r, i, 3), "date", PQgetvalue(r, i, 4),
+		                                "note", PQgetvalue(r, i, 5)));
 	PQclear(r);
 	return list;
 }

@@ -220,4 +220,64 @@ static inline long long u_request_id(const char *case_number)
 	return u_count(sql);
 }
 
+/* Replaces every "[DO UZUPEŁNIENIA: …]" mark, url-encoding the result. */
+static inline char *u_filled_and_encoded(const char *md)
+{
+	size_t n = strlen(md);
+	char *plain = malloc(n + 1), *o = plain;
+	for (const char *p = md; *p;) {
+		if (!strncmp(p, "[DO UZUPEŁNIENIA:", strlen("[DO UZUPEŁNIENIA:"))) {
+			const char *end = strchr(p, ']');
+			memcpy(o, "uzupełniono", strlen("uzupełniono"));
+			o += strlen("uzupełniono");
+			p = end ? end + 1 : p + strlen(p);
+		} else {
+			*o++ = *p++;
+		}
+	}
+	*o = '\0';
+	char *enc = malloc(strlen(plain) * 3 + 1), *e = enc;
+	static const char hex[] = "0123456789ABCDEF";
+	for (const unsigned char *p = (const unsigned char *)plain; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9'))
+			*e++ = (char)*p;
+		else {
+			*e++ = '%';
+			*e++ = hex[*p >> 4];
+			*e++ = hex[*p & 15];
+		}
+	}
+	*e = '\0';
+	free(plain);
+	return enc;
+}
+
+/* The markdown textarea's content of a letter page, HTML entities undone. */
+static inline char *u_markdown_of(const char *html)
+{
+	const char *p = strstr(html, "name=\"markdown\"");
+	assert_non_null(p);
+	p = strchr(p, '>') + 1;
+	const char *end = strstr(p, "</textarea>");
+	char *out = malloc((size_t)(end - p) + 1), *o = out;
+	while (p < end) {
+		static const struct {
+			const char *ent, ch;
+		} ents[] = {{"&lt;", '<'}, {"&gt;", '>'}, {"&amp;", '&'}, {"&quot;", '"'}, {"&#39;", '\''}};
+		bool done = false;
+		for (size_t k = 0; k < 5 && !done; k++) {
+			size_t l = strlen(ents[k].ent);
+			if (!strncmp(p, ents[k].ent, l)) {
+				*o++ = ents[k].ch;
+				p += l;
+				done = true;
+			}
+		}
+		if (!done)
+			*o++ = *p++;
+	}
+	*o = '\0';
+	return out;
+}
+
 #endif

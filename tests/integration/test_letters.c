@@ -41,66 +41,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* Replaces every "[DO UZUPEŁNIENIA: …]" mark, url-encoding the result. */
-static char *filled_and_encoded(const char *md)
-{
-	size_t n = strlen(md);
-	char *plain = malloc(n + 1), *o = plain;
-	for (const char *p = md; *p;) {
-		if (!strncmp(p, "[DO UZUPEŁNIENIA:", strlen("[DO UZUPEŁNIENIA:"))) {
-			const char *end = strchr(p, ']');
-			memcpy(o, "uzupełniono", strlen("uzupełniono"));
-			o += strlen("uzupełniono");
-			p = end ? end + 1 : p + strlen(p);
-		} else {
-			*o++ = *p++;
-		}
-	}
-	*o = '\0';
-	char *enc = malloc(strlen(plain) * 3 + 1), *e = enc;
-	static const char hex[] = "0123456789ABCDEF";
-	for (const unsigned char *p = (const unsigned char *)plain; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9'))
-			*e++ = (char)*p;
-		else {
-			*e++ = '%';
-			*e++ = hex[*p >> 4];
-			*e++ = hex[*p & 15];
-		}
-	}
-	*e = '\0';
-	free(plain);
-	return enc;
-}
-
-/* The textarea's content, HTML entities undone. */
-static char *textarea(const char *html)
-{
-	const char *p = strstr(html, "name=\"markdown\"");
-	assert_non_null(p);
-	p = strchr(p, '>') + 1;
-	const char *end = strstr(p, "</textarea>");
-	char *out = malloc((size_t)(end - p) + 1), *o = out;
-	while (p < end) {
-		static const struct {
-			const char *ent, ch;
-		} ents[] = {{"&lt;", '<'}, {"&gt;", '>'}, {"&amp;", '&'}, {"&quot;", '"'}, {"&#39;", '\''}};
-		bool done = false;
-		for (size_t k = 0; k < 5 && !done; k++) {
-			size_t l = strlen(ents[k].ent);
-			if (!strncmp(p, ents[k].ent, l)) {
-				*o++ = ents[k].ch;
-				p += l;
-				done = true;
-			}
-		}
-		if (!done)
-			*o++ = *p++;
-	}
-	*o = '\0';
-	return out;
-}
-
 static char token[64], number[64];
 static long long req_id;
 
@@ -130,7 +70,7 @@ static void test_refusal_decision_is_drafted_checked_and_issued(void **state)
 	assert_non_null(strstr(r.body, "Dane dotyczą osób prywatnych."));
 	assert_non_null(strstr(r.body, "Jan Nowak, dyrektor"));
 	/* Missing parts are marked, and such a letter is not issued. */
-	char *md = textarea(r.body);
+	char *md = u_markdown_of(r.body);
 	h_free(&r);
 	assert_non_null(strstr(md, "[DO UZUPEŁNIENIA:"));
 	char issue[160];
@@ -140,7 +80,7 @@ static void test_refusal_decision_is_drafted_checked_and_issued(void **state)
 	assert_non_null(strstr(r.body, "Uzupełnij je przed wystawieniem"));
 	h_free(&r);
 	/* The clerk fills them in and issues. */
-	char *enc = filled_and_encoded(md);
+	char *enc = u_filled_and_encoded(md);
 	size_t bl = strlen(enc) + 16;
 	char *form = malloc(bl);
 	snprintf(form, bl, "markdown=%s", enc);

@@ -864,15 +864,21 @@ static void test_published_documents_download_and_others_do_not(void **state)
 	file_private("Protokoły kontroli", number);
 	long long id = request_id(number);
 	/* Two issued documents (the letters module would have written them). */
-	char sql[512];
+	char sql[1024];
 	snprintf(sql, sizeof sql,
 	         "INSERT INTO documents (org_id, request_id, seq, type, title, status, pdf, "
 	         "sha256, issued_at) "
 	         "SELECT org_id, id, s, 'information_release', 'Pismo ' || s, 'issued', "
 	         "convert_to('%%PDF-1.4 test ' || s, 'UTF8'), sha256(convert_to('%%PDF-1.4 test ' "
 	         "|| s, 'UTF8')), now() "
-	         "FROM requests, generate_series(101, 102) s WHERE id = %lld",
-	         id);
+	         "FROM requests, generate_series(101, 102) s WHERE id = %lld; "
+	         /* Their public copies, as issuing writes them (no 102: never
+	          * listed nor served). */
+	         "INSERT INTO document_public_copies (document_id, org_id, markdown, pdf, sha256) "
+	         "SELECT id, org_id, '', convert_to('%%PDF-1.4 public ' || seq, 'UTF8'), "
+	         "sha256(convert_to('%%PDF-1.4 public ' || seq, 'UTF8')) FROM documents "
+	         "WHERE request_id = %lld AND seq = 101",
+	         id, id);
 	PGconn *c = h_db();
 	PGresult *res = PQexec(c, sql);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK)
@@ -894,7 +900,9 @@ static void test_published_documents_download_and_others_do_not(void **state)
 	h_get(path, &r);
 	assert_int_equal(r.status, 200);
 	assert_string_equal(h_header(&r, "Content-Type"), "application/pdf");
-	assert_true(r.len > 8 && !memcmp(r.body, "%PDF-1.4", 8));
+	/* The public copy, never the issued PDF. */
+	assert_true(r.len == strlen("%PDF-1.4 public 101") &&
+	            !memcmp(r.body, "%PDF-1.4 public 101", r.len));
 	h_free(&r);
 	snprintf(path, sizeof path, "/rejestr/%s/dokument/102", number);
 	free(get(path, 404));

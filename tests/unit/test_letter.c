@@ -22,6 +22,7 @@
 
 #include "law/lifecycle.h"
 #include "render/letter.h"
+#include "render/letter_public.h"
 
 #define TEMPLATES "templates/letters"
 
@@ -903,6 +904,114 @@ static void test_type_vars_include_the_remedy_fragments(void **state)
 	}
 }
 
+
+/* ---- the public copy (render/letter_public.c) ------------------------ */
+
+
+static bool letters_to_requester(const char *type)
+{
+	const letter_type_t *t = letter_type(type);
+	return t && t->addressee == LAW_TO_REQUESTER;
+}
+
+static const letter_personal_t sample_requester = {"Jan Kowalski", "jan.kowalski@example.pl",
+                                                   "ul. Przykładowa 1, 00-001 Warszawa", ""};
+
+/* The public copy's Markdown; asserts success. Caller frees. */
+static char *public_md(const char *md, const letter_personal_t *who)
+{
+	strbuf_t sb;
+	sb_init(&sb, NULL);
+	char err[256] = "";
+	bool ok = letter_public_markdown(md, who, &sb, err, sizeof err);
+	if (!ok)
+		print_error("letter_public_markdown: %s\n", err);
+	assert_true(ok);
+	return sb.data ? sb.data : strdup("");
+}
+
+static void test_public_copy_of_every_letter_shows_no_requester_data(void **state)
+{
+	for (size_t i = 0; i < letter_type_count; i++) {
+		const char *type = letter_types[i].id;
+		json_t *vars = letter_sample_vars_for(type, "public_information", "appeal");
+		char *md = markdown(*state, type, vars);
+		char *pmd = public_md(md, &sample_requester);
+		char err[256] = "";
+		json_t *pvars = letter_public_vars(vars, &sample_requester, err, sizeof err);
+		if (!pvars)
+			print_error("%s: %s\n", type, err);
+		assert_non_null(pvars);
+		strbuf_t p = pdf(pmd, pvars);
+		char *text = pdf_text(&p);
+		/* (The appeal body sits at "ul. Przykładowa 10".) */
+		static const char *const never[] = {"Kowalsk", "jan.kowalski", "Przykładowa 1 ",
+		                                    "Przykładowa 1,", "00-001", "Otrzymują"};
+		for (size_t k = 0; k < sizeof never / sizeof never[0]; k++)
+			if (strstr(text, never[k]))
+				fail_msg("%s: the public copy shows \"%s\"", type, never[k]);
+		assert_non_null(strstr(text, "COMON.1431.15.2026"));
+		/* The addressee block of a letter to the requester says what went. */
+		if (letters_to_requester(type))
+			assert_non_null(strstr(text, "[dane osobowe wnioskodawcy usunięte]"));
+		/* An official's name in their public role stays (LAW.md §7). */
+		if (!strcmp(type, "refusal_decision"))
+			assert_non_null(strstr(text, "Jan Nowak"));
+		free(text);
+		sb_free(&p);
+		json_decref(pvars);
+		free(pmd);
+		free(md);
+		json_decref(vars);
+	}
+}
+
+static void test_public_copy_finds_declined_names_escaped_mail_and_phones(void **state)
+{
+	(void)state;
+	letter_personal_t who = {"Bożydar Wścibski-Nieznany", "b_wscibski@przyklad.example",
+	                         "ul. Ukryta 77/5\n61-234 Poznań", "+48 512 345 678"};
+	const char *md = "Pismo do Pana Bożydara Wścibskiego-Nieznanego, "
+	                 "e-mail b\\_wscibski@PRZYKLAD.example, tel. 512-345-678, "
+	                 "zamieszkałego: ul. Ukryta 77/5, 61-234 Poznań. "
+	                 "Nazwisko: WSCIBSKI.\n\n`b_wscibski@przyklad.example`\n\n"
+	                 "[odpowiedź](mailto:b_wscibski@przyklad.example)\n\n"
+	                 "**Otrzymują:**\n\n1. Strona – Bożydar Wścibski-Nieznany\n2. a/a\n\n"
+	                 "Sprawa COMON.1431.15.2026, sąd w Poznaniu, ul. Ukryta 77/50.\n";
+	char *pmd = public_md(md, &who);
+	static const char *const never[] = {"Bożydar", "cibsk", "Nieznan", "przyklad", "512",
+	                                    "345",     "Ukryta 77/5,", "61-234",  "Otrzymują", "a/a"};
+	for (size_t k = 0; k < sizeof never / sizeof never[0]; k++)
+		if (strstr(pmd, never[k]))
+			fail_msg("the public copy shows \"%s\": %s", never[k], pmd);
+	assert_non_null(strstr(pmd, "dane osobowe wnioskodawcy usunięte"));
+	assert_non_null(strstr(pmd, "COMON.1431.15.2026"));
+	/* The town alone names no one, nor does another house of the street. */
+	assert_non_null(strstr(pmd, "w Poznaniu"));
+	assert_non_null(strstr(pmd, "ul. Ukryta 77/50"));
+	free(pmd);
+}
+
+static void test_letter_that_cannot_be_cleaned_has_no_public_copy(void **state)
+{
+	(void)state;
+	/* A surname split by emphasis is no word of the text's nodes, but it
+	 * is in the letter as read: then there is no copy at all. */
+	const char *md = "Pismo do Pana Kowal**ski**.\n";
+	strbuf_t sb;
+	sb_init(&sb, NULL);
+	char err[256] = "";
+	assert_false(letter_public_markdown(md, &sample_requester, &sb, err, sizeof err));
+	assert_non_null(strstr(err, "surname"));
+	sb_free(&sb);
+	/* The frame too: a signer sharing the requester's surname. */
+	json_t *vars = letter_sample_vars_for("refusal_decision", "public_information", "appeal");
+	set_str(vars, "signer.name", "Anna Kowalska");
+	assert_null(letter_public_vars(vars, &sample_requester, err, sizeof err));
+	assert_non_null(strstr(err, "signer.name"));
+	json_decref(vars);
+}
+
 static int teardown_all(void **state)
 {
 	letter_shutdown();
@@ -943,6 +1052,9 @@ int main(void)
 	    cmocka_unit_test(test_sample_rejects_unknown_kind_and_remedy),
 	    cmocka_unit_test(test_docs_list_every_type_and_variable),
 	    cmocka_unit_test(test_type_vars_include_the_remedy_fragments),
+	    cmocka_unit_test(test_public_copy_of_every_letter_shows_no_requester_data),
+	    cmocka_unit_test(test_public_copy_finds_declined_names_escaped_mail_and_phones),
+	    cmocka_unit_test(test_letter_that_cannot_be_cleaned_has_no_public_copy),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown) | teardown_all(NULL);
 }
