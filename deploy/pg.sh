@@ -22,7 +22,7 @@ bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 
 if [ -n "${JAWNOSC_PG_DIR:-}" ] && [ "$(id -u)" -eq 0 ]; then
   base=$JAWNOSC_PG_DIR
-  as_pg=(runuser -u postgres --)
+  as_pg=(runuser -u postgres -- env -C /)  # from a directory postgres may enter
   dbuser=postgres
   mkdir -p "$base"
   chown postgres:postgres "$base"
@@ -35,7 +35,7 @@ elif [ -n "${JAWNOSC_PG_DIR:-}" ]; then
 elif [ "$(id -u)" -eq 0 ]; then
   key=$(printf '%s' "$top" | sha1sum | cut -c1-10)
   base=/tmp/jawnosc-pg-$key
-  as_pg=(runuser -u postgres --)
+  as_pg=(runuser -u postgres -- env -C /)  # from a directory postgres may enter
   dbuser=postgres
   mkdir -p "$base"
   chown postgres:postgres "$base"
@@ -48,6 +48,7 @@ else
   dbuser=$(id -un)
   mkdir -p "$base"
 fi
+base=$(cd "$base" && pwd)  # absolute: the server runs from /
 data=$base/data
 sock=$base/run
 log=$base/postgres.log
