@@ -100,6 +100,12 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	log_debug("microhttpd: %s", msg);
 }
 
+const char *http_log_path(http_req_t *req)
+{
+	return router_redact(opts.routes, opts.nroutes, req->path ? req->path : req->uri,
+	                     req->arena);
+}
+
 static void access_log(http_req_t *req)
 {
 	if (access_fd < 0)
@@ -112,7 +118,8 @@ static void access_log(http_req_t *req)
 	log_timestamp(ts, sizeof ts);
 	strbuf_t sb;
 	sb_init(&sb, req->arena);
-	const char *path = req->path ? req->path : req->uri;
+	/* Never a tracking token, never the query (router_redact()). */
+	const char *path = http_log_path(req);
 	size_t plen = strlen(path);
 	sb_printf(&sb, "{\"ts\":\"%s\",\"id\":\"%s\",\"ip\":\"%s\",\"method\":\"", ts, req->id,
 	          req->conn ? http_client_ip(req) : "");
@@ -129,7 +136,7 @@ static void access_log(http_req_t *req)
 static enum MHD_Result finish(http_req_t *req, void **con_cls)
 {
 	if (!req->responded) {
-		log_error("handler for %s %s answered nothing", req->method, req->path);
+		log_error("handler for %s %s answered nothing", req->method, http_log_path(req));
 		http_respond_error(req, 500, NULL);
 	}
 	access_log(req);
