@@ -1179,6 +1179,57 @@ static void test_wrong_content_type_on_every_post_endpoint_is_4xx(void **state)
 	alive();
 }
 
+/* Cookies the server did not set, as scripts and other sites' code can set
+ * them, are skipped: pages answer as without them, and a session beside
+ * them still counts. */
+static void test_malformed_cookies_are_ignored(void **state)
+{
+	static const char *const junk[] = {
+	    "Cookie: \"",
+	    "Cookie: \"\"\"",
+	    "Cookie: ;;;",
+	    "Cookie: =",
+	    "Cookie: a=\"x; b=\"",
+	    "Cookie: jw_session=\"; x=1",
+	    "Cookie: jw_session=a b c",
+	    "Cookie: \xff\xfe=\x01",
+	    "Cookie: a=\\\"",
+	};
+	for (size_t i = 0; i < sizeof junk / sizeof junk[0]; i++) {
+		const char *hdr[] = {junk[i], NULL};
+		struct hresp r;
+		h_request("GET", "/", hdr, NULL, 0, &r);
+		if (r.status != 200)
+			fprintf(stderr, "%s: %ld\n", junk[i], r.status);
+		assert_int_equal(r.status, 200);
+		h_free(&r);
+		h_request("GET", "/panel", hdr, NULL, 0, &r);
+		assert_int_equal(r.status, 303); /* to the sign-in page, as without a cookie */
+		h_free(&r);
+	}
+	/* The session, with junk on either side. */
+	const char *session = strchr(staff()->cookie, ' ') + 1;
+	char both[512];
+	snprintf(both, sizeof both, "Cookie: \"; x=\"y; %s; z=a b; \"", session);
+	const char *hdr[] = {both, NULL};
+	struct hresp r;
+	h_request("GET", "/panel", hdr, NULL, 0, &r);
+	assert_int_equal(r.status, 200);
+	h_free(&r);
+	/* Known limit: libmicrohttpd 0.9.75 itself answers 431, before any of
+	 * our code runs, when the last cookie's value is one double quote
+	 * (its quote stripping underflows); nginx in front drops that pair
+	 * (deploy/nginx/jawnosc.conf, checked by tests/install_test.sh). When
+	 * this fails after an upgrade of libmicrohttpd, the bug is gone: want
+	 * 200 here and drop the map from the nginx file. */
+	const char *mhd[] = {"Cookie: x=1; a=\"", NULL};
+	h_request("GET", "/", mhd, NULL, 0, &r);
+	assert_int_equal(r.status, 431);
+	assert_null(h_header(&r, "X-Request-Id"));
+	h_free(&r);
+	alive();
+}
+
 /* ---- raw sockets -------------------------------------------------------------- */
 
 static int connect_port(unsigned port)
@@ -2004,6 +2055,7 @@ int main(void)
 	    TIMED(test_malformed_request_lines_and_headers),
 	    TIMED(test_oversized_headers_and_absurd_content_lengths),
 	    TIMED(test_junk_that_is_not_http_is_refused_and_closed_at_once),
+	    TIMED(test_malformed_cookies_are_ignored),
 	    TIMED(test_bad_chunked_bodies_and_pipelined_garbage),
 	    TIMED(test_multipart_over_the_limits),
 	    TIMED(test_json_bombs_are_4xx),
