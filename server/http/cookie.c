@@ -4,13 +4,7 @@
 #include <strings.h>
 
 #include "core/strbuf.h"
-
-/* RFC 9110 §5.6.2 tchar, which RFC 6265 §4.1.1 uses for cookie names. */
-static bool is_tchar(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       (c != '\0' && strchr("!#$%&'*+-.^_`|~", c));
-}
+#include "http/internal.h"
 
 /* RFC 6265 §4.1.1: US-ASCII except controls, space, '"', ',', ';' and '\'. */
 static bool is_cookie_octet(unsigned char c)
@@ -24,7 +18,7 @@ static bool name_valid(const char *s, size_t n)
 	if (n == 0)
 		return false;
 	for (size_t i = 0; i < n; i++)
-		if (!is_tchar((unsigned char)s[i]))
+		if (!http_tchar((unsigned char)s[i]))
 			return false;
 	return true;
 }

@@ -158,7 +158,7 @@ void http_respond(http_req_t *req, int status, const char *content_type, const c
                   size_t len)
 {
 	if (req->responded) {
-		log_error("second response for %s %s ignored", req->method, req->path);
+		log_error("second response for %s %s ignored", req->method, http_log_path(req));
 		return;
 	}
 	struct MHD_Response *r =
@@ -173,7 +173,7 @@ void http_respond(http_req_t *req, int status, const char *content_type, const c
 	for (http_header_t *h = req->resp_headers; h; h = h->next)
 		MHD_add_response_header(r, h->name, h->value);
 	if (MHD_queue_response(req->conn, (unsigned)status, r) != MHD_YES)
-		log_warn("could not queue response %d for %s", status, req->path);
+		log_warn("could not queue response %d for %s", status, http_log_path(req));
 	MHD_destroy_response(r);
 	req->responded = true;
 	req->status = status;

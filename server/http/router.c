@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/strbuf.h"
+
 /* A decoded path segment: NUL-terminated, in the request arena. */
 typedef struct seg {
 	const char *s;
@@ -365,6 +367,80 @@ const char *route_param(const route_match_t *m, const char *name)
 		if (m->names[i] && strcmp(m->names[i], name) == 0)
 			return m->values[i];
 	return NULL;
+}
+
+static bool is_secret(const pseg_t *ps)
+{
+	size_t len = strlen(ROUTE_SECRET_PARAM);
+	return ps->kind == PSEG_PARAM && ps->len == len && memcmp(ps->s, ROUTE_SECRET_PARAM, len) == 0;
+}
+
+/* Marks in hide[] the segments where row r takes a secret, for as long as
+ * its pattern matches the raw segments raw[0..n) (decoded on demand into
+ * dec[], NULL when a segment does not decode). */
+static void secrets_mark(const route_t *r, const seg_t *raw, seg_t *dec, bool *tried, size_t n,
+			 bool *hide, arena_t *a)
+{
+	const char *s = r->pattern + 1;
+	pseg_t ps;
+	bool last;
+	for (size_t i = 0; i < n; i++) {
+		pattern_seg(&s, &ps, &last);
+		if (is_secret(&ps) && raw[i].len > 0) {
+			hide[i] = true;
+		} else if (ps.kind == PSEG_LITERAL) {
+			if (!tried[i] && !seg_decode(a, raw[i].s, raw[i].len, &dec[i]))
+				dec[i].s = NULL;
+			tried[i] = true;
+			if (!dec[i].s || dec[i].len != ps.len || memcmp(dec[i].s, ps.s, ps.len) != 0)
+				return;
+		} else if (ps.kind != PSEG_PARAM || raw[i].len == 0) {
+			return;
+		}
+		if (last)
+			return;
+	}
+}
+
+const char *router_redact(const route_t *table, size_t n, const char *raw_path, arena_t *a)
+{
+	if (!raw_path)
+		return "";
+	size_t len = strcspn(raw_path, "?");
+	if (len == 0 || raw_path[0] != '/')
+		return arena_strndup(a, raw_path, len);
+	size_t nseg = 1;
+	for (size_t i = 1; i < len; i++)
+		nseg += raw_path[i] == '/';
+	seg_t *raw = arena_alloc(a, nseg * sizeof *raw), *dec = arena_alloc(a, nseg * sizeof *dec);
+	bool *tried = arena_calloc(a, nseg, sizeof *tried), *hide = arena_calloc(a, nseg, sizeof *hide);
+	const char *p = raw_path + 1, *end = raw_path + len;
+	for (size_t i = 0; i < nseg; i++) {
+		const char *slash = memchr(p, '/', (size_t)(end - p));
+		const char *se = slash ? slash : end;
+		raw[i] = (seg_t){p, (size_t)(se - p)};
+		p = se + 1;
+	}
+	bool any = false;
+	for (size_t i = 0; i < n; i++) {
+		if (row_usable(&table[i]) && table[i].pattern[0] == '/' &&
+		    strstr(table[i].pattern, "{" ROUTE_SECRET_PARAM "}"))
+			secrets_mark(&table[i], raw, dec, tried, nseg, hide, a);
+	}
+	for (size_t i = 0; i < nseg; i++)
+		any |= hide[i];
+	if (!any)
+		return arena_strndup(a, raw_path, len);
+	strbuf_t sb;
+	sb_init(&sb, a);
+	for (size_t i = 0; i < nseg; i++) {
+		sb_putc(&sb, '/');
+		if (hide[i])
+			sb_puts(&sb, "{" ROUTE_SECRET_PARAM "}");
+		else
+			sb_append(&sb, raw[i].s, raw[i].len);
+	}
+	return sb.data;
 }
 
 static const char *pattern_check(const char *pat)

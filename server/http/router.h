@@ -72,6 +72,19 @@ enum route_result router_match(const route_t *table, size_t n, const char *metho
 /* Value of parameter `name` of a match, or NULL if absent. */
 const char *route_param(const route_match_t *m, const char *name);
 
+/* A parameter of this name holds a secret (a tracking link's token,
+ * "/sprawa/{token}"): its value must never reach a log. */
+#define ROUTE_SECRET_PARAM "token"
+
+/* raw_path, cut at its first '?' (the query is never logged), for a log
+ * line: every segment that stands where some row of the table takes its
+ * {token} is written "{token}" instead. A row counts when each of its
+ * pattern's earlier segments matches the path's (a literal equal to the
+ * decoded segment, a parameter any non-empty one), whatever follows, so
+ * the token is hidden also on a 404 ("/sprawa/<token>/x"), a 405 and a
+ * path the router refuses. Allocated in `a`. */
+const char *router_redact(const route_t *table, size_t n, const char *raw_path, arena_t *a);
+
 /* Checks a route table at start-up (for fatal()): every row has a method, a
  * handler and a pattern starting with '/', braces are well formed and
  * non-empty, {*name} only as the final segment, at most ROUTE_MAX_PARAMS

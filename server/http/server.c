@@ -100,6 +100,12 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	log_debug("microhttpd: %s", msg);
 }
 
+const char *http_log_path(http_req_t *req)
+{
+	return router_redact(opts.routes, opts.nroutes, req->path ? req->path : req->uri,
+	                     req->arena);
+}
+
 static void access_log(http_req_t *req)
 {
 	if (access_fd < 0)
@@ -112,7 +118,8 @@ static void access_log(http_req_t *req)
 	log_timestamp(ts, sizeof ts);
 	strbuf_t sb;
 	sb_init(&sb, req->arena);
-	const char *path = req->path ? req->path : req->uri;
+	/* Never a tracking token, never the query (router_redact()). */
+	const char *path = http_log_path(req);
 	size_t plen = strlen(path);
 	sb_printf(&sb, "{\"ts\":\"%s\",\"id\":\"%s\",\"ip\":\"%s\",\"method\":\"", ts, req->id,
 	          req->conn ? http_client_ip(req) : "");
@@ -129,7 +136,7 @@ static void access_log(http_req_t *req)
 static enum MHD_Result finish(http_req_t *req, void **con_cls)
 {
 	if (!req->responded) {
-		log_error("handler for %s %s answered nothing", req->method, req->path);
+		log_error("handler for %s %s answered nothing", req->method, http_log_path(req));
 		http_respond_error(req, 500, NULL);
 	}
 	access_log(req);
@@ -197,13 +204,66 @@ static bool unknown_transfer_coding(const char *te)
 	return te && strcasecmp(te, "chunked") != 0;
 }
 
+/* The fields that frame a request's body (RFC 9112 §6), and whether every
+ * field name is a token. */
+struct framing {
+	int content_length, transfer_encoding;
+	bool bad_name;
+};
+
+static enum MHD_Result framing_field(void *cls, enum MHD_ValueKind kind, const char *name,
+                                     const char *value)
+{
+	(void)kind;
+	(void)value;
+	struct framing *f = cls;
+	if (strcasecmp(name, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
+		f->content_length++;
+	else if (strcasecmp(name, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0)
+		f->transfer_encoding++;
+	const unsigned char *p = (const unsigned char *)name;
+	if (!*p)
+		f->bad_name = true;
+	for (; *p; p++)
+		if (!http_tchar(*p))
+			f->bad_name = true;
+	return MHD_YES;
+}
+
+/* Why the request's framing is ambiguous, or NULL. Each of these lets a
+ * proxy in front and this server disagree on where the request ends
+ * (request smuggling), so the answer is 400 and the connection is closed
+ * (RFC 9112 §6.1, §6.3, §5.1). */
+static const char *framing_problem(struct MHD_Connection *conn, const char *version)
+{
+	struct framing f = {0};
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, framing_field, &f);
+	if (f.bad_name)
+		/* §5.1: no whitespace between a field name and the colon. */
+		return "Nieprawidłowa nazwa pola nagłówka (np. spacja przed dwukropkiem).";
+	if (f.transfer_encoding && f.content_length)
+		return "Żądanie podaje jednocześnie Content-Length i Transfer-Encoding.";
+	if (f.content_length > 1)
+		return "Żądanie podaje więcej niż jedną długość treści (Content-Length).";
+	if (f.transfer_encoding > 1)
+		return "Żądanie podaje więcej niż jedno pole Transfer-Encoding.";
+	if (f.transfer_encoding && version && strcmp(version, MHD_HTTP_VERSION_1_0) == 0)
+		return "Transfer-Encoding nie istnieje w HTTP/1.0.";
+	/* §6.3: when chunked is not the final coding the body's length cannot
+	 * be known; libmicrohttpd decodes chunked only, and with any other
+	 * coding neither answers nor ends the body. */
+	if (unknown_transfer_coding(MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	                                                        MHD_HTTP_HEADER_TRANSFER_ENCODING)))
+		return "Nieobsługiwane kodowanie przesyłania treści (Transfer-Encoding).";
+	return NULL;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_data_size,
                                   void **con_cls)
 {
 	(void)cls;
-	(void)version;
 	if (*con_cls == &queued_marker) {
 		*upload_data_size = 0; /* the rest of a refused body */
 		return MHD_YES;
@@ -216,19 +276,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		req->conn = conn;
 		req->method = arena_strdup(req->arena, method);
 		split_target(req);
+		/* Where this request ends is unclear, so where the next one
+		 * starts is too: answer, then close the connection. */
+		const char *bad = framing_problem(conn, version);
+		if (bad) {
+			http_add_header(req, MHD_HTTP_HEADER_CONNECTION, "close");
+			http_respond_error(req, 400, bad);
+			return finish(req, con_cls);
+		}
 		/* The body limit applies before routing, to every path. */
 		if (too_large(MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 		                                          MHD_HTTP_HEADER_CONTENT_LENGTH))) {
 			http_respond_error(req, 413, NULL);
-			return finish(req, con_cls);
-		}
-		/* RFC 9112 §6.3: when chunked is not the final coding the body's
-		 * length cannot be known, and the answer must be 400; other codings
-		 * are refused the same way (bad input is a 4xx here). */
-		if (unknown_transfer_coding(MHD_lookup_connection_value(
-		        conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING))) {
-			http_respond_error(req, 400,
-			                   "Nieobsługiwane kodowanie przesyłania treści (Transfer-Encoding).");
 			return finish(req, con_cls);
 		}
 		return MHD_YES;
@@ -338,9 +397,10 @@ bool http_server_start(const struct http_server_opts *o, char *err, size_t errle
 	    MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 	    MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
-	    /* RFC 9112: 400 for whitespace between a header name and its
-	     * colon (a request-smuggling vector behind proxies) and for an
-	     * HTTP/1.1 request without Host. */
+	    /* libmicrohttpd 0.9.75 then answers 400 to an HTTP/1.1 request
+	     * without Host and to spaces inside the request target. It keeps
+	     * whitespace before a header's colon as part of the name (RFC
+	     * 9112 §5.1 asks for a 400): framing_problem() refuses that. */
 	    MHD_OPTION_STRICT_FOR_CLIENT, 1,
 	    MHD_OPTION_END);
 	if (!daemon_handle) {

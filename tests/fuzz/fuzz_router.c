@@ -1,6 +1,7 @@
-/* libFuzzer target: path decoding and route matching (server/http/router.c).
- * Input: first byte picks the method, the rest is the raw path. Besides
- * crashes, aborts when a match breaks the router's promises. */
+/* libFuzzer target: path decoding, route matching (server/http/router.c)
+ * and the log's path (router_redact). Input: first byte picks the method,
+ * the rest is the raw path. Besides crashes, aborts when a match breaks the
+ * router's promises. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,6 +79,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	enum route_result r = router_match(routes, sizeof routes / sizeof routes[0], method, path,
 					   a, &m, allow, sizeof allow);
 	check_match(r, &m, allow);
+	/* The log's path: never the query, and never a matched {token}. */
+	const char *logged = router_redact(routes, sizeof routes / sizeof routes[0], path, a);
+	if (strchr(logged, '?') || strlen(logged) > strlen(path) + 8 * (strlen(path) + 1))
+		abort();
+	if (r == ROUTE_FOUND && route_param(&m, "token") && !strstr(logged, "/{token}"))
+		abort();
 
 	char *out;
 	size_t len;

@@ -437,6 +437,77 @@ static void test_filing_rate_per_address_is_limited(void **state)
 	assert_int_equal(u_count("SELECT count(*) FROM rate_limits WHERE key = 'filing:192.0.2.10'"), 1);
 }
 
+/* The logs of this test's server(s): the access log and the server's own. */
+static char *access_log_text(void)
+{
+	char cmd[256];
+	snprintf(cmd, sizeof cmd, "cat build/test-logs/*_%d-*.log*", (int)getpid());
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	size_t cap = 1 << 16, n = 0;
+	char *buf = malloc(cap);
+	for (size_t r; (r = fread(buf + n, 1, cap - n - 1, p)) > 0;) {
+		n += r;
+		if (n + 1 == cap)
+			buf = realloc(buf, cap *= 2);
+	}
+	buf[n] = '\0';
+	pclose(p);
+	return buf;
+}
+
+/* A tracking link is a secret: the access log names its route's pattern,
+ * never the token, whether the path matched (200, 404 of a wrong token),
+ * did not (404, 405) or carried the token again in the query or Referer. */
+static void test_access_log_never_holds_a_tracking_token(void **state)
+{
+	char number[64];
+	char *token = u_file("public_information", number);
+	char referer[256];
+	snprintf(referer, sizeof referer, "Referer: http://127.0.0.1/sprawa/%s", token);
+	const char *hdr[] = {referer, NULL};
+	static const struct {
+		const char *method, *fmt;
+		long status;
+	} visits[] = {
+	    {"GET", "/sprawa/%s", 200},
+	    {"GET", "/sprawa/%s?token=%s", 200},
+	    {"GET", "/api/v1/requests/%s", 200},
+	    {"GET", "/sprawa/%s/nie-ma-takiej-strony", 404},
+	    {"DELETE", "/sprawa/%s", 405},
+	    {"POST", "/api/v1/requests/%s/actions/nieznana", 0},
+	    {"GET", "/rejestr?token=%s", 200},
+	};
+	for (size_t i = 0; i < sizeof visits / sizeof visits[0]; i++) {
+		char path[512];
+		snprintf(path, sizeof path, visits[i].fmt, token, token);
+		struct hresp r;
+		h_request(visits[i].method, path, hdr, NULL, 0, &r);
+		if (visits[i].status)
+			assert_int_equal(r.status, visits[i].status);
+		else
+			assert_true(r.status >= 400 && r.status < 500);
+		h_free(&r);
+	}
+	char *log = access_log_text();
+	const char *leak = strstr(log, token);
+	if (leak)
+		fprintf(stderr, "the token is in a log:\n%.400s\n",
+		        leak - (leak - log > 200 ? 200 : leak - log));
+	assert_null(strstr(log, token));
+	assert_non_null(
+	    strstr(log, "\"path\":\"/sprawa/{token}\",\"route\":\"case.show\",\"status\":200"));
+	assert_non_null(
+	    strstr(log, "\"path\":\"/api/v1/requests/{token}\",\"route\":\"api.requests.show\""));
+	assert_non_null(strstr(
+	    log, "\"path\":\"/sprawa/{token}/nie-ma-takiej-strony\",\"route\":\"\",\"status\":404"));
+	assert_non_null(strstr(log, "\"path\":\"/sprawa/{token}\",\"route\":\"\",\"status\":405"));
+	assert_non_null(strstr(log, "\"path\":\"/api/v1/requests/{token}/actions/nieznana\""));
+	assert_non_null(strstr(log, "\"path\":\"/rejestr\",\"route\":\"register.list\""));
+	free(log);
+	free(token);
+}
+
 int main(void)
 {
 	h_setup_db("citizen");
@@ -454,6 +525,7 @@ int main(void)
 	    cmocka_unit_test(test_malformed_version_is_422_and_another_version_409),
 	    cmocka_unit_test(test_issued_letters_download_and_drafts_stay_hidden),
 	    cmocka_unit_test(test_filing_rate_per_address_is_limited),
+	    cmocka_unit_test(test_access_log_never_holds_a_tracking_token),
 	};
 	int failed = cmocka_run_group_tests_name("citizen", tests, setup, teardown);
 	h_teardown();

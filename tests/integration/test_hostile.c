@@ -1179,6 +1179,57 @@ static void test_wrong_content_type_on_every_post_endpoint_is_4xx(void **state)
 	alive();
 }
 
+/* Cookies the server did not set, as scripts and other sites' code can set
+ * them, are skipped: pages answer as without them, and a session beside
+ * them still counts. */
+static void test_malformed_cookies_are_ignored(void **state)
+{
+	static const char *const junk[] = {
+	    "Cookie: \"",
+	    "Cookie: \"\"\"",
+	    "Cookie: ;;;",
+	    "Cookie: =",
+	    "Cookie: a=\"x; b=\"",
+	    "Cookie: jw_session=\"; x=1",
+	    "Cookie: jw_session=a b c",
+	    "Cookie: \xff\xfe=\x01",
+	    "Cookie: a=\\\"",
+	};
+	for (size_t i = 0; i < sizeof junk / sizeof junk[0]; i++) {
+		const char *hdr[] = {junk[i], NULL};
+		struct hresp r;
+		h_request("GET", "/", hdr, NULL, 0, &r);
+		if (r.status != 200)
+			fprintf(stderr, "%s: %ld\n", junk[i], r.status);
+		assert_int_equal(r.status, 200);
+		h_free(&r);
+		h_request("GET", "/panel", hdr, NULL, 0, &r);
+		assert_int_equal(r.status, 303); /* to the sign-in page, as without a cookie */
+		h_free(&r);
+	}
+	/* The session, with junk on either side. */
+	const char *session = strchr(staff()->cookie, ' ') + 1;
+	char both[512];
+	snprintf(both, sizeof both, "Cookie: \"; x=\"y; %s; z=a b; \"", session);
+	const char *hdr[] = {both, NULL};
+	struct hresp r;
+	h_request("GET", "/panel", hdr, NULL, 0, &r);
+	assert_int_equal(r.status, 200);
+	h_free(&r);
+	/* Known limit: libmicrohttpd 0.9.75 itself answers 431, before any of
+	 * our code runs, when the last cookie's value is one double quote
+	 * (its quote stripping underflows); nginx in front drops that pair
+	 * (deploy/nginx/jawnosc.conf, checked by tests/install_test.sh). When
+	 * this fails after an upgrade of libmicrohttpd, the bug is gone: want
+	 * 200 here and drop the map from the nginx file. */
+	const char *mhd[] = {"Cookie: x=1; a=\"", NULL};
+	h_request("GET", "/", mhd, NULL, 0, &r);
+	assert_int_equal(r.status, 431);
+	assert_null(h_header(&r, "X-Request-Id"));
+	h_free(&r);
+	alive();
+}
+
 /* ---- raw sockets -------------------------------------------------------------- */
 
 static int connect_port(unsigned port)
@@ -1223,13 +1274,14 @@ struct raw_reply {
 };
 
 /* Sends `len` bytes on a fresh connection; reads until the server closes,
- * the first response is complete or `timeout_ms` pass without a byte (a
- * server that waits for the rest of a request). The connection is then
+ * the first response is complete (unless `to_close`: then on until the
+ * server closes) or `timeout_ms` pass without a byte (a server that waits
+ * for the rest of a request). The connection is then
  * closed without a half-close first: libmicrohttpd 0.9.75 does not notice
  * a client that shuts down its sending side in the middle of a body and
  * then goes away, and keeps the request open until JAWNOSC_TIMEOUT. */
 static struct raw_reply raw_send(const char *data, size_t len, char *out, size_t outlen,
-                                 int timeout_ms)
+                                 int timeout_ms, bool to_close)
 {
 	struct raw_reply rr = {0};
 	out[0] = '\0';
@@ -1242,7 +1294,7 @@ static struct raw_reply raw_send(const char *data, size_t len, char *out, size_t
 		sent += (size_t)w;
 	}
 	struct pollfd p = {.fd = fd, .events = POLLIN};
-	while (rr.n < outlen - 1 && !response_complete(out, rr.n)) {
+	while (rr.n < outlen - 1 && (to_close || !response_complete(out, rr.n))) {
 		if (poll(&p, 1, timeout_ms) <= 0) {
 			rr.waiting = true;
 			break;
@@ -1261,13 +1313,18 @@ static struct raw_reply raw_send(const char *data, size_t len, char *out, size_t
 
 static size_t raw_first(const char *data, size_t len, char *out, size_t outlen, int timeout_ms)
 {
-	return raw_send(data, len, out, outlen, timeout_ms).n;
+	return raw_send(data, len, out, outlen, timeout_ms, false).n;
 }
 
 /* What a malformed request must get: an answer, with a status, except in
  * the two cases named for why there is none. */
 enum raw_want {
 	WANT_4XX,     /* a response with a 4xx status */
+	/* A 400, then the server closes the connection at once (the read
+	 * sees the end of the stream, long before JAWNOSC_TIMEOUT): the
+	 * request's framing is ambiguous, so nothing after it on the
+	 * connection may be read as a request (RFC 9112 §6.3, §11.2). */
+	WANT_400_CLOSED,
 	WANT_LENIENT, /* accepted by libmicrohttpd's tolerant parsing: a response, not a 5xx */
 	/* A request line libmicrohttpd 0.9.75 cannot split into method, target
 	 * and version: it closes the connection at once, before any of our code
@@ -1283,6 +1340,7 @@ enum raw_want {
 
 static const char *const want_names[] = {
     [WANT_4XX] = "a 4xx",
+    [WANT_400_CLOSED] = "a 400 and the connection closed",
     [WANT_LENIENT] = "a response other than a 5xx",
     [WANT_CLOSED_UNANSWERED] = "the connection closed without an answer",
     [WANT_WAIT_FOR_REST] = "no answer while the server waits for the rest",
@@ -1291,12 +1349,16 @@ static const char *const want_names[] = {
 static void raw_case(const char *what, const char *data, size_t len, enum raw_want want)
 {
 	static char out[65536];
-	struct raw_reply rr = raw_send(data, len, out, sizeof out, 1500);
+	struct raw_reply rr = raw_send(data, len, out, sizeof out, 1500, want == WANT_400_CLOSED);
 	bool status = rr.n >= 12 && (!strncmp(out, "HTTP/1.1 ", 9) || !strncmp(out, "HTTP/1.0 ", 9));
 	bool ok = false;
 	switch (want) {
 	case WANT_4XX:
 		ok = status && out[9] == '4';
+		break;
+	case WANT_400_CLOSED:
+		ok = status && !strncmp(out + 9, "400 ", 4) && rr.closed &&
+		     !strstr(out + 12, "HTTP/1.1 ");
 		break;
 	case WANT_LENIENT:
 		ok = status && out[9] != '5';
@@ -1334,9 +1396,21 @@ static void test_malformed_request_lines_and_headers(void **state)
 	raw_case("binary garbage after a NUL", "\x00\x01\x02\xff\xfe\r\n\r\n", 9, WANT_WAIT_FOR_REST);
 	raw_expect("header without a colon", "GET / HTTP/1.1\r\nHost: x\r\nX-No-Colon here\r\n\r\n",
 	           WANT_4XX);
-	/* RFC 9112: whitespace before the colon and HTTP/1.1 without Host
-	 * MUST be refused (MHD_OPTION_STRICT_FOR_CLIENT). */
-	raw_expect("space before the colon", "GET / HTTP/1.1\r\nHost : x\r\n\r\n", WANT_4XX);
+	/* RFC 9112 §5.1: whitespace before the colon MUST be refused with a
+	 * 400 (libmicrohttpd keeps it in the name; the server refuses it and
+	 * closes); HTTP/1.1 without Host is refused by libmicrohttpd
+	 * (MHD_OPTION_STRICT_FOR_CLIENT), which is what a "Host :" gets. */
+	raw_expect("space before the colon of Host", "GET / HTTP/1.1\r\nHost : x\r\n\r\n", WANT_4XX);
+	raw_expect("space before a colon",
+	           "GET / HTTP/1.1\r\nHost: x\r\nX-A : y\r\n\r\n", WANT_400_CLOSED);
+	raw_expect("tab before a colon",
+	           "GET / HTTP/1.1\r\nHost: x\r\nX-A\t: y\r\n\r\n", WANT_400_CLOSED);
+	raw_expect("space before the colon of Content-Length",
+	           "POST /api/v1/requests HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+	           "Content-Length : 2\r\n\r\n{}",
+	           WANT_400_CLOSED);
+	raw_expect("a space inside a name",
+	           "GET / HTTP/1.1\r\nHost: x\r\nX A: y\r\n\r\n", WANT_400_CLOSED);
 	raw_expect("HTTP/1.1 without Host", "GET / HTTP/1.1\r\nConnection: close\r\n\r\n", WANT_4XX);
 	raw_expect("bare LF line ends and no Host", "GET / HTTP/1.1\nX: y\n\n", WANT_4XX);
 	raw_expect("absolute form to another host",
@@ -1376,6 +1450,62 @@ static void test_malformed_request_lines_and_headers(void **state)
 	b_str(&b, " / HTTP/1.1\r\nHost: x\r\n\r\n");
 	raw_case("10 KB method", b.p, b.n, WANT_4XX);
 	b_free(&b);
+	alive();
+}
+
+/* 4 KB of bytes that are not HTTP, from a fixed pseudo-random sequence:
+ * no NUL, CR, LF or space unless placed. */
+static void junk(unsigned char *b, size_t n)
+{
+	uint32_t x = 2463534242u;
+	for (size_t i = 0; i < n; i++) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		unsigned char c = (unsigned char)(x >> 24);
+		b[i] = c == 0 || c == '\r' || c == '\n' || c == ' ' ? 0xA5 : c;
+	}
+}
+
+/* Bytes that are not HTTP at all end the connection at once (the read sees
+ * the end of the stream within raw_case's 1.5 s, the idle timeout being
+ * 30 s): a 400 from libmicrohttpd when the first line splits into three
+ * parts, else a close without an answer (RFC 9112 §3 says SHOULD 400);
+ * the server lives on. */
+static void test_junk_that_is_not_http_is_refused_and_closed_at_once(void **state)
+{
+	enum { N = 4096 };
+	static unsigned char b[N];
+	junk(b, N);
+	b[100] = ' ';
+	b[200] = ' ';
+	b[2000] = '\r';
+	b[2001] = '\n';
+	raw_case("4 KB of binary", (const char *)b, N, WANT_400_CLOSED);
+	junk(b, N);
+	b[2000] = '\r';
+	b[2001] = '\n';
+	raw_case("4 KB of binary, no space in its first line", (const char *)b, N,
+	         WANT_CLOSED_UNANSWERED);
+	/* An HTTPS client on the plain port: a TLS ClientHello. */
+	junk(b, N);
+	memcpy(b, "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11);
+	b[700] = '\n';
+	raw_case("TLS ClientHello", (const char *)b, 512 + 256, WANT_CLOSED_UNANSWERED);
+	/* No line end at all: libmicrohttpd 0.9.75 reads it as the start of a
+	 * request line and gives no way to see it before the line ends, so it
+	 * waits, up to JAWNOSC_MAX_HEADER bytes (then 414 and a close) or the
+	 * idle timeout (JAWNOSC_TIMEOUT). */
+	junk(b, N);
+	raw_case("4 KB of binary without a line end", (const char *)b, N, WANT_WAIT_FOR_REST);
+	struct buf big = {0};
+	for (int i = 0; i < 10; i++)
+		b_add(&big, b, N);
+	static char out[4096];
+	struct raw_reply rr = raw_send(big.p, big.n, out, sizeof out, 1500, true);
+	assert_true(rr.closed);
+	assert_non_null(strstr(out, "HTTP/1.1 414"));
+	b_free(&big);
 	alive();
 }
 
@@ -1420,19 +1550,39 @@ static void test_oversized_headers_and_absurd_content_lengths(void **state)
 		         lengths[i]);
 		raw_expect(lengths[i], req, WANT_4XX);
 	}
-	/* libmicrohttpd takes one of two Content-Lengths and lets
-	 * Transfer-Encoding win over Content-Length (RFC 9112 §6.3 asks for a
-	 * 400 there); nginx in front refuses both. Here: no 5xx, and nothing
-	 * gets past the CSRF check. */
+	/* Request smuggling: framing that a proxy in front and this server
+	 * could read differently (libmicrohttpd alone takes one of two
+	 * Content-Lengths and lets Transfer-Encoding win). RFC 9112 §6.3: 400,
+	 * then the connection is closed; the request after the body, which one
+	 * reading would take for a second request, is never answered. No
+	 * "Connection: close" from the client here: the server closes. */
 	raw_expect("two different Content-Lengths",
 	           "POST /wniosek HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 40\r\n"
-	           "Content-Type: application/x-www-form-urlencoded\r\nConnection: close\r\n\r\na=",
-	           WANT_LENIENT);
+	           "Content-Type: application/x-www-form-urlencoded\r\n\r\na=",
+	           WANT_400_CLOSED);
+	raw_expect("two equal Content-Lengths",
+	           "POST /api/v1/requests HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 2\r\n"
+	           "Content-Type: application/json\r\n\r\n{}",
+	           WANT_400_CLOSED);
 	raw_expect("Content-Length with chunked",
 	           "POST /wniosek HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n"
-	           "Content-Type: application/x-www-form-urlencoded\r\nConnection: close\r\n\r\n"
+	           "Content-Type: application/x-www-form-urlencoded\r\n\r\n"
 	           "0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n",
-	           WANT_LENIENT);
+	           WANT_400_CLOSED);
+	raw_expect("chunked with Content-Length after it",
+	           "POST /api/v1/requests HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+	           "Content-Length: 5\r\nContent-Type: application/json\r\n\r\n"
+	           "2\r\n{}\r\n0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n",
+	           WANT_400_CLOSED);
+	raw_expect("two Transfer-Encoding fields",
+	           "POST /api/v1/requests HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+	           "Transfer-Encoding: identity\r\nContent-Type: application/json\r\n\r\n"
+	           "2\r\n{}\r\n0\r\n\r\n",
+	           WANT_400_CLOSED);
+	raw_expect("Transfer-Encoding in HTTP/1.0",
+	           "POST /api/v1/requests HTTP/1.0\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+	           "Content-Type: application/json\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
+	           WANT_400_CLOSED);
 	/* Content-Length larger than what comes: the server waits for the
 	 * rest, then the client goes away. */
 	raw_expect("short body",
@@ -1472,8 +1622,8 @@ static void test_bad_chunked_bodies_and_pipelined_garbage(void **state)
 	 * cannot be known: 400 (libmicrohttpd alone waited in silence). */
 	raw_expect("unknown transfer coding",
 	           "POST /wniosek HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked, x\r\n"
-	           "Connection: close\r\n\r\n0\r\n\r\n",
-	           WANT_4XX);
+	           "\r\n0\r\n\r\n",
+	           WANT_400_CLOSED);
 	/* A valid request followed by garbage on the same connection: the
 	 * first is answered 200, the garbage at most with a 4xx. */
 	static char out[65536];
@@ -1904,6 +2054,8 @@ int main(void)
 	    TIMED(test_wrong_content_type_on_every_post_endpoint_is_4xx),
 	    TIMED(test_malformed_request_lines_and_headers),
 	    TIMED(test_oversized_headers_and_absurd_content_lengths),
+	    TIMED(test_junk_that_is_not_http_is_refused_and_closed_at_once),
+	    TIMED(test_malformed_cookies_are_ignored),
 	    TIMED(test_bad_chunked_bodies_and_pipelined_garbage),
 	    TIMED(test_multipart_over_the_limits),
 	    TIMED(test_json_bombs_are_4xx),

@@ -858,6 +858,33 @@ static void test_feeds_and_exports(void **state)
 	free(stats);
 }
 
+/* OWASP "CSV Injection": a subject that starts like a formula is a text cell
+ * in the CSV export (a single quote in front, in double quotes), while the
+ * JSON export keeps the exact text. */
+static void test_csv_export_does_not_let_a_subject_become_a_formula(void **state)
+{
+	char number[64], version[16];
+	file_private("Zapytanie", number);
+	const char *subject = "=HYPERLINK(\"https://zly.example/\",\"Szczypiorek\")";
+	publish(request_id(number), subject, "Odpowiedź.", NULL, version);
+	struct hresp r;
+	h_get("/rejestr.csv?q=szczypiorek", &r);
+	assert_int_equal(r.status, 200);
+	const char *line = strstr(r.body, number);
+	assert_non_null(line);
+	assert_non_null(strstr(line, ",\"'=HYPERLINK(\"\"https://zly.example/\"\",\"\"Szczypiorek\"\")\","));
+	assert_null(strstr(r.body, ",=HYPERLINK"));
+	h_free(&r);
+	h_get("/rejestr.json?q=szczypiorek", &r);
+	assert_int_equal(r.status, 200);
+	json_t *j = u_json(&r);
+	json_t *item = json_array_get(json_object_get(j, "items"), 0);
+	assert_string_equal(u_str(item, "case_number"), number);
+	assert_string_equal(u_str(item, "subject"), subject);
+	json_decref(j);
+	h_free(&r);
+}
+
 static void test_published_documents_download_and_others_do_not(void **state)
 {
 	char number[64], version[16];
@@ -1078,6 +1105,7 @@ int main(void)
 	    cmocka_unit_test(test_etag_and_last_modified_answer_304),
 	    cmocka_unit_test(test_procedure_page_and_visit_counter),
 	    cmocka_unit_test(test_feeds_and_exports),
+	    cmocka_unit_test(test_csv_export_does_not_let_a_subject_become_a_formula),
 	    cmocka_unit_test(test_published_documents_download_and_others_do_not),
 	    cmocka_unit_test(test_privacy_crawl_finds_no_requester_data),
 	    cmocka_unit_test(test_keyset_pages_without_gaps_or_repeats),

@@ -92,6 +92,23 @@ static void test_cookie_get_skips_other_malformed_pairs(void **state)
 	assert_string_equal(get(state, h, "sid"), "ok");
 }
 
+static void test_cookie_get_ignores_a_lone_quote_anywhere(void **state)
+{
+	/* What a script may leave behind: a lone '"' as a pair, as a value,
+	 * as a name; the cookie asked for is found or absent, never a failure. */
+	assert_null(get(state, "\"", "sid"));
+	assert_null(get(state, "\"\"\"", "sid"));
+	assert_null(get(state, "a=\"", "sid"));
+	assert_null(get(state, "=\"", "sid"));
+	assert_null(get(state, "sid=\"", "sid"));
+	assert_null(get(state, "sid=\"\"\"", "sid"));
+	assert_string_equal(get(state, "\"; sid=ok", "sid"), "ok");
+	assert_string_equal(get(state, "sid=ok; a=\"", "sid"), "ok");
+	assert_string_equal(get(state, "a=\"x; sid=ok; b=\"", "sid"), "ok");
+	assert_string_equal(get(state, "\"=\"; sid=ok", "sid"), "ok");
+	assert_string_equal(get(state, "a=\\\"; sid=ok", "sid"), "ok");
+}
+
 static void test_cookie_get_first_occurrence_decides(void **state)
 {
 	assert_string_equal(get(state, "sid=first; sid=second", "sid"), "first");
@@ -178,6 +195,7 @@ int main(void)
 	    T(test_cookie_get_empty_value_is_empty_string),
 	    T(test_cookie_get_malformed_value_is_null),
 	    T(test_cookie_get_skips_other_malformed_pairs),
+	    T(test_cookie_get_ignores_a_lone_quote_anywhere),
 	    T(test_cookie_get_first_occurrence_decides),
 	    T(test_cookie_get_tolerates_missing_space_and_tabs),
 	    T(test_cookie_get_keeps_equals_inside_value),

@@ -437,6 +437,82 @@ static void test_percent_decode_rejects_literal_nul_and_reports_null(void **stat
 	assert_string_equal(out, "");
 }
 
+/* ---- router_redact: no tracking token in a log line ---- */
+
+static const route_t api_routes[] = {
+    {"GET", "/api/v1/requests/{token}", h_dummy, ROLE_ANY, "api.show"},
+    {"POST", "/api/v1/requests/{token}/actions/{action}", h_dummy, ROLE_ANY, "api.act"},
+    {"GET", "/api/v1/requests/{id}/x", h_dummy, ROLE_ANY, "api.other"},
+    {"GET", "/rejestr/{number}", h_dummy, ROLE_ANY, "register.show"},
+};
+#define NAPI (sizeof api_routes / sizeof api_routes[0])
+
+static const char *redact(void **state, const char *path)
+{
+	return router_redact(routes, NROUTES, path, *state);
+}
+
+static const char *redact_api(void **state, const char *path)
+{
+	return router_redact(api_routes, NAPI, path, *state);
+}
+
+static void test_redact_hides_the_token_of_a_matching_path(void **state)
+{
+	assert_string_equal(redact(state, "/sprawa/Abc123-_xyz"), "/sprawa/{token}");
+	assert_string_equal(redact_api(state, "/api/v1/requests/Abc123"), "/api/v1/requests/{token}");
+	assert_string_equal(redact_api(state, "/api/v1/requests/Abc123/actions/withdraw"),
+	                    "/api/v1/requests/{token}/actions/withdraw");
+}
+
+static void test_redact_drops_the_query(void **state)
+{
+	assert_string_equal(redact(state, "/sprawa/Abc123?token=Abc123&x=1"), "/sprawa/{token}");
+	assert_string_equal(redact(state, "/rejestr?token=Abc123"), "/rejestr");
+}
+
+static void test_redact_hides_the_token_where_nothing_matches(void **state)
+{
+	/* 404: more segments than any route has */
+	assert_string_equal(redact(state, "/sprawa/Abc123/nie/ma"), "/sprawa/{token}/nie/ma");
+	/* a segment that does not decode, and an overlong path (400) */
+	assert_string_equal(redact(state, "/sprawa/Abc%zz123"), "/sprawa/{token}");
+	assert_string_equal(redact(state, "/sprawa/Abc123/%zz/x"), "/sprawa/{token}/%zz/x");
+	/* a literal written with escapes is still that literal */
+	assert_string_equal(redact(state, "/%73prawa/Abc123"), "/%73prawa/{token}");
+	/* a parameter before the literal that leads to a token */
+	assert_string_equal(redact_api(state, "/api/v1/requests/Abc123/actions"),
+	                    "/api/v1/requests/{token}/actions");
+}
+
+static void test_redact_keeps_paths_without_a_secret(void **state)
+{
+	assert_string_equal(redact(state, "/"), "/");
+	assert_string_equal(redact(state, "/rejestr/COMON.1431.15.2026"),
+	                    "/rejestr/COMON.1431.15.2026");
+	assert_string_equal(redact(state, "/sprawa"), "/sprawa");
+	assert_string_equal(redact(state, "/sprawa/"), "/sprawa/");
+	assert_string_equal(redact(state, "/sprawy/Abc123"), "/sprawy/Abc123");
+	assert_string_equal(redact(state, "/x/sprawa/Abc123"), "/x/sprawa/Abc123");
+	assert_string_equal(redact(state, "*"), "*");
+	assert_string_equal(redact(state, ""), "");
+	assert_string_equal(redact(state, NULL), "");
+}
+
+static void test_redact_reads_a_long_path_without_harm(void **state)
+{
+	size_t n = ROUTE_PATH_MAX * 4;
+	char *p = arena_alloc(*state, n + 32);
+	strcpy(p, "/sprawa/Abc123/");
+	size_t len = strlen(p);
+	memset(p + len, 'a', n);
+	p[len + n] = '\0';
+	const char *r = redact(state, p);
+	assert_true(!strncmp(r, "/sprawa/{token}/aaa", 19));
+	assert_null(strstr(r, "Abc123"));
+	assert_int_equal(strlen(r), strlen("/sprawa/{token}/") + n);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -491,6 +567,11 @@ int main(void)
 	    T(test_utf8_valid_rejects_overlongs_surrogates_and_beyond),
 	    T(test_percent_decode_plus_is_space_only_when_asked),
 	    T(test_percent_decode_rejects_literal_nul_and_reports_null),
+	    T(test_redact_hides_the_token_of_a_matching_path),
+	    T(test_redact_drops_the_query),
+	    T(test_redact_hides_the_token_where_nothing_matches),
+	    T(test_redact_keeps_paths_without_a_secret),
+	    T(test_redact_reads_a_long_path_without_harm),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

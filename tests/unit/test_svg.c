@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "render/csv.h"
 #include "render/svg.h"
 
 static int count(const char *hay, const char *needle)
@@ -164,22 +163,6 @@ static void test_empty_chart_is_still_valid(void **state)
 	free(out);
 }
 
-static void test_csv_quotes_only_what_needs_it(void **state)
-{
-	strbuf_t sb;
-	sb_init(&sb, NULL);
-	const char *row1[] = {"section", "key", "label", "value"};
-	const char *row2[] = {"unit", "DI", "Departament \"Infrastruktury\", Warszawa", NULL};
-	const char *row3[] = {"x", "wiersz\r\ndrugi", "zażółć", "1.5"};
-	csv_row(&sb, row1, 4);
-	csv_row(&sb, row2, 4);
-	csv_row(&sb, row3, 4);
-	assert_string_equal(sb.data, "section,key,label,value\r\n"
-				     "unit,DI,\"Departament \"\"Infrastruktury\"\", Warszawa\",\r\n"
-				     "x,\"wiersz\r\ndrugi\",zażółć,1.5\r\n");
-	sb_free(&sb);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -191,7 +174,6 @@ int main(void)
 	    cmocka_unit_test(test_percent_scale_keeps_its_top),
 	    cmocka_unit_test(test_nice_scale),
 	    cmocka_unit_test(test_empty_chart_is_still_valid),
-	    cmocka_unit_test(test_csv_quotes_only_what_needs_it),
 	};
 	return cmocka_run_group_tests_name("svg", tests, NULL, NULL);
 }
