@@ -12,6 +12,9 @@ fi
 bin/jawnosc migrate
 bin/jawnosc seed --demo
 export JAWNOSC_LISTEN=${JAWNOSC_LISTEN:-127.0.0.1:8080}
+# One body: the demo's answers whatever name the browser used (the machine's
+# address on the network, say); set it empty to see a strange name's 421.
+export JAWNOSC_DEFAULT_ORG=${JAWNOSC_DEFAULT_ORG-mon}
 cat <<MSG
 
 Jawność: http://$JAWNOSC_LISTEN/

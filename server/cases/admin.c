@@ -12,6 +12,7 @@
 #include "cases/service.h"
 #include "cases/store.h"
 #include "cases/users.h"
+#include "core/log.h"
 #include "core/strbuf.h"
 #include "db/changes.h"
 #include "db/db.h"
@@ -774,8 +775,9 @@ static bool host_valid(const char *h)
 	return true;
 }
 
-/* Hosts typed one a line: lower-case, blanks and repeats dropped, joined
- * with "\n"; a message for the first bad line. */
+/* Hosts typed one a line: lower-case, without the port (org_host_key(),
+ * the form org_hosts holds: a body is found by the name alone), blanks and
+ * repeats dropped, joined with "\n"; a message for the first bad line. */
 static const char *clean_hosts(arena_t *a, const char *typed, struct problem *errs)
 {
 	strbuf_t out;
@@ -804,6 +806,9 @@ static const char *clean_hosts(arena_t *a, const char *typed, struct problem *er
 			                           "po jednej w wierszu.", line));
 			return "";
 		}
+		char bare[ORG_HOST_KEY_LEN];
+		if (org_host_key(h, bare))
+			h = arena_strdup(a, bare);
 		/* A repeat changes nothing: dropped. */
 		if (out.data && strstr(arena_printf(a, "\n%s\n", out.data), arena_printf(a, "\n%s\n", h)))
 			continue;
@@ -981,7 +986,45 @@ struct settings_ctx {
 	const struct admin_values *v;
 	arena_t *a;
 	bool found;
+	const char *taken; /* a host another body lists, when refused */
 };
+
+/* The index of the host names in admin_settings[]. */
+static size_t hosts_setting(void)
+{
+	size_t i = 0;
+	while (i < ADMIN_NSETTINGS - 1 && admin_settings[i].kind != ADMIN_HOSTS)
+		i++;
+	return i;
+}
+
+/* The first of `hosts` (lines) that another organisation lists, in
+ * x->taken; DB_CONFLICT then. Which body lists it goes to the log only:
+ * an administrator of one body is not told about another (there is no
+ * role above the bodies' own administrators; the operator reads the log
+ * and decides where a host belongs). org_hosts' primary key refuses the
+ * host anyway, also when two bodies ask for it at once. */
+static enum db_status hosts_free(PGconn *c, struct settings_ctx *x, const char *hosts)
+{
+	const char *p[2] = {hosts, id_text(x->a, x->who->org_id)};
+	enum db_status st;
+	PGresult *r = db_exec(c, &st,
+	                      "SELECT h.host, o.slug, o.id FROM org_hosts h "
+	                      "JOIN organisations o ON o.id = h.org_id "
+	                      "WHERE h.host = ANY (string_to_array($1, E'\\n')) AND h.org_id <> $2 "
+	                      "ORDER BY h.host LIMIT 1",
+	                      2, p);
+	if (st == DB_OK && PQntuples(r) == 1) {
+		x->taken = arena_strdup(x->a, PQgetvalue(r, 0, 0));
+		log_warn("organisation %lld (user %lld) asked for host %s, which organisation %s "
+		         "(id %s) lists: refused",
+		         x->who->org_id, x->who->user_id, x->taken, PQgetvalue(r, 0, 1),
+		         PQgetvalue(r, 0, 2));
+		st = DB_CONFLICT;
+	}
+	PQclear(r);
+	return st;
+}
 
 static enum db_status settings_tx(PGconn *c, void *vctx)
 {
@@ -989,6 +1032,9 @@ static enum db_status settings_tx(PGconn *c, void *vctx)
 	struct admin_values old;
 	enum db_status st = settings_read(c, x->a, x->who->org_id, true, &old, &x->found);
 	if (st != DB_OK || !x->found)
+		return st;
+	size_t h = hosts_setting();
+	if (strcmp(old.v[h], x->v->v[h]) != 0 && (st = hosts_free(c, x, x->v->v[h])) != DB_OK)
 		return st;
 	json_t *changes = json_object();
 	const char *p[ADMIN_NSETTINGS + 1] = {id_text(x->a, x->who->org_id)};
@@ -1023,9 +1069,19 @@ enum outcome admin_settings_save(const struct svc_ctx *ctx, const struct admin_v
 	PGconn *c = svc_conn(p);
 	if (!c)
 		return OUT_UNAVAILABLE;
-	struct settings_ctx x = {ctx->who, &v, ctx->arena, false};
+	struct settings_ctx x = {ctx->who, &v, ctx->arena, false, NULL};
 	enum db_status st = settings_transaction(c, ctx->who, settings_tx, &x);
 	if (st == DB_OK && !x.found)
 		return problem_set(p, OUT_NOT_FOUND, NULL, NULL);
+	/* Only host names are unique beyond one organisation. */
+	if (st == DB_CONFLICT)
+		return problem_field(p, "hosts",
+		                     x.taken ? arena_printf(ctx->arena,
+		                                            "Nazwa „%s” należy już do innego urzędu. Usuń "
+		                                            "ją z listy albo poproś administratora "
+		                                            "systemu o jej przeniesienie.", x.taken)
+		                             : "Jedna z nazw należy już do innego urzędu. Usuń ją z "
+		                               "listy albo poproś administratora systemu o jej "
+		                               "przeniesienie.");
 	return svc_outcome(st, p);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cases/context.h"
+#include "cases/service.h"
 #include "core/cache.h"
 #include "core/clock.h"
 #include "core/config.h"
@@ -122,8 +123,10 @@ void org_settings_changed(void)
  * Settings change rarely, so what was read is kept in the cache under the
  * tag ORG_TAG_SETTINGS: the triggers of migration 0013 on organisations
  * and units send "settings"; case work does not count, so copies outlive
- * it. At most ORG_CACHE_TTL seconds old. The Host header is the client's,
- * so the copies are bounded: past ORG_CACHE_MAX the tag is emptied. */
+ * it. At most ORG_CACHE_TTL seconds old. A host no body lists is kept too
+ * (as no_org), so a stream of made-up hosts costs no query each. The Host
+ * header is the client's, so the copies are bounded: past ORG_CACHE_MAX
+ * the tag is emptied. */
 #define ORG_CACHE_MAX 2048
 #define ORG_CACHE_TTL 60
 
@@ -186,61 +189,94 @@ static void keep(const char *key, const struct org *o, uint64_t mark)
 	cache_put(key, ORG_TAG_SETTINGS, mark, ORG_CACHE_TTL, copy, sizeof *copy + len, free);
 }
 
+bool org_host_key(const char *host, char out[ORG_HOST_KEY_LEN])
+{
+	out[0] = '\0';
+	if (!host)
+		return false;
+	while (*host == ' ' || *host == '\t')
+		host++;
+	size_t n = strlen(host);
+	while (n && (host[n - 1] == ' ' || host[n - 1] == '\t'))
+		n--;
+	if (host[0] == '[') {
+		const char *close = memchr(host, ']', n);
+		if (!close)
+			return false;
+		n = (size_t)(close - host) + 1;
+	} else {
+		/* The port: the digits after the last colon, as the migration's
+		 * org_host_normal() drops them. */
+		size_t i = n;
+		while (i && host[i - 1] >= '0' && host[i - 1] <= '9')
+			i--;
+		if (i && host[i - 1] == ':')
+			n = i - 1;
+	}
+	if (n == 0 || n >= ORG_HOST_KEY_LEN)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char ch = host[i];
+		out[i] = ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') : ch;
+	}
+	out[n] = '\0';
+	return true;
+}
+
+/* A body that no host leads to, kept so that unknown hosts cost no query
+ * either: its id is 0. */
+static const struct org no_org;
+
 enum db_status org_for_host(PGconn *c, arena_t *a, const char *host, enum org_scope scope,
                             struct org *out, bool *found)
 {
+	char bare[ORG_HOST_KEY_LEN];
+	if (!org_host_key(host, bare))
+		bare[0] = '\0';
 	if (scope != ORG_SETTINGS)
-		return org_read_for_host(c, a, host, scope, out, found);
-	const char *key = arena_printf(a, "O %s", host ? host : "");
+		return org_read_for_host(c, a, bare, scope, out, found);
+	const char *key = arena_printf(a, "O %s", bare);
 	/* No cache_sync() here: settings notifications reach the listener
 	 * within moments, and a page reader takes them in right after. */
 	struct cache_hit hit;
 	if (cache_get(key, &hit)) {
 		org_copy(out, hit.value, dup_arena, a);
 		cache_release(&hit);
-		*found = true;
+		*found = out->id != 0;
 		return DB_OK;
 	}
 	uint64_t mark = cache_mark();
-	enum db_status st = org_read_for_host(c, a, host, scope, out, found);
-	if (st == DB_OK && *found && cache_on())
-		keep(key, out, mark);
+	enum db_status st = org_read_for_host(c, a, bare, scope, out, found);
+	if (st == DB_OK && cache_on())
+		keep(key, *found ? out : &no_org, mark);
 	return st;
 }
 
-/* The first body (by id) that lists the host ($1, or $2: without its
- * port), else the first body: one look-up in organisations_hosts_idx and
- * one in the primary key, not a sort of every body. "o.id + 0": a generic
- * plan (prepared statements) would otherwise walk the primary key
- * filtering hosts. `rel` is organisations or the public view over it. */
-#define BY_HOST(cols, rel)                                                                         \
-	"(SELECT " cols ", 0 AS fallback FROM " rel " o "                                          \
-	"WHERE o.hosts && ARRAY[$1, $2]::text[] ORDER BY o.id + 0 LIMIT 1) "                       \
-	"UNION ALL (SELECT " cols ", 1 FROM " rel " o ORDER BY o.id LIMIT 1) "                     \
+/* The body that lists the host ($1: org_host_key()'s form, as org_hosts
+ * holds it), else the one JAWNOSC_DEFAULT_ORG names ($2), else none: two
+ * look-ups in unique indexes. `hosts` and `rel` are org_hosts and
+ * organisations, or the public views over them. */
+#define BY_HOST(cols, hosts, rel)                                                                  \
+	"(SELECT " cols ", 0 AS fallback FROM " hosts " h JOIN " rel " o ON o.id = h.org_id "      \
+	"WHERE h.host = $1) "                                                                      \
+	"UNION ALL (SELECT " cols ", 1 FROM " rel " o WHERE o.slug = $2) "                         \
 	"ORDER BY fallback LIMIT 1"
 
 /* By scope. The public one reads the register's stamp in the same round
  * trip, for the page's validators: its row is ORG_PUBLIC_COLUMNS,
  * "fallback", the stamp. */
 static const char *const by_host[] = {
-    [ORG_SETTINGS] = BY_HOST(ORG_COLUMNS, "organisations"),
+    [ORG_SETTINGS] = BY_HOST(ORG_COLUMNS, "org_hosts", "organisations"),
     [ORG_PUBLIC] = "SELECT h.*, (SELECT coalesce((extract(epoch FROM max(i.changed_at)) * "
                    "1000000)::bigint, 0) FROM register_items i WHERE i.org_id = h.id) "
-                   "FROM (" BY_HOST(ORG_PUBLIC_COLUMNS, "register_organisations") ") h",
+                   "FROM (" BY_HOST(ORG_PUBLIC_COLUMNS, "register_org_hosts",
+                                    "register_organisations") ") h",
 };
 
-static enum db_status org_read_for_host(PGconn *c, arena_t *a, const char *host,
+static enum db_status org_read_for_host(PGconn *c, arena_t *a, const char *bare,
                                         enum org_scope scope, struct org *out, bool *found)
 {
-	/* "example.gov.pl:8080" matches an entry with or without the port. */
-	char bare[256] = "";
-	if (host) {
-		snprintf(bare, sizeof bare, "%s", host);
-		char *colon = strrchr(bare, ':');
-		if (colon && !strchr(bare, ']'))
-			*colon = '\0';
-	}
-	const char *p[2] = {host ? host : "", bare};
+	const char *p[2] = {bare, cfg.default_org ? cfg.default_org : ""};
 	enum db_status st;
 	PGresult *r = db_exec(c, &st, by_host[scope], 2, p);
 	*found = st == DB_OK && PQntuples(r) == 1;
@@ -270,6 +306,32 @@ enum db_status org_by_id(PGconn *c, arena_t *a, long long id, struct org *out, b
 	return st;
 }
 
+void org_startup_note(PGconn *c)
+{
+	const char *p[1] = {cfg.default_org ? cfg.default_org : ""};
+	enum db_status st;
+	PGresult *r = db_exec(c, &st,
+	                      "SELECT count(*), count(*) FILTER (WHERE slug = $1), "
+	                      "(SELECT count(*) FROM org_hosts) FROM organisations",
+	                      1, p);
+	if (st == DB_OK && PQntuples(r) == 1) {
+		long long bodies = atoll(PQgetvalue(r, 0, 0)), named = atoll(PQgetvalue(r, 0, 1));
+		long long hosts = atoll(PQgetvalue(r, 0, 2));
+		if (!bodies)
+			log_warn("no organisation is configured yet: every page of a body answers 421 "
+			         "(add one as docs/operations.md says, or run 'jawnosc seed --demo')");
+		else if (*p[0] && !named)
+			log_warn("JAWNOSC_DEFAULT_ORG=%s names no organisation: a Host no organisation "
+			         "lists gets 421",
+			         p[0]);
+		else if (!*p[0] && !hosts)
+			log_warn("no organisation lists a host name and JAWNOSC_DEFAULT_ORG is empty: "
+			         "every page of a body answers 421 (set JAWNOSC_DEFAULT_ORG to the "
+			         "body's slug, or list its host names in /panel/admin/ustawienia)");
+	}
+	PQclear(r);
+}
+
 /* ---- Services --------------------------------------------------------------- */
 
 enum outcome org_for_request(const struct svc_ctx *ctx, const char *host, struct org *out,
@@ -282,11 +344,10 @@ enum outcome org_for_request(const struct svc_ctx *ctx, const char *host, struct
 	enum db_status st = org_for_host(c, ctx->arena, host, ORG_SETTINGS, out, &found);
 	if (st == DB_UNAVAILABLE)
 		return problem_set(p, OUT_UNAVAILABLE, NULL, NULL);
-	if (st != DB_OK || !found) {
-		log_error("no organisation is configured (run 'jawnosc seed --demo' or add one)");
-		return problem_set(p, OUT_UNAVAILABLE,
-		                   "Żaden urząd nie jest jeszcze skonfigurowany w systemie.", NULL);
-	}
+	if (st != DB_OK)
+		return svc_outcome(st, p);
+	if (!found)
+		return problem_set(p, OUT_MISDIRECTED, NULL, NULL);
 	return OUT_OK;
 }
 

@@ -48,21 +48,34 @@ struct org {
 	int64_t stamp_us;
 };
 
-/* The organisation whose hosts include `host` (the Host header, port
- * included or not), else the first one created: a deployment for a single
- * body needs no host configuration. DB_OK with *found false when there is
- * no organisation at all. ORG_SETTINGS is answered from memory while the
- * settings have not changed since (see org.c). */
+/* A Host header as org_hosts holds host names (migration 0015): blanks
+ * and the port dropped, lower case ("Bip.Urzad.gov.pl:8080" ->
+ * "bip.urzad.gov.pl", "[::1]:8080" -> "[::1]"). False, with `out` empty,
+ * when nothing is left or it is too long to be a host. */
+#define ORG_HOST_KEY_LEN 256
+bool org_host_key(const char *host, char out[ORG_HOST_KEY_LEN]);
+
+/* The organisation that lists `host` (the Host header, as org_host_key()
+ * reads it), else the one whose slug is JAWNOSC_DEFAULT_ORG (a deployment
+ * for a single body), else none: DB_OK with *found false. Host names are
+ * unique across organisations (org_hosts' primary key), so the answer
+ * never depends on which body was created first. ORG_SETTINGS is answered
+ * from memory while the settings have not changed since (see org.c). */
 enum db_status org_for_host(PGconn *c, arena_t *a, const char *host, enum org_scope scope,
                             struct org *out, bool *found);
+/* At start-up: a warning in the log when requests to a body's pages can
+ * only get 421 (no organisation, JAWNOSC_DEFAULT_ORG naming none, or no
+ * host listed and no default). */
+void org_startup_note(PGconn *c);
 enum db_status org_by_id(PGconn *c, arena_t *a, long long id, struct org *out, bool *found);
 
 /* ---- Services ---- */
 struct svc_ctx;
 struct problem;
 /* The organisation of a request by its Host header (ORG_SETTINGS, kept in
- * memory): OUT_UNAVAILABLE when the database cannot be reached, or, with
- * its own message, when no organisation is configured yet. */
+ * memory): OUT_MISDIRECTED when no organisation lists the host and
+ * JAWNOSC_DEFAULT_ORG names none (421: nothing of a body's is shown or
+ * stored for it), OUT_UNAVAILABLE when the database cannot be reached. */
 enum outcome org_for_request(const struct svc_ctx *ctx, const char *host, struct org *out,
                              struct problem *p);
 /* Organisation `id` (a signed-in user's own): OUT_ERROR when there is none. */

@@ -23,11 +23,9 @@ static enum outcome page_open(const struct svc_ctx *ctx, const struct register_a
 	enum db_status st = register_begin(*c, ctx->arena, ask->host, &pg->org, &found);
 	if (st != DB_OK)
 		return svc_outcome(st, p);
-	if (!found) {
-		log_error("no organisation is configured (run 'jawnosc seed --demo' or add one)");
-		return problem_set(p, OUT_UNAVAILABLE,
-		                   "Żaden urząd nie jest jeszcze skonfigurowany w systemie.", NULL);
-	}
+	/* No body lists this host (org_for_host()): nothing is shown for it. */
+	if (!found)
+		return problem_set(p, OUT_MISDIRECTED, NULL, NULL);
 	pg->stamp_us = pg->org.stamp_us;
 	return OUT_OK;
 }

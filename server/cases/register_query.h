@@ -19,7 +19,8 @@
 /* Opens the public transaction (read only: a replica can answer it) and
  * finds the organisation for `host` and the register's stamp
  * (org_for_host() with ORG_PUBLIC). DB_OK with *found false when no
- * organisation exists (the transaction is then closed). */
+ * organisation lists the host and JAWNOSC_DEFAULT_ORG names none (the
+ * transaction is then closed). */
 enum db_status register_begin(PGconn *c, arena_t *a, const char *host, struct org *org,
                               bool *found);
 /* Reads the count of visits of the page `path` written so far (NULL: not

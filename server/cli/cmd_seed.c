@@ -105,7 +105,7 @@ static long long create_org(PGconn *c)
 	             "VALUES ('mon', 'Ministerstwo Obrony Narodowej', "
 	             "'Al. Niepodległości 218, 00-911 Warszawa', 'Warszawa', 'bip@mon.example', "
 	             "'+48 261 871 205', 'https://mon.example/bip', "
-	             "ARRAY[$1, 'localhost:8080', '127.0.0.1:8080']) RETURNING id",
+	             "ARRAY[$1, 'localhost', '127.0.0.1']) RETURNING id",
 	             1, listen_host, &r))
 		return 0;
 	long long id = atoll(PQgetvalue(r, 0, 0));

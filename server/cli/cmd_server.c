@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cases/jobs.h"
+#include "cases/org.h"
 #include "cli/cli.h"
 #include "cli/opts.h"
 #include "core/cache.h"
@@ -104,6 +105,8 @@ static bool database_current(const struct migration_set *set)
 		return false;
 	char err[1024];
 	long pending = migrate_pending(c, set, err, sizeof err);
+	if (pending == 0)
+		org_startup_note(c);
 	PQfinish(c);
 	if (pending < 0) {
 		fprintf(stderr, "jawnosc serve: %s\n", err);

@@ -73,6 +73,8 @@ const struct config_entry config_table[] = {
 	 "1: GET /metrics answers every client; 0: only direct loopback connections (others get 404)."},
 	{"JAWNOSC_TRUSTED_PROXY", CONFIG_STRING, "", 0, 0, OFF(trusted_proxy),
 	 "Reverse proxies (comma-separated addresses or CIDR ranges) whose X-Forwarded-For is believed: their requests count as coming from the last address in that header (rate limits, logs). Empty: the connection's address."},
+	{"JAWNOSC_DEFAULT_ORG", CONFIG_STRING, "", 0, 0, OFF(default_org),
+	 "Slug of the organisation that answers requests whose Host no organisation lists (a deployment for one body); empty: such requests get 421 Misdirected Request."},
 };
 const size_t config_table_len = sizeof config_table / sizeof config_table[0];
 
@@ -108,6 +110,17 @@ static bool parse_int(const char *s, long *out)
 	return true;
 }
 
+/* Empty, or the form organisations.slug allows (migration 0002). */
+static bool slug_valid(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0)
+		return true;
+	if (n < 2 || n > 32 || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= '0' && s[0] <= '9')))
+		return false;
+	return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
+}
+
 bool config_load(char *err, size_t errlen)
 {
 	for (size_t i = 0; i < config_table_len; i++) {
@@ -134,6 +147,11 @@ bool config_load(char *err, size_t errlen)
 	    strcasecmp(cfg.log_level, "warn") && strcasecmp(cfg.log_level, "error")) {
 		snprintf(err, errlen, "JAWNOSC_LOG_LEVEL=\"%s\" is not valid: expected debug, info, warn or error",
 		         cfg.log_level);
+		return false;
+	}
+	if (!slug_valid(cfg.default_org)) {
+		snprintf(err, errlen, "JAWNOSC_DEFAULT_ORG=\"%s\" is not valid: expected an organisation's "
+		         "slug (a-z, 0-9 and -, 2 to 32 characters) or nothing", cfg.default_org);
 		return false;
 	}
 	return true;

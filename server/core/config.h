@@ -41,6 +41,7 @@ struct config {
 	const char *database_url_replica; /* read-only replica for public pages; "" = database_url */
 	long metrics_public;               /* 1: /metrics answers every client, not only loopback */
 	const char *trusted_proxy;         /* addresses whose X-Forwarded-For is believed */
+	const char *default_org;           /* slug of the body for hosts no body lists; "" = none */
 };
 
 extern struct config cfg;

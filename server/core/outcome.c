@@ -14,6 +14,7 @@ static const char *const names[OUTCOME_COUNT] = {
     [OUT_CONFLICT] = "conflict",
     [OUT_DENIED] = "denied",
     [OUT_RATE_LIMITED] = "rate_limited",
+    [OUT_MISDIRECTED] = "misdirected",
     [OUT_UNAVAILABLE] = "unavailable",
     [OUT_ERROR] = "error",
 };

@@ -26,6 +26,7 @@ enum outcome {
 	OUT_CONFLICT,     /* it exists already, or can no longer change (409) */
 	OUT_DENIED,       /* wrong credentials or no right to it (403 / the form again) */
 	OUT_RATE_LIMITED, /* too many attempts: try later (429) */
+	OUT_MISDIRECTED,  /* no organisation here has the request's host name (421) */
 	OUT_UNAVAILABLE,  /* the database cannot be reached (503, Retry-After) */
 	OUT_ERROR,        /* a bug or a misconfiguration, logged where it happened (500) */
 };

@@ -23,6 +23,11 @@ const struct outcome_http web_outcomes[OUTCOME_COUNT] = {
                     "Nie masz dostępu do tej strony."},
     [OUT_RATE_LIMITED] = {429, "urn:jawnosc:problem:rate-limited", "Zbyt wiele prób",
                           "Zbyt wiele prób w krótkim czasie. Spróbuj ponownie później."},
+    /* RFC 9110 §15.5.20: this server does not answer for that host name. */
+    [OUT_MISDIRECTED] = {421, "urn:jawnosc:problem:misdirected", "Nieznany adres urzędu",
+                         "Pod tym adresem nie działa żaden urząd obsługiwany przez ten serwer. "
+                         "Sprawdź adres strony urzędu, np. w jego Biuletynie Informacji "
+                         "Publicznej."},
     [OUT_UNAVAILABLE] = {503, "urn:jawnosc:problem:unavailable", "Usługa niedostępna",
                          "Usługa jest chwilowo niedostępna. Spróbuj ponownie za chwilę."},
     [OUT_ERROR] = {500, "urn:jawnosc:problem:error", "Błąd serwera",
