@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cases/scope.h"
 #include "cases/store.h"
 
 void case_ref_from_row(const PGresult *r, int row, arena_t *a, struct case_ref *f)
@@ -17,24 +18,38 @@ void case_ref_from_row(const PGresult *r, int row, arena_t *a, struct case_ref *
 	org_from_row(r, row, 6, a, &f->org);
 }
 
-enum db_status case_lock(PGconn *c, arena_t *a, long long id, long long org_id,
-                         struct case_ref *out, bool *found)
+static enum db_status lock_case(PGconn *c, arena_t *a, long long id, long long org_id,
+                                long long unit_id, struct case_ref *out, bool *found)
 {
-	char ids[24], orgs[24];
+	char ids[24], orgs[24], units[24];
 	snprintf(ids, sizeof ids, "%lld", id);
 	snprintf(orgs, sizeof orgs, "%lld", org_id);
-	const char *p[2] = {ids, orgs};
+	snprintf(units, sizeof units, "%lld", unit_id);
+	const char *p[3] = {ids, orgs, units};
 	enum db_status st;
 	PGresult *r = db_exec(c, &st,
 	                      "SELECT " CASE_REF_COLUMNS ORG_COLUMNS
 	                      " FROM requests r JOIN organisations o ON o.id = r.org_id "
-	                      "WHERE r.id = $1 AND ($2::bigint = 0 OR r.org_id = $2) FOR UPDATE OF r",
-	                      2, p);
+	                      "WHERE r.id = $1 AND ($2::bigint = 0 OR r.org_id = $2) "
+	                      "AND " SCOPE_CASES("r", "$2", "$3") " FOR UPDATE OF r",
+	                      3, p);
 	*found = st == DB_OK && PQntuples(r) == 1;
 	if (*found)
 		case_ref_from_row(r, 0, a, out);
 	PQclear(r);
 	return st;
+}
+
+enum db_status case_lock(PGconn *c, arena_t *a, long long id, long long org_id,
+                         struct case_ref *out, bool *found)
+{
+	return lock_case(c, a, id, org_id, 0, out, found);
+}
+
+enum db_status case_lock_staff(PGconn *c, arena_t *a, long long id, const struct actor *who,
+                               struct case_ref *out, bool *found)
+{
+	return lock_case(c, a, id, who->org_id, scope_unit(who), out, found);
 }
 
 /* The letter or decision the step needs, as a draft to be written and

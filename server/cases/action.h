@@ -10,6 +10,7 @@
 #include <libpq-fe.h>
 #include <stdbool.h>
 
+#include "cases/context.h"
 #include "cases/org.h"
 #include "core/arena.h"
 #include "db/db.h"
@@ -33,6 +34,10 @@ void case_ref_from_row(const PGresult *r, int row, arena_t *a, struct case_ref *
  * when there is no such request in organisation `org_id` (0: any). */
 enum db_status case_lock(PGconn *c, arena_t *a, long long id, long long org_id,
                          struct case_ref *out, bool *found);
+/* The same for a staff member: only a case of their organisation that
+ * they see (cases/scope.h); *found false for any other. */
+enum db_status case_lock_staff(PGconn *c, arena_t *a, long long id, const struct actor *who,
+                               struct case_ref *out, bool *found);
 
 /* Decides and applies `in` on the locked case `f`. *allowed false (and
  * oc->refusal set) when the law refuses: nothing is written then. `data`

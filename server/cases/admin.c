@@ -722,6 +722,8 @@ const struct admin_setting admin_settings[ADMIN_NSETTINGS] = {
     {"letterhead", ADMIN_LINES, 2000, false, "Nagłówek pism"},
     {"signer_name", ADMIN_TEXT, 200, false, "Podpisujący pisma — imię i nazwisko"},
     {"signer_position", ADMIN_TEXT, 200, false, "Podpisujący pisma — stanowisko"},
+    /* Who sees which cases (cases/scope.h). */
+    {"staff_unit_only", ADMIN_BOOL, 0, true, "Urzędnicy widzą tylko sprawy swojej komórki"},
 };
 
 /* One DNS label: letters, digits and inner hyphens, 1-63 characters. */

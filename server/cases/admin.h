@@ -104,7 +104,7 @@ struct admin_setting {
 	const char *label; /* Polish, for messages */
 };
 
-#define ADMIN_NSETTINGS 18
+#define ADMIN_NSETTINGS 19
 extern const struct admin_setting admin_settings[ADMIN_NSETTINGS];
 
 /* Values in the order of admin_settings[]; hosts as lines. */

@@ -9,6 +9,7 @@
 #include "cases/action.h"
 #include "cases/caseview.h"
 #include "cases/org.h"
+#include "cases/scope.h"
 #include "cases/service.h"
 #include "cases/store.h"
 #include "core/config.h"
@@ -185,7 +186,7 @@ static const char *delivery_label(const char *d)
 static enum db_status add_head(PGconn *c, arena_t *a, const struct actor *who, long long id,
                                json_t *view, bool *found)
 {
-	const char *p[2] = {ids(a, id), ids(a, who->org_id)};
+	const char *p[3] = {ids(a, id), ids(a, who->org_id), ids(a, scope_unit(who))};
 	enum db_status st;
 	PGresult *r = db_exec(
 	    c, &st,
@@ -196,8 +197,8 @@ static enum db_status add_head(PGconn *c, arena_t *a, const struct actor *who, l
 	    "FROM requests r JOIN units un ON un.id = r.unit_id "
 	    "LEFT JOIN users u ON u.id = r.assignee_id "
 	    "LEFT JOIN requesters q ON q.request_id = r.id "
-	    "WHERE r.id = $1 AND r.org_id = $2",
-	    2, p);
+	    "WHERE r.id = $1 AND r.org_id = $2 AND " SCOPE_CASES("r", "$2", "$3"),
+	    3, p);
 	*found = st == DB_OK && PQntuples(r) == 1;
 	if (*found) {
 #define V(i) PQgetvalue(r, 0, i)
@@ -454,7 +455,7 @@ static enum db_status act_tx(PGconn *c, void *vctx)
 	x->result = OUT_OK;
 	struct case_ref f;
 	bool found;
-	enum db_status st = case_lock(c, x->a, x->id, x->who->org_id, &f, &found);
+	enum db_status st = case_lock_staff(c, x->a, x->id, x->who, &f, &found);
 	if (st != DB_OK)
 		return st;
 	if (!found) {
@@ -542,9 +543,13 @@ enum outcome clerk_note(const struct svc_ctx *ctx, long long id, const char *tex
 	if (!c)
 		return OUT_UNAVAILABLE;
 	const struct actor *who = ctx->who;
-	const char *q[2] = {ids(ctx->arena, id), ids(ctx->arena, who->org_id)};
+	const char *q[3] = {ids(ctx->arena, id), ids(ctx->arena, who->org_id),
+	                    ids(ctx->arena, scope_unit(who))};
 	enum db_status st;
-	PGresult *r = db_exec(c, &st, "SELECT state FROM requests WHERE id = $1 AND org_id = $2", 2, q);
+	PGresult *r = db_exec(c, &st,
+	                      "SELECT r.state FROM requests r WHERE r.id = $1 AND r.org_id = $2 "
+	                      "AND " SCOPE_CASES("r", "$2", "$3"),
+	                      3, q);
 	bool found = st == DB_OK && PQntuples(r) == 1;
 	PQclear(r);
 	if (st != DB_OK)
@@ -613,6 +618,11 @@ enum outcome clerk_register(const struct svc_ctx *ctx, struct filing_input *in,
 		          ctx->who->user_id, ctx->who->org_id);
 		return problem_set(p, OUT_ERROR, NULL, NULL);
 	}
+	/* Where staff see only their unit's cases, a request a clerk of a
+	 * unit registers is that unit's: in the web unit the clerk would lose
+	 * sight of the case at once. */
+	if (org.staff_unit_only && scope_unit(ctx->who))
+		org.web_unit_id = scope_unit(ctx->who);
 	struct svc_ctx fctx = *ctx;
 	fctx.org = &org;
 	in->base_url = base_url;

@@ -2,7 +2,8 @@
  * steps the law allows now with the inputs each needs, taking a step with
  * an optimistic version check, internal notes, and registering a request
  * that arrived by e-mail, post, ePUAP, phone or in person. Every query is
- * scoped to the clerk's organisation: another body's case is not found. */
+ * scoped to the clerk's organisation, and to their unit where the
+ * organisation says so (cases/scope.h): any other case is not found. */
 #ifndef JAWNOSC_CASES_CLERK_H
 #define JAWNOSC_CASES_CLERK_H
 
@@ -16,7 +17,7 @@
 /* Every entry point takes the context of a signed-in staff member
  * (ctx->who), gets the thread's connection itself and returns an outcome;
  * the problem says what is wrong for anything but OUT_OK:
- *   OUT_NOT_FOUND   no such case in ctx->who's organisation;
+ *   OUT_NOT_FOUND   no such case that ctx->who sees (cases/scope.h);
  *   OUT_INVALID     an input is wrong: a field error at the input's name
  *                   ("date", "text", "version", ...), the code of the
  *                   check in problem.code;
@@ -61,7 +62,8 @@ enum outcome clerk_note(const struct svc_ctx *ctx, long long id, const char *tex
  * trimmed copies), plus "channel" (one a clerk registers: law/channel.h) and
  * "received_on" (YYYY-MM-DD, not after today: terms count from the day the
  * request reached the body, not from data entry). The new case's id in
- * *request_id. */
+ * *request_id. The case is the unit's that receives online requests, or,
+ * where staff see only their unit's cases, the clerk's own unit. */
 enum outcome clerk_register(const struct svc_ctx *ctx, struct filing_input *in,
                             const char *received_on, const char *base_url,
                             long long *request_id, struct problem *p);

@@ -8,6 +8,7 @@
 #include "cases/caseview.h"
 #include "cases/clerk.h"
 #include "cases/outbox.h"
+#include "cases/scope.h"
 #include "cases/service.h"
 #include "cases/store.h"
 #include "core/log.h"
@@ -234,20 +235,23 @@ struct doc {
 static enum db_status load_doc(PGconn *c, arena_t *a, const struct actor *who, long long request_id,
                                int seq, bool lock, struct doc *d, bool *found)
 {
-	const char *p[3] = {ids(a, request_id), ids(a, seq), ids(a, who->org_id)};
+	const char *p[4] = {ids(a, request_id), ids(a, seq), ids(a, who->org_id),
+	                    ids(a, scope_unit(who))};
 	enum db_status st;
 	PGresult *r = db_exec(c, &st,
 	                      lock ? "SELECT d.id, d.type, d.title, d.status, d.markdown, "
 	                             "coalesce(to_char(d.issued_at AT TIME ZONE 'Europe/Warsaw', "
 	                             "'YYYY-MM-DD HH24:MI'), ''), coalesce(u.name, ''), d.inputs::text, "
 	                             "d.pdf IS NOT NULL FROM documents d LEFT JOIN users u ON u.id = d.author_id "
-	                             "WHERE d.request_id = $1 AND d.seq = $2 AND d.org_id = $3 FOR UPDATE OF d"
+	                             "WHERE d.request_id = $1 AND d.seq = $2 AND d.org_id = $3 "
+	                             "AND " SCOPE_CASE_OF("d.request_id", "$3", "$4") " FOR UPDATE OF d"
 	                           : "SELECT d.id, d.type, d.title, d.status, d.markdown, "
 	                             "coalesce(to_char(d.issued_at AT TIME ZONE 'Europe/Warsaw', "
 	                             "'YYYY-MM-DD HH24:MI'), ''), coalesce(u.name, ''), d.inputs::text, "
 	                             "d.pdf IS NOT NULL FROM documents d LEFT JOIN users u ON u.id = d.author_id "
-	                             "WHERE d.request_id = $1 AND d.seq = $2 AND d.org_id = $3",
-	                      3, p);
+	                             "WHERE d.request_id = $1 AND d.seq = $2 AND d.org_id = $3 "
+	                             "AND " SCOPE_CASE_OF("d.request_id", "$3", "$4"),
+	                      4, p);
 	*found = st == DB_OK && PQntuples(r) == 1;
 	if (*found) {
 		d->id = atoll(PQgetvalue(r, 0, 0));
@@ -433,13 +437,15 @@ enum outcome letters_save(const struct svc_ctx *ctx, long long request_id, int s
 	if (!c)
 		return OUT_UNAVAILABLE;
 	arena_t *a = ctx->arena;
-	const char *q[4] = {ids(a, request_id), ids(a, seq), ids(a, ctx->who->org_id), markdown};
+	const char *q[5] = {ids(a, request_id), ids(a, seq), ids(a, ctx->who->org_id), markdown,
+	                    ids(a, scope_unit(ctx->who))};
 	changes_writer(ctx->who->org_id);
 	enum db_status st;
 	PGresult *r = db_exec(c, &st,
-	                      "UPDATE documents SET markdown = $4 WHERE request_id = $1 AND seq = $2 "
-	                      "AND org_id = $3 AND status = 'draft' RETURNING id",
-	                      4, q);
+	                      "UPDATE documents d SET markdown = $4 WHERE d.request_id = $1 AND d.seq = $2 "
+	                      "AND d.org_id = $3 AND d.status = 'draft' "
+	                      "AND " SCOPE_CASE_OF("d.request_id", "$3", "$5") " RETURNING d.id",
+	                      5, q);
 	int n = st == DB_OK ? PQntuples(r) : 0;
 	PQclear(r);
 	if (st != DB_OK)
@@ -645,7 +651,8 @@ enum outcome letters_correct(const struct svc_ctx *ctx, long long request_id, in
 	if (!c)
 		return OUT_UNAVAILABLE;
 	arena_t *a = ctx->arena;
-	const char *q[3] = {ids(a, request_id), ids(a, seq), ids(a, ctx->who->org_id)};
+	const char *q[4] = {ids(a, request_id), ids(a, seq), ids(a, ctx->who->org_id),
+	                    ids(a, scope_unit(ctx->who))};
 	changes_writer(ctx->who->org_id);
 	enum db_status st;
 	PGresult *r = db_exec(c, &st,
@@ -654,8 +661,8 @@ enum outcome letters_correct(const struct svc_ctx *ctx, long long request_id, in
 	                      "(SELECT max(seq) + 1 FROM documents WHERE request_id = d.request_id), d.type, "
 	                      "'Korekta: ' || d.title, d.markdown, d.inputs, d.id FROM documents d "
 	                      "WHERE d.request_id = $1 AND d.seq = $2 AND d.org_id = $3 AND d.status = 'issued' "
-	                      "RETURNING seq",
-	                      3, q);
+	                      "AND " SCOPE_CASE_OF("d.request_id", "$3", "$4") " RETURNING seq",
+	                      4, q);
 	int n = st == DB_OK ? PQntuples(r) : 0;
 	if (n == 1)
 		*new_seq = atoi(PQgetvalue(r, 0, 0));
@@ -680,15 +687,16 @@ enum outcome letters_delivered(const struct svc_ctx *ctx, long long request_id, 
 		return OUT_UNAVAILABLE;
 	arena_t *a = ctx->arena;
 	const struct actor *who = ctx->who;
-	const char *q[5] = {ids(a, request_id), ids(a, seq), ids(a, who->org_id), date,
-	                    ids(a, who->user_id)};
+	const char *q[6] = {ids(a, request_id), ids(a, seq), ids(a, who->org_id), date,
+	                    ids(a, who->user_id), ids(a, scope_unit(who))};
 	changes_writer(who->org_id);
 	enum db_status st;
 	PGresult *r = db_exec(c, &st,
 	                      "INSERT INTO deliveries (org_id, document_id, delivered_on, recorded_by) "
 	                      "SELECT d.org_id, d.id, $4, $5 FROM documents d WHERE d.request_id = $1 "
-	                      "AND d.seq = $2 AND d.org_id = $3 AND d.status = 'issued' RETURNING id",
-	                      5, q);
+	                      "AND d.seq = $2 AND d.org_id = $3 AND d.status = 'issued' "
+	                      "AND " SCOPE_CASE_OF("d.request_id", "$3", "$6") " RETURNING id",
+	                      6, q);
 	int n = st == DB_OK ? PQntuples(r) : 0;
 	PQclear(r);
 	if (st != DB_OK)
@@ -715,11 +723,13 @@ enum outcome letters_pdf(const struct svc_ctx *ctx, long long request_id, int se
 	if (!c)
 		return OUT_UNAVAILABLE;
 	arena_t *a = ctx->arena;
-	const char *q[3] = {ids(a, request_id), ids(a, seq), ids(a, ctx->who->org_id)};
+	const char *q[4] = {ids(a, request_id), ids(a, seq), ids(a, ctx->who->org_id),
+	                    ids(a, scope_unit(ctx->who))};
 	PGresult *r = PQexecParams(c,
-	                           "SELECT pdf FROM documents WHERE request_id = $1 AND seq = $2 AND "
-	                           "org_id = $3 AND status = 'issued' AND pdf IS NOT NULL",
-	                           3, NULL, q, NULL, NULL, 1);
+	                           "SELECT d.pdf FROM documents d WHERE d.request_id = $1 AND d.seq = $2 "
+	                           "AND d.org_id = $3 AND d.status = 'issued' AND d.pdf IS NOT NULL "
+	                           "AND " SCOPE_CASE_OF("d.request_id", "$3", "$4"),
+	                           4, NULL, q, NULL, NULL, 1);
 	enum db_status st = db_status_of(c, r);
 	enum outcome o = st != DB_OK          ? svc_outcome(st, p)
 	                 : PQntuples(r) == 1 ? OUT_OK
@@ -745,7 +755,8 @@ enum outcome letters_outgoing(const struct svc_ctx *ctx, const struct letters_fi
 	PGconn *c = svc_conn(p);
 	if (!c)
 		return OUT_UNAVAILABLE;
-	const char *q[4] = {ids(ctx->arena, ctx->who->org_id), from, to, type};
+	const char *q[5] = {ids(ctx->arena, ctx->who->org_id), from, to, type,
+	                    ids(ctx->arena, scope_unit(ctx->who))};
 	enum db_status st;
 	PGresult *r = db_exec(
 	    c, &st,
@@ -755,12 +766,12 @@ enum outcome letters_outgoing(const struct svc_ctx *ctx, const struct letters_fi
 	    "coalesce((SELECT max(delivered_on)::text FROM deliveries v WHERE v.document_id = d.id), ''), "
 	    "encode(d.sha256, 'hex') "
 	    "FROM documents d JOIN requests r ON r.id = d.request_id LEFT JOIN users u ON u.id = d.author_id "
-	    "WHERE d.org_id = $1 AND d.status = 'issued' "
+	    "WHERE d.org_id = $1 AND d.status = 'issued' AND " SCOPE_CASES("r", "$1", "$5") " "
 	    "AND ($2::date IS NULL OR d.issued_at >= ($2::date)::timestamp AT TIME ZONE 'Europe/Warsaw') "
 	    "AND ($3::date IS NULL OR d.issued_at < ($3::date + 1)::timestamp AT TIME ZONE 'Europe/Warsaw') "
 	    "AND ($4::text IS NULL OR d.type = $4) "
 	    "ORDER BY d.issued_at DESC, d.id DESC LIMIT 1000",
-	    4, q);
+	    5, q);
 	if (st != DB_OK) {
 		PQclear(r);
 		return svc_outcome(st, p);

@@ -18,11 +18,12 @@
 #define LETTERS_TODO "[DO UZUPEŁNIENIA:"
 
 /* Every entry point works on document `seq` of case `request_id` of
- * ctx->who's organisation, gets the thread's connection itself and returns
- * an outcome: OUT_NOT_FOUND (no such document there, or none in the state
- * the step needs: the message says so), OUT_INVALID (a field error at
- * "markdown" or "delivered_on"), OUT_CONFLICT (the document is issued and
- * cannot change), OUT_UNAVAILABLE, OUT_ERROR. */
+ * ctx->who's organisation that ctx->who sees (cases/scope.h), gets the
+ * thread's connection itself and returns an outcome: OUT_NOT_FOUND (no
+ * such document there, or none in the state the step needs: the message
+ * says so), OUT_INVALID (a field error at "markdown" or "delivered_on"),
+ * OUT_CONFLICT (the document is issued and cannot change),
+ * OUT_UNAVAILABLE, OUT_ERROR. */
 
 /* The document as JSON: type, title, status, markdown (generated now for a
  * draft that has none), the preview as an HTML fragment, issue data, and
@@ -53,9 +54,9 @@ struct letters_filter {
 	const char *from, *to; /* issued on or after / on or before */
 	const char *type;      /* a letter type id */
 };
-/* The register of outgoing letters: issued documents of the organisation,
- * newest first (at most 1,000). {"items": [...], "from", "to", "type": the
- * filters applied ("" when none)} */
+/* The register of outgoing letters: issued documents of the organisation's
+ * cases that ctx->who sees, newest first (at most 1,000). {"items": [...],
+ * "from", "to", "type": the filters applied ("" when none)} */
 enum outcome letters_outgoing(const struct svc_ctx *ctx, const struct letters_filter *f,
                               json_t **out, struct problem *p);
 

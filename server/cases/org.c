@@ -52,6 +52,7 @@ void org_from_row(const PGresult *r, int row, int col, arena_t *a, struct org *o
 	o->policy.clarification_window_days = atoi(V(6));
 	o->policy.interest_window_days = atoi(V(7));
 	o->policy.interest_call_keeps_term_running = is_true(V(8));
+	o->staff_unit_only = is_true(V(9));
 #undef V
 }
 

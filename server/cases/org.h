@@ -42,6 +42,8 @@ struct org {
 	const char *class_public;
 	const char *class_reuse;
 	law_policy_t policy;
+	/* Staff of a unit see only their unit's cases (cases/scope.h). */
+	bool staff_unit_only;
 	/* ORG_PUBLIC only: the register's stamp, the last change of any of
 	 * its publications in microseconds since the epoch (0 when nothing
 	 * was ever published). */
@@ -91,8 +93,9 @@ enum outcome org_get(const struct svc_ctx *ctx, long long id, struct org *out, s
 #define ORG_COLUMNS                                                                                \
 	ORG_PUBLIC_COLUMNS ", coalesce(o.web_unit_id, 0), o.class_public, o.class_reuse, "        \
 	"o.policy_clarification_restarts, o.policy_remedy, o.policy_reuse_defects_call, "          \
-	"o.policy_clarification_days, o.policy_interest_days, o.policy_interest_keeps_running"
-#define ORG_NCOLUMNS 19
+	"o.policy_clarification_days, o.policy_interest_days, o.policy_interest_keeps_running, "   \
+	"o.staff_unit_only"
+#define ORG_NCOLUMNS 20
 
 void org_from_row(const PGresult *r, int row, int col, arena_t *a, struct org *out);
 

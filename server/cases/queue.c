@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cases/caseview.h"
+#include "cases/scope.h"
 #include "cases/service.h"
 #include "core/strbuf.h"
 #include "db/db.h"
@@ -61,13 +62,15 @@ enum outcome queue_list(const struct svc_ctx *ctx, const struct queue_filter *f,
 	strbuf_t sql;
 	sb_init(&sql, a);
 	struct db_params p = {.n = 0};
-	sb_printf(&sql,
-	          "SELECT r.id, r.case_number, r.subject, r.kind, r.state, r.channel, r.received_on, "
-	          "coalesce(u.name, ''), coalesce(r.due_on::text, ''), un.symbol "
-	          "FROM requests r LEFT JOIN users u ON u.id = r.assignee_id "
-	          "JOIN units un ON un.id = r.unit_id "
-	          "WHERE r.org_id = $%d AND r.closed_on IS NULL",
-	          db_param_int(&p, ctx->who->org_id));
+	/* The organisation and the staff member's scope are $1 and $2. */
+	db_param_int(&p, ctx->who->org_id);
+	db_param_int(&p, scope_unit(ctx->who));
+	sb_puts(&sql,
+	        "SELECT r.id, r.case_number, r.subject, r.kind, r.state, r.channel, r.received_on, "
+	        "coalesce(u.name, ''), coalesce(r.due_on::text, ''), un.symbol "
+	        "FROM requests r LEFT JOIN users u ON u.id = r.assignee_id "
+	        "JOIN units un ON un.id = r.unit_id "
+	        "WHERE r.org_id = $1 AND " SCOPE_CASES("r", "$1", "$2") " AND r.closed_on IS NULL");
 	if (f->unit_id)
 		sb_printf(&sql, " AND r.unit_id = $%d", db_param_int(&p, f->unit_id));
 	if (f->assignee_id > 0)

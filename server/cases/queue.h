@@ -38,7 +38,8 @@ struct queue_filter {
 	long long after_id;
 };
 
-/* A page of the open cases of ctx->who's organisation:
+/* A page of the open cases of ctx->who's organisation that ctx->who sees
+ * (cases/scope.h):
  * {"items": [...], "next": {"due": ..., "id": ...} or absent}. Each item:
  * id, case_number, subject, kind, state, state_label, channel, received_on,
  * due_on, days_left (working days, negative when overdue), overdue,

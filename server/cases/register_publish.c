@@ -11,6 +11,7 @@
 #include "cases/caseview.h"
 #include "cases/register.h"
 #include "cases/register_item.h"
+#include "cases/scope.h"
 #include "cases/service.h"
 #include "cases/store.h"
 #include "core/strbuf.h"
@@ -39,7 +40,7 @@ struct pcase {
 static enum db_status load_case(PGconn *c, arena_t *a, const struct actor *who, long long id,
                                 bool lock, struct pcase *out, bool *found)
 {
-	const char *p[2] = {ids(a, id), ids(a, who->org_id)};
+	const char *p[3] = {ids(a, id), ids(a, who->org_id), ids(a, scope_unit(who))};
 	enum db_status st;
 	PGresult *r = db_exec(
 	    c, &st,
@@ -47,13 +48,14 @@ static enum db_status load_case(PGconn *c, arena_t *a, const struct actor *who, 
 	           "r.subject, coalesce(r.closed_on::text, ''), coalesce(u.name, '') "
 	           "FROM requests r JOIN units un ON un.id = r.unit_id "
 	           "LEFT JOIN users u ON u.id = r.assignee_id "
-	           "WHERE r.id = $1 AND r.org_id = $2 FOR UPDATE OF r"
+	           "WHERE r.id = $1 AND r.org_id = $2 AND " SCOPE_CASES("r", "$2", "$3")
+	           " FOR UPDATE OF r"
 	         : "SELECT r.case_number, r.kind, r.unit_id, un.name, r.received_on, r.state, "
 	           "r.subject, coalesce(r.closed_on::text, ''), coalesce(u.name, '') "
 	           "FROM requests r JOIN units un ON un.id = r.unit_id "
 	           "LEFT JOIN users u ON u.id = r.assignee_id "
-	           "WHERE r.id = $1 AND r.org_id = $2",
-	    2, p);
+	           "WHERE r.id = $1 AND r.org_id = $2 AND " SCOPE_CASES("r", "$2", "$3"),
+	    3, p);
 	*found = st == DB_OK && PQntuples(r) == 1;
 	if (*found) {
 		out->id = id;

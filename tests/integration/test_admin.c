@@ -113,6 +113,7 @@ static void settings_body(char *out, size_t len, const char *const *over)
 	    "letterhead", "",
 	    "signer_name", "",
 	    "signer_position", "",
+	    "staff_unit_only", "false",
 	    NULL,
 	};
 	for (size_t i = 0; over && over[i]; i += 2)
@@ -690,6 +691,61 @@ static void test_reconsideration_policy_is_stored_and_used(void **state)
 	free(token);
 }
 
+/* Staff see only their unit's cases (cases/scope.h): off by default,
+ * switched on and off by the administrator, each change an event, a value
+ * that is neither refused with the form again; the clerk's panel follows
+ * at once (test_authz covers every route). */
+static void test_unit_scope_setting_is_saved_audited_and_used(void **state)
+{
+	assert_int_equal(u_count("SELECT count(*) FROM organisations WHERE slug = 'mon' "
+	                         "AND NOT staff_unit_only"),
+	                 1);
+	struct hresp r;
+	u_staff_get(&admin, "/panel/admin/ustawienia", &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "Urzędnicy widzą tylko sprawy swojej komórki"));
+	assert_non_null(strstr(r.body, "name=\"staff_unit_only\" value=\"false\" "
+	                               "aria-describedby=\"staff_unit_only-hint\" checked"));
+	h_free(&r);
+	const char *bad[] = {"staff_unit_only", "może", NULL};
+	post_settings(bad, &r);
+	expect_refused(&r, "Urzędnicy widzą tylko sprawy swojej komórki: wybierz jedną z możliwości.",
+	               NULL, false);
+	/* A case of another unit, and the clerk's unit. */
+	sql("UPDATE users SET unit_id = (SELECT id FROM units WHERE symbol = 'BDG') "
+	    "WHERE email = 'urzednik@mon.example'");
+	char number[64], path[64];
+	free(u_file("public_information", number));
+	snprintf(path, sizeof path, "/panel/sprawy/%lld", u_request_id(number));
+	u_staff_get(&clerk, path, &r);
+	assert_int_equal(r.status, 200);
+	h_free(&r);
+	const char *on[] = {"staff_unit_only", "true", NULL};
+	post_settings(on, &r);
+	expect_saved(&r, "/panel/admin/ustawienia?zapisano=1");
+	assert_int_equal(u_count("SELECT count(*) FROM events WHERE action = 'org_settings' "
+	                         "AND data->'changed'->'staff_unit_only'->>'from' = 'false' "
+	                         "AND data->'changed'->'staff_unit_only'->>'to' = 'true'"),
+	                 1);
+	u_staff_get(&admin, "/panel/admin/ustawienia", &r);
+	assert_non_null(strstr(r.body, "name=\"staff_unit_only\" value=\"true\" "
+	                               "aria-describedby=\"staff_unit_only-hint\" checked"));
+	h_free(&r);
+	u_staff_get(&clerk, path, &r);
+	assert_int_equal(r.status, 404);
+	h_free(&r);
+	u_staff_get(&admin, path, &r);
+	assert_int_equal(r.status, 200);
+	h_free(&r);
+	post_settings(NULL, &r);
+	expect_saved(&r, "/panel/admin/ustawienia?zapisano=1");
+	u_staff_get(&clerk, path, &r);
+	assert_int_equal(r.status, 200);
+	h_free(&r);
+	sql("UPDATE users SET unit_id = (SELECT id FROM units WHERE symbol = 'COMON') "
+	    "WHERE email = 'urzednik@mon.example'");
+}
+
 /* ---- The audit trail ---- */
 
 static void test_every_change_is_an_event_without_passwords(void **state)
@@ -737,6 +793,7 @@ int main(void)
 	    T(test_bad_settings_are_refused_with_the_input_kept),
 	    T(test_settings_are_saved_and_the_public_form_shows_them_at_once),
 	    T(test_reconsideration_policy_is_stored_and_used),
+	    T(test_unit_scope_setting_is_saved_audited_and_used),
 	    T(test_every_change_is_an_event_without_passwords),
 	};
 	int failed = cmocka_run_group_tests_name("admin", tests, setup, teardown);
