@@ -128,7 +128,7 @@ def prefixed(d, prefix):
 
 ATTACK_RUNS = [
     ("alone_", "normal page alone", "`GET /rejestr?po_dacie=…&po_id=…` (not kept), 4 connections"),
-    ("one_bad_", "bad search, one address", "`GET /rejestr?q=%_%_…` (200 characters), 16 connections"),
+    ("one_bad_", "bad search, one address", "`GET /rejestr?q=%_%_…` (200 characters, each different), 16 connections"),
     ("one_normal_", "normal page beside it", "4 connections at the same time"),
     ("many_bad_", "bad search, a million addresses", "the same from random `X-Forwarded-For`"),
     ("many_normal_", "normal page beside it", "4 connections at the same time"),
