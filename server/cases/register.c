@@ -129,7 +129,14 @@ static json_t *list_item(const PGresult *r, int i)
 #define SEARCH_WINDOW 2000
 #define SEARCH_TIMEOUT_MS "1500"
 
-enum page_plan { PLAN_PLAIN, PLAN_RECENT_WORDS, PLAN_WORDS, PLAN_RECENT_SIMILAR, PLAN_SIMILAR };
+enum page_plan {
+	PLAN_PLAIN,
+	PLAN_RECENT_WORDS,
+	PLAN_WORDS,
+	PLAN_RECENT_SIMILAR,
+	PLAN_SIMILAR,
+	PLAN_RECENT_LITERAL,
+};
 
 /* The WHERE clause of the filters over register_index i (not the words). */
 static void filter_sql(strbuf_t *sql, struct db_params *p, const struct register_filter *f)
@@ -165,6 +172,9 @@ static void match_sql(strbuf_t *sql, enum page_plan plan, const char *alias, int
 {
 	if (plan == PLAN_WORDS || plan == PLAN_RECENT_WORDS)
 		sb_printf(sql, "%s.search @@ register_tsquery($%d)", alias, q);
+	else if (plan == PLAN_RECENT_LITERAL)
+		/* strpos(), not LIKE: '%', '_' and '\' are the text itself. */
+		sb_printf(sql, "strpos(%s.subject_folded, register_fold($%d)) > 0", alias, q);
 	else
 		sb_printf(sql, "register_fold($%d) <%% %s.subject_folded", q, alias);
 }
@@ -199,7 +209,8 @@ static PGresult *page_query(PGconn *c, arena_t *a, long long org_id,
 		break;
 	}
 	case PLAN_RECENT_WORDS:
-	case PLAN_RECENT_SIMILAR: {
+	case PLAN_RECENT_SIMILAR:
+	case PLAN_RECENT_LITERAL: {
 		sb_puts(
 		    &sql,
 		    "WITH page AS MATERIALIZED (SELECT w.id, w.received_on FROM ("
@@ -266,16 +277,44 @@ static PGresult *guarded_query(PGconn *c, arena_t *a, long long org_id,
 	return r;
 }
 
+/* What the search can look for in `q`: words for the full-text index,
+ * trigrams for the similarity index. A text with neither (only
+ * punctuation, "%_%_...") would make a GIN scan read the whole trigram
+ * index (pg_trgm scans everything for a query without trigrams), so it is
+ * only compared literally with the newest rows. */
+static enum db_status query_shape(PGconn *c, const char *q, bool *words, bool *trigrams)
+{
+	const char *p[1] = {q};
+	enum db_status st;
+	PGresult *r = db_exec(c, &st,
+	                      "SELECT register_tsquery($1) IS NOT NULL, "
+	                      "cardinality(show_trgm(register_fold($1))) > 0",
+	                      1, p);
+	*words = st == DB_OK && PQntuples(r) == 1 && PQgetvalue(r, 0, 0)[0] == 't';
+	*trigrams = st == DB_OK && PQntuples(r) == 1 && PQgetvalue(r, 0, 1)[0] == 't';
+	PQclear(r);
+	return st;
+}
+
 /* The search's pages: see SEARCH_WINDOW. */
 static PGresult *search_query(PGconn *c, arena_t *a, long long org_id,
                               const struct register_filter *f, int limit, enum db_status *st,
-                              bool *approximate)
+                              bool *approximate, bool *literal)
 {
 	static const enum page_plan plans[][2] = {{PLAN_RECENT_WORDS, PLAN_WORDS},
 	                                          {PLAN_RECENT_SIMILAR, PLAN_SIMILAR}};
 	*approximate = false;
+	bool use[2];
+	*st = query_shape(c, f->q, &use[0], &use[1]);
+	if (*st != DB_OK)
+		return PQmakeEmptyPGresult(c, PGRES_FATAL_ERROR);
+	*literal = !use[0] && !use[1];
+	if (*literal)
+		return page_query(c, a, org_id, f, limit, PLAN_RECENT_LITERAL, st);
 	PGresult *best = NULL;
 	for (size_t k = 0; k < 2; k++) {
+		if (!use[k])
+			continue;
 		PGresult *r = page_query(c, a, org_id, f, limit, plans[k][0], st);
 		if (*st != DB_OK || PQntuples(r) > limit) {
 			PQclear(best);
@@ -294,7 +333,7 @@ static PGresult *search_query(PGconn *c, arena_t *a, long long org_id,
 		} else {
 			PQclear(r);
 		}
-		if (PQntuples(g) > 0 || k == 1) {
+		if (PQntuples(g) > 0 || k == 1 || !use[1]) {
 			PQclear(best);
 			return g;
 		}
@@ -311,9 +350,10 @@ enum db_status register_list(PGconn *c, arena_t *a, long long org_id,
                              const struct register_filter *f, int limit, json_t **out)
 {
 	enum db_status st;
-	bool approximate = false;
-	PGresult *r = f->q && *f->q ? search_query(c, a, org_id, f, limit, &st, &approximate)
-	                            : page_query(c, a, org_id, f, limit, PLAN_PLAIN, &st);
+	bool approximate = false, literal = false;
+	PGresult *r = f->q && *f->q
+	                  ? search_query(c, a, org_id, f, limit, &st, &approximate, &literal)
+	                  : page_query(c, a, org_id, f, limit, PLAN_PLAIN, &st);
 	if (st != DB_OK) {
 		PQclear(r);
 		return st;
@@ -322,7 +362,8 @@ enum db_status register_list(PGconn *c, arena_t *a, long long org_id,
 	int rows = PQntuples(r);
 	for (int i = 0; i < rows && i < limit; i++)
 		json_array_append_new(items, list_item(r, i));
-	json_t *doc = json_pack("{s:o, s:b}", "items", items, "approximate", approximate);
+	json_t *doc = json_pack("{s:o, s:b, s:b}", "items", items, "approximate", approximate,
+	                        "literal", literal);
 	if (rows > limit)
 		json_object_set_new(doc, "next",
 		                    json_pack("{s:s, s:s}", "date", PQgetvalue(r, limit - 1, 2),
@@ -747,12 +788,30 @@ void register_stats_kick(void)
 	jobs_kick(REGISTER_STATS_JOB);
 }
 
-enum db_status register_sitemap(PGconn *c, arena_t *a, long long org_id, int limit, json_t **out)
+enum db_status register_sitemap_size(PGconn *c, long long org_id, long long *count)
 {
-	(void)a;
-	return org_rows(c,
+	struct db_params p = {.n = 0};
+	db_param_int(&p, org_id);
+	enum db_status st;
+	PGresult *r = db_exec(c, &st, "SELECT count(*) FROM register_index WHERE org_id = $1", p.n,
+	                      p.v);
+	*count = st == DB_OK && PQntuples(r) == 1 ? atoll(PQgetvalue(r, 0, 0)) : 0;
+	PQclear(r);
+	return st;
+}
+
+enum db_status register_sitemap(PGconn *c, long long org_id, long long offset, int limit,
+                                json_t **out)
+{
+	struct db_params p = {.n = 0};
+	db_param_int(&p, org_id);
+	db_param_int(&p, limit);
+	db_param_int(&p, offset);
+	/* Oldest first along the list's index: a new item goes at the end, so
+	 * the parts before it stay as they were. */
+	return svc_rows(c,
 	                "SELECT case_number, to_char(changed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') "
 	                "AS lastmod FROM register_items WHERE org_id = $1 AND NOT withdrawn "
-	                "ORDER BY received_on DESC, id DESC LIMIT $2",
-	                org_id, limit, out);
+	                "ORDER BY received_on, id LIMIT $2 OFFSET $3",
+	                p.n, p.v, out);
 }

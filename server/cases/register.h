@@ -34,7 +34,9 @@
 #define REGISTER_PAGE 50           /* rows of a page of the register */
 #define REGISTER_EXPORT_PAGE 5000  /* rows of one CSV or JSON file */
 #define REGISTER_FEED_ENTRIES 50   /* versions in the Atom feed */
-#define REGISTER_SITEMAP_MAX 49000 /* register pages in sitemap.xml (the limit is 50,000 URLs) */
+#define REGISTER_RATE_WINDOW 60    /* seconds of JAWNOSC_SEARCH_RATE's window */
+#define REGISTER_Q_CHARS 200       /* characters of a search (q) at most */
+#define REGISTER_Q_WORDS 8         /* words of a search at most */
 #define REGISTER_MAX_DOCS 32       /* documents one version may publish */
 
 /* ---- Public side: one call per page ------------------------------------ */
@@ -64,6 +66,11 @@ struct register_ask {
 	 * with `fresh` set. NULL: never asked. */
 	bool (*fresh)(void *arg, int64_t stamp_us);
 	void *fresh_arg;
+	/* The client's address when the page is a search or an export that
+	 * was not answered from memory: it counts against JAWNOSC_SEARCH_RATE
+	 * per REGISTER_RATE_WINDOW before anything is read (cases/ratelimit.h),
+	 * OUT_RATE_LIMITED past it. NULL: not counted. */
+	const char *client;
 };
 
 /* What every page service gives besides its data. */
@@ -73,11 +80,21 @@ struct register_page {
 	uint64_t mark;    /* cache_mark() taken before reading: to keep the page */
 	bool fresh;       /* the client's copy is current: nothing else was read */
 	long long visits; /* the page's visits, this one included (0: not counted) */
+	int retry_after;  /* OUT_RATE_LIMITED: seconds until the address may ask again */
 };
+
+/* Whether `q` may be searched for: OUT_OK, or OUT_INVALID with the field
+ * "q" and a Polish message when it has more than REGISTER_Q_CHARS
+ * characters or more than REGISTER_Q_WORDS words (separated by white
+ * space). The message is in `a`. */
+enum outcome register_q_check(const char *q, arena_t *a, struct problem *p);
 
 /* The list (`limit` rows: REGISTER_PAGE on the page, REGISTER_EXPORT_PAGE
  * for CSV and JSON), newest first: *list is {"items": [...], "next":
- * {"date", "id"}, "approximate"} ("next" only when there are more). Each
+ * {"date", "id"}, "approximate", "literal"} ("next" only when there are
+ * more; "approximate": a search took too long and looked only at the
+ * newest rows; "literal": `q` has no letter or digit, so its text was
+ * looked for as it is in the subjects of the newest rows only). Each
  * item: case_number, path, received_on, kind, kind_label, unit,
  * unit_name, subject, state, state_label, outcome (null when none),
  * outcome_label, closed_on (null when open), legal_basis, answer, version,
@@ -120,10 +137,13 @@ enum outcome register_feed_page(const struct svc_ctx *ctx, const struct register
                                 int limit, struct register_page *pg, json_t **feed,
                                 struct problem *p);
 
-/* Items for sitemap.xml, newest first: [{case_number, lastmod}]. */
+/* The sitemap: with `limit` 0 only *count, the items the register lists
+ * (for the index of its parts); otherwise also *items, `limit` of them
+ * after the first `offset`, oldest first (a new item goes at the end):
+ * [{case_number, lastmod}]. */
 enum outcome register_sitemap_page(const struct svc_ctx *ctx, const struct register_ask *ask,
-                                   int limit, struct register_page *pg, json_t **items,
-                                   struct problem *p);
+                                   long long offset, int limit, struct register_page *pg,
+                                   long long *count, json_t **items, struct problem *p);
 
 /* Statistics per year of receipt: {"years": [{year, requests, closed,
  * on_time, on_time_percent, outcomes: [{id, label, count}]}]}, newest year

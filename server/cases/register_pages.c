@@ -5,10 +5,52 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cases/ratelimit.h"
 #include "cases/register_query.h"
 #include "cases/service.h"
 #include "core/cache.h"
+#include "core/config.h"
 #include "core/log.h"
+
+enum outcome register_q_check(const char *q, arena_t *a, struct problem *p)
+{
+	size_t chars = 0, words = 0;
+	bool in_word = false;
+	for (const unsigned char *s = (const unsigned char *)(q ? q : ""); *s; s++) {
+		if ((*s & 0xC0) != 0x80)
+			chars++;
+		bool space = *s == ' ' || (*s >= '\t' && *s <= '\r');
+		if (!space && !in_word)
+			words++;
+		in_word = !space;
+	}
+	if (chars > REGISTER_Q_CHARS)
+		return problem_fieldf(p, a, "q",
+		                      "Szukany tekst może mieć najwyżej %d znaków (wpisano %zu). "
+		                      "Skróć go i spróbuj ponownie.",
+		                      REGISTER_Q_CHARS, chars);
+	if (words > REGISTER_Q_WORDS)
+		return problem_fieldf(p, a, "q",
+		                      "Wpisz najwyżej %d słów (wpisano %zu): najlepiej kilka "
+		                      "charakterystycznych słów z tematu.",
+		                      REGISTER_Q_WORDS, words);
+	return OUT_OK;
+}
+
+/* A search or an export not kept counts against the address's limit. */
+static enum outcome rate_limited(const struct svc_ctx *ctx, const struct register_ask *ask,
+                                 struct register_page *pg, struct problem *p)
+{
+	memset(pg, 0, sizeof *pg);
+	if (!ask->client ||
+	    ratelimit_take("search", ask->client, cfg.search_rate, REGISTER_RATE_WINDOW, ctx->now,
+	                   &pg->retry_after) == OUT_OK)
+		return OUT_OK;
+	return problem_set(p, OUT_RATE_LIMITED,
+	                   "Z tego adresu wysłano w ostatniej minucie zbyt wiele wyszukiwań lub "
+	                   "pobrań rejestru. Odczekaj chwilę i spróbuj ponownie.",
+	                   "search_rate");
+}
 
 /* Opens the page's transaction and finds the body; *c is the connection. */
 static enum outcome page_open(const struct svc_ctx *ctx, const struct register_ask *ask,
@@ -76,8 +118,11 @@ enum outcome register_list_page(const struct svc_ctx *ctx, const struct register
 	*list = NULL;
 	if (options)
 		*options = NULL;
+	enum outcome o = rate_limited(ctx, ask, pg, p);
+	if (o != OUT_OK)
+		return o;
 	PGconn *c;
-	enum outcome o = page_open(ctx, ask, pg, &c, p);
+	o = page_open(ctx, ask, pg, &c, p);
 	if (o != OUT_OK || client_fresh(c, ask, pg, &o, p))
 		return o;
 	enum db_status st = register_list(c, ctx->arena, pg->org.id, f, limit, list);
@@ -178,10 +223,24 @@ enum outcome register_feed_page(const struct svc_ctx *ctx, const struct register
 }
 
 enum outcome register_sitemap_page(const struct svc_ctx *ctx, const struct register_ask *ask,
-                                   int limit, struct register_page *pg, json_t **items,
-                                   struct problem *p)
+                                   long long offset, int limit, struct register_page *pg,
+                                   long long *count, json_t **items, struct problem *p)
 {
-	return one_query_page(ctx, ask, register_sitemap, limit, pg, items, p);
+	*count = 0;
+	*items = NULL;
+	PGconn *c;
+	enum outcome o = page_open(ctx, ask, pg, &c, p);
+	if (o != OUT_OK || client_fresh(c, ask, pg, &o, p))
+		return o;
+	enum db_status st = register_sitemap_size(c, pg->org.id, count);
+	if (st == DB_OK && limit > 0)
+		st = register_sitemap(c, pg->org.id, offset, limit, items);
+	o = st == DB_OK ? page_close(c, ask, pg, p) : page_fail(c, st, p);
+	if (o != OUT_OK) {
+		json_decref(*items);
+		*items = NULL;
+	}
+	return o;
 }
 
 /* The first snapshot, before the very first look answers. */

@@ -49,6 +49,10 @@ enum db_status register_feed(PGconn *c, arena_t *a, long long org_id, int limit,
 enum db_status register_stats(PGconn *c, arena_t *a, long long org_id, json_t **out);
 /* The refresh itself, in its own transaction, on the primary. */
 enum db_status register_stats_refresh(PGconn *c, int max_age);
-enum db_status register_sitemap(PGconn *c, arena_t *a, long long org_id, int limit, json_t **out);
+/* Items the sitemap lists (not withdrawn), and `limit` of them after the
+ * first `offset`, oldest first: [{case_number, lastmod}]. */
+enum db_status register_sitemap_size(PGconn *c, long long org_id, long long *count);
+enum db_status register_sitemap(PGconn *c, long long org_id, long long offset, int limit,
+                                json_t **out);
 
 #endif

@@ -28,6 +28,8 @@ struct config {
 	long mail_poll_ms;
 	long mail_retry_base;
 	long filing_rate;
+	long search_rate;   /* uncached register searches and exports per address and minute */
+	long sitemap_urls;  /* URLs in one part of the sitemap */
 	long max_attachment;
 	long session_idle; /* minutes */
 	long session_max;  /* hours */

@@ -126,3 +126,18 @@ void feed_sitemap(strbuf_t *out, json_t *urls)
 	}
 	sb_puts(out, "</urlset>\n");
 }
+
+void feed_sitemap_index(strbuf_t *out, json_t *locs)
+{
+	sb_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	             "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+	size_t i;
+	json_t *loc;
+	json_array_foreach(locs, i, loc)
+	{
+		sb_puts(out, "  <sitemap>\n");
+		element(out, "    ", "loc", json_string_value(loc));
+		sb_puts(out, "  </sitemap>\n");
+	}
+	sb_puts(out, "</sitemapindex>\n");
+}

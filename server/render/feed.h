@@ -34,5 +34,8 @@ void feed_atom(strbuf_t *out, const struct feed_atom *f, json_t *entries);
 /* A sitemap of `urls` (borrowed): objects with "loc" and optional
  * "lastmod" ("YYYY-MM-DD"). The caller keeps to the 50,000-URL limit. */
 void feed_sitemap(strbuf_t *out, json_t *urls);
+/* A sitemap index of `locs` (borrowed): the sitemaps' addresses as
+ * strings. The caller keeps to the 50,000-sitemap limit. */
+void feed_sitemap_index(strbuf_t *out, json_t *locs);
 
 #endif

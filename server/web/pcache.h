@@ -31,17 +31,38 @@ bool pcache_on(void);
 
 /* ---- Whole responses (the register) ---- */
 
-/* Answers GET `req` from a copy, counting a visit of the copy's page:
- * 200 with the bytes, or 304 for a client whose copy is current. False
- * when there is no current copy. */
-bool pcache_serve(http_req_t *req);
-/* The response of this request may be kept: `mark` was taken before the
- * database was read (the service gives it); the page shows `visits` (this
- * one included) where it has PCACHE_VISITS. True when the handler should
- * put PCACHE_VISITS into the page instead of the number. */
+/* A parameter a page reads, with its value as the page understood it
+ * (NULL or "": not given, or ignored). */
+struct pcache_param {
+	const char *name;
+	const char *value;
+};
+
+/* The page's address as the cache and its validators know it: the
+ * route's name and path parameters, then `params` with a value, sorted by
+ * name and percent-encoded ("register.item number=A.1.2.2026",
+ * "register.list ?q=umowy&rok=2025"). Nothing else of the request is part
+ * of it: a parameter the page does not know, or a value it ignores,
+ * neither passes the copy by nor changes the page. In the arena. */
+const char *pcache_address(http_req_t *req, const struct pcache_param *params, size_t n);
+
+/* Answers GET `req` from the copy of the page at `address` (of
+ * pcache_address()), counting a visit of the copy's page: 200 with the
+ * bytes (and the headers the copy carries), or 304 for a client whose copy
+ * is current. False when there is no current copy; the address is then
+ * remembered for pcache_keep(). */
+bool pcache_serve(http_req_t *req, const char *address);
+/* The response of this request may be kept (pcache_serve() was asked
+ * first): `mark` was taken before the database was read (the service gives
+ * it); the page shows `visits` (this one included) where it has
+ * PCACHE_VISITS. True when the handler should put PCACHE_VISITS into the
+ * page instead of the number. */
 bool pcache_keep(http_req_t *req, long long org_id, uint64_t mark, const char *visit_path,
                  long long visits, const char *etag, time_t last_modified,
                  const char *cache_control);
+/* Adds a response header that a kept copy carries too (Link,
+ * Content-Disposition); after pcache_keep(). */
+void pcache_header(http_req_t *req, const char *name, const char *value);
 /* Sends the response (http_respond()), keeping a copy of a 200 when
  * pcache_keep() asked for it, with PCACHE_VISITS replaced by the count. */
 void pcache_respond(http_req_t *req, int status, const char *content_type, const char *body,

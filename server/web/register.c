@@ -17,6 +17,7 @@
 
 #include "cases/context.h"
 #include "cases/register.h"
+#include "core/config.h"
 #include "http/conditional.h"
 #include "http/static.h"
 #include "law/date.h"
@@ -34,16 +35,18 @@
 
 /* ---- Validators ---------------------------------------------------------------- */
 
-/* A weak tag over what the page shows: the data's stamp, the address
- * (filters) and this build of the program and its stylesheet (templates
- * and styles change with a deployment). */
-static const char *etag_of(http_req_t *req, const char *kind, int64_t stamp, const char *extra)
+/* A weak tag over what the page shows: the data's stamp, the page's
+ * address as the cache knows it (pcache_address(): the route and the
+ * parameters it reads) and this build of the program and its stylesheet
+ * (templates and styles change with a deployment). */
+static const char *etag_of(http_req_t *req, const char *kind, const char *address, int64_t stamp,
+                           const char *extra)
 {
 	crypto_generichash_state h;
 	unsigned char out[12];
 	crypto_generichash_init(&h, NULL, 0, sizeof out);
 	static const char build[] = __DATE__ " " __TIME__;
-	const char *parts[] = {build, static_url("style.css"), kind, req->uri, extra ? extra : ""};
+	const char *parts[] = {build, static_url("style.css"), kind, address, extra ? extra : ""};
 	for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
 		crypto_generichash_update(&h, (const unsigned char *)parts[i],
 		                          strlen(parts[i]) + 1);
@@ -58,13 +61,14 @@ static const char *etag_of(http_req_t *req, const char *kind, int64_t stamp, con
 struct client {
 	http_req_t *req;
 	const char *kind;
-	const char *etag; /* set once asked */
+	const char *address; /* pcache_address() */
+	const char *etag;    /* set once asked */
 };
 
 static bool client_has(void *arg, int64_t stamp_us)
 {
 	struct client *cl = arg;
-	cl->etag = etag_of(cl->req, cl->kind, stamp_us, NULL);
+	cl->etag = etag_of(cl->req, cl->kind, cl->address, stamp_us, NULL);
 	return http_fresh(cl->req, cl->etag, stamp_us > 0 ? (time_t)(stamp_us / 1000000) : 0,
 	                  PUBLIC_CACHE);
 }
@@ -93,11 +97,12 @@ struct public_ask {
 };
 
 static void public_begin(http_req_t *req, struct public_ask *q, const char *kind,
-                         const char *visit_path)
+                         const char *visit_path, const char *address)
 {
 	web_ctx(req, &q->sc, &q->who);
-	q->cl = (struct client){req, kind, NULL};
+	q->cl = (struct client){req, kind, address, NULL};
 	q->ask = ask_for(req, visit_path, kind ? &q->cl : NULL);
+	q->p = (struct problem){0};
 }
 
 /* After the service's answer `o` for page `pg` (NULL: no validators):
@@ -106,6 +111,9 @@ static bool public_ready(http_req_t *req, const struct public_ask *q, enum outco
                          const struct register_page *pg)
 {
 	if (o != OUT_OK) {
+		if (o == OUT_RATE_LIMITED && pg)
+			http_add_header(req, "Retry-After",
+			                arena_printf(req->arena, "%d", pg->retry_after));
 		web_fail(req, &q->p);
 		return false;
 	}
@@ -184,13 +192,32 @@ static bool symbol_ok(const char *s)
 	return true;
 }
 
-/* The filters of the address; anything malformed is ignored, never a 4xx. */
-static void read_filter(http_req_t *req, struct register_filter *f)
+/* `s` without white space at either end; NULL when nothing is left. */
+static const char *trimmed(http_req_t *req, const char *s)
+{
+	if (!s)
+		return NULL;
+	while (*s == ' ' || (*s >= '\t' && *s <= '\r'))
+		s++;
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == ' ' || (s[n - 1] >= '\t' && s[n - 1] <= '\r')))
+		n--;
+	return n ? arena_strndup(req->arena, s, n) : NULL;
+}
+
+/* The filters of the address as the page reads them. A malformed filter
+ * is ignored, never a 4xx; a search that is too long or has too many
+ * words (register_q_check()) is refused: *typed is what was typed, `qp`
+ * says why, and the filter has no `q`. */
+static void read_filter(http_req_t *req, struct register_filter *f, const char **typed,
+                        struct problem *qp)
 {
 	memset(f, 0, sizeof *f);
+	*qp = (struct problem){0};
+	*typed = NULL;
 	const char *year = param(req, "rok"), *kind = param(req, "rodzaj"),
 	           *outcome = param(req, "wynik"), *unit = param(req, "komorka"),
-	           *q = param(req, "q");
+	           *q = trimmed(req, param(req, "q"));
 	char *end;
 	long y = year ? strtol(year, &end, 10) : 0;
 	if (year && !*end && y >= LAW_YEAR_MIN && y <= LAW_YEAR_MAX)
@@ -204,8 +231,10 @@ static void read_filter(http_req_t *req, struct register_filter *f)
 		f->outcome = outcome;
 	if (unit && symbol_ok(unit))
 		f->unit = unit;
-	if (q && strlen(q) <= 200)
+	if (q && register_q_check(q, req->arena, qp) == OUT_OK)
 		f->q = q;
+	else if (q)
+		*typed = q;
 	const char *after = param(req, "po_dacie"), *after_id = param(req, "po_id");
 	law_date_t d;
 	long long id = after_id ? strtoll(after_id, &end, 10) : 0;
@@ -215,23 +244,48 @@ static void read_filter(http_req_t *req, struct register_filter *f)
 	}
 }
 
+/* The parameters of the filter as the page read them: the filters, then
+ * the keyset (FILTER_NPARAMS in all). */
+#define FILTER_NPARAMS 7
+static void filter_params(http_req_t *req, const struct register_filter *f,
+                          struct pcache_param out[FILTER_NPARAMS])
+{
+	const char *year = f->year ? arena_printf(req->arena, "%d", f->year) : NULL;
+	const char *after_id = f->after_date ? arena_printf(req->arena, "%lld", f->after_id) : NULL;
+	out[0] = (struct pcache_param){"rok", year};
+	out[1] = (struct pcache_param){"rodzaj", f->kind};
+	out[2] = (struct pcache_param){"wynik", f->outcome};
+	out[3] = (struct pcache_param){"komorka", f->unit};
+	out[4] = (struct pcache_param){"q", f->q};
+	out[5] = (struct pcache_param){"po_dacie", f->after_date};
+	out[6] = (struct pcache_param){"po_id", after_id};
+}
+
+/* The page's address for the cache and the validators. */
+static const char *filter_address(http_req_t *req, const struct register_filter *f)
+{
+	struct pcache_param ps[FILTER_NPARAMS];
+	filter_params(req, f, ps);
+	return pcache_address(req, ps, FILTER_NPARAMS);
+}
+
 /* The query string of the filters (without the page), for links. */
-static const char *filter_query(http_req_t *req)
+static const char *filter_query(http_req_t *req, const struct register_filter *f)
 {
 	strbuf_t q;
 	sb_init(&q, req->arena);
-	static const char *const keys[] = {"rok", "rodzaj", "wynik", "komorka", "q"};
-	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-		const char *v = param(req, keys[i]);
-		if (v)
-			sb_printf(&q, "%s%s=%s", q.len ? "&" : "", keys[i], web_url_encode(req, v));
-	}
+	struct pcache_param ps[FILTER_NPARAMS];
+	filter_params(req, f, ps);
+	for (size_t i = 0; i < 5; i++)
+		if (ps[i].value)
+			sb_printf(&q, "%s%s=%s", q.len ? "&" : "", ps[i].name,
+			          web_url_encode(req, ps[i].value));
 	return q.data ? q.data : "";
 }
 
-static const char *next_query(http_req_t *req, json_t *next)
+static const char *next_query(http_req_t *req, const struct register_filter *flt, json_t *next)
 {
-	const char *f = filter_query(req);
+	const char *f = filter_query(req, flt);
 	return arena_printf(req->arena, "%s%spo_dacie=%s&po_id=%s", f, *f ? "&" : "",
 	                    json_string_value(json_object_get(next, "date")),
 	                    json_string_value(json_object_get(next, "id")));
@@ -253,8 +307,8 @@ static json_t *list_page(http_req_t *req, const struct register_filter *f, json_
 	if (next)
 		json_object_set_new(
 		    ctx, "next_url",
-		    json_string(arena_printf(req->arena, "/rejestr?%s", next_query(req, next))));
-	const char *fq = filter_query(req);
+		    json_string(arena_printf(req->arena, "/rejestr?%s", next_query(req, f, next))));
+	const char *fq = filter_query(req, f);
 	json_object_set_new(ctx, "export_query",
 	                    json_string(*fq ? arena_printf(req->arena, "?%s", fq) : ""));
 	json_object_set_new(ctx, "org_name", json_string(pg->org.name));
@@ -262,14 +316,47 @@ static json_t *list_page(http_req_t *req, const struct register_filter *f, json_
 	return ctx;
 }
 
+/* A search that cannot be run: the register without it, 422, with the
+ * reason at the search box and the text as typed. It is drawn from the
+ * database and counts against the address's limit as a search does. */
+static void list_refused(http_req_t *req, const struct register_filter *f, const char *typed,
+                         const struct problem *qp)
+{
+	struct public_ask q;
+	public_begin(req, &q, NULL, "/rejestr", NULL);
+	q.ask.client = http_client_ip(req);
+	struct register_page pg;
+	json_t *list, *opts;
+	enum outcome o =
+	    register_list_page(&q.sc, &q.ask, f, REGISTER_PAGE, &pg, &list, &opts, &q.p);
+	if (!public_ready(req, &q, o, &pg))
+		return;
+	json_t *ctx = list_page(req, f, list, opts, &pg, json_integer(pg.visits));
+	json_object_set_new(ctx, "q", json_string(typed));
+	json_object_set_new(ctx, "q_error", json_string(problem_field_message(qp, "q")));
+	json_object_set_new(ctx, "filtered", json_true());
+	http_add_header(req, "Cache-Control", "no-store");
+	json_object_set_new(ctx, "feed_url", json_string("/rejestr.atom"));
+	web_render(req, web_outcome_status(qp->outcome), "register_list", ctx);
+}
+
 void web_register_list(http_req_t *req)
 {
-	if (pcache_serve(req))
-		return;
 	struct register_filter f;
-	read_filter(req, &f);
+	const char *typed;
+	struct problem qp;
+	read_filter(req, &f, &typed, &qp);
+	if (typed) {
+		list_refused(req, &f, typed, &qp);
+		return;
+	}
+	const char *address = filter_address(req, &f);
+	if (pcache_serve(req, address))
+		return;
 	struct public_ask q;
-	public_begin(req, &q, "rejestr", "/rejestr");
+	public_begin(req, &q, "rejestr", "/rejestr", address);
+	/* A search not kept is a query of its own: the address's limit. */
+	q.ask.client = f.q ? http_client_ip(req) : NULL;
 	struct register_page pg;
 	json_t *list, *opts;
 	enum outcome o =
@@ -286,13 +373,14 @@ void web_register_list(http_req_t *req)
 static void item_page(http_req_t *req, const char *version)
 {
 	const char *number = http_param(req, "number");
-	if (pcache_serve(req))
+	const char *address = pcache_address(req, NULL, 0);
+	if (pcache_serve(req, address))
 		return;
 	const char *path = version
 	                       ? arena_printf(req->arena, "/rejestr/%s/wersja/%s", number, version)
 	                       : arena_printf(req->arena, "/rejestr/%s", number);
 	struct public_ask q;
-	public_begin(req, &q, "pozycja", path);
+	public_begin(req, &q, "pozycja", path, address);
 	struct register_page pg;
 	json_t *doc;
 	enum outcome o = register_item_page(&q.sc, &q.ask, number, version, &pg, &doc, &q.p);
@@ -342,7 +430,7 @@ void web_register_document(http_req_t *req)
 		return;
 	}
 	struct public_ask q;
-	public_begin(req, &q, NULL, NULL);
+	public_begin(req, &q, NULL, NULL, NULL);
 	struct register_pdf doc;
 	enum outcome o =
 	    register_document_get(&q.sc, &q.ask, http_param(req, "number"), (int)seq, &doc, &q.p);
@@ -360,7 +448,7 @@ void web_register_document(http_req_t *req)
 void web_register_stats(http_req_t *req)
 {
 	struct public_ask q;
-	public_begin(req, &q, NULL, "/rejestr/statystyki");
+	public_begin(req, &q, NULL, "/rejestr/statystyki", NULL);
 	struct register_page pg;
 	json_t *stats;
 	if (!public_ready(req, &q, register_stats_page(&q.sc, &q.ask, &pg, &stats, &q.p), NULL))
@@ -368,7 +456,7 @@ void web_register_stats(http_req_t *req)
 	/* Every request counts here, published or not: the tag is the
 	 * digest of the numbers. */
 	char *dump = json_dumps(stats, JSON_COMPACT);
-	const char *etag = etag_of(req, "statystyki", 0, dump);
+	const char *etag = etag_of(req, "statystyki", pcache_address(req, NULL, 0), 0, dump);
 	free(dump);
 	if (answered_not_modified(req, etag, 0)) {
 		json_decref(stats);
@@ -387,14 +475,15 @@ void web_register_stats(http_req_t *req)
 void web_procedure(http_req_t *req)
 {
 	struct public_ask q;
-	public_begin(req, &q, NULL, "/jak-uzyskac-informacje");
+	public_begin(req, &q, NULL, "/jak-uzyskac-informacje", NULL);
 	struct register_page pg;
 	if (!public_ready(req, &q, register_procedure_page(&q.sc, &q.ask, &pg, &q.p), NULL))
 		return;
 	const struct org *o = &pg.org;
 	const char *about = arena_printf(req->arena, "%s\n%s\n%s\n%s\n%s", o->name, o->address,
 	                                 o->email, o->phone, o->bip_url);
-	if (answered_not_modified(req, etag_of(req, "procedura", 0, about), 0))
+	if (answered_not_modified(req, etag_of(req, "procedura", pcache_address(req, NULL, 0), 0, about),
+	                          0))
 		return;
 	json_t *ctx = json_pack("{s:s, s:{s:s, s:s, s:s, s:s, s:s}}", "title",
 	                        "Jak uzyskać informację publiczną — Jawność", "org", "name",
@@ -502,10 +591,11 @@ static void atom_write(http_req_t *req, const struct org *org, json_t *feed, str
 
 void web_register_atom(http_req_t *req)
 {
-	if (pcache_serve(req))
+	const char *address = pcache_address(req, NULL, 0);
+	if (pcache_serve(req, address))
 		return;
 	struct public_ask q;
-	public_begin(req, &q, "atom", NULL);
+	public_begin(req, &q, "atom", NULL, address);
 	struct register_page pg;
 	json_t *feed;
 	enum outcome o =
@@ -555,19 +645,38 @@ static json_t *export_item(http_req_t *req, json_t *it)
 
 /* One page of the export (REGISTER_EXPORT_PAGE rows), the same filters
  * as the list: *items in the open-data fields, *next_url when there are
- * more (also as a Link header). False after answering. */
+ * more (also as a Link header). Kept in memory until the register
+ * changes; one not kept counts against the address's limit. False after
+ * answering (from memory, 304, or the failure). */
 static bool export_page(http_req_t *req, const char *ext, struct register_page *pg,
                         json_t **items, const char **next_url)
 {
 	struct register_filter f;
-	read_filter(req, &f);
+	const char *typed;
+	struct problem qp;
+	read_filter(req, &f, &typed, &qp);
+	if (typed) {
+		const char *why = problem_field_message(&qp, "q");
+		if (!strcmp(ext, "json"))
+			http_respond_problem(req, 422, "Nieprawidłowe zapytanie", why,
+			                     json_pack("{s:s}", "type", "urn:jawnosc:problem:invalid"));
+		else
+			http_respond_error(req, 422, why);
+		return false;
+	}
+	const char *address = filter_address(req, &f);
+	if (pcache_serve(req, address))
+		return false;
 	struct public_ask q;
-	public_begin(req, &q, ext, NULL);
+	public_begin(req, &q, ext, NULL, address);
+	q.ask.client = http_client_ip(req);
 	json_t *list;
 	enum outcome o =
 	    register_list_page(&q.sc, &q.ask, &f, REGISTER_EXPORT_PAGE, pg, &list, NULL, &q.p);
 	if (!public_ready(req, &q, o, pg))
 		return false;
+	pcache_keep(req, pg->org.id, pg->mark, NULL, 0, q.cl.etag, (time_t)(pg->stamp_us / 1000000),
+	            PUBLIC_CACHE);
 	*items = json_array();
 	size_t i;
 	json_t *it;
@@ -575,11 +684,10 @@ static bool export_page(http_req_t *req, const char *ext, struct register_page *
 	    json_array_append_new(*items, export_item(req, it));
 	json_t *next = json_object_get(list, "next");
 	*next_url = next ? arena_printf(req->arena, "%s/rejestr.%s?%s", web_base_url(), ext,
-	                                next_query(req, next))
+	                                next_query(req, &f, next))
 	                 : NULL;
 	if (*next_url)
-		http_add_header(req, "Link",
-		                arena_printf(req->arena, "<%s>; rel=\"next\"", *next_url));
+		pcache_header(req, "Link", arena_printf(req->arena, "<%s>; rel=\"next\"", *next_url));
 	json_decref(list);
 	return true;
 }
@@ -606,8 +714,8 @@ void web_register_csv(http_req_t *req)
 		csv_row(&out, row, (int)NEXPORT);
 	}
 	json_decref(items);
-	http_add_header(req, "Content-Disposition", "inline; filename=\"rejestr.csv\"");
-	http_respond(req, 200, "text/csv; charset=utf-8; header=present", out.data, out.len);
+	pcache_header(req, "Content-Disposition", "inline; filename=\"rejestr.csv\"");
+	pcache_respond(req, 200, "text/csv; charset=utf-8; header=present", out.data, out.len);
 }
 
 void web_register_json(http_req_t *req)
@@ -623,40 +731,113 @@ void web_register_json(http_req_t *req)
 	              arena_printf(req->arena, "%s/rejestr", web_base_url()), "items", items);
 	if (next)
 		json_object_set_new(doc, "next", json_string(next));
-	http_respond_json(req, 200, doc);
+	char *body = json_dumps(doc, JSON_COMPACT);
+	json_decref(doc);
+	if (!body) {
+		http_respond_error(req, 503, NULL);
+		return;
+	}
+	pcache_respond(req, 200, "application/json", body, strlen(body));
+	free(body);
+}
+
+/* The sitemap (sitemaps.org 0.9) in parts of JAWNOSC_SITEMAP_URLS
+ * addresses: /sitemap.xml is the index of the parts, /sitemap.xml?czesc=N
+ * the N-th part. The parts stay at the top of the site, because a sitemap
+ * may list only addresses under its own directory. The public pages come
+ * first, then the items oldest first, so a new item goes into the last
+ * part and the parts before stay as they were. Each is kept in memory
+ * until the register changes. */
+static const char *const sitemap_fixed[] = {"/", "/rejestr", "/rejestr/statystyki",
+                                            "/jak-uzyskac-informacje", "/wniosek"};
+#define SITEMAP_NFIXED ((long long)(sizeof sitemap_fixed / sizeof sitemap_fixed[0]))
+
+/* The part asked for: 0 for the index, -1 for anything that is not a part
+ * number. */
+static long long sitemap_part(http_req_t *req)
+{
+	const char *s = http_query(req, "czesc");
+	if (!s || !*s)
+		return 0;
+	char *end;
+	long long n = strtoll(s, &end, 10);
+	return *end || n < 1 || n > 1000000 || s[0] == '0' ? -1 : n;
+}
+
+static void sitemap_urls(http_req_t *req, long long part, long long size, json_t *items,
+                         strbuf_t *out)
+{
+	const char *base = web_base_url();
+	json_t *urls = json_array();
+	for (long long k = 0; part == 1 && k < SITEMAP_NFIXED; k++)
+		json_array_append_new(
+		    urls, json_pack("{s:s}", "loc",
+		                    arena_printf(req->arena, "%s%s", base, sitemap_fixed[k])));
+	size_t i;
+	json_t *it;
+	json_array_foreach(items, i, it)
+	{
+		if ((long long)json_array_size(urls) >= size)
+			break;
+		json_array_append_new(
+		    urls, json_pack("{s:s, s:s}", "loc",
+		                    arena_printf(req->arena, "%s/rejestr/%s", base,
+		                                 json_string_value(json_object_get(it, "case_number"))),
+		                    "lastmod", json_string_value(json_object_get(it, "lastmod"))));
+	}
+	feed_sitemap(out, urls);
+	json_decref(urls);
 }
 
 void web_sitemap(http_req_t *req)
 {
+	long long part = sitemap_part(req);
+	if (part < 0) {
+		http_respond_error(req, 404, "Mapa witryny nie ma takiej części.");
+		return;
+	}
+	long long size = cfg.sitemap_urls;
+	struct pcache_param ps[] = {{"czesc", part ? arena_printf(req->arena, "%lld", part) : NULL}};
+	const char *address = pcache_address(req, ps, 1);
+	if (pcache_serve(req, address))
+		return;
 	struct public_ask q;
-	public_begin(req, &q, "sitemap", NULL);
+	public_begin(req, &q, arena_printf(req->arena, "sitemap-%lld", size), NULL, address);
+	/* Part N holds the addresses (N-1)*size .. N*size-1, the public pages
+	 * first. */
+	long long first = (part ? part - 1 : 0) * size;
+	long long offset = first > SITEMAP_NFIXED ? first - SITEMAP_NFIXED : 0;
+	int limit = part == 0 ? 0 : (int)(part == 1 ? size - SITEMAP_NFIXED : size);
 	struct register_page pg;
+	long long count;
 	json_t *items;
 	enum outcome o =
-	    register_sitemap_page(&q.sc, &q.ask, REGISTER_SITEMAP_MAX, &pg, &items, &q.p);
+	    register_sitemap_page(&q.sc, &q.ask, offset, limit, &pg, &count, &items, &q.p);
 	if (!public_ready(req, &q, o, &pg))
 		return;
-	const char *base = web_base_url();
-	json_t *urls = json_array();
-	static const char *const fixed[] = {"/", "/rejestr", "/rejestr/statystyki",
-	                                    "/jak-uzyskac-informacje", "/wniosek"};
-	for (size_t k = 0; k < sizeof fixed / sizeof fixed[0]; k++)
-		json_array_append_new(
-		    urls,
-		    json_pack("{s:s}", "loc", arena_printf(req->arena, "%s%s", base, fixed[k])));
-	size_t i;
-	json_t *it;
-	json_array_foreach(items, i, it) json_array_append_new(
-	    urls, json_pack("{s:s, s:s}", "loc",
-	                    arena_printf(req->arena, "%s/rejestr/%s", base,
-	                                 json_string_value(json_object_get(it, "case_number"))),
-	                    "lastmod", json_string_value(json_object_get(it, "lastmod"))));
+	long long parts = (SITEMAP_NFIXED + count + size - 1) / size;
+	if (part > parts) {
+		json_decref(items);
+		http_respond_error(req, 404, "Mapa witryny nie ma takiej części.");
+		return;
+	}
 	strbuf_t out;
 	sb_init(&out, req->arena);
-	feed_sitemap(&out, urls);
-	json_decref(urls);
+	if (part == 0) {
+		json_t *locs = json_array();
+		for (long long k = 1; k <= parts; k++)
+			json_array_append_new(
+			    locs, json_string(arena_printf(req->arena, "%s/sitemap.xml?czesc=%lld",
+			                                   web_base_url(), k)));
+		feed_sitemap_index(&out, locs);
+		json_decref(locs);
+	} else {
+		sitemap_urls(req, part, size, items, &out);
+	}
 	json_decref(items);
-	http_respond(req, 200, "application/xml; charset=utf-8", out.data, out.len);
+	pcache_keep(req, pg.org.id, pg.mark, NULL, 0, q.cl.etag, (time_t)(pg.stamp_us / 1000000),
+	            PUBLIC_CACHE);
+	pcache_respond(req, 200, "application/xml; charset=utf-8", out.data, out.len);
 }
 
 /* ---- The clerk's publication page -------------------------------------------------------- */

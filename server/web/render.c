@@ -123,6 +123,7 @@ static const struct {
     {413, "Przesłane dane są zbyt duże", "Zmniejsz załączniki lub treść i spróbuj ponownie."},
     {415, "Nieobsługiwany typ danych", "Serwer nie obsługuje przesłanego typu danych."},
     {421, "Nieznany adres urzędu", "Pod tym adresem nie działa żaden urząd."},
+    {422, "Nieprawidłowe dane", "Popraw dane w adresie strony i spróbuj ponownie."},
     {429, "Zbyt wiele żądań", "Odczekaj chwilę i spróbuj ponownie."},
     {500, "Błąd serwera", "Wystąpił nieoczekiwany błąd. Zgłosiliśmy go administratorom."},
     {503, "Usługa chwilowo niedostępna", "Spróbuj ponownie za kilka chwil."},

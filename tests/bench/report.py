@@ -121,6 +121,47 @@ def read_sql(path):
     return rows
 
 
+def prefixed(d, prefix):
+    """The fields of one run inside a combined line (search_attack.txt)."""
+    return {k[len(prefix):]: v for k, v in d.items() if k.startswith(prefix)}
+
+
+ATTACK_RUNS = [
+    ("alone_", "normal page alone", "`GET /rejestr?po_dacie=…&po_id=…` (not kept), 4 connections"),
+    ("one_bad_", "bad search, one address", "`GET /rejestr?q=%_%_…` (200 characters, each different), 16 connections"),
+    ("one_normal_", "normal page beside it", "4 connections at the same time"),
+    ("many_bad_", "bad search, a million addresses", "the same from random `X-Forwarded-For`"),
+    ("many_normal_", "normal page beside it", "4 connections at the same time"),
+]
+
+
+def search_attack(res):
+    """The lines of the search_attack section (empty when not run)."""
+    d = kv_line(os.path.join(res, "search_attack.txt"))
+    if d.get("available") != "1":
+        return [], d
+    L = ["## An expensive anonymous search beside a normal page", ""]
+    L.append("The search of the security report (issue 16): `q=` of `%_` repeated to 200 characters, which "
+             "once made PostgreSQL read the whole trigram index (1.5 s at 100 000 published cases, and 16 "
+             "such clients made an ordinary register page take 7–13 s). 16 connections send it while 4 "
+             "connections ask for register pages that are not kept (a keyset page from a random day and "
+             "id: one index scan and 50 rows); first all from one address, which `JAWNOSC_SEARCH_RATE` "
+             "answers with 429 past its count a minute, then from a million addresses in "
+             "`X-Forwarded-For`, where only the query's own cost (a literal look at the subjects of the "
+             "newest 2 000 rows) protects the rest. \"non-2xx\" counts the 429 answers. The normal "
+             "page alone, before, is the baseline.")
+    L.append("")
+    L.append("| run | request | req/s | p50 ms | p99 ms | non-2xx | other errors |")
+    L.append("|---|---|---:|---:|---:|---:|---:|")
+    for prefix, title, what in ATTACK_RUNS:
+        r = prefixed(d, prefix)
+        other = int(sum(num(r, k) for k in ("connect", "read", "write", "timeout")))
+        L.append(f"| {title} | {what} | {fmt_int(rate(r))} | {ms(num(r, 'p50_us'))} | {ms(num(r, 'p99_us'))} | "
+                 f"{int(num(r, 'status'))} | {other} |")
+    L.append("")
+    return L, d
+
+
 def keep_soak(doc):
     if doc and os.path.exists(doc):
         text = open(doc, encoding="utf-8").read()
@@ -153,6 +194,12 @@ def bench(res, doc):
         r = rate(d)
         print(f"{d['_title']:34} {r:9.0f} {ms(num(d, 'p50_us')):>8} {ms(num(d, 'p99_us')):>8} {errors(d):7d} "
               f"{ratio(r, pg_tps):>9} {ratio(r, ngx_rps):>8} {num(d, 'hwm_kb') / 1024:7.1f} {ms(num(d, 'alone_p50_us')):>9}")
+    attack, ad = search_attack(res)
+    if attack:
+        for prefix, title, _ in ATTACK_RUNS:
+            r = prefixed(ad, prefix)
+            print(f"{'attack: ' + title:34} {rate(r):9.0f} {ms(num(r, 'p50_us')):>8} {ms(num(r, 'p99_us')):>8} "
+                  f"{errors(r):7d}")
     print(f"{'pgbench -S (ceiling)':34} {pg_tps:9.0f}")
     print(f"{'nginx, static file (ceiling)':34} {ngx_rps:9.0f} {ms(num(ngx, 'p50_us')):>8} {ms(num(ngx, 'p99_us')):>8} {errors(ngx):7d}")
     print()
@@ -333,6 +380,8 @@ def bench(res, doc):
     for t, v, ok in T:
         L.append(f"| {t} | {v} | {'yes' if ok else '**no**'} |")
     L.append("")
+    if attack:
+        L.extend(attack)
     L.append("## Where the time goes")
     L.append("")
     L.append("The five statements with the most database time in each scenario's measured run "

@@ -20,7 +20,8 @@
 # BENCH_THREADS (server worker threads, 0 = one per CPU), BENCH_PORT (18080),
 # BENCH_NGINX_PORT (18081), BENCH_PGBENCH_SCALE (50), BENCH_KEEP_DB=1 (leave
 # the cluster running), BENCH_CACHE_WARM (seconds of the tracking scenario's
-# pass over every token first, 60), BENCH_ONLY (space-separated scenario names), BENCH_DOC (docs/benchmarks.md; empty: do not write);
+# pass over every token first, 60), BENCH_ONLY (space-separated scenario names;
+# search_attack is the expensive anonymous search beside a normal page), BENCH_DOC (docs/benchmarks.md; empty: do not write);
 # SOAK_SECONDS (600), SOAK_RATE (requests/s, 100), SOAK_CONNECTIONS (16),
 # SOAK_WARMUP (300: one JAWNOSC_PAGE_CACHE_TTL, after which the server's
 # page cache has turned over and holds its steady working set).
@@ -269,6 +270,7 @@ probe() {
   case $1 in
     register_list) curl -s -o /dev/null -w '%{http_code}' -H "Host: $h" "$base/rejestr" ;;
     register_search) curl -s -o /dev/null -w '%{http_code}' -H "Host: $h" "$base/rejestr?q=umowy" ;;
+    search_attack) curl -s -o /dev/null -w '%{http_code}' -H "Host: $h" -H 'X-Forwarded-For: 10.66.0.2' "$base/rejestr?q=%25_" ;;
     register_atom) curl -s -o /dev/null -w '%{http_code}' -H "Host: $h" "$base/rejestr.atom" ;;
     register_item) read -r i t < "$data/items.txt" || true
       [ -n "${t:-}" ] && curl -s -o /dev/null -w '%{http_code}' -H "Host: $i" "$base/rejestr/$t" || echo 404 ;;
@@ -327,9 +329,43 @@ machine() {
   cp "$work/$db.seed" "$res/seed.txt"
 }
 
+# The anonymous search of the security report (issue 16) beside a normal
+# page: 16 connections ask for `q=%_%_…` (200 characters) while 4 ask for
+# register pages that are not kept (a random keyset page), both for
+# BENCH_SECONDS, first with the bad searches from one address (the limit
+# answers 429 past JAWNOSC_SEARCH_RATE a minute), then from a million (only
+# the query's own cost protects the rest); the normal page alone first, as
+# the baseline. One line in search_attack.txt: the fields of each run
+# prefixed alone_, one_bad_, one_normal_, many_bad_, many_normal_.
+search_attack() {
+  local alone one_bad one_normal many_bad many_normal pid prefix line k
+  log "search_attack: the normal page alone (4 connections, ${DUR}s)"
+  run_wrk register_list_uncached 4 "$WARM" >/dev/null
+  alone=$(run_wrk register_list_uncached 4 "$DUR")
+  log "search_attack: $CONNS bad searches from one address beside it"
+  run_wrk register_search_bad "$CONNS" "$DUR" > "$res/search_attack.one" &
+  pid=$!
+  one_normal=$(run_wrk register_list_uncached 4 "$DUR")
+  wait "$pid" || true
+  one_bad=$(cat "$res/search_attack.one")
+  log "search_attack: $CONNS bad searches from a million addresses beside it"
+  run_wrk register_search_bad_spread "$CONNS" "$DUR" > "$res/search_attack.many" &
+  pid=$!
+  many_normal=$(run_wrk register_list_uncached 4 "$DUR")
+  wait "$pid" || true
+  many_bad=$(cat "$res/search_attack.many")
+  line="name=search_attack available=1"
+  for k in alone one_bad one_normal many_bad many_normal; do
+    prefix=$k
+    line="$line $(echo "${!k}" | sed 's/^BENCH //' | tr ' ' '\n' | sed "s/^/${prefix}_/" | tr '\n' ' ')"
+  done
+  echo "$line" > "$res/search_attack.txt"
+  log "search_attack: normal page p99 $(( $(field "$alone" p99_us) / 1000 )) ms alone, $(( $(field "$one_normal" p99_us) / 1000 )) ms beside one address, $(( $(field "$many_normal" p99_us) / 1000 )) ms beside a million; bad search p99 $(( $(field "$one_bad" p99_us) / 1000 )) / $(( $(field "$many_bad" p99_us) / 1000 )) ms, non-2xx $(field "$one_bad" status) / $(field "$many_bad" status)"
+}
+
 if [ "$mode" = bench ]; then
   machine
-  scenarios=(register_list register_item register_search register_atom tracking filing queue dashboard static)
+  scenarios=(register_list register_item register_search register_atom tracking filing queue dashboard static search_attack)
   # BENCH_ONLY="tracking filing": measure only these (with BENCH_DOC= to keep the document).
   [ -n "${BENCH_ONLY:-}" ] && read -r -a scenarios <<<"$BENCH_ONLY"
   for s in "${scenarios[@]}"; do
@@ -337,6 +373,10 @@ if [ "$mode" = bench ]; then
     if [ "$code" != 200 ] && [ "$code" != 201 ]; then
       log "$s: not available (HTTP $code)"
       echo "name=$s available=0 code=$code" > "$res/$s.txt"
+      continue
+    fi
+    if [ "$s" = search_attack ]; then
+      search_attack
       continue
     fi
     if [ "$s" = tracking ]; then

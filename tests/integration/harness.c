@@ -477,6 +477,26 @@ const char *h_header(const struct hresp *r, const char *name)
 	return NULL;
 }
 
+double h_metric(unsigned port, const char *name)
+{
+	struct hresp r;
+	h_request_port(port, "GET", "/metrics", NULL, NULL, 0, &r);
+	double v = -1;
+	size_t n = strlen(name);
+	for (const char *p = r.body; p && *p;) {
+		if (!strncmp(p, name, n) && (p[n] == ' ' || p[n] == '{')) {
+			const char *sp = strchr(p, ' ');
+			if (sp)
+				v = atof(sp + 1);
+			break;
+		}
+		const char *nl = strchr(p, '\n');
+		p = nl ? nl + 1 : NULL;
+	}
+	h_free(&r);
+	return v;
+}
+
 void h_free(struct hresp *r)
 {
 	free(r->body);

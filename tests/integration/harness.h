@@ -60,6 +60,10 @@ void h_post_form(const char *path, const char *body, struct hresp *r);
  * when absent. */
 const char *h_header(const struct hresp *r, const char *name);
 void h_free(struct hresp *r);
+/* A sample of the server's /metrics on `port` (the first line starting with
+ * `name`, which may carry its labels: "x_total{result=\"hit\"}"), -1 when
+ * absent. */
+double h_metric(unsigned port, const char *name);
 
 /* Sends raw bytes, then reads until the server closes or `timeout_ms`
  * passes; returns the bytes read into out (NUL-terminated). */

@@ -20,7 +20,7 @@
 static int setup(void **state)
 {
 	(void)state;
-	static const char *env[] = {"JAWNOSC_FILING_RATE=100000", NULL};
+	static const char *env[] = {"JAWNOSC_FILING_RATE=100000", "JAWNOSC_SEARCH_RATE=100000", NULL};
 	h_server_start(env);
 	return 0;
 }
@@ -33,25 +33,9 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* A sample of /metrics (the first line starting with `name`), -1 when absent. */
 static double metric_port(unsigned port, const char *name)
 {
-	struct hresp r;
-	h_request_port(port, "GET", "/metrics", NULL, NULL, 0, &r);
-	double v = -1;
-	size_t n = strlen(name);
-	for (const char *p = r.body; p && *p;) {
-		if (!strncmp(p, name, n) && (p[n] == ' ' || p[n] == '{')) {
-			const char *sp = strchr(p, ' ');
-			if (sp)
-				v = atof(sp + 1);
-			break;
-		}
-		const char *nl = strchr(p, '\n');
-		p = nl ? nl + 1 : NULL;
-	}
-	h_free(&r);
-	return v;
+	return h_metric(port, name);
 }
 
 static double metric(const char *name)
@@ -325,7 +309,7 @@ static void test_database_restart_turns_the_cache_off_and_on(void **state)
 
 static void test_memory_limit_holds(void **state)
 {
-	static const char *env[] = {"JAWNOSC_PAGE_CACHE_MB=1", NULL};
+	static const char *env[] = {"JAWNOSC_PAGE_CACHE_MB=1", "JAWNOSC_SEARCH_RATE=100000", NULL};
 	unsigned port = 0;
 	pid_t pid = h_server_start_other(env, &port);
 	wait_cache_on(port);

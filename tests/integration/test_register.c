@@ -4,7 +4,11 @@
  * Polish search without diacritics, keyset pages, ETag and Last-Modified
  * with 304, the visit counter, feeds and exports, and privacy twice over:
  * a crawl of every public page finds no requester's data, and the public
- * database role is refused the tables that hold it. */
+ * database role is refused the tables that hold it. And what keeps the
+ * anonymous pages cheap: a search's length and words, literal text for
+ * LIKE's characters, a per-address limit of searches and exports not
+ * kept, a cache key of the parameters a page knows, the sitemap in parts
+ * and the exports kept until the register changes. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -31,7 +35,7 @@ static const char *const SECRETS[] = {
 static int setup(void **state)
 {
 	(void)state;
-	static const char *env[] = {"JAWNOSC_FILING_RATE=100000", NULL};
+	static const char *env[] = {"JAWNOSC_FILING_RATE=100000", "JAWNOSC_SEARCH_RATE=100000", NULL};
 	h_server_start(env);
 	u_login("urzednik%40mon.example", "jawnosc-demo", &clerk);
 	return 0;
@@ -848,6 +852,12 @@ static void test_feeds_and_exports(void **state)
 	h_get("/sitemap.xml", &r);
 	assert_int_equal(r.status, 200);
 	assert_non_null(
+	    strstr(r.body, "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"));
+	assert_non_null(strstr(r.body, "/sitemap.xml?czesc=1</loc>"));
+	h_free(&r);
+	h_get("/sitemap.xml?czesc=1", &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(
 	    strstr(r.body, "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"));
 	assert_non_null(strstr(r.body, "/jak-uzyskac-informacje</loc>"));
 	assert_non_null(strstr(r.body, "/rejestr/COMON."));
@@ -1086,6 +1096,303 @@ static void test_privacy_crawl_finds_no_requester_data(void **state)
 	free(cr.paths);
 }
 
+/* ---- Expensive anonymous pages ------------------------------------------------- */
+
+#define HITS "jawnosc_page_cache_lookups_total{result=\"hit\"}"
+
+static void wait_cache_on(unsigned port)
+{
+	for (int i = 0; i < 100 && h_metric(port, "jawnosc_page_cache_on") != 1; i++)
+		usleep(100 * 1000);
+	assert_true(h_metric(port, "jawnosc_page_cache_on") == 1);
+}
+
+/* GET `path` on `port` as the client `addr` (X-Forwarded-For, believed
+ * from loopback with JAWNOSC_TRUSTED_PROXY=127.0.0.1). */
+static void get_as(unsigned port, const char *addr, const char *path, struct hresp *r)
+{
+	char xff[80];
+	snprintf(xff, sizeof xff, "X-Forwarded-For: %s", addr);
+	const char *hdr[] = {xff, NULL};
+	h_request_port(port, "GET", path, hdr, NULL, 0, r);
+}
+
+/* Two register pages are the same but for their visit counts. */
+static bool same_page(const struct hresp *a, const struct hresp *b)
+{
+	static const char mark[] = "Liczba odwiedzin</dt><dd>";
+	const char *va = strstr(a->body, mark), *vb = strstr(b->body, mark);
+	if (!va || !vb || va - a->body != vb - b->body || memcmp(a->body, b->body, (size_t)(va - a->body)))
+		return false;
+	va += strlen(mark);
+	vb += strlen(mark);
+	while (*va >= '0' && *va <= '9')
+		va++;
+	while (*vb >= '0' && *vb <= '9')
+		vb++;
+	return !strcmp(va, vb);
+}
+
+static long occurrences(const char *s, const char *what)
+{
+	long n = 0;
+	for (const char *p = s; (p = strstr(p, what)); p += strlen(what))
+		n++;
+	return n;
+}
+
+static void test_search_too_long_or_with_too_many_words_is_refused_in_polish(void **state)
+{
+	char q[202], path[2048];
+	memset(q, 'a', 201);
+	q[201] = '\0';
+	/* 201 characters: 422, the reason at the search box, the text kept. */
+	snprintf(path, sizeof path, "/rejestr?q=%s", q);
+	char *b = get(path, 422);
+	assert_non_null(strstr(b, "Szukany tekst może mieć najwyżej 200 znaków (wpisano 201)"));
+	assert_non_null(strstr(b, "aria-invalid=\"true\""));
+	char value[256];
+	snprintf(value, sizeof value, "value=\"%s\"", q);
+	assert_non_null(strstr(b, value));
+	free(b);
+	/* Characters, not bytes: 200 Polish letters (400 bytes) are a search. */
+	strcpy(path, "/rejestr?q=");
+	for (int i = 0; i < 200; i++)
+		strcat(path, "%C5%BC");
+	b = get(path, 200);
+	free(b);
+	/* Nine words: 422; eight: a search. */
+	b = get("/rejestr?q=jeden+dwa+trzy+cztery+pi%C4%99%C4%87+sze%C5%9B%C4%87+siedem+osiem+"
+	        "dziewi%C4%99%C4%87",
+	        422);
+	assert_non_null(strstr(b, "Wpisz najwyżej 8 słów (wpisano 9)"));
+	assert_non_null(strstr(b, "value=\"jeden dwa trzy cztery pięć sześć siedem osiem dziewięć\""));
+	free(b);
+	b = get("/rejestr?q=jeden+dwa+trzy+cztery+pi%C4%99%C4%87+sze%C5%9B%C4%87+siedem+osiem", 200);
+	free(b);
+	/* The exports take the same filter: 422 too, a problem document for JSON. */
+	struct hresp r;
+	snprintf(path, sizeof path, "/rejestr.json?q=%s", q);
+	h_get(path, &r);
+	assert_int_equal(r.status, 422);
+	assert_non_null(strstr(h_header(&r, "Content-Type"), "application/problem+json"));
+	assert_non_null(strstr(r.body, "najwyżej 200 znaków"));
+	h_free(&r);
+	snprintf(path, sizeof path, "/rejestr.csv?q=%s", q);
+	h_get(path, &r);
+	assert_int_equal(r.status, 422);
+	assert_non_null(strstr(r.body, "najwyżej 200 znaków"));
+	h_free(&r);
+}
+
+static void test_search_for_like_metacharacters_finds_only_that_text(void **state)
+{
+	char a[64], b[64], version[16];
+	file_private("Wskaźnik wykonania", a);
+	publish(request_id(a), "Wskaźnik %_% wykonania planu", NULL, NULL, version);
+	file_private("Wskaźnik wykonania", b);
+	publish(request_id(b), "Wskaźnik 100 wykonania planu", NULL, NULL, version);
+	/* "%_%" is those three characters, not "anything". */
+	char *page = get("/rejestr?q=%25_%25", 200);
+	assert_non_null(strstr(page, a));
+	assert_null(strstr(page, b));
+	assert_non_null(strstr(page, "szukamy go dosłownie"));
+	free(page);
+	/* "_" alone is an underscore, not any one character. */
+	page = get("/rejestr?q=_", 200);
+	assert_non_null(strstr(page, a));
+	assert_null(strstr(page, b));
+	free(page);
+	page = get("/rejestr?q=%5C", 200);
+	assert_null(strstr(page, a));
+	assert_null(strstr(page, b));
+	free(page);
+	/* The pathological search of the report: "%_" to 200 characters, one
+	 * word, finds nothing and is not an error. */
+	char path[700] = "/rejestr?q=";
+	for (int i = 0; i < 100; i++)
+		strcat(path, "%25_");
+	page = get(path, 200);
+	assert_null(strstr(page, a));
+	free(page);
+}
+
+static void test_searches_and_exports_not_kept_are_limited_per_address(void **state)
+{
+	/* A clock frozen in one window (of 60 s, from 10:00:00): the count
+	 * and Retry-After do not depend on when the test runs. */
+	static const char *env[] = {"JAWNOSC_TRUSTED_PROXY=127.0.0.1", "JAWNOSC_SEARCH_RATE=5",
+	                            "JAWNOSC_FAKE_NOW=2090-03-06T10:00:10Z", NULL};
+	unsigned port = 0;
+	pid_t other = h_server_start_other(env, &port);
+	wait_cache_on(port);
+	struct hresp r;
+	char path[64];
+	for (int i = 1; i <= 5; i++) {
+		snprintf(path, sizeof path, "/rejestr?q=limit%d", i);
+		get_as(port, "10.9.0.1", path, &r);
+		assert_int_equal(r.status, 200);
+		h_free(&r);
+	}
+	get_as(port, "10.9.0.1", "/rejestr?q=limit6", &r);
+	assert_int_equal(r.status, 429);
+	assert_non_null(h_header(&r, "Retry-After"));
+	assert_string_equal(h_header(&r, "Retry-After"), "50");
+	assert_non_null(strstr(r.body, "zbyt wiele wyszukiwań lub pobrań rejestru"));
+	h_free(&r);
+	/* An export not kept counts as well. */
+	get_as(port, "10.9.0.1", "/rejestr.csv?rok=2031", &r);
+	assert_int_equal(r.status, 429);
+	h_free(&r);
+	/* Another address is not limited. */
+	get_as(port, "10.9.0.2", "/rejestr?q=limit6", &r);
+	assert_int_equal(r.status, 200);
+	h_free(&r);
+	/* A page kept in memory costs nothing: the limited address gets it,
+	 * and the register without a search is never limited. */
+	double hits = h_metric(port, HITS);
+	get_as(port, "10.9.0.1", "/rejestr?q=limit1", &r);
+	assert_int_equal(r.status, 200);
+	h_free(&r);
+	assert_true(h_metric(port, HITS) >= hits + 1);
+	get_as(port, "10.9.0.1", "/rejestr?rok=2031", &r);
+	assert_int_equal(r.status, 200);
+	h_free(&r);
+	assert_int_equal(h_server_stop_other(other), 0);
+}
+
+static void test_unknown_parameters_are_answered_from_the_kept_page(void **state)
+{
+	wait_cache_on(h_port());
+	struct hresp a, b;
+	h_get("/rejestr", &a);
+	assert_int_equal(a.status, 200);
+	h_free(&a);
+	h_get("/rejestr", &a);
+	double hits = h_metric(h_port(), HITS);
+	h_get("/rejestr?x=junk&utm_source=abc&rok=abc&q=", &b);
+	assert_int_equal(b.status, 200);
+	assert_true(h_metric(h_port(), HITS) >= hits + 1);
+	assert_true(same_page(&a, &b));
+	char etag[128];
+	snprintf(etag, sizeof etag, "%s", h_header(&a, "ETag"));
+	assert_string_equal(h_header(&b, "ETag"), etag);
+	h_free(&a);
+	h_free(&b);
+	/* Known parameters in another order, or with unknown ones beside them. */
+	h_get("/rejestr?rok=2026&rodzaj=reuse", &a);
+	hits = h_metric(h_port(), HITS);
+	h_get("/rejestr?rodzaj=reuse&junk=1&rok=2026", &b);
+	assert_true(h_metric(h_port(), HITS) >= hits + 1);
+	assert_true(same_page(&a, &b));
+	h_free(&a);
+	h_free(&b);
+}
+
+static void test_sitemap_is_an_index_of_parts_with_etags(void **state)
+{
+	long n = u_count("SELECT count(*) FROM publications WHERE NOT withdrawn "
+	                 "AND org_id = (SELECT min(id) FROM organisations)");
+	assert_true(n >= 6);
+	/* The default part holds 10,000 addresses: one part here. */
+	char *idx = get("/sitemap.xml", 200);
+	assert_non_null(strstr(idx, "<sitemapindex"));
+	assert_non_null(strstr(idx, "/sitemap.xml?czesc=1</loc>"));
+	assert_null(strstr(idx, "czesc=2"));
+	free(idx);
+	static const char *env[] = {"JAWNOSC_SITEMAP_URLS=10", NULL};
+	unsigned port = 0;
+	pid_t other = h_server_start_other(env, &port);
+	wait_cache_on(port);
+	struct hresp r;
+	h_request_port(port, "GET", "/sitemap.xml", NULL, NULL, 0, &r);
+	assert_int_equal(r.status, 200);
+	long parts = (5 + n + 9) / 10;
+	assert_int_equal(occurrences(r.body, "<sitemap>"), parts);
+	char etag[160];
+	snprintf(etag, sizeof etag, "If-None-Match: %s", h_header(&r, "ETag"));
+	h_free(&r);
+	const char *inm[] = {etag, NULL};
+	h_request_port(port, "GET", "/sitemap.xml", inm, NULL, 0, &r);
+	assert_int_equal(r.status, 304);
+	h_free(&r);
+	long urls = 0;
+	for (long k = 1; k <= parts; k++) {
+		char path[64];
+		snprintf(path, sizeof path, "/sitemap.xml?czesc=%ld", k);
+		h_request_port(port, "GET", path, NULL, NULL, 0, &r);
+		assert_int_equal(r.status, 200);
+		assert_non_null(strstr(r.body, "<urlset"));
+		long here = occurrences(r.body, "<url>");
+		assert_true(here >= 1 && here <= 10);
+		urls += here;
+		if (k == 1)
+			assert_non_null(strstr(r.body, "/jak-uzyskac-informacje</loc>"));
+		snprintf(etag, sizeof etag, "If-None-Match: %s", h_header(&r, "ETag"));
+		h_free(&r);
+		/* Again: from memory, and 304 for a current copy. */
+		double hits = h_metric(port, HITS);
+		h_request_port(port, "GET", path, inm, NULL, 0, &r);
+		assert_int_equal(r.status, 304);
+		h_free(&r);
+		assert_true(h_metric(port, HITS) >= hits + 1);
+	}
+	assert_int_equal(urls, 5 + n);
+	static const char *const bad[] = {"?czesc=0", "?czesc=01", "?czesc=abc", "?czesc=-1",
+	                                   "?czesc=999999999999"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char path[64];
+		snprintf(path, sizeof path, "/sitemap.xml%s", bad[i]);
+		h_request_port(port, "GET", path, NULL, NULL, 0, &r);
+		assert_int_equal(r.status, 404);
+		h_free(&r);
+	}
+	char past[64];
+	snprintf(past, sizeof past, "/sitemap.xml?czesc=%ld", parts + 1);
+	h_request_port(port, "GET", past, NULL, NULL, 0, &r);
+	assert_int_equal(r.status, 404);
+	h_free(&r);
+	assert_int_equal(h_server_stop_other(other), 0);
+}
+
+static void test_exports_are_kept_until_a_publication(void **state)
+{
+	wait_cache_on(h_port());
+	static const char *const paths[] = {"/rejestr.json", "/rejestr.csv"};
+	for (size_t i = 0; i < 2; i++) {
+		struct hresp a, b;
+		h_get(paths[i], &a);
+		assert_int_equal(a.status, 200);
+		double hits = h_metric(h_port(), HITS);
+		h_get(paths[i], &b);
+		assert_int_equal(b.status, 200);
+		assert_true(h_metric(h_port(), HITS) >= hits + 1);
+		assert_int_equal(a.len, b.len);
+		assert_memory_equal(a.body, b.body, a.len);
+		assert_string_equal(h_header(&b, "Content-Type"), i ? "text/csv; charset=utf-8; header=present"
+		                                                    : "application/json");
+		if (i)
+			assert_non_null(h_header(&b, "Content-Disposition"));
+		char inm[160];
+		snprintf(inm, sizeof inm, "If-None-Match: %s", h_header(&a, "ETag"));
+		const char *hdr[] = {inm, NULL};
+		h_free(&b);
+		h_request("GET", paths[i], hdr, NULL, 0, &b);
+		assert_int_equal(b.status, 304);
+		h_free(&a);
+		h_free(&b);
+	}
+	/* A publication: the next export has it. */
+	char number[64], version[16];
+	file_private("Eksport po publikacji", number);
+	publish(request_id(number), "Eksport po publikacji", NULL, NULL, version);
+	for (size_t i = 0; i < 2; i++) {
+		char *body = get(paths[i], 200);
+		assert_non_null(strstr(body, number));
+		free(body);
+	}
+}
+
 int main(void)
 {
 	h_setup_db("register");
@@ -1109,6 +1416,12 @@ int main(void)
 	    cmocka_unit_test(test_published_documents_download_and_others_do_not),
 	    cmocka_unit_test(test_privacy_crawl_finds_no_requester_data),
 	    cmocka_unit_test(test_keyset_pages_without_gaps_or_repeats),
+	    cmocka_unit_test(test_search_too_long_or_with_too_many_words_is_refused_in_polish),
+	    cmocka_unit_test(test_search_for_like_metacharacters_finds_only_that_text),
+	    cmocka_unit_test(test_searches_and_exports_not_kept_are_limited_per_address),
+	    cmocka_unit_test(test_unknown_parameters_are_answered_from_the_kept_page),
+	    cmocka_unit_test(test_sitemap_is_an_index_of_parts_with_etags),
+	    cmocka_unit_test(test_exports_are_kept_until_a_publication),
 	};
 	int failed = cmocka_run_group_tests_name("register", tests, setup, teardown);
 	h_teardown();

@@ -90,6 +90,24 @@ static void test_sitemap_lists_each_url(void **state)
 	sb_free(&sb);
 }
 
+static void test_sitemap_index_lists_each_part_escaped(void **state)
+{
+	(void)state;
+	strbuf_t sb;
+	sb_init(&sb, NULL);
+	json_t *locs = json_pack("[s, s]", "https://bip.example/sitemap.xml?czesc=1",
+	                         "https://bip.example/sitemap.xml?czesc=2&x=<y>");
+	feed_sitemap_index(&sb, locs);
+	json_decref(locs);
+	assert_non_null(strstr(
+	    sb.data, "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"));
+	assert_non_null(strstr(sb.data, "<sitemap>\n    <loc>https://bip.example/sitemap.xml?czesc=1</loc>\n  </sitemap>"));
+	assert_non_null(strstr(sb.data, "<loc>https://bip.example/sitemap.xml?czesc=2&amp;x=&lt;y&gt;</loc>"));
+	assert_non_null(strstr(sb.data, "</sitemapindex>\n"));
+	assert_null(strstr(sb.data, "<urlset"));
+	sb_free(&sb);
+}
+
 static void test_http_dates_format_and_parse_in_all_three_forms(void **state)
 {
 	(void)state;
@@ -133,6 +151,7 @@ int main(void)
 	    cmocka_unit_test(test_xml_escape_replaces_markup_and_drops_what_xml_forbids),
 	    cmocka_unit_test(test_atom_feed_has_the_required_elements_escaped),
 	    cmocka_unit_test(test_sitemap_lists_each_url),
+	    cmocka_unit_test(test_sitemap_index_lists_each_part_escaped),
 	    cmocka_unit_test(test_http_dates_format_and_parse_in_all_three_forms),
 	    cmocka_unit_test(test_etag_matching_is_weak_and_takes_lists),
 	};
