@@ -262,9 +262,12 @@ enum outcome clerk_case(const struct svc_ctx *ctx, long long id, json_t **out,
 			              id);
 		if (st == DB_OK)
 			st = add_rows(c, a, view, "users",
-			              "SELECT id, name, role FROM users "
-			              "WHERE org_id = $1 AND NOT disabled ORDER BY name",
-			              who->org_id);
+			              "SELECT u.id, u.name, u.role FROM requests r "
+			              "JOIN organisations o ON o.id = r.org_id "
+			              "JOIN users u ON u.org_id = r.org_id AND NOT u.disabled "
+			              "WHERE r.id = $1 AND " SCOPE_STAFF_SEES("u", "r", "o") " "
+			              "ORDER BY u.name",
+			              id);
 	}
 	if (st != DB_OK || !found) {
 		json_decref(view);
@@ -439,10 +442,13 @@ static enum db_status assignee_of(PGconn *c, struct act_ctx *x, const char **nam
 	long long uid = strtoll(x->in->assignee, &end, 10);
 	if (*end || uid <= 0)
 		return DB_OK;
-	const char *p[2] = {ids(x->a, uid), ids(x->a, x->who->org_id)};
+	const char *p[2] = {ids(x->a, uid), ids(x->a, x->id)};
 	enum db_status st;
 	PGresult *r = db_exec(c, &st,
-	                      "SELECT name FROM users WHERE id = $1 AND org_id = $2 AND NOT disabled", 2, p);
+	                      "SELECT u.name FROM requests r JOIN organisations o ON o.id = r.org_id "
+	                      "JOIN users u ON u.org_id = r.org_id AND NOT u.disabled "
+	                      "WHERE u.id = $1 AND r.id = $2 AND " SCOPE_STAFF_SEES("u", "r", "o"),
+	                      2, p);
 	if (st == DB_OK && PQntuples(r) == 1)
 		*name = arena_strdup(x->a, PQgetvalue(r, 0, 0));
 	PQclear(r);
@@ -477,7 +483,8 @@ static enum db_status act_tx(PGconn *c, void *vctx)
 		if ((st = assignee_of(c, x, &assignee)) != DB_OK)
 			return st;
 		if (!assignee) {
-			bad(x->p, "assignee", "bad_assignee", "Wybrana osoba nie pracuje w tym urzędzie.");
+			bad(x->p, "assignee", "bad_assignee",
+			    "Wybrana osoba nie pracuje w tym urzędzie albo nie widzi spraw tej komórki.");
 			x->result = OUT_INVALID;
 			return DB_OK;
 		}

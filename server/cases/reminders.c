@@ -454,7 +454,10 @@ static int reminders_round(PGconn *c, int64_t now, const struct reminder_setting
  * them, or the table would keep a row per address and hour for ever. The
  * filing's windows start at the database's hour, the others' at the
  * server's clock (cases/ratelimit.c): only what is over by both goes, so a
- * frozen clock (tests) never loses a window in use. */
+ * frozen clock (tests) never loses a window in use. Failed sign-ins older
+ * than a day go too (the longest look back is 15 minutes, cases/auth.h):
+ * a sign-in clears only its own address's, and an attack that never
+ * succeeds would otherwise grow the table for ever. */
 static bool clear_old_windows(PGconn *c, int64_t now)
 {
 	char at[24];
@@ -463,6 +466,10 @@ static bool clear_old_windows(PGconn *c, int64_t now)
 	if (db_run(c,
 	           "DELETE FROM rate_limits WHERE window_start < least(date_trunc('hour', now()), "
 	           "date_trunc('hour', to_timestamp($1::bigint)))",
+	           1, p) == DB_OK &&
+	    db_run(c,
+	           "DELETE FROM login_failures "
+	           "WHERE at < least(now(), to_timestamp($1::bigint)) - interval '1 day'",
 	           1, p) == DB_OK)
 		return true;
 	log_warn("reminders: old rate-limit windows not cleared: %s", PQerrorMessage(c));

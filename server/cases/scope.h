@@ -39,4 +39,12 @@ long long scope_unit(const struct actor *who);
 	"EXISTS (SELECT 1 FROM requests sr WHERE sr.id = " request_id " AND "                      \
 	SCOPE_CASES("sr", org, unit) ")"
 
+/* The same seen from the other side: staff member `u` (a row of users)
+ * sees case `r` (a row of requests) of organisation `o` (a row of
+ * organisations). For whom a case may be assigned to: nobody is given a
+ * case they could not open. */
+#define SCOPE_STAFF_SEES(u, r, o)                                                                  \
+	"(NOT " o ".staff_unit_only OR " u ".role = 'admin' OR " u ".unit_id IS NULL OR " u        \
+	".unit_id = " r ".unit_id)"
+
 #endif

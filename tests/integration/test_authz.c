@@ -376,6 +376,50 @@ static void test_a_unit_clerk_registers_into_their_unit(void **state)
 	                 1);
 }
 
+/* Nobody is given a case they could not open: with the setting on, the
+ * case page offers for assignment only staff who see the case, and an
+ * assignment to anyone else is refused on the field; off, everyone. */
+static void test_a_case_is_assigned_only_to_staff_who_see_it(void **state)
+{
+	long bdg = u_count("SELECT id FROM users WHERE email = 'bdg.urzednik@mon.example'");
+	long own = u_count("SELECT id FROM users WHERE email = 'urzednik@mon.example'");
+	long chief = u_count("SELECT id FROM users WHERE email = 'naczelnik@mon.example'");
+	char page[96], act[96], bdg_opt[48], own_opt[48], chief_opt[48], body[96];
+	snprintf(page, sizeof page, "/panel/sprawy/%s", case_id);
+	snprintf(act, sizeof act, "/panel/sprawy/%s/czynnosc", case_id);
+	snprintf(bdg_opt, sizeof bdg_opt, "<option value=\"%ld\">", bdg);
+	snprintf(own_opt, sizeof own_opt, "<option value=\"%ld\">", own);
+	snprintf(chief_opt, sizeof chief_opt, "<option value=\"%ld\">", chief);
+	for (int on = 1; on >= 0; on--) {
+		unit_only(on);
+		struct hresp r;
+		u_staff_get(&staff[CLERK], page, &r);
+		assert_int_equal(r.status, 200);
+		assert_non_null(strstr(r.body, own_opt));
+		assert_non_null(strstr(r.body, chief_opt)); /* no unit: sees every case */
+		assert_true((strstr(r.body, bdg_opt) != NULL) == !on);
+		h_free(&r);
+		long before = u_count("SELECT count(*) FROM events WHERE action = 'assign'");
+		snprintf(body, sizeof body, "action=assign&assignee=%ld", bdg);
+		u_staff_post(&staff[CLERK], act, body, &r);
+		if (on) {
+			assert_int_equal(r.status, 422);
+			assert_non_null(strstr(r.body, "nie widzi spraw tej kom"));
+			assert_int_equal(u_count("SELECT count(*) FROM events WHERE action = 'assign'"), before);
+		} else {
+			assert_int_equal(r.status, 303);
+			assert_int_equal(u_count("SELECT count(*) FROM events WHERE action = 'assign'"),
+			                 before + 1);
+		}
+		h_free(&r);
+	}
+	/* The case goes back to its own clerk for the tests after this one. */
+	struct hresp r;
+	u_staff_post(&staff[CLERK], act, act_body, &r);
+	assert_int_equal(r.status, 303);
+	h_free(&r);
+}
+
 int main(void)
 {
 	h_setup_db("authz");
@@ -384,6 +428,7 @@ int main(void)
 	    cmocka_unit_test(test_every_route_as_every_kind_of_user),
 	    cmocka_unit_test(test_every_list_as_every_kind_of_staff),
 	    cmocka_unit_test(test_a_unit_clerk_registers_into_their_unit),
+	    cmocka_unit_test(test_a_case_is_assigned_only_to_staff_who_see_it),
 	};
 	int failed = cmocka_run_group_tests_name("authz", tests, setup, teardown);
 	h_teardown();

@@ -423,6 +423,11 @@ static void test_filing_rate_per_address_is_limited(void **state)
 	PQclear(PQexec(c, "INSERT INTO rate_limits VALUES ('filing:192.0.2.9', "
 	                  "date_trunc('hour', now()) - interval '2 hours', 7), ('filing:192.0.2.10', "
 	                  "date_trunc('hour', now()) + interval '1 hour', 1)"));
+	/* So are failed sign-ins older than a day (an attack that never
+	 * succeeds would keep them for ever); a recent one stays. */
+	PQclear(PQexec(c, "INSERT INTO login_failures (email_lower, ip, at) VALUES "
+	                  "('stary@example.pl', '192.0.2.9', '2000-01-01T00:00:00Z'), "
+	                  "('nowy@example.pl', '192.0.2.9', now() + interval '1 hour')"));
 	PQfinish(c);
 	assert_int_equal(u_count("SELECT count(*) FROM rate_limits WHERE window_start < date_trunc('hour', now())"), 1);
 	static const char *env2[] = {"JAWNOSC_FILING_RATE=1000", "JAWNOSC_REMIND_POLL_MS=100", NULL};
@@ -435,6 +440,11 @@ static void test_filing_rate_per_address_is_limited(void **state)
 	assert_int_equal(old, 0);
 	/* A window not over (one ahead: the test may cross an hour) stays. */
 	assert_int_equal(u_count("SELECT count(*) FROM rate_limits WHERE key = 'filing:192.0.2.10'"), 1);
+	assert_int_equal(u_count("SELECT count(*) FROM login_failures WHERE email_lower = 'stary@example.pl'"), 0);
+	assert_int_equal(u_count("SELECT count(*) FROM login_failures WHERE email_lower = 'nowy@example.pl'"), 1);
+	c = h_db();
+	PQclear(PQexec(c, "DELETE FROM login_failures"));
+	PQfinish(c);
 }
 
 /* The logs of this test's server(s): the access log and the server's own. */
