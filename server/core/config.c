@@ -30,7 +30,7 @@ const struct config_entry config_table[] = {
 	{"JAWNOSC_MAX_CONNECTIONS_PER_IP", CONFIG_INT, "64", 0, 100000, OFF(max_per_ip),
 	 "Simultaneous connections from one IPv4 address or IPv6 /64 network; more are closed at once. JAWNOSC_TRUSTED_PROXY addresses are exempt. 0: no limit."},
 	{"JAWNOSC_HEADER_TIMEOUT", CONFIG_INT, "10", 1, 3600, OFF(header_timeout),
-	 "Seconds a connection has to send a whole request line and headers (from its opening, or from the end of its previous request); a connection that has not is closed, however often it sends."},
+	 "Seconds a connection has to send a whole request line and headers (from its opening, or from the end of its previous request); a connection that has not is closed, however often it sends. Not for JAWNOSC_TRUSTED_PROXY addresses (a proxy forwards whole heads)."},
 	{"JAWNOSC_SHUTDOWN_GRACE", CONFIG_INT, "20", 0, 600, OFF(shutdown_grace),
 	 "Seconds to let requests in flight finish after SIGTERM or SIGINT."},
 	{"JAWNOSC_TEMPLATES", CONFIG_STRING, "templates", 0, 0, OFF(templates_dir),

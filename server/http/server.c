@@ -128,7 +128,7 @@ static void req_free(http_req_t *req)
 struct conn {
 	struct conn *prev, *next;
 	unsigned char key[17]; /* what max_per_ip counts by: 4 or 6, then the address */
-	bool exempt;           /* a trusted proxy: max_per_ip does not apply */
+	bool exempt;           /* a trusted proxy: neither max_per_ip nor the head deadline */
 	int fd;                /* -1 until libmicrohttpd has set the connection up */
 	bool in_head;          /* waiting for a request line and headers ... */
 	struct timespec head_since; /* ... since then */
@@ -324,7 +324,10 @@ static void sweep(void)
 	unsigned cut = 0;
 	pthread_mutex_lock(&conns_mu);
 	for (struct conn *c = conns; c; c = c->next) {
-		if (c->fd < 0 || !c->in_head || c->cut)
+		/* A trusted proxy forwards whole heads only (nginx's own
+		 * client_header_timeout bounds its clients), and its idle
+		 * kept-alive connections are its pool, not an attack. */
+		if (c->fd < 0 || !c->in_head || c->cut || c->exempt)
 			continue;
 		long long ms = (long long)(now.tv_sec - c->head_since.tv_sec) * 1000 +
 		               (now.tv_nsec - c->head_since.tv_nsec) / 1000000;

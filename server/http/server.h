@@ -8,8 +8,9 @@
  *   closed as soon as it is accepted;
  * - time: a connection's request line and headers must be complete within
  *   header_timeout seconds of its opening (or of the end of its previous
- *   request), however often it sends; it is closed otherwise. `timeout`
- *   bounds idleness at any stage;
+ *   request), however often it sends; it is closed otherwise (not one from
+ *   trusted_proxy, which forwards whole heads). `timeout` bounds idleness at
+ *   any stage;
  * - bodies: the route is matched as soon as the headers arrive, and a body
  *   larger than the route's limit (below) is answered 413 with
  *   "Connection: close" before it is read; an unknown path (404), a method

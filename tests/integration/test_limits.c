@@ -451,6 +451,34 @@ static void test_the_deadline_counts_for_each_head_only(void **state)
 	assert_non_null(strstr(out, "</html>"));
 }
 
+/* Behind nginx every connection comes from it: a trusted proxy is held to
+ * neither limit (it forwards whole heads; its clients are limited there). */
+static void test_a_trusted_proxy_is_exempt(void **state)
+{
+	assert_int_equal(h_server_stop(), 0);
+	static const char *const env[] = {"JAWNOSC_MAX_CONNECTIONS_PER_IP=2",
+	                                   "JAWNOSC_HEADER_TIMEOUT=1",
+	                                   "JAWNOSC_TRUSTED_PROXY=127.0.0.1", NULL};
+	h_server_start(env);
+	int held[4];
+	for (int i = 0; i < 4; i++)
+		held[i] = conn_held();
+	assert_true(conn_served());
+	int slow = conn_open();
+	send_str(slow, "GET /healthz HTTP/1.1\r\n");
+	for (int i = 0; i < 12; i++) {
+		usleep(200000);
+		send_str(slow, "X-Trickle: 1\r\n");
+	}
+	send_str(slow, "Host: x\r\nConnection: close\r\n\r\n");
+	char out[8192];
+	assert_true(read_to_eof(slow, out, sizeof out, 5000));
+	assert_non_null(strstr(out, "HTTP/1.1 200"));
+	close(slow);
+	for (int i = 0; i < 4; i++)
+		close(held[i]);
+}
+
 int main(void)
 {
 	h_setup_db("limits");
@@ -465,6 +493,7 @@ int main(void)
 	    cmocka_unit_test(test_connections_over_the_per_ip_limit_are_closed_at_once),
 	    cmocka_unit_test(test_trickled_head_is_closed_at_its_deadline),
 	    cmocka_unit_test(test_the_deadline_counts_for_each_head_only),
+	    cmocka_unit_test(test_a_trusted_proxy_is_exempt), /* last: restarts the server */
 	};
 	int failed = cmocka_run_group_tests_name("limits", tests, setup, teardown);
 	h_teardown();
