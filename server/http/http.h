@@ -1,8 +1,9 @@
 /* The request context and responses: what a handler sees of HTTP.
  * libmicrohttpd glue lives in server.c; this layer knows nothing of cases.
  *
- * Memory: everything reachable from an http_req_t lives in req->arena and is
- * freed in one go when the response has been queued. A handler answers
+ * Memory: everything reachable from an http_req_t lives in req->arena, but
+ * the body (http_body_t below), and is freed in one go when the response has
+ * been queued. A handler answers
  * exactly once with one of the http_respond* functions; a handler that
  * returns without answering gets a 500 (a bug, logged). */
 #ifndef JAWNOSC_HTTP_HTTP_H
