@@ -29,7 +29,7 @@ SEED_SRC  := $(sort $(wildcard tests/bench/seed/*.c))
 SEED_TOOL := build/rel/tests/bench/jawnosc-seed
 
 .PHONY: all asan deps db run stop check check-dates unit integration fuzz fuzz-regressions \
-        valgrind clean docs bench-letters bench bench-soak
+        valgrind clean docs bench-letters bench bench-soak bench-bodies
 
 all: bin/jawnosc
 
@@ -147,6 +147,14 @@ bench: deps
 
 bench-soak: deps
 	@tests/bench/run.sh soak
+
+# The bodymem scenario alone, on a small database (1 000 cases), without the
+# ceilings and without writing docs/benchmarks.md: 200 connections per kind
+# of route each send a body of the route's limit less one byte; the server's
+# peak RSS must stay under 150 MB.
+bench-bodies: deps
+	@BENCH_ONLY=bodymem BENCH_CASES=$${BENCH_CASES:-1000} BENCH_ORGS=$${BENCH_ORGS:-5} \
+	  BENCH_CEILINGS=0 BENCH_DOC= tests/bench/run.sh bench
 
 # make install / uninstall, test-cluster, restore-drill, test-install.
 include deploy/ops.mk

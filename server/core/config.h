@@ -16,6 +16,9 @@ struct config {
 	long max_header;
 	long conn_timeout;
 	long max_connections;
+	long max_per_ip;     /* connections from one address; 0: no limit */
+	long header_timeout; /* seconds for a whole request head */
+	long body_memory;    /* bytes of request bodies held at once, all requests */
 	long shutdown_grace;
 	const char *templates_dir;
 	const char *migrations_dir;

@@ -1,8 +1,9 @@
 /* The request context and responses: what a handler sees of HTTP.
  * libmicrohttpd glue lives in server.c; this layer knows nothing of cases.
  *
- * Memory: everything reachable from an http_req_t lives in req->arena and is
- * freed in one go when the response has been queued. A handler answers
+ * Memory: everything reachable from an http_req_t lives in req->arena, but
+ * the body (http_body_t below), and is freed in one go when the response has
+ * been queued. A handler answers
  * exactly once with one of the http_respond* functions; a handler that
  * returns without answering gets a 500 (a bug, logged). */
 #ifndef JAWNOSC_HTTP_HTTP_H
@@ -27,6 +28,16 @@ typedef struct http_header {
 	struct http_header *next;
 } http_header_t;
 
+/* A request's body. Its memory is not the arena's (an arena keeps every
+ * smaller copy of a buffer that doubles): it is allocated once when the
+ * length is declared, grown in place otherwise, counted against the
+ * process-wide JAWNOSC_BODY_MEMORY, and released with the request. */
+typedef struct http_body {
+	char *data; /* NUL-terminated; NULL when there is none */
+	size_t len;
+	size_t cap; /* bytes allocated, all of them counted */
+} http_body_t;
+
 typedef struct http_req {
 	struct MHD_Connection *conn;
 	arena_t *arena;
@@ -36,9 +47,10 @@ typedef struct http_req {
 	const char *query; /* raw query without '?', "" when none */
 	const char *id;    /* request id, also sent as X-Request-Id */
 	route_match_t match;
-	strbuf_t body;
-	bool body_too_large;
-	size_t discarded; /* bytes of a too-large body read and dropped */
+	http_body_t body;
+	size_t body_limit;  /* the route's (http/server.h) */
+	int body_refused;   /* 413 or 503 while reading it, 0 */
+	size_t discarded;   /* bytes of a refused body read and dropped */
 	bool started; /* first access-handler call seen */
 	struct timespec t0;
 

@@ -21,6 +21,17 @@ typedef void (*route_handler_fn)(struct http_req *req);
 
 enum route_role { ROLE_ANY = 0, ROLE_CITIZEN, ROLE_CLERK, ROLE_MANAGER, ROLE_ADMIN };
 
+/* What body a route takes, and so how large a one the server reads for it
+ * (the byte limits are the server's: http/server.h). A route that takes none
+ * refuses a body as soon as the request's headers arrive. */
+enum route_body {
+	ROUTE_BODY_NONE = 0, /* GET, HEAD and actions without input */
+	ROUTE_BODY_FORM,     /* a form of short fields (sign-in, settings, a date) */
+	ROUTE_BODY_TEXT,     /* a form carrying a long text (a letter, an answer, a note) */
+	ROUTE_BODY_JSON,     /* the JSON API */
+	ROUTE_BODY_UPLOAD,   /* multipart with attachments: up to JAWNOSC_MAX_BODY */
+};
+
 typedef struct route {
 	const char *method;  /* "GET", "POST", ...; compared case-sensitively (RFC 9110 §9.1) */
 	const char *pattern; /* "/sprawa/{token}", "/rejestr/{number}/wersja/{version}",
@@ -28,6 +39,7 @@ typedef struct route {
 	route_handler_fn handler;
 	int role;	  /* minimum role, enum route_role; checked by the caller */
 	const char *name; /* stable name for logs/metrics, e.g. "case.show" */
+	int body;	  /* enum route_body */
 } route_t;
 
 #define ROUTE_MAX_PARAMS 8
@@ -88,7 +100,7 @@ const char *router_redact(const route_t *table, size_t n, const char *raw_path, 
 /* Checks a route table at start-up (for fatal()): every row has a method, a
  * handler and a pattern starting with '/', braces are well formed and
  * non-empty, {*name} only as the final segment, at most ROUTE_MAX_PARAMS
- * parameters. On failure *why (if non-NULL) names the problem and *bad_row
+ * parameters, a known body kind and none on a GET row. On failure *why (if non-NULL) names the problem and *bad_row
  * (if non-NULL) the offending index. router_match() itself skips rows without
  * a method, handler or pattern and rows whose pattern is malformed. */
 bool router_table_valid(const route_t *table, size_t n, size_t *bad_row, const char **why);

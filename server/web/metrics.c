@@ -1,5 +1,6 @@
 /* GET /metrics: the Prometheus text exposition (format 0.0.4). The HTTP
- * layer's counters and histogram, the sign-in throttle's counters, then
+ * layer's counters and histogram, the connections and bodies the server
+ * refused, the sign-in throttle's counters, then
  * gauges read from the database now: the outbox queue, open and overdue
  * cases, connections. Only for direct
  * loopback connections (a Prometheus or node agent on the same machine),
@@ -98,6 +99,29 @@ static void sign_in_counters(strbuf_t *sb)
 	            "Staff sign-ins answered as a wrong e-mail or password.", (double)n.wrong);
 }
 
+/* What the HTTP server refused to hold: connections closed at once or at
+ * their head's deadline, bodies that found memory full (http/server.h). */
+static void server_counters(strbuf_t *sb)
+{
+	struct http_server_counts n;
+	http_server_counts(&n);
+	metrics_family(sb, "jawnosc_http_connections_refused_total", "counter",
+	               "Connections closed by the server's limits: over JAWNOSC_MAX_CONNECTIONS_PER_IP "
+	               "from one address (per_ip), over JAWNOSC_MAX_CONNECTIONS (total), request head "
+	               "not complete within JAWNOSC_HEADER_TIMEOUT (head_timeout).");
+	for (int i = 0; i < HTTP_REFUSED_N; i++)
+		metrics_sample(sb, "jawnosc_http_connections_refused_total", (double)n.refused[i],
+		               "reason", http_refusal_name((enum http_refusal)i), (const char *)NULL);
+	metrics_one(sb, "jawnosc_http_connections", "gauge", "Connections open now.",
+	            (double)n.connections);
+	metrics_one(sb, "jawnosc_http_body_memory_bytes", "gauge",
+	            "Memory held now by request bodies being received (at most JAWNOSC_BODY_MEMORY).",
+	            (double)n.body_memory);
+	metrics_one(sb, "jawnosc_http_bodies_refused_total", "counter",
+	            "Requests answered 503 because their body did not fit in JAWNOSC_BODY_MEMORY.",
+	            (double)n.bodies_refused);
+}
+
 void web_metrics(http_req_t *req)
 {
 	if (!may_see_metrics(req)) {
@@ -110,6 +134,7 @@ void web_metrics(http_req_t *req)
 	metrics_one(&sb, "jawnosc_http_requests_in_flight", "gauge",
 	            "Requests begun and not yet finished, this scrape included (a stop waits for them).",
 	            (double)http_server_in_flight());
+	server_counters(&sb);
 	struct svc_ctx ctx;
 	struct actor who;
 	web_ctx(req, &ctx, &who);

@@ -162,6 +162,59 @@ def search_attack(res):
     return L, d
 
 
+BODY_KINDS = {
+    "none": "no body taken (an unknown path)",
+    "form": "short form (`POST /panel/logowanie`)",
+    "text": "form with a long text (`POST /sprawa/<token>/czynnosc`)",
+    "json": "JSON API (`POST /api/v1/requests`)",
+    "upload": "upload (`POST /wniosek`, multipart)",
+}
+BODY_RSS_TARGET_MB = 150
+
+
+def body_rows(res):
+    """bodymem.txt (tests/bench/bodies.py): one line per kind of route."""
+    path = os.path.join(res, "bodymem.txt")
+    rows = []
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                d = dict(t.split("=", 1) for t in line.split() if "=" in t)
+                if d.get("name"):
+                    rows.append(d)
+    return rows
+
+
+def size(n):
+    n = int(n)
+    return f"{n // (1024 * 1024)} MB" if n % (1024 * 1024) == 0 else f"{n // 1024} KB"
+
+
+def body_peak_mb(rows):
+    return max((max(num(d, "peak_kb"), num(d, "hwm_kb")) for d in rows), default=0) / 1024
+
+
+def body_section(rows):
+    L = ["## Request bodies held in memory", ""]
+    L.append(
+        "The `bodymem` scenario (`tests/bench/bodies.py`; alone: `make bench-bodies`): for each kind "
+        f"of route, {rows[0].get('connections', '?')} connections each declare a body of the "
+        "route's limit less one byte and send it in 40 slices, a slice per connection per round, so "
+        "that all are in flight at once; the server's `VmRSS` is sampled every 20 ms (`peak`) and "
+        "its `VmHWM` reset before each kind. The server refuses a body larger than the route takes "
+        "when the headers arrive (413, 404, 405), and holds bodies within `JAWNOSC_BODY_MEMORY` "
+        "(64 MB): a body that does not fit is answered 503 with `Retry-After` before it is read.")
+    L.append("")
+    L.append("| route | limit | answers | RSS before MB | peak RSS MB | VmHWM MB | seconds |")
+    L.append("|---|---:|---|---:|---:|---:|---:|")
+    for d in rows:
+        L.append(f"| {BODY_KINDS.get(d['name'], d['name'])} | {size(d.get('limit', 0))} | "
+                 f"{d.get('statuses', '').replace(',', ', ')} | {num(d, 'baseline_kb') / 1024:.1f} | "
+                 f"{num(d, 'peak_kb') / 1024:.1f} | {num(d, 'hwm_kb') / 1024:.1f} | {d.get('seconds')} |")
+    L.append("")
+    return L
+
+
 def keep_soak(doc):
     if doc and os.path.exists(doc):
         text = open(doc, encoding="utf-8").read()
@@ -200,6 +253,11 @@ def bench(res, doc):
             r = prefixed(ad, prefix)
             print(f"{'attack: ' + title:34} {rate(r):9.0f} {ms(num(r, 'p50_us')):>8} {ms(num(r, 'p99_us')):>8} "
                   f"{errors(r):7d}")
+    brows = body_rows(res)
+    for d in brows:
+        print(f"bodies, {d['name']:8} limit {size(d.get('limit', 0)):>7} x {d.get('connections')}: "
+              f"peak RSS {num(d, 'peak_kb') / 1024:.1f} MB, VmHWM {num(d, 'hwm_kb') / 1024:.1f} MB, "
+              f"answers {d.get('statuses')}")
     print(f"{'pgbench -S (ceiling)':34} {pg_tps:9.0f}")
     print(f"{'nginx, static file (ceiling)':34} {ngx_rps:9.0f} {ms(num(ngx, 'p50_us')):>8} {ms(num(ngx, 'p99_us')):>8} {errors(ngx):7d}")
     print()
@@ -373,6 +431,10 @@ def bench(res, doc):
                   f"alone {ms(num(d, 'alone_p50_us'))} ms; under load ({conns} connections) "
                   f"{ms(num(d, 'p50_us'))} ms", a50 < 50 and l50 < 50))
     T.append(("Server RSS < 100 MB under load", f"peak {peak:.1f} MB over all scenarios", peak < 100))
+    if brows:
+        bp = body_peak_mb(brows)
+        T.append((f"Server RSS < {BODY_RSS_TARGET_MB} MB with {brows[0].get('connections')} bodies of "
+                  "each route's limit in flight", f"peak {bp:.1f} MB", bp < BODY_RSS_TARGET_MB))
     L.append("## Against the targets")
     L.append("")
     L.append("| target | measured | met |")
@@ -382,6 +444,8 @@ def bench(res, doc):
     L.append("")
     if attack:
         L.extend(attack)
+    if brows:
+        L.extend(body_section(brows))
     L.append("## Where the time goes")
     L.append("")
     L.append("The five statements with the most database time in each scenario's measured run "

@@ -21,7 +21,9 @@
 # BENCH_NGINX_PORT (18081), BENCH_PGBENCH_SCALE (50), BENCH_KEEP_DB=1 (leave
 # the cluster running), BENCH_CACHE_WARM (seconds of the tracking scenario's
 # pass over every token first, 60), BENCH_ONLY (space-separated scenario names;
-# search_attack is the expensive anonymous search beside a normal page), BENCH_DOC (docs/benchmarks.md; empty: do not write);
+# search_attack is the expensive anonymous search beside a normal page), BENCH_DOC (docs/benchmarks.md; empty: do not write),
+# BENCH_CEILINGS=0 (skip pgbench and nginx), BENCH_BODY_CONNECTIONS (the
+# bodymem scenario's connections per kind of route, 200; tests/bench/bodies.py);
 # SOAK_SECONDS (600), SOAK_RATE (requests/s, 100), SOAK_CONNECTIONS (16),
 # SOAK_WARMUP (300: one JAWNOSC_PAGE_CACHE_TTL, after which the server's
 # page cache has turned over and holds its steady working set).
@@ -365,10 +367,18 @@ search_attack() {
 
 if [ "$mode" = bench ]; then
   machine
-  scenarios=(register_list register_item register_search register_atom tracking filing queue dashboard static search_attack)
+  scenarios=(register_list register_item register_search register_atom tracking filing queue dashboard static search_attack bodymem)
   # BENCH_ONLY="tracking filing": measure only these (with BENCH_DOC= to keep the document).
   [ -n "${BENCH_ONLY:-}" ] && read -r -a scenarios <<<"$BENCH_ONLY"
   for s in "${scenarios[@]}"; do
+    if [ "$s" = bodymem ]; then
+      # Not wrk: BENCH_BODY_CONNECTIONS (200) bodies of each route's limit
+      # less one byte in flight at once, the server's RSS sampled.
+      log "bodymem: ${BENCH_BODY_CONNECTIONS:-200} connections x (limit - 1 byte) per kind of route"
+      python3 tests/bench/bodies.py "127.0.0.1:$PORT" "$server_pid" "$(head -n 1 "$data/hosts.txt")" \
+        "$res/bodymem.txt" "${BENCH_BODY_CONNECTIONS:-200}"
+      continue
+    fi
     code=$(probe "$s")
     if [ "$code" != 200 ] && [ "$code" != 201 ]; then
       log "$s: not available (HTTP $code)"
@@ -406,6 +416,11 @@ if [ "$mode" = bench ]; then
   done
 
   # Ceiling 1: PostgreSQL's own select-only rate on the same cluster.
+  if [ "${BENCH_CEILINGS:-1}" = 0 ]; then
+    echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$res/machine.txt"
+    python3 tests/bench/report.py bench "$res" "$DOC"
+    exit 0
+  fi
   if [ "$(psql_admin -tAc "SELECT count(*) FROM pg_database WHERE datname = 'pgbench_$PGBENCH_SCALE'")" != 1 ]; then
     log "pgbench: initialising scale $PGBENCH_SCALE"
     psql_admin -c "CREATE DATABASE pgbench_$PGBENCH_SCALE"

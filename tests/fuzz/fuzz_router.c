@@ -16,14 +16,14 @@ static void h_dummy(struct http_req *req)
 }
 
 static const route_t routes[] = {
-    {"GET", "/", h_dummy, ROLE_ANY, "home"},
-    {"GET", "/sprawa/{token}", h_dummy, ROLE_ANY, "case.show"},
-    {"POST", "/sprawa/{token}", h_dummy, ROLE_CITIZEN, "case.update"},
-    {"GET", "/rejestr/nowy", h_dummy, ROLE_CLERK, "register.new"},
-    {"GET", "/rejestr/{number}/wersja/{version}", h_dummy, ROLE_ANY, "register.version"},
-    {"DELETE", "/admin/uzytkownik/{id}", h_dummy, ROLE_ADMIN, "admin.user.delete"},
-    {"GET", "/static/{*path}", h_dummy, ROLE_ANY, "static"},
-    {"PUT", "/a/{b}/{*c}", h_dummy, ROLE_ANY, "mixed"},
+    {"GET", "/", h_dummy, ROLE_ANY, "home", ROUTE_BODY_NONE},
+    {"GET", "/sprawa/{token}", h_dummy, ROLE_ANY, "case.show", ROUTE_BODY_NONE},
+    {"POST", "/sprawa/{token}", h_dummy, ROLE_CITIZEN, "case.update", ROUTE_BODY_FORM},
+    {"GET", "/rejestr/nowy", h_dummy, ROLE_CLERK, "register.new", ROUTE_BODY_NONE},
+    {"GET", "/rejestr/{number}/wersja/{version}", h_dummy, ROLE_ANY, "register.version", ROUTE_BODY_NONE},
+    {"DELETE", "/admin/uzytkownik/{id}", h_dummy, ROLE_ADMIN, "admin.user.delete", ROUTE_BODY_NONE},
+    {"GET", "/static/{*path}", h_dummy, ROLE_ANY, "static", ROUTE_BODY_NONE},
+    {"PUT", "/a/{b}/{*c}", h_dummy, ROLE_ANY, "mixed", ROUTE_BODY_FORM},
 };
 static const char *const methods[] = {"GET", "HEAD", "POST", "DELETE", "PUT", "get"};
 

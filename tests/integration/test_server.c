@@ -130,19 +130,27 @@ static void test_static_file_has_etag_and_answers_304(void **state)
 	h_free(&r);
 }
 
-/* The body limit applies before routing: a 10 MB Content-Length is refused
- * as soon as the headers arrive, on a known path and on an unknown one. */
-static void test_10mb_body_is_413_before_routing_on_any_path(void **state)
+/* A 10 MB Content-Length is refused as soon as the headers arrive, on every
+ * path: 413 where the route takes a body (its limit is smaller), and where
+ * none is taken the answer the path would have had (405, 404). */
+static void test_10mb_body_is_refused_at_once_on_any_path(void **state)
 {
-	const char *paths[] = {"/", "/healthz", "/no/such/path", "/api/v1/requests"};
-	for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+	const struct {
+		const char *path, *status;
+	} cases[] = {{"/", "HTTP/1.1 405"},
+	             {"/healthz", "HTTP/1.1 405"},
+	             {"/no/such/path", "HTTP/1.1 404"},
+	             {"/api/v1/requests", "HTTP/1.1 413"},
+	             {"/wniosek", "HTTP/1.1 413"}};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char req[512], out[8192];
 		snprintf(req, sizeof req,
 		         "POST %s HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/plain\r\n"
 		         "Content-Length: 10000000\r\n\r\n",
-		         paths[i]);
+		         cases[i].path);
 		h_raw(req, strlen(req), out, sizeof out, 5000);
-		assert_non_null(strstr(out, "HTTP/1.1 413"));
+		assert_non_null(strstr(out, cases[i].status));
+		assert_non_null(strcasestr(out, "\r\nConnection: close\r\n"));
 	}
 	struct hresp r;
 	h_get("/healthz", &r);
@@ -158,7 +166,7 @@ static void test_10mb_chunked_body_is_413_and_server_keeps_serving(void **state)
 	memset(body, 'a', n);
 	const char *hdr[] = {"Transfer-Encoding: chunked", "Content-Type: text/plain", NULL};
 	struct hresp r;
-	h_request("POST", "/", hdr, body, n, &r);
+	h_request("POST", "/wniosek", hdr, body, n, &r);
 	free(body);
 	assert_int_equal(r.status, 413);
 	h_free(&r);
@@ -280,12 +288,12 @@ static void test_sigterm_finishes_request_in_flight_and_exits_0(void **state)
 		/* The slow client: half a body, then the rest once the test has
 		 * sent SIGTERM; it must still get its full answer. */
 		close(sent[0]), close(go[1]);
-		const char *head = "POST /no/such/page HTTP/1.1\r\nHost: x\r\n"
-		                   "Content-Type: text/plain\r\nContent-Length: 10\r\n"
-		                   "Connection: close\r\n\r\nhello";
-		char out[8192];
+		const char *head = "POST /panel/logowanie HTTP/1.1\r\nHost: x\r\n"
+		                   "Content-Type: application/x-www-form-urlencoded\r\n"
+		                   "Content-Length: 10\r\nConnection: close\r\n\r\nhello";
+		char out[65536];
 		h_raw_slow(head, "world", sent[1], go[0], out, sizeof out);
-		_exit(strstr(out, "HTTP/1.1 404") && strstr(out, "</html>") ? 0 : 1);
+		_exit(strstr(out, "HTTP/1.1 ") && strstr(out, "</html>") ? 0 : 1);
 	}
 	close(sent[1]), close(go[0]);
 	char c;
@@ -326,7 +334,7 @@ int main(void)
 	    cmocka_unit_test(test_head_is_answered_like_get_without_body),
 	    cmocka_unit_test(test_dotdot_in_path_is_400),
 	    cmocka_unit_test(test_static_file_has_etag_and_answers_304),
-	    cmocka_unit_test(test_10mb_body_is_413_before_routing_on_any_path),
+	    cmocka_unit_test(test_10mb_body_is_refused_at_once_on_any_path),
 	    cmocka_unit_test(test_10mb_chunked_body_is_413_and_server_keeps_serving),
 	    cmocka_unit_test(test_oversized_headers_are_refused_not_crashing),
 	    cmocka_unit_test(test_malformed_requests_get_400_or_close_and_server_lives),

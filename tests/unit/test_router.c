@@ -15,16 +15,16 @@ static void h_dummy(struct http_req *req)
 }
 
 static const route_t routes[] = {
-    {"GET", "/", h_dummy, ROLE_ANY, "home"},
-    {"GET", "/sprawa/{token}", h_dummy, ROLE_ANY, "case.show"},
-    {"POST", "/sprawa/{token}", h_dummy, ROLE_CITIZEN, "case.update"},
-    {"GET", "/rejestr", h_dummy, ROLE_ANY, "register.index"},
-    {"GET", "/rejestr/nowy", h_dummy, ROLE_CLERK, "register.new"},
-    {"POST", "/rejestr/nowy", h_dummy, ROLE_CLERK, "register.create"},
-    {"GET", "/rejestr/{number}", h_dummy, ROLE_ANY, "register.show"},
-    {"GET", "/rejestr/{number}/wersja/{version}", h_dummy, ROLE_ANY, "register.version"},
-    {"DELETE", "/admin/uzytkownik/{id}", h_dummy, ROLE_ADMIN, "admin.user.delete"},
-    {"GET", "/static/{*path}", h_dummy, ROLE_ANY, "static"},
+    {"GET", "/", h_dummy, ROLE_ANY, "home", ROUTE_BODY_NONE},
+    {"GET", "/sprawa/{token}", h_dummy, ROLE_ANY, "case.show", ROUTE_BODY_NONE},
+    {"POST", "/sprawa/{token}", h_dummy, ROLE_CITIZEN, "case.update", ROUTE_BODY_FORM},
+    {"GET", "/rejestr", h_dummy, ROLE_ANY, "register.index", ROUTE_BODY_NONE},
+    {"GET", "/rejestr/nowy", h_dummy, ROLE_CLERK, "register.new", ROUTE_BODY_NONE},
+    {"POST", "/rejestr/nowy", h_dummy, ROLE_CLERK, "register.create", ROUTE_BODY_FORM},
+    {"GET", "/rejestr/{number}", h_dummy, ROLE_ANY, "register.show", ROUTE_BODY_NONE},
+    {"GET", "/rejestr/{number}/wersja/{version}", h_dummy, ROLE_ANY, "register.version", ROUTE_BODY_NONE},
+    {"DELETE", "/admin/uzytkownik/{id}", h_dummy, ROLE_ADMIN, "admin.user.delete", ROUTE_BODY_NONE},
+    {"GET", "/static/{*path}", h_dummy, ROLE_ANY, "static", ROUTE_BODY_NONE},
 };
 #define NROUTES (sizeof routes / sizeof routes[0])
 
@@ -342,10 +342,10 @@ static void test_match_is_cleared_when_not_found(void **state)
 static void test_rows_with_bad_patterns_never_match(void **state)
 {
 	static const route_t bad[] = {
-	    {"GET", "/a/{*rest}/b", h_dummy, ROLE_ANY, "rest.not.last"},
-	    {"GET", "/a/{x", h_dummy, ROLE_ANY, "unclosed"},
-	    {"GET", "/a/b", NULL, ROLE_ANY, "no.handler"},
-	    {"GET", "/{a}/{b}/{c}/{d}/{e}/{f}/{g}/{h}/{i}", h_dummy, ROLE_ANY, "nine"},
+	    {"GET", "/a/{*rest}/b", h_dummy, ROLE_ANY, "rest.not.last", ROUTE_BODY_NONE},
+	    {"GET", "/a/{x", h_dummy, ROLE_ANY, "unclosed", ROUTE_BODY_NONE},
+	    {"GET", "/a/b", NULL, ROLE_ANY, "no.handler", ROUTE_BODY_NONE},
+	    {"GET", "/{a}/{b}/{c}/{d}/{e}/{f}/{g}/{h}/{i}", h_dummy, ROLE_ANY, "nine", ROUTE_BODY_NONE},
 	};
 	assert_int_equal(router_match(bad, 4, "GET", "/a/x/b", *state, &m, NULL, 0),
 			 ROUTE_NOT_FOUND);
@@ -359,7 +359,7 @@ static void test_rows_with_bad_patterns_never_match(void **state)
 static void test_eight_params_are_allowed(void **state)
 {
 	static const route_t eight[] = {
-	    {"GET", "/{a}/{b}/{c}/{d}/{e}/{f}/{g}/{h}", h_dummy, ROLE_ANY, "eight"},
+	    {"GET", "/{a}/{b}/{c}/{d}/{e}/{f}/{g}/{h}", h_dummy, ROLE_ANY, "eight", ROUTE_BODY_NONE},
 	};
 	assert_true(router_table_valid(eight, 1, NULL, NULL));
 	assert_int_equal(router_match(eight, 1, "GET", "/1/2/3/4/5/6/7/8", *state, &m, NULL, 0),
@@ -374,18 +374,37 @@ static void test_table_validation_names_the_bad_row(void **state)
 	const char *why = NULL;
 	assert_true(router_table_valid(routes, NROUTES, &row, &why));
 	static const route_t bad[] = {
-	    {"GET", "/ok", h_dummy, ROLE_ANY, "ok"},
-	    {"GET", "/a/{*rest}/b", h_dummy, ROLE_ANY, "rest.not.last"},
+	    {"GET", "/ok", h_dummy, ROLE_ANY, "ok", ROUTE_BODY_NONE},
+	    {"GET", "/a/{*rest}/b", h_dummy, ROLE_ANY, "rest.not.last", ROUTE_BODY_NONE},
 	};
 	assert_false(router_table_valid(bad, 2, &row, &why));
 	assert_int_equal(row, 1);
 	assert_non_null(why);
-	static const route_t dup[] = {{"GET", "/{a}/{a}", h_dummy, ROLE_ANY, "dup"}};
+	static const route_t dup[] = {{"GET", "/{a}/{a}", h_dummy, ROLE_ANY, "dup", ROUTE_BODY_NONE}};
 	assert_false(router_table_valid(dup, 1, &row, &why));
-	static const route_t rel[] = {{"GET", "a", h_dummy, ROLE_ANY, "rel"}};
+	static const route_t rel[] = {{"GET", "a", h_dummy, ROLE_ANY, "rel", ROUTE_BODY_NONE}};
 	assert_false(router_table_valid(rel, 1, &row, &why));
-	static const route_t empty[] = {{"GET", "/{}", h_dummy, ROLE_ANY, "empty"}};
+	static const route_t empty[] = {{"GET", "/{}", h_dummy, ROLE_ANY, "empty", ROUTE_BODY_NONE}};
 	assert_false(router_table_valid(empty, 1, &row, &why));
+}
+
+/* A route's body kind decides how much the server reads for it: a GET row
+ * (HEAD matches it too) cannot take one, and the kind must be known. */
+static void test_table_validation_refuses_a_body_on_get_and_unknown_kinds(void **state)
+{
+	size_t row = 99;
+	const char *why = NULL;
+	static const route_t get_body[] = {
+	    {"POST", "/f", h_dummy, ROLE_ANY, "f", ROUTE_BODY_UPLOAD},
+	    {"GET", "/f", h_dummy, ROLE_ANY, "f.get", ROUTE_BODY_FORM},
+	};
+	assert_true(router_table_valid(get_body, 1, &row, &why));
+	assert_false(router_table_valid(get_body, 2, &row, &why));
+	assert_int_equal(row, 1);
+	assert_string_equal(why, "a GET route takes no body");
+	static const route_t unknown[] = {{"POST", "/f", h_dummy, ROLE_ANY, "f", 42}};
+	assert_false(router_table_valid(unknown, 1, &row, &why));
+	assert_string_equal(why, "unknown body kind");
 }
 
 static void test_utf8_valid_accepts_boundary_code_points(void **state)
@@ -440,10 +459,10 @@ static void test_percent_decode_rejects_literal_nul_and_reports_null(void **stat
 /* ---- router_redact: no tracking token in a log line ---- */
 
 static const route_t api_routes[] = {
-    {"GET", "/api/v1/requests/{token}", h_dummy, ROLE_ANY, "api.show"},
-    {"POST", "/api/v1/requests/{token}/actions/{action}", h_dummy, ROLE_ANY, "api.act"},
-    {"GET", "/api/v1/requests/{id}/x", h_dummy, ROLE_ANY, "api.other"},
-    {"GET", "/rejestr/{number}", h_dummy, ROLE_ANY, "register.show"},
+    {"GET", "/api/v1/requests/{token}", h_dummy, ROLE_ANY, "api.show", ROUTE_BODY_NONE},
+    {"POST", "/api/v1/requests/{token}/actions/{action}", h_dummy, ROLE_ANY, "api.act", ROUTE_BODY_FORM},
+    {"GET", "/api/v1/requests/{id}/x", h_dummy, ROLE_ANY, "api.other", ROUTE_BODY_NONE},
+    {"GET", "/rejestr/{number}", h_dummy, ROLE_ANY, "register.show", ROUTE_BODY_NONE},
 };
 #define NAPI (sizeof api_routes / sizeof api_routes[0])
 
@@ -563,6 +582,7 @@ int main(void)
 	    T(test_rows_with_bad_patterns_never_match),
 	    T(test_eight_params_are_allowed),
 	    T(test_table_validation_names_the_bad_row),
+	    T(test_table_validation_refuses_a_body_on_get_and_unknown_kinds),
 	    T(test_utf8_valid_accepts_boundary_code_points),
 	    T(test_utf8_valid_rejects_overlongs_surrogates_and_beyond),
 	    T(test_percent_decode_plus_is_space_only_when_asked),
