@@ -440,14 +440,13 @@ enum outcome letters_save(const struct svc_ctx *ctx, long long request_id, int s
 	const char *q[5] = {ids(a, request_id), ids(a, seq), ids(a, ctx->who->org_id), markdown,
 	                    ids(a, scope_unit(ctx->who))};
 	changes_writer(ctx->who->org_id);
-	enum db_status st;
-	PGresult *r = db_exec(c, &st,
-	                      "UPDATE documents d SET markdown = $4 WHERE d.request_id = $1 AND d.seq = $2 "
-	                      "AND d.org_id = $3 AND d.status = 'draft' "
-	                      "AND " SCOPE_CASE_OF("d.request_id", "$3", "$5") " RETURNING d.id",
-	                      5, q);
-	int n = st == DB_OK ? PQntuples(r) : 0;
-	PQclear(r);
+	int n;
+	enum db_status st =
+	    db_run_rows(c,
+	                "UPDATE documents d SET markdown = $4 WHERE d.request_id = $1 AND d.seq = $2 "
+	                "AND d.org_id = $3 AND d.status = 'draft' "
+	                "AND " SCOPE_CASE_OF("d.request_id", "$3", "$5") " RETURNING d.id",
+	                5, q, &n);
 	if (st != DB_OK)
 		return svc_outcome(st, p);
 	if (n == 0)
@@ -455,7 +454,6 @@ enum outcome letters_save(const struct svc_ctx *ctx, long long request_id, int s
 		                   "issued");
 	return OUT_OK;
 }
-
 
 /* Delivery follows what the requester asked for: by e-mail with the PDF,
  * on the tracking page (an issued document is listed there at once), or
@@ -690,15 +688,14 @@ enum outcome letters_delivered(const struct svc_ctx *ctx, long long request_id, 
 	const char *q[6] = {ids(a, request_id), ids(a, seq), ids(a, who->org_id), date,
 	                    ids(a, who->user_id), ids(a, scope_unit(who))};
 	changes_writer(who->org_id);
-	enum db_status st;
-	PGresult *r = db_exec(c, &st,
-	                      "INSERT INTO deliveries (org_id, document_id, delivered_on, recorded_by) "
-	                      "SELECT d.org_id, d.id, $4, $5 FROM documents d WHERE d.request_id = $1 "
-	                      "AND d.seq = $2 AND d.org_id = $3 AND d.status = 'issued' "
-	                      "AND " SCOPE_CASE_OF("d.request_id", "$3", "$6") " RETURNING id",
-	                      6, q);
-	int n = st == DB_OK ? PQntuples(r) : 0;
-	PQclear(r);
+	int n;
+	enum db_status st =
+	    db_run_rows(c,
+	                "INSERT INTO deliveries (org_id, document_id, delivered_on, recorded_by) "
+	                "SELECT d.org_id, d.id, $4, $5 FROM documents d WHERE d.request_id = $1 "
+	                "AND d.seq = $2 AND d.org_id = $3 AND d.status = 'issued' "
+	                "AND " SCOPE_CASE_OF("d.request_id", "$3", "$6") " RETURNING id",
+	                6, q, &n);
 	if (st != DB_OK)
 		return svc_outcome(st, p);
 	if (n != 1)

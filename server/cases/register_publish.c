@@ -18,6 +18,7 @@
 #include "db/changes.h"
 #include "db/db.h"
 #include "law/lifecycle.h"
+#include "render/letter_public.h"
 
 static char *ids(arena_t *a, long long v)
 {
@@ -365,23 +366,9 @@ static bool has_phone(const char *hay, const char *phone)
 	if (n < 7)
 		return false;
 	const char *want = n > 9 ? digits + n - 9 : digits;
-	for (const char *p = hay; *p; p++) {
-		if (*p != want[0] || (p > hay && isdigit((unsigned char)p[-1])))
-			continue;
-		const char *q = p, *w = want;
-		while (*w && *q) {
-			if (*q == *w) {
-				q++;
-				w++;
-			} else if (strchr(" .-/()\t", *q)) {
-				q++;
-			} else {
-				break;
-			}
-		}
-		if (!*w && !isdigit((unsigned char)*q))
+	for (const char *p = hay; *p; p++)
+		if (letter_phone_at(hay, p, want))
 			return true;
-	}
 	return false;
 }
 

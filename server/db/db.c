@@ -406,6 +406,16 @@ enum db_status db_run(PGconn *c, const char *sql, int nparams, const char *const
 	return s;
 }
 
+enum db_status db_run_rows(PGconn *c, const char *sql, int nparams, const char *const *params,
+                           int *rows)
+{
+	enum db_status s;
+	PGresult *r = db_exec(c, &s, sql, nparams, params);
+	*rows = s == DB_OK ? PQntuples(r) : 0;
+	PQclear(r);
+	return s;
+}
+
 /* After a failed attempt at a transaction: what is still open is rolled
  * back, and a step that failed because the server went away (whatever it
  * reported) is an outage for the caller: 503, not 500. DB_RETRY: try

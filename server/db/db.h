@@ -67,6 +67,10 @@ void db_prepare_attach(PGconn *c);
 int db_prepared_count(PGconn *c);
 /* The same, for statements whose result is not needed. */
 enum db_status db_run(PGconn *c, const char *sql, int nparams, const char *const *params);
+/* The same, with the number of rows it returned in *rows (0 on failure):
+ * an UPDATE … RETURNING that says whether it found its row. */
+enum db_status db_run_rows(PGconn *c, const char *sql, int nparams, const char *const *params,
+                           int *rows);
 
 /* The parameters of a statement whose text is built piece by piece: each
  * db_param() adds one and returns its number, for "$%d" in the text. A

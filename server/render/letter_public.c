@@ -249,26 +249,31 @@ static void find_stem(const char *t, const char *stem, struct ranges *rs)
 	}
 }
 
-/* The phone's digits in order, separated or not by blanks, dots, hyphens,
- * slashes or parentheses ("600 700 800", "600-700-800"). */
+const char *letter_phone_at(const char *t, const char *p, const char *digits)
+{
+	if (!*digits || *p != digits[0] || (p > t && isdigit((unsigned char)p[-1])))
+		return NULL;
+	const char *w = digits;
+	while (*w && *p) {
+		if (*p == *w) {
+			p++;
+			w++;
+		} else if (strchr(" \t.-/()", *p)) {
+			p++;
+		} else {
+			break;
+		}
+	}
+	return !*w && !isdigit((unsigned char)*p) ? p : NULL;
+}
+
+/* Every place the phone's digits stand in `t`. */
 static void find_phone(const char *t, const char *want, struct ranges *rs)
 {
 	for (const char *p = t; *want && *p; p++) {
-		if (*p != want[0] || (p > t && isdigit((unsigned char)p[-1])))
-			continue;
-		const char *q = p, *w = want;
-		while (*w && *q) {
-			if (*q == *w) {
-				q++;
-				w++;
-			} else if (strchr(" .-/()", *q)) {
-				q++;
-			} else {
-				break;
-			}
-		}
-		if (!*w && !isdigit((unsigned char)*q))
-			range_add(rs, (size_t)(p - t), (size_t)(q - t), "phone");
+		const char *end = letter_phone_at(t, p, want);
+		if (end)
+			range_add(rs, (size_t)(p - t), (size_t)(end - t), "phone");
 	}
 }
 

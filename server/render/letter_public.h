@@ -57,4 +57,10 @@ json_t *letter_public_vars(json_t *vars, const letter_personal_t *who, char *err
  * "name", "surname"), or NULL: the check both functions above apply. */
 const char *letter_personal_in(const char *text, const letter_personal_t *who);
 
+/* The end of the phone number `digits` written at `p` in `t` ("600 700 800",
+ * "600-700-800": blanks, tabs, dots, hyphens, slashes and parentheses may
+ * stand between the digits), or NULL when it does not start there (also
+ * when a digit stands just before or after it). */
+const char *letter_phone_at(const char *t, const char *p, const char *digits);
+
 #endif
