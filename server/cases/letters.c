@@ -152,7 +152,7 @@ static enum db_status case_vars(PGconn *c, arena_t *a, const struct actor *who,
 {
 	const char *p[3] = {ids(a, request_id), ids(a, who->org_id), ids(a, who->user_id)};
 	enum db_status st;
-	PGresult *r = db_exec(
+	PGresult *r = db_exec_row(
 	    c, &st,
 	    "SELECT r.case_number, r.kind, r.received_on::text, coalesce(t.due_on::text, "
 	    "r.received_on::text), r.subject, r.form, coalesce(r.reuse_purpose, ''), "
@@ -166,10 +166,8 @@ static enum db_status case_vars(PGconn *c, arena_t *a, const struct actor *who,
 	    "LEFT JOIN users u ON u.id = $3 "
 	    "WHERE r.id = $1 AND r.org_id = $2",
 	    3, p);
-	if (st != DB_OK || PQntuples(r) != 1) {
-		PQclear(r);
-		return st == DB_OK ? DB_ERROR : st;
-	}
+	if (!r)
+		return st;
 #define V(i) PQgetvalue(r, 0, i)
 	static const char *names[] = {"case.number",     "case.kind",        "case.received_on",
 	                              "case.due_on",     "case.subject",     "case.form",
@@ -463,15 +461,13 @@ static enum db_status queue_delivery(PGconn *c, struct doc_tx *x, const struct d
 {
 	const char *p[1] = {ids(x->a, x->request_id)};
 	enum db_status st;
-	PGresult *r = db_exec(c, &st,
-	                      "SELECT r.delivery, coalesce(q.email, ''), r.case_number, r.org_id, "
-	                      "o.name FROM requests r JOIN organisations o ON o.id = r.org_id "
-	                      "LEFT JOIN requesters q ON q.request_id = r.id WHERE r.id = $1",
-	                      1, p);
-	if (st != DB_OK || PQntuples(r) != 1) {
-		PQclear(r);
-		return st == DB_OK ? DB_ERROR : st;
-	}
+	PGresult *r = db_exec_row(c, &st,
+	                          "SELECT r.delivery, coalesce(q.email, ''), r.case_number, r.org_id, "
+	                          "o.name FROM requests r JOIN organisations o ON o.id = r.org_id "
+	                          "LEFT JOIN requesters q ON q.request_id = r.id WHERE r.id = $1",
+	                          1, p);
+	if (!r)
+		return st;
 	const char *delivery = arena_strdup(x->a, PQgetvalue(r, 0, 0));
 	const char *email = arena_strdup(x->a, PQgetvalue(r, 0, 1));
 	const char *number = arena_strdup(x->a, PQgetvalue(r, 0, 2));

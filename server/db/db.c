@@ -406,6 +406,18 @@ enum db_status db_run(PGconn *c, const char *sql, int nparams, const char *const
 	return s;
 }
 
+PGresult *db_exec_row(PGconn *c, enum db_status *status, const char *sql, int nparams,
+                      const char *const *params)
+{
+	PGresult *r = db_exec(c, status, sql, nparams, params);
+	if (*status == DB_OK && PQntuples(r) == 1)
+		return r;
+	if (*status == DB_OK)
+		*status = DB_ERROR;
+	PQclear(r);
+	return NULL;
+}
+
 enum db_status db_run_rows(PGconn *c, const char *sql, int nparams, const char *const *params,
                            int *rows)
 {

@@ -67,6 +67,11 @@ void db_prepare_attach(PGconn *c);
 int db_prepared_count(PGconn *c);
 /* The same, for statements whose result is not needed. */
 enum db_status db_run(PGconn *c, const char *sql, int nparams, const char *const *params);
+/* The result of a statement that must return exactly one row; NULL (and
+ * nothing to PQclear) when it failed, or with *status DB_ERROR when it
+ * returned another number of rows. */
+PGresult *db_exec_row(PGconn *c, enum db_status *status, const char *sql, int nparams,
+                      const char *const *params);
 /* The same, with the number of rows it returned in *rows (0 on failure):
  * an UPDATE … RETURNING that says whether it found its row. */
 enum db_status db_run_rows(PGconn *c, const char *sql, int nparams, const char *const *params,
