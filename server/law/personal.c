@@ -762,9 +762,12 @@ typedef struct token {
 	part_t part[PARTS_MAX];
 } token_t;
 
+#define STREET_MAX 96
+
 typedef struct pname {
 	int ntokens;
 	token_t tok[TOKENS_MAX];
+	char street[STREET_MAX]; /* "lipowa 12/4", folded; "" for none */
 } pname_t;
 
 /* Lower case of Polish capitals and of ASCII, in place. */
@@ -995,6 +998,89 @@ static void find_names(const text_t *x, const pname_t *pn, size_t np, flist_t *l
 	free(m);
 }
 
+/* ---- The known person's street ------------------------------------------------ */
+
+/* The street and number of a known postal address without its prefix
+ * ("ul. Lipowa 12/4, 00-950 Warszawa" gives "lipowa 12/4"), folded, with
+ * one blank between words: so that "Lipowa 12/4" is found without "ul.". */
+static void compile_street(const char *address, pname_t *pn)
+{
+	pn->street[0] = '\0';
+	if (!address)
+		return;
+	text_t x = {(const unsigned char *)address, strlen(address)};
+	size_t start = 0, end = 0;
+	for (size_t i = 0; i < x.len && !end; i++)
+		if (letter_at(&x, i) && !alnum_before(&x, i) && (end = street_at(&x, i))) {
+			start = i;
+			while (start < end && x.t[start] != ' ' && x.t[start] != '.')
+				start++;
+			start = skip_blanks(&x, start + (at(&x, start) == '.'));
+		}
+	/* No street: a village and number ("Wólka 15, 21-100 Lubartów"). */
+	if (!end && letter_at(&x, (start = skip_blanks(&x, 0)))) {
+		end = strcspn(address, ",");
+		while (end > 0 && (x.t[end - 1] == ' ' || x.t[end - 1] == '\t'))
+			end--;
+		if (end <= start || !is_digit(x.t[end - 1]))
+			end = 0;
+	}
+	size_t o = 0;
+	for (size_t i = start; i < end && o + 2 < STREET_MAX;) {
+		size_t n = letter_at(&x, i);
+		if (n) {
+			pn->street[o++] = fold_at(&x, i, n);
+			i += n;
+		} else if (skip_blanks(&x, i) > i) {
+			pn->street[o++] = ' ';
+			i = skip_blanks(&x, i);
+		} else {
+			pn->street[o++] = (char)x.t[i++];
+		}
+	}
+	pn->street[o] = '\0';
+	if (o >= STREET_MAX - 2)
+		pn->street[0] = '\0';
+}
+
+/* Where the folded `street` written at i ends, or 0. */
+static size_t street_is(const text_t *x, size_t i, const char *street)
+{
+	for (const char *c = street; *c; c++) {
+		size_t n = letter_at(x, i);
+		if (*c == ' ') {
+			size_t j = skip_blanks(x, i);
+			if (j == i)
+				return 0;
+			i = j;
+		} else if (n) {
+			if (fold_at(x, i, n) != *c)
+				return 0;
+			i += n;
+		} else if (at(x, i) == (unsigned char)*c) {
+			i++;
+		} else {
+			return 0;
+		}
+	}
+	return alnum_at(x, i) ? 0 : i;
+}
+
+static void find_streets(const text_t *x, const pname_t *pn, size_t np, flist_t *l)
+{
+	for (size_t p = 0; p < np; p++) {
+		if (!pn[p].street[0])
+			continue;
+		for (size_t i = 0; i < x->len; i++) {
+			size_t e;
+			if (letter_at(x, i) && !alnum_before(x, i) && (e = street_is(x, i, pn[p].street))) {
+				add(l, i, e, LAW_PII_ADDRESS);
+				i = e - 1;
+			}
+		}
+	}
+}
+
 /* ---- All together ------------------------------------------------------------- */
 
 static int by_start(const void *a, const void *b)
@@ -1017,15 +1103,19 @@ long law_personal_find(const char *text, size_t len, const law_person_t *persons
 		pn = malloc(npersons * sizeof *pn);
 		if (!pn)
 			return -1;
-		for (size_t p = 0; p < npersons; p++)
+		for (size_t p = 0; p < npersons; p++) {
 			compile_name(persons[p].name, &pn[p]);
+			compile_street(persons[p].address, &pn[p]);
+		}
 	}
 	find_emails(&x, &l);
 	find_addresses(&x, &l);
 	find_documents(&x, &l);
 	find_numbers(&x, &l);
-	if (npersons > 0)
+	if (npersons > 0) {
 		find_names(&x, pn, npersons, &l);
+		find_streets(&x, pn, npersons, &l);
+	}
 	free(pn);
 	if (l.oom) {
 		free(l.v);

@@ -20,7 +20,9 @@
  * and, for each known person of the case, their name in any Polish case
  * form (a suffix table, law/personal.c), ignoring case and diacritics:
  * the surname anywhere, a first name with the surname or alone (but not
- * when another capitalised word follows it: "Jana Pawła" is not Jan).
+ * when another capitalised word follows it: "Jana Pawła" is not Jan); and
+ * the street and number of their postal address also without "ul."
+ * ("Lipowa 12/4").
  *
  * Pure function: no I/O, no global state; thread-safe. It allocates
  * working memory with malloc and frees it before returning. */
@@ -46,9 +48,9 @@ typedef enum law_personal_kind {
 } law_personal_kind_t;
 
 /* A known person of the case (as render/letter_public.h's
- * letter_personal_t; any field may be NULL or ""). Only the name is used
- * beyond the generic rules: e-mails, phones and addresses are found
- * whoever they belong to. */
+ * letter_personal_t; any field may be NULL or ""). Only the name and the
+ * address's street are used beyond the generic rules: e-mails, phones and
+ * prefixed addresses are found whoever they belong to. */
 typedef struct law_person {
 	const char *name, *email, *phone, *address;
 } law_person_t;

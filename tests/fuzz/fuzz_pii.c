@@ -1,7 +1,7 @@
 /* libFuzzer target: the personal-data detector (server/law/personal.c).
  *
- * Input: the known person's name up to the first '\n' (none when the input
- * has no '\n'), then the text. Properties (abort() when violated): the
+ * Input: the known person's name (also taken as their postal address) up
+ * to the first '\n' (no person when the input has no '\n'), then the text. Properties (abort() when violated): the
  * findings are sorted, never overlap, lie inside the text, each of a known
  * kind and not empty; a finding never starts or ends inside a UTF-8
  * sequence of the text's Polish letters; the count does not depend on the
@@ -44,6 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(name, data, n);
 		name[n] = '\0';
 		who.name = name;
+		who.address = name;
 		text = nl + 1;
 		len = size - n - 1;
 	}

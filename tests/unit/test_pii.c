@@ -168,6 +168,19 @@ static void test_name_lookalikes_are_not_names(void **state)
 	expect_name("Jan Kowalski", "Pan Jan prosi o odpowiedź.", "Jan");
 }
 
+static void test_known_street_without_prefix(void **state)
+{
+	law_person_t who = {.name = "Jan Kowalski", .address = "ul. Lipowa 12/4, 00-950 Warszawa"};
+	law_personal_kind_t k = LAW_PII_KIND_COUNT;
+	assert_string_equal(only("Mieszka przy LIPOWEJ 3, nie Lipowa 12/4.", &who, &k), "Lipowa 12/4");
+	assert_int_equal(k, LAW_PII_ADDRESS);
+	assert_string_equal(only("Lipowa 12/45 to inny lokal.", &who, &k), "(none)");
+	who.address = "Wólka 15, 21-100 Lubartów";
+	assert_string_equal(only("Dom we wsi wolka  15 ma nowy dach.", &who, &k), "wolka  15");
+	who.address = "Warszawa";
+	assert_string_equal(only("Urząd w Warszawa 5.", &who, &k), "(none)");
+}
+
 static void test_numbers_in_context(void **state)
 {
 	law_personal_kind_t k;
@@ -250,7 +263,9 @@ static int unmark(const char *line, char *text, size_t cap, law_personal_finding
 	return n;
 }
 
-static void set_persons(char *spec, char names[PERSONS_MAX][128], law_person_t *who, size_t *n)
+/* "Name | postal address; Name": the known persons. */
+static void set_persons(char *spec, char names[PERSONS_MAX][2][128], law_person_t *who,
+                        size_t *n)
 {
 	*n = 0;
 	for (char *tok = strtok(spec, ";"); tok && *n < PERSONS_MAX; tok = strtok(NULL, ";")) {
@@ -258,8 +273,12 @@ static void set_persons(char *spec, char names[PERSONS_MAX][128], law_person_t *
 			tok++;
 		if (!*tok)
 			continue;
-		snprintf(names[*n], 128, "%s", tok);
-		who[*n] = (law_person_t){.name = names[*n]};
+		char *bar = strchr(tok, '|');
+		if (bar)
+			*bar = '\0';
+		snprintf(names[*n][0], 128, "%s", tok);
+		snprintf(names[*n][1], 128, "%s", bar ? bar + 1 : "");
+		who[*n] = (law_person_t){.name = names[*n][0], .address = names[*n][1]};
 		(*n)++;
 	}
 }
@@ -301,7 +320,7 @@ static void test_corpus_precision_and_recall(void **state)
 {
 	FILE *f = fopen(CORPUS, "r");
 	assert_non_null(f);
-	char line[2048], text[2048], names[PERSONS_MAX][128];
+	char line[2048], text[2048], names[PERSONS_MAX][2][128];
 	law_person_t who[PERSONS_MAX];
 	size_t nwho = 0;
 	struct tally t = {0};
@@ -352,6 +371,7 @@ int main(void)
 	    cmocka_unit_test(test_account_mod_97),
 	    cmocka_unit_test(test_names_decline),
 	    cmocka_unit_test(test_name_lookalikes_are_not_names),
+	    cmocka_unit_test(test_known_street_without_prefix),
 	    cmocka_unit_test(test_numbers_in_context),
 	    cmocka_unit_test(test_out_buffer_too_small_counts_all),
 	    cmocka_unit_test(test_corpus_precision_and_recall),
