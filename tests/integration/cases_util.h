@@ -150,6 +150,51 @@ static inline void u_attr(const char *html, const char *name, char *out, size_t 
 }
 
 /* "name=value" of a Set-Cookie header. */
+/* `s` url-encoded (application/x-www-form-urlencoded, unreserved
+ * characters kept) into `out`. */
+static inline void u_urlencode(const char *s, char *out, size_t len)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p && n + 4 < len; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    *p == '-' || *p == '_' || *p == '.') {
+			out[n++] = (char)*p;
+		} else {
+			out[n++] = '%';
+			out[n++] = hex[*p >> 4];
+			out[n++] = hex[*p & 15];
+		}
+	}
+	out[n] = '\0';
+}
+
+/* The filing form as a browser gets it: the line for its cookie, its CSRF
+ * token and its one-time submission id. */
+struct u_form {
+	char cookie[160]; /* "Cookie: jw_form=..." */
+	char csrf[80];
+	char sid[40];
+};
+
+static inline void u_open_form(struct u_form *fp)
+{
+	struct hresp r;
+	h_get("/wniosek", &r);
+	assert_int_equal(r.status, 200);
+	const char *set = h_header(&r, "Set-Cookie");
+	assert_non_null(set);
+	assert_non_null(strstr(set, "HttpOnly"));
+	assert_non_null(strstr(set, "SameSite=Lax"));
+	const char *semi = strchr(set, ';');
+	snprintf(fp->cookie, sizeof fp->cookie, "Cookie: %.*s", (int)(semi - set), set);
+	u_attr(r.body, "csrf", fp->csrf, sizeof fp->csrf);
+	u_attr(r.body, "submission_id", fp->sid, sizeof fp->sid);
+	assert_int_equal(strlen(fp->csrf), 64);
+	assert_int_equal(strlen(fp->sid), 32);
+	h_free(&r);
+}
+
 static inline void u_cookie_pair(const char *set, char *out, size_t len)
 {
 	const char *semi = strchr(set, ';');

@@ -59,24 +59,6 @@ static long events(const char *action)
 	return u_count(q);
 }
 
-/* `s` url-encoded (application/x-www-form-urlencoded) into out. */
-static void enc(const char *s, char *out, size_t len)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	size_t n = 0;
-	for (const unsigned char *p = (const unsigned char *)s; *p && n + 4 < len; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    *p == '-' || *p == '_' || *p == '.') {
-			out[n++] = (char)*p;
-		} else {
-			out[n++] = '%';
-			out[n++] = hex[*p >> 4];
-			out[n++] = hex[*p & 15];
-		}
-	}
-	out[n] = '\0';
-}
-
 /* A form body from NULL-terminated name, value pairs. */
 static void form(char *out, size_t len, const char *const *pairs)
 {
@@ -84,7 +66,7 @@ static void form(char *out, size_t len, const char *const *pairs)
 	out[0] = '\0';
 	for (size_t i = 0; pairs[i]; i += 2) {
 		char v[2048];
-		enc(pairs[i + 1], v, sizeof v);
+		u_urlencode(pairs[i + 1], v, sizeof v);
 		n += (size_t)snprintf(out + n, len - n, "%s%s=%s", i ? "&" : "", pairs[i], v);
 		assert_true(n < len);
 	}

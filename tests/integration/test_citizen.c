@@ -14,48 +14,8 @@
 
 #include "integration/cases_util.h"
 
-struct formpage {
-	char cookie[128]; /* "Cookie: jw_form=..." */
-	char csrf[80];
-	char sid[40];
-};
-
-/* Value of `name="X" value="..."` in a page. */
-static void attr_value(const char *html, const char *name, char *out, size_t len)
-{
-	char key[96];
-	snprintf(key, sizeof key, "name=\"%s\" value=\"", name);
-	const char *p = strstr(html, key);
-	out[0] = '\0';
-	if (!p)
-		return;
-	p += strlen(key);
-	const char *q = strchr(p, '"');
-	size_t n = (size_t)(q - p) < len - 1 ? (size_t)(q - p) : len - 1;
-	memcpy(out, p, n);
-	out[n] = '\0';
-}
-
-static void open_form(struct formpage *fp)
-{
-	struct hresp r;
-	h_get("/wniosek", &r);
-	assert_int_equal(r.status, 200);
-	const char *set = h_header(&r, "Set-Cookie");
-	assert_non_null(set);
-	assert_non_null(strstr(set, "HttpOnly"));
-	assert_non_null(strstr(set, "SameSite=Lax"));
-	const char *semi = strchr(set, ';');
-	snprintf(fp->cookie, sizeof fp->cookie, "Cookie: %.*s", (int)(semi - set), set);
-	attr_value(r.body, "csrf", fp->csrf, sizeof fp->csrf);
-	attr_value(r.body, "submission_id", fp->sid, sizeof fp->sid);
-	assert_int_equal(strlen(fp->csrf), 64);
-	assert_int_equal(strlen(fp->sid), 32);
-	h_free(&r);
-}
-
 /* Posts url-encoded `fields` (already encoded, without csrf/submission_id). */
-static void submit(const struct formpage *fp, const char *fields, struct hresp *r)
+static void submit(const struct u_form *fp, const char *fields, struct hresp *r)
 {
 	char body[8192];
 	snprintf(body, sizeof body, "csrf=%s&submission_id=%s&%s", fp->csrf, fp->sid, fields);
@@ -96,8 +56,8 @@ static void test_form_page_is_accessible_polish_form_with_csrf_and_honeypot(void
 
 static void test_valid_form_creates_case_and_shows_confirmation(void **state)
 {
-	struct formpage fp;
-	open_form(&fp);
+	struct u_form fp;
+	u_open_form(&fp);
 	struct hresp r;
 	submit(&fp, VALID, &r);
 	assert_int_equal(r.status, 303);
@@ -149,8 +109,8 @@ static void test_every_mistake_is_shown_at_its_field_with_input_kept(void **stat
 {
 	long before = u_count("SELECT count(*) FROM requests");
 	for (size_t i = 0; i < sizeof mistakes / sizeof mistakes[0]; i++) {
-		struct formpage fp;
-		open_form(&fp);
+		struct u_form fp;
+		u_open_form(&fp);
 		struct hresp r;
 		submit(&fp, mistakes[i].fields, &r);
 		if (r.status != 422 || !strstr(r.body, mistakes[i].error_id))
@@ -173,8 +133,8 @@ static void test_every_mistake_is_shown_at_its_field_with_input_kept(void **stat
 
 static void test_markup_typed_into_the_form_comes_back_escaped(void **state)
 {
-	struct formpage fp;
-	open_form(&fp);
+	struct u_form fp;
+	u_open_form(&fp);
 	struct hresp r;
 	submit(&fp, "kind=public_information&subject=%3Cscript%3Ealert(1)%3C%2Fscript%3E&content=x&delivery=email", &r);
 	assert_int_equal(r.status, 422);
@@ -185,8 +145,8 @@ static void test_markup_typed_into_the_form_comes_back_escaped(void **state)
 
 static void test_double_submit_creates_one_case(void **state)
 {
-	struct formpage fp;
-	open_form(&fp);
+	struct u_form fp;
+	u_open_form(&fp);
 	struct hresp a, b;
 	submit(&fp, "kind=public_information&subject=Podw%C3%B3jne+klikni%C4%99cie&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=tracking_page&consent=1", &a);
 	submit(&fp, "kind=public_information&subject=Podw%C3%B3jne+klikni%C4%99cie&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=tracking_page&consent=1", &b);
@@ -202,8 +162,8 @@ static void test_double_submit_creates_one_case(void **state)
 
 static void test_forged_post_without_csrf_token_is_refused_and_input_kept(void **state)
 {
-	struct formpage fp;
-	open_form(&fp);
+	struct u_form fp;
+	u_open_form(&fp);
 	strcpy(fp.csrf, "0000000000000000000000000000000000000000000000000000000000000000");
 	struct hresp r;
 	submit(&fp, "kind=public_information&subject=Sfa%C5%82szowany&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=tracking_page&consent=1", &r);
@@ -221,8 +181,8 @@ static void test_forged_post_without_csrf_token_is_refused_and_input_kept(void *
 
 static void test_honeypot_filled_by_a_bot_files_nothing(void **state)
 {
-	struct formpage fp;
-	open_form(&fp);
+	struct u_form fp;
+	u_open_form(&fp);
 	struct hresp r;
 	submit(&fp, "kind=public_information&subject=Spam+bota&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=tracking_page&consent=1&website=http%3A%2F%2Fspam.example", &r);
 	assert_int_equal(r.status, 400);
@@ -230,7 +190,7 @@ static void test_honeypot_filled_by_a_bot_files_nothing(void **state)
 	assert_int_equal(u_count("SELECT count(*) FROM requests WHERE subject = 'Spam bota'"), 0);
 }
 
-static void multipart(const struct formpage *fp, const char *filename, const char *content,
+static void multipart(const struct u_form *fp, const char *filename, const char *content,
                       size_t content_len, struct hresp *r)
 {
 	char body[16384];
@@ -254,10 +214,10 @@ static void multipart(const struct formpage *fp, const char *filename, const cha
 
 static void test_attachments_are_checked_by_content_and_stored_exactly(void **state)
 {
-	struct formpage fp;
+	struct u_form fp;
 	struct hresp r;
 	static const char pdf[] = "%PDF-1.4\n\x00\x01\x02" "binary\r\n%%EOF\n";
-	open_form(&fp);
+	u_open_form(&fp);
 	multipart(&fp, "skan.pdf", pdf, sizeof pdf - 1, &r);
 	assert_int_equal(r.status, 303);
 	h_free(&r);
@@ -268,13 +228,13 @@ static void test_attachments_are_checked_by_content_and_stored_exactly(void **st
 	         "sha256 = sha256(data) AND source = 'requester'",
 	         sizeof pdf - 1, sizeof pdf - 1);
 	assert_int_equal(u_count(sql), 1);
-	open_form(&fp);
+	u_open_form(&fp);
 	multipart(&fp, "program.exe", "MZ\x90\x00", 4, &r);
 	assert_int_equal(r.status, 422);
 	assert_non_null(strstr(r.body, "attachment-error"));
 	assert_non_null(strstr(r.body, "value=\"Z załącznikiem program.exe\""));
 	h_free(&r);
-	open_form(&fp);
+	u_open_form(&fp);
 	multipart(&fp, "udawany.pdf", "<html>nie pdf</html>", 20, &r);
 	assert_int_equal(r.status, 422);
 	assert_non_null(strstr(r.body, "nie odpowiada"));
@@ -283,8 +243,8 @@ static void test_attachments_are_checked_by_content_and_stored_exactly(void **st
 
 static void test_requester_withdraws_on_the_tracking_page(void **state)
 {
-	struct formpage fp;
-	open_form(&fp);
+	struct u_form fp;
+	u_open_form(&fp);
 	struct hresp r;
 	submit(&fp, "kind=public_information&subject=Do+wycofania&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=tracking_page&consent=1", &r);
 	char page[256];
@@ -317,8 +277,8 @@ static void test_requester_withdraws_on_the_tracking_page(void **state)
  * is not the case's version is. Nothing is taken either way. */
 static void test_malformed_version_is_422_and_another_version_409(void **state)
 {
-	struct formpage fp;
-	open_form(&fp);
+	struct u_form fp;
+	u_open_form(&fp);
 	struct hresp r;
 	submit(&fp, "kind=public_information&subject=Wersja+z+formularza&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=tracking_page&consent=1", &r);
 	char page[256];
@@ -351,8 +311,8 @@ static void test_malformed_version_is_422_and_another_version_409(void **state)
 
 static void test_issued_letters_download_and_drafts_stay_hidden(void **state)
 {
-	struct formpage fp;
-	open_form(&fp);
+	struct u_form fp;
+	u_open_form(&fp);
 	struct hresp r;
 	submit(&fp, "kind=public_information&subject=Z+pismem&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=tracking_page&consent=1", &r);
 	char page[256];
@@ -402,8 +362,8 @@ static void test_filing_rate_per_address_is_limited(void **state)
 	PQfinish(c);
 	long statuses[3];
 	for (int i = 0; i < 3; i++) {
-		struct formpage fp;
-		open_form(&fp);
+		struct u_form fp;
+		u_open_form(&fp);
 		struct hresp r;
 		submit(&fp, "kind=public_information&subject=Limit+test&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=tracking_page&consent=1", &r);
 		statuses[i] = r.status;

@@ -508,25 +508,6 @@ static void assert_unchanged(const struct snapshot *a, const char *what)
 	assert_memory_equal(a, &b, sizeof b);
 }
 
-struct formpage {
-	char cookie[128];
-	char csrf[80];
-	char sid[40];
-};
-
-static void open_form(struct formpage *fp)
-{
-	struct hresp r;
-	h_get("/wniosek", &r);
-	assert_int_equal(r.status, 200);
-	const char *set = h_header(&r, "Set-Cookie");
-	const char *semi = strchr(set, ';');
-	snprintf(fp->cookie, sizeof fp->cookie, "Cookie: %.*s", (int)(semi - set), set);
-	u_attr(r.body, "csrf", fp->csrf, sizeof fp->csrf);
-	u_attr(r.body, "submission_id", fp->sid, sizeof fp->sid);
-	h_free(&r);
-}
-
 static const char pdf[] = "%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
 
 /* A multipart filing (or registration, with `staff`) with one attachment. */
@@ -579,8 +560,8 @@ static void test_disk_full_while_storing_an_attachment_stores_nothing(void **sta
 	char retry[32];
 
 	/* The filing form: 503, the message, the form with what was typed. */
-	struct formpage fp;
-	open_form(&fp);
+	struct u_form fp;
+	u_open_form(&fp);
 	post_with_attachment("/wniosek", fp.cookie, fp.csrf, fp.sid, "Wniosek przy pe\xc5\x82nym dysku",
 	                     "pelny-dysk.pdf", false, &r);
 	if (r.status != 503)

@@ -392,28 +392,8 @@ static void assert_rendered(const char *token, const char *case_number, const st
 
 /* ---- the filing form ------------------------------------------------------ */
 
-struct formpage {
-	char cookie[128];
-	char csrf[80];
-	char sid[40];
-};
-
-static void open_form(struct formpage *fp)
-{
-	struct hresp r;
-	h_get("/wniosek", &r);
-	assert_int_equal(r.status, 200);
-	const char *set = h_header(&r, "Set-Cookie");
-	assert_non_null(set);
-	const char *semi = strchr(set, ';');
-	snprintf(fp->cookie, sizeof fp->cookie, "Cookie: %.*s", (int)(semi - set), set);
-	u_attr(r.body, "csrf", fp->csrf, sizeof fp->csrf);
-	u_attr(r.body, "submission_id", fp->sid, sizeof fp->sid);
-	h_free(&r);
-}
-
 /* POSTs `b` (url-encoded fields, without csrf and submission_id). */
-static void submit_form(const struct formpage *fp, const struct buf *fields, struct hresp *r)
+static void submit_form(const struct u_form *fp, const struct buf *fields, struct hresp *r)
 {
 	struct buf b = {0};
 	b_fmt(&b, "csrf=%s&submission_id=%s&", fp->csrf, fp->sid);
@@ -576,8 +556,8 @@ static void test_nasty_text_through_the_form_is_stored_exactly_and_rendered_esca
 	for (size_t i = 0; i < NNASTY; i++) {
 		struct fields f;
 		nasty_fields(i, "form", &f);
-		struct formpage fp;
-		open_form(&fp);
+		struct u_form fp;
+		u_open_form(&fp);
 		struct buf b = {0};
 		form_fields(&f, &b);
 		struct hresp r;
@@ -617,8 +597,8 @@ static void test_nasty_text_through_the_form_is_stored_exactly_and_rendered_esca
 	 * shown escaped in the fields it was typed into. */
 	struct fields f;
 	nasty_fields(0, "form-error", &f);
-	struct formpage fp;
-	open_form(&fp);
+	struct u_form fp;
+	u_open_form(&fp);
 	struct buf b = {0};
 	form_fields(&f, &b);
 	struct buf b2 = {0}; /* the first "kind" counts: make it a bad one */
@@ -693,8 +673,8 @@ static void test_ten_thousand_characters_in_each_field(void **state)
 		h_free(&r);
 	}
 	/* Through the form: the message at the field, the text kept. */
-	struct formpage fp;
-	open_form(&fp);
+	struct u_form fp;
+	u_open_form(&fp);
 	struct buf b = {0};
 	b_pair(&b, "kind", "public_information");
 	b_pair(&b, "subject", z);
@@ -763,8 +743,8 @@ static void test_invalid_utf8_and_nul_are_refused_with_a_polish_message(void **s
 	static const char *const bad_form[] = {"Te%C3%28mat", "Temat%FF", "Te%00mat", "Te%ED%A0%80mat",
 	                                       "%", "Te%zzmat"};
 	for (size_t i = 0; i < sizeof bad_form / sizeof bad_form[0]; i++) {
-		struct formpage fp;
-		open_form(&fp);
+		struct u_form fp;
+		u_open_form(&fp);
 		struct buf b = {0};
 		b_fmt(&b, "kind=public_information&subject=%s&content=Tre%%C5%%9B%%C4%%87+wniosku.&"
 		          "delivery=tracking_page&consent=1",
@@ -779,8 +759,8 @@ static void test_invalid_utf8_and_nul_are_refused_with_a_polish_message(void **s
 	/* A multipart text part with raw invalid bytes and with a NUL. */
 	static const char *const bad_parts[] = {"Te\xC3\x28mat", "Te\xFFmat"};
 	for (size_t i = 0; i < 3; i++) {
-		struct formpage fp;
-		open_form(&fp);
+		struct u_form fp;
+		u_open_form(&fp);
 		struct buf b = {0};
 		b_fmt(&b, "--B\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n%s\r\n", fp.csrf);
 		b_str(&b, "--B\r\nContent-Disposition: form-data; name=\"subject\"\r\n\r\n");
@@ -800,8 +780,8 @@ static void test_invalid_utf8_and_nul_are_refused_with_a_polish_message(void **s
 	char *token = u_file("public_information", NULL);
 	char path[256];
 	snprintf(path, sizeof path, "/sprawa/%s/czynnosc", token);
-	struct formpage fp;
-	open_form(&fp);
+	struct u_form fp;
+	u_open_form(&fp);
 	struct buf b = {0};
 	b_fmt(&b, "csrf=%s&action=withdraw&version=1&text=Ju%%C5%%BC%%FF+nie", fp.csrf);
 	const char *hdr[] = {"Content-Type: application/x-www-form-urlencoded", fp.cookie, NULL};
@@ -1140,8 +1120,8 @@ static void test_wrong_content_type_on_every_post_endpoint_is_4xx(void **state)
 	    "Content-Type: \xFF\xFE",
 	    NULL, /* none at all */
 	};
-	struct formpage fp;
-	open_form(&fp);
+	struct u_form fp;
+	u_open_form(&fp);
 	for (size_t e = 0; e < sizeof endpoints / sizeof endpoints[0]; e++) {
 		for (size_t t = 0; t < sizeof types / sizeof types[0]; t++) {
 			/* application/json is right for the API */
@@ -1666,7 +1646,7 @@ static void mp_file_head(struct buf *b, const char *filename)
 	      filename);
 }
 
-static void mp_form(struct buf *b, const struct formpage *fp, const char *subject)
+static void mp_form(struct buf *b, const struct u_form *fp, const char *subject)
 {
 	mp_field(b, "csrf", fp->csrf);
 	mp_field(b, "submission_id", fp->sid);
@@ -1677,7 +1657,7 @@ static void mp_form(struct buf *b, const struct formpage *fp, const char *subjec
 	mp_field(b, "consent", "1");
 }
 
-static void post_multipart(const struct formpage *fp, const struct buf *b, struct hresp *r)
+static void post_multipart(const struct u_form *fp, const struct buf *b, struct hresp *r)
 {
 	const char *hdr[] = {"Content-Type: multipart/form-data; boundary=HoStIlE", fp->cookie, NULL};
 	h_request("POST", "/wniosek", hdr, b->p, b->n, r);
@@ -1686,10 +1666,10 @@ static void post_multipart(const struct formpage *fp, const struct buf *b, struc
 static void test_multipart_over_the_limits(void **state)
 {
 	long before = u_count("SELECT count(*) FROM requests");
-	struct formpage fp;
+	struct u_form fp;
 	struct hresp r;
 	/* A 9 MB part: over JAWNOSC_MAX_BODY (8 MB), refused before routing. */
-	open_form(&fp);
+	u_open_form(&fp);
 	struct buf b = {0};
 	mp_form(&b, &fp, "Dziewięć megabajtów");
 	mp_file_head(&b, "duzy.pdf");
@@ -1706,7 +1686,7 @@ static void test_multipart_over_the_limits(void **state)
 	h_free(&r);
 	/* A 6 MB attachment: under the body limit, over JAWNOSC_MAX_ATTACHMENT
 	 * (5 MB): 422 with the message at the field and the input kept. */
-	open_form(&fp);
+	u_open_form(&fp);
 	mp_form(&b, &fp, "Sześć megabajtów");
 	mp_file_head(&b, "szesc.pdf");
 	b_str(&b, "%PDF-1.4\n");
@@ -1723,7 +1703,7 @@ static void test_multipart_over_the_limits(void **state)
 	assert_non_null(strstr(r.body, "Wniosek z dużym załącznikiem."));
 	h_free(&r);
 	/* Multipart without a boundary, with an empty one, never closed. */
-	open_form(&fp);
+	u_open_form(&fp);
 	mp_form(&b, &fp, "Bez granicy");
 	const char *nob[] = {"Content-Type: multipart/form-data", fp.cookie, NULL};
 	h_request("POST", "/wniosek", nob, b.p, b.n, &r);
@@ -1736,7 +1716,7 @@ static void test_multipart_over_the_limits(void **state)
 	h_free(&r);
 	b_free(&b);
 	/* A part whose headers never end, a NUL in a file name, 300 parts. */
-	open_form(&fp);
+	u_open_form(&fp);
 	b_str(&b, "--HoStIlE\r\nContent-Disposition: form-data; name=\"subject\"\r\nX-Pad: ");
 	for (int i = 0; i < 20000; i++)
 		b_str(&b, "p");
@@ -1765,7 +1745,7 @@ static void test_multipart_over_the_limits(void **state)
 	assert_int_equal(u_count("SELECT count(*) FROM requests"), before);
 	/* File names with directories and markup: the base name is stored,
 	 * exactly, and shown escaped. */
-	open_form(&fp);
+	u_open_form(&fp);
 	mp_form(&b, &fp, "Nazwa pliku z katalogami");
 	mp_file_head(&b, "../../../etc/\\\"><img src=x onerror=alert(1)>.txt");
 	b_str(&b, "Zwykły tekst.\r\n--HoStIlE--\r\n");

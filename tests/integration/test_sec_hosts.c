@@ -61,28 +61,11 @@ static void get_as(const char *host, const char *path, struct hresp *r)
 	h_request("GET", path, hdr, NULL, 0, r);
 }
 
-static void encode(const char *s, char *out, size_t len)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	size_t n = 0;
-	for (const unsigned char *p = (const unsigned char *)s; *p && n + 4 < len; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    *p == '-' || *p == '_' || *p == '.') {
-			out[n++] = (char)*p;
-		} else {
-			out[n++] = '%';
-			out[n++] = hex[*p >> 4];
-			out[n++] = hex[*p & 15];
-		}
-	}
-	out[n] = '\0';
-}
-
 /* The other body's settings form with `hosts` as typed. */
 static void post_other_settings(const char *hosts, struct hresp *r)
 {
 	char enc[1024], body[4096];
-	encode(hosts, enc, sizeof enc);
+	u_urlencode(hosts, enc, sizeof enc);
 	snprintf(body, sizeof body,
 	         "name=Inny+Urz%%C4%%85d&address=&place=&email=&phone=&bip_url=&hosts=%s"
 	         "&class_public=1431&class_reuse=1432&policy_clarification_restarts=true"

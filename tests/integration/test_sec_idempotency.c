@@ -374,28 +374,7 @@ static void test_tracking_tokens_are_random_never_derived_from_the_key(void **st
 
 /* ---- The filing form --------------------------------------------------------- */
 
-struct formpage {
-	char cookie[160];
-	char csrf[80];
-	char sid[40];
-};
-
-static void open_form(struct formpage *fp)
-{
-	struct hresp r;
-	h_get("/wniosek", &r);
-	assert_int_equal(r.status, 200);
-	const char *set = h_header(&r, "Set-Cookie");
-	assert_non_null(set);
-	const char *semi = strchr(set, ';');
-	snprintf(fp->cookie, sizeof fp->cookie, "Cookie: %.*s", (int)(semi - set), set);
-	u_attr(r.body, "csrf", fp->csrf, sizeof fp->csrf);
-	u_attr(r.body, "submission_id", fp->sid, sizeof fp->sid);
-	assert_int_equal(strlen(fp->sid), 32);
-	h_free(&r);
-}
-
-static void submit_as(const char *client, const struct formpage *fp, const char *fields,
+static void submit_as(const char *client, const struct u_form *fp, const char *fields,
                       struct hresp *r)
 {
 	char body[2048], xff[96];
@@ -415,8 +394,8 @@ static void submit_as(const char *client, const struct formpage *fp, const char 
 static void test_form_submission_id_gives_no_token_to_another_client(void **state)
 {
 	start(T0, "100");
-	struct formpage fp;
-	open_form(&fp);
+	struct u_form fp;
+	u_open_form(&fp);
 	struct hresp a, b, c, d;
 	submit_as("192.0.2.50", &fp, FORM_V, &a);
 	assert_int_equal(a.status, 303);
