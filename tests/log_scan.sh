@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # No personal data in the server's logs (issue 17 §3): scans the server logs
-# and access logs the integration tests wrote since MARKER (a file touched
-# before they ran) for what must never be there, and prints cmocka-style
-# counts for tests/run.sh:
+# and access logs the integration tests wrote in this run (those not named
+# in BEFORE, the list tests/run.sh writes before the tests start; a list
+# rather than a time stamp, as make check-dates fakes the clock) for what
+# must never be there, and prints cmocka-style counts for tests/run.sh:
 # - an e-mail address (any "x@y.z": the server logs none, requesters' or staff's);
 # - a tracking token in a path (/sprawa/<token>, /api/v1/requests/<token>:
 #   the router writes {token} instead, issue 16);
 # - the requesters of the tests, by their distinctive names.
-# usage: tests/log_scan.sh [MARKER [LOG_DIR]]; tests/run.sh touches
-# build/test-logs/.run-start, the default MARKER, before the tests run.
+# usage: tests/log_scan.sh [BEFORE [LOG_DIR]]; BEFORE defaults to
+# build/test-logs/.before, and an empty file scans every log.
 set -uo pipefail
-marker=${1:-build/test-logs/.run-start}
+before=${1:-build/test-logs/.before}
 dir=${2:-build/test-logs}
 
 # Requesters' names used by the integration tests; any of them in a server
@@ -23,12 +24,13 @@ checks=(
   "a test requester's name|$names"
 )
 
-mapfile -t logs < <(find "$dir" -maxdepth 1 -name 'jawnosc_t_*.log*' -newer "$marker" 2>/dev/null | sort)
+mapfile -t logs < <(find "$dir" -maxdepth 1 -name 'jawnosc_t_*.log*' -printf '%f\n' 2>/dev/null |
+                    sort | comm -23 - <(sort "$before" 2>/dev/null) | sed "s|^|$dir/|")
 passed=0
 failed=0
 failures=()
 if [ "${#logs[@]}" -eq 0 ]; then
-  echo "no server logs newer than $marker in $dir"
+  echo "no server logs in $dir other than those listed in $before"
   failed=1
   failures+=("no logs to scan")
 else
