@@ -167,6 +167,26 @@ static void no_notices(void *arg, const char *msg)
 	(void)msg;
 }
 
+int h_stop_server(void **state)
+{
+	(void)state;
+	if (h_server_pid())
+		assert_int_equal(h_server_stop(), 0);
+	return 0;
+}
+
+void h_sql(const char *statement)
+{
+	PGconn *c = h_db();
+	PGresult *r = PQexec(c, statement);
+	ExecStatusType st = PQresultStatus(r);
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+		fprintf(stderr, "%s: %s", statement, PQerrorMessage(c));
+	assert_true(st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK);
+	PQclear(r);
+	PQfinish(c);
+}
+
 PGconn *h_db(void)
 {
 	PGconn *c = PQconnectdb(db_url);

@@ -37,6 +37,12 @@ pid_t h_server_start_other(const char *const *env, unsigned *port);
 int h_server_stop_other(pid_t pid);
 /* Drops the database and stops a server still running. */
 void h_teardown(void);
+/* A cmocka teardown: stops the server of h_server_start if it runs, and
+ * fails unless it exits 0. */
+int h_stop_server(void **state);
+/* Runs `statement` (several separated by ';' allowed) on a connection of
+ * its own; the test fails when PostgreSQL reports an error. */
+void h_sql(const char *statement);
 
 /* Runs the program `prog` (a path from the top of the checkout) with args;
  * returns the exit status. Output and errors to `out` (malloc'd, may be

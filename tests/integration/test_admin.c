@@ -166,14 +166,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	if (h_server_pid())
-		assert_int_equal(h_server_stop(), 0);
-	return 0;
-}
-
 static int clean_failures(void **state)
 {
 	(void)state;
@@ -778,7 +770,7 @@ int main(void)
 	    T(test_unit_scope_setting_is_saved_audited_and_used),
 	    T(test_every_change_is_an_event_without_passwords),
 	};
-	int failed = cmocka_run_group_tests_name("admin", tests, setup, teardown);
+	int failed = cmocka_run_group_tests_name("admin", tests, setup, h_stop_server);
 	h_teardown();
 	return failed;
 }

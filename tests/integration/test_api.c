@@ -23,14 +23,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	if (h_server_pid())
-		assert_int_equal(h_server_stop(), 0);
-	return 0;
-}
-
 static void test_filing_answers_201_with_case_number_due_date_and_link(void **state)
 {
 	struct hresp r;
@@ -440,7 +432,7 @@ int main(void)
 	    cmocka_unit_test(test_audit_chain_verifies_and_events_cannot_be_changed),
 	    cmocka_unit_test(test_due_date_follows_the_terms),
 	};
-	int failed = cmocka_run_group_tests_name("api", tests, setup, teardown);
+	int failed = cmocka_run_group_tests_name("api", tests, setup, h_stop_server);
 	h_teardown();
 	return failed;
 }

@@ -141,17 +141,6 @@ static long sessions_with_token(const char *pair)
 	return u_count(sql);
 }
 
-static void sql(const char *statement)
-{
-	PGconn *c = h_db();
-	PGresult *r = PQexec(c, statement);
-	if (PQresultStatus(r) != PGRES_COMMAND_OK)
-		fprintf(stderr, "%s: %s", statement, PQerrorMessage(c));
-	assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
-	PQclear(r);
-	PQfinish(c);
-}
-
 /* ---- Setup ---- */
 
 static int group_setup(void **state)
@@ -161,20 +150,12 @@ static int group_setup(void **state)
 	return 0;
 }
 
-static int group_teardown(void **state)
-{
-	(void)state;
-	if (h_server_pid())
-		assert_int_equal(h_server_stop(), 0);
-	return 0;
-}
-
 /* Every test starts with no failures on record: all of them come from
  * 127.0.0.1, which would otherwise reach the per-address limit. */
 static int clean_failures(void **state)
 {
 	(void)state;
-	sql("DELETE FROM login_failures");
+	h_sql("DELETE FROM login_failures");
 	return 0;
 }
 
@@ -334,7 +315,7 @@ static void test_sixth_wrong_password_in_a_minute_is_throttled_even_when_right(v
 	assert_int_equal(r.status, 303);
 	h_free(&r);
 	/* A minute later the right password works again. */
-	sql("UPDATE login_failures SET at = at - interval '61 seconds'");
+	h_sql("UPDATE login_failures SET at = at - interval '61 seconds'");
 	sign_in_as("kierownik%40mon.example", DEMO_PW, NULL, NULL, &r);
 	assert_int_equal(r.status, 303);
 	h_free(&r);
@@ -448,7 +429,7 @@ static void test_expired_and_idle_sessions_redirect_to_sign_in(void **state)
 	         "UPDATE sessions SET expires_at = now() - interval '1 second' "
 	         "WHERE token_hash = sha256(convert_to('%s', 'UTF8'))",
 	         token_of(pair));
-	sql(q);
+	h_sql(q);
 	struct hresp r;
 	get_with(pair, "/panel/konto", &r);
 	assert_int_equal(r.status, 303);
@@ -460,7 +441,7 @@ static void test_expired_and_idle_sessions_redirect_to_sign_in(void **state)
 	         "UPDATE sessions SET last_seen_at = now() - interval '481 minutes' "
 	         "WHERE token_hash = sha256(convert_to('%s', 'UTF8'))",
 	         token_of(pair));
-	sql(q);
+	h_sql(q);
 	assert_int_equal(account_status(pair), 303);
 	/* Used a while ago, within the limit: still valid and marked used now. */
 	session_for("urzedniczka%40mon.example", pair, sizeof pair);
@@ -468,7 +449,7 @@ static void test_expired_and_idle_sessions_redirect_to_sign_in(void **state)
 	         "UPDATE sessions SET last_seen_at = now() - interval '10 minutes' "
 	         "WHERE token_hash = sha256(convert_to('%s', 'UTF8'))",
 	         token_of(pair));
-	sql(q);
+	h_sql(q);
 	assert_int_equal(account_status(pair), 200);
 	snprintf(q, sizeof q,
 	         "SELECT count(*) FROM sessions WHERE token_hash = sha256(convert_to('%s', 'UTF8')) "
@@ -479,7 +460,7 @@ static void test_expired_and_idle_sessions_redirect_to_sign_in(void **state)
 
 static void test_expired_sessions_are_removed_at_the_next_sign_in(void **state)
 {
-	sql("UPDATE sessions SET expires_at = now() - interval '1 hour'");
+	h_sql("UPDATE sessions SET expires_at = now() - interval '1 hour'");
 	char pair[200];
 	session_for("admin%40mon.example", pair, sizeof pair);
 	assert_int_equal(u_count("SELECT count(*) FROM sessions"), 1);
@@ -711,7 +692,7 @@ int main(void)
 	    T(test_user_disable_ends_sessions_and_blocks_sign_in_until_enabled),
 	    T(test_user_command_errors_are_clear),
 	};
-	int failed = cmocka_run_group_tests_name("auth", tests, group_setup, group_teardown);
+	int failed = cmocka_run_group_tests_name("auth", tests, group_setup, h_stop_server);
 	h_teardown();
 	return failed;
 }

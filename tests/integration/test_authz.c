@@ -51,20 +51,9 @@ static bool hidden(enum who w, bool unit_only)
 	return w == OTHER_CLERK || (unit_only && who_other_unit[w]);
 }
 
-static void sql(const char *statement)
-{
-	PGconn *c = h_db();
-	PGresult *r = PQexec(c, statement);
-	if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
-		fprintf(stderr, "%s: %s", statement, PQerrorMessage(c));
-	assert_true(PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK);
-	PQclear(r);
-	PQfinish(c);
-}
-
 static void unit_only(bool on)
 {
-	sql(on ? "UPDATE organisations SET staff_unit_only = true WHERE slug = 'mon'"
+	h_sql(on ? "UPDATE organisations SET staff_unit_only = true WHERE slug = 'mon'"
 	       : "UPDATE organisations SET staff_unit_only = false WHERE slug = 'mon'");
 }
 
@@ -114,7 +103,7 @@ static int setup(void **state)
 	setenv("JAWNOSC_FAKE_NOW", NOW, 1);
 	static const char *env[] = {"JAWNOSC_FILING_RATE=100000", "JAWNOSC_FAKE_NOW=" NOW, NULL};
 	h_server_start(env);
-	sql("INSERT INTO organisations (slug, name) VALUES ('inny', 'Inny Urząd');"
+	h_sql("INSERT INTO organisations (slug, name) VALUES ('inny', 'Inny Urząd');"
 	    "INSERT INTO units (org_id, symbol, name) SELECT id, 'SEK', 'Sekretariat' FROM organisations WHERE slug = 'inny';"
 	    "UPDATE organisations SET web_unit_id = (SELECT id FROM units WHERE symbol = 'SEK') WHERE slug = 'inny';"
 	    "INSERT INTO users (org_id, email, name, role, password_hash) SELECT o.id, 'obcy@inny.example', 'Obcy', 'clerk', u.password_hash FROM organisations o, users u WHERE o.slug = 'inny' AND u.email = 'urzednik@mon.example';"
@@ -140,14 +129,6 @@ static int setup(void **state)
 	snprintf(act_body, sizeof act_body, "action=assign&assignee=%ld",
 	         u_count("SELECT id FROM users WHERE email = 'urzednik@mon.example'"));
 	issue_first_letter();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	if (h_server_pid())
-		assert_int_equal(h_server_stop(), 0);
 	return 0;
 }
 
@@ -430,7 +411,7 @@ int main(void)
 	    cmocka_unit_test(test_a_unit_clerk_registers_into_their_unit),
 	    cmocka_unit_test(test_a_case_is_assigned_only_to_staff_who_see_it),
 	};
-	int failed = cmocka_run_group_tests_name("authz", tests, setup, teardown);
+	int failed = cmocka_run_group_tests_name("authz", tests, setup, h_stop_server);
 	h_teardown();
 	return failed;
 }

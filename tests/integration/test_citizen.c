@@ -33,14 +33,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	if (h_server_pid())
-		assert_int_equal(h_server_stop(), 0);
-	return 0;
-}
-
 static void test_form_page_is_accessible_polish_form_with_csrf_and_honeypot(void **state)
 {
 	struct hresp r;
@@ -497,7 +489,7 @@ int main(void)
 	    cmocka_unit_test(test_filing_rate_per_address_is_limited),
 	    cmocka_unit_test(test_access_log_never_holds_a_tracking_token),
 	};
-	int failed = cmocka_run_group_tests_name("citizen", tests, setup, teardown);
+	int failed = cmocka_run_group_tests_name("citizen", tests, setup, h_stop_server);
 	h_teardown();
 	return failed;
 }

@@ -100,14 +100,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	if (h_server_pid())
-		assert_int_equal(h_server_stop(), 0);
-	return 0;
-}
-
 /* ---- filing in threads ------------------------------------------------------ */
 
 enum { MAXREC = 600 };
@@ -468,17 +460,6 @@ static void test_sigkill_while_filing_leaves_no_half_written_case(void **state)
 
 /* ---- (d) disk full --------------------------------------------------------------- */
 
-static void sql(const char *s)
-{
-	PGconn *c = h_db();
-	PGresult *r = PQexec(c, s);
-	if (PQresultStatus(r) != PGRES_COMMAND_OK)
-		fprintf(stderr, "%s: %s", s, PQerrorMessage(c));
-	assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
-	PQclear(r);
-	PQfinish(c);
-}
-
 /* What a filing writes: none of it may move when a filing fails. */
 struct snapshot {
 	long requests, counters, rate, attachments, events, outbox, requesters, terms;
@@ -542,7 +523,7 @@ static void test_disk_full_while_storing_an_attachment_stores_nothing(void **sta
 {
 	/* SQLSTATE 53100 for a marker file name or subject, as PostgreSQL
 	 * raises it when it cannot extend a table's file. */
-	sql("CREATE FUNCTION jw_test_disk_full_attachment() RETURNS trigger LANGUAGE plpgsql AS $$ "
+	h_sql("CREATE FUNCTION jw_test_disk_full_attachment() RETURNS trigger LANGUAGE plpgsql AS $$ "
 	    "BEGIN IF NEW.filename LIKE 'pelny-dysk%' THEN "
 	    "RAISE EXCEPTION 'could not extend file \"base/16384/16999\": No space left on device' "
 	    "USING ERRCODE = 'disk_full', HINT = 'Check free disk space.'; END IF; RETURN NEW; END $$;"
@@ -616,7 +597,7 @@ static void test_disk_full_while_storing_an_attachment_stores_nothing(void **sta
 	h_free(&r);
 	assert_unchanged(&s0, "the panel");
 
-	sql("DROP TRIGGER jw_test_disk_full ON attachments; DROP TRIGGER jw_test_disk_full ON requests;"
+	h_sql("DROP TRIGGER jw_test_disk_full ON attachments; DROP TRIGGER jw_test_disk_full ON requests;"
 	    "DROP FUNCTION jw_test_disk_full_attachment(); DROP FUNCTION jw_test_disk_full_request()");
 	/* The operator is told why (the server's log). */
 	char cmd[256];
@@ -643,7 +624,7 @@ int main(void)
 	    cmocka_unit_test(test_sigkill_while_filing_leaves_no_half_written_case),
 	    cmocka_unit_test(test_disk_full_while_storing_an_attachment_stores_nothing),
 	};
-	int failed = cmocka_run_group_tests_name("faults", tests, setup, teardown);
+	int failed = cmocka_run_group_tests_name("faults", tests, setup, h_stop_server);
 	h_teardown();
 	return failed;
 }

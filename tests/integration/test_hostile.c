@@ -458,14 +458,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	if (h_server_pid())
-		assert_int_equal(h_server_stop(), 0);
-	return 0;
-}
-
 /* Each test's time, so that a slow group shows in the log. */
 static struct timespec test_t0;
 
@@ -2049,7 +2041,7 @@ int main(void)
 	    TIMED(test_json_bombs_are_4xx),
 	    TIMED(test_slowloris_does_not_starve_others_and_is_dropped_after_the_timeout),
 	};
-	int failed = cmocka_run_group_tests_name("hostile", tests, setup, teardown);
+	int failed = cmocka_run_group_tests_name("hostile", tests, setup, h_stop_server);
 	h_teardown();
 	return failed;
 }

@@ -33,14 +33,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	if (h_server_pid())
-		assert_int_equal(h_server_stop(), 0);
-	return 0;
-}
-
 static char token[64], number[64];
 static long long req_id;
 
@@ -249,7 +241,7 @@ int main(void)
 	    cmocka_unit_test(test_delivery_date_starts_the_remedy_term),
 	    cmocka_unit_test(test_outgoing_register_and_csv),
 	};
-	int failed = cmocka_run_group_tests_name("letters", tests, setup, teardown);
+	int failed = cmocka_run_group_tests_name("letters", tests, setup, h_stop_server);
 	h_teardown();
 	return failed;
 }

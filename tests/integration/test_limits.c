@@ -35,14 +35,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	if (h_server_pid())
-		assert_int_equal(h_server_stop(), 0);
-	return 0;
-}
-
 static double now_s(void)
 {
 	struct timespec ts;
@@ -495,7 +487,7 @@ int main(void)
 	    cmocka_unit_test(test_the_deadline_counts_for_each_head_only),
 	    cmocka_unit_test(test_a_trusted_proxy_is_exempt), /* last: restarts the server */
 	};
-	int failed = cmocka_run_group_tests_name("limits", tests, setup, teardown);
+	int failed = cmocka_run_group_tests_name("limits", tests, setup, h_stop_server);
 	h_teardown();
 	return failed;
 }

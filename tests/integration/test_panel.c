@@ -24,14 +24,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	if (h_server_pid())
-		assert_int_equal(h_server_stop(), 0);
-	return 0;
-}
-
 static void test_queue_lists_open_cases_by_due_date(void **state)
 {
 	struct hresp r;
@@ -447,7 +439,7 @@ int main(void)
 	    cmocka_unit_test(test_every_clerk_step_from_every_state_that_allows_it),
 	    cmocka_unit_test(test_queue_pages_by_keyset_without_gaps_or_repeats),
 	};
-	int failed = cmocka_run_group_tests_name("panel", tests, setup, teardown);
+	int failed = cmocka_run_group_tests_name("panel", tests, setup, h_stop_server);
 	h_teardown();
 	return failed;
 }

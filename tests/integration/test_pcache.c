@@ -25,14 +25,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	if (h_server_pid())
-		assert_int_equal(h_server_stop(), 0);
-	return 0;
-}
-
 static double metric_port(unsigned port, const char *name)
 {
 	return h_metric(port, name);
@@ -50,17 +42,6 @@ static long visits_shown(const char *html)
 {
 	const char *p = html ? strstr(html, "Liczba odwiedzin</dt><dd>") : NULL;
 	return p ? atol(p + strlen("Liczba odwiedzin</dt><dd>")) : -1;
-}
-
-static void sql(const char *q)
-{
-	PGconn *c = h_db();
-	PGresult *r = PQexec(c, q);
-	if (PQresultStatus(r) != PGRES_COMMAND_OK)
-		fprintf(stderr, "%s: %s", q, PQerrorMessage(c));
-	assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
-	PQclear(r);
-	PQfinish(c);
 }
 
 /* GETs `path` until its body has `needle` (at most 5 s); true when it did. */
@@ -106,9 +87,9 @@ static void test_register_page_is_kept_until_its_organisation_changes(void **sta
 	h_free(&b);
 	/* Another process changes the organisation's name: the page shows it
 	 * within moments (the notification, not the 300 s limit). */
-	sql("UPDATE organisations SET name = name || ' — zmieniona' WHERE slug = 'mon'");
+	h_sql("UPDATE organisations SET name = name || ' — zmieniona' WHERE slug = 'mon'");
 	assert_true(eventually_shows("/rejestr", "Ministerstwo Obrony Narodowej — zmieniona"));
-	sql("UPDATE organisations SET name = replace(name, ' — zmieniona', '') WHERE slug = 'mon'");
+	h_sql("UPDATE organisations SET name = replace(name, ' — zmieniona', '') WHERE slug = 'mon'");
 	assert_true(eventually_shows("/rejestr", "Ministerstwo Obrony Narodowej</"));
 	/* The Atom feed and a 304 from memory keep their validators. */
 	struct hresp f;
@@ -200,7 +181,7 @@ static void test_tracking_page_shows_each_step_at_once(void **state)
 	         "UPDATE requests SET subject = 'Temat poprawiony przez inny proces' "
 	         "WHERE case_number = '%s'",
 	         number);
-	sql(q);
+	h_sql(q);
 	assert_true(eventually_shows(page, "Temat poprawiony przez inny proces"));
 	free(token);
 }
@@ -268,7 +249,7 @@ static void test_stale_copies_are_dropped_from_memory(void **state)
 	assert_true(metric("jawnosc_page_cache_entries") >= 2);
 	/* A change of the organisation: its copies go within a second or two,
 	 * without anyone asking for them again. */
-	sql("UPDATE units SET name = name WHERE symbol = 'COMON'");
+	h_sql("UPDATE units SET name = name WHERE symbol = 'COMON'");
 	double left = -1;
 	for (int i = 0; i < 50 && left != 0; i++) {
 		usleep(100 * 1000);
@@ -340,9 +321,9 @@ static void test_settings_are_kept_until_any_settings_change(void **state)
 {
 	wait_cache_on(h_port());
 	assert_true(eventually_shows("/wniosek", "Ministerstwo Obrony Narodowej"));
-	sql("ALTER TABLE organisations DISABLE TRIGGER organisations_notify_settings");
-	sql("UPDATE organisations SET name = 'Ministerstwo Pamięci' WHERE slug = 'mon'");
-	sql("ALTER TABLE organisations ENABLE TRIGGER organisations_notify_settings");
+	h_sql("ALTER TABLE organisations DISABLE TRIGGER organisations_notify_settings");
+	h_sql("UPDATE organisations SET name = 'Ministerstwo Pamięci' WHERE slug = 'mon'");
+	h_sql("ALTER TABLE organisations ENABLE TRIGGER organisations_notify_settings");
 	/* The row's own notification (migration 0009) only stales pages. */
 	usleep(300 * 1000);
 	struct hresp r;
@@ -351,18 +332,18 @@ static void test_settings_are_kept_until_any_settings_change(void **state)
 	assert_non_null(strstr(r.body, "Ministerstwo Obrony Narodowej"));
 	assert_null(strstr(r.body, "Ministerstwo Pamięci"));
 	h_free(&r);
-	sql("NOTIFY jawnosc_changes, 'settings'");
+	h_sql("NOTIFY jawnosc_changes, 'settings'");
 	assert_true(eventually_shows("/wniosek", "Ministerstwo Pamięci"));
 	/* A change to organisations says so by itself... */
-	sql("UPDATE organisations SET name = 'Ministerstwo Obrony Narodowej' WHERE slug = 'mon'");
+	h_sql("UPDATE organisations SET name = 'Ministerstwo Obrony Narodowej' WHERE slug = 'mon'");
 	assert_true(eventually_shows("/wniosek", "Ministerstwo Obrony Narodowej"));
 	/* ...and so does one to units. */
-	sql("ALTER TABLE organisations DISABLE TRIGGER organisations_notify_settings");
-	sql("UPDATE organisations SET name = 'Ministerstwo Jednostek' WHERE slug = 'mon'");
-	sql("ALTER TABLE organisations ENABLE TRIGGER organisations_notify_settings");
-	sql("UPDATE units SET name = name WHERE id = (SELECT min(id) FROM units)");
+	h_sql("ALTER TABLE organisations DISABLE TRIGGER organisations_notify_settings");
+	h_sql("UPDATE organisations SET name = 'Ministerstwo Jednostek' WHERE slug = 'mon'");
+	h_sql("ALTER TABLE organisations ENABLE TRIGGER organisations_notify_settings");
+	h_sql("UPDATE units SET name = name WHERE id = (SELECT min(id) FROM units)");
 	assert_true(eventually_shows("/wniosek", "Ministerstwo Jednostek"));
-	sql("UPDATE organisations SET name = 'Ministerstwo Obrony Narodowej' WHERE slug = 'mon'");
+	h_sql("UPDATE organisations SET name = 'Ministerstwo Obrony Narodowej' WHERE slug = 'mon'");
 	assert_true(eventually_shows("/wniosek", "Ministerstwo Obrony Narodowej"));
 }
 
@@ -380,7 +361,7 @@ int main(void)
 	    cmocka_unit_test(test_memory_limit_holds),
 	    cmocka_unit_test(test_settings_are_kept_until_any_settings_change),
 	};
-	int failed = cmocka_run_group_tests_name("pcache", tests, setup, teardown);
+	int failed = cmocka_run_group_tests_name("pcache", tests, setup, h_stop_server);
 	h_teardown();
 	return failed;
 }

@@ -41,14 +41,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	if (h_server_pid())
-		assert_int_equal(h_server_stop(), 0);
-	return 0;
-}
-
 /* ---- Helpers ------------------------------------------------------------------ */
 
 /* A copy of s[from..to] including both markers; NULL when absent. */
@@ -1423,7 +1415,7 @@ int main(void)
 	    cmocka_unit_test(test_sitemap_is_an_index_of_parts_with_etags),
 	    cmocka_unit_test(test_exports_are_kept_until_a_publication),
 	};
-	int failed = cmocka_run_group_tests_name("register", tests, setup, teardown);
+	int failed = cmocka_run_group_tests_name("register", tests, setup, h_stop_server);
 	h_teardown();
 	return failed;
 }

@@ -50,17 +50,6 @@ static void clock_set(long long seconds)
 
 /* ---- Helpers ---- */
 
-static void sql(const char *statement)
-{
-	PGconn *c = h_db();
-	PGresult *r = PQexec(c, statement);
-	if (PQresultStatus(r) != PGRES_COMMAND_OK)
-		fprintf(stderr, "%s: %s", statement, PQerrorMessage(c));
-	assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
-	PQclear(r);
-	PQfinish(c);
-}
-
 /* Posts the sign-in form for `email` (url-encoded) as the client `ip`,
  * forwarded by the trusted proxy. The first entry of X-Forwarded-For is
  * the client's own claim and must not count. */
@@ -141,19 +130,11 @@ static void assert_signs_in(const char *ip, const char *email)
 
 /* ---- Setup ---- */
 
-static int group_teardown(void **state)
-{
-	(void)state;
-	if (h_server_pid())
-		assert_int_equal(h_server_stop(), 0);
-	return 0;
-}
-
 /* Every test starts at T0 with no failures on record. */
 static int fresh(void **state)
 {
 	(void)state;
-	sql("DELETE FROM login_failures");
+	h_sql("DELETE FROM login_failures");
 	clock_set(0);
 	return 0;
 }
@@ -369,7 +350,7 @@ int main(void)
 	    T(test_an_ipv6_client_counts_by_its_64),
 	    T(test_refusals_are_logged_without_the_password_and_counted),
 	};
-	int failed = cmocka_run_group_tests_name("sec_auth", tests, NULL, group_teardown);
+	int failed = cmocka_run_group_tests_name("sec_auth", tests, NULL, h_stop_server);
 	h_teardown();
 	return failed;
 }

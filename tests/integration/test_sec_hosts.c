@@ -124,14 +124,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	if (h_server_pid())
-		assert_int_equal(h_server_stop(), 0);
-	return 0;
-}
-
 /* ---- Taking another body's host ---- */
 
 static void test_admin_cannot_take_another_bodys_host_and_is_not_told_whose(void **state)
@@ -472,7 +464,7 @@ int main(void)
 	    cmocka_unit_test(test_default_org_serves_hosts_no_body_lists),
 	    cmocka_unit_test(test_host_change_is_an_audit_event_with_old_and_new_values),
 	};
-	int failed = cmocka_run_group_tests_name("sec_hosts", tests, setup, teardown);
+	int failed = cmocka_run_group_tests_name("sec_hosts", tests, setup, h_stop_server);
 	h_teardown();
 	return failed;
 }

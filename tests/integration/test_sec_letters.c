@@ -47,14 +47,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	if (h_server_pid())
-		assert_int_equal(h_server_stop(), 0);
-	return 0;
-}
-
 /* The text of a PDF as pdftotext reads it, blanks made single spaces. */
 static char *pdf_text(const struct hresp *r)
 {
@@ -314,7 +306,7 @@ int main(void)
 	    cmocka_unit_test(test_register_serves_only_the_copy_without_personal_data),
 	    cmocka_unit_test(test_document_without_public_copy_is_neither_listed_nor_served),
 	};
-	int failed = cmocka_run_group_tests_name("sec_letters", tests, setup, teardown);
+	int failed = cmocka_run_group_tests_name("sec_letters", tests, setup, h_stop_server);
 	h_teardown();
 	return failed;
 }

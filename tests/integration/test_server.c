@@ -21,14 +21,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	if (h_server_pid())
-		assert_int_equal(h_server_stop(), 0);
-	return 0;
-}
-
 static void test_healthz_answers_200_json(void **state)
 {
 	struct hresp r;
@@ -342,7 +334,7 @@ int main(void)
 	    cmocka_unit_test(test_readyz_follows_postgres_down_and_up_without_restart),
 	    cmocka_unit_test(test_sigterm_finishes_request_in_flight_and_exits_0),
 	};
-	int failed = cmocka_run_group_tests_name("server", tests, setup, teardown);
+	int failed = cmocka_run_group_tests_name("server", tests, setup, h_stop_server);
 	h_teardown();
 	return failed;
 }
