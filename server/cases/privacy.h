@@ -1,0 +1,47 @@
+/* The controller's duties under the GDPR for requesters' personal data
+ * (issue 17 §3; docs/privacy.md): retention and erasure. Services: each
+ * owns its transaction unless it says it runs inside the caller's.
+ *
+ * Erasure of one case's requester: the requester row's personal fields
+ * (name, e-mail, postal address, phone, and anything else identifying
+ * them) are replaced by a placeholder, the case's documents' issued PDFs
+ * and Markdown and the requester's attachments and mails are removed or
+ * anonymised (public copies stay: they hold no personal data), the
+ * tracking token stops working, and an event "privacy_erase" records it
+ * (payload: the reason and counts, never personal data). The audit chain
+ * stays verifiable: no event payload holds personal data (they reference
+ * the requester by id), so `jawnosc audit verify` passes afterwards. */
+#ifndef JAWNOSC_CASES_PRIVACY_H
+#define JAWNOSC_CASES_PRIVACY_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+
+#include "core/arena.h"
+#include "db/db.h"
+
+/* Why an erasure cannot happen now (GDPR art. 17 ust. 3 lit. b: the
+ * retention the law requires is still running). */
+typedef enum privacy_refusal {
+	PRIVACY_ERASE_OK = 0,
+	PRIVACY_CASE_OPEN,          /* the case is not closed */
+	PRIVACY_RETENTION_RUNNING,  /* closed, but its retention period has not ended */
+	PRIVACY_ALREADY_ERASED,
+	PRIVACY_NOT_FOUND,
+} privacy_refusal_t;
+
+/* Erases the personal data of case `request_id` of `org_id`, in the
+ * caller's transaction on `c` (the caller holds no lock on the request
+ * yet). `actor` is "system" or the user id as text; `reason` is stored in
+ * the event. `force_retention` lets the data protection officer erase
+ * before the retention period ends where another legal ground applies
+ * (the reason must say which); an open case is never erased. Returns
+ * DB_OK with *refusal set (PRIVACY_ERASE_OK when erased). */
+enum db_status privacy_erase_request(PGconn *c, arena_t *a, long long org_id, long long request_id,
+                                     const char *actor, const char *reason, bool force_retention,
+                                     privacy_refusal_t *refusal);
+
+/* The refusal's reason in Polish, for the officer's page. */
+const char *privacy_refusal_text(privacy_refusal_t r);
+
+#endif

@@ -1,0 +1,61 @@
+/* Redaction of a PDF for publication (issue 17 §1; docs/privacy.md,
+ * "Public copies of documents"). A document other than a letter the
+ * system wrote (a requester's attachment, a clerk's upload, a signed PDF)
+ * is published only as a redacted public copy made here.
+ *
+ * How: each page that has something to hide is rendered to an image
+ * (poppler-glib + cairo, REDACT_DPI), the boxes are painted solid black
+ * on it, and the image becomes that page of a new PDF with no text layer;
+ * the pages with nothing to hide are taken unchanged from the original
+ * (qpdf), so they keep their text and their content streams byte for
+ * byte. The result is checked before it is returned: its text (poppler)
+ * and its raw bytes hold none of the hidden strings, else it fails.
+ *
+ * Coordinates are PDF points (1/72 inch) with the origin at the top left
+ * corner of the page, as poppler-glib reports text positions.
+ *
+ * The input is hostile: a broken, encrypted or oversized PDF is refused
+ * with a reason, never a crash. Thread-safe; no database. */
+#ifndef JAWNOSC_RENDER_REDACT_H
+#define JAWNOSC_RENDER_REDACT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define REDACT_DPI 200        /* the resolution of a redacted page */
+#define REDACT_MAX_PAGES 500  /* a longer PDF is refused */
+
+typedef struct redact_box {
+	int page;                 /* 0-based */
+	double x0, y0, x1, y1;    /* points, top-left origin; x0 < x1, y0 < y1 */
+} redact_box_t;
+
+/* The PDF's page count and each page's size in points, or -1 with the
+ * reason (Polish, for the clerk) in `err` when it cannot be read. */
+int redact_page_count(const unsigned char *pdf, size_t len, char *err, size_t errlen);
+
+/* Page `page` (0-based) as a PNG image at `dpi` (36..300), for the clerk's
+ * page view and the public copy's preview. Malloc'd into *png/*pnglen;
+ * false with the reason in `err`. */
+bool redact_page_png(const unsigned char *pdf, size_t len, int page, int dpi,
+                     unsigned char **png, size_t *pnglen, char *err, size_t errlen);
+
+/* The text of the PDF (every page, form feed between pages), malloc'd,
+ * for the personal-data detector's suggestions; NULL with `err`. */
+char *redact_text(const unsigned char *pdf, size_t len, char *err, size_t errlen);
+
+/* The boxes where `terms` (each matched ignoring case, as poppler's find
+ * does) occur, appended to *boxes (malloc'd/realloc'd, *nboxes updated).
+ * Returns how many were found, or -1 with `err`. */
+long redact_find(const unsigned char *pdf, size_t len, const char *const *terms, size_t nterms,
+                 redact_box_t **boxes, size_t *nboxes, char *err, size_t errlen);
+
+/* The redacted copy: the pages with a box rendered and painted, the others
+ * unchanged; `hidden` (may be empty) are strings that must not be in the
+ * result (the search terms): checked in its text and its raw bytes.
+ * Malloc'd into *out/*outlen; false with the reason in `err`. */
+bool redact_pdf(const unsigned char *pdf, size_t len, const redact_box_t *boxes, size_t nboxes,
+                const char *const *hidden, size_t nhidden, unsigned char **out, size_t *outlen,
+                char *err, size_t errlen);
+
+#endif
