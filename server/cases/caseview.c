@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cases/register.h"
 #include "cases/store.h"
 #include "law/lifecycle.h"
 #include "law/warsaw.h"
@@ -72,6 +73,8 @@ static const char *event_label(const char *action)
 		return law_actions[act].label;
 	if (!strcmp(action, "note"))
 		return "notatka wewnętrzna";
+	if (!strcmp(action, REGISTER_ACCEPT_EVENT))
+		return "dane w publikacji uznane za publiczne";
 	return action;
 }
 
