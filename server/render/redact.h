@@ -66,9 +66,11 @@ long redact_find(const unsigned char *pdf, size_t len, const char *const *terms,
  * result (the search terms; valid UTF-8, at least 3 characters): checked,
  * ignoring case, in its text (poppler), in its raw bytes outside stream
  * data, in every stream decoded (but images and font programs) and in every
- * string and name of every object. A box must lie on its page (it is
- * clipped to the page and widened by 1.5 points each side); an invalid box
- * is refused. The copy has no document information dictionary (author,
+ * string and name of every object. A box is widened by 1.5 points each
+ * side and clipped to its page; one wholly outside the visible page paints
+ * nothing but still turns its page into an image. A box on a page the PDF
+ * does not have, or with x0 >= x1, y0 >= y1 or a coordinate not finite, is
+ * refused. The copy has no document information dictionary (author,
  * title, producer), no XMP metadata, no outline, form, attachment or
  * JavaScript, and no annotations on any page (docs/privacy.md, "Redaction
  * of PDFs"). The same input gives the same bytes. Malloc'd into
@@ -76,5 +78,11 @@ long redact_find(const unsigned char *pdf, size_t len, const char *const *terms,
 bool redact_pdf(const unsigned char *pdf, size_t len, const redact_box_t *boxes, size_t nboxes,
                 const char *const *hidden, size_t nhidden, unsigned char **out, size_t *outlen,
                 char *err, size_t errlen);
+
+/* True once this process has rendered a page. poppler keeps the cairo
+ * font faces it loaded in a process-wide cache that outlives every
+ * document, so cairo's static data must then not be reset at exit
+ * (pdf_shutdown() asks: cairo would abort on the faces still in use). */
+bool redact_rendered(void);
 
 #endif
