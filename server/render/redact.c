@@ -12,6 +12,7 @@
 #include <cairo.h>
 #include <ctype.h>
 #include <math.h>
+#include <pthread.h>
 #include <poppler.h>
 #include <qpdf/qpdf-c.h>
 #include <stdarg.h>
@@ -50,6 +51,19 @@ static void fail(char *err, size_t errlen, const char *fmt, ...)
 
 /* ---- reading -------------------------------------------------------- */
 
+static void drop_log(const gchar *domain, GLogLevelFlags level, const gchar *msg, gpointer data)
+{
+}
+
+/* poppler-glib reports a damaged file's syntax errors through GLib's log
+ * (domain "Poppler", level INFO), quoting the file's tokens: words of the
+ * document, perhaps a person's name. They never reach the server's log. */
+static void quiet_poppler(void)
+{
+	g_log_set_handler("Poppler", G_LOG_LEVEL_MASK | G_LOG_FLAG_FATAL | G_LOG_FLAG_RECURSION,
+			  drop_log, NULL);
+}
+
 /* qpdf's view of the bytes, errors kept from stderr; NULL when it cannot
  * parse them (*locked when because of a password). The buffer must outlive
  * the handle. */
@@ -83,6 +97,8 @@ static bool page_size_ok(PopplerPage *page, int i, double *w, double *h, char *e
  * REDACT_MAX_PAGES pages, each of a sane size. NULL with the reason. */
 static PopplerDocument *open_doc(const unsigned char *pdf, size_t len, char *err, size_t errlen)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, quiet_poppler);
 	if (!pdf || len == 0) {
 		fail(err, errlen, "Plik jest pusty.");
 		return NULL;

@@ -633,6 +633,59 @@ static void test_hidden_text_in_undrawn_data_is_refused(void **state)
 	sb_free(&pdf);
 }
 
+/* poppler's complaints about a damaged file quote its words (here a name
+ * written where an operator should be); with GLib's debug output switched
+ * on (G_MESSAGES_DEBUG=all, set by main(): GLib reads it once), they still
+ * never reach standard output or error (GLib writes INFO there), which
+ * are the server's log. */
+static void test_syntax_errors_of_a_pdf_are_not_logged(void **state)
+{
+	static const char src[] =
+	    "BT Kowalski_Jan Zenobia (x) Tj ET";
+	char *c = stream("", src);
+	const char *objs[] = {
+	    "<< /Type /Catalog /Pages 2 0 R >>",
+	    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+	    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 600 800] /Contents 4 0 R >>",
+	    c,
+	};
+	strbuf_t pdf = hand_pdf(objs, 4);
+	g_free(c);
+	char *log = g_strdup_printf("%s/stderr.log", tmpdir);
+	fflush(stdout);
+	fflush(stderr);
+	int saved_out = dup(STDOUT_FILENO), saved = dup(STDERR_FILENO);
+	FILE *f = fopen(log, "w");
+	assert_non_null(f);
+	dup2(fileno(f), STDOUT_FILENO);
+	dup2(fileno(f), STDERR_FILENO);
+	char err[256] = "";
+	char *t = redact_text(u(&pdf), pdf.len, err, sizeof err);
+	unsigned char *png = NULL;
+	size_t pnglen = 0;
+	bool ok = redact_page_png(u(&pdf), pdf.len, 0, 36, &png, &pnglen, err, sizeof err);
+	fflush(stdout);
+	fflush(stderr);
+	dup2(saved_out, STDOUT_FILENO);
+	dup2(saved, STDERR_FILENO);
+	close(saved_out);
+	close(saved);
+	fclose(f);
+	assert_non_null(t);
+	assert_true(ok);
+	strbuf_t logged;
+	sb_init(&logged, NULL);
+	assert_true(sb_read_file(&logged, log));
+	if (logged.len)
+		print_error("logged: %s\n", logged.data);
+	assert_int_equal(logged.len, 0);
+	sb_free(&logged);
+	free(png);
+	free(t);
+	g_free(log);
+	sb_free(&pdf);
+}
+
 /* ---- hostile input ------------------------------------------------------ */
 
 static void expect_refused(const unsigned char *pdf, size_t len, const char *why)
@@ -804,6 +857,7 @@ static void test_boxes_and_arguments_out_of_range_are_refused(void **state)
 
 int main(void)
 {
+	setenv("G_MESSAGES_DEBUG", "all", 1);
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_sample_pdf_has_the_data_in_text_and_metadata),
 	    cmocka_unit_test(test_find_reports_boxes_from_the_top_left),
@@ -812,6 +866,7 @@ int main(void)
 	    cmocka_unit_test(test_hidden_text_left_outside_the_boxes_is_refused),
 	    cmocka_unit_test(test_annotations_of_untouched_pages_are_dropped),
 	    cmocka_unit_test(test_hidden_text_in_undrawn_data_is_refused),
+	    cmocka_unit_test(test_syntax_errors_of_a_pdf_are_not_logged),
 	    cmocka_unit_test(test_broken_and_hostile_input_is_refused_with_a_reason),
 	    cmocka_unit_test(test_encrypted_pdf_is_refused),
 	    cmocka_unit_test(test_too_many_pages_and_absurd_sizes_are_refused),
