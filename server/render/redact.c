@@ -698,7 +698,7 @@ static const needle_t *objects_hit(qpdf_data q, const needle_t *nd, size_t nn)
 			unsigned char *buf = NULL;
 			size_t bl = 0;
 			if (!hit && !binary_stream(q, dict) &&
-			    !(qpdf_oh_get_stream_data(q, oh, qpdf_dl_generalized, NULL, &buf, &bl) &
+			    !(qpdf_oh_get_stream_data(q, oh, qpdf_dl_specialized, NULL, &buf, &bl) &
 			      QPDF_ERRORS))
 				hit = bytes_hit(buf, bl, nd, nn);
 			free(buf);

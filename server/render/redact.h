@@ -1,5 +1,5 @@
 /* Redaction of a PDF for publication (issue 17 §1; docs/privacy.md,
- * "Public copies of documents"). A document other than a letter the
+ * "Redaction of PDFs"). A document other than a letter the
  * system wrote (a requester's attachment, a clerk's upload, a signed PDF)
  * is published only as a redacted public copy made here.
  *
@@ -8,11 +8,13 @@
  * on it, and the image becomes that page of a new PDF with no text layer;
  * the pages with nothing to hide are taken unchanged from the original
  * (qpdf), so they keep their text and their content streams byte for
- * byte. The result is checked before it is returned: its text (poppler)
- * and its raw bytes hold none of the hidden strings, else it fails.
+ * byte (annotations and document metadata are not copied). The result is
+ * checked before it is returned: its text (poppler) and its bytes hold
+ * none of the hidden strings, else it fails.
  *
  * Coordinates are PDF points (1/72 inch) with the origin at the top left
- * corner of the page, as poppler-glib reports text positions.
+ * corner of the page as it is shown (crop box, rotation applied), as
+ * poppler-glib reports text positions.
  *
  * The input is hostile: a broken, encrypted or oversized PDF is refused
  * with a reason, never a crash. Thread-safe; no database. */
