@@ -37,7 +37,10 @@ typedef enum privacy_refusal {
  * the event. `force_retention` lets the data protection officer erase
  * before the retention period ends where another legal ground applies
  * (the reason must say which); an open case is never erased. Returns
- * DB_OK with *refusal set (PRIVACY_ERASE_OK when erased). */
+ * DB_OK with *refusal set (PRIVACY_ERASE_OK when erased). An `actor` that
+ * is neither "system" nor the id of a user of the organisation: DB_ERROR.
+ * The event's actor is the user's role, so a new role (e.g. "iod") needs
+ * its place in the events.actor CHECK. */
 enum db_status privacy_erase_request(PGconn *c, arena_t *a, long long org_id, long long request_id,
                                      const char *actor, const char *reason, bool force_retention,
                                      privacy_refusal_t *refusal);
