@@ -18,6 +18,7 @@
 #include <stdbool.h>
 
 #include "core/arena.h"
+#include "core/jobs.h"
 #include "db/db.h"
 
 /* Why an erasure cannot happen now (GDPR art. 17 ust. 3 lit. b: the
@@ -43,5 +44,20 @@ enum db_status privacy_erase_request(PGconn *c, arena_t *a, long long org_id, lo
 
 /* The refusal's reason in Polish, for the officer's page. */
 const char *privacy_refusal_text(privacy_refusal_t r);
+
+/* `reason` is kept in the hash-chained payload of the event for ever: it
+ * must name the legal ground, never the person. What an erasure removes
+ * and what it keeps: docs/privacy.md, "Retention and erasure". */
+
+/* One round of the job "retention" (cases/jobs.c, every
+ * JAWNOSC_RETENTION_POLL_MS): up to 20 closed cases whose retention period
+ * has ended by today (the Warsaw date of clock_now(), so JAWNOSC_FAKE_NOW
+ * in tests) and whose personal data are still there are erased, each in a
+ * transaction of its own, by privacy_erase_request(..., "system", "Upłynął
+ * okres przechowywania ...", false, ...). The period of a case: the years
+ * organisations.retention_years gives its JRWA class (5 when not listed),
+ * counted from 1 January of the year after it closed (migration 0020's
+ * retention_end()). JOB_MORE when the batch was full. */
+enum job_result privacy_retention_job(void);
 
 #endif

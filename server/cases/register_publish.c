@@ -165,8 +165,9 @@ static enum db_status outcome_of(PGconn *c, arena_t *a, const struct pcase *pc,
 	enum db_status st;
 	PGresult *r = db_exec(
 	    c, &st,
-	    "SELECT to_state, coalesce(data->>'text', ''), coalesce(data->>'legal_basis', '') "
-	    "FROM events WHERE request_id = $1 AND to_state = ANY ($2::text[]) "
+	    "SELECT to_state, coalesce(event_data(e)->>'text', ''), "
+	    "coalesce(event_data(e)->>'legal_basis', '') "
+	    "FROM events e WHERE request_id = $1 AND to_state = ANY ($2::text[]) "
 	    "ORDER BY id DESC LIMIT 1",
 	    2, p);
 	if (st == DB_OK && PQntuples(r) == 1) {

@@ -336,7 +336,7 @@ static void assert_event_text(const char *case_number, const char *action, const
 	const char *p[3] = {case_number, action, text};
 	PGresult *r = PQexecParams(c,
 	                           "SELECT count(*) FROM events e JOIN requests r ON r.id = e.request_id "
-	                           "WHERE r.case_number = $1 AND e.action = $2 AND e.data->>'text' = $3",
+	                           "WHERE r.case_number = $1 AND e.action = $2 AND event_data(e)->>'text' = $3",
 	                           3, NULL, p, NULL, NULL, 0);
 	assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
 	if (atoi(PQgetvalue(r, 0, 0)) != 1)
