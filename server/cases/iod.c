@@ -361,7 +361,8 @@ static const struct section sections[] = {
      "WHERE r.id = ANY ($1::bigint[]) AND r.org_id = $2",
      "x.id", 2},
     {"zdarzenia",
-     "SELECT e.id, r.case_number, e.at, e.actor, e.action, e.from_state, e.to_state, e.data "
+     "SELECT e.id, r.case_number, e.at, e.actor, e.action, e.from_state, e.to_state, "
+     "event_data(e) AS data "
      "FROM events e JOIN requests r ON r.id = e.request_id "
      "WHERE e.request_id = ANY ($1::bigint[]) AND e.org_id = $2",
      "x.id", 2},
@@ -613,7 +614,21 @@ struct erase_tx {
 	const char *reason;
 	const char *case_number;
 	privacy_refusal_t refusal;
+	const char *reason_holds; /* the kind of personal data found in the reason, or NULL */
 };
+
+/* The reason stays in the event's hash-chained payload for ever
+ * (cases/privacy.h): it names the legal ground, never the person. The
+ * detector looks for the requester's name and address and for anyone's
+ * e-mail, phone or numbers; the kind of the first finding, or NULL. */
+static const char *personal_in(const char *reason, const law_person_t *who)
+{
+	law_personal_finding_t f[1];
+	long n = law_personal_find(reason, strlen(reason), who, 1, f, 1);
+	if (n < 0)
+		return "name";
+	return n > 0 ? law_personal_kind_name(f[0].kind) : NULL;
+}
 
 static enum db_status erase_tx(PGconn *c, void *v)
 {
@@ -621,20 +636,45 @@ static enum db_status erase_tx(PGconn *c, void *v)
 	arena_t *a = x->ctx->arena;
 	const struct actor *who = x->ctx->who;
 	x->refusal = PRIVACY_NOT_FOUND;
-	x->case_number = NULL;
+	x->case_number = x->reason_holds = NULL;
 	const char *prm[2] = {arena_printf(a, "%lld", x->in->request_id),
 	                      arena_printf(a, "%lld", who->org_id)};
 	enum db_status st;
-	PGresult *r = db_exec(c, &st, "SELECT case_number FROM requests WHERE id = $1 AND org_id = $2",
+	PGresult *r = db_exec(c, &st,
+	                      "SELECT r.case_number, coalesce(q.name, ''), coalesce(q.email, ''), "
+	                      "coalesce(q.phone, ''), coalesce(q.postal_address, '') FROM requests r "
+	                      "LEFT JOIN requesters q ON q.request_id = r.id "
+	                      "WHERE r.id = $1 AND r.org_id = $2",
 	                      2, prm);
-	if (st == DB_OK && PQntuples(r) == 1)
+	if (st == DB_OK && PQntuples(r) == 1) {
 		x->case_number = arena_strdup(a, PQgetvalue(r, 0, 0));
+		law_person_t person = {PQgetvalue(r, 0, 1), PQgetvalue(r, 0, 2), PQgetvalue(r, 0, 3),
+		                       PQgetvalue(r, 0, 4)};
+		x->reason_holds = personal_in(x->reason, &person);
+	}
 	PQclear(r);
-	if (st != DB_OK || !x->case_number)
+	if (st != DB_OK || !x->case_number || x->reason_holds)
 		return st;
 	return privacy_erase_request(c, a, who->org_id, x->in->request_id,
 	                             arena_printf(a, "%lld", who->user_id), x->reason,
 	                             x->in->force_retention, &x->refusal);
+}
+
+/* The detector's kind (law_personal_kind_name()) in Polish. */
+static const char *pii_label(const char *kind)
+{
+	static const struct {
+		const char *kind, *label;
+	} labels[] = {{"name", "imię lub nazwisko"}, {"email", "adres e-mail"},
+	              {"phone", "numer telefonu"},   {"pesel", "PESEL"},
+	              {"nip", "NIP"},                {"regon", "REGON"},
+	              {"idcard", "numer dowodu osobistego"}, {"passport", "numer paszportu"},
+	              {"account", "numer rachunku"}, {"address", "adres"},
+	              {"postcode", "kod pocztowy z miejscowością"}};
+	for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
+		if (!strcmp(kind, labels[i].kind))
+			return labels[i].label;
+	return kind;
 }
 
 static const char *refusal_code(privacy_refusal_t r)
@@ -662,9 +702,9 @@ enum outcome iod_erase(const struct svc_ctx *ctx, const struct iod_erasure *in,
 	const char *reason = trim(ctx->arena, in->reason);
 	if (!*reason)
 		return problem_field(p, "reason",
-		                     "Podaj podstawę usunięcia: czyje żądanie i z jakiej przyczyny (art. 17 "
-		                     "ust. 1 RODO), a przy usunięciu przed upływem okresu przechowywania — "
-		                     "inną podstawę prawną.");
+		                     "Podaj podstawę usunięcia: datę żądania i jego podstawę (art. 17 ust. 1 "
+		                     "RODO), a przy usunięciu przed upływem okresu przechowywania — inną "
+		                     "podstawę prawną.");
 	if (!utf8_valid(reason, strlen(reason)) || has_controls(reason, true))
 		return problem_field(p, "reason", "Pole „Podstawa usunięcia” zawiera nieprawidłowe znaki.");
 	if (utf8_chars(reason) > REASON_MAX_CHARS)
@@ -672,12 +712,21 @@ enum outcome iod_erase(const struct svc_ctx *ctx, const struct iod_erasure *in,
 	PGconn *c = svc_conn(p);
 	if (!c)
 		return OUT_UNAVAILABLE;
-	struct erase_tx x = {ctx, in, reason, NULL, PRIVACY_NOT_FOUND};
+	struct erase_tx x = {ctx, in, reason, NULL, PRIVACY_NOT_FOUND, NULL};
 	changes_writer(ctx->who->org_id);
 	enum db_status st = db_transaction(c, erase_tx, &x);
 	if (st != DB_OK)
 		return svc_outcome(st, p);
-	if (x.refusal == PRIVACY_NOT_FOUND || !x.case_number)
+	if (!x.case_number)
+		return problem_set(p, OUT_NOT_FOUND, NULL, NULL);
+	*case_number = x.case_number;
+	if (x.reason_holds)
+		return problem_fieldf(p, ctx->arena, "reason",
+		                      "Uzasadnienie zostaje w dzienniku zdarzeń na zawsze, więc nie może "
+		                      "zawierać danych osobowych (znaleziono: %s). Wskaż podstawę prawną "
+		                      "i datę żądania bez imienia, nazwiska, adresu ani numerów.",
+		                      pii_label(x.reason_holds));
+	if (x.refusal == PRIVACY_NOT_FOUND)
 		return problem_set(p, OUT_NOT_FOUND, NULL, NULL);
 	*case_number = x.case_number;
 	if (x.refusal != PRIVACY_ERASE_OK)
