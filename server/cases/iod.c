@@ -106,7 +106,7 @@ static enum outcome parse_query(arena_t *a, const char *raw, struct query *q, st
 		return problem_field(p, "q", "Wpisz najwyżej 254 znaki.");
 	q->email = strchr(q->text, '@') != NULL;
 	if (q->email) {
-		if (strchr(q->text, ' ') || q->text[0] == '@' || !q->text[n - 1] || q->text[n - 1] == '@')
+		if (strchr(q->text, ' ') || q->text[0] == '@' || q->text[n - 1] == '@')
 			return problem_field(p, "q", "Podaj poprawny adres e-mail, np. jan.kowalski@example.pl.");
 		return OUT_OK;
 	}
@@ -165,8 +165,11 @@ static enum db_status find_ids(PGconn *c, arena_t *a, long long org, const struc
 	db_param_int(&prm, org);
 	strbuf_t sql;
 	sb_init(&sql, a);
+	/* An erased requester (cases/privacy.c) is nobody: its placeholder
+	 * name is no one's. */
 	sb_puts(&sql, "SELECT rq.request_id, rq.name FROM requesters rq "
-	              "JOIN requests r ON r.id = rq.request_id WHERE rq.org_id = $1 AND r.org_id = $1 ");
+	              "JOIN requests r ON r.id = rq.request_id WHERE rq.org_id = $1 AND r.org_id = $1 "
+	              "AND r.erased_at IS NULL ");
 	if (q->email) {
 		sb_printf(&sql, "AND rq.email <> '' AND lower(rq.email) = lower($%d) ",
 		          db_param(&prm, q->text));

@@ -553,6 +553,11 @@ static void test_a_closed_case_is_erased_with_another_legal_ground(void **state)
 	         "AND actor = 'iod' AND (data->>'force_retention')::boolean",
 	         id_b);
 	assert_int_equal(u_count(q), 1);
+	/* An erased requester is nobody: the placeholder finds nothing. */
+	post_q(&iod, "/panel/iod", "dane usunięte", "", &r);
+	assert_int_equal(r.status, 200);
+	assert_null(strstr(r.body, number_b));
+	h_free(&r);
 	/* Twice is refused with its reason. */
 	erase(id_b, REASON, true, &r);
 	assert_int_equal(r.status, 409);
