@@ -331,10 +331,37 @@ static enum db_status retention_erase_tx(PGconn *c, void *vctx)
 	                             &x->refusal);
 }
 
+/* Erasure cannot be undone: a server whose clock runs years ahead (a
+ * wrong RTC, a bad NTP answer) must not erase what is still kept. The
+ * round runs only when this clock and the database's agree within a day,
+ * unless JAWNOSC_FAKE_NOW freezes it on purpose (tests). */
+#define RETENTION_MAX_SKEW_S 86400
+
+static bool clock_agrees(PGconn *c)
+{
+	if (clock_frozen())
+		return true;
+	enum db_status st;
+	PGresult *r = db_exec(c, &st, "SELECT extract(epoch FROM now())::bigint", 0, NULL);
+	long long db = st == DB_OK && PQntuples(r) == 1 ? atoll(PQgetvalue(r, 0, 0)) : 0;
+	PQclear(r);
+	if (st != DB_OK)
+		return false;
+	long long skew = (long long)clock_now() - db;
+	if (skew > RETENTION_MAX_SKEW_S || skew < -RETENTION_MAX_SKEW_S) {
+		log_warn("retention: this server's clock and the database's differ by %lld s: "
+		         "nothing is erased until they agree", skew);
+		return false;
+	}
+	return true;
+}
+
 enum job_result privacy_retention_job(void)
 {
 	PGconn *c = db_conn();
 	if (!c)
+		return JOB_FAILED;
+	if (!clock_agrees(c))
 		return JOB_FAILED;
 	char today[LAW_DATE_STRLEN];
 	store_date(caseview_today(clock_now()), today);

@@ -57,7 +57,11 @@ const char *privacy_refusal_text(privacy_refusal_t r);
  * okres przechowywania ...", false, ...). The period of a case: the years
  * organisations.retention_years gives its JRWA class (5 when not listed),
  * counted from 1 January of the year after it closed (migration 0020's
- * retention_end()). JOB_MORE when the batch was full. */
+ * retention_end()). JOB_MORE when the batch was full. The first round
+ * comes one period after the start (JOB_WAIT_FIRST), and a round does
+ * nothing (JOB_FAILED, a warning in the log) while this server's clock and
+ * the database's differ by more than a day, unless JAWNOSC_FAKE_NOW
+ * freezes it: an erasure cannot be undone. */
 enum job_result privacy_retention_job(void);
 
 #endif
