@@ -152,14 +152,16 @@ static bool allowed(const struct svc_ctx *ctx)
 
 /* The request ids (the requester rows' keys) of the person's cases, the
  * newest first, into ids[0..*n) (at most `limit`: one more than the caller
- * takes tells it there were more). A name query reads the candidates whose
+ * takes tells it there were more; *capped when a name query's candidates
+ * were more than it reads, so that some may be missing). A name query reads the candidates whose
  * folded name holds the first letters of every word typed (a stem that
  * declension leaves alone: "Ewy" gives "ew", "Kwiatkowskiej" "kwi"), then
  * keeps those whose name each word is a form of. */
 static enum db_status find_ids(PGconn *c, arena_t *a, long long org, const struct query *q,
-                               size_t limit, long long **ids, size_t *n)
+                               size_t limit, long long **ids, size_t *n, bool *capped)
 {
 	*n = 0;
+	*capped = false;
 	*ids = arena_calloc(a, limit, sizeof **ids);
 	struct db_params prm = {0};
 	db_param_int(&prm, org);
@@ -179,10 +181,11 @@ static enum db_status find_ids(PGconn *c, arena_t *a, long long org, const struc
 			const char *w = arena_strndup(a, q->text + q->w[i].start,
 			                              q->w[i].end - q->w[i].start);
 			/* Words hold letters and digits only: nothing LIKE reads. */
+			int k = db_param(&prm, w);
 			sb_printf(&sql,
 			          "AND register_fold(rq.name) LIKE ('%%' || left(register_fold($%d::text), "
 			          "greatest(1, least(3, length(register_fold($%d::text)) - 1))) || '%%') ",
-			          db_param(&prm, w), prm.n);
+			          k, k);
 		}
 	}
 	sb_printf(&sql, "ORDER BY r.received_at DESC, r.id DESC LIMIT %zu",
@@ -192,6 +195,8 @@ static enum db_status find_ids(PGconn *c, arena_t *a, long long org, const struc
 	for (int i = 0; st == DB_OK && i < PQntuples(r) && *n < limit; i++)
 		if (q->email || name_matches(q, PQgetvalue(r, i, 1)))
 			(*ids)[(*n)++] = atoll(PQgetvalue(r, i, 0));
+	/* Candidates left unread may hold more of the person's cases. */
+	*capped = st == DB_OK && !q->email && PQntuples(r) == NAME_CANDIDATES_MAX;
 	PQclear(r);
 	return st;
 }
@@ -286,10 +291,11 @@ static enum db_status search_tx(PGconn *c, void *v)
 	long long org = x->ctx->who->org_id;
 	long long *ids;
 	size_t n;
-	enum db_status st = find_ids(c, a, org, x->q, IOD_CASES_MAX + 1, &ids, &n);
+	bool capped;
+	enum db_status st = find_ids(c, a, org, x->q, IOD_CASES_MAX + 1, &ids, &n, &capped);
 	if (st != DB_OK)
 		return st;
-	bool truncated = n > IOD_CASES_MAX;
+	bool truncated = n > IOD_CASES_MAX || capped;
 	if (truncated)
 		n = IOD_CASES_MAX;
 	const char *arr = id_array(a, ids, n);
@@ -501,13 +507,14 @@ static enum db_status export_tx(PGconn *c, void *v)
 	x->doc = NULL;
 	long long *ids;
 	size_t n;
-	enum db_status st = find_ids(c, a, who->org_id, x->q, EXPORT_CASES_MAX, &ids, &n);
+	bool capped;
+	enum db_status st = find_ids(c, a, who->org_id, x->q, EXPORT_CASES_MAX, &ids, &n, &capped);
 	if (st != DB_OK || !n)
 		return st;
 	x->found = true;
 	/* Everything held, or nothing: an archive must not look complete
 	 * when it is not. */
-	if (n >= EXPORT_CASES_MAX) {
+	if (n >= EXPORT_CASES_MAX || capped) {
 		x->too_large = true;
 		return DB_OK;
 	}
@@ -581,7 +588,9 @@ enum outcome iod_export(const struct svc_ctx *ctx, const char *query, struct iod
 	else if (x.too_large)
 		o = problem_set(p, OUT_REFUSED,
 		                "Dane tej osoby są zbyt obszerne na jedno archiwum (ponad 256 MB plików "
-		                "albo ponad 1000 spraw). Poproś administratora systemu o ich wydanie.",
+		                "albo ponad 1000 spraw) albo jej imię i nazwisko pasuje do zbyt wielu osób. "
+		                "Wyszukaj ją po adresie e-mail albo poproś administratora systemu o "
+		                "wydanie danych.",
 		                "export_too_large");
 	if (o == OUT_OK) {
 		char *json = json_dumps(x.doc, JSON_INDENT(2) | JSON_SORT_KEYS);

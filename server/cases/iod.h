@@ -28,8 +28,9 @@
  * "truncated" and the officer narrows the query. */
 #define IOD_CASES_MAX 200
 /* The files of one export together (issued PDFs and attachments): more is
- * refused (OUT_REFUSED, code "export_too_large"); the archive is built in
- * memory. */
+ * refused (OUT_REFUSED, code "export_too_large"), as are more than 1000
+ * cases and a name whose first letters more than 5000 requesters share
+ * (some might be missing); the archive is built in memory. */
 #define IOD_EXPORT_MAX_BYTES (256u * 1024 * 1024)
 
 /* Everything held about the person, case by case, into *out (the caller
