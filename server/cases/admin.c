@@ -260,7 +260,7 @@ static void check_password(const char *pw, struct problem *errs)
 static void check_role(const char *role, struct problem *errs)
 {
 	if (!users_role_valid(role))
-		add_err(errs, "role", "Wybierz rolę: urzędnik, kierownik albo administrator.");
+		add_err(errs, "role", "Wybierz rolę: urzędnik, kierownik, administrator albo inspektor ochrony danych.");
 }
 
 static const char *const unit_unknown = "Wybierz komórkę organizacyjną z listy.";

@@ -86,7 +86,7 @@ void web_admin_home(http_req_t *req)
 
 /* ---- Staff accounts --------------------------------------------------------- */
 
-static const char *const roles[] = {"clerk", "manager", "admin"};
+static const char *const roles[] = {"clerk", "manager", "admin", "iod"};
 
 static json_t *role_options(const char *selected)
 {

@@ -309,6 +309,32 @@ static void test_admin_adds_a_user_who_can_then_sign_in(void **state)
 	                 1);
 }
 
+/* The data protection officer's account (issue 17 §3): offered in the
+ * form, and its holder lands on the officer's page, not the queue. */
+static void test_admin_adds_a_data_protection_officer(void **state)
+{
+	struct hresp r;
+	u_staff_get(&admin, "/panel/admin/uzytkownicy", &r);
+	assert_non_null(strstr(r.body, "<option value=\"iod\" >inspektor ochrony danych</option>"));
+	h_free(&r);
+	const char *pairs[] = {"email", "iod@mon.example", "name", "Inspektor Ochrony", "position",
+	                       "Inspektor ochrony danych", "role", "iod", "unit", "", "password",
+	                       "bardzo-tajne-haslo-7", NULL};
+	post_pairs(&admin, "/panel/admin/uzytkownicy", pairs, &r);
+	expect_saved(&r, "/panel/admin/uzytkownicy?zapisano=1");
+	assert_int_equal(u_count("SELECT count(*) FROM users WHERE email = 'iod@mon.example' "
+	                         "AND role = 'iod'"),
+	                 1);
+	struct u_staff officer;
+	u_login("iod%40mon.example", "bardzo-tajne-haslo-7", &officer);
+	u_staff_get(&officer, "/panel/konto", &r);
+	assert_non_null(strstr(r.body, "inspektor ochrony danych"));
+	h_free(&r);
+	u_staff_get(&officer, "/panel", &r);
+	assert_int_equal(r.status, 403);
+	h_free(&r);
+}
+
 static void test_bad_account_input_is_refused_with_the_input_kept(void **state)
 {
 	long before = u_count("SELECT count(*) FROM users");
@@ -331,7 +357,8 @@ static void test_bad_account_input_is_refused_with_the_input_kept(void **state)
 	const char *badrole[] = {"email", "rola@mon.example", "name", "Zła Rola", "position", "",
 	                         "role", "root", "unit", "", "password", "bardzo-tajne-haslo-3", NULL};
 	post_pairs(&admin, "/panel/admin/uzytkownicy", badrole, &r);
-	expect_invalid(&r, "Wybierz rolę: urzędnik, kierownik albo administrator.", "value=\"rola@mon.example\"");
+	expect_invalid(&r, "Wybierz rolę: urzędnik, kierownik, administrator albo inspektor ochrony danych.",
+	               "value=\"rola@mon.example\"");
 
 	const char *badunit[] = {"email", "komorka@mon.example", "name", "Zła Komórka", "position", "",
 	                         "role", "clerk", "unit", "NIEMA", "password", "bardzo-tajne-haslo-4", NULL};
@@ -831,6 +858,7 @@ int main(void)
 	    T(test_admin_sees_the_pages_and_the_menu_link),
 	    T(test_forged_post_without_csrf_is_refused),
 	    T(test_admin_adds_a_user_who_can_then_sign_in),
+	    T(test_admin_adds_a_data_protection_officer),
 	    T(test_bad_account_input_is_refused_with_the_input_kept),
 	    T(test_admin_changes_role_unit_name_and_position),
 	    T(test_admin_cannot_disable_or_demote_themselves),
