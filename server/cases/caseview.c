@@ -72,6 +72,11 @@ static const char *event_label(const char *action)
 		return law_actions[act].label;
 	if (!strcmp(action, "note"))
 		return "notatka wewnętrzna";
+	/* cases/attachments.c */
+	if (!strcmp(action, "attachment_add"))
+		return "dodanie pliku PDF do sprawy";
+	if (!strcmp(action, "attachment_redact"))
+		return "sporządzenie kopii publicznej załącznika";
 	return action;
 }
 
