@@ -1,7 +1,8 @@
 # Jawność: one binary, bin/jawnosc. See README.md for the targets.
 CC      ?= cc
 CLANG   ?= clang
-PKGS    := libpq libmicrohttpd jansson libcmark libsodium libcurl pangocairo cairo-pdf fontconfig zlib
+PKGS    := libpq libmicrohttpd jansson libcmark libsodium libcurl pangocairo cairo-pdf fontconfig zlib \
+           poppler-glib libqpdf
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

@@ -30,13 +30,22 @@ typedef struct redact_box {
 	double x0, y0, x1, y1;    /* points, top-left origin; x0 < x1, y0 < y1 */
 } redact_box_t;
 
-/* The PDF's page count and each page's size in points, or -1 with the
- * reason (Polish, for the clerk) in `err` when it cannot be read. */
+/* The PDF's page count, or -1 with the reason (Polish, for the clerk) in
+ * `err` when it cannot be read: not a PDF, damaged, encrypted (even with an
+ * empty user password), no page, more than REDACT_MAX_PAGES pages, or a
+ * page whose size is not between 1 and 14400 points (the PDF limit). */
 int redact_page_count(const unsigned char *pdf, size_t len, char *err, size_t errlen);
 
+/* The size of page `page` (0-based) in points, as it is shown (the crop
+ * box, turned by the page's rotation), into *w and *h; false with `err`. */
+bool redact_page_size(const unsigned char *pdf, size_t len, int page, double *w, double *h,
+                      char *err, size_t errlen);
+
 /* Page `page` (0-based) as a PNG image at `dpi` (36..300), for the clerk's
- * page view and the public copy's preview. Malloc'd into *png/*pnglen;
- * false with the reason in `err`. */
+ * page view and the public copy's preview: white background, annotations
+ * drawn. A very large page is drawn at a lower resolution so that the image
+ * stays under 25 million pixels. Malloc'd into *png, *pnglen; false with the
+ * reason in `err`. */
 bool redact_page_png(const unsigned char *pdf, size_t len, int page, int dpi,
                      unsigned char **png, size_t *pnglen, char *err, size_t errlen);
 
@@ -44,16 +53,26 @@ bool redact_page_png(const unsigned char *pdf, size_t len, int page, int dpi,
  * for the personal-data detector's suggestions; NULL with `err`. */
 char *redact_text(const unsigned char *pdf, size_t len, char *err, size_t errlen);
 
-/* The boxes where `terms` (each matched ignoring case, as poppler's find
- * does) occur, appended to *boxes (malloc'd/realloc'd, *nboxes updated).
- * Returns how many were found, or -1 with `err`. */
+/* The boxes where `terms` (valid UTF-8; each matched ignoring case, as
+ * poppler's find does, also across a line break; empty terms are skipped)
+ * occur, appended to *boxes (malloc'd/realloc'd, *nboxes updated; the
+ * caller frees *boxes also after an error). Returns how many were found,
+ * or -1 with `err` (unreadable PDF, invalid UTF-8, more than 10000 boxes). */
 long redact_find(const unsigned char *pdf, size_t len, const char *const *terms, size_t nterms,
                  redact_box_t **boxes, size_t *nboxes, char *err, size_t errlen);
 
 /* The redacted copy: the pages with a box rendered and painted, the others
  * unchanged; `hidden` (may be empty) are strings that must not be in the
- * result (the search terms): checked in its text and its raw bytes.
- * Malloc'd into *out/*outlen; false with the reason in `err`. */
+ * result (the search terms; valid UTF-8, at least 3 characters): checked,
+ * ignoring case, in its text (poppler), in its raw bytes outside stream
+ * data, in every stream decoded (but images and font programs) and in every
+ * string and name of every object. A box must lie on its page (it is
+ * clipped to the page and widened by 1.5 points each side); an invalid box
+ * is refused. The copy has no document information dictionary (author,
+ * title, producer), no XMP metadata, no outline, form, attachment or
+ * JavaScript, and no annotations on any page (docs/privacy.md, "Redaction
+ * of PDFs"). The same input gives the same bytes. Malloc'd into
+ * *out, *outlen; false with the reason in `err`. */
 bool redact_pdf(const unsigned char *pdf, size_t len, const redact_box_t *boxes, size_t nboxes,
                 const char *const *hidden, size_t nhidden, unsigned char **out, size_t *outlen,
                 char *err, size_t errlen);
