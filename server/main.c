@@ -19,6 +19,7 @@ static const struct command {
     {"deadline", cmd_deadline, "compute a statutory term (KPA art. 57) with its reasoning"},
     {"lifecycle", cmd_lifecycle, "print the lifecycle of a request as Markdown or Graphviz"},
     {"letter", cmd_letter, "letters and decisions: types, sample, render, docs, bench"},
+    {"pdf", cmd_pdf, "redaction of PDFs: pages, text, page image, find, redact"},
 };
 
 static void usage(FILE *out)

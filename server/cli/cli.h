@@ -14,5 +14,6 @@ int cmd_seed(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_letter(int argc, char **argv);
+int cmd_pdf(int argc, char **argv);
 
 #endif

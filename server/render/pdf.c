@@ -4,6 +4,7 @@
  * signature are kept with what follows them); drawing then knows the page
  * count and draws every line, rule and footer ("Strona N z M"). */
 #include "render/pdf.h"
+#include "render/redact.h"
 
 #include <cairo-pdf.h>
 #include <cairo.h>
@@ -741,6 +742,9 @@ bool pdf_render_letter(const pdf_letter_t *p, cmark_node *doc, strbuf_t *out, ch
 void pdf_shutdown(void)
 {
 	pango_cairo_font_map_set_default(NULL);
+	/* poppler's font cache still holds cairo's faces (render/redact.h). */
+	if (redact_rendered())
+		return;
 	cairo_debug_reset_static_data();
 	FcFini();
 }

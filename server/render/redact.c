@@ -12,9 +12,11 @@
 #include <cairo.h>
 #include <ctype.h>
 #include <math.h>
+#include <pthread.h>
 #include <poppler.h>
 #include <qpdf/qpdf-c.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +29,13 @@
 #define MAX_BOXES 10000
 #define BOX_PAD 1.5           /* points added on each side of a box */
 #define MIN_HIDDEN 3          /* characters: shorter strings match noise */
+
+static atomic_bool rendered;
+
+bool redact_rendered(void)
+{
+	return atomic_load(&rendered);
+}
 
 static void fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
@@ -41,6 +50,19 @@ static void fail(char *err, size_t errlen, const char *fmt, ...)
 }
 
 /* ---- reading -------------------------------------------------------- */
+
+static void drop_log(const gchar *domain, GLogLevelFlags level, const gchar *msg, gpointer data)
+{
+}
+
+/* poppler-glib reports a damaged file's syntax errors through GLib's log
+ * (domain "Poppler", level INFO), quoting the file's tokens: words of the
+ * document, perhaps a person's name. They never reach the server's log. */
+static void quiet_poppler(void)
+{
+	g_log_set_handler("Poppler", G_LOG_LEVEL_MASK | G_LOG_FLAG_FATAL | G_LOG_FLAG_RECURSION,
+			  drop_log, NULL);
+}
 
 /* qpdf's view of the bytes, errors kept from stderr; NULL when it cannot
  * parse them (*locked when because of a password). The buffer must outlive
@@ -75,6 +97,8 @@ static bool page_size_ok(PopplerPage *page, int i, double *w, double *h, char *e
  * REDACT_MAX_PAGES pages, each of a sane size. NULL with the reason. */
 static PopplerDocument *open_doc(const unsigned char *pdf, size_t len, char *err, size_t errlen)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, quiet_poppler);
 	if (!pdf || len == 0) {
 		fail(err, errlen, "Plik jest pusty.");
 		return NULL;
@@ -200,6 +224,7 @@ static cairo_surface_t *render_page(PopplerPage *page, int i, double w, double h
 	cairo_set_source_rgb(cr, 1, 1, 1);
 	cairo_paint(cr);
 	cairo_scale(cr, s, s);
+	atomic_store(&rendered, true);
 	poppler_page_render(page, cr);
 	cairo_status_t st = cairo_status(cr);
 	cairo_destroy(cr);
@@ -344,12 +369,16 @@ static long find_on_page(PopplerPage *p, int i, double h, const char *term, reda
 	long k = 0;
 	for (GList *l = found; l; l = l->next) {
 		PopplerRectangle *r = l->data;
-		if (k >= 0) {
+		bool finite = isfinite(r->x1) && isfinite(r->x2) && isfinite(r->y1) && isfinite(r->y2);
+		if (k >= 0 && finite) {
 			redact_box_t b = {.page = i,
 					  .x0 = fmin(r->x1, r->x2),
 					  .x1 = fmax(r->x1, r->x2),
 					  .y0 = h - fmax(r->y1, r->y2),
 					  .y1 = h - fmin(r->y1, r->y2)};
+			/* A match of no width (a zero-size glyph) still marks its page. */
+			b.x1 = fmax(b.x1, b.x0 + 1);
+			b.y1 = fmax(b.y1, b.y0 + 1);
 			k = push_box(boxes, nboxes, &b, err, errlen) ? k + 1 : -1;
 		}
 		poppler_rectangle_free(r);
@@ -456,12 +485,6 @@ static bool check_boxes(int npages, const redact_box_t *boxes, size_t nboxes, ch
 		}
 	}
 	return true;
-}
-
-/* True if a box of page `i` overlaps the page of `w` x `h` points. */
-static bool box_on_page(const redact_box_t *b, double w, double h)
-{
-	return b->x1 > 0 && b->y1 > 0 && b->x0 < w && b->y0 < h;
 }
 
 /* ---- verification ---------------------------------------------------- */
@@ -675,7 +698,7 @@ static const needle_t *objects_hit(qpdf_data q, const needle_t *nd, size_t nn)
 			unsigned char *buf = NULL;
 			size_t bl = 0;
 			if (!hit && !binary_stream(q, dict) &&
-			    !(qpdf_oh_get_stream_data(q, oh, qpdf_dl_generalized, NULL, &buf, &bl) &
+			    !(qpdf_oh_get_stream_data(q, oh, qpdf_dl_specialized, NULL, &buf, &bl) &
 			      QPDF_ERRORS))
 				hit = bytes_hit(buf, bl, nd, nn);
 			free(buf);
@@ -814,14 +837,10 @@ static bool redact_pages(PopplerDocument *doc, int npages, const redact_box_t *b
 		PopplerPage *p = get_page(doc, i, &w, &h, err, errlen);
 		if (!p)
 			return false;
-		for (size_t k = 0; k < nboxes; k++) {
-			if (boxes[k].page == i && !box_on_page(&boxes[k], w, h)) {
-				fail(err, errlen, "Prostokąt nr %zu leży poza stroną %d.", k + 1, i + 1);
-				g_object_unref(p);
-				return false;
-			}
+		/* A box beyond the visible page (text found outside the crop box)
+		 * still makes its page an image: what lay there is gone with it. */
+		for (size_t k = 0; k < nboxes; k++)
 			redacted[i] = redacted[i] || boxes[k].page == i;
-		}
 		cairo_surface_t *img = NULL;
 		if (redacted[i] && !(img = render_page(p, i, w, h, REDACT_DPI, &s, err, errlen))) {
 			g_object_unref(p);

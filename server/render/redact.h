@@ -1,5 +1,5 @@
 /* Redaction of a PDF for publication (issue 17 §1; docs/privacy.md,
- * "Public copies of documents"). A document other than a letter the
+ * "Redaction of PDFs"). A document other than a letter the
  * system wrote (a requester's attachment, a clerk's upload, a signed PDF)
  * is published only as a redacted public copy made here.
  *
@@ -8,11 +8,13 @@
  * on it, and the image becomes that page of a new PDF with no text layer;
  * the pages with nothing to hide are taken unchanged from the original
  * (qpdf), so they keep their text and their content streams byte for
- * byte. The result is checked before it is returned: its text (poppler)
- * and its raw bytes hold none of the hidden strings, else it fails.
+ * byte (annotations and document metadata are not copied). The result is
+ * checked before it is returned: its text (poppler) and its bytes hold
+ * none of the hidden strings, else it fails.
  *
  * Coordinates are PDF points (1/72 inch) with the origin at the top left
- * corner of the page, as poppler-glib reports text positions.
+ * corner of the page as it is shown (crop box, rotation applied), as
+ * poppler-glib reports text positions.
  *
  * The input is hostile: a broken, encrypted or oversized PDF is refused
  * with a reason, never a crash. Thread-safe; no database. */
@@ -66,9 +68,11 @@ long redact_find(const unsigned char *pdf, size_t len, const char *const *terms,
  * result (the search terms; valid UTF-8, at least 3 characters): checked,
  * ignoring case, in its text (poppler), in its raw bytes outside stream
  * data, in every stream decoded (but images and font programs) and in every
- * string and name of every object. A box must lie on its page (it is
- * clipped to the page and widened by 1.5 points each side); an invalid box
- * is refused. The copy has no document information dictionary (author,
+ * string and name of every object. A box is widened by 1.5 points each
+ * side and clipped to its page; one wholly outside the visible page paints
+ * nothing but still turns its page into an image. A box on a page the PDF
+ * does not have, or with x0 >= x1, y0 >= y1 or a coordinate not finite, is
+ * refused. The copy has no document information dictionary (author,
  * title, producer), no XMP metadata, no outline, form, attachment or
  * JavaScript, and no annotations on any page (docs/privacy.md, "Redaction
  * of PDFs"). The same input gives the same bytes. Malloc'd into
@@ -76,5 +80,11 @@ long redact_find(const unsigned char *pdf, size_t len, const char *const *terms,
 bool redact_pdf(const unsigned char *pdf, size_t len, const redact_box_t *boxes, size_t nboxes,
                 const char *const *hidden, size_t nhidden, unsigned char **out, size_t *outlen,
                 char *err, size_t errlen);
+
+/* True once this process has rendered a page. poppler keeps the cairo
+ * font faces it loaded in a process-wide cache that outlives every
+ * document, so cairo's static data must then not be reset at exit
+ * (pdf_shutdown() asks: cairo would abort on the faces still in use). */
+bool redact_rendered(void);
 
 #endif
