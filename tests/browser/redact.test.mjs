@@ -241,7 +241,8 @@ async function main() {
 		await test('clerk_draws_a_box_on_page_2', async () => {
 			need('redactPath');
 			const img = page.locator('.page-canvas[data-page="2"] img');
-			await img.scrollIntoViewIfNeeded();
+			// The page's top in view: the box goes over its first line.
+			await img.evaluate((el) => el.scrollIntoView({ block: 'start' }));
 			const bb = await img.boundingBox();
 			await page.mouse.move(bb.x + bb.width * 0.1, bb.y + bb.height * 0.08);
 			await page.mouse.down();
@@ -328,6 +329,7 @@ async function main() {
 				await p.goto(`${base}${path}`);
 				await imagesLoaded(p, '#original-pages img');
 				const img = p.locator('.page-canvas[data-page="1"] img');
+				await img.evaluate((el) => el.scrollIntoView({ block: 'start' }));
 				const bb = await img.boundingBox();
 				await p.mouse.move(bb.x + 20, bb.y + 20);
 				await p.mouse.down();

@@ -648,6 +648,50 @@ static void test_a_broken_requesters_pdf_is_said_so_not_a_500(void **state)
 	h_free(&r);
 }
 
+/* A PDF with a font it does not embed (the standard Helvetica), which the
+ * renderer takes from the system: the server draws its page and still
+ * stops cleanly (h_stop_server wants exit status 0; it used to abort in
+ * cairo's reset of its static data, which poppler's fonts outlived). */
+static void test_a_pdf_without_embedded_fonts_is_drawn_and_the_server_stops_cleanly(void **state)
+{
+	static const char *const objs[] = {
+	    "<< /Type /Catalog /Pages 2 0 R >>",
+	    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+	    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 "
+	    "R >> >> /Contents 4 0 R >>",
+	    "<< /Length 43 >>\nstream\nBT /F1 12 Tf 72 742 Td (Zenobia Test) Tj ET\nendstream",
+	    "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"};
+	char doc[2048];
+	size_t n = (size_t)snprintf(doc, sizeof doc, "%%PDF-1.4\n");
+	size_t off[5];
+	for (int i = 0; i < 5; i++) {
+		off[i] = n;
+		n += (size_t)snprintf(doc + n, sizeof doc - n, "%d 0 obj\n%s\nendobj\n", i + 1, objs[i]);
+	}
+	size_t xref = n;
+	n += (size_t)snprintf(doc + n, sizeof doc - n, "xref\n0 6\n0000000000 65535 f \n");
+	for (int i = 0; i < 5; i++)
+		n += (size_t)snprintf(doc + n, sizeof doc - n, "%010zu 00000 n \n", off[i]);
+	n += (size_t)snprintf(doc + n, sizeof doc - n,
+	                      "trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n", xref);
+	struct hresp r;
+	upload(&clerk, case_id, "helvetica.pdf", doc, n, &r);
+	expect(&r, 303, "a PDF without embedded fonts");
+	h_free(&r);
+	char q[160];
+	snprintf(q, sizeof q, "SELECT max(id) FROM attachments WHERE filename = 'helvetica.pdf'");
+	long long id = u_count(q);
+	char path[160];
+	snprintf(path, sizeof path, "/panel/sprawy/%lld/zalaczniki/%lld/strony/1", case_id, id);
+	u_staff_get(&clerk, path, &r);
+	expect(&r, 200, "its page");
+	h_free(&r);
+	snprintf(path, sizeof path, "/panel/sprawy/%lld/zalaczniki/%lld/anonimizacja", case_id, id);
+	u_staff_post(&clerk, path, "action=preview&terms=Zenobia", &r);
+	expect(&r, 200, "its preview");
+	h_free(&r);
+}
+
 int main(void)
 {
 	h_setup_db("attach_publish");
@@ -662,6 +706,8 @@ int main(void)
 	    cmocka_unit_test(test_the_original_is_never_served),
 	    cmocka_unit_test(test_only_the_cases_own_staff_reach_the_panel_routes),
 	    cmocka_unit_test(test_a_broken_requesters_pdf_is_said_so_not_a_500),
+	    cmocka_unit_test(
+	        test_a_pdf_without_embedded_fonts_is_drawn_and_the_server_stops_cleanly),
 	};
 	int failed = cmocka_run_group_tests_name("attach_publish", tests, setup, h_stop_server);
 	free(pdf);
