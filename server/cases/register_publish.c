@@ -1091,6 +1091,11 @@ static void preview_copies(json_t *ws, const struct register_draft *d)
 {
 	json_t *list = json_array();
 	for (int k = 0; k < d->ncopies; k++) {
+		bool again = false;
+		for (int j = 0; j < k; j++)
+			again |= d->copy_ids[j] == d->copy_ids[k];
+		if (again)
+			continue;
 		size_t i;
 		json_t *at;
 		json_array_foreach(json_object_get(ws, "attachments"), i, at)
@@ -1101,9 +1106,9 @@ static void preview_copies(json_t *ws, const struct register_draft *d)
 			json_t *pages = json_array(), *pg;
 			size_t j;
 			json_array_foreach(json_object_get(at, "pages_list"), j, pg)
-			    json_array_append_new(pages, json_pack("{s:i, s:O, s:O}", "n", n, "page",
-			                                           json_object_get(pg, "n"), "src",
-			                                           json_object_get(pg, "src")));
+				json_array_append_new(pages, json_pack("{s:i, s:O, s:O}", "n", n, "page",
+				                                       json_object_get(pg, "n"), "src",
+				                                       json_object_get(pg, "src")));
 			json_array_append_new(list, json_pack("{s:i, s:O, s:O, s:o}", "n", n, "filename",
 			                                      json_object_get(at, "filename"),
 			                                      "copy_made_on",
