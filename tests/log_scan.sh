@@ -16,7 +16,7 @@ dir=${2:-build/test-logs}
 
 # Requesters' names used by the integration tests; any of them in a server
 # log is a leak. Staff names (the demo officials) may be logged.
-names='Anna Tajna|Zofia Test|Prywatny-Testowy|Wścibski|Kowalsk|Podrobiona'
+names='Anna Tajna|Zofia Test|Prywatny-Testowy|Wścibski|Kowalsk|Podrobiona|Kwiatkowsk|Chrząszczewsk|Ćwierćwiejsk|Zenobi|Długotrwał'
 
 checks=(
   "e-mail address|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+\.[A-Za-z0-9.-]+"

@@ -260,7 +260,7 @@ static void check_password(const char *pw, struct problem *errs)
 static void check_role(const char *role, struct problem *errs)
 {
 	if (!users_role_valid(role))
-		add_err(errs, "role", "Wybierz rolę: urzędnik, kierownik albo administrator.");
+		add_err(errs, "role", "Wybierz rolę: urzędnik, kierownik, administrator albo inspektor ochrony danych.");
 }
 
 static const char *const unit_unknown = "Wybierz komórkę organizacyjną z listy.";
@@ -724,6 +724,10 @@ const struct admin_setting admin_settings[ADMIN_NSETTINGS] = {
     {"signer_position", ADMIN_TEXT, 200, false, "Podpisujący pisma — stanowisko"},
     /* Who sees which cases (cases/scope.h). */
     {"staff_unit_only", ADMIN_BOOL, 0, true, "Urzędnicy widzą tylko sprawy swojej komórki"},
+    /* The art. 13 GDPR information and retention (cases/privacy.h). */
+    {"dpo_contact", ADMIN_LINES, 500, false, "Kontakt z inspektorem ochrony danych"},
+    {"privacy_recipients", ADMIN_LINES, 2000, false, "Odbiorcy danych osobowych"},
+    {"retention_years", ADMIN_RETENTION, 0, false, "Okresy przechowywania danych wnioskodawców"},
 };
 
 /* One DNS label: letters, digits and inner hyphens, 1-63 characters. */
@@ -842,6 +846,64 @@ static bool days_valid(const char *v)
 	return n >= 1 && n <= 2 && strspn(v, "0123456789") == n && atoi(v) >= 1 && atoi(v) <= 60;
 }
 
+#define RETENTION_ROWS_MAX 100
+
+static int by_class(const void *x, const void *y)
+{
+	const char *const *a = x, *const *b = y;
+	return strcmp(*a, *b);
+}
+
+/* Retention periods typed as lines "CLASS YEARS" (the settings page's
+ * table, one row a line): each class a JRWA class, once; years a whole
+ * number from 1 to 100. Sorted by class, single blanks; empty lines
+ * dropped; a message naming the first bad row. */
+static const char *clean_retention(arena_t *a, const char *typed, struct problem *errs)
+{
+	const char *rows[RETENTION_ROWS_MAX];
+	size_t n = 0;
+	int line = 0;
+	for (const char *s = typed; *s;) {
+		const char *end = strchr(s, '\n');
+		size_t len = end ? (size_t)(end - s) : strlen(s);
+		const char *row = trim(a, arena_strndup(a, s, len));
+		s += len + (end != NULL);
+		line++;
+		if (!*row)
+			continue;
+		char cls[16] = "", years[16] = "", extra[2] = "";
+		int k = sscanf(row, "%15s %15s %1s", cls, years, extra);
+		size_t yl = strlen(years);
+		if (k != 2 || !law_casenum_class_valid(cls, NULL) || yl < 1 || yl > 3 ||
+		    strspn(years, "0123456789") != yl || atoi(years) < 1 || atoi(years) > 100) {
+			add_err(errs, "retention_years",
+			        arena_printf(a, "Okresy przechowywania, wiersz %d: podaj klasę JRWA (od 1 do 4 "
+			                        "cyfr, np. 1431) i liczbę lat od 1 do 100.", line));
+			return "";
+		}
+		if (n == RETENTION_ROWS_MAX) {
+			add_err(errs, "retention_years",
+			        arena_printf(a, "Podaj najwyżej %d okresów przechowywania.", RETENTION_ROWS_MAX));
+			return "";
+		}
+		rows[n++] = arena_printf(a, "%s %d", cls, atoi(years));
+	}
+	qsort(rows, n, sizeof rows[0], by_class);
+	strbuf_t out;
+	sb_init(&out, a);
+	for (size_t i = 0; i < n; i++) {
+		size_t cl = strcspn(rows[i], " ");
+		if (i && !strncmp(rows[i - 1], rows[i], cl) && rows[i - 1][cl] == ' ') {
+			add_err(errs, "retention_years",
+			        arena_printf(a, "Okresy przechowywania: klasa %.*s występuje więcej niż raz.",
+			                     (int)cl, rows[i]));
+			return "";
+		}
+		sb_printf(&out, "%s%s", i ? "\n" : "", rows[i]);
+	}
+	return out.data ? out.data : "";
+}
+
 /* One setting's typed value, cleaned; a message when it is wrong. */
 static const char *clean_setting(arena_t *a, const struct admin_setting *s, const char *typed,
                                  struct problem *errs)
@@ -865,6 +927,8 @@ static const char *clean_setting(arena_t *a, const struct admin_setting *s, cons
 		break;
 	case ADMIN_HOSTS:
 		return clean_hosts(a, v, errs);
+	case ADMIN_RETENTION:
+		return clean_retention(a, unix_lines(a, typed ? typed : ""), errs);
 	case ADMIN_CLASS:
 		if (!law_casenum_class_valid(v, NULL))
 			add_err(errs, s->id,
@@ -903,6 +967,9 @@ static const char *settings_select(arena_t *a, bool lock)
 			sb_puts(&sql, ", ");
 		if (s->kind == ADMIN_HOSTS)
 			sb_printf(&sql, "array_to_string(%s, E'\\n')", s->id);
+		else if (s->kind == ADMIN_RETENTION)
+			sb_printf(&sql, "(SELECT coalesce(string_agg(k || ' ' || v, E'\\n' ORDER BY k), '') "
+			                "FROM jsonb_each_text(%s) AS e(k, v))", s->id);
 		else
 			sb_printf(&sql, "%s::text", s->id);
 	}
@@ -931,6 +998,11 @@ static const char *settings_update(arena_t *a)
 			break;
 		case ADMIN_DAYS:
 			sb_printf(&sql, "%s = $%d::int", s->id, n);
+			break;
+		case ADMIN_RETENTION:
+			sb_printf(&sql, "%s = (SELECT coalesce(jsonb_object_agg(split_part(l, ' ', 1), "
+			                "split_part(l, ' ', 2)::int), '{}') FROM unnest(string_to_array("
+			                "nullif($%d, ''), E'\\n')) AS l)", s->id, n);
 			break;
 		default:
 			sb_printf(&sql, "%s = $%d", s->id, n);

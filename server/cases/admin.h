@@ -93,6 +93,7 @@ enum admin_kind {
 	ADMIN_BOOL,   /* "true" or "false" */
 	ADMIN_DAYS,   /* 1..60 */
 	ADMIN_REMEDY, /* "appeal" or "reconsideration" */
+	ADMIN_RETENTION, /* "CLASS YEARS" a line (JRWA class, 1..100), stored as jsonb */
 };
 
 /* One row per setting: the form field is the column of organisations. */
@@ -104,10 +105,12 @@ struct admin_setting {
 	const char *label; /* Polish, for messages */
 };
 
-#define ADMIN_NSETTINGS 19
+#define ADMIN_NSETTINGS 22
 extern const struct admin_setting admin_settings[ADMIN_NSETTINGS];
 
-/* Values in the order of admin_settings[]; hosts as lines. */
+/* Values in the order of admin_settings[]; hosts as lines; the retention
+ * periods as lines "CLASS YEARS", sorted by class (a class not listed
+ * keeps 5 years: cases/privacy.h). */
 struct admin_values {
 	const char *v[ADMIN_NSETTINGS];
 };

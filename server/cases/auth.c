@@ -35,6 +35,8 @@ const char *auth_role_label(const char *role)
 		return "kierownik";
 	if (!strcmp(role, "admin"))
 		return "administrator";
+	if (!strcmp(role, "iod"))
+		return "inspektor ochrony danych";
 	return role;
 }
 

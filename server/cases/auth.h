@@ -59,7 +59,7 @@ struct auth_user {
 	const char *email;
 	const char *name;
 	const char *position;
-	const char *role; /* "clerk", "manager" or "admin" */
+	const char *role; /* "clerk", "manager", "admin" or "iod" */
 	const char *csrf; /* the session's CSRF token */
 };
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cases/register.h"
 #include "cases/store.h"
 #include "law/lifecycle.h"
 #include "law/warsaw.h"
@@ -72,6 +73,8 @@ static const char *event_label(const char *action)
 		return law_actions[act].label;
 	if (!strcmp(action, "note"))
 		return "notatka wewnętrzna";
+	if (!strcmp(action, REGISTER_ACCEPT_EVENT))
+		return "dane w publikacji uznane za publiczne";
 	/* cases/attachments.c */
 	if (!strcmp(action, "attachment_add"))
 		return "dodanie pliku PDF do sprawy";
@@ -86,9 +89,10 @@ enum db_status caseview_events(PGconn *c, long long id, enum caseview_audience w
 	/* Internal notes never reach the requester. */
 	PGresult *r = case_query(c, &st,
 	                         "SELECT to_char(e.at AT TIME ZONE 'Europe/Warsaw', 'YYYY-MM-DD HH24:MI'), "
-	                         "e.action, coalesce(e.to_state, ''), coalesce(e.data->>'text', ''), e.actor, "
-	                         "coalesce(u.name, ''), e.data::text "
-	                         "FROM events e LEFT JOIN users u ON u.id = e.actor_user_id "
+	                         "e.action, coalesce(e.to_state, ''), coalesce(d.data->>'text', ''), e.actor, "
+	                         "coalesce(u.name, ''), d.data::text "
+	                         "FROM events e CROSS JOIN LATERAL (SELECT event_data(e) AS data) d "
+	                         "LEFT JOIN users u ON u.id = e.actor_user_id "
 	                         "WHERE e.request_id = $1 AND ($2::boolean OR e.action <> 'note') ORDER BY e.id",
 	                         id, &who);
 	json_t *events = json_array();

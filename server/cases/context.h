@@ -20,7 +20,7 @@ struct actor {
 	long long user_id;
 	long long org_id;
 	long long unit_id; /* 0: the whole organisation */
-	const char *role;  /* "clerk", "manager", "admin" */
+	const char *role;  /* "clerk", "manager", "admin", "iod" */
 	const char *name;
 };
 

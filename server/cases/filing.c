@@ -235,8 +235,10 @@ bool filing_validate(arena_t *a, struct filing_input *in, struct filing_errors *
 		check_text(errs, in->format, rule("format"), true);
 		check_text(errs, in->manner, rule("manner"), true);
 	}
-	if (in->require_consent && !in->consent)
-		add_error(errs, "consent", "Potwierdź, że zapoznałeś się z informacją o przetwarzaniu danych.");
+	/* No consent is asked: the basis is a legal obligation (RODO art. 6
+	 * ust. 1 lit. c with UDIP / UOD), and the art. 13 information is on
+	 * the form itself (cases/privacy.h). A "consent" an old client sends
+	 * is ignored. */
 	check_attachments(in, errs);
 	return errs->n == 0;
 }
@@ -307,7 +309,7 @@ static void fingerprint(const struct filing_input *in, unsigned char out[32])
 	crypto_hash_sha256_init(&st);
 	const char *fields[] = {in->channel, in->kind, in->subject, in->content, in->form, in->delivery,
 	                        in->name, in->email, in->postal_address, in->phone, in->purpose,
-	                        in->format, in->manner, in->consent ? "1" : "0"};
+	                        in->format, in->manner};
 	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
 		const char *f = fields[i] ? fields[i] : "";
 		unsigned long long n = strlen(f);

@@ -36,8 +36,6 @@ struct filing_input {
 	const char *purpose; /* re-use (UOD art. 39 ust. 3) */
 	const char *format;
 	const char *manner;
-	bool consent;            /* the form's acknowledgement of the privacy notice */
-	bool require_consent;    /* the form asks for it; the API does not */
 	const char *channel;     /* "web", "api", ... */
 	long long actor_user_id; /* the clerk who registers it (0: the requester online) */
 	/* A guard against filing twice (the IETF httpapi Idempotency-Key

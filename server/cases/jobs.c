@@ -5,6 +5,7 @@
 #include "cases/filing.h"
 #include "cases/org.h"
 #include "cases/outbox.h"
+#include "cases/privacy.h"
 #include "cases/register.h"
 #include "cases/reminders.h"
 #include "core/cache.h"
@@ -45,6 +46,7 @@ const struct job service_jobs[] = {
     {"reminders", 0, &cfg.remind_poll_ms, reminders_job, 0},
     {REGISTER_STATS_JOB, JOB_ON_DEMAND, NULL, register_stats_job, 0},
     {"idempotency-keys", 600000, NULL, filing_keys_job, 0},
+    {"retention", 0, &cfg.retention_poll_ms, privacy_retention_job, JOB_WAIT_FIRST},
 };
 const size_t service_njobs = sizeof service_jobs / sizeof service_jobs[0];
 

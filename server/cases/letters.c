@@ -513,7 +513,7 @@ static enum db_status store_public_copy(PGconn *c, struct doc_tx *x, long long d
 	sb_init(&pdf, x->a);
 	char err[256];
 	json_t *pvars = NULL;
-	bool ok = letter_public_markdown(md, &who, &pmd, err, sizeof err) &&
+	bool ok = letter_public_markdown(md, &who, vars, &pmd, err, sizeof err) &&
 	          (pvars = letter_public_vars(vars, &who, err, sizeof err)) != NULL &&
 	          letter_pdf(pmd.data, pvars, &pdf, err, sizeof err);
 	json_decref(pvars);

@@ -53,6 +53,10 @@ void org_from_row(const PGresult *r, int row, int col, arena_t *a, struct org *o
 	o->policy.interest_window_days = atoi(V(7));
 	o->policy.interest_call_keeps_term_running = is_true(V(8));
 	o->staff_unit_only = is_true(V(9));
+	o->dpo_contact = arena_strdup(a, V(10));
+	o->privacy_recipients = arena_strdup(a, V(11));
+	o->retention_public = atoi(V(12));
+	o->retention_reuse = atoi(V(13));
 #undef V
 }
 
@@ -149,6 +153,8 @@ static void org_copy(struct org *dst, const struct org *o, char *(*dup)(void *, 
 	dst->created = dup(ctx, o->created);
 	dst->class_public = dup(ctx, o->class_public);
 	dst->class_reuse = dup(ctx, o->class_reuse);
+	dst->dpo_contact = dup(ctx, o->dpo_contact);
+	dst->privacy_recipients = dup(ctx, o->privacy_recipients);
 }
 
 static char *dup_arena(void *ctx, const char *s)

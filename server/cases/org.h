@@ -44,6 +44,13 @@ struct org {
 	law_policy_t policy;
 	/* Staff of a unit see only their unit's cases (cases/scope.h). */
 	bool staff_unit_only;
+	/* The art. 13 GDPR information (cases/privacy.h): the data protection
+	 * officer's contact and the recipients ("" for the defaults), and the
+	 * years requesters' data are kept after a case of class_public or
+	 * class_reuse closes. */
+	const char *dpo_contact;
+	const char *privacy_recipients;
+	int retention_public, retention_reuse;
 	/* ORG_PUBLIC only: the register's stamp, the last change of any of
 	 * its publications in microseconds since the epoch (0 when nothing
 	 * was ever published). */
@@ -94,8 +101,10 @@ enum outcome org_get(const struct svc_ctx *ctx, long long id, struct org *out, s
 	ORG_PUBLIC_COLUMNS ", coalesce(o.web_unit_id, 0), o.class_public, o.class_reuse, "        \
 	"o.policy_clarification_restarts, o.policy_remedy, o.policy_reuse_defects_call, "          \
 	"o.policy_clarification_days, o.policy_interest_days, o.policy_interest_keeps_running, "   \
-	"o.staff_unit_only"
-#define ORG_NCOLUMNS 20
+	"o.staff_unit_only, o.dpo_contact, o.privacy_recipients, "                                  \
+	"retention_years_of(o.retention_years, o.class_public), "                                  \
+	"retention_years_of(o.retention_years, o.class_reuse)"
+#define ORG_NCOLUMNS 24
 
 void org_from_row(const PGresult *r, int row, int col, arena_t *a, struct org *out);
 

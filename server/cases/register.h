@@ -38,6 +38,9 @@
 #define REGISTER_Q_CHARS 200       /* characters of a search (q) at most */
 #define REGISTER_Q_WORDS 8         /* words of a search at most */
 #define REGISTER_MAX_DOCS 32       /* documents one version may publish */
+#define REGISTER_MAX_ACCEPTS 64    /* findings a clerk may answer on one form */
+#define REGISTER_REASON_MAX 500    /* characters of the reason for an acceptance */
+#define REGISTER_ACCEPT_EVENT "accept_public_data" /* the event of an acceptance */
 
 /* ---- Public side: one call per page ------------------------------------ */
 
@@ -198,6 +201,18 @@ const char *register_outcome_label(const char *outcome);
  * works on the primary as the server's own role, in its own transaction;
  * a case of another organisation is OUT_NOT_FOUND. */
 
+/* The clerk's answer to one finding of the personal-data check
+ * (law/personal.h) in a public field: the field and the exact text found,
+ * whether the clerk says it is public ("to dane publiczne": a public
+ * official's name, say) and why (required, up to REGISTER_REASON_MAX
+ * characters). An accepted finding no longer blocks publishing, unless it
+ * is the requester's own name, e-mail, phone or address; publishing
+ * records each acceptance it used as an audit event. */
+struct register_accept {
+	const char *field, *text, *reason;
+	bool public_data;
+};
+
 struct register_draft {
 	const char *public_subject;      /* 1-300 characters, one line */
 	const char *answer;              /* up to 20,000 characters */
@@ -214,6 +229,9 @@ struct register_draft {
 	/* The requester is not a natural person: its name may be public
 	 * (LAW.md §7); otherwise a name found in the text is refused. */
 	bool name_may_be_public;
+	/* The answers to the findings (kept as posted, ticked or not). */
+	struct register_accept accepts[REGISTER_MAX_ACCEPTS];
+	int naccepts;
 };
 
 /* What the clerk's publication page asks for. */

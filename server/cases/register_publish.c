@@ -18,6 +18,7 @@
 #include "db/changes.h"
 #include "db/db.h"
 #include "law/lifecycle.h"
+#include "law/personal.h"
 #include "render/letter_public.h"
 
 static char *ids(arena_t *a, long long v)
@@ -180,8 +181,9 @@ static enum db_status outcome_of(PGconn *c, arena_t *a, const struct pcase *pc,
 	enum db_status st;
 	PGresult *r = db_exec(
 	    c, &st,
-	    "SELECT to_state, coalesce(data->>'text', ''), coalesce(data->>'legal_basis', '') "
-	    "FROM events WHERE request_id = $1 AND to_state = ANY ($2::text[]) "
+	    "SELECT to_state, coalesce(event_data(e)->>'text', ''), "
+	    "coalesce(event_data(e)->>'legal_basis', '') "
+	    "FROM events e WHERE request_id = $1 AND to_state = ANY ($2::text[]) "
 	    "ORDER BY id DESC LIMIT 1",
 	    2, p);
 	if (st == DB_OK && PQntuples(r) == 1) {
@@ -361,71 +363,275 @@ static enum db_status check_copies(PGconn *c, arena_t *a, long long request_id,
 	return st;
 }
 
-/* Lower-case, accents folded by the database; here runs of blanks become
- * one space, so "Jan  Kowalski" is found in "jan kowalski". */
-static char *squeeze(arena_t *a, const char *s)
+/* ---- Personal data in the public fields ------------------------------------------ */
+
+#define PII_PERSONS 9   /* the requester and up to 8 persons named in the case */
+#define PII_FINDINGS 64 /* findings of one field looked at (more: "and more") */
+
+/* An acceptance that let a finding through, for its audit event. */
+struct pii_accepted {
+	const char *field, *kind, *text, *reason;
+};
+
+/* What the check found, for the page and for publishing. */
+struct pii_result {
+	json_t *findings; /* {field: [{n, field, kind, text, own, checked, reason, error}]} */
+	int count;
+	struct pii_accepted accepted[REGISTER_MAX_ACCEPTS];
+	int naccepted;
+	law_person_t requester;
+};
+
+/* Who the case records and what is the body's own (docs/privacy.md,
+ * "Publication"): the requester, the persons a refusal names (the
+ * documents' input "persons", UDIP art. 16 ust. 2: who took a position and
+ * in whose interest it was refused) unless they are the organisation's
+ * staff, and the organisation's own address, e-mail and phone, which are
+ * no one's personal data. */
+struct pii_case {
+	law_person_t persons[PII_PERSONS];
+	size_t npersons;
+	law_person_t requester; /* persons[0] when there is a requester */
+	bool has_requester;
+	const char *own[3]; /* the organisation's address, e-mail, phone */
+};
+
+static bool upper_start(const char *w)
 {
-	char *out = arena_alloc(a, strlen(s) + 1), *o = out;
-	bool space = true;
-	for (; *s; s++) {
-		if (isspace((unsigned char)*s)) {
-			if (!space)
-				*o++ = ' ';
-			space = true;
-		} else {
-			*o++ = *s;
-			space = false;
+	unsigned char c = (unsigned char)w[0], d = (unsigned char)w[1];
+	return (c >= 'A' && c <= 'Z') ||
+	       (c == 0xC5 && (d == 0x81 || d == 0x9A || d == 0xB9 || d == 0xBB)) ||
+	       (c == 0xC3 && d == 0x93) || (c == 0xC4 && (d == 0x86 || d == 0x98 || d == 0x84));
+}
+
+/* The names in a refusal's "persons" text: in each line or part between
+ * commas and semicolons, the first run of two to four capitalised words
+ * ("Jan Nowak – inspektor" gives "Jan Nowak"). */
+static void names_in(arena_t *a, const char *text, const char **out, size_t cap, size_t *n)
+{
+	char *t = arena_strdup(a, text), *rest;
+	for (char *part = strtok_r(t, "\n\r,;()", &rest); part && *n < cap;
+	     part = strtok_r(NULL, "\n\r,;()", &rest)) {
+		const char *words[4];
+		size_t nw = 0;
+		char *w_rest;
+		for (char *w = strtok_r(part, " \t", &w_rest); w; w = strtok_r(NULL, " \t", &w_rest)) {
+			size_t len = strlen(w);
+			bool word = upper_start(w) && len >= 2 && !strpbrk(w, ".0123456789:");
+			if (word && nw < 4) {
+				words[nw++] = w;
+				continue;
+			}
+			if (nw >= 2)
+				break;
+			nw = 0;
 		}
+		if (nw < 2)
+			continue;
+		strbuf_t sb;
+		sb_init(&sb, a);
+		for (size_t i = 0; i < nw; i++)
+			sb_printf(&sb, "%s%s", i ? " " : "", words[i]);
+		out[(*n)++] = sb.data;
 	}
-	while (o > out && o[-1] == ' ')
-		o--;
-	*o = '\0';
-	return out;
 }
 
-static bool is_word_char(char ch)
+static enum db_status load_pii_case(PGconn *c, arena_t *a, const struct actor *who,
+                                    long long request_id, bool name_public, struct pii_case *pc)
 {
-	return isalnum((unsigned char)ch) || (unsigned char)ch >= 0x80;
-}
-
-/* `needle` in `hay` as a whole word (or words). */
-static bool has_word(const char *hay, const char *needle)
-{
-	size_t n = strlen(needle);
-	if (!n)
-		return false;
-	for (const char *p = hay; (p = strstr(p, needle)) != NULL; p++) {
-		bool left = p == hay || !is_word_char(p[-1]);
-		bool right = !is_word_char(p[n]);
-		if (left && right)
-			return true;
+	memset(pc, 0, sizeof *pc);
+	const char *p[2] = {ids(a, request_id), ids(a, who->org_id)};
+	enum db_status st;
+	PGresult *r = db_exec(
+	    c, &st,
+	    "SELECT q.request_id IS NOT NULL, coalesce(q.name, ''), coalesce(q.email, ''), "
+	    "coalesce(q.postal_address, ''), coalesce(q.phone, ''), o.address, o.email, o.phone, "
+	    "coalesce((SELECT string_agg(d.inputs->>'persons', E'\n' ORDER BY d.seq) FROM documents d "
+	    "          WHERE d.request_id = r.id AND d.inputs ? 'persons'), ''), "
+	    "coalesce((SELECT array_agg(u.name) FROM users u WHERE u.org_id = r.org_id), '{}') "
+	    "FROM requests r JOIN organisations o ON o.id = r.org_id "
+	    "LEFT JOIN requesters q ON q.request_id = r.id WHERE r.id = $1 AND r.org_id = $2",
+	    2, p);
+	if (st != DB_OK || PQntuples(r) != 1) {
+		PQclear(r);
+		return st;
 	}
-	return false;
+#define V(i) arena_strdup(a, PQgetvalue(r, 0, i))
+	if (PQgetvalue(r, 0, 0)[0] == 't') {
+		/* A requester that is not a natural person may be named (LAW.md
+		 * §7): its name is then no one's personal data. */
+		pc->requester = (law_person_t){name_public ? NULL : V(1), V(2), V(4), V(3)};
+		pc->has_requester = true;
+		pc->persons[pc->npersons++] = pc->requester;
+	}
+	pc->own[0] = V(5);
+	pc->own[1] = V(6);
+	pc->own[2] = V(7);
+	const char *named[PII_PERSONS - 1];
+	size_t nnamed = 0;
+	names_in(a, PQgetvalue(r, 0, 8), named, PII_PERSONS - 1, &nnamed);
+	const char *staff = V(9); /* "{"Jan Nowak",...}": whole words, so the braces do not matter */
+#undef V
+	PQclear(r);
+	for (size_t i = 0; i < nnamed; i++)
+		if (!law_personal_same(LAW_PII_NAME, named[i], strlen(named[i]), staff))
+			pc->persons[pc->npersons++] = (law_person_t){named[i], NULL, NULL, NULL};
+	return DB_OK;
 }
 
-/* The phone's last nine digits in `hay`, separated or not by blanks, dots,
- * hyphens, slashes or parentheses ("600 700 800", "600-700-800"). */
-static bool has_phone(const char *hay, const char *phone)
+/* The organisation's own address, e-mail or phone: no one's personal data. */
+static bool body_own(const struct pii_case *pc, law_personal_kind_t k, const char *s, size_t n)
 {
-	char digits[32];
-	size_t n = 0;
-	for (const char *p = phone; *p && n < sizeof digits - 1; p++)
-		if (isdigit((unsigned char)*p))
-			digits[n++] = *p;
-	digits[n] = '\0';
-	if (n < 7)
+	switch (k) {
+	case LAW_PII_ADDRESS:
+	case LAW_PII_POSTCODE:
+		return law_personal_same(k, s, n, pc->own[0]);
+	case LAW_PII_EMAIL:
+		return law_personal_same(k, s, n, pc->own[1]);
+	case LAW_PII_PHONE:
+		return law_personal_same(k, s, n, pc->own[2]);
+	default:
 		return false;
-	const char *want = n > 9 ? digits + n - 9 : digits;
-	for (const char *p = hay; *p; p++)
-		if (letter_phone_at(hay, p, want))
-			return true;
-	return false;
+	}
 }
 
-/* LAW.md §7: the requester's name, e-mail, phone and address are never
- * public. A hit in any public field is refused with the field named. */
-static enum db_status check_personal_data(PGconn *c, arena_t *a, long long request_id,
-                                          const struct register_draft *d, struct problem *e)
+/* The requester's own data, which may never be made public: their name
+ * (a finding of the requester alone overlapping this one), e-mail, phone
+ * and address. */
+static bool requester_own(const struct pii_case *pc, const law_personal_finding_t *f,
+                          const char *text, const law_personal_finding_t *rf, long nrf)
+{
+	if (!pc->has_requester)
+		return false;
+	const char *s = text + f->start;
+	size_t n = f->end - f->start;
+	switch (f->kind) {
+	case LAW_PII_NAME:
+		for (long i = 0; i < nrf; i++)
+			if (rf[i].kind == LAW_PII_NAME && rf[i].start < f->end && rf[i].end > f->start)
+				return true;
+		return false;
+	case LAW_PII_EMAIL:
+		return law_personal_same(f->kind, s, n, pc->requester.email);
+	case LAW_PII_PHONE:
+		return law_personal_same(f->kind, s, n, pc->requester.phone);
+	case LAW_PII_ADDRESS:
+	case LAW_PII_POSTCODE:
+		return law_personal_same(f->kind, s, n, pc->requester.address);
+	default:
+		return false;
+	}
+}
+
+static const struct register_accept *accept_of(const struct register_draft *d, const char *field,
+                                               const char *text)
+{
+	for (int i = 0; i < d->naccepts; i++)
+		if (d->accepts[i].field && d->accepts[i].text && !strcmp(d->accepts[i].field, field) &&
+		    !strcmp(d->accepts[i].text, text))
+			return &d->accepts[i];
+	return NULL;
+}
+
+/* One field's findings: each blocks publishing unless accepted as public
+ * with a reason; the requester's own data never may be. */
+static void check_field(arena_t *a, const struct pii_case *pc, const struct register_draft *d,
+                        const char *field, const char *label, const char *text,
+                        struct pii_result *res, struct problem *e)
+{
+	law_personal_finding_t f[PII_FINDINGS], rf[PII_FINDINGS];
+	size_t len = strlen(text);
+	long n = law_personal_find(text, len, pc->persons, pc->npersons, f, PII_FINDINGS);
+	long nrf = pc->has_requester && pc->requester.name
+	               ? law_personal_find(text, len, &pc->requester, 1, rf, PII_FINDINGS)
+	               : 0;
+	if (n < 0 || nrf < 0) {
+		problem_fieldf(e, a, field,
+		               "Nie udało się sprawdzić, czy pole „%s” zawiera dane osobowe. Spróbuj "
+		               "ponownie.",
+		               label);
+		return;
+	}
+	if (n > PII_FINDINGS) {
+		problem_fieldf(e, a, field,
+		               "Pole „%s” zawiera zbyt wiele danych osobowych (%ld). Usuń je przed "
+		               "publikacją.",
+		               label, n);
+		n = PII_FINDINGS;
+	}
+	if (nrf > PII_FINDINGS)
+		nrf = PII_FINDINGS;
+	static const char *const law = "(art. 5 ust. 2 ustawy o dostępie do informacji publicznej)";
+	for (long k = 0; k < n; k++) {
+		const char *frag = arena_strndup(a, text + f[k].start, f[k].end - f[k].start);
+		if (body_own(pc, f[k].kind, frag, strlen(frag)))
+			continue;
+		bool own = requester_own(pc, &f[k], text, rf, nrf);
+		const struct register_accept *acc = accept_of(d, field, frag);
+		const char *kind = law_personal_kind_label(f[k].kind), *error = NULL;
+		const char *reason = acc && acc->reason ? acc->reason : "";
+		bool accepted = false;
+		if (own)
+			error = arena_printf(a,
+			                     "Pole „%s” zawiera dane osobowe wnioskodawcy (%s): „%s”. "
+			                     "%sUsuń je przed publikacją %s.",
+			                     label,
+			                     f[k].kind == LAW_PII_NAME      ? "imię i nazwisko"
+			                     : f[k].kind == LAW_PII_POSTCODE ? "adres"
+			                                                    : kind,
+			                     frag,
+			                     acc && acc->public_data
+			                         ? "Danych wnioskodawcy nie można uznać za publiczne. "
+			                         : "",
+			                     law);
+		else if (!acc || !acc->public_data)
+			error = arena_printf(a,
+			                     "Pole „%s” zawiera dane osobowe (%s): „%s”. Usuń je przed "
+			                     "publikacją %s albo, jeśli są jawne (np. imię i nazwisko "
+			                     "funkcjonariusza publicznego), zaznacz „to dane publiczne” i "
+			                     "podaj powód.",
+			                     label, kind, frag, law);
+		else if (blank(reason))
+			error = arena_printf(a, "Podaj powód, dla którego „%s” to dane publiczne.", frag);
+		else if (!text_ok(reason, false) || chars(reason) > REGISTER_REASON_MAX)
+			error = arena_printf(a,
+			                     "Powód uznania „%s” za dane publiczne może mieć najwyżej %d "
+			                     "znaków, bez znaków nowej linii.",
+			                     frag, REGISTER_REASON_MAX);
+		else
+			accepted = true;
+		if (error)
+			problem_field(e, field, error);
+		if (!res)
+			continue;
+		if (accepted && res->naccepted < REGISTER_MAX_ACCEPTS)
+			res->accepted[res->naccepted++] = (struct pii_accepted){
+			    field, law_personal_kind_name(f[k].kind), frag, reason};
+		if (!res->findings)
+			continue;
+		json_t *list = json_object_get(res->findings, field);
+		if (!list) {
+			list = json_array();
+			json_object_set_new(res->findings, field, list);
+		}
+		/* Every key set, even empty: a missing one would be looked up in
+		 * the enclosing context by the template. */
+		json_array_append_new(
+		    list, json_pack("{s:i, s:s, s:s, s:s, s:b, s:b, s:s, s:s}", "n", res->count++,
+		                    "field", field, "kind", kind, "text", frag, "own", own, "checked",
+		                    acc && acc->public_data, "reason", reason, "error",
+		                    error ? error : ""));
+	}
+}
+
+/* LAW.md §7, UDIP art. 5 ust. 2: the personal-data detector
+ * (law/personal.h) on every public field, with the case's known persons.
+ * Each finding is a field error unless the clerk accepted it as public
+ * with a reason; `res` (may be NULL) gets the findings for the page and
+ * the acceptances used. */
+static enum db_status check_personal_data(PGconn *c, arena_t *a, const struct actor *who,
+                                          long long request_id, const struct register_draft *d,
+                                          struct pii_result *res, struct problem *e)
 {
 	static const struct {
 		const char *field, *label;
@@ -434,63 +640,17 @@ static enum db_status check_personal_data(PGconn *c, arena_t *a, long long reque
 	              {"legal_basis", "Podstawa prawna"},
 	              {"produced_by", "Wytworzył informację"},
 	              {"responsible", "Odpowiada za treść"}};
-	const char *p[6] = {ids(a, request_id),
-	                    d->public_subject ? d->public_subject : "",
-	                    d->answer ? d->answer : "",
-	                    d->legal_basis ? d->legal_basis : "",
-	                    d->produced_by ? d->produced_by : "",
-	                    d->responsible ? d->responsible : ""};
-	enum db_status st;
-	PGresult *r = db_exec(
-	    c, &st,
-	    "SELECT register_fold(name), register_fold(email), register_fold(postal_address), "
-	    "phone, register_fold($2), register_fold($3), register_fold($4), "
-	    "register_fold($5), register_fold($6) FROM requesters WHERE request_id = $1",
-	    6, p);
-	if (st != DB_OK || PQntuples(r) != 1) {
-		PQclear(r);
+	const char *values[] = {d->public_subject, d->answer, d->legal_basis, d->produced_by,
+	                        d->responsible};
+	struct pii_case pc;
+	enum db_status st = load_pii_case(c, a, who, request_id, d->name_may_be_public, &pc);
+	if (st != DB_OK)
 		return st;
-	}
-	const char *name = squeeze(a, PQgetvalue(r, 0, 0)),
-	           *email = squeeze(a, PQgetvalue(r, 0, 1));
-	const char *address = PQgetvalue(r, 0, 2), *phone = PQgetvalue(r, 0, 3);
-	const char *surname = strrchr(name, ' ');
-	surname = surname ? surname + 1 : name;
-	for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++) {
-		const char *text = squeeze(a, PQgetvalue(r, 0, 4 + (int)f));
-		const char *what = NULL;
-		if (strlen(email) >= 3 && strstr(text, email))
-			what = "adres e-mail";
-		else if (*phone && has_phone(text, phone))
-			what = "numer telefonu";
-		else if (!d->name_may_be_public && strlen(name) >= 4 &&
-		         (has_word(text, name) || (chars(surname) >= 4 && has_word(text, surname))))
-			what = "imię i nazwisko";
-		if (!what) {
-			/* The parts of the address with a number: the street and
-			 * the postal code with the town, not the town alone. */
-			char *addr = arena_strdup(a, address), *rest;
-			for (char *part = strtok_r(addr, ",;\n", &rest); part && !what;
-			     part = strtok_r(NULL, ",;\n", &rest)) {
-				const char *sq = squeeze(a, part);
-				while (*sq == ' ')
-					sq++;
-				if (strpbrk(sq, "0123456789") && strlen(sq) >= 5 &&
-				    strstr(text, sq))
-					what = "adres";
-			}
-		}
-		if (what)
-			problem_field(
-			    e, fields[f].field,
-			    arena_printf(
-			        a,
-			        "Pole „%s” zawiera dane osobowe wnioskodawcy (%s). Usuń je przed "
-			        "publikacją (art. 5 ust. 2 ustawy o dostępie do informacji "
-			        "publicznej).",
-			        fields[f].label, what));
-	}
-	PQclear(r);
+	if (res)
+		res->requester = pc.requester;
+	for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++)
+		check_field(a, &pc, d, fields[f].field, fields[f].label, values[f] ? values[f] : "",
+		            res, e);
 	return DB_OK;
 }
 
@@ -707,7 +867,7 @@ static enum outcome workspace(PGconn *c, arena_t *a, const struct actor *who, lo
  * the fields at fault, and still the item when it could be built. */
 static enum outcome preview(PGconn *c, arena_t *a, const struct actor *who, long long request_id,
                             const struct register_draft *d, int64_t now, json_t **item,
-                            struct problem *p)
+                            struct pii_result *pii, struct problem *p)
 {
 	*item = NULL;
 	problem_set(p, OUT_OK, NULL, NULL);
@@ -726,7 +886,7 @@ static enum outcome preview(PGconn *c, arena_t *a, const struct actor *who, long
 	if (st == DB_OK)
 		st = check_copies(c, a, request_id, d, &copy_ids, p);
 	if (st == DB_OK && texts_ok)
-		st = check_personal_data(c, a, request_id, d, p);
+		st = check_personal_data(c, a, who, request_id, d, pii, p);
 	if (st == DB_OK && texts_ok)
 		st = build_item(c, a, request_id, d, outcome, item);
 	if (st != DB_OK) {
@@ -757,6 +917,7 @@ struct pub_ctx {
 	struct register_draft withdrawal;
 	const struct register_draft *use; /* what the version says */
 	const char *outcome, *doc_ids, *copy_ids;
+	struct pii_result pii; /* the acceptances the version uses */
 };
 
 /* Locks the case and its publication and checks the step: x->result says
@@ -821,7 +982,7 @@ static enum db_status check_content(PGconn *c, struct pub_ctx *x)
 	if (st == DB_OK && !x->p->nfields)
 		st = check_copies(c, a, x->request_id, x->d, &x->copy_ids, x->p);
 	if (st == DB_OK && !x->p->nfields)
-		st = check_personal_data(c, a, x->request_id, x->d, x->p);
+		st = check_personal_data(c, a, x->who, x->request_id, x->d, &x->pii, x->p);
 	if (st == DB_OK && x->p->nfields)
 		x->result = OUT_INVALID;
 	else if (st == DB_OK)
@@ -847,6 +1008,24 @@ static enum db_status insert_publication(PGconn *c, struct pub_ctx *x)
 	if (st == DB_OK)
 		x->pub = (struct ppub){.id = atoll(PQgetvalue(r, 0, 0)), .major = 1, .max_minor = -1};
 	PQclear(r);
+	return st;
+}
+
+/* A finding the clerk accepted as public, in the audit trail: which
+ * field, what kind, why, and the text itself, which is public by the
+ * clerk's word, but never when it holds anything of the requester's (the
+ * payload must not hold personal data: issue 17 §3). */
+static enum db_status accept_event(PGconn *c, struct pub_ctx *x, const struct pii_accepted *acc)
+{
+	letter_personal_t rq = {x->pii.requester.name, x->pii.requester.email,
+	                        x->pii.requester.address, x->pii.requester.phone};
+	json_t *data = json_pack("{s:s, s:s, s:s, s:s}", "version", x->version, "field", acc->field,
+	                         "kind", acc->kind, "reason", acc->reason);
+	if (!letter_personal_in(acc->text, &rq))
+		json_object_set_new(data, "accepted_text", json_string(acc->text));
+	enum db_status st = store_event(c, x->who->org_id, x->request_id, x->who->role,
+	                                x->who->user_id, REGISTER_ACCEPT_EVENT, NULL, NULL, data);
+	json_decref(data);
 	return st;
 }
 
@@ -911,12 +1090,15 @@ static enum db_status write_version(PGconn *c, struct pub_ctx *x)
 	st = store_event(c, x->who->org_id, x->request_id, x->who->role, x->who->user_id,
 	                 x->withdraw ? "unpublish" : "publish", NULL, NULL, data);
 	json_decref(data);
+	for (int i = 0; st == DB_OK && !x->withdraw && i < x->pii.naccepted; i++)
+		st = accept_event(c, x, &x->pii.accepted[i]);
 	return st;
 }
 
 static enum db_status publish_tx(PGconn *c, void *vctx)
 {
 	struct pub_ctx *x = vctx;
+	x->pii = (struct pii_result){0}; /* a retried transaction starts again */
 	problem_set(x->p, OUT_OK, NULL, NULL);
 	x->result = OUT_OK;
 	enum db_status st = check_step(c, x);
@@ -1002,6 +1184,16 @@ static const char *draft_token(arena_t *a, const struct register_draft *d)
 	crypto_generichash_update(&h, (const unsigned char *)"\x1e", 1);
 	crypto_generichash_update(&h, (const unsigned char *)d->copy_ids,
 	                          sizeof(long long) * (size_t)d->ncopies);
+	/* The acceptances as ticked (the others do not change what is published). */
+	for (int i = 0; i < d->naccepts; i++) {
+		const struct register_accept *acc = &d->accepts[i];
+		if (!acc->public_data)
+			continue;
+		const char *v[] = {acc->field, acc->text, acc->reason};
+		for (size_t k = 0; k < 3; k++)
+			crypto_generichash_update(&h, (const unsigned char *)(v[k] ? v[k] : ""),
+			                          strlen(v[k] ? v[k] : "") + 1);
+	}
 	crypto_generichash_final(&h, out, sizeof out);
 	char *hex = arena_alloc(a, sizeof out * 2 + 1);
 	sodium_bin2hex(hex, sizeof out * 2 + 1, out, sizeof out);
@@ -1132,6 +1324,7 @@ struct page_read {
 	json_t *ws, *item;
 	enum outcome ws_o, pv_o;
 	struct problem *p, pv;
+	struct pii_result pii;
 };
 
 static enum db_status status_of(enum outcome o)
@@ -1145,7 +1338,9 @@ static enum db_status read_page(PGconn *c, void *vx)
 	const struct svc_ctx *ctx = x->ctx;
 	json_decref(x->ws);
 	json_decref(x->item);
+	json_decref(x->pii.findings);
 	x->ws = x->item = NULL;
+	x->pii = (struct pii_result){.findings = json_object()};
 	x->pv_o = OUT_OK;
 	x->ws_o = workspace(c, ctx->arena, ctx->who, x->request_id, ctx->now, &x->ws, x->p);
 	if (x->ws_o != OUT_OK)
@@ -1156,7 +1351,8 @@ static enum db_status read_page(PGconn *c, void *vx)
 		                json_object_get(x->ws, "attachments"), &x->from_ws);
 		x->d = &x->from_ws;
 	}
-	x->pv_o = preview(c, ctx->arena, ctx->who, x->request_id, x->d, ctx->now, &x->item, &x->pv);
+	x->pv_o = preview(c, ctx->arena, ctx->who, x->request_id, x->d, ctx->now, &x->item, &x->pii,
+	                  &x->pv);
 	return status_of(x->pv_o);
 }
 
@@ -1177,6 +1373,7 @@ static enum outcome publication_page(const struct svc_ctx *ctx, long long reques
 	if (st != DB_OK || (failed != OUT_OK && failed != OUT_INVALID)) {
 		json_decref(x.ws);
 		json_decref(x.item);
+		json_decref(x.pii.findings);
 		if (failed == OUT_NOT_FOUND)
 			return case_not_found(p);
 		return svc_outcome(st != DB_OK ? st : status_of(failed), p);
@@ -1195,6 +1392,9 @@ static enum outcome publication_page(const struct svc_ctx *ctx, long long reques
 	if (x.pv_o == OUT_OK)
 		json_object_set_new(ws, "preview_token", json_string(draft_token(ctx->arena, d)));
 	show_errors(ws, &x.pv);
+	/* The personal data found, by field, each with its acceptance. */
+	json_object_set_new(ws, "pii", x.pii.findings);
+	json_object_set_new(ws, "has_pii", json_boolean(x.pii.count > 0));
 	/* The BIP metadata the publication will carry. */
 	json_object_set_new(ws, "meta",
 	                    json_pack("{s:s, s:s, s:s, s:s}", "producer",

@@ -42,9 +42,10 @@ long long scope_unit(const struct actor *who);
 /* The same seen from the other side: staff member `u` (a row of users)
  * sees case `r` (a row of requests) of organisation `o` (a row of
  * organisations). For whom a case may be assigned to: nobody is given a
- * case they could not open. */
+ * case they could not open. The data protection officer opens no case
+ * (http/router.h, ROLE_IOD): never. */
 #define SCOPE_STAFF_SEES(u, r, o)                                                                  \
-	"(NOT " o ".staff_unit_only OR " u ".role = 'admin' OR " u ".unit_id IS NULL OR " u        \
-	".unit_id = " r ".unit_id)"
+	"(" u ".role <> 'iod' AND (NOT " o ".staff_unit_only OR " u ".role = 'admin' OR " u       \
+	".unit_id IS NULL OR " u ".unit_id = " r ".unit_id))"
 
 #endif

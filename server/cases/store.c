@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 const char *store_date(law_date_t d, char *buf)
 {
 	law_date_format(d, buf);
@@ -15,6 +17,38 @@ static void id_text(long long id, char *buf, size_t len)
 	snprintf(buf, len, "%lld", id);
 }
 
+/* What a step may record that is personal (free text: the requester's
+ * submissions, the clerk's reasons and notes; names of third persons):
+ * kept in event_details, out of the hash chain, so that an erasure
+ * (cases/privacy.c) can remove it without breaking `audit verify`. */
+static const char *const private_keys[] = {"text", "persons"};
+
+/* Moves the private members of `data` into a new object (NULL when none). */
+static json_t *split_private(json_t *data)
+{
+	json_t *details = NULL;
+	for (size_t i = 0; data && i < sizeof private_keys / sizeof private_keys[0]; i++) {
+		json_t *v = json_object_get(data, private_keys[i]);
+		if (!v)
+			continue;
+		if (!details)
+			details = json_object();
+		json_object_set(details, private_keys[i], v);
+		json_object_del(data, private_keys[i]);
+	}
+	return details;
+}
+
+/* The event, and its details with the commitment the payload holds:
+ * SHA-256(salt || details as jsonb text), the salt random (migration 0020). */
+#define EVENT_SQL                                                                                  \
+	"WITH e AS (INSERT INTO events (org_id, request_id, actor, actor_user_id, action, from_state, " \
+	"to_state, data) VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $9::jsonb IS NULL THEN "        \
+	"$8::jsonb ELSE $8::jsonb || jsonb_build_object('details_sha256', encode(sha256($10::bytea || " \
+	"convert_to($9::jsonb::text, 'UTF8')), 'hex')) END) RETURNING id) "                         \
+	"INSERT INTO event_details (event_id, org_id, request_id, salt, data) "                       \
+	"SELECT e.id, $1, $2, $10, $9::jsonb FROM e WHERE $9::jsonb IS NOT NULL"
+
 enum db_status store_event(PGconn *c, long long org_id, long long request_id, const char *actor,
                            long long user_id, const char *action, const char *from_state,
                            const char *to_state, json_t *data)
@@ -23,14 +57,26 @@ enum db_status store_event(PGconn *c, long long org_id, long long request_id, co
 	id_text(org_id, org, sizeof org);
 	id_text(request_id, req, sizeof req);
 	id_text(user_id, user, sizeof user);
-	char *json = data ? json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	const char *p[8] = {org, request_id ? req : NULL, actor, user_id ? user : NULL, action,
-	                    from_state, to_state, json ? json : "{}"};
-	enum db_status st = db_run(c,
-	                           "INSERT INTO events (org_id, request_id, actor, actor_user_id, action, "
-	                           "from_state, to_state, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)",
-	                           8, p);
+	json_t *chained = data ? json_copy(data) : NULL;
+	json_t *details = split_private(chained);
+	char *json = chained ? json_dumps(chained, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	char *priv = details ? json_dumps(details, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	unsigned char salt[32];
+	randombytes_buf(salt, sizeof salt);
+	enum db_status st = DB_ERROR;
+	if ((chained && !json) || (details && !priv))
+		goto out;
+	const char *p[10] = {org,       request_id ? req : NULL, actor, user_id ? user : NULL,
+	                     action,    from_state,              to_state, json ? json : "{}",
+	                     priv,      (const char *)salt};
+	int lens[10] = {0, 0, 0, 0, 0, 0, 0, 0, 0, sizeof salt};
+	int fmts[10] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+	PQclear(db_exec_binary(c, &st, EVENT_SQL, 10, p, lens, fmts));
+out:
 	free(json);
+	free(priv);
+	json_decref(chained);
+	json_decref(details);
 	return st;
 }
 

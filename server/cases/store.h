@@ -12,7 +12,11 @@
 #include "law/lifecycle.h"
 
 /* Appends an event (the hash chain is computed by the database). `data` is
- * borrowed and may be NULL. `user_id` 0 means none. */
+ * borrowed and may be NULL. `user_id` 0 means none. Its members that may
+ * be personal ("text", "persons") go to event_details, outside the hash
+ * chain (the payload keeps their salted SHA-256, "details_sha256"), so an
+ * erasure removes them and `audit verify` still passes; read an event's
+ * whole data with the SQL function event_data(e) (migration 0020). */
 enum db_status store_event(PGconn *c, long long org_id, long long request_id, const char *actor,
                            long long user_id, const char *action, const char *from_state,
                            const char *to_state, json_t *data);

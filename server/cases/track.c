@@ -7,6 +7,7 @@
 #include "cases/action.h"
 #include "cases/caseview.h"
 #include "cases/org.h"
+#include "cases/privacy_notice.h"
 #include "cases/secret.h"
 #include "cases/service.h"
 #include "cases/store.h"
@@ -166,6 +167,7 @@ static enum outcome load(PGconn *c, arena_t *a, const char *token, int64_t now, 
 	}
 	json_object_set_new(view, "actions", open_actions(&lc, day, a));
 	json_object_set_new(view, "org_id", json_integer(f.org.id));
+	json_object_set_new(view, "privacy", privacy_notice_json(&f.org));
 	*out = view;
 	return OUT_OK;
 }

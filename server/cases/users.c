@@ -19,7 +19,8 @@ static enum outcome of_db(enum db_status st, struct problem *p)
 
 bool users_role_valid(const char *role)
 {
-	return role && (!strcmp(role, "clerk") || !strcmp(role, "manager") || !strcmp(role, "admin"));
+	return role && (!strcmp(role, "clerk") || !strcmp(role, "manager") || !strcmp(role, "admin") ||
+	                !strcmp(role, "iod"));
 }
 
 bool users_email_valid(const char *email)

@@ -34,7 +34,7 @@ struct users_row {
 	bool disabled;
 };
 
-/* "clerk", "manager" or "admin". */
+/* "clerk", "manager", "admin" or "iod" (the data protection officer). */
 bool users_role_valid(const char *role);
 /* A plausible address: one '@' with text on both sides, no spaces or
  * control characters, at most AUTH_EMAIL_MAX bytes. */

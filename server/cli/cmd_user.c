@@ -29,7 +29,7 @@ static const char usage_all[] =
     "Run 'jawnosc user COMMAND --help' for the details of one.\n";
 
 static const char usage_add[] =
-    "Usage: jawnosc user add EMAIL --org SLUG --role clerk|manager|admin\n"
+    "Usage: jawnosc user add EMAIL --org SLUG --role clerk|manager|admin|iod\n"
     "                        [--name \"Full Name\"] [--position TEXT] [--unit SYMBOL]\n\n"
     "Adds a staff account to the organisation SLUG. The password is the first line\n"
     "of standard input (at least 12 characters), e.g.\n"
@@ -272,7 +272,7 @@ static int user_add(int argc, char **argv)
 	if (!check_email("add", email))
 		return 2;
 	if (!users_role_valid(role)) {
-		fprintf(stderr, "jawnosc user add: unknown role '%s': expected clerk, manager or admin\n",
+		fprintf(stderr, "jawnosc user add: unknown role '%s': expected clerk, manager, admin or iod\n",
 		        role);
 		return 2;
 	}

@@ -9,6 +9,8 @@
 
 /* Seconds since the epoch (frozen when JAWNOSC_FAKE_NOW is set). */
 int64_t clock_now(void);
+/* True when JAWNOSC_FAKE_NOW freezes the clock (tests). */
+bool clock_frozen(void);
 /* Parses "YYYY-MM-DDTHH:MM:SSZ" or a plain number of seconds. */
 bool clock_parse(const char *s, int64_t *out);
 

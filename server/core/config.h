@@ -39,6 +39,7 @@ struct config {
 	long remind_days;    /* working days before a due date to remind the assignee */
 	long digest_hour;    /* Warsaw hour after which managers get the morning digest */
 	long remind_poll_ms; /* how often the reminder job looks */
+	long retention_poll_ms; /* how often the retention job looks (cases/privacy.h) */
 	long page_cache_mb;  /* web/pcache.c */
 	long page_cache_ttl;
 	long db_prepare;     /* 1: statements prepared once per connection (db/db.c) */

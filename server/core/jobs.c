@@ -88,7 +88,9 @@ static void *lane_main(void *arg)
 	struct lane *l = arg;
 	enum job_result r = JOB_DONE;
 	/* A job on demand waits for its first kick. */
-	bool stop = l->period_ms == JOB_ON_DEMAND ? wait_for(l, 0) : false;
+	bool stop = l->period_ms == JOB_ON_DEMAND          ? wait_for(l, 0)
+	            : (l->job->flags & JOB_WAIT_FIRST) != 0 ? wait_for(l, l->period_ms)
+	                                                     : false;
 	while (!stop) {
 		round_of(l, &r);
 		if (r == JOB_MORE && !atomic_load(&stopping))

@@ -35,6 +35,11 @@ enum job_result {
 /* The row asks for one more round after the stop (the visits not yet
  * written, for instance). */
 #define JOB_FINAL_ROUND 1u
+/* The first round comes one period after the start, not at once (work
+ * that must not run just because a server started, such as the erasure
+ * of data whose time has come: one period in, its clock has been seen
+ * working). */
+#define JOB_WAIT_FIRST 2u
 
 /* A period of 0: the job runs only when kicked (jobs_kick()). */
 #define JOB_ON_DEMAND 0
@@ -44,7 +49,7 @@ struct job {
 	long period_ms;             /* between rounds; JOB_ON_DEMAND: only when kicked */
 	const long *period_setting; /* when not NULL, the period is this setting (ms), read at start */
 	enum job_result (*run)(void);
-	unsigned flags; /* JOB_FINAL_ROUND */
+	unsigned flags; /* JOB_FINAL_ROUND, JOB_WAIT_FIRST */
 };
 
 #define JOBS_MAX 16

@@ -369,6 +369,16 @@ const char *route_param(const route_match_t *m, const char *name)
 	return NULL;
 }
 
+bool route_role_allows(int route, int user)
+{
+	if (route <= ROLE_CITIZEN)
+		return true;
+	if (route == ROLE_IOD)
+		return user == ROLE_IOD || user == ROLE_ADMIN;
+	/* ROLE_IOD is below ROLE_CLERK: the officer reaches ROLE_STAFF only. */
+	return user >= route;
+}
+
 static bool is_secret(const pseg_t *ps)
 {
 	size_t len = strlen(ROUTE_SECRET_PARAM);

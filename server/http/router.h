@@ -19,7 +19,27 @@
 struct http_req; /* defined elsewhere */
 typedef void (*route_handler_fn)(struct http_req *req);
 
-enum route_role { ROLE_ANY = 0, ROLE_CITIZEN, ROLE_CLERK, ROLE_MANAGER, ROLE_ADMIN };
+/* Who may open a route (route_t.role), and, in the same values, who a
+ * signed-in staff member is. The roles that work cases are ordered, each
+ * reaching what those below it reach: clerk < manager < admin. The data
+ * protection officer (ROLE_IOD, "inspektor ochrony danych", GDPR art. 37-39)
+ * stands beside them: not a clerk, so it reaches no case, queue or letter;
+ * only the routes of any staff member (ROLE_STAFF: the account page,
+ * signing out) and its own (ROLE_IOD), which the administrator reaches
+ * too. Compare with route_role_allows(), never with < or >=. */
+enum route_role {
+	ROLE_ANY = 0,
+	ROLE_CITIZEN,
+	ROLE_STAFF,   /* a route: any signed-in staff member */
+	ROLE_IOD,     /* a route: the officer or the administrator; a user: the officer */
+	ROLE_CLERK,
+	ROLE_MANAGER,
+	ROLE_ADMIN,
+};
+
+/* Whether a user of role `user` (ROLE_ANY when not signed in) may open a
+ * route of role `route`. */
+bool route_role_allows(int route, int user);
 
 /* What body a route takes, and so how large a one the server reads for it
  * (the byte limits are the server's: http/server.h). A route that takes none
@@ -37,7 +57,7 @@ typedef struct route {
 	const char *pattern; /* "/sprawa/{token}", "/rejestr/{number}/wersja/{version}",
 				"/static/{*path}": a final {*name} captures the rest */
 	route_handler_fn handler;
-	int role;	  /* minimum role, enum route_role; checked by the caller */
+	int role;	  /* who may, enum route_role (route_role_allows); checked by the caller */
 	const char *name; /* stable name for logs/metrics, e.g. "case.show" */
 	int body;	  /* enum route_body */
 } route_t;

@@ -14,6 +14,17 @@ const char *law_personal_kind_name(law_personal_kind_t kind)
 	return (unsigned)kind < LAW_PII_KIND_COUNT ? kind_names[kind] : NULL;
 }
 
+static const char *const kind_labels[LAW_PII_KIND_COUNT] = {
+    "imię i nazwisko",       "adres e-mail",     "numer telefonu",
+    "numer PESEL",           "numer NIP",        "numer REGON",
+    "numer dowodu osobistego", "numer paszportu", "numer rachunku bankowego",
+    "adres",                 "kod pocztowy z miejscowością"};
+
+const char *law_personal_kind_label(law_personal_kind_t kind)
+{
+	return (unsigned)kind < LAW_PII_KIND_COUNT ? kind_labels[kind] : NULL;
+}
+
 /* ---- Checksums ------------------------------------------------------------------ */
 
 static bool all_digits(const char *s, size_t n)
@@ -1134,4 +1145,72 @@ long law_personal_find(const char *text, size_t len, const law_person_t *persons
 	}
 	free(l.v);
 	return (long)kept;
+}
+
+/* ---- The same datum ------------------------------------------------------------ */
+
+/* `s` (`n` bytes) reduced for comparison into `out` (`cap` bytes, at most
+ * 2n + 3 needed), malloc'd: for a phone only its digits; for other numbers
+ * digits and upper-case letters; for the rest words of folded letters and
+ * digits with one blank between them and a blank at each end ('/' and '-'
+ * kept inside a word, as in "12/4" and "00-950"). */
+static char *reduce(law_personal_kind_t kind, const char *s, size_t n)
+{
+	text_t x = {(const unsigned char *)s, n};
+	char *out = malloc(2 * n + 3);
+	if (!out)
+		return NULL;
+	size_t o = 0;
+	bool words = kind == LAW_PII_NAME || kind == LAW_PII_ADDRESS || kind == LAW_PII_POSTCODE ||
+	             kind == LAW_PII_EMAIL;
+	if (words)
+		out[o++] = ' ';
+	for (size_t i = 0; i < n;) {
+		size_t l = letter_at(&x, i);
+		int c = x.t[i];
+		if (kind == LAW_PII_PHONE) {
+			if (is_digit(c))
+				out[o++] = (char)c;
+			i++;
+		} else if (!words) {
+			if (is_digit(c) || is_ascii_alpha(c))
+				out[o++] = (char)(c >= 'a' && c <= 'z' ? c - 32 : c);
+			i += l ? l : 1;
+		} else if (l || is_digit(c) ||
+		           (kind == LAW_PII_EMAIL && (c == '@' || c == '.' || c == '_' || c == '+')) ||
+		           ((c == '/' || c == '-') && alnum_before(&x, i) && alnum_at(&x, i + 1))) {
+			out[o++] = l ? fold_at(&x, i, l) : (char)c;
+			i += l ? l : 1;
+		} else {
+			if (o > 0 && out[o - 1] != ' ')
+				out[o++] = ' ';
+			i++;
+		}
+	}
+	if (words && out[o - 1] != ' ')
+		out[o++] = ' ';
+	out[o] = '\0';
+	return out;
+}
+
+bool law_personal_same(law_personal_kind_t kind, const char *found, size_t len, const char *ref)
+{
+	if (!found || !ref || !*ref || (unsigned)kind >= LAW_PII_KIND_COUNT)
+		return false;
+	char *f = reduce(kind, found, len), *r = reduce(kind, ref, strlen(ref));
+	bool same = false;
+	if (f && r) {
+		size_t fl = strlen(f);
+		if (kind == LAW_PII_PHONE) {
+			/* The last nine digits: "+48 600 700 800" is "600700800". */
+			const char *tail = fl > 9 ? f + fl - 9 : f;
+			same = strlen(tail) >= 7 && strstr(r, tail) != NULL;
+		} else {
+			/* Words: the blanks at both ends make it whole words. */
+			same = fl > 2 && strstr(r, f) != NULL;
+		}
+	}
+	free(f);
+	free(r);
+	return same;
 }

@@ -66,6 +66,20 @@ typedef struct law_personal_finding {
  * "postcode"; NULL for a value out of range. */
 const char *law_personal_kind_name(law_personal_kind_t kind);
 
+/* The kind in Polish, for a clerk's message: "imię i nazwisko", "adres
+ * e-mail", "numer telefonu", "numer PESEL", ...; NULL out of range. */
+const char *law_personal_kind_label(law_personal_kind_t kind);
+
+/* Whether the finding `found` (`len` bytes of a text, of `kind`) is the
+ * same datum as one held in `ref` (a stored e-mail, phone, postal address,
+ * or any text): e-mails ignoring case; phones by their last nine digits;
+ * numbers (PESEL, NIP, REGON, ID card, passport, account) by their digits
+ * and letters; names and addresses as whole words ignoring case,
+ * diacritics, punctuation and blanks ("Lipowa 12/4" is in "ul. Lipowa
+ * 12/4, 00-950 Warszawa"). For telling the organisation's own address or
+ * phone from a third party's, and the requester's data from others'. */
+bool law_personal_same(law_personal_kind_t kind, const char *found, size_t len, const char *ref);
+
 /* The findings in `text` (`len` bytes, UTF-8; invalid bytes are only
  * skipped over) for the `npersons` known persons (may be 0), sorted by
  * start, never overlapping, into `out` (up to `cap` of them). Returns how

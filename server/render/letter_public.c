@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/utf8.h"
+#include "law/personal.h"
 #include "render/letter_internal.h"
 
 /* ---- Folded text ------------------------------------------------------- */
@@ -108,6 +109,8 @@ static bool word_char(char c)
 /* ---- What to look for -------------------------------------------------- */
 
 #define MAX_PARTS 8
+#define LETTER_REFS_MAX 24
+#define FINDINGS_MAX 128
 
 struct needles {
 	char *email, *name, *first;
@@ -117,6 +120,13 @@ struct needles {
 	char *address[MAX_PARTS];
 	int naddress;
 	char phone[10]; /* the last nine digits, or "" */
+	/* For the detector (law/personal.h): the requester as a known person,
+	 * and what the body itself says of itself (its address, e-mail, phone,
+	 * account, the appeal body's address, the signer), which is no one's
+	 * personal data. */
+	law_person_t person;
+	const char *refs[LETTER_REFS_MAX];
+	size_t nrefs;
 };
 
 static bool is_vowel(char c)
@@ -143,9 +153,29 @@ static void add_surname(struct needles *nd, const char *w, size_t n)
 	nd->stem[nd->nsurnames++] = stem;
 }
 
-static void needles_make(const letter_personal_t *who, struct needles *nd)
+/* The variables that hold the body's own data, not anyone's personal data:
+ * its letterhead and authorities, the addressee of a letter the body
+ * writes to an appeal body or a court, the signer in their public role,
+ * and the account a fee is paid to. */
+static bool own_var(const char *name)
+{
+	static const char *const prefixes[] = {"org.", "addressee.", "signer.", "fee.account"};
+	for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
+		if (!strncmp(name, prefixes[i], strlen(prefixes[i])))
+			return true;
+	return false;
+}
+
+static void needles_make(const letter_personal_t *who, json_t *vars, struct needles *nd)
 {
 	memset(nd, 0, sizeof *nd);
+	nd->person = (law_person_t){who->name, who->email, who->phone, who->address};
+	for (size_t i = 0; vars && i < letter_var_count && nd->nrefs < LETTER_REFS_MAX; i++) {
+		json_t *v = own_var(letter_vars[i].name) ? letter_lookup(vars, letter_vars[i].name)
+		                                         : NULL;
+		if (json_is_string(v) && *json_string_value(v))
+			nd->refs[nd->nrefs++] = json_string_value(v);
+	}
 	nd->email = fold_str(who->email);
 	nd->name = fold_str(who->name);
 	/* The words of the name: the first is the first name when there are
@@ -336,7 +366,7 @@ static void find_personal(const char *t, const struct needles *nd, struct ranges
 const char *letter_personal_in(const char *text, const letter_personal_t *who)
 {
 	struct needles nd;
-	needles_make(who, &nd);
+	needles_make(who, NULL, &nd);
 	struct folded f;
 	fold(text ? text : "", text ? strlen(text) : 0, &f);
 	struct ranges rs = {0};
@@ -348,9 +378,93 @@ const char *letter_personal_in(const char *text, const letter_personal_t *who)
 	return what;
 }
 
+/* Whether the detector's finding is to go from the public copy: the
+ * requester's name in any case form (LETTER_REDACTED), or data of a kind
+ * that names someone whoever it belongs to (LETTER_ANONYMISED) unless the
+ * body says it of itself. NIP and REGON stay: mostly a business's, which
+ * is public (CEIDG, KRS). */
+static const char *to_remove(const char *s, const law_personal_finding_t *f,
+                             const struct needles *nd)
+{
+	switch (f->kind) {
+	case LAW_PII_NAME:
+		return LETTER_REDACTED;
+	case LAW_PII_NIP:
+	case LAW_PII_REGON:
+	case LAW_PII_KIND_COUNT:
+		return NULL;
+	default:
+		break;
+	}
+	for (size_t i = 0; i < nd->nrefs; i++)
+		if (law_personal_same(f->kind, s + f->start, f->end - f->start, nd->refs[i]))
+			return NULL;
+	return LETTER_ANONYMISED;
+}
+
+/* What the detector (law/personal.h) finds in `s` that is to go: its
+ * findings in `f`, each with its replacement in `with` (NULL: stays).
+ * Returns how many there are; -1 when it could not look (then nothing is
+ * known: no public copy). */
+static long detect(const char *s, const struct needles *nd, law_personal_finding_t *f,
+                   const char **with)
+{
+	long n = law_personal_find(s, strlen(s), &nd->person, 1, f, FINDINGS_MAX);
+	if (n < 0 || n > FINDINGS_MAX)
+		return -1;
+	for (long i = 0; i < n; i++)
+		with[i] = to_remove(s, &f[i], nd);
+	return n;
+}
+
+/* `s` with what the detector finds replaced (malloc'd), or NULL when there
+ * is nothing to replace or the detector could not look (*failed). */
+static char *anonymise(const char *s, const struct needles *nd, bool *failed)
+{
+	law_personal_finding_t f[FINDINGS_MAX];
+	const char *with[FINDINGS_MAX];
+	long n = detect(s, nd, f, with);
+	if (n < 0) {
+		*failed = true;
+		return NULL;
+	}
+	strbuf_t sb;
+	sb_init(&sb, NULL);
+	size_t at = 0;
+	for (long i = 0; i < n; i++) {
+		if (!with[i])
+			continue;
+		sb_append(&sb, s + at, f[i].start - at);
+		sb_puts(&sb, with[i]);
+		at = f[i].end;
+	}
+	if (at == 0) {
+		sb_free(&sb);
+		return NULL;
+	}
+	sb_puts(&sb, s + at);
+	return sb.data;
+}
+
+static char *redact_requester(const char *s, const struct needles *nd);
+
+/* `s` with everything of `nd` replaced by LETTER_REDACTED and what else
+ * the detector finds by LETTER_ANONYMISED (malloc'd), or NULL when there
+ * was nothing. */
+static char *redact(const char *s, const struct needles *nd, bool *failed)
+{
+	char *first = redact_requester(s, nd);
+	char *second = anonymise(first ? first : s, nd, failed);
+	if (second) {
+		free(first);
+		return second;
+	}
+	return first;
+}
+
 /* `s` with everything of `nd` replaced by LETTER_REDACTED (malloc'd), or
  * NULL when there was nothing. */
-static char *redact(const char *s, const struct needles *nd)
+static char *redact_requester(const char *s, const struct needles *nd)
 {
 	struct folded f;
 	fold(s, strlen(s), &f);
@@ -377,10 +491,10 @@ static char *redact(const char *s, const struct needles *nd)
 
 /* ---- The body ---------------------------------------------------------- */
 
-static void set_redacted(cmark_node *n, const struct needles *nd)
+static void set_redacted(cmark_node *n, const struct needles *nd, bool *failed)
 {
 	const char *lit = cmark_node_get_literal(n);
-	char *r = lit ? redact(lit, nd) : NULL;
+	char *r = lit ? redact(lit, nd, failed) : NULL;
 	if (r)
 		cmark_node_set_literal(n, r);
 	free(r);
@@ -448,7 +562,8 @@ static void nodes_add(struct nodes *ns, cmark_node *n)
 /* Cleans every node in place; what is to go entirely is added to `drop`
  * (top-level blocks, freed by the caller). Nothing is freed here, so the
  * list of nodes stays valid. */
-static void clean_nodes(const struct nodes *all, const struct needles *nd, struct nodes *drop)
+static void clean_nodes(const struct nodes *all, const struct needles *nd, struct nodes *drop,
+                        bool *failed)
 {
 	for (size_t i = 0; i < all->n; i++) {
 		cmark_node *n = all->v[i];
@@ -471,12 +586,12 @@ static void clean_nodes(const struct nodes *all, const struct needles *nd, struc
 				cmark_node_set_literal(n, sb.data ? sb.data : "");
 				sb_free(&sb);
 			}
-			set_redacted(n, nd);
+			set_redacted(n, nd, failed);
 			break;
 		}
 		case CMARK_NODE_CODE:
 		case CMARK_NODE_CODE_BLOCK:
-			set_redacted(n, nd);
+			set_redacted(n, nd, failed);
 			break;
 		case CMARK_NODE_HTML_INLINE:
 		case CMARK_NODE_HTML_BLOCK:
@@ -503,8 +618,8 @@ static void clean_nodes(const struct nodes *all, const struct needles *nd, struc
 	}
 }
 
-bool letter_public_markdown(const char *markdown, const letter_personal_t *who, strbuf_t *out,
-                            char *err, size_t errlen)
+bool letter_public_markdown(const char *markdown, const letter_personal_t *who, json_t *vars,
+                            strbuf_t *out, char *err, size_t errlen)
 {
 	const char *md = markdown ? markdown : "";
 	cmark_node *doc =
@@ -512,37 +627,49 @@ bool letter_public_markdown(const char *markdown, const letter_personal_t *who, 
 	if (!doc)
 		return letter_fail(err, errlen, "the letter's Markdown cannot be parsed");
 	struct needles nd;
-	needles_make(who, &nd);
+	needles_make(who, vars, &nd);
 	struct nodes all = {0}, drop = {0};
+	bool failed = false;
 	cmark_iter *it = cmark_iter_new(doc);
 	cmark_event_type ev;
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE)
 		if (ev == CMARK_EVENT_ENTER)
 			nodes_add(&all, cmark_iter_get_node(it));
 	cmark_iter_free(it);
-	clean_nodes(&all, &nd, &drop);
+	clean_nodes(&all, &nd, &drop, &failed);
 	for (size_t i = 0; i < drop.n; i++) {
 		cmark_node_unlink(drop.v[i]);
 		cmark_node_free(drop.v[i]);
 	}
 	free(all.v);
 	free(drop.v);
-	needles_free(&nd);
 	/* Read the copy again, as a whole: what the cleaning missed (split
 	 * across emphasis, say) means no public copy. */
 	strbuf_t text;
 	sb_init(&text, NULL);
 	visible_text(doc, &text);
 	const char *left = letter_personal_in(text.data ? text.data : "", who);
-	sb_free(&text);
-	bool ok = !left;
+	law_personal_finding_t f[FINDINGS_MAX];
+	const char *with[FINDINGS_MAX];
+	long n = left || failed ? 0 : detect(text.data ? text.data : "", &nd, f, with);
+	long first = 0; /* the first finding that should have gone */
+	while (first < n && !with[first])
+		first++;
+	needles_free(&nd);
+	bool ok = !left && !failed && n >= 0 && first == n;
 	if (left) {
 		letter_fail(err, errlen, "the requester's %s is still in the letter's text", left);
+	} else if (failed || n < 0) {
+		letter_fail(err, errlen, "the letter's text could not be checked for personal data");
+	} else if (first < n) {
+		letter_fail(err, errlen, "personal data (%s) is still in the letter's text",
+		            law_personal_kind_name(f[first].kind));
 	} else {
 		char *cm = cmark_render_commonmark(doc, CMARK_OPT_DEFAULT, 0);
 		sb_puts(out, cm);
 		cmark_get_default_mem_allocator()->free(cm);
 	}
+	sb_free(&text);
 	cmark_node_free(doc);
 	return ok;
 }

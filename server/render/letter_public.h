@@ -31,8 +31,10 @@
 
 #include "core/strbuf.h"
 
-/* What stands in the public copy where personal data was. */
+/* What stands in the public copy where personal data was: the
+ * requester's, and anyone else's that the detector found. */
 #define LETTER_REDACTED "[dane osobowe wnioskodawcy usunięte]"
+#define LETTER_ANONYMISED "[dane zanonimizowane]"
 
 /* The requester's data, as stored (any may be NULL or ""). */
 typedef struct letter_personal {
@@ -40,11 +42,19 @@ typedef struct letter_personal {
 } letter_personal_t;
 
 /* The public copy's Markdown body from the issued `markdown`, into `out`
- * (CommonMark, as cmark writes it). False, with the reason in `err`
- * (English, "the surname is still in the text"), when personal data is
- * left after the redaction: then there must be no public copy. */
-bool letter_public_markdown(const char *markdown, const letter_personal_t *who, strbuf_t *out,
-                            char *err, size_t errlen);
+ * (CommonMark, as cmark writes it). Besides the requester's data above,
+ * the personal-data detector (law/personal.h) runs on every text: the
+ * requester's name in any case form ("Pani Zenobio") becomes
+ * LETTER_REDACTED, and an e-mail, phone, PESEL, ID card or passport
+ * number, bank account, street address or postcode of anyone becomes
+ * LETTER_ANONYMISED, unless the letter's `vars` (may be NULL) say it of
+ * the body itself (org.*, addressee.*, signer.*, fee.account: its
+ * address, phone, account, its appeal body's address). False, with the
+ * reason in `err` (English, "the surname is still in the text"), when
+ * personal data is left after the redaction: then there must be no public
+ * copy. */
+bool letter_public_markdown(const char *markdown, const letter_personal_t *who, json_t *vars,
+                            strbuf_t *out, char *err, size_t errlen);
 
 /* The variables for the public copy's frame: a deep copy of `vars` with
  * the requester's name replaced by LETTER_REDACTED and the postal and

@@ -86,7 +86,7 @@ void web_admin_home(http_req_t *req)
 
 /* ---- Staff accounts --------------------------------------------------------- */
 
-static const char *const roles[] = {"clerk", "manager", "admin"};
+static const char *const roles[] = {"clerk", "manager", "admin", "iod"};
 
 static json_t *role_options(const char *selected)
 {
@@ -326,24 +326,82 @@ void web_admin_units_post(http_req_t *req)
 
 /* ---- Organisation settings -------------------------------------------------- */
 
+/* Empty rows the retention table offers for classes not listed yet. */
+#define RETENTION_BLANK_ROWS 2
+
+/* The retention table's rows from "CLASS YEARS" lines (as stored, or as
+ * typed after a failed save: a bad line is shown as it was typed), then
+ * the blank rows; each row {n, class, years}. */
+static json_t *retention_rows(const char *lines)
+{
+	json_t *rows = json_array();
+	int n = 0;
+	for (const char *s = lines ? lines : ""; *s;) {
+		const char *end = strchr(s, '\n');
+		size_t len = end ? (size_t)(end - s) : strlen(s);
+		const char *sp = memchr(s, ' ', len);
+		size_t cl = sp ? (size_t)(sp - s) : len;
+		size_t yl = sp ? len - cl - 1 : 0;
+		/* "?" stands for a cell left empty (retention_typed()). */
+		if (cl == 1 && *s == '?')
+			cl = 0;
+		if (yl == 1 && sp[1] == '?')
+			yl = 0;
+		if (len)
+			json_array_append_new(rows, json_pack("{s:i, s:i, s:s%, s:s%}", "n", n, "row",
+			                                      n + 1, "class", s, cl, "years",
+			                                      sp ? sp + 1 : "", yl));
+		n += len > 0;
+		s += len + (end != NULL);
+	}
+	for (int i = 0; i < RETENTION_BLANK_ROWS; i++, n++)
+		json_array_append_new(rows, json_pack("{s:i, s:i, s:s, s:s}", "n", n, "row", n + 1,
+		                                      "class", "", "years", ""));
+	return rows;
+}
+
+/* The retention table of the form as "CLASS YEARS" lines, row by row
+ * (rows left empty dropped; half-filled ones kept, for the message). */
+static const char *retention_typed(http_req_t *req, const form_t *f)
+{
+	enum { MAX_ROWS = 110 };
+	const char *cls[MAX_ROWS], *yrs[MAX_ROWS];
+	size_t nc = f ? form_get_all(f, "retention_class", cls, MAX_ROWS) : 0;
+	size_t ny = f ? form_get_all(f, "retention_period", yrs, MAX_ROWS) : 0;
+	const char *out = "";
+	for (size_t i = 0; i < nc || i < ny; i++) {
+		const char *c = i < nc ? cls[i] : "", *y = i < ny ? yrs[i] : "";
+		if (strspn(c, " \t") == strlen(c) && strspn(y, " \t") == strlen(y))
+			continue;
+		/* A line break typed into a cell must not make two rows. */
+		if (strpbrk(c, "\r\n") || strpbrk(y, "\r\n"))
+			c = "?";
+		out = arena_printf(req->arena, "%s%s%s %s", out, *out ? "\n" : "", *c ? c : "?",
+		                   *y ? y : "?");
+	}
+	return out;
+}
+
 /* "v" (each value as typed or stored) and "is" (which radio is checked:
  * "<id>_<value>" for the yes/no policies and the remedy); after a failed
  * save (`failed`) with the messages. */
 static void settings_page(http_req_t *req, const struct admin_values *v,
                           const struct problem *failed)
 {
-	json_t *vals = json_object(), *is = json_object();
+	json_t *vals = json_object(), *is = json_object(), *rows = NULL;
 	for (size_t i = 0; i < ADMIN_NSETTINGS; i++) {
 		const struct admin_setting *s = &admin_settings[i];
 		const char *val = v->v[i] ? v->v[i] : "";
 		json_object_set_new(vals, s->id, json_string(val));
 		if (s->kind == ADMIN_BOOL || s->kind == ADMIN_REMEDY)
 			json_object_set_new(is, arena_printf(req->arena, "%s_%s", s->id, val), json_true());
+		if (s->kind == ADMIN_RETENTION && !rows)
+			rows = retention_rows(val);
 	}
-	json_t *ctx = json_pack("{s:s, s:o, s:o}", "title",
+	json_t *ctx = json_pack("{s:s, s:o, s:o, s:o}", "title",
 	                        failed ? "Błąd: ustawienia urzędu — Jawność"
 	                               : "Ustawienia urzędu — Jawność",
-	                        "v", vals, "is", is);
+	                        "v", vals, "is", is, "retention", rows ? rows : json_array());
 	web_form_errors(ctx, failed);
 	page(req, failed ? web_outcome_status(failed->outcome) : 200, "admin_settings", ctx);
 }
@@ -369,7 +427,8 @@ void web_admin_settings(http_req_t *req)
 		return;
 	struct admin_values v;
 	for (size_t i = 0; i < ADMIN_NSETTINGS; i++)
-		v.v[i] = field(f, admin_settings[i].id);
+		v.v[i] = admin_settings[i].kind == ADMIN_RETENTION ? retention_typed(req, f)
+		                                                   : field(f, admin_settings[i].id);
 	struct problem p;
 	if (admin_settings_save(ctx, &v, &p) == OUT_OK)
 		saved(req, "/panel/admin/ustawienia");

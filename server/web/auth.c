@@ -21,6 +21,7 @@ static const struct {
     {"clerk", ROLE_CLERK},
     {"manager", ROLE_MANAGER},
     {"admin", ROLE_ADMIN},
+    {"iod", ROLE_IOD},
 };
 
 /* The route level of a user's role; ROLE_ANY (no staff access) when unknown. */
@@ -30,6 +31,13 @@ static int role_level(const char *role)
 		if (role && !strcmp(role, role_levels[i].role))
 			return role_levels[i].level;
 	return ROLE_ANY;
+}
+
+/* Where a staff member lands after signing in: the queue, or the data
+ * protection officer's own page (the queue is not theirs). */
+static const char *home_of(int level)
+{
+	return level == ROLE_IOD ? "/panel/iod" : "/panel";
 }
 
 /* The context of a service called before anyone is known to be signed in. */
@@ -148,7 +156,7 @@ bool web_authorize(http_req_t *req, const route_t *route)
 	}
 	struct web_user *w = to_web_user(req->arena, &u);
 	req->user = w;
-	if (w->level < route->role)
+	if (!route_role_allows(route->role, w->level))
 		return refuse(req, OUT_DENIED, "Twoja rola nie pozwala otworzyć tej strony.");
 	if (!is_safe_method(req->method)) {
 		const form_t *f;
@@ -245,7 +253,7 @@ void web_login(http_req_t *req)
 	if (o == OUT_OK) {
 		set_session_cookie(req, token);
 		sodium_memzero(token, sizeof token);
-		http_redirect(req, 303, next ? next : "/panel");
+		http_redirect(req, 303, next ? next : home_of(role_level(u.role)));
 		return;
 	}
 	/* How long to wait before trying again: until the limit that refused

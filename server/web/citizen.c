@@ -7,6 +7,7 @@
 
 #include "cases/filing.h"
 #include "cases/org.h"
+#include "cases/privacy_notice.h"
 #include "cases/track.h"
 #include "core/clock.h"
 #include "core/config.h"
@@ -53,7 +54,7 @@ static json_t *form_context(http_req_t *req, const struct org *org, const struct
 	json_object_set_new(ctx, "delivery_email", json_boolean(!strcmp(delivery, "email") || !*delivery));
 	json_object_set_new(ctx, "delivery_post", json_boolean(!strcmp(delivery, "post")));
 	json_object_set_new(ctx, "delivery_tracking", json_boolean(!strcmp(delivery, "tracking_page")));
-	json_object_set_new(ctx, "consent_checked", json_boolean(in->consent));
+	json_object_set_new(ctx, "privacy", privacy_notice_json(org));
 	json_object_set_new(ctx, "max_attachment_mb", json_integer(cfg.max_attachment / (1024 * 1024)));
 	if (web_form_errors(ctx, errs)) {
 		json_object_set_new(ctx, "title",
@@ -113,8 +114,6 @@ void web_filing_fields(const form_t *f, struct filing_input *in)
 static void read_form(http_req_t *req, const form_t *f, struct filing_input *in)
 {
 	web_filing_fields(f, in);
-	in->consent = form_get(f, "consent") != NULL;
-	in->require_consent = true;
 	in->channel = "web";
 	in->ip = http_client_ip(req);
 	in->received_at = clock_now();

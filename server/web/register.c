@@ -877,6 +877,29 @@ static long long case_id(http_req_t *req)
 	return s && !*end && id > 0 ? id : 0;
 }
 
+/* The answers to the personal data found, as the page posts them: for
+ * finding N, "pdN_field" and "pdN_text" (hidden: what was found where),
+ * "pdN" (ticked: "to dane publiczne") and "pdN_reason". */
+static void accepts_from_form(const form_t *f, struct register_draft *d)
+{
+	char key[32];
+	for (int n = 0; n < REGISTER_MAX_ACCEPTS; n++) {
+		snprintf(key, sizeof key, "pd%d_field", n);
+		const char *field = form_get(f, key);
+		snprintf(key, sizeof key, "pd%d_text", n);
+		const char *text = form_get(f, key);
+		if (!field || !text)
+			continue;
+		struct register_accept *acc = &d->accepts[d->naccepts++];
+		snprintf(key, sizeof key, "pd%d_reason", n);
+		acc->field = field;
+		acc->text = text;
+		acc->reason = form_get(f, key);
+		snprintf(key, sizeof key, "pd%d", n);
+		acc->public_data = form_get(f, key) != NULL;
+	}
+}
+
 static bool draft_from_form(const form_t *f, struct register_draft *d)
 {
 	memset(d, 0, sizeof *d);
@@ -887,6 +910,7 @@ static bool draft_from_form(const form_t *f, struct register_draft *d)
 #undef SLOT
 	form_fill(f, d, slots, sizeof slots / sizeof slots[0], NULL);
 	d->name_may_be_public = form_get(f, "name_public") != NULL;
+	accepts_from_form(f, d);
 	bool ok = true;
 	for (const form_field_t *ff = f->first; ff; ff = ff->next) {
 		if (!strcmp(ff->name, "att")) {

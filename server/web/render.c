@@ -85,12 +85,14 @@ void web_render(http_req_t *req, int status, const char *page, json_t *ctx)
 	const struct web_user *u = web_user(req);
 	if (u && !json_object_get(ctx, "user"))
 		json_object_set_new(ctx, "user",
-		                    json_pack("{s:s?, s:s?, s:s?, s:s, s:s?, s:b, s:b}", "name",
+		                    json_pack("{s:s?, s:s?, s:s?, s:s, s:s?, s:b, s:b, s:b, s:b}", "name",
 		                              u->member.name, "email", u->member.email, "role",
 		                              u->member.role, "role_label", auth_role_label(u->member.role),
 		                              "csrf", u->member.csrf, "is_admin",
-		                              u->level >= ROLE_ADMIN, "is_manager",
-		                              u->level >= ROLE_MANAGER));
+		                              route_role_allows(ROLE_ADMIN, u->level), "is_manager",
+		                              route_role_allows(ROLE_MANAGER, u->level), "is_clerk",
+		                              route_role_allows(ROLE_CLERK, u->level), "is_iod",
+		                              route_role_allows(ROLE_IOD, u->level)));
 	strbuf_t out;
 	sb_init(&out, req->arena);
 	char err[256];

@@ -1,6 +1,7 @@
-/* Every URL the server answers, one row each: method, path, handler, the
- * least role, the name in logs and metrics, and the body it takes (how much
- * the server reads for it: http/server.h; none for GET). */
+/* Every URL the server answers, one row each: method, path, handler, who
+ * may open it (http/router.h, route_role_allows()), the name in logs and
+ * metrics, and the body it takes (how much the server reads for it:
+ * http/server.h; none for GET). */
 #include "http/static.h"
 #include "web/web.h"
 
@@ -32,8 +33,8 @@ const route_t web_routes[] = {
     /* Staff */
     {"GET", "/panel/logowanie", web_login_form, ROLE_ANY, "auth.login.form", ROUTE_BODY_NONE},
     {"POST", "/panel/logowanie", web_login, ROLE_ANY, "auth.login", ROUTE_BODY_FORM},
-    {"POST", "/panel/wyloguj", web_logout, ROLE_CLERK, "auth.logout", ROUTE_BODY_FORM},
-    {"GET", "/panel/konto", web_account, ROLE_CLERK, "auth.account", ROUTE_BODY_NONE},
+    {"POST", "/panel/wyloguj", web_logout, ROLE_STAFF, "auth.logout", ROUTE_BODY_FORM},
+    {"GET", "/panel/konto", web_account, ROLE_STAFF, "auth.account", ROUTE_BODY_NONE},
     {"GET", "/panel", web_panel_queue, ROLE_CLERK, "panel.queue", ROUTE_BODY_NONE},
     {"GET", "/panel/sprawy/{id}", web_panel_case, ROLE_CLERK, "panel.case", ROUTE_BODY_NONE},
     {"POST", "/panel/sprawy/{id}/czynnosc", web_panel_act, ROLE_CLERK, "panel.case.act", ROUTE_BODY_TEXT},
@@ -71,6 +72,11 @@ const route_t web_routes[] = {
     {"POST", "/panel/admin/komorki", web_admin_units_post, ROLE_ADMIN, "admin.units.change", ROUTE_BODY_FORM},
     {"GET", "/panel/admin/ustawienia", web_admin_settings_form, ROLE_ADMIN, "admin.settings", ROUTE_BODY_NONE},
     {"POST", "/panel/admin/ustawienia", web_admin_settings, ROLE_ADMIN, "admin.settings.save", ROUTE_BODY_FORM},
+    /* Data protection officer (or the administrator) */
+    {"GET", "/panel/iod", web_iod, ROLE_IOD, "iod.page", ROUTE_BODY_NONE},
+    {"POST", "/panel/iod", web_iod_search, ROLE_IOD, "iod.search", ROUTE_BODY_FORM},
+    {"POST", "/panel/iod/eksport", web_iod_export, ROLE_IOD, "iod.export", ROUTE_BODY_FORM},
+    {"POST", "/panel/iod/usuniecie", web_iod_erase, ROLE_IOD, "iod.erase", ROUTE_BODY_FORM},
     /* JSON API */
     {"GET", "/api/v1/openapi.json", api_openapi, ROLE_ANY, "api.openapi", ROUTE_BODY_NONE},
     {"POST", "/api/v1/requests", api_requests_create, ROLE_ANY, "api.requests.create", ROUTE_BODY_JSON},

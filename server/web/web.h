@@ -73,7 +73,7 @@ bool web_is_random_id(const char *s);
  * web_authorize() in req->user. */
 struct web_user {
 	struct auth_user member; /* as the session's service found it (cases/auth.h) */
-	int level;               /* enum route_role: ROLE_CLERK, ROLE_MANAGER or ROLE_ADMIN */
+	int level;               /* enum route_role: ROLE_IOD, ROLE_CLERK, ROLE_MANAGER or ROLE_ADMIN */
 };
 /* The HTTP server's authorize hook: for routes above ROLE_ANY, finds the
  * session (cookie), checks the role and, for POST, the session's CSRF token
@@ -153,6 +153,13 @@ void web_admin_units(http_req_t *req);
 void web_admin_units_post(http_req_t *req);
 void web_admin_settings_form(http_req_t *req);
 void web_admin_settings(http_req_t *req);
+/* The data protection officer's page (iod.c), all ROLE_IOD: GET the search
+ * form; POST the search (q), the access export as a ZIP (q) and an erasure
+ * (q, sprawa, reason, force). */
+void web_iod(http_req_t *req);
+void web_iod_search(http_req_t *req);
+void web_iod_export(http_req_t *req);
+void web_iod_erase(http_req_t *req);
 /* The public register (register.c): BIP pages, feeds, open data, and the
  * clerk's publication page (ROLE_CLERK). */
 void web_register_list(http_req_t *req);

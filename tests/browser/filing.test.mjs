@@ -125,7 +125,6 @@ async function fillValid(page, subject) {
 	await page.getByLabel('Jakiej informacji dotyczy wniosek?').fill(typed.content);
 	await page.getByLabel('pocztą elektroniczną (e-mail)').check();
 	await page.getByLabel('Adres e-mail').fill(typed.goodEmail);
-	await page.locator('#consent').check();
 }
 
 async function confirmationFacts(page) {
@@ -190,8 +189,18 @@ async function main() {
 			equal(resp.status(), 200, 'GET /wniosek status');
 			equal(await page.locator('html').getAttribute('lang'), 'pl', 'html lang');
 			check((await page.locator('h1').textContent()).includes('Wniosek'), 'the page has its heading');
-			for (const id of ['subject', 'content', 'email', 'consent'])
+			for (const id of ['subject', 'content', 'email'])
 				check((await page.locator(`#${id}`).count()) === 1, `field #${id} exists`);
+			// RODO art. 13: the information is there, no consent is asked
+			// (the basis is a legal obligation, art. 6 ust. 1 lit. c).
+			check((await page.locator('#consent').count()) === 0, 'no consent box');
+			const notice = page.locator('details#informacja-rodo');
+			equal(await notice.count(), 1, 'the art. 13 information');
+			check((await notice.locator('summary').textContent()).includes('Informacja o przetwarzaniu danych osobowych'),
+				'the information has its summary');
+			await notice.locator('summary').click();
+			check((await notice.textContent()).includes('Art. 6 ust. 1 lit. c RODO'), 'the legal basis is named');
+			check((await notice.textContent()).includes('Prezesa Urzędu Ochrony Danych Osobowych'), 'the complaint to UODO');
 			check((await page.locator('.error-summary').count()) === 0, 'no error summary on an empty form');
 			state.formLoaded = true;
 		});
@@ -209,7 +218,6 @@ async function main() {
 			await page.getByLabel('Jakiej informacji dotyczy wniosek?').fill(typed.content);
 			await page.getByLabel('pocztą elektroniczną (e-mail)').check();
 			await page.getByLabel('Adres e-mail').fill(typed.badEmail);
-			// The consent checkbox is forgotten as well.
 			const resp = await submit(page);
 			equal(resp.status(), 422, 'status of a form with errors');
 			check((await page.title()).startsWith('Błędy w formularzu'), `title says there are errors: ${await page.title()}`);
@@ -219,9 +227,7 @@ async function main() {
 			const summaryText = await summary.textContent();
 			check(summaryText.includes('Popraw błędy w formularzu'), 'the error summary has its heading');
 			check(summaryText.includes('Podaj poprawny adres e-mail'), 'the summary names the e-mail error');
-			check(summaryText.includes('Potwierdź, że zapoznałeś się'), 'the summary names the consent error');
 			check((await summary.locator('a[href="#email"]').count()) === 1, 'the summary links to the e-mail field');
-			check((await summary.locator('a[href="#consent"]').count()) === 1, 'the summary links to the consent box');
 
 			const emailError = page.locator('#email-error');
 			check(await emailError.isVisible(), 'the message next to the e-mail field is shown');
@@ -239,15 +245,12 @@ async function main() {
 					(m.compareDocumentPosition(f) & Node.DOCUMENT_POSITION_FOLLOWING) ? 'ok' : 'wrong';
 			});
 			equal(order, 'ok', 'the e-mail message sits between its label and the field');
-			check((await page.locator('#consent-error').textContent()).includes('Potwierdź, że zapoznałeś się'),
-				'the message next to the consent box');
 
 			equal(await page.locator('#subject').inputValue(), typed.subject, 'subject kept');
 			equal(await page.locator('#content').inputValue(), typed.content, 'content kept');
 			equal(await email.inputValue(), typed.badEmail, 'the e-mail as typed kept');
 			check(await page.getByLabel('o udostępnienie informacji publicznej').isChecked(), 'kind kept');
 			check(await page.getByLabel('pocztą elektroniczną (e-mail)').isChecked(), 'delivery kept');
-			check(!(await page.locator('#consent').isChecked()), 'consent still unticked');
 			check((await page.locator('#subject-error').count()) === 0, 'no message for a good subject');
 			state.formWithErrors = true;
 		});
@@ -260,7 +263,6 @@ async function main() {
 		await test('form_corrected_is_filed', async () => {
 			need('formWithErrors');
 			await page.getByLabel('Adres e-mail').fill(typed.goodEmail);
-			await page.locator('#consent').check();
 			const resp = await submit(page);
 			equal(resp.status(), 303, 'status of the accepted form');
 			check(/^\/sprawa\/[A-Za-z0-9_-]{43}\/potwierdzenie$/.test(new URL(page.url()).pathname),

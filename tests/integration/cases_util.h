@@ -228,12 +228,16 @@ static inline void u_login(const char *email, const char *password, struct u_sta
 	if (r.status != 303)
 		fprintf(stderr, "sign-in of %s: %ld %.300s\n", email, r.status, r.body);
 	assert_int_equal(r.status, 303);
-	char session[200];
+	char session[200], home[128];
 	u_cookie_pair(h_header(&r, "Set-Cookie"), session, sizeof session);
+	/* Where sign-in leads: the queue, or the data protection officer's page. */
+	snprintf(home, sizeof home, "%s", h_header(&r, "Location"));
 	h_free(&r);
 	snprintf(s->cookie, sizeof s->cookie, "Cookie: %s", session);
 	const char *h2[] = {s->cookie, NULL};
-	h_request("GET", "/panel", h2, NULL, 0, &r);
+	h_request("GET", home, h2, NULL, 0, &r);
+	if (r.status != 200)
+		fprintf(stderr, "%s after sign-in of %s: %ld %.300s\n", home, email, r.status, r.body);
 	assert_int_equal(r.status, 200);
 	u_attr(r.body, "csrf", s->csrf, sizeof s->csrf);
 	h_free(&r);

@@ -96,6 +96,8 @@ static void settings_body(char *out, size_t len, const char *const *over)
 	    "signer_name", "",
 	    "signer_position", "",
 	    "staff_unit_only", "false",
+	    "dpo_contact", "",
+	    "privacy_recipients", "",
 	    NULL,
 	};
 	for (size_t i = 0; over && over[i]; i += 2)
@@ -307,6 +309,32 @@ static void test_admin_adds_a_user_who_can_then_sign_in(void **state)
 	                 1);
 }
 
+/* The data protection officer's account (issue 17 §3): offered in the
+ * form, and its holder lands on the officer's page, not the queue. */
+static void test_admin_adds_a_data_protection_officer(void **state)
+{
+	struct hresp r;
+	u_staff_get(&admin, "/panel/admin/uzytkownicy", &r);
+	assert_non_null(strstr(r.body, "<option value=\"iod\" >inspektor ochrony danych</option>"));
+	h_free(&r);
+	const char *pairs[] = {"email", "iod@mon.example", "name", "Inspektor Ochrony", "position",
+	                       "Inspektor ochrony danych", "role", "iod", "unit", "", "password",
+	                       "bardzo-tajne-haslo-7", NULL};
+	post_pairs(&admin, "/panel/admin/uzytkownicy", pairs, &r);
+	expect_saved(&r, "/panel/admin/uzytkownicy?zapisano=1");
+	assert_int_equal(u_count("SELECT count(*) FROM users WHERE email = 'iod@mon.example' "
+	                         "AND role = 'iod'"),
+	                 1);
+	struct u_staff officer;
+	u_login("iod%40mon.example", "bardzo-tajne-haslo-7", &officer);
+	u_staff_get(&officer, "/panel/konto", &r);
+	assert_non_null(strstr(r.body, "inspektor ochrony danych"));
+	h_free(&r);
+	u_staff_get(&officer, "/panel", &r);
+	assert_int_equal(r.status, 403);
+	h_free(&r);
+}
+
 static void test_bad_account_input_is_refused_with_the_input_kept(void **state)
 {
 	long before = u_count("SELECT count(*) FROM users");
@@ -329,7 +357,8 @@ static void test_bad_account_input_is_refused_with_the_input_kept(void **state)
 	const char *badrole[] = {"email", "rola@mon.example", "name", "Zła Rola", "position", "",
 	                         "role", "root", "unit", "", "password", "bardzo-tajne-haslo-3", NULL};
 	post_pairs(&admin, "/panel/admin/uzytkownicy", badrole, &r);
-	expect_invalid(&r, "Wybierz rolę: urzędnik, kierownik albo administrator.", "value=\"rola@mon.example\"");
+	expect_invalid(&r, "Wybierz rolę: urzędnik, kierownik, administrator albo inspektor ochrony danych.",
+	               "value=\"rola@mon.example\"");
 
 	const char *badunit[] = {"email", "komorka@mon.example", "name", "Zła Komórka", "position", "",
 	                         "role", "clerk", "unit", "NIEMA", "password", "bardzo-tajne-haslo-4", NULL};
@@ -616,6 +645,78 @@ static void test_settings_are_saved_and_the_public_form_shows_them_at_once(void 
 	h_free(&r);
 }
 
+/* The settings with retention rows (`rows`: "&retention_class=..&retention_period=.." pairs). */
+static void post_with_retention(const char *const *over, const char *rows, struct hresp *r)
+{
+	char body[8192];
+	settings_body(body, sizeof body, over);
+	strncat(body, rows, sizeof body - strlen(body) - 1);
+	u_staff_post(&admin, "/panel/admin/ustawienia", body, r);
+}
+
+/* The art. 13 information's settings and the retention periods per JRWA
+ * class: checked, stored, audited and shown on the public form at once. */
+static void test_privacy_settings_are_checked_saved_and_shown_on_the_form(void **state)
+{
+	char *before = sql_text("SELECT row_to_json(o)::text FROM organisations o WHERE slug = 'mon'");
+	struct hresp r;
+	post_with_retention(NULL, "&retention_class=14a1&retention_period=5", &r);
+	expect_invalid(&r, "Okresy przechowywania, wiersz 1: podaj klasę JRWA", "value=\"14a1\"");
+	post_with_retention(NULL, "&retention_class=1431&retention_period=0", &r);
+	expect_invalid(&r, "liczbę lat od 1 do 100", NULL);
+	post_with_retention(NULL, "&retention_class=1431&retention_period=", &r);
+	expect_invalid(&r, "liczbę lat od 1 do 100", "value=\"1431\"");
+	post_with_retention(NULL, "&retention_class=1431&retention_period=5&retention_class=1431"
+	                          "&retention_period=6", &r);
+	expect_invalid(&r, "klasa 1431 występuje więcej niż raz", NULL);
+	post_with_retention(NULL, "&retention_class=1431&retention_period=5%0A1432+7", &r);
+	expect_invalid(&r, "Okresy przechowywania", NULL);
+	const char *longer[] = {"dpo_contact", "", NULL};
+	char big[700];
+	memset(big, 'x', 600);
+	big[600] = '\0';
+	longer[1] = big;
+	post_with_retention(longer, "", &r);
+	expect_invalid(&r, "Kontakt z inspektorem ochrony danych", NULL);
+	char *after = sql_text("SELECT row_to_json(o)::text FROM organisations o WHERE slug = 'mon'");
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+	/* Saved: rows in any order, blank rows dropped. */
+	const char *over[] = {"dpo_contact", "Inspektor Ochrony Danych MON\r\niod@mon.example",
+	                      "privacy_recipients", "Operator pocztowy i dostawca chmury.", NULL};
+	post_with_retention(over, "&retention_class=1432&retention_period=25&retention_class="
+	                          "&retention_period=&retention_class=1431&retention_period=10", &r);
+	expect_saved(&r, "/panel/admin/ustawienia?zapisano=1");
+	assert_int_equal(u_count("SELECT count(*) FROM organisations WHERE slug = 'mon' AND "
+	                         "retention_years = '{\"1431\": 10, \"1432\": 25}' AND "
+	                         "dpo_contact = E'Inspektor Ochrony Danych MON\\niod@mon.example'"),
+	                 1);
+	assert_int_equal(u_count("SELECT count(*) FROM events WHERE action = 'org_settings' AND "
+	                         "data->'changed'->'retention_years'->>'to' = E'1431 10\\n1432 25'"),
+	                 1);
+	h_get("/wniosek", &r);
+	assert_non_null(strstr(r.body, "iod@mon.example"));
+	assert_non_null(strstr(r.body, "Operator pocztowy i dostawca chmury."));
+	assert_non_null(strstr(r.body, "przez 10 lat"));
+	assert_non_null(strstr(r.body, "albo 25 lat"));
+	h_free(&r);
+	u_staff_get(&admin, "/panel/admin/ustawienia", &r);
+	assert_non_null(strstr(r.body, "name=\"retention_period\" value=\"25\""));
+	assert_non_null(strstr(r.body, "name=\"retention_class\" value=\"1431\""));
+	h_free(&r);
+	/* Back to the defaults: the form says 5 years again. */
+	post_with_retention(NULL, "", &r);
+	expect_saved(&r, "/panel/admin/ustawienia?zapisano=1");
+	assert_int_equal(u_count("SELECT count(*) FROM organisations WHERE slug = 'mon' AND "
+	                         "retention_years = '{}' AND dpo_contact = ''"),
+	                 1);
+	h_get("/wniosek", &r);
+	assert_non_null(strstr(r.body, "przez 5 lat"));
+	assert_non_null(strstr(r.body, "z dopiskiem „Inspektor ochrony danych”"));
+	h_free(&r);
+}
+
 static bool offers(const char *token, const char *action)
 {
 	char path[128];
@@ -757,6 +858,7 @@ int main(void)
 	    T(test_admin_sees_the_pages_and_the_menu_link),
 	    T(test_forged_post_without_csrf_is_refused),
 	    T(test_admin_adds_a_user_who_can_then_sign_in),
+	    T(test_admin_adds_a_data_protection_officer),
 	    T(test_bad_account_input_is_refused_with_the_input_kept),
 	    T(test_admin_changes_role_unit_name_and_position),
 	    T(test_admin_cannot_disable_or_demote_themselves),
@@ -766,6 +868,7 @@ int main(void)
 	    T(test_units_add_rename_and_receive_online_requests),
 	    T(test_bad_settings_are_refused_with_the_input_kept),
 	    T(test_settings_are_saved_and_the_public_form_shows_them_at_once),
+	    T(test_privacy_settings_are_checked_saved_and_shown_on_the_form),
 	    T(test_reconsideration_policy_is_stored_and_used),
 	    T(test_unit_scope_setting_is_saved_audited_and_used),
 	    T(test_every_change_is_an_event_without_passwords),

@@ -254,7 +254,7 @@ static void test_every_requester_action_where_allowed_and_refused_elsewhere(void
 		snprintf(sql, sizeof sql,
 		         "SELECT count(*) FROM events e JOIN requests r ON r.id = e.request_id "
 		         "WHERE r.case_number = '%s' AND e.action = '%s' AND e.actor = 'requester' "
-		         "AND e.data->>'text' IS NOT NULL",
+		         "AND event_data(e)->>'text' IS NOT NULL",
 		         number, flows[i].action);
 		assert_int_equal(u_count(sql), 1);
 		if (!strcmp(flows[i].action, "withdraw")) {

@@ -1,7 +1,9 @@
 /* Authorization over the whole route table: every route, as anonymous, as
  * a citizen with a tracking link, as a clerk of this organisation and of
- * another, as managers and as an admin. The expectations come from each
- * route's minimum role, so a new route is covered the day it is added.
+ * another, as managers, as an admin and as the data protection officer
+ * (who is not a clerk: ROLE_IOD). The expectations come from each route's
+ * role (route_role_allows()), so a new route is covered the day it is
+ * added.
  *
  * Unit scoping (issue 16, cases/scope.h): the table runs twice, with the
  * organisation's setting "staff see only their unit's cases" off and on.
@@ -29,16 +31,16 @@
 #define TODAY "2026-11-04"
 
 enum who { ANON, CITIZEN, CLERK, OTHER_CLERK, MANAGER, ADMIN, UNIT_CLERK, UNIT_MANAGER, ORG_MANAGER,
-           NWHO };
+           IOD, NWHO };
 static const char *who_name[NWHO] = {"anonymous", "citizen", "clerk", "other clerk", "manager", "admin",
                                      "clerk of another unit", "manager of another unit",
-                                     "manager of the whole organisation"};
+                                     "manager of the whole organisation", "data protection officer"};
 static const int who_level[NWHO] = {ROLE_ANY,   ROLE_ANY,     ROLE_CLERK,   ROLE_CLERK,  ROLE_MANAGER,
-                                    ROLE_ADMIN, ROLE_CLERK,   ROLE_MANAGER, ROLE_MANAGER};
+                                    ROLE_ADMIN, ROLE_CLERK,   ROLE_MANAGER, ROLE_MANAGER, ROLE_IOD};
 static const char *who_email[NWHO] = {NULL, NULL, "urzednik%40mon.example", "obcy%40inny.example",
                                       "kierownik%40mon.example", "admin%40mon.example",
                                       "bdg.urzednik%40mon.example", "bdg.kierownik%40mon.example",
-                                      "naczelnik%40mon.example"};
+                                      "naczelnik%40mon.example", "iod%40mon.example"};
 /* Staff of unit BDG, and the case is COMON's. */
 static const bool who_other_unit[NWHO] = {[UNIT_CLERK] = true, [UNIT_MANAGER] = true};
 static struct u_staff staff[NWHO];
@@ -116,7 +118,12 @@ static int setup(void **state)
 	    "WHERE o.slug = 'mon' AND u.email = 'urzednik@mon.example';"
 	    "INSERT INTO users (org_id, unit_id, email, name, role, password_hash) "
 	    "SELECT o.id, NULL, 'naczelnik@mon.example', 'Naczelnik', 'manager', u.password_hash "
-	    "FROM organisations o, users u WHERE o.slug = 'mon' AND u.email = 'urzednik@mon.example'");
+	    "FROM organisations o, users u WHERE o.slug = 'mon' AND u.email = 'urzednik@mon.example';"
+	    /* The data protection officer, of unit BDG: it opens no case whatever its unit. */
+	    "INSERT INTO users (org_id, unit_id, email, name, role, password_hash) "
+	    "SELECT o.id, b.id, 'iod@mon.example', 'Inspektor', 'iod', u.password_hash "
+	    "FROM organisations o JOIN units b ON b.org_id = o.id AND b.symbol = 'BDG', users u "
+	    "WHERE o.slug = 'mon' AND u.email = 'urzednik@mon.example'");
 	for (int w = 0; w < NWHO; w++)
 		login((enum who)w);
 	char *t = u_file("public_information", number);
@@ -208,6 +215,7 @@ static int every_route(bool on)
 			struct hresp r;
 			long st = call((enum who)w, rt, path, &r);
 			bool staff_route = rt->role > ROLE_ANY;
+			bool allows = route_role_allows(rt->role, who_level[w]);
 			const char *why = NULL;
 			if (st >= 500 || st < 0)
 				why = "a server error";
@@ -222,16 +230,15 @@ static int every_route(bool on)
 					why = "signed-out GET not sent to sign-in";
 				if (strcmp(rt->method, "GET") && st != 401)
 					why = "signed-out POST not 401";
-			} else if (staff_route && who_level[w] < rt->role && st != 403)
-				why = "role too low but not 403";
-			else if (staff_route && who_level[w] >= rt->role && (st == 401 || st == 403))
+			} else if (staff_route && !allows && st != 403)
+				why = "role not allowed but not 403";
+			else if (staff_route && allows && (st == 401 || st == 403))
 				why = "allowed role refused";
-			else if (staff_route && of_case && hidden((enum who)w, on) &&
-			         who_level[w] >= rt->role && st != 404)
+			else if (staff_route && of_case && hidden((enum who)w, on) && allows && st != 404)
 				why = w == OTHER_CLERK ? "another organisation's case not 404"
 				                       : "another unit's case not 404 with the setting on";
 			else if (staff_route && of_case && !hidden((enum who)w, on) && w != CLERK &&
-			         who_level[w] >= rt->role && st != as_clerk)
+			         allows && st != as_clerk)
 				why = "a case seen answered otherwise than to its own clerk";
 			if (why)
 				fprintf(stderr, "%s %s as %s (setting %s): %ld (%s)\n", rt->method, path,
@@ -261,6 +268,11 @@ static void test_every_route_as_every_kind_of_user(void **state)
 	fprintf(stderr, "authorization: %d route × user combinations checked over %zu routes\n", checked,
 	        web_nroutes);
 	assert_true(checked >= 2 * NWHO * 20);
+	/* The officer reached the routes of any staff member and its own, and
+	 * no case: no event of theirs on it. */
+	assert_int_equal(u_count("SELECT count(*) FROM events e JOIN users u ON u.id = e.actor_user_id "
+	                         "WHERE u.email = 'iod@mon.example' AND e.request_id IS NOT NULL"),
+	                 0);
 }
 
 /* ---- The lists ----------------------------------------------------------- */
@@ -292,7 +304,7 @@ static void test_every_list_as_every_kind_of_staff(void **state)
 			snprintf(path, sizeof path, l->path, number); /* a path without %s ignores it */
 			snprintf(needle, sizeof needle, l->needle, l->by_id ? case_id : number);
 			for (int w = 0; w < NWHO; w++) {
-				if (!who_email[w] || w == OTHER_CLERK || who_level[w] < l->level)
+				if (!who_email[w] || w == OTHER_CLERK || !route_role_allows(l->level, who_level[w]))
 					continue;
 				/* The dashboard was always its manager's unit's. */
 				bool dashboard = !strcmp(l->path, "/panel/pulpit");
@@ -359,18 +371,21 @@ static void test_a_unit_clerk_registers_into_their_unit(void **state)
 
 /* Nobody is given a case they could not open: with the setting on, the
  * case page offers for assignment only staff who see the case, and an
- * assignment to anyone else is refused on the field; off, everyone. */
+ * assignment to anyone else is refused on the field; off, everyone but the
+ * data protection officer, who opens no case either way. */
 static void test_a_case_is_assigned_only_to_staff_who_see_it(void **state)
 {
 	long bdg = u_count("SELECT id FROM users WHERE email = 'bdg.urzednik@mon.example'");
 	long own = u_count("SELECT id FROM users WHERE email = 'urzednik@mon.example'");
 	long chief = u_count("SELECT id FROM users WHERE email = 'naczelnik@mon.example'");
-	char page[96], act[96], bdg_opt[48], own_opt[48], chief_opt[48], body[96];
+	long iod = u_count("SELECT id FROM users WHERE email = 'iod@mon.example'");
+	char page[96], act[96], bdg_opt[48], own_opt[48], chief_opt[48], iod_opt[48], body[96];
 	snprintf(page, sizeof page, "/panel/sprawy/%s", case_id);
 	snprintf(act, sizeof act, "/panel/sprawy/%s/czynnosc", case_id);
 	snprintf(bdg_opt, sizeof bdg_opt, "<option value=\"%ld\">", bdg);
 	snprintf(own_opt, sizeof own_opt, "<option value=\"%ld\">", own);
 	snprintf(chief_opt, sizeof chief_opt, "<option value=\"%ld\">", chief);
+	snprintf(iod_opt, sizeof iod_opt, "<option value=\"%ld\">", iod);
 	for (int on = 1; on >= 0; on--) {
 		unit_only(on);
 		struct hresp r;
@@ -379,6 +394,13 @@ static void test_a_case_is_assigned_only_to_staff_who_see_it(void **state)
 		assert_non_null(strstr(r.body, own_opt));
 		assert_non_null(strstr(r.body, chief_opt)); /* no unit: sees every case */
 		assert_true((strstr(r.body, bdg_opt) != NULL) == !on);
+		assert_null(strstr(r.body, iod_opt)); /* the officer opens no case */
+		h_free(&r);
+		long assigned = u_count("SELECT count(*) FROM events WHERE action = 'assign'");
+		snprintf(body, sizeof body, "action=assign&assignee=%ld", iod);
+		u_staff_post(&staff[CLERK], act, body, &r);
+		assert_int_equal(r.status, 422);
+		assert_int_equal(u_count("SELECT count(*) FROM events WHERE action = 'assign'"), assigned);
 		h_free(&r);
 		long before = u_count("SELECT count(*) FROM events WHERE action = 'assign'");
 		snprintf(body, sizeof body, "action=assign&assignee=%ld", bdg);

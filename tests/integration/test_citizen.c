@@ -23,7 +23,7 @@ static void submit(const struct u_form *fp, const char *fields, struct hresp *r)
 	h_request("POST", "/wniosek", hdr, body, strlen(body), r);
 }
 
-#define VALID "kind=public_information&subject=Wydatki+na+szkolenia&content=Prosz%C4%99+o+zestawienie+wydatk%C3%B3w.&delivery=email&email=anna%40example.pl&consent=1"
+#define VALID "kind=public_information&subject=Wydatki+na+szkolenia&content=Prosz%C4%99+o+zestawienie+wydatk%C3%B3w.&delivery=email&email=anna%40example.pl"
 
 static int setup(void **state)
 {
@@ -78,23 +78,79 @@ static void test_valid_form_creates_case_and_shows_confirmation(void **state)
 	                 1);
 }
 
+/* RODO art. 13 on the form and the tracking page; the basis is a legal
+ * obligation (art. 6 ust. 1 lit. c), so no consent box is asked for. */
+static void test_art13_information_is_shown_and_no_consent_is_asked(void **state)
+{
+	static const char *const wanted[] = {
+	    "Informacja o przetwarzaniu danych osobowych", "Ministerstwo Obrony Narodowej",
+	    "Inspektor ochrony danych", "Art. 6 ust. 1 lit. c RODO",
+	    "ustawy z dnia 6 września 2001 r. o dostępie do informacji publicznej",
+	    "Przetwarzanie nie opiera się na zgodzie", "Odbiorcy danych", "przez 5 lat",
+	    "klasa 1431", "prawo dostępu", "sprostowania", "ograniczenia przetwarzania",
+	    "Prawo do przenoszenia danych (art. 20) i prawo sprzeciwu (art. 21) nie przysługują",
+	    "Prezesa Urzędu Ochrony Danych Osobowych"};
+	struct hresp r;
+	h_get("/wniosek", &r);
+	assert_int_equal(r.status, 200);
+	for (size_t i = 0; i < sizeof wanted / sizeof wanted[0]; i++)
+		if (!strstr(r.body, wanted[i]))
+			fail_msg("the form lacks \"%s\"", wanted[i]);
+	assert_null(strstr(r.body, "name=\"consent\""));
+	assert_null(strstr(r.body, "type=\"checkbox\""));
+	h_free(&r);
+	/* Filed without any consent field. */
+	struct u_form fp;
+	u_open_form(&fp);
+	submit(&fp, "kind=public_information&subject=Bez+zgody&content=Tre%C5%9B%C4%87+wniosku+ok."
+	            "&delivery=tracking_page",
+	       &r);
+	assert_int_equal(r.status, 303);
+	char loc[256];
+	snprintf(loc, sizeof loc, "%s", h_header(&r, "Location"));
+	h_free(&r);
+	*strstr(loc, "/potwierdzenie") = '\0';
+	h_get(loc, &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "Bez zgody"));
+	for (size_t i = 0; i < sizeof wanted / sizeof wanted[0]; i++)
+		if (!strstr(r.body, wanted[i]))
+			fail_msg("the tracking page lacks \"%s\"", wanted[i]);
+	h_free(&r);
+}
+
+/* Forms and clients of before still send "consent": it changes nothing. */
+static void test_consent_field_of_old_clients_is_ignored(void **state)
+{
+	static const char *const extra[] = {"&consent=1", "&consent=", "&consent=tak%01"};
+	for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++) {
+		struct u_form fp;
+		u_open_form(&fp);
+		char body[512];
+		snprintf(body, sizeof body, "%s%s", VALID, extra[i]);
+		struct hresp r;
+		submit(&fp, body, &r);
+		assert_int_equal(r.status, 303);
+		h_free(&r);
+	}
+}
+
 /* Each mistake, and the message that must stand next to its field. */
 static const struct {
 	const char *fields;
 	const char *error_id;
 } mistakes[] = {
-    {"subject=Temat+ok&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=email&email=a%40example.pl&consent=1", "kind-error"},
-    {"kind=public_information&subject=T&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=email&email=a%40example.pl&consent=1", "subject-error"},
-    {"kind=public_information&subject=Temat+ok&content=kr%C3%B3tko&delivery=email&email=a%40example.pl&consent=1", "content-error"},
-    {"kind=public_information&subject=Temat+ok&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=email&email=jan%40&consent=1", "email-error"},
-    {"kind=public_information&subject=Temat+ok&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=email&consent=1", "email-error"},
-    {"kind=public_information&subject=Temat+ok&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=post&consent=1", "postal_address-error"},
-    {"kind=public_information&subject=Temat+ok&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=email&email=a%40example.pl", "consent-error"},
-    {"kind=public_information&subject=Te%01mat&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=email&email=a%40example.pl&consent=1", "subject-error"},
-    {"kind=reuse&subject=Temat+ok&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=email&email=a%40example.pl&consent=1", "purpose-error"},
-    {"kind=reuse&subject=Temat+ok&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=email&email=a%40example.pl&consent=1", "name-error"},
-    {"kind=reuse&subject=Temat+ok&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=email&email=a%40example.pl&consent=1", "postal_address-error"},
-    {"kind=public_information&subject=Temat+ok&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=teleport&consent=1", "delivery-error"},
+    {"subject=Temat+ok&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=email&email=a%40example.pl", "kind-error"},
+    {"kind=public_information&subject=T&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=email&email=a%40example.pl", "subject-error"},
+    {"kind=public_information&subject=Temat+ok&content=kr%C3%B3tko&delivery=email&email=a%40example.pl", "content-error"},
+    {"kind=public_information&subject=Temat+ok&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=email&email=jan%40", "email-error"},
+    {"kind=public_information&subject=Temat+ok&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=email", "email-error"},
+    {"kind=public_information&subject=Temat+ok&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=post", "postal_address-error"},
+    {"kind=public_information&subject=Te%01mat&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=email&email=a%40example.pl", "subject-error"},
+    {"kind=reuse&subject=Temat+ok&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=email&email=a%40example.pl", "purpose-error"},
+    {"kind=reuse&subject=Temat+ok&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=email&email=a%40example.pl", "name-error"},
+    {"kind=reuse&subject=Temat+ok&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=email&email=a%40example.pl", "postal_address-error"},
+    {"kind=public_information&subject=Temat+ok&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=teleport", "delivery-error"},
 };
 
 static void test_every_mistake_is_shown_at_its_field_with_input_kept(void **state)
@@ -140,8 +196,8 @@ static void test_double_submit_creates_one_case(void **state)
 	struct u_form fp;
 	u_open_form(&fp);
 	struct hresp a, b;
-	submit(&fp, "kind=public_information&subject=Podw%C3%B3jne+klikni%C4%99cie&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=tracking_page&consent=1", &a);
-	submit(&fp, "kind=public_information&subject=Podw%C3%B3jne+klikni%C4%99cie&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=tracking_page&consent=1", &b);
+	submit(&fp, "kind=public_information&subject=Podw%C3%B3jne+klikni%C4%99cie&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=tracking_page", &a);
+	submit(&fp, "kind=public_information&subject=Podw%C3%B3jne+klikni%C4%99cie&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=tracking_page", &b);
 	assert_int_equal(a.status, 303);
 	assert_int_equal(b.status, 303);
 	char la[256];
@@ -158,13 +214,13 @@ static void test_forged_post_without_csrf_token_is_refused_and_input_kept(void *
 	u_open_form(&fp);
 	strcpy(fp.csrf, "0000000000000000000000000000000000000000000000000000000000000000");
 	struct hresp r;
-	submit(&fp, "kind=public_information&subject=Sfa%C5%82szowany&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=tracking_page&consent=1", &r);
+	submit(&fp, "kind=public_information&subject=Sfa%C5%82szowany&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=tracking_page", &r);
 	assert_int_equal(r.status, 403);
 	assert_non_null(strstr(r.body, "value=\"Sfałszowany\""));
 	h_free(&r);
 	/* No cookie at all. */
 	const char *hdr[] = {"Content-Type: application/x-www-form-urlencoded", NULL};
-	const char *body = "kind=public_information&subject=Bez+ciasteczka&content=Tre%C5%9B%C4%87+ok+ok.&delivery=tracking_page&consent=1";
+	const char *body = "kind=public_information&subject=Bez+ciasteczka&content=Tre%C5%9B%C4%87+ok+ok.&delivery=tracking_page";
 	h_request("POST", "/wniosek", hdr, body, strlen(body), &r);
 	assert_int_equal(r.status, 403);
 	h_free(&r);
@@ -176,7 +232,7 @@ static void test_honeypot_filled_by_a_bot_files_nothing(void **state)
 	struct u_form fp;
 	u_open_form(&fp);
 	struct hresp r;
-	submit(&fp, "kind=public_information&subject=Spam+bota&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=tracking_page&consent=1&website=http%3A%2F%2Fspam.example", &r);
+	submit(&fp, "kind=public_information&subject=Spam+bota&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=tracking_page&website=http%3A%2F%2Fspam.example", &r);
 	assert_int_equal(r.status, 400);
 	h_free(&r);
 	assert_int_equal(u_count("SELECT count(*) FROM requests WHERE subject = 'Spam bota'"), 0);
@@ -193,8 +249,7 @@ static void multipart(const struct u_form *fp, const char *filename, const char 
 	                 "--XyZ\r\nContent-Disposition: form-data; name=\"subject\"\r\n\r\nZ za\xc5\x82\xc4\x85" "cznikiem %s\r\n"
 	                 "--XyZ\r\nContent-Disposition: form-data; name=\"content\"\r\n\r\nW za\xc5\x82\xc4\x85" "czeniu skan.\r\n"
 	                 "--XyZ\r\nContent-Disposition: form-data; name=\"delivery\"\r\n\r\ntracking_page\r\n"
-	                 "--XyZ\r\nContent-Disposition: form-data; name=\"consent\"\r\n\r\n1\r\n"
-	                 "--XyZ\r\nContent-Disposition: form-data; name=\"attachment\"; filename=\"%s\"\r\n"
+		                 "--XyZ\r\nContent-Disposition: form-data; name=\"attachment\"; filename=\"%s\"\r\n"
 	                 "Content-Type: application/octet-stream\r\n\r\n",
 	                 fp->csrf, fp->sid, filename, filename);
 	memcpy(body + n, content, content_len);
@@ -238,7 +293,7 @@ static void test_requester_withdraws_on_the_tracking_page(void **state)
 	struct u_form fp;
 	u_open_form(&fp);
 	struct hresp r;
-	submit(&fp, "kind=public_information&subject=Do+wycofania&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=tracking_page&consent=1", &r);
+	submit(&fp, "kind=public_information&subject=Do+wycofania&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=tracking_page", &r);
 	char page[256];
 	snprintf(page, sizeof page, "%s", h_header(&r, "Location"));
 	*strstr(page, "/potwierdzenie") = '\0';
@@ -272,7 +327,7 @@ static void test_malformed_version_is_422_and_another_version_409(void **state)
 	struct u_form fp;
 	u_open_form(&fp);
 	struct hresp r;
-	submit(&fp, "kind=public_information&subject=Wersja+z+formularza&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=tracking_page&consent=1", &r);
+	submit(&fp, "kind=public_information&subject=Wersja+z+formularza&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=tracking_page", &r);
 	char page[256];
 	snprintf(page, sizeof page, "%s", h_header(&r, "Location"));
 	*strstr(page, "/potwierdzenie") = '\0';
@@ -306,7 +361,7 @@ static void test_issued_letters_download_and_drafts_stay_hidden(void **state)
 	struct u_form fp;
 	u_open_form(&fp);
 	struct hresp r;
-	submit(&fp, "kind=public_information&subject=Z+pismem&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=tracking_page&consent=1", &r);
+	submit(&fp, "kind=public_information&subject=Z+pismem&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=tracking_page", &r);
 	char page[256];
 	snprintf(page, sizeof page, "%s", h_header(&r, "Location"));
 	*strstr(page, "/potwierdzenie") = '\0';
@@ -357,7 +412,7 @@ static void test_filing_rate_per_address_is_limited(void **state)
 		struct u_form fp;
 		u_open_form(&fp);
 		struct hresp r;
-		submit(&fp, "kind=public_information&subject=Limit+test&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=tracking_page&consent=1", &r);
+		submit(&fp, "kind=public_information&subject=Limit+test&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=tracking_page", &r);
 		statuses[i] = r.status;
 		if (i == 2) {
 			assert_non_null(strstr(r.body, "value=\"Limit test\""));
@@ -477,6 +532,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_form_page_is_accessible_polish_form_with_csrf_and_honeypot),
 	    cmocka_unit_test(test_valid_form_creates_case_and_shows_confirmation),
+	    cmocka_unit_test(test_art13_information_is_shown_and_no_consent_is_asked),
+	    cmocka_unit_test(test_consent_field_of_old_clients_is_ignored),
 	    cmocka_unit_test(test_every_mistake_is_shown_at_its_field_with_input_kept),
 	    cmocka_unit_test(test_markup_typed_into_the_form_comes_back_escaped),
 	    cmocka_unit_test(test_double_submit_creates_one_case),

@@ -505,7 +505,6 @@ static void post_with_attachment(const char *path, const char *cookie, const cha
 	                 "--B\r\nContent-Disposition: form-data; name=\"content\"\r\n\r\nTre\xc5\x9b\xc4\x87 "
 	                 "wniosku z za\xc5\x82\xc4\x85" "cznikiem.\r\n"
 	                 "--B\r\nContent-Disposition: form-data; name=\"delivery\"\r\n\r\ntracking_page\r\n"
-	                 "--B\r\nContent-Disposition: form-data; name=\"consent\"\r\n\r\n1\r\n"
 	                 "%s"
 	                 "--B\r\nContent-Disposition: form-data; name=\"attachment\"; filename=\"%s\"\r\n"
 	                 "Content-Type: application/pdf\r\n\r\n%s\r\n--B--\r\n",

@@ -336,7 +336,7 @@ static void assert_event_text(const char *case_number, const char *action, const
 	const char *p[3] = {case_number, action, text};
 	PGresult *r = PQexecParams(c,
 	                           "SELECT count(*) FROM events e JOIN requests r ON r.id = e.request_id "
-	                           "WHERE r.case_number = $1 AND e.action = $2 AND e.data->>'text' = $3",
+	                           "WHERE r.case_number = $1 AND e.action = $2 AND event_data(e)->>'text' = $3",
 	                           3, NULL, p, NULL, NULL, 0);
 	assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
 	if (atoi(PQgetvalue(r, 0, 0)) != 1)
@@ -417,7 +417,6 @@ static void form_fields(const struct fields *f, struct buf *b)
 	b_pair(b, "purpose", f->purpose);
 	b_pair(b, "format", f->format);
 	b_pair(b, "manner", f->manner);
-	b_pair(b, "consent", "1");
 }
 
 /* The token from a "/sprawa/<token>/potwierdzenie" redirect. */
@@ -672,7 +671,6 @@ static void test_ten_thousand_characters_in_each_field(void **state)
 	b_pair(&b, "subject", z);
 	b_pair(&b, "content", "Treść wniosku o dane.");
 	b_pair(&b, "delivery", "tracking_page");
-	b_pair(&b, "consent", "1");
 	struct hresp r;
 	submit_form(&fp, &b, &r);
 	b_free(&b);
@@ -739,7 +737,7 @@ static void test_invalid_utf8_and_nul_are_refused_with_a_polish_message(void **s
 		u_open_form(&fp);
 		struct buf b = {0};
 		b_fmt(&b, "kind=public_information&subject=%s&content=Tre%%C5%%9B%%C4%%87+wniosku.&"
-		          "delivery=tracking_page&consent=1",
+		          "delivery=tracking_page",
 		      bad_form[i]);
 		submit_form(&fp, &b, &r);
 		b_free(&b);
@@ -1646,7 +1644,6 @@ static void mp_form(struct buf *b, const struct u_form *fp, const char *subject)
 	mp_field(b, "subject", subject);
 	mp_field(b, "content", "Wniosek z dużym załącznikiem.");
 	mp_field(b, "delivery", "tracking_page");
-	mp_field(b, "consent", "1");
 }
 
 static void post_multipart(const struct u_form *fp, const struct buf *b, struct hresp *r)

@@ -330,7 +330,7 @@ static void test_unknown_host_gets_421_on_pages_api_and_filing(void **state)
 	char body[1024];
 	snprintf(body, sizeof body,
 	         "csrf=%s&kind=public_information&subject=Pod+obcym+adresem&content=Prosz%%C4%%99"
-	         "&delivery=email&email=anna.tajna%%40example.pl&consent=1",
+	         "&delivery=email&email=anna.tajna%%40example.pl",
 	         csrf);
 	const char *form_hdr[] = {UNKNOWN, "Content-Type: application/x-www-form-urlencoded", cookie,
 	                          NULL};

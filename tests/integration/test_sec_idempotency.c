@@ -386,10 +386,10 @@ static void submit_as(const char *client, const struct u_form *fp, const char *f
 
 #define FORM_V                                                                                   \
 	"kind=public_information&subject=Formularz+ofiary&content=Tre%C5%9B%C4%87+wniosku+ofiary."    \
-	"&delivery=tracking_page&consent=1"
+	"&delivery=tracking_page"
 #define FORM_W                                                                                   \
 	"kind=public_information&subject=Formularz+inny&content=Tre%C5%9B%C4%87+innego+wniosku."      \
-	"&delivery=tracking_page&consent=1"
+	"&delivery=tracking_page"
 
 static void test_form_submission_id_gives_no_token_to_another_client(void **state)
 {

@@ -15,7 +15,7 @@
 
 #include "core/jobs.h"
 
-static atomic_int ticks, more_left, demand, fails, finals, in_round, overlap, slow_done;
+static atomic_int ticks, more_left, demand, fails, finals, in_round, overlap, slow_done, waited;
 
 static enum job_result tick(void)
 {
@@ -51,6 +51,12 @@ static enum job_result final(void)
 	return JOB_DONE;
 }
 
+static enum job_result later(void)
+{
+	atomic_fetch_add(&waited, 1);
+	return JOB_DONE;
+}
+
 /* A round that lasts until the stop, as the change listener's. */
 static enum job_result long_round(void)
 {
@@ -68,6 +74,7 @@ static const struct job table[] = {
     {"failing", 20, NULL, failing, 0},
     {"final", 100000, NULL, final, JOB_FINAL_ROUND},
     {"long", 1000, NULL, long_round, 0},
+    {"later", 150, NULL, later, JOB_WAIT_FIRST},
 };
 
 static void test_rounds_run_at_their_period_and_stop_waits(void **state)
@@ -76,7 +83,11 @@ static void test_rounds_run_at_their_period_and_stop_waits(void **state)
 	char err[128];
 	assert_true(jobs_start(table, sizeof table / sizeof table[0], err, sizeof err));
 	assert_false(jobs_start(table, 1, err, sizeof err)); /* one runner */
-	usleep(300 * 1000);
+	/* JOB_WAIT_FIRST: nothing at the start, a round a period later. */
+	usleep(50 * 1000);
+	assert_int_equal(atomic_load(&waited), 0);
+	usleep(250 * 1000);
+	assert_true(atomic_load(&waited) >= 1);
 	/* About 15 rounds of 20 ms; the machine is shared, so loosely. */
 	assert_true(atomic_load(&ticks) >= 3);
 	assert_true(atomic_load(&ticks) <= 20);

@@ -918,12 +918,12 @@ static const letter_personal_t sample_requester = {"Jan Kowalski", "jan.kowalski
                                                    "ul. Przykładowa 1, 00-001 Warszawa", ""};
 
 /* The public copy's Markdown; asserts success. Caller frees. */
-static char *public_md(const char *md, const letter_personal_t *who)
+static char *public_md(const char *md, const letter_personal_t *who, json_t *vars)
 {
 	strbuf_t sb;
 	sb_init(&sb, NULL);
 	char err[256] = "";
-	bool ok = letter_public_markdown(md, who, &sb, err, sizeof err);
+	bool ok = letter_public_markdown(md, who, vars, &sb, err, sizeof err);
 	if (!ok)
 		print_error("letter_public_markdown: %s\n", err);
 	assert_true(ok);
@@ -936,7 +936,7 @@ static void test_public_copy_of_every_letter_shows_no_requester_data(void **stat
 		const char *type = letter_types[i].id;
 		json_t *vars = letter_sample_vars_for(type, "public_information", "appeal");
 		char *md = markdown(*state, type, vars);
-		char *pmd = public_md(md, &sample_requester);
+		char *pmd = public_md(md, &sample_requester, vars);
 		char err[256] = "";
 		json_t *pvars = letter_public_vars(vars, &sample_requester, err, sizeof err);
 		if (!pvars)
@@ -978,7 +978,7 @@ static void test_public_copy_finds_declined_names_escaped_mail_and_phones(void *
 	                 "[odpowiedź](mailto:b_wscibski@przyklad.example)\n\n"
 	                 "**Otrzymują:**\n\n1. Strona – Bożydar Wścibski-Nieznany\n2. a/a\n\n"
 	                 "Sprawa COMON.1431.15.2026, sąd w Poznaniu, ul. Ukryta 77/50.\n";
-	char *pmd = public_md(md, &who);
+	char *pmd = public_md(md, &who, NULL);
 	static const char *const never[] = {"Bożydar", "cibsk", "Nieznan", "przyklad", "512",
 	                                    "345",     "Ukryta 77/5,", "61-234",  "Otrzymują", "a/a"};
 	for (size_t k = 0; k < sizeof never / sizeof never[0]; k++)
@@ -986,10 +986,45 @@ static void test_public_copy_finds_declined_names_escaped_mail_and_phones(void *
 			fail_msg("the public copy shows \"%s\": %s", never[k], pmd);
 	assert_non_null(strstr(pmd, "dane osobowe wnioskodawcy usunięte"));
 	assert_non_null(strstr(pmd, "COMON.1431.15.2026"));
-	/* The town alone names no one, nor does another house of the street. */
+	/* The town alone names no one; another house of the street is not the
+	 * requester's, but still someone's address (the detector's). */
 	assert_non_null(strstr(pmd, "w Poznaniu"));
-	assert_non_null(strstr(pmd, "ul. Ukryta 77/50"));
+	assert_null(strstr(pmd, "ul. Ukryta 77/50"));
+	assert_non_null(strstr(pmd, "dane zanonimizowane"));
 	free(pmd);
+}
+
+/* The detector on the public copy: a third person's PESEL, e-mail, phone,
+ * account and address are anonymised, the requester's first name alone
+ * too; the body's own address, phone and account (its letter's variables)
+ * and a company's NIP stay. */
+static void test_public_copy_anonymises_what_the_detector_finds(void **state)
+{
+	(void)state;
+	letter_personal_t who = {"Zenobia Pióro-Kwiatkowska", "", "", ""};
+	json_t *vars = letter_sample_vars_for("information_release", "public_information", "appeal");
+	set_str(vars, "org.address", "Al. Niepodległości 218, 00-911 Warszawa");
+	set_str(vars, "org.phone", "+48 261 871 205");
+	const char *md =
+	    "Szanowna Pani Zenobio, w załączeniu opinia sąsiada (PESEL 44051401359, "
+	    "e-mail sasiad.prywatny@poczta.example, tel. 601 222 333, zam. ul. Brzozowa 9/3, "
+	    "31-222 Kraków, rachunek PL61 1090 1014 0000 0712 1981 2874). Wykonawca: NIP "
+	    "525-000-12-33.\n\nOdwołanie można złożyć w siedzibie: Al. Niepodległości 218, "
+	    "00-911 Warszawa, tel. 261 871 205.\n";
+	char *pmd = public_md(md, &who, vars);
+	static const char *const never[] = {"Zenobio", "44051401359", "sasiad", "601 222 333",
+	                                    "Brzozowa", "31-222",     "1090 1014"};
+	for (size_t k = 0; k < sizeof never / sizeof never[0]; k++)
+		if (strstr(pmd, never[k]))
+			fail_msg("the public copy shows \"%s\": %s", never[k], pmd);
+	/* (CommonMark escapes the brackets.) */
+	assert_non_null(strstr(pmd, "Szanowna Pani \\[dane osobowe wnioskodawcy usunięte\\]"));
+	assert_non_null(
+	    strstr(pmd, "(PESEL \\[dane zanonimizowane\\], e-mail \\[dane zanonimizowane\\]"));
+	assert_non_null(strstr(pmd, "525-000-12-33"));
+	assert_non_null(strstr(pmd, "Al. Niepodległości 218, 00-911 Warszawa, tel. 261 871 205"));
+	free(pmd);
+	json_decref(vars);
 }
 
 static void test_letter_that_cannot_be_cleaned_has_no_public_copy(void **state)
@@ -1001,7 +1036,7 @@ static void test_letter_that_cannot_be_cleaned_has_no_public_copy(void **state)
 	strbuf_t sb;
 	sb_init(&sb, NULL);
 	char err[256] = "";
-	assert_false(letter_public_markdown(md, &sample_requester, &sb, err, sizeof err));
+	assert_false(letter_public_markdown(md, &sample_requester, NULL, &sb, err, sizeof err));
 	assert_non_null(strstr(err, "surname"));
 	sb_free(&sb);
 	/* The frame too: a signer sharing the requester's surname. */
@@ -1054,6 +1089,7 @@ int main(void)
 	    cmocka_unit_test(test_type_vars_include_the_remedy_fragments),
 	    cmocka_unit_test(test_public_copy_of_every_letter_shows_no_requester_data),
 	    cmocka_unit_test(test_public_copy_finds_declined_names_escaped_mail_and_phones),
+	    cmocka_unit_test(test_public_copy_anonymises_what_the_detector_finds),
 	    cmocka_unit_test(test_letter_that_cannot_be_cleaned_has_no_public_copy),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown) | teardown_all(NULL);

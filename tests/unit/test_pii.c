@@ -213,6 +213,32 @@ static void test_out_buffer_too_small_counts_all(void **state)
 	assert_string_equal(law_personal_kind_name(LAW_PII_IDCARD), "idcard");
 }
 
+/* The organisation's own address and phone, and the requester's data, are
+ * told from another's by law_personal_same(). */
+static void test_same_datum_ignores_form_but_not_content(void **state)
+{
+	const char *addr = "ul. Lipowa 12/4, 00-950 Warszawa";
+#define SAME(k, f, r) law_personal_same(k, f, strlen(f), r)
+	assert_true(SAME(LAW_PII_ADDRESS, "Lipowa 12/4", addr));
+	assert_true(SAME(LAW_PII_ADDRESS, "UL. LIPOWA 12/4", addr));
+	assert_true(SAME(LAW_PII_POSTCODE, "00-950 Warszawa", addr));
+	assert_false(SAME(LAW_PII_ADDRESS, "ul. Lipowa 12", addr));
+	assert_false(SAME(LAW_PII_ADDRESS, "ul. Lipowa 2/4", addr));
+	assert_false(SAME(LAW_PII_ADDRESS, "ul. Klonowa 12/4", addr));
+	assert_true(SAME(LAW_PII_ADDRESS, "ul. Żółta 3", "ul. Zolta 3, 00-001 Łódź"));
+	assert_true(SAME(LAW_PII_PHONE, "(+48) 600-700-800", "600 700 800"));
+	assert_false(SAME(LAW_PII_PHONE, "600 700 801", "600 700 800"));
+	assert_true(SAME(LAW_PII_EMAIL, "Jan.Kowalski@Example.pl", "jan.kowalski@example.pl"));
+	assert_false(SAME(LAW_PII_EMAIL, "an.kowalski@example.pl", "jan.kowalski@example.pl"));
+	assert_true(SAME(LAW_PII_PESEL, "44051401359", "PESEL 44051401359"));
+	assert_false(SAME(LAW_PII_PESEL, "44051401359", ""));
+	assert_true(SAME(LAW_PII_NAME, "Zenobia Pióro-Kwiatkowska", "ZENOBIA PIORO-KWIATKOWSKA"));
+	assert_false(SAME(LAW_PII_NAME, "Zenobia Pióro", "zenobia pioro-kwiatkowska"));
+#undef SAME
+	assert_string_equal(law_personal_kind_label(LAW_PII_PESEL), "numer PESEL");
+	assert_null(law_personal_kind_label(LAW_PII_KIND_COUNT));
+}
+
 /* ---- The corpus ------------------------------------------------------------------ */
 
 #define PERSONS_MAX 4
@@ -374,6 +400,7 @@ int main(void)
 	    cmocka_unit_test(test_known_street_without_prefix),
 	    cmocka_unit_test(test_numbers_in_context),
 	    cmocka_unit_test(test_out_buffer_too_small_counts_all),
+	    cmocka_unit_test(test_same_datum_ignores_form_but_not_content),
 	    cmocka_unit_test(test_corpus_precision_and_recall),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,6 +1,6 @@
 /* The pure parts of staff sign-in (server/web/auth.c, included to reach its
  * static helpers): which `next` addresses are followed after sign-in, the
- * order of roles, and the CSRF comparison. */
+ * order of roles and the officer beside them, and the CSRF comparison. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -43,10 +43,39 @@ static void test_roles_are_ordered_clerk_manager_admin(void **state)
 	assert_int_equal(role_level("manager"), ROLE_MANAGER);
 	assert_int_equal(role_level("admin"), ROLE_ADMIN);
 	assert_true(ROLE_CLERK < ROLE_MANAGER && ROLE_MANAGER < ROLE_ADMIN);
+	assert_int_equal(role_level("iod"), ROLE_IOD);
 	/* Anything else reaches no staff route. */
 	assert_int_equal(role_level("Admin"), ROLE_ANY);
 	assert_int_equal(role_level(""), ROLE_ANY);
 	assert_int_equal(role_level(NULL), ROLE_ANY);
+}
+
+/* The data protection officer is not a clerk: beside the ordered roles,
+ * it reaches the routes of any staff member and its own, which the
+ * administrator reaches too, and nothing of cases, dashboards or settings. */
+static void test_the_officer_stands_beside_the_ordered_roles(void **state)
+{
+	static const int users[] = {ROLE_ANY, ROLE_IOD, ROLE_CLERK, ROLE_MANAGER, ROLE_ADMIN};
+	static const int routes[] = {ROLE_ANY, ROLE_STAFF, ROLE_IOD, ROLE_CLERK, ROLE_MANAGER,
+	                             ROLE_ADMIN};
+	/* [user][route] */
+	static const bool want[5][6] = {
+	    {true, false, false, false, false, false}, /* signed out */
+	    {true, true, true, false, false, false},   /* officer */
+	    {true, true, false, true, false, false},   /* clerk */
+	    {true, true, false, true, true, false},    /* manager */
+	    {true, true, true, true, true, true},      /* admin */
+	};
+	for (size_t u = 0; u < 5; u++)
+		for (size_t r = 0; r < 6; r++)
+			if (route_role_allows(routes[r], users[u]) != want[u][r])
+				fail_msg("user %d, route %d: %s", users[u], routes[r],
+				         want[u][r] ? "refused" : "allowed");
+	assert_true(route_role_allows(ROLE_CITIZEN, ROLE_ANY));
+	/* Where each lands after signing in: the officer on its own page. */
+	assert_string_equal(home_of(ROLE_IOD), "/panel/iod");
+	assert_string_equal(home_of(ROLE_CLERK), "/panel");
+	assert_string_equal(home_of(ROLE_ADMIN), "/panel");
 }
 
 static void test_csrf_must_match_the_session_token_exactly(void **state)
@@ -69,6 +98,7 @@ int main(void)
 	    cmocka_unit_test(test_next_accepts_local_paths_with_query),
 	    cmocka_unit_test(test_next_refuses_other_sites_and_header_splitting),
 	    cmocka_unit_test(test_roles_are_ordered_clerk_manager_admin),
+	    cmocka_unit_test(test_the_officer_stands_beside_the_ordered_roles),
 	    cmocka_unit_test(test_csrf_must_match_the_session_token_exactly),
 	};
 	return cmocka_run_group_tests_name("web_auth", tests, NULL, NULL);
