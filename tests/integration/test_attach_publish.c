@@ -133,16 +133,7 @@ static char *input(const char *html, const char *name)
 
 static char *textarea(const char *html, const char *id)
 {
-	char open[128];
-	snprintf(open, sizeof open, "<textarea id=\"%s\"", id);
-	const char *a = strstr(html, open);
-	assert_non_null(a);
-	a = strchr(a, '>') + 1;
-	const char *b = strstr(a, "</textarea>");
-	char *raw = strndup(a, (size_t)(b - a));
-	char *v = unescape(raw);
-	free(raw);
-	return v;
+	return u_textarea(html, id);
 }
 
 static void expect(const struct hresp *r, long status, const char *what)
@@ -165,25 +156,7 @@ static void assert_no_secret(const char *where, const char *text, size_t len)
 static void upload(const struct u_staff *s, long long id, const char *filename, const void *data,
                    size_t len, struct hresp *r)
 {
-	static const char *B = "jawnoscTestBoundary7x";
-	char head[1024], tail[64];
-	int hn = snprintf(head, sizeof head,
-	                  "--%s\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n%s\r\n"
-	                  "--%s\r\nContent-Disposition: form-data; name=\"plik\"; filename=\"%s\"\r\n"
-	                  "Content-Type: application/pdf\r\n\r\n",
-	                  B, s->csrf, B, filename);
-	int tn = snprintf(tail, sizeof tail, "\r\n--%s--\r\n", B);
-	size_t n = (size_t)hn + len + (size_t)tn;
-	char *body = malloc(n);
-	memcpy(body, head, (size_t)hn);
-	memcpy(body + hn, data, len);
-	memcpy(body + hn + len, tail, (size_t)tn);
-	char ct[128], path[96];
-	snprintf(ct, sizeof ct, "Content-Type: multipart/form-data; boundary=%s", B);
-	snprintf(path, sizeof path, "/panel/sprawy/%lld/zalaczniki", id);
-	const char *hdr[] = {ct, s->cookie, NULL};
-	h_request("POST", path, hdr, body, n, r);
-	free(body);
+	u_upload(s, id, filename, data, len, r);
 }
 
 static const char *redaction_path(void)
