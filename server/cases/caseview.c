@@ -75,6 +75,11 @@ static const char *event_label(const char *action)
 		return "notatka wewnętrzna";
 	if (!strcmp(action, REGISTER_ACCEPT_EVENT))
 		return "dane w publikacji uznane za publiczne";
+	/* cases/attachments.c */
+	if (!strcmp(action, "attachment_add"))
+		return "dodanie pliku PDF do sprawy";
+	if (!strcmp(action, "attachment_redact"))
+		return "sporządzenie kopii publicznej załącznika";
 	return action;
 }
 

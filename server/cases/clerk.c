@@ -257,8 +257,13 @@ enum outcome clerk_case(const struct svc_ctx *ctx, long long id, json_t **out,
 			st = caseview_documents(c, id, CASEVIEW_STAFF, view);
 		if (st == DB_OK)
 			st = add_rows(c, a, view, "attachments",
-			              "SELECT id, filename, size, source FROM attachments "
-			              "WHERE request_id = $1 ORDER BY id",
+			              "SELECT id, filename, size, source, "
+			              "CASE WHEN content_type = 'application/pdf' THEN 'pdf' "
+			              "ELSE '' END AS pdf, "
+			              "CASE WHEN EXISTS (SELECT 1 FROM attachment_public_copies c "
+			              "WHERE c.attachment_id = attachments.id) THEN 'tak' "
+			              "ELSE '' END AS has_copy "
+			              "FROM attachments WHERE request_id = $1 ORDER BY id",
 			              id);
 		if (st == DB_OK)
 			st = add_rows(c, a, view, "users",

@@ -580,7 +580,8 @@ enum db_status register_item(PGconn *c, arena_t *a, const struct org *org,
 	/* Only the current version's documents can be downloaded; an old
 	 * version lists what it published. */
 	json_t *item;
-	st = item_read(c, ITEM_REGISTER, pub_id, version_id, &content, shown == ncur, &item);
+	st = item_read(c, ITEM_REGISTER, pub_id, version_id, version_id, &content, shown == ncur,
+	               &item);
 	if (item)
 		json_object_set_new(doc, "item", item);
 	if (st != DB_OK) {
@@ -606,6 +607,37 @@ enum db_status register_document(PGconn *c, arena_t *a, long long org_id, const 
 	                           "JOIN register_items i ON i.id = d.publication_id "
 	                           "WHERE i.org_id = $1 AND i.case_number = $2 AND d.seq = $3 "
 	                           "AND d.current AND d.pdf IS NOT NULL",
+	                           p.n, NULL, p.v, NULL, NULL, 1 /* binary */);
+	enum db_status st = db_status_of(c, r);
+	if (st == DB_OK && PQntuples(r) == 1) {
+		*found = true;
+		*len = (size_t)PQgetlength(r, 0, 0);
+		char *buf = arena_alloc(a, *len ? *len : 1);
+		memcpy(buf, PQgetvalue(r, 0, 0), *len);
+		*pdf = buf;
+		sha_hex[0] = '\0';
+		if (PQgetlength(r, 0, 1) == 32)
+			sodium_bin2hex(sha_hex, 65, (const unsigned char *)PQgetvalue(r, 0, 1), 32);
+	}
+	PQclear(r);
+	return st;
+}
+
+enum db_status register_attachment(PGconn *c, arena_t *a, long long org_id,
+                                   const char *case_number, long long copy_id, const char **pdf,
+                                   size_t *len, char sha_hex[65], bool *found)
+{
+	*found = false;
+	struct db_params p = {.n = 0};
+	db_param_int(&p, org_id);
+	db_param(&p, case_number);
+	db_param_int(&p, copy_id);
+	/* Only the public copy: register_attachments has no other PDF. */
+	PGresult *r = PQexecParams(c,
+	                           "SELECT d.pdf, d.sha256 FROM register_attachments d "
+	                           "JOIN register_items i ON i.id = d.publication_id "
+	                           "WHERE i.org_id = $1 AND i.case_number = $2 AND d.id = $3 "
+	                           "AND d.current",
 	                           p.n, NULL, p.v, NULL, NULL, 1 /* binary */);
 	enum db_status st = db_status_of(c, r);
 	if (st == DB_OK && PQntuples(r) == 1) {

@@ -132,6 +132,14 @@ enum outcome register_document_get(const struct svc_ctx *ctx, const struct regis
                                    const char *case_number, int seq, struct register_pdf *out,
                                    struct problem *p);
 
+/* The public copy `copy_id` of an attachment the current version
+ * publishes (migration 0022): its PDF and SHA-256 as register_document_get
+ * gives a document's; never the original attachment. OUT_NOT_FOUND
+ * otherwise. */
+enum outcome register_attachment_get(const struct svc_ctx *ctx, const struct register_ask *ask,
+                                     const char *case_number, long long copy_id,
+                                     struct register_pdf *out, struct problem *p);
+
 /* The Atom feed's entries: the latest readable versions, newest first:
  * [{case_number, version, title, subject, answer, published_at,
  * first_published_at (RFC 3339), first_published_on ("YYYY-MM-DD"),
@@ -214,6 +222,10 @@ struct register_draft {
 	const char *produced_on;         /* "YYYY-MM-DD", not in the future */
 	int doc_seqs[REGISTER_MAX_DOCS]; /* issued documents of the case to publish */
 	int ndocs;
+	/* Public copies of the case's PDF attachments to publish (their ids,
+	 * cases/attachments.h): each the newest copy of its attachment. */
+	long long copy_ids[REGISTER_MAX_DOCS];
+	int ncopies;
 	/* The requester is not a natural person: its name may be public
 	 * (LAW.md §7); otherwise a name found in the text is refused. */
 	bool name_may_be_public;
@@ -233,7 +245,7 @@ enum register_action {
 struct register_post {
 	enum register_action action;
 	const struct register_draft *draft; /* PREVIEW, PUBLISH: as posted */
-	bool bad_document;                  /* the form named a document that cannot be one */
+	bool bad_document;                  /* the form named a document (or a copy) that cannot be one */
 	const char *preview_token;          /* PUBLISH: the token the preview carried */
 	long long expected_version_id;      /* PUBLISH, WITHDRAW: the version the form showed (0: none) */
 };
@@ -245,6 +257,8 @@ struct register_publication {
 	 * "state_label", "published", "withdrawn", "version_id" (0: never
 	 * published), "version", "public_path", "versions" (the change
 	 * register), "documents" ({seq, title, issued_on, has_pdf, checked}),
+	 * "attachments" ({id, filename, pdf, copy_id (0: no public copy yet),
+	 * copy_made_on, pages, checked, redact_url, pages_list [{n, src}]}),
 	 * "draft" (the posted one, or the current content, or proposals for a
 	 * first publication), "name_public", "item" (the preview, exactly as
 	 * the public page will show it), "preview_token" (when it may be

@@ -22,9 +22,14 @@
  * downloaded from the item's page. */
 #define ITEM_DOCS_COLS "seq, title, coalesce(issued_on, ''), has_pdf"
 
-/* The four statements over the views named `prefix`_facts, ... whose rows
- * `key` ($1) selects; `docs` is the documents' own condition on $2. */
-#define ITEM_SQL(prefix, key, docs)                                                                \
+/* Public copies of attachments, in the version's order: the copy's id and
+ * its pages. */
+#define ITEM_ATTS_COLS "id, pages"
+
+/* The five statements over the views named `prefix`_facts, ... whose rows
+ * `key` ($1) selects; `docs` is the documents' own condition on $2, `atts`
+ * the attachments' on $2 and their order. */
+#define ITEM_SQL(prefix, key, docs, atts)                                                          \
 	{                                                                                          \
 	    "SELECT " ITEM_FACTS_COLS " FROM " prefix "_facts WHERE " key " = $1",                 \
 	    "SELECT " ITEM_TIMELINE_COLS " FROM " prefix "_timeline WHERE " key " = $1 "           \
@@ -32,13 +37,17 @@
 	    "SELECT " ITEM_TERMS_COLS " FROM " prefix "_terms WHERE " key " = $1 ORDER BY id",     \
 	    "SELECT " ITEM_DOCS_COLS " FROM " prefix "_documents WHERE " key " = $1 AND " docs    \
 	    " ORDER BY seq",                                                                       \
+	    "SELECT " ITEM_ATTS_COLS " FROM " prefix "_attachments WHERE " key " = $1 AND " atts  \
 	}
 
-enum { Q_FACTS, Q_TIMELINE, Q_TERMS, Q_DOCS, Q_COUNT };
+enum { Q_FACTS, Q_TIMELINE, Q_TERMS, Q_DOCS, Q_ATTS, Q_COUNT };
 
 static const char *const item_sql[][Q_COUNT] = {
-    [ITEM_REGISTER] = ITEM_SQL("register", "publication_id", "version_id = $2"),
-    [ITEM_PUBLISHABLE] = ITEM_SQL("publishable", "request_id", "seq = ANY ($2::int[])"),
+    [ITEM_REGISTER] = ITEM_SQL("register", "publication_id", "version_id = $2",
+                               "version_id = $2 ORDER BY position"),
+    [ITEM_PUBLISHABLE] = ITEM_SQL("publishable", "request_id", "seq = ANY ($2::int[])",
+                                  "id = ANY ($2::bigint[]) "
+                                  "ORDER BY array_position($2::bigint[], id)"),
 };
 
 static json_t *timeline_of(const PGresult *r)
@@ -94,9 +103,25 @@ static json_t *documents_of(const PGresult *r, const char *path, bool linked)
 	return list;
 }
 
+/* The public copies of attachments: never the original, never its file
+ * name (it may name a person), so each is "Załącznik nr N". */
+static json_t *attachments_of(const PGresult *r, const char *path, bool linked)
+{
+	json_t *list = json_array();
+	for (int i = 0; r && i < PQntuples(r); i++) {
+		char title[64], url[512] = "";
+		snprintf(title, sizeof title, "Załącznik nr %d", i + 1);
+		if (linked)
+			snprintf(url, sizeof url, "%s/zalacznik/%s", path, PQgetvalue(r, i, 0));
+		json_array_append_new(list, json_pack("{s:s, s:s, s:i}", "title", title, "url", url,
+		                                      "pages", atoi(PQgetvalue(r, i, 1))));
+	}
+	return list;
+}
+
 static json_t *item_build(const PGresult *facts, const struct item_content *c,
                           const PGresult *timeline, const PGresult *terms, const PGresult *docs,
-                          bool docs_linked)
+                          const PGresult *atts, bool docs_linked)
 {
 #define F(i) PQgetvalue(facts, 0, i)
 	char path[400];
@@ -114,8 +139,13 @@ static json_t *item_build(const PGresult *facts, const struct item_content *c,
 	json_object_set_new(it, "closed_on", json_string(F(6)));
 #undef F
 	json_t *d = documents_of(docs, path, docs_linked);
+	json_t *at = attachments_of(atts, path, docs_linked);
 	json_object_set_new(it, "has_documents", json_boolean(json_array_size(d) > 0));
+	json_object_set_new(it, "has_attachments", json_boolean(json_array_size(at) > 0));
+	json_object_set_new(it, "has_any_documents",
+	                    json_boolean(json_array_size(d) + json_array_size(at) > 0));
 	json_object_set_new(it, "documents", d);
+	json_object_set_new(it, "attachments", at);
 	json_t *t = terms_of(terms);
 	json_object_set_new(it, "has_terms", json_boolean(json_array_size(t) > 0));
 	json_object_set_new(it, "terms", t);
@@ -124,17 +154,19 @@ static json_t *item_build(const PGresult *facts, const struct item_content *c,
 }
 
 enum db_status item_read(PGconn *c, enum item_views views, const char *key, const char *docs,
-                         const struct item_content *content, bool docs_linked, json_t **item)
+                         const char *atts, const struct item_content *content, bool docs_linked,
+                         json_t **item)
 {
-	const char *p[2] = {key, docs};
+	const char *p[2] = {key, docs}, *pa[2] = {key, atts};
 	PGresult *r[Q_COUNT] = {NULL};
 	enum db_status st = DB_OK;
 	*item = NULL;
 	for (int q = 0; q < Q_COUNT && st == DB_OK; q++)
-		r[q] = db_exec(c, &st, item_sql[views][q], q == Q_DOCS ? 2 : 1, p);
+		r[q] = db_exec(c, &st, item_sql[views][q], q == Q_DOCS || q == Q_ATTS ? 2 : 1,
+		               q == Q_ATTS ? pa : p);
 	if (st == DB_OK && PQntuples(r[Q_FACTS]) == 1)
 		*item = item_build(r[Q_FACTS], content, r[Q_TIMELINE], r[Q_TERMS], r[Q_DOCS],
-		                   docs_linked);
+		                   r[Q_ATTS], docs_linked);
 	for (int q = 0; q < Q_COUNT; q++)
 		PQclear(r[q]);
 	return st;

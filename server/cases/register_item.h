@@ -25,11 +25,13 @@ struct item_content {
 
 /* Which views an item is read from. */
 enum item_views {
-	/* register_facts, _timeline, _terms, _documents: a publication, by
-	 * its id; the documents of one of its versions, by the version's id. */
+	/* register_facts, _timeline, _terms, _documents, _attachments: a
+	 * publication, by its id; the documents and attachments' copies of
+	 * one of its versions, by the version's id. */
 	ITEM_REGISTER,
-	/* publishable_facts, _timeline, _terms, _documents: a request, by its
-	 * id; the documents whose seqs are in an int[] ("{1,3}"). */
+	/* publishable_facts, _timeline, _terms, _documents, _attachments: a
+	 * request, by its id; the documents whose seqs are in an int[]
+	 * ("{1,3}"), the copies whose ids are in a bigint[]. */
 	ITEM_PUBLISHABLE,
 };
 
@@ -41,10 +43,14 @@ enum item_views {
  * outcome, outcome_label, legal_basis, answer, documents [{seq, title,
  * issued_on, url ("" when not downloadable)}], has_documents, terms
  * [{label, basis, start_on, due_on, state_label, met, missed, open}],
- * has_terms, timeline [{on, label, state_label}]. `docs_linked` says
- * whether the documents link to their PDF. *item is NULL when there are no
- * facts or on an error (new reference otherwise). */
+ * has_terms, timeline [{on, label, state_label}], and the public copies
+ * of attachments `atts` selects (the version id again, or the copies' ids
+ * as a bigint[] "{7,9}", in that order): attachments [{title ("Załącznik
+ * nr N"), url, pages}], has_attachments, has_any_documents. `docs_linked`
+ * says whether the documents and copies link to their PDF. *item is NULL
+ * when there are no facts or on an error (new reference otherwise). */
 enum db_status item_read(PGconn *c, enum item_views views, const char *key, const char *docs,
-                         const struct item_content *content, bool docs_linked, json_t **item);
+                         const char *atts, const struct item_content *content, bool docs_linked,
+                         json_t **item);
 
 #endif

@@ -193,6 +193,26 @@ enum outcome register_document_get(const struct svc_ctx *ctx, const struct regis
 	return page_close(c, ask, &pg, p);
 }
 
+enum outcome register_attachment_get(const struct svc_ctx *ctx, const struct register_ask *ask,
+                                     const char *case_number, long long copy_id,
+                                     struct register_pdf *out, struct problem *p)
+{
+	memset(out, 0, sizeof *out);
+	struct register_page pg;
+	PGconn *c;
+	enum outcome o = page_open(ctx, ask, &pg, &c, p);
+	if (o != OUT_OK)
+		return o;
+	bool found = false;
+	enum db_status st = register_attachment(c, ctx->arena, pg.org.id, case_number, copy_id,
+	                                        &out->pdf, &out->len, out->sha256, &found);
+	if (st != DB_OK)
+		return page_fail(c, st, p);
+	if (!found)
+		return page_not_found(c, "Taki załącznik nie jest opublikowany.", p);
+	return page_close(c, ask, &pg, p);
+}
+
 /* A page of one query after the freshness question (feed, sitemap). */
 typedef enum db_status (*list_query)(PGconn *c, arena_t *a, long long org_id, int limit,
                                      json_t **out);

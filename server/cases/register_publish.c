@@ -78,6 +78,7 @@ struct ppub {
 	const char *version, *subject, *answer, *legal_basis, *produced_by, *responsible,
 	    *produced_on;
 	const char *doc_seqs; /* "{1,3}": the current version's documents by seq */
+	const char *copy_ids; /* "{7,9}": the public copies of attachments it publishes */
 };
 
 /* The publication of a request with its current version. */
@@ -87,7 +88,8 @@ struct ppub {
 	"(SELECT max(minor) FROM publication_versions WHERE publication_id = p.id), "              \
 	"v.public_subject, v.answer, v.legal_basis, v.produced_by, v.responsible, "                \
 	"coalesce((SELECT array_agg(d.seq ORDER BY d.seq)::text FROM documents d "                 \
-	"          WHERE d.id = ANY (v.document_ids)), '{}'), v.produced_on::text "                \
+	"          WHERE d.id = ANY (v.document_ids)), '{}'), v.produced_on::text, "               \
+	"v.attachment_copy_ids::text "                                                             \
 	"FROM publications p JOIN publication_versions v ON v.id = p.version_id "                  \
 	"WHERE p.request_id = $1"
 
@@ -113,6 +115,7 @@ static enum db_status load_publication(PGconn *c, arena_t *a, long long request_
 		out->responsible = arena_strdup(a, PQgetvalue(r, 0, 10));
 		out->doc_seqs = arena_strdup(a, PQgetvalue(r, 0, 11));
 		out->produced_on = arena_strdup(a, PQgetvalue(r, 0, 12));
+		out->copy_ids = arena_strdup(a, PQgetvalue(r, 0, 13));
 	}
 	PQclear(r);
 	return st;
@@ -126,6 +129,18 @@ static const char *seq_array(arena_t *a, const struct register_draft *d)
 	sb_putc(&sb, '{');
 	for (int i = 0; i < d->ndocs; i++)
 		sb_printf(&sb, "%s%d", i ? "," : "", d->doc_seqs[i]);
+	sb_putc(&sb, '}');
+	return sb.data;
+}
+
+/* The "{7,9}" of a draft's public copies of attachments, in its order. */
+static const char *copy_array(arena_t *a, const struct register_draft *d)
+{
+	strbuf_t sb;
+	sb_init(&sb, a);
+	sb_putc(&sb, '{');
+	for (int i = 0; i < d->ncopies; i++)
+		sb_printf(&sb, "%s%lld", i ? "," : "", d->copy_ids[i]);
 	sb_putc(&sb, '}');
 	return sb.data;
 }
@@ -269,6 +284,8 @@ static void validate(arena_t *a, const struct register_draft *d, law_date_t toda
 		    "Podaj datę wytworzenia informacji (RRRR-MM-DD), nie późniejszą niż dzisiaj.");
 	if (d->ndocs < 0 || d->ndocs > REGISTER_MAX_DOCS)
 		problem_field(e, "documents", "Wybrano zbyt wiele pism.");
+	if (d->ncopies < 0 || d->ncopies > REGISTER_MAX_DOCS)
+		problem_field(e, "attachments", "Wybrano zbyt wiele załączników.");
 }
 
 /* The chosen documents must be issued documents of this case with a
@@ -309,6 +326,39 @@ static enum db_status check_documents(PGconn *c, arena_t *a, long long request_i
 			                 PQgetvalue(r, 0, 3)));
 		*doc_ids = arena_strdup(a, PQgetvalue(r, 0, 1));
 	}
+	PQclear(r);
+	return st;
+}
+
+/* The chosen public copies must each be the newest copy of a PDF
+ * attachment of this case (cases/attachments.h): an attachment is
+ * published only as its redacted copy, never as it came; their ids, as
+ * "{...}" in the draft's order without repeats, for the version. */
+static enum db_status check_copies(PGconn *c, arena_t *a, long long request_id,
+                                   const struct register_draft *d, const char **copy_ids,
+                                   struct problem *e)
+{
+	struct register_draft once = {.ncopies = 0};
+	for (int i = 0; i < d->ncopies && i < REGISTER_MAX_DOCS; i++) {
+		bool dup = false;
+		for (int j = 0; j < once.ncopies; j++)
+			dup |= once.copy_ids[j] == d->copy_ids[i];
+		if (!dup)
+			once.copy_ids[once.ncopies++] = d->copy_ids[i];
+	}
+	*copy_ids = copy_array(a, &once);
+	if (!once.ncopies)
+		return DB_OK;
+	const char *p[2] = {ids(a, request_id), *copy_ids};
+	enum db_status st;
+	PGresult *r = db_exec(c, &st,
+	                      "SELECT count(*) FROM publishable_attachments "
+	                      "WHERE request_id = $1 AND id = ANY ($2::bigint[])",
+	                      2, p);
+	if (st == DB_OK && atoi(PQgetvalue(r, 0, 0)) != once.ncopies)
+		problem_field(e, "attachments",
+		              "Można opublikować tylko najnowszą kopię publiczną (zanonimizowaną) "
+		              "załącznika PDF tej sprawy. Odśwież stronę i wybierz ponownie.");
 	PQclear(r);
 	return st;
 }
@@ -610,8 +660,8 @@ static enum db_status build_item(PGconn *c, arena_t *a, long long request_id,
                                  const struct register_draft *d, const char *outcome, json_t **item)
 {
 	struct item_content content = {d->public_subject, d->answer, d->legal_basis, outcome};
-	return item_read(c, ITEM_PUBLISHABLE, ids(a, request_id), seq_array(a, d), &content, true,
-	                 item);
+	return item_read(c, ITEM_PUBLISHABLE, ids(a, request_id), seq_array(a, d), copy_array(a, d),
+	                 &content, true, item);
 }
 
 /* ---- Proposals and the workspace ---------------------------------------------- */
@@ -695,6 +745,47 @@ static bool seq_in(const char *set, int seq)
 	return false;
 }
 
+/* The case's attachments to choose from: a PDF with its newest public
+ * copy and that copy's pages (the images the page shows of what will be
+ * public), checked when the current version publishes a copy of it
+ * (`copies`, "{7,9}"). Anything but a PDF cannot be published. */
+static json_t *attachments_of(PGconn *c, arena_t *a, long long request_id, const char *copies,
+                              enum db_status *st)
+{
+	const char *p[2] = {ids(a, request_id), copies};
+	PGresult *r = db_exec(
+	    c, st,
+	    "SELECT a.id, a.filename, a.content_type = 'application/pdf', coalesce(c.id, 0), "
+	    "coalesce(c.made_on, ''), coalesce(c.pages, 0), "
+	    "EXISTS (SELECT 1 FROM attachment_public_copies x WHERE x.attachment_id = a.id "
+	    "        AND x.id = ANY ($2::bigint[])) "
+	    "FROM attachments a LEFT JOIN publishable_attachments c ON c.attachment_id = a.id "
+	    "WHERE a.request_id = $1 ORDER BY a.id",
+	    2, p);
+	json_t *list = json_array();
+	for (int i = 0; *st == DB_OK && i < PQntuples(r); i++) {
+		long long aid = atoll(PQgetvalue(r, i, 0)), cid = atoll(PQgetvalue(r, i, 3));
+		int pages = atoi(PQgetvalue(r, i, 5));
+		json_t *pl = json_array();
+		for (int n = 1; cid && n <= pages; n++)
+			json_array_append_new(
+			    pl, json_pack("{s:i, s:s}", "n", n, "src",
+			                  arena_printf(a, "/panel/sprawy/%lld/zalaczniki/%lld/kopie/%lld/strony/%d",
+			                               request_id, aid, cid, n)));
+		json_array_append_new(
+		    list,
+		    json_pack("{s:I, s:s, s:b, s:I, s:s, s:i, s:b, s:s, s:o}", "id", (json_int_t)aid,
+		              "filename", PQgetvalue(r, i, 1), "pdf", PQgetvalue(r, i, 2)[0] == 't',
+		              "copy_id", (json_int_t)cid, "copy_made_on", PQgetvalue(r, i, 4), "pages",
+		              pages, "checked", cid && PQgetvalue(r, i, 6)[0] == 't', "redact_url",
+		              arena_printf(a, "/panel/sprawy/%lld/zalaczniki/%lld/anonimizacja",
+		                           request_id, aid),
+		              "pages_list", pl));
+	}
+	PQclear(r);
+	return list;
+}
+
 /* The workspace: the case, its publication's change register, the
  * documents to choose from, and the draft (the current content, or the
  * proposals for a first publication). */
@@ -711,7 +802,7 @@ static enum outcome workspace(PGconn *c, arena_t *a, const struct actor *who, lo
 	if (st == DB_OK)
 		st = load_publication(c, a, request_id, false, &pub, &published);
 	struct register_draft d;
-	const char *checked = "{}";
+	const char *checked = "{}", *copies = "{}";
 	if (st == DB_OK)
 		st = proposal(c, a, &pc, now, &d);
 	if (st == DB_OK && published) {
@@ -723,6 +814,7 @@ static enum outcome workspace(PGconn *c, arena_t *a, const struct actor *who, lo
 		d.responsible = pub.responsible;
 		d.produced_on = pub.produced_on;
 		checked = pub.doc_seqs;
+		copies = pub.copy_ids;
 	}
 	if (st != DB_OK)
 		return svc_outcome(st, p);
@@ -758,6 +850,9 @@ static enum outcome workspace(PGconn *c, arena_t *a, const struct actor *who, lo
 	PQclear(r);
 	json_object_set_new(view, "has_documents", json_boolean(json_array_size(docs) > 0));
 	json_object_set_new(view, "documents", docs);
+	json_t *atts = st == DB_OK ? attachments_of(c, a, request_id, copies, &st) : json_array();
+	json_object_set_new(view, "has_attachments", json_boolean(json_array_size(atts) > 0));
+	json_object_set_new(view, "attachments", atts);
 	if (st != DB_OK) {
 		json_decref(view);
 		return svc_outcome(st, p);
@@ -781,13 +876,15 @@ static enum outcome preview(PGconn *c, arena_t *a, const struct actor *who, long
 	enum db_status st = load_case(c, a, who, request_id, false, &pc, &found);
 	if (st == DB_OK && !found)
 		return case_not_found(p);
-	const char *outcome = "", *doc_ids = "{}";
+	const char *outcome = "", *doc_ids = "{}", *copy_ids = "{}";
 	validate(a, d, caseview_today(now), p);
 	bool texts_ok = p->nfields == 0;
 	if (st == DB_OK)
 		st = outcome_of(c, a, &pc, &outcome, NULL, NULL);
 	if (st == DB_OK)
 		st = check_documents(c, a, request_id, d, &doc_ids, p);
+	if (st == DB_OK)
+		st = check_copies(c, a, request_id, d, &copy_ids, p);
 	if (st == DB_OK && texts_ok)
 		st = check_personal_data(c, a, who, request_id, d, pii, p);
 	if (st == DB_OK && texts_ok)
@@ -819,7 +916,7 @@ struct pub_ctx {
 	bool published;
 	struct register_draft withdrawal;
 	const struct register_draft *use; /* what the version says */
-	const char *outcome, *doc_ids;
+	const char *outcome, *doc_ids, *copy_ids;
 	struct pii_result pii; /* the acceptances the version uses */
 };
 
@@ -864,6 +961,7 @@ static enum db_status check_content(PGconn *c, struct pub_ctx *x)
 	arena_t *a = x->a;
 	x->outcome = "";
 	x->doc_ids = "{}";
+	x->copy_ids = "{}";
 	if (x->withdraw) {
 		char *today = arena_alloc(a, LAW_DATE_STRLEN);
 		law_date_format(caseview_today(x->now), today);
@@ -881,6 +979,8 @@ static enum db_status check_content(PGconn *c, struct pub_ctx *x)
 	validate(a, x->d, caseview_today(x->now), x->p);
 	if (!x->p->nfields)
 		st = check_documents(c, a, x->request_id, x->d, &x->doc_ids, x->p);
+	if (st == DB_OK && !x->p->nfields)
+		st = check_copies(c, a, x->request_id, x->d, &x->copy_ids, x->p);
 	if (st == DB_OK && !x->p->nfields)
 		st = check_personal_data(c, a, x->who, x->request_id, x->d, &x->pii, x->p);
 	if (st == DB_OK && x->p->nfields)
@@ -944,24 +1044,26 @@ static enum db_status write_version(PGconn *c, struct pub_ctx *x)
 	           *minor = ids(a, x->pub.max_minor + 1);
 	const char *answer = d->answer ? d->answer : "", *basis = d->legal_basis ? d->legal_basis : "";
 	const char *withdrawn = x->withdraw ? "t" : "f";
-	const char *vp[16] = {pub_id,         org,
+	const char *vp[17] = {pub_id,         org,
 	                      major,          minor,
 	                      withdrawn,      title,
 	                      d->public_subject, answer,
 	                      x->outcome,     basis,
 	                      x->doc_ids,     d->produced_by,
 	                      d->responsible, d->produced_on,
-	                      user,           at};
+	                      user,           at,
+	                      x->copy_ids};
 	enum db_status st;
 	PGresult *r = db_exec(
 	    c, &st,
 	    "INSERT INTO publication_versions (publication_id, org_id, major, minor, withdrawn, "
 	    "title, public_subject, answer, outcome, legal_basis, document_ids, produced_by, "
-	    "responsible, produced_on, entered_by, entered_by_name, published_at) "
+	    "responsible, produced_on, entered_by, entered_by_name, published_at, "
+	    "attachment_copy_ids) "
 	    "SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::bigint[], $12, $13, $14, "
-	    "u.id, u.name, to_timestamp($16) FROM users u WHERE u.id = $15 "
+	    "u.id, u.name, to_timestamp($16), $17::bigint[] FROM users u WHERE u.id = $15 "
 	    "RETURNING id, version",
-	    16, vp);
+	    17, vp);
 	const char *version_id = NULL;
 	if (st == DB_OK && PQntuples(r) == 1) {
 		version_id = arena_strdup(a, PQgetvalue(r, 0, 0));
@@ -1079,6 +1181,9 @@ static const char *draft_token(arena_t *a, const struct register_draft *d)
 		                          strlen(parts[i] ? parts[i] : "") + 1);
 	crypto_generichash_update(&h, (const unsigned char *)d->doc_seqs,
 	                          sizeof(int) * (size_t)d->ndocs);
+	crypto_generichash_update(&h, (const unsigned char *)"\x1e", 1);
+	crypto_generichash_update(&h, (const unsigned char *)d->copy_ids,
+	                          sizeof(long long) * (size_t)d->ncopies);
 	/* The acceptances as ticked (the others do not change what is published). */
 	for (int i = 0; i < d->naccepts; i++) {
 		const struct register_accept *acc = &d->accepts[i];
@@ -1095,8 +1200,9 @@ static const char *draft_token(arena_t *a, const struct register_draft *d)
 	return hex;
 }
 
-/* The draft the workspace proposes, with the documents it ticks. */
-static void draft_from_json(json_t *j, json_t *docs, struct register_draft *d)
+/* The draft the workspace proposes, with the documents and attachments it
+ * ticks. */
+static void draft_from_json(json_t *j, json_t *docs, json_t *atts, struct register_draft *d)
 {
 	memset(d, 0, sizeof *d);
 #define S(k) json_string_value(json_object_get(j, k))
@@ -1114,6 +1220,11 @@ static void draft_from_json(json_t *j, json_t *docs, struct register_draft *d)
 		if (json_is_true(json_object_get(doc, "checked")) && d->ndocs < REGISTER_MAX_DOCS)
 			d->doc_seqs[d->ndocs++] =
 			    (int)json_integer_value(json_object_get(doc, "seq"));
+	}
+	json_array_foreach(atts, i, doc)
+	{
+		if (json_is_true(json_object_get(doc, "checked")) && d->ncopies < REGISTER_MAX_DOCS)
+			d->copy_ids[d->ncopies++] = json_integer_value(json_object_get(doc, "copy_id"));
 	}
 }
 
@@ -1138,6 +1249,14 @@ static void show_posted(json_t *ws, const struct register_draft *d)
 			on |= d->doc_seqs[k] == seq;
 		json_object_set_new(doc, "checked", json_boolean(on));
 	}
+	json_array_foreach(json_object_get(ws, "attachments"), i, doc)
+	{
+		long long id = json_integer_value(json_object_get(doc, "copy_id"));
+		bool on = false;
+		for (int k = 0; id && k < d->ncopies; k++)
+			on |= d->copy_ids[k] == id;
+		json_object_set_new(doc, "checked", json_boolean(on));
+	}
 }
 
 /* The preview's errors, as a list and by field. */
@@ -1155,6 +1274,43 @@ static void show_errors(json_t *ws, const struct problem *pv)
 	json_object_set_new(ws, "errors", list);
 	json_object_set_new(ws, "err", by);
 	json_object_set_new(ws, "has_errors", json_true());
+}
+
+/* The chosen copies of attachments page by page, in the draft's order,
+ * for the preview: "preview_copies" [{n, filename, copy_made_on,
+ * pages_list [{n, page, src}]}]. */
+static void preview_copies(json_t *ws, const struct register_draft *d)
+{
+	json_t *list = json_array();
+	for (int k = 0; k < d->ncopies; k++) {
+		bool again = false;
+		for (int j = 0; j < k; j++)
+			again |= d->copy_ids[j] == d->copy_ids[k];
+		if (again)
+			continue;
+		size_t i;
+		json_t *at;
+		json_array_foreach(json_object_get(ws, "attachments"), i, at)
+		{
+			if (json_integer_value(json_object_get(at, "copy_id")) != d->copy_ids[k])
+				continue;
+			int n = (int)json_array_size(list) + 1;
+			json_t *pages = json_array(), *pg;
+			size_t j;
+			json_array_foreach(json_object_get(at, "pages_list"), j, pg)
+				json_array_append_new(pages, json_pack("{s:i, s:O, s:O}", "n", n, "page",
+				                                       json_object_get(pg, "n"), "src",
+				                                       json_object_get(pg, "src")));
+			json_array_append_new(list, json_pack("{s:i, s:O, s:O, s:o}", "n", n, "filename",
+			                                      json_object_get(at, "filename"),
+			                                      "copy_made_on",
+			                                      json_object_get(at, "copy_made_on"),
+			                                      "pages_list", pages));
+			break;
+		}
+	}
+	json_object_set_new(ws, "has_preview_copies", json_boolean(json_array_size(list) > 0));
+	json_object_set_new(ws, "preview_copies", list);
 }
 
 /* One snapshot: the workspace and the preview of the draft (the posted
@@ -1192,7 +1348,7 @@ static enum db_status read_page(PGconn *c, void *vx)
 	x->d = x->posted;
 	if (!x->d) {
 		draft_from_json(json_object_get(x->ws, "draft"), json_object_get(x->ws, "documents"),
-		                &x->from_ws);
+		                json_object_get(x->ws, "attachments"), &x->from_ws);
 		x->d = &x->from_ws;
 	}
 	x->pv_o = preview(c, ctx->arena, ctx->who, x->request_id, x->d, ctx->now, &x->item, &x->pii,
@@ -1229,8 +1385,10 @@ static enum outcome publication_page(const struct svc_ctx *ctx, long long reques
 	json_object_set_new(ws, "name_public", json_boolean(d->name_may_be_public));
 	json_object_set_new(ws, "has_versions",
 	                    json_boolean(json_array_size(json_object_get(ws, "versions")) > 0));
-	if (x.item)
+	if (x.item) {
 		json_object_set_new(ws, "item", x.item);
+		preview_copies(ws, d);
+	}
 	if (x.pv_o == OUT_OK)
 		json_object_set_new(ws, "preview_token", json_string(draft_token(ctx->arena, d)));
 	show_errors(ws, &x.pv);
@@ -1275,13 +1433,13 @@ enum outcome register_publication(const struct svc_ctx *ctx, long long request_i
 	case REGISTER_PREVIEW:
 		if (in->bad_document) {
 			o = OUT_INVALID;
-			general = "Wybrano nieistniejące pismo.";
+			general = "Wybrano nieistniejące pismo lub załącznik.";
 		}
 		break;
 	case REGISTER_PUBLISH:
 		if (in->bad_document) {
 			o = OUT_INVALID;
-			general = "Wybrano nieistniejące pismo.";
+			general = "Wybrano nieistniejące pismo lub załącznik.";
 			break;
 		}
 		if (!in->preview_token || strcmp(in->preview_token, draft_token(ctx->arena, d)) != 0) {

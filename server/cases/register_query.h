@@ -43,6 +43,11 @@ enum db_status register_item(PGconn *c, arena_t *a, const struct org *org,
 enum db_status register_document(PGconn *c, arena_t *a, long long org_id, const char *case_number,
                                  int seq, const char **pdf, size_t *len, char sha_hex[65],
                                  bool *found);
+/* The public copy `copy_id` of an attachment the current version of the
+ * item publishes (register_attachments). */
+enum db_status register_attachment(PGconn *c, arena_t *a, long long org_id,
+                                   const char *case_number, long long copy_id, const char **pdf,
+                                   size_t *len, char sha_hex[65], bool *found);
 enum db_status register_feed(PGconn *c, arena_t *a, long long org_id, int limit, json_t **out);
 /* As register_stats_page() says, plus "stale" (older than
  * REGISTER_STATS_MAX_AGE). */

@@ -5,10 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cases/attachments.h"
 #include "cases/caseview.h"
 #include "cases/clerk.h"
 #include "cases/filing.h"
 #include "cases/queue.h"
+#include "core/config.h"
 #include "law/channel.h"
 #include "law/lifecycle.h"
 #include "web/outcome.h"
@@ -237,7 +239,9 @@ static void case_page(http_req_t *req, const struct svc_ctx *ctx, long long id,
 		law_action_t act;
 		json_object_set_new(view, "done_label",
 		                    json_string(law_action_from_id(done, &act) ? law_actions[act].label
-		                                : !strcmp(done, "note") ? "notatka" : "czynność"));
+		                                : !strcmp(done, "note")      ? "notatka"
+		                                : !strcmp(done, "zalacznik") ? "dodany plik PDF"
+		                                                             : "czynność"));
 	}
 	/* The form that failed stays open with what was typed. */
 	size_t i;
@@ -312,6 +316,30 @@ void web_panel_note(http_req_t *req)
 	struct problem p;
 	if (clerk_note(ctx, id, field(req, "text"), &p) == OUT_OK)
 		http_redirect(req, 303, arena_printf(req->arena, "/panel/sprawy/%lld?wykonano=note", id));
+	else
+		case_page(req, ctx, id, &p, NULL, NULL);
+}
+
+/* A PDF the clerk adds to the case (a signed document, a document to
+ * publish): multipart, the file in the field "plik". */
+void web_panel_attachment_add(http_req_t *req)
+{
+	const struct svc_ctx *ctx = web_staff(req);
+	if (!ctx)
+		return;
+	long long id = case_id(req), aid;
+	const form_t *f;
+	struct problem p;
+	if (http_form_read(req, &f, &p) != OUT_OK) {
+		case_page(req, ctx, id, &p, NULL, NULL);
+		return;
+	}
+	const form_field_t *ff = form_get_field(f, "plik");
+	bool file = ff && ff->filename;
+	if (attach_add(ctx, id, file ? ff->filename : NULL, file ? ff->value : NULL,
+	               file ? ff->value_len : 0, (size_t)cfg.max_attachment, &aid, &p) == OUT_OK)
+		http_redirect(req, 303,
+		              arena_printf(req->arena, "/panel/sprawy/%lld?wykonano=zalacznik#zalaczniki", id));
 	else
 		case_page(req, ctx, id, &p, NULL, NULL);
 }

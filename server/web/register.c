@@ -445,6 +445,33 @@ void web_register_document(http_req_t *req)
 	http_respond(req, 200, "application/pdf", doc.pdf, doc.len);
 }
 
+/* A published attachment: only its public copy, the redacted PDF
+ * (migration 0022); the original is never served here. */
+void web_register_attachment(http_req_t *req)
+{
+	const char *id_s = http_param(req, "id");
+	char *end;
+	long long id = strtoll(id_s ? id_s : "", &end, 10);
+	if (!id_s || !*id_s || *end || id <= 0) {
+		http_respond_error(req, 404, NULL);
+		return;
+	}
+	struct public_ask q;
+	public_begin(req, &q, NULL, NULL, NULL);
+	struct register_pdf doc;
+	enum outcome o =
+	    register_attachment_get(&q.sc, &q.ask, http_param(req, "number"), id, &doc, &q.p);
+	if (!public_ready(req, &q, o, NULL))
+		return;
+	/* A public copy never changes: its digest is a strong tag. */
+	if (answered_not_modified(req, arena_printf(req->arena, "\"%s\"", doc.sha256), 0))
+		return;
+	http_add_header(req, "Content-Disposition",
+	                arena_printf(req->arena, "attachment; filename=\"%s-zalacznik-%lld.pdf\"",
+	                             http_param(req, "number"), id));
+	http_respond(req, 200, "application/pdf", doc.pdf, doc.len);
+}
+
 void web_register_stats(http_req_t *req)
 {
 	struct public_ask q;
@@ -886,6 +913,16 @@ static bool draft_from_form(const form_t *f, struct register_draft *d)
 	accepts_from_form(f, d);
 	bool ok = true;
 	for (const form_field_t *ff = f->first; ff; ff = ff->next) {
+		if (!strcmp(ff->name, "att")) {
+			/* A public copy of an attachment, by its id. */
+			char *end;
+			long long cid = strtoll(ff->value, &end, 10);
+			if (!*ff->value || *end || cid <= 0 || d->ncopies == REGISTER_MAX_DOCS)
+				ok = false;
+			else
+				d->copy_ids[d->ncopies++] = cid;
+			continue;
+		}
 		if (strcmp(ff->name, "doc") != 0)
 			continue;
 		char *end;

@@ -27,6 +27,7 @@ const route_t web_routes[] = {
     {"GET", "/rejestr/{number}", web_register_item, ROLE_ANY, "register.item", ROUTE_BODY_NONE},
     {"GET", "/rejestr/{number}/wersja/{version}", web_register_version, ROLE_ANY, "register.version", ROUTE_BODY_NONE},
     {"GET", "/rejestr/{number}/dokument/{seq}", web_register_document, ROLE_ANY, "register.document", ROUTE_BODY_NONE},
+    {"GET", "/rejestr/{number}/zalacznik/{id}", web_register_attachment, ROLE_ANY, "register.attachment", ROUTE_BODY_NONE},
     {"GET", "/jak-uzyskac-informacje", web_procedure, ROLE_ANY, "register.procedure", ROUTE_BODY_NONE},
     {"GET", "/sitemap.xml", web_sitemap, ROLE_ANY, "sitemap", ROUTE_BODY_NONE},
     /* Staff */
@@ -49,6 +50,11 @@ const route_t web_routes[] = {
     {"GET", "/panel/pismo.css", web_letter_css, ROLE_CLERK, "panel.letter.css", ROUTE_BODY_NONE},
     {"GET", "/panel/rejestracja", web_panel_register_form, ROLE_CLERK, "panel.register.form", ROUTE_BODY_NONE},
     {"POST", "/panel/rejestracja", web_panel_register, ROLE_CLERK, "panel.register", ROUTE_BODY_UPLOAD},
+    {"POST", "/panel/sprawy/{id}/zalaczniki", web_panel_attachment_add, ROLE_CLERK, "panel.attachment.add", ROUTE_BODY_UPLOAD},
+    {"GET", "/panel/sprawy/{id}/zalaczniki/{aid}/anonimizacja", web_panel_redaction, ROLE_CLERK, "panel.attachment.redaction", ROUTE_BODY_NONE},
+    {"POST", "/panel/sprawy/{id}/zalaczniki/{aid}/anonimizacja", web_panel_redact, ROLE_CLERK, "panel.attachment.redact", ROUTE_BODY_TEXT},
+    {"GET", "/panel/sprawy/{id}/zalaczniki/{aid}/strony/{page}", web_panel_attachment_page, ROLE_CLERK, "panel.attachment.page", ROUTE_BODY_NONE},
+    {"GET", "/panel/sprawy/{id}/zalaczniki/{aid}/kopie/{cid}/strony/{page}", web_panel_copy_page, ROLE_CLERK, "panel.attachment.copy.page", ROUTE_BODY_NONE},
     {"GET", "/panel/sprawy/{id}/publikacja", web_panel_publication, ROLE_CLERK, "panel.case.publication", ROUTE_BODY_NONE},
     {"POST", "/panel/sprawy/{id}/publikacja", web_panel_publish, ROLE_CLERK, "panel.case.publish", ROUTE_BODY_TEXT},
     /* Manager */

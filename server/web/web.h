@@ -127,6 +127,14 @@ void web_panel_queue(http_req_t *req);
 void web_panel_case(http_req_t *req);
 void web_panel_act(http_req_t *req);
 void web_panel_note(http_req_t *req);
+/* A clerk's PDF added to a case (panel.c); the redaction page of an
+ * attachment and the images of its pages and of its public copies' pages
+ * (attachments.c). */
+void web_panel_attachment_add(http_req_t *req);
+void web_panel_redaction(http_req_t *req);
+void web_panel_redact(http_req_t *req);
+void web_panel_attachment_page(http_req_t *req);
+void web_panel_copy_page(http_req_t *req);
 void web_panel_register_form(http_req_t *req);
 void web_panel_register(http_req_t *req);
 /* The manager's pages (dashboard.c), all ROLE_MANAGER: the dashboard and
@@ -158,6 +166,7 @@ void web_register_list(http_req_t *req);
 void web_register_item(http_req_t *req);
 void web_register_version(http_req_t *req);
 void web_register_document(http_req_t *req);
+void web_register_attachment(http_req_t *req);
 void web_register_stats(http_req_t *req);
 void web_register_atom(http_req_t *req);
 void web_register_csv(http_req_t *req);

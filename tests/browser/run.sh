@@ -6,7 +6,9 @@
 # staff panel: sign in, filter the queue, extend a term (and one to a
 # Saturday, moved to the next working day), sign out
 # (panel.test.mjs); a manager reads the dashboard and the statistics
-# (dashboard.test.mjs); axe-core checks every page against WCAG 2.1 A/AA.
+# (dashboard.test.mjs); a clerk makes the public copy of a PDF attachment
+# on its redaction page and publishes it (redact.test.mjs); axe-core checks
+# every page against WCAG 2.1 A/AA.
 # Needs Node.js 18.19 or later with npm: Debian 12's nodejs and npm (18.20),
 # which deploy/deps.sh installs when there is no node, or Node 20/22. The tests
 # take their dates from the calendar, not from today, so they pass on any day.
@@ -178,6 +180,7 @@ run_node_test filing
 run_node_test panel
 run_node_test register
 run_node_test dashboard
+run_node_test redact
 
 # The register's Atom feed through feedparser and its CSV against its JSON
 # (tests/register_check.py, Debian's python3 with python3-feedparser).

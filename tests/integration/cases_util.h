@@ -329,4 +329,91 @@ static inline char *u_markdown_of(const char *html)
 	return out;
 }
 
+/* POSTs `len` bytes of `data` as the file `filename` (field "plik") to the
+ * case's "Dodaj plik PDF" form (multipart, with the session's CSRF token). */
+static inline void u_upload(const struct u_staff *s, long long case_id, const char *filename,
+                            const void *data, size_t len, struct hresp *r)
+{
+	static const char *B = "jawnoscTestBoundary7x";
+	char head[1024], tail[64];
+	int hn = snprintf(head, sizeof head,
+	                  "--%s\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n%s\r\n"
+	                  "--%s\r\nContent-Disposition: form-data; name=\"plik\"; filename=\"%s\"\r\n"
+	                  "Content-Type: application/pdf\r\n\r\n",
+	                  B, s->csrf, B, filename);
+	int tn = snprintf(tail, sizeof tail, "\r\n--%s--\r\n", B);
+	size_t n = (size_t)hn + len + (size_t)tn;
+	char *body = malloc(n);
+	memcpy(body, head, (size_t)hn);
+	memcpy(body + hn, data, len);
+	memcpy(body + hn + len, tail, (size_t)tn);
+	char ct[128], path[96];
+	snprintf(ct, sizeof ct, "Content-Type: multipart/form-data; boundary=%s", B);
+	snprintf(path, sizeof path, "/panel/sprawy/%lld/zalaczniki", case_id);
+	const char *hdr[] = {ct, s->cookie, NULL};
+	h_request("POST", path, hdr, body, n, r);
+	free(body);
+}
+
+/* The text of the textarea with id `id` of a page, entities undone
+ * (malloc'd). */
+static inline char *u_textarea(const char *html, const char *id)
+{
+	char open[128];
+	snprintf(open, sizeof open, "<textarea id=\"%s\"", id);
+	const char *a = strstr(html, open);
+	assert_non_null(a);
+	a = strchr(a, '>') + 1;
+	const char *b = strstr(a, "</textarea>");
+	char *raw = strndup(a, (size_t)(b - a));
+	/* The entities undone as u_markdown_of() does, on a wrapper. */
+	size_t n = strlen(raw) + 64;
+	char *wrapped = malloc(n);
+	snprintf(wrapped, n, "<textarea name=\"markdown\">%s</textarea>", raw);
+	char *out = u_markdown_of(wrapped);
+	free(wrapped);
+	free(raw);
+	return out;
+}
+
+/* Makes the public copy of attachment `att_id` of the case on its
+ * redaction page as a clerk would: the suggested terms as they are, a
+ * preview, then saving what it showed. Returns the copy's id. */
+static inline long long u_public_copy(const struct u_staff *s, long long case_id, long long att_id)
+{
+	char path[128];
+	snprintf(path, sizeof path, "/panel/sprawy/%lld/zalaczniki/%lld/anonimizacja", case_id,
+	         att_id);
+	struct hresp r;
+	u_staff_get(s, path, &r);
+	assert_int_equal(r.status, 200);
+	char *terms = u_textarea(r.body, "terms");
+	h_free(&r);
+	size_t n = strlen(terms) * 3 + 128;
+	char *e = malloc(n), *fields = malloc(n + 64);
+	u_urlencode(terms, e, n);
+	snprintf(fields, n + 64, "action=preview&terms=%s", e);
+	u_staff_post(s, path, fields, &r);
+	if (r.status != 200)
+		fprintf(stderr, "preview of a public copy: %ld %.600s\n", r.status,
+		        r.body && strstr(r.body, "<main") ? strstr(r.body, "<main") : "");
+	assert_int_equal(r.status, 200);
+	char token[64];
+	u_attr(r.body, "preview_token", token, sizeof token);
+	h_free(&r);
+	snprintf(fields, n + 64, "action=save&preview_token=%s&terms=%s", token, e);
+	u_staff_post(s, path, fields, &r);
+	assert_int_equal(r.status, 303);
+	const char *loc = h_header(&r, "Location");
+	const char *id = loc ? strstr(loc, "?zapisano=") : NULL;
+	assert_non_null(id);
+	long long copy = id ? atoll(id + strlen("?zapisano=")) : 0;
+	h_free(&r);
+	free(fields);
+	free(e);
+	free(terms);
+	assert_true(copy > 0);
+	return copy;
+}
+
 #endif

@@ -10,9 +10,11 @@
  * to, documents included: a PDF is read as text with pdftotext and its raw
  * bytes are searched too. None of the distinctive data may appear, in any
  * case form of the names, ignoring case and diacritics, with the phone's
- * digits however separated. Whatever the register will publish later (a
- * redacted attachment's public copy) is crawled the same way, by the links
- * that point to it. */
+ * digits however separated. Each case also publishes a PDF attachment a
+ * clerk added that names the requester (every one of her data) and a
+ * witness by PESEL, as its public copy made on the redaction page with the
+ * suggested terms as they are: crawled the same way, by the links that
+ * point to it. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,6 +23,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <cairo-pdf.h>
+#include <cairo.h>
 #include <cmocka.h>
 
 #include "integration/cases_util.h"
@@ -251,8 +255,9 @@ static int issue(long long id)
 }
 
 /* Publishes through the clerk's page (preview, then publish) with the
- * document `seq` and `subject`. */
-static void publish(const char *number, int seq, const char *subject)
+ * document `seq` (0: none), the public copy `copy` of an attachment (0:
+ * none) and `subject`. */
+static void publish(const char *number, int seq, long long copy, const char *subject)
 {
 	long long id = u_request_id(number);
 	char path[96];
@@ -277,6 +282,9 @@ static void publish(const char *number, int seq, const char *subject)
 		         round ? "publish" : "preview", vid, tok, es, ea, elb, epb, ers, po);
 		if (seq)
 			snprintf(fields + strlen(fields), sizeof fields - strlen(fields), "&doc=%d", seq);
+		if (copy)
+			snprintf(fields + strlen(fields), sizeof fields - strlen(fields), "&att=%lld",
+			         copy);
 		u_staff_post(&clerk, path, fields, &r);
 		long want = round ? 303 : 200;
 		if (r.status != want)
@@ -291,6 +299,62 @@ static void publish(const char *number, int seq, const char *subject)
 			free(all[i]);
 	}
 	free(page);
+}
+
+/* ---- An attachment that names them -------------------------------------------- */
+
+struct pdfbuf {
+	unsigned char *p;
+	size_t n, cap;
+};
+
+static cairo_status_t pdf_write(void *closure, const unsigned char *data, unsigned int len)
+{
+	struct pdfbuf *b = closure;
+	if (b->n + len > b->cap)
+		b->p = realloc(b->p, b->cap = (b->n + len) * 2);
+	memcpy(b->p + b->n, data, len);
+	b->n += len;
+	return CAIRO_STATUS_SUCCESS;
+}
+
+/* A letter from people[k] with all her data and a witness's PESEL on page
+ * 1, and on page 2 the case number (public: the crawl knows by it that it
+ * read this PDF), added by the clerk; its public copy made with the
+ * redaction page's suggestions. Returns the copy's id. */
+static long long attach_and_redact(size_t k, const char *number)
+{
+	const struct person *p = &people[k];
+	const char *lines[] = {"Pismo wnioskodawcy", p->name, p->address, p->phone, p->email,
+	                       p->declined, "Świadek: PESEL 44051401359",
+	                       "Treść: prośba o opinie dendrologiczne."};
+	struct pdfbuf b = {0};
+	cairo_surface_t *sf = cairo_pdf_surface_create_for_stream(pdf_write, &b, 595, 842);
+	cairo_t *cr = cairo_create(sf);
+	cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+	cairo_set_font_size(cr, 12);
+	for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+		cairo_move_to(cr, 72, 100 + 24 * (double)i);
+		cairo_show_text(cr, lines[i]);
+	}
+	/* Page 2 has nothing to hide: it keeps its text, the case number. */
+	cairo_show_page(cr);
+	cairo_move_to(cr, 72, 100);
+	cairo_show_text(cr, "Załącznik do sprawy");
+	cairo_move_to(cr, 72, 124);
+	cairo_show_text(cr, number);
+	cairo_destroy(cr);
+	cairo_surface_finish(sf);
+	cairo_surface_destroy(sf);
+	long long id = u_request_id(number);
+	struct hresp r;
+	u_upload(&clerk, id, "pismo.pdf", b.p, b.n, &r);
+	assert_int_equal(r.status, 303);
+	h_free(&r);
+	free(b.p);
+	char sql[160];
+	snprintf(sql, sizeof sql, "SELECT max(id) FROM attachments WHERE request_id = %lld", id);
+	return u_public_copy(&clerk, id, u_count(sql));
 }
 
 /* ---- Crawling ------------------------------------------------------------------ */
@@ -379,6 +443,7 @@ struct crawl_result {
 	bool next_page; /* a second page of the register was read */
 	bool saw[NPEOPLE];     /* the case number on some page */
 	bool saw_pdf[NPEOPLE]; /* a document of the case read */
+	bool saw_att[NPEOPLE]; /* the public copy of its attachment read */
 };
 
 static void crawl_all(struct crawl_result *res)
@@ -428,9 +493,10 @@ static void crawl_all(struct crawl_result *res)
 			char *text = pdf_text(r.body, r.len);
 			if ((leak = leak_in(text, strlen(text))))
 				fail_msg("the text of %s shows \"%s\": %s", cr.paths[i], leak, text);
+			bool att = strstr(cr.paths[i], "/zalacznik/") != NULL;
 			for (size_t k = 0; k < NPEOPLE; k++)
 				if (strstr(text, numbers[k]))
-					res->saw_pdf[k] = true;
+					*(att ? &res->saw_att[k] : &res->saw_pdf[k]) = true;
 			free(text);
 		} else {
 			crawl_links(&cr, r.body, r.len, base);
@@ -448,16 +514,17 @@ static void test_cases_are_published_with_their_letters(void **state)
 {
 	for (size_t k = 0; k < NPEOPLE; k++) {
 		int seq = issue(file_refuse(k, numbers[k]));
-		publish(numbers[k], seq, "Opinie dendrologiczne");
+		long long copy = attach_and_redact(k, numbers[k]);
+		publish(numbers[k], seq, copy, "Opinie dendrologiczne");
 		if (k == 0) /* a second version */
-			publish(numbers[k], seq, "Opinie dendrologiczne dotyczące drzew w parku");
+			publish(numbers[k], seq, copy, "Opinie dendrologiczne dotyczące drzew w parku");
 	}
 	/* More of them, without their letters, so that the register has more
 	 * than one page (REGISTER_PAGE rows each). */
 	for (size_t k = 0; k < 40; k++) {
 		char number[64];
 		file_refuse(k, number);
-		publish(number, 0, "Opinie dendrologiczne (kolejne)");
+		publish(number, 0, 0, "Opinie dendrologiczne (kolejne)");
 	}
 	assert_true(u_count("SELECT count(*) FROM publications") > 50);
 }
@@ -471,12 +538,12 @@ static void test_crawl_of_the_public_side_finds_none_of_their_data(void **state)
 	        "the requesters or the third persons\n",
 	        res.fetched, res.pdfs);
 	assert_true(res.fetched >= 30);
-	assert_true(res.pdfs >= NPEOPLE);
+	assert_true(res.pdfs >= 2 * NPEOPLE);
 	assert_true(res.next_page);
 	for (size_t k = 0; k < NPEOPLE; k++) {
-		if (!res.saw[k] || !res.saw_pdf[k])
-			fail_msg("the crawl did not reach case %s (page %d, document %d)", numbers[k],
-			         res.saw[k], res.saw_pdf[k]);
+		if (!res.saw[k] || !res.saw_pdf[k] || !res.saw_att[k])
+			fail_msg("the crawl did not reach case %s (page %d, document %d, attachment %d)",
+			         numbers[k], res.saw[k], res.saw_pdf[k], res.saw_att[k]);
 	}
 }
 
