@@ -425,7 +425,7 @@ def t_session_moves_between_instances(c):
                         {"Content-Type": "application/x-www-form-urlencoded", "Cookie": session},
                         urllib.parse.urlencode({"csrf": csrf, "text": marker}))
     check(st == 303, f"note on b: {st}")
-    n = c.psql(f"SELECT count(*) FROM events WHERE action = 'note' AND data::text LIKE '%{marker}%'")
+    n = c.psql(f"SELECT count(*) FROM events e WHERE action = 'note' AND event_data(e)::text LIKE '%{marker}%'")
     check(n == "1", f"note stored {n} times")
     check(c.psql("SELECT count(*) FROM sessions") != "0", "no session row")
 
