@@ -307,7 +307,7 @@ static enum db_status copy_tx(PGconn *c, void *vx)
 	return st;
 }
 
-static enum outcome render_page(arena_t *a, const unsigned char *pdf, size_t len, int page,
+enum outcome attach_render_page(arena_t *a, const unsigned char *pdf, size_t len, int page,
                                 const char **png, size_t *pnglen, struct problem *p)
 {
 	char err[ERRLEN] = "";
@@ -343,7 +343,8 @@ enum outcome attach_page_png(const struct svc_ctx *ctx, long long request_id,
 	if (!copy_id) {
 		struct att at;
 		enum outcome o = load(ctx, request_id, attachment_id, false, &at, p);
-		return o != OUT_OK ? o : render_page(ctx->arena, at.pdf, at.len, page, png, len, p);
+		return o != OUT_OK ? o
+		                   : attach_render_page(ctx->arena, at.pdf, at.len, page, png, len, p);
 	}
 	if (request_id <= 0 || attachment_id <= 0)
 		return not_found(p);
@@ -360,7 +361,7 @@ enum outcome attach_page_png(const struct svc_ctx *ctx, long long request_id,
 		return svc_outcome(st, p);
 	if (!x.found)
 		return not_found(p);
-	return render_page(ctx->arena, x.pdf, x.len, page, png, len, p);
+	return attach_render_page(ctx->arena, x.pdf, x.len, page, png, len, p);
 }
 
 /* ---- Terms and boxes ---------------------------------------------------------- */

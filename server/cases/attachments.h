@@ -47,6 +47,11 @@ enum outcome attach_page_png(const struct svc_ctx *ctx, long long request_id,
                              long long attachment_id, long long copy_id, int page,
                              const char **png, size_t *len, struct problem *p);
 
+/* Page `page` (1-based) of `pdf` as a PNG at ATTACH_PAGE_DPI, in the
+ * arena (also for letters' public copies on the publication page). */
+enum outcome attach_render_page(arena_t *a, const unsigned char *pdf, size_t len, int page,
+                                const char **png, size_t *pnglen, struct problem *p);
+
 /* What the redaction page asks for. */
 enum attach_action {
 	ATTACH_VIEW,    /* the page, with the suggested terms */

@@ -16,6 +16,7 @@
 #include "db/db.h"
 #include "law/lifecycle.h"
 #include "render/letter_public.h"
+#include "render/redact.h"
 
 static char *ids(arena_t *a, long long v)
 {
@@ -489,6 +490,15 @@ static enum db_status queue_delivery(PGconn *c, struct doc_tx *x, const struct d
  * register may publish it in, written in the issuing transaction. None
  * when the requester's data cannot be taken out of it: the register then
  * cannot publish the letter at all. */
+/* How many times `needle` stands in `hay`. */
+static int count_of(const char *hay, const char *needle)
+{
+	int n = 0;
+	for (const char *p = hay; (p = strstr(p, needle)) != NULL; p += strlen(needle))
+		n++;
+	return n;
+}
+
 static enum db_status store_public_copy(PGconn *c, struct doc_tx *x, long long doc_id,
                                         const char *md, json_t *vars, bool *made)
 {
@@ -523,14 +533,26 @@ static enum db_status store_public_copy(PGconn *c, struct doc_tx *x, long long d
 	}
 	unsigned char h[32];
 	crypto_hash_sha256(h, (const unsigned char *)pdf.data, pdf.len);
-	const char *q[5] = {ids(x->a, doc_id), ids(x->a, x->who->org_id), pmd.data, pdf.data,
-	                    (const char *)h};
-	int lens[5] = {0, 0, 0, (int)pdf.len, 32};
-	int fmts[5] = {0, 0, 0, 1, 1};
+	/* What the copy lost, counted, never quoted (migration 0023): the
+	 * placeholders' words (cmark escapes their brackets). */
+	char perr[128];
+	int pages = redact_page_count((const unsigned char *)pdf.data, pdf.len, perr, sizeof perr);
+	json_t *removed = json_pack("{s:b, s:b, s:i, s:i}", "addressee", 1, "distribution",
+	                            strstr(md, "Otrzymują") != NULL, "requester_data",
+	                            count_of(pmd.data, "dane osobowe wnioskodawcy usunięte"),
+	                            "third_party_data", count_of(pmd.data, "dane zanonimizowane"));
+	char *removed_s = json_dumps(removed, JSON_COMPACT);
+	json_decref(removed);
+	const char *q[8] = {ids(x->a, doc_id), ids(x->a, x->who->org_id), pmd.data, pdf.data,
+	                    (const char *)h, x->who->user_id ? ids(x->a, x->who->user_id) : NULL,
+	                    removed_s ? removed_s : "{}", pages > 0 ? ids(x->a, pages) : NULL};
+	int lens[8] = {0, 0, 0, (int)pdf.len, 32, 0, 0, 0};
+	int fmts[8] = {0, 0, 0, 1, 1, 0, 0, 0};
 	r = PQexecParams(c,
 	                 "INSERT INTO document_public_copies (document_id, org_id, markdown, pdf, "
-	                 "sha256) VALUES ($1, $2, $3, $4, $5)",
-	                 5, NULL, q, lens, fmts, 0);
+	                 "sha256, made_by, removed, pages) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+	                 8, NULL, q, lens, fmts, 0);
+	free(removed_s);
 	st = db_status_of(c, r);
 	PQclear(r);
 	*made = st == DB_OK;

@@ -291,6 +291,12 @@ enum outcome register_proposal(const struct svc_ctx *ctx, long long request_id,
  * fields at fault (a checked draft: lengths, dates, the documents, and no
  * requester's name, e-mail, phone or address in a public field). *version
  * gets the new version ("1.0", "1.1", ...). */
+/* Page `page` (1-based) of the public copy of letter `seq` of the case, as
+ * the publication page shows it (a PNG in the arena); OUT_NOT_FOUND when
+ * the member may not see the case or there is no such copy or page. */
+enum outcome register_letter_copy_png(const struct svc_ctx *ctx, long long request_id, int seq,
+                                      int page, const char **png, size_t *len, struct problem *p);
+
 enum outcome register_publish(const struct svc_ctx *ctx, long long request_id,
                               const struct register_draft *d, long long expected_version_id,
                               const char **version, struct problem *p);

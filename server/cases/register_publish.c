@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cases/attachments.h"
 #include "cases/caseview.h"
 #include "cases/register.h"
 #include "cases/register_item.h"
@@ -20,6 +21,7 @@
 #include "law/lifecycle.h"
 #include "law/personal.h"
 #include "render/letter_public.h"
+#include "render/redact.h"
 
 static char *ids(arena_t *a, long long v)
 {
@@ -745,6 +747,44 @@ static bool seq_in(const char *set, int seq)
 	return false;
 }
 
+/* The public copy of letter `seq` of the case (no scope check: the
+ * callers made it), into *pdf and *len (in the arena); *len 0 when there is none. */
+static enum db_status letter_copy(PGconn *c, arena_t *a, long long request_id, int seq,
+                                  const char **pdf, size_t *len)
+{
+	const char *q[2] = {ids(a, request_id), ids(a, seq)};
+	PGresult *r = PQexecParams(c,
+	                           "SELECT c.pdf FROM document_public_copies c "
+	                           "JOIN documents d ON d.id = c.document_id "
+	                           "WHERE d.request_id = $1 AND d.seq = $2",
+	                           2, NULL, q, NULL, NULL, 1);
+	enum db_status st = db_status_of(c, r);
+	*pdf = NULL;
+	*len = 0;
+	if (st == DB_OK && PQntuples(r) == 1) {
+		*len = (size_t)PQgetlength(r, 0, 0);
+		char *b = arena_alloc(a, *len ? *len : 1);
+		memcpy(b, PQgetvalue(r, 0, 0), *len);
+		*pdf = b;
+	}
+	PQclear(r);
+	return st;
+}
+
+/* The page count of a letter's public copy made before migration 0023
+ * stored it (0 when it cannot be read). */
+static enum db_status copy_pages(PGconn *c, arena_t *a, long long request_id, int seq, int *pages)
+{
+	const char *pdf;
+	size_t len;
+	char err[128];
+	enum db_status st = letter_copy(c, a, request_id, seq, &pdf, &len);
+	int n = st == DB_OK && len ? redact_page_count((const unsigned char *)pdf, len, err, sizeof err)
+	                           : 0;
+	*pages = n > 0 ? n : 0;
+	return st;
+}
+
 /* The case's attachments to choose from: a PDF with its newest public
  * copy and that copy's pages (the images the page shows of what will be
  * public), checked when the current version publishes a copy of it
@@ -834,18 +874,29 @@ static enum outcome workspace(PGconn *c, arena_t *a, const struct actor *who, lo
 	const char *pp[1] = {ids(a, request_id)};
 	PGresult *r = st == DB_OK
 	                  ? db_exec(c, &st,
-	                            "SELECT seq, title, coalesce(issued_on, ''), has_pdf "
-	                            "FROM publishable_documents WHERE request_id = $1 ORDER BY seq",
+	                            "SELECT d.seq, d.title, coalesce(d.issued_on, ''), d.has_pdf, "
+	                            "coalesce(c.pages, 0), c.pages IS NULL AND c.pdf IS NOT NULL "
+	                            "FROM publishable_documents d "
+	                            "LEFT JOIN document_public_copies c ON c.document_id = d.id "
+	                            "WHERE d.request_id = $1 ORDER BY d.seq",
 	                            1, pp)
 	                  : NULL;
 	json_t *docs = json_array();
 	for (int i = 0; st == DB_OK && i < PQntuples(r); i++) {
-		int seq = atoi(PQgetvalue(r, i, 0));
-		json_array_append_new(docs, json_pack("{s:i, s:s, s:s, s:b, s:b}", "seq", seq,
+		int seq = atoi(PQgetvalue(r, i, 0)), pages = atoi(PQgetvalue(r, i, 4));
+		if (PQgetvalue(r, i, 5)[0] == 't')
+			st = copy_pages(c, a, request_id, seq, &pages);
+		json_t *pl = json_array();
+		for (int n = 1; n <= pages; n++)
+			json_array_append_new(
+			    pl, json_pack("{s:i, s:s}", "n", n, "src",
+			                  arena_printf(a, "/panel/sprawy/%lld/pisma/%d/kopia/strony/%d",
+			                               request_id, seq, n)));
+		json_array_append_new(docs, json_pack("{s:i, s:s, s:s, s:b, s:b, s:o}", "seq", seq,
 		                                      "title", PQgetvalue(r, i, 1), "issued_on",
 		                                      PQgetvalue(r, i, 2), "has_pdf",
 		                                      PQgetvalue(r, i, 3)[0] == 't', "checked",
-		                                      seq_in(checked, seq)));
+		                                      seq_in(checked, seq), "pages_list", pl));
 	}
 	PQclear(r);
 	json_object_set_new(view, "has_documents", json_boolean(json_array_size(docs) > 0));
@@ -1311,6 +1362,61 @@ static void preview_copies(json_t *ws, const struct register_draft *d)
 	}
 	json_object_set_new(ws, "has_preview_copies", json_boolean(json_array_size(list) > 0));
 	json_object_set_new(ws, "preview_copies", list);
+	/* The chosen letters' public copies, likewise. */
+	json_t *letters = json_array();
+	for (int k = 0; k < d->ndocs; k++) {
+		size_t i;
+		json_t *doc;
+		json_array_foreach(json_object_get(ws, "documents"), i, doc)
+		{
+			if (json_integer_value(json_object_get(doc, "seq")) != d->doc_seqs[k] ||
+			    !json_is_true(json_object_get(doc, "has_pdf")))
+				continue;
+			json_t *pages = json_array(), *pg;
+			size_t j;
+			json_array_foreach(json_object_get(doc, "pages_list"), j, pg)
+				json_array_append_new(pages, json_pack("{s:O, s:O, s:O}", "seq",
+				                                       json_object_get(doc, "seq"), "page",
+				                                       json_object_get(pg, "n"), "src",
+				                                       json_object_get(pg, "src")));
+			json_array_append_new(letters, json_pack("{s:O, s:O, s:o}", "title",
+			                                         json_object_get(doc, "title"), "issued_on",
+			                                         json_object_get(doc, "issued_on"),
+			                                         "pages_list", pages));
+			break;
+		}
+	}
+	json_object_set_new(ws, "has_preview_letters", json_boolean(json_array_size(letters) > 0));
+	json_object_set_new(ws, "preview_letters", letters);
+}
+
+enum outcome register_letter_copy_png(const struct svc_ctx *ctx, long long request_id, int seq,
+                                      int page, const char **png, size_t *len, struct problem *p)
+{
+	*png = NULL;
+	*len = 0;
+	if (request_id <= 0 || seq <= 0 || page < 1 || page > REDACT_MAX_PAGES)
+		return problem_set(p, OUT_NOT_FOUND, NULL, NULL);
+	PGconn *c = svc_conn(p);
+	if (!c)
+		return OUT_UNAVAILABLE;
+	arena_t *a = ctx->arena;
+	const char *q[3] = {ids(a, request_id), ids(a, ctx->who->org_id),
+	                    ids(a, scope_unit(ctx->who))};
+	int n = 0;
+	enum db_status st = db_run_rows(c,
+	                                "SELECT 1 FROM requests r WHERE r.id = $1 AND r.org_id = $2 "
+	                                "AND " SCOPE_CASE_OF("r.id", "$2", "$3"),
+	                                3, q, &n);
+	const char *pdf = NULL;
+	size_t pdflen = 0;
+	if (st == DB_OK && n == 1)
+		st = letter_copy(c, a, request_id, seq, &pdf, &pdflen);
+	if (st != DB_OK)
+		return svc_outcome(st, p);
+	if (!pdflen)
+		return problem_set(p, OUT_NOT_FOUND, NULL, NULL);
+	return attach_render_page(a, (const unsigned char *)pdf, pdflen, page, png, len, p);
 }
 
 /* One snapshot: the workspace and the preview of the draft (the posted

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cases/attachments.h"
+#include "cases/register.h"
 #include "http/static.h"
 #include "web/outcome.h"
 #include "web/web.h"
@@ -123,4 +124,24 @@ void web_panel_copy_page(http_req_t *req)
 		return;
 	}
 	page_png(req, cid);
+}
+
+/* A page of a letter's public copy, for the publication page's preview. */
+void web_panel_letter_copy_page(http_req_t *req)
+{
+	const struct svc_ctx *ctx = web_staff(req);
+	if (!ctx)
+		return;
+	long long n = id_param(req, "page"), seq = id_param(req, "seq");
+	const char *png;
+	size_t len;
+	struct problem p;
+	if (register_letter_copy_png(ctx, id_param(req, "id"), seq > 0 && seq <= 100000 ? (int)seq : 0,
+	                             n > 0 && n <= 100000 ? (int)n : 0, &png, &len, &p) != OUT_OK) {
+		web_fail(req, &p);
+		return;
+	}
+	/* A public copy never changes; only this member's browser keeps it. */
+	http_add_header(req, "Cache-Control", "private, max-age=86400");
+	http_respond(req, 200, "image/png", png, len);
 }

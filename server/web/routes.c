@@ -55,6 +55,7 @@ const route_t web_routes[] = {
     {"POST", "/panel/sprawy/{id}/zalaczniki/{aid}/anonimizacja", web_panel_redact, ROLE_CLERK, "panel.attachment.redact", ROUTE_BODY_TEXT},
     {"GET", "/panel/sprawy/{id}/zalaczniki/{aid}/strony/{page}", web_panel_attachment_page, ROLE_CLERK, "panel.attachment.page", ROUTE_BODY_NONE},
     {"GET", "/panel/sprawy/{id}/zalaczniki/{aid}/kopie/{cid}/strony/{page}", web_panel_copy_page, ROLE_CLERK, "panel.attachment.copy.page", ROUTE_BODY_NONE},
+    {"GET", "/panel/sprawy/{id}/pisma/{seq}/kopia/strony/{page}", web_panel_letter_copy_page, ROLE_CLERK, "panel.letter.copy.page", ROUTE_BODY_NONE},
     {"GET", "/panel/sprawy/{id}/publikacja", web_panel_publication, ROLE_CLERK, "panel.case.publication", ROUTE_BODY_NONE},
     {"POST", "/panel/sprawy/{id}/publikacja", web_panel_publish, ROLE_CLERK, "panel.case.publish", ROUTE_BODY_TEXT},
     /* Manager */

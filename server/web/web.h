@@ -135,6 +135,7 @@ void web_panel_redaction(http_req_t *req);
 void web_panel_redact(http_req_t *req);
 void web_panel_attachment_page(http_req_t *req);
 void web_panel_copy_page(http_req_t *req);
+void web_panel_letter_copy_page(http_req_t *req);
 void web_panel_register_form(http_req_t *req);
 void web_panel_register(http_req_t *req);
 /* The manager's pages (dashboard.c), all ROLE_MANAGER: the dashboard and

@@ -529,6 +529,58 @@ static void test_cases_are_published_with_their_letters(void **state)
 	assert_true(u_count("SELECT count(*) FROM publications") > 50);
 }
 
+/* A letter's public copy says who made it and what it lost (counts, not
+ * text), and the publication page shows it page by page as images only
+ * the case's staff can fetch. */
+static void test_letter_copies_record_who_and_what_and_show_page_by_page(void **state)
+{
+	long long id = u_request_id(numbers[0]);
+	static const char *const checks[] = {
+	    "u.email = 'urzednik@mon.example'",
+	    "(c.removed->>'addressee')::boolean",
+	    "c.removed ? 'requester_data'",
+	    "(c.removed->>'third_party_data')::int >= 1",
+	    "c.pages >= 1",
+	    "c.removed::text NOT ILIKE '%zenobi%'",
+	};
+	char sql[512];
+	for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++) {
+		snprintf(sql, sizeof sql,
+		         "SELECT count(*) FROM document_public_copies c JOIN documents d ON d.id = "
+		         "c.document_id LEFT JOIN users u ON u.id = c.made_by WHERE d.request_id = %lld "
+		         "AND %s",
+		         id, checks[i]);
+		if (u_count(sql) != 1)
+			fail_msg("the letter's public copy fails: %s", checks[i]);
+	}
+	snprintf(sql, sizeof sql,
+	         "SELECT seq FROM documents WHERE request_id = %lld AND type = 'refusal_decision'",
+	         id);
+	int seq = (int)u_count(sql);
+	char path[128], img[128];
+	snprintf(path, sizeof path, "/panel/sprawy/%lld/publikacja", id);
+	snprintf(img, sizeof img, "/panel/sprawy/%lld/pisma/%d/kopia/strony/1", id, seq);
+	struct hresp r;
+	u_staff_get(&clerk, path, &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "Pisma: kopie publiczne strona po stronie"));
+	assert_non_null(strstr(r.body, img));
+	h_free(&r);
+	u_staff_get(&clerk, img, &r);
+	assert_int_equal(r.status, 200);
+	assert_true(r.len > 8 && memcmp(r.body, "\x89PNG", 4) == 0);
+	h_free(&r);
+	/* No such page; and nobody outside the panel. */
+	snprintf(img, sizeof img, "/panel/sprawy/%lld/pisma/%d/kopia/strony/99", id, seq);
+	u_staff_get(&clerk, img, &r);
+	assert_int_equal(r.status, 404);
+	h_free(&r);
+	snprintf(img, sizeof img, "/panel/sprawy/%lld/pisma/%d/kopia/strony/1", id, seq);
+	h_get(img, &r);
+	assert_true(r.status == 303 || r.status == 401);
+	h_free(&r);
+}
+
 static void test_crawl_of_the_public_side_finds_none_of_their_data(void **state)
 {
 	struct crawl_result res;
@@ -570,6 +622,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_the_crawls_matcher_finds_forms_and_separated_digits),
 	    cmocka_unit_test(test_cases_are_published_with_their_letters),
+	    cmocka_unit_test(test_letter_copies_record_who_and_what_and_show_page_by_page),
 	    cmocka_unit_test(test_crawl_of_the_public_side_finds_none_of_their_data),
 	};
 	int failed = cmocka_run_group_tests_name("privacy_crawl", tests, setup, h_stop_server);
