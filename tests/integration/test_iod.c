@@ -156,9 +156,7 @@ static int setup(void **state)
 	setenv("JAWNOSC_FAKE_NOW", NOW, 1);
 	static const char *env[] = {"JAWNOSC_FILING_RATE=100000", "JAWNOSC_FAKE_NOW=" NOW, NULL};
 	h_server_start(env);
-	h_sql("INSERT INTO users (org_id, email, name, role, password_hash) "
-	      "SELECT o.id, 'iod@mon.example', 'Inspektor Ochrony Danych', 'iod', u.password_hash "
-	      "FROM organisations o, users u WHERE o.slug = 'mon' AND u.email = 'urzednik@mon.example'");
+	/* The officer is the demo's (seed --demo). */
 	u_login("urzednik%40mon.example", "jawnosc-demo", &clerk);
 	u_login("kierownik%40mon.example", "jawnosc-demo", &manager);
 	u_login("admin%40mon.example", "jawnosc-demo", &admin);
