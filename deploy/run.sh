@@ -21,7 +21,8 @@ Jawność: http://$JAWNOSC_LISTEN/
   filing form:   http://$JAWNOSC_LISTEN/wniosek
   JSON API:      http://$JAWNOSC_LISTEN/api/v1/openapi.json
   staff sign-in (password jawnosc-demo): admin@mon.example, kierownik@mon.example,
-                 urzednik@mon.example, urzedniczka@mon.example
+                 urzednik@mon.example, urzedniczka@mon.example;
+                 data protection officer (/panel/iod): iod@mon.example
 Ctrl-C stops the server; 'make stop' stops the database.
 
 MSG

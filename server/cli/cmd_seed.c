@@ -29,13 +29,16 @@ static const struct {
     {"DBM", "Departament Budżetowy"},
 };
 
+/* unit: NULL for none. The data protection officer reports to the head of
+ * the body (GDPR art. 38 ust. 3), not to a unit, and opens no case. */
 static const struct {
-	const char *email, *name, *position, *role;
+	const char *email, *name, *position, *role, *unit;
 } demo_users[] = {
-    {"admin@mon.example", "Magdalena Czerwińska", "Redaktor BIP", "admin"},
-    {"kierownik@mon.example", "Agnieszka Glapiak", "Dyrektor Centrum Operacyjnego", "manager"},
-    {"urzednik@mon.example", "Tomasz Zieliński", "Główny specjalista", "clerk"},
-    {"urzedniczka@mon.example", "Katarzyna Lewandowska", "Starszy specjalista", "clerk"},
+    {"admin@mon.example", "Magdalena Czerwińska", "Redaktor BIP", "admin", "COMON"},
+    {"kierownik@mon.example", "Agnieszka Glapiak", "Dyrektor Centrum Operacyjnego", "manager", "COMON"},
+    {"urzednik@mon.example", "Tomasz Zieliński", "Główny specjalista", "clerk", "COMON"},
+    {"urzedniczka@mon.example", "Katarzyna Lewandowska", "Starszy specjalista", "clerk", "COMON"},
+    {"iod@mon.example", "Beata Sadowska", "Inspektor ochrony danych", "iod", NULL},
 };
 
 /* What happens to each demo request after it is filed. */
@@ -128,13 +131,13 @@ static long long create_org(PGconn *c)
 	                      crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
 		return 0;
 	for (size_t i = 0; i < sizeof demo_users / sizeof demo_users[0]; i++) {
-		const char *q[6] = {org, demo_users[i].email, demo_users[i].name, demo_users[i].position,
-		                    demo_users[i].role, hash};
+		const char *q[7] = {org, demo_users[i].email, demo_users[i].name, demo_users[i].position,
+		                    demo_users[i].role, hash, demo_users[i].unit};
 		if (!exec_ok(c,
 		             "INSERT INTO users (org_id, unit_id, email, name, position, role, password_hash) "
-		             "VALUES ($1, (SELECT id FROM units WHERE org_id = $1 AND symbol = 'COMON'), "
+		             "VALUES ($1, (SELECT id FROM units WHERE org_id = $1 AND symbol = $7), "
 		             "$2, $3, $4, $5, $6)",
-		             6, q, NULL))
+		             7, q, NULL))
 			return 0;
 	}
 	return id;

@@ -39,14 +39,17 @@ static const char *field(const form_t *f, const char *name)
 	return v ? v : "";
 }
 
-/* Marks the case the view is about: its message and what was typed. */
-static void mark_case(json_t *cases, const struct iod_view *v)
+/* Marks the case the view is about: its message and what was typed. Its
+ * number, or NULL when the results do not list it. */
+static const char *mark_case(json_t *cases, const struct iod_view *v)
 {
 	size_t i;
 	json_t *c;
+	const char *number = NULL;
 	json_array_foreach(cases, i, c) {
 		if (json_integer_value(json_object_get(c, "id")) != v->case_id)
 			continue;
+		number = json_string_value(json_object_get(c, "case_number"));
 		if (v->failed)
 			json_object_set_new(c, "erase_error", json_string(web_problem_text(v->failed)));
 		if (v->notice)
@@ -55,16 +58,22 @@ static void mark_case(json_t *cases, const struct iod_view *v)
 			json_object_set_new(c, "erase_reason", json_string(v->reason));
 		json_object_set_new(c, "erase_force", json_boolean(v->failed && v->force));
 	}
+	return number;
 }
 
 /* The page, with the results of v->query when there is one. A search
  * that fails shows its message at the field; an export or erasure that
- * fails, at its place. `status` is the answer's unless the search itself
- * fails. */
+ * fails, at its place. Any failure also names the page "Błąd: ..." and
+ * stands at the top (WCAG 3.3.1): after the post the page opens at its
+ * start, far from the case's form, and an erasure refused for a case the
+ * results no longer list would otherwise be said nowhere. `status` is the
+ * answer's unless the search itself fails. */
 static void iod_page(http_req_t *req, const struct svc_ctx *ctx, int status,
                      const struct iod_view *v)
 {
-	json_t *page = json_pack("{s:s, s:s}", "title", TITLE, "q", v->query ? v->query : "");
+	json_t *page = json_pack("{s:s, s:s}", "title", v->failed ? "Błąd: " TITLE : TITLE, "q",
+	                         v->query ? v->query : "");
+	const char *marked = NULL; /* the number of the case v->failed is about, listed */
 	if (v->query) {
 		json_t *found = NULL;
 		struct problem p;
@@ -80,7 +89,7 @@ static void iod_page(http_req_t *req, const struct svc_ctx *ctx, int status,
 		} else {
 			json_t *cases = json_object_get(found, "cases");
 			if (v->case_id)
-				mark_case(cases, v);
+				marked = mark_case(cases, v);
 			json_object_set_new(found, "any", json_boolean(json_array_size(cases) > 0));
 			json_object_set_new(found, "by_email",
 			                    json_boolean(!strcmp(json_string_value(json_object_get(found, "kind")),
@@ -88,8 +97,13 @@ static void iod_page(http_req_t *req, const struct svc_ctx *ctx, int status,
 			json_object_set_new(page, "found", found);
 		}
 	}
-	/* A failure not about one case (the export's) stands above the results. */
-	if (v->failed && !v->case_id)
+	/* A failure at a listed case links to its form; any other (the
+	 * export's) stands above the results alone. */
+	if (v->failed && marked)
+		json_object_set_new(page, "erase_failed",
+		                    json_pack("{s:I, s:s, s:s}", "id", (json_int_t)v->case_id, "case_number",
+		                              marked, "message", web_problem_text(v->failed)));
+	else if (v->failed)
 		json_object_set_new(page, "error", json_string(web_problem_text(v->failed)));
 	if (v->notice && !v->case_id)
 		json_object_set_new(page, "notice", json_string(v->notice));

@@ -7,8 +7,10 @@
 # Saturday, moved to the next working day), sign out
 # (panel.test.mjs); a manager reads the dashboard and the statistics
 # (dashboard.test.mjs); a clerk makes the public copy of a PDF attachment
-# on its redaction page and publishes it (redact.test.mjs); axe-core checks
-# every page against WCAG 2.1 A/AA.
+# on its redaction page and publishes it (redact.test.mjs); the GDPR pages:
+# the art. 13 information on the form and the tracking page, the data
+# protection officer's search, ZIP export and refused erasure, the privacy
+# settings (privacy.test.mjs); axe-core checks every page against WCAG 2.1 A/AA.
 # Needs Node.js 18.19 or later with npm: Debian 12's nodejs and npm (18.20),
 # which deploy/deps.sh installs when there is no node, or Node 20/22. The tests
 # take their dates from the calendar, not from today, so they pass on any day.
@@ -181,6 +183,7 @@ run_node_test panel
 run_node_test register
 run_node_test dashboard
 run_node_test redact
+run_node_test privacy
 
 # The register's Atom feed through feedparser and its CSV against its JSON
 # (tests/register_check.py, Debian's python3 with python3-feedparser).

@@ -317,16 +317,16 @@ static void test_admin_adds_a_data_protection_officer(void **state)
 	u_staff_get(&admin, "/panel/admin/uzytkownicy", &r);
 	assert_non_null(strstr(r.body, "<option value=\"iod\" >inspektor ochrony danych</option>"));
 	h_free(&r);
-	const char *pairs[] = {"email", "iod@mon.example", "name", "Inspektor Ochrony", "position",
+	const char *pairs[] = {"email", "inspektor@mon.example", "name", "Inspektor Ochrony", "position",
 	                       "Inspektor ochrony danych", "role", "iod", "unit", "", "password",
 	                       "bardzo-tajne-haslo-7", NULL};
 	post_pairs(&admin, "/panel/admin/uzytkownicy", pairs, &r);
 	expect_saved(&r, "/panel/admin/uzytkownicy?zapisano=1");
-	assert_int_equal(u_count("SELECT count(*) FROM users WHERE email = 'iod@mon.example' "
+	assert_int_equal(u_count("SELECT count(*) FROM users WHERE email = 'inspektor@mon.example' "
 	                         "AND role = 'iod'"),
 	                 1);
 	struct u_staff officer;
-	u_login("iod%40mon.example", "bardzo-tajne-haslo-7", &officer);
+	u_login("inspektor%40mon.example", "bardzo-tajne-haslo-7", &officer);
 	u_staff_get(&officer, "/panel/konto", &r);
 	assert_non_null(strstr(r.body, "inspektor ochrony danych"));
 	h_free(&r);

@@ -156,9 +156,7 @@ static int setup(void **state)
 	setenv("JAWNOSC_FAKE_NOW", NOW, 1);
 	static const char *env[] = {"JAWNOSC_FILING_RATE=100000", "JAWNOSC_FAKE_NOW=" NOW, NULL};
 	h_server_start(env);
-	h_sql("INSERT INTO users (org_id, email, name, role, password_hash) "
-	      "SELECT o.id, 'iod@mon.example', 'Inspektor Ochrony Danych', 'iod', u.password_hash "
-	      "FROM organisations o, users u WHERE o.slug = 'mon' AND u.email = 'urzednik@mon.example'");
+	/* The officer is the demo's (seed --demo). */
 	u_login("urzednik%40mon.example", "jawnosc-demo", &clerk);
 	u_login("kierownik%40mon.example", "jawnosc-demo", &manager);
 	u_login("admin%40mon.example", "jawnosc-demo", &admin);
@@ -494,6 +492,15 @@ static void test_an_open_case_is_not_erased_and_the_reason_is_shown(void **state
 	assert_non_null(at);
 	assert_non_null(strstr(r.body, "Żądanie z 2.11.2026, art. 17 ust. 1 lit. a RODO</textarea>"));
 	assert_non_null(strstr(r.body, number_b));
+	/* And at the top, where the page opens after the post: the title says
+	 * it failed, and a summary links to the case's field (WCAG 3.3.1). */
+	assert_non_null(strstr(r.body, "<title>Błąd: Ochrona danych osobowych"));
+	char link[160];
+	snprintf(link, sizeof link, "Nie usunięto danych ze sprawy <a href=\"#reason-%lld\">%s</a>: Sprawa nie",
+	         id_a, number_a);
+	char *top = strstr(r.body, link);
+	assert_non_null(top);
+	assert_true(top < at);
 	h_free(&r);
 	char q[160];
 	snprintf(q, sizeof q,
@@ -558,9 +565,12 @@ static void test_a_closed_case_is_erased_with_another_legal_ground(void **state)
 	assert_int_equal(r.status, 200);
 	assert_null(strstr(r.body, number_b));
 	h_free(&r);
-	/* Twice is refused with its reason. */
+	/* Twice is refused with its reason, said although the address no
+	 * longer lists the case. */
 	erase(id_b, REASON, true, &r);
 	assert_int_equal(r.status, 409);
+	assert_non_null(strstr(r.body, "zostały już usunięte"));
+	assert_non_null(strstr(r.body, "<title>Błąd: Ochrona danych osobowych"));
 	h_free(&r);
 	char *out = NULL;
 	const char *args[] = {"audit", "verify", NULL};
