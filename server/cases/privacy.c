@@ -207,7 +207,9 @@ static enum db_status erase_request(PGconn *c, arena_t *a, const struct erase_ca
 }
 
 /* Documents, attachments, mail, event details and idempotency keys; the
- * counts of what was removed go to `counts`. */
+ * counts of what was removed go to `counts`. Every attachment of the case
+ * goes, the requester's and the clerk's alike (a scanned paper request
+ * names them); their public copies stay: they hold no personal data. */
 static enum db_status erase_related(PGconn *c, const struct erase_case *k, json_t *counts)
 {
 	const char *p1[1] = {k->id};
@@ -226,7 +228,7 @@ static enum db_status erase_related(PGconn *c, const struct erase_case *k, json_
 		st = erase_step(c, counts, "attachments",
 		                "UPDATE attachments SET data = '\\x', size = 0, sha256 = sha256('\\x'), "
 		                "filename = 'usuniety-zalacznik' WHERE request_id = $1 AND "
-		                "source = 'requester' AND (size > 0 OR filename <> 'usuniety-zalacznik')",
+		                "(size > 0 OR filename <> 'usuniety-zalacznik')",
 		                1, p1);
 	/* Staff's own addresses stay (a reminder is theirs); the requester's go. */
 	if (st == DB_OK)
