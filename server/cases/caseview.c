@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cases/register.h"
+#include "cases/signature.h"
 #include "cases/store.h"
 #include "law/lifecycle.h"
 #include "law/warsaw.h"
@@ -75,6 +76,8 @@ static const char *event_label(const char *action)
 		return "notatka wewnętrzna";
 	if (!strcmp(action, REGISTER_ACCEPT_EVENT))
 		return "dane w publikacji uznane za publiczne";
+	if (!strcmp(action, SIGNATURE_EVENT))
+		return "wgrano podpisaną wersję pisma";
 	return action;
 }
 
