@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "core/utf8.h"
@@ -130,7 +131,9 @@ pdfsig_trust_t *pdfsig_trust_load(const char *path, char *err, size_t errlen)
 		fail(err, errlen, "out of memory");
 		return NULL;
 	}
-	FILE *f = fopen(path, "r");
+	struct stat sb;
+	bool is_dir = stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
+	FILE *f = is_dir ? NULL : fopen(path, "r");
 	if (f) {
 		/* A bundle: count what it holds (X509_STORE_load_file does not say). */
 		X509 *x;
@@ -142,7 +145,7 @@ pdfsig_trust_t *pdfsig_trust_load(const char *path, char *err, size_t errlen)
 		ERR_clear_error();
 		fclose(f);
 	}
-	if (t->count == 0 && X509_STORE_load_path(t->store, path) == 1) {
+	if (is_dir && X509_STORE_load_path(t->store, path) == 1) {
 		/* A hashed directory is read when a certificate is looked up. */
 		t->count = -1;
 	}
@@ -947,5 +950,7 @@ enum pdfsig_result pdfsig_verify(const unsigned char *signed_pdf, size_t len,
 	pthread_mutex_unlock(&poppler_lock);
 out:
 	free_sigs(sigs, n);
+	if (res == PDFSIG_OK && err && errlen)
+		err[0] = '\0';
 	return res;
 }
