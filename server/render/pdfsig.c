@@ -93,6 +93,11 @@ static void fail(char *err, size_t errlen, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
+	/* A message cut short must not end inside a character. */
+	size_t n = strlen(err);
+	while (n > 0 && !utf8_valid(err, n))
+		n--;
+	err[n] = '\0';
 }
 
 /* Copies `s` (n bytes, from a certificate: hostile) into dst as valid UTF-8
