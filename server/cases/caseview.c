@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cases/register.h"
+#include "cases/signature.h"
 #include "cases/store.h"
 #include "law/lifecycle.h"
 #include "law/warsaw.h"
@@ -80,6 +81,8 @@ static const char *event_label(const char *action)
 		return "dodanie pliku PDF do sprawy";
 	if (!strcmp(action, "attachment_redact"))
 		return "sporządzenie kopii publicznej załącznika";
+	if (!strcmp(action, SIGNATURE_EVENT))
+		return "wgrano podpisaną wersję pisma";
 	return action;
 }
 

@@ -10,6 +10,7 @@
 #include "cases/outbox.h"
 #include "cases/scope.h"
 #include "cases/service.h"
+#include "cases/signature.h"
 #include "cases/store.h"
 #include "core/log.h"
 #include "db/changes.h"
@@ -380,6 +381,9 @@ static enum db_status view_tx(PGconn *c, void *vctx)
 	                   "issued_at", d.issued_at, "author", d.author, "has_pdf", d.has_pdf, "seq",
 	                   x->seq);
 	json_object_set_new(x->out, "incomplete", json_boolean(strstr(md, LETTERS_TODO) != NULL));
+	json_t *signature = NULL;
+	if (st == DB_OK && !strcmp(d.status, "issued") && (st = signature_json(c, d.id, &signature)) == DB_OK)
+		json_object_set_new(x->out, "signature", signature ? signature : json_null());
 	if (ok)
 		json_object_set_new(x->out, "preview", json_string(html.data));
 	else if (*err)
@@ -741,8 +745,9 @@ enum outcome letters_pdf(const struct svc_ctx *ctx, long long request_id, int se
 	const char *q[4] = {ids(a, request_id), ids(a, seq), ids(a, ctx->who->org_id),
 	                    ids(a, scope_unit(ctx->who))};
 	PGresult *r = PQexecParams(c,
-	                           "SELECT d.pdf FROM documents d WHERE d.request_id = $1 AND d.seq = $2 "
-	                           "AND d.org_id = $3 AND d.status = 'issued' AND d.pdf IS NOT NULL "
+	                           "SELECT " SIGNATURE_PDF_OF("d") " FROM documents d WHERE d.request_id = $1 "
+	                           "AND d.seq = $2 AND d.org_id = $3 AND d.status = 'issued' "
+	                           "AND " SIGNATURE_PDF_OF("d") " IS NOT NULL "
 	                           "AND " SCOPE_CASE_OF("d.request_id", "$3", "$4"),
 	                           4, NULL, q, NULL, NULL, 1);
 	enum db_status st = db_status_of(c, r);

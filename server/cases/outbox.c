@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cases/mailmsg.h"
+#include "cases/signature.h"
 #include "core/arena.h"
 #include "core/clock.h"
 #include "core/config.h"
@@ -238,7 +239,8 @@ static bool fetch_pdf(PGconn *c, arena_t *a, const char *document_id, char **nam
 	enum db_status st;
 	const char *p[] = {document_id};
 	PGresult *r = db_exec(c, &st,
-	                      "SELECT title, pdf FROM documents WHERE id = $1 AND pdf IS NOT NULL",
+	                      "SELECT d.title, " SIGNATURE_PDF_OF("d") " FROM documents d "
+	                      "WHERE d.id = $1 AND " SIGNATURE_PDF_OF("d") " IS NOT NULL",
 	                      1, p);
 	*pdf = NULL;
 	if (st == DB_OK && PQntuples(r) == 1) {

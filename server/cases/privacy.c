@@ -222,6 +222,12 @@ static enum db_status erase_related(PGconn *c, const struct erase_case *k, json_
 		                "WHERE request_id = $1 AND (markdown <> '' OR html IS NOT NULL OR "
 		                "pdf IS NOT NULL OR inputs <> '{}')",
 		                1, p1);
+	/* Their signed versions too (document_signatures_guard() allows only that). */
+	if (st == DB_OK)
+		st = erase_step(c, counts, "signed_documents",
+		                "UPDATE document_signatures SET signed_pdf = NULL WHERE document_id IN "
+		                "(SELECT id FROM documents WHERE request_id = $1) AND signed_pdf IS NOT NULL",
+		                1, p1);
 	if (st == DB_OK)
 		st = db_run(c, "SELECT set_config('jawnosc.erasure', 'off', true)", 0, NULL);
 	if (st == DB_OK)

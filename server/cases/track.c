@@ -10,6 +10,7 @@
 #include "cases/privacy_notice.h"
 #include "cases/secret.h"
 #include "cases/service.h"
+#include "cases/signature.h"
 #include "cases/store.h"
 #include "core/cache.h"
 #include "core/log.h"
@@ -310,9 +311,10 @@ enum outcome track_document(const struct svc_ctx *ctx, const char *token, int se
 	const char *v[2] = {(const char *)h, seqs};
 	int lens[2] = {32, 0}, fmts[2] = {1, 0};
 	PGresult *r = PQexecParams(c,
-	                           "SELECT d.pdf, d.title FROM documents d JOIN requests r ON r.id = d.request_id "
+	                           "SELECT " SIGNATURE_PDF_OF("d") ", d.title FROM documents d "
+	                           "JOIN requests r ON r.id = d.request_id "
 	                           "WHERE r.tracking_hash = $1 AND d.seq = $2 AND d.status = 'issued' "
-	                           "AND d.pdf IS NOT NULL",
+	                           "AND " SIGNATURE_PDF_OF("d") " IS NOT NULL",
 	                           2, NULL, v, lens, fmts, 1 /* binary */);
 	enum outcome o = one_row(c, r, "reading a document by token", p);
 	if (o == OUT_OK) {

@@ -6,6 +6,7 @@
 
 #include "cases/jobs.h"
 #include "cases/org.h"
+#include "cases/signature.h"
 #include "cli/cli.h"
 #include "cli/opts.h"
 #include "core/cache.h"
@@ -145,6 +146,11 @@ int cmd_serve(int argc, char **argv)
 	}
 	if (!database_current(&set))
 		goto out_set;
+	/* The trust roots for signed decisions: a bad path is a misconfiguration. */
+	if (!signature_setup(err, sizeof err)) {
+		fprintf(stderr, "jawnosc serve: %s\n", err);
+		goto out_set;
+	}
 	if (!web_init(&wc, err, sizeof err)) {
 		fprintf(stderr, "jawnosc serve: %s\n", err);
 		goto out_set;
@@ -213,6 +219,7 @@ out_static:
 out_web:
 	web_shutdown();
 out_set:
+	signature_shutdown();
 	migrate_free(&set);
 	db_close();
 	return rc;

@@ -61,6 +61,8 @@ const struct config_entry config_table[] = {
 	 "Addresses in one part of the sitemap (/sitemap.xml lists the parts; the protocol allows 50,000)."},
 	{"JAWNOSC_MAX_ATTACHMENT", CONFIG_BYTES, "5M", 1024, 1L << 30, OFF(max_attachment),
 	 "Largest single attachment a requester may send."},
+	{"JAWNOSC_SIGNATURE_TRUST", CONFIG_STRING, "", 0, 0, OFF(signature_trust),
+	 "Trusted roots for signed decisions (docs/signing.md): a file of PEM certificates (the qualified trust service providers' roots) or a directory prepared with `openssl rehash`. Empty: no signed PDF can be accepted."},
 	{"JAWNOSC_SESSION_IDLE", CONFIG_INT, "480", 1, 43200, OFF(session_idle),
 	 "Minutes after which an unused staff session ends (sign-in needed again)."},
 	{"JAWNOSC_SESSION_MAX", CONFIG_INT, "12", 1, 720, OFF(session_max),

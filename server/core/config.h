@@ -34,6 +34,7 @@ struct config {
 	long search_rate;   /* uncached register searches and exports per address and minute */
 	long sitemap_urls;  /* URLs in one part of the sitemap */
 	long max_attachment;
+	const char *signature_trust; /* PEM bundle or hashed directory (render/pdfsig.h) */
 	long session_idle; /* minutes */
 	long session_max;  /* hours */
 	long remind_days;    /* working days before a due date to remind the assignee */

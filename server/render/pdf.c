@@ -4,6 +4,7 @@
  * signature are kept with what follows them); drawing then knows the page
  * count and draws every line, rule and footer ("Strona N z M"). */
 #include "render/pdf.h"
+#include "render/pdfsig.h"
 #include "render/redact.h"
 
 #include <cairo-pdf.h>
@@ -743,7 +744,7 @@ void pdf_shutdown(void)
 {
 	pango_cairo_font_map_set_default(NULL);
 	/* poppler's font cache still holds cairo's faces (render/redact.h). */
-	if (redact_rendered())
+	if (redact_rendered() || pdfsig_rendered())
 		return;
 	cairo_debug_reset_static_data();
 	FcFini();

@@ -1,10 +1,13 @@
 /* Letters in the panel: preview, edit and issue a draft, correct or record
- * the delivery of an issued one, download its PDF, and the register of
+ * the delivery of an issued one, download its PDF, download it to sign and
+ * upload its signed version (cases/signature.h), and the register of
  * outgoing letters with its CSV export. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cases/letters.h"
+#include "cases/signature.h"
+#include "http/form.h"
 #include "render/csv.h"
 #include "render/letter.h"
 #include "render/tmpl.h"
@@ -50,6 +53,10 @@ static void page(http_req_t *req, const struct svc_ctx *ctx, const struct proble
 		json_object_set_new(doc, "unsaved", json_string(markdown));
 	if (http_query(req, "zapisano") && status == 200)
 		json_object_set_new(doc, "saved", json_true());
+	if (http_query(req, "podpisano") && status == 200 && json_is_object(json_object_get(doc, "signature")))
+		json_object_set_new(doc, "signed_now", json_true());
+	if (failed && problem_field_message(failed, "signed_pdf"))
+		json_object_set_new(doc, "sign_error", json_string(problem_field_message(failed, "signed_pdf")));
 	web_render(req, status, "panel_document", doc);
 }
 
@@ -135,6 +142,73 @@ void web_panel_document_pdf(http_req_t *req)
 	                arena_printf(req->arena, "inline; filename=\"pismo-%lld-%lld.pdf\"",
 	                             num_param(req, "id"), num_param(req, "seq")));
 	http_respond(req, 200, "application/pdf", pdf, len);
+}
+
+/* A PDF of document `seq` as a response, with `disposition` and `suffix`
+ * in its file name. */
+static void send_pdf(http_req_t *req, enum outcome o, const struct problem *p, const char *pdf,
+                     size_t len, const char *disposition, const char *suffix)
+{
+	if (o != OUT_OK) {
+		web_fail(req, p);
+		return;
+	}
+	http_add_header(req, "Content-Disposition",
+	                arena_printf(req->arena, "%s; filename=\"pismo-%lld-%lld%s.pdf\"", disposition,
+	                             num_param(req, "id"), num_param(req, "seq"), suffix));
+	http_respond(req, 200, "application/pdf", pdf, len);
+}
+
+/* "Pobierz do podpisu": the PDF as issued, to be signed outside. */
+void web_panel_document_to_sign(http_req_t *req)
+{
+	const struct svc_ctx *ctx = web_staff(req);
+	if (!ctx)
+		return;
+	const char *pdf = NULL;
+	size_t len = 0;
+	struct problem p;
+	enum outcome o = signature_original_pdf(ctx, num_param(req, "id"), (int)num_param(req, "seq"),
+	                                        &pdf, &len, &p);
+	send_pdf(req, o, &p, pdf, len, "attachment", "-do-podpisu");
+}
+
+/* "Wgraj podpisany": the signed PDF, verified and kept beside the issued
+ * one; on a refusal the page says which check failed. */
+void web_panel_document_sign(http_req_t *req)
+{
+	const struct svc_ctx *ctx = web_staff(req);
+	if (!ctx)
+		return;
+	const form_t *f;
+	struct problem p;
+	enum outcome o;
+	if (http_form(req, &f) != FORM_OK) {
+		o = problem_set(&p, OUT_MALFORMED, "Przesłany formularz jest uszkodzony.", NULL);
+	} else {
+		const form_field_t *file = form_get_field(f, "signed_pdf");
+		o = signature_upload(ctx, num_param(req, "id"), (int)num_param(req, "seq"),
+		                     file && file->filename ? file->value : NULL,
+		                     file && file->filename ? file->value_len : 0, &p);
+	}
+	if (o == OUT_OK)
+		http_redirect(req, 303, arena_printf(req->arena, "/panel/sprawy/%lld/pisma/%lld?podpisano=1",
+		                                     num_param(req, "id"), num_param(req, "seq")));
+	else
+		page(req, ctx, &p, NULL);
+}
+
+void web_panel_document_signed(http_req_t *req)
+{
+	const struct svc_ctx *ctx = web_staff(req);
+	if (!ctx)
+		return;
+	const char *pdf = NULL;
+	size_t len = 0;
+	struct problem p;
+	enum outcome o = signature_pdf(ctx, num_param(req, "id"), (int)num_param(req, "seq"), &pdf,
+	                               &len, &p);
+	send_pdf(req, o, &p, pdf, len, "inline", "-podpisane");
 }
 
 void web_letter_css(http_req_t *req)
