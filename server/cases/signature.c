@@ -267,9 +267,13 @@ enum outcome signature_upload(const struct svc_ctx *ctx, long long request_id, i
 	                  trust, ctx->now, &info, err, sizeof err);
 	if (res != PDFSIG_OK) {
 		log_info("document %lld: signed PDF refused: %s", doc.id, pdfsig_result_name(res));
-		if (res == PDFSIG_NO_TRUST || res == PDFSIG_ERROR) {
-			if (res == PDFSIG_ERROR)
-				log_error("document %lld: verifying a signed PDF failed", doc.id);
+		/* No trust store is the deployment's fault, not the file's: the
+		 * service is unavailable (503) until it is configured. */
+		if (res == PDFSIG_NO_TRUST)
+			return problem_set(p, OUT_UNAVAILABLE, arena_strdup(ctx->arena, err),
+			                   pdfsig_result_name(res));
+		if (res == PDFSIG_ERROR) {
+			log_error("document %lld: verifying a signed PDF failed", doc.id);
 			return problem_set(p, OUT_ERROR, arena_strdup(ctx->arena, err), pdfsig_result_name(res));
 		}
 		return refuse(p, arena_strdup(ctx->arena, err));

@@ -528,7 +528,7 @@ static void test_an_email_sent_after_signing_carries_the_signed_pdf_and_without_
 	assert_true(got);
 	struct hresp r;
 	upload(&two, "two-signed.pdf", &r);
-	refused(&two, &r, 500, "JAWNOSC_SIGNATURE_TRUST");
+	refused(&two, &r, 503, "JAWNOSC_SIGNATURE_TRUST");
 }
 
 int main(void)
