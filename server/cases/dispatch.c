@@ -112,6 +112,7 @@ static enum db_status record_locked(PGconn *c, arena_t *a, long long dispatch_id
 		return st == DB_OK ? DB_ERROR : st;
 	}
 	long long request_id = atoll(PQgetvalue(r, 0, 0)), org_id = atoll(PQgetvalue(r, 0, 1));
+	changes_writer(org_id); /* the case pages of its organisation change */
 	const char *channel = arena_strdup(a, PQgetvalue(r, 0, 2));
 	law_document_t doc = doc_of(PQgetvalue(r, 0, 3));
 	int seq = atoi(PQgetvalue(r, 0, 4));
