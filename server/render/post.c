@@ -136,13 +136,13 @@ static void address_sheet(struct pen *p, const post_letter_t *l)
 {
 	char line[512];
 	/* The sender, at the top of the sheet. */
-	double y = put(p, MARGIN, 15 * MM, CONTENT_W, FONT_SANS, 11, true, l->org_name);
-	put(p, MARGIN, y, CONTENT_W * 0.6, FONT_SANS, 8.5, false, l->org_address);
+	double y = put(p, MARGIN, 15 * MM, CONTENT_W * 0.45, FONT_SANS, 11, true, l->org_name);
+	put(p, MARGIN, y, CONTENT_W * 0.45, FONT_SANS, 8.5, false, l->org_address);
 	snprintf(line, sizeof line, "POLECONY ZA POTWIERDZENIEM ODBIORU%s%s",
 	         l->number && *l->number ? "\nNr nadawczy: " : "", nz(l->number));
-	PangoLayout *mark = layout(p, FONT_SANS, 9, true, 70 * MM, line);
+	PangoLayout *mark = layout(p, FONT_SANS, 9, true, CONTENT_W * 0.53, line);
 	pango_layout_set_alignment(mark, PANGO_ALIGN_RIGHT);
-	cairo_move_to(p->cr, PAGE_W - MARGIN - 70 * MM, 15 * MM);
+	cairo_move_to(p->cr, PAGE_W - MARGIN - CONTENT_W * 0.53, 15 * MM);
 	pango_cairo_show_layout(p->cr, mark);
 	g_object_unref(mark);
 
