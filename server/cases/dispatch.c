@@ -213,6 +213,11 @@ enum db_status dispatch_plan(PGconn *c, arena_t *a, long long request_id, long l
 	plan->doc = doc_of(doc_type);
 	plan->doc_type = doc_type;
 	plan->title = title;
+	if (plan->doc != LAW_DOC_NONE && law_documents[plan->doc].addressee != LAW_TO_REQUESTER) {
+		plan->elsewhere = true;
+		*allowed = true;
+		return DB_OK;
+	}
 	if (!channel || !*channel)
 		plan->channel = law_dispatch_default(plan->doc, &plan->situation);
 	else if (!law_dispatch_channel_from_id(channel, &plan->channel)) {
@@ -259,6 +264,8 @@ enum db_status dispatch_start(PGconn *c, arena_t *a, const struct actor *who, lo
                               int64_t now, long long *dispatch_id)
 {
 	*dispatch_id = 0;
+	if (plan->elsewhere)
+		return DB_OK;
 	const law_dispatch_channel_info_t *ch = &law_dispatch_channels[plan->channel];
 	bool email = plan->channel == LAW_DISPATCH_EMAIL;
 	if (email) {
@@ -313,6 +320,15 @@ enum db_status dispatch_view(PGconn *c, arena_t *a, long long request_id, long l
 	                                  &allowed, &why);
 	if (st != DB_OK)
 		return st;
+	if (plan.elsewhere) {
+		/* To the appeal body or the court: sent with the files, outside. */
+		json_object_set_new(out, "elsewhere", json_true());
+		json_object_set_new(out, "channels", json_array());
+		json_object_set_new(out, "dispatches", json_array());
+		json_object_set_new(out, "can_dispatch", json_false());
+		json_object_set_new(out, "legacy_delivery", json_true());
+		return DB_OK;
+	}
 	law_dispatch_channel_t def = law_dispatch_default(plan.doc, &plan.situation);
 	json_t *channels = json_array();
 	for (int i = 0; i < LAW_DISPATCH_COUNT; i++) {
@@ -366,6 +382,7 @@ enum db_status dispatch_view(PGconn *c, arena_t *a, long long request_id, long l
 	json_object_set_new(out, "dispatches", items);
 	json_object_set_new(out, "has_dispatches", json_boolean(json_array_size(items) > 0));
 	json_object_set_new(out, "can_dispatch", json_boolean(!live));
+	json_object_set_new(out, "legacy_delivery", json_boolean(json_array_size(items) == 0));
 	return st;
 }
 
@@ -444,6 +461,13 @@ static enum db_status send_tx(PGconn *c, void *v)
 	                   &allowed, &why);
 	if (st != DB_OK)
 		return st;
+	if (plan.elsewhere) {
+		x->result = problem_set(x->p, OUT_REFUSED,
+		                        "To pismo jest adresowane do organu odwoławczego albo sądu: "
+		                        "przekazuje się je wraz z aktami, nie doręcza wnioskodawcy.",
+		                        "not_to_requester");
+		return DB_OK;
+	}
 	if (!allowed) {
 		x->result = problem_set(x->p, OUT_REFUSED, arena_strdup(a, why.message), why.code);
 		return DB_OK;

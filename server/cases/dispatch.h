@@ -52,6 +52,10 @@ struct dispatch_plan {
 	const char *case_number, *org_name;
 	const char *name, *email, *postal, *ade; /* the requester's, "" when none */
 	law_dispatch_situation_t situation;
+	/* The document is addressed to an appeal body or a court (law
+	 * lifecycle's addressee): it is not dispatched to the requester, and
+	 * dispatch_start() writes nothing. */
+	bool elsewhere;
 };
 
 /* Plans the dispatch of document `document_id` (type `doc_type`, title

@@ -593,7 +593,8 @@ static enum db_status issue_tx(PGconn *c, void *vctx)
 		char hex[65];
 		sodium_bin2hex(hex, sizeof hex, h, 32);
 		json_t *data = json_pack("{s:i, s:s, s:s, s:s, s:b}", "seq", x->seq, "document", d.type,
-		                         "sha256", hex, "delivery", law_dispatch_channels[plan.channel].id,
+		                         "sha256", hex, "delivery",
+		                         plan.elsewhere ? "" : law_dispatch_channels[plan.channel].id,
 		                         "public_copy", public_copy);
 		st = store_event(c, x->who->org_id, x->request_id, x->who->role, x->who->user_id,
 		                 "issue_document", NULL, NULL, data);

@@ -483,6 +483,35 @@ static void test_a_requester_with_an_ade_address_and_the_evidence_entry_point(vo
 	PQfinish(db);
 }
 
+/* A document to the appeal body goes with the files: no dispatch to the
+ * requester, and none may be made. */
+static void test_an_appeal_forwarding_is_not_dispatched_to_the_requester(void **state)
+{
+	char body[256];
+	long v = count("SELECT version FROM requests WHERE id = %lld", a.id);
+	snprintf(body, sizeof body, "action=appeal&version=%ld&text=Odwo%%C5%%82uj%%C4%%99+si%%C4%%99.", v);
+	act(&a, body, "appeal_forwarding");
+	v = count("SELECT version FROM requests WHERE id = %lld", a.id);
+	snprintf(body, sizeof body, "action=forward_appeal&version=%ld&text=Stanowisko+organu.", v);
+	long seq = act(&a, body, "appeal_forwarding");
+	assert_true(seq > 0);
+	char path[160];
+	snprintf(path, sizeof path, "/panel/sprawy/%lld/pisma/%ld", a.id, seq);
+	struct hresp r;
+	u_staff_get(&clerk, path, &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "Pismo do organu odwoławczego"));
+	assert_null(strstr(r.body, "name=\"channel\""));
+	h_free(&r);
+	issue(&a, seq, "", &r);
+	assert_int_equal(r.status, 303);
+	h_free(&r);
+	assert_int_equal(count("SELECT count(*) FROM dispatches s JOIN documents d ON d.id = "
+	                       "s.document_id WHERE d.request_id = %lld AND d.seq = %ld", a.id, seq), 0);
+	snprintf(path, sizeof path, "/panel/sprawy/%lld/pisma/%ld/wysylka", a.id, seq);
+	post(path, "channel=registered_letter", 409, "organu odwoławczego");
+}
+
 static bool eml_with_pdf(void)
 {
 	DIR *d = opendir(mail_dir);
@@ -552,6 +581,7 @@ int main(void)
 	    cmocka_unit_test(test_a_letter_returned_not_collected_is_deemed_delivered_under_kpa_44),
 	    cmocka_unit_test(test_the_book_of_registered_dispatches),
 	    cmocka_unit_test(test_a_requester_with_an_ade_address_and_the_evidence_entry_point),
+	    cmocka_unit_test(test_an_appeal_forwarding_is_not_dispatched_to_the_requester),
 	    cmocka_unit_test(test_information_is_still_released_by_email),
 	};
 	int failed = cmocka_run_group_tests_name("dispatch", tests, setup, h_stop_server);
