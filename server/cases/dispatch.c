@@ -839,8 +839,10 @@ enum outcome dispatch_book_pdf(const struct svc_ctx *ctx, const char *from, cons
 	}
 	const char *q[1] = {ids(a, ctx->who->org_id)};
 	enum db_status st;
-	PGresult *r = db_exec_row(c, &st, "SELECT name, concat_ws(' ', nullif(address, ''), nullif(place, '')) FROM organisations "
-	                                  "WHERE id = $1", 1, q);
+	PGresult *r = db_exec_row(c, &st,
+	                          "SELECT name, concat_ws(' ', nullif(address, ''), nullif(place, '')) "
+	                          "FROM organisations WHERE id = $1",
+	                          1, q);
 	if (!r) {
 		json_decref(book);
 		return svc_outcome(st, p);
