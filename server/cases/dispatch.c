@@ -277,8 +277,16 @@ enum db_status dispatch_start(PGconn *c, arena_t *a, const struct actor *who, lo
 		if (!outbox_enqueue(c, who->org_id, request_id, plan->email, subject, body, document_id))
 			return DB_ERROR;
 	}
-	char addr[501];
-	snprintf(addr, sizeof addr, "%s", address_of(a, plan));
+	/* At most 500 characters (the column's check): a name of 200 and an
+	 * address of 500 may be longer together; cut at a character. */
+	char *addr = arena_strdup(a, address_of(a, plan));
+	size_t chars = 0;
+	for (char *q = addr; *q; q++) {
+		if (((unsigned char)*q & 0xC0) != 0x80 && ++chars > 500) {
+			*q = '\0';
+			break;
+		}
+	}
 	const char *p[6] = {ids(a, request_id), ids(a, document_id), ch->id, email ? "sent" : "queued",
 	                    addr, who && who->user_id ? ids(a, who->user_id) : NULL};
 	enum db_status st;

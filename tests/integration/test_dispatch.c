@@ -58,10 +58,10 @@ struct kase {
 	char number[64], token[80];
 };
 
-static void file(const char *name, const char *ade, struct kase *k)
+static void file_at(const char *name, const char *postal, const char *ade, struct kase *k)
 {
 	json_t *who = json_pack("{s:s, s:s, s:s}", "name", name, "email", "wnioskodawca@example.pl",
-	                        "postal_address", "ul. Listowa 7\n00-950 Warszawa");
+	                        "postal_address", postal);
 	if (ade)
 		json_object_set_new(who, "ade_address", json_string(ade));
 	json_t *body = json_pack("{s:s, s:s, s:s, s:s, s:o}", "kind", "public_information", "subject",
@@ -82,6 +82,11 @@ static void file(const char *name, const char *ade, struct kase *k)
 	json_decref(j);
 	h_free(&r);
 	k->id = u_request_id(k->number);
+}
+
+static void file(const char *name, const char *ade, struct kase *k)
+{
+	file_at(name, "ul. Listowa 7\n00-950 Warszawa", ade, k);
 }
 
 /* The clerk's step; the number of the draft it leaves of `type`. */
@@ -512,6 +517,30 @@ static void test_an_appeal_forwarding_is_not_dispatched_to_the_requester(void **
 	post(path, "channel=registered_letter", 409, "organu odwoławczego");
 }
 
+/* The longest name and address the form takes, in two-byte letters: the
+ * dispatch keeps 500 characters of them, cut between characters. */
+static void test_the_longest_name_and_address_fit_the_dispatch(void **state)
+{
+	char name[401 + 1] = "", postal[1000 + 1] = "";
+	for (int i = 0; i < 200; i++)
+		strcat(name, "Ż");
+	for (int i = 0; i < 500; i++)
+		strcat(postal, "ą");
+	struct kase c;
+	file_at(name, postal, NULL, &c);
+	long seq = act(&c, "action=refuse&version=1&legal_basis=privacy&text=Dane+os%C3%B3b."
+	                   "&persons=Jan+Nowak%2C+dyrektor",
+	               "refusal_decision");
+	struct hresp r;
+	issue(&c, seq, "", &r);
+	if (r.status != 303)
+		fprintf(stderr, "issue: %ld %.300s\n", r.status, r.body);
+	assert_int_equal(r.status, 303);
+	h_free(&r);
+	assert_int_equal(count("SELECT count(*) FROM dispatches WHERE request_id = %lld AND "
+	                       "char_length(address) = 500 AND address LIKE '%%ąą'", c.id), 1);
+}
+
 static bool eml_with_pdf(void)
 {
 	DIR *d = opendir(mail_dir);
@@ -582,6 +611,7 @@ int main(void)
 	    cmocka_unit_test(test_the_book_of_registered_dispatches),
 	    cmocka_unit_test(test_a_requester_with_an_ade_address_and_the_evidence_entry_point),
 	    cmocka_unit_test(test_an_appeal_forwarding_is_not_dispatched_to_the_requester),
+	    cmocka_unit_test(test_the_longest_name_and_address_fit_the_dispatch),
 	    cmocka_unit_test(test_information_is_still_released_by_email),
 	};
 	int failed = cmocka_run_group_tests_name("dispatch", tests, setup, h_stop_server);
