@@ -18,6 +18,7 @@
 #include "cases/context.h"
 #include "core/arena.h"
 #include "db/db.h"
+#include "law/dispatch.h"
 
 /* Records that dispatch `dispatch_id` was delivered on `date`
  * (YYYY-MM-DD, Europe/Warsaw) under `rule` (a delivery_rule of migration
@@ -35,5 +36,88 @@
  * date or an unknown rule (logged); other statuses as db_exec(). */
 enum db_status dispatch_record_delivery(PGconn *c, arena_t *a, long long dispatch_id,
                                         const char *date, const char *rule);
+
+/* ---- Inside the issuing transaction (cases/letters.c) ------------------- */
+
+/* The channel chosen for a document and what its transport needs. */
+struct dispatch_plan {
+	law_dispatch_channel_t channel;
+	law_document_t doc;
+	const char *doc_type, *title;
+	const char *case_number, *org_name;
+	const char *name, *email, *postal, *ade; /* the requester's, "" when none */
+	law_dispatch_situation_t situation;
+};
+
+/* Plans the dispatch of document `document_id` (type `doc_type`, title
+ * `title`) of case `request_id` by `channel` as the clerk chose it (NULL
+ * or "": the law's default, law_dispatch_default()). *allowed false with
+ * `why` when the law refuses it (law_dispatch_allowed(), or a decision
+ * not signed for an electronic channel): nothing is written. */
+enum db_status dispatch_plan(PGconn *c, arena_t *a, long long request_id, long long document_id,
+                             const char *doc_type, const char *title, const char *channel,
+                             struct dispatch_plan *plan, bool *allowed, law_error_t *why);
+/* Writes the planned dispatch of an issued document and starts its
+ * transport, in the caller's transaction: e-mail queues the message with
+ * the PDF in the outbox (state sent), the tracking page delivers at once
+ * (the document is listed there), a registered letter waits for the clerk
+ * to print and post it, e-Doręczenia and the hybrid service wait for their
+ * job, in person for the receipt. Appends the event "dispatch". `now` is
+ * the request's instant (the tracking page's delivery date). DB_CONFLICT
+ * when the document already has a live dispatch by that channel. */
+enum db_status dispatch_start(PGconn *c, arena_t *a, const struct actor *who, long long request_id,
+                              long long document_id, int seq, const struct dispatch_plan *plan,
+                              int64_t now, long long *dispatch_id);
+/* Adds to `out` what the document's page shows of dispatch: "dispatches"
+ * (each with its state, evidence and the clerk's next steps), "channels"
+ * (every channel with whether the law allows it and why not, the default
+ * "selected"), "starts_term", "can_dispatch" (no live dispatch yet). */
+enum db_status dispatch_view(PGconn *c, arena_t *a, long long request_id, long long document_id,
+                             const char *doc_type, const char *title, json_t *out);
+
+/* ---- The clerk's steps (each its own transaction) ----------------------- */
+
+/* Every entry point works on document `seq` of case `request_id` that
+ * ctx->who sees (cases/scope.h) and answers OUT_NOT_FOUND (no such issued
+ * document or dispatch there), OUT_INVALID (a field: "channel", "number",
+ * "date"), OUT_REFUSED (the law's reason and code), OUT_CONFLICT (the
+ * dispatch is not in the state the step needs, or already live),
+ * OUT_UNAVAILABLE, OUT_ERROR. */
+
+/* Dispatches an issued document by `channel` (NULL or "": the default). */
+enum outcome dispatch_send(const struct svc_ctx *ctx, long long request_id, int seq,
+                           const char *channel, struct problem *p);
+/* A registered letter handed to the post office on `date` with the
+ * dispatch number `number` (the label's, e.g. "RR123456789PL"). */
+enum outcome dispatch_posted(const struct svc_ctx *ctx, long long request_id, int seq,
+                             long long dispatch_id, const char *number, const char *date,
+                             struct problem *p);
+/* The date on the return receipt of a registered letter, or the date a
+ * document was handed over in person (KPA art. 46 §1): recorded with
+ * dispatch_record_delivery()'s effects, by the clerk. */
+enum outcome dispatch_receipt(const struct svc_ctx *ctx, long long request_id, int seq,
+                              long long dispatch_id, const char *date, struct problem *p);
+/* A registered letter returned not collected, first notified on
+ * `notice_date`: deemed delivered on law_dispatch_deemed_kpa44() of it
+ * (KPA art. 44 §4), which must not be after today. */
+enum outcome dispatch_returned(const struct svc_ctx *ctx, long long request_id, int seq,
+                               long long dispatch_id, const char *notice_date, struct problem *p);
+/* The registered letter to print: an address sheet with the requester's
+ * address at the window of a DL envelope, the issued document, and the
+ * return receipt (potwierdzenie odbioru) for a delivery under the KPA. */
+enum outcome dispatch_letter_pdf(const struct svc_ctx *ctx, long long request_id, int seq,
+                                 long long dispatch_id, const char **pdf, size_t *len,
+                                 struct problem *p);
+
+/* The book of registered dispatches (książka nadawcza): registered letters
+ * of the organisation's cases that ctx->who sees, posted from `from` to
+ * `to` (YYYY-MM-DD, both included; a bad or missing date: today), in the
+ * order posted. {"from", "to", "items": [{"no", "name", "address",
+ * "number", "case_number", "seq", "title", "posted_on", "state"}]}. */
+enum outcome dispatch_book(const struct svc_ctx *ctx, const char *from, const char *to,
+                           json_t **out, struct problem *p);
+/* The same as a PDF for the post office. */
+enum outcome dispatch_book_pdf(const struct svc_ctx *ctx, const char *from, const char *to,
+                               const char **pdf, size_t *len, struct problem *p);
 
 #endif
