@@ -26,7 +26,7 @@
 #define EDOR_TOKEN_MAX 4096                   /* an access token */
 #define EDOR_TEXT_MAX 1000                    /* a reason or an error description */
 #define EDOR_TYPE_MAX 16                      /* an evidence type: "BP.WX" */
-#define EDOR_ADDRESS_LEN 27                   /* "AE:PL-NNNNN-NNNNN-XXXXX-NN" */
+#define EDOR_ADDRESS_LEN 26                   /* "AE:PL-NNNNN-NNNNN-XXXXX-NN" */
 #define EDOR_EVIDENCES_MAX 64                 /* evidences of one message we look at */
 
 /* The form of an electronic delivery address: AE:PL-NNNNN-NNNNN-XXXXX-NN
