@@ -350,6 +350,8 @@ class Api(BaseHTTPRequestHandler):
             if not auth.startswith("Bearer "):
                 problems.append("no bearer token for an operation with security")
         self.check_body(op, body, problems)
+        if (method, template) == ("POST", "/{eDeliveryAddress}/messages"):
+            self.check_message(body, problems)
         for p in problems:
             st.violation(method, path, p)
         if op.get("security"):
@@ -520,32 +522,46 @@ class Api(BaseHTTPRequestHandler):
 
     # --- the operations -----------------------------------------------------------
 
+    def check_message(self, body, out):
+        """What the schema cannot say: the attachments' sizes and hashes, the
+        sender, the addressee's form."""
+        st = self.st
+        try:
+            msg = json.loads(body)
+        except ValueError:
+            return
+        if not isinstance(msg, dict):
+            return
+        meta = msg.get("messageMetadata") or {}
+        for i, a in enumerate(msg.get("attachments") or []):
+            f = (a or {}).get("file") or {}
+            fm = f.get("fileMetadata") or {}
+            try:
+                content = base64.b64decode(f.get("file", ""), validate=True)
+            except ValueError:
+                out.append(f"attachment {i}: content is not base64")
+                continue
+            want = base64.b64encode(hashlib.sha3_256(content).digest()).decode()
+            if fm.get("alg") != "SHA-3" or fm.get("hash") != want:
+                out.append(f"attachment {i}: hash is not SHA3-256 of it")
+            if fm.get("size") != len(content):
+                out.append(f"attachment {i}: size is not its length")
+        if (meta.get("from") or {}).get("eDeliveryAddress") != st.args.address:
+            out.append("from is not the mailbox's address")
+        to = (meta.get("to") or [{}])[0]
+        if meta.get("shippingService") == "hybrid":
+            if not (to.get("address") and meta.get("hybridShipment")):
+                out.append("hybrid message without an address or shipment")
+        elif not re.fullmatch(r"AE:PL-\d{5}-\d{5}-[A-Z]{5}-\d\d",
+                              to.get("eDeliveryAddress", "")):
+            out.append("electronic message without an AE:PL address")
+
     def post_message(self, params, query, body):
         st = self.st
         msg = json.loads(body)
         meta = msg.get("messageMetadata", {})
         hybrid = meta.get("shippingService") == "hybrid"
-        for i, a in enumerate(msg.get("attachments", [])):
-            f = a.get("file", {})
-            fm = f.get("fileMetadata", {})
-            try:
-                content = base64.b64decode(f.get("file", ""), validate=True)
-            except ValueError:
-                st.violation("POST", "/messages", f"attachment {i}: content is not base64")
-                continue
-            want = base64.b64encode(hashlib.sha3_256(content).digest()).decode()
-            if fm.get("alg") != "SHA-3" or fm.get("hash") != want:
-                st.violation("POST", "/messages", f"attachment {i}: hash is not SHA3-256 of it")
-            if fm.get("size") != len(content):
-                st.violation("POST", "/messages", f"attachment {i}: size is not its length")
-        if (meta.get("from") or {}).get("eDeliveryAddress") != st.args.address:
-            st.violation("POST", "/messages", "from is not the mailbox's address")
         to = (meta.get("to") or [{}])[0]
-        if not hybrid and not re.fullmatch(r"AE:PL-\d{5}-\d{5}-[A-Z]{5}-\d\d",
-                                           to.get("eDeliveryAddress", "")):
-            st.violation("POST", "/messages", "electronic message without an AE:PL address")
-        if hybrid and not (to.get("address") and meta.get("hybridShipment")):
-            st.violation("POST", "/messages", "hybrid message without an address or shipment")
         with st.lock:
             st.posts += 1
             mid, tid = secrets.token_hex(16), secrets.token_hex(16)

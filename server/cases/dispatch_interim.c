@@ -22,7 +22,7 @@ enum db_status dispatch_record_delivery(PGconn *c, arena_t *a, long long dispatc
 	enum db_status st = db_run_rows(c,
 	                                "UPDATE dispatches SET state = $4, delivered_on = $2::date, "
 	                                "delivery_rule = $3, updated_at = now() WHERE id = $1 "
-	                                "AND state NOT IN ('delivered', 'deemed')",
+	                                "AND state NOT IN ('delivered', 'deemed') RETURNING id",
 	                                4, p, &rows);
 	if (st != DB_OK || rows == 0)
 		return st;
