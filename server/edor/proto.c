@@ -9,19 +9,12 @@
 #include <strings.h>
 
 #include "core/strbuf.h"
+#include "law/dispatch.h"
 
 bool edor_address_valid(const char *s)
 {
-	/* AE:PL-NNNNN-NNNNN-XXXXX-NN */
-	static const char form[] = "AE:PL-99999-99999-AAAAA-99";
-	if (!s || strlen(s) != EDOR_ADDRESS_LEN)
-		return false;
-	for (size_t i = 0; i < EDOR_ADDRESS_LEN; i++) {
-		char f = form[i], c = s[i];
-		if (f == '9' ? !(c >= '0' && c <= '9') : f == 'A' ? !(c >= 'A' && c <= 'Z') : c != f)
-			return false;
-	}
-	return true;
+	/* One place for the form: the law core's (BAE, migration 0024). */
+	return law_ade_address_valid(s);
 }
 
 bool edor_id_valid(const char *s)
@@ -510,14 +503,17 @@ bool edor_postal_parse(const char *text, struct edor_postal *out)
 	/* A line break or a comma after the city ends it. */
 	out->city[strcspn(out->city, ",\n\r")] = '\0';
 	trim_copy(out->city, sizeof out->city, out->city, strlen(out->city));
+	/* The street line is the last line before the postcode ("Jan Nowak\nul.
+	 * Lipowa 5\n00-950 Warszawa"): line breaks and commas just before the
+	 * postcode do not count. */
+	size_t end = pc;
+	while (end && (isspace((unsigned char)text[end - 1]) || text[end - 1] == ','))
+		end--;
+	size_t start = end;
+	while (start && text[start - 1] != '\n' && text[start - 1] != '\r')
+		start--;
 	char street[501];
-	trim_copy(street, sizeof street, text, pc);
-	/* The street line is what comes after the last line break before the
-	 * postcode ("Jan Nowak\nul. Lipowa 5\n00-950 Warszawa"). */
-	char *line = strrchr(street, '\n');
-	if (line)
-		memmove(street, line + 1, strlen(line + 1) + 1);
-	trim_copy(street, sizeof street, street, strlen(street));
+	trim_copy(street, sizeof street, text + start, end - start);
 	if (!*out->city || !*street)
 		return false;
 	/* The number: the last word with a digit; "5/3" or "5 m. 3", "5 lok. 3". */

@@ -9,7 +9,7 @@
  * URL path restricted to [A-Za-z0-9._:-] (never "." or ".."). A parser
  * fails with a reason in `err` (English, for the log and the dispatch's
  * last error) and leaves nothing half-filled that the caller could use.
- * Knows nothing of cases or the database (layer: core and libraries). */
+ * Knows nothing of cases or the database (layer: law, core and libraries). */
 #ifndef JAWNOSC_EDOR_PROTO_H
 #define JAWNOSC_EDOR_PROTO_H
 
@@ -30,7 +30,7 @@
 #define EDOR_EVIDENCES_MAX 64                 /* evidences of one message we look at */
 
 /* The form of an electronic delivery address: AE:PL-NNNNN-NNNNN-XXXXX-NN
- * (digits, digits, capital letters, digits), as migration 0024 checks. */
+ * (law_ade_address_valid(), as migration 0024 checks). */
 bool edor_address_valid(const char *s);
 
 /* An identifier the service gave that we may put into a URL path. */
