@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cases/dispatch.h"
 #include "cases/register.h"
 #include "cases/store.h"
 #include "law/lifecycle.h"
@@ -122,6 +123,61 @@ enum db_status caseview_events(PGconn *c, long long id, enum caseview_audience w
 	return st;
 }
 
+/* Each document's dispatches (cases/dispatch.h): the channel, its state,
+ * the delivery date that counts and the rule that gives it, and for a
+ * decision the end of the remedy term that runs from that date (the term
+ * the lifecycle started on it: KPA art. 129 §2, art. 127 §3). */
+static enum db_status document_dispatches(PGconn *c, long long id, json_t *docs)
+{
+	enum db_status st;
+	PGresult *r = case_query(c, &st,
+	                         "SELECT d.seq, s.channel, s.state, coalesce(s.delivered_on::text, ''), "
+	                         "coalesce(s.delivery_rule, ''), coalesce(t.due_on::text, ''), "
+	                         "coalesce(t.label, ''), coalesce(t.basis, '') "
+	                         "FROM dispatches s JOIN documents d ON d.id = s.document_id "
+	                         "LEFT JOIN LATERAL (SELECT due_on, label, basis FROM terms t "
+	                         "WHERE t.request_id = s.request_id AND t.kind IN ('appeal_window', "
+	                         "'reconsideration_window') AND t.start_on = s.delivered_on "
+	                         "AND d.type LIKE '%decision' ORDER BY t.id DESC LIMIT 1) t ON true "
+	                         "WHERE s.request_id = $1 ORDER BY s.id",
+	                         id, NULL);
+	for (int i = 0; st == DB_OK && i < PQntuples(r); i++) {
+		int seq = atoi(PQgetvalue(r, i, 0));
+		const char *channel = PQgetvalue(r, i, 1), *state = PQgetvalue(r, i, 2);
+		json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "channel", channel, "channel_label",
+		                      dispatch_channel_label(channel), "state", state, "state_label",
+		                      dispatch_state_label(channel, state));
+		const law_delivery_rule_t *lr = law_delivery_rule(PQgetvalue(r, i, 4));
+		if (PQgetvalue(r, i, 3)[0] && lr) {
+			json_object_set_new(o, "delivered_on", json_string(PQgetvalue(r, i, 3)));
+			json_object_set_new(o, "rule", json_string(lr->id));
+			json_object_set_new(o, "rule_label", json_string(lr->label));
+			json_object_set_new(o, "rule_basis", json_string(lr->basis));
+		}
+		if (PQgetvalue(r, i, 5)[0]) {
+			json_object_set_new(o, "remedy_due_on", json_string(PQgetvalue(r, i, 5)));
+			json_object_set_new(o, "remedy_label", json_string(PQgetvalue(r, i, 6)));
+			json_object_set_new(o, "remedy_basis", json_string(PQgetvalue(r, i, 7)));
+		}
+		size_t k;
+		json_t *d;
+		json_array_foreach(docs, k, d)
+		{
+			if (json_integer_value(json_object_get(d, "seq")) != seq)
+				continue;
+			json_t *list = json_object_get(d, "dispatches");
+			if (!list) {
+				list = json_array();
+				json_object_set_new(d, "dispatches", list);
+			}
+			json_array_append(list, o);
+		}
+		json_decref(o);
+	}
+	PQclear(r);
+	return st;
+}
+
 enum db_status caseview_documents(PGconn *c, long long id, enum caseview_audience who,
                                   json_t *view)
 {
@@ -141,6 +197,8 @@ enum db_status caseview_documents(PGconn *c, long long id, enum caseview_audienc
 		json_array_append_new(docs, d);
 	}
 	PQclear(r);
+	if (st == DB_OK)
+		st = document_dispatches(c, id, docs);
 	json_object_set_new(view, "has_documents", json_boolean(json_array_size(docs) > 0));
 	json_object_set_new(view, "documents", docs);
 	return st;

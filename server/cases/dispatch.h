@@ -37,6 +37,11 @@
 enum db_status dispatch_record_delivery(PGconn *c, arena_t *a, long long dispatch_id,
                                         const char *date, const char *rule);
 
+/* Polish labels: a channel's (law/dispatch.h), a dispatch's state
+ * ("nadane, czeka na potwierdzenie odbioru"). */
+const char *dispatch_channel_label(const char *channel);
+const char *dispatch_state_label(const char *channel, const char *state);
+
 /* ---- Inside the issuing transaction (cases/letters.c) ------------------- */
 
 /* The channel chosen for a document and what its transport needs. */

@@ -18,6 +18,7 @@
 #include "core/utf8.h"
 #include "db/db.h"
 #include "law/casenum.h"
+#include "law/dispatch.h"
 #include "law/warsaw.h"
 
 /* ---- Validation -------------------------------------------------------- */
@@ -207,6 +208,7 @@ bool filing_validate(arena_t *a, struct filing_input *in, struct filing_errors *
 	in->email = trim(a, in->email);
 	in->postal_address = trim(a, in->postal_address);
 	in->phone = trim(a, in->phone);
+	in->ade_address = trim(a, in->ade_address);
 	in->purpose = trim(a, in->purpose);
 	in->format = trim(a, in->format);
 	in->manner = trim(a, in->manner);
@@ -230,6 +232,20 @@ bool filing_validate(arena_t *a, struct filing_input *in, struct filing_errors *
 		add_error(errs, "email", "Podaj adres e-mail, na który mamy wysłać odpowiedź.");
 	check_text(errs, in->postal_address, rule("postal_address"), by_post || reuse);
 	check_text(errs, in->phone, rule("phone"), false);
+	if (*in->ade_address) {
+		/* Letters as capitals: the BAE writes them so. */
+		char *up = arena_strdup(a, in->ade_address);
+		for (char *c = up; *c; c++)
+			if (*c >= 'a' && *c <= 'z')
+				*c = (char)(*c - 'a' + 'A');
+		if (law_ade_address_valid(up))
+			in->ade_address = up;
+		else
+			add_error(errs, "ade_address",
+			          "Adres do doręczeń elektronicznych ma postać AE:PL-12345-67890-ABCDE-12 "
+			          "(„AE:PL-”, pięć cyfr, pięć cyfr, pięć liter i dwie cyfry, rozdzielone "
+			          "myślnikami). Sprawdź go albo zostaw pole puste.");
+	}
 	if (reuse) {
 		check_text(errs, in->purpose, rule("purpose"), true);
 		check_text(errs, in->format, rule("format"), true);
@@ -309,7 +325,7 @@ static void fingerprint(const struct filing_input *in, unsigned char out[32])
 	crypto_hash_sha256_init(&st);
 	const char *fields[] = {in->channel, in->kind, in->subject, in->content, in->form, in->delivery,
 	                        in->name, in->email, in->postal_address, in->phone, in->purpose,
-	                        in->format, in->manner};
+	                        in->format, in->manner, in->ade_address};
 	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
 		const char *f = fields[i] ? fields[i] : "";
 		unsigned long long n = strlen(f);
@@ -612,6 +628,10 @@ static enum db_status after_filing(PGconn *c, void *vctx)
 		return DB_CONFLICT; /* over the limit: roll back */
 	long long rid = atoll(PQgetvalue(r, 0, 0));
 	enum db_status st = other_effects(c, t->x, t->oc, rid, t->received);
+	if (st == DB_OK && t->x->in->ade_address && *t->x->in->ade_address) {
+		const char *p[2] = {idstr(t->x->a, rid), t->x->in->ade_address};
+		st = db_run(c, "UPDATE requesters SET ade_address = $2 WHERE request_id = $1", 2, p);
+	}
 	if (st == DB_OK)
 		st = insert_attachments(c, t->x, idstr(t->x->a, t->x->org->id), idstr(t->x->a, rid));
 	return st;
@@ -727,7 +747,8 @@ static enum db_status create_once(PGconn *c, struct create_ctx *x)
 	                       f.fmts,
 	                       NULL};
 	struct after_ctx after = {x, oc, received, &stmt};
-	bool more = has_other_effects(oc) || in->nattachments > 0;
+	bool more = has_other_effects(oc) || in->nattachments > 0 ||
+	            (in->ade_address && *in->ade_address);
 	enum db_status st = x->keyed ? run_keyed(c, x, &after)
 	                             : db_pipeline(c, &stmt, 1, more ? after_filing : NULL, &after);
 	free(f.terms);

@@ -33,6 +33,9 @@ struct filing_input {
 	const char *email;
 	const char *postal_address;
 	const char *phone;
+	/* The requester's address for electronic delivery, optional
+	 * (AE:PL-NNNNN-NNNNN-XXXXX-NN; law/dispatch.h): decisions go there. */
+	const char *ade_address;
 	const char *purpose; /* re-use (UOD art. 39 ust. 3) */
 	const char *format;
 	const char *manner;

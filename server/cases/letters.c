@@ -7,7 +7,7 @@
 
 #include "cases/caseview.h"
 #include "cases/clerk.h"
-#include "cases/outbox.h"
+#include "cases/dispatch.h"
 #include "cases/scope.h"
 #include "cases/service.h"
 #include "cases/store.h"
@@ -311,6 +311,7 @@ struct doc_tx {
 	json_t *out;          /* viewing: the document's view */
 	bool found;           /* viewing */
 	const char *markdown; /* issuing: the text as the clerk last saw it */
+	const char *channel;  /* issuing: the dispatch channel the clerk chose (NULL: default) */
 	struct problem *p;    /* issuing: why not */
 	enum outcome result;  /* issuing */
 };
@@ -379,6 +380,8 @@ static enum db_status view_tx(PGconn *c, void *vctx)
 	                   "issued_at", d.issued_at, "author", d.author, "has_pdf", d.has_pdf, "seq",
 	                   x->seq);
 	json_object_set_new(x->out, "incomplete", json_boolean(strstr(md, LETTERS_TODO) != NULL));
+	if (st == DB_OK)
+		st = dispatch_view(c, x->a, x->request_id, d.id, d.type, d.title, x->out);
 	if (ok)
 		json_object_set_new(x->out, "preview", json_string(html.data));
 	else if (*err)
@@ -451,38 +454,6 @@ enum outcome letters_save(const struct svc_ctx *ctx, long long request_id, int s
 		return problem_set(p, OUT_CONFLICT, "Pismo zostało już wystawione i nie można go zmienić.",
 		                   "issued");
 	return OUT_OK;
-}
-
-/* Delivery follows what the requester asked for: by e-mail with the PDF,
- * on the tracking page (an issued document is listed there at once), or
- * by post (the clerk sends it and records the delivery date). */
-static enum db_status queue_delivery(PGconn *c, struct doc_tx *x, const struct doc *d,
-                                     const char **how)
-{
-	const char *p[1] = {ids(x->a, x->request_id)};
-	enum db_status st;
-	PGresult *r = db_exec_row(c, &st,
-	                          "SELECT r.delivery, coalesce(q.email, ''), r.case_number, r.org_id, "
-	                          "o.name FROM requests r JOIN organisations o ON o.id = r.org_id "
-	                          "LEFT JOIN requesters q ON q.request_id = r.id WHERE r.id = $1",
-	                          1, p);
-	if (!r)
-		return st;
-	const char *delivery = arena_strdup(x->a, PQgetvalue(r, 0, 0));
-	const char *email = arena_strdup(x->a, PQgetvalue(r, 0, 1));
-	const char *number = arena_strdup(x->a, PQgetvalue(r, 0, 2));
-	const char *org_name = arena_strdup(x->a, PQgetvalue(r, 0, 4));
-	PQclear(r);
-	*how = delivery;
-	if (!strcmp(delivery, "email") && *email) {
-		const char *subject = arena_printf(x->a, "%s — sprawa %s", d->title, number);
-		const char *body = arena_printf(x->a,
-		                                "Dzień dobry,\n\nw załączeniu przesyłamy pismo „%s” w sprawie %s.\n\n%s\n",
-		                                d->title, number, org_name);
-		if (!outbox_enqueue(c, x->who->org_id, x->request_id, email, subject, body, d->id))
-			return DB_ERROR;
-	}
-	return DB_OK;
 }
 
 /* The letter's public copy (render/letter_public.h), the only form the
@@ -568,6 +539,19 @@ static enum db_status issue_tx(PGconn *c, void *vctx)
 		json_decref(d.inputs);
 		return DB_OK;
 	}
+	/* The way it will travel, before anything is written: a channel the
+	 * law refuses leaves the document a draft (law/dispatch.h). */
+	struct dispatch_plan plan;
+	bool lawful;
+	law_error_t why;
+	st = dispatch_plan(c, x->a, x->request_id, d.id, d.type, d.title, x->channel, &plan, &lawful,
+	                   &why);
+	if (st != DB_OK || !lawful) {
+		json_decref(d.inputs);
+		if (st == DB_OK)
+			x->result = problem_set(x->p, OUT_REFUSED, arena_strdup(x->a, why.message), why.code);
+		return st;
+	}
 	json_t *vars = NULL;
 	if ((st = build_vars(c, x->a, x->who, x->request_id, &d, x->now, &vars)) != DB_OK) {
 		json_decref(d.inputs);
@@ -605,31 +589,38 @@ static enum db_status issue_tx(PGconn *c, void *vctx)
 	if (st == DB_OK)
 		st = store_public_copy(c, x, d.id, md, vars, &public_copy);
 	json_decref(vars);
-	const char *how = "";
-	if (st == DB_OK)
-		st = queue_delivery(c, x, &d, &how);
 	if (st == DB_OK) {
 		char hex[65];
 		sodium_bin2hex(hex, sizeof hex, h, 32);
 		json_t *data = json_pack("{s:i, s:s, s:s, s:s, s:b}", "seq", x->seq, "document", d.type,
-		                         "sha256", hex, "delivery", how, "public_copy", public_copy);
+		                         "sha256", hex, "delivery", law_dispatch_channels[plan.channel].id,
+		                         "public_copy", public_copy);
 		st = store_event(c, x->who->org_id, x->request_id, x->who->role, x->who->user_id,
 		                 "issue_document", NULL, NULL, data);
 		json_decref(data);
 	}
+	/* Its dispatch, in the same transaction (cases/dispatch.h). */
+	long long dispatch_id;
+	if (st == DB_OK)
+		st = dispatch_start(c, x->a, x->who, x->request_id, d.id, x->seq, &plan, x->now,
+		                    &dispatch_id);
 	return st;
 }
 
 enum outcome letters_issue(const struct svc_ctx *ctx, const letter_set_t *ls,
                            long long request_id, int seq, const char *markdown,
-                           struct problem *p)
+                           const char *channel, struct problem *p)
 {
+	law_dispatch_channel_t ch;
+	if (channel && *channel && !law_dispatch_channel_from_id(channel, &ch))
+		return problem_field(p, "channel", "Wybierz sposób doręczenia z listy.");
 	PGconn *c = svc_conn(p);
 	if (!c)
 		return OUT_UNAVAILABLE;
 	changes_writer(ctx->who->org_id);
 	struct doc_tx x = doc_tx(ctx, ls, request_id, seq);
 	x.markdown = markdown;
+	x.channel = channel;
 	x.p = p;
 	enum db_status st = db_transaction(c, issue_tx, &x);
 	if (st != DB_OK)
@@ -690,13 +681,17 @@ enum outcome letters_delivered(const struct svc_ctx *ctx, long long request_id, 
 	                "INSERT INTO deliveries (org_id, document_id, delivered_on, recorded_by) "
 	                "SELECT d.org_id, d.id, $4, $5 FROM documents d WHERE d.request_id = $1 "
 	                "AND d.seq = $2 AND d.org_id = $3 AND d.status = 'issued' "
+	                "AND NOT EXISTS (SELECT 1 FROM dispatches s WHERE s.document_id = d.id) "
 	                "AND " SCOPE_CASE_OF("d.request_id", "$3", "$6") " RETURNING id",
 	                6, q, &n);
 	if (st != DB_OK)
 		return svc_outcome(st, p);
 	if (n != 1)
 		return problem_set(p, OUT_NOT_FOUND,
-		                   "Datę doręczenia można zapisać tylko dla wystawionego pisma.", NULL);
+		                   "Datę doręczenia można tu zapisać tylko dla wystawionego pisma, które nie "
+		                   "ma wysyłki; pismo wysłane zapisuje doręczenie przy swojej wysyłce "
+		                   "(potwierdzenie odbioru, zwrot, dowód otrzymania).",
+		                   NULL);
 	/* For decisions and notices the delivery starts the requester's term:
 	 * that is the lifecycle's own step, taken when the law offers it (a
 	 * refusal leaves the delivery recorded). */

@@ -33,15 +33,22 @@ enum outcome letters_view(const struct svc_ctx *ctx, const letter_set_t *ls, lon
 /* Stores the clerk's edited Markdown of a draft. */
 enum outcome letters_save(const struct svc_ctx *ctx, long long request_id, int seq,
                           const char *markdown, struct problem *p);
-/* Issues a draft (with `markdown` if given, else its stored one). */
+/* Issues a draft (with `markdown` if given, else its stored one) and
+ * dispatches it by `channel` (a law/dispatch.h id; NULL or "": the law's
+ * default) in the same transaction (cases/dispatch.h). A channel the law
+ * refuses is OUT_REFUSED with its reason and code, and nothing is issued;
+ * an unknown one is a field error at "channel". */
 enum outcome letters_issue(const struct svc_ctx *ctx, const letter_set_t *ls,
                            long long request_id, int seq, const char *markdown,
-                           struct problem *p);
+                           const char *channel, struct problem *p);
 /* A new draft superseding issued document `seq`; its number in *new_seq. */
 enum outcome letters_correct(const struct svc_ctx *ctx, long long request_id, int seq,
                              int *new_seq, struct problem *p);
 /* Records the date an issued document was delivered (YYYY-MM-DD, not after
- * today), and takes the lifecycle's step for it when the law offers one. */
+ * today), and takes the lifecycle's step for it when the law offers one.
+ * Only for a document issued before dispatch existed (it has no
+ * dispatch): any other records its delivery on its dispatch
+ * (cases/dispatch.h), with the rule that gives the date. */
 enum outcome letters_delivered(const struct svc_ctx *ctx, long long request_id, int seq,
                                const char *date, struct problem *p);
 /* The PDF of an issued document. */

@@ -169,7 +169,7 @@ static enum db_status erase_request(PGconn *c, arena_t *a, const struct erase_ca
 	const char *p1[2] = {k->id, PRIVACY_REMOVED};
 	enum db_status st = db_run(c,
 	                           "UPDATE requesters SET name = $2, email = '', postal_address = '', "
-	                           "phone = '', ip = NULL WHERE request_id = $1",
+	                           "phone = '', ip = NULL, ade_address = NULL WHERE request_id = $1",
 	                           2, p1);
 	if (st != DB_OK)
 		return st;
@@ -237,6 +237,16 @@ static enum db_status erase_related(PGconn *c, const struct erase_case *k, json_
 		                "lower(u.email) = lower(o.recipient)) THEN recipient ELSE '' END "
 		                "WHERE request_id = $1",
 		                2, p2);
+	/* Where the documents went (docs/dispatch.md): the address goes, and
+	 * a dispatch not yet sent is not sent any more. Evidences stay: they
+	 * are the body's proof of delivery and cannot change. */
+	if (st == DB_OK)
+		st = erase_step(c, counts, "dispatches",
+		                "UPDATE dispatches SET address = '', last_error = '', "
+		                "state = CASE WHEN state IN ('queued', 'sending') THEN 'failed' ELSE state END, "
+		                "updated_at = now() WHERE request_id = $1 AND (address <> '' OR "
+		                "last_error <> '' OR state IN ('queued', 'sending'))",
+		                1, p1);
 	if (st == DB_OK)
 		st = erase_step(c, counts, "event_details",
 		                "DELETE FROM event_details WHERE request_id = $1", 1, p1);

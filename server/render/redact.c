@@ -37,6 +37,11 @@ bool redact_rendered(void)
 	return atomic_load(&rendered);
 }
 
+void redact_note_rendered(void)
+{
+	atomic_store(&rendered, true);
+}
+
 static void fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static void fail(char *err, size_t errlen, const char *fmt, ...)

@@ -86,5 +86,8 @@ bool redact_pdf(const unsigned char *pdf, size_t len, const redact_box_t *boxes,
  * document, so cairo's static data must then not be reset at exit
  * (pdf_shutdown() asks: cairo would abort on the faces still in use). */
 bool redact_rendered(void);
+/* Tells redact_rendered() that another module (render/post.c) had poppler
+ * render a page. */
+void redact_note_rendered(void);
 
 #endif

@@ -32,6 +32,7 @@ static const char *api_field(const char *form_field)
 	           {"email", "requester.email"},
 	           {"postal_address", "requester.postal_address"},
 	           {"phone", "requester.phone"},
+	           {"ade_address", "requester.ade_address"},
 	           {"content", "content"}};
 	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
 		if (!strcmp(map[i].form, form_field))
@@ -61,6 +62,7 @@ bool api_filing_decode(arena_t *a, json_t *body, struct filing_input *in,
 	in->email = member(who, "email", "requester.email", &type_errs);
 	in->postal_address = member(who, "postal_address", "requester.postal_address", &type_errs);
 	in->phone = member(who, "phone", "requester.phone", &type_errs);
+	in->ade_address = member(who, "ade_address", "requester.ade_address", &type_errs);
 	struct filing_errors found = {0};
 	*errs = type_errs;
 	filing_validate(a, in, &found);

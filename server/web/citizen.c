@@ -16,7 +16,7 @@
 
 static const char *const form_fields[] = {"kind",  "subject", "content", "form",   "delivery",
                                           "name",  "email",   "postal_address", "phone",
-                                          "purpose", "format", "manner"};
+                                          "purpose", "format", "manner", "ade_address"};
 
 static const char *value_of(const struct filing_input *in, const char *field)
 {
@@ -33,6 +33,7 @@ static const char *value_of(const struct filing_input *in, const char *field)
 	else if (!strcmp(field, "purpose")) v = in->purpose;
 	else if (!strcmp(field, "format")) v = in->format;
 	else if (!strcmp(field, "manner")) v = in->manner;
+	else if (!strcmp(field, "ade_address")) v = in->ade_address;
 	return v ? v : "";
 }
 
@@ -96,7 +97,7 @@ void web_filing_fields(const form_t *f, struct filing_input *in)
 	static const struct form_slot slots[] = {
 	    SLOT(kind),  SLOT(subject), SLOT(content), SLOT(form),    SLOT(delivery), SLOT(name),
 	    SLOT(email), SLOT(phone),   SLOT(purpose), SLOT(format),  SLOT(manner),
-	    SLOT(postal_address)};
+	    SLOT(postal_address), SLOT(ade_address)};
 #undef SLOT
 	form_fill(f, in, slots, sizeof slots / sizeof slots[0], NULL);
 	for (const form_field_t *ff = f->first; ff; ff = ff->next) {

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cases/dispatch.h"
 #include "cases/letters.h"
 #include "render/csv.h"
 #include "render/letter.h"
@@ -92,7 +93,7 @@ void web_panel_document_issue(http_req_t *req)
 	const char *md = http_form_get(req, "markdown");
 	struct problem p;
 	enum outcome o = letters_issue(ctx, web_letters(), num_param(req, "id"),
-	                               (int)num_param(req, "seq"), md, &p);
+	                               (int)num_param(req, "seq"), md, http_form_get(req, "channel"), &p);
 	after(req, ctx, o, &p, md, 0);
 }
 
@@ -117,6 +118,127 @@ void web_panel_document_delivered(http_req_t *req)
 	enum outcome o = letters_delivered(ctx, num_param(req, "id"), (int)num_param(req, "seq"),
 	                                   http_form_get(req, "delivered_on"), &p);
 	after(req, ctx, o, &p, NULL, 0);
+}
+
+/* ---- Dispatch (cases/dispatch.h) ---------------------------------------- */
+
+void web_panel_dispatch_send(http_req_t *req)
+{
+	const struct svc_ctx *ctx = web_staff(req);
+	if (!ctx)
+		return;
+	struct problem p;
+	enum outcome o = dispatch_send(ctx, num_param(req, "id"), (int)num_param(req, "seq"),
+	                               http_form_get(req, "channel"), &p);
+	after(req, ctx, o, &p, NULL, 0);
+}
+
+void web_panel_dispatch_posted(http_req_t *req)
+{
+	const struct svc_ctx *ctx = web_staff(req);
+	if (!ctx)
+		return;
+	struct problem p;
+	enum outcome o = dispatch_posted(ctx, num_param(req, "id"), (int)num_param(req, "seq"),
+	                                 num_param(req, "did"), http_form_get(req, "number"),
+	                                 http_form_get(req, "date"), &p);
+	after(req, ctx, o, &p, NULL, 0);
+}
+
+void web_panel_dispatch_receipt(http_req_t *req)
+{
+	const struct svc_ctx *ctx = web_staff(req);
+	if (!ctx)
+		return;
+	struct problem p;
+	enum outcome o = dispatch_receipt(ctx, num_param(req, "id"), (int)num_param(req, "seq"),
+	                                  num_param(req, "did"), http_form_get(req, "date"), &p);
+	after(req, ctx, o, &p, NULL, 0);
+}
+
+void web_panel_dispatch_returned(http_req_t *req)
+{
+	const struct svc_ctx *ctx = web_staff(req);
+	if (!ctx)
+		return;
+	struct problem p;
+	enum outcome o = dispatch_returned(ctx, num_param(req, "id"), (int)num_param(req, "seq"),
+	                                   num_param(req, "did"), http_form_get(req, "date"), &p);
+	after(req, ctx, o, &p, NULL, 0);
+}
+
+void web_panel_dispatch_letter(http_req_t *req)
+{
+	const struct svc_ctx *ctx = web_staff(req);
+	if (!ctx)
+		return;
+	const char *pdf = NULL;
+	size_t len = 0;
+	struct problem p;
+	if (dispatch_letter_pdf(ctx, num_param(req, "id"), (int)num_param(req, "seq"),
+	                        num_param(req, "did"), &pdf, &len, &p) != OUT_OK) {
+		web_fail(req, &p);
+		return;
+	}
+	http_add_header(req, "Content-Disposition",
+	                arena_printf(req->arena, "inline; filename=\"list-polecony-%lld-%lld.pdf\"",
+	                             num_param(req, "id"), num_param(req, "seq")));
+	http_respond(req, 200, "application/pdf", pdf, len);
+}
+
+void web_panel_book_csv(http_req_t *req)
+{
+	const struct svc_ctx *ctx = web_staff(req);
+	if (!ctx)
+		return;
+	json_t *book = NULL;
+	struct problem p;
+	if (dispatch_book(ctx, http_query(req, "od"), http_query(req, "do"), &book, &p) != OUT_OK) {
+		web_fail(req, &p);
+		return;
+	}
+	strbuf_t csv;
+	sb_init(&csv, req->arena);
+	static const char *const head[] = {"lp", "adresat", "adres", "numer_nadawczy", "znak_sprawy",
+	                                   "nr_pisma", "data_nadania", "uwagi", "stan"};
+	static const char *const keys[] = {NULL, "name", "address", "number", "case_number",
+	                                   "seq", "posted_on", "note", "state"};
+	csv_row(&csv, head, 9);
+	size_t i;
+	json_t *it;
+	json_array_foreach(json_object_get(book, "items"), i, it)
+	{
+		const char *row[9];
+		row[0] = arena_printf(req->arena, "%zu", i + 1);
+		for (int k = 1; k < 9; k++)
+			row[k] = json_string_value(json_object_get(it, keys[k]));
+		csv_row(&csv, row, 9);
+	}
+	const char *name = arena_printf(req->arena,
+	                                "attachment; filename=\"ksiazka-nadawcza-%s-%s.csv\"",
+	                                json_string_value(json_object_get(book, "from")),
+	                                json_string_value(json_object_get(book, "to")));
+	json_decref(book);
+	http_add_header(req, "Content-Disposition", name);
+	http_respond(req, 200, "text/csv; charset=utf-8; header=present", csv.data ? csv.data : "",
+	             csv.len);
+}
+
+void web_panel_book_pdf(http_req_t *req)
+{
+	const struct svc_ctx *ctx = web_staff(req);
+	if (!ctx)
+		return;
+	const char *pdf = NULL;
+	size_t len = 0;
+	struct problem p;
+	if (dispatch_book_pdf(ctx, http_query(req, "od"), http_query(req, "do"), &pdf, &len, &p) !=
+	    OUT_OK) {
+		web_fail(req, &p);
+		return;
+	}
+	http_add_header(req, "Content-Disposition", "inline; filename=\"ksiazka-nadawcza.pdf\"");
+	http_respond(req, 200, "application/pdf", pdf, len);
 }
 
 void web_panel_document_pdf(http_req_t *req)

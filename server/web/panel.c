@@ -327,9 +327,10 @@ static void register_page(http_req_t *req, const struct filing_input *in,
 	                        received_on ? received_on : "");
 	json_t *v = json_object();
 	const char *names[] = {"subject", "content", "form", "name", "email", "postal_address",
-	                       "phone", "purpose", "format", "manner"};
+	                       "phone", "purpose", "format", "manner", "ade_address"};
 	const char *vals[] = {in->subject, in->content, in->form, in->name, in->email,
-	                      in->postal_address, in->phone, in->purpose, in->format, in->manner};
+	                      in->postal_address, in->phone, in->purpose, in->format, in->manner,
+	                      in->ade_address};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		json_object_set_new(v, names[i], json_string(vals[i] ? vals[i] : ""));
 	json_object_set_new(ctx, "v", v);

@@ -2,8 +2,10 @@
  * leaves, its preview and Markdown, the marks that block issuing until the
  * clerk fills them, the issued document (HTML, PDF, SHA-256, author, time)
  * that never changes, corrections, delivery dates that start the
- * requester's terms, the e-mail with the PDF, the tracking page, and the
- * register of outgoing letters with its CSV. */
+ * requester's terms, a decision that no e-mail carries (the requester gave
+ * only an e-mail address: it is handed over in person), the tracking page,
+ * and the register of outgoing letters with its CSV. E-mail with the PDF
+ * for what starts no term: test_dispatch. */
 #include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -156,7 +158,7 @@ static bool eml_with_pdf_for(const char *case_number)
 	return found;
 }
 
-static void test_requester_sees_it_and_receives_it_by_email_with_the_pdf(void **state)
+static void test_requester_sees_it_and_no_email_carries_the_decision(void **state)
 {
 	char path[128];
 	snprintf(path, sizeof path, "/sprawa/%s", token);
@@ -170,14 +172,15 @@ static void test_requester_sees_it_and_receives_it_by_email_with_the_pdf(void **
 	snprintf(sql, sizeof sql,
 	         "SELECT count(*) FROM outbox o JOIN documents d ON d.id = o.attachment_document_id "
 	         "WHERE o.request_id = %lld AND d.status = 'issued'", req_id);
+	assert_int_equal(u_count(sql), 0);
+	/* No e-mail, no postal or e-Doręczenia address: in person, against
+	 * her signature (KPA art. 46 §1). */
+	snprintf(sql, sizeof sql,
+	         "SELECT count(*) FROM dispatches WHERE request_id = %lld AND channel = 'in_person' "
+	         "AND state = 'queued'", req_id);
 	assert_int_equal(u_count(sql), 1);
-	bool got = false;
-	for (int i = 0; i < 100 && !got; i++) {
-		got = eml_with_pdf_for(number);
-		if (!got)
-			usleep(100000);
-	}
-	assert_true(got);
+	usleep(300000);
+	assert_false(eml_with_pdf_for(number));
 }
 
 static void test_delivery_date_starts_the_remedy_term(void **state)
@@ -185,17 +188,24 @@ static void test_delivery_date_starts_the_remedy_term(void **state)
 	char sql[512];
 	snprintf(sql, sizeof sql, "SELECT min(seq) FROM documents WHERE request_id = %lld AND status = 'issued'", req_id);
 	long seq = u_count(sql);
-	char path[128];
+	char path[160];
+	/* A dispatched document records its delivery on its dispatch. */
 	snprintf(path, sizeof path, "/panel/sprawy/%lld/pisma/%ld/doreczenie", req_id, seq);
 	struct hresp r;
-	u_staff_post(&clerk, path, "delivered_on=2999-01-01", &r);
+	u_staff_post(&clerk, path, "delivered_on=2020-01-01", &r);
+	assert_int_equal(r.status, 404);
+	h_free(&r);
+	snprintf(sql, sizeof sql, "SELECT id FROM dispatches WHERE request_id = %lld", req_id);
+	long did = u_count(sql);
+	snprintf(path, sizeof path, "/panel/sprawy/%lld/pisma/%ld/wysylka/%ld/odbior", req_id, seq, did);
+	u_staff_post(&clerk, path, "date=2999-01-01", &r);
 	assert_int_equal(r.status, 422);
 	h_free(&r);
 	law_date_t t;
 	law_warsaw_date((int64_t)time(NULL), &t);
 	char d[LAW_DATE_STRLEN], body[64];
 	law_date_format(t, d);
-	snprintf(body, sizeof body, "delivered_on=%s", d);
+	snprintf(body, sizeof body, "date=%s", d);
 	u_staff_post(&clerk, path, body, &r);
 	assert_int_equal(r.status, 303);
 	h_free(&r);
@@ -237,7 +247,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_refusal_decision_is_drafted_checked_and_issued),
 	    cmocka_unit_test(test_issued_document_never_changes),
-	    cmocka_unit_test(test_requester_sees_it_and_receives_it_by_email_with_the_pdf),
+	    cmocka_unit_test(test_requester_sees_it_and_no_email_carries_the_decision),
 	    cmocka_unit_test(test_delivery_date_starts_the_remedy_term),
 	    cmocka_unit_test(test_outgoing_register_and_csv),
 	};

@@ -93,6 +93,7 @@ static void file_by_form(void)
 	part(body, sizeof body, &n, "email", EMAIL);
 	part(body, sizeof body, &n, "postal_address", ADDRESS);
 	part(body, sizeof body, &n, "phone", PHONE);
+	part(body, sizeof body, &n, "ade_address", "ae:pl-51234-67890-zenob-07");
 	n += snprintf(body + n, sizeof body - (size_t)n,
 	              "--XyZ\r\nContent-Disposition: form-data; name=\"attachment\"; "
 	              "filename=\"Zenobia-wniosek.txt\"\r\nContent-Type: text/plain\r\n\r\n"
@@ -152,7 +153,8 @@ static long requester_has_data(long long id)
 	char sql[256];
 	snprintf(sql, sizeof sql,
 	         "SELECT count(*) FROM requesters WHERE request_id = %lld AND (email <> '' OR "
-	         "postal_address <> '' OR phone <> '' OR ip IS NOT NULL OR name LIKE '%%Zenobi%%')",
+	         "postal_address <> '' OR phone <> '' OR ip IS NOT NULL OR name LIKE '%%Zenobi%%' OR "
+	         "ade_address IS NOT NULL)",
 	         id);
 	return u_count(sql);
 }
@@ -161,6 +163,13 @@ static void test_open_case_is_never_erased(void **state)
 {
 	file_by_form();
 	assert_true(req_id > 0);
+	/* Her e-Doręczenia address, as the BAE writes it. */
+	char sql[256];
+	snprintf(sql, sizeof sql,
+	         "SELECT count(*) FROM requesters WHERE request_id = %lld AND "
+	         "ade_address = 'AE:PL-51234-67890-ZENOB-07'",
+	         req_id);
+	assert_int_equal(u_count(sql), 1);
 	assert_int_equal(erase(org_id, req_id, false), PRIVACY_CASE_OPEN);
 	assert_int_equal(erase(org_id, req_id, true), PRIVACY_CASE_OPEN);
 	assert_int_equal(requester_has_data(req_id), 1);
@@ -355,6 +364,13 @@ static void test_retention_job_erases_the_case_when_its_period_ends(void **state
 	         req_id);
 	assert_int_equal(u_count(sql), 1);
 	assert_int_equal(requester_has_data(req_id), 0);
+	/* The decision was on its way to her e-Doręczenia address: the
+	 * address is gone and it is not sent any more. */
+	snprintf(sql, sizeof sql,
+	         "SELECT count(*) FROM dispatches WHERE request_id = %lld AND channel = 'edoreczenia' "
+	         "AND address = '' AND state = 'failed'",
+	         req_id);
+	assert_int_equal(u_count(sql), 1);
 	snprintf(sql, sizeof sql,
 	         "SELECT count(*) FROM requesters WHERE request_id = %lld AND name = '[dane usunięte]'",
 	         req_id);
