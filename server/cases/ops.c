@@ -45,16 +45,17 @@ static enum db_status read_all(PGconn *c, void *vctx)
 	g->db_backends = atoll(PQgetvalue(r, 0, 3));
 	PQclear(r);
 	/* The due-dispatch index covers the waiting states; rejected ones are
-	 * few. */
+	 * few. The age is the database's clock, as created_at is (a technical
+	 * age, not a legal date). */
 	r = db_exec(c, &st,
 	            "SELECT count(*) FILTER (WHERE state = 'queued'), "
 	            " count(*) FILTER (WHERE state = 'sending'), count(*) FILTER (WHERE state = 'sent'), "
 	            " count(*) FILTER (WHERE state = 'rejected'), "
-	            " coalesce(extract(epoch FROM to_timestamp($1::double precision) - "
+	            " coalesce(extract(epoch FROM now() - "
 	            "   min(created_at) FILTER (WHERE state IN ('queued', 'sending'))), 0) "
 	            "FROM dispatches WHERE channel IN ('edoreczenia', 'hybrid_post') "
 	            "AND state IN ('queued', 'sending', 'sent', 'rejected')",
-	            1, p1);
+	            0, NULL);
 	if (st != DB_OK) {
 		PQclear(r);
 		return st;

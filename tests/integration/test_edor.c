@@ -4,7 +4,8 @@
  * here with openssl, which checks every request against the User Agent API
  * yaml and the signed assertion against the client's key.
  *
- * A refusal decision issued by the clerk is dispatched and delivered (E.1)
+ * A refusal decision the clerk issues is dispatched by the channel the law
+ * core chooses (cases/dispatch.c) and delivered (E.1)
  * on the evidence's date; one not collected is deemed delivered 14 days
  * after it became available (the frozen clock moved on); a service down
  * loses nothing and sends once when back; a crash between the POST and its
@@ -356,16 +357,22 @@ static int teardown(void **state)
 
 /* --- cases and documents ------------------------------------------------------------- */
 
-/* Files a request (the requester's name and postal address given), has the
- * clerk refuse it in a decision and issue that; the document's id. */
-static long long issued_refusal(const char *name, const char *postal, long long *request)
+/* Files a request (the requester's name, postal address and, when given,
+ * e-Doręczenia address), has the clerk refuse it in a decision and issue
+ * it with the channel the law core chooses by default (e-Doręczenia with an
+ * address, else the hybrid service: the body sends through e-Doręczenia);
+ * the dispatch the issuing wrote, of `channel_expected`. */
+static long long decision_dispatched(const char *name, const char *postal, const char *ade,
+                                     const char *channel_expected, long long *request)
 {
-	char body[1024], number[64];
+	char body[1024], number[64], extra[128] = "";
+	if (ade)
+		snprintf(extra, sizeof extra, ",\"ade_address\":\"%s\"", ade);
 	snprintf(body, sizeof body,
 	         "{\"kind\":\"public_information\",\"subject\":\"Rejestr umów %d\","
 	         "\"content\":\"Proszę o rejestr umów zawartych w 2025 roku.\",\"delivery\":\"post\","
-	         "\"requester\":{\"name\":\"%s\",\"postal_address\":\"%s\"}}",
-	         ++cases_filed, name, postal);
+	         "\"requester\":{\"name\":\"%s\",\"postal_address\":\"%s\"%s}}",
+	         ++cases_filed, name, postal, extra);
 	struct hresp r;
 	u_post_json("/api/v1/requests", body, &r);
 	if (r.status != 201)
@@ -397,45 +404,29 @@ static long long issued_refusal(const char *name, const char *postal, long long 
 	char *md = u_markdown_of(r.body);
 	h_free(&r);
 	char *enc = u_filled_and_encoded(md);
-	size_t n = strlen(enc) + 16;
+	size_t n = strlen(enc) + 32;
 	char *form = malloc(n);
-	snprintf(form, n, "markdown=%s", enc);
+	snprintf(form, n, "channel=&markdown=%s", enc);
 	snprintf(path, sizeof path, "/panel/sprawy/%lld/pisma/%s/wystaw", id, seq);
 	u_staff_post(&clerk, path, form, &r);
+	if (r.status != 303)
+		fprintf(stderr, "issuing: %ld %.600s\n", r.status, r.body);
 	assert_int_equal(r.status, 303);
 	h_free(&r);
 	free(form);
 	free(enc);
 	free(md);
-	char *doc = sql_value("SELECT id FROM documents WHERE request_id = %lld AND seq = %s AND "
-	                      "status = 'issued' AND pdf IS NOT NULL",
-	                      id, seq);
-	assert_non_null(doc);
-	long long d = atoll(doc);
-	free(doc);
+	char *d = sql_value("SELECT x.id FROM dispatches x JOIN documents d ON d.id = x.document_id "
+	                    "WHERE d.request_id = %lld AND d.seq = %s AND d.status = 'issued' AND "
+	                    "d.pdf IS NOT NULL AND x.channel = '%s'",
+	                    id, seq, channel_expected);
+	if (!d)
+		fprintf(stderr, "no %s dispatch of case %lld\n", channel_expected, id);
+	assert_non_null(d);
+	long long dispatch = atoll(d);
+	free(d);
 	free(seq);
-	return d;
-}
-
-/* A dispatch of the document by `channel` (written as the dispatch service
- * will write it: queued, due now). */
-static long long dispatch_at(long long request, long long document, const char *channel,
-                             const char *address, const char *when)
-{
-	char *v = sql_value("INSERT INTO dispatches (org_id, request_id, document_id, channel, "
-	                    "address, next_attempt_at) VALUES (%lld, %lld, %lld, '%s', '%s', %s) "
-	                    "RETURNING id",
-	                    org_id, request, document, channel, address, when);
-	assert_non_null(v);
-	long long id = atoll(v);
-	free(v);
-	return id;
-}
-
-static long long dispatch(long long request, long long document, const char *channel,
-                          const char *address)
-{
-	return dispatch_at(request, document, channel, address, "now()");
+	return dispatch;
 }
 
 static long long evidences_of(long long d, const char *type)
@@ -503,8 +494,8 @@ static void test_decision_delivered_on_the_date_of_the_receipt(void **state)
 {
 	NEED_YAML();
 	long long req;
-	long long doc = issued_refusal("Jan Odbiorca", "ul. Lipowa 5/3, 00-950 Warszawa", &req);
-	long long d = dispatch(req, doc, "edoreczenia", THEIR_ADE);
+	long long d = decision_dispatched("Jan Odbiorca", "ul. Lipowa 5/3, 00-950 Warszawa", THEIR_ADE,
+	                                  "edoreczenia", &req);
 	assert_true(wait_state(d, "sent", 20));
 	char *ext = field(d, "external_id");
 	assert_non_null(ext);
@@ -527,6 +518,15 @@ static void test_decision_delivered_on_the_date_of_the_receipt(void **state)
 	assert_int_equal(sql_int("SELECT count(*) FROM deliveries WHERE dispatch_id = %lld AND "
 	                         "rule = 'evidence' AND delivered_on = '2026-03-05'",
 	                         d),
+	                 1);
+	/* The appeal window runs from the evidence's date. */
+	assert_int_equal(sql_int("SELECT count(*) FROM terms WHERE request_id = %lld AND kind = "
+	                         "'appeal_window' AND start_on = '2026-03-05'",
+	                         req),
+	                 1);
+	assert_int_equal(sql_int("SELECT count(*) FROM events WHERE request_id = %lld AND action = "
+	                         "'record_delivery' AND actor = 'system'",
+	                         req),
 	                 1);
 	assert_int_equal(evidences_of(d, "E.1"), 1);
 	char *xml = sql_value("SELECT content_type || ' ' || (convert_from(body, 'UTF8') LIKE "
@@ -562,8 +562,8 @@ static void test_not_collected_is_deemed_delivered_after_14_days(void **state)
 {
 	NEED_YAML();
 	long long req;
-	long long doc = issued_refusal("Anna Nieobecna", "ul. Krótka 2, 30-001 Kraków", &req);
-	long long d = dispatch(req, doc, "edoreczenia", THEIR_ADE);
+	long long d = decision_dispatched("Anna Nieobecna", "ul. Krótka 2, 30-001 Kraków", THEIR_ADE,
+	                                  "edoreczenia", &req);
 	assert_true(wait_state(d, "sent", 20));
 	for (double end = now_s() + 10; now_s() < end && evidences_of(d, "A.1") == 0;)
 		usleep(100000);
@@ -594,6 +594,10 @@ static void test_not_collected_is_deemed_delivered_after_14_days(void **state)
 	                         d),
 	                 1);
 	assert_int_equal(evidences_of(d, "E.1"), 0);
+	assert_int_equal(sql_int("SELECT count(*) FROM terms WHERE request_id = %lld AND kind = "
+	                         "'appeal_window' AND start_on = '2026-03-17'",
+	                         req),
+	                 1);
 	h_server_stop();
 	server_start_at(NOW);
 	u_login("urzednik%40mon.example", "jawnosc-demo", &clerk);
@@ -607,10 +611,10 @@ static void test_service_down_loses_nothing_and_sends_once_when_back(void **stat
 {
 	NEED_YAML();
 	long long req;
-	long long doc = issued_refusal("Piotr Cierpliwy", "ul. Długa 1, 80-001 Gdańsk", &req);
 	control("{\"mode\": \"down\"}");
 	long posts = stat_of("posts");
-	long long d = dispatch(req, doc, "edoreczenia", THEIR_ADE);
+	long long d = decision_dispatched("Piotr Cierpliwy", "ul. Długa 1, 80-001 Gdańsk", THEIR_ADE,
+	                                  "edoreczenia", &req);
 	assert_true(wait_attempts(d, 2, 20));
 	control("{\"mode\": \"fail\"}");
 	assert_true(wait_attempts(d, 3, 20));
@@ -619,6 +623,8 @@ static void test_service_down_loses_nothing_and_sends_once_when_back(void **stat
 	free(s);
 	assert_int_equal(stat_of("posts"), posts);
 	assert_true(stat_of("refused") >= 1);
+	assert_true(h_metric(h_port(), "jawnosc_edoreczenia_dispatches{state=\"queued\"}") >= 1);
+	assert_true(h_metric(h_port(), "jawnosc_edoreczenia_oldest_waiting_seconds") > 0);
 
 	/* Back after "an hour": the backoff's wait is over. */
 	control("{\"mode\": \"ok\"}");
@@ -638,14 +644,15 @@ static void test_crash_after_posting_does_not_send_twice(void **state)
 {
 	NEED_YAML();
 	long long req;
-	long long doc = issued_refusal("Ewa Ostrożna", "ul. Polna 7, 60-001 Poznań", &req);
-	long long d = dispatch(req, doc, "edoreczenia", THEIR_ADE);
+	long long d = decision_dispatched("Ewa Ostrożna", "ul. Polna 7, 60-001 Poznań", THEIR_ADE,
+	                                  "edoreczenia", &req);
 	assert_true(wait_state(d, "sent", 20));
 	char *ext = field(d, "external_id");
 	long posts = stat_of("posts");
 	h_sql("UPDATE dispatches SET state = 'sending', task_id = NULL, external_id = NULL, "
 	      "next_attempt_at = now() WHERE state = 'sent' AND external_id IS NOT NULL AND "
-	      "delivered_on IS NULL AND id = (SELECT max(id) FROM dispatches)");
+	      "delivered_on IS NULL AND id = (SELECT max(id) FROM dispatches WHERE "
+	      "channel = 'edoreczenia')");
 	assert_true(wait_state(d, "sent", 20));
 	char *again = field(d, "external_id");
 	assert_string_equal(again, ext);
@@ -659,11 +666,14 @@ static void test_crash_after_posting_does_not_send_twice(void **state)
 static void test_two_instances_send_each_dispatch_once(void **state)
 {
 	NEED_YAML();
-	long long docs[8], reqs[8], ds[8];
+	long long reqs[8], ds[8];
+	/* Issued while the service is down: queued, none posted. */
+	control("{\"mode\": \"down\"}");
 	for (int i = 0; i < 8; i++) {
 		char name[64];
 		snprintf(name, sizeof name, "Osoba Numer%c", 'A' + i);
-		docs[i] = issued_refusal(name, "ul. Szeroka 3, 90-001 Łódź", &reqs[i]);
+		ds[i] = decision_dispatched(name, "ul. Szeroka 3, 90-001 Łódź", THEIR_ADE, "edoreczenia",
+		                            &reqs[i]);
 	}
 	const char *env[] = {env_fake,
 	                     env_url,
@@ -681,12 +691,12 @@ static void test_two_instances_send_each_dispatch_once(void **state)
 	pid_t other = h_server_start_other(env, NULL);
 	control("{\"delay\": 1}");
 	long posts = stat_of("posts");
-	/* Written not yet due, then all due at once, in one statement. */
-	for (int i = 0; i < 8; i++)
-		ds[i] = dispatch_at(reqs[i], docs[i], "edoreczenia", THEIR_ADE,
-		                    "now() + interval '1 day'");
+	/* The service is back: all due at once, in one statement. */
+	h_sql("UPDATE dispatches SET next_attempt_at = now() + interval '1 day' WHERE "
+	      "state = 'queued'");
+	control("{\"mode\": \"ok\"}");
 	h_sql("UPDATE dispatches SET next_attempt_at = now() WHERE state = 'queued' AND "
-	      "next_attempt_at > now()");
+	      "channel = 'edoreczenia'");
 	for (int i = 0; i < 8; i++)
 		assert_true(wait_state(ds[i], "sent", 30));
 	assert_int_equal(stat_of("posts"), posts + 8);
@@ -706,9 +716,9 @@ static void test_rejection_a2_shows_its_reason(void **state)
 {
 	NEED_YAML();
 	long long req;
-	long long doc = issued_refusal("Adam Bezadresu", "ul. Ciemna 9, 20-001 Lublin", &req);
 	control("{\"mode\": \"reject\"}");
-	long long d = dispatch(req, doc, "edoreczenia", "AE:PL-99999-99999-NOONE-99");
+	long long d = decision_dispatched("Adam Bezadresu", "ul. Ciemna 9, 20-001 Lublin",
+	                                  "AE:PL-99999-99999-NOONE-99", "edoreczenia", &req);
 	assert_true(wait_state(d, "rejected", 20));
 	control("{\"mode\": \"ok\"}");
 	char *why = field(d, "last_error");
@@ -726,8 +736,8 @@ static void test_hybrid_post_is_delivered_on_the_return_receipt(void **state)
 {
 	NEED_YAML();
 	long long req;
-	long long doc = issued_refusal("Maria Papierowa", "ul. Ogrodowa 12 m. 4, 31-155 Kraków", &req);
-	long long d = dispatch(req, doc, "hybrid_post", "");
+	long long d = decision_dispatched("Maria Papierowa", "ul. Ogrodowa 12 m. 4, 31-155 Kraków",
+	                                  NULL, "hybrid_post", &req);
 	assert_true(wait_state(d, "sent", 20));
 	char ref[32];
 	snprintf(ref, sizeof ref, "JAW-%lld-", d);
@@ -747,6 +757,10 @@ static void test_hybrid_post_is_delivered_on_the_return_receipt(void **state)
 	assert_string_equal(on, "2026-03-06 evidence");
 	free(on);
 	assert_int_equal(evidences_of(d, "H.EPO"), 1);
+	assert_int_equal(sql_int("SELECT count(*) FROM terms WHERE request_id = %lld AND kind = "
+	                         "'appeal_window' AND start_on = '2026-03-06'",
+	                         req),
+	                 1);
 	assert_no_violations();
 }
 
