@@ -726,6 +726,19 @@ static void test_rejection_a2_shows_its_reason(void **state)
 	assert_non_null(strstr(why, "Adresat nie ma aktywnego adresu"));
 	free(why);
 	assert_int_equal(evidences_of(d, "A.2"), 1);
+	/* The clerk reads it on the document's page. */
+	char *seq = sql_value("SELECT d.seq FROM documents d JOIN dispatches x ON x.document_id = d.id "
+	                      "WHERE x.id = %lld",
+	                      d);
+	char path[128];
+	snprintf(path, sizeof path, "/panel/sprawy/%lld/pisma/%s", req, seq);
+	free(seq);
+	struct hresp r;
+	u_staff_get(&clerk, path, &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "Wysyłka odrzucona przez e-Doręczenia (A.2)"));
+	assert_non_null(strstr(r.body, "Adresat nie ma aktywnego adresu"));
+	h_free(&r);
 	assert_no_violations();
 }
 
