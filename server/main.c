@@ -20,6 +20,7 @@ static const struct command {
     {"lifecycle", cmd_lifecycle, "print the lifecycle of a request as Markdown or Graphviz"},
     {"letter", cmd_letter, "letters and decisions: types, sample, render, docs, bench"},
     {"pdf", cmd_pdf, "redaction of PDFs: pages, text, page image, find, redact"},
+    {"edoreczenia", cmd_edor, "e-Doręczenia: check the credentials, look up an address"},
 };
 
 static void usage(FILE *out)
@@ -29,7 +30,7 @@ static void usage(FILE *out)
 	      "Commands:\n",
 	      out);
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+		fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
 	fputs("\nRun 'jawnosc COMMAND --help' for a command's options.\n"
 	      "Configuration comes from environment variables: see 'jawnosc config'.\n",
 	      out);

@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 
+#include "cases/edoreczenia.h"
 #include "cases/filing.h"
 #include "cases/org.h"
 #include "cases/outbox.h"
@@ -11,6 +12,7 @@
 #include "core/cache.h"
 #include "core/config.h"
 #include "db/changes.h"
+#include "edor/client.h"
 
 /* The change listener's round lasts as long as its connection: until the
  * stop, or until the database goes away (then again a second later).
@@ -47,6 +49,7 @@ const struct job service_jobs[] = {
     {REGISTER_STATS_JOB, JOB_ON_DEMAND, NULL, register_stats_job, 0},
     {"idempotency-keys", 600000, NULL, filing_keys_job, 0},
     {"retention", 0, &cfg.retention_poll_ms, privacy_retention_job, JOB_WAIT_FIRST},
+    {"edoreczenia", 0, &cfg.edor_poll_ms, edoreczenia_job, 0},
 };
 const size_t service_njobs = sizeof service_jobs / sizeof service_jobs[0];
 
@@ -57,10 +60,16 @@ bool service_jobs_setup(char *err, size_t errlen)
 		snprintf(err, errlen, "mail: %s", why);
 		return false;
 	}
+	if (!edor_setup(why, sizeof why)) {
+		snprintf(err, errlen, "e-Doręczenia: %s", why);
+		mailer_cleanup();
+		return false;
+	}
 	/* What the listener hears empties the cache's copies. */
 	org_changes_wire();
 	if (!changes_start(cfg.database_url)) {
 		snprintf(err, errlen, "cannot ready the change listener");
+		edor_cleanup();
 		mailer_cleanup();
 		return false;
 	}
@@ -77,5 +86,6 @@ void service_jobs_stop(void)
 {
 	jobs_stop();
 	changes_stop();
+	edor_cleanup();
 	mailer_cleanup();
 }

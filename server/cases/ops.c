@@ -44,6 +44,30 @@ static enum db_status read_all(PGconn *c, void *vctx)
 	g->outbox_failed = atoll(PQgetvalue(r, 0, 2));
 	g->db_backends = atoll(PQgetvalue(r, 0, 3));
 	PQclear(r);
+	/* The due-dispatch index covers the waiting states; rejected ones are
+	 * few. The age is the database's clock, as created_at is (a technical
+	 * age, not a legal date). */
+	r = db_exec(c, &st,
+	            "SELECT count(*) FILTER (WHERE state = 'queued'), "
+	            " count(*) FILTER (WHERE state = 'sending'), count(*) FILTER (WHERE state = 'sent'), "
+	            " count(*) FILTER (WHERE state = 'rejected'), "
+	            " coalesce(extract(epoch FROM now() - "
+	            "   min(created_at) FILTER (WHERE state IN ('queued', 'sending'))), 0) "
+	            "FROM dispatches WHERE channel IN ('edoreczenia', 'hybrid_post') "
+	            "AND state IN ('queued', 'sending', 'sent', 'rejected')",
+	            0, NULL);
+	if (st != DB_OK) {
+		PQclear(r);
+		return st;
+	}
+	g->edor_queued = atoll(PQgetvalue(r, 0, 0));
+	g->edor_sending = atoll(PQgetvalue(r, 0, 1));
+	g->edor_sent = atoll(PQgetvalue(r, 0, 2));
+	g->edor_rejected = atoll(PQgetvalue(r, 0, 3));
+	g->edor_oldest_waiting_seconds = strtod(PQgetvalue(r, 0, 4), NULL);
+	if (g->edor_oldest_waiting_seconds < 0)
+		g->edor_oldest_waiting_seconds = 0;
+	PQclear(r);
 	/* Open cases and, of those, overdue ones: the clerk queue's own
 	 * definition (requests.due_on, kept by trigger, before today). */
 	const char *p2[] = {x->today};

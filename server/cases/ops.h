@@ -26,6 +26,11 @@ struct ops_gauges {
 	long long outbox_failed;
 	double outbox_oldest_pending_seconds; /* 0 when none is pending */
 	long long db_backends;                /* server processes on this database (pg_stat_activity) */
+	/* Dispatches by e-Doręczenia and its hybrid service (cases/edoreczenia.h):
+	 * waiting to be posted (queued), posted and not yet sent (sending),
+	 * sent and waiting for the evidence of delivery (sent), rejected. */
+	long long edor_queued, edor_sending, edor_sent, edor_rejected;
+	double edor_oldest_waiting_seconds; /* oldest queued or sending; 0 when none */
 	struct ops_org *orgs;                 /* in the arena */
 	size_t norgs;
 };

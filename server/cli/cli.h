@@ -15,5 +15,6 @@ int cmd_audit(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_letter(int argc, char **argv);
 int cmd_pdf(int argc, char **argv);
+int cmd_edor(int argc, char **argv);
 
 #endif

@@ -49,6 +49,18 @@ struct config {
 	long metrics_public;               /* 1: /metrics answers every client, not only loopback */
 	const char *trusted_proxy;         /* addresses whose X-Forwarded-For is believed */
 	const char *default_org;           /* slug of the body for hosts no body lists; "" = none */
+	/* e-Doręczenia (docs/edoreczenia.md); one set per deployment for now */
+	const char *edor_url;         /* User Agent API base, ".../api/v1"; "" = off */
+	const char *edor_token_url;   /* OAuth2 token endpoint */
+	const char *edor_search_url;  /* BAE search engine (lookup contract) */
+	const char *edor_address;     /* the body's AE:PL-… */
+	const char *edor_system_name; /* <ADE>.SYSTEM.<name> */
+	const char *edor_key;         /* PEM private key of the system's certificate */
+	const char *edor_cert;        /* PEM client certificate */
+	const char *edor_ca;          /* PEM CA bundle; "" = the system's */
+	long edor_poll_ms;            /* the job's period */
+	long edor_retry_base;         /* seconds before the first retry */
+	long edor_check_s;            /* seconds between looks for new evidences */
 };
 
 extern struct config cfg;

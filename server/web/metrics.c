@@ -54,6 +54,22 @@ static void database_gauges(strbuf_t *sb, const struct ops_metrics *m)
 	metrics_one(sb, "jawnosc_outbox_oldest_pending_seconds", "gauge",
 	            "Age of the oldest message still waiting in the outbox; 0 when none waits.",
 	            g->outbox_oldest_pending_seconds);
+	metrics_family(sb, "jawnosc_edoreczenia_dispatches", "gauge",
+	               "Dispatches by e-Doręczenia and its hybrid service: queued (waiting to be posted, "
+	               "also while the service is unreachable), sending (posted, task not finished), "
+	               "sent (waiting for the evidence of delivery), rejected (refused by the service).");
+	metrics_sample(sb, "jawnosc_edoreczenia_dispatches", (double)g->edor_queued, "state", "queued",
+	               (const char *)NULL);
+	metrics_sample(sb, "jawnosc_edoreczenia_dispatches", (double)g->edor_sending, "state",
+	               "sending", (const char *)NULL);
+	metrics_sample(sb, "jawnosc_edoreczenia_dispatches", (double)g->edor_sent, "state", "sent",
+	               (const char *)NULL);
+	metrics_sample(sb, "jawnosc_edoreczenia_dispatches", (double)g->edor_rejected, "state",
+	               "rejected", (const char *)NULL);
+	metrics_one(sb, "jawnosc_edoreczenia_oldest_waiting_seconds", "gauge",
+	            "Age of the oldest dispatch by e-Doręczenia not yet accepted by the service "
+	            "(queued or sending); 0 when none waits.",
+	            g->edor_oldest_waiting_seconds);
 	metrics_family(sb, "jawnosc_cases_open", "gauge", "Cases not closed, by organisation.");
 	for (size_t i = 0; i < g->norgs; i++)
 		metrics_sample(sb, "jawnosc_cases_open", (double)g->orgs[i].open, "org", g->orgs[i].slug,

@@ -1,0 +1,158 @@
+/* libFuzzer target: the e-Doręczenia client's reading of the service's
+ * answers (server/edor/proto.c), which are hostile.
+ *
+ * The first byte picks the parser, the rest is the answer's body (or, for
+ * the postal address and the time, the text). Besides crashes, leaks and
+ * sanitizer reports, abort() when an accepted answer breaks what the
+ * parsers promise:
+ *  - every identifier that goes back into a URL (task, message, evidence)
+ *    passes edor_id_valid(): 1..128 of [A-Za-z0-9._:-], not only dots;
+ *  - an access token is 1..4096 b64token characters (no CR, LF or space to
+ *    split a header), its life 1..86400 seconds;
+ *  - every text (a refusal's reason, an evidence's reason, an error) is
+ *    valid UTF-8 without control characters and within EDOR_TEXT_MAX;
+ *  - evidences: at most the room given, each with a known type, the total
+ *    at least as many as returned; a date either 0 or one that parses;
+ *  - a looked-up address has the form AE:PL-NNNNN-NNNNN-XXXXX-NN;
+ *  - a postal address read from valid UTF-8 has a postcode NN-NNN, a
+ *    street and a city, all valid UTF-8 without control characters;
+ *  - a time that parses is not before 1970. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/utf8.h"
+#include "edor/proto.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void check(bool ok)
+{
+	if (!ok)
+		abort();
+}
+
+static void check_text(const char *s, size_t cap)
+{
+	size_t n = strnlen(s, cap);
+	check(n < cap);
+	check(utf8_valid(s, n));
+	for (size_t i = 0; i < n; i++)
+		check((unsigned char)s[i] >= 0x20 && s[i] != 0x7f);
+}
+
+static void fuzz_token(const char *b, size_t n)
+{
+	struct edor_token t;
+	char err[256];
+	if (!edor_parse_token(b, n, &t, err, sizeof err)) {
+		check(t.access_token[0] == '\0');
+		return;
+	}
+	size_t len = strlen(t.access_token);
+	check(len >= 1 && len <= EDOR_TOKEN_MAX);
+	for (size_t i = 0; i < len; i++)
+		check(strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/=",
+		             t.access_token[i]) != NULL);
+	check(t.expires_in >= 1 && t.expires_in <= 86400);
+}
+
+static void fuzz_tasks(const char *b, size_t n)
+{
+	char id[EDOR_ID_MAX + 1], err[256];
+	if (edor_parse_message_info(b, n, id, err, sizeof err))
+		check(edor_id_valid(id));
+	enum edor_task_state st = (enum edor_task_state)7;
+	if (edor_parse_task_status(b, n, &st, err, sizeof err))
+		check(st == EDOR_TASK_PENDING || st == EDOR_TASK_FINISHED);
+	struct edor_task_result r;
+	if (edor_parse_task_result(b, n, &r, err, sizeof err)) {
+		if (r.refused)
+			check_text(r.reason, sizeof r.reason);
+		else
+			check(edor_id_valid(r.message_id));
+	}
+	if (edor_parse_find_message(b, n, "JAW-1-", id, err, sizeof err) == 1)
+		check(edor_id_valid(id));
+}
+
+static void fuzz_evidences(const char *b, size_t n)
+{
+	struct edor_evidence ev[4];
+	char err[256];
+	int total = -1;
+	int k = edor_parse_evidences(b, n, ev, 4, &total, err, sizeof err);
+	check(k >= -1 && k <= 4);
+	if (k < 0)
+		return;
+	check(total >= k);
+	for (int i = 0; i < k; i++) {
+		check(edor_id_valid(ev[i].id));
+		check(ev[i].type[0] != '\0');
+		check_text(ev[i].type, sizeof ev[i].type);
+		check_text(ev[i].reason, sizeof ev[i].reason);
+		check(ev[i].event_at >= 0);
+		(void)edor_evidence_kind_of(ev[i].type);
+	}
+}
+
+static void fuzz_lookup_and_error(const char *b, size_t n)
+{
+	char addr[EDOR_ADDRESS_LEN + 1], err[256];
+	bool found = true;
+	if (edor_parse_lookup(b, n, addr, &found, err, sizeof err) && found)
+		check(edor_address_valid(addr));
+	char reason[EDOR_TEXT_MAX + 1];
+	edor_parse_error(b, n, reason);
+	check_text(reason, sizeof reason);
+}
+
+static void fuzz_text(const char *b, size_t n)
+{
+	if (memchr(b, '\0', n))
+		return;
+	char *s = malloc(n + 1);
+	memcpy(s, b, n);
+	s[n] = '\0';
+	struct edor_postal p;
+	if (edor_postal_parse(s, &p) && utf8_valid(s, n)) {
+		check(strlen(p.postal_code) == 6 && p.postal_code[2] == '-');
+		check(*p.street && *p.city);
+		check_text(p.street, sizeof p.street);
+		check_text(p.city, sizeof p.city);
+		check_text(p.building, sizeof p.building);
+		check_text(p.flat, sizeof p.flat);
+	}
+	int64_t t = -1;
+	if (edor_parse_time(s, &t))
+		check(t >= 0);
+	(void)edor_address_valid(s);
+	(void)edor_id_valid(s);
+	free(s);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size < 1)
+		return 0;
+	const char *b = (const char *)data + 1;
+	size_t n = size - 1;
+	switch (data[0] % 5) {
+	case 0:
+		fuzz_token(b, n);
+		break;
+	case 1:
+		fuzz_tasks(b, n);
+		break;
+	case 2:
+		fuzz_evidences(b, n);
+		break;
+	case 3:
+		fuzz_lookup_and_error(b, n);
+		break;
+	default:
+		fuzz_text(b, n);
+		break;
+	}
+	return 0;
+}

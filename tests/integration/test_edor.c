@@ -1,0 +1,841 @@
+/* e-Doręczenia against the stand-in (tests/edor_standin.py, issue 18 §3,
+ * docs/edoreczenia.md): the real server and its job "edoreczenia", the real
+ * PostgreSQL, and a stand-in service over TLS with client certificates made
+ * here with openssl, which checks every request against the User Agent API
+ * yaml and the signed assertion against the client's key.
+ *
+ * A refusal decision the clerk issues is dispatched by the channel the law
+ * core chooses (cases/dispatch.c) and delivered (E.1)
+ * on the evidence's date; one not collected is deemed delivered 14 days
+ * after it became available (the frozen clock moved on); a service down
+ * loses nothing and sends once when back; a crash between the POST and its
+ * record sends nothing twice; two instances send one message each; A.2 is a
+ * rejection with its reason; the hybrid service delivers on H.EPO. The
+ * stand-in's violation log stays empty, and the stand-in is shown to catch
+ * a malformed request, so that an empty log means something.
+ *
+ * The yaml is read from JAWNOSC_UAAPI_YAML, by default
+ * ../shared/specs/edoreczenia/uaapi_3.0.8.1.yaml from the top of the
+ * checkout; without it every test is skipped with a loud message. */
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sodium.h>
+
+#include "core/clock.h"
+#include "integration/cases_util.h"
+
+#define DIR "build/test-logs/edor"
+#define OUR_ADE "AE:PL-12345-67890-ABCDE-12"
+#define THEIR_ADE "AE:PL-55555-44444-XYZWV-01"
+#define SYSTEM "jawnosc"
+/* A Monday; the evidences of the stand-in are dated from it too. */
+#define NOW "2026-03-02T09:00:00Z"
+
+static char yaml[1024];
+static bool have_yaml;
+static pid_t standin_pid;
+static unsigned api_port, ctl_port;
+static struct u_staff clerk;
+static long long org_id;
+static char env_url[128], env_token[128], env_search[128], env_fake[64];
+static int cases_filed;
+
+/* --- small helpers ------------------------------------------------------- */
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* One value of a one-row query (malloc'd; NULL for SQL NULL or no row). */
+static char *sql_vvalue(const char *fmt, va_list ap)
+{
+	char sql[2048];
+	vsnprintf(sql, sizeof sql, fmt, ap);
+	PGconn *c = h_db();
+	PGresult *r = PQexec(c, sql);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK && PQresultStatus(r) != PGRES_COMMAND_OK)
+		fail_msg("%s: %s", sql, PQerrorMessage(c));
+	char *v = PQntuples(r) > 0 && !PQgetisnull(r, 0, 0) ? strdup(PQgetvalue(r, 0, 0)) : NULL;
+	PQclear(r);
+	PQfinish(c);
+	return v;
+}
+
+static char *sql_value(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *sql_value(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *v = sql_vvalue(fmt, ap);
+	va_end(ap);
+	return v;
+}
+
+static long long sql_int(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static long long sql_int(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *v = sql_vvalue(fmt, ap);
+	va_end(ap);
+	long long x = v ? atoll(v) : -1;
+	free(v);
+	return x;
+}
+
+static char *field(long long dispatch, const char *expr)
+{
+	return sql_value("SELECT (%s)::text FROM dispatches WHERE id = %lld", expr, dispatch);
+}
+
+/* Polls until the dispatch is in `state` (at most `seconds`). */
+static bool wait_state(long long dispatch, const char *state, double seconds)
+{
+	for (double end = now_s() + seconds; now_s() < end; usleep(100000)) {
+		char *s = field(dispatch, "state");
+		bool ok = s && !strcmp(s, state);
+		free(s);
+		if (ok)
+			return true;
+	}
+	char *s = field(dispatch, "state || ' / ' || last_error");
+	fprintf(stderr, "dispatch %lld: not %s but %s\n", dispatch, state, s ? s : "(none)");
+	free(s);
+	return false;
+}
+
+static bool wait_attempts(long long dispatch, int at_least, double seconds)
+{
+	for (double end = now_s() + seconds; now_s() < end; usleep(100000)) {
+		char *s = field(dispatch, "attempts");
+		bool ok = s && atoi(s) >= at_least;
+		free(s);
+		if (ok)
+			return true;
+	}
+	return false;
+}
+
+static int run(const char *cmd)
+{
+	int rc = system(cmd);
+	if (rc != 0)
+		fprintf(stderr, "failed (%d): %s\n", rc, cmd);
+	return rc;
+}
+
+static unsigned free_port(void)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in sa = {.sin_family = AF_INET};
+	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+	socklen_t sl = sizeof sa;
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &sl), 0);
+	close(fd);
+	return ntohs(sa.sin_port);
+}
+
+/* --- the stand-in ------------------------------------------------------------ */
+
+/* A test CA, the service's certificate for 127.0.0.1, the system's own. */
+static void make_certificates(void)
+{
+	assert_int_equal(run("rm -rf " DIR " && mkdir -p " DIR), 0);
+	assert_int_equal(
+	    run("cd " DIR " && "
+	        "openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem "
+	        "-subj '/CN=Jawnosc test CA' -days 2 2>/dev/null && "
+	        "openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr "
+	        "-subj '/CN=127.0.0.1' 2>/dev/null && "
+	        "printf 'subjectAltName=IP:127.0.0.1\\n' > san.ext && "
+	        "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial "
+	        "-out server.pem -days 2 -extfile san.ext 2>/dev/null && "
+	        "openssl req -newkey rsa:2048 -nodes -keyout client.key -out client.csr "
+	        "-subj '/CN=" OUR_ADE ".SYSTEM." SYSTEM "' 2>/dev/null && "
+	        "openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial "
+	        "-out client.pem -days 2 2>/dev/null && chmod 600 client.key"),
+	    0);
+}
+
+static void standin_start(void)
+{
+	int pipefd[2];
+	assert_int_equal(pipe(pipefd), 0);
+	char port[16], ctl[16];
+	snprintf(port, sizeof port, "%u", api_port);
+	snprintf(ctl, sizeof ctl, "%u", ctl_port);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int logfd = open(DIR "/standin.log", O_WRONLY | O_CREAT | O_APPEND, 0644);
+		dup2(pipefd[1], STDOUT_FILENO);
+		if (logfd >= 0)
+			dup2(logfd, STDERR_FILENO);
+		close(pipefd[0]);
+		execl("/usr/bin/python3", "python3", "tests/edor_standin.py", "--port", port,
+		      "--control-port", ctl, "--cert", DIR "/server.pem", "--key", DIR "/server.key",
+		      "--ca", DIR "/ca.pem", "--client-cert", DIR "/client.pem", "--address", OUR_ADE,
+		      "--system-name", SYSTEM, "--yaml", yaml, "--violations", DIR "/violations.log",
+		      (char *)NULL);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	standin_pid = pid;
+	char buf[64] = "";
+	size_t n = 0;
+	struct pollfd pfd = {.fd = pipefd[0], .events = POLLIN};
+	while (n < sizeof buf - 1 && !strstr(buf, "ready\n") && poll(&pfd, 1, 15000) > 0) {
+		ssize_t r = read(pipefd[0], buf + n, sizeof buf - 1 - n);
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+		buf[n] = '\0';
+	}
+	close(pipefd[0]);
+	if (!strstr(buf, "ready\n"))
+		fail_msg("edor_standin.py did not start: see " DIR "/standin.log");
+}
+
+static void standin_stop(void)
+{
+	if (!standin_pid)
+		return;
+	kill(standin_pid, SIGTERM);
+	waitpid(standin_pid, NULL, 0);
+	standin_pid = 0;
+}
+
+static void control(const char *json)
+{
+	const char *hdr[] = {"Content-Type: application/json", NULL};
+	struct hresp r;
+	h_request_port(ctl_port, "POST", "/control", hdr, json, strlen(json), &r);
+	assert_int_equal(r.status, 200);
+	h_free(&r);
+}
+
+/* A number of the stand-in's /stats. */
+static long stat_of(const char *name)
+{
+	struct hresp r;
+	h_request_port(ctl_port, "GET", "/stats", NULL, NULL, 0, &r);
+	assert_int_equal(r.status, 200);
+	json_t *j = u_json(&r);
+	long v = (long)json_integer_value(json_object_get(j, name));
+	json_decref(j);
+	h_free(&r);
+	return v;
+}
+
+/* The stand-in's messages whose subject holds `needle`. */
+static int messages_with(const char *needle, json_t **first)
+{
+	struct hresp r;
+	h_request_port(ctl_port, "GET", "/messages", NULL, NULL, 0, &r);
+	assert_int_equal(r.status, 200);
+	json_t *all = u_json(&r);
+	h_free(&r);
+	int n = 0;
+	size_t i;
+	json_t *m;
+	if (first)
+		*first = NULL;
+	json_array_foreach(all, i, m)
+	{
+		const char *s = json_string_value(json_object_get(m, "subject"));
+		if (s && strstr(s, needle)) {
+			if (n++ == 0 && first)
+				*first = json_incref(m);
+		}
+	}
+	json_decref(all);
+	return n;
+}
+
+/* The violation log: empty, or the test fails showing it. */
+static void assert_no_violations(void)
+{
+	FILE *f = fopen(DIR "/violations.log", "r");
+	assert_non_null(f);
+	char line[2048];
+	int n = 0;
+	while (fgets(line, sizeof line, f)) {
+		fprintf(stderr, "violation: %s", line);
+		n++;
+	}
+	fclose(f);
+	assert_int_equal(n, 0);
+}
+
+/* --- the server ------------------------------------------------------------------ */
+
+static void server_start_at(const char *instant)
+{
+	snprintf(env_fake, sizeof env_fake, "JAWNOSC_FAKE_NOW=%s", instant);
+	setenv("JAWNOSC_FAKE_NOW", instant, 1);
+	const char *env[] = {env_fake,
+	                     env_url,
+	                     env_token,
+	                     env_search,
+	                     "JAWNOSC_EDORECZENIA_ADDRESS=" OUR_ADE,
+	                     "JAWNOSC_EDORECZENIA_SYSTEM_NAME=" SYSTEM,
+	                     "JAWNOSC_EDORECZENIA_KEY=" DIR "/client.key",
+	                     "JAWNOSC_EDORECZENIA_CERT=" DIR "/client.pem",
+	                     "JAWNOSC_EDORECZENIA_CA=" DIR "/ca.pem",
+	                     "JAWNOSC_EDORECZENIA_POLL_MS=100",
+	                     "JAWNOSC_EDORECZENIA_RETRY_BASE=1",
+	                     "JAWNOSC_EDORECZENIA_CHECK_SECONDS=1",
+	                     "JAWNOSC_FILING_RATE=100000",
+	                     NULL};
+	h_server_start(env);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	const char *y = getenv("JAWNOSC_UAAPI_YAML");
+	snprintf(yaml, sizeof yaml, "%s", y && *y ? y : "../shared/specs/edoreczenia/uaapi_3.0.8.1.yaml");
+	have_yaml = access(yaml, R_OK) == 0;
+	if (!have_yaml) {
+		fprintf(stderr,
+		        "\n*** test_edor: SKIPPED: the User Agent API definition %s is absent.\n"
+		        "*** Set JAWNOSC_UAAPI_YAML to uaapi_3.0.8.1.yaml (../shared/specs/README.md).\n\n",
+		        yaml);
+		return 0;
+	}
+	make_certificates();
+	api_port = free_port();
+	ctl_port = free_port();
+	standin_start();
+	control("{\"now\": \"" NOW "\"}");
+	snprintf(env_url, sizeof env_url, "JAWNOSC_EDORECZENIA_URL=https://127.0.0.1:%u/api/v1",
+	         api_port);
+	snprintf(env_token, sizeof env_token, "JAWNOSC_EDORECZENIA_TOKEN_URL=https://127.0.0.1:%u/token",
+	         api_port);
+	snprintf(env_search, sizeof env_search,
+	         "JAWNOSC_EDORECZENIA_SEARCH_URL=https://127.0.0.1:%u/bae/addresses", api_port);
+	server_start_at(NOW);
+	u_login("urzednik%40mon.example", "jawnosc-demo", &clerk);
+	org_id = sql_int("SELECT id FROM organisations WHERE slug = 'mon'");
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	int rc = have_yaml ? h_stop_server(state) : 0;
+	standin_stop();
+	return rc;
+}
+
+#define NEED_YAML()                                                                        \
+	do {                                                                               \
+		if (!have_yaml)                                                            \
+			skip();                                                            \
+	} while (0)
+
+/* --- cases and documents ------------------------------------------------------------- */
+
+/* Files a request (the requester's name, postal address and, when given,
+ * e-Doręczenia address), has the clerk refuse it in a decision and issue
+ * it with the channel the law core chooses by default (e-Doręczenia with an
+ * address, else the hybrid service: the body sends through e-Doręczenia);
+ * the dispatch the issuing wrote, of `channel_expected`. */
+static long long decision_dispatched(const char *name, const char *postal, const char *ade,
+                                     const char *channel_expected, long long *request)
+{
+	char body[1024], number[64], extra[128] = "";
+	if (ade)
+		snprintf(extra, sizeof extra, ",\"ade_address\":\"%s\"", ade);
+	snprintf(body, sizeof body,
+	         "{\"kind\":\"public_information\",\"subject\":\"Rejestr umów %d\","
+	         "\"content\":\"Proszę o rejestr umów zawartych w 2025 roku.\",\"delivery\":\"post\","
+	         "\"requester\":{\"name\":\"%s\",\"postal_address\":\"%s\"%s}}",
+	         ++cases_filed, name, postal, extra);
+	struct hresp r;
+	u_post_json("/api/v1/requests", body, &r);
+	if (r.status != 201)
+		fprintf(stderr, "filing: %ld %s\n", r.status, r.body);
+	assert_int_equal(r.status, 201);
+	json_t *j = u_json(&r);
+	const char *cn = u_str(j, "case_number");
+	assert_non_null(cn);
+	snprintf(number, sizeof number, "%s", cn ? cn : "");
+	json_decref(j);
+	h_free(&r);
+	long long id = u_request_id(number);
+	*request = id;
+	char path[128];
+	snprintf(path, sizeof path, "/panel/sprawy/%lld/czynnosc", id);
+	u_staff_post(&clerk, path,
+	             "action=refuse&version=1&legal_basis=privacy"
+	             "&text=Umowy+zawieraj%C4%85+dane+os%C3%B3b+prywatnych.&persons=",
+	             &r);
+	assert_int_equal(r.status, 303);
+	h_free(&r);
+	char *seq = sql_value("SELECT max(seq) FROM documents WHERE request_id = %lld AND "
+	                      "type = 'refusal_decision'",
+	                      id);
+	assert_non_null(seq);
+	snprintf(path, sizeof path, "/panel/sprawy/%lld/pisma/%s", id, seq);
+	u_staff_get(&clerk, path, &r);
+	assert_int_equal(r.status, 200);
+	char *md = u_markdown_of(r.body);
+	h_free(&r);
+	char *enc = u_filled_and_encoded(md);
+	size_t n = strlen(enc) + 32;
+	char *form = malloc(n);
+	snprintf(form, n, "channel=&markdown=%s", enc);
+	snprintf(path, sizeof path, "/panel/sprawy/%lld/pisma/%s/wystaw", id, seq);
+	u_staff_post(&clerk, path, form, &r);
+	if (r.status != 303)
+		fprintf(stderr, "issuing: %ld %.600s\n", r.status, r.body);
+	assert_int_equal(r.status, 303);
+	h_free(&r);
+	free(form);
+	free(enc);
+	free(md);
+	char *d = sql_value("SELECT x.id FROM dispatches x JOIN documents d ON d.id = x.document_id "
+	                    "WHERE d.request_id = %lld AND d.seq = %s AND d.status = 'issued' AND "
+	                    "d.pdf IS NOT NULL AND x.channel = '%s'",
+	                    id, seq, channel_expected);
+	if (!d)
+		fprintf(stderr, "no %s dispatch of case %lld\n", channel_expected, id);
+	assert_non_null(d);
+	long long dispatch = atoll(d);
+	free(d);
+	free(seq);
+	return dispatch;
+}
+
+static long long evidences_of(long long d, const char *type)
+{
+	char *v = sql_value("SELECT count(*) FROM dispatch_evidences WHERE dispatch_id = %lld AND "
+	                    "type = '%s'",
+	                    d, type);
+	long long n = atoll(v);
+	free(v);
+	return n;
+}
+
+/* --- the tests ------------------------------------------------------------------------ */
+
+/* The stand-in is worth its empty log: a body with a misspelt property, a
+ * wrong hash, an undeclared query parameter and no token are all caught. */
+static void test_standin_catches_malformed_requests(void **state)
+{
+	NEED_YAML();
+	CURL *h = curl_easy_init();
+	char url[256];
+	snprintf(url, sizeof url, "https://127.0.0.1:%u/api/v1/" OUR_ADE "/messages?colour=red",
+	         api_port);
+	const char *body = "{\"messageMetadata\":{\"shippingServise\":\"electronic\"},"
+	                   "\"attachments\":[{\"order\":1,\"file\":{\"fileMetadata\":{\"fileId\":\"x\","
+	                   "\"alg\":\"SHA-3\",\"hash\":\"AAAA\",\"size\":3},\"file\":\"YWJj\"}}]}";
+	struct curl_slist *hdr = curl_slist_append(NULL, "Content-Type: application/json");
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_SSLCERT, DIR "/client.pem");
+	curl_easy_setopt(h, CURLOPT_SSLKEY, DIR "/client.key");
+	curl_easy_setopt(h, CURLOPT_CAINFO, DIR "/ca.pem");
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
+	curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+	FILE *sink = fopen("/dev/null", "w");
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, sink);
+	assert_int_equal(curl_easy_perform(h), CURLE_OK);
+	long code = 0;
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+	fclose(sink);
+	curl_slist_free_all(hdr);
+	curl_easy_cleanup(h);
+	assert_int_equal(code, 401); /* no token */
+	char *log = NULL;
+	FILE *f = fopen(DIR "/violations.log", "r");
+	assert_non_null(f);
+	char buf[8192];
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	log = buf;
+	assert_non_null(strstr(log, "shippingServise"));
+	assert_non_null(strstr(log, "required property 'shippingService' missing"));
+	assert_non_null(strstr(log, "'colour'"));
+	assert_non_null(strstr(log, "no bearer token"));
+	assert_non_null(strstr(log, "hash is not SHA3-256"));
+	/* The rest of the tests start from an empty log. */
+	assert_int_equal(truncate(DIR "/violations.log", 0), 0);
+	assert_int_equal(stat_of("posts"), 0);
+}
+
+/* A refusal decision by e-Doręczenia: sent, evidences A.1 and BP.WX kept,
+ * then collected (E.1): delivered on the evidence's date by the rule
+ * "evidence", with the document and our reference in the one message. */
+static void test_decision_delivered_on_the_date_of_the_receipt(void **state)
+{
+	NEED_YAML();
+	long long req;
+	long long d = decision_dispatched("Jan Odbiorca", "ul. Lipowa 5/3, 00-950 Warszawa", THEIR_ADE,
+	                                  "edoreczenia", &req);
+	assert_true(wait_state(d, "sent", 20));
+	char *ext = field(d, "external_id");
+	assert_non_null(ext);
+	for (double end = now_s() + 10; now_s() < end && evidences_of(d, "BP.WX") == 0;)
+		usleep(100000);
+	assert_int_equal(evidences_of(d, "A.1"), 1);
+	assert_int_equal(evidences_of(d, "BP.WX"), 1);
+	char *avail = field(d, "to_char(available_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')");
+	assert_string_equal(avail, "2026-03-02 09:00");
+	free(avail);
+
+	/* The requester opens it half an hour after midnight on Thursday,
+	 * Warsaw time: 23:30 UTC on Wednesday (LAW.md §2: the Warsaw date). */
+	control("{\"collect\": \"2026-03-04T23:30:00Z\"}");
+	assert_true(wait_state(d, "delivered", 20));
+	char *on = field(d, "delivered_on || ' ' || delivery_rule");
+	assert_string_equal(on, "2026-03-05 evidence");
+	free(on);
+
+	assert_int_equal(sql_int("SELECT count(*) FROM deliveries WHERE dispatch_id = %lld AND "
+	                         "rule = 'evidence' AND delivered_on = '2026-03-05'",
+	                         d),
+	                 1);
+	/* The appeal window runs from the evidence's date. */
+	assert_int_equal(sql_int("SELECT count(*) FROM terms WHERE request_id = %lld AND kind = "
+	                         "'appeal_window' AND start_on = '2026-03-05'",
+	                         req),
+	                 1);
+	assert_int_equal(sql_int("SELECT count(*) FROM events WHERE request_id = %lld AND action = "
+	                         "'record_delivery' AND actor = 'system'",
+	                         req),
+	                 1);
+	assert_int_equal(evidences_of(d, "E.1"), 1);
+	char *xml = sql_value("SELECT content_type || ' ' || (convert_from(body, 'UTF8') LIKE "
+	                      "'%%<Dowod typ=\"E.1\">%%')::text || ' ' || (sha256 = "
+	                      "sha256(body))::text FROM dispatch_evidences WHERE dispatch_id = %lld "
+	                      "AND type = 'E.1'",
+	                      d);
+	assert_string_equal(xml, "application/xml true true");
+	free(xml);
+
+	/* One message, with the document and the reference. */
+	char ref[32];
+	snprintf(ref, sizeof ref, "JAW-%lld-", d);
+	json_t *m;
+	assert_int_equal(messages_with(ref, &m), 1);
+	assert_string_equal(json_string_value(json_object_get(m, "id")), ext);
+	assert_int_equal(json_integer_value(json_object_get(m, "attachments")), 1);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(m, "to"),
+	                                                      "eDeliveryAddress")),
+	                    THEIR_ADE);
+	char *number = sql_value("SELECT case_number FROM requests WHERE id = %lld", req);
+	assert_string_equal(json_string_value(json_object_get(m, "caseId")), number);
+	free(number);
+	json_decref(m);
+	free(ext);
+	assert_no_violations();
+}
+
+/* Not collected: still "sent" on the 14th day after it became available;
+ * on the day after (available + 15, law_dispatch_deemed_edoreczenia())
+ * deemed delivered on that day by the rule "deemed_edoreczenia". */
+static void test_not_collected_is_deemed_delivered_after_14_days(void **state)
+{
+	NEED_YAML();
+	long long req;
+	long long d = decision_dispatched("Anna Nieobecna", "ul. Krótka 2, 30-001 Kraków", THEIR_ADE,
+	                                  "edoreczenia", &req);
+	assert_true(wait_state(d, "sent", 20));
+	for (double end = now_s() + 10; now_s() < end && evidences_of(d, "A.1") == 0;)
+		usleep(100000);
+	sleep(2); /* a few looks at the evidences */
+	char *s = field(d, "state");
+	assert_string_equal(s, "sent");
+	free(s);
+
+	/* 16 March: 14 days have passed since 2 March, the fiction not yet. */
+	h_server_stop();
+	server_start_at("2026-03-16T20:00:00Z");
+	h_sql("UPDATE dispatches SET next_attempt_at = now() WHERE state = 'sent'");
+	sleep(2);
+	s = field(d, "state");
+	assert_string_equal(s, "sent");
+	free(s);
+
+	/* 17 March: deemed delivered that day. */
+	h_server_stop();
+	server_start_at("2026-03-17T06:00:00Z");
+	h_sql("UPDATE dispatches SET next_attempt_at = now() WHERE state = 'sent'");
+	assert_true(wait_state(d, "deemed", 20));
+	char *on = field(d, "delivered_on || ' ' || delivery_rule");
+	assert_string_equal(on, "2026-03-17 deemed_edoreczenia");
+	free(on);
+	assert_int_equal(sql_int("SELECT count(*) FROM deliveries WHERE dispatch_id = %lld AND "
+	                         "rule = 'deemed_edoreczenia'",
+	                         d),
+	                 1);
+	assert_int_equal(evidences_of(d, "E.1"), 0);
+	assert_int_equal(sql_int("SELECT count(*) FROM terms WHERE request_id = %lld AND kind = "
+	                         "'appeal_window' AND start_on = '2026-03-17'",
+	                         req),
+	                 1);
+	h_server_stop();
+	server_start_at(NOW);
+	u_login("urzednik%40mon.example", "jawnosc-demo", &clerk);
+	assert_no_violations();
+}
+
+/* The service is down (connections dropped), then answers 503: the
+ * dispatch waits, queued, its reason shown, attempts counted, nothing
+ * posted; when the service is back it goes once. */
+static void test_service_down_loses_nothing_and_sends_once_when_back(void **state)
+{
+	NEED_YAML();
+	long long req;
+	control("{\"mode\": \"down\"}");
+	long posts = stat_of("posts");
+	long long d = decision_dispatched("Piotr Cierpliwy", "ul. Długa 1, 80-001 Gdańsk", THEIR_ADE,
+	                                  "edoreczenia", &req);
+	assert_true(wait_attempts(d, 2, 20));
+	control("{\"mode\": \"fail\"}");
+	assert_true(wait_attempts(d, 3, 20));
+	char *s = field(d, "state || ' ' || (last_error LIKE 'e-Doręczenia niedostępne%')::text");
+	assert_string_equal(s, "queued true");
+	free(s);
+	assert_int_equal(stat_of("posts"), posts);
+	assert_true(stat_of("refused") >= 1);
+	assert_true(h_metric(h_port(), "jawnosc_edoreczenia_dispatches{state=\"queued\"}") >= 1);
+	assert_true(h_metric(h_port(), "jawnosc_edoreczenia_oldest_waiting_seconds") > 0);
+
+	/* Back after "an hour": the backoff's wait is over. */
+	control("{\"mode\": \"ok\"}");
+	h_sql("UPDATE dispatches SET next_attempt_at = now() WHERE state = 'queued'");
+	assert_true(wait_state(d, "sent", 20));
+	char ref[32];
+	snprintf(ref, sizeof ref, "JAW-%lld-", d);
+	assert_int_equal(messages_with(ref, NULL), 1);
+	assert_int_equal(stat_of("posts"), posts + 1);
+	assert_no_violations();
+}
+
+/* A crash between the POST and its record leaves the row "sending" without
+ * a task: the next attempt finds the message by its reference instead of
+ * posting it again. */
+static void test_crash_after_posting_does_not_send_twice(void **state)
+{
+	NEED_YAML();
+	long long req;
+	long long d = decision_dispatched("Ewa Ostrożna", "ul. Polna 7, 60-001 Poznań", THEIR_ADE,
+	                                  "edoreczenia", &req);
+	assert_true(wait_state(d, "sent", 20));
+	char *ext = field(d, "external_id");
+	long posts = stat_of("posts");
+	h_sql("UPDATE dispatches SET state = 'sending', task_id = NULL, external_id = NULL, "
+	      "next_attempt_at = now() WHERE state = 'sent' AND external_id IS NOT NULL AND "
+	      "delivered_on IS NULL AND id = (SELECT max(id) FROM dispatches WHERE "
+	      "channel = 'edoreczenia')");
+	assert_true(wait_state(d, "sent", 20));
+	char *again = field(d, "external_id");
+	assert_string_equal(again, ext);
+	assert_int_equal(stat_of("posts"), posts);
+	free(again);
+	free(ext);
+	assert_no_violations();
+}
+
+/* Two server instances, eight dispatches due at once: each posted once. */
+static void test_two_instances_send_each_dispatch_once(void **state)
+{
+	NEED_YAML();
+	long long reqs[8], ds[8];
+	/* Issued while the service is down: queued, none posted. */
+	control("{\"mode\": \"down\"}");
+	for (int i = 0; i < 8; i++) {
+		char name[64];
+		snprintf(name, sizeof name, "Osoba Numer%c", 'A' + i);
+		ds[i] = decision_dispatched(name, "ul. Szeroka 3, 90-001 Łódź", THEIR_ADE, "edoreczenia",
+		                            &reqs[i]);
+	}
+	const char *env[] = {env_fake,
+	                     env_url,
+	                     env_token,
+	                     env_search,
+	                     "JAWNOSC_EDORECZENIA_ADDRESS=" OUR_ADE,
+	                     "JAWNOSC_EDORECZENIA_SYSTEM_NAME=" SYSTEM,
+	                     "JAWNOSC_EDORECZENIA_KEY=" DIR "/client.key",
+	                     "JAWNOSC_EDORECZENIA_CERT=" DIR "/client.pem",
+	                     "JAWNOSC_EDORECZENIA_CA=" DIR "/ca.pem",
+	                     "JAWNOSC_EDORECZENIA_POLL_MS=50",
+	                     "JAWNOSC_EDORECZENIA_RETRY_BASE=1",
+	                     "JAWNOSC_EDORECZENIA_CHECK_SECONDS=1",
+	                     NULL};
+	pid_t other = h_server_start_other(env, NULL);
+	control("{\"delay\": 1}");
+	long posts = stat_of("posts");
+	/* The service is back: all due at once, in one statement. */
+	h_sql("UPDATE dispatches SET next_attempt_at = now() + interval '1 day' WHERE "
+	      "state = 'queued'");
+	control("{\"mode\": \"ok\"}");
+	h_sql("UPDATE dispatches SET next_attempt_at = now() WHERE state = 'queued' AND "
+	      "channel = 'edoreczenia'");
+	for (int i = 0; i < 8; i++)
+		assert_true(wait_state(ds[i], "sent", 30));
+	assert_int_equal(stat_of("posts"), posts + 8);
+	for (int i = 0; i < 8; i++) {
+		char ref[32];
+		snprintf(ref, sizeof ref, "JAW-%lld-", ds[i]);
+		assert_int_equal(messages_with(ref, NULL), 1);
+	}
+	control("{\"delay\": 0}");
+	assert_int_equal(h_server_stop_other(other), 0);
+	assert_no_violations();
+}
+
+/* A.2: the service refuses the message; the dispatch is rejected with the
+ * reason the clerk reads. */
+static void test_rejection_a2_shows_its_reason(void **state)
+{
+	NEED_YAML();
+	long long req;
+	control("{\"mode\": \"reject\"}");
+	long long d = decision_dispatched("Adam Bezadresu", "ul. Ciemna 9, 20-001 Lublin",
+	                                  "AE:PL-99999-99999-NOONE-99", "edoreczenia", &req);
+	assert_true(wait_state(d, "rejected", 20));
+	control("{\"mode\": \"ok\"}");
+	char *why = field(d, "last_error");
+	assert_non_null(strstr(why, "A.2"));
+	assert_non_null(strstr(why, "Adresat nie ma aktywnego adresu"));
+	free(why);
+	assert_int_equal(evidences_of(d, "A.2"), 1);
+	/* The clerk reads it on the document's page. */
+	char *seq = sql_value("SELECT d.seq FROM documents d JOIN dispatches x ON x.document_id = d.id "
+	                      "WHERE x.id = %lld",
+	                      d);
+	char path[128];
+	snprintf(path, sizeof path, "/panel/sprawy/%lld/pisma/%s", req, seq);
+	free(seq);
+	struct hresp r;
+	u_staff_get(&clerk, path, &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "Wysyłka odrzucona przez e-Doręczenia (A.2)"));
+	assert_non_null(strstr(r.body, "Adresat nie ma aktywnego adresu"));
+	h_free(&r);
+	assert_no_violations();
+}
+
+/* The hybrid service: a requester without an address gets the decision on
+ * paper; the message carries both postal addresses and the shipment's
+ * terms, and the operator's return receipt (H.EPO) is the delivery. */
+static void test_hybrid_post_is_delivered_on_the_return_receipt(void **state)
+{
+	NEED_YAML();
+	long long req;
+	long long d = decision_dispatched("Maria Papierowa", "ul. Ogrodowa 12 m. 4, 31-155 Kraków",
+	                                  NULL, "hybrid_post", &req);
+	assert_true(wait_state(d, "sent", 20));
+	char ref[32];
+	snprintf(ref, sizeof ref, "JAW-%lld-", d);
+	json_t *m;
+	assert_int_equal(messages_with(ref, &m), 1);
+	assert_true(json_is_true(json_object_get(m, "hybrid")));
+	json_t *addr = json_object_get(json_object_get(m, "to"), "address");
+	assert_string_equal(json_string_value(json_object_get(addr, "street")), "ul. Ogrodowa");
+	assert_string_equal(json_string_value(json_object_get(addr, "buildingNumber")), "12");
+	assert_string_equal(json_string_value(json_object_get(addr, "houseNumber")), "4");
+	assert_string_equal(json_string_value(json_object_get(addr, "postalCode")), "31-155");
+	assert_string_equal(json_string_value(json_object_get(addr, "city")), "Kraków");
+	json_decref(m);
+	control("{\"collect\": \"2026-03-06T11:00:00Z\"}");
+	assert_true(wait_state(d, "delivered", 20));
+	char *on = field(d, "delivered_on || ' ' || delivery_rule");
+	assert_string_equal(on, "2026-03-06 evidence");
+	free(on);
+	assert_int_equal(evidences_of(d, "H.EPO"), 1);
+	assert_int_equal(sql_int("SELECT count(*) FROM terms WHERE request_id = %lld AND kind = "
+	                         "'appeal_window' AND start_on = '2026-03-06'",
+	                         req),
+	                 1);
+	assert_no_violations();
+}
+
+/* The search engine's contract, through the command line. */
+static void test_lookup_finds_an_address_in_the_search_engine(void **state)
+{
+	NEED_YAML();
+	control("{\"bae\": [{\"identifier\": \"85010112345\", \"name\": \"Jan Odbiorca\", "
+	        "\"eDeliveryAddress\": \"" THEIR_ADE "\"}]}");
+	const char *kv[] = {env_url, env_token, env_search};
+	for (int i = 0; i < 3; i++) {
+		char name[64];
+		const char *eq = strchr(kv[i], '=');
+		snprintf(name, sizeof name, "%.*s", (int)(eq - kv[i]), kv[i]);
+		setenv(name, eq + 1, 1);
+	}
+	setenv("JAWNOSC_EDORECZENIA_ADDRESS", OUR_ADE, 1);
+	setenv("JAWNOSC_EDORECZENIA_SYSTEM_NAME", SYSTEM, 1);
+	setenv("JAWNOSC_EDORECZENIA_KEY", DIR "/client.key", 1);
+	setenv("JAWNOSC_EDORECZENIA_CERT", DIR "/client.pem", 1);
+	setenv("JAWNOSC_EDORECZENIA_CA", DIR "/ca.pem", 1);
+	char *out = NULL;
+	const char *found[] = {"edoreczenia", "lookup", "85010112345", NULL};
+	assert_int_equal(h_cli(&out, found), 0);
+	assert_non_null(strstr(out, THEIR_ADE));
+	free(out);
+	const char *none[] = {"edoreczenia", "lookup", "", "Nikt Taki", NULL};
+	assert_int_equal(h_cli(&out, none), 0);
+	assert_non_null(strstr(out, "(no address)"));
+	free(out);
+	/* A wrong system name: the assertion is refused, the command says so. */
+	setenv("JAWNOSC_EDORECZENIA_SYSTEM_NAME", "obcy", 1);
+	const char *check[] = {"edoreczenia", "check", NULL};
+	assert_int_not_equal(h_cli(&out, check), 0);
+	assert_non_null(strstr(out, "invalid_client"));
+	free(out);
+	assert_int_equal(truncate(DIR "/violations.log", 0), 0);
+	setenv("JAWNOSC_EDORECZENIA_SYSTEM_NAME", SYSTEM, 1);
+	assert_int_equal(h_cli(&out, check), 0);
+	free(out);
+	assert_no_violations();
+}
+
+int main(void)
+{
+	if (sodium_init() < 0)
+		return 1;
+	h_setup_db("edor");
+	u_seed_demo();
+	db_set_url(getenv("DATABASE_URL"));
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_standin_catches_malformed_requests),
+	    cmocka_unit_test(test_decision_delivered_on_the_date_of_the_receipt),
+	    cmocka_unit_test(test_not_collected_is_deemed_delivered_after_14_days),
+	    cmocka_unit_test(test_service_down_loses_nothing_and_sends_once_when_back),
+	    cmocka_unit_test(test_crash_after_posting_does_not_send_twice),
+	    cmocka_unit_test(test_two_instances_send_each_dispatch_once),
+	    cmocka_unit_test(test_rejection_a2_shows_its_reason),
+	    cmocka_unit_test(test_hybrid_post_is_delivered_on_the_return_receipt),
+	    cmocka_unit_test(test_lookup_finds_an_address_in_the_search_engine),
+	};
+	int failed = cmocka_run_group_tests_name("edor", tests, setup, teardown);
+	h_teardown();
+	return failed;
+}
