@@ -69,6 +69,25 @@ static enum db_status document_signed(PGconn *c, long long document_id, bool *is
 	return letters_is_signed(c, document_id, is_signed);
 }
 
+enum db_status dispatch_awaits_signature(PGconn *c, long long document_id, bool *waits)
+{
+	*waits = false;
+	char id[24];
+	snprintf(id, sizeof id, "%lld", document_id);
+	const char *q[1] = {id};
+	enum db_status st;
+	PGresult *r = db_exec(c, &st, "SELECT type FROM documents WHERE id = $1", 1, q);
+	law_document_t doc = st == DB_OK && PQntuples(r) == 1 ? doc_of(PQgetvalue(r, 0, 0))
+	                                                      : LAW_DOC_NONE;
+	PQclear(r);
+	if (st != DB_OK || doc == LAW_DOC_NONE || !law_documents[doc].decision)
+		return st;
+	bool is_signed = false;
+	st = letters_is_signed(c, document_id, &is_signed);
+	*waits = st == DB_OK && !is_signed;
+	return st;
+}
+
 const char *dispatch_state_label(const char *channel, const char *state)
 {
 	bool letter = channel && !strcmp(channel, "registered_letter");

@@ -37,6 +37,12 @@
 enum db_status dispatch_record_delivery(PGconn *c, arena_t *a, long long dispatch_id,
                                         const char *date, const char *rule);
 
+/* Whether issued document `document_id` is a decision without its signed
+ * version yet (cases/signature.h): then an electronic channel (e-Doręczenia,
+ * the hybrid service) must not carry it until it is signed (KPA art. 107
+ * §1 pkt 8, art. 14 §1a); its dispatch waits. One or two queries on `c`. */
+enum db_status dispatch_awaits_signature(PGconn *c, long long document_id, bool *waits);
+
 /* Polish labels: a channel's (law/dispatch.h), a dispatch's state
  * ("nadane, czeka na potwierdzenie odbioru"). */
 const char *dispatch_channel_label(const char *channel);

@@ -7,6 +7,7 @@
 
 #include "cases/dispatch.h"
 #include "cases/mailmsg.h"
+#include "cases/signature.h"
 #include "core/arena.h"
 #include "core/clock.h"
 #include "core/config.h"
@@ -120,34 +121,16 @@ static enum db_status sent(PGconn *c, const struct row *r, const char *message_i
 
 /* --- what is sent ---------------------------------------------------------------- */
 
-/* TODO(wip-sign): letters_pdf_for_delivery() of cases/signature.h, which
- * gives the signed version once there is one. */
+/* The PDF to send: the signed version when there is one (cases/signature.h). */
 static bool document_pdf(PGconn *c, arena_t *a, long long document_id, unsigned char **pdf,
                          size_t *len)
 {
-	char ids[24];
-	snprintf(ids, sizeof ids, "%lld", document_id);
-	const char *p[] = {ids};
-	enum db_status st;
-	PGresult *res = db_exec(c, &st, "SELECT pdf FROM documents WHERE id = $1 AND pdf IS NOT NULL",
-	                        1, p);
-	*pdf = NULL;
-	*len = 0;
-	if (st == DB_OK && PQntuples(res) == 1) {
-		size_t n;
-		unsigned char *raw = PQunescapeBytea((const unsigned char *)PQgetvalue(res, 0, 0), &n);
-		if (!raw)
-			oom();
-		*pdf = arena_alloc(a, n ? n : 1);
-		memcpy(*pdf, raw, n);
-		*len = n;
-		PQfreemem(raw);
-	}
-	PQclear(res);
+	const char *p = NULL;
+	enum db_status st = letters_pdf_for_delivery(c, a, document_id, &p, len, NULL);
+	*pdf = (unsigned char *)p;
 	return st == DB_OK;
 }
 
-/* A file name without path or odd characters: "decyzja-ABC.1431.7.2026-2.pdf". */
 static char *file_name(arena_t *a, const char *case_number, const char *seq)
 {
 	char *s = arena_printf(a, "pismo-%s-%s.pdf", case_number, seq);
@@ -304,7 +287,22 @@ static enum db_status record_post(PGconn *c, struct row *r, enum edor_result res
 static int post(PGconn *c, arena_t *a, struct row *r)
 {
 	char reference[48] = "", why[600];
-	bool db;
+	bool db, waits;
+	/* A decision goes only signed: until its signed version is uploaded
+	 * the dispatch waits, and the clerk's page says why. */
+	if (dispatch_awaits_signature(c, r->document_id, &waits) != DB_OK)
+		return -1;
+	if (waits)
+		return set_row(c, r->id,
+		               "UPDATE dispatches SET last_error = $2, next_attempt_at = now() + "
+		               "interval '5 minutes', updated_at = now() WHERE id = $1 AND $3::text IS NULL "
+		               "AND $4::text IS NULL",
+		               "Decyzja czeka na podpis: wgraj podpisaną wersję na stronie pisma "
+		               "(KPA art. 107 §1 pkt 8, art. 14 §1a).",
+		               NULL, NULL) == DB_OK &&
+		               commit(c)
+		           ? 1
+		           : -1;
 	char *json = build_message(c, a, r, reference, why, sizeof why, &db);
 	if (!json) {
 		if (!db || rejected(c, r, why) != DB_OK)

@@ -224,6 +224,18 @@ static enum db_status store_tx(PGconn *c, void *vctx)
 	st = store_event(c, d->who->org_id, d->request_id, d->who->role, d->who->user_id,
 	                 SIGNATURE_EVENT, NULL, NULL, data);
 	json_decref(data);
+	/* A dispatch waiting for this signature (cases/edoreczenia.c: queued,
+	 * never attempted) goes now. */
+	if (st == DB_OK) {
+		char id[24];
+		snprintf(id, sizeof id, "%lld", d->id);
+		const char *wake[1] = {id};
+		st = db_run(c,
+		            "UPDATE dispatches SET next_attempt_at = now(), last_error = '', "
+		            "updated_at = now() WHERE document_id = $1 AND state = 'queued' "
+		            "AND attempts = 0",
+		            1, wake);
+	}
 	return st;
 }
 

@@ -357,6 +357,32 @@ static int teardown(void **state)
 
 /* --- cases and documents ------------------------------------------------------------- */
 
+/* Whether decision_dispatched() leaves the decision unsigned. */
+static bool leave_unsigned;
+
+/* The decision of dispatch `dispatch` gets its signed version as the
+ * signing page stores one (test_sign checks the verification itself):
+ * the e-Doręczenia job sends a decision only signed. */
+static void sign_in_db(long long dispatch)
+{
+	char sql[1024];
+	snprintf(sql, sizeof sql,
+	         "INSERT INTO document_signatures (document_id, org_id, signed_pdf, signed_sha256, "
+	         "original_sha256, size, signatures, incremental, signer_name, certificate_issuer, "
+	         "uploaded_by) SELECT d.id, d.org_id, d.pdf, d.sha256, d.sha256, length(d.pdf), 1, true, "
+	         "'Jan Podpisujący', 'CN=Testowe CA', (SELECT id FROM users WHERE email = "
+	         "'urzednik@mon.example') FROM documents d JOIN dispatches x ON x.document_id = d.id "
+	         "WHERE x.id = %lld",
+	         dispatch);
+	h_sql(sql);
+	/* As storing it does (cases/signature.c): a waiting dispatch goes now. */
+	snprintf(sql, sizeof sql,
+	         "UPDATE dispatches SET next_attempt_at = now(), last_error = '' WHERE id = %lld "
+	         "AND state = 'queued' AND attempts = 0",
+	         dispatch);
+	h_sql(sql);
+}
+
 /* Files a request (the requester's name, postal address and, when given,
  * e-Doręczenia address), has the clerk refuse it in a decision and issue
  * it with the channel the law core chooses by default (e-Doręczenia with an
@@ -426,6 +452,8 @@ static long long decision_dispatched(const char *name, const char *postal, const
 	long long dispatch = atoll(d);
 	free(d);
 	free(seq);
+	if (!leave_unsigned)
+		sign_in_db(dispatch);
 	return dispatch;
 }
 
@@ -618,6 +646,9 @@ static void test_service_down_loses_nothing_and_sends_once_when_back(void **stat
 	assert_true(wait_attempts(d, 2, 20));
 	control("{\"mode\": \"fail\"}");
 	assert_true(wait_attempts(d, 3, 20));
+	/* The attempt is counted when `sending` is committed, before the post:
+	 * its answer puts the row back in the queue. */
+	assert_true(wait_state(d, "queued", 20));
 	char *s = field(d, "state || ' ' || (last_error LIKE 'e-Doręczenia niedostępne%')::text");
 	assert_string_equal(s, "queued true");
 	free(s);
@@ -742,6 +773,32 @@ static void test_rejection_a2_shows_its_reason(void **state)
 	assert_no_violations();
 }
 
+/* An unsigned decision is not sent: its dispatch waits, saying why, and
+ * goes once the signed version is there (KPA art. 107 §1 pkt 8). */
+static void test_an_unsigned_decision_waits_for_its_signature(void **state)
+{
+	NEED_YAML();
+	long long req;
+	leave_unsigned = true;
+	long long d = decision_dispatched("Celina Niepodpisana", "ul. Cicha 3, 20-002 Lublin",
+	                                  "AE:PL-12345-67890-ABCDE-12", "edoreczenia", &req);
+	leave_unsigned = false;
+	bool told = false;
+	for (double end = now_s() + 20; !told && now_s() < end; usleep(100000)) {
+		char *why = field(d, "last_error");
+		told = why && strstr(why, "czeka na podpis");
+		free(why);
+	}
+	assert_true(told);
+	char *st = field(d, "state || '/' || attempts");
+	assert_string_equal(st, "queued/0");
+	free(st);
+	sign_in_db(d);
+	assert_true(wait_attempts(d, 1, 20));
+	assert_true(wait_state(d, "sent", 20) || wait_state(d, "delivered", 1));
+	assert_no_violations();
+}
+
 /* The hybrid service: a requester without an address gets the decision on
  * paper; the message carries both postal addresses and the shipment's
  * terms, and the operator's return receipt (H.EPO) is the delivery. */
@@ -832,6 +889,7 @@ int main(void)
 	    cmocka_unit_test(test_crash_after_posting_does_not_send_twice),
 	    cmocka_unit_test(test_two_instances_send_each_dispatch_once),
 	    cmocka_unit_test(test_rejection_a2_shows_its_reason),
+	    cmocka_unit_test(test_an_unsigned_decision_waits_for_its_signature),
 	    cmocka_unit_test(test_hybrid_post_is_delivered_on_the_return_receipt),
 	    cmocka_unit_test(test_lookup_finds_an_address_in_the_search_engine),
 	};
