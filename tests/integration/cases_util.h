@@ -301,32 +301,68 @@ static inline char *u_filled_and_encoded(const char *md)
 	return enc;
 }
 
-/* The markdown textarea's content of a letter page, HTML entities undone. */
-static inline char *u_markdown_of(const char *html)
+/* `s` with the five entities the templates write (&amp; &lt; &gt; &quot;
+ * &#39;) undone (malloc'd). */
+static inline char *u_unescape(const char *s)
 {
-	const char *p = strstr(html, "name=\"markdown\"");
-	assert_non_null(p);
-	p = strchr(p, '>') + 1;
-	const char *end = strstr(p, "</textarea>");
-	char *out = malloc((size_t)(end - p) + 1), *o = out;
-	while (p < end) {
-		static const struct {
-			const char *ent, ch;
-		} ents[] = {{"&lt;", '<'}, {"&gt;", '>'}, {"&amp;", '&'}, {"&quot;", '"'}, {"&#39;", '\''}};
-		bool done = false;
-		for (size_t k = 0; k < 5 && !done; k++) {
-			size_t l = strlen(ents[k].ent);
-			if (!strncmp(p, ents[k].ent, l)) {
-				*o++ = ents[k].ch;
-				p += l;
-				done = true;
-			}
+	static const struct {
+		const char *ent, *ch;
+	} ents[] = {{"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"}};
+	char *out = malloc(strlen(s) + 1), *o = out;
+	while (*s) {
+		size_t i;
+		for (i = 0; i < sizeof ents / sizeof ents[0]; i++)
+			if (!strncmp(s, ents[i].ent, strlen(ents[i].ent)))
+				break;
+		if (i < sizeof ents / sizeof ents[0]) {
+			*o++ = *ents[i].ch;
+			s += strlen(ents[i].ent);
+		} else {
+			*o++ = *s++;
 		}
-		if (!done)
-			*o++ = *p++;
 	}
 	*o = '\0';
 	return out;
+}
+
+/* The value of input `name` of a page, entities undone (malloc'd; "" when
+ * absent). */
+static inline char *u_input(const char *html, const char *name)
+{
+	char raw[4096];
+	u_attr(html, name, raw, sizeof raw);
+	return u_unescape(raw);
+}
+
+/* `s` url-encoded (malloc'd). */
+static inline char *u_enc(const char *s)
+{
+	/* Three bytes a character and u_urlencode()'s margin of four. */
+	size_t n = strlen(s) * 3 + 4;
+	char *out = malloc(n);
+	u_urlencode(s, out, n);
+	return out;
+}
+
+/* The text of the textarea that begins at `open` in a page, entities undone
+ * (malloc'd); the test fails if there is none. */
+static inline char *u_textarea_at(const char *html, const char *open)
+{
+	const char *a = strstr(html, open);
+	assert_non_null(a);
+	a = strchr(a, '>') + 1;
+	const char *b = strstr(a, "</textarea>");
+	assert_non_null(b);
+	char *raw = strndup(a, (size_t)(b - a));
+	char *out = u_unescape(raw);
+	free(raw);
+	return out;
+}
+
+/* The markdown textarea's content of a letter page, HTML entities undone. */
+static inline char *u_markdown_of(const char *html)
+{
+	return u_textarea_at(html, "name=\"markdown\"");
 }
 
 /* POSTs `len` bytes of `data` as the file `filename` (field "plik") to the
@@ -361,19 +397,7 @@ static inline char *u_textarea(const char *html, const char *id)
 {
 	char open[128];
 	snprintf(open, sizeof open, "<textarea id=\"%s\"", id);
-	const char *a = strstr(html, open);
-	assert_non_null(a);
-	a = strchr(a, '>') + 1;
-	const char *b = strstr(a, "</textarea>");
-	char *raw = strndup(a, (size_t)(b - a));
-	/* The entities undone as u_markdown_of() does, on a wrapper. */
-	size_t n = strlen(raw) + 64;
-	char *wrapped = malloc(n);
-	snprintf(wrapped, n, "<textarea name=\"markdown\">%s</textarea>", raw);
-	char *out = u_markdown_of(wrapped);
-	free(wrapped);
-	free(raw);
-	return out;
+	return u_textarea_at(html, open);
 }
 
 /* Makes the public copy of attachment `att_id` of the case on its

@@ -95,47 +95,6 @@ static void make_pdf(void)
 
 /* ---- Helpers ---------------------------------------------------------------------- */
 
-static char *unescape(const char *s)
-{
-	static const struct {
-		const char *ent, *ch;
-	} ents[] = {{"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"}};
-	char *out = malloc(strlen(s) + 1), *o = out;
-	while (*s) {
-		size_t i;
-		for (i = 0; i < sizeof ents / sizeof ents[0]; i++)
-			if (!strncmp(s, ents[i].ent, strlen(ents[i].ent)))
-				break;
-		if (i < sizeof ents / sizeof ents[0]) {
-			*o++ = *ents[i].ch;
-			s += strlen(ents[i].ent);
-		} else {
-			*o++ = *s++;
-		}
-	}
-	*o = '\0';
-	return out;
-}
-
-static char *enc(const char *s)
-{
-	char *out = malloc(strlen(s) * 3 + 1);
-	u_urlencode(s, out, strlen(s) * 3 + 1);
-	return out;
-}
-
-static char *input(const char *html, const char *name)
-{
-	char raw[4096];
-	u_attr(html, name, raw, sizeof raw);
-	return unescape(raw);
-}
-
-static char *textarea(const char *html, const char *id)
-{
-	return u_textarea(html, id);
-}
-
 static void expect(const struct hresp *r, long status, const char *what)
 {
 	if (r->status != status)
@@ -285,7 +244,7 @@ static void test_the_redaction_page_suggests_the_name_and_the_pesel(void **state
 	struct hresp r;
 	u_staff_get(&clerk, redaction_path(), &r);
 	expect(&r, 200, "the redaction page");
-	char *terms = textarea(r.body, "terms");
+	char *terms = u_textarea(r.body, "terms");
 	assert_non_null(strstr(terms, "Pióro-Kwiatkowska"));
 	assert_non_null(strstr(terms, PESEL));
 	free(terms);
@@ -318,7 +277,7 @@ static void test_bad_input_is_answered_in_place_with_the_input_kept(void **state
 	post_redaction("action=preview&terms=Zenobia%0D%0ANieistniej%C4%85cy+tekst", &r);
 	expect(&r, 422, "a term not found");
 	assert_non_null(strstr(r.body, "„Nieistniejący tekst” nie występuje"));
-	char *t = textarea(r.body, "terms");
+	char *t = u_textarea(r.body, "terms");
 	assert_non_null(strstr(t, "Nieistniejący tekst"));
 	free(t);
 	assert_null(strstr(r.body, "name=\"preview_token\""));
@@ -350,9 +309,9 @@ static void test_preview_then_save_stores_the_copy_and_what_was_removed(void **s
 	assert_true(att_id > 0);
 	struct hresp r;
 	u_staff_get(&clerk, redaction_path(), &r);
-	char *terms = textarea(r.body, "terms");
+	char *terms = u_textarea(r.body, "terms");
 	h_free(&r);
-	char *e = enc(terms);
+	char *e = u_enc(terms);
 	size_t n = strlen(e) + 64;
 	char *fields = malloc(n);
 	snprintf(fields, n, "action=preview&terms=%s", e);
@@ -362,7 +321,7 @@ static void test_preview_then_save_stores_the_copy_and_what_was_removed(void **s
 	assert_non_null(strstr(r.body, "src=\"data:image/png;base64,"));
 	assert_non_null(strstr(r.body, "Kopia, strona 1 (zaczerniona)"));
 	assert_non_null(strstr(r.body, "Kopia, strona 2</figcaption>"));
-	char *token = input(r.body, "preview_token");
+	char *token = u_input(r.body, "preview_token");
 	assert_int_equal(strlen(token), 32);
 	h_free(&r);
 	free(fields);
@@ -416,11 +375,11 @@ static void test_preview_then_save_stores_the_copy_and_what_was_removed(void **s
 /* The publication page's form with the copy ticked, as url-encoded fields. */
 static char *publication_fields(const char *page, const char *action, long long cid)
 {
-	char *vid = input(page, "version_id"), *tok = input(page, "preview_token");
-	char *s = input(page, "public_subject"), *a = textarea(page, "answer");
-	char *lb = input(page, "legal_basis"), *pb = input(page, "produced_by");
-	char *rs = input(page, "responsible"), *po = input(page, "produced_on");
-	char *es = enc(s), *ea = enc(a), *elb = enc(lb), *epb = enc(pb), *ers = enc(rs);
+	char *vid = u_input(page, "version_id"), *tok = u_input(page, "preview_token");
+	char *s = u_input(page, "public_subject"), *a = u_textarea(page, "answer");
+	char *lb = u_input(page, "legal_basis"), *pb = u_input(page, "produced_by");
+	char *rs = u_input(page, "responsible"), *po = u_input(page, "produced_on");
+	char *es = u_enc(s), *ea = u_enc(a), *elb = u_enc(lb), *epb = u_enc(pb), *ers = u_enc(rs);
 	size_t n = strlen(es) + strlen(ea) + strlen(elb) + strlen(epb) + strlen(ers) + 512;
 	char *out = malloc(n);
 	snprintf(out, n,

@@ -33,25 +33,11 @@ static long long id_a, id_b;
 /* The attachment of case A, as uploaded: binary, with a NUL. */
 static const char scan[] = "%PDF-1.4\n\x00\x01\x02 skan wniosku Zenobii\r\n%%EOF\n";
 
-/* `s` url-encoded (malloc'd). */
-static char *enc(const char *s)
-{
-	char *out = malloc(strlen(s) * 3 + 1), *o = out;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    *p == '.' || *p == '-')
-			*o++ = (char)*p;
-		else
-			o += sprintf(o, "%%%02X", *p);
-	*o = '\0';
-	return out;
-}
-
 /* POSTs q=`query` (and `more`, already encoded, may be "") as `who`. */
 static void post_q(const struct u_staff *who, const char *path, const char *query, const char *more,
                    struct hresp *r)
 {
-	char *q = enc(query);
+	char *q = u_enc(query);
 	size_t n = strlen(q) + strlen(more) + 8;
 	char *body = malloc(n);
 	snprintf(body, n, "q=%s%s", q, more);
@@ -472,7 +458,7 @@ static void test_an_export_of_nobody_is_said_and_not_audited(void **state)
 static void erase(long long id, const char *reason, bool force, struct hresp *r)
 {
 	char more[512];
-	char *e = enc(reason);
+	char *e = u_enc(reason);
 	snprintf(more, sizeof more, "&sprawa=%lld&reason=%s%s", id, e, force ? "&force=1" : "");
 	free(e);
 	post_q(&iod, "/panel/iod/usuniecie", PERSON_EMAIL, more, r);

@@ -135,43 +135,6 @@ static const char *leak_in(const char *s, size_t n)
 
 /* ---- Seeding ------------------------------------------------------------------ */
 
-static char *enc(const char *s)
-{
-	size_t n = strlen(s) * 3 + 1;
-	char *out = malloc(n);
-	u_urlencode(s, out, n);
-	return out;
-}
-
-static char *unescape(const char *s)
-{
-	static const struct {
-		const char *ent, *ch;
-	} ents[] = {{"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"}};
-	char *out = malloc(strlen(s) + 1), *o = out;
-	while (*s) {
-		size_t i;
-		for (i = 0; i < sizeof ents / sizeof ents[0]; i++)
-			if (!strncmp(s, ents[i].ent, strlen(ents[i].ent)))
-				break;
-		if (i < sizeof ents / sizeof ents[0]) {
-			*o++ = *ents[i].ch;
-			s += strlen(ents[i].ent);
-		} else {
-			*o++ = *s++;
-		}
-	}
-	*o = '\0';
-	return out;
-}
-
-static char *input(const char *html, const char *name)
-{
-	char raw[4096];
-	u_attr(html, name, raw, sizeof raw);
-	return unescape(raw);
-}
-
 /* Files the request of people[k % NPEOPLE] into `number` and refuses it
  * with reasons that name the requester and a third person; its id. */
 static long long file_refuse(size_t k, char number[64])
@@ -200,7 +163,7 @@ static long long file_refuse(size_t k, char number[64])
 	         "sasiad.prywatny@poczta.example; jego dane chroni art. 5 ust. 2 ustawy. Dowód "
 	         "osobisty biegłego wskazano w aktach. Świadek: PESEL 44051401359.",
 	         p->declined, p->email, p->phone, p->address);
-	char *et = enc(text);
+	char *et = u_enc(text);
 	size_t n = strlen(et) + 256;
 	char *fields = malloc(n);
 	snprintf(fields, n,
@@ -270,11 +233,11 @@ static void publish(const char *number, int seq, long long copy, const char *sub
 	char *page = strdup(r.body);
 	h_free(&r);
 	for (int round = 0; round < 2; round++) {
-		char *vid = input(page, "version_id"), *tok = input(page, "preview_token");
-		char *lb = input(page, "legal_basis"), *pb = input(page, "produced_by");
-		char *rs = input(page, "responsible"), *po = input(page, "produced_on");
-		char *es = enc(subject), *ea = enc(answer), *elb = enc(lb), *epb = enc(pb),
-		     *ers = enc(rs);
+		char *vid = u_input(page, "version_id"), *tok = u_input(page, "preview_token");
+		char *lb = u_input(page, "legal_basis"), *pb = u_input(page, "produced_by");
+		char *rs = u_input(page, "responsible"), *po = u_input(page, "produced_on");
+		char *es = u_enc(subject), *ea = u_enc(answer), *elb = u_enc(lb), *epb = u_enc(pb),
+		     *ers = u_enc(rs);
 		char fields[4096];
 		snprintf(fields, sizeof fields,
 		         "action=%s&version_id=%s&preview_token=%s&public_subject=%s&answer=%s"
@@ -376,7 +339,7 @@ static bool crawl_has(const struct crawl *cr, const char *p)
  * form, the API or static files), once. */
 static void crawl_add(struct crawl *cr, const char *p, size_t len)
 {
-	char *raw = strndup(p, len), *u = unescape(raw);
+	char *raw = strndup(p, len), *u = u_unescape(raw);
 	free(raw);
 	bool skip = u[0] != '/' || u[1] == '/' || !strncmp(u, "/panel", 6) ||
 	            !strncmp(u, "/static/", 8) || !strncmp(u, "/api/", 5) ||

@@ -39,66 +39,17 @@ static int setup(void **state)
 
 /* ---- Helpers ------------------------------------------------------------------ */
 
-static char *unescape(const char *s)
-{
-	static const struct {
-		const char *ent, *ch;
-	} ents[] = {{"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"}};
-	char *out = malloc(strlen(s) + 1), *o = out;
-	while (*s) {
-		size_t i;
-		for (i = 0; i < sizeof ents / sizeof ents[0]; i++)
-			if (!strncmp(s, ents[i].ent, strlen(ents[i].ent)))
-				break;
-		if (i < sizeof ents / sizeof ents[0]) {
-			*o++ = *ents[i].ch;
-			s += strlen(ents[i].ent);
-		} else {
-			*o++ = *s++;
-		}
-	}
-	*o = '\0';
-	return out;
-}
-
-static char *input(const char *html, const char *name)
-{
-	char raw[4096];
-	u_attr(html, name, raw, sizeof raw);
-	return unescape(raw);
-}
-
-static char *enc(const char *s)
-{
-	size_t n = strlen(s) * 3 + 1;
-	char *out = malloc(n);
-	u_urlencode(s, out, n);
-	return out;
-}
-
-/* The answer textarea's content, unescaped. */
-static char *answer_of(const char *html)
-{
-	const char *a = strstr(html, "<textarea id=\"answer\"");
-	assert_non_null(a);
-	a = strchr(a, '>') + 1;
-	const char *b = strstr(a, "</textarea>");
-	char *raw = strndup(a, (size_t)(b - a));
-	char *v = unescape(raw);
-	free(raw);
-	return v;
-}
-
 /* Posts the publication form of `page` with `answer` and the extra fields
  * (each "&name=value", url-encoded); the page answered. */
 static void post(const char *page, const char *action, const char *answer, const char *extra,
                  struct hresp *r)
 {
-	char *vid = input(page, "version_id"), *tok = input(page, "preview_token");
-	char *s = input(page, "public_subject"), *lb = input(page, "legal_basis");
-	char *pb = input(page, "produced_by"), *rs = input(page, "responsible");
-	char *po = input(page, "produced_on");
-	char *es = enc(s), *ea = enc(answer), *elb = enc(lb), *epb = enc(pb), *ers = enc(rs);
+	char *vid = u_input(page, "version_id"), *tok = u_input(page, "preview_token");
+	char *s = u_input(page, "public_subject"), *lb = u_input(page, "legal_basis");
+	char *pb = u_input(page, "produced_by"), *rs = u_input(page, "responsible");
+	char *po = u_input(page, "produced_on");
+	char *es = u_enc(s), *ea = u_enc(answer), *elb = u_enc(lb), *epb = u_enc(pb);
+	char *ers = u_enc(rs);
 	size_t n = strlen(es) + strlen(ea) + strlen(elb) + strlen(epb) + strlen(ers) + 512 +
 	           (extra ? strlen(extra) : 0);
 	char *fields = malloc(n);
@@ -127,11 +78,11 @@ static char *accept_fields(const char *page, int n, bool tick, const char *reaso
 {
 	char name[32];
 	snprintf(name, sizeof name, "pd%d_field", n);
-	char *field = input(page, name);
+	char *field = u_input(page, name);
 	snprintf(name, sizeof name, "pd%d_text", n);
-	char *text = input(page, name);
+	char *text = u_input(page, name);
 	assert_true(*field && *text);
-	char *ef = enc(field), *et = enc(text), *er = enc(reason ? reason : "");
+	char *ef = u_enc(field), *et = u_enc(text), *er = u_enc(reason ? reason : "");
 	size_t len = strlen(ef) + strlen(et) + strlen(er) + 96;
 	char *out = malloc(len), ticked[24] = "";
 	if (tick)
@@ -170,7 +121,7 @@ static void test_refused_case_names_a_third_person(void **state)
 	char act[96];
 	snprintf(act, sizeof act, "/panel/sprawy/%lld/czynnosc", req_id);
 	/* The person the refusal names, in whose interest it was refused. */
-	char *persons = enc("Krzysztof Wróblewski – biegły, w którego interesie odmówiono");
+	char *persons = u_enc("Krzysztof Wróblewski – biegły, w którego interesie odmówiono");
 	char fields[1024];
 	snprintf(fields, sizeof fields,
 	         "action=refuse&version=1&legal_basis=privacy&text=Opinie+zawieraj%%C4%%85+dane+"
@@ -198,7 +149,7 @@ static void test_pesel_in_the_answer_blocks_publishing_in_place(void **state)
 	assert_non_null(strstr(under, "name=\"pd0_text\" value=\"44051401359\""));
 	assert_null(strstr(r.body, "name=\"preview_token\""));
 	/* The form keeps what was posted. */
-	char *kept = answer_of(r.body);
+	char *kept = u_textarea(r.body, "answer");
 	assert_string_equal(kept, answer);
 	free(kept);
 	h_free(&r);

@@ -57,64 +57,6 @@ static char *between(const char *s, const char *from, const char *to)
 	return out;
 }
 
-static char *unescape(const char *s)
-{
-	static const struct {
-		const char *ent, *ch;
-	} ents[] = {{"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"}};
-	char *out = malloc(strlen(s) + 1), *o = out;
-	while (*s) {
-		size_t i;
-		for (i = 0; i < sizeof ents / sizeof ents[0]; i++)
-			if (!strncmp(s, ents[i].ent, strlen(ents[i].ent)))
-				break;
-		if (i < sizeof ents / sizeof ents[0]) {
-			*o++ = *ents[i].ch;
-			s += strlen(ents[i].ent);
-		} else {
-			*o++ = *s++;
-		}
-	}
-	*o = '\0';
-	return out;
-}
-
-static char *urlenc(const char *s)
-{
-	char *out = malloc(strlen(s) * 3 + 1), *o = out;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || strchr("-_.~", *p))
-			*o++ = (char)*p;
-		else
-			o += sprintf(o, "%%%02X", *p);
-	}
-	*o = '\0';
-	return out;
-}
-
-/* The value of input `name` (unescaped, malloc'd). */
-static char *input(const char *html, const char *name)
-{
-	char raw[4096];
-	u_attr(html, name, raw, sizeof raw);
-	return unescape(raw);
-}
-
-static char *textarea(const char *html, const char *id)
-{
-	char open[128];
-	snprintf(open, sizeof open, "<textarea id=\"%s\"", id);
-	const char *a = strstr(html, open);
-	assert_non_null(a);
-	a = strchr(a, '>') + 1;
-	const char *b = strstr(a, "</textarea>");
-	char *raw = strndup(a, (size_t)(b - a));
-	char *v = unescape(raw);
-	free(raw);
-	return v;
-}
-
 static char *get(const char *path, long want)
 {
 	struct hresp r;
@@ -162,13 +104,13 @@ static void file_private(const char *subject, char number[64])
 static char *form_fields(const char *page, const char *action, const char *subject,
                          const char *answer, const char *extra)
 {
-	char *vid = input(page, "version_id"), *tok = input(page, "preview_token");
-	char *s = subject ? strdup(subject) : input(page, "public_subject");
-	char *a = answer ? strdup(answer) : textarea(page, "answer");
-	char *lb = input(page, "legal_basis"), *pb = input(page, "produced_by");
-	char *rs = input(page, "responsible"), *po = input(page, "produced_on");
-	char *es = urlenc(s), *ea = urlenc(a), *elb = urlenc(lb), *epb = urlenc(pb),
-	     *ers = urlenc(rs);
+	char *vid = u_input(page, "version_id"), *tok = u_input(page, "preview_token");
+	char *s = subject ? strdup(subject) : u_input(page, "public_subject");
+	char *a = answer ? strdup(answer) : u_textarea(page, "answer");
+	char *lb = u_input(page, "legal_basis"), *pb = u_input(page, "produced_by");
+	char *rs = u_input(page, "responsible"), *po = u_input(page, "produced_on");
+	char *es = u_enc(s), *ea = u_enc(a), *elb = u_enc(lb), *epb = u_enc(pb),
+	     *ers = u_enc(rs);
 	size_t n = strlen(es) + strlen(ea) + strlen(elb) + strlen(epb) + strlen(ers) + 512 +
 	           (extra ? strlen(extra) : 0);
 	char *out = malloc(n);
@@ -508,7 +450,7 @@ static void test_withdrawal_takes_the_item_off_and_hides_every_earlier_version(v
 	long long id = request_id(number);
 	publish(id, NULL, "Treść przed wycofaniem.", NULL, version);
 	char *page = publication_page(id, 200);
-	char *vid = input(page, "version_id");
+	char *vid = u_input(page, "version_id");
 	char path[96], fields[160];
 	snprintf(path, sizeof path, "/panel/sprawy/%lld/publikacja", id);
 	snprintf(fields, sizeof fields, "action=withdraw&version_id=%s", vid);
@@ -604,7 +546,7 @@ static void test_polish_search_without_diacritics(void **state)
 	for (size_t i = 0; i < sizeof hits / sizeof hits[0]; i++) {
 		char path[160];
 		char *q = strchr(hits[i], '%') || strchr(hits[i], '+') ? strdup(hits[i])
-		                                                       : urlenc(hits[i]);
+		                                                       : u_enc(hits[i]);
 		snprintf(path, sizeof path, "/rejestr?q=%s", q);
 		char *b = get(path, 200);
 		if (!strstr(b, number))
@@ -675,7 +617,7 @@ static void test_keyset_pages_without_gaps_or_repeats(void **state)
 			const char *href = strstr(b, "<a href=\"/rejestr?");
 			assert_non_null(href);
 			char *raw = strndup(href + 9, (size_t)(strchr(href + 9, '"') - (href + 9)));
-			char *u = unescape(raw);
+			char *u = u_unescape(raw);
 			snprintf(path, sizeof path, "%s", u);
 			free(u);
 			free(raw);
@@ -969,7 +911,7 @@ static void crawl_add(struct crawl *cr, const char *p, size_t len)
 		return;
 	memcpy(path, p, len);
 	path[len] = '\0';
-	char *u = unescape(path);
+	char *u = u_unescape(path);
 	char *hash = strchr(u, '#');
 	if (hash)
 		*hash = '\0';
@@ -1023,7 +965,7 @@ static void test_privacy_crawl_finds_no_requester_data(void **state)
 	publish(request_id(c), NULL, NULL, NULL, version);
 	char path[96], fields[96];
 	char *page = publication_page(request_id(c), 200);
-	char *vid = input(page, "version_id");
+	char *vid = u_input(page, "version_id");
 	snprintf(path, sizeof path, "/panel/sprawy/%lld/publikacja", request_id(c));
 	snprintf(fields, sizeof fields, "action=withdraw&version_id=%s", vid);
 	struct hresp r;
