@@ -8,121 +8,18 @@
 // server on a fresh database loaded with `seed --demo`). Prints
 // "[ RUN      ]", "[       OK ]" and "[  FAILED  ]" lines per test and
 // "# pass N" / "# fail N" at the end; exits 1 when anything failed.
-import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
-
-const require = createRequire(import.meta.url);
-const axePath = require.resolve('axe-core/axe.min.js');
-const base = (process.env.JAWNOSC_URL || '').replace(/\/$/, '');
-if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(base)) {
-	console.log('[  ERROR   ] JAWNOSC_URL must be http://127.0.0.1:PORT');
-	console.log('# pass 0');
-	console.log('# fail 1');
-	process.exit(1);
-}
+import { base, state, need, test, check, equal, finish, axeCheck, signIn, launch } from './lib.mjs';
 
 const MANAGER = { email: 'kierownik@mon.example', password: 'jawnosc-demo', name: 'Agnieszka Glapiak' };
 const CLERK = { email: 'urzednik@mon.example', password: 'jawnosc-demo' };
-const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
-// ---- A tiny runner (as filing.test.mjs) ------------------------------------
-let npass = 0;
-let nfail = 0;
-const state = {};
-
-class Skip extends Error {}
-function need(key) {
-	if (state[key] === undefined) throw new Skip(`needs ${key}, which an earlier test did not produce`);
-	return state[key];
-}
-
-async function test(name, fn) {
-	console.log(`[ RUN      ] ${name}`);
-	const t0 = Date.now();
-	try {
-		await fn();
-		npass++;
-		console.log(`[       OK ] ${name} (${Date.now() - t0} ms)`);
-	} catch (e) {
-		nfail++;
-		const msg = e instanceof Skip ? `not run: ${e.message}` : (e && e.stack) || String(e);
-		for (const line of String(msg).split('\n').slice(0, 12)) console.log(`    ${line}`);
-		console.log(`[  FAILED  ] ${name}`);
-	}
-}
-
-function check(cond, what) {
-	if (!cond) throw new Error(what);
-}
-function equal(actual, expected, what) {
-	if (actual !== expected)
-		throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
-}
-
-async function axeCheck(page, label) {
-	await page.addScriptTag({ path: axePath });
-	const result = await page.evaluate(
-		async (tags) => {
-			// eslint-disable-next-line no-undef
-			const r = await axe.run(document, { runOnly: { type: 'tag', values: tags } });
-			return {
-				passes: r.passes.length,
-				incomplete: r.incomplete.map((v) => v.id),
-				violations: r.violations.map((v) => ({
-					id: v.id,
-					impact: v.impact,
-					help: v.help,
-					helpUrl: v.helpUrl,
-					nodes: v.nodes.map((n) => ({ target: n.target.join(' '), summary: n.failureSummary })),
-				})),
-			};
-		},
-		WCAG,
-	);
-	console.log(
-		`    axe ${label}: ${result.violations.length} violation(s), ${result.passes} rule(s) passed` +
-			(result.incomplete.length ? `, needs review: ${result.incomplete.join(', ')}` : ''),
-	);
-	for (const v of result.violations) {
-		console.log(`    - ${v.id} [${v.impact}] ${v.help} (${v.helpUrl})`);
-		for (const n of v.nodes) {
-			console.log(`        ${n.target}`);
-			if (n.summary) for (const l of n.summary.split('\n')) console.log(`          ${l}`);
-		}
-	}
-	check(result.violations.length === 0, `axe found ${result.violations.length} violation(s) on ${label}`);
-}
-
-async function signIn(page, who) {
-	await page.goto(`${base}/panel/logowanie`);
-	await page.getByLabel('Adres e-mail').fill(who.email);
-	await page.getByLabel('Hasło').fill(who.password);
-	const [resp] = await Promise.all([
-		page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/panel/logowanie'),
-		page.getByRole('button', { name: 'Zaloguj się' }).click(),
-	]);
-	await page.waitForLoadState('load');
+async function signInAs(page, who) {
+	const resp = await signIn(page, who);
 	equal(resp.status(), 303, `sign-in of ${who.email}`);
 }
 
-const launchArgs = [
-	'--no-sandbox',
-	'--disable-gpu',
-	'--disable-quic',
-	'--no-first-run',
-	'--disable-background-networking',
-	'--disable-component-update',
-	'--disable-sync',
-	'--disable-dev-shm-usage',
-];
-
 async function main() {
-	const browser = await chromium.launch({
-		executablePath: '/usr/bin/chromium',
-		headless: true,
-		args: launchArgs,
-		timeout: 30000,
-	});
+	const browser = await launch();
 	try {
 		// bypassCSP: axe is injected as an inline script, which the server's CSP forbids.
 		const ctx = await browser.newContext({ bypassCSP: true, locale: 'pl-PL' });
@@ -132,7 +29,7 @@ async function main() {
 		page.on('pageerror', (e) => consoleErrors.push(String(e)));
 
 		await test('manager_signs_in_and_finds_the_dashboard', async () => {
-			await signIn(page, MANAGER);
+			await signInAs(page, MANAGER);
 			const nav = page.getByRole('navigation', { name: 'Menu główne' });
 			const link = nav.getByRole('link', { name: 'Pulpit' });
 			equal(await link.count(), 1, 'the header links to the dashboard');
@@ -225,7 +122,7 @@ async function main() {
 		clerkCtx.setDefaultTimeout(10000);
 		const clerkPage = await clerkCtx.newPage();
 		await test('clerk_has_no_dashboard', async () => {
-			await signIn(clerkPage, CLERK);
+			await signInAs(clerkPage, CLERK);
 			const nav = clerkPage.getByRole('navigation', { name: 'Menu główne' });
 			equal(await nav.getByRole('link', { name: 'Pulpit' }).count(), 0, 'no dashboard link for a clerk');
 			const resp = await clerkPage.goto(`${base}/panel/pulpit`);
@@ -237,13 +134,4 @@ async function main() {
 	}
 }
 
-try {
-	await main();
-} catch (e) {
-	nfail++;
-	console.log(`    ${(e && e.stack) || e}`);
-	console.log('[  FAILED  ] dashboard_session');
-}
-console.log(`# pass ${npass}`);
-console.log(`# fail ${nfail}`);
-process.exit(nfail ? 1 : 0);
+await finish('dashboard_session', main);

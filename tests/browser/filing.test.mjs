@@ -11,94 +11,14 @@
 import { readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
+import { base, state, need, test, check, equal, finish, axeCheck, launch } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const require = createRequire(import.meta.url);
-const axePath = require.resolve('axe-core/axe.min.js');
 const openapi = JSON.parse(readFileSync(join(here, '../../templates/static/openapi.json'), 'utf8'));
-const base = (process.env.JAWNOSC_URL || '').replace(/\/$/, '');
-if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(base)) {
-	console.log('[  ERROR   ] JAWNOSC_URL must be http://127.0.0.1:PORT');
-	console.log('# pass 0');
-	console.log('# fail 1');
-	process.exit(1);
-}
 
 const CASE_NUMBER = /^[A-Z0-9-]+\.\d{1,4}\.\d+\.\d{4}$/;
 const RECEIVED_LABEL = 'przyjęty'; // law_states[LAW_STATE_RECEIVED].label, server/law/lifecycle.c
 const WITHDRAWN_LABEL = 'wycofany'; // law_states[LAW_STATE_WITHDRAWN].label
-const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-
-// ---- A tiny runner ---------------------------------------------------------
-let npass = 0;
-let nfail = 0;
-const state = {}; // what earlier tests found, for the later ones
-
-class Skip extends Error {}
-function need(key) {
-	if (state[key] === undefined) throw new Skip(`needs ${key}, which an earlier test did not produce`);
-	return state[key];
-}
-
-async function test(name, fn) {
-	console.log(`[ RUN      ] ${name}`);
-	const t0 = Date.now();
-	try {
-		await fn();
-		npass++;
-		console.log(`[       OK ] ${name} (${Date.now() - t0} ms)`);
-	} catch (e) {
-		nfail++;
-		const msg = e instanceof Skip ? `not run: ${e.message}` : (e && e.stack) || String(e);
-		for (const line of String(msg).split('\n').slice(0, 12)) console.log(`    ${line}`);
-		console.log(`[  FAILED  ] ${name}`);
-	}
-}
-
-function check(cond, what) {
-	if (!cond) throw new Error(what);
-}
-function equal(actual, expected, what) {
-	if (actual !== expected)
-		throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
-}
-
-// ---- Accessibility ---------------------------------------------------------
-async function axeCheck(page, label) {
-	await page.addScriptTag({ path: axePath });
-	const result = await page.evaluate(
-		async (tags) => {
-			// eslint-disable-next-line no-undef
-			const r = await axe.run(document, { runOnly: { type: 'tag', values: tags } });
-			return {
-				passes: r.passes.length,
-				incomplete: r.incomplete.map((v) => v.id),
-				violations: r.violations.map((v) => ({
-					id: v.id,
-					impact: v.impact,
-					help: v.help,
-					helpUrl: v.helpUrl,
-					nodes: v.nodes.map((n) => ({ target: n.target.join(' '), summary: n.failureSummary })),
-				})),
-			};
-		},
-		WCAG,
-	);
-	console.log(
-		`    axe ${label}: ${result.violations.length} violation(s), ${result.passes} rule(s) passed` +
-			(result.incomplete.length ? `, needs review: ${result.incomplete.join(', ')}` : ''),
-	);
-	for (const v of result.violations) {
-		console.log(`    - ${v.id} [${v.impact}] ${v.help} (${v.helpUrl})`);
-		for (const n of v.nodes) {
-			console.log(`        ${n.target}`);
-			if (n.summary) for (const l of n.summary.split('\n')) console.log(`          ${l}`);
-		}
-	}
-	check(result.violations.length === 0, `axe found ${result.violations.length} violation(s) on ${label}`);
-}
 
 // ---- The form --------------------------------------------------------------
 const typed = {
@@ -156,26 +76,8 @@ function hasRequired(obj, name, what) {
 }
 
 // ---- The run ---------------------------------------------------------------
-const launchArgs = [
-	'--no-sandbox',
-	'--disable-gpu',
-	'--disable-quic',
-	'--no-first-run',
-	'--disable-background-networking',
-	'--disable-component-update',
-	'--disable-sync',
-	'--disable-dev-shm-usage',
-];
-
 async function main() {
-	// Playwright gives each launch a new, empty profile (--user-data-dir) in
-	// TMPDIR, which run.sh points at a directory of its own.
-	const browser = await chromium.launch({
-		executablePath: '/usr/bin/chromium',
-		headless: true,
-		args: launchArgs,
-		timeout: 30000,
-	});
+	const browser = await launch();
 	try {
 		// bypassCSP: axe is injected as an inline script, which the server's CSP forbids.
 		const ctx = await browser.newContext({ bypassCSP: true, locale: 'pl-PL' });
@@ -451,14 +353,7 @@ async function apiTrackingUrl() {
 	});
 }
 
-try {
+await finish('browser_session', async () => {
 	await main();
 	await apiTrackingUrl();
-} catch (e) {
-	nfail++;
-	console.log(`    ${(e && e.stack) || e}`);
-	console.log('[  FAILED  ] browser_session');
-}
-console.log(`# pass ${npass}`);
-console.log(`# fail ${nfail}`);
-process.exit(nfail ? 1 : 0);
+});

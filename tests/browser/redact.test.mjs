@@ -16,20 +16,9 @@
 // "# pass N" / "# fail N" at the end; exits 1 when anything failed.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-
-const require = createRequire(import.meta.url);
-const axePath = require.resolve('axe-core/axe.min.js');
-const base = (process.env.JAWNOSC_URL || '').replace(/\/$/, '');
-if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(base)) {
-	console.log('[  ERROR   ] JAWNOSC_URL must be http://127.0.0.1:PORT');
-	console.log('# pass 0');
-	console.log('# fail 1');
-	process.exit(1);
-}
+import { base, state, need, test, check, equal, finish, axeCheck, submitForm, signIn, launch } from './lib.mjs';
 
 // The demo clerk (server/cli/cmd_seed.c).
 const CLERK = { email: 'urzednik@mon.example', password: 'jawnosc-demo' };
@@ -38,79 +27,9 @@ const REQUESTER = 'Zenobia Kwiatkowska';
 const PESEL = '44051401359';
 const FILE_NAME = 'wniosek-Kwiatkowska.pdf';
 const PAGE2 = 'Zestawienie kosztow oswietlenia ulic';
-const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
-// ---- A tiny runner (as in filing.test.mjs) ----------------------------------
-let npass = 0;
-let nfail = 0;
-const state = {};
-
-class Skip extends Error {}
-function need(key) {
-	if (state[key] === undefined) throw new Skip(`needs ${key}, which an earlier test did not produce`);
-	return state[key];
-}
-
-async function test(name, fn) {
-	console.log(`[ RUN      ] ${name}`);
-	const t0 = Date.now();
-	try {
-		await fn();
-		npass++;
-		console.log(`[       OK ] ${name} (${Date.now() - t0} ms)`);
-	} catch (e) {
-		nfail++;
-		const msg = e instanceof Skip ? `not run: ${e.message}` : (e && e.stack) || String(e);
-		for (const line of String(msg).split('\n').slice(0, 12)) console.log(`    ${line}`);
-		console.log(`[  FAILED  ] ${name}`);
-	}
-}
-
-function check(cond, what) {
-	if (!cond) throw new Error(what);
-}
-function equal(actual, expected, what) {
-	if (actual !== expected)
-		throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
-}
-
-async function axeCheck(page, label) {
-	await page.addScriptTag({ path: axePath });
-	const result = await page.evaluate(async (tags) => {
-		// eslint-disable-next-line no-undef
-		const r = await axe.run(document, { runOnly: { type: 'tag', values: tags } });
-		return {
-			passes: r.passes.length,
-			violations: r.violations.map((v) => ({
-				id: v.id,
-				impact: v.impact,
-				help: v.help,
-				nodes: v.nodes.map((n) => ({ target: n.target.join(' '), summary: n.failureSummary })),
-			})),
-		};
-	}, WCAG);
-	console.log(`    axe ${label}: ${result.violations.length} violation(s), ${result.passes} rule(s) passed`);
-	for (const v of result.violations) {
-		console.log(`    - ${v.id} [${v.impact}] ${v.help}`);
-		for (const n of v.nodes) console.log(`        ${n.target}: ${n.summary || ''}`);
-	}
-	check(result.violations.length === 0, `axe found ${result.violations.length} violation(s) on ${label}`);
-}
-
-async function submitForm(page, button, path) {
-	const [resp] = await Promise.all([
-		page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === path),
-		button.click(),
-	]);
-	await page.waitForLoadState('load');
-	return resp;
-}
-
-async function signIn(page) {
-	await page.goto(`${base}/panel/logowanie`);
-	await page.getByLabel('Adres e-mail').fill(CLERK.email);
-	await page.getByLabel('Hasło').fill(CLERK.password);
-	await submitForm(page, page.getByRole('button', { name: 'Zaloguj się' }), '/panel/logowanie');
+async function signInClerk(page) {
+	await signIn(page, CLERK);
 	equal(new URL(page.url()).pathname, '/panel', 'signed in');
 }
 
@@ -169,17 +88,6 @@ function pdftotext(buffer) {
 	}
 }
 
-const launchArgs = [
-	'--no-sandbox',
-	'--disable-gpu',
-	'--disable-quic',
-	'--no-first-run',
-	'--disable-background-networking',
-	'--disable-component-update',
-	'--disable-sync',
-	'--disable-dev-shm-usage',
-];
-
 async function main() {
 	// The case: filed through the API by the woman the PDF names.
 	const created = await fetch(`${base}/api/v1/requests`, {
@@ -196,12 +104,7 @@ async function main() {
 	if (created.status !== 201) throw new Error(`filing the case: ${created.status} ${await created.text()}`);
 	const pdf = makePdf();
 
-	const browser = await chromium.launch({
-		executablePath: '/usr/bin/chromium',
-		headless: true,
-		args: launchArgs,
-		timeout: 30000,
-	});
+	const browser = await launch();
 	try {
 		// bypassCSP: axe is injected as an inline script, which the server's CSP forbids.
 		const ctx = await browser.newContext({ bypassCSP: true, locale: 'pl-PL' });
@@ -210,7 +113,7 @@ async function main() {
 		page.on('pageerror', (e) => scriptErrors.push(String(e)));
 
 		await test('clerk_adds_a_pdf_to_the_case', async () => {
-			await signIn(page);
+			await signInClerk(page);
 			await page.goto(`${base}/panel?q=${encodeURIComponent('test anonimizacji')}`);
 			const href = await page.locator('table.queue a[href^="/panel/sprawy/"]').first().getAttribute('href');
 			await page.goto(`${base}${href}`);
@@ -325,7 +228,7 @@ async function main() {
 			});
 			p.on('pageerror', (e) => refused.push(String(e)));
 			try {
-				await signIn(p);
+				await signInClerk(p);
 				await p.goto(`${base}${path}`);
 				await imagesLoaded(p, '#original-pages img');
 				const img = p.locator('.page-canvas[data-page="1"] img');
@@ -348,7 +251,7 @@ async function main() {
 			const noJs = await browser.newContext({ javaScriptEnabled: false, locale: 'pl-PL' });
 			const p = await noJs.newPage();
 			try {
-				await signIn(p);
+				await signInClerk(p);
 				await p.goto(`${base}${path}`);
 				const terms = await p.getByLabel('Teksty do ukrycia (jeden w wierszu)').inputValue();
 				check(terms.includes(PESEL), 'the suggestions without a script');
@@ -369,13 +272,4 @@ async function main() {
 	}
 }
 
-try {
-	await main();
-} catch (e) {
-	nfail++;
-	console.log(`    ${(e && e.stack) || e}`);
-	console.log('[  FAILED  ] redact_session');
-}
-console.log(`# pass ${npass}`);
-console.log(`# fail ${nfail}`);
-process.exit(nfail ? 1 : 0);
+await finish('redact_session', main);

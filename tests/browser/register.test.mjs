@@ -10,89 +10,14 @@
 // closed demo cases). Prints "[ RUN      ]", "[       OK ]" and
 // "[  FAILED  ]" lines per test and "# pass N" / "# fail N" at the end; exits
 // 1 when anything failed.
-import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
-
-const require = createRequire(import.meta.url);
-const axePath = require.resolve('axe-core/axe.min.js');
-const base = (process.env.JAWNOSC_URL || '').replace(/\/$/, '');
-if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(base)) {
-	console.log('[  ERROR   ] JAWNOSC_URL must be http://127.0.0.1:PORT');
-	console.log('# pass 0');
-	console.log('# fail 1');
-	process.exit(1);
-}
+import { base, state, need, test, check, equal, finish, axeCheck, submitForm, launch } from './lib.mjs';
 
 // The demo clerk and a published demo case (server/cli/cmd_seed.c).
 const CLERK = { email: 'urzednik@mon.example', password: 'jawnosc-demo', name: 'Tomasz Zieliński' };
 const PUBLISHED_SUBJECT = 'Zasady przyznawania patronatów honorowych';
 const NEW_SUBJECT = 'Wykaz patronatów honorowych Ministra (temat do publikacji)';
 const CHANGED_SUBJECT = 'Wykaz patronatów honorowych Ministra — po korekcie';
-const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const VERSION_DATE = /^\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}$/;
-
-// ---- A tiny runner (as in filing.test.mjs) ----------------------------------
-let npass = 0;
-let nfail = 0;
-const state = {};
-
-class Skip extends Error {}
-function need(key) {
-	if (state[key] === undefined) throw new Skip(`needs ${key}, which an earlier test did not produce`);
-	return state[key];
-}
-
-async function test(name, fn) {
-	console.log(`[ RUN      ] ${name}`);
-	const t0 = Date.now();
-	try {
-		await fn();
-		npass++;
-		console.log(`[       OK ] ${name} (${Date.now() - t0} ms)`);
-	} catch (e) {
-		nfail++;
-		const msg = e instanceof Skip ? `not run: ${e.message}` : (e && e.stack) || String(e);
-		for (const line of String(msg).split('\n').slice(0, 12)) console.log(`    ${line}`);
-		console.log(`[  FAILED  ] ${name}`);
-	}
-}
-
-function check(cond, what) {
-	if (!cond) throw new Error(what);
-}
-function equal(actual, expected, what) {
-	if (actual !== expected)
-		throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
-}
-
-async function axeCheck(page, label) {
-	await page.addScriptTag({ path: axePath });
-	const result = await page.evaluate(
-		async (tags) => {
-			// eslint-disable-next-line no-undef
-			const r = await axe.run(document, { runOnly: { type: 'tag', values: tags } });
-			return {
-				passes: r.passes.length,
-				violations: r.violations.map((v) => ({
-					id: v.id,
-					impact: v.impact,
-					help: v.help,
-					nodes: v.nodes.map((n) => ({ target: n.target.join(' '), summary: n.failureSummary })),
-				})),
-			};
-		},
-		WCAG,
-	);
-	console.log(`    axe ${label}: ${result.violations.length} violation(s), ${result.passes} rule(s) passed`);
-	for (const v of result.violations) {
-		console.log(`    - ${v.id} [${v.impact}] ${v.help}`);
-		for (const n of v.nodes) {
-			console.log(`        ${n.target}`);
-			if (n.summary) for (const l of n.summary.split('\n')) console.log(`          ${l}`);
-		}
-	}
-	check(result.violations.length === 0, `axe found ${result.violations.length} violation(s) on ${label}`);
-}
 
 // The register's rows: cells by column heading, with the item's link.
 async function registerRows(page) {
@@ -128,33 +53,8 @@ async function changeRegister(page) {
 	});
 }
 
-async function submitForm(page, button, path) {
-	const [resp] = await Promise.all([
-		page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === path),
-		button.click(),
-	]);
-	await page.waitForLoadState('load');
-	return resp;
-}
-
-const launchArgs = [
-	'--no-sandbox',
-	'--disable-gpu',
-	'--disable-quic',
-	'--no-first-run',
-	'--disable-background-networking',
-	'--disable-component-update',
-	'--disable-sync',
-	'--disable-dev-shm-usage',
-];
-
 async function main() {
-	const browser = await chromium.launch({
-		executablePath: '/usr/bin/chromium',
-		headless: true,
-		args: launchArgs,
-		timeout: 30000,
-	});
+	const browser = await launch();
 	try {
 		// bypassCSP: axe is injected as an inline script, which the server's CSP forbids.
 		const ctx = await browser.newContext({ bypassCSP: true, locale: 'pl-PL' });
@@ -317,13 +217,4 @@ async function main() {
 	}
 }
 
-try {
-	await main();
-} catch (e) {
-	nfail++;
-	console.log(`    ${(e && e.stack) || e}`);
-	console.log('[  FAILED  ] register_session');
-}
-console.log(`# pass ${npass}`);
-console.log(`# fail ${nfail}`);
-process.exit(nfail ? 1 : 0);
+await finish('register_session', main);
