@@ -365,6 +365,32 @@ static inline char *u_markdown_of(const char *html)
 	return u_textarea_at(html, "name=\"markdown\"");
 }
 
+/* Issues the letter at `letter_path` ("/panel/sprawy/ID/pisma/SEQ") as a
+ * clerk would: its markdown with every "[DO UZUPEŁNIENIA: …]" mark filled
+ * in, posted to its "wystaw" form; the test fails unless it is issued. */
+static inline void u_issue_letter(const struct u_staff *s, const char *letter_path)
+{
+	struct hresp r;
+	u_staff_get(s, letter_path, &r);
+	assert_int_equal(r.status, 200);
+	char *md = u_markdown_of(r.body);
+	h_free(&r);
+	char *enc = u_filled_and_encoded(md);
+	size_t n = strlen(enc) + 16;
+	char *form = malloc(n);
+	snprintf(form, n, "markdown=%s", enc);
+	char path[256];
+	snprintf(path, sizeof path, "%s/wystaw", letter_path);
+	u_staff_post(s, path, form, &r);
+	if (r.status != 303)
+		fprintf(stderr, "issue: %ld %.400s\n", r.status, r.body);
+	assert_int_equal(r.status, 303);
+	h_free(&r);
+	free(form);
+	free(enc);
+	free(md);
+}
+
 /* POSTs `len` bytes of `data` as the file `filename` (field "plik") to the
  * case's "Dodaj plik PDF" form (multipart, with the session's CSRF token). */
 static inline void u_upload(const struct u_staff *s, long long case_id, const char *filename,

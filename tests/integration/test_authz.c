@@ -80,23 +80,7 @@ static void issue_first_letter(void)
 	assert_int_equal(r.status, 303);
 	h_free(&r);
 	snprintf(path, sizeof path, "/panel/sprawy/%s/pisma/1", case_id);
-	u_staff_get(&staff[CLERK], path, &r);
-	assert_int_equal(r.status, 200);
-	char *md = u_markdown_of(r.body);
-	h_free(&r);
-	char *enc = u_filled_and_encoded(md);
-	size_t n = strlen(enc) + 16;
-	char *form = malloc(n);
-	snprintf(form, n, "markdown=%s", enc);
-	snprintf(path, sizeof path, "/panel/sprawy/%s/pisma/1/wystaw", case_id);
-	u_staff_post(&staff[CLERK], path, form, &r);
-	if (r.status != 303)
-		fprintf(stderr, "issue: %ld %.400s\n", r.status, r.body);
-	assert_int_equal(r.status, 303);
-	h_free(&r);
-	free(form);
-	free(enc);
-	free(md);
+	u_issue_letter(&staff[CLERK], path);
 }
 
 static int setup(void **state)

@@ -98,23 +98,7 @@ static void issue_letter_on_a(void)
 	assert_int_equal(r.status, 303);
 	h_free(&r);
 	snprintf(path, sizeof path, "/panel/sprawy/%lld/pisma/1", id_a);
-	u_staff_get(&clerk, path, &r);
-	assert_int_equal(r.status, 200);
-	char *md = u_markdown_of(r.body);
-	h_free(&r);
-	char *e = u_filled_and_encoded(md);
-	size_t n = strlen(e) + 16;
-	char *form = malloc(n);
-	snprintf(form, n, "markdown=%s", e);
-	snprintf(path, sizeof path, "/panel/sprawy/%lld/pisma/1/wystaw", id_a);
-	u_staff_post(&clerk, path, form, &r);
-	if (r.status != 303)
-		fprintf(stderr, "issue: %ld %.400s\n", r.status, r.body);
-	assert_int_equal(r.status, 303);
-	h_free(&r);
-	free(form);
-	free(e);
-	free(md);
+	u_issue_letter(&clerk, path);
 }
 
 /* Files through the API as `name` <`email`>; the token (malloc'd). */

@@ -183,9 +183,7 @@ static long long file_refuse(size_t k, char number[64])
 /* The case's refusal issued; its document number. */
 static int issue(long long id)
 {
-	struct hresp r;
 	char path[128];
-	size_t n;
 	char sql[256];
 	snprintf(sql, sizeof sql,
 	         "SELECT seq FROM documents WHERE request_id = %lld AND type = 'refusal_decision'",
@@ -193,21 +191,7 @@ static int issue(long long id)
 	int seq = (int)u_count(sql);
 	assert_true(seq >= 1);
 	snprintf(path, sizeof path, "/panel/sprawy/%lld/pisma/%d", id, seq);
-	u_staff_get(&clerk, path, &r);
-	assert_int_equal(r.status, 200);
-	char *md = u_markdown_of(r.body);
-	h_free(&r);
-	char *filled = u_filled_and_encoded(md);
-	n = strlen(filled) + 16;
-	char *form = malloc(n);
-	snprintf(form, n, "markdown=%s", filled);
-	snprintf(path, sizeof path, "/panel/sprawy/%lld/pisma/%d/wystaw", id, seq);
-	u_staff_post(&clerk, path, form, &r);
-	assert_int_equal(r.status, 303);
-	h_free(&r);
-	free(form);
-	free(filled);
-	free(md);
+	u_issue_letter(&clerk, path);
 	/* The issued letter names them; its public copy exists. */
 	snprintf(sql, sizeof sql,
 	         "SELECT count(*) FROM document_public_copies c JOIN documents d ON d.id = "

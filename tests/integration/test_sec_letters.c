@@ -175,21 +175,7 @@ static void test_refusal_to_a_requester_is_issued_with_a_public_copy(void **stat
 	seq = (int)u_count(sql);
 	assert_true(seq >= 1);
 	snprintf(path, sizeof path, "/panel/sprawy/%lld/pisma/%d", req_id, seq);
-	u_staff_get(&clerk, path, &r);
-	assert_int_equal(r.status, 200);
-	char *md = u_markdown_of(r.body);
-	h_free(&r);
-	char *enc = u_filled_and_encoded(md);
-	size_t n = strlen(enc) + 16;
-	char *form = malloc(n);
-	snprintf(form, n, "markdown=%s", enc);
-	snprintf(path, sizeof path, "/panel/sprawy/%lld/pisma/%d/wystaw", req_id, seq);
-	u_staff_post(&clerk, path, form, &r);
-	assert_int_equal(r.status, 303);
-	h_free(&r);
-	free(form);
-	free(enc);
-	free(md);
+	u_issue_letter(&clerk, path);
 	snprintf(sql, sizeof sql,
 	         "SELECT count(*) FROM document_public_copies c JOIN documents d ON d.id = "
 	         "c.document_id WHERE d.request_id = %lld AND d.seq = %d AND c.sha256 = "
