@@ -426,6 +426,34 @@ static inline char *u_textarea(const char *html, const char *id)
 	return u_textarea_at(html, open);
 }
 
+/* The fields of the publication page `page` (the form a clerk previews
+ * and publishes a case's answer with) as a browser would send them for
+ * `action`, url-encoded: the page's own subject and answer unless `subject`
+ * or `answer` is given, then `extra` ("&name=value"…, already encoded; may
+ * be NULL). Malloc'd. */
+static inline char *u_publication_fields(const char *page, const char *action, const char *subject,
+                                         const char *answer, const char *extra)
+{
+	char *vid = u_input(page, "version_id"), *tok = u_input(page, "preview_token");
+	char *s = subject ? strdup(subject) : u_input(page, "public_subject");
+	char *a = answer ? strdup(answer) : u_textarea(page, "answer");
+	char *lb = u_input(page, "legal_basis"), *pb = u_input(page, "produced_by");
+	char *rs = u_input(page, "responsible"), *po = u_input(page, "produced_on");
+	char *es = u_enc(s), *ea = u_enc(a), *elb = u_enc(lb), *epb = u_enc(pb);
+	char *ers = u_enc(rs);
+	size_t n = strlen(es) + strlen(ea) + strlen(elb) + strlen(epb) + strlen(ers) + 512 +
+	           (extra ? strlen(extra) : 0);
+	char *out = malloc(n);
+	snprintf(out, n,
+	         "action=%s&version_id=%s&preview_token=%s&public_subject=%s&answer=%s"
+	         "&legal_basis=%s&produced_by=%s&responsible=%s&produced_on=%s%s",
+	         action, vid, tok, es, ea, elb, epb, ers, po, extra ? extra : "");
+	char *all[] = {vid, tok, s, a, lb, pb, rs, po, es, ea, elb, epb, ers};
+	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+		free(all[i]);
+	return out;
+}
+
 /* Makes the public copy of attachment `att_id` of the case on its
  * redaction page as a clerk would: the suggested terms as they are, a
  * preview, then saving what it showed. Returns the copy's id. */

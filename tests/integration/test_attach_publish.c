@@ -375,21 +375,9 @@ static void test_preview_then_save_stores_the_copy_and_what_was_removed(void **s
 /* The publication page's form with the copy ticked, as url-encoded fields. */
 static char *publication_fields(const char *page, const char *action, long long cid)
 {
-	char *vid = u_input(page, "version_id"), *tok = u_input(page, "preview_token");
-	char *s = u_input(page, "public_subject"), *a = u_textarea(page, "answer");
-	char *lb = u_input(page, "legal_basis"), *pb = u_input(page, "produced_by");
-	char *rs = u_input(page, "responsible"), *po = u_input(page, "produced_on");
-	char *es = u_enc(s), *ea = u_enc(a), *elb = u_enc(lb), *epb = u_enc(pb), *ers = u_enc(rs);
-	size_t n = strlen(es) + strlen(ea) + strlen(elb) + strlen(epb) + strlen(ers) + 512;
-	char *out = malloc(n);
-	snprintf(out, n,
-	         "action=%s&version_id=%s&preview_token=%s&public_subject=%s&answer=%s"
-	         "&legal_basis=%s&produced_by=%s&responsible=%s&produced_on=%s&att=%lld",
-	         action, vid, tok, es, ea, elb, epb, ers, po, cid);
-	char *all[] = {vid, tok, s, a, lb, pb, rs, po, es, ea, elb, epb, ers};
-	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-		free(all[i]);
-	return out;
+	char extra[32];
+	snprintf(extra, sizeof extra, "&att=%lld", cid);
+	return u_publication_fields(page, action, NULL, NULL, extra);
 }
 
 static void test_published_copy_is_all_the_register_serves(void **state)

@@ -217,22 +217,16 @@ static void publish(const char *number, int seq, long long copy, const char *sub
 	char *page = strdup(r.body);
 	h_free(&r);
 	for (int round = 0; round < 2; round++) {
-		char *vid = u_input(page, "version_id"), *tok = u_input(page, "preview_token");
-		char *lb = u_input(page, "legal_basis"), *pb = u_input(page, "produced_by");
-		char *rs = u_input(page, "responsible"), *po = u_input(page, "produced_on");
-		char *es = u_enc(subject), *ea = u_enc(answer), *elb = u_enc(lb), *epb = u_enc(pb),
-		     *ers = u_enc(rs);
-		char fields[4096];
-		snprintf(fields, sizeof fields,
-		         "action=%s&version_id=%s&preview_token=%s&public_subject=%s&answer=%s"
-		         "&legal_basis=%s&produced_by=%s&responsible=%s&produced_on=%s",
-		         round ? "publish" : "preview", vid, tok, es, ea, elb, epb, ers, po);
+		char extra[64] = "";
+		size_t k = 0;
 		if (seq)
-			snprintf(fields + strlen(fields), sizeof fields - strlen(fields), "&doc=%d", seq);
+			k += (size_t)snprintf(extra, sizeof extra, "&doc=%d", seq);
 		if (copy)
-			snprintf(fields + strlen(fields), sizeof fields - strlen(fields), "&att=%lld",
-			         copy);
+			snprintf(extra + k, sizeof extra - k, "&att=%lld", copy);
+		const char *action = round ? "publish" : "preview";
+		char *fields = u_publication_fields(page, action, subject, answer, extra);
 		u_staff_post(&clerk, path, fields, &r);
+		free(fields);
 		long want = round ? 303 : 200;
 		if (r.status != want)
 			fprintf(stderr, "%s: %ld %.800s\n", round ? "publish" : "preview", r.status,
@@ -241,9 +235,6 @@ static void publish(const char *number, int seq, long long copy, const char *sub
 		free(page);
 		page = strdup(r.body ? r.body : "");
 		h_free(&r);
-		char *all[] = {vid, tok, lb, pb, rs, po, es, ea, elb, epb, ers};
-		for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-			free(all[i]);
 	}
 	free(page);
 }

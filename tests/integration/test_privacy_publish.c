@@ -44,23 +44,9 @@ static int setup(void **state)
 static void post(const char *page, const char *action, const char *answer, const char *extra,
                  struct hresp *r)
 {
-	char *vid = u_input(page, "version_id"), *tok = u_input(page, "preview_token");
-	char *s = u_input(page, "public_subject"), *lb = u_input(page, "legal_basis");
-	char *pb = u_input(page, "produced_by"), *rs = u_input(page, "responsible");
-	char *po = u_input(page, "produced_on");
-	char *es = u_enc(s), *ea = u_enc(answer), *elb = u_enc(lb), *epb = u_enc(pb);
-	char *ers = u_enc(rs);
-	size_t n = strlen(es) + strlen(ea) + strlen(elb) + strlen(epb) + strlen(ers) + 512 +
-	           (extra ? strlen(extra) : 0);
-	char *fields = malloc(n);
-	snprintf(fields, n,
-	         "action=%s&version_id=%s&preview_token=%s&public_subject=%s&answer=%s"
-	         "&legal_basis=%s&produced_by=%s&responsible=%s&produced_on=%s%s",
-	         action, vid, tok, es, ea, elb, epb, ers, po, extra ? extra : "");
+	char *fields = u_publication_fields(page, action, NULL, answer, extra);
 	u_staff_post(&clerk, path, fields, r);
-	char *all[] = {vid, tok, s, lb, pb, rs, po, es, ea, elb, epb, ers, fields};
-	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-		free(all[i]);
+	free(fields);
 }
 
 static char *page_now(void)

@@ -99,32 +99,6 @@ static void file_private(const char *subject, char number[64])
 	u_clerk(number, LAW_ACT_PROVIDE);
 }
 
-/* The form of the publication page as url-encoded fields, with `subject`
- * and `answer` instead of the page's values when given. */
-static char *form_fields(const char *page, const char *action, const char *subject,
-                         const char *answer, const char *extra)
-{
-	char *vid = u_input(page, "version_id"), *tok = u_input(page, "preview_token");
-	char *s = subject ? strdup(subject) : u_input(page, "public_subject");
-	char *a = answer ? strdup(answer) : u_textarea(page, "answer");
-	char *lb = u_input(page, "legal_basis"), *pb = u_input(page, "produced_by");
-	char *rs = u_input(page, "responsible"), *po = u_input(page, "produced_on");
-	char *es = u_enc(s), *ea = u_enc(a), *elb = u_enc(lb), *epb = u_enc(pb),
-	     *ers = u_enc(rs);
-	size_t n = strlen(es) + strlen(ea) + strlen(elb) + strlen(epb) + strlen(ers) + 512 +
-	           (extra ? strlen(extra) : 0);
-	char *out = malloc(n);
-	snprintf(
-	    out, n,
-	    "action=%s&version_id=%s&preview_token=%s&public_subject=%s&answer=%s&legal_basis=%s"
-	    "&produced_by=%s&responsible=%s&produced_on=%s%s",
-	    action, vid, tok, es, ea, elb, epb, ers, po, extra ? extra : "");
-	char *all[] = {vid, tok, s, a, lb, pb, rs, po, es, ea, elb, epb, ers};
-	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-		free(all[i]);
-	return out;
-}
-
 static char *publication_page(long long id, long want)
 {
 	char path[96];
@@ -147,7 +121,7 @@ static void publish(long long id, const char *subject, const char *answer, const
 	char path[96];
 	snprintf(path, sizeof path, "/panel/sprawy/%lld/publikacja", id);
 	char *page = publication_page(id, 200);
-	char *fields = form_fields(page, "preview", subject, answer, extra);
+	char *fields = u_publication_fields(page, "preview", subject, answer, extra);
 	struct hresp r;
 	u_staff_post(&clerk, path, fields, &r);
 	if (r.status != 200)
@@ -157,7 +131,7 @@ static void publish(long long id, const char *subject, const char *answer, const
 	free(fields);
 	page = strdup(r.body);
 	h_free(&r);
-	fields = form_fields(page, "publish", subject, answer, extra);
+	fields = u_publication_fields(page, "publish", subject, answer, extra);
 	u_staff_post(&clerk, path, fields, &r);
 	if (r.status != 303)
 		fprintf(stderr, "publish: %ld %.600s\n", r.status,
@@ -359,7 +333,8 @@ static void test_publishing_needs_the_preview_of_exactly_that_text(void **state)
 	publish(id, NULL, NULL, NULL, version);
 	char *page = publication_page(id, 200);
 	/* The preview was of the old text: publishing another is refused. */
-	char *fields = form_fields(page, "publish", "Inny temat niż w podglądzie", NULL, NULL);
+	char *fields =
+	    u_publication_fields(page, "publish", "Inny temat niż w podglądzie", NULL, NULL);
 	char path[96];
 	snprintf(path, sizeof path, "/panel/sprawy/%lld/publikacja", id);
 	struct hresp r;
@@ -371,7 +346,7 @@ static void test_publishing_needs_the_preview_of_exactly_that_text(void **state)
 	h_free(&r);
 	free(fields);
 	/* A version published meanwhile by someone else: 409, nothing lost. */
-	fields = form_fields(page, "publish", NULL, NULL, NULL);
+	fields = u_publication_fields(page, "publish", NULL, NULL, NULL);
 	char *stale = strstr(fields, "version_id=");
 	assert_non_null(stale);
 	char bad[4096];
@@ -406,7 +381,7 @@ static void test_personal_data_in_public_text_is_refused(void **state)
 	             {"Pan Prywatny-Testowy otrzymał odpowiedź.", "imię i nazwisko"},
 	             {"Wysłano na adres ul. Sekretna 13.", "adres"}};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		char *fields = form_fields(page, "preview", NULL, cases[i].answer, NULL);
+		char *fields = u_publication_fields(page, "preview", NULL, cases[i].answer, NULL);
 		struct hresp r;
 		u_staff_post(&clerk, path, fields, &r);
 		char want[128];
@@ -880,7 +855,7 @@ static void test_published_documents_download_and_others_do_not(void **state)
 	/* A document of another case cannot be picked. */
 	snprintf(path, sizeof path, "/panel/sprawy/%lld/publikacja", id);
 	char *page = publication_page(id, 200);
-	char *fields = form_fields(page, "preview", NULL, NULL, "&doc=999");
+	char *fields = u_publication_fields(page, "preview", NULL, NULL, "&doc=999");
 	u_staff_post(&clerk, path, fields, &r);
 	assert_int_equal(r.status, 422);
 	assert_non_null(strstr(r.body, "tylko wystawione pisma tej sprawy"));
