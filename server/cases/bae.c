@@ -63,7 +63,8 @@ static enum db_status read_requester(PGconn *c, const struct svc_ctx *ctx, long 
 	arena_t *a = ctx->arena;
 	const char *p[4] = {arena_printf(a, "%lld", request_id),
 	                    arena_printf(a, "%lld", ctx->who->org_id),
-	                    arena_printf(a, "%lld", scope_unit(ctx->who)), arena_printf(a, "%d", seq)};
+	                    arena_printf(a, "%lld", scope_unit(ctx->who)),
+	                    arena_printf(a, "%d", seq)};
 	enum db_status st;
 	PGresult *r = db_exec(
 	    c, &st,
@@ -74,7 +75,8 @@ static enum db_status read_requester(PGconn *c, const struct svc_ctx *ctx, long 
 	    "WHERE s.document_id = d.id AND s.state NOT IN ('rejected', 'failed'))) "
 	    "FROM requests r JOIN requesters q ON q.request_id = r.id "
 	    "JOIN documents d ON d.request_id = r.id AND d.seq = $4::int "
-	    "WHERE r.id = $1 AND r.org_id = $2 AND r.erased_at IS NULL AND " SCOPE_CASES("r", "$2", "$3"),
+	    "WHERE r.id = $1 AND r.org_id = $2 AND r.erased_at IS NULL AND "
+	    SCOPE_CASES("r", "$2", "$3"),
 	    4, p);
 	*found = st == DB_OK && PQntuples(r) == 1;
 	if (*found) {
@@ -134,8 +136,9 @@ static enum db_status store_tx(PGconn *c, void *v)
 	                      "bae_checked_at = to_timestamp($4::bigint), bae_failed_at = NULL",
 	    [BAE_FAILED] = "UPDATE requesters SET bae_failed_at = to_timestamp($4::bigint)",
 	};
-	static const char *const where = " WHERE request_id = $1 AND name = $2 AND postal_address = $3 "
-	                                 "AND ade_source IS DISTINCT FROM 'requester' RETURNING 1";
+	static const char *const where =
+	    " WHERE request_id = $1 AND name = $2 AND postal_address = $3 "
+	    "AND ade_source IS DISTINCT FROM 'requester' RETURNING 1";
 	int rows = 0;
 	st = db_run_rows(c, arena_printf(a, "%s%s", sql[x->answer], where),
 	                 x->answer == BAE_FOUND ? 5 : 4, p, &rows);
@@ -172,23 +175,42 @@ enum outcome bae_refresh(const struct svc_ctx *ctx, long long request_id, int se
 
 	char address[EDOR_ADDRESS_LEN + 1], err[512] = "";
 	bool has = false;
-	enum edor_result res = edor_lookup("", w.name, one_line(ctx->arena, w.postal), address, &has,
-	                                   err, sizeof err);
+	enum edor_result res = edor_lookup("", w.name, one_line(ctx->arena, w.postal), address,
+	                                   &has, err, sizeof err);
 	if (res == EDOR_OFF)
 		return OUT_OK;
 	struct store_tx x = {.ctx = ctx,
 	                     .request_id = request_id,
 	                     .seq = seq,
 	                     .w = &w,
-	                     .answer = res != EDOR_OK ? BAE_FAILED : has ? BAE_FOUND : BAE_NOT_FOUND,
+	                     .answer = res != EDOR_OK ? BAE_FAILED
+	                               : has           ? BAE_FOUND
+	                                               : BAE_NOT_FOUND,
 	                     .address = has ? address : NULL};
 	if (res != EDOR_OK)
-		log_warn("bae: case %lld: lookup failed (%s): %s", request_id, edor_result_name(res), err);
+		log_warn("bae: case %lld: lookup failed (%s): %s", request_id,
+		         edor_result_name(res), err);
 	else
 		log_info("bae: case %lld: %s", request_id, has ? "address found" : "no address");
 	changes_writer(ctx->who->org_id);
 	st = db_transaction(c, store_tx, &x);
 	return st == DB_OK ? OUT_OK : svc_outcome(st, p);
+}
+
+/* Which of the page's sentences applies. */
+static const char *view_state(bool on, const char *source, bool failed, bool checked, bool data)
+{
+	if (!strcmp(source, "requester"))
+		return "given";
+	if (!on)
+		return "found"; /* kept from when the lookup was configured */
+	if (failed)
+		return "unchecked";
+	if (!strcmp(source, "bae"))
+		return "found";
+	if (checked)
+		return "not_found";
+	return data ? "unchecked" : "no_data";
 }
 
 enum db_status bae_view(PGconn *c, long long request_id, json_t *out)
@@ -200,9 +222,10 @@ enum db_status bae_view(PGconn *c, long long request_id, json_t *out)
 	PGresult *r = db_exec(
 	    c, &st,
 	    "SELECT coalesce(ade_address, ''), coalesce(ade_source, ''), "
-	    "coalesce(to_char(bae_checked_at AT TIME ZONE 'Europe/Warsaw', 'YYYY-MM-DD HH24:MI'), ''), "
-	    "coalesce(to_char(bae_failed_at AT TIME ZONE 'Europe/Warsaw', 'YYYY-MM-DD HH24:MI'), ''), "
-	    "bae_failed_at IS NOT NULL AND (bae_checked_at IS NULL OR bae_failed_at > bae_checked_at), "
+	    "coalesce(to_char(bae_checked_at AT TIME ZONE 'Europe/Warsaw', 'YYYY-MM-DD HH24:MI'), "
+	    "''), coalesce(to_char(bae_failed_at AT TIME ZONE 'Europe/Warsaw', "
+	    "'YYYY-MM-DD HH24:MI'), ''), bae_failed_at IS NOT NULL AND "
+	    "(bae_checked_at IS NULL OR bae_failed_at > bae_checked_at), "
 	    "name <> '' AND postal_address <> '' FROM requesters WHERE request_id = $1",
 	    1, p);
 	if (st != DB_OK || PQntuples(r) != 1) {
@@ -215,17 +238,11 @@ enum db_status bae_view(PGconn *c, long long request_id, json_t *out)
 	bool on = lookup_configured();
 	if (on || *address) {
 		bool given = !strcmp(source, "requester");
-		const char *state = given                  ? "given"
-		                    : failed               ? "unchecked"
-		                    : !strcmp(source, "bae") ? "found"
-		                    : *checked             ? "not_found"
-		                    : !data                ? "no_data"
-		                                           : "unchecked";
-		if (!on && !given)
-			state = "found"; /* kept from when the lookup was configured */
-		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:b, s:b}", "state", state, "address", address,
-		                      "checked_at", checked, "failed_at", PQgetvalue(r, 0, 3), "can_check",
-		                      on && !given && data, "stale", failed && *address);
+		const char *state = view_state(on, source, failed, *checked, data);
+		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:b, s:b}", "state", state, "address",
+		                      address, "checked_at", checked, "failed_at",
+		                      PQgetvalue(r, 0, 3), "can_check", on && !given && data,
+		                      "stale", failed && *address);
 		json_object_set_new(o, state, json_true());
 		json_object_set_new(out, "bae", o);
 	}

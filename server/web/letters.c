@@ -148,7 +148,8 @@ void web_panel_bae_check(http_req_t *req)
 	if (!ctx)
 		return;
 	struct problem p;
-	enum outcome o = bae_refresh(ctx, num_param(req, "id"), (int)num_param(req, "seq"), true, &p);
+	enum outcome o =
+	    bae_refresh(ctx, num_param(req, "id"), (int)num_param(req, "seq"), true, &p);
 	after(req, ctx, o, &p, NULL, 0);
 }
 
