@@ -15,8 +15,11 @@ ca.pem:
                                            "<address>.SYSTEM.<name>", aud = this
                                            URL, exp at most 5 minutes away, jti
                                            never seen before
-  GET  /bae/addresses?identifier=&name=    the BAE search engine's stand-in
-                                           contract (docs/edoreczenia.md)
+  GET  /bae/addresses?identifier=&name=[&address=]
+                                           the BAE search engine's stand-in
+                                           contract (docs/edoreczenia.md): by
+                                           identifier, or by name and (when the
+                                           entry has one) postal address
   and under /api/v1 the User Agent API operations the client uses:
   POST /{ade}/messages, GET /{ade}/messages, GET …/messages/tasks/{id}[/status],
   GET …/messages/{id}/evidences, GET …/evidences/{puh|purde}/{id}.
@@ -41,8 +44,11 @@ A plain-HTTP control endpoint on 127.0.0.1:C lets a test steer it:
                  "collect": "2026-03-05T09:00:00Z" (every message not yet
                             collected gets E.1 and BP.OX, or H.EPO for the
                             hybrid service, at that instant),
-                 "bae": [{"identifier": ..., "name": ..., "eDeliveryAddress": ...}]}
-  GET /stats    {"posts", "messages", "tokens", "violations", "requests", "refused"}
+                 "bae": [{"identifier": ..., "name": ..., "address": ... (optional),
+                          "eDeliveryAddress": ...}],
+                 "bae_mode": "ok" | "fail" (503 from the search engine only)}
+  GET /stats    {"posts", "messages", "tokens", "violations", "requests", "refused",
+                 "bae_asked"}
   GET /messages every message with its metadata and evidences
 Prints "ready" once listening. Run it with /usr/bin/python3 (python3-yaml).
 """
@@ -74,6 +80,13 @@ DATE_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d
 
 def iso(t):
     return datetime.datetime.fromtimestamp(t, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def same_place(a, b):
+    """Two postal addresses alike but for case, commas and spaces."""
+    def norm(s):
+        return " ".join(s.replace(",", " ").lower().split())
+    return norm(a) == norm(b)
 
 
 def parse_iso(s):
@@ -235,6 +248,8 @@ class State:
         self.order = []
         self.tasks = {}       # id -> {"finish": real time, "message": id}
         self.bae = []
+        self.bae_mode = "ok"
+        self.bae_asked = 0
         self.posts = 0
         self.refused = 0
         self.requests = 0
@@ -500,18 +515,27 @@ class Api(BaseHTTPRequestHandler):
         if not self.headers.get("Authorization", "").startswith("Bearer "):
             bad.append("search without a bearer token")
         for q in query:
-            if q not in ("identifier", "name"):
+            if q not in ("identifier", "name", "address"):
                 bad.append(f"search parameter {q!r} not in the contract")
         ident = (query.get("identifier") or [""])[0]
         name = (query.get("name") or [""])[0]
+        where = (query.get("address") or [""])[0]
         if not ident and not name:
             bad.append("search with neither identifier nor name")
+        if any("\n" in v or "\r" in v for v in (ident, name, where)):
+            bad.append("search parameter with a line break")
         for b in bad:
             st.violation(method, "/bae/addresses", b)
         with st.lock:
+            st.bae_asked += 1
+            failing = st.bae_mode == "fail"
+        if failing:
+            return self.error(503, "SERVICE_UNAVAILABLE", "Wyszukiwarka chwilowo niedostępna")
+        with st.lock:
             exp = st.tokens.get(self.headers.get("Authorization", "")[7:])
             hits = [e for e in st.bae if (ident and e.get("identifier") == ident) or
-                    (not ident and name and e.get("name") == name)]
+                    (not ident and name and e.get("name") == name and
+                     (not e.get("address") or same_place(e["address"], where)))]
         if not exp or exp < time.time():
             return self.error(401, "UNAUTHORIZED", "token unknown or expired")
         if not hits:
@@ -679,7 +703,8 @@ class Control(BaseHTTPRequestHandler):
             if self.path == "/stats":
                 return self.send(200, {"posts": st.posts, "messages": len(st.messages),
                                        "tokens": len(st.tokens), "violations": st.violations,
-                                       "requests": st.requests, "refused": st.refused})
+                                       "requests": st.requests, "refused": st.refused,
+                                       "bae_asked": st.bae_asked})
             if self.path == "/messages":
                 return self.send(200, [{k: v for k, v in st.messages[i].items() if k != "files"}
                                        for i in st.order])
@@ -700,6 +725,8 @@ class Control(BaseHTTPRequestHandler):
                 st.now_offset = parse_iso(cmd["now"]) - time.time()
             if "bae" in cmd:
                 st.bae = list(cmd["bae"])
+            if "bae_mode" in cmd:
+                st.bae_mode = cmd["bae_mode"]
             if "collect" in cmd:
                 at = parse_iso(cmd["collect"])
                 for m in st.messages.values():

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cases/bae.h"
 #include "cases/dispatch.h"
 #include "cases/register.h"
 #include "cases/signature.h"
@@ -84,6 +85,8 @@ static const char *event_label(const char *action)
 		return "sporządzenie kopii publicznej załącznika";
 	if (!strcmp(action, SIGNATURE_EVENT))
 		return "wgrano podpisaną wersję pisma";
+	if (!strcmp(action, BAE_EVENT))
+		return "sprawdzenie adresu do doręczeń elektronicznych w BAE";
 	return action;
 }
 

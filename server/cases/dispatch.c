@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cases/action.h"
+#include "cases/bae.h"
 #include "cases/caseview.h"
 #include "cases/outbox.h"
 #include "cases/scope.h"
@@ -381,6 +382,8 @@ enum db_status dispatch_view(PGconn *c, arena_t *a, long long request_id, long l
 	}
 	json_object_set_new(out, "channels", channels);
 	json_object_set_new(out, "starts_term", json_boolean(law_dispatch_starts_term(plan.doc)));
+	if ((st = bae_view(c, request_id, out)) != DB_OK)
+		return st;
 
 	const char *p[1] = {ids(a, document_id)};
 	PGresult *r = db_exec(c, &st,
@@ -542,6 +545,10 @@ enum outcome dispatch_send(const struct svc_ctx *ctx, long long request_id, int 
 		if (!law_dispatch_channel_from_id(channel, &ch))
 			return problem_field(p, "channel", "Wybierz sposób doręczenia z listy.");
 	}
+	/* The BAE first, outside the transaction (cases/bae.h): a failing
+	 * search engine leaves the other lawful channels. */
+	struct problem ignored;
+	bae_refresh(ctx, request_id, seq, false, &ignored);
 	struct step_tx x = {.ctx = ctx, .request_id = request_id, .seq = seq, .channel = channel, .p = p};
 	return run(&x, send_tx);
 }

@@ -630,7 +630,10 @@ static enum db_status after_filing(PGconn *c, void *vctx)
 	enum db_status st = other_effects(c, t->x, t->oc, rid, t->received);
 	if (st == DB_OK && t->x->in->ade_address && *t->x->in->ade_address) {
 		const char *p[2] = {idstr(t->x->a, rid), t->x->in->ade_address};
-		st = db_run(c, "UPDATE requesters SET ade_address = $2 WHERE request_id = $1", 2, p);
+		st = db_run(c,
+		            "UPDATE requesters SET ade_address = $2, ade_source = 'requester' "
+		            "WHERE request_id = $1",
+		            2, p);
 	}
 	if (st == DB_OK)
 		st = insert_attachments(c, t->x, idstr(t->x->a, t->x->org->id), idstr(t->x->a, rid));

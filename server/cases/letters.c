@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cases/bae.h"
 #include "cases/caseview.h"
 #include "cases/clerk.h"
 #include "cases/dispatch.h"
@@ -405,6 +406,10 @@ enum outcome letters_view(const struct svc_ctx *ctx, const letter_set_t *ls, lon
 	PGconn *c = svc_conn(p);
 	if (!c)
 		return OUT_UNAVAILABLE;
+	/* The requester's address in the BAE, asked before the page's
+	 * transaction (cases/bae.h); its failure is shown on the page. */
+	struct problem ignored;
+	bae_refresh(ctx, request_id, seq, false, &ignored);
 	/* Writing a draft's first Markdown is the organisation's write. */
 	changes_writer(ctx->who->org_id);
 	struct doc_tx x = doc_tx(ctx, ls, request_id, seq);
@@ -644,6 +649,10 @@ enum outcome letters_issue(const struct svc_ctx *ctx, const letter_set_t *ls,
 	PGconn *c = svc_conn(p);
 	if (!c)
 		return OUT_UNAVAILABLE;
+	/* Checked again when its answer is older than the TTL (cases/bae.h),
+	 * before the issuing transaction: the default then follows it. */
+	struct problem ignored;
+	bae_refresh(ctx, request_id, seq, false, &ignored);
 	changes_writer(ctx->who->org_id);
 	struct doc_tx x = doc_tx(ctx, ls, request_id, seq);
 	x.markdown = markdown;

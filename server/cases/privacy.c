@@ -169,7 +169,8 @@ static enum db_status erase_request(PGconn *c, arena_t *a, const struct erase_ca
 	const char *p1[2] = {k->id, PRIVACY_REMOVED};
 	enum db_status st = db_run(c,
 	                           "UPDATE requesters SET name = $2, email = '', postal_address = '', "
-	                           "phone = '', ip = NULL, ade_address = NULL WHERE request_id = $1",
+	                           "phone = '', ip = NULL, ade_address = NULL, ade_source = NULL, "
+	                           "bae_checked_at = NULL, bae_failed_at = NULL WHERE request_id = $1",
 	                           2, p1);
 	if (st != DB_OK)
 		return st;

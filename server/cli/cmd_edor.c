@@ -53,7 +53,8 @@ int cmd_edor(int argc, char **argv)
 	} else {
 		char address[EDOR_ADDRESS_LEN + 1];
 		bool found = false;
-		r = edor_lookup(argv[2], argc == 4 ? argv[3] : "", address, &found, err, sizeof err);
+		r = edor_lookup(argv[2], argc == 4 ? argv[3] : "", NULL, address, &found, err,
+		                sizeof err);
 		if (r == EDOR_OK)
 			printf("%s\n", found ? address : "(no address)");
 	}

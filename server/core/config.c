@@ -94,7 +94,7 @@ const struct config_entry config_table[] = {
 	{"JAWNOSC_EDORECZENIA_TOKEN_URL", CONFIG_STRING, "", 0, 0, OFF(edor_token_url),
 	 "OAuth2 token endpoint of e-Doręczenia (client_credentials with a signed JWT client assertion; also the assertion's aud)."},
 	{"JAWNOSC_EDORECZENIA_SEARCH_URL", CONFIG_STRING, "", 0, 0, OFF(edor_search_url),
-	 "Address lookup in the BAE search engine (GET ?identifier=&name=, docs/edoreczenia.md); empty: no lookup, only addresses the requester gave."},
+	 "Address lookup in the BAE search engine (GET ?identifier=&name=&address=, docs/edoreczenia.md); empty: no lookup, only addresses the requester gave."},
 	{"JAWNOSC_EDORECZENIA_ADDRESS", CONFIG_STRING, "", 0, 0, OFF(edor_address),
 	 "The body's electronic delivery address, AE:PL-NNNNN-NNNNN-XXXXX-NN."},
 	{"JAWNOSC_EDORECZENIA_SYSTEM_NAME", CONFIG_STRING, "", 0, 0, OFF(edor_system_name),
@@ -111,6 +111,8 @@ const struct config_entry config_table[] = {
 	 "Seconds before the first retry when e-Doręczenia cannot be reached; each further retry waits twice as long, at most an hour. Nothing is ever given up."},
 	{"JAWNOSC_EDORECZENIA_CHECK_SECONDS", CONFIG_INT, "900", 1, 86400, OFF(edor_check_s),
 	 "Seconds between two looks for new evidences of a message sent and not yet delivered."},
+	{"JAWNOSC_EDORECZENIA_LOOKUP_TTL", CONFIG_INT, "86400", 60, 2592000, OFF(edor_lookup_ttl),
+	 "Seconds a BAE lookup's answer (an address found, or none) counts for a requester; after that the search engine is asked again before the next document is dispatched. docs/dispatch.md."},
 };
 const size_t config_table_len = sizeof config_table / sizeof config_table[0];
 

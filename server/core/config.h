@@ -61,6 +61,7 @@ struct config {
 	long edor_poll_ms;            /* the job's period */
 	long edor_retry_base;         /* seconds before the first retry */
 	long edor_check_s;            /* seconds between looks for new evidences */
+	long edor_lookup_ttl;         /* seconds a BAE lookup's answer counts */
 };
 
 extern struct config cfg;

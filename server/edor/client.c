@@ -18,6 +18,7 @@
 
 #define ASSERTION_LIFETIME 120 /* seconds: "exp short" */
 #define CALL_TIMEOUT 120L      /* seconds for one call; the job's lease is longer */
+#define LOOKUP_TIMEOUT 10L     /* seconds for a lookup: a clerk waits for the page */
 
 /* Set once by edor_setup(), read-only afterwards, but for the token. */
 static struct {
@@ -47,6 +48,7 @@ struct answer {
 	long status;
 	strbuf_t body;
 	size_t max;
+	long timeout; /* seconds; 0: CALL_TIMEOUT */
 	bool too_large;
 	char ctype[128];
 };
@@ -139,8 +141,9 @@ static enum edor_result call(const char *method, const char *url, const char *be
 	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(h, CURLOPT_HEADERDATA, r);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 20L);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT, CALL_TIMEOUT);
+	long timeout = r->timeout > 0 ? r->timeout : CALL_TIMEOUT;
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, timeout < 20L ? timeout : 20L);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, timeout);
 	curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
 	curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, cerr);
@@ -331,7 +334,7 @@ enum edor_result edor_task_status(const char *task_id, enum edor_task_state *st,
 	if (!e.on)
 		return EDOR_OFF;
 	arena_t *a = arena_new(4096);
-	struct answer r;
+	struct answer r = {0};
 	enum edor_result res =
 	    get_json(a, mailbox_url(a, "/messages/tasks/%s/status", task_id), &r, err, errlen);
 	if (res == EDOR_OK && !edor_parse_task_status(r.body.data, r.body.len, st, err, errlen))
@@ -346,7 +349,7 @@ enum edor_result edor_task_result(const char *task_id, struct edor_task_result *
 	if (!e.on)
 		return EDOR_OFF;
 	arena_t *a = arena_new(4096);
-	struct answer r;
+	struct answer r = {0};
 	enum edor_result res =
 	    get_json(a, mailbox_url(a, "/messages/tasks/%s", task_id), &r, err, errlen);
 	if (res == EDOR_OK && !edor_parse_task_result(r.body.data, r.body.len, out, err, errlen))
@@ -361,7 +364,7 @@ enum edor_result edor_find_sent(const char *reference, char message_id[EDOR_ID_M
 	if (!e.on)
 		return EDOR_OFF;
 	arena_t *a = arena_new(4096);
-	struct answer r;
+	struct answer r = {0};
 	char *q = arena_printf(a, "/messages?format=metadata&limit=50&subject=%s",
 	                       form_value(a, reference));
 	enum edor_result res = get_json(a, mailbox_url(a, "%s", q), &r, err, errlen);
@@ -383,7 +386,7 @@ enum edor_result edor_evidences(const char *message_id, struct edor_evidence *ou
 	if (!e.on)
 		return EDOR_OFF;
 	arena_t *a = arena_new(4096);
-	struct answer r;
+	struct answer r = {0};
 	enum edor_result res = get_json(
 	    a, mailbox_url(a, "/messages/%s/evidences?sortColumn=eventDate&sortDirection=asc",
 	                   message_id),
@@ -450,7 +453,19 @@ enum edor_result edor_evidence_file(arena_t *a, bool hybrid, const char *evidenc
 	return EDOR_OK;
 }
 
-enum edor_result edor_lookup(const char *identifier, const char *name,
+/* `err` without the search's query (the person's name and address): it
+ * goes to logs and to the clerk's page. */
+static void without_query(char *err, size_t errlen, const char *url)
+{
+	char *at = strstr(err, url);
+	if (!at)
+		return;
+	char tail[512];
+	snprintf(tail, sizeof tail, "%s", at + strlen(url));
+	snprintf(at, errlen - (size_t)(at - err), "%s?…%s", cfg.edor_search_url, tail);
+}
+
+enum edor_result edor_lookup(const char *identifier, const char *name, const char *address_line,
                              char address[EDOR_ADDRESS_LEN + 1], bool *found, char *err,
                              size_t errlen)
 {
@@ -459,16 +474,21 @@ enum edor_result edor_lookup(const char *identifier, const char *name,
 	if (!e.on || !cfg.edor_search_url[0])
 		return EDOR_OFF;
 	arena_t *a = arena_new(4096);
-	struct answer r;
+	struct answer r = {0};
 	char *url = arena_printf(a, "%s?identifier=%s&name=%s", cfg.edor_search_url,
 	                         form_value(a, identifier ? identifier : ""),
 	                         form_value(a, name ? name : ""));
+	if (address_line && *address_line)
+		url = arena_printf(a, "%s&address=%s", url, form_value(a, address_line));
+	r.timeout = LOOKUP_TIMEOUT;
 	enum edor_result res = get_json(a, url, &r, err, errlen);
 	if (res == EDOR_REFUSED && r.status == 404)
 		res = EDOR_OK; /* nobody with that identifier: no address */
 	else if (res == EDOR_OK &&
 	         !edor_parse_lookup(r.body.data, r.body.len, address, found, err, errlen))
 		res = EDOR_UNAVAILABLE;
+	if (res != EDOR_OK)
+		without_query(err, errlen, url);
 	arena_free(a);
 	return res;
 }

@@ -75,9 +75,12 @@ enum edor_result edor_evidence_file(arena_t *a, bool hybrid, const char *evidenc
                                     char *err, size_t errlen);
 /* The search engine (JAWNOSC_EDORECZENIA_SEARCH_URL, contract in
  * docs/edoreczenia.md): the active address of the person or body with
- * `identifier` (PESEL, NIP, REGON or KRS; may be "") and `name`. EDOR_OFF
- * when no search URL is set. */
-enum edor_result edor_lookup(const char *identifier, const char *name,
+ * `identifier` (PESEL, NIP, REGON or KRS; may be ""), `name` and, when not
+ * NULL or "", the postal address `address_line` (what tells two persons of
+ * one name apart). At most 10 seconds: a clerk's page waits for it. `err`
+ * never holds the query (the person's data). EDOR_OFF when no search URL
+ * is set. */
+enum edor_result edor_lookup(const char *identifier, const char *name, const char *address_line,
                              char address[EDOR_ADDRESS_LEN + 1], bool *found, char *err,
                              size_t errlen);
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cases/bae.h"
 #include "cases/dispatch.h"
 #include "cases/letters.h"
 #include "cases/signature.h"
@@ -137,6 +138,18 @@ void web_panel_dispatch_send(http_req_t *req)
 	struct problem p;
 	enum outcome o = dispatch_send(ctx, num_param(req, "id"), (int)num_param(req, "seq"),
 	                               http_form_get(req, "channel"), &p);
+	after(req, ctx, o, &p, NULL, 0);
+}
+
+/* „Sprawdź ponownie w BAE”: the lookup now, whatever the age of the last. */
+void web_panel_bae_check(http_req_t *req)
+{
+	const struct svc_ctx *ctx = web_staff(req);
+	if (!ctx)
+		return;
+	struct problem p;
+	enum outcome o =
+	    bae_refresh(ctx, num_param(req, "id"), (int)num_param(req, "seq"), true, &p);
 	after(req, ctx, o, &p, NULL, 0);
 }
 

@@ -49,6 +49,7 @@ const route_t web_routes[] = {
     {"POST", "/panel/sprawy/{id}/pisma/{seq}/podpis", web_panel_document_sign, ROLE_CLERK, "panel.document.sign", ROUTE_BODY_UPLOAD},
     {"GET", "/panel/sprawy/{id}/pisma/{seq}/podpisany", web_panel_document_signed, ROLE_CLERK, "panel.document.signed", ROUTE_BODY_NONE},
     {"POST", "/panel/sprawy/{id}/pisma/{seq}/wysylka", web_panel_dispatch_send, ROLE_CLERK, "panel.dispatch.send", ROUTE_BODY_FORM},
+    {"POST", "/panel/sprawy/{id}/pisma/{seq}/bae", web_panel_bae_check, ROLE_CLERK, "panel.document.bae", ROUTE_BODY_FORM},
     {"POST", "/panel/sprawy/{id}/pisma/{seq}/wysylka/{did}/nadanie", web_panel_dispatch_posted, ROLE_CLERK, "panel.dispatch.posted", ROUTE_BODY_FORM},
     {"POST", "/panel/sprawy/{id}/pisma/{seq}/wysylka/{did}/odbior", web_panel_dispatch_receipt, ROLE_CLERK, "panel.dispatch.receipt", ROUTE_BODY_FORM},
     {"POST", "/panel/sprawy/{id}/pisma/{seq}/wysylka/{did}/zwrot", web_panel_dispatch_returned, ROLE_CLERK, "panel.dispatch.returned", ROUTE_BODY_FORM},

@@ -124,6 +124,7 @@ void web_panel_document_to_sign(http_req_t *req);
 void web_panel_document_sign(http_req_t *req);
 void web_panel_document_signed(http_req_t *req);
 void web_panel_dispatch_send(http_req_t *req);
+void web_panel_bae_check(http_req_t *req);
 void web_panel_dispatch_posted(http_req_t *req);
 void web_panel_dispatch_receipt(http_req_t *req);
 void web_panel_dispatch_returned(http_req_t *req);

@@ -384,12 +384,9 @@ static void sign_in_db(long long dispatch)
 }
 
 /* Files a request (the requester's name, postal address and, when given,
- * e-Doręczenia address), has the clerk refuse it in a decision and issue
- * it with the channel the law core chooses by default (e-Doręczenia with an
- * address, else the hybrid service: the body sends through e-Doręczenia);
- * the dispatch the issuing wrote, of `channel_expected`. */
-static long long decision_dispatched(const char *name, const char *postal, const char *ade,
-                                     const char *channel_expected, long long *request)
+ * e-Doręczenia address) and has the clerk refuse it in a decision: the
+ * case, and the decision draft's number in *seq. */
+static long long refusal_drafted(const char *name, const char *postal, const char *ade, int *seq)
 {
 	char body[1024], number[64], extra[128] = "";
 	if (ade)
@@ -411,7 +408,6 @@ static long long decision_dispatched(const char *name, const char *postal, const
 	json_decref(j);
 	h_free(&r);
 	long long id = u_request_id(number);
-	*request = id;
 	char path[128];
 	snprintf(path, sizeof path, "/panel/sprawy/%lld/czynnosc", id);
 	u_staff_post(&clerk, path,
@@ -420,10 +416,37 @@ static long long decision_dispatched(const char *name, const char *postal, const
 	             &r);
 	assert_int_equal(r.status, 303);
 	h_free(&r);
-	char *seq = sql_value("SELECT max(seq) FROM documents WHERE request_id = %lld AND "
-	                      "type = 'refusal_decision'",
-	                      id);
-	assert_non_null(seq);
+	*seq = (int)sql_int("SELECT max(seq) FROM documents WHERE request_id = %lld AND "
+	                    "type = 'refusal_decision'",
+	                    id);
+	assert_true(*seq > 0);
+	return id;
+}
+
+/* The document page of decision `seq` of case `id` as the clerk sees it
+ * (malloc'd). */
+static char *document_page(long long id, int seq)
+{
+	char path[128];
+	snprintf(path, sizeof path, "/panel/sprawy/%lld/pisma/%d", id, seq);
+	struct hresp r;
+	u_staff_get(&clerk, path, &r);
+	assert_int_equal(r.status, 200);
+	char *page = strdup(r.body);
+	h_free(&r);
+	return page;
+}
+
+/* Issues draft `seq` of case `id` with the channel the law core chooses by
+ * default (e-Doręczenia with an address, else the hybrid service: the body
+ * sends through e-Doręczenia), as the clerk does from its page; the
+ * dispatch the issuing wrote, of `channel_expected`. */
+static long long decision_issued(long long id, int seq_no, const char *channel_expected)
+{
+	char path[128];
+	struct hresp r;
+	char seq[16];
+	snprintf(seq, sizeof seq, "%d", seq_no);
 	snprintf(path, sizeof path, "/panel/sprawy/%lld/pisma/%s", id, seq);
 	u_staff_get(&clerk, path, &r);
 	assert_int_equal(r.status, 200);
@@ -451,10 +474,18 @@ static long long decision_dispatched(const char *name, const char *postal, const
 	assert_non_null(d);
 	long long dispatch = atoll(d);
 	free(d);
-	free(seq);
 	if (!leave_unsigned)
 		sign_in_db(dispatch);
 	return dispatch;
+}
+
+/* A request filed, refused and issued by the default channel. */
+static long long decision_dispatched(const char *name, const char *postal, const char *ade,
+                                     const char *channel_expected, long long *request)
+{
+	int seq;
+	*request = refusal_drafted(name, postal, ade, &seq);
+	return decision_issued(*request, seq, channel_expected);
 }
 
 static long long evidences_of(long long d, const char *type)
@@ -874,6 +905,203 @@ static void test_lookup_finds_an_address_in_the_search_engine(void **state)
 	assert_no_violations();
 }
 
+/* --- the BAE lookup (cases/bae.h) ------------------------------------------------------ */
+
+#define FOUND_THEIRS "znaleziono <code>" THEIR_ADE "</code> w BAE"
+
+/* A clerk's POST of the button „Sprawdź ponownie w BAE”. */
+static void bae_check_again(long long id, int seq)
+{
+	char path[128];
+	snprintf(path, sizeof path, "/panel/sprawy/%lld/pisma/%d/bae", id, seq);
+	struct hresp r;
+	u_staff_post(&clerk, path, "", &r);
+	assert_int_equal(r.status, 303);
+	h_free(&r);
+}
+
+static long long bae_events(long long req, const char *result)
+{
+	return sql_int("SELECT count(*) FROM events WHERE request_id = %lld AND action = "
+	               "'bae_lookup' AND data->>'result' = '%s'",
+	               req, result);
+}
+
+/* The requester gave no address: the draft's page asks the BAE by name and
+ * postal address (the namesake at another address is not taken), keeps
+ * the address found with its source and time, tells the clerk, puts an
+ * event without personal data on the timeline, and preselects
+ * e-Doręczenia; the decision goes there. */
+static void test_bae_address_found_sends_the_decision_by_edoreczenia(void **state)
+{
+	NEED_YAML();
+	control("{\"bae\": [{\"name\": \"Zofia Znaleziona\", \"address\": \"ul. Inna 1, 00-001 "
+	        "Warszawa\", \"eDeliveryAddress\": \"AE:PL-11111-22222-OTHER-01\"}, {\"name\": "
+	        "\"Zofia Znaleziona\", \"address\": \"ul. Lipowa 7, 00-950 Warszawa\", "
+	        "\"eDeliveryAddress\": \"" THEIR_ADE "\"}]}");
+	long asked = stat_of("bae_asked");
+	int seq;
+	long long req = refusal_drafted("Zofia Znaleziona", "ul. Lipowa 7, 00-950 Warszawa", NULL,
+	                                &seq);
+	char *page = document_page(req, seq);
+	assert_non_null(strstr(page, FOUND_THEIRS " (sprawdzono 2026-03-02 10:00)"));
+	assert_non_null(strstr(page, "<option value=\"edoreczenia\" selected>"));
+	free(page);
+	assert_int_equal(stat_of("bae_asked"), asked + 1);
+	char *row = sql_value("SELECT ade_address || ' ' || ade_source || ' ' || "
+	                      "to_char(bae_checked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') "
+	                      "FROM requesters WHERE request_id = %lld",
+	                      req);
+	assert_string_equal(row, THEIR_ADE " bae 2026-03-02 09:00");
+	free(row);
+	assert_int_equal(bae_events(req, "found"), 1);
+	assert_int_equal(sql_int("SELECT count(*) FROM events e WHERE request_id = %lld AND action = "
+	                         "'bae_lookup' AND (event_data(e)::text LIKE '%%AE:PL%%' OR "
+	                         "event_data(e)::text LIKE '%%Zofia%%' OR event_data(e)::text LIKE "
+	                         "'%%Lipowa%%')",
+	                         req),
+	                 0);
+	/* Seen again within the answer's time: not asked again. */
+	free(document_page(req, seq));
+	assert_int_equal(stat_of("bae_asked"), asked + 1);
+
+	long long d = decision_issued(req, seq, "edoreczenia");
+	assert_int_equal(stat_of("bae_asked"), asked + 1);
+	assert_true(wait_state(d, "sent", 20));
+	char ref[32];
+	snprintf(ref, sizeof ref, "JAW-%lld-", d);
+	json_t *m;
+	assert_int_equal(messages_with(ref, &m), 1);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(m, "to"),
+	                                                      "eDeliveryAddress")),
+	                    THEIR_ADE);
+	json_decref(m);
+	assert_no_violations();
+}
+
+/* Nobody in the BAE: „brak w BAE”, and the decision goes by the hybrid
+ * service. */
+static void test_bae_no_address_sends_the_decision_by_hybrid_post(void **state)
+{
+	NEED_YAML();
+	control("{\"bae\": []}");
+	int seq;
+	long long req = refusal_drafted("Karol Nieobecny", "ul. Wiejska 4, 00-902 Warszawa", NULL,
+	                                &seq);
+	char *page = document_page(req, seq);
+	assert_non_null(strstr(page, "brak w BAE (sprawdzono 2026-03-02 10:00)"));
+	assert_non_null(strstr(page, "<option value=\"hybrid_post\" selected>"));
+	free(page);
+	assert_int_equal(bae_events(req, "not_found"), 1);
+	long long d = decision_issued(req, seq, "hybrid_post");
+	assert_true(wait_state(d, "sent", 20));
+	char ref[32];
+	snprintf(ref, sizeof ref, "JAW-%lld-", d);
+	json_t *m;
+	assert_int_equal(messages_with(ref, &m), 1);
+	assert_true(json_is_true(json_object_get(m, "hybrid")));
+	json_decref(m);
+	char *ade = sql_value("SELECT ade_address FROM requesters WHERE request_id = %lld", req);
+	assert_null(ade);
+	assert_no_violations();
+}
+
+/* An answer counts for JAWNOSC_EDORECZENIA_LOOKUP_TTL (a day by default):
+ * 23 hours old it stands; a day and a minute old it is asked again before
+ * the decision, and an address gone from the BAE is gone here too. */
+static void test_bae_answer_is_asked_again_after_its_time(void **state)
+{
+	NEED_YAML();
+	control("{\"bae\": [{\"name\": \"Tomasz Przeprowadzony\", \"address\": \"ul. Stara 3, "
+	        "00-001 Warszawa\", \"eDeliveryAddress\": \"" THEIR_ADE "\"}]}");
+	long asked = stat_of("bae_asked");
+	int seq;
+	long long req = refusal_drafted("Tomasz Przeprowadzony", "ul. Stara 3, 00-001 Warszawa", NULL,
+	                                &seq);
+	free(document_page(req, seq));
+	assert_int_equal(stat_of("bae_asked"), asked + 1);
+	control("{\"bae\": []}");
+	char sql[256];
+	snprintf(sql, sizeof sql,
+	         "UPDATE requesters SET bae_checked_at = bae_checked_at - interval '23 hours' "
+	         "WHERE request_id = %lld",
+	         req);
+	h_sql(sql);
+	char *page = document_page(req, seq);
+	assert_non_null(strstr(page, FOUND_THEIRS));
+	free(page);
+	assert_int_equal(stat_of("bae_asked"), asked + 1);
+	snprintf(sql, sizeof sql,
+	         "UPDATE requesters SET bae_checked_at = bae_checked_at - "
+	         "interval '1 hour 1 minute' WHERE request_id = %lld",
+	         req);
+	h_sql(sql);
+	/* Issued straight away, without the page: issuing asks first. */
+	long long d = decision_issued(req, seq, "hybrid_post");
+	assert_true(d > 0);
+	assert_int_equal(stat_of("bae_asked"), asked + 2);
+	char *row = sql_value("SELECT coalesce(ade_address, '-') || ' ' || "
+	                      "coalesce(ade_source, '-') FROM requesters WHERE request_id = %lld",
+	                      req);
+	assert_string_equal(row, "- -");
+	free(row);
+	assert_int_equal(bae_events(req, "found"), 1);
+	assert_int_equal(bae_events(req, "not_found"), 1);
+	assert_no_violations();
+}
+
+/* The search engine fails: the clerk reads „nie sprawdzono” with a button
+ * to ask again, never a 500; the page does not ask it on every view; the
+ * decision is still issued, by the hybrid service (a registered letter is
+ * offered too), and goes. Once the search engine answers, the button
+ * finds the address and the next decision goes by e-Doręczenia. */
+static void test_bae_down_clerk_sees_not_checked_and_the_decision_still_goes(void **state)
+{
+	NEED_YAML();
+	control("{\"bae_mode\": \"fail\", \"bae\": [{\"name\": \"Olga Niesprawdzona\", \"address\": "
+	        "\"ul. Mokra 8, 00-001 Warszawa\", \"eDeliveryAddress\": \"" THEIR_ADE "\"}]}");
+	long asked = stat_of("bae_asked");
+	int seq;
+	long long req = refusal_drafted("Olga Niesprawdzona", "ul. Mokra 8, 00-001 Warszawa", NULL,
+	                                &seq);
+	char *page = document_page(req, seq);
+	assert_non_null(
+	    strstr(page, "nie sprawdzono — wyszukiwarka BAE nie odpowiedziała (2026-03-02 10:00)"));
+	assert_non_null(strstr(page, "Sprawdź ponownie w BAE"));
+	assert_non_null(strstr(page, "<option value=\"hybrid_post\" selected>"));
+	assert_non_null(strstr(page, "<option value=\"registered_letter\">"));
+	free(page);
+	assert_int_equal(stat_of("bae_asked"), asked + 1);
+	free(document_page(req, seq));
+	assert_int_equal(stat_of("bae_asked"), asked + 1);
+	/* The clerk asks again; still failing. */
+	bae_check_again(req, seq);
+	assert_int_equal(stat_of("bae_asked"), asked + 2);
+	page = document_page(req, seq);
+	assert_non_null(strstr(page, "nie sprawdzono"));
+	free(page);
+	assert_int_equal(bae_events(req, "failed"), 2);
+	long long d = decision_issued(req, seq, "hybrid_post");
+	assert_true(wait_state(d, "sent", 20));
+
+	/* Another case of hers while the search engine fails; then it answers
+	 * and the clerk asks again. */
+	int seq2;
+	long long req2 = refusal_drafted("Olga Niesprawdzona", "ul. Mokra 8, 00-001 Warszawa", NULL,
+	                                 &seq2);
+	page = document_page(req2, seq2);
+	assert_non_null(strstr(page, "nie sprawdzono"));
+	free(page);
+	control("{\"bae_mode\": \"ok\"}");
+	bae_check_again(req2, seq2);
+	page = document_page(req2, seq2);
+	assert_non_null(strstr(page, FOUND_THEIRS));
+	free(page);
+	long long d2 = decision_issued(req2, seq2, "edoreczenia");
+	assert_true(wait_state(d2, "sent", 20));
+	assert_no_violations();
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -892,6 +1120,10 @@ int main(void)
 	    cmocka_unit_test(test_an_unsigned_decision_waits_for_its_signature),
 	    cmocka_unit_test(test_hybrid_post_is_delivered_on_the_return_receipt),
 	    cmocka_unit_test(test_lookup_finds_an_address_in_the_search_engine),
+	    cmocka_unit_test(test_bae_address_found_sends_the_decision_by_edoreczenia),
+	    cmocka_unit_test(test_bae_no_address_sends_the_decision_by_hybrid_post),
+	    cmocka_unit_test(test_bae_answer_is_asked_again_after_its_time),
+	    cmocka_unit_test(test_bae_down_clerk_sees_not_checked_and_the_decision_still_goes),
 	};
 	int failed = cmocka_run_group_tests_name("edor", tests, setup, teardown);
 	h_teardown();

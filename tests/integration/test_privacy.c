@@ -150,11 +150,12 @@ static privacy_refusal_t erase(long long org, long long id, bool force)
 
 static long requester_has_data(long long id)
 {
-	char sql[256];
+	char sql[512];
 	snprintf(sql, sizeof sql,
 	         "SELECT count(*) FROM requesters WHERE request_id = %lld AND (email <> '' OR "
 	         "postal_address <> '' OR phone <> '' OR ip IS NOT NULL OR name LIKE '%%Zenobi%%' OR "
-	         "ade_address IS NOT NULL)",
+	         "ade_address IS NOT NULL OR ade_source IS NOT NULL OR bae_checked_at IS NOT NULL OR "
+	         "bae_failed_at IS NOT NULL)",
 	         id);
 	return u_count(sql);
 }
@@ -167,9 +168,15 @@ static void test_open_case_is_never_erased(void **state)
 	char sql[256];
 	snprintf(sql, sizeof sql,
 	         "SELECT count(*) FROM requesters WHERE request_id = %lld AND "
-	         "ade_address = 'AE:PL-51234-67890-ZENOB-07'",
+	         "ade_address = 'AE:PL-51234-67890-ZENOB-07' AND ade_source = 'requester'",
 	         req_id);
 	assert_int_equal(u_count(sql), 1);
+	/* And the times the BAE was asked about her (cases/bae.h). */
+	snprintf(sql, sizeof sql,
+	         "UPDATE requesters SET bae_checked_at = now() - interval '1 hour', "
+	         "bae_failed_at = now() WHERE request_id = %lld",
+	         req_id);
+	h_sql(sql);
 	assert_int_equal(erase(org_id, req_id, false), PRIVACY_CASE_OPEN);
 	assert_int_equal(erase(org_id, req_id, true), PRIVACY_CASE_OPEN);
 	assert_int_equal(requester_has_data(req_id), 1);
