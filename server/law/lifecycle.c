@@ -361,7 +361,7 @@ const law_action_info_t law_actions[LAW_ACT_COUNT] = {
 	[LAW_ACT_OTHER_STATUTE] = {"other_statute", "pismo: tryb innej ustawy",
 				   "Wysłanie pisma"},
 	[LAW_ACT_LEAVE_UNPROCESSED] = {"leave_unprocessed",
-				       "pozostawienie wniosku bez rozpoznania", "Wysłanie pisma"},
+				       "pozostawienie wniosku (podania) bez rozpoznania", "Wysłanie pisma"},
 	[LAW_ACT_TRANSFER] = {"transfer", "przekazanie informacji do ponownego wykorzystywania",
 			      "Przekazanie informacji"},
 	[LAW_ACT_OFFER] = {"offer", "przedstawienie oferty", "Wysłanie oferty"},

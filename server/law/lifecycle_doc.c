@@ -222,6 +222,12 @@ static void md_rules(strbuf_t *sb)
 		"- Gdy czynność zamyka sprawę, biegnące terminy załatwienia wniosku kończą się "
 		"(dotrzymane albo nie), jeśli czynność wytwarza pismo lub decyzję; pozostałe "
 		"biegnące terminy są anulowane.\n"
+		"- Odwołanie lub wniosek o ponowne rozpatrzenie wniesione przez wnioskodawcę "
+		"(rola `requester`: strona sprawy, API) nie jest podpisane (KPA art. 63 §3): "
+		"sprawa czeka w stanie `pleading_unsigned` na wezwanie do usunięcia braku "
+		"(`call_to_sign`, 7 dni od doręczenia wezwania, KPA art. 64 §2), chyba że "
+		"polityka `accepts_unsigned_pleadings` przyjmuje takie pisma. Pismo zapisane "
+		"przez urzędnika uważa się za podpisane. Szczegóły: docs/dispatch.md.\n"
 		"- `=` w kolumnie „do stanu” oznacza, że stan się nie zmienia.\n\n");
 }
 
