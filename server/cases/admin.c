@@ -719,6 +719,10 @@ const struct admin_setting admin_settings[ADMIN_NSETTINGS] = {
     {"policy_clarification_days", ADMIN_DAYS, 0, true, "Termin na doprecyzowanie wniosku"},
     {"policy_interest_days", ADMIN_DAYS, 0, true, "Termin na wykazanie interesu publicznego"},
     {"policy_interest_keeps_running", ADMIN_BOOL, 0, true, "Termin po wezwaniu do wykazania interesu publicznego"},
+    /* KPA art. 63 §3, art. 64 §2: absent from a form, "false" (the law's
+     * default: a call to sign). */
+    {"policy_unsigned_pleadings", ADMIN_BOOL, 0, false, "Odwołanie wniesione przez stronę sprawy bez podpisu"},
+    {"policy_unsigned_note", ADMIN_LINES, 2000, false, "Podstawa prawna przyjmowania odwołań bez podpisu"},
     {"letterhead", ADMIN_LINES, 2000, false, "Nagłówek pism"},
     {"signer_name", ADMIN_TEXT, 200, false, "Podpisujący pisma — imię i nazwisko"},
     {"signer_position", ADMIN_TEXT, 200, false, "Podpisujący pisma — stanowisko"},
@@ -936,6 +940,8 @@ static const char *clean_setting(arena_t *a, const struct admin_setting *s, cons
 			                        "cyfr (np. 1431).", s->label));
 		break;
 	case ADMIN_BOOL:
+		if (!s->required && !*v)
+			v = "false";
 		if (strcmp(v, "true") && strcmp(v, "false"))
 			add_err(errs, s->id, arena_printf(a, "%s: wybierz jedną z możliwości.", s->label));
 		break;
@@ -1128,6 +1134,25 @@ static enum db_status settings_tx(PGconn *c, void *vctx)
 	return event(c, x->who, "org_settings", json_pack("{s:o}", "changed", changes));
 }
 
+static const char *setting_value(const struct admin_values *v, const char *id)
+{
+	for (size_t i = 0; i < ADMIN_NSETTINGS; i++)
+		if (!strcmp(admin_settings[i].id, id))
+			return v->v[i];
+	return "";
+}
+
+/* A body that accepts unsigned pleadings says on what ground: the note is
+ * shown with every such pleading (KPA art. 63 §3 asks for a signature). */
+static void check_unsigned_note(const struct admin_values *v, struct problem *errs)
+{
+	if (!strcmp(setting_value(v, "policy_unsigned_pleadings"), "true") &&
+	    !*setting_value(v, "policy_unsigned_note"))
+		add_err(errs, "policy_unsigned_note",
+		        "Podaj podstawę prawną przyjmowania odwołań bez podpisu (nota prawna "
+		        "pokazywana przy każdym takim piśmie), albo wybierz wezwanie do podpisania.");
+}
+
 enum outcome admin_settings_save(const struct svc_ctx *ctx, const struct admin_values *in,
                                  struct problem *p)
 {
@@ -1138,6 +1163,7 @@ enum outcome admin_settings_save(const struct svc_ctx *ctx, const struct admin_v
 	struct admin_values v;
 	for (size_t i = 0; i < ADMIN_NSETTINGS; i++)
 		v.v[i] = clean_setting(ctx->arena, &admin_settings[i], in->v[i], p);
+	check_unsigned_note(&v, p);
 	if (p->nfields)
 		return OUT_INVALID;
 	PGconn *c = svc_conn(p);

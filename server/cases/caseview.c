@@ -233,3 +233,39 @@ enum db_status caseview_details(PGconn *c, long long id, json_t *view)
 	return st;
 }
 
+
+enum db_status caseview_pleading(PGconn *c, long long id, enum caseview_audience who,
+                                 json_t *view)
+{
+	enum db_status st;
+	PGresult *r = case_query(c, &st,
+	                         "SELECT e.action, coalesce(e.data->>'date', "
+	                         "(e.at AT TIME ZONE 'Europe/Warsaw')::date::text), "
+	                         "coalesce(e.data->>'unsigned_note', ''), r.state, "
+	                         "coalesce((SELECT due_on::text FROM terms t WHERE t.request_id = r.id "
+	                         "AND t.kind = 'signature_window' AND t.state = 'open' LIMIT 1), '') "
+	                         "FROM events e JOIN requests r ON r.id = e.request_id "
+	                         "WHERE e.request_id = $1 AND e.actor = 'requester' "
+	                         "AND e.action IN ('appeal', 'request_reconsideration') "
+	                         "ORDER BY e.id DESC LIMIT 1",
+	                         id, NULL);
+	if (st == DB_OK && PQntuples(r) == 1) {
+		const char *state = PQgetvalue(r, 0, 3);
+		bool called = !strcmp(state, "signature_called");
+		bool unsigned_ = called || !strcmp(state, "pleading_unsigned");
+		bool appeal = !strcmp(PQgetvalue(r, 0, 0), "appeal");
+		json_t *p = json_pack("{s:s, s:s, s:s, s:b, s:b}", "label",
+		                      appeal ? "odwołanie" : "wniosek o ponowne rozpatrzenie sprawy",
+		                      "label_genitive",
+		                      appeal ? "odwołania" : "wniosku o ponowne rozpatrzenie sprawy",
+		                      "filed_on", PQgetvalue(r, 0, 1), "unsigned", unsigned_, "called",
+		                      called);
+		if (unsigned_ && PQgetvalue(r, 0, 4)[0])
+			json_object_set_new(p, "signature_due_on", json_string(PQgetvalue(r, 0, 4)));
+		if (who == CASEVIEW_STAFF && !unsigned_ && PQgetvalue(r, 0, 2)[0])
+			json_object_set_new(p, "accepted_note", json_string(PQgetvalue(r, 0, 2)));
+		json_object_set_new(view, "pleading", p);
+	}
+	PQclear(r);
+	return st;
+}

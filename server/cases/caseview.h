@@ -28,5 +28,16 @@ enum db_status caseview_events(PGconn *c, long long id, enum caseview_audience w
 /* "documents" and "has_documents": issued ones; staff also see drafts. */
 enum db_status caseview_documents(PGconn *c, long long id, enum caseview_audience who,
                                   json_t *view);
+/* "pleading": the requester's latest appeal or request for
+ * reconsideration filed through the tracking page (KPA art. 63 §3: it is
+ * not signed), when there is one: its label ("odwołanie"), the day filed,
+ * "unsigned" while the case waits for its signature (states
+ * pleading_unsigned, signature_called), "called" after the call to sign,
+ * "signature_due_on" while the 7 days run (KPA art. 64 §2), and for staff
+ * "accepted_note": the organisation's legal note when its policy accepted
+ * the pleading unsigned (recorded with the step). Nothing when there is
+ * none. */
+enum db_status caseview_pleading(PGconn *c, long long id, enum caseview_audience who,
+                                 json_t *view);
 
 #endif

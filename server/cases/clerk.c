@@ -74,6 +74,9 @@ static const struct action_form {
     {LAW_ACT_COURT_COMPLAINT, F_TEXT | F_SENT, false, "Przedmiot skargi"},
     {LAW_ACT_ANSWER_COURT_COMPLAINT, F_TEXT, true, "Odpowiedź na skargę"},
     {LAW_ACT_JUDGMENT_OBLIGES, F_TEXT | F_TERM_DAYS, false, "Sentencja wyroku"},
+    {LAW_ACT_CALL_TO_SIGN, F_TEXT, false, "Uwagi"},
+    {LAW_ACT_RECORD_SIGNATURE, F_TEXT | F_SENT, false,
+     "Jak usunięto brak (np. pismo podpisane przez ePUAP, e-Doręczenia, na papierze, podpis w urzędzie)"},
 };
 
 static const struct action_form *form_of(law_action_t act)
@@ -255,6 +258,8 @@ enum outcome clerk_case(const struct svc_ctx *ctx, long long id, json_t **out,
 			st = caseview_events(c, id, CASEVIEW_STAFF, view);
 		if (st == DB_OK)
 			st = caseview_documents(c, id, CASEVIEW_STAFF, view);
+		if (st == DB_OK)
+			st = caseview_pleading(c, id, CASEVIEW_STAFF, view);
 		if (st == DB_OK)
 			st = add_rows(c, a, view, "attachments",
 			              "SELECT id, filename, size, source, "

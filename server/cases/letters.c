@@ -114,7 +114,8 @@ static enum db_status event_dates(PGconn *c, arena_t *a, long long request_id, j
 		const char *action, *var;
 	} dates[] = {{"call_to_clarify", "call_date"},      {"offer", "offer.date"},
 	             {"object_to_offer", "objection.date"}, {"appeal", "appeal.date"},
-	             {"request_reconsideration", "appeal.date"}, {"court_complaint", "complaint.date"}};
+	             {"request_reconsideration", "appeal.date"}, {"court_complaint", "complaint.date"},
+	             {"call_to_sign", "signature_call.date"}};
 	const char *p[1] = {ids(a, request_id)};
 	enum db_status st;
 	PGresult *r = db_exec(c, &st,
@@ -180,6 +181,7 @@ static enum db_status case_vars(PGconn *c, arena_t *a, const struct actor *who,
 	                              "org.phone",       "org.bip_url",      "remedy"};
 	for (int i = 0; i < 18; i++)
 		set(vars, names[i], V(i));
+	set(vars, "pleading", letter_pleading(V(17)));
 	if (!*V(8) && !*V(9))
 		set(vars, "requester.address", "");
 	if (!*V(7))

@@ -57,6 +57,8 @@ void org_from_row(const PGresult *r, int row, int col, arena_t *a, struct org *o
 	o->privacy_recipients = arena_strdup(a, V(11));
 	o->retention_public = atoi(V(12));
 	o->retention_reuse = atoi(V(13));
+	o->policy.accepts_unsigned_pleadings = is_true(V(14));
+	o->unsigned_note = arena_strdup(a, V(15));
 #undef V
 }
 

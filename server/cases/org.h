@@ -51,6 +51,10 @@ struct org {
 	const char *dpo_contact;
 	const char *privacy_recipients;
 	int retention_public, retention_reuse;
+	/* The legal note of policy.accepts_unsigned_pleadings: why the body
+	 * accepts an unsigned appeal from the tracking page ("" when it does
+	 * not). */
+	const char *unsigned_note;
 	/* ORG_PUBLIC only: the register's stamp, the last change of any of
 	 * its publications in microseconds since the epoch (0 when nothing
 	 * was ever published). */
@@ -103,8 +107,9 @@ enum outcome org_get(const struct svc_ctx *ctx, long long id, struct org *out, s
 	"o.policy_clarification_days, o.policy_interest_days, o.policy_interest_keeps_running, "   \
 	"o.staff_unit_only, o.dpo_contact, o.privacy_recipients, "                                  \
 	"retention_years_of(o.retention_years, o.class_public), "                                  \
-	"retention_years_of(o.retention_years, o.class_reuse)"
-#define ORG_NCOLUMNS 24
+	"retention_years_of(o.retention_years, o.class_reuse), "                                   \
+	"o.policy_unsigned_pleadings, o.policy_unsigned_note"
+#define ORG_NCOLUMNS 26
 
 void org_from_row(const PGresult *r, int row, int col, arena_t *a, struct org *out);
 

@@ -161,6 +161,8 @@ static enum outcome load(PGconn *c, arena_t *a, const char *token, int64_t now, 
 	if (st == DB_OK)
 		st = caseview_documents(c, f.id, CASEVIEW_REQUESTER, view);
 	if (st == DB_OK)
+		st = caseview_pleading(c, f.id, CASEVIEW_REQUESTER, view);
+	if (st == DB_OK)
 		st = store_law_case(c, f.id, &f.org, f.kind, f.state, received, &lc);
 	if (st != DB_OK) {
 		json_decref(view);
@@ -226,6 +228,15 @@ static enum db_status act_tx(PGconn *c, void *vctx)
 	json_t *data = json_object();
 	if (x->in->text && *x->in->text)
 		json_object_set_new(data, "text", json_string(x->in->text));
+	/* KPA art. 63 §3: a pleading from this page carries no signature. Where
+	 * the organisation accepts it so, its legal note goes with the step (and
+	 * the case page shows it); otherwise the lifecycle waits for the call to
+	 * sign it (art. 64 §2). */
+	if (act == LAW_ACT_APPEAL || act == LAW_ACT_REQUEST_RECONSIDERATION) {
+		json_object_set_new(data, "signed", json_false());
+		if (f.org.policy.accepts_unsigned_pleadings)
+			json_object_set_new(data, "unsigned_note", json_string(f.org.unsigned_note));
+	}
 	bool allowed = false;
 	enum db_status st = case_act_locked(c, x->a, &f, &in, "requester", 0, data, oc, &allowed);
 	json_decref(data);

@@ -30,6 +30,7 @@ const char *const law_refusal_codes[] = {
 	"already_delivered",
 	"remedy_policy",
 	"defects_policy",
+	"signature_policy",
 	"invalid_policy",
 	"invalid_length",
 	NULL,
@@ -247,6 +248,12 @@ static bool guard_policy(ctx_t *x, law_guard_t g)
 			    x, "defects_policy",
 			    "Zgodnie z ustawieniem organizacji wniosek z brakami najpierw "
 			    "wzywa się do uzupełnienia w terminie 7 dni (UOD art. 39).");
+		return true;
+	case LAW_GUARD_SIGNATURE_REQUIRED:
+		if (p->accepts_unsigned_pleadings)
+			return refuse(x, "signature_policy",
+				      "Zgodnie z ustawieniem organizacji pismo wniesione przez "
+				      "stronę sprawy nie wymaga podpisu.");
 		return true;
 	default:
 		return true;

@@ -53,6 +53,11 @@ const law_state_info_t law_states[LAW_STATE_COUNT] = {
 				      ANY},
 	[LAW_STATE_AT_COURT] = {"at_court", "skarga w sądzie administracyjnym", false, PI},
 	[LAW_STATE_CLOSED_FINAL] = {"closed_final", "zakończona ostatecznie", true, ANY},
+	[LAW_STATE_PLEADING_UNSIGNED] = {"pleading_unsigned",
+					 "odwołanie lub wniosek o ponowne rozpatrzenie bez podpisu",
+					 false, ANY},
+	[LAW_STATE_SIGNATURE_CALLED] = {"signature_called",
+					"wezwano do usunięcia braku podpisu", false, ANY},
 };
 /* clang-format on */
 
@@ -173,6 +178,9 @@ const law_term_info_t law_terms[LAW_TERM_COUNT] = {
 				     "termin rozpatrzenia wniosku po wyroku sądu",
 				     "PPSA art. 149 §1 (termin z wyroku, zwykle 14 dni)",
 				     "zwrotu akt", BODY, LAW_LENGTH_GIVEN_DAYS, 14, true},
+	[LAW_TERM_SIGNATURE_WINDOW] = {"signature_window",
+				       "termin na usunięcie braku podpisu", "KPA art. 64 §2",
+				       "doręczenia wezwania", REQ, LAW_LENGTH_FIXED, 7, false},
 };
 /* clang-format on */
 
@@ -273,6 +281,12 @@ const law_document_info_t law_documents[LAW_DOC_ROWS] = {
 					      "KPA art. 127 §3, art. 138", true, ANY, REQUESTER},
 	[LAW_DOC_COURT_ANSWER] = {"court_answer", "Odpowiedź na skargę",
 				  "UDIP art. 21 pkt 1; PPSA art. 54 §2", false, PI, LAW_TO_COURT},
+	[LAW_DOC_SIGNATURE_CALL] = {"signature_call",
+				    "Wezwanie do usunięcia braku formalnego (podpisu)",
+				    "KPA art. 64 §2 w zw. z art. 63 §3", false, ANY, REQUESTER},
+	[LAW_DOC_PLEADING_UNPROCESSED] = {"pleading_unprocessed_letter",
+					  "Pismo o pozostawieniu podania bez rozpoznania",
+					  "KPA art. 64 §2", false, ANY, REQUESTER},
 	/* No statute asks for it: it tells the requester the case number and
 	 * the answer term. */
 	[LAW_DOC_ACKNOWLEDGEMENT] = {"acknowledgement", "Potwierdzenie otrzymania wniosku",
@@ -347,7 +361,7 @@ const law_action_info_t law_actions[LAW_ACT_COUNT] = {
 	[LAW_ACT_OTHER_STATUTE] = {"other_statute", "pismo: tryb innej ustawy",
 				   "Wysłanie pisma"},
 	[LAW_ACT_LEAVE_UNPROCESSED] = {"leave_unprocessed",
-				       "pozostawienie wniosku bez rozpoznania", "Wysłanie pisma"},
+				       "pozostawienie wniosku (podania) bez rozpoznania", "Wysłanie pisma"},
 	[LAW_ACT_TRANSFER] = {"transfer", "przekazanie informacji do ponownego wykorzystywania",
 			      "Przekazanie informacji"},
 	[LAW_ACT_OFFER] = {"offer", "przedstawienie oferty", "Wysłanie oferty"},
@@ -393,6 +407,12 @@ const law_action_info_t law_actions[LAW_ACT_COUNT] = {
 	[LAW_ACT_JUDGMENT_DISMISSES] = {"judgment_dismisses",
 					"oddalenie lub odrzucenie skargi",
 					"Otrzymanie orzeczenia"},
+	[LAW_ACT_CALL_TO_SIGN] = {"call_to_sign",
+				  "wezwanie do usunięcia braku formalnego (podpisu)",
+				  "Wysłanie wezwania"},
+	[LAW_ACT_RECORD_SIGNATURE] = {"record_signature",
+				      "usunięcie braku podpisu przez wnioskodawcę",
+				      "Otrzymanie podpisanego pisma"},
 };
 /* clang-format on */
 
@@ -418,6 +438,7 @@ law_policy_t law_policy_default(void)
 	    .clarification_window_days = 7,
 	    .interest_window_days = 7,
 	    .interest_call_keeps_term_running = true,
+	    .accepts_unsigned_pleadings = false,
 	};
 }
 
@@ -628,7 +649,36 @@ const law_transition_t law_transitions[] = {
 	/* Withdrawal, at any time before the request is dealt with. */
 	{ANY, OPEN, LAW_ACT_WITHDRAW, R | C, TO(WITHDRAWN), {{0}}, {{0}}, DOC(NONE), NULL},
 
-	/* Remedies against a decision. */
+	/* Remedies against a decision. Filed by the requester through the
+	 * tracking page they carry no signature (KPA art. 63 §3): unless the
+	 * organisation's policy accepts that, the pleading waits for a call to
+	 * sign it (art. 64 §2). It was lodged in time all the same: the remedy
+	 * window stops; the body's own terms (art. 133, UDIP art. 16 ust. 2
+	 * pkt 1) run from the day the defect is remedied. */
+	{ANY, DECIDED, LAW_ACT_APPEAL, R, TO(PLEADING_UNSIGNED),
+	 {CHECK(REMEDY_APPEAL), CHECK(SIGNATURE_REQUIRED)}, {STOP(APPEAL_WINDOW)}, DOC(NONE),
+	 "KPA art. 63 §3: odwołanie ze strony sprawy nie jest podpisane; wezwanie (art. 64 §2)"},
+	{ANY, DECIDED, LAW_ACT_REQUEST_RECONSIDERATION, R, TO(PLEADING_UNSIGNED),
+	 {CHECK(REMEDY_RECONSIDERATION), CHECK(SIGNATURE_REQUIRED)},
+	 {STOP(RECONSIDERATION_WINDOW)}, DOC(NONE),
+	 "KPA art. 63 §3: wniosek ze strony sprawy nie jest podpisany; wezwanie (art. 64 §2)"},
+	{ANY, S(PLEADING_UNSIGNED), LAW_ACT_CALL_TO_SIGN, C, TO(SIGNATURE_CALLED), {{0}}, {{0}},
+	 DOC(SIGNATURE_CALL), "KPA art. 64 §2: termin 7 dni biegnie od doręczenia wezwania"},
+	{ANY, S(SIGNATURE_CALLED), LAW_ACT_RECORD_DELIVERY, C | SYS, LAW_STATE_SAME,
+	 {G(NOT_DELIVERED, SIGNATURE_WINDOW)}, {START(SIGNATURE_WINDOW)}, DOC(NONE), NULL},
+	{ANY, S(PLEADING_UNSIGNED) | S(SIGNATURE_CALLED), LAW_ACT_RECORD_SIGNATURE, C,
+	 TO(APPEAL_PENDING), {CHECK(REMEDY_APPEAL), G(REPLY_IN_TIME, SIGNATURE_WINDOW)},
+	 {STOP(SIGNATURE_WINDOW), START(FORWARD_APPEAL)}, DOC(NONE),
+	 "KPA art. 64 §2; termin z art. 133 biegnie od usunięcia braku"},
+	{ANY, S(PLEADING_UNSIGNED) | S(SIGNATURE_CALLED), LAW_ACT_RECORD_SIGNATURE, C,
+	 TO(APPEAL_PENDING), {CHECK(REMEDY_RECONSIDERATION), G(REPLY_IN_TIME, SIGNATURE_WINDOW)},
+	 {STOP(SIGNATURE_WINDOW), START(RECONSIDERATION)}, DOC(NONE),
+	 "KPA art. 64 §2; 14 dni (UDIP art. 16 ust. 2 pkt 1) od usunięcia braku"},
+	{ANY, S(SIGNATURE_CALLED), LAW_ACT_LEAVE_UNPROCESSED, C, TO(CLOSED_FINAL),
+	 {G(WINDOW_PASSED, SIGNATURE_WINDOW)}, {EXPIRE(SIGNATURE_WINDOW)},
+	 DOC(PLEADING_UNPROCESSED),
+	 "KPA art. 64 §2: brak nieusunięty w terminie, podanie pozostaje bez rozpoznania"},
+
 	{ANY, DECIDED, LAW_ACT_REMEDY_WINDOW_EXPIRED, C | SYS, TO(CLOSED_FINAL),
 	 {CHECK(REMEDY_APPEAL), G(WINDOW_PASSED, APPEAL_WINDOW)}, {EXPIRE(APPEAL_WINDOW)},
 	 DOC(NONE), "decyzja staje się ostateczna"},

@@ -56,6 +56,11 @@ typedef enum law_state {
 	LAW_STATE_APPEAL_PENDING,   /* appeal or request for reconsideration */
 	LAW_STATE_AT_COURT,
 	LAW_STATE_CLOSED_FINAL, /* closed, and no ordinary remedy is left */
+	/* KPA art. 63 §3, art. 64 §2: an appeal or request for reconsideration
+	 * filed unsigned (through the tracking page), before and after the call
+	 * to remedy the missing signature. */
+	LAW_STATE_PLEADING_UNSIGNED,
+	LAW_STATE_SIGNATURE_CALLED,
 	LAW_STATE_COUNT,
 	/* In a transition: the state does not change. */
 	LAW_STATE_SAME = LAW_STATE_COUNT,
@@ -104,6 +109,7 @@ typedef enum law_term_kind {
 	LAW_TERM_RECONSIDERATION,
 	LAW_TERM_COURT_ANSWER,
 	LAW_TERM_AFTER_JUDGMENT,
+	LAW_TERM_SIGNATURE_WINDOW, /* KPA art. 64 §2: 7 days to sign the pleading */
 	LAW_TERM_COUNT,
 } law_term_kind_t;
 
@@ -169,6 +175,8 @@ typedef enum law_document {
 	LAW_DOC_APPEAL_FORWARDING,
 	LAW_DOC_RECONSIDERATION_DECISION,
 	LAW_DOC_COURT_ANSWER,
+	LAW_DOC_SIGNATURE_CALL,		/* KPA art. 64 §2: call to sign the pleading */
+	LAW_DOC_PLEADING_UNPROCESSED,	/* KPA art. 64 §2: the pleading left unprocessed */
 	/* The documents a step of the lifecycle produces are those below
 	 * LAW_DOC_COUNT. */
 	LAW_DOC_COUNT,
@@ -246,6 +254,8 @@ typedef enum law_action {
 	LAW_ACT_ANSWER_COURT_COMPLAINT,
 	LAW_ACT_JUDGMENT_OBLIGES,
 	LAW_ACT_JUDGMENT_DISMISSES,
+	LAW_ACT_CALL_TO_SIGN,	   /* KPA art. 64 §2: call to remedy the missing signature */
+	LAW_ACT_RECORD_SIGNATURE, /* the requester signed it (or sent it signed) */
 	LAW_ACT_COUNT,
 } law_action_t;
 
@@ -285,6 +295,12 @@ typedef struct law_policy {
 	 * public interest; if false it runs again from the reply, as for a
 	 * clarification. */
 	bool interest_call_keeps_term_running;
+	/* The body accepts an appeal or a request for reconsideration filed
+	 * through the tracking page without a signature (e.g. it treats the
+	 * page as an identified channel); the organisation's legal note says
+	 * why. If false, such a pleading waits for a call to sign it (KPA art.
+	 * 63 §3, art. 64 §2). */
+	bool accepts_unsigned_pleadings;
 } law_policy_t;
 
 /* The defaults of LAW.md: restart on clarification, appeal, call to complete,
@@ -395,6 +411,7 @@ typedef enum law_guard {
 	LAW_GUARD_REMEDY_RECONSIDERATION,
 	LAW_GUARD_DEFECTS_CALL,	   /* policy.reuse_defects_call */
 	LAW_GUARD_NO_DEFECTS_CALL, /* !policy.reuse_defects_call */
+	LAW_GUARD_SIGNATURE_REQUIRED, /* !policy.accepts_unsigned_pleadings */
 	LAW_GUARD_COUNT,
 } law_guard_t;
 

@@ -39,6 +39,9 @@ void law_guard_describe(const law_guard_spec_t *g, strbuf_t *sb)
 	case LAW_GUARD_NO_DEFECTS_CALL:
 		sb_puts(sb, "polityka: bez wezwania do uzupełnienia");
 		break;
+	case LAW_GUARD_SIGNATURE_REQUIRED:
+		sb_puts(sb, "polityka: pismo ze strony sprawy wymaga podpisu");
+		break;
 	default:
 		break;
 	}
@@ -191,8 +194,14 @@ static void md_policies(strbuf_t *sb)
 	sb_printf(sb,
 		  "| `interest_call_keeps_term_running` | %s | termin załatwienia biegnie "
 		  "dalej po wezwaniu do wykazania interesu publicznego; jeśli nie, biegnie od "
-		  "nowa od odpowiedzi |\n\n",
+		  "nowa od odpowiedzi |\n",
 		  p.interest_call_keeps_term_running ? "tak" : "nie");
+	sb_printf(sb,
+		  "| `accepts_unsigned_pleadings` | %s | odwołanie lub wniosek o ponowne "
+		  "rozpatrzenie wniesione przez stronę sprawy bez podpisu jest przyjmowane "
+		  "(z notą prawną organizacji); jeśli nie, wezwanie do usunięcia braku "
+		  "(KPA art. 64 §2) |\n\n",
+		  p.accepts_unsigned_pleadings ? "tak" : "nie");
 }
 
 static void md_rules(strbuf_t *sb)
@@ -213,6 +222,12 @@ static void md_rules(strbuf_t *sb)
 		"- Gdy czynność zamyka sprawę, biegnące terminy załatwienia wniosku kończą się "
 		"(dotrzymane albo nie), jeśli czynność wytwarza pismo lub decyzję; pozostałe "
 		"biegnące terminy są anulowane.\n"
+		"- Odwołanie lub wniosek o ponowne rozpatrzenie wniesione przez wnioskodawcę "
+		"(rola `requester`: strona sprawy, API) nie jest podpisane (KPA art. 63 §3): "
+		"sprawa czeka w stanie `pleading_unsigned` na wezwanie do usunięcia braku "
+		"(`call_to_sign`, 7 dni od doręczenia wezwania, KPA art. 64 §2), chyba że "
+		"polityka `accepts_unsigned_pleadings` przyjmuje takie pisma. Pismo zapisane "
+		"przez urzędnika uważa się za podpisane. Szczegóły: docs/dispatch.md.\n"
 		"- `=` w kolumnie „do stanu” oznacza, że stan się nie zmienia.\n\n");
 }
 

@@ -181,6 +181,11 @@ json_t *letter_sample_vars(const char *kind, const char *remedy);
  * discontinuance). */
 json_t *letter_sample_vars_for(const char *type, const char *kind, const char *remedy);
 
+/* The remedy of `remedy` ("appeal", else reconsideration) in the genitive,
+ * as {{pleading}} names it: "odwołania", "wniosku o ponowne rozpatrzenie
+ * sprawy". */
+const char *letter_pleading(const char *remedy);
+
 /* docs/letters.md: the types (with the action inputs each uses, when `s`
  * is not NULL) and the variables as Markdown tables. */
 void letter_docs_markdown(const letter_set_t *s, strbuf_t *out);

@@ -129,6 +129,9 @@ const letter_var_t letter_vars[] = {
 	{"remedy", T, CASE, false, false,
 	 "the organisation's remedy policy: `appeal` or `reconsideration`", "reconsideration",
 	 NULL, NULL},
+	{"pleading", T, CASE, false, false,
+	 "the remedy the policy gives, genitive: „odwołania” or „wniosku o ponowne "
+	 "rozpatrzenie sprawy”", "wniosku o ponowne rozpatrzenie sprawy", NULL, NULL},
 
 	/* The clerk's input to the action that produces the letter. */
 	{"clarification", B, INPUT, false, false, "clarification_call: what is to be clarified",
@@ -201,6 +204,9 @@ const letter_var_t letter_vars[] = {
 	 "(art. 39 ust. 3 pkt 4)\nwskazanie formatu danych (art. 39 ust. 3 pkt 5)", NULL, NULL},
 	{"call_date", D, INPUT, false, false, "unprocessed_letter: date of the call to clarify",
 	 "2026-11-16", NULL, NULL},
+	{"signature_call.date", D, INPUT, false, false,
+	 "pleading_unprocessed_letter: date of the call to sign the pleading", "2026-11-16", NULL,
+	 NULL},
 	{"bip_address", T, INPUT, false, false, "published_letter: address of the page in BIP",
 	 "https://bip.mon.example/umowy/2026/lozka_polowe", NULL, NULL},
 	{"other_statute", T, INPUT, false, false, "other_statute_letter: the statute that governs",
@@ -315,6 +321,12 @@ static json_t *example_value(const letter_var_t *v, const char *text)
 	return arr;
 }
 
+const char *letter_pleading(const char *remedy)
+{
+	return remedy && !strcmp(remedy, "appeal") ? "odwołania"
+						   : "wniosku o ponowne rozpatrzenie sprawy";
+}
+
 json_t *letter_sample_vars(const char *kind, const char *remedy)
 {
 	bool reuse;
@@ -333,8 +345,10 @@ json_t *letter_sample_vars(const char *kind, const char *remedy)
 		if (ex && (v->source == LETTER_SRC_CASE || v->source == LETTER_SRC_INPUT))
 			set_path(vars, v->name, example_value(v, ex));
 	}
-	if (remedy)
+	if (remedy) {
 		set_path(vars, "remedy", json_string(remedy));
+		set_path(vars, "pleading", json_string(letter_pleading(remedy)));
+	}
 	return vars;
 }
 

@@ -92,6 +92,8 @@ static void settings_body(char *out, size_t len, const char *const *over)
 	    "policy_clarification_days", "7",
 	    "policy_interest_days", "7",
 	    "policy_interest_keeps_running", "true",
+	    "policy_unsigned_pleadings", "false",
+	    "policy_unsigned_note", "",
 	    "letterhead", "",
 	    "signer_name", "",
 	    "signer_position", "",
@@ -766,6 +768,41 @@ static void test_reconsideration_policy_is_stored_and_used(void **state)
 	free(token);
 }
 
+/* KPA art. 63 §3, art. 64 §2: accepting unsigned pleadings from the
+ * tracking page needs the legal note; saved, both are stored and shown;
+ * a form without the field (an older client) keeps the law's default. */
+static void test_unsigned_pleadings_policy_needs_its_legal_note(void **state)
+{
+	struct hresp r;
+	u_staff_get(&admin, "/panel/admin/ustawienia", &r);
+	assert_non_null(strstr(r.body, "name=\"policy_unsigned_pleadings\" value=\"false\" checked"));
+	assert_non_null(strstr(r.body, "name=\"policy_unsigned_note\""));
+	h_free(&r);
+	const char *bare[] = {"policy_unsigned_pleadings", "true", NULL};
+	post_settings(bare, &r);
+	expect_invalid(&r, "Podaj podstawę prawną przyjmowania odwołań bez podpisu", NULL);
+	assert_int_equal(u_count("SELECT count(*) FROM organisations WHERE slug = 'mon' "
+	                         "AND policy_unsigned_pleadings"),
+	                 0);
+	const char *on[] = {"policy_unsigned_pleadings", "true", "policy_unsigned_note",
+	                    "Strona sprawy identyfikuje wnoszącego <b>(uchwała nr 1)</b>.", NULL};
+	post_settings(on, &r);
+	expect_saved(&r, "/panel/admin/ustawienia?zapisano=1");
+	assert_int_equal(u_count("SELECT count(*) FROM organisations WHERE slug = 'mon' "
+	                         "AND policy_unsigned_pleadings AND policy_unsigned_note LIKE "
+	                         "'Strona sprawy identyfikuje%'"),
+	                 1);
+	u_staff_get(&admin, "/panel/admin/ustawienia", &r);
+	assert_non_null(strstr(r.body, "value=\"true\" checked"));
+	assert_non_null(strstr(r.body, "identyfikuje wnoszącego &lt;b&gt;"));
+	h_free(&r);
+	post_settings(NULL, &r);
+	expect_saved(&r, "/panel/admin/ustawienia?zapisano=1");
+	assert_int_equal(u_count("SELECT count(*) FROM organisations WHERE slug = 'mon' "
+	                         "AND NOT policy_unsigned_pleadings"),
+	                 1);
+}
+
 /* Staff see only their unit's cases (cases/scope.h): off by default,
  * switched on and off by the administrator, each change an event, a value
  * that is neither refused with the form again; the clerk's panel follows
@@ -870,6 +907,7 @@ int main(void)
 	    T(test_settings_are_saved_and_the_public_form_shows_them_at_once),
 	    T(test_privacy_settings_are_checked_saved_and_shown_on_the_form),
 	    T(test_reconsideration_policy_is_stored_and_used),
+	    T(test_unsigned_pleadings_policy_needs_its_legal_note),
 	    T(test_unit_scope_setting_is_saved_audited_and_used),
 	    T(test_every_change_is_an_event_without_passwords),
 	};

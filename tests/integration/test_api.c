@@ -223,7 +223,8 @@ static const struct {
     {"public_information", {LAW_ACT_CALL_FOR_INTEREST, LAW_ACT_RECORD_DELIVERY}, "record_interest", "in_progress"},
     {"public_information", {LAW_ACT_FEE_NOTICE, LAW_ACT_RECORD_DELIVERY}, "change_form", "in_progress"},
     {"public_information", {LAW_ACT_FORM_NOTICE, LAW_ACT_RECORD_DELIVERY}, "request_possible_form", "in_progress"},
-    {"public_information", {LAW_ACT_REFUSE, LAW_ACT_RECORD_DELIVERY}, "appeal", "appeal_pending"},
+    /* Unsigned from the API as from the page (KPA art. 63 §3): test_pleading. */
+    {"public_information", {LAW_ACT_REFUSE, LAW_ACT_RECORD_DELIVERY}, "appeal", "pleading_unsigned"},
     {"public_information", {0}, "withdraw", "withdrawn"},
     {"reuse", {LAW_ACT_CALL_TO_COMPLETE, LAW_ACT_RECORD_DELIVERY}, "record_completion", "in_progress"},
     {"reuse", {LAW_ACT_OFFER, LAW_ACT_RECORD_DELIVERY}, "accept_offer", "in_progress"},
@@ -275,7 +276,7 @@ static void test_reconsideration_follows_the_organisation_policy(void **state)
 	u_clerk(number, LAW_ACT_RECORD_DELIVERY);
 	assert_int_equal(act(token, "appeal", NULL, out), 409);
 	assert_int_equal(act(token, "request_reconsideration", NULL, out), 200);
-	assert_string_equal(out, "appeal_pending");
+	assert_string_equal(out, "pleading_unsigned"); /* KPA art. 63 §3: test_pleading */
 	PQclear(PQexec(c, "UPDATE organisations SET policy_remedy = 'appeal'"));
 	PQfinish(c);
 	free(token);

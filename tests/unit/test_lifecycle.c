@@ -123,7 +123,11 @@ static void satisfy(const law_transition_t *r, law_kind_t kind, law_state_t stat
 			break;
 		}
 	bool open = !law_states[state].closed && state != LAW_STATE_NONE &&
-		    state != LAW_STATE_APPEAL_PENDING && state != LAW_STATE_AT_COURT;
+		    state != LAW_STATE_APPEAL_PENDING && state != LAW_STATE_AT_COURT &&
+		    state != LAW_STATE_PLEADING_UNSIGNED && state != LAW_STATE_SIGNATURE_CALLED;
+	/* A requester's pleading is taken as signed unless the row asks for
+	 * the signature (LAW_GUARD_SIGNATURE_REQUIRED below). */
+	c->policy.accepts_unsigned_pleadings = true;
 	if (open)
 		add_term(c, answer_of(kind), "2025-03-03", "2025-03-17");
 	for (int g = 0; g < LAW_ROW_GUARDS; g++) {
@@ -150,6 +154,9 @@ static void satisfy(const law_transition_t *r, law_kind_t kind, law_state_t stat
 			break;
 		case LAW_GUARD_NO_DEFECTS_CALL:
 			c->policy.reuse_defects_call = false;
+			break;
+		case LAW_GUARD_SIGNATURE_REQUIRED:
+			c->policy.accepts_unsigned_pleadings = false;
 			break;
 		default:
 			break;
@@ -610,7 +617,9 @@ static void test_decision_delivery_starts_appeal_window_and_appeal_starts_forwar
 	assert_false(o.closes);
 
 	add_term(&c, LAW_TERM_APPEAL_WINDOW, "2025-04-10", "2025-04-24");
-	in = act(LAW_ACT_APPEAL, LAW_ROLE_REQUESTER, "2025-04-28");
+	/* A signed appeal (on paper, recorded by the clerk; the requester's own
+	 * from the tracking page: test_unsigned_appeal_...). */
+	in = act(LAW_ACT_APPEAL, LAW_ROLE_CLERK, "2025-04-28");
 	in.sent = D("2025-04-24"); /* posted on the last day: in time */
 	decide_ok(&c, &in, &o);
 	assert_int_equal(o.state, LAW_STATE_APPEAL_PENDING);
@@ -659,7 +668,7 @@ static void test_reconsideration_replaces_appeal_where_there_is_no_higher_body(v
 	in = act(LAW_ACT_RECORD_DELIVERY, LAW_ROLE_CLERK, "2025-04-10");
 	decide_ok(&c, &in, &o);
 	must_effect(&o, LAW_TERM_START, LAW_TERM_RECONSIDERATION_WINDOW);
-	in = act(LAW_ACT_REQUEST_RECONSIDERATION, LAW_ROLE_REQUESTER, "2025-04-15");
+	in = act(LAW_ACT_REQUEST_RECONSIDERATION, LAW_ROLE_CLERK, "2025-04-15");
 	decide_ok(&c, &in, &o);
 	assert_date(must_effect(&o, LAW_TERM_START, LAW_TERM_RECONSIDERATION)->calc.due,
 		    "2025-04-29");
@@ -672,6 +681,106 @@ static void test_reconsideration_replaces_appeal_where_there_is_no_higher_body(v
 	assert_int_equal(o.state, LAW_STATE_CLOSED_FINAL);
 	assert_int_equal(o.document, LAW_DOC_RECONSIDERATION_DECISION);
 	assert_true(must_effect(&o, LAW_TERM_STOP, LAW_TERM_RECONSIDERATION)->met);
+}
+
+/* KPA art. 63 §3, art. 64 §2: the requester's appeal from the tracking page
+ * is unsigned; the call gives 7 days from its delivery; the signature
+ * moves the case on and starts the art. 133 term from that day; with none
+ * the appeal is left unprocessed by letter. */
+static void test_unsigned_appeal_from_the_tracking_page_waits_for_a_signature(void **state)
+{
+	law_case_t c = new_case(PI, LAW_STATE_REFUSED);
+	add_term(&c, LAW_TERM_APPEAL_WINDOW, "2025-04-10", "2025-04-24");
+	law_action_input_t in = act(LAW_ACT_APPEAL, LAW_ROLE_REQUESTER, "2025-04-15");
+	law_outcome_t o;
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_PLEADING_UNSIGNED);
+	assert_true(o.reopens);
+	assert_true(must_effect(&o, LAW_TERM_STOP, LAW_TERM_APPEAL_WINDOW)->met);
+	assert_null(effect(&o, LAW_TERM_START, LAW_TERM_FORWARD_APPEAL));
+	assert_int_equal(o.document, LAW_DOC_NONE);
+
+	/* The clerk's paper appeal is signed: as before. */
+	in.role = LAW_ROLE_CLERK;
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_APPEAL_PENDING);
+
+	/* Not yet called: no forwarding, no leaving unprocessed. */
+	c = new_case(PI, LAW_STATE_PLEADING_UNSIGNED);
+	in = act(LAW_ACT_FORWARD_APPEAL, LAW_ROLE_CLERK, "2025-04-16");
+	expect_refused(&c, &in, "not_allowed_in_state", "bez podpisu");
+	in = act(LAW_ACT_LEAVE_UNPROCESSED, LAW_ROLE_CLERK, "2025-04-16");
+	expect_refused(&c, &in, "not_allowed_in_state", NULL);
+	in = act(LAW_ACT_CALL_TO_SIGN, LAW_ROLE_REQUESTER, "2025-04-16");
+	expect_refused(&c, &in, "role_not_allowed", NULL);
+	in.role = LAW_ROLE_CLERK;
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_SIGNATURE_CALLED);
+	assert_int_equal(o.document, LAW_DOC_SIGNATURE_CALL);
+	assert_int_equal(o.neffects, 0);
+
+	/* Delivered Fri 18 Apr 2025: + 7 = Fri 25 Apr. */
+	c = new_case(PI, LAW_STATE_SIGNATURE_CALLED);
+	in = act(LAW_ACT_RECORD_DELIVERY, LAW_ROLE_SYSTEM, "2025-04-18");
+	decide_ok(&c, &in, &o);
+	const law_term_effect_t *e = must_effect(&o, LAW_TERM_START, LAW_TERM_SIGNATURE_WINDOW);
+	assert_date(e->calc.due, "2025-04-25");
+	assert_string_equal(law_terms[LAW_TERM_SIGNATURE_WINDOW].basis, "KPA art. 64 §2");
+	add_term(&c, LAW_TERM_SIGNATURE_WINDOW, "2025-04-18", "2025-04-25");
+	expect_refused(&c, &in, "already_delivered", NULL);
+
+	/* Signed in time: the appeal is pending, forwarding runs from today. */
+	in = act(LAW_ACT_RECORD_SIGNATURE, LAW_ROLE_CLERK, "2025-04-23");
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_APPEAL_PENDING);
+	assert_true(must_effect(&o, LAW_TERM_STOP, LAW_TERM_SIGNATURE_WINDOW)->met);
+	assert_date(must_effect(&o, LAW_TERM_START, LAW_TERM_FORWARD_APPEAL)->calc.due,
+		    "2025-04-30");
+	/* Signed too late (posted after the 7 days): refused, the law's effect
+	 * has come. */
+	in = act(LAW_ACT_RECORD_SIGNATURE, LAW_ROLE_CLERK, "2025-04-29");
+	in.sent = D("2025-04-28");
+	expect_refused(&c, &in, "requester_term_passed", NULL);
+
+	/* Left unprocessed only after the 7 days, by letter. */
+	in = act(LAW_ACT_LEAVE_UNPROCESSED, LAW_ROLE_CLERK, "2025-04-25");
+	expect_refused(&c, &in, "window_not_passed", NULL);
+	in.date = D("2025-04-28");
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_CLOSED_FINAL);
+	assert_int_equal(o.document, LAW_DOC_PLEADING_UNPROCESSED);
+	assert_true(o.closes);
+	must_effect(&o, LAW_TERM_EXPIRE, LAW_TERM_SIGNATURE_WINDOW);
+	assert_true(law_documents[LAW_DOC_SIGNATURE_CALL].addressee == LAW_TO_REQUESTER);
+
+	/* Reconsideration: the same, and the 14 days run from the signature. */
+	c = new_case(PI, LAW_STATE_REFUSED);
+	c.policy.remedy = LAW_REMEDY_RECONSIDERATION;
+	in = act(LAW_ACT_REQUEST_RECONSIDERATION, LAW_ROLE_REQUESTER, "2025-04-15");
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_PLEADING_UNSIGNED);
+	c = new_case(PI, LAW_STATE_PLEADING_UNSIGNED);
+	c.policy.remedy = LAW_REMEDY_RECONSIDERATION;
+	in = act(LAW_ACT_RECORD_SIGNATURE, LAW_ROLE_CLERK, "2025-04-16");
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_APPEAL_PENDING);
+	assert_date(must_effect(&o, LAW_TERM_START, LAW_TERM_RECONSIDERATION)->calc.due,
+		    "2025-04-30");
+}
+
+/* The organisation's policy accepts the unsigned pleading: as before. */
+static void test_unsigned_appeal_accepted_by_policy_goes_straight_to_pending(void **state)
+{
+	law_case_t c = new_case(PI, LAW_STATE_REFUSED);
+	c.policy.accepts_unsigned_pleadings = true;
+	add_term(&c, LAW_TERM_APPEAL_WINDOW, "2025-04-10", "2025-04-24");
+	law_action_input_t in = act(LAW_ACT_APPEAL, LAW_ROLE_REQUESTER, "2025-04-15");
+	law_outcome_t o;
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_APPEAL_PENDING);
+	assert_date(must_effect(&o, LAW_TERM_START, LAW_TERM_FORWARD_APPEAL)->calc.due,
+		    "2025-04-22");
+	assert_false(law_policy_default().accepts_unsigned_pleadings);
 }
 
 /* ---- Court (UDIP art. 21) ----------------------------------------------- */
@@ -984,6 +1093,8 @@ int main(void)
 		test_decision_delivery_starts_appeal_window_and_appeal_starts_forwarding),
 	    cmocka_unit_test(test_remedy_window_expiry_makes_the_decision_final),
 	    cmocka_unit_test(test_reconsideration_replaces_appeal_where_there_is_no_higher_body),
+	    cmocka_unit_test(test_unsigned_appeal_from_the_tracking_page_waits_for_a_signature),
+	    cmocka_unit_test(test_unsigned_appeal_accepted_by_policy_goes_straight_to_pending),
 	    cmocka_unit_test(test_court_complaint_on_inaction_keeps_state_and_gives_15_days),
 	    cmocka_unit_test(test_judgment_obliging_the_body_reopens_with_the_courts_term),
 	    cmocka_unit_test(test_reuse_offer_objection_and_decision_on_conditions),
