@@ -11,7 +11,7 @@ packages=(
   libpoppler-glib-dev libqpdf-dev libssl-dev
   postgresql postgresql-contrib
   python3 python3-aiosmtpd python3-feedparser curl valgrind faketime
-  fonts-dejavu-core qpdf poppler-utils libnss3-tools
+  fonts-dejavu-core qpdf poppler-utils libnss3-tools openssl python3-yaml
   chromium
   nginx pgbouncer haproxy patroni
 )
