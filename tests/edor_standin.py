@@ -360,6 +360,10 @@ class Api(BaseHTTPRequestHandler):
             st.violation(method, path, "no path of the API matches")
             return self.error(404, "NOT_FOUND", "no such path")
         _, template, item, params = m
+        # The mailbox the bearer's system opens (another body's, "client").
+        with st.lock:
+            self.mailbox = st.token_address.get(self.headers.get("Authorization", "")[7:],
+                                                st.args.address)
         op = item.get(method.lower())
         if not op:
             st.violation(method, path, f"{method} is not an operation of {template}")
@@ -378,7 +382,6 @@ class Api(BaseHTTPRequestHandler):
             tok = self.headers.get("Authorization", "")[7:]
             with st.lock:
                 exp = st.tokens.get(tok)
-                self.mailbox = st.token_address.get(tok, st.args.address)
             if not exp or exp < time.time():
                 return self.error(401, "UNAUTHORIZED", "token unknown or expired")
         if params.get("eDeliveryAddress") != getattr(self, "mailbox", st.args.address):
@@ -606,6 +609,8 @@ class Api(BaseHTTPRequestHandler):
             now = st.clock()
             m = {"id": mid, "task": tid, "hybrid": hybrid, "subject": meta.get("subject", ""),
                  "caseId": meta.get("caseId", ""), "to": to, "evidences": [], "files": {},
+                 "from": (meta.get("from") or {}).get("eDeliveryAddress", ""),
+                 "mailbox": params.get("eDeliveryAddress", ""),
                  "attachments": len(msg.get("attachments", [])),
                  "additionalData": meta.get("additionalData", {}), "submitted": iso(now),
                  "collected": False}

@@ -55,7 +55,7 @@ static int org_settings(int argc, char **argv)
 	const char *org = NULL, *v[7] = {NULL}; /* address, system, key, cert, url, token, search */
 	static const char *const names[] = {"--address", "--system-name", "--key", "--cert",
 	                                    "--url", "--token-url", "--search-url"};
-	for (int i = 2; i < argc;) {
+	for (int i = 2; i < argc; i++) {
 		bool missing = false;
 		const char *x = cli_opt_value(argc, argv, &i, "--org", &missing);
 		if (x) {
