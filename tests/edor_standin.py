@@ -46,7 +46,10 @@ A plain-HTTP control endpoint on 127.0.0.1:C lets a test steer it:
                             hybrid service, at that instant),
                  "bae": [{"identifier": ..., "name": ..., "address": ... (optional),
                           "eDeliveryAddress": ...}],
-                 "bae_mode": "ok" | "fail" (503 from the search engine only)}
+                 "bae_mode": "ok" | "fail" (503 from the search engine only),
+                 "client": {"address": ..., "system_name": ..., "cert": PEM path}
+                           (another body's system, for a deployment serving
+                           several: its tokens open its own mailbox)}
   GET /stats    {"posts", "messages", "tokens", "violations", "requests", "refused",
                  "bae_asked"}
   GET /messages every message with its metadata and evidences
@@ -255,6 +258,8 @@ class State:
         self.requests = 0
         self.violations = 0
         self.client_id = f"{args.address}.SYSTEM.{args.system_name}"
+        self.clients = {}  # client id -> (address, public key file): more bodies
+        self.token_address = {}  # token -> the address of the client it was issued to
         self.token_url = f"https://127.0.0.1:{args.port}/token"
         fd, self.pubkey = tempfile.mkstemp(suffix=".pem")
         os.close(fd)
@@ -355,6 +360,10 @@ class Api(BaseHTTPRequestHandler):
             st.violation(method, path, "no path of the API matches")
             return self.error(404, "NOT_FOUND", "no such path")
         _, template, item, params = m
+        # The mailbox the bearer's system opens (another body's, "client").
+        with st.lock:
+            self.mailbox = st.token_address.get(self.headers.get("Authorization", "")[7:],
+                                                st.args.address)
         op = item.get(method.lower())
         if not op:
             st.violation(method, path, f"{method} is not an operation of {template}")
@@ -375,7 +384,7 @@ class Api(BaseHTTPRequestHandler):
                 exp = st.tokens.get(tok)
             if not exp or exp < time.time():
                 return self.error(401, "UNAUTHORIZED", "token unknown or expired")
-        if params.get("eDeliveryAddress") != st.args.address:
+        if params.get("eDeliveryAddress") != getattr(self, "mailbox", st.args.address):
             st.violation(method, path, "not our mailbox: " + str(params.get("eDeliveryAddress")))
             return self.error(403, "FORBIDDEN", "not your mailbox")
         handler = {
@@ -462,6 +471,7 @@ class Api(BaseHTTPRequestHandler):
         tok = secrets.token_urlsafe(32)
         with st.lock:
             st.tokens[tok] = time.time() + st.token_ttl
+            st.token_address[tok] = self.client_address_of
             ttl = st.token_ttl
         self.send(200, {"access_token": tok, "token_type": "Bearer", "expires_in": ttl,
                         "scope": "read_messages write_messages"})
@@ -478,6 +488,12 @@ class Api(BaseHTTPRequestHandler):
         except ValueError as e:
             return [f"assertion does not decode: {e}"]
         out = []
+        iss = claims.get("iss")
+        with st.lock:
+            address, pubkey, client_id = st.args.address, st.pubkey, st.client_id
+            if iss in st.clients:
+                (address, pubkey), client_id = st.clients[iss], iss
+        self.client_address_of = address
         if header.get("alg") != "RS256":
             out.append("assertion alg is not RS256")
         with tempfile.NamedTemporaryFile() as data, tempfile.NamedTemporaryFile() as s:
@@ -485,13 +501,13 @@ class Api(BaseHTTPRequestHandler):
             data.flush()
             s.write(sig)
             s.flush()
-            r = subprocess.run(["openssl", "dgst", "-sha256", "-verify", st.pubkey,
+            r = subprocess.run(["openssl", "dgst", "-sha256", "-verify", pubkey,
                                 "-signature", s.name, data.name], capture_output=True)
             if r.returncode != 0:
                 out.append("assertion signature does not verify with the client's key")
         now = time.time()
-        if claims.get("iss") != st.client_id or claims.get("sub") != st.client_id:
-            out.append(f"iss/sub are not {st.client_id}")
+        if claims.get("iss") != client_id or claims.get("sub") != client_id:
+            out.append(f"iss/sub are not {client_id}")
         if claims.get("aud") != st.token_url:
             out.append(f"aud is not {st.token_url}")
         exp, iat = claims.get("exp"), claims.get("iat")
@@ -570,7 +586,8 @@ class Api(BaseHTTPRequestHandler):
                 out.append(f"attachment {i}: hash is not SHA3-256 of it")
             if fm.get("size") != len(content):
                 out.append(f"attachment {i}: size is not its length")
-        if (meta.get("from") or {}).get("eDeliveryAddress") != st.args.address:
+        if (meta.get("from") or {}).get("eDeliveryAddress") != getattr(self, "mailbox",
+                                                                       st.args.address):
             out.append("from is not the mailbox's address")
         to = (meta.get("to") or [{}])[0]
         if meta.get("shippingService") == "hybrid":
@@ -592,6 +609,8 @@ class Api(BaseHTTPRequestHandler):
             now = st.clock()
             m = {"id": mid, "task": tid, "hybrid": hybrid, "subject": meta.get("subject", ""),
                  "caseId": meta.get("caseId", ""), "to": to, "evidences": [], "files": {},
+                 "from": (meta.get("from") or {}).get("eDeliveryAddress", ""),
+                 "mailbox": params.get("eDeliveryAddress", ""),
                  "attachments": len(msg.get("attachments", [])),
                  "additionalData": meta.get("additionalData", {}), "submitted": iso(now),
                  "collected": False}
@@ -727,6 +746,14 @@ class Control(BaseHTTPRequestHandler):
                 st.bae = list(cmd["bae"])
             if "bae_mode" in cmd:
                 st.bae_mode = cmd["bae_mode"]
+            if "client" in cmd:
+                c = cmd["client"]
+                pub = subprocess.run(["openssl", "x509", "-in", c["cert"], "-pubkey", "-noout"],
+                                     check=True, capture_output=True).stdout
+                fd, path = tempfile.mkstemp(suffix=".pem")
+                with os.fdopen(fd, "wb") as f:
+                    f.write(pub)
+                st.clients[f"{c['address']}.SYSTEM.{c['system_name']}"] = (c["address"], path)
             if "collect" in cmd:
                 at = parse_iso(cmd["collect"])
                 for m in st.messages.values():

@@ -39,12 +39,13 @@ static law_role_t law_role_of(const struct actor *who)
 	return !strcmp(who->role, "clerk") ? LAW_ROLE_CLERK : LAW_ROLE_MANAGER;
 }
 
-/* The body sends through e-Doręczenia: its connection is configured
- * (cases/edoreczenia, wip-edor). Only the default channel depends on it. */
-static bool edoreczenia_configured(void)
+/* The body sends through e-Doręczenia: the deployment's connection is
+ * configured, or the organisation has its own (`own`, org_edoreczenia).
+ * Only the default channel depends on it. */
+static bool edoreczenia_configured(bool own)
 {
 	const char *url = getenv("JAWNOSC_EDORECZENIA_URL");
-	return url && *url;
+	return own || (url && *url);
 }
 
 /* Whether decision `document_id` may travel now on an electronic channel
@@ -223,7 +224,8 @@ enum db_status dispatch_plan(PGconn *c, arena_t *a, long long request_id, long l
 	PGresult *r = db_exec_row(c, &st,
 	                          "SELECT r.delivery, coalesce(q.name, ''), coalesce(q.email, ''), "
 	                          "coalesce(q.postal_address, ''), coalesce(q.ade_address, ''), "
-	                          "r.case_number, o.name FROM requests r "
+	                          "r.case_number, o.name, EXISTS (SELECT 1 FROM org_edoreczenia e "
+	                          "WHERE e.org_id = r.org_id) FROM requests r "
 	                          "JOIN organisations o ON o.id = r.org_id "
 	                          "LEFT JOIN requesters q ON q.request_id = r.id WHERE r.id = $1",
 	                          1, p);
@@ -236,11 +238,12 @@ enum db_status dispatch_plan(PGconn *c, arena_t *a, long long request_id, long l
 	plan->ade = arena_strdup(a, PQgetvalue(r, 0, 4));
 	plan->case_number = arena_strdup(a, PQgetvalue(r, 0, 5));
 	plan->org_name = arena_strdup(a, PQgetvalue(r, 0, 6));
+	bool own_edoreczenia = PQgetvalue(r, 0, 7)[0] == 't';
 	PQclear(r);
 	plan->situation.ade = *plan->ade;
 	plan->situation.email = *plan->email;
 	plan->situation.postal = *plan->postal;
-	plan->situation.service = edoreczenia_configured();
+	plan->situation.service = edoreczenia_configured(own_edoreczenia);
 	plan->doc = doc_of(doc_type);
 	plan->doc_type = doc_type;
 	plan->title = title;

@@ -189,7 +189,7 @@ static char *build_message(PGconn *c, arena_t *a, const struct row *r, char *ref
 	PQclear(res);
 	edoreczenia_reference(r->id, sha, reference);
 
-	struct edor_message m = {.hybrid = r->hybrid, .from_address = cfg.edor_address,
+	struct edor_message m = {.hybrid = r->hybrid, .from_address = edor_address(),
 	                         .from_name = org_name, .to_name = name, .case_id = case_number,
 	                         .reference = reference};
 	struct edor_postal to_postal, from_postal;
@@ -557,6 +557,50 @@ static int claim(PGconn *c, arena_t *a, struct row *r)
 	return n;
 }
 
+/* The e-Doręczenia settings of organisation `org_id` for this thread's
+ * calls (edor_use()): its row in org_edoreczenia, else the deployment's.
+ * 1 ready, 0 not usable (`why` for the clerk, in Polish), -1 database
+ * error. */
+static int use_org(PGconn *c, long long org_id, char *why, size_t whylen)
+{
+	char ids[24];
+	snprintf(ids, sizeof ids, "%lld", org_id);
+	const char *p[] = {ids};
+	enum db_status st;
+	PGresult *res = db_exec(c, &st,
+	                        "SELECT address, system_name, key_path, cert_path, coalesce(url, ''), "
+	                        "coalesce(token_url, ''), coalesce(search_url, '') "
+	                        "FROM org_edoreczenia WHERE org_id = $1",
+	                        1, p);
+	if (st != DB_OK) {
+		PQclear(res);
+		return -1;
+	}
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		edor_use(NULL, why, whylen);
+		if (edor_enabled())
+			return 1;
+		snprintf(why, whylen, "e-Doręczenia nie są skonfigurowane dla tego urzędu "
+		         "(jawnosc edoreczenia set --org).");
+		return 0;
+	}
+	struct edor_settings s = {PQgetvalue(res, 0, 4), PQgetvalue(res, 0, 5),
+	                          PQgetvalue(res, 0, 6), PQgetvalue(res, 0, 0),
+	                          PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2),
+	                          PQgetvalue(res, 0, 3)};
+	edor_settings_defaults(&s);
+	char err[600];
+	bool ok = edor_use(&s, err, sizeof err);
+	PQclear(res);
+	if (ok)
+		return 1;
+	log_warn("edoreczenia: organisation %lld: settings refused: %s", org_id, err);
+	snprintf(why, whylen, "Ustawienia e-Doręczeń urzędu są błędne (jawnosc edoreczenia set "
+	         "--org), wysyłka czeka: %s", err);
+	return 0;
+}
+
 /* One dispatch, one transaction (two around a POST). 1 done, 0 nothing due,
  * -1 database error. */
 static int step(PGconn *c)
@@ -566,7 +610,15 @@ static int step(PGconn *c)
 	arena_t *a = arena_new(16384);
 	struct row r = {0};
 	int n = claim(c, a, &r);
-	if (n == 1) {
+	char why[900];
+	int ready = n == 1 ? use_org(c, r.org_id, why, sizeof why) : 1;
+	if (ready < 0) {
+		n = -1;
+	} else if (ready == 0) {
+		/* The organisation's settings are wrong or missing: it waits, the
+		 * others go on. */
+		n = wait_retry(c, &r, r.state, why) == DB_OK && commit(c) ? 1 : -1;
+	} else if (n == 1) {
 		if (!strcmp(r.state, "queued"))
 			n = post(c, a, &r);
 		else if (!strcmp(r.state, "sending") && !*r.task_id)
@@ -583,6 +635,7 @@ static int step(PGconn *c)
 	} else if (n == 0) {
 		n = commit(c) ? 0 : -1;
 	}
+	edor_use(NULL, why, sizeof why);
 	arena_free(a);
 	if (n < 0 && PQstatus(c) == CONNECTION_OK && PQtransactionStatus(c) != PQTRANS_IDLE)
 		db_run(c, "ROLLBACK", 0, NULL);
@@ -591,11 +644,21 @@ static int step(PGconn *c)
 
 enum job_result edoreczenia_job(void)
 {
-	if (!edor_enabled())
-		return JOB_DONE;
 	PGconn *c = db_conn();
 	if (!c)
 		return JOB_FAILED;
+	if (!edor_enabled()) {
+		/* Without the deployment's settings only organisations with
+		 * their own send. */
+		enum db_status st;
+		PGresult *res = db_exec(c, &st, "SELECT 1 FROM org_edoreczenia LIMIT 1", 0, NULL);
+		bool any = st == DB_OK && PQntuples(res) == 1;
+		PQclear(res);
+		if (st != DB_OK)
+			return JOB_FAILED;
+		if (!any)
+			return JOB_DONE;
+	}
 	int done = 0;
 	for (; done < EDOR_BATCH && !jobs_stopping(); done++) {
 		int n = step(c);

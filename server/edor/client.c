@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -20,15 +21,37 @@
 #define CALL_TIMEOUT 120L      /* seconds for one call; the job's lease is longer */
 #define LOOKUP_TIMEOUT 10L     /* seconds for a lookup: a clerk waits for the page */
 
-/* Set once by edor_setup(), read-only afterwards, but for the token. */
-static struct {
-	bool on, curl_ready;
+/* One system's credentials and its token: the deployment's (from the
+ * environment) or an organisation's (org_edoreczenia). Read-only once
+ * made, but for the token. */
+struct account {
+	bool on;
 	EVP_PKEY *key;
+	char url[1001], token_url[1001], search_url[1001];
+	char address[EDOR_ADDRESS_LEN + 1], key_path[1001], cert_path[1001];
 	char client_id[160];
 	pthread_mutex_t lock; /* guards the token */
 	char token[EDOR_TOKEN_MAX + 1];
 	time_t token_until; /* real time; 0: none */
-} e = {.lock = PTHREAD_MUTEX_INITIALIZER};
+};
+
+#define ACCOUNTS_MAX 256 /* organisations' accounts kept (one per set of settings) */
+
+static struct {
+	bool curl_ready;
+	struct account env;
+	pthread_mutex_t lock; /* guards orgs[] */
+	struct account *orgs[ACCOUNTS_MAX];
+	int norgs;
+} e = {.env.lock = PTHREAD_MUTEX_INITIALIZER, .lock = PTHREAD_MUTEX_INITIALIZER};
+
+/* The account this thread's calls use (edor_use()); NULL: the deployment's. */
+static _Thread_local struct account *current;
+
+static struct account *in_use(void)
+{
+	return current ? current : &e.env;
+}
 
 const char *edor_result_name(enum edor_result r)
 {
@@ -39,7 +62,12 @@ const char *edor_result_name(enum edor_result r)
 
 bool edor_enabled(void)
 {
-	return e.on;
+	return e.env.on;
+}
+
+const char *edor_address(void)
+{
+	return in_use()->address;
 }
 
 /* --- one HTTPS call ---------------------------------------------------------- */
@@ -125,8 +153,8 @@ static enum edor_result call(const char *method, const char *url, const char *be
 	char cerr[CURL_ERROR_SIZE] = "";
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https");
-	curl_easy_setopt(h, CURLOPT_SSLCERT, cfg.edor_cert);
-	curl_easy_setopt(h, CURLOPT_SSLKEY, cfg.edor_key);
+	curl_easy_setopt(h, CURLOPT_SSLCERT, in_use()->cert_path);
+	curl_easy_setopt(h, CURLOPT_SSLKEY, in_use()->key_path);
 	if (cfg.edor_ca[0])
 		curl_easy_setopt(h, CURLOPT_CAINFO, cfg.edor_ca);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
@@ -190,8 +218,8 @@ static char *form_value(arena_t *a, const char *v)
 	return copy;
 }
 
-/* A new token into e.token; with e.lock held. */
-static enum edor_result fetch_token(char *err, size_t errlen)
+/* A new token into ac->token; with ac->lock held. */
+static enum edor_result fetch_token(struct account *ac, char *err, size_t errlen)
 {
 	arena_t *a = arena_new(8192);
 	unsigned char rnd[16];
@@ -200,7 +228,7 @@ static enum edor_result fetch_token(char *err, size_t errlen)
 	sodium_bin2hex(jti, sizeof jti, rnd, sizeof rnd);
 	time_t now = time(NULL);
 	enum edor_result res = EDOR_UNAVAILABLE;
-	char *jwt = edor_jwt_assertion(a, e.key, e.client_id, cfg.edor_token_url, jti, now,
+	char *jwt = edor_jwt_assertion(a, ac->key, ac->client_id, ac->token_url, jti, now,
 	                               ASSERTION_LIFETIME, err, errlen);
 	if (!jwt)
 		goto out;
@@ -211,7 +239,7 @@ static enum edor_result fetch_token(char *err, size_t errlen)
 	    form_value(a, jwt), form_value(a, "read_messages write_messages"));
 	struct answer r = {.max = 64 * 1024};
 	sb_init(&r.body, a);
-	res = call("POST", cfg.edor_token_url, NULL, "application/x-www-form-urlencoded", form, &r,
+	res = call("POST", ac->token_url, NULL, "application/x-www-form-urlencoded", form, &r,
 	           err, errlen);
 	if (res != EDOR_OK)
 		goto out;
@@ -229,9 +257,9 @@ static enum edor_result fetch_token(char *err, size_t errlen)
 		goto out;
 	}
 	long margin = t.expires_in / 5 < 60 ? t.expires_in / 5 : 60;
-	memcpy(e.token, t.access_token, strlen(t.access_token) + 1);
-	e.token_until = now + t.expires_in - margin;
-	log_info("edoreczenia: new access token for %s, valid %ld s", e.client_id, t.expires_in);
+	memcpy(ac->token, t.access_token, strlen(t.access_token) + 1);
+	ac->token_until = now + t.expires_in - margin;
+	log_info("edoreczenia: new access token for %s, valid %ld s", ac->client_id, t.expires_in);
 	res = EDOR_OK;
 out:
 	arena_free(a);
@@ -243,15 +271,16 @@ out:
 static enum edor_result token(bool renew, char out[EDOR_TOKEN_MAX + 1], char *err,
                               size_t errlen)
 {
-	pthread_mutex_lock(&e.lock);
+	struct account *ac = in_use();
+	pthread_mutex_lock(&ac->lock);
 	enum edor_result res = EDOR_OK;
-	if (renew || !e.token_until || time(NULL) >= e.token_until) {
-		e.token_until = 0;
-		res = fetch_token(err, errlen);
+	if (renew || !ac->token_until || time(NULL) >= ac->token_until) {
+		ac->token_until = 0;
+		res = fetch_token(ac, err, errlen);
 	}
 	if (res == EDOR_OK)
-		memcpy(out, e.token, strlen(e.token) + 1);
-	pthread_mutex_unlock(&e.lock);
+		memcpy(out, ac->token, strlen(ac->token) + 1);
+	pthread_mutex_unlock(&ac->lock);
 	return res;
 }
 
@@ -280,7 +309,7 @@ static enum edor_result api(const char *method, const char *url, const char *jso
 static char *mailbox_url(arena_t *a, const char *fmt, const char *arg)
 {
 	char *tail = arena_printf(a, fmt, arg ? arg : "");
-	return arena_printf(a, "%s/%s%s", cfg.edor_url, cfg.edor_address, tail);
+	return arena_printf(a, "%s/%s%s", in_use()->url, in_use()->address, tail);
 }
 
 /* A GET of JSON into r; EDOR_OK only with a 200. */
@@ -303,7 +332,7 @@ static enum edor_result get_json(arena_t *a, const char *url, struct answer *r, 
 
 enum edor_result edor_check(char *err, size_t errlen)
 {
-	if (!e.on)
+	if (!in_use()->on)
 		return EDOR_OFF;
 	char tok[EDOR_TOKEN_MAX + 1];
 	return token(true, tok, err, errlen);
@@ -312,7 +341,7 @@ enum edor_result edor_check(char *err, size_t errlen)
 enum edor_result edor_send(const char *json, char task_id[EDOR_ID_MAX + 1], char *err,
                            size_t errlen)
 {
-	if (!e.on)
+	if (!in_use()->on)
 		return EDOR_OFF;
 	arena_t *a = arena_new(4096);
 	struct answer r = {.max = EDOR_JSON_MAX};
@@ -331,7 +360,7 @@ enum edor_result edor_send(const char *json, char task_id[EDOR_ID_MAX + 1], char
 enum edor_result edor_task_status(const char *task_id, enum edor_task_state *st, char *err,
                                   size_t errlen)
 {
-	if (!e.on)
+	if (!in_use()->on)
 		return EDOR_OFF;
 	arena_t *a = arena_new(4096);
 	struct answer r = {0};
@@ -346,7 +375,7 @@ enum edor_result edor_task_status(const char *task_id, enum edor_task_state *st,
 enum edor_result edor_task_result(const char *task_id, struct edor_task_result *out, char *err,
                                   size_t errlen)
 {
-	if (!e.on)
+	if (!in_use()->on)
 		return EDOR_OFF;
 	arena_t *a = arena_new(4096);
 	struct answer r = {0};
@@ -361,7 +390,7 @@ enum edor_result edor_task_result(const char *task_id, struct edor_task_result *
 enum edor_result edor_find_sent(const char *reference, char message_id[EDOR_ID_MAX + 1],
                                 bool *found, char *err, size_t errlen)
 {
-	if (!e.on)
+	if (!in_use()->on)
 		return EDOR_OFF;
 	arena_t *a = arena_new(4096);
 	struct answer r = {0};
@@ -383,7 +412,7 @@ enum edor_result edor_evidences(const char *message_id, struct edor_evidence *ou
                                 int *n, int *total, char *err, size_t errlen)
 {
 	*n = *total = 0;
-	if (!e.on)
+	if (!in_use()->on)
 		return EDOR_OFF;
 	arena_t *a = arena_new(4096);
 	struct answer r = {0};
@@ -423,7 +452,7 @@ enum edor_result edor_evidence_file(arena_t *a, bool hybrid, const char *evidenc
 {
 	*data = NULL;
 	*len = 0;
-	if (!e.on)
+	if (!in_use()->on)
 		return EDOR_OFF;
 	struct answer r = {.max = EDOR_EVIDENCE_MAX};
 	sb_init(&r.body, a);
@@ -462,7 +491,7 @@ static void without_query(char *err, size_t errlen, const char *url)
 		return;
 	char tail[512];
 	snprintf(tail, sizeof tail, "%s", at + strlen(url));
-	snprintf(at, errlen - (size_t)(at - err), "%s?…%s", cfg.edor_search_url, tail);
+	snprintf(at, errlen - (size_t)(at - err), "%s?…%s", in_use()->search_url, tail);
 }
 
 enum edor_result edor_lookup(const char *identifier, const char *name, const char *address_line,
@@ -471,11 +500,11 @@ enum edor_result edor_lookup(const char *identifier, const char *name, const cha
 {
 	*found = false;
 	address[0] = '\0';
-	if (!e.on || !cfg.edor_search_url[0])
+	if (!in_use()->on || !in_use()->search_url[0])
 		return EDOR_OFF;
 	arena_t *a = arena_new(4096);
 	struct answer r = {0};
-	char *url = arena_printf(a, "%s?identifier=%s&name=%s", cfg.edor_search_url,
+	char *url = arena_printf(a, "%s?identifier=%s&name=%s", in_use()->search_url,
 	                         form_value(a, identifier ? identifier : ""),
 	                         form_value(a, name ? name : ""));
 	if (address_line && *address_line)
@@ -508,55 +537,74 @@ static bool https(const char *name, const char *url, char *err, size_t errlen)
 	return true;
 }
 
-static bool check_settings(char *err, size_t errlen)
+/* Checks `s` (prefix names the settings in messages) and fills `out`
+ * (its key loaded). */
+static bool load_account(const struct edor_settings *s, const char *prefix, struct account *out,
+                         char *err, size_t errlen)
 {
-	if (!https("JAWNOSC_EDORECZENIA_URL", cfg.edor_url, err, errlen) ||
-	    !https("JAWNOSC_EDORECZENIA_TOKEN_URL", cfg.edor_token_url, err, errlen) ||
-	    (cfg.edor_search_url[0] &&
-	     !https("JAWNOSC_EDORECZENIA_SEARCH_URL", cfg.edor_search_url, err, errlen)))
+	char name[96];
+#define NAME(x) (snprintf(name, sizeof name, "%s" x, prefix), name)
+	if (!https(NAME("URL"), s->url, err, errlen) ||
+	    !https(NAME("TOKEN_URL"), s->token_url, err, errlen) ||
+	    (s->search_url[0] && !https(NAME("SEARCH_URL"), s->search_url, err, errlen)))
 		return false;
-	if (!edor_address_valid(cfg.edor_address)) {
-		snprintf(err, errlen,
-		         "JAWNOSC_EDORECZENIA_ADDRESS=\"%.60s\" is not an address AE:PL-NNNNN-NNNNN-XXXXX-NN",
-		         cfg.edor_address);
+	if (!edor_address_valid(s->address)) {
+		snprintf(err, errlen, "%s=\"%.60s\" is not an address AE:PL-NNNNN-NNNNN-XXXXX-NN",
+		         NAME("ADDRESS"), s->address);
 		return false;
 	}
-	size_t n = strlen(cfg.edor_system_name);
+	size_t n = strlen(s->system_name);
 	if (n == 0 || n > 64 ||
-	    strspn(cfg.edor_system_name,
+	    strspn(s->system_name,
 	           "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.") != n) {
-		snprintf(err, errlen,
-		         "JAWNOSC_EDORECZENIA_SYSTEM_NAME must be 1 to 64 letters, digits, _ - or .");
+		snprintf(err, errlen, "%s must be 1 to 64 letters, digits, _ - or .",
+		         NAME("SYSTEM_NAME"));
 		return false;
 	}
-	snprintf(e.client_id, sizeof e.client_id, "%s.SYSTEM.%s", cfg.edor_address,
-	         cfg.edor_system_name);
-	if (cfg.edor_ca[0] && access(cfg.edor_ca, R_OK) != 0) {
-		snprintf(err, errlen, "JAWNOSC_EDORECZENIA_CA: cannot read %.300s", cfg.edor_ca);
+	if (strlen(s->url) > 1000 || strlen(s->token_url) > 1000 || strlen(s->search_url) > 1000 ||
+	    strlen(s->key) > 1000 || strlen(s->cert) > 1000) {
+		snprintf(err, errlen, "%s*: a URL or path over 1000 characters", prefix);
 		return false;
 	}
-	FILE *f = cfg.edor_key[0] ? fopen(cfg.edor_key, "r") : NULL;
+	snprintf(out->client_id, sizeof out->client_id, "%s.SYSTEM.%s", s->address, s->system_name);
+	snprintf(out->url, sizeof out->url, "%s", s->url);
+	snprintf(out->token_url, sizeof out->token_url, "%s", s->token_url);
+	snprintf(out->search_url, sizeof out->search_url, "%s", s->search_url);
+	snprintf(out->address, sizeof out->address, "%s", s->address);
+	snprintf(out->key_path, sizeof out->key_path, "%s", s->key);
+	snprintf(out->cert_path, sizeof out->cert_path, "%s", s->cert);
+	FILE *f = s->key[0] ? fopen(s->key, "r") : NULL;
 	if (!f) {
-		snprintf(err, errlen, "JAWNOSC_EDORECZENIA_KEY: cannot read \"%.300s\"", cfg.edor_key);
+		snprintf(err, errlen, "%s: cannot read \"%.300s\"", NAME("KEY"), s->key);
 		return false;
 	}
-	e.key = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+	out->key = PEM_read_PrivateKey(f, NULL, NULL, NULL);
 	fclose(f);
-	if (!e.key || EVP_PKEY_base_id(e.key) != EVP_PKEY_RSA) {
-		snprintf(err, errlen, "JAWNOSC_EDORECZENIA_KEY: not an unencrypted PEM RSA private key");
+	if (!out->key || EVP_PKEY_base_id(out->key) != EVP_PKEY_RSA) {
+		snprintf(err, errlen, "%s: not an unencrypted PEM RSA private key", NAME("KEY"));
 		return false;
 	}
-	f = cfg.edor_cert[0] ? fopen(cfg.edor_cert, "r") : NULL;
+	f = s->cert[0] ? fopen(s->cert, "r") : NULL;
 	X509 *cert = f ? PEM_read_X509(f, NULL, NULL, NULL) : NULL;
 	if (f)
 		fclose(f);
-	bool match = cert && X509_check_private_key(cert, e.key) == 1;
+	bool match = cert && X509_check_private_key(cert, out->key) == 1;
 	X509_free(cert);
 	if (!match) {
-		snprintf(err, errlen, "JAWNOSC_EDORECZENIA_CERT: \"%.300s\" is not a PEM certificate "
-		         "of JAWNOSC_EDORECZENIA_KEY", cfg.edor_cert);
+		char kname[96];
+		snprintf(kname, sizeof kname, "%sKEY", prefix);
+		snprintf(err, errlen, "%s: \"%.300s\" is not a PEM certificate of %s", NAME("CERT"),
+		         s->cert, kname);
 		return false;
 	}
+#undef NAME
+	return true;
+}
+
+static bool curl_ready(char *err, size_t errlen)
+{
+	if (e.curl_ready)
+		return true;
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		snprintf(err, errlen, "libcurl cannot be initialised");
 		return false;
@@ -567,26 +615,113 @@ static bool check_settings(char *err, size_t errlen)
 
 bool edor_setup(char *err, size_t errlen)
 {
+	/* libcurl is readied even without the deployment's URL: an
+	 * organisation may have settings of its own. */
+	if (!curl_ready(err, errlen))
+		return false;
 	if (!cfg.edor_url || !cfg.edor_url[0])
 		return true;
-	if (!check_settings(err, errlen)) {
+	if (cfg.edor_ca[0] && access(cfg.edor_ca, R_OK) != 0) {
+		snprintf(err, errlen, "JAWNOSC_EDORECZENIA_CA: cannot read %.300s", cfg.edor_ca);
 		edor_cleanup();
 		return false;
 	}
-	e.on = true;
-	log_info("edoreczenia: sending as %s to %s", e.client_id, cfg.edor_url);
+	struct edor_settings s = {cfg.edor_url,     cfg.edor_token_url,   cfg.edor_search_url,
+	                          cfg.edor_address, cfg.edor_system_name, cfg.edor_key,
+	                          cfg.edor_cert};
+	if (!load_account(&s, "JAWNOSC_EDORECZENIA_", &e.env, err, errlen)) {
+		edor_cleanup();
+		return false;
+	}
+	e.env.on = true;
+	log_info("edoreczenia: sending as %s to %s", e.env.client_id, cfg.edor_url);
 	return true;
+}
+
+void edor_settings_defaults(struct edor_settings *s)
+{
+	if (!s->url || !s->url[0])
+		s->url = cfg.edor_url ? cfg.edor_url : "";
+	if (!s->token_url || !s->token_url[0])
+		s->token_url = cfg.edor_token_url ? cfg.edor_token_url : "";
+	if (!s->search_url || !s->search_url[0])
+		s->search_url = cfg.edor_search_url ? cfg.edor_search_url : "";
+}
+
+bool edor_settings_check(const struct edor_settings *s, char *err, size_t errlen)
+{
+	struct account a = {0};
+	bool ok = load_account(s, "", &a, err, errlen);
+	EVP_PKEY_free(a.key);
+	return ok;
+}
+
+static bool same(const struct account *a, const struct edor_settings *s)
+{
+	char id[160];
+	snprintf(id, sizeof id, "%s.SYSTEM.%s", s->address, s->system_name);
+	return !strcmp(a->client_id, id) && !strcmp(a->url, s->url) &&
+	       !strcmp(a->token_url, s->token_url) && !strcmp(a->search_url, s->search_url) &&
+	       !strcmp(a->key_path, s->key) && !strcmp(a->cert_path, s->cert);
+}
+
+bool edor_use(const struct edor_settings *s, char *err, size_t errlen)
+{
+	current = NULL;
+	if (!s)
+		return true;
+	if (!e.curl_ready) {
+		snprintf(err, errlen, "e-Doręczenia not set up");
+		return false;
+	}
+	pthread_mutex_lock(&e.lock);
+	struct account *found = NULL;
+	for (int i = 0; i < e.norgs && !found; i++)
+		if (same(e.orgs[i], s))
+			found = e.orgs[i];
+	bool ok = found != NULL;
+	if (!found && e.norgs >= ACCOUNTS_MAX) {
+		snprintf(err, errlen, "more than %d sets of e-Doręczenia settings", ACCOUNTS_MAX);
+	} else if (!found) {
+		struct account *a = calloc(1, sizeof *a);
+		if (!a)
+			oom();
+		pthread_mutex_init(&a->lock, NULL);
+		ok = load_account(s, "", a, err, errlen);
+		if (ok) {
+			a->on = true;
+			e.orgs[e.norgs++] = found = a;
+			log_info("edoreczenia: an organisation sends as %s to %s", a->client_id, a->url);
+		} else {
+			EVP_PKEY_free(a->key);
+			pthread_mutex_destroy(&a->lock);
+			free(a);
+		}
+	}
+	pthread_mutex_unlock(&e.lock);
+	current = found;
+	return ok;
 }
 
 void edor_cleanup(void)
 {
+	current = NULL;
 	if (e.curl_ready)
 		curl_global_cleanup();
-	EVP_PKEY_free(e.key);
-	e.key = NULL;
-	e.curl_ready = e.on = false;
+	EVP_PKEY_free(e.env.key);
+	e.env.key = NULL;
+	e.curl_ready = e.env.on = false;
+	pthread_mutex_lock(&e.env.lock);
+	sodium_memzero(e.env.token, sizeof e.env.token);
+	e.env.token_until = 0;
+	pthread_mutex_unlock(&e.env.lock);
 	pthread_mutex_lock(&e.lock);
-	sodium_memzero(e.token, sizeof e.token);
-	e.token_until = 0;
+	for (int i = 0; i < e.norgs; i++) {
+		EVP_PKEY_free(e.orgs[i]->key);
+		sodium_memzero(e.orgs[i]->token, sizeof e.orgs[i]->token);
+		pthread_mutex_destroy(&e.orgs[i]->lock);
+		free(e.orgs[i]);
+	}
+	e.norgs = 0;
 	pthread_mutex_unlock(&e.lock);
 }

@@ -42,7 +42,27 @@ const char *edor_result_name(enum edor_result r);
  * the setting otherwise. Once, before the job runner starts. */
 bool edor_setup(char *err, size_t errlen);
 void edor_cleanup(void);
+/* Whether the deployment's own settings (the environment) are on. */
 bool edor_enabled(void);
+
+/* One body's settings (an organisation's row in org_edoreczenia,
+ * docs/edoreczenia.md "Several bodies in one deployment"). */
+struct edor_settings {
+	const char *url, *token_url, *search_url; /* "" or NULL: the deployment's */
+	const char *address, *system_name, *key, *cert;
+};
+/* Empty URLs replaced by the deployment's. */
+void edor_settings_defaults(struct edor_settings *s);
+/* The checks edor_setup() makes of the environment, for `s` (URLs
+ * already defaulted): false with `err` naming what is wrong. */
+bool edor_settings_check(const struct edor_settings *s, char *err, size_t errlen);
+/* The settings this thread's calls below use until the next edor_use():
+ * `s` (checked, its key loaded once and kept with its token, keyed by
+ * all its values), or NULL for the deployment's. False with `err` when
+ * `s` is wrong: the thread then uses the deployment's. */
+bool edor_use(const struct edor_settings *s, char *err, size_t errlen);
+/* The sender's address (AE:PL-…) of the settings in use. */
+const char *edor_address(void);
 
 /* Obtains a fresh access token (the credentials work). */
 enum edor_result edor_check(char *err, size_t errlen);

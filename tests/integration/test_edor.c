@@ -1102,6 +1102,95 @@ static void test_bae_down_clerk_sees_not_checked_and_the_decision_still_goes(voi
 	assert_no_violations();
 }
 
+/* A deployment serving several bodies: an organisation with settings of
+ * its own (jawnosc edoreczenia set --org) sends from its own mailbox with
+ * its own system's key; without them (unset) it sends with the
+ * deployment's again; a row whose key is missing makes only its
+ * dispatches wait, with the reason on the clerk's page. */
+#define SECOND_ADE "AE:PL-22222-33333-OTHRS-07"
+#define SECOND_SYSTEM "urzad-drugi"
+static void test_an_organisation_sends_with_its_own_settings(void **state)
+{
+	NEED_YAML();
+	assert_int_equal(
+	    run("cd " DIR " && "
+	        "openssl req -newkey rsa:2048 -nodes -keyout second.key -out second.csr "
+	        "-subj '/CN=" SECOND_ADE ".SYSTEM." SECOND_SYSTEM "' 2>/dev/null && "
+	        "openssl x509 -req -in second.csr -CA ca.pem -CAkey ca.key -CAcreateserial "
+	        "-out second.pem -days 2 2>/dev/null && chmod 600 second.key"),
+	    0);
+	char cwd[512], cmd[2048];
+	assert_non_null(getcwd(cwd, sizeof cwd));
+	char json[1200];
+	snprintf(json, sizeof json,
+	         "{\"client\": {\"address\": \"" SECOND_ADE "\", \"system_name\": \""
+	         SECOND_SYSTEM "\", \"cert\": \"%s/" DIR "/second.pem\"}}",
+	         cwd);
+	control(json);
+	/* The command refuses a key that is not the certificate's. */
+	snprintf(cmd, sizeof cmd,
+	         "%s bin/jawnosc-asan edoreczenia set --org mon --address " SECOND_ADE
+	         " --system-name " SECOND_SYSTEM " --key %s/" DIR "/client.key --cert %s/" DIR
+	         "/second.pem >/dev/null 2>&1",
+	         env_url, cwd, cwd);
+	assert_int_not_equal(run(cmd), 0);
+	assert_int_equal(sql_int("SELECT count(*) FROM org_edoreczenia"), 0);
+	snprintf(cmd, sizeof cmd,
+	         "%s %s bin/jawnosc-asan edoreczenia set --org mon --address " SECOND_ADE
+	         " --system-name " SECOND_SYSTEM " --key %s/" DIR "/second.key --cert %s/" DIR
+	         "/second.pem >/dev/null",
+	         env_url, env_token, cwd, cwd);
+	assert_int_equal(run(cmd), 0);
+	assert_int_equal(sql_int("SELECT count(*) FROM org_edoreczenia WHERE org_id = %lld AND "
+	                         "address = '" SECOND_ADE "' AND url IS NULL",
+	                         org_id),
+	                 1);
+
+	long long req;
+	long long d = decision_dispatched("Anna Druga", "ul. Lipowa 7, 00-950 Warszawa", THEIR_ADE,
+	                                  "edoreczenia", &req);
+	assert_true(wait_state(d, "sent", 20));
+	char ref[32];
+	snprintf(ref, sizeof ref, "JAW-%lld-", d);
+	json_t *m;
+	assert_int_equal(messages_with(ref, &m), 1);
+	assert_string_equal(json_string_value(json_object_get(m, "from")), SECOND_ADE);
+	assert_string_equal(json_string_value(json_object_get(m, "mailbox")), SECOND_ADE);
+	json_decref(m);
+
+	/* Back to the deployment's settings. */
+	h_sql("DELETE FROM org_edoreczenia");
+	long long d2 = decision_dispatched("Anna Trzecia", "ul. Lipowa 8, 00-950 Warszawa", THEIR_ADE,
+	                                   "edoreczenia", &req);
+	assert_true(wait_state(d2, "sent", 20));
+	snprintf(ref, sizeof ref, "JAW-%lld-", d2);
+	assert_int_equal(messages_with(ref, &m), 1);
+	assert_string_equal(json_string_value(json_object_get(m, "from")), OUR_ADE);
+	assert_string_equal(json_string_value(json_object_get(m, "mailbox")), OUR_ADE);
+	json_decref(m);
+
+	/* A row gone wrong (its key removed): the dispatch waits with the reason. */
+	char sql[2048];
+	snprintf(sql, sizeof sql,
+	         "INSERT INTO org_edoreczenia (org_id, address, system_name, key_path, cert_path) "
+	         "VALUES (%lld, '" SECOND_ADE "', '" SECOND_SYSTEM "', '%s/" DIR "/gone.key', "
+	         "'%s/" DIR "/second.pem')",
+	         org_id, cwd, cwd);
+	h_sql(sql);
+	long long d3 = decision_dispatched("Anna Czwarta", "ul. Lipowa 9, 00-950 Warszawa", THEIR_ADE,
+	                                   "edoreczenia", &req);
+	bool waits = false;
+	for (double end = now_s() + 10; now_s() < end && !waits;) {
+		char *e = field(d3, "state || ' ' || (last_error LIKE '%%Ustawienia e-Dorę%%')::text");
+		waits = e && !strcmp(e, "queued true");
+		free(e);
+		usleep(100000);
+	}
+	assert_true(waits);
+	h_sql("DELETE FROM org_edoreczenia");
+	assert_no_violations();
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -1124,6 +1213,7 @@ int main(void)
 	    cmocka_unit_test(test_bae_no_address_sends_the_decision_by_hybrid_post),
 	    cmocka_unit_test(test_bae_answer_is_asked_again_after_its_time),
 	    cmocka_unit_test(test_bae_down_clerk_sees_not_checked_and_the_decision_still_goes),
+	    cmocka_unit_test(test_an_organisation_sends_with_its_own_settings),
 	};
 	int failed = cmocka_run_group_tests_name("edor", tests, setup, teardown);
 	h_teardown();
