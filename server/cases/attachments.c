@@ -43,10 +43,7 @@ static PGresult *exec_bin(PGconn *c, enum db_status *st, const char *sql, int n,
 static const unsigned char *copy_bytes(arena_t *a, const PGresult *r, int row, int col,
                                        size_t *len)
 {
-	*len = (size_t)PQgetlength(r, row, col);
-	unsigned char *b = arena_alloc(a, *len ? *len : 1);
-	memcpy(b, PQgetvalue(r, row, col), *len);
-	return b;
+	return (const unsigned char *)db_value_copy(a, r, row, col, len);
 }
 
 /* ---- Loading ----------------------------------------------------------------- */

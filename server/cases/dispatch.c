@@ -14,6 +14,7 @@
 #include "cases/store.h"
 #include "core/log.h"
 #include "db/changes.h"
+#include "edor/client.h"
 #include "render/post.h"
 
 static char *ids(arena_t *a, long long v)
@@ -44,15 +45,14 @@ static law_role_t law_role_of(const struct actor *who)
  * Only the default channel depends on it. */
 static bool edoreczenia_configured(bool own)
 {
-	const char *url = getenv("JAWNOSC_EDORECZENIA_URL");
-	return own || (url && *url);
+	return own || edor_enabled();
 }
 
 /* Whether decision `document_id` may travel now on an electronic channel
  * (KPA art. 107 §1 pkt 8, art. 14 §1a): it has a verified signed version
  * (cases/signature.h). A document being issued cannot be signed yet: its
  * dispatch is written and waits for the signature (the e-Doręczenia job
- * takes only signed decisions, DISPATCH_SIGNED_OR_NOT_DECISION), so only
+ * takes only signed decisions: dispatch_awaits_signature()), so only
  * an issued one is asked. */
 static enum db_status document_signed(PGconn *c, long long document_id, bool *is_signed)
 {

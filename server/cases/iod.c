@@ -478,10 +478,7 @@ static enum db_status read_files(PGconn *c, arena_t *a, const char *const prm[3]
 		int row = (int)i;
 		struct iod_file *f = &out->files[i];
 		f->path = arena_strndup(a, PQgetvalue(r, row, 0), (size_t)PQgetlength(r, row, 0));
-		f->len = (size_t)PQgetlength(r, row, 1);
-		char *b = arena_alloc(a, f->len ? f->len : 1);
-		memcpy(b, PQgetvalue(r, row, 1), f->len);
-		f->data = b;
+		f->data = db_value_copy(a, r, row, 1, &f->len);
 	}
 	PQclear(r);
 	return st;

@@ -762,10 +762,7 @@ enum outcome letters_pdf(const struct svc_ctx *ctx, long long request_id, int se
 	                 : PQntuples(r) == 1 ? OUT_OK
 	                                     : problem_set(p, OUT_NOT_FOUND, NULL, NULL);
 	if (o == OUT_OK) {
-		*len = (size_t)PQgetlength(r, 0, 0);
-		char *b = arena_alloc(a, *len ? *len : 1);
-		memcpy(b, PQgetvalue(r, 0, 0), *len);
-		*pdf = b;
+		*pdf = db_value_copy(a, r, 0, 0, len);
 	}
 	PQclear(r);
 	return o;

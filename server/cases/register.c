@@ -593,28 +593,22 @@ enum db_status register_item(PGconn *c, arena_t *a, const struct org *org,
 	return DB_OK;
 }
 
-enum db_status register_document(PGconn *c, arena_t *a, long long org_id, const char *case_number,
-                                 int seq, const char **pdf, size_t *len, char sha_hex[65],
-                                 bool *found)
+/* The PDF and SHA-256 of the one row `sql` finds ($1 the organisation, $2
+ * the case number, $3 the document's or copy's number). */
+static enum db_status public_pdf(PGconn *c, arena_t *a, const char *sql, long long org_id,
+                                 const char *case_number, long long n, const char **pdf,
+                                 size_t *len, char sha_hex[65], bool *found)
 {
 	*found = false;
 	struct db_params p = {.n = 0};
 	db_param_int(&p, org_id);
 	db_param(&p, case_number);
-	db_param_int(&p, seq);
-	PGresult *r = PQexecParams(c,
-	                           "SELECT d.pdf, d.sha256 FROM register_documents d "
-	                           "JOIN register_items i ON i.id = d.publication_id "
-	                           "WHERE i.org_id = $1 AND i.case_number = $2 AND d.seq = $3 "
-	                           "AND d.current AND d.pdf IS NOT NULL",
-	                           p.n, NULL, p.v, NULL, NULL, 1 /* binary */);
+	db_param_int(&p, n);
+	PGresult *r = PQexecParams(c, sql, p.n, NULL, p.v, NULL, NULL, 1 /* binary */);
 	enum db_status st = db_status_of(c, r);
 	if (st == DB_OK && PQntuples(r) == 1) {
 		*found = true;
-		*len = (size_t)PQgetlength(r, 0, 0);
-		char *buf = arena_alloc(a, *len ? *len : 1);
-		memcpy(buf, PQgetvalue(r, 0, 0), *len);
-		*pdf = buf;
+		*pdf = db_value_copy(a, r, 0, 0, len);
 		sha_hex[0] = '\0';
 		if (PQgetlength(r, 0, 1) == 32)
 			sodium_bin2hex(sha_hex, 65, (const unsigned char *)PQgetvalue(r, 0, 1), 32);
@@ -623,35 +617,29 @@ enum db_status register_document(PGconn *c, arena_t *a, long long org_id, const 
 	return st;
 }
 
+enum db_status register_document(PGconn *c, arena_t *a, long long org_id, const char *case_number,
+                                 int seq, const char **pdf, size_t *len, char sha_hex[65],
+                                 bool *found)
+{
+	return public_pdf(c, a,
+	                  "SELECT d.pdf, d.sha256 FROM register_documents d "
+	                  "JOIN register_items i ON i.id = d.publication_id "
+	                  "WHERE i.org_id = $1 AND i.case_number = $2 AND d.seq = $3 "
+	                  "AND d.current AND d.pdf IS NOT NULL",
+	                  org_id, case_number, seq, pdf, len, sha_hex, found);
+}
+
 enum db_status register_attachment(PGconn *c, arena_t *a, long long org_id,
                                    const char *case_number, long long copy_id, const char **pdf,
                                    size_t *len, char sha_hex[65], bool *found)
 {
-	*found = false;
-	struct db_params p = {.n = 0};
-	db_param_int(&p, org_id);
-	db_param(&p, case_number);
-	db_param_int(&p, copy_id);
 	/* Only the public copy: register_attachments has no other PDF. */
-	PGresult *r = PQexecParams(c,
-	                           "SELECT d.pdf, d.sha256 FROM register_attachments d "
-	                           "JOIN register_items i ON i.id = d.publication_id "
-	                           "WHERE i.org_id = $1 AND i.case_number = $2 AND d.id = $3 "
-	                           "AND d.current",
-	                           p.n, NULL, p.v, NULL, NULL, 1 /* binary */);
-	enum db_status st = db_status_of(c, r);
-	if (st == DB_OK && PQntuples(r) == 1) {
-		*found = true;
-		*len = (size_t)PQgetlength(r, 0, 0);
-		char *buf = arena_alloc(a, *len ? *len : 1);
-		memcpy(buf, PQgetvalue(r, 0, 0), *len);
-		*pdf = buf;
-		sha_hex[0] = '\0';
-		if (PQgetlength(r, 0, 1) == 32)
-			sodium_bin2hex(sha_hex, 65, (const unsigned char *)PQgetvalue(r, 0, 1), 32);
-	}
-	PQclear(r);
-	return st;
+	return public_pdf(c, a,
+	                  "SELECT d.pdf, d.sha256 FROM register_attachments d "
+	                  "JOIN register_items i ON i.id = d.publication_id "
+	                  "WHERE i.org_id = $1 AND i.case_number = $2 AND d.id = $3 "
+	                  "AND d.current",
+	                  org_id, case_number, copy_id, pdf, len, sha_hex, found);
 }
 
 /* ---- Feed, statistics, sitemap --------------------------------------------- */

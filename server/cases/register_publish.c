@@ -762,10 +762,7 @@ static enum db_status letter_copy(PGconn *c, arena_t *a, long long request_id, i
 	*pdf = NULL;
 	*len = 0;
 	if (st == DB_OK && PQntuples(r) == 1) {
-		*len = (size_t)PQgetlength(r, 0, 0);
-		char *b = arena_alloc(a, *len ? *len : 1);
-		memcpy(b, PQgetvalue(r, 0, 0), *len);
-		*pdf = b;
+		*pdf = db_value_copy(a, r, 0, 0, len);
 	}
 	PQclear(r);
 	return st;

@@ -70,11 +70,7 @@ enum db_status letters_is_signed(PGconn *c, long long document_id, bool *is_sign
 /* Copies column `col` of row 0 of a binary result into the arena. */
 static const char *copy_bytes(arena_t *a, PGresult *r, int col, size_t *len)
 {
-	*len = (size_t)PQgetlength(r, 0, col);
-	char *b = arena_alloc(a, *len + 1);
-	memcpy(b, PQgetvalue(r, 0, col), *len);
-	b[*len] = '\0';
-	return b;
+	return db_value_copy(a, r, 0, col, len);
 }
 
 enum db_status letters_pdf_for_delivery(PGconn *c, arena_t *a, long long document_id,

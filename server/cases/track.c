@@ -329,10 +329,7 @@ enum outcome track_document(const struct svc_ctx *ctx, const char *token, int se
 	                           2, NULL, v, lens, fmts, 1 /* binary */);
 	enum outcome o = one_row(c, r, "reading a document by token", p);
 	if (o == OUT_OK) {
-		out->len = (size_t)PQgetlength(r, 0, 0);
-		char *buf = arena_alloc(ctx->arena, out->len ? out->len : 1);
-		memcpy(buf, PQgetvalue(r, 0, 0), out->len);
-		out->data = buf;
+		out->data = db_value_copy(ctx->arena, r, 0, 0, &out->len);
 		out->title = arena_strndup(ctx->arena, PQgetvalue(r, 0, 1), (size_t)PQgetlength(r, 0, 1));
 	}
 	PQclear(r);

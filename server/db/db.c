@@ -171,6 +171,15 @@ int db_connections_open(bool replica)
 	return atomic_load(replica ? &open_replica : &open_primary);
 }
 
+const char *db_value_copy(arena_t *a, const PGresult *r, int row, int col, size_t *len)
+{
+	*len = (size_t)PQgetlength(r, row, col);
+	char *b = arena_alloc(a, *len + 1);
+	memcpy(b, PQgetvalue(r, row, col), *len);
+	b[*len] = '\0';
+	return b;
+}
+
 enum db_status db_status_of(PGconn *c, const PGresult *r)
 {
 	ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;

@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/arena.h"
+
 /* Outcome of a database call, mapped to what the caller should tell the user. */
 enum db_status {
 	DB_OK = 0,
@@ -89,6 +91,11 @@ struct db_params {
 };
 int db_param(struct db_params *p, const char *v);
 int db_param_int(struct db_params *p, long long v);
+
+/* A copy in `a` of the value at (`row`, `col`) of `r` (a binary column of
+ * a result asked for in binary format: a bytea's bytes), NUL-terminated,
+ * its length in *len. */
+const char *db_value_copy(arena_t *a, const PGresult *r, int row, int col, size_t *len);
 
 /* Maps a result to a status (SQLSTATE classes 08, 23, 40, 57P; class 53,
  * insufficient resources such as a full disk, is DB_UNAVAILABLE). */

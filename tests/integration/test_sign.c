@@ -525,6 +525,12 @@ static void test_a_decision_is_never_mailed_and_without_trust_nothing_is_accepte
 	assert_int_equal(pending, 0);
 	assert_false(mailed(s, slen, &mails));
 	assert_int_equal(mails, 0);
+	/* Not for want of a dispatch: the decisions went, by another channel. */
+	assert_true(u_count("SELECT count(*) FROM dispatches x JOIN documents d ON d.id = "
+	                    "x.document_id WHERE d.type LIKE '%decision'") >= 1);
+	assert_int_equal(u_count("SELECT count(*) FROM dispatches x JOIN documents d ON d.id = "
+	                         "x.document_id WHERE d.type LIKE '%decision' AND x.channel = 'email'"),
+	                 0);
 	free(s);
 	struct hresp r;
 	upload(&two, "two-signed.pdf", &r);
