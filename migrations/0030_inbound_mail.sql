@@ -49,6 +49,8 @@ CREATE TABLE inbound_messages (
     handled_by    bigint REFERENCES users(id),
     handled_at    timestamptz,
     handled_note  text NOT NULL DEFAULT '' CHECK (length(handled_note) <= 2000),
+    -- When inbound_route() looked at it (NULL: parsed, not routed yet).
+    routed_at     timestamptz,
     raw_erased_at timestamptz,
     version       int NOT NULL DEFAULT 1
 );
@@ -60,6 +62,8 @@ CREATE UNIQUE INDEX inbound_messages_mid_idx ON inbound_messages (coalesce(org_i
     WHERE message_id IS NOT NULL;
 CREATE INDEX inbound_messages_queue_idx ON inbound_messages (org_id, status, received_at);
 CREATE INDEX inbound_messages_unparsed_idx ON inbound_messages (id) WHERE parsed_at IS NULL;
+CREATE INDEX inbound_messages_unrouted_idx ON inbound_messages (id)
+    WHERE parsed_at IS NOT NULL AND routed_at IS NULL;
 CREATE INDEX inbound_messages_request_idx ON inbound_messages (request_id) WHERE request_id IS NOT NULL;
 
 -- The parts the parser found: attachments, inline images, a TNEF
