@@ -51,7 +51,8 @@ A plain-HTTP control endpoint on 127.0.0.1:C lets a test steer it:
                            (another body's system, for a deployment serving
                            several: its tokens open its own mailbox)}
   GET /stats    {"posts", "messages", "tokens", "violations", "requests", "refused",
-                 "bae_asked"}
+                 "bae_asked", "bae_asked_by" (the client address whose token made
+                 the last search)}
   GET /messages every message with its metadata and evidences
 Prints "ready" once listening. Run it with /usr/bin/python3 (python3-yaml).
 """
@@ -253,6 +254,7 @@ class State:
         self.bae = []
         self.bae_mode = "ok"
         self.bae_asked = 0
+        self.bae_asked_by = ""  # the client address whose token asked last
         self.posts = 0
         self.refused = 0
         self.requests = 0
@@ -548,7 +550,10 @@ class Api(BaseHTTPRequestHandler):
         if failing:
             return self.error(503, "SERVICE_UNAVAILABLE", "Wyszukiwarka chwilowo niedostępna")
         with st.lock:
-            exp = st.tokens.get(self.headers.get("Authorization", "")[7:])
+            tok = self.headers.get("Authorization", "")[7:]
+            exp = st.tokens.get(tok)
+            if exp:
+                st.bae_asked_by = st.token_address.get(tok, "")
             hits = [e for e in st.bae if (ident and e.get("identifier") == ident) or
                     (not ident and name and e.get("name") == name and
                      (not e.get("address") or same_place(e["address"], where)))]
@@ -723,7 +728,8 @@ class Control(BaseHTTPRequestHandler):
                 return self.send(200, {"posts": st.posts, "messages": len(st.messages),
                                        "tokens": len(st.tokens), "violations": st.violations,
                                        "requests": st.requests, "refused": st.refused,
-                                       "bae_asked": st.bae_asked})
+                                       "bae_asked": st.bae_asked,
+                                       "bae_asked_by": st.bae_asked_by})
             if self.path == "/messages":
                 return self.send(200, [{k: v for k, v in st.messages[i].items() if k != "files"}
                                        for i in st.order])

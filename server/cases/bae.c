@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cases/action.h"
+#include "cases/edoreczenia.h"
 #include "cases/scope.h"
 #include "cases/service.h"
 #include "cases/store.h"
@@ -14,9 +15,20 @@
 #include "edor/client.h"
 #include "law/lifecycle.h"
 
-static bool lookup_configured(void)
+/* Whether organisation `org_id` has a search engine to ask: its own
+ * e-Doręczenia settings (org_edoreczenia) or the deployment's, which this
+ * thread's calls then use until lookup_done(). -1 on a database error. */
+static int lookup_ready(PGconn *c, long long org_id)
 {
-	return edor_enabled() && cfg.edor_search_url && cfg.edor_search_url[0];
+	char why[900];
+	int ready = edoreczenia_use_org(c, org_id, why, sizeof why);
+	return ready < 0 ? -1 : ready == 1 && edor_lookup_enabled();
+}
+
+static void lookup_done(void)
+{
+	char why[16];
+	edor_use(NULL, why, sizeof why);
 }
 
 static bool to_requester(const char *type)
@@ -158,27 +170,34 @@ enum outcome bae_refresh(const struct svc_ctx *ctx, long long request_id, int se
                          struct problem *p)
 {
 	problem_set(p, OUT_OK, NULL, NULL);
-	/* Pages ask only when the lookup is configured; the clerk's button is
-	 * answered for the cases the clerk may see (else 404) either way. */
-	if ((!lookup_configured() && !force) || !ctx->who)
+	if (!ctx->who)
 		return OUT_OK;
 	PGconn *c = svc_conn(p);
 	if (!c)
 		return OUT_UNAVAILABLE;
+	/* Pages ask only when the organisation's lookup is configured; the
+	 * clerk's button is answered for the cases the clerk may see (else
+	 * 404) either way. */
+	int on = lookup_ready(c, ctx->who->org_id);
+	if (on < 0 || (!on && !force)) {
+		lookup_done();
+		return on < 0 ? svc_outcome(DB_UNAVAILABLE, p) : OUT_OK;
+	}
 	struct who_to_ask w;
 	bool found;
 	enum db_status st = read_requester(c, ctx, request_id, seq, &w, &found);
-	if (st != DB_OK)
-		return svc_outcome(st, p);
-	if (!found)
-		return problem_set(p, OUT_NOT_FOUND, NULL, NULL);
-	if (!lookup_configured() || !due(ctx, &w, force))
-		return OUT_OK;
+	if (st != DB_OK || !found || !on || !due(ctx, &w, force)) {
+		lookup_done();
+		return st != DB_OK ? svc_outcome(st, p)
+		       : !found    ? problem_set(p, OUT_NOT_FOUND, NULL, NULL)
+		                   : OUT_OK;
+	}
 
 	char address[EDOR_ADDRESS_LEN + 1], err[512] = "";
 	bool has = false;
 	enum edor_result res = edor_lookup("", w.name, one_line(ctx->arena, w.postal), address,
 	                                   &has, err, sizeof err);
+	lookup_done();
 	if (res == EDOR_OFF)
 		return OUT_OK;
 	struct store_tx x = {.ctx = ctx,
@@ -228,7 +247,7 @@ enum db_status bae_view(PGconn *c, long long request_id, json_t *out)
 	    "''), coalesce(to_char(bae_failed_at AT TIME ZONE 'Europe/Warsaw', "
 	    "'YYYY-MM-DD HH24:MI'), ''), bae_failed_at IS NOT NULL AND "
 	    "(bae_checked_at IS NULL OR bae_failed_at > bae_checked_at), "
-	    "name <> '' AND postal_address <> '' FROM requesters WHERE request_id = $1",
+	    "name <> '' AND postal_address <> '', org_id FROM requesters WHERE request_id = $1",
 	    1, p);
 	if (st != DB_OK || PQntuples(r) != 1) {
 		PQclear(r);
@@ -237,7 +256,12 @@ enum db_status bae_view(PGconn *c, long long request_id, json_t *out)
 	const char *address = PQgetvalue(r, 0, 0), *source = PQgetvalue(r, 0, 1);
 	const char *checked = PQgetvalue(r, 0, 2);
 	bool failed = PQgetvalue(r, 0, 4)[0] == 't', data = PQgetvalue(r, 0, 5)[0] == 't';
-	bool on = lookup_configured();
+	int on = lookup_ready(c, atoll(PQgetvalue(r, 0, 6)));
+	lookup_done();
+	if (on < 0) {
+		PQclear(r);
+		return DB_UNAVAILABLE;
+	}
 	if (on || *address) {
 		bool given = !strcmp(source, "requester");
 		const char *state = view_state(on, source, failed, *checked, data);

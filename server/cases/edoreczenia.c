@@ -561,7 +561,7 @@ static int claim(PGconn *c, arena_t *a, struct row *r)
  * calls (edor_use()): its row in org_edoreczenia, else the deployment's.
  * 1 ready, 0 not usable (`why` for the clerk, in Polish), -1 database
  * error. */
-static int use_org(PGconn *c, long long org_id, char *why, size_t whylen)
+int edoreczenia_use_org(PGconn *c, long long org_id, char *why, size_t whylen)
 {
 	char ids[24];
 	snprintf(ids, sizeof ids, "%lld", org_id);
@@ -601,6 +601,34 @@ static int use_org(PGconn *c, long long org_id, char *why, size_t whylen)
 	return 0;
 }
 
+bool edoreczenia_check_orgs(PGconn *c, int *bad)
+{
+	*bad = 0;
+	enum db_status st;
+	PGresult *res = db_exec(c, &st,
+	                        "SELECT e.org_id, o.slug FROM org_edoreczenia e "
+	                        "JOIN organisations o ON o.id = e.org_id ORDER BY o.slug",
+	                        0, NULL);
+	for (int i = 0; st == DB_OK && i < PQntuples(res); i++) {
+		char why[900];
+		int ok = edoreczenia_use_org(c, atoll(PQgetvalue(res, i, 0)), why, sizeof why);
+		if (ok < 0) {
+			st = DB_UNAVAILABLE;
+			break;
+		}
+		if (ok == 0) {
+			log_error("edoreczenia: organisation %s: its settings are wrong, its dispatches "
+			          "wait until `jawnosc edoreczenia set --org %s` fixes them: %s",
+			          PQgetvalue(res, i, 1), PQgetvalue(res, i, 1), why);
+			++*bad;
+		}
+	}
+	char why[16];
+	edor_use(NULL, why, sizeof why);
+	PQclear(res);
+	return st == DB_OK;
+}
+
 /* One dispatch, one transaction (two around a POST). 1 done, 0 nothing due,
  * -1 database error. */
 static int step(PGconn *c)
@@ -611,7 +639,7 @@ static int step(PGconn *c)
 	struct row r = {0};
 	int n = claim(c, a, &r);
 	char why[900];
-	int ready = n == 1 ? use_org(c, r.org_id, why, sizeof why) : 1;
+	int ready = n == 1 ? edoreczenia_use_org(c, r.org_id, why, sizeof why) : 1;
 	if (ready < 0) {
 		n = -1;
 	} else if (ready == 0) {

@@ -33,6 +33,7 @@
 #ifndef JAWNOSC_CASES_EDORECZENIA_H
 #define JAWNOSC_CASES_EDORECZENIA_H
 
+#include <libpq-fe.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -45,6 +46,19 @@
  * JOB_MORE when the batch was full, JOB_FAILED on a database error,
  * JOB_DONE at once when e-Doręczenia is not configured. */
 enum job_result edoreczenia_job(void);
+
+/* Makes this thread's e-Doręczenia calls (edor/client.h) use the settings
+ * of organisation `org_id`: its row in org_edoreczenia, else the
+ * deployment's. 1 ready, 0 not usable (`why` in Polish, for the clerk:
+ * no settings at all, or the row's are wrong — logged), -1 database
+ * error. The caller ends with edor_use(NULL, …). */
+int edoreczenia_use_org(PGconn *c, long long org_id, char *why, size_t whylen);
+
+/* Checks every organisation's row in org_edoreczenia as `serve` starts
+ * (the same checks as `jawnosc edoreczenia set`): a wrong one is logged
+ * with the organisation's slug and only that organisation's dispatches
+ * wait. The number of wrong rows in *bad. */
+bool edoreczenia_check_orgs(PGconn *c, int *bad);
 
 /* The reference that identifies dispatch `id` of a document whose
  * SHA-256 starts with `sha_hex` at the service. */

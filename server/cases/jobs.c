@@ -11,7 +11,9 @@
 #include "cases/reminders.h"
 #include "core/cache.h"
 #include "core/config.h"
+#include "core/log.h"
 #include "db/changes.h"
+#include "db/db.h"
 #include "edor/client.h"
 
 /* The change listener's round lasts as long as its connection: until the
@@ -65,6 +67,14 @@ bool service_jobs_setup(char *err, size_t errlen)
 		mailer_cleanup();
 		return false;
 	}
+	/* Each organisation's own e-Doręczenia settings, checked now so that an
+	 * operator reads a wrong one in the log at start (its dispatches wait;
+	 * the others go on). A database not reachable yet: checked at the
+	 * first dispatch instead. */
+	PGconn *c = db_conn();
+	int bad = 0;
+	if (c && edoreczenia_check_orgs(c, &bad) && bad)
+		log_error("e-Doręczenia: %d organisation(s) with wrong settings (see above)", bad);
 	/* What the listener hears empties the cache's copies. */
 	org_changes_wire();
 	if (!changes_start(cfg.database_url)) {

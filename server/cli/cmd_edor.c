@@ -4,8 +4,10 @@
  * search engine for an address. */
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "cases/edoreczenia.h"
 #include "cli/cli.h"
 #include "cli/opts.h"
 #include "core/config.h"
@@ -15,14 +17,15 @@
 
 static int usage(FILE *out)
 {
-	fputs("Usage: jawnosc edoreczenia check\n"
-	      "       jawnosc edoreczenia lookup IDENTIFIER [NAME]\n"
+	fputs("Usage: jawnosc edoreczenia check [--org SLUG]\n"
+	      "       jawnosc edoreczenia lookup [--org SLUG] IDENTIFIER [NAME]\n"
 	      "       jawnosc edoreczenia set --org SLUG --address AE:PL-... --system-name NAME\n"
 	      "                              --key PATH --cert PATH [--url URL]\n"
 	      "                              [--token-url URL] [--search-url URL]\n"
 	      "       jawnosc edoreczenia show --org SLUG\n"
 	      "       jawnosc edoreczenia unset --org SLUG\n\n"
 	      "check   obtains an access token with the JAWNOSC_EDORECZENIA_* settings\n"
+	      "        (--org: with that organisation's own settings, else the deployment's)\n"
 	      "lookup  asks the BAE search engine for the address of a PESEL, NIP, REGON\n"
 	      "        or KRS (IDENTIFIER may be \"\" to search by NAME)\n"
 	      "set     gives organisation SLUG settings of its own (a deployment serving\n"
@@ -143,6 +146,31 @@ static int org_settings(int argc, char **argv)
 	return rc;
 }
 
+/* Makes the calls use organisation `slug`'s settings: 1 ready, 0 not
+ * usable (said on stderr), -1 no database or no such organisation. */
+static int use_org(const char *slug)
+{
+	PGconn *c = connect_db();
+	if (!c)
+		return -1;
+	const char *p[] = {slug};
+	PGresult *r = PQexecParams(c, "SELECT id FROM organisations WHERE slug = $1", 1, NULL, p,
+	                           NULL, NULL, 0);
+	int ready = -1;
+	char why[900] = "";
+	if (PQresultStatus(r) != PGRES_TUPLES_OK)
+		fprintf(stderr, "jawnosc: %s", PQerrorMessage(c));
+	else if (PQntuples(r) == 0)
+		fprintf(stderr, "jawnosc: no organisation \"%s\"\n", slug);
+	else if ((ready = edoreczenia_use_org(c, atoll(PQgetvalue(r, 0, 0)), why, sizeof why)) == 0)
+		fprintf(stderr, "jawnosc: e-Doręczenia: %s: %s\n", slug, why);
+	else if (ready < 0)
+		fprintf(stderr, "jawnosc: %s", PQerrorMessage(c));
+	PQclear(r);
+	PQfinish(c);
+	return ready;
+}
+
 int cmd_edor(int argc, char **argv)
 {
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
@@ -157,8 +185,23 @@ int cmd_edor(int argc, char **argv)
 		log_set_level(cfg.log_level);
 		return org_settings(argc, argv);
 	}
-	bool check = argc == 2 && !strcmp(argv[1], "check");
-	bool lookup = (argc == 3 || argc == 4) && !strcmp(argv[1], "lookup");
+	/* check|lookup [--org SLUG] [IDENTIFIER [NAME]] */
+	const char *org = NULL, *pos[2] = {NULL, NULL};
+	int npos = 0;
+	for (int i = 2; i < argc; i++) {
+		bool missing = false;
+		const char *x = cli_opt_value(argc, argv, &i, "--org", &missing);
+		if (missing)
+			return usage(stderr);
+		if (x)
+			org = x;
+		else if (npos < 2)
+			pos[npos++] = argv[i];
+		else
+			return usage(stderr);
+	}
+	bool check = argc >= 2 && !strcmp(argv[1], "check") && npos == 0;
+	bool lookup = argc >= 2 && !strcmp(argv[1], "lookup") && npos >= 1;
 	if (!check && !lookup)
 		return usage(stderr);
 	char err[1024];
@@ -171,8 +214,17 @@ int cmd_edor(int argc, char **argv)
 		fprintf(stderr, "jawnosc: e-Doręczenia: %s\n", err);
 		return 2;
 	}
-	if (!edor_enabled()) {
+	if (org) {
+		/* The organisation's own settings (else the deployment's), as its
+		 * dispatches and lookups use them. */
+		int ready = use_org(org);
+		if (ready != 1) {
+			edor_cleanup();
+			return ready < 0 ? 1 : 2;
+		}
+	} else if (!edor_enabled()) {
 		fprintf(stderr, "jawnosc: JAWNOSC_EDORECZENIA_URL is not set\n");
+		edor_cleanup();
 		return 2;
 	}
 	enum edor_result r;
@@ -180,17 +232,18 @@ int cmd_edor(int argc, char **argv)
 	if (check) {
 		r = edor_check(err, sizeof err);
 		if (r == EDOR_OK)
-			printf("ok: access token obtained\n");
+			printf("ok: access token obtained for %s\n", edor_address());
 	} else {
 		char address[EDOR_ADDRESS_LEN + 1];
 		bool found = false;
-		r = edor_lookup(argv[2], argc == 4 ? argv[3] : "", NULL, address, &found, err,
-		                sizeof err);
+		r = edor_lookup(pos[0], pos[1] ? pos[1] : "", NULL, address, &found, err, sizeof err);
 		if (r == EDOR_OK)
 			printf("%s\n", found ? address : "(no address)");
 	}
 	if (r != EDOR_OK)
 		fprintf(stderr, "jawnosc: e-Doręczenia: %s: %s\n", edor_result_name(r), err);
+	char why[16];
+	edor_use(NULL, why, sizeof why);
 	edor_cleanup();
 	return r == EDOR_OK ? 0 : 1;
 }

@@ -65,6 +65,11 @@ bool edor_enabled(void)
 	return e.env.on;
 }
 
+bool edor_lookup_enabled(void)
+{
+	return in_use()->on && in_use()->search_url[0];
+}
+
 const char *edor_address(void)
 {
 	return in_use()->address;

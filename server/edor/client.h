@@ -61,6 +61,8 @@ bool edor_settings_check(const struct edor_settings *s, char *err, size_t errlen
  * all its values), or NULL for the deployment's. False with `err` when
  * `s` is wrong: the thread then uses the deployment's. */
 bool edor_use(const struct edor_settings *s, char *err, size_t errlen);
+/* Whether the settings in use have a search engine (edor_lookup() asks). */
+bool edor_lookup_enabled(void);
 /* The sender's address (AE:PL-…) of the settings in use. */
 const char *edor_address(void);
 

@@ -249,6 +249,20 @@ static long stat_of(const char *name)
 	return v;
 }
 
+/* A string of the stand-in's /stats (malloc'd). */
+static char *stat_str(const char *name)
+{
+	struct hresp r;
+	h_request_port(ctl_port, "GET", "/stats", NULL, NULL, 0, &r);
+	assert_int_equal(r.status, 200);
+	json_t *j = u_json(&r);
+	const char *v = json_string_value(json_object_get(j, name));
+	char *out = strdup(v ? v : "");
+	json_decref(j);
+	h_free(&r);
+	return out;
+}
+
 /* The stand-in's messages whose subject holds `needle`. */
 static int messages_with(const char *needle, json_t **first)
 {
@@ -1191,6 +1205,114 @@ static void test_an_organisation_sends_with_its_own_settings(void **state)
 	assert_no_violations();
 }
 
+/* The BAE lookup and the command line use the organisation's own settings
+ * too: its token (its system's key) asks the search engine, `check
+ * --org` and `lookup --org` work with its row, and a server starting with
+ * a wrong row says so in its log naming the organisation. */
+static void test_an_organisation_looks_up_with_its_own_settings(void **state)
+{
+	NEED_YAML();
+	char cwd[512], cmd[2048], json[1200];
+	assert_non_null(getcwd(cwd, sizeof cwd));
+	/* The second body's system (test_an_organisation_sends_with_its_own_settings
+	 * made its certificate). */
+	snprintf(json, sizeof json,
+	         "{\"client\": {\"address\": \"" SECOND_ADE "\", \"system_name\": \""
+	         SECOND_SYSTEM "\", \"cert\": \"%s/" DIR "/second.pem\"}, \"bae\": [{\"name\": "
+	         "\"Ewa Szukana\", \"address\": \"ul. Lipowa 11, 00-950 Warszawa\", "
+	         "\"eDeliveryAddress\": \"" THEIR_ADE "\"}, {\"identifier\": \"85010112345\", "
+	         "\"name\": \"Jan Odbiorca\", \"eDeliveryAddress\": \"" THEIR_ADE "\"}]}",
+	         cwd);
+	control(json);
+	char sql[2048];
+	snprintf(sql, sizeof sql,
+	         "INSERT INTO org_edoreczenia (org_id, address, system_name, key_path, cert_path) "
+	         "VALUES (%lld, '" SECOND_ADE "', '" SECOND_SYSTEM "', '%s/" DIR "/second.key', "
+	         "'%s/" DIR "/second.pem')",
+	         org_id, cwd, cwd);
+	h_sql(sql);
+
+	/* The draft's page asks the search engine with the organisation's token. */
+	long asked = stat_of("bae_asked");
+	int seq;
+	long long req = refusal_drafted("Ewa Szukana", "ul. Lipowa 11, 00-950 Warszawa", NULL, &seq);
+	char *page = document_page(req, seq);
+	assert_non_null(strstr(page, FOUND_THEIRS));
+	free(page);
+	assert_int_equal(stat_of("bae_asked"), asked + 1);
+	char *by = stat_str("bae_asked_by");
+	assert_string_equal(by, SECOND_ADE);
+	free(by);
+	assert_int_equal(bae_events(req, "found"), 1);
+
+	/* The command line: check and lookup with the organisation's row. */
+	snprintf(cmd, sizeof cmd,
+	         "%s %s %s bin/jawnosc-asan edoreczenia check --org mon > " DIR "/check.out",
+	         env_url, env_token, env_search);
+	assert_int_equal(run(cmd), 0);
+	assert_int_equal(run("grep -q 'access token obtained for " SECOND_ADE "' " DIR "/check.out"),
+	                 0);
+	snprintf(cmd, sizeof cmd,
+	         "%s %s %s bin/jawnosc-asan edoreczenia lookup --org mon 85010112345 > " DIR
+	         "/lookup.out",
+	         env_url, env_token, env_search);
+	assert_int_equal(run(cmd), 0);
+	assert_int_equal(run("grep -qx '" THEIR_ADE "' " DIR "/lookup.out"), 0);
+	by = stat_str("bae_asked_by");
+	assert_string_equal(by, SECOND_ADE);
+	free(by);
+	/* No such organisation: refused. */
+	snprintf(cmd, sizeof cmd,
+	         "%s %s bin/jawnosc-asan edoreczenia check --org nie-ma 2>/dev/null", env_url,
+	         env_token);
+	assert_int_not_equal(system(cmd), 0);
+
+	/* Without the row: the deployment's token asks again. */
+	h_sql("DELETE FROM org_edoreczenia");
+	bae_check_again(req, seq);
+	by = stat_str("bae_asked_by");
+	assert_string_equal(by, OUR_ADE);
+	free(by);
+
+	/* A wrong row (its key gone): `check --org` says so, and a server
+	 * starting names the organisation in its log. */
+	snprintf(sql, sizeof sql,
+	         "INSERT INTO org_edoreczenia (org_id, address, system_name, key_path, cert_path) "
+	         "VALUES (%lld, '" SECOND_ADE "', '" SECOND_SYSTEM "', '%s/" DIR "/gone.key', "
+	         "'%s/" DIR "/second.pem')",
+	         org_id, cwd, cwd);
+	h_sql(sql);
+	snprintf(cmd, sizeof cmd,
+	         "%s %s bin/jawnosc-asan edoreczenia check --org mon 2>" DIR "/check.err", env_url,
+	         env_token);
+	assert_int_not_equal(system(cmd), 0);
+	assert_int_equal(run("grep -q 'mon: Ustawienia e-Doręczeń urzędu są błędne' " DIR
+	                     "/check.err"),
+	                 0);
+	const char *env[] = {env_fake,
+	                     env_url,
+	                     env_token,
+	                     env_search,
+	                     "JAWNOSC_EDORECZENIA_ADDRESS=" OUR_ADE,
+	                     "JAWNOSC_EDORECZENIA_SYSTEM_NAME=" SYSTEM,
+	                     "JAWNOSC_EDORECZENIA_KEY=" DIR "/client.key",
+	                     "JAWNOSC_EDORECZENIA_CERT=" DIR "/client.pem",
+	                     "JAWNOSC_EDORECZENIA_CA=" DIR "/ca.pem",
+	                     "JAWNOSC_EDORECZENIA_POLL_MS=100000",
+	                     NULL};
+	assert_int_equal(run("grep -l 'organisation mon: its settings are wrong' "
+	                     "build/test-logs/*edor*.log >/dev/null 2>&1"),
+	                 256);
+	pid_t other = h_server_start_other(env, NULL);
+	assert_true(other > 0);
+	assert_int_equal(h_server_stop_other(other), 0);
+	assert_int_equal(run("grep -l 'organisation mon: its settings are wrong' "
+	                     "build/test-logs/*edor*.log >/dev/null"),
+	                 0);
+	h_sql("DELETE FROM org_edoreczenia");
+	assert_no_violations();
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -1214,6 +1336,7 @@ int main(void)
 	    cmocka_unit_test(test_bae_answer_is_asked_again_after_its_time),
 	    cmocka_unit_test(test_bae_down_clerk_sees_not_checked_and_the_decision_still_goes),
 	    cmocka_unit_test(test_an_organisation_sends_with_its_own_settings),
+	    cmocka_unit_test(test_an_organisation_looks_up_with_its_own_settings),
 	};
 	int failed = cmocka_run_group_tests_name("edor", tests, setup, teardown);
 	h_teardown();
