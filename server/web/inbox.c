@@ -165,18 +165,20 @@ static const char *disposition(http_req_t *req, const char *name)
 	                    ascii.data ? ascii.data : "plik", utf8.data ? utf8.data : "plik");
 }
 
-/* The declared type when it is a plain type/subtype, else bytes: it is a
- * header we send, and the message is the sender's. */
-static const char *safe_type(const char *t)
+/* The declared type without its parameters when it is a plain
+ * type/subtype, else bytes: it is a header we send, and what it says is
+ * the sender's. */
+static const char *safe_type(http_req_t *req, const char *t)
 {
-	const char *slash = strchr(t, '/');
-	if (!slash || slash == t || !slash[1] || strlen(t) > 100)
+	size_t n = strcspn(t, "; \t");
+	const char *slash = memchr(t, '/', n);
+	if (!slash || slash == t || (size_t)(slash - t) + 1 == n || n > 100)
 		return "application/octet-stream";
-	for (const char *s = t; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
-		      strchr("!#$&^_.+-", *s) || s == slash))
+	for (size_t i = 0; i < n; i++)
+		if (!((t[i] >= 'a' && t[i] <= 'z') || (t[i] >= 'A' && t[i] <= 'Z') ||
+		      (t[i] >= '0' && t[i] <= '9') || strchr("!#$&^_.+-", t[i]) || t + i == slash))
 			return "application/octet-stream";
-	return t;
+	return arena_strndup(req->arena, t, n);
 }
 
 /* A file from the mailbox: always a download, never shown in the panel's
@@ -193,7 +195,7 @@ static void send_file(http_req_t *req, enum outcome o, const struct problem *p,
 	http_add_header(req, "Content-Disposition", disposition(req, f->filename));
 	http_add_header(req, "Content-Security-Policy", "sandbox; default-src 'none'");
 	http_add_header(req, "Cache-Control", "private, no-store");
-	http_respond(req, 200, safe_type(f->content_type), f->data, f->len);
+	http_respond(req, 200, safe_type(req, f->content_type), f->data, f->len);
 }
 
 void web_inbox_raw(http_req_t *req)
