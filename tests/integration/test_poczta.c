@@ -156,7 +156,8 @@ static char *register_fields(const char *form, const char *subject)
 	return out;
 }
 
-static long long mon_first, mon_second, mon_unreadable, mon_reuse, inny_msg;
+static long long mon_first, mon_second, mon_unreadable, mon_reuse, inny_msg, attached_msg;
+static char attached_case[64];
 
 static int setup(void **state)
 {
@@ -595,6 +596,8 @@ static void test_attach_to_a_case_by_its_number(void **state)
 	snprintf(expect, sizeof expect, "/panel/poczta/%lld?wykonano=dolaczona", id);
 	assert_string_equal(location, expect);
 	long long rid = u_request_id(number);
+	attached_msg = id;
+	snprintf(attached_case, sizeof attached_case, "%s", number);
 	char rs[24], ms[24];
 	snprintf(rs, sizeof rs, "%lld", rid);
 	snprintf(ms, sizeof ms, "%lld", id);
@@ -800,6 +803,60 @@ static void test_dashboard_counts_the_queue(void **state)
 	free(page);
 }
 
+/* ---- staff confined to their unit ------------------------------------------------------ */
+
+static void test_unit_staff_see_the_mailbox_and_the_messages_of_their_cases(void **state)
+{
+	(void)state;
+	h_sql("UPDATE organisations SET staff_unit_only = true WHERE slug = 'mon';"
+	      "INSERT INTO users (org_id, unit_id, email, name, role, password_hash) "
+	      "SELECT o.id, b.id, 'bdg.urzednik@mon.example', 'Urzędnik BDG', 'clerk', u.password_hash "
+	      "FROM organisations o JOIN units b ON b.org_id = o.id AND b.symbol = 'BDG', users u "
+	      "WHERE o.slug = 'mon' AND u.email = 'urzednik@mon.example'");
+	struct u_staff bdg;
+	u_login("bdg.urzednik%40mon.example", "jawnosc-demo", &bdg);
+	long long id = message(&(struct msg){"mon", "Piotr", "piotr@example.pl", "Do komórki BDG",
+	                                     "Proszę o informację o inwestycjach komórki.",
+	                                     "2026-11-06T07:00:00Z", NULL});
+	/* The mailbox is the organisation's: new mail is every clerk's. */
+	char *page = get_page(&bdg, "/panel/poczta", 200);
+	assert_non_null(strstr(page, "Do komórki BDG"));
+	assert_non_null(strstr(page, "Wniosek o wydatki na szkolenia"));
+	free(page);
+	/* A message that is a COMON case's now is that case's. */
+	char path[96];
+	snprintf(path, sizeof path, "/panel/poczta/%lld", attached_msg);
+	free(get_page(&bdg, path, 404));
+	free(get_page(&clerk, path, 200));
+	page = get_page(&bdg, "/panel/poczta?stan=dolaczone", 200);
+	assert_null(strstr(page, "Uzupełnienie wniosku"));
+	free(page);
+	/* Nor can they attach to a case they do not see. */
+	char fields[160];
+	snprintf(fields, sizeof fields, "version=1&case_number=%s", attached_case);
+	snprintf(path, sizeof path, "/panel/poczta/%lld/dolacz", id);
+	assert_int_equal(post(&bdg, path, fields, NULL, NULL, 0), 422);
+	/* What they register is their unit's case, and its message theirs. */
+	snprintf(path, sizeof path, "/panel/poczta/%lld/rejestracja", id);
+	char *form = get_page(&bdg, path, 200);
+	char *reg = register_fields(form, NULL);
+	char location[160];
+	assert_int_equal(post(&bdg, path, reg, NULL, location, sizeof location), 303);
+	free(reg);
+	free(form);
+	char rs[24];
+	snprintf(rs, sizeof rs, "%lld", atoll(location + strlen("/panel/sprawy/")));
+	const char *p[] = {rs};
+	char *unit = sql_text("SELECT u.symbol FROM requests r JOIN units u ON u.id = r.unit_id WHERE r.id = $1", 1, p);
+	assert_string_equal(unit, "BDG");
+	free(unit);
+	snprintf(path, sizeof path, "/panel/poczta/%lld", id);
+	free(get_page(&bdg, path, 200));
+	free(get_page(&clerk, path, 404));
+	h_sql("UPDATE organisations SET staff_unit_only = false WHERE slug = 'mon'");
+	free(get_page(&clerk, path, 200));
+}
+
 int main(void)
 {
 	h_setup_db("poczta");
@@ -818,6 +875,7 @@ int main(void)
 	    cmocka_unit_test(test_a_message_handled_meanwhile_is_said_and_nothing_is_lost),
 	    cmocka_unit_test(test_two_clerks_registering_at_once_make_one_case),
 	    cmocka_unit_test(test_dashboard_counts_the_queue),
+	    cmocka_unit_test(test_unit_staff_see_the_mailbox_and_the_messages_of_their_cases),
 	};
 	int failed = cmocka_run_group_tests(tests, setup, h_stop_server);
 	h_teardown();
