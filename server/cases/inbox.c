@@ -460,28 +460,28 @@ struct act {
 /* The message as it stands, locked for the transaction when `lock`
  * (FOR UPDATE of the message row: two clerks acting on it wait for each
  * other, and the second finds it handled). Sets x->result when it may
- * not be acted on. */
+ * not be acted on. The lock is taken by a statement of its own, before
+ * the message is read: read in the locking statement, a message that
+ * became a new case's while it waited would be re-checked against a
+ * snapshot without that case and seem not there at all. */
 static enum db_status check_message(PGconn *c, struct act *x, bool lock)
 {
 	arena_t *a = x->ctx->arena;
 	const char *q[3] = {ids(a, x->ctx->who->org_id), ids(a, scope_unit(x->ctx->who)), ids(a, x->id)};
+	const char *lq[2] = {q[2], q[0]};
 	enum db_status st;
+	if (lock && (st = db_run(c, "SELECT 1 FROM inbound_messages WHERE id = $1 AND org_id = $2 FOR UPDATE",
+	                         2, lq)) != DB_OK)
+		return st;
 	PGresult *r = db_exec(
 	    c, &st,
-	    lock ? "SELECT m.status, m.version, m.parsed_at IS NOT NULL, coalesce(r.case_number, ''), "
-	           "coalesce(u.name, ''), coalesce(to_char(m.handled_at AT TIME ZONE "
-	           "'Europe/Warsaw', 'YYYY-MM-DD HH24:MI'), ''), m.source, "
-	           "floor(extract(epoch FROM m.received_at))::bigint, m.received_on::text "
-	           "FROM inbound_messages m LEFT JOIN requests r ON r.id = m.request_id "
-	           "LEFT JOIN users u ON u.id = m.handled_by "
-	           "WHERE m.id = $3 AND " INBOX_SEES("m") " FOR UPDATE OF m"
-	         : "SELECT m.status, m.version, m.parsed_at IS NOT NULL, coalesce(r.case_number, ''), "
-	           "coalesce(u.name, ''), coalesce(to_char(m.handled_at AT TIME ZONE "
-	           "'Europe/Warsaw', 'YYYY-MM-DD HH24:MI'), ''), m.source, "
-	           "floor(extract(epoch FROM m.received_at))::bigint, m.received_on::text "
-	           "FROM inbound_messages m LEFT JOIN requests r ON r.id = m.request_id "
-	           "LEFT JOIN users u ON u.id = m.handled_by "
-	           "WHERE m.id = $3 AND " INBOX_SEES("m"),
+	    "SELECT m.status, m.version, m.parsed_at IS NOT NULL, coalesce(r.case_number, ''), "
+	    "coalesce(u.name, ''), coalesce(to_char(m.handled_at AT TIME ZONE "
+	    "'Europe/Warsaw', 'YYYY-MM-DD HH24:MI'), ''), m.source, "
+	    "floor(extract(epoch FROM m.received_at))::bigint, m.received_on::text "
+	    "FROM inbound_messages m LEFT JOIN requests r ON r.id = m.request_id "
+	    "LEFT JOIN users u ON u.id = m.handled_by "
+	    "WHERE m.id = $3 AND " INBOX_SEES("m"),
 	    3, q);
 	x->result = OUT_OK;
 	if (st != DB_OK) {

@@ -779,6 +779,38 @@ static void test_two_clerks_registering_at_once_make_one_case(void **state)
 	}
 }
 
+static void test_registering_and_dismissing_at_once_one_wins(void **state)
+{
+	(void)state;
+	for (int round = 0; round < 4; round++) {
+		char subject[64];
+		snprintf(subject, sizeof subject, "Rejestracja czy spam %d", round);
+		long long id = message(&(struct msg){"mon", "Ola", "ola@example.pl", subject,
+		                                     "Proszę o informację albo nie.", "2026-11-05T15:30:00Z",
+		                                     NULL});
+		char path[96], other_path[96];
+		snprintf(path, sizeof path, "/panel/poczta/%lld/rejestracja", id);
+		snprintf(other_path, sizeof other_path, "/panel/poczta/%lld/nie-wniosek", id);
+		char *form = get_page(&clerk, path, 200);
+		long long before = u_count("SELECT count(*) FROM requests");
+		struct racer a = {&clerk, path, register_fields(form, NULL), 0};
+		struct racer b = {&clerk2, other_path, strdup("version=1&reason=spam"), 0};
+		free(form);
+		pthread_t ta, tb;
+		pthread_create(&ta, NULL, race, &a);
+		pthread_create(&tb, NULL, race, &b);
+		pthread_join(ta, NULL);
+		pthread_join(tb, NULL);
+		free(a.fields);
+		free(b.fields);
+		if (!((a.status == 303 && b.status == 409) || (a.status == 409 && b.status == 303)))
+			fprintf(stderr, "register %ld, not a request %ld\n", a.status, b.status);
+		assert_true((a.status == 303 && b.status == 409) || (a.status == 409 && b.status == 303));
+		assert_int_equal(u_count("SELECT count(*) FROM requests"), before + (a.status == 303));
+		assert_string_equal(status_of(id), a.status == 303 ? "registered" : "not_request");
+	}
+}
+
 /* ---- the dashboard ------------------------------------------------------------------------- */
 
 static void test_dashboard_counts_the_queue(void **state)
@@ -874,6 +906,7 @@ int main(void)
 	    cmocka_unit_test(test_not_a_request_needs_a_reason_and_is_audited),
 	    cmocka_unit_test(test_a_message_handled_meanwhile_is_said_and_nothing_is_lost),
 	    cmocka_unit_test(test_two_clerks_registering_at_once_make_one_case),
+	    cmocka_unit_test(test_registering_and_dismissing_at_once_one_wins),
 	    cmocka_unit_test(test_dashboard_counts_the_queue),
 	    cmocka_unit_test(test_unit_staff_see_the_mailbox_and_the_messages_of_their_cases),
 	};
