@@ -622,6 +622,17 @@ enum outcome clerk_register(const struct svc_ctx *ctx, struct filing_input *in,
 	if (invalid)
 		return OUT_INVALID;
 	in->received_at = received_instant(d, ctx->now);
+	return clerk_register_received(ctx, in, base_url, request_id, p);
+}
+
+enum outcome clerk_register_received(const struct svc_ctx *ctx, struct filing_input *in,
+                                     const char *base_url, long long *request_id,
+                                     struct problem *p)
+{
+	problem_set(p, OUT_OK, NULL, NULL);
+	*request_id = 0;
+	in->actor_user_id = ctx->who->user_id;
+	in->max_attachment = (size_t)cfg.max_attachment;
 	PGconn *c = svc_conn(p);
 	if (!c)
 		return OUT_UNAVAILABLE;

@@ -68,6 +68,14 @@ enum outcome clerk_register(const struct svc_ctx *ctx, struct filing_input *in,
                             const char *received_on, const char *base_url,
                             long long *request_id, struct problem *p);
 
+/* The same for a request whose instant of receipt the caller knows
+ * (in->received_at, Unix seconds, not after ctx->now) and whose channel it
+ * sets (a message of the incoming queue: cases/inbox.c); `in` is validated
+ * by filing_create(), and in->then, when set, runs in its transaction. */
+enum outcome clerk_register_received(const struct svc_ctx *ctx, struct filing_input *in,
+                                     const char *base_url, long long *request_id,
+                                     struct problem *p);
+
 /* The bases a refusal may cite, for the form's list. */
 json_t *clerk_refusal_bases(void);
 

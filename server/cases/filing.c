@@ -302,6 +302,7 @@ struct create_ctx {
 	long rate_limit;
 	struct filing_receipt *out;
 	bool limited; /* the address is over its limit */
+	bool then_refused; /* in->then refused (DB_CONFLICT): rolled back */
 	/* A keyed filing (in->idempotency_key): */
 	bool keyed;
 	enum key_state key;
@@ -637,6 +638,10 @@ static enum db_status after_filing(PGconn *c, void *vctx)
 	}
 	if (st == DB_OK)
 		st = insert_attachments(c, t->x, idstr(t->x->a, t->x->org->id), idstr(t->x->a, rid));
+	if (st == DB_OK && t->x->in->then) {
+		st = t->x->in->then(c, rid, t->x->in->then_arg);
+		t->x->then_refused = st == DB_CONFLICT;
+	}
 	return st;
 }
 
@@ -751,7 +756,7 @@ static enum db_status create_once(PGconn *c, struct create_ctx *x)
 	                       NULL};
 	struct after_ctx after = {x, oc, received, &stmt};
 	bool more = has_other_effects(oc) || in->nattachments > 0 ||
-	            (in->ade_address && *in->ade_address);
+	            (in->ade_address && *in->ade_address) || in->then;
 	enum db_status st = x->keyed ? run_keyed(c, x, &after)
 	                             : db_pipeline(c, &stmt, 1, more ? after_filing : NULL, &after);
 	free(f.terms);
@@ -770,6 +775,8 @@ static enum db_status create_once(PGconn *c, struct create_ctx *x)
 		/* Nothing created: the address is over its limit. */
 		x->limited = true;
 		st = DB_CONFLICT;
+	} else if (x->then_refused) {
+		st = DB_CONFLICT; /* the caller's refusal, rolled back */
 	} else if (st == DB_OK && created) {
 		x->out->request_id = atoll(PQgetvalue(r, 0, 0));
 		x->out->case_number = arena_strdup(x->a, PQgetvalue(r, 0, 1));
@@ -790,9 +797,10 @@ static enum db_status create(PGconn *c, struct create_ctx *x)
 	enum db_status st = DB_OK;
 	for (int attempt = 0; attempt < 3; attempt++) {
 		x->limited = false;
+		x->then_refused = false;
 		x->key = KEY_NEW;
 		st = create_once(c, x);
-		if (st != DB_CONFLICT || x->limited || x->key != KEY_NEW)
+		if (st != DB_CONFLICT || x->limited || x->then_refused || x->key != KEY_NEW)
 			break;
 	}
 	return st;
@@ -867,6 +875,8 @@ enum outcome filing_create(const struct svc_ctx *ctx, struct filing_input *in,
 	}
 	if (x.key != KEY_NEW)
 		return key_refused(&x, p);
+	if (x.then_refused)
+		return problem_set(p, OUT_CONFLICT, NULL, "filing_then_refused");
 	if (x.limited)
 		return problem_set(p, OUT_RATE_LIMITED,
 		                   "Z tego adresu złożono w ostatniej godzinie zbyt wiele wniosków. Spróbuj "

@@ -5,6 +5,7 @@
 #define JAWNOSC_CASES_FILING_H
 
 #include <jansson.h>
+#include <libpq-fe.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -59,6 +60,14 @@ struct filing_input {
 	size_t max_attachment;
 	const char *base_url; /* the site's address, for the tracking link in the
 	                         acknowledgement (NULL or "": a relative link) */
+	/* The caller's own work in the filing's transaction, once the case's
+	 * rows are written (a message of the incoming queue becoming the
+	 * case's: cases/inbox.c); NULL: none. Anything but DB_OK rolls the
+	 * filing back; DB_CONFLICT is the caller's refusal (filing_create()
+	 * answers OUT_CONFLICT, code "filing_then_refused", and the caller
+	 * says why), anything else a failure. */
+	enum db_status (*then)(PGconn *c, long long request_id, void *arg);
+	void *then_arg;
 };
 
 #define FILING_MAX_ERRORS 20

@@ -346,13 +346,13 @@ void web_panel_attachment_add(http_req_t *req)
 
 /* ---- Registering a request from another channel -------------------------- */
 
-/* The form; after a failure (`failed`) with what was typed and the messages
- * at their fields, or one message above the form. */
-static void register_page(http_req_t *req, const struct filing_input *in,
-                          const char *received_on, const struct problem *failed)
+void web_register_page(http_req_t *req, const struct filing_input *in, const char *received_on,
+                       const struct problem *failed, json_t *message)
 {
 	json_t *ctx = json_pack("{s:s, s:s}", "title", "Rejestracja wniosku — Jawność", "received_on",
 	                        received_on ? received_on : "");
+	if (message)
+		json_object_set_new(ctx, "from_message", message);
 	json_t *v = json_object();
 	const char *names[] = {"subject", "content", "form", "name", "email", "postal_address",
 	                       "phone", "purpose", "format", "manner", "ade_address"};
@@ -378,6 +378,12 @@ static void register_page(http_req_t *req, const struct filing_input *in,
 		                                      "zachowane: spróbuj ponownie za chwilę."));
 	}
 	web_render(req, failed ? web_outcome_status(failed->outcome) : 200, "panel_register", ctx);
+}
+
+static void register_page(http_req_t *req, const struct filing_input *in,
+                          const char *received_on, const struct problem *failed)
+{
+	web_register_page(req, in, received_on, failed, NULL);
 }
 
 void web_panel_register_form(http_req_t *req)

@@ -67,6 +67,15 @@ const route_t web_routes[] = {
     {"GET", "/panel/sprawy/{id}/zalaczniki/{aid}/strony/{page}", web_panel_attachment_page, ROLE_CLERK, "panel.attachment.page", ROUTE_BODY_NONE},
     {"GET", "/panel/sprawy/{id}/zalaczniki/{aid}/kopie/{cid}/strony/{page}", web_panel_copy_page, ROLE_CLERK, "panel.attachment.copy.page", ROUTE_BODY_NONE},
     {"GET", "/panel/sprawy/{id}/pisma/{seq}/kopia/strony/{page}", web_panel_letter_copy_page, ROLE_CLERK, "panel.letter.copy.page", ROUTE_BODY_NONE},
+    /* The incoming queue (inbox.c) */
+    {"GET", "/panel/poczta", web_inbox_list, ROLE_CLERK, "panel.inbox", ROUTE_BODY_NONE},
+    {"GET", "/panel/poczta/{id}", web_inbox_message, ROLE_CLERK, "panel.inbox.message", ROUTE_BODY_NONE},
+    {"GET", "/panel/poczta/{id}/wiadomosc.eml", web_inbox_raw, ROLE_CLERK, "panel.inbox.raw", ROUTE_BODY_NONE},
+    {"GET", "/panel/poczta/{id}/zalaczniki/{seq}", web_inbox_part, ROLE_CLERK, "panel.inbox.part", ROUTE_BODY_NONE},
+    {"GET", "/panel/poczta/{id}/rejestracja", web_inbox_register_form, ROLE_CLERK, "panel.inbox.register.form", ROUTE_BODY_NONE},
+    {"POST", "/panel/poczta/{id}/rejestracja", web_inbox_register, ROLE_CLERK, "panel.inbox.register", ROUTE_BODY_TEXT},
+    {"POST", "/panel/poczta/{id}/dolacz", web_inbox_attach, ROLE_CLERK, "panel.inbox.attach", ROUTE_BODY_FORM},
+    {"POST", "/panel/poczta/{id}/nie-wniosek", web_inbox_dismiss, ROLE_CLERK, "panel.inbox.dismiss", ROUTE_BODY_FORM},
     {"GET", "/panel/sprawy/{id}/publikacja", web_panel_publication, ROLE_CLERK, "panel.case.publication", ROUTE_BODY_NONE},
     {"POST", "/panel/sprawy/{id}/publikacja", web_panel_publish, ROLE_CLERK, "panel.case.publish", ROUTE_BODY_TEXT},
     /* Manager */

@@ -149,6 +149,25 @@ void web_panel_copy_page(http_req_t *req);
 void web_panel_letter_copy_page(http_req_t *req);
 void web_panel_register_form(http_req_t *req);
 void web_panel_register(http_req_t *req);
+/* The registration form (panel.c); after a failure (`failed`) with what
+ * was typed and the messages at their fields, or one message above the
+ * form. With `message` (stolen; NULL: none), the form registers that
+ * message of the incoming queue (inbox.c): its date and channel shown,
+ * not asked, and its attachments listed. */
+void web_register_page(http_req_t *req, const struct filing_input *in, const char *received_on,
+                       const struct problem *failed, json_t *message);
+/* The incoming queue (inbox.c), all ROLE_CLERK: the list, a message, its
+ * raw text (.eml) and its parts as downloads, and what a clerk does with
+ * it: registers it (the form, GET and POST), attaches it to a case, marks
+ * it as not a request. */
+void web_inbox_list(http_req_t *req);
+void web_inbox_message(http_req_t *req);
+void web_inbox_raw(http_req_t *req);
+void web_inbox_part(http_req_t *req);
+void web_inbox_register_form(http_req_t *req);
+void web_inbox_register(http_req_t *req);
+void web_inbox_attach(http_req_t *req);
+void web_inbox_dismiss(http_req_t *req);
 /* The manager's pages (dashboard.c), all ROLE_MANAGER: the dashboard and
  * the statistics of a period (?od=&do=) as a page, CSV and JSON. */
 void web_dashboard(http_req_t *req);
