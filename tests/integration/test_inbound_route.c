@@ -198,6 +198,7 @@ static void case_called(struct kase *k)
 struct in_msg {
 	const char *kind, *from, *subject, *envelope_to, *to, *in_reply_to, *refs, *bounce_of;
 	const char *received_on;
+	bool hold; /* parsed_at left NULL: the test adds parts first */
 };
 
 static long long insert_msg(const struct in_msg *m)
@@ -218,7 +219,8 @@ static long long insert_msg(const struct in_msg *m)
 	                   m->subject,
 	                   m->in_reply_to ? m->in_reply_to : "",
 	                   m->refs ? m->refs : "{}",
-	                   m->bounce_of};
+	                   m->bounce_of,
+	                   m->hold ? "t" : "f"};
 	PGconn *c = h_db();
 	PGresult *r = PQexecParams(
 	    c,
@@ -226,9 +228,10 @@ static long long insert_msg(const struct in_msg *m)
 	    "envelope_to, received_at, received_on, parsed_at, kind, from_address, subject, "
 	    "body_text, in_reply_to, refs, bounce_of) SELECT (SELECT min(id) FROM organisations), "
 	    "'mailin', convert_to($1, 'UTF8'), sha256(convert_to($1, 'UTF8')), $2, $3, $4, "
-	    "($5::date + time '10:00') AT TIME ZONE 'Europe/Warsaw', $5::date, now(), $6, $3, $7, "
+	    "($5::date + time '10:00') AT TIME ZONE 'Europe/Warsaw', $5::date, "
+	    "CASE WHEN $11::boolean THEN NULL ELSE now() END, $6, $3, $7, "
 	    "'Dotyczy roku 2089.', $8, $9::text[], $10 RETURNING id",
-	    10, NULL, p, NULL, NULL, 0);
+	    11, NULL, p, NULL, NULL, 0);
 	if (PQresultStatus(r) != PGRES_TUPLES_OK)
 		fprintf(stderr, "insert: %s", PQerrorMessage(c));
 	assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
@@ -344,7 +347,7 @@ static void test_a_reply_is_attached_shown_and_confirmed_from_its_arrival(void *
 	struct kase k;
 	case_called(&k);
 	struct in_msg m = {.from = REQUESTER, .subject = "Re: Wezwanie do doprecyzowania wniosku",
-	                   .envelope_to = k.reply_to};
+	                   .envelope_to = k.reply_to, .hold = true};
 	long long id = insert_msg(&m);
 	PGconn *c = h_db();
 	char ids[24];
@@ -356,6 +359,9 @@ static void test_a_reply_is_attached_shown_and_confirmed_from_its_arrival(void *
 	                     "'application/pdf', 9, sha256('%PDF-1.4\n'::bytea), '%PDF-1.4\n'::bytea)",
 	                     1, NULL, pp, NULL, NULL, 0));
 	PQfinish(c);
+	char sql[128];
+	snprintf(sql, sizeof sql, "UPDATE inbound_messages SET parsed_at = now() WHERE id = %lld", id);
+	h_sql(sql);
 	routed(id);
 	assert_int_equal(count("SELECT count(*) FROM inbound_messages WHERE id = %lld AND status = "
 	                       "'reply' AND request_id = %lld", id, k.id), 1);
