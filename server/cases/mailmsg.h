@@ -3,7 +3,8 @@
  * RFC 2047 encoded-words for non-ASCII header text, RFC 2231 for the
  * attachment's file name, address checks, and the retry backoff.
  * The only outside inputs are the clock (Date) and libsodium's random bytes
- * (Message-ID, MIME boundary). Lines end in CRLF, as SMTP wants them. */
+ * (a Message-ID the caller does not give, MIME boundary). Lines end in
+ * CRLF, as SMTP wants them. */
 #ifndef JAWNOSC_CASES_MAILMSG_H
 #define JAWNOSC_CASES_MAILMSG_H
 
