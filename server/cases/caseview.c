@@ -87,6 +87,13 @@ static const char *event_label(const char *action)
 		return "wgrano podpisaną wersję pisma";
 	if (!strcmp(action, BAE_EVENT))
 		return "sprawdzenie adresu do doręczeń elektronicznych w BAE";
+	/* cases/inbound_route.c */
+	if (!strcmp(action, "mail_received"))
+		return "wpłynęła wiadomość e-mail";
+	if (!strcmp(action, "mail_auto_reply"))
+		return "odpowiedź automatyczna e-mail (nie jest odpowiedzią wnioskodawcy)";
+	if (!strcmp(action, "mail_bounced"))
+		return "wiadomość e-mail niedoręczona (zwrot)";
 	return action;
 }
 

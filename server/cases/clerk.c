@@ -9,6 +9,7 @@
 #include "cases/action.h"
 #include "cases/caseview.h"
 #include "cases/org.h"
+#include "cases/replies.h"
 #include "cases/scope.h"
 #include "cases/service.h"
 #include "cases/store.h"
@@ -290,6 +291,12 @@ enum outcome clerk_case(const struct svc_ctx *ctx, long long id, json_t **out,
 	law_kind_t kind = json_is_true(json_object_get(view, "reuse")) ? LAW_KIND_REUSE
 	                                                                : LAW_KIND_PUBLIC_INFORMATION;
 	json_object_set_new(view, "actions", available_actions(kind, state, law_role_of(who)));
+	/* Its mail, and an answer it waits for (cases/replies.h). */
+	st = replies_view(c, a, id, kind, state, view);
+	if (st != DB_OK) {
+		json_decref(view);
+		return svc_outcome(st, p);
+	}
 	json_object_set_new(view, "bases", clerk_refusal_bases());
 	char d[LAW_DATE_STRLEN];
 	law_date_format(today, d);

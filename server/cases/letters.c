@@ -9,10 +9,12 @@
 #include "cases/caseview.h"
 #include "cases/clerk.h"
 #include "cases/dispatch.h"
+#include "cases/mailref.h"
 #include "cases/scope.h"
 #include "cases/service.h"
 #include "cases/signature.h"
 #include "cases/store.h"
+#include "core/config.h"
 #include "core/log.h"
 #include "db/changes.h"
 #include "db/db.h"
@@ -191,6 +193,12 @@ static enum db_status case_vars(PGconn *c, arena_t *a, const struct actor *who,
 	set(vars, "signer.position", *V(18) ? V(19) : V(21));
 	set(vars, "org.authority", *V(19) ? V(19) : V(10));
 	json_object_set_new(vars, "window_days", json_integer(atoi(V(22))));
+	/* Where a reply goes: an address that names the case (cases/mailref.h). */
+	char reply[MAILREF_MAX + 1];
+	if (mailref_reply_address(V(14), cfg.mail_from, request_id, reply, sizeof reply))
+		set(vars, "org.reply_email", reply);
+	else if (*V(14))
+		set(vars, "org.reply_email", V(14));
 	if (!*V(13))
 		set(vars, "org.place", "Warszawa");
 #undef V

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cases/mailref.h"
 #include "core/clock.h"
 
 /* RFC 2047 §2: an encoded-word is at most 75 characters. "=?UTF-8?B?" and
@@ -330,6 +331,35 @@ bool mail_build(strbuf_t *out, const char *from, const char *to, const char *sub
                 const char *body, const char *attachment_name, const unsigned char *att,
                 size_t att_len, char *err, size_t errlen)
 {
+	return mail_build_thread(out, from, to, subject, body, NULL, attachment_name, att, att_len,
+	                         err, errlen);
+}
+
+/* Reply-To, In-Reply-To, References of the thread; anything unsafe is
+ * left out (it came from outside, or from settings). */
+static void put_thread(strbuf_t *out, const struct mail_thread *t)
+{
+	char why[64];
+	if (t->reply_to && *t->reply_to && mail_address_valid(t->reply_to, why, sizeof why))
+		sb_printf(out, "Reply-To: %s\r\n", t->reply_to);
+	if (t->in_reply_to && mailref_id_safe(t->in_reply_to))
+		sb_printf(out, "In-Reply-To: <%s>\r\n", t->in_reply_to);
+	bool any = false;
+	for (size_t i = 0; i < t->nrefs; i++) {
+		if (!mailref_id_safe(t->refs[i]))
+			continue;
+		sb_printf(out, "%s<%s>", any ? "\r\n " : "References: ", t->refs[i]);
+		any = true;
+	}
+	if (any)
+		sb_puts(out, "\r\n");
+}
+
+bool mail_build_thread(strbuf_t *out, const char *from, const char *to, const char *subject,
+                       const char *body, const struct mail_thread *thread,
+                       const char *attachment_name, const unsigned char *att, size_t att_len,
+                       char *err, size_t errlen)
+{
 	char why[64], name[256], addr[MAIL_ADDRESS_MAX + 2];
 	if (!mail_address_valid(to, why, sizeof why)) {
 		snprintf(err, errlen, "invalid recipient address: %s", why);
@@ -343,6 +373,11 @@ bool mail_build(strbuf_t *out, const char *from, const char *to, const char *sub
 		snprintf(err, errlen, "invalid sender address: %s", why);
 		return false;
 	}
+	if (thread && thread->message_id && *thread->message_id &&
+	    !mailref_id_safe(thread->message_id)) {
+		snprintf(err, errlen, "invalid Message-ID");
+		return false;
+	}
 	put_date(out, (time_t)clock_now());
 	sb_puts(out, "From: ");
 	if (name[0]) {
@@ -354,8 +389,14 @@ bool mail_build(strbuf_t *out, const char *from, const char *to, const char *sub
 	sb_printf(out, "To: %s\r\n", to);
 	put_subject(out, subject);
 	char id[33];
-	random_hex(id, 16);
-	sb_printf(out, "Message-ID: <%s@jawnosc>\r\n", id);
+	if (thread && thread->message_id && *thread->message_id) {
+		sb_printf(out, "Message-ID: <%s>\r\n", thread->message_id);
+	} else {
+		random_hex(id, 16);
+		sb_printf(out, "Message-ID: <%s@jawnosc>\r\n", id);
+	}
+	if (thread)
+		put_thread(out, thread);
 	/* RFC 3834: keeps auto-responders from answering a machine. */
 	sb_puts(out, "MIME-Version: 1.0\r\nAuto-Submitted: auto-generated\r\n");
 	if (!att) {

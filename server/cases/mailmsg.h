@@ -3,7 +3,8 @@
  * RFC 2047 encoded-words for non-ASCII header text, RFC 2231 for the
  * attachment's file name, address checks, and the retry backoff.
  * The only outside inputs are the clock (Date) and libsodium's random bytes
- * (Message-ID, MIME boundary). Lines end in CRLF, as SMTP wants them. */
+ * (a Message-ID the caller does not give, MIME boundary). Lines end in
+ * CRLF, as SMTP wants them. */
 #ifndef JAWNOSC_CASES_MAILMSG_H
 #define JAWNOSC_CASES_MAILMSG_H
 
@@ -52,6 +53,25 @@ void mail_base64(strbuf_t *out, const unsigned char *data, size_t n, size_t line
 bool mail_build(strbuf_t *out, const char *from, const char *to, const char *subject,
                 const char *body, const char *attachment_name, const unsigned char *att,
                 size_t att_len, char *err, size_t errlen);
+
+/* What ties a message to its case's thread (cases/mailref.h). Every field
+ * may be NULL or "" (none). */
+struct mail_thread {
+	const char *message_id;  /* without <>; NULL: <random@jawnosc> */
+	const char *reply_to;    /* an address: Reply-To */
+	const char *in_reply_to; /* a Message-ID without <> */
+	const char *const *refs; /* Message-IDs without <>, oldest first: References */
+	size_t nrefs;
+};
+
+/* mail_build() with the thread's headers: Message-ID as given, Reply-To,
+ * In-Reply-To and References (one folded line per id). An id or address
+ * that is not safe to repeat in a header (mailref_id_safe(),
+ * mail_address_valid()) is left out; a bad message_id fails. */
+bool mail_build_thread(strbuf_t *out, const char *from, const char *to, const char *subject,
+                       const char *body, const struct mail_thread *thread,
+                       const char *attachment_name, const unsigned char *att, size_t att_len,
+                       char *err, size_t errlen);
 
 /* Seconds to wait after the `attempts`-th failed attempt (1 for the first):
  * base, 2*base, 4*base, ... at most MAIL_BACKOFF_MAX. */

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cases/mailmsg.h"
+#include "cases/mailref.h"
 #include "cases/signature.h"
 #include "core/arena.h"
 #include "core/clock.h"
@@ -228,7 +229,82 @@ struct mail_row {
 	const char *to, *subject, *body;
 	int attempts;
 	const char *document_id; /* NULL: none */
+	long long request_id;    /* 0: none */
+	const char *message_id;  /* "" until the first attempt */
+	const char *reply_to;    /* "" when none */
+	const char *org_email;
+	bool to_requester; /* the recipient is the case's requester */
 };
+
+/* Its thread: In-Reply-To names the latest message the case received by
+ * mail (the request itself, a reply); References the first message of
+ * the case and the last ones, ours and theirs, oldest first. */
+#define THREAD_REFS 10
+
+struct thread_buf {
+	struct mail_thread t;
+	const char *refs[THREAD_REFS];
+	char mid[MAILREF_MAX + 1], reply_to[MAILREF_MAX + 1];
+};
+
+static enum db_status thread_of(PGconn *c, arena_t *a, const struct mail_row *row,
+                                struct thread_buf *tb)
+{
+	memset(tb, 0, sizeof *tb);
+	tb->t.refs = tb->refs;
+	if (row->message_id[0])
+		snprintf(tb->mid, sizeof tb->mid, "%s", row->message_id);
+	else if (!mailref_message_id(row->id, cfg.mail_from, tb->mid, sizeof tb->mid))
+		tb->mid[0] = '\0';
+	tb->t.message_id = tb->mid[0] ? tb->mid : NULL;
+	if (row->reply_to[0])
+		snprintf(tb->reply_to, sizeof tb->reply_to, "%s", row->reply_to);
+	else if (row->request_id && row->to_requester)
+		mailref_reply_address(row->org_email, cfg.mail_from, row->request_id, tb->reply_to,
+		                      sizeof tb->reply_to);
+	tb->t.reply_to = tb->reply_to[0] ? tb->reply_to : NULL;
+	if (!row->request_id || !row->to_requester)
+		return DB_OK;
+	char req[24], id[24];
+	snprintf(req, sizeof req, "%lld", row->request_id);
+	snprintf(id, sizeof id, "%lld", row->id);
+	const char *p[] = {req, id, row->to};
+	enum db_status st;
+	PGresult *r = db_exec(
+	    c, &st,
+	    "WITH x AS (SELECT m.message_id AS mid, m.received_at AS at, true AS theirs "
+	    "FROM inbound_messages m WHERE m.request_id = $1 AND m.message_id IS NOT NULL "
+	    "AND m.status IN ('registered', 'reply', 'attached') "
+	    "UNION ALL SELECT o.message_id, coalesce(o.sent_at, o.created_at), false FROM outbox o "
+	    "WHERE o.request_id = $1 AND o.id < $2::bigint AND o.message_id IS NOT NULL "
+	    "AND lower(o.recipient) = lower($3)) "
+	    "SELECT mid, theirs, theirs AND at = (SELECT max(at) FROM x WHERE theirs) FROM "
+	    "((SELECT * FROM x ORDER BY at, mid LIMIT 1) UNION "
+	    "(SELECT * FROM x ORDER BY at DESC, mid DESC LIMIT " STRINGIFY(THREAD_REFS) " - 1)) y "
+	    "ORDER BY at, mid",
+	    3, p);
+	for (int i = 0; st == DB_OK && i < PQntuples(r) && tb->t.nrefs < THREAD_REFS; i++) {
+		const char *mid = arena_strdup(a, PQgetvalue(r, i, 0));
+		tb->refs[tb->t.nrefs++] = mid;
+		if (PQgetvalue(r, i, 2)[0] == 't')
+			tb->t.in_reply_to = mid;
+	}
+	PQclear(r);
+	return st;
+}
+
+/* The row's Message-ID and Reply-To, written before the first attempt;
+ * both are the same at every attempt (cases/mailref.h). */
+static enum db_status thread_record(PGconn *c, const struct mail_row *row,
+                                    const struct thread_buf *tb)
+{
+	if (row->message_id[0] || !tb->t.message_id)
+		return DB_OK;
+	char id[24];
+	snprintf(id, sizeof id, "%lld", row->id);
+	const char *p[] = {id, tb->t.message_id, tb->t.reply_to};
+	return db_run(c, "UPDATE outbox SET message_id = $2, reply_to = $3 WHERE id = $1", 3, p);
+}
 
 /* The PDF of the attached document into *pdf (PQfreemem it), or NULL when
  * the document has none. False on a database error: then the message must
@@ -263,11 +339,15 @@ static enum send_result send_row(PGconn *c, const struct mail_row *row, CURL **h
 	size_t att_len = 0;
 	unsigned char *att = NULL;
 	enum send_result res;
-	if (row->document_id && !fetch_pdf(c, a, row->document_id, &att_name, &att, &att_len)) {
+	struct thread_buf tb;
+	if (thread_of(c, a, row, &tb) != DB_OK || thread_record(c, row, &tb) != DB_OK) {
+		snprintf(err, errlen, "cannot read or record the message's thread");
+		res = SEND_RETRY;
+	} else if (row->document_id && !fetch_pdf(c, a, row->document_id, &att_name, &att, &att_len)) {
 		snprintf(err, errlen, "cannot read the attached document %s", row->document_id);
 		res = SEND_RETRY;
-	} else if (!mail_build(&msg, cfg.mail_from, row->to, row->subject, row->body, att_name,
-	                       att, att_len, err, errlen)) {
+	} else if (!mail_build_thread(&msg, cfg.mail_from, row->to, row->subject, row->body, &tb.t,
+	                              att_name, att, att_len, err, errlen)) {
 		res = SEND_PERMANENT;
 	} else if (cfg.smtp_url[0]) {
 		res = smtp_send(handle, row->to, &msg, err, errlen);
@@ -322,11 +402,15 @@ static int mailer_round(PGconn *c)
 		return -1;
 	enum db_status st;
 	PGresult *r = db_exec(c, &st,
-	                      "SELECT id, recipient, subject, body, attempts, "
-	                      "attachment_document_id FROM outbox "
-	                      "WHERE status = 'pending' AND next_attempt_at <= now() "
-	                      "ORDER BY id LIMIT " STRINGIFY(OUTBOX_BATCH) " "
-	                      "FOR UPDATE SKIP LOCKED",
+	                      "SELECT o.id, o.recipient, o.subject, o.body, o.attempts, "
+	                      "o.attachment_document_id, coalesce(o.request_id, 0), "
+	                      "coalesce(o.message_id, ''), coalesce(o.reply_to, ''), g.email, "
+	                      "coalesce(q.email <> '' AND lower(q.email) = lower(o.recipient), false) "
+	                      "FROM outbox o JOIN organisations g ON g.id = o.org_id "
+	                      "LEFT JOIN requesters q ON q.request_id = o.request_id "
+	                      "WHERE o.status = 'pending' AND o.next_attempt_at <= now() "
+	                      "ORDER BY o.id LIMIT " STRINGIFY(OUTBOX_BATCH) " "
+	                      "FOR UPDATE OF o SKIP LOCKED",
 	                      0, NULL);
 	int claimed = st == DB_OK ? PQntuples(r) : -1;
 	CURL *handle = NULL;
@@ -341,6 +425,11 @@ static int mailer_round(PGconn *c)
 		    .body = PQgetvalue(r, i, 3),
 		    .attempts = atoi(PQgetvalue(r, i, 4)),
 		    .document_id = PQgetisnull(r, i, 5) ? NULL : PQgetvalue(r, i, 5),
+		    .request_id = strtoll(PQgetvalue(r, i, 6), NULL, 10),
+		    .message_id = PQgetvalue(r, i, 7),
+		    .reply_to = PQgetvalue(r, i, 8),
+		    .org_email = PQgetvalue(r, i, 9),
+		    .to_requester = PQgetvalue(r, i, 10)[0] == 't',
 		};
 		char err[512] = "";
 		enum send_result res = send_row(c, &row, &handle, err, sizeof err);

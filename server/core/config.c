@@ -51,6 +51,8 @@ const struct config_entry config_table[] = {
 	 "Where mail goes as .eml files when no SMTP server is configured."},
 	{"JAWNOSC_MAIL_POLL_MS", CONFIG_INT, "1000", 10, 600000, OFF(mail_poll_ms),
 	 "How often the mail job looks at the outbox, in milliseconds."},
+	{"JAWNOSC_INBOUND_POLL_MS", CONFIG_INT, "5000", 10, 600000, OFF(inbound_poll_ms),
+	 "How often the route job looks for parsed inbound messages to match to their cases (replies, bounces, auto-replies), in milliseconds (docs/inbound.md)."},
 	{"JAWNOSC_MAIL_RETRY_BASE", CONFIG_INT, "60", 1, 86400, OFF(mail_retry_base),
 	 "Seconds before the first retry of a failed message; each further retry waits twice as long (at most an hour)."},
 	{"JAWNOSC_FILING_RATE", CONFIG_INT, "20", 1, 1000000, OFF(filing_rate),

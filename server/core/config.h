@@ -30,6 +30,7 @@ struct config {
 	const char *mail_dir;
 	long mail_poll_ms;
 	long mail_retry_base;
+	long inbound_poll_ms; /* the inbound route job's period (cases/inbound_route.h) */
 	long filing_rate;
 	long search_rate;   /* uncached register searches and exports per address and minute */
 	long sitemap_urls;  /* URLs in one part of the sitemap */

@@ -98,6 +98,10 @@ const letter_var_t letter_vars[] = {
 	 "Warszawa", NULL, NULL},
 	{"org.email", T, CASE, true, true, "e-mail of the body (letterhead; templates that ask for "
 	 "a reply)", "bip@mon.example", NULL, NULL},
+	{"org.reply_email", T, CASE, false, false,
+	 "the body's address for replies in this case: its e-mail with the case's tag "
+	 "(docs/inbound.md); mail to it is attached to the case", "bip+15-k3j9x2q7mv@mon.example",
+	 NULL, NULL},
 	{"org.phone", T, CASE, true, true, "phone of the body (letterhead)", "261 000 000", NULL,
 	 NULL},
 	{"org.bip_url", T, CASE, true, true, "address of the body's BIP (letterhead)",

@@ -10,6 +10,7 @@
 #include "cases/clerk.h"
 #include "cases/filing.h"
 #include "cases/queue.h"
+#include "cases/replies.h"
 #include "core/config.h"
 #include "law/channel.h"
 #include "law/lifecycle.h"
@@ -316,6 +317,30 @@ void web_panel_note(http_req_t *req)
 	struct problem p;
 	if (clerk_note(ctx, id, field(req, "text"), &p) == OUT_OK)
 		http_redirect(req, 303, arena_printf(req->arena, "/panel/sprawy/%lld?wykonano=note", id));
+	else
+		case_page(req, ctx, id, &p, NULL, NULL);
+}
+
+/* The one click under a reply that came by mail: the lifecycle's step
+ * (form field "action") dated the message's arrival. */
+void web_panel_reply_confirm(http_req_t *req)
+{
+	const struct svc_ctx *ctx = web_staff(req);
+	if (!ctx)
+		return;
+	long long id = case_id(req);
+	const char *m = http_param(req, "mid");
+	char *end;
+	long long mid = m ? strtoll(m, &end, 10) : 0;
+	if (!m || *end)
+		mid = 0;
+	struct problem p;
+	const char *action = field(req, "action");
+	if (replies_confirm(ctx, id, mid, action, field(req, "version"), &p) == OUT_OK)
+		http_redirect(req, 303,
+		              arena_printf(req->arena, "/panel/sprawy/%lld?wykonano=%s#poczta", id, action));
+	else if (p.outcome == OUT_NOT_FOUND)
+		web_fail(req, &p);
 	else
 		case_page(req, ctx, id, &p, NULL, NULL);
 }

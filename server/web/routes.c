@@ -39,6 +39,7 @@ const route_t web_routes[] = {
     {"GET", "/panel/sprawy/{id}", web_panel_case, ROLE_CLERK, "panel.case", ROUTE_BODY_NONE},
     {"POST", "/panel/sprawy/{id}/czynnosc", web_panel_act, ROLE_CLERK, "panel.case.act", ROUTE_BODY_TEXT},
     {"POST", "/panel/sprawy/{id}/notatka", web_panel_note, ROLE_CLERK, "panel.case.note", ROUTE_BODY_TEXT},
+    {"POST", "/panel/sprawy/{id}/poczta/{mid}/odpowiedz", web_panel_reply_confirm, ROLE_CLERK, "panel.case.reply", ROUTE_BODY_FORM},
     {"GET", "/panel/sprawy/{id}/pisma/{seq}", web_panel_document, ROLE_CLERK, "panel.document", ROUTE_BODY_NONE},
     {"POST", "/panel/sprawy/{id}/pisma/{seq}/zapisz", web_panel_document_save, ROLE_CLERK, "panel.document.save", ROUTE_BODY_TEXT},
     {"POST", "/panel/sprawy/{id}/pisma/{seq}/wystaw", web_panel_document_issue, ROLE_CLERK, "panel.document.issue", ROUTE_BODY_TEXT},

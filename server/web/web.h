@@ -138,6 +138,8 @@ void web_panel_queue(http_req_t *req);
 void web_panel_case(http_req_t *req);
 void web_panel_act(http_req_t *req);
 void web_panel_note(http_req_t *req);
+/* The clerk confirms that a reply by mail is the requester's answer (cases/replies.h). */
+void web_panel_reply_confirm(http_req_t *req);
 /* A clerk's PDF added to a case (panel.c); the redaction page of an
  * attachment and the images of its pages and of its public copies' pages
  * (attachments.c). */
