@@ -53,6 +53,21 @@ bool mail_build(strbuf_t *out, const char *from, const char *to, const char *sub
                 const char *body, const char *attachment_name, const unsigned char *att,
                 size_t att_len, char *err, size_t errlen);
 
+/* One attached file. */
+struct mail_attachment {
+	const char *name;         /* NULL: "dokument.pdf" (non-ASCII per RFC 2231/2047) */
+	const char *content_type; /* NULL: application/pdf; not a plain type: octet-stream */
+	const unsigned char *data;
+	size_t len;
+};
+
+/* mail_build() with any number of attachments (the document's PDF and the
+ * files a clerk attached to it), in the order given; none: a single-part
+ * message. */
+bool mail_build_parts(strbuf_t *out, const char *from, const char *to, const char *subject,
+                      const char *body, const struct mail_attachment *att, size_t natt,
+                      char *err, size_t errlen);
+
 /* Seconds to wait after the `attempts`-th failed attempt (1 for the first):
  * base, 2*base, 4*base, ... at most MAIL_BACKOFF_MAX. */
 long mail_backoff_seconds(int attempts, long base);
