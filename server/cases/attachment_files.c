@@ -176,6 +176,12 @@ enum outcome attach_file_view(const struct svc_ctx *ctx, long long request_id, l
 	    "source_label", source_label(w.source), "type_label", type_label(w.content_type),
 	    "sha256", w.sha256, "created_at", w.created_at, "document_seq", w.document_seq,
 	    "document_issued", w.document_issued);
+	json_object_set_new(att, "letter",
+	                    json_string(w.document_seq
+	                                    ? arena_printf(a, "załącznik pisma nr %d%s", w.document_seq,
+	                                                   w.document_issued ? " (wystawionego)"
+	                                                                     : " (projekt)")
+	                                    : ""));
 	*out = json_pack("{s:I, s:s, s:o, s:o, s:i, s:b, s:b}", "id_case", (json_int_t)request_id,
 	                 "case_number", w.case_number, "attachment", att, "pages", pages, "npages", n,
 	                 "has_preview", n > 0, "more_pages", n > ATTACH_PREVIEW_PAGES);

@@ -225,7 +225,7 @@ static enum db_status document_attachments(PGconn *c, long long id, enum casevie
 			if (!list) {
 				list = json_array();
 				json_object_set_new(d, "attachments", list);
-				json_object_set_new(d, "has_attachments", json_true());
+				json_object_set(d, "has_attachments", json_true());
 			}
 			json_array_append_new(
 			    list, json_pack("{s:i, s:I, s:s, s:s}", "seq", seq, "id",
@@ -250,9 +250,10 @@ enum db_status caseview_documents(PGconn *c, long long id, enum caseview_audienc
 	                         id, &who);
 	json_t *docs = json_array();
 	for (int i = 0; st == DB_OK && i < PQntuples(r); i++) {
-		json_t *d = json_pack("{s:i, s:s, s:s, s:s, s:b}", "seq", atoi(PQgetvalue(r, i, 0)), "type",
-		                      PQgetvalue(r, i, 1), "title", PQgetvalue(r, i, 2), "issued_on",
-		                      PQgetvalue(r, i, 3), "has_pdf", PQgetvalue(r, i, 4)[0] == 't');
+		json_t *d = json_pack("{s:i, s:s, s:s, s:s, s:b, s:b}", "seq", atoi(PQgetvalue(r, i, 0)),
+		                      "type", PQgetvalue(r, i, 1), "title", PQgetvalue(r, i, 2),
+		                      "issued_on", PQgetvalue(r, i, 3), "has_pdf",
+		                      PQgetvalue(r, i, 4)[0] == 't', "has_attachments", 0);
 		if (who == CASEVIEW_STAFF)
 			json_object_set_new(d, "draft", json_boolean(!strcmp(PQgetvalue(r, i, 5), "draft")));
 		json_array_append_new(docs, d);
