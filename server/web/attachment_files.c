@@ -27,12 +27,14 @@ static long long id_param(http_req_t *req, const char *name)
 static const char *disposition(arena_t *a, const char *name)
 {
 	size_t n = strlen(name);
-	char *ascii = arena_alloc(a, n + 1);
+	char *ascii = arena_alloc(a, n + 1), *f = ascii;
 	char *pct = arena_alloc(a, n * 3 + 1), *o = pct;
 	static const char hex[] = "0123456789ABCDEF";
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)name[i];
-		ascii[i] = c < 0x20 || c >= 0x7f || c == '"' || c == '\\' ? '_' : (char)c;
+		/* One '_' a character: UTF-8 continuation bytes give none. */
+		if ((c & 0xC0) != 0x80)
+			*f++ = c < 0x20 || c >= 0x7f || c == '"' || c == '\\' ? '_' : (char)c;
 		/* RFC 8187 attr-char */
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
 		    (c && strchr("!#$&+-.^_`|~", c))) {
@@ -43,7 +45,7 @@ static const char *disposition(arena_t *a, const char *name)
 			*o++ = hex[c & 15];
 		}
 	}
-	ascii[n] = '\0';
+	*f = '\0';
 	*o = '\0';
 	return arena_printf(a, "attachment; filename=\"%s\"; filename*=UTF-8''%s", ascii, pct);
 }
