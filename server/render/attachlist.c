@@ -143,7 +143,14 @@ const char *attachlist_apply(arena_t *a, const char *md, const struct attachlist
 		sb_putc(&sb, '\n');
 	sb_putc(&sb, '\n');
 	put_items(&sb, items, n, todo_mark);
-	if (*end)
+	/* One blank line before what follows the list. */
+	while (*end) {
+		const char *e = line_end(end);
+		if (!is_blank(end, e) || !*e)
+			break;
+		end = e + 1;
+	}
+	if (*end && !is_blank(end, end + strlen(end)))
 		sb_printf(&sb, "\n%s", end);
 	return sb.data;
 }

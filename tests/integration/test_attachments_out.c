@@ -1024,6 +1024,46 @@ static void test_an_issued_letters_attachments_cannot_change(void **state)
 	                 1);
 }
 
+/* The erasure of the requester's data (docs/privacy.md) empties an issued
+ * letter's attachment too, and keeps its SHA-256: the proof of what was
+ * sent. */
+static void test_erasure_empties_an_issued_letters_attachment_and_keeps_its_digest(void **state)
+{
+	(void)state;
+	assert_true(answer_att_id > 0);
+	struct u_staff iod;
+	u_login("iod%40mon.example", "jawnosc-demo", &iod);
+	char body[512];
+	snprintf(body, sizeof body,
+	         "q=jan.kowalski%%40example.org&sprawa=%lld&reason=%s&force=1", case_id,
+	         "%C5%BB%C4%85danie+usuni%C4%99cia");
+	struct hresp r;
+	u_staff_post(&iod, "/panel/iod/usuniecie", body, &r);
+	if (r.status != 200 && r.status != 303)
+		fprintf(stderr, "erasure: %ld %.1500s\n", r.status,
+		        r.body && strstr(r.body, "<main") ? strstr(r.body, "<main") : r.body);
+	assert_true(r.status == 200 || r.status == 303);
+	h_free(&r);
+	unsigned char h[32];
+	char hex[65];
+	crypto_hash_sha256(h, xlsx.p, xlsx.n);
+	sodium_bin2hex(hex, sizeof hex, h, 32);
+	char *row = sql_value("SELECT filename || ' ' || size || ' ' || length(data) || ' ' || "
+	                      "encode(sha256, 'hex') FROM attachments WHERE id = %lld",
+	                      answer_att_id);
+	char want[160];
+	snprintf(want, sizeof want, "usuniety-zalacznik 0 0 %s", hex);
+	assert_string_equal(row, want);
+	free(row);
+	/* Nothing is left to download. */
+	char link[256];
+	snprintf(link, sizeof link, "/sprawa/%s/pismo/%d/zalacznik/%lld", token, answer_seq_no,
+	         answer_att_id);
+	h_get(link, &r);
+	assert_int_equal(r.status, 404);
+	h_free(&r);
+}
+
 static void test_an_answer_by_edoreczenia_carries_its_attachment(void **state)
 {
 	(void)state;
@@ -1094,6 +1134,7 @@ int main(void)
 	    cmocka_unit_test(test_bad_or_too_large_files_are_refused_with_the_letter_kept),
 	    cmocka_unit_test(test_a_spreadsheet_goes_with_the_answer_by_mail_and_on_the_tracking_page),
 	    cmocka_unit_test(test_an_issued_letters_attachments_cannot_change),
+	    cmocka_unit_test(test_erasure_empties_an_issued_letters_attachment_and_keeps_its_digest),
 	    cmocka_unit_test(test_an_answer_by_edoreczenia_carries_its_attachment),
 	};
 	int failed = cmocka_run_group_tests_name("attachments_out", tests, setup, teardown);
