@@ -80,16 +80,24 @@ static bool png_header(const unsigned char *d, size_t len, char *err, size_t err
 	return pixels_ok(be32(d + 16), be32(d + 20), err, errlen);
 }
 
+/* A side of `side` pixels of an image whose longer side is `longer`,
+ * scaled so that the longer one is at most PREVIEW_MAX_SIDE: in whole
+ * numbers, rounded up, so the longer side is exactly the limit (floating
+ * point could make it one more). */
+static int fit(long side, long longer)
+{
+	if (longer <= PREVIEW_MAX_SIDE)
+		return (int)side;
+	return (int)((side * PREVIEW_MAX_SIDE + longer - 1) / longer);
+}
+
 /* `img` drawn again on white, scaled to fit PREVIEW_MAX_SIDE, as PNG. */
 static bool redraw(cairo_surface_t *img, unsigned char **png, size_t *pnglen, char *err,
                    size_t errlen)
 {
 	int w = cairo_image_surface_get_width(img), h = cairo_image_surface_get_height(img);
-	double s = 1.0;
-	int longer = w > h ? w : h;
-	if (longer > PREVIEW_MAX_SIDE)
-		s = (double)PREVIEW_MAX_SIDE / longer;
-	int ow = (int)ceil(w * s), oh = (int)ceil(h * s);
+	int ow = fit(w, w > h ? w : h), oh = fit(h, w > h ? w : h);
+	double s = (double)ow / w;
 	cairo_surface_t *out = cairo_image_surface_create(CAIRO_FORMAT_RGB24, ow, oh);
 	if (cairo_surface_status(out) != CAIRO_STATUS_SUCCESS) {
 		cairo_surface_destroy(out);
@@ -206,9 +214,8 @@ bool preview_jpeg_pdf(const unsigned char *data, size_t len, unsigned char **pdf
 	}
 	if (!pixels_ok(ji.width, ji.height, err, errlen))
 		return false;
-	double longer = ji.width > ji.height ? ji.width : ji.height;
-	double s = longer > PREVIEW_MAX_SIDE ? PREVIEW_MAX_SIDE / longer : 1.0;
-	double w = ceil(ji.width * s), h = ceil(ji.height * s);
+	long longer = ji.width > ji.height ? ji.width : ji.height;
+	double w = fit(ji.width, longer), h = fit(ji.height, longer);
 	const char *space = ji.components == 1 ? "/DeviceGray"
 	                    : ji.components == 3 ? "/DeviceRGB"
 	                                         : "/DeviceCMYK";
