@@ -617,6 +617,11 @@ class Api(BaseHTTPRequestHandler):
                  "from": (meta.get("from") or {}).get("eDeliveryAddress", ""),
                  "mailbox": params.get("eDeliveryAddress", ""),
                  "attachments": len(msg.get("attachments", [])),
+                 # What each attachment declares (the control port's /messages).
+                 "attachmentFiles": [
+                     {k: ((a or {}).get("file") or {}).get("fileMetadata", {}).get(k)
+                      for k in ("filename", "contentType", "size")}
+                     for a in msg.get("attachments", [])],
                  "additionalData": meta.get("additionalData", {}), "submitted": iso(now),
                  "collected": False}
             if st.mode == "reject":

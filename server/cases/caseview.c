@@ -11,6 +11,8 @@
 #include "cases/store.h"
 #include "law/lifecycle.h"
 #include "law/warsaw.h"
+#include "render/attachlist.h"
+#include "render/letter.h"
 
 const char *caseview_state_label(const char *id)
 {
@@ -81,6 +83,11 @@ static const char *event_label(const char *action)
 	/* cases/attachments.c */
 	if (!strcmp(action, "attachment_add"))
 		return "dodanie pliku PDF do sprawy";
+	/* cases/attachment_files.c */
+	if (!strcmp(action, "document_attach"))
+		return "załączenie pliku do pisma";
+	if (!strcmp(action, "document_detach"))
+		return "usunięcie załącznika z projektu pisma";
 	if (!strcmp(action, "attachment_redact"))
 		return "sporządzenie kopii publicznej załącznika";
 	if (!strcmp(action, SIGNATURE_EVENT))
@@ -196,6 +203,49 @@ static enum db_status document_dispatches(PGconn *c, long long id, json_t *docs)
 	return st;
 }
 
+/* Each document's enclosures (cases/attachment_files.h) as "attachments":
+ * the requester sees those of the letters addressed to them, never an
+ * erased file. */
+static enum db_status document_attachments(PGconn *c, long long id, enum caseview_audience who,
+                                           json_t *docs)
+{
+	enum db_status st;
+	PGresult *r = case_query(c, &st,
+	                         "SELECT d.seq, a.id, a.filename, a.size, d.type FROM attachments a "
+	                         "JOIN documents d ON d.id = a.document_id WHERE d.request_id = $1 "
+	                         "AND ($2::boolean OR d.status = 'issued') AND a.size > 0 "
+	                         "ORDER BY a.id",
+	                         id, &who);
+	arena_t *a = arena_new(1024);
+	for (int i = 0; st == DB_OK && i < PQntuples(r); i++) {
+		int seq = atoi(PQgetvalue(r, i, 0));
+		const letter_type_t *lt = letter_type(PQgetvalue(r, i, 4));
+		if (who == CASEVIEW_REQUESTER && (!lt || lt->addressee != LAW_TO_REQUESTER))
+			continue;
+		size_t k;
+		json_t *d;
+		json_array_foreach(docs, k, d)
+		{
+			if (json_integer_value(json_object_get(d, "seq")) != seq)
+				continue;
+			json_t *list = json_object_get(d, "attachments");
+			if (!list) {
+				list = json_array();
+				json_object_set_new(d, "attachments", list);
+				json_object_set(d, "has_attachments", json_true());
+			}
+			json_array_append_new(
+			    list, json_pack("{s:i, s:I, s:s, s:s}", "seq", seq, "id",
+			                    (json_int_t)atoll(PQgetvalue(r, i, 1)), "filename",
+			                    PQgetvalue(r, i, 2), "size_text",
+			                    attachlist_size(a, atoll(PQgetvalue(r, i, 3)))));
+		}
+	}
+	arena_free(a);
+	PQclear(r);
+	return st;
+}
+
 enum db_status caseview_documents(PGconn *c, long long id, enum caseview_audience who,
                                   json_t *view)
 {
@@ -207,14 +257,17 @@ enum db_status caseview_documents(PGconn *c, long long id, enum caseview_audienc
 	                         id, &who);
 	json_t *docs = json_array();
 	for (int i = 0; st == DB_OK && i < PQntuples(r); i++) {
-		json_t *d = json_pack("{s:i, s:s, s:s, s:s, s:b}", "seq", atoi(PQgetvalue(r, i, 0)), "type",
-		                      PQgetvalue(r, i, 1), "title", PQgetvalue(r, i, 2), "issued_on",
-		                      PQgetvalue(r, i, 3), "has_pdf", PQgetvalue(r, i, 4)[0] == 't');
+		json_t *d = json_pack("{s:i, s:s, s:s, s:s, s:b, s:b}", "seq", atoi(PQgetvalue(r, i, 0)),
+		                      "type", PQgetvalue(r, i, 1), "title", PQgetvalue(r, i, 2),
+		                      "issued_on", PQgetvalue(r, i, 3), "has_pdf",
+		                      PQgetvalue(r, i, 4)[0] == 't', "has_attachments", 0);
 		if (who == CASEVIEW_STAFF)
 			json_object_set_new(d, "draft", json_boolean(!strcmp(PQgetvalue(r, i, 5), "draft")));
 		json_array_append_new(docs, d);
 	}
 	PQclear(r);
+	if (st == DB_OK)
+		st = document_attachments(c, id, who, docs);
 	if (st == DB_OK)
 		st = document_dispatches(c, id, docs);
 	json_object_set_new(view, "has_documents", json_boolean(json_array_size(docs) > 0));

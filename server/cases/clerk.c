@@ -268,7 +268,9 @@ enum outcome clerk_case(const struct svc_ctx *ctx, long long id, json_t **out,
 			              "ELSE '' END AS pdf, "
 			              "CASE WHEN EXISTS (SELECT 1 FROM attachment_public_copies c "
 			              "WHERE c.attachment_id = attachments.id) THEN 'tak' "
-			              "ELSE '' END AS has_copy "
+			              "ELSE '' END AS has_copy, "
+			              "coalesce((SELECT d.seq::text FROM documents d "
+			              "WHERE d.id = attachments.document_id), '') AS letter_seq "
 			              "FROM attachments WHERE request_id = $1 ORDER BY id",
 			              id);
 		if (st == DB_OK)

@@ -141,6 +141,52 @@ static char *file_name(arena_t *a, const char *case_number, const char *seq)
 	return s;
 }
 
+static char *uuid(arena_t *a);
+
+/* The letter's PDF first, then the files attached to it
+ * (cases/attachment_files.h), in *atts (arena); false on a database error.
+ * The hybrid service prints PDFs only: a letter with another kind of
+ * enclosure cannot go that way (`why`, *atts NULL). */
+static bool with_enclosures(PGconn *c, arena_t *a, long long document_id, bool hybrid,
+                            const struct edor_attachment *pdf, struct edor_attachment **atts,
+                            size_t *n, char *why, size_t whylen)
+{
+	char ids[24];
+	snprintf(ids, sizeof ids, "%lld", document_id);
+	const char *p[] = {ids};
+	PGresult *r = PQexecParams(c,
+	                           "SELECT filename, content_type, data FROM attachments "
+	                           "WHERE document_id = $1 AND size > 0 ORDER BY id",
+	                           1, NULL, p, NULL, NULL, 1);
+	bool ok = db_status_of(c, r) == DB_OK;
+	int rows = ok ? PQntuples(r) : 0;
+	struct edor_attachment *v = arena_calloc(a, (size_t)rows + 1, sizeof *v);
+	v[0] = *pdf;
+	*n = 1;
+	for (int i = 0; i < rows; i++) {
+		const char *type = PQgetvalue(r, i, 1);
+		if (hybrid && strcmp(type, "application/pdf") != 0) {
+			snprintf(why, whylen, "Usługa hybrydowa drukuje tylko pliki PDF, a do pisma "
+			         "załączono „%.200s”: wyślij je przez e-Doręczenia na adres elektroniczny, "
+			         "e-mailem albo pocztą z wydrukiem załącznika.",
+			         PQgetvalue(r, i, 0));
+			PQclear(r);
+			*atts = NULL;
+			return true;
+		}
+		size_t len;
+		const char *data = db_value_copy(a, r, i, 2, &len);
+		v[(*n)++] = (struct edor_attachment){.filename = arena_strdup(a, PQgetvalue(r, i, 0)),
+		                                     .content_type = arena_strdup(a, type),
+		                                     .data = (const unsigned char *)data,
+		                                     .len = len,
+		                                     .file_id = uuid(a)};
+	}
+	PQclear(r);
+	*atts = v;
+	return ok;
+}
+
 static char *uuid(arena_t *a)
 {
 	unsigned char b[16];
@@ -227,8 +273,14 @@ static char *build_message(PGconn *c, arena_t *a, const struct row *r, char *ref
 		return NULL;
 	}
 	att.data = pdf;
-	m.att = &att;
-	m.natt = 1;
+	struct edor_attachment *atts;
+	if (!with_enclosures(c, a, r->document_id, r->hybrid, &att, &atts, &m.natt, why, whylen)) {
+		*db = false;
+		return NULL;
+	}
+	if (!atts)
+		return NULL;
+	m.att = atts;
 	m.subject = arena_printf(a, "%s — sprawa %s (wysyłka %s)", title, case_number, reference);
 	m.text = arena_printf(a, "%s przesyła w załączeniu: %s, w sprawie %s.", org_name, title,
 	                      case_number);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cases/attachment_files.h"
 #include "cases/bae.h"
 #include "cases/caseview.h"
 #include "cases/clerk.h"
@@ -19,6 +20,7 @@
 #include "db/changes.h"
 #include "db/db.h"
 #include "law/lifecycle.h"
+#include "render/attachlist.h"
 #include "render/letter_public.h"
 #include "render/redact.h"
 
@@ -393,6 +395,16 @@ static enum db_status view_tx(PGconn *c, void *vctx)
 	                   "issued_at", d.issued_at, "author", d.author, "has_pdf", d.has_pdf, "seq",
 	                   x->seq);
 	json_object_set_new(x->out, "incomplete", json_boolean(strstr(md, LETTERS_TODO) != NULL));
+	/* Its enclosures (cases/attachment_files.h). */
+	json_t *atts = NULL;
+	long long total = 0;
+	struct attachlist_item *items;
+	size_t natt = 0;
+	if (st == DB_OK)
+		st = attach_letter_items(c, x->a, d.id, &items, &natt, &atts, &total);
+	json_object_set_new(x->out, "attachments", atts ? atts : json_array());
+	json_object_set_new(x->out, "has_attachments", json_boolean(natt > 0));
+	json_object_set_new(x->out, "attachments_total", json_integer(total));
 	json_t *signature = NULL;
 	if (st == DB_OK && !strcmp(d.status, "issued") && (st = signature_json(c, d.id, &signature)) == DB_OK)
 		json_object_set_new(x->out, "signature", signature ? signature : json_null());
@@ -437,8 +449,7 @@ enum outcome letters_view(const struct svc_ctx *ctx, const letter_set_t *ls, lon
 	return OUT_OK;
 }
 
-/* NULL when `md` may be a letter's text, else why not. */
-static const char *markdown_problem(const char *md)
+const char *letters_markdown_problem(const char *md)
 {
 	if (!md || !*md || strlen(md) > 200000)
 		return "Treść pisma jest pusta albo za długa (najwyżej 200 000 znaków).";
@@ -451,7 +462,7 @@ static const char *markdown_problem(const char *md)
 enum outcome letters_save(const struct svc_ctx *ctx, long long request_id, int seq,
                           const char *markdown, struct problem *p)
 {
-	const char *bad = markdown_problem(markdown);
+	const char *bad = letters_markdown_problem(markdown);
 	if (bad)
 		return problem_field(p, "markdown", bad);
 	PGconn *c = svc_conn(p);
@@ -570,7 +581,16 @@ static enum db_status issue_tx(PGconn *c, void *vctx)
 		return DB_OK;
 	}
 	const char *md = x->markdown && *x->markdown ? x->markdown : d.markdown;
-	const char *bad = markdown_problem(md);
+	/* The letter lists what goes with it, whatever its text said. */
+	struct attachlist_item *items;
+	size_t natt;
+	if ((st = attach_letter_items(c, x->a, d.id, &items, &natt, NULL, NULL)) != DB_OK) {
+		json_decref(d.inputs);
+		return st;
+	}
+	if (natt)
+		md = attachlist_apply(x->a, md, items, natt, LETTERS_TODO);
+	const char *bad = letters_markdown_problem(md);
 	if (!bad && strstr(md, LETTERS_TODO))
 		bad = arena_printf(x->a,
 		                   "W piśmie zostały miejsca oznaczone „%s …]”. Uzupełnij je przed wystawieniem.",
@@ -674,17 +694,20 @@ enum outcome letters_issue(const struct svc_ctx *ctx, const letter_set_t *ls,
 	return x.result;
 }
 
-enum outcome letters_correct(const struct svc_ctx *ctx, long long request_id, int seq,
-                             int *new_seq, struct problem *p)
+struct correct_tx {
+	arena_t *a;
+	const struct actor *who;
+	long long request_id;
+	int seq, new_seq;
+};
+
+static enum db_status correct_tx(PGconn *c, void *vx)
 {
-	*new_seq = 0;
-	PGconn *c = svc_conn(p);
-	if (!c)
-		return OUT_UNAVAILABLE;
-	arena_t *a = ctx->arena;
-	const char *q[4] = {ids(a, request_id), ids(a, seq), ids(a, ctx->who->org_id),
-	                    ids(a, scope_unit(ctx->who))};
-	changes_writer(ctx->who->org_id);
+	struct correct_tx *x = vx;
+	arena_t *a = x->a;
+	x->new_seq = 0;
+	const char *q[4] = {ids(a, x->request_id), ids(a, x->seq), ids(a, x->who->org_id),
+	                    ids(a, scope_unit(x->who))};
 	enum db_status st;
 	PGresult *r = db_exec(c, &st,
 	                      "INSERT INTO documents (org_id, request_id, seq, type, title, markdown, inputs, "
@@ -692,17 +715,38 @@ enum outcome letters_correct(const struct svc_ctx *ctx, long long request_id, in
 	                      "(SELECT max(seq) + 1 FROM documents WHERE request_id = d.request_id), d.type, "
 	                      "'Korekta: ' || d.title, d.markdown, d.inputs, d.id FROM documents d "
 	                      "WHERE d.request_id = $1 AND d.seq = $2 AND d.org_id = $3 AND d.status = 'issued' "
-	                      "AND " SCOPE_CASE_OF("d.request_id", "$3", "$4") " RETURNING seq",
+	                      "AND " SCOPE_CASE_OF("d.request_id", "$3", "$4") " RETURNING seq, id, supersedes_id",
 	                      4, q);
-	int n = st == DB_OK ? PQntuples(r) : 0;
-	if (n == 1)
-		*new_seq = atoi(PQgetvalue(r, 0, 0));
+	long long id = 0, from = 0;
+	if (st == DB_OK && PQntuples(r) == 1) {
+		x->new_seq = atoi(PQgetvalue(r, 0, 0));
+		id = atoll(PQgetvalue(r, 0, 1));
+		from = atoll(PQgetvalue(r, 0, 2));
+	}
 	PQclear(r);
+	/* The correction goes with the same enclosures, until the clerk
+	 * changes them (cases/attachment_files.h). */
+	if (st == DB_OK && id)
+		st = attach_letter_copy(c, from, id);
+	return st;
+}
+
+enum outcome letters_correct(const struct svc_ctx *ctx, long long request_id, int seq,
+                             int *new_seq, struct problem *p)
+{
+	*new_seq = 0;
+	PGconn *c = svc_conn(p);
+	if (!c)
+		return OUT_UNAVAILABLE;
+	changes_writer(ctx->who->org_id);
+	struct correct_tx x = {.a = ctx->arena, .who = ctx->who, .request_id = request_id, .seq = seq};
+	enum db_status st = db_transaction(c, correct_tx, &x);
 	if (st != DB_OK)
 		return svc_outcome(st, p);
-	if (n != 1)
+	if (!x.new_seq)
 		return problem_set(p, OUT_NOT_FOUND,
 		                   "Korektę można wystawić tylko do pisma już wystawionego.", NULL);
+	*new_seq = x.new_seq;
 	return OUT_OK;
 }
 

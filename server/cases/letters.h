@@ -55,6 +55,11 @@ enum outcome letters_delivered(const struct svc_ctx *ctx, long long request_id, 
 enum outcome letters_pdf(const struct svc_ctx *ctx, long long request_id, int seq,
                          const char **pdf, size_t *len, struct problem *p);
 
+/* NULL when `md` may be a letter's text (not empty, at most 200,000
+ * bytes, no control characters but tab and line ends), else why not
+ * (Polish, a static string). */
+const char *letters_markdown_problem(const char *md);
+
 /* The register's filters as typed; a date that is not YYYY-MM-DD or an
  * unknown type is ignored (no filter), never an error. */
 struct letters_filter {

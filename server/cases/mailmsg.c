@@ -262,7 +262,7 @@ static bool attr_char(unsigned char ch)
  * a quoted-string; another gets RFC 2231 filename* (in continuations of
  * short lines, never cutting a %XX) and, for older readers, an RFC 2047
  * name= on the Content-Type as most mail programs write it. */
-static void put_attachment_headers(strbuf_t *out, const char *raw_name)
+static void put_attachment_headers(strbuf_t *out, const char *raw_name, const char *type)
 {
 	char name[256];
 	size_t n = 0;
@@ -289,12 +289,12 @@ static void put_attachment_headers(strbuf_t *out, const char *raw_name)
 			sb_putc(&q, name[i]);
 		}
 		sb_putc(&q, '"');
-		sb_printf(out, "Content-Type: application/pdf; name=%s\r\n", q.data);
+		sb_printf(out, "Content-Type: %s; name=%s\r\n", type, q.data);
 		sb_printf(out, "Content-Disposition: attachment; filename=%s\r\n", q.data);
 		sb_free(&q);
 		return;
 	}
-	sb_puts(out, "Content-Type: application/pdf;\r\n name=\"");
+	sb_printf(out, "Content-Type: %s;\r\n name=\"", type);
 	encode_words(out, name, n);
 	sb_puts(out, "\"\r\nContent-Disposition: attachment");
 	strbuf_t pct;
@@ -327,12 +327,32 @@ static void put_attachment_headers(strbuf_t *out, const char *raw_name)
 	sb_puts(out, "\r\n");
 }
 
+/* A media type we put in a header: a token "type/subtype" of our own table
+ * (core/sniff.h), else bytes. */
+static const char *part_type(const char *type)
+{
+	if (!type)
+		return "application/pdf";
+	for (const char *p = type; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || strchr("/.+-", *p)))
+			return "application/octet-stream";
+	return *type ? type : "application/octet-stream";
+}
+
 bool mail_build(strbuf_t *out, const char *from, const char *to, const char *subject,
                 const char *body, const char *attachment_name, const unsigned char *att,
                 size_t att_len, char *err, size_t errlen)
 {
-	return mail_build_thread(out, from, to, subject, body, NULL, attachment_name, att, att_len,
+	struct mail_attachment one = {attachment_name, "application/pdf", att, att_len};
+	return mail_build_thread(out, from, to, subject, body, NULL, att ? &one : NULL, att ? 1 : 0,
 	                         err, errlen);
+}
+
+bool mail_build_parts(strbuf_t *out, const char *from, const char *to, const char *subject,
+                      const char *body, const struct mail_attachment *att, size_t natt,
+                      char *err, size_t errlen)
+{
+	return mail_build_thread(out, from, to, subject, body, NULL, att, natt, err, errlen);
 }
 
 /* Reply-To, In-Reply-To, References of the thread; anything unsafe is
@@ -357,8 +377,8 @@ static void put_thread(strbuf_t *out, const struct mail_thread *t)
 
 bool mail_build_thread(strbuf_t *out, const char *from, const char *to, const char *subject,
                        const char *body, const struct mail_thread *thread,
-                       const char *attachment_name, const unsigned char *att, size_t att_len,
-                       char *err, size_t errlen)
+                       const struct mail_attachment *att, size_t natt, char *err,
+                       size_t errlen)
 {
 	char why[64], name[256], addr[MAIL_ADDRESS_MAX + 2];
 	if (!mail_address_valid(to, why, sizeof why)) {
@@ -399,7 +419,7 @@ bool mail_build_thread(strbuf_t *out, const char *from, const char *to, const ch
 		put_thread(out, thread);
 	/* RFC 3834: keeps auto-responders from answering a machine. */
 	sb_puts(out, "MIME-Version: 1.0\r\nAuto-Submitted: auto-generated\r\n");
-	if (!att) {
+	if (!natt) {
 		put_text_part(out, body);
 		return true;
 	}
@@ -410,10 +430,12 @@ bool mail_build_thread(strbuf_t *out, const char *from, const char *to, const ch
 	sb_printf(out, "Content-Type: multipart/mixed; boundary=\"%s\"\r\n\r\n", boundary);
 	sb_printf(out, "This is a MIME message.\r\n--%s\r\n", boundary);
 	put_text_part(out, body);
-	sb_printf(out, "--%s\r\n", boundary);
-	put_attachment_headers(out, attachment_name);
-	sb_puts(out, "Content-Transfer-Encoding: base64\r\n\r\n");
-	mail_base64(out, att, att_len, B64_LINE);
+	for (size_t i = 0; i < natt; i++) {
+		sb_printf(out, "--%s\r\n", boundary);
+		put_attachment_headers(out, att[i].name, part_type(att[i].content_type));
+		sb_puts(out, "Content-Transfer-Encoding: base64\r\n\r\n");
+		mail_base64(out, att[i].data, att[i].len, B64_LINE);
+	}
 	sb_printf(out, "--%s--\r\n", boundary);
 	return true;
 }

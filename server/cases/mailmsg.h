@@ -54,6 +54,14 @@ bool mail_build(strbuf_t *out, const char *from, const char *to, const char *sub
                 const char *body, const char *attachment_name, const unsigned char *att,
                 size_t att_len, char *err, size_t errlen);
 
+/* One attached file. */
+struct mail_attachment {
+	const char *name;         /* NULL: "dokument.pdf" (non-ASCII per RFC 2231/2047) */
+	const char *content_type; /* NULL: application/pdf; not a plain type: octet-stream */
+	const unsigned char *data;
+	size_t len;
+};
+
 /* What ties a message to its case's thread (cases/mailref.h). Every field
  * may be NULL or "" (none). */
 struct mail_thread {
@@ -64,14 +72,21 @@ struct mail_thread {
 	size_t nrefs;
 };
 
-/* mail_build() with the thread's headers: Message-ID as given, Reply-To,
- * In-Reply-To and References (one folded line per id). An id or address
- * that is not safe to repeat in a header (mailref_id_safe(),
- * mail_address_valid()) is left out; a bad message_id fails. */
+/* mail_build() with any number of attachments (the document's PDF and the
+ * files a clerk attached to it), in the order given (none: a single-part
+ * message), and, when `thread` is not NULL, the thread's headers:
+ * Message-ID as given, Reply-To, In-Reply-To and References (one folded
+ * line per id). An id or address that is not safe to repeat in a header
+ * (mailref_id_safe(), mail_address_valid()) is left out; a bad message_id
+ * fails. */
 bool mail_build_thread(strbuf_t *out, const char *from, const char *to, const char *subject,
                        const char *body, const struct mail_thread *thread,
-                       const char *attachment_name, const unsigned char *att, size_t att_len,
-                       char *err, size_t errlen);
+                       const struct mail_attachment *att, size_t natt, char *err,
+                       size_t errlen);
+/* The same without a thread. */
+bool mail_build_parts(strbuf_t *out, const char *from, const char *to, const char *subject,
+                      const char *body, const struct mail_attachment *att, size_t natt,
+                      char *err, size_t errlen);
 
 /* Seconds to wait after the `attempts`-th failed attempt (1 for the first):
  * base, 2*base, 4*base, ... at most MAIL_BACKOFF_MAX. */

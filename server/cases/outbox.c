@@ -329,6 +329,34 @@ static bool fetch_pdf(PGconn *c, arena_t *a, const char *document_id, char **nam
 	return st == DB_OK;
 }
 
+/* The files attached to the document (cases/attachment_files.h), after
+ * its PDF in `parts` (which has room for them: *n in, *n out). False on a
+ * database error. */
+static bool fetch_attachments(PGconn *c, arena_t *a, const char *document_id,
+                              struct mail_attachment **parts, size_t *n)
+{
+	const char *p[] = {document_id};
+	PGresult *r = PQexecParams(c,
+	                           "SELECT filename, content_type, data FROM attachments "
+	                           "WHERE document_id = $1 AND size > 0 ORDER BY id",
+	                           1, NULL, p, NULL, NULL, 1);
+	bool ok = db_status_of(c, r) == DB_OK;
+	int rows = ok ? PQntuples(r) : 0;
+	struct mail_attachment *v = arena_calloc(a, *n + (size_t)rows + 1, sizeof *v);
+	if (*n)
+		memcpy(v, *parts, *n * sizeof *v);
+	for (int i = 0; i < rows; i++) {
+		size_t len;
+		const char *data = db_value_copy(a, r, i, 2, &len);
+		v[(*n)++] = (struct mail_attachment){arena_strdup(a, PQgetvalue(r, i, 0)),
+		                                     arena_strdup(a, PQgetvalue(r, i, 1)),
+		                                     (const unsigned char *)data, len};
+	}
+	*parts = v;
+	PQclear(r);
+	return ok;
+}
+
 static enum send_result send_row(PGconn *c, const struct mail_row *row, CURL **handle,
                                  char *err, size_t errlen)
 {
@@ -340,14 +368,23 @@ static enum send_result send_row(PGconn *c, const struct mail_row *row, CURL **h
 	unsigned char *att = NULL;
 	enum send_result res;
 	struct thread_buf tb;
+	struct mail_attachment one, *parts = &one;
+	size_t nparts = 0;
+	bool read = !row->document_id || fetch_pdf(c, a, row->document_id, &att_name, &att, &att_len);
+	if (read && att) {
+		one = (struct mail_attachment){att_name, "application/pdf", att, att_len};
+		nparts = 1;
+		/* The letter never goes without what it lists as enclosed. */
+		read = fetch_attachments(c, a, row->document_id, &parts, &nparts);
+	}
 	if (thread_of(c, a, row, &tb) != DB_OK || thread_record(c, row, &tb) != DB_OK) {
 		snprintf(err, errlen, "cannot read or record the message's thread");
 		res = SEND_RETRY;
-	} else if (row->document_id && !fetch_pdf(c, a, row->document_id, &att_name, &att, &att_len)) {
+	} else if (!read) {
 		snprintf(err, errlen, "cannot read the attached document %s", row->document_id);
 		res = SEND_RETRY;
 	} else if (!mail_build_thread(&msg, cfg.mail_from, row->to, row->subject, row->body, &tb.t,
-	                              att_name, att, att_len, err, errlen)) {
+	                              parts, nparts, err, errlen)) {
 		res = SEND_PERMANENT;
 	} else if (cfg.smtp_url[0]) {
 		res = smtp_send(handle, row->to, &msg, err, errlen);

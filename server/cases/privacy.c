@@ -229,14 +229,17 @@ static enum db_status erase_related(PGconn *c, const struct erase_case *k, json_
 		                "UPDATE document_signatures SET signed_pdf = NULL WHERE document_id IN "
 		                "(SELECT id FROM documents WHERE request_id = $1) AND signed_pdf IS NOT NULL",
 		                1, p1);
-	if (st == DB_OK)
-		st = db_run(c, "SELECT set_config('jawnosc.erasure', 'off', true)", 0, NULL);
+	/* The attachments of an issued letter keep their SHA-256, the proof of
+	 * what was sent (attachments_of_issued_guard(), migration 0031). */
 	if (st == DB_OK)
 		st = erase_step(c, counts, "attachments",
-		                "UPDATE attachments SET data = '\\x', size = 0, sha256 = sha256('\\x'), "
+		                "UPDATE attachments SET data = '\\x', size = 0, "
+		                "sha256 = CASE WHEN document_id IS NULL THEN sha256('\\x') ELSE sha256 END, "
 		                "filename = 'usuniety-zalacznik' WHERE request_id = $1 AND "
 		                "(size > 0 OR filename <> 'usuniety-zalacznik')",
 		                1, p1);
+	if (st == DB_OK)
+		st = db_run(c, "SELECT set_config('jawnosc.erasure', 'off', true)", 0, NULL);
 	/* Staff's own addresses stay (a reminder is theirs); the requester's go. */
 	if (st == DB_OK)
 		st = erase_step(c, counts, "mails",

@@ -35,6 +35,8 @@ struct config {
 	long search_rate;   /* uncached register searches and exports per address and minute */
 	long sitemap_urls;  /* URLs in one part of the sitemap */
 	long max_attachment;
+	long letter_attachment_max;    /* one file attached to an outgoing letter */
+	long letter_attachments_total; /* all the files of one outgoing letter */
 	const char *signature_trust; /* PEM bundle or hashed directory (render/pdfsig.h) */
 	long session_idle; /* minutes */
 	long session_max;  /* hours */

@@ -28,6 +28,14 @@ static const struct {
     {"Cross-Origin-Opener-Policy", "same-origin"},
 };
 
+static bool handler_sets(const http_req_t *req, const char *name)
+{
+	for (const http_header_t *h = req->resp_headers; h; h = h->next)
+		if (!strcasecmp(h->name, name))
+			return true;
+	return false;
+}
+
 const char *http_header(http_req_t *req, const char *name)
 {
 	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
@@ -167,8 +175,10 @@ void http_respond(http_req_t *req, int status, const char *content_type, const c
 		oom();
 	if (content_type)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
+	/* A handler may set a stricter one of its own (a download's sandbox). */
 	for (size_t i = 0; i < sizeof security_headers / sizeof security_headers[0]; i++)
-		MHD_add_response_header(r, security_headers[i].name, security_headers[i].value);
+		if (!handler_sets(req, security_headers[i].name))
+			MHD_add_response_header(r, security_headers[i].name, security_headers[i].value);
 	MHD_add_response_header(r, "X-Request-Id", req->id);
 	for (http_header_t *h = req->resp_headers; h; h = h->next)
 		MHD_add_response_header(r, h->name, h->value);

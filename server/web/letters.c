@@ -5,11 +5,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cases/attachment_files.h"
 #include "cases/bae.h"
 #include "cases/dispatch.h"
 #include "cases/letters.h"
 #include "cases/signature.h"
+#include "core/config.h"
+#include "core/sniff.h"
 #include "http/form.h"
+#include "http/static.h"
+#include "render/attachlist.h"
 #include "render/csv.h"
 #include "render/letter.h"
 #include "render/tmpl.h"
@@ -22,6 +27,38 @@ static long long num_param(http_req_t *req, const char *name)
 	char *end;
 	long long v = s ? strtoll(s, &end, 10) : 0;
 	return s && !*end && v > 0 && v < 1000000000 ? v : 0;
+}
+
+/* What a letter's enclosures may weigh, each file and all together: the
+ * upload must also fit in the body the server reads (http/server.h). */
+static struct attach_limits attach_limits(void)
+{
+	size_t body = (size_t)cfg.max_body, file = (size_t)cfg.letter_attachment_max;
+	/* Room for the letter's text and the multipart framing. */
+	size_t room = body > 512 * 1024 ? body - 256 * 1024 : body / 2;
+	return (struct attach_limits){file < room ? file : room,
+	                              (size_t)cfg.letter_attachments_total};
+}
+
+/* The limits shown on the form before an upload, and the field's error. */
+static void attach_limits_json(http_req_t *req, json_t *doc, const struct problem *failed)
+{
+	struct attach_limits lim = attach_limits();
+	long long used = json_integer_value(json_object_get(doc, "attachments_total"));
+	long long left = (long long)lim.total_max - used;
+	json_object_set_new(
+	    doc, "attach",
+	    json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:s, s:i}", "file_max",
+	              attachlist_size(req->arena, (long long)lim.file_max), "total_max",
+	              attachlist_size(req->arena, (long long)lim.total_max), "used",
+	              attachlist_size(req->arena, used), "left",
+	              attachlist_size(req->arena, left > 0 ? left : 0), "file_max_bytes",
+	              (json_int_t)lim.file_max, "left_bytes", (json_int_t)(left > 0 ? left : 0),
+	              "body_max_bytes", (json_int_t)cfg.max_body, "accept", sniff_accept(),
+	              "max_files", ATTACH_OUT_MAX_FILES));
+	const char *err = failed ? problem_field_message(failed, "zalacznik") : NULL;
+	if (err)
+		json_object_set_new(doc, "attach_error", json_string(err));
 }
 
 /* The document's page; after a step that failed (`failed`), with its status
@@ -55,8 +92,16 @@ static void page(http_req_t *req, const struct svc_ctx *ctx, const struct proble
 		json_object_set_new(doc, "unsaved", json_string(markdown));
 	if (http_query(req, "zapisano") && status == 200)
 		json_object_set_new(doc, "saved", json_true());
+	if (http_query(req, "zalaczono") && status == 200)
+		json_object_set_new(doc, "attached_now", json_true());
+	if (http_query(req, "usunieto") && status == 200)
+		json_object_set_new(doc, "detached_now", json_true());
+	/* Checks the files against the limits before they are sent. */
+	if (json_is_true(json_object_get(doc, "draft")))
+		json_object_set_new(doc, "script_url", json_string(static_url("attach.js")));
 	if (http_query(req, "podpisano") && status == 200 && json_is_object(json_object_get(doc, "signature")))
 		json_object_set_new(doc, "signed_now", json_true());
+	attach_limits_json(req, doc, failed);
 	if (failed && problem_field_message(failed, "signed_pdf"))
 		json_object_set_new(doc, "sign_error", json_string(problem_field_message(failed, "signed_pdf")));
 	web_render(req, status, "panel_document", doc);
@@ -103,6 +148,58 @@ void web_panel_document_issue(http_req_t *req)
 	enum outcome o = letters_issue(ctx, web_letters(), num_param(req, "id"),
 	                               (int)num_param(req, "seq"), md, http_form_get(req, "channel"), &p);
 	after(req, ctx, o, &p, md, 0);
+}
+
+/* Files attached to a draft (multipart: the files in "zalacznik", the
+ * letter's text as the clerk has it in "markdown", kept whatever happens). */
+void web_panel_document_attach(http_req_t *req)
+{
+	const struct svc_ctx *ctx = web_staff(req);
+	if (!ctx)
+		return;
+	const form_t *f;
+	struct problem p;
+	if (http_form_read(req, &f, &p) != OUT_OK) {
+		page(req, ctx, &p, NULL);
+		return;
+	}
+	struct attach_upload files[ATTACH_OUT_MAX_FILES + 1];
+	size_t n = 0;
+	for (const form_field_t *ff = f->first; ff; ff = ff->next) {
+		/* An empty file input sends a part without a file name. */
+		if (strcmp(ff->name, "zalacznik") != 0 || !ff->filename)
+			continue;
+		if (n == ATTACH_OUT_MAX_FILES + 1)
+			break;
+		files[n++] = (struct attach_upload){ff->filename, ff->value, ff->value_len};
+	}
+	const char *md = form_get(f, "markdown");
+	struct attach_limits lim = attach_limits();
+	enum outcome o = attach_to_letter(ctx, num_param(req, "id"), (int)num_param(req, "seq"), files,
+	                                  n, md, &lim, &p);
+	if (o == OUT_OK)
+		http_redirect(req, 303,
+		              arena_printf(req->arena, "/panel/sprawy/%lld/pisma/%lld?zalaczono=%zu#zalaczniki",
+		                           num_param(req, "id"), num_param(req, "seq"), n));
+	else
+		page(req, ctx, &p, md);
+}
+
+void web_panel_document_detach(http_req_t *req)
+{
+	const struct svc_ctx *ctx = web_staff(req);
+	if (!ctx)
+		return;
+	const char *md = http_form_get(req, "markdown");
+	struct problem p;
+	enum outcome o = attach_from_letter(ctx, num_param(req, "id"), (int)num_param(req, "seq"),
+	                                    num_param(req, "aid"), md, &p);
+	if (o == OUT_OK)
+		http_redirect(req, 303,
+		              arena_printf(req->arena, "/panel/sprawy/%lld/pisma/%lld?usunieto=1#zalaczniki",
+		                           num_param(req, "id"), num_param(req, "seq")));
+	else
+		page(req, ctx, &p, md);
 }
 
 void web_panel_document_correct(http_req_t *req)

@@ -147,6 +147,16 @@ void web_panel_attachment_add(http_req_t *req);
 void web_panel_redaction(http_req_t *req);
 void web_panel_redact(http_req_t *req);
 void web_panel_attachment_page(http_req_t *req);
+/* web/attachment_files.c (cases/attachment_files.h) */
+struct attach_file;
+void web_send_download(http_req_t *req, const struct attach_file *f);
+void web_panel_attachment(http_req_t *req);
+void web_panel_attachment_file(http_req_t *req);
+void web_panel_attachment_preview(http_req_t *req);
+void web_case_attachment(http_req_t *req);
+/* web/letters.c: a draft letter's enclosures */
+void web_panel_document_attach(http_req_t *req);
+void web_panel_document_detach(http_req_t *req);
 void web_panel_copy_page(http_req_t *req);
 void web_panel_letter_copy_page(http_req_t *req);
 void web_panel_register_form(http_req_t *req);

@@ -120,7 +120,7 @@ static void test_thread_headers_and_hostile_ids(void **state)
 	                        .nrefs = 4};
 	strbuf_t sb;
 	sb_init(&sb, NULL);
-	assert_true(mail_build_thread(&sb, FROM, "jan@example.org", "Temat", "Treść", &t, NULL, NULL,
+	assert_true(mail_build_thread(&sb, FROM, "jan@example.org", "Temat", "Treść", &t, NULL,
 	                              0, err, sizeof err));
 	assert_non_null(strstr(sb.data, "\r\nMessage-ID: <jawnosc.5.abcdefghij@urzad.example>\r\n"));
 	assert_non_null(strstr(sb.data, "\r\nReply-To: bip+5-abcdefghij@gmina.example\r\n"));
@@ -133,12 +133,12 @@ static void test_thread_headers_and_hostile_ids(void **state)
 	/* A bad Message-ID fails; a bad Reply-To is left out. */
 	sb_init(&sb, NULL);
 	t.message_id = "a b";
-	assert_false(mail_build_thread(&sb, FROM, "jan@example.org", "T", "B", &t, NULL, NULL, 0, err,
+	assert_false(mail_build_thread(&sb, FROM, "jan@example.org", "T", "B", &t, NULL, 0, err,
 	                               sizeof err));
 	t.message_id = NULL;
 	t.reply_to = "x@y\r\nBcc: z@w";
 	t.in_reply_to = "parent@example.org";
-	assert_true(mail_build_thread(&sb, FROM, "jan@example.org", "T", "B", &t, NULL, NULL, 0, err,
+	assert_true(mail_build_thread(&sb, FROM, "jan@example.org", "T", "B", &t, NULL, 0, err,
 	                              sizeof err));
 	assert_null(strstr(sb.data, "\r\nReply-To"));
 	assert_null(strstr(sb.data, "Bcc"));

@@ -1,0 +1,131 @@
+/* Attachments both ways (cases/attachment_files.h): a clerk's page of one
+ * attachment with its preview, the preview's images, the file as a
+ * download; the requester's download of a letter's enclosure from the
+ * tracking page. A download is never shown by the browser: it is an
+ * attachment (RFC 6266), its type is never sniffed, and a sandboxing CSP
+ * keeps anything active in it from running should it be opened anyway. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cases/attachment_files.h"
+#include "core/clock.h"
+#include "http/static.h"
+#include "web/outcome.h"
+#include "web/web.h"
+
+static long long id_param(http_req_t *req, const char *name)
+{
+	const char *s = http_param(req, name);
+	char *end;
+	long long id = s && *s ? strtoll(s, &end, 10) : 0;
+	return s && *s && !*end && id > 0 && id < 1000000000000LL ? id : 0;
+}
+
+/* RFC 6266 §4.1 with RFC 8187 (5987): an ASCII fallback in filename= (what
+ * is not printable ASCII, a quote or a backslash becomes '_'), the name
+ * itself percent-encoded in UTF-8 in filename*=. */
+static const char *disposition(arena_t *a, const char *name)
+{
+	size_t n = strlen(name);
+	char *ascii = arena_alloc(a, n + 1), *f = ascii;
+	char *pct = arena_alloc(a, n * 3 + 1), *o = pct;
+	static const char hex[] = "0123456789ABCDEF";
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)name[i];
+		/* One '_' a character: UTF-8 continuation bytes give none. */
+		if ((c & 0xC0) != 0x80)
+			*f++ = c < 0x20 || c >= 0x7f || c == '"' || c == '\\' ? '_' : (char)c;
+		/* RFC 8187 attr-char */
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    (c && strchr("!#$&+-.^_`|~", c))) {
+			*o++ = (char)c;
+		} else {
+			*o++ = '%';
+			*o++ = hex[c >> 4];
+			*o++ = hex[c & 15];
+		}
+	}
+	*f = '\0';
+	*o = '\0';
+	return arena_printf(a, "attachment; filename=\"%s\"; filename*=UTF-8''%s", ascii, pct);
+}
+
+void web_send_download(http_req_t *req, const struct attach_file *f)
+{
+	http_add_header(req, "Content-Disposition", disposition(req->arena, f->filename));
+	http_add_header(req, "X-Content-Type-Options", "nosniff");
+	http_add_header(req, "Content-Security-Policy", "sandbox; default-src 'none'");
+	http_add_header(req, "Cache-Control", "private, no-store");
+	http_add_header(req, "X-Robots-Tag", "noindex, nofollow");
+	http_respond(req, 200, f->content_type, f->data, f->len);
+}
+
+void web_panel_attachment(http_req_t *req)
+{
+	const struct svc_ctx *ctx = web_staff(req);
+	if (!ctx)
+		return;
+	json_t *page;
+	struct problem p;
+	if (attach_file_view(ctx, id_param(req, "id"), id_param(req, "aid"), &page, &p) != OUT_OK) {
+		web_fail(req, &p);
+		return;
+	}
+	json_object_set_new(
+	    page, "title",
+	    json_string(arena_printf(
+	        req->arena, "%s — załącznik — sprawa %s — Jawność",
+	        json_string_value(json_object_get(json_object_get(page, "attachment"), "filename")),
+	        json_string_value(json_object_get(page, "case_number")))));
+	http_add_header(req, "Cache-Control", "no-store");
+	web_render(req, 200, "panel_attachment", page);
+}
+
+void web_panel_attachment_file(http_req_t *req)
+{
+	const struct svc_ctx *ctx = web_staff(req);
+	if (!ctx)
+		return;
+	struct attach_file f;
+	struct problem p;
+	if (attach_file_get(ctx, id_param(req, "id"), id_param(req, "aid"), &f, &p) != OUT_OK) {
+		web_fail(req, &p);
+		return;
+	}
+	web_send_download(req, &f);
+}
+
+void web_panel_attachment_preview(http_req_t *req)
+{
+	const struct svc_ctx *ctx = web_staff(req);
+	if (!ctx)
+		return;
+	long long n = id_param(req, "page");
+	const char *png;
+	size_t len;
+	struct problem p;
+	if (attach_file_preview(ctx, id_param(req, "id"), id_param(req, "aid"),
+	                        n > 0 && n <= 100000 ? (int)n : 0, &png, &len, &p) != OUT_OK) {
+		web_fail(req, &p);
+		return;
+	}
+	/* Our own image, but the same care as for the file. */
+	http_add_header(req, "X-Content-Type-Options", "nosniff");
+	http_add_header(req, "Content-Security-Policy", "sandbox; default-src 'none'");
+	http_add_header(req, "Cache-Control", "private, no-store");
+	http_respond(req, 200, "image/png", png, len);
+}
+
+void web_case_attachment(http_req_t *req)
+{
+	struct svc_ctx ctx = {.arena = req->arena, .now = clock_now()};
+	long long seq = id_param(req, "seq");
+	struct attach_file f;
+	struct problem p = {0};
+	if (attach_for_requester(&ctx, http_param(req, "token"), seq <= 100000 ? (int)seq : 0,
+	                         id_param(req, "aid"), &f, &p) != OUT_OK) {
+		web_fail(req, &p);
+		return;
+	}
+	web_send_download(req, &f);
+}
