@@ -186,6 +186,8 @@ static void add_block(struct walk *w, const char *s, size_t n)
 {
 	while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == ' '))
 		n--;
+	while (n > 0 && s[0] == '\n')
+		s++, n--;
 	if (n == 0)
 		return;
 	if (w->text.len)
@@ -303,7 +305,8 @@ static struct mail_part *new_part(struct walk *w)
 
 /* A part that is not the text: an attachment, an inline image, a file
  * nothing here can open. */
-static void attachment(struct walk *w, GMimeObject *o, const char *type, bool encrypted)
+static void attachment(struct walk *w, GMimeObject *o, const char *type, bool encrypted,
+                       bool related)
 {
 	size_t n;
 	const unsigned char *data = decode(w, GMIME_PART(o), &n);
@@ -328,7 +331,10 @@ static void attachment(struct walk *w, GMimeObject *o, const char *type, bool en
 	}
 	const char *disp = g_mime_object_get_disposition(o);
 	bool attached = disp && !strcasecmp(disp, "attachment");
-	p->inline_image = !strncmp(type, "image/", 6) && g_mime_object_get_content_id(o) && !attached;
+	/* Shown inside an HTML text (a signature's logo, a pasted picture);
+	 * a photo a phone attaches has no multipart/related around it. */
+	p->inline_image = related && !attached && !strncmp(type, "image/", 6) &&
+	                  g_mime_object_get_content_id(o);
 	if (type_is(type, "application/ms-tnef") || type_is(type, "application/vnd.ms-tnef") ||
 	    !strcasecmp(p->filename, "winmail.dat")) {
 		p->readable = false;
@@ -382,7 +388,8 @@ static int choose_alternative(struct walk *w, GMimeMultipart *mp, int depth)
 	return best;
 }
 
-static void walk(struct walk *w, GMimeObject *o, int depth, bool want_text, bool encrypted);
+static void walk(struct walk *w, GMimeObject *o, int depth, bool want_text, bool encrypted,
+                 bool related);
 
 static const char *address_line(struct walk *w, InternetAddressList *l)
 {
@@ -400,15 +407,17 @@ static void forwarded(struct walk *w, GMimeMessage *msg, int depth, bool want_te
                       bool encrypted)
 {
 	if (want_text) {
+		const char *from = address_line(w, g_mime_message_get_from(msg));
 		const char *date = one_line(w, g_mime_object_get_header(GMIME_OBJECT(msg), "Date"));
-		char *head = arena_printf(w->a, "%s\nOd: %s\nData: %s\nTemat: %s", marker_forward,
-		                          address_line(w, g_mime_message_get_from(msg)), date,
-		                          one_line(w, g_mime_message_get_subject(msg)));
+		const char *subject = one_line(w, g_mime_message_get_subject(msg));
+		char *head = arena_printf(w->a, "%s%s%s%s%s%s%s", marker_forward, *from ? "\nOd: " : "",
+		                          from, *date ? "\nData: " : "", date,
+		                          *subject ? "\nTemat: " : "", subject);
 		add_block(w, head, strlen(head));
 	}
 	GMimeObject *body = g_mime_message_get_mime_part(msg);
 	if (body)
-		walk(w, body, depth + 1, want_text, encrypted);
+		walk(w, body, depth + 1, want_text, encrypted, false);
 }
 
 /* The top-level multipart/report: the notice's text, whether a recipient
@@ -449,12 +458,13 @@ static void report(struct walk *w, GMimeMultipart *mp, int depth)
 		} else if (GMIME_IS_PART(c) && (type_is(type, "message/disposition-notification"))) {
 			w->objects++;
 		} else {
-			walk(w, c, depth + 1, true, false);
+			walk(w, c, depth + 1, true, false, false);
 		}
 	}
 }
 
-static void walk(struct walk *w, GMimeObject *o, int depth, bool want_text, bool encrypted)
+static void walk(struct walk *w, GMimeObject *o, int depth, bool want_text, bool encrypted,
+                 bool related)
 {
 	if (depth > w->lim->depth) {
 		note(w, &w->noted_depth, "Części zagnieżdżone głębiej niż %d poziomów pominięto; są w "
@@ -485,7 +495,8 @@ static void walk(struct walk *w, GMimeObject *o, int depth, bool want_text, bool
 				return;
 			}
 			walk(w, g_mime_multipart_get_part(mp, i), depth + 1,
-			     want_text && (!alt || i == chosen), encrypted);
+			     want_text && (!alt || i == chosen), encrypted,
+			     type_is(type, "multipart/related"));
 		}
 		return;
 	}
@@ -504,7 +515,7 @@ static void walk(struct walk *w, GMimeObject *o, int depth, bool want_text, bool
 			add_block(w, t, len);
 		return;
 	}
-	attachment(w, o, type, encrypted);
+	attachment(w, o, type, encrypted, related);
 }
 
 /* The first mailbox of a list (a group's first member). */
@@ -637,7 +648,7 @@ void mail_parse(arena_t *a, const unsigned char *raw, size_t len,
 		headers(&w, msg);
 		GMimeObject *body = g_mime_message_get_mime_part(msg);
 		if (body)
-			walk(&w, body, 0, true, false);
+			walk(&w, body, 0, true, false, false);
 		m->text = w.text.data ? w.text.data : "";
 		m->parts = w.parts;
 		if (w.dsn && w.dsn_failed) {

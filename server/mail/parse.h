@@ -13,8 +13,8 @@
  *   (message/rfc822) appended under a marker with its sender, date and
  *   subject, its attachments listed with the others;
  * - attachments with decoded file names (RFC 2047 and RFC 2231), inline
- *   images (an image with a Content-ID, not an attachment by its
- *   disposition) marked inline, a TNEF winmail.dat or an encrypted part
+ *   images (an image with a Content-ID in a multipart/related, not an
+ *   attachment by its disposition) marked inline, a TNEF winmail.dat or an encrypted part
  *   listed as one it could not open (readable false, a note in Polish);
  * - the kind: bounce (multipart/report of delivery-status with a failed
  *   recipient: bounce_of is the Message-ID of the message that failed,
