@@ -127,14 +127,14 @@ static const char *media_type(struct walk *w, GMimeObject *o)
 	GMimeContentType *ct = g_mime_object_get_content_type(o);
 	const char *t = ct ? g_mime_content_type_get_media_type(ct) : NULL;
 	const char *s = ct ? g_mime_content_type_get_media_subtype(ct) : NULL;
-	char *r = arena_printf(w->a, "%s/%s", t && *t ? t : "application",
+	/* At most 255 bytes with the '/' kept. */
+	char *r = arena_printf(w->a, "%.100s/%.150s", t && *t ? t : "application",
 	                       s && *s ? s : "octet-stream");
 	for (char *p = r; *p; p++) {
 		*p = (char)tolower((unsigned char)*p);
 		if (!isalnum((unsigned char)*p) && !strchr("/!#$&^_.+-", *p))
 			*p = '_';
 	}
-	mail_truncate(r, 255);
 	return r;
 }
 
