@@ -158,7 +158,11 @@ static size_t entity(const char *s, size_t n, unsigned *cp)
 		while (i < n && isxdigit((unsigned char)s[i]))
 			i++, v = 0x110000; /* too long to be a character */
 		i += i < n && s[i] == ';';
-		if (v == 0 || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF) || (v >= 0x80 && v <= 0x9F))
+		if (v == '\r')
+			v = '\n';
+		/* Not characters, or controls: nothing a text may hold. */
+		if (v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF) || (v >= 0x7F && v <= 0x9F) ||
+		    (v < 0x20 && v != '\n' && v != '\t'))
 			v = 0xFFFD;
 		*cp = (unsigned)v;
 		return i;

@@ -236,7 +236,9 @@ static const char *leaf_text(struct walk *w, GMimeObject *o, const char *type, s
 	char *u = mail_to_utf8(w->a, cs, raw, n, &ul);
 	char *t = u;
 	if (html) {
+		/* Clean again: entities are the HTML's own characters. */
 		t = mail_html_text(w->a, u, ul, w->lim->text, &ul);
+		t = mail_clean(w->a, t, ul, false, &ul);
 	} else {
 		const char *fmt = g_mime_object_get_content_type_parameter(o, "format");
 		const char *delsp = g_mime_object_get_content_type_parameter(o, "delsp");

@@ -401,6 +401,9 @@ static void test_html_drops_active_content_and_decodes_entities(void **state)
 	/* A head never closed is not the whole message. */
 	t = mail_html_text(a, "<html><head><meta x><body>Treść", 34, 10000, NULL);
 	assert_string_equal(t, "Treść");
+	/* Character references to controls are no way in for them. */
+	t = mail_html_text(a, "a&#3;b&#x7f;c&#13;d&#9;e", 24, 10000, NULL);
+	assert_string_equal(t, "a\xef\xbf\xbd" "b\xef\xbf\xbd" "c d e");
 	t = mail_html_text(a, "a<br><br><br><br>b", 18, 10000, NULL);
 	assert_string_equal(t, "a\n\nb");
 	arena_free(a);
