@@ -21,6 +21,8 @@ static const struct command {
     {"letter", cmd_letter, "letters and decisions: types, sample, render, docs, bench"},
     {"pdf", cmd_pdf, "redaction of PDFs: pages, text, page image, find, redact"},
     {"edoreczenia", cmd_edor, "e-Doręczenia: check the credentials, look up an address"},
+    {"mailin", cmd_mailin, "store one e-mail message from standard input (an MTA's pipe)"},
+    {"mail", cmd_mail, "inbound mail: unrouted, assign, parse, show"},
 };
 
 static void usage(FILE *out)

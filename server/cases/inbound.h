@@ -5,7 +5,8 @@
  * e-Doręczenia inbox call with the raw bytes: one INSERT, committed before
  * they answer (the MTA's exit status, the IMAP \Seen flag). Nothing is
  * parsed there but the Message-ID header (for deduplication); the parse
- * job (inbound_parse_job) fills the rest and calls inbound_route(). */
+ * job (cases/inbound_parse.h) fills the rest, and the route job
+ * (cases/inbound_route.h) takes it from there. */
 #ifndef JAWNOSC_CASES_INBOUND_H
 #define JAWNOSC_CASES_INBOUND_H
 

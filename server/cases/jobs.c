@@ -4,6 +4,7 @@
 
 #include "cases/edoreczenia.h"
 #include "cases/filing.h"
+#include "cases/inbound_parse.h"
 #include "cases/inbound_route.h"
 #include "cases/org.h"
 #include "cases/outbox.h"
@@ -53,6 +54,9 @@ const struct job service_jobs[] = {
     {"idempotency-keys", 600000, NULL, filing_keys_job, 0},
     {"retention", 0, &cfg.retention_poll_ms, privacy_retention_job, JOB_WAIT_FIRST},
     {"edoreczenia", 0, &cfg.edor_poll_ms, edoreczenia_job, 0},
+    /* Inbound mail stored by `jawnosc mailin` (another process): parsed
+     * within two seconds (docs/inbound.md). */
+    {"inbound-parse", 2000, NULL, inbound_parse_job, 0},
     {"inbound-route", 0, &cfg.inbound_poll_ms, inbound_route_job, 0},
 };
 const size_t service_njobs = sizeof service_jobs / sizeof service_jobs[0];

@@ -16,5 +16,7 @@ int cmd_user(int argc, char **argv);
 int cmd_letter(int argc, char **argv);
 int cmd_pdf(int argc, char **argv);
 int cmd_edor(int argc, char **argv);
+int cmd_mailin(int argc, char **argv);
+int cmd_mail(int argc, char **argv);
 
 #endif
