@@ -4,6 +4,7 @@
 
 #include "cases/edoreczenia.h"
 #include "cases/filing.h"
+#include "cases/imap.h"
 #include "cases/org.h"
 #include "cases/outbox.h"
 #include "cases/privacy.h"
@@ -50,6 +51,7 @@ const struct job service_jobs[] = {
     {"idempotency-keys", 600000, NULL, filing_keys_job, 0},
     {"retention", 0, &cfg.retention_poll_ms, privacy_retention_job, JOB_WAIT_FIRST},
     {"edoreczenia", 0, &cfg.edor_poll_ms, edoreczenia_job, 0},
+    {"imap", 0, &cfg.imap_poll_ms, imap_poll_job, 0},
 };
 const size_t service_njobs = sizeof service_jobs / sizeof service_jobs[0];
 
@@ -65,10 +67,17 @@ bool service_jobs_setup(char *err, size_t errlen)
 		mailer_cleanup();
 		return false;
 	}
+	if (!imap_poll_setup(why, sizeof why)) {
+		snprintf(err, errlen, "IMAP: %s", why);
+		edor_cleanup();
+		mailer_cleanup();
+		return false;
+	}
 	/* What the listener hears empties the cache's copies. */
 	org_changes_wire();
 	if (!changes_start(cfg.database_url)) {
 		snprintf(err, errlen, "cannot ready the change listener");
+		imap_poll_cleanup();
 		edor_cleanup();
 		mailer_cleanup();
 		return false;
@@ -86,6 +95,7 @@ void service_jobs_stop(void)
 {
 	jobs_stop();
 	changes_stop();
+	imap_poll_cleanup();
 	edor_cleanup();
 	mailer_cleanup();
 }
