@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 
+#include "cases/edor_inbox.h"
 #include "cases/edoreczenia.h"
 #include "cases/filing.h"
 #include "cases/imap.h"
@@ -52,6 +53,7 @@ const struct job service_jobs[] = {
     {"retention", 0, &cfg.retention_poll_ms, privacy_retention_job, JOB_WAIT_FIRST},
     {"edoreczenia", 0, &cfg.edor_poll_ms, edoreczenia_job, 0},
     {"imap", 0, &cfg.imap_poll_ms, imap_poll_job, 0},
+    {"edoreczenia-inbox", 0, &cfg.edor_inbox_poll_ms, edor_inbox_job, 0},
 };
 const size_t service_njobs = sizeof service_jobs / sizeof service_jobs[0];
 

@@ -8,6 +8,7 @@
  * relayed by a proxy (X-Forwarded-For or Forwarded present). */
 #include "cases/auth.h"
 #include "cases/context.h"
+#include "cases/edor_inbox.h"
 #include "cases/imap.h"
 #include "cases/ops.h"
 #include "core/config.h"
@@ -166,6 +167,24 @@ static void imap_counters(strbuf_t *sb)
 	            (double)n.failures);
 }
 
+/* The e-Doręczenia inbox job of this process (cases/edor_inbox.h). */
+static void edor_inbox_counters(strbuf_t *sb)
+{
+	struct edor_inbox_counts n;
+	edor_inbox_counts(&n);
+	metrics_family(sb, "jawnosc_edoreczenia_inbox_messages_total", "counter",
+	               "Messages received in the e-Doręczenia box and stored in the incoming queue "
+	               "(stored), or found stored before (duplicate: another instance).");
+	metrics_sample(sb, "jawnosc_edoreczenia_inbox_messages_total", (double)n.stored, "result",
+	               "stored", (const char *)NULL);
+	metrics_sample(sb, "jawnosc_edoreczenia_inbox_messages_total", (double)n.duplicate,
+	               "result", "duplicate", (const char *)NULL);
+	metrics_one(sb, "jawnosc_edoreczenia_inbox_failures_total", "counter",
+	            "Reads of an e-Doręczenia box (its listing or a message) that failed; the "
+	            "message is asked for again next round.",
+	            (double)n.failures);
+}
+
 void web_metrics(http_req_t *req)
 {
 	if (!may_see_metrics(req)) {
@@ -187,6 +206,7 @@ void web_metrics(http_req_t *req)
 	ops_metrics(&ctx, &m, &p);
 	sign_in_counters(&sb);
 	imap_counters(&sb);
+	edor_inbox_counters(&sb);
 	cache_gauges(&sb, &m);
 	database_gauges(&sb, &m);
 	http_add_header(req, "Cache-Control", "no-store");
