@@ -738,7 +738,7 @@ enum edor_result edor_inbox(int64_t since, int offset, struct edor_listed *out, 
 		max = EDOR_INBOX_PAGE;
 	arena_t *a = arena_new(4096);
 	struct answer r = {0};
-	char from[40] = "";
+	char from[64] = "";
 	if (since > 0) {
 		time_t t = (time_t)since;
 		struct tm tm;
