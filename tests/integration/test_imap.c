@@ -321,7 +321,9 @@ static bool wait_unseen(int want, double seconds)
 
 /* --- the server ----------------------------------------------------------------- */
 
-static const char *const *server_env(void)
+/* With `org` false: no JAWNOSC_IMAP_ORG, the organisation recognised by
+ * inbound_store() (the demo has one). */
+static const char *const *server_env_org(bool org)
 {
 	static const char *env[16];
 	snprintf(env_url, sizeof env_url, "JAWNOSC_IMAP_URL=imap://127.0.0.1:%u/INBOX", imap_port);
@@ -330,11 +332,17 @@ static const char *const *server_env(void)
 	env[i++] = env_url;
 	env[i++] = "JAWNOSC_IMAP_USER=" USER;
 	env[i++] = "JAWNOSC_IMAP_PASSWORD_FILE=" DIR "/password";
-	env[i++] = "JAWNOSC_IMAP_ORG=mon";
+	if (org)
+		env[i++] = "JAWNOSC_IMAP_ORG=mon";
 	env[i++] = "JAWNOSC_IMAP_POLL_MS=100";
 	env[i++] = "JAWNOSC_IMAP_RETRY_BASE=1";
 	env[i] = NULL;
 	return env;
+}
+
+static const char *const *server_env(void)
+{
+	return server_env_org(true);
 }
 
 static int setup(void **state)
@@ -502,6 +510,36 @@ static void test_stored_but_not_marked_seen_is_a_duplicate_not_a_second_row(void
 	sb_free(&m);
 }
 
+/* The database down while the job reads a message: it is fetched (with
+ * BODY.PEEK[]) but cannot be stored, so it must stay unseen, and be stored
+ * once the database is back. (The second instance has no
+ * JAWNOSC_IMAP_ORG, so its rounds reach the mailbox without asking the
+ * database first.) */
+static void test_database_down_leaves_the_message_unseen(void **state)
+{
+	(void)state;
+	if (!h_private_pg())
+		skip();
+	unsigned other_port;
+	pid_t other = h_server_start_other(server_env_org(false), &other_port);
+	long long before = stored();
+	h_pg_stop();
+	strbuf_t m;
+	sb_init(&m, NULL);
+	message(&m, "Gdy baza nie działa");
+	deliver(m.data, m.len);
+	sb_free(&m);
+	/* Many rounds of both instances: fetched, never stored, never seen. */
+	sleep(2);
+	assert_int_equal(unseen(), 1);
+	h_pg_start();
+	assert_true(wait_stored(before + 1, 30));
+	assert_true(wait_unseen(0, 10));
+	usleep(300000);
+	assert_int_equal(stored(), before + 1);
+	assert_int_equal(h_server_stop_other(other), 0);
+}
+
 /* Over INBOUND_RAW_MAX: never fetched, left unseen, logged once however
  * many rounds see it; the messages after it still come in. */
 static void test_message_over_the_limit_stays_unseen_and_is_logged_once(void **state)
@@ -592,6 +630,7 @@ int main(void)
 	    cmocka_unit_test(test_two_instances_store_each_message_once),
 	    cmocka_unit_test(test_dovecot_down_loses_nothing_and_stores_when_back),
 	    cmocka_unit_test(test_stored_but_not_marked_seen_is_a_duplicate_not_a_second_row),
+	    cmocka_unit_test(test_database_down_leaves_the_message_unseen),
 	    cmocka_unit_test(test_message_over_the_limit_stays_unseen_and_is_logged_once),
 	    cmocka_unit_test(test_serve_refuses_malformed_settings),
 	};
