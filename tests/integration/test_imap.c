@@ -608,6 +608,13 @@ static void test_serve_refuses_malformed_settings(void **state)
 			fail_msg("%s: exit %d, said: %s", cases[i].url, rc, out ? out : "");
 		free(out);
 	}
+	/* `jawnosc config` never prints the password. */
+	char *out = NULL;
+	const char *args[] = {"config", NULL};
+	assert_int_equal(h_cli(&out, args), 0);
+	assert_non_null(strstr(out, "JAWNOSC_IMAP_PASSWORD=***"));
+	assert_null(strstr(out, PASSWORD));
+	free(out);
 	unsetenv("JAWNOSC_IMAP_URL");
 	unsetenv("JAWNOSC_IMAP_USER");
 	unsetenv("JAWNOSC_IMAP_PASSWORD");
