@@ -17,7 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define IMAP_LINE_MAX 65536 /* one line of a response, outside its literals */
+#define IMAP_LINE_MAX (1024 * 1024) /* one line of a response, outside its literals (a
+                                     SEARCH of a large backlog is one line) */
 
 /* The length of the first complete response in buf[0..len) (its last line's
  * CRLF included, every literal it announces with it), 0 when more bytes are
