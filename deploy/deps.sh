@@ -10,7 +10,7 @@ packages=(
   libsodium-dev libcurl4-openssl-dev libcairo2-dev libpango1.0-dev libfontconfig-dev zlib1g-dev
   libpoppler-glib-dev libqpdf-dev libssl-dev libgmime-3.0-dev
   postgresql postgresql-contrib
-  python3 python3-aiosmtpd python3-feedparser curl valgrind faketime
+  python3 python3-aiosmtpd python3-feedparser curl valgrind faketime dovecot-imapd
   fonts-dejavu-core qpdf poppler-utils libnss3-tools openssl python3-yaml
   chromium
   nginx pgbouncer haproxy patroni

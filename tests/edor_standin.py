@@ -22,7 +22,12 @@ ca.pem:
                                            entry has one) postal address
   and under /api/v1 the User Agent API operations the client uses:
   POST /{ade}/messages, GET /{ade}/messages, GET …/messages/tasks/{id}[/status],
-  GET …/messages/{id}/evidences, GET …/evidences/{puh|purde}/{id}.
+  GET …/messages/{id}/evidences, GET …/evidences/{puh|purde}/{id};
+  and the inbox: GET /{ade}/messages?label=INBOX (format metadata, filtered
+  by submissionDateFrom, sorted, paged), GET /{ade}/messages/{id}
+  (format full or fullExtended: the received message, marked opened),
+  GET /{ade}/messages/{id}/attachments/{aid}. Its own answers for these
+  are checked against the yaml's response schemas too.
 
 Every request is checked against the yaml (OpenAPI 3.0.3): the path template
 and method, path and query parameters (declared, typed, enums, bounds,
@@ -49,10 +54,19 @@ A plain-HTTP control endpoint on 127.0.0.1:C lets a test steer it:
                  "bae_mode": "ok" | "fail" (503 from the search engine only),
                  "client": {"address": ..., "system_name": ..., "cert": PEM path}
                            (another body's system, for a deployment serving
-                           several: its tokens open its own mailbox)}
+                           several: its tokens open its own mailbox),
+                 "receive": {"from": "AE:PL-…", "firstName", "lastName" or
+                           "companyName", "subject", "text", "caseId",
+                           "submitted": RFC 3339 (default: the clock),
+                           "mailbox": AE:PL-… (default: --address),
+                           "attachments": [{"filename", "contentType",
+                           "description", "content": base64, "inline": false
+                           (content only from the attachment endpoint)}]}
+                           (a message received in the inbox; the answer
+                           carries its "id")}
   GET /stats    {"posts", "messages", "tokens", "violations", "requests", "refused",
                  "bae_asked", "bae_asked_by" (the client address whose token made
-                 the last search)}
+                 the last search), "inbox", "inbox_reads"}
   GET /messages every message with its metadata and evidences
 Prints "ready" once listening. Run it with /usr/bin/python3 (python3-yaml).
 """
@@ -250,6 +264,9 @@ class State:
         self.jtis = set()
         self.messages = {}    # id -> dict
         self.order = []
+        self.inbox = {}       # id -> a received message (the API's Message)
+        self.inbox_order = []
+        self.inbox_reads = 0  # messages read in full
         self.tasks = {}       # id -> {"finish": real time, "message": id}
         self.bae = []
         self.bae_mode = "ok"
@@ -396,6 +413,9 @@ class Api(BaseHTTPRequestHandler):
             ("GET", "/{eDeliveryAddress}/messages/tasks/{messageTaskId}"): self.task,
             ("GET", "/{eDeliveryAddress}/messages/{messageId}/evidences"): self.evidences,
             ("GET", "/{eDeliveryAddress}/evidences/{messageType}/{evidenceId}"): self.evidence_file,
+            ("GET", "/{eDeliveryAddress}/messages/{messageId}"): self.get_message,
+            ("GET", "/{eDeliveryAddress}/messages/{messageId}/attachments/{attachmentId}"):
+                self.get_attachment,
         }.get((method, template))
         if not handler:
             return self.error(501, "NOT_IMPLEMENTED", "the stand-in does not implement " + template)
@@ -654,6 +674,8 @@ class Api(BaseHTTPRequestHandler):
                          "addresseeAde": m["to"].get("eDeliveryAddress", ""), "status": "SENT"}])
 
     def list_messages(self, params, query, body):
+        if (query.get("label") or [""])[0] == "INBOX":
+            return self.list_inbox(params, query)
         subject = (query.get("subject") or [""])[0]
         with self.st.lock:
             found = [self.st.messages[i] for i in self.st.order
@@ -663,6 +685,87 @@ class Api(BaseHTTPRequestHandler):
                                     "submissionDate": m["submitted"]},
                 "messageControlData": {"status": "Wysłana"}} for m in found]
         self.send(200, {"messages": out, "resultSize": len(out), "total": len(out)})
+
+    # --- the inbox ------------------------------------------------------------------
+
+    def answer_checked(self, schema, value, what):
+        """Our own answer against the yaml: a stand-in that answers what the
+        real service could not would prove nothing."""
+        problems = []
+        self.server.spec.validate(schema, value, what, problems)
+        # The yaml's MessagesWrapper requires resultSize without defining it.
+        problems = [p for p in problems if "'resultSize' the schema does not define" not in p]
+        for p in problems:
+            self.st.violation("ANSWER", what, p)
+
+    def list_inbox(self, params, query):
+        st = self.st
+        since = (query.get("submissionDateFrom") or [""])[0]
+        offset = int((query.get("offset") or ["0"])[0])
+        limit = int((query.get("limit") or ["20"])[0])
+        desc = (query.get("sortDirection") or ["asc"])[0] == "desc"
+        with st.lock:
+            found = [st.inbox[i] for i in st.inbox_order
+                     if st.inbox[i]["mailbox"] == params["eDeliveryAddress"] and
+                     (not since or parse_iso(st.inbox[i]["submitted"]) >= parse_iso(since))]
+        found.sort(key=lambda m: m["submitted"], reverse=desc)
+        page = found[offset:offset + limit]
+        out = {"messages": [self.inbox_message(m, "metadata") for m in page],
+               "resultSize": len(page), "total": len(found)}
+        self.answer_checked({"$ref": "#/components/schemas/MessagesWrapper"}, out, "inbox listing")
+        self.send(200, out)
+
+    def inbox_message(self, m, fmt):
+        meta = {"messageId": m["id"], "subject": m["subject"], "shippingService": "electronic",
+                "from": m["from"], "to": [{"eDeliveryAddress": m["mailbox"]}],
+                "submissionDate": m["submitted"], "timestamp": m["submitted"]}
+        if m.get("caseId"):
+            meta["caseId"] = m["caseId"]
+        out = {"messageMetadata": meta,
+               "messageControlData": {"opened": m["opened"], "messageType": "Message",
+                                      "labels": [{"label": "INBOX"}]}}
+        if fmt in ("full", "fullExtended"):
+            out["textBody"] = m["text"]
+            out["attachments"] = [self.attachment_of(a, fmt == "fullExtended" and a["inline"])
+                                  for a in m["attachments"]]
+        return out
+
+    def attachment_of(self, a, with_content):
+        meta = {"fileId": a["attachmentId"], "filename": a["filename"],
+                "contentType": a["contentType"], "size": len(a["bytes"]), "alg": "SHA-3",
+                "hash": base64.b64encode(hashlib.sha3_256(a["bytes"]).digest()).decode()}
+        if a.get("description"):
+            meta["description"] = a["description"]
+        f = {"fileMetadata": meta}
+        if with_content:
+            f["file"] = base64.b64encode(a["bytes"]).decode()
+        return {"order": a["order"], "attachmentId": a["attachmentId"], "file": f}
+
+    def get_message(self, params, query, body):
+        st = self.st
+        fmt = (query.get("format") or ["full"])[0]
+        with st.lock:
+            m = st.inbox.get(params["messageId"])
+            if m and m["mailbox"] == params["eDeliveryAddress"] and fmt in ("full", "fullExtended"):
+                m["opened"] = True
+                st.inbox_reads += 1
+        if not m or m["mailbox"] != params["eDeliveryAddress"]:
+            return self.error(404, "NOT_FOUND", "no such message")
+        out = [self.inbox_message(m, fmt)]
+        self.answer_checked({"type": "array", "items": {"$ref": "#/components/schemas/Message"}},
+                            out, "received message")
+        self.send(200, out)
+
+    def get_attachment(self, params, query, body):
+        with self.st.lock:
+            m = self.st.inbox.get(params["messageId"])
+        a = next((a for a in (m or {}).get("attachments", [])
+                  if a["attachmentId"] == params["attachmentId"]), None)
+        if not a:
+            return self.error(404, "NOT_FOUND", "no such attachment")
+        out = self.attachment_of(a, True)
+        self.answer_checked({"$ref": "#/components/schemas/Attachment"}, out, "attachment")
+        self.send(200, out)
 
     def evidences(self, params, query, body):
         with self.st.lock:
@@ -734,7 +837,8 @@ class Control(BaseHTTPRequestHandler):
                                        "tokens": len(st.tokens), "violations": st.violations,
                                        "requests": st.requests, "refused": st.refused,
                                        "bae_asked": st.bae_asked,
-                                       "bae_asked_by": st.bae_asked_by})
+                                       "bae_asked_by": st.bae_asked_by, "inbox": len(st.inbox),
+                                       "inbox_reads": st.inbox_reads})
             if self.path == "/messages":
                 return self.send(200, [{k: v for k, v in st.messages[i].items() if k != "files"}
                                        for i in st.order])
@@ -776,7 +880,27 @@ class Control(BaseHTTPRequestHandler):
                     else:
                         st.evidence(m, "E.1", at)
                         st.evidence(m, "BP.OX", at)
-        self.send(200, {"ok": True})
+            answer = {"ok": True}
+            if "receive" in cmd:
+                r = cmd["receive"]
+                mid = r.get("id") or secrets.token_hex(16)
+                who = {k: r[k] for k in ("firstName", "lastName", "companyName") if k in r}
+                atts = []
+                for i, a in enumerate(r.get("attachments", [])):
+                    atts.append({"order": i + 1, "attachmentId": secrets.token_hex(8),
+                                 "filename": a["filename"], "contentType": a["contentType"],
+                                 "description": a.get("description", ""),
+                                 "bytes": base64.b64decode(a["content"]),
+                                 "inline": a.get("inline", True)})
+                st.inbox[mid] = {"id": mid, "mailbox": r.get("mailbox", st.args.address),
+                                 "from": {"eDeliveryAddress": r["from"], "contributor": who},
+                                 "subject": r.get("subject", ""), "text": r.get("text", ""),
+                                 "caseId": r.get("caseId", ""),
+                                 "submitted": r.get("submitted") or iso(st.clock()),
+                                 "opened": False, "attachments": atts}
+                st.inbox_order.append(mid)
+                answer["received"] = mid
+        self.send(200, answer)
 
 
 def main():

@@ -2,8 +2,10 @@
 
 #include <stdio.h>
 
+#include "cases/edor_inbox.h"
 #include "cases/edoreczenia.h"
 #include "cases/filing.h"
+#include "cases/imap.h"
 #include "cases/inbound_parse.h"
 #include "cases/inbound_route.h"
 #include "cases/org.h"
@@ -58,6 +60,8 @@ const struct job service_jobs[] = {
      * within two seconds (docs/inbound.md). */
     {"inbound-parse", 2000, NULL, inbound_parse_job, 0},
     {"inbound-route", 0, &cfg.inbound_poll_ms, inbound_route_job, 0},
+    {"imap", 0, &cfg.imap_poll_ms, imap_poll_job, 0},
+    {"edoreczenia-inbox", 0, &cfg.edor_inbox_poll_ms, edor_inbox_job, 0},
 };
 const size_t service_njobs = sizeof service_jobs / sizeof service_jobs[0];
 
@@ -81,10 +85,17 @@ bool service_jobs_setup(char *err, size_t errlen)
 	int bad = 0;
 	if (c && edoreczenia_check_orgs(c, &bad) && bad)
 		log_error("e-Doręczenia: %d organisation(s) with wrong settings (see above)", bad);
+	if (!imap_poll_setup(why, sizeof why)) {
+		snprintf(err, errlen, "IMAP: %s", why);
+		edor_cleanup();
+		mailer_cleanup();
+		return false;
+	}
 	/* What the listener hears empties the cache's copies. */
 	org_changes_wire();
 	if (!changes_start(cfg.database_url)) {
 		snprintf(err, errlen, "cannot ready the change listener");
+		imap_poll_cleanup();
 		edor_cleanup();
 		mailer_cleanup();
 		return false;
@@ -102,6 +113,7 @@ void service_jobs_stop(void)
 {
 	jobs_stop();
 	changes_stop();
+	imap_poll_cleanup();
 	edor_cleanup();
 	mailer_cleanup();
 }

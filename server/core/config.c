@@ -119,6 +119,24 @@ const struct config_entry config_table[] = {
 	 "Seconds between two looks for new evidences of a message sent and not yet delivered."},
 	{"JAWNOSC_EDORECZENIA_LOOKUP_TTL", CONFIG_INT, "86400", 60, 2592000, OFF(edor_lookup_ttl),
 	 "Seconds a BAE lookup's answer (an address found, or none) counts for a requester; after that the search engine is asked again before the next document is dispatched. docs/dispatch.md."},
+	{"JAWNOSC_EDORECZENIA_INBOX_POLL_MS", CONFIG_INT, "60000", 0, 3600000, OFF(edor_inbox_poll_ms),
+	 "How often the e-Doręczenia inbox job looks for messages received in the body's box, in milliseconds; each new one is stored in the incoming queue (docs/inbound.md). 0: the inbox is not read."},
+	{"JAWNOSC_IMAP_URL", CONFIG_STRING, "", 0, 0, OFF(imap_url),
+	 "IMAP mailbox the office's mail is fetched from, imaps://host[:port]/MAILBOX (or imap://, with STARTTLS when offered); empty: no polling (mail comes through `jawnosc mailin`). docs/inbound.md."},
+	{"JAWNOSC_IMAP_USER", CONFIG_STRING, "", 0, 0, OFF(imap_user),
+	 "User name for the IMAP mailbox."},
+	{"JAWNOSC_IMAP_PASSWORD", CONFIG_STRING, "", 0, 0, OFF(imap_password),
+	 "Password for the IMAP mailbox; prefer JAWNOSC_IMAP_PASSWORD_FILE."},
+	{"JAWNOSC_IMAP_PASSWORD_FILE", CONFIG_STRING, "", 0, 0, OFF(imap_password_file),
+	 "File whose first line is the IMAP password (readable by the server only), instead of JAWNOSC_IMAP_PASSWORD."},
+	{"JAWNOSC_IMAP_ORG", CONFIG_STRING, "", 0, 0, OFF(imap_org),
+	 "Slug of the organisation whose mailbox it is; empty: each message's organisation is recognised by the mailbox's address (JAWNOSC_IMAP_USER when it is one), else the only organisation."},
+	{"JAWNOSC_IMAP_CA", CONFIG_STRING, "", 0, 0, OFF(imap_ca),
+	 "PEM bundle of the certificate authorities trusted for the IMAP server; empty: the system's store. Certificates are always verified."},
+	{"JAWNOSC_IMAP_POLL_MS", CONFIG_INT, "60000", 10, 3600000, OFF(imap_poll_ms),
+	 "How often the IMAP job looks for unseen messages, in milliseconds."},
+	{"JAWNOSC_IMAP_RETRY_BASE", CONFIG_INT, "30", 1, 3600, OFF(imap_retry_base),
+	 "Seconds before the first retry when the IMAP mailbox cannot be reached; each further retry waits twice as long, at most 15 minutes. Nothing is lost meanwhile: messages stay unseen in the mailbox."},
 };
 const size_t config_table_len = sizeof config_table / sizeof config_table[0];
 
@@ -193,6 +211,11 @@ bool config_load(char *err, size_t errlen)
 		         cfg.log_level);
 		return false;
 	}
+	if (!slug_valid(cfg.imap_org)) {
+		snprintf(err, errlen, "JAWNOSC_IMAP_ORG=\"%s\" is not valid: expected an organisation's "
+		         "slug (a-z, 0-9 and -, 2 to 32 characters) or nothing", cfg.imap_org);
+		return false;
+	}
 	if (!slug_valid(cfg.default_org)) {
 		snprintf(err, errlen, "JAWNOSC_DEFAULT_ORG=\"%s\" is not valid: expected an organisation's "
 		         "slug (a-z, 0-9 and -, 2 to 32 characters) or nothing", cfg.default_org);
@@ -220,7 +243,10 @@ void config_print(FILE *out)
 		const struct config_entry *e = &config_table[i];
 		const char *field = (const char *)&cfg + e->offset;
 		fprintf(out, "# %s\n%s=", e->help, e->env);
-		if (e->type == CONFIG_STRING)
+		size_t nl = strlen(e->env);
+		if (e->type == CONFIG_STRING && nl > 9 && !strcmp(e->env + nl - 9, "_PASSWORD"))
+			fputs(**(const char *const *)field ? "***" : "", out);
+		else if (e->type == CONFIG_STRING)
 			print_masked(out, *(const char *const *)field);
 		else
 			fprintf(out, "%ld", *(const long *)field);

@@ -65,6 +65,16 @@ struct config {
 	long edor_retry_base;         /* seconds before the first retry */
 	long edor_check_s;            /* seconds between looks for new evidences */
 	long edor_lookup_ttl;         /* seconds a BAE lookup's answer counts */
+	long edor_inbox_poll_ms;      /* the inbox job's period; 0: the inbox is not read */
+	/* The IMAP polling job (cases/imap.h, docs/inbound.md) */
+	const char *imap_url;           /* imap[s]://host[:port]/MAILBOX; "" = off */
+	const char *imap_user;
+	const char *imap_password;
+	const char *imap_password_file; /* the password's file, instead of imap_password */
+	const char *imap_org;           /* slug of the organisation the mailbox is for; "" = by address */
+	const char *imap_ca;            /* PEM bundle; "" = the system's */
+	long imap_poll_ms;
+	long imap_retry_base;           /* seconds before the first retry when the mailbox is down */
 };
 
 extern struct config cfg;

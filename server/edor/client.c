@@ -730,3 +730,89 @@ void edor_cleanup(void)
 	e.norgs = 0;
 	pthread_mutex_unlock(&e.lock);
 }
+
+/* --- the inbox ------------------------------------------------------------------ */
+
+enum edor_result edor_inbox(int64_t since, int offset, struct edor_listed *out, int max, int *n,
+                            int *listed, char *err, size_t errlen)
+{
+	*n = *listed = 0;
+	if (!in_use()->on)
+		return EDOR_OFF;
+	if (max > EDOR_INBOX_PAGE)
+		max = EDOR_INBOX_PAGE;
+	arena_t *a = arena_new(4096);
+	struct answer r = {0};
+	char from[64] = "";
+	if (since > 0) {
+		time_t t = (time_t)since;
+		struct tm tm;
+		gmtime_r(&t, &tm);
+		strftime(from, sizeof from, "&submissionDateFrom=%Y-%m-%dT%H%%3A%M%%3A%SZ", &tm);
+	}
+	char *q = arena_printf(a, "/messages?label=INBOX&format=metadata&limit=%d&offset=%d"
+	                       "&sortColumn=submissionDate&sortDirection=asc%s",
+	                       max, offset, from);
+	enum edor_result res = get_json(a, mailbox_url(a, "%s", q), &r, err, errlen);
+	if (res == EDOR_OK) {
+		*n = edor_parse_inbox(r.body.data, r.body.len, out, max, listed, err, errlen);
+		if (*n < 0) {
+			*n = 0;
+			res = EDOR_UNAVAILABLE;
+		}
+	}
+	arena_free(a);
+	return res;
+}
+
+enum edor_result edor_received(arena_t *a, const char *message_id, struct edor_received *out,
+                               char *err, size_t errlen)
+{
+	memset(out, 0, sizeof *out);
+	if (!in_use()->on)
+		return EDOR_OFF;
+	if (!edor_id_valid(message_id)) {
+		snprintf(err, errlen, "invalid message id");
+		return EDOR_REFUSED;
+	}
+	struct answer r = {.max = EDOR_MESSAGE_MAX};
+	sb_init(&r.body, a);
+	char *url = mailbox_url(a, "/messages/%s?format=fullExtended", message_id);
+	enum edor_result res = api("GET", url, NULL, &r, err, errlen);
+	if (res == EDOR_OK && r.status == 202) {
+		snprintf(err, errlen, "message %s: the service still prepares it (202)", message_id);
+		return EDOR_UNAVAILABLE;
+	}
+	if (res == EDOR_OK && r.status != 200)
+		res = status_result(url, &r, err, errlen);
+	if (res == EDOR_UNKNOWN)
+		res = EDOR_UNAVAILABLE; /* a GET: asked again */
+	if (res != EDOR_OK)
+		return res;
+	if (!edor_parse_received(a, r.body.data, r.body.len, out, err, errlen))
+		return EDOR_UNAVAILABLE;
+	for (size_t i = 0; i < out->natt; i++) {
+		struct edor_received_att *att = &out->att[i];
+		if (att->data)
+			continue;
+		if (!*att->id) {
+			snprintf(err, errlen, "message %s: attachment %zu without content or id", message_id,
+			         i + 1);
+			return EDOR_UNAVAILABLE;
+		}
+		struct answer ar = {.max = EDOR_MESSAGE_MAX};
+		sb_init(&ar.body, a);
+		char *aurl = arena_printf(a, "%s/%s/messages/%s/attachments/%s", in_use()->url,
+		                          in_use()->address, message_id, att->id);
+		res = api("GET", aurl, NULL, &ar, err, errlen);
+		if (res == EDOR_OK && ar.status != 200)
+			res = status_result(aurl, &ar, err, errlen);
+		if (res == EDOR_UNKNOWN)
+			res = EDOR_UNAVAILABLE;
+		if (res != EDOR_OK)
+			return res;
+		if (!edor_parse_attachment(a, ar.body.data, ar.body.len, att, err, errlen))
+			return EDOR_UNAVAILABLE;
+	}
+	return EDOR_OK;
+}

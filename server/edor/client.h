@@ -106,4 +106,21 @@ enum edor_result edor_lookup(const char *identifier, const char *name, const cha
                              char address[EDOR_ADDRESS_LEN + 1], bool *found, char *err,
                              size_t errlen);
 
+/* --- the inbox (docs/inbound.md "IMAP and the e-Doręczenia inbox") --- */
+
+/* GET /{ade}/messages?label=INBOX&format=metadata, sorted by submissionDate
+ * ascending, from `since` (Unix seconds; 0: from the start) on, `offset`
+ * messages skipped: up to `max` (at most EDOR_INBOX_PAGE) in `out`, their
+ * number in *n, how many the answer listed in *listed (fewer than asked:
+ * the last page). */
+enum edor_result edor_inbox(int64_t since, int offset, struct edor_listed *out, int max, int *n,
+                            int *listed, char *err, size_t errlen);
+/* GET /{ade}/messages/{id}?format=fullExtended, and for an attachment the
+ * answer gave without its content, GET …/messages/{id}/attachments/{aid}.
+ * Everything in the arena. A 202 (the service still prepares the message)
+ * is EDOR_UNAVAILABLE: asked again later. Reading a message in full marks
+ * it opened at the service (the API has no other way to mark it). */
+enum edor_result edor_received(arena_t *a, const char *message_id, struct edor_received *out,
+                               char *err, size_t errlen);
+
 #endif

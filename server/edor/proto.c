@@ -710,3 +710,238 @@ char *edor_jwt_assertion(arena_t *a, EVP_PKEY *key, const char *client_id, const
 	}
 	return arena_printf(a, "%s.%s", input, base64url(a, sig, siglen));
 }
+
+/* --- the inbox ------------------------------------------------------------------ */
+
+int edor_parse_inbox(const char *body, size_t len, struct edor_listed *out, int max,
+                     int *listed, char *err, size_t errlen)
+{
+	*listed = 0;
+	json_t *j = load(body, len, err, errlen);
+	if (!j)
+		return -1;
+	json_t *msgs = json_object_get(j, "messages");
+	if (!json_is_object(j) || !json_is_array(msgs)) {
+		snprintf(err, errlen, "inbox answer is not a MessagesWrapper");
+		json_decref(j);
+		return -1;
+	}
+	int n = 0;
+	size_t i;
+	json_t *m;
+	json_array_foreach(msgs, i, m)
+	{
+		(*listed)++;
+		json_t *meta = json_object_get(m, "messageMetadata");
+		if (n >= max || !copy_id(out[n].id, json_object_get(meta, "messageId")))
+			continue;
+		json_t *sub = json_object_get(meta, "submissionDate");
+		out[n].submitted = 0;
+		if (json_is_string(sub) && !edor_parse_time(json_string_value(sub), &out[n].submitted))
+			out[n].submitted = 0;
+		n++;
+	}
+	json_decref(j);
+	return n;
+}
+
+/* A JSON string as arena text: control characters but (when `lines`) LF
+ * and TAB become spaces, CR LF and CR become LF, cut at `cap` bytes on a
+ * character boundary. "" when not a string. */
+static const char *arena_text(arena_t *a, json_t *v, size_t cap, bool lines)
+{
+	if (!json_is_string(v))
+		return "";
+	const char *s = json_string_value(v);
+	size_t n = json_string_length(v);
+	if (n > cap) {
+		n = cap;
+		while (n && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+	}
+	char *out = arena_alloc(a, n + 1);
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (lines && c == '\r') {
+			out[o++] = '\n';
+			if (i + 1 < n && s[i + 1] == '\n')
+				i++;
+		} else if (lines && (c == '\n' || c == '\t')) {
+			out[o++] = (char)c;
+		} else {
+			out[o++] = c < 0x20 || c == 0x7f ? ' ' : (char)c;
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/* The sender's name: a company's, else a person's first and last. */
+static const char *sender_name(arena_t *a, json_t *from)
+{
+	json_t *who = json_object_get(from, "contributor");
+	const char *company = arena_text(a, json_object_get(who, "companyName"), 300, false);
+	if (*company)
+		return company;
+	const char *first = arena_text(a, json_object_get(who, "firstName"), 150, false);
+	const char *last = arena_text(a, json_object_get(who, "lastName"), 150, false);
+	return arena_printf(a, "%s%s%s", first, *first && *last ? " " : "", last);
+}
+
+static bool token_chars(const char *s, size_t n)
+{
+	if (n == 0)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && !strchr("!#$&-^_.+", s[i]))
+			return false;
+	return true;
+}
+
+/* "type/subtype" of token characters, lower case, else octet-stream. */
+static const char *safe_content_type(arena_t *a, json_t *v)
+{
+	const char *s = json_is_string(v) ? json_string_value(v) : "";
+	const char *slash = strchr(s, '/');
+	size_t n = strlen(s);
+	if (!slash || n > 127 || !token_chars(s, (size_t)(slash - s)) ||
+	    !token_chars(slash + 1, strlen(slash + 1)))
+		return "application/octet-stream";
+	char *out = arena_strdup(a, s);
+	for (char *p = out; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return out;
+}
+
+/* The attachment's content (file.file, base64) and its check against
+ * fileMetadata's size and SHA-3 hash. */
+static bool attachment_content(arena_t *a, json_t *file, struct edor_received_att *att,
+                               char *err, size_t errlen)
+{
+	json_t *content = json_object_get(file, "file");
+	json_t *meta = json_object_get(file, "fileMetadata");
+	att->data = NULL;
+	att->len = 0;
+	att->hash_checked = att->hash_ok = false;
+	if (!json_is_string(content))
+		return true;
+	size_t b64 = json_string_length(content);
+	unsigned char *bin = arena_alloc(a, b64 / 4 * 3 + 3);
+	size_t bl = 0;
+	if (sodium_base642bin(bin, b64 / 4 * 3 + 3, json_string_value(content), b64, " \r\n", &bl,
+	                      NULL, sodium_base64_VARIANT_ORIGINAL) != 0) {
+		snprintf(err, errlen, "attachment %s: its content is not base64", att->id);
+		return false;
+	}
+	att->data = bin;
+	att->len = bl;
+	json_t *size = json_object_get(meta, "size"), *alg = json_object_get(meta, "alg"),
+	       *hash = json_object_get(meta, "hash");
+	if (json_is_string(hash)) {
+		unsigned char md[EVP_MAX_MD_SIZE];
+		unsigned int mdlen = 0;
+		att->hash_checked = true;
+		att->hash_ok = json_is_string(alg) && !strcmp(json_string_value(alg), "SHA-3") &&
+		               EVP_Digest(bin, bl, md, &mdlen, EVP_sha3_256(), NULL) &&
+		               !strcmp(edor_base64(a, md, mdlen), json_string_value(hash));
+	}
+	if (json_is_integer(size) && json_integer_value(size) != (json_int_t)bl)
+		att->hash_checked = true, att->hash_ok = false;
+	return true;
+}
+
+/* One Attachment object into `att`; `seq` names it when it has no name. */
+static bool one_attachment(arena_t *a, json_t *v, size_t seq, struct edor_received_att *att,
+                           char *err, size_t errlen)
+{
+	memset(att, 0, sizeof *att);
+	copy_id(att->id, json_object_get(v, "attachmentId"));
+	json_t *file = json_object_get(v, "file");
+	json_t *meta = json_object_get(file, "fileMetadata");
+	const char *name = arena_text(a, json_object_get(meta, "filename"), 255, false);
+	/* A name is only a name: no path, no leading dot, not empty. */
+	char *clean = arena_strdup(a, name);
+	for (char *p = clean; *p; p++)
+		if (*p == '/' || *p == '\\')
+			*p = '_';
+	while (*clean == '.' || *clean == ' ')
+		clean++;
+	att->filename = *clean ? clean : arena_printf(a, "zalacznik-%zu", seq);
+	att->content_type = safe_content_type(a, json_object_get(meta, "contentType"));
+	att->description = arena_text(a, json_object_get(meta, "description"), 500, false);
+	return attachment_content(a, file, att, err, errlen);
+}
+
+bool edor_parse_received(arena_t *a, const char *body, size_t len, struct edor_received *out,
+                         char *err, size_t errlen)
+{
+	memset(out, 0, sizeof *out);
+	if (!body || len == 0 || len > EDOR_MESSAGE_MAX) {
+		snprintf(err, errlen, "message answer empty or over %d bytes", EDOR_MESSAGE_MAX);
+		return false;
+	}
+	json_error_t je;
+	json_t *j = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
+	if (!j) {
+		snprintf(err, errlen, "message answer is not JSON: %.200s", je.text);
+		return false;
+	}
+	bool ok = false;
+	json_t *m = json_is_array(j) ? json_array_get(j, 0) : NULL;
+	json_t *meta = json_object_get(m, "messageMetadata");
+	if (!json_is_object(m) || !copy_id(out->id, json_object_get(meta, "messageId"))) {
+		snprintf(err, errlen, "message answer is not an array of Message with a messageId");
+		goto out;
+	}
+	json_t *from = json_object_get(meta, "from");
+	json_t *ade = json_object_get(from, "eDeliveryAddress");
+	if (json_is_string(ade) && edor_address_valid(json_string_value(ade)))
+		snprintf(out->from_address, sizeof out->from_address, "%s", json_string_value(ade));
+	out->from_name = sender_name(a, from);
+	out->subject = arena_text(a, json_object_get(meta, "subject"), 1000, false);
+	out->case_id = arena_text(a, json_object_get(meta, "caseId"), 200, false);
+	out->text = arena_text(a, json_object_get(m, "textBody"), 5000 * 4, true);
+	static const char *const dates[] = {"submissionDate", "timestamp", "eventDate"};
+	for (size_t i = 0; i < 3 && !out->at; i++) {
+		json_t *d = json_object_get(meta, dates[i]);
+		if (!json_is_string(d) || !edor_parse_time(json_string_value(d), &out->at))
+			out->at = 0;
+	}
+	json_t *atts = json_object_get(m, "attachments");
+	size_t n = json_is_array(atts) ? json_array_size(atts) : 0;
+	if (n > EDOR_ATTACHMENTS_MAX)
+		n = EDOR_ATTACHMENTS_MAX;
+	out->att = arena_alloc(a, (n ? n : 1) * sizeof *out->att);
+	for (size_t i = 0; i < n; i++)
+		if (!one_attachment(a, json_array_get(atts, i), i + 1, &out->att[out->natt++], err,
+		                    errlen))
+			goto out;
+	ok = true;
+out:
+	json_decref(j);
+	return ok;
+}
+
+bool edor_parse_attachment(arena_t *a, const char *body, size_t len,
+                           struct edor_received_att *att, char *err, size_t errlen)
+{
+	if (!body || len == 0 || len > EDOR_MESSAGE_MAX) {
+		snprintf(err, errlen, "attachment answer empty or over %d bytes", EDOR_MESSAGE_MAX);
+		return false;
+	}
+	json_error_t je;
+	json_t *j = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
+	if (!j) {
+		snprintf(err, errlen, "attachment answer is not JSON: %.200s", je.text);
+		return false;
+	}
+	bool ok = json_is_object(j) &&
+	          attachment_content(a, json_object_get(j, "file"), att, err, errlen);
+	if (ok && !att->data) {
+		snprintf(err, errlen, "attachment %s: the answer holds no content", att->id);
+		ok = false;
+	}
+	json_decref(j);
+	return ok;
+}

@@ -174,4 +174,60 @@ char *edor_jwt_assertion(arena_t *a, EVP_PKEY *key, const char *client_id, const
 /* Base64 (RFC 4648 §4) of `len` bytes, in the arena. */
 char *edor_base64(arena_t *a, const unsigned char *data, size_t len);
 
+/* --- the inbox: messages received in the body's box -------------------- */
+
+/* A received message with its attachments in base64, as JSON. */
+#define EDOR_MESSAGE_MAX (60 * 1024 * 1024)
+#define EDOR_INBOX_PAGE 50        /* messages one listing asks for */
+#define EDOR_ATTACHMENTS_MAX 100  /* attachments of one message we keep */
+
+/* One message of the inbox's listing (GET /{ade}/messages?label=INBOX&
+ * format=metadata): its id and its submission date (A.1; 0 when absent
+ * or unreadable). */
+struct edor_listed {
+	char id[EDOR_ID_MAX + 1];
+	int64_t submitted;
+};
+/* Fills up to `max` entries with a valid messageId, in the answer's order;
+ * *listed is how many messages the answer held (usable or not). The count,
+ * or -1 with `err` when the answer is not a MessagesWrapper. */
+int edor_parse_inbox(const char *body, size_t len, struct edor_listed *out, int max,
+                     int *listed, char *err, size_t errlen);
+
+/* One attachment of a received message. */
+struct edor_received_att {
+	char id[EDOR_ID_MAX + 1];   /* attachmentId; "" when none */
+	const char *filename;       /* valid UTF-8 without control characters or / \, 1..255
+	                               bytes ("zalacznik-N" when the service gave none) */
+	const char *content_type;   /* type/subtype of token characters, else
+	                               application/octet-stream */
+	const char *description;    /* "" when none */
+	const unsigned char *data;  /* NULL: the content was not in the answer */
+	size_t len;
+	bool hash_checked, hash_ok; /* SHA-3 (SHA3-256, base64) of fileMetadata, when given */
+};
+/* A message received, as GET /{ade}/messages/{id}?format=fullExtended
+ * gives it (the first Message of the array). Every text is valid UTF-8
+ * without control characters (the text keeps its line breaks and tabs),
+ * bounded; everything in the arena. */
+struct edor_received {
+	char id[EDOR_ID_MAX + 1];
+	char from_address[EDOR_ADDRESS_LEN + 1]; /* AE:PL-… when the sender's is of that form */
+	const char *from_name;  /* a person's first and last name, or a company's */
+	const char *subject;
+	const char *case_id;
+	const char *text;       /* textBody */
+	int64_t at;             /* submissionDate, else timestamp, else eventDate; 0 unknown */
+	struct edor_received_att *att;
+	size_t natt;            /* at most EDOR_ATTACHMENTS_MAX */
+};
+/* False with `err` when the answer is not an array holding a Message with
+ * a valid messageId, or an attachment's content is not base64. */
+bool edor_parse_received(arena_t *a, const char *body, size_t len, struct edor_received *out,
+                         char *err, size_t errlen);
+/* GET /{ade}/messages/{id}/attachments/{aid} (schema Attachment): the
+ * content of `att`, checked against its size and hash as above. */
+bool edor_parse_attachment(arena_t *a, const char *body, size_t len,
+                           struct edor_received_att *att, char *err, size_t errlen);
+
 #endif

@@ -8,6 +8,8 @@
  * relayed by a proxy (X-Forwarded-For or Forwarded present). */
 #include "cases/auth.h"
 #include "cases/context.h"
+#include "cases/edor_inbox.h"
+#include "cases/imap.h"
 #include "cases/ops.h"
 #include "core/config.h"
 #include "http/metrics.h"
@@ -138,6 +140,51 @@ static void server_counters(strbuf_t *sb)
 	            (double)n.bodies_refused);
 }
 
+/* The IMAP polling job of this process (cases/imap.h); nothing when it is
+ * not configured. */
+static void imap_counters(strbuf_t *sb)
+{
+	struct imap_poll_counts n;
+	imap_poll_counts(&n);
+	if (!imap_poll_enabled())
+		return;
+	metrics_one(sb, "jawnosc_imap_up", "gauge",
+	            "1 when the last attempt reached the IMAP mailbox (JAWNOSC_IMAP_URL), 0 while it "
+	            "cannot be reached or refuses the login (messages wait unseen), -1 before the first.",
+	            (double)n.up);
+	metrics_family(sb, "jawnosc_imap_messages_total", "counter",
+	               "Messages the IMAP job took from the mailbox: stored, found stored before "
+	               "(duplicate: a failure before marking it seen, or another instance), left "
+	               "unseen for being over the size limit (too_large).");
+	metrics_sample(sb, "jawnosc_imap_messages_total", (double)n.stored, "result", "stored",
+	               (const char *)NULL);
+	metrics_sample(sb, "jawnosc_imap_messages_total", (double)n.duplicate, "result", "duplicate",
+	               (const char *)NULL);
+	metrics_sample(sb, "jawnosc_imap_messages_total", (double)n.too_large, "result",
+	               "too_large", (const char *)NULL);
+	metrics_one(sb, "jawnosc_imap_failures_total", "counter",
+	            "Attempts of the IMAP job that could not reach or read the mailbox.",
+	            (double)n.failures);
+}
+
+/* The e-Doręczenia inbox job of this process (cases/edor_inbox.h). */
+static void edor_inbox_counters(strbuf_t *sb)
+{
+	struct edor_inbox_counts n;
+	edor_inbox_counts(&n);
+	metrics_family(sb, "jawnosc_edoreczenia_inbox_messages_total", "counter",
+	               "Messages received in the e-Doręczenia box and stored in the incoming queue "
+	               "(stored), or found stored before (duplicate: another instance).");
+	metrics_sample(sb, "jawnosc_edoreczenia_inbox_messages_total", (double)n.stored, "result",
+	               "stored", (const char *)NULL);
+	metrics_sample(sb, "jawnosc_edoreczenia_inbox_messages_total", (double)n.duplicate,
+	               "result", "duplicate", (const char *)NULL);
+	metrics_one(sb, "jawnosc_edoreczenia_inbox_failures_total", "counter",
+	            "Reads of an e-Doręczenia box (its listing or a message) that failed; the "
+	            "message is asked for again next round.",
+	            (double)n.failures);
+}
+
 void web_metrics(http_req_t *req)
 {
 	if (!may_see_metrics(req)) {
@@ -158,6 +205,8 @@ void web_metrics(http_req_t *req)
 	struct problem p;
 	ops_metrics(&ctx, &m, &p);
 	sign_in_counters(&sb);
+	imap_counters(&sb);
+	edor_inbox_counters(&sb);
 	cache_gauges(&sb, &m);
 	database_gauges(&sb, &m);
 	http_add_header(req, "Cache-Control", "no-store");

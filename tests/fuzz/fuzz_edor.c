@@ -57,6 +57,62 @@ static void fuzz_token(const char *b, size_t n)
 	check(t.expires_in >= 1 && t.expires_in <= 86400);
 }
 
+/* A text of the inbox: valid UTF-8, no control character but LF and TAB
+ * where `lines`. */
+static void check_inbox_text(const char *s, bool lines)
+{
+	check(s != NULL);
+	size_t n = strlen(s);
+	check(utf8_valid(s, n));
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		check((c >= 0x20 && c != 0x7f) || (lines && (c == '\n' || c == '\t')));
+	}
+}
+
+/* The inbox's listing and a received message (the same answers the
+ * tasks' parsers get: JSON of the service). */
+static void fuzz_inbox(const char *b, size_t n)
+{
+	struct edor_listed l[3];
+	int listed = -1;
+	char err[256];
+	int k = edor_parse_inbox(b, n, l, 3, &listed, err, sizeof err);
+	check(k >= -1 && k <= 3);
+	for (int i = 0; i < k; i++) {
+		check(edor_id_valid(l[i].id));
+		check(l[i].submitted >= 0);
+	}
+	if (k >= 0)
+		check(listed >= k);
+	arena_t *a = arena_new(4096);
+	struct edor_received m;
+	if (edor_parse_received(a, b, n, &m, err, sizeof err)) {
+		check(edor_id_valid(m.id));
+		check(!m.from_address[0] || edor_address_valid(m.from_address));
+		check_inbox_text(m.from_name, false);
+		check_inbox_text(m.subject, false);
+		check_inbox_text(m.case_id, false);
+		check_inbox_text(m.text, true);
+		check(m.natt <= EDOR_ATTACHMENTS_MAX);
+		for (size_t i = 0; i < m.natt; i++) {
+			const struct edor_received_att *t = &m.att[i];
+			size_t fl = strlen(t->filename);
+			check(fl >= 1 && fl <= 255 && !strpbrk(t->filename, "/\\") && t->filename[0] != '.');
+			check_inbox_text(t->filename, false);
+			check_inbox_text(t->description, false);
+			check(strchr(t->content_type, '/') != NULL);
+			check(!t->id[0] || edor_id_valid(t->id));
+			check(!t->hash_ok || t->hash_checked);
+			if (!t->data)
+				check(t->len == 0);
+		}
+		struct edor_received_att att = {.id = "x"};
+		(void)edor_parse_attachment(a, b, n, &att, err, sizeof err);
+	}
+	arena_free(a);
+}
+
 static void fuzz_tasks(const char *b, size_t n)
 {
 	char id[EDOR_ID_MAX + 1], err[256];
@@ -74,6 +130,7 @@ static void fuzz_tasks(const char *b, size_t n)
 	}
 	if (edor_parse_find_message(b, n, "JAW-1-", id, err, sizeof err) == 1)
 		check(edor_id_valid(id));
+	fuzz_inbox(b, n);
 }
 
 static void fuzz_evidences(const char *b, size_t n)
