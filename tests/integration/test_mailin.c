@@ -14,11 +14,6 @@
  * refused with 65; a 20 MB attachment arrives whole; Postfix's
  * environment and mbox "From " line are understood; a message for no known
  * address waits in `jawnosc mail unrouted` until assigned. */
-#include <arpa/inet.h>
-#include <curl/curl.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -27,7 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -38,6 +32,7 @@
 
 #include "cases/inbound.h"
 #include "integration/harness.h"
+#include "integration/mta_util.h"
 
 #define CORPUS "tests/mail/corpus/"
 #define LOGS "build/test-logs"
@@ -81,21 +76,6 @@ static void assert_sql(const char *expected, const char *sql, int n, const char 
 	free(v);
 	if (!same)
 		fail();
-}
-
-static unsigned char *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		fail_msg("cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	rewind(f);
-	unsigned char *b = malloc((size_t)n + 1);
-	assert_int_equal(fread(b, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*len = (size_t)n;
-	return b;
 }
 
 static void write_file(const char *path, const void *data, size_t len)
@@ -143,101 +123,6 @@ static void parse_now(void)
 	free(out);
 }
 
-/* ---- the MTA stand-in ------------------------------------------------------------ */
-
-static unsigned free_port(void)
-{
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in sa = {.sin_family = AF_INET};
-	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
-	socklen_t sl = sizeof sa;
-	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &sl), 0);
-	close(fd);
-	return ntohs(sa.sin_port);
-}
-
-/* Starts tests/mta_pipe.py on `port`, delivering to bin/jawnosc-asan
- * mailin; `database_url` (when not NULL) replaces the one its children
- * get. */
-static pid_t mta_start(unsigned port, const char *database_url, const char *log)
-{
-	int pipefd[2];
-	assert_int_equal(pipe(pipefd), 0);
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		int logfd = open(LOGS "/mta_pipe.err", O_WRONLY | O_CREAT | O_APPEND, 0644);
-		dup2(pipefd[1], STDOUT_FILENO);
-		if (logfd >= 0)
-			dup2(logfd, STDERR_FILENO);
-		close(pipefd[0]);
-		if (database_url)
-			setenv("DATABASE_URL", database_url, 1);
-		char p[16];
-		snprintf(p, sizeof p, "%u", port);
-		execl("/usr/bin/python3", "python3", "tests/mta_pipe.py", p, log, "bin/jawnosc-asan",
-		      "mailin", (char *)NULL);
-		_exit(127);
-	}
-	close(pipefd[1]);
-	char buf[64] = "";
-	size_t n = 0;
-	struct pollfd pfd = {.fd = pipefd[0], .events = POLLIN};
-	while (n < sizeof buf - 1 && !strstr(buf, "ready\n") && poll(&pfd, 1, 15000) > 0) {
-		ssize_t r = read(pipefd[0], buf + n, sizeof buf - 1 - n);
-		if (r <= 0)
-			break;
-		n += (size_t)r;
-		buf[n] = '\0';
-	}
-	close(pipefd[0]);
-	if (!strstr(buf, "ready\n"))
-		fail_msg("mta_pipe.py did not start: see " LOGS "/mta_pipe.err");
-	return pid;
-}
-
-struct upload {
-	const unsigned char *data;
-	size_t len, pos;
-};
-
-static size_t upload_read(char *buf, size_t size, size_t n, void *v)
-{
-	struct upload *u = v;
-	size_t k = size * n < u->len - u->pos ? size * n : u->len - u->pos;
-	memcpy(buf, u->data + u->pos, k);
-	u->pos += k;
-	return k;
-}
-
-/* Sends the file over SMTP to the stand-in on `port`; the server's last
- * answer (250, 451, 554). */
-static long smtp_send(unsigned port, const char *from, const char *rcpt, const char *path)
-{
-	size_t len;
-	unsigned char *data = read_file(path, &len);
-	struct upload u = {data, len, 0};
-	CURL *h = curl_easy_init();
-	char url[64];
-	snprintf(url, sizeof url, "smtp://127.0.0.1:%u/client.test", port);
-	struct curl_slist *to = curl_slist_append(NULL, rcpt);
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_MAIL_FROM, from);
-	curl_easy_setopt(h, CURLOPT_MAIL_RCPT, to);
-	curl_easy_setopt(h, CURLOPT_READFUNCTION, upload_read);
-	curl_easy_setopt(h, CURLOPT_READDATA, &u);
-	curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT, 120L);
-	curl_easy_perform(h);
-	long code = 0;
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
-	curl_slist_free_all(to);
-	curl_easy_cleanup(h);
-	free(data);
-	return code;
-}
-
 /* ---- fixtures -------------------------------------------------------------------- */
 
 static int group_setup(void **state)
@@ -254,11 +139,11 @@ static int group_setup(void **state)
 	                     "('powiat', 'Starostwo', 'kancelaria@starostwo.example.org') "
 	                     "RETURNING id",
 	                     0, NULL);
-	mta_port = free_port();
+	mta_port = mta_free_port();
 	mta_pid = mta_start(mta_port, NULL, LOGS "/mta_pipe.log");
 	/* The same MTA whose mailin finds no database: a socket directory
 	 * that does not exist. */
-	broken_port = free_port();
+	broken_port = mta_free_port();
 	broken_pid = mta_start(broken_port, "host=/nonexistent/jawnosc dbname=jawnosc",
 	                       LOGS "/mta_pipe_broken.log");
 	return 0;
@@ -292,7 +177,7 @@ static void test_request_by_smtp_is_stored_at_its_arrival_time_and_parsed(void *
 	assert_sql(want, row, 1, mid);
 	/* The raw bytes as the MTA piped them (lines ending in LF). */
 	size_t len;
-	unsigned char *raw = read_file(file, &len);
+	unsigned char *raw = mta_read_file(file, &len);
 	size_t o = 0;
 	for (size_t i = 0; i < len; i++)
 		if (!(raw[i] == '\r' && i + 1 < len && raw[i + 1] == '\n'))
@@ -344,7 +229,7 @@ static void test_unreadable_message_is_kept_with_its_raw_bytes(void **state)
 		assert_int_equal(mailin_to(files[i], "urzad@urzad.example.org"), 0);
 		parse_now();
 		size_t len;
-		unsigned char *raw = read_file(files[i], &len);
+		unsigned char *raw = mta_read_file(files[i], &len);
 		char hex[65], size[24];
 		sha_hex(raw, len, hex);
 		free(raw);
@@ -411,7 +296,7 @@ static void test_same_message_twice_is_one_row(void **state)
 	free(out);
 	/* A relay added a header: other bytes, the same Message-ID. */
 	size_t len;
-	unsigned char *raw = read_file(file, &len);
+	unsigned char *raw = mta_read_file(file, &len);
 	static const char hop[] = "Received: from relay.example.net by mx.urzad.example.org;\r\n"
 	                          " Mon, 3 Mar 2090 09:29:59 +0100\r\n";
 	unsigned char *more = malloc(len + sizeof hop);
