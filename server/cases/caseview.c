@@ -89,8 +89,17 @@ static const struct {
     /* cases/attachment_files.c */
     {"document_attach", "załączenie pliku do pisma", true},
     {"document_detach", "usunięcie załącznika z projektu pisma", true},
+    /* cases/letters.c, cases/dispatch.c */
+    {"issue_document", "wystawienie pisma", false},
+    {"dispatch", "przekazanie pisma do doręczenia", false},
+    {"dispatch_posted", "nadanie pisma w placówce pocztowej", false},
+    {"dispatch_delivered", "doręczenie pisma", false},
     {SIGNATURE_EVENT, "wgrano podpisaną wersję pisma", false},
     {BAE_EVENT, "sprawdzenie adresu do doręczeń elektronicznych w BAE", false},
+    /* cases/register_publish.c, cases/privacy.c */
+    {"publish", "publikacja w rejestrze BIP", false},
+    {"unpublish", "wycofanie publikacji z rejestru BIP", false},
+    {"privacy_erase", "usunięcie danych osobowych wnioskodawcy", false},
     /* cases/inbound_route.c */
     {"mail_received", "wpłynęła wiadomość e-mail", false},
     {"mail_auto_reply", "odpowiedź automatyczna e-mail (nie jest odpowiedzią wnioskodawcy)", false},
@@ -114,10 +123,17 @@ static const char *event_label(const char *action)
 	return k >= 0 ? event_kinds[k].label : action;
 }
 
-static bool staff_only(const char *action)
+/* The requester sees the lifecycle's steps and the events of the table
+ * that are not staff-only; an event not in the table is the staff's until
+ * it is added there, so nothing new reaches the tracking page unlabelled
+ * or unconsidered. */
+static bool for_requester(const char *action)
 {
+	law_action_t act;
+	if (law_action_from_id(action, &act))
+		return true;
 	int k = event_kind(action);
-	return k >= 0 && event_kinds[k].staff_only;
+	return k >= 0 && !event_kinds[k].staff_only;
 }
 
 enum db_status caseview_events(PGconn *c, long long id, enum caseview_audience who, json_t *view)
@@ -136,7 +152,7 @@ enum db_status caseview_events(PGconn *c, long long id, enum caseview_audience w
 	json_t *events = json_array();
 	for (int i = 0; st == DB_OK && i < PQntuples(r); i++) {
 		const char *action = PQgetvalue(r, i, 1), *to = PQgetvalue(r, i, 2);
-		if (who == CASEVIEW_REQUESTER && staff_only(action))
+		if (who == CASEVIEW_REQUESTER && !for_requester(action))
 			continue;
 		json_t *e = json_pack("{s:s, s:s, s:s, s:s, s:s}", "at", PQgetvalue(r, i, 0), "action",
 		                      action, "label", event_label(action), "to_state", to,

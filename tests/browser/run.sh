@@ -187,6 +187,7 @@ run_node_test dashboard
 run_node_test redact
 run_node_test privacy
 run_node_test poczta
+run_node_test attach
 
 # The register's Atom feed through feedparser and its CSV against its JSON
 # (tests/register_check.py, Debian's python3 with python3-feedparser).

@@ -1069,7 +1069,8 @@ static void test_erasure_empties_an_issued_letters_attachment_and_keeps_its_dige
 /* The requester's timeline (the tracking page and the API) shows what was
  * issued to them, not the clerk's drafting: attaching a file to the draft,
  * taking one off, adding a PDF of the clerk's own. The staff still see
- * each of these steps. */
+ * each of these steps. What the requester sees is named in Polish
+ * („wystawienie pisma”, not "issue_document"). */
 static void test_the_requesters_timeline_leaves_out_the_clerks_drafting(void **state)
 {
 	(void)state;
@@ -1128,6 +1129,8 @@ static void test_the_requesters_timeline_leaves_out_the_clerks_drafting(void **s
 	assert_non_null(strstr(r.body, ">umowy.csv</a>"));
 	assert_null(strstr(r.body, "robocza.csv"));
 	assert_null(strstr(r.body, "notatka-urzedu.pdf"));
+	assert_non_null(strstr(r.body, " — wystawienie pisma"));
+	assert_null(strstr(r.body, " — issue_document"));
 	for (size_t i = 0; i < sizeof drafting / sizeof *drafting; i++) {
 		if (strstr(r.body, drafting[i]))
 			fprintf(stderr, "the requester's timeline shows \"%s\"\n", drafting[i]);
@@ -1143,12 +1146,20 @@ static void test_the_requesters_timeline_leaves_out_the_clerks_drafting(void **s
 	json_t *events = json_object_get(view, "events"), *e;
 	size_t i;
 	assert_true(json_array_size(events) > 0);
+	bool issued = false;
 	json_array_foreach(events, i, e)
 	{
 		const char *action = json_string_value(json_object_get(e, "action"));
+		const char *label = json_string_value(json_object_get(e, "label"));
 		for (size_t k = 0; k < sizeof drafting / sizeof *drafting; k++)
 			assert_string_not_equal(action, drafting[k]);
+		/* Every step it sees is named in Polish, not by its id. */
+		if (!strcmp(action, label))
+			fprintf(stderr, "the requester's timeline names \"%s\" by its id\n", action);
+		assert_string_not_equal(action, label);
+		issued = issued || !strcmp(label, "wystawienie pisma");
 	}
+	assert_true(issued);
 	json_decref(view);
 	/* The staff see every step. */
 	snprintf(path, sizeof path, "/panel/sprawy/%lld", id);
