@@ -71,43 +71,76 @@ enum db_status caseview_terms(PGconn *c, long long id, law_date_t day, json_t *v
 	return st;
 }
 
+/* Events other than the lifecycle's steps: the label, and whether only the
+ * staff see it. The requester's timeline shows what happened in the case
+ * and what was issued to them, not the office's work on it: internal notes,
+ * files attached to or taken off a draft (a letter's enclosures reach the
+ * requester with the issued letter, under it), the clerk's own files and
+ * the public copies and checks made for the register. */
+static const struct {
+	const char *action, *label;
+	bool staff_only;
+} event_kinds[] = {
+    {"note", "notatka wewnętrzna", true},
+    {REGISTER_ACCEPT_EVENT, "dane w publikacji uznane za publiczne", true},
+    /* cases/attachments.c */
+    {"attachment_add", "dodanie pliku PDF do sprawy", true},
+    {"attachment_redact", "sporządzenie kopii publicznej załącznika", true},
+    /* cases/attachment_files.c */
+    {"document_attach", "załączenie pliku do pisma", true},
+    {"document_detach", "usunięcie załącznika z projektu pisma", true},
+    /* cases/letters.c, cases/dispatch.c */
+    {"issue_document", "wystawienie pisma", false},
+    {"dispatch", "przekazanie pisma do doręczenia", false},
+    {"dispatch_posted", "nadanie pisma w placówce pocztowej", false},
+    {"dispatch_delivered", "doręczenie pisma", false},
+    {SIGNATURE_EVENT, "wgrano podpisaną wersję pisma", false},
+    {BAE_EVENT, "sprawdzenie adresu do doręczeń elektronicznych w BAE", false},
+    /* cases/register_publish.c, cases/privacy.c */
+    {"publish", "publikacja w rejestrze BIP", false},
+    {"unpublish", "wycofanie publikacji z rejestru BIP", false},
+    {"privacy_erase", "usunięcie danych osobowych wnioskodawcy", false},
+    /* cases/inbound_route.c */
+    {"mail_received", "wpłynęła wiadomość e-mail", false},
+    {"mail_auto_reply", "odpowiedź automatyczna e-mail (nie jest odpowiedzią wnioskodawcy)", false},
+    {"mail_bounced", "wiadomość e-mail niedoręczona (zwrot)", false},
+};
+
+static int event_kind(const char *action)
+{
+	for (size_t i = 0; i < sizeof event_kinds / sizeof event_kinds[0]; i++)
+		if (!strcmp(action, event_kinds[i].action))
+			return (int)i;
+	return -1;
+}
+
 static const char *event_label(const char *action)
 {
 	law_action_t act;
 	if (law_action_from_id(action, &act))
 		return law_actions[act].label;
-	if (!strcmp(action, "note"))
-		return "notatka wewnętrzna";
-	if (!strcmp(action, REGISTER_ACCEPT_EVENT))
-		return "dane w publikacji uznane za publiczne";
-	/* cases/attachments.c */
-	if (!strcmp(action, "attachment_add"))
-		return "dodanie pliku PDF do sprawy";
-	/* cases/attachment_files.c */
-	if (!strcmp(action, "document_attach"))
-		return "załączenie pliku do pisma";
-	if (!strcmp(action, "document_detach"))
-		return "usunięcie załącznika z projektu pisma";
-	if (!strcmp(action, "attachment_redact"))
-		return "sporządzenie kopii publicznej załącznika";
-	if (!strcmp(action, SIGNATURE_EVENT))
-		return "wgrano podpisaną wersję pisma";
-	if (!strcmp(action, BAE_EVENT))
-		return "sprawdzenie adresu do doręczeń elektronicznych w BAE";
-	/* cases/inbound_route.c */
-	if (!strcmp(action, "mail_received"))
-		return "wpłynęła wiadomość e-mail";
-	if (!strcmp(action, "mail_auto_reply"))
-		return "odpowiedź automatyczna e-mail (nie jest odpowiedzią wnioskodawcy)";
-	if (!strcmp(action, "mail_bounced"))
-		return "wiadomość e-mail niedoręczona (zwrot)";
-	return action;
+	int k = event_kind(action);
+	return k >= 0 ? event_kinds[k].label : action;
+}
+
+/* The requester sees the lifecycle's steps and the events of the table
+ * that are not staff-only; an event not in the table is the staff's until
+ * it is added there, so nothing new reaches the tracking page unlabelled
+ * or unconsidered. */
+static bool for_requester(const char *action)
+{
+	law_action_t act;
+	if (law_action_from_id(action, &act))
+		return true;
+	int k = event_kind(action);
+	return k >= 0 && !event_kinds[k].staff_only;
 }
 
 enum db_status caseview_events(PGconn *c, long long id, enum caseview_audience who, json_t *view)
 {
 	enum db_status st;
-	/* Internal notes never reach the requester. */
+	/* Internal notes never reach the requester (nor do the other
+	 * staff-only events: skipped below). */
 	PGresult *r = case_query(c, &st,
 	                         "SELECT to_char(e.at AT TIME ZONE 'Europe/Warsaw', 'YYYY-MM-DD HH24:MI'), "
 	                         "e.action, coalesce(e.to_state, ''), coalesce(d.data->>'text', ''), e.actor, "
@@ -119,6 +152,8 @@ enum db_status caseview_events(PGconn *c, long long id, enum caseview_audience w
 	json_t *events = json_array();
 	for (int i = 0; st == DB_OK && i < PQntuples(r); i++) {
 		const char *action = PQgetvalue(r, i, 1), *to = PQgetvalue(r, i, 2);
+		if (who == CASEVIEW_REQUESTER && !for_requester(action))
+			continue;
 		json_t *e = json_pack("{s:s, s:s, s:s, s:s, s:s}", "at", PQgetvalue(r, i, 0), "action",
 		                      action, "label", event_label(action), "to_state", to,
 		                      "to_state_label", *to ? caseview_state_label(to) : "");

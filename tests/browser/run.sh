@@ -12,7 +12,11 @@
 # protection officer's search, ZIP export and refused erasure, the privacy
 # settings (privacy.test.mjs); the incoming queue: a clerk marks a message as
 # not a request and registers another as a request from its pre-filled form
-# (poczta.test.mjs); axe-core checks every page against WCAG 2.1 A/AA.
+# (poczta.test.mjs); attachments both ways: a clerk opens a requester's scan
+# (its preview and download), attaches a spreadsheet to the answer, a file
+# over the limit is refused with the letter's text kept, and the requester
+# downloads the spreadsheet from the tracking page (attach.test.mjs);
+# axe-core checks every page against WCAG 2.1 A/AA.
 # Needs Node.js 18.19 or later with npm: Debian 12's nodejs and npm (18.20),
 # which deploy/deps.sh installs when there is no node, or Node 20/22. The tests
 # take their dates from the calendar, not from today, so they pass on any day.
@@ -187,6 +191,7 @@ run_node_test dashboard
 run_node_test redact
 run_node_test privacy
 run_node_test poczta
+run_node_test attach
 
 # The register's Atom feed through feedparser and its CSV against its JSON
 # (tests/register_check.py, Debian's python3 with python3-feedparser).

@@ -15,7 +15,9 @@
  * without); an answer sent by e-Doręczenia carries its CSV; an .exe named
  * .pdf, a file over the limit and files over the letter's total are refused
  * with the letter's text kept; a body over the server's limit is 413, not
- * a 500; an issued letter's attachments cannot change. */
+ * a 500; an issued letter's attachments cannot change; the requester's
+ * timeline leaves out the clerk's drafting (files attached and taken off,
+ * the clerk's own PDF), which the staff still see. */
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <fcntl.h>
@@ -1064,6 +1066,110 @@ static void test_erasure_empties_an_issued_letters_attachment_and_keeps_its_dige
 	h_free(&r);
 }
 
+/* The requester's timeline (the tracking page and the API) shows what was
+ * issued to them, not the clerk's drafting: attaching a file to the draft,
+ * taking one off, adding a PDF of the clerk's own. The staff still see
+ * each of these steps. What the requester sees is named in Polish
+ * („wystawienie pisma”, not "issue_document"). */
+static void test_the_requesters_timeline_leaves_out_the_clerks_drafting(void **state)
+{
+	(void)state;
+	char num[64], tok[128];
+	long long id = file_request(NULL, num, tok);
+	int seq = answer_seq(id);
+	char *page = letter_page(id, seq, 200);
+	char *md = u_markdown_of(page);
+	free(page);
+	struct buf csv = make_csv(5);
+	struct part f = {"zalacznik", "robocza.csv", "text/csv", csv.p, csv.n};
+	struct hresp r;
+	attach(id, seq, md, &f, 1, &r);
+	expect(&r, 303, "attaching a working file");
+	h_free(&r);
+	long long draft_att = sql_int("SELECT a.id FROM attachments a JOIN documents d ON d.id = "
+	                              "a.document_id WHERE d.request_id = %lld AND d.seq = %d",
+	                              id, seq);
+	char path[256];
+	snprintf(path, sizeof path, "/panel/sprawy/%lld/pisma/%d/zalaczniki/%lld/usun", id, seq,
+	         draft_att);
+	char *enc = u_filled_and_encoded(md);
+	size_t n = strlen(enc) + 16;
+	char *form = malloc(n);
+	snprintf(form, n, "markdown=%s", enc);
+	u_staff_post(&clerk, path, form, &r);
+	expect(&r, 303, "taking the working file off");
+	h_free(&r);
+	free(form);
+	free(enc);
+	f.filename = "umowy.csv";
+	attach(id, seq, md, &f, 1, &r);
+	expect(&r, 303, "attaching the answer's file");
+	h_free(&r);
+	free(md);
+	free(csv.p);
+	struct part own = {"plik", "notatka-urzedu.pdf", "application/pdf", pdf.p, pdf.n};
+	snprintf(path, sizeof path, "/panel/sprawy/%lld/zalaczniki", id);
+	post_multipart(&clerk, path, &own, 1, &r);
+	expect(&r, 303, "the clerk's own PDF");
+	h_free(&r);
+	issue(id, seq, "email");
+	assert_int_equal(sql_int("SELECT count(*) FROM events WHERE request_id = %lld AND action IN "
+	                         "('document_attach', 'document_detach', 'attachment_add')",
+	                         id),
+	                 4);
+
+	static const char *drafting[] = {"załączenie pliku do pisma",
+	                                 "usunięcie załącznika z projektu pisma",
+	                                 "dodanie pliku PDF do sprawy", "document_attach",
+	                                 "document_detach", "attachment_add"};
+	/* The tracking page: the letter and its file, none of the drafting. */
+	snprintf(path, sizeof path, "/sprawa/%s", tok);
+	h_get(path, &r);
+	expect(&r, 200, "tracking page");
+	assert_non_null(strstr(r.body, ">umowy.csv</a>"));
+	assert_null(strstr(r.body, "robocza.csv"));
+	assert_null(strstr(r.body, "notatka-urzedu.pdf"));
+	assert_non_null(strstr(r.body, " — wystawienie pisma"));
+	assert_null(strstr(r.body, " — issue_document"));
+	for (size_t i = 0; i < sizeof drafting / sizeof *drafting; i++) {
+		if (strstr(r.body, drafting[i]))
+			fprintf(stderr, "the requester's timeline shows \"%s\"\n", drafting[i]);
+		assert_null(strstr(r.body, drafting[i]));
+	}
+	h_free(&r);
+	/* The API's view of the same case. */
+	snprintf(path, sizeof path, "/api/v1/requests/%s", tok);
+	h_get(path, &r);
+	expect(&r, 200, "the API's case");
+	json_t *view = u_json(&r);
+	h_free(&r);
+	json_t *events = json_object_get(view, "events"), *e;
+	size_t i;
+	assert_true(json_array_size(events) > 0);
+	bool issued = false;
+	json_array_foreach(events, i, e)
+	{
+		const char *action = json_string_value(json_object_get(e, "action"));
+		const char *label = json_string_value(json_object_get(e, "label"));
+		for (size_t k = 0; k < sizeof drafting / sizeof *drafting; k++)
+			assert_string_not_equal(action, drafting[k]);
+		/* Every step it sees is named in Polish, not by its id. */
+		if (!strcmp(action, label))
+			fprintf(stderr, "the requester's timeline names \"%s\" by its id\n", action);
+		assert_string_not_equal(action, label);
+		issued = issued || !strcmp(label, "wystawienie pisma");
+	}
+	assert_true(issued);
+	json_decref(view);
+	/* The staff see every step. */
+	snprintf(path, sizeof path, "/panel/sprawy/%lld", id);
+	u_staff_get(&clerk, path, &r);
+	expect(&r, 200, "the case in the panel");
+	for (size_t k = 0; k < 3; k++)
+		assert_non_null(strstr(r.body, drafting[k]));
+	h_free(&r);
+}
+
 static void test_an_answer_by_edoreczenia_carries_its_attachment(void **state)
 {
 	(void)state;
@@ -1135,6 +1241,7 @@ int main(void)
 	    cmocka_unit_test(test_a_spreadsheet_goes_with_the_answer_by_mail_and_on_the_tracking_page),
 	    cmocka_unit_test(test_an_issued_letters_attachments_cannot_change),
 	    cmocka_unit_test(test_erasure_empties_an_issued_letters_attachment_and_keeps_its_digest),
+	    cmocka_unit_test(test_the_requesters_timeline_leaves_out_the_clerks_drafting),
 	    cmocka_unit_test(test_an_answer_by_edoreczenia_carries_its_attachment),
 	};
 	int failed = cmocka_run_group_tests_name("attachments_out", tests, setup, teardown);
