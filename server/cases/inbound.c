@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "db/changes.h"
 
 /* The header block's next logical line (folded lines joined with one
  * space) into `out`; false at the end of the header block. */
@@ -150,6 +151,9 @@ enum db_status inbound_store(PGconn *c, const struct inbound_in *in, long long *
 	crypto_hash_sha256(sha, in->raw, in->len);
 	inbound_message_id(in->raw, in->len, mid, sizeof mid);
 	struct store_tx x = {.in = in, .sha = sha, .mid = mid};
+	/* No page kept in a cache shows a stored message (the queue and the
+	 * dashboard's count are read fresh): nothing goes stale. */
+	changes_writer(CHANGES_QUIET);
 	enum db_status st = db_transaction(c, store_tx, &x);
 	if (st == DB_OK) {
 		*id = x.id;

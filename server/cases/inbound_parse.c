@@ -9,6 +9,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/strbuf.h"
+#include "db/changes.h"
 #include "mail/parse.h"
 
 struct parse_tx {
@@ -140,6 +141,8 @@ enum db_status inbound_parse_round(PGconn *c, int max, int *parsed)
 	*parsed = 0;
 	while (*parsed < max && !jobs_stopping()) {
 		struct parse_tx x = {0};
+		/* Parsing changes nothing a cached page shows. */
+		changes_writer(CHANGES_QUIET);
 		enum db_status st = db_transaction(c, parse_tx, &x);
 		if (x.id && (st == DB_ERROR || st == DB_CONFLICT)) {
 			st = give_up(c, x.id, st);

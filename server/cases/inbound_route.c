@@ -579,6 +579,9 @@ enum job_result inbound_route_job(void)
 		return JOB_FAILED;
 	for (int n = 0; n < ROUTE_BATCH && !jobs_stopping(); n++) {
 		struct route_tx x = {0};
+		/* Nothing cached goes stale unless a case changes (route_one()
+		 * then names its organisation). */
+		changes_writer(CHANGES_QUIET);
 		enum db_status st = db_transaction(c, route_one, &x);
 		if (st == DB_ERROR && x.id) {
 			/* A message the router cannot handle must not hold up the
