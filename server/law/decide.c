@@ -461,8 +461,10 @@ static bool refuse_no_row(ctx_t *x)
 		if (r->action == a && (r->kinds & c->kind))
 			return refuse(x, "not_allowed_in_state",
 				      "Czynności „%s” nie można wykonać, gdy sprawa jest w stanie "
-				      "„%s”.",
-				      law_actions[a].label, law_states[c->state].label);
+				      "„%s”.%s%s",
+				      law_actions[a].label, law_states[c->state].label,
+				      law_actions[a].only ? " " : "",
+				      law_actions[a].only ? law_actions[a].only : "");
 	}
 	return refuse(x, "not_for_kind", "Czynność „%s” nie dotyczy wniosków o %s.",
 		      law_actions[a].label, kind_label(c->kind));

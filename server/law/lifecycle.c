@@ -350,7 +350,11 @@ const law_action_info_t law_actions[LAW_ACT_COUNT] = {
 				    "Wydanie decyzji"},
 	[LAW_ACT_REFUSE] = {"refuse", "odmowa (decyzja)", "Wydanie decyzji"},
 	[LAW_ACT_DISCONTINUE] = {"discontinue", "umorzenie postępowania (decyzja)",
-				 "Wydanie decyzji"},
+				 "Wydanie decyzji",
+				 "UDIP przewiduje decyzję o umorzeniu tylko w art. 14 ust. 2 (brak "
+				 "wniosku o formę wskazaną w powiadomieniu w ciągu 14 dni); gdy "
+				 "treść nie jest informacją publiczną lub podmiot jej nie ma, "
+				 "wysyła się pismo."},
 	[LAW_ACT_NOT_PUBLIC_INFORMATION] = {"not_public_information",
 					    "pismo: to nie jest informacja publiczna",
 					    "Wysłanie pisma"},
@@ -603,6 +607,14 @@ const law_transition_t law_transitions[] = {
 	{PI, S(FORM_NOTIFIED), LAW_ACT_FORM_WINDOW_EXPIRED, C | SYS, TO(DISCONTINUED),
 	 {G(WINDOW_PASSED, FORM_WINDOW)}, {EXPIRE(FORM_WINDOW)},
 	 DOC(DISCONTINUANCE_DECISION), "UDIP art. 14 ust. 2: postępowanie umarza się"},
+	/* The clerk's own "discontinue" is the same step, and the only place
+	 * it exists: UDIP knows no other discontinuance by decision (not public
+	 * information, not held, withdrawal: a letter or no act; a decision
+	 * without a statutory basis is void, KPA art. 156 §1 pkt 2). */
+	{PI, S(FORM_NOTIFIED), LAW_ACT_DISCONTINUE, C, TO(DISCONTINUED),
+	 {G(WINDOW_PASSED, FORM_WINDOW)}, {EXPIRE(FORM_WINDOW)}, DOC(DISCONTINUANCE_DECISION),
+	 "UDIP art. 14 ust. 2, art. 16 ust. 1: umorzenie tylko po bezskutecznym upływie 14 dni "
+	 "od powiadomienia o formie; w innych stanach brak podstawy do decyzji"},
 
 	/* Closing a request for public information. */
 	{PI, WORK, LAW_ACT_PROVIDE, C, TO(PROVIDED), {{0}}, {{0}}, DOC(INFORMATION_RELEASE),
@@ -615,8 +627,6 @@ const law_transition_t law_transitions[] = {
 	 {G(WINDOW_PASSED, INTEREST_WINDOW)}, {EXPIRE(INTEREST_WINDOW)},
 	 DOC(REFUSAL_DECISION),
 	 "UDIP art. 3 ust. 1 pkt 1, art. 16 ust. 1: interes publiczny nie został wykazany"},
-	{PI, WORK, LAW_ACT_DISCONTINUE, C, TO(DISCONTINUED), {{0}}, {{0}},
-	 DOC(DISCONTINUANCE_DECISION), "UDIP art. 16 ust. 1; KPA art. 105 §1"},
 	{PI, WORK, LAW_ACT_NOT_PUBLIC_INFORMATION, C, TO(NOT_PUBLIC_INFORMATION), {{0}}, {{0}},
 	 DOC(NOT_PUBLIC_INFORMATION_LETTER), "UDIP art. 1 ust. 1: pismo, nie decyzja"},
 	{ANY, WORK, LAW_ACT_NOT_HELD, C, TO(NOT_HELD), {{0}}, {{0}}, DOC(NOT_HELD_LETTER),

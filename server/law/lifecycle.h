@@ -265,6 +265,10 @@ typedef struct law_action_info {
 	/* What the input's `date` is for this action, as the event that starts
 	 * its terms ("Otrzymanie wniosku"): the first step of their reasoning. */
 	const char *event;
+	/* Where the law confines the action to a few states: why (Polish, with
+	 * the article), added to the refusal in every other state. NULL if the
+	 * table's rows say enough. */
+	const char *only;
 } law_action_info_t;
 
 extern const law_action_info_t law_actions[LAW_ACT_COUNT];

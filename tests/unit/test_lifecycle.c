@@ -604,6 +604,56 @@ static void test_form_window_expiry_discontinues_by_decision(void **state)
 	assert_int_equal(o.state, LAW_STATE_IN_PROGRESS);
 }
 
+/* UDIP knows a decision to discontinue only in art. 14 ust. 2: the requester
+ * did not ask for the possible form within 14 days of the notice. Not public
+ * information, not held and withdrawal get a letter or no act; a decision
+ * the statute does not provide for is void (KPA art. 156 §1 pkt 2). */
+static void test_discontinuance_only_after_the_form_window_udip_14_2(void **state)
+{
+	for (int s = 0; s < LAW_STATE_COUNT; s++) {
+		if (s == LAW_STATE_FORM_NOTIFIED || !(law_states[s].kinds & PI))
+			continue;
+		law_case_t c = new_case(PI, (law_state_t)s);
+		if (!law_states[s].closed && s != LAW_STATE_NONE)
+			add_term(&c, LAW_TERM_ANSWER, "2025-03-03", "2025-03-17");
+		law_action_input_t in = act(LAW_ACT_DISCONTINUE, LAW_ROLE_CLERK, "2025-03-05");
+		expect_refused(&c, &in, "not_allowed_in_state", "art. 14 ust. 2");
+		law_outcome_t o;
+		law_decide(&c, &in, &o);
+		assert_non_null(strstr(o.refusal.message, "wysyła się pismo.")); /* whole */
+	}
+	law_case_t c = new_case(PI, LAW_STATE_FORM_NOTIFIED);
+	law_action_input_t in = act(LAW_ACT_DISCONTINUE, LAW_ROLE_CLERK, "2025-03-20");
+	expect_refused(&c, &in, "window_not_started", NULL);
+	add_term(&c, LAW_TERM_FORM_WINDOW, "2025-03-06", "2025-03-20");
+	expect_refused(&c, &in, "window_not_passed", "2025-03-20");
+	in.date = D("2025-03-21");
+	law_outcome_t o;
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_DISCONTINUED);
+	assert_int_equal(o.document, LAW_DOC_DISCONTINUANCE_DECISION);
+	must_effect(&o, LAW_TERM_EXPIRE, LAW_TERM_FORM_WINDOW);
+	in.role = LAW_ROLE_SYSTEM;
+	expect_refused(&c, &in, "role_not_allowed", NULL);
+	/* Re-use has no discontinuance at all. */
+	c = answered_case(RU, "2025-03-03", "2025-03-17");
+	in = act(LAW_ACT_DISCONTINUE, LAW_ROLE_CLERK, "2025-03-05");
+	expect_refused(&c, &in, "not_for_kind", NULL);
+	/* The letter template is reachable from that one state, after that one
+	 * window, and nowhere else. */
+	for (size_t i = 0; i < law_transition_count; i++) {
+		const law_transition_t *r = &law_transitions[i];
+		if (r->document != LAW_DOC_DISCONTINUANCE_DECISION &&
+		    r->next != LAW_STATE_DISCONTINUED)
+			continue;
+		assert_int_equal(r->from, UINT64_C(1) << LAW_STATE_FORM_NOTIFIED);
+		assert_int_equal(r->guards[0].guard, LAW_GUARD_WINDOW_PASSED);
+		assert_int_equal(r->guards[0].term, LAW_TERM_FORM_WINDOW);
+		assert_int_equal(r->document, LAW_DOC_DISCONTINUANCE_DECISION);
+		assert_non_null(strstr(r->note, "UDIP art. 14 ust. 2"));
+	}
+}
+
 /* ---- Remedies ----------------------------------------------------------- */
 
 static void test_decision_delivery_starts_appeal_window_and_appeal_starts_forwarding(void **state)
@@ -1089,6 +1139,7 @@ int main(void)
 	    cmocka_unit_test(test_fee_notice_must_come_within_14_days_of_receipt),
 	    cmocka_unit_test(test_fee_window_releases_only_after_14_days_unless_form_changed),
 	    cmocka_unit_test(test_form_window_expiry_discontinues_by_decision),
+	    cmocka_unit_test(test_discontinuance_only_after_the_form_window_udip_14_2),
 	    cmocka_unit_test(
 		test_decision_delivery_starts_appeal_window_and_appeal_starts_forwarding),
 	    cmocka_unit_test(test_remedy_window_expiry_makes_the_decision_final),
