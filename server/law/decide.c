@@ -29,7 +29,6 @@ const char *const law_refusal_codes[] = {
 	"requester_term_passed",
 	"already_delivered",
 	"remedy_policy",
-	"defects_policy",
 	"signature_policy",
 	"invalid_policy",
 	"invalid_length",
@@ -234,20 +233,6 @@ static bool guard_policy(ctx_t *x, law_guard_t g)
 				      "W tej organizacji od decyzji służy odwołanie do organu "
 				      "wyższego stopnia (KPA art. 127 §1), nie wniosek o ponowne "
 				      "rozpatrzenie.");
-		return true;
-	case LAW_GUARD_DEFECTS_CALL:
-		if (!p->reuse_defects_call)
-			return refuse(
-			    x, "defects_policy",
-			    "Zgodnie z ustawieniem organizacji wniosku z brakami nie wzywa "
-			    "się do uzupełnienia: pozostawia się go bez rozpoznania.");
-		return true;
-	case LAW_GUARD_NO_DEFECTS_CALL:
-		if (p->reuse_defects_call)
-			return refuse(
-			    x, "defects_policy",
-			    "Zgodnie z ustawieniem organizacji wniosek z brakami najpierw "
-			    "wzywa się do uzupełnienia w terminie 7 dni (UOD art. 39).");
 		return true;
 	case LAW_GUARD_SIGNATURE_REQUIRED:
 		if (p->accepts_unsigned_pleadings)

@@ -138,7 +138,7 @@ const law_term_info_t law_terms[LAW_TERM_COUNT] = {
 				      "UDIP art. 3 ust. 1 pkt 1; długość: polityka organizacji",
 				      "doręczenia wezwania", REQ, LAW_LENGTH_INTEREST, 0, false},
 	[LAW_TERM_COMPLETION_WINDOW] = {"completion_window", "termin na uzupełnienie wniosku",
-					"UOD art. 39", "doręczenia wezwania", REQ,
+					"UOD art. 39 ust. 4", "doręczenia wezwania", REQ,
 					LAW_LENGTH_FIXED, 7, false},
 	[LAW_TERM_FEE_WINDOW] = {"fee_window",
 				 "termin na zmianę wniosku lub jego wycofanie po powiadomieniu o "
@@ -210,7 +210,7 @@ const law_document_info_t law_documents[LAW_DOC_ROWS] = {
 					"Wezwanie do doprecyzowania wniosku",
 					"polityka organizacji", false, PI, REQUESTER},
 	[LAW_DOC_COMPLETION_CALL] = {"completion_call", "Wezwanie do uzupełnienia wniosku",
-				     "UOD art. 39", false, RU, REQUESTER},
+				     "UOD art. 39 ust. 3 i 4", false, RU, REQUESTER},
 	[LAW_DOC_INTEREST_CALL] = {"interest_call",
 				   "Wezwanie do wykazania szczególnej istotności dla interesu "
 				   "publicznego",
@@ -257,7 +257,8 @@ const law_document_info_t law_documents[LAW_DOC_ROWS] = {
 					  "UDIP art. 1 ust. 2", false, PI, REQUESTER},
 	[LAW_DOC_UNPROCESSED_LETTER] = {"unprocessed_letter",
 					"Pismo o pozostawieniu wniosku bez rozpoznania",
-					"polityka organizacji; UOD art. 39", false, ANY, REQUESTER},
+					"polityka organizacji (doprecyzowanie); UOD art. 39 ust. 4",
+					false, ANY, REQUESTER},
 	[LAW_DOC_REUSE_TRANSFER] = {"reuse_transfer",
 				    "Przekazanie informacji do ponownego wykorzystywania",
 				    "UOD art. 41 ust. 1", false, RU, REQUESTER},
@@ -365,7 +366,11 @@ const law_action_info_t law_actions[LAW_ACT_COUNT] = {
 	[LAW_ACT_OTHER_STATUTE] = {"other_statute", "pismo: tryb innej ustawy",
 				   "Wysłanie pisma"},
 	[LAW_ACT_LEAVE_UNPROCESSED] = {"leave_unprocessed",
-				       "pozostawienie wniosku (podania) bez rozpoznania", "Wysłanie pisma"},
+				       "pozostawienie wniosku (podania) bez rozpoznania", "Wysłanie pisma",
+				       "Bez rozpoznania pozostawia się wniosek dopiero po bezskutecznym "
+				       "upływie terminu z wezwania: do doprecyzowania, do uzupełnienia "
+				       "(UOD art. 39 ust. 4) albo do usunięcia braku podpisu (KPA art. "
+				       "64 §2)."},
 	[LAW_ACT_TRANSFER] = {"transfer", "przekazanie informacji do ponownego wykorzystywania",
 			      "Przekazanie informacji"},
 	[LAW_ACT_OFFER] = {"offer", "przedstawienie oferty", "Wysłanie oferty"},
@@ -438,7 +443,6 @@ law_policy_t law_policy_default(void)
 	return (law_policy_t){
 	    .clarification_restarts_term = true,
 	    .remedy = LAW_REMEDY_APPEAL,
-	    .reuse_defects_call = true,
 	    .clarification_window_days = 7,
 	    .interest_window_days = 7,
 	    .interest_call_keeps_term_running = true,
@@ -526,19 +530,19 @@ const law_transition_t law_transitions[] = {
 	 {EXPIRE(CLARIFICATION_WINDOW)}, DOC(UNPROCESSED_LETTER),
 	 "brak odpowiedzi na wezwanie: sprawa zamknięta pismem (polityka)"},
 
-	/* Re-use: missing elements of the request (UOD art. 39, policy). */
+	/* Re-use: missing elements of the request (UOD art. 39 ust. 3). The call
+	 * to complete within 7 days, with the warning, is statutory (ust. 4):
+	 * no request is left unprocessed without it. */
 	{RU, S(RECEIVED) | S(IN_PROGRESS), LAW_ACT_CALL_TO_COMPLETE, C,
-	 TO(AWAITING_COMPLETION), {CHECK(DEFECTS_CALL)}, {CANCEL(REUSE_ANSWER)},
-	 DOC(COMPLETION_CALL), "termin 7 dni biegnie od doręczenia wezwania"},
+	 TO(AWAITING_COMPLETION), {{0}}, {CANCEL(REUSE_ANSWER)}, DOC(COMPLETION_CALL),
+	 "UOD art. 39 ust. 4: wezwanie obowiązkowe, z pouczeniem; 7 dni od doręczenia wezwania"},
 	{RU, S(AWAITING_COMPLETION), LAW_ACT_RECORD_COMPLETION, R | C, TO(IN_PROGRESS), {{0}},
 	 {STOP(COMPLETION_WINDOW), START(REUSE_ANSWER)}, DOC(NONE),
 	 "14 dni biegnie od otrzymania uzupełnienia"},
 	{RU, S(AWAITING_COMPLETION), LAW_ACT_LEAVE_UNPROCESSED, C | SYS, TO(LEFT_UNPROCESSED),
 	 {G(WINDOW_PASSED, COMPLETION_WINDOW)}, {EXPIRE(COMPLETION_WINDOW)},
-	 DOC(UNPROCESSED_LETTER), "wniosek nie został uzupełniony w terminie"},
-	{RU, S(RECEIVED) | S(IN_PROGRESS), LAW_ACT_LEAVE_UNPROCESSED, C, TO(LEFT_UNPROCESSED),
-	 {CHECK(NO_DEFECTS_CALL)}, {{0}}, DOC(UNPROCESSED_LETTER),
-	 "polityka: wniosek z brakami bez wezwania do uzupełnienia"},
+	 DOC(UNPROCESSED_LETTER),
+	 "UOD art. 39 ust. 4: wniosek nie został uzupełniony w terminie z wezwania"},
 
 	/* Processed information: a call to show the public interest. */
 	{PI, WORK, LAW_ACT_CALL_FOR_INTEREST, C, TO(INTEREST_CALLED), {{0}},

@@ -287,9 +287,6 @@ typedef struct law_policy {
 	bool clarification_restarts_term;
 	/* The requester's remedy against decisions. */
 	law_remedy_t remedy;
-	/* Re-use: a request missing elements gets a call to complete (UOD art. 39)
-	 * rather than being left unprocessed at once. */
-	bool reuse_defects_call;
 	/* The window given in a call to clarify, days from its delivery. */
 	int clarification_window_days;
 	/* The window given in a call to show public interest (UDIP art. 3 ust. 1
@@ -307,8 +304,7 @@ typedef struct law_policy {
 	bool accepts_unsigned_pleadings;
 } law_policy_t;
 
-/* The defaults of LAW.md: restart on clarification, appeal, call to complete,
- * 7-day windows, answer term keeps running on an interest call. */
+/* The defaults of LAW.md: restart on clarification, appeal, 7-day windows, answer term keeps running on an interest call. */
 law_policy_t law_policy_default(void);
 
 /* ---- Deciding an action ----------------------------------------------- */
@@ -413,8 +409,6 @@ typedef enum law_guard {
 	LAW_GUARD_NOT_DELIVERED, /* `term` has not started: delivery not yet recorded */
 	LAW_GUARD_REMEDY_APPEAL, /* policy.remedy == appeal */
 	LAW_GUARD_REMEDY_RECONSIDERATION,
-	LAW_GUARD_DEFECTS_CALL,	   /* policy.reuse_defects_call */
-	LAW_GUARD_NO_DEFECTS_CALL, /* !policy.reuse_defects_call */
 	LAW_GUARD_SIGNATURE_REQUIRED, /* !policy.accepts_unsigned_pleadings */
 	LAW_GUARD_COUNT,
 } law_guard_t;

@@ -33,12 +33,6 @@ void law_guard_describe(const law_guard_spec_t *g, strbuf_t *sb)
 	case LAW_GUARD_REMEDY_RECONSIDERATION:
 		sb_puts(sb, "polityka: wniosek o ponowne rozpatrzenie");
 		break;
-	case LAW_GUARD_DEFECTS_CALL:
-		sb_puts(sb, "polityka: wezwanie do uzupełnienia");
-		break;
-	case LAW_GUARD_NO_DEFECTS_CALL:
-		sb_puts(sb, "polityka: bez wezwania do uzupełnienia");
-		break;
 	case LAW_GUARD_SIGNATURE_REQUIRED:
 		sb_puts(sb, "polityka: pismo ze strony sprawy wymaga podpisu");
 		break;
@@ -182,10 +176,6 @@ static void md_policies(strbuf_t *sb)
 		  "`reconsideration` (wniosek o ponowne rozpatrzenie, gdy nie ma organu "
 		  "wyższego stopnia) |\n",
 		  p.remedy == LAW_REMEDY_APPEAL ? "`appeal`" : "`reconsideration`");
-	sb_printf(sb,
-		  "| `reuse_defects_call` | %s | ponowne wykorzystywanie: wniosek z brakami "
-		  "– wezwanie do uzupełnienia zamiast pozostawienia bez rozpoznania |\n",
-		  p.reuse_defects_call ? "tak" : "nie");
 	sb_printf(sb, "| `clarification_window_days` | %d | termin na doprecyzowanie wniosku |\n",
 		  p.clarification_window_days);
 	sb_printf(sb,

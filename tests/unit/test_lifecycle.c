@@ -149,12 +149,6 @@ static void satisfy(const law_transition_t *r, law_kind_t kind, law_state_t stat
 		case LAW_GUARD_REMEDY_RECONSIDERATION:
 			c->policy.remedy = LAW_REMEDY_RECONSIDERATION;
 			break;
-		case LAW_GUARD_DEFECTS_CALL:
-			c->policy.reuse_defects_call = true;
-			break;
-		case LAW_GUARD_NO_DEFECTS_CALL:
-			c->policy.reuse_defects_call = false;
-			break;
 		case LAW_GUARD_SIGNATURE_REQUIRED:
 			c->policy.accepts_unsigned_pleadings = false;
 			break;
@@ -900,25 +894,48 @@ static void test_reuse_offer_objection_and_decision_on_conditions(void **state)
 	assert_true(law_documents[o.document].decision);
 }
 
-static void test_reuse_defects_call_or_leave_unprocessed_by_policy(void **state)
+/* UOD art. 39 ust. 4: a re-use request missing an element of ust. 3 gets a
+ * call to complete within 7 days with the warning that it will otherwise be
+ * left unprocessed. Statutory, not a policy: there is no setting, and the
+ * request is never left unprocessed without the call. */
+static void test_reuse_defects_always_called_never_left_unprocessed_at_once(void **state)
 {
 	law_case_t c = answered_case(RU, "2025-03-03", "2025-03-17");
 	law_action_input_t in = act(LAW_ACT_CALL_TO_COMPLETE, LAW_ROLE_CLERK, "2025-03-05");
 	law_action_input_t leave = act(LAW_ACT_LEAVE_UNPROCESSED, LAW_ROLE_CLERK, "2025-03-05");
 	law_outcome_t o;
 	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_AWAITING_COMPLETION);
+	assert_int_equal(o.document, LAW_DOC_COMPLETION_CALL);
 	must_effect(&o, LAW_TERM_CANCEL, LAW_TERM_REUSE_ANSWER);
-	expect_refused(&c, &leave, "defects_policy", "UOD art. 39");
-	c.policy.reuse_defects_call = false;
-	expect_refused(&c, &in, "defects_policy", NULL);
-	decide_ok(&c, &leave, &o);
-	assert_int_equal(o.state, LAW_STATE_LEFT_UNPROCESSED);
+	/* From any state of a re-use request but awaiting_completion (after
+	 * its window) it cannot be left unprocessed: the reason says why. */
+	law_state_t st[] = {LAW_STATE_RECEIVED, LAW_STATE_IN_PROGRESS, LAW_STATE_EXTENDED};
+	for (size_t k = 0; k < sizeof st / sizeof st[0]; k++) {
+		c.state = st[k];
+		expect_refused(&c, &leave, "not_allowed_in_state", "UOD art. 39 ust. 4");
+	}
+	for (int r = 0; law_refusal_codes[r]; r++)
+		assert_string_not_equal(law_refusal_codes[r], "defects_policy");
+	for (size_t i = 0; i < law_transition_count; i++) {
+		const law_transition_t *t = &law_transitions[i];
+		if (t->action == LAW_ACT_LEAVE_UNPROCESSED && (t->kinds & RU))
+			assert_true(t->from == (UINT64_C(1) << LAW_STATE_AWAITING_COMPLETION) ||
+				    t->from == (UINT64_C(1) << LAW_STATE_SIGNATURE_CALLED));
+		if (t->action == LAW_ACT_CALL_TO_COMPLETE)
+			assert_int_equal(t->guards[0].guard, LAW_GUARD_NONE);
+	}
 
 	c = new_case(RU, LAW_STATE_AWAITING_COMPLETION);
 	in = act(LAW_ACT_RECORD_DELIVERY, LAW_ROLE_SYSTEM, "2025-03-06");
 	decide_ok(&c, &in, &o);
-	assert_date(must_effect(&o, LAW_TERM_START, LAW_TERM_COMPLETION_WINDOW)->calc.due,
-		    "2025-03-13");
+	const law_term_effect_t *e = must_effect(&o, LAW_TERM_START, LAW_TERM_COMPLETION_WINDOW);
+	assert_date(e->calc.due, "2025-03-13");
+	assert_non_null(strstr(law_terms[LAW_TERM_COMPLETION_WINDOW].basis, "UOD art. 39 ust. 4"));
+	add_term(&c, LAW_TERM_COMPLETION_WINDOW, "2025-03-06", "2025-03-13");
+	leave.date = D("2025-03-14");
+	decide_ok(&c, &leave, &o);
+	assert_int_equal(o.state, LAW_STATE_LEFT_UNPROCESSED);
 	in = act(LAW_ACT_RECORD_COMPLETION, LAW_ROLE_REQUESTER, "2025-03-10");
 	decide_ok(&c, &in, &o);
 	assert_date(must_effect(&o, LAW_TERM_START, LAW_TERM_REUSE_ANSWER)->calc.due, "2025-03-24");
@@ -1149,7 +1166,7 @@ int main(void)
 	    cmocka_unit_test(test_court_complaint_on_inaction_keeps_state_and_gives_15_days),
 	    cmocka_unit_test(test_judgment_obliging_the_body_reopens_with_the_courts_term),
 	    cmocka_unit_test(test_reuse_offer_objection_and_decision_on_conditions),
-	    cmocka_unit_test(test_reuse_defects_call_or_leave_unprocessed_by_policy),
+	    cmocka_unit_test(test_reuse_defects_always_called_never_left_unprocessed_at_once),
 	    cmocka_unit_test(test_bad_input_is_refused_not_crashed),
 	    cmocka_unit_test(test_refusal_codes_are_unique),
 	    cmocka_unit_test(test_identifiers_are_unique_and_found_by_lookup),
