@@ -346,8 +346,9 @@ static bool start_term(ctx_t *x, law_term_kind_t kind)
 	int days;
 	if (!term_length(x, info, &days))
 		return false;
+	law_unit_t unit = info->source == LAW_LENGTH_MONTHS ? LAW_UNIT_MONTHS : LAW_UNIT_DAYS;
 	law_error_t err;
-	if (!law_term_compute(x->in->date, days, LAW_UNIT_DAYS, law_actions[x->in->action].event,
+	if (!law_term_compute(x->in->date, days, unit, law_actions[x->in->action].event,
 			      &e->calc, &err))
 		return refuse(x, err.code, "%s", err.message);
 	return true;

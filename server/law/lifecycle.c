@@ -181,6 +181,15 @@ const law_term_info_t law_terms[LAW_TERM_COUNT] = {
 	[LAW_TERM_SIGNATURE_WINDOW] = {"signature_window",
 				       "termin na usunięcie braku podpisu", "KPA art. 64 §2",
 				       "doręczenia wezwania", REQ, LAW_LENGTH_FIXED, 7, false},
+	/* UDIP art. 16 ust. 2 pkt 1 binds only public information; UOD leaves
+	 * the remedies against re-use decisions to the KPA. */
+	[LAW_TERM_REUSE_RECONSIDERATION] = {"reuse_reconsideration",
+					    "termin rozpatrzenia wniosku o ponowne rozpatrzenie "
+					    "sprawy (ponowne wykorzystywanie)",
+					    "KPA art. 35 §3 w zw. z art. 127 §3 (UOD nie ustanawia "
+					    "terminu szczególnego)",
+					    "otrzymania wniosku o ponowne rozpatrzenie", BODY,
+					    LAW_LENGTH_MONTHS, 1, false},
 };
 /* clang-format on */
 
@@ -608,7 +617,9 @@ const law_transition_t law_transitions[] = {
 	{PI, S(FORM_NOTIFIED), LAW_ACT_REQUEST_POSSIBLE_FORM, R | C, TO(IN_PROGRESS),
 	 {G(REPLY_IN_TIME, FORM_WINDOW)}, {STOP(FORM_WINDOW), START(ANSWER)}, DOC(NONE),
 	 "UDIP art. 14 ust. 2"},
-	{PI, S(FORM_NOTIFIED), LAW_ACT_FORM_WINDOW_EXPIRED, C | SYS, TO(DISCONTINUED),
+	/* A decision: a clerk issues and signs it (KPA art. 107 §1 pkt 8), never
+	 * the system on its own when the window passes. */
+	{PI, S(FORM_NOTIFIED), LAW_ACT_FORM_WINDOW_EXPIRED, C, TO(DISCONTINUED),
 	 {G(WINDOW_PASSED, FORM_WINDOW)}, {EXPIRE(FORM_WINDOW)},
 	 DOC(DISCONTINUANCE_DECISION), "UDIP art. 14 ust. 2: postępowanie umarza się"},
 	/* The clerk's own "discontinue" is the same step, and the only place
@@ -684,10 +695,14 @@ const law_transition_t law_transitions[] = {
 	 TO(APPEAL_PENDING), {CHECK(REMEDY_APPEAL), G(REPLY_IN_TIME, SIGNATURE_WINDOW)},
 	 {STOP(SIGNATURE_WINDOW), START(FORWARD_APPEAL)}, DOC(NONE),
 	 "KPA art. 64 §2; termin z art. 133 biegnie od usunięcia braku"},
-	{ANY, S(PLEADING_UNSIGNED) | S(SIGNATURE_CALLED), LAW_ACT_RECORD_SIGNATURE, C,
+	{PI, S(PLEADING_UNSIGNED) | S(SIGNATURE_CALLED), LAW_ACT_RECORD_SIGNATURE, C,
 	 TO(APPEAL_PENDING), {CHECK(REMEDY_RECONSIDERATION), G(REPLY_IN_TIME, SIGNATURE_WINDOW)},
 	 {STOP(SIGNATURE_WINDOW), START(RECONSIDERATION)}, DOC(NONE),
 	 "KPA art. 64 §2; 14 dni (UDIP art. 16 ust. 2 pkt 1) od usunięcia braku"},
+	{RU, S(PLEADING_UNSIGNED) | S(SIGNATURE_CALLED), LAW_ACT_RECORD_SIGNATURE, C,
+	 TO(APPEAL_PENDING), {CHECK(REMEDY_RECONSIDERATION), G(REPLY_IN_TIME, SIGNATURE_WINDOW)},
+	 {STOP(SIGNATURE_WINDOW), START(REUSE_RECONSIDERATION)}, DOC(NONE),
+	 "KPA art. 64 §2; miesiąc (KPA art. 35 §3 w zw. z art. 127 §3) od usunięcia braku"},
 	{ANY, S(SIGNATURE_CALLED), LAW_ACT_LEAVE_UNPROCESSED, C, TO(CLOSED_FINAL),
 	 {G(WINDOW_PASSED, SIGNATURE_WINDOW)}, {EXPIRE(SIGNATURE_WINDOW)},
 	 DOC(PLEADING_UNPROCESSED),
@@ -702,16 +717,23 @@ const law_transition_t law_transitions[] = {
 	{ANY, DECIDED, LAW_ACT_APPEAL, R | C, TO(APPEAL_PENDING), {CHECK(REMEDY_APPEAL)},
 	 {STOP(APPEAL_WINDOW), START(FORWARD_APPEAL)}, DOC(NONE),
 	 "KPA art. 127 §1, art. 129: wnoszone za pośrednictwem organu"},
-	{ANY, DECIDED, LAW_ACT_REQUEST_RECONSIDERATION, R | C, TO(APPEAL_PENDING),
+	{PI, DECIDED, LAW_ACT_REQUEST_RECONSIDERATION, R | C, TO(APPEAL_PENDING),
 	 {CHECK(REMEDY_RECONSIDERATION)},
 	 {STOP(RECONSIDERATION_WINDOW), START(RECONSIDERATION)}, DOC(NONE),
-	 "KPA art. 127 §3"},
+	 "KPA art. 127 §3; rozpatrzenie w 14 dni (UDIP art. 16 ust. 2 pkt 1)"},
+	{RU, DECIDED, LAW_ACT_REQUEST_RECONSIDERATION, R | C, TO(APPEAL_PENDING),
+	 {CHECK(REMEDY_RECONSIDERATION)},
+	 {STOP(RECONSIDERATION_WINDOW), START(REUSE_RECONSIDERATION)}, DOC(NONE),
+	 "KPA art. 127 §3; rozpatrzenie w miesiąc (KPA art. 35 §3)"},
 	{ANY, S(APPEAL_PENDING), LAW_ACT_FORWARD_APPEAL, C, LAW_STATE_SAME,
 	 {CHECK(REMEDY_APPEAL), G(TERM_OPEN, FORWARD_APPEAL)}, {STOP(FORWARD_APPEAL)},
 	 DOC(APPEAL_FORWARDING), "KPA art. 133: 7 dni od otrzymania odwołania"},
-	{ANY, S(APPEAL_PENDING), LAW_ACT_APPEAL_DECIDED, C, TO(CLOSED_FINAL),
+	{PI, S(APPEAL_PENDING), LAW_ACT_APPEAL_DECIDED, C, TO(CLOSED_FINAL),
 	 {CHECK(REMEDY_APPEAL)}, {{0}}, DOC(NONE),
 	 "KPA art. 138 §1; organ odwoławczy ma 14 dni (UDIP art. 16 ust. 2 pkt 1)"},
+	{RU, S(APPEAL_PENDING), LAW_ACT_APPEAL_DECIDED, C, TO(CLOSED_FINAL),
+	 {CHECK(REMEDY_APPEAL)}, {{0}}, DOC(NONE),
+	 "KPA art. 138 §1; organ odwoławczy ma miesiąc (KPA art. 35 §3)"},
 	{PI, S(APPEAL_PENDING), LAW_ACT_APPEAL_REFERRED_BACK, C, TO(IN_PROGRESS),
 	 {CHECK(REMEDY_APPEAL)}, {START(ANSWER)}, DOC(NONE),
 	 "KPA art. 138 §2: 14 dni liczone od zwrotu akt"},
@@ -719,7 +741,7 @@ const law_transition_t law_transitions[] = {
 	 {CHECK(REMEDY_APPEAL)}, {START(REUSE_ANSWER)}, DOC(NONE),
 	 "KPA art. 138 §2: 14 dni liczone od zwrotu akt"},
 	{ANY, S(APPEAL_PENDING), LAW_ACT_DECIDE_RECONSIDERATION, C, TO(CLOSED_FINAL),
-	 {CHECK(REMEDY_RECONSIDERATION)}, {STOP(RECONSIDERATION)},
+	 {CHECK(REMEDY_RECONSIDERATION)}, {STOP(RECONSIDERATION), STOP(REUSE_RECONSIDERATION)},
 	 DOC(RECONSIDERATION_DECISION), "KPA art. 127 §3, art. 138"},
 
 	/* Administrative court (public information; UDIP art. 21). */

@@ -110,6 +110,9 @@ typedef enum law_term_kind {
 	LAW_TERM_COURT_ANSWER,
 	LAW_TERM_AFTER_JUDGMENT,
 	LAW_TERM_SIGNATURE_WINDOW, /* KPA art. 64 §2: 7 days to sign the pleading */
+	/* Re-use: the request for reconsideration decided under the KPA (a month,
+	 * art. 35 §3), not UDIP's 14 days. */
+	LAW_TERM_REUSE_RECONSIDERATION,
 	LAW_TERM_COUNT,
 } law_term_kind_t;
 
@@ -127,6 +130,7 @@ typedef enum law_length_source {
 	LAW_LENGTH_INTEREST,	  /* policy.interest_window_days */
 	LAW_LENGTH_GIVEN_DATE,	  /* input.new_due (an extension), capped by the law */
 	LAW_LENGTH_GIVEN_DAYS,	  /* input.term_days (a court's term), else `days` */
+	LAW_LENGTH_MONTHS,	  /* `days` is a number of months (KPA art. 57 §3) */
 } law_length_source_t;
 
 typedef struct law_term_info {

@@ -122,6 +122,9 @@ static void md_length(strbuf_t *sb, const law_term_info_t *t)
 	case LAW_LENGTH_GIVEN_DATE:
 		sb_puts(sb, "data z zawiadomienia, najpóźniej 2 miesiące");
 		break;
+	case LAW_LENGTH_MONTHS:
+		sb_printf(sb, "%d mies.", t->days);
+		break;
 	case LAW_LENGTH_GIVEN_DAYS:
 		sb_printf(sb, "z wyroku (zwykle %d dni)", t->days);
 		break;

@@ -584,7 +584,7 @@ static void test_form_window_expiry_discontinues_by_decision(void **state)
 {
 	law_case_t c = new_case(PI, LAW_STATE_FORM_NOTIFIED);
 	add_term(&c, LAW_TERM_FORM_WINDOW, "2025-03-06", "2025-03-20");
-	law_action_input_t in = act(LAW_ACT_FORM_WINDOW_EXPIRED, LAW_ROLE_SYSTEM, "2025-03-21");
+	law_action_input_t in = act(LAW_ACT_FORM_WINDOW_EXPIRED, LAW_ROLE_CLERK, "2025-03-21");
 	law_outcome_t o;
 	decide_ok(&c, &in, &o);
 	assert_int_equal(o.state, LAW_STATE_DISCONTINUED);
@@ -825,6 +825,63 @@ static void test_unsigned_appeal_accepted_by_policy_goes_straight_to_pending(voi
 	assert_date(must_effect(&o, LAW_TERM_START, LAW_TERM_FORWARD_APPEAL)->calc.due,
 		    "2025-04-22");
 	assert_false(law_policy_default().accepts_unsigned_pleadings);
+}
+
+/* Issue 20 item 6. The step produces a decision (UDIP art. 14 ust. 2, art.
+ * 16 ust. 1): a clerk issues it, signed (KPA art. 107 §1 pkt 8), never the
+ * system on its own. */
+static void test_form_window_expired_is_a_clerks_decision_not_the_systems(void **state)
+{
+	law_case_t c = new_case(PI, LAW_STATE_FORM_NOTIFIED);
+	add_term(&c, LAW_TERM_FORM_WINDOW, "2025-03-06", "2025-03-20");
+	law_action_input_t in = act(LAW_ACT_FORM_WINDOW_EXPIRED, LAW_ROLE_SYSTEM, "2025-03-21");
+	expect_refused(&c, &in, "role_not_allowed", "urzędnik");
+	for (size_t i = 0; i < law_transition_count; i++)
+		if (law_documents[law_transitions[i].document].decision)
+			assert_false(law_transitions[i].roles & LAW_ROLE_SYSTEM);
+}
+
+/* Issue 20 item 6. UDIP art. 16 ust. 2 pkt 1 (14 days) binds only public
+ * information; for re-use the KPA applies (UOD leaves remedies to it): a
+ * request for reconsideration is decided within a month of its receipt (KPA
+ * art. 35 §3 with art. 127 §3). */
+static void test_reuse_reconsideration_term_is_the_kpa_month_not_udip(void **state)
+{
+	law_case_t c = new_case(RU, LAW_STATE_REFUSED);
+	c.policy.remedy = LAW_REMEDY_RECONSIDERATION;
+	law_action_input_t in = act(LAW_ACT_REQUEST_RECONSIDERATION, LAW_ROLE_CLERK, "2025-04-15");
+	law_outcome_t o;
+	decide_ok(&c, &in, &o);
+	assert_null(effect(&o, LAW_TERM_START, LAW_TERM_RECONSIDERATION));
+	const law_term_effect_t *e = must_effect(&o, LAW_TERM_START, LAW_TERM_REUSE_RECONSIDERATION);
+	assert_date(e->calc.due, "2025-05-15");
+	const char *basis = law_terms[LAW_TERM_REUSE_RECONSIDERATION].basis;
+	assert_null(strstr(basis, "UDIP"));
+	assert_non_null(strstr(basis, "KPA art. 35 §3"));
+	/* Public information keeps UDIP's 14 days. */
+	c.kind = PI;
+	decide_ok(&c, &in, &o);
+	assert_date(must_effect(&o, LAW_TERM_START, LAW_TERM_RECONSIDERATION)->calc.due,
+		    "2025-04-29");
+	/* No row of a re-use case cites UDIP. */
+	for (size_t i = 0; i < law_transition_count; i++) {
+		const law_transition_t *r = &law_transitions[i];
+		if (r->kinds == RU && r->note)
+			assert_null(strstr(r->note, "UDIP"));
+	}
+	/* After the signature, the same month. */
+	c = new_case(RU, LAW_STATE_PLEADING_UNSIGNED);
+	c.policy.remedy = LAW_REMEDY_RECONSIDERATION;
+	in = act(LAW_ACT_RECORD_SIGNATURE, LAW_ROLE_CLERK, "2025-04-16");
+	decide_ok(&c, &in, &o);
+	assert_date(must_effect(&o, LAW_TERM_START, LAW_TERM_REUSE_RECONSIDERATION)->calc.due,
+		    "2025-05-16");
+	c = new_case(RU, LAW_STATE_APPEAL_PENDING);
+	c.policy.remedy = LAW_REMEDY_RECONSIDERATION;
+	add_term(&c, LAW_TERM_REUSE_RECONSIDERATION, "2025-04-16", "2025-05-16");
+	in = act(LAW_ACT_DECIDE_RECONSIDERATION, LAW_ROLE_CLERK, "2025-05-16");
+	decide_ok(&c, &in, &o);
+	assert_true(must_effect(&o, LAW_TERM_STOP, LAW_TERM_REUSE_RECONSIDERATION)->met);
 }
 
 /* ---- Court (UDIP art. 21) ----------------------------------------------- */
@@ -1163,6 +1220,8 @@ int main(void)
 	    cmocka_unit_test(test_reconsideration_replaces_appeal_where_there_is_no_higher_body),
 	    cmocka_unit_test(test_unsigned_appeal_from_the_tracking_page_waits_for_a_signature),
 	    cmocka_unit_test(test_unsigned_appeal_accepted_by_policy_goes_straight_to_pending),
+	    cmocka_unit_test(test_form_window_expired_is_a_clerks_decision_not_the_systems),
+	    cmocka_unit_test(test_reuse_reconsideration_term_is_the_kpa_month_not_udip),
 	    cmocka_unit_test(test_court_complaint_on_inaction_keeps_state_and_gives_15_days),
 	    cmocka_unit_test(test_judgment_obliging_the_body_reopens_with_the_courts_term),
 	    cmocka_unit_test(test_reuse_offer_objection_and_decision_on_conditions),
