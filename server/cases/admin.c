@@ -715,7 +715,6 @@ const struct admin_setting admin_settings[ADMIN_NSETTINGS] = {
     /* The policies of LAW.md, where courts disagree. */
     {"policy_clarification_restarts", ADMIN_BOOL, 0, true, "Termin po doprecyzowaniu wniosku"},
     {"policy_remedy", ADMIN_REMEDY, 0, true, "Środek zaskarżenia decyzji"},
-    {"policy_reuse_defects_call", ADMIN_BOOL, 0, true, "Braki wniosku o ponowne wykorzystywanie"},
     {"policy_clarification_days", ADMIN_DAYS, 0, true, "Termin na doprecyzowanie wniosku"},
     {"policy_interest_days", ADMIN_DAYS, 0, true, "Termin na wykazanie interesu publicznego"},
     {"policy_interest_keeps_running", ADMIN_BOOL, 0, true, "Termin po wezwaniu do wykazania interesu publicznego"},

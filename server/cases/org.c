@@ -48,17 +48,16 @@ void org_from_row(const PGresult *r, int row, int col, arena_t *a, struct org *o
 	o->policy.clarification_restarts_term = is_true(V(3));
 	o->policy.remedy = strcmp(V(4), "reconsideration") == 0 ? LAW_REMEDY_RECONSIDERATION
 	                                                      : LAW_REMEDY_APPEAL;
-	o->policy.reuse_defects_call = is_true(V(5));
-	o->policy.clarification_window_days = atoi(V(6));
-	o->policy.interest_window_days = atoi(V(7));
-	o->policy.interest_call_keeps_term_running = is_true(V(8));
-	o->staff_unit_only = is_true(V(9));
-	o->dpo_contact = arena_strdup(a, V(10));
-	o->privacy_recipients = arena_strdup(a, V(11));
-	o->retention_public = atoi(V(12));
-	o->retention_reuse = atoi(V(13));
-	o->policy.accepts_unsigned_pleadings = is_true(V(14));
-	o->unsigned_note = arena_strdup(a, V(15));
+	o->policy.clarification_window_days = atoi(V(5));
+	o->policy.interest_window_days = atoi(V(6));
+	o->policy.interest_call_keeps_term_running = is_true(V(7));
+	o->staff_unit_only = is_true(V(8));
+	o->dpo_contact = arena_strdup(a, V(9));
+	o->privacy_recipients = arena_strdup(a, V(10));
+	o->retention_public = atoi(V(11));
+	o->retention_reuse = atoi(V(12));
+	o->policy.accepts_unsigned_pleadings = is_true(V(13));
+	o->unsigned_note = arena_strdup(a, V(14));
 #undef V
 }
 

@@ -103,13 +103,13 @@ enum outcome org_get(const struct svc_ctx *ctx, long long id, struct org *out, s
 /* The columns org_from_row() expects, for joins. */
 #define ORG_COLUMNS                                                                                \
 	ORG_PUBLIC_COLUMNS ", coalesce(o.web_unit_id, 0), o.class_public, o.class_reuse, "        \
-	"o.policy_clarification_restarts, o.policy_remedy, o.policy_reuse_defects_call, "          \
+	"o.policy_clarification_restarts, o.policy_remedy, "                                        \
 	"o.policy_clarification_days, o.policy_interest_days, o.policy_interest_keeps_running, "   \
 	"o.staff_unit_only, o.dpo_contact, o.privacy_recipients, "                                  \
 	"retention_years_of(o.retention_years, o.class_public), "                                  \
 	"retention_years_of(o.retention_years, o.class_reuse), "                                   \
 	"o.policy_unsigned_pleadings, o.policy_unsigned_note"
-#define ORG_NCOLUMNS 26
+#define ORG_NCOLUMNS 25
 
 void org_from_row(const PGresult *r, int row, int col, arena_t *a, struct org *out);
 

@@ -16,7 +16,7 @@
  * complaint (UDIP art. 21). SQL text[] literals. */
 #define QUEUE_WAITING_KINDS                                                                        \
 	"{clarification_window,interest_window,completion_window,fee_window,form_window,offer_window}"
-#define QUEUE_REMEDY_KINDS "{forward_appeal,reconsideration,court_answer}"
+#define QUEUE_REMEDY_KINDS "{forward_appeal,reconsideration,reuse_reconsideration,court_answer}"
 
 /* The organisation is always ctx->who's, and "today" ctx->now's date. */
 struct queue_filter {

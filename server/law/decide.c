@@ -29,7 +29,6 @@ const char *const law_refusal_codes[] = {
 	"requester_term_passed",
 	"already_delivered",
 	"remedy_policy",
-	"defects_policy",
 	"signature_policy",
 	"invalid_policy",
 	"invalid_length",
@@ -235,20 +234,6 @@ static bool guard_policy(ctx_t *x, law_guard_t g)
 				      "wyższego stopnia (KPA art. 127 §1), nie wniosek o ponowne "
 				      "rozpatrzenie.");
 		return true;
-	case LAW_GUARD_DEFECTS_CALL:
-		if (!p->reuse_defects_call)
-			return refuse(
-			    x, "defects_policy",
-			    "Zgodnie z ustawieniem organizacji wniosku z brakami nie wzywa "
-			    "się do uzupełnienia: pozostawia się go bez rozpoznania.");
-		return true;
-	case LAW_GUARD_NO_DEFECTS_CALL:
-		if (p->reuse_defects_call)
-			return refuse(
-			    x, "defects_policy",
-			    "Zgodnie z ustawieniem organizacji wniosek z brakami najpierw "
-			    "wzywa się do uzupełnienia w terminie 7 dni (UOD art. 39).");
-		return true;
 	case LAW_GUARD_SIGNATURE_REQUIRED:
 		if (p->accepts_unsigned_pleadings)
 			return refuse(x, "signature_policy",
@@ -361,8 +346,9 @@ static bool start_term(ctx_t *x, law_term_kind_t kind)
 	int days;
 	if (!term_length(x, info, &days))
 		return false;
+	law_unit_t unit = info->source == LAW_LENGTH_MONTHS ? LAW_UNIT_MONTHS : LAW_UNIT_DAYS;
 	law_error_t err;
-	if (!law_term_compute(x->in->date, days, LAW_UNIT_DAYS, law_actions[x->in->action].event,
+	if (!law_term_compute(x->in->date, days, unit, law_actions[x->in->action].event,
 			      &e->calc, &err))
 		return refuse(x, err.code, "%s", err.message);
 	return true;
@@ -461,8 +447,10 @@ static bool refuse_no_row(ctx_t *x)
 		if (r->action == a && (r->kinds & c->kind))
 			return refuse(x, "not_allowed_in_state",
 				      "Czynności „%s” nie można wykonać, gdy sprawa jest w stanie "
-				      "„%s”.",
-				      law_actions[a].label, law_states[c->state].label);
+				      "„%s”.%s%s",
+				      law_actions[a].label, law_states[c->state].label,
+				      law_actions[a].only ? " " : "",
+				      law_actions[a].only ? law_actions[a].only : "");
 	}
 	return refuse(x, "not_for_kind", "Czynność „%s” nie dotyczy wniosków o %s.",
 		      law_actions[a].label, kind_label(c->kind));

@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define LAW_MESSAGE_MAX 320
+#define LAW_MESSAGE_MAX 512
 
 typedef struct law_error {
 	const char *code;	       /* snake_case, static; NULL while no error */

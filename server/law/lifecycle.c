@@ -138,7 +138,7 @@ const law_term_info_t law_terms[LAW_TERM_COUNT] = {
 				      "UDIP art. 3 ust. 1 pkt 1; długość: polityka organizacji",
 				      "doręczenia wezwania", REQ, LAW_LENGTH_INTEREST, 0, false},
 	[LAW_TERM_COMPLETION_WINDOW] = {"completion_window", "termin na uzupełnienie wniosku",
-					"UOD art. 39", "doręczenia wezwania", REQ,
+					"UOD art. 39 ust. 4", "doręczenia wezwania", REQ,
 					LAW_LENGTH_FIXED, 7, false},
 	[LAW_TERM_FEE_WINDOW] = {"fee_window",
 				 "termin na zmianę wniosku lub jego wycofanie po powiadomieniu o "
@@ -181,6 +181,15 @@ const law_term_info_t law_terms[LAW_TERM_COUNT] = {
 	[LAW_TERM_SIGNATURE_WINDOW] = {"signature_window",
 				       "termin na usunięcie braku podpisu", "KPA art. 64 §2",
 				       "doręczenia wezwania", REQ, LAW_LENGTH_FIXED, 7, false},
+	/* UDIP art. 16 ust. 2 pkt 1 binds only public information; UOD leaves
+	 * the remedies against re-use decisions to the KPA. */
+	[LAW_TERM_REUSE_RECONSIDERATION] = {"reuse_reconsideration",
+					    "termin rozpatrzenia wniosku o ponowne rozpatrzenie "
+					    "sprawy (ponowne wykorzystywanie)",
+					    "KPA art. 35 §3 w zw. z art. 127 §3 (UOD nie ustanawia "
+					    "terminu szczególnego)",
+					    "otrzymania wniosku o ponowne rozpatrzenie", BODY,
+					    LAW_LENGTH_MONTHS, 1, false},
 };
 /* clang-format on */
 
@@ -210,7 +219,7 @@ const law_document_info_t law_documents[LAW_DOC_ROWS] = {
 					"Wezwanie do doprecyzowania wniosku",
 					"polityka organizacji", false, PI, REQUESTER},
 	[LAW_DOC_COMPLETION_CALL] = {"completion_call", "Wezwanie do uzupełnienia wniosku",
-				     "UOD art. 39", false, RU, REQUESTER},
+				     "UOD art. 39 ust. 3 i 4", false, RU, REQUESTER},
 	[LAW_DOC_INTEREST_CALL] = {"interest_call",
 				   "Wezwanie do wykazania szczególnej istotności dla interesu "
 				   "publicznego",
@@ -257,7 +266,8 @@ const law_document_info_t law_documents[LAW_DOC_ROWS] = {
 					  "UDIP art. 1 ust. 2", false, PI, REQUESTER},
 	[LAW_DOC_UNPROCESSED_LETTER] = {"unprocessed_letter",
 					"Pismo o pozostawieniu wniosku bez rozpoznania",
-					"polityka organizacji; UOD art. 39", false, ANY, REQUESTER},
+					"polityka organizacji (doprecyzowanie); UOD art. 39 ust. 4",
+					false, ANY, REQUESTER},
 	[LAW_DOC_REUSE_TRANSFER] = {"reuse_transfer",
 				    "Przekazanie informacji do ponownego wykorzystywania",
 				    "UOD art. 41 ust. 1", false, RU, REQUESTER},
@@ -350,7 +360,11 @@ const law_action_info_t law_actions[LAW_ACT_COUNT] = {
 				    "Wydanie decyzji"},
 	[LAW_ACT_REFUSE] = {"refuse", "odmowa (decyzja)", "Wydanie decyzji"},
 	[LAW_ACT_DISCONTINUE] = {"discontinue", "umorzenie postępowania (decyzja)",
-				 "Wydanie decyzji"},
+				 "Wydanie decyzji",
+				 "UDIP przewiduje decyzję o umorzeniu tylko w art. 14 ust. 2 (brak "
+				 "wniosku o formę wskazaną w powiadomieniu w ciągu 14 dni); gdy "
+				 "treść nie jest informacją publiczną lub podmiot jej nie ma, "
+				 "wysyła się pismo."},
 	[LAW_ACT_NOT_PUBLIC_INFORMATION] = {"not_public_information",
 					    "pismo: to nie jest informacja publiczna",
 					    "Wysłanie pisma"},
@@ -361,7 +375,11 @@ const law_action_info_t law_actions[LAW_ACT_COUNT] = {
 	[LAW_ACT_OTHER_STATUTE] = {"other_statute", "pismo: tryb innej ustawy",
 				   "Wysłanie pisma"},
 	[LAW_ACT_LEAVE_UNPROCESSED] = {"leave_unprocessed",
-				       "pozostawienie wniosku (podania) bez rozpoznania", "Wysłanie pisma"},
+				       "pozostawienie wniosku (podania) bez rozpoznania", "Wysłanie pisma",
+				       "Bez rozpoznania pozostawia się wniosek dopiero po bezskutecznym "
+				       "upływie terminu z wezwania: do doprecyzowania, do uzupełnienia "
+				       "(UOD art. 39 ust. 4) albo do usunięcia braku podpisu (KPA art. "
+				       "64 §2)."},
 	[LAW_ACT_TRANSFER] = {"transfer", "przekazanie informacji do ponownego wykorzystywania",
 			      "Przekazanie informacji"},
 	[LAW_ACT_OFFER] = {"offer", "przedstawienie oferty", "Wysłanie oferty"},
@@ -434,7 +452,6 @@ law_policy_t law_policy_default(void)
 	return (law_policy_t){
 	    .clarification_restarts_term = true,
 	    .remedy = LAW_REMEDY_APPEAL,
-	    .reuse_defects_call = true,
 	    .clarification_window_days = 7,
 	    .interest_window_days = 7,
 	    .interest_call_keeps_term_running = true,
@@ -522,19 +539,19 @@ const law_transition_t law_transitions[] = {
 	 {EXPIRE(CLARIFICATION_WINDOW)}, DOC(UNPROCESSED_LETTER),
 	 "brak odpowiedzi na wezwanie: sprawa zamknięta pismem (polityka)"},
 
-	/* Re-use: missing elements of the request (UOD art. 39, policy). */
+	/* Re-use: missing elements of the request (UOD art. 39 ust. 3). The call
+	 * to complete within 7 days, with the warning, is statutory (ust. 4):
+	 * no request is left unprocessed without it. */
 	{RU, S(RECEIVED) | S(IN_PROGRESS), LAW_ACT_CALL_TO_COMPLETE, C,
-	 TO(AWAITING_COMPLETION), {CHECK(DEFECTS_CALL)}, {CANCEL(REUSE_ANSWER)},
-	 DOC(COMPLETION_CALL), "termin 7 dni biegnie od doręczenia wezwania"},
+	 TO(AWAITING_COMPLETION), {{0}}, {CANCEL(REUSE_ANSWER)}, DOC(COMPLETION_CALL),
+	 "UOD art. 39 ust. 4: wezwanie obowiązkowe, z pouczeniem; 7 dni od doręczenia wezwania"},
 	{RU, S(AWAITING_COMPLETION), LAW_ACT_RECORD_COMPLETION, R | C, TO(IN_PROGRESS), {{0}},
 	 {STOP(COMPLETION_WINDOW), START(REUSE_ANSWER)}, DOC(NONE),
 	 "14 dni biegnie od otrzymania uzupełnienia"},
 	{RU, S(AWAITING_COMPLETION), LAW_ACT_LEAVE_UNPROCESSED, C | SYS, TO(LEFT_UNPROCESSED),
 	 {G(WINDOW_PASSED, COMPLETION_WINDOW)}, {EXPIRE(COMPLETION_WINDOW)},
-	 DOC(UNPROCESSED_LETTER), "wniosek nie został uzupełniony w terminie"},
-	{RU, S(RECEIVED) | S(IN_PROGRESS), LAW_ACT_LEAVE_UNPROCESSED, C, TO(LEFT_UNPROCESSED),
-	 {CHECK(NO_DEFECTS_CALL)}, {{0}}, DOC(UNPROCESSED_LETTER),
-	 "polityka: wniosek z brakami bez wezwania do uzupełnienia"},
+	 DOC(UNPROCESSED_LETTER),
+	 "UOD art. 39 ust. 4: wniosek nie został uzupełniony w terminie z wezwania"},
 
 	/* Processed information: a call to show the public interest. */
 	{PI, WORK, LAW_ACT_CALL_FOR_INTEREST, C, TO(INTEREST_CALLED), {{0}},
@@ -600,9 +617,19 @@ const law_transition_t law_transitions[] = {
 	{PI, S(FORM_NOTIFIED), LAW_ACT_REQUEST_POSSIBLE_FORM, R | C, TO(IN_PROGRESS),
 	 {G(REPLY_IN_TIME, FORM_WINDOW)}, {STOP(FORM_WINDOW), START(ANSWER)}, DOC(NONE),
 	 "UDIP art. 14 ust. 2"},
-	{PI, S(FORM_NOTIFIED), LAW_ACT_FORM_WINDOW_EXPIRED, C | SYS, TO(DISCONTINUED),
+	/* A decision: a clerk issues and signs it (KPA art. 107 §1 pkt 8), never
+	 * the system on its own when the window passes. */
+	{PI, S(FORM_NOTIFIED), LAW_ACT_FORM_WINDOW_EXPIRED, C, TO(DISCONTINUED),
 	 {G(WINDOW_PASSED, FORM_WINDOW)}, {EXPIRE(FORM_WINDOW)},
 	 DOC(DISCONTINUANCE_DECISION), "UDIP art. 14 ust. 2: postępowanie umarza się"},
+	/* The clerk's own "discontinue" is the same step, and the only place
+	 * it exists: UDIP knows no other discontinuance by decision (not public
+	 * information, not held, withdrawal: a letter or no act; a decision
+	 * without a statutory basis is void, KPA art. 156 §1 pkt 2). */
+	{PI, S(FORM_NOTIFIED), LAW_ACT_DISCONTINUE, C, TO(DISCONTINUED),
+	 {G(WINDOW_PASSED, FORM_WINDOW)}, {EXPIRE(FORM_WINDOW)}, DOC(DISCONTINUANCE_DECISION),
+	 "UDIP art. 14 ust. 2, art. 16 ust. 1: umorzenie tylko po bezskutecznym upływie 14 dni "
+	 "od powiadomienia o formie; w innych stanach brak podstawy do decyzji"},
 
 	/* Closing a request for public information. */
 	{PI, WORK, LAW_ACT_PROVIDE, C, TO(PROVIDED), {{0}}, {{0}}, DOC(INFORMATION_RELEASE),
@@ -615,8 +642,6 @@ const law_transition_t law_transitions[] = {
 	 {G(WINDOW_PASSED, INTEREST_WINDOW)}, {EXPIRE(INTEREST_WINDOW)},
 	 DOC(REFUSAL_DECISION),
 	 "UDIP art. 3 ust. 1 pkt 1, art. 16 ust. 1: interes publiczny nie został wykazany"},
-	{PI, WORK, LAW_ACT_DISCONTINUE, C, TO(DISCONTINUED), {{0}}, {{0}},
-	 DOC(DISCONTINUANCE_DECISION), "UDIP art. 16 ust. 1; KPA art. 105 §1"},
 	{PI, WORK, LAW_ACT_NOT_PUBLIC_INFORMATION, C, TO(NOT_PUBLIC_INFORMATION), {{0}}, {{0}},
 	 DOC(NOT_PUBLIC_INFORMATION_LETTER), "UDIP art. 1 ust. 1: pismo, nie decyzja"},
 	{ANY, WORK, LAW_ACT_NOT_HELD, C, TO(NOT_HELD), {{0}}, {{0}}, DOC(NOT_HELD_LETTER),
@@ -670,10 +695,14 @@ const law_transition_t law_transitions[] = {
 	 TO(APPEAL_PENDING), {CHECK(REMEDY_APPEAL), G(REPLY_IN_TIME, SIGNATURE_WINDOW)},
 	 {STOP(SIGNATURE_WINDOW), START(FORWARD_APPEAL)}, DOC(NONE),
 	 "KPA art. 64 §2; termin z art. 133 biegnie od usunięcia braku"},
-	{ANY, S(PLEADING_UNSIGNED) | S(SIGNATURE_CALLED), LAW_ACT_RECORD_SIGNATURE, C,
+	{PI, S(PLEADING_UNSIGNED) | S(SIGNATURE_CALLED), LAW_ACT_RECORD_SIGNATURE, C,
 	 TO(APPEAL_PENDING), {CHECK(REMEDY_RECONSIDERATION), G(REPLY_IN_TIME, SIGNATURE_WINDOW)},
 	 {STOP(SIGNATURE_WINDOW), START(RECONSIDERATION)}, DOC(NONE),
 	 "KPA art. 64 §2; 14 dni (UDIP art. 16 ust. 2 pkt 1) od usunięcia braku"},
+	{RU, S(PLEADING_UNSIGNED) | S(SIGNATURE_CALLED), LAW_ACT_RECORD_SIGNATURE, C,
+	 TO(APPEAL_PENDING), {CHECK(REMEDY_RECONSIDERATION), G(REPLY_IN_TIME, SIGNATURE_WINDOW)},
+	 {STOP(SIGNATURE_WINDOW), START(REUSE_RECONSIDERATION)}, DOC(NONE),
+	 "KPA art. 64 §2; miesiąc (KPA art. 35 §3 w zw. z art. 127 §3) od usunięcia braku"},
 	{ANY, S(SIGNATURE_CALLED), LAW_ACT_LEAVE_UNPROCESSED, C, TO(CLOSED_FINAL),
 	 {G(WINDOW_PASSED, SIGNATURE_WINDOW)}, {EXPIRE(SIGNATURE_WINDOW)},
 	 DOC(PLEADING_UNPROCESSED),
@@ -688,16 +717,23 @@ const law_transition_t law_transitions[] = {
 	{ANY, DECIDED, LAW_ACT_APPEAL, R | C, TO(APPEAL_PENDING), {CHECK(REMEDY_APPEAL)},
 	 {STOP(APPEAL_WINDOW), START(FORWARD_APPEAL)}, DOC(NONE),
 	 "KPA art. 127 §1, art. 129: wnoszone za pośrednictwem organu"},
-	{ANY, DECIDED, LAW_ACT_REQUEST_RECONSIDERATION, R | C, TO(APPEAL_PENDING),
+	{PI, DECIDED, LAW_ACT_REQUEST_RECONSIDERATION, R | C, TO(APPEAL_PENDING),
 	 {CHECK(REMEDY_RECONSIDERATION)},
 	 {STOP(RECONSIDERATION_WINDOW), START(RECONSIDERATION)}, DOC(NONE),
-	 "KPA art. 127 §3"},
+	 "KPA art. 127 §3; rozpatrzenie w 14 dni (UDIP art. 16 ust. 2 pkt 1)"},
+	{RU, DECIDED, LAW_ACT_REQUEST_RECONSIDERATION, R | C, TO(APPEAL_PENDING),
+	 {CHECK(REMEDY_RECONSIDERATION)},
+	 {STOP(RECONSIDERATION_WINDOW), START(REUSE_RECONSIDERATION)}, DOC(NONE),
+	 "KPA art. 127 §3; rozpatrzenie w miesiąc (KPA art. 35 §3)"},
 	{ANY, S(APPEAL_PENDING), LAW_ACT_FORWARD_APPEAL, C, LAW_STATE_SAME,
 	 {CHECK(REMEDY_APPEAL), G(TERM_OPEN, FORWARD_APPEAL)}, {STOP(FORWARD_APPEAL)},
 	 DOC(APPEAL_FORWARDING), "KPA art. 133: 7 dni od otrzymania odwołania"},
-	{ANY, S(APPEAL_PENDING), LAW_ACT_APPEAL_DECIDED, C, TO(CLOSED_FINAL),
+	{PI, S(APPEAL_PENDING), LAW_ACT_APPEAL_DECIDED, C, TO(CLOSED_FINAL),
 	 {CHECK(REMEDY_APPEAL)}, {{0}}, DOC(NONE),
 	 "KPA art. 138 §1; organ odwoławczy ma 14 dni (UDIP art. 16 ust. 2 pkt 1)"},
+	{RU, S(APPEAL_PENDING), LAW_ACT_APPEAL_DECIDED, C, TO(CLOSED_FINAL),
+	 {CHECK(REMEDY_APPEAL)}, {{0}}, DOC(NONE),
+	 "KPA art. 138 §1; organ odwoławczy ma miesiąc (KPA art. 35 §3)"},
 	{PI, S(APPEAL_PENDING), LAW_ACT_APPEAL_REFERRED_BACK, C, TO(IN_PROGRESS),
 	 {CHECK(REMEDY_APPEAL)}, {START(ANSWER)}, DOC(NONE),
 	 "KPA art. 138 §2: 14 dni liczone od zwrotu akt"},
@@ -705,7 +741,7 @@ const law_transition_t law_transitions[] = {
 	 {CHECK(REMEDY_APPEAL)}, {START(REUSE_ANSWER)}, DOC(NONE),
 	 "KPA art. 138 §2: 14 dni liczone od zwrotu akt"},
 	{ANY, S(APPEAL_PENDING), LAW_ACT_DECIDE_RECONSIDERATION, C, TO(CLOSED_FINAL),
-	 {CHECK(REMEDY_RECONSIDERATION)}, {STOP(RECONSIDERATION)},
+	 {CHECK(REMEDY_RECONSIDERATION)}, {STOP(RECONSIDERATION), STOP(REUSE_RECONSIDERATION)},
 	 DOC(RECONSIDERATION_DECISION), "KPA art. 127 §3, art. 138"},
 
 	/* Administrative court (public information; UDIP art. 21). */

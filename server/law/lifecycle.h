@@ -110,6 +110,9 @@ typedef enum law_term_kind {
 	LAW_TERM_COURT_ANSWER,
 	LAW_TERM_AFTER_JUDGMENT,
 	LAW_TERM_SIGNATURE_WINDOW, /* KPA art. 64 §2: 7 days to sign the pleading */
+	/* Re-use: the request for reconsideration decided under the KPA (a month,
+	 * art. 35 §3), not UDIP's 14 days. */
+	LAW_TERM_REUSE_RECONSIDERATION,
 	LAW_TERM_COUNT,
 } law_term_kind_t;
 
@@ -127,6 +130,7 @@ typedef enum law_length_source {
 	LAW_LENGTH_INTEREST,	  /* policy.interest_window_days */
 	LAW_LENGTH_GIVEN_DATE,	  /* input.new_due (an extension), capped by the law */
 	LAW_LENGTH_GIVEN_DAYS,	  /* input.term_days (a court's term), else `days` */
+	LAW_LENGTH_MONTHS,	  /* `days` is a number of months (KPA art. 57 §3) */
 } law_length_source_t;
 
 typedef struct law_term_info {
@@ -265,6 +269,10 @@ typedef struct law_action_info {
 	/* What the input's `date` is for this action, as the event that starts
 	 * its terms ("Otrzymanie wniosku"): the first step of their reasoning. */
 	const char *event;
+	/* Where the law confines the action to a few states: why (Polish, with
+	 * the article), added to the refusal in every other state. NULL if the
+	 * table's rows say enough. */
+	const char *only;
 } law_action_info_t;
 
 extern const law_action_info_t law_actions[LAW_ACT_COUNT];
@@ -283,9 +291,6 @@ typedef struct law_policy {
 	bool clarification_restarts_term;
 	/* The requester's remedy against decisions. */
 	law_remedy_t remedy;
-	/* Re-use: a request missing elements gets a call to complete (UOD art. 39)
-	 * rather than being left unprocessed at once. */
-	bool reuse_defects_call;
 	/* The window given in a call to clarify, days from its delivery. */
 	int clarification_window_days;
 	/* The window given in a call to show public interest (UDIP art. 3 ust. 1
@@ -303,8 +308,7 @@ typedef struct law_policy {
 	bool accepts_unsigned_pleadings;
 } law_policy_t;
 
-/* The defaults of LAW.md: restart on clarification, appeal, call to complete,
- * 7-day windows, answer term keeps running on an interest call. */
+/* The defaults of LAW.md: restart on clarification, appeal, 7-day windows, answer term keeps running on an interest call. */
 law_policy_t law_policy_default(void);
 
 /* ---- Deciding an action ----------------------------------------------- */
@@ -409,8 +413,6 @@ typedef enum law_guard {
 	LAW_GUARD_NOT_DELIVERED, /* `term` has not started: delivery not yet recorded */
 	LAW_GUARD_REMEDY_APPEAL, /* policy.remedy == appeal */
 	LAW_GUARD_REMEDY_RECONSIDERATION,
-	LAW_GUARD_DEFECTS_CALL,	   /* policy.reuse_defects_call */
-	LAW_GUARD_NO_DEFECTS_CALL, /* !policy.reuse_defects_call */
 	LAW_GUARD_SIGNATURE_REQUIRED, /* !policy.accepts_unsigned_pleadings */
 	LAW_GUARD_COUNT,
 } law_guard_t;

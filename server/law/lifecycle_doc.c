@@ -33,12 +33,6 @@ void law_guard_describe(const law_guard_spec_t *g, strbuf_t *sb)
 	case LAW_GUARD_REMEDY_RECONSIDERATION:
 		sb_puts(sb, "polityka: wniosek o ponowne rozpatrzenie");
 		break;
-	case LAW_GUARD_DEFECTS_CALL:
-		sb_puts(sb, "polityka: wezwanie do uzupełnienia");
-		break;
-	case LAW_GUARD_NO_DEFECTS_CALL:
-		sb_puts(sb, "polityka: bez wezwania do uzupełnienia");
-		break;
 	case LAW_GUARD_SIGNATURE_REQUIRED:
 		sb_puts(sb, "polityka: pismo ze strony sprawy wymaga podpisu");
 		break;
@@ -128,6 +122,9 @@ static void md_length(strbuf_t *sb, const law_term_info_t *t)
 	case LAW_LENGTH_GIVEN_DATE:
 		sb_puts(sb, "data z zawiadomienia, najpóźniej 2 miesiące");
 		break;
+	case LAW_LENGTH_MONTHS:
+		sb_printf(sb, "%d mies.", t->days);
+		break;
 	case LAW_LENGTH_GIVEN_DAYS:
 		sb_printf(sb, "z wyroku (zwykle %d dni)", t->days);
 		break;
@@ -182,10 +179,6 @@ static void md_policies(strbuf_t *sb)
 		  "`reconsideration` (wniosek o ponowne rozpatrzenie, gdy nie ma organu "
 		  "wyższego stopnia) |\n",
 		  p.remedy == LAW_REMEDY_APPEAL ? "`appeal`" : "`reconsideration`");
-	sb_printf(sb,
-		  "| `reuse_defects_call` | %s | ponowne wykorzystywanie: wniosek z brakami "
-		  "– wezwanie do uzupełnienia zamiast pozostawienia bez rozpoznania |\n",
-		  p.reuse_defects_call ? "tak" : "nie");
 	sb_printf(sb, "| `clarification_window_days` | %d | termin na doprecyzowanie wniosku |\n",
 		  p.clarification_window_days);
 	sb_printf(sb,

@@ -88,7 +88,6 @@ static void settings_body(char *out, size_t len, const char *const *over)
 	    "class_reuse", "1432",
 	    "policy_clarification_restarts", "true",
 	    "policy_remedy", "appeal",
-	    "policy_reuse_defects_call", "true",
 	    "policy_clarification_days", "7",
 	    "policy_interest_days", "7",
 	    "policy_interest_keeps_running", "true",
@@ -240,6 +239,12 @@ static void test_admin_sees_the_pages_and_the_menu_link(void **state)
 		h_free(&r);
 	}
 	struct hresp r;
+	/* UOD art. 39 ust. 4: the call to complete a re-use request is statutory,
+	 * not a setting (issue 20 item 2). */
+	u_staff_get(&admin, "/panel/admin/ustawienia", &r);
+	assert_null(strstr(r.body, "policy_reuse_defects_call"));
+	assert_non_null(strstr(r.body, "policy_remedy"));
+	h_free(&r);
 	u_staff_get(&admin, "/panel/admin/uzytkownicy", &r);
 	assert_non_null(strstr(r.body, "urzedniczka@mon.example"));
 	assert_non_null(strstr(r.body, "Katarzyna Lewandowska"));

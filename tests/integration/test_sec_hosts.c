@@ -69,7 +69,7 @@ static void post_other_settings(const char *hosts, struct hresp *r)
 	snprintf(body, sizeof body,
 	         "name=Inny+Urz%%C4%%85d&address=&place=&email=&phone=&bip_url=&hosts=%s"
 	         "&class_public=1431&class_reuse=1432&policy_clarification_restarts=true"
-	         "&policy_remedy=appeal&policy_reuse_defects_call=true&policy_clarification_days=7"
+	         "&policy_remedy=appeal&policy_clarification_days=7"
 	         "&policy_interest_days=7&policy_interest_keeps_running=true&letterhead="
 	         "&signer_name=&signer_position=&staff_unit_only=false",
 	         enc);

@@ -149,12 +149,6 @@ static void satisfy(const law_transition_t *r, law_kind_t kind, law_state_t stat
 		case LAW_GUARD_REMEDY_RECONSIDERATION:
 			c->policy.remedy = LAW_REMEDY_RECONSIDERATION;
 			break;
-		case LAW_GUARD_DEFECTS_CALL:
-			c->policy.reuse_defects_call = true;
-			break;
-		case LAW_GUARD_NO_DEFECTS_CALL:
-			c->policy.reuse_defects_call = false;
-			break;
 		case LAW_GUARD_SIGNATURE_REQUIRED:
 			c->policy.accepts_unsigned_pleadings = false;
 			break;
@@ -590,7 +584,7 @@ static void test_form_window_expiry_discontinues_by_decision(void **state)
 {
 	law_case_t c = new_case(PI, LAW_STATE_FORM_NOTIFIED);
 	add_term(&c, LAW_TERM_FORM_WINDOW, "2025-03-06", "2025-03-20");
-	law_action_input_t in = act(LAW_ACT_FORM_WINDOW_EXPIRED, LAW_ROLE_SYSTEM, "2025-03-21");
+	law_action_input_t in = act(LAW_ACT_FORM_WINDOW_EXPIRED, LAW_ROLE_CLERK, "2025-03-21");
 	law_outcome_t o;
 	decide_ok(&c, &in, &o);
 	assert_int_equal(o.state, LAW_STATE_DISCONTINUED);
@@ -602,6 +596,56 @@ static void test_form_window_expiry_discontinues_by_decision(void **state)
 	in.sent = D("2025-03-20");
 	decide_ok(&c, &in, &o);
 	assert_int_equal(o.state, LAW_STATE_IN_PROGRESS);
+}
+
+/* UDIP knows a decision to discontinue only in art. 14 ust. 2: the requester
+ * did not ask for the possible form within 14 days of the notice. Not public
+ * information, not held and withdrawal get a letter or no act; a decision
+ * the statute does not provide for is void (KPA art. 156 §1 pkt 2). */
+static void test_discontinuance_only_after_the_form_window_udip_14_2(void **state)
+{
+	for (int s = 0; s < LAW_STATE_COUNT; s++) {
+		if (s == LAW_STATE_FORM_NOTIFIED || !(law_states[s].kinds & PI))
+			continue;
+		law_case_t c = new_case(PI, (law_state_t)s);
+		if (!law_states[s].closed && s != LAW_STATE_NONE)
+			add_term(&c, LAW_TERM_ANSWER, "2025-03-03", "2025-03-17");
+		law_action_input_t in = act(LAW_ACT_DISCONTINUE, LAW_ROLE_CLERK, "2025-03-05");
+		expect_refused(&c, &in, "not_allowed_in_state", "art. 14 ust. 2");
+		law_outcome_t o;
+		law_decide(&c, &in, &o);
+		assert_non_null(strstr(o.refusal.message, "wysyła się pismo.")); /* whole */
+	}
+	law_case_t c = new_case(PI, LAW_STATE_FORM_NOTIFIED);
+	law_action_input_t in = act(LAW_ACT_DISCONTINUE, LAW_ROLE_CLERK, "2025-03-20");
+	expect_refused(&c, &in, "window_not_started", NULL);
+	add_term(&c, LAW_TERM_FORM_WINDOW, "2025-03-06", "2025-03-20");
+	expect_refused(&c, &in, "window_not_passed", "2025-03-20");
+	in.date = D("2025-03-21");
+	law_outcome_t o;
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_DISCONTINUED);
+	assert_int_equal(o.document, LAW_DOC_DISCONTINUANCE_DECISION);
+	must_effect(&o, LAW_TERM_EXPIRE, LAW_TERM_FORM_WINDOW);
+	in.role = LAW_ROLE_SYSTEM;
+	expect_refused(&c, &in, "role_not_allowed", NULL);
+	/* Re-use has no discontinuance at all. */
+	c = answered_case(RU, "2025-03-03", "2025-03-17");
+	in = act(LAW_ACT_DISCONTINUE, LAW_ROLE_CLERK, "2025-03-05");
+	expect_refused(&c, &in, "not_for_kind", NULL);
+	/* The letter template is reachable from that one state, after that one
+	 * window, and nowhere else. */
+	for (size_t i = 0; i < law_transition_count; i++) {
+		const law_transition_t *r = &law_transitions[i];
+		if (r->document != LAW_DOC_DISCONTINUANCE_DECISION &&
+		    r->next != LAW_STATE_DISCONTINUED)
+			continue;
+		assert_int_equal(r->from, UINT64_C(1) << LAW_STATE_FORM_NOTIFIED);
+		assert_int_equal(r->guards[0].guard, LAW_GUARD_WINDOW_PASSED);
+		assert_int_equal(r->guards[0].term, LAW_TERM_FORM_WINDOW);
+		assert_int_equal(r->document, LAW_DOC_DISCONTINUANCE_DECISION);
+		assert_non_null(strstr(r->note, "UDIP art. 14 ust. 2"));
+	}
 }
 
 /* ---- Remedies ----------------------------------------------------------- */
@@ -783,6 +827,63 @@ static void test_unsigned_appeal_accepted_by_policy_goes_straight_to_pending(voi
 	assert_false(law_policy_default().accepts_unsigned_pleadings);
 }
 
+/* Issue 20 item 6. The step produces a decision (UDIP art. 14 ust. 2, art.
+ * 16 ust. 1): a clerk issues it, signed (KPA art. 107 §1 pkt 8), never the
+ * system on its own. */
+static void test_form_window_expired_is_a_clerks_decision_not_the_systems(void **state)
+{
+	law_case_t c = new_case(PI, LAW_STATE_FORM_NOTIFIED);
+	add_term(&c, LAW_TERM_FORM_WINDOW, "2025-03-06", "2025-03-20");
+	law_action_input_t in = act(LAW_ACT_FORM_WINDOW_EXPIRED, LAW_ROLE_SYSTEM, "2025-03-21");
+	expect_refused(&c, &in, "role_not_allowed", "urzędnik");
+	for (size_t i = 0; i < law_transition_count; i++)
+		if (law_documents[law_transitions[i].document].decision)
+			assert_false(law_transitions[i].roles & LAW_ROLE_SYSTEM);
+}
+
+/* Issue 20 item 6. UDIP art. 16 ust. 2 pkt 1 (14 days) binds only public
+ * information; for re-use the KPA applies (UOD leaves remedies to it): a
+ * request for reconsideration is decided within a month of its receipt (KPA
+ * art. 35 §3 with art. 127 §3). */
+static void test_reuse_reconsideration_term_is_the_kpa_month_not_udip(void **state)
+{
+	law_case_t c = new_case(RU, LAW_STATE_REFUSED);
+	c.policy.remedy = LAW_REMEDY_RECONSIDERATION;
+	law_action_input_t in = act(LAW_ACT_REQUEST_RECONSIDERATION, LAW_ROLE_CLERK, "2025-04-15");
+	law_outcome_t o;
+	decide_ok(&c, &in, &o);
+	assert_null(effect(&o, LAW_TERM_START, LAW_TERM_RECONSIDERATION));
+	const law_term_effect_t *e = must_effect(&o, LAW_TERM_START, LAW_TERM_REUSE_RECONSIDERATION);
+	assert_date(e->calc.due, "2025-05-15");
+	const char *basis = law_terms[LAW_TERM_REUSE_RECONSIDERATION].basis;
+	assert_null(strstr(basis, "UDIP"));
+	assert_non_null(strstr(basis, "KPA art. 35 §3"));
+	/* Public information keeps UDIP's 14 days. */
+	c.kind = PI;
+	decide_ok(&c, &in, &o);
+	assert_date(must_effect(&o, LAW_TERM_START, LAW_TERM_RECONSIDERATION)->calc.due,
+		    "2025-04-29");
+	/* No row of a re-use case cites UDIP. */
+	for (size_t i = 0; i < law_transition_count; i++) {
+		const law_transition_t *r = &law_transitions[i];
+		if (r->kinds == RU && r->note)
+			assert_null(strstr(r->note, "UDIP"));
+	}
+	/* After the signature, the same month. */
+	c = new_case(RU, LAW_STATE_PLEADING_UNSIGNED);
+	c.policy.remedy = LAW_REMEDY_RECONSIDERATION;
+	in = act(LAW_ACT_RECORD_SIGNATURE, LAW_ROLE_CLERK, "2025-04-16");
+	decide_ok(&c, &in, &o);
+	assert_date(must_effect(&o, LAW_TERM_START, LAW_TERM_REUSE_RECONSIDERATION)->calc.due,
+		    "2025-05-16");
+	c = new_case(RU, LAW_STATE_APPEAL_PENDING);
+	c.policy.remedy = LAW_REMEDY_RECONSIDERATION;
+	add_term(&c, LAW_TERM_REUSE_RECONSIDERATION, "2025-04-16", "2025-05-16");
+	in = act(LAW_ACT_DECIDE_RECONSIDERATION, LAW_ROLE_CLERK, "2025-05-16");
+	decide_ok(&c, &in, &o);
+	assert_true(must_effect(&o, LAW_TERM_STOP, LAW_TERM_REUSE_RECONSIDERATION)->met);
+}
+
 /* ---- Court (UDIP art. 21) ----------------------------------------------- */
 
 static void test_court_complaint_on_inaction_keeps_state_and_gives_15_days(void **state)
@@ -850,25 +951,48 @@ static void test_reuse_offer_objection_and_decision_on_conditions(void **state)
 	assert_true(law_documents[o.document].decision);
 }
 
-static void test_reuse_defects_call_or_leave_unprocessed_by_policy(void **state)
+/* UOD art. 39 ust. 4: a re-use request missing an element of ust. 3 gets a
+ * call to complete within 7 days with the warning that it will otherwise be
+ * left unprocessed. Statutory, not a policy: there is no setting, and the
+ * request is never left unprocessed without the call. */
+static void test_reuse_defects_always_called_never_left_unprocessed_at_once(void **state)
 {
 	law_case_t c = answered_case(RU, "2025-03-03", "2025-03-17");
 	law_action_input_t in = act(LAW_ACT_CALL_TO_COMPLETE, LAW_ROLE_CLERK, "2025-03-05");
 	law_action_input_t leave = act(LAW_ACT_LEAVE_UNPROCESSED, LAW_ROLE_CLERK, "2025-03-05");
 	law_outcome_t o;
 	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_AWAITING_COMPLETION);
+	assert_int_equal(o.document, LAW_DOC_COMPLETION_CALL);
 	must_effect(&o, LAW_TERM_CANCEL, LAW_TERM_REUSE_ANSWER);
-	expect_refused(&c, &leave, "defects_policy", "UOD art. 39");
-	c.policy.reuse_defects_call = false;
-	expect_refused(&c, &in, "defects_policy", NULL);
-	decide_ok(&c, &leave, &o);
-	assert_int_equal(o.state, LAW_STATE_LEFT_UNPROCESSED);
+	/* From any state of a re-use request but awaiting_completion (after
+	 * its window) it cannot be left unprocessed: the reason says why. */
+	law_state_t st[] = {LAW_STATE_RECEIVED, LAW_STATE_IN_PROGRESS, LAW_STATE_EXTENDED};
+	for (size_t k = 0; k < sizeof st / sizeof st[0]; k++) {
+		c.state = st[k];
+		expect_refused(&c, &leave, "not_allowed_in_state", "UOD art. 39 ust. 4");
+	}
+	for (int r = 0; law_refusal_codes[r]; r++)
+		assert_string_not_equal(law_refusal_codes[r], "defects_policy");
+	for (size_t i = 0; i < law_transition_count; i++) {
+		const law_transition_t *t = &law_transitions[i];
+		if (t->action == LAW_ACT_LEAVE_UNPROCESSED && (t->kinds & RU))
+			assert_true(t->from == (UINT64_C(1) << LAW_STATE_AWAITING_COMPLETION) ||
+				    t->from == (UINT64_C(1) << LAW_STATE_SIGNATURE_CALLED));
+		if (t->action == LAW_ACT_CALL_TO_COMPLETE)
+			assert_int_equal(t->guards[0].guard, LAW_GUARD_NONE);
+	}
 
 	c = new_case(RU, LAW_STATE_AWAITING_COMPLETION);
 	in = act(LAW_ACT_RECORD_DELIVERY, LAW_ROLE_SYSTEM, "2025-03-06");
 	decide_ok(&c, &in, &o);
-	assert_date(must_effect(&o, LAW_TERM_START, LAW_TERM_COMPLETION_WINDOW)->calc.due,
-		    "2025-03-13");
+	const law_term_effect_t *e = must_effect(&o, LAW_TERM_START, LAW_TERM_COMPLETION_WINDOW);
+	assert_date(e->calc.due, "2025-03-13");
+	assert_non_null(strstr(law_terms[LAW_TERM_COMPLETION_WINDOW].basis, "UOD art. 39 ust. 4"));
+	add_term(&c, LAW_TERM_COMPLETION_WINDOW, "2025-03-06", "2025-03-13");
+	leave.date = D("2025-03-14");
+	decide_ok(&c, &leave, &o);
+	assert_int_equal(o.state, LAW_STATE_LEFT_UNPROCESSED);
 	in = act(LAW_ACT_RECORD_COMPLETION, LAW_ROLE_REQUESTER, "2025-03-10");
 	decide_ok(&c, &in, &o);
 	assert_date(must_effect(&o, LAW_TERM_START, LAW_TERM_REUSE_ANSWER)->calc.due, "2025-03-24");
@@ -1089,16 +1213,19 @@ int main(void)
 	    cmocka_unit_test(test_fee_notice_must_come_within_14_days_of_receipt),
 	    cmocka_unit_test(test_fee_window_releases_only_after_14_days_unless_form_changed),
 	    cmocka_unit_test(test_form_window_expiry_discontinues_by_decision),
+	    cmocka_unit_test(test_discontinuance_only_after_the_form_window_udip_14_2),
 	    cmocka_unit_test(
 		test_decision_delivery_starts_appeal_window_and_appeal_starts_forwarding),
 	    cmocka_unit_test(test_remedy_window_expiry_makes_the_decision_final),
 	    cmocka_unit_test(test_reconsideration_replaces_appeal_where_there_is_no_higher_body),
 	    cmocka_unit_test(test_unsigned_appeal_from_the_tracking_page_waits_for_a_signature),
 	    cmocka_unit_test(test_unsigned_appeal_accepted_by_policy_goes_straight_to_pending),
+	    cmocka_unit_test(test_form_window_expired_is_a_clerks_decision_not_the_systems),
+	    cmocka_unit_test(test_reuse_reconsideration_term_is_the_kpa_month_not_udip),
 	    cmocka_unit_test(test_court_complaint_on_inaction_keeps_state_and_gives_15_days),
 	    cmocka_unit_test(test_judgment_obliging_the_body_reopens_with_the_courts_term),
 	    cmocka_unit_test(test_reuse_offer_objection_and_decision_on_conditions),
-	    cmocka_unit_test(test_reuse_defects_call_or_leave_unprocessed_by_policy),
+	    cmocka_unit_test(test_reuse_defects_always_called_never_left_unprocessed_at_once),
 	    cmocka_unit_test(test_bad_input_is_refused_not_crashed),
 	    cmocka_unit_test(test_refusal_codes_are_unique),
 	    cmocka_unit_test(test_identifiers_are_unique_and_found_by_lookup),

@@ -33,7 +33,9 @@ const struct plan plans[] = {
                ST(CHANGE_FORM, BY_REQUESTER, 2, 10), ST(PROVIDE, BY_CLERK, 2, 10)}},
     {PI_, 80, {ASSIGN, ST(FEE_NOTICE, BY_CLERK, 2, 10), ST(RECORD_DELIVERY, BY_CLERK, 1, 4),
                ST(RELEASE_AFTER_FEE, BY_CLERK, 17, 25)}},
-    {PI_, 50, {ASSIGN, ST(DISCONTINUE, BY_CLERK, 3, 12), DELIVERY, FINAL}},
+    /* UDIP art. 14 ust. 2: discontinued only after the form notice's 14 days. */
+    {PI_, 50, {ASSIGN, ST(FORM_NOTICE, BY_CLERK, 2, 10), ST(RECORD_DELIVERY, BY_CLERK, 1, 4),
+               ST(DISCONTINUE, BY_CLERK, 17, 25), DELIVERY, FINAL}},
     {PI_, 40, {ASSIGN, ST(NOT_PUBLIC_INFORMATION, BY_CLERK, 1, 10),
                ST(COURT_COMPLAINT, BY_CLERK, 20, 60), ST(ANSWER_COURT_COMPLAINT, BY_CLERK, 3, 14),
                ST(JUDGMENT_DISMISSES, BY_CLERK, 60, 200)}},

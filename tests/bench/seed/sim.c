@@ -35,7 +35,8 @@ static bool publishable(law_state_t s)
 static bool window_action(law_action_t a)
 {
 	return a == LAW_ACT_REMEDY_WINDOW_EXPIRED || a == LAW_ACT_LEAVE_UNPROCESSED ||
-	       a == LAW_ACT_RELEASE_AFTER_FEE || a == LAW_ACT_OFFER_WINDOW_EXPIRED;
+	       a == LAW_ACT_RELEASE_AFTER_FEE || a == LAW_ACT_OFFER_WINDOW_EXPIRED ||
+	       a == LAW_ACT_DISCONTINUE || a == LAW_ACT_FORM_WINDOW_EXPIRED;
 }
 
 static void start_term(struct sim *x, const law_term_effect_t *e, int64_t at_us)
