@@ -33,6 +33,7 @@ const char *letter_title(const char *type)
 #define L LETTER_VAR_LIST
 #define D LETTER_VAR_DATE
 #define N LETTER_VAR_NUMBER
+#define F LETTER_VAR_FLAG
 #define CASE LETTER_SRC_CASE
 #define INPUT LETTER_SRC_INPUT
 #define CONST LETTER_SRC_CONSTANT
@@ -178,6 +179,10 @@ const letter_var_t letter_vars[] = {
 	 "refusals: the provisions limiting access, after „w związku z”",
 	 "art. 5 ust. 2 ustawy o dostępie do informacji publicznej oraz art. 11 ust. 2 ustawy "
 	 "z dnia 16 kwietnia 1993 r. o zwalczaniu nieuczciwej konkurencji", NULL, NULL},
+	{"refusal.names_parties", F, INPUT, false, false,
+	 "refusals: the basis is privacy or a business secret (UDIP art. 5 ust. 2), so the "
+	 "reasons name those who took a position and whose interests grounded the refusal "
+	 "(art. 16 ust. 2 pkt 2); false for any other basis", "true", NULL, NULL},
 	{"discontinuance.basis", T, INPUT, false, false,
 	 "discontinuance_decision: the provision, after „w związku z”", "art. 14 ust. 2 tej ustawy",
 	 NULL, NULL},
@@ -313,6 +318,8 @@ static json_t *example_value(const letter_var_t *v, const char *text)
 {
 	if (v->type == LETTER_VAR_NUMBER)
 		return json_integer(strtol(text, NULL, 10));
+	if (v->type == LETTER_VAR_FLAG)
+		return json_boolean(strcmp(text, "true") == 0);
 	if (v->type != LETTER_VAR_LIST)
 		return json_string(text);
 	json_t *arr = json_array();
@@ -501,6 +508,7 @@ static void cell(strbuf_t *out, const char *s)
 static const char *const type_names[] = {
     [LETTER_VAR_TEXT] = "text", [LETTER_VAR_BLOCK] = "paragraphs", [LETTER_VAR_LIST] = "list",
     [LETTER_VAR_DATE] = "date", [LETTER_VAR_NUMBER] = "number",
+    [LETTER_VAR_FLAG] = "flag",
 };
 static const char *const source_names[] = {
     [LETTER_SRC_CASE] = "case",
@@ -516,7 +524,10 @@ static const char docs_intro[] =
     "(the variables); do not edit by hand (`make docs`).\n\n"
     "Each letter type has a Markdown template `templates/letters/<id>.md` (and, where the\n"
     "re-use text differs, `<id>.reuse.md`, used when `case.kind` is `reuse`). The templates\n"
-    "know two tags: `{{name}}` (a variable from the table below) and `{{! comment}}`.\n"
+    "know these tags: `{{name}}` (a variable from the table below), `{{! comment}}`, and\n"
+    "`{{#flag}}` … `{{/flag}}` (or `{{^flag}}` … `{{/flag}}`) around whole lines kept only\n"
+    "when a variable of type flag is true (false); the variables of a section not kept are\n"
+    "not needed.\n"
     "Values are escaped for Markdown before they are substituted, so a value can never\n"
     "open markup; a variable missing from the data is an error that names it and the\n"
     "template line. `{{remedy_instruction}}` is `_remedy_appeal.md` or\n"

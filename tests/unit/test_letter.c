@@ -591,6 +591,27 @@ static void test_refusal_names_the_persons_of_article_16(void **state)
 	json_decref(vars);
 }
 
+/* UDIP art. 16 ust. 2 pkt 2 names them only for privacy and business
+ * secrets: on another basis the section and its variables are absent. */
+static void test_refusal_on_another_basis_has_no_persons_section(void **state)
+{
+	static const char *const types[] = {"refusal_decision", "partial_refusal_decision"};
+	for (size_t i = 0; i < 2; i++) {
+		json_t *vars = letter_sample_vars(NULL, NULL);
+		json_object_set_new(json_object_get(vars, "refusal"), "names_parties", json_false());
+		json_object_del(vars, "persons");
+		json_object_del(vars, "protected_parties");
+		char *md = markdown(*state, types[i], vars);
+		assert_null(strstr(md, "art. 16 ust. 2 pkt 2"));
+		assert_null(strstr(md, "Jan Nowak"));
+		assert_null(strstr(md, "ze względu na ochronę dóbr"));
+		assert_non_null(strstr(md, "\n\nMając powyższe na uwadze"));
+		assert_null(strstr(md, "\n\n\n"));
+		free(md);
+		json_decref(vars);
+	}
+}
+
 static void test_remedy_instruction_follows_the_organisation_policy(void **state)
 {
 	json_t *vars = letter_sample_vars(NULL, "appeal");
@@ -700,7 +721,8 @@ static void test_template_errors_are_reported_at_load_with_file_and_line(void **
 	check_load_error("fee_notice.md", "Linia {{case.subject}} i {{case.subjekt}}\n",
 			 "fee_notice.md:1: unknown variable \"case.subjekt\"");
 	check_load_error("fee_notice.md", "a\n{{ case.subject }}\n", "fee_notice.md:2: bad tag");
-	check_load_error("fee_notice.md", "a\n{{#case}}x{{/case}}\n", "fee_notice.md:2: bad tag");
+	check_load_error("fee_notice.md", "a\n{{#case}}x{{/case}}\n",
+			 "fee_notice.md:2: a section tag must stand alone");
 	check_load_error("fee_notice.md", "{{! open comment\n\n", "fee_notice.md:1: unclosed {{");
 	check_load_error("fee_notice.md", "Załączniki: {{attachments}}\n",
 			 "fee_notice.md:1: variable \"attachments\" must stand alone on its line");
@@ -715,6 +737,54 @@ static void test_template_errors_are_reported_at_load_with_file_and_line(void **
 	char err[256];
 	assert_false(letter_load(&s, "/nonexistent/letters", err, sizeof err));
 	assert_null(s);
+}
+
+static void test_flag_sections_take_their_lines_or_none(void **state)
+{
+	copy_templates();
+	write_template("published_letter.md",
+		       "A\n{{#refusal.names_parties}}\nB {{case.subject}}\n{{/refusal.names_parties}}\n"
+		       "{{^refusal.names_parties}}\nC\n{{/refusal.names_parties}}\nD\n");
+	letter_set_t *s = NULL;
+	char err[256] = "";
+	assert_true(letter_load(&s, tmpdir, err, sizeof err));
+	remove_templates();
+	json_t *vars = letter_sample_vars(NULL, NULL);
+	char *md = markdown(s, "published_letter", vars);
+	assert_string_equal(md, "A\nB umowy na dostawę łóżek polowych związanych z organizacją "
+				"ćwiczeń w 2026 r., źródła i wysokość środków na ich "
+				"finansowanie\nD\n");
+	free(md);
+	json_object_set_new(json_object_get(vars, "refusal"), "names_parties", json_false());
+	json_object_del(json_object_get(vars, "case"), "subject"); /* not looked up */
+	md = markdown(s, "published_letter", vars);
+	assert_string_equal(md, "A\nC\nD\n");
+	free(md);
+	/* A flag that is not true or false is an error. */
+	json_object_set_new(json_object_get(vars, "refusal"), "names_parties", json_string("tak"));
+	strbuf_t sb;
+	sb_init(&sb, NULL);
+	assert_false(letter_markdown(s, "published_letter", vars, &sb, err, sizeof err));
+	assert_non_null(strstr(err, "refusal.names_parties"));
+	sb_free(&sb);
+	json_decref(vars);
+	letter_free(s);
+}
+
+static void test_section_errors_are_reported_at_load(void **state)
+{
+	check_load_error("fee_notice.md", "A\n{{#refusal.names_parties}}\nB\n",
+			 "fee_notice.md:2: section \"refusal.names_parties\" is never closed");
+	check_load_error("fee_notice.md", "A\n{{/refusal.names_parties}}\n",
+			 "fee_notice.md:2: \"{{/refusal.names_parties}}\" closes no open section");
+	check_load_error("fee_notice.md", "{{#case.subject}}\nB\n{{/case.subject}}\n",
+			 "fee_notice.md:1: \"case.subject\" is not a flag");
+	check_load_error("fee_notice.md", "A {{#refusal.names_parties}}\n{{/refusal.names_parties}}\n",
+			 "fee_notice.md:1: a section tag must stand alone");
+	check_load_error("fee_notice.md", "A {{refusal.names_parties}}\n",
+			 "fee_notice.md:1: flag \"refusal.names_parties\" only opens a section");
+	check_load_error("fee_notice.md", "{{#refusal.nope}}\n{{/refusal.nope}}\n",
+			 "fee_notice.md:1: unknown variable");
 }
 
 static void test_multiline_comments_and_their_lines_are_removed(void **state)
@@ -877,7 +947,8 @@ static void test_docs_list_every_type_and_variable(void **state)
 	assert_non_null(strstr(sb.data,
 			       "| `refusal_decision` | Decyzja o odmowie udostępnienia "
 			       "informacji publicznej | yes | public information | requester "
-			       "| `refusal.scope`, `refusal.basis`, `facts`, `legal_grounds`, "
+			       "| `refusal.scope`, `refusal.basis`, `refusal.names_parties`, "
+			       "`facts`, `legal_grounds`, "
 			       "`persons`, `protected_parties` |"));
 	sb_free(&sb);
 }
@@ -1074,6 +1145,9 @@ int main(void)
 	    cmocka_unit_test(test_letter_has_place_and_date_line),
 	    cmocka_unit_test(test_decisions_carry_the_kpa_elements),
 	    cmocka_unit_test(test_refusal_names_the_persons_of_article_16),
+	    cmocka_unit_test(test_refusal_on_another_basis_has_no_persons_section),
+	    cmocka_unit_test(test_flag_sections_take_their_lines_or_none),
+	    cmocka_unit_test(test_section_errors_are_reported_at_load),
 	    cmocka_unit_test(test_remedy_instruction_follows_the_organisation_policy),
 	    cmocka_unit_test(test_reuse_cases_get_the_reuse_variant),
 	    cmocka_unit_test(test_comments_leave_no_trace),
