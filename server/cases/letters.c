@@ -323,6 +323,18 @@ static enum db_status build_vars(PGconn *c, arena_t *a, const struct actor *who,
 		return st;
 	}
 	map_inputs(vars, d->type, d->inputs);
+	/* "do Samorządowego Kolegium Odwoławczego w ...": the genitive of the
+	 * bodies' names, where the name is a known one. */
+	static const char *const gen[][2] = {{"appeal_body", "appeal_body_gen"},
+	                                     {"court", "court_gen"}};
+	json_t *org = json_object_get(vars, "org");
+	for (size_t i = 0; org && i < 2; i++) {
+		const char *nom = json_string_value(json_object_get(org, gen[i][0]));
+		strbuf_t sb;
+		sb_init(&sb, a);
+		if (nom && !json_object_get(org, gen[i][1]) && letter_genitive(nom, &sb))
+			json_object_set_new(org, gen[i][1], json_string(sb.data));
+	}
 	set(vars, "letter.date", today);
 	set(vars, "letter.title", letter_title(d->type) ? letter_title(d->type) : d->title);
 	const letter_type_t *lt = letter_type(d->type);

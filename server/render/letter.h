@@ -192,6 +192,13 @@ json_t *letter_sample_vars_for(const char *type, const char *kind, const char *r
  * sprawy". */
 const char *letter_pleading(const char *remedy);
 
+/* Appends the genitive of a body's name given in the nominative
+ * ("Wojewódzki Sąd Administracyjny w Warszawie" -> "Wojewódzkiego Sądu
+ * Administracyjnego w Warszawie"), for "do ..." in the remedy instructions.
+ * Knows the usual appeal bodies and courts by their first words; false (out
+ * untouched) for any other name, which the clerk then writes. */
+bool letter_genitive(const char *nominative, strbuf_t *out);
+
 /* docs/letters.md: the types (with the action inputs each uses, when `s`
  * is not NULL) and the variables as Markdown tables. */
 void letter_docs_markdown(const letter_set_t *s, strbuf_t *out);

@@ -68,7 +68,7 @@ const letter_var_t letter_vars[] = {
 	{"case.due_on", D, CASE, false, false, "statutory due date of the answer (14 days)",
 	 "2026-11-26", NULL, NULL},
 	{"case.subject", T, CASE, false, false,
-	 "subject of the request, as a phrase after „w sprawie:”",
+	 "subject of the request, printed as a quoted title after „w sprawie”",
 	 "umowy na dostawę łóżek polowych związanych z organizacją ćwiczeń w 2026 r., źródła i "
 	 "wysokość środków na ich finansowanie", NULL, NULL},
 	{"case.form", T, CASE, false, false, "manner and form of access asked for in the request",
@@ -113,10 +113,17 @@ const letter_var_t letter_vars[] = {
 	{"org.appeal_body", T, CASE, false, false,
 	 "appeal body, nominative (remedy `appeal`; addressee of appeal_forwarding)",
 	 "Samorządowe Kolegium Odwoławcze w Warszawie", NULL, NULL},
+	{"org.appeal_body_gen", T, CASE, false, false,
+	 "appeal body, genitive, after „do” (remedy `appeal`); derived from `org.appeal_body` "
+	 "by letter_genitive() where its name is a known one",
+	 "Samorządowego Kolegium Odwoławczego w Warszawie", NULL, NULL},
 	{"org.appeal_body_address", T, CASE, false, false, "address of the appeal body",
 	 "ul. Przykładowa 10, 00-950 Warszawa", NULL, NULL},
 	{"org.court", T, CASE, false, false, "the competent administrative court, nominative",
 	 "Wojewódzki Sąd Administracyjny w Warszawie", NULL, NULL},
+	{"org.court_gen", T, CASE, false, false,
+	 "the competent administrative court, genitive, after „do”; derived from `org.court` "
+	 "by letter_genitive()", "Wojewódzkiego Sądu Administracyjnego w Warszawie", NULL, NULL},
 	{"org.court_address", T, CASE, false, false, "address of the court",
 	 "ul. Jasna 2/4, 00-013 Warszawa", NULL, NULL},
 	{"letter.title", T, CASE, true, true,
@@ -330,6 +337,41 @@ static json_t *example_value(const letter_var_t *v, const char *text)
 		p += n + (nl ? 1 : 0);
 	}
 	return arr;
+}
+
+/* The names of the bodies letters send an appeal or a complaint to, by
+ * their nominative head; what follows the head ("w Warszawie", "Obrony
+ * Narodowej") is already in the case it keeps. Longest heads first. */
+static const struct {
+	const char *nom, *gen;
+} genitives[] = {
+    {"Wojewódzki Sąd Administracyjny", "Wojewódzkiego Sądu Administracyjnego"},
+    {"Naczelny Sąd Administracyjny", "Naczelnego Sądu Administracyjnego"},
+    {"Samorządowe Kolegium Odwoławcze", "Samorządowego Kolegium Odwoławczego"},
+    {"Wojewódzki Inspektor", "Wojewódzkiego Inspektora"},
+    {"Główny Inspektor", "Głównego Inspektora"},
+    {"Marszałek Województwa", "Marszałka Województwa"},
+    {"Prezes Rady Ministrów", "Prezesa Rady Ministrów"},
+    {"Minister", "Ministra"},
+    {"Wojewoda", "Wojewody"},
+    {"Starosta", "Starosty"},
+    {"Prezes", "Prezesa"},
+    {"Komendant", "Komendanta"},
+    {"Dyrektor", "Dyrektora"},
+};
+
+bool letter_genitive(const char *nominative, strbuf_t *out)
+{
+	for (size_t i = 0; nominative && i < sizeof genitives / sizeof genitives[0]; i++) {
+		size_t n = strlen(genitives[i].nom);
+		if (strncmp(nominative, genitives[i].nom, n) != 0 ||
+		    (nominative[n] != '\0' && nominative[n] != ' '))
+			continue;
+		sb_puts(out, genitives[i].gen);
+		sb_puts(out, nominative + n);
+		return true;
+	}
+	return false;
 }
 
 const char *letter_pleading(const char *remedy)

@@ -245,6 +245,97 @@ static void test_every_type_renders_to_pdf_with_case_number_and_diacritics(void 
 	}
 }
 
+/* Issue 20 item 4: the remedy bodies in the genitive, the subject as a
+ * quoted title, the signature before the closing part; the old phrases gone
+ * from every letter of every kind and remedy. */
+static void test_old_wrong_phrases_are_gone_from_every_letter(void **state)
+{
+	static const char *const gone[] = {
+	    "do sądu administracyjnego –", "do organu odwoławczego –", "w sprawie: ",
+	    "zgodnie z ustawy", "Brak zawiadomienia o przyjęciu oferty",
+	    "w sprawie wniosku o udostępnienie", "w sprawie wniosku o ponowne"};
+	for (size_t t = 0; t < letter_type_count; t++) {
+		for (int k = 0; k < 2; k++) {
+			for (int r = 0; r < 2; r++) {
+				const char *type = letter_types[t].id;
+				json_t *vars = letter_sample_vars_for(type, kinds[k], remedies[r]);
+				char *md = markdown(*state, type, vars);
+				char *h = html(md, vars);
+				for (size_t g = 0; g < sizeof gone / sizeof gone[0]; g++) {
+					if (strstr(h, gone[g]))
+						print_error("%s/%s/%s: \"%s\"\n", type, kinds[k],
+							    remedies[r], gone[g]);
+					assert_null(strstr(h, gone[g]));
+				}
+				assert_null(strstr(md, "{{"));
+				/* The signature stands before „Otrzymują” and the
+				 * enclosures. */
+				const char *sign = strstr(h, "class=\"letter-sign\"");
+				const char *to = strstr(h, "Otrzymują:");
+				const char *enc = strstr(h, "Załączniki:");
+				assert_non_null(sign);
+				assert_true(!to || to > sign);
+				assert_true(!enc || enc > sign);
+				if (letter_types[t].decision && strstr(md, "{{") == NULL) {
+					bool appeal = r == 0 && strstr(h, "przysługuje odwołanie");
+					if (appeal)
+						assert_non_null(strstr(
+						    h, "odwołanie do Samorządowego Kolegium "
+						       "Odwoławczego w Warszawie, wnoszone"));
+				}
+				if (strstr(h, "skargę"))
+					assert_null(strstr(h, "skargę do sądu administracyjnego"));
+				free(h);
+				free(md);
+				json_decref(vars);
+			}
+		}
+	}
+	json_t *vars = letter_sample_vars(NULL, "reconsideration");
+	char *md = markdown(*state, "refusal_decision", vars);
+	assert_non_null(strstr(md, "skargę na decyzję do Wojewódzkiego Sądu Administracyjnego w "
+				   "Warszawie za pośrednictwem"));
+	assert_non_null(strstr(md, "w sprawie „umowy na dostawę łóżek polowych"));
+	/* In the PDF too, the signer comes before „Otrzymują”. */
+	strbuf_t p = pdf(md, vars);
+	char *text = pdf_text(&p);
+	const char *signer = strstr(text, "Agnieszka Glapiak");
+	assert_non_null(signer);
+	assert_non_null(strstr(signer, "Otrzymują"));
+	free(text);
+	sb_free(&p);
+	free(md);
+	json_decref(vars);
+}
+
+static void check_genitive(const char *nom, const char *want)
+{
+	strbuf_t sb;
+	sb_init(&sb, NULL);
+	bool ok = letter_genitive(nom, &sb);
+	if (want) {
+		assert_true(ok);
+		assert_string_equal(sb.data, want);
+	} else {
+		assert_false(ok);
+		assert_int_equal(sb.len, 0);
+	}
+	sb_free(&sb);
+}
+
+static void test_bodies_are_named_in_the_genitive(void **state)
+{
+	check_genitive("Wojewódzki Sąd Administracyjny w Warszawie",
+		       "Wojewódzkiego Sądu Administracyjnego w Warszawie");
+	check_genitive("Samorządowe Kolegium Odwoławcze w Krakowie",
+		       "Samorządowego Kolegium Odwoławczego w Krakowie");
+	check_genitive("Wojewoda Mazowiecki", "Wojewody Mazowiecki");
+	check_genitive("Minister Cyfryzacji", "Ministra Cyfryzacji");
+	check_genitive("Ministerstwo Cyfryzacji", NULL); /* not "Ministra…stwo" */
+	check_genitive("Rada Gminy", NULL);
+	check_genitive(NULL, NULL);
+}
+
 /* ---- missing and malformed variables ---------------------------------- */
 
 static void test_missing_variable_is_an_error_naming_it_and_the_line(void **state)
@@ -265,12 +356,12 @@ static void test_missing_variable_is_an_error_naming_it_and_the_line(void **stat
 static void test_missing_variable_of_a_fragment_names_the_fragment(void **state)
 {
 	json_t *vars = letter_sample_vars("public_information", "appeal");
-	del(vars, "org.appeal_body");
+	del(vars, "org.appeal_body_gen");
 	strbuf_t sb;
 	sb_init(&sb, NULL);
 	char err[256] = "";
 	assert_false(letter_markdown(*state, "refusal_decision", vars, &sb, err, sizeof err));
-	assert_non_null(strstr(err, "missing variable \"org.appeal_body\" in _remedy_appeal.md:"));
+	assert_non_null(strstr(err, "missing variable \"org.appeal_body_gen\" in _remedy_appeal.md:"));
 	sb_free(&sb);
 	json_decref(vars);
 }
@@ -616,8 +707,8 @@ static void test_remedy_instruction_follows_the_organisation_policy(void **state
 {
 	json_t *vars = letter_sample_vars(NULL, "appeal");
 	char *md = markdown(*state, "refusal_decision", vars);
-	assert_non_null(strstr(md, "przysługuje odwołanie do organu odwoławczego – Samorządowe "
-				   "Kolegium Odwoławcze w Warszawie – wnoszone za pośrednictwem"));
+	assert_non_null(strstr(md, "przysługuje odwołanie do Samorządowego Kolegium Odwoławczego "
+				   "w Warszawie, wnoszone za pośrednictwem"));
 	assert_non_null(strstr(md, "art. 127 § 1 i 2 oraz art. 129 § 1 i 2"));
 	assert_null(strstr(md, "ponowne rozpatrzenie"));
 	free(md);
@@ -627,7 +718,7 @@ static void test_remedy_instruction_follows_the_organisation_policy(void **state
 	assert_non_null(strstr(md, "z wnioskiem o ponowne rozpatrzenie sprawy w terminie 14 dni"));
 	assert_non_null(strstr(md, "art. 127 § 3"));
 	assert_non_null(strstr(md, "art. 52 § 3"));
-	assert_non_null(strstr(md, "Wojewódzki Sąd Administracyjny w Warszawie"));
+	assert_non_null(strstr(md, "do Wojewódzkiego Sądu Administracyjnego w Warszawie"));
 	free(md);
 	json_decref(vars);
 }
@@ -960,8 +1051,8 @@ static void test_type_vars_include_the_remedy_fragments(void **state)
 	bool remedy = false, appeal_body = false, court = false, subject = false;
 	for (size_t i = 0; i < n; i++) {
 		remedy = remedy || strcmp(vars[i]->name, "remedy") == 0;
-		appeal_body = appeal_body || strcmp(vars[i]->name, "org.appeal_body") == 0;
-		court = court || strcmp(vars[i]->name, "org.court") == 0;
+		appeal_body = appeal_body || strcmp(vars[i]->name, "org.appeal_body_gen") == 0;
+		court = court || strcmp(vars[i]->name, "org.court_gen") == 0;
 		subject = subject || strcmp(vars[i]->name, "case.subject") == 0;
 	}
 	assert_true(remedy && appeal_body && court && subject);
@@ -1130,6 +1221,8 @@ int main(void)
 	    cmocka_unit_test(test_every_lifecycle_document_has_a_letter_type_and_template),
 	    cmocka_unit_test(test_every_type_renders_for_both_kinds_and_remedies),
 	    cmocka_unit_test(test_every_type_renders_to_pdf_with_case_number_and_diacritics),
+	    cmocka_unit_test(test_old_wrong_phrases_are_gone_from_every_letter),
+	    cmocka_unit_test(test_bodies_are_named_in_the_genitive),
 	    cmocka_unit_test(test_missing_variable_is_an_error_naming_it_and_the_line),
 	    cmocka_unit_test(test_missing_variable_of_a_fragment_names_the_fragment),
 	    cmocka_unit_test(test_missing_remedy_and_bad_kind_are_errors),
