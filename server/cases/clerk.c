@@ -89,17 +89,31 @@ static const struct action_form *form_of(law_action_t act)
 	return &other;
 }
 
+/* names_parties: UDIP art. 16 ust. 2 pkt 2 — a refusal for the privacy of a
+ * natural person or a business secret (art. 5 ust. 2) names those who took
+ * a position and whose interests grounded it; no other refusal does. */
 static const struct {
 	const char *key, *label;
+	bool names_parties;
 } bases[] = {
-    {"classified", "art. 5 ust. 1 UDIP — informacja niejawna"},
-    {"statutory_secret", "art. 5 ust. 1 UDIP — inna tajemnica ustawowo chroniona"},
-    {"privacy", "art. 5 ust. 2 UDIP — prywatność osoby fizycznej"},
-    {"business_secret", "art. 5 ust. 2 UDIP — tajemnica przedsiębiorcy"},
+    {"classified", "art. 5 ust. 1 UDIP — informacja niejawna", false},
+    {"statutory_secret", "art. 5 ust. 1 UDIP — inna tajemnica ustawowo chroniona", false},
+    {"privacy", "art. 5 ust. 2 UDIP — prywatność osoby fizycznej", true},
+    {"business_secret", "art. 5 ust. 2 UDIP — tajemnica przedsiębiorcy", true},
     {"processed_no_interest",
-     "art. 3 ust. 1 pkt 1 UDIP — brak szczególnej istotności informacji przetworzonej dla interesu publicznego"},
-    {"reuse_uod", "art. 45 ustawy o otwartych danych — przesłanki odmowy ponownego wykorzystywania"},
+     "art. 3 ust. 1 pkt 1 UDIP — brak szczególnej istotności informacji przetworzonej dla interesu publicznego",
+     false},
+    {"reuse_uod", "art. 45 ustawy o otwartych danych — przesłanki odmowy ponownego wykorzystywania",
+     false},
 };
+
+bool clerk_basis_names_parties(const char *key)
+{
+	for (size_t i = 0; key && i < sizeof bases / sizeof bases[0]; i++)
+		if (!strcmp(bases[i].key, key))
+			return bases[i].names_parties;
+	return false;
+}
 
 json_t *clerk_refusal_bases(void)
 {
@@ -429,9 +443,13 @@ static json_t *event_data(const struct clerk_input *in, const struct action_form
 		json_object_set_new(d, "new_due", json_string(in->new_due));
 	if ((f->fields & F_AMOUNT) && in->amount && *in->amount)
 		json_object_set_new(d, "amount", json_string(in->amount));
-	if (f->fields & F_BASIS)
+	if (f->fields & F_BASIS) {
 		json_object_set_new(d, "legal_basis", json_string(basis_label(in->legal_basis)));
-	if ((f->fields & F_PERSONS) && in->persons && *in->persons)
+		json_object_set_new(d, "legal_basis_key", json_string(in->legal_basis));
+	}
+	/* Kept only where the letter names them (UDIP art. 16 ust. 2 pkt 2). */
+	if ((f->fields & F_PERSONS) && in->persons && *in->persons &&
+	    (!(f->fields & F_BASIS) || clerk_basis_names_parties(in->legal_basis)))
 		json_object_set_new(d, "persons", json_string(in->persons));
 	if ((f->fields & F_ADDRESS) && in->address)
 		json_object_set_new(d, "address", json_string(in->address));

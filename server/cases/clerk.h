@@ -79,4 +79,9 @@ enum outcome clerk_register_received(const struct svc_ctx *ctx, struct filing_in
 /* The bases a refusal may cite, for the form's list. */
 json_t *clerk_refusal_bases(void);
 
+/* Whether a refusal on basis `key` ("privacy") names those who took a
+ * position and the protected parties (UDIP art. 16 ust. 2 pkt 2: privacy and
+ * business secrets only); false for any other or unknown key. */
+bool clerk_basis_names_parties(const char *key);
+
 #endif

@@ -49,6 +49,24 @@ static void set(json_t *o, const char *dotted, const char *value)
 	set(sub, dot + 1, value);
 }
 
+/* Like set(), for any JSON value (a reference is stolen). */
+static void set_json(json_t *o, const char *dotted, json_t *value)
+{
+	const char *dot = strchr(dotted, '.');
+	if (!dot) {
+		json_object_set_new(o, dotted, value);
+		return;
+	}
+	char head[64];
+	snprintf(head, sizeof head, "%.*s", (int)(dot - dotted), dotted);
+	json_t *sub = json_object_get(o, head);
+	if (!sub) {
+		sub = json_object();
+		json_object_set_new(o, head, sub);
+	}
+	set_json(sub, dot + 1, value);
+}
+
 static bool has(json_t *o, const char *dotted)
 {
 	const char *dot = strchr(dotted, '.');
@@ -101,6 +119,12 @@ static void map_inputs(json_t *vars, const char *type, json_t *inputs)
 		if (json_is_string(v) && *json_string_value(v) && !has(vars, input_map[i].var))
 			set(vars, input_map[i].var, json_string_value(v));
 	}
+	/* UDIP art. 16 ust. 2 pkt 2: only a refusal for privacy or a business
+	 * secret names the persons and the protected parties. */
+	json_t *key = json_object_get(inputs, "legal_basis_key");
+	if (json_is_string(key))
+		set_json(vars, "refusal.names_parties",
+		         json_boolean(clerk_basis_names_parties(json_string_value(key))));
 	/* Amounts are written as "12,50" in the form; letters say "12,50 zł". */
 	json_t *fee = json_object_get(vars, "fee");
 	json_t *amount = fee ? json_object_get(fee, "amount") : NULL;
@@ -226,6 +250,9 @@ static void mark_missing(json_t *vars, const char *today)
 		case LETTER_VAR_NUMBER:
 			json_object_set_new(vars, v->name, json_integer(0));
 			break;
+		case LETTER_VAR_FLAG: /* a section the step did not call for */
+			set_json(vars, v->name, json_false());
+			break;
 		case LETTER_VAR_LIST:
 			if (!strchr(v->name, '.'))
 				json_object_set_new(vars, v->name, json_pack("[s]", mark));
@@ -296,6 +323,18 @@ static enum db_status build_vars(PGconn *c, arena_t *a, const struct actor *who,
 		return st;
 	}
 	map_inputs(vars, d->type, d->inputs);
+	/* "do Samorządowego Kolegium Odwoławczego w ...": the genitive of the
+	 * bodies' names, where the name is a known one. */
+	static const char *const gen[][2] = {{"appeal_body", "appeal_body_gen"},
+	                                     {"court", "court_gen"}};
+	json_t *org = json_object_get(vars, "org");
+	for (size_t i = 0; org && i < 2; i++) {
+		const char *nom = json_string_value(json_object_get(org, gen[i][0]));
+		strbuf_t sb;
+		sb_init(&sb, a);
+		if (nom && !json_object_get(org, gen[i][1]) && letter_genitive(nom, &sb))
+			json_object_set_new(org, gen[i][1], json_string(sb.data));
+	}
 	set(vars, "letter.date", today);
 	set(vars, "letter.title", letter_title(d->type) ? letter_title(d->type) : d->title);
 	const letter_type_t *lt = letter_type(d->type);

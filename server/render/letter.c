@@ -18,10 +18,14 @@
 /* Limit on list items and on one value, so a broken caller cannot make a
  * letter of gigabytes. */
 #define MAX_LIST_ITEMS 1000
+/* How deep {{#flag}} sections may nest. */
+#define MAX_SECTION_DEPTH 4
 
 enum seg_kind {
 	SEG_TEXT,
 	SEG_VAR,
+	SEG_OPEN,  /* {{#flag}} or {{^flag}} */
+	SEG_CLOSE, /* {{/flag}} */
 };
 
 struct seg {
@@ -29,7 +33,9 @@ struct seg {
 	unsigned line;
 	const char *text; /* SEG_TEXT */
 	size_t len;
-	const letter_var_t *var; /* SEG_VAR */
+	const letter_var_t *var; /* SEG_VAR, SEG_OPEN, SEG_CLOSE */
+	bool inverted;		 /* SEG_OPEN: {{^flag}} */
+	size_t close;		 /* SEG_OPEN: index of its SEG_CLOSE */
 };
 
 struct tpl {
@@ -201,6 +207,8 @@ struct compiler {
 	bool fragment;
 	struct seg *segs;
 	size_t n, cap;
+	size_t open[MAX_SECTION_DEPTH]; /* indexes of the open SEG_OPENs */
+	size_t depth;
 };
 
 static struct seg *add_seg(struct compiler *c)
@@ -271,6 +279,42 @@ static size_t blank_after(const char *src, size_t len, size_t pos)
 	return (i == len || src[i] == '\n') ? i : (size_t)-1;
 }
 
+/* {{#flag}}, {{^flag}} or {{/flag}}: `name` (`nlen` bytes) after the sigil. */
+static bool section_tag(struct compiler *c, char sigil, const char *name, size_t nlen,
+			unsigned line, char *err, size_t errlen)
+{
+	const letter_var_t *v = valid_name(name, nlen) ? letter_var_find(name, nlen) : NULL;
+	if (!v)
+		return letter_fail(err, errlen, "%s:%u: unknown variable \"%.*s\"", c->file, line,
+				   (int)(nlen > 40 ? 40 : nlen), name);
+	if (v->type != LETTER_VAR_FLAG)
+		return letter_fail(err, errlen, "%s:%u: \"%s\" is not a flag: no section", c->file,
+				   line, v->name);
+	if (sigil == '/') {
+		if (!c->depth || c->segs[c->open[c->depth - 1]].var != v)
+			return letter_fail(err, errlen, "%s:%u: \"{{/%s}}\" closes no open section",
+					   c->file, line, v->name);
+		c->depth--;
+		size_t at = c->open[c->depth];
+		struct seg *s = add_seg(c);
+		s->kind = SEG_CLOSE;
+		s->var = v;
+		s->line = line;
+		c->segs[at].close = c->n - 1; /* add_seg may have moved segs */
+		return true;
+	}
+	if (c->depth == MAX_SECTION_DEPTH)
+		return letter_fail(err, errlen, "%s:%u: sections nested deeper than %d", c->file,
+				   line, MAX_SECTION_DEPTH);
+	struct seg *s = add_seg(c);
+	s->kind = SEG_OPEN;
+	s->var = v;
+	s->line = line;
+	s->inverted = sigil == '^';
+	c->open[c->depth++] = c->n - 1;
+	return true;
+}
+
 static bool compile(struct compiler *c, char *err, size_t errlen)
 {
 	if (!check_utf8(c, err, errlen))
@@ -314,6 +358,22 @@ static bool compile(struct compiler *c, char *err, size_t errlen)
 			text_line = line;
 			continue;
 		}
+		char sigil = src[body];
+		if (sigil == '#' || sigil == '^' || sigil == '/') {
+			if (!alone)
+				return letter_fail(err, errlen,
+						   "%s:%u: a section tag must stand alone on its line",
+						   c->file, line);
+			add_text(c, text, ls, text_line);
+			if (!section_tag(c, sigil, src + body + 1, close - body - 1, line, err,
+					 errlen))
+				return false;
+			i = le < c->len ? le + 1 : le; /* the whole line goes */
+			line += le < c->len;
+			text = i;
+			text_line = line;
+			continue;
+		}
 		size_t nlen = close - body;
 		if (!valid_name(src + body, nlen))
 			return letter_fail(err, errlen, "%s:%u: bad tag \"{{%.*s}}\"", c->file,
@@ -322,6 +382,10 @@ static bool compile(struct compiler *c, char *err, size_t errlen)
 		if (!v)
 			return letter_fail(err, errlen, "%s:%u: unknown variable \"%.*s\"", c->file,
 					   line, (int)nlen, src + body);
+		if (v->type == LETTER_VAR_FLAG)
+			return letter_fail(err, errlen,
+					   "%s:%u: flag \"%s\" only opens a section ({{#%s}})",
+					   c->file, line, v->name, v->name);
 		if (block_var(v) && !alone)
 			return letter_fail(err, errlen,
 					   "%s:%u: variable \"%s\" must stand alone on its line",
@@ -341,6 +405,10 @@ static bool compile(struct compiler *c, char *err, size_t errlen)
 		text_line = line;
 	}
 	add_text(c, text, c->len, text_line);
+	if (c->depth)
+		return letter_fail(err, errlen, "%s:%u: section \"%s\" is never closed", c->file,
+				   c->segs[c->open[c->depth - 1]].line,
+				   c->segs[c->open[c->depth - 1]].var->name);
 	return true;
 }
 
@@ -493,7 +561,7 @@ static void mark_vars(const letter_set_t *s, const struct tpl *t, bool *used)
 {
 	for (size_t i = 0; t && i < t->n; i++) {
 		const letter_var_t *v = t->segs[i].var;
-		if (t->segs[i].kind != SEG_VAR)
+		if (t->segs[i].kind != SEG_VAR && t->segs[i].kind != SEG_OPEN)
 			continue;
 		used[v - letter_vars] = true;
 		if (v->source == LETTER_SRC_COMPUTED) { /* the remedy fragments */
@@ -672,6 +740,9 @@ static bool put_value(struct subst *st, const struct tpl *t, const struct seg *s
 	case LETTER_VAR_LIST:
 		ok = put_list(st, t, sg, v);
 		break;
+	case LETTER_VAR_FLAG:
+		ok = var_error(st, t, sg, "a flag names a section, not a value:");
+		break;
 	}
 	sb_free(&tmp);
 	return ok;
@@ -702,6 +773,18 @@ static bool substitute(struct subst *st, const struct tpl *t)
 		const struct seg *sg = &t->segs[i];
 		if (sg->kind == SEG_TEXT) {
 			sb_append(st->out, sg->text, sg->len);
+			continue;
+		}
+		if (sg->kind == SEG_CLOSE)
+			continue;
+		if (sg->kind == SEG_OPEN) {
+			json_t *v = letter_lookup(st->vars, sg->var->name);
+			if (!v)
+				return var_error(st, t, sg, "missing");
+			if (!json_is_boolean(v))
+				return var_error(st, t, sg, "true or false expected for");
+			if (json_is_true(v) == sg->inverted)
+				i = sg->close; /* the section is not taken */
 			continue;
 		}
 		switch (sg->var->source) {

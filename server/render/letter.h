@@ -9,12 +9,17 @@
  * starting with '_' are fragments the engine inserts for computed variables
  * (_remedy_appeal.md, _remedy_reconsideration.md).
  *
- * Template grammar (nothing else; sections and partials do not exist):
+ * Template grammar (nothing else; partials do not exist):
  *   {{name}} {{a.b}}   a variable: [a-z0-9_] parts joined by dots, which must
  *                      be a known variable (letter_vars[]); unknown names,
  *                      stray or unclosed "{{" fail at load with FILE:LINE
  *   {{! comment}}      nothing; may span lines; lines holding only a comment
  *                      go entirely
+ *   {{#flag}} ... {{/flag}}   the lines between, only when the flag
+ *   {{^flag}} ... {{/flag}}   (a LETTER_VAR_FLAG variable) is true, or false;
+ *                      each tag stands alone on its line, which goes; nested
+ *                      up to 4 deep; the variables of a section not taken
+ *                      are neither looked up nor required
  * List variables (LETTER_VAR_LIST) and {{remedy_instruction}} produce whole
  * blocks and must stand alone on their line.
  *
@@ -76,6 +81,7 @@ typedef enum letter_var_type {
 	LETTER_VAR_LIST,   /* an array of strings, or a string with one item per line */
 	LETTER_VAR_DATE,   /* "YYYY-MM-DD", printed "26 listopada 2026 r." */
 	LETTER_VAR_NUMBER, /* an integer (or a string of digits) */
+	LETTER_VAR_FLAG,   /* true or false; only for {{#flag}} sections */
 } letter_var_type_t;
 
 typedef enum letter_var_source {
@@ -185,6 +191,13 @@ json_t *letter_sample_vars_for(const char *type, const char *kind, const char *r
  * as {{pleading}} names it: "odwołania", "wniosku o ponowne rozpatrzenie
  * sprawy". */
 const char *letter_pleading(const char *remedy);
+
+/* Appends the genitive of a body's name given in the nominative
+ * ("Wojewódzki Sąd Administracyjny w Warszawie" -> "Wojewódzkiego Sądu
+ * Administracyjnego w Warszawie"), for "do ..." in the remedy instructions.
+ * Knows the usual appeal bodies and courts by their first words; false (out
+ * untouched) for any other name, which the clerk then writes. */
+bool letter_genitive(const char *nominative, strbuf_t *out);
 
 /* docs/letters.md: the types (with the action inputs each uses, when `s`
  * is not NULL) and the variables as Markdown tables. */

@@ -42,6 +42,7 @@ const char letter_css[] =
 	".letter-sign { margin: 2.5em 0 0 50%; text-align: center; break-inside: avoid; }\n"
 	".letter-sign .sign-auth { font-size: 9pt; font-style: italic; }\n"
 	".letter-sign .sign-name { margin-top: 2em; font-weight: bold; }\n"
+    ".letter-closing { margin-top: 1.5em; }\n"
 	"@media screen {\n"
 	"  body.letter-page { background: #e6e6e6; margin: 0; padding: 1px 0; }\n"
 	"  body.letter-page .letter { width: 160mm; min-height: 247mm; padding: 25mm;\n"
@@ -234,6 +235,46 @@ static cmark_node *parse_markdown(const char *markdown)
 	return cmark_parse_document(md, strlen(md), CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8);
 }
 
+/* Whether `n` is a paragraph that is only a bold heading of the letter's
+ * closing part: "**Załączniki:**", "**Otrzymują:**", "**Do wiadomości:**". */
+static bool closing_heading(cmark_node *n)
+{
+	static const char *const words[] = {"Załącznik", "Otrzymuj", "Do wiadomości"};
+	cmark_node *strong = cmark_node_first_child(n);
+	if (cmark_node_get_type(n) != CMARK_NODE_PARAGRAPH || !strong ||
+	    cmark_node_get_type(strong) != CMARK_NODE_STRONG || cmark_node_next(strong))
+		return false;
+	cmark_node *text = cmark_node_first_child(strong);
+	const char *lit = text && cmark_node_get_type(text) == CMARK_NODE_TEXT
+			      ? cmark_node_get_literal(text)
+			      : NULL;
+	for (size_t i = 0; lit && i < sizeof words / sizeof words[0]; i++)
+		if (strncmp(lit, words[i], strlen(words[i])) == 0)
+			return true;
+	return false;
+}
+
+/* The closing part (enclosures, recipients), moved out of `doc` into a
+ * document of its own, or NULL when the letter has none: the signature
+ * stands before it, as office practice (instrukcja kancelaryjna) places the
+ * list of recipients below the signature. */
+static cmark_node *split_closing(cmark_node *doc)
+{
+	cmark_node *n = cmark_node_first_child(doc);
+	while (n && !closing_heading(n))
+		n = cmark_node_next(n);
+	if (!n)
+		return NULL;
+	cmark_node *tail = cmark_node_new(CMARK_NODE_DOCUMENT);
+	while (n) {
+		cmark_node *next = cmark_node_next(n);
+		cmark_node_unlink(n);
+		cmark_node_append_child(tail, n);
+		n = next;
+	}
+	return tail;
+}
+
 /* ---- HTML -------------------------------------------------------------- */
 
 static void esc(strbuf_t *out, const strbuf_t *s)
@@ -256,7 +297,8 @@ static void esc_lines(strbuf_t *out, const strbuf_t *s)
 	}
 }
 
-static void html_article(strbuf_t *out, const struct frame *f, const char *body)
+static void html_article(strbuf_t *out, const struct frame *f, const char *body,
+			 const char *closing)
 {
 	sb_puts(out, "<article class=\"letter\">\n<header class=\"letter-head\">\n"
 		     "<div class=\"letter-org\">\n<p class=\"org-name\">");
@@ -283,7 +325,13 @@ static void html_article(strbuf_t *out, const struct frame *f, const char *body)
 	esc(out, &f->sign_name);
 	sb_puts(out, "</p>\n<p class=\"sign-position\">");
 	esc(out, &f->sign_position);
-	sb_puts(out, "</p>\n</footer>\n</article>\n");
+	sb_puts(out, "</p>\n</footer>\n");
+	if (closing) {
+		sb_puts(out, "<div class=\"letter-body letter-closing\">\n");
+		sb_puts(out, closing);
+		sb_puts(out, "</div>\n");
+	}
+	sb_puts(out, "</article>\n");
 }
 
 bool letter_html_ex(const char *markdown, json_t *vars, const letter_html_opts_t *opts,
@@ -293,21 +341,23 @@ bool letter_html_ex(const char *markdown, json_t *vars, const letter_html_opts_t
 	if (!opts)
 		opts = &defaults;
 	struct frame f = {.arena = arena_new(4096)};
-	cmark_node *doc = parse_markdown(markdown);
-	char *body = NULL;
+	cmark_node *doc = parse_markdown(markdown), *tail = NULL;
+	char *body = NULL, *closing = NULL;
 	bool ok = doc && frame_build(&f, vars, doc, err, errlen);
 	if (!ok)
 		goto out;
+	tail = split_closing(doc);
 	/* CMARK_OPT_DEFAULT is the safe mode: raw HTML becomes a comment and
 	 * javascript:, vbscript:, file: and data: (but images) links are
 	 * emptied. */
 	body = cmark_render_html(doc, CMARK_OPT_DEFAULT);
-	if (!body) {
+	closing = tail ? cmark_render_html(tail, CMARK_OPT_DEFAULT) : NULL;
+	if (!body || (tail && !closing)) {
 		ok = letter_fail(err, errlen, "cannot render the Markdown");
 		goto out;
 	}
 	if (opts->fragment) {
-		html_article(out, &f, body);
+		html_article(out, &f, body, closing);
 		goto out;
 	}
 	sb_puts(out, "<!DOCTYPE html>\n<html lang=\"pl\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -325,10 +375,13 @@ bool letter_html_ex(const char *markdown, json_t *vars, const letter_html_opts_t
 		sb_puts(out, "</style>\n");
 	}
 	sb_puts(out, "</head>\n<body class=\"letter-page\">\n");
-	html_article(out, &f, body);
+	html_article(out, &f, body, closing);
 	sb_puts(out, "</body>\n</html>\n");
 out:
 	free(body);
+	free(closing);
+	if (tail)
+		cmark_node_free(tail);
 	if (doc)
 		cmark_node_free(doc);
 	arena_free(f.arena);
@@ -369,8 +422,11 @@ bool letter_pdf(const char *markdown, json_t *vars, strbuf_t *out, char *err, si
 		    .sign_authorisation = f.sign_auth.data,
 		    .sign_name = f.sign_name.data,
 		    .sign_position = f.sign_position.data,
+		    .closing = split_closing(doc),
 		};
 		ok = pdf_render_letter(&pl, doc, out, err, errlen);
+		if (pl.closing)
+			cmark_node_free(pl.closing);
 	} else if (!doc) {
 		letter_fail(err, errlen, "cannot parse the Markdown");
 	}

@@ -33,6 +33,7 @@ const char *letter_title(const char *type)
 #define L LETTER_VAR_LIST
 #define D LETTER_VAR_DATE
 #define N LETTER_VAR_NUMBER
+#define F LETTER_VAR_FLAG
 #define CASE LETTER_SRC_CASE
 #define INPUT LETTER_SRC_INPUT
 #define CONST LETTER_SRC_CONSTANT
@@ -67,7 +68,7 @@ const letter_var_t letter_vars[] = {
 	{"case.due_on", D, CASE, false, false, "statutory due date of the answer (14 days)",
 	 "2026-11-26", NULL, NULL},
 	{"case.subject", T, CASE, false, false,
-	 "subject of the request, as a phrase after „w sprawie:”",
+	 "subject of the request, printed as a quoted title after „w sprawie”",
 	 "umowy na dostawę łóżek polowych związanych z organizacją ćwiczeń w 2026 r., źródła i "
 	 "wysokość środków na ich finansowanie", NULL, NULL},
 	{"case.form", T, CASE, false, false, "manner and form of access asked for in the request",
@@ -112,10 +113,17 @@ const letter_var_t letter_vars[] = {
 	{"org.appeal_body", T, CASE, false, false,
 	 "appeal body, nominative (remedy `appeal`; addressee of appeal_forwarding)",
 	 "Samorządowe Kolegium Odwoławcze w Warszawie", NULL, NULL},
+	{"org.appeal_body_gen", T, CASE, false, false,
+	 "appeal body, genitive, after „do” (remedy `appeal`); derived from `org.appeal_body` "
+	 "by letter_genitive() where its name is a known one",
+	 "Samorządowego Kolegium Odwoławczego w Warszawie", NULL, NULL},
 	{"org.appeal_body_address", T, CASE, false, false, "address of the appeal body",
 	 "ul. Przykładowa 10, 00-950 Warszawa", NULL, NULL},
 	{"org.court", T, CASE, false, false, "the competent administrative court, nominative",
 	 "Wojewódzki Sąd Administracyjny w Warszawie", NULL, NULL},
+	{"org.court_gen", T, CASE, false, false,
+	 "the competent administrative court, genitive, after „do”; derived from `org.court` "
+	 "by letter_genitive()", "Wojewódzkiego Sądu Administracyjnego w Warszawie", NULL, NULL},
 	{"org.court_address", T, CASE, false, false, "address of the court",
 	 "ul. Jasna 2/4, 00-013 Warszawa", NULL, NULL},
 	{"letter.title", T, CASE, true, true,
@@ -178,6 +186,10 @@ const letter_var_t letter_vars[] = {
 	 "refusals: the provisions limiting access, after „w związku z”",
 	 "art. 5 ust. 2 ustawy o dostępie do informacji publicznej oraz art. 11 ust. 2 ustawy "
 	 "z dnia 16 kwietnia 1993 r. o zwalczaniu nieuczciwej konkurencji", NULL, NULL},
+	{"refusal.names_parties", F, INPUT, false, false,
+	 "refusals: the basis is privacy or a business secret (UDIP art. 5 ust. 2), so the "
+	 "reasons name those who took a position and whose interests grounded the refusal "
+	 "(art. 16 ust. 2 pkt 2); false for any other basis", "true", NULL, NULL},
 	{"discontinuance.basis", T, INPUT, false, false,
 	 "discontinuance_decision: the provision, after „w związku z”", "art. 14 ust. 2 tej ustawy",
 	 NULL, NULL},
@@ -313,6 +325,8 @@ static json_t *example_value(const letter_var_t *v, const char *text)
 {
 	if (v->type == LETTER_VAR_NUMBER)
 		return json_integer(strtol(text, NULL, 10));
+	if (v->type == LETTER_VAR_FLAG)
+		return json_boolean(strcmp(text, "true") == 0);
 	if (v->type != LETTER_VAR_LIST)
 		return json_string(text);
 	json_t *arr = json_array();
@@ -323,6 +337,41 @@ static json_t *example_value(const letter_var_t *v, const char *text)
 		p += n + (nl ? 1 : 0);
 	}
 	return arr;
+}
+
+/* The names of the bodies letters send an appeal or a complaint to, by
+ * their nominative head; what follows the head ("w Warszawie", "Obrony
+ * Narodowej") is already in the case it keeps. Longest heads first. */
+static const struct {
+	const char *nom, *gen;
+} genitives[] = {
+    {"Wojewódzki Sąd Administracyjny", "Wojewódzkiego Sądu Administracyjnego"},
+    {"Naczelny Sąd Administracyjny", "Naczelnego Sądu Administracyjnego"},
+    {"Samorządowe Kolegium Odwoławcze", "Samorządowego Kolegium Odwoławczego"},
+    {"Wojewódzki Inspektor", "Wojewódzkiego Inspektora"},
+    {"Główny Inspektor", "Głównego Inspektora"},
+    {"Marszałek Województwa", "Marszałka Województwa"},
+    {"Prezes Rady Ministrów", "Prezesa Rady Ministrów"},
+    {"Minister", "Ministra"},
+    {"Wojewoda", "Wojewody"},
+    {"Starosta", "Starosty"},
+    {"Prezes", "Prezesa"},
+    {"Komendant", "Komendanta"},
+    {"Dyrektor", "Dyrektora"},
+};
+
+bool letter_genitive(const char *nominative, strbuf_t *out)
+{
+	for (size_t i = 0; nominative && i < sizeof genitives / sizeof genitives[0]; i++) {
+		size_t n = strlen(genitives[i].nom);
+		if (strncmp(nominative, genitives[i].nom, n) != 0 ||
+		    (nominative[n] != '\0' && nominative[n] != ' '))
+			continue;
+		sb_puts(out, genitives[i].gen);
+		sb_puts(out, nominative + n);
+		return true;
+	}
+	return false;
 }
 
 const char *letter_pleading(const char *remedy)
@@ -501,6 +550,7 @@ static void cell(strbuf_t *out, const char *s)
 static const char *const type_names[] = {
     [LETTER_VAR_TEXT] = "text", [LETTER_VAR_BLOCK] = "paragraphs", [LETTER_VAR_LIST] = "list",
     [LETTER_VAR_DATE] = "date", [LETTER_VAR_NUMBER] = "number",
+    [LETTER_VAR_FLAG] = "flag",
 };
 static const char *const source_names[] = {
     [LETTER_SRC_CASE] = "case",
@@ -516,7 +566,10 @@ static const char docs_intro[] =
     "(the variables); do not edit by hand (`make docs`).\n\n"
     "Each letter type has a Markdown template `templates/letters/<id>.md` (and, where the\n"
     "re-use text differs, `<id>.reuse.md`, used when `case.kind` is `reuse`). The templates\n"
-    "know two tags: `{{name}}` (a variable from the table below) and `{{! comment}}`.\n"
+    "know these tags: `{{name}}` (a variable from the table below), `{{! comment}}`, and\n"
+    "`{{#flag}}` … `{{/flag}}` (or `{{^flag}}` … `{{/flag}}`) around whole lines kept only\n"
+    "when a variable of type flag is true (false); the variables of a section not kept are\n"
+    "not needed.\n"
     "Values are escaped for Markdown before they are substituted, so a value can never\n"
     "open markup; a variable missing from the data is an error that names it and the\n"
     "template line. `{{remedy_instruction}}` is `_remedy_appeal.md` or\n"

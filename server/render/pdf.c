@@ -718,6 +718,10 @@ bool pdf_render_letter(const pdf_letter_t *p, cmark_node *doc, strbuf_t *out, ch
 	if (doc)
 		typeset_body(&t, doc);
 	typeset_signature(&t, p);
+	if (p->closing) {
+		t.y += 18;
+		typeset_body(&t, p->closing);
+	}
 	draw(&t, cr, p);
 
 	cairo_destroy(cr);

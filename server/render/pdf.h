@@ -38,6 +38,8 @@ typedef struct pdf_letter {
 	const char *sign_authorisation;
 	const char *sign_name;
 	const char *sign_position;
+	/* What follows the signature (enclosures, recipients), or NULL. */
+	cmark_node *closing;
 } pdf_letter_t;
 
 /* Appends the PDF of `l` with the body `doc` (a cmark document, borrowed)

@@ -240,6 +240,49 @@ static void test_outgoing_register_and_csv(void **state)
 	h_free(&r);
 }
 
+/* UDIP art. 16 ust. 2 pkt 2: only a refusal for privacy or a business
+ * secret names the persons who took a position and the protected parties;
+ * a refusal on another basis has no such section and no mark to fill. */
+static void test_refusal_on_another_basis_names_no_persons(void **state)
+{
+	char num[64];
+	free(u_file("public_information", num));
+	long long id = u_request_id(num);
+	char path[128];
+	snprintf(path, sizeof path, "/panel/sprawy/%lld/czynnosc", id);
+	struct hresp r;
+	u_staff_post(&clerk, path,
+	             "action=refuse&version=1&legal_basis=classified&text=Informacja+niejawna."
+	             "&persons=Jan+Nowak%2C+dyrektor",
+	             &r);
+	assert_int_equal(r.status, 303);
+	h_free(&r);
+	char sql[512];
+	snprintf(sql, sizeof sql,
+	         "SELECT seq FROM documents WHERE request_id = %lld AND type = 'refusal_decision' "
+	         "AND status = 'draft'", id);
+	long seq = u_count(sql);
+	assert_true(seq >= 1);
+	snprintf(path, sizeof path, "/panel/sprawy/%lld/pisma/%ld", id, seq);
+	u_staff_get(&clerk, path, &r);
+	assert_int_equal(r.status, 200);
+	char *md = u_markdown_of(r.body);
+	h_free(&r);
+	assert_non_null(strstr(md, "Informacja niejawna."));
+	assert_null(strstr(md, "art. 16 ust. 2 pkt 2"));
+	assert_null(strstr(md, "zajęły następujące osoby"));
+	assert_null(strstr(md, "persons]"));
+	assert_null(strstr(md, "protected_parties]"));
+	assert_null(strstr(md, "Jan Nowak"));
+	assert_null(strstr(md, "{{"));
+	free(md);
+	/* What the form sent for the persons is not kept either. */
+	snprintf(sql, sizeof sql,
+	         "SELECT count(*) FROM events WHERE request_id = %lld AND action = 'refuse' "
+	         "AND data ? 'persons'", id);
+	assert_int_equal(u_count(sql), 0);
+}
+
 int main(void)
 {
 	h_setup_db("letters");
@@ -250,6 +293,7 @@ int main(void)
 	    cmocka_unit_test(test_requester_sees_it_and_no_email_carries_the_decision),
 	    cmocka_unit_test(test_delivery_date_starts_the_remedy_term),
 	    cmocka_unit_test(test_outgoing_register_and_csv),
+	    cmocka_unit_test(test_refusal_on_another_basis_names_no_persons),
 	};
 	int failed = cmocka_run_group_tests_name("letters", tests, setup, h_stop_server);
 	h_teardown();

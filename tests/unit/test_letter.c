@@ -245,6 +245,97 @@ static void test_every_type_renders_to_pdf_with_case_number_and_diacritics(void 
 	}
 }
 
+/* Issue 20 item 4: the remedy bodies in the genitive, the subject as a
+ * quoted title, the signature before the closing part; the old phrases gone
+ * from every letter of every kind and remedy. */
+static void test_old_wrong_phrases_are_gone_from_every_letter(void **state)
+{
+	static const char *const gone[] = {
+	    "do sądu administracyjnego –", "do organu odwoławczego –", "w sprawie: ",
+	    "zgodnie z ustawy", "Brak zawiadomienia o przyjęciu oferty",
+	    "w sprawie wniosku o udostępnienie", "w sprawie wniosku o ponowne"};
+	for (size_t t = 0; t < letter_type_count; t++) {
+		for (int k = 0; k < 2; k++) {
+			for (int r = 0; r < 2; r++) {
+				const char *type = letter_types[t].id;
+				json_t *vars = letter_sample_vars_for(type, kinds[k], remedies[r]);
+				char *md = markdown(*state, type, vars);
+				char *h = html(md, vars);
+				for (size_t g = 0; g < sizeof gone / sizeof gone[0]; g++) {
+					if (strstr(h, gone[g]))
+						print_error("%s/%s/%s: \"%s\"\n", type, kinds[k],
+							    remedies[r], gone[g]);
+					assert_null(strstr(h, gone[g]));
+				}
+				assert_null(strstr(md, "{{"));
+				/* The signature stands before „Otrzymują” and the
+				 * enclosures. */
+				const char *sign = strstr(h, "class=\"letter-sign\"");
+				const char *to = strstr(h, "Otrzymują:");
+				const char *enc = strstr(h, "Załączniki:");
+				assert_non_null(sign);
+				assert_true(!to || to > sign);
+				assert_true(!enc || enc > sign);
+				if (letter_types[t].decision && strstr(md, "{{") == NULL) {
+					bool appeal = r == 0 && strstr(h, "przysługuje odwołanie");
+					if (appeal)
+						assert_non_null(strstr(
+						    h, "odwołanie do Samorządowego Kolegium "
+						       "Odwoławczego w Warszawie, wnoszone"));
+				}
+				if (strstr(h, "skargę"))
+					assert_null(strstr(h, "skargę do sądu administracyjnego"));
+				free(h);
+				free(md);
+				json_decref(vars);
+			}
+		}
+	}
+	json_t *vars = letter_sample_vars(NULL, "reconsideration");
+	char *md = markdown(*state, "refusal_decision", vars);
+	assert_non_null(strstr(md, "skargę na decyzję do Wojewódzkiego Sądu Administracyjnego w "
+				   "Warszawie za pośrednictwem"));
+	assert_non_null(strstr(md, "w sprawie „umowy na dostawę łóżek polowych"));
+	/* In the PDF too, the signer comes before „Otrzymują”. */
+	strbuf_t p = pdf(md, vars);
+	char *text = pdf_text(&p);
+	const char *signer = strstr(text, "Agnieszka Glapiak");
+	assert_non_null(signer);
+	assert_non_null(strstr(signer, "Otrzymują"));
+	free(text);
+	sb_free(&p);
+	free(md);
+	json_decref(vars);
+}
+
+static void check_genitive(const char *nom, const char *want)
+{
+	strbuf_t sb;
+	sb_init(&sb, NULL);
+	bool ok = letter_genitive(nom, &sb);
+	if (want) {
+		assert_true(ok);
+		assert_string_equal(sb.data, want);
+	} else {
+		assert_false(ok);
+		assert_int_equal(sb.len, 0);
+	}
+	sb_free(&sb);
+}
+
+static void test_bodies_are_named_in_the_genitive(void **state)
+{
+	check_genitive("Wojewódzki Sąd Administracyjny w Warszawie",
+		       "Wojewódzkiego Sądu Administracyjnego w Warszawie");
+	check_genitive("Samorządowe Kolegium Odwoławcze w Krakowie",
+		       "Samorządowego Kolegium Odwoławczego w Krakowie");
+	check_genitive("Wojewoda Mazowiecki", "Wojewody Mazowiecki");
+	check_genitive("Minister Cyfryzacji", "Ministra Cyfryzacji");
+	check_genitive("Ministerstwo Cyfryzacji", NULL); /* not "Ministra…stwo" */
+	check_genitive("Rada Gminy", NULL);
+	check_genitive(NULL, NULL);
+}
+
 /* ---- missing and malformed variables ---------------------------------- */
 
 static void test_missing_variable_is_an_error_naming_it_and_the_line(void **state)
@@ -265,12 +356,12 @@ static void test_missing_variable_is_an_error_naming_it_and_the_line(void **stat
 static void test_missing_variable_of_a_fragment_names_the_fragment(void **state)
 {
 	json_t *vars = letter_sample_vars("public_information", "appeal");
-	del(vars, "org.appeal_body");
+	del(vars, "org.appeal_body_gen");
 	strbuf_t sb;
 	sb_init(&sb, NULL);
 	char err[256] = "";
 	assert_false(letter_markdown(*state, "refusal_decision", vars, &sb, err, sizeof err));
-	assert_non_null(strstr(err, "missing variable \"org.appeal_body\" in _remedy_appeal.md:"));
+	assert_non_null(strstr(err, "missing variable \"org.appeal_body_gen\" in _remedy_appeal.md:"));
 	sb_free(&sb);
 	json_decref(vars);
 }
@@ -591,12 +682,33 @@ static void test_refusal_names_the_persons_of_article_16(void **state)
 	json_decref(vars);
 }
 
+/* UDIP art. 16 ust. 2 pkt 2 names them only for privacy and business
+ * secrets: on another basis the section and its variables are absent. */
+static void test_refusal_on_another_basis_has_no_persons_section(void **state)
+{
+	static const char *const types[] = {"refusal_decision", "partial_refusal_decision"};
+	for (size_t i = 0; i < 2; i++) {
+		json_t *vars = letter_sample_vars(NULL, NULL);
+		json_object_set_new(json_object_get(vars, "refusal"), "names_parties", json_false());
+		json_object_del(vars, "persons");
+		json_object_del(vars, "protected_parties");
+		char *md = markdown(*state, types[i], vars);
+		assert_null(strstr(md, "art. 16 ust. 2 pkt 2"));
+		assert_null(strstr(md, "Jan Nowak"));
+		assert_null(strstr(md, "ze względu na ochronę dóbr"));
+		assert_non_null(strstr(md, "\n\nMając powyższe na uwadze"));
+		assert_null(strstr(md, "\n\n\n"));
+		free(md);
+		json_decref(vars);
+	}
+}
+
 static void test_remedy_instruction_follows_the_organisation_policy(void **state)
 {
 	json_t *vars = letter_sample_vars(NULL, "appeal");
 	char *md = markdown(*state, "refusal_decision", vars);
-	assert_non_null(strstr(md, "przysługuje odwołanie do organu odwoławczego – Samorządowe "
-				   "Kolegium Odwoławcze w Warszawie – wnoszone za pośrednictwem"));
+	assert_non_null(strstr(md, "przysługuje odwołanie do Samorządowego Kolegium Odwoławczego "
+				   "w Warszawie, wnoszone za pośrednictwem"));
 	assert_non_null(strstr(md, "art. 127 § 1 i 2 oraz art. 129 § 1 i 2"));
 	assert_null(strstr(md, "ponowne rozpatrzenie"));
 	free(md);
@@ -606,7 +718,7 @@ static void test_remedy_instruction_follows_the_organisation_policy(void **state
 	assert_non_null(strstr(md, "z wnioskiem o ponowne rozpatrzenie sprawy w terminie 14 dni"));
 	assert_non_null(strstr(md, "art. 127 § 3"));
 	assert_non_null(strstr(md, "art. 52 § 3"));
-	assert_non_null(strstr(md, "Wojewódzki Sąd Administracyjny w Warszawie"));
+	assert_non_null(strstr(md, "do Wojewódzkiego Sądu Administracyjnego w Warszawie"));
 	free(md);
 	json_decref(vars);
 }
@@ -700,7 +812,8 @@ static void test_template_errors_are_reported_at_load_with_file_and_line(void **
 	check_load_error("fee_notice.md", "Linia {{case.subject}} i {{case.subjekt}}\n",
 			 "fee_notice.md:1: unknown variable \"case.subjekt\"");
 	check_load_error("fee_notice.md", "a\n{{ case.subject }}\n", "fee_notice.md:2: bad tag");
-	check_load_error("fee_notice.md", "a\n{{#case}}x{{/case}}\n", "fee_notice.md:2: bad tag");
+	check_load_error("fee_notice.md", "a\n{{#case}}x{{/case}}\n",
+			 "fee_notice.md:2: a section tag must stand alone");
 	check_load_error("fee_notice.md", "{{! open comment\n\n", "fee_notice.md:1: unclosed {{");
 	check_load_error("fee_notice.md", "Załączniki: {{attachments}}\n",
 			 "fee_notice.md:1: variable \"attachments\" must stand alone on its line");
@@ -715,6 +828,54 @@ static void test_template_errors_are_reported_at_load_with_file_and_line(void **
 	char err[256];
 	assert_false(letter_load(&s, "/nonexistent/letters", err, sizeof err));
 	assert_null(s);
+}
+
+static void test_flag_sections_take_their_lines_or_none(void **state)
+{
+	copy_templates();
+	write_template("published_letter.md",
+		       "A\n{{#refusal.names_parties}}\nB {{case.subject}}\n{{/refusal.names_parties}}\n"
+		       "{{^refusal.names_parties}}\nC\n{{/refusal.names_parties}}\nD\n");
+	letter_set_t *s = NULL;
+	char err[256] = "";
+	assert_true(letter_load(&s, tmpdir, err, sizeof err));
+	remove_templates();
+	json_t *vars = letter_sample_vars(NULL, NULL);
+	char *md = markdown(s, "published_letter", vars);
+	assert_string_equal(md, "A\nB umowy na dostawę łóżek polowych związanych z organizacją "
+				"ćwiczeń w 2026 r., źródła i wysokość środków na ich "
+				"finansowanie\nD\n");
+	free(md);
+	json_object_set_new(json_object_get(vars, "refusal"), "names_parties", json_false());
+	json_object_del(json_object_get(vars, "case"), "subject"); /* not looked up */
+	md = markdown(s, "published_letter", vars);
+	assert_string_equal(md, "A\nC\nD\n");
+	free(md);
+	/* A flag that is not true or false is an error. */
+	json_object_set_new(json_object_get(vars, "refusal"), "names_parties", json_string("tak"));
+	strbuf_t sb;
+	sb_init(&sb, NULL);
+	assert_false(letter_markdown(s, "published_letter", vars, &sb, err, sizeof err));
+	assert_non_null(strstr(err, "refusal.names_parties"));
+	sb_free(&sb);
+	json_decref(vars);
+	letter_free(s);
+}
+
+static void test_section_errors_are_reported_at_load(void **state)
+{
+	check_load_error("fee_notice.md", "A\n{{#refusal.names_parties}}\nB\n",
+			 "fee_notice.md:2: section \"refusal.names_parties\" is never closed");
+	check_load_error("fee_notice.md", "A\n{{/refusal.names_parties}}\n",
+			 "fee_notice.md:2: \"{{/refusal.names_parties}}\" closes no open section");
+	check_load_error("fee_notice.md", "{{#case.subject}}\nB\n{{/case.subject}}\n",
+			 "fee_notice.md:1: \"case.subject\" is not a flag");
+	check_load_error("fee_notice.md", "A {{#refusal.names_parties}}\n{{/refusal.names_parties}}\n",
+			 "fee_notice.md:1: a section tag must stand alone");
+	check_load_error("fee_notice.md", "A {{refusal.names_parties}}\n",
+			 "fee_notice.md:1: flag \"refusal.names_parties\" only opens a section");
+	check_load_error("fee_notice.md", "{{#refusal.nope}}\n{{/refusal.nope}}\n",
+			 "fee_notice.md:1: unknown variable");
 }
 
 static void test_multiline_comments_and_their_lines_are_removed(void **state)
@@ -877,7 +1038,8 @@ static void test_docs_list_every_type_and_variable(void **state)
 	assert_non_null(strstr(sb.data,
 			       "| `refusal_decision` | Decyzja o odmowie udostępnienia "
 			       "informacji publicznej | yes | public information | requester "
-			       "| `refusal.scope`, `refusal.basis`, `facts`, `legal_grounds`, "
+			       "| `refusal.scope`, `refusal.basis`, `refusal.names_parties`, "
+			       "`facts`, `legal_grounds`, "
 			       "`persons`, `protected_parties` |"));
 	sb_free(&sb);
 }
@@ -889,8 +1051,8 @@ static void test_type_vars_include_the_remedy_fragments(void **state)
 	bool remedy = false, appeal_body = false, court = false, subject = false;
 	for (size_t i = 0; i < n; i++) {
 		remedy = remedy || strcmp(vars[i]->name, "remedy") == 0;
-		appeal_body = appeal_body || strcmp(vars[i]->name, "org.appeal_body") == 0;
-		court = court || strcmp(vars[i]->name, "org.court") == 0;
+		appeal_body = appeal_body || strcmp(vars[i]->name, "org.appeal_body_gen") == 0;
+		court = court || strcmp(vars[i]->name, "org.court_gen") == 0;
 		subject = subject || strcmp(vars[i]->name, "case.subject") == 0;
 	}
 	assert_true(remedy && appeal_body && court && subject);
@@ -1059,6 +1221,8 @@ int main(void)
 	    cmocka_unit_test(test_every_lifecycle_document_has_a_letter_type_and_template),
 	    cmocka_unit_test(test_every_type_renders_for_both_kinds_and_remedies),
 	    cmocka_unit_test(test_every_type_renders_to_pdf_with_case_number_and_diacritics),
+	    cmocka_unit_test(test_old_wrong_phrases_are_gone_from_every_letter),
+	    cmocka_unit_test(test_bodies_are_named_in_the_genitive),
 	    cmocka_unit_test(test_missing_variable_is_an_error_naming_it_and_the_line),
 	    cmocka_unit_test(test_missing_variable_of_a_fragment_names_the_fragment),
 	    cmocka_unit_test(test_missing_remedy_and_bad_kind_are_errors),
@@ -1074,6 +1238,9 @@ int main(void)
 	    cmocka_unit_test(test_letter_has_place_and_date_line),
 	    cmocka_unit_test(test_decisions_carry_the_kpa_elements),
 	    cmocka_unit_test(test_refusal_names_the_persons_of_article_16),
+	    cmocka_unit_test(test_refusal_on_another_basis_has_no_persons_section),
+	    cmocka_unit_test(test_flag_sections_take_their_lines_or_none),
+	    cmocka_unit_test(test_section_errors_are_reported_at_load),
 	    cmocka_unit_test(test_remedy_instruction_follows_the_organisation_policy),
 	    cmocka_unit_test(test_reuse_cases_get_the_reuse_variant),
 	    cmocka_unit_test(test_comments_leave_no_trace),
