@@ -181,5 +181,18 @@ enum db_status store_law_case(PGconn *c, long long request_id, const struct org 
 		out->nterms++;
 	}
 	PQclear(r);
+	if (st != DB_OK)
+		return st;
+	/* Issue 20 item 8: a unit acting as another organ may have its own
+	 * remedy (a higher body or none, KPA art. 127 §1 or §3). */
+	r = db_exec(c, &st,
+	            "SELECT un.remedy FROM requests q JOIN units un ON un.id = q.unit_id "
+	            "WHERE q.id = $1 AND un.remedy IS NOT NULL",
+	            1, p);
+	if (st == DB_OK && PQntuples(r) == 1)
+		out->policy.remedy = strcmp(PQgetvalue(r, 0, 0), "reconsideration") == 0
+		                         ? LAW_REMEDY_RECONSIDERATION
+		                         : LAW_REMEDY_APPEAL;
+	PQclear(r);
 	return st;
 }

@@ -110,7 +110,8 @@ const letter_var_t letter_vars[] = {
 	 "the organ that decides, nominative (KPA art. 107 § 1 pkt 1)",
 	 "Minister Obrony Narodowej", NULL, NULL},
 	{"org.appeal_body", T, CASE, false, false,
-	 "appeal body, nominative (remedy `appeal`; addressee of appeal_forwarding)",
+	 "appeal body, nominative (remedy `appeal`; addressee of appeal_forwarding): the case's "
+	 "unit's (units.appeal_body), else the organisation's",
 	 "Samorządowe Kolegium Odwoławcze w Warszawie", NULL, NULL},
 	{"org.appeal_body_address", T, CASE, false, false, "address of the appeal body",
 	 "ul. Przykładowa 10, 00-950 Warszawa", NULL, NULL},
@@ -131,7 +132,8 @@ const letter_var_t letter_vars[] = {
 	 "line above the signature for a signer acting on authority", "z upoważnienia Ministra "
 	 "Obrony Narodowej", NULL, NULL},
 	{"remedy", T, CASE, false, false,
-	 "the organisation's remedy policy: `appeal` or `reconsideration`", "reconsideration",
+	 "the remedy policy of the case's unit, else of the organisation: `appeal` or "
+	 "`reconsideration`", "reconsideration",
 	 NULL, NULL},
 	{"pleading", T, CASE, false, false,
 	 "the remedy the policy gives, genitive: „odwołania” or „wniosku o ponowne "
