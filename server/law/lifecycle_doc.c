@@ -180,7 +180,9 @@ static void md_policies(strbuf_t *sb)
 	sb_printf(sb,
 		  "| `remedy` | %s | środek zaskarżenia decyzji: `appeal` (odwołanie) albo "
 		  "`reconsideration` (wniosek o ponowne rozpatrzenie, gdy nie ma organu "
-		  "wyższego stopnia) |\n",
+		  "wyższego stopnia); komórka może mieć własny; `court_complaint`, gdy podmiot "
+		  "nie jest organem władzy publicznej (UDIP art. 17 ust. 1: bez KPA, skarga "
+		  "wprost do sądu administracyjnego) |\n",
 		  p.remedy == LAW_REMEDY_APPEAL ? "`appeal`" : "`reconsideration`");
 	sb_printf(sb,
 		  "| `reuse_defects_call` | %s | ponowne wykorzystywanie: wniosek z brakami "

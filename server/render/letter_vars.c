@@ -133,11 +133,12 @@ const letter_var_t letter_vars[] = {
 	 "Obrony Narodowej", NULL, NULL},
 	{"remedy", T, CASE, false, false,
 	 "the remedy policy of the case's unit, else of the organisation: `appeal` or "
-	 "`reconsideration`", "reconsideration",
+	 "`reconsideration`; `court_complaint` for a body that is not an organ of public "
+	 "authority (UDIP art. 17)", "reconsideration",
 	 NULL, NULL},
 	{"pleading", T, CASE, false, false,
-	 "the remedy the policy gives, genitive: „odwołania” or „wniosku o ponowne "
-	 "rozpatrzenie sprawy”", "wniosku o ponowne rozpatrzenie sprawy", NULL, NULL},
+	 "the remedy the policy gives, genitive: „odwołania”, „wniosku o ponowne "
+	 "rozpatrzenie sprawy” or „skargi”", "wniosku o ponowne rozpatrzenie sprawy", NULL, NULL},
 
 	/* The clerk's input to the action that produces the letter. */
 	{"clarification", B, INPUT, false, false, "clarification_call: what is to be clarified",
@@ -329,6 +330,8 @@ static json_t *example_value(const letter_var_t *v, const char *text)
 
 const char *letter_pleading(const char *remedy)
 {
+	if (remedy && !strcmp(remedy, "court_complaint"))
+		return "skargi";
 	return remedy && !strcmp(remedy, "appeal") ? "odwołania"
 						   : "wniosku o ponowne rozpatrzenie sprawy";
 }
@@ -342,7 +345,8 @@ json_t *letter_sample_vars(const char *kind, const char *remedy)
 		reuse = true;
 	else
 		return NULL;
-	if (remedy && strcmp(remedy, "appeal") != 0 && strcmp(remedy, "reconsideration") != 0)
+	if (remedy && strcmp(remedy, "appeal") != 0 && strcmp(remedy, "reconsideration") != 0 &&
+	    strcmp(remedy, "court_complaint") != 0)
 		return NULL;
 	json_t *vars = json_object();
 	for (size_t i = 0; i < letter_var_count; i++) {
@@ -521,8 +525,9 @@ static const char docs_intro[] =
     "know two tags: `{{name}}` (a variable from the table below) and `{{! comment}}`.\n"
     "Values are escaped for Markdown before they are substituted, so a value can never\n"
     "open markup; a variable missing from the data is an error that names it and the\n"
-    "template line. `{{remedy_instruction}}` is `_remedy_appeal.md` or\n"
-    "`_remedy_reconsideration.md`, chosen by the organisation's `remedy` policy.\n\n"
+    "template line. `{{remedy_instruction}}` is `_remedy_appeal.md`,\n"
+    "`_remedy_reconsideration.md` or `_remedy_court_complaint.md` (a body that is not an\n"
+    "organ of public authority, UDIP art. 17), chosen by the `remedy` variable.\n\n"
     "The Markdown body (`letter_markdown`) can be edited by a clerk before it is issued;\n"
     "`letter_html` and `letter_pdf` then put it in the letter's frame: letterhead, place\n"
     "and date, case number, addressee, body, signature. `bin/jawnosc letter sample TYPE`\n"

@@ -155,11 +155,15 @@ static void test_units_page_saves_and_checks_a_units_appeal_body(void **state)
 	assert_true(u_count("SELECT count(*) FROM events WHERE action = 'unit_remedy'") >= 1);
 }
 
-/* A refusal of a new case; the body of its draft decision (malloc'd). */
-static char *refusal_draft(void)
+/* A refusal of a new case; the body of its draft decision (malloc'd);
+ * the case's tracking token in `token` when not NULL. */
+static char *refusal_draft_of(char token[64])
 {
 	char number[64];
-	free(u_file("public_information", number));
+	char *t = u_file("public_information", number);
+	if (token)
+		snprintf(token, 64, "%s", t);
+	free(t);
 	long long id = u_request_id(number);
 	char path[128], body[512];
 	snprintf(path, sizeof path, "/panel/sprawy/%lld/czynnosc", id);
@@ -178,6 +182,11 @@ static char *refusal_draft(void)
 	char *page = u_markdown_of(r.body);
 	h_free(&r);
 	return page;
+}
+
+static char *refusal_draft(void)
+{
+	return refusal_draft_of(NULL);
 }
 
 static void test_refusal_names_the_units_appeal_body_else_the_organisations(void **state)
@@ -210,6 +219,43 @@ static void test_refusal_names_the_units_appeal_body_else_the_organisations(void
 	h_free(&r);
 }
 
+/* UDIP art. 17: a body that is not an organ of public authority. */
+static void test_body_without_public_authority_instructs_a_court_complaint(void **state)
+{
+	(void)state;
+	char token[64], path[128];
+	struct hresp r;
+	/* An organ of public authority: the tracking page offers the appeal. */
+	char *md = refusal_draft_of(token);
+	assert_non_null(strstr(md, "przysługuje odwołanie do organu odwoławczego"));
+	free(md);
+	snprintf(path, sizeof path, "/sprawa/%s", token);
+	h_get(path, &r);
+	expect_status(&r, 200);
+	assert_non_null(strstr(r.body, "Wnieś odwołanie"));
+	assert_null(strstr(r.body, "Skarga do sądu administracyjnego"));
+	h_free(&r);
+	post_settings("&appeal_body=&appeal_body_address=&public_authority=false", &r);
+	expect_status(&r, 303);
+	h_free(&r);
+	md = refusal_draft_of(token);
+	assert_non_null(strstr(md, "nie stosuje się przepisów Kodeksu postępowania administracyjnego"));
+	assert_non_null(strstr(md, "nie przysługuje odwołanie ani wniosek o ponowne rozpatrzenie"));
+	assert_non_null(strstr(md, "w terminie 30 dni od dnia jego doręczenia"));
+	assert_null(strstr(md, "odwołanie do organu odwoławczego"));
+	assert_null(strstr(md, "DO UZUPEŁNIENIA: org.appeal_body"));
+	free(md);
+	snprintf(path, sizeof path, "/sprawa/%s", token);
+	h_get(path, &r);
+	expect_status(&r, 200);
+	assert_non_null(strstr(r.body, "Skarga do sądu administracyjnego"));
+	assert_null(strstr(r.body, "Wnieś odwołanie"));
+	assert_null(strstr(r.body, "Złóż wniosek o ponowne rozpatrzenie"));
+	h_free(&r);
+	post_settings("&appeal_body=&appeal_body_address=&public_authority=true", &r);
+	h_free(&r);
+}
+
 int main(void)
 {
 	h_setup_db("remedy_bodies");
@@ -218,6 +264,7 @@ int main(void)
 	    cmocka_unit_test(test_settings_page_saves_and_checks_the_appeal_body),
 	    cmocka_unit_test(test_units_page_saves_and_checks_a_units_appeal_body),
 	    cmocka_unit_test(test_refusal_names_the_units_appeal_body_else_the_organisations),
+	    cmocka_unit_test(test_body_without_public_authority_instructs_a_court_complaint),
 	};
 	int failed = cmocka_run_group_tests_name("remedy_bodies", tests, setup, h_stop_server);
 	h_teardown();
