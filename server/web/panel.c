@@ -290,7 +290,7 @@ void web_panel_act(http_req_t *req)
 	static const struct form_slot slots[] = {
 	    SLOT(action),      SLOT(date),    SLOT(sent),    SLOT(new_due),   SLOT(text),
 	    SLOT(assignee),    SLOT(amount),  SLOT(persons), SLOT(term_days), SLOT(version),
-	    SLOT(legal_basis), SLOT(address)};
+	    SLOT(legal_basis), SLOT(address), SLOT(sent_channel)};
 #undef SLOT
 	const form_t *f = NULL;
 	struct clerk_input in;
