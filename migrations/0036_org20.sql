@@ -10,7 +10,11 @@ ALTER TABLE organisations
         CHECK (length(appeal_body_address) <= 500),
     -- UDIP art. 17 ust. 1: a body that is not an organ of public authority
     -- decides without KPA: no appeal, a complaint straight to the court.
-    ADD COLUMN public_authority boolean NOT NULL DEFAULT true;
+    ADD COLUMN public_authority boolean NOT NULL DEFAULT true,
+    -- The competent administrative court (PPSA art. 13 §2: the one where the
+    -- body has its seat), named in the remedy instructions.
+    ADD COLUMN court text NOT NULL DEFAULT '' CHECK (length(court) <= 300),
+    ADD COLUMN court_address text NOT NULL DEFAULT '' CHECK (length(court_address) <= 500);
 
 ALTER TABLE units
     ADD COLUMN appeal_body text CHECK (length(appeal_body) <= 300),

@@ -798,6 +798,9 @@ const struct admin_setting admin_settings[ADMIN_NSETTINGS] = {
     /* UDIP art. 17 ust. 1: a body that is not an organ of public authority
      * decides without KPA. */
     {"public_authority", ADMIN_BOOL, 0, true, "Organ władzy publicznej"},
+    /* PPSA art. 13 §2: the court where the body has its seat. */
+    {"court", ADMIN_TEXT, 300, false, "Wojewódzki sąd administracyjny"},
+    {"court_address", ADMIN_LINES, 500, false, "Adres sądu administracyjnego"},
     {"policy_reuse_defects_call", ADMIN_BOOL, 0, true, "Braki wniosku o ponowne wykorzystywanie"},
     {"policy_clarification_days", ADMIN_DAYS, 0, true, "Termin na doprecyzowanie wniosku"},
     {"policy_interest_days", ADMIN_DAYS, 0, true, "Termin na wykazanie interesu publicznego"},

@@ -116,7 +116,7 @@ struct admin_setting {
 	const char *label; /* Polish, for messages */
 };
 
-#define ADMIN_NSETTINGS 27
+#define ADMIN_NSETTINGS 29
 extern const struct admin_setting admin_settings[ADMIN_NSETTINGS];
 
 /* Values in the order of admin_settings[]; hosts as lines; the retention

@@ -171,7 +171,7 @@ static enum db_status case_vars(PGconn *c, arena_t *a, const struct actor *who,
 	    /* Issue 20 item 8: the unit's appeal body, else the organisation's. */
 	    "coalesce(un.appeal_body, o.appeal_body), "
 	    "CASE WHEN un.appeal_body IS NULL THEN o.appeal_body_address "
-	    "ELSE coalesce(un.appeal_body_address, '') END "
+	    "ELSE coalesce(un.appeal_body_address, '') END, o.court, o.court_address "
 	    "FROM requests r JOIN organisations o ON o.id = r.org_id JOIN units un ON un.id = r.unit_id "
 	    "LEFT JOIN requesters q ON q.request_id = r.id "
 	    "LEFT JOIN LATERAL (SELECT due_on FROM terms WHERE request_id = r.id AND kind IN "
@@ -212,6 +212,10 @@ static enum db_status case_vars(PGconn *c, arena_t *a, const struct actor *who,
 	if (*V(24)) {
 		set(vars, "org.appeal_body", V(24));
 		set(vars, "org.appeal_body_address", V(25));
+	}
+	if (*V(26)) {
+		set(vars, "org.court", V(26));
+		set(vars, "org.court_address", V(27));
 	}
 #undef V
 	PQclear(r);

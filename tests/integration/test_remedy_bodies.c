@@ -134,6 +134,10 @@ static void test_units_page_saves_and_checks_a_units_appeal_body(void **state)
 	snprintf(anchor, sizeof anchor, "href=\"#unit-%lld-remedy\"", web_unit);
 	assert_non_null(strstr(r.body, anchor));
 	h_free(&r);
+	/* Bytes that are not UTF-8: the form parser refuses them, never a 500. */
+	unit_remedy(web_unit, "appeal_body=%FF%FE&appeal_body_address=&remedy=", &r);
+	expect_status(&r, 400);
+	h_free(&r);
 	unit_remedy(99999999, "appeal_body=X&appeal_body_address=&remedy=", &r);
 	expect_status(&r, 404);
 	h_free(&r);
@@ -235,10 +239,15 @@ static void test_body_without_public_authority_instructs_a_court_complaint(void 
 	assert_non_null(strstr(r.body, "Wnieś odwołanie"));
 	assert_null(strstr(r.body, "Skarga do sądu administracyjnego"));
 	h_free(&r);
-	post_settings("&appeal_body=&appeal_body_address=&public_authority=false", &r);
+	post_settings("&appeal_body=&appeal_body_address=&public_authority=false"
+	              "&court=Wojew%C3%B3dzki+S%C4%85d+Administracyjny+w+Gda%C5%84sku"
+	              "&court_address=ul.+Karola+Chodkiewicza+2%2C+80-264+Gda%C5%84sk",
+	              &r);
 	expect_status(&r, 303);
 	h_free(&r);
 	md = refusal_draft_of(token);
+	assert_non_null(strstr(md, "(Wojewódzki Sąd Administracyjny w Gdańsku)"));
+	assert_null(strstr(md, "DO UZUPEŁNIENIA: org.court"));
 	assert_non_null(strstr(md, "nie stosuje się przepisów Kodeksu postępowania administracyjnego"));
 	assert_non_null(strstr(md, "nie przysługuje odwołanie ani wniosek o ponowne rozpatrzenie"));
 	assert_non_null(strstr(md, "w terminie 30 dni od dnia jego doręczenia"));
