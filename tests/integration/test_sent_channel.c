@@ -157,6 +157,12 @@ static void test_an_earlier_dispatch_date_needs_the_channel(void **state)
 	         "&text=Chodzi+o+rok+2089.",
 	         after, due);
 	step(no_channel, body, 422, "Wybierz z listy, jak wnioskodawca przesłał pismo.");
+	/* Refused for another reason: the channel chosen stays chosen. */
+	snprintf(body, sizeof body,
+	         "action=record_clarification&date=%s&sent=2090-03-21&sent_channel=courier"
+	         "&text=Chodzi+o+rok+2089.",
+	         due);
+	step(no_channel, body, 422, "value=\"courier\" selected");
 	assert_string_equal(term_state(no_channel), "other");
 	/* The form offers the channels. */
 	char path[64];
