@@ -198,7 +198,9 @@ static enum db_status units_read(PGconn *c, arena_t *a, long long org_id, struct
 	enum db_status st;
 	PGresult *r = db_exec(c, &st,
 	                      "SELECT n.id, n.symbol, n.name, n.id = o.web_unit_id, "
-	                      "(SELECT count(*) FROM users u WHERE u.unit_id = n.id) "
+	                      "(SELECT count(*) FROM users u WHERE u.unit_id = n.id), "
+	                      "coalesce(n.appeal_body, ''), coalesce(n.appeal_body_address, ''), "
+	                      "coalesce(n.remedy, '') "
 	                      "FROM units n JOIN organisations o ON o.id = n.org_id "
 	                      "WHERE n.org_id = $1 ORDER BY n.symbol",
 	                      1, p);
@@ -212,6 +214,9 @@ static enum db_status units_read(PGconn *c, arena_t *a, long long org_id, struct
 			out[i].name = arena_strdup(a, PQgetvalue(r, row, 2));
 			out[i].web = PQgetvalue(r, row, 3)[0] == 't';
 			out[i].users = atol(PQgetvalue(r, row, 4));
+			out[i].appeal_body = arena_strdup(a, PQgetvalue(r, row, 5));
+			out[i].appeal_body_address = arena_strdup(a, PQgetvalue(r, row, 6));
+			out[i].remedy = arena_strdup(a, PQgetvalue(r, row, 7));
 		}
 		*rows = out;
 		*n = count;
@@ -566,6 +571,7 @@ struct unit_ctx {
 	const struct actor *who;
 	long long id;
 	const char *symbol, *name;
+	const char *appeal_body, *appeal_body_address, *remedy; /* "remedy" */
 	arena_t *a;
 	bool found;
 };
@@ -678,6 +684,74 @@ static enum outcome set_web_unit(PGconn *c, arena_t *a, const struct actor *who,
 	return svc_outcome(st, errs);
 }
 
+/* A unit's appeal body and remedy; "" stored as NULL: the organisation's. */
+static enum db_status unit_remedy_tx(PGconn *c, void *vctx)
+{
+	struct unit_ctx *x = vctx;
+	const char *p[5] = {id_text(x->a, x->id), id_text(x->a, x->who->org_id), x->appeal_body,
+	                    x->appeal_body_address, x->remedy};
+	enum db_status st;
+	PGresult *r = db_exec(c, &st,
+	                      "SELECT symbol, coalesce(appeal_body, ''), "
+	                      "coalesce(appeal_body_address, ''), coalesce(remedy, '') "
+	                      "FROM units WHERE id = $1 AND org_id = $2 FOR UPDATE",
+	                      2, p);
+	x->found = st == DB_OK && PQntuples(r) == 1;
+	const char *old[4];
+	for (int i = 0; i < 4; i++)
+		old[i] = x->found ? arena_strdup(x->a, PQgetvalue(r, 0, i)) : "";
+	PQclear(r);
+	if (st != DB_OK || !x->found)
+		return st;
+	json_t *changes = json_object();
+	note_change(changes, "appeal_body", old[1], x->appeal_body);
+	note_change(changes, "appeal_body_address", old[2], x->appeal_body_address);
+	note_change(changes, "remedy", old[3], x->remedy);
+	if (!json_object_size(changes)) {
+		json_decref(changes);
+		return DB_OK;
+	}
+	st = db_run(c,
+	            "UPDATE units SET appeal_body = nullif($3, ''), "
+	            "appeal_body_address = nullif($4, ''), remedy = nullif($5, '') "
+	            "WHERE id = $1 AND org_id = $2",
+	            5, p);
+	if (st != DB_OK) {
+		json_decref(changes);
+		return st;
+	}
+	return event(c, x->who, "unit_remedy",
+	             json_pack("{s:I, s:s, s:o}", "unit_id", (json_int_t)x->id, "symbol", old[0],
+	                       "changed", changes));
+}
+
+static enum outcome unit_remedy(PGconn *c, arena_t *a, const struct actor *who,
+                                const struct admin_unit_input *in, struct problem *errs)
+{
+	struct unit_ctx x = {.who = who,
+	                     .id = id_of(in->id),
+	                     .appeal_body = trim(a, in->appeal_body),
+	                     .appeal_body_address = trim(a, unix_lines(a, in->appeal_body_address
+	                                                                      ? in->appeal_body_address
+	                                                                      : "")),
+	                     .remedy = trim(a, in->remedy),
+	                     .a = a};
+	if (!x.id)
+		add_err(errs, "id", unit_unknown);
+	check_text(a, "appeal_body", "Organ odwoławczy", x.appeal_body, 300, false, false, errs);
+	check_text(a, "appeal_body_address", "Adres organu odwoławczego", x.appeal_body_address, 500,
+	           false, true, errs);
+	if (*x.remedy && strcmp(x.remedy, "appeal") && strcmp(x.remedy, "reconsideration"))
+		add_err(errs, "remedy", "Wybierz środek zaskarżenia: jak w ustawieniach urzędu, "
+		                        "odwołanie albo wniosek o ponowne rozpatrzenie sprawy.");
+	if (errs->nfields)
+		return OUT_INVALID;
+	enum db_status st = settings_transaction(c, who, unit_remedy_tx, &x);
+	if (st == DB_OK && !x.found)
+		return problem_set(errs, OUT_NOT_FOUND, NULL, NULL);
+	return svc_outcome(st, errs);
+}
+
 enum outcome admin_unit_change(const struct svc_ctx *ctx, const struct admin_unit_input *in,
                                struct problem *p)
 {
@@ -686,7 +760,7 @@ enum outcome admin_unit_change(const struct svc_ctx *ctx, const struct admin_uni
 	if (!p)
 		p = &local;
 	const char *op = in->op ? in->op : "";
-	if (strcmp(op, "add") && strcmp(op, "rename") && strcmp(op, "web"))
+	if (strcmp(op, "add") && strcmp(op, "rename") && strcmp(op, "web") && strcmp(op, "remedy"))
 		return problem_set(p, OUT_MALFORMED, "Nieznana czynność.", NULL);
 	PGconn *c = svc_conn(p);
 	if (!c)
@@ -695,6 +769,8 @@ enum outcome admin_unit_change(const struct svc_ctx *ctx, const struct admin_uni
 		return unit_add(c, ctx->arena, ctx->who, in->symbol, in->name, p);
 	if (!strcmp(op, "rename"))
 		return unit_rename(c, ctx->arena, ctx->who, in->id, in->name, p);
+	if (!strcmp(op, "remedy"))
+		return unit_remedy(c, ctx->arena, ctx->who, in, p);
 	return set_web_unit(c, ctx->arena, ctx->who, in->id, p);
 }
 
@@ -715,6 +791,16 @@ const struct admin_setting admin_settings[ADMIN_NSETTINGS] = {
     /* The policies of LAW.md, where courts disagree. */
     {"policy_clarification_restarts", ADMIN_BOOL, 0, true, "Termin po doprecyzowaniu wniosku"},
     {"policy_remedy", ADMIN_REMEDY, 0, true, "Środek zaskarżenia decyzji"},
+    /* Issue 20 item 8: named in the remedy instruction of every decision
+     * (KPA art. 107 §1 pkt 7); a unit may name its own. */
+    {"appeal_body", ADMIN_TEXT, 300, false, "Organ odwoławczy"},
+    {"appeal_body_address", ADMIN_LINES, 500, false, "Adres organu odwoławczego"},
+    /* UDIP art. 17 ust. 1: a body that is not an organ of public authority
+     * decides without KPA. */
+    {"public_authority", ADMIN_BOOL, 0, true, "Organ władzy publicznej"},
+    /* PPSA art. 13 §2: the court where the body has its seat. */
+    {"court", ADMIN_TEXT, 300, false, "Wojewódzki sąd administracyjny"},
+    {"court_address", ADMIN_LINES, 500, false, "Adres sądu administracyjnego"},
     {"policy_clarification_days", ADMIN_DAYS, 0, true, "Termin na doprecyzowanie wniosku"},
     {"policy_interest_days", ADMIN_DAYS, 0, true, "Termin na wykazanie interesu publicznego"},
     {"policy_interest_keeps_running", ADMIN_BOOL, 0, true, "Termin po wezwaniu do wykazania interesu publicznego"},

@@ -58,6 +58,10 @@ struct admin_unit {
 	const char *symbol, *name;
 	bool web;    /* receives the requests filed online */
 	long users;  /* accounts limited to it */
+	/* Who hears the remedy against the unit's decisions (issue 20 item 8):
+	 * "" where the unit takes the organisation's. */
+	const char *appeal_body, *appeal_body_address;
+	const char *remedy; /* "", "appeal" or "reconsideration" */
 };
 
 /* The organisation's units by symbol. */
@@ -71,11 +75,18 @@ enum outcome admin_units(const struct svc_ctx *ctx, struct admin_unit **rows, si
  *            numbers already given;
  *   "rename" unit `id` gets `name` (fields "id", "name");
  *   "web"    unit `id` receives the requests filed online
- *            (organisations.web_unit_id; field "web_unit"). */
+ *            (organisations.web_unit_id; field "web_unit");
+ *   "remedy" unit `id`'s appeal body, its address and remedy (fields
+ *            "appeal_body", "appeal_body_address", "remedy": "" for the
+ *            organisation's, "appeal" or "reconsideration"). A unit that
+ *            acts as another organ (a district office as starosta and as
+ *            building inspector) has its own appeal body; the letters of
+ *            its cases name it, else the organisation's. */
 struct admin_unit_input {
 	const char *op;
 	const char *id; /* as typed */
 	const char *symbol, *name;
+	const char *appeal_body, *appeal_body_address, *remedy;
 };
 enum outcome admin_unit_change(const struct svc_ctx *ctx, const struct admin_unit_input *in,
                                struct problem *p);
@@ -105,7 +116,7 @@ struct admin_setting {
 	const char *label; /* Polish, for messages */
 };
 
-#define ADMIN_NSETTINGS 23
+#define ADMIN_NSETTINGS 28
 extern const struct admin_setting admin_settings[ADMIN_NSETTINGS];
 
 /* Values in the order of admin_settings[]; hosts as lines; the retention

@@ -18,6 +18,7 @@
 #include "db/changes.h"
 #include "db/db.h"
 #include "law/channel.h"
+#include "law/sent.h"
 #include "law/lifecycle.h"
 #include "law/warsaw.h"
 
@@ -314,6 +315,10 @@ enum outcome clerk_case(const struct svc_ctx *ctx, long long id, json_t **out,
 		return svc_outcome(st, p);
 	}
 	json_object_set_new(view, "bases", clerk_refusal_bases());
+	json_t *channels = json_array();
+	for (const struct law_sent_channel *ch = law_sent_channels; ch->id; ch++)
+		json_array_append_new(channels, json_pack("{s:s, s:s}", "key", ch->id, "label", ch->label));
+	json_object_set_new(view, "sent_channels", channels);
 	char d[LAW_DATE_STRLEN];
 	law_date_format(today, d);
 	json_object_set_new(view, "today", json_string(d));
@@ -384,6 +389,18 @@ static bool validate(arena_t *a, const struct clerk_input *in, const struct acti
 	if (!parse_date(in->sent, li->date, &li->sent) || law_date_cmp(li->sent, li->date) > 0)
 		return bad(p, "sent", "bad_sent_date",
 		           "Data nadania musi być datą nie późniejszą niż data otrzymania.");
+	/* KPA art. 57 §5: the date sent meets a term only for the channels it
+	 * names; a courier's does not, the date received counts then. */
+	const struct law_sent_channel *ch = law_sent_channel(in->sent_channel);
+	if (in->sent_channel && *in->sent_channel && !ch)
+		return bad(p, "sent_channel", "bad_sent_channel",
+		           "Wybierz z listy, jak wnioskodawca przesłał pismo.");
+	if (!ch && law_date_cmp(li->sent, li->date) < 0)
+		return bad(p, "sent_channel", "sent_channel_required",
+		           "Wskaż, jak wnioskodawca przesłał pismo: data nadania liczy się tylko przy "
+		           "nadaniu u operatora wyznaczonego (Poczta Polska) albo elektronicznie z "
+		           "urzędowym poświadczeniem (KPA art. 57 § 5).");
+	li->sent = law_sent_effective(ch, li->sent, li->date);
 	if ((f->fields & F_NEW_DUE) && !parse_date(in->new_due, LAW_DATE_NONE, &li->new_due))
 		return bad(p, "new_due", "bad_new_due",
 		           "Podaj nowy termin załatwienia w formacie RRRR-MM-DD.");
@@ -455,6 +472,11 @@ static json_t *event_data(const struct clerk_input *in, const struct action_form
 		json_object_set_new(d, "address", json_string(in->address));
 	if ((f->fields & F_SENT) && in->sent && *in->sent)
 		json_object_set_new(d, "sent", json_string(in->sent));
+	const struct law_sent_channel *ch = law_sent_channel(in->sent_channel);
+	if ((f->fields & F_SENT) && ch) {
+		json_object_set_new(d, "sent_channel", json_string(ch->id));
+		json_object_set_new(d, "sent_rule", json_string(ch->basis));
+	}
 	if (assignee_name)
 		json_object_set_new(d, "assignee", json_string(assignee_name));
 	return d;

@@ -36,6 +36,8 @@ struct clerk_input {
 	const char *action;      /* law action id */
 	const char *date;        /* the step's legal date, YYYY-MM-DD; empty: today */
 	const char *sent;        /* requester's acts: dispatch date (KPA art. 57 §5) */
+	const char *sent_channel; /* how it came (law/sent.h ids); required when `sent`
+	                            is before `date`: a courier's date does not count */
 	const char *new_due;     /* extend */
 	const char *text;        /* reasons, answer, what to clarify, ... */
 	const char *assignee;    /* assign: user id */

@@ -189,8 +189,13 @@ static enum db_status case_vars(PGconn *c, arena_t *a, const struct actor *who,
 	    "SELECT r.case_number, r.kind, r.received_on::text, coalesce(t.due_on::text, "
 	    "r.received_on::text), r.subject, r.form, coalesce(r.reuse_purpose, ''), "
 	    "q.name, q.postal_address, q.email, o.name, un.name, o.address, o.place, o.email, o.phone, "
-	    "o.bip_url, o.policy_remedy, o.signer_name, o.signer_position, u.name, u.position, "
-	    "o.policy_clarification_days, o.letterhead "
+	    "o.bip_url, CASE WHEN o.public_authority THEN coalesce(un.remedy, o.policy_remedy) "
+	    "ELSE 'court_complaint' END, o.signer_name, o.signer_position, "
+	    "u.name, u.position, o.policy_clarification_days, o.letterhead, "
+	    /* Issue 20 item 8: the unit's appeal body, else the organisation's. */
+	    "coalesce(un.appeal_body, o.appeal_body), "
+	    "CASE WHEN un.appeal_body IS NULL THEN o.appeal_body_address "
+	    "ELSE coalesce(un.appeal_body_address, '') END, o.court, o.court_address "
 	    "FROM requests r JOIN organisations o ON o.id = r.org_id JOIN units un ON un.id = r.unit_id "
 	    "LEFT JOIN requesters q ON q.request_id = r.id "
 	    "LEFT JOIN LATERAL (SELECT due_on FROM terms WHERE request_id = r.id AND kind IN "
@@ -227,6 +232,15 @@ static enum db_status case_vars(PGconn *c, arena_t *a, const struct actor *who,
 		set(vars, "org.reply_email", V(14));
 	if (!*V(13))
 		set(vars, "org.place", "Warszawa");
+	/* None set: the letter marks it for the clerk (mark_missing()). */
+	if (*V(24)) {
+		set(vars, "org.appeal_body", V(24));
+		set(vars, "org.appeal_body_address", V(25));
+	}
+	if (*V(26)) {
+		set(vars, "org.court", V(26));
+		set(vars, "org.court_address", V(27));
+	}
 #undef V
 	PQclear(r);
 	return DB_OK;
@@ -341,11 +355,12 @@ static enum db_status build_vars(PGconn *c, arena_t *a, const struct actor *who,
 	if (lt && lt->addressee != LAW_TO_REQUESTER) {
 		char mark[96];
 		snprintf(mark, sizeof mark, "%s adresat]", LETTERS_TODO);
-		const char *body = json_string_value(json_object_get(json_object_get(vars, "org"),
-		                                                     lt->addressee == LAW_TO_COURT
-		                                                         ? "court" : "appeal_body"));
+		bool court = lt->addressee == LAW_TO_COURT;
+		const char *body = json_string_value(json_object_get(org, court ? "court" : "appeal_body"));
+		const char *addr = json_string_value(
+		    json_object_get(org, court ? "court_address" : "appeal_body_address"));
 		set(vars, "addressee.name", body ? body : mark);
-		set(vars, "addressee.address", "");
+		set(vars, "addressee.address", body && addr ? addr : "");
 	}
 	mark_missing(vars, today);
 	*out = vars;

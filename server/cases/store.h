@@ -35,7 +35,10 @@ const char *store_term_end_state(const law_term_effect_t *e);
 const char *store_term_state_label(const char *state, bool public);
 
 /* Fills the law core's view of a case: its open terms from the database,
- * kind, state, received date and the organisation's policy. */
+ * kind, state, received date and the organisation's policy, with the
+ * remedy of the case's unit where it has its own (units.remedy), and
+ * LAW_REMEDY_COURT_COMPLAINT for a body that is not an organ of public
+ * authority (organisations.public_authority, UDIP art. 17). */
 enum db_status store_law_case(PGconn *c, long long request_id, const struct org *org,
                               const char *kind, const char *state, law_date_t received,
                               law_case_t *out);

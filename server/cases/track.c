@@ -169,6 +169,12 @@ static enum outcome load(PGconn *c, arena_t *a, const char *token, int64_t now, 
 		return svc_outcome(st, p);
 	}
 	json_object_set_new(view, "actions", open_actions(&lc, day, a));
+	/* UDIP art. 17 ust. 1: against a body that is not an organ of public
+	 * authority there is no appeal; the page says where the remedy lies. */
+	if (lc.policy.remedy == LAW_REMEDY_COURT_COMPLAINT &&
+	    (s == LAW_STATE_REFUSED || s == LAW_STATE_PARTLY_REFUSED || s == LAW_STATE_DISCONTINUED ||
+	     s == LAW_STATE_CONDITIONS_DECIDED))
+		json_object_set_new(view, "court_complaint", json_true());
 	json_object_set_new(view, "org_id", json_integer(f.org.id));
 	json_object_set_new(view, "privacy", privacy_notice_json(&f.org));
 	*out = view;

@@ -133,8 +133,9 @@ static int parse(const char *cmd, int argc, char **argv, struct args *a)
 	if (a->kind && strcmp(a->kind, "public_information") != 0 && strcmp(a->kind, "reuse") != 0)
 		return usage_error(cmd, "--kind must be public_information or reuse", a->kind);
 	if (a->remedy && strcmp(a->remedy, "appeal") != 0 &&
-	    strcmp(a->remedy, "reconsideration") != 0)
-		return usage_error(cmd, "--remedy must be appeal or reconsideration", a->remedy);
+	    strcmp(a->remedy, "reconsideration") != 0 && strcmp(a->remedy, "court_complaint") != 0)
+		return usage_error(cmd, "--remedy must be appeal, reconsideration or court_complaint",
+		                   a->remedy);
 	if (a->type && !letter_type(a->type))
 		return usage_error(cmd, "unknown letter type", a->type);
 	return 0;

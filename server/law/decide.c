@@ -220,6 +220,14 @@ static bool guard_window(ctx_t *x, const law_guard_spec_t *g)
 static bool guard_policy(ctx_t *x, law_guard_t g)
 {
 	const law_policy_t *p = &x->c->policy;
+	/* UDIP art. 17 ust. 1: without KPA there is neither remedy. */
+	if ((g == LAW_GUARD_REMEDY_APPEAL || g == LAW_GUARD_REMEDY_RECONSIDERATION) &&
+	    p->remedy == LAW_REMEDY_COURT_COMPLAINT)
+		return refuse(x, "remedy_policy",
+			      "Ten podmiot nie jest organem władzy publicznej: do jego "
+			      "rozstrzygnięć nie stosuje się KPA (UDIP art. 17 ust. 1), nie "
+			      "przysługuje od nich odwołanie ani wniosek o ponowne "
+			      "rozpatrzenie, lecz skarga do sądu administracyjnego.");
 	switch (g) {
 	case LAW_GUARD_REMEDY_APPEAL:
 		if (p->remedy != LAW_REMEDY_APPEAL)

@@ -283,6 +283,10 @@ bool law_action_from_id(const char *id, law_action_t *out);
 typedef enum law_remedy {
 	LAW_REMEDY_APPEAL,	    /* odwołanie to a higher body (KPA art. 127 §1) */
 	LAW_REMEDY_RECONSIDERATION, /* no higher body: wniosek o ponowne rozpatrzenie (§3) */
+	/* Not an organ of public authority: no KPA (UDIP art. 17 ust. 1), so
+	 * neither of the above; a complaint straight to the administrative
+	 * court (PPSA art. 53 §1, 54 §1). */
+	LAW_REMEDY_COURT_COMPLAINT,
 } law_remedy_t;
 
 typedef struct law_policy {

@@ -177,7 +177,9 @@ static void md_policies(strbuf_t *sb)
 	sb_printf(sb,
 		  "| `remedy` | %s | środek zaskarżenia decyzji: `appeal` (odwołanie) albo "
 		  "`reconsideration` (wniosek o ponowne rozpatrzenie, gdy nie ma organu "
-		  "wyższego stopnia) |\n",
+		  "wyższego stopnia); komórka może mieć własny; `court_complaint`, gdy podmiot "
+		  "nie jest organem władzy publicznej (UDIP art. 17 ust. 1: bez KPA, skarga "
+		  "wprost do sądu administracyjnego) |\n",
 		  p.remedy == LAW_REMEDY_APPEAL ? "`appeal`" : "`reconsideration`");
 	sb_printf(sb, "| `clarification_window_days` | %d | termin na doprecyzowanie wniosku |\n",
 		  p.clarification_window_days);
@@ -207,7 +209,12 @@ static void md_rules(strbuf_t *sb)
 		"- Terminy liczy się według KPA art. 57: dnia zdarzenia nie wlicza się, termin "
 		"w miesiącach kończy się tego samego dnia miesiąca (lub ostatniego), termin "
 		"kończący się w sobotę lub dzień wolny przechodzi na najbliższy dzień roboczy.\n"
-		"- Termin wnioskodawcy dotrzymuje data nadania pisma (KPA art. 57 §5); "
+		"- Termin wnioskodawcy dotrzymuje data nadania pisma tylko tam, gdzie wskazuje "
+		"ją KPA art. 57 §5: placówka operatora wyznaczonego (Poczta Polska) lub operatora "
+		"usług powszechnych w innym państwie UE, wysłanie elektroniczne z urzędowym "
+		"poświadczeniem (UPO, e-Doręczenia), konsul, dowódca, kapitan, zakład karny; "
+		"przy kurierze i złożeniu osobiście liczy się data wpływu (urzędnik zapisuje "
+		"sposób nadania, `server/law/sent.c`); "
 		"odpowiedź spóźniona jest przyjmowana z ostrzeżeniem `requester_late`, chyba że "
 		"warunek wiersza wymaga nadania w terminie.\n"
 		"- Terminy wnioskodawcy biegną od doręczenia pisma (`record_delivery`); "

@@ -44,8 +44,8 @@ struct tpl {
 	size_t n;
 };
 
-enum { REMEDY_APPEAL, REMEDY_RECONSIDERATION, REMEDY_COUNT };
-static const char *const remedy_ids[REMEDY_COUNT] = {"appeal", "reconsideration"};
+enum { REMEDY_APPEAL, REMEDY_RECONSIDERATION, REMEDY_COURT_COMPLAINT, REMEDY_COUNT };
+static const char *const remedy_ids[REMEDY_COUNT] = {"appeal", "reconsideration", "court_complaint"};
 
 struct letter_set {
 	arena_t *arena;
@@ -762,8 +762,8 @@ static bool put_remedy(struct subst *st, const struct tpl *t, const struct seg *
 		if (json_is_string(r) && strcmp(json_string_value(r), remedy_ids[i]) == 0)
 			return substitute(st, st->set->remedy[i]);
 	return letter_fail(st->err, st->errlen,
-			   "variable \"remedy\" must be \"appeal\" or \"reconsideration\" (for %s "
-			   "in %s:%u)",
+			   "variable \"remedy\" must be \"appeal\", \"reconsideration\" or "
+			   "\"court_complaint\" (for %s in %s:%u)",
 			   sg->var->name, t->file, sg->line);
 }
 

@@ -111,7 +111,8 @@ const letter_var_t letter_vars[] = {
 	 "the organ that decides, nominative (KPA art. 107 § 1 pkt 1)",
 	 "Minister Obrony Narodowej", NULL, NULL},
 	{"org.appeal_body", T, CASE, false, false,
-	 "appeal body, nominative (remedy `appeal`; addressee of appeal_forwarding)",
+	 "appeal body, nominative (remedy `appeal`; addressee of appeal_forwarding): the case's "
+	 "unit's (units.appeal_body), else the organisation's",
 	 "Samorządowe Kolegium Odwoławcze w Warszawie", NULL, NULL},
 	{"org.appeal_body_gen", T, CASE, false, false,
 	 "appeal body, genitive, after „do” (remedy `appeal`); derived from `org.appeal_body` "
@@ -119,7 +120,8 @@ const letter_var_t letter_vars[] = {
 	 "Samorządowego Kolegium Odwoławczego w Warszawie", NULL, NULL},
 	{"org.appeal_body_address", T, CASE, false, false, "address of the appeal body",
 	 "ul. Przykładowa 10, 00-950 Warszawa", NULL, NULL},
-	{"org.court", T, CASE, false, false, "the competent administrative court, nominative",
+	{"org.court", T, CASE, false, false,
+	 "the competent administrative court, nominative (the organisation's setting `court`)",
 	 "Wojewódzki Sąd Administracyjny w Warszawie", NULL, NULL},
 	{"org.court_gen", T, CASE, false, false,
 	 "the competent administrative court, genitive, after „do”; derived from `org.court` "
@@ -139,11 +141,13 @@ const letter_var_t letter_vars[] = {
 	 "line above the signature for a signer acting on authority", "z upoważnienia Ministra "
 	 "Obrony Narodowej", NULL, NULL},
 	{"remedy", T, CASE, false, false,
-	 "the organisation's remedy policy: `appeal` or `reconsideration`", "reconsideration",
+	 "the remedy policy of the case's unit, else of the organisation: `appeal` or "
+	 "`reconsideration`; `court_complaint` for a body that is not an organ of public "
+	 "authority (UDIP art. 17)", "reconsideration",
 	 NULL, NULL},
 	{"pleading", T, CASE, false, false,
-	 "the remedy the policy gives, genitive: „odwołania” or „wniosku o ponowne "
-	 "rozpatrzenie sprawy”", "wniosku o ponowne rozpatrzenie sprawy", NULL, NULL},
+	 "the remedy the policy gives, genitive: „odwołania”, „wniosku o ponowne "
+	 "rozpatrzenie sprawy” or „skargi”", "wniosku o ponowne rozpatrzenie sprawy", NULL, NULL},
 
 	/* The clerk's input to the action that produces the letter. */
 	{"clarification", B, INPUT, false, false, "clarification_call: what is to be clarified",
@@ -376,6 +380,8 @@ bool letter_genitive(const char *nominative, strbuf_t *out)
 
 const char *letter_pleading(const char *remedy)
 {
+	if (remedy && !strcmp(remedy, "court_complaint"))
+		return "skargi";
 	return remedy && !strcmp(remedy, "appeal") ? "odwołania"
 						   : "wniosku o ponowne rozpatrzenie sprawy";
 }
@@ -389,7 +395,8 @@ json_t *letter_sample_vars(const char *kind, const char *remedy)
 		reuse = true;
 	else
 		return NULL;
-	if (remedy && strcmp(remedy, "appeal") != 0 && strcmp(remedy, "reconsideration") != 0)
+	if (remedy && strcmp(remedy, "appeal") != 0 && strcmp(remedy, "reconsideration") != 0 &&
+	    strcmp(remedy, "court_complaint") != 0)
 		return NULL;
 	json_t *vars = json_object();
 	for (size_t i = 0; i < letter_var_count; i++) {
@@ -572,8 +579,9 @@ static const char docs_intro[] =
     "not needed.\n"
     "Values are escaped for Markdown before they are substituted, so a value can never\n"
     "open markup; a variable missing from the data is an error that names it and the\n"
-    "template line. `{{remedy_instruction}}` is `_remedy_appeal.md` or\n"
-    "`_remedy_reconsideration.md`, chosen by the organisation's `remedy` policy.\n\n"
+    "template line. `{{remedy_instruction}}` is `_remedy_appeal.md`,\n"
+    "`_remedy_reconsideration.md` or `_remedy_court_complaint.md` (a body that is not an\n"
+    "organ of public authority, UDIP art. 17), chosen by the `remedy` variable.\n\n"
     "The Markdown body (`letter_markdown`) can be edited by a clerk before it is issued;\n"
     "`letter_html` and `letter_pdf` then put it in the letter's frame: letterhead, place\n"
     "and date, case number, addressee, body, signature. `bin/jawnosc letter sample TYPE`\n"

@@ -242,7 +242,36 @@ struct units_typed {
 	const char *symbol, *name;
 	long long rename_id;
 	const char *rename;
+	long long remedy_id; /* op "remedy": the unit and what was typed */
+	const char *appeal_body, *appeal_body_address, *remedy;
 };
+
+/* The unit's appeal body form (op "remedy"): its values, or what was typed
+ * after a failed save with the messages at their fields. */
+static void unit_remedy_fields(json_t *u, const struct admin_unit *unit, const struct units_typed *t,
+                               const struct problem *failed)
+{
+	bool typed = t && t->remedy_id == unit->id;
+	const char *body = typed ? t->appeal_body : unit->appeal_body;
+	const char *addr = typed ? t->appeal_body_address : unit->appeal_body_address;
+	const char *remedy = typed ? t->remedy : unit->remedy;
+	json_object_set_new(u, "appeal_body", json_string(body ? body : ""));
+	json_object_set_new(u, "appeal_body_address", json_string(addr ? addr : ""));
+	json_object_set_new(u, "remedy_org", json_boolean(!remedy || !*remedy));
+	json_object_set_new(u, "remedy_appeal", json_boolean(remedy && !strcmp(remedy, "appeal")));
+	json_object_set_new(u, "remedy_reconsideration",
+	                    json_boolean(remedy && !strcmp(remedy, "reconsideration")));
+	static const struct {
+		const char *field, *key;
+	} errs[] = {{"appeal_body", "err_appeal_body"},
+	            {"appeal_body_address", "err_appeal_body_address"},
+	            {"remedy", "err_remedy"}};
+	for (size_t i = 0; typed && i < sizeof errs / sizeof errs[0]; i++) {
+		const char *m = failed ? problem_field_message(failed, errs[i].field) : NULL;
+		if (m)
+			json_object_set_new(u, errs[i].key, json_string(m));
+	}
+}
 
 static void units_page(http_req_t *req, const struct svc_ctx *ctx, const struct units_typed *t,
                        const struct problem *failed)
@@ -267,6 +296,7 @@ static void units_page(http_req_t *req, const struct svc_ctx *ctx, const struct 
 		                      renamed ? t->rename : units[i].name);
 		if (renamed && failed && failed->nfields)
 			json_object_set_new(u, "error", json_string(failed->fields[0].message));
+		unit_remedy_fields(u, &units[i], t, failed);
 		json_array_append_new(list, u);
 		json_array_append_new(web, json_pack("{s:I, s:s, s:b}", "id", (json_int_t)units[i].id,
 		                                     "label",
@@ -287,6 +317,9 @@ static void units_page(http_req_t *req, const struct svc_ctx *ctx, const struct 
 		shown = *failed;
 	for (int i = 0; rename_field && i < shown.nfields; i++)
 		shown.fields[i].field = rename_field;
+	for (int i = 0; t && t->remedy_id && i < shown.nfields; i++)
+		shown.fields[i].field = arena_printf(req->arena, "unit-%lld-%s", t->remedy_id,
+		                                     shown.fields[i].field);
 	web_form_errors(page_ctx, &shown);
 	page(req, failed ? web_outcome_status(failed->outcome) : 200, "admin_units", page_ctx);
 }
@@ -298,15 +331,20 @@ void web_admin_units(http_req_t *req)
 		units_page(req, ctx, NULL, NULL);
 }
 
-/* op: "add" (symbol, name), "rename" (id, name) or "web" (web_unit: an id). */
+/* op: "add" (symbol, name), "rename" (id, name), "web" (web_unit: an id) or
+ * "remedy" (id, appeal_body, appeal_body_address, remedy). */
 void web_admin_units_post(http_req_t *req)
 {
 	const struct svc_ctx *ctx = web_staff(req);
 	const form_t *f;
 	if (!ctx || !posted(req, &f))
 		return;
-	struct admin_unit_input in = {.op = field(f, "op"), .symbol = field(f, "symbol"),
-	                              .name = field(f, "name")};
+	struct admin_unit_input in = {.op = field(f, "op"),
+	                              .symbol = field(f, "symbol"),
+	                              .name = field(f, "name"),
+	                              .appeal_body = field(f, "appeal_body"),
+	                              .appeal_body_address = field(f, "appeal_body_address"),
+	                              .remedy = field(f, "remedy")};
 	in.id = field(f, !strcmp(in.op, "web") ? "web_unit" : "id");
 	/* What was typed goes back into the form it was typed in. */
 	struct units_typed t = {0};
@@ -316,6 +354,11 @@ void web_admin_units_post(http_req_t *req)
 	} else if (!strcmp(in.op, "rename")) {
 		t.rename_id = id_of(in.id);
 		t.rename = in.name;
+	} else if (!strcmp(in.op, "remedy")) {
+		t.remedy_id = id_of(in.id);
+		t.appeal_body = in.appeal_body;
+		t.appeal_body_address = in.appeal_body_address;
+		t.remedy = in.remedy;
 	}
 	struct problem p;
 	if (admin_unit_change(ctx, &in, &p) == OUT_OK)

@@ -218,6 +218,18 @@ static long long case_id(http_req_t *req)
 
 /* The case page; after a step or note that failed (`failed`), with its
  * status and message, the failed form open and what was typed in it. */
+/* A copy of the options {key, label} with "selected" on `key`. */
+static json_t *chosen(json_t *options, const char *key)
+{
+	json_t *out = json_deep_copy(options);
+	size_t i;
+	json_t *o;
+	json_array_foreach(out, i, o)
+		json_object_set_new(o, "selected",
+		                    json_boolean(!strcmp(json_string_value(json_object_get(o, "key")), key)));
+	return out ? out : json_array();
+}
+
 static void case_page(http_req_t *req, const struct svc_ctx *ctx, long long id,
                       const struct problem *failed, const char *action, json_t *input)
 {
@@ -255,6 +267,12 @@ static void case_page(http_req_t *req, const struct svc_ctx *ctx, long long id,
 			json_object_set_new(a, "open", json_true());
 			if (input)
 				json_object_set(a, "in", input);
+			/* The channel chosen stays chosen (KPA art. 57 §5). */
+			const char *ch = input ? json_string_value(json_object_get(input, "sent_channel"))
+			                       : NULL;
+			if (ch && *ch)
+				json_object_set_new(a, "sent_channels",
+				                    chosen(json_object_get(view, "sent_channels"), ch));
 			if (error)
 				json_object_set_new(a, "error", json_string(error));
 		}
@@ -290,7 +308,7 @@ void web_panel_act(http_req_t *req)
 	static const struct form_slot slots[] = {
 	    SLOT(action),      SLOT(date),    SLOT(sent),    SLOT(new_due),   SLOT(text),
 	    SLOT(assignee),    SLOT(amount),  SLOT(persons), SLOT(term_days), SLOT(version),
-	    SLOT(legal_basis), SLOT(address)};
+	    SLOT(legal_basis), SLOT(address), SLOT(sent_channel)};
 #undef SLOT
 	const form_t *f = NULL;
 	struct clerk_input in;
@@ -301,10 +319,11 @@ void web_panel_act(http_req_t *req)
 		http_redirect(req, 303, arena_printf(req->arena, "/panel/sprawy/%lld?wykonano=%s", id, in.action));
 		return;
 	}
-	json_t *input = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "date", in.date,
-	                          "sent", in.sent, "new_due", in.new_due, "text", in.text, "amount",
-	                          in.amount, "persons", in.persons, "address", in.address, "term_days",
-	                          in.term_days, "legal_basis", in.legal_basis);
+	json_t *input = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "date",
+	                          in.date, "sent", in.sent, "new_due", in.new_due, "text", in.text,
+	                          "amount", in.amount, "persons", in.persons, "address", in.address,
+	                          "term_days", in.term_days, "legal_basis", in.legal_basis,
+	                          "sent_channel", in.sent_channel);
 	case_page(req, ctx, id, &p, in.action, input);
 }
 

@@ -71,7 +71,7 @@ static void post_other_settings(const char *hosts, struct hresp *r)
 	         "&class_public=1431&class_reuse=1432&policy_clarification_restarts=true"
 	         "&policy_remedy=appeal&policy_clarification_days=7"
 	         "&policy_interest_days=7&policy_interest_keeps_running=true&letterhead="
-	         "&signer_name=&signer_position=&staff_unit_only=false",
+	         "&signer_name=&signer_position=&staff_unit_only=false&public_authority=true",
 	         enc);
 	u_staff_post(&other_admin, "/panel/admin/ustawienia", body, r);
 }

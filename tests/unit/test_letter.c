@@ -27,7 +27,7 @@
 #define TEMPLATES "templates/letters"
 
 static const char *const kinds[] = {"public_information", "reuse"};
-static const char *const remedies[] = {"appeal", "reconsideration"};
+static const char *const remedies[] = {"appeal", "reconsideration", "court_complaint"};
 
 static const char HOSTILE[] = "**<script>alert(1)</script>** [x](javascript:alert(1)) # h";
 
@@ -199,7 +199,7 @@ static void test_every_type_renders_for_both_kinds_and_remedies(void **state)
 	for (size_t t = 0; t < letter_type_count; t++) {
 		const char *type = letter_types[t].id;
 		for (int k = 0; k < 2; k++) {
-			for (int r = 0; r < 2; r++) {
+			for (int r = 0; r < 3; r++) {
 				json_t *vars = letter_sample_vars_for(type, kinds[k], remedies[r]);
 				assert_non_null(vars);
 				const char *number = json_string_value(
@@ -210,6 +210,11 @@ static void test_every_type_renders_for_both_kinds_and_remedies(void **state)
 				assert_null(strstr(h, "{{"));
 				assert_non_null(strstr(h, number));
 				assert_non_null(strstr(h, "<p class=\"letter-date\">Warszawa, "));
+				/* UDIP art. 17 ust. 1: no KPA remedy, the court's instead. */
+				if (r == 2 && letter_types[t].decision && strcmp(type, "reconsideration_decision")) {
+					assert_non_null(strstr(h, "art. 17 ust. 1"));
+					assert_null(strstr(h, "przysługuje odwołanie do"));
+				}
 				free(h);
 				free(md);
 				json_decref(vars);
@@ -377,7 +382,7 @@ static void test_missing_remedy_and_bad_kind_are_errors(void **state)
 	assert_non_null(strstr(err, "missing variable \"remedy\""));
 	set_str(vars, "remedy", "complaint");
 	assert_false(letter_markdown(*state, "refusal_decision", vars, &sb, err, sizeof err));
-	assert_non_null(strstr(err, "\"appeal\" or \"reconsideration\""));
+	assert_non_null(strstr(err, "\"appeal\", \"reconsideration\" or \"court_complaint\""));
 	set_str(vars, "case.kind", "other");
 	assert_false(letter_markdown(*state, "acknowledgement", vars, &sb, err, sizeof err));
 	assert_non_null(strstr(err, "case.kind"));

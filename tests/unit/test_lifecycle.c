@@ -701,6 +701,20 @@ static void test_remedy_window_expiry_makes_the_decision_final(void **state)
 	assert_false(o.closes); /* it was closed already */
 }
 
+/* UDIP art. 17 ust. 1: a body that is not an organ of public authority
+ * decides without KPA: neither an appeal nor a reconsideration. */
+static void test_no_kpa_remedy_where_the_body_is_not_a_public_authority(void **state)
+{
+	law_case_t c = new_case(PI, LAW_STATE_REFUSED);
+	c.policy.remedy = LAW_REMEDY_COURT_COMPLAINT;
+	law_action_input_t in = act(LAW_ACT_APPEAL, LAW_ROLE_REQUESTER, "2025-04-15");
+	expect_refused(&c, &in, "remedy_policy", "art. 17 ust. 1");
+	in = act(LAW_ACT_REQUEST_RECONSIDERATION, LAW_ROLE_REQUESTER, "2025-04-15");
+	expect_refused(&c, &in, "remedy_policy", "skarga do sądu administracyjnego");
+	in = act(LAW_ACT_RECORD_DELIVERY, LAW_ROLE_CLERK, "2025-04-10");
+	expect_refused(&c, &in, "remedy_policy", "nie jest organem władzy publicznej");
+}
+
 static void test_reconsideration_replaces_appeal_where_there_is_no_higher_body(void **state)
 {
 	law_case_t c = new_case(PI, LAW_STATE_REFUSED);
@@ -1218,6 +1232,7 @@ int main(void)
 		test_decision_delivery_starts_appeal_window_and_appeal_starts_forwarding),
 	    cmocka_unit_test(test_remedy_window_expiry_makes_the_decision_final),
 	    cmocka_unit_test(test_reconsideration_replaces_appeal_where_there_is_no_higher_body),
+	    cmocka_unit_test(test_no_kpa_remedy_where_the_body_is_not_a_public_authority),
 	    cmocka_unit_test(test_unsigned_appeal_from_the_tracking_page_waits_for_a_signature),
 	    cmocka_unit_test(test_unsigned_appeal_accepted_by_policy_goes_straight_to_pending),
 	    cmocka_unit_test(test_form_window_expired_is_a_clerks_decision_not_the_systems),
