@@ -364,7 +364,7 @@ static const struct {
     {"Dyrektor", "Dyrektora"},
 };
 
-bool letter_genitive(const char *nominative, strbuf_t *out)
+static bool known_head(const char *nominative, strbuf_t *out)
 {
 	for (size_t i = 0; nominative && i < sizeof genitives / sizeof genitives[0]; i++) {
 		size_t n = strlen(genitives[i].nom);
@@ -372,10 +372,45 @@ bool letter_genitive(const char *nominative, strbuf_t *out)
 		    (nominative[n] != '\0' && nominative[n] != ' '))
 			continue;
 		sb_puts(out, genitives[i].gen);
-		sb_puts(out, nominative + n);
+		/* One regional adjective after the head ("Wojewoda Mazowiecki")
+		 * agrees with it: -ski/-cki/-zki + ego. Anything else that follows
+		 * ("Cyfryzacji", "w Warszawie") keeps its case. */
+		const char *tail = nominative + n;
+		size_t t = strlen(tail);
+		bool adjective = t > 4 && tail[0] == ' ' && !strchr(tail + 1, ' ') &&
+		                 (!strcmp(tail + t - 3, "ski") || !strcmp(tail + t - 3, "cki") ||
+		                  !strcmp(tail + t - 3, "zki"));
+		sb_puts(out, tail);
+		if (adjective)
+			sb_puts(out, "ego");
 		return true;
 	}
 	return false;
+}
+
+bool letter_genitive(const char *nominative, strbuf_t *out)
+{
+	if (!nominative)
+		return false;
+	if (known_head(nominative, out))
+		return true;
+	/* A regional adjective before a masculine head ("Mazowiecki Wojewódzki
+	 * Inspektor", "Podlaski Komendant"): -i + ego, -y → -ego. The
+	 * neuter head (Kolegium) never takes one. */
+	const char *sp = strchr(nominative, ' ');
+	if (!sp || sp == nominative || (sp[-1] != 'i' && sp[-1] != 'y') ||
+	    !strncmp(sp + 1, "Samorządowe", strlen("Samorządowe")))
+		return false;
+	strbuf_t rest;
+	sb_init(&rest, out->arena);
+	bool known = known_head(sp + 1, &rest);
+	if (known) {
+		size_t n = (size_t)(sp - nominative) - (sp[-1] == 'y');
+		sb_printf(out, "%.*sego %s", (int)n, nominative, rest.data);
+	}
+	if (!out->arena)
+		sb_free(&rest);
+	return known;
 }
 
 const char *letter_pleading(const char *remedy)

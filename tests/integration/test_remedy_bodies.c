@@ -198,8 +198,8 @@ static void test_refusal_names_the_units_appeal_body_else_the_organisations(void
 	(void)state;
 	/* The unit's own (set by the test before). */
 	char *md = refusal_draft();
-	assert_non_null(strstr(md, "Mazowiecki Wojewódzki Inspektor Nadzoru Budowlanego"));
-	assert_null(strstr(md, "Samorządowe Kolegium Odwoławcze w Warszawie"));
+	assert_non_null(strstr(md, "Mazowieckiego Wojewódzkiego Inspektora Nadzoru Budowlanego"));
+	assert_null(strstr(md, "Kolegium Odwoławcze"));
 	assert_null(strstr(md, "DO UZUPEŁNIENIA: org.appeal_body"));
 	free(md);
 	/* The unit cleared: the organisation's. */
@@ -208,8 +208,8 @@ static void test_refusal_names_the_units_appeal_body_else_the_organisations(void
 	expect_status(&r, 303);
 	h_free(&r);
 	md = refusal_draft();
-	assert_non_null(strstr(md, "Samorządowe Kolegium Odwoławcze w Warszawie"));
-	assert_null(strstr(md, "Mazowiecki Wojewódzki Inspektor"));
+	assert_non_null(strstr(md, "Samorządowego Kolegium Odwoławczego w Warszawie"));
+	assert_null(strstr(md, "Inspektor"));
 	free(md);
 	/* The unit's remedy: no higher body for it, whatever the organisation's. */
 	unit_remedy(web_unit, "appeal_body=&appeal_body_address=&remedy=reconsideration", &r);
@@ -231,7 +231,7 @@ static void test_body_without_public_authority_instructs_a_court_complaint(void 
 	struct hresp r;
 	/* An organ of public authority: the tracking page offers the appeal. */
 	char *md = refusal_draft_of(token);
-	assert_non_null(strstr(md, "przysługuje odwołanie do organu odwoławczego"));
+	assert_non_null(strstr(md, "Od niniejszej decyzji przysługuje odwołanie do "));
 	free(md);
 	snprintf(path, sizeof path, "/sprawa/%s", token);
 	h_get(path, &r);

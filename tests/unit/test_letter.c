@@ -334,7 +334,9 @@ static void test_bodies_are_named_in_the_genitive(void **state)
 		       "Wojewódzkiego Sądu Administracyjnego w Warszawie");
 	check_genitive("Samorządowe Kolegium Odwoławcze w Krakowie",
 		       "Samorządowego Kolegium Odwoławczego w Krakowie");
-	check_genitive("Wojewoda Mazowiecki", "Wojewody Mazowiecki");
+	check_genitive("Wojewoda Mazowiecki", "Wojewody Mazowieckiego");
+	check_genitive("Mazowiecki Wojewódzki Inspektor Nadzoru Budowlanego",
+	               "Mazowieckiego Wojewódzkiego Inspektora Nadzoru Budowlanego");
 	check_genitive("Minister Cyfryzacji", "Ministra Cyfryzacji");
 	check_genitive("Ministerstwo Cyfryzacji", NULL); /* not "Ministra…stwo" */
 	check_genitive("Rada Gminy", NULL);
