@@ -63,32 +63,6 @@ static bool in_list(const char *name, const char *const *list, size_t n)
 
 #define IN(name, list) in_list(name, list, sizeof list / sizeof list[0])
 
-static void put_cp(strbuf_t *sb, unsigned cp)
-{
-	char b[4];
-	size_t k;
-	if (cp < 0x80) {
-		b[0] = (char)cp;
-		k = 1;
-	} else if (cp < 0x800) {
-		b[0] = (char)(0xC0 | (cp >> 6));
-		b[1] = (char)(0x80 | (cp & 0x3F));
-		k = 2;
-	} else if (cp < 0x10000) {
-		b[0] = (char)(0xE0 | (cp >> 12));
-		b[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		b[2] = (char)(0x80 | (cp & 0x3F));
-		k = 3;
-	} else {
-		b[0] = (char)(0xF0 | (cp >> 18));
-		b[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-		b[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		b[3] = (char)(0x80 | (cp & 0x3F));
-		k = 4;
-	}
-	sb_append(sb, b, k);
-}
-
 static bool at_line_start(const struct conv *c)
 {
 	return c->out.len == 0 || c->out.data[c->out.len - 1] == '\n';
@@ -118,7 +92,7 @@ static void text_cp(struct conv *c, unsigned cp)
 	if (c->space && !at_line_start(c))
 		sb_putc(&c->out, ' ');
 	c->space = false;
-	put_cp(&c->out, cp);
+	mail_put_cp(&c->out, cp);
 }
 
 /* At least `want` line feeds at the end of what was written (none at
@@ -198,7 +172,7 @@ static char *decode_value(arena_t *a, const char *s, size_t n)
 		size_t k = s[i] == '&' ? entity(s + i, n - i, &cp) : 0;
 		if (k) {
 			if (cp)
-				put_cp(&sb, cp);
+				mail_put_cp(&sb, cp);
 			i += k;
 		} else {
 			sb_putc(&sb, s[i++]);

@@ -138,7 +138,7 @@ char *mail_to_utf8(arena_t *a, const char *charset, const unsigned char *s, size
 	return mail_clean(a, (const char *)s, n, false, len);
 }
 
-static void put_cp(strbuf_t *sb, unsigned cp)
+void mail_put_cp(strbuf_t *sb, unsigned cp)
 {
 	char b[4];
 	size_t k;
@@ -193,7 +193,7 @@ char *mail_clean(arena_t *a, const char *str, size_t n, bool one_line, size_t *l
 			continue;
 		if (one_line && cp == ' ' && (sb.len == 0 || sb.data[sb.len - 1] == ' '))
 			continue;
-		put_cp(&sb, cp);
+		mail_put_cp(&sb, cp);
 	}
 	if (one_line)
 		while (sb.len > 0 && sb.data[sb.len - 1] == ' ')

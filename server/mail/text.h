@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "core/arena.h"
+#include "core/strbuf.h"
 
 /* "windows-1250" or "iso-8859-2": the Polish charset that explains the
  * 8-bit bytes of s[0..n) better (bytes 0x80-0x9F and the letters ą ś ź Ą
@@ -35,6 +36,10 @@ char *mail_to_utf8(arena_t *a, const char *charset, const unsigned char *s, size
  * dropped. With `one_line` LF and tab become spaces, runs of spaces one,
  * the ends are trimmed and the bidirectional overrides are dropped (a
  * header field's value, a file name). */
+/* Appends code point `cp` (at most U+10FFFF, not a surrogate: the caller
+ * checks) to `sb` in UTF-8. */
+void mail_put_cp(strbuf_t *sb, unsigned cp);
+
 char *mail_clean(arena_t *a, const char *s, size_t n, bool one_line, size_t *len);
 
 /* Shortens UTF-8 text `s` in place to at most `max` bytes without cutting
