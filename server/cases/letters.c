@@ -322,6 +322,28 @@ static enum db_status load_doc(PGconn *c, arena_t *a, const struct actor *who, l
 	return st;
 }
 
+/* {{kpa}}, {{udip}}, {{uod}}, {{ppsa}}: per act, the consolidated text in
+ * force on the letter's date `day` (the row of `citations` with the
+ * greatest applies_from on or before it; issue 20 item 14). An act without
+ * such a row keeps the engine's compiled-in citation. */
+static enum db_status citations(PGconn *c, arena_t *a, const char *day, json_t *vars)
+{
+	const char *p[1] = {day};
+	enum db_status st;
+	PGresult *r = db_exec(c, &st,
+	                      "SELECT DISTINCT ON (act) act, dz_u FROM citations "
+	                      "WHERE applies_from <= $1::date ORDER BY act, applies_from DESC",
+	                      1, p);
+	for (int i = 0; st == DB_OK && i < PQntuples(r); i++) {
+		strbuf_t sb;
+		sb_init(&sb, a);
+		if (letter_citation(PQgetvalue(r, i, 0), PQgetvalue(r, i, 1), &sb))
+			set(vars, PQgetvalue(r, i, 0), sb.data);
+	}
+	PQclear(r);
+	return st;
+}
+
 static enum db_status build_vars(PGconn *c, arena_t *a, const struct actor *who,
                                  long long request_id, const struct doc *d, int64_t now,
                                  json_t **out)
@@ -337,6 +359,10 @@ static enum db_status build_vars(PGconn *c, arena_t *a, const struct actor *who,
 		return st;
 	}
 	map_inputs(vars, d->type, d->inputs);
+	if ((st = citations(c, a, today, vars)) != DB_OK) {
+		json_decref(vars);
+		return st;
+	}
 	/* "do Samorządowego Kolegium Odwoławczego w ...": the genitive of the
 	 * bodies' names, where the name is a known one. */
 	static const char *const gen[][2] = {{"appeal_body", "appeal_body_gen"},

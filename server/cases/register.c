@@ -88,6 +88,28 @@ enum db_status register_end(PGconn *c, long long org_id, const char *path, long 
 	return st;
 }
 
+enum db_status register_remedy(PGconn *c, arena_t *a, long long org_id, const char **remedy,
+                               const char **appeal_body)
+{
+	*remedy = "appeal";
+	*appeal_body = "";
+	char org[24];
+	snprintf(org, sizeof org, "%lld", org_id);
+	const char *p[1] = {org};
+	enum db_status st;
+	PGresult *r = db_exec(c, &st,
+	                      "SELECT CASE WHEN NOT public_authority THEN 'court_complaint' "
+	                      "ELSE policy_remedy END, appeal_body "
+	                      "FROM register_organisations WHERE id = $1",
+	                      1, p);
+	if (st == DB_OK && PQntuples(r) == 1) {
+		*remedy = arena_strdup(a, PQgetvalue(r, 0, 0));
+		*appeal_body = arena_strdup(a, PQgetvalue(r, 0, 1));
+	}
+	PQclear(r);
+	return st;
+}
+
 /* ---- The list ------------------------------------------------------------- */
 
 static json_t *nullable(const char *s)

@@ -170,9 +170,13 @@ enum outcome register_stats_page(const struct svc_ctx *ctx, const struct registe
                                  struct register_page *pg, json_t **stats, struct problem *p);
 
 /* The page on how to obtain information (UDIP art. 8 ust. 4): the body's
- * details in pg->org and the visits. */
+ * details in pg->org and the visits, and the body's remedy against its
+ * decisions (*remedy "appeal", "reconsideration" or "court_complaint", as
+ * the lifecycle takes it: cases/store.c) with its appeal body ("" when not
+ * set), in the context's arena. */
 enum outcome register_procedure_page(const struct svc_ctx *ctx, const struct register_ask *ask,
-                                     struct register_page *pg, struct problem *p);
+                                     struct register_page *pg, const char **remedy,
+                                     const char **appeal_body, struct problem *p);
 
 /* The job "register-stats" (on demand): refreshes the statistics' snapshot
  * when it is older than REGISTER_STATS_MAX_AGE, on the primary as the

@@ -305,9 +305,15 @@ enum outcome register_stats_page(const struct svc_ctx *ctx, const struct registe
 }
 
 enum outcome register_procedure_page(const struct svc_ctx *ctx, const struct register_ask *ask,
-                                     struct register_page *pg, struct problem *p)
+                                     struct register_page *pg, const char **remedy,
+                                     const char **appeal_body, struct problem *p)
 {
+	*remedy = "appeal";
+	*appeal_body = "";
 	PGconn *c;
 	enum outcome o = page_open(ctx, ask, pg, &c, p);
-	return o == OUT_OK ? page_close(c, ask, pg, p) : o;
+	if (o != OUT_OK)
+		return o;
+	enum db_status st = register_remedy(c, ctx->arena, pg->org.id, remedy, appeal_body);
+	return st == DB_OK ? page_close(c, ask, pg, p) : page_fail(c, st, p);
 }

@@ -788,9 +788,13 @@ static bool substitute(struct subst *st, const struct tpl *t)
 			continue;
 		}
 		switch (sg->var->source) {
-		case LETTER_SRC_CONSTANT:
-			sb_puts(st->out, sg->var->value);
+		case LETTER_SRC_CONSTANT: {
+			/* A citation as the letter's date has it (letter_citation()),
+			 * else the compiled-in text. */
+			json_t *v = letter_lookup(st->vars, sg->var->name);
+			sb_puts(st->out, json_is_string(v) ? json_string_value(v) : sg->var->value);
 			break;
+		}
 		case LETTER_SRC_COMPUTED:
 			if (!put_remedy(st, t, sg))
 				return false;

@@ -199,6 +199,13 @@ const char *letter_pleading(const char *remedy);
  * untouched) for any other name, which the clerk then writes. */
 bool letter_genitive(const char *nominative, strbuf_t *out);
 
+/* Appends the citation of statute `act` ("kpa", "udip", "uod", "ppsa":
+ * the variables {{kpa}} etc.) in the genitive with the Dz. U. position
+ * `dz_u` ("Dz. U. z 2024 r. poz. 572"); false for another act. A letter's
+ * variables may carry them (cases/letters.c, from the table `citations`);
+ * without them the engine prints the compiled-in position. */
+bool letter_citation(const char *act, const char *dz_u, strbuf_t *out);
+
 /* docs/letters.md: the types (with the action inputs each uses, when `s`
  * is not NULL) and the variables as Markdown tables. */
 void letter_docs_markdown(const letter_set_t *s, strbuf_t *out);

@@ -40,20 +40,36 @@ const char *letter_title(const char *type)
 #define COMPUTED LETTER_SRC_COMPUTED
 
 /* The citations of the statutes, in the genitive ("na podstawie art. 13 ust.
- * 2 ustawy z dnia ..."), with the current consolidated text: one place to
- * change when a new tekst jednolity is announced. */
-#define UDIP                                                                                        \
-	"ustawy z dnia 6 września 2001 r. o dostępie do informacji publicznej (Dz. U. z 2022 r. " \
-	"poz. 902)"
-#define UOD                                                                                        \
+ * 2 ustawy z dnia ..."): the act's title, then its Dz. U. position. The
+ * position a letter prints comes from the table `citations` (the
+ * consolidated text in force on the letter's date, cases/letters.c:
+ * letter_citation()); the one here is used only when the table has none
+ * (sample letters, docs/letters.md). */
+#define UDIP_TITLE "ustawy z dnia 6 września 2001 r. o dostępie do informacji publicznej"
+#define UOD_TITLE                                                                                  \
 	"ustawy z dnia 11 sierpnia 2021 r. o otwartych danych i ponownym wykorzystywaniu "         \
-	"informacji sektora publicznego (Dz. U. z 2023 r. poz. 1524)"
-#define KPA                                                                                           \
-	"ustawy z dnia 14 czerwca 1960 r. – Kodeks postępowania administracyjnego (Dz. U. z 2024 " \
-	"r. poz. 572)"
-#define PPSA                                                                                           \
-	"ustawy z dnia 30 sierpnia 2002 r. – Prawo o postępowaniu przed sądami administracyjnymi " \
-	"(Dz. U. z 2024 r. poz. 935)"
+	"informacji sektora publicznego"
+#define KPA_TITLE "ustawy z dnia 14 czerwca 1960 r. – Kodeks postępowania administracyjnego"
+#define PPSA_TITLE                                                                                 \
+	"ustawy z dnia 30 sierpnia 2002 r. – Prawo o postępowaniu przed sądami administracyjnymi"
+/* Their description in docs/letters.md. */
+#define CITED "genitive; the Dz. U. position in force on the letter's date (table `citations`)"
+#define UDIP UDIP_TITLE " (Dz. U. z 2022 r. poz. 902)"
+#define UOD UOD_TITLE " (Dz. U. z 2023 r. poz. 1524)"
+#define KPA KPA_TITLE " (Dz. U. z 2024 r. poz. 572)"
+#define PPSA PPSA_TITLE " (Dz. U. z 2024 r. poz. 935)"
+
+bool letter_citation(const char *act, const char *dz_u, strbuf_t *out)
+{
+	static const char *const titles[][2] = {
+	    {"udip", UDIP_TITLE}, {"uod", UOD_TITLE}, {"kpa", KPA_TITLE}, {"ppsa", PPSA_TITLE}};
+	for (size_t i = 0; i < sizeof titles / sizeof titles[0]; i++)
+		if (!strcmp(act, titles[i][0])) {
+			sb_printf(out, "%s (%s)", titles[i][1], dz_u);
+			return true;
+		}
+	return false;
+}
 
 /* clang-format off */
 const letter_var_t letter_vars[] = {
@@ -268,10 +284,10 @@ const letter_var_t letter_vars[] = {
 	 "oddalenie skargi w całości", NULL, NULL},
 
 	/* Set by the engine. */
-	{"udip", T, CONST, false, false, "citation of UDIP, genitive", NULL, NULL, UDIP},
-	{"uod", T, CONST, false, false, "citation of UOD, genitive", NULL, NULL, UOD},
-	{"kpa", T, CONST, false, false, "citation of KPA, genitive", NULL, NULL, KPA},
-	{"ppsa", T, CONST, false, false, "citation of PPSA, genitive", NULL, NULL, PPSA},
+	{"udip", T, CONST, false, false, "citation of UDIP, " CITED, NULL, NULL, UDIP},
+	{"uod", T, CONST, false, false, "citation of UOD, " CITED, NULL, NULL, UOD},
+	{"kpa", T, CONST, false, false, "citation of KPA, " CITED, NULL, NULL, KPA},
+	{"ppsa", T, CONST, false, false, "citation of PPSA, " CITED, NULL, NULL, PPSA},
 	{"court_fee", T, CONST, false, false,
 	 "fixed court fee for a complaint in public-information matters", NULL, NULL, "200 zł"},
 	{"remedy_instruction", B, COMPUTED, false, false,

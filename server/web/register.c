@@ -504,18 +504,25 @@ void web_procedure(http_req_t *req)
 	struct public_ask q;
 	public_begin(req, &q, NULL, "/jak-uzyskac-informacje", NULL);
 	struct register_page pg;
-	if (!public_ready(req, &q, register_procedure_page(&q.sc, &q.ask, &pg, &q.p), NULL))
+	const char *remedy, *appeal_body;
+	if (!public_ready(req, &q,
+	                  register_procedure_page(&q.sc, &q.ask, &pg, &remedy, &appeal_body, &q.p),
+	                  NULL))
 		return;
 	const struct org *o = &pg.org;
-	const char *about = arena_printf(req->arena, "%s\n%s\n%s\n%s\n%s", o->name, o->address,
-	                                 o->email, o->phone, o->bip_url);
+	/* The remedy is part of the tag: a change of the setting shows at once
+	 * (issue 20 item 13). */
+	const char *about = arena_printf(req->arena, "%s\n%s\n%s\n%s\n%s\n%s\n%s", o->name,
+	                                 o->address, o->email, o->phone, o->bip_url, remedy,
+	                                 appeal_body);
 	if (answered_not_modified(req, etag_of(req, "procedura", pcache_address(req, NULL, 0), 0, about),
 	                          0))
 		return;
-	json_t *ctx = json_pack("{s:s, s:{s:s, s:s, s:s, s:s, s:s}}", "title",
+	json_t *ctx = json_pack("{s:s, s:{s:s, s:s, s:s, s:s, s:s, s:s}, s:{s:b}}", "title",
 	                        "Jak uzyskać informację publiczną — Jawność", "org", "name",
 	                        o->name, "address", o->address, "email", o->email, "phone",
-	                        o->phone, "bip_url", o->bip_url);
+	                        o->phone, "bip_url", o->bip_url, "appeal_body", appeal_body,
+	                        "remedy", remedy, true);
 	json_t *bip = composed_bip(req, &pg, json_integer(pg.visits));
 	json_object_set_new(bip, "entered_by", json_string("redakcja BIP (tekst procedury)"));
 	json_object_set_new(bip, "changed_at", json_string(""));
