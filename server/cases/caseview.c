@@ -186,7 +186,8 @@ enum db_status caseview_events(PGconn *c, long long id, enum caseview_audience w
 /* Each document's dispatches (cases/dispatch.h): the channel, its state,
  * the delivery date that counts and the rule that gives it, and for a
  * decision the end of the remedy term that runs from that date (the term
- * the lifecycle started on it: KPA art. 129 §2, art. 127 §3). */
+ * the lifecycle started on it: KPA art. 129 §2, art. 127 §3; PPSA art. 53
+ * §1 for a body that is not an organ of public authority). */
 static enum db_status document_dispatches(PGconn *c, long long id, json_t *docs)
 {
 	enum db_status st;
@@ -197,7 +198,7 @@ static enum db_status document_dispatches(PGconn *c, long long id, json_t *docs)
 	                         "FROM dispatches s JOIN documents d ON d.id = s.document_id "
 	                         "LEFT JOIN LATERAL (SELECT due_on, label, basis FROM terms t "
 	                         "WHERE t.request_id = s.request_id AND t.kind IN ('appeal_window', "
-	                         "'reconsideration_window') AND t.start_on = s.delivered_on "
+	                         "'reconsideration_window', 'court_complaint_window') AND t.start_on = s.delivered_on "
 	                         "AND d.type LIKE '%decision' ORDER BY t.id DESC LIMIT 1) t ON true "
 	                         "WHERE s.request_id = $1 ORDER BY s.id",
 	                         id, NULL);

@@ -242,6 +242,13 @@ static bool guard_policy(ctx_t *x, law_guard_t g)
 				      "wyższego stopnia (KPA art. 127 §1), nie wniosek o ponowne "
 				      "rozpatrzenie.");
 		return true;
+	case LAW_GUARD_REMEDY_COURT:
+		if (p->remedy != LAW_REMEDY_COURT_COMPLAINT)
+			return refuse(x, "remedy_policy",
+				      "Ten podmiot jest organem władzy publicznej: od jego decyzji "
+				      "służy najpierw środek z KPA (odwołanie albo wniosek o "
+				      "ponowne rozpatrzenie), nie skarga wprost do sądu.");
+		return true;
 	case LAW_GUARD_SIGNATURE_REQUIRED:
 		if (p->accepts_unsigned_pleadings)
 			return refuse(x, "signature_policy",
@@ -509,7 +516,8 @@ static bool row_guards(ctx_t *x, const law_transition_t *r)
 }
 
 /* The first row for the action, kind and state whose role and guards
- * pass; otherwise the refusal of the first that failed. */
+ * pass; otherwise the refusal of the first that failed, unless that was
+ * only the organisation's remedy: then the next row's. */
 static const law_transition_t *choose_row(ctx_t *x)
 {
 	law_error_t first = {0};
@@ -527,7 +535,9 @@ static const law_transition_t *choose_row(ctx_t *x)
 			law_error_clear(&x->out->refusal);
 			return r;
 		}
-		if (!any)
+		/* A row for another remedy says least: a later row's own
+		 * refusal (e.g. "already delivered") is the reason. */
+		if (!any || (first.code && !strcmp(first.code, "remedy_policy")))
 			first = x->out->refusal;
 		any = true;
 	}

@@ -190,6 +190,15 @@ const law_term_info_t law_terms[LAW_TERM_COUNT] = {
 					    "terminu szczególnego)",
 					    "otrzymania wniosku o ponowne rozpatrzenie", BODY,
 					    LAW_LENGTH_MONTHS, 1, false},
+	/* No KPA for a body that is not an organ of public authority (UDIP art.
+	 * 17 ust. 1): no appeal to exhaust (PPSA art. 52 §1), the complaint is
+	 * lodged through the body within 30 days of delivery. */
+	[LAW_TERM_COURT_COMPLAINT_WINDOW] = {"court_complaint_window",
+					     "termin na wniesienie skargi do sądu "
+					     "administracyjnego",
+					     "PPSA art. 53 §1 w zw. z art. 54 §1; UDIP art. 17 ust. 1",
+					     "doręczenia rozstrzygnięcia", REQ, LAW_LENGTH_FIXED, 30,
+					     false},
 };
 /* clang-format on */
 
@@ -583,6 +592,13 @@ const law_transition_t law_transitions[] = {
 	 {CHECK(REMEDY_RECONSIDERATION), G(NOT_DELIVERED, RECONSIDERATION_WINDOW)},
 	 {START(RECONSIDERATION_WINDOW)}, DOC(NONE),
 	 "KPA art. 127 §3: 14 dni od doręczenia decyzji"},
+	/* Not an organ of public authority (UDIP art. 17 ust. 1): no KPA
+	 * remedy; the delivery starts the 30 days for the court complaint. */
+	{PI, DECIDED, LAW_ACT_RECORD_DELIVERY, C | SYS, LAW_STATE_SAME,
+	 {CHECK(REMEDY_COURT), G(NOT_DELIVERED, COURT_COMPLAINT_WINDOW)},
+	 {START(COURT_COMPLAINT_WINDOW)}, DOC(NONE),
+	 "PPSA art. 53 §1: 30 dni od doręczenia rozstrzygnięcia podmiotu, który nie jest "
+	 "organem władzy publicznej (UDIP art. 17 ust. 1)"},
 
 	/* Extension: once, sent within the 14 days, to at most 2 months.
 	 * KPA art. 57 §4: a date the body sets itself ends, like any term, on the
@@ -714,6 +730,11 @@ const law_transition_t law_transitions[] = {
 	{ANY, DECIDED, LAW_ACT_REMEDY_WINDOW_EXPIRED, C | SYS, TO(CLOSED_FINAL),
 	 {CHECK(REMEDY_RECONSIDERATION), G(WINDOW_PASSED, RECONSIDERATION_WINDOW)},
 	 {EXPIRE(RECONSIDERATION_WINDOW)}, DOC(NONE), "decyzja staje się ostateczna"},
+	{PI, DECIDED, LAW_ACT_REMEDY_WINDOW_EXPIRED, C | SYS, TO(CLOSED_FINAL),
+	 {CHECK(REMEDY_COURT), G(WINDOW_PASSED, COURT_COMPLAINT_WINDOW)},
+	 {EXPIRE(COURT_COMPLAINT_WINDOW)}, DOC(NONE),
+	 "PPSA art. 53 §1: termin na skargę upłynął; rozstrzygnięcie nie podlega dalszemu "
+	 "zaskarżeniu w zwykłym trybie"},
 	{ANY, DECIDED, LAW_ACT_APPEAL, R | C, TO(APPEAL_PENDING), {CHECK(REMEDY_APPEAL)},
 	 {STOP(APPEAL_WINDOW), START(FORWARD_APPEAL)}, DOC(NONE),
 	 "KPA art. 127 §1, art. 129: wnoszone za pośrednictwem organu"},
@@ -754,6 +775,16 @@ const law_transition_t law_transitions[] = {
 	 TO(AT_COURT), {CHECK(REMEDY_RECONSIDERATION)},
 	 {CANCEL(RECONSIDERATION_WINDOW), CANCEL(RECONSIDERATION), START(COURT_ANSWER)},
 	 DOC(NONE), "PPSA art. 52 §3: skarga bez wniosku o ponowne rozpatrzenie"},
+	/* Not an organ of public authority: the complaint against its decision
+	 * is lodged through it (PPSA art. 54 §1) and it has 15 days to send it
+	 * on with the files and its answer (UDIP art. 21 pkt 1). A complaint
+	 * after the 30 days is sent on all the same (the court rejects it,
+	 * PPSA art. 58 §1 pkt 2): a warning, not a refusal. */
+	{PI, DECIDED | S(CLOSED_FINAL), LAW_ACT_COURT_COMPLAINT, C, TO(AT_COURT),
+	 {CHECK(REMEDY_COURT)}, {STOP(COURT_COMPLAINT_WINDOW), START(COURT_ANSWER)}, DOC(NONE),
+	 "PPSA art. 53 §1, art. 54 §1: skarga na rozstrzygnięcie podmiotu, który nie jest "
+	 "organem władzy publicznej (UDIP art. 17 ust. 1), wnoszona za jego pośrednictwem; "
+	 "odpowiedź w 15 dni (UDIP art. 21 pkt 1)"},
 	{PI, OPEN | S(AT_COURT), LAW_ACT_ANSWER_COURT_COMPLAINT, C, LAW_STATE_SAME,
 	 {G(TERM_OPEN, COURT_ANSWER)}, {STOP(COURT_ANSWER)}, DOC(COURT_ANSWER),
 	 "UDIP art. 21 pkt 1: 15 dni od otrzymania skargi"},

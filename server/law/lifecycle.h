@@ -113,6 +113,10 @@ typedef enum law_term_kind {
 	/* Re-use: the request for reconsideration decided under the KPA (a month,
 	 * art. 35 §3), not UDIP's 14 days. */
 	LAW_TERM_REUSE_RECONSIDERATION,
+	/* A body that is not an organ of public authority (UDIP art. 17 ust. 1):
+	 * 30 days from the delivery of its decision to complain to the
+	 * administrative court, through the body (PPSA art. 53 §1, art. 54 §1). */
+	LAW_TERM_COURT_COMPLAINT_WINDOW,
 	LAW_TERM_COUNT,
 } law_term_kind_t;
 
@@ -417,6 +421,7 @@ typedef enum law_guard {
 	LAW_GUARD_NOT_DELIVERED, /* `term` has not started: delivery not yet recorded */
 	LAW_GUARD_REMEDY_APPEAL, /* policy.remedy == appeal */
 	LAW_GUARD_REMEDY_RECONSIDERATION,
+	LAW_GUARD_REMEDY_COURT, /* policy.remedy == court_complaint */
 	LAW_GUARD_SIGNATURE_REQUIRED, /* !policy.accepts_unsigned_pleadings */
 	LAW_GUARD_COUNT,
 } law_guard_t;

@@ -149,6 +149,9 @@ static void satisfy(const law_transition_t *r, law_kind_t kind, law_state_t stat
 		case LAW_GUARD_REMEDY_RECONSIDERATION:
 			c->policy.remedy = LAW_REMEDY_RECONSIDERATION;
 			break;
+		case LAW_GUARD_REMEDY_COURT:
+			c->policy.remedy = LAW_REMEDY_COURT_COMPLAINT;
+			break;
 		case LAW_GUARD_SIGNATURE_REQUIRED:
 			c->policy.accepts_unsigned_pleadings = false;
 			break;
@@ -711,8 +714,55 @@ static void test_no_kpa_remedy_where_the_body_is_not_a_public_authority(void **s
 	expect_refused(&c, &in, "remedy_policy", "art. 17 ust. 1");
 	in = act(LAW_ACT_REQUEST_RECONSIDERATION, LAW_ROLE_REQUESTER, "2025-04-15");
 	expect_refused(&c, &in, "remedy_policy", "skarga do sądu administracyjnego");
-	in = act(LAW_ACT_RECORD_DELIVERY, LAW_ROLE_CLERK, "2025-04-10");
-	expect_refused(&c, &in, "remedy_policy", "nie jest organem władzy publicznej");
+}
+
+/* Issue 20 item 7: the decision of a body that is not an organ of public
+ * authority goes straight to the administrative court: its delivery starts
+ * the 30 days (PPSA art. 53 §1) and the clerk records the complaint lodged
+ * through the body (art. 54 §1), which then has 15 days to send it on with
+ * its answer (UDIP art. 21 pkt 1). */
+static void test_court_complaint_window_where_the_body_is_not_a_public_authority(void **state)
+{
+	law_case_t c = new_case(PI, LAW_STATE_REFUSED);
+	c.policy.remedy = LAW_REMEDY_COURT_COMPLAINT;
+	law_outcome_t o;
+	law_action_input_t in = act(LAW_ACT_RECORD_DELIVERY, LAW_ROLE_CLERK, "2025-04-10");
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_REFUSED);
+	const law_term_effect_t *e =
+	    must_effect(&o, LAW_TERM_START, LAW_TERM_COURT_COMPLAINT_WINDOW);
+	assert_date(e->calc.due, "2025-05-12"); /* 10 May is a Saturday */
+	assert_non_null(strstr(law_terms[LAW_TERM_COURT_COMPLAINT_WINDOW].basis,
+			       "PPSA art. 53 §1"));
+	/* No appeal window, and the body's own remedy guards still refuse. */
+	assert_null(effect(&o, LAW_TERM_START, LAW_TERM_APPEAL_WINDOW));
+	add_term(&c, LAW_TERM_COURT_COMPLAINT_WINDOW, "2025-04-10", "2025-05-12");
+	expect_refused(&c, &in, "already_delivered", NULL);
+
+	in = act(LAW_ACT_COURT_COMPLAINT, LAW_ROLE_CLERK, "2025-05-08");
+	in.sent = D("2025-05-07");
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_AT_COURT);
+	assert_true(must_effect(&o, LAW_TERM_STOP, LAW_TERM_COURT_COMPLAINT_WINDOW)->met);
+	e = must_effect(&o, LAW_TERM_START, LAW_TERM_COURT_ANSWER);
+	assert_date(e->calc.due, "2025-05-23");
+	assert_null(o.warning.code);
+
+	/* Late: sent on all the same, with a warning (the court rejects it). */
+	in = act(LAW_ACT_COURT_COMPLAINT, LAW_ROLE_CLERK, "2025-05-20");
+	decide_ok(&c, &in, &o);
+	assert_false(must_effect(&o, LAW_TERM_STOP, LAW_TERM_COURT_COMPLAINT_WINDOW)->met);
+	assert_string_equal(o.warning.code, "requester_late");
+
+	/* After the 30 days with no complaint the rozstrzygnięcie is final. */
+	in = act(LAW_ACT_REMEDY_WINDOW_EXPIRED, LAW_ROLE_SYSTEM, "2025-05-13");
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_CLOSED_FINAL);
+
+	/* An organ of public authority: the KPA remedy first. */
+	c = new_case(PI, LAW_STATE_REFUSED);
+	in = act(LAW_ACT_COURT_COMPLAINT, LAW_ROLE_CLERK, "2025-05-08");
+	expect_refused(&c, &in, "remedy_policy", NULL);
 }
 
 static void test_reconsideration_replaces_appeal_where_there_is_no_higher_body(void **state)
@@ -1233,6 +1283,7 @@ int main(void)
 	    cmocka_unit_test(test_remedy_window_expiry_makes_the_decision_final),
 	    cmocka_unit_test(test_reconsideration_replaces_appeal_where_there_is_no_higher_body),
 	    cmocka_unit_test(test_no_kpa_remedy_where_the_body_is_not_a_public_authority),
+	    cmocka_unit_test(test_court_complaint_window_where_the_body_is_not_a_public_authority),
 	    cmocka_unit_test(test_unsigned_appeal_from_the_tracking_page_waits_for_a_signature),
 	    cmocka_unit_test(test_unsigned_appeal_accepted_by_policy_goes_straight_to_pending),
 	    cmocka_unit_test(test_form_window_expired_is_a_clerks_decision_not_the_systems),
