@@ -9,6 +9,7 @@
 
 #include "cases/attachment_files.h"
 #include "core/clock.h"
+#include "core/strbuf.h"
 #include "http/static.h"
 #include "web/outcome.h"
 #include "web/web.h"
@@ -21,43 +22,56 @@ static long long id_param(http_req_t *req, const char *name)
 	return s && *s && !*end && id > 0 && id < 1000000000000LL ? id : 0;
 }
 
-/* RFC 6266 §4.1 with RFC 8187 (5987): an ASCII fallback in filename= (what
- * is not printable ASCII, a quote or a backslash becomes '_'), the name
- * itself percent-encoded in UTF-8 in filename*=. */
+/* RFC 6266 §4.1 with RFC 8187: the name without any directory (empty:
+ * "plik"); an ASCII fallback in filename= (letters, digits, ".-_", one
+ * '_' for any other character), and, when that is not the name itself,
+ * the UTF-8 name percent-encoded in filename*=. Never a path, a quote or a
+ * line break. */
 static const char *disposition(arena_t *a, const char *name)
 {
-	size_t n = strlen(name);
-	char *ascii = arena_alloc(a, n + 1), *f = ascii;
-	char *pct = arena_alloc(a, n * 3 + 1), *o = pct;
 	static const char hex[] = "0123456789ABCDEF";
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)name[i];
-		/* One '_' a character: UTF-8 continuation bytes give none. */
-		if ((c & 0xC0) != 0x80)
-			*f++ = c < 0x20 || c >= 0x7f || c == '"' || c == '\\' ? '_' : (char)c;
-		/* RFC 8187 attr-char */
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		    (c && strchr("!#$&+-.^_`|~", c))) {
-			*o++ = (char)c;
-		} else {
-			*o++ = '%';
-			*o++ = hex[c >> 4];
-			*o++ = hex[c & 15];
-		}
+	const char *slash = strrchr(name, '/'), *bslash = strrchr(name, '\\');
+	if (slash && (!bslash || slash > bslash))
+		name = slash + 1;
+	else if (bslash)
+		name = bslash + 1;
+	if (!*name)
+		name = "plik";
+	strbuf_t ascii, utf8;
+	sb_init(&ascii, a);
+	sb_init(&utf8, a);
+	bool plain = true;
+	for (const unsigned char *c = (const unsigned char *)name; *c && ascii.len < 200; c++) {
+		bool keep = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		            (*c >= '0' && *c <= '9') || *c == '.' || *c == '-' || *c == '_';
+		plain = plain && keep;
+		if (keep || (*c & 0xC0) != 0x80)
+			sb_putc(&ascii, keep ? (char)*c : '_');
+		if (keep)
+			sb_putc(&utf8, (char)*c);
+		else
+			sb_printf(&utf8, "%%%c%c", hex[*c >> 4], hex[*c & 15]);
 	}
-	*f = '\0';
-	*o = '\0';
-	return arena_printf(a, "attachment; filename=\"%s\"; filename*=UTF-8''%s", ascii, pct);
+	if (plain)
+		return arena_printf(a, "attachment; filename=\"%s\"", ascii.data);
+	return arena_printf(a, "attachment; filename=\"%s\"; filename*=UTF-8''%s", ascii.data,
+	                    utf8.data);
 }
 
-void web_send_download(http_req_t *req, const struct attach_file *f)
+void web_send_file(http_req_t *req, const char *filename, const char *content_type,
+                   const void *data, size_t len)
 {
-	http_add_header(req, "Content-Disposition", disposition(req->arena, f->filename));
+	http_add_header(req, "Content-Disposition", disposition(req->arena, filename));
 	http_add_header(req, "X-Content-Type-Options", "nosniff");
 	http_add_header(req, "Content-Security-Policy", "sandbox; default-src 'none'");
 	http_add_header(req, "Cache-Control", "private, no-store");
 	http_add_header(req, "X-Robots-Tag", "noindex, nofollow");
-	http_respond(req, 200, f->content_type, f->data, f->len);
+	http_respond(req, 200, content_type, data, len);
+}
+
+void web_send_download(http_req_t *req, const struct attach_file *f)
+{
+	web_send_file(req, f->filename, f->content_type, f->data, f->len);
 }
 
 void web_panel_attachment(http_req_t *req)

@@ -129,42 +129,6 @@ void web_inbox_message(http_req_t *req)
 
 /* ---- Downloads ---------------------------------------------------------------------- */
 
-/* A file name for Content-Disposition: an ASCII fallback (letters, digits,
- * ".-_", everything else "_") and, when the name is not plain ASCII, the
- * UTF-8 name percent-encoded (RFC 6266, RFC 8187). Never a path, never a
- * quote or a line break. */
-static const char *disposition(http_req_t *req, const char *name)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	const char *slash = strrchr(name, '/'), *bslash = strrchr(name, '\\');
-	if (slash && (!bslash || slash > bslash))
-		name = slash + 1;
-	else if (bslash)
-		name = bslash + 1;
-	if (!*name)
-		name = "plik";
-	strbuf_t ascii, utf8;
-	sb_init(&ascii, req->arena);
-	sb_init(&utf8, req->arena);
-	bool plain = true;
-	for (const unsigned char *s = (const unsigned char *)name; *s && ascii.len < 200; s++) {
-		bool keep = (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		            (*s >= '0' && *s <= '9') || *s == '.' || *s == '-' || *s == '_';
-		if (!keep)
-			plain = false;
-		if (keep || (*s & 0xC0) != 0x80)
-			sb_putc(&ascii, keep ? (char)*s : '_');
-		if (keep)
-			sb_putc(&utf8, (char)*s);
-		else
-			sb_printf(&utf8, "%%%c%c", hex[*s >> 4], hex[*s & 15]);
-	}
-	if (plain)
-		return arena_printf(req->arena, "attachment; filename=\"%s\"", ascii.data);
-	return arena_printf(req->arena, "attachment; filename=\"%s\"; filename*=UTF-8''%s",
-	                    ascii.data ? ascii.data : "plik", utf8.data ? utf8.data : "plik");
-}
-
 /* The declared type without its parameters when it is a plain
  * type/subtype, else bytes: it is a header we send, and what it says is
  * the sender's. */
@@ -192,10 +156,7 @@ static void send_file(http_req_t *req, enum outcome o, const struct problem *p,
 		web_fail(req, p);
 		return;
 	}
-	http_add_header(req, "Content-Disposition", disposition(req, f->filename));
-	http_add_header(req, "Content-Security-Policy", "sandbox; default-src 'none'");
-	http_add_header(req, "Cache-Control", "private, no-store");
-	http_respond(req, 200, safe_type(req, f->content_type), f->data, f->len);
+	web_send_file(req, f->filename, safe_type(req, f->content_type), f->data, f->len);
 }
 
 void web_inbox_raw(http_req_t *req)

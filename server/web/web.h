@@ -149,6 +149,12 @@ void web_panel_redact(http_req_t *req);
 void web_panel_attachment_page(http_req_t *req);
 /* web/attachment_files.c (cases/attachment_files.h) */
 struct attach_file;
+/* A file as a download, never shown in the site's origin: Content-
+ * Disposition attachment (an ASCII fallback and the UTF-8 name, no path),
+ * nosniff, a sandboxing CSP, no-store. `content_type` as given: the
+ * caller makes sure it is a plain type/subtype. */
+void web_send_file(http_req_t *req, const char *filename, const char *content_type,
+                   const void *data, size_t len);
 void web_send_download(http_req_t *req, const struct attach_file *f);
 void web_panel_attachment(http_req_t *req);
 void web_panel_attachment_file(http_req_t *req);

@@ -649,7 +649,7 @@ static void test_a_clerk_downloads_a_requesters_attachment_safely(void **state)
 	assert_string_equal(h_header(&r, "Content-Type"), "image/png");
 	/* RFC 6266: an attachment; a plain fallback, the UTF-8 name by RFC 8187. */
 	assert_string_equal(h_header(&r, "Content-Disposition"),
-	                    "attachment; filename=\"skan _ __d_ _1_.png\"; "
+	                    "attachment; filename=\"skan_____d___1_.png\"; "
 	                    "filename*=UTF-8''skan%20%E2%80%93%20%C5%81%C3%B3d%C5%BA%20%221%22.png");
 	assert_string_equal(h_header(&r, "X-Content-Type-Options"), "nosniff");
 	assert_string_equal(h_header(&r, "Content-Security-Policy"), "sandbox; default-src 'none'");
@@ -957,8 +957,7 @@ static void test_a_spreadsheet_goes_with_the_answer_by_mail_and_on_the_tracking_
 	assert_memory_equal(r.body, xlsx.p, xlsx.n);
 	assert_string_equal(h_header(&r, "Content-Type"), XLSX_MIME);
 	assert_string_equal(h_header(&r, "Content-Disposition"),
-	                    "attachment; filename=\"wydatki-2026.xlsx\"; "
-	                    "filename*=UTF-8''wydatki-2026.xlsx");
+	                    "attachment; filename=\"wydatki-2026.xlsx\"");
 	assert_string_equal(h_header(&r, "Content-Security-Policy"), "sandbox; default-src 'none'");
 	h_free(&r);
 	/* Not without the link: another token, or the clerk's id under no token. */
