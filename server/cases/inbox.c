@@ -470,6 +470,13 @@ static enum db_status check_message(PGconn *c, struct act *x, bool lock)
 	const char *q[3] = {ids(a, x->ctx->who->org_id), ids(a, scope_unit(x->ctx->who)), ids(a, x->id)};
 	const char *lq[2] = {q[2], q[0]};
 	enum db_status st;
+	/* The organisation's event chain first, as every writer of events
+	 * takes it (the filing of a registration holds it when it comes
+	 * here): one order of locks, so registering and dismissing one
+	 * message at once never wait on each other in a circle. */
+	if (lock && (st = db_run(c, "SELECT 1 FROM event_chain WHERE org_id = $1 FOR UPDATE", 1,
+	                         lq + 1)) != DB_OK)
+		return st;
 	if (lock && (st = db_run(c, "SELECT 1 FROM inbound_messages WHERE id = $1 AND org_id = $2 FOR UPDATE",
 	                         2, lq)) != DB_OK)
 		return st;
