@@ -8,7 +8,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "cases/edoreczenia.h"
 #include "cases/inbound.h"
+#include "cases/mailmsg.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "db/db.h"
@@ -28,18 +30,6 @@ void edor_inbox_counts(struct edor_inbox_counts *out)
 
 /* --- the message as RFC 5322 ---------------------------------------------------- */
 
-/* Base64 of data in lines of 76 characters, each ended by CRLF. */
-static void put_base64(strbuf_t *out, const unsigned char *data, size_t len)
-{
-	for (size_t i = 0; i < len; i += 57) {
-		size_t n = len - i < 57 ? len - i : 57;
-		char line[80];
-		sodium_bin2base64(line, sizeof line, data + i, n, sodium_base64_VARIANT_ORIGINAL);
-		sb_puts(out, line);
-		sb_puts(out, "\r\n");
-	}
-}
-
 static bool plain_ascii(const char *s)
 {
 	size_t n = strlen(s);
@@ -49,30 +39,6 @@ static bool plain_ascii(const char *s)
 		if ((unsigned char)*s < 32 || (unsigned char)*s > 126)
 			return false;
 	return true;
-}
-
-/* A header's text: as it is when plain ASCII, else RFC 2047 encoded words
- * (UTF-8, base64) of at most 45 bytes each, cut at character boundaries,
- * folded. */
-static void put_words(strbuf_t *out, const char *s)
-{
-	if (plain_ascii(s)) {
-		sb_puts(out, s);
-		return;
-	}
-	size_t n = strlen(s);
-	for (size_t i = 0; i < n;) {
-		size_t k = n - i < 45 ? n - i : 45;
-		while (k > 0 && i + k < n && ((unsigned char)s[i + k] & 0xC0) == 0x80)
-			k--;
-		if (k == 0)
-			k = 1;
-		char enc[80];
-		sodium_bin2base64(enc, sizeof enc, (const unsigned char *)s + i, k,
-		                  sodium_base64_VARIANT_ORIGINAL);
-		sb_printf(out, "%s=?UTF-8?B?%s?=", i ? "\r\n " : "", enc);
-		i += k;
-	}
 }
 
 /* A display name and an AE address as an RFC 5322 mailbox. */
@@ -90,7 +56,7 @@ static void put_mailbox(strbuf_t *out, const char *name, const char *address)
 			}
 			sb_putc(out, '"');
 		} else {
-			put_words(out, name);
+			mail_encode_header(out, name);
 		}
 		sb_putc(out, ' ');
 	}
@@ -109,18 +75,6 @@ static void put_2231(strbuf_t *out, const char *s)
 	}
 }
 
-static void put_date(strbuf_t *out, int64_t at)
-{
-	static const char *const days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-	static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-	                                     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-	time_t t = (time_t)at;
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	sb_printf(out, "Date: %s, %02d %s %04d %02d:%02d:%02d +0000\r\n", days[tm.tm_wday], tm.tm_mday,
-	          months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
-}
-
 void edor_inbox_rfc5322(strbuf_t *out, const struct edor_received *m, const char *our_address)
 {
 	unsigned char h[32];
@@ -135,10 +89,10 @@ void edor_inbox_rfc5322(strbuf_t *out, const struct edor_received *m, const char
 	sb_puts(out, "\r\nTo: ");
 	put_mailbox(out, NULL, our_address);
 	sb_puts(out, "\r\nSubject: ");
-	put_words(out, m->subject);
+	mail_encode_header(out, m->subject);
 	sb_puts(out, "\r\n");
 	if (m->at)
-		put_date(out, m->at);
+		mail_put_date(out, (time_t)m->at);
 	/* The id's characters are [A-Za-z0-9._:-] (edor_id_valid()); ':' is
 	 * not an atext, and "=3A" keeps the mapping one to one. */
 	sb_puts(out, "Message-ID: <edoreczenia.");
@@ -151,7 +105,7 @@ void edor_inbox_rfc5322(strbuf_t *out, const struct edor_received *m, const char
 	sb_printf(out, "X-Edoreczenia-To: %s\r\n", our_address);
 	if (*m->case_id) {
 		sb_puts(out, "X-Edoreczenia-Case-Id: ");
-		put_words(out, m->case_id);
+		mail_encode_header(out, m->case_id);
 		sb_puts(out, "\r\n");
 	}
 	sb_printf(out, "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"%s\"\r\n\r\n",
@@ -169,7 +123,7 @@ void edor_inbox_rfc5322(strbuf_t *out, const struct edor_received *m, const char
 	sb_printf(out, "\r\n--%s\r\nContent-Type: text/plain; charset=UTF-8\r\n"
 	          "Content-Transfer-Encoding: base64\r\n\r\n",
 	          boundary);
-	put_base64(out, (const unsigned char *)text.data, text.len);
+	mail_base64(out, (const unsigned char *)text.data, text.len, 76);
 	sb_free(&text);
 	for (size_t i = 0; i < m->natt; i++) {
 		const struct edor_received_att *a = &m->att[i];
@@ -180,12 +134,12 @@ void edor_inbox_rfc5322(strbuf_t *out, const struct edor_received *m, const char
 		sb_puts(out, "\r\nContent-Transfer-Encoding: base64\r\n");
 		if (*a->description) {
 			sb_puts(out, "Content-Description: ");
-			put_words(out, a->description);
+			mail_encode_header(out, a->description);
 			sb_puts(out, "\r\n");
 		}
 		sb_printf(out, "X-Edoreczenia-Hash: %s\r\n\r\n",
 		          !a->hash_checked ? "absent" : a->hash_ok ? "verified" : "mismatch");
-		put_base64(out, a->data, a->len);
+		mail_base64(out, a->data, a->len, 76);
 	}
 	sb_printf(out, "\r\n--%s--\r\n", boundary);
 }
@@ -379,9 +333,8 @@ enum job_result edor_inbox_job(void)
 		return JOB_FAILED;
 	enum db_status st;
 	PGresult *res = db_exec(c, &st,
-	                        "SELECT org_id, address, system_name, key_path, cert_path, "
-	                        "coalesce(url, ''), coalesce(token_url, ''), coalesce(search_url, '') "
-	                        "FROM org_edoreczenia ORDER BY org_id",
+	                        "SELECT org_id, " EDORECZENIA_ORG_COLUMNS " FROM org_edoreczenia "
+	                        "ORDER BY org_id",
 	                        0, NULL);
 	if (st != DB_OK) {
 		PQclear(res);
@@ -403,11 +356,8 @@ enum job_result edor_inbox_job(void)
 			out = JOB_MORE;
 	}
 	for (int i = 0; i < PQntuples(res) && out != JOB_FAILED && !jobs_stopping(); i++) {
-		struct edor_settings s = {PQgetvalue(res, i, 5), PQgetvalue(res, i, 6),
-		                          PQgetvalue(res, i, 7), PQgetvalue(res, i, 1),
-		                          PQgetvalue(res, i, 2), PQgetvalue(res, i, 3),
-		                          PQgetvalue(res, i, 4)};
-		edor_settings_defaults(&s);
+		struct edor_settings s;
+		edoreczenia_settings_from_row(res, i, 1, &s);
 		if (!edor_use(&s, err, sizeof err)) {
 			box_failed(s.address, "the organisation's settings are refused", err);
 			continue;

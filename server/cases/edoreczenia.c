@@ -609,6 +609,16 @@ static int claim(PGconn *c, arena_t *a, struct row *r)
 	return n;
 }
 
+void edoreczenia_settings_from_row(const PGresult *r, int row, int col, struct edor_settings *s)
+{
+#define V(i) PQgetvalue(r, row, col + (i))
+	*s = (struct edor_settings){.address = V(0), .system_name = V(1), .key = V(2),
+	                            .cert = V(3), .url = V(4), .token_url = V(5),
+	                            .search_url = V(6)};
+#undef V
+	edor_settings_defaults(s);
+}
+
 /* The e-Doręczenia settings of organisation `org_id` for this thread's
  * calls (edor_use()): its row in org_edoreczenia, else the deployment's.
  * 1 ready, 0 not usable (`why` for the clerk, in Polish), -1 database
@@ -620,9 +630,8 @@ int edoreczenia_use_org(PGconn *c, long long org_id, char *why, size_t whylen)
 	const char *p[] = {ids};
 	enum db_status st;
 	PGresult *res = db_exec(c, &st,
-	                        "SELECT address, system_name, key_path, cert_path, coalesce(url, ''), "
-	                        "coalesce(token_url, ''), coalesce(search_url, '') "
-	                        "FROM org_edoreczenia WHERE org_id = $1",
+	                        "SELECT " EDORECZENIA_ORG_COLUMNS " FROM org_edoreczenia "
+	                        "WHERE org_id = $1",
 	                        1, p);
 	if (st != DB_OK) {
 		PQclear(res);
@@ -637,11 +646,8 @@ int edoreczenia_use_org(PGconn *c, long long org_id, char *why, size_t whylen)
 		         "(jawnosc edoreczenia set --org).");
 		return 0;
 	}
-	struct edor_settings s = {PQgetvalue(res, 0, 4), PQgetvalue(res, 0, 5),
-	                          PQgetvalue(res, 0, 6), PQgetvalue(res, 0, 0),
-	                          PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2),
-	                          PQgetvalue(res, 0, 3)};
-	edor_settings_defaults(&s);
+	struct edor_settings s;
+	edoreczenia_settings_from_row(res, 0, 0, &s);
 	char err[600];
 	bool ok = edor_use(&s, err, sizeof err);
 	PQclear(res);

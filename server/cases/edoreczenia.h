@@ -47,6 +47,16 @@
  * JOB_DONE at once when e-Doręczenia is not configured. */
 enum job_result edoreczenia_job(void);
 
+/* An organisation's own settings: the columns of org_edoreczenia that
+ * edoreczenia_settings_from_row() reads, in its order. */
+#define EDORECZENIA_ORG_COLUMNS                                                                    \
+	"address, system_name, key_path, cert_path, coalesce(url, ''), coalesce(token_url, ''), " \
+	"coalesce(search_url, '')"
+struct edor_settings;
+/* Fills `s` (pointing into `r`) from the EDORECZENIA_ORG_COLUMNS at column
+ * `col` of row `row`; the URLs not given are the deployment's. */
+void edoreczenia_settings_from_row(const PGresult *r, int row, int col, struct edor_settings *s);
+
 /* Makes this thread's e-Doręczenia calls (edor/client.h) use the settings
  * of organisation `org_id`: its row in org_edoreczenia, else the
  * deployment's. 1 ready, 0 not usable (`why` in Polish, for the clerk:

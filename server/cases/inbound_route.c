@@ -550,6 +550,15 @@ struct route_tx {
 	long long id; /* 0: nothing left */
 };
 
+/* Message `id` has been looked at by the router. */
+static enum db_status mark_routed(PGconn *c, long long id)
+{
+	char ids[24];
+	snprintf(ids, sizeof ids, "%lld", id);
+	const char *p[] = {ids};
+	return db_run(c, "UPDATE inbound_messages SET routed_at = now() WHERE id = $1", 1, p);
+}
+
 static enum db_status route_one(PGconn *c, void *v)
 {
 	struct route_tx *x = v;
@@ -566,10 +575,7 @@ static enum db_status route_one(PGconn *c, void *v)
 		return st;
 	if ((st = inbound_route(c, x->id)) != DB_OK)
 		return st;
-	char id[24];
-	snprintf(id, sizeof id, "%lld", x->id);
-	const char *p[] = {id};
-	return db_run(c, "UPDATE inbound_messages SET routed_at = now() WHERE id = $1", 1, p);
+	return mark_routed(c, x->id);
 }
 
 enum job_result inbound_route_job(void)
@@ -586,12 +592,8 @@ enum job_result inbound_route_job(void)
 		if (st == DB_ERROR && x.id) {
 			/* A message the router cannot handle must not hold up the
 			 * others: it stays in the queue for a clerk. */
-			char id[24];
-			snprintf(id, sizeof id, "%lld", x.id);
-			const char *p[] = {id};
 			log_error("inbound %lld: cannot be routed; left in the incoming queue", x.id);
-			if (db_run(c, "UPDATE inbound_messages SET routed_at = now() WHERE id = $1", 1, p) !=
-			    DB_OK)
+			if (mark_routed(c, x.id) != DB_OK)
 				return JOB_FAILED;
 			continue;
 		}

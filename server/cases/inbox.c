@@ -16,6 +16,7 @@
 #include "db/db.h"
 #include "law/date.h"
 #include "law/warsaw.h"
+#include "render/attachlist.h"
 
 const struct inbox_status inbox_statuses[] = {
     {"new", "nowe", "nowe", "nowa"},
@@ -237,13 +238,9 @@ static enum db_status add_parts(PGconn *c, arena_t *a, long long id, json_t *doc
 		json_array_append_new(
 		    parts, json_pack("{s:i, s:s, s:s, s:I, s:s, s:b, s:b, s:s, s:b}", "seq", atoi(V(0)),
 		                     "filename", V(1), "content_type", V(2), "size", (json_int_t)size,
-		                     "size_text",
-		                     size < 1024 ? arena_printf(a, "%lld B", size)
-		                     : size < 1024 * 1024
-		                         ? arena_printf(a, "%.1f kB", (double)size / 1024)
-		                         : arena_printf(a, "%.1f MB", (double)size / (1024 * 1024)),
-		                     "inline", !strcmp(V(4), "t"), "readable", !strcmp(V(5), "t"), "note",
-		                     V(6), "data", !strcmp(V(7), "t")));
+		                     "size_text", attachlist_size(a, size), "inline",
+		                     !strcmp(V(4), "t"), "readable", !strcmp(V(5), "t"), "note", V(6),
+		                     "data", !strcmp(V(7), "t")));
 #undef V
 	}
 	json_object_set_new(doc, "parts", parts);

@@ -189,8 +189,7 @@ static enum db_status case_vars(PGconn *c, arena_t *a, const struct actor *who,
 	    "SELECT r.case_number, r.kind, r.received_on::text, coalesce(t.due_on::text, "
 	    "r.received_on::text), r.subject, r.form, coalesce(r.reuse_purpose, ''), "
 	    "q.name, q.postal_address, q.email, o.name, un.name, o.address, o.place, o.email, o.phone, "
-	    "o.bip_url, CASE WHEN o.public_authority THEN coalesce(un.remedy, o.policy_remedy) "
-	    "ELSE 'court_complaint' END, o.signer_name, o.signer_position, "
+	    "o.bip_url, " STORE_REMEDY_SQL("o", "un.remedy") ", o.signer_name, o.signer_position, "
 	    "u.name, u.position, o.policy_clarification_days, o.letterhead, "
 	    /* Issue 20 item 8: the unit's appeal body, else the organisation's. */
 	    "coalesce(un.appeal_body, o.appeal_body), "

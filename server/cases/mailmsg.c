@@ -200,8 +200,7 @@ static void put_display_name(strbuf_t *out, const char *name)
 	sb_putc(out, '"');
 }
 
-/* RFC 5322 §3.3 date in UTC, with English names whatever the locale. */
-static void put_date(strbuf_t *out, time_t now)
+void mail_put_date(strbuf_t *out, time_t now)
 {
 	static const char *const days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
 	static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
@@ -398,7 +397,7 @@ bool mail_build_thread(strbuf_t *out, const char *from, const char *to, const ch
 		snprintf(err, errlen, "invalid Message-ID");
 		return false;
 	}
-	put_date(out, (time_t)clock_now());
+	mail_put_date(out, (time_t)clock_now());
 	sb_puts(out, "From: ");
 	if (name[0]) {
 		put_display_name(out, name);

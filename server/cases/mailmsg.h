@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "core/strbuf.h"
 
@@ -41,6 +42,10 @@ void mail_encode_header(strbuf_t *out, const char *utf8);
 /* Appends `data` in base64, in lines of at most `line_len` characters (a
  * multiple of 4; 0 means one line) each ended by CRLF. */
 void mail_base64(strbuf_t *out, const unsigned char *data, size_t n, size_t line_len);
+
+/* Appends the header "Date: " of `now` (RFC 5322 §3.3, in UTC, English
+ * names whatever the locale) with its CRLF. */
+void mail_put_date(strbuf_t *out, time_t now);
 
 /* Builds the whole message into `out`: Date, From (display name encoded when
  * not ASCII), To, Subject (CR and LF replaced by spaces, then encoded),

@@ -10,6 +10,7 @@
 #include "cases/caseview.h"
 #include "cases/register_item.h"
 #include "cases/service.h"
+#include "cases/store.h"
 #include "core/jobs.h"
 #include "core/log.h"
 #include "core/strbuf.h"
@@ -98,9 +99,8 @@ enum db_status register_remedy(PGconn *c, arena_t *a, long long org_id, const ch
 	const char *p[1] = {org};
 	enum db_status st;
 	PGresult *r = db_exec(c, &st,
-	                      "SELECT CASE WHEN NOT public_authority THEN 'court_complaint' "
-	                      "ELSE policy_remedy END, appeal_body "
-	                      "FROM register_organisations WHERE id = $1",
+	                      "SELECT " STORE_REMEDY_SQL("o", "NULL") ", o.appeal_body "
+	                      "FROM register_organisations o WHERE o.id = $1",
 	                      1, p);
 	if (st == DB_OK && PQntuples(r) == 1) {
 		*remedy = arena_strdup(a, PQgetvalue(r, 0, 0));

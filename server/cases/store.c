@@ -183,21 +183,21 @@ enum db_status store_law_case(PGconn *c, long long request_id, const struct org 
 	PQclear(r);
 	if (st != DB_OK)
 		return st;
-	/* Issue 20 item 8: a unit acting as another organ may have its own
-	 * remedy (a higher body or none, KPA art. 127 §1 or §3). */
+	/* Issue 20 items 7 and 8: a unit acting as another organ may have its
+	 * own remedy (a higher body or none, KPA art. 127 §1 or §3); a body
+	 * that is not an organ of public authority has neither (UDIP art. 17
+	 * ust. 1). */
 	r = db_exec(c, &st,
-	            "SELECT coalesce(un.remedy, ''), o.public_authority FROM requests q "
+	            "SELECT " STORE_REMEDY_SQL("o", "un.remedy") " FROM requests q "
 	            "JOIN units un ON un.id = q.unit_id JOIN organisations o ON o.id = q.org_id "
 	            "WHERE q.id = $1",
 	            1, p);
-	if (st == DB_OK && PQntuples(r) == 1 && *PQgetvalue(r, 0, 0))
-		out->policy.remedy = strcmp(PQgetvalue(r, 0, 0), "reconsideration") == 0
-		                         ? LAW_REMEDY_RECONSIDERATION
-		                         : LAW_REMEDY_APPEAL;
-	/* Issue 20 item 7: a body that is not an organ of public authority
-	 * decides without KPA (UDIP art. 17 ust. 1). */
-	if (st == DB_OK && PQntuples(r) == 1 && PQgetvalue(r, 0, 1)[0] == 'f')
-		out->policy.remedy = LAW_REMEDY_COURT_COMPLAINT;
+	if (st == DB_OK && PQntuples(r) == 1) {
+		const char *remedy = PQgetvalue(r, 0, 0);
+		out->policy.remedy = !strcmp(remedy, "court_complaint")   ? LAW_REMEDY_COURT_COMPLAINT
+		                     : !strcmp(remedy, "reconsideration") ? LAW_REMEDY_RECONSIDERATION
+		                                                          : LAW_REMEDY_APPEAL;
+	}
 	PQclear(r);
 	return st;
 }

@@ -34,11 +34,21 @@ const char *store_term_end_state(const law_term_effect_t *e);
  * apply rather than that it no longer runs. An unknown state as it is. */
 const char *store_term_state_label(const char *state, bool public);
 
+/* The requester's remedy against the decisions of a case, as SQL text
+ * ('appeal', 'reconsideration' or 'court_complaint'): `unit_remedy` (an
+ * expression: the case's unit's own, units.remedy, or NULL) else the
+ * policy of organisation `o` (an alias of organisations or of a view of
+ * it), and 'court_complaint' for a body that is not an organ of public
+ * authority (organisations.public_authority, UDIP art. 17 ust. 1). The
+ * one rule the lifecycle (store_law_case()), the letters and the public
+ * procedure page share. */
+#define STORE_REMEDY_SQL(o, unit_remedy)                                                           \
+	"CASE WHEN " o ".public_authority THEN coalesce(" unit_remedy ", " o ".policy_remedy) "    \
+	"ELSE 'court_complaint' END"
+
 /* Fills the law core's view of a case: its open terms from the database,
  * kind, state, received date and the organisation's policy, with the
- * remedy of the case's unit where it has its own (units.remedy), and
- * LAW_REMEDY_COURT_COMPLAINT for a body that is not an organ of public
- * authority (organisations.public_authority, UDIP art. 17). */
+ * remedy of STORE_REMEDY_SQL() for the case's unit. */
 enum db_status store_law_case(PGconn *c, long long request_id, const struct org *org,
                               const char *kind, const char *state, law_date_t received,
                               law_case_t *out);

@@ -14,14 +14,6 @@
 #include "web/outcome.h"
 #include "web/web.h"
 
-static long long id_param(http_req_t *req, const char *name)
-{
-	const char *s = http_param(req, name);
-	char *end;
-	long long id = s && *s ? strtoll(s, &end, 10) : 0;
-	return s && *s && !*end && id > 0 && id < 1000000000000LL ? id : 0;
-}
-
 /* RFC 6266 §4.1 with RFC 8187: the name without any directory (empty:
  * "plik"); an ASCII fallback in filename= (letters, digits, ".-_", one
  * '_' for any other character), and, when that is not the name itself,
@@ -81,7 +73,8 @@ void web_panel_attachment(http_req_t *req)
 		return;
 	json_t *page;
 	struct problem p;
-	if (attach_file_view(ctx, id_param(req, "id"), id_param(req, "aid"), &page, &p) != OUT_OK) {
+	if (attach_file_view(ctx, web_id_param(req, "id"), web_id_param(req, "aid"), &page, &p) !=
+	    OUT_OK) {
 		web_fail(req, &p);
 		return;
 	}
@@ -102,7 +95,7 @@ void web_panel_attachment_file(http_req_t *req)
 		return;
 	struct attach_file f;
 	struct problem p;
-	if (attach_file_get(ctx, id_param(req, "id"), id_param(req, "aid"), &f, &p) != OUT_OK) {
+	if (attach_file_get(ctx, web_id_param(req, "id"), web_id_param(req, "aid"), &f, &p) != OUT_OK) {
 		web_fail(req, &p);
 		return;
 	}
@@ -114,11 +107,11 @@ void web_panel_attachment_preview(http_req_t *req)
 	const struct svc_ctx *ctx = web_staff(req);
 	if (!ctx)
 		return;
-	long long n = id_param(req, "page");
+	long long n = web_id_param(req, "page");
 	const char *png;
 	size_t len;
 	struct problem p;
-	if (attach_file_preview(ctx, id_param(req, "id"), id_param(req, "aid"),
+	if (attach_file_preview(ctx, web_id_param(req, "id"), web_id_param(req, "aid"),
 	                        n > 0 && n <= 100000 ? (int)n : 0, &png, &len, &p) != OUT_OK) {
 		web_fail(req, &p);
 		return;
@@ -133,11 +126,11 @@ void web_panel_attachment_preview(http_req_t *req)
 void web_case_attachment(http_req_t *req)
 {
 	struct svc_ctx ctx = {.arena = req->arena, .now = clock_now()};
-	long long seq = id_param(req, "seq");
+	long long seq = web_id_param(req, "seq");
 	struct attach_file f;
 	struct problem p = {0};
 	if (attach_for_requester(&ctx, http_param(req, "token"), seq <= 100000 ? (int)seq : 0,
-	                         id_param(req, "aid"), &f, &p) != OUT_OK) {
+	                         web_id_param(req, "aid"), &f, &p) != OUT_OK) {
 		web_fail(req, &p);
 		return;
 	}

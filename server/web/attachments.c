@@ -11,14 +11,6 @@
 #include "web/outcome.h"
 #include "web/web.h"
 
-static long long id_param(http_req_t *req, const char *name)
-{
-	const char *s = http_param(req, name);
-	char *end;
-	long long id = s && *s ? strtoll(s, &end, 10) : 0;
-	return s && *s && !*end && id > 0 ? id : 0;
-}
-
 static const char *redaction_path(http_req_t *req, long long id, long long aid)
 {
 	return arena_printf(req->arena, "/panel/sprawy/%lld/zalaczniki/%lld/anonimizacja", id, aid);
@@ -29,7 +21,7 @@ static void redaction_answer(http_req_t *req, const struct attach_input *in, con
 	const struct svc_ctx *ctx = web_staff(req);
 	if (!ctx)
 		return;
-	long long id = id_param(req, "id"), aid = id_param(req, "aid");
+	long long id = web_id_param(req, "id"), aid = web_id_param(req, "aid");
 	struct attach_result out;
 	struct problem p;
 	enum outcome o = attach_redaction(ctx, id, aid, in, &out, &p);
@@ -96,11 +88,11 @@ static void page_png(http_req_t *req, long long copy_id)
 	const struct svc_ctx *ctx = web_staff(req);
 	if (!ctx)
 		return;
-	long long n = id_param(req, "page");
+	long long n = web_id_param(req, "page");
 	const char *png;
 	size_t len;
 	struct problem p;
-	if (attach_page_png(ctx, id_param(req, "id"), id_param(req, "aid"), copy_id,
+	if (attach_page_png(ctx, web_id_param(req, "id"), web_id_param(req, "aid"), copy_id,
 	                    n > 0 && n <= 100000 ? (int)n : 0, &png, &len, &p) != OUT_OK) {
 		web_fail(req, &p);
 		return;
@@ -118,7 +110,7 @@ void web_panel_attachment_page(http_req_t *req)
 
 void web_panel_copy_page(http_req_t *req)
 {
-	long long cid = id_param(req, "cid");
+	long long cid = web_id_param(req, "cid");
 	if (!cid) {
 		http_respond_error(req, 404, NULL);
 		return;
@@ -132,11 +124,11 @@ void web_panel_letter_copy_page(http_req_t *req)
 	const struct svc_ctx *ctx = web_staff(req);
 	if (!ctx)
 		return;
-	long long n = id_param(req, "page"), seq = id_param(req, "seq");
+	long long n = web_id_param(req, "page"), seq = web_id_param(req, "seq");
 	const char *png;
 	size_t len;
 	struct problem p;
-	if (register_letter_copy_png(ctx, id_param(req, "id"), seq > 0 && seq <= 100000 ? (int)seq : 0,
+	if (register_letter_copy_png(ctx, web_id_param(req, "id"), seq > 0 && seq <= 100000 ? (int)seq : 0,
 	                             n > 0 && n <= 100000 ? (int)n : 0, &png, &len, &p) != OUT_OK) {
 		web_fail(req, &p);
 		return;

@@ -1,5 +1,6 @@
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cases/context.h"
@@ -88,6 +89,14 @@ const char *web_base_url(void)
 		done = true;
 	}
 	return url;
+}
+
+long long web_id_param(http_req_t *req, const char *name)
+{
+	const char *s = http_param(req, name);
+	char *end;
+	long long id = s && *s ? strtoll(s, &end, 10) : 0;
+	return s && *s && !*end && id > 0 && id < 1000000000000LL ? id : 0;
 }
 
 const char *web_random_id(http_req_t *req)

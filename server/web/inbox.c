@@ -10,14 +10,6 @@
 #include "web/outcome.h"
 #include "web/web.h"
 
-static long long num_param(http_req_t *req, const char *name)
-{
-	const char *s = http_param(req, name);
-	char *end;
-	long long v = s && *s ? strtoll(s, &end, 10) : 0;
-	return s && *s && !*end && v > 0 ? v : 0;
-}
-
 /* ---- The list ------------------------------------------------------------------ */
 
 void web_inbox_list(http_req_t *req)
@@ -124,7 +116,7 @@ void web_inbox_message(http_req_t *req)
 {
 	const struct svc_ctx *ctx = web_staff(req);
 	if (ctx)
-		message_page(req, ctx, num_param(req, "id"), NULL, NULL);
+		message_page(req, ctx, web_id_param(req, "id"), NULL, NULL);
 }
 
 /* ---- Downloads ---------------------------------------------------------------------- */
@@ -166,7 +158,7 @@ void web_inbox_raw(http_req_t *req)
 		return;
 	struct inbox_file f;
 	struct problem p;
-	enum outcome o = inbox_raw(ctx, num_param(req, "id"), &f, &p);
+	enum outcome o = inbox_raw(ctx, web_id_param(req, "id"), &f, &p);
 	send_file(req, o, &p, &f);
 }
 
@@ -175,11 +167,11 @@ void web_inbox_part(http_req_t *req)
 	const struct svc_ctx *ctx = web_staff(req);
 	if (!ctx)
 		return;
-	long long seq = num_param(req, "seq");
+	long long seq = web_id_param(req, "seq");
 	struct inbox_file f;
 	struct problem p;
-	enum outcome o = inbox_part(ctx, num_param(req, "id"), seq > 0 && seq < 100000 ? (int)seq : -1,
-	                            &f, &p);
+	enum outcome o = inbox_part(ctx, web_id_param(req, "id"),
+	                            seq > 0 && seq < 100000 ? (int)seq : -1, &f, &p);
 	send_file(req, o, &p, &f);
 }
 
@@ -212,14 +204,15 @@ void web_inbox_register_form(http_req_t *req)
 	bool cut = false;
 	json_t *message = NULL;
 	struct problem p;
-	if (inbox_prefill(ctx, num_param(req, "id"), &in, &cut, &message, &p) != OUT_OK) {
+	if (inbox_prefill(ctx, web_id_param(req, "id"), &in, &cut, &message, &p) != OUT_OK) {
 		web_fail(req, &p);
 		return;
 	}
 	if (!json_is_true(json_object_get(message, "open"))) {
 		/* Handled (or not read yet): its page says how, with no form. */
 		json_decref(message);
-		http_redirect(req, 303, arena_printf(req->arena, "/panel/poczta/%lld", num_param(req, "id")));
+		http_redirect(req, 303,
+		              arena_printf(req->arena, "/panel/poczta/%lld", web_id_param(req, "id")));
 		return;
 	}
 	register_form(req, &in, message, cut, NULL);
@@ -230,7 +223,7 @@ void web_inbox_register(http_req_t *req)
 	const struct svc_ctx *ctx = web_staff(req);
 	if (!ctx)
 		return;
-	long long id = num_param(req, "id");
+	long long id = web_id_param(req, "id");
 	const form_t *f;
 	struct filing_input in = {0};
 	struct problem p;
@@ -261,7 +254,7 @@ void web_inbox_attach(http_req_t *req)
 	const struct svc_ctx *ctx = web_staff(req);
 	if (!ctx)
 		return;
-	long long id = num_param(req, "id"), rid = 0;
+	long long id = web_id_param(req, "id"), rid = 0;
 	const form_t *f;
 	struct problem p;
 	struct typed in = {.form = "attach"};
@@ -281,7 +274,7 @@ void web_inbox_dismiss(http_req_t *req)
 	const struct svc_ctx *ctx = web_staff(req);
 	if (!ctx)
 		return;
-	long long id = num_param(req, "id");
+	long long id = web_id_param(req, "id");
 	const form_t *f;
 	struct problem p;
 	struct typed in = {.form = "dismiss"};

@@ -63,6 +63,10 @@ struct actor;
 void web_ctx(http_req_t *req, struct svc_ctx *ctx, struct actor *who);
 /* `s` percent-encoded for a query string, in the arena. */
 const char *web_url_encode(http_req_t *req, const char *s);
+/* The route's (or query's) parameter `name` as a positive id below 10^12;
+ * 0 otherwise (missing, empty, not a number, trailing characters), which
+ * the services answer with OUT_NOT_FOUND. */
+long long web_id_param(http_req_t *req, const char *name);
 /* A fresh random id (hex) for a form's one-time submission id. */
 const char *web_random_id(http_req_t *req);
 /* True when `s` has the shape web_random_id() gives: 32 lowercase hex digits. */

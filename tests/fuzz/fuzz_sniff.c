@@ -45,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check(t != NULL && n > 0 && t->kind == k);
 		size_t nl = strlen(name), el = strlen(t->ext);
 		check(nl > el && (!strcmp(name + nl - el, t->ext) ||
-		                  (t->ext2 && !strcmp(name + nl - strlen(t->ext2), t->ext2))));
+		                  (t->ext2 && nl > strlen(t->ext2) && !strcmp(name + nl - strlen(t->ext2), t->ext2))));
 	} else {
 		check(why != NULL && *why);
 	}

@@ -3,10 +3,14 @@
 #ifndef JAWNOSC_TESTS_CASES_UTIL_H
 #define JAWNOSC_TESTS_CASES_UTIL_H
 
+#include <dirent.h>
 #include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cases/action.h"
 #include "core/arena.h"
@@ -368,7 +372,16 @@ static inline char *u_markdown_of(const char *html)
 /* Issues the letter at `letter_path` ("/panel/sprawy/ID/pisma/SEQ") as a
  * clerk would: its markdown with every "[DO UZUPEŁNIENIA: …]" mark filled
  * in, posted to its "wystaw" form; the test fails unless it is issued. */
+static inline void u_issue_letter_by(const struct u_staff *s, const char *letter_path,
+                                     const char *channel);
 static inline void u_issue_letter(const struct u_staff *s, const char *letter_path)
+{
+	u_issue_letter_by(s, letter_path, NULL);
+}
+
+/* The same, sent by `channel` ("email", "post", ...; NULL: none chosen). */
+static inline void u_issue_letter_by(const struct u_staff *s, const char *letter_path,
+                                     const char *channel)
 {
 	struct hresp r;
 	u_staff_get(s, letter_path, &r);
@@ -376,19 +389,119 @@ static inline void u_issue_letter(const struct u_staff *s, const char *letter_pa
 	char *md = u_markdown_of(r.body);
 	h_free(&r);
 	char *enc = u_filled_and_encoded(md);
-	size_t n = strlen(enc) + 16;
+	size_t n = strlen(enc) + 64;
 	char *form = malloc(n);
-	snprintf(form, n, "markdown=%s", enc);
+	if (channel)
+		snprintf(form, n, "channel=%s&markdown=%s", channel, enc);
+	else
+		snprintf(form, n, "markdown=%s", enc);
 	char path[256];
 	snprintf(path, sizeof path, "%s/wystaw", letter_path);
 	u_staff_post(s, path, form, &r);
-	if (r.status != 303)
-		fprintf(stderr, "issue: %ld %.400s\n", r.status, r.body);
+	if (r.status != 303) {
+		const char *alert = r.body ? strstr(r.body, "role=\"alert\"") : NULL;
+		fprintf(stderr, "issue: %ld %.600s\n", r.status, alert ? alert : r.body);
+	}
 	assert_int_equal(r.status, 303);
 	h_free(&r);
 	free(form);
 	free(enc);
 	free(md);
+}
+
+/* u_count() of the printf-formatted query. */
+static inline long u_countf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static inline long u_countf(const char *fmt, ...)
+{
+	char sql[2048];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(sql, sizeof sql, fmt, ap);
+	va_end(ap);
+	return u_count(sql);
+}
+
+/* The first text value of the printf-formatted query into out ("" when no
+ * row); the test fails if the query does. */
+static inline void u_valuef(char *out, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static inline void u_valuef(char *out, size_t len, const char *fmt, ...)
+{
+	char sql[2048];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(sql, sizeof sql, fmt, ap);
+	va_end(ap);
+	PGconn *c = h_db();
+	PGresult *r = PQexec(c, sql);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK)
+		fprintf(stderr, "%s: %s", sql, PQerrorMessage(c));
+	assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+	snprintf(out, len, "%s", PQntuples(r) ? PQgetvalue(r, 0, 0) : "");
+	PQclear(r);
+	PQfinish(c);
+}
+
+/* Waits up to 10 s for the printf-formatted count to reach `want`; the
+ * test fails if it does not. */
+static inline void u_wait_countf(long want, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static inline void u_wait_countf(long want, const char *fmt, ...)
+{
+	char sql[2048];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(sql, sizeof sql, fmt, ap);
+	va_end(ap);
+	long n = -1;
+	for (int i = 0; i < 200 && (n = u_count(sql)) != want; i++)
+		usleep(50000);
+	if (n != want)
+		fprintf(stderr, "waited for %ld, got %ld: %s\n", want, n, sql);
+	assert_int_equal(n, want);
+}
+
+/* A clerk's step through the case's action form; the test fails unless it
+ * is taken (303). */
+static inline void u_clerk_step(const struct u_staff *s, long long case_id, const char *fields)
+{
+	char path[128];
+	snprintf(path, sizeof path, "/panel/sprawy/%lld/czynnosc", case_id);
+	struct hresp r;
+	u_staff_post(s, path, fields, &r);
+	if (r.status != 303)
+		fprintf(stderr, "step %s: %ld %.400s\n", fields, r.status, r.body);
+	assert_int_equal(r.status, 303);
+	h_free(&r);
+}
+
+/* The mail the mail job wrote into `dir` for outbox row `id` (its file
+ * "ID-..."; malloc'd); the test fails if there is none. */
+static inline char *u_mail_file(const char *dir, long long id)
+{
+	char prefix[32], path[512];
+	snprintf(prefix, sizeof prefix, "%lld-", id);
+	DIR *d = opendir(dir);
+	assert_non_null(d);
+	char *text = NULL;
+	for (struct dirent *e; !text && (e = readdir(d));) {
+		if (strncmp(e->d_name, prefix, strlen(prefix)))
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		FILE *f = fopen(path, "rb");
+		assert_non_null(f);
+		fseek(f, 0, SEEK_END);
+		long n = ftell(f);
+		rewind(f);
+		assert_true(n >= 0);
+		text = malloc((size_t)n + 1);
+		assert_int_equal(fread(text, 1, (size_t)n, f), (size_t)n);
+		text[n] = '\0';
+		fclose(f);
+	}
+	closedir(d);
+	assert_non_null(text);
+	return text;
 }
 
 /* POSTs `len` bytes of `data` as the file `filename` (field "plik") to the

@@ -34,15 +34,11 @@
 #include "integration/cases_util.h"
 
 #define DIR "build/test-logs/edor-inbox"
-#define OUR_ADE "AE:PL-12345-67890-ABCDE-12"
 #define THEIR_ADE "AE:PL-55555-44444-XYZWV-01"
-#define SYSTEM "jawnosc"
 #define NOW "2026-03-02T09:00:00Z"
 
-static char yaml[1024];
-static bool have_yaml;
-static pid_t standin_pid;
-static unsigned api_port, ctl_port;
+#include "integration/edor_util.h"
+
 static char env_url[128], env_token[128];
 
 static double now_s(void)
@@ -87,94 +83,7 @@ static bool wait_stored(long long want, double seconds)
 	return false;
 }
 
-static int run(const char *cmd)
-{
-	int rc = system(cmd);
-	if (rc != 0)
-		fprintf(stderr, "failed (%d): %s\n", rc, cmd);
-	return rc;
-}
-
-static unsigned free_port(void)
-{
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in sa = {.sin_family = AF_INET};
-	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
-	socklen_t sl = sizeof sa;
-	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &sl), 0);
-	close(fd);
-	return ntohs(sa.sin_port);
-}
-
-/* --- the stand-in (as tests/integration/test_edor.c starts it) ----------------- */
-
-static void make_certificates(void)
-{
-	assert_int_equal(run("rm -rf " DIR " && mkdir -p " DIR), 0);
-	assert_int_equal(
-	    run("cd " DIR " && "
-	        "openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem "
-	        "-subj '/CN=Jawnosc test CA' -days 2 2>/dev/null && "
-	        "openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr "
-	        "-subj '/CN=127.0.0.1' 2>/dev/null && "
-	        "printf 'subjectAltName=IP:127.0.0.1\\n' > san.ext && "
-	        "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial "
-	        "-out server.pem -days 2 -extfile san.ext 2>/dev/null && "
-	        "openssl req -newkey rsa:2048 -nodes -keyout client.key -out client.csr "
-	        "-subj '/CN=" OUR_ADE ".SYSTEM." SYSTEM "' 2>/dev/null && "
-	        "openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial "
-	        "-out client.pem -days 2 2>/dev/null && chmod 600 client.key"),
-	    0);
-}
-
-static void standin_start(void)
-{
-	int pipefd[2];
-	assert_int_equal(pipe(pipefd), 0);
-	char port[16], ctl[16];
-	snprintf(port, sizeof port, "%u", api_port);
-	snprintf(ctl, sizeof ctl, "%u", ctl_port);
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		int logfd = open(DIR "/standin.log", O_WRONLY | O_CREAT | O_APPEND, 0644);
-		dup2(pipefd[1], STDOUT_FILENO);
-		if (logfd >= 0)
-			dup2(logfd, STDERR_FILENO);
-		close(pipefd[0]);
-		execl("/usr/bin/python3", "python3", "tests/edor_standin.py", "--port", port,
-		      "--control-port", ctl, "--cert", DIR "/server.pem", "--key", DIR "/server.key",
-		      "--ca", DIR "/ca.pem", "--client-cert", DIR "/client.pem", "--address", OUR_ADE,
-		      "--system-name", SYSTEM, "--yaml", yaml, "--violations", DIR "/violations.log",
-		      (char *)NULL);
-		_exit(127);
-	}
-	close(pipefd[1]);
-	standin_pid = pid;
-	char buf[64] = "";
-	size_t n = 0;
-	struct pollfd pfd = {.fd = pipefd[0], .events = POLLIN};
-	while (n < sizeof buf - 1 && !strstr(buf, "ready\n") && poll(&pfd, 1, 15000) > 0) {
-		ssize_t r = read(pipefd[0], buf + n, sizeof buf - 1 - n);
-		if (r <= 0)
-			break;
-		n += (size_t)r;
-		buf[n] = '\0';
-	}
-	close(pipefd[0]);
-	if (!strstr(buf, "ready\n"))
-		fail_msg("edor_standin.py did not start: see " DIR "/standin.log");
-}
-
-static void standin_stop(void)
-{
-	if (!standin_pid)
-		return;
-	kill(standin_pid, SIGTERM);
-	waitpid(standin_pid, NULL, 0);
-	standin_pid = 0;
-}
+/* --- the stand-in (integration/edor_util.h starts it) ------------------------- */
 
 /* POSTs a control command; the answer's "received" (malloc'd) or NULL. */
 static char *control(const char *json)
@@ -189,32 +98,6 @@ static char *control(const char *json)
 	json_decref(j);
 	h_free(&r);
 	return out;
-}
-
-static long stat_of(const char *name)
-{
-	struct hresp r;
-	h_request_port(ctl_port, "GET", "/stats", NULL, NULL, 0, &r);
-	assert_int_equal(r.status, 200);
-	json_t *j = u_json(&r);
-	long v = (long)json_integer_value(json_object_get(j, name));
-	json_decref(j);
-	h_free(&r);
-	return v;
-}
-
-static void assert_no_violations(void)
-{
-	FILE *f = fopen(DIR "/violations.log", "r");
-	assert_non_null(f);
-	char line[2048];
-	int n = 0;
-	while (fgets(line, sizeof line, f)) {
-		fprintf(stderr, "violation: %s", line);
-		n++;
-	}
-	fclose(f);
-	assert_int_equal(n, 0);
 }
 
 static const char *const *server_env(void)
@@ -238,21 +121,9 @@ static const char *const *server_env(void)
 static int setup(void **state)
 {
 	(void)state;
-	const char *y = getenv("JAWNOSC_UAAPI_YAML");
-	snprintf(yaml, sizeof yaml, "%s",
-	         y && *y ? y : "../shared/specs/edoreczenia/uaapi_3.0.8.1.yaml");
-	have_yaml = access(yaml, R_OK) == 0;
-	if (!have_yaml) {
-		fprintf(stderr,
-		        "\n*** test_edor_inbox: SKIPPED: the User Agent API definition %s is absent.\n"
-		        "*** Set JAWNOSC_UAAPI_YAML to uaapi_3.0.8.1.yaml (../shared/specs/README.md).\n\n",
-		        yaml);
+	standin_up("test_edor_inbox");
+	if (!have_yaml)
 		return 0;
-	}
-	make_certificates();
-	api_port = free_port();
-	ctl_port = free_port();
-	standin_start();
 	free(control("{\"now\": \"" NOW "\"}"));
 	snprintf(env_url, sizeof env_url, "JAWNOSC_EDORECZENIA_URL=https://127.0.0.1:%u/api/v1",
 	         api_port);
@@ -413,6 +284,15 @@ static void test_a_received_message_is_stored_once_across_two_job_runs(void **st
 	usleep(1500000);
 	assert_int_equal(stored(), 1);
 	assert_int_equal(stat_of("inbox_reads"), 1);
+	/* The new process's job does list the box: a message received now is
+	 * read and stored, and only that one is read. */
+	free(control("{\"receive\": {\"from\": \"" THEIR_ADE "\", \"firstName\": \"Zofia\", "
+	             "\"lastName\": \"Wiśniewska\", \"subject\": \"Uzupełnienie\", "
+	             "\"text\": \"Jeszcze jedno.\", \"submitted\": \"2026-03-02T08:31:00Z\"}}"));
+	assert_true(wait_stored(2, 20));
+	usleep(500000);
+	assert_int_equal(stored(), 2);
+	assert_int_equal(stat_of("inbox_reads"), 2);
 	assert_true(h_metric(h_port(), "jawnosc_edoreczenia_inbox_failures_total") == 0);
 	free(id);
 	assert_no_violations();

@@ -419,6 +419,7 @@ static void test_two_instances_store_each_message_once(void **state)
 	pid_t other = h_server_start_other(server_env(), &other_port);
 	long long before = stored();
 	double dup_before = h_metric(h_port(), "jawnosc_imap_messages_total{result=\"duplicate\"}");
+	double a_before = h_metric(h_port(), "jawnosc_imap_messages_total{result=\"stored\"}");
 	strbuf_t m;
 	sb_init(&m, NULL);
 	for (int i = 0; i < 12; i++) {
@@ -434,7 +435,8 @@ static void test_two_instances_store_each_message_once(void **state)
 	 * once (some maybe also seen by the other as a duplicate). */
 	double a = h_metric(h_port(), "jawnosc_imap_messages_total{result=\"stored\"}");
 	double b = h_metric(other_port, "jawnosc_imap_messages_total{result=\"stored\"}");
-	assert_true(b >= 0);
+	assert_true(a_before >= 0 && b >= 0);
+	assert_int_equal((long)(a - a_before + b), 12);
 	fprintf(stderr, "instance 1 stored %.0f (in all), instance 2 stored %.0f; duplicates %.0f "
 	        "then %.0f + %.0f\n",
 	        a, b, dup_before, h_metric(h_port(), "jawnosc_imap_messages_total{result=\"duplicate\"}"),

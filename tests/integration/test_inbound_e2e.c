@@ -80,57 +80,10 @@ static const char pdf_reply[] =
 
 /* ---- the database, read only ------------------------------------------------------ */
 
-static long count(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static long count(const char *fmt, ...)
-{
-	char sql[2048];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof sql, fmt, ap);
-	va_end(ap);
-	return u_count(sql);
-}
-
-/* One text value of `sql` into out ("" when no row). */
-static void value(char *out, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void value(char *out, size_t len, const char *fmt, ...)
-{
-	char sql[2048];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof sql, fmt, ap);
-	va_end(ap);
-	PGconn *c = h_db();
-	PGresult *r = PQexec(c, sql);
-	if (PQresultStatus(r) != PGRES_TUPLES_OK)
-		fprintf(stderr, "%s: %s", sql, PQerrorMessage(c));
-	assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
-	snprintf(out, len, "%s", PQntuples(r) ? PQgetvalue(r, 0, 0) : "");
-	PQclear(r);
-	PQfinish(c);
-}
-
-/* Waits up to 10 s for the count `sql` to reach `want`. */
-static void wait_for(long want, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void wait_for(long want, const char *fmt, ...)
-{
-	char sql[2048];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof sql, fmt, ap);
-	va_end(ap);
-	long n = -1;
-	for (int i = 0; i < 200 && (n = u_count(sql)) != want; i++)
-		usleep(50000);
-	if (n != want)
-		fprintf(stderr, "waited for %ld, got %ld: %s\n", want, n, sql);
-	assert_int_equal(n, want);
-}
-
 /* Message `id` has been parsed and looked at by the route job. */
 static void routed(long long id)
 {
-	wait_for(1, "SELECT count(*) FROM inbound_messages WHERE id = %lld AND parsed_at IS NOT NULL "
+	u_wait_countf(1, "SELECT count(*) FROM inbound_messages WHERE id = %lld AND parsed_at IS NOT NULL "
 	            "AND routed_at IS NOT NULL", id);
 }
 
@@ -218,42 +171,17 @@ static void assert_contains(const char *haystack, const char *needle)
 
 static void clerk_step(const char *fields)
 {
-	char path[128];
-	snprintf(path, sizeof path, "/panel/sprawy/%lld/czynnosc", case_id);
-	struct hresp r;
-	u_staff_post(&clerk, path, fields, &r);
-	if (r.status != 303)
-		fprintf(stderr, "step %s: %ld %.400s\n", fields, r.status, r.body);
-	assert_int_equal(r.status, 303);
-	h_free(&r);
+	u_clerk_step(&clerk, case_id, fields);
 }
 
 /* Issues the newest draft of `type` by `channel`, its marks filled in. */
 static void issue(const char *type, const char *channel)
 {
-	long seq = count("SELECT max(seq) FROM documents WHERE request_id = %lld AND type = '%s'",
+	long seq = u_countf("SELECT max(seq) FROM documents WHERE request_id = %lld AND type = '%s'",
 	                 case_id, type);
 	char path[128];
-	struct hresp r;
 	snprintf(path, sizeof path, "/panel/sprawy/%lld/pisma/%ld", case_id, seq);
-	u_staff_get(&clerk, path, &r);
-	assert_int_equal(r.status, 200);
-	char *md = u_markdown_of(r.body);
-	h_free(&r);
-	char *enc = u_filled_and_encoded(md);
-	size_t n = strlen(enc) + 64;
-	char *form = malloc(n);
-	snprintf(form, n, "channel=%s&markdown=%s", channel, enc);
-	snprintf(path, sizeof path, "/panel/sprawy/%lld/pisma/%ld/wystaw", case_id, seq);
-	u_staff_post(&clerk, path, form, &r);
-	if (r.status != 303)
-		fprintf(stderr, "issue: %ld %.600s\n", r.status,
-		        strstr(r.body, "role=\"alert\"") ? strstr(r.body, "role=\"alert\"") : r.body);
-	assert_int_equal(r.status, 303);
-	h_free(&r);
-	free(form);
-	free(enc);
-	free(md);
+	u_issue_letter_by(&clerk, path, channel);
 }
 
 /* The answer term's due date counted from `from` by the calendar (UDIP
@@ -271,21 +199,7 @@ static void due_from(const char *from, char due[LAW_DATE_STRLEN])
 /* The mail the mail job wrote for outbox row `id` (malloc'd). */
 static char *sent_mail(long long id)
 {
-	char prefix[32], path[512];
-	snprintf(prefix, sizeof prefix, "%lld-", id);
-	DIR *d = opendir(mail_dir);
-	assert_non_null(d);
-	char *text = NULL;
-	for (struct dirent *e; !text && (e = readdir(d));) {
-		if (strncmp(e->d_name, prefix, strlen(prefix)))
-			continue;
-		snprintf(path, sizeof path, "%s/%s", mail_dir, e->d_name);
-		size_t len;
-		text = (char *)mta_read_file(path, &len);
-	}
-	closedir(d);
-	assert_non_null(text);
-	return text;
+	return u_mail_file(mail_dir, id);
 }
 
 /* Header `name: value` is in the mail `text` (lines end in CR LF). */
@@ -480,11 +394,11 @@ static void test_a_request_mailed_to_the_office_waits_in_the_queue(void **state)
 	/* Postfix hands it over by SMTP, the stand-in pipes it to mailin. */
 	mta_at_clock();
 	assert_int_equal(smtp_send(mta_port, REQUESTER, OFFICE, request_path), 250);
-	request_msg = count("SELECT id FROM inbound_messages WHERE message_id = '" REQUEST_ID "'");
+	request_msg = u_countf("SELECT id FROM inbound_messages WHERE message_id = '" REQUEST_ID "'");
 	assert_true(request_msg > 0);
 	routed(request_msg);
 	char v[512];
-	value(v, sizeof v,
+	u_valuef(v, sizeof v,
 	      "SELECT concat_ws('|', m.source, m.envelope_from, m.envelope_to, m.kind, m.status, "
 	      "m.received_on, to_char(m.received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
 	      "o.slug) FROM inbound_messages m JOIN organisations o ON o.id = m.org_id WHERE m.id = %lld",
@@ -527,7 +441,7 @@ static void test_the_same_message_delivered_twice_is_stored_once(void **state)
 	assert_int_equal(mailin(&out, request_path, REQUESTER, OFFICE), 0);
 	assert_contains(out, "duplicate");
 	free(out);
-	assert_int_equal(count("SELECT count(*) FROM inbound_messages WHERE message_id = '" REQUEST_ID
+	assert_int_equal(u_countf("SELECT count(*) FROM inbound_messages WHERE message_id = '" REQUEST_ID
 	                       "' OR subject LIKE 'Wniosek o informację publiczną%%'"),
 	                 1);
 	/* Listed once. */
@@ -552,10 +466,10 @@ static void test_an_unreadable_message_is_kept_and_shown_with_its_raw_text(void 
 	unsigned char sha[32];
 	crypto_hash_sha256(sha, raw, len);
 	sodium_bin2hex(hex, sizeof hex, sha, sizeof sha);
-	garbage_msg = count("SELECT id FROM inbound_messages WHERE sha256 = decode('%s', 'hex')", hex);
+	garbage_msg = u_countf("SELECT id FROM inbound_messages WHERE sha256 = decode('%s', 'hex')", hex);
 	assert_true(garbage_msg > 0);
 	routed(garbage_msg);
-	assert_int_equal(count("SELECT count(*) FROM inbound_messages WHERE id = %lld AND kind = "
+	assert_int_equal(u_countf("SELECT count(*) FROM inbound_messages WHERE id = %lld AND kind = "
 	                       "'unreadable' AND status = 'new'", garbage_msg),
 	                 1);
 	/* In the queue, with its raw text to download. */
@@ -625,24 +539,24 @@ static void test_the_clerk_registers_it_and_it_is_filed_on_its_arrival(void **st
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
 		free(all[i]);
 	assert_true(case_id > 0);
-	value(case_number, sizeof case_number, "SELECT case_number FROM requests WHERE id = %lld",
+	u_valuef(case_number, sizeof case_number, "SELECT case_number FROM requests WHERE id = %lld",
 	      case_id);
 	/* Filed on the 7th (the arrival in Warsaw), not the 6th (UTC) nor the
 	 * 9th (the day it was registered); the answer term counts from it. */
 	char v[256], due[LAW_DATE_STRLEN];
-	value(v, sizeof v, "SELECT concat_ws('|', received_on, channel, state) FROM requests WHERE id = %lld",
+	u_valuef(v, sizeof v, "SELECT concat_ws('|', received_on, channel, state) FROM requests WHERE id = %lld",
 	      case_id);
 	assert_string_equal(v, FILED_ON "|email|received");
 	due_from(FILED_ON, due);
 	assert_string_equal(due, "2090-03-21");
-	assert_int_equal(count("SELECT count(*) FROM terms WHERE request_id = %lld AND kind = 'answer' "
+	assert_int_equal(u_countf("SELECT count(*) FROM terms WHERE request_id = %lld AND kind = 'answer' "
 	                       "AND state = 'open' AND due_on = '%s'", case_id, due),
 	                 1);
 	/* The message is the case's, and so is its PDF. */
-	assert_int_equal(count("SELECT count(*) FROM inbound_messages WHERE id = %lld AND status = "
+	assert_int_equal(u_countf("SELECT count(*) FROM inbound_messages WHERE id = %lld AND status = "
 	                       "'registered' AND request_id = %lld", request_msg, case_id),
 	                 1);
-	long long att = count("SELECT id FROM attachments WHERE request_id = %lld AND source = 'mail' "
+	long long att = u_countf("SELECT id FROM attachments WHERE request_id = %lld AND source = 'mail' "
 	                      "AND filename = 'wykaz-punktów.pdf'", case_id);
 	assert_true(att > 0);
 	char *casepage = page("/panel/sprawy/%lld", case_id);
@@ -672,19 +586,19 @@ static void test_an_out_of_office_answer_to_the_call_completes_nothing(void **st
 {
 	(void)state;
 	char fields[128];
-	long long uid = count("SELECT id FROM users WHERE email = 'urzednik@mon.example'");
+	long long uid = u_countf("SELECT id FROM users WHERE email = 'urzednik@mon.example'");
 	snprintf(fields, sizeof fields, "action=assign&assignee=%lld", uid);
 	clerk_step(fields);
 	/* The acknowledgement mailed to the requester: the reply address and
 	 * our Message-ID recorded on its outbox row. */
-	wait_for(1, "SELECT count(*) FROM outbox WHERE request_id = %lld AND recipient = '" REQUESTER
+	u_wait_countf(1, "SELECT count(*) FROM outbox WHERE request_id = %lld AND recipient = '" REQUESTER
 	            "' AND attachment_document_id IS NULL AND status = 'sent' AND message_id IS NOT NULL",
 	         case_id);
-	ack_outbox = count("SELECT id FROM outbox WHERE request_id = %lld AND recipient = '" REQUESTER
+	ack_outbox = u_countf("SELECT id FROM outbox WHERE request_id = %lld AND recipient = '" REQUESTER
 	                   "' AND attachment_document_id IS NULL",
 	                   case_id);
-	value(reply_to, sizeof reply_to, "SELECT reply_to FROM outbox WHERE id = %lld", ack_outbox);
-	value(ack_id, sizeof ack_id, "SELECT message_id FROM outbox WHERE id = %lld", ack_outbox);
+	u_valuef(reply_to, sizeof reply_to, "SELECT reply_to FROM outbox WHERE id = %lld", ack_outbox);
+	u_valuef(ack_id, sizeof ack_id, "SELECT message_id FROM outbox WHERE id = %lld", ack_outbox);
 	char prefix[64];
 	snprintf(prefix, sizeof prefix, "bip+%lld-", case_id);
 	assert_int_equal(strncmp(reply_to, prefix, strlen(prefix)), 0);
@@ -700,11 +614,11 @@ static void test_an_out_of_office_answer_to_the_call_completes_nothing(void **st
 	clerk_step("action=call_to_clarify&date=" CALL_DAY
 	           "&text=Prosz%C4%99+wskaza%C4%87%2C+kt%C3%B3rych+dzielnic+dotyczy+wniosek.");
 	issue("clarification_call", "registered_letter");
-	assert_int_equal(count("SELECT count(*) FROM documents WHERE request_id = %lld AND type = "
+	assert_int_equal(u_countf("SELECT count(*) FROM documents WHERE request_id = %lld AND type = "
 	                       "'clarification_call' AND status = 'issued' AND strpos(markdown, '%s') > 0",
 	                       case_id, reply_to),
 	                 1);
-	assert_int_equal(count("SELECT count(*) FROM requests WHERE id = %lld AND state = "
+	assert_int_equal(u_countf("SELECT count(*) FROM requests WHERE id = %lld AND state = "
 	                       "'awaiting_clarification'", case_id),
 	                 1);
 	/* The requester's mailbox answers by itself, to the reply address. */
@@ -721,18 +635,18 @@ static void test_an_out_of_office_answer_to_the_call_completes_nothing(void **st
 	free(subject);
 	eml(path, sizeof path, "out-of-office", msg);
 	assert_int_equal(mailin(NULL, path, REQUESTER, reply_to), 0);
-	long long oof = count("SELECT id FROM inbound_messages WHERE message_id = "
+	long long oof = u_countf("SELECT id FROM inbound_messages WHERE message_id = "
 	                      "'e2e-urlop-51c2@poczta.example.pl'");
 	routed(oof);
-	assert_int_equal(count("SELECT count(*) FROM inbound_messages WHERE id = %lld AND kind = "
+	assert_int_equal(u_countf("SELECT count(*) FROM inbound_messages WHERE id = %lld AND kind = "
 	                       "'auto_reply' AND status = 'auto_reply' AND request_id = %lld",
 	                       oof, case_id),
 	                 1);
 	/* Nothing completed: the case still waits, nothing to confirm. */
-	assert_int_equal(count("SELECT count(*) FROM requests WHERE id = %lld AND state = "
+	assert_int_equal(u_countf("SELECT count(*) FROM requests WHERE id = %lld AND state = "
 	                       "'awaiting_clarification'", case_id),
 	                 1);
-	assert_int_equal(count("SELECT count(*) FROM events WHERE request_id = %lld AND action = "
+	assert_int_equal(u_countf("SELECT count(*) FROM events WHERE request_id = %lld AND action = "
 	                       "'record_clarification'", case_id),
 	                 0);
 	char *casepage = page("/panel/sprawy/%lld", case_id);
@@ -767,19 +681,19 @@ static void test_the_answer_is_attached_and_restarts_the_term_from_its_arrival(v
 	eml(path, sizeof path, "reply", msg);
 	free(msg);
 	assert_int_equal(mailin(NULL, path, REQUESTER, reply_to), 0);
-	long long reply = count("SELECT id FROM inbound_messages WHERE message_id = "
+	long long reply = u_countf("SELECT id FROM inbound_messages WHERE message_id = "
 	                        "'e2e-odpowiedz-88d1@poczta.example.pl'");
 	assert_true(reply > 0);
-	assert_int_equal(count("SELECT count(*) FROM inbound_messages WHERE id = %lld AND "
+	assert_int_equal(u_countf("SELECT count(*) FROM inbound_messages WHERE id = %lld AND "
 	                       "parsed_at IS NULL AND received_on = '" REPLY_ON "'", reply),
 	                 1);
 	/* Monday: the server reads and routes it. */
 	server_at(AT_MONDAY);
 	routed(reply);
-	assert_int_equal(count("SELECT count(*) FROM inbound_messages WHERE id = %lld AND status = "
+	assert_int_equal(u_countf("SELECT count(*) FROM inbound_messages WHERE id = %lld AND status = "
 	                       "'reply' AND request_id = %lld", reply, case_id),
 	                 1);
-	assert_int_equal(count("SELECT count(*) FROM events e WHERE request_id = %lld AND action = "
+	assert_int_equal(u_countf("SELECT count(*) FROM events e WHERE request_id = %lld AND action = "
 	                       "'mail_received' AND actor = 'requester' AND "
 	                       "(event_data(e)->>'inbound_id')::bigint = %lld AND "
 	                       "event_data(e)->>'received_on' = '" REPLY_ON "'", case_id, reply),
@@ -787,7 +701,7 @@ static void test_the_answer_is_attached_and_restarts_the_term_from_its_arrival(v
 	/* Its PDF is the case's, byte for byte. */
 	char hex[2 * sizeof pdf_reply + 1];
 	sodium_bin2hex(hex, sizeof hex, (const unsigned char *)pdf_reply, sizeof pdf_reply - 1);
-	long long att = count("SELECT id FROM attachments WHERE request_id = %lld AND source = 'mail' AND "
+	long long att = u_countf("SELECT id FROM attachments WHERE request_id = %lld AND source = 'mail' AND "
 	            "filename = 'doprecyzowanie.pdf' AND data = decode('%s', 'hex')", case_id, hex);
 	assert_true(att > 0);
 	/* The case page: the answer, its date, the one click. */
@@ -816,14 +730,14 @@ static void test_the_answer_is_attached_and_restarts_the_term_from_its_arrival(v
 	char due[LAW_DATE_STRLEN];
 	due_from(REPLY_ON, due);
 	assert_string_equal(due, "2090-03-27");
-	assert_int_equal(count("SELECT count(*) FROM terms WHERE request_id = %lld AND kind = 'answer' "
+	assert_int_equal(u_countf("SELECT count(*) FROM terms WHERE request_id = %lld AND kind = 'answer' "
 	                       "AND state = 'open' AND start_on = '" REPLY_ON "' AND due_on = '%s'",
 	                       case_id, due),
 	                 1);
-	assert_int_equal(count("SELECT count(*) FROM requests WHERE id = %lld AND state = "
+	assert_int_equal(u_countf("SELECT count(*) FROM requests WHERE id = %lld AND state = "
 	                       "'in_progress'", case_id),
 	                 1);
-	assert_int_equal(count("SELECT count(*) FROM events e WHERE request_id = %lld AND action = "
+	assert_int_equal(u_countf("SELECT count(*) FROM events e WHERE request_id = %lld AND action = "
 	                       "'record_clarification' AND event_data(e)->>'date' = '" REPLY_ON "' "
 	                       "AND (event_data(e)->>'inbound_id')::bigint = %lld", case_id, reply),
 	                 1);
@@ -841,13 +755,13 @@ static void test_a_bounce_of_our_mail_fails_it_and_the_case_shows_it(void **stat
 	/* The information, by e-mail. */
 	clerk_step("action=provide&text=W+za%C5%82%C4%85czeniu+zestawienie+wydatk%C3%B3w.");
 	issue("information_release", "email");
-	wait_for(1, "SELECT count(*) FROM outbox WHERE request_id = %lld AND recipient = '" REQUESTER
+	u_wait_countf(1, "SELECT count(*) FROM outbox WHERE request_id = %lld AND recipient = '" REQUESTER
 	            "' AND attachment_document_id IS NOT NULL AND status = 'sent' AND "
 	            "message_id IS NOT NULL", case_id);
-	long long sent = count("SELECT id FROM outbox WHERE request_id = %lld AND recipient = '"
+	long long sent = u_countf("SELECT id FROM outbox WHERE request_id = %lld AND recipient = '"
 	                       REQUESTER "' AND attachment_document_id IS NOT NULL", case_id);
 	char sent_id[256];
-	value(sent_id, sizeof sent_id, "SELECT message_id FROM outbox WHERE id = %lld", sent);
+	u_valuef(sent_id, sizeof sent_id, "SELECT message_id FROM outbox WHERE id = %lld", sent);
 	/* An answer to the requester's last message, with the letter. */
 	char *release = sent_mail(sent);
 	assert_header(release, "In-Reply-To", "<e2e-odpowiedz-88d1@poczta.example.pl>");
@@ -908,24 +822,24 @@ static void test_a_bounce_of_our_mail_fails_it_and_the_case_shows_it(void **stat
 	mta_at_clock();
 	assert_int_equal(smtp_send(mta_port, "", "jawnosc@localhost", path), 250);
 	mta_stop();
-	long long bounce = count("SELECT id FROM inbound_messages WHERE message_id = "
+	long long bounce = u_countf("SELECT id FROM inbound_messages WHERE message_id = "
 	                         "'20900313080007.7C1D2E3F4A@mx.mon.example'");
 	routed(bounce);
 	char v[512];
-	value(v, sizeof v,
+	u_valuef(v, sizeof v,
 	      "SELECT concat_ws('|', kind, status, request_id, bounce_recipient, envelope_from) "
 	      "FROM inbound_messages WHERE id = %lld", bounce);
 	char want[512];
 	snprintf(want, sizeof want, "bounce|bounce|%lld|" REQUESTER "|MAILER-DAEMON", case_id);
 	assert_string_equal(v, want);
 	/* Our mail failed, and the dispatch of the letter it carried. */
-	assert_int_equal(count("SELECT count(*) FROM outbox WHERE id = %lld AND status = 'failed' AND "
+	assert_int_equal(u_countf("SELECT count(*) FROM outbox WHERE id = %lld AND status = 'failed' AND "
 	                       "last_error LIKE 'bounced:%%'", sent),
 	                 1);
-	assert_int_equal(count("SELECT count(*) FROM dispatches WHERE request_id = %lld AND channel = "
+	assert_int_equal(u_countf("SELECT count(*) FROM dispatches WHERE request_id = %lld AND channel = "
 	                       "'email' AND state = 'failed'", case_id),
 	                 1);
-	assert_int_equal(count("SELECT count(*) FROM events WHERE request_id = %lld AND action = "
+	assert_int_equal(u_countf("SELECT count(*) FROM events WHERE request_id = %lld AND action = "
 	                       "'mail_bounced'", case_id),
 	                 1);
 	char *casepage = page("/panel/sprawy/%lld", case_id);
@@ -936,7 +850,7 @@ static void test_a_bounce_of_our_mail_fails_it_and_the_case_shows_it(void **stat
 	assert_contains(list, "Undelivered Mail Returned to Sender");
 	free(list);
 	/* The clerk is told by e-mail. */
-	wait_for(1, "SELECT count(*) FROM outbox WHERE request_id = %lld AND recipient = "
+	u_wait_countf(1, "SELECT count(*) FROM outbox WHERE request_id = %lld AND recipient = "
 	            "'urzednik@mon.example' AND subject = 'Niedoręczona wiadomość w sprawie %s' AND "
 	            "status = 'sent'", case_id, case_number);
 }

@@ -50,45 +50,10 @@ static int setup(void **state)
 	return 0;
 }
 
-static long count(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static long count(const char *fmt, ...)
-{
-	char sql[2048];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof sql, fmt, ap);
-	va_end(ap);
-	return u_count(sql);
-}
-
-/* One text value of `sql` into out ("" when no row). */
-static void value(char *out, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void value(char *out, size_t len, const char *fmt, ...)
-{
-	char sql[2048];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof sql, fmt, ap);
-	va_end(ap);
-	PGconn *c = h_db();
-	PGresult *r = PQexec(c, sql);
-	if (PQresultStatus(r) != PGRES_TUPLES_OK)
-		fprintf(stderr, "%s: %s", sql, PQerrorMessage(c));
-	assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
-	snprintf(out, len, "%s", PQntuples(r) ? PQgetvalue(r, 0, 0) : "");
-	PQclear(r);
-	PQfinish(c);
-}
-
 /* Waits up to 10 s for `sql` (a count) to reach `want`. */
 static void wait_for(long want, const char *sql)
 {
-	long n = -1;
-	for (int i = 0; i < 200 && (n = u_count(sql)) != want; i++)
-		usleep(50000);
-	if (n != want)
-		fprintf(stderr, "waited for %ld, got %ld: %s\n", want, n, sql);
-	assert_int_equal(n, want);
+	u_wait_countf(want, "%s", sql);
 }
 
 struct kase {
@@ -100,42 +65,17 @@ struct kase {
 
 static void clerk_step(const struct kase *k, const char *fields)
 {
-	char path[128];
-	snprintf(path, sizeof path, "/panel/sprawy/%lld/czynnosc", k->id);
-	struct hresp r;
-	u_staff_post(&clerk, path, fields, &r);
-	if (r.status != 303)
-		fprintf(stderr, "step %s: %ld %.400s\n", fields, r.status, r.body);
-	assert_int_equal(r.status, 303);
-	h_free(&r);
+	u_clerk_step(&clerk, k->id, fields);
 }
 
 /* Issues the newest draft of `type` by `channel`. */
 static void issue(const struct kase *k, const char *type, const char *channel)
 {
-	long seq = count("SELECT max(seq) FROM documents WHERE request_id = %lld AND type = '%s'",
+	long seq = u_countf("SELECT max(seq) FROM documents WHERE request_id = %lld AND type = '%s'",
 	                 k->id, type);
 	char path[128];
-	struct hresp r;
 	snprintf(path, sizeof path, "/panel/sprawy/%lld/pisma/%ld", k->id, seq);
-	u_staff_get(&clerk, path, &r);
-	assert_int_equal(r.status, 200);
-	char *md = u_markdown_of(r.body);
-	h_free(&r);
-	char *enc = u_filled_and_encoded(md);
-	size_t n = strlen(enc) + 64;
-	char *form = malloc(n);
-	snprintf(form, n, "channel=%s&markdown=%s", channel, enc);
-	snprintf(path, sizeof path, "/panel/sprawy/%lld/pisma/%ld/wystaw", k->id, seq);
-	u_staff_post(&clerk, path, form, &r);
-	if (r.status != 303)
-		fprintf(stderr, "issue: %ld %.600s\n", r.status,
-		        strstr(r.body, "role=\"alert\"") ? strstr(r.body, "role=\"alert\"") : r.body);
-	assert_int_equal(r.status, 303);
-	h_free(&r);
-	free(form);
-	free(enc);
-	free(md);
+	u_issue_letter_by(&clerk, path, channel);
 }
 
 /* The mail to REQUESTER of case `k` (with a document or without), once
@@ -149,12 +89,12 @@ static void sent_mail(struct kase *k, bool with_document)
 	         "AND recipient = '" REQUESTER "' AND status = 'sent' AND message_id IS NOT NULL",
 	         k->id, doc);
 	wait_for(1, sql);
-	k->outbox_id = count("SELECT id FROM outbox WHERE request_id = %lld AND "
+	k->outbox_id = u_countf("SELECT id FROM outbox WHERE request_id = %lld AND "
 	                     "attachment_document_id %s AND recipient = '" REQUESTER "'",
 	                     k->id, doc);
-	value(k->reply_to, sizeof k->reply_to, "SELECT coalesce(reply_to, '') FROM outbox WHERE id = %lld",
+	u_valuef(k->reply_to, sizeof k->reply_to, "SELECT coalesce(reply_to, '') FROM outbox WHERE id = %lld",
 	      k->outbox_id);
-	value(k->message_id, sizeof k->message_id, "SELECT message_id FROM outbox WHERE id = %lld",
+	u_valuef(k->message_id, sizeof k->message_id, "SELECT message_id FROM outbox WHERE id = %lld",
 	      k->outbox_id);
 }
 
@@ -176,9 +116,9 @@ static void case_registered(struct kase *k)
 	assert_non_null(loc);
 	k->id = atoll(strrchr(loc, '/') + 1);
 	h_free(&r);
-	value(k->number, sizeof k->number, "SELECT case_number FROM requests WHERE id = %lld", k->id);
+	u_valuef(k->number, sizeof k->number, "SELECT case_number FROM requests WHERE id = %lld", k->id);
 	char fields[256];
-	long long uid = count("SELECT id FROM users WHERE email = 'urzednik@mon.example'");
+	long long uid = u_countf("SELECT id FROM users WHERE email = 'urzednik@mon.example'");
 	snprintf(fields, sizeof fields, "action=assign&assignee=%lld", uid);
 	clerk_step(k, fields);
 	sent_mail(k, false);
@@ -265,25 +205,7 @@ static char *case_page(const struct kase *k)
 /* The .eml the mail job wrote for outbox row `id` (malloc'd). */
 static char *eml_of(long long id)
 {
-	char prefix[32], path[512];
-	snprintf(prefix, sizeof prefix, "%lld-", id);
-	DIR *d = opendir(mail_dir);
-	assert_non_null(d);
-	char *text = NULL;
-	for (struct dirent *e; !text && (e = readdir(d));) {
-		if (strncmp(e->d_name, prefix, strlen(prefix)))
-			continue;
-		snprintf(path, sizeof path, "%s/%s", mail_dir, e->d_name);
-		FILE *f = fopen(path, "rb");
-		assert_non_null(f);
-		text = calloc(1, 1 << 20);
-		size_t n = fread(text, 1, (1 << 20) - 1, f);
-		text[n] = '\0';
-		fclose(f);
-	}
-	closedir(d);
-	assert_non_null(text);
-	return text;
+	return u_mail_file(mail_dir, id);
 }
 
 static void test_mail_to_the_requester_carries_the_reply_address_and_its_message_id(void **state)
@@ -305,7 +227,7 @@ static void test_mail_to_the_requester_carries_the_reply_address_and_its_message
 	assert_non_null(strstr(eml, hdr));
 	free(eml);
 	/* The call to clarify tells the requester where to answer. */
-	assert_int_equal(count("SELECT count(*) FROM documents WHERE request_id = %lld AND type = "
+	assert_int_equal(u_countf("SELECT count(*) FROM documents WHERE request_id = %lld AND type = "
 	                       "'clarification_call' AND status = 'issued' AND "
 	                       "strpos(markdown, '%s') > 0",
 	                       k.id, k.reply_to), 1);
@@ -326,7 +248,7 @@ static void test_a_letter_by_email_continues_the_thread(void **state)
 	struct kase k;
 	case_provided(&k);
 	char ack[256], hdr[400];
-	value(ack, sizeof ack,
+	u_valuef(ack, sizeof ack,
 	      "SELECT message_id FROM outbox WHERE request_id = %lld AND attachment_document_id IS "
 	      "NULL AND recipient = '" REQUESTER "'",
 	      k.id);
@@ -363,12 +285,12 @@ static void test_a_reply_is_attached_shown_and_confirmed_from_its_arrival(void *
 	snprintf(sql, sizeof sql, "UPDATE inbound_messages SET parsed_at = now() WHERE id = %lld", id);
 	h_sql(sql);
 	routed(id);
-	assert_int_equal(count("SELECT count(*) FROM inbound_messages WHERE id = %lld AND status = "
+	assert_int_equal(u_countf("SELECT count(*) FROM inbound_messages WHERE id = %lld AND status = "
 	                       "'reply' AND request_id = %lld", id, k.id), 1);
-	assert_int_equal(count("SELECT count(*) FROM events e WHERE request_id = %lld AND action = "
+	assert_int_equal(u_countf("SELECT count(*) FROM events e WHERE request_id = %lld AND action = "
 	                       "'mail_received' AND actor = 'requester' AND "
 	                       "event_data(e)->>'received_on' = '" ARRIVAL "'", k.id), 1);
-	assert_int_equal(count("SELECT count(*) FROM attachments WHERE request_id = %lld AND "
+	assert_int_equal(u_countf("SELECT count(*) FROM attachments WHERE request_id = %lld AND "
 	                       "source = 'mail' AND filename = 'wyjasnienie.pdf'", k.id), 1);
 	/* The case page: the reply with its date, and the one click. */
 	char *page = case_page(&k);
@@ -397,12 +319,12 @@ static void test_a_reply_is_attached_shown_and_confirmed_from_its_arrival(void *
 	char due[LAW_DATE_STRLEN];
 	law_date_format(calc.due, due);
 	assert_string_equal(due, "2090-03-20"); /* Sunday the 19th moves to Monday */
-	assert_int_equal(count("SELECT count(*) FROM terms WHERE request_id = %lld AND kind = "
+	assert_int_equal(u_countf("SELECT count(*) FROM terms WHERE request_id = %lld AND kind = "
 	                       "'answer' AND state = 'open' AND start_on = '" ARRIVAL "' AND "
 	                       "due_on = '%s'", k.id, due), 1);
-	assert_int_equal(count("SELECT count(*) FROM requests WHERE id = %lld AND state = "
+	assert_int_equal(u_countf("SELECT count(*) FROM requests WHERE id = %lld AND state = "
 	                       "'in_progress'", k.id), 1);
-	assert_int_equal(count("SELECT count(*) FROM events e WHERE request_id = %lld AND action = "
+	assert_int_equal(u_countf("SELECT count(*) FROM events e WHERE request_id = %lld AND action = "
 	                       "'record_clarification' AND event_data(e)->>'date' = '" ARRIVAL "' "
 	                       "AND (event_data(e)->>'inbound_id')::bigint = %lld", k.id, id), 1);
 	/* Done: the prompt is gone, the message stays. */
@@ -414,7 +336,7 @@ static void test_a_reply_is_attached_shown_and_confirmed_from_its_arrival(void *
 	u_staff_post(&clerk, action, "action=record_clarification", &r);
 	assert_true(r.status >= 400 && r.status < 500);
 	h_free(&r);
-	assert_int_equal(count("SELECT count(*) FROM events WHERE request_id = %lld AND action = "
+	assert_int_equal(u_countf("SELECT count(*) FROM events WHERE request_id = %lld AND action = "
 	                       "'record_clarification'", k.id), 1);
 }
 
@@ -430,7 +352,7 @@ static void test_a_reply_address_with_a_wrong_tag_does_not_match(void **state)
 	                   .to = forged};
 	long long id = insert_msg(&m);
 	routed(id);
-	assert_int_equal(count("SELECT count(*) FROM inbound_messages WHERE id = %lld AND status = "
+	assert_int_equal(u_countf("SELECT count(*) FROM inbound_messages WHERE id = %lld AND status = "
 	                       "'new' AND request_id IS NULL", id), 1);
 	/* The same address in capitals is ours all the same. */
 	char upper[256];
@@ -440,7 +362,7 @@ static void test_a_reply_address_with_a_wrong_tag_does_not_match(void **state)
 	struct in_msg m2 = {.from = REQUESTER, .subject = "Odpowiedź", .to = upper};
 	id = insert_msg(&m2);
 	routed(id);
-	assert_int_equal(count("SELECT count(*) FROM inbound_messages WHERE id = %lld AND status = "
+	assert_int_equal(u_countf("SELECT count(*) FROM inbound_messages WHERE id = %lld AND status = "
 	                       "'reply' AND request_id = %lld", id, k.id), 1);
 }
 
@@ -453,11 +375,11 @@ static void test_references_naming_our_message_match(void **state)
 	struct in_msg m = {.from = "ktos.inny@example.org", .subject = "Re: wezwanie", .refs = refs};
 	long long id = insert_msg(&m);
 	routed(id);
-	assert_int_equal(count("SELECT count(*) FROM inbound_messages WHERE id = %lld AND status = "
+	assert_int_equal(u_countf("SELECT count(*) FROM inbound_messages WHERE id = %lld AND status = "
 	                       "'reply' AND request_id = %lld", id, k.id), 1);
 	/* Not from the requester's address: the system attached it, and the
 	 * page says so. */
-	assert_int_equal(count("SELECT count(*) FROM events WHERE request_id = %lld AND action = "
+	assert_int_equal(u_countf("SELECT count(*) FROM events WHERE request_id = %lld AND action = "
 	                       "'mail_received' AND actor = 'system'", k.id), 1);
 	char *page = case_page(&k);
 	assert_non_null(strstr(page, "nie z adresu wnioskodawcy"));
@@ -473,12 +395,12 @@ static void test_the_case_number_matches_only_from_the_requesters_address(void *
 	struct in_msg other = {.from = "obcy@example.org", .subject = subject};
 	long long id = insert_msg(&other);
 	routed(id);
-	assert_int_equal(count("SELECT count(*) FROM inbound_messages WHERE id = %lld AND status = "
+	assert_int_equal(u_countf("SELECT count(*) FROM inbound_messages WHERE id = %lld AND status = "
 	                       "'new' AND request_id IS NULL", id), 1);
 	struct in_msg own = {.from = "Jan@Example.PL", .subject = subject};
 	id = insert_msg(&own);
 	routed(id);
-	assert_int_equal(count("SELECT count(*) FROM inbound_messages WHERE id = %lld AND status = "
+	assert_int_equal(u_countf("SELECT count(*) FROM inbound_messages WHERE id = %lld AND status = "
 	                       "'reply' AND request_id = %lld", id, k.id), 1);
 }
 
@@ -491,13 +413,13 @@ static void test_an_auto_reply_is_put_aside_and_completes_nothing(void **state)
 	                   .envelope_to = k.reply_to};
 	long long id = insert_msg(&m);
 	routed(id);
-	assert_int_equal(count("SELECT count(*) FROM inbound_messages WHERE id = %lld AND status = "
+	assert_int_equal(u_countf("SELECT count(*) FROM inbound_messages WHERE id = %lld AND status = "
 	                       "'auto_reply' AND request_id = %lld", id, k.id), 1);
-	assert_int_equal(count("SELECT count(*) FROM events WHERE request_id = %lld AND action = "
+	assert_int_equal(u_countf("SELECT count(*) FROM events WHERE request_id = %lld AND action = "
 	                       "'mail_received'", k.id), 0);
-	assert_int_equal(count("SELECT count(*) FROM events WHERE request_id = %lld AND action = "
+	assert_int_equal(u_countf("SELECT count(*) FROM events WHERE request_id = %lld AND action = "
 	                       "'mail_auto_reply'", k.id), 1);
-	assert_int_equal(count("SELECT count(*) FROM requests WHERE id = %lld AND state = "
+	assert_int_equal(u_countf("SELECT count(*) FROM requests WHERE id = %lld AND state = "
 	                       "'awaiting_clarification'", k.id), 1);
 	char *page = case_page(&k);
 	assert_null(strstr(page, "Odpowiedź wpłynęła"));
@@ -510,7 +432,7 @@ static void test_an_auto_reply_is_put_aside_and_completes_nothing(void **state)
 	u_staff_post(&clerk, action, "action=record_clarification", &r);
 	assert_int_equal(r.status, 404);
 	h_free(&r);
-	assert_int_equal(count("SELECT count(*) FROM requests WHERE id = %lld AND state = "
+	assert_int_equal(u_countf("SELECT count(*) FROM requests WHERE id = %lld AND state = "
 	                       "'awaiting_clarification'", k.id), 1);
 }
 
@@ -523,14 +445,14 @@ static void test_a_bounce_fails_the_mail_and_the_dispatch_and_alerts_the_clerk(v
 	                   .envelope_to = "jawnosc@localhost", .bounce_of = k.message_id};
 	long long id = insert_msg(&m);
 	routed(id);
-	assert_int_equal(count("SELECT count(*) FROM inbound_messages WHERE id = %lld AND status = "
+	assert_int_equal(u_countf("SELECT count(*) FROM inbound_messages WHERE id = %lld AND status = "
 	                       "'bounce' AND request_id = %lld", id, k.id), 1);
-	assert_int_equal(count("SELECT count(*) FROM outbox WHERE id = %lld AND status = 'failed' "
+	assert_int_equal(u_countf("SELECT count(*) FROM outbox WHERE id = %lld AND status = 'failed' "
 	                       "AND last_error LIKE 'bounced:%%'", k.outbox_id), 1);
-	assert_int_equal(count("SELECT count(*) FROM dispatches WHERE request_id = %lld AND channel "
+	assert_int_equal(u_countf("SELECT count(*) FROM dispatches WHERE request_id = %lld AND channel "
 	                       "= 'email' AND state = 'failed' AND last_error LIKE 'bounced:%%'",
 	                       k.id), 1);
-	assert_int_equal(count("SELECT count(*) FROM events WHERE request_id = %lld AND action = "
+	assert_int_equal(u_countf("SELECT count(*) FROM events WHERE request_id = %lld AND action = "
 	                       "'mail_bounced'", k.id), 1);
 	char *page = case_page(&k);
 	assert_non_null(strstr(page, "Wiadomość niedoręczona"));
@@ -569,12 +491,12 @@ static void test_two_instances_route_each_message_once(void **state)
 	         (int)getpid());
 	wait_for(40, sql);
 	assert_int_equal(h_server_stop_other(other), 0);
-	assert_int_equal(count("SELECT count(*) FROM inbound_messages WHERE message_id LIKE "
+	assert_int_equal(u_countf("SELECT count(*) FROM inbound_messages WHERE message_id LIKE "
 	                       "'par%d-%%' AND status = 'reply' AND request_id = %lld",
 	                       (int)getpid(), k.id), 40);
-	assert_int_equal(count("SELECT count(*) FROM events e WHERE request_id = %lld AND action = "
+	assert_int_equal(u_countf("SELECT count(*) FROM events e WHERE request_id = %lld AND action = "
 	                       "'mail_received'", k.id), 40);
-	assert_int_equal(count("SELECT count(DISTINCT event_data(e)->>'inbound_id') FROM events e "
+	assert_int_equal(u_countf("SELECT count(DISTINCT event_data(e)->>'inbound_id') FROM events e "
 	                       "WHERE request_id = %lld AND action = 'mail_received'", k.id), 40);
 }
 

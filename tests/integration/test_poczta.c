@@ -360,6 +360,10 @@ static void test_html_in_subject_body_and_names_is_escaped(void **state)
 	                                     "Tekst <img src=x onerror=alert(2)> i <a href=\"javascript:x\">link</a>",
 	                                     "2026-11-05T11:00:00Z", NULL});
 	part(id, 1, "<svg onload=alert(3)>.html", "text/html", "<script>alert(4)</script>", false, true);
+	char big[1537];
+	memset(big, 'x', 1536);
+	big[1536] = '\0';
+	part(id, 2, "dane.txt", "text/plain", big, false, true);
 	char path[96];
 	snprintf(path, sizeof path, "/panel/poczta/%lld", id);
 	const char *paths[] = {"/panel/poczta", path};
@@ -373,6 +377,8 @@ static void test_html_in_subject_body_and_names_is_escaped(void **state)
 		if (i == 1) {
 			assert_non_null(strstr(page, "&lt;img src=x onerror=alert(2)&gt;"));
 			assert_non_null(strstr(page, "&lt;svg onload=alert(3)&gt;.html"));
+			/* Sizes as everywhere else in the panel (render/attachlist.h). */
+			assert_non_null(strstr(page, "(text/plain, 1,5 kB)"));
 		}
 		free(page);
 	}

@@ -3,6 +3,7 @@
  * repository's root, as tests/run.sh does), what every result promises
  * (valid UTF-8, no control character, clean file names), a 20 MB
  * attachment made at run time, the limits, and the text helpers. */
+#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -235,6 +236,16 @@ static void test_every_corpus_message_reads_as_expected(void **state)
 	fclose(f);
 	/* The issue asks for at least 40 messages shaped like real ones. */
 	assert_true(messages >= 40);
+	/* And none of them goes unchecked: a line for every .eml there. */
+	DIR *d = opendir(CORPUS);
+	assert_non_null(d);
+	int files = 0;
+	for (struct dirent *e; (e = readdir(d));) {
+		size_t l = strlen(e->d_name);
+		files += l > 4 && !strcmp(e->d_name + l - 4, ".eml");
+	}
+	closedir(d);
+	assert_int_equal(messages, files);
 	assert_int_equal(bad, 0);
 }
 
