@@ -188,8 +188,11 @@ enum db_status store_law_case(PGconn *c, long long request_id, const struct org 
 	 * that is not an organ of public authority has neither (UDIP art. 17
 	 * ust. 1). */
 	r = db_exec(c, &st,
-	            "SELECT " STORE_REMEDY_SQL("o", "un.remedy") " FROM requests q "
+	            "SELECT " STORE_REMEDY_SQL("o", "un.remedy") ", "
+	            "coalesce(rq.name <> '' AND (rq.postal_address <> '' OR "
+	            "coalesce(rq.ade_address, '') <> ''), false) FROM requests q "
 	            "JOIN units un ON un.id = q.unit_id JOIN organisations o ON o.id = q.org_id "
+	            "LEFT JOIN requesters rq ON rq.request_id = q.id "
 	            "WHERE q.id = $1",
 	            1, p);
 	if (st == DB_OK && PQntuples(r) == 1) {
@@ -197,6 +200,9 @@ enum db_status store_law_case(PGconn *c, long long request_id, const struct org 
 		out->policy.remedy = !strcmp(remedy, "court_complaint")   ? LAW_REMEDY_COURT_COMPLAINT
 		                     : !strcmp(remedy, "reconsideration") ? LAW_REMEDY_RECONSIDERATION
 		                                                          : LAW_REMEDY_APPEAL;
+		/* Issue 20 item 12: a decision names the party and its address
+		 * (KPA art. 107 §1 pkt 3). */
+		out->party_unidentified = PQgetvalue(r, 0, 1)[0] != 't';
 	}
 	PQclear(r);
 	return st;

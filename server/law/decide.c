@@ -30,6 +30,8 @@ const char *const law_refusal_codes[] = {
 	"already_delivered",
 	"remedy_policy",
 	"signature_policy",
+	"party_identified",
+	"party_unidentified",
 	"invalid_policy",
 	"invalid_length",
 	NULL,
@@ -248,6 +250,12 @@ static bool guard_policy(ctx_t *x, law_guard_t g)
 				      "Ten podmiot jest organem władzy publicznej: od jego decyzji "
 				      "służy najpierw środek z KPA (odwołanie albo wniosek o "
 				      "ponowne rozpatrzenie), nie skarga wprost do sądu.");
+		return true;
+	case LAW_GUARD_PARTY_UNIDENTIFIED:
+		if (!x->c->party_unidentified)
+			return refuse(x, "party_identified",
+				      "Wnioskodawca podał imię i nazwisko oraz adres do "
+				      "korespondencji; wezwanie do ich podania jest zbędne.");
 		return true;
 	case LAW_GUARD_SIGNATURE_REQUIRED:
 		if (p->accepts_unsigned_pleadings)
@@ -559,6 +567,16 @@ bool law_decide(const law_case_t *c, const law_action_input_t *in, law_outcome_t
 	const law_transition_t *row = choose_row(&x);
 	if (!row)
 		return false;
+	/* KPA art. 107 §1 pkt 3: a decision names the party (and is delivered
+	 * to its address); an anonymous requester is called first. */
+	if (law_documents[row->document].decision && c->party_unidentified)
+		return refuse(&x, "party_unidentified",
+			      "Nie można wydać decyzji: wnioskodawca nie podał imienia i nazwiska "
+			      "albo adresu do korespondencji (pocztowego lub do doręczeń "
+			      "elektronicznych), a decyzja musi oznaczać stronę i zostać jej "
+			      "doręczona (KPA art. 107 §1 pkt 3). Wyślij wezwanie do podania imienia "
+			      "i nazwiska oraz adresu (KPA art. 64 §2); informację można udostępnić "
+			      "każdemu bez tych danych.");
 	law_state_t next = row->next == LAW_STATE_SAME ? c->state : row->next;
 	bool was_closed = law_states[c->state].closed;
 	out->closes = !was_closed && law_states[next].closed;

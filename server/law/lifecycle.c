@@ -306,6 +306,12 @@ const law_document_info_t law_documents[LAW_DOC_ROWS] = {
 	[LAW_DOC_PLEADING_UNPROCESSED] = {"pleading_unprocessed_letter",
 					  "Pismo o pozostawieniu podania bez rozpoznania",
 					  "KPA art. 64 §2", false, ANY, REQUESTER},
+	/* Before a decision, when the requester gave no name or no address: the
+	 * decision must name the party and be delivered to it. */
+	[LAW_DOC_IDENTITY_CALL] = {"identity_call",
+				   "Wezwanie do podania imienia i nazwiska oraz adresu",
+				   "KPA art. 64 §2 w zw. z art. 63 §2 i art. 107 §1 pkt 3", false,
+				   PI, REQUESTER},
 	/* No statute asks for it: it tells the requester the case number and
 	 * the answer term. */
 	[LAW_DOC_ACKNOWLEDGEMENT] = {"acknowledgement", "Potwierdzenie otrzymania wniosku",
@@ -440,6 +446,9 @@ const law_action_info_t law_actions[LAW_ACT_COUNT] = {
 	[LAW_ACT_RECORD_SIGNATURE] = {"record_signature",
 				      "usunięcie braku podpisu przez wnioskodawcę",
 				      "Otrzymanie podpisanego pisma"},
+	[LAW_ACT_CALL_TO_IDENTIFY] = {"call_to_identify",
+				      "wezwanie do podania imienia i nazwiska oraz adresu",
+				      "Wysłanie wezwania"},
 };
 /* clang-format on */
 
@@ -646,6 +655,18 @@ const law_transition_t law_transitions[] = {
 	 {G(WINDOW_PASSED, FORM_WINDOW)}, {EXPIRE(FORM_WINDOW)}, DOC(DISCONTINUANCE_DECISION),
 	 "UDIP art. 14 ust. 2, art. 16 ust. 1: umorzenie tylko po bezskutecznym upływie 14 dni "
 	 "od powiadomienia o formie; w innych stanach brak podstawy do decyzji"},
+
+	/* Anonymous requester (issue 20 item 12): information is released to
+	 * anyone, but a decision names the party and is delivered to it (KPA
+	 * art. 107 §1 pkt 3). law_decide() refuses every step that produces a
+	 * decision while the case's party is unidentified; this letter asks for
+	 * the name and the address. The state does not change and the answer
+	 * term runs on: once the requester replies and the data are recorded
+	 * the decision can be issued. */
+	{PI, OPEN, LAW_ACT_CALL_TO_IDENTIFY, C, LAW_STATE_SAME, {CHECK(PARTY_UNIDENTIFIED)},
+	 {{0}}, DOC(IDENTITY_CALL),
+	 "KPA art. 64 §2 w zw. z art. 63 §2: decyzja musi oznaczać stronę i jej adres "
+	 "(art. 107 §1 pkt 3); pismo bez zmiany stanu, termin załatwienia biegnie dalej"},
 
 	/* Closing a request for public information. */
 	{PI, WORK, LAW_ACT_PROVIDE, C, TO(PROVIDED), {{0}}, {{0}}, DOC(INFORMATION_RELEASE),

@@ -185,6 +185,7 @@ typedef enum law_document {
 	LAW_DOC_COURT_ANSWER,
 	LAW_DOC_SIGNATURE_CALL,		/* KPA art. 64 §2: call to sign the pleading */
 	LAW_DOC_PLEADING_UNPROCESSED,	/* KPA art. 64 §2: the pleading left unprocessed */
+	LAW_DOC_IDENTITY_CALL,		/* KPA art. 64 §2, art. 107 §1 pkt 3: name and address */
 	/* The documents a step of the lifecycle produces are those below
 	 * LAW_DOC_COUNT. */
 	LAW_DOC_COUNT,
@@ -264,6 +265,9 @@ typedef enum law_action {
 	LAW_ACT_JUDGMENT_DISMISSES,
 	LAW_ACT_CALL_TO_SIGN,	   /* KPA art. 64 §2: call to remedy the missing signature */
 	LAW_ACT_RECORD_SIGNATURE, /* the requester signed it (or sent it signed) */
+	/* A decision needs an identified party with an address (KPA art. 107 §1
+	 * pkt 3): the call for them, a letter without a change of state. */
+	LAW_ACT_CALL_TO_IDENTIFY,
 	LAW_ACT_COUNT,
 } law_action_t;
 
@@ -337,6 +341,12 @@ typedef struct law_case {
 	int nterms;
 	law_open_term_t terms[LAW_OPEN_TERMS_MAX];
 	law_policy_t policy;
+	/* A fact of the case (cases/store.c store_law_case): the requester gave
+	 * no name or no address for correspondence (postal or e-Doręczenia).
+	 * Information may be released to anyone (UDIP art. 2 ust. 1), but no
+	 * decision can be issued: it names the party and is delivered to it
+	 * (KPA art. 107 §1 pkt 3). False (the zero value): identified. */
+	bool party_unidentified;
 } law_case_t;
 
 typedef struct law_action_input {
@@ -423,6 +433,7 @@ typedef enum law_guard {
 	LAW_GUARD_REMEDY_RECONSIDERATION,
 	LAW_GUARD_REMEDY_COURT, /* policy.remedy == court_complaint */
 	LAW_GUARD_SIGNATURE_REQUIRED, /* !policy.accepts_unsigned_pleadings */
+	LAW_GUARD_PARTY_UNIDENTIFIED, /* case.party_unidentified */
 	LAW_GUARD_COUNT,
 } law_guard_t;
 

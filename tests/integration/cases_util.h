@@ -65,7 +65,8 @@ static inline char *u_file(const char *kind, char *case_number_out)
 		snprintf(body, sizeof body,
 		         "{\"kind\":\"public_information\",\"subject\":\"Wydatki na promocję\","
 		         "\"content\":\"Proszę o zestawienie wydatków na promocję.\",\"delivery\":\"email\","
-		         "\"requester\":{\"email\":\"jan@example.pl\"}}");
+		         "\"requester\":{\"name\":\"Jan Test\",\"email\":\"jan@example.pl\","
+		         "\"postal_address\":\"ul. Testowa 1, 00-001 Warszawa\"}}");
 	struct hresp r;
 	u_post_json("/api/v1/requests", body, &r);
 	if (r.status != 201)

@@ -689,6 +689,33 @@ static void test_refusal_names_the_persons_of_article_16(void **state)
 	json_decref(vars);
 }
 
+/* Issue 20 item 12: the call for the name and address before a decision
+ * renders as HTML and as a valid PDF, cites its articles, leaves no tag. */
+static void test_identity_call_renders_and_cites_kpa_107(void **state)
+{
+	json_t *vars = letter_sample_vars_for("identity_call", "public_information", "appeal");
+	char *md = markdown(*state, "identity_call", vars);
+	assert_null(strstr(md, "{{"));
+	assert_non_null(strstr(md, "art. 107 § 1 pkt 3"));
+	assert_non_null(strstr(md, "art. 64 § 2 w związku z art. 63 § 2"));
+	assert_non_null(strstr(md, "7 dni od dnia doręczenia"));
+	char *h = html(md, vars);
+	assert_null(strstr(h, "{{"));
+	assert_non_null(strstr(h, "Wezwanie do podania imienia i nazwiska oraz adresu"));
+	strbuf_t p = pdf(md, vars);
+	assert_true(p.len > 4 && memcmp(p.data, "%PDF", 4) == 0);
+	assert_non_null(memmem(p.data, p.len, "%%EOF", 5));
+	char *text = pdf_text(&p);
+	assert_null(strstr(text, "{{"));
+	assert_non_null(strstr(text, "imienia i nazwiska"));
+	assert_non_null(strstr(text, "postępowania administracyjnego"));
+	free(text);
+	sb_free(&p);
+	free(h);
+	free(md);
+	json_decref(vars);
+}
+
 /* UDIP art. 16 ust. 2 pkt 2 names them only for privacy and business
  * secrets: on another basis the section and its variables are absent. */
 static void test_refusal_on_another_basis_has_no_persons_section(void **state)
@@ -1245,6 +1272,7 @@ int main(void)
 	    cmocka_unit_test(test_letter_has_place_and_date_line),
 	    cmocka_unit_test(test_decisions_carry_the_kpa_elements),
 	    cmocka_unit_test(test_refusal_names_the_persons_of_article_16),
+	    cmocka_unit_test(test_identity_call_renders_and_cites_kpa_107),
 	    cmocka_unit_test(test_refusal_on_another_basis_has_no_persons_section),
 	    cmocka_unit_test(test_flag_sections_take_their_lines_or_none),
 	    cmocka_unit_test(test_section_errors_are_reported_at_load),

@@ -152,6 +152,9 @@ static void satisfy(const law_transition_t *r, law_kind_t kind, law_state_t stat
 		case LAW_GUARD_REMEDY_COURT:
 			c->policy.remedy = LAW_REMEDY_COURT_COMPLAINT;
 			break;
+		case LAW_GUARD_PARTY_UNIDENTIFIED:
+			c->party_unidentified = true;
+			break;
 		case LAW_GUARD_SIGNATURE_REQUIRED:
 			c->policy.accepts_unsigned_pleadings = false;
 			break;
@@ -765,6 +768,57 @@ static void test_court_complaint_window_where_the_body_is_not_a_public_authority
 	expect_refused(&c, &in, "remedy_policy", NULL);
 }
 
+/* Issue 20 item 12: information is released to anyone, but a decision
+ * needs a party with a name and an address (KPA art. 107 §1 pkt 3): every
+ * step that produces a decision is refused for an anonymous requester,
+ * and the call for the name and address (art. 64 §2) is offered instead. */
+static void test_decision_needs_an_identified_party_kpa_107(void **state)
+{
+	law_case_t c = new_case(PI, LAW_STATE_IN_PROGRESS);
+	add_term(&c, LAW_TERM_ANSWER, "2025-03-03", "2025-03-17");
+	c.party_unidentified = true;
+	law_outcome_t o;
+	law_action_input_t in = act(LAW_ACT_REFUSE, LAW_ROLE_CLERK, "2025-03-10");
+	expect_refused(&c, &in, "party_unidentified", "art. 107 §1 pkt 3");
+	in = act(LAW_ACT_PROVIDE_PARTLY, LAW_ROLE_CLERK, "2025-03-10");
+	expect_refused(&c, &in, "party_unidentified", "wezwanie do podania imienia");
+	/* Every row producing a decision, from every state it allows. */
+	for (size_t i = 0; i < law_transition_count; i++) {
+		const law_transition_t *r = &law_transitions[i];
+		if (!law_documents[r->document].decision)
+			continue;
+		for (int k = 1; k <= 2; k++)
+			for (int s = 0; s < LAW_STATE_COUNT; s++) {
+				if (!(r->kinds & (unsigned)k) || !(r->from & (UINT64_C(1) << s)) ||
+				    !(law_states[s].kinds & (unsigned)k))
+					continue;
+				law_case_t d;
+				law_action_input_t di;
+				satisfy(r, (law_kind_t)k, (law_state_t)s, &d, &di);
+				d.party_unidentified = true;
+				expect_refused(&d, &di, "party_unidentified", NULL);
+			}
+	}
+	/* Releasing the information needs no identity. */
+	in = act(LAW_ACT_PROVIDE, LAW_ROLE_CLERK, "2025-03-10");
+	decide_ok(&c, &in, &o);
+	/* The call: a letter, the state and the answer term unchanged. */
+	in = act(LAW_ACT_CALL_TO_IDENTIFY, LAW_ROLE_CLERK, "2025-03-05");
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_IN_PROGRESS);
+	assert_int_equal(o.document, LAW_DOC_IDENTITY_CALL);
+	assert_int_equal(o.neffects, 0);
+	assert_false(law_documents[LAW_DOC_IDENTITY_CALL].decision);
+	assert_non_null(strstr(law_documents[LAW_DOC_IDENTITY_CALL].basis, "art. 107 §1 pkt 3"));
+	/* Identified: the decision is issued, the call is refused. */
+	c.party_unidentified = false;
+	in = act(LAW_ACT_REFUSE, LAW_ROLE_CLERK, "2025-03-10");
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.document, LAW_DOC_REFUSAL_DECISION);
+	in = act(LAW_ACT_CALL_TO_IDENTIFY, LAW_ROLE_CLERK, "2025-03-05");
+	expect_refused(&c, &in, "party_identified", NULL);
+}
+
 static void test_reconsideration_replaces_appeal_where_there_is_no_higher_body(void **state)
 {
 	law_case_t c = new_case(PI, LAW_STATE_REFUSED);
@@ -1284,6 +1338,7 @@ int main(void)
 	    cmocka_unit_test(test_reconsideration_replaces_appeal_where_there_is_no_higher_body),
 	    cmocka_unit_test(test_no_kpa_remedy_where_the_body_is_not_a_public_authority),
 	    cmocka_unit_test(test_court_complaint_window_where_the_body_is_not_a_public_authority),
+	    cmocka_unit_test(test_decision_needs_an_identified_party_kpa_107),
 	    cmocka_unit_test(test_unsigned_appeal_from_the_tracking_page_waits_for_a_signature),
 	    cmocka_unit_test(test_unsigned_appeal_accepted_by_policy_goes_straight_to_pending),
 	    cmocka_unit_test(test_form_window_expired_is_a_clerks_decision_not_the_systems),
