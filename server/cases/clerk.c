@@ -33,6 +33,7 @@ enum {
 	F_ADDRESS = 64,
 	F_TERM_DAYS = 128,
 	F_SENT = 256, /* a requester's act recorded by the clerk: dispatch date */
+	F_IDENTITY = 512, /* the requester's name and postal address (KPA art. 107 §1 pkt 3) */
 };
 
 static const struct action_form {
@@ -77,6 +78,8 @@ static const struct action_form {
     {LAW_ACT_ANSWER_COURT_COMPLAINT, F_TEXT, true, "Odpowiedź na skargę"},
     {LAW_ACT_JUDGMENT_OBLIGES, F_TEXT | F_TERM_DAYS, false, "Sentencja wyroku"},
     {LAW_ACT_CALL_TO_SIGN, F_TEXT, false, "Uwagi"},
+    {LAW_ACT_CALL_TO_IDENTIFY, F_TEXT, false, "Uwagi"},
+    {LAW_ACT_RECORD_IDENTITY, F_IDENTITY | F_SENT, false, NULL},
     {LAW_ACT_RECORD_SIGNATURE, F_TEXT | F_SENT, false,
      "Jak usunięto brak (np. pismo podpisane przez ePUAP, e-Doręczenia, na papierze, podpis w urzędzie)"},
 };
@@ -165,6 +168,7 @@ static json_t *available_actions(law_kind_t kind, law_state_t state, law_role_t 
 		                      (f->fields & F_PERSONS) != 0, "f_address", (f->fields & F_ADDRESS) != 0,
 		                      "f_term_days", (f->fields & F_TERM_DAYS) != 0, "f_sent",
 		                      (f->fields & F_SENT) != 0);
+		json_object_set_new(a, "f_identity", json_boolean((f->fields & F_IDENTITY) != 0));
 		if (f->text_label)
 			json_object_set_new(a, "text_label", json_string(f->text_label));
 		if (t->document != LAW_DOC_NONE)
@@ -489,6 +493,7 @@ struct act_ctx {
 	const struct clerk_input *in;
 	const struct action_form *f;
 	law_action_input_t li;
+	const char *name, *postal_address; /* F_IDENTITY: trimmed and checked */
 	long version;
 	struct problem *p;
 	enum outcome result;
@@ -548,6 +553,14 @@ static enum db_status act_tx(PGconn *c, void *vctx)
 			return DB_OK;
 		}
 	}
+	/* The name and address go into the requester's row before the law
+	 * core looks at the case: it decides on them (KPA art. 107 §1 pkt 3).
+	 * A refusal rolls them back (the savepoint). They are personal data:
+	 * the event records only that they were given. */
+	if (x->name && ((st = db_run(c, "SAVEPOINT identity", 0, NULL)) != DB_OK ||
+	                (st = store_requester_identity(c, f.org.id, f.id, x->name,
+	                                               x->postal_address)) != DB_OK))
+		return st;
 	json_t *data = event_data(x->in, x->f, assignee);
 	law_outcome_t *oc = arena_alloc(x->a, sizeof *oc);
 	bool allowed = false;
@@ -558,7 +571,7 @@ static enum db_status act_tx(PGconn *c, void *vctx)
 	if (!allowed) {
 		x->result = problem_set(x->p, OUT_REFUSED, arena_strdup(x->a, oc->refusal.message),
 		                        oc->refusal.code);
-		return DB_OK;
+		return x->name ? db_run(c, "ROLLBACK TO SAVEPOINT identity", 0, NULL) : DB_OK;
 	}
 	if (assignee) {
 		const char *p[2] = {ids(x->a, f.id), x->in->assignee};
@@ -578,12 +591,23 @@ enum outcome clerk_act(const struct svc_ctx *ctx, long long id, const struct cle
 		bad(p, "action", "unknown_action", "Nieznana czynność.");
 		return OUT_INVALID;
 	}
-	struct act_ctx x = {ctx->arena, ctx->who, id, in, form_of(act), {0}, -1, p, OUT_OK};
+	struct act_ctx x = {ctx->arena, ctx->who, id, in, form_of(act), {0}, NULL, NULL, -1, p, OUT_OK};
 	x.li.action = act;
 	x.li.role = law_role_of(ctx->who);
 	if (!version_of(in->version, &x.version, p) ||
 	    !validate(ctx->arena, in, x.f, caseview_today(ctx->now), &x.li, p))
 		return OUT_INVALID;
+	if (x.f->fields & F_IDENTITY) {
+		struct filing_errors errs;
+		x.name = in->name;
+		x.postal_address = in->postal_address;
+		if (!filing_identity_validate(ctx->arena, &x.name, &x.postal_address, &errs)) {
+			for (int i = 0; i < errs.n; i++)
+				problem_field(p, errs.e[i].field, errs.e[i].message);
+			p->code = "bad_identity";
+			return OUT_INVALID;
+		}
+	}
 	PGconn *c = svc_conn(p);
 	if (!c)
 		return OUT_UNAVAILABLE;

@@ -196,6 +196,17 @@ static void check_attachments(struct filing_input *in, struct filing_errors *err
 	}
 }
 
+bool filing_identity_validate(arena_t *a, const char **name, const char **address,
+                              struct filing_errors *errs)
+{
+	errs->n = 0;
+	*name = trim(a, *name);
+	*address = trim(a, *address);
+	check_text(errs, *name, rule("name"), true);
+	check_text(errs, *address, rule("postal_address"), true);
+	return errs->n == 0;
+}
+
 bool filing_validate(arena_t *a, struct filing_input *in, struct filing_errors *errs)
 {
 	errs->n = 0;

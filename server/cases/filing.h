@@ -83,6 +83,12 @@ struct filing_errors {
 /* Checks every field; true when there is nothing to report. Pure: no I/O.
  * Strings are trimmed copies in the arena (the input is updated). */
 bool filing_validate(arena_t *a, struct filing_input *in, struct filing_errors *errs);
+/* The name and postal address an anonymous requester gives later (issue 20
+ * item 12: a decision names the party, KPA art. 107 §1 pkt 3), by the
+ * filing's rules for "name" and "postal_address", both required; the
+ * strings become trimmed copies in the arena. */
+bool filing_identity_validate(arena_t *a, const char **name, const char **address,
+                              struct filing_errors *errs);
 /* The message for `field`, or NULL. */
 const char *filing_error_for(const struct filing_errors *errs, const char *field);
 /* OUT_OK when errs holds nothing, else OUT_INVALID with its fields in p. */

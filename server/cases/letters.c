@@ -143,7 +143,8 @@ static enum db_status event_dates(PGconn *c, arena_t *a, long long request_id, j
 	} dates[] = {{"call_to_clarify", "call_date"},      {"offer", "offer.date"},
 	             {"object_to_offer", "objection.date"}, {"appeal", "appeal.date"},
 	             {"request_reconsideration", "appeal.date"}, {"court_complaint", "complaint.date"},
-	             {"call_to_sign", "signature_call.date"}};
+	             {"call_to_sign", "signature_call.date"},
+	             {"call_to_identify", "identity_call.date"}};
 	const char *p[1] = {ids(a, request_id)};
 	enum db_status st;
 	PGresult *r = db_exec(c, &st,

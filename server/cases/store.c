@@ -154,6 +154,20 @@ enum db_status store_apply_effects(PGconn *c, long long org_id, long long reques
 	return DB_OK;
 }
 
+enum db_status store_requester_identity(PGconn *c, long long org_id, long long request_id,
+                                        const char *name, const char *postal_address)
+{
+	char o[24], r[24];
+	snprintf(o, sizeof o, "%lld", org_id);
+	snprintf(r, sizeof r, "%lld", request_id);
+	const char *p[4] = {r, o, name, postal_address};
+	return db_run(c,
+	              "INSERT INTO requesters (request_id, org_id, name, postal_address) "
+	              "VALUES ($1, $2, $3, $4) ON CONFLICT (request_id) DO UPDATE "
+	              "SET name = EXCLUDED.name, postal_address = EXCLUDED.postal_address",
+	              4, p);
+}
+
 enum db_status store_law_case(PGconn *c, long long request_id, const struct org *org,
                               const char *kind, const char *state, law_date_t received,
                               law_case_t *out)

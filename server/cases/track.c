@@ -6,6 +6,7 @@
 
 #include "cases/action.h"
 #include "cases/caseview.h"
+#include "cases/filing.h"
 #include "cases/org.h"
 #include "cases/privacy_notice.h"
 #include "cases/secret.h"
@@ -27,34 +28,42 @@ static const struct {
 	const char *text_label;
 	bool text_required;
 	const char *help;
+	bool identity; /* asks for the name and postal address (issue 20 item 12) */
 } requester_actions[] = {
     {"record_clarification", "Odpowiedz na wezwanie do doprecyzowania", "Wyślij wyjaśnienia",
-     "Treść wyjaśnień", true, "Organ poprosił o doprecyzowanie wniosku. Napisz, o jaką informację chodzi."},
+     "Treść wyjaśnień", true, "Organ poprosił o doprecyzowanie wniosku. Napisz, o jaką informację chodzi.", false},
     {"record_completion", "Uzupełnij wniosek", "Wyślij uzupełnienie", "Uzupełnienie wniosku", true,
-     "Uzupełnij braki wniosku o ponowne wykorzystywanie (art. 39 ust. 3 ustawy o otwartych danych)."},
+     "Uzupełnij braki wniosku o ponowne wykorzystywanie (art. 39 ust. 3 ustawy o otwartych danych).", false},
     {"record_interest", "Wykaż interes publiczny", "Wyślij uzasadnienie",
      "Uzasadnienie szczególnej istotności dla interesu publicznego", true,
      "Wykaż, dlaczego informacja przetworzona jest szczególnie istotna dla interesu publicznego "
-     "(art. 3 ust. 1 pkt 1 ustawy o dostępie do informacji publicznej)."},
+     "(art. 3 ust. 1 pkt 1 ustawy o dostępie do informacji publicznej).", false},
     {"change_form", "Zmień formę udostępnienia", "Zmień formę", "Nowa forma udostępnienia informacji",
-     true, "Po zawiadomieniu o opłacie możesz zmienić formę udostępnienia informacji (art. 15 ust. 2)."},
+     true, "Po zawiadomieniu o opłacie możesz zmienić formę udostępnienia informacji (art. 15 ust. 2).", false},
     {"request_possible_form", "Wskaż możliwą formę udostępnienia", "Wyślij wniosek o tę formę",
      "Forma, w której chcesz otrzymać informację", true,
      "Organ nie może udostępnić informacji w żądanej formie. Wskaż jedną z form podanych w "
-     "powiadomieniu (art. 14 ust. 2)."},
+     "powiadomieniu (art. 14 ust. 2).", false},
     {"accept_offer", "Przyjmij ofertę", "Przyjmij ofertę", NULL, false,
-     "Przyjmij warunki ponownego wykorzystywania zaproponowane w ofercie."},
+     "Przyjmij warunki ponownego wykorzystywania zaproponowane w ofercie.", false},
     {"object_to_offer", "Wnieś sprzeciw wobec oferty", "Wnieś sprzeciw", "Treść sprzeciwu", true,
      "Jeśli nie zgadzasz się z warunkami, wnieś sprzeciw w ciągu 14 dni od otrzymania oferty "
-     "(art. 41 ust. 2 ustawy o otwartych danych)."},
+     "(art. 41 ust. 2 ustawy o otwartych danych).", false},
     {"appeal", "Wnieś odwołanie", "Wnieś odwołanie", "Uzasadnienie odwołania", true,
-     "Od decyzji przysługuje odwołanie w terminie 14 dni od jej doręczenia (KPA art. 129)."},
+     "Od decyzji przysługuje odwołanie w terminie 14 dni od jej doręczenia (KPA art. 129).", false},
     {"request_reconsideration", "Złóż wniosek o ponowne rozpatrzenie sprawy", "Złóż wniosek",
      "Uzasadnienie wniosku o ponowne rozpatrzenie", true,
      "Od decyzji przysługuje wniosek o ponowne rozpatrzenie sprawy w terminie 14 dni od jej "
-     "doręczenia (KPA art. 127 § 3)."},
+     "doręczenia (KPA art. 127 § 3).", false},
+    {"record_identity", "Podaj imię i nazwisko oraz adres", "Wyślij dane", NULL, false,
+     "Organ może udostępnić informację każdemu, ale odmowę lub umorzenie wydaje w formie decyzji, "
+     "która musi wskazywać stronę i zostać jej doręczona (art. 107 § 1 pkt 3 Kodeksu "
+     "postępowania administracyjnego). Podaj imię i nazwisko oraz adres do korespondencji w "
+     "ciągu 7 dni od otrzymania wezwania; bez nich wniosek pozostanie bez rozpoznania w części "
+     "wymagającej decyzji.",
+     true},
     {"withdraw", "Wycofaj wniosek", "Wycofaj wniosek", "Powód wycofania (nieobowiązkowo)", false,
-     "Jeśli informacja nie jest już potrzebna, możesz wycofać wniosek. Sprawa zostanie zakończona."},
+     "Jeśli informacja nie jest już potrzebna, możesz wycofać wniosek. Sprawa zostanie zakończona.", false},
 };
 
 static int requester_action(const char *id)
@@ -118,7 +127,11 @@ static json_t *open_actions(const law_case_t *lc, law_date_t day, arena_t *a)
 		if (!law_action_from_id(requester_actions[i].action, &act))
 			continue;
 		law_action_input_t in = {.action = act, .role = LAW_ROLE_REQUESTER, .date = day, .sent = day};
-		if (!law_decide(lc, &in, oc))
+		/* The name and address are offered as if given: the step needs them. */
+		law_case_t given = *lc;
+		if (requester_actions[i].identity)
+			given.party_unidentified = false;
+		if (!law_decide(&given, &in, oc))
 			continue;
 		json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "id", requester_actions[i].action,
 		                      "label", law_actions[act].label, "title", requester_actions[i].title,
@@ -127,6 +140,8 @@ static json_t *open_actions(const law_case_t *lc, law_date_t day, arena_t *a)
 		                      requester_actions[i].text_required);
 		if (requester_actions[i].text_label)
 			json_object_set_new(j, "text_label", json_string(requester_actions[i].text_label));
+		if (requester_actions[i].identity)
+			json_object_set_new(j, "identity", json_true());
 		json_array_append_new(actions, j);
 	}
 	return actions;
@@ -243,12 +258,25 @@ static enum db_status act_tx(PGconn *c, void *vctx)
 		if (f.org.policy.accepts_unsigned_pleadings)
 			json_object_set_new(data, "unsigned_note", json_string(f.org.unsigned_note));
 	}
+	/* The name and address first: the law core decides on them (KPA art.
+	 * 107 §1 pkt 3); a refusal rolls them back. The event keeps no copy. */
+	bool identity = act == LAW_ACT_RECORD_IDENTITY;
+	enum db_status st = DB_OK;
+	if (identity && ((st = db_run(c, "SAVEPOINT identity", 0, NULL)) != DB_OK ||
+	                 (st = store_requester_identity(c, f.org.id, f.id, x->in->name,
+	                                                x->in->postal_address)) != DB_OK)) {
+		json_decref(data);
+		return st;
+	}
 	bool allowed = false;
-	enum db_status st = case_act_locked(c, x->a, &f, &in, "requester", 0, data, oc, &allowed);
+	st = case_act_locked(c, x->a, &f, &in, "requester", 0, data, oc, &allowed);
 	json_decref(data);
-	if (st == DB_OK && !allowed)
+	if (st == DB_OK && !allowed) {
 		x->result = problem_set(x->p, OUT_REFUSED, arena_strdup(x->a, oc->refusal.message),
 		                        oc->refusal.code);
+		if (identity)
+			st = db_run(c, "ROLLBACK TO SAVEPOINT identity", 0, NULL);
+	}
 	return st;
 }
 
@@ -264,11 +292,18 @@ static enum outcome bad_step(struct problem *p, const char *field, const char *c
 	return OUT_INVALID;
 }
 
-static enum outcome check_step(arena_t *a, const struct track_step *in, struct problem *p)
+static enum outcome check_step(arena_t *a, struct track_step *in, struct problem *p)
 {
 	int i = requester_action(in->action ? in->action : "");
 	if (i < 0)
 		return bad_step(p, "action", "unknown_action", "Nieznana czynność.");
+	struct filing_errors errs;
+	if (requester_actions[i].identity &&
+	    !filing_identity_validate(a, &in->name, &in->postal_address, &errs)) {
+		for (int k = 1; k < errs.n; k++)
+			problem_field(p, errs.e[k].field, errs.e[k].message);
+		return bad_step(p, errs.e[0].field, "bad_identity", errs.e[0].message);
+	}
 	if (in->text && strlen(in->text) > 20000)
 		return bad_step(p, "text", "text_too_long", "Tekst może mieć najwyżej 20 000 znaków.");
 	if (requester_actions[i].text_required && (!in->text || !*in->text))
@@ -294,9 +329,10 @@ enum outcome track_act(const struct svc_ctx *ctx, const struct track_step *in, j
 	PGconn *c = db_conn();
 	if (!c)
 		return problem_set(p, OUT_UNAVAILABLE, NULL, NULL);
-	enum outcome o = check_step(ctx->arena, in, p);
+	struct track_step step = *in;
+	enum outcome o = check_step(ctx->arena, &step, p);
 	if (o == OUT_OK) {
-		struct act_ctx x = {ctx->arena, in, ctx->now, p, OUT_OK};
+		struct act_ctx x = {ctx->arena, &step, ctx->now, p, OUT_OK};
 		enum db_status st = db_transaction(c, act_tx, &x);
 		o = st == DB_OK ? x.result : svc_outcome(st, p);
 	}

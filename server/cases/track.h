@@ -42,6 +42,8 @@ struct track_step {
 	const char *token;
 	const char *action; /* an id of law_actions the requester may take, e.g. "withdraw" */
 	const char *text;   /* optional, at most 20 000 bytes */
+	const char *name;   /* record_identity: name and postal address, required */
+	const char *postal_address;
 	long version;       /* the case version the page showed (-1: do not check) */
 	enum track_show show;
 };

@@ -257,6 +257,12 @@ static bool guard_policy(ctx_t *x, law_guard_t g)
 				      "Wnioskodawca podał imię i nazwisko oraz adres do "
 				      "korespondencji; wezwanie do ich podania jest zbędne.");
 		return true;
+	case LAW_GUARD_PARTY_IDENTIFIED:
+		if (x->c->party_unidentified)
+			return refuse(x, "party_unidentified",
+				      "Podaj imię i nazwisko oraz adres do korespondencji (pocztowy "
+				      "albo do doręczeń elektronicznych).");
+		return true;
 	case LAW_GUARD_SIGNATURE_REQUIRED:
 		if (p->accepts_unsigned_pleadings)
 			return refuse(x, "signature_policy",

@@ -58,6 +58,9 @@ const law_state_info_t law_states[LAW_STATE_COUNT] = {
 					 false, ANY},
 	[LAW_STATE_SIGNATURE_CALLED] = {"signature_called",
 					"wezwano do usunięcia braku podpisu", false, ANY},
+	[LAW_STATE_AWAITING_IDENTITY] = {"awaiting_identity",
+					 "oczekuje na podanie imienia i nazwiska oraz adresu", false,
+					 PI},
 };
 /* clang-format on */
 
@@ -199,6 +202,10 @@ const law_term_info_t law_terms[LAW_TERM_COUNT] = {
 					     "PPSA art. 53 §1 w zw. z art. 54 §1; UDIP art. 17 ust. 1",
 					     "doręczenia rozstrzygnięcia", REQ, LAW_LENGTH_FIXED, 30,
 					     false},
+	[LAW_TERM_IDENTITY_WINDOW] = {"identity_window",
+				      "termin na podanie imienia i nazwiska oraz adresu",
+				      "KPA art. 64 §2 w zw. z art. 63 §2", "doręczenia wezwania", REQ,
+				      LAW_LENGTH_FIXED, 7, false},
 };
 /* clang-format on */
 
@@ -312,6 +319,10 @@ const law_document_info_t law_documents[LAW_DOC_ROWS] = {
 				   "Wezwanie do podania imienia i nazwiska oraz adresu",
 				   "KPA art. 64 §2 w zw. z art. 63 §2 i art. 107 §1 pkt 3", false,
 				   PI, REQUESTER},
+	[LAW_DOC_IDENTITY_UNPROCESSED] = {"identity_unprocessed_letter",
+					  "Pismo o pozostawieniu wniosku bez rozpoznania w zakresie "
+					  "wymagającym decyzji",
+					  "KPA art. 64 §2", false, PI, REQUESTER},
 	/* No statute asks for it: it tells the requester the case number and
 	 * the answer term. */
 	[LAW_DOC_ACKNOWLEDGEMENT] = {"acknowledgement", "Potwierdzenie otrzymania wniosku",
@@ -449,6 +460,9 @@ const law_action_info_t law_actions[LAW_ACT_COUNT] = {
 	[LAW_ACT_CALL_TO_IDENTIFY] = {"call_to_identify",
 				      "wezwanie do podania imienia i nazwiska oraz adresu",
 				      "Wysłanie wezwania"},
+	[LAW_ACT_RECORD_IDENTITY] = {"record_identity",
+				     "podanie imienia i nazwiska oraz adresu przez wnioskodawcę",
+				     "Otrzymanie danych"},
 };
 /* clang-format on */
 
@@ -485,7 +499,8 @@ law_policy_t law_policy_default(void)
 /* Every state in which the request is still being dealt with. */
 #define OPEN                                                                                       \
 	(WORK | S(AWAITING_CLARIFICATION) | S(AWAITING_COMPLETION) | S(FEE_NOTIFIED) |             \
-	 S(FORM_NOTIFIED) | S(INTEREST_CALLED) | S(OFFER_SENT) | S(OBJECTION_LODGED))
+	 S(FORM_NOTIFIED) | S(INTEREST_CALLED) | S(OFFER_SENT) | S(OBJECTION_LODGED) |           \
+	 S(AWAITING_IDENTITY))
 /* Closed by a decision, which the requester may challenge. */
 #define DECIDED (S(PARTLY_REFUSED) | S(REFUSED) | S(DISCONTINUED) | S(CONDITIONS_DECIDED))
 /* Closed by a letter (or a final decision): only a court complaint is left. */
@@ -659,14 +674,28 @@ const law_transition_t law_transitions[] = {
 	/* Anonymous requester (issue 20 item 12): information is released to
 	 * anyone, but a decision names the party and is delivered to it (KPA
 	 * art. 107 §1 pkt 3). law_decide() refuses every step that produces a
-	 * decision while the case's party is unidentified; this letter asks for
-	 * the name and the address. The state does not change and the answer
-	 * term runs on: once the requester replies and the data are recorded
-	 * the decision can be issued. */
-	{PI, OPEN, LAW_ACT_CALL_TO_IDENTIFY, C, LAW_STATE_SAME, {CHECK(PARTY_UNIDENTIFIED)},
-	 {{0}}, DOC(IDENTITY_CALL),
+	 * decision while the case's party is unidentified; this call asks for
+	 * the name and the address and the body waits for them: a defect of the
+	 * request as a podanie (art. 63 §2), so the answer term runs again from
+	 * the day it is remedied, as for any call under art. 64 §2. Releasing
+	 * the information needs no identity and stays possible meanwhile. */
+	{PI, WORK, LAW_ACT_CALL_TO_IDENTIFY, C, TO(AWAITING_IDENTITY), {CHECK(PARTY_UNIDENTIFIED)},
+	 {CANCEL(ANSWER), CANCEL(ANSWER_EXTENDED)}, DOC(IDENTITY_CALL),
 	 "KPA art. 64 §2 w zw. z art. 63 §2: decyzja musi oznaczać stronę i jej adres "
-	 "(art. 107 §1 pkt 3); pismo bez zmiany stanu, termin załatwienia biegnie dalej"},
+	 "(art. 107 §1 pkt 3); 7 dni od doręczenia wezwania"},
+	{PI, S(AWAITING_IDENTITY), LAW_ACT_RECORD_DELIVERY, C | SYS, LAW_STATE_SAME,
+	 {G(NOT_DELIVERED, IDENTITY_WINDOW)}, {START(IDENTITY_WINDOW)}, DOC(NONE), NULL},
+	{PI, S(AWAITING_IDENTITY), LAW_ACT_RECORD_IDENTITY, R | C, TO(IN_PROGRESS),
+	 {CHECK(PARTY_IDENTIFIED)}, {STOP(IDENTITY_WINDOW), START(ANSWER)}, DOC(NONE),
+	 "KPA art. 64 §2: brak usunięty; 14 dni (UDIP art. 13 ust. 1) od jego usunięcia"},
+	{PI, S(AWAITING_IDENTITY), LAW_ACT_LEAVE_UNPROCESSED, C | SYS, TO(LEFT_UNPROCESSED),
+	 {G(WINDOW_PASSED, IDENTITY_WINDOW)}, {EXPIRE(IDENTITY_WINDOW)},
+	 DOC(IDENTITY_UNPROCESSED),
+	 "KPA art. 64 §2: dane nie zostały podane w terminie; wniosek bez rozpoznania w zakresie "
+	 "wymagającym decyzji"},
+	{PI, S(AWAITING_IDENTITY), LAW_ACT_PROVIDE, C, TO(PROVIDED), {{0}},
+	 {CANCEL(IDENTITY_WINDOW)}, DOC(INFORMATION_RELEASE),
+	 "UDIP art. 2 ust. 1, art. 10: informację udostępnia się każdemu, bez danych wnioskodawcy"},
 
 	/* Closing a request for public information. */
 	{PI, WORK, LAW_ACT_PROVIDE, C, TO(PROVIDED), {{0}}, {{0}}, DOC(INFORMATION_RELEASE),

@@ -61,6 +61,9 @@ typedef enum law_state {
 	 * to remedy the missing signature. */
 	LAW_STATE_PLEADING_UNSIGNED,
 	LAW_STATE_SIGNATURE_CALLED,
+	/* Issue 20 item 12: the call for the requester's name and address sent
+	 * before a decision; the body waits for them (KPA art. 64 §2). */
+	LAW_STATE_AWAITING_IDENTITY,
 	LAW_STATE_COUNT,
 	/* In a transition: the state does not change. */
 	LAW_STATE_SAME = LAW_STATE_COUNT,
@@ -117,6 +120,9 @@ typedef enum law_term_kind {
 	 * 30 days from the delivery of its decision to complain to the
 	 * administrative court, through the body (PPSA art. 53 §1, art. 54 §1). */
 	LAW_TERM_COURT_COMPLAINT_WINDOW,
+	/* Issue 20 item 12: 7 days from the delivery of the call for the name
+	 * and address (KPA art. 64 §2). */
+	LAW_TERM_IDENTITY_WINDOW,
 	LAW_TERM_COUNT,
 } law_term_kind_t;
 
@@ -186,6 +192,7 @@ typedef enum law_document {
 	LAW_DOC_SIGNATURE_CALL,		/* KPA art. 64 §2: call to sign the pleading */
 	LAW_DOC_PLEADING_UNPROCESSED,	/* KPA art. 64 §2: the pleading left unprocessed */
 	LAW_DOC_IDENTITY_CALL,		/* KPA art. 64 §2, art. 107 §1 pkt 3: name and address */
+	LAW_DOC_IDENTITY_UNPROCESSED,	/* KPA art. 64 §2: no name and address given in time */
 	/* The documents a step of the lifecycle produces are those below
 	 * LAW_DOC_COUNT. */
 	LAW_DOC_COUNT,
@@ -268,6 +275,10 @@ typedef enum law_action {
 	/* A decision needs an identified party with an address (KPA art. 107 §1
 	 * pkt 3): the call for them, a letter without a change of state. */
 	LAW_ACT_CALL_TO_IDENTIFY,
+	/* The name and address given (through the tracking page, or recorded by
+	 * the clerk from a letter): the request's requester row is updated in
+	 * the same transaction, before the step is decided. */
+	LAW_ACT_RECORD_IDENTITY,
 	LAW_ACT_COUNT,
 } law_action_t;
 
@@ -434,6 +445,7 @@ typedef enum law_guard {
 	LAW_GUARD_REMEDY_COURT, /* policy.remedy == court_complaint */
 	LAW_GUARD_SIGNATURE_REQUIRED, /* !policy.accepts_unsigned_pleadings */
 	LAW_GUARD_PARTY_UNIDENTIFIED, /* case.party_unidentified */
+	LAW_GUARD_PARTY_IDENTIFIED,   /* !case.party_unidentified */
 	LAW_GUARD_COUNT,
 } law_guard_t;
 

@@ -39,6 +39,9 @@ void law_guard_describe(const law_guard_spec_t *g, strbuf_t *sb)
 	case LAW_GUARD_PARTY_UNIDENTIFIED:
 		sb_puts(sb, "wnioskodawca nie podał imienia i nazwiska lub adresu");
 		break;
+	case LAW_GUARD_PARTY_IDENTIFIED:
+		sb_puts(sb, "wnioskodawca podał imię i nazwisko oraz adres");
+		break;
 	case LAW_GUARD_SIGNATURE_REQUIRED:
 		sb_puts(sb, "polityka: pismo ze strony sprawy wymaga podpisu");
 		break;

@@ -129,7 +129,7 @@ void api_request_act(http_req_t *req)
 	json_t *body, *view = NULL;
 	/* The body is optional: without one, no text and no version check. */
 	if ((req->body.len && (http_json_object(req, &body, &p) != OUT_OK ||
-	                       api_action_decode(body, &step.text, &step.version, &p) != OUT_OK)) ||
+	                       api_step_decode(body, &step, &p) != OUT_OK)) ||
 	    track_act(&ctx, &step, &view, &p) != OUT_OK) {
 		web_fail(req, &p);
 		return;

@@ -88,6 +88,26 @@ enum outcome api_filing_read(arena_t *a, json_t *body, struct filing_input *in, 
 	return OUT_INVALID;
 }
 
+/* An optional string member: false (with the field's message) when it is
+ * there and not a string or null. */
+static bool optional_string(json_t *body, const char *key, const char **out, struct problem *p)
+{
+	json_t *v = json_object_get(body, key);
+	*out = json_is_string(v) ? json_string_value(v) : NULL;
+	if (!v || json_is_string(v) || json_is_null(v))
+		return true;
+	problem_field(p, key, "Pole musi być tekstem.");
+	return false;
+}
+
+enum outcome api_step_decode(json_t *body, struct track_step *step, struct problem *p)
+{
+	enum outcome o = api_action_decode(body, &step->text, &step->version, p);
+	bool ok = optional_string(body, "name", &step->name, p);
+	ok &= optional_string(body, "postal_address", &step->postal_address, p);
+	return o == OUT_OK && ok ? OUT_OK : OUT_INVALID;
+}
+
 enum outcome api_action_decode(json_t *body, const char **text, long *version, struct problem *p)
 {
 	json_t *t = json_object_get(body, "text"), *v = json_object_get(body, "version");

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "cases/filing.h"
+#include "cases/track.h"
 #include "core/arena.h"
 #include "core/outcome.h"
 
@@ -32,5 +33,9 @@ enum outcome api_filing_read(arena_t *a, json_t *body, struct filing_input *in, 
  * OUT_INVALID naming the member (field "text" or "version") when one of
  * them has another type; `p` may be NULL. */
 enum outcome api_action_decode(json_t *body, const char **text, long *version, struct problem *p);
+
+/* The same into a requester's step, and "name" and "postal_address" (strings
+ * or null, optional: record_identity needs them, track_act() checks that). */
+enum outcome api_step_decode(json_t *body, struct track_step *step, struct problem *p);
 
 #endif

@@ -214,8 +214,9 @@ static void private_headers(http_req_t *req)
 }
 
 static void case_page(http_req_t *req, int status, json_t *view, const char *error,
-                      const char *action, const char *text)
+                      const struct track_step *step)
 {
+	const char *action = step ? step->action : NULL;
 	const char *token = http_param(req, "token");
 	json_object_set_new(view, "title",
 	                    json_string(arena_printf(req->arena, "Sprawa %s — Jawność",
@@ -238,7 +239,10 @@ static void case_page(http_req_t *req, int status, json_t *view, const char *err
 	json_array_foreach(acts, i, a)
 	{
 		if (action && !strcmp(json_string_value(json_object_get(a, "id")), action)) {
-			json_object_set_new(a, "text", json_string(text ? text : ""));
+			json_object_set_new(a, "text", json_string(step->text ? step->text : ""));
+			json_object_set_new(a, "name", json_string(step->name ? step->name : ""));
+			json_object_set_new(a, "postal_address",
+			                    json_string(step->postal_address ? step->postal_address : ""));
 			if (error)
 				json_object_set_new(a, "error", json_string(error));
 		}
@@ -253,7 +257,7 @@ void web_case_show(http_req_t *req)
 	struct problem p = {0};
 	json_t *view;
 	if (track_page(&ctx, http_param(req, "token"), &view, &p) == OUT_OK)
-		case_page(req, 200, view, NULL, NULL, NULL);
+		case_page(req, 200, view, NULL, NULL);
 	else
 		web_fail(req, &p);
 }
@@ -306,6 +310,8 @@ static enum outcome read_step(http_req_t *req, const form_t *f, struct track_ste
 	step->token = http_param(req, "token");
 	step->action = form_get(f, "action");
 	step->text = form_get(f, "text");
+	step->name = form_get(f, "name");
+	step->postal_address = form_get(f, "postal_address");
 	step->show = TRACK_SHOW_IF_REFUSED;
 	if (!web_csrf_ok(req, form_get(f, "csrf")))
 		return problem_set(p, OUT_DENIED, "Formularz wygasł. Sprawdź treść i wyślij ponownie.",
@@ -322,8 +328,7 @@ static void step_not_tried(http_req_t *req, const struct track_step *step, const
 {
 	json_t *view;
 	if (load_case(req, &view))
-		case_page(req, web_outcome_status(p->outcome), view, message_of(p), step->action,
-		          step->text);
+		case_page(req, web_outcome_status(p->outcome), view, message_of(p), step);
 }
 
 void web_case_act(http_req_t *req)
@@ -345,7 +350,7 @@ void web_case_act(http_req_t *req)
 		http_redirect(req, 303, arena_printf(req->arena, "/sprawa/%s?wykonano=%s", step.token,
 		                                     step.action));
 	else if (view)
-		case_page(req, web_outcome_status(p.outcome), view, message_of(&p), step.action, step.text);
+		case_page(req, web_outcome_status(p.outcome), view, message_of(&p), &step);
 	else
 		web_fail(req, &p);
 }

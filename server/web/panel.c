@@ -33,6 +33,7 @@ static const struct opt open_states[] = {{"received", "przyjęty"},
                    {"interest_called", "wezwano do wykazania interesu"},
                    {"offer_sent", "wysłano ofertę"},
                    {"objection_lodged", "wniesiono sprzeciw"},
+                   {"awaiting_identity", "oczekuje na imię, nazwisko i adres"},
                    {"appeal_pending", "odwołanie w toku"},
                    {"at_court", "sprawa w sądzie"}};
 
@@ -308,7 +309,8 @@ void web_panel_act(http_req_t *req)
 	static const struct form_slot slots[] = {
 	    SLOT(action),      SLOT(date),    SLOT(sent),    SLOT(new_due),   SLOT(text),
 	    SLOT(assignee),    SLOT(amount),  SLOT(persons), SLOT(term_days), SLOT(version),
-	    SLOT(legal_basis), SLOT(address), SLOT(sent_channel)};
+	    SLOT(legal_basis), SLOT(address), SLOT(sent_channel), SLOT(name),
+	    SLOT(postal_address)};
 #undef SLOT
 	const form_t *f = NULL;
 	struct clerk_input in;
@@ -324,6 +326,8 @@ void web_panel_act(http_req_t *req)
 	                          "amount", in.amount, "persons", in.persons, "address", in.address,
 	                          "term_days", in.term_days, "legal_basis", in.legal_basis,
 	                          "sent_channel", in.sent_channel);
+	json_object_set_new(input, "name", json_string(in.name));
+	json_object_set_new(input, "postal_address", json_string(in.postal_address));
 	case_page(req, ctx, id, &p, in.action, input);
 }
 

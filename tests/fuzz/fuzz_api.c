@@ -221,6 +221,9 @@ static void fuzz_action(json_t *body)
 	long version = -2;
 	json_t *t = json_object_get(body, "text"), *v = json_object_get(body, "version");
 	bool ok = api_action_decode(body, &text, &version, NULL) == OUT_OK;
+	struct track_step step = {0};
+	/* The step reads the same members and two more. */
+	check(api_step_decode(body, &step, NULL) != OUT_OK || ok);
 	bool want = (!t || json_is_string(t) || json_is_null(t)) && (!v || json_is_integer(v));
 	check(ok == want);
 	if (!ok)

@@ -714,6 +714,23 @@ static void test_identity_call_renders_and_cites_kpa_107(void **state)
 	free(h);
 	free(md);
 	json_decref(vars);
+	/* And the letter when the 7 days passed: not a decision, it cites the
+	 * call's date and leaves the request unprocessed only as far as a
+	 * decision would be needed. */
+	vars = letter_sample_vars_for("identity_unprocessed_letter", "public_information", "appeal");
+	md = markdown(*state, "identity_unprocessed_letter", vars);
+	assert_null(strstr(md, "{{"));
+	assert_non_null(strstr(md, "16 listopada 2026"));
+	assert_non_null(strstr(md, "w zakresie, w którym jego załatwienie wymagałoby wydania decyzji"));
+	assert_null(strstr(md, "Pouczenie"));
+	p = pdf(md, vars);
+	assert_true(p.len > 4 && memcmp(p.data, "%PDF", 4) == 0);
+	text = pdf_text(&p);
+	assert_non_null(strstr(text, "bez rozpoznania"));
+	free(text);
+	sb_free(&p);
+	free(md);
+	json_decref(vars);
 }
 
 /* UDIP art. 16 ust. 2 pkt 2 names them only for privacy and business

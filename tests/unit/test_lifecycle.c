@@ -124,7 +124,8 @@ static void satisfy(const law_transition_t *r, law_kind_t kind, law_state_t stat
 		}
 	bool open = !law_states[state].closed && state != LAW_STATE_NONE &&
 		    state != LAW_STATE_APPEAL_PENDING && state != LAW_STATE_AT_COURT &&
-		    state != LAW_STATE_PLEADING_UNSIGNED && state != LAW_STATE_SIGNATURE_CALLED;
+		    state != LAW_STATE_PLEADING_UNSIGNED && state != LAW_STATE_SIGNATURE_CALLED &&
+		    state != LAW_STATE_AWAITING_IDENTITY;
 	/* A requester's pleading is taken as signed unless the row asks for
 	 * the signature (LAW_GUARD_SIGNATURE_REQUIRED below). */
 	c->policy.accepts_unsigned_pleadings = true;
@@ -154,6 +155,9 @@ static void satisfy(const law_transition_t *r, law_kind_t kind, law_state_t stat
 			break;
 		case LAW_GUARD_PARTY_UNIDENTIFIED:
 			c->party_unidentified = true;
+			break;
+		case LAW_GUARD_PARTY_IDENTIFIED:
+			c->party_unidentified = false;
 			break;
 		case LAW_GUARD_SIGNATURE_REQUIRED:
 			c->policy.accepts_unsigned_pleadings = false;
@@ -802,14 +806,51 @@ static void test_decision_needs_an_identified_party_kpa_107(void **state)
 	/* Releasing the information needs no identity. */
 	in = act(LAW_ACT_PROVIDE, LAW_ROLE_CLERK, "2025-03-10");
 	decide_ok(&c, &in, &o);
-	/* The call: a letter, the state and the answer term unchanged. */
+	/* The call: a letter, and the body waits; the answer term stops (it
+	 * runs again from the day the defect is remedied, KPA art. 64 §2). */
 	in = act(LAW_ACT_CALL_TO_IDENTIFY, LAW_ROLE_CLERK, "2025-03-05");
 	decide_ok(&c, &in, &o);
-	assert_int_equal(o.state, LAW_STATE_IN_PROGRESS);
+	assert_int_equal(o.state, LAW_STATE_AWAITING_IDENTITY);
 	assert_int_equal(o.document, LAW_DOC_IDENTITY_CALL);
-	assert_int_equal(o.neffects, 0);
+	must_effect(&o, LAW_TERM_CANCEL, LAW_TERM_ANSWER);
 	assert_false(law_documents[LAW_DOC_IDENTITY_CALL].decision);
 	assert_non_null(strstr(law_documents[LAW_DOC_IDENTITY_CALL].basis, "art. 107 §1 pkt 3"));
+
+	/* Waiting: the 7 days run from the call's delivery. */
+	law_case_t w = new_case(PI, LAW_STATE_AWAITING_IDENTITY);
+	w.party_unidentified = true;
+	in = act(LAW_ACT_RECORD_DELIVERY, LAW_ROLE_SYSTEM, "2025-03-06");
+	decide_ok(&w, &in, &o);
+	assert_date(must_effect(&o, LAW_TERM_START, LAW_TERM_IDENTITY_WINDOW)->calc.due, "2025-03-13");
+	add_term(&w, LAW_TERM_IDENTITY_WINDOW, "2025-03-06", "2025-03-13");
+	/* The answer with no name or address yet is refused; once the data
+	 * are in the case, the answer term starts again. */
+	in = act(LAW_ACT_RECORD_IDENTITY, LAW_ROLE_REQUESTER, "2025-03-10");
+	expect_refused(&w, &in, "party_unidentified", "imię i nazwisko");
+	/* No decision while waiting, and no leaving it unprocessed before the
+	 * 7 days have passed. */
+	in = act(LAW_ACT_REFUSE, LAW_ROLE_CLERK, "2025-03-10");
+	expect_refused(&w, &in, "not_allowed_in_state", NULL);
+	in = act(LAW_ACT_LEAVE_UNPROCESSED, LAW_ROLE_SYSTEM, "2025-03-13");
+	expect_refused(&w, &in, "window_not_passed", NULL);
+	/* The information itself may still be released to anyone. */
+	in = act(LAW_ACT_PROVIDE, LAW_ROLE_CLERK, "2025-03-10");
+	decide_ok(&w, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_PROVIDED);
+	/* The 7 days passed: the request is left unprocessed by a letter, not
+	 * a decision. */
+	in = act(LAW_ACT_LEAVE_UNPROCESSED, LAW_ROLE_SYSTEM, "2025-03-14");
+	decide_ok(&w, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_LEFT_UNPROCESSED);
+	assert_int_equal(o.document, LAW_DOC_IDENTITY_UNPROCESSED);
+	assert_false(law_documents[LAW_DOC_IDENTITY_UNPROCESSED].decision);
+	w.party_unidentified = false;
+	in = act(LAW_ACT_RECORD_IDENTITY, LAW_ROLE_REQUESTER, "2025-03-10");
+	decide_ok(&w, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_IN_PROGRESS);
+	must_effect(&o, LAW_TERM_STOP, LAW_TERM_IDENTITY_WINDOW);
+	assert_date(must_effect(&o, LAW_TERM_START, LAW_TERM_ANSWER)->calc.due, "2025-03-24");
+
 	/* Identified: the decision is issued, the call is refused. */
 	c.party_unidentified = false;
 	in = act(LAW_ACT_REFUSE, LAW_ROLE_CLERK, "2025-03-10");
