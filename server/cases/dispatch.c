@@ -340,12 +340,16 @@ enum db_status dispatch_start(PGconn *c, arena_t *a, const struct actor *who, lo
 	st = store_event(c, who->org_id, request_id, who->role, who->user_id, "dispatch", NULL, NULL,
 	                 data);
 	json_decref(data);
-	if (st == DB_OK && plan->channel == LAW_DISPATCH_TRACKING_PAGE) {
-		/* Listed on the tracking page from now on. */
+	/* Listed on the tracking page from now on; a letter that starts a
+	 * term and may lawfully go by e-mail (the call for the name and
+	 * address of a requester who gave no other address: law/dispatch.c)
+	 * is delivered the day it is sent, so its window can run. */
+	bool email_starts = email && law_dispatch_starts_term(doc_of(plan->doc_type));
+	if (st == DB_OK && (plan->channel == LAW_DISPATCH_TRACKING_PAGE || email_starts)) {
 		char today[LAW_DATE_STRLEN];
 		law_date_format(caseview_today(now), today);
-		st = record_locked(c, a, *dispatch_id, today, "tracking_page", who->role, who->user_id,
-		                   law_role_of(who), NULL);
+		st = record_locked(c, a, *dispatch_id, today, email ? "email" : "tracking_page",
+		                   who->role, who->user_id, law_role_of(who), NULL);
 	}
 	return st;
 }

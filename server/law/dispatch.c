@@ -151,13 +151,26 @@ static bool holds(law_dispatch_cond_t cond, bool starts, const law_dispatch_situ
 	return false;
 }
 
+/* Whether the channels for a document that starts a term bind this one.
+ * The call for the name and address (issue 20 item 12) goes to a requester
+ * who gave neither a postal nor an electronic-delivery address: the KPA
+ * has no way of delivery to such a person, so the call goes where the
+ * request came from (e-mail, the tracking page), as the letters that start
+ * nothing do, and its delivery is recorded the day it is sent. */
+static bool binding_starts(law_document_t doc, const law_dispatch_situation_t *s)
+{
+	if (doc == LAW_DOC_IDENTITY_CALL && !s->postal && !s->ade)
+		return false;
+	return law_dispatch_starts_term(doc);
+}
+
 bool law_dispatch_allowed(law_document_t doc, const law_dispatch_situation_t *s,
                           law_dispatch_channel_t ch, law_error_t *why)
 {
 	law_error_clear(why);
 	if ((int)ch < 0 || ch >= LAW_DISPATCH_COUNT)
 		return law_fail(why, "unknown_channel", "Nieznany sposób doręczenia.");
-	bool starts = law_dispatch_starts_term(doc);
+	bool starts = binding_starts(doc, s);
 	for (size_t i = 0; i < law_dispatch_rule_count; i++) {
 		const law_dispatch_rule_t *r = &law_dispatch_rules[i];
 		if (r->channel == ch && !holds(r->cond, starts, s))
@@ -171,7 +184,7 @@ law_dispatch_channel_t law_dispatch_default(law_document_t doc, const law_dispat
 	law_dispatch_channel_t order[LAW_DISPATCH_COUNT];
 	int n = 0;
 	order[n++] = LAW_DISPATCH_EDORECZENIA;
-	if (!law_dispatch_starts_term(doc)) {
+	if (!binding_starts(doc, s)) {
 		/* What the requester chose comes first for what starts nothing. */
 		if (s->chose && !strcmp(s->chose, "email"))
 			order[n++] = LAW_DISPATCH_EMAIL;

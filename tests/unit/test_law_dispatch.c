@@ -153,6 +153,12 @@ static void test_the_default_is_lawful_and_the_one_the_law_prefers(void **state)
 	    {INFO, &PAGE, CH(TRACKING_PAGE)},
 	    {INFO, &POST, CH(HYBRID_POST)},
 	    {INFO, &ADE_EMAIL, CH(EDORECZENIA)},
+	    /* Issue 20 item 12: the call for the name and address goes where
+	     * the request came from when there is no other address, and by
+	     * the KPA's ways when there is one. */
+	    {LAW_DOC_IDENTITY_CALL, &EMAIL_NO_POST, CH(EMAIL)},
+	    {LAW_DOC_IDENTITY_CALL, &NOTHING, CH(TRACKING_PAGE)},
+	    {LAW_DOC_IDENTITY_CALL, &EMAIL, CH(REGISTERED_LETTER)},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		law_dispatch_channel_t got = law_dispatch_default(cases[i].doc, cases[i].s);
@@ -161,6 +167,21 @@ static void test_the_default_is_lawful_and_the_one_the_law_prefers(void **state)
 			         law_dispatch_channels[cases[i].want].id);
 		assert_true(law_dispatch_allowed(cases[i].doc, cases[i].s, got, NULL));
 	}
+}
+
+/* The exception is the identity call's alone: any other letter that starts
+ * a term still refuses e-mail to a requester without an address, and the
+ * call itself refuses it once a postal address is known. */
+static void test_only_the_identity_call_goes_by_email_without_an_address(void **state)
+{
+	(void)state;
+	law_error_t why;
+	assert_true(law_dispatch_starts_term(LAW_DOC_IDENTITY_CALL));
+	assert_true(law_dispatch_allowed(LAW_DOC_IDENTITY_CALL, &EMAIL_NO_POST, CH(EMAIL), NULL));
+	assert_false(law_dispatch_allowed(CALL, &EMAIL_NO_POST, CH(EMAIL), &why));
+	assert_false(law_dispatch_allowed(DEC, &EMAIL_NO_POST, CH(EMAIL), &why));
+	assert_false(law_dispatch_allowed(LAW_DOC_IDENTITY_CALL, &EMAIL, CH(EMAIL), &why));
+	assert_non_null(why.code);
 }
 
 static void test_every_rule_cites_an_article_and_every_channel_has_an_id(void **state)
@@ -230,6 +251,7 @@ int main(void)
 	    cmocka_unit_test(test_documents_whose_delivery_starts_a_term),
 	    cmocka_unit_test(test_the_table_of_lawful_channels),
 	    cmocka_unit_test(test_the_default_is_lawful_and_the_one_the_law_prefers),
+	    cmocka_unit_test(test_only_the_identity_call_goes_by_email_without_an_address),
 	    cmocka_unit_test(test_every_rule_cites_an_article_and_every_channel_has_an_id),
 	    cmocka_unit_test(test_deemed_delivery_dates),
 	    cmocka_unit_test(test_ade_address_format),
