@@ -249,6 +249,27 @@ static enum db_status erase_related(PGconn *c, const struct erase_case *k, json_
 		                "lower(u.email) = lower(o.recipient)) THEN recipient ELSE '' END "
 		                "WHERE request_id = $1",
 		                2, p2);
+	/* The mail that came for the case (docs/inbound.md): the message's
+	 * bytes, its sender, subject and text, and its parts' contents go; the
+	 * rows stay with their SHA-256 (the proof of what arrived and when,
+	 * and what keeps the same message from being stored again); the
+	 * Message-ID and references go too (a sender's client may build them
+	 * from the person's name or address). A part
+	 * copied into the case's attachments went with them above. */
+	if (st == DB_OK)
+		st = erase_step(c, counts, "inbound_parts",
+		                "UPDATE inbound_parts SET data = NULL, filename = 'usuniety-zalacznik', "
+		                "note = '' WHERE message_id IN (SELECT id FROM inbound_messages WHERE "
+		                "request_id = $1) AND (data IS NOT NULL OR filename <> 'usuniety-zalacznik')",
+		                1, p1);
+	if (st == DB_OK)
+		st = erase_step(c, counts, "inbound_messages",
+		                "UPDATE inbound_messages SET raw = '\\x', envelope_from = '', "
+		                "from_address = '', from_name = '', subject = '', body_text = $2, "
+		                "bounce_recipient = NULL, handled_note = '', message_id = NULL, "
+		                "in_reply_to = '', refs = '{}', raw_erased_at = now() "
+		                "WHERE request_id = $1 AND raw_erased_at IS NULL",
+		                2, p2);
 	/* Where the documents went (docs/dispatch.md): the address goes, and
 	 * a dispatch not yet sent is not sent any more. Evidences stay: they
 	 * are the body's proof of delivery and cannot change. */

@@ -173,11 +173,13 @@ static void test_requester_sees_it_and_no_email_carries_the_decision(void **stat
 	         "SELECT count(*) FROM outbox o JOIN documents d ON d.id = o.attachment_document_id "
 	         "WHERE o.request_id = %lld AND d.status = 'issued'", req_id);
 	assert_int_equal(u_count(sql), 0);
-	/* No e-mail, no postal or e-Doręczenia address: in person, against
-	 * her signature (KPA art. 46 §1). */
+	/* A decision never goes by e-mail: to her postal address, by a
+	 * registered letter with a return receipt (KPA art. 39), as she gave
+	 * no e-Doręczenia address (issue 20 item 12: a decision needs a named
+	 * party with an address, so u_file gives both). */
 	snprintf(sql, sizeof sql,
-	         "SELECT count(*) FROM dispatches WHERE request_id = %lld AND channel = 'in_person' "
-	         "AND state = 'queued'", req_id);
+	         "SELECT count(*) FROM dispatches WHERE request_id = %lld AND "
+	         "channel = 'registered_letter' AND state = 'queued'", req_id);
 	assert_int_equal(u_count(sql), 1);
 	usleep(300000);
 	assert_false(eml_with_pdf_for(number));
@@ -197,14 +199,22 @@ static void test_delivery_date_starts_the_remedy_term(void **state)
 	h_free(&r);
 	snprintf(sql, sizeof sql, "SELECT id FROM dispatches WHERE request_id = %lld", req_id);
 	long did = u_count(sql);
-	snprintf(path, sizeof path, "/panel/sprawy/%lld/pisma/%ld/wysylka/%ld/odbior", req_id, seq, did);
-	u_staff_post(&clerk, path, "date=2999-01-01", &r);
-	assert_int_equal(r.status, 422);
-	h_free(&r);
 	law_date_t t;
 	law_warsaw_date((int64_t)time(NULL), &t);
 	char d[LAW_DATE_STRLEN], body[64];
 	law_date_format(t, d);
+	/* Posted today, its return receipt dated today. */
+	char posted[200];
+	snprintf(posted, sizeof posted, "/panel/sprawy/%lld/pisma/%ld/wysylka/%ld/nadanie", req_id, seq,
+	         did);
+	snprintf(body, sizeof body, "number=RR123456785PL&date=%s", d);
+	u_staff_post(&clerk, posted, body, &r);
+	assert_int_equal(r.status, 303);
+	h_free(&r);
+	snprintf(path, sizeof path, "/panel/sprawy/%lld/pisma/%ld/wysylka/%ld/odbior", req_id, seq, did);
+	u_staff_post(&clerk, path, "date=2999-01-01", &r);
+	assert_int_equal(r.status, 422);
+	h_free(&r);
 	snprintf(body, sizeof body, "date=%s", d);
 	u_staff_post(&clerk, path, body, &r);
 	assert_int_equal(r.status, 303);

@@ -38,7 +38,8 @@ static const char ADDRESS[] = "ul. Sekretna 13/7, 61-234 Poznań";
 static const char PHONE[] = "601 234 567";
 /* What no table may hold after the erasure, in any case of the name. */
 static const char *const NEVER[] = {"Zenobi", "Pióro-Kwiatkowsk", "zenobia.tajna",
-                                    "Sekretna", "61-234", "601 234 567", "Tajny załącznik"};
+                                    "Sekretna", "61-234", "601 234 567", "Tajny załącznik",
+                                    "Pi=C3=B3ro"};
 
 static struct u_staff clerk;
 static char number[64], token[128], reuse_number[64];
@@ -187,10 +188,48 @@ static void test_open_case_is_never_erased(void **state)
 
 /* The clerk refuses in a decision naming the requester, issues it (it is
  * mailed to her) and publishes the case with the letter's public copy. */
+/* She also wrote by e-mail, with a file: the message arrives through
+ * `jawnosc mailin`, is parsed, and the clerk attaches it to her case (the
+ * incoming queue's "attach" sets these columns). */
+static void she_writes_by_mail(void)
+{
+	char raw[2048];
+	snprintf(raw, sizeof raw,
+	         "From: Zenobia =?UTF-8?Q?Pi=C3=B3ro-Kwiatkowska?= <%s>\r\n"
+	         "To: bip@mon.example\r\nSubject: Uzupełnienie od Zenobii\r\n"
+	         "Message-ID: <zenobia-1@przyklad.example>\r\nMIME-Version: 1.0\r\n"
+	         "Content-Type: multipart/mixed; boundary=b1\r\n\r\n"
+	         "--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+	         "Piszę z ul. Sekretna 13/7, telefon 601 234 567.\r\n"
+	         "--b1\r\nContent-Type: text/plain; charset=utf-8\r\n"
+	         "Content-Disposition: attachment; filename=\"Zenobia-skan.txt\"\r\n\r\n"
+	         "Tajny załącznik drugi.\r\n--b1--\r\n",
+	         EMAIL);
+	const char *args[] = {"mailin", "--org", "mon", "--from", EMAIL, NULL};
+	char *out = NULL;
+	int rc = h_cli_stdin(&out, raw, args);
+	if (rc != 0)
+		fprintf(stderr, "mailin: %d %s\n", rc, out);
+	assert_int_equal(rc, 0);
+	free(out);
+	u_wait_countf(1, "SELECT count(*) FROM inbound_messages WHERE parsed_at IS NOT NULL AND "
+	                 "from_name LIKE 'Zenobia%%'");
+	char sql[256];
+	snprintf(sql, sizeof sql,
+	         "UPDATE inbound_messages SET request_id = %lld, status = 'attached', "
+	         "handled_at = now() WHERE message_id = 'zenobia-1@przyklad.example'",
+	         req_id);
+	h_sql(sql);
+	assert_int_equal(u_countf("SELECT count(*) FROM inbound_parts WHERE filename = "
+	                          "'Zenobia-skan.txt' AND data IS NOT NULL"),
+	                 1);
+}
+
 static void test_case_is_decided_issued_and_published(void **state)
 {
 	char path[128];
 	struct hresp r;
+	she_writes_by_mail();
 	snprintf(path, sizeof path, "/panel/sprawy/%lld/czynnosc", req_id);
 	u_staff_post(&clerk, path,
 	             "action=refuse&version=1&legal_basis=privacy"
@@ -353,7 +392,8 @@ static void test_retention_job_erases_the_case_when_its_period_ends(void **state
 	         "AND actor = 'system' AND data->>'reason' LIKE 'Upłynął okres przechowywania%%' "
 	         "AND data->>'retention_years' = '5' AND data->>'retention_ends' = '2032-01-01' "
 	         "AND (data->>'documents')::int >= 1 AND (data->>'attachments')::int = 1 "
-	         "AND (data->>'mails')::int >= 1 AND (data->>'event_details')::int >= 1",
+	         "AND (data->>'mails')::int >= 1 AND (data->>'event_details')::int >= 1 "
+	         "AND (data->>'inbound_messages')::int = 1 AND (data->>'inbound_parts')::int >= 1",
 	         req_id);
 	assert_int_equal(u_count(sql), 1);
 	assert_int_equal(requester_has_data(req_id), 0);
