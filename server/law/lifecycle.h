@@ -61,6 +61,10 @@ typedef enum law_state {
 	 * to remedy the missing signature. */
 	LAW_STATE_PLEADING_UNSIGNED,
 	LAW_STATE_SIGNATURE_CALLED,
+	/* Issue 20 item 9, KPA art. 132: the organ that issued the decision
+	 * granted the appeal in full itself, by a new decision (again subject
+	 * to appeal, art. 132 §3), and released what was asked for. */
+	LAW_STATE_APPEAL_GRANTED,
 	LAW_STATE_COUNT,
 	/* In a transition: the state does not change. */
 	LAW_STATE_SAME = LAW_STATE_COUNT,
@@ -117,6 +121,12 @@ typedef enum law_term_kind {
 	 * 30 days from the delivery of its decision to complain to the
 	 * administrative court, through the body (PPSA art. 53 §1, art. 54 §1). */
 	LAW_TERM_COURT_COMPLAINT_WINDOW,
+	/* Issue 20 item 9, KPA art. 37: a ponaglenie lodged through the organ
+	 * goes to the higher body within 7 days with the organ's position
+	 * (§3 pkt 1, §4); where there is no higher body the organ considers it
+	 * itself within 7 days (§3 pkt 2, §5). */
+	LAW_TERM_FORWARD_PONAGLENIE,
+	LAW_TERM_CONSIDER_PONAGLENIE,
 	LAW_TERM_COUNT,
 } law_term_kind_t;
 
@@ -147,6 +157,9 @@ typedef struct law_term_info {
 	int days;
 	/* An answer term: any closing step that produces a document meets it. */
 	bool answer;
+	/* Closing the case does not end it: a duty towards another body that
+	 * the case's outcome does not lift (the ponaglenie, KPA art. 37 §4). */
+	bool survives_close;
 } law_term_info_t;
 
 extern const law_term_info_t law_terms[LAW_TERM_COUNT];
@@ -185,6 +198,10 @@ typedef enum law_document {
 	LAW_DOC_COURT_ANSWER,
 	LAW_DOC_SIGNATURE_CALL,		/* KPA art. 64 §2: call to sign the pleading */
 	LAW_DOC_PLEADING_UNPROCESSED,	/* KPA art. 64 §2: the pleading left unprocessed */
+	/* Issue 20 item 9. */
+	LAW_DOC_APPEAL_GRANTED_DECISION, /* KPA art. 132: the organ's new decision */
+	LAW_DOC_PONAGLENIE_FORWARDING,	 /* KPA art. 37 §4: to the higher body */
+	LAW_DOC_PONAGLENIE_DECISION,	 /* KPA art. 37 §3 pkt 2, §6: no higher body */
 	/* The documents a step of the lifecycle produces are those below
 	 * LAW_DOC_COUNT. */
 	LAW_DOC_COUNT,
@@ -264,6 +281,12 @@ typedef enum law_action {
 	LAW_ACT_JUDGMENT_DISMISSES,
 	LAW_ACT_CALL_TO_SIGN,	   /* KPA art. 64 §2: call to remedy the missing signature */
 	LAW_ACT_RECORD_SIGNATURE, /* the requester signed it (or sent it signed) */
+	/* Issue 20 item 9. */
+	LAW_ACT_WAIVE_APPEAL,	     /* KPA art. 127a: the requester's waiver reached the organ */
+	LAW_ACT_GRANT_APPEAL,	     /* KPA art. 132: the organ grants the appeal itself */
+	LAW_ACT_RECORD_PONAGLENIE,   /* KPA art. 37: a ponaglenie lodged through the organ */
+	LAW_ACT_FORWARD_PONAGLENIE,  /* KPA art. 37 §4 */
+	LAW_ACT_DECIDE_PONAGLENIE,   /* KPA art. 37 §3 pkt 2, §5–6 */
 	LAW_ACT_COUNT,
 } law_action_t;
 
@@ -337,6 +360,13 @@ typedef struct law_case {
 	int nterms;
 	law_open_term_t terms[LAW_OPEN_TERMS_MAX];
 	law_policy_t policy;
+	/* Issue 20 item 9. How a case in closed_final got there, for a remedy
+	 * lodged after it (the organ sends it on, the appeal body rules on it:
+	 * KPA art. 134): the last day of the remedy window that passed unused,
+	 * or the day the requester's waiver reached the organ (art. 127a §2).
+	 * Both NONE otherwise (or for any other state). */
+	law_date_t remedy_lapsed;
+	law_date_t remedy_waived;
 } law_case_t;
 
 typedef struct law_action_input {
@@ -355,6 +385,10 @@ typedef struct law_action_input {
 	/* judgment_obliges: the court's term in days from the return of the
 	 * files; 0 (or less) means the usual 14. */
 	int term_days;
+	/* A requester's act after their term, lodged with a request to restore
+	 * the term (KPA art. 58 §1–2; decided by the appeal body for an appeal,
+	 * art. 59 §2). Refused when the act was not late. */
+	bool restore_request;
 } law_action_input_t;
 
 typedef enum law_term_op {
@@ -423,6 +457,10 @@ typedef enum law_guard {
 	LAW_GUARD_REMEDY_RECONSIDERATION,
 	LAW_GUARD_REMEDY_COURT, /* policy.remedy == court_complaint */
 	LAW_GUARD_SIGNATURE_REQUIRED, /* !policy.accepts_unsigned_pleadings */
+	/* Issue 20 item 9. */
+	LAW_GUARD_IN_TERM,	 /* `term` is open and the step's date is by its due date */
+	LAW_GUARD_FINAL_UNUSED,	 /* closed_final by the window's passing or a waiver */
+	LAW_GUARD_ANSWER_PASSED, /* no answer term is still running (KPA art. 37 §3a) */
 	LAW_GUARD_COUNT,
 } law_guard_t;
 

@@ -155,6 +155,18 @@ static void satisfy(const law_transition_t *r, law_kind_t kind, law_state_t stat
 		case LAW_GUARD_SIGNATURE_REQUIRED:
 			c->policy.accepts_unsigned_pleadings = false;
 			break;
+		case LAW_GUARD_IN_TERM:
+			add_term(c, s->term, "2025-03-04", "2025-03-18");
+			break;
+		case LAW_GUARD_FINAL_UNUSED:
+			c->remedy_lapsed = D("2025-03-04");
+			break;
+		case LAW_GUARD_ANSWER_PASSED:
+			/* KPA art. 37 §3a: the answer term has passed. */
+			for (int t = 0; t < c->nterms; t++)
+				if (law_terms[c->terms[t].kind].answer)
+					c->terms[t].due = D("2025-03-04");
+			break;
 		default:
 			break;
 		}
