@@ -46,6 +46,8 @@ struct clerk_input {
 	const char *persons;     /* refuse: names and functions (UDIP art. 16 ust. 2) */
 	const char *address;     /* published_in_bip: the BIP address */
 	const char *term_days;   /* judgment_obliges */
+	const char *restore_request; /* appeal, request_reconsideration after the term:
+	                                "tak" = with a request to restore it (KPA art. 58) */
 	const char *version;     /* the case's version the form was drawn at, as
 	                            typed; NULL or "": no check */
 };

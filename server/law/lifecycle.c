@@ -336,7 +336,7 @@ const law_document_info_t law_documents[LAW_DOC_ROWS] = {
 					   "Pismo przekazujące ponaglenie organowi wyższego stopnia",
 					   "KPA art. 37 §4", false, ANY, LAW_TO_APPEAL_BODY},
 	/* A postanowienie, not a decision: no remedy term runs from it. */
-	[LAW_DOC_PONAGLENIE_DECISION] = {"ponaglenie_decision",
+	[LAW_DOC_PONAGLENIE_ORDER] = {"ponaglenie_order",
 					 "Postanowienie w sprawie ponaglenia",
 					 "KPA art. 37 §3 pkt 2, §5 i §6", false, ANY, REQUESTER},
 	/* No statute asks for it: it tells the requester the case number and
@@ -925,7 +925,7 @@ const law_transition_t law_transitions[] = {
 	 "sprawę w tym czasie załatwiono"},
 	{ANY, EVERY, LAW_ACT_DECIDE_PONAGLENIE, C, LAW_STATE_SAME,
 	 {G(TERM_OPEN, CONSIDER_PONAGLENIE)}, {STOP(CONSIDER_PONAGLENIE)},
-	 DOC(PONAGLENIE_DECISION), "KPA art. 37 §5–6: postanowienie w 7 dni"},
+	 DOC(PONAGLENIE_ORDER), "KPA art. 37 §5–6: postanowienie w 7 dni"},
 };
 /* clang-format on */
 const size_t law_transition_count = sizeof law_transitions / sizeof law_transitions[0];

@@ -201,7 +201,7 @@ typedef enum law_document {
 	/* Issue 20 item 9. */
 	LAW_DOC_APPEAL_GRANTED_DECISION, /* KPA art. 132: the organ's new decision */
 	LAW_DOC_PONAGLENIE_FORWARDING,	 /* KPA art. 37 §4: to the higher body */
-	LAW_DOC_PONAGLENIE_DECISION,	 /* KPA art. 37 §3 pkt 2, §6: no higher body */
+	LAW_DOC_PONAGLENIE_ORDER,	 /* KPA art. 37 §3 pkt 2, §6: no higher body */
 	/* The documents a step of the lifecycle produces are those below
 	 * LAW_DOC_COUNT. */
 	LAW_DOC_COUNT,

@@ -282,10 +282,10 @@ const letter_var_t letter_vars[] = {
 	{"appeal.waived_on", D, INPUT, false, false,
 	 "appeal_forwarding: the day the waiver reached the body", "2026-11-05", NULL, NULL},
 	{"ponaglenie.date", D, INPUT, false, false,
-	 "ponaglenie_forwarding, ponaglenie_decision: date of the ponaglenie (KPA art. 37)",
+	 "ponaglenie_forwarding, ponaglenie_order: date of the ponaglenie (KPA art. 37)",
 	 "2026-12-01", NULL, NULL},
 	{"ponaglenie.received_on", D, INPUT, false, false,
-	 "ponaglenie_forwarding, ponaglenie_decision: date the body received it", "2026-12-02",
+	 "ponaglenie_forwarding, ponaglenie_order: date the body received it", "2026-12-02",
 	 NULL, NULL},
 	{"position", B, INPUT, false, false,
 	 "appeal_forwarding, court_answer, ponaglenie_forwarding: the body's position",
@@ -293,7 +293,7 @@ const letter_var_t letter_vars[] = {
 	 "i kalkulacja kosztów zostały skutecznie zastrzeżone przez wykonawcę jako tajemnica "
 	 "przedsiębiorstwa, a ich ujawnienie naraziłoby go na szkodę.", NULL, NULL},
 	{"ruling", B, INPUT, false, false,
-	 "reconsideration_decision: the ruling after „orzekam:”; ponaglenie_decision: after "
+	 "reconsideration_decision: the ruling after „orzekam:”; ponaglenie_order: after "
 	 "„postanawiam:”",
 	 "utrzymać w mocy zaskarżoną decyzję.", NULL, NULL},
 	{"complaint.date", D, INPUT, false, false, "court_answer: date of the complaint",
@@ -586,17 +586,17 @@ static const struct {
 	 "organ udostępni informację do dnia 11 grudnia 2026 r."},
 	{"ponaglenie_forwarding", "attachments",
 	 "ponaglenie z dnia 1 grudnia 2026 r.\nodpisy akt sprawy (12 kart)"},
-	{"ponaglenie_decision", "letter.date", "2026-12-08"},
-	{"ponaglenie_decision", "case.received_on", "2026-11-02"},
-	{"ponaglenie_decision", "ruling",
+	{"ponaglenie_order", "letter.date", "2026-12-08"},
+	{"ponaglenie_order", "case.received_on", "2026-11-02"},
+	{"ponaglenie_order", "ruling",
 	 "1. stwierdzić, że organ dopuścił się bezczynności, która nie miała miejsca z rażącym "
 	 "naruszeniem prawa;\n2. załatwić sprawę w terminie 7 dni od dnia doręczenia "
 	 "postanowienia."},
-	{"ponaglenie_decision", "facts",
+	{"ponaglenie_order", "facts",
 	 "Wnioskiem z dnia 2 listopada 2026 r. strona zwróciła się o udostępnienie informacji "
 	 "publicznej. Termin załatwienia wniosku upłynął w dniu 16 listopada 2026 r., a "
 	 "informacji nie udostępniono ani nie zawiadomiono strony o przedłużeniu terminu."},
-	{"ponaglenie_decision", "legal_grounds",
+	{"ponaglenie_order", "legal_grounds",
 	 "Zgodnie z art. 13 ust. 1 ustawy o dostępie do informacji publicznej udostępnienie "
 	 "informacji następuje bez zbędnej zwłoki, nie później niż w terminie 14 dni od dnia "
 	 "złożenia wniosku. Organ nie ma organu wyższego stopnia, dlatego ponaglenie rozpatruje "
