@@ -148,10 +148,25 @@ static law_role_t law_role_of(const struct actor *who)
 	return strcmp(who->role, "clerk") == 0 ? LAW_ROLE_CLERK : LAW_ROLE_MANAGER;
 }
 
+/* A row that needs a term which survives the case's closing (the
+ * ponaglenie's, KPA art. 37 §4) is open in every state: offered only while
+ * that term runs, not on every case. */
+static bool needs_absent_term(const law_transition_t *t, const bool open[LAW_TERM_COUNT])
+{
+	for (int g = 0; g < LAW_ROW_GUARDS; g++) {
+		const law_guard_spec_t *s = &t->guards[g];
+		if (s->guard == LAW_GUARD_TERM_OPEN && law_terms[s->term].survives_close &&
+		    !open[s->term])
+			return true;
+	}
+	return false;
+}
+
 /* The steps the table offers in this state to this role; whether a step
  * really goes through (deadlines, dates) is decided when it is taken, and a
  * refusal then gives the law core's reason. */
-static json_t *available_actions(law_kind_t kind, law_state_t state, law_role_t role)
+static json_t *available_actions(law_kind_t kind, law_state_t state, law_role_t role,
+                                 const bool open[LAW_TERM_COUNT])
 {
 	json_t *list = json_array();
 	bool seen[LAW_ACT_COUNT] = {false};
@@ -159,7 +174,7 @@ static json_t *available_actions(law_kind_t kind, law_state_t state, law_role_t 
 		const law_transition_t *t = &law_transitions[i];
 		if (!(t->kinds & kind) || !(t->from & (1ULL << state)) || t->action == LAW_ACT_REGISTER)
 			continue;
-		if (!(t->roles & (LAW_ROLE_CLERK | role)) || seen[t->action])
+		if (!(t->roles & (LAW_ROLE_CLERK | role)) || seen[t->action] || needs_absent_term(t, open))
 			continue;
 		seen[t->action] = true;
 		const struct action_form *f = form_of(t->action);
@@ -317,7 +332,17 @@ enum outcome clerk_case(const struct svc_ctx *ctx, long long id, json_t **out,
 	law_state_from_id(json_string_value(json_object_get(view, "state")), &state);
 	law_kind_t kind = json_is_true(json_object_get(view, "reuse")) ? LAW_KIND_REUSE
 	                                                                : LAW_KIND_PUBLIC_INFORMATION;
-	json_object_set_new(view, "actions", available_actions(kind, state, law_role_of(who)));
+	bool open[LAW_TERM_COUNT] = {false};
+	size_t i;
+	json_t *t;
+	json_array_foreach(json_object_get(view, "terms"), i, t)
+	{
+		law_term_kind_t k;
+		if (json_is_true(json_object_get(t, "open")) &&
+		    law_term_kind_from_id(json_string_value(json_object_get(t, "kind")), &k))
+			open[k] = true;
+	}
+	json_object_set_new(view, "actions", available_actions(kind, state, law_role_of(who), open));
 	/* Its mail, and an answer it waits for (cases/replies.h). */
 	st = replies_view(c, a, id, kind, state, view);
 	if (st != DB_OK) {

@@ -854,7 +854,8 @@ const law_transition_t law_transitions[] = {
 	 DOC(APPEAL_GRANTED_DECISION),
 	 "KPA art. 132 §1: odwołanie zasługuje w całości na uwzględnienie, jedyną stroną jest "
 	 "wnioskodawca; nowa decyzja uchyla zaskarżoną i udostępnia informację, w terminie 7 dni "
-	 "od otrzymania odwołania (art. 133); od nowej decyzji służy odwołanie (§3)"},
+	 "od otrzymania odwołania (art. 133); od nowej decyzji służy odwołanie (§3), dlatego stan "
+	 "appeal_granted (decyzja, od której doręczenia biegnie termin), a nie provided (pismo)"},
 	{PI, S(APPEAL_PENDING), LAW_ACT_APPEAL_DECIDED, C, TO(CLOSED_FINAL),
 	 {CHECK(REMEDY_APPEAL)}, {{0}}, DOC(NONE),
 	 "KPA art. 138 §1; organ odwoławczy ma 14 dni (UDIP art. 16 ust. 2 pkt 1)"},

@@ -329,6 +329,9 @@ static void test_a_ponaglenie_before_the_term_passed_is_refused_kpa_37_3a(void *
 	char *p = case_page(&urged);
 	has(p, "name=\"action\" value=\"record_ponaglenie\"");
 	has(p, "ponaglenie (bezczynność lub przewlekłość)");
+	/* Nothing to send on or decide until a ponaglenie is recorded. */
+	lacks(p, "name=\"action\" value=\"forward_ponaglenie\"");
+	lacks(p, "name=\"action\" value=\"decide_ponaglenie\"");
 	free(p);
 	p = step(&urged, "action=record_ponaglenie&sent=" TODAY "&text=Prosz%C4%99+o+pospiech.", 409);
 	has(p, "art. 37 §3a");
@@ -426,6 +429,9 @@ static void test_a_ponaglenie_is_sent_on_within_7_days_kpa_37(void **state)
 	has(md, "ponaglenia z dnia 20 marca 2090 r.");
 	has(md, "Informację udostępniono 20 marca.");
 	free(md);
+	p = case_page(&urged);
+	lacks(p, "name=\"action\" value=\"forward_ponaglenie\"");
+	free(p);
 	p = tracking_page(&urged);
 	has(p, "przekazanie ponaglenia organowi wyższego stopnia");
 	free(p);
