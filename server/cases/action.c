@@ -106,8 +106,12 @@ enum db_status case_act_locked(PGconn *c, arena_t *a, const struct case_ref *f,
 		st = draft_document(c, f, oc->document, inputs);
 		json_decref(inputs);
 	}
-	if (oc->warning.code)
+	if (oc->warning.code) {
 		json_object_set_new(ev, "warning", json_string(oc->warning.message));
+		/* Its code too: the appeal's forwarding letter says whether it came
+		 * late or after a waiver (issue 20 item 9, KPA art. 134). */
+		json_object_set_new(ev, "warning_code", json_string(oc->warning.code));
+	}
 	if (oc->document != LAW_DOC_NONE)
 		json_object_set_new(ev, "document", json_string(law_documents[oc->document].id));
 	(void)a;

@@ -34,6 +34,7 @@ enum {
 	F_TERM_DAYS = 128,
 	F_SENT = 256, /* a requester's act recorded by the clerk: dispatch date */
 	F_IDENTITY = 512, /* the requester's name and postal address (KPA art. 107 §1 pkt 3) */
+	F_RESTORE = 1024, /* a late remedy: the request to restore the term (KPA art. 58) */
 };
 
 static const struct action_form {
@@ -70,8 +71,9 @@ static const struct action_form {
     {LAW_ACT_OBJECT_TO_OFFER, F_TEXT | F_SENT, true, "Treść sprzeciwu"},
     {LAW_ACT_DECIDE_CONDITIONS, F_TEXT | F_AMOUNT, true, "Warunki określone w decyzji"},
     {LAW_ACT_WITHDRAW, F_TEXT | F_SENT, false, "Treść wycofania"},
-    {LAW_ACT_APPEAL, F_TEXT | F_SENT, false, "Treść odwołania"},
-    {LAW_ACT_REQUEST_RECONSIDERATION, F_TEXT | F_SENT, false, "Treść wniosku o ponowne rozpatrzenie"},
+    {LAW_ACT_APPEAL, F_TEXT | F_SENT | F_RESTORE, false, "Treść odwołania"},
+    {LAW_ACT_REQUEST_RECONSIDERATION, F_TEXT | F_SENT | F_RESTORE, false,
+     "Treść wniosku o ponowne rozpatrzenie"},
     {LAW_ACT_FORWARD_APPEAL, F_TEXT, false, "Stanowisko organu"},
     {LAW_ACT_DECIDE_RECONSIDERATION, F_TEXT, true, "Rozstrzygnięcie i uzasadnienie"},
     {LAW_ACT_COURT_COMPLAINT, F_TEXT | F_SENT, false, "Przedmiot skargi"},
@@ -82,6 +84,14 @@ static const struct action_form {
     {LAW_ACT_RECORD_IDENTITY, F_IDENTITY | F_SENT, false, NULL},
     {LAW_ACT_RECORD_SIGNATURE, F_TEXT | F_SENT, false,
      "Jak usunięto brak (np. pismo podpisane przez ePUAP, e-Doręczenia, na papierze, podpis w urzędzie)"},
+    /* Issue 20 item 9. The waiver takes effect on reaching the organ (KPA
+     * art. 127a §2): its date is the step's, no dispatch date. */
+    {LAW_ACT_WAIVE_APPEAL, F_TEXT, false, "Treść oświadczenia o zrzeczeniu się"},
+    {LAW_ACT_GRANT_APPEAL, F_TEXT, true,
+     "Udostępniana informacja (nowa decyzja uchyla zaskarżoną, KPA art. 132 § 1)"},
+    {LAW_ACT_RECORD_PONAGLENIE, F_TEXT | F_SENT, false, "Treść i uzasadnienie ponaglenia (KPA art. 37 § 2)"},
+    {LAW_ACT_FORWARD_PONAGLENIE, F_TEXT, true, "Stanowisko organu wobec ponaglenia (KPA art. 37 § 4)"},
+    {LAW_ACT_DECIDE_PONAGLENIE, F_TEXT, true, "Rozstrzygnięcie postanowienia (KPA art. 37 § 6)"},
 };
 
 static const struct action_form *form_of(law_action_t act)
@@ -141,10 +151,25 @@ static law_role_t law_role_of(const struct actor *who)
 	return strcmp(who->role, "clerk") == 0 ? LAW_ROLE_CLERK : LAW_ROLE_MANAGER;
 }
 
+/* A row that needs a term which survives the case's closing (the
+ * ponaglenie's, KPA art. 37 §4) is open in every state: offered only while
+ * that term runs, not on every case. */
+static bool needs_absent_term(const law_transition_t *t, const bool open[LAW_TERM_COUNT])
+{
+	for (int g = 0; g < LAW_ROW_GUARDS; g++) {
+		const law_guard_spec_t *s = &t->guards[g];
+		if (s->guard == LAW_GUARD_TERM_OPEN && law_terms[s->term].survives_close &&
+		    !open[s->term])
+			return true;
+	}
+	return false;
+}
+
 /* The steps the table offers in this state to this role; whether a step
  * really goes through (deadlines, dates) is decided when it is taken, and a
  * refusal then gives the law core's reason. */
-static json_t *available_actions(law_kind_t kind, law_state_t state, law_role_t role)
+static json_t *available_actions(law_kind_t kind, law_state_t state, law_role_t role,
+                                 const bool open[LAW_TERM_COUNT])
 {
 	json_t *list = json_array();
 	bool seen[LAW_ACT_COUNT] = {false};
@@ -152,11 +177,11 @@ static json_t *available_actions(law_kind_t kind, law_state_t state, law_role_t 
 		const law_transition_t *t = &law_transitions[i];
 		if (!(t->kinds & kind) || !(t->from & (1ULL << state)) || t->action == LAW_ACT_REGISTER)
 			continue;
-		if (!(t->roles & (LAW_ROLE_CLERK | role)) || seen[t->action])
+		if (!(t->roles & (LAW_ROLE_CLERK | role)) || seen[t->action] || needs_absent_term(t, open))
 			continue;
 		seen[t->action] = true;
 		const struct action_form *f = form_of(t->action);
-		json_t *a = json_pack("{s:s, s:s, s:s, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b}",
+		json_t *a = json_pack("{s:s, s:s, s:s, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b}",
 		                      "id", law_actions[t->action].id, "label", law_actions[t->action].label,
 		                      "date_label",
 		                      law_actions[t->action].event ? law_actions[t->action].event
@@ -167,7 +192,7 @@ static json_t *available_actions(law_kind_t kind, law_state_t state, law_role_t 
 		                      "f_basis", (f->fields & F_BASIS) != 0, "f_persons",
 		                      (f->fields & F_PERSONS) != 0, "f_address", (f->fields & F_ADDRESS) != 0,
 		                      "f_term_days", (f->fields & F_TERM_DAYS) != 0, "f_sent",
-		                      (f->fields & F_SENT) != 0);
+		                      (f->fields & F_SENT) != 0, "f_restore", (f->fields & F_RESTORE) != 0);
 		json_object_set_new(a, "f_identity", json_boolean((f->fields & F_IDENTITY) != 0));
 		if (f->text_label)
 			json_object_set_new(a, "text_label", json_string(f->text_label));
@@ -311,7 +336,17 @@ enum outcome clerk_case(const struct svc_ctx *ctx, long long id, json_t **out,
 	law_state_from_id(json_string_value(json_object_get(view, "state")), &state);
 	law_kind_t kind = json_is_true(json_object_get(view, "reuse")) ? LAW_KIND_REUSE
 	                                                                : LAW_KIND_PUBLIC_INFORMATION;
-	json_object_set_new(view, "actions", available_actions(kind, state, law_role_of(who)));
+	bool open[LAW_TERM_COUNT] = {false};
+	size_t i;
+	json_t *t;
+	json_array_foreach(json_object_get(view, "terms"), i, t)
+	{
+		law_term_kind_t k;
+		if (json_is_true(json_object_get(t, "open")) &&
+		    law_term_kind_from_id(json_string_value(json_object_get(t, "kind")), &k))
+			open[k] = true;
+	}
+	json_object_set_new(view, "actions", available_actions(kind, state, law_role_of(who), open));
 	/* Its mail, and an answer it waits for (cases/replies.h). */
 	st = replies_view(c, a, id, kind, state, view);
 	if (st != DB_OK) {
@@ -431,6 +466,12 @@ static bool validate(arena_t *a, const struct clerk_input *in, const struct acti
 			return bad(p, "term_days", "bad_term_days", "Termin z wyroku podaj w dniach (1-365).");
 		li->term_days = (int)d;
 	}
+	/* A checkbox: "tak" when ticked, absent or empty when not. */
+	const char *rs = in->restore_request;
+	if (rs && *rs && strcmp(rs, "tak"))
+		return bad(p, "restore_request", "bad_restore_request",
+		           "Pole „prośba o przywrócenie terminu” zaznacza się albo pozostawia puste.");
+	li->restore_request = (f->fields & F_RESTORE) && rs && !strcmp(rs, "tak");
 	if ((f->fields & F_ASSIGNEE) && (!in->assignee || !*in->assignee))
 		return bad(p, "assignee", "assignee_required",
 		           "Wybierz osobę, której przydzielasz sprawę.");
@@ -483,6 +524,10 @@ static json_t *event_data(const struct clerk_input *in, const struct action_form
 	}
 	if (assignee_name)
 		json_object_set_new(d, "assignee", json_string(assignee_name));
+	/* KPA art. 58 §2: the request to restore the term came with the act;
+	 * the forwarding letter passes it on (art. 59 §2). */
+	if ((f->fields & F_RESTORE) && in->restore_request && !strcmp(in->restore_request, "tak"))
+		json_object_set_new(d, "restore_request", json_string("tak"));
 	return d;
 }
 

@@ -48,6 +48,8 @@ struct clerk_input {
 	const char *term_days;   /* judgment_obliges */
 	const char *name;        /* record_identity: the requester's name (issue 20 item 12) */
 	const char *postal_address; /* record_identity: their address for correspondence */
+	const char *restore_request; /* appeal, request_reconsideration after the term:
+	                                "tak" = with a request to restore it (KPA art. 58) */
 	const char *version;     /* the case's version the form was drawn at, as
 	                            typed; NULL or "": no check */
 };

@@ -484,6 +484,7 @@ struct step_tx {
 	long long request_id, dispatch_id;
 	int seq;
 	const char *channel, *number, *date;
+	const char *second; /* returned: the second notice (KPA art. 44 §3) */
 	struct problem *p;
 	enum outcome result;
 };
@@ -737,7 +738,25 @@ static enum db_status returned_tx(PGconn *c, void *v)
 		                           day);
 		return DB_OK;
 	}
-	json_t *extra = json_pack("{s:s}", "notice_on", x->date);
+	/* KPA art. 44 §2-3: the second notice is left once the 7 days to
+	 * collect after the first have passed, at the latest on the 14th day;
+	 * without both notices nothing is deemed delivered (issue 20 item 9). */
+	law_date_t second, low = law_date_add_days(notice, 8), high = law_date_add_days(notice, 14);
+	char lo[LAW_DATE_STRLEN], hi[LAW_DATE_STRLEN];
+	law_date_format(low, lo);
+	law_date_format(high, hi);
+	if (!x->second || !law_date_parse(x->second, &second) || law_date_cmp(second, low) < 0 ||
+	    law_date_cmp(second, high) > 0) {
+		x->result = problem_fieldf(x->p, a, "second_notice",
+		                           "Podaj datę powtórnego zawiadomienia (awizo) z koperty: "
+		                           "pozostawia się je po upływie 7 dni od pierwszego, najpóźniej "
+		                           "14. dnia, tj. od %s do %s (KPA art. 44 §2–3). Bez "
+		                           "powtórnego zawiadomienia pismo nie jest uznane za doręczone: "
+		                           "wyślij je ponownie.",
+		                           lo, hi);
+		return DB_OK;
+	}
+	json_t *extra = json_pack("{s:s, s:s}", "notice_on", x->date, "second_notice_on", x->second);
 	const struct actor *who = x->ctx->who;
 	st = record_locked(c, a, x->dispatch_id, day, "deemed_kpa44", who->role, who->user_id,
 	                   law_role_of(who), extra);
@@ -746,13 +765,15 @@ static enum db_status returned_tx(PGconn *c, void *v)
 }
 
 enum outcome dispatch_returned(const struct svc_ctx *ctx, long long request_id, int seq,
-                               long long dispatch_id, const char *notice_date, struct problem *p)
+                               long long dispatch_id, const char *notice_date,
+                               const char *second_notice, struct problem *p)
 {
 	struct step_tx x = {.ctx = ctx,
 	                    .request_id = request_id,
 	                    .seq = seq,
 	                    .dispatch_id = dispatch_id,
 	                    .date = notice_date,
+	                    .second = second_notice,
 	                    .p = p};
 	return run(&x, returned_tx);
 }

@@ -113,10 +113,13 @@ enum outcome dispatch_posted(const struct svc_ctx *ctx, long long request_id, in
 enum outcome dispatch_receipt(const struct svc_ctx *ctx, long long request_id, int seq,
                               long long dispatch_id, const char *date, struct problem *p);
 /* A registered letter returned not collected, first notified on
- * `notice_date`: deemed delivered on law_dispatch_deemed_kpa44() of it
+ * `notice_date` and notified again on `second_notice` (KPA art. 44 §3: from
+ * the 8th to the 14th day after the first; without it nothing is deemed
+ * delivered): deemed delivered on law_dispatch_deemed_kpa44() of the first
  * (KPA art. 44 §4), which must not be after today. */
 enum outcome dispatch_returned(const struct svc_ctx *ctx, long long request_id, int seq,
-                               long long dispatch_id, const char *notice_date, struct problem *p);
+                               long long dispatch_id, const char *notice_date,
+                               const char *second_notice, struct problem *p);
 /* The registered letter to print: an address sheet with the requester's
  * address at the window of a DL envelope, the issued document, and the
  * return receipt (potwierdzenie odbioru) for a delivery under the KPA. */

@@ -103,6 +103,10 @@ static const struct {
     {"appeal_forwarding", "text", "position"},
     {"court_answer", "text", "position"},
     {"reconsideration_decision", "text", "ruling"},
+    /* Issue 20 item 9. */
+    {"appeal_granted_decision", "text", "answer"},
+    {"ponaglenie_forwarding", "text", "position"},
+    {"ponaglenie_order", "text", "ruling"},
     {NULL, "text", "reasons"},
     {NULL, "new_due", "new_due"},
     {NULL, "legal_basis", "refusal.basis"},
@@ -144,13 +148,15 @@ static enum db_status event_dates(PGconn *c, arena_t *a, long long request_id, j
 	             {"object_to_offer", "objection.date"}, {"appeal", "appeal.date"},
 	             {"request_reconsideration", "appeal.date"}, {"court_complaint", "complaint.date"},
 	             {"call_to_sign", "signature_call.date"},
-	             {"call_to_identify", "identity_call.date"}};
+	             {"call_to_identify", "identity_call.date"},
+	             {"record_ponaglenie", "ponaglenie.date"}, {"waive_appeal", "appeal.waived_on"}};
 	const char *p[1] = {ids(a, request_id)};
 	enum db_status st;
 	PGresult *r = db_exec(c, &st,
 	                      "SELECT DISTINCT ON (action) action, coalesce(data->>'date', "
 	                      "(at AT TIME ZONE 'Europe/Warsaw')::date::text), "
-	                      "(at AT TIME ZONE 'Europe/Warsaw')::date::text "
+	                      "(at AT TIME ZONE 'Europe/Warsaw')::date::text, "
+	                      "coalesce(data->>'warning_code', ''), coalesce(data->>'restore_request', '') "
 	                      "FROM events WHERE request_id = $1 ORDER BY action, id DESC",
 	                      1, p);
 	for (int i = 0; st == DB_OK && i < PQntuples(r); i++) {
@@ -162,6 +168,18 @@ static enum db_status event_dates(PGconn *c, arena_t *a, long long request_id, j
 				set(vars, "appeal.received_on", PQgetvalue(r, i, 2));
 			if (!strcmp(dates[k].var, "complaint.date"))
 				set(vars, "complaint.received_on", PQgetvalue(r, i, 2));
+			if (!strcmp(dates[k].var, "ponaglenie.date"))
+				set(vars, "ponaglenie.received_on", PQgetvalue(r, i, 2));
+			/* Issue 20 item 9: an appeal after its term or after a waiver
+			 * goes on all the same (KPA art. 134), with the request to
+			 * restore the term when there is one (art. 58, 59 §2). */
+			if (!strcmp(dates[k].var, "appeal.date")) {
+				const char *w = PQgetvalue(r, i, 3);
+				set_json(vars, "appeal.late", json_boolean(!strcmp(w, "requester_late")));
+				set_json(vars, "appeal.waived", json_boolean(!strcmp(w, "remedy_waived")));
+				set_json(vars, "appeal.restore_request",
+				         json_boolean(!strcmp(PQgetvalue(r, i, 4), "tak")));
+			}
 		}
 	}
 	PQclear(r);
@@ -175,6 +193,16 @@ static enum db_status event_dates(PGconn *c, arena_t *a, long long request_id, j
 	            1, p);
 	if (st == DB_OK && PQntuples(r) == 1)
 		set(vars, "decision.date", PQgetvalue(r, 0, 0));
+	PQclear(r);
+	if (st != DB_OK)
+		return st;
+	/* The last day of the remedy window the appeal answers. */
+	r = db_exec(c, &st,
+	            "SELECT due_on::text FROM terms WHERE request_id = $1 AND kind IN "
+	            "('appeal_window', 'reconsideration_window') ORDER BY id DESC LIMIT 1",
+	            1, p);
+	if (st == DB_OK && PQntuples(r) == 1)
+		set(vars, "appeal.window_due", PQgetvalue(r, 0, 0));
 	PQclear(r);
 	return st;
 }

@@ -13,11 +13,14 @@
 /* The requester's windows during which the case waits on them (not the
  * remedy windows after a decision), and the body's remedy terms: forward
  * an appeal (KPA art. 133), decide a reconsideration, answer a court
- * complaint (UDIP art. 21). SQL text[] literals. */
+ * complaint (UDIP art. 21), forward or consider a ponaglenie (KPA art. 37
+ * §4–5; issue 20 item 9). SQL text[] literals. */
 #define QUEUE_WAITING_KINDS                                                                        \
 	"{clarification_window,interest_window,completion_window,fee_window,form_window,offer_window," \
 	"identity_window}"
-#define QUEUE_REMEDY_KINDS "{forward_appeal,reconsideration,reuse_reconsideration,court_answer}"
+#define QUEUE_REMEDY_KINDS                                                                         \
+	"{forward_appeal,reconsideration,reuse_reconsideration,court_answer,forward_ponaglenie,"   \
+	"consider_ponaglenie}"
 
 /* The organisation is always ctx->who's, and "today" ctx->now's date. */
 struct queue_filter {

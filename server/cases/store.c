@@ -168,6 +168,32 @@ enum db_status store_requester_identity(PGconn *c, long long org_id, long long r
 	              4, p);
 }
 
+/* Issue 20 item 9: the step that made the case final (KPA art. 16 §1): the
+ * remedy window passing unused (its last day) or the requester's waiver
+ * reaching the organ (art. 127a §2; the step's date). A remedy lodged
+ * after either is sent on for the appeal body to rule on (art. 134). */
+static enum db_status final_by(PGconn *c, const char *const p[1], law_case_t *out)
+{
+	enum db_status st;
+	PGresult *r = db_exec(
+	    c, &st,
+	    "SELECT e.action, coalesce(e.data->>'date', ''), coalesce((SELECT t.due_on::text "
+	    "FROM terms t WHERE t.request_id = $1 AND t.state = 'passed' AND t.kind IN "
+	    "('appeal_window', 'reconsideration_window') ORDER BY t.id DESC LIMIT 1), '') "
+	    "FROM events e WHERE e.request_id = $1 AND e.to_state = 'closed_final' "
+	    "AND e.from_state IS DISTINCT FROM 'closed_final' ORDER BY e.id DESC LIMIT 1",
+	    1, p);
+	if (st == DB_OK && PQntuples(r) == 1) {
+		const char *action = PQgetvalue(r, 0, 0);
+		if (!strcmp(action, law_actions[LAW_ACT_REMEDY_WINDOW_EXPIRED].id))
+			law_date_parse(PQgetvalue(r, 0, 2), &out->remedy_lapsed);
+		else if (!strcmp(action, law_actions[LAW_ACT_WAIVE_APPEAL].id))
+			law_date_parse(PQgetvalue(r, 0, 1), &out->remedy_waived);
+	}
+	PQclear(r);
+	return st;
+}
+
 enum db_status store_law_case(PGconn *c, long long request_id, const struct org *org,
                               const char *kind, const char *state, law_date_t received,
                               law_case_t *out)
@@ -195,6 +221,8 @@ enum db_status store_law_case(PGconn *c, long long request_id, const struct org 
 		out->nterms++;
 	}
 	PQclear(r);
+	if (st == DB_OK && out->state == LAW_STATE_CLOSED_FINAL)
+		st = final_by(c, p, out);
 	if (st != DB_OK)
 		return st;
 	/* Issue 20 items 7 and 8: a unit acting as another organ may have its

@@ -34,6 +34,11 @@ const char *const law_refusal_codes[] = {
 	"party_unidentified",
 	"invalid_policy",
 	"invalid_length",
+	/* Issue 20 item 9. */
+	"term_passed",
+	"remedy_not_final",
+	"ponaglenie_premature",
+	"restore_not_late",
 	NULL,
 };
 /* clang-format on */
@@ -214,6 +219,27 @@ static bool guard_window(ctx_t *x, const law_guard_spec_t *g)
 				      "Doręczenie już zarejestrowano: termin „%s” biegnie do %s.",
 				      info->label, fmt_date(t->due, a));
 		return true;
+	case LAW_GUARD_IN_TERM:
+		/* The step's own date, not a dispatch date: a waiver takes effect
+		 * on reaching the organ (KPA art. 127a §2), and a new decision
+		 * under art. 132 is the organ's act. */
+		if (!t && info->side == LAW_SIDE_REQUESTER)
+			return refuse(x, "window_not_started",
+				      "Termin „%s” jeszcze nie biegnie: najpierw zarejestruj "
+				      "doręczenie decyzji wnioskodawcy.",
+				      info->label);
+		if (!t)
+			return refuse(x, "term_not_open",
+				      "Ta czynność wymaga biegnącego terminu „%s”, a w tej sprawie "
+				      "on nie biegnie.",
+				      info->label);
+		if (law_date_cmp(x->in->date, t->due) > 0)
+			return refuse(x, "term_passed",
+				      "Termin „%s” upłynął %s; czynność „%s” z dnia %s jest możliwa "
+				      "tylko przed jego upływem.",
+				      info->label, fmt_date(t->due, a),
+				      law_actions[x->in->action].label, fmt_date(x->in->date, b));
+		return true;
 	default:
 		return true;
 	}
@@ -274,6 +300,37 @@ static bool guard_policy(ctx_t *x, law_guard_t g)
 	}
 }
 
+/* Issue 20 item 9. KPA art. 134: a remedy lodged after the decision became
+ * final is still the appeal body's to rule on, where it became final by
+ * the window's passing or by the requester's waiver; after the appeal
+ * body's own decision (or any other end) there is nothing to appeal. */
+static bool guard_final_unused(ctx_t *x)
+{
+	if (law_date_is_set(x->c->remedy_lapsed) || law_date_is_set(x->c->remedy_waived))
+		return true;
+	return refuse(x, "remedy_not_final",
+		      "Sprawa zakończyła się inaczej niż upływem terminu na odwołanie albo "
+		      "zrzeczeniem się go (np. rozstrzygnięciem organu odwoławczego): w tej "
+		      "sprawie nie zapisuje się już odwołania od decyzji pierwszej instancji.");
+}
+
+/* KPA art. 37 §3a: a ponaglenie lodged before the term to settle the case
+ * passed is left unprocessed, not sent on. */
+static bool guard_answer_passed(ctx_t *x)
+{
+	char a[LAW_DATE_STRLEN];
+	for (int i = 0; i < x->c->nterms; i++) {
+		const law_open_term_t *t = &x->c->terms[i];
+		if (law_terms[t->kind].answer && law_date_cmp(x->in->date, t->due) <= 0)
+			return refuse(x, "ponaglenie_premature",
+				      "Termin „%s” upływa %s, a ponaglenie wniesiono przed jego "
+				      "upływem: organ pozostawia je bez rozpoznania i go nie przekazuje "
+				      "(KPA art. 37 §3a).",
+				      law_terms[t->kind].label, fmt_date(t->due, a));
+	}
+	return true;
+}
+
 static bool check_guard(ctx_t *x, const law_guard_spec_t *g)
 {
 	switch (g->guard) {
@@ -287,7 +344,12 @@ static bool check_guard(ctx_t *x, const law_guard_spec_t *g)
 	case LAW_GUARD_WINDOW_PASSED:
 	case LAW_GUARD_REPLY_IN_TIME:
 	case LAW_GUARD_NOT_DELIVERED:
+	case LAW_GUARD_IN_TERM:
 		return guard_window(x, g);
+	case LAW_GUARD_FINAL_UNUSED:
+		return guard_final_unused(x);
+	case LAW_GUARD_ANSWER_PASSED:
+		return guard_answer_passed(x);
 	default:
 		return guard_policy(x, g->guard);
 	}
@@ -429,7 +491,7 @@ static bool apply_effects(ctx_t *x, const law_transition_t *row)
 static void close_remaining(ctx_t *x, const law_transition_t *row)
 {
 	for (int i = 0; i < x->c->nterms; i++) {
-		if (x->handled[i])
+		if (x->handled[i] || law_terms[x->c->terms[i].kind].survives_close)
 			continue;
 		bool answered =
 		    law_terms[x->c->terms[i].kind].answer && row->document != LAW_DOC_NONE;
@@ -506,6 +568,9 @@ static bool check_input(ctx_t *x)
 		return refuse(x, "date_out_of_range",
 			      "Data czynności musi przypadać w latach %d–%d.", LAW_YEAR_MIN,
 			      LAW_YEAR_MAX);
+	if ((law_date_is_set(c->remedy_lapsed) && !law_date_valid(c->remedy_lapsed)) ||
+	    (law_date_is_set(c->remedy_waived) && !law_date_valid(c->remedy_waived)))
+		return refuse(x, "invalid_case", "Nieprawidłowe dane sprawy.");
 	if (law_date_is_set(in->sent) && !law_date_in_range(in->sent))
 		return refuse(x, "invalid_date", "Nieprawidłowa data nadania.");
 	if (law_date_is_set(in->sent) && law_date_cmp(in->sent, in->date) > 0)
@@ -562,6 +627,50 @@ static const law_transition_t *choose_row(ctx_t *x)
 	return NULL;
 }
 
+static bool row_has_guard(const law_transition_t *r, law_guard_t g)
+{
+	for (int i = 0; i < LAW_ROW_GUARDS; i++)
+		if (r->guards[i].guard == g)
+			return true;
+	return false;
+}
+
+/* Issue 20 item 9: what the organ must know of a remedy lodged after the
+ * decision became final (KPA art. 127a §2, art. 134, art. 58–59). */
+static void warn_final(ctx_t *x)
+{
+	char a[LAW_DATE_STRLEN];
+	if (law_date_is_set(x->c->remedy_waived))
+		law_fail(&x->out->warning, "remedy_waived",
+			 "Strona zrzekła się prawa do wniesienia odwołania (oświadczenie doręczone "
+			 "organowi %s): decyzja jest ostateczna i prawomocna, a zrzeczenia nie można "
+			 "cofnąć (KPA art. 127a §2). Odwołanie przekazuje się organowi odwoławczemu, "
+			 "który stwierdza jego niedopuszczalność (art. 134).",
+			 fmt_date(x->c->remedy_waived, a));
+	else
+		law_fail(&x->out->warning, "requester_late",
+			 "Odwołanie wniesiono po upływie terminu (upłynął %s). Organ przekazuje je "
+			 "organowi odwoławczemu, który stwierdza uchybienie terminu (KPA art. 134) "
+			 "albo na prośbę strony przywraca termin (art. 58, art. 59 §2).",
+			 fmt_date(x->c->remedy_lapsed, a));
+}
+
+/* KPA art. 58 §1–2: a request to restore a term goes with an act done after
+ * it; with an act in time there is nothing to restore. */
+static bool check_restore(ctx_t *x)
+{
+	const char *w = x->out->warning.code;
+	if (!x->in->restore_request || (w && !strcmp(w, "requester_late")))
+		return true;
+	if (w && !strcmp(w, "remedy_waived"))
+		return refuse(x, "restore_not_late",
+			      "Strona zrzekła się prawa do odwołania, a nie uchybiła terminowi: nie "
+			      "ma terminu do przywrócenia (KPA art. 58 §1, art. 127a §2).");
+	return refuse(x, "restore_not_late",
+		      "Prośba o przywrócenie terminu dotyczy czynności dokonanej po jego upływie "
+		      "(KPA art. 58 §1–2); tę czynność dokonano w terminie.");
+}
+
 bool law_decide(const law_case_t *c, const law_action_input_t *in, law_outcome_t *out)
 {
 	memset(out, 0, sizeof *out);
@@ -589,6 +698,13 @@ bool law_decide(const law_case_t *c, const law_action_input_t *in, law_outcome_t
 	out->reopens = was_closed && !law_states[next].closed;
 	if (!apply_effects(&x, row)) {
 		out->neffects = 0;
+		return false;
+	}
+	if (row_has_guard(row, LAW_GUARD_FINAL_UNUSED))
+		warn_final(&x);
+	if (!check_restore(&x)) {
+		out->neffects = 0;
+		law_error_clear(&out->warning);
 		return false;
 	}
 	if (out->closes)

@@ -61,6 +61,11 @@ const law_state_info_t law_states[LAW_STATE_COUNT] = {
 	[LAW_STATE_AWAITING_IDENTITY] = {"awaiting_identity",
 					 "oczekuje na podanie imienia i nazwiska oraz adresu", false,
 					 PI},
+	/* Issue 20 item 9 (KPA art. 132). */
+	[LAW_STATE_APPEAL_GRANTED] = {"appeal_granted",
+				      "odwołanie uwzględnione przez organ: nowa decyzja "
+				      "i udostępnienie (KPA art. 132)",
+				      true, ANY},
 };
 /* clang-format on */
 
@@ -205,7 +210,20 @@ const law_term_info_t law_terms[LAW_TERM_COUNT] = {
 	[LAW_TERM_IDENTITY_WINDOW] = {"identity_window",
 				      "termin na podanie imienia i nazwiska oraz adresu",
 				      "KPA art. 64 §2 w zw. z art. 63 §2", "doręczenia wezwania", REQ,
-				      LAW_LENGTH_FIXED, 7, false},
+				      LAW_LENGTH_FIXED, 7, false, false},
+	/* Issue 20 item 9. KPA art. 37 §4: the organ sends the ponaglenie on
+	 * with its position whatever becomes of the case meanwhile (the
+	 * higher body still rules whether there was inaction, §6 pkt 1), so
+	 * closing the case does not end these terms. */
+	[LAW_TERM_FORWARD_PONAGLENIE] = {"forward_ponaglenie",
+					 "termin przekazania ponaglenia organowi wyższego stopnia",
+					 "KPA art. 37 §3 pkt 1 i §4", "otrzymania ponaglenia", BODY,
+					 LAW_LENGTH_FIXED, 7, false, true},
+	[LAW_TERM_CONSIDER_PONAGLENIE] = {"consider_ponaglenie",
+					  "termin rozpatrzenia ponaglenia (brak organu wyższego "
+					  "stopnia)",
+					  "KPA art. 37 §3 pkt 2 i §5", "otrzymania ponaglenia", BODY,
+					  LAW_LENGTH_FIXED, 7, false, true},
 };
 /* clang-format on */
 
@@ -323,6 +341,21 @@ const law_document_info_t law_documents[LAW_DOC_ROWS] = {
 					  "Pismo o pozostawieniu wniosku bez rozpoznania w zakresie "
 					  "wymagającym decyzji",
 					  "KPA art. 64 §2", false, PI, REQUESTER},
+	/* Issue 20 item 9. The new decision cancels the one appealed and, in
+	 * the same letter, releases what was asked for: under art. 132 a
+	 * decision that only cancels would leave the case unsettled. */
+	[LAW_DOC_APPEAL_GRANTED_DECISION] = {"appeal_granted_decision",
+					     "Decyzja uchylająca zaskarżoną decyzję w trybie art. 132 "
+					     "KPA",
+					     "KPA art. 132 §1 i §3; UDIP art. 16 ust. 1; UOD art. 41",
+					     true, ANY, REQUESTER},
+	[LAW_DOC_PONAGLENIE_FORWARDING] = {"ponaglenie_forwarding",
+					   "Pismo przekazujące ponaglenie organowi wyższego stopnia",
+					   "KPA art. 37 §4", false, ANY, LAW_TO_APPEAL_BODY},
+	/* A postanowienie, not a decision: no remedy term runs from it. */
+	[LAW_DOC_PONAGLENIE_ORDER] = {"ponaglenie_order",
+					 "Postanowienie w sprawie ponaglenia",
+					 "KPA art. 37 §3 pkt 2, §5 i §6", false, ANY, REQUESTER},
 	/* No statute asks for it: it tells the requester the case number and
 	 * the answer term. */
 	[LAW_DOC_ACKNOWLEDGEMENT] = {"acknowledgement", "Potwierdzenie otrzymania wniosku",
@@ -463,6 +496,34 @@ const law_action_info_t law_actions[LAW_ACT_COUNT] = {
 	[LAW_ACT_RECORD_IDENTITY] = {"record_identity",
 				     "podanie imienia i nazwiska oraz adresu przez wnioskodawcę",
 				     "Otrzymanie danych"},
+	/* Issue 20 item 9. */
+	[LAW_ACT_WAIVE_APPEAL] = {"waive_appeal",
+				  "zrzeczenie się prawa do wniesienia odwołania (wniosku o ponowne "
+				  "rozpatrzenie)",
+				  "Otrzymanie oświadczenia o zrzeczeniu się",
+				  "Zrzec się prawa do odwołania (wniosku o ponowne rozpatrzenie) można "
+				  "tylko po doręczeniu decyzji, przed upływem terminu na jego wniesienie "
+				  "(KPA art. 127a §1, art. 127 §3)."},
+	[LAW_ACT_GRANT_APPEAL] = {"grant_appeal",
+				  "uwzględnienie odwołania przez organ, który wydał decyzję (nowa "
+				  "decyzja)",
+				  "Wydanie nowej decyzji",
+				  "Nową decyzję w trybie art. 132 KPA wydaje się tylko, gdy odwołanie "
+				  "czeka na przekazanie organowi odwoławczemu, w terminie 7 dni od jego "
+				  "otrzymania (art. 133)."},
+	[LAW_ACT_RECORD_PONAGLENIE] = {"record_ponaglenie",
+				       "ponaglenie (bezczynność lub przewlekłość)",
+				       "Otrzymanie ponaglenia",
+				       "Ponaglenie dotyczy sprawy w toku (KPA art. 37 §1): po jej "
+				       "załatwieniu służy skarga do sądu administracyjnego."},
+	[LAW_ACT_FORWARD_PONAGLENIE] = {"forward_ponaglenie",
+					"przekazanie ponaglenia organowi wyższego stopnia ze "
+					"stanowiskiem organu",
+					"Wysłanie ponaglenia"},
+	[LAW_ACT_DECIDE_PONAGLENIE] = {"decide_ponaglenie",
+				       "postanowienie w sprawie ponaglenia (brak organu wyższego "
+				       "stopnia)",
+				       "Wydanie postanowienia"},
 };
 /* clang-format on */
 
@@ -502,11 +563,16 @@ law_policy_t law_policy_default(void)
 	 S(FORM_NOTIFIED) | S(INTEREST_CALLED) | S(OFFER_SENT) | S(OBJECTION_LODGED) |           \
 	 S(AWAITING_IDENTITY))
 /* Closed by a decision, which the requester may challenge. */
-#define DECIDED (S(PARTLY_REFUSED) | S(REFUSED) | S(DISCONTINUED) | S(CONDITIONS_DECIDED))
+#define DECIDED                                                                                    \
+	(S(PARTLY_REFUSED) | S(REFUSED) | S(DISCONTINUED) | S(CONDITIONS_DECIDED) |                \
+	 S(APPEAL_GRANTED))
 /* Closed by a letter (or a final decision): only a court complaint is left. */
 #define LETTER_CLOSED                                                                              \
 	(S(PROVIDED) | S(NOT_PUBLIC_INFORMATION) | S(NOT_HELD) | S(PUBLISHED_ELSEWHERE) |          \
 	 S(OTHER_STATUTE) | S(LEFT_UNPROCESSED))
+
+/* Every state but `none`: a term that survives closing (KPA art. 37 §4). */
+#define EVERY ((~UINT64_C(0) >> (64 - LAW_STATE_COUNT)) & ~S(NONE))
 
 #define R LAW_ROLE_REQUESTER
 #define C LAW_ROLE_CLERK
@@ -785,9 +851,37 @@ const law_transition_t law_transitions[] = {
 	 {EXPIRE(COURT_COMPLAINT_WINDOW)}, DOC(NONE),
 	 "PPSA art. 53 §1: termin na skargę upłynął; rozstrzygnięcie nie podlega dalszemu "
 	 "zaskarżeniu w zwykłym trybie"},
+	/* Issue 20 item 9: the requester waives the remedy (KPA art. 127a; for
+	 * the request for reconsideration through art. 127 §3, which applies
+	 * the appeal's provisions). The decision is final and binding on the
+	 * day the statement reaches the organ, which is the step's date; the
+	 * window stops there. A waiver cannot be taken back: no step leads
+	 * out of closed_final but a remedy lodged after it, which the organ
+	 * sends on for the appeal body to declare inadmissible (art. 134). */
+	{ANY, DECIDED, LAW_ACT_WAIVE_APPEAL, C, TO(CLOSED_FINAL),
+	 {CHECK(REMEDY_APPEAL), G(IN_TERM, APPEAL_WINDOW)}, {CANCEL(APPEAL_WINDOW)}, DOC(NONE),
+	 "KPA art. 127a §1 (przed upływem terminu na odwołanie, po doręczeniu decyzji) i §2: "
+	 "z dniem doręczenia organowi oświadczenia decyzja staje się ostateczna i prawomocna; "
+	 "oświadczenia nie można cofnąć"},
+	{ANY, DECIDED, LAW_ACT_WAIVE_APPEAL, C, TO(CLOSED_FINAL),
+	 {CHECK(REMEDY_RECONSIDERATION), G(IN_TERM, RECONSIDERATION_WINDOW)},
+	 {CANCEL(RECONSIDERATION_WINDOW)}, DOC(NONE),
+	 "KPA art. 127a §1–2 w zw. z art. 127 §3 (do wniosku o ponowne rozpatrzenie stosuje się "
+	 "przepisy o odwołaniach): decyzja ostateczna i prawomocna z dniem doręczenia "
+	 "oświadczenia"},
 	{ANY, DECIDED, LAW_ACT_APPEAL, R | C, TO(APPEAL_PENDING), {CHECK(REMEDY_APPEAL)},
 	 {STOP(APPEAL_WINDOW), START(FORWARD_APPEAL)}, DOC(NONE),
 	 "KPA art. 127 §1, art. 129: wnoszone za pośrednictwem organu"},
+	/* Issue 20 item 9: an appeal after the decision became final by the
+	 * window's passing (or after a waiver) is recorded and sent on all the
+	 * same within the 7 days: only the appeal body declares it late or
+	 * inadmissible (KPA art. 134) or restores the term on the requester's
+	 * request (art. 58, art. 59 §2). A warning, not a refusal. */
+	{ANY, S(CLOSED_FINAL), LAW_ACT_APPEAL, C, TO(APPEAL_PENDING),
+	 {CHECK(REMEDY_APPEAL), CHECK(FINAL_UNUSED)}, {START(FORWARD_APPEAL)}, DOC(NONE),
+	 "KPA art. 133: odwołanie po terminie lub po zrzeczeniu się też przekazuje się w 7 dni; "
+	 "uchybienie terminu albo niedopuszczalność stwierdza organ odwoławczy (art. 134), on "
+	 "też postanawia o przywróceniu terminu (art. 58, art. 59 §2)"},
 	{PI, DECIDED, LAW_ACT_REQUEST_RECONSIDERATION, R | C, TO(APPEAL_PENDING),
 	 {CHECK(REMEDY_RECONSIDERATION)},
 	 {STOP(RECONSIDERATION_WINDOW), START(RECONSIDERATION)}, DOC(NONE),
@@ -799,6 +893,19 @@ const law_transition_t law_transitions[] = {
 	{ANY, S(APPEAL_PENDING), LAW_ACT_FORWARD_APPEAL, C, LAW_STATE_SAME,
 	 {CHECK(REMEDY_APPEAL), G(TERM_OPEN, FORWARD_APPEAL)}, {STOP(FORWARD_APPEAL)},
 	 DOC(APPEAL_FORWARDING), "KPA art. 133: 7 dni od otrzymania odwołania"},
+	/* Issue 20 item 9: instead of sending the appeal on, the organ grants
+	 * it in full by a new decision within the same 7 days (KPA art. 132 §1,
+	 * art. 133); the requester is the only party. The new decision cancels
+	 * the one appealed and releases the information in the same letter, so
+	 * the case is settled; it is again open to appeal (§3): its delivery
+	 * starts the appeal window as for any decision. */
+	{ANY, S(APPEAL_PENDING), LAW_ACT_GRANT_APPEAL, C, TO(APPEAL_GRANTED),
+	 {CHECK(REMEDY_APPEAL), G(IN_TERM, FORWARD_APPEAL)}, {STOP(FORWARD_APPEAL)},
+	 DOC(APPEAL_GRANTED_DECISION),
+	 "KPA art. 132 §1: odwołanie zasługuje w całości na uwzględnienie, jedyną stroną jest "
+	 "wnioskodawca; nowa decyzja uchyla zaskarżoną i udostępnia informację, w terminie 7 dni "
+	 "od otrzymania odwołania (art. 133); od nowej decyzji służy odwołanie (§3), dlatego stan "
+	 "appeal_granted (decyzja, od której doręczenia biegnie termin), a nie provided (pismo)"},
 	{PI, S(APPEAL_PENDING), LAW_ACT_APPEAL_DECIDED, C, TO(CLOSED_FINAL),
 	 {CHECK(REMEDY_APPEAL)}, {{0}}, DOC(NONE),
 	 "KPA art. 138 §1; organ odwoławczy ma 14 dni (UDIP art. 16 ust. 2 pkt 1)"},
@@ -846,6 +953,30 @@ const law_transition_t law_transitions[] = {
 	 {CANCEL(COURT_ANSWER)}, DOC(NONE), "PPSA art. 151, art. 58"},
 	{PI, OPEN, LAW_ACT_JUDGMENT_DISMISSES, C, LAW_STATE_SAME, {{0}},
 	 {CANCEL(COURT_ANSWER)}, DOC(NONE), "PPSA art. 151, art. 58"},
+
+	/* Issue 20 item 9: the ponaglenie (KPA art. 37) against inaction or
+	 * delay, while the case is being dealt with; the case keeps running.
+	 * Lodged before the answer term passed it is left unprocessed (§3a),
+	 * so the guard refuses it then. Not for a body that is not an organ of
+	 * public authority (no KPA, UDIP art. 17 ust. 1). */
+	{ANY, OPEN, LAW_ACT_RECORD_PONAGLENIE, C, LAW_STATE_SAME,
+	 {CHECK(REMEDY_APPEAL), CHECK(ANSWER_PASSED)}, {START(FORWARD_PONAGLENIE)}, DOC(NONE),
+	 "KPA art. 37 §1, §3 pkt 1: ponaglenie do organu wyższego stopnia wnoszone za "
+	 "pośrednictwem organu; sprawa biegnie dalej; wniesione przed upływem terminu "
+	 "załatwienia pozostaje bez rozpoznania (§3a)"},
+	{ANY, OPEN, LAW_ACT_RECORD_PONAGLENIE, C, LAW_STATE_SAME,
+	 {CHECK(REMEDY_RECONSIDERATION), CHECK(ANSWER_PASSED)}, {START(CONSIDER_PONAGLENIE)},
+	 DOC(NONE),
+	 "KPA art. 37 §3 pkt 2: brak organu wyższego stopnia, ponaglenie rozpatruje organ "
+	 "prowadzący postępowanie w 7 dni (§5)"},
+	{ANY, EVERY, LAW_ACT_FORWARD_PONAGLENIE, C, LAW_STATE_SAME,
+	 {G(TERM_OPEN, FORWARD_PONAGLENIE)}, {STOP(FORWARD_PONAGLENIE)},
+	 DOC(PONAGLENIE_FORWARDING),
+	 "KPA art. 37 §4: w 7 dni, z odpisami akt i ustosunkowaniem się organu; także gdy "
+	 "sprawę w tym czasie załatwiono"},
+	{ANY, EVERY, LAW_ACT_DECIDE_PONAGLENIE, C, LAW_STATE_SAME,
+	 {G(TERM_OPEN, CONSIDER_PONAGLENIE)}, {STOP(CONSIDER_PONAGLENIE)},
+	 DOC(PONAGLENIE_ORDER), "KPA art. 37 §5–6: postanowienie w 7 dni"},
 };
 /* clang-format on */
 const size_t law_transition_count = sizeof law_transitions / sizeof law_transitions[0];

@@ -64,6 +64,10 @@ typedef enum law_state {
 	/* Issue 20 item 12: the call for the requester's name and address sent
 	 * before a decision; the body waits for them (KPA art. 64 §2). */
 	LAW_STATE_AWAITING_IDENTITY,
+	/* Issue 20 item 9, KPA art. 132: the organ that issued the decision
+	 * granted the appeal in full itself, by a new decision (again subject
+	 * to appeal, art. 132 §3), and released what was asked for. */
+	LAW_STATE_APPEAL_GRANTED,
 	LAW_STATE_COUNT,
 	/* In a transition: the state does not change. */
 	LAW_STATE_SAME = LAW_STATE_COUNT,
@@ -123,6 +127,12 @@ typedef enum law_term_kind {
 	/* Issue 20 item 12: 7 days from the delivery of the call for the name
 	 * and address (KPA art. 64 §2). */
 	LAW_TERM_IDENTITY_WINDOW,
+	/* Issue 20 item 9, KPA art. 37: a ponaglenie lodged through the organ
+	 * goes to the higher body within 7 days with the organ's position
+	 * (§3 pkt 1, §4); where there is no higher body the organ considers it
+	 * itself within 7 days (§3 pkt 2, §5). */
+	LAW_TERM_FORWARD_PONAGLENIE,
+	LAW_TERM_CONSIDER_PONAGLENIE,
 	LAW_TERM_COUNT,
 } law_term_kind_t;
 
@@ -153,6 +163,9 @@ typedef struct law_term_info {
 	int days;
 	/* An answer term: any closing step that produces a document meets it. */
 	bool answer;
+	/* Closing the case does not end it: a duty towards another body that
+	 * the case's outcome does not lift (the ponaglenie, KPA art. 37 §4). */
+	bool survives_close;
 } law_term_info_t;
 
 extern const law_term_info_t law_terms[LAW_TERM_COUNT];
@@ -193,6 +206,10 @@ typedef enum law_document {
 	LAW_DOC_PLEADING_UNPROCESSED,	/* KPA art. 64 §2: the pleading left unprocessed */
 	LAW_DOC_IDENTITY_CALL,		/* KPA art. 64 §2, art. 107 §1 pkt 3: name and address */
 	LAW_DOC_IDENTITY_UNPROCESSED,	/* KPA art. 64 §2: no name and address given in time */
+	/* Issue 20 item 9. */
+	LAW_DOC_APPEAL_GRANTED_DECISION, /* KPA art. 132: the organ's new decision */
+	LAW_DOC_PONAGLENIE_FORWARDING,	 /* KPA art. 37 §4: to the higher body */
+	LAW_DOC_PONAGLENIE_ORDER,	 /* KPA art. 37 §3 pkt 2, §6: no higher body */
 	/* The documents a step of the lifecycle produces are those below
 	 * LAW_DOC_COUNT. */
 	LAW_DOC_COUNT,
@@ -279,6 +296,12 @@ typedef enum law_action {
 	 * the clerk from a letter): the request's requester row is updated in
 	 * the same transaction, before the step is decided. */
 	LAW_ACT_RECORD_IDENTITY,
+	/* Issue 20 item 9. */
+	LAW_ACT_WAIVE_APPEAL,	     /* KPA art. 127a: the requester's waiver reached the organ */
+	LAW_ACT_GRANT_APPEAL,	     /* KPA art. 132: the organ grants the appeal itself */
+	LAW_ACT_RECORD_PONAGLENIE,   /* KPA art. 37: a ponaglenie lodged through the organ */
+	LAW_ACT_FORWARD_PONAGLENIE,  /* KPA art. 37 §4 */
+	LAW_ACT_DECIDE_PONAGLENIE,   /* KPA art. 37 §3 pkt 2, §5–6 */
 	LAW_ACT_COUNT,
 } law_action_t;
 
@@ -358,6 +381,13 @@ typedef struct law_case {
 	 * decision can be issued: it names the party and is delivered to it
 	 * (KPA art. 107 §1 pkt 3). False (the zero value): identified. */
 	bool party_unidentified;
+	/* Issue 20 item 9. How a case in closed_final got there, for a remedy
+	 * lodged after it (the organ sends it on, the appeal body rules on it:
+	 * KPA art. 134): the last day of the remedy window that passed unused,
+	 * or the day the requester's waiver reached the organ (art. 127a §2).
+	 * Both NONE otherwise (or for any other state). */
+	law_date_t remedy_lapsed;
+	law_date_t remedy_waived;
 } law_case_t;
 
 typedef struct law_action_input {
@@ -376,6 +406,10 @@ typedef struct law_action_input {
 	/* judgment_obliges: the court's term in days from the return of the
 	 * files; 0 (or less) means the usual 14. */
 	int term_days;
+	/* A requester's act after their term, lodged with a request to restore
+	 * the term (KPA art. 58 §1–2; decided by the appeal body for an appeal,
+	 * art. 59 §2). Refused when the act was not late. */
+	bool restore_request;
 } law_action_input_t;
 
 typedef enum law_term_op {
@@ -446,6 +480,10 @@ typedef enum law_guard {
 	LAW_GUARD_SIGNATURE_REQUIRED, /* !policy.accepts_unsigned_pleadings */
 	LAW_GUARD_PARTY_UNIDENTIFIED, /* case.party_unidentified */
 	LAW_GUARD_PARTY_IDENTIFIED,   /* !case.party_unidentified */
+	/* Issue 20 item 9. */
+	LAW_GUARD_IN_TERM,	 /* `term` is open and the step's date is by its due date */
+	LAW_GUARD_FINAL_UNUSED,	 /* closed_final by the window's passing or a waiver */
+	LAW_GUARD_ANSWER_PASSED, /* no answer term is still running (KPA art. 37 §3a) */
 	LAW_GUARD_COUNT,
 } law_guard_t;
 

@@ -45,6 +45,16 @@ void law_guard_describe(const law_guard_spec_t *g, strbuf_t *sb)
 	case LAW_GUARD_SIGNATURE_REQUIRED:
 		sb_puts(sb, "polityka: pismo ze strony sprawy wymaga podpisu");
 		break;
+	case LAW_GUARD_IN_TERM:
+		sb_printf(sb, "biegnie `%s`, data czynności przed jego upływem", t);
+		break;
+	case LAW_GUARD_FINAL_UNUSED:
+		sb_puts(sb, "decyzja ostateczna wskutek upływu terminu na odwołanie albo zrzeczenia "
+			    "się go");
+		break;
+	case LAW_GUARD_ANSWER_PASSED:
+		sb_puts(sb, "termin załatwienia sprawy upłynął (KPA art. 37 §3a)");
+		break;
 	default:
 		break;
 	}

@@ -268,12 +268,36 @@ const letter_var_t letter_vars[] = {
 	 "date of the appeal or of the request for reconsideration", "2026-11-09", NULL, NULL},
 	{"appeal.received_on", D, INPUT, false, false, "date the body received it", "2026-11-12",
 	 NULL, NULL},
+	/* Issue 20 item 9: an appeal after its term or after a waiver is sent
+	 * on all the same (KPA art. 134), with the request to restore the term
+	 * when there is one (art. 58, art. 59 §2). */
+	{"appeal.late", F, INPUT, false, false,
+	 "appeal_forwarding: the appeal came after its term (its step's warning `requester_late`): "
+	 "the paragraph on art. 134", "false", NULL, NULL},
+	{"appeal.window_due", D, INPUT, false, false,
+	 "appeal_forwarding: the last day of the term for the appeal", "2026-11-12", NULL, NULL},
+	{"appeal.restore_request", F, INPUT, false, false,
+	 "appeal_forwarding: the requester asked to restore the term (KPA art. 58 §1–2), for the "
+	 "appeal body (art. 59 §2)", "false", NULL, NULL},
+	{"appeal.waived", F, INPUT, false, false,
+	 "appeal_forwarding: the appeal came after the requester waived it (KPA art. 127a §2)",
+	 "false", NULL, NULL},
+	{"appeal.waived_on", D, INPUT, false, false,
+	 "appeal_forwarding: the day the waiver reached the body", "2026-11-05", NULL, NULL},
+	{"ponaglenie.date", D, INPUT, false, false,
+	 "ponaglenie_forwarding, ponaglenie_order: date of the ponaglenie (KPA art. 37)",
+	 "2026-12-01", NULL, NULL},
+	{"ponaglenie.received_on", D, INPUT, false, false,
+	 "ponaglenie_forwarding, ponaglenie_order: date the body received it", "2026-12-02",
+	 NULL, NULL},
 	{"position", B, INPUT, false, false,
-	 "appeal_forwarding, court_answer: the body's position",
+	 "appeal_forwarding, court_answer, ponaglenie_forwarding: the body's position",
 	 "Organ podtrzymuje stanowisko wyrażone w zaskarżonej decyzji. Ceny jednostkowe "
 	 "i kalkulacja kosztów zostały skutecznie zastrzeżone przez wykonawcę jako tajemnica "
 	 "przedsiębiorstwa, a ich ujawnienie naraziłoby go na szkodę.", NULL, NULL},
-	{"ruling", B, INPUT, false, false, "reconsideration_decision: the ruling after „orzekam:”",
+	{"ruling", B, INPUT, false, false,
+	 "reconsideration_decision: the ruling after „orzekam:”; ponaglenie_order: after "
+	 "„postanawiam:”",
 	 "utrzymać w mocy zaskarżoną decyzję.", NULL, NULL},
 	{"complaint.date", D, INPUT, false, false, "court_answer: date of the complaint",
 	 "2026-11-16", NULL, NULL},
@@ -551,6 +575,35 @@ static const struct {
 	 "tajemnicę przedsiębiorcy, o której mowa w art. 5 ust. 2 ustawy o dostępie do "
 	 "informacji publicznej. Stanowisko w toku postępowania zajęły osoby wskazane "
 	 "w uzasadnieniu decyzji z dnia 29 października 2026 r."},
+	{"appeal_granted_decision", "case.received_on", "2026-10-15"},
+	{"appeal_granted_decision", "legal_grounds",
+	 "Po ponownej analizie organ podziela zarzut odwołania: wykonawca nie wykazał, że ceny "
+	 "jednostkowe mają wartość gospodarczą ani że podjął działania w celu zachowania ich "
+	 "poufności, nie stanowią więc tajemnicy przedsiębiorcy (art. 5 ust. 2 ustawy o dostępie "
+	 "do informacji publicznej). Odwołanie zasługuje zatem w całości na uwzględnienie."},
+	{"ponaglenie_forwarding", "letter.date", "2026-12-04"},
+	{"ponaglenie_forwarding", "case.received_on", "2026-11-02"},
+	{"ponaglenie_forwarding", "position",
+	 "Termin załatwienia wniosku upłynął w dniu 16 listopada 2026 r. Opóźnienie wynikło z "
+	 "konieczności uzyskania stanowiska wykonawcy umowy co do tajemnicy przedsiębiorstwa; "
+	 "organ udostępni informację do dnia 11 grudnia 2026 r."},
+	{"ponaglenie_forwarding", "attachments",
+	 "ponaglenie z dnia 1 grudnia 2026 r.\nodpisy akt sprawy (12 kart)"},
+	{"ponaglenie_order", "letter.date", "2026-12-08"},
+	{"ponaglenie_order", "case.received_on", "2026-11-02"},
+	{"ponaglenie_order", "ruling",
+	 "1. stwierdzić, że organ dopuścił się bezczynności, która nie miała miejsca z rażącym "
+	 "naruszeniem prawa;\n2. załatwić sprawę w terminie 7 dni od dnia doręczenia "
+	 "postanowienia."},
+	{"ponaglenie_order", "facts",
+	 "Wnioskiem z dnia 2 listopada 2026 r. strona zwróciła się o udostępnienie informacji "
+	 "publicznej. Termin załatwienia wniosku upłynął w dniu 16 listopada 2026 r., a "
+	 "informacji nie udostępniono ani nie zawiadomiono strony o przedłużeniu terminu."},
+	{"ponaglenie_order", "legal_grounds",
+	 "Zgodnie z art. 13 ust. 1 ustawy o dostępie do informacji publicznej udostępnienie "
+	 "informacji następuje bez zbędnej zwłoki, nie później niż w terminie 14 dni od dnia "
+	 "złożenia wniosku. Organ nie ma organu wyższego stopnia, dlatego ponaglenie rozpatruje "
+	 "sam (art. 37 § 3 pkt 2 Kodeksu postępowania administracyjnego)."},
 	{"court_answer", "case.received_on", "2026-10-01"},
 	{"court_answer", "position",
 	 "Wniosek z dnia 1 października 2026 r. został rozpatrzony w terminie. Pismem z dnia "

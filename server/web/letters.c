@@ -280,7 +280,8 @@ void web_panel_dispatch_returned(http_req_t *req)
 		return;
 	struct problem p;
 	enum outcome o = dispatch_returned(ctx, num_param(req, "id"), (int)num_param(req, "seq"),
-	                                   num_param(req, "did"), http_form_get(req, "date"), &p);
+	                                   num_param(req, "did"), http_form_get(req, "date"),
+	                                   http_form_get(req, "second_notice"), &p);
 	after(req, ctx, o, &p, NULL, 0);
 }
 

@@ -309,7 +309,7 @@ void web_panel_act(http_req_t *req)
 	static const struct form_slot slots[] = {
 	    SLOT(action),      SLOT(date),    SLOT(sent),    SLOT(new_due),   SLOT(text),
 	    SLOT(assignee),    SLOT(amount),  SLOT(persons), SLOT(term_days), SLOT(version),
-	    SLOT(legal_basis), SLOT(address), SLOT(sent_channel), SLOT(name),
+	    SLOT(legal_basis), SLOT(address), SLOT(sent_channel), SLOT(restore_request), SLOT(name),
 	    SLOT(postal_address)};
 #undef SLOT
 	const form_t *f = NULL;
@@ -321,11 +321,12 @@ void web_panel_act(http_req_t *req)
 		http_redirect(req, 303, arena_printf(req->arena, "/panel/sprawy/%lld?wykonano=%s", id, in.action));
 		return;
 	}
-	json_t *input = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "date",
+	json_t *input = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "date",
 	                          in.date, "sent", in.sent, "new_due", in.new_due, "text", in.text,
 	                          "amount", in.amount, "persons", in.persons, "address", in.address,
 	                          "term_days", in.term_days, "legal_basis", in.legal_basis,
-	                          "sent_channel", in.sent_channel);
+	                          "sent_channel", in.sent_channel, "restore_request",
+	                          !strcmp(in.restore_request, "tak"));
 	json_object_set_new(input, "name", json_string(in.name));
 	json_object_set_new(input, "postal_address", json_string(in.postal_address));
 	case_page(req, ctx, id, &p, in.action, input);

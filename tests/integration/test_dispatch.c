@@ -365,8 +365,15 @@ static void test_a_letter_returned_not_collected_is_deemed_delivered_under_kpa_4
 	post(path, "date=2090-03-20", 422, "dopiero 2090-04-03");
 	assert_int_equal(count("SELECT count(*) FROM deliveries WHERE dispatch_id = %ld", did), 0);
 	post(path, "date=2090-02-28", 422, "nie wcześniejszą niż nadanie");
-	/* Notified on 3 March: the last day of the 14 is 17 March. */
-	post(path, "date=2090-03-03", 303, NULL);
+	/* KPA art. 44 §3: without the second notice, or with one before the 7
+	 * days to collect have passed, nothing is deemed delivered. */
+	post(path, "date=2090-03-03", 422, "powtórnego zawiadomienia");
+	post(path, "date=2090-03-03&second_notice=2090-03-10", 422, "od 2090-03-11 do 2090-03-17");
+	post(path, "date=2090-03-03&second_notice=2090-03-18", 422, "KPA art. 44 §2–3");
+	assert_int_equal(count("SELECT count(*) FROM deliveries WHERE dispatch_id = %ld", did), 0);
+	/* Notified on 3 March, again on 11 March: the last day of the 14 is 17
+	 * March. */
+	post(path, "date=2090-03-03&second_notice=2090-03-11", 303, NULL);
 	assert_int_equal(count("SELECT count(*) FROM deliveries WHERE dispatch_id = %ld AND rule = "
 	                       "'deemed_kpa44' AND delivered_on = '2090-03-17'", did), 1);
 	assert_int_equal(count("SELECT count(*) FROM dispatches WHERE id = %ld AND state = 'deemed' "
@@ -375,7 +382,8 @@ static void test_a_letter_returned_not_collected_is_deemed_delivered_under_kpa_4
 	                       "'appeal_window' AND start_on = '2090-03-17'", b.id), 1);
 	assert_int_equal(count("SELECT count(*) FROM events WHERE request_id = %lld AND action = "
 	                       "'dispatch_delivered' AND data->>'notice_on' = '2090-03-03' AND "
-	                       "data->>'basis' = 'KPA art. 44 §4'", b.id), 1);
+	                       "data->>'basis' = 'KPA art. 44 §4' AND "
+	                       "data->>'second_notice_on' = '2090-03-11'", b.id), 1);
 	snprintf(path, sizeof path, "/sprawa/%s", b.token);
 	h_get(path, &r);
 	assert_int_equal(r.status, 200);

@@ -754,6 +754,143 @@ static void test_refusal_on_another_basis_has_no_persons_section(void **state)
 	}
 }
 
+/* ---- Issue 20 item 9: KPA steps ----------------------------------------- */
+
+static void set_flag(json_t *vars, const char *path, bool on)
+{
+	char buf[128];
+	snprintf(buf, sizeof buf, "%s", path);
+	char *dot = strchr(buf, '.');
+	assert_non_null(dot);
+	*dot = '\0';
+	json_object_set_new(json_object_get(vars, buf), dot + 1, json_boolean(on));
+}
+
+/* KPA art. 134, 58, 59 §2, 127a §2: the forwarding letter says the appeal
+ * came late (and passes on the request to restore the term) or after a
+ * waiver; an appeal in time reads as before. Both kinds, PDF too. */
+static void test_appeal_forwarding_states_lateness_and_the_request_to_restore(void **state)
+{
+	for (int k = 0; k < 2; k++) {
+		json_t *vars = letter_sample_vars_for("appeal_forwarding", kinds[k], "appeal");
+		char *md = markdown(*state, "appeal_forwarding", vars);
+		assert_null(strstr(md, "po upływie terminu"));
+		assert_null(strstr(md, "przywrócenie terminu"));
+		assert_null(strstr(md, "zrzekła się"));
+		free(md);
+
+		set_flag(vars, "appeal.late", true);
+		md = markdown(*state, "appeal_forwarding", vars);
+		assert_non_null(strstr(md, "Odwołanie wniesiono po upływie terminu do jego wniesienia, "
+					   "który upłynął w dniu 12 listopada 2026 r.;"));
+		assert_non_null(strstr(md, "art. 134 ww. ustawy"));
+		assert_null(strstr(md, "przywrócenie terminu"));
+		free(md);
+
+		set_flag(vars, "appeal.restore_request", true);
+		md = markdown(*state, "appeal_forwarding", vars);
+		assert_non_null(strstr(md, "prośbę o przywrócenie terminu do jego wniesienia (art. 58 "
+					   "§ 1 i 2 ww. ustawy)"));
+		assert_non_null(strstr(md, "organ odwoławczy (art. 59 § 2 ww. ustawy)"));
+		assert_null(strstr(md, "{{"));
+		assert_null(strstr(md, "\n\n\n"));
+		strbuf_t p = pdf(md, vars);
+		char *text = pdf_text(&p);
+		assert_non_null(strstr(text, "przywrócenie terminu"));
+		assert_non_null(strstr(text, "COMON.143"));
+		free(text);
+		sb_free(&p);
+		free(md);
+
+		set_flag(vars, "appeal.late", false);
+		set_flag(vars, "appeal.restore_request", false);
+		set_flag(vars, "appeal.waived", true);
+		md = markdown(*state, "appeal_forwarding", vars);
+		assert_non_null(strstr(md, "strona zrzekła się prawa do jego wniesienia oświadczeniem, "
+					   "które wpłynęło do organu w dniu 5 listopada 2026 r."));
+		assert_non_null(strstr(md, "art. 127a § 2"));
+		assert_non_null(strstr(md, "niedopuszczalność stwierdza organ odwoławczy"));
+		free(md);
+		json_decref(vars);
+	}
+}
+
+/* KPA art. 132 §1 and §3: the new decision cancels the one appealed,
+ * releases the information in the same letter and instructs the appeal
+ * again; the re-use variant transfers under UOD art. 41. */
+static void test_appeal_granted_decision_cancels_releases_and_instructs_the_appeal(void **state)
+{
+	for (int k = 0; k < 2; k++) {
+		json_t *vars = letter_sample_vars_for("appeal_granted_decision", kinds[k], "appeal");
+		char *md = markdown(*state, "appeal_granted_decision", vars);
+		assert_non_null(strstr(md, "Na podstawie art. 132 § 1 ustawy z dnia 14 czerwca 1960 r. "
+					   "– Kodeks postępowania administracyjnego"));
+		assert_non_null(strstr(md, "odwołania strony z dnia 9 listopada 2026 r. od decyzji z "
+					   "dnia 29 października 2026 r."));
+		assert_non_null(strstr(md, "**orzekam:**\n\nuchylić w całości zaskarżoną decyzję."));
+		assert_non_null(strstr(md, "jedyną stroną postępowania"));
+		assert_non_null(strstr(md, k ? "art. 41 ust. 1 ustawy o otwartych danych"
+					     : "art. 10 ust. 1 i art. 14 ust. 1 ustawy o dostępie"));
+		assert_non_null(strstr(md, k ? "przekazuję informację do ponownego wykorzystywania"
+					     : "udostępniam żądaną informację"));
+		assert_non_null(strstr(md, "umowę nr 17/DI/2026"));
+		assert_non_null(strstr(md, "przysługuje odwołanie do Samorządowego Kolegium "
+					   "Odwoławczego w Warszawie"));
+		assert_non_null(strstr(md, "Przed upływem terminu do wniesienia odwołania strona może "
+					   "zrzec się"));
+		assert_null(strstr(md, "W trakcie biegu terminu"));
+		assert_null(strstr(md, "r.."));
+		char *h = html(md, vars);
+		const char *sign = strstr(h, "class=\"letter-sign\"");
+		assert_non_null(sign);
+		assert_true(strstr(h, "Załączniki:") > sign);
+		free(h);
+		free(md);
+		json_decref(vars);
+	}
+}
+
+/* KPA art. 37 §4: the forwarding letter to the higher body with the
+ * organ's position; §3 pkt 2, §5-6: the organ's own postanowienie where
+ * there is no higher body. */
+static void test_ponaglenie_letters_forward_or_decide(void **state)
+{
+	json_t *vars = letter_sample_vars_for("ponaglenie_forwarding", NULL, "appeal");
+	char *md = markdown(*state, "ponaglenie_forwarding", vars);
+	assert_non_null(strstr(md, "**Dotyczy:** ponaglenia z dnia 1 grudnia 2026 r."));
+	assert_non_null(strstr(md, "Na podstawie art. 37 § 4 ustawy z dnia 14 czerwca 1960 r."));
+	assert_non_null(strstr(md, "które wpłynęło do organu w dniu 2 grudnia 2026 r."));
+	assert_non_null(strstr(md, "wraz z niezbędnymi odpisami akt sprawy"));
+	assert_non_null(strstr(md, "Ustosunkowując się do ponaglenia"));
+	assert_non_null(strstr(md, "Opóźnienie wynikło"));
+	char *h = html(md, vars);
+	/* Addressed to the appeal body, not the requester. */
+	const char *to = strstr(h, "letter-to");
+	assert_non_null(to);
+	assert_non_null(strstr(to, "Samorządowe Kolegium Odwoławcze w Warszawie"));
+	free(h);
+	free(md);
+	json_decref(vars);
+
+	vars = letter_sample_vars_for("ponaglenie_order", NULL, "reconsideration");
+	md = markdown(*state, "ponaglenie_order", vars);
+	assert_non_null(strstr(md, "# POSTANOWIENIE"));
+	assert_non_null(strstr(md, "art. 37 § 6 w związku z art. 37 § 3 pkt 2"));
+	assert_non_null(strstr(md, "**postanawiam:**"));
+	assert_non_null(strstr(md, "stwierdzić, że organ dopuścił się bezczynności"));
+	assert_non_null(strstr(md, "nie służy zażalenie"));
+	assert_non_null(strstr(md, "art. 53 § 2b"));
+	assert_non_null(strstr(md, "do Wojewódzkiego Sądu Administracyjnego w Warszawie"));
+	strbuf_t p = pdf(md, vars);
+	char *text = pdf_text(&p);
+	assert_non_null(strstr(text, "POSTANOWIENIE"));
+	assert_non_null(strstr(text, "Agnieszka Glapiak"));
+	free(text);
+	sb_free(&p);
+	free(md);
+	json_decref(vars);
+}
+
 static void test_remedy_instruction_follows_the_organisation_policy(void **state)
 {
 	json_t *vars = letter_sample_vars(NULL, "appeal");
@@ -1291,6 +1428,9 @@ int main(void)
 	    cmocka_unit_test(test_refusal_names_the_persons_of_article_16),
 	    cmocka_unit_test(test_identity_call_renders_and_cites_kpa_107),
 	    cmocka_unit_test(test_refusal_on_another_basis_has_no_persons_section),
+	    cmocka_unit_test(test_appeal_forwarding_states_lateness_and_the_request_to_restore),
+	    cmocka_unit_test(test_appeal_granted_decision_cancels_releases_and_instructs_the_appeal),
+	    cmocka_unit_test(test_ponaglenie_letters_forward_or_decide),
 	    cmocka_unit_test(test_flag_sections_take_their_lines_or_none),
 	    cmocka_unit_test(test_section_errors_are_reported_at_load),
 	    cmocka_unit_test(test_remedy_instruction_follows_the_organisation_policy),

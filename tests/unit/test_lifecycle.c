@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "law/dispatch.h"
 #include "law/lifecycle.h"
 
 #define PI LAW_KIND_PUBLIC_INFORMATION
@@ -161,6 +162,18 @@ static void satisfy(const law_transition_t *r, law_kind_t kind, law_state_t stat
 			break;
 		case LAW_GUARD_SIGNATURE_REQUIRED:
 			c->policy.accepts_unsigned_pleadings = false;
+			break;
+		case LAW_GUARD_IN_TERM:
+			add_term(c, s->term, "2025-03-04", "2025-03-18");
+			break;
+		case LAW_GUARD_FINAL_UNUSED:
+			c->remedy_lapsed = D("2025-03-04");
+			break;
+		case LAW_GUARD_ANSWER_PASSED:
+			/* KPA art. 37 §3a: the answer term has passed. */
+			for (int t = 0; t < c->nterms; t++)
+				if (law_terms[c->terms[t].kind].answer)
+					c->terms[t].due = D("2025-03-04");
 			break;
 		default:
 			break;
@@ -1157,6 +1170,277 @@ static void test_reuse_defects_always_called_never_left_unprocessed_at_once(void
 	assert_date(must_effect(&o, LAW_TERM_START, LAW_TERM_REUSE_ANSWER)->calc.due, "2025-03-24");
 }
 
+/* ---- Issue 20 item 9: KPA steps ------------------------------------------ */
+
+/* KPA art. 127a: before the window ends (after the decision's delivery)
+ * the requester may waive the appeal; the decision is final and binding on
+ * the day the statement reaches the organ; the window stops. For the
+ * request for reconsideration too (art. 127 §3 applies the appeal's
+ * provisions). Not where the body is no organ of public authority. */
+static void test_waiver_of_the_appeal_makes_the_decision_final_on_receipt_kpa_127a(void **state)
+{
+	law_case_t c = new_case(PI, LAW_STATE_REFUSED);
+	law_action_input_t in = act(LAW_ACT_WAIVE_APPEAL, LAW_ROLE_CLERK, "2025-04-15");
+	law_outcome_t o;
+	/* Before delivery there is no window to waive in. */
+	expect_refused(&c, &in, "window_not_started", "doręczenie decyzji");
+	add_term(&c, LAW_TERM_APPEAL_WINDOW, "2025-04-10", "2025-04-24");
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_CLOSED_FINAL);
+	assert_int_equal(o.document, LAW_DOC_NONE);
+	assert_false(o.closes); /* closed already, by the decision */
+	assert_null(o.warning.code);
+	const law_term_effect_t *e = must_effect(&o, LAW_TERM_CANCEL, LAW_TERM_APPEAL_WINDOW);
+	assert_date(e->calc.due, "2025-04-24");
+	assert_non_null(strstr(o.row->note, "KPA art. 127a"));
+	/* On the window's last day still; the day after, too late. */
+	in.date = D("2025-04-24");
+	decide_ok(&c, &in, &o);
+	in.date = D("2025-04-25");
+	expect_refused(&c, &in, "term_passed", "2025-04-24");
+	/* The clerk records the statement; the requester files nothing here. */
+	in = act(LAW_ACT_WAIVE_APPEAL, LAW_ROLE_REQUESTER, "2025-04-15");
+	expect_refused(&c, &in, "role_not_allowed", NULL);
+	/* Only once a decision was issued. */
+	law_case_t open = answered_case(PI, "2025-03-03", "2025-03-17");
+	in = act(LAW_ACT_WAIVE_APPEAL, LAW_ROLE_CLERK, "2025-03-10");
+	expect_refused(&open, &in, "not_allowed_in_state", "art. 127a");
+
+	/* The request for reconsideration (KPA art. 127 §3). */
+	c = new_case(RU, LAW_STATE_CONDITIONS_DECIDED);
+	c.policy.remedy = LAW_REMEDY_RECONSIDERATION;
+	add_term(&c, LAW_TERM_RECONSIDERATION_WINDOW, "2025-04-10", "2025-04-24");
+	in = act(LAW_ACT_WAIVE_APPEAL, LAW_ROLE_CLERK, "2025-04-11");
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_CLOSED_FINAL);
+	must_effect(&o, LAW_TERM_CANCEL, LAW_TERM_RECONSIDERATION_WINDOW);
+	assert_non_null(strstr(o.row->note, "art. 127 §3"));
+
+	/* No KPA, no appeal to waive (UDIP art. 17 ust. 1). */
+	c = new_case(PI, LAW_STATE_REFUSED);
+	c.policy.remedy = LAW_REMEDY_COURT_COMPLAINT;
+	add_term(&c, LAW_TERM_COURT_COMPLAINT_WINDOW, "2025-04-10", "2025-05-12");
+	expect_refused(&c, &in, "remedy_policy", "art. 17 ust. 1");
+}
+
+/* The waiver cannot be taken back: no row leads from closed_final back to
+ * a decided state, and an appeal after it is only sent on for the appeal
+ * body to declare inadmissible (KPA art. 127a §2, art. 134), with no term
+ * to restore. */
+static void test_waiver_cannot_be_withdrawn_an_appeal_after_it_goes_on_as_inadmissible(void **state)
+{
+	const uint64_t decided = (UINT64_C(1) << LAW_STATE_REFUSED) |
+				 (UINT64_C(1) << LAW_STATE_PARTLY_REFUSED) |
+				 (UINT64_C(1) << LAW_STATE_DISCONTINUED) |
+				 (UINT64_C(1) << LAW_STATE_CONDITIONS_DECIDED) |
+				 (UINT64_C(1) << LAW_STATE_APPEAL_GRANTED);
+	for (size_t i = 0; i < law_transition_count; i++) {
+		const law_transition_t *r = &law_transitions[i];
+		if (r->from & (UINT64_C(1) << LAW_STATE_CLOSED_FINAL))
+			assert_false(r->next != LAW_STATE_SAME &&
+				     (decided & (UINT64_C(1) << r->next)));
+	}
+	law_case_t c = new_case(PI, LAW_STATE_CLOSED_FINAL);
+	c.remedy_waived = D("2025-04-15");
+	law_action_input_t in = act(LAW_ACT_APPEAL, LAW_ROLE_CLERK, "2025-04-22");
+	law_outcome_t o;
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_APPEAL_PENDING);
+	assert_string_equal(o.warning.code, "remedy_waived");
+	assert_non_null(strstr(o.warning.message, "2025-04-15"));
+	assert_non_null(strstr(o.warning.message, "art. 134"));
+	assert_date(must_effect(&o, LAW_TERM_START, LAW_TERM_FORWARD_APPEAL)->calc.due,
+		    "2025-04-29");
+	in.restore_request = true;
+	expect_refused(&c, &in, "restore_not_late", "zrzekła się");
+}
+
+/* KPA art. 133, 134, 58-59: an appeal lodged after the decision became
+ * final by the window's passing is recorded and sent on within the 7 days;
+ * the appeal body declares it late or restores the term. */
+static void test_appeal_after_the_window_is_recorded_and_sent_on_kpa_134(void **state)
+{
+	law_case_t c = new_case(PI, LAW_STATE_CLOSED_FINAL);
+	c.remedy_lapsed = D("2025-04-24");
+	law_action_input_t in = act(LAW_ACT_APPEAL, LAW_ROLE_CLERK, "2025-05-02");
+	in.sent = D("2025-04-30");
+	law_outcome_t o;
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_APPEAL_PENDING);
+	assert_true(o.reopens);
+	assert_string_equal(o.warning.code, "requester_late");
+	assert_non_null(strstr(o.warning.message, "2025-04-24"));
+	assert_non_null(strstr(o.warning.message, "art. 134"));
+	assert_non_null(strstr(o.warning.message, "art. 59 §2"));
+	assert_date(must_effect(&o, LAW_TERM_START, LAW_TERM_FORWARD_APPEAL)->calc.due,
+		    "2025-05-09");
+	/* With the request to restore the term (art. 58 §2). */
+	in.restore_request = true;
+	decide_ok(&c, &in, &o);
+	assert_string_equal(o.warning.code, "requester_late");
+	/* The clerk records it; reconsideration is the organ's own matter. */
+	in.role = LAW_ROLE_REQUESTER;
+	expect_refused(&c, &in, "role_not_allowed", NULL);
+	in.role = LAW_ROLE_CLERK;
+	c.policy.remedy = LAW_REMEDY_RECONSIDERATION;
+	expect_refused(&c, &in, "remedy_policy", NULL);
+	/* After the appeal body's decision there is nothing to appeal. */
+	c = new_case(PI, LAW_STATE_CLOSED_FINAL);
+	expect_refused(&c, &in, "remedy_not_final", "organu odwoławczego");
+
+	/* Recorded while the window is still on record: the same warning, and
+	 * a request to restore only with a late appeal. */
+	c = new_case(PI, LAW_STATE_REFUSED);
+	add_term(&c, LAW_TERM_APPEAL_WINDOW, "2025-04-10", "2025-04-24");
+	in = act(LAW_ACT_APPEAL, LAW_ROLE_CLERK, "2025-04-28");
+	in.restore_request = true;
+	decide_ok(&c, &in, &o);
+	assert_string_equal(o.warning.code, "requester_late");
+	in.sent = D("2025-04-24");
+	expect_refused(&c, &in, "restore_not_late", "w terminie");
+}
+
+/* KPA art. 132 §1, §3, art. 133: within the 7 days to send the appeal on,
+ * the organ grants it in full by a new decision that cancels the one
+ * appealed and releases the information; the new decision is open to
+ * appeal again. */
+static void test_organ_grants_the_appeal_itself_within_7_days_kpa_132(void **state)
+{
+	law_case_t c = new_case(PI, LAW_STATE_APPEAL_PENDING);
+	add_term(&c, LAW_TERM_FORWARD_APPEAL, "2025-04-28", "2025-05-05");
+	law_action_input_t in = act(LAW_ACT_GRANT_APPEAL, LAW_ROLE_CLERK, "2025-05-05");
+	law_outcome_t o;
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_APPEAL_GRANTED);
+	assert_int_equal(o.document, LAW_DOC_APPEAL_GRANTED_DECISION);
+	assert_true(law_documents[o.document].decision);
+	assert_true(o.closes);
+	assert_true(must_effect(&o, LAW_TERM_STOP, LAW_TERM_FORWARD_APPEAL)->met);
+	assert_non_null(strstr(o.row->note, "art. 132"));
+	/* After the 7 days only the appeal body may decide. */
+	in.date = D("2025-05-06");
+	expect_refused(&c, &in, "term_passed", "2025-05-05");
+	/* Already sent on: the term is closed. */
+	c.nterms = 0;
+	in.date = D("2025-05-05");
+	expect_refused(&c, &in, "term_not_open", NULL);
+	/* No higher body: no art. 132, the organ reconsiders anyway. */
+	c = new_case(PI, LAW_STATE_APPEAL_PENDING);
+	c.policy.remedy = LAW_REMEDY_RECONSIDERATION;
+	add_term(&c, LAW_TERM_RECONSIDERATION, "2025-04-28", "2025-05-12");
+	expect_refused(&c, &in, "remedy_policy", NULL);
+
+	/* The new decision: delivered, it starts the appeal window (§3); it
+	 * can be appealed, waived or become final. */
+	c = new_case(RU, LAW_STATE_APPEAL_GRANTED);
+	in = act(LAW_ACT_RECORD_DELIVERY, LAW_ROLE_SYSTEM, "2025-05-07");
+	decide_ok(&c, &in, &o);
+	assert_date(must_effect(&o, LAW_TERM_START, LAW_TERM_APPEAL_WINDOW)->calc.due,
+		    "2025-05-21");
+	add_term(&c, LAW_TERM_APPEAL_WINDOW, "2025-05-07", "2025-05-21");
+	in = act(LAW_ACT_APPEAL, LAW_ROLE_REQUESTER, "2025-05-12");
+	c.policy.accepts_unsigned_pleadings = true;
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_APPEAL_PENDING);
+	in = act(LAW_ACT_WAIVE_APPEAL, LAW_ROLE_CLERK, "2025-05-12");
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_CLOSED_FINAL);
+	in = act(LAW_ACT_REMEDY_WINDOW_EXPIRED, LAW_ROLE_SYSTEM, "2025-05-22");
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_CLOSED_FINAL);
+	assert_true(law_states[LAW_STATE_APPEAL_GRANTED].closed);
+}
+
+/* KPA art. 37 §3 pkt 1, §4: the ponaglenie lodged through the organ goes
+ * to the higher body within 7 days with the organ's position; the case
+ * keeps running, and settling it meanwhile does not lift the duty. Lodged
+ * before the answer term passed, it is left unprocessed (§3a). Where there
+ * is no higher body the organ considers it itself (§3 pkt 2, §5-6). */
+static void test_ponaglenie_is_sent_on_within_7_days_kpa_37(void **state)
+{
+	law_case_t c = answered_case(PI, "2025-03-03", "2025-03-17");
+	law_action_input_t in = act(LAW_ACT_RECORD_PONAGLENIE, LAW_ROLE_CLERK, "2025-03-17");
+	law_outcome_t o;
+	expect_refused(&c, &in, "ponaglenie_premature", "art. 37 §3a");
+	in.date = D("2025-03-18");
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_IN_PROGRESS);
+	assert_int_equal(o.document, LAW_DOC_NONE);
+	const law_term_effect_t *e = must_effect(&o, LAW_TERM_START, LAW_TERM_FORWARD_PONAGLENIE);
+	assert_date(e->calc.due, "2025-03-25");
+	assert_null(effect(&o, LAW_TERM_STOP, LAW_TERM_ANSWER));
+
+	add_term(&c, LAW_TERM_FORWARD_PONAGLENIE, "2025-03-18", "2025-03-25");
+	/* The case is settled meanwhile: the ponaglenie's term stays open. */
+	in = act(LAW_ACT_PROVIDE, LAW_ROLE_CLERK, "2025-03-20");
+	decide_ok(&c, &in, &o);
+	assert_true(o.closes);
+	assert_null(effect(&o, LAW_TERM_CANCEL, LAW_TERM_FORWARD_PONAGLENIE));
+	assert_null(effect(&o, LAW_TERM_STOP, LAW_TERM_FORWARD_PONAGLENIE));
+	law_case_t closed = c;
+	closed.state = LAW_STATE_PROVIDED;
+	closed.nterms = 0;
+	add_term(&closed, LAW_TERM_FORWARD_PONAGLENIE, "2025-03-18", "2025-03-25");
+	in = act(LAW_ACT_FORWARD_PONAGLENIE, LAW_ROLE_CLERK, "2025-03-25");
+	decide_ok(&closed, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_PROVIDED);
+	assert_int_equal(o.document, LAW_DOC_PONAGLENIE_FORWARDING);
+	assert_int_equal(law_documents[o.document].addressee, LAW_TO_APPEAL_BODY);
+	assert_true(must_effect(&o, LAW_TERM_STOP, LAW_TERM_FORWARD_PONAGLENIE)->met);
+	in.date = D("2025-03-26");
+	decide_ok(&closed, &in, &o);
+	assert_false(must_effect(&o, LAW_TERM_STOP, LAW_TERM_FORWARD_PONAGLENIE)->met);
+	/* Sent on: nothing left to send. */
+	closed.nterms = 0;
+	expect_refused(&closed, &in, "term_not_open", NULL);
+	/* A ponaglenie is about a case still being dealt with. */
+	in = act(LAW_ACT_RECORD_PONAGLENIE, LAW_ROLE_CLERK, "2025-03-26");
+	expect_refused(&closed, &in, "not_allowed_in_state", "art. 37 §1");
+
+	/* No higher body (a minister): the organ decides it within 7 days. */
+	c = answered_case(RU, "2025-03-03", "2025-03-17");
+	c.policy.remedy = LAW_REMEDY_RECONSIDERATION;
+	in = act(LAW_ACT_RECORD_PONAGLENIE, LAW_ROLE_CLERK, "2025-03-19");
+	decide_ok(&c, &in, &o);
+	assert_date(must_effect(&o, LAW_TERM_START, LAW_TERM_CONSIDER_PONAGLENIE)->calc.due,
+		    "2025-03-26");
+	assert_null(effect(&o, LAW_TERM_START, LAW_TERM_FORWARD_PONAGLENIE));
+	add_term(&c, LAW_TERM_CONSIDER_PONAGLENIE, "2025-03-19", "2025-03-26");
+	in = act(LAW_ACT_FORWARD_PONAGLENIE, LAW_ROLE_CLERK, "2025-03-20");
+	expect_refused(&c, &in, "term_not_open", NULL);
+	in = act(LAW_ACT_DECIDE_PONAGLENIE, LAW_ROLE_CLERK, "2025-03-20");
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.document, LAW_DOC_PONAGLENIE_ORDER);
+	assert_false(law_documents[o.document].decision);
+	assert_int_equal(o.state, LAW_STATE_IN_PROGRESS);
+
+	/* No KPA for a body that is not an organ of public authority. */
+	c = answered_case(PI, "2025-03-03", "2025-03-17");
+	c.policy.remedy = LAW_REMEDY_COURT_COMPLAINT;
+	in = act(LAW_ACT_RECORD_PONAGLENIE, LAW_ROLE_CLERK, "2025-03-19");
+	expect_refused(&c, &in, "remedy_policy", "art. 17 ust. 1");
+}
+
+/* KPA art. 44 §4: a registered letter not collected after two notices is
+ * deemed delivered on the last day of the 14 days from the first notice
+ * (law_dispatch_deemed_kpa44(), recorded by cases/dispatch.c); that date is
+ * the decision's delivery and starts the appeal window. */
+static void test_deemed_delivery_kpa_44_starts_the_appeal_window(void **state)
+{
+	law_date_t deemed = law_dispatch_deemed_kpa44(D("2025-04-01"));
+	assert_date(deemed, "2025-04-15");
+	law_case_t c = new_case(PI, LAW_STATE_REFUSED);
+	law_action_input_t in = {.action = LAW_ACT_RECORD_DELIVERY, .role = LAW_ROLE_SYSTEM,
+				 .date = deemed};
+	law_outcome_t o;
+	decide_ok(&c, &in, &o);
+	const law_term_effect_t *e = must_effect(&o, LAW_TERM_START, LAW_TERM_APPEAL_WINDOW);
+	assert_date(e->calc.from, "2025-04-15");
+	assert_date(e->calc.due, "2025-04-29");
+	assert_true(law_delivery_rule("deemed_kpa44")->deemed);
+	assert_string_equal(law_delivery_rule("deemed_kpa44")->basis, "KPA art. 44 §4");
+}
+
 /* ---- Input checks ------------------------------------------------------- */
 
 static void test_bad_input_is_refused_not_crashed(void **state)
@@ -1388,6 +1672,13 @@ int main(void)
 	    cmocka_unit_test(test_judgment_obliging_the_body_reopens_with_the_courts_term),
 	    cmocka_unit_test(test_reuse_offer_objection_and_decision_on_conditions),
 	    cmocka_unit_test(test_reuse_defects_always_called_never_left_unprocessed_at_once),
+	    cmocka_unit_test(test_waiver_of_the_appeal_makes_the_decision_final_on_receipt_kpa_127a),
+	    cmocka_unit_test(
+		test_waiver_cannot_be_withdrawn_an_appeal_after_it_goes_on_as_inadmissible),
+	    cmocka_unit_test(test_appeal_after_the_window_is_recorded_and_sent_on_kpa_134),
+	    cmocka_unit_test(test_organ_grants_the_appeal_itself_within_7_days_kpa_132),
+	    cmocka_unit_test(test_ponaglenie_is_sent_on_within_7_days_kpa_37),
+	    cmocka_unit_test(test_deemed_delivery_kpa_44_starts_the_appeal_window),
 	    cmocka_unit_test(test_bad_input_is_refused_not_crashed),
 	    cmocka_unit_test(test_refusal_codes_are_unique),
 	    cmocka_unit_test(test_identifiers_are_unique_and_found_by_lookup),
