@@ -33,6 +33,7 @@ enum {
 	F_ADDRESS = 64,
 	F_TERM_DAYS = 128,
 	F_SENT = 256, /* a requester's act recorded by the clerk: dispatch date */
+	F_JUDGMENT_ON = 512, /* a court's step: the judgment's date, besides the step's */
 };
 
 static const struct action_form {
@@ -75,7 +76,15 @@ static const struct action_form {
     {LAW_ACT_DECIDE_RECONSIDERATION, F_TEXT, true, "Rozstrzygnięcie i uzasadnienie"},
     {LAW_ACT_COURT_COMPLAINT, F_TEXT | F_SENT, false, "Przedmiot skargi"},
     {LAW_ACT_ANSWER_COURT_COMPLAINT, F_TEXT, true, "Odpowiedź na skargę"},
-    {LAW_ACT_JUDGMENT_OBLIGES, F_TEXT | F_TERM_DAYS, false, "Sentencja wyroku"},
+    {LAW_ACT_JUDGMENT_OBLIGES, F_TEXT | F_TERM_DAYS | F_JUDGMENT_ON, false, "Sentencja wyroku"},
+    /* Issue 20 item 10: the court's outcomes, each with the judgment's
+     * date; the step's own date is the return of the files (PPSA art. 286
+     * §2) or the delivery of the judgment with its reasons (art. 177 §1). */
+    {LAW_ACT_JUDGMENT_DISMISSES, F_TEXT | F_JUDGMENT_ON, false, "Sentencja wyroku lub postanowienia"},
+    {LAW_ACT_JUDGMENT_ANNULS, F_TEXT | F_JUDGMENT_ON, false, "Sentencja wyroku"},
+    {LAW_ACT_JUDGMENT_DELIVERED, F_TEXT | F_JUDGMENT_ON, false, "Sentencja wyroku"},
+    {LAW_ACT_CASSATION_APPEAL, F_TEXT | F_SENT, false, "Kto wniósł skargę kasacyjną i w jakim zakresie"},
+    {LAW_ACT_GRANT_COMPLAINT, F_TEXT, true, "Jak organ uwzględnia skargę (akt lub czynność, PPSA art. 54 § 3)"},
     {LAW_ACT_CALL_TO_SIGN, F_TEXT, false, "Uwagi"},
     {LAW_ACT_RECORD_SIGNATURE, F_TEXT | F_SENT, false,
      "Jak usunięto brak (np. pismo podpisane przez ePUAP, e-Doręczenia, na papierze, podpis w urzędzie)"},
@@ -165,6 +174,7 @@ static json_t *available_actions(law_kind_t kind, law_state_t state, law_role_t 
 		                      (f->fields & F_PERSONS) != 0, "f_address", (f->fields & F_ADDRESS) != 0,
 		                      "f_term_days", (f->fields & F_TERM_DAYS) != 0, "f_sent",
 		                      (f->fields & F_SENT) != 0);
+		json_object_set_new(a, "f_judgment_on", json_boolean(f->fields & F_JUDGMENT_ON));
 		if (f->text_label)
 			json_object_set_new(a, "text_label", json_string(f->text_label));
 		if (t->document != LAW_DOC_NONE)
@@ -427,6 +437,12 @@ static bool validate(arena_t *a, const struct clerk_input *in, const struct acti
 			return bad(p, "term_days", "bad_term_days", "Termin z wyroku podaj w dniach (1-365).");
 		li->term_days = (int)d;
 	}
+	law_date_t judged = LAW_DATE_NONE;
+	if ((f->fields & F_JUDGMENT_ON) &&
+	    (!parse_date(in->judgment_on, LAW_DATE_NONE, &judged) || !law_date_is_set(judged) ||
+	     law_date_cmp(judged, li->date) > 0))
+		return bad(p, "judgment_on", "bad_judgment_on",
+		           "Podaj datę wyroku (RRRR-MM-DD), nie późniejszą niż data czynności.");
 	if ((f->fields & F_ASSIGNEE) && (!in->assignee || !*in->assignee))
 		return bad(p, "assignee", "assignee_required",
 		           "Wybierz osobę, której przydzielasz sprawę.");
@@ -470,6 +486,8 @@ static json_t *event_data(const struct clerk_input *in, const struct action_form
 		json_object_set_new(d, "persons", json_string(in->persons));
 	if ((f->fields & F_ADDRESS) && in->address)
 		json_object_set_new(d, "address", json_string(in->address));
+	if ((f->fields & F_JUDGMENT_ON) && in->judgment_on)
+		json_object_set_new(d, "judgment_on", json_string(in->judgment_on));
 	if ((f->fields & F_SENT) && in->sent && *in->sent)
 		json_object_set_new(d, "sent", json_string(in->sent));
 	const struct law_sent_channel *ch = law_sent_channel(in->sent_channel);

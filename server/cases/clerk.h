@@ -46,6 +46,7 @@ struct clerk_input {
 	const char *persons;     /* refuse: names and functions (UDIP art. 16 ust. 2) */
 	const char *address;     /* published_in_bip: the BIP address */
 	const char *term_days;   /* judgment_obliges */
+	const char *judgment_on; /* the court's steps: the judgment's date, YYYY-MM-DD */
 	const char *version;     /* the case's version the form was drawn at, as
 	                            typed; NULL or "": no check */
 };

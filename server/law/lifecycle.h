@@ -117,6 +117,23 @@ typedef enum law_term_kind {
 	 * 30 days from the delivery of its decision to complain to the
 	 * administrative court, through the body (PPSA art. 53 §1, art. 54 §1). */
 	LAW_TERM_COURT_COMPLAINT_WINDOW,
+	/* Issue 20 items 10 and 11 (court). Re-use: the body's 15 days to send
+	 * the complaint with the files and its answer, under UOD art. 41 (the
+	 * PPSA with UDIP art. 21's terms), a term with its own citation. */
+	LAW_TERM_REUSE_COURT_ANSWER,
+	/* PPSA art. 54 §3: the body may grant the complaint in full within 30
+	 * days of receiving it. A window the body may use, not a duty: it is
+	 * kept off the body's due dates and reminders (side "requester": whoever
+	 * acts in it, the act's date counts). */
+	LAW_TERM_SELF_REVIEW_WINDOW,
+	/* After the body granted the complaint: its act (information, decision)
+	 * within the same 30 days (LAW_LENGTH_UNTIL the window above). */
+	LAW_TERM_SELF_REVIEW_ACT,
+	/* PPSA art. 177 §1: 30 days from the delivery of the judgment with its
+	 * reasons for a cassation appeal; the judgment is final when none is
+	 * lodged in it (art. 168 §1). Either party's: the dispatch date counts
+	 * (art. 83 §3). */
+	LAW_TERM_CASSATION_WINDOW,
 	LAW_TERM_COUNT,
 } law_term_kind_t;
 
@@ -135,6 +152,7 @@ typedef enum law_length_source {
 	LAW_LENGTH_GIVEN_DATE,	  /* input.new_due (an extension), capped by the law */
 	LAW_LENGTH_GIVEN_DAYS,	  /* input.term_days (a court's term), else `days` */
 	LAW_LENGTH_MONTHS,	  /* `days` is a number of months (KPA art. 57 §3) */
+	LAW_LENGTH_UNTIL,	  /* ends with the open term `until` (its due date) */
 } law_length_source_t;
 
 typedef struct law_term_info {
@@ -147,6 +165,8 @@ typedef struct law_term_info {
 	int days;
 	/* An answer term: any closing step that produces a document meets it. */
 	bool answer;
+	/* LAW_LENGTH_UNTIL: the open term whose start and due date it takes. */
+	law_term_kind_t until;
 } law_term_info_t;
 
 extern const law_term_info_t law_terms[LAW_TERM_COUNT];
@@ -264,6 +284,11 @@ typedef enum law_action {
 	LAW_ACT_JUDGMENT_DISMISSES,
 	LAW_ACT_CALL_TO_SIGN,	   /* KPA art. 64 §2: call to remedy the missing signature */
 	LAW_ACT_RECORD_SIGNATURE, /* the requester signed it (or sent it signed) */
+	/* Issue 20 item 10: the court's outcomes. */
+	LAW_ACT_GRANT_COMPLAINT,    /* PPSA art. 54 §3: the body grants the complaint */
+	LAW_ACT_JUDGMENT_DELIVERED, /* a judgment not yet final, with its reasons */
+	LAW_ACT_CASSATION_APPEAL,   /* PPSA art. 173, 177: to the NSA */
+	LAW_ACT_JUDGMENT_ANNULS,    /* PPSA art. 145 §1 pkt 1: the decision annulled */
 	LAW_ACT_COUNT,
 } law_action_t;
 
@@ -423,6 +448,8 @@ typedef enum law_guard {
 	LAW_GUARD_REMEDY_RECONSIDERATION,
 	LAW_GUARD_REMEDY_COURT, /* policy.remedy == court_complaint */
 	LAW_GUARD_SIGNATURE_REQUIRED, /* !policy.accepts_unsigned_pleadings */
+	LAW_GUARD_BEFORE_DUE,	/* `term` is open and the act (its dispatch) is by its due date */
+	LAW_GUARD_JUDGMENT_FINAL, /* if `term` (the cassation window) is open, it has passed */
 	LAW_GUARD_COUNT,
 } law_guard_t;
 

@@ -308,7 +308,7 @@ void web_panel_act(http_req_t *req)
 	static const struct form_slot slots[] = {
 	    SLOT(action),      SLOT(date),    SLOT(sent),    SLOT(new_due),   SLOT(text),
 	    SLOT(assignee),    SLOT(amount),  SLOT(persons), SLOT(term_days), SLOT(version),
-	    SLOT(legal_basis), SLOT(address), SLOT(sent_channel)};
+	    SLOT(legal_basis), SLOT(address), SLOT(sent_channel), SLOT(judgment_on)};
 #undef SLOT
 	const form_t *f = NULL;
 	struct clerk_input in;
@@ -319,11 +319,11 @@ void web_panel_act(http_req_t *req)
 		http_redirect(req, 303, arena_printf(req->arena, "/panel/sprawy/%lld?wykonano=%s", id, in.action));
 		return;
 	}
-	json_t *input = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "date",
+	json_t *input = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "date",
 	                          in.date, "sent", in.sent, "new_due", in.new_due, "text", in.text,
 	                          "amount", in.amount, "persons", in.persons, "address", in.address,
 	                          "term_days", in.term_days, "legal_basis", in.legal_basis,
-	                          "sent_channel", in.sent_channel);
+	                          "sent_channel", in.sent_channel, "judgment_on", in.judgment_on);
 	case_page(req, ctx, id, &p, in.action, input);
 }
 
