@@ -16,7 +16,9 @@
  * complaint (UDIP art. 21). SQL text[] literals. */
 #define QUEUE_WAITING_KINDS                                                                        \
 	"{clarification_window,interest_window,completion_window,fee_window,form_window,offer_window}"
-#define QUEUE_REMEDY_KINDS "{forward_appeal,reconsideration,reuse_reconsideration,court_answer}"
+/* reuse_court_answer: issue 20 item 11 (migration 0040 covers it in the index). */
+#define QUEUE_REMEDY_KINDS                                                                         \
+	"{forward_appeal,reconsideration,reuse_reconsideration,court_answer,reuse_court_answer}"
 
 /* The organisation is always ctx->who's, and "today" ctx->now's date. */
 struct queue_filter {
