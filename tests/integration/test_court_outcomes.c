@@ -32,7 +32,7 @@ static void start_at(const char *instant)
 {
 	static char fake[64];
 	snprintf(fake, sizeof fake, "JAWNOSC_FAKE_NOW=%s", instant);
-	const char *env[] = {"JAWNOSC_FILING_RATE=100000", fake, NULL};
+	const char *env[] = {"JAWNOSC_FILING_RATE=100000", "JAWNOSC_DEFAULT_ORG=mon", fake, NULL};
 	setenv("JAWNOSC_FAKE_NOW", instant, 1);
 	h_server_start(env);
 	u_login("urzednik%40mon.example", "jawnosc-demo", &clerk);
@@ -303,6 +303,21 @@ static void test_body_grants_the_complaint_within_30_days(void **state)
 	                 1);
 }
 
+/* The fees of a complaint (issue 20 item 10): 200 zł against a decision,
+ * 100 zł on inaction, said where the procedure page explains inaction; and
+ * re-use decisions and inaction go to the court too. */
+static void test_procedure_page_names_both_court_fees(void **state)
+{
+	(void)state;
+	struct hresp r;
+	h_get("/jak-uzyskac-informacje", &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "<strong>200 zł</strong> od skargi na decyzję"));
+	assert_non_null(strstr(r.body, "<strong>100 zł</strong> od skargi na bezczynność"));
+	assert_non_null(strstr(r.body, "decyzje w sprawach ponownego wykorzystywania"));
+	h_free(&r);
+}
+
 int main(void)
 {
 	h_setup_db("court_outcomes");
@@ -314,6 +329,7 @@ int main(void)
 	    cmocka_unit_test(test_judgment_outcome_waits_for_finality),
 	    cmocka_unit_test(test_closed_final_case_returns_after_annulment_or_referral),
 	    cmocka_unit_test(test_body_grants_the_complaint_within_30_days),
+	    cmocka_unit_test(test_procedure_page_names_both_court_fees),
 	};
 	int failed = cmocka_run_group_tests_name("court_outcomes", tests, setup, h_stop_server);
 	free(reuse_token);
