@@ -35,6 +35,7 @@ enum {
 	F_SENT = 256, /* a requester's act recorded by the clerk: dispatch date */
 	F_IDENTITY = 512, /* the requester's name and postal address (KPA art. 107 §1 pkt 3) */
 	F_RESTORE = 1024, /* a late remedy: the request to restore the term (KPA art. 58) */
+	F_JUDGMENT_ON = 2048, /* a court's step: the judgment's date, besides the step's */
 };
 
 static const struct action_form {
@@ -78,7 +79,15 @@ static const struct action_form {
     {LAW_ACT_DECIDE_RECONSIDERATION, F_TEXT, true, "Rozstrzygnięcie i uzasadnienie"},
     {LAW_ACT_COURT_COMPLAINT, F_TEXT | F_SENT, false, "Przedmiot skargi"},
     {LAW_ACT_ANSWER_COURT_COMPLAINT, F_TEXT, true, "Odpowiedź na skargę"},
-    {LAW_ACT_JUDGMENT_OBLIGES, F_TEXT | F_TERM_DAYS, false, "Sentencja wyroku"},
+    {LAW_ACT_JUDGMENT_OBLIGES, F_TEXT | F_TERM_DAYS | F_JUDGMENT_ON, false, "Sentencja wyroku"},
+    /* Issue 20 item 10: the court's outcomes, each with the judgment's
+     * date; the step's own date is the return of the files (PPSA art. 286
+     * §2) or the delivery of the judgment with its reasons (art. 177 §1). */
+    {LAW_ACT_JUDGMENT_DISMISSES, F_TEXT | F_JUDGMENT_ON, false, "Sentencja wyroku lub postanowienia"},
+    {LAW_ACT_JUDGMENT_ANNULS, F_TEXT | F_JUDGMENT_ON, false, "Sentencja wyroku"},
+    {LAW_ACT_JUDGMENT_DELIVERED, F_TEXT | F_JUDGMENT_ON, false, "Sentencja wyroku"},
+    {LAW_ACT_CASSATION_APPEAL, F_TEXT | F_SENT, false, "Kto wniósł skargę kasacyjną i w jakim zakresie"},
+    {LAW_ACT_GRANT_COMPLAINT, F_TEXT, true, "Jak organ uwzględnia skargę (akt lub czynność, PPSA art. 54 § 3)"},
     {LAW_ACT_CALL_TO_SIGN, F_TEXT, false, "Uwagi"},
     {LAW_ACT_CALL_TO_IDENTIFY, F_TEXT, false, "Uwagi"},
     {LAW_ACT_RECORD_IDENTITY, F_IDENTITY | F_SENT, false, NULL},
@@ -194,6 +203,7 @@ static json_t *available_actions(law_kind_t kind, law_state_t state, law_role_t 
 		                      "f_term_days", (f->fields & F_TERM_DAYS) != 0, "f_sent",
 		                      (f->fields & F_SENT) != 0, "f_restore", (f->fields & F_RESTORE) != 0);
 		json_object_set_new(a, "f_identity", json_boolean((f->fields & F_IDENTITY) != 0));
+		json_object_set_new(a, "f_judgment_on", json_boolean(f->fields & F_JUDGMENT_ON));
 		if (f->text_label)
 			json_object_set_new(a, "text_label", json_string(f->text_label));
 		if (t->document != LAW_DOC_NONE)
@@ -472,6 +482,12 @@ static bool validate(arena_t *a, const struct clerk_input *in, const struct acti
 		return bad(p, "restore_request", "bad_restore_request",
 		           "Pole „prośba o przywrócenie terminu” zaznacza się albo pozostawia puste.");
 	li->restore_request = (f->fields & F_RESTORE) && rs && !strcmp(rs, "tak");
+	law_date_t judged = LAW_DATE_NONE;
+	if ((f->fields & F_JUDGMENT_ON) &&
+	    (!parse_date(in->judgment_on, LAW_DATE_NONE, &judged) || !law_date_is_set(judged) ||
+	     law_date_cmp(judged, li->date) > 0))
+		return bad(p, "judgment_on", "bad_judgment_on",
+		           "Podaj datę wyroku (RRRR-MM-DD), nie późniejszą niż data czynności.");
 	if ((f->fields & F_ASSIGNEE) && (!in->assignee || !*in->assignee))
 		return bad(p, "assignee", "assignee_required",
 		           "Wybierz osobę, której przydzielasz sprawę.");
@@ -515,6 +531,8 @@ static json_t *event_data(const struct clerk_input *in, const struct action_form
 		json_object_set_new(d, "persons", json_string(in->persons));
 	if ((f->fields & F_ADDRESS) && in->address)
 		json_object_set_new(d, "address", json_string(in->address));
+	if ((f->fields & F_JUDGMENT_ON) && in->judgment_on)
+		json_object_set_new(d, "judgment_on", json_string(in->judgment_on));
 	if ((f->fields & F_SENT) && in->sent && *in->sent)
 		json_object_set_new(d, "sent", json_string(in->sent));
 	const struct law_sent_channel *ch = law_sent_channel(in->sent_channel);

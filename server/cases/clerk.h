@@ -50,6 +50,7 @@ struct clerk_input {
 	const char *postal_address; /* record_identity: their address for correspondence */
 	const char *restore_request; /* appeal, request_reconsideration after the term:
 	                                "tak" = with a request to restore it (KPA art. 58) */
+	const char *judgment_on; /* the court's steps: the judgment's date, YYYY-MM-DD */
 	const char *version;     /* the case's version the form was drawn at, as
 	                            typed; NULL or "": no check */
 };

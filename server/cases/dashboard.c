@@ -175,7 +175,7 @@ static const char TERMS_SQL[] =
     "    AND ($2::bigint = 0 OR r.unit_id = $2)"
     "), n AS ("
     "  SELECT o.*, count(*) OVER w AS total,"
-    "    count(*) FILTER (WHERE kind = 'court_answer') OVER w AS court,"
+    "    count(*) FILTER (WHERE kind IN ('court_answer', 'reuse_court_answer')) OVER w AS court,"
     "    row_number() OVER (w ORDER BY due_on, id) AS rn"
     "  FROM o WINDOW w AS (PARTITION BY grp)"
     ") "

@@ -18,9 +18,10 @@
 #define QUEUE_WAITING_KINDS                                                                        \
 	"{clarification_window,interest_window,completion_window,fee_window,form_window,offer_window," \
 	"identity_window}"
+/* reuse_court_answer: issue 20 item 11; the ponaglenie terms: item 9. */
 #define QUEUE_REMEDY_KINDS                                                                         \
-	"{forward_appeal,reconsideration,reuse_reconsideration,court_answer,forward_ponaglenie,"   \
-	"consider_ponaglenie}"
+	"{forward_appeal,reconsideration,reuse_reconsideration,court_answer,reuse_court_answer,"   \
+	"forward_ponaglenie,consider_ponaglenie}"
 
 /* The organisation is always ctx->who's, and "today" ctx->now's date. */
 struct queue_filter {

@@ -34,11 +34,12 @@ const char *const law_refusal_codes[] = {
 	"party_unidentified",
 	"invalid_policy",
 	"invalid_length",
-	/* Issue 20 item 9. */
+	/* Issue 20 items 9 and 10. */
 	"term_passed",
 	"remedy_not_final",
 	"ponaglenie_premature",
 	"restore_not_late",
+	"judgment_not_final",
 	NULL,
 };
 /* clang-format on */
@@ -240,6 +241,33 @@ static bool guard_window(ctx_t *x, const law_guard_spec_t *g)
 				      info->label, fmt_date(t->due, a),
 				      law_actions[x->in->action].label, fmt_date(x->in->date, b));
 		return true;
+	case LAW_GUARD_BEFORE_DUE:
+		if (!t)
+			return refuse(
+			    x, "term_not_open",
+			    "Ta czynność wymaga biegnącego terminu „%s”, a w tej sprawie "
+			    "on nie biegnie (nie rozpoczął się albo już się zakończył).",
+			    info->label);
+		if (law_date_cmp(x->sent, t->due) > 0)
+			return refuse(x, "term_passed",
+				      "Termin „%s” (%s) upłynął %s; czynności z dnia %s nie można "
+				      "już w nim wykonać.",
+				      info->label, info->basis, fmt_date(t->due, a),
+				      fmt_date(x->sent, b));
+		return true;
+	case LAW_GUARD_JUDGMENT_FINAL:
+		/* PPSA art. 168 §1: a judgment is final when no cassation appeal
+		 * lies or none was lodged in time; the files come back with it
+		 * (art. 286 §2). A lodged appeal stopped the window: the NSA's
+		 * judgment is final at once. */
+		if (t && law_date_cmp(x->in->date, t->due) <= 0)
+			return refuse(x, "judgment_not_final",
+				      "Wyrok nie jest jeszcze prawomocny: termin na skargę kasacyjną "
+				      "upływa %s (PPSA art. 177 §1). Wynik sprawy zarejestruj z datą "
+				      "zwrotu akt z prawomocnym wyrokiem (art. 286 §2), najwcześniej "
+				      "następnego dnia, albo zarejestruj skargę kasacyjną.",
+				      fmt_date(t->due, a));
+		return true;
 	default:
 		return true;
 	}
@@ -345,6 +373,8 @@ static bool check_guard(ctx_t *x, const law_guard_spec_t *g)
 	case LAW_GUARD_REPLY_IN_TIME:
 	case LAW_GUARD_NOT_DELIVERED:
 	case LAW_GUARD_IN_TERM:
+	case LAW_GUARD_BEFORE_DUE:
+	case LAW_GUARD_JUDGMENT_FINAL:
 		return guard_window(x, g);
 	case LAW_GUARD_FINAL_UNUSED:
 		return guard_final_unused(x);
@@ -402,6 +432,33 @@ static bool start_extended(ctx_t *x, law_term_effect_t *e)
 	return true;
 }
 
+/* A term that ends with another open term (LAW_LENGTH_UNTIL): the act the
+ * body owes after granting a complaint is due within the 30 days of PPSA
+ * art. 54 §3 counted from the complaint, not from the grant. */
+static bool start_until(ctx_t *x, law_term_effect_t *e)
+{
+	char a[LAW_DATE_STRLEN], b[LAW_DATE_STRLEN];
+	const law_term_info_t *info = &law_terms[e->term];
+	const law_term_info_t *until = &law_terms[info->until];
+	int i = find_open(x->c, info->until);
+	if (i < 0)
+		return refuse(x, "term_not_open",
+			      "Ta czynność wymaga biegnącego terminu „%s”, a w tej sprawie on nie "
+			      "biegnie.",
+			      until->label);
+	const law_open_term_t *t = &x->c->terms[i];
+	law_term_init(&e->calc, t->start);
+	law_term_add_step(&e->calc, "Dzień %s: %s (%s).", until->event, fmt_date(t->start, a),
+			  until->basis);
+	law_term_add_step(&e->calc, "%s: %s; termin „%s” upływa %s i w nim ten termin się kończy.",
+			  law_actions[x->in->action].event, fmt_date(x->in->date, a), until->label,
+			  fmt_date(t->due, b));
+	law_error_t err;
+	if (!law_term_fix(&e->calc, t->due, &err))
+		return refuse(x, err.code, "%s", err.message);
+	return true;
+}
+
 static bool term_length(ctx_t *x, const law_term_info_t *info, int *days)
 {
 	switch (info->source) {
@@ -434,6 +491,8 @@ static bool start_term(ctx_t *x, law_term_kind_t kind)
 	law_term_effect_t *e = push(x, LAW_TERM_START, kind);
 	if (info->source == LAW_LENGTH_GIVEN_DATE)
 		return start_extended(x, e);
+	if (info->source == LAW_LENGTH_UNTIL)
+		return start_until(x, e);
 	int days;
 	if (!term_length(x, info, &days))
 		return false;

@@ -51,7 +51,8 @@ const law_state_info_t law_states[LAW_STATE_COUNT] = {
 	[LAW_STATE_APPEAL_PENDING] = {"appeal_pending",
 				      "odwołanie lub wniosek o ponowne rozpatrzenie w toku", false,
 				      ANY},
-	[LAW_STATE_AT_COURT] = {"at_court", "skarga w sądzie administracyjnym", false, PI},
+	/* Issue 20 item 11: re-use decisions and inaction go to the court too. */
+	[LAW_STATE_AT_COURT] = {"at_court", "skarga w sądzie administracyjnym", false, ANY},
 	[LAW_STATE_CLOSED_FINAL] = {"closed_final", "zakończona ostatecznie", true, ANY},
 	[LAW_STATE_PLEADING_UNSIGNED] = {"pleading_unsigned",
 					 "odwołanie lub wniosek o ponowne rozpatrzenie bez podpisu",
@@ -224,6 +225,29 @@ const law_term_info_t law_terms[LAW_TERM_COUNT] = {
 					  "stopnia)",
 					  "KPA art. 37 §3 pkt 2 i §5", "otrzymania ponaglenia", BODY,
 					  LAW_LENGTH_FIXED, 7, false, true},
+	/* Issue 20 item 11: UOD art. 41 sends re-use complaints to the PPSA
+	 * with the terms of UDIP art. 21 (15 days for the files and the
+	 * answer); the paragraph of art. 41 is to be checked (docs/legal-review.md). */
+	[LAW_TERM_REUSE_COURT_ANSWER] = {"reuse_court_answer",
+					 "termin przekazania skargi z aktami i odpowiedzią na skargę "
+					 "(ponowne wykorzystywanie)",
+					 "UOD art. 41 w zw. z PPSA art. 54 §2", "otrzymania skargi",
+					 BODY, LAW_LENGTH_FIXED, 15, false},
+	/* Issue 20 item 10. UDIP art. 21 pkt 1 shortens only the term to send
+	 * the complaint on (art. 54 §2), not the 30 days of art. 54 §3. */
+	[LAW_TERM_SELF_REVIEW_WINDOW] = {"self_review_window",
+					 "termin na uwzględnienie skargi przez organ",
+					 "PPSA art. 54 §3", "otrzymania skargi", REQ,
+					 LAW_LENGTH_FIXED, 30, false},
+	[LAW_TERM_SELF_REVIEW_ACT] = {"self_review_act",
+				      "termin wydania aktu lub podjęcia czynności uwzględniającej "
+				      "skargę",
+				      "PPSA art. 54 §3", "otrzymania skargi", BODY, LAW_LENGTH_UNTIL,
+				      0, true, false, LAW_TERM_SELF_REVIEW_WINDOW},
+	[LAW_TERM_CASSATION_WINDOW] = {"cassation_window",
+				       "termin na wniesienie skargi kasacyjnej",
+				       "PPSA art. 177 §1", "doręczenia wyroku z uzasadnieniem", REQ,
+				       LAW_LENGTH_FIXED, 30, false},
 };
 /* clang-format on */
 
@@ -324,7 +348,8 @@ const law_document_info_t law_documents[LAW_DOC_ROWS] = {
 					      "Decyzja po ponownym rozpatrzeniu sprawy",
 					      "KPA art. 127 §3, art. 138", true, ANY, REQUESTER},
 	[LAW_DOC_COURT_ANSWER] = {"court_answer", "Odpowiedź na skargę",
-				  "UDIP art. 21 pkt 1; PPSA art. 54 §2", false, PI, LAW_TO_COURT},
+				  "PPSA art. 54 §2; UDIP art. 21 pkt 1; UOD art. 41", false, ANY,
+				  LAW_TO_COURT},
 	[LAW_DOC_SIGNATURE_CALL] = {"signature_call",
 				    "Wezwanie do usunięcia braku formalnego (podpisu)",
 				    "KPA art. 64 §2 w zw. z art. 63 §3", false, ANY, REQUESTER},
@@ -524,6 +549,27 @@ const law_action_info_t law_actions[LAW_ACT_COUNT] = {
 				       "postanowienie w sprawie ponaglenia (brak organu wyższego "
 				       "stopnia)",
 				       "Wydanie postanowienia"},
+	[LAW_ACT_GRANT_COMPLAINT] = {"grant_complaint",
+				     "uwzględnienie skargi przez organ (autokontrola)",
+				     "Uwzględnienie skargi",
+				     "Organ uwzględnia skargę w ciągu 30 dni od jej otrzymania (PPSA "
+				     "art. 54 §3). Gdy skarga dotyczy bezczynności w sprawie w toku, "
+				     "uwzględnia się ją, załatwiając wniosek (udostępnienie, decyzja)."},
+	[LAW_ACT_JUDGMENT_DELIVERED] = {"judgment_delivered",
+					"doręczenie nieprawomocnego wyroku z uzasadnieniem",
+					"Doręczenie wyroku z uzasadnieniem"},
+	[LAW_ACT_CASSATION_APPEAL] = {"cassation_appeal",
+				      "skarga kasacyjna do Naczelnego Sądu Administracyjnego",
+				      "Wniesienie skargi kasacyjnej",
+				      "Skargę kasacyjną wnosi się w ciągu 30 dni od doręczenia wyroku "
+				      "z uzasadnieniem (PPSA art. 177 §1): najpierw zarejestruj "
+				      "doręczenie wyroku."},
+	[LAW_ACT_JUDGMENT_ANNULS] = {"judgment_annuls",
+				     "wyrok uchylający decyzję: sprawa wraca do organu",
+				     "Zwrot akt z prawomocnym wyrokiem",
+				     "Uchylenie dotyczy decyzji (PPSA art. 145 §1 pkt 1): sprawa musi "
+				     "być w sądzie albo zakończona ostatecznie decyzją, którą sąd "
+				     "uchylił (art. 135)."},
 };
 /* clang-format on */
 
@@ -918,19 +964,33 @@ const law_transition_t law_transitions[] = {
 	{RU, S(APPEAL_PENDING), LAW_ACT_APPEAL_REFERRED_BACK, C, TO(IN_PROGRESS),
 	 {CHECK(REMEDY_APPEAL)}, {START(REUSE_ANSWER)}, DOC(NONE),
 	 "KPA art. 138 §2: 14 dni liczone od zwrotu akt"},
+	/* Issue 20 item 10: after the court annulled the appeal body's decision
+	 * (a complaint lodged through that body, PPSA art. 54 §1), the appeal
+	 * body decides again and may refer the case back: a case closed_final
+	 * returns to work. */
+	{PI, S(CLOSED_FINAL), LAW_ACT_APPEAL_REFERRED_BACK, C, TO(IN_PROGRESS),
+	 {CHECK(REMEDY_APPEAL)}, {START(ANSWER)}, DOC(NONE),
+	 "KPA art. 138 §2 po uchyleniu przez sąd decyzji organu odwoławczego (PPSA art. 145 §1 "
+	 "pkt 1, art. 153); 14 dni (UDIP art. 13 ust. 1) liczone od zwrotu akt"},
+	{RU, S(CLOSED_FINAL), LAW_ACT_APPEAL_REFERRED_BACK, C, TO(IN_PROGRESS),
+	 {CHECK(REMEDY_APPEAL)}, {START(REUSE_ANSWER)}, DOC(NONE),
+	 "KPA art. 138 §2 po uchyleniu przez sąd decyzji organu odwoławczego (PPSA art. 145 §1 "
+	 "pkt 1, art. 153); 14 dni (UOD art. 40 ust. 1) liczone od zwrotu akt"},
 	{ANY, S(APPEAL_PENDING), LAW_ACT_DECIDE_RECONSIDERATION, C, TO(CLOSED_FINAL),
 	 {CHECK(REMEDY_RECONSIDERATION)}, {STOP(RECONSIDERATION), STOP(REUSE_RECONSIDERATION)},
 	 DOC(RECONSIDERATION_DECISION), "KPA art. 127 §3, art. 138"},
 
 	/* Administrative court (public information; UDIP art. 21). */
-	{PI, OPEN, LAW_ACT_COURT_COMPLAINT, C, LAW_STATE_SAME, {{0}}, {START(COURT_ANSWER)},
-	 DOC(NONE), "skarga na bezczynność; sprawa biegnie dalej"},
+	{PI, OPEN, LAW_ACT_COURT_COMPLAINT, C, LAW_STATE_SAME, {{0}},
+	 {START(COURT_ANSWER), START(SELF_REVIEW_WINDOW)}, DOC(NONE),
+	 "skarga na bezczynność; sprawa biegnie dalej"},
 	{PI, LETTER_CLOSED, LAW_ACT_COURT_COMPLAINT, C, TO(AT_COURT), {{0}},
-	 {START(COURT_ANSWER)}, DOC(NONE),
+	 {START(COURT_ANSWER), START(SELF_REVIEW_WINDOW)}, DOC(NONE),
 	 "skarga na bezczynność po piśmie, które nie załatwia wniosku"},
 	{PI, DECIDED | S(APPEAL_PENDING) | S(CLOSED_FINAL), LAW_ACT_COURT_COMPLAINT, C,
 	 TO(AT_COURT), {CHECK(REMEDY_RECONSIDERATION)},
-	 {CANCEL(RECONSIDERATION_WINDOW), CANCEL(RECONSIDERATION), START(COURT_ANSWER)},
+	 {CANCEL(RECONSIDERATION_WINDOW), CANCEL(RECONSIDERATION), START(COURT_ANSWER),
+	  START(SELF_REVIEW_WINDOW)},
 	 DOC(NONE), "PPSA art. 52 §3: skarga bez wniosku o ponowne rozpatrzenie"},
 	/* Not an organ of public authority: the complaint against its decision
 	 * is lodged through it (PPSA art. 54 §1) and it has 15 days to send it
@@ -938,21 +998,106 @@ const law_transition_t law_transitions[] = {
 	 * after the 30 days is sent on all the same (the court rejects it,
 	 * PPSA art. 58 §1 pkt 2): a warning, not a refusal. */
 	{PI, DECIDED | S(CLOSED_FINAL), LAW_ACT_COURT_COMPLAINT, C, TO(AT_COURT),
-	 {CHECK(REMEDY_COURT)}, {STOP(COURT_COMPLAINT_WINDOW), START(COURT_ANSWER)}, DOC(NONE),
+	 {CHECK(REMEDY_COURT)},
+	 {STOP(COURT_COMPLAINT_WINDOW), START(COURT_ANSWER), START(SELF_REVIEW_WINDOW)}, DOC(NONE),
 	 "PPSA art. 53 §1, art. 54 §1: skarga na rozstrzygnięcie podmiotu, który nie jest "
 	 "organem władzy publicznej (UDIP art. 17 ust. 1), wnoszona za jego pośrednictwem; "
 	 "odpowiedź w 15 dni (UDIP art. 21 pkt 1)"},
 	{PI, OPEN | S(AT_COURT), LAW_ACT_ANSWER_COURT_COMPLAINT, C, LAW_STATE_SAME,
 	 {G(TERM_OPEN, COURT_ANSWER)}, {STOP(COURT_ANSWER)}, DOC(COURT_ANSWER),
 	 "UDIP art. 21 pkt 1: 15 dni od otrzymania skargi"},
-	{PI, S(AT_COURT), LAW_ACT_JUDGMENT_OBLIGES, C, TO(IN_PROGRESS), {{0}},
-	 {CANCEL(COURT_ANSWER), START(AFTER_JUDGMENT)}, DOC(NONE), "PPSA art. 149 §1"},
-	{PI, OPEN, LAW_ACT_JUDGMENT_OBLIGES, C, LAW_STATE_SAME, {{0}},
-	 {CANCEL(COURT_ANSWER), START(AFTER_JUDGMENT)}, DOC(NONE), "PPSA art. 149 §1"},
-	{PI, S(AT_COURT), LAW_ACT_JUDGMENT_DISMISSES, C, TO(CLOSED_FINAL), {{0}},
-	 {CANCEL(COURT_ANSWER)}, DOC(NONE), "PPSA art. 151, art. 58"},
-	{PI, OPEN, LAW_ACT_JUDGMENT_DISMISSES, C, LAW_STATE_SAME, {{0}},
-	 {CANCEL(COURT_ANSWER)}, DOC(NONE), "PPSA art. 151, art. 58"},
+	/* Issue 20 item 10: a judgment counts when it is final (PPSA art. 168
+	 * §1): while the cassation window runs it may not be recorded; its
+	 * term runs from the return of the files (art. 286 §2). */
+	{PI, S(AT_COURT), LAW_ACT_JUDGMENT_OBLIGES, C, TO(IN_PROGRESS),
+	 {G(JUDGMENT_FINAL, CASSATION_WINDOW)},
+	 {CANCEL(COURT_ANSWER), EXPIRE(CASSATION_WINDOW), CANCEL(SELF_REVIEW_WINDOW),
+	  START(AFTER_JUDGMENT)}, DOC(NONE), "PPSA art. 149 §1; termin od zwrotu akt (art. 286 §2)"},
+	{PI, OPEN, LAW_ACT_JUDGMENT_OBLIGES, C, LAW_STATE_SAME, {G(JUDGMENT_FINAL, CASSATION_WINDOW)},
+	 {CANCEL(COURT_ANSWER), EXPIRE(CASSATION_WINDOW), CANCEL(SELF_REVIEW_WINDOW),
+	  START(AFTER_JUDGMENT)}, DOC(NONE), "PPSA art. 149 §1; termin od zwrotu akt (art. 286 §2)"},
+	{PI, S(AT_COURT), LAW_ACT_JUDGMENT_DISMISSES, C, TO(CLOSED_FINAL),
+	 {G(JUDGMENT_FINAL, CASSATION_WINDOW)}, {CANCEL(COURT_ANSWER), EXPIRE(CASSATION_WINDOW)},
+	 DOC(NONE), "PPSA art. 151, art. 58; wyrok prawomocny (art. 168 §1)"},
+	{PI, OPEN, LAW_ACT_JUDGMENT_DISMISSES, C, LAW_STATE_SAME,
+	 {G(JUDGMENT_FINAL, CASSATION_WINDOW)},
+	 {CANCEL(COURT_ANSWER), EXPIRE(CASSATION_WINDOW), CANCEL(SELF_REVIEW_WINDOW)}, DOC(NONE),
+	 "PPSA art. 151, art. 58; wyrok prawomocny (art. 168 §1)"},
+
+	/* Issue 20 item 10: the court annuls the decision (PPSA art. 145 §1
+	 * pkt 1); the body deals with the request again, in the statutory term
+	 * from the return of the files with the final judgment (art. 286 §2).
+	 * From closed_final: the complaint went through the appeal body and the
+	 * court annulled this body's decision too (art. 135). */
+	{PI, S(AT_COURT) | S(CLOSED_FINAL), LAW_ACT_JUDGMENT_ANNULS, C, TO(IN_PROGRESS),
+	 {G(JUDGMENT_FINAL, CASSATION_WINDOW)},
+	 {CANCEL(COURT_ANSWER), EXPIRE(CASSATION_WINDOW), CANCEL(SELF_REVIEW_WINDOW), START(ANSWER)},
+	 DOC(NONE),
+	 "PPSA art. 145 §1 pkt 1, art. 153; 14 dni (UDIP art. 13 ust. 1) od zwrotu akt z "
+	 "prawomocnym wyrokiem (art. 286 §2)"},
+
+	/* Issue 20 item 10: the body grants the complaint itself within 30 days
+	 * of receiving it (PPSA art. 54 §3): the case returns to work and its act
+	 * is due within the same 30 days. It still sends the complaint on with
+	 * the files and its answer, which says so (the court discontinues,
+	 * art. 161 §1 pkt 3): the answer's term is left running. */
+	{ANY, S(AT_COURT), LAW_ACT_GRANT_COMPLAINT, C, TO(IN_PROGRESS),
+	 {G(BEFORE_DUE, SELF_REVIEW_WINDOW)},
+	 {STOP(SELF_REVIEW_WINDOW), START(SELF_REVIEW_ACT)}, DOC(NONE),
+	 "PPSA art. 54 §3: 30 dni od otrzymania skargi; UDIP art. 21 pkt 1 (i UOD art. 41) skraca "
+	 "tylko termin przekazania skargi (art. 54 §2)"},
+
+	/* Issue 20 item 10: a judgment of the WSA is delivered with its
+	 * reasons; either party may lodge a cassation appeal to the NSA within
+	 * 30 days (PPSA art. 173 §1, art. 177 §1); the case stays at court. */
+	{ANY, S(AT_COURT) | OPEN, LAW_ACT_JUDGMENT_DELIVERED, C, LAW_STATE_SAME,
+	 {G(NOT_DELIVERED, CASSATION_WINDOW)}, {START(CASSATION_WINDOW)}, DOC(NONE),
+	 "PPSA art. 177 §1: 30 dni od doręczenia wyroku z uzasadnieniem; bez skargi kasacyjnej "
+	 "wyrok staje się prawomocny (art. 168 §1)"},
+	{ANY, S(AT_COURT) | OPEN, LAW_ACT_CASSATION_APPEAL, C, LAW_STATE_SAME,
+	 {G(BEFORE_DUE, CASSATION_WINDOW)}, {STOP(CASSATION_WINDOW)}, DOC(NONE),
+	 "PPSA art. 173 §1, art. 175, art. 177 §1: wnoszona do NSA za pośrednictwem WSA; data "
+	 "nadania w placówce operatora wyznaczonego (art. 83 §3)"},
+
+	/* Administrative court, re-use (issue 20 item 11): decisions and
+	 * inaction go to the court under UOD art. 41, which applies the PPSA
+	 * with 15 days for the files and the answer. */
+	{RU, OPEN, LAW_ACT_COURT_COMPLAINT, C, LAW_STATE_SAME, {{0}},
+	 {START(REUSE_COURT_ANSWER), START(SELF_REVIEW_WINDOW)}, DOC(NONE),
+	 "skarga na bezczynność (PPSA art. 3 §2 pkt 8; UOD art. 41); sprawa biegnie dalej"},
+	{RU, LETTER_CLOSED, LAW_ACT_COURT_COMPLAINT, C, TO(AT_COURT), {{0}},
+	 {START(REUSE_COURT_ANSWER), START(SELF_REVIEW_WINDOW)}, DOC(NONE),
+	 "skarga na bezczynność po piśmie, które nie załatwia wniosku (UOD art. 41)"},
+	{RU, DECIDED | S(APPEAL_PENDING) | S(CLOSED_FINAL), LAW_ACT_COURT_COMPLAINT, C,
+	 TO(AT_COURT), {CHECK(REMEDY_RECONSIDERATION)},
+	 {CANCEL(RECONSIDERATION_WINDOW), CANCEL(REUSE_RECONSIDERATION), START(REUSE_COURT_ANSWER),
+	  START(SELF_REVIEW_WINDOW)},
+	 DOC(NONE), "PPSA art. 52 §3, UOD art. 41: skarga bez wniosku o ponowne rozpatrzenie"},
+	{RU, OPEN | S(AT_COURT), LAW_ACT_ANSWER_COURT_COMPLAINT, C, LAW_STATE_SAME,
+	 {G(TERM_OPEN, REUSE_COURT_ANSWER)}, {STOP(REUSE_COURT_ANSWER)}, DOC(COURT_ANSWER),
+	 "PPSA art. 54 §2 w zw. z UOD art. 41: 15 dni od otrzymania skargi"},
+	{RU, S(AT_COURT), LAW_ACT_JUDGMENT_OBLIGES, C, TO(IN_PROGRESS),
+	 {G(JUDGMENT_FINAL, CASSATION_WINDOW)},
+	 {CANCEL(REUSE_COURT_ANSWER), EXPIRE(CASSATION_WINDOW), CANCEL(SELF_REVIEW_WINDOW),
+	  START(AFTER_JUDGMENT)}, DOC(NONE), "PPSA art. 149 §1; termin od zwrotu akt (art. 286 §2)"},
+	{RU, OPEN, LAW_ACT_JUDGMENT_OBLIGES, C, LAW_STATE_SAME, {G(JUDGMENT_FINAL, CASSATION_WINDOW)},
+	 {CANCEL(REUSE_COURT_ANSWER), EXPIRE(CASSATION_WINDOW), CANCEL(SELF_REVIEW_WINDOW),
+	  START(AFTER_JUDGMENT)}, DOC(NONE), "PPSA art. 149 §1; termin od zwrotu akt (art. 286 §2)"},
+	{RU, S(AT_COURT), LAW_ACT_JUDGMENT_DISMISSES, C, TO(CLOSED_FINAL),
+	 {G(JUDGMENT_FINAL, CASSATION_WINDOW)},
+	 {CANCEL(REUSE_COURT_ANSWER), EXPIRE(CASSATION_WINDOW)}, DOC(NONE),
+	 "PPSA art. 151, art. 58; wyrok prawomocny (art. 168 §1)"},
+	{RU, OPEN, LAW_ACT_JUDGMENT_DISMISSES, C, LAW_STATE_SAME,
+	 {G(JUDGMENT_FINAL, CASSATION_WINDOW)},
+	 {CANCEL(REUSE_COURT_ANSWER), EXPIRE(CASSATION_WINDOW), CANCEL(SELF_REVIEW_WINDOW)},
+	 DOC(NONE), "PPSA art. 151, art. 58; wyrok prawomocny (art. 168 §1)"},
+	{RU, S(AT_COURT) | S(CLOSED_FINAL), LAW_ACT_JUDGMENT_ANNULS, C, TO(IN_PROGRESS),
+	 {G(JUDGMENT_FINAL, CASSATION_WINDOW)},
+	 {CANCEL(REUSE_COURT_ANSWER), EXPIRE(CASSATION_WINDOW), CANCEL(SELF_REVIEW_WINDOW),
+	  START(REUSE_ANSWER)},
+	 DOC(NONE),
+	 "PPSA art. 145 §1 pkt 1, art. 153; 14 dni (UOD art. 40 ust. 1) od zwrotu akt z "
+	 "prawomocnym wyrokiem (art. 286 §2)"},
 
 	/* Issue 20 item 9: the ponaglenie (KPA art. 37) against inaction or
 	 * delay, while the case is being dealt with; the case keeps running.

@@ -133,6 +133,23 @@ typedef enum law_term_kind {
 	 * itself within 7 days (§3 pkt 2, §5). */
 	LAW_TERM_FORWARD_PONAGLENIE,
 	LAW_TERM_CONSIDER_PONAGLENIE,
+	/* Issue 20 items 10 and 11 (court). Re-use: the body's 15 days to send
+	 * the complaint with the files and its answer, under UOD art. 41 (the
+	 * PPSA with UDIP art. 21's terms), a term with its own citation. */
+	LAW_TERM_REUSE_COURT_ANSWER,
+	/* PPSA art. 54 §3: the body may grant the complaint in full within 30
+	 * days of receiving it. A window the body may use, not a duty: it is
+	 * kept off the body's due dates and reminders (side "requester": whoever
+	 * acts in it, the act's date counts). */
+	LAW_TERM_SELF_REVIEW_WINDOW,
+	/* After the body granted the complaint: its act (information, decision)
+	 * within the same 30 days (LAW_LENGTH_UNTIL the window above). */
+	LAW_TERM_SELF_REVIEW_ACT,
+	/* PPSA art. 177 §1: 30 days from the delivery of the judgment with its
+	 * reasons for a cassation appeal; the judgment is final when none is
+	 * lodged in it (art. 168 §1). Either party's: the dispatch date counts
+	 * (art. 83 §3). */
+	LAW_TERM_CASSATION_WINDOW,
 	LAW_TERM_COUNT,
 } law_term_kind_t;
 
@@ -151,6 +168,7 @@ typedef enum law_length_source {
 	LAW_LENGTH_GIVEN_DATE,	  /* input.new_due (an extension), capped by the law */
 	LAW_LENGTH_GIVEN_DAYS,	  /* input.term_days (a court's term), else `days` */
 	LAW_LENGTH_MONTHS,	  /* `days` is a number of months (KPA art. 57 §3) */
+	LAW_LENGTH_UNTIL,	  /* ends with the open term `until` (its due date) */
 } law_length_source_t;
 
 typedef struct law_term_info {
@@ -166,6 +184,8 @@ typedef struct law_term_info {
 	/* Closing the case does not end it: a duty towards another body that
 	 * the case's outcome does not lift (the ponaglenie, KPA art. 37 §4). */
 	bool survives_close;
+	/* LAW_LENGTH_UNTIL: the open term whose start and due date it takes. */
+	law_term_kind_t until;
 } law_term_info_t;
 
 extern const law_term_info_t law_terms[LAW_TERM_COUNT];
@@ -302,6 +322,11 @@ typedef enum law_action {
 	LAW_ACT_RECORD_PONAGLENIE,   /* KPA art. 37: a ponaglenie lodged through the organ */
 	LAW_ACT_FORWARD_PONAGLENIE,  /* KPA art. 37 §4 */
 	LAW_ACT_DECIDE_PONAGLENIE,   /* KPA art. 37 §3 pkt 2, §5–6 */
+	/* Issue 20 item 10: the court's outcomes. */
+	LAW_ACT_GRANT_COMPLAINT,    /* PPSA art. 54 §3: the body grants the complaint */
+	LAW_ACT_JUDGMENT_DELIVERED, /* a judgment not yet final, with its reasons */
+	LAW_ACT_CASSATION_APPEAL,   /* PPSA art. 173, 177: to the NSA */
+	LAW_ACT_JUDGMENT_ANNULS,    /* PPSA art. 145 §1 pkt 1: the decision annulled */
 	LAW_ACT_COUNT,
 } law_action_t;
 
@@ -484,6 +509,8 @@ typedef enum law_guard {
 	LAW_GUARD_IN_TERM,	 /* `term` is open and the step's date is by its due date */
 	LAW_GUARD_FINAL_UNUSED,	 /* closed_final by the window's passing or a waiver */
 	LAW_GUARD_ANSWER_PASSED, /* no answer term is still running (KPA art. 37 §3a) */
+	LAW_GUARD_BEFORE_DUE,	/* `term` is open and the act (its dispatch) is by its due date */
+	LAW_GUARD_JUDGMENT_FINAL, /* if `term` (the cassation window) is open, it has passed */
 	LAW_GUARD_COUNT,
 } law_guard_t;
 

@@ -55,6 +55,12 @@ void law_guard_describe(const law_guard_spec_t *g, strbuf_t *sb)
 	case LAW_GUARD_ANSWER_PASSED:
 		sb_puts(sb, "termin załatwienia sprawy upłynął (KPA art. 37 §3a)");
 		break;
+	case LAW_GUARD_BEFORE_DUE:
+		sb_printf(sb, "biegnie `%s` i czynność przed jego upływem", t);
+		break;
+	case LAW_GUARD_JUDGMENT_FINAL:
+		sb_printf(sb, "wyrok prawomocny: `%s` nie biegnie albo upłynął", t);
+		break;
 	default:
 		break;
 	}
@@ -146,6 +152,9 @@ static void md_length(strbuf_t *sb, const law_term_info_t *t)
 		break;
 	case LAW_LENGTH_GIVEN_DAYS:
 		sb_printf(sb, "z wyroku (zwykle %d dni)", t->days);
+		break;
+	case LAW_LENGTH_UNTIL:
+		sb_printf(sb, "do końca `%s`", law_terms[t->until].id);
 		break;
 	default:
 		sb_printf(sb, "%d dni", t->days);

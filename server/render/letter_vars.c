@@ -315,8 +315,11 @@ const letter_var_t letter_vars[] = {
 	{"uod", T, CONST, false, false, "citation of UOD, " CITED, NULL, NULL, UOD},
 	{"kpa", T, CONST, false, false, "citation of KPA, " CITED, NULL, NULL, KPA},
 	{"ppsa", T, CONST, false, false, "citation of PPSA, " CITED, NULL, NULL, PPSA},
+	/* Issue 20 item 10: the letters instruct about complaints against
+	 * decisions only; a complaint on inaction costs 100 zł (said on the
+	 * procedure page, templates/pages/register_procedure.html). */
 	{"court_fee", T, CONST, false, false,
-	 "fixed court fee for a complaint in public-information matters", NULL, NULL, "200 zł"},
+	 "fixed court fee (wpis stały) for a complaint against a decision", NULL, NULL, "200 zł"},
 	{"remedy_instruction", B, COMPUTED, false, false,
 	 "instruction on remedies: `_remedy_<remedy>.md` with the same variables", NULL, NULL,
 	 NULL},

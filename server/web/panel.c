@@ -310,7 +310,7 @@ void web_panel_act(http_req_t *req)
 	    SLOT(action),      SLOT(date),    SLOT(sent),    SLOT(new_due),   SLOT(text),
 	    SLOT(assignee),    SLOT(amount),  SLOT(persons), SLOT(term_days), SLOT(version),
 	    SLOT(legal_basis), SLOT(address), SLOT(sent_channel), SLOT(restore_request), SLOT(name),
-	    SLOT(postal_address)};
+	    SLOT(postal_address), SLOT(judgment_on)};
 #undef SLOT
 	const form_t *f = NULL;
 	struct clerk_input in;
@@ -329,6 +329,7 @@ void web_panel_act(http_req_t *req)
 	                          !strcmp(in.restore_request, "tak"));
 	json_object_set_new(input, "name", json_string(in.name));
 	json_object_set_new(input, "postal_address", json_string(in.postal_address));
+	json_object_set_new(input, "judgment_on", json_string(in.judgment_on));
 	case_page(req, ctx, id, &p, in.action, input);
 }
 

@@ -234,8 +234,8 @@ static const char *fields_for(law_action_t a, long long clerk_id, char *buf, siz
 	snprintf(buf, len,
 	         "action=%s&date=%s&sent=%s&new_due=%s&text=Tre%%C5%%9B%%C4%%87+testowa.&assignee=%lld"
 	         "&amount=10%%2C50&legal_basis=privacy&persons=Jan+Kowalski%%2C+dyrektor"
-	         "&address=https%%3A%%2F%%2Fbip.example%%2Fa&term_days=14",
-	         law_actions[a].id, d, d, nd, clerk_id);
+	         "&address=https%%3A%%2F%%2Fbip.example%%2Fa&term_days=14&judgment_on=%s",
+	         law_actions[a].id, d, d, nd, clerk_id, d);
 	return buf;
 }
 

@@ -927,6 +927,61 @@ static void test_reuse_cases_get_the_reuse_variant(void **state)
 	json_decref(ru);
 }
 
+/* Issue 20 item 11: the answer to a re-use complaint cites the UOD, not
+ * UDIP art. 21 (the PPSA's 15 days come to re-use through UOD art. 41). */
+static void test_court_answer_for_reuse_cites_the_uod(void **state)
+{
+	json_t *pi = letter_sample_vars_for("court_answer", "public_information", NULL);
+	json_t *ru = letter_sample_vars_for("court_answer", "reuse", NULL);
+	char *a = markdown(*state, "court_answer", pi);
+	char *b = markdown(*state, "court_answer", ru);
+	assert_non_null(strstr(a, "art. 21 pkt 1"));
+	assert_non_null(strstr(a, "o udostępnienie informacji publicznej"));
+	assert_null(strstr(b, "art. 21 pkt 1"));
+	assert_non_null(strstr(b, "w związku z art. 41 ustawy"));
+	assert_non_null(strstr(b, "o ponowne wykorzystywanie informacji sektora publicznego"));
+	assert_non_null(strstr(b, "art. 54 § 2"));
+	strbuf_t p = pdf(b, ru);
+	assert_true(p.len > 1000 && !memcmp(p.data, "%PDF-", 5));
+	sb_free(&p);
+	free(a);
+	free(b);
+	json_decref(pi);
+	json_decref(ru);
+}
+
+/* Issue 20 item 10: every instruction about a court complaint says the fee
+ * for a complaint against a decision (200 zł; 100 zł is for inaction, which
+ * no letter instructs about). */
+static void test_court_complaint_instructions_name_the_decision_fee(void **state)
+{
+	static const struct {
+		const char *type, *kind, *remedy;
+	} cases[] = {
+	    {"refusal_decision", "public_information", "reconsideration"},
+	    {"refusal_decision", "public_information", "court_complaint"},
+	    {"reuse_refusal_decision", "reuse", "reconsideration"},
+	    {"reconsideration_decision", "public_information", NULL},
+	    {"reconsideration_decision", "reuse", NULL},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		json_t *vars = letter_sample_vars_for(cases[i].type, cases[i].kind, cases[i].remedy);
+		char *md = markdown(*state, cases[i].type, vars);
+		if (!strstr(md, "Od skargi na decyzję pobiera się wpis stały w wysokości 200 zł"))
+			fail_msg("%s (%s, %s) lacks the fee: %s", cases[i].type, cases[i].kind,
+				 cases[i].remedy ? cases[i].remedy : "-", md);
+		assert_non_null(strstr(md, "pobierania wpisu w postępowaniu przed sądami administracyjnymi"));
+		assert_null(strstr(md, "100 zł"));
+		free(md);
+		json_decref(vars);
+	}
+	json_t *vars = letter_sample_vars_for("refusal_decision", "public_information", "appeal");
+	char *md = markdown(*state, "refusal_decision", vars);
+	assert_null(strstr(md, "wpis stały")); /* the appeal comes first: no court yet */
+	free(md);
+	json_decref(vars);
+}
+
 static void test_comments_leave_no_trace(void **state)
 {
 	for (size_t t = 0; t < letter_type_count; t++) {
@@ -1435,6 +1490,8 @@ int main(void)
 	    cmocka_unit_test(test_section_errors_are_reported_at_load),
 	    cmocka_unit_test(test_remedy_instruction_follows_the_organisation_policy),
 	    cmocka_unit_test(test_reuse_cases_get_the_reuse_variant),
+	    cmocka_unit_test(test_court_answer_for_reuse_cites_the_uod),
+	    cmocka_unit_test(test_court_complaint_instructions_name_the_decision_fee),
 	    cmocka_unit_test(test_comments_leave_no_trace),
 	    cmocka_unit_test(test_template_errors_are_reported_at_load_with_file_and_line),
 	    cmocka_unit_test(test_multiline_comments_and_their_lines_are_removed),

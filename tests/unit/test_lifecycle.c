@@ -140,7 +140,11 @@ static void satisfy(const law_transition_t *r, law_kind_t kind, law_state_t stat
 			break;
 		case LAW_GUARD_TERM_OPEN:
 		case LAW_GUARD_REPLY_IN_TIME:
+		case LAW_GUARD_BEFORE_DUE:
 			add_term(c, s->term, "2025-03-04", "2025-03-18");
+			break;
+		case LAW_GUARD_JUDGMENT_FINAL: /* the cassation window has passed */
+			add_term(c, s->term, "2025-02-03", "2025-03-04");
 			break;
 		case LAW_GUARD_WINDOW_PASSED:
 			add_term(c, s->term, "2025-03-03", "2025-03-04");
@@ -1093,6 +1097,206 @@ static void test_judgment_obliging_the_body_reopens_with_the_courts_term(void **
 	expect_refused(&c, &in, "invalid_length", NULL);
 }
 
+/* ---- Court outcomes (issue 20 items 10 and 11) --------------------------- */
+
+/* PPSA art. 145 §1 pkt 1: the court annuls the decision; the body deals with
+ * the request again, 14 days from the return of the files with the final
+ * judgment (art. 286 §2). From closed_final too: a complaint lodged through
+ * the appeal body, the court annulling this body's decision (art. 135). */
+static void test_judgment_annulling_the_decision_returns_the_case_to_the_body(void **state)
+{
+	law_case_t c = new_case(PI, LAW_STATE_AT_COURT);
+	add_term(&c, LAW_TERM_SELF_REVIEW_WINDOW, "2025-05-05", "2025-06-04");
+	law_action_input_t in = act(LAW_ACT_JUDGMENT_ANNULS, LAW_ROLE_CLERK, "2025-10-06");
+	law_outcome_t o;
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_IN_PROGRESS);
+	const law_term_effect_t *e = must_effect(&o, LAW_TERM_START, LAW_TERM_ANSWER);
+	assert_date(e->calc.due, "2025-10-20");
+	assert_non_null(strstr(e->calc.steps[0], "Zwrot akt z prawomocnym wyrokiem"));
+	must_effect(&o, LAW_TERM_CANCEL, LAW_TERM_SELF_REVIEW_WINDOW);
+	assert_non_null(strstr(o.row->note, "PPSA art. 145 §1 pkt 1"));
+	assert_non_null(strstr(o.row->note, "art. 286 §2"));
+
+	c = new_case(PI, LAW_STATE_CLOSED_FINAL);
+	decide_ok(&c, &in, &o);
+	assert_true(o.reopens);
+	assert_int_equal(o.state, LAW_STATE_IN_PROGRESS);
+
+	c = new_case(RU, LAW_STATE_CLOSED_FINAL);
+	decide_ok(&c, &in, &o);
+	assert_true(o.reopens);
+	assert_date(must_effect(&o, LAW_TERM_START, LAW_TERM_REUSE_ANSWER)->calc.due, "2025-10-20");
+	assert_non_null(strstr(o.row->note, "UOD art. 40 ust. 1"));
+
+	/* No decision annulled while the decision is still open to an appeal. */
+	c = new_case(PI, LAW_STATE_REFUSED);
+	expect_refused(&c, &in, "not_allowed_in_state", "art. 145 §1 pkt 1");
+}
+
+/* PPSA art. 168 §1, art. 177 §1: a judgment delivered with its reasons is
+ * final when no cassation appeal is lodged within 30 days; only then (with
+ * the files, art. 286 §2) is its outcome recorded. A lodged appeal stops
+ * the window and the NSA's judgment counts at once. */
+static void test_judgment_counts_only_when_final_after_the_cassation_window(void **state)
+{
+	law_case_t c = new_case(PI, LAW_STATE_AT_COURT);
+	law_action_input_t in = act(LAW_ACT_CASSATION_APPEAL, LAW_ROLE_CLERK, "2025-09-10");
+	expect_refused(&c, &in, "term_not_open", "skargi kasacyjnej");
+
+	in = act(LAW_ACT_JUDGMENT_DELIVERED, LAW_ROLE_CLERK, "2025-09-01");
+	law_outcome_t o;
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_AT_COURT);
+	const law_term_effect_t *e = must_effect(&o, LAW_TERM_START, LAW_TERM_CASSATION_WINDOW);
+	assert_date(e->calc.due, "2025-10-01");
+	assert_string_equal(law_terms[LAW_TERM_CASSATION_WINDOW].basis, "PPSA art. 177 §1");
+	add_term(&c, LAW_TERM_CASSATION_WINDOW, "2025-09-01", "2025-10-01");
+	expect_refused(&c, &in, "already_delivered", NULL);
+
+	/* Not final yet: every outcome is refused up to the window's last day. */
+	static const law_action_t outcomes[] = {LAW_ACT_JUDGMENT_OBLIGES, LAW_ACT_JUDGMENT_DISMISSES,
+						LAW_ACT_JUDGMENT_ANNULS};
+	for (size_t i = 0; i < sizeof outcomes / sizeof outcomes[0]; i++) {
+		in = act(outcomes[i], LAW_ROLE_CLERK, "2025-10-01");
+		expect_refused(&c, &in, "judgment_not_final", "2025-10-01");
+	}
+	/* Final: the window passed; the court's term runs from the files. */
+	in = act(LAW_ACT_JUDGMENT_OBLIGES, LAW_ROLE_CLERK, "2025-10-06");
+	decide_ok(&c, &in, &o);
+	must_effect(&o, LAW_TERM_EXPIRE, LAW_TERM_CASSATION_WINDOW);
+	assert_date(must_effect(&o, LAW_TERM_START, LAW_TERM_AFTER_JUDGMENT)->calc.due, "2025-10-20");
+
+	/* A cassation appeal posted by the last day is in time (PPSA art. 83
+	 * §3), received later; one posted after it is refused. */
+	in = act(LAW_ACT_CASSATION_APPEAL, LAW_ROLE_CLERK, "2025-10-03");
+	in.sent = D("2025-10-01");
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_AT_COURT);
+	assert_true(must_effect(&o, LAW_TERM_STOP, LAW_TERM_CASSATION_WINDOW)->met);
+	in.sent = D("2025-10-02");
+	expect_refused(&c, &in, "term_passed", "2025-10-01");
+
+	/* After the appeal (window stopped) the NSA's judgment counts at once. */
+	c = new_case(PI, LAW_STATE_AT_COURT);
+	in = act(LAW_ACT_JUDGMENT_DISMISSES, LAW_ROLE_CLERK, "2025-10-02");
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_CLOSED_FINAL);
+
+	/* An inaction complaint in a case still open: the same rule. */
+	c = answered_case(RU, "2025-08-01", "2025-08-18");
+	add_term(&c, LAW_TERM_CASSATION_WINDOW, "2025-09-01", "2025-10-01");
+	in = act(LAW_ACT_JUDGMENT_OBLIGES, LAW_ROLE_CLERK, "2025-09-20");
+	expect_refused(&c, &in, "judgment_not_final", NULL);
+}
+
+/* PPSA art. 54 §3: the body may grant the complaint in full within 30 days
+ * of receiving it; UDIP art. 21 pkt 1 shortens only the term to send it on
+ * (15 days). Its act is due within the same 30 days. */
+static void test_body_grants_the_complaint_itself_within_30_days(void **state)
+{
+	law_case_t c = new_case(PI, LAW_STATE_REFUSED);
+	c.policy.remedy = LAW_REMEDY_RECONSIDERATION;
+	law_action_input_t in = act(LAW_ACT_COURT_COMPLAINT, LAW_ROLE_CLERK, "2025-05-05");
+	law_outcome_t o;
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_AT_COURT);
+	assert_date(must_effect(&o, LAW_TERM_START, LAW_TERM_COURT_ANSWER)->calc.due, "2025-05-20");
+	assert_date(must_effect(&o, LAW_TERM_START, LAW_TERM_SELF_REVIEW_WINDOW)->calc.due,
+		    "2025-06-04");
+	assert_int_equal(law_terms[LAW_TERM_SELF_REVIEW_WINDOW].side, LAW_SIDE_REQUESTER);
+
+	c = new_case(PI, LAW_STATE_AT_COURT);
+	add_term(&c, LAW_TERM_COURT_ANSWER, "2025-05-05", "2025-05-20");
+	add_term(&c, LAW_TERM_SELF_REVIEW_WINDOW, "2025-05-05", "2025-06-04");
+	in = act(LAW_ACT_GRANT_COMPLAINT, LAW_ROLE_CLERK, "2025-05-26");
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_IN_PROGRESS);
+	assert_true(must_effect(&o, LAW_TERM_STOP, LAW_TERM_SELF_REVIEW_WINDOW)->met);
+	const law_term_effect_t *e = must_effect(&o, LAW_TERM_START, LAW_TERM_SELF_REVIEW_ACT);
+	assert_date(e->calc.from, "2025-05-05");
+	assert_date(e->calc.due, "2025-06-04");
+	assert_int_equal(law_terms[LAW_TERM_SELF_REVIEW_ACT].side, LAW_SIDE_BODY);
+	/* The complaint still goes to the court with the files and the answer. */
+	assert_null(effect(&o, LAW_TERM_CANCEL, LAW_TERM_COURT_ANSWER));
+	assert_null(effect(&o, LAW_TERM_STOP, LAW_TERM_COURT_ANSWER));
+
+	/* The act in the 30 days meets the term. */
+	law_case_t back = new_case(PI, LAW_STATE_IN_PROGRESS);
+	add_term(&back, LAW_TERM_SELF_REVIEW_ACT, "2025-05-05", "2025-06-04");
+	in = act(LAW_ACT_PROVIDE, LAW_ROLE_CLERK, "2025-06-02");
+	decide_ok(&back, &in, &o);
+	assert_true(must_effect(&o, LAW_TERM_STOP, LAW_TERM_SELF_REVIEW_ACT)->met);
+
+	/* After the 30 days, or with no complaint, it is refused. */
+	in = act(LAW_ACT_GRANT_COMPLAINT, LAW_ROLE_CLERK, "2025-06-05");
+	expect_refused(&c, &in, "term_passed", "2025-06-04");
+	c = new_case(PI, LAW_STATE_AT_COURT);
+	expect_refused(&c, &in, "term_not_open", NULL);
+	c = new_case(PI, LAW_STATE_REFUSED);
+	expect_refused(&c, &in, "not_allowed_in_state", "art. 54 §3");
+}
+
+/* KPA art. 138 §2: after the court annulled the appeal body's decision, the
+ * appeal body may refer the case back; a case closed_final returns to work. */
+static void test_referral_back_reopens_a_case_closed_final(void **state)
+{
+	law_kind_t kinds[] = {PI, RU};
+	for (int k = 0; k < 2; k++) {
+		law_case_t c = new_case(kinds[k], LAW_STATE_CLOSED_FINAL);
+		law_action_input_t in = act(LAW_ACT_APPEAL_REFERRED_BACK, LAW_ROLE_CLERK, "2025-10-06");
+		law_outcome_t o;
+		decide_ok(&c, &in, &o);
+		assert_true(o.reopens);
+		assert_int_equal(o.state, LAW_STATE_IN_PROGRESS);
+		assert_date(must_effect(&o, LAW_TERM_START, answer_of(kinds[k]))->calc.due,
+			    "2025-10-20");
+		c.policy.remedy = LAW_REMEDY_RECONSIDERATION;
+		expect_refused(&c, &in, "remedy_policy", NULL);
+	}
+}
+
+/* Issue 20 item 11: re-use decisions and inaction go to the administrative
+ * court too, with the re-use citation (UOD art. 41) for the body's 15 days. */
+static void test_reuse_complaints_go_to_court_with_their_own_citation(void **state)
+{
+	law_case_t c = answered_case(RU, "2025-03-03", "2025-03-17");
+	law_action_input_t in = act(LAW_ACT_COURT_COMPLAINT, LAW_ROLE_CLERK, "2025-05-05");
+	law_outcome_t o;
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_IN_PROGRESS);
+	const law_term_effect_t *e = must_effect(&o, LAW_TERM_START, LAW_TERM_REUSE_COURT_ANSWER);
+	assert_date(e->calc.due, "2025-05-20");
+	assert_null(effect(&o, LAW_TERM_START, LAW_TERM_COURT_ANSWER));
+	assert_non_null(strstr(law_terms[LAW_TERM_REUSE_COURT_ANSWER].basis, "UOD art. 41"));
+	assert_null(strstr(law_terms[LAW_TERM_REUSE_COURT_ANSWER].basis, "UDIP"));
+
+	add_term(&c, LAW_TERM_REUSE_COURT_ANSWER, "2025-05-05", "2025-05-20");
+	in = act(LAW_ACT_ANSWER_COURT_COMPLAINT, LAW_ROLE_CLERK, "2025-05-19");
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.document, LAW_DOC_COURT_ANSWER);
+	assert_true(must_effect(&o, LAW_TERM_STOP, LAW_TERM_REUSE_COURT_ANSWER)->met);
+	assert_true(law_documents[LAW_DOC_COURT_ANSWER].kinds & RU);
+
+	/* Against a refusal: the KPA remedy first, or straight to court where
+	 * the remedy is reconsideration (PPSA art. 52 §3). */
+	c = new_case(RU, LAW_STATE_REFUSED);
+	in = act(LAW_ACT_COURT_COMPLAINT, LAW_ROLE_CLERK, "2025-05-05");
+	expect_refused(&c, &in, "remedy_policy", NULL);
+	c.policy.remedy = LAW_REMEDY_RECONSIDERATION;
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_AT_COURT);
+	must_effect(&o, LAW_TERM_START, LAW_TERM_REUSE_COURT_ANSWER);
+
+	c = new_case(RU, LAW_STATE_AT_COURT);
+	in = act(LAW_ACT_JUDGMENT_OBLIGES, LAW_ROLE_CLERK, "2025-10-06");
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_IN_PROGRESS);
+	in = act(LAW_ACT_JUDGMENT_DISMISSES, LAW_ROLE_CLERK, "2025-10-06");
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_CLOSED_FINAL);
+}
+
 /* ---- Re-use (UOD) ------------------------------------------------------- */
 
 static void test_reuse_offer_objection_and_decision_on_conditions(void **state)
@@ -1670,6 +1874,11 @@ int main(void)
 	    cmocka_unit_test(test_reuse_reconsideration_term_is_the_kpa_month_not_udip),
 	    cmocka_unit_test(test_court_complaint_on_inaction_keeps_state_and_gives_15_days),
 	    cmocka_unit_test(test_judgment_obliging_the_body_reopens_with_the_courts_term),
+	    cmocka_unit_test(test_judgment_annulling_the_decision_returns_the_case_to_the_body),
+	    cmocka_unit_test(test_judgment_counts_only_when_final_after_the_cassation_window),
+	    cmocka_unit_test(test_body_grants_the_complaint_itself_within_30_days),
+	    cmocka_unit_test(test_referral_back_reopens_a_case_closed_final),
+	    cmocka_unit_test(test_reuse_complaints_go_to_court_with_their_own_citation),
 	    cmocka_unit_test(test_reuse_offer_objection_and_decision_on_conditions),
 	    cmocka_unit_test(test_reuse_defects_always_called_never_left_unprocessed_at_once),
 	    cmocka_unit_test(test_waiver_of_the_appeal_makes_the_decision_final_on_receipt_kpa_127a),
