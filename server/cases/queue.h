@@ -15,7 +15,8 @@
  * an appeal (KPA art. 133), decide a reconsideration, answer a court
  * complaint (UDIP art. 21). SQL text[] literals. */
 #define QUEUE_WAITING_KINDS                                                                        \
-	"{clarification_window,interest_window,completion_window,fee_window,form_window,offer_window}"
+	"{clarification_window,interest_window,completion_window,fee_window,form_window,"          \
+	"offer_window,standing_offer_window}"
 #define QUEUE_REMEDY_KINDS "{forward_appeal,reconsideration,reuse_reconsideration,court_answer}"
 
 /* The organisation is always ctx->who's, and "today" ctx->now's date. */

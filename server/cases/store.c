@@ -188,7 +188,7 @@ enum db_status store_law_case(PGconn *c, long long request_id, const struct org 
 	 * that is not an organ of public authority has neither (UDIP art. 17
 	 * ust. 1). */
 	r = db_exec(c, &st,
-	            "SELECT " STORE_REMEDY_SQL("o", "un.remedy") " FROM requests q "
+	            "SELECT " STORE_REMEDY_SQL("o", "un.remedy") ", q.reuse_standing FROM requests q "
 	            "JOIN units un ON un.id = q.unit_id JOIN organisations o ON o.id = q.org_id "
 	            "WHERE q.id = $1",
 	            1, p);
@@ -197,6 +197,8 @@ enum db_status store_law_case(PGconn *c, long long request_id, const struct org 
 		out->policy.remedy = !strcmp(remedy, "court_complaint")   ? LAW_REMEDY_COURT_COMPLAINT
 		                     : !strcmp(remedy, "reconsideration") ? LAW_REMEDY_RECONSIDERATION
 		                                                          : LAW_REMEDY_APPEAL;
+		/* Issue 20 item 11: standing access (UOD art. 39 ust. 2, art. 42). */
+		out->standing = PQgetvalue(r, 0, 1)[0] == 't';
 	}
 	PQclear(r);
 	return st;

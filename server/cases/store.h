@@ -48,7 +48,8 @@ const char *store_term_state_label(const char *state, bool public);
 
 /* Fills the law core's view of a case: its open terms from the database,
  * kind, state, received date and the organisation's policy, with the
- * remedy of STORE_REMEDY_SQL() for the case's unit. */
+ * remedy of STORE_REMEDY_SQL() for the case's unit, and whether a re-use
+ * request asks for standing access (requests.reuse_standing). */
 enum db_status store_law_case(PGconn *c, long long request_id, const struct org *org,
                               const char *kind, const char *state, law_date_t received,
                               law_case_t *out);

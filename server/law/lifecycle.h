@@ -61,6 +61,10 @@ typedef enum law_state {
 	 * to remedy the missing signature. */
 	LAW_STATE_PLEADING_UNSIGNED,
 	LAW_STATE_SIGNATURE_CALLED,
+	/* Issue 20 item 11: a request for standing access (UOD art. 39 ust. 2)
+	 * answered that re-use in the manner or format asked for is not
+	 * possible (art. 42 ust. 1 pkt 2): closed by that letter. */
+	LAW_STATE_REUSE_NOT_POSSIBLE,
 	LAW_STATE_COUNT,
 	/* In a transition: the state does not change. */
 	LAW_STATE_SAME = LAW_STATE_COUNT,
@@ -117,6 +121,12 @@ typedef enum law_term_kind {
 	 * 30 days from the delivery of its decision to complain to the
 	 * administrative court, through the body (PPSA art. 53 §1, art. 54 §1). */
 	LAW_TERM_COURT_COMPLAINT_WINDOW,
+	/* Issue 20 item 11 (UOD art. 42 ust. 2): 14 days to accept the offer
+	 * made on a request for standing access; there is no objection. */
+	LAW_TERM_STANDING_OFFER_WINDOW,
+	/* Issue 20 item 11 (UOD art. 41 ust. 3): the body's term for the
+	 * decision on the conditions after an objection to its offer. */
+	LAW_TERM_CONDITIONS_DECISION,
 	LAW_TERM_COUNT,
 } law_term_kind_t;
 
@@ -185,6 +195,10 @@ typedef enum law_document {
 	LAW_DOC_COURT_ANSWER,
 	LAW_DOC_SIGNATURE_CALL,		/* KPA art. 64 §2: call to sign the pleading */
 	LAW_DOC_PLEADING_UNPROCESSED,	/* KPA art. 64 §2: the pleading left unprocessed */
+	/* Issue 20 item 11: re-use in the manner or form asked for is not
+	 * possible (UOD art. 41 ust. 1 pkt 4 with art. 10 ust. 4; art. 42 ust. 1
+	 * pkt 2 for standing access). */
+	LAW_DOC_REUSE_FORM_NOTICE,
 	/* The documents a step of the lifecycle produces are those below
 	 * LAW_DOC_COUNT. */
 	LAW_DOC_COUNT,
@@ -337,6 +351,10 @@ typedef struct law_case {
 	int nterms;
 	law_open_term_t terms[LAW_OPEN_TERMS_MAX];
 	law_policy_t policy;
+	/* Re-use: the request asks for standing and direct re-use in real time
+	 * of information kept in the body's IT system (UOD art. 39 ust. 2):
+	 * its offer allows no objection (art. 42 ust. 1 pkt 1). */
+	bool standing;
 } law_case_t;
 
 typedef struct law_action_input {
@@ -423,6 +441,10 @@ typedef enum law_guard {
 	LAW_GUARD_REMEDY_RECONSIDERATION,
 	LAW_GUARD_REMEDY_COURT, /* policy.remedy == court_complaint */
 	LAW_GUARD_SIGNATURE_REQUIRED, /* !policy.accepts_unsigned_pleadings */
+	/* Issue 20 item 11: the re-use request is (not) one for standing
+	 * access to an IT system (UOD art. 39 ust. 2, art. 42). */
+	LAW_GUARD_STANDING,
+	LAW_GUARD_NOT_STANDING,
 	LAW_GUARD_COUNT,
 } law_guard_t;
 
@@ -464,6 +486,11 @@ typedef struct law_transition {
 
 extern const law_transition_t law_transitions[];
 extern const size_t law_transition_count;
+
+/* Whether the facts of case `c` (not its dates or terms) let row `t`
+ * apply: false where a guard on them (standing access) rules it out. The
+ * clerk's list of steps offers only such rows. */
+bool law_row_fits_case(const law_transition_t *t, const law_case_t *c);
 
 /* Polish text of a guard, for the docs ("termin „…” już upłynął"). */
 void law_guard_describe(const law_guard_spec_t *g, strbuf_t *sb);

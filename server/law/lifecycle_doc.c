@@ -39,6 +39,13 @@ void law_guard_describe(const law_guard_spec_t *g, strbuf_t *sb)
 	case LAW_GUARD_SIGNATURE_REQUIRED:
 		sb_puts(sb, "polityka: pismo ze strony sprawy wymaga podpisu");
 		break;
+	case LAW_GUARD_STANDING:
+		sb_puts(sb, "wniosek o dostęp w sposób stały i bezpośredni w czasie rzeczywistym "
+			    "(UOD art. 39 ust. 2)");
+		break;
+	case LAW_GUARD_NOT_STANDING:
+		sb_puts(sb, "wniosek inny niż o dostęp w sposób stały (UOD art. 39 ust. 2)");
+		break;
 	default:
 		break;
 	}

@@ -155,6 +155,12 @@ static void satisfy(const law_transition_t *r, law_kind_t kind, law_state_t stat
 		case LAW_GUARD_SIGNATURE_REQUIRED:
 			c->policy.accepts_unsigned_pleadings = false;
 			break;
+		case LAW_GUARD_STANDING:
+			c->standing = true;
+			break;
+		case LAW_GUARD_NOT_STANDING:
+			c->standing = false;
+			break;
 		default:
 			break;
 		}
