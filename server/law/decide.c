@@ -554,6 +554,13 @@ static bool check_input(ctx_t *x)
 
 static bool row_guards(ctx_t *x, const law_transition_t *r)
 {
+	/* A row for other cases (standing access or not) says so first: its
+	 * other guards' refusal would not be the case's (choose_row()). */
+	if (!law_row_fits_case(r, x->c)) {
+		for (int g = 0; g < LAW_ROW_GUARDS; g++)
+			if (!fact_holds(&r->guards[g], x->c))
+				return guard_standing(x, &r->guards[g]);
+	}
 	for (int g = 0; g < LAW_ROW_GUARDS; g++)
 		if (!check_guard(x, &r->guards[g]))
 			return false;
