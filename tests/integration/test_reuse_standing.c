@@ -265,6 +265,15 @@ static void test_standing_offer_has_no_objection_and_is_accepted(void **state)
 	assert_non_null(strstr(r.body, "w sposób stały i bezpośredni w czasie rzeczywistym"));
 	h_free(&r);
 
+	/* And the API's requester actions. */
+	snprintf(path, sizeof path, "/api/v1/requests/%s/actions/object_to_offer", accepted_token);
+	u_post_json(path, "{\"text\":\"Sprzeciw.\"}", &r);
+	if (r.status != 409)
+		fprintf(stderr, "API objection: %ld %s\n", r.status, r.body);
+	assert_int_equal(r.status, 409);
+	assert_non_null(strstr(r.body, "no_objection"));
+	h_free(&r);
+
 	step(accepted, "action=accept_offer&date=" TODAY, 303, NULL);
 	assert_int_equal(term_count(accepted, "standing_offer_window", "met"), 1);
 	assert_int_equal(u_count("SELECT count(*) FROM requests WHERE state = 'in_progress' AND "
