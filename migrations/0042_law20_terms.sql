@@ -1,9 +1,14 @@
--- Issue 20 items 9-12: the new terms of the requester's side and of the
--- body's remedies join the dashboard's running-windows index
--- (QUEUE_WAITING_KINDS and QUEUE_REMEDY_KINDS in server/cases/queue.h):
--- item 12, the 7 days to give the name and address (`identity_window`).
+-- Issue 20 items 9-12: the dashboard's running-windows index covers every
+-- kind of QUEUE_WAITING_KINDS and QUEUE_REMEDY_KINDS (server/cases/queue.h)
+-- as they stand after the items: the requester's windows of the standing
+-- re-use offer (item 11, `standing_offer_window`) and of the name and
+-- address (item 12, `identity_window`); the body's remedy terms of the
+-- ponaglenie (item 9, migration 0039) and the re-use court answer (item 10,
+-- migration 0040). test_dashboard checks the lists and the index agree.
 DROP INDEX terms_running_windows_idx;
 CREATE INDEX terms_running_windows_idx ON terms (org_id, due_on) INCLUDE (kind, request_id)
     WHERE state = 'open' AND kind IN ('clarification_window', 'interest_window',
-        'completion_window', 'fee_window', 'form_window', 'offer_window', 'identity_window',
-        'forward_appeal', 'reconsideration', 'reuse_reconsideration', 'court_answer');
+        'completion_window', 'fee_window', 'form_window', 'offer_window',
+        'standing_offer_window', 'identity_window',
+        'forward_appeal', 'reconsideration', 'reuse_reconsideration', 'court_answer',
+        'reuse_court_answer', 'forward_ponaglenie', 'consider_ponaglenie');

@@ -317,13 +317,15 @@ enum db_status caseview_details(PGconn *c, long long id, json_t *view)
 	PGresult *r = case_query(c, &st,
 	                         "SELECT subject, body, form, delivery, coalesce(closed_on::text, ''), "
 	                         "coalesce(reuse_purpose, ''), coalesce(reuse_format, ''), "
-	                         "coalesce(reuse_manner, '') FROM requests WHERE id = $1",
+	                         "coalesce(reuse_manner, ''), reuse_standing FROM requests WHERE id = $1",
 	                         id, NULL);
 	if (st == DB_OK && PQntuples(r) == 1) {
 		static const char *keys[] = {"subject", "content", "form", "delivery", "closed_on",
 		                             "purpose", "format", "manner"};
 		for (int k = 0; k < 8; k++)
 			json_object_set_new(view, keys[k], json_string(PQgetvalue(r, 0, k)));
+		/* Issue 20 item 11: standing access (UOD art. 39 ust. 2, art. 42). */
+		json_object_set_new(view, "reuse_standing", json_boolean(PQgetvalue(r, 0, 8)[0] == 't'));
 	}
 	PQclear(r);
 	return st;

@@ -174,17 +174,23 @@ static bool needs_absent_term(const law_transition_t *t, const bool open[LAW_TER
 	return false;
 }
 
-/* The steps the table offers in this state to this role; whether a step
- * really goes through (deadlines, dates) is decided when it is taken, and a
- * refusal then gives the law core's reason. */
-static json_t *available_actions(law_kind_t kind, law_state_t state, law_role_t role,
+/* The steps the table offers in this state to this role, for the case's
+ * facts (a re-use request for standing access has no objection: issue 20
+ * item 11); whether a step really goes through (deadlines, dates) is
+ * decided when it is taken, and a refusal then gives the law core's
+ * reason. */
+static json_t *available_actions(const law_case_t *lc, law_role_t role,
                                  const bool open[LAW_TERM_COUNT])
 {
 	json_t *list = json_array();
 	bool seen[LAW_ACT_COUNT] = {false};
+	law_kind_t kind = lc->kind;
+	law_state_t state = lc->state;
 	for (size_t i = 0; i < law_transition_count; i++) {
 		const law_transition_t *t = &law_transitions[i];
 		if (!(t->kinds & kind) || !(t->from & (1ULL << state)) || t->action == LAW_ACT_REGISTER)
+			continue;
+		if (!law_row_fits_case(t, lc))
 			continue;
 		if (!(t->roles & (LAW_ROLE_CLERK | role)) || seen[t->action] || needs_absent_term(t, open))
 			continue;
@@ -342,7 +348,7 @@ enum outcome clerk_case(const struct svc_ctx *ctx, long long id, json_t **out,
 	}
 	json_object_set_new(view, "has_attachments",
 	                    json_boolean(json_array_size(json_object_get(view, "attachments")) > 0));
-	law_state_t state;
+	law_state_t state = LAW_STATE_NONE;
 	law_state_from_id(json_string_value(json_object_get(view, "state")), &state);
 	law_kind_t kind = json_is_true(json_object_get(view, "reuse")) ? LAW_KIND_REUSE
 	                                                                : LAW_KIND_PUBLIC_INFORMATION;
@@ -356,7 +362,10 @@ enum outcome clerk_case(const struct svc_ctx *ctx, long long id, json_t **out,
 		    law_term_kind_from_id(json_string_value(json_object_get(t, "kind")), &k))
 			open[k] = true;
 	}
-	json_object_set_new(view, "actions", available_actions(kind, state, law_role_of(who), open));
+	law_case_t facts = {.kind = kind,
+	                    .state = state,
+	                    .standing = json_is_true(json_object_get(view, "reuse_standing"))};
+	json_object_set_new(view, "actions", available_actions(&facts, law_role_of(who), open));
 	/* Its mail, and an answer it waits for (cases/replies.h). */
 	st = replies_view(c, a, id, kind, state, view);
 	if (st != DB_OK) {

@@ -207,6 +207,29 @@ bool filing_identity_validate(arena_t *a, const char **name, const char **addres
 	return errs->n == 0;
 }
 
+/* UOD art. 39 ust. 2: a re-use request may ask for standing and direct
+ * re-use in real time of information kept in the body's IT system (a
+ * checkbox on the forms, a boolean in the API): "1" when it does, ""
+ * otherwise, and "" for a request for public information, like the other
+ * re-use fields. */
+static void check_standing(struct filing_errors *errs, struct filing_input *in, bool reuse)
+{
+	static const char *const yes[] = {"1", "true", "on", "tak"};
+	static const char *const no[] = {"", "0", "false", "off", "nie"};
+	bool on = false, known = false;
+	for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
+		if (!strcasecmp(in->standing, yes[i]))
+			on = known = true;
+	for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
+		if (!strcasecmp(in->standing, no[i]))
+			known = true;
+	if (!known)
+		add_error(errs, "standing",
+		          "Zaznacz pole, jeśli wniosek dotyczy dostępu w sposób stały i bezpośredni w "
+		          "czasie rzeczywistym, albo zostaw je puste.");
+	in->standing = reuse && on ? "1" : "";
+}
+
 bool filing_validate(arena_t *a, struct filing_input *in, struct filing_errors *errs)
 {
 	errs->n = 0;
@@ -223,6 +246,7 @@ bool filing_validate(arena_t *a, struct filing_input *in, struct filing_errors *
 	in->purpose = trim(a, in->purpose);
 	in->format = trim(a, in->format);
 	in->manner = trim(a, in->manner);
+	in->standing = trim(a, in->standing);
 
 	bool reuse = strcmp(in->kind, "reuse") == 0;
 	if (!reuse && strcmp(in->kind, "public_information") != 0)
@@ -262,6 +286,7 @@ bool filing_validate(arena_t *a, struct filing_input *in, struct filing_errors *
 		check_text(errs, in->format, rule("format"), true);
 		check_text(errs, in->manner, rule("manner"), true);
 	}
+	check_standing(errs, in, reuse);
 	/* No consent is asked: the basis is a legal obligation (RODO art. 6
 	 * ust. 1 lit. c with UDIP / UOD), and the art. 13 information is on
 	 * the form itself (cases/privacy.h). A "consent" an old client sends
@@ -344,6 +369,10 @@ static void fingerprint(const struct filing_input *in, unsigned char out[32])
 		crypto_hash_sha256_update(&st, (const unsigned char *)&n, sizeof n);
 		crypto_hash_sha256_update(&st, (const unsigned char *)f, n);
 	}
+	/* Only when set, so that a form's fingerprint without it stays what it
+	 * was before the field existed (issue 20 item 11). */
+	if (in->standing && *in->standing)
+		crypto_hash_sha256_update(&st, (const unsigned char *)"\0standing", 9);
 	for (int i = 0; i < in->nattachments; i++) {
 		const struct filing_attachment *at = &in->attachments[i];
 		unsigned long long n = strlen(at->filename), len = at->len;
@@ -647,6 +676,11 @@ static enum db_status after_filing(PGconn *c, void *vctx)
 		            "WHERE request_id = $1",
 		            2, p);
 	}
+	/* Issue 20 item 11: standing access (UOD art. 39 ust. 2). */
+	if (st == DB_OK && *t->x->in->standing) {
+		const char *p[1] = {idstr(t->x->a, rid)};
+		st = db_run(c, "UPDATE requests SET reuse_standing = true WHERE id = $1", 1, p);
+	}
 	if (st == DB_OK)
 		st = insert_attachments(c, t->x, idstr(t->x->a, t->x->org->id), idstr(t->x->a, rid));
 	if (st == DB_OK && t->x->in->then) {
@@ -767,7 +801,7 @@ static enum db_status create_once(PGconn *c, struct create_ctx *x)
 	                       NULL};
 	struct after_ctx after = {x, oc, received, &stmt};
 	bool more = has_other_effects(oc) || in->nattachments > 0 ||
-	            (in->ade_address && *in->ade_address) || in->then;
+	            (in->ade_address && *in->ade_address) || in->then || *in->standing;
 	enum db_status st = x->keyed ? run_keyed(c, x, &after)
 	                             : db_pipeline(c, &stmt, 1, more ? after_filing : NULL, &after);
 	free(f.terms);

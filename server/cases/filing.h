@@ -40,6 +40,11 @@ struct filing_input {
 	const char *purpose; /* re-use (UOD art. 39 ust. 3) */
 	const char *format;
 	const char *manner;
+	/* Re-use for standing and direct access in real time to the body's IT
+	 * system (UOD art. 39 ust. 2): "1", "true", "on" or "tak" (the forms'
+	 * checkbox, the API's boolean); empty or absent otherwise. After
+	 * filing_validate(): "1" or "". */
+	const char *standing;
 	const char *channel;     /* "web", "api", ... */
 	long long actor_user_id; /* the clerk who registers it (0: the requester online) */
 	/* A guard against filing twice (the IETF httpapi Idempotency-Key

@@ -223,7 +223,8 @@ static enum db_status case_vars(PGconn *c, arena_t *a, const struct actor *who,
 	    /* Issue 20 item 8: the unit's appeal body, else the organisation's. */
 	    "coalesce(un.appeal_body, o.appeal_body), "
 	    "CASE WHEN un.appeal_body IS NULL THEN o.appeal_body_address "
-	    "ELSE coalesce(un.appeal_body_address, '') END, o.court, o.court_address "
+	    "ELSE coalesce(un.appeal_body_address, '') END, o.court, o.court_address, "
+	    "r.reuse_standing "
 	    "FROM requests r JOIN organisations o ON o.id = r.org_id JOIN units un ON un.id = r.unit_id "
 	    "LEFT JOIN requesters q ON q.request_id = r.id "
 	    "LEFT JOIN LATERAL (SELECT due_on FROM terms WHERE request_id = r.id AND kind IN "
@@ -269,6 +270,8 @@ static enum db_status case_vars(PGconn *c, arena_t *a, const struct actor *who,
 		set(vars, "org.court", V(26));
 		set(vars, "org.court_address", V(27));
 	}
+	/* Issue 20 item 11: standing access (UOD art. 39 ust. 2, art. 42). */
+	set_json(vars, "case.reuse_standing", json_boolean(V(28)[0] == 't'));
 #undef V
 	PQclear(r);
 	return DB_OK;

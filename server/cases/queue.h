@@ -16,8 +16,8 @@
  * complaint (UDIP art. 21), forward or consider a ponaglenie (KPA art. 37
  * §4–5; issue 20 item 9). SQL text[] literals. */
 #define QUEUE_WAITING_KINDS                                                                        \
-	"{clarification_window,interest_window,completion_window,fee_window,form_window,offer_window," \
-	"identity_window}"
+	"{clarification_window,interest_window,completion_window,fee_window,form_window," \
+	"offer_window,standing_offer_window,identity_window}"
 /* reuse_court_answer: issue 20 item 11; the ponaglenie terms: item 9. */
 #define QUEUE_REMEDY_KINDS                                                                         \
 	"{forward_appeal,reconsideration,reuse_reconsideration,court_answer,reuse_court_answer,"   \

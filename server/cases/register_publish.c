@@ -687,6 +687,9 @@ static const struct {
     {"withdrawn", "Wnioskodawca wycofał wniosek."},
     {"left_unprocessed", "Wniosek pozostawiono bez rozpoznania."},
     {"deemed_withdrawn", "Wniosek uznano za wycofany."},
+    {"reuse_not_possible",
+     "Poinformowano wnioskodawcę o braku możliwości ponownego wykorzystywania w sposób lub "
+     "formacie wskazanych we wniosku (art. 42 ust. 1 pkt 2 ustawy o otwartych danych)."},
 };
 
 const char *register_default_answer(const char *outcome)

@@ -232,7 +232,7 @@ enum db_status store_law_case(PGconn *c, long long request_id, const struct org 
 	r = db_exec(c, &st,
 	            "SELECT " STORE_REMEDY_SQL("o", "un.remedy") ", "
 	            "coalesce(rq.name <> '' AND (rq.postal_address <> '' OR "
-	            "coalesce(rq.ade_address, '') <> ''), false) FROM requests q "
+	            "coalesce(rq.ade_address, '') <> ''), false), q.reuse_standing FROM requests q "
 	            "JOIN units un ON un.id = q.unit_id JOIN organisations o ON o.id = q.org_id "
 	            "LEFT JOIN requesters rq ON rq.request_id = q.id "
 	            "WHERE q.id = $1",
@@ -245,6 +245,8 @@ enum db_status store_law_case(PGconn *c, long long request_id, const struct org 
 		/* Issue 20 item 12: a decision names the party and its address
 		 * (KPA art. 107 §1 pkt 3). */
 		out->party_unidentified = PQgetvalue(r, 0, 1)[0] != 't';
+		/* Issue 20 item 11: standing access (UOD art. 39 ust. 2, art. 42). */
+		out->standing = PQgetvalue(r, 0, 2)[0] == 't';
 	}
 	PQclear(r);
 	return st;

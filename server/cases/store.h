@@ -46,14 +46,16 @@ const char *store_term_state_label(const char *state, bool public);
 	"CASE WHEN " o ".public_authority THEN coalesce(" unit_remedy ", " o ".policy_remedy) "    \
 	"ELSE 'court_complaint' END"
 
-/* Fills the law core's view of a case: its open terms from the database,
- * kind, state, received date and the organisation's policy, with the
- * remedy of STORE_REMEDY_SQL() for the case's unit. */
 /* The requester's name and postal address, given after the filing (issue 20
  * item 12): kept in the request's requester row (made if there is none). */
 enum db_status store_requester_identity(PGconn *c, long long org_id, long long request_id,
                                         const char *name, const char *postal_address);
 
+/* Fills the law core's view of a case: its open terms from the database,
+ * kind, state, received date and the organisation's policy, with the
+ * remedy of STORE_REMEDY_SQL() for the case's unit, whether the party is
+ * identified (issue 20 item 12), and whether a re-use request asks for
+ * standing access (requests.reuse_standing). */
 enum db_status store_law_case(PGconn *c, long long request_id, const struct org *org,
                               const char *kind, const char *state, law_date_t received,
                               law_case_t *out);

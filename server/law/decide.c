@@ -40,6 +40,8 @@ const char *const law_refusal_codes[] = {
 	"ponaglenie_premature",
 	"restore_not_late",
 	"judgment_not_final",
+	"standing_access",
+	"no_objection",
 	NULL,
 };
 /* clang-format on */
@@ -359,6 +361,46 @@ static bool guard_answer_passed(ctx_t *x)
 	return true;
 }
 
+/* Issue 20 item 11: whether the case is a request for standing access
+ * (UOD art. 39 ust. 2) picks the row; a re-use request of another kind
+ * takes the rows of art. 41. */
+static bool fact_holds(const law_guard_spec_t *g, const law_case_t *c)
+{
+	if (g->guard == LAW_GUARD_STANDING)
+		return c->standing;
+	if (g->guard == LAW_GUARD_NOT_STANDING)
+		return !c->standing;
+	return true;
+}
+
+bool law_row_fits_case(const law_transition_t *t, const law_case_t *c)
+{
+	for (int g = 0; g < LAW_ROW_GUARDS; g++)
+		if (!fact_holds(&t->guards[g], c))
+			return false;
+	return true;
+}
+
+static bool guard_standing(ctx_t *x, const law_guard_spec_t *g)
+{
+	if (fact_holds(g, x->c))
+		return true;
+	if (g->guard == LAW_GUARD_NOT_STANDING && x->in->action == LAW_ACT_OBJECT_TO_OFFER)
+		return refuse(x, "no_objection",
+			      "Od oferty złożonej na wniosek o ponowne wykorzystywanie w sposób stały "
+			      "i bezpośredni w czasie rzeczywistym (UOD art. 39 ust. 2) nie "
+			      "przysługuje sprzeciw (art. 42 ust. 1 pkt 1); wnioskodawca może ją "
+			      "przyjąć w ciągu 14 dni od jej otrzymania (art. 42 ust. 2).");
+	if (g->guard == LAW_GUARD_NOT_STANDING)
+		return refuse(x, "standing_access",
+			      "Ta czynność nie dotyczy wniosku o ponowne wykorzystywanie w sposób "
+			      "stały i bezpośredni w czasie rzeczywistym (UOD art. 39 ust. 2, "
+			      "art. 42).");
+	return refuse(x, "standing_access",
+		      "Ta czynność dotyczy tylko wniosku o ponowne wykorzystywanie w sposób stały i "
+		      "bezpośredni w czasie rzeczywistym (UOD art. 39 ust. 2, art. 42).");
+}
+
 static bool check_guard(ctx_t *x, const law_guard_spec_t *g)
 {
 	switch (g->guard) {
@@ -380,6 +422,9 @@ static bool check_guard(ctx_t *x, const law_guard_spec_t *g)
 		return guard_final_unused(x);
 	case LAW_GUARD_ANSWER_PASSED:
 		return guard_answer_passed(x);
+	case LAW_GUARD_STANDING:
+	case LAW_GUARD_NOT_STANDING:
+		return guard_standing(x, g);
 	default:
 		return guard_policy(x, g->guard);
 	}
@@ -647,15 +692,30 @@ static bool check_input(ctx_t *x)
 
 static bool row_guards(ctx_t *x, const law_transition_t *r)
 {
+	/* A row for other cases (standing access or not) says so first: its
+	 * other guards' refusal would not be the case's (choose_row()). */
+	if (!law_row_fits_case(r, x->c)) {
+		for (int g = 0; g < LAW_ROW_GUARDS; g++)
+			if (!fact_holds(&r->guards[g], x->c))
+				return guard_standing(x, &r->guards[g]);
+	}
 	for (int g = 0; g < LAW_ROW_GUARDS; g++)
 		if (!check_guard(x, &r->guards[g]))
 			return false;
 	return true;
 }
 
+/* A refusal that only says the row is for other cases (the
+ * organisation's remedy, standing access or not): a later row's own
+ * refusal says more. */
+static bool says_least(const char *code)
+{
+	return code && (!strcmp(code, "remedy_policy") || !strcmp(code, "standing_access"));
+}
+
 /* The first row for the action, kind and state whose role and guards
  * pass; otherwise the refusal of the first that failed, unless that was
- * only the organisation's remedy: then the next row's. */
+ * only the row's selector (says_least()): then the next row's. */
 static const law_transition_t *choose_row(ctx_t *x)
 {
 	law_error_t first = {0};
@@ -675,7 +735,7 @@ static const law_transition_t *choose_row(ctx_t *x)
 		}
 		/* A row for another remedy says least: a later row's own
 		 * refusal (e.g. "already delivered") is the reason. */
-		if (!any || (first.code && !strcmp(first.code, "remedy_policy")))
+		if (!any || says_least(first.code))
 			first = x->out->refusal;
 		any = true;
 	}

@@ -67,6 +67,10 @@ const law_state_info_t law_states[LAW_STATE_COUNT] = {
 				      "odwołanie uwzględnione przez organ: nowa decyzja "
 				      "i udostępnienie (KPA art. 132)",
 				      true, ANY},
+	[LAW_STATE_REUSE_NOT_POSSIBLE] = {"reuse_not_possible",
+					  "poinformowano o braku możliwości ponownego "
+					  "wykorzystywania w sposób lub formacie z wniosku",
+					  true, RU},
 };
 /* clang-format on */
 
@@ -248,6 +252,22 @@ const law_term_info_t law_terms[LAW_TERM_COUNT] = {
 				       "termin na wniesienie skargi kasacyjnej",
 				       "PPSA art. 177 §1", "doręczenia wyroku z uzasadnieniem", REQ,
 				       LAW_LENGTH_FIXED, 30, false},
+	/* Issue 20 item 11. No objection lies against the offer made on a
+	 * request for standing access (UOD art. 42 ust. 1 pkt 1): the window
+	 * is only for the acceptance; without it the request counts as
+	 * withdrawn (ust. 2 with art. 41 ust. 2 second sentence). */
+	[LAW_TERM_STANDING_OFFER_WINDOW] = {"standing_offer_window",
+					    "termin na zawiadomienie o przyjęciu oferty (bez "
+					    "sprzeciwu)",
+					    "UOD art. 42 ust. 2", "doręczenia oferty", REQ,
+					    LAW_LENGTH_FIXED, 14, false},
+	/* After an objection the body sets the conditions or fees by decision
+	 * (UOD art. 41 ust. 3); 14 days from the objection's receipt. */
+	[LAW_TERM_CONDITIONS_DECISION] = {"conditions_decision",
+					  "termin wydania decyzji o warunkach ponownego "
+					  "wykorzystywania lub opłatach po sprzeciwie",
+					  "UOD art. 41 ust. 3", "otrzymania sprzeciwu", BODY,
+					  LAW_LENGTH_FIXED, 14, false},
 };
 /* clang-format on */
 
@@ -381,6 +401,15 @@ const law_document_info_t law_documents[LAW_DOC_ROWS] = {
 	[LAW_DOC_PONAGLENIE_ORDER] = {"ponaglenie_order",
 					 "Postanowienie w sprawie ponaglenia",
 					 "KPA art. 37 §3 pkt 2, §5 i §6", false, ANY, REQUESTER},
+	/* Issue 20 item 11: the offer variant of UOD art. 41 ust. 1 pkt 4 (the
+	 * reasons and the manner or form that is possible), or for standing
+	 * access the information of art. 42 ust. 1 pkt 2. */
+	[LAW_DOC_REUSE_FORM_NOTICE] = {"reuse_form_notice",
+				       "Informacja o braku możliwości ponownego wykorzystywania w "
+				       "sposób lub w formie wskazanych we wniosku",
+				       "UOD art. 41 ust. 1 pkt 4 w zw. z art. 10 ust. 4; art. 42 ust. "
+				       "1 pkt 2",
+				       false, RU, REQUESTER},
 	/* No statute asks for it: it tells the requester the case number and
 	 * the answer term. */
 	[LAW_DOC_ACKNOWLEDGEMENT] = {"acknowledgement", "Potwierdzenie otrzymania wniosku",
@@ -615,7 +644,7 @@ law_policy_t law_policy_default(void)
 /* Closed by a letter (or a final decision): only a court complaint is left. */
 #define LETTER_CLOSED                                                                              \
 	(S(PROVIDED) | S(NOT_PUBLIC_INFORMATION) | S(NOT_HELD) | S(PUBLISHED_ELSEWHERE) |          \
-	 S(OTHER_STATUTE) | S(LEFT_UNPROCESSED))
+	 S(OTHER_STATUTE) | S(LEFT_UNPROCESSED) | S(REUSE_NOT_POSSIBLE))
 
 /* Every state but `none`: a term that survives closing (KPA art. 37 §4). */
 #define EVERY ((~UINT64_C(0) >> (64 - LAW_STATE_COUNT)) & ~S(NONE))
@@ -720,7 +749,14 @@ const law_transition_t law_transitions[] = {
 	{PI, S(FORM_NOTIFIED), LAW_ACT_RECORD_DELIVERY, C | SYS, LAW_STATE_SAME,
 	 {G(NOT_DELIVERED, FORM_WINDOW)}, {START(FORM_WINDOW)}, DOC(NONE), NULL},
 	{RU, S(OFFER_SENT), LAW_ACT_RECORD_DELIVERY, C | SYS, LAW_STATE_SAME,
-	 {G(NOT_DELIVERED, OFFER_WINDOW)}, {START(OFFER_WINDOW)}, DOC(NONE), NULL},
+	 {G(NOT_DELIVERED, OFFER_WINDOW), CHECK(NOT_STANDING)}, {START(OFFER_WINDOW)}, DOC(NONE),
+	 NULL},
+	/* Issue 20 item 11: the offer on a request for standing access starts
+	 * only the window to accept it. */
+	{RU, S(OFFER_SENT), LAW_ACT_RECORD_DELIVERY, C | SYS, LAW_STATE_SAME,
+	 {G(NOT_DELIVERED, STANDING_OFFER_WINDOW), CHECK(STANDING)},
+	 {START(STANDING_OFFER_WINDOW)}, DOC(NONE),
+	 "UOD art. 42 ust. 2: 14 dni od otrzymania oferty na zawiadomienie o jej przyjęciu"},
 	{ANY, DECIDED, LAW_ACT_RECORD_DELIVERY, C | SYS, LAW_STATE_SAME,
 	 {CHECK(REMEDY_APPEAL), G(NOT_DELIVERED, APPEAL_WINDOW)}, {START(APPEAL_WINDOW)},
 	 DOC(NONE), "KPA art. 129 §2: 14 dni od doręczenia decyzji"},
@@ -832,20 +868,55 @@ const law_transition_t law_transitions[] = {
 	/* Closing a request for re-use (UOD art. 41). */
 	{RU, WORK, LAW_ACT_TRANSFER, C, TO(PROVIDED), {{0}}, {{0}}, DOC(REUSE_TRANSFER),
 	 "UOD art. 41 ust. 1: bez warunków lub po przyjęciu oferty"},
-	{RU, WORK, LAW_ACT_OFFER, C, TO(OFFER_SENT), {{0}},
+	{RU, WORK, LAW_ACT_OFFER, C, TO(OFFER_SENT), {CHECK(NOT_STANDING)},
 	 {STOP(REUSE_ANSWER), STOP(REUSE_ANSWER_EXTENDED)}, DOC(REUSE_OFFER),
 	 "UOD art. 41 ust. 1; termin na odpowiedź biegnie od doręczenia oferty"},
 	{RU, S(OFFER_SENT), LAW_ACT_ACCEPT_OFFER, R | C, TO(IN_PROGRESS),
-	 {G(REPLY_IN_TIME, OFFER_WINDOW)}, {STOP(OFFER_WINDOW)}, DOC(NONE),
+	 {G(REPLY_IN_TIME, OFFER_WINDOW), CHECK(NOT_STANDING)}, {STOP(OFFER_WINDOW)}, DOC(NONE),
 	 "UOD art. 41 ust. 2; dalej: przekazanie informacji (transfer)"},
+	/* Issue 20 item 11: the objection starts the body's 14 days for the
+	 * decision on the conditions (UOD art. 41 ust. 3). */
 	{RU, S(OFFER_SENT), LAW_ACT_OBJECT_TO_OFFER, R | C, TO(OBJECTION_LODGED),
-	 {G(REPLY_IN_TIME, OFFER_WINDOW)}, {STOP(OFFER_WINDOW)}, DOC(NONE),
-	 "UOD art. 41 ust. 2"},
+	 {G(REPLY_IN_TIME, OFFER_WINDOW), CHECK(NOT_STANDING)},
+	 {STOP(OFFER_WINDOW), START(CONDITIONS_DECISION)}, DOC(NONE),
+	 "UOD art. 41 ust. 2; decyzja o warunkach w 14 dni od otrzymania sprzeciwu (ust. 3)"},
 	{RU, S(OFFER_SENT), LAW_ACT_OFFER_WINDOW_EXPIRED, C | SYS, TO(DEEMED_WITHDRAWN),
-	 {G(WINDOW_PASSED, OFFER_WINDOW)}, {EXPIRE(OFFER_WINDOW)}, DOC(NONE),
+	 {G(WINDOW_PASSED, OFFER_WINDOW), CHECK(NOT_STANDING)}, {EXPIRE(OFFER_WINDOW)}, DOC(NONE),
 	 "UOD art. 41 ust. 2: wniosek uważa się za wycofany"},
 	{RU, S(OBJECTION_LODGED), LAW_ACT_DECIDE_CONDITIONS, C, TO(CONDITIONS_DECIDED), {{0}},
-	 {{0}}, DOC(CONDITIONS_DECISION), "UOD art. 41 ust. 3"},
+	 {STOP(CONDITIONS_DECISION)}, DOC(CONDITIONS_DECISION),
+	 "UOD art. 41 ust. 3: decyzja w 14 dni od otrzymania sprzeciwu"},
+	/* Issue 20 item 11: a request for standing and direct re-use in real
+	 * time of information kept in the body's IT system (UOD art. 39 ust.
+	 * 2). Its offer allows no objection (art. 42 ust. 1 pkt 1): the
+	 * requester accepts it within 14 days of receipt, or the request
+	 * counts as withdrawn (ust. 2 with art. 41 ust. 2 second sentence). */
+	{RU, WORK, LAW_ACT_OFFER, C, TO(OFFER_SENT), {CHECK(STANDING)},
+	 {STOP(REUSE_ANSWER), STOP(REUSE_ANSWER_EXTENDED)}, DOC(REUSE_OFFER),
+	 "UOD art. 42 ust. 1 pkt 1: oferta z informacjami o dostępności; sprzeciw nie przysługuje"},
+	{RU, S(OFFER_SENT), LAW_ACT_ACCEPT_OFFER, R | C, TO(IN_PROGRESS),
+	 {G(REPLY_IN_TIME, STANDING_OFFER_WINDOW), CHECK(STANDING)},
+	 {STOP(STANDING_OFFER_WINDOW)}, DOC(NONE),
+	 "UOD art. 42 ust. 2; dalej: przekazanie informacji (transfer)"},
+	{RU, S(OFFER_SENT), LAW_ACT_OFFER_WINDOW_EXPIRED, C | SYS, TO(DEEMED_WITHDRAWN),
+	 {G(WINDOW_PASSED, STANDING_OFFER_WINDOW), CHECK(STANDING)},
+	 {EXPIRE(STANDING_OFFER_WINDOW)}, DOC(NONE),
+	 "UOD art. 42 ust. 2 w zw. z art. 41 ust. 2 zdanie drugie: brak zawiadomienia o przyjęciu "
+	 "oferty jest równoznaczny z wycofaniem wniosku"},
+	/* Issue 20 item 11: re-use in the manner or form the request asks for
+	 * is not possible. For a request of art. 41 it is the offer's other
+	 * variant (ust. 1 pkt 4 with art. 10 ust. 4: the reasons and the
+	 * manner or form that is possible), so the offer's 14 days to accept
+	 * or object follow (ust. 2); for standing access it is an answer of
+	 * its own (art. 42 ust. 1 pkt 2) and closes the request. */
+	{RU, WORK, LAW_ACT_FORM_NOTICE, C, TO(OFFER_SENT), {CHECK(NOT_STANDING)},
+	 {STOP(REUSE_ANSWER), STOP(REUSE_ANSWER_EXTENDED)}, DOC(REUSE_FORM_NOTICE),
+	 "UOD art. 41 ust. 1 pkt 4 w zw. z art. 10 ust. 4: przyczyny i możliwy sposób lub forma; "
+	 "dalej jak po ofercie (art. 41 ust. 2)"},
+	{RU, WORK, LAW_ACT_FORM_NOTICE, C, TO(REUSE_NOT_POSSIBLE), {CHECK(STANDING)}, {{0}},
+	 DOC(REUSE_FORM_NOTICE),
+	 "UOD art. 42 ust. 1 pkt 2: brak możliwości ponownego wykorzystywania w sposób z wniosku "
+	 "lub ze względu na format"},
 	{RU, WORK, LAW_ACT_REFUSE, C, TO(REFUSED), {{0}}, {{0}},
 	 DOC(REUSE_REFUSAL_DECISION), "UOD art. 41 ust. 1"},
 

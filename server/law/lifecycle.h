@@ -68,6 +68,10 @@ typedef enum law_state {
 	 * granted the appeal in full itself, by a new decision (again subject
 	 * to appeal, art. 132 §3), and released what was asked for. */
 	LAW_STATE_APPEAL_GRANTED,
+	/* Issue 20 item 11: a request for standing access (UOD art. 39 ust. 2)
+	 * answered that re-use in the manner or format asked for is not
+	 * possible (art. 42 ust. 1 pkt 2): closed by that letter. */
+	LAW_STATE_REUSE_NOT_POSSIBLE,
 	LAW_STATE_COUNT,
 	/* In a transition: the state does not change. */
 	LAW_STATE_SAME = LAW_STATE_COUNT,
@@ -150,6 +154,12 @@ typedef enum law_term_kind {
 	 * lodged in it (art. 168 §1). Either party's: the dispatch date counts
 	 * (art. 83 §3). */
 	LAW_TERM_CASSATION_WINDOW,
+	/* Issue 20 item 11 (UOD art. 42 ust. 2): 14 days to accept the offer
+	 * made on a request for standing access; there is no objection. */
+	LAW_TERM_STANDING_OFFER_WINDOW,
+	/* Issue 20 item 11 (UOD art. 41 ust. 3): the body's term for the
+	 * decision on the conditions after an objection to its offer. */
+	LAW_TERM_CONDITIONS_DECISION,
 	LAW_TERM_COUNT,
 } law_term_kind_t;
 
@@ -230,6 +240,10 @@ typedef enum law_document {
 	LAW_DOC_APPEAL_GRANTED_DECISION, /* KPA art. 132: the organ's new decision */
 	LAW_DOC_PONAGLENIE_FORWARDING,	 /* KPA art. 37 §4: to the higher body */
 	LAW_DOC_PONAGLENIE_ORDER,	 /* KPA art. 37 §3 pkt 2, §6: no higher body */
+	/* Issue 20 item 11: re-use in the manner or form asked for is not
+	 * possible (UOD art. 41 ust. 1 pkt 4 with art. 10 ust. 4; art. 42 ust. 1
+	 * pkt 2 for standing access). */
+	LAW_DOC_REUSE_FORM_NOTICE,
 	/* The documents a step of the lifecycle produces are those below
 	 * LAW_DOC_COUNT. */
 	LAW_DOC_COUNT,
@@ -413,6 +427,10 @@ typedef struct law_case {
 	 * Both NONE otherwise (or for any other state). */
 	law_date_t remedy_lapsed;
 	law_date_t remedy_waived;
+	/* Re-use: the request asks for standing and direct re-use in real time
+	 * of information kept in the body's IT system (UOD art. 39 ust. 2):
+	 * its offer allows no objection (art. 42 ust. 1 pkt 1). */
+	bool standing;
 } law_case_t;
 
 typedef struct law_action_input {
@@ -511,6 +529,10 @@ typedef enum law_guard {
 	LAW_GUARD_ANSWER_PASSED, /* no answer term is still running (KPA art. 37 §3a) */
 	LAW_GUARD_BEFORE_DUE,	/* `term` is open and the act (its dispatch) is by its due date */
 	LAW_GUARD_JUDGMENT_FINAL, /* if `term` (the cassation window) is open, it has passed */
+	/* Issue 20 item 11: the re-use request is (not) one for standing
+	 * access to an IT system (UOD art. 39 ust. 2, art. 42). */
+	LAW_GUARD_STANDING,
+	LAW_GUARD_NOT_STANDING,
 	LAW_GUARD_COUNT,
 } law_guard_t;
 
@@ -552,6 +574,11 @@ typedef struct law_transition {
 
 extern const law_transition_t law_transitions[];
 extern const size_t law_transition_count;
+
+/* Whether the facts of case `c` (not its dates or terms) let row `t`
+ * apply: false where a guard on them (standing access) rules it out. The
+ * clerk's list of steps offers only such rows. */
+bool law_row_fits_case(const law_transition_t *t, const law_case_t *c);
 
 /* Polish text of a guard, for the docs ("termin „…” już upłynął"). */
 void law_guard_describe(const law_guard_spec_t *g, strbuf_t *sb);

@@ -61,6 +61,13 @@ void law_guard_describe(const law_guard_spec_t *g, strbuf_t *sb)
 	case LAW_GUARD_JUDGMENT_FINAL:
 		sb_printf(sb, "wyrok prawomocny: `%s` nie biegnie albo upłynął", t);
 		break;
+	case LAW_GUARD_STANDING:
+		sb_puts(sb, "wniosek o dostęp w sposób stały i bezpośredni w czasie rzeczywistym "
+			    "(UOD art. 39 ust. 2)");
+		break;
+	case LAW_GUARD_NOT_STANDING:
+		sb_puts(sb, "wniosek inny niż o dostęp w sposób stały (UOD art. 39 ust. 2)");
+		break;
 	default:
 		break;
 	}

@@ -93,6 +93,10 @@ const letter_var_t letter_vars[] = {
 	{"case.reuse_purpose", T, CASE, false, false, "re-use: purpose stated in the request",
 	 "cel niekomercyjny – analiza wydatków publicznych publikowana w serwisie internetowym "
 	 "fundacji", NULL, NULL},
+	{"case.reuse_standing", F, CASE, false, false,
+	 "re-use: the request asks for standing and direct re-use in real time of information "
+	 "kept in the body's IT system (UOD art. 39 ust. 2): the offer allows no objection and "
+	 "the form notice closes the request (art. 42)", "false", NULL, NULL},
 	{"requester.name", T, CASE, true, false, "requester's name (nominative)", "Jan Kowalski",
 	 NULL, NULL},
 	{"requester.address", T, CASE, true, false,

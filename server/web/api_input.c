@@ -58,6 +58,14 @@ bool api_filing_decode(arena_t *a, json_t *body, struct filing_input *in,
 	in->purpose = member(body, "purpose", "purpose", &type_errs);
 	in->format = member(body, "format", "format", &type_errs);
 	in->manner = member(body, "manner", "manner", &type_errs);
+	/* Issue 20 item 11: standing access (UOD art. 39 ust. 2), a boolean. */
+	json_t *standing = json_object_get(body, "standing");
+	if (standing && !json_is_boolean(standing) && !json_is_null(standing) &&
+	    type_errs.n < FILING_MAX_ERRORS) {
+		type_errs.e[type_errs.n].field = "standing";
+		type_errs.e[type_errs.n++].message = "Pole standing musi mieć wartość true albo false.";
+	}
+	in->standing = json_is_true(standing) ? "1" : "";
 	in->name = member(who, "name", "requester.name", &type_errs);
 	in->email = member(who, "email", "requester.email", &type_errs);
 	in->postal_address = member(who, "postal_address", "requester.postal_address", &type_errs);

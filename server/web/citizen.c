@@ -52,6 +52,7 @@ static json_t *form_context(http_req_t *req, const struct org *org, const struct
 	const char *kind = value_of(in, "kind"), *delivery = value_of(in, "delivery");
 	json_object_set_new(ctx, "kind_reuse", json_boolean(!strcmp(kind, "reuse")));
 	json_object_set_new(ctx, "kind_public", json_boolean(strcmp(kind, "reuse") != 0));
+	json_object_set_new(ctx, "standing", json_boolean(in->standing && *in->standing));
 	json_object_set_new(ctx, "delivery_email", json_boolean(!strcmp(delivery, "email") || !*delivery));
 	json_object_set_new(ctx, "delivery_post", json_boolean(!strcmp(delivery, "post")));
 	json_object_set_new(ctx, "delivery_tracking", json_boolean(!strcmp(delivery, "tracking_page")));
@@ -97,7 +98,7 @@ void web_filing_fields(const form_t *f, struct filing_input *in)
 	static const struct form_slot slots[] = {
 	    SLOT(kind),  SLOT(subject), SLOT(content), SLOT(form),    SLOT(delivery), SLOT(name),
 	    SLOT(email), SLOT(phone),   SLOT(purpose), SLOT(format),  SLOT(manner),
-	    SLOT(postal_address), SLOT(ade_address)};
+	    SLOT(postal_address), SLOT(ade_address), SLOT(standing)};
 #undef SLOT
 	form_fill(f, in, slots, sizeof slots / sizeof slots[0], NULL);
 	for (const form_field_t *ff = f->first; ff; ff = ff->next) {

@@ -414,6 +414,7 @@ void web_register_page(http_req_t *req, const struct filing_input *in, const cha
 	json_object_set_new(ctx, "v", v);
 	json_object_set_new(ctx, "channels", channel_options(true, in->channel));
 	json_object_set_new(ctx, "kind_reuse", json_boolean(in->kind && !strcmp(in->kind, "reuse")));
+	json_object_set_new(ctx, "standing", json_boolean(in->standing && *in->standing));
 	json_object_set_new(ctx, "delivery_post", json_boolean(in->delivery && !strcmp(in->delivery, "post")));
 	json_object_set_new(ctx, "delivery_tracking",
 	                    json_boolean(in->delivery && !strcmp(in->delivery, "tracking_page")));

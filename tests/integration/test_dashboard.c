@@ -31,6 +31,7 @@
 #include "core/strbuf.h"
 #include "integration/cases_util.h"
 #include "integration/harness.h"
+#include "cases/queue.h"
 #include "law/lifecycle.h"
 
 /* Friday 6 November 2026, 10:00 in Warsaw. The 1st, 3rd and 5th working
@@ -1282,6 +1283,30 @@ static void organisations(void)
 	free(out);
 }
 
+/* The running-windows index (migrations 0008 ... 0042) covers every kind
+ * the dashboard and the queue ask for: a kind missing from it makes those
+ * lists read the whole table. Every kind is also a term of the lifecycle. */
+static void test_running_windows_index_covers_the_waiting_and_remedy_kinds(void **state)
+{
+	char def[4096];
+	u_valuef(def, sizeof def,
+	         "SELECT indexdef FROM pg_indexes WHERE indexname = 'terms_running_windows_idx'");
+	static const char *const lists[] = {QUEUE_WAITING_KINDS, QUEUE_REMEDY_KINDS};
+	for (size_t l = 0; l < 2; l++) {
+		char buf[512];
+		snprintf(buf, sizeof buf, "%s", lists[l] + 1); /* after "{" */
+		buf[strcspn(buf, "}")] = '\0';
+		for (char *k = strtok(buf, ","); k; k = strtok(NULL, ",")) {
+			char quoted[80];
+			snprintf(quoted, sizeof quoted, "'%s'", k);
+			if (!strstr(def, quoted))
+				fail_msg("kind %s is not in the index: %s", k, def);
+			law_term_kind_t t;
+			assert_true(law_term_kind_from_id(k, &t));
+		}
+	}
+}
+
 int main(void)
 {
 	h_setup_db("dashboard");
@@ -1296,6 +1321,7 @@ int main(void)
 	snprintf(smtp_env, sizeof smtp_env, "JAWNOSC_SMTP_URL=smtp://127.0.0.1:%u", sink_port);
 
 	const struct CMUnitTest dashboard[] = {
+	    cmocka_unit_test(test_running_windows_index_covers_the_waiting_and_remedy_kinds),
 	    cmocka_unit_test(test_dashboard_lists_for_the_whole_organisation),
 	    cmocka_unit_test(test_dashboard_figures_count_working_days_and_link_to_the_same_cases),
 	    cmocka_unit_test(test_dashboard_workload_per_clerk_and_unit),

@@ -978,8 +978,74 @@ static void test_court_complaint_instructions_name_the_decision_fee(void **state
 	json_t *vars = letter_sample_vars_for("refusal_decision", "public_information", "appeal");
 	char *md = markdown(*state, "refusal_decision", vars);
 	assert_null(strstr(md, "wpis stały")); /* the appeal comes first: no court yet */
+/* Issue 20 item 11: the offer made on a request for standing access
+ * (UOD art. 39 ust. 2) allows no objection (art. 42 ust. 1 pkt 1): the
+ * letter says so and gives no objection instruction; the acceptance within
+ * 14 days (ust. 2). Every other offer keeps art. 41 ust. 2 and 3. Both as
+ * PDF with Polish letters. */
+static void check_variant(const letter_set_t *set, const char *type, bool standing, const char *const *want,
+			  const char *const *never)
+{
+	json_t *vars = letter_sample_vars_for(type, "reuse", NULL);
+	json_object_set_new(json_object_get(vars, "case"), "reuse_standing", json_boolean(standing));
+	char *md = markdown(set, type, vars);
+	for (; *want; want++) {
+		if (!strstr(md, *want))
+			print_error("%s (standing %d): no \"%s\" in\n%s\n", type, standing, *want, md);
+		assert_non_null(strstr(md, *want));
+	}
+	for (; *never; never++) {
+		if (strstr(md, *never))
+			print_error("%s (standing %d): \"%s\" in\n%s\n", type, standing, *never, md);
+		assert_null(strstr(md, *never));
+	}
+	assert_null(strstr(md, "{{"));
+	assert_null(strstr(md, "\n\n\n"));
+	strbuf_t p = pdf(md, vars);
+	assert_non_null(memmem(p.data, p.len, "%%EOF", 5));
+	char *text = pdf_text(&p);
+	if (!strstr(text, "wykorzystywani"))
+		print_error("%s (standing %d): PDF text: %s\n", type, standing, text);
+	assert_non_null(strstr(text, "wykorzystywani"));
+	assert_non_null(strstr(text, "ą"));
+	assert_non_null(strstr(text, "ż"));
+	free(text);
+	sb_free(&p);
 	free(md);
 	json_decref(vars);
+}
+
+static void test_standing_access_offer_has_no_objection_instruction(void **state)
+{
+	const char *const standing[] = {"art. 42 ust. 1 pkt 1", "nie przysługuje sprzeciw",
+					"art. 42 ust. 2", "zawiadamia o jej przyjęciu",
+					"w sposób stały i bezpośredni w czasie rzeczywistym",
+					"dostępność informacji", "równoznaczne z wycofaniem wniosku", NULL};
+	const char *const standing_never[] = {"złożyć sprzeciw", "art. 41 ust. 3",
+					      "ani sprzeciwu", NULL};
+	check_variant(*state, "reuse_offer", true, standing, standing_never);
+	const char *const other[] = {"art. 41 ust. 1", "złożyć sprzeciw", "art. 41 ust. 3", NULL};
+	const char *const other_never[] = {"art. 42", "nie przysługuje sprzeciw", NULL};
+	check_variant(*state, "reuse_offer", false, other, other_never);
+}
+
+/* Issue 20 item 11: re-use not possible in the manner or form asked for:
+ * the offer variant of UOD art. 41 ust. 1 pkt 4 with art. 10 ust. 4 (14
+ * days to accept or object, ust. 2), or for standing access the
+ * information of art. 42 ust. 1 pkt 2, which asks for nothing more. */
+static void test_reuse_form_notice_cites_article_41_or_42(void **state)
+{
+	const char *const other[] = {"art. 41 ust. 1 pkt 4 w związku z art. 10 ust. 4",
+				     "nie mogą zostać przekazane w sposób lub w formie wskazanych we "
+				     "wniosku",
+				     "art. 41 ust. 2", "złożyć sprzeciw", "w terminie 14 dni",
+				     "sposób lub forma, w jakich informacje mogą zostać przekazane", NULL};
+	const char *const other_never[] = {"art. 42", NULL};
+	check_variant(*state, "reuse_form_notice", false, other, other_never);
+	const char *const standing[] = {"art. 42 ust. 1 pkt 2", "art. 39 ust. 2",
+					"ze względu na format", "Przyczyny:", NULL};
+	const char *const standing_never[] = {"sprzeciw", "art. 41 ust. 1 pkt 4", "w terminie 14 dni", NULL};
+	check_variant(*state, "reuse_form_notice", true, standing, standing_never);
 }
 
 static void test_comments_leave_no_trace(void **state)
@@ -1492,6 +1558,8 @@ int main(void)
 	    cmocka_unit_test(test_reuse_cases_get_the_reuse_variant),
 	    cmocka_unit_test(test_court_answer_for_reuse_cites_the_uod),
 	    cmocka_unit_test(test_court_complaint_instructions_name_the_decision_fee),
+	    cmocka_unit_test(test_standing_access_offer_has_no_objection_instruction),
+	    cmocka_unit_test(test_reuse_form_notice_cites_article_41_or_42),
 	    cmocka_unit_test(test_comments_leave_no_trace),
 	    cmocka_unit_test(test_template_errors_are_reported_at_load_with_file_and_line),
 	    cmocka_unit_test(test_multiline_comments_and_their_lines_are_removed),

@@ -178,6 +178,11 @@ static void satisfy(const law_transition_t *r, law_kind_t kind, law_state_t stat
 			for (int t = 0; t < c->nterms; t++)
 				if (law_terms[c->terms[t].kind].answer)
 					c->terms[t].due = D("2025-03-04");
+		case LAW_GUARD_STANDING:
+			c->standing = true;
+			break;
+		case LAW_GUARD_NOT_STANDING:
+			c->standing = false;
 			break;
 		default:
 			break;
@@ -1327,6 +1332,153 @@ static void test_reuse_offer_objection_and_decision_on_conditions(void **state)
 	assert_true(law_documents[o.document].decision);
 }
 
+/* Issue 20 item 11: a request for standing and direct re-use in real time
+ * (UOD art. 39 ust. 2). The offer allows no objection (art. 42 ust. 1 pkt
+ * 1): its delivery starts only the 14 days to accept it (ust. 2); without
+ * the acceptance the request counts as withdrawn (ust. 2 with art. 41
+ * ust. 2 second sentence). */
+static void test_standing_access_offer_allows_no_objection_only_acceptance(void **state)
+{
+	law_case_t c = answered_case(RU, "2025-03-03", "2025-03-17");
+	c.standing = true;
+	law_action_input_t in = act(LAW_ACT_OFFER, LAW_ROLE_CLERK, "2025-03-14");
+	law_outcome_t o;
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_OFFER_SENT);
+	assert_int_equal(o.document, LAW_DOC_REUSE_OFFER);
+	assert_non_null(strstr(o.row->note, "art. 42 ust. 1 pkt 1"));
+	assert_true(must_effect(&o, LAW_TERM_STOP, LAW_TERM_REUSE_ANSWER)->met);
+
+	/* The delivery starts the window to accept, not the one to object. */
+	c = new_case(RU, LAW_STATE_OFFER_SENT);
+	c.standing = true;
+	in = act(LAW_ACT_RECORD_DELIVERY, LAW_ROLE_SYSTEM, "2025-03-17");
+	decide_ok(&c, &in, &o);
+	const law_term_effect_t *w = must_effect(&o, LAW_TERM_START, LAW_TERM_STANDING_OFFER_WINDOW);
+	assert_date(w->calc.due, "2025-03-31");
+	assert_null(effect(&o, LAW_TERM_START, LAW_TERM_OFFER_WINDOW));
+	assert_string_equal(law_terms[LAW_TERM_STANDING_OFFER_WINDOW].basis, "UOD art. 42 ust. 2");
+	assert_int_equal(law_terms[LAW_TERM_STANDING_OFFER_WINDOW].side, LAW_SIDE_REQUESTER);
+	assert_null(strstr(law_terms[LAW_TERM_STANDING_OFFER_WINDOW].label, "wniesienie sprzeciwu"));
+
+	add_term(&c, LAW_TERM_STANDING_OFFER_WINDOW, "2025-03-17", "2025-03-31");
+	in = act(LAW_ACT_RECORD_DELIVERY, LAW_ROLE_CLERK, "2025-03-18");
+	expect_refused(&c, &in, "already_delivered", NULL);
+	/* Neither the requester nor the clerk records an objection. */
+	in = act(LAW_ACT_OBJECT_TO_OFFER, LAW_ROLE_REQUESTER, "2025-03-20");
+	expect_refused(&c, &in, "no_objection", "art. 42 ust. 1 pkt 1");
+	in.role = LAW_ROLE_CLERK;
+	expect_refused(&c, &in, "no_objection", "nie przysługuje sprzeciw");
+	/* Accepted in time: the window is met, the body goes on to transfer. */
+	in = act(LAW_ACT_ACCEPT_OFFER, LAW_ROLE_REQUESTER, "2025-03-31");
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_IN_PROGRESS);
+	assert_true(must_effect(&o, LAW_TERM_STOP, LAW_TERM_STANDING_OFFER_WINDOW)->met);
+	assert_non_null(strstr(o.row->note, "art. 42 ust. 2"));
+	/* Posted after the 14 days: too late. */
+	in = act(LAW_ACT_ACCEPT_OFFER, LAW_ROLE_CLERK, "2025-04-02");
+	in.sent = D("2025-04-01");
+	expect_refused(&c, &in, "requester_term_passed", NULL);
+	/* The window passing: withdrawn, not before the day after it. */
+	in = act(LAW_ACT_OFFER_WINDOW_EXPIRED, LAW_ROLE_SYSTEM, "2025-03-31");
+	expect_refused(&c, &in, "window_not_passed", NULL);
+	in = act(LAW_ACT_OFFER_WINDOW_EXPIRED, LAW_ROLE_SYSTEM, "2025-04-01");
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_DEEMED_WITHDRAWN);
+	assert_non_null(effect(&o, LAW_TERM_EXPIRE, LAW_TERM_STANDING_OFFER_WINDOW));
+	assert_non_null(strstr(o.row->note, "art. 41 ust. 2 zdanie drugie"));
+
+	/* The clerk's list of steps leaves the objection out for such a
+	 * request only. */
+	for (size_t i = 0; i < law_transition_count; i++) {
+		const law_transition_t *r = &law_transitions[i];
+		if (r->action != LAW_ACT_OBJECT_TO_OFFER)
+			continue;
+		assert_false(law_row_fits_case(r, &c));
+		c.standing = false;
+		assert_true(law_row_fits_case(r, &c));
+		c.standing = true;
+	}
+
+	/* A request of art. 41 keeps its objection and its own window. */
+	c = new_case(RU, LAW_STATE_OFFER_SENT);
+	in = act(LAW_ACT_RECORD_DELIVERY, LAW_ROLE_SYSTEM, "2025-03-17");
+	decide_ok(&c, &in, &o);
+	assert_non_null(effect(&o, LAW_TERM_START, LAW_TERM_OFFER_WINDOW));
+	assert_null(effect(&o, LAW_TERM_START, LAW_TERM_STANDING_OFFER_WINDOW));
+}
+
+/* Issue 20 item 11: re-use in the manner or form asked for is not
+ * possible. For a request of UOD art. 41 it is the offer's variant of ust. 1
+ * pkt 4 (with art. 10 ust. 4): the request waits for the acceptance or the
+ * objection as after an offer. For standing access it is the answer of art.
+ * 42 ust. 1 pkt 2 and closes the request, meeting the answer term. */
+static void test_reuse_not_possible_in_the_manner_asked_is_an_offer_or_closes(void **state)
+{
+	law_case_t c = answered_case(RU, "2025-03-03", "2025-03-17");
+	law_action_input_t in = act(LAW_ACT_FORM_NOTICE, LAW_ROLE_CLERK, "2025-03-12");
+	law_outcome_t o;
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_OFFER_SENT);
+	assert_int_equal(o.document, LAW_DOC_REUSE_FORM_NOTICE);
+	assert_false(o.closes);
+	assert_true(must_effect(&o, LAW_TERM_STOP, LAW_TERM_REUSE_ANSWER)->met);
+	assert_non_null(strstr(o.row->note, "art. 41 ust. 1 pkt 4"));
+	assert_non_null(strstr(law_documents[LAW_DOC_REUSE_FORM_NOTICE].basis, "art. 10 ust. 4"));
+	assert_false(law_documents[LAW_DOC_REUSE_FORM_NOTICE].decision);
+
+	c.standing = true;
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_REUSE_NOT_POSSIBLE);
+	assert_int_equal(o.document, LAW_DOC_REUSE_FORM_NOTICE);
+	assert_true(o.closes);
+	assert_true(must_effect(&o, LAW_TERM_STOP, LAW_TERM_REUSE_ANSWER)->met);
+	assert_non_null(strstr(o.row->note, "art. 42 ust. 1 pkt 2"));
+	assert_true(law_states[LAW_STATE_REUSE_NOT_POSSIBLE].closed);
+	assert_int_equal(law_states[LAW_STATE_REUSE_NOT_POSSIBLE].kinds, RU);
+
+	/* Public information keeps UDIP art. 14 ust. 2. */
+	c = answered_case(PI, "2025-03-03", "2025-03-17");
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_FORM_NOTIFIED);
+	assert_int_equal(o.document, LAW_DOC_FORM_NOTICE);
+}
+
+/* Issue 20 item 11 (UOD art. 41 ust. 3): the objection, recorded on the
+ * day the body received it, starts the body's 14 days for the decision on
+ * the conditions; the decision stops it, met or missed; a withdrawal
+ * cancels it. */
+static void test_objection_starts_the_14_days_for_the_conditions_decision(void **state)
+{
+	law_case_t c = new_case(RU, LAW_STATE_OFFER_SENT);
+	add_term(&c, LAW_TERM_OFFER_WINDOW, "2025-03-17", "2025-03-31");
+	law_action_input_t in = act(LAW_ACT_OBJECT_TO_OFFER, LAW_ROLE_CLERK, "2025-03-20");
+	in.sent = D("2025-03-19");
+	law_outcome_t o;
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_OBJECTION_LODGED);
+	const law_term_effect_t *t = must_effect(&o, LAW_TERM_START, LAW_TERM_CONDITIONS_DECISION);
+	assert_date(t->calc.from, "2025-03-20");
+	assert_date(t->calc.due, "2025-04-03");
+	assert_true(t->calc.nsteps > 0);
+	assert_non_null(strstr(t->calc.steps[0], "sprzeciwu"));
+	assert_int_equal(law_terms[LAW_TERM_CONDITIONS_DECISION].side, LAW_SIDE_BODY);
+	assert_string_equal(law_terms[LAW_TERM_CONDITIONS_DECISION].basis, "UOD art. 41 ust. 3");
+
+	c = new_case(RU, LAW_STATE_OBJECTION_LODGED);
+	add_term(&c, LAW_TERM_CONDITIONS_DECISION, "2025-03-20", "2025-04-03");
+	in = act(LAW_ACT_DECIDE_CONDITIONS, LAW_ROLE_CLERK, "2025-04-03");
+	decide_ok(&c, &in, &o);
+	assert_int_equal(o.state, LAW_STATE_CONDITIONS_DECIDED);
+	assert_true(must_effect(&o, LAW_TERM_STOP, LAW_TERM_CONDITIONS_DECISION)->met);
+	in = act(LAW_ACT_DECIDE_CONDITIONS, LAW_ROLE_CLERK, "2025-04-04");
+	decide_ok(&c, &in, &o);
+	assert_false(must_effect(&o, LAW_TERM_STOP, LAW_TERM_CONDITIONS_DECISION)->met);
+	in = act(LAW_ACT_WITHDRAW, LAW_ROLE_REQUESTER, "2025-03-25");
+	decide_ok(&c, &in, &o);
+	assert_non_null(effect(&o, LAW_TERM_CANCEL, LAW_TERM_CONDITIONS_DECISION));
+}
+
 /* UOD art. 39 ust. 4: a re-use request missing an element of ust. 3 gets a
  * call to complete within 7 days with the warning that it will otherwise be
  * left unprocessed. Statutory, not a policy: there is no setting, and the
@@ -1888,6 +2040,9 @@ int main(void)
 	    cmocka_unit_test(test_organ_grants_the_appeal_itself_within_7_days_kpa_132),
 	    cmocka_unit_test(test_ponaglenie_is_sent_on_within_7_days_kpa_37),
 	    cmocka_unit_test(test_deemed_delivery_kpa_44_starts_the_appeal_window),
+	    cmocka_unit_test(test_standing_access_offer_allows_no_objection_only_acceptance),
+	    cmocka_unit_test(test_reuse_not_possible_in_the_manner_asked_is_an_offer_or_closes),
+	    cmocka_unit_test(test_objection_starts_the_14_days_for_the_conditions_decision),
 	    cmocka_unit_test(test_bad_input_is_refused_not_crashed),
 	    cmocka_unit_test(test_refusal_codes_are_unique),
 	    cmocka_unit_test(test_identifiers_are_unique_and_found_by_lookup),
