@@ -978,6 +978,10 @@ static void test_court_complaint_instructions_name_the_decision_fee(void **state
 	json_t *vars = letter_sample_vars_for("refusal_decision", "public_information", "appeal");
 	char *md = markdown(*state, "refusal_decision", vars);
 	assert_null(strstr(md, "wpis stały")); /* the appeal comes first: no court yet */
+	free(md);
+	json_decref(vars);
+}
+
 /* Issue 20 item 11: the offer made on a request for standing access
  * (UOD art. 39 ust. 2) allows no objection (art. 42 ust. 1 pkt 1): the
  * letter says so and gives no objection instruction; the acceptance within

@@ -178,6 +178,7 @@ static void satisfy(const law_transition_t *r, law_kind_t kind, law_state_t stat
 			for (int t = 0; t < c->nterms; t++)
 				if (law_terms[c->terms[t].kind].answer)
 					c->terms[t].due = D("2025-03-04");
+			break;
 		case LAW_GUARD_STANDING:
 			c->standing = true;
 			break;
@@ -1987,6 +1988,20 @@ static void test_guard_descriptions_are_polish_text(void **state)
 	}
 }
 
+/* Issue 20: every row of the table cites what it rests on — an article,
+ * or the organisation's policy where the law leaves it open — and
+ * docs/lifecycle.md prints it beside the row. */
+static void test_every_row_cites_its_basis(void **state)
+{
+	for (size_t i = 0; i < law_transition_count; i++) {
+		const law_transition_t *r = &law_transitions[i];
+		const char *n = r->note;
+		if (!n || (!strstr(n, "art.") && !strstr(n, "polityka")))
+			fail_msg("row %zu (%s) cites nothing: %s", i, law_actions[r->action].id,
+				 n ? n : "(none)");
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2050,6 +2065,7 @@ int main(void)
 	    cmocka_unit_test(test_docs_lifecycle_md_is_generated_from_the_table),
 	    cmocka_unit_test(test_markdown_and_dot_show_every_row),
 	    cmocka_unit_test(test_guard_descriptions_are_polish_text),
+	    cmocka_unit_test(test_every_row_cites_its_basis),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
