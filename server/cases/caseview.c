@@ -10,6 +10,7 @@
 #include "cases/signature.h"
 #include "cases/store.h"
 #include "law/lifecycle.h"
+#include "law/term.h"
 #include "law/warsaw.h"
 #include "render/attachlist.h"
 #include "render/letter.h"
@@ -25,6 +26,39 @@ law_date_t caseview_today(int64_t now)
 	law_date_t d = LAW_DATE_NONE;
 	law_warsaw_date(now, &d);
 	return d;
+}
+
+void caseview_due(json_t *item, law_date_t due, law_date_t today)
+{
+	int left = 0;
+	if (!law_date_is_set(due) || !law_working_days_between(today, due, &left, NULL))
+		return;
+	char iso[LAW_DATE_STRLEN], text[64];
+	law_date_format(due, iso);
+	int late = law_days_overdue(due, today);
+	if (late > 0)
+		law_overdue_phrase(late, text, sizeof text);
+	else if (law_date_cmp(due, today) == 0)
+		snprintf(text, sizeof text, "dziś");
+	else
+		law_working_days_phrase(left, text, sizeof text);
+	json_object_set_new(item, "due_on", json_string(iso));
+	json_object_set_new(item, "weekday", json_string(law_weekday_name(law_weekday(due))));
+	json_object_set_new(item, "days_left", json_integer(left));
+	json_object_set_new(item, "due_today", json_boolean(law_date_cmp(due, today) == 0));
+	json_object_set_new(item, "overdue", json_boolean(late > 0));
+	json_object_set_new(item, "days_overdue", json_integer(late));
+	json_object_set_new(item, "due_text", json_string(text));
+}
+
+const char *caseview_delivery_label(const char *id)
+{
+	if (!id)
+		return "";
+	return !strcmp(id, "email")           ? "e-mail"
+	       : !strcmp(id, "post")          ? "poczta"
+	       : !strcmp(id, "tracking_page") ? "strona sprawy"
+	                                      : id;
 }
 
 /* Runs `sql` for case `id` ($1) and, when `who` is given, whether the
@@ -60,6 +94,12 @@ enum db_status caseview_terms(PGconn *c, long long id, law_date_t day, json_t *v
 		                      store_term_state_label(state, false), "open", open, "at_risk",
 		                      PQgetvalue(r, i, 8)[0] == 't', "overdue",
 		                      open && strcmp(PQgetvalue(r, i, 6), dbuf) < 0);
+		law_date_t due;
+		if (open && law_date_parse(PQgetvalue(r, i, 6), &due) && law_days_overdue(due, day) > 0) {
+			char late[64];
+			law_overdue_phrase(law_days_overdue(due, day), late, sizeof late);
+			json_object_set_new(t, "overdue_text", json_string(late));
+		}
 		json_t *steps = json_loads(PQgetvalue(r, i, 9), 0, NULL);
 		json_object_set_new(t, "steps", steps ? steps : json_array());
 		if (PQgetvalue(r, i, 10)[0])

@@ -196,14 +196,9 @@ static const char *channel_label(const char *ch)
 	return c ? c->label : ch;
 }
 
-static const char *delivery_label(const char *d)
-{
-	return !strcmp(d, "email") ? "e-mail" : !strcmp(d, "post") ? "poczta" : "strona sprawy";
-}
-
 /* The request's own columns, the requester's data and the assignee. */
 static enum db_status add_head(PGconn *c, arena_t *a, const struct actor *who, long long id,
-                               json_t *view, bool *found)
+                               law_date_t today, json_t *view, bool *found)
 {
 	const char *p[3] = {ids(a, id), ids(a, who->org_id), ids(a, scope_unit(who))};
 	enum db_status st;
@@ -242,9 +237,10 @@ static enum db_status add_head(PGconn *c, arena_t *a, const struct actor *who, l
 		json_object_set_new(view, "requester",
 		                    json_pack("{s:s, s:s, s:s, s:s}", "name", V(11), "email", V(12),
 		                              "postal_address", V(13), "phone", V(14)));
-		json_object_set_new(view, "delivery_label", json_string(delivery_label(V(16))));
-		if (*V(15))
-			json_object_set_new(view, "due_on", json_string(V(15)));
+		json_object_set_new(view, "delivery_label", json_string(caseview_delivery_label(V(16))));
+		law_date_t due;
+		if (*V(15) && law_date_parse(V(15), &due))
+			caseview_due(view, due, today);
 #undef V
 	}
 	PQclear(r);
@@ -265,7 +261,7 @@ enum outcome clerk_case(const struct svc_ctx *ctx, long long id, json_t **out,
 	json_t *view = json_object();
 	bool found = false;
 	law_date_t today = caseview_today(ctx->now);
-	enum db_status st = add_head(c, a, who, id, view, &found);
+	enum db_status st = add_head(c, a, who, id, today, view, &found);
 	if (st == DB_OK && found) {
 		st = caseview_details(c, id, view);
 		if (st == DB_OK)
