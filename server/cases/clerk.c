@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "cases/action.h"
+#include "cases/attachment_files.h"
+#include "cases/auth.h"
 #include "cases/caseview.h"
 #include "cases/org.h"
 #include "cases/replies.h"
@@ -21,6 +23,7 @@
 #include "law/sent.h"
 #include "law/lifecycle.h"
 #include "law/warsaw.h"
+#include "render/attachlist.h"
 
 /* The inputs a step's form asks for, beyond its date. */
 enum {
@@ -299,6 +302,22 @@ enum outcome clerk_case(const struct svc_ctx *ctx, long long id, json_t **out,
 	}
 	json_object_set_new(view, "has_attachments",
 	                    json_boolean(json_array_size(json_object_get(view, "attachments")) > 0));
+	/* Sizes, origins and roles in words, not as stored. */
+	size_t i;
+	json_t *row;
+	json_array_foreach(json_object_get(view, "attachments"), i, row)
+	{
+		const char *size = json_string_value(json_object_get(row, "size"));
+		const char *source = json_string_value(json_object_get(row, "source"));
+		json_object_set_new(row, "size_text",
+		                    json_string(attachlist_size(a, size ? atoll(size) : 0)));
+		json_object_set_new(row, "source_label", json_string(attach_source_label(source ? source : "")));
+	}
+	json_array_foreach(json_object_get(view, "users"), i, row)
+	{
+		const char *role = json_string_value(json_object_get(row, "role"));
+		json_object_set_new(row, "role_label", json_string(auth_role_label(role)));
+	}
 	law_state_t state;
 	law_state_from_id(json_string_value(json_object_get(view, "state")), &state);
 	law_kind_t kind = json_is_true(json_object_get(view, "reuse")) ? LAW_KIND_REUSE
