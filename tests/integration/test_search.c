@@ -269,7 +269,8 @@ static void test_a_case_due_on_friday_is_three_days_overdue_on_monday_everywhere
 	char path[64];
 	snprintf(path, sizeof path, "/panel/sprawy/%s", late_id);
 	html = page(&clerk, path);
-	assert_non_null(strstr(html, "piątek 2026-12-04 (<strong>3 dni po terminie</strong>)"));
+	assert_non_null(strstr(html, "<dd class=\"due\">2026-12-04</dd>"));
+	assert_non_null(strstr(html, "<dd class=\"due-left\"><strong>3 dni po terminie</strong></dd>"));
 	assert_non_null(strstr(html, "2026-12-04 <strong>(3 dni po terminie)</strong>"));
 	assert_non_null(strstr(html, "Dni po terminie to dni kalendarzowe"));
 	free(html);
