@@ -41,7 +41,7 @@ static const char *type_label(const char *declared)
 	return t ? t->label : "plik";
 }
 
-static const char *source_label(const char *source)
+const char *attach_source_label(const char *source)
 {
 	if (!strcmp(source, "requester"))
 		return "od wnioskodawcy (formularz)";
@@ -173,7 +173,7 @@ enum outcome attach_file_view(const struct svc_ctx *ctx, long long request_id, l
 	json_t *att = json_pack(
 	    "{s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:i, s:b}", "id", (json_int_t)id, "filename",
 	    w.filename, "size", (json_int_t)w.size, "size_text", attachlist_size(a, w.size),
-	    "source_label", source_label(w.source), "type_label", type_label(w.content_type),
+	    "source_label", attach_source_label(w.source), "type_label", type_label(w.content_type),
 	    "sha256", w.sha256, "created_at", w.created_at, "document_seq", w.document_seq,
 	    "document_issued", w.document_issued);
 	json_object_set_new(att, "letter",

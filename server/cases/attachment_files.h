@@ -40,6 +40,11 @@ struct attach_file {
 };
 
 /* Attachment `id` of case `request_id` for a staff member (ctx->who). */
+/* Where a case's file came from (attachments.source), in Polish: "od
+ * wnioskodawcy (formularz)", "z wiadomości e-mail", "dodany przez
+ * urzędnika". */
+const char *attach_source_label(const char *source);
+
 enum outcome attach_file_get(const struct svc_ctx *ctx, long long request_id, long long id,
                              struct attach_file *out, struct problem *p);
 

@@ -4,12 +4,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cases/auth.h"
 #include "cases/bae.h"
 #include "cases/dispatch.h"
 #include "cases/register.h"
 #include "cases/signature.h"
 #include "cases/store.h"
+#include "law/channel.h"
+#include "law/dispatch.h"
 #include "law/lifecycle.h"
+#include "law/sent.h"
+#include "law/term.h"
 #include "law/warsaw.h"
 #include "render/attachlist.h"
 #include "render/letter.h"
@@ -25,6 +30,39 @@ law_date_t caseview_today(int64_t now)
 	law_date_t d = LAW_DATE_NONE;
 	law_warsaw_date(now, &d);
 	return d;
+}
+
+void caseview_due(json_t *item, law_date_t due, law_date_t today)
+{
+	int left = 0;
+	if (!law_date_is_set(due) || !law_working_days_between(today, due, &left, NULL))
+		return;
+	char iso[LAW_DATE_STRLEN], text[64];
+	law_date_format(due, iso);
+	int late = law_days_overdue(due, today);
+	if (late > 0)
+		law_overdue_phrase(late, text, sizeof text);
+	else if (law_date_cmp(due, today) == 0)
+		snprintf(text, sizeof text, "dziś");
+	else
+		law_working_days_phrase(left, text, sizeof text);
+	json_object_set_new(item, "due_on", json_string(iso));
+	json_object_set_new(item, "weekday", json_string(law_weekday_name(law_weekday(due))));
+	json_object_set_new(item, "days_left", json_integer(left));
+	json_object_set_new(item, "due_today", json_boolean(law_date_cmp(due, today) == 0));
+	json_object_set_new(item, "overdue", json_boolean(late > 0));
+	json_object_set_new(item, "days_overdue", json_integer(late));
+	json_object_set_new(item, "due_text", json_string(text));
+}
+
+const char *caseview_delivery_label(const char *id)
+{
+	if (!id)
+		return "";
+	return !strcmp(id, "email")           ? "e-mail"
+	       : !strcmp(id, "post")          ? "poczta"
+	       : !strcmp(id, "tracking_page") ? "strona sprawy"
+	                                      : id;
 }
 
 /* Runs `sql` for case `id` ($1) and, when `who` is given, whether the
@@ -60,6 +98,12 @@ enum db_status caseview_terms(PGconn *c, long long id, law_date_t day, json_t *v
 		                      store_term_state_label(state, false), "open", open, "at_risk",
 		                      PQgetvalue(r, i, 8)[0] == 't', "overdue",
 		                      open && strcmp(PQgetvalue(r, i, 6), dbuf) < 0);
+		law_date_t due;
+		if (open && law_date_parse(PQgetvalue(r, i, 6), &due) && law_days_overdue(due, day) > 0) {
+			char late[64];
+			law_overdue_phrase(law_days_overdue(due, day), late, sizeof late);
+			json_object_set_new(t, "overdue_text", json_string(late));
+		}
 		json_t *steps = json_loads(PQgetvalue(r, i, 9), 0, NULL);
 		json_object_set_new(t, "steps", steps ? steps : json_array());
 		if (PQgetvalue(r, i, 10)[0])
@@ -136,6 +180,176 @@ static bool for_requester(const char *action)
 	return k >= 0 && !event_kinds[k].staff_only;
 }
 
+/* What a step records, as the staff's timeline shows it: a Polish label and
+ * how its value reads. Internal numbers, hashes and anything not listed go
+ * to the step's technical details (a closed <details> under it), never as
+ * a bare key among the facts (issue 21). */
+enum detail_kind {
+	DK_TEXT,
+	DK_CHANNEL,      /* how the request came (law/channel.h), or how a letter went */
+	DK_SENT_CHANNEL, /* law/sent.h */
+	DK_DOCUMENT,     /* a letter's type: its title */
+	DK_DELIVERY,     /* caseview_delivery_label() */
+	DK_SIZE,         /* bytes: "59,6 kB" */
+	DK_RULE,         /* a delivery rule (law/dispatch.h) */
+	DK_WORD,         /* one of the words of the row's own table */
+	DK_TECH,         /* technical: under "Szczegóły techniczne" */
+};
+
+static const struct detail_word {
+	const char *id, *label;
+} mail_statuses[] = {{"reply", "odpowiedź w sprawie"},
+                     {"registered", "zarejestrowana jako wniosek"},
+                     {"attached", "dołączona do sprawy"},
+                     {NULL, NULL}},
+  bae_results[] = {{"found", "adres znaleziony"},
+                   {"not_found", "brak adresu w bazie"},
+                   {"failed", "zapytanie nieudane"},
+                   {NULL, NULL}};
+
+static const struct {
+	const char *key, *label;
+	enum detail_kind kind;
+	const struct detail_word *words;
+} detail_keys[] = {
+    {"case_number", "znak sprawy", DK_TEXT, NULL},
+    {"channel", "wpłynął przez", DK_CHANNEL, NULL}, /* a dispatch: "sposób wysyłki" */
+    {"date", "data", DK_TEXT, NULL},
+    {"sent", "data nadania przez wnioskodawcę", DK_TEXT, NULL},
+    {"sent_channel", "jak nadano", DK_SENT_CHANNEL, NULL},
+    {"document", "pismo", DK_DOCUMENT, NULL},
+    {"delivery", "doręczenie", DK_DELIVERY, NULL},
+    {"new_due", "nowy termin", DK_TEXT, NULL},
+    {"amount", "kwota (zł)", DK_TEXT, NULL},
+    {"legal_basis", "podstawa prawna", DK_TEXT, NULL},
+    {"persons", "osoby (art. 16 ust. 2 UDIP)", DK_TEXT, NULL},
+    {"address", "adres w BIP", DK_TEXT, NULL},
+    {"term_days", "termin z wyroku (dni)", DK_TEXT, NULL},
+    {"assignee", "przydzielono", DK_TEXT, NULL},
+    {"warning", "uwaga", DK_TEXT, NULL},
+    {"version", "wersja publikacji", DK_TEXT, NULL},
+    {"seq", "numer pisma w sprawie", DK_TEXT, NULL},
+    {"number", "numer nadawczy", DK_TEXT, NULL},
+    {"rule", "dzień doręczenia", DK_RULE, NULL},
+    {"basis", "podstawa prawna", DK_TEXT, NULL},
+    {"sent_rule", "podstawa prawna", DK_TEXT, NULL},
+    {"size", "rozmiar", DK_SIZE, NULL},
+    {"received_on", "data wpływu", DK_TEXT, NULL},
+    {"subject", "temat", DK_TEXT, NULL},
+    {"status", "wiadomość", DK_WORD, mail_statuses},
+    {"result", "wynik", DK_WORD, bae_results},
+    {"attachments", "liczba załączników", DK_TEXT, NULL},
+    {"reason", "powód", DK_TEXT, NULL},
+    {"retention_ends", "koniec okresu przechowywania", DK_TEXT, NULL},
+    {"retention_years", "okres przechowywania (lata)", DK_TEXT, NULL},
+    {"class", "symbol klasyfikacyjny", DK_TEXT, NULL},
+    {"field", "pole", DK_TEXT, NULL},
+    {"kind", "rodzaj danych", DK_TEXT, NULL},
+    {"accepted_text", "tekst uznany za publiczny", DK_TEXT, NULL},
+    {"signer", "podpisał", DK_TEXT, NULL},
+    {"issuer", "wystawca certyfikatu", DK_TEXT, NULL},
+    {"signatures", "liczba podpisów", DK_TEXT, NULL},
+    {"terms", "wyszukane teksty", DK_TEXT, NULL},
+    {"boxes", "zaczernione miejsca", DK_TEXT, NULL},
+    {"unsigned_note", "podstawa przyjęcia bez podpisu", DK_TEXT, NULL},
+    {"sha256", "SHA-256", DK_TECH, NULL},
+    {"original_sha256", "SHA-256 wystawionego pliku", DK_TECH, NULL},
+    {"attachment_id", "identyfikator pliku", DK_TECH, NULL},
+    {"copy_id", "identyfikator kopii publicznej", DK_TECH, NULL},
+    {"inbound_id", "identyfikator wiadomości", DK_TECH, NULL},
+    {"dispatch", "identyfikator wysyłki", DK_TECH, NULL},
+    {"outbox", "identyfikator wiadomości wychodzącej", DK_TECH, NULL},
+    {"legal_basis_key", "kod podstawy prawnej", DK_TECH, NULL},
+    {"source", "źródło", DK_TECH, NULL},
+};
+
+static const char *detail_value(arena_t *a, const char *action, enum detail_kind kind,
+                                const struct detail_word *words, const char *v)
+{
+	switch (kind) {
+	case DK_CHANNEL: {
+		/* A step of a letter's dispatch names how the letter went. */
+		if (!strncmp(action, "dispatch", 8))
+			return dispatch_channel_label(v);
+		const struct law_channel *ch = law_channel(v);
+		return ch ? ch->label : v;
+	}
+	case DK_SENT_CHANNEL: {
+		const struct law_sent_channel *ch = law_sent_channel(v);
+		return ch ? ch->label : v;
+	}
+	case DK_DOCUMENT: {
+		const char *t = letter_title(v);
+		return t ? t : v;
+	}
+	case DK_DELIVERY:
+		return caseview_delivery_label(v);
+	case DK_SIZE: {
+		char *end;
+		long long n = strtoll(v, &end, 10);
+		return *v && !*end ? attachlist_size(a, n) : v;
+	}
+	case DK_RULE: {
+		const law_delivery_rule_t *lr = law_delivery_rule(v);
+		return lr ? lr->label : v;
+	}
+	case DK_WORD:
+		for (; words && words->id; words++)
+			if (!strcmp(words->id, v))
+				return words->label;
+		return v;
+	default:
+		return v;
+	}
+}
+
+/* The step's data (but its text, shown apart) as "details" and "tech":
+ * [{label, value}]. */
+static void event_details(arena_t *a, const char *action, const char *data_text, json_t *e)
+{
+	json_t *data = json_loads(data_text, 0, NULL);
+	json_t *details = json_array(), *tech = json_array();
+	const char *k;
+	json_t *v;
+	json_object_foreach(data, k, v)
+	{
+		const char *value = json_is_string(v)    ? json_string_value(v)
+		                    : json_is_integer(v) ? arena_printf(a, "%" JSON_INTEGER_FORMAT,
+		                                                        json_integer_value(v))
+		                                         : NULL;
+		if (!strcmp(k, "text") || !value || !*value)
+			continue;
+		size_t i = 0, n = sizeof detail_keys / sizeof detail_keys[0];
+		while (i < n && strcmp(detail_keys[i].key, k))
+			i++;
+		bool known = i < n;
+		const char *label = !known                        ? k
+		                    : detail_keys[i].kind == DK_CHANNEL && !strncmp(action, "dispatch", 8)
+		                        ? "sposób wysyłki"
+		                        : detail_keys[i].label;
+		json_t *row = json_pack(
+		    "{s:s, s:s}", "label", label, "value",
+		    known ? detail_value(a, action, detail_keys[i].kind, detail_keys[i].words, value)
+		          : value);
+		json_array_append_new(known && detail_keys[i].kind != DK_TECH ? details : tech, row);
+	}
+	json_decref(data);
+	json_object_set_new(e, "has_details", json_boolean(json_array_size(details) > 0));
+	json_object_set_new(e, "details", details);
+	json_object_set_new(e, "has_tech", json_boolean(json_array_size(tech) > 0));
+	json_object_set_new(e, "tech", tech);
+}
+
+/* Who took a step, in Polish. */
+static const char *actor_label(const char *actor)
+{
+	if (!strcmp(actor, "requester"))
+		return "wnioskodawca";
+	if (!strcmp(actor, "system"))
+		return "system";
+	return auth_role_label(actor);
+}
+
 enum db_status caseview_events(PGconn *c, long long id, enum caseview_audience who, json_t *view)
 {
 	enum db_status st;
@@ -150,6 +364,7 @@ enum db_status caseview_events(PGconn *c, long long id, enum caseview_audience w
 	                         "WHERE e.request_id = $1 AND ($2::boolean OR e.action <> 'note') ORDER BY e.id",
 	                         id, &who);
 	json_t *events = json_array();
+	arena_t *a = arena_new(1024);
 	for (int i = 0; st == DB_OK && i < PQntuples(r); i++) {
 		const char *action = PQgetvalue(r, i, 1), *to = PQgetvalue(r, i, 2);
 		if (who == CASEVIEW_REQUESTER && !for_requester(action))
@@ -161,23 +376,14 @@ enum db_status caseview_events(PGconn *c, long long id, enum caseview_audience w
 			json_object_set_new(e, "text", json_string(PQgetvalue(r, i, 3)));
 		if (who == CASEVIEW_STAFF) {
 			json_object_set_new(e, "actor", json_string(PQgetvalue(r, i, 4)));
+			json_object_set_new(e, "actor_label", json_string(actor_label(PQgetvalue(r, i, 4))));
 			if (PQgetvalue(r, i, 5)[0])
 				json_object_set_new(e, "actor_name", json_string(PQgetvalue(r, i, 5)));
-			json_t *data = json_loads(PQgetvalue(r, i, 6), 0, NULL);
-			json_t *details = json_array();
-			const char *k;
-			json_t *v;
-			json_object_foreach(data, k, v)
-			{
-				if (strcmp(k, "text") != 0 && json_is_string(v))
-					json_array_append_new(details, json_pack("{s:s, s:s}", "key", k, "value",
-					                                         json_string_value(v)));
-			}
-			json_decref(data);
-			json_object_set_new(e, "details", details);
+			event_details(a, action, PQgetvalue(r, i, 6), e);
 		}
 		json_array_append_new(events, e);
 	}
+	arena_free(a);
 	PQclear(r);
 	json_object_set_new(view, "events", events);
 	return st;

@@ -18,6 +18,17 @@ enum caseview_audience { CASEVIEW_REQUESTER, CASEVIEW_STAFF };
 const char *caseview_state_label(const char *id);
 law_date_t caseview_today(int64_t now);
 
+/* A due date as every staff page shows it (issue 21): sets on `item`
+ * due_on, weekday, days_left (working days from today; negative when
+ * overdue), due_today, overdue, days_overdue (law_days_overdue(): calendar
+ * days after the last day) and due_text: "dziś", "2 dni robocze" (to go)
+ * or "3 dni po terminie". Nothing for an unset `due`. */
+void caseview_due(json_t *item, law_date_t due, law_date_t today);
+
+/* How a requester asked to be answered (requests.delivery,
+ * documents.delivery): "e-mail", "poczta", "strona sprawy". */
+const char *caseview_delivery_label(const char *id);
+
 /* subject, content, form, delivery, closed_on, purpose, format, manner. */
 enum db_status caseview_details(PGconn *c, long long id, json_t *view);
 /* "terms": every term with its reasoning, state label, overdue flag. */

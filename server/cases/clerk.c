@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "cases/action.h"
+#include "cases/attachment_files.h"
+#include "cases/auth.h"
 #include "cases/caseview.h"
 #include "cases/org.h"
 #include "cases/replies.h"
@@ -21,6 +23,7 @@
 #include "law/sent.h"
 #include "law/lifecycle.h"
 #include "law/warsaw.h"
+#include "render/attachlist.h"
 
 /* The inputs a step's form asks for, beyond its date. */
 enum {
@@ -241,14 +244,9 @@ static const char *channel_label(const char *ch)
 	return c ? c->label : ch;
 }
 
-static const char *delivery_label(const char *d)
-{
-	return !strcmp(d, "email") ? "e-mail" : !strcmp(d, "post") ? "poczta" : "strona sprawy";
-}
-
 /* The request's own columns, the requester's data and the assignee. */
 static enum db_status add_head(PGconn *c, arena_t *a, const struct actor *who, long long id,
-                               json_t *view, bool *found)
+                               law_date_t today, json_t *view, bool *found)
 {
 	const char *p[3] = {ids(a, id), ids(a, who->org_id), ids(a, scope_unit(who))};
 	enum db_status st;
@@ -287,9 +285,10 @@ static enum db_status add_head(PGconn *c, arena_t *a, const struct actor *who, l
 		json_object_set_new(view, "requester",
 		                    json_pack("{s:s, s:s, s:s, s:s}", "name", V(11), "email", V(12),
 		                              "postal_address", V(13), "phone", V(14)));
-		json_object_set_new(view, "delivery_label", json_string(delivery_label(V(16))));
-		if (*V(15))
-			json_object_set_new(view, "due_on", json_string(V(15)));
+		json_object_set_new(view, "delivery_label", json_string(caseview_delivery_label(V(16))));
+		law_date_t due;
+		if (*V(15) && law_date_parse(V(15), &due))
+			caseview_due(view, due, today);
 #undef V
 	}
 	PQclear(r);
@@ -310,7 +309,7 @@ enum outcome clerk_case(const struct svc_ctx *ctx, long long id, json_t **out,
 	json_t *view = json_object();
 	bool found = false;
 	law_date_t today = caseview_today(ctx->now);
-	enum db_status st = add_head(c, a, who, id, view, &found);
+	enum db_status st = add_head(c, a, who, id, today, view, &found);
 	if (st == DB_OK && found) {
 		st = caseview_details(c, id, view);
 		if (st == DB_OK)
@@ -348,12 +347,27 @@ enum outcome clerk_case(const struct svc_ctx *ctx, long long id, json_t **out,
 	}
 	json_object_set_new(view, "has_attachments",
 	                    json_boolean(json_array_size(json_object_get(view, "attachments")) > 0));
+	/* Sizes, origins and roles in words, not as stored. */
+	size_t i;
+	json_t *row;
+	json_array_foreach(json_object_get(view, "attachments"), i, row)
+	{
+		const char *size = json_string_value(json_object_get(row, "size"));
+		const char *source = json_string_value(json_object_get(row, "source"));
+		json_object_set_new(row, "size_text",
+		                    json_string(attachlist_size(a, size ? atoll(size) : 0)));
+		json_object_set_new(row, "source_label", json_string(attach_source_label(source ? source : "")));
+	}
+	json_array_foreach(json_object_get(view, "users"), i, row)
+	{
+		const char *role = json_string_value(json_object_get(row, "role"));
+		json_object_set_new(row, "role_label", json_string(auth_role_label(role)));
+	}
 	law_state_t state = LAW_STATE_NONE;
 	law_state_from_id(json_string_value(json_object_get(view, "state")), &state);
 	law_kind_t kind = json_is_true(json_object_get(view, "reuse")) ? LAW_KIND_REUSE
 	                                                                : LAW_KIND_PUBLIC_INFORMATION;
 	bool open[LAW_TERM_COUNT] = {false};
-	size_t i;
 	json_t *t;
 	json_array_foreach(json_object_get(view, "terms"), i, t)
 	{

@@ -66,13 +66,8 @@ static json_t *case_item(const PGresult *r, int row, int col, law_date_t today)
 			       PQgetvalue(r, row, col + 2), "due_on", due, "assignee",
 			       PQgetvalue(r, row, col + 4), "unit", PQgetvalue(r, row, col + 5));
 	law_date_t d;
-	int left = 0;
-	if (law_date_parse(due, &d) && law_working_days_between(today, d, &left, NULL)) {
-		json_object_set_new(it, "days_left", json_integer(left));
-		json_object_set_new(it, "overdue", json_boolean(law_date_cmp(d, today) < 0));
-		json_object_set_new(it, "days_late", json_integer(left < 0 ? -left : 0));
-		json_object_set_new(it, "weekday", json_string(law_weekday_name(law_weekday(d))));
-	}
+	if (law_date_parse(due, &d))
+		caseview_due(it, d, today);
 	return it;
 }
 

@@ -966,11 +966,12 @@ enum outcome letters_outgoing(const struct svc_ctx *ctx, const struct letters_fi
 	json_t *items = json_array();
 	for (int i = 0; i < PQntuples(r); i++)
 		json_array_append_new(
-		    items, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "request_id",
+		    items, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "request_id",
 		                     PQgetvalue(r, i, 0), "case_number", PQgetvalue(r, i, 1), "seq",
 		                     PQgetvalue(r, i, 2), "type", PQgetvalue(r, i, 3), "title",
 		                     PQgetvalue(r, i, 4), "issued_at", PQgetvalue(r, i, 5), "author",
-		                     PQgetvalue(r, i, 6), "delivery", PQgetvalue(r, i, 7), "delivered_on",
+		                     PQgetvalue(r, i, 6), "delivery", PQgetvalue(r, i, 7), "delivery_label",
+		                     caseview_delivery_label(PQgetvalue(r, i, 7)), "delivered_on",
 		                     PQgetvalue(r, i, 8), "sha256", PQgetvalue(r, i, 9)));
 	PQclear(r);
 	*out = json_pack("{s:o, s:s, s:s, s:s}", "items", items, "from", from ? from : "", "to",

@@ -12,24 +12,9 @@
 #include "law/lifecycle.h"
 #include "law/term.h"
 
-/* `q` for LIKE: % and _ and \ matched literally. */
-static const char *like_pattern(arena_t *a, const char *q)
-{
-	strbuf_t sb;
-	sb_init(&sb, a);
-	sb_putc(&sb, '%');
-	for (const char *p = q; *p; p++) {
-		if (*p == '%' || *p == '_' || *p == '\\')
-			sb_putc(&sb, '\\');
-		sb_putc(&sb, *p);
-	}
-	sb_putc(&sb, '%');
-	return sb.data;
-}
-
 static json_t *row_item(const PGresult *r, int i, law_date_t today)
 {
-	const char *due = PQgetvalue(r, i, 8);
+	const char *due = PQgetvalue(r, i, 8), *closed = PQgetvalue(r, i, 10);
 	law_state_t s;
 	const char *state = PQgetvalue(r, i, 4);
 	json_t *it = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id",
@@ -40,17 +25,67 @@ static json_t *row_item(const PGresult *r, int i, law_date_t today)
 	                       PQgetvalue(r, i, 5), "received_on", PQgetvalue(r, i, 6), "assignee",
 	                       PQgetvalue(r, i, 7), "unit", PQgetvalue(r, i, 9));
 	law_date_t d;
-	if (*due && law_date_parse(due, &d)) {
-		int left = 0;
-		law_working_days_between(today, d, &left, NULL);
-		json_object_set_new(it, "due_on", json_string(due));
-		json_object_set_new(it, "days_left", json_integer(left));
-		json_object_set_new(it, "overdue", json_boolean(law_date_cmp(d, today) < 0));
-		json_object_set_new(it, "due_today", json_boolean(law_date_cmp(d, today) == 0));
-	} else {
+	if (*due && law_date_parse(due, &d))
+		caseview_due(it, d, today);
+	else if (*closed)
+		json_object_set_new(it, "closed_on", json_string(closed));
+	else
 		json_object_set_new(it, "waiting", json_true());
-	}
 	return it;
+}
+
+#define QUEUE_WORDS 6
+
+/* A case's own text and its requester's, folded (register_fold, migration
+ * 0007: lower case, no diacritics), each exactly the expression of its
+ * trigram index (migration 0043), so that LIKE '%word%' is an index scan. */
+#define CASE_TEXT "register_fold(r.case_number || ' ' || r.subject || ' ' || r.body)"
+#define REQUESTER_TEXT "register_fold(rq.name || ' ' || rq.email)"
+
+/* The words of `q` (at most QUEUE_WORDS) as parameters of LIKE patterns:
+ * '%', '_' and '\' escaped, so they are text. */
+static int search_words(arena_t *a, struct db_params *p, const char *q, int *first)
+{
+	int n = 0;
+	for (const char *s = q; *s && n < QUEUE_WORDS;) {
+		while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+			s++;
+		if (!*s)
+			break;
+		strbuf_t w;
+		sb_init(&w, a);
+		for (; *s && *s != ' ' && *s != '\t' && *s != '\n' && *s != '\r'; s++) {
+			if (*s == '%' || *s == '_' || *s == '\\')
+				sb_putc(&w, '\\');
+			sb_putc(&w, *s);
+		}
+		int k = db_param(p, w.data);
+		if (!n++)
+			*first = k;
+	}
+	return n;
+}
+
+/* Every word in `text` ("AND"), or in `text` or the requester's ("OR"
+ * per word), or any word in the requester's (`any`). */
+static void words_in(strbuf_t *sql, int first, int n, const char *text, bool or_requester)
+{
+	for (int i = 0; i < n; i++) {
+		sb_printf(sql, " AND (%s LIKE '%%' || register_fold($%d::text) || '%%'", text, first + i);
+		if (or_requester)
+			sb_printf(sql, " OR " REQUESTER_TEXT " LIKE '%%' || register_fold($%d::text) || '%%'",
+			          first + i);
+		sb_putc(sql, ')');
+	}
+}
+
+static void words_any_requester(strbuf_t *sql, int first, int n)
+{
+	sb_puts(sql, " AND (");
+	for (int i = 0; i < n; i++)
+		sb_printf(sql, "%s" REQUESTER_TEXT " LIKE '%%' || register_fold($%d::text) || '%%'",
+		          i ? " OR " : "", first + i);
+	sb_putc(sql, ')');
 }
 
 enum outcome queue_list(const struct svc_ctx *ctx, const struct queue_filter *f, json_t **out,
@@ -65,60 +100,91 @@ enum outcome queue_list(const struct svc_ctx *ctx, const struct queue_filter *f,
 	/* The organisation and the staff member's scope are $1 and $2. */
 	db_param_int(&p, ctx->who->org_id);
 	db_param_int(&p, scope_unit(ctx->who));
-	sb_puts(&sql,
-	        "SELECT r.id, r.case_number, r.subject, r.kind, r.state, r.channel, r.received_on, "
-	        "coalesce(u.name, ''), coalesce(r.due_on::text, ''), un.symbol "
-	        "FROM requests r LEFT JOIN users u ON u.id = r.assignee_id "
-	        "JOIN units un ON un.id = r.unit_id "
-	        "WHERE r.org_id = $1 AND " SCOPE_CASES("r", "$1", "$2") " AND r.closed_on IS NULL");
+	strbuf_t where;
+	sb_init(&where, a);
+	sb_puts(&where, " WHERE r.org_id = $1 AND " SCOPE_CASES("r", "$1", "$2"));
+	if (f->states == QUEUE_OPEN)
+		sb_puts(&where, " AND r.closed_on IS NULL");
+	else if (f->states == QUEUE_CLOSED)
+		sb_puts(&where, " AND r.closed_on IS NOT NULL");
 	if (f->unit_id)
-		sb_printf(&sql, " AND r.unit_id = $%d", db_param_int(&p, f->unit_id));
+		sb_printf(&where, " AND r.unit_id = $%d", db_param_int(&p, f->unit_id));
 	if (f->assignee_id > 0)
-		sb_printf(&sql, " AND r.assignee_id = $%d", db_param_int(&p, f->assignee_id));
+		sb_printf(&where, " AND r.assignee_id = $%d", db_param_int(&p, f->assignee_id));
 	else if (f->assignee_id < 0)
-		sb_puts(&sql, " AND r.assignee_id IS NULL");
+		sb_puts(&where, " AND r.assignee_id IS NULL");
 	if (f->state && *f->state)
-		sb_printf(&sql, " AND r.state = $%d", db_param(&p, f->state));
+		sb_printf(&where, " AND r.state = $%d", db_param(&p, f->state));
 	if (f->kind && *f->kind)
-		sb_printf(&sql, " AND r.kind = $%d", db_param(&p, f->kind));
+		sb_printf(&where, " AND r.kind = $%d", db_param(&p, f->kind));
 	if (f->channel && *f->channel)
-		sb_printf(&sql, " AND r.channel = $%d", db_param(&p, f->channel));
-	if (f->q && *f->q) {
-		int n = db_param(&p, f->q);
-		db_param(&p, like_pattern(a, f->q));
-		sb_printf(&sql, " AND (r.case_number = $%d OR r.subject ILIKE $%d)", n, n + 1);
-	}
+		sb_printf(&where, " AND r.channel = $%d", db_param(&p, f->channel));
+	if (f->received_from)
+		sb_printf(&where, " AND r.received_on >= $%d::date", db_param(&p, f->received_from));
+	if (f->received_to)
+		sb_printf(&where, " AND r.received_on <= $%d::date", db_param(&p, f->received_to));
 	char today[LAW_DATE_STRLEN], limit[LAW_DATE_STRLEN];
 	law_date_format(today_d, today);
 	if (f->overdue)
-		sb_printf(&sql, " AND r.due_on < $%d", db_param(&p, today));
+		sb_printf(&where, " AND r.due_on < $%d", db_param(&p, today));
 	if (f->due_from_set) {
 		char from[LAW_DATE_STRLEN];
 		law_date_format(law_nth_working_day(today_d, f->due_from), from);
-		sb_printf(&sql, " AND r.due_on >= $%d", db_param(&p, arena_strdup(a, from)));
+		sb_printf(&where, " AND r.due_on >= $%d", db_param(&p, arena_strdup(a, from)));
 	}
+	/* The kinds are constants of ours: literals, which keeps the
+	 * parameters within DB_PARAMS_MAX whatever the filters. */
 	if (f->waiting)
-		sb_printf(&sql, " AND EXISTS (SELECT 1 FROM terms w WHERE w.request_id = r.id "
-		                "AND w.state = 'open' AND w.kind = ANY($%d::text[]))",
-		          db_param(&p, QUEUE_WAITING_KINDS));
+		sb_puts(&where, " AND EXISTS (SELECT 1 FROM terms w WHERE w.request_id = r.id "
+		              "AND w.state = 'open' AND w.kind = ANY('" QUEUE_WAITING_KINDS "'::text[]))");
 	if (f->remedy)
-		sb_printf(&sql, " AND EXISTS (SELECT 1 FROM terms w WHERE w.request_id = r.id "
-		                "AND w.state = 'open' AND w.kind = ANY($%d::text[]))",
-		          db_param(&p, QUEUE_REMEDY_KINDS));
+		sb_puts(&where, " AND EXISTS (SELECT 1 FROM terms w WHERE w.request_id = r.id "
+		              "AND w.state = 'open' AND w.kind = ANY('" QUEUE_REMEDY_KINDS "'::text[]))");
 	if (f->due_within >= 0) {
 		law_date_format(law_nth_working_day(today_d, f->due_within), limit);
-		sb_printf(&sql, " AND r.due_on <= $%d", db_param(&p, limit));
+		sb_printf(&where, " AND r.due_on <= $%d", db_param(&p, limit));
 	}
+	/* Cases without a due date: by id in the queue, the newest first
+	 * where closed ones are listed too. */
+	bool newest = f->states != QUEUE_OPEN;
+	const char *later = newest ? "<" : ">";
 	if (f->after_due && !strcmp(f->after_due, "none")) {
-		sb_printf(&sql, " AND r.due_on IS NULL AND r.id > $%d", db_param_int(&p, f->after_id));
+		sb_printf(&where, " AND r.due_on IS NULL AND r.id %s $%d", later,
+		          db_param_int(&p, f->after_id));
 	} else if (f->after_due) {
 		int d = db_param(&p, f->after_due);
 		int id = db_param_int(&p, f->after_id);
-		sb_printf(&sql, " AND (r.due_on > $%d::date OR (r.due_on = $%d::date AND r.id > $%d) "
+		sb_printf(&where, " AND (r.due_on > $%d::date OR (r.due_on = $%d::date AND r.id %s $%d) "
 		                "OR r.due_on IS NULL)",
-		          d, d, id);
+		          d, d, later, id);
 	}
-	sb_printf(&sql, " ORDER BY r.due_on ASC NULLS LAST, r.id LIMIT %d", QUEUE_PAGE + 1);
+	static const char select[] =
+	    "SELECT r.id, r.case_number, r.subject, r.kind, r.state, r.channel, r.received_on, "
+	    "coalesce(u.name, ''), coalesce(r.due_on::text, ''), un.symbol, "
+	    "coalesce(r.closed_on::text, ''), r.due_on "
+	    "FROM requests r LEFT JOIN users u ON u.id = r.assignee_id "
+	    "JOIN units un ON un.id = r.unit_id";
+	int first = 0, words = f->q ? search_words(a, &p, f->q, &first) : 0;
+	if (!words) {
+		sb_printf(&sql, "%s%s", select, where.data);
+	} else {
+		/* Two disjoint halves, each with its index: the cases whose own
+		 * text holds every word, and the others whose requester's name
+		 * or e-mail holds one (the requester's data, for staff only;
+		 * requesters: one row a request at most) and, with it, every
+		 * word. */
+		sb_printf(&sql, "SELECT * FROM (%s%s", select, where.data);
+		words_in(&sql, first, words, CASE_TEXT, false);
+		sb_printf(&sql, " UNION ALL %s JOIN requesters rq ON rq.request_id = r.id%s", select,
+		          where.data);
+		words_any_requester(&sql, first, words);
+		words_in(&sql, first, words, CASE_TEXT, true);
+		sb_puts(&sql, " AND NOT (true");
+		words_in(&sql, first, words, CASE_TEXT, false);
+		sb_puts(&sql, ")) r");
+	}
+	sb_printf(&sql, " ORDER BY %s ASC NULLS LAST, %s%s LIMIT %d", words ? "12" : "r.due_on",
+	          words ? "1" : "r.id", newest ? " DESC" : "", QUEUE_PAGE + 1);
 	PGconn *c = db_conn();
 	if (!c)
 		return problem_set(pr, OUT_UNAVAILABLE, NULL, NULL);

@@ -1,5 +1,7 @@
-/* The clerk's queue: open cases of an organisation, nearest statutory due
- * date first, with filters and keyset pagination (fast at a million cases). */
+/* The clerk's queue and the search over all cases of an organisation:
+ * open cases nearest statutory due date first (then, where closed cases
+ * are asked for too, those without a due date, newest first), with filters
+ * and keyset pagination (fast at a million cases). */
 #ifndef JAWNOSC_CASES_QUEUE_H
 #define JAWNOSC_CASES_QUEUE_H
 
@@ -23,14 +25,28 @@
 	"{forward_appeal,reconsideration,reuse_reconsideration,court_answer,reuse_court_answer,"   \
 	"forward_ponaglenie,consider_ponaglenie}"
 
+/* Which cases, by their state, when no one state is asked for. */
+enum queue_states {
+	QUEUE_OPEN,   /* not closed (closed_on IS NULL): the queue */
+	QUEUE_CLOSED, /* closed */
+	QUEUE_ALL,
+};
+
 /* The organisation is always ctx->who's, and "today" ctx->now's date. */
 struct queue_filter {
 	long long unit_id;     /* 0: all units */
 	long long assignee_id; /* 0: anyone; -1: nobody assigned */
-	const char *state;     /* NULL: any open state */
+	enum queue_states states;
+	const char *state;     /* one state (law_states id), whatever `states`; NULL: any */
 	const char *kind;
 	const char *channel;
-	const char *q;         /* case number or words of the subject */
+	/* Words, each found (accents and case folded: "gadzety" finds
+	 * "gadżety") in the case number ("1431.14", "28.2026"), the subject,
+	 * the content or the requester's name or e-mail. Staff only: the
+	 * requester's data is never searched for the public. */
+	const char *q;
+	const char *received_from; /* "YYYY-MM-DD": received on or after; NULL: no limit */
+	const char *received_to;   /* "YYYY-MM-DD": received on or before */
 	int due_within;        /* working days from today; -1: no limit */
 	bool overdue;          /* only cases past their due date */
 	/* From the manager's dashboard (dashboard.h): */
@@ -43,12 +59,14 @@ struct queue_filter {
 	long long after_id;
 };
 
-/* A page of the open cases of ctx->who's organisation that ctx->who sees
- * (cases/scope.h):
- * {"items": [...], "next": {"due": ..., "id": ...} or absent}. Each item:
- * id, case_number, subject, kind, state, state_label, channel, received_on,
- * due_on, days_left (working days, negative when overdue), overdue,
- * assignee, unit. OUT_UNAVAILABLE or OUT_ERROR when it cannot be read. */
+/* A page of the cases of ctx->who's organisation that ctx->who sees
+ * (cases/scope.h) and `f` selects, ordered by due date (the nearest first),
+ * then those with none: by id, or newest first unless f->states is
+ * QUEUE_OPEN. {"items": [...], "next": {"due": ..., "id": ...} or absent}.
+ * Each item: id, case_number, subject, kind, state, state_label, channel,
+ * received_on, closed_on (closed cases), unit, assignee, and the due date as
+ * caseview_due() gives it, or "waiting" for an open case without one.
+ * OUT_UNAVAILABLE or OUT_ERROR when it cannot be read. */
 enum outcome queue_list(const struct svc_ctx *ctx, const struct queue_filter *f, json_t **out,
                         struct problem *p);
 

@@ -45,12 +45,8 @@ static char base_url[512];
 /* "1 dzień roboczy", "2 dni robocze", "5 dni roboczych" (Polish plurals). */
 static const char *working_days(arena_t *a, int n)
 {
-	int m10 = n % 10, m100 = n % 100;
-	if (n == 1)
-		return "1 dzień roboczy";
-	if (m10 >= 2 && m10 <= 4 && (m100 < 12 || m100 > 14))
-		return arena_printf(a, "%d dni robocze", n);
-	return arena_printf(a, "%d dni roboczych", n);
+	char *buf = arena_alloc(a, 48);
+	return law_working_days_phrase(n, buf, 48);
 }
 
 /* "czwartek 2026-11-12" */

@@ -83,7 +83,7 @@ enum db_status db_run_rows(PGconn *c, const char *sql, int nparams, const char *
  * db_param() adds one and returns its number, for "$%d" in the text. A
  * number is copied into `buf`, so the struct must outlive the call that
  * uses `v`. At most DB_PARAMS_MAX, which the caller's SQL stays within. */
-#define DB_PARAMS_MAX 16
+#define DB_PARAMS_MAX 24
 struct db_params {
 	const char *v[DB_PARAMS_MAX];
 	int n;

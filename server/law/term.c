@@ -53,6 +53,33 @@ const char *law_unit_phrase(int length, law_unit_t unit, char *buf, int size)
 	return buf;
 }
 
+int law_days_overdue(law_date_t due, law_date_t today)
+{
+	if (!law_date_valid(due) || !law_date_valid(today) || law_date_cmp(today, due) <= 0)
+		return 0;
+	return (int)law_date_diff(due, today);
+}
+
+const char *law_overdue_phrase(int days, char *buf, int size)
+{
+	if (days <= 0) {
+		if (size > 0)
+			buf[0] = '\0';
+		return buf;
+	}
+	char phrase[32];
+	law_unit_phrase(days, LAW_UNIT_DAYS, phrase, sizeof phrase);
+	snprintf(buf, (size_t)size, "%s po terminie", phrase);
+	return buf;
+}
+
+const char *law_working_days_phrase(int n, char *buf, int size)
+{
+	snprintf(buf, (size_t)size, "%d %s", n,
+	         plural(n, "dzień roboczy", "dni robocze", "dni roboczych"));
+	return buf;
+}
+
 bool law_is_working_day(law_date_t d)
 {
 	return law_day_kind(d, NULL) == LAW_DAY_WORKING;

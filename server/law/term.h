@@ -81,6 +81,21 @@ law_date_t law_nth_working_day(law_date_t d, int n);
  * Errors: invalid_date, date_out_of_range. */
 bool law_working_days_between(law_date_t from, law_date_t to, int *count, law_error_t *err);
 
+/* How many days a term is overdue on `today`: the calendar days after its
+ * last day `due`, up to and including `today` (0 on or before `due`). A
+ * term ends at the end of its last day (§1), so a case due on a Friday is
+ * 1 day overdue on Saturday and 3 on Monday, whatever days off fall in
+ * between: §4 moves a term's end, never the count of days since. The one
+ * definition of "dni po terminie" on every staff page and e-mail. */
+int law_days_overdue(law_date_t due, law_date_t today);
+
+/* "1 dzień po terminie", "9 dni po terminie" (law_days_overdue's count);
+ * "" for 0. */
+const char *law_overdue_phrase(int days, char *buf, int size);
+
+/* "1 dzień roboczy", "2 dni robocze", "5 dni roboczych". */
+const char *law_working_days_phrase(int n, char *buf, int size);
+
 /* "14 dni", "1 miesiąc", "2 tygodnie": the length with its Polish noun. */
 const char *law_unit_phrase(int length, law_unit_t unit, char *buf, int size);
 

@@ -23,21 +23,6 @@ struct opt {
 	const char *id, *label;
 };
 
-static const struct opt open_states[] = {{"received", "przyjęty"},
-                   {"in_progress", "w toku"},
-                   {"awaiting_clarification", "oczekuje na doprecyzowanie"},
-                   {"awaiting_completion", "oczekuje na uzupełnienie"},
-                   {"extended", "termin przedłużony"},
-                   {"fee_notified", "powiadomiono o opłacie"},
-                   {"form_notified", "powiadomiono o formie"},
-                   {"interest_called", "wezwano do wykazania interesu"},
-                   {"offer_sent", "wysłano ofertę"},
-                   {"objection_lodged", "wniesiono sprzeciw"},
-                   {"awaiting_identity", "oczekuje na imię, nazwisko i adres"},
-                   {"appeal_pending", "odwołanie w toku"},
-                   {"at_court", "sprawa w sądzie"}};
-
-
 static json_t *options_of(const struct opt *t, size_t n, const char *selected)
 {
 	json_t *list = json_array();
@@ -48,6 +33,34 @@ static json_t *options_of(const struct opt *t, size_t n, const char *selected)
 }
 
 #define OPTS(table, sel) options_of(table, sizeof table / sizeof table[0], sel)
+
+/* The state filter: every state of the lifecycle table, in two groups,
+ * "otwarte" and "zakończone", each first with the whole group. The first
+ * option (no value) is the queue's: open cases, or all of them when
+ * something is searched for. */
+static json_t *state_groups(const struct queue_filter *f)
+{
+	const char *sel = f->state ? f->state
+	                  : f->states == QUEUE_ALL    ? "wszystkie"
+	                  : f->states == QUEUE_CLOSED ? "zakonczone"
+	                                              : NULL;
+	json_t *groups = json_array();
+	for (int closed = 0; closed <= 1; closed++) {
+		json_t *list = json_array();
+		const char *all = closed ? "zakonczone" : "otwarte";
+		json_array_append_new(list, json_pack("{s:s, s:s, s:b}", "id", all, "label",
+		                                      closed ? "wszystkie zakończone" : "wszystkie otwarte",
+		                                      "selected", sel && !strcmp(sel, all)));
+		for (int i = 1; i < LAW_STATE_COUNT; i++)
+			if (law_states[i].closed == (bool)closed)
+				json_array_append_new(list, json_pack("{s:s, s:s, s:b}", "id", law_states[i].id,
+				                                      "label", law_states[i].label, "selected",
+				                                      sel && !strcmp(sel, law_states[i].id)));
+		json_array_append_new(groups, json_pack("{s:s, s:o}", "label",
+		                                        closed ? "zakończone" : "otwarte", "states", list));
+	}
+	return groups;
+}
 
 /* The channels (law/channel.h) as options, by their short names for the
  * queue's filter or their full names for the registration form (only those
@@ -110,10 +123,44 @@ static void dashboard_filters(http_req_t *req, struct queue_filter *f)
 /* The queue's filters from the query. Nonsense in a filter (a hand-typed
  * address, an old link) is ignored, never an error: the queue is the
  * clerk's home page. */
-static void queue_filter_of(http_req_t *req, long long user_id, struct queue_filter *f)
+/* A date of the filter form: "YYYY-MM-DD", else NULL and `*bad` set. */
+static const char *date_param(http_req_t *req, const char *name, const char **bad)
+{
+	const char *v = param(req, name);
+	law_date_t d;
+	if (v && !(strlen(v) == 10 && law_date_parse(v, &d) && law_date_in_range(d))) {
+		*bad = v;
+		return NULL;
+	}
+	return v;
+}
+
+/* The state filter: "otwarte", "zakonczone", "wszystkie" or one state of
+ * the lifecycle table (then `states` is QUEUE_ALL: the state says it). */
+static void states_of(const char *v, struct queue_filter *f)
+{
+	law_state_t st;
+	if (!v || !strcmp(v, "otwarte"))
+		f->states = QUEUE_OPEN;
+	else if (!strcmp(v, "zakonczone"))
+		f->states = QUEUE_CLOSED;
+	else if (!strcmp(v, "wszystkie"))
+		f->states = QUEUE_ALL;
+	else if (law_state_from_id(v, &st) && st != LAW_STATE_NONE) {
+		f->state = law_states[st].id;
+		f->states = QUEUE_ALL;
+	}
+}
+
+/* The queue's filters from the query. Nonsense in a filter (a hand-typed
+ * address, an old link) is ignored, never an error: the queue is the
+ * clerk's home page; a date that is not one is named on the page
+ * (`*bad_date`). */
+static void queue_filter_of(http_req_t *req, long long user_id, struct queue_filter *f,
+                            const char **bad_date)
 {
 	*f = (struct queue_filter){.due_within = -1};
-	f->state = param(req, "stan");
+	*bad_date = NULL;
 	f->kind = param(req, "rodzaj");
 	f->channel = param(req, "kanal");
 	f->q = param(req, "q");
@@ -135,6 +182,14 @@ static void queue_filter_of(http_req_t *req, long long user_id, struct queue_fil
 	}
 	if (f->q && strlen(f->q) > 200)
 		f->q = NULL;
+	f->received_from = date_param(req, "wplynal_od", bad_date);
+	f->received_to = date_param(req, "wplynal_do", bad_date);
+	/* A search looks at every case, closed ones too (a case is looked
+	 * for by its number long after it ended), unless a state is chosen. */
+	const char *state = param(req, "stan");
+	if (!state && (f->q || f->received_from || f->received_to))
+		state = "wszystkie";
+	states_of(state, f);
 	dashboard_filters(req, f);
 	const char *after = param(req, "po_terminie"), *after_id = param(req, "po_id");
 	law_date_t d;
@@ -149,8 +204,8 @@ static const char *next_url(http_req_t *req, json_t *next)
 {
 	strbuf_t q;
 	sb_init(&q, req->arena);
-	const char *keys[] = {"stan", "rodzaj", "kanal", "q", "moje", "termin",
-	                      "prowadzi", "komorka", "oczekuje", "srodki", "od"};
+	const char *keys[] = {"stan", "rodzaj", "kanal", "q", "moje", "termin", "wplynal_od",
+	                      "wplynal_do", "prowadzi", "komorka", "oczekuje", "srodki", "od"};
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
 		const char *v = param(req, keys[i]);
 		if (v)
@@ -162,7 +217,8 @@ static const char *next_url(http_req_t *req, json_t *next)
 }
 
 /* The filter form around a page of the queue. */
-static void queue_page(http_req_t *req, const struct queue_filter *f, json_t *page)
+static void queue_page(http_req_t *req, const struct queue_filter *f, const char *bad_date,
+                       json_t *page)
 {
 	/* The dashboard's filters, which the form does not show, stay in it as
 	 * hidden fields. */
@@ -174,7 +230,13 @@ static void queue_page(http_req_t *req, const struct queue_filter *f, json_t *pa
 	json_object_set_new(page, "is_narrowed", json_boolean(json_array_size(narrowed) > 0));
 	json_object_set_new(page, "narrowed", narrowed);
 	json_object_set_new(page, "title", json_string("Kolejka spraw — Jawność"));
-	json_object_set_new(page, "states", OPTS(open_states, f->state));
+	json_object_set_new(page, "state_groups", state_groups(f));
+	json_object_set_new(page, "open_only", json_boolean(f->states == QUEUE_OPEN && !f->state));
+	json_object_set_new(page, "state_all", json_boolean(f->states == QUEUE_ALL && !f->state));
+	json_object_set_new(page, "from", json_string(f->received_from ? f->received_from : ""));
+	json_object_set_new(page, "to", json_string(f->received_to ? f->received_to : ""));
+	if (bad_date)
+		json_object_set_new(page, "bad_date", json_string(bad_date));
 	json_object_set_new(page, "channels", channel_options(false, f->channel));
 	json_object_set_new(page, "kind_public", json_boolean(f->kind && !strcmp(f->kind, "public_information")));
 	json_object_set_new(page, "kind_reuse", json_boolean(f->kind && !strcmp(f->kind, "reuse")));
@@ -197,14 +259,15 @@ void web_panel_queue(http_req_t *req)
 	if (!ctx)
 		return;
 	struct queue_filter f;
-	queue_filter_of(req, ctx->who->user_id, &f);
+	const char *bad_date;
+	queue_filter_of(req, ctx->who->user_id, &f, &bad_date);
 	json_t *page = NULL;
 	struct problem p;
 	if (queue_list(ctx, &f, &page, &p) != OUT_OK) {
 		web_fail(req, &p);
 		return;
 	}
-	queue_page(req, &f, page);
+	queue_page(req, &f, bad_date, page);
 }
 
 /* ---- Case view and steps ------------------------------------------------ */

@@ -265,7 +265,7 @@ async function main() {
 			need('signedIn');
 			await page.goto(`${base}/panel`);
 			await page.getByLabel('Stan', { exact: true }).selectOption(FILTER.state);
-			await page.getByLabel('Szukaj (znak sprawy lub temat)').fill(FILTER.q);
+			await page.getByLabel('Szukaj we wszystkich sprawach').fill(FILTER.q);
 			await Promise.all([
 				page.waitForURL((u) => u.pathname === '/panel' && u.searchParams.get('stan') === FILTER.state),
 				page.getByRole('button', { name: 'Filtruj' }).click(),

@@ -345,7 +345,8 @@ static void test_dashboard_lists_for_the_whole_organisation(void **state)
 	assert_true(has(overdue, "PA.1431.1.2026"));
 	assert_false(has(overdue, "PA.1431.2.2026"));
 	assert_false(has(page, "OBCY.1431.1.2026"));
-	assert_true(has(overdue, "<td>2026-11-05</td><td>1</td>")); /* 1 working day late */
+	/* 1 day late: calendar days after the last day (law_days_overdue). */
+	assert_true(has(overdue, "<td>2026-11-05</td><td>1 dzień po terminie</td>"));
 	/* Today: A2. */
 	assert_true(has(today, "PA.1431.2.2026"));
 	assert_false(has(today, "PA.1431.1.2026"));
@@ -356,8 +357,8 @@ static void test_dashboard_lists_for_the_whole_organisation(void **state)
 	for (size_t i = 0; i < sizeof in5 / sizeof in5[0]; i++)
 		assert_true(has(soon, in5[i]));
 	assert_false(has(soon, "PB.1431.4.2026"));
-	assert_true(has(soon, "czwartek 2026-11-12</td><td>3</td>"));
-	assert_true(has(soon, "poniedziałek 2026-11-16</td><td>5</td>"));
+	assert_true(has(soon, "czwartek 2026-11-12</td><td>3 dni robocze</td>"));
+	assert_true(has(soon, "poniedziałek 2026-11-16</td><td>5 dni roboczych</td>"));
 	/* Waiting on the requester: A4's clarification window, with its date. */
 	assert_true(has(waiting, "PA.1431.4.2026"));
 	assert_true(has(waiting, "termin na doprecyzowanie wniosku"));

@@ -359,6 +359,31 @@ static void test_working_days_between_skips_days_off(void **state)
 	assert_string_equal(err.code, "date_out_of_range");
 }
 
+/* Issue 21 item 7: one count of days overdue, in calendar days after the
+ * last day of the term, so a case due on a Friday is not "0 days" overdue
+ * over the weekend (the working-day count gave 0 on Saturday and Sunday). */
+static void test_days_overdue_counts_calendar_days_after_the_last_day(void **state)
+{
+	assert_int_equal(law_days_overdue(D("2026-12-04"), D("2026-12-04")), 0); /* its last day */
+	assert_int_equal(law_days_overdue(D("2026-12-04"), D("2026-12-01")), 0); /* not yet due */
+	assert_int_equal(law_days_overdue(D("2026-12-04"), D("2026-12-05")), 1); /* Fri -> Sat */
+	assert_int_equal(law_days_overdue(D("2026-12-04"), D("2026-12-06")), 2);
+	assert_int_equal(law_days_overdue(D("2026-12-04"), D("2026-12-07")), 3); /* Monday */
+	/* Days off in between count too: due Tuesday 23 December 2025, seen on
+	 * Monday 29 December (24-28 were days off). */
+	assert_int_equal(law_days_overdue(D("2025-12-23"), D("2025-12-29")), 6);
+	/* Across a month and a year. */
+	assert_int_equal(law_days_overdue(D("2025-12-31"), D("2026-01-02")), 2);
+	assert_int_equal(law_days_overdue(D("2026-02-27"), D("2026-03-02")), 3);
+	/* No date, no count. */
+	assert_int_equal(law_days_overdue(LAW_DATE_NONE, D("2026-12-07")), 0);
+	char buf[64];
+	assert_string_equal(law_overdue_phrase(1, buf, sizeof buf), "1 dzień po terminie");
+	assert_string_equal(law_overdue_phrase(3, buf, sizeof buf), "3 dni po terminie");
+	assert_string_equal(law_overdue_phrase(22, buf, sizeof buf), "22 dni po terminie");
+	assert_string_equal(law_overdue_phrase(0, buf, sizeof buf), "");
+}
+
 static void test_at_least_sixty_computations_were_checked(void **state)
 {
 	assert_true(computed >= 60);
@@ -386,6 +411,7 @@ int main(void)
 	    cmocka_unit_test(test_invalid_inputs_are_refused_with_codes),
 	    cmocka_unit_test(test_is_working_day_for_dashboards),
 	    cmocka_unit_test(test_working_days_between_skips_days_off),
+	    cmocka_unit_test(test_days_overdue_counts_calendar_days_after_the_last_day),
 	    cmocka_unit_test(test_at_least_sixty_computations_were_checked),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
