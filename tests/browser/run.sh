@@ -35,6 +35,8 @@ cd "$(dirname "$0")/../.."
 root=$PWD
 logs=$root/build/test-logs/browser
 mkdir -p "$logs"
+# The screenshots of the last run only.
+rm -f "$logs"/*.png
 bin=${JAWNOSC_BIN:-bin/jawnosc}
 case $bin in /*) ;; *) bin=$root/$bin ;; esac
 
@@ -169,10 +171,12 @@ done
 # leaves the stage within about 2 minutes. They share the server
 # and its database, the panel's after the citizen's.
 run_node_test() {
-	local name=$1 log=$logs/$1.log node_rc np nf
-	TMPDIR=$work JAWNOSC_URL=$base JAWNOSC_BIN=$bin timeout 60 node "tests/browser/$name.test.mjs" >"$log" 2>&1
+	local name=$1 log=$logs/$1.log node_rc np nf t0=$SECONDS
+	TMPDIR=$work JAWNOSC_URL=$base JAWNOSC_BIN=$bin JAWNOSC_SHOTS=$logs \
+		timeout 120 node "tests/browser/$name.test.mjs" >"$log" 2>&1
 	node_rc=$?
 	cat "$log"
+	echo "    $name.test.mjs took $((SECONDS - t0)) s"
 	np=$(grep -Eo '^# pass [0-9]+' "$log" | grep -Eo '[0-9]+$' | tail -n 1)
 	nf=$(grep -Eo '^# fail [0-9]+' "$log" | grep -Eo '[0-9]+$' | tail -n 1)
 	np=${np:-0}; nf=${nf:-0}
@@ -184,14 +188,21 @@ run_node_test() {
 		fail "${name}_browser_tests"
 	fi
 }
-run_node_test filing
-run_node_test panel
-run_node_test register
-run_node_test dashboard
-run_node_test redact
-run_node_test privacy
-run_node_test poczta
-run_node_test attach
+rm -f "$logs"/pages-*.json
+for t in ${JAWNOSC_BROWSER_TESTS:-filing panel register dashboard redact privacy poczta attach}; do
+	run_node_test "$t"
+done
+
+# Every page the tests loaded went through checkPage in one of them (only
+# when all of them ran: one file alone may rely on another's check).
+if [ -z "${JAWNOSC_BROWSER_TESTS:-}" ]; then
+	echo "[ RUN      ] every_page_checked_at_both_widths"
+	if node tests/browser/every_page_checked.mjs "$logs"; then
+		pass every_page_checked_at_both_widths
+	else
+		fail every_page_checked_at_both_widths
+	fi
+fi
 
 # The register's Atom feed through feedparser and its CSV against its JSON
 # (tests/register_check.py, Debian's python3 with python3-feedparser).
