@@ -1,6 +1,7 @@
 #!/usr/bin/python3
-"""The register's feed and open data read by ordinary tools: the Atom feed
-parses with feedparser without a bozo error, and the CSV (Python's csv
+"""The register's feed and open data read by ordinary tools: the Atom feed,
+which names the stylesheet browsers show it with, parses with feedparser
+without a bozo error, and the CSV (Python's csv
 module, RFC 4180) has the same rows as the JSON, in the same order.
 
     tests/register_check.py http://127.0.0.1:PORT

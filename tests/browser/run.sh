@@ -15,8 +15,15 @@
 # (poczta.test.mjs); attachments both ways: a clerk opens a requester's scan
 # (its preview and download), attaches a spreadsheet to the answer, a file
 # over the limit is refused with the letter's text kept, and the requester
-# downloads the spreadsheet from the tracking page (attach.test.mjs);
-# axe-core checks every page against WCAG 2.1 A/AA.
+# downloads the spreadsheet from the tracking page (attach.test.mjs).
+# Every page a test visits goes through checkPage (lib.mjs) at 390 px and
+# 1280 px wide: axe-core against WCAG 2.1 A/AA, no sideways scrolling, no
+# text cut off, the focus outline's contrast, the focus on the error summary
+# after a 422, and a full-page screenshot of each, FILE-LABEL-WIDTH.png in
+# build/test-logs/browser/ (the last run's only); every_page_checked.mjs then
+# fails the stage when a page was loaded but never checked.
+# JAWNOSC_BROWSER_TESTS="register panel" runs only those files (the
+# OpenAPI lint and the feed checks still run; the every-page check does not).
 # Needs Node.js 18.19 or later with npm: Debian 12's nodejs and npm (18.20),
 # which deploy/deps.sh installs when there is no node, or Node 20/22. The tests
 # take their dates from the calendar, not from today, so they pass on any day.
@@ -167,9 +174,9 @@ done
 
 # ---- 3. The browser tests --------------------------------------------------
 # Chromium's profile (a fresh one per run) and other temporary files go to $work.
-# Each script gets 60 s (both together take some 20 s), so even a hung one
-# leaves the stage within about 2 minutes. They share the server
-# and its database, the panel's after the citizen's.
+# Each script gets 120 s (they take 15 to 45 s each on a busy machine with
+# their checks at two widths), so even a hung one cannot hold the stage long.
+# They share the server and its database, the panel's after the citizen's.
 run_node_test() {
 	local name=$1 log=$logs/$1.log node_rc np nf t0=$SECONDS
 	TMPDIR=$work JAWNOSC_URL=$base JAWNOSC_BIN=$bin JAWNOSC_SHOTS=$logs \
