@@ -1,6 +1,7 @@
 #!/usr/bin/python3
-"""The register's feed and open data read by ordinary tools: the Atom feed
-parses with feedparser without a bozo error, and the CSV (Python's csv
+"""The register's feed and open data read by ordinary tools: the Atom feed,
+which names the stylesheet browsers show it with, parses with feedparser
+without a bozo error, and the CSV (Python's csv
 module, RFC 4180) has the same rows as the JSON, in the same order.
 
     tests/register_check.py http://127.0.0.1:PORT
@@ -48,6 +49,9 @@ def atom_parses_without_bozo():
     status, headers, body = fetch('/rejestr.atom')
     check(status == 200, f'status {status}')
     check(headers.get('Content-Type', '').startswith('application/atom+xml'), headers.get('Content-Type'))
+    # It names the stylesheet browsers show it with; feed readers skip that.
+    check(b'\n<?xml-stylesheet type="text/xsl" href="/static/feed.xsl' in body.split(b'<feed', 1)[0],
+          'the xml-stylesheet instruction before the root element')
     feed = feedparser.parse(body)
     check(feed.bozo == 0, f'bozo: {feed.get("bozo_exception")}')
     check(feed.version == 'atom10', f'version {feed.version}')

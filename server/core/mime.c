@@ -16,6 +16,7 @@ static const struct {
     {".woff2", "font/woff2"},
     {".txt", "text/plain; charset=utf-8"},
     {".xml", "application/xml"},
+    {".xsl", "text/xsl; charset=utf-8"},
     {".json", "application/json"},
     {".pdf", "application/pdf"},
     {".odt", "application/vnd.oasis.opendocument.text"},

@@ -74,8 +74,15 @@ static const char *member(json_t *o, const char *key)
 
 void feed_atom(strbuf_t *out, const struct feed_atom *f, json_t *entries)
 {
-	sb_puts(out, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
-	             "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"pl\">\n");
+	sb_puts(out, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+	if (f->stylesheet) {
+		/* The pseudo-attributes of a processing instruction take the same
+		 * references as attribute values (xml-stylesheet §2). */
+		sb_puts(out, "<?xml-stylesheet type=\"text/xsl\" href=\"");
+		xml_escape(out, f->stylesheet);
+		sb_puts(out, "\"?>\n");
+	}
+	sb_puts(out, "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"pl\">\n");
 	element(out, "  ", "id", f->id);
 	element(out, "  ", "title", f->title);
 	element(out, "  ", "subtitle", f->subtitle);

@@ -25,6 +25,9 @@ struct feed_atom {
 	const char *html_url; /* the page it mirrors */
 	const char *author;   /* the publishing body */
 	const char *updated;
+	/* An XSLT stylesheet that shows the feed as a page in a browser
+	 * (<?xml-stylesheet?>, which feed readers skip); NULL for none. */
+	const char *stylesheet;
 };
 /* Writes the feed with `entries` (borrowed): an array of objects with the
  * string members id, title, link, updated, and optionally published,

@@ -18,6 +18,7 @@
 #include "cases/context.h"
 #include "cases/register.h"
 #include "core/config.h"
+#include "http/accept.h"
 #include "http/conditional.h"
 #include "http/static.h"
 #include "law/date.h"
@@ -617,15 +618,24 @@ static void atom_write(http_req_t *req, const struct org *org, json_t *feed, str
 	    .html_url = arena_printf(req->arena, "%s/rejestr", base),
 	    .author = org->name,
 	    .updated = updated,
+	    .stylesheet = static_url("feed.xsl"),
 	};
 	json_t *entries = atom_entries(req, feed, authority, base);
 	feed_atom(out, &fa, entries);
 	json_decref(entries);
 }
 
+/* The feed. A browser opening it (its Accept names text/html) gets the same
+ * document as application/xml, which browsers show through the feed's
+ * stylesheet (templates/static/feed.xsl); Chromium shows
+ * application/atom+xml as plain text. Feed readers get
+ * application/atom+xml. The two are kept apart in the cache (the address
+ * and so the ETag differ) and told apart for other caches by Vary. */
 void web_register_atom(http_req_t *req)
 {
-	const char *address = pcache_address(req, NULL, 0);
+	bool page = http_accept_names(http_header(req, "Accept"), "text/html");
+	struct pcache_param view = {"widok", page ? "strona" : NULL};
+	const char *address = pcache_address(req, &view, 1);
 	if (pcache_serve(req, address))
 		return;
 	struct public_ask q;
@@ -634,6 +644,8 @@ void web_register_atom(http_req_t *req)
 	json_t *feed;
 	enum outcome o =
 	    register_feed_page(&q.sc, &q.ask, REGISTER_FEED_ENTRIES, &pg, &feed, &q.p);
+	if (o == OUT_OK && pg.fresh)
+		http_add_header(req, "Vary", "Accept");
 	if (!public_ready(req, &q, o, &pg))
 		return;
 	strbuf_t out;
@@ -642,7 +654,10 @@ void web_register_atom(http_req_t *req)
 	json_decref(feed);
 	pcache_keep(req, pg.org.id, pg.mark, NULL, 0, q.cl.etag, (time_t)(pg.stamp_us / 1000000),
 	            PUBLIC_CACHE);
-	pcache_respond(req, 200, "application/atom+xml; charset=utf-8", out.data, out.len);
+	pcache_header(req, "Vary", "Accept");
+	pcache_respond(req, 200,
+	               page ? "application/xml; charset=utf-8" : "application/atom+xml; charset=utf-8",
+	               out.data, out.len);
 }
 
 /* The open-data fields, in order: the CSV header and the JSON members. */

@@ -13,7 +13,7 @@
 // "[ RUN      ]", "[       OK ]" and "[  FAILED  ]" lines per test and
 // "# pass N" / "# fail N" at the end; exits 1 when anything failed.
 import { readFileSync } from 'node:fs';
-import { base, state, need, test, check, equal, finish, axeCheck, submitForm, signIn, launch } from './lib.mjs';
+import { base, state, need, test, check, equal, finish, axeCheck, checkPage, submitForm, signIn, launch } from './lib.mjs';
 
 // The demo's officer and administrator (server/cli/cmd_seed.c).
 const OFFICER = { email: 'iod@mon.example', password: 'jawnosc-demo' };
@@ -200,6 +200,39 @@ async function main() {
 			check(await section.getByLabel('Odbiorcy danych osobowych').isVisible(), 'the recipients');
 			check((await section.locator('input[name=retention_period]').count()) >= 1, 'the retention periods');
 			await axeCheck(page, 'the settings page');
+		});
+
+		// The administration's tables on a phone, and a refused form that puts
+		// the keyboard on its error summary (issue 21 items 12 and 13).
+		await test('admin_pages_fit_a_phone', async () => {
+			for (const [path, label] of [['/panel/admin', 'the administration'],
+				['/panel/admin/uzytkownicy', 'the staff accounts'], ['/panel/admin/komorki', 'the units']]) {
+				const resp = await page.goto(`${base}${path}`);
+				equal(resp.status(), 200, `status of ${path}`);
+				await checkPage(page, label);
+			}
+		});
+
+		await test('refused_form_puts_the_keyboard_on_its_error_summary', async () => {
+			await page.goto(`${base}/panel/admin/uzytkownicy`);
+			const resp = await submitForm(page, page.getByRole('button', { name: 'Dodaj konto' }),
+				'/panel/admin/uzytkownicy');
+			equal(resp.status(), 422, 'the empty form is refused');
+			const focused = await page.evaluate(() => {
+				const el = document.activeElement;
+				return { summary: el.classList.contains('error-summary'), top: el.getBoundingClientRect().top };
+			});
+			check(focused.summary, 'the focus is on the error summary');
+			check(focused.top >= 0 && focused.top < 800, `the summary is in view: ${focused.top}`);
+			// The next Tab goes to the first error's link, which leads to its field.
+			await page.keyboard.press('Tab');
+			const link = await page.evaluate(() => document.activeElement.closest('.error-summary') &&
+				document.activeElement.getAttribute('href'));
+			check(link && link.startsWith('#'), `Tab goes to the summary's first link: ${link}`);
+			await page.keyboard.press('Enter');
+			equal(await page.evaluate(() => `#${document.activeElement.id}`), link,
+				'Enter on the link puts the focus on its field');
+			await checkPage(page, 'the staff accounts with errors');
 		});
 
 		await test('no_script_errors', async () => {

@@ -10,7 +10,7 @@
 // closed demo cases). Prints "[ RUN      ]", "[       OK ]" and
 // "[  FAILED  ]" lines per test and "# pass N" / "# fail N" at the end; exits
 // 1 when anything failed.
-import { base, state, need, test, check, equal, finish, axeCheck, submitForm, launch } from './lib.mjs';
+import { base, state, need, test, check, equal, finish, axeCheck, checkPage, submitForm, launch } from './lib.mjs';
 
 // The demo clerk and a published demo case (server/cli/cmd_seed.c).
 const CLERK = { email: 'urzednik@mon.example', password: 'jawnosc-demo', name: 'Tomasz Zieliński' };
@@ -182,6 +182,29 @@ async function main() {
 			equal(await page.locator('article.register-item').innerHTML(), state.preview10,
 				'version 1.0 is what its preview showed');
 			await axeCheck(page, 'an archival version');
+		});
+
+		// The Atom feed opened in a browser: its stylesheet (templates/static/feed.xsl)
+		// makes it a page with the feed's entries, in the feed's order.
+		await test('atom_feed_reads_as_a_page_in_the_browser', async () => {
+			const raw = await (await page.request.get(`${base}/rejestr.atom`)).text();
+			check(/^<\?xml [^>]*\?>\n<\?xml-stylesheet type="text\/xsl" href="\/static\/feed\.xsl[^"]*"\?>\n<feed /.test(raw),
+				'the feed names its stylesheet before its root element');
+			const unxml = (t) => t.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"')
+				.replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+			const entries = [...raw.matchAll(/<entry>[\s\S]*?<title>([^<]*)<\/title>[\s\S]*?<link rel="alternate" type="text\/html" href="([^"]*)"/g)]
+				.map((m) => ({ title: unxml(m[1]), link: unxml(m[2]) }));
+			check(entries.length >= 5, `the feed has the published cases: ${entries.length}`);
+			const feedTitle = unxml(raw.match(/<title>([^<]*)<\/title>/)[1]);
+			const resp = await page.goto(`${base}/rejestr.atom`);
+			equal(resp.status(), 200, 'status');
+			equal((await page.locator('h1').textContent()).trim(), feedTitle, 'the feed\'s title as the heading');
+			const shown = await page.locator('ol.feed-entries > li h3 a').evaluateAll((as) =>
+				as.map((a) => ({ title: a.textContent.trim(), link: a.getAttribute('href') })));
+			equal(JSON.stringify(shown), JSON.stringify(entries), 'every entry with its title and link, in order');
+			check((await page.getByText('To jest kanał Atom').count()) === 1, 'what a feed is, in Polish');
+			equal(await page.locator('html').getAttribute('lang'), 'pl', 'the page\'s language');
+			await checkPage(page, 'the Atom feed');
 		});
 
 		await test('no_script_errors', async () => {

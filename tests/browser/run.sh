@@ -17,8 +17,15 @@
 # over the limit is refused with the letter's text kept, and the requester
 # downloads the spreadsheet from the tracking page (attach.test.mjs); a clerk
 # finds a closed case by words without Polish letters and by a part of its
-# number (search.test.mjs);
-# axe-core checks every page against WCAG 2.1 A/AA.
+# number (search.test.mjs).
+# Every page a test visits goes through checkPage (lib.mjs) at 390 px and
+# 1280 px wide: axe-core against WCAG 2.1 A/AA, no sideways scrolling, no
+# text cut off, the focus outline's contrast, the focus on the error summary
+# after a 422, and a full-page screenshot of each, FILE-LABEL-WIDTH.png in
+# build/test-logs/browser/ (the last run's only); every_page_checked.mjs then
+# fails the stage when a page was loaded but never checked.
+# JAWNOSC_BROWSER_TESTS="register panel" runs only those files (the
+# OpenAPI lint and the feed checks still run; the every-page check does not).
 # Needs Node.js 18.19 or later with npm: Debian 12's nodejs and npm (18.20),
 # which deploy/deps.sh installs when there is no node, or Node 20/22. The tests
 # take their dates from the calendar, not from today, so they pass on any day.
@@ -37,6 +44,8 @@ cd "$(dirname "$0")/../.."
 root=$PWD
 logs=$root/build/test-logs/browser
 mkdir -p "$logs"
+# The screenshots of the last run only.
+rm -f "$logs"/*.png
 bin=${JAWNOSC_BIN:-bin/jawnosc}
 case $bin in /*) ;; *) bin=$root/$bin ;; esac
 
@@ -167,17 +176,16 @@ done
 
 # ---- 3. The browser tests --------------------------------------------------
 # Chromium's profile (a fresh one per run) and other temporary files go to $work.
-# Each script gets 60 s (both together take some 20 s), so even a hung one
-# leaves the stage within about 2 minutes. They share the server
-# and its database, the panel's after the citizen's.
-# JAWNOSC_BROWSER_ONLY=name[,name...] runs only those files (e.g. "search");
-# unset, every file runs.
+# Each script gets 120 s (they take 15 to 45 s each on a busy machine with
+# their checks at two widths), so even a hung one cannot hold the stage long.
+# They share the server and its database, the panel's after the citizen's.
 run_node_test() {
-	local name=$1 log=$logs/$1.log node_rc np nf
-	case ",${JAWNOSC_BROWSER_ONLY:-$name}," in *",$name,"*) ;; *) return 0 ;; esac
-	TMPDIR=$work JAWNOSC_URL=$base JAWNOSC_BIN=$bin timeout 60 node "tests/browser/$name.test.mjs" >"$log" 2>&1
+	local name=$1 log=$logs/$1.log node_rc np nf t0=$SECONDS
+	TMPDIR=$work JAWNOSC_URL=$base JAWNOSC_BIN=$bin JAWNOSC_SHOTS=$logs \
+		timeout 120 node "tests/browser/$name.test.mjs" >"$log" 2>&1
 	node_rc=$?
 	cat "$log"
+	echo "    $name.test.mjs took $((SECONDS - t0)) s"
 	np=$(grep -Eo '^# pass [0-9]+' "$log" | grep -Eo '[0-9]+$' | tail -n 1)
 	nf=$(grep -Eo '^# fail [0-9]+' "$log" | grep -Eo '[0-9]+$' | tail -n 1)
 	np=${np:-0}; nf=${nf:-0}
@@ -189,15 +197,21 @@ run_node_test() {
 		fail "${name}_browser_tests"
 	fi
 }
-run_node_test filing
-run_node_test panel
-run_node_test register
-run_node_test dashboard
-run_node_test redact
-run_node_test privacy
-run_node_test poczta
-run_node_test attach
-run_node_test search
+rm -f "$logs"/pages-*.json
+for t in ${JAWNOSC_BROWSER_TESTS:-filing panel register dashboard redact privacy poczta attach search}; do
+	run_node_test "$t"
+done
+
+# Every page the tests loaded went through checkPage in one of them (only
+# when all of them ran: one file alone may rely on another's check).
+if [ -z "${JAWNOSC_BROWSER_TESTS:-}" ]; then
+	echo "[ RUN      ] every_page_checked_at_both_widths"
+	if node tests/browser/every_page_checked.mjs "$logs"; then
+		pass every_page_checked_at_both_widths
+	else
+		fail every_page_checked_at_both_widths
+	fi
+fi
 
 # The register's Atom feed through feedparser and its CSV against its JSON
 # (tests/register_check.py, Debian's python3 with python3-feedparser).

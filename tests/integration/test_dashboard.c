@@ -512,7 +512,7 @@ static void test_charts_are_accessible_svg_with_data_tables(void **state)
 	int svgs = 0, tables = 0;
 	for (const char *p = r.body; (p = strstr(p, "<svg ")); p++)
 		svgs++;
-	for (const char *p = r.body; (p = strstr(p, "<table class=\"chart-data\">")); p++)
+	for (const char *p = r.body; (p = strstr(p, "<table class=\"chart-data\"")); p++)
 		tables++;
 	assert_int_equal(svgs, 5);
 	assert_int_equal(tables, 5);

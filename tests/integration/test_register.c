@@ -283,15 +283,19 @@ static void test_versions_1_0_and_1_1_with_dates_and_authors_and_the_old_one_rea
 	char *reg = between(cur, "<caption>Rejestr zmian</caption>", "</table>");
 	assert_non_null(reg);
 	/* Newest first: 1.1 then 1.0, each with "DD.MM.YYYY HH:MM" and who. */
-	const char *v11 = strstr(reg, "<td>1.1</td>"), *v10 = strstr(reg, "<td>1.0</td>");
+	const char *v11 = strstr(reg, ">1.1</td>"), *v10 = strstr(reg, ">1.0</td>");
 	assert_non_null(v11);
 	assert_non_null(v10);
 	assert_true(v11 < v10);
 	int d, m, y, hh, mm;
 	assert_int_equal(
-	    sscanf(strstr(v11, "</td><td>") + 9, "%2d.%2d.%4d %2d:%2d", &d, &m, &y, &hh, &mm), 5);
+	    sscanf(strchr(strstr(v11, "</td><td") + 8, '>') + 1, "%2d.%2d.%4d %2d:%2d", &d, &m, &y,
+	           &hh, &mm),
+	    5);
 	assert_int_equal(
-	    sscanf(strstr(v10, "</td><td>") + 9, "%2d.%2d.%4d %2d:%2d", &d, &m, &y, &hh, &mm), 5);
+	    sscanf(strchr(strstr(v10, "</td><td") + 8, '>') + 1, "%2d.%2d.%4d %2d:%2d", &d, &m, &y,
+	           &hh, &mm),
+	    5);
 	assert_non_null(strstr(v10, CLERK_NAME));
 	assert_non_null(strstr(v11, CLERK_NAME));
 	char link[200];
@@ -439,8 +443,8 @@ static void test_withdrawal_takes_the_item_off_and_hides_every_earlier_version(v
 	char *p = get(pub, 200);
 	assert_non_null(strstr(p, "wycofana z publikacji"));
 	assert_null(strstr(p, "Treść przed wycofaniem."));
-	assert_non_null(strstr(p, "<td>1.1</td>"));
-	assert_non_null(strstr(p, "<td>1.0</td>"));
+	assert_non_null(strstr(p, "data-label=\"Wersja\">1.1</td>"));
+	assert_non_null(strstr(p, "data-label=\"Wersja\">1.0</td>"));
 	free(p);
 	snprintf(pub, sizeof pub, "/rejestr/%s/wersja/1.0", number);
 	p = get(pub, 200);
@@ -580,7 +584,8 @@ static void test_keyset_pages_without_gaps_or_repeats(void **state)
 			strcat(all, key);
 			seen++;
 			/* Newest first by date received. */
-			const char *cell = strstr(p, "</a></td><td>") + strlen("</a></td><td>");
+			const char *cell = strstr(p, "</a></td><td data-label=\"Data wpływu\">") +
+			                   strlen("</a></td><td data-label=\"Data wpływu\">");
 			char received[16];
 			snprintf(received, sizeof received, "%.10s", cell);
 			assert_true(strcmp(received, last_received) <= 0);
@@ -735,6 +740,45 @@ static void test_feeds_and_exports(void **state)
 	assert_non_null(strstr(r.body, "<feed xmlns=\"http://www.w3.org/2005/Atom\""));
 	assert_non_null(strstr(r.body, "<id>tag:"));
 	assert_non_null(strstr(r.body, "<updated>"));
+	/* A browser shows it through the stylesheet it names, which is served
+	 * as XSLT (the site sends nosniff, so the type must be right). */
+	const char *pi = strstr(r.body, "<?xml-stylesheet type=\"text/xsl\" href=\"/static/feed.xsl");
+	assert_non_null(pi);
+	assert_true(pi < strstr(r.body, "<feed "));
+	char *reader_body = strdup(r.body);
+	const char *reader_etag = h_header(&r, "ETag");
+	char *etag = strdup(reader_etag ? reader_etag : "");
+	assert_string_equal(h_header(&r, "Vary"), "Accept");
+	h_free(&r);
+	/* A browser asks for HTML: the same document as application/xml, which
+	 * browsers do run the stylesheet on (Chromium shows atom+xml as text),
+	 * under a tag of its own; a feed reader still gets Atom. */
+	const char *browser[] = {"Accept: text/html,application/xhtml+xml,application/xml;q=0.9,"
+	                         "*/*;q=0.8",
+	                         NULL};
+	for (int twice = 0; twice < 2; twice++) { /* made, then from the kept copy */
+		h_request("GET", "/rejestr.atom", browser, NULL, 0, &r);
+		assert_int_equal(r.status, 200);
+		assert_string_equal(h_header(&r, "Content-Type"), "application/xml; charset=utf-8");
+		assert_string_equal(h_header(&r, "Vary"), "Accept");
+		assert_string_equal(r.body, reader_body);
+		assert_string_not_equal(h_header(&r, "ETag"), etag);
+		h_free(&r);
+	}
+	const char *reader[] = {"Accept: application/atom+xml,application/rss+xml,"
+	                        "application/xml;q=0.9,text/xml;q=0.2,*/*;q=0.1",
+	                        NULL};
+	h_request("GET", "/rejestr.atom", reader, NULL, 0, &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(h_header(&r, "Content-Type"), "application/atom+xml"));
+	assert_string_equal(h_header(&r, "ETag"), etag);
+	h_free(&r);
+	free(reader_body);
+	free(etag);
+	h_get("/static/feed.xsl", &r);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(h_header(&r, "Content-Type"), "text/xsl; charset=utf-8");
+	assert_non_null(strstr(r.body, "<xsl:stylesheet version=\"1.0\""));
 	h_free(&r);
 	h_get("/rejestr.csv", &r);
 	assert_int_equal(r.status, 200);

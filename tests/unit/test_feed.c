@@ -70,7 +70,32 @@ static void test_atom_feed_has_the_required_elements_escaped(void **state)
 	assert_non_null(strstr(x, "<title>Sprawa &quot;A&quot;</title>"));
 	assert_non_null(strstr(x, "<summary type=\"text\">x &lt; y</summary>"));
 	assert_null(strstr(x, "<published>")); /* absent members are left out */
+	assert_null(strstr(x, "<?xml-stylesheet"));
 	assert_non_null(strstr(x, "</feed>\n"));
+	sb_free(&sb);
+}
+
+/* A browser shows the feed through its stylesheet; the processing
+ * instruction comes after the XML declaration and before the root, with its
+ * address escaped, and the feed itself is unchanged. */
+static void test_atom_feed_names_its_stylesheet_before_the_root(void **state)
+{
+	(void)state;
+	strbuf_t sb;
+	sb_init(&sb, NULL);
+	struct feed_atom f = {.id = "tag:bip.example,2026-01-05:rejestr",
+	                      .title = "Rejestr",
+	                      .author = "Urząd",
+	                      .updated = "2026-01-05T10:00:00Z",
+	                      .stylesheet = "/static/feed.xsl?v=1&x=\"2\""};
+	json_t *entries = json_array();
+	feed_atom(&sb, &f, entries);
+	json_decref(entries);
+	assert_true(!strncmp(sb.data, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n", 39));
+	const char *pi = strstr(sb.data, "\n<?xml-stylesheet type=\"text/xsl\" "
+	                                 "href=\"/static/feed.xsl?v=1&amp;x=&quot;2&quot;\"?>\n<feed ");
+	assert_non_null(pi);
+	assert_true(pi < strstr(sb.data, "<feed"));
 	sb_free(&sb);
 }
 
@@ -150,6 +175,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_xml_escape_replaces_markup_and_drops_what_xml_forbids),
 	    cmocka_unit_test(test_atom_feed_has_the_required_elements_escaped),
+	    cmocka_unit_test(test_atom_feed_names_its_stylesheet_before_the_root),
 	    cmocka_unit_test(test_sitemap_lists_each_url),
 	    cmocka_unit_test(test_sitemap_index_lists_each_part_escaped),
 	    cmocka_unit_test(test_http_dates_format_and_parse_in_all_three_forms),

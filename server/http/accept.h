@@ -1,0 +1,15 @@
+/* Content negotiation (RFC 9110 §12.5.1), only as far as the site needs it:
+ * whether a request's Accept header names a media type. Pure, for unit
+ * tests. */
+#ifndef JAWNOSC_HTTP_ACCEPT_H
+#define JAWNOSC_HTTP_ACCEPT_H
+
+#include <stdbool.h>
+
+/* True when the Accept value `accept` lists the media type `type`
+ * ("text/html") itself, not through a wildcard, with a weight above 0.
+ * Type names compare without regard to case; parameters other than q are
+ * ignored. False for NULL or an empty or malformed value. */
+bool http_accept_names(const char *accept, const char *type);
+
+#endif
