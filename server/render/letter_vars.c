@@ -778,7 +778,15 @@ static const char docs_intro[] =
     "The Markdown body (`letter_markdown`) can be edited by a clerk before it is issued;\n"
     "`letter_html` and `letter_pdf` then put it in the letter's frame: letterhead, place\n"
     "and date, case number, addressee, body, signature. `bin/jawnosc letter sample TYPE`\n"
-    "renders any template for the built-in sample case.\n\n";
+    "renders any template for the built-in sample case.\n\n"
+    "A variable of the case or of the step that the data lacks is a gap of the draft\n"
+    "(`render/letter_gaps.h`): the draft holds „[DO UZUPEŁNIENIA: <label>]” with the\n"
+    "variable's Polish label (the column *label* below), and the letter's page shows each\n"
+    "gap as a field of that name, with its hint, above the text; what the clerk types\n"
+    "there takes the mark's place, escaped like any value. A draft holding a mark is not\n"
+    "issued, and the refusal names the gaps. Issuing is confirmed on a page of its own\n"
+    "that says the letter's number, that it cannot change afterwards and how it will be\n"
+    "sent.\n\n";
 
 void letter_docs_markdown(const letter_set_t *s, strbuf_t *out)
 {

@@ -15,7 +15,9 @@
 # (poczta.test.mjs); attachments both ways: a clerk opens a requester's scan
 # (its preview and download), attaches a spreadsheet to the answer, a file
 # over the limit is refused with the letter's text kept, and the requester
-# downloads the spreadsheet from the tracking page (attach.test.mjs);
+# downloads the spreadsheet from the tracking page (attach.test.mjs); the
+# case page's steps, a letter's gaps as named fields and the confirmation
+# before issuing (letters.test.mjs);
 # axe-core checks every page against WCAG 2.1 A/AA.
 # Needs Node.js 18.19 or later with npm: Debian 12's nodejs and npm (18.20),
 # which deploy/deps.sh installs when there is no node, or Node 20/22. The tests
@@ -168,8 +170,11 @@ done
 # Each script gets 60 s (both together take some 20 s), so even a hung one
 # leaves the stage within about 2 minutes. They share the server
 # and its database, the panel's after the citizen's.
+# JAWNOSC_BROWSER_TESTS="attach letters" runs only those scripts (default: all).
+only=" ${JAWNOSC_BROWSER_TESTS:-} "
 run_node_test() {
 	local name=$1 log=$logs/$1.log node_rc np nf
+	[ "$only" = "  " ] || [[ $only == *" $name "* ]] || return 0
 	TMPDIR=$work JAWNOSC_URL=$base JAWNOSC_BIN=$bin timeout 60 node "tests/browser/$name.test.mjs" >"$log" 2>&1
 	node_rc=$?
 	cat "$log"
@@ -192,6 +197,7 @@ run_node_test redact
 run_node_test privacy
 run_node_test poczta
 run_node_test attach
+run_node_test letters
 
 # The register's Atom feed through feedparser and its CSV against its JSON
 # (tests/register_check.py, Debian's python3 with python3-feedparser).
