@@ -122,11 +122,14 @@ async function main() {
 			const resp = await submitForm(page, page.getByRole('button', { name: 'Wystaw pismo…' }), `${path}/wystaw`);
 			equal(resp.status(), 200, 'the confirmation page');
 			const seq = path.split('/').pop();
-			equal((await page.locator('h1').textContent()).trim(), `Wystawić pismo nr ${seq}?`, 'its question');
+			equal((await page.locator('h1').first().textContent()).trim(), `Wystawić pismo nr ${seq}?`, 'its question');
 			const body = (await page.locator('main').textContent()).replace(/\s+/g, ' ');
 			check(body.includes('Wystawienia nie można cofnąć.'), 'it cannot be undone');
 			check(body.includes('nie mogą się już zmienić'), 'the letter will not change');
-			check(body.includes(`Sposób doręczenia ${channel}`), `by ${channel}: ${body.slice(0, 600)}`);
+			const facts = await page.locator('dl.issue-facts').evaluate((dl) => Object.fromEntries(
+				[...dl.querySelectorAll('dt')].map((dt) => [dt.textContent.trim(), dt.nextElementSibling.textContent.trim()])));
+			check((facts['Sposób doręczenia'] || '').startsWith(`${channel} (`), `by ${channel}: ${JSON.stringify(facts)}`);
+			equal(facts['Numer pisma w sprawie'], seq, 'the number');
 			check(body.includes(need('number')), 'the case number');
 			await axeCheck(page, 'the confirmation before issuing');
 			state.seq = seq;
