@@ -204,6 +204,8 @@ const char *letter_gap_fill(arena_t *a, const char *md, const char *label, const
 	strbuf_t sb;
 	sb_init(&sb, a);
 	for (const char *line = md; *line;) {
+		if (sb.len > LETTER_GAPS_MAX_TEXT)
+			return NULL;
 		const char *end = line_end(line);
 		const char *next = *end ? end + 1 : end;
 		size_t len = (size_t)(end - line);
@@ -239,7 +241,7 @@ const char *letter_gap_fill(arena_t *a, const char *md, const char *label, const
 		}
 		line = next;
 	}
-	return sb_text(&sb);
+	return sb.len > LETTER_GAPS_MAX_TEXT ? NULL : sb_text(&sb);
 }
 
 const char *letter_gaps_mark_html(arena_t *a, const char *html)

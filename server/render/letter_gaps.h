@@ -49,10 +49,14 @@ struct letter_gap {
 };
 size_t letter_gaps_find(arena_t *a, const char *md, struct letter_gap *out);
 
+/* The longest text letter_gap_fill() makes (a value may fill many marks). */
+#define LETTER_GAPS_MAX_TEXT (400 * 1024)
+
 /* `md` with every mark of `label` replaced by `value` (trimmed; nothing
  * changes when it is empty), escaped for Markdown: paragraphs where the
  * mark stands alone on its line, a line break for a newline elsewhere,
- * and an item a line where the mark is a list's item. */
+ * and an item a line where the mark is a list's item. NULL when the text
+ * would grow past LETTER_GAPS_MAX_TEXT bytes. */
 const char *letter_gap_fill(arena_t *a, const char *md, const char *label, const char *value);
 
 /* The preview's HTML with each mark wrapped in <mark class="letter-gap">,

@@ -64,6 +64,9 @@ static void attach_limits_json(http_req_t *req, json_t *doc, const struct proble
 
 /* ---- The gaps of a draft (issue 21 item 3, render/letter_gaps.h) -------- */
 
+static void page(http_req_t *req, const struct svc_ctx *ctx, const struct problem *failed,
+                 const char *markdown, json_t *typed);
+
 /* What the clerk typed in the gaps' fields ("luka-…"), {field: value}. */
 static json_t *typed_gaps(const form_t *f)
 {
@@ -77,7 +80,8 @@ static json_t *typed_gaps(const form_t *f)
 }
 
 /* `md` with what was typed in place of the gaps' marks (also the marks of
- * drafts written before the gaps had Polish names: the variable's). */
+ * drafts written before the gaps had Polish names: the variable's); a text
+ * grown too long is refused by letters_markdown_problem()'s rule. */
 static const char *filled(arena_t *a, const char *md, json_t *typed)
 {
 	const char *k;
@@ -85,10 +89,24 @@ static const char *filled(arena_t *a, const char *md, json_t *typed)
 	json_object_foreach(typed, k, v)
 	{
 		const letter_var_t *var = letter_var_by_field(k);
-		md = letter_gap_fill(a, md, var->label, json_string_value(v));
-		md = letter_gap_fill(a, md, var->name, json_string_value(v));
+		if (md)
+			md = letter_gap_fill(a, md, var->label, json_string_value(v));
+		if (md)
+			md = letter_gap_fill(a, md, var->name, json_string_value(v));
 	}
-	return md;
+	return md; /* NULL: too long */
+}
+
+/* The answer when the gaps typed would make the text too long: the page
+ * again with what was typed. */
+static void too_long(http_req_t *req, const struct svc_ctx *ctx, const char *typed_md,
+                     json_t *typed)
+{
+	struct problem p;
+	problem_set(&p, OUT_OK, NULL, NULL);
+	problem_field(&p, "markdown",
+	              "Treść pisma z uzupełnionymi polami byłaby za długa (najwyżej 200 000 znaków).");
+	page(req, ctx, &p, typed_md, typed);
 }
 
 /* doc["gaps"]: a field for each gap of the text shown, with what was
@@ -201,17 +219,22 @@ static void after(http_req_t *req, const struct svc_ctx *ctx, enum outcome o,
 }
 
 /* The form of a draft: its text and the gaps typed, the text with them in
- * place (*md), NULL when the body is no form. */
-static const form_t *draft_form(http_req_t *req, const char **typed_md, const char **md,
-                                json_t **typed)
+ * place (*md). False, after answering, when that text is too long. */
+static bool draft_form(http_req_t *req, const struct svc_ctx *ctx, const form_t **form,
+                       const char **typed_md, const char **md, json_t **typed)
 {
 	const form_t *f = NULL;
 	if (http_form(req, &f) != FORM_OK)
 		f = NULL;
+	*form = f;
 	*typed_md = f ? form_get(f, "markdown") : NULL;
 	*typed = typed_gaps(f);
 	*md = *typed_md ? filled(req->arena, *typed_md, *typed) : NULL;
-	return f;
+	if (*typed_md && !*md) {
+		too_long(req, ctx, *typed_md, *typed);
+		return false;
+	}
+	return true;
 }
 
 void web_panel_document_save(http_req_t *req)
@@ -219,9 +242,11 @@ void web_panel_document_save(http_req_t *req)
 	const struct svc_ctx *ctx = web_staff(req);
 	if (!ctx)
 		return;
+	const form_t *f;
 	const char *typed_md, *md;
 	json_t *typed;
-	draft_form(req, &typed_md, &md, &typed);
+	if (!draft_form(req, ctx, &f, &typed_md, &md, &typed))
+		return;
 	struct problem p;
 	enum outcome o = letters_save(ctx, num_param(req, "id"), (int)num_param(req, "seq"), md, &p);
 	if (o == OUT_OK) {
@@ -240,9 +265,11 @@ void web_panel_document_issue(http_req_t *req)
 	const struct svc_ctx *ctx = web_staff(req);
 	if (!ctx)
 		return;
+	const form_t *f;
 	const char *typed_md, *md;
 	json_t *typed;
-	const form_t *f = draft_form(req, &typed_md, &md, &typed);
+	if (!draft_form(req, ctx, &f, &typed_md, &md, &typed))
+		return;
 	const char *channel = f ? form_get(f, "channel") : NULL;
 	const char *confirmed = f ? form_get(f, "potwierdzenie") : NULL;
 	long long id = num_param(req, "id"), seq = num_param(req, "seq");
@@ -303,6 +330,10 @@ void web_panel_document_attach(http_req_t *req)
 	const char *typed_md = form_get(f, "markdown");
 	json_t *typed = typed_gaps(f);
 	const char *md = typed_md ? filled(req->arena, typed_md, typed) : NULL;
+	if (typed_md && !md) {
+		too_long(req, ctx, typed_md, typed);
+		return;
+	}
 	struct attach_limits lim = attach_limits();
 	enum outcome o = attach_to_letter(ctx, num_param(req, "id"), (int)num_param(req, "seq"), files,
 	                                  n, md, &lim, &p);
@@ -321,9 +352,11 @@ void web_panel_document_detach(http_req_t *req)
 	const struct svc_ctx *ctx = web_staff(req);
 	if (!ctx)
 		return;
+	const form_t *f;
 	const char *typed_md, *md;
 	json_t *typed;
-	draft_form(req, &typed_md, &md, &typed);
+	if (!draft_form(req, ctx, &f, &typed_md, &md, &typed))
+		return;
 	struct problem p;
 	enum outcome o = attach_from_letter(ctx, num_param(req, "id"), (int)num_param(req, "seq"),
 	                                    num_param(req, "aid"), md, &p);

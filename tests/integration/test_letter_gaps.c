@@ -158,6 +158,22 @@ static void test_the_error_names_the_missing_fields_and_keeps_what_was_typed(voi
 	free(kept);
 	h_free(&r);
 	free(form);
+	/* A value filling the same gap a hundred times over: too long, refused
+	 * with the text kept, never a 500. */
+	size_t n = strlen(md) + 100 * 48 + 1;
+	char *many = malloc(n);
+	strcpy(many, md);
+	for (int i = 0; i < 100; i++)
+		strcat(many, "\n[DO UZUPEŁNIENIA: Uzasadnienie prawne]\n");
+	char more[9000] = "&luka-legal_grounds=";
+	memset(more + strlen(more), 'x', 8000);
+	form = form_of(many, more);
+	u_staff_post(&clerk, path, form, &r);
+	assert_int_equal(r.status, 422);
+	assert_non_null(strstr(r.body, "byłaby za długa"));
+	h_free(&r);
+	free(form);
+	free(many);
 	free(md);
 	assert_int_equal(u_countf("SELECT count(*) FROM documents WHERE request_id = %lld AND seq = %ld "
 	                          "AND status = 'draft'", case_id, seq),

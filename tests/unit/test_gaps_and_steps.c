@@ -101,6 +101,17 @@ static void test_a_value_takes_its_marks_place_escaped(void **state)
 	md = "x [DO UZUPEŁNIENIA: Zakres odmowy] y\n";
 	assert_ptr_equal(letter_gap_fill(a, md, "Zakres odmowy", " \n "), md);
 	assert_string_equal(letter_gap_fill(a, md, "Uzasadnienie prawne", "z"), md);
+	/* A value filling many marks cannot grow the text without end. */
+	char *many = calloc(60, 64), *big = malloc(10001);
+	for (int i = 0; i < 60; i++)
+		strcat(many, "[DO UZUPEŁNIENIA: Data skargi]\n");
+	memset(big, 'x', 10000);
+	big[10000] = '\0';
+	assert_null(letter_gap_fill(a, many, "Data skargi", big));
+	big[1000] = '\0';
+	assert_non_null(letter_gap_fill(a, many, "Data skargi", big));
+	free(many);
+	free(big);
 	/* Every mark of the gap. */
 	assert_string_equal(letter_gap_fill(a, "[DO UZUPEŁNIENIA: Data skargi] i [DO UZUPEŁNIENIA: Data "
 	                                       "skargi]",
