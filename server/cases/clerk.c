@@ -14,6 +14,7 @@
 #include "cases/replies.h"
 #include "cases/scope.h"
 #include "cases/service.h"
+#include "cases/steps.h"
 #include "cases/store.h"
 #include "core/config.h"
 #include "core/log.h"
@@ -177,15 +178,45 @@ static bool needs_absent_term(const law_transition_t *t, const bool open[LAW_TER
 	return false;
 }
 
+/* One step's form, as the page draws it. */
+static json_t *action_json(const law_transition_t *t)
+{
+	const struct action_form *f = form_of(t->action);
+	json_t *a = json_pack("{s:s, s:s, s:s, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b}",
+	                      "id", law_actions[t->action].id, "label", law_actions[t->action].label,
+	                      "date_label",
+	                      law_actions[t->action].event ? law_actions[t->action].event
+	                                                   : "Data czynności",
+	                      "f_text", (f->fields & F_TEXT) != 0, "text_required", f->text_required,
+	                      "f_new_due", (f->fields & F_NEW_DUE) != 0, "f_assignee",
+	                      (f->fields & F_ASSIGNEE) != 0, "f_amount", (f->fields & F_AMOUNT) != 0,
+	                      "f_basis", (f->fields & F_BASIS) != 0, "f_persons",
+	                      (f->fields & F_PERSONS) != 0, "f_address", (f->fields & F_ADDRESS) != 0,
+	                      "f_term_days", (f->fields & F_TERM_DAYS) != 0, "f_sent",
+	                      (f->fields & F_SENT) != 0, "f_restore", (f->fields & F_RESTORE) != 0);
+	json_object_set_new(a, "f_identity", json_boolean((f->fields & F_IDENTITY) != 0));
+	json_object_set_new(a, "f_judgment_on", json_boolean(f->fields & F_JUDGMENT_ON));
+	if (f->text_label)
+		json_object_set_new(a, "text_label", json_string(f->text_label));
+	if (t->document != LAW_DOC_NONE)
+		json_object_set_new(a, "document", json_string(law_documents[t->document].title));
+	return a;
+}
+
 /* The steps the table offers in this state to this role, for the case's
  * facts (a re-use request for standing access has no objection: issue 20
  * item 11); whether a step really goes through (deadlines, dates) is
  * decided when it is taken, and a refusal then gives the law core's
- * reason. */
-static json_t *available_actions(const law_case_t *lc, law_role_t role,
-                                 const bool open[LAW_TERM_COUNT])
+ * reason. view["actions"] in the order of the page (cases/steps.h), each
+ * with its group ("usual", "other", "court"; "group_start" on the first
+ * of the two collapsed groups, "group_end" on their last), and
+ * view["steps_other"], view["steps_court"]: how many each group holds. */
+static void available_actions(const law_case_t *lc, law_role_t role,
+                              const bool open[LAW_TERM_COUNT], json_t *view)
 {
-	json_t *list = json_array();
+	const law_transition_t *rows[LAW_ACT_COUNT];
+	law_action_t acts[LAW_ACT_COUNT];
+	size_t n = 0;
 	bool seen[LAW_ACT_COUNT] = {false};
 	law_kind_t kind = lc->kind;
 	law_state_t state = lc->state;
@@ -198,28 +229,30 @@ static json_t *available_actions(const law_case_t *lc, law_role_t role,
 		if (!(t->roles & (LAW_ROLE_CLERK | role)) || seen[t->action] || needs_absent_term(t, open))
 			continue;
 		seen[t->action] = true;
-		const struct action_form *f = form_of(t->action);
-		json_t *a = json_pack("{s:s, s:s, s:s, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b}",
-		                      "id", law_actions[t->action].id, "label", law_actions[t->action].label,
-		                      "date_label",
-		                      law_actions[t->action].event ? law_actions[t->action].event
-		                                                   : "Data czynności",
-		                      "f_text", (f->fields & F_TEXT) != 0, "text_required", f->text_required,
-		                      "f_new_due", (f->fields & F_NEW_DUE) != 0, "f_assignee",
-		                      (f->fields & F_ASSIGNEE) != 0, "f_amount", (f->fields & F_AMOUNT) != 0,
-		                      "f_basis", (f->fields & F_BASIS) != 0, "f_persons",
-		                      (f->fields & F_PERSONS) != 0, "f_address", (f->fields & F_ADDRESS) != 0,
-		                      "f_term_days", (f->fields & F_TERM_DAYS) != 0, "f_sent",
-		                      (f->fields & F_SENT) != 0, "f_restore", (f->fields & F_RESTORE) != 0);
-		json_object_set_new(a, "f_identity", json_boolean((f->fields & F_IDENTITY) != 0));
-		json_object_set_new(a, "f_judgment_on", json_boolean(f->fields & F_JUDGMENT_ON));
-		if (f->text_label)
-			json_object_set_new(a, "text_label", json_string(f->text_label));
-		if (t->document != LAW_DOC_NONE)
-			json_object_set_new(a, "document", json_string(law_documents[t->document].title));
+		rows[n] = t;
+		acts[n++] = t->action;
+	}
+	enum step_group group[LAW_ACT_COUNT];
+	size_t order[LAW_ACT_COUNT];
+	steps_place(state, open, acts, n, group, order);
+	static const char *const names[] = {"usual", "other", "court"};
+	json_t *list = json_array();
+	int count[3] = {0};
+	for (size_t k = 0; k < n; k++) {
+		size_t i = order[k];
+		json_t *a = action_json(rows[i]);
+		for (int g = 0; g < 3; g++)
+			json_object_set_new(a, names[g], json_boolean(group[i] == (enum step_group)g));
+		if (group[i] != STEP_USUAL && (k == 0 || group[order[k - 1]] != group[i]))
+			json_object_set_new(a, "group_start", json_true());
+		if (group[i] != STEP_USUAL && (k + 1 == n || group[order[k + 1]] != group[i]))
+			json_object_set_new(a, "group_end", json_true());
+		count[group[i]]++;
 		json_array_append_new(list, a);
 	}
-	return list;
+	json_object_set_new(view, "actions", list);
+	json_object_set_new(view, "steps_other", json_integer(count[STEP_OTHER]));
+	json_object_set_new(view, "steps_court", json_integer(count[STEP_COURT]));
 }
 
 static char *ids(arena_t *a, long long v)
@@ -379,7 +412,7 @@ enum outcome clerk_case(const struct svc_ctx *ctx, long long id, json_t **out,
 	law_case_t facts = {.kind = kind,
 	                    .state = state,
 	                    .standing = json_is_true(json_object_get(view, "reuse_standing"))};
-	json_object_set_new(view, "actions", available_actions(&facts, law_role_of(who), open));
+	available_actions(&facts, law_role_of(who), open, view);
 	/* Its mail, and an answer it waits for (cases/replies.h). */
 	st = replies_view(c, a, id, kind, state, view);
 	if (st != DB_OK) {

@@ -21,6 +21,7 @@
 #include "db/db.h"
 #include "law/lifecycle.h"
 #include "render/attachlist.h"
+#include "render/letter_gaps.h"
 #include "render/letter_public.h"
 #include "render/redact.h"
 
@@ -286,8 +287,9 @@ static void mark_missing(json_t *vars, const char *today)
 		if (v->source == LETTER_SRC_CONSTANT || v->source == LETTER_SRC_COMPUTED || v->optional ||
 		    has(vars, v->name))
 			continue;
-		char mark[160];
-		snprintf(mark, sizeof mark, "%s %s]", LETTERS_TODO, v->name);
+		/* Named in Polish (render/letter_gaps.h). */
+		char mark[256];
+		snprintf(mark, sizeof mark, "%s %s]", LETTER_GAP_OPEN, v->label ? v->label : v->name);
 		switch (v->type) {
 		case LETTER_VAR_DATE:
 			set(vars, v->name, today); /* a date must be a date: the clerk checks it */
@@ -410,8 +412,9 @@ static enum db_status build_vars(PGconn *c, arena_t *a, const struct actor *who,
 	set(vars, "letter.title", letter_title(d->type) ? letter_title(d->type) : d->title);
 	const letter_type_t *lt = letter_type(d->type);
 	if (lt && lt->addressee != LAW_TO_REQUESTER) {
-		char mark[96];
-		snprintf(mark, sizeof mark, "%s adresat]", LETTERS_TODO);
+		const letter_var_t *av = letter_var_by_field("luka-addressee-name");
+		char mark[160];
+		snprintf(mark, sizeof mark, "%s %s]", LETTER_GAP_OPEN, av ? av->label : "adresat");
 		bool court = lt->addressee == LAW_TO_COURT;
 		const char *body = json_string_value(json_object_get(org, court ? "court" : "appeal_body"));
 		const char *addr = json_string_value(
@@ -438,6 +441,7 @@ struct doc_tx {
 	bool found;           /* viewing */
 	const char *markdown; /* issuing: the text as the clerk last saw it */
 	const char *channel;  /* issuing: the dispatch channel the clerk chose (NULL: default) */
+	bool dry;             /* issuing: only check and say what would happen, in `out` */
 	struct problem *p;    /* issuing: why not */
 	enum outcome result;  /* issuing */
 };
@@ -482,13 +486,15 @@ static enum db_status view_tx(PGconn *c, void *vctx)
 		json_decref(d.inputs);
 		return st;
 	}
-	const char *md = d.markdown;
+	/* A draft's gaps' marks plain, also in one written before they were. */
+	const char *md = strcmp(d.status, "draft") ? d.markdown : letter_gaps_plain(x->a, d.markdown);
 	if (!strcmp(d.status, "draft") && !*md) {
 		/* First view of a draft: write its Markdown from the template. */
 		strbuf_t sb;
 		sb_init(&sb, x->a);
 		if (render_markdown(x->ls, &d, vars, &sb)) {
-			md = sb.data;
+			/* Its gaps' marks as the clerk reads them, not escaped. */
+			md = letter_gaps_plain(x->a, sb.data);
 			const char *p[2] = {ids(x->a, d.id), md};
 			st = db_run(c, "UPDATE documents SET markdown = $2 WHERE id = $1", 2, p);
 		} else {
@@ -568,6 +574,29 @@ const char *letters_markdown_problem(const char *md)
 		if ((*c < 0x20 && *c != '\n' && *c != '\r' && *c != '\t') || *c == 0x7f)
 			return "Treść pisma zawiera niedozwolone znaki sterujące.";
 	return NULL;
+}
+
+enum outcome letters_gaps_problem(arena_t *a, const char *md, struct problem *p)
+{
+	struct letter_gap gaps[LETTER_GAPS_MAX];
+	size_t n = letter_gaps_find(a, md, gaps);
+	if (!n && !strstr(md, LETTER_GAP_OPEN))
+		return OUT_OK;
+	/* The whole message at the text, then each gap at its field. */
+	if (!n)
+		problem_field(p, "markdown",
+		              "W piśmie zostały miejsca oznaczone „" LETTER_GAP_OPEN
+		              " …]”. Uzupełnij je przed wystawieniem.");
+	else
+		problem_fieldf(p, a, "markdown",
+		               "W piśmie brakuje: %s. Uzupełnij je przed wystawieniem (pola nad "
+		               "treścią pisma albo miejsca „" LETTER_GAP_OPEN " …]” w treści).",
+		               letter_gaps_names(a, gaps, n));
+	for (size_t i = 0; i < n; i++)
+		if (gaps[i].var)
+			problem_fieldf(p, a, letter_gap_field(a, gaps[i].var), "Uzupełnij: %s.",
+			               gaps[i].label);
+	return OUT_INVALID;
 }
 
 enum outcome letters_save(const struct svc_ctx *ctx, long long request_id, int seq,
@@ -671,13 +700,68 @@ static enum db_status store_public_copy(PGconn *c, struct doc_tx *x, long long d
 	return st;
 }
 
+/* What happens to a letter once issued, by the channel it goes by. */
+static const char *after_issue(const struct dispatch_plan *plan)
+{
+	if (plan->elsewhere)
+		return "Pisma nie doręcza się wnioskodawcy: przekazuje się je adresatowi wraz z aktami "
+		       "sprawy.";
+	switch (plan->channel) {
+	case LAW_DISPATCH_EMAIL:
+		return "Od razu po wystawieniu wiadomość e-mail z pismem w PDF trafia do wysyłki.";
+	case LAW_DISPATCH_TRACKING_PAGE:
+		return "Od razu po wystawieniu pismo pojawi się na stronie sprawy wnioskodawcy.";
+	case LAW_DISPATCH_REGISTERED_LETTER:
+		return "Po wystawieniu wydrukuj list polecony (arkusz adresowy, pismo, potwierdzenie "
+		       "odbioru), nadaj go i zapisz numer nadawczy.";
+	case LAW_DISPATCH_EDORECZENIA:
+	case LAW_DISPATCH_HYBRID_POST:
+		return "Po wystawieniu pismo wyśle zadanie e-Doręczeń (decyzję — po wgraniu wersji "
+		       "podpisanej).";
+	case LAW_DISPATCH_IN_PERSON:
+		return "Po wystawieniu pismo czeka na odbiór osobisty za pokwitowaniem.";
+	default:
+		return "";
+	}
+}
+
+/* The dry run's answer (issue 21 item 4): what issuing would do. */
+static json_t *issue_preview(struct doc_tx *x, const struct doc *d, const struct dispatch_plan *plan,
+                             const char *md, json_t *vars)
+{
+	strbuf_t html;
+	sb_init(&html, x->a);
+	letter_html_opts_t opts = {.fragment = true};
+	char err[256] = "";
+	bool ok = letter_html_ex(md, vars, &opts, &html, err, sizeof err);
+	char today[LAW_DATE_STRLEN];
+	law_date_format(caseview_today(x->now), today);
+	const char *to =
+	    json_string_value(json_object_get(json_object_get(vars, "addressee"), "name"));
+	json_t *out = json_pack("{s:i, s:s, s:s, s:s, s:s, s:b, s:s}", "seq", x->seq, "title", d->title,
+	                        "type", d->type, "markdown", md, "issue_date", today, "elsewhere",
+	                        plan->elsewhere, "after", after_issue(plan));
+	json_object_set_new(out, "case_number", json_string(plan->case_number ? plan->case_number : ""));
+	if (plan->elsewhere) {
+		json_object_set_new(out, "addressee", json_string(to ? to : ""));
+	} else {
+		const law_dispatch_channel_info_t *ch = &law_dispatch_channels[plan->channel];
+		json_object_set_new(out, "channel", json_string(ch->id));
+		json_object_set_new(out, "channel_label", json_string(ch->label));
+		json_object_set_new(out, "channel_basis", json_string(ch->basis));
+	}
+	if (ok)
+		json_object_set_new(out, "preview", json_string(html.data ? html.data : ""));
+	return out;
+}
+
 static enum db_status issue_tx(PGconn *c, void *vctx)
 {
 	struct doc_tx *x = vctx;
 	x->result = OUT_OK;
 	struct doc d = {0};
 	bool found;
-	enum db_status st = load_doc(c, x->a, x->who, x->request_id, x->seq, true, &d, &found);
+	enum db_status st = load_doc(c, x->a, x->who, x->request_id, x->seq, !x->dry, &d, &found);
 	if (st != DB_OK)
 		return st;
 	if (!found) {
@@ -702,12 +786,13 @@ static enum db_status issue_tx(PGconn *c, void *vctx)
 	if (natt)
 		md = attachlist_apply(x->a, md, items, natt, LETTERS_TODO);
 	const char *bad = letters_markdown_problem(md);
-	if (!bad && strstr(md, LETTERS_TODO))
-		bad = arena_printf(x->a,
-		                   "W piśmie zostały miejsca oznaczone „%s …]”. Uzupełnij je przed wystawieniem.",
-		                   LETTERS_TODO);
 	if (bad) {
 		x->result = problem_field(x->p, "markdown", bad);
+		json_decref(d.inputs);
+		return DB_OK;
+	}
+	if (letters_gaps_problem(x->a, md, x->p) != OUT_OK) {
+		x->result = OUT_INVALID;
 		json_decref(d.inputs);
 		return DB_OK;
 	}
@@ -728,6 +813,12 @@ static enum db_status issue_tx(PGconn *c, void *vctx)
 	if ((st = build_vars(c, x->a, x->who, x->request_id, &d, x->now, &vars)) != DB_OK) {
 		json_decref(d.inputs);
 		return st;
+	}
+	if (x->dry) {
+		x->out = issue_preview(x, &d, &plan, md, vars);
+		json_decref(vars);
+		json_decref(d.inputs);
+		return DB_OK;
 	}
 	strbuf_t html, pdf;
 	sb_init(&html, x->a);
@@ -780,9 +871,9 @@ static enum db_status issue_tx(PGconn *c, void *vctx)
 	return st;
 }
 
-enum outcome letters_issue(const struct svc_ctx *ctx, const letter_set_t *ls,
-                           long long request_id, int seq, const char *markdown,
-                           const char *channel, struct problem *p)
+static enum outcome issue(const struct svc_ctx *ctx, const letter_set_t *ls, long long request_id,
+                          int seq, const char *markdown, const char *channel, json_t **dry,
+                          struct problem *p)
 {
 	law_dispatch_channel_t ch;
 	if (channel && *channel && !law_dispatch_channel_from_id(channel, &ch))
@@ -799,10 +890,30 @@ enum outcome letters_issue(const struct svc_ctx *ctx, const letter_set_t *ls,
 	x.markdown = markdown;
 	x.channel = channel;
 	x.p = p;
+	x.dry = dry != NULL;
 	enum db_status st = db_transaction(c, issue_tx, &x);
-	if (st != DB_OK)
-		return svc_outcome(st, p);
-	return x.result;
+	if (st != DB_OK || x.result != OUT_OK) {
+		json_decref(x.out);
+		return st != DB_OK ? svc_outcome(st, p) : x.result;
+	}
+	if (dry)
+		*dry = x.out;
+	return OUT_OK;
+}
+
+enum outcome letters_issue(const struct svc_ctx *ctx, const letter_set_t *ls,
+                           long long request_id, int seq, const char *markdown,
+                           const char *channel, struct problem *p)
+{
+	return issue(ctx, ls, request_id, seq, markdown, channel, NULL, p);
+}
+
+enum outcome letters_issue_check(const struct svc_ctx *ctx, const letter_set_t *ls,
+                                 long long request_id, int seq, const char *markdown,
+                                 const char *channel, json_t **out, struct problem *p)
+{
+	*out = NULL;
+	return issue(ctx, ls, request_id, seq, markdown, channel, out, p);
 }
 
 struct correct_tx {

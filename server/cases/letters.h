@@ -12,10 +12,11 @@
 
 #include "cases/context.h"
 #include "render/letter.h"
+#include "render/letter_gaps.h"
 
 /* The mark left where the template needs something no step recorded; a
- * letter still holding one cannot be issued. */
-#define LETTERS_TODO "[DO UZUPEŁNIENIA:"
+ * letter still holding one cannot be issued (render/letter_gaps.h). */
+#define LETTERS_TODO LETTER_GAP_OPEN
 
 /* Every entry point works on document `seq` of case `request_id` of
  * ctx->who's organisation that ctx->who sees (cases/scope.h), gets the
@@ -41,6 +42,20 @@ enum outcome letters_save(const struct svc_ctx *ctx, long long request_id, int s
 enum outcome letters_issue(const struct svc_ctx *ctx, const letter_set_t *ls,
                            long long request_id, int seq, const char *markdown,
                            const char *channel, struct problem *p);
+/* The same checks as letters_issue() and nothing written (issue 21 item
+ * 4: the clerk confirms before issuing): *out says what issuing would do:
+ * {"seq", "case_number", "title", "type", "issue_date", "markdown" (the
+ * text that would be issued, its list of enclosures applied), "preview"
+ * (HTML fragment), "elsewhere" (to an appeal body or court: "addressee")
+ * or "channel", "channel_label", "channel_basis" (the channel chosen, or
+ * the law's default), "after" (what happens then, Polish)}. */
+enum outcome letters_issue_check(const struct svc_ctx *ctx, const letter_set_t *ls,
+                                 long long request_id, int seq, const char *markdown,
+                                 const char *channel, json_t **out, struct problem *p);
+/* OUT_OK when `md` has no gap left (render/letter_gaps.h); else
+ * OUT_INVALID with the gaps named in Polish at "markdown" and each at its
+ * field ("luka-legal_grounds"). */
+enum outcome letters_gaps_problem(arena_t *a, const char *md, struct problem *p);
 /* A new draft superseding issued document `seq`; its number in *new_seq. */
 enum outcome letters_correct(const struct svc_ctx *ctx, long long request_id, int seq,
                              int *new_seq, struct problem *p);

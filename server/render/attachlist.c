@@ -6,6 +6,7 @@
 
 #include "core/strbuf.h"
 #include "render/letter.h"
+#include "render/letter_internal.h"
 
 const char *attachlist_size(arena_t *a, long long bytes)
 {
@@ -86,7 +87,9 @@ static void put_items(strbuf_t *sb, const struct attachlist_item *items, size_t 
                       const char *todo_mark)
 {
 	if (!n) {
-		sb_printf(sb, "1. %s attachments]\n", todo_mark);
+		/* The gap named as the letters name it (render/letter_gaps.h). */
+		const letter_var_t *v = letter_var_find("attachments", strlen("attachments"));
+		sb_printf(sb, "1. %s %s]\n", todo_mark, v && v->label ? v->label : "attachments");
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {

@@ -2,7 +2,7 @@
  * (docs/letters.md, "Attachments both ways"): the files a clerk attaches
  * to an outgoing letter are listed in it by name, kind and size, in place
  * of the list under the letter's "Załączniki:" line (the template's
- * {{attachments}}, a "[DO UZUPEŁNIENIA: attachments]" mark in a new draft),
+ * {{attachments}}, a "[DO UZUPEŁNIENIA: Załączniki]" mark in a new draft),
  * or at its end when it has none. Pure; no I/O. */
 #ifndef JAWNOSC_RENDER_ATTACHLIST_H
 #define JAWNOSC_RENDER_ATTACHLIST_H

@@ -102,6 +102,12 @@ typedef struct letter_var {
 	const char *example;	   /* the sample case's value; LIST items on lines */
 	const char *example_reuse; /* for a re-use sample, if different; else NULL */
 	const char *value;	   /* LETTER_SRC_CONSTANT: the value (trusted text) */
+	/* Polish, for the clerk (issue 21 item 3): the name of the gap a
+	 * draft marks where the variable has no value („Uzasadnienie
+	 * prawne”), and what to write there; every variable of the case or an
+	 * action has a label, unique among them (render/letter_gaps.h). */
+	const char *label;
+	const char *hint; /* or NULL */
 } letter_var_t;
 
 extern const letter_var_t letter_vars[];

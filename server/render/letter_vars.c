@@ -75,258 +75,337 @@ bool letter_citation(const char *act, const char *dz_u, strbuf_t *out)
 const letter_var_t letter_vars[] = {
 	/* The case, from the database. */
 	{"case.number", T, CASE, true, false, "case number (znak sprawy)",
-	 "COMON.1431.15.2026", "COMON.1432.15.2026", NULL},
+	 "COMON.1431.15.2026", "COMON.1432.15.2026", NULL,
+	 "Znak sprawy", NULL},
 	{"case.kind", T, CASE, false, false,
 	 "`public_information` or `reuse`: picks `<type>.reuse.md` when there is one",
-	 "public_information", "reuse", NULL},
+	 "public_information", "reuse", NULL,
+	 "Rodzaj sprawy", NULL},
 	{"case.received_on", D, CASE, false, false, "date the request was received", "2026-11-12",
-	 NULL, NULL},
+	 NULL, NULL,
+	 "Data otrzymania wniosku", NULL},
 	{"case.due_on", D, CASE, false, false, "statutory due date of the answer (14 days)",
-	 "2026-11-26", NULL, NULL},
+	 "2026-11-26", NULL, NULL,
+	 "Termin załatwienia wniosku", NULL},
 	{"case.subject", T, CASE, false, false,
 	 "subject of the request, printed as a quoted title after „w sprawie”",
 	 "umowy na dostawę łóżek polowych związanych z organizacją ćwiczeń w 2026 r., źródła i "
-	 "wysokość środków na ich finansowanie", NULL, NULL},
+	 "wysokość środków na ich finansowanie", NULL, NULL,
+	 "Przedmiot wniosku", NULL},
 	{"case.form", T, CASE, false, false, "manner and form of access asked for in the request",
 	 "kopie umów w postaci plików PDF przesłane na adres e-mail wnioskodawcy",
-	 "pliki w formacie CSV przesłane na adres e-mail wnioskodawcy", NULL},
+	 "pliki w formacie CSV przesłane na adres e-mail wnioskodawcy", NULL,
+	 "Sposób i forma udostępnienia wskazane we wniosku", NULL},
 	{"case.reuse_purpose", T, CASE, false, false, "re-use: purpose stated in the request",
 	 "cel niekomercyjny – analiza wydatków publicznych publikowana w serwisie internetowym "
-	 "fundacji", NULL, NULL},
+	 "fundacji", NULL, NULL,
+	 "Cel ponownego wykorzystywania", NULL},
 	{"case.reuse_standing", F, CASE, false, false,
 	 "re-use: the request asks for standing and direct re-use in real time of information "
 	 "kept in the body's IT system (UOD art. 39 ust. 2): the offer allows no objection and "
-	 "the form notice closes the request (art. 42)", "false", NULL, NULL},
+	 "the form notice closes the request (art. 42)", "false", NULL, NULL,
+	 "Dostęp stały i bezpośredni w czasie rzeczywistym", NULL},
 	{"requester.name", T, CASE, true, false, "requester's name (nominative)", "Jan Kowalski",
-	 NULL, NULL},
+	 NULL, NULL,
+	 "Imię i nazwisko albo nazwa wnioskodawcy", NULL},
 	{"requester.address", T, CASE, true, false,
 	 "requester's postal address; may be empty (lines by newline or „, ” before the postcode)",
-	 "ul. Przykładowa 1, 00-001 Warszawa", NULL, NULL},
+	 "ul. Przykładowa 1, 00-001 Warszawa", NULL, NULL,
+	 "Adres wnioskodawcy", NULL},
 	{"requester.email", T, CASE, true, true,
 	 "requester's e-mail; shown in the addressee block when there is no postal address",
-	 "jan.kowalski@example.pl", NULL, NULL},
+	 "jan.kowalski@example.pl", NULL, NULL,
+	 "Adres e-mail wnioskodawcy", NULL},
 	{"addressee.name", T, CASE, true, true,
 	 "addressee when not the requester (appeal body, court); else the requester", NULL, NULL,
-	 NULL},
-	{"addressee.address", T, CASE, true, true, "address of `addressee.name`", NULL, NULL, NULL},
+	 NULL,
+	 "Adresat pisma", "Organ odwoławczy albo sąd, do którego idzie pismo."},
+	{"addressee.address", T, CASE, true, true, "address of `addressee.name`", NULL, NULL, NULL,
+	 "Adres adresata pisma", NULL},
 	{"org.name", T, CASE, true, false, "the body, first line of the letterhead",
-	 "Ministerstwo Obrony Narodowej", NULL, NULL},
+	 "Ministerstwo Obrony Narodowej", NULL, NULL,
+	 "Nazwa urzędu", NULL},
 	{"org.unit", T, CASE, true, true, "unit, second line of the letterhead",
-	 "Centrum Operacyjne Ministra Obrony Narodowej", NULL, NULL},
+	 "Centrum Operacyjne Ministra Obrony Narodowej", NULL, NULL,
+	 "Komórka organizacyjna", NULL},
 	{"org.address", T, CASE, true, false, "postal address of the body",
-	 "Al. Niepodległości 218, 00-911 Warszawa", NULL, NULL},
+	 "Al. Niepodległości 218, 00-911 Warszawa", NULL, NULL,
+	 "Adres urzędu", NULL},
 	{"org.place", T, CASE, true, false, "place in the date line („Warszawa, 26 listopada …”)",
-	 "Warszawa", NULL, NULL},
+	 "Warszawa", NULL, NULL,
+	 "Miejscowość w dacie pisma", NULL},
 	{"org.email", T, CASE, true, true, "e-mail of the body (letterhead; templates that ask for "
-	 "a reply)", "bip@mon.example", NULL, NULL},
+	 "a reply)", "bip@mon.example", NULL, NULL,
+	 "Adres e-mail urzędu", NULL},
 	{"org.reply_email", T, CASE, false, false,
 	 "the body's address for replies in this case: its e-mail with the case's tag "
 	 "(docs/inbound.md); mail to it is attached to the case", "bip+15-k3j9x2q7mv@mon.example",
-	 NULL, NULL},
+	 NULL, NULL,
+	 "Adres e-mail do odpowiedzi w sprawie", NULL},
 	{"org.phone", T, CASE, true, true, "phone of the body (letterhead)", "261 000 000", NULL,
-	 NULL},
+	 NULL,
+	 "Telefon urzędu", NULL},
 	{"org.bip_url", T, CASE, true, true, "address of the body's BIP (letterhead)",
-	 "https://bip.mon.example", NULL, NULL},
+	 "https://bip.mon.example", NULL, NULL,
+	 "Adres BIP urzędu", NULL},
 	{"org.authority", T, CASE, false, false,
 	 "the organ that decides, nominative (KPA art. 107 § 1 pkt 1)",
-	 "Minister Obrony Narodowej", NULL, NULL},
+	 "Minister Obrony Narodowej", NULL, NULL,
+	 "Organ wydający decyzję", NULL},
 	{"org.appeal_body", T, CASE, false, false,
 	 "appeal body, nominative (remedy `appeal`; addressee of appeal_forwarding): the case's "
 	 "unit's (units.appeal_body), else the organisation's",
-	 "Samorządowe Kolegium Odwoławcze w Warszawie", NULL, NULL},
+	 "Samorządowe Kolegium Odwoławcze w Warszawie", NULL, NULL,
+	 "Organ odwoławczy", "Nazwa w mianowniku, np. Samorządowe Kolegium Odwoławcze w Warszawie. Na stałe ustawia ją administrator w ustawieniach urzędu albo komórki."},
 	{"org.appeal_body_gen", T, CASE, false, false,
 	 "appeal body, genitive, after „do” (remedy `appeal`); derived from `org.appeal_body` "
 	 "by letter_genitive() where its name is a known one",
-	 "Samorządowego Kolegium Odwoławczego w Warszawie", NULL, NULL},
+	 "Samorządowego Kolegium Odwoławczego w Warszawie", NULL, NULL,
+	 "Organ odwoławczy w dopełniaczu", "Nazwa po słowie „do”, np. Samorządowego Kolegium Odwoławczego w Warszawie."},
 	{"org.appeal_body_address", T, CASE, false, false, "address of the appeal body",
-	 "ul. Przykładowa 10, 00-950 Warszawa", NULL, NULL},
+	 "ul. Przykładowa 10, 00-950 Warszawa", NULL, NULL,
+	 "Adres organu odwoławczego", NULL},
 	{"org.court", T, CASE, false, false,
 	 "the competent administrative court, nominative (the organisation's setting `court`)",
-	 "Wojewódzki Sąd Administracyjny w Warszawie", NULL, NULL},
+	 "Wojewódzki Sąd Administracyjny w Warszawie", NULL, NULL,
+	 "Sąd administracyjny", "Nazwa w mianowniku, np. Wojewódzki Sąd Administracyjny w Warszawie. Na stałe ustawia ją administrator w ustawieniach urzędu."},
 	{"org.court_gen", T, CASE, false, false,
 	 "the competent administrative court, genitive, after „do”; derived from `org.court` "
-	 "by letter_genitive()", "Wojewódzkiego Sądu Administracyjnego w Warszawie", NULL, NULL},
+	 "by letter_genitive()", "Wojewódzkiego Sądu Administracyjnego w Warszawie", NULL, NULL,
+	 "Sąd administracyjny w dopełniaczu", "Nazwa po słowie „do”, np. Wojewódzkiego Sądu Administracyjnego w Warszawie."},
 	{"org.court_address", T, CASE, false, false, "address of the court",
-	 "ul. Jasna 2/4, 00-013 Warszawa", NULL, NULL},
+	 "ul. Jasna 2/4, 00-013 Warszawa", NULL, NULL,
+	 "Adres sądu administracyjnego", NULL},
 	{"letter.title", T, CASE, true, true,
 	 "title of the document (HTML title, PDF metadata); default: its first heading",
-	 NULL, NULL, NULL},
+	 NULL, NULL, NULL,
+	 "Tytuł pisma", NULL},
 	{"letter.date", D, CASE, true, false, "date of the letter (date line; PDF creation date)",
-	 "2026-11-26", NULL, NULL},
+	 "2026-11-26", NULL, NULL,
+	 "Data pisma", NULL},
 	{"signer.name", T, CASE, true, false, "name of the person who signs", "Agnieszka Glapiak",
-	 NULL, NULL},
+	 NULL, NULL,
+	 "Imię i nazwisko podpisującego", NULL},
 	{"signer.position", T, CASE, true, false, "position of the signer",
-	 "Dyrektor Centrum Operacyjnego MON", NULL, NULL},
+	 "Dyrektor Centrum Operacyjnego MON", NULL, NULL,
+	 "Stanowisko podpisującego", NULL},
 	{"signer.authorisation", T, CASE, true, true,
 	 "line above the signature for a signer acting on authority", "z upoważnienia Ministra "
-	 "Obrony Narodowej", NULL, NULL},
+	 "Obrony Narodowej", NULL, NULL,
+	 "Upoważnienie podpisującego", NULL},
 	{"remedy", T, CASE, false, false,
 	 "the remedy policy of the case's unit, else of the organisation: `appeal` or "
 	 "`reconsideration`; `court_complaint` for a body that is not an organ of public "
 	 "authority (UDIP art. 17)", "reconsideration",
-	 NULL, NULL},
+	 NULL, NULL,
+	 "Środek zaskarżenia", NULL},
 	{"pleading", T, CASE, false, false,
 	 "the remedy the policy gives, genitive: „odwołania”, „wniosku o ponowne "
-	 "rozpatrzenie sprawy” or „skargi”", "wniosku o ponowne rozpatrzenie sprawy", NULL, NULL},
+	 "rozpatrzenie sprawy” or „skargi”", "wniosku o ponowne rozpatrzenie sprawy", NULL, NULL,
+	 "Nazwa środka zaskarżenia w dopełniaczu", NULL},
 
 	/* The clerk's input to the action that produces the letter. */
 	{"clarification", B, INPUT, false, false, "clarification_call: what is to be clarified",
 	 "Proszę wskazać, czy wniosek dotyczy wyłącznie umów zawartych przez Agencję Uzbrojenia, "
 	 "czy także umów zawartych przez jednostki wojskowe.\n\nProszę również określić okres, "
-	 "którego mają dotyczyć dane o źródłach finansowania.", NULL, NULL},
-	{"window_days", N, INPUT, false, false, "days given to reply to a call", "7", NULL, NULL},
+	 "którego mają dotyczyć dane o źródłach finansowania.", NULL, NULL,
+	 "Czego dotyczy wezwanie do doprecyzowania", "Co wnioskodawca ma doprecyzować; akapity oddziel pustym wierszem."},
+	{"window_days", N, INPUT, false, false, "days given to reply to a call", "7", NULL, NULL,
+	 "Termin na odpowiedź w dniach", NULL},
 	{"reasons", B, INPUT, false, false,
 	 "reasons of a letter (delay, not public information, not held, other statute, …)",
 	 "Żądane umowy dotyczą czternastu postępowań prowadzonych przez różne jednostki "
 	 "organizacyjne resortu. Zebranie dokumentów oraz ich analiza pod kątem ochrony "
 	 "informacji niejawnych i tajemnicy przedsiębiorcy wymagają więcej czasu niż 14 dni.",
-	 NULL, NULL},
+	 NULL, NULL,
+	 "Uzasadnienie pisma", "Powody, które pismo podaje (np. przyczyny opóźnienia albo dlaczego żądana treść nie jest informacją publiczną); akapity oddziel pustym wierszem."},
 	{"new_due", D, INPUT, false, false, "extension_notice: the new due date (≤ 2 months)",
-	 "2027-01-11", NULL, NULL},
+	 "2027-01-11", NULL, NULL,
+	 "Nowy termin załatwienia wniosku", "Data w formacie RRRR-MM-DD, najpóźniej 2 miesiące od otrzymania wniosku."},
 	{"fee.amount", T, INPUT, false, false, "fee_notice: amount of the fee", "48,60 zł", NULL,
-	 NULL},
+	 NULL,
+	 "Wysokość opłaty", "Kwota w złotych, np. 48,60 zł."},
 	{"fee.calculation", B, INPUT, false, false, "fee_notice: how the amount was computed",
 	 "Skanowanie 162 stron dokumentów przechowywanych wyłącznie w postaci papierowej: "
-	 "162 × 0,30 zł = 48,60 zł.", NULL, NULL},
+	 "162 × 0,30 zł = 48,60 zł.", NULL, NULL,
+	 "Sposób obliczenia opłaty", "Z czego wynika kwota: dodatkowe koszty przygotowania informacji w żądanej formie (art. 15 ust. 1 UDIP)."},
 	{"fee.account", T, INPUT, false, false, "fee_notice: bank account for the payment",
-	 "12 1010 1010 0000 0000 0000 0000", NULL, NULL},
+	 "12 1010 1010 0000 0000 0000 0000", NULL, NULL,
+	 "Numer rachunku do wpłaty opłaty", "Numer rachunku bankowego urzędu (26 cyfr)."},
 	{"possible_form", T, INPUT, false, false,
 	 "form_notice: the manner or form in which the information can be provided",
 	 "wgląd w dokumenty w siedzibie Ministerstwa albo kopie papierowe przesłane pocztą", NULL,
-	 NULL},
+	 NULL,
+	 "Forma, w jakiej można udostępnić informację", "Np. wgląd w dokumenty w siedzibie urzędu albo kopie papierowe przesłane pocztą."},
 	{"answer", B, INPUT, false, false, "information_release, reuse_transfer: the information",
 	 "W 2026 r. zawarto dwie umowy na dostawę łóżek polowych: umowę nr 17/DI/2026 z dnia "
 	 "3 marca 2026 r. na kwotę 1 245 000,00 zł brutto oraz umowę nr 29/DI/2026 z dnia "
 	 "14 kwietnia 2026 r. na kwotę 312 480,00 zł brutto.\n\nŹródłem finansowania obu umów "
-	 "były środki budżetu państwa w części 29 – Obrona narodowa.", NULL, NULL},
+	 "były środki budżetu państwa w części 29 – Obrona narodowa.", NULL, NULL,
+	 "Udostępniana informacja", "Treść odpowiedzi; akapity oddziel pustym wierszem."},
 	{"attachments", L, INPUT, false, false, "list of enclosures",
 	 "kopia umowy nr 17/DI/2026 (PDF, 24 strony)\nkopia umowy nr 29/DI/2026 (PDF, 18 stron)",
-	 NULL, NULL},
+	 NULL, NULL,
+	 "Załączniki", "Po jednym w wierszu. Pliki załączone do pisma poniżej są wpisywane na tę listę same."},
 	{"refusal.scope", T, INPUT, false, false,
 	 "refusals: what is refused, as a phrase after „w zakresie:”",
 	 "cen jednostkowych i kalkulacji kosztów zawartych w załączniku nr 3 do umowy "
-	 "nr 17/DI/2026", NULL, NULL},
+	 "nr 17/DI/2026", NULL, NULL,
+	 "Zakres odmowy", "Czego dotyczy odmowa, jako dalszy ciąg zdania „w zakresie: …”, np. cen jednostkowych z załącznika nr 3 do umowy."},
 	{"refusal.basis", T, INPUT, false, false,
 	 "refusals: the provisions limiting access, after „w związku z”",
 	 "art. 5 ust. 2 ustawy o dostępie do informacji publicznej oraz art. 11 ust. 2 ustawy "
-	 "z dnia 16 kwietnia 1993 r. o zwalczaniu nieuczciwej konkurencji", NULL, NULL},
+	 "z dnia 16 kwietnia 1993 r. o zwalczaniu nieuczciwej konkurencji", NULL, NULL,
+	 "Podstawa prawna odmowy", "Przepisy ograniczające dostęp, po słowach „w związku z”, np. art. 5 ust. 2 ustawy o dostępie do informacji publicznej."},
 	{"refusal.names_parties", F, INPUT, false, false,
 	 "refusals: the basis is privacy or a business secret (UDIP art. 5 ust. 2), so the "
 	 "reasons name those who took a position and whose interests grounded the refusal "
-	 "(art. 16 ust. 2 pkt 2); false for any other basis", "true", NULL, NULL},
+	 "(art. 16 ust. 2 pkt 2); false for any other basis", "true", NULL, NULL,
+	 "Odmowa ze względu na prywatność lub tajemnicę przedsiębiorcy", NULL},
 	{"discontinuance.basis", T, INPUT, false, false,
 	 "discontinuance_decision: the provision, after „w związku z”", "art. 14 ust. 2 tej ustawy",
-	 NULL, NULL},
+	 NULL, NULL,
+	 "Podstawa prawna umorzenia", "Przepis po słowach „w związku z”, np. art. 14 ust. 2 tej ustawy."},
 	{"facts", B, INPUT, false, false, "decisions: statement of reasons, facts (KPA art. 107 § 3)",
 	 "Wnioskiem z dnia 12 listopada 2026 r. strona zwróciła się o udostępnienie kopii umów na "
 	 "dostawę łóżek polowych zawartych w 2026 r.\n\nZałącznik nr 3 do umowy nr 17/DI/2026 "
 	 "zawiera ceny jednostkowe oraz kalkulację kosztów, które wykonawca zastrzegł jako "
 	 "tajemnicę przedsiębiorstwa, wskazując podjęte działania w celu utrzymania ich "
-	 "poufności.", NULL, NULL},
+	 "poufności.", NULL, NULL,
+	 "Uzasadnienie faktyczne", "Fakty, które organ uznał za udowodnione, i dowody, na których się oparł (art. 107 § 3 KPA); akapity oddziel pustym wierszem."},
 	{"legal_grounds", B, INPUT, false, false, "decisions: statement of reasons, law",
 	 "Zgodnie z art. 5 ust. 2 ustawy o dostępie do informacji publicznej prawo do informacji "
 	 "publicznej podlega ograniczeniu ze względu na tajemnicę przedsiębiorcy. Informacje "
 	 "zawarte w załączniku nr 3 mają wartość gospodarczą, nie zostały ujawnione do "
 	 "wiadomości publicznej, a wykonawca podjął działania w celu utrzymania ich poufności.",
-	 NULL, NULL},
+	 NULL, NULL,
+	 "Uzasadnienie prawne", "Wyjaśnienie podstawy prawnej decyzji z przytoczeniem przepisów (art. 107 § 3 KPA); akapity oddziel pustym wierszem."},
 	{"persons", L, INPUT, false, false,
 	 "refusals: names and functions of those who took a position (UDIP art. 16 ust. 2 pkt 2)",
 	 "Jan Nowak – główny specjalista w Departamencie Infrastruktury MON (stanowisko z dnia "
 	 "18 listopada 2026 r.)\nAnna Wiśniewska – prezes zarządu Przedsiębiorstwa Produkcyjnego "
-	 "„Polar” sp. z o.o. (stanowisko z dnia 20 listopada 2026 r.)", NULL, NULL},
+	 "„Polar” sp. z o.o. (stanowisko z dnia 20 listopada 2026 r.)", NULL, NULL,
+	 "Osoby, które zajęły stanowisko", "Imię, nazwisko i funkcja, po jednej osobie w wierszu (art. 16 ust. 2 pkt 2 UDIP)."},
 	{"protected_parties", L, INPUT, false, false,
 	 "refusals: whose interests grounded the refusal (UDIP art. 16 ust. 2 pkt 2)",
 	 "Przedsiębiorstwo Produkcyjne „Polar” sp. z o.o. z siedzibą w Bydgoszczy – wykonawca "
-	 "umowy nr 17/DI/2026", NULL, NULL},
+	 "umowy nr 17/DI/2026", NULL, NULL,
+	 "Podmioty, których interes uzasadnia odmowę", "Po jednym w wierszu (art. 16 ust. 2 pkt 2 UDIP)."},
 	{"completion.missing", L, INPUT, false, false,
 	 "completion_call: the missing elements of the request (UOD art. 39 ust. 3)",
 	 "wskazanie celu ponownego wykorzystywania wraz z określeniem rodzaju działalności "
-	 "(art. 39 ust. 3 pkt 4)\nwskazanie formatu danych (art. 39 ust. 3 pkt 5)", NULL, NULL},
+	 "(art. 39 ust. 3 pkt 4)\nwskazanie formatu danych (art. 39 ust. 3 pkt 5)", NULL, NULL,
+	 "Braki wniosku do uzupełnienia", "Po jednym w wierszu, z przepisem art. 39 ust. 3 UOD, którego dotyczą."},
 	{"call_date", D, INPUT, false, false, "unprocessed_letter: date of the call to clarify",
-	 "2026-11-16", NULL, NULL},
+	 "2026-11-16", NULL, NULL,
+	 "Data wezwania do doprecyzowania", "Data w formacie RRRR-MM-DD."},
 	{"identity_call.date", D, INPUT, false, false,
 	 "identity_unprocessed_letter: date of the call for the name and address", "2026-11-16",
-	 NULL, NULL},
+	 NULL, NULL,
+	 "Data wezwania do podania imienia, nazwiska i adresu", "Data w formacie RRRR-MM-DD."},
 	{"signature_call.date", D, INPUT, false, false,
 	 "pleading_unprocessed_letter: date of the call to sign the pleading", "2026-11-16", NULL,
-	 NULL},
+	 NULL,
+	 "Data wezwania do usunięcia braku podpisu", "Data w formacie RRRR-MM-DD."},
 	{"bip_address", T, INPUT, false, false, "published_letter: address of the page in BIP",
-	 "https://bip.mon.example/umowy/2026/lozka_polowe", NULL, NULL},
+	 "https://bip.mon.example/umowy/2026/lozka_polowe", NULL, NULL,
+	 "Adres strony w BIP", "Pełny adres strony, na której opublikowano informację (https://…)."},
 	{"other_statute", T, INPUT, false, false, "other_statute_letter: the statute that governs",
 	 "ustawa z dnia 14 lipca 1983 r. o narodowym zasobie archiwalnym i archiwach", NULL,
-	 NULL},
+	 NULL,
+	 "Ustawa określająca odrębny tryb dostępu", "Tytuł ustawy, np. ustawa z dnia 14 lipca 1983 r. o narodowym zasobie archiwalnym i archiwach."},
 	{"offer.date", D, INPUT, false, false, "conditions_decision: date of the offer",
-	 "2026-11-20", NULL, NULL},
+	 "2026-11-20", NULL, NULL,
+	 "Data oferty", "Data w formacie RRRR-MM-DD."},
 	{"offer.conditions", B, INPUT, false, false, "reuse_offer, conditions_decision: conditions",
 	 "Informacje mogą być ponownie wykorzystywane pod warunkiem poinformowania o źródle, "
 	 "czasie wytworzenia i pozyskania informacji.\n\nUżytkownik nie może przedstawiać "
-	 "informacji w sposób sugerujący, że organ popiera sposób ich wykorzystania.", NULL, NULL},
+	 "informacji w sposób sugerujący, że organ popiera sposób ich wykorzystania.", NULL, NULL,
+	 "Warunki ponownego wykorzystywania", "Akapity oddziel pustym wierszem."},
 	{"offer.fee", T, INPUT, false, false, "reuse_offer, conditions_decision: the fee",
-	 "120,00 zł – koszt przygotowania danych w formacie CSV", NULL, NULL},
+	 "120,00 zł – koszt przygotowania danych w formacie CSV", NULL, NULL,
+	 "Opłata za ponowne wykorzystywanie", "Kwota i z czego wynika, np. 120,00 zł – koszt przygotowania danych."},
 	{"objection.date", D, INPUT, false, false, "conditions_decision: date of the objection",
-	 "2026-11-24", NULL, NULL},
+	 "2026-11-24", NULL, NULL,
+	 "Data sprzeciwu", "Data w formacie RRRR-MM-DD."},
 	{"decision.date", D, INPUT, false, false,
 	 "appeal_forwarding, reconsideration_decision: date of the decision challenged",
-	 "2026-10-29", NULL, NULL},
+	 "2026-10-29", NULL, NULL,
+	 "Data zaskarżonej decyzji", "Data w formacie RRRR-MM-DD."},
 	{"appeal.date", D, INPUT, false, false,
-	 "date of the appeal or of the request for reconsideration", "2026-11-09", NULL, NULL},
+	 "date of the appeal or of the request for reconsideration", "2026-11-09", NULL, NULL,
+	 "Data odwołania albo wniosku o ponowne rozpatrzenie", "Data w formacie RRRR-MM-DD."},
 	{"appeal.received_on", D, INPUT, false, false, "date the body received it", "2026-11-12",
-	 NULL, NULL},
+	 NULL, NULL,
+	 "Data otrzymania odwołania", "Data w formacie RRRR-MM-DD."},
 	/* Issue 20 item 9: an appeal after its term or after a waiver is sent
 	 * on all the same (KPA art. 134), with the request to restore the term
 	 * when there is one (art. 58, art. 59 §2). */
 	{"appeal.late", F, INPUT, false, false,
 	 "appeal_forwarding: the appeal came after its term (its step's warning `requester_late`): "
-	 "the paragraph on art. 134", "false", NULL, NULL},
+	 "the paragraph on art. 134", "false", NULL, NULL,
+	 "Odwołanie wniesione po terminie", NULL},
 	{"appeal.window_due", D, INPUT, false, false,
-	 "appeal_forwarding: the last day of the term for the appeal", "2026-11-12", NULL, NULL},
+	 "appeal_forwarding: the last day of the term for the appeal", "2026-11-12", NULL, NULL,
+	 "Ostatni dzień terminu na odwołanie", "Data w formacie RRRR-MM-DD."},
 	{"appeal.restore_request", F, INPUT, false, false,
 	 "appeal_forwarding: the requester asked to restore the term (KPA art. 58 §1–2), for the "
-	 "appeal body (art. 59 §2)", "false", NULL, NULL},
+	 "appeal body (art. 59 §2)", "false", NULL, NULL,
+	 "Prośba o przywrócenie terminu", NULL},
 	{"appeal.waived", F, INPUT, false, false,
 	 "appeal_forwarding: the appeal came after the requester waived it (KPA art. 127a §2)",
-	 "false", NULL, NULL},
+	 "false", NULL, NULL,
+	 "Odwołanie po zrzeczeniu się prawa do jego wniesienia", NULL},
 	{"appeal.waived_on", D, INPUT, false, false,
-	 "appeal_forwarding: the day the waiver reached the body", "2026-11-05", NULL, NULL},
+	 "appeal_forwarding: the day the waiver reached the body", "2026-11-05", NULL, NULL,
+	 "Data doręczenia oświadczenia o zrzeczeniu się", "Data w formacie RRRR-MM-DD."},
 	{"ponaglenie.date", D, INPUT, false, false,
 	 "ponaglenie_forwarding, ponaglenie_order: date of the ponaglenie (KPA art. 37)",
-	 "2026-12-01", NULL, NULL},
+	 "2026-12-01", NULL, NULL,
+	 "Data ponaglenia", "Data w formacie RRRR-MM-DD."},
 	{"ponaglenie.received_on", D, INPUT, false, false,
 	 "ponaglenie_forwarding, ponaglenie_order: date the body received it", "2026-12-02",
-	 NULL, NULL},
+	 NULL, NULL,
+	 "Data otrzymania ponaglenia", "Data w formacie RRRR-MM-DD."},
 	{"position", B, INPUT, false, false,
 	 "appeal_forwarding, court_answer, ponaglenie_forwarding: the body's position",
 	 "Organ podtrzymuje stanowisko wyrażone w zaskarżonej decyzji. Ceny jednostkowe "
 	 "i kalkulacja kosztów zostały skutecznie zastrzeżone przez wykonawcę jako tajemnica "
-	 "przedsiębiorstwa, a ich ujawnienie naraziłoby go na szkodę.", NULL, NULL},
+	 "przedsiębiorstwa, a ich ujawnienie naraziłoby go na szkodę.", NULL, NULL,
+	 "Stanowisko organu", "Ustosunkowanie się organu do zarzutów; akapity oddziel pustym wierszem."},
 	{"ruling", B, INPUT, false, false,
 	 "reconsideration_decision: the ruling after „orzekam:”; ponaglenie_order: after "
 	 "„postanawiam:”",
-	 "utrzymać w mocy zaskarżoną decyzję.", NULL, NULL},
+	 "utrzymać w mocy zaskarżoną decyzję.", NULL, NULL,
+	 "Rozstrzygnięcie", "Dalszy ciąg po „orzekam:” albo „postanawiam:”, np. utrzymać w mocy zaskarżoną decyzję."},
 	{"complaint.date", D, INPUT, false, false, "court_answer: date of the complaint",
-	 "2026-11-16", NULL, NULL},
+	 "2026-11-16", NULL, NULL,
+	 "Data skargi", "Data w formacie RRRR-MM-DD."},
 	{"complaint.received_on", D, INPUT, false, false, "court_answer: date it was received",
-	 "2026-11-18", NULL, NULL},
+	 "2026-11-18", NULL, NULL,
+	 "Data otrzymania skargi", "Data w formacie RRRR-MM-DD."},
 	{"complaint.subject", T, INPUT, false, false,
 	 "court_answer: what the complaint is against, after „skargę na”",
 	 "bezczynność Ministra Obrony Narodowej w przedmiocie rozpatrzenia wniosku o "
-	 "udostępnienie informacji publicznej", NULL, NULL},
+	 "udostępnienie informacji publicznej", NULL, NULL,
+	 "Przedmiot skargi", "Dalszy ciąg po „skargę na”, np. bezczynność organu w przedmiocie rozpatrzenia wniosku."},
 	{"motion", T, INPUT, false, false, "court_answer: the body's motion, after „wnosi o”",
-	 "oddalenie skargi w całości", NULL, NULL},
+	 "oddalenie skargi w całości", NULL, NULL,
+	 "Wniosek organu do sądu", "Dalszy ciąg po „wnosi o”, np. oddalenie skargi w całości."},
 
 	/* Set by the engine. */
-	{"udip", T, CONST, false, false, "citation of UDIP, " CITED, NULL, NULL, UDIP},
-	{"uod", T, CONST, false, false, "citation of UOD, " CITED, NULL, NULL, UOD},
-	{"kpa", T, CONST, false, false, "citation of KPA, " CITED, NULL, NULL, KPA},
-	{"ppsa", T, CONST, false, false, "citation of PPSA, " CITED, NULL, NULL, PPSA},
+	{"udip", T, CONST, false, false, "citation of UDIP, " CITED, NULL, NULL, UDIP, NULL, NULL},
+	{"uod", T, CONST, false, false, "citation of UOD, " CITED, NULL, NULL, UOD, NULL, NULL},
+	{"kpa", T, CONST, false, false, "citation of KPA, " CITED, NULL, NULL, KPA, NULL, NULL},
+	{"ppsa", T, CONST, false, false, "citation of PPSA, " CITED, NULL, NULL, PPSA, NULL, NULL},
 	/* Issue 20 item 10: the letters instruct about complaints against
 	 * decisions only; a complaint on inaction costs 100 zł (said on the
 	 * procedure page, templates/pages/register_procedure.html). */
 	{"court_fee", T, CONST, false, false,
-	 "fixed court fee (wpis stały) for a complaint against a decision", NULL, NULL, "200 zł"},
+	 "fixed court fee (wpis stały) for a complaint against a decision", NULL, NULL, "200 zł", NULL, NULL},
 	{"remedy_instruction", B, COMPUTED, false, false,
 	 "instruction on remedies: `_remedy_<remedy>.md` with the same variables", NULL, NULL,
-	 NULL},
+	 NULL, NULL, NULL},
 };
 /* clang-format on */
 const size_t letter_var_count = sizeof letter_vars / sizeof letter_vars[0];
@@ -699,7 +778,15 @@ static const char docs_intro[] =
     "The Markdown body (`letter_markdown`) can be edited by a clerk before it is issued;\n"
     "`letter_html` and `letter_pdf` then put it in the letter's frame: letterhead, place\n"
     "and date, case number, addressee, body, signature. `bin/jawnosc letter sample TYPE`\n"
-    "renders any template for the built-in sample case.\n\n";
+    "renders any template for the built-in sample case.\n\n"
+    "A variable of the case or of the step that the data lacks is a gap of the draft\n"
+    "(`render/letter_gaps.h`): the draft holds „[DO UZUPEŁNIENIA: <label>]” with the\n"
+    "variable's Polish label (the column *label* below), and the letter's page shows each\n"
+    "gap as a field of that name, with its hint, above the text; what the clerk types\n"
+    "there takes the mark's place, escaped like any value. A draft holding a mark is not\n"
+    "issued, and the refusal names the gaps. Issuing is confirmed on a page of its own\n"
+    "that says the letter's number, that it cannot change afterwards and how it will be\n"
+    "sent.\n\n";
 
 void letter_docs_markdown(const letter_set_t *s, strbuf_t *out)
 {
@@ -731,13 +818,16 @@ void letter_docs_markdown(const letter_set_t *s, strbuf_t *out)
 		     "an item per line) and must stand alone on its template line. Variables "
 		     "marked *frame* are used by the letter's frame (`letter_html`, `letter_pdf`); "
 		     "*optional* ones may be absent there.\n\n"
-		     "| variable | value | source | meaning | example |\n|---|---|---|---|---|\n");
+		     "| variable | value | source | meaning | label (a gap's field) | example |\n"
+		     "|---|---|---|---|---|---|\n");
 	for (size_t i = 0; i < letter_var_count; i++) {
 		const letter_var_t *v = &letter_vars[i];
 		sb_printf(out, "| `%s` | %s | %s%s%s | ", v->name, type_names[v->type],
 			  source_names[v->source], v->frame ? ", frame" : "",
 			  v->optional ? ", optional" : "");
 		cell(out, v->meaning);
+		sb_puts(out, " | ");
+		cell(out, v->label);
 		sb_puts(out, " | ");
 		cell(out, v->value ? v->value : v->example);
 		if (v->example_reuse) {

@@ -17,6 +17,7 @@
 #include "render/attachlist.h"
 #include "render/csv.h"
 #include "render/letter.h"
+#include "render/letter_gaps.h"
 #include "render/tmpl.h"
 #include "web/outcome.h"
 #include "web/web.h"
@@ -61,22 +62,101 @@ static void attach_limits_json(http_req_t *req, json_t *doc, const struct proble
 		json_object_set_new(doc, "attach_error", json_string(err));
 }
 
-/* The document's page; after a step that failed (`failed`), with its status
- * and message, and what the clerk typed (`markdown`), even when refused. */
+/* ---- The gaps of a draft (issue 21 item 3, render/letter_gaps.h) -------- */
+
 static void page(http_req_t *req, const struct svc_ctx *ctx, const struct problem *failed,
-                 const char *markdown)
+                 const char *markdown, json_t *typed);
+
+/* What the clerk typed in the gaps' fields ("luka-…"), {field: value}. */
+static json_t *typed_gaps(const form_t *f)
+{
+	json_t *o = json_object();
+	for (const form_field_t *ff = f ? f->first : NULL; ff; ff = ff->next) {
+		json_t *v = !ff->filename && letter_var_by_field(ff->name) ? json_string(ff->value) : NULL;
+		if (v)
+			json_object_set_new(o, ff->name, v);
+	}
+	return o;
+}
+
+/* `md` with what was typed in place of the gaps' marks (also the marks of
+ * drafts written before the gaps had Polish names: the variable's); a text
+ * grown too long is refused by letters_markdown_problem()'s rule. */
+static const char *filled(arena_t *a, const char *md, json_t *typed)
+{
+	const char *k;
+	json_t *v;
+	json_object_foreach(typed, k, v)
+	{
+		const letter_var_t *var = letter_var_by_field(k);
+		if (md)
+			md = letter_gap_fill(a, md, var->label, json_string_value(v));
+		if (md)
+			md = letter_gap_fill(a, md, var->name, json_string_value(v));
+	}
+	return md; /* NULL: too long */
+}
+
+/* The answer when the gaps typed would make the text too long: the page
+ * again with what was typed. */
+static void too_long(http_req_t *req, const struct svc_ctx *ctx, const char *typed_md,
+                     json_t *typed)
+{
+	struct problem p;
+	problem_set(&p, OUT_OK, NULL, NULL);
+	problem_field(&p, "markdown",
+	              "Treść pisma z uzupełnionymi polami byłaby za długa (najwyżej 200 000 znaków).");
+	page(req, ctx, &p, typed_md, typed);
+}
+
+/* doc["gaps"]: a field for each gap of the text shown, with what was
+ * typed in it and its error. */
+static void gap_fields(arena_t *a, json_t *doc, json_t *typed, const struct problem *failed)
+{
+	const char *md = json_string_value(json_object_get(doc, "markdown"));
+	struct letter_gap gaps[LETTER_GAPS_MAX];
+	size_t n = md ? letter_gaps_find(a, md, gaps) : 0;
+	json_t *list = json_array();
+	for (size_t i = 0; i < n; i++) {
+		const letter_var_t *v = gaps[i].var;
+		if (!v) /* a mark of the clerk's own: only in the text */
+			continue;
+		const char *field = letter_gap_field(a, v);
+		const char *typed_v = json_string_value(json_object_get(typed, field));
+		const char *err = failed ? problem_field_message(failed, field) : NULL;
+		json_t *g = json_pack("{s:s, s:s, s:s, s:b, s:s}", "field", field, "label", v->label,
+		                      "hint", v->hint ? v->hint : "", "block",
+		                      v->type == LETTER_VAR_BLOCK || v->type == LETTER_VAR_LIST, "value",
+		                      typed_v ? typed_v : "");
+		if (err)
+			json_object_set_new(g, "error", json_string(err));
+		json_array_append_new(list, g);
+	}
+	if (json_array_size(list))
+		json_object_set_new(json_array_get(list, json_array_size(list) - 1), "last", json_true());
+	json_object_set_new(doc, "has_gaps", json_boolean(json_array_size(list) > 0));
+	json_object_set_new(doc, "gaps", list);
+}
+
+/* The document's page; after a step that failed (`failed`), with its status
+ * and message, and what the clerk typed (`markdown`, the gaps' fields in
+ * `typed`, which is taken), even when refused. */
+static void page(http_req_t *req, const struct svc_ctx *ctx, const struct problem *failed,
+                 const char *markdown, json_t *typed)
 {
 	long long id = num_param(req, "id"), seq = num_param(req, "seq");
 	json_t *doc = NULL;
 	struct problem p;
 	if (letters_view(ctx, web_letters(), id, (int)seq, &doc, &p) != OUT_OK) {
+		json_decref(typed);
 		web_fail(req, &p);
 		return;
 	}
 	int status = failed ? web_outcome_status(failed->outcome) : 200;
 	json_t *preview = json_object_get(doc, "preview");
 	if (json_is_string(preview))
-		json_object_set_new(doc, "preview_html", tmpl_safe(json_string_value(preview)));
+		json_object_set_new(doc, "preview_html",
+		                    tmpl_safe(letter_gaps_mark_html(req->arena, json_string_value(preview))));
 	json_object_del(doc, "preview");
 	json_object_set_new(doc, "id_case", json_integer(id));
 	json_object_set_new(doc, "extra_css", json_string("/panel/pismo.css"));
@@ -86,12 +166,23 @@ static void page(http_req_t *req, const struct svc_ctx *ctx, const struct proble
 	if (failed)
 		json_object_set_new(doc, "error", json_string(web_problem_text(failed)));
 	/* What the clerk typed stays, even when it was refused. */
-	if (markdown && json_is_true(json_object_get(doc, "draft")))
+	if (markdown && *markdown && json_is_true(json_object_get(doc, "draft")))
 		json_object_set_new(doc, "markdown", json_string(markdown));
 	else if (markdown && *markdown)
 		json_object_set_new(doc, "unsaved", json_string(markdown));
+	if (json_is_true(json_object_get(doc, "draft")))
+		gap_fields(req->arena, doc, typed, failed);
+	json_decref(typed);
 	if (http_query(req, "zapisano") && status == 200)
 		json_object_set_new(doc, "saved", json_true());
+	if (http_query(req, "wystawiono") && status == 200)
+		json_object_set_new(doc, "issued_now", json_true());
+	/* "Wystawiono pismo nr … dnia …" (issue 21 item 4). */
+	const char *at = json_string_value(json_object_get(doc, "issued_at"));
+	if (at && strlen(at) >= 16) {
+		json_object_set_new(doc, "issued_on", json_stringn(at, 10));
+		json_object_set_new(doc, "issued_time", json_string(at + 11));
+	}
 	if (http_query(req, "zalaczono") && status == 200)
 		json_object_set_new(doc, "attached_now", json_true());
 	if (http_query(req, "usunieto") && status == 200)
@@ -111,7 +202,7 @@ void web_panel_document(http_req_t *req)
 {
 	const struct svc_ctx *ctx = web_staff(req);
 	if (ctx)
-		page(req, ctx, NULL, NULL);
+		page(req, ctx, NULL, NULL, NULL);
 }
 
 /* After a step on a document: its page (the new one's for a correction),
@@ -124,7 +215,26 @@ static void after(http_req_t *req, const struct svc_ctx *ctx, enum outcome o,
 		                                     num_param(req, "id"),
 		                                     seq_to ? seq_to : num_param(req, "seq")));
 	else
-		page(req, ctx, p, markdown);
+		page(req, ctx, p, markdown, NULL);
+}
+
+/* The form of a draft: its text and the gaps typed, the text with them in
+ * place (*md). False, after answering, when that text is too long. */
+static bool draft_form(http_req_t *req, const struct svc_ctx *ctx, const form_t **form,
+                       const char **typed_md, const char **md, json_t **typed)
+{
+	const form_t *f = NULL;
+	if (http_form(req, &f) != FORM_OK)
+		f = NULL;
+	*form = f;
+	*typed_md = f ? form_get(f, "markdown") : NULL;
+	*typed = typed_gaps(f);
+	*md = *typed_md ? filled(req->arena, *typed_md, *typed) : NULL;
+	if (*typed_md && !*md) {
+		too_long(req, ctx, *typed_md, *typed);
+		return false;
+	}
+	return true;
 }
 
 void web_panel_document_save(http_req_t *req)
@@ -132,22 +242,66 @@ void web_panel_document_save(http_req_t *req)
 	const struct svc_ctx *ctx = web_staff(req);
 	if (!ctx)
 		return;
-	const char *md = http_form_get(req, "markdown");
+	const form_t *f;
+	const char *typed_md, *md;
+	json_t *typed;
+	if (!draft_form(req, ctx, &f, &typed_md, &md, &typed))
+		return;
 	struct problem p;
 	enum outcome o = letters_save(ctx, num_param(req, "id"), (int)num_param(req, "seq"), md, &p);
-	after(req, ctx, o, &p, md, 0);
+	if (o == OUT_OK) {
+		json_decref(typed);
+		after(req, ctx, o, &p, NULL, 0);
+	} else {
+		page(req, ctx, &p, typed_md, typed);
+	}
 }
 
+/* „Wystaw pismo”: first a page that says what issuing does and asks to
+ * confirm (issue 21 item 4); issued only with "potwierdzenie=tak", which
+ * that page's form sends with the text it showed. */
 void web_panel_document_issue(http_req_t *req)
 {
 	const struct svc_ctx *ctx = web_staff(req);
 	if (!ctx)
 		return;
-	const char *md = http_form_get(req, "markdown");
+	const form_t *f;
+	const char *typed_md, *md;
+	json_t *typed;
+	if (!draft_form(req, ctx, &f, &typed_md, &md, &typed))
+		return;
+	const char *channel = f ? form_get(f, "channel") : NULL;
+	const char *confirmed = f ? form_get(f, "potwierdzenie") : NULL;
+	long long id = num_param(req, "id"), seq = num_param(req, "seq");
 	struct problem p;
-	enum outcome o = letters_issue(ctx, web_letters(), num_param(req, "id"),
-	                               (int)num_param(req, "seq"), md, http_form_get(req, "channel"), &p);
-	after(req, ctx, o, &p, md, 0);
+	if (confirmed && !strcmp(confirmed, "tak")) {
+		enum outcome o = letters_issue(ctx, web_letters(), id, (int)seq, md, channel, &p);
+		if (o == OUT_OK) {
+			json_decref(typed);
+			http_redirect(req, 303, arena_printf(req->arena,
+			                                     "/panel/sprawy/%lld/pisma/%lld?wystawiono=1", id,
+			                                     seq));
+		} else {
+			page(req, ctx, &p, typed_md, typed);
+		}
+		return;
+	}
+	json_t *plan = NULL;
+	if (letters_issue_check(ctx, web_letters(), id, (int)seq, md, channel, &plan, &p) != OUT_OK) {
+		page(req, ctx, &p, typed_md, typed);
+		return;
+	}
+	json_decref(typed);
+	json_t *preview = json_object_get(plan, "preview");
+	if (json_is_string(preview))
+		json_object_set_new(plan, "preview_html", tmpl_safe(json_string_value(preview)));
+	json_object_del(plan, "preview");
+	json_object_set_new(plan, "id_case", json_integer(id));
+	json_object_set_new(plan, "extra_css", json_string("/panel/pismo.css"));
+	json_object_set_new(plan, "title_page", json_string(json_string_value(json_object_get(plan, "title"))));
+	json_object_set_new(plan, "title",
+	                    json_string(arena_printf(req->arena, "Wystawić pismo nr %lld? — Jawność", seq)));
+	web_render(req, 200, "panel_issue_confirm", plan);
 }
 
 /* Files attached to a draft (multipart: the files in "zalacznik", the
@@ -160,7 +314,7 @@ void web_panel_document_attach(http_req_t *req)
 	const form_t *f;
 	struct problem p;
 	if (http_form_read(req, &f, &p) != OUT_OK) {
-		page(req, ctx, &p, NULL);
+		page(req, ctx, &p, NULL, NULL);
 		return;
 	}
 	struct attach_upload files[ATTACH_OUT_MAX_FILES + 1];
@@ -173,16 +327,24 @@ void web_panel_document_attach(http_req_t *req)
 			break;
 		files[n++] = (struct attach_upload){ff->filename, ff->value, ff->value_len};
 	}
-	const char *md = form_get(f, "markdown");
+	const char *typed_md = form_get(f, "markdown");
+	json_t *typed = typed_gaps(f);
+	const char *md = typed_md ? filled(req->arena, typed_md, typed) : NULL;
+	if (typed_md && !md) {
+		too_long(req, ctx, typed_md, typed);
+		return;
+	}
 	struct attach_limits lim = attach_limits();
 	enum outcome o = attach_to_letter(ctx, num_param(req, "id"), (int)num_param(req, "seq"), files,
 	                                  n, md, &lim, &p);
-	if (o == OUT_OK)
+	if (o == OUT_OK) {
+		json_decref(typed);
 		http_redirect(req, 303,
 		              arena_printf(req->arena, "/panel/sprawy/%lld/pisma/%lld?zalaczono=%zu#zalaczniki",
 		                           num_param(req, "id"), num_param(req, "seq"), n));
-	else
-		page(req, ctx, &p, md);
+	} else {
+		page(req, ctx, &p, typed_md, typed);
+	}
 }
 
 void web_panel_document_detach(http_req_t *req)
@@ -190,16 +352,22 @@ void web_panel_document_detach(http_req_t *req)
 	const struct svc_ctx *ctx = web_staff(req);
 	if (!ctx)
 		return;
-	const char *md = http_form_get(req, "markdown");
+	const form_t *f;
+	const char *typed_md, *md;
+	json_t *typed;
+	if (!draft_form(req, ctx, &f, &typed_md, &md, &typed))
+		return;
 	struct problem p;
 	enum outcome o = attach_from_letter(ctx, num_param(req, "id"), (int)num_param(req, "seq"),
 	                                    num_param(req, "aid"), md, &p);
-	if (o == OUT_OK)
+	if (o == OUT_OK) {
+		json_decref(typed);
 		http_redirect(req, 303,
 		              arena_printf(req->arena, "/panel/sprawy/%lld/pisma/%lld?usunieto=1#zalaczniki",
 		                           num_param(req, "id"), num_param(req, "seq")));
-	else
-		page(req, ctx, &p, md);
+	} else {
+		page(req, ctx, &p, typed_md, typed);
+	}
 }
 
 void web_panel_document_correct(http_req_t *req)
@@ -428,7 +596,7 @@ void web_panel_document_sign(http_req_t *req)
 		http_redirect(req, 303, arena_printf(req->arena, "/panel/sprawy/%lld/pisma/%lld?podpisano=1",
 		                                     num_param(req, "id"), num_param(req, "seq")));
 	else
-		page(req, ctx, &p, NULL);
+		page(req, ctx, &p, NULL, NULL);
 }
 
 void web_panel_document_signed(http_req_t *req)

@@ -329,6 +329,11 @@ static void case_page(http_req_t *req, const struct svc_ctx *ctx, long long id,
 		if (action && !strcmp(json_string_value(json_object_get(a, "id")), action)) {
 			offered = true;
 			json_object_set_new(a, "open", json_true());
+			/* And the group it stands in (cases/steps.h). */
+			if (json_is_true(json_object_get(a, "other")))
+				json_object_set_new(view, "steps_other_open", json_true());
+			if (json_is_true(json_object_get(a, "court")))
+				json_object_set_new(view, "steps_court_open", json_true());
 			if (input)
 				json_object_set(a, "in", input);
 			/* The channel chosen stays chosen (KPA art. 57 §5). */

@@ -296,7 +296,10 @@ async function main() {
 			// Saved with the spreadsheet; the refused uploads saved nothing.
 			check(text.includes(TYPED) && !text.includes(TYPED_AGAIN), 'the text saved with the spreadsheet');
 			await area.fill(text.replace(/\[DO UZUPEŁNIENIA:[^\]]*\]/g, 'uzupełniono'));
-			const resp = await submitForm(page, page.getByRole('button', { name: 'Wystaw pismo' }), `${path}/wystaw`);
+			// Issuing is confirmed on a page of its own (issue 21 item 4).
+			const ask = await submitForm(page, page.getByRole('button', { name: 'Wystaw pismo…' }), `${path}/wystaw`);
+			equal(ask.status(), 200, 'the confirmation page');
+			const resp = await submitForm(page, page.getByRole('button', { name: /^Wystaw pismo nr \d+$/ }), `${path}/wystaw`);
 			equal(resp.status(), 303, 'issued');
 			await page.goto(`${base}${path}`);
 			check((await page.locator('.case-facts').textContent()).includes('wystawione'), 'the letter is issued');

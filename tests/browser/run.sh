@@ -17,7 +17,8 @@
 # over the limit is refused with the letter's text kept, and the requester
 # downloads the spreadsheet from the tracking page (attach.test.mjs); a clerk
 # finds a closed case by words without Polish letters and by a part of its
-# number (search.test.mjs).
+# number (search.test.mjs); the case page's steps, a letter's gaps as named
+# fields and the confirmation before issuing (letters.test.mjs).
 # Every page a test visits goes through checkPage (lib.mjs) at 390 px and
 # 1280 px wide: axe-core against WCAG 2.1 A/AA, no sideways scrolling, no
 # text cut off, the focus outline's contrast, the focus on the error summary
@@ -198,7 +199,7 @@ run_node_test() {
 	fi
 }
 rm -f "$logs"/pages-*.json
-for t in ${JAWNOSC_BROWSER_TESTS:-filing panel register dashboard redact privacy poczta attach search}; do
+for t in ${JAWNOSC_BROWSER_TESTS:-filing panel register dashboard redact privacy poczta attach search letters}; do
 	run_node_test "$t"
 done
 

@@ -372,7 +372,9 @@ static inline char *u_markdown_of(const char *html)
 
 /* Issues the letter at `letter_path` ("/panel/sprawy/ID/pisma/SEQ") as a
  * clerk would: its markdown with every "[DO UZUPEŁNIENIA: …]" mark filled
- * in, posted to its "wystaw" form; the test fails unless it is issued. */
+ * in, posted to its "wystaw" form, confirmed (issue 21 item 4: the
+ * confirmation page's "potwierdzenie=tak"); the test fails unless it is
+ * issued. */
 static inline void u_issue_letter_by(const struct u_staff *s, const char *letter_path,
                                      const char *channel);
 static inline void u_issue_letter(const struct u_staff *s, const char *letter_path)
@@ -393,9 +395,9 @@ static inline void u_issue_letter_by(const struct u_staff *s, const char *letter
 	size_t n = strlen(enc) + 64;
 	char *form = malloc(n);
 	if (channel)
-		snprintf(form, n, "channel=%s&markdown=%s", channel, enc);
+		snprintf(form, n, "potwierdzenie=tak&channel=%s&markdown=%s", channel, enc);
 	else
-		snprintf(form, n, "markdown=%s", enc);
+		snprintf(form, n, "potwierdzenie=tak&markdown=%s", enc);
 	char path[256];
 	snprintf(path, sizeof path, "%s/wystaw", letter_path);
 	u_staff_post(s, path, form, &r);

@@ -540,7 +540,7 @@ static void issue(long long id, int seq, const char *channel)
 	char *enc = u_filled_and_encoded(md);
 	size_t n = strlen(enc) + 64;
 	char *form = malloc(n), path[128];
-	snprintf(form, n, "channel=%s&markdown=%s", channel, enc);
+	snprintf(form, n, "potwierdzenie=tak&channel=%s&markdown=%s", channel, enc);
 	snprintf(path, sizeof path, "/panel/sprawy/%lld/pisma/%d/wystaw", id, seq);
 	struct hresp r;
 	u_staff_post(&clerk, path, form, &r);
@@ -891,8 +891,8 @@ static void test_a_spreadsheet_goes_with_the_answer_by_mail_and_on_the_tracking_
 	char *page = letter_page(case_id, seq, 200);
 	char *md0 = u_markdown_of(page);
 	free(page);
-	/* The draft asks for its enclosures. */
-	assert_non_null(strstr(md0, "[DO UZUPEŁNIENIA: attachments"));
+	/* The draft asks for its enclosures, by their Polish name. */
+	assert_non_null(strstr(md0, "[DO UZUPEŁNIENIA: Załączniki]"));
 	size_t n = strlen(md0) + sizeof TYPED + 4;
 	char *md = malloc(n);
 	snprintf(md, n, TYPED "\n\n%s", md0);
@@ -916,7 +916,7 @@ static void test_a_spreadsheet_goes_with_the_answer_by_mail_and_on_the_tracking_
 	page = letter_page(case_id, seq, 200);
 	char *listed = u_markdown_of(page);
 	assert_non_null(strstr(listed, TYPED));
-	assert_null(strstr(listed, "[DO UZUPEŁNIENIA: attachments"));
+	assert_null(strstr(listed, "[DO UZUPEŁNIENIA: Załączniki]"));
 	if (!strstr(listed, "**Załączniki:**\n\n1. wydatki-2026.xlsx (arkusz XLSX, 1,"))
 		fprintf(stderr, "the letter: %s\n", listed);
 	assert_non_null(strstr(listed, "**Załączniki:**\n\n1. wydatki-2026.xlsx (arkusz XLSX, 1,"));

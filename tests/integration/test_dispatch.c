@@ -118,7 +118,7 @@ static void issue(const struct kase *k, long seq, const char *channel, struct hr
 	char *enc = u_filled_and_encoded(md);
 	size_t n = strlen(enc) + 64;
 	char *form = malloc(n);
-	snprintf(form, n, "channel=%s&markdown=%s", channel, enc);
+	snprintf(form, n, "potwierdzenie=tak&channel=%s&markdown=%s", channel, enc);
 	snprintf(path, sizeof path, "/panel/sprawy/%lld/pisma/%ld/wystaw", k->id, seq);
 	u_staff_post(&clerk, path, form, r);
 	free(form);

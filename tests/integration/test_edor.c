@@ -336,9 +336,9 @@ static long long decision_issued(long long id, int seq_no, const char *channel_e
 	char *md = u_markdown_of(r.body);
 	h_free(&r);
 	char *enc = u_filled_and_encoded(md);
-	size_t n = strlen(enc) + 32;
+	size_t n = strlen(enc) + 64;
 	char *form = malloc(n);
-	snprintf(form, n, "channel=&markdown=%s", enc);
+	snprintf(form, n, "potwierdzenie=tak&channel=&markdown=%s", enc);
 	snprintf(path, sizeof path, "/panel/sprawy/%lld/pisma/%s/wystaw", id, seq);
 	u_staff_post(&clerk, path, form, &r);
 	if (r.status != 303)

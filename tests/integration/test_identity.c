@@ -149,7 +149,7 @@ static void issue_and_deliver(const struct kase *k, const char *type)
 	char *enc = u_filled_and_encoded(md);
 	size_t n = strlen(enc) + 64;
 	char *form = malloc(n);
-	snprintf(form, n, "channel=&markdown=%s", enc);
+	snprintf(form, n, "potwierdzenie=tak&channel=&markdown=%s", enc);
 	snprintf(path, sizeof path, "/panel/sprawy/%lld/pisma/%ld/wystaw", k->id, seq);
 	u_staff_post(&clerk, path, form, &r);
 	if (r.status != 303)

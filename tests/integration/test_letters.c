@@ -75,9 +75,9 @@ static void test_refusal_decision_is_drafted_checked_and_issued(void **state)
 	h_free(&r);
 	/* The clerk fills them in and issues. */
 	char *enc = u_filled_and_encoded(md);
-	size_t bl = strlen(enc) + 16;
+	size_t bl = strlen(enc) + 48;
 	char *form = malloc(bl);
-	snprintf(form, bl, "markdown=%s", enc);
+	snprintf(form, bl, "potwierdzenie=tak&markdown=%s", enc);
 	u_staff_post(&clerk, issue, form, &r);
 	if (r.status != 303)
 		fprintf(stderr, "issue: %ld %.400s\n", r.status, r.body);

@@ -125,7 +125,7 @@ static void issue_and_deliver(const struct kase *k, long seq)
 	char *enc = u_filled_and_encoded(md);
 	size_t n = strlen(enc) + 64;
 	char *form = malloc(n);
-	snprintf(form, n, "channel=&markdown=%s", enc);
+	snprintf(form, n, "potwierdzenie=tak&channel=&markdown=%s", enc);
 	snprintf(path, sizeof path, "/panel/sprawy/%lld/pisma/%ld/wystaw", k->id, seq);
 	post(path, form, 303);
 	free(form);

@@ -200,7 +200,8 @@ static void test_refusal_names_the_units_appeal_body_else_the_organisations(void
 	char *md = refusal_draft();
 	assert_non_null(strstr(md, "Mazowieckiego Wojewódzkiego Inspektora Nadzoru Budowlanego"));
 	assert_null(strstr(md, "Kolegium Odwoławcze"));
-	assert_null(strstr(md, "DO UZUPEŁNIENIA: org.appeal_body"));
+	assert_null(strstr(md, "DO UZUPEŁNIENIA: Organ odwoławczy"));
+	assert_null(strstr(md, "DO UZUPEŁNIENIA: Adres organu odwoławczego"));
 	free(md);
 	/* The unit cleared: the organisation's. */
 	struct hresp r;
@@ -247,12 +248,14 @@ static void test_body_without_public_authority_instructs_a_court_complaint(void 
 	h_free(&r);
 	md = refusal_draft_of(token);
 	assert_non_null(strstr(md, "(Wojewódzki Sąd Administracyjny w Gdańsku)"));
-	assert_null(strstr(md, "DO UZUPEŁNIENIA: org.court"));
+	assert_null(strstr(md, "DO UZUPEŁNIENIA: Sąd administracyjny"));
+	assert_null(strstr(md, "DO UZUPEŁNIENIA: Adres sądu administracyjnego"));
 	assert_non_null(strstr(md, "nie stosuje się przepisów Kodeksu postępowania administracyjnego"));
 	assert_non_null(strstr(md, "nie przysługuje odwołanie ani wniosek o ponowne rozpatrzenie"));
 	assert_non_null(strstr(md, "w terminie 30 dni od dnia jego doręczenia"));
 	assert_null(strstr(md, "odwołanie do organu odwoławczego"));
-	assert_null(strstr(md, "DO UZUPEŁNIENIA: org.appeal_body"));
+	assert_null(strstr(md, "DO UZUPEŁNIENIA: Organ odwoławczy"));
+	assert_null(strstr(md, "DO UZUPEŁNIENIA: Adres organu odwoławczego"));
 	free(md);
 	snprintf(path, sizeof path, "/sprawa/%s", token);
 	h_get(path, &r);

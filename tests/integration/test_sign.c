@@ -156,9 +156,9 @@ static void issue_refusal(struct decision *d)
 	char *md = u_markdown_of(r.body);
 	h_free(&r);
 	char *enc = u_filled_and_encoded(md);
-	size_t bl = strlen(enc) + 16;
+	size_t bl = strlen(enc) + 48;
 	char *form = malloc(bl);
-	snprintf(form, bl, "markdown=%s", enc);
+	snprintf(form, bl, "potwierdzenie=tak&markdown=%s", enc);
 	snprintf(path, sizeof path, "/panel/sprawy/%lld/pisma/%ld/wystaw", d->req_id, d->seq);
 	u_staff_post(&clerk, path, form, &r);
 	assert_int_equal(r.status, 303);

@@ -150,7 +150,7 @@ static void test_the_list_replaces_the_mark_under_the_heading(void **state)
 	assert_string_equal(attachlist_apply(a, out, items, 2, TODO), out);
 	/* None left: the mark again, for the clerk to decide. */
 	const char *none = attachlist_apply(a, out, items, 0, TODO);
-	assert_non_null(strstr(none, "**Załączniki:**\n\n1. " TODO " attachments]\n\nOtrzymują:"));
+	assert_non_null(strstr(none, "**Załączniki:**\n\n1. " TODO " Załączniki]\n\nOtrzymują:"));
 	/* No heading: added at the end; none and no heading: left alone. */
 	assert_string_equal(attachlist_apply(a, "Treść.\n", items, 1, TODO),
 	                    "Treść.\n\n**Załączniki:**\n\n1. wydatki\\_2026\\*.xlsx (arkusz XLSX, 1,5 kB)\n");
