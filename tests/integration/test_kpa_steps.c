@@ -291,7 +291,7 @@ static void test_the_organ_grants_the_appeal_itself_kpa_132(void **state)
 	free(step(&granted, "action=appeal&sent=" TODAY "&text=Dane+nie+s%C4%85+prywatne.", 303));
 	char *p = case_page(&granted);
 	has(p, "name=\"action\" value=\"grant_appeal\"");
-	has(p, "pismo: Decyzja uchylająca zaskarżoną decyzję w trybie art. 132 KPA");
+	has(p, "Dokument do wystawienia: Decyzja uchylająca zaskarżoną decyzję w trybie art. 132 KPA");
 	free(p);
 	/* The information is the letter's substance: required. */
 	p = step(&granted, "action=grant_appeal&text=", 422);
