@@ -63,7 +63,22 @@ static const struct {
      "wymagającej decyzji.",
      true},
     {"withdraw", "Wycofaj wniosek", "Wycofaj wniosek", "Powód wycofania (nieobowiązkowo)", false,
-     "Jeśli informacja nie jest już potrzebna, możesz wycofać wniosek. Sprawa zostanie zakończona.", false},
+     "Jeśli informacja nie jest już potrzebna, możesz wycofać wniosek. Sprawa zostanie zakończona. "
+     "Przed wycofaniem poprosimy Cię jeszcze o potwierdzenie.", false},
+};
+
+/* The requester's steps that cannot be undone: each is confirmed on a page
+ * of its own first (issue 21 item 10). */
+static const struct {
+	const char *action;
+	struct track_confirm confirm;
+} confirmations[] = {
+    {"withdraw",
+     {"Czy na pewno chcesz wycofać wniosek?",
+      "Wycofania nie można cofnąć. Urząd zakończy sprawę i nie udostępni informacji, o którą "
+      "prosisz. Jeśli później znowu będziesz jej potrzebować, trzeba będzie złożyć nowy wniosek, "
+      "a terminy zaczną biec od nowa.",
+      "Tak, wycofuję wniosek", "Nie, wróć do sprawy"}},
 };
 
 static int requester_action(const char *id)
@@ -78,6 +93,14 @@ const char *track_text_label(const char *action)
 {
 	int i = requester_action(action);
 	return i < 0 ? NULL : requester_actions[i].text_label;
+}
+
+const struct track_confirm *track_confirmation(const char *action)
+{
+	for (size_t i = 0; action && i < sizeof confirmations / sizeof confirmations[0]; i++)
+		if (!strcmp(confirmations[i].action, action))
+			return &confirmations[i].confirm;
+	return NULL;
 }
 
 /* The outcome of a query that should find one row: OUT_OK, OUT_NOT_FOUND,

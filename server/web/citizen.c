@@ -332,6 +332,54 @@ static void step_not_tried(http_req_t *req, const struct track_step *step, const
 		case_page(req, web_outcome_status(p->outcome), view, message_of(p), step);
 }
 
+/* Whether the step can be tried now on the case in `view`: the requester
+ * may take it and the page showed the case as it is. A step that cannot is
+ * not confirmed first: track_act() says why it is refused. */
+static bool step_open(json_t *view, const struct track_step *step)
+{
+	if (step->version >= 0 && step->version != json_integer_value(json_object_get(view, "version")))
+		return false;
+	size_t i;
+	json_t *a;
+	json_array_foreach(json_object_get(view, "actions"), i, a)
+	{
+		if (!strcmp(json_string_value(json_object_get(a, "id")), step->action))
+			return true;
+	}
+	return false;
+}
+
+/* A step that cannot be undone and was not confirmed: the page that asks,
+ * with what was typed kept in its form (issue 21 item 10; a plain form, no
+ * script). False when the step should be tried at once (it cannot be
+ * taken now: track_act() refuses it with the reason). */
+static bool confirm_page(http_req_t *req, const struct track_step *step,
+                         const struct track_confirm *cf)
+{
+	json_t *view;
+	if (!load_case(req, &view))
+		return true;
+	if (!step_open(view, step)) {
+		json_decref(view);
+		return false;
+	}
+	json_t *ctx = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:O, s:O, s:s, s:s, s:s}", "title",
+	                        arena_printf(req->arena, "%s — Jawność", cf->title), "heading", cf->title,
+	                        "text", cf->text, "button", cf->button, "back", cf->back, "token",
+	                        step->token, "action", step->action, "version",
+	                        json_object_get(view, "version"), "case_number",
+	                        json_object_get(view, "case_number"), "subject",
+	                        json_string_value(json_object_get(view, "subject")), "csrf",
+	                        web_csrf_token(req), "reason", step->text ? step->text : "");
+	const char *label = track_text_label(step->action);
+	if (label)
+		json_object_set_new(ctx, "text_label", json_string(label));
+	json_decref(view);
+	private_headers(req);
+	web_render(req, 200, "case_confirm", ctx);
+	return true;
+}
+
 void web_case_act(http_req_t *req)
 {
 	const form_t *f;
@@ -345,6 +393,10 @@ void web_case_act(http_req_t *req)
 		step_not_tried(req, &step, &p);
 		return;
 	}
+	const struct track_confirm *cf = track_confirmation(step.action);
+	const char *confirmed = form_get(f, "potwierdzam");
+	if (cf && !(confirmed && !strcmp(confirmed, "1")) && confirm_page(req, &step, cf))
+		return;
 	struct svc_ctx ctx = ctx_of(req, NULL);
 	json_t *view = NULL;
 	if (track_act(&ctx, &step, &view, &p) == OUT_OK)

@@ -300,7 +300,7 @@ static void test_requester_withdraws_on_the_tracking_page(void **state)
 	h_free(&r);
 	char path[300], body[512];
 	snprintf(path, sizeof path, "%s/czynnosc", page);
-	snprintf(body, sizeof body, "csrf=%s&action=withdraw&version=1&text=Ju%%C5%%BC+niepotrzebne", fp.csrf);
+	snprintf(body, sizeof body, "csrf=%s&action=withdraw&version=1&potwierdzam=1&text=Ju%%C5%%BC+niepotrzebne", fp.csrf);
 	const char *hdr[] = {"Content-Type: application/x-www-form-urlencoded", fp.cookie, NULL};
 	h_request("POST", path, hdr, body, strlen(body), &r);
 	assert_int_equal(r.status, 303);
@@ -316,6 +316,68 @@ static void test_requester_withdraws_on_the_tracking_page(void **state)
 	h_request("POST", path, hdr, body, strlen(body), &r);
 	assert_int_equal(r.status, 409);
 	assert_non_null(strstr(r.body, "nie można wykonać"));
+	h_free(&r);
+}
+
+/* Issue 21 item 10: the withdrawal form leads to a page that says it
+ * cannot be undone and asks again (a plain form: no script needed); only
+ * the confirmed form withdraws. The reason typed is kept in between. */
+static void test_withdrawal_asks_for_confirmation_first(void **state)
+{
+	struct u_form fp;
+	u_open_form(&fp);
+	struct hresp r;
+	submit(&fp, "kind=public_information&subject=Wycofanie+z+potwierdzeniem&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=tracking_page", &r);
+	char page[256];
+	snprintf(page, sizeof page, "%s", h_header(&r, "Location"));
+	*strstr(page, "/potwierdzenie") = '\0';
+	h_free(&r);
+	char path[300], body[512];
+	snprintf(path, sizeof path, "%s/czynnosc", page);
+	const char *hdr[] = {"Content-Type: application/x-www-form-urlencoded", fp.cookie, NULL};
+	long events = u_count("SELECT count(*) FROM events e JOIN requests r ON r.id = e.request_id "
+	                      "WHERE r.subject = 'Wycofanie z potwierdzeniem'");
+	/* The tracking page's own form: no confirmation in it. */
+	h_get(page, &r);
+	assert_non_null(strstr(r.body, "name=\"action\" value=\"withdraw\""));
+	assert_null(strstr(r.body, "name=\"potwierdzam\""));
+	h_free(&r);
+	snprintf(body, sizeof body, "csrf=%s&action=withdraw&version=1&text=Mam+ju%%C5%%BC+odpowied%%C5%%BA", fp.csrf);
+	h_request("POST", path, hdr, body, strlen(body), &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "Czy na pewno chcesz wycofać wniosek?"));
+	assert_non_null(strstr(r.body, "Wycofania nie można cofnąć"));
+	assert_non_null(strstr(r.body, "name=\"potwierdzam\" value=\"1\""));
+	assert_non_null(strstr(r.body, "name=\"version\" value=\"1\""));
+	assert_non_null(strstr(r.body, ">Mam już odpowiedź</textarea>"));
+	assert_non_null(strstr(r.body, "Tak, wycofuję wniosek"));
+	char back[300];
+	snprintf(back, sizeof back, "<a href=\"%s\">Nie, wróć do sprawy</a>", page);
+	assert_non_null(strstr(r.body, back));
+	assert_non_null(strstr(h_header(&r, "Cache-Control"), "no-store"));
+	h_free(&r);
+	/* Nothing happened yet. */
+	assert_int_equal(u_count("SELECT count(*) FROM events e JOIN requests r ON r.id = e.request_id "
+	                         "WHERE r.subject = 'Wycofanie z potwierdzeniem'"),
+	                 events);
+	h_get(page, &r);
+	assert_non_null(strstr(r.body, "name=\"action\" value=\"withdraw\""));
+	h_free(&r);
+	/* Confirmed: withdrawn, with the reason. */
+	snprintf(body, sizeof body, "csrf=%s&action=withdraw&version=1&potwierdzam=1&text=Mam+ju%%C5%%BC+odpowied%%C5%%BA", fp.csrf);
+	h_request("POST", path, hdr, body, strlen(body), &r);
+	assert_int_equal(r.status, 303);
+	h_free(&r);
+	h_get(page, &r);
+	assert_non_null(strstr(r.body, "wycofany"));
+	assert_non_null(strstr(r.body, "Mam już odpowiedź"));
+	h_free(&r);
+	/* Another step needs no confirmation page: a stale withdrawal is
+	 * refused at once, not confirmed. */
+	snprintf(body, sizeof body, "csrf=%s&action=withdraw&version=1&text=Jeszcze+raz", fp.csrf);
+	h_request("POST", path, hdr, body, strlen(body), &r);
+	assert_int_equal(r.status, 409);
+	assert_null(strstr(r.body, "name=\"potwierdzam\""));
 	h_free(&r);
 }
 
@@ -541,6 +603,7 @@ int main(void)
 	    cmocka_unit_test(test_honeypot_filled_by_a_bot_files_nothing),
 	    cmocka_unit_test(test_attachments_are_checked_by_content_and_stored_exactly),
 	    cmocka_unit_test(test_requester_withdraws_on_the_tracking_page),
+	    cmocka_unit_test(test_withdrawal_asks_for_confirmation_first),
 	    cmocka_unit_test(test_malformed_version_is_422_and_another_version_409),
 	    cmocka_unit_test(test_issued_letters_download_and_drafts_stay_hidden),
 	    cmocka_unit_test(test_filing_rate_per_address_is_limited),

@@ -570,6 +570,7 @@ static void test_nasty_text_through_the_form_is_stored_exactly_and_rendered_esca
 		b_pair(&b, "csrf", fp.csrf);
 		b_pair(&b, "action", "withdraw");
 		b_pair(&b, "version", "1");
+		b_pair(&b, "potwierdzam", "1");
 		b_pair(&b, "text", text);
 		snprintf(path, sizeof path, "/sprawa/%s/czynnosc", token);
 		const char *hdr[] = {"Content-Type: application/x-www-form-urlencoded", fp.cookie, NULL};
