@@ -7,6 +7,7 @@
 #include "cases/action.h"
 #include "cases/caseview.h"
 #include "cases/filing.h"
+#include "cases/nextstep.h"
 #include "cases/org.h"
 #include "cases/privacy_notice.h"
 #include "cases/secret.h"
@@ -213,6 +214,9 @@ static enum outcome load(PGconn *c, arena_t *a, const char *token, int64_t now, 
 	    (s == LAW_STATE_REFUSED || s == LAW_STATE_PARTLY_REFUSED || s == LAW_STATE_DISCONTINUED ||
 	     s == LAW_STATE_CONDITIONS_DECIDED))
 		json_object_set_new(view, "court_complaint", json_true());
+	/* Issue 21 item 9: what the office does next, by when, and what the
+	 * requester can do now. */
+	json_object_set_new(view, "next_step", nextstep_of(a, view, day));
 	json_object_set_new(view, "org_id", json_integer(f.org.id));
 	json_object_set_new(view, "privacy", privacy_notice_json(&f.org));
 	*out = view;

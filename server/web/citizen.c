@@ -214,9 +214,39 @@ static void private_headers(http_req_t *req)
 	http_add_header(req, "X-Robots-Tag", "noindex, nofollow");
 }
 
+/* The terms the page lists: each kind once (its latest row), those in
+ * force or ended met or missed as "terms_shown"; those that no longer
+ * apply (cancelled: replaced by another term, or ended by the step that
+ * made them moot) as "terms_void", folded under the table, so that a case
+ * waiting on the requester shows the requester's window rather than rows
+ * saying "nie obowiązuje" (issue 21 item 9). */
+static void page_terms(json_t *view)
+{
+	json_t *terms = json_object_get(view, "terms"), *shown = json_array(), *gone = json_array();
+	size_t n = json_array_size(terms);
+	for (size_t i = 0; i < n; i++) {
+		json_t *t = json_array_get(terms, i);
+		const char *kind = json_string_value(json_object_get(t, "kind"));
+		bool later = false;
+		for (size_t k = i + 1; k < n && !later; k++)
+			later = !strcmp(kind, json_string_value(json_object_get(json_array_get(terms, k),
+			                                                         "kind")));
+		const char *st = json_string_value(json_object_get(t, "state"));
+		if (!strcmp(st ? st : "", "cancelled"))
+			json_array_append(gone, t);
+		else if (!later)
+			json_array_append(shown, t);
+	}
+	json_object_set_new(view, "has_terms_shown", json_boolean(json_array_size(shown) > 0));
+	json_object_set_new(view, "terms_shown", shown);
+	json_object_set_new(view, "has_terms_void", json_boolean(json_array_size(gone) > 0));
+	json_object_set_new(view, "terms_void", gone);
+}
+
 static void case_page(http_req_t *req, int status, json_t *view, const char *error,
                       const struct track_step *step)
 {
+	page_terms(view);
 	const char *action = step ? step->action : NULL;
 	const char *token = http_param(req, "token");
 	json_object_set_new(view, "title",
