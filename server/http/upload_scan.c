@@ -135,7 +135,7 @@ bool upload_scan_init(struct upload_scan *s, arena_t *a, const char *content_typ
 	memset(s, 0, sizeof *s);
 	const char *b;
 	size_t blen;
-	if (cap < 256 || form_multipart_boundary(a, content_type, &b, &blen) != FORM_OK ||
+	if (cap < 128 || form_multipart_boundary(a, content_type, &b, &blen) != FORM_OK ||
 	    blen + 4 >= sizeof s->delim)
 		return false;
 	s->arena = a;

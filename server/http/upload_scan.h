@@ -50,7 +50,7 @@ struct upload_scan {
 };
 
 /* Starts a scan of a body of `content_type` into `out` (`cap` bytes, which
- * must be at least 256). False when the type is not multipart/form-data
+ * must be at least 128). False when the type is not multipart/form-data
  * with a valid boundary: such a body cannot be given back as a form. */
 bool upload_scan_init(struct upload_scan *s, arena_t *a, const char *content_type, char *out,
                       size_t cap);
