@@ -2,7 +2,10 @@
 # The browser stage of `make check`: lints the OpenAPI document, then, in
 # headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core)
 # against the real server on a fresh database loaded with `seed --demo`, files
-# a request through the real form (filing.test.mjs) and works a case in the
+# a request through the real form (filing.test.mjs); reads what happens next
+# on the tracking page in each main state, withdraws after the confirmation
+# page, sends attachments over the limit and gets the form back
+# (tracking.test.mjs); works a case in the
 # staff panel: sign in, filter the queue, extend a term (and one to a
 # Saturday, moved to the next working day), sign out
 # (panel.test.mjs); a manager reads the dashboard and the statistics
@@ -168,8 +171,11 @@ done
 # Each script gets 60 s (both together take some 20 s), so even a hung one
 # leaves the stage within about 2 minutes. They share the server
 # and its database, the panel's after the citizen's.
+# JAWNOSC_BROWSER_ONLY=name[,name...] runs only those files (e.g. "search");
+# unset, every file runs.
 run_node_test() {
 	local name=$1 log=$logs/$1.log node_rc np nf
+	case ",${JAWNOSC_BROWSER_ONLY:-$name}," in *",$name,"*) ;; *) return 0 ;; esac
 	TMPDIR=$work JAWNOSC_URL=$base JAWNOSC_BIN=$bin timeout 60 node "tests/browser/$name.test.mjs" >"$log" 2>&1
 	node_rc=$?
 	cat "$log"
@@ -185,6 +191,7 @@ run_node_test() {
 	fi
 }
 run_node_test filing
+run_node_test tracking
 run_node_test panel
 run_node_test register
 run_node_test dashboard
