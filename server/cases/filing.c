@@ -20,6 +20,7 @@
 #include "law/casenum.h"
 #include "law/dispatch.h"
 #include "law/warsaw.h"
+#include "render/attachlist.h"
 
 /* ---- Validation -------------------------------------------------------- */
 
@@ -173,7 +174,7 @@ static bool content_matches(const char *ext, const char *d, size_t n)
 	return false;
 }
 
-static void check_attachments(struct filing_input *in, struct filing_errors *errs)
+static void check_attachments(arena_t *a, struct filing_input *in, struct filing_errors *errs)
 {
 	static const char *fields[] = {"attachment", "attachment", "attachment"};
 	for (int i = 0; i < in->nattachments; i++) {
@@ -187,7 +188,13 @@ static void check_attachments(struct filing_input *in, struct filing_errors *err
 		if (!type) {
 			add_error(errs, fields[i], "Dozwolone są załączniki PDF, JPG, PNG, TXT, ODT i DOCX.");
 		} else if (at->len > in->max_attachment) {
-			add_error(errs, fields[i], "Załącznik jest zbyt duży: każdy plik może mieć najwyżej 5 MB.");
+			/* Issue 21 item 11: which file, how large, and the limit. */
+			add_error(errs, fields[i],
+			          arena_printf(a, "Plik „%s” ma %s, a każdy załącznik może mieć najwyżej "
+			                          "%s. Zmniejsz go (np. zeskanuj w niższej rozdzielczości) "
+			                          "i wybierz pliki ponownie.",
+			                       at->filename, attachlist_size(a, (long long)at->len),
+			                       attachlist_size(a, (long long)in->max_attachment)));
 		} else if (at->len == 0 || !content_matches(ext, at->data, at->len)) {
 			add_error(errs, fields[i], "Zawartość załącznika nie odpowiada jego rozszerzeniu.");
 		} else {
@@ -291,7 +298,7 @@ bool filing_validate(arena_t *a, struct filing_input *in, struct filing_errors *
 	 * ust. 1 lit. c with UDIP / UOD), and the art. 13 information is on
 	 * the form itself (cases/privacy.h). A "consent" an old client sends
 	 * is ignored. */
-	check_attachments(in, errs);
+	check_attachments(a, in, errs);
 	return errs->n == 0;
 }
 

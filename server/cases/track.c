@@ -7,6 +7,7 @@
 #include "cases/action.h"
 #include "cases/caseview.h"
 #include "cases/filing.h"
+#include "cases/nextstep.h"
 #include "cases/org.h"
 #include "cases/privacy_notice.h"
 #include "cases/secret.h"
@@ -63,7 +64,22 @@ static const struct {
      "wymagającej decyzji.",
      true},
     {"withdraw", "Wycofaj wniosek", "Wycofaj wniosek", "Powód wycofania (nieobowiązkowo)", false,
-     "Jeśli informacja nie jest już potrzebna, możesz wycofać wniosek. Sprawa zostanie zakończona.", false},
+     "Jeśli informacja nie jest już potrzebna, możesz wycofać wniosek. Sprawa zostanie zakończona. "
+     "Przed wycofaniem poprosimy Cię jeszcze o potwierdzenie.", false},
+};
+
+/* The requester's steps that cannot be undone: each is confirmed on a page
+ * of its own first (issue 21 item 10). */
+static const struct {
+	const char *action;
+	struct track_confirm confirm;
+} confirmations[] = {
+    {"withdraw",
+     {"Czy na pewno chcesz wycofać wniosek?",
+      "Wycofania nie można cofnąć. Urząd zakończy sprawę i nie udostępni informacji, o którą "
+      "prosisz. Jeśli później znowu będziesz jej potrzebować, trzeba będzie złożyć nowy wniosek, "
+      "a terminy zaczną biec od nowa.",
+      "Tak, wycofuję wniosek", "Nie, wróć do sprawy"}},
 };
 
 static int requester_action(const char *id)
@@ -78,6 +94,14 @@ const char *track_text_label(const char *action)
 {
 	int i = requester_action(action);
 	return i < 0 ? NULL : requester_actions[i].text_label;
+}
+
+const struct track_confirm *track_confirmation(const char *action)
+{
+	for (size_t i = 0; action && i < sizeof confirmations / sizeof confirmations[0]; i++)
+		if (!strcmp(confirmations[i].action, action))
+			return &confirmations[i].confirm;
+	return NULL;
 }
 
 /* The outcome of a query that should find one row: OUT_OK, OUT_NOT_FOUND,
@@ -190,6 +214,9 @@ static enum outcome load(PGconn *c, arena_t *a, const char *token, int64_t now, 
 	    (s == LAW_STATE_REFUSED || s == LAW_STATE_PARTLY_REFUSED || s == LAW_STATE_DISCONTINUED ||
 	     s == LAW_STATE_CONDITIONS_DECIDED))
 		json_object_set_new(view, "court_complaint", json_true());
+	/* Issue 21 item 9: what the office does next, by when, and what the
+	 * requester can do now. */
+	json_object_set_new(view, "next_step", nextstep_of(a, view, day));
 	json_object_set_new(view, "org_id", json_integer(f.org.id));
 	json_object_set_new(view, "privacy", privacy_notice_json(&f.org));
 	*out = view;

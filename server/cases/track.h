@@ -73,4 +73,16 @@ enum outcome track_document(const struct svc_ctx *ctx, const char *token, int se
  * the field ("Treść wyjaśnień"); NULL when none. */
 const char *track_text_label(const char *action);
 
+/* What the requester is told before a step that cannot be undone (the
+ * withdrawal): the page's heading, why it cannot be undone, the buttons. */
+struct track_confirm {
+	const char *title;  /* "Czy na pewno chcesz wycofać wniosek?" */
+	const char *text;   /* what follows and that it cannot be undone */
+	const char *button; /* "Tak, wycofuję wniosek" */
+	const char *back;   /* "Nie, wróć do sprawy" */
+};
+/* The confirmation an action needs before it is taken, or NULL when it is
+ * taken at once. */
+const struct track_confirm *track_confirmation(const char *action);
+
 #endif

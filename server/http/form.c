@@ -522,6 +522,31 @@ enum form_error form_parse_multipart(arena_t *a, const char *content_type_header
 	return e;
 }
 
+enum form_error form_multipart_boundary(arena_t *a, const char *content_type_header,
+				       const char **boundary, size_t *len)
+{
+	return multipart_boundary(a, content_type_header, boundary, len);
+}
+
+enum form_error form_part_describe(arena_t *a, const char *headers, size_t len, const char **name,
+				   const char **filename)
+{
+	part_t pt = {0};
+	const char *content;
+	*name = *filename = NULL;
+	enum form_error e = part_headers(a, headers, headers + len, &pt, &content);
+	if (e != FORM_OK)
+		return e;
+	if (!pt.name || !text_ok(pt.name, pt.namelen))
+		return FORM_MALFORMED;
+	*name = pt.name;
+	if (pt.filename && pt.fnlen)
+		return file_name(pt.filename, pt.fnlen, filename);
+	if (pt.filename)
+		*filename = "";
+	return FORM_OK;
+}
+
 /* ---- dispatch and look-up ---- */
 
 /* WHATWG URL §5: url-encoded form data is UTF-8 only. */

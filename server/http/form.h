@@ -83,6 +83,17 @@ enum form_error form_parse_urlencoded(arena_t *a, const char *body, size_t len,
 enum form_error form_parse_multipart(arena_t *a, const char *content_type_header, const char *body,
 				     size_t len, const form_limits_t *lim, form_t *out);
 
+/* The boundary of a multipart/form-data Content-Type (not NUL-terminated:
+ * `len` bytes, in the arena), under the rules of form_parse_multipart(). */
+enum form_error form_multipart_boundary(arena_t *a, const char *content_type_header,
+				       const char **boundary, size_t *len);
+/* The field name of one part's header block (`len` bytes ending with the
+ * empty line, CRLF CRLF) and, for a file part, its file name as
+ * form_parse_multipart() keeps it ("" for an empty file input; NULL for a
+ * text field). Both in the arena. */
+enum form_error form_part_describe(arena_t *a, const char *headers, size_t len, const char **name,
+				   const char **filename);
+
 /* Dispatches on the Content-Type header: application/x-www-form-urlencoded
  * (a charset parameter, if any, must be UTF-8) or multipart/form-data; a
  * missing header or anything else is FORM_UNSUPPORTED_TYPE. */

@@ -19,6 +19,7 @@
 #include "core/strbuf.h"
 #include "http/form.h"
 #include "http/router.h"
+#include "http/upload_scan.h"
 
 struct MHD_Connection;
 
@@ -51,6 +52,11 @@ typedef struct http_req {
 	size_t body_limit;  /* the route's (http/server.h) */
 	int body_refused;   /* 413 or 503 while reading it, 0 */
 	size_t discarded;   /* bytes of a refused body read and dropped */
+	/* A ROUTE_BODY_UPLOAD_FORM body over the limit, read and scanned: its
+	 * text fields go to `scan_body`, which becomes `body` at its end. */
+	struct upload_scan *scan;
+	http_body_t scan_body;
+	bool scan_done;
 	bool started; /* first access-handler call seen */
 	struct timespec t0;
 
@@ -73,6 +79,13 @@ typedef struct http_req {
 const char *http_header(http_req_t *req, const char *name);
 /* Query parameter (decoded), NULL when absent or the query is malformed. */
 const char *http_query(http_req_t *req, const char *name);
+/* On a ROUTE_BODY_UPLOAD_FORM route, a body over the route's limit that was
+ * read and scanned instead of kept: its file parts (field, file name, size)
+ * and the bytes it had (`seen`); the body (http_form()) then holds only its
+ * text fields. NULL when the body was within the limit. */
+const struct upload_scan *http_upload_over(const http_req_t *req);
+/* The route's body limit (0: it takes none). */
+size_t http_req_body_limit(const http_req_t *req);
 /* Parses the body once as url-encoded or multipart per Content-Type.
  * FORM_OK and *out set, or an error (caller answers 400/415 with a message). */
 enum form_error http_form(http_req_t *req, const form_t **out);

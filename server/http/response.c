@@ -67,6 +67,16 @@ enum form_error http_form(http_req_t *req, const form_t **out)
 	return (enum form_error)req->form_error;
 }
 
+const struct upload_scan *http_upload_over(const http_req_t *req)
+{
+	return req->scan_done ? req->scan : NULL;
+}
+
+size_t http_req_body_limit(const http_req_t *req)
+{
+	return req->body_limit;
+}
+
 const char *http_form_get(http_req_t *req, const char *name)
 {
 	const form_t *f;

@@ -50,6 +50,12 @@ enum route_body {
 	ROUTE_BODY_TEXT,     /* a form carrying a long text (a letter, an answer, a note) */
 	ROUTE_BODY_JSON,     /* the JSON API */
 	ROUTE_BODY_UPLOAD,   /* multipart with attachments: up to JAWNOSC_MAX_BODY */
+	/* The same, for a form given back when its files are too large (the
+	 * citizen's filing, issue 21 item 11): a multipart body over
+	 * JAWNOSC_MAX_BODY, up to HTTP_UPLOAD_READ_FACTOR times it, is read
+	 * and scanned, not kept (http/upload_scan.h); its handler sees only
+	 * the text fields and must ask http_upload_over() first. */
+	ROUTE_BODY_UPLOAD_FORM,
 };
 
 typedef struct route {

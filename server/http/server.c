@@ -22,6 +22,7 @@
 #include "http/internal.h"
 #include "http/metrics.h"
 #include "http/proxy.h"
+#include "http/upload_scan.h"
 
 static struct http_server_opts opts;
 static struct MHD_Daemon *daemon_handle;
@@ -37,6 +38,7 @@ static char queued_marker;
 
 static atomic_size_t body_memory;    /* bytes of bodies held, all requests */
 static atomic_ullong bodies_refused; /* 503s for want of body_memory */
+static atomic_ullong uploads_over;   /* forms over their limit read and given back */
 
 size_t http_body_limit(const route_t *route, size_t max_body)
 {
@@ -45,7 +47,8 @@ size_t http_body_limit(const route_t *route, size_t max_body)
 	case ROUTE_BODY_FORM: lim = HTTP_FORM_BODY_MAX; break;
 	case ROUTE_BODY_TEXT: lim = HTTP_TEXT_BODY_MAX; break;
 	case ROUTE_BODY_JSON: lim = HTTP_JSON_BODY_MAX; break;
-	case ROUTE_BODY_UPLOAD: lim = max_body; break;
+	case ROUTE_BODY_UPLOAD:
+	case ROUTE_BODY_UPLOAD_FORM: lim = max_body; break;
 	default: return 0;
 	}
 	return lim < max_body ? lim : max_body;
@@ -119,6 +122,7 @@ static void req_free(http_req_t *req)
 	if (req->json)
 		json_decref(req->json);
 	body_release(&req->body);
+	body_release(&req->scan_body);
 	arena_free(req->arena);
 }
 
@@ -404,6 +408,7 @@ void http_server_counts(struct http_server_counts *out)
 	for (int i = 0; i < HTTP_REFUSED_N; i++)
 		out->refused[i] = atomic_load(&refused[i]);
 	out->bodies_refused = atomic_load(&bodies_refused);
+	out->uploads_over = atomic_load(&uploads_over);
 	out->body_memory = atomic_load(&body_memory);
 	pthread_mutex_lock(&conns_mu);
 	out->connections = nconns;
@@ -572,6 +577,36 @@ static bool declared_body(struct MHD_Connection *conn, unsigned long long *len)
 	return chunked || *len > 0;
 }
 
+/* A ROUTE_BODY_UPLOAD_FORM body over the limit: scanned as it arrives, its
+ * text fields kept in a buffer of HTTP_TEXT_BODY_MAX (counted like a
+ * body), so that the form can be given back (http/upload_scan.h). False
+ * when it cannot be: another route, a body more than
+ * HTTP_UPLOAD_READ_FACTOR times the limit, not multipart/form-data, or no
+ * memory for the buffer (*memory_full). */
+static bool scan_instead(http_req_t *req, unsigned long long len, bool *memory_full)
+{
+	*memory_full = false;
+	if (req->match.route->body != ROUTE_BODY_UPLOAD_FORM || req->scan ||
+	    len > (unsigned long long)req->body_limit * HTTP_UPLOAD_READ_FACTOR)
+		return false;
+	struct upload_scan *s = arena_alloc(req->arena, sizeof *s);
+	size_t cap = HTTP_TEXT_BODY_MAX + 1;
+	const char *ct = MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND,
+	                                             MHD_HTTP_HEADER_CONTENT_TYPE);
+	char probe[256];
+	if (!upload_scan_init(s, req->arena, ct ? ct : "", probe, sizeof probe))
+		return false;
+	if (!budget_take(cap)) {
+		atomic_fetch_add(&bodies_refused, 1);
+		*memory_full = true;
+		return false;
+	}
+	req->scan_body = (http_body_t){xrealloc(NULL, cap), 0, cap};
+	upload_scan_init(s, req->arena, ct, req->scan_body.data, cap);
+	req->scan = s;
+	return true;
+}
+
 /* The headers are in: route the request and decide on its body before a
  * byte of it is read. What is refused here is answered at once, with
  * "Connection: close" when a body follows (it is not read, so the next
@@ -586,8 +621,13 @@ static enum MHD_Result admit(http_req_t *req, void **con_cls)
 	if (rr == ROUTE_FOUND)
 		req->body_limit = http_body_limit(req->match.route, opts.max_body);
 	bool too_large = body && (len > req->body_limit || !req->body_limit);
-	bool memory_full = rr == ROUTE_FOUND && !too_large && len &&
-	                   !body_room(req, (size_t)len, true);
+	bool memory_full = false;
+	if (rr == ROUTE_FOUND && too_large && req->body_limit && scan_instead(req, len, &memory_full))
+		too_large = false;
+	else if (memory_full)
+		too_large = false;
+	else
+		memory_full = rr == ROUTE_FOUND && !too_large && len && !body_room(req, (size_t)len, true);
 	if (body && (rr != ROUTE_FOUND || too_large || memory_full))
 		http_add_header(req, MHD_HTTP_HEADER_CONNECTION, "close");
 	switch (rr) {
@@ -623,6 +663,19 @@ static enum MHD_Result body_piece(http_req_t *req, const char *data, size_t *siz
 {
 	size_t n = *size;
 	*size = 0;
+	if (req->scan) {
+		upload_scan_feed(req->scan, data, n);
+		return req->scan->seen > req->body_limit * HTTP_UPLOAD_READ_FACTOR ? MHD_NO : MHD_YES;
+	}
+	bool memory_full;
+	if (!req->body_refused && n > req->body_limit - req->body.len &&
+	    scan_instead(req, 0, &memory_full)) {
+		/* A chunked form outgrew its limit: scan what came so far. */
+		upload_scan_feed(req->scan, req->body.data ? req->body.data : "", req->body.len);
+		body_release(&req->body);
+		upload_scan_feed(req->scan, data, n);
+		return MHD_YES;
+	}
 	if (!req->body_refused) {
 		if (n > req->body_limit - req->body.len)
 			req->body_refused = 413;
@@ -734,6 +787,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 	if (*upload_data_size)
 		return body_piece(req, upload_data, upload_data_size);
+	if (req->scan && !req->scan_done) {
+		/* The scanned form's text fields become its body. */
+		req->scan_body.len = upload_scan_finish(req->scan);
+		body_release(&req->body);
+		req->body = req->scan_body;
+		req->scan_body = (http_body_t){0};
+		req->scan_done = true;
+		atomic_fetch_add(&uploads_over, 1);
+	}
 	if (req->body_refused == 413)
 		respond_too_large(req);
 	else if (req->body_refused)

@@ -62,6 +62,10 @@ struct http_server_opts {
 #define HTTP_FORM_BODY_MAX (64 * 1024)
 #define HTTP_TEXT_BODY_MAX (1024 * 1024)
 #define HTTP_JSON_BODY_MAX (256 * 1024)
+/* A ROUTE_BODY_UPLOAD_FORM body over its limit is still read, scanned and
+ * dropped up to this many times the limit (declared larger: 413 unread),
+ * and its text fields are kept up to HTTP_TEXT_BODY_MAX. */
+#define HTTP_UPLOAD_READ_FACTOR 4
 /* Seconds a client is told to wait (Retry-After) when bodies fill memory. */
 #define HTTP_BODY_RETRY_AFTER 10
 
@@ -81,6 +85,7 @@ const char *http_refusal_name(enum http_refusal r); /* "per_ip", "total", "head_
 struct http_server_counts {
 	unsigned long long refused[HTTP_REFUSED_N];
 	unsigned long long bodies_refused; /* 503: body_memory was full */
+	unsigned long long uploads_over;   /* forms over their limit given back (scanned) */
 	size_t body_memory;                /* bytes held by bodies now */
 	unsigned connections;              /* open now */
 };

@@ -3,7 +3,13 @@
  * Each chart is one <svg role="img" aria-labelledby="ID-title ID-desc">
  * with a <title> and a <desc>, so a screen reader announces the chart's
  * name and what it shows; the page puts the same figures in a data table
- * beside it (WCAG 2.1 1.1.1). Colours and fonts are SVG presentation
+ * beside it (WCAG 2.1 1.1.1). A chart whose values link somewhere is
+ * role="group" instead (an image's children are presentational, so links
+ * inside one would be hidden): each link is named by its value, the rest
+ * of the drawing is aria-hidden. Series are told apart by more than colour
+ * (WCAG 2.1 1.4.1): several stacked series are filled with patterns
+ * (solid, stripes, dots, ...) shown in the legend, and each line has its
+ * own dash and marker shape. Colours and fonts are SVG presentation
  * attributes (fill=, font-size=), not CSS: the pages' Content-Security-Policy
  * allows no inline style. Every piece of text is XML-escaped; labels longer
  * than SVG_LABEL_MAX characters are shortened with "…" in the drawing only.
@@ -23,6 +29,9 @@
 struct svg_series {
 	const char *name;     /* in the legend */
 	const double *values; /* one per label */
+	/* One address per label: the value's bar (or dot) links there, e.g. to
+	 * the queue showing the cases it counts. NULL, or a NULL entry: none. */
+	const char *const *hrefs;
 };
 
 struct svg_chart {
@@ -35,6 +44,7 @@ struct svg_chart {
 	int nseries;	  /* at most SVG_SERIES_MAX are drawn */
 	const char *unit; /* after tick values ("%"); NULL: none */
 	double max;	  /* top of the scale; 0: from the data */
+	const char *link_note; /* after a linked value's name ("pokaż w kolejce"); NULL: none */
 };
 
 /* Vertical bars, one per label; several series are stacked. */
@@ -48,6 +58,9 @@ void svg_line_chart(strbuf_t *out, const struct svg_chart *c);
 /* The colour of series `i` (a palette told apart also by people with
  * colour-blindness, each at least 3:1 against white). */
 const char *svg_color(int i);
+/* The name of series `i`'s fill pattern, for tests and the legend:
+ * "pełny", "ukośne paski", "kropki", ... */
+const char *svg_pattern_name(int i);
 
 /* A round top for a scale holding `v` (1, 2 or 5 times a power of ten, in
  * at most 5 steps); the step into *step. At least 1 for counts when v <= 0. */

@@ -33,11 +33,12 @@ static int role_level(const char *role)
 	return ROLE_ANY;
 }
 
-/* Where a staff member lands after signing in: the queue, or the data
- * protection officer's own page (the queue is not theirs). */
+/* Where a staff member lands after signing in: a manager on the dashboard
+ * (what is due and who carries what), the data protection officer on their
+ * own page (the queue is not theirs), everyone else on the queue. */
 static const char *home_of(int level)
 {
-	return level == ROLE_IOD ? "/panel/iod" : "/panel";
+	return level == ROLE_IOD ? "/panel/iod" : level == ROLE_MANAGER ? "/panel/pulpit" : "/panel";
 }
 
 /* The context of a service called before anyone is known to be signed in. */

@@ -11,12 +11,37 @@
 #include "cases/track.h"
 #include "core/clock.h"
 #include "core/config.h"
+#include "render/attachlist.h"
 #include "web/outcome.h"
 #include "web/web.h"
 
 static const char *const form_fields[] = {"kind",  "subject", "content", "form",   "delivery",
                                           "name",  "email",   "postal_address", "phone",
                                           "purpose", "format", "manner", "ade_address"};
+
+/* The limits the form states (issue 21 item 11): each file, and all files
+ * together. The whole body may be JAWNOSC_MAX_BODY; 1 MB of it is left for
+ * the text and the framing, so files within the stated total always fit. */
+static size_t files_total_max(void)
+{
+	size_t body = cfg.max_body, mb = 1024 * 1024;
+	return body >= 2 * mb ? body - mb : body / 2;
+}
+
+static size_t file_max(void)
+{
+	size_t each = (size_t)cfg.max_attachment, total = files_total_max();
+	return each < total ? each : total;
+}
+
+/* "5 MB", "7 MB", "1,5 MB". */
+static const char *size_text(http_req_t *req, size_t n)
+{
+	size_t mb = 1024 * 1024;
+	if (n >= mb && n % mb == 0)
+		return arena_printf(req->arena, "%zu MB", n / mb);
+	return attachlist_size(req->arena, (long long)n);
+}
 
 static const char *value_of(const struct filing_input *in, const char *field)
 {
@@ -57,7 +82,9 @@ static json_t *form_context(http_req_t *req, const struct org *org, const struct
 	json_object_set_new(ctx, "delivery_post", json_boolean(!strcmp(delivery, "post")));
 	json_object_set_new(ctx, "delivery_tracking", json_boolean(!strcmp(delivery, "tracking_page")));
 	json_object_set_new(ctx, "privacy", privacy_notice_json(org));
-	json_object_set_new(ctx, "max_attachment_mb", json_integer(cfg.max_attachment / (1024 * 1024)));
+	json_object_set_new(ctx, "file_max", json_string(size_text(req, file_max())));
+	json_object_set_new(ctx, "files_total_max", json_string(size_text(req, files_total_max())));
+	json_object_set_new(ctx, "files_max_count", json_integer(FILING_MAX_ATTACHMENTS));
 	if (web_form_errors(ctx, errs)) {
 		json_object_set_new(ctx, "title",
 		                    json_string("Błędy w formularzu — Złóż wniosek — Jawność"));
@@ -158,6 +185,58 @@ static enum outcome form_genuine(http_req_t *req, const form_t *f, struct proble
 	return OUT_OK;
 }
 
+/* The files of a form over the limit, named with their sizes: "a.pdf
+ * (4,0 MB), b.pdf (4,0 MB)". */
+static const char *files_named(http_req_t *req, const struct upload_scan *over)
+{
+	strbuf_t sb;
+	sb_init(&sb, req->arena);
+	for (int i = 0; i < over->nfiles; i++)
+		sb_printf(&sb, "%s„%s” (%s)", i ? ", " : "", over->files[i].filename,
+		          attachlist_size(req->arena, (long long)over->files[i].size));
+	if (over->more_files)
+		sb_printf(&sb, " i %d innych", over->more_files);
+	return sb.data ? sb.data : "";
+}
+
+/* The form came with more than the server takes (issue 21 item 11): it was
+ * read without its files (http_upload_over()), so it comes back with what
+ * was typed and a message naming the files, at 413. Nothing is filed. */
+static void form_over_limit(http_req_t *req, const struct org *org, const form_t *f,
+                            const struct upload_scan *over)
+{
+	struct filing_input in = {0};
+	web_filing_fields(f, &in);
+	in.nattachments = 0;
+	const char *sid = form_get(f, "submission_id");
+	if (!web_is_random_id(sid))
+		sid = web_random_id(req);
+	size_t total = 0;
+	for (int i = 0; i < over->nfiles; i++)
+		total += over->files[i].size;
+	const char *msg;
+	if (over->nfiles)
+		msg = arena_printf(req->arena,
+		                   "Wniosku nie wysłano, bo załączniki są za duże: %s — razem %s. Każdy "
+		                   "plik może mieć najwyżej %s, a wszystkie razem najwyżej %s. Zmniejsz "
+		                   "pliki (np. zeskanuj w niższej rozdzielczości) albo dołącz mniej "
+		                   "plików i wybierz je ponownie; pozostałe dane są zachowane.",
+		                   files_named(req, over), attachlist_size(req->arena, (long long)total),
+		                   size_text(req, file_max()), size_text(req, files_total_max()));
+	else
+		msg = arena_printf(req->arena,
+		                   "Wniosku nie wysłano, bo przesłane dane są za duże (najwyżej %s). "
+		                   "Skróć treść; pozostałe dane są zachowane.",
+		                   size_text(req, http_req_body_limit(req)));
+	if (over->lost_field)
+		msg = arena_printf(req->arena, "%s Część tekstu była zbyt długa i nie została zachowana: "
+		                               "sprawdź pola formularza.", msg);
+	struct problem p = {0};
+	problem_field(&p, "attachment", msg);
+	http_add_header(req, "Cache-Control", "no-store");
+	web_render(req, 413, "request_form", form_context(req, org, &in, &p, sid, NULL));
+}
+
 void web_request_submit(http_req_t *req)
 {
 	struct org org;
@@ -168,6 +247,11 @@ void web_request_submit(http_req_t *req)
 	struct problem p = {0};
 	if (http_form_read(req, &f, &p) != OUT_OK) {
 		form_again(req, &org, &in, web_random_id(req), &p, NULL);
+		return;
+	}
+	const struct upload_scan *over = http_upload_over(req);
+	if (over) {
+		form_over_limit(req, &org, f, over);
 		return;
 	}
 	read_form(req, f, &in);
@@ -214,9 +298,39 @@ static void private_headers(http_req_t *req)
 	http_add_header(req, "X-Robots-Tag", "noindex, nofollow");
 }
 
+/* The terms the page lists: each kind once (its latest row), those in
+ * force or ended met or missed as "terms_shown"; those that no longer
+ * apply (cancelled: replaced by another term, or ended by the step that
+ * made them moot) as "terms_void", folded under the table, so that a case
+ * waiting on the requester shows the requester's window rather than rows
+ * saying "nie obowiązuje" (issue 21 item 9). */
+static void page_terms(json_t *view)
+{
+	json_t *terms = json_object_get(view, "terms"), *shown = json_array(), *gone = json_array();
+	size_t n = json_array_size(terms);
+	for (size_t i = 0; i < n; i++) {
+		json_t *t = json_array_get(terms, i);
+		const char *kind = json_string_value(json_object_get(t, "kind"));
+		bool later = false;
+		for (size_t k = i + 1; k < n && !later; k++)
+			later = !strcmp(kind, json_string_value(json_object_get(json_array_get(terms, k),
+			                                                         "kind")));
+		const char *st = json_string_value(json_object_get(t, "state"));
+		if (!strcmp(st ? st : "", "cancelled"))
+			json_array_append(gone, t);
+		else if (!later)
+			json_array_append(shown, t);
+	}
+	json_object_set_new(view, "has_terms_shown", json_boolean(json_array_size(shown) > 0));
+	json_object_set_new(view, "terms_shown", shown);
+	json_object_set_new(view, "has_terms_void", json_boolean(json_array_size(gone) > 0));
+	json_object_set_new(view, "terms_void", gone);
+}
+
 static void case_page(http_req_t *req, int status, json_t *view, const char *error,
                       const struct track_step *step)
 {
+	page_terms(view);
 	const char *action = step ? step->action : NULL;
 	const char *token = http_param(req, "token");
 	json_object_set_new(view, "title",
@@ -332,6 +446,54 @@ static void step_not_tried(http_req_t *req, const struct track_step *step, const
 		case_page(req, web_outcome_status(p->outcome), view, message_of(p), step);
 }
 
+/* Whether the step can be tried now on the case in `view`: the requester
+ * may take it and the page showed the case as it is. A step that cannot is
+ * not confirmed first: track_act() says why it is refused. */
+static bool step_open(json_t *view, const struct track_step *step)
+{
+	if (step->version >= 0 && step->version != json_integer_value(json_object_get(view, "version")))
+		return false;
+	size_t i;
+	json_t *a;
+	json_array_foreach(json_object_get(view, "actions"), i, a)
+	{
+		if (!strcmp(json_string_value(json_object_get(a, "id")), step->action))
+			return true;
+	}
+	return false;
+}
+
+/* A step that cannot be undone and was not confirmed: the page that asks,
+ * with what was typed kept in its form (issue 21 item 10; a plain form, no
+ * script). False when the step should be tried at once (it cannot be
+ * taken now: track_act() refuses it with the reason). */
+static bool confirm_page(http_req_t *req, const struct track_step *step,
+                         const struct track_confirm *cf)
+{
+	json_t *view;
+	if (!load_case(req, &view))
+		return true;
+	if (!step_open(view, step)) {
+		json_decref(view);
+		return false;
+	}
+	json_t *ctx = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:O, s:O, s:s, s:s, s:s}", "title",
+	                        arena_printf(req->arena, "%s — Jawność", cf->title), "heading", cf->title,
+	                        "text", cf->text, "button", cf->button, "back", cf->back, "token",
+	                        step->token, "action", step->action, "version",
+	                        json_object_get(view, "version"), "case_number",
+	                        json_object_get(view, "case_number"), "subject",
+	                        json_string_value(json_object_get(view, "subject")), "csrf",
+	                        web_csrf_token(req), "reason", step->text ? step->text : "");
+	const char *label = track_text_label(step->action);
+	if (label)
+		json_object_set_new(ctx, "text_label", json_string(label));
+	json_decref(view);
+	private_headers(req);
+	web_render(req, 200, "case_confirm", ctx);
+	return true;
+}
+
 void web_case_act(http_req_t *req)
 {
 	const form_t *f;
@@ -345,6 +507,10 @@ void web_case_act(http_req_t *req)
 		step_not_tried(req, &step, &p);
 		return;
 	}
+	const struct track_confirm *cf = track_confirmation(step.action);
+	const char *confirmed = form_get(f, "potwierdzam");
+	if (cf && !(confirmed && !strcmp(confirmed, "1")) && confirm_page(req, &step, cf))
+		return;
 	struct svc_ctx ctx = ctx_of(req, NULL);
 	json_t *view = NULL;
 	if (track_act(&ctx, &step, &view, &p) == OUT_OK)

@@ -139,6 +139,8 @@ struct chart_data {
 	const char *long_labels[SVG_LABELS_MAX];
 	struct svg_series series[SVG_SERIES_MAX];
 	double values[SVG_SERIES_MAX][SVG_LABELS_MAX];
+	/* The queue showing the cases a value counts; NULL: no such filter. */
+	const char *hrefs[SVG_SERIES_MAX][SVG_LABELS_MAX];
 	int nseries;
 };
 
@@ -148,9 +150,12 @@ static json_t *chart_block(http_req_t *req, const char *id, const char *title, c
 			   const char *first_col, struct chart_data *d, const char *unit,
 			   double max, void (*draw)(strbuf_t *, const struct svg_chart *))
 {
-	for (int s = 0; s < d->nseries; s++)
+	for (int s = 0; s < d->nseries; s++) {
 		d->series[s].values = d->values[s];
-	struct svg_chart c = {id, title, desc, d->labels, d->n, d->series, d->nseries, unit, max};
+		d->series[s].hrefs = d->hrefs[s];
+	}
+	struct svg_chart c = {id,	 title, desc, d->labels, d->n, d->series, d->nseries,
+			      unit, max,	 "pokaż te sprawy w kolejce"};
 	strbuf_t svg;
 	sb_init(&svg, req->arena);
 	draw(&svg, &c);
@@ -159,9 +164,13 @@ static json_t *chart_block(http_req_t *req, const char *id, const char *title, c
 		json_array_append_new(head, json_string(d->series[s].name));
 	for (int i = 0; i < d->n; i++) {
 		json_t *cells = json_array();
-		for (int s = 0; s < d->nseries; s++)
-			json_array_append_new(
-			    cells, json_string(decimal(req, d->values[s][i], unit ? unit : "")));
+		for (int s = 0; s < d->nseries; s++) {
+			json_t *cell = json_pack("{s:s}", "text",
+						 decimal(req, d->values[s][i], unit ? unit : ""));
+			if (d->hrefs[s][i])
+				json_object_set_new(cell, "url", json_string(d->hrefs[s][i]));
+			json_array_append_new(cells, cell);
+		}
 		json_array_append_new(
 		    rows, json_pack("{s:s, s:o}", "label", d->long_labels[i], "cells", cells));
 	}
@@ -204,28 +213,49 @@ static const struct {
 	const char *unit;
 	double max;
 	void (*draw)(strbuf_t *, const struct svg_chart *);
+	/* The queue's filter for a series' id (rodzaj=, kanal=): each bar then
+	 * links to the cases it counts, received in its month in any state.
+	 * NULL: the queue has no filter for what the chart counts (cases
+	 * closed in a month). */
+	const char *filter;
 } month_charts[] = {
     {"wykres-rodzaj", "Wnioski złożone w miesiącu według rodzaju",
      "Słupki: liczba wniosków złożonych w każdym z ostatnich 12 miesięcy, z podziałem na wnioski "
      "o informację publiczną i o ponowne wykorzystywanie.",
-     stats_kinds, NULL, 0, svg_bar_chart},
+     stats_kinds, NULL, 0, svg_bar_chart, "rodzaj"},
     {"wykres-kanal", "Wnioski złożone w miesiącu według kanału",
      "Słupki: liczba wniosków złożonych w każdym z ostatnich 12 miesięcy, z podziałem na drogę, "
      "którą wpłynęły.",
-     stats_channels, NULL, 0, svg_bar_chart},
+     stats_channels, NULL, 0, svg_bar_chart, "kanal"},
     {"wykres-czas", "Czas załatwienia spraw zakończonych w miesiącu",
      "Linie: mediana i 90. percentyl liczby dni od wpływu wniosku do zakończenia sprawy, dla "
      "spraw zakończonych w każdym z ostatnich 12 miesięcy; brak punktu: w danym miesiącu nie "
      "zakończono żadnej sprawy.",
-     days_series, NULL, 0, svg_line_chart},
+     days_series, NULL, 0, svg_line_chart, NULL},
     {"wykres-terminowosc", "Odsetek spraw załatwionych w terminie",
      "Słupki: jaki odsetek spraw zakończonych w miesiącu załatwiono przed upływem terminu "
      "ustawowego (także przedłużonego); brak słupka: w danym miesiącu nie załatwiono żadnej "
      "sprawy z terminem odpowiedzi.",
-     on_time_series, "%", 100, svg_bar_chart},
+     on_time_series, "%", 100, svg_bar_chart, NULL},
 };
 
-static json_t *charts(http_req_t *req, json_t *doc)
+/* The queue of the cases received in month row `m` whose `filter` is `id`,
+ * in any state, in the manager's scope. */
+static const char *month_queue_url(http_req_t *req, const struct dash_scope *s, json_t *m,
+				   const char *filter, const char *id)
+{
+	int y = (int)json_integer_value(json_object_get(m, "year"));
+	int mo = (int)json_integer_value(json_object_get(m, "number"));
+	if (mo < 1 || mo > 12)
+		return NULL;
+	return queue_url(req, s,
+			 arena_printf(req->arena,
+				      "stan=wszystkie&%s=%s&wplynal_od=%04d-%02d-01&"
+				      "wplynal_do=%04d-%02d-%02d",
+				      filter, id, y, mo, y, mo, law_days_in_month(y, mo)));
+}
+
+static json_t *charts(http_req_t *req, const struct dash_scope *scope, json_t *doc)
 {
 	json_t *months = json_object_get(doc, "months"), *list = json_array();
 	struct chart_data *d = arena_calloc(req->arena, 1, sizeof *d);
@@ -235,9 +265,14 @@ static json_t *charts(http_req_t *req, json_t *doc)
 		for (const struct stats_label *k = month_charts[c].series;
 		     k->id && d->nseries < SVG_SERIES_MAX; k++) {
 			d->series[d->nseries].name = k->label;
-			for (int i = 0; i < d->n; i++)
-				d->values[d->nseries][i] = real_or_nan(
-				    json_object_get(json_array_get(months, (size_t)i), k->id));
+			for (int i = 0; i < d->n; i++) {
+				json_t *m = json_array_get(months, (size_t)i);
+				d->values[d->nseries][i] = real_or_nan(json_object_get(m, k->id));
+				d->hrefs[d->nseries][i] =
+				    month_charts[c].filter && d->values[d->nseries][i] > 0
+					? month_queue_url(req, scope, m, month_charts[c].filter, k->id)
+					: NULL;
+			}
 			d->nseries++;
 		}
 		json_array_append_new(list, chart_block(req, month_charts[c].id,
@@ -251,6 +286,8 @@ static json_t *charts(http_req_t *req, json_t *doc)
 	d->n = 0;
 	d->nseries = 1;
 	d->series[0].name = "liczba spraw";
+	/* The queue cannot select cases by the month they closed in: no links. */
+	memset(d->hrefs, 0, sizeof d->hrefs);
 	json_array_foreach(outcomes, i, m)
 	{
 		if (d->n >= SVG_LABELS_MAX)
@@ -284,7 +321,7 @@ void web_dashboard(http_req_t *req)
 	}
 	add_figures(req, &s, doc);
 	add_workload_links(req, &s, doc);
-	json_object_set_new(doc, "charts", charts(req, doc));
+	json_object_set_new(doc, "charts", charts(req, &s, doc));
 	json_object_set_new(doc, "queue_url", json_string(queue_url(req, &s, "")));
 	json_object_set_new(doc, "title", json_string("Pulpit kierownika — Jawność"));
 	web_render(req, 200, "dashboard", doc);

@@ -138,6 +138,10 @@ static void server_counters(strbuf_t *sb)
 	metrics_one(sb, "jawnosc_http_bodies_refused_total", "counter",
 	            "Requests answered 503 because their body did not fit in JAWNOSC_BODY_MEMORY.",
 	            (double)n.bodies_refused);
+	metrics_one(sb, "jawnosc_http_uploads_over_limit_total", "counter",
+	            "Filing forms whose attachments went over JAWNOSC_MAX_BODY: read without being "
+	            "kept and given back with the text typed and the files named (413).",
+	            (double)n.uploads_over);
 }
 
 /* The IMAP polling job of this process (cases/imap.h); nothing when it is

@@ -13,7 +13,7 @@ const route_t web_routes[] = {
     {"GET", "/static/{*path}", static_handler, ROLE_ANY, "static", ROUTE_BODY_NONE},
     /* Citizens */
     {"GET", "/wniosek", web_request_form, ROLE_ANY, "request.form", ROUTE_BODY_NONE},
-    {"POST", "/wniosek", web_request_submit, ROLE_ANY, "request.submit", ROUTE_BODY_UPLOAD},
+    {"POST", "/wniosek", web_request_submit, ROLE_ANY, "request.submit", ROUTE_BODY_UPLOAD_FORM},
     {"GET", "/sprawa/{token}", web_case_show, ROLE_ANY, "case.show", ROUTE_BODY_NONE},
     {"GET", "/sprawa/{token}/potwierdzenie", web_case_confirmation, ROLE_ANY, "case.confirmation", ROUTE_BODY_NONE},
     {"POST", "/sprawa/{token}/czynnosc", web_case_act, ROLE_ANY, "case.act", ROUTE_BODY_TEXT},

@@ -210,12 +210,24 @@ async function main() {
 			need('tracking');
 			const form = page.locator('form:has(input[name=action][value=withdraw])');
 			await form.locator('textarea[name=text]').fill('Otrzymałem informację w inny sposób.');
-			const [resp] = await Promise.all([
+			// Issue 21 item 10: first a page that says it cannot be undone.
+			let [resp] = await Promise.all([
 				page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/czynnosc')),
 				form.getByRole('button').click(),
 			]);
 			await page.waitForLoadState('load');
-			equal(resp.status(), 303, 'status of the action');
+			equal(resp.status(), 200, 'the withdrawal asks for confirmation');
+			equal((await page.locator('h1').textContent()).trim(), 'Czy na pewno chcesz wycofać wniosek?', 'heading');
+			check((await page.locator('main').textContent()).includes('Wycofania nie można cofnąć'), 'it cannot be undone');
+			equal(await page.getByLabel('Powód wycofania (nieobowiązkowo)').inputValue(),
+				'Otrzymałem informację w inny sposób.', 'the reason is kept');
+			await axeCheck(page, 'the withdrawal confirmation');
+			[resp] = await Promise.all([
+				page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/czynnosc')),
+				page.getByRole('button', { name: 'Tak, wycofuję wniosek' }).click(),
+			]);
+			await page.waitForLoadState('load');
+			equal(resp.status(), 303, 'status of the confirmed action');
 			equal((await page.locator('.case-state').textContent()).trim(), WITHDRAWN_LABEL, 'state after withdrawal');
 			const notice = (await page.locator('.notice').textContent()).trim();
 			check(/zapisano/i.test(notice) && /wycof/i.test(notice), `the page confirms the withdrawal: ${notice}`);

@@ -2,7 +2,10 @@
 # The browser stage of `make check`: lints the OpenAPI document, then, in
 # headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core)
 # against the real server on a fresh database loaded with `seed --demo`, files
-# a request through the real form (filing.test.mjs) and works a case in the
+# a request through the real form (filing.test.mjs); reads what happens next
+# on the tracking page in each main state, withdraws after the confirmation
+# page, sends attachments over the limit and gets the form back
+# (tracking.test.mjs); works a case in the
 # staff panel: sign in, filter the queue, extend a term (and one to a
 # Saturday, moved to the next working day), sign out
 # (panel.test.mjs); a manager reads the dashboard and the statistics
@@ -199,7 +202,7 @@ run_node_test() {
 	fi
 }
 rm -f "$logs"/pages-*.json
-for t in ${JAWNOSC_BROWSER_TESTS:-filing panel register dashboard redact privacy poczta attach search letters}; do
+for t in ${JAWNOSC_BROWSER_TESTS:-filing tracking panel register dashboard redact privacy poczta attach search letters}; do
 	run_node_test "$t"
 done
 

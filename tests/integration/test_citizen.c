@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -288,6 +289,106 @@ static void test_attachments_are_checked_by_content_and_stored_exactly(void **st
 	h_free(&r);
 }
 
+/* A multipart filing with `nfiles` files of `size` bytes each (PDFs), the
+ * text fields first as the form orders them; chunked when asked. */
+static void big_filing(const struct u_form *fp, const char *subject, int nfiles, size_t size,
+                       bool chunked, struct hresp *r)
+{
+	size_t cap = 8192 + (size_t)nfiles * (size + 512);
+	char *body = malloc(cap);
+	int n = snprintf(body, 8192,
+	                 "--XyZ\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n%s\r\n"
+	                 "--XyZ\r\nContent-Disposition: form-data; name=\"submission_id\"\r\n\r\n%s\r\n"
+	                 "--XyZ\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\npublic_information\r\n"
+	                 "--XyZ\r\nContent-Disposition: form-data; name=\"subject\"\r\n\r\n%s\r\n"
+	                 "--XyZ\r\nContent-Disposition: form-data; name=\"content\"\r\n\r\nProszę o kopie "
+	                 "umów.\r\nDruga linia z \"cudzysłowem\" i <znakiem>.\r\n"
+	                 "--XyZ\r\nContent-Disposition: form-data; name=\"delivery\"\r\n\r\nemail\r\n"
+	                 "--XyZ\r\nContent-Disposition: form-data; name=\"email\"\r\n\r\nola@example.pl\r\n",
+	                 fp->csrf, fp->sid, subject);
+	for (int i = 0; i < nfiles; i++) {
+		n += sprintf(body + n,
+		             "--XyZ\r\nContent-Disposition: form-data; name=\"attachment\"; "
+		             "filename=\"skan %d.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%%PDF-1.4\n",
+		             i + 1);
+		/* Content that looks like the start of a delimiter now and then. */
+		for (size_t k = 0; k < size; k++)
+			body[n + (int)k] = k % 4099 == 0 ? '\r' : k % 4099 == 1 ? '\n' : k % 4099 == 2 ? '-' : 'A';
+		n += (int)size;
+		n += sprintf(body + n, "\r\n");
+	}
+	n += sprintf(body + n, "--XyZ--\r\n");
+	const char *hdr[] = {"Content-Type: multipart/form-data; boundary=XyZ", fp->cookie,
+	                     chunked ? "Transfer-Encoding: chunked" : NULL, NULL};
+	h_request("POST", "/wniosek", hdr, body, (size_t)n, r);
+	free(body);
+}
+
+/* Issue 21 item 11: the form states its limits; three 4 MB scans (over
+ * JAWNOSC_MAX_BODY, 8 MB) give the form back with everything typed and a
+ * message naming each file with its size, not a bare 413 page; nothing is
+ * filed, and the server counts it. */
+static void test_upload_over_the_limit_gives_the_form_back_with_the_files_named(void **state)
+{
+	struct hresp r;
+	h_get("/wniosek", &r);
+	assert_non_null(strstr(r.body, "każdy plik do 5 MB, wszystkie razem do 7 MB"));
+	h_free(&r);
+	double before = h_metric(h_port(), "jawnosc_http_uploads_over_limit_total");
+	for (int chunked = 0; chunked < 2; chunked++) {
+		struct u_form fp;
+		u_open_form(&fp);
+		const char *subject = chunked ? "Skany przesłane kawałkami" : "Trzy skany umów";
+		big_filing(&fp, subject, 3, 4 * 1024 * 1024, chunked, &r);
+		if (r.status != 413)
+			fprintf(stderr, "over the limit%s: %ld %.300s\n", chunked ? " (chunked)" : "",
+			        r.status, r.body);
+		assert_int_equal(r.status, 413);
+		assert_non_null(strstr(r.headers, "text/html"));
+		/* The form, with what was typed. */
+		assert_non_null(strstr(r.body, "<form method=\"post\" action=\"/wniosek\""));
+		char want[200];
+		snprintf(want, sizeof want, "value=\"%s\"", subject);
+		assert_non_null(strstr(r.body, want));
+		assert_non_null(strstr(r.body, ">Proszę o kopie umów.\r\nDruga linia z &quot;cudzysłowem&quot; "
+		                               "i &lt;znakiem&gt;.</textarea>"));
+		assert_non_null(strstr(r.body, "value=\"ola@example.pl\""));
+		/* The message at the field, naming the files. */
+		assert_non_null(strstr(r.body, "id=\"attachment-error\""));
+		assert_non_null(strstr(r.body, "„skan 1.pdf” (4,0 MB), „skan 2.pdf” (4,0 MB), „skan 3.pdf” "
+		                               "(4,0 MB) — razem 12,0 MB"));
+		assert_non_null(strstr(r.body, "najwyżej 5 MB, a wszystkie razem najwyżej 7 MB"));
+		assert_non_null(strstr(r.body, "<a href=\"#attachment\">"));
+		h_free(&r);
+		char sql[200];
+		snprintf(sql, sizeof sql, "SELECT count(*) FROM requests WHERE subject = '%s'", subject);
+		assert_int_equal(u_count(sql), 0);
+	}
+	assert_true(h_metric(h_port(), "jawnosc_http_uploads_over_limit_total") >= before + 2);
+	/* Far over the limit (more than four times it): refused unread, as before. */
+	char req[512], out[4096];
+	snprintf(req, sizeof req,
+	         "POST /wniosek HTTP/1.1\r\nHost: localhost\r\nContent-Type: multipart/form-data; "
+	         "boundary=XyZ\r\nContent-Length: %d\r\n\r\n",
+	         40 * 1024 * 1024);
+	h_raw(req, strlen(req), out, sizeof out, 5000);
+	assert_non_null(strstr(out, "HTTP/1.1 413"));
+	assert_non_null(strcasestr(out, "\r\nConnection: close\r\n"));
+	/* Within the limit, one file over the per-file limit: 422, named. */
+	struct u_form fp;
+	u_open_form(&fp);
+	big_filing(&fp, "Jeden duży skan", 1, 6 * 1024 * 1024, false, &r);
+	assert_int_equal(r.status, 422);
+	assert_non_null(strstr(r.body, "Plik „skan 1.pdf” ma 6,0 MB, a każdy załącznik może mieć najwyżej 5,0 MB"));
+	assert_non_null(strstr(r.body, "value=\"Jeden duży skan\""));
+	h_free(&r);
+	/* The server still files a form within its limits. */
+	u_open_form(&fp);
+	big_filing(&fp, "Dwa małe skany", 2, 1024 * 1024, false, &r);
+	assert_int_equal(r.status, 303);
+	h_free(&r);
+}
+
 static void test_requester_withdraws_on_the_tracking_page(void **state)
 {
 	struct u_form fp;
@@ -300,7 +401,7 @@ static void test_requester_withdraws_on_the_tracking_page(void **state)
 	h_free(&r);
 	char path[300], body[512];
 	snprintf(path, sizeof path, "%s/czynnosc", page);
-	snprintf(body, sizeof body, "csrf=%s&action=withdraw&version=1&text=Ju%%C5%%BC+niepotrzebne", fp.csrf);
+	snprintf(body, sizeof body, "csrf=%s&action=withdraw&version=1&potwierdzam=1&text=Ju%%C5%%BC+niepotrzebne", fp.csrf);
 	const char *hdr[] = {"Content-Type: application/x-www-form-urlencoded", fp.cookie, NULL};
 	h_request("POST", path, hdr, body, strlen(body), &r);
 	assert_int_equal(r.status, 303);
@@ -316,6 +417,68 @@ static void test_requester_withdraws_on_the_tracking_page(void **state)
 	h_request("POST", path, hdr, body, strlen(body), &r);
 	assert_int_equal(r.status, 409);
 	assert_non_null(strstr(r.body, "nie można wykonać"));
+	h_free(&r);
+}
+
+/* Issue 21 item 10: the withdrawal form leads to a page that says it
+ * cannot be undone and asks again (a plain form: no script needed); only
+ * the confirmed form withdraws. The reason typed is kept in between. */
+static void test_withdrawal_asks_for_confirmation_first(void **state)
+{
+	struct u_form fp;
+	u_open_form(&fp);
+	struct hresp r;
+	submit(&fp, "kind=public_information&subject=Wycofanie+z+potwierdzeniem&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=tracking_page", &r);
+	char page[256];
+	snprintf(page, sizeof page, "%s", h_header(&r, "Location"));
+	*strstr(page, "/potwierdzenie") = '\0';
+	h_free(&r);
+	char path[300], body[512];
+	snprintf(path, sizeof path, "%s/czynnosc", page);
+	const char *hdr[] = {"Content-Type: application/x-www-form-urlencoded", fp.cookie, NULL};
+	long events = u_count("SELECT count(*) FROM events e JOIN requests r ON r.id = e.request_id "
+	                      "WHERE r.subject = 'Wycofanie z potwierdzeniem'");
+	/* The tracking page's own form: no confirmation in it. */
+	h_get(page, &r);
+	assert_non_null(strstr(r.body, "name=\"action\" value=\"withdraw\""));
+	assert_null(strstr(r.body, "name=\"potwierdzam\""));
+	h_free(&r);
+	snprintf(body, sizeof body, "csrf=%s&action=withdraw&version=1&text=Mam+ju%%C5%%BC+odpowied%%C5%%BA", fp.csrf);
+	h_request("POST", path, hdr, body, strlen(body), &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "Czy na pewno chcesz wycofać wniosek?"));
+	assert_non_null(strstr(r.body, "Wycofania nie można cofnąć"));
+	assert_non_null(strstr(r.body, "name=\"potwierdzam\" value=\"1\""));
+	assert_non_null(strstr(r.body, "name=\"version\" value=\"1\""));
+	assert_non_null(strstr(r.body, ">Mam już odpowiedź</textarea>"));
+	assert_non_null(strstr(r.body, "Tak, wycofuję wniosek"));
+	char back[300];
+	snprintf(back, sizeof back, "<a href=\"%s\">Nie, wróć do sprawy</a>", page);
+	assert_non_null(strstr(r.body, back));
+	assert_non_null(strstr(h_header(&r, "Cache-Control"), "no-store"));
+	h_free(&r);
+	/* Nothing happened yet. */
+	assert_int_equal(u_count("SELECT count(*) FROM events e JOIN requests r ON r.id = e.request_id "
+	                         "WHERE r.subject = 'Wycofanie z potwierdzeniem'"),
+	                 events);
+	h_get(page, &r);
+	assert_non_null(strstr(r.body, "name=\"action\" value=\"withdraw\""));
+	h_free(&r);
+	/* Confirmed: withdrawn, with the reason. */
+	snprintf(body, sizeof body, "csrf=%s&action=withdraw&version=1&potwierdzam=1&text=Mam+ju%%C5%%BC+odpowied%%C5%%BA", fp.csrf);
+	h_request("POST", path, hdr, body, strlen(body), &r);
+	assert_int_equal(r.status, 303);
+	h_free(&r);
+	h_get(page, &r);
+	assert_non_null(strstr(r.body, "wycofany"));
+	assert_non_null(strstr(r.body, "Mam już odpowiedź"));
+	h_free(&r);
+	/* Another step needs no confirmation page: a stale withdrawal is
+	 * refused at once, not confirmed. */
+	snprintf(body, sizeof body, "csrf=%s&action=withdraw&version=1&text=Jeszcze+raz", fp.csrf);
+	h_request("POST", path, hdr, body, strlen(body), &r);
+	assert_int_equal(r.status, 409);
+	assert_null(strstr(r.body, "name=\"potwierdzam\""));
 	h_free(&r);
 }
 
@@ -540,7 +703,9 @@ int main(void)
 	    cmocka_unit_test(test_forged_post_without_csrf_token_is_refused_and_input_kept),
 	    cmocka_unit_test(test_honeypot_filled_by_a_bot_files_nothing),
 	    cmocka_unit_test(test_attachments_are_checked_by_content_and_stored_exactly),
+	    cmocka_unit_test(test_upload_over_the_limit_gives_the_form_back_with_the_files_named),
 	    cmocka_unit_test(test_requester_withdraws_on_the_tracking_page),
+	    cmocka_unit_test(test_withdrawal_asks_for_confirmation_first),
 	    cmocka_unit_test(test_malformed_version_is_422_and_another_version_409),
 	    cmocka_unit_test(test_issued_letters_download_and_drafts_stay_hidden),
 	    cmocka_unit_test(test_filing_rate_per_address_is_limited),

@@ -519,8 +519,14 @@ static void test_charts_are_accessible_svg_with_data_tables(void **state)
 	/* The data tables: received in November (A-B cases filed on 2-3 Nov:
 	 * B3, B4), in October by kind; days to close of B6 (20 Oct - 2 Nov). */
 	char *kinds = chart(r.body, "wykres-rodzaj");
-	assert_true(has(kinds, "<th scope=\"row\">listopad 2026</th><td>2</td><td>0</td>"));
-	assert_true(has(kinds, "<th scope=\"row\">październik 2026</th><td>6</td><td>1</td>"));
+	assert_true(has(kinds, "<th scope=\"row\">listopad 2026</th><td><a href=\"/panel?stan="
+			       "wszystkie&amp;rodzaj=public_information&amp;wplynal_od=2026-11-01&amp;"
+			       "wplynal_do=2026-11-30\">2</a></td><td>0</td>"));
+	assert_true(has(kinds, "<th scope=\"row\">październik 2026</th><td><a href=\"/panel?stan="
+			       "wszystkie&amp;rodzaj=public_information&amp;wplynal_od=2026-10-01&amp;"
+			       "wplynal_do=2026-10-31\">6</a></td><td><a href=\"/panel?stan=wszystkie&amp;"
+			       "rodzaj=reuse&amp;wplynal_od=2026-10-01&amp;wplynal_do=2026-10-31\">1</a>"
+			       "</td>"));
 	char *days = chart(r.body, "wykres-czas");
 	assert_true(has(days, "<th scope=\"row\">listopad 2026</th><td>13</td><td>13</td>"));
 	assert_true(has(days, "<th scope=\"row\">październik 2026</th><td>—</td><td>—</td>"));
@@ -530,6 +536,112 @@ static void test_charts_are_accessible_svg_with_data_tables(void **state)
 	assert_true(has(outcomes, "<th scope=\"row\">udostępniono</th><td>1</td>"));
 	free(kinds), free(days), free(ontime), free(outcomes);
 	h_free(&r);
+}
+
+/* Issue 21 item 8: the page is not a wall of tables. Each chart's data
+ * table is folded in a <details> right under its chart. */
+static void test_chart_tables_are_folded_under_each_chart(void **state)
+{
+	char *page = get_page(&s_szef, "/panel/pulpit", 200);
+	static const char *const ids[] = {"wykres-rodzaj", "wykres-kanal", "wykres-czas",
+					  "wykres-terminowosc", "wykres-wyniki"};
+	for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+		char *block = chart(page, ids[i]);
+		const char *svg_end = strstr(block, "</svg>");
+		const char *details = strstr(block, "<details");
+		const char *table = strstr(block, "<table class=\"chart-data\">");
+		assert_non_null(svg_end);
+		assert_non_null(details);
+		assert_non_null(table);
+		/* The chart, then the folded table, with nothing open by default. */
+		assert_true(svg_end < details && details < table);
+		assert_false(has(details, "<details open"));
+		assert_true(has(block, "<summary>Dane wykresu w tabeli"));
+		free(block);
+	}
+	int tables = 0, folded = 0;
+	for (const char *p = page; (p = strstr(p, "<table class=\"chart-data\">")); p++)
+		tables++;
+	for (const char *p = page; (p = strstr(p, "<details class=\"chart-details\">")); p++)
+		folded++;
+	assert_int_equal(tables, 5);
+	assert_int_equal(folded, 5);
+	free(page);
+}
+
+/* The bars of the charts of requests received link to the queue with the
+ * same filter (kind or channel, received in that month, any state, the
+ * manager's unit); several series differ by pattern as well as colour. */
+static void test_chart_bars_link_to_the_queue_and_series_differ_by_pattern(void **state)
+{
+	char *page = get_page(&s_szef, "/panel/pulpit", 200);
+	char *kinds = chart(page, "wykres-rodzaj");
+	/* A chart of links is a group whose links are named by their values. */
+	assert_true(has(kinds, "role=\"group\" viewBox="));
+	assert_true(has(kinds, "<a href=\"/panel?stan=wszystkie&amp;rodzaj=reuse&amp;wplynal_od="
+			       "2026-10-01&amp;wplynal_do=2026-10-31\" aria-label=\"paź 26, ponowne "
+			       "wykorzystywanie: 1 — pokaż te sprawy w kolejce\"><rect"));
+	/* The two kinds: two patterns, each in the legend too. */
+	assert_true(has(kinds, "<pattern id=\"wykres-rodzaj-p0\""));
+	assert_true(has(kinds, "<pattern id=\"wykres-rodzaj-p1\""));
+	assert_true(has(kinds, "fill=\"url(#wykres-rodzaj-p1)\""));
+	char *channels = chart(page, "wykres-kanal");
+	/* B1 came by ePUAP on 29 October. */
+	assert_true(has(channels, "<a href=\"/panel?stan=wszystkie&amp;kanal=epuap&amp;wplynal_od="
+				  "2026-10-01&amp;wplynal_do=2026-10-31\""));
+	/* Charts of cases closed in a month have no filter in the queue: no links. */
+	char *days = chart(page, "wykres-czas");
+	assert_false(has(days, "<a href"));
+	assert_true(has(days, "role=\"img\""));
+	free(kinds), free(channels), free(days), free(page);
+	/* A unit's manager: the links keep to the unit. */
+	page = get_page(&s_kier_a, "/panel/pulpit", 200);
+	kinds = chart(page, "wykres-rodzaj");
+	char want[256];
+	snprintf(want, sizeof want,
+		 "<a href=\"/panel?stan=wszystkie&amp;rodzaj=public_information&amp;wplynal_od="
+		 "2026-10-01&amp;wplynal_do=2026-10-31&amp;komorka=%lld\"",
+		 unit_a);
+	assert_true(has(kinds, want));
+	free(kinds), free(page);
+}
+
+/* Where the sign-in form sends each role: a manager to the dashboard,
+ * a clerk (and an administrator) to the queue; a `next` still wins. */
+static char *sign_in_location(const char *email, const char *next)
+{
+	struct hresp r;
+	h_get("/panel/logowanie", &r);
+	assert_int_equal(r.status, 200);
+	char form_cookie[160], csrf[96], body[512], hdr_cookie[200];
+	u_cookie_pair(h_header(&r, "Set-Cookie"), form_cookie, sizeof form_cookie);
+	u_attr(r.body, "csrf", csrf, sizeof csrf);
+	h_free(&r);
+	snprintf(hdr_cookie, sizeof hdr_cookie, "Cookie: %s", form_cookie);
+	snprintf(body, sizeof body, "csrf=%s&next=%s&email=%s&password=jawnosc-demo", csrf, next,
+		 email);
+	const char *hdr[] = {"Content-Type: application/x-www-form-urlencoded", hdr_cookie, NULL};
+	h_request("POST", "/panel/logowanie", hdr, body, strlen(body), &r);
+	assert_int_equal(r.status, 303);
+	char *loc = strdup(h_header(&r, "Location"));
+	h_free(&r);
+	return loc;
+}
+
+static void test_manager_lands_on_the_dashboard_after_sign_in(void **state)
+{
+	char *loc = sign_in_location("szef%40pulpit.test", "");
+	assert_string_equal(loc, "/panel/pulpit");
+	free(loc);
+	loc = sign_in_location("kier.a%40pulpit.test", "");
+	assert_string_equal(loc, "/panel/pulpit");
+	free(loc);
+	loc = sign_in_location("ula%40pulpit.test", "");
+	assert_string_equal(loc, "/panel");
+	free(loc);
+	loc = sign_in_location("szef%40pulpit.test", "%2Fpanel%3Fmoje%3D1");
+	assert_string_equal(loc, "/panel?moje=1");
+	free(loc);
 }
 
 /* ---- statistics ------------------------------------------------------------------- */
@@ -1329,6 +1441,9 @@ int main(void)
 	    cmocka_unit_test(test_unit_manager_sees_only_the_unit),
 	    cmocka_unit_test(test_dashboard_filters_of_the_queue_stay_in_the_organisation),
 	    cmocka_unit_test(test_charts_are_accessible_svg_with_data_tables),
+	    cmocka_unit_test(test_chart_tables_are_folded_under_each_chart),
+	    cmocka_unit_test(test_chart_bars_link_to_the_queue_and_series_differ_by_pattern),
+	    cmocka_unit_test(test_manager_lands_on_the_dashboard_after_sign_in),
 	    cmocka_unit_test(test_statistics_of_a_period_as_json),
 	    cmocka_unit_test(test_statistics_csv_parses_and_matches_the_json),
 	    cmocka_unit_test(test_statistics_page_and_bad_periods),

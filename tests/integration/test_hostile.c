@@ -570,6 +570,7 @@ static void test_nasty_text_through_the_form_is_stored_exactly_and_rendered_esca
 		b_pair(&b, "csrf", fp.csrf);
 		b_pair(&b, "action", "withdraw");
 		b_pair(&b, "version", "1");
+		b_pair(&b, "potwierdzam", "1");
 		b_pair(&b, "text", text);
 		snprintf(path, sizeof path, "/sprawa/%s/czynnosc", token);
 		const char *hdr[] = {"Content-Type: application/x-www-form-urlencoded", fp.cookie, NULL};
@@ -1686,7 +1687,7 @@ static void test_multipart_over_the_limits(void **state)
 	free(fill);
 	assert_int_equal(r.status, 422);
 	assert_4xx_polish(&r, "6 MB attachment");
-	assert_non_null(strstr(r.body, "Załącznik jest zbyt duży"));
+	assert_non_null(strstr(r.body, "Plik „szesc.pdf” ma 6,0 MB, a każdy załącznik może mieć najwyżej"));
 	assert_non_null(strstr(r.body, "attachment-error"));
 	assert_non_null(strstr(r.body, "value=\"Sześć megabajtów\""));
 	assert_non_null(strstr(r.body, "Wniosek z dużym załącznikiem."));

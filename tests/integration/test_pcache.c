@@ -145,7 +145,7 @@ static void withdraw(const char *page)
 	h_free(&r);
 	char path[300], body[512];
 	snprintf(path, sizeof path, "%s/czynnosc", page);
-	snprintf(body, sizeof body, "csrf=%s&action=withdraw&version=1&text=Nieaktualne", csrf);
+	snprintf(body, sizeof body, "csrf=%s&action=withdraw&version=1&potwierdzam=1&text=Nieaktualne", csrf);
 	const char *hdr[] = {"Content-Type: application/x-www-form-urlencoded", cookie, NULL};
 	h_request("POST", path, hdr, body, strlen(body), &r);
 	assert_int_equal(r.status, 303);
