@@ -48,7 +48,8 @@ struct queue_filter {
  * {"items": [...], "next": {"due": ..., "id": ...} or absent}. Each item:
  * id, case_number, subject, kind, state, state_label, channel, received_on,
  * due_on, days_left (working days, negative when overdue), overdue,
- * assignee, unit. OUT_UNAVAILABLE or OUT_ERROR when it cannot be read. */
+ * assignee, unit, and "letter" when a step waits for its letter
+ * (cases/pending.h): „pismo do wystawienia” or „pismo czeka na wysłanie”. OUT_UNAVAILABLE or OUT_ERROR when it cannot be read. */
 enum outcome queue_list(const struct svc_ctx *ctx, const struct queue_filter *f, json_t **out,
                         struct problem *p);
 
