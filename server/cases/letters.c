@@ -784,16 +784,19 @@ static enum db_status issue_tx(PGconn *c, void *vctx)
 	}
 	unsigned char h[32];
 	crypto_hash_sha256(h, (const unsigned char *)pdf.data, pdf.len);
-	/* One UPDATE: after it the row is issued and the trigger refuses any other. */
-	const char *p[6] = {ids(x->a, d.id), md, html.data, pdf.data, (const char *)h,
-	                    ids(x->a, x->who->user_id)};
-	int lens[6] = {0, 0, 0, (int)pdf.len, 32, 0};
-	int fmts[6] = {0, 0, 0, 1, 1, 0};
+	/* One UPDATE: after it the row is issued and the trigger refuses any other.
+	 * Issued at the request's instant, the one its letter date and the day
+	 * it leaves are taken from (so a posting is never "before the issue"). */
+	const char *p[7] = {ids(x->a, d.id), md, html.data, pdf.data, (const char *)h,
+	                    ids(x->a, x->who->user_id), ids(x->a, (long long)x->now)};
+	int lens[7] = {0, 0, 0, (int)pdf.len, 32, 0, 0};
+	int fmts[7] = {0, 0, 0, 1, 1, 0, 0};
 	PGresult *r = PQexecParams(c,
 	                           "UPDATE documents SET status = 'issued', markdown = $2, html = $3, pdf = $4, "
-	                           "sha256 = $5, author_id = $6, issued_at = now(), delivery = "
-	                           "(SELECT delivery FROM requests WHERE id = documents.request_id) WHERE id = $1",
-	                           6, NULL, p, lens, fmts, 0);
+	                           "sha256 = $5, author_id = $6, issued_at = to_timestamp($7::bigint), "
+	                           "delivery = (SELECT delivery FROM requests WHERE id = documents.request_id) "
+	                           "WHERE id = $1",
+	                           7, NULL, p, lens, fmts, 0);
 	st = db_status_of(c, r);
 	PQclear(r);
 	bool public_copy = false;

@@ -410,6 +410,60 @@ static inline void u_issue_letter_by(const struct u_staff *s, const char *letter
 	free(md);
 }
 
+/* Issues the letter at `letter_path` by `channel` (NULL: the default) and
+ * sends it as a clerk would (issue 21 item 1: the step it carries takes
+ * effect when it leaves the body): a registered letter is posted on the
+ * day the page offers (today), with a dispatch number; e-mail and the
+ * tracking page leave at once. The test fails unless it is sent. */
+static inline void u_send_letter_by(const struct u_staff *s, const char *letter_path,
+                                    const char *channel)
+{
+	u_issue_letter_by(s, letter_path, channel);
+	struct hresp r;
+	u_staff_get(s, letter_path, &r);
+	assert_int_equal(r.status, 200);
+	const char *form = strstr(r.body, "/nadanie\"");
+	if (form) {
+		/* action="/panel/sprawy/ID/pisma/SEQ/wysylka/DID/nadanie" */
+		const char *start = form;
+		while (start > r.body && *start != '"')
+			start--;
+		char path[256], date[16], fields[128];
+		snprintf(path, sizeof path, "%.*s", (int)(form + strlen("/nadanie") - start - 1),
+		         start + 1);
+		u_attr(form, "date", date, sizeof date);
+		snprintf(fields, sizeof fields, "number=RR123456789PL&date=%s", date);
+		h_free(&r);
+		u_staff_post(s, path, fields, &r);
+		if (r.status != 303)
+			fprintf(stderr, "posting %s: %ld %.400s\n", path, r.status, r.body);
+		assert_int_equal(r.status, 303);
+	}
+	h_free(&r);
+}
+
+static inline void u_send_letter(const struct u_staff *s, const char *letter_path)
+{
+	u_send_letter_by(s, letter_path, NULL);
+}
+
+/* After a clerk's step answered `r` (303): when the step waits for its
+ * letter (it leads to the draft, "/panel/sprawy/ID/pisma/SEQ?…"), the
+ * letter is issued by the default channel and sent (u_send_letter()), so
+ * the step takes effect today. Nothing otherwise. */
+static inline void u_send_prepared(const struct u_staff *s, const struct hresp *r)
+{
+	const char *loc = r->status == 303 ? h_header(r, "Location") : NULL;
+	if (!loc || !strstr(loc, "/pisma/"))
+		return;
+	char path[200];
+	snprintf(path, sizeof path, "%.180s", loc);
+	char *q = strchr(path, '?');
+	if (q)
+		*q = '\0';
+	u_send_letter(s, path);
+}
+
 /* u_count() of the printf-formatted query. */
 static inline long u_countf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static inline long u_countf(const char *fmt, ...)
