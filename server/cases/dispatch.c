@@ -135,8 +135,9 @@ static enum db_status record_locked(PGconn *c, arena_t *a, long long dispatch_id
 	const char *p[1] = {ids(a, dispatch_id)};
 	enum db_status st;
 	PGresult *r = db_exec(c, &st,
-	                      "SELECT s.request_id, s.org_id, s.channel, d.type, d.seq FROM dispatches s "
-	                      "JOIN documents d ON d.id = s.document_id WHERE s.id = $1",
+	                      "SELECT s.request_id, s.org_id, s.channel, d.type, d.seq, d.id, "
+	                      "coalesce(to_char(s.sent_at AT TIME ZONE 'Europe/Warsaw', 'YYYY-MM-DD'), '') "
+	                      "FROM dispatches s JOIN documents d ON d.id = s.document_id WHERE s.id = $1",
 	                      1, p);
 	if (st != DB_OK || PQntuples(r) != 1) {
 		PQclear(r);
@@ -149,6 +150,11 @@ static enum db_status record_locked(PGconn *c, arena_t *a, long long dispatch_id
 	const char *channel = arena_strdup(a, PQgetvalue(r, 0, 2));
 	law_document_t doc = doc_of(PQgetvalue(r, 0, 3));
 	int seq = atoi(PQgetvalue(r, 0, 4));
+	long long document_id = atoll(PQgetvalue(r, 0, 5));
+	/* Delivered, it has left the body: on the day it was sent, or at the
+	 * latest the day it was delivered. */
+	law_date_t left_on = day;
+	law_date_parse(PQgetvalue(r, 0, 6), &left_on);
 	PQclear(r);
 	/* The case first, then the dispatch: the order every step takes. */
 	struct case_ref f;
@@ -186,8 +192,15 @@ static enum db_status record_locked(PGconn *c, arena_t *a, long long dispatch_id
 	json_object_set_new(data, "date", json_string(date));
 	json_object_set_new(data, "rule", json_string(rule));
 	json_object_set_new(data, "basis", json_string(lr->basis));
-	st = store_event(c, org_id, request_id, actor, user_id, "dispatch_delivered", f.state, f.state,
-	                 data);
+	/* A step still waiting for this letter (one whose sending was not
+	 * told) takes effect before the delivery starts the requester's term. */
+	const char *lapsed = NULL;
+	st = pending_take_or_lapse(c, a, document_id, left_on, &lapsed);
+	if (st == DB_OK) /* the case as the step left it */
+		st = case_lock(c, a, request_id, org_id, &f, &found);
+	if (st == DB_OK)
+		st = store_event(c, org_id, request_id, actor, user_id, "dispatch_delivered", f.state,
+		                 f.state, data);
 	/* The requester's term runs from this date: the lifecycle's own step,
 	 * when the document is one whose delivery starts a term. */
 	if (st == DB_OK && law_dispatch_starts_term(doc)) {
