@@ -410,11 +410,40 @@ static inline void u_issue_letter_by(const struct u_staff *s, const char *letter
 	free(md);
 }
 
+/* Posts the form of the letter page `page` whose action ends in `tail`
+ * ("/nadanie", "/odbior") with its date and `extra`; false when the page
+ * has no such form. The test fails unless it is taken (303). */
+static inline bool u_letter_form(const struct u_staff *s, const char *page, const char *tail,
+                                 const char *extra)
+{
+	char key[32];
+	snprintf(key, sizeof key, "%s\"", tail);
+	const char *form = strstr(page, key);
+	if (!form)
+		return false;
+	/* action="/panel/sprawy/ID/pisma/SEQ/wysylka/DID/<tail>" */
+	const char *start = form;
+	while (start > page && *start != '"')
+		start--;
+	char path[256], date[16], fields[160];
+	snprintf(path, sizeof path, "%.*s", (int)(form + strlen(tail) - start - 1), start + 1);
+	u_attr(form, "date", date, sizeof date);
+	snprintf(fields, sizeof fields, "%sdate=%s", extra, date);
+	struct hresp r;
+	u_staff_post(s, path, fields, &r);
+	if (r.status != 303)
+		fprintf(stderr, "%s: %ld %.400s\n", path, r.status, r.body);
+	assert_int_equal(r.status, 303);
+	h_free(&r);
+	return true;
+}
+
 /* Issues the letter at `letter_path` by `channel` (NULL: the default) and
  * sends it as a clerk would (issue 21 item 1: the step it carries takes
  * effect when it leaves the body): a registered letter is posted on the
- * day the page offers (today), with a dispatch number; e-mail and the
- * tracking page leave at once. The test fails unless it is sent. */
+ * day the page offers (today), with a dispatch number; one to collect in
+ * person is handed over today; e-mail and the tracking page leave at once.
+ * The test fails unless it is sent. */
 static inline void u_send_letter_by(const struct u_staff *s, const char *letter_path,
                                     const char *channel)
 {
@@ -422,23 +451,9 @@ static inline void u_send_letter_by(const struct u_staff *s, const char *letter_
 	struct hresp r;
 	u_staff_get(s, letter_path, &r);
 	assert_int_equal(r.status, 200);
-	const char *form = strstr(r.body, "/nadanie\"");
-	if (form) {
-		/* action="/panel/sprawy/ID/pisma/SEQ/wysylka/DID/nadanie" */
-		const char *start = form;
-		while (start > r.body && *start != '"')
-			start--;
-		char path[256], date[16], fields[128];
-		snprintf(path, sizeof path, "%.*s", (int)(form + strlen("/nadanie") - start - 1),
-		         start + 1);
-		u_attr(form, "date", date, sizeof date);
-		snprintf(fields, sizeof fields, "number=RR123456789PL&date=%s", date);
-		h_free(&r);
-		u_staff_post(s, path, fields, &r);
-		if (r.status != 303)
-			fprintf(stderr, "posting %s: %ld %.400s\n", path, r.status, r.body);
-		assert_int_equal(r.status, 303);
-	}
+	if (!u_letter_form(s, r.body, "/nadanie", "number=RR123456789PL&") &&
+	    strstr(r.body, "do odbioru w siedzibie"))
+		u_letter_form(s, r.body, "/odbior", "");
 	h_free(&r);
 }
 
