@@ -15,7 +15,9 @@
 # (poczta.test.mjs); attachments both ways: a clerk opens a requester's scan
 # (its preview and download), attaches a spreadsheet to the answer, a file
 # over the limit is refused with the letter's text kept, and the requester
-# downloads the spreadsheet from the tracking page (attach.test.mjs);
+# downloads the spreadsheet from the tracking page (attach.test.mjs); a
+# clerk answers a request from the queue to the dispatched letter in at most
+# 5 clicks, the case unchanged until the letter is sent (letter.test.mjs);
 # axe-core checks every page against WCAG 2.1 A/AA.
 # Needs Node.js 18.19 or later with npm: Debian 12's nodejs and npm (18.20),
 # which deploy/deps.sh installs when there is no node, or Node 20/22. The tests
@@ -192,6 +194,7 @@ run_node_test redact
 run_node_test privacy
 run_node_test poczta
 run_node_test attach
+run_node_test letter
 
 # The register's Atom feed through feedparser and its CSV against its JSON
 # (tests/register_check.py, Debian's python3 with python3-feedparser).
