@@ -55,7 +55,7 @@ struct kase {
 	char number[64], token[80];
 };
 
-static struct kase provided, clarified, discarded, late, withdrawn, published;
+static struct kase provided, clarified, discarded, late, withdrawn, published, lapsed;
 
 /* Files a request (e-mail chosen, a postal address given). */
 static void file(const char *subject, struct kase *k)
@@ -272,6 +272,40 @@ static void test_a_step_the_law_no_longer_allows_is_refused_when_its_letter_woul
 	                          "status = 'draft'", withdrawn.id),
 	                 1);
 	assert_string_equal(state_of(&withdrawn), "withdrawn");
+}
+
+/* A registered letter cannot be called back once posted: when the law no
+ * longer allows its step then, the posting is recorded, the step lapses
+ * and the clerk is told why. */
+static void test_a_posted_letter_whose_step_the_law_refuses_lets_it_lapse(void **state)
+{
+	file("Wykaz nieruchomości", &lapsed);
+	char letter[160];
+	prepare(&lapsed, "action=provide&text=Wykaz+w+za%C5%82%C4%85czeniu.", letter, sizeof letter);
+	u_issue_letter_by(&clerk, letter, "registered_letter");
+	assert_string_equal(state_of(&lapsed), "received");
+	struct hresp r;
+	step(&lapsed, "action=withdraw&text=Nieaktualne.", &r);
+	assert_int_equal(r.status, 303);
+	h_free(&r);
+	char did[24], path[200];
+	u_valuef(did, sizeof did, "SELECT id FROM dispatches WHERE request_id = %lld", lapsed.id);
+	snprintf(path, sizeof path, "%s/wysylka/%s/nadanie", letter, did);
+	u_staff_post(&clerk, path, "number=RR000000031PL&date=2090-03-01", &r);
+	assert_int_equal(r.status, 409);
+	assert_non_null(strstr(r.body, "Pismo wyszło z urzędu, ale czynność nie weszła w życie. "
+	                              "Czynność „udostępnienie informacji” nie jest już możliwa"));
+	h_free(&r);
+	assert_string_equal(state_of(&lapsed), "withdrawn");
+	assert_int_equal(u_countf("SELECT count(*) FROM dispatches WHERE request_id = %lld AND state "
+	                          "= 'sent' AND external_id = 'RR000000031PL'", lapsed.id),
+	                 1);
+	assert_int_equal(u_countf("SELECT count(*) FROM events WHERE request_id = %lld AND action = "
+	                          "'step_lapsed'", lapsed.id),
+	                 1);
+	assert_int_equal(u_countf("SELECT count(*) FROM pending_steps WHERE request_id = %lld",
+	                          lapsed.id),
+	                 0);
 }
 
 /* Published while its answer waits: the register must not show it answered. */
@@ -509,6 +543,7 @@ int main(void)
 	    cmocka_unit_test(test_the_call_to_clarify_is_not_offered_before_it_is_posted),
 	    cmocka_unit_test(test_a_second_step_with_a_letter_waits_its_turn_and_a_draft_can_go),
 	    cmocka_unit_test(test_a_step_the_law_no_longer_allows_is_refused_when_its_letter_would_go),
+	    cmocka_unit_test(test_a_posted_letter_whose_step_the_law_refuses_lets_it_lapse),
 	    cmocka_unit_test(test_the_register_does_not_show_it_answered),
 	    cmocka_unit_test(test_a_late_answer_is_prepared_now),
 	    cmocka_unit_test(test_the_drafts_list_and_its_count_on_the_dashboard),
