@@ -52,58 +52,68 @@ enum db_status case_lock_staff(PGconn *c, arena_t *a, long long id, const struct
 	return lock_case(c, a, id, who->org_id, scope_unit(who), out, found);
 }
 
-/* The letter or decision the step needs, as a draft to be written and
- * issued by a clerk (the letters module fills in its text). */
-static enum db_status draft_document(PGconn *c, const struct case_ref *f, law_document_t doc,
-                                     json_t *inputs)
+enum db_status case_draft_document(PGconn *c, const struct case_ref *f, law_document_t doc,
+                                   json_t *inputs, int *seq, long long *doc_id)
 {
 	char org[24], req[24];
 	snprintf(org, sizeof org, "%lld", f->org.id);
 	snprintf(req, sizeof req, "%lld", f->id);
 	char *json = json_dumps(inputs, JSON_COMPACT);
 	const char *p[5] = {org, req, law_documents[doc].id, law_documents[doc].title, json ? json : "{}"};
-	enum db_status st =
-	    db_run(c,
-	           "INSERT INTO documents (org_id, request_id, seq, type, title, inputs) "
-	           "SELECT $1, $2, coalesce(max(seq), 0) + 1, $3, $4, $5::jsonb FROM documents "
-	           "WHERE request_id = $2",
-	           5, p);
+	enum db_status st;
+	PGresult *r = db_exec_row(c, &st,
+	                          "INSERT INTO documents (org_id, request_id, seq, type, title, inputs) "
+	                          "SELECT $1, $2, coalesce(max(seq), 0) + 1, $3, $4, $5::jsonb FROM documents "
+	                          "WHERE request_id = $2 RETURNING seq, id",
+	                          5, p);
 	free(json);
-	return st;
+	if (!r)
+		return st;
+	if (seq)
+		*seq = atoi(PQgetvalue(r, 0, 0));
+	if (doc_id)
+		*doc_id = atoll(PQgetvalue(r, 0, 1));
+	PQclear(r);
+	return DB_OK;
 }
 
-enum db_status case_act_locked(PGconn *c, arena_t *a, const struct case_ref *f,
-                               const law_action_input_t *in, const char *actor,
-                               long long user_id, json_t *data, law_outcome_t *oc, bool *allowed)
+enum db_status case_decide_locked(PGconn *c, const struct case_ref *f, const law_action_input_t *in,
+                                  law_outcome_t *oc, bool *allowed)
 {
 	law_date_t received = LAW_DATE_NONE;
 	law_date_parse(f->received_on, &received);
 	law_case_t lc;
 	enum db_status st = store_law_case(c, f->id, &f->org, f->kind, f->state, received, &lc);
-	if (st != DB_OK)
-		return st;
-	*allowed = law_decide(&lc, in, oc);
-	if (!*allowed)
-		return DB_OK;
-	const char *next = law_states[oc->state == LAW_STATE_SAME ? lc.state : oc->state].id;
+	*allowed = st == DB_OK && law_decide(&lc, in, oc);
+	return st;
+}
+
+enum db_status case_apply_locked(PGconn *c, const struct case_ref *f, const law_action_input_t *in,
+                                 const law_outcome_t *oc, const char *actor, long long user_id,
+                                 json_t *data, bool draft)
+{
+	law_state_t from = LAW_STATE_NONE;
+	law_state_from_id(f->state, &from);
+	const char *next = law_states[oc->state == LAW_STATE_SAME ? from : oc->state].id;
 	char ids[24], day[LAW_DATE_STRLEN];
 	snprintf(ids, sizeof ids, "%lld", f->id);
 	store_date(in->date, day);
 	const char *p[4] = {ids, next, oc->closes ? "close" : oc->reopens ? "reopen" : "", day};
-	st = db_run(c,
-	            "UPDATE requests SET state = $2, version = version + 1, updated_at = now(), "
-	            "closed_on = CASE $3 WHEN 'close' THEN $4::date WHEN 'reopen' THEN NULL "
-	            "ELSE closed_on END WHERE id = $1",
-	            4, p);
+	enum db_status st =
+	    db_run(c,
+	           "UPDATE requests SET state = $2, version = version + 1, updated_at = now(), "
+	           "closed_on = CASE $3 WHEN 'close' THEN $4::date WHEN 'reopen' THEN NULL "
+	           "ELSE closed_on END WHERE id = $1",
+	           4, p);
 	if (st == DB_OK)
 		st = store_apply_effects(c, f->org.id, f->id, oc, in->date);
 	json_t *ev = data ? json_deep_copy(data) : json_object();
 	/* The step's legal date, for letters that cite it later. */
 	json_object_set_new(ev, "date", json_string(day));
-	if (st == DB_OK && oc->document != LAW_DOC_NONE) {
+	if (st == DB_OK && draft && oc->document != LAW_DOC_NONE) {
 		/* The letter is written from the step's inputs and date. */
 		json_t *inputs = json_deep_copy(ev);
-		st = draft_document(c, f, oc->document, inputs);
+		st = case_draft_document(c, f, oc->document, inputs, NULL, NULL);
 		json_decref(inputs);
 	}
 	if (oc->warning.code) {
@@ -114,10 +124,20 @@ enum db_status case_act_locked(PGconn *c, arena_t *a, const struct case_ref *f,
 	}
 	if (oc->document != LAW_DOC_NONE)
 		json_object_set_new(ev, "document", json_string(law_documents[oc->document].id));
-	(void)a;
 	if (st == DB_OK)
 		st = store_event(c, f->org.id, f->id, actor, user_id, law_actions[in->action].id,
 		                 f->state, next, ev);
 	json_decref(ev);
 	return st;
+}
+
+enum db_status case_act_locked(PGconn *c, arena_t *a, const struct case_ref *f,
+                               const law_action_input_t *in, const char *actor,
+                               long long user_id, json_t *data, law_outcome_t *oc, bool *allowed)
+{
+	(void)a;
+	enum db_status st = case_decide_locked(c, f, in, oc, allowed);
+	if (st != DB_OK || !*allowed)
+		return st;
+	return case_apply_locked(c, f, in, oc, actor, user_id, data, true);
 }

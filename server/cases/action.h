@@ -39,7 +39,27 @@ enum db_status case_lock(PGconn *c, arena_t *a, long long id, long long org_id,
 enum db_status case_lock_staff(PGconn *c, arena_t *a, long long id, const struct actor *who,
                                struct case_ref *out, bool *found);
 
-/* Decides and applies `in` on the locked case `f`. *allowed false (and
+/* Decides `in` on the locked case `f` (its facts read from the database):
+ * *allowed false with oc->refusal when the law refuses. Writes nothing. */
+enum db_status case_decide_locked(PGconn *c, const struct case_ref *f, const law_action_input_t *in,
+                                  law_outcome_t *oc, bool *allowed);
+/* Writes what `oc` (allowed) decided for `in` on the locked case `f`: the
+ * state, version and closing date, the terms, and the event with `data`
+ * (borrowed, may be NULL), the step's date and its document's type; with
+ * `draft`, also the draft of the document the step needs. */
+enum db_status case_apply_locked(PGconn *c, const struct case_ref *f, const law_action_input_t *in,
+                                 const law_outcome_t *oc, const char *actor, long long user_id,
+                                 json_t *data, bool draft);
+/* A draft of document `doc` for case `f` with the step's `inputs`, numbered
+ * next in the case: its number in *seq and id in *doc_id (either may be
+ * NULL). */
+enum db_status case_draft_document(PGconn *c, const struct case_ref *f, law_document_t doc,
+                                   json_t *inputs, int *seq, long long *doc_id);
+
+/* Decides and applies `in` on the locked case `f` at once (the demo data,
+ * the requester's and the system's steps, deliveries): the step's letter,
+ * if any, is left as a draft. The clerk's steps that need a letter wait for
+ * it instead (cases/pending.h). *allowed false (and
  * oc->refusal set) when the law refuses: nothing is written then. `data`
  * (borrowed, may be NULL) goes into the event. */
 enum db_status case_act_locked(PGconn *c, arena_t *a, const struct case_ref *f,

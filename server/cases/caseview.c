@@ -133,6 +133,11 @@ static const struct {
     /* cases/attachment_files.c */
     {"document_attach", "załączenie pliku do pisma", true},
     {"document_detach", "usunięcie załącznika z projektu pisma", true},
+    /* cases/pending.c, cases/letters.c: a step that waits for its letter
+     * (issue 21 item 1) is the office's work until the letter leaves. */
+    {"letter_prepared", "przygotowano pismo (czynność wejdzie w życie po jego wysłaniu)", true},
+    {"letter_discarded", "usunięto projekt pisma (czynność nie została podjęta)", true},
+    {"step_lapsed", "czynność nie weszła w życie (prawo nie pozwalało na nią w dniu wysłania pisma)", true},
     /* cases/letters.c, cases/dispatch.c */
     {"issue_document", "wystawienie pisma", false},
     {"dispatch", "przekazanie pisma do doręczenia", false},

@@ -11,6 +11,7 @@
 #include "cases/auth.h"
 #include "cases/caseview.h"
 #include "cases/org.h"
+#include "cases/pending.h"
 #include "cases/replies.h"
 #include "cases/scope.h"
 #include "cases/service.h"
@@ -200,6 +201,8 @@ static json_t *action_json(const law_transition_t *t)
 		json_object_set_new(a, "text_label", json_string(f->text_label));
 	if (t->document != LAW_DOC_NONE)
 		json_object_set_new(a, "document", json_string(law_documents[t->document].title));
+	/* It waits for its letter (cases/pending.h): no date of its own. */
+	json_object_set_new(a, "letter", json_boolean(t->document != LAW_DOC_NONE));
 	return a;
 }
 
@@ -413,8 +416,11 @@ enum outcome clerk_case(const struct svc_ctx *ctx, long long id, json_t **out,
 	                    .state = state,
 	                    .standing = json_is_true(json_object_get(view, "reuse_standing"))};
 	available_actions(&facts, law_role_of(who), open, view);
-	/* Its mail, and an answer it waits for (cases/replies.h). */
+	/* Its mail, and an answer it waits for (cases/replies.h); the step
+	 * that waits for its letter (cases/pending.h). */
 	st = replies_view(c, a, id, kind, state, view);
+	if (st == DB_OK)
+		st = pending_view(c, id, "pending", view);
 	if (st != DB_OK) {
 		json_decref(view);
 		return svc_outcome(st, p);
@@ -616,6 +622,7 @@ struct act_ctx {
 	long version;
 	struct problem *p;
 	enum outcome result;
+	int letter_seq; /* the draft of a step that waits for its letter */
 };
 
 static enum db_status assignee_of(PGconn *c, struct act_ctx *x, const char **name)
@@ -683,13 +690,22 @@ static enum db_status act_tx(PGconn *c, void *vctx)
 	json_t *data = event_data(x->in, x->f, assignee);
 	law_outcome_t *oc = arena_alloc(x->a, sizeof *oc);
 	bool allowed = false;
-	st = case_act_locked(c, x->a, &f, &x->li, x->who->role, x->who->user_id, data, oc, &allowed);
+	st = case_decide_locked(c, &f, &x->li, oc, &allowed);
+	const char *busy = NULL;
+	/* A step that needs a letter waits for it: the state changes when the
+	 * letter leaves the body (cases/pending.h, issue 21 item 1). */
+	if (st == DB_OK && allowed && oc->document != LAW_DOC_NONE)
+		st = pending_prepare(c, x->a, &f, &x->li, oc, x->who->role, x->who->user_id, data,
+		                     &x->letter_seq, &busy);
+	else if (st == DB_OK && allowed)
+		st = case_apply_locked(c, &f, &x->li, oc, x->who->role, x->who->user_id, data, true);
 	json_decref(data);
 	if (st != DB_OK)
 		return st;
-	if (!allowed) {
-		x->result = problem_set(x->p, OUT_REFUSED, arena_strdup(x->a, oc->refusal.message),
-		                        oc->refusal.code);
+	if (!allowed || busy) {
+		x->result = busy ? problem_set(x->p, OUT_REFUSED, busy, "letter_pending")
+		                 : problem_set(x->p, OUT_REFUSED, arena_strdup(x->a, oc->refusal.message),
+		                               oc->refusal.code);
 		return x->name ? db_run(c, "ROLLBACK TO SAVEPOINT identity", 0, NULL) : DB_OK;
 	}
 	if (assignee) {
@@ -700,9 +716,11 @@ static enum db_status act_tx(PGconn *c, void *vctx)
 }
 
 enum outcome clerk_act(const struct svc_ctx *ctx, long long id, const struct clerk_input *in,
-                       struct problem *p)
+                       int *letter_seq, struct problem *p)
 {
 	problem_set(p, OUT_OK, NULL, NULL);
+	if (letter_seq)
+		*letter_seq = 0;
 	law_action_t act;
 	if (id <= 0)
 		return problem_set(p, OUT_NOT_FOUND, NULL, NULL);
@@ -710,7 +728,7 @@ enum outcome clerk_act(const struct svc_ctx *ctx, long long id, const struct cle
 		bad(p, "action", "unknown_action", "Nieznana czynność.");
 		return OUT_INVALID;
 	}
-	struct act_ctx x = {ctx->arena, ctx->who, id, in, form_of(act), {0}, NULL, NULL, -1, p, OUT_OK};
+	struct act_ctx x = {ctx->arena, ctx->who, id, in, form_of(act), {0}, NULL, NULL, -1, p, OUT_OK, 0};
 	x.li.action = act;
 	x.li.role = law_role_of(ctx->who);
 	if (!version_of(in->version, &x.version, p) ||
@@ -735,6 +753,8 @@ enum outcome clerk_act(const struct svc_ctx *ctx, long long id, const struct cle
 	enum db_status st = db_transaction(c, act_tx, &x);
 	if (st != DB_OK)
 		return svc_outcome(st, p);
+	if (letter_seq && x.result == OUT_OK)
+		*letter_seq = x.letter_seq;
 	return x.result;
 }
 

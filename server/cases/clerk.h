@@ -55,9 +55,14 @@ struct clerk_input {
 	                            typed; NULL or "": no check */
 };
 
-/* Takes a step, with the optimistic version check, in one transaction. */
+/* Takes a step, with the optimistic version check, in one transaction. A
+ * step whose lifecycle row needs a letter does not change the case yet: its
+ * draft is written and the step waits for the letter to leave the body
+ * (cases/pending.h); the draft's number in *letter_seq (may be NULL; 0 for
+ * a step without a letter). While another step waits, a step with a letter
+ * is OUT_REFUSED, code "letter_pending". */
 enum outcome clerk_act(const struct svc_ctx *ctx, long long id, const struct clerk_input *in,
-                       struct problem *p);
+                       int *letter_seq, struct problem *p);
 
 /* An internal note in the timeline (never shown to the requester); field "text". */
 enum outcome clerk_note(const struct svc_ctx *ctx, long long id, const char *text,

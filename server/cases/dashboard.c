@@ -384,6 +384,28 @@ static enum db_status months(PGconn *c, arena_t *a, const struct dash_scope *s, 
 	return st;
 }
 
+/* The drafts not issued yet (issue 21 item 1): "drafts" {"count"}, the
+ * list being /panel/pisma?stan=projekt. A step waiting for its letter
+ * changes nothing until the letter is sent. */
+static enum db_status drafts(PGconn *c, arena_t *a, const struct dash_scope *s, json_t *doc)
+{
+	struct args p = {.a = a};
+	arg_id(&p, s->org_id);
+	arg_id(&p, s->unit_id);
+	enum db_status st;
+	PGresult *r = db_exec(c, &st,
+			      "SELECT count(*) FROM documents d JOIN requests r ON r.id = d.request_id "
+			      "WHERE d.org_id = $1 AND d.status = 'draft' "
+			      "AND ($2::bigint = 0 OR r.unit_id = $2)",
+			      p.n, p.v);
+	if (st == DB_OK)
+		json_object_set_new(doc, "drafts",
+				    json_pack("{s:I}", "count",
+					      (json_int_t)atoll(PQgetvalue(r, 0, 0))));
+	PQclear(r);
+	return st;
+}
+
 /* ---- Everything ----------------------------------------------------------- */
 
 enum db_status dashboard_scope_names(PGconn *c, arena_t *a, const struct dash_scope *s,
@@ -442,6 +464,8 @@ static enum outcome dashboard_read(const struct svc_ctx *ctx, json_t **out, stru
 		json_object_set_new(doc, "deadlines", deadlines);
 	if (st == DB_OK)
 		st = running_terms(c, a, s, today, doc);
+	if (st == DB_OK)
+		st = drafts(c, a, s, doc);
 	if (st == DB_OK)
 		st = workload(c, a, s, &days, doc);
 	if (st == DB_OK)

@@ -8,6 +8,7 @@
 #include "cases/bae.h"
 #include "cases/caseview.h"
 #include "cases/outbox.h"
+#include "cases/pending.h"
 #include "cases/scope.h"
 #include "cases/service.h"
 #include "cases/signature.h"
@@ -134,8 +135,9 @@ static enum db_status record_locked(PGconn *c, arena_t *a, long long dispatch_id
 	const char *p[1] = {ids(a, dispatch_id)};
 	enum db_status st;
 	PGresult *r = db_exec(c, &st,
-	                      "SELECT s.request_id, s.org_id, s.channel, d.type, d.seq FROM dispatches s "
-	                      "JOIN documents d ON d.id = s.document_id WHERE s.id = $1",
+	                      "SELECT s.request_id, s.org_id, s.channel, d.type, d.seq, d.id, "
+	                      "coalesce(to_char(s.sent_at AT TIME ZONE 'Europe/Warsaw', 'YYYY-MM-DD'), '') "
+	                      "FROM dispatches s JOIN documents d ON d.id = s.document_id WHERE s.id = $1",
 	                      1, p);
 	if (st != DB_OK || PQntuples(r) != 1) {
 		PQclear(r);
@@ -148,6 +150,11 @@ static enum db_status record_locked(PGconn *c, arena_t *a, long long dispatch_id
 	const char *channel = arena_strdup(a, PQgetvalue(r, 0, 2));
 	law_document_t doc = doc_of(PQgetvalue(r, 0, 3));
 	int seq = atoi(PQgetvalue(r, 0, 4));
+	long long document_id = atoll(PQgetvalue(r, 0, 5));
+	/* Delivered, it has left the body: on the day it was sent, or at the
+	 * latest the day it was delivered. */
+	law_date_t left_on = day;
+	law_date_parse(PQgetvalue(r, 0, 6), &left_on);
 	PQclear(r);
 	/* The case first, then the dispatch: the order every step takes. */
 	struct case_ref f;
@@ -185,8 +192,15 @@ static enum db_status record_locked(PGconn *c, arena_t *a, long long dispatch_id
 	json_object_set_new(data, "date", json_string(date));
 	json_object_set_new(data, "rule", json_string(rule));
 	json_object_set_new(data, "basis", json_string(lr->basis));
-	st = store_event(c, org_id, request_id, actor, user_id, "dispatch_delivered", f.state, f.state,
-	                 data);
+	/* A step still waiting for this letter (one whose sending was not
+	 * told) takes effect before the delivery starts the requester's term. */
+	const char *lapsed = NULL;
+	st = pending_take_or_lapse(c, a, document_id, left_on, &lapsed);
+	if (st == DB_OK) /* the case as the step left it */
+		st = case_lock(c, a, request_id, org_id, &f, &found);
+	if (st == DB_OK)
+		st = store_event(c, org_id, request_id, actor, user_id, "dispatch_delivered", f.state,
+		                 f.state, data);
 	/* The requester's term runs from this date: the lifecycle's own step,
 	 * when the document is one whose delivery starts a term. */
 	if (st == DB_OK && law_dispatch_starts_term(doc)) {
@@ -340,14 +354,27 @@ enum db_status dispatch_start(PGconn *c, arena_t *a, const struct actor *who, lo
 	st = store_event(c, who->org_id, request_id, who->role, who->user_id, "dispatch", NULL, NULL,
 	                 data);
 	json_decref(data);
+	/* E-mail and the tracking page: the letter leaves now, and the step
+	 * it carries takes effect today (cases/pending.h). The caller checked
+	 * with pending_check() that the law allows it. */
+	char today[LAW_DATE_STRLEN];
+	law_date_format(caseview_today(now), today);
+	if (st == DB_OK && law_dispatch_leaves_at_once(plan->channel)) {
+		bool taken;
+		law_error_t why;
+		st = pending_take(c, a, document_id, caseview_today(now), &taken, &why);
+		if (st == DB_OK && why.code) {
+			log_error("document %lld: its step refused after the check: %s", document_id,
+			          why.message);
+			st = DB_ERROR;
+		}
+	}
 	/* Listed on the tracking page from now on; a letter that starts a
 	 * term and may lawfully go by e-mail (the call for the name and
 	 * address of a requester who gave no other address: law/dispatch.c)
 	 * is delivered the day it is sent, so its window can run. */
 	bool email_starts = email && law_dispatch_starts_term(doc_of(plan->doc_type));
 	if (st == DB_OK && (plan->channel == LAW_DISPATCH_TRACKING_PAGE || email_starts)) {
-		char today[LAW_DATE_STRLEN];
-		law_date_format(caseview_today(now), today);
 		st = record_locked(c, a, *dispatch_id, today, email ? "email" : "tracking_page",
 		                   who->role, who->user_id, law_role_of(who), NULL);
 	}
@@ -521,6 +548,17 @@ static enum db_status send_tx(PGconn *c, void *v)
 		x->result = problem_set(x->p, OUT_REFUSED, arena_strdup(a, why.message), why.code);
 		return DB_OK;
 	}
+	/* The step the letter carries, if it still waits, decided for today
+	 * before the letter goes (cases/pending.h). */
+	bool waits = false;
+	if ((st = pending_check(c, a, t.document_id, caseview_today(x->ctx->now), &waits, &allowed,
+	                        &why)) != DB_OK)
+		return st;
+	if (!allowed) {
+		x->result = problem_set(x->p, OUT_REFUSED,
+		                        arena_printf(a, "Pisma nie wysłano. %s", why.message), why.code);
+		return DB_OK;
+	}
 	long long id;
 	st = dispatch_start(c, a, x->ctx->who, x->request_id, t.document_id, x->seq, &plan, x->ctx->now,
 	                    &id);
@@ -599,6 +637,20 @@ static bool number_valid(const char *s)
 	return true;
 }
 
+/* The document left the body on `day`: its waiting step takes effect, or
+ * lapses (the letter cannot be called back) and the clerk is told why;
+ * the rest of the step is committed either way. */
+static enum db_status left(PGconn *c, struct step_tx *x, long long document_id, law_date_t day,
+                           enum db_status st)
+{
+	const char *lapsed = NULL;
+	if (st == DB_OK)
+		st = pending_take_or_lapse(c, x->ctx->arena, document_id, day, &lapsed);
+	if (st == DB_OK && lapsed)
+		x->result = problem_set(x->p, OUT_REFUSED, lapsed, "step_lapsed");
+	return st;
+}
+
 static enum db_status posted_tx(PGconn *c, void *v)
 {
 	struct step_tx *x = v;
@@ -633,7 +685,9 @@ static enum db_status posted_tx(PGconn *c, void *v)
 	st = store_event(c, x->ctx->who->org_id, x->request_id, x->ctx->who->role,
 	                 x->ctx->who->user_id, "dispatch_posted", NULL, NULL, data);
 	json_decref(data);
-	return st;
+	/* The letter left the body the day it was posted: the step it carries
+	 * takes effect with that date (law/dispatch.h LAW_LEAVES_AT_POSTING). */
+	return left(c, x, t.document_id, d, st);
 }
 
 enum outcome dispatch_posted(const struct svc_ctx *ctx, long long request_id, int seq,
@@ -689,6 +743,10 @@ static enum db_status receipt_tx(PGconn *c, void *v)
 		return DB_OK;
 	}
 	const struct actor *who = x->ctx->who;
+	/* Handed over: the letter left the body now, and its step takes
+	 * effect before the delivery starts the requester's term. */
+	if (by_hand && (st = left(c, x, t.document_id, d, DB_OK)) != DB_OK)
+		return st;
 	return record_locked(c, x->ctx->arena, x->dispatch_id, x->date,
 	                     letter ? "return_receipt" : "in_person", who->role, who->user_id,
 	                     law_role_of(who), NULL);

@@ -7,6 +7,7 @@
 
 #include "cases/dispatch.h"
 #include "cases/mailmsg.h"
+#include "cases/pending.h"
 #include "cases/signature.h"
 #include "core/arena.h"
 #include "core/clock.h"
@@ -14,6 +15,7 @@
 #include "core/log.h"
 #include "core/strbuf.h"
 #include "core/utf8.h"
+#include "db/changes.h"
 #include "db/db.h"
 #include "edor/client.h"
 #include "edor/proto.h"
@@ -109,14 +111,28 @@ static enum db_status rejected(PGconn *c, const struct row *r, const char *why)
 	               why, NULL, NULL);
 }
 
+static law_date_t warsaw(int64_t t);
+
+/* The message went: the document left the body today, and the step it
+ * carries takes effect with that date, or lapses when the law no longer
+ * allows it (cases/pending.h; the clerk sees why on the timeline). */
 static enum db_status sent(PGconn *c, const struct row *r, const char *message_id)
 {
 	log_info("edoreczenia: dispatch %lld sent as message %s", r->id, message_id);
-	return set_row(c, r->id,
-	               "UPDATE dispatches SET state = 'sent', external_id = $2, task_id = NULL, "
-	               "sent_at = coalesce(sent_at, now()), next_attempt_at = now(), last_error = '', "
-	               "updated_at = now() WHERE id = $1 AND $3::text IS NULL AND $4::text IS NULL",
-	               message_id, NULL, NULL);
+	enum db_status st =
+	    set_row(c, r->id,
+	            "UPDATE dispatches SET state = 'sent', external_id = $2, task_id = NULL, "
+	            "sent_at = coalesce(sent_at, now()), next_attempt_at = now(), last_error = '', "
+	            "updated_at = now() WHERE id = $1 AND $3::text IS NULL AND $4::text IS NULL",
+	            message_id, NULL, NULL);
+	if (st != DB_OK)
+		return st;
+	changes_writer(r->org_id);
+	arena_t *a = arena_new(8192);
+	const char *lapsed = NULL;
+	st = pending_take_or_lapse(c, a, r->document_id, warsaw(clock_now()), &lapsed);
+	arena_free(a);
+	return st;
 }
 
 /* --- what is sent ---------------------------------------------------------------- */

@@ -5,12 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cases/action.h"
 #include "cases/attachment_files.h"
 #include "cases/bae.h"
 #include "cases/caseview.h"
 #include "cases/clerk.h"
 #include "cases/dispatch.h"
 #include "cases/mailref.h"
+#include "cases/pending.h"
 #include "cases/scope.h"
 #include "cases/service.h"
 #include "cases/signature.h"
@@ -527,6 +529,18 @@ static enum db_status view_tx(PGconn *c, void *vctx)
 		json_object_set_new(x->out, "signature", signature ? signature : json_null());
 	if (st == DB_OK)
 		st = dispatch_view(c, x->a, x->request_id, d.id, d.type, d.title, x->out);
+	/* The step that waits for this letter (cases/pending.h), or for
+	 * another of the case's. */
+	json_t *waiting = json_object();
+	if (st == DB_OK)
+		st = pending_view(c, x->request_id, "step", waiting);
+	json_t *step = json_object_get(waiting, "step");
+	if (step)
+		json_object_set(x->out,
+		                json_integer_value(json_object_get(step, "seq")) == x->seq ? "pending"
+		                                                                           : "pending_other",
+		                step);
+	json_decref(waiting);
 	if (ok)
 		json_object_set_new(x->out, "preview", json_string(html.data));
 	else if (*err)
@@ -761,7 +775,13 @@ static enum db_status issue_tx(PGconn *c, void *vctx)
 	x->result = OUT_OK;
 	struct doc d = {0};
 	bool found;
-	enum db_status st = load_doc(c, x->a, x->who, x->request_id, x->seq, !x->dry, &d, &found);
+	/* The case first, then the document: the order every step takes, so
+	 * the step waiting for this letter is decided on a case nobody
+	 * changes meanwhile. */
+	struct case_ref f;
+	enum db_status st = case_lock_staff(c, x->a, x->request_id, x->who, &f, &found);
+	if (st == DB_OK && found)
+		st = load_doc(c, x->a, x->who, x->request_id, x->seq, !x->dry, &d, &found);
 	if (st != DB_OK)
 		return st;
 	if (!found) {
@@ -809,6 +829,25 @@ static enum db_status issue_tx(PGconn *c, void *vctx)
 			x->result = problem_set(x->p, OUT_REFUSED, arena_strdup(x->a, why.message), why.code);
 		return st;
 	}
+	/* The step this letter carries is decided again for today: what the
+	 * law no longer allows (its term passed, someone else acted) is
+	 * refused now, and the draft stays (cases/pending.h). */
+	bool waits = false, allowed = true;
+	law_error_t refused;
+	law_date_t today = caseview_today(x->now);
+	st = pending_check(c, x->a, d.id, today, &waits, &allowed, &refused);
+	if (st != DB_OK || !allowed) {
+		json_decref(d.inputs);
+		if (st == DB_OK)
+			x->result = problem_set(
+			    x->p, OUT_REFUSED,
+			    arena_printf(x->a,
+			                 "Pisma nie wystawiono. %s Projekt pisma pozostaje: możesz go "
+			                 "poprawić albo usunąć.",
+			                 refused.message),
+			    refused.code);
+		return st;
+	}
 	json_t *vars = NULL;
 	if ((st = build_vars(c, x->a, x->who, x->request_id, &d, x->now, &vars)) != DB_OK) {
 		json_decref(d.inputs);
@@ -836,16 +875,19 @@ static enum db_status issue_tx(PGconn *c, void *vctx)
 	}
 	unsigned char h[32];
 	crypto_hash_sha256(h, (const unsigned char *)pdf.data, pdf.len);
-	/* One UPDATE: after it the row is issued and the trigger refuses any other. */
-	const char *p[6] = {ids(x->a, d.id), md, html.data, pdf.data, (const char *)h,
-	                    ids(x->a, x->who->user_id)};
-	int lens[6] = {0, 0, 0, (int)pdf.len, 32, 0};
-	int fmts[6] = {0, 0, 0, 1, 1, 0};
+	/* One UPDATE: after it the row is issued and the trigger refuses any other.
+	 * Issued at the request's instant, the one its letter date and the day
+	 * it leaves are taken from (so a posting is never "before the issue"). */
+	const char *p[7] = {ids(x->a, d.id), md, html.data, pdf.data, (const char *)h,
+	                    ids(x->a, x->who->user_id), ids(x->a, (long long)x->now)};
+	int lens[7] = {0, 0, 0, (int)pdf.len, 32, 0, 0};
+	int fmts[7] = {0, 0, 0, 1, 1, 0, 0};
 	PGresult *r = PQexecParams(c,
 	                           "UPDATE documents SET status = 'issued', markdown = $2, html = $3, pdf = $4, "
-	                           "sha256 = $5, author_id = $6, issued_at = now(), delivery = "
-	                           "(SELECT delivery FROM requests WHERE id = documents.request_id) WHERE id = $1",
-	                           6, NULL, p, lens, fmts, 0);
+	                           "sha256 = $5, author_id = $6, issued_at = to_timestamp($7::bigint), "
+	                           "delivery = (SELECT delivery FROM requests WHERE id = documents.request_id) "
+	                           "WHERE id = $1",
+	                           7, NULL, p, lens, fmts, 0);
 	st = db_status_of(c, r);
 	PQclear(r);
 	bool public_copy = false;
@@ -863,11 +905,23 @@ static enum db_status issue_tx(PGconn *c, void *vctx)
 		                 "issue_document", NULL, NULL, data);
 		json_decref(data);
 	}
-	/* Its dispatch, in the same transaction (cases/dispatch.h). */
+	/* Its dispatch, in the same transaction (cases/dispatch.h), which
+	 * takes the waiting step when the letter leaves at once. A letter to
+	 * the appeal body or the court leaves with the files: its step takes
+	 * effect as it is issued. */
 	long long dispatch_id;
 	if (st == DB_OK)
 		st = dispatch_start(c, x->a, x->who, x->request_id, d.id, x->seq, &plan, x->now,
 		                    &dispatch_id);
+	if (st == DB_OK && waits && plan.elsewhere) {
+		bool taken;
+		st = pending_take(c, x->a, d.id, today, &taken, &refused);
+		if (st == DB_OK && !taken) {
+			log_error("document %lld: its step refused after the check: %s", d.id,
+			          refused.message);
+			st = DB_ERROR;
+		}
+	}
 	return st;
 }
 
@@ -1009,7 +1063,7 @@ enum outcome letters_delivered(const struct svc_ctx *ctx, long long request_id, 
 	 * refusal leaves the delivery recorded). */
 	struct clerk_input in = {.action = "record_delivery", .date = date};
 	struct problem step;
-	if (clerk_act(ctx, request_id, &in, &step) == OUT_UNAVAILABLE)
+	if (clerk_act(ctx, request_id, &in, NULL, &step) == OUT_UNAVAILABLE)
 		return problem_set(p, OUT_UNAVAILABLE, NULL, NULL);
 	return OUT_OK;
 }
@@ -1042,9 +1096,147 @@ enum outcome letters_pdf(const struct svc_ctx *ctx, long long request_id, int se
 	return o;
 }
 
+struct discard_tx {
+	arena_t *a;
+	const struct actor *who;
+	long long request_id;
+	int seq;
+	struct problem *p;
+	enum outcome result;
+};
+
+static enum db_status discard_tx(PGconn *c, void *vx)
+{
+	struct discard_tx *x = vx;
+	arena_t *a = x->a;
+	struct case_ref f;
+	bool found;
+	enum db_status st = case_lock_staff(c, a, x->request_id, x->who, &f, &found);
+	if (st != DB_OK)
+		return st;
+	const char *q[2] = {ids(a, x->request_id), ids(a, x->seq)};
+	PGresult *r = NULL;
+	if (found)
+		r = db_exec(c, &st,
+		            "SELECT d.id, d.status, d.type, coalesce(p.action, '') FROM documents d "
+		            "LEFT JOIN pending_steps p ON p.document_id = d.id "
+		            "WHERE d.request_id = $1 AND d.seq = $2 FOR UPDATE OF d",
+		            2, q);
+	found = found && st == DB_OK && PQntuples(r) == 1;
+	long long doc_id = found ? atoll(PQgetvalue(r, 0, 0)) : 0;
+	bool draft = found && !strcmp(PQgetvalue(r, 0, 1), "draft");
+	const char *type = found ? arena_strdup(a, PQgetvalue(r, 0, 2)) : "";
+	const char *action = found ? arena_strdup(a, PQgetvalue(r, 0, 3)) : "";
+	PQclear(r);
+	if (st != DB_OK)
+		return st;
+	if (!found) {
+		x->result = problem_set(x->p, OUT_NOT_FOUND, NULL, NULL);
+		return DB_OK;
+	}
+	if (!draft) {
+		x->result = problem_set(x->p, OUT_CONFLICT,
+		                        "Pismo zostało już wystawione: nie można go usunąć. Aby je "
+		                        "zmienić, wystaw korektę.",
+		                        "issued");
+		return DB_OK;
+	}
+	/* Its enclosures go with it; one with a public copy stays in the
+	 * case's files (the copy is the register's). */
+	const char *d1[1] = {ids(a, doc_id)};
+	if ((st = pending_forget(c, doc_id)) != DB_OK ||
+	    (st = db_run(c,
+	                 "UPDATE attachments a SET document_id = NULL WHERE a.document_id = $1 AND "
+	                 "EXISTS (SELECT 1 FROM attachment_public_copies k WHERE k.attachment_id = a.id)",
+	                 1, d1)) != DB_OK ||
+	    (st = db_run(c, "DELETE FROM attachments WHERE document_id = $1", 1, d1)) != DB_OK ||
+	    (st = db_run(c, "DELETE FROM documents WHERE id = $1", 1, d1)) != DB_OK ||
+	    (st = db_run(c, "UPDATE requests SET version = version + 1, updated_at = now() WHERE id = $1",
+	                 1, q)) != DB_OK)
+		return st;
+	json_t *ev = json_pack("{s:i, s:s}", "seq", x->seq, "document", type);
+	if (*action)
+		json_object_set_new(ev, "step", json_string(action));
+	st = store_event(c, f.org.id, f.id, x->who->role, x->who->user_id, "letter_discarded", NULL,
+	                 NULL, ev);
+	json_decref(ev);
+	return st;
+}
+
+enum outcome letters_discard(const struct svc_ctx *ctx, long long request_id, int seq,
+                             struct problem *p)
+{
+	problem_set(p, OUT_OK, NULL, NULL);
+	if (request_id <= 0 || seq <= 0)
+		return problem_set(p, OUT_NOT_FOUND, NULL, NULL);
+	PGconn *c = svc_conn(p);
+	if (!c)
+		return OUT_UNAVAILABLE;
+	changes_writer(ctx->who->org_id);
+	struct discard_tx x = {ctx->arena, ctx->who, request_id, seq, p, OUT_OK};
+	enum db_status st = db_transaction(c, discard_tx, &x);
+	if (st != DB_OK)
+		return svc_outcome(st, p);
+	return x.result;
+}
+
+/* The drafts not issued yet of the cases ctx->who sees (of unit `unit`
+ * when not 0), oldest first: the step each waits for, and the case's due
+ * date. */
+static enum outcome letters_drafts(const struct svc_ctx *ctx, long long unit, json_t **out,
+                                   struct problem *p)
+{
+	PGconn *c = svc_conn(p);
+	if (!c)
+		return OUT_UNAVAILABLE;
+	char today[LAW_DATE_STRLEN];
+	law_date_format(caseview_today(ctx->now), today);
+	const char *q[4] = {ids(ctx->arena, ctx->who->org_id), ids(ctx->arena, scope_unit(ctx->who)),
+	                    ids(ctx->arena, unit), today};
+	enum db_status st;
+	PGresult *r = db_exec(
+	    c, &st,
+	    "SELECT r.id, r.case_number, d.seq, d.type, d.title, "
+	    "to_char(d.created_at AT TIME ZONE 'Europe/Warsaw', 'YYYY-MM-DD HH24:MI'), "
+	    "coalesce(p.action, ''), coalesce(r.due_on::text, ''), "
+	    "r.closed_on IS NULL AND r.due_on < $4::date, coalesce(u.name, '') "
+	    "FROM documents d JOIN requests r ON r.id = d.request_id "
+	    "LEFT JOIN pending_steps p ON p.document_id = d.id "
+	    "LEFT JOIN users u ON u.id = r.assignee_id "
+	    "WHERE d.org_id = $1 AND d.status = 'draft' AND " SCOPE_CASES("r", "$1", "$2") " "
+	    "AND ($3::bigint = 0 OR r.unit_id = $3) "
+	    "ORDER BY d.created_at, d.id LIMIT 1000",
+	    4, q);
+	if (st != DB_OK) {
+		PQclear(r);
+		return svc_outcome(st, p);
+	}
+	json_t *items = json_array();
+	for (int i = 0; i < PQntuples(r); i++) {
+		law_action_t act;
+		const char *step = law_action_from_id(PQgetvalue(r, i, 6), &act) ? law_actions[act].label
+		                                                                 : "";
+		json_array_append_new(
+		    items, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s}", "request_id",
+		                     PQgetvalue(r, i, 0), "case_number", PQgetvalue(r, i, 1), "seq",
+		                     PQgetvalue(r, i, 2), "type", PQgetvalue(r, i, 3), "title",
+		                     PQgetvalue(r, i, 4), "created_at", PQgetvalue(r, i, 5), "step", step,
+		                     "due_on", PQgetvalue(r, i, 7), "overdue",
+		                     PQgetvalue(r, i, 8)[0] == 't', "assignee", PQgetvalue(r, i, 9)));
+	}
+	PQclear(r);
+	*out = json_pack("{s:o, s:s, s:s, s:s, s:s, s:b}", "items", items, "from", "", "to", "",
+	                 "type", "", "state", "projekt", "drafts", 1);
+	return OUT_OK;
+}
+
 enum outcome letters_outgoing(const struct svc_ctx *ctx, const struct letters_filter *f,
                               json_t **out, struct problem *p)
 {
+	if (f->state && !strcmp(f->state, "projekt")) {
+		*out = NULL;
+		return letters_drafts(ctx, f->unit_id, out, p);
+	}
 	*out = NULL;
 	law_date_t d;
 	const char *from = f->from && law_date_parse(f->from, &d) ? f->from : NULL;

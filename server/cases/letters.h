@@ -75,15 +75,27 @@ enum outcome letters_pdf(const struct svc_ctx *ctx, long long request_id, int se
  * (Polish, a static string). */
 const char *letters_markdown_problem(const char *md);
 
+/* Deletes draft `seq` with its enclosures and the step that waits for it
+ * (cases/pending.h), appending "letter_discarded" to the timeline: the
+ * case stays as it was. OUT_CONFLICT for an issued document. */
+enum outcome letters_discard(const struct svc_ctx *ctx, long long request_id, int seq,
+                             struct problem *p);
+
 /* The register's filters as typed; a date that is not YYYY-MM-DD or an
  * unknown type is ignored (no filter), never an error. */
 struct letters_filter {
 	const char *from, *to; /* issued on or after / on or before */
 	const char *type;      /* a letter type id */
+	const char *state;     /* "projekt": the drafts not issued yet instead */
+	long long unit_id;     /* drafts: of this unit only (0: any) */
 };
 /* The register of outgoing letters: issued documents of the organisation's
  * cases that ctx->who sees, newest first (at most 1,000). {"items": [...],
- * "from", "to", "type": the filters applied ("" when none)} */
+ * "from", "to", "type": the filters applied ("" when none)}. With the
+ * state "projekt": the drafts not issued yet, oldest first, each with the
+ * step waiting for it ("step", its Polish label, "" when none), the case's
+ * "due_on", "overdue" and "assignee"; {"items", "state": "projekt",
+ * "drafts": true}. */
 enum outcome letters_outgoing(const struct svc_ctx *ctx, const struct letters_filter *f,
                               json_t **out, struct problem *p);
 

@@ -286,6 +286,10 @@ static enum db_status erase_related(PGconn *c, const struct erase_case *k, json_
 	if (st == DB_OK)
 		st = erase_step(c, NULL, NULL, "DELETE FROM idempotency_keys WHERE request_id = $1", 1,
 		                p1);
+	/* A step still waiting for its letter keeps the clerk's text
+	 * (cases/pending.h): it goes, and will not take effect. */
+	if (st == DB_OK)
+		st = erase_step(c, NULL, NULL, "DELETE FROM pending_steps WHERE request_id = $1", 1, p1);
 	/* Events recorded before migration 0020 hold their text in the
 	 * chained payload: they cannot change without breaking the chain. */
 	if (st == DB_OK) {

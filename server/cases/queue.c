@@ -24,6 +24,12 @@ static json_t *row_item(const PGresult *r, int i, law_date_t today)
 	                       law_state_from_id(state, &s) ? law_states[s].label : state, "channel",
 	                       PQgetvalue(r, i, 5), "received_on", PQgetvalue(r, i, 6), "assignee",
 	                       PQgetvalue(r, i, 7), "unit", PQgetvalue(r, i, 9));
+	/* Issue 21 item 1: the case waits for the clerk's letter. */
+	const char *letter = PQgetvalue(r, i, 12);
+	if (*letter)
+		json_object_set_new(it, "letter",
+		                    json_string(!strcmp(letter, "draft") ? "pismo do wystawienia"
+		                                                         : "pismo czeka na wysłanie"));
 	law_date_t d;
 	if (*due && law_date_parse(due, &d))
 		caseview_due(it, d, today);
@@ -161,7 +167,10 @@ enum outcome queue_list(const struct svc_ctx *ctx, const struct queue_filter *f,
 	static const char select[] =
 	    "SELECT r.id, r.case_number, r.subject, r.kind, r.state, r.channel, r.received_on, "
 	    "coalesce(u.name, ''), coalesce(r.due_on::text, ''), un.symbol, "
-	    "coalesce(r.closed_on::text, ''), r.due_on "
+	    "coalesce(r.closed_on::text, ''), r.due_on, "
+	    /* A step waiting for its letter (cases/pending.h): its draft's state. */
+	    "coalesce((SELECT d.status FROM pending_steps ps JOIN documents d "
+	    "ON d.id = ps.document_id WHERE ps.request_id = r.id), '') "
 	    "FROM requests r LEFT JOIN users u ON u.id = r.assignee_id "
 	    "JOIN units un ON un.id = r.unit_id";
 	int first = 0, words = f->q ? search_words(a, &p, f->q, &first) : 0;

@@ -65,7 +65,9 @@ struct queue_filter {
  * QUEUE_OPEN. {"items": [...], "next": {"due": ..., "id": ...} or absent}.
  * Each item: id, case_number, subject, kind, state, state_label, channel,
  * received_on, closed_on (closed cases), unit, assignee, and the due date as
- * caseview_due() gives it, or "waiting" for an open case without one.
+ * caseview_due() gives it, or "waiting" for an open case without one, and
+ * "letter" when a step waits for its letter (cases/pending.h): „pismo do
+ * wystawienia” or „pismo czeka na wysłanie”.
  * OUT_UNAVAILABLE or OUT_ERROR when it cannot be read. */
 enum outcome queue_list(const struct svc_ctx *ctx, const struct queue_filter *f, json_t **out,
                         struct problem *p);

@@ -10,18 +10,19 @@
 /* clang-format off */
 const law_dispatch_channel_info_t law_dispatch_channels[LAW_DISPATCH_COUNT] = {
 	[LAW_DISPATCH_EDORECZENIA] = {"edoreczenia", "e-Doręczenia (adres do doręczeń elektronicznych)",
-	                              "KPA art. 39¹; art. 41, 42 " UDE, true},
+	                              "KPA art. 39¹; art. 41, 42 " UDE, true, LAW_LEAVES_AT_SENDING},
 	[LAW_DISPATCH_HYBRID_POST] = {"hybrid_post", "publiczna usługa hybrydowa (e-Doręczenia, na papierze)",
-	                              "KPA art. 39; publiczna usługa hybrydowa, " UDE, true},
+	                              "KPA art. 39; publiczna usługa hybrydowa, " UDE, true,
+	                              LAW_LEAVES_AT_SENDING},
 	[LAW_DISPATCH_REGISTERED_LETTER] = {"registered_letter",
 	                                    "list polecony za potwierdzeniem odbioru",
-	                                    "KPA art. 39, 42, 44", false},
+	                                    "KPA art. 39, 42, 44", false, LAW_LEAVES_AT_POSTING},
 	[LAW_DISPATCH_EMAIL] = {"email", "poczta elektroniczna (e-mail)",
-	                        "UDIP art. 14 ust. 1 (sposób wskazany we wniosku)", true},
+	                        "UDIP art. 14 ust. 1 (sposób wskazany we wniosku)", true, LAW_LEAVES_AT_DISPATCH},
 	[LAW_DISPATCH_TRACKING_PAGE] = {"tracking_page", "strona sprawy (odbiór w serwisie)",
-	                                "UDIP art. 14 ust. 1 (sposób wskazany we wniosku)", true},
+	                                "UDIP art. 14 ust. 1 (sposób wskazany we wniosku)", true, LAW_LEAVES_AT_DISPATCH},
 	[LAW_DISPATCH_IN_PERSON] = {"in_person", "odbiór osobisty w siedzibie (za pokwitowaniem)",
-	                            "KPA art. 39, 46 §1", false},
+	                            "KPA art. 39, 46 §1", false, LAW_LEAVES_AT_HANDOVER},
 };
 
 #define CH(x) LAW_DISPATCH_##x
@@ -93,6 +94,25 @@ bool law_dispatch_channel_from_id(const char *id, law_dispatch_channel_t *out)
 		}
 	}
 	return false;
+}
+
+bool law_dispatch_leaves_at_once(law_dispatch_channel_t ch)
+{
+	return (unsigned)ch < LAW_DISPATCH_COUNT &&
+	       law_dispatch_channels[ch].leaves == LAW_LEAVES_AT_DISPATCH;
+}
+
+const char *law_dispatch_leaves_label(law_dispatch_channel_t ch)
+{
+	static const char *const labels[] = {
+	    [LAW_LEAVES_AT_DISPATCH] = "w dniu wysłania pisma",
+	    [LAW_LEAVES_AT_POSTING] = "w dniu nadania listu w placówce pocztowej (Zapisz nadanie)",
+	    [LAW_LEAVES_AT_SENDING] = "w dniu wysłania przez e-Doręczenia",
+	    [LAW_LEAVES_AT_HANDOVER] = "w dniu wydania pisma za pokwitowaniem",
+	};
+	if ((unsigned)ch >= LAW_DISPATCH_COUNT)
+		return labels[LAW_LEAVES_AT_DISPATCH];
+	return labels[law_dispatch_channels[ch].leaves];
 }
 
 const law_delivery_rule_t *law_delivery_rule(const char *id)

@@ -32,15 +32,37 @@ typedef enum law_dispatch_channel {
 	LAW_DISPATCH_COUNT,
 } law_dispatch_channel_t;
 
+/* When a document leaves the body by a channel: the moment, and so the
+ * day, on which the body's step that the document carries takes effect
+ * (issue 21 item 1, docs/letters.md "A step waits for its letter"). The
+ * body meets its own term (UDIP art. 13 ust. 1, art. 16 ust. 1; UOD art. 40
+ * ust. 1) by sending the answer within it, as a requester meets theirs by
+ * posting (KPA art. 57 §5); a letter still in the office has not been sent. */
+typedef enum law_dispatch_leaves {
+	LAW_LEAVES_AT_DISPATCH, /* e-mail, tracking page: the day it is dispatched */
+	LAW_LEAVES_AT_POSTING,  /* a registered letter: the day the clerk posts it */
+	LAW_LEAVES_AT_SENDING,  /* e-Doręczenia, hybrid: the day the service takes it */
+	LAW_LEAVES_AT_HANDOVER, /* in person: the day it is handed over (KPA art. 46 §1) */
+} law_dispatch_leaves_t;
+
 typedef struct law_dispatch_channel_info {
 	const char *id;    /* "registered_letter" */
 	const char *label; /* Polish: "list polecony za potwierdzeniem odbioru" */
 	const char *basis; /* the article that makes it a way of delivery */
 	bool electronic;   /* the document travels as a file (a decision must be signed) */
+	law_dispatch_leaves_t leaves;
 } law_dispatch_channel_info_t;
 
 extern const law_dispatch_channel_info_t law_dispatch_channels[LAW_DISPATCH_COUNT];
 bool law_dispatch_channel_from_id(const char *id, law_dispatch_channel_t *out);
+
+/* Whether the step a document carries takes effect at once when the
+ * document is dispatched by `ch` (e-mail, the tracking page), rather than
+ * later, when it is posted, sent by the service or handed over. */
+bool law_dispatch_leaves_at_once(law_dispatch_channel_t ch);
+/* Polish: when a document sent by `ch` leaves the body ("w dniu nadania
+ * listu w placówce pocztowej"), for the clerk's pages. */
+const char *law_dispatch_leaves_label(law_dispatch_channel_t ch);
 
 /* What the body knows of the requester when it dispatches. */
 typedef struct law_dispatch_situation {

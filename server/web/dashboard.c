@@ -65,6 +65,15 @@ static void add_figures(http_req_t *req, const struct dash_scope *s, json_t *doc
 					   count_of(doc, "waiting", "count"), "oczekuje=1", false));
 	json_array_append_new(more, figure(req, s, "remedies", "Odwołania i skargi w toku",
 					   count_of(doc, "remedies", "count"), "srodki=1", false));
+	/* The drafts not issued yet: a step waits for each (issue 21 item 1). */
+	long long drafts = count_of(doc, "drafts", "count");
+	json_array_append_new(
+	    more, json_pack("{s:s, s:s, s:I, s:s, s:b}", "key", "drafts", "label",
+			    "Pisma do wystawienia", "count", (json_int_t)drafts, "url",
+			    s->unit_id ? arena_printf(req->arena, "/panel/pisma?stan=projekt&komorka=%lld",
+						      s->unit_id)
+				       : "/panel/pisma?stan=projekt",
+			    "alert", drafts > 0));
 	json_object_set_new(doc, "figures_more", more);
 	json_object_set_new(json_object_get(doc, "waiting"), "url",
 			    json_string(queue_url(req, s, "oczekuje=1")));

@@ -183,6 +183,8 @@ static void page(http_req_t *req, const struct svc_ctx *ctx, const struct proble
 		json_object_set_new(doc, "issued_on", json_stringn(at, 10));
 		json_object_set_new(doc, "issued_time", json_string(at + 11));
 	}
+	if (http_query(req, "przygotowano") && status == 200)
+		json_object_set_new(doc, "prepared_now", json_true());
 	if (http_query(req, "zalaczono") && status == 200)
 		json_object_set_new(doc, "attached_now", json_true());
 	if (http_query(req, "usunieto") && status == 200)
@@ -380,6 +382,21 @@ void web_panel_document_correct(http_req_t *req)
 	enum outcome o = letters_correct(ctx, num_param(req, "id"), (int)num_param(req, "seq"),
 	                                 &new_seq, &p);
 	after(req, ctx, o, &p, NULL, new_seq);
+}
+
+/* „Usuń projekt”: the draft and the step waiting for it go; back to the
+ * case, which is as it was. */
+void web_panel_document_discard(http_req_t *req)
+{
+	const struct svc_ctx *ctx = web_staff(req);
+	if (!ctx)
+		return;
+	struct problem p;
+	long long id = num_param(req, "id");
+	if (letters_discard(ctx, id, (int)num_param(req, "seq"), &p) == OUT_OK)
+		http_redirect(req, 303, arena_printf(req->arena, "/panel/sprawy/%lld?usunieto_projekt=1", id));
+	else
+		page(req, ctx, &p, NULL, NULL);
 }
 
 void web_panel_document_delivered(http_req_t *req)
@@ -618,14 +635,25 @@ void web_letter_css(http_req_t *req)
 	http_respond(req, 200, "text/css; charset=utf-8", letter_css, strlen(letter_css));
 }
 
+/* A positive id in the query, 0 when absent or not one. */
+static long long query_id(http_req_t *req, const char *name)
+{
+	const char *s = http_query(req, name);
+	char *end;
+	long long v = s && *s ? strtoll(s, &end, 10) : 0;
+	return s && *s && !*end && v > 0 && v < 1000000000000LL ? v : 0;
+}
+
 /* The register of outgoing letters with the filters applied, or NULL
  * after answering. */
-static json_t *outgoing(http_req_t *req)
+static json_t *outgoing(http_req_t *req, bool drafts)
 {
 	const struct svc_ctx *ctx = web_staff(req);
 	if (!ctx)
 		return NULL;
-	struct letters_filter f = {http_query(req, "od"), http_query(req, "do"), http_query(req, "rodzaj")};
+	struct letters_filter f = {http_query(req, "od"), http_query(req, "do"), http_query(req, "rodzaj"),
+	                           drafts ? http_query(req, "stan") : NULL,
+	                           query_id(req, "komorka")};
 	json_t *doc = NULL;
 	struct problem p;
 	if (letters_outgoing(ctx, &f, &doc, &p) != OUT_OK)
@@ -635,7 +663,8 @@ static json_t *outgoing(http_req_t *req)
 
 void web_panel_outgoing(http_req_t *req)
 {
-	json_t *doc = outgoing(req);
+	/* "?stan=projekt": the drafts not issued yet (issue 21 item 1). */
+	json_t *doc = outgoing(req, true);
 	if (!doc)
 		return;
 	const char *from = json_string_value(json_object_get(doc, "from"));
@@ -651,13 +680,15 @@ void web_panel_outgoing(http_req_t *req)
 	                    json_string(arena_printf(req->arena, "/panel/pisma.csv?od=%s&do=%s&rodzaj=%s",
 	                                             from, to, type)));
 	json_object_set_new(doc, "empty", json_boolean(!json_array_size(json_object_get(doc, "items"))));
-	json_object_set_new(doc, "title", json_string("Rejestr pism wychodzących — Jawność"));
+	bool drafts = json_is_true(json_object_get(doc, "drafts"));
+	json_object_set_new(doc, "title", json_string(drafts ? "Pisma do wystawienia — Jawność"
+	                                                     : "Rejestr pism wychodzących — Jawność"));
 	web_render(req, 200, "panel_outgoing", doc);
 }
 
 void web_panel_outgoing_csv(http_req_t *req)
 {
-	json_t *doc = outgoing(req);
+	json_t *doc = outgoing(req, false);
 	if (!doc)
 		return;
 	strbuf_t csv;

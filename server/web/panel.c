@@ -311,6 +311,8 @@ static void case_page(http_req_t *req, const struct svc_ctx *ctx, long long id,
 	                                             json_string_value(json_object_get(view, "case_number")))));
 	if (error)
 		json_object_set_new(view, "error", json_string(error));
+	if (http_query(req, "usunieto_projekt") && status == 200)
+		json_object_set_new(view, "discarded", json_true());
 	const char *done = http_query(req, "wykonano");
 	if (done && status == 200) {
 		law_action_t act;
@@ -385,8 +387,17 @@ void web_panel_act(http_req_t *req)
 	form_fill(http_form(req, &f) == FORM_OK ? f : NULL, &in, slots,
 	          sizeof slots / sizeof slots[0], "");
 	struct problem p;
-	if (clerk_act(ctx, id, &in, &p) == OUT_OK) {
-		http_redirect(req, 303, arena_printf(req->arena, "/panel/sprawy/%lld?wykonano=%s", id, in.action));
+	int letter = 0;
+	if (clerk_act(ctx, id, &in, &letter, &p) == OUT_OK) {
+		/* A step with a letter goes on to its draft: written, issued and
+		 * sent from there, it takes effect when it leaves (issue 21 item 1). */
+		if (letter)
+			http_redirect(req, 303,
+			              arena_printf(req->arena, "/panel/sprawy/%lld/pisma/%d?przygotowano=1", id,
+			                           letter));
+		else
+			http_redirect(req, 303,
+			              arena_printf(req->arena, "/panel/sprawy/%lld?wykonano=%s", id, in.action));
 		return;
 	}
 	json_t *input = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "date",

@@ -45,6 +45,7 @@ const route_t web_routes[] = {
     {"POST", "/panel/sprawy/{id}/pisma/{seq}/zapisz", web_panel_document_save, ROLE_CLERK, "panel.document.save", ROUTE_BODY_TEXT},
     {"POST", "/panel/sprawy/{id}/pisma/{seq}/wystaw", web_panel_document_issue, ROLE_CLERK, "panel.document.issue", ROUTE_BODY_TEXT},
     {"POST", "/panel/sprawy/{id}/pisma/{seq}/korekta", web_panel_document_correct, ROLE_CLERK, "panel.document.correct", ROUTE_BODY_TEXT},
+    {"POST", "/panel/sprawy/{id}/pisma/{seq}/usun", web_panel_document_discard, ROLE_CLERK, "panel.document.discard", ROUTE_BODY_FORM},
     {"POST", "/panel/sprawy/{id}/pisma/{seq}/doreczenie", web_panel_document_delivered, ROLE_CLERK, "panel.document.delivered", ROUTE_BODY_FORM},
     {"GET", "/panel/sprawy/{id}/pisma/{seq}/pdf", web_panel_document_pdf, ROLE_CLERK, "panel.document.pdf", ROUTE_BODY_NONE},
     {"POST", "/panel/sprawy/{id}/pisma/{seq}/zalaczniki", web_panel_document_attach, ROLE_CLERK, "panel.document.attach", ROUTE_BODY_UPLOAD},

@@ -122,6 +122,7 @@ void web_panel_document(http_req_t *req);
 void web_panel_document_save(http_req_t *req);
 void web_panel_document_issue(http_req_t *req);
 void web_panel_document_correct(http_req_t *req);
+void web_panel_document_discard(http_req_t *req);
 void web_panel_document_delivered(http_req_t *req);
 void web_panel_document_pdf(http_req_t *req);
 void web_panel_document_to_sign(http_req_t *req);

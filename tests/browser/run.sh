@@ -21,7 +21,9 @@
 # downloads the spreadsheet from the tracking page (attach.test.mjs); a clerk
 # finds a closed case by words without Polish letters and by a part of its
 # number (search.test.mjs); the case page's steps, a letter's gaps as named
-# fields and the confirmation before issuing (letters.test.mjs).
+# fields and the confirmation before issuing (letters.test.mjs); a clerk
+# answers a request from the queue to the dispatched letter in at most 5
+# clicks, the case unchanged until the letter is sent (letter.test.mjs).
 # Every page a test visits goes through checkPage (lib.mjs) at 390 px and
 # 1280 px wide: axe-core against WCAG 2.1 A/AA, no sideways scrolling, no
 # text cut off, the focus outline's contrast, the focus on the error summary
@@ -202,7 +204,7 @@ run_node_test() {
 	fi
 }
 rm -f "$logs"/pages-*.json
-for t in ${JAWNOSC_BROWSER_TESTS:-filing tracking panel register dashboard redact privacy poczta attach search letters}; do
+for t in ${JAWNOSC_BROWSER_TESTS:-filing tracking panel register dashboard redact privacy poczta attach search letters letter}; do
 	run_node_test "$t"
 done
 

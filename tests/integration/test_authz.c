@@ -80,7 +80,7 @@ static void issue_first_letter(void)
 	assert_int_equal(r.status, 303);
 	h_free(&r);
 	snprintf(path, sizeof path, "/panel/sprawy/%s/pisma/1", case_id);
-	u_issue_letter(&staff[CLERK], path);
+	u_send_letter(&staff[CLERK], path);
 }
 
 static int setup(void **state)

@@ -59,6 +59,8 @@ static void step(long long id, const char *fields, long status, const char *mess
 	assert_int_equal(r.status, status);
 	if (message)
 		assert_non_null(strstr(r.body, message));
+	/* A step with a letter takes effect when the letter is sent. */
+	u_send_prepared(&clerk, &r);
 	h_free(&r);
 }
 
@@ -123,6 +125,15 @@ static void test_later(void **state)
 	start_at(LATER);
 }
 
+/* The clock on the day a letter is sent: a step with a letter takes effect
+ * the day the letter leaves (issue 21 item 1), so a step dated in the past
+ * is taken with the clock on that day. */
+static void on_day(const char *instant)
+{
+	assert_int_equal(h_server_stop(), 0);
+	start_at(instant);
+}
+
 /* Issue 20 item 11: a complaint on inaction in a re-use case gives the body
  * 15 days under UOD art. 41 (its own term and citation), and the answer to
  * the court is the re-use letter. */
@@ -148,8 +159,9 @@ static void test_reuse_complaint_has_its_own_term_and_answer(void **state)
 	                          reuse_case),
 	                 1);
 
-	step(reuse_case, "action=answer_court_complaint&date=2090-04-10&text=Brak+bezczynno%C5%9Bci.",
-	     303, NULL);
+	on_day("2090-04-10T09:00:00Z");
+	step(reuse_case, "action=answer_court_complaint&text=Brak+bezczynno%C5%9Bci.", 303, NULL);
+	on_day(LATER);
 	assert_int_equal(u_countf("SELECT count(*) FROM terms WHERE request_id = %lld AND kind = "
 	                          "'reuse_court_answer' AND state = 'met'",
 	                          reuse_case),
@@ -296,7 +308,9 @@ static void test_body_grants_the_complaint_within_30_days(void **state)
 	         "'self_review_act' AND state = 'open' AND side = 'body'",
 	         granted);
 	assert_string_equal(got, due);
-	step(granted, "action=provide&date=2090-04-24&text=Informacja.", 303, NULL);
+	on_day("2090-04-24T09:00:00Z");
+	step(granted, "action=provide&text=Informacja.", 303, NULL);
+	on_day(LATER);
 	assert_int_equal(u_countf("SELECT count(*) FROM terms WHERE request_id = %lld AND kind = "
 	                          "'self_review_act' AND state = 'met'",
 	                          granted),

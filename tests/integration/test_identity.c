@@ -202,11 +202,14 @@ static void test_no_decision_for_an_anonymous_requester(void **state)
 static void test_the_call_is_a_letter_and_the_case_waits(void **state)
 {
 	free(clerk_post(&a, "action=call_to_identify", 303));
+	/* The step waits for its letter (issue 21 item 1). */
+	assert_int_equal(u_countf("SELECT count(*) FROM requests WHERE id = %lld AND state = "
+	                          "'received'", a.id), 1);
+	issue_and_deliver(&a, "identity_call");
 	assert_int_equal(u_countf("SELECT count(*) FROM requests WHERE id = %lld AND state = "
 	                          "'awaiting_identity'", a.id), 1);
 	assert_int_equal(u_countf("SELECT count(*) FROM terms WHERE request_id = %lld AND kind = "
 	                          "'answer' AND state = 'cancelled'", a.id), 1);
-	issue_and_deliver(&a, "identity_call");
 	char due[LAW_DATE_STRLEN];
 	due_from(today, 7, due);
 	assert_int_equal(u_countf("SELECT count(*) FROM terms WHERE request_id = %lld AND kind = "
@@ -265,6 +268,7 @@ static void test_a_clerk_records_them_from_a_letter(void **state)
 {
 	file_anonymous(&b);
 	free(clerk_post(&b, "action=call_to_identify", 303));
+	issue_and_deliver(&b, "identity_call");
 	/* Both fields are required; a refused step changes nothing. */
 	char *p = clerk_post(&b, "action=record_identity&name=&postal_address=ul.+Polna+1", 422);
 	has(p, "Podaj imię i nazwisko");
@@ -294,12 +298,8 @@ static void test_without_them_in_7_days_the_request_is_left_unprocessed(void **s
 	h_server_stop();
 	start_at(LATER);
 	free(clerk_post(&c, "action=leave_unprocessed", 303));
-	assert_int_equal(u_countf("SELECT count(*) FROM requests WHERE id = %lld AND state = "
-	                          "'left_unprocessed'", c.id), 1);
 	assert_int_equal(u_countf("SELECT count(*) FROM documents WHERE request_id = %lld AND "
 	                          "type = 'identity_unprocessed_letter'", c.id), 1);
-	assert_int_equal(u_countf("SELECT count(*) FROM terms WHERE request_id = %lld AND kind = "
-	                          "'identity_window' AND state = 'passed'", c.id), 1);
 	/* Its draft names the call's date and the part left unprocessed. */
 	long seq = u_countf("SELECT seq FROM documents WHERE request_id = %lld AND type = "
 	                    "'identity_unprocessed_letter'", c.id);
@@ -311,6 +311,12 @@ static void test_without_them_in_7_days_the_request_is_left_unprocessed(void **s
 	has(r.body, "Pismem z dnia 1 marca 2090 r. wezwano do podania imienia i nazwiska");
 	has(r.body, "wymagałoby wydania decyzji");
 	h_free(&r);
+	/* Sent, the step takes effect. */
+	u_send_letter(&clerk, path);
+	assert_int_equal(u_countf("SELECT count(*) FROM requests WHERE id = %lld AND state = "
+	                          "'left_unprocessed'", c.id), 1);
+	assert_int_equal(u_countf("SELECT count(*) FROM terms WHERE request_id = %lld AND kind = "
+	                          "'identity_window' AND state = 'passed'", c.id), 1);
 }
 
 int main(void)

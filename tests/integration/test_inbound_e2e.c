@@ -174,14 +174,15 @@ static void clerk_step(const char *fields)
 	u_clerk_step(&clerk, case_id, fields);
 }
 
-/* Issues the newest draft of `type` by `channel`, its marks filled in. */
+/* Issues the newest draft of `type` by `channel`, its marks filled in, and
+ * sends it (a registered letter posted today). */
 static void issue(const char *type, const char *channel)
 {
 	long seq = u_countf("SELECT max(seq) FROM documents WHERE request_id = %lld AND type = '%s'",
 	                 case_id, type);
 	char path[128];
 	snprintf(path, sizeof path, "/panel/sprawy/%lld/pisma/%ld", case_id, seq);
-	u_issue_letter_by(&clerk, path, channel);
+	u_send_letter_by(&clerk, path, channel);
 }
 
 /* The answer term's due date counted from `from` by the calendar (UDIP

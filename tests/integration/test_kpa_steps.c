@@ -194,6 +194,15 @@ static void issue_and_deliver(const struct kase *k, long seq)
 	free(post(path, form, 303));
 }
 
+/* The newest draft of `type` issued by its default channel and sent: its
+ * step takes effect (issue 21 item 1). */
+static void send_draft(const struct kase *k, const char *type)
+{
+	char letter[128];
+	snprintf(letter, sizeof letter, "/panel/sprawy/%lld/pisma/%ld", k->id, draft_of(k, type));
+	u_send_letter(&clerk, letter);
+}
+
 /* A refusal issued and delivered today: the appeal window runs. */
 static void refused_and_delivered(const char *name, struct kase *k)
 {
@@ -299,10 +308,9 @@ static void test_the_organ_grants_the_appeal_itself_kpa_132(void **state)
 	free(p);
 	free(step(&granted, "action=grant_appeal&text=Umowa+nr+5%2F2090+na+kwot%C4%99+10+000+z%C5%82.",
 	          303));
+	/* It waits for its decision to be sent (issue 21 item 1). */
 	assert_int_equal(count("SELECT count(*) FROM requests WHERE id = %lld AND state = "
-	                       "'appeal_granted' AND closed_on = '" TODAY "'", granted.id), 1);
-	assert_int_equal(count("SELECT count(*) FROM terms WHERE request_id = %lld AND kind = "
-	                       "'forward_appeal' AND state = 'met'", granted.id), 1);
+	                       "'appeal_pending'", granted.id), 1);
 	long seq = draft_of(&granted, "appeal_granted_decision");
 	assert_true(seq >= 1);
 	char *md = draft_markdown(&granted, seq);
@@ -311,8 +319,13 @@ static void test_the_organ_grants_the_appeal_itself_kpa_132(void **state)
 	has(md, "Umowa nr 5/2090 na kwotę 10 000 zł.");
 	has(md, "przysługuje odwołanie do");
 	free(md);
-	/* Delivered, the new decision starts a new appeal window (§3). */
+	/* Posted, the step takes effect; delivered, the new decision starts a
+	 * new appeal window (§3). */
 	issue_and_deliver(&granted, seq);
+	assert_int_equal(count("SELECT count(*) FROM requests WHERE id = %lld AND state = "
+	                       "'appeal_granted' AND closed_on = '" TODAY "'", granted.id), 1);
+	assert_int_equal(count("SELECT count(*) FROM terms WHERE request_id = %lld AND kind = "
+	                       "'forward_appeal' AND state = 'met'", granted.id), 1);
 	assert_int_equal(count("SELECT count(*) FROM terms WHERE request_id = %lld AND kind = "
 	                       "'appeal_window' AND state = 'open'", granted.id), 1);
 	p = tracking_page(&granted);
@@ -408,6 +421,7 @@ static void test_a_ponaglenie_is_sent_on_within_7_days_kpa_37(void **state)
 	                       "'received'", urged.id), 1);
 	/* The case is settled meanwhile: the duty to send it on stays. */
 	free(step(&urged, "action=provide&text=Umowy+w+za%C5%82%C4%85czeniu.", 303));
+	send_draft(&urged, "information_release");
 	assert_int_equal(count("SELECT count(*) FROM terms WHERE request_id = %lld AND kind = "
 	                       "'forward_ponaglenie' AND state = 'open'", urged.id), 1);
 	char *p = case_page(&urged);
@@ -420,15 +434,17 @@ static void test_a_ponaglenie_is_sent_on_within_7_days_kpa_37(void **state)
 	free(p);
 	free(step(&urged, "action=forward_ponaglenie&text=Informacj%C4%99+udost%C4%99pniono+20+marca.",
 	          303));
-	assert_int_equal(count("SELECT count(*) FROM terms WHERE request_id = %lld AND kind = "
-	                       "'forward_ponaglenie' AND state = 'met'", urged.id), 1);
-	assert_int_equal(count("SELECT count(*) FROM requests WHERE id = %lld AND state = "
-	                       "'provided'", urged.id), 1);
 	char *md = draft_markdown(&urged, draft_of(&urged, "ponaglenie_forwarding"));
 	has(md, "Na podstawie art. 37 § 4 ustawy z dnia 14 czerwca 1960 r.");
 	has(md, "ponaglenia z dnia 20 marca 2090 r.");
 	has(md, "Informację udostępniono 20 marca.");
 	free(md);
+	/* Issued, it goes with the files: the step takes effect. */
+	send_draft(&urged, "ponaglenie_forwarding");
+	assert_int_equal(count("SELECT count(*) FROM terms WHERE request_id = %lld AND kind = "
+	                       "'forward_ponaglenie' AND state = 'met'", urged.id), 1);
+	assert_int_equal(count("SELECT count(*) FROM requests WHERE id = %lld AND state = "
+	                       "'provided'", urged.id), 1);
 	p = case_page(&urged);
 	lacks(p, "name=\"action\" value=\"forward_ponaglenie\"");
 	free(p);

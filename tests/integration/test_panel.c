@@ -288,6 +288,10 @@ static void test_every_clerk_step_from_every_state_that_allows_it(void **state)
 			snprintf(path, sizeof path, "/panel/sprawy/%lld/czynnosc", id);
 			struct hresp r;
 			u_staff_post(&clerk, path, fields_for(t->action, clerk_id, fields, sizeof fields), &r);
+			/* A step with a letter takes effect when the letter is sent
+			 * (issue 21 item 1): issued by its default channel and sent. */
+			if (allowed)
+				u_send_prepared(&clerk, &r);
 			char sql[256];
 			/* The state the law gave, and the step as the latest event. */
 			snprintf(sql, sizeof sql,
@@ -358,7 +362,10 @@ static void test_two_clerks_at_once_one_wins_the_other_sees_the_current_state(vo
 	assert_int_equal(a.status, 303);
 	assert_int_equal(b.status, 409);
 	assert_non_null(strstr(b.body, "Ktoś inny zmienił tę sprawę"));
-	assert_non_null(strstr(b.body, "oczekuje na doprecyzowanie"));
+	/* The call waits for its letter (issue 21 item 1): the case is as it
+	 * was, and the page says the letter is to be issued. */
+	assert_non_null(strstr(b.body, "Sprawa jest teraz w stanie „przyjęty”"));
+	assert_non_null(strstr(b.body, "Pismo do wystawienia"));
 	assert_non_null(strstr(b.body, "Nie posiadamy")); /* what was typed is kept */
 	h_free(&a);
 	h_free(&b);

@@ -269,8 +269,9 @@ static void test_the_call_is_a_letter_and_its_delivery_starts_7_days(void **stat
 	snprintf(body, sizeof body, "action=call_to_sign&version=%ld", version_of(&a));
 	call_seq = act(&a, body, "signature_call");
 	assert_true(call_seq >= 1);
+	/* The call waits for its letter (issue 21 item 1). */
 	assert_int_equal(count("SELECT count(*) FROM requests WHERE id = %lld AND state = "
-	                       "'signature_called'", a.id), 1);
+	                       "'pleading_unsigned'", a.id), 1);
 	char path[160];
 	snprintf(path, sizeof path, "/panel/sprawy/%lld/pisma/%ld", a.id, call_seq);
 	char *p = page_of(path, true);
@@ -281,6 +282,8 @@ static void test_the_call_is_a_letter_and_its_delivery_starts_7_days(void **stat
 	lacks(p, "<option value=\"email\"");
 	free(p);
 	issue_and_deliver(&a, call_seq);
+	assert_int_equal(count("SELECT count(*) FROM requests WHERE id = %lld AND state = "
+	                       "'signature_called'", a.id), 1);
 	char due[LAW_DATE_STRLEN];
 	due_from(TODAY, 7, due);
 	assert_int_equal(count("SELECT count(*) FROM terms WHERE request_id = %lld AND kind = "
@@ -354,10 +357,6 @@ static void test_with_no_signature_in_time_the_appeal_is_left_unprocessed(void *
 	snprintf(body, sizeof body, "action=leave_unprocessed&version=%ld", version_of(&b));
 	long seq = act(&b, body, "pleading_unprocessed_letter");
 	assert_true(seq >= 1);
-	assert_int_equal(count("SELECT count(*) FROM requests WHERE id = %lld AND state = "
-	                       "'closed_final'", b.id), 1);
-	assert_int_equal(count("SELECT count(*) FROM terms WHERE request_id = %lld AND kind = "
-	                       "'signature_window' AND state = 'passed'", b.id), 1);
 	char path[160];
 	snprintf(path, sizeof path, "/panel/sprawy/%lld/pisma/%ld", b.id, seq);
 	char *p = page_of(path, true);
@@ -365,6 +364,12 @@ static void test_with_no_signature_in_time_the_appeal_is_left_unprocessed(void *
 	has(p, "podanie pozostaje bez rozpoznania");
 	has(p, "art. 64 § 2");
 	free(p);
+	/* Sent, the step takes effect (issue 21 item 1). */
+	u_send_letter(&clerk, path);
+	assert_int_equal(count("SELECT count(*) FROM requests WHERE id = %lld AND state = "
+	                       "'closed_final'", b.id), 1);
+	assert_int_equal(count("SELECT count(*) FROM terms WHERE request_id = %lld AND kind = "
+	                       "'signature_window' AND state = 'passed'", b.id), 1);
 }
 
 static void test_where_the_policy_accepts_it_nothing_is_called_and_the_note_shows(void **state)

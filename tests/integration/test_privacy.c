@@ -246,7 +246,10 @@ static void test_case_is_decided_issued_and_published(void **state)
 	seq = (int)u_count(sql);
 	assert_true(seq >= 1);
 	snprintf(path, sizeof path, "/panel/sprawy/%lld/pisma/%d", req_id, seq);
-	u_issue_letter(&clerk, path);
+	/* Handed over in person: the decision leaves the body today and the
+	 * refusal takes effect (issue 21 item 1); the requester's e-Doręczenia
+	 * address would wait for that service's job. */
+	u_send_letter_by(&clerk, path, "in_person");
 	/* The step's texts are not in the hash-chained payload. */
 	snprintf(sql, sizeof sql,
 	         "SELECT count(*) FROM events WHERE request_id = %lld AND action = 'refuse' AND "
@@ -397,11 +400,11 @@ static void test_retention_job_erases_the_case_when_its_period_ends(void **state
 	         req_id);
 	assert_int_equal(u_count(sql), 1);
 	assert_int_equal(requester_has_data(req_id), 0);
-	/* The decision was on its way to her e-Doręczenia address: the
-	 * address is gone and it is not sent any more. */
+	/* The decision left the body before the case closed (issue 21 item
+	 * 1: handed over in person): where it went is gone, the fact stays. */
 	snprintf(sql, sizeof sql,
-	         "SELECT count(*) FROM dispatches WHERE request_id = %lld AND channel = 'edoreczenia' "
-	         "AND address = '' AND state = 'failed'",
+	         "SELECT count(*) FROM dispatches WHERE request_id = %lld AND channel = 'in_person' "
+	         "AND address = '' AND state = 'delivered'",
 	         req_id);
 	assert_int_equal(u_count(sql), 1);
 	snprintf(sql, sizeof sql,

@@ -160,7 +160,8 @@ static void test_units_page_saves_and_checks_a_units_appeal_body(void **state)
 }
 
 /* A refusal of a new case; the body of its draft decision (malloc'd);
- * the case's tracking token in `token` when not NULL. */
+ * the case's tracking token in `token` when not NULL, and then the
+ * decision is sent. */
 static char *refusal_draft_of(char token[64])
 {
 	char number[64];
@@ -185,6 +186,10 @@ static char *refusal_draft_of(char token[64])
 	expect_status(&r, 200);
 	char *page = u_markdown_of(r.body);
 	h_free(&r);
+	/* The requester's side follows: the decision is sent, so the refusal
+	 * takes effect (issue 21 item 1). */
+	if (token)
+		u_send_letter(&clerk, path);
 	return page;
 }
 

@@ -70,6 +70,8 @@ static void refused_case_page(struct hresp *r)
 	             "&persons=Jan+Nowak%2C+dyrektor",
 	             &s);
 	expect_status(&s, 303);
+	/* Sent, the refusal takes effect (issue 21 item 1). */
+	u_send_prepared(&clerk, &s);
 	h_free(&s);
 	snprintf(path, sizeof path, "/sprawa/%s", token);
 	free(token);

@@ -189,6 +189,14 @@ static long draft_seq(long long id, const char *type)
 }
 
 /* The draft's page contains each of `want` and none of `never`. */
+/* The newest draft of `type` issued by its default channel and sent. */
+static void send_draft(long long id, const char *type)
+{
+	char path[128];
+	snprintf(path, sizeof path, "/panel/sprawy/%lld/pisma/%ld", id, draft_seq(id, type));
+	u_send_letter(&clerk, path);
+}
+
 static void letter_says(long long id, const char *type, const char *const *want,
                         const char *const *never, bool issue)
 {
@@ -211,7 +219,8 @@ static void letter_says(long long id, const char *type, const char *const *want,
 	free(md);
 	if (!issue)
 		return;
-	u_issue_letter(&clerk, path);
+	/* Issued and sent: its step takes effect (issue 21 item 1). */
+	u_send_letter(&clerk, path);
 	char q[256];
 	snprintf(q, sizeof q,
 	         "SELECT count(*) FROM documents WHERE request_id = %lld AND seq = %ld AND status = "
@@ -283,6 +292,7 @@ static void test_standing_offer_has_no_objection_and_is_accepted(void **state)
 
 	/* The other waits for its window to pass. */
 	step(lapsing, "action=offer&text=Warunki.&amount=50", 303, NULL);
+	send_draft(lapsing, "reuse_offer");
 	step(lapsing, "action=record_delivery&date=" TODAY, 303, NULL);
 	step(lapsing, "action=offer_window_expired&date=" TODAY, 409, "upływa");
 }
@@ -294,6 +304,10 @@ static void test_reuse_not_possible_in_the_manner_asked(void **state)
 	step(not_possible,
 	     "action=form_notice&text=System+nie+udost%C4%99pnia+danych+w+czasie+rzeczywistym.", 303,
 	     NULL);
+	const char *want42[] = {"art. 42 ust. 1 pkt 2", "ze względu na format",
+	                        "System nie udostępnia danych w czasie rzeczywistym.", NULL};
+	const char *never42[] = {"sprzeciw", "art. 41 ust. 1 pkt 4", NULL};
+	letter_says(not_possible, "reuse_form_notice", want42, never42, true);
 	char q[256];
 	snprintf(q, sizeof q,
 	         "SELECT count(*) FROM requests WHERE id = %lld AND state = 'reuse_not_possible' AND "
@@ -301,10 +315,6 @@ static void test_reuse_not_possible_in_the_manner_asked(void **state)
 	         not_possible);
 	assert_int_equal(u_count(q), 1);
 	assert_int_equal(term_count(not_possible, "reuse_answer", "met"), 1);
-	const char *want42[] = {"art. 42 ust. 1 pkt 2", "ze względu na format",
-	                        "System nie udostępnia danych w czasie rzeczywistym.", NULL};
-	const char *never42[] = {"sprzeciw", "art. 41 ust. 1 pkt 4", NULL};
-	letter_says(not_possible, "reuse_form_notice", want42, never42, true);
 
 	/* A request of art. 41: the offer's variant, then the 14 days. */
 	char *t = u_file("reuse", objected_number);
@@ -312,13 +322,14 @@ static void test_reuse_not_possible_in_the_manner_asked(void **state)
 	objected = u_request_id(objected_number);
 	step(objected, "action=form_notice&text=Dane+mog%C4%85+by%C4%87+przekazane+w+formacie+CSV.",
 	     303, NULL);
-	snprintf(q, sizeof q, "SELECT count(*) FROM requests WHERE id = %lld AND state = 'offer_sent'",
-	         objected);
-	assert_int_equal(u_count(q), 1);
 	const char *want41[] = {"art. 41 ust. 1 pkt 4 w związku z art. 10 ust. 4", "art. 41 ust. 2",
 	                        "złożyć sprzeciw", "Dane mogą być przekazane w formacie CSV.", NULL};
 	const char *never41[] = {"art. 42", NULL};
 	letter_says(objected, "reuse_form_notice", want41, never41, false);
+	send_draft(objected, "reuse_form_notice");
+	snprintf(q, sizeof q, "SELECT count(*) FROM requests WHERE id = %lld AND state = 'offer_sent'",
+	         objected);
+	assert_int_equal(u_count(q), 1);
 	step(objected, "action=record_delivery&date=" TODAY, 303, NULL);
 	assert_int_equal(term_count(objected, "offer_window", "open"), 1);
 }
@@ -381,6 +392,7 @@ static void test_windows_pass_and_the_decision_comes_late(void **state)
 
 	step(objected, "action=decide_conditions&text=Warunki+okre%C5%9Blone+decyzj%C4%85.&amount=20",
 	     303, NULL);
+	send_draft(objected, "conditions_decision");
 	assert_int_equal(term_count(objected, "conditions_decision", "missed"), 1);
 	snprintf(q, sizeof q,
 	         "SELECT count(*) FROM requests WHERE id = %lld AND state = 'conditions_decided'",

@@ -50,6 +50,8 @@ static void step(long long id, const char *fields, long status, const char *mess
 	assert_int_equal(r.status, status);
 	if (message)
 		assert_non_null(strstr(r.body, message));
+	/* A step with a letter takes effect when the letter is sent. */
+	u_send_prepared(&clerk, &r);
 	h_free(&r);
 }
 

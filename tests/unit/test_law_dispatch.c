@@ -207,6 +207,35 @@ static void test_every_rule_cites_an_article_and_every_channel_has_an_id(void **
 	assert_null(law_delivery_rule("x"));
 }
 
+/* Issue 21 item 1: the body's step takes effect the day its letter leaves
+ * the body — at once for e-mail and the tracking page, on posting for a
+ * registered letter, when the service sends it for e-Doręczenia and the
+ * hybrid post, on handing it over in person. */
+static void test_when_a_letter_leaves_the_body(void **state)
+{
+	(void)state;
+	static const struct {
+		law_dispatch_channel_t ch;
+		law_dispatch_leaves_t leaves;
+		bool at_once;
+	} cases[] = {
+	    {LAW_DISPATCH_EMAIL, LAW_LEAVES_AT_DISPATCH, true},
+	    {LAW_DISPATCH_TRACKING_PAGE, LAW_LEAVES_AT_DISPATCH, true},
+	    {LAW_DISPATCH_REGISTERED_LETTER, LAW_LEAVES_AT_POSTING, false},
+	    {LAW_DISPATCH_EDORECZENIA, LAW_LEAVES_AT_SENDING, false},
+	    {LAW_DISPATCH_HYBRID_POST, LAW_LEAVES_AT_SENDING, false},
+	    {LAW_DISPATCH_IN_PERSON, LAW_LEAVES_AT_HANDOVER, false},
+	};
+	assert_int_equal(sizeof cases / sizeof cases[0], LAW_DISPATCH_COUNT);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		assert_int_equal(law_dispatch_channels[cases[i].ch].leaves, cases[i].leaves);
+		assert_int_equal(law_dispatch_leaves_at_once(cases[i].ch), cases[i].at_once);
+		assert_non_null(law_dispatch_leaves_label(cases[i].ch));
+	}
+	assert_non_null(strstr(law_dispatch_leaves_label(LAW_DISPATCH_REGISTERED_LETTER), "nadania"));
+	assert_false(law_dispatch_leaves_at_once(LAW_DISPATCH_COUNT));
+}
+
 static void test_deemed_delivery_dates(void **state)
 {
 	(void)state;
@@ -253,6 +282,7 @@ int main(void)
 	    cmocka_unit_test(test_the_default_is_lawful_and_the_one_the_law_prefers),
 	    cmocka_unit_test(test_only_the_identity_call_goes_by_email_without_an_address),
 	    cmocka_unit_test(test_every_rule_cites_an_article_and_every_channel_has_an_id),
+	    cmocka_unit_test(test_when_a_letter_leaves_the_body),
 	    cmocka_unit_test(test_deemed_delivery_dates),
 	    cmocka_unit_test(test_ade_address_format),
 	};
