@@ -257,7 +257,7 @@ static void test_a_step_the_law_no_longer_allows_is_refused_when_its_letter_woul
 	char *enc = u_filled_and_encoded(md);
 	size_t n = strlen(enc) + 64;
 	char *form = malloc(n), path[200];
-	snprintf(form, n, "channel=email&markdown=%s", enc);
+	snprintf(form, n, "potwierdzenie=tak&channel=email&markdown=%s", enc);
 	snprintf(path, sizeof path, "%s/wystaw", letter);
 	u_staff_post(&clerk, path, form, &r);
 	assert_int_equal(r.status, 409);
