@@ -549,7 +549,7 @@ static void test_chart_tables_are_folded_under_each_chart(void **state)
 		char *block = chart(page, ids[i]);
 		const char *svg_end = strstr(block, "</svg>");
 		const char *details = strstr(block, "<details");
-		const char *table = strstr(block, "<table class=\"chart-data\">");
+		const char *table = strstr(block, "<table class=\"chart-data\"");
 		assert_non_null(svg_end);
 		assert_non_null(details);
 		assert_non_null(table);
@@ -560,7 +560,7 @@ static void test_chart_tables_are_folded_under_each_chart(void **state)
 		free(block);
 	}
 	int tables = 0, folded = 0;
-	for (const char *p = page; (p = strstr(p, "<table class=\"chart-data\">")); p++)
+	for (const char *p = page; (p = strstr(p, "<table class=\"chart-data\"")); p++)
 		tables++;
 	for (const char *p = page; (p = strstr(p, "<details class=\"chart-details\">")); p++)
 		folded++;
