@@ -154,7 +154,7 @@ static void test_the_state_is_unchanged_while_the_draft_exists(void **state)
 	page(path, &r);
 	assert_non_null(strstr(r.body, "Pismo do wystawienia"));
 	h_free(&r);
-	page("/panel?q=Umowy+na+sprz%C4%85tanie", &r);
+	page("/panel?stan=otwarte&q=Umowy+na+sprz%C4%85tanie", &r);
 	const char *row = strstr(r.body, provided.number);
 	assert_non_null(row);
 	const char *end = strstr(row, "</tr>");
@@ -453,7 +453,7 @@ static void test_by_email_the_state_changes_the_day_it_is_sent(void **state)
 	                 0);
 	/* Out of the queue now. */
 	struct hresp r;
-	page("/panel?q=Umowy+na+sprz%C4%85tanie", &r);
+	page("/panel?stan=otwarte&q=Umowy+na+sprz%C4%85tanie", &r);
 	assert_null(strstr(r.body, provided.number));
 	h_free(&r);
 	/* The requester sees it answered. */
