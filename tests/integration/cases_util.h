@@ -753,7 +753,8 @@ static inline void u_clerk_step_expect(const struct u_staff *s, long long case_i
 	struct hresp r;
 	u_staff_post(s, path, fields, &r);
 	if (r.status != status || (message && !strstr(r.body, message)))
-		fprintf(stderr, "%s: expected %ld, got %ld: %.3000s\n", fields, status, r.status, r.body);
+		fprintf(stderr, "%s: expected %ld, got %ld: %.3000s\n", fields, status, r.status,
+		        r.body);
 	assert_int_equal(r.status, status);
 	if (message)
 		assert_non_null(strstr(r.body, message));
