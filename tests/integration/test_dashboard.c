@@ -31,6 +31,7 @@
 #include "core/strbuf.h"
 #include "integration/cases_util.h"
 #include "integration/harness.h"
+#include "integration/mta_util.h"
 #include "cases/queue.h"
 #include "law/lifecycle.h"
 
@@ -944,18 +945,6 @@ static int sink_count(const char *needle, const char *rcpt)
 	return n;
 }
 
-static unsigned free_port(void)
-{
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in sa = {.sin_family = AF_INET};
-	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
-	socklen_t sl = sizeof sa;
-	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &sl), 0);
-	close(fd);
-	return ntohs(sa.sin_port);
-}
-
 static void sink_start(void)
 {
 	int pipefd[2];
@@ -1430,7 +1419,7 @@ int main(void)
 	snprintf(sink_dir, sizeof sink_dir, "/tmp/jawnosc-sink-dash-%d-XXXXXX", (int)getpid());
 	if (!mkdtemp(sink_dir))
 		return 1;
-	sink_port = free_port();
+	sink_port = mta_free_port();
 	snprintf(smtp_env, sizeof smtp_env, "JAWNOSC_SMTP_URL=smtp://127.0.0.1:%u", sink_port);
 
 	const struct CMUnitTest dashboard[] = {
