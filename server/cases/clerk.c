@@ -672,25 +672,20 @@ static enum db_status act_tx(PGconn *c, void *vctx)
 			return DB_OK;
 		}
 	}
-	/* The name and address go into the requester's row before the law
-	 * core looks at the case: it decides on them (KPA art. 107 §1 pkt 3).
-	 * A refusal rolls them back (the savepoint). They are personal data:
-	 * the event records only that they were given. */
-	if (x->name && ((st = db_run(c, "SAVEPOINT identity", 0, NULL)) != DB_OK ||
-	                (st = store_requester_identity(c, f.org.id, f.id, x->name,
-	                                               x->postal_address)) != DB_OK))
-		return st;
+	/* The name and address (F_IDENTITY) are personal data: the event
+	 * records only that they were given. */
 	json_t *data = event_data(x->in, x->f, assignee);
 	law_outcome_t *oc = arena_alloc(x->a, sizeof *oc);
 	bool allowed = false;
-	st = case_act_locked(c, x->a, &f, &x->li, x->who->role, x->who->user_id, data, oc, &allowed);
+	st = case_act_identity_locked(c, x->a, &f, &x->li, x->who->role, x->who->user_id, data,
+	                              x->name, x->postal_address, oc, &allowed);
 	json_decref(data);
 	if (st != DB_OK)
 		return st;
 	if (!allowed) {
 		x->result = problem_set(x->p, OUT_REFUSED, arena_strdup(x->a, oc->refusal.message),
 		                        oc->refusal.code);
-		return x->name ? db_run(c, "ROLLBACK TO SAVEPOINT identity", 0, NULL) : DB_OK;
+		return DB_OK;
 	}
 	if (assignee) {
 		const char *p[2] = {ids(x->a, f.id), x->in->assignee};

@@ -193,6 +193,11 @@ static void test_the_tracking_page_takes_them_and_keeps_what_was_typed(void **st
 	char *t = u_tracking_page(&a);
 	u_lacks(t, "name=\"postal_address\"");
 	free(t);
+	/* Given once: the same step again is refused and changes nothing. */
+	free(requester_post(&a, "action=record_identity&name=Inna+Osoba&postal_address=ul.+Inna+2",
+	                    409));
+	assert_int_equal(u_countf("SELECT count(*) FROM requesters WHERE request_id = %lld AND "
+	                          "name = 'Anna Jawna'", a.id), 1);
 }
 
 static void test_a_clerk_records_them_from_a_letter(void **state)
@@ -216,6 +221,15 @@ static void test_a_clerk_records_them_from_a_letter(void **state)
 	p = clerk_post(&b, "action=call_to_identify", 409);
 	u_has(p, "wezwanie do ich podania jest zbędne");
 	free(p);
+	/* A record the law refuses (nothing is called for now) keeps none of
+	 * the data it carried: the savepoint is rolled back. */
+	free(clerk_post(&b,
+	                "action=record_identity&name=Inna+Osoba&postal_address=ul.+Inna+2&"
+	                "sent_channel=operator",
+	                409));
+	assert_int_equal(u_countf("SELECT count(*) FROM requesters WHERE request_id = %lld AND "
+	                          "name = 'Jan Listowny' AND postal_address LIKE 'ul. Polna 1%%'",
+	                          b.id), 1);
 }
 
 static void test_without_them_in_7_days_the_request_is_left_unprocessed(void **state)
