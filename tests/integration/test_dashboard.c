@@ -1385,7 +1385,7 @@ static void organisations(void)
 	free(out);
 }
 
-/* The running-windows index (migrations 0008 ... 0042) covers every kind
+/* The running-windows index (migrations 0008, 0034, 0042) covers every kind
  * the dashboard and the queue ask for: a kind missing from it makes those
  * lists read the whole table. Every kind is also a term of the lifecycle. */
 static void test_running_windows_index_covers_the_waiting_and_remedy_kinds(void **state)
