@@ -83,6 +83,7 @@ t_make_install_layout() {
   for f in share/jawnosc/templates/static/style.css share/jawnosc/templates/pages/layout.html \
            share/jawnosc/migrations/0001_extensions.sql share/jawnosc/nginx/jawnosc.conf \
            share/jawnosc/nginx/snippets/jawnosc-tls.conf share/jawnosc/nginx/snippets/jawnosc-selfsigned.conf \
+           share/jawnosc/nginx/snippets/jawnosc-proxy.conf \
            lib/systemd/system/jawnosc.service lib/systemd/system/jawnosc-backup.service \
            lib/systemd/system/jawnosc-backup.timer share/doc/jawnosc/operations.md \
            share/doc/jawnosc/failover.md; do
@@ -219,7 +220,8 @@ t_nginx_tls_front() {
   sed -e "s|/etc/ssl/certs/jawnosc-selfsigned.crt|$n/tls/cert.pem|" \
       -e "s|/etc/ssl/private/jawnosc-selfsigned.key|$n/tls/key.pem|" \
       "$inst/share/jawnosc/nginx/snippets/jawnosc-selfsigned.conf" >"$n/snippets/jawnosc-selfsigned.conf"
-  cp "$inst/share/jawnosc/nginx/snippets/jawnosc-tls.conf" "$n/snippets/"
+  cp "$inst/share/jawnosc/nginx/snippets/jawnosc-tls.conf" "$inst/share/jawnosc/nginx/snippets/jawnosc-proxy.conf" \
+     "$n/snippets/"
   # The installed file, with the test's ports, certificate, paths and upstream.
   sed -e "s|^\(\s*\)listen 80;|\1listen 127.0.0.1:$hp;|" -e "/listen \[::\]/d" \
       -e "s|^\(\s*\)listen 443 ssl http2;|\1listen 127.0.0.1:$sp ssl http2;|" \

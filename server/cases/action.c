@@ -141,3 +141,19 @@ enum db_status case_act_locked(PGconn *c, arena_t *a, const struct case_ref *f,
 		return st;
 	return case_apply_locked(c, f, in, oc, actor, user_id, data, true);
 }
+
+enum db_status case_act_identity_locked(PGconn *c, arena_t *a, const struct case_ref *f,
+                                        const law_action_input_t *in, const char *actor,
+                                        long long user_id, json_t *data, const char *name,
+                                        const char *postal_address, law_outcome_t *oc,
+                                        bool *allowed)
+{
+	enum db_status st;
+	if (name && ((st = db_run(c, "SAVEPOINT identity", 0, NULL)) != DB_OK ||
+	             (st = store_requester_identity(c, f->org.id, f->id, name, postal_address)) != DB_OK))
+		return st;
+	st = case_act_locked(c, a, f, in, actor, user_id, data, oc, allowed);
+	if (st == DB_OK && name && !*allowed)
+		st = db_run(c, "ROLLBACK TO SAVEPOINT identity", 0, NULL);
+	return st;
+}

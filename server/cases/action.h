@@ -65,5 +65,15 @@ enum db_status case_draft_document(PGconn *c, const struct case_ref *f, law_docu
 enum db_status case_act_locked(PGconn *c, arena_t *a, const struct case_ref *f,
                                const law_action_input_t *in, const char *actor,
                                long long user_id, json_t *data, law_outcome_t *oc, bool *allowed);
+/* The same for a step that gives the requester's name and postal address
+ * (issue 20 item 12; checked by filing_identity_validate()): they go into
+ * the requester's row first, the law core deciding on them (KPA art. 107
+ * §1 pkt 3), and a refusal rolls them back. They are personal data: `data`
+ * should hold no copy. `name` NULL: case_act_locked() alone. */
+enum db_status case_act_identity_locked(PGconn *c, arena_t *a, const struct case_ref *f,
+                                        const law_action_input_t *in, const char *actor,
+                                        long long user_id, json_t *data, const char *name,
+                                        const char *postal_address, law_outcome_t *oc,
+                                        bool *allowed);
 
 #endif

@@ -679,17 +679,19 @@ static enum db_status act_tx(PGconn *c, void *vctx)
 			return DB_OK;
 		}
 	}
-	/* The name and address go into the requester's row before the law
-	 * core looks at the case: it decides on them (KPA art. 107 §1 pkt 3).
-	 * A refusal rolls them back (the savepoint). They are personal data:
-	 * the event records only that they were given. */
-	if (x->name && ((st = db_run(c, "SAVEPOINT identity", 0, NULL)) != DB_OK ||
-	                (st = store_requester_identity(c, f.org.id, f.id, x->name,
-	                                               x->postal_address)) != DB_OK))
-		return st;
+	/* The name and address (F_IDENTITY) are personal data: the event
+	 * records only that they were given. */
 	json_t *data = event_data(x->in, x->f, assignee);
 	law_outcome_t *oc = arena_alloc(x->a, sizeof *oc);
 	bool allowed = false;
+	/* The name and address given with the step are stored first: the
+	 * step's guards read them. Undone if the step is refused. */
+	if (x->name &&
+	    ((st = db_run(c, "SAVEPOINT identity", 0, NULL)) != DB_OK ||
+	     (st = store_requester_identity(c, f.org.id, f.id, x->name, x->postal_address)) != DB_OK)) {
+		json_decref(data);
+		return st;
+	}
 	st = case_decide_locked(c, &f, &x->li, oc, &allowed);
 	const char *busy = NULL;
 	/* A step that needs a letter waits for it: the state changes when the

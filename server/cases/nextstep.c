@@ -31,6 +31,13 @@ struct next_row {
 #define ANSWER_TERMS                                                                               \
 	"answer answer_extended reuse_answer reuse_answer_extended after_judgment self_review_act"
 
+/* A request the office is considering, within its answer term. */
+#define CONSIDERING(st)                                                                            \
+	{st, ANSWER_TERMS,                                                                         \
+	 "Urząd rozpatruje Twój wniosek i powinien odpowiedzieć do {termin}." NOTHING_TO_DO        \
+	 " Jeśli urząd będzie potrzebować wyjaśnień, napisze do Ciebie.",                          \
+	 OVERDUE, "Urząd rozpatruje Twój wniosek." NOTHING_TO_DO}
+
 /* A decision against which the requester has a remedy: appeal, request for
  * reconsideration (no higher body), or a complaint to the court (a body
  * that is not an organ of public authority, UDIP art. 17 ust. 1). */
@@ -54,14 +61,8 @@ struct next_row {
 	}
 
 static const struct next_row rows[] = {
-    {"received", ANSWER_TERMS,
-     "Urząd rozpatruje Twój wniosek i powinien odpowiedzieć do {termin}." NOTHING_TO_DO
-     " Jeśli urząd będzie potrzebować wyjaśnień, napisze do Ciebie.",
-     OVERDUE, "Urząd rozpatruje Twój wniosek." NOTHING_TO_DO},
-    {"in_progress", ANSWER_TERMS,
-     "Urząd rozpatruje Twój wniosek i powinien odpowiedzieć do {termin}." NOTHING_TO_DO
-     " Jeśli urząd będzie potrzebować wyjaśnień, napisze do Ciebie.",
-     OVERDUE, "Urząd rozpatruje Twój wniosek." NOTHING_TO_DO},
+    CONSIDERING("received"),
+    CONSIDERING("in_progress"),
     {"extended", ANSWER_TERMS,
      "Urząd przedłużył termin i odpowie najpóźniej do {termin}; przyczyny podał w "
      "zawiadomieniu." NOTHING_TO_DO,

@@ -285,25 +285,16 @@ static enum db_status act_tx(PGconn *c, void *vctx)
 		if (f.org.policy.accepts_unsigned_pleadings)
 			json_object_set_new(data, "unsigned_note", json_string(f.org.unsigned_note));
 	}
-	/* The name and address first: the law core decides on them (KPA art.
-	 * 107 §1 pkt 3); a refusal rolls them back. The event keeps no copy. */
+	/* The name and address: the event keeps no copy. */
 	bool identity = act == LAW_ACT_RECORD_IDENTITY;
-	enum db_status st = DB_OK;
-	if (identity && ((st = db_run(c, "SAVEPOINT identity", 0, NULL)) != DB_OK ||
-	                 (st = store_requester_identity(c, f.org.id, f.id, x->in->name,
-	                                                x->in->postal_address)) != DB_OK)) {
-		json_decref(data);
-		return st;
-	}
 	bool allowed = false;
-	st = case_act_locked(c, x->a, &f, &in, "requester", 0, data, oc, &allowed);
+	enum db_status st = case_act_identity_locked(c, x->a, &f, &in, "requester", 0, data,
+	                                             identity ? x->in->name : NULL,
+	                                             x->in->postal_address, oc, &allowed);
 	json_decref(data);
-	if (st == DB_OK && !allowed) {
+	if (st == DB_OK && !allowed)
 		x->result = problem_set(x->p, OUT_REFUSED, arena_strdup(x->a, oc->refusal.message),
 		                        oc->refusal.code);
-		if (identity)
-			st = db_run(c, "ROLLBACK TO SAVEPOINT identity", 0, NULL);
-	}
 	return st;
 }
 

@@ -34,7 +34,7 @@ const char *const law_refusal_codes[] = {
 	"party_unidentified",
 	"invalid_policy",
 	"invalid_length",
-	/* Issue 20 items 9 and 10. */
+	/* Issue 20 items 9 to 11. */
 	"term_passed",
 	"remedy_not_final",
 	"ponaglenie_premature",
@@ -381,10 +381,9 @@ bool law_row_fits_case(const law_transition_t *t, const law_case_t *c)
 	return true;
 }
 
-static bool guard_standing(ctx_t *x, const law_guard_spec_t *g)
+/* The refusal of a row whose fact guard `g` does not hold. */
+static bool refuse_standing(ctx_t *x, const law_guard_spec_t *g)
 {
-	if (fact_holds(g, x->c))
-		return true;
 	if (g->guard == LAW_GUARD_NOT_STANDING && x->in->action == LAW_ACT_OBJECT_TO_OFFER)
 		return refuse(x, "no_objection",
 			      "Od oferty złożonej na wniosek o ponowne wykorzystywanie w sposób stały "
@@ -424,7 +423,7 @@ static bool check_guard(ctx_t *x, const law_guard_spec_t *g)
 		return guard_answer_passed(x);
 	case LAW_GUARD_STANDING:
 	case LAW_GUARD_NOT_STANDING:
-		return guard_standing(x, g);
+		return true; /* a fact of the case: row_guards() checks it first */
 	default:
 		return guard_policy(x, g->guard);
 	}
@@ -694,11 +693,9 @@ static bool row_guards(ctx_t *x, const law_transition_t *r)
 {
 	/* A row for other cases (standing access or not) says so first: its
 	 * other guards' refusal would not be the case's (choose_row()). */
-	if (!law_row_fits_case(r, x->c)) {
-		for (int g = 0; g < LAW_ROW_GUARDS; g++)
-			if (!fact_holds(&r->guards[g], x->c))
-				return guard_standing(x, &r->guards[g]);
-	}
+	for (int g = 0; g < LAW_ROW_GUARDS; g++)
+		if (!fact_holds(&r->guards[g], x->c))
+			return refuse_standing(x, &r->guards[g]);
 	for (int g = 0; g < LAW_ROW_GUARDS; g++)
 		if (!check_guard(x, &r->guards[g]))
 			return false;

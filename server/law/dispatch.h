@@ -11,7 +11,10 @@
  * registered letter with a return receipt (KPA art. 39), or handed over in
  * the office against a dated signature (KPA art. 46). E-mail and the
  * tracking page carry only what starts nothing, and only where the
- * requester chose them. */
+ * requester chose them; the one exception is the call for the name and
+ * address of a requester who gave neither a postal nor an electronic
+ * address (law/dispatch.c, binding_starts()): it goes as what starts
+ * nothing does. */
 #ifndef JAWNOSC_LAW_DISPATCH_H
 #define JAWNOSC_LAW_DISPATCH_H
 

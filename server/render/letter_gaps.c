@@ -236,8 +236,6 @@ const char *letter_gap_fill(arena_t *a, const char *md, const char *label, const
 				p = q + ml;
 			}
 			sb_append(&sb, p, (size_t)(next - p));
-			line = next;
-			continue;
 		}
 		line = next;
 	}

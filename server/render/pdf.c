@@ -11,6 +11,7 @@
 #include <cairo.h>
 #include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -689,9 +690,33 @@ static void set_metadata(cairo_surface_t *s, const pdf_letter_t *p)
 	}
 }
 
+/* Pango's font maps not yet finalized (see pdf_font_map()). */
+static atomic_int font_maps_live;
+static char counted; /* the key of the mark on a counted font map */
+
+static void font_map_gone(void *unused)
+{
+	(void)unused;
+	atomic_fetch_sub(&font_maps_live, 1);
+}
+
+PangoFontMap *pdf_font_map(void)
+{
+	PangoFontMap *fm = pango_cairo_font_map_get_default();
+	/* The map is this thread's (Pango keeps one a thread): marked here
+	 * only, and unmarked by GObject's finalize after Pango's own, in
+	 * whichever thread drops the last reference. */
+	GQuark q = g_quark_from_static_string("jawnosc-pdf-font-map");
+	if (!g_object_get_qdata(G_OBJECT(fm), q)) {
+		atomic_fetch_add(&font_maps_live, 1);
+		g_object_set_qdata_full(G_OBJECT(fm), q, &counted, font_map_gone);
+	}
+	return fm;
+}
+
 static PangoContext *new_context(cairo_t *cr)
 {
-	PangoContext *pc = pango_font_map_create_context(pango_cairo_font_map_get_default());
+	PangoContext *pc = pango_font_map_create_context(pdf_font_map());
 	/* Points are the page's units; vector output wants unhinted, linear
 	 * metrics so that the layout does not depend on a screen's pixels. */
 	pango_cairo_context_set_resolution(pc, 72.0);
@@ -749,6 +774,15 @@ void pdf_shutdown(void)
 	pango_cairo_font_map_set_default(NULL);
 	/* poppler's font cache still holds cairo's faces (render/redact.h). */
 	if (redact_rendered() || pdfsig_rendered())
+		return;
+	/* Pango's fontconfig thread holds a font map until the font sorts it
+	 * was asked for are done, and the map's fonts hold cairo's scaled
+	 * fonts: resetting cairo before that map is finalized aborts
+	 * (_cairo_hash_table_destroy: live_entries == 0). Wait for it, a
+	 * little; a map still alive (another thread's) leaves the caches. */
+	for (int ms = 0; atomic_load(&font_maps_live) > 0 && ms < 2000; ms++)
+		g_usleep(1000);
+	if (atomic_load(&font_maps_live) > 0)
 		return;
 	cairo_debug_reset_static_data();
 	FcFini();

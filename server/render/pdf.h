@@ -18,6 +18,7 @@
 #define JAWNOSC_RENDER_PDF_H
 
 #include <cmark.h>
+#include <pango/pango.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -46,6 +47,11 @@ typedef struct pdf_letter {
  * to `out`. False only if cairo fails (err says why). */
 bool pdf_render_letter(const pdf_letter_t *l, cmark_node *doc, strbuf_t *out, char *err,
 		       size_t errlen);
+
+/* The calling thread's Pango font map (Pango keeps one a thread), for
+ * every renderer here that typesets with Pango: it is counted until it is
+ * finalized, which pdf_shutdown() waits for. */
+PangoFontMap *pdf_font_map(void);
 
 /* Releases the calling thread's Pango font map, cairo's and fontconfig's
  * caches, so that leak checkers (LeakSanitizer, valgrind) see a clean exit.

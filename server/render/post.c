@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "render/pdf.h"
 #include "render/redact.h"
 
 #define PAGE_W 595.28
@@ -53,7 +54,7 @@ static void pen_open(struct pen *p, strbuf_t *out, const char *title, const char
 		cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_MOD_DATE, when);
 	}
 	p->cr = cairo_create(p->surface);
-	p->pc = pango_font_map_create_context(pango_cairo_font_map_get_default());
+	p->pc = pango_font_map_create_context(pdf_font_map());
 	pango_cairo_context_set_resolution(p->pc, 72.0);
 	cairo_font_options_t *fo = cairo_font_options_create();
 	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);

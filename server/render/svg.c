@@ -139,20 +139,21 @@ static double value(const struct svg_chart *c, int s, int i)
 static int nseries(const struct svg_chart *c);
 static int nlabels(const struct svg_chart *c);
 
-/* Whether any value links somewhere. */
-static bool has_links(const struct svg_chart *c)
-{
-	for (int s = 0; s < nseries(c); s++)
-		for (int i = 0; c->series[s].hrefs && i < nlabels(c); i++)
-			if (c->series[s].hrefs[i] && c->series[s].hrefs[i][0])
-				return true;
-	return false;
-}
-
+/* Where value i of series s links, or NULL. */
 static const char *href_of(const struct svg_chart *c, int s, int i)
 {
 	const char *h = c->series[s].hrefs ? c->series[s].hrefs[i] : NULL;
 	return h && *h ? h : NULL;
+}
+
+/* Whether any value links somewhere. */
+static bool has_links(const struct svg_chart *c)
+{
+	for (int s = 0; s < nseries(c); s++)
+		for (int i = 0; i < nlabels(c); i++)
+			if (href_of(c, s, i))
+				return true;
+	return false;
 }
 
 static void open_svg(strbuf_t *out, const struct svg_chart *c, double height)

@@ -58,7 +58,8 @@ void svg_line_chart(strbuf_t *out, const struct svg_chart *c);
 /* The colour of series `i` (a palette told apart also by people with
  * colour-blindness, each at least 3:1 against white). */
 const char *svg_color(int i);
-/* The name of series `i`'s fill pattern, for tests and the legend:
+/* The name of series `i`'s fill pattern (the legend shows the pattern
+ * itself; only the tests ask for its name):
  * "pełny", "ukośne paski", "kropki", ... */
 const char *svg_pattern_name(int i);
 

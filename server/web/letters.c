@@ -220,15 +220,11 @@ static void after(http_req_t *req, const struct svc_ctx *ctx, enum outcome o,
 		page(req, ctx, p, markdown, NULL);
 }
 
-/* The form of a draft: its text and the gaps typed, the text with them in
+/* The draft's text in form `f` and the gaps typed, the text with them in
  * place (*md). False, after answering, when that text is too long. */
-static bool draft_form(http_req_t *req, const struct svc_ctx *ctx, const form_t **form,
+static bool draft_fill(http_req_t *req, const struct svc_ctx *ctx, const form_t *f,
                        const char **typed_md, const char **md, json_t **typed)
 {
-	const form_t *f = NULL;
-	if (http_form(req, &f) != FORM_OK)
-		f = NULL;
-	*form = f;
 	*typed_md = f ? form_get(f, "markdown") : NULL;
 	*typed = typed_gaps(f);
 	*md = *typed_md ? filled(req->arena, *typed_md, *typed) : NULL;
@@ -237,6 +233,17 @@ static bool draft_form(http_req_t *req, const struct svc_ctx *ctx, const form_t 
 		return false;
 	}
 	return true;
+}
+
+/* draft_fill() on the request's form (*form, NULL when there is none). */
+static bool draft_form(http_req_t *req, const struct svc_ctx *ctx, const form_t **form,
+                       const char **typed_md, const char **md, json_t **typed)
+{
+	const form_t *f = NULL;
+	if (http_form(req, &f) != FORM_OK)
+		f = NULL;
+	*form = f;
+	return draft_fill(req, ctx, f, typed_md, md, typed);
 }
 
 void web_panel_document_save(http_req_t *req)
@@ -329,13 +336,10 @@ void web_panel_document_attach(http_req_t *req)
 			break;
 		files[n++] = (struct attach_upload){ff->filename, ff->value, ff->value_len};
 	}
-	const char *typed_md = form_get(f, "markdown");
-	json_t *typed = typed_gaps(f);
-	const char *md = typed_md ? filled(req->arena, typed_md, typed) : NULL;
-	if (typed_md && !md) {
-		too_long(req, ctx, typed_md, typed);
+	const char *typed_md, *md;
+	json_t *typed;
+	if (!draft_fill(req, ctx, f, &typed_md, &md, &typed))
 		return;
-	}
 	struct attach_limits lim = attach_limits();
 	enum outcome o = attach_to_letter(ctx, num_param(req, "id"), (int)num_param(req, "seq"), files,
 	                                  n, md, &lim, &p);

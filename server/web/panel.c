@@ -120,9 +120,6 @@ static void dashboard_filters(http_req_t *req, struct queue_filter *f)
 	}
 }
 
-/* The queue's filters from the query. Nonsense in a filter (a hand-typed
- * address, an old link) is ignored, never an error: the queue is the
- * clerk's home page. */
 /* A date of the filter form: "YYYY-MM-DD", else NULL and `*bad` set. */
 static const char *date_param(http_req_t *req, const char *name, const char **bad)
 {
@@ -280,8 +277,6 @@ static long long case_id(http_req_t *req)
 	return s && !*end && id > 0 ? id : 0;
 }
 
-/* The case page; after a step or note that failed (`failed`), with its
- * status and message, the failed form open and what was typed in it. */
 /* A copy of the options {key, label} with "selected" on `key`. */
 static json_t *chosen(json_t *options, const char *key)
 {
@@ -294,6 +289,8 @@ static json_t *chosen(json_t *options, const char *key)
 	return out ? out : json_array();
 }
 
+/* The case page; after a step or note that failed (`failed`), with its
+ * status and message, the failed form open and what was typed in it. */
 static void case_page(http_req_t *req, const struct svc_ctx *ctx, long long id,
                       const struct problem *failed, const char *action, json_t *input)
 {

@@ -25,7 +25,10 @@ function sql(statement) {
 const MONTHS = ['stycznia', 'lutego', 'marca', 'kwietnia', 'maja', 'czerwca', 'lipca', 'sierpnia', 'września',
 	'października', 'listopada', 'grudnia'];
 const WEEKDAYS = ['niedziela', 'poniedziałek', 'wtorek', 'środa', 'czwartek', 'piątek', 'sobota'];
-const todayIso = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Warsaw' }).format(new Date());
+// Today as the server sees it: the database's clock, the one the server
+// reads, in Warsaw (not this machine's, which may be on either side of
+// midnight from it).
+const todayIso = sql(`SELECT (now() AT TIME ZONE 'Europe/Warsaw')::date`);
 function addDays(iso, n) {
 	const d = new Date(`${iso}T00:00:00Z`);
 	d.setUTCDate(d.getUTCDate() + n);

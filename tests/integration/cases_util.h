@@ -15,6 +15,8 @@
 #include "cases/action.h"
 #include "core/arena.h"
 #include "integration/harness.h"
+#include "law/date.h"
+#include "law/term.h"
 #include "law/warsaw.h"
 
 static inline void u_seed_demo(void)
@@ -677,6 +679,173 @@ static inline long long u_public_copy(const struct u_staff *s, long long case_id
 	free(terms);
 	assert_true(copy > 0);
 	return copy;
+}
+
+/* Starts the server with its clock, and this process's services', frozen
+ * at `instant` ("2090-03-01T09:00:00Z"), filing not rate-limited, and the
+ * `extra` environment ("NAME=value", NULL-terminated; NULL: none); signs
+ * `clerk` in as the demo clerk. */
+static inline void u_start_at(const char *instant, const char *const *extra,
+                              struct u_staff *clerk)
+{
+	static char fake[64];
+	snprintf(fake, sizeof fake, "JAWNOSC_FAKE_NOW=%s", instant);
+	const char *env[8] = {"JAWNOSC_FILING_RATE=100000", fake};
+	size_t n = 2;
+	for (size_t i = 0; extra && extra[i]; i++) {
+		assert_true(n < sizeof env / sizeof env[0] - 1);
+		env[n++] = extra[i];
+	}
+	env[n] = NULL;
+	setenv("JAWNOSC_FAKE_NOW", instant, 1);
+	h_server_start(env);
+	u_login("urzednik%40mon.example", "jawnosc-demo", clerk);
+}
+
+/* A case as the tests follow it: its id, number and tracking token. */
+struct u_case {
+	long long id;
+	char number[64], token[80];
+};
+
+/* Files a request for public information by e-mail through the API, from
+ * `name` at a postal address. */
+static inline void u_file_case(const char *name, const char *subject, const char *content,
+                               struct u_case *k)
+{
+	json_t *body = json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s}}", "kind",
+	                         "public_information", "subject", subject, "content", content,
+	                         "delivery", "email", "requester", "name", name, "email",
+	                         "wnioskodawca@example.pl", "postal_address",
+	                         "ul. Listowa 7\n00-950 Warszawa");
+	char *text = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	struct hresp r;
+	u_post_json("/api/v1/requests", text, &r);
+	free(text);
+	assert_int_equal(r.status, 201);
+	json_t *j = u_json(&r);
+	snprintf(k->number, sizeof k->number, "%s", u_str(j, "case_number"));
+	snprintf(k->token, sizeof k->token, "%s", u_str(j, "tracking_token"));
+	json_decref(j);
+	h_free(&r);
+	k->id = u_request_id(k->number);
+}
+
+static inline long u_version_of(const struct u_case *k)
+{
+	return u_countf("SELECT version FROM requests WHERE id = %lld", k->id);
+}
+
+/* The page at `path` (malloc'd), got by `s` (NULL: by anyone); the test
+ * fails unless it is 200. */
+static inline char *u_page(const struct u_staff *s, const char *path)
+{
+	struct hresp r;
+	if (s)
+		u_staff_get(s, path, &r);
+	else
+		h_get(path, &r);
+	assert_int_equal(r.status, 200);
+	char *body = strdup(r.body);
+	h_free(&r);
+	return body;
+}
+
+/* The case's tracking page (malloc'd). */
+static inline char *u_tracking_page(const struct u_case *k)
+{
+	char path[160];
+	snprintf(path, sizeof path, "/sprawa/%s", k->token);
+	return u_page(NULL, path);
+}
+
+static inline void u_has(const char *page, const char *needle)
+{
+	if (!strstr(page, needle))
+		fail_msg("no \"%s\" in the page:\n%.4000s", needle, page);
+}
+
+static inline void u_lacks(const char *page, const char *needle)
+{
+	if (strstr(page, needle))
+		fail_msg("\"%s\" should not be in the page", needle);
+}
+
+/* `from` ("YYYY-MM-DD") + `days` by KPA art. 57, as "YYYY-MM-DD". */
+static inline void u_due_from(const char *from, int days, char out[LAW_DATE_STRLEN])
+{
+	law_date_t d;
+	assert_true(law_date_parse(from, &d));
+	law_term_calc_t t;
+	assert_true(law_term_compute(d, days, LAW_UNIT_DAYS, NULL, &t, NULL));
+	law_date_format(t.due, out);
+}
+
+/* Records the posting and the return receipt, both on `day`, of the
+ * registered letter that sends the case's letter `seq`. */
+static inline void u_post_and_receive(const struct u_staff *s, long long case_id, long seq,
+                                      const char *day)
+{
+	long did = u_countf("SELECT id FROM dispatches WHERE request_id = %lld AND document_id = "
+	                    "(SELECT id FROM documents WHERE request_id = %lld AND seq = %ld) AND "
+	                    "channel = 'registered_letter'",
+	                    case_id, case_id, seq);
+	assert_true(did > 0);
+	char path[300], form[80];
+	snprintf(path, sizeof path, "/panel/sprawy/%lld/pisma/%ld/wysylka/%ld/nadanie", case_id,
+	         seq, did);
+	snprintf(form, sizeof form, "number=RR123456785PL&date=%s", day);
+	struct hresp r;
+	u_staff_post(s, path, form, &r);
+	if (r.status != 303)
+		fprintf(stderr, "%s %s: %ld %.800s\n", path, form, r.status, r.body);
+	assert_int_equal(r.status, 303);
+	h_free(&r);
+	snprintf(path, sizeof path, "/panel/sprawy/%lld/pisma/%ld/wysylka/%ld/odbior", case_id,
+	         seq, did);
+	snprintf(form, sizeof form, "date=%s", day);
+	u_staff_post(s, path, form, &r);
+	if (r.status != 303)
+		fprintf(stderr, "%s %s: %ld %.800s\n", path, form, r.status, r.body);
+	assert_int_equal(r.status, 303);
+	h_free(&r);
+}
+
+/* A clerk's step through the case's action form, answered with `status`
+ * and, when `message` is not NULL, a page that says it. `send`: a step
+ * that waits for its letter then has it sent (u_send_prepared()). */
+static inline void u_clerk_step_run(const struct u_staff *s, long long case_id,
+                                    const char *fields, long status, const char *message,
+                                    bool send)
+{
+	char path[128];
+	snprintf(path, sizeof path, "/panel/sprawy/%lld/czynnosc", case_id);
+	struct hresp r;
+	u_staff_post(s, path, fields, &r);
+	if (r.status != status || (message && !strstr(r.body, message)))
+		fprintf(stderr, "%s: expected %ld, got %ld: %.3000s\n", fields, status, r.status,
+		        r.body);
+	assert_int_equal(r.status, status);
+	if (message)
+		assert_non_null(strstr(r.body, message));
+	if (send)
+		u_send_prepared(s, &r);
+	h_free(&r);
+}
+
+/* The step alone: a letter it waits for stays a draft. */
+static inline void u_clerk_step_expect(const struct u_staff *s, long long case_id,
+                                       const char *fields, long status, const char *message)
+{
+	u_clerk_step_run(s, case_id, fields, status, message, false);
+}
+
+/* The step and the letter it waits for, sent: it takes effect today. */
+static inline void u_clerk_step_sent(const struct u_staff *s, long long case_id,
+                                     const char *fields, long status, const char *message)
+{
+	u_clerk_step_run(s, case_id, fields, status, message, true);
 }
 
 #endif

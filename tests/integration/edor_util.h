@@ -18,6 +18,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "integration/mta_util.h"
+
 #define OUR_ADE "AE:PL-12345-67890-ABCDE-12"
 #define SYSTEM "jawnosc"
 
@@ -32,18 +34,6 @@ static int run(const char *cmd)
 	if (rc != 0)
 		fprintf(stderr, "failed (%d): %s\n", rc, cmd);
 	return rc;
-}
-
-static unsigned free_port(void)
-{
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in sa = {.sin_family = AF_INET};
-	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
-	socklen_t sl = sizeof sa;
-	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &sl), 0);
-	close(fd);
-	return ntohs(sa.sin_port);
 }
 
 /* A test CA, the service's certificate for 127.0.0.1, the system's own. */
@@ -159,8 +149,8 @@ static void standin_up(const char *test)
 		return;
 	}
 	make_certificates();
-	api_port = free_port();
-	ctl_port = free_port();
+	api_port = mta_free_port();
+	ctl_port = mta_free_port();
 	standin_start();
 }
 

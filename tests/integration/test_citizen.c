@@ -24,6 +24,23 @@ static void submit(const struct u_form *fp, const char *fields, struct hresp *r)
 	h_request("POST", "/wniosek", hdr, body, strlen(body), r);
 }
 
+/* Files a request with the subject `subject` (url-encoded) on the form,
+ * answered on the tracking page; that page's path into `page`. */
+static void file_for_tracking(const struct u_form *fp, const char *subject, char page[256])
+{
+	char fields[512];
+	snprintf(fields, sizeof fields,
+	         "kind=public_information&subject=%s&content=Tre%%C5%%9B%%C4%%87+wniosku+ok."
+	         "&delivery=tracking_page",
+	         subject);
+	struct hresp r;
+	submit(fp, fields, &r);
+	assert_int_equal(r.status, 303);
+	snprintf(page, 256, "%s", h_header(&r, "Location"));
+	*strstr(page, "/potwierdzenie") = '\0';
+	h_free(&r);
+}
+
 #define VALID "kind=public_information&subject=Wydatki+na+szkolenia&content=Prosz%C4%99+o+zestawienie+wydatk%C3%B3w.&delivery=email&email=anna%40example.pl"
 
 static int setup(void **state)
@@ -393,12 +410,9 @@ static void test_requester_withdraws_on_the_tracking_page(void **state)
 {
 	struct u_form fp;
 	u_open_form(&fp);
-	struct hresp r;
-	submit(&fp, "kind=public_information&subject=Do+wycofania&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=tracking_page", &r);
 	char page[256];
-	snprintf(page, sizeof page, "%s", h_header(&r, "Location"));
-	*strstr(page, "/potwierdzenie") = '\0';
-	h_free(&r);
+	file_for_tracking(&fp, "Do+wycofania", page);
+	struct hresp r;
 	char path[300], body[512];
 	snprintf(path, sizeof path, "%s/czynnosc", page);
 	snprintf(body, sizeof body, "csrf=%s&action=withdraw&version=1&potwierdzam=1&text=Ju%%C5%%BC+niepotrzebne", fp.csrf);
@@ -427,12 +441,9 @@ static void test_withdrawal_asks_for_confirmation_first(void **state)
 {
 	struct u_form fp;
 	u_open_form(&fp);
-	struct hresp r;
-	submit(&fp, "kind=public_information&subject=Wycofanie+z+potwierdzeniem&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=tracking_page", &r);
 	char page[256];
-	snprintf(page, sizeof page, "%s", h_header(&r, "Location"));
-	*strstr(page, "/potwierdzenie") = '\0';
-	h_free(&r);
+	file_for_tracking(&fp, "Wycofanie+z+potwierdzeniem", page);
+	struct hresp r;
 	char path[300], body[512];
 	snprintf(path, sizeof path, "%s/czynnosc", page);
 	const char *hdr[] = {"Content-Type: application/x-www-form-urlencoded", fp.cookie, NULL};
@@ -489,12 +500,9 @@ static void test_malformed_version_is_422_and_another_version_409(void **state)
 {
 	struct u_form fp;
 	u_open_form(&fp);
-	struct hresp r;
-	submit(&fp, "kind=public_information&subject=Wersja+z+formularza&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=tracking_page", &r);
 	char page[256];
-	snprintf(page, sizeof page, "%s", h_header(&r, "Location"));
-	*strstr(page, "/potwierdzenie") = '\0';
-	h_free(&r);
+	file_for_tracking(&fp, "Wersja+z+formularza", page);
+	struct hresp r;
 	char path[300], body[512];
 	snprintf(path, sizeof path, "%s/czynnosc", page);
 	const char *hdr[] = {"Content-Type: application/x-www-form-urlencoded", fp.cookie, NULL};
@@ -523,12 +531,9 @@ static void test_issued_letters_download_and_drafts_stay_hidden(void **state)
 {
 	struct u_form fp;
 	u_open_form(&fp);
-	struct hresp r;
-	submit(&fp, "kind=public_information&subject=Z+pismem&content=Tre%C5%9B%C4%87+wniosku+ok.&delivery=tracking_page", &r);
 	char page[256];
-	snprintf(page, sizeof page, "%s", h_header(&r, "Location"));
-	*strstr(page, "/potwierdzenie") = '\0';
-	h_free(&r);
+	file_for_tracking(&fp, "Z+pismem", page);
+	struct hresp r;
 	PGconn *c = h_db();
 	PQclear(PQexec(c, "INSERT INTO documents (org_id, request_id, seq, type, title, status, pdf, issued_at) "
 	                  "SELECT org_id, id, 1, 'information_release', 'Udostępnienie informacji', 'issued', "

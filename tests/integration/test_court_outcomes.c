@@ -30,12 +30,8 @@ static char *reuse_token;
 
 static void start_at(const char *instant)
 {
-	static char fake[64];
-	snprintf(fake, sizeof fake, "JAWNOSC_FAKE_NOW=%s", instant);
-	const char *env[] = {"JAWNOSC_FILING_RATE=100000", "JAWNOSC_DEFAULT_ORG=mon", fake, NULL};
-	setenv("JAWNOSC_FAKE_NOW", instant, 1);
-	h_server_start(env);
-	u_login("urzednik%40mon.example", "jawnosc-demo", &clerk);
+	static const char *const extra[] = {"JAWNOSC_DEFAULT_ORG=mon", NULL};
+	u_start_at(instant, extra, &clerk);
 }
 
 static int setup(void **state)
@@ -49,19 +45,7 @@ static int setup(void **state)
  * page when given. */
 static void step(long long id, const char *fields, long status, const char *message)
 {
-	char path[128];
-	snprintf(path, sizeof path, "/panel/sprawy/%lld/czynnosc", id);
-	struct hresp r;
-	u_staff_post(&clerk, path, fields, &r);
-	if (r.status != status || (message && !strstr(r.body, message)))
-		fprintf(stderr, "%s: expected %ld, got %ld: %.3000s\n", fields, status, r.status,
-		        r.body);
-	assert_int_equal(r.status, status);
-	if (message)
-		assert_non_null(strstr(r.body, message));
-	/* A step with a letter takes effect when the letter is sent. */
-	u_send_prepared(&clerk, &r);
-	h_free(&r);
+	u_clerk_step_sent(&clerk, id, fields, status, message);
 }
 
 static long long filed(const char *kind, char **token)

@@ -31,6 +31,7 @@
 #include "core/strbuf.h"
 #include "integration/cases_util.h"
 #include "integration/harness.h"
+#include "integration/mta_util.h"
 #include "cases/queue.h"
 #include "law/lifecycle.h"
 
@@ -944,18 +945,6 @@ static int sink_count(const char *needle, const char *rcpt)
 	return n;
 }
 
-static unsigned free_port(void)
-{
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in sa = {.sin_family = AF_INET};
-	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
-	socklen_t sl = sizeof sa;
-	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &sl), 0);
-	close(fd);
-	return ntohs(sa.sin_port);
-}
-
 static void sink_start(void)
 {
 	int pipefd[2];
@@ -1396,7 +1385,7 @@ static void organisations(void)
 	free(out);
 }
 
-/* The running-windows index (migrations 0008 ... 0042) covers every kind
+/* The running-windows index (migrations 0008, 0034, 0042) covers every kind
  * the dashboard and the queue ask for: a kind missing from it makes those
  * lists read the whole table. Every kind is also a term of the lifecycle. */
 static void test_running_windows_index_covers_the_waiting_and_remedy_kinds(void **state)
@@ -1430,7 +1419,7 @@ int main(void)
 	snprintf(sink_dir, sizeof sink_dir, "/tmp/jawnosc-sink-dash-%d-XXXXXX", (int)getpid());
 	if (!mkdtemp(sink_dir))
 		return 1;
-	sink_port = free_port();
+	sink_port = mta_free_port();
 	snprintf(smtp_env, sizeof smtp_env, "JAWNOSC_SMTP_URL=smtp://127.0.0.1:%u", sink_port);
 
 	const struct CMUnitTest dashboard[] = {

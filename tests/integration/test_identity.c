@@ -30,12 +30,7 @@ static char today[16];
 static void start_at(const char *instant)
 {
 	snprintf(today, sizeof today, "%.10s", instant);
-	static char fake[64];
-	snprintf(fake, sizeof fake, "JAWNOSC_FAKE_NOW=%s", instant);
-	const char *env[] = {"JAWNOSC_FILING_RATE=100000", fake, NULL};
-	setenv("JAWNOSC_FAKE_NOW", instant, 1);
-	h_server_start(env);
-	u_login("urzednik%40mon.example", "jawnosc-demo", &clerk);
+	u_start_at(instant, NULL, &clerk);
 }
 
 static int setup(void **state)
@@ -45,13 +40,8 @@ static int setup(void **state)
 	return 0;
 }
 
-struct kase {
-	long long id;
-	char number[64], token[80];
-};
-
 /* A request with an e-mail address only: no name, no postal address. */
-static void file_anonymous(struct kase *k)
+static void file_anonymous(struct u_case *k)
 {
 	struct hresp r;
 	u_post_json("/api/v1/requests",
@@ -68,7 +58,7 @@ static void file_anonymous(struct kase *k)
 	k->id = u_request_id(k->number);
 }
 
-static char *clerk_post(const struct kase *k, const char *body, long want)
+static char *clerk_post(const struct u_case *k, const char *body, long want)
 {
 	char path[128];
 	snprintf(path, sizeof path, "/panel/sprawy/%lld/czynnosc", k->id);
@@ -82,43 +72,14 @@ static char *clerk_post(const struct kase *k, const char *body, long want)
 	return page;
 }
 
-static long version_of(const struct kase *k)
-{
-	return u_countf("SELECT version FROM requests WHERE id = %lld", k->id);
-}
-
-static void has(const char *page, const char *needle)
-{
-	if (!strstr(page, needle))
-		fail_msg("no \"%s\" in the page:\n%.4000s", needle, page);
-}
-
-static void lacks(const char *page, const char *needle)
-{
-	if (strstr(page, needle))
-		fail_msg("\"%s\" should not be in the page", needle);
-}
-
-static char *tracking_page(const struct kase *k)
-{
-	char path[160];
-	snprintf(path, sizeof path, "/sprawa/%s", k->token);
-	struct hresp r;
-	h_get(path, &r);
-	assert_int_equal(r.status, 200);
-	char *body = strdup(r.body);
-	h_free(&r);
-	return body;
-}
-
 /* The requester's form on the tracking page; the page answered. */
-static char *requester_post(const struct kase *k, const char *fields, long want)
+static char *requester_post(const struct u_case *k, const char *fields, long want)
 {
 	struct u_form fp;
 	u_open_form(&fp);
 	char path[200], body[1024];
 	snprintf(path, sizeof path, "/sprawa/%s/czynnosc", k->token);
-	snprintf(body, sizeof body, "csrf=%s&version=%ld&%s", fp.csrf, version_of(k), fields);
+	snprintf(body, sizeof body, "csrf=%s&version=%ld&%s", fp.csrf, u_version_of(k), fields);
 	const char *hdr[] = {"Content-Type: application/x-www-form-urlencoded", fp.cookie, NULL};
 	struct hresp r;
 	h_request("POST", path, hdr, body, strlen(body), &r);
@@ -134,57 +95,30 @@ static char *requester_post(const struct kase *k, const char *fields, long want)
  * requester who gave only an e-mail address that is the e-mail, lawful
  * here (KPA knows no delivery without an address), and delivered the day
  * it is sent, so the requester's 7 days start. */
-static void issue_and_deliver(const struct kase *k, const char *type)
+static void issue_and_deliver(const struct u_case *k, const char *type)
 {
 	long seq = u_countf("SELECT max(seq) FROM documents WHERE request_id = %lld AND type = '%s'",
 	                    k->id, type);
 	assert_true(seq >= 1);
-	char path[300];
-	snprintf(path, sizeof path, "/panel/sprawy/%lld/pisma/%ld", k->id, seq);
-	struct hresp r;
-	u_staff_get(&clerk, path, &r);
-	assert_int_equal(r.status, 200);
-	char *md = u_markdown_of(r.body);
-	h_free(&r);
-	char *enc = u_filled_and_encoded(md);
-	size_t n = strlen(enc) + 64;
-	char *form = malloc(n);
-	snprintf(form, n, "potwierdzenie=tak&channel=&markdown=%s", enc);
-	snprintf(path, sizeof path, "/panel/sprawy/%lld/pisma/%ld/wystaw", k->id, seq);
-	u_staff_post(&clerk, path, form, &r);
-	if (r.status != 303)
-		fprintf(stderr, "issue: %ld %.1500s\n", r.status,
-		        strstr(r.body, "error-summary") ? strstr(r.body, "error-summary") : r.body);
-	assert_int_equal(r.status, 303);
-	h_free(&r);
-	free(form);
-	free(enc);
-	free(md);
+	char letter[128];
+	snprintf(letter, sizeof letter, "/panel/sprawy/%lld/pisma/%ld", k->id, seq);
+	u_issue_letter_by(&clerk, letter, "");
 	assert_int_equal(u_countf("SELECT count(*) FROM dispatches s JOIN documents d ON "
 	                          "d.id = s.document_id WHERE s.request_id = %lld AND d.seq = %ld AND "
 	                          "s.channel = 'email' AND s.state = 'delivered' AND "
 	                          "s.delivered_on = '%s'", k->id, seq, today), 1);
 }
 
-static void due_from(const char *from, int days, char out[LAW_DATE_STRLEN])
-{
-	law_date_t d;
-	assert_true(law_date_parse(from, &d));
-	law_term_calc_t t;
-	assert_true(law_term_compute(d, days, LAW_UNIT_DAYS, NULL, &t, NULL));
-	law_date_format(t.due, out);
-}
-
 #define REFUSE "action=refuse&legal_basis=privacy&text=Dane+os%C3%B3b+prywatnych."
 
-static struct kase a, b, c;
+static struct u_case a, b, c;
 
 static void test_no_decision_for_an_anonymous_requester(void **state)
 {
 	file_anonymous(&a);
 	char *p = clerk_post(&a, REFUSE, 409);
-	has(p, "KPA art. 107 §1 pkt 3");
-	has(p, "wezwanie do podania imienia i nazwiska");
+	u_has(p, "KPA art. 107 §1 pkt 3");
+	u_has(p, "wezwanie do podania imienia i nazwiska");
 	free(p);
 	assert_int_equal(u_countf("SELECT count(*) FROM documents WHERE request_id = %lld AND "
 	                          "type = 'refusal_decision'", a.id), 0);
@@ -194,8 +128,8 @@ static void test_no_decision_for_an_anonymous_requester(void **state)
 	snprintf(path, sizeof path, "/panel/sprawy/%lld", a.id);
 	struct hresp r;
 	u_staff_get(&clerk, path, &r);
-	has(r.body, "value=\"call_to_identify\"");
-	has(r.body, "value=\"provide\"");
+	u_has(r.body, "value=\"call_to_identify\"");
+	u_has(r.body, "value=\"provide\"");
 	h_free(&r);
 }
 
@@ -211,16 +145,16 @@ static void test_the_call_is_a_letter_and_the_case_waits(void **state)
 	assert_int_equal(u_countf("SELECT count(*) FROM terms WHERE request_id = %lld AND kind = "
 	                          "'answer' AND state = 'cancelled'", a.id), 1);
 	char due[LAW_DATE_STRLEN];
-	due_from(today, 7, due);
+	u_due_from(today, 7, due);
 	assert_int_equal(u_countf("SELECT count(*) FROM terms WHERE request_id = %lld AND kind = "
 	                          "'identity_window' AND state = 'open' AND due_on = '%s'",
 	                          a.id, due), 1);
 	/* Still no decision while it waits. */
 	free(clerk_post(&a, REFUSE, 409));
-	char *p = tracking_page(&a);
-	has(p, "Podaj imię i nazwisko oraz adres");
-	has(p, "name=\"postal_address\"");
-	has(p, "art. 107 § 1 pkt 3");
+	char *p = u_tracking_page(&a);
+	u_has(p, "Podaj imię i nazwisko oraz adres");
+	u_has(p, "name=\"postal_address\"");
+	u_has(p, "art. 107 § 1 pkt 3");
 	free(p);
 }
 
@@ -228,8 +162,8 @@ static void test_the_tracking_page_takes_them_and_keeps_what_was_typed(void **st
 {
 	/* No address: the form comes back with the name kept and why. */
 	char *p = requester_post(&a, "action=record_identity&name=Anna+Jawna&postal_address=", 422);
-	has(p, "Podaj adres do korespondencji");
-	has(p, "value=\"Anna Jawna\"");
+	u_has(p, "Podaj adres do korespondencji");
+	u_has(p, "value=\"Anna Jawna\"");
 	free(p);
 	assert_int_equal(u_countf("SELECT count(*) FROM requesters WHERE request_id = %lld AND "
 	                          "name = ''", a.id), 1);
@@ -249,7 +183,7 @@ static void test_the_tracking_page_takes_them_and_keeps_what_was_typed(void **st
 	                          "'record_identity' AND actor = 'requester'", a.id), 1);
 	/* The answer term runs again from today (KPA art. 64 §2). */
 	char due[LAW_DATE_STRLEN];
-	due_from(today, 14, due);
+	u_due_from(today, 14, due);
 	assert_int_equal(u_countf("SELECT count(*) FROM terms WHERE request_id = %lld AND kind = "
 	                          "'answer' AND state = 'open' AND start_on = '%s' AND due_on = '%s'",
 	                          a.id, today, due), 1);
@@ -259,9 +193,14 @@ static void test_the_tracking_page_takes_them_and_keeps_what_was_typed(void **st
 	free(clerk_post(&a, REFUSE, 303));
 	assert_int_equal(u_countf("SELECT count(*) FROM documents WHERE request_id = %lld AND "
 	                          "type = 'refusal_decision'", a.id), 1);
-	char *t = tracking_page(&a);
-	lacks(t, "name=\"postal_address\"");
+	char *t = u_tracking_page(&a);
+	u_lacks(t, "name=\"postal_address\"");
 	free(t);
+	/* Given once: the same step again is refused and changes nothing. */
+	free(requester_post(&a, "action=record_identity&name=Inna+Osoba&postal_address=ul.+Inna+2",
+	                    409));
+	assert_int_equal(u_countf("SELECT count(*) FROM requesters WHERE request_id = %lld AND "
+	                          "name = 'Anna Jawna'", a.id), 1);
 }
 
 static void test_a_clerk_records_them_from_a_letter(void **state)
@@ -271,8 +210,8 @@ static void test_a_clerk_records_them_from_a_letter(void **state)
 	issue_and_deliver(&b, "identity_call");
 	/* Both fields are required; a refused step changes nothing. */
 	char *p = clerk_post(&b, "action=record_identity&name=&postal_address=ul.+Polna+1", 422);
-	has(p, "Podaj imię i nazwisko");
-	has(p, "ul. Polna 1");
+	u_has(p, "Podaj imię i nazwisko");
+	u_has(p, "ul. Polna 1");
 	free(p);
 	free(clerk_post(&b,
 	                "action=record_identity&name=Jan+Listowny&postal_address=ul.+Polna+1%2C+"
@@ -284,8 +223,17 @@ static void test_a_clerk_records_them_from_a_letter(void **state)
 	                          "name = 'Jan Listowny'", b.id), 1);
 	/* Identified: a second call is refused, with the reason. */
 	p = clerk_post(&b, "action=call_to_identify", 409);
-	has(p, "wezwanie do ich podania jest zbędne");
+	u_has(p, "wezwanie do ich podania jest zbędne");
 	free(p);
+	/* A record the law refuses (nothing is called for now) keeps none of
+	 * the data it carried: the savepoint is rolled back. */
+	free(clerk_post(&b,
+	                "action=record_identity&name=Inna+Osoba&postal_address=ul.+Inna+2&"
+	                "sent_channel=operator",
+	                409));
+	assert_int_equal(u_countf("SELECT count(*) FROM requesters WHERE request_id = %lld AND "
+	                          "name = 'Jan Listowny' AND postal_address LIKE 'ul. Polna 1%%'",
+	                          b.id), 1);
 }
 
 static void test_without_them_in_7_days_the_request_is_left_unprocessed(void **state)
@@ -308,8 +256,8 @@ static void test_without_them_in_7_days_the_request_is_left_unprocessed(void **s
 	struct hresp r;
 	u_staff_get(&clerk, path, &r);
 	assert_int_equal(r.status, 200);
-	has(r.body, "Pismem z dnia 1 marca 2090 r. wezwano do podania imienia i nazwiska");
-	has(r.body, "wymagałoby wydania decyzji");
+	u_has(r.body, "Pismem z dnia 1 marca 2090 r. wezwano do podania imienia i nazwiska");
+	u_has(r.body, "wymagałoby wydania decyzji");
 	h_free(&r);
 	/* Sent, the step takes effect. */
 	u_send_letter(&clerk, path);

@@ -33,12 +33,7 @@ static char today[16] = TODAY; /* the frozen clock's day */
 static void start_at(const char *instant)
 {
 	snprintf(today, sizeof today, "%.10s", instant);
-	static char fake[64];
-	snprintf(fake, sizeof fake, "JAWNOSC_FAKE_NOW=%s", instant);
-	const char *env[] = {"JAWNOSC_FILING_RATE=100000", fake, NULL};
-	setenv("JAWNOSC_FAKE_NOW", instant, 1);
-	h_server_start(env);
-	u_login("urzednik%40mon.example", "jawnosc-demo", &clerk);
+	u_start_at(instant, NULL, &clerk);
 }
 
 static int setup(void **state)
@@ -48,53 +43,9 @@ static int setup(void **state)
 	return 0;
 }
 
-struct kase {
-	long long id;
-	char number[64], token[80];
-};
-
-static long count(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static long count(const char *fmt, ...)
+static void file(const char *name, struct u_case *k)
 {
-	char sql[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof sql, fmt, ap);
-	va_end(ap);
-	return u_count(sql);
-}
-
-static void file(const char *name, struct kase *k)
-{
-	json_t *body = json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s}}", "kind",
-	                         "public_information", "subject", "Umowy na odśnieżanie", "content",
-	                         "Proszę o kopie umów na odśnieżanie dróg.", "delivery", "email",
-	                         "requester", "name", name, "email", "wnioskodawca@example.pl",
-	                         "postal_address", "ul. Listowa 7\n00-950 Warszawa");
-	char *text = json_dumps(body, JSON_COMPACT);
-	json_decref(body);
-	struct hresp r;
-	u_post_json("/api/v1/requests", text, &r);
-	free(text);
-	assert_int_equal(r.status, 201);
-	json_t *j = u_json(&r);
-	snprintf(k->number, sizeof k->number, "%s", u_str(j, "case_number"));
-	snprintf(k->token, sizeof k->token, "%s", u_str(j, "tracking_token"));
-	json_decref(j);
-	h_free(&r);
-	k->id = u_request_id(k->number);
-}
-
-static void has(const char *page, const char *needle)
-{
-	if (!strstr(page, needle))
-		fail_msg("no \"%s\" in the page:\n%.4000s", needle, page);
-}
-
-static void lacks(const char *page, const char *needle)
-{
-	if (strstr(page, needle))
-		fail_msg("\"%s\" should not be in the page", needle);
+	u_file_case(name, "Umowy na odśnieżanie", "Proszę o kopie umów na odśnieżanie dróg.", k);
 }
 
 /* Posts the clerk's form; the body of the answer when it is `want`
@@ -111,61 +62,36 @@ static char *post(const char *path, const char *body, long want)
 	return out;
 }
 
-static long version_of(const struct kase *k)
-{
-	return count("SELECT version FROM requests WHERE id = %lld", k->id);
-}
-
 /* The clerk's step `fields` (without the version, which is added) with the
  * answer `want`; the page it answers with (malloc'd). */
-static char *step(const struct kase *k, const char *fields, long want)
+static char *step(const struct u_case *k, const char *fields, long want)
 {
 	char path[128], body[1024];
 	snprintf(path, sizeof path, "/panel/sprawy/%lld/czynnosc", k->id);
-	snprintf(body, sizeof body, "%s&version=%ld", fields, version_of(k));
+	snprintf(body, sizeof body, "%s&version=%ld", fields, u_version_of(k));
 	return post(path, body, want);
 }
 
-static long draft_of(const struct kase *k, const char *type)
+static long draft_of(const struct u_case *k, const char *type)
 {
-	return count("SELECT coalesce(max(seq), 0) FROM documents WHERE request_id = %lld AND "
-	             "type = '%s'",
-	             k->id, type);
+	return u_countf("SELECT coalesce(max(seq), 0) FROM documents WHERE request_id = %lld AND "
+	                "type = '%s'",
+	                k->id, type);
 }
 
-static char *page_of(const char *path, bool staff)
-{
-	struct hresp r;
-	if (staff)
-		u_staff_get(&clerk, path, &r);
-	else
-		h_get(path, &r);
-	assert_int_equal(r.status, 200);
-	char *body = strdup(r.body);
-	h_free(&r);
-	return body;
-}
-
-static char *case_page(const struct kase *k)
+static char *case_page(const struct u_case *k)
 {
 	char path[128];
 	snprintf(path, sizeof path, "/panel/sprawy/%lld", k->id);
-	return page_of(path, true);
-}
-
-static char *tracking_page(const struct kase *k)
-{
-	char path[160];
-	snprintf(path, sizeof path, "/sprawa/%s", k->token);
-	return page_of(path, false);
+	return u_page(&clerk, path);
 }
 
 /* The draft `seq`'s Markdown as the letter page shows it (malloc'd). */
-static char *draft_markdown(const struct kase *k, long seq)
+static char *draft_markdown(const struct u_case *k, long seq)
 {
 	char path[160];
 	snprintf(path, sizeof path, "/panel/sprawy/%lld/pisma/%ld", k->id, seq);
-	char *p = page_of(path, true);
+	char *p = u_page(&clerk, path);
 	char *md = u_markdown_of(p);
 	free(p);
 	assert_non_null(md);
@@ -174,29 +100,17 @@ static char *draft_markdown(const struct kase *k, long seq)
 
 /* Issues draft `seq` by registered letter (a decision starts a term),
  * posts it and records its return receipt on the frozen clock's day. */
-static void issue_and_deliver(const struct kase *k, long seq)
+static void issue_and_deliver(const struct u_case *k, long seq)
 {
-	char letter[128], path[300];
+	char letter[128];
 	snprintf(letter, sizeof letter, "/panel/sprawy/%lld/pisma/%ld", k->id, seq);
 	u_issue_letter(&clerk, letter);
-	long did = count("SELECT id FROM dispatches WHERE request_id = %lld AND document_id = "
-	                 "(SELECT id FROM documents WHERE request_id = %lld AND seq = %ld) AND "
-	                 "channel = 'registered_letter'",
-	                 k->id, k->id, seq);
-	assert_true(did > 0);
-	char base[200], form[80];
-	snprintf(base, sizeof base, "/panel/sprawy/%lld/pisma/%ld/wysylka/%ld", k->id, seq, did);
-	snprintf(path, sizeof path, "%s/nadanie", base);
-	snprintf(form, sizeof form, "number=RR123456785PL&date=%s", today);
-	free(post(path, form, 303));
-	snprintf(path, sizeof path, "%s/odbior", base);
-	snprintf(form, sizeof form, "date=%s", today);
-	free(post(path, form, 303));
+	u_post_and_receive(&clerk, k->id, seq, today);
 }
 
 /* The newest draft of `type` issued by its default channel and sent: its
  * step takes effect (issue 21 item 1). */
-static void send_draft(const struct kase *k, const char *type)
+static void send_draft(const struct u_case *k, const char *type)
 {
 	char letter[128];
 	snprintf(letter, sizeof letter, "/panel/sprawy/%lld/pisma/%ld", k->id, draft_of(k, type));
@@ -204,7 +118,7 @@ static void send_draft(const struct kase *k, const char *type)
 }
 
 /* A refusal issued and delivered today: the appeal window runs. */
-static void refused_and_delivered(const char *name, struct kase *k)
+static void refused_and_delivered(const char *name, struct u_case *k)
 {
 	file(name, k);
 	free(step(k, "action=refuse&legal_basis=privacy&text=Dane+os%C3%B3b+prywatnych."
@@ -213,23 +127,13 @@ static void refused_and_delivered(const char *name, struct kase *k)
 	long seq = draft_of(k, "refusal_decision");
 	assert_true(seq >= 1);
 	issue_and_deliver(k, seq);
-	assert_int_equal(count("SELECT count(*) FROM terms WHERE request_id = %lld AND kind = "
-	                       "'appeal_window' AND state = 'open' AND start_on = '%s'",
-	                       k->id, today),
+	assert_int_equal(u_countf("SELECT u_countf(*) FROM terms WHERE request_id = %lld AND kind = "
+	                          "'appeal_window' AND state = 'open' AND start_on = '%s'",
+	                          k->id, today),
 	                 1);
 }
 
-/* Today + `days` by KPA art. 57, as "YYYY-MM-DD". */
-static void due_from(const char *from, int days, char out[LAW_DATE_STRLEN])
-{
-	law_date_t d;
-	assert_true(law_date_parse(from, &d));
-	law_term_calc_t t;
-	assert_true(law_term_compute(d, days, LAW_UNIT_DAYS, NULL, &t, NULL));
-	law_date_format(t.due, out);
-}
-
-static struct kase waived, granted, late, urged;
+static struct u_case waived, granted, late, urged;
 
 /* KPA art. 127a: the waiver recorded from the case page; final on its
  * receipt; the window stops; the requester is offered no appeal. */
@@ -237,30 +141,30 @@ static void test_waiver_of_the_appeal_makes_the_decision_final_kpa_127a(void **s
 {
 	refused_and_delivered("Zofia Zrzekająca", &waived);
 	char *p = case_page(&waived);
-	has(p, "name=\"action\" value=\"waive_appeal\"");
-	has(p, "zrzeczenie się prawa do wniesienia odwołania");
-	has(p, "Otrzymanie oświadczenia o zrzeczeniu się — data");
+	u_has(p, "name=\"action\" value=\"waive_appeal\"");
+	u_has(p, "zrzeczenie się prawa do wniesienia odwołania");
+	u_has(p, "Otrzymanie oświadczenia o zrzeczeniu się — data");
 	free(p);
 	/* A date that is not one: a Polish message, the form kept. */
 	p = step(&waived, "action=waive_appeal&date=2090-02-30&text=Zrzekam+si%C4%99.", 422);
-	has(p, "Podaj datę w formacie RRRR-MM-DD.");
-	has(p, "Zrzekam się.");
+	u_has(p, "Podaj datę w formacie RRRR-MM-DD.");
+	u_has(p, "Zrzekam się.");
 	free(p);
 	free(step(&waived, "action=waive_appeal&date=" TODAY "&text=Zrzekam+si%C4%99+prawa+do+"
 	                   "odwo%C5%82ania.",
 	          303));
-	assert_int_equal(count("SELECT count(*) FROM requests WHERE id = %lld AND state = "
-	                       "'closed_final'", waived.id), 1);
-	assert_int_equal(count("SELECT count(*) FROM terms WHERE request_id = %lld AND kind = "
-	                       "'appeal_window' AND state = 'cancelled' AND closed_on = '" TODAY "'",
-	                       waived.id), 1);
-	assert_int_equal(count("SELECT count(*) FROM events WHERE request_id = %lld AND action = "
-	                       "'waive_appeal' AND to_state = 'closed_final' AND data->>'date' = '"
-	                       TODAY "'", waived.id), 1);
-	p = tracking_page(&waived);
-	has(p, "zakończona ostatecznie");
-	has(p, "zrzeczenie się prawa do wniesienia odwołania");
-	lacks(p, "Wnieś odwołanie");
+	assert_int_equal(u_countf("SELECT u_countf(*) FROM requests WHERE id = %lld AND state = "
+	                          "'closed_final'", waived.id), 1);
+	assert_int_equal(u_countf("SELECT u_countf(*) FROM terms WHERE request_id = %lld AND kind = "
+	                          "'appeal_window' AND state = 'cancelled' AND closed_on = '" TODAY "'",
+	                          waived.id), 1);
+	assert_int_equal(u_countf("SELECT u_countf(*) FROM events WHERE request_id = %lld AND action = "
+	                          "'waive_appeal' AND to_state = 'closed_final' AND data->>'date' = '"
+	                          TODAY "'", waived.id), 1);
+	p = u_tracking_page(&waived);
+	u_has(p, "zakończona ostatecznie");
+	u_has(p, "zrzeczenie się prawa do wniesienia odwołania");
+	u_lacks(p, "Wnieś odwołanie");
 	free(p);
 }
 
@@ -271,24 +175,24 @@ static void test_an_appeal_after_the_waiver_goes_on_for_the_appeal_body(void **s
 	char *p = step(&waived, "action=appeal&sent=" TODAY "&restore_request=tak&text=Jednak+"
 	                        "si%C4%99+odwo%C5%82uj%C4%99.",
 	               409);
-	has(p, "nie ma terminu do przywrócenia");
-	has(p, "Jednak się odwołuję.");
-	has(p, "name=\"restore_request\" value=\"tak\" aria-describedby=\"appeal-restore_request-hint\" "
-	       "checked");
+	u_has(p, "nie ma terminu do przywrócenia");
+	u_has(p, "Jednak się odwołuję.");
+	u_has(p, "name=\"restore_request\" value=\"tak\" aria-describedby=\"appeal-restore_request-hint\" "
+	         "checked");
 	free(p);
 	free(step(&waived, "action=appeal&sent=" TODAY "&text=Jednak+si%C4%99+odwo%C5%82uj%C4%99.",
 	          303));
-	assert_int_equal(count("SELECT count(*) FROM requests WHERE id = %lld AND state = "
-	                       "'appeal_pending'", waived.id), 1);
-	assert_int_equal(count("SELECT count(*) FROM events WHERE request_id = %lld AND action = "
-	                       "'appeal' AND data->>'warning_code' = 'remedy_waived'", waived.id), 1);
+	assert_int_equal(u_countf("SELECT u_countf(*) FROM requests WHERE id = %lld AND state = "
+	                          "'appeal_pending'", waived.id), 1);
+	assert_int_equal(u_countf("SELECT u_countf(*) FROM events WHERE request_id = %lld AND action = "
+	                          "'appeal' AND data->>'warning_code' = 'remedy_waived'", waived.id), 1);
 	free(step(&waived, "action=forward_appeal&text=Strona+zrzek%C5%82a+si%C4%99+odwo%C5%82ania.",
 	          303));
 	char *md = draft_markdown(&waived, draft_of(&waived, "appeal_forwarding"));
-	has(md, "strona zrzekła się prawa do jego wniesienia");
-	has(md, "art. 127a § 2");
-	has(md, "niedopuszczalność stwierdza organ odwoławczy (art. 134");
-	lacks(md, "po upływie terminu");
+	u_has(md, "strona zrzekła się prawa do jego wniesienia");
+	u_has(md, "art. 127a § 2");
+	u_has(md, "niedopuszczalność stwierdza organ odwoławczy (art. 134");
+	u_lacks(md, "po upływie terminu");
 	free(md);
 }
 
@@ -299,38 +203,38 @@ static void test_the_organ_grants_the_appeal_itself_kpa_132(void **state)
 	refused_and_delivered("Gustaw Uwzględniony", &granted);
 	free(step(&granted, "action=appeal&sent=" TODAY "&text=Dane+nie+s%C4%85+prywatne.", 303));
 	char *p = case_page(&granted);
-	has(p, "name=\"action\" value=\"grant_appeal\"");
-	has(p, "Dokument do wystawienia: Decyzja uchylająca zaskarżoną decyzję w trybie art. 132 KPA");
+	u_has(p, "name=\"action\" value=\"grant_appeal\"");
+	u_has(p, "Dokument do wystawienia: Decyzja uchylająca zaskarżoną decyzję w trybie art. 132 KPA");
 	free(p);
 	/* The information is the letter's substance: required. */
 	p = step(&granted, "action=grant_appeal&text=", 422);
-	has(p, "Wypełnij pole: Udostępniana informacja");
+	u_has(p, "Wypełnij pole: Udostępniana informacja");
 	free(p);
 	free(step(&granted, "action=grant_appeal&text=Umowa+nr+5%2F2090+na+kwot%C4%99+10+000+z%C5%82.",
 	          303));
 	/* It waits for its decision to be sent (issue 21 item 1). */
-	assert_int_equal(count("SELECT count(*) FROM requests WHERE id = %lld AND state = "
-	                       "'appeal_pending'", granted.id), 1);
+	assert_int_equal(u_countf("SELECT u_countf(*) FROM requests WHERE id = %lld AND state = "
+	                          "'appeal_pending'", granted.id), 1);
 	long seq = draft_of(&granted, "appeal_granted_decision");
 	assert_true(seq >= 1);
 	char *md = draft_markdown(&granted, seq);
-	has(md, "Na podstawie art. 132 § 1 ustawy z dnia 14 czerwca 1960 r.");
-	has(md, "uchylić w całości zaskarżoną decyzję.");
-	has(md, "Umowa nr 5/2090 na kwotę 10 000 zł.");
-	has(md, "przysługuje odwołanie do");
+	u_has(md, "Na podstawie art. 132 § 1 ustawy z dnia 14 czerwca 1960 r.");
+	u_has(md, "uchylić w całości zaskarżoną decyzję.");
+	u_has(md, "Umowa nr 5/2090 na kwotę 10 000 zł.");
+	u_has(md, "przysługuje odwołanie do");
 	free(md);
 	/* Posted, the step takes effect; delivered, the new decision starts a
 	 * new appeal window (§3). */
 	issue_and_deliver(&granted, seq);
-	assert_int_equal(count("SELECT count(*) FROM requests WHERE id = %lld AND state = "
-	                       "'appeal_granted' AND closed_on = '" TODAY "'", granted.id), 1);
-	assert_int_equal(count("SELECT count(*) FROM terms WHERE request_id = %lld AND kind = "
-	                       "'forward_appeal' AND state = 'met'", granted.id), 1);
-	assert_int_equal(count("SELECT count(*) FROM terms WHERE request_id = %lld AND kind = "
-	                       "'appeal_window' AND state = 'open'", granted.id), 1);
-	p = tracking_page(&granted);
-	has(p, "odwołanie uwzględnione przez organ");
-	has(p, "Wnieś odwołanie");
+	assert_int_equal(u_countf("SELECT u_countf(*) FROM requests WHERE id = %lld AND state = "
+	                          "'appeal_granted' AND closed_on = '" TODAY "'", granted.id), 1);
+	assert_int_equal(u_countf("SELECT u_countf(*) FROM terms WHERE request_id = %lld AND kind = "
+	                          "'forward_appeal' AND state = 'met'", granted.id), 1);
+	assert_int_equal(u_countf("SELECT u_countf(*) FROM terms WHERE request_id = %lld AND kind = "
+	                          "'appeal_window' AND state = 'open'", granted.id), 1);
+	p = u_tracking_page(&granted);
+	u_has(p, "odwołanie uwzględnione przez organ");
+	u_has(p, "Wnieś odwołanie");
 	free(p);
 }
 
@@ -340,18 +244,18 @@ static void test_a_ponaglenie_before_the_term_passed_is_refused_kpa_37_3a(void *
 {
 	file("Paweł Ponaglający", &urged);
 	char *p = case_page(&urged);
-	has(p, "name=\"action\" value=\"record_ponaglenie\"");
-	has(p, "ponaglenie (bezczynność lub przewlekłość)");
+	u_has(p, "name=\"action\" value=\"record_ponaglenie\"");
+	u_has(p, "ponaglenie (bezczynność lub przewlekłość)");
 	/* Nothing to send on or decide until a ponaglenie is recorded. */
-	lacks(p, "name=\"action\" value=\"forward_ponaglenie\"");
-	lacks(p, "name=\"action\" value=\"decide_ponaglenie\"");
+	u_lacks(p, "name=\"action\" value=\"forward_ponaglenie\"");
+	u_lacks(p, "name=\"action\" value=\"decide_ponaglenie\"");
 	free(p);
 	p = step(&urged, "action=record_ponaglenie&sent=" TODAY "&text=Prosz%C4%99+o+pospiech.", 409);
-	has(p, "art. 37 §3a");
-	has(p, "Proszę o pospiech.");
+	u_has(p, "art. 37 §3a");
+	u_has(p, "Proszę o pospiech.");
 	free(p);
-	assert_int_equal(count("SELECT count(*) FROM terms WHERE request_id = %lld AND kind = "
-	                       "'forward_ponaglenie'", urged.id), 0);
+	assert_int_equal(u_countf("SELECT u_countf(*) FROM terms WHERE request_id = %lld AND kind = "
+	                          "'forward_ponaglenie'", urged.id), 0);
 	/* And a refusal to appeal late later. */
 	refused_and_delivered("Lucjan Spóźniony", &late);
 }
@@ -368,38 +272,38 @@ static void test_later(void **state)
 static void test_a_late_appeal_is_sent_on_with_the_request_to_restore_kpa_134(void **state)
 {
 	free(step(&late, "action=remedy_window_expired", 303));
-	assert_int_equal(count("SELECT count(*) FROM requests WHERE id = %lld AND state = "
-	                       "'closed_final'", late.id), 1);
+	assert_int_equal(u_countf("SELECT u_countf(*) FROM requests WHERE id = %lld AND state = "
+	                          "'closed_final'", late.id), 1);
 	char *p = case_page(&late);
-	has(p, "name=\"action\" value=\"appeal\"");
-	has(p, "Wraz z pismem wniesiono prośbę o przywrócenie terminu");
+	u_has(p, "name=\"action\" value=\"appeal\"");
+	u_has(p, "Wraz z pismem wniesiono prośbę o przywrócenie terminu");
 	free(p);
 	p = step(&late, "action=appeal&sent=" LATER_DAY "&restore_request=on", 422);
-	has(p, "zaznacza się albo pozostawia puste");
+	u_has(p, "zaznacza się albo pozostawia puste");
 	free(p);
 	free(step(&late, "action=appeal&sent=" LATER_DAY "&restore_request=tak&text=Odwo%C5%82uj%C4%99+"
 	                 "si%C4%99%3B+by%C5%82em+w+szpitalu.",
 	          303));
-	assert_int_equal(count("SELECT count(*) FROM requests WHERE id = %lld AND state = "
-	                       "'appeal_pending'", late.id), 1);
-	assert_int_equal(count("SELECT count(*) FROM events WHERE request_id = %lld AND action = "
-	                       "'appeal' AND data->>'warning_code' = 'requester_late' AND "
-	                       "data->>'restore_request' = 'tak'", late.id), 1);
+	assert_int_equal(u_countf("SELECT u_countf(*) FROM requests WHERE id = %lld AND state = "
+	                          "'appeal_pending'", late.id), 1);
+	assert_int_equal(u_countf("SELECT u_countf(*) FROM events WHERE request_id = %lld AND action = "
+	                          "'appeal' AND data->>'warning_code' = 'requester_late' AND "
+	                          "data->>'restore_request' = 'tak'", late.id), 1);
 	char due[LAW_DATE_STRLEN];
-	due_from(LATER_DAY, 7, due);
-	assert_int_equal(count("SELECT count(*) FROM terms WHERE request_id = %lld AND kind = "
-	                       "'forward_appeal' AND state = 'open' AND due_on = '%s'",
-	                       late.id, due), 1);
+	u_due_from(LATER_DAY, 7, due);
+	assert_int_equal(u_countf("SELECT u_countf(*) FROM terms WHERE request_id = %lld AND kind = "
+	                          "'forward_appeal' AND state = 'open' AND due_on = '%s'",
+	                          late.id, due), 1);
 	p = case_page(&late);
-	has(p, "Odwołanie wniesiono po upływie terminu");
+	u_has(p, "Odwołanie wniesiono po upływie terminu");
 	free(p);
 	free(step(&late, "action=forward_appeal&text=Odwo%C5%82anie+wniesiono+po+terminie.", 303));
 	char *md = draft_markdown(&late, draft_of(&late, "appeal_forwarding"));
-	has(md, "Odwołanie wniesiono po upływie terminu do jego wniesienia, który upłynął w dniu");
-	has(md, "uchybienie terminu stwierdza organ odwoławczy (art. 134 ww. ustawy)");
-	has(md, "prośbę o przywrócenie terminu do jego wniesienia (art. 58 § 1 i 2 ww. ustawy)");
-	has(md, "(art. 59 § 2 ww. ustawy)");
-	lacks(md, "zrzekła się");
+	u_has(md, "Odwołanie wniesiono po upływie terminu do jego wniesienia, który upłynął w dniu");
+	u_has(md, "uchybienie terminu stwierdza organ odwoławczy (art. 134 ww. ustawy)");
+	u_has(md, "prośbę o przywrócenie terminu do jego wniesienia (art. 58 § 1 i 2 ww. ustawy)");
+	u_has(md, "(art. 59 § 2 ww. ustawy)");
+	u_lacks(md, "zrzekła się");
 	free(md);
 }
 
@@ -412,44 +316,44 @@ static void test_a_ponaglenie_is_sent_on_within_7_days_kpa_37(void **state)
 	                  "termin+14+dni.",
 	          303));
 	char due[LAW_DATE_STRLEN];
-	due_from(LATER_DAY, 7, due);
-	assert_int_equal(count("SELECT count(*) FROM terms WHERE request_id = %lld AND kind = "
-	                       "'forward_ponaglenie' AND state = 'open' AND side = 'body' AND "
-	                       "due_on = '%s' AND basis = 'KPA art. 37 §3 pkt 1 i §4'",
-	                       urged.id, due), 1);
-	assert_int_equal(count("SELECT count(*) FROM requests WHERE id = %lld AND state = "
-	                       "'received'", urged.id), 1);
+	u_due_from(LATER_DAY, 7, due);
+	assert_int_equal(u_countf("SELECT u_countf(*) FROM terms WHERE request_id = %lld AND kind = "
+	                          "'forward_ponaglenie' AND state = 'open' AND side = 'body' AND "
+	                          "due_on = '%s' AND basis = 'KPA art. 37 §3 pkt 1 i §4'",
+	                          urged.id, due), 1);
+	assert_int_equal(u_countf("SELECT u_countf(*) FROM requests WHERE id = %lld AND state = "
+	                          "'received'", urged.id), 1);
 	/* The case is settled meanwhile: the duty to send it on stays. */
 	free(step(&urged, "action=provide&text=Umowy+w+za%C5%82%C4%85czeniu.", 303));
 	send_draft(&urged, "information_release");
-	assert_int_equal(count("SELECT count(*) FROM terms WHERE request_id = %lld AND kind = "
-	                       "'forward_ponaglenie' AND state = 'open'", urged.id), 1);
+	assert_int_equal(u_countf("SELECT u_countf(*) FROM terms WHERE request_id = %lld AND kind = "
+	                          "'forward_ponaglenie' AND state = 'open'", urged.id), 1);
 	char *p = case_page(&urged);
-	has(p, "name=\"action\" value=\"forward_ponaglenie\"");
-	has(p, "termin przekazania ponaglenia organowi wyższego stopnia");
+	u_has(p, "name=\"action\" value=\"forward_ponaglenie\"");
+	u_has(p, "termin przekazania ponaglenia organowi wyższego stopnia");
 	free(p);
 	/* The organ's position is what the letter is for. */
 	p = step(&urged, "action=forward_ponaglenie&text=", 422);
-	has(p, "Wypełnij pole: Stanowisko organu wobec ponaglenia");
+	u_has(p, "Wypełnij pole: Stanowisko organu wobec ponaglenia");
 	free(p);
 	free(step(&urged, "action=forward_ponaglenie&text=Informacj%C4%99+udost%C4%99pniono+20+marca.",
 	          303));
 	char *md = draft_markdown(&urged, draft_of(&urged, "ponaglenie_forwarding"));
-	has(md, "Na podstawie art. 37 § 4 ustawy z dnia 14 czerwca 1960 r.");
-	has(md, "ponaglenia z dnia 20 marca 2090 r.");
-	has(md, "Informację udostępniono 20 marca.");
+	u_has(md, "Na podstawie art. 37 § 4 ustawy z dnia 14 czerwca 1960 r.");
+	u_has(md, "ponaglenia z dnia 20 marca 2090 r.");
+	u_has(md, "Informację udostępniono 20 marca.");
 	free(md);
 	/* Issued, it goes with the files: the step takes effect. */
 	send_draft(&urged, "ponaglenie_forwarding");
-	assert_int_equal(count("SELECT count(*) FROM terms WHERE request_id = %lld AND kind = "
-	                       "'forward_ponaglenie' AND state = 'met'", urged.id), 1);
-	assert_int_equal(count("SELECT count(*) FROM requests WHERE id = %lld AND state = "
-	                       "'provided'", urged.id), 1);
+	assert_int_equal(u_countf("SELECT u_countf(*) FROM terms WHERE request_id = %lld AND kind = "
+	                          "'forward_ponaglenie' AND state = 'met'", urged.id), 1);
+	assert_int_equal(u_countf("SELECT u_countf(*) FROM requests WHERE id = %lld AND state = "
+	                          "'provided'", urged.id), 1);
 	p = case_page(&urged);
-	lacks(p, "name=\"action\" value=\"forward_ponaglenie\"");
+	u_lacks(p, "name=\"action\" value=\"forward_ponaglenie\"");
 	free(p);
-	p = tracking_page(&urged);
-	has(p, "przekazanie ponaglenia organowi wyższego stopnia");
+	p = u_tracking_page(&urged);
+	u_has(p, "przekazanie ponaglenia organowi wyższego stopnia");
 	free(p);
 }
 

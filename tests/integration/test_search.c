@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "cases/queue.h"
 #include "integration/cases_util.h"
 
 #define NOW "2026-12-07T09:00:00Z" /* a Monday */
@@ -169,6 +170,8 @@ static void test_the_public_register_never_finds_a_case_by_its_requester(void **
 	h_free(&r);
 	/* Nor does the staff's search answer without a session. */
 	h_get("/panel?q=licencyjna", &r);
+	assert_int_equal(r.status, 303);
+	assert_non_null(strstr(h_header(&r, "Location"), "/panel/logowanie"));
 	assert_null(strstr(r.body ? r.body : "", closed_number));
 	h_free(&r);
 }
@@ -220,9 +223,16 @@ static void test_closed_cases_page_without_gaps_or_repeats(void **state)
 	                      "WHERE r.closed_on IS NOT NULL AND u.email = 'urzednik@mon.example'");
 	assert_true(closed > 0);
 	char *html = page(&clerk, "/panel?stan=zakonczone");
+	/* Every closed case once (they fit on one page of the queue). */
+	long long ids[QUEUE_PAGE];
 	long seen = 0;
-	for (const char *p = html; (p = strstr(p, "href=\"/panel/sprawy/")) != NULL; p++)
-		seen++;
+	for (const char *p = html; (p = strstr(p, "href=\"/panel/sprawy/")) != NULL; p++) {
+		assert_true(seen < QUEUE_PAGE);
+		long long id = atoll(p + strlen("href=\"/panel/sprawy/"));
+		for (long i = 0; i < seen; i++)
+			assert_true(ids[i] != id);
+		ids[seen++] = id;
+	}
 	assert_int_equal(seen, closed);
 	free(html);
 }

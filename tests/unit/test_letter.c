@@ -12,8 +12,11 @@
 /* clang-format on */
 
 #include <cmark.h>
+#include <dlfcn.h>
+#include <fontconfig/fontconfig.h>
 #include <ftw.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1321,6 +1324,53 @@ static void test_threads_render_pdfs_concurrently(void **state)
 	}
 }
 
+/* Pango's fontconfig thread sorts the fonts for each new pattern; here it
+ * can be made slow, so that its sorts outlast the rendering. */
+static atomic_bool slow_font_sorts;
+
+FcFontSet *FcFontSetSort(FcConfig *config, FcFontSet **sets, int nsets, FcPattern *p,
+			 FcBool trim, FcCharSet **csp, FcResult *result)
+{
+	FcFontSet *(*sort)(FcConfig *, FcFontSet **, int, FcPattern *, FcBool, FcCharSet **,
+			   FcResult *) = (FcFontSet * (*)(FcConfig *, FcFontSet **, int, FcPattern *,
+						       FcBool, FcCharSet **, FcResult *))
+	    dlsym(RTLD_NEXT, "FcFontSetSort");
+	if (atomic_load(&slow_font_sorts))
+		usleep(300 * 1000);
+	return sort(config, sets, nsets, p, trim, csp, result);
+}
+
+static void *render_one(void *arg)
+{
+	json_t *vars = letter_sample_vars_for("acknowledgement", "public_information", NULL);
+	strbuf_t md, out;
+	sb_init(&md, NULL);
+	sb_init(&out, NULL);
+	char err[256];
+	bool ok = letter_markdown(arg, "acknowledgement", vars, &md, err, sizeof err) &&
+		  letter_pdf(md.data, vars, &out, err, sizeof err) && out.len > 1000;
+	sb_free(&md);
+	sb_free(&out);
+	json_decref(vars);
+	return ok ? NULL : (void *)1;
+}
+
+/* A thread's font map outlives the thread while Pango's fontconfig thread
+ * still sorts for it, and its fonts hold cairo's: letter_shutdown() waits
+ * for it rather than reset cairo under it (which aborted, "live_entries ==
+ * 0"). Last: it shuts the renderer down. */
+static void test_shutdown_waits_for_the_font_maps_still_in_use(void **state)
+{
+	atomic_store(&slow_font_sorts, true);
+	pthread_t th;
+	void *rc;
+	assert_int_equal(pthread_create(&th, NULL, render_one, *state), 0);
+	assert_int_equal(pthread_join(th, &rc), 0);
+	assert_null(rc);
+	letter_shutdown();
+	atomic_store(&slow_font_sorts, false);
+}
+
 static void test_sample_rejects_unknown_kind_and_remedy(void **state)
 {
 	assert_null(letter_sample_vars("other", NULL));
@@ -1579,6 +1629,7 @@ int main(void)
 	    cmocka_unit_test(test_public_copy_finds_declined_names_escaped_mail_and_phones),
 	    cmocka_unit_test(test_public_copy_anonymises_what_the_detector_finds),
 	    cmocka_unit_test(test_letter_that_cannot_be_cleaned_has_no_public_copy),
+	    cmocka_unit_test(test_shutdown_waits_for_the_font_maps_still_in_use),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown) | teardown_all(NULL);
 }

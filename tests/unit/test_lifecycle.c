@@ -140,6 +140,7 @@ static void satisfy(const law_transition_t *r, law_kind_t kind, law_state_t stat
 			break;
 		case LAW_GUARD_TERM_OPEN:
 		case LAW_GUARD_REPLY_IN_TIME:
+		case LAW_GUARD_IN_TERM:
 		case LAW_GUARD_BEFORE_DUE:
 			add_term(c, s->term, "2025-03-04", "2025-03-18");
 			break;
@@ -166,9 +167,6 @@ static void satisfy(const law_transition_t *r, law_kind_t kind, law_state_t stat
 			break;
 		case LAW_GUARD_SIGNATURE_REQUIRED:
 			c->policy.accepts_unsigned_pleadings = false;
-			break;
-		case LAW_GUARD_IN_TERM:
-			add_term(c, s->term, "2025-03-04", "2025-03-18");
 			break;
 		case LAW_GUARD_FINAL_UNUSED:
 			c->remedy_lapsed = D("2025-03-04");

@@ -382,6 +382,11 @@ static void test_days_overdue_counts_calendar_days_after_the_last_day(void **sta
 	assert_string_equal(law_overdue_phrase(3, buf, sizeof buf), "3 dni po terminie");
 	assert_string_equal(law_overdue_phrase(22, buf, sizeof buf), "22 dni po terminie");
 	assert_string_equal(law_overdue_phrase(0, buf, sizeof buf), "");
+	assert_string_equal(law_working_days_phrase(1, buf, sizeof buf), "1 dzień roboczy");
+	assert_string_equal(law_working_days_phrase(2, buf, sizeof buf), "2 dni robocze");
+	assert_string_equal(law_working_days_phrase(5, buf, sizeof buf), "5 dni roboczych");
+	assert_string_equal(law_working_days_phrase(12, buf, sizeof buf), "12 dni roboczych");
+	assert_string_equal(law_working_days_phrase(22, buf, sizeof buf), "22 dni robocze");
 }
 
 static void test_at_least_sixty_computations_were_checked(void **state)
