@@ -76,9 +76,13 @@ async function main() {
 			const resp = await submitForm(page, action.getByRole('button', { name: 'Zapisz: odmowa (decyzja)' }),
 				`${casePath}/czynnosc`);
 			equal(resp.status(), 303, 'the step is taken');
-			const draft = page.locator(`a[href^="${casePath}/pisma/"]`, { hasText: 'Decyzja o odmowie' }).first();
-			await Promise.all([page.waitForLoadState('load'), draft.click()]);
-			state.letterPath = new URL(page.url()).pathname;
+			// It waits for its letter: the page goes on to the draft.
+			await page.waitForLoadState('load');
+			const letter = new URL(page.url()).pathname;
+			check(new RegExp(`^${casePath}/pisma/\\d+$`).test(letter), `on the decision's draft: ${letter}`);
+			const title = (await page.locator('h1').first().textContent()).replace(/\s+/g, ' ');
+			check(title.includes('Decyzja o odmowie'), `the draft is the refusal: ${title}`);
+			state.letterPath = letter;
 		});
 
 		await test('the_gaps_are_named_fields_above_the_text', async () => {

@@ -196,7 +196,10 @@ async function sendLetter(page, casePath) {
 	const text = await area.inputValue();
 	if (text.includes('[DO UZUPEŁNIENIA'))
 		await area.fill(text.replace(/\[DO UZUPEŁNIENIA:[^\]]*\]/g, 'uzupełniono'));
-	await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Wystaw pismo' }).click()]);
+	await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Wystaw pismo…' }).click()]);
+	// The confirmation page: issuing cannot be undone.
+	await Promise.all([page.waitForEvent('load'),
+		page.getByRole('button', { name: /^Wystaw pismo nr \d+$/ }).click()]);
 	const post = page.getByRole('button', { name: 'Zapisz nadanie' });
 	if (await post.count()) {
 		await page.getByLabel('Numer nadawczy (z nalepki)').fill('RR123456789PL');
