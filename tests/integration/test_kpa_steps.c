@@ -127,7 +127,7 @@ static void refused_and_delivered(const char *name, struct u_case *k)
 	long seq = draft_of(k, "refusal_decision");
 	assert_true(seq >= 1);
 	issue_and_deliver(k, seq);
-	assert_int_equal(u_countf("SELECT u_countf(*) FROM terms WHERE request_id = %lld AND kind = "
+	assert_int_equal(u_countf("SELECT count(*) FROM terms WHERE request_id = %lld AND kind = "
 	                          "'appeal_window' AND state = 'open' AND start_on = '%s'",
 	                          k->id, today),
 	                 1);
@@ -153,12 +153,12 @@ static void test_waiver_of_the_appeal_makes_the_decision_final_kpa_127a(void **s
 	free(step(&waived, "action=waive_appeal&date=" TODAY "&text=Zrzekam+si%C4%99+prawa+do+"
 	                   "odwo%C5%82ania.",
 	          303));
-	assert_int_equal(u_countf("SELECT u_countf(*) FROM requests WHERE id = %lld AND state = "
+	assert_int_equal(u_countf("SELECT count(*) FROM requests WHERE id = %lld AND state = "
 	                          "'closed_final'", waived.id), 1);
-	assert_int_equal(u_countf("SELECT u_countf(*) FROM terms WHERE request_id = %lld AND kind = "
+	assert_int_equal(u_countf("SELECT count(*) FROM terms WHERE request_id = %lld AND kind = "
 	                          "'appeal_window' AND state = 'cancelled' AND closed_on = '" TODAY "'",
 	                          waived.id), 1);
-	assert_int_equal(u_countf("SELECT u_countf(*) FROM events WHERE request_id = %lld AND action = "
+	assert_int_equal(u_countf("SELECT count(*) FROM events WHERE request_id = %lld AND action = "
 	                          "'waive_appeal' AND to_state = 'closed_final' AND data->>'date' = '"
 	                          TODAY "'", waived.id), 1);
 	p = u_tracking_page(&waived);
@@ -182,9 +182,9 @@ static void test_an_appeal_after_the_waiver_goes_on_for_the_appeal_body(void **s
 	free(p);
 	free(step(&waived, "action=appeal&sent=" TODAY "&text=Jednak+si%C4%99+odwo%C5%82uj%C4%99.",
 	          303));
-	assert_int_equal(u_countf("SELECT u_countf(*) FROM requests WHERE id = %lld AND state = "
+	assert_int_equal(u_countf("SELECT count(*) FROM requests WHERE id = %lld AND state = "
 	                          "'appeal_pending'", waived.id), 1);
-	assert_int_equal(u_countf("SELECT u_countf(*) FROM events WHERE request_id = %lld AND action = "
+	assert_int_equal(u_countf("SELECT count(*) FROM events WHERE request_id = %lld AND action = "
 	                          "'appeal' AND data->>'warning_code' = 'remedy_waived'", waived.id), 1);
 	free(step(&waived, "action=forward_appeal&text=Strona+zrzek%C5%82a+si%C4%99+odwo%C5%82ania.",
 	          303));
@@ -213,7 +213,7 @@ static void test_the_organ_grants_the_appeal_itself_kpa_132(void **state)
 	free(step(&granted, "action=grant_appeal&text=Umowa+nr+5%2F2090+na+kwot%C4%99+10+000+z%C5%82.",
 	          303));
 	/* It waits for its decision to be sent (issue 21 item 1). */
-	assert_int_equal(u_countf("SELECT u_countf(*) FROM requests WHERE id = %lld AND state = "
+	assert_int_equal(u_countf("SELECT count(*) FROM requests WHERE id = %lld AND state = "
 	                          "'appeal_pending'", granted.id), 1);
 	long seq = draft_of(&granted, "appeal_granted_decision");
 	assert_true(seq >= 1);
@@ -226,11 +226,11 @@ static void test_the_organ_grants_the_appeal_itself_kpa_132(void **state)
 	/* Posted, the step takes effect; delivered, the new decision starts a
 	 * new appeal window (§3). */
 	issue_and_deliver(&granted, seq);
-	assert_int_equal(u_countf("SELECT u_countf(*) FROM requests WHERE id = %lld AND state = "
+	assert_int_equal(u_countf("SELECT count(*) FROM requests WHERE id = %lld AND state = "
 	                          "'appeal_granted' AND closed_on = '" TODAY "'", granted.id), 1);
-	assert_int_equal(u_countf("SELECT u_countf(*) FROM terms WHERE request_id = %lld AND kind = "
+	assert_int_equal(u_countf("SELECT count(*) FROM terms WHERE request_id = %lld AND kind = "
 	                          "'forward_appeal' AND state = 'met'", granted.id), 1);
-	assert_int_equal(u_countf("SELECT u_countf(*) FROM terms WHERE request_id = %lld AND kind = "
+	assert_int_equal(u_countf("SELECT count(*) FROM terms WHERE request_id = %lld AND kind = "
 	                          "'appeal_window' AND state = 'open'", granted.id), 1);
 	p = u_tracking_page(&granted);
 	u_has(p, "odwołanie uwzględnione przez organ");
@@ -254,7 +254,7 @@ static void test_a_ponaglenie_before_the_term_passed_is_refused_kpa_37_3a(void *
 	u_has(p, "art. 37 §3a");
 	u_has(p, "Proszę o pospiech.");
 	free(p);
-	assert_int_equal(u_countf("SELECT u_countf(*) FROM terms WHERE request_id = %lld AND kind = "
+	assert_int_equal(u_countf("SELECT count(*) FROM terms WHERE request_id = %lld AND kind = "
 	                          "'forward_ponaglenie'", urged.id), 0);
 	/* And a refusal to appeal late later. */
 	refused_and_delivered("Lucjan Spóźniony", &late);
@@ -272,7 +272,7 @@ static void test_later(void **state)
 static void test_a_late_appeal_is_sent_on_with_the_request_to_restore_kpa_134(void **state)
 {
 	free(step(&late, "action=remedy_window_expired", 303));
-	assert_int_equal(u_countf("SELECT u_countf(*) FROM requests WHERE id = %lld AND state = "
+	assert_int_equal(u_countf("SELECT count(*) FROM requests WHERE id = %lld AND state = "
 	                          "'closed_final'", late.id), 1);
 	char *p = case_page(&late);
 	u_has(p, "name=\"action\" value=\"appeal\"");
@@ -284,14 +284,14 @@ static void test_a_late_appeal_is_sent_on_with_the_request_to_restore_kpa_134(vo
 	free(step(&late, "action=appeal&sent=" LATER_DAY "&restore_request=tak&text=Odwo%C5%82uj%C4%99+"
 	                 "si%C4%99%3B+by%C5%82em+w+szpitalu.",
 	          303));
-	assert_int_equal(u_countf("SELECT u_countf(*) FROM requests WHERE id = %lld AND state = "
+	assert_int_equal(u_countf("SELECT count(*) FROM requests WHERE id = %lld AND state = "
 	                          "'appeal_pending'", late.id), 1);
-	assert_int_equal(u_countf("SELECT u_countf(*) FROM events WHERE request_id = %lld AND action = "
+	assert_int_equal(u_countf("SELECT count(*) FROM events WHERE request_id = %lld AND action = "
 	                          "'appeal' AND data->>'warning_code' = 'requester_late' AND "
 	                          "data->>'restore_request' = 'tak'", late.id), 1);
 	char due[LAW_DATE_STRLEN];
 	u_due_from(LATER_DAY, 7, due);
-	assert_int_equal(u_countf("SELECT u_countf(*) FROM terms WHERE request_id = %lld AND kind = "
+	assert_int_equal(u_countf("SELECT count(*) FROM terms WHERE request_id = %lld AND kind = "
 	                          "'forward_appeal' AND state = 'open' AND due_on = '%s'",
 	                          late.id, due), 1);
 	p = case_page(&late);
@@ -317,16 +317,16 @@ static void test_a_ponaglenie_is_sent_on_within_7_days_kpa_37(void **state)
 	          303));
 	char due[LAW_DATE_STRLEN];
 	u_due_from(LATER_DAY, 7, due);
-	assert_int_equal(u_countf("SELECT u_countf(*) FROM terms WHERE request_id = %lld AND kind = "
+	assert_int_equal(u_countf("SELECT count(*) FROM terms WHERE request_id = %lld AND kind = "
 	                          "'forward_ponaglenie' AND state = 'open' AND side = 'body' AND "
 	                          "due_on = '%s' AND basis = 'KPA art. 37 §3 pkt 1 i §4'",
 	                          urged.id, due), 1);
-	assert_int_equal(u_countf("SELECT u_countf(*) FROM requests WHERE id = %lld AND state = "
+	assert_int_equal(u_countf("SELECT count(*) FROM requests WHERE id = %lld AND state = "
 	                          "'received'", urged.id), 1);
 	/* The case is settled meanwhile: the duty to send it on stays. */
 	free(step(&urged, "action=provide&text=Umowy+w+za%C5%82%C4%85czeniu.", 303));
 	send_draft(&urged, "information_release");
-	assert_int_equal(u_countf("SELECT u_countf(*) FROM terms WHERE request_id = %lld AND kind = "
+	assert_int_equal(u_countf("SELECT count(*) FROM terms WHERE request_id = %lld AND kind = "
 	                          "'forward_ponaglenie' AND state = 'open'", urged.id), 1);
 	char *p = case_page(&urged);
 	u_has(p, "name=\"action\" value=\"forward_ponaglenie\"");
@@ -345,9 +345,9 @@ static void test_a_ponaglenie_is_sent_on_within_7_days_kpa_37(void **state)
 	free(md);
 	/* Issued, it goes with the files: the step takes effect. */
 	send_draft(&urged, "ponaglenie_forwarding");
-	assert_int_equal(u_countf("SELECT u_countf(*) FROM terms WHERE request_id = %lld AND kind = "
+	assert_int_equal(u_countf("SELECT count(*) FROM terms WHERE request_id = %lld AND kind = "
 	                          "'forward_ponaglenie' AND state = 'met'", urged.id), 1);
-	assert_int_equal(u_countf("SELECT u_countf(*) FROM requests WHERE id = %lld AND state = "
+	assert_int_equal(u_countf("SELECT count(*) FROM requests WHERE id = %lld AND state = "
 	                          "'provided'", urged.id), 1);
 	p = case_page(&urged);
 	u_lacks(p, "name=\"action\" value=\"forward_ponaglenie\"");

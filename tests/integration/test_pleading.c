@@ -88,7 +88,7 @@ static void refused_and_delivered(const char *name, struct u_case *k)
 	               "refusal_decision");
 	assert_true(seq >= 1);
 	issue_and_deliver(k, seq);
-	assert_int_equal(u_countf("SELECT u_countf(*) FROM terms WHERE request_id = %lld AND kind = "
+	assert_int_equal(u_countf("SELECT count(*) FROM terms WHERE request_id = %lld AND kind = "
 	                          "'appeal_window' AND state = 'open'", k->id), 1);
 }
 
@@ -125,15 +125,15 @@ static void test_an_appeal_from_the_tracking_page_waits_for_a_signature(void **s
 	refused_and_delivered("Jan Odwołujący", &a);
 	appeal_on_the_page(&a);
 	/* Recorded as today, in time, and unsigned. */
-	assert_int_equal(u_countf("SELECT u_countf(*) FROM requests WHERE id = %lld AND state = "
+	assert_int_equal(u_countf("SELECT count(*) FROM requests WHERE id = %lld AND state = "
 	                          "'pleading_unsigned'", a.id), 1);
-	assert_int_equal(u_countf("SELECT u_countf(*) FROM events WHERE request_id = %lld AND action = "
+	assert_int_equal(u_countf("SELECT count(*) FROM events WHERE request_id = %lld AND action = "
 	                          "'appeal' AND actor = 'requester' AND data->>'signed' = 'false' AND "
 	                          "data->>'date' = '" TODAY "'", a.id), 1);
-	assert_int_equal(u_countf("SELECT u_countf(*) FROM terms WHERE request_id = %lld AND kind = "
+	assert_int_equal(u_countf("SELECT count(*) FROM terms WHERE request_id = %lld AND kind = "
 	                          "'appeal_window' AND state = 'met'", a.id), 1);
 	/* Art. 133 runs only once the defect is remedied. */
-	assert_int_equal(u_countf("SELECT u_countf(*) FROM terms WHERE request_id = %lld AND kind = "
+	assert_int_equal(u_countf("SELECT count(*) FROM terms WHERE request_id = %lld AND kind = "
 	                          "'forward_appeal'", a.id), 0);
 
 	char *p = case_page(&a);
@@ -161,7 +161,7 @@ static void test_the_call_is_a_letter_and_its_delivery_starts_7_days(void **stat
 	call_seq = act(&a, body, "signature_call");
 	assert_true(call_seq >= 1);
 	/* The call waits for its letter (issue 21 item 1). */
-	assert_int_equal(u_countf("SELECT u_countf(*) FROM requests WHERE id = %lld AND state = "
+	assert_int_equal(u_countf("SELECT count(*) FROM requests WHERE id = %lld AND state = "
 	                          "'pleading_unsigned'", a.id), 1);
 	char path[160];
 	snprintf(path, sizeof path, "/panel/sprawy/%lld/pisma/%ld", a.id, call_seq);
@@ -173,11 +173,11 @@ static void test_the_call_is_a_letter_and_its_delivery_starts_7_days(void **stat
 	u_lacks(p, "<option value=\"email\"");
 	free(p);
 	issue_and_deliver(&a, call_seq);
-	assert_int_equal(u_countf("SELECT u_countf(*) FROM requests WHERE id = %lld AND state = "
+	assert_int_equal(u_countf("SELECT count(*) FROM requests WHERE id = %lld AND state = "
 	                          "'signature_called'", a.id), 1);
 	char due[LAW_DATE_STRLEN];
 	u_due_from(TODAY, 7, due);
-	assert_int_equal(u_countf("SELECT u_countf(*) FROM terms WHERE request_id = %lld AND kind = "
+	assert_int_equal(u_countf("SELECT count(*) FROM terms WHERE request_id = %lld AND kind = "
 	                          "'signature_window' AND state = 'open' AND start_on = '" TODAY "' "
 	                          "AND due_on = '%s' AND basis = 'KPA art. 64 §2'", a.id, due), 1);
 	char want[160];
@@ -207,13 +207,13 @@ static void test_the_signature_recorded_ends_the_term(void **state)
 	snprintf(body, sizeof body, "action=record_signature&version=%ld&sent=" TODAY
 	                            "&text=Pismo+podpisane+przez+ePUAP.", u_version_of(&a));
 	act(&a, body, "signature_call");
-	assert_int_equal(u_countf("SELECT u_countf(*) FROM requests WHERE id = %lld AND state = "
+	assert_int_equal(u_countf("SELECT count(*) FROM requests WHERE id = %lld AND state = "
 	                          "'appeal_pending'", a.id), 1);
-	assert_int_equal(u_countf("SELECT u_countf(*) FROM terms WHERE request_id = %lld AND kind = "
+	assert_int_equal(u_countf("SELECT count(*) FROM terms WHERE request_id = %lld AND kind = "
 	                          "'signature_window' AND state = 'met'", a.id), 1);
 	char due[LAW_DATE_STRLEN];
 	u_due_from(TODAY, 7, due);
-	assert_int_equal(u_countf("SELECT u_countf(*) FROM terms WHERE request_id = %lld AND kind = "
+	assert_int_equal(u_countf("SELECT count(*) FROM terms WHERE request_id = %lld AND kind = "
 	                          "'forward_appeal' AND state = 'open' AND start_on = '" TODAY "' AND "
 	                          "due_on = '%s'", a.id, due), 1);
 	char *p = case_page(&a);
@@ -257,9 +257,9 @@ static void test_with_no_signature_in_time_the_appeal_is_left_unprocessed(void *
 	free(p);
 	/* Sent, the step takes effect (issue 21 item 1). */
 	u_send_letter(&clerk, path);
-	assert_int_equal(u_countf("SELECT u_countf(*) FROM requests WHERE id = %lld AND state = "
+	assert_int_equal(u_countf("SELECT count(*) FROM requests WHERE id = %lld AND state = "
 	                          "'closed_final'", b.id), 1);
-	assert_int_equal(u_countf("SELECT u_countf(*) FROM terms WHERE request_id = %lld AND kind = "
+	assert_int_equal(u_countf("SELECT count(*) FROM terms WHERE request_id = %lld AND kind = "
 	                          "'signature_window' AND state = 'passed'", b.id), 1);
 }
 
@@ -273,14 +273,14 @@ static void test_where_the_policy_accepts_it_nothing_is_called_and_the_note_show
 	PQfinish(db);
 	refused_and_delivered("Piotr Przyjęty", &c);
 	appeal_on_the_page(&c);
-	assert_int_equal(u_countf("SELECT u_countf(*) FROM requests WHERE id = %lld AND state = "
+	assert_int_equal(u_countf("SELECT count(*) FROM requests WHERE id = %lld AND state = "
 	                          "'appeal_pending'", c.id), 1);
-	assert_int_equal(u_countf("SELECT u_countf(*) FROM events WHERE request_id = %lld AND action = "
+	assert_int_equal(u_countf("SELECT count(*) FROM events WHERE request_id = %lld AND action = "
 	                          "'appeal' AND data->>'unsigned_note' = '" NOTE "'", c.id), 1);
-	assert_int_equal(u_countf("SELECT u_countf(*) FROM terms WHERE request_id = %lld AND kind = "
+	assert_int_equal(u_countf("SELECT count(*) FROM terms WHERE request_id = %lld AND kind = "
 	                          "'forward_appeal' AND state = 'open' AND start_on = '2090-03-20'",
 	                          c.id), 1);
-	assert_int_equal(u_countf("SELECT u_countf(*) FROM documents WHERE request_id = %lld AND type = "
+	assert_int_equal(u_countf("SELECT count(*) FROM documents WHERE request_id = %lld AND type = "
 	                          "'signature_call'", c.id), 0);
 	char *p = case_page(&c);
 	u_lacks(p, "Brak podpisu:");
