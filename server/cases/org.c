@@ -83,7 +83,7 @@ static void heard(const char *table, const char *key)
 	if (key && !errno && end != key && !*end && id > 0)
 		cache_invalidate(org_tag(tag, id));
 	else if (key && !strcmp(key, "settings"))
-		cache_invalidate(ORG_TAG_SETTINGS);
+		org_settings_changed();
 	else
 		cache_invalidate_all();
 }
@@ -121,6 +121,8 @@ void org_keep_json(const char *key, long long org_id, uint64_t mark, const json_
 void org_settings_changed(void)
 {
 	cache_invalidate(ORG_TAG_SETTINGS);
+	/* A host may have just been listed. */
+	cache_invalidate(ORG_TAG_UNLISTED);
 }
 
 /* ---- Organisations by host, kept in memory (ORG_SETTINGS) ----
@@ -131,13 +133,17 @@ void org_settings_changed(void)
  * and units send "settings"; case work does not count, so copies outlive
  * it. At most ORG_CACHE_TTL seconds old. A host no body lists is kept too
  * (as no_org), so a stream of made-up hosts costs no query each. The Host
- * header is the client's, so the copies are bounded: past ORG_CACHE_MAX
- * the tag is emptied. */
+ * header is the client's, so the copies of hosts no body lists (no_org, or
+ * the default body's) have a tag of their own, ORG_TAG_UNLISTED, emptied
+ * past ORG_CACHE_MAX; the hosts bodies list are as many as org_hosts'
+ * rows, so their copies are not capped: tens of thousands of bodies
+ * (docs/capacity.md) keep theirs however many made-up hosts come. */
 #define ORG_CACHE_MAX 2048
 #define ORG_CACHE_TTL 60
 
 static enum db_status org_read_for_host(PGconn *c, arena_t *a, const char *host,
-                                        enum org_scope scope, struct org *out, bool *found);
+                                        enum org_scope scope, struct org *out, bool *found,
+                                        bool *listed);
 
 /* A copy of `o` with each string from `dup` (into a block, or the arena). */
 static void org_copy(struct org *dst, const struct org *o, char *(*dup)(void *, const char *),
@@ -182,7 +188,7 @@ static char *dup_block(void *ctx, const char *s)
 	return d;
 }
 
-static void keep(const char *key, const struct org *o, uint64_t mark)
+static void keep(const char *key, const struct org *o, bool listed, uint64_t mark)
 {
 	struct org scratch;
 	size_t len = 0;
@@ -192,9 +198,10 @@ static void keep(const char *key, const struct org *o, uint64_t mark)
 		return;
 	char *at = (char *)(copy + 1);
 	org_copy(copy, o, dup_block, &at);
-	if (cache_tag_entries(ORG_TAG_SETTINGS) >= ORG_CACHE_MAX)
-		cache_invalidate(ORG_TAG_SETTINGS);
-	cache_put(key, ORG_TAG_SETTINGS, mark, ORG_CACHE_TTL, copy, sizeof *copy + len, free);
+	const char *tag = listed ? ORG_TAG_SETTINGS : ORG_TAG_UNLISTED;
+	if (!listed && cache_tag_entries(tag) >= ORG_CACHE_MAX)
+		cache_invalidate(tag);
+	cache_put(key, tag, mark, ORG_CACHE_TTL, copy, sizeof *copy + len, free);
 }
 
 bool org_host_key(const char *host, char out[ORG_HOST_KEY_LEN])
@@ -241,8 +248,9 @@ enum db_status org_for_host(PGconn *c, arena_t *a, const char *host, enum org_sc
 	char bare[ORG_HOST_KEY_LEN];
 	if (!org_host_key(host, bare))
 		bare[0] = '\0';
+	bool listed;
 	if (scope != ORG_SETTINGS)
-		return org_read_for_host(c, a, bare, scope, out, found);
+		return org_read_for_host(c, a, bare, scope, out, found, &listed);
 	const char *key = arena_printf(a, "O %s", bare);
 	/* No cache_sync() here: settings notifications reach the listener
 	 * within moments, and a page reader takes them in right after. */
@@ -254,9 +262,9 @@ enum db_status org_for_host(PGconn *c, arena_t *a, const char *host, enum org_sc
 		return DB_OK;
 	}
 	uint64_t mark = cache_mark();
-	enum db_status st = org_read_for_host(c, a, bare, scope, out, found);
+	enum db_status st = org_read_for_host(c, a, bare, scope, out, found, &listed);
 	if (st == DB_OK && cache_on())
-		keep(key, *found ? out : &no_org, mark);
+		keep(key, *found ? out : &no_org, listed, mark);
 	return st;
 }
 
@@ -281,15 +289,19 @@ static const char *const by_host[] = {
                                     "register_organisations") ") h",
 };
 
+/* `listed`: the body lists the host (not the default body's fallback). */
 static enum db_status org_read_for_host(PGconn *c, arena_t *a, const char *bare,
-                                        enum org_scope scope, struct org *out, bool *found)
+                                        enum org_scope scope, struct org *out, bool *found,
+                                        bool *listed)
 {
 	const char *p[2] = {bare, cfg.default_org ? cfg.default_org : ""};
 	enum db_status st;
 	PGresult *r = db_exec(c, &st, by_host[scope], 2, p);
 	*found = st == DB_OK && PQntuples(r) == 1;
+	*listed = false;
 	if (*found && scope == ORG_SETTINGS) {
 		org_from_row(r, 0, 0, a, out);
+		*listed = !strcmp(PQgetvalue(r, 0, ORG_NCOLUMNS), "0");
 	} else if (*found) {
 		memset(out, 0, sizeof *out);
 		public_from_row(r, 0, 0, a, out);

@@ -131,6 +131,8 @@ json_t *org_kept_json(const char *key);
 void org_keep_json(const char *key, long long org_id, uint64_t mark, const json_t *doc);
 /* The tag of the kept settings of every organisation. */
 #define ORG_TAG_SETTINGS "settings"
+/* The copies for hosts no body lists (cases/org.c: capped). */
+#define ORG_TAG_UNLISTED "settings:unlisted"
 /* Wires the change listener (db/changes.h) to the cache: an organisation's
  * id heard drops its tag, "settings" the settings, anything else
  * everything; the cache is live while the listener is, and a reader takes
