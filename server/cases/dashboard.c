@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "cases/caseview.h"
-#include "cases/inbox.h"
 #include "cases/org.h"
 #include "cases/queue.h"
 #include "cases/service.h"
@@ -478,22 +477,8 @@ static enum outcome dashboard_read(const struct svc_ctx *ctx, json_t **out, stru
 	return OUT_OK;
 }
 
-/* The incoming queue's figures under "inbox" (cases/inbox.h): read at
- * every load, never kept, because mail is stored by other processes
- * (`jawnosc mailin`), which tell no cache. One count over the queue's
- * index. */
-static enum outcome add_inbox(const struct svc_ctx *ctx, json_t *doc, struct problem *p)
-{
-	json_t *inbox = NULL;
-	enum outcome o = inbox_counts(ctx, &inbox, p);
-	if (o == OUT_OK)
-		json_object_set_new(doc, "inbox", inbox);
-	return o;
-}
-
 /* The figures are kept in the one cache while nothing of the organisation
- * changes, for the day they were counted on (cases/org.h); the incoming
- * queue's are added fresh. */
+ * changes, for the day they were counted on (cases/org.h). */
 enum outcome dashboard_load(const struct svc_ctx *ctx, json_t **out, struct problem *p)
 {
 	struct dash_scope s = dashboard_scope(ctx->who);
@@ -504,10 +489,6 @@ enum outcome dashboard_load(const struct svc_ctx *ctx, json_t **out, struct prob
 		o = dashboard_read(ctx, out, p);
 		if (o == OUT_OK)
 			org_keep_json(key, s.org_id, mark, *out);
-	}
-	if (o == OUT_OK && (o = add_inbox(ctx, *out, p)) != OUT_OK) {
-		json_decref(*out);
-		*out = NULL;
 	}
 	return o == OUT_OK ? problem_set(p, OUT_OK, NULL, NULL) : o;
 }

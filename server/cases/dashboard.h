@@ -70,10 +70,10 @@ enum db_status dashboard_scope_names(PGconn *c, arena_t *a, const struct dash_sc
  * "months" (DASH_MONTHS rows, oldest first: month "YYYY-MM", received by
  * kind and channel, closed, median_days, p90_days, answered, on_time,
  * on_time_pct; null where nothing closed) and "outcomes" (closing states of
- * the cases closed in those months, with labels and counts), "drafts"
- * ({"count"}: the drafts not issued yet, cases/pending.h), and "inbox"
- * ({"count", "oldest"}: the organisation's new messages in the incoming
- * queue, inbox_counts(), read fresh). */
+ * the cases closed in those months, with labels and counts) and "drafts"
+ * ({"count"}: the drafts not issued yet, cases/pending.h). The incoming
+ * queue's figures are not here: they are read fresh at every request
+ * (inbox_counts()), while these may be kept. */
 enum outcome dashboard_load(const struct svc_ctx *ctx, json_t **out, struct problem *p);
 
 #endif

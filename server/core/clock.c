@@ -1,5 +1,6 @@
 #include "core/clock.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,10 +36,24 @@ bool clock_frozen(void)
 	return clock_parse(getenv("JAWNOSC_FAKE_NOW"), &fake);
 }
 
+/* Seconds the fake clock has run since the process first looked at it. */
+static int64_t fake_run(void)
+{
+	static _Atomic int64_t start = -1;
+	const char *runs = getenv("JAWNOSC_FAKE_CLOCK_RUNS");
+	if (!runs || strcmp(runs, "1") != 0)
+		return 0;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	int64_t now = (int64_t)ts.tv_sec, first = -1;
+	atomic_compare_exchange_strong(&start, &first, now);
+	return now - atomic_load(&start);
+}
+
 int64_t clock_now(void)
 {
 	int64_t fake;
 	if (clock_parse(getenv("JAWNOSC_FAKE_NOW"), &fake))
-		return fake;
+		return fake + fake_run();
 	return (int64_t)time(NULL);
 }

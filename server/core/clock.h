@@ -1,6 +1,8 @@
 /* The current time, with one override for tests: JAWNOSC_FAKE_NOW set to
  * Unix seconds or "YYYY-MM-DDTHH:MM:SSZ" freezes the clock, so that due
- * dates and dashboards can be tested on chosen days. */
+ * dates and dashboards can be tested on chosen days. With
+ * JAWNOSC_FAKE_CLOCK_RUNS=1 too, the clock starts there (at the process's
+ * first look) and runs on: a test sees a running server's day turn over. */
 #ifndef JAWNOSC_CORE_CLOCK_H
 #define JAWNOSC_CORE_CLOCK_H
 

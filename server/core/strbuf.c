@@ -14,14 +14,15 @@ void sb_init(strbuf_t *sb, arena_t *arena)
 	sb->arena = arena;
 }
 
-static void sb_grow(strbuf_t *sb, size_t extra)
+/* Room for `extra` more bytes: doubled while growing, or exactly (`exact`). */
+static void sb_grow_to(strbuf_t *sb, size_t extra, bool exact)
 {
 	if (extra > SIZE_MAX / 2 - sb->len)
 		oom();
 	size_t need = sb->len + extra + 1;
 	if (need <= sb->cap)
 		return;
-	size_t cap = sb->cap ? sb->cap : 64;
+	size_t cap = exact ? need : sb->cap ? sb->cap : 64;
 	while (cap < need)
 		cap *= 2;
 	if (sb->arena) {
@@ -33,6 +34,19 @@ static void sb_grow(strbuf_t *sb, size_t extra)
 		sb->data = xrealloc(sb->data, cap);
 	}
 	sb->cap = cap;
+}
+
+static void sb_grow(strbuf_t *sb, size_t extra)
+{
+	sb_grow_to(sb, extra, false);
+}
+
+void sb_reserve(strbuf_t *sb, size_t n)
+{
+	/* Exactly: a page of 90 kB must not take 128 kB, which glibc maps
+	 * (and faults in) afresh each time (http/server.c). */
+	sb_grow_to(sb, n, true);
+	sb->data[sb->len] = '\0';
 }
 
 void sb_append(strbuf_t *sb, const char *s, size_t n)

@@ -19,6 +19,9 @@ typedef struct strbuf {
 
 void sb_init(strbuf_t *sb, arena_t *arena);
 void sb_append(strbuf_t *sb, const char *s, size_t n);
+/* Room for `n` more bytes at once (a page of a known size is then written
+ * without growing, nor copying, on the way). */
+void sb_reserve(strbuf_t *sb, size_t n);
 void sb_puts(strbuf_t *sb, const char *s);
 void sb_putc(strbuf_t *sb, char c);
 void sb_printf(strbuf_t *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

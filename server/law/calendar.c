@@ -87,12 +87,25 @@ int law_holidays(int year, law_holiday_t out[LAW_HOLIDAYS_MAX])
 	return n;
 }
 
+/* Asked for every day a working-day count walks: fixed days compare month
+ * and day, and Easter is computed only when a fixed day did not match,
+ * once, as the distance from it. */
 const law_holiday_rule_t *law_holiday_rule_on(law_date_t d)
 {
-	law_date_t easter = law_easter(d.y);
+	bool have_easter = false;
+	int32_t from_easter = 0;
 	for (size_t i = 0; i < law_holiday_rule_count; i++) {
 		const law_holiday_rule_t *r = &law_holiday_rules[i];
-		if (law_date_cmp(rule_date(r, d.y, easter), d) == 0)
+		if (r->base == LAW_HOLIDAY_FIXED) {
+			if (r->month == d.m && r->day == d.d)
+				return r;
+			continue;
+		}
+		if (!have_easter) {
+			from_easter = law_date_diff(law_easter(d.y), d);
+			have_easter = true;
+		}
+		if (from_easter == r->offset)
 			return r;
 	}
 	return NULL;

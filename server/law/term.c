@@ -266,6 +266,19 @@ bool law_term_fix(law_term_calc_t *t, law_date_t date, law_error_t *err)
 	return shift(t, err);
 }
 
+/* Mondays to Fridays among the `n` days from day number `first` on. */
+static int32_t weekdays_in(int32_t first, int32_t n)
+{
+	int32_t count = n / 7 * 5;
+	law_date_t d = law_date_from_days(first + n / 7 * 7);
+	for (int wd = law_weekday(d), k = 0; k < n % 7; k++, wd = wd % 7 + 1)
+		count += wd <= 5;
+	return count;
+}
+
+/* Not a walk over the days (a case years overdue would cost a thousand
+ * calendar look-ups each time its queue is drawn): the Mondays to Fridays
+ * of the range, less the holidays in force that fall on one of them. */
 bool law_working_days_between(law_date_t from, law_date_t to, int *count, law_error_t *err)
 {
 	if (!check_from(from, err) || !check_from(to, err))
@@ -277,10 +290,20 @@ bool law_working_days_between(law_date_t from, law_date_t to, int *count, law_er
 		to = x;
 		sign = -1;
 	}
-	int n = 0;
-	for (law_date_t d = law_date_add_days(from, 1); law_date_cmp(d, to) <= 0;
-	     d = law_date_add_days(d, 1))
-		n += law_is_working_day(d);
-	*count = sign * n;
+	int32_t first = law_date_to_days(from) + 1, last = law_date_to_days(to);
+	int32_t n = last >= first ? weekdays_in(first, last - first + 1) : 0;
+	for (int y = from.y; y <= to.y; y++) {
+		law_holiday_t h[LAW_HOLIDAYS_MAX];
+		int k = law_holidays(y, h);
+		for (int i = 0; i < k; i++) {
+			int32_t day = law_date_to_days(h[i].date);
+			/* Two rules on one date count once (the list is sorted). */
+			if (i > 0 && law_date_cmp(h[i - 1].date, h[i].date) == 0)
+				continue;
+			if (day >= first && day <= last && law_weekday(h[i].date) <= 5)
+				n--;
+		}
+	}
+	*count = sign * (int)n;
 	return true;
 }

@@ -647,6 +647,19 @@ static void put_real(strbuf_t *out, double d)
 		sb_printf(out, "%g", d);
 }
 
+/* Digits without printf: a page of the queue has hundreds of numbers. */
+static void put_integer(strbuf_t *out, json_int_t n)
+{
+	char buf[24], *p = buf + sizeof buf;
+	unsigned long long u = n < 0 ? 0ULL - (unsigned long long)n : (unsigned long long)n;
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (n < 0)
+		*--p = '-';
+	sb_append(out, p, (size_t)(buf + sizeof buf - p));
+}
+
 static void put_value(strbuf_t *out, const json_t *v)
 {
 	json_t *html;
@@ -657,7 +670,7 @@ static void put_value(strbuf_t *out, const json_t *v)
 		sb_html_escape(out, json_string_value(v), json_string_length(v));
 		break;
 	case JSON_INTEGER:
-		sb_printf(out, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		put_integer(out, json_integer_value(v));
 		break;
 	case JSON_REAL:
 		put_real(out, json_real_value(v));
@@ -686,6 +699,11 @@ struct render {
 	int depth; /* partials entered */
 	char *err;
 	size_t errlen;
+	/* tmpl_render_layout(): the value that stands for "content" (compared
+	 * by address: nothing else can be it), and what is written there. */
+	const json_t *content;
+	tmpl_content_fn write_content;
+	void *content_arg;
 };
 
 static json_t *lookup(const struct frame *f, const struct op *op)
@@ -708,6 +726,8 @@ static bool render_section(struct render *r, const struct tmpl *t, size_t i, con
 {
 	const struct op *op = &t->ops[i];
 	json_t *v = lookup(f, op);
+	if (v && v == r->content)
+		return render_ops(r, t, i + 1, op->end, f);
 	if (json_is_array(v)) {
 		for (size_t k = 0; k < json_array_size(v); k++) {
 			struct frame inner = {json_array_get(v, k), f};
@@ -747,18 +767,25 @@ static bool render_ops(struct render *r, const struct tmpl *t, size_t begin, siz
 	while (i < end) {
 		const struct op *op = &t->ops[i];
 		bool ok = true;
+		json_t *v_inv;
 		switch (op->kind) {
 		case OP_TEXT:
 			sb_append(r->out, op->str, op->len);
 			break;
-		case OP_VALUE:
-			put_value(r->out, lookup(f, op));
+		case OP_VALUE: {
+			json_t *v = lookup(f, op);
+			if (v && v == r->content)
+				ok = r->write_content(r->out, r->content_arg, r->err, r->errlen);
+			else
+				put_value(r->out, v);
 			break;
+		}
 		case OP_SECTION:
 			ok = render_section(r, t, i, f);
 			break;
 		case OP_INVERTED:
-			if (!truthy(lookup(f, op)))
+			v_inv = lookup(f, op);
+			if (!(v_inv && v_inv == r->content) && !truthy(v_inv))
 				ok = render_ops(r, t, i + 1, op->end, f);
 			break;
 		case OP_PARTIAL:
@@ -772,21 +799,63 @@ static bool render_ops(struct render *r, const struct tmpl *t, size_t begin, siz
 	return true;
 }
 
-static bool render_in(const tmpl_set_t *set, const char *name, const struct frame *f, strbuf_t *out,
-		      char *err, size_t errlen)
+static bool render_in(const tmpl_set_t *set, const char *name, const struct frame *f,
+		      struct render *r)
 {
 	const struct tmpl *t = name ? set_get(set, name) : NULL;
 	if (!t)
-		return fail(err, errlen, "unknown template \"%s\"", name ? name : "(null)");
-	struct render r = {set, out, 0, err, errlen};
-	return render_ops(&r, t, 0, t->nops, f);
+		return fail(r->err, r->errlen, "unknown template \"%s\"", name ? name : "(null)");
+	return render_ops(r, t, 0, t->nops, f);
 }
 
 bool tmpl_render(const tmpl_set_t *set, const char *name, json_t *ctx, strbuf_t *out, char *err,
 		 size_t errlen)
 {
 	struct frame root = {ctx, NULL};
-	return render_in(set, name, &root, out, err, errlen);
+	struct render r = {.set = set, .out = out, .err = err, .errlen = errlen};
+	return render_in(set, name, &root, &r);
+}
+
+bool tmpl_render_layout(const tmpl_set_t *set, const char *layout, json_t *ctx,
+			tmpl_content_fn content, void *arg, strbuf_t *out, char *err, size_t errlen)
+{
+	if (!layout || !tmpl_has(set, layout))
+		return fail(err, errlen, "unknown template \"%s\"", layout ? layout : "(null)");
+	/* "content" lives in an extra innermost context, so it shadows any
+	 * "content" of ctx (but not one of a section's element); its value is
+	 * an empty object that stands for the content by its address. */
+	json_t *extra = json_object(), *mark = json_object();
+	if (!extra || !mark || json_object_set_new(extra, "content", mark))
+		oom();
+	size_t start = out->len;
+	struct frame root = {ctx, NULL}, top = {extra, &root};
+	struct render r = {.set = set,
+			   .out = out,
+			   .err = err,
+			   .errlen = errlen,
+			   .content = mark,
+			   .write_content = content,
+			   .content_arg = arg};
+	bool ok = render_in(set, layout, &top, &r);
+	json_decref(extra);
+	if (!ok && out->data) {
+		out->len = start;
+		out->data[start] = '\0';
+	}
+	return ok;
+}
+
+/* tmpl_render_page(): the page's own template, in place. */
+struct page_content {
+	const tmpl_set_t *set;
+	const char *name;
+	json_t *ctx;
+};
+
+static bool render_page_content(strbuf_t *out, void *arg, char *err, size_t errlen)
+{
+	const struct page_content *pc = arg;
+	return tmpl_render(pc->set, pc->name, pc->ctx, out, err, errlen);
 }
 
 bool tmpl_render_page(const tmpl_set_t *set, const char *layout, const char *name, json_t *ctx,
@@ -794,19 +863,8 @@ bool tmpl_render_page(const tmpl_set_t *set, const char *layout, const char *nam
 {
 	if (!layout || !tmpl_has(set, layout))
 		return fail(err, errlen, "unknown template \"%s\"", layout ? layout : "(null)");
-	strbuf_t body;
-	sb_init(&body, NULL);
-	json_t *extra = NULL;
-	bool ok = tmpl_render(set, name, ctx, &body, err, errlen);
-	if (!ok)
-		goto out;
-	extra = json_object();
-	if (!extra || json_object_set_new(extra, "content", tmpl_safe_n(body.data, body.len)))
-		oom();
-	struct frame root = {ctx, NULL}, top = {extra, &root};
-	ok = render_in(set, layout, &top, out, err, errlen);
-out:
-	json_decref(extra);
-	sb_free(&body);
-	return ok;
+	if (!name || !tmpl_has(set, name))
+		return fail(err, errlen, "unknown template \"%s\"", name ? name : "(null)");
+	struct page_content pc = {set, name, ctx};
+	return tmpl_render_layout(set, layout, ctx, render_page_content, &pc, out, err, errlen);
 }

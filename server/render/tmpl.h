@@ -78,10 +78,24 @@ bool tmpl_has(const tmpl_set_t *set, const char *name);
 bool tmpl_render(const tmpl_set_t *set, const char *name, json_t *ctx, strbuf_t *out, char *err,
 		 size_t errlen);
 
-/* Renders `name` into a string, then renders `layout` with `ctx` plus key
- * "content" set to tmpl_safe(that string). ctx (borrowed) is not modified:
- * "content" lives in an extra innermost context, so it shadows any "content"
- * of ctx. Nothing is appended to `out` if `name` fails. */
+/* What a layout shows where it names "content" (tmpl_render_layout()):
+ * appends it to `out`; false (with err filled) to stop the rendering. */
+typedef bool (*tmpl_content_fn)(strbuf_t *out, void *arg, char *err, size_t errlen);
+
+/* Renders `layout` with `ctx` into `out`; where the layout names "content"
+ * as a value ({{content}} or {{{content}}}), `content` appends it there, in
+ * place: the page is written once, into `out`, never copied. ctx (borrowed)
+ * is not modified: "content" lives in an extra innermost context, so it
+ * shadows any "content" of ctx (a section's element may still have its
+ * own). As a section, "content" is always true. Nothing is left in `out`
+ * when anything fails (err says what). */
+bool tmpl_render_layout(const tmpl_set_t *set, const char *layout, json_t *ctx,
+			tmpl_content_fn content, void *arg, strbuf_t *out, char *err,
+			size_t errlen);
+
+/* tmpl_render_layout() whose content is template `name` rendered with
+ * `ctx`, as tmpl_render() would render it alone. Nothing is appended to
+ * `out` when either template fails or does not exist. */
 bool tmpl_render_page(const tmpl_set_t *set, const char *layout, const char *name, json_t *ctx,
 		      strbuf_t *out, char *err, size_t errlen);
 

@@ -9,11 +9,13 @@
 #include <string.h>
 
 #include "cases/dashboard.h"
+#include "cases/inbox.h"
 #include "cases/stats.h"
 #include "law/calendar.h"
 #include "render/svg.h"
 #include "render/tmpl.h"
 #include "web/outcome.h"
+#include "web/scache.h"
 #include "web/web.h"
 
 /* ---- Links to the queue ----------------------------------------------------- */
@@ -316,14 +318,31 @@ static json_t *charts(http_req_t *req, const struct dash_scope *scope, json_t *d
 	return list;
 }
 
+/* The dashboard is kept drawn for its scope and day (web/scache.h), all
+ * but its incoming mail (cases/inbox.h: read fresh at every request), the
+ * hole in it. */
 void web_dashboard(http_req_t *req)
 {
 	const struct svc_ctx *ctx = web_staff(req);
 	if (!ctx)
 		return;
 	struct dash_scope s = dashboard_scope(ctx->who);
-	json_t *doc;
+	json_t *inbox = NULL;
 	struct problem p;
+	if (inbox_counts(ctx, &inbox, &p) != OUT_OK) {
+		web_fail(req, &p);
+		return;
+	}
+	const char *mail = scache_part(req, "partials/dashboard_inbox",
+				       json_pack("{s:o}", "inbox", inbox));
+	if (!mail) {
+		web_error_page(req, 500, NULL);
+		return;
+	}
+	struct scache_fill fill;
+	if (scache_serve(req, scache_key(req, ctx, s.unit_id, 0, NULL, 0), s.org_id, mail, &fill))
+		return;
+	json_t *doc;
 	if (dashboard_load(ctx, &doc, &p) != OUT_OK) {
 		web_fail(req, &p);
 		return;
@@ -333,7 +352,8 @@ void web_dashboard(http_req_t *req)
 	json_object_set_new(doc, "charts", charts(req, &s, doc));
 	json_object_set_new(doc, "queue_url", json_string(queue_url(req, &s, "")));
 	json_object_set_new(doc, "title", json_string("Pulpit kierownika — Jawność"));
-	web_render(req, 200, "dashboard", doc);
+	json_object_set_new(doc, "inbox_block", tmpl_safe(SCACHE_HOLE));
+	scache_render(req, "dashboard", doc, &fill, mail);
 }
 
 /* ---- Statistics of a period ------------------------------------------------------- */

@@ -11,10 +11,12 @@
 #include "cases/filing.h"
 #include "cases/queue.h"
 #include "cases/replies.h"
+#include "cases/scope.h"
 #include "core/config.h"
 #include "law/channel.h"
 #include "law/lifecycle.h"
 #include "web/outcome.h"
+#include "web/scache.h"
 #include "web/web.h"
 
 /* ---- Queue -------------------------------------------------------------- */
@@ -215,7 +217,7 @@ static const char *next_url(http_req_t *req, json_t *next)
 
 /* The filter form around a page of the queue. */
 static void queue_page(http_req_t *req, const struct queue_filter *f, const char *bad_date,
-                       json_t *page)
+                       json_t *page, const struct scache_fill *fill)
 {
 	/* The dashboard's filters, which the form does not show, stay in it as
 	 * hidden fields. */
@@ -247,13 +249,31 @@ static void queue_page(http_req_t *req, const struct queue_filter *f, const char
 	json_t *next = json_object_get(page, "next");
 	if (next)
 		json_object_set_new(page, "next_url", json_string(next_url(req, next)));
-	web_render(req, 200, "panel_queue", page);
+	scache_render(req, "panel_queue", page, fill, NULL);
 }
+
+/* Every parameter the queue reads (queue_filter_of(), next_url()): the page
+ * kept for one set of them is the page for that set (web/scache.h). */
+static const char *const queue_keys[] = {"stan", "rodzaj", "kanal", "q", "moje", "termin",
+                                         "wplynal_od", "wplynal_do", "prowadzi", "komorka",
+                                         "oczekuje", "srodki", "od", "po_terminie", "po_id"};
+#define NQUEUE_KEYS (sizeof queue_keys / sizeof queue_keys[0])
 
 void web_panel_queue(http_req_t *req)
 {
 	const struct svc_ctx *ctx = web_staff(req);
 	if (!ctx)
+		return;
+	/* The same page for every member confined to the same unit (cases/scope.h)
+	 * on the same day; "moje sprawy" is the member's own. */
+	struct pcache_param params[NQUEUE_KEYS];
+	for (size_t i = 0; i < NQUEUE_KEYS; i++)
+		params[i] = (struct pcache_param){queue_keys[i], param(req, queue_keys[i])};
+	const char *mine = param(req, "moje");
+	long long personal = mine && !strcmp(mine, "1") ? ctx->who->user_id : 0;
+	const char *key = scache_key(req, ctx, scope_unit(ctx->who), personal, params, NQUEUE_KEYS);
+	struct scache_fill fill;
+	if (scache_serve(req, key, ctx->who->org_id, NULL, &fill))
 		return;
 	struct queue_filter f;
 	const char *bad_date;
@@ -264,7 +284,7 @@ void web_panel_queue(http_req_t *req)
 		web_fail(req, &p);
 		return;
 	}
-	queue_page(req, &f, bad_date, page);
+	queue_page(req, &f, bad_date, page, &fill);
 }
 
 /* ---- Case view and steps ------------------------------------------------ */

@@ -72,14 +72,21 @@ const struct migration_set *web_migrations(void)
 	return migrations;
 }
 
-void web_render(http_req_t *req, int status, const char *page, json_t *ctx)
+const tmpl_set_t *web_templates(void)
 {
-	if (!ctx)
-		ctx = json_object();
+	return templates;
+}
+
+void web_page_common(json_t *ctx)
+{
 	json_object_set_new(ctx, "site_name", json_string("Jawność"));
 	json_object_set_new(ctx, "css_url", json_string(static_url("style.css")));
 	if (!json_object_get(ctx, "title"))
 		json_object_set_new(ctx, "title", json_string("Jawność"));
+}
+
+void web_page_user(http_req_t *req, json_t *ctx)
+{
 	/* The signed-in staff member, for the header (panel link, sign-out form).
 	 * Templates have no comparisons: the role's reach as booleans. */
 	const struct web_user *u = web_user(req);
@@ -93,6 +100,23 @@ void web_render(http_req_t *req, int status, const char *page, json_t *ctx)
 		                              route_role_allows(ROLE_MANAGER, u->level), "is_clerk",
 		                              route_role_allows(ROLE_CLERK, u->level), "is_iod",
 		                              route_role_allows(ROLE_IOD, u->level)));
+}
+
+void web_render_failed(http_req_t *req, const char *page, const char *err)
+{
+	log_error("rendering pages/%s: %s", page, err);
+	if (strcmp(page, "error") != 0)
+		web_error_page(req, 500, NULL);
+	else
+		http_respond(req, 500, "text/plain; charset=utf-8", "Błąd serwera", 13);
+}
+
+void web_render(http_req_t *req, int status, const char *page, json_t *ctx)
+{
+	if (!ctx)
+		ctx = json_object();
+	web_page_common(ctx);
+	web_page_user(req, ctx);
 	strbuf_t out;
 	sb_init(&out, req->arena);
 	char err[256];
@@ -101,11 +125,7 @@ void web_render(http_req_t *req, int status, const char *page, json_t *ctx)
 	bool ok = tmpl_render_page(templates, "pages/layout", name, ctx, &out, err, sizeof err);
 	json_decref(ctx);
 	if (!ok) {
-		log_error("rendering %s: %s", name, err);
-		if (strcmp(page, "error") != 0)
-			web_error_page(req, 500, NULL);
-		else
-			http_respond(req, 500, "text/plain; charset=utf-8", "Błąd serwera", 13);
+		web_render_failed(req, page, err);
 		return;
 	}
 	/* A page being kept (web/pcache.c) is kept here; others are just sent. */

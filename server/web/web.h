@@ -36,6 +36,16 @@ extern const size_t web_nroutes;
 /* Renders templates/pages/<page>.html inside the layout and answers.
  * Steals `ctx`. Adds the common keys (site name, stylesheet URL). */
 void web_render(http_req_t *req, int status, const char *page, json_t *ctx);
+/* The parts of web_render(), for pages drawn in two steps (web/scache.h):
+ * the compiled templates; the keys every page has (site name, stylesheet
+ * URL, a default title); the signed-in member's, for the layout's header
+ * (name, role, the session's CSRF token); and the answer when a template
+ * fails (logged, then the error page). */
+struct tmpl_set;
+const struct tmpl_set *web_templates(void);
+void web_page_common(json_t *ctx);
+void web_page_user(http_req_t *req, json_t *ctx);
+void web_render_failed(http_req_t *req, const char *page, const char *err);
 /* The error page hook for the HTTP server. */
 void web_error_page(http_req_t *req, int status, const char *detail);
 

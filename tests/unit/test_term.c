@@ -359,6 +359,45 @@ static void test_working_days_between_skips_days_off(void **state)
 	assert_string_equal(err.code, "date_out_of_range");
 }
 
+/* The count is arithmetic, not a walk over the days (issue 22): it must
+ * agree with the walk, day by day, for every range of up to about two years
+ * from three dates in each year the calendar covers, either way round, and
+ * for the whole calendar at once. */
+static void test_working_days_between_agrees_with_a_walk_over_the_days(void **state)
+{
+	(void)state;
+	static const int starts[][2] = {{1, 1}, {4, 17}, {12, 23}};
+	for (int y = LAW_YEAR_MIN; y <= LAW_YEAR_MAX; y++) {
+		for (size_t s = 0; s < sizeof starts / sizeof starts[0]; s++) {
+			law_date_t from = {y, starts[s][0], starts[s][1]};
+			int forward = 0, back = 0, n;
+			for (int k = 1; k <= 800; k++) {
+				law_date_t to = law_date_add_days(from, k);
+				if (law_date_in_range(to)) {
+					forward += law_is_working_day(to);
+					assert_true(law_working_days_between(from, to, &n, NULL));
+					assert_int_equal(n, forward);
+					assert_true(law_working_days_between(to, from, &n, NULL));
+					assert_int_equal(n, -forward);
+				}
+				law_date_t before = law_date_add_days(from, -k);
+				if (law_date_in_range(before)) {
+					back += law_is_working_day(law_date_add_days(before, 1));
+					assert_true(law_working_days_between(before, from, &n, NULL));
+					assert_int_equal(n, back);
+				}
+			}
+		}
+	}
+	int all = 0, n;
+	law_date_t first = {LAW_YEAR_MIN, 1, 1}, last = {LAW_YEAR_MAX, 12, 31};
+	for (law_date_t d = law_date_add_days(first, 1); law_date_cmp(d, last) <= 0;
+	     d = law_date_add_days(d, 1))
+		all += law_is_working_day(d);
+	assert_true(law_working_days_between(first, last, &n, NULL));
+	assert_int_equal(n, all);
+}
+
 /* Issue 21 item 7: one count of days overdue, in calendar days after the
  * last day of the term, so a case due on a Friday is not "0 days" overdue
  * over the weekend (the working-day count gave 0 on Saturday and Sunday). */
@@ -416,6 +455,7 @@ int main(void)
 	    cmocka_unit_test(test_invalid_inputs_are_refused_with_codes),
 	    cmocka_unit_test(test_is_working_day_for_dashboards),
 	    cmocka_unit_test(test_working_days_between_skips_days_off),
+	    cmocka_unit_test(test_working_days_between_agrees_with_a_walk_over_the_days),
 	    cmocka_unit_test(test_days_overdue_counts_calendar_days_after_the_last_day),
 	    cmocka_unit_test(test_at_least_sixty_computations_were_checked),
 	};

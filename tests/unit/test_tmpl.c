@@ -120,6 +120,11 @@ static void test_integers_and_integral_reals_render_without_decimals(void **stat
 	ASSERT_RENDERS("{{i}} {{n}} {{r}} {{z}} {{big}}",
 		       "{\"i\": 42, \"n\": -7, \"r\": 42.0, \"z\": 0, \"big\": 9007199254740991}",
 		       "42 -7 42 0 9007199254740991");
+	/* The whole range of jansson's integers, written without printf. */
+	ASSERT_RENDERS("{{max}} {{min}} {{ten}} {{minus}}",
+		       "{\"max\": 9223372036854775807, \"min\": -9223372036854775808, "
+		       "\"ten\": 10, \"minus\": -1}",
+		       "9223372036854775807 -9223372036854775808 10 -1");
 }
 
 static void test_fractional_reals_render_with_g_format(void **state)
@@ -657,6 +662,72 @@ static void test_render_page_with_missing_template_or_layout_fails(void **state)
 	tmpl_set_free(set);
 }
 
+/* What a layout's content is made of in the tests below: the bytes of
+ * `text`, or a failure. */
+struct given_content {
+	const char *text;
+	int calls;
+};
+
+static bool write_given(strbuf_t *out, void *arg, char *err, size_t errlen)
+{
+	struct given_content *g = arg;
+	g->calls++;
+	if (!g->text) {
+		snprintf(err, errlen, "no content");
+		return false;
+	}
+	sb_puts(out, g->text);
+	return true;
+}
+
+static void test_render_layout_writes_content_in_place_unescaped(void **state)
+{
+	tmpl_set_t *set = tmpl_set_new();
+	add_ok(set, "layout",
+	       "<title>{{title}}</title>{{#content}}[{{{content}}}]{{/content}}{{^content}}none{{/content}}"
+	       "{{#items}}({{content}}){{/items}}<p>{{content.x}}</p>");
+	json_t *ctx = json_pack("{s:s, s:s, s:[{s:s}, {}]}", "title", "a & b", "content", "data",
+				"items", "content", "<own>");
+	struct given_content g = {"<p>kept & sent</p>", 0};
+	char err[64] = "";
+	strbuf_t out;
+	sb_init(&out, NULL);
+	sb_puts(&out, "before|");
+	assert_true(tmpl_render_layout(set, "layout", ctx, write_given, &g, &out, err, sizeof err));
+	/* The content as given (it is already HTML), once per place; an
+	 * element's own "content" is its own; "content" as a section is true. */
+	assert_string_equal(out.data, "before|<title>a &amp; b</title>[<p>kept & sent</p>]"
+				      "(&lt;own&gt;)(<p>kept & sent</p>)<p></p>");
+	assert_int_equal(g.calls, 2);
+	assert_int_equal(json_object_size(ctx), 3);
+	sb_free(&out);
+	json_decref(ctx);
+	tmpl_set_free(set);
+}
+
+static void test_render_layout_leaves_nothing_behind_when_the_content_fails(void **state)
+{
+	tmpl_set_t *set = tmpl_set_new();
+	add_ok(set, "layout", "<html>{{{content}}}</html>");
+	add_ok(set, "loop", "{{> loop}}");
+	struct given_content g = {NULL, 0};
+	char err[128] = "";
+	strbuf_t out;
+	sb_init(&out, NULL);
+	sb_puts(&out, "kept");
+	assert_false(tmpl_render_layout(set, "layout", NULL, write_given, &g, &out, err, sizeof err));
+	assert_string_equal(err, "no content");
+	assert_string_equal(out.data, "kept");
+	assert_int_equal(out.len, 4);
+	/* A page whose template fails half-way: the layout's start goes too. */
+	assert_false(tmpl_render_page(set, "layout", "loop", NULL, &out, err, sizeof err));
+	assert_non_null(strstr(err, "nested deeper than 32"));
+	assert_string_equal(out.data, "kept");
+	sb_free(&out);
+	tmpl_set_free(set);
+}
+
 /* ---- sharing between threads ----------------------------------------- */
 
 struct thread_job {
@@ -754,6 +825,8 @@ int main(void)
 	    cmocka_unit_test(test_load_dir_of_missing_directory_fails),
 	    cmocka_unit_test(test_render_page_puts_rendered_page_into_layout_content),
 	    cmocka_unit_test(test_render_page_with_missing_template_or_layout_fails),
+	    cmocka_unit_test(test_render_layout_writes_content_in_place_unescaped),
+	    cmocka_unit_test(test_render_layout_leaves_nothing_behind_when_the_content_fails),
 	    cmocka_unit_test(test_threads_render_from_one_set_concurrently),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
