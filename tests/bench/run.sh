@@ -499,7 +499,7 @@ mix_run() {
   for kv in "${kinds[@]}"; do cat "$res/mix.${kv%%=*}" >> "$res/mix_kinds.txt"; done
   [ -n "${sampler_pid:-}" ] && { kill "$sampler_pid" 2>/dev/null; wait "$sampler_pid" 2>/dev/null || true; sampler_pid=; }
   echo "name=mix available=1 replica=$how replica_build_s=$build shares=$(echo "$MIX_SHARES" | tr ' =' ',:') load=$MIX_LOAD \
-paced_wanted=$want conns_primary=${conns% *} conns_replica=${conns#* } hwm_kb=$(hwm_kb) ${sat#BENCH } cpu_busy=$((b1 - b0)) \
+paced_wanted=$want mix_connections=$CONNS conns_primary=${conns% *} conns_replica=${conns#* } hwm_kb=$(hwm_kb) ${sat#BENCH } cpu_busy=$((b1 - b0)) \
 cpu_server=$((s1 - s0)) cpu_pg=$((p1 - p0)) cpu_replica=$((ra - rb)) window_ms=$(( (n1 - n0) / 1000000 )) clk=$clk ncpu=$(nproc) \
 lag_samples=$(wc -l < "$lagf") lag_max_ms=$(awk 'BEGIN {m = 0} $1 > m {m = $1} END {print m}' "$lagf") \
 lag_mean_ms=$(awk '{s += $1; n++} END {printf "%.1f", n ? s / n : 0}' "$lagf") \
