@@ -455,6 +455,16 @@ mix_run() {
     fi
     build=$(( $(date +%s) - t0 ))
   fi
+  if [ -n "$rep_pid" ]; then
+    # Its buffer cache warm too, as the primary's: indexes, then the tables by size.
+    t0=$(date +%s)
+    log "mix: replica buffer cache warmed: $("$pgbin/psql" -X -q -tA -d "$(rep_url "$db")" -c "
+      WITH rels AS (SELECT c.oid, pg_relation_size(c.oid) AS size, (c.relkind <> 'i')::int AS prio FROM pg_class c
+                    WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'i')),
+      ordered AS (SELECT oid, sum(size) OVER (ORDER BY prio, size, oid) AS cum FROM rels)
+      SELECT pg_size_pretty(sum(pg_prewarm(oid)) * 8192) FROM ordered
+      WHERE cum < 0.9 * (SELECT setting::bigint * 8192 FROM pg_settings WHERE name = 'shared_buffers')") in $(( $(date +%s) - t0 )) s"
+  fi
   stop_server
   if [ -n "$rep_pid" ]; then start_server DATABASE_URL_REPLICA="$(rep_url "$db")"; else start_server; fi
   log "mix: replica $how; warm-up ${WARM}s, and the page cache ${BENCH_MIX_CACHE_WARM:-10}s over the tokens"
