@@ -460,7 +460,8 @@ mix_run() {
     t0=$(date +%s)
     log "mix: replica buffer cache warmed: $("$pgbin/psql" -X -q -tA -d "$(rep_url "$db")" -c "
       WITH rels AS (SELECT c.oid, pg_relation_size(c.oid) AS size, (c.relkind <> 'i')::int AS prio FROM pg_class c
-                    WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'i')),
+                    WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'i')
+                      AND c.relpersistence = 'p'),  -- unlogged tables are empty on a standby
       ordered AS (SELECT oid, sum(size) OVER (ORDER BY prio, size, oid) AS cum FROM rels)
       SELECT pg_size_pretty(sum(pg_prewarm(oid)) * 8192) FROM ordered
       WHERE cum < 0.9 * (SELECT setting::bigint * 8192 FROM pg_settings WHERE name = 'shared_buffers')") in $(( $(date +%s) - t0 )) s"
