@@ -24,6 +24,8 @@
 # search_attack is the expensive anonymous search beside a normal page), BENCH_DOC (docs/benchmarks.md; empty: do not write),
 # BENCH_CEILINGS=0 (skip pgbench and nginx), BENCH_BODY_CONNECTIONS (the
 # bodymem scenario's connections per kind of route, 200; tests/bench/bodies.py);
+# BENCH_MIX=1 (add the mix of docs/capacity.md, with a streaming replica, to
+# the default list; BENCH_ONLY=mix runs it alone; its own knobs at mix_run);
 # SOAK_SECONDS (600), SOAK_RATE (requests/s, 100), SOAK_CONNECTIONS (16),
 # SOAK_WARMUP (300: one JAWNOSC_PAGE_CACHE_TTL, after which the server's
 # page cache has turned over and holds its steady working set).
