@@ -215,6 +215,100 @@ def body_section(rows):
     return L
 
 
+MIX_KINDS = {name: title for name, title, _ in SCENARIOS}
+
+
+def mix_kinds(res):
+    """mix_kinds.txt: one line per kind of the paced mix."""
+    rows = []
+    path = os.path.join(res, "mix_kinds.txt")
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                d = dict(t.split("=", 1) for t in line.split() if "=" in t)
+                if d.get("kind"):
+                    rows.append(d)
+    return rows
+
+
+def mix_section(res):
+    """The lines of the mix section (docs/capacity.md's case (c)); empty when not run."""
+    d = kv_line(os.path.join(res, "mix.txt"))
+    if d.get("available") != "1":
+        return [], d, []
+    kinds = mix_kinds(res)
+    shares = [kv.split(":", 1) for kv in d.get("shares", "").split(",") if ":" in kv]
+    total = sum(float(w) for _, w in shares) or 1
+    how = d.get("replica", "off")
+    sh = cpu_shares(d)
+    n = num(d, "requests")
+    L = ["## The mix of case (c), with a replica", ""]
+    L.append(
+        "The `mix` scenario (`BENCH_ONLY=mix`, or `BENCH_MIX=1` with the rest; `docs/capacity.md` says "
+        "what it stands for): the scenarios above mixed by the estimated requests a year of every "
+        "obligated body in Poland (" + ", ".join(f"{MIX_KINDS.get(k, k).lower()} {float(w) / total * 100:.0f} %"
+                                             for k, w in shares) + "). ")
+    if how in ("reused", "basebackup"):
+        L[-1] += ("As `deploy/ha/` sets it up, the register pages read from a streaming replica "
+                  "(`DATABASE_URL_REPLICA`): a `pg_basebackup` of the bench cluster with `hot_standby`, "
+                  "its own socket and port, started by the bench"
+                  + (f" ({d.get('replica_build_s')} s to build)" if how == "basebackup" else " (kept from an earlier run)")
+                  + "; everything else reads and writes on the primary. ")
+    else:
+        L[-1] += "**Without a replica** (" + ("`BENCH_MIX_REPLICA=0`" if how == "off" else "it could not be started") + \
+            "): every page reads from the primary. "
+    L[-1] += (f"First the mix at saturation ({m_conns(d)} connections in a closed loop, "
+              "each request's kind drawn by the shares): the highest rate this machine sustains with "
+              f"everything on it; then each kind paced on connections of its own at {d.get('load')} % of that "
+              "rate, in the same proportions, for the latency of each kind. wrk's pauses come on top of "
+              "each answer's time, so a kind gets somewhat less than it asked for. The replica's lag is "
+              "the primary's `pg_stat_replication.replay_lag` (time) and its distance from the primary's "
+              "WAL position (bytes), sampled every second through both runs.")
+    L.append("")
+    L.append("| | |")
+    L.append("|---|---|")
+    L.append(f"| saturation | **{fmt_int(rate(d))} requests/s**, p50 {ms(num(d, 'p50_us'))} ms, p99 "
+             f"{ms(num(d, 'p99_us'))} ms, errors {errors(d)} |")
+    if sh:
+        L.append(f"| CPU at saturation (of all CPUs) | server {sh[1]:.0f} %, primary {sh[2]:.0f} %, replica "
+                 f"{100 * num(d, 'cpu_replica') / (num(d, 'clk', 100) * num(d, 'ncpu', 1) * num(d, 'window_ms') / 1e3 or 1):.0f} %, "
+                 f"rest {sh[3]:.0f} % |")
+        L.append(f"| CPU µs per request, server / primary / replica | {fmt_int(per_request_us(d, 'cpu_server'))} / "
+                 f"{fmt_int(per_request_us(d, 'cpu_pg'))} / {fmt_int(per_request_us(d, 'cpu_replica'))} |")
+    if n:
+        L.append(f"| bytes per answer (mean) | {fmt_int(num(d, 'bytes') / n)} |")
+    L.append(f"| database connections of the server | {d.get('conns_primary')} on the primary, "
+             f"{d.get('conns_replica')} on the replica |")
+    if how in ("reused", "basebackup"):
+        L.append(f"| replica lag | at most {d.get('lag_max_ms')} ms (mean {d.get('lag_mean_ms')} ms), at most "
+                 f"{fmt_int(num(d, 'lag_max_bytes'))} bytes of WAL, over {d.get('lag_samples')} samples |")
+    L.append(f"| peak RSS of the server | {num(d, 'hwm_kb') / 1024:.1f} MB |")
+    L.append("")
+    if kinds:
+        L.append(f"Paced at {d.get('load')} % of the saturated rate ({fmt_int(num(d, 'paced_wanted'))} requests/s "
+                 "asked in all):")
+        L.append("")
+        L.append("| kind | share | asked /s | got /s | p50 ms | p90 ms | p99 ms | max ms | errors | bytes per answer |")
+        L.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        got_all = 0.0
+        for k in kinds:
+            r = rate(k)
+            got_all += r
+            nk = num(k, "requests")
+            L.append(f"| {MIX_KINDS.get(k['kind'], k['kind'])} | {num(k, 'share') / total * 100:.1f} % | "
+                     f"{fmt_int(num(k, 'wanted'))} | {r:.0f} | {ms(num(k, 'p50_us'))} | {ms(num(k, 'p90_us'))} | "
+                     f"{ms(num(k, 'p99_us'))} | {ms(num(k, 'max_us'))} | {errors(k)} | "
+                     f"{fmt_int(num(k, 'bytes') / nk) if nk else '–'} |")
+        L.append(f"| all | 100 % | {fmt_int(num(d, 'paced_wanted'))} | {got_all:.0f} | | | | | "
+                 f"{sum(errors(k) for k in kinds)} | |")
+        L.append("")
+    return L, d, kinds
+
+
+def m_conns(d):
+    return d.get("mix_connections") or "16"
+
+
 def keep_soak(doc):
     if doc and os.path.exists(doc):
         text = open(doc, encoding="utf-8").read()
@@ -258,6 +352,14 @@ def bench(res, doc):
         print(f"bodies, {d['name']:8} limit {size(d.get('limit', 0)):>7} x {d.get('connections')}: "
               f"peak RSS {num(d, 'peak_kb') / 1024:.1f} MB, VmHWM {num(d, 'hwm_kb') / 1024:.1f} MB, "
               f"answers {d.get('statuses')}")
+    mixl, md, mk = mix_section(res)
+    if mixl:
+        print(f"{'mix (c), saturation':34} {rate(md):9.0f} {ms(num(md, 'p50_us')):>8} {ms(num(md, 'p99_us')):>8} "
+              f"{errors(md):7d}   replica {md.get('replica')}, lag max {md.get('lag_max_ms')} ms / "
+              f"{md.get('lag_max_bytes')} B")
+        for k in mk:
+            print(f"{'mix (c), paced: ' + k['kind']:34} {rate(k):9.0f} {ms(num(k, 'p50_us')):>8} "
+                  f"{ms(num(k, 'p99_us')):>8} {errors(k):7d}")
     print(f"{'pgbench -S (ceiling)':34} {pg_tps:9.0f}")
     print(f"{'nginx, static file (ceiling)':34} {ngx_rps:9.0f} {ms(num(ngx, 'p50_us')):>8} {ms(num(ngx, 'p99_us')):>8} {errors(ngx):7d}")
     print()
@@ -446,6 +548,8 @@ def bench(res, doc):
         L.extend(attack)
     if brows:
         L.extend(body_section(brows))
+    if mixl:
+        L.extend(mixl)
     L.append("## Where the time goes")
     L.append("")
     L.append("The five statements with the most database time in each scenario's measured run "

@@ -24,6 +24,8 @@
 # search_attack is the expensive anonymous search beside a normal page), BENCH_DOC (docs/benchmarks.md; empty: do not write),
 # BENCH_CEILINGS=0 (skip pgbench and nginx), BENCH_BODY_CONNECTIONS (the
 # bodymem scenario's connections per kind of route, 200; tests/bench/bodies.py);
+# BENCH_MIX=1 (add the mix of docs/capacity.md, with a streaming replica, to
+# the default list; BENCH_ONLY=mix runs it alone; its own knobs at mix_run);
 # SOAK_SECONDS (600), SOAK_RATE (requests/s, 100), SOAK_CONNECTIONS (16),
 # SOAK_WARMUP (300: one JAWNOSC_PAGE_CACHE_TTL, after which the server's
 # page cache has turned over and holds its steady working set).
@@ -114,7 +116,10 @@ cleanup() {
   [ -n "${server_pid:-}" ] && { kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true; }
   [ -n "${nginx_pid:-}" ] && { kill -QUIT "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null || true; }
   rm -rf "$work/mail"
-  if [ "${BENCH_KEEP_DB:-0}" != 1 ]; then deploy/pg.sh stop || true; fi
+  if [ "${BENCH_KEEP_DB:-0}" != 1 ]; then
+    [ -n "${rep_data:-}" ] && rep_stop
+    deploy/pg.sh stop || true
+  fi
   exit $rc
 }
 trap cleanup EXIT
@@ -365,11 +370,165 @@ search_attack() {
   log "search_attack: normal page p99 $(( $(field "$alone" p99_us) / 1000 )) ms alone, $(( $(field "$one_normal" p99_us) / 1000 )) ms beside one address, $(( $(field "$many_normal" p99_us) / 1000 )) ms beside a million; bad search p99 $(( $(field "$one_bad" p99_us) / 1000 )) / $(( $(field "$many_bad" p99_us) / 1000 )) ms, non-2xx $(field "$one_bad" status) / $(field "$many_bad" status)"
 }
 
+# ---- The mix of case (c), with a streaming replica (docs/capacity.md) --------
+# BENCH_ONLY=mix, or BENCH_MIX=1 to add it to the default list (it takes
+# about a minute, longer when the replica is built). The scenarios are
+# mixed by BENCH_MIX_SHARES (each kind's estimated requests a year, in
+# millions, of every obligated body in Poland: docs/capacity.md, case (c)).
+# As deploy/ha/ and docs/operations.md (9.3) set it up, the register reads
+# from a streaming replica: pg_basebackup of the bench cluster into
+# $JAWNOSC_PG_DIR/replica (hot_standby, its own socket directory and port
+# 5433; kept and reused while it can still stream), the server restarted
+# with DATABASE_URL_REPLICA; BENCH_MIX_REPLICA=0 runs the mix without it.
+# Two runs of BENCH_SECONDS: the mix at saturation ($CONNS connections in a
+# closed loop: the highest rate this machine sustains), then each kind
+# paced on its own connections at BENCH_MIX_LOAD % (70) of that rate, in
+# the same proportions (latency per kind). The replica's lag is sampled
+# every second on the primary (pg_stat_replication) through both.
+MIX_SHARES=${BENCH_MIX_SHARES:-"register_list=15 register_item=30 register_search=5 register_atom=5 tracking=5 filing=1 queue=10 dashboard=2"}
+MIX_LOAD=${BENCH_MIX_LOAD:-70}
+rep_base=$JAWNOSC_PG_DIR/replica
+rep_data=$rep_base/data
+rep_sock=$rep_base/run
+rep_port=5433
+rep_pid=
+as_pg=(); [ "$(id -u)" -eq 0 ] && as_pg=(runuser -u postgres -- env -C /)
+rep_url() { echo "postgresql:///$1?host=$rep_sock&port=$rep_port&user=${admin_url##*user=}"; }
+rep_q() { "$pgbin/psql" -X -q -tA -d "$(rep_url postgres)" -c "$1" 2>/dev/null; }
+rep_running() { [ -f "$rep_data/postmaster.pid" ] && "${as_pg[@]}" "$pgbin/pg_ctl" -D "$rep_data" status >/dev/null 2>&1; }
+rep_stop() { rep_running && "${as_pg[@]}" "$pgbin/pg_ctl" -D "$rep_data" -m fast -w stop >/dev/null || true; rep_pid=; }
+rep_streaming() { # up to $1 seconds
+  local _
+  for _ in $(seq 1 $(( $1 * 2 ))); do
+    [ "$(rep_q 'SELECT pg_is_in_recovery()')" = t ] &&
+      [ "$(psql_admin -tAc "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'")" -ge 1 ] && return 0
+    sleep 0.5
+  done
+  return 1
+}
+rep_start() { # -> how: reused | basebackup
+  "${as_pg[@]}" mkdir -p "$rep_base" "$rep_sock"
+  if [ -f "$rep_data/standby.signal" ]; then
+    if rep_running || "${as_pg[@]}" "$pgbin/pg_ctl" -D "$rep_data" -l "$rep_base/postgres.log" -w -t 120 start >/dev/null 2>&1; then
+      if rep_streaming 30; then echo reused; return 0; fi
+    fi
+    log "mix: the kept replica does not stream; building it again"
+    rep_stop
+  fi
+  "${as_pg[@]}" rm -rf "$rep_data"
+  "${as_pg[@]}" "$pgbin/pg_basebackup" -D "$rep_data" -d "$(deploy/pg.sh url postgres)" -X stream -R -c fast >&2
+  "${as_pg[@]}" tee -a "$rep_data/postgresql.conf" >/dev/null <<CONF
+# The bench's streaming replica (tests/bench/run.sh, scenario mix).
+listen_addresses = ''
+unix_socket_directories = '$rep_sock'
+port = $rep_port
+hot_standby = on
+hot_standby_feedback = on
+CONF
+  "${as_pg[@]}" "$pgbin/pg_ctl" -D "$rep_data" -l "$rep_base/postgres.log" -w -t 300 start >/dev/null ||
+    { tail -n 20 "$rep_base/postgres.log" >&2; return 1; }
+  rep_streaming 120 || { log "mix: the replica does not stream"; tail -n 20 "$rep_base/postgres.log" >&2; return 1; }
+  echo basebackup
+}
+# CPU ticks of the replica's processes (0 without it).
+rep_ticks() {
+  local p t=0
+  [ -n "$rep_pid" ] || { echo 0; return; }
+  for p in $(pgrep -P "$rep_pid"); do t=$(( t + $(awk '{print $14+$15}' "/proc/$p/stat" 2>/dev/null || echo 0) )); done
+  echo "$t"
+}
+# Client connections of the bench database, on the primary and the replica.
+mix_conns() {
+  echo "$(psql_db -tAc "SELECT count(*) - 1 FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend'") \
+$( [ -n "$rep_pid" ] && rep_q "SELECT count(*) FROM pg_stat_activity WHERE datname = '$db' AND backend_type = 'client backend'" || echo 0)"
+}
+mix_run() {
+  local how=off t0 build=0 total=0 k w kinds=() line before after rb ra n0 b0 s0 p0 n1 b1 s1 p1 sat
+  local rate want r c pause pids=() conns lagf
+  for kv in $MIX_SHARES; do total=$(( total + ${kv#*=} )); kinds+=("$kv"); done
+  export BENCH_MIX_SHARES=$MIX_SHARES
+  if [ "${BENCH_MIX_REPLICA:-1}" != 0 ]; then
+    t0=$(date +%s)
+    log "mix: the streaming replica ($rep_data)"
+    if how=$(rep_start); then
+      rep_pid=$(head -n 1 "$rep_data/postmaster.pid")  # rep_start ran in a subshell
+    else
+      log "mix: no replica; the mix runs on the primary alone"; how=failed; rep_stop
+    fi
+    build=$(( $(date +%s) - t0 ))
+  fi
+  if [ -n "$rep_pid" ]; then
+    # Its buffer cache warm too, as the primary's: indexes, then the tables by size.
+    t0=$(date +%s)
+    log "mix: replica buffer cache warmed: $("$pgbin/psql" -X -q -tA -d "$(rep_url "$db")" -c "
+      WITH rels AS (SELECT c.oid, pg_relation_size(c.oid) AS size, (c.relkind <> 'i')::int AS prio FROM pg_class c
+                    WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'i')
+                      AND c.relpersistence = 'p'),  -- unlogged tables are empty on a standby
+      ordered AS (SELECT oid, sum(size) OVER (ORDER BY prio, size, oid) AS cum FROM rels)
+      SELECT pg_size_pretty(sum(pg_prewarm(oid)) * 8192) FROM ordered
+      WHERE cum < 0.9 * (SELECT setting::bigint * 8192 FROM pg_settings WHERE name = 'shared_buffers')") in $(( $(date +%s) - t0 )) s"
+  fi
+  stop_server
+  if [ -n "$rep_pid" ]; then start_server DATABASE_URL_REPLICA="$(rep_url "$db")"; else start_server; fi
+  log "mix: replica $how; warm-up ${WARM}s, and the page cache ${BENCH_MIX_CACHE_WARM:-10}s over the tokens"
+  run_wrk tracking_warm "$CONNS" "${BENCH_MIX_CACHE_WARM:-10}" >/dev/null
+  run_wrk mix_c "$CONNS" "$WARM" >/dev/null
+  lagf=$res/mix_lag.txt; : > "$lagf"
+  if [ -n "$rep_pid" ]; then
+    ( while :; do
+        psql_admin -tAc "SELECT coalesce(round(extract(epoch FROM replay_lag) * 1000)::bigint, 0) || ' ' ||
+                                coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)::bigint, 0)
+                         FROM pg_stat_replication ORDER BY pid LIMIT 1" >> "$lagf" 2>/dev/null || true
+        sleep 1
+      done ) &
+    sampler_pid=$!
+  fi
+  reset_hwm
+  log "mix: saturation, ${DUR}s with $CONNS connections ($MIX_SHARES)"
+  before=$(cpu_snapshot); rb=$(rep_ticks)
+  run_wrk mix_c "$CONNS" "$DUR" > "$res/mix.sat" &
+  sleep $(( DUR / 2 )); conns=$(mix_conns)
+  wait $! || true
+  after=$(cpu_snapshot); ra=$(rep_ticks)
+  sat=$(cat "$res/mix.sat")
+  rate=$(( $(field "$sat" requests) * 1000000 / $(field "$sat" duration_us) ))
+  read -r n0 b0 s0 p0 <<<"$before"; read -r n1 b1 s1 p1 <<<"$after"
+  # Each kind paced on its own connections (one wrk thread each), pausing
+  # so that each connection asks about 20 times a second at most.
+  want=$(( rate * MIX_LOAD / 100 ))
+  log "mix: ${rate} req/s at saturation; now each kind paced, ${want} req/s in all (${MIX_LOAD} %), ${DUR}s"
+  : > "$res/mix_kinds.txt"
+  for kv in "${kinds[@]}"; do
+    k=${kv%%=*}; w=${kv#*=}
+    r=$(( want * w / total )); [ "$r" -ge 1 ] || r=1
+    c=$(( (r + 19) / 20 ))
+    pause=$(( 1000 * c / r ))
+    ( l=$(wrk -t1 -c"$c" -d"${DUR}s" --timeout 10s -s tests/bench/scenarios.lua "$base" -- "$data" "$k" "$pause" | grep '^BENCH ' ||
+          echo "BENCH requests=0 duration_us=1")
+      echo "kind=$k share=$w wanted=$r connections=$c pause_ms=$pause ${l#BENCH }" > "$res/mix.$k" ) &
+    pids+=($!)
+  done
+  for p in "${pids[@]}"; do wait "$p" || true; done
+  for kv in "${kinds[@]}"; do cat "$res/mix.${kv%%=*}" >> "$res/mix_kinds.txt"; done
+  [ -n "${sampler_pid:-}" ] && { kill "$sampler_pid" 2>/dev/null; wait "$sampler_pid" 2>/dev/null || true; sampler_pid=; }
+  echo "name=mix available=1 replica=$how replica_build_s=$build shares=$(echo "$MIX_SHARES" | tr ' =' ',:') load=$MIX_LOAD \
+paced_wanted=$want mix_connections=$CONNS conns_primary=${conns% *} conns_replica=${conns#* } hwm_kb=$(hwm_kb) ${sat#BENCH } cpu_busy=$((b1 - b0)) \
+cpu_server=$((s1 - s0)) cpu_pg=$((p1 - p0)) cpu_replica=$((ra - rb)) window_ms=$(( (n1 - n0) / 1000000 )) clk=$clk ncpu=$(nproc) \
+lag_samples=$(wc -l < "$lagf") lag_max_ms=$(awk 'BEGIN {m = 0} $1 > m {m = $1} END {print m}' "$lagf") \
+lag_mean_ms=$(awk '{s += $1; n++} END {printf "%.1f", n ? s / n : 0}' "$lagf") \
+lag_max_bytes=$(awk 'BEGIN {m = 0} $2 > m {m = $2} END {print m}' "$lagf")" > "$res/mix.txt"
+  log "mix: $(sed 's/ /\n/g' "$res/mix.txt" | grep -E '^(replica|lag_max_ms|lag_max_bytes|conns_primary|conns_replica)=' | tr '\n' ' ')"
+  # The next scenarios run as before: without the replica.
+  stop_server; start_server
+  [ "${BENCH_KEEP_DB:-0}" = 1 ] || rep_stop
+}
+
 if [ "$mode" = bench ]; then
   machine
   scenarios=(register_list register_item register_search register_atom tracking filing queue dashboard static search_attack bodymem)
   # BENCH_ONLY="tracking filing": measure only these (with BENCH_DOC= to keep the document).
   [ -n "${BENCH_ONLY:-}" ] && read -r -a scenarios <<<"$BENCH_ONLY"
+  [ "${BENCH_MIX:-0}" = 1 ] && [ -z "${BENCH_ONLY:-}" ] && scenarios+=(mix)
   for s in "${scenarios[@]}"; do
     if [ "$s" = bodymem ]; then
       # Not wrk: BENCH_BODY_CONNECTIONS (200) bodies of each route's limit
@@ -377,6 +536,10 @@ if [ "$mode" = bench ]; then
       log "bodymem: ${BENCH_BODY_CONNECTIONS:-200} connections x (limit - 1 byte) per kind of route"
       python3 tests/bench/bodies.py "127.0.0.1:$PORT" "$server_pid" "$(head -n 1 "$data/hosts.txt")" \
         "$res/bodymem.txt" "${BENCH_BODY_CONNECTIONS:-200}"
+      continue
+    fi
+    if [ "$s" = mix ]; then
+      mix_run
       continue
     fi
     code=$(probe "$s")

@@ -167,6 +167,29 @@ gen.mix = function()
   end
 end
 
+-- The mix of docs/capacity.md's case (c) (run.sh's `mix` scenario):
+-- BENCH_MIX_SHARES "register_list=15 register_item=30 ..." (each kind's
+-- estimated requests a year, in millions, of every obligated body in
+-- Poland); each request draws its kind by those weights.
+local mix_c, mix_c_total = nil, 0
+gen.mix_c = function()
+  if not mix_c then
+    mix_c = {}
+    for k, w in (os.getenv("BENCH_MIX_SHARES") or ""):gmatch("([%w_]+)=([%d%.]+)") do
+      if not gen[k] then error("BENCH_MIX_SHARES: unknown scenario " .. k) end
+      mix_c[#mix_c + 1] = {k, tonumber(w)}
+      mix_c_total = mix_c_total + tonumber(w)
+    end
+    if mix_c_total <= 0 then error("BENCH_MIX_SHARES is empty") end
+  end
+  local r = math.random() * mix_c_total
+  for _, m in ipairs(mix_c) do
+    if r < m[2] then return gen[m[1]]() end
+    r = r - m[2]
+  end
+  return gen[mix_c[#mix_c][1]]()
+end
+
 local ids = 0
 function setup(thread)
   ids = ids + 1
@@ -194,7 +217,7 @@ function done(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
     "BENCH requests=%d duration_us=%d p50_us=%d p90_us=%d p99_us=%d max_us=%d "
-      .. "connect=%d read=%d write=%d status=%d timeout=%d\n",
+      .. "connect=%d read=%d write=%d status=%d timeout=%d bytes=%d\n",
     summary.requests, summary.duration, latency:percentile(50), latency:percentile(90),
-    latency:percentile(99), latency.max, e.connect, e.read, e.write, e.status, e.timeout))
+    latency:percentile(99), latency.max, e.connect, e.read, e.write, e.status, e.timeout, summary.bytes))
 end
