@@ -1499,6 +1499,12 @@ static void get_coded(const char *method, const char *path, const char *inm, boo
 	h_request(method, path, hdr, NULL, 0, r);
 }
 
+static bool is_gzip(const struct hresp *r)
+{
+	const char *ce = h_header(r, "Content-Encoding");
+	return ce && !strcmp(ce, "gzip");
+}
+
 static bool varies_on_encoding(const struct hresp *r)
 {
 	const char *v = h_header(r, "Vary");
@@ -1516,7 +1522,7 @@ static void test_item_page_is_kept_and_sent_gzip_to_a_client_that_takes_it(void 
 	struct hresp first, r, plain;
 	get_coded("GET", path, NULL, true, &first);
 	assert_int_equal(first.status, 200);
-	assert_string_equal(h_header(&first, "Content-Encoding"), "gzip");
+	assert_true(is_gzip(&first));
 	assert_true(varies_on_encoding(&first));
 	snprintf(gz_etag, sizeof gz_etag, "%s", h_header(&first, "ETag"));
 	struct hresp fp = plain_of(&first);
@@ -1537,7 +1543,7 @@ static void test_item_page_is_kept_and_sent_gzip_to_a_client_that_takes_it(void 
 	/* From the copy to a browser: gzip again, byte for byte the page the
 	 * other client got (but for the count), the count one more. */
 	get_coded("GET", path, NULL, true, &r);
-	assert_string_equal(h_header(&r, "Content-Encoding"), "gzip");
+	assert_true(is_gzip(&r));
 	assert_string_equal(h_header(&r, "ETag"), gz_etag);
 	struct hresp rp = plain_of(&r);
 	assert_true(same_page(&rp, &plain));
@@ -1563,12 +1569,12 @@ static void test_item_page_is_kept_and_sent_gzip_to_a_client_that_takes_it(void 
 	h_free(&r);
 	get_coded("GET", path, etag, true, &r);
 	assert_int_equal(r.status, 200);
-	assert_string_equal(h_header(&r, "Content-Encoding"), "gzip");
+	assert_true(is_gzip(&r));
 	h_free(&r);
 	/* HEAD: the headers of the GET, each client its own. */
 	get_coded("HEAD", path, NULL, true, &r);
 	assert_int_equal(r.status, 200);
-	assert_string_equal(h_header(&r, "Content-Encoding"), "gzip");
+	assert_true(is_gzip(&r));
 	assert_string_equal(h_header(&r, "ETag"), gz_etag);
 	assert_true(varies_on_encoding(&r));
 	h_free(&r);
@@ -1589,7 +1595,7 @@ static void test_item_page_is_kept_and_sent_gzip_to_a_client_that_takes_it(void 
 		struct hresp p = plain_of(&r);
 		assert_true(same_page(&p, &plain));
 		if (i % 2) {
-			assert_string_equal(h_header(&r, "Content-Encoding"), "gzip");
+			assert_true(is_gzip(&r));
 			free(p.body);
 		}
 		h_free(&r);
