@@ -459,25 +459,7 @@ enum db_status register_filter_options(PGconn *c, arena_t *a, long long org_id,
 
 /* ---- One item ------------------------------------------------------------- */
 
-enum db_status register_item_stamp(PGconn *c, long long org_id, const char *case_number,
-                                   int64_t *changed_us, bool *found)
-{
-	struct db_params p = {.n = 0};
-	db_param_int(&p, org_id);
-	db_param(&p, case_number);
-	enum db_status st;
-	PGresult *r =
-	    db_exec(c, &st,
-	            "SELECT (extract(epoch FROM changed_at) * 1000000)::bigint FROM register_items "
-	            "WHERE org_id = $1 AND case_number = $2",
-	            p.n, p.v);
-	*found = st == DB_OK && PQntuples(r) == 1;
-	*changed_us = *found ? atoll(PQgetvalue(r, 0, 0)) : 0;
-	PQclear(r);
-	return st;
-}
-
-/* Columns of register_versions read for the change register. */
+/* Columns of a version in the statement's "versions". */
 enum {
 	V_ID,
 	V_VERSION,
@@ -496,122 +478,143 @@ enum {
 	V_NOTE
 };
 
-static json_t *change_register(const PGresult *v, const char *path, int shown)
+/* The item's page in one statement: $1 the organisation, $2 the case
+ * number, $3 the version shown (NULL: the current one), $4 the page whose
+ * visits are counted (NULL: none). One row when the item exists: its
+ * stamp, the page's visits so far, and one JSON object: "withdrawn",
+ * "current" (the current version's id), "shown" (the shown version's id;
+ * null when $3 names none), "versions" (each as the V_ columns, newest
+ * first) and "item" (ITEM_JSON of the shown version). */
+static const char item_sql[] =
+    "WITH i AS (SELECT id, withdrawn, version_id, changed_at FROM register_items "
+    "WHERE org_id = $1 AND case_number = $2), "
+    "v AS (SELECT v.* FROM register_versions v JOIN i ON v.publication_id = i.id), "
+    "s AS (SELECT CASE WHEN $3::text IS NULL THEN i.version_id "
+    "ELSE (SELECT v.id FROM v WHERE v.version = $3::text) END AS id FROM i) "
+    "SELECT (extract(epoch FROM i.changed_at) * 1000000)::bigint, "
+    "coalesce((SELECT count FROM page_visits WHERE org_id = $1 AND path = $4::text), 0), "
+    "json_build_object('withdrawn', i.withdrawn, 'current', i.version_id, 'shown', s.id, "
+    "'versions', (SELECT json_agg(json_build_array(v.id, v.version, v.withdrawn, v.readable, "
+    "v.title, v.produced_by, v.responsible, to_char(v.produced_on, 'DD.MM.YYYY'), "
+    "v.entered_by_name, " WARSAW("v.published_at") ", v.public_subject, v.answer, v.outcome, "
+    "v.legal_basis, v.note) ORDER BY v.id DESC) FROM v), "
+    "'item', " ITEM_JSON("register", "publication_id", "i.id", "version_id = s.id",
+                         "version_id = s.id", "position") ") "
+    "FROM i, s";
+
+static json_t *change_register(const json_t *versions, const char *path, size_t shown)
 {
 	json_t *list = json_array();
-	for (int i = 0; i < PQntuples(v); i++) {
-		bool readable = PQgetvalue(v, i, V_READABLE)[0] == 't';
-		bool withdrawal = PQgetvalue(v, i, V_WITHDRAWN)[0] == 't';
-		const char *title = PQgetisnull(v, i, V_TITLE) ? "(treść wycofana z publikacji)"
-		                                               : PQgetvalue(v, i, V_TITLE);
+	size_t i;
+	const json_t *v;
+	json_array_foreach(versions, i, v) {
+		bool readable = json_is_true(json_array_get(v, V_READABLE));
+		bool withdrawal = json_is_true(json_array_get(v, V_WITHDRAWN));
+		const char *title = json_is_string(json_array_get(v, V_TITLE))
+		                        ? item_col(v, V_TITLE)
+		                        : "(treść wycofana z publikacji)";
 		json_t *e = json_pack("{s:s, s:s, s:s, s:s, s:b, s:b}", "title", title, "version",
-		                      PQgetvalue(v, i, V_VERSION), "date", PQgetvalue(v, i, V_AT),
-		                      "who", PQgetvalue(v, i, V_WHO), "withdrawal", withdrawal,
-		                      "shown", i == shown);
+		                      item_col(v, V_VERSION), "date", item_col(v, V_AT), "who",
+		                      item_col(v, V_WHO), "withdrawal", withdrawal, "shown", i == shown);
 		char url[512] = "";
 		if (readable && i != shown)
-			snprintf(url, sizeof url, "%s/wersja/%s", path,
-			         PQgetvalue(v, i, V_VERSION));
+			snprintf(url, sizeof url, "%s/wersja/%s", path, item_col(v, V_VERSION));
 		json_object_set_new(e, "url", json_string(url));
-		json_object_set_new(e, "note", json_string(PQgetvalue(v, i, V_NOTE)));
+		json_object_set_new(e, "note", json_string(item_col(v, V_NOTE)));
 		json_array_append_new(list, e);
 	}
 	return list;
 }
 
-enum db_status register_item(PGconn *c, arena_t *a, const struct org *org,
-                             const char *case_number, const char *version, json_t **out,
-                             bool *found)
+/* The position in `versions` of the version whose id is `id` (a JSON
+ * number; null finds none); -1 when none has it. */
+static long version_at(const json_t *versions, const json_t *id)
 {
-	*out = NULL;
-	*found = false;
-	struct db_params p = {.n = 0};
-	db_param_int(&p, org->id);
-	db_param(&p, case_number);
-	enum db_status st;
-	PGresult *ir = db_exec(c, &st,
-	                       "SELECT id, withdrawn, version_id FROM register_items "
-	                       "WHERE org_id = $1 AND case_number = $2",
-	                       p.n, p.v);
-	if (st != DB_OK || PQntuples(ir) != 1) {
-		PQclear(ir);
-		return st;
-	}
-	const char *pub_id = arena_strdup(a, PQgetvalue(ir, 0, 0));
-	bool withdrawn = PQgetvalue(ir, 0, 1)[0] == 't';
-	long long current_id = atoll(PQgetvalue(ir, 0, 2));
-	PQclear(ir);
-	const char *pp[1] = {pub_id};
-	PGresult *v = db_exec(
-	    c, &st,
-	    "SELECT id, version, withdrawn, readable, title, produced_by, responsible, "
-	    "to_char(produced_on, 'DD.MM.YYYY'), entered_by_name, " WARSAW(
-	        "published_at") ", "
-	                        "public_subject, answer, outcome, legal_basis, note "
-	                        "FROM register_versions WHERE publication_id = $1 ORDER BY id DESC",
-	    1, pp);
-	int shown = -1, ncur = -1;
-	for (int i = 0; st == DB_OK && i < PQntuples(v); i++) {
-		if (atoll(PQgetvalue(v, i, V_ID)) == current_id)
-			ncur = i;
-		if (version ? !strcmp(PQgetvalue(v, i, V_VERSION), version)
-		            : atoll(PQgetvalue(v, i, V_ID)) == current_id)
-			shown = i;
-	}
-	if (st != DB_OK || shown < 0 || ncur < 0) {
-		PQclear(v);
-		return st;
-	}
-	*found = true;
+	size_t i;
+	const json_t *v;
+	json_array_foreach(versions, i, v)
+		if (json_is_integer(id) &&
+		    json_integer_value(json_array_get(v, V_ID)) == json_integer_value(id))
+			return (long)i;
+	return -1;
+}
+
+/* The page's document from the statement's object `row`; NULL when the
+ * version asked for is not one of the item's. */
+static json_t *item_doc(arena_t *a, const struct org *org, const char *case_number,
+                        const json_t *row)
+{
+	const json_t *vs = json_object_get(row, "versions");
+	long shown = version_at(vs, json_object_get(row, "shown"));
+	long ncur = version_at(vs, json_object_get(row, "current"));
+	if (shown < 0 || ncur < 0)
+		return NULL;
+	const json_t *sv = json_array_get(vs, (size_t)shown);
+	const json_t *first = json_array_get(vs, json_array_size(vs) - 1);
+	const json_t *last = json_array_get(vs, 0);
+	bool withdrawn = json_is_true(json_object_get(row, "withdrawn"));
+	bool readable = json_is_true(json_array_get(sv, V_READABLE));
 	char path[400];
 	snprintf(path, sizeof path, "/rejestr/%s", case_number);
-	bool readable = PQgetvalue(v, shown, V_READABLE)[0] == 't';
-	json_t *doc =
-	    json_pack("{s:s, s:s, s:b, s:b, s:b, s:s, s:s}", "case_number", case_number, "path",
-	              path, "withdrawn", withdrawn, "hidden", !withdrawn && !readable, "old",
-	              shown != ncur, "current_version", PQgetvalue(v, ncur, V_VERSION),
-	              "shown_version", PQgetvalue(v, shown, V_VERSION));
+	json_t *doc = json_pack("{s:s, s:s, s:b, s:b, s:b, s:s, s:s}", "case_number", case_number,
+	                        "path", path, "withdrawn", withdrawn, "hidden",
+	                        !withdrawn && !readable, "old", shown != ncur, "current_version",
+	                        item_col(json_array_get(vs, (size_t)ncur), V_VERSION),
+	                        "shown_version", item_col(sv, V_VERSION));
 	/* The BIP metadata (UDIP art. 8 ust. 3; the seed page's footer) of
 	 * what is shown; the first publication and the change register are
 	 * the item's. */
-	int first = PQntuples(v) - 1;
 	json_t *bip = json_pack(
 	    "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "publisher", org->name,
-	    "producer", PQgetvalue(v, shown, V_PRODUCED_BY), "responsible",
-	    PQgetvalue(v, shown, V_RESPONSIBLE), "entered_by", PQgetvalue(v, shown, V_WHO),
-	    "produced_at", PQgetvalue(v, shown, V_PRODUCED_ON), "published_at",
-	    arena_printf(a, "%s %s", PQgetvalue(v, first, V_AT), PQgetvalue(v, first, V_WHO)),
-	    "changed_at", arena_printf(a, "%s %s", PQgetvalue(v, 0, V_AT), PQgetvalue(v, 0, V_WHO)),
-	    "version", PQgetvalue(v, shown, V_VERSION), "title",
-	    PQgetisnull(v, shown, V_TITLE) ? "" : PQgetvalue(v, shown, V_TITLE), "has_versions", 1);
-	json_object_set_new(bip, "versions", change_register(v, path, shown));
+	    "producer", item_col(sv, V_PRODUCED_BY), "responsible", item_col(sv, V_RESPONSIBLE),
+	    "entered_by", item_col(sv, V_WHO), "produced_at", item_col(sv, V_PRODUCED_ON),
+	    "published_at",
+	    arena_printf(a, "%s %s", item_col(first, V_AT), item_col(first, V_WHO)), "changed_at",
+	    arena_printf(a, "%s %s", item_col(last, V_AT), item_col(last, V_WHO)), "version",
+	    item_col(sv, V_VERSION), "title", item_col(sv, V_TITLE), "has_versions", 1);
+	json_object_set_new(bip, "versions", change_register(vs, path, (size_t)shown));
 	json_object_set_new(doc, "bip", bip);
-	if (withdrawn || !readable) {
-		PQclear(v);
-		*out = doc;
-		return DB_OK;
-	}
+	if (withdrawn || !readable)
+		return doc;
 	struct item_content content = {
-	    .subject = arena_strdup(a, PQgetvalue(v, shown, V_SUBJECT)),
-	    .answer = arena_strdup(a, PQgetvalue(v, shown, V_ANSWER)),
-	    .legal_basis = arena_strdup(a, PQgetvalue(v, shown, V_BASIS)),
-	    .outcome = arena_strdup(a, PQgetvalue(v, shown, V_OUTCOME)),
+	    .subject = item_col(sv, V_SUBJECT),
+	    .answer = item_col(sv, V_ANSWER),
+	    .legal_basis = item_col(sv, V_BASIS),
+	    .outcome = item_col(sv, V_OUTCOME),
 	};
-	const char *version_id = arena_strdup(a, PQgetvalue(v, shown, V_ID));
-	PQclear(v);
 	/* Only the current version's documents can be downloaded; an old
 	 * version lists what it published. */
-	json_t *item;
-	st = item_read(c, ITEM_REGISTER, pub_id, version_id, version_id, &content, shown == ncur,
-	               &item);
+	json_t *item = item_from_rows(json_object_get(row, "item"), &content, shown == ncur);
 	if (item)
 		json_object_set_new(doc, "item", item);
-	if (st != DB_OK) {
-		json_decref(doc);
-		*found = false;
+	return doc;
+}
+
+enum db_status register_item(PGconn *c, arena_t *a, const struct org *org,
+                             const char *case_number, const char *version,
+                             const char *visit_path, struct register_item_read *out)
+{
+	memset(out, 0, sizeof *out);
+	struct db_params p = {.n = 0};
+	db_param_int(&p, org->id);
+	db_param(&p, case_number);
+	db_param(&p, version);
+	db_param(&p, visit_path);
+	enum db_status st;
+	PGresult *r = db_exec(c, &st, item_sql, p.n, p.v);
+	if (st != DB_OK || PQntuples(r) != 1) {
+		PQclear(r);
 		return st;
 	}
-	*out = doc;
+	out->found = true;
+	out->stamp_us = atoll(PQgetvalue(r, 0, 0));
+	out->visits = atoll(PQgetvalue(r, 0, 1));
+	json_t *row = json_loadb(PQgetvalue(r, 0, 2), (size_t)PQgetlength(r, 0, 2), 0, NULL);
+	PQclear(r);
+	if (!row)
+		return DB_ERROR;
+	out->doc = item_doc(a, org, case_number, row);
+	json_decref(row);
 	return DB_OK;
 }
 

@@ -63,10 +63,11 @@ struct register_ask {
 	const char *host;       /* the Host header: which body (else the first one) */
 	const char *visit_path; /* a GET of a BIP page counts a visit of it; NULL: none */
 	/* Asked once the page's stamp is known (µs since the epoch: the
-	 * register's last change, or the item's), before the rest is read:
-	 * true when the client's copy is current (the caller's validators).
-	 * The service then reads nothing more, counts the visit and answers
-	 * with `fresh` set. NULL: never asked. */
+	 * register's last change, or the item's), before the rest is read
+	 * (an item's page is read in one statement, stamp and all, and asks
+	 * after it): true when the client's copy is current (the caller's
+	 * validators). The service then reads nothing more, counts the visit
+	 * and answers with `fresh` set. NULL: never asked. */
 	bool (*fresh)(void *arg, int64_t stamp_us);
 	void *fresh_arg;
 	/* The client's address when the page is a search or an export that

@@ -72,6 +72,21 @@ static enum outcome page_open(const struct svc_ctx *ctx, const struct register_a
 	return OUT_OK;
 }
 
+/* Commits and counts the visit: `n` is the page's count read before (a
+ * BIP page), to which this visit is added. */
+static enum outcome page_commit(PGconn *c, const struct register_ask *ask,
+                                struct register_page *pg, long long n, struct problem *p)
+{
+	long long none;
+	enum db_status st = register_end(c, pg->org.id, NULL, &none);
+	if (st != DB_OK)
+		return svc_outcome(st, p);
+	if (ask->visit_path)
+		n += register_visit(pg->org.id, ask->visit_path);
+	pg->visits = n;
+	return OUT_OK;
+}
+
 /* Counts the visit (a BIP page: its count, this visit included) and
  * commits. */
 static enum outcome page_close(PGconn *c, const struct register_ask *ask,
@@ -152,24 +167,28 @@ enum outcome register_item_page(const struct svc_ctx *ctx, const struct register
 	enum outcome o = page_open(ctx, ask, pg, &c, p);
 	if (o != OUT_OK)
 		return o;
-	bool found = false;
-	enum db_status st = register_item_stamp(c, pg->org.id, case_number, &pg->stamp_us, &found);
+	/* Everything in one statement, the stamp with it: a client whose copy
+	 * is current costs the same round trip as one who has none. */
+	struct register_item_read it;
+	enum db_status st =
+	    register_item(c, ctx->arena, &pg->org, case_number, version, ask->visit_path, &it);
 	if (st != DB_OK)
 		return page_fail(c, st, p);
-	if (!found)
+	if (!it.found)
 		return page_not_found(c, "W rejestrze nie ma sprawy o takim znaku.", p);
-	if (client_fresh(c, ask, pg, &o, p))
-		return o;
-	st = register_item(c, ctx->arena, &pg->org, case_number, version, doc, &found);
-	if (st != DB_OK)
-		return page_fail(c, st, p);
-	if (!found)
-		return page_not_found(c, "Ta sprawa nie ma wersji o takim numerze.", p);
-	o = page_close(c, ask, pg, p);
-	if (o != OUT_OK) {
-		json_decref(*doc);
-		*doc = NULL;
+	pg->stamp_us = it.stamp_us;
+	if (ask->fresh && ask->fresh(ask->fresh_arg, pg->stamp_us)) {
+		json_decref(it.doc);
+		pg->fresh = true;
+		return page_commit(c, ask, pg, it.visits, p);
 	}
+	if (!it.doc)
+		return page_not_found(c, "Ta sprawa nie ma wersji o takim numerze.", p);
+	o = page_commit(c, ask, pg, it.visits, p);
+	if (o == OUT_OK)
+		*doc = it.doc;
+	else
+		json_decref(it.doc);
 	return o;
 }
 

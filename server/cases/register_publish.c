@@ -662,8 +662,8 @@ static enum db_status build_item(PGconn *c, arena_t *a, long long request_id,
                                  const struct register_draft *d, const char *outcome, json_t **item)
 {
 	struct item_content content = {d->public_subject, d->answer, d->legal_basis, outcome};
-	return item_read(c, ITEM_PUBLISHABLE, ids(a, request_id), seq_array(a, d), copy_array(a, d),
-	                 &content, true, item);
+	return item_read(c, ids(a, request_id), seq_array(a, d), copy_array(a, d), &content, true,
+	                 item);
 }
 
 /* ---- Proposals and the workspace ---------------------------------------------- */

@@ -40,13 +40,20 @@ enum db_status register_list(PGconn *c, arena_t *a, long long org_id,
                              const struct register_filter *f, int limit, json_t **out);
 enum db_status register_filter_options(PGconn *c, arena_t *a, long long org_id,
                                        const struct register_filter *f, json_t **out);
-/* The last change of one item (µs since the epoch); *found false when no
- * item has that case number. */
-enum db_status register_item_stamp(PGconn *c, long long org_id, const char *case_number,
-                                   int64_t *changed_us, bool *found);
+/* An item's page as register_item() reads it. */
+struct register_item_read {
+	bool found;        /* an item has that case number */
+	int64_t stamp_us;  /* its last change (µs since the epoch) */
+	long long visits;  /* the visits of the page counted so far (0: none asked) */
+	json_t *doc;       /* the page (register_item_page()); NULL when the version
+	                      asked for is not one of the item's */
+};
+/* Reads an item's page in one statement: the item of `case_number`, the
+ * version `version` (NULL: the current one), its stamp and the visits of
+ * `visit_path` (NULL: none). The caller decrefs out->doc. */
 enum db_status register_item(PGconn *c, arena_t *a, const struct org *org,
-                             const char *case_number, const char *version, json_t **out,
-                             bool *found);
+                             const char *case_number, const char *version,
+                             const char *visit_path, struct register_item_read *out);
 enum db_status register_document(PGconn *c, arena_t *a, long long org_id, const char *case_number,
                                  int seq, const char **pdf, size_t *len, char sha_hex[65],
                                  bool *found);

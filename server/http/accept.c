@@ -63,3 +63,27 @@ bool http_accept_names(const char *accept, const char *type)
 	}
 	return false;
 }
+
+bool http_accepts_gzip(const char *accept_encoding)
+{
+	if (!accept_encoding)
+		return false;
+	/* RFC 9110 §12.5.3: gzip (or x-gzip) named with a weight above 0, or
+	 * "*" so when gzip is not named at all. */
+	int named = -1, star = -1;
+	const char *p = accept_encoding;
+	while (*p) {
+		p += strspn(p, OWS ",");
+		if (!*p)
+			break;
+		const char *end = p + strcspn(p, ",");
+		size_t n = strcspn(p, OWS ";,");
+		bool ok = weighs(p + n, end);
+		if ((n == 4 && !strncasecmp(p, "gzip", 4)) || (n == 6 && !strncasecmp(p, "x-gzip", 6)))
+			named = named > 0 ? 1 : ok;
+		else if (n == 1 && *p == '*')
+			star = ok;
+		p = end;
+	}
+	return named >= 0 ? named == 1 : star == 1;
+}

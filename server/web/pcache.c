@@ -7,22 +7,26 @@
 
 #include "cases/org.h"
 #include "cases/register.h"
+#include "core/log.h"
 #include "core/cache.h"
+#include "core/clock.h"
+#include "core/gzip.h"
+#include "http/accept.h"
 #include "http/conditional.h"
 #include "web/web.h"
 
-/* A whole response, in one block: the strings follow the struct. */
+/* A whole response, in one block: the strings and the compressed body
+ * (text.z) follow the struct. The body's gap, when it has one, is where
+ * the visit count goes. */
 struct page {
 	long long org;
 	const char *content_type, *etag, *cache_control, *visit_path; /* in the block, or NULL */
 	const char *headers; /* "Name: value\n" each, in the block, or NULL */
 	time_t last_modified;
-	bool has_visits; /* the count goes at data + split */
-	size_t split;
+	int64_t until; /* clock_now() at which it goes */
 	long long visits_base;
 	atomic_llong hits;
-	size_t len;
-	char *data;
+	struct gzip_text text;
 	char block[];
 };
 
@@ -31,9 +35,11 @@ bool pcache_on(void)
 	return cache_on();
 }
 
-/* A request's way through: the key pcache_serve() missed, and what
- * pcache_keep() said about the page. */
+/* A request's way through: whether its client takes gzip, the key
+ * pcache_serve() missed (NULL: nothing is kept for this request), and
+ * what pcache_keep() said about the page. */
 struct fill {
+	bool gzip;
 	const char *key;
 	bool keep;
 	long long org;
@@ -76,6 +82,17 @@ static const char *response_key(http_req_t *req, const char *address)
 	return arena_printf(req->arena, "R %s %s", host ? host : "", address);
 }
 
+/* The tag of the gzip copy of a page whose plain copy has `etag`
+ * ("W/\"x\"" gives "W/\"x-gz\""): the two copies are not the same bytes
+ * (RFC 9110 §8.8.3.3). */
+static const char *gz_etag(http_req_t *req, const char *etag)
+{
+	size_t n = etag ? strlen(etag) : 0;
+	if (!n || etag[n - 1] != '"')
+		return etag;
+	return arena_printf(req->arena, "%.*s-gz\"", (int)(n - 1), etag);
+}
+
 /* Adds the headers a copy carries to the response. */
 static void add_headers(http_req_t *req, const char *h)
 {
@@ -90,36 +107,77 @@ static void add_headers(http_req_t *req, const char *h)
 	}
 }
 
-/* The page with the count where PCACHE_VISITS was. */
-static void send_with_visits(http_req_t *req, int status, const char *ctype, const char *data,
-                             size_t len, bool has_visits, size_t split, long long visits)
+const char *pcache_etag(http_req_t *req, const char *etag)
 {
-	if (!has_visits) {
-		http_respond(req, status, ctype, data, len);
+	const struct fill *f = req->keep;
+	if (!etag || !f || !f->gzip)
+		return etag;
+	return gz_etag(req, etag);
+}
+
+/* Sends the 200 of `t` with `count` in its gap: as it is kept to a client
+ * that takes gzip, decompressed for another (and for one whose copy's
+ * gap no longer fits the count: then with the tag `plain_etag`). When the
+ * client's copy is current (`etag` given), 304 instead. */
+static void send_text(http_req_t *req, bool gzip, const char *ctype, const struct gzip_text *t,
+                      const char *count, const char *plain_etag, time_t last_modified,
+                      const char *cache_control, bool conditional)
+{
+	size_t n = count ? strlen(count) : 0;
+	gzip = gzip && gzip_fits(t, n);
+	if (conditional) {
+		const char *etag = gzip ? gz_etag(req, plain_etag) : plain_etag;
+		if (http_fresh(req, etag, last_modified, cache_control)) {
+			http_respond_not_modified(req);
+			return;
+		}
+	}
+	size_t len;
+	if (gzip) {
+		const unsigned char *gz = gzip_member(req->arena, t, count, n, &len);
+		http_add_header(req, "Content-Encoding", "gzip");
+		http_respond(req, 200, ctype, (const char *)gz, len);
 		return;
 	}
-	char num[24];
-	int n = snprintf(num, sizeof num, "%lld", visits);
-	char *body = arena_alloc(req->arena, len + (size_t)n + 1);
-	memcpy(body, data, split);
-	memcpy(body + split, num, (size_t)n);
-	memcpy(body + split + (size_t)n, data + split, len - split);
-	http_respond(req, status, ctype, body, len + (size_t)n);
+	const char *plain = gzip_plain(req->arena, t, count, n, &len);
+	if (!plain) {
+		log_error("a kept page does not decompress");
+		http_respond_error(req, 503, NULL);
+		return;
+	}
+	http_respond(req, 200, ctype, plain, len);
 }
+
+/* The accepted coding of `req` decides the response's: the copies and
+ * their tags differ (Vary). */
+static struct fill *fill_new(http_req_t *req)
+{
+	struct fill *f = arena_calloc(req->arena, 1, sizeof *f);
+	f->gzip = http_accepts_gzip(http_header(req, "Accept-Encoding"));
+	sb_init(&f->headers, req->arena);
+	http_add_header(req, "Vary", "Accept-Encoding");
+	req->keep = f;
+	return f;
+}
+
+static bool repack(http_req_t *req, const char *key, uint64_t mark, const struct page *pg,
+                   const char *num, struct gzip_text *t);
 
 bool pcache_serve(http_req_t *req, const char *address)
 {
 	req->keep = NULL;
-	if (strcmp(req->method, "GET") != 0 || !cache_on())
+	bool get = !strcmp(req->method, "GET");
+	if (!get && strcmp(req->method, "HEAD") != 0)
+		return false;
+	struct fill *f = fill_new(req);
+	if (!get || !cache_on())
 		return false;
 	cache_sync();
 	struct cache_hit hit;
 	const char *key = response_key(req, address);
+	uint64_t mark = cache_mark();
 	if (!cache_get(key, &hit)) {
-		struct fill *f = arena_calloc(req->arena, 1, sizeof *f);
 		f->key = key;
-		sb_init(&f->headers, req->arena);
-		req->keep = f;
 		return false;
 	}
 	struct page *pg = hit.value;
@@ -127,11 +185,14 @@ bool pcache_serve(http_req_t *req, const char *address)
 	if (pg->visit_path)
 		register_visit(pg->org, pg->visit_path);
 	long long visits = pg->visits_base + atomic_fetch_add(&pg->hits, 1) + 1;
-	if (http_fresh(req, pg->etag, pg->last_modified, pg->cache_control))
-		http_respond_not_modified(req);
-	else
-		send_with_visits(req, 200, pg->content_type, pg->data, pg->len, pg->has_visits,
-		                 pg->split, visits);
+	char num[24];
+	int n = snprintf(num, sizeof num, "%lld", visits);
+	const struct gzip_text *t = &pg->text;
+	struct gzip_text again;
+	if (t->has_gap && !gzip_fits(t, (size_t)n) && repack(req, key, mark, pg, num, &again))
+		t = &again;
+	send_text(req, f->gzip, pg->content_type, t, t->has_gap ? num : NULL, pg->etag,
+	          pg->last_modified, pg->cache_control, true);
 	cache_release(&hit);
 	return true;
 }
@@ -141,7 +202,7 @@ bool pcache_keep(http_req_t *req, long long org_id, uint64_t mark, const char *v
                  const char *cache_control)
 {
 	struct fill *f = req->keep;
-	if (!f || strcmp(req->method, "GET") != 0 || !cache_on())
+	if (!f || !f->key || strcmp(req->method, "GET") != 0 || !cache_on())
 		return false;
 	f->keep = true;
 	f->org = org_id;
@@ -178,16 +239,16 @@ static const char *copy_in(char **at, const char *s)
 	return d;
 }
 
-/* The copy of a page sent: `body` without the mark (at `at`, or none). */
-static struct page *page_of(const struct fill *f, const char *content_type, const char *body,
-                            size_t len, const char *at, size_t *size)
+/* The copy of a page sent: `t`, compressed in `a`, copied into the
+ * block with the strings. */
+static struct page *page_of(const struct fill *f, const char *content_type,
+                            const struct gzip_text *t, int64_t until, size_t *size)
 {
-	static const char mark[] = PCACHE_VISITS;
-	size_t kept = at ? len - (sizeof mark - 1) : len;
 	const char *headers = f->headers.len ? f->headers.data : NULL;
 	size_t strings = size_of(content_type) + size_of(f->etag) + size_of(f->cache_control) +
 	                 size_of(f->visit_path) + size_of(headers);
-	struct page *pg = malloc(sizeof *pg + strings + kept + 1);
+	size_t z = t->head_z + t->tail_z;
+	struct page *pg = malloc(sizeof *pg + strings + z);
 	if (!pg)
 		return NULL;
 	char *p = pg->block;
@@ -198,20 +259,13 @@ static struct page *page_of(const struct fill *f, const char *content_type, cons
 	pg->visit_path = copy_in(&p, f->visit_path);
 	pg->headers = copy_in(&p, headers);
 	pg->last_modified = f->last_modified;
-	pg->has_visits = at != NULL;
-	pg->split = at ? (size_t)(at - body) : 0;
+	pg->until = until;
 	pg->visits_base = f->visits;
 	atomic_store(&pg->hits, 0);
-	pg->len = kept;
-	pg->data = p;
-	if (at) {
-		memcpy(p, body, pg->split);
-		memcpy(p + pg->split, at + sizeof mark - 1, len - pg->split - (sizeof mark - 1));
-	} else if (len) {
-		memcpy(p, body, len);
-	}
-	p[kept] = '\0';
-	*size = sizeof *pg + strings + kept + 1;
+	pg->text = *t;
+	memcpy(p, t->z, z);
+	pg->text.z = (const unsigned char *)p;
+	*size = sizeof *pg + strings + z;
 	return pg;
 }
 
@@ -220,23 +274,76 @@ void pcache_respond(http_req_t *req, int status, const char *content_type, const
 {
 	struct fill *f = req->keep;
 	req->keep = NULL;
-	if (!f || !f->keep) {
+	bool keep = f && f->keep && status == 200;
+	if (!keep && !(f && f->gzip && status == 200)) {
 		http_respond(req, status, content_type, body, len);
 		return;
 	}
+	/* The page in two parts around the place of the count (a page being
+	 * kept), or whole. */
 	static const char mark[] = PCACHE_VISITS;
-	const char *at = body ? memmem(body, len, mark, sizeof mark - 1) : NULL;
-	size_t size = 0;
-	struct page *pg = page_of(f, content_type, body, len, at, &size);
-	if (!pg) {
+	const char *b = body ? body : "";
+	const char *at = keep ? memmem(b, len, mark, sizeof mark - 1) : NULL;
+	char num[24];
+	int n = snprintf(num, sizeof num, "%lld", keep ? f->visits : 0);
+	size_t head = at ? (size_t)(at - b) : len, skip = head + (at ? sizeof mark - 1 : 0);
+	struct gzip_text t;
+	if (!gzip_pack(req->arena, b, head, at ? n : -1, b + skip, len - skip, &t)) {
 		http_respond_error(req, 503, NULL);
 		return;
 	}
-	send_with_visits(req, status, content_type, pg->data, pg->len, pg->has_visits, pg->split,
-	                 f->visits);
+	/* The tags were set with the coding asked for (pcache_etag()). */
+	if (f->gzip) {
+		send_text(req, true, content_type, &t, at ? num : NULL, NULL, 0, NULL, false);
+	} else {
+		char *plain = arena_alloc(req->arena, len + (size_t)n + 1);
+		memcpy(plain, b, head);
+		size_t k = head;
+		if (at) {
+			memcpy(plain + k, num, (size_t)n);
+			k += (size_t)n;
+		}
+		memcpy(plain + k, b + skip, len - skip);
+		http_respond(req, status, content_type, plain, k + len - skip);
+	}
+	if (!keep)
+		return;
+	size_t size = 0;
+	int64_t ttl = org_kept_ttl();
+	struct page *pg = page_of(f, content_type, &t, clock_now() + ttl, &size);
 	char tag[ORG_TAG_LEN];
-	if (status == 200)
-		cache_put(f->key, org_tag(tag, f->org), f->mark, org_kept_ttl(), pg, size, free);
-	else
-		free(pg);
+	if (pg)
+		cache_put(f->key, org_tag(tag, f->org), f->mark, ttl, pg, size, free);
+}
+
+/* The copy `pg` under `key` made again for the count `num`, which no
+ * longer fits its gap (a count past 9, 99, ...; core/gzip.h), in *t and
+ * in place of the copy, which keeps its time and goes when anything
+ * invalidated it after `mark`. False when it cannot be made (the copy is
+ * then sent decompressed). */
+static bool repack(http_req_t *req, const char *key, uint64_t mark, const struct page *pg,
+                   const char *num, struct gzip_text *t)
+{
+	size_t n = strlen(num), len;
+	int64_t ttl = pg->until - clock_now();
+	char *plain = gzip_plain(req->arena, &pg->text, num, n, &len);
+	if (!plain || ttl <= 0 ||
+	    !gzip_pack(req->arena, plain, pg->text.head_len, (int)n, plain + pg->text.head_len + n,
+	               pg->text.tail_len, t))
+		return false;
+	struct fill f = {.org = pg->org,
+	                 .etag = pg->etag,
+	                 .cache_control = pg->cache_control,
+	                 .visit_path = pg->visit_path,
+	                 .visits = atoll(num),
+	                 .last_modified = pg->last_modified};
+	sb_init(&f.headers, req->arena);
+	if (pg->headers)
+		sb_puts(&f.headers, pg->headers);
+	size_t size = 0;
+	struct page *again = page_of(&f, pg->content_type, t, pg->until, &size);
+	char tag[ORG_TAG_LEN];
+	if (again)
+		cache_put(key, org_tag(tag, pg->org), mark, ttl, again, size, free);
+	return true;
 }

@@ -63,15 +63,17 @@ struct client {
 	http_req_t *req;
 	const char *kind;
 	const char *address; /* pcache_address() */
-	const char *etag;    /* set once asked */
+	const char *etag;    /* set once asked: the plain copy's (pcache_keep()) */
 };
 
+/* The response's tag is the plain copy's or the gzip copy's, as the
+ * client takes (pcache_etag()). */
 static bool client_has(void *arg, int64_t stamp_us)
 {
 	struct client *cl = arg;
 	cl->etag = etag_of(cl->req, cl->kind, cl->address, stamp_us, NULL);
-	return http_fresh(cl->req, cl->etag, stamp_us > 0 ? (time_t)(stamp_us / 1000000) : 0,
-	                  PUBLIC_CACHE);
+	return http_fresh(cl->req, pcache_etag(cl->req, cl->etag),
+	                  stamp_us > 0 ? (time_t)(stamp_us / 1000000) : 0, PUBLIC_CACHE);
 }
 
 /* What a public page asks: the body by Host, a visit of `visit_path` (GET

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <zlib.h>
 
 #include "cases/register.h"
 #include "db/db.h"
@@ -1346,6 +1347,293 @@ static void test_exports_are_kept_until_a_publication(void **state)
 	}
 }
 
+
+/* ---- The item's page in one statement, kept compressed ------------------------ */
+
+/* Issued documents 101 and 102 of case `id`, each with its public copy
+ * (as the letters module writes them). */
+static void issue_two_documents(long long id)
+{
+	char sql[1024];
+	snprintf(sql, sizeof sql,
+	         "INSERT INTO documents (org_id, request_id, seq, type, title, status, pdf, "
+	         "sha256, issued_at) "
+	         "SELECT org_id, id, s, 'information_release', 'Pismo ' || s, 'issued', "
+	         "convert_to('%%PDF-1.4 test ' || s, 'UTF8'), sha256(convert_to('%%PDF-1.4 test ' "
+	         "|| s, 'UTF8')), now() "
+	         "FROM requests, generate_series(101, 102) s WHERE id = %lld; "
+	         "INSERT INTO document_public_copies (document_id, org_id, markdown, pdf, sha256) "
+	         "SELECT id, org_id, '', convert_to('%%PDF-1.4 public ' || seq, 'UTF8'), "
+	         "sha256(convert_to('%%PDF-1.4 public ' || seq, 'UTF8')) FROM documents "
+	         "WHERE request_id = %lld",
+	         id, id);
+	h_sql(sql);
+}
+
+/* `what` occurs in `s` after `after` (which must occur); returns where. */
+static const char *after_in(const char *s, const char *after, const char *what)
+{
+	const char *a = strstr(s, after);
+	if (!a)
+		fprintf(stderr, "missing: %s\n", after);
+	assert_non_null(a);
+	const char *w = strstr(a + strlen(after), what);
+	if (!w)
+		fprintf(stderr, "missing after \"%s\": %s\n", after, what);
+	assert_non_null(w);
+	return w;
+}
+
+static void test_item_page_shows_its_documents_terms_steps_and_every_version(void **state)
+{
+	char number[64], version[16], path[160], s[400];
+	file_private("Koszty utrzymania zieleni miejskiej", number);
+	long long id = request_id(number);
+	issue_two_documents(id);
+	publish(id, NULL, "Pierwsza odpowiedź w sprawie zieleni.", "&doc=101", version);
+	assert_string_equal(version, "1.0");
+	publish(id, "Koszty utrzymania zieleni i parków", "Druga odpowiedź.", "&doc=101&doc=102",
+	        version);
+	publish(id, "Koszty utrzymania zieleni i parków w 2026 r.", "Trzecia odpowiedź.",
+	        "&doc=101&doc=102", version);
+	assert_string_equal(version, "1.2");
+	snprintf(path, sizeof path, "/rejestr/%s", number);
+	char *p = get(path, 200);
+	/* The facts and the answer of the version shown. */
+	after_in(p, "<h1 id=\"item-title\">", "Koszty utrzymania zieleni i parków w 2026 r.</h1>");
+	snprintf(s, sizeof s, "<dt>Znak sprawy</dt><dd>%s</dd>", number);
+	assert_non_null(strstr(p, s));
+	after_in(p, "<dt>Rodzaj wniosku</dt>", "<dd>informacja publiczna</dd>");
+	after_in(p, "<dt>Stan sprawy</dt>", "<dd>udostępniono</dd>");
+	after_in(p, "<h2>Odpowiedź</h2>", "<div class=\"answer\">Trzecia odpowiedź.</div>");
+	/* Both documents, each with its link, in their order. */
+	snprintf(s, sizeof s, "<li><a href=\"/rejestr/%s/dokument/101\">Pismo 101 (PDF)</a>, "
+	         "wystawiono 20", number);
+	const char *d1 = after_in(p, "<h2>Dokumenty</h2>", s);
+	snprintf(s, sizeof s, "<li><a href=\"/rejestr/%s/dokument/102\">Pismo 102 (PDF)</a>, "
+	         "wystawiono 20", number);
+	after_in(d1, "Pismo 101", s);
+	/* The body's terms with whether each was kept. */
+	const char *t = after_in(p, "<h2>Terminy</h2>", "<td>termin załatwienia wniosku</td>"
+	                                                "<td data-label=\"Podstawa prawna\">UDIP "
+	                                                "art. 13 ust. 1</td>");
+	after_in(t, "<td data-label=\"Czy dotrzymany\">", "dotrzymany (20");
+	/* The public steps, oldest first; the assignment is internal. */
+	const char *st = after_in(p, "<ol class=\"timeline\">", "— rejestracja wniosku (stan: przyjęty)");
+	after_in(st, "rejestracja wniosku", "— udostępnienie informacji (stan: udostępniono)");
+	assert_null(strstr(p, "przydzielenie"));
+	/* The change register, newest first: the shown version without a
+	 * link, the earlier ones at their addresses. */
+	const char *reg = after_in(p, "<caption>Rejestr zmian</caption>", "<tr class=\"shown\"><td>");
+	after_in(reg, "<tr class=\"shown\"><td>", "</td><td data-label=\"Wersja\">1.2</td>");
+	snprintf(s, sizeof s, "<td><a href=\"/rejestr/%s/wersja/1.1\">", number);
+	const char *v11 = after_in(reg, ">1.2</td>", s);
+	snprintf(s, sizeof s, "<td><a href=\"/rejestr/%s/wersja/1.0\">", number);
+	after_in(v11, ">1.1</td>", s);
+	/* The publication's metadata: the body, who entered it, the first
+	 * publication and the last change. */
+	after_in(p, "Podmiot udostępniający</dt>", "<dd>Ministerstwo Obrony Narodowej</dd>");
+	snprintf(s, sizeof s, "Wprowadzający</dt><dd>%s</dd>", CLERK_NAME);
+	assert_non_null(strstr(p, s));
+	after_in(p, "Pierwsza publikacja</dt><dd>", CLERK_NAME);
+	after_in(p, "Ostatnia zmiana</dt><dd>", CLERK_NAME);
+	after_in(p, "Liczba odwiedzin</dt><dd>", "</dd>");
+	free(p);
+	/* Version 1.0 shows what it published then: one document, listed
+	 * but not downloadable from an old version. */
+	snprintf(path, sizeof path, "/rejestr/%s/wersja/1.0", number);
+	p = get(path, 200);
+	assert_non_null(strstr(p, "Wersja archiwalna 1.0"));
+	after_in(p, "<h1 id=\"item-title\">", "Koszty utrzymania zieleni miejskiej</h1>");
+	after_in(p, "<h2>Dokumenty</h2>", "<li>Pismo 101, wystawiono 20");
+	assert_null(strstr(p, "Pismo 102"));
+	assert_null(strstr(p, "/dokument/101\""));
+	after_in(p, "<div class=\"answer\">", "Pierwsza odpowiedź w sprawie zieleni.");
+	snprintf(s, sizeof s, "<td><a href=\"/rejestr/%s/wersja/1.2\">", number);
+	assert_non_null(strstr(p, s));
+	after_in(p, "<tr class=\"shown\"><td>", "</td><td data-label=\"Wersja\">1.0</td>");
+	free(p);
+}
+
+/* What any gzip reader makes of a response body. */
+static char *gunzip_body(const struct hresp *r)
+{
+	z_stream z = {0};
+	assert_int_equal(inflateInit2(&z, 16 + MAX_WBITS), Z_OK);
+	size_t cap = 1 << 22;
+	char *out = malloc(cap + 1);
+	z.next_in = (Bytef *)r->body;
+	z.avail_in = (uInt)r->len;
+	z.next_out = (Bytef *)out;
+	z.avail_out = (uInt)cap;
+	assert_int_equal(inflate(&z, Z_FINISH), Z_STREAM_END);
+	assert_int_equal(z.avail_in, 0);
+	out[cap - z.avail_out] = '\0';
+	inflateEnd(&z);
+	return out;
+}
+
+/* `r` as a page: its body, or the body gunzipped when it says gzip. */
+static struct hresp plain_of(const struct hresp *r)
+{
+	struct hresp p = *r;
+	const char *ce = h_header(r, "Content-Encoding");
+	if (ce && !strcmp(ce, "gzip")) {
+		p.body = gunzip_body(r);
+		p.len = strlen(p.body);
+	}
+	return p;
+}
+
+static void get_coded(const char *method, const char *path, const char *inm, bool gzip,
+                      struct hresp *r)
+{
+	char h[200];
+	snprintf(h, sizeof h, "If-None-Match: %s", inm ? inm : "");
+	const char *hdr[3] = {NULL, NULL, NULL};
+	int n = 0;
+	if (gzip)
+		hdr[n++] = "Accept-Encoding: gzip, deflate, br";
+	if (inm)
+		hdr[n++] = h;
+	h_request(method, path, hdr, NULL, 0, r);
+}
+
+static bool is_gzip(const struct hresp *r)
+{
+	const char *ce = h_header(r, "Content-Encoding");
+	return ce && !strcmp(ce, "gzip");
+}
+
+static bool varies_on_encoding(const struct hresp *r)
+{
+	const char *v = h_header(r, "Vary");
+	return v && strstr(v, "Accept-Encoding");
+}
+
+static void test_item_page_is_kept_and_sent_gzip_to_a_client_that_takes_it(void **state)
+{
+	wait_cache_on(h_port());
+	char number[64], version[16], path[160], etag[128], gz_etag[128];
+	file_private("Koszty oświetlenia ulic", number);
+	publish(request_id(number), NULL, "Odpowiedź o oświetleniu.", NULL, version);
+	snprintf(path, sizeof path, "/rejestr/%s", number);
+	/* Drawn from the database for a browser: gzip, and kept. */
+	struct hresp first, r, plain;
+	get_coded("GET", path, NULL, true, &first);
+	assert_int_equal(first.status, 200);
+	assert_true(is_gzip(&first));
+	assert_true(varies_on_encoding(&first));
+	snprintf(gz_etag, sizeof gz_etag, "%s", h_header(&first, "ETag"));
+	struct hresp fp = plain_of(&first);
+	assert_true(fp.len < 64 * 1024);
+	assert_true(first.len * 2 < fp.len);
+	assert_non_null(strstr(fp.body, "Koszty oświetlenia ulic"));
+	/* A client that takes no gzip gets the plain page from the copy: the
+	 * same page, its own tag. */
+	double hits = h_metric(h_port(), HITS);
+	get_coded("GET", path, NULL, false, &plain);
+	assert_int_equal(plain.status, 200);
+	assert_null(h_header(&plain, "Content-Encoding"));
+	assert_true(varies_on_encoding(&plain));
+	assert_true(h_metric(h_port(), HITS) >= hits + 1);
+	assert_true(same_page(&fp, &plain));
+	snprintf(etag, sizeof etag, "%s", h_header(&plain, "ETag"));
+	assert_string_not_equal(etag, gz_etag);
+	/* From the copy to a browser: gzip again, byte for byte the page the
+	 * other client got (but for the count), the count one more. */
+	get_coded("GET", path, NULL, true, &r);
+	assert_true(is_gzip(&r));
+	assert_string_equal(h_header(&r, "ETag"), gz_etag);
+	struct hresp rp = plain_of(&r);
+	assert_true(same_page(&rp, &plain));
+	const char *c1 = strstr(plain.body, "Liczba odwiedzin</dt><dd>");
+	const char *c2 = strstr(rp.body, "Liczba odwiedzin</dt><dd>");
+	assert_int_equal(atol(c2 + 25), atol(c1 + 25) + 1);
+	free(rp.body);
+	h_free(&r);
+	/* Each client's tag answers 304 to that client only. */
+	get_coded("GET", path, gz_etag, true, &r);
+	assert_int_equal(r.status, 304);
+	assert_int_equal(r.len, 0);
+	assert_string_equal(h_header(&r, "ETag"), gz_etag);
+	assert_true(varies_on_encoding(&r));
+	h_free(&r);
+	get_coded("GET", path, etag, false, &r);
+	assert_int_equal(r.status, 304);
+	assert_string_equal(h_header(&r, "ETag"), etag);
+	h_free(&r);
+	get_coded("GET", path, gz_etag, false, &r);
+	assert_int_equal(r.status, 200);
+	assert_null(h_header(&r, "Content-Encoding"));
+	h_free(&r);
+	get_coded("GET", path, etag, true, &r);
+	assert_int_equal(r.status, 200);
+	assert_true(is_gzip(&r));
+	h_free(&r);
+	/* HEAD: the headers of the GET, each client its own. */
+	get_coded("HEAD", path, NULL, true, &r);
+	assert_int_equal(r.status, 200);
+	assert_true(is_gzip(&r));
+	assert_string_equal(h_header(&r, "ETag"), gz_etag);
+	assert_true(varies_on_encoding(&r));
+	h_free(&r);
+	get_coded("HEAD", path, NULL, false, &r);
+	assert_int_equal(r.status, 200);
+	assert_null(h_header(&r, "Content-Encoding"));
+	assert_string_equal(h_header(&r, "ETag"), etag);
+	assert_int_equal(r.len, 0);
+	h_free(&r);
+	get_coded("HEAD", path, gz_etag, true, &r);
+	assert_int_equal(r.status, 304);
+	h_free(&r);
+	/* Past nine visits the count is one digit longer than the copy was
+	 * compressed for: still gzip, still the page. */
+	for (int i = 0; i < 12; i++) {
+		get_coded("GET", path, NULL, i % 2, &r);
+		assert_int_equal(r.status, 200);
+		struct hresp p = plain_of(&r);
+		assert_true(same_page(&p, &plain));
+		if (i % 2) {
+			assert_true(is_gzip(&r));
+			free(p.body);
+		}
+		h_free(&r);
+	}
+	/* A new version shows at once, to both. */
+	publish(request_id(number), "Koszty oświetlenia ulic i placów", NULL, NULL, version);
+	get_coded("GET", path, gz_etag, true, &r);
+	assert_int_equal(r.status, 200);
+	rp = plain_of(&r);
+	assert_non_null(strstr(rp.body, "Koszty oświetlenia ulic i placów"));
+	assert_string_not_equal(h_header(&r, "ETag"), gz_etag);
+	free(rp.body);
+	h_free(&r);
+	get_coded("GET", path, NULL, false, &r);
+	assert_non_null(strstr(r.body, "Koszty oświetlenia ulic i placów"));
+	h_free(&r);
+	/* A change of the body itself, written by another process, shows as
+	 * soon as the server hears of it (docs/design.md, "Pages kept in
+	 * memory"): ask until it does, fail if it never does. */
+	h_sql("UPDATE organisations SET name = 'Ministerstwo Obrony Narodowej (test)' "
+	      "WHERE slug = 'mon'");
+	bool seen = false;
+	for (int i = 0; i < 100 && !seen; i++) {
+		if (i)
+			usleep(50000);
+		get_coded("GET", path, NULL, true, &r);
+		rp = plain_of(&r);
+		seen = strstr(rp.body, "<dd>Ministerstwo Obrony Narodowej (test)</dd>") != NULL;
+		free(rp.body);
+		h_free(&r);
+	}
+	h_sql("UPDATE organisations SET name = 'Ministerstwo Obrony Narodowej' WHERE slug = 'mon'");
+	assert_true(seen);
+	free(fp.body);
+	h_free(&first);
+	h_free(&plain);
+}
+
 int main(void)
 {
 	h_setup_db("register");
@@ -1375,6 +1663,8 @@ int main(void)
 	    cmocka_unit_test(test_unknown_parameters_are_answered_from_the_kept_page),
 	    cmocka_unit_test(test_sitemap_is_an_index_of_parts_with_etags),
 	    cmocka_unit_test(test_exports_are_kept_until_a_publication),
+	    cmocka_unit_test(test_item_page_shows_its_documents_terms_steps_and_every_version),
+	    cmocka_unit_test(test_item_page_is_kept_and_sent_gzip_to_a_client_that_takes_it),
 	};
 	int failed = cmocka_run_group_tests_name("register", tests, setup, h_stop_server);
 	h_teardown();

@@ -1,5 +1,6 @@
 /* Content negotiation (server/http/accept.c): which Accept headers name a
- * media type, as browsers and feed readers send them. */
+ * media type, as browsers and feed readers send them, and which
+ * Accept-Encoding headers take gzip. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -48,11 +49,41 @@ static void test_weights_spaces_and_case(void **state)
 	assert_false(http_accept_names(",,;,", "text/html"));
 }
 
+static void test_browsers_take_gzip_and_a_client_that_says_nothing_does_not(void **state)
+{
+	(void)state;
+	assert_true(http_accepts_gzip("gzip, deflate, br, zstd")); /* Chromium */
+	assert_true(http_accepts_gzip("gzip, deflate, br"));       /* Firefox, Safari */
+	assert_true(http_accepts_gzip("deflate, gzip"));           /* curl --compressed */
+	assert_true(http_accepts_gzip("x-gzip"));
+	assert_true(http_accepts_gzip(" GZIP ;q=0.5"));
+	assert_true(http_accepts_gzip("br;q=1.0, *;q=0.1"));
+	/* No header, or nothing but the identity. */
+	assert_false(http_accepts_gzip(NULL));
+	assert_false(http_accepts_gzip(""));
+	assert_false(http_accepts_gzip("identity"));
+	assert_false(http_accepts_gzip("br, deflate"));
+	assert_false(http_accepts_gzip("gzipx, xgzip"));
+}
+
+static void test_gzip_refused_by_weight_0_even_beside_a_star(void **state)
+{
+	(void)state;
+	assert_false(http_accepts_gzip("gzip;q=0"));
+	assert_false(http_accepts_gzip("gzip;q=0.000, br"));
+	assert_false(http_accepts_gzip("*;q=1, gzip;q=0"));
+	assert_false(http_accepts_gzip("*;q=0"));
+	assert_false(http_accepts_gzip("gzip;q=2"));
+	assert_true(http_accepts_gzip("gzip;q=0, x-gzip"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_browsers_name_html_and_feed_readers_do_not),
 	    cmocka_unit_test(test_weights_spaces_and_case),
+	    cmocka_unit_test(test_browsers_take_gzip_and_a_client_that_says_nothing_does_not),
+	    cmocka_unit_test(test_gzip_refused_by_weight_0_even_beside_a_star),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
