@@ -54,6 +54,19 @@ LANGUAGE sql STABLE AS $$
     LIMIT 1
 $$;
 
+-- Loads the dictionary into this backend now (about 0.8 s of CPU and
+-- 26 MB, once per backend) instead of on the first word never seen
+-- before: PgBouncer's connect_query (deploy/pgbouncer/pgbouncer.ini).
+-- True when there is a dictionary and it loaded.
+CREATE FUNCTION search_warm() RETURNS boolean
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN ts_lexize(public.search_dictionary(), 'umowa') IS NOT NULL;
+EXCEPTION WHEN OTHERS THEN
+    RETURN false;
+END
+$$;
+
 -- The folded words of a text with their positions (1, 2, ...).
 CREATE FUNCTION search_tokens(text) RETURNS TABLE (word text, pos bigint)
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
