@@ -231,7 +231,8 @@ BEGIN
                 alts := alts || (quote_literal(w) || ':*');
             END IF;
             IF typos AND NOT kn AND length(w) >= 4 AND w !~ '[0-9]' THEN
-                threshold := current_setting('pg_trgm.similarity_threshold');
+                -- pg_trgm's setting exists once its library is loaded.
+                threshold := coalesce(current_setting('pg_trgm.similarity_threshold', true), '0.3');
                 PERFORM set_config('pg_trgm.similarity_threshold', '0.2', true);
                 IF pub THEN
                     near := ARRAY(SELECT DISTINCT quote_literal(l)

@@ -190,13 +190,13 @@ search_plans() {
                       GROUP BY org_id ORDER BY count(*) DESC, org_id LIMIT 1")
   tsq=$(psql_db -tAc "SELECT search_query('$word', true)::text")
   local pub="WITH m AS MATERIALIZED (SELECT i.id, i.received_on, search_score(i.words, :'tsq'::tsquery) AS score
-    FROM register_index i WHERE i.org_id = :org AND i.words @@ :'tsq'::tsquery),
+    FROM register_index i WHERE i.org_id = :org::bigint AND i.words @@ :'tsq'::tsquery),
   page AS MATERIALIZED (SELECT m.id, m.received_on, m.score FROM m
     ORDER BY m.score DESC, m.received_on DESC, m.id DESC LIMIT 51)
   SELECT e.id, e.case_number, e.public_subject, page.score FROM page JOIN register_entries e ON e.id = page.id
   ORDER BY page.score DESC, page.received_on DESC, page.id DESC"
   local staff="SELECT r.id, r.case_number, r.subject, coalesce(search_score(r.search, :'tsq'::tsquery), 0) AS score
-  FROM requests r WHERE r.org_id = :org AND r.search @@ :'tsq'::tsquery
+  FROM requests r WHERE r.org_id = :org::bigint AND r.search @@ :'tsq'::tsquery
   ORDER BY score DESC, r.received_on DESC, r.id DESC LIMIT 51"
   plan() {  # SQL: the warm run's plan
     psql_db -tA -v org="$org" -v tsq="$tsq" >/dev/null <<<"EXPLAIN (ANALYZE, BUFFERS) $1;"
@@ -204,7 +204,7 @@ search_plans() {
   }
   {
     echo "org=$(psql_db -tAc "SELECT slug FROM organisations WHERE id = $org") word=$word tsquery=$tsq" \
-      "matches=$(psql_db -tA -v org="$org" -v tsq="$tsq" <<<"SELECT count(*) FROM register_index i WHERE i.org_id = :org AND i.words @@ :'tsq'::tsquery;")" \
+      "matches=$(psql_db -tA -v org="$org" -v tsq="$tsq" <<<"SELECT count(*) FROM register_index i WHERE i.org_id = :org::bigint AND i.words @@ :'tsq'::tsquery;")" \
       "published=$(psql_db -tAc "SELECT count(*) FROM publications WHERE NOT withdrawn")"
     echo "--- register"
     plan "SET ROLE jawnosc_public; $pub"

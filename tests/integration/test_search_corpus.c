@@ -316,6 +316,134 @@ static void test_the_corpus_finds_what_it_should(void **state)
 	}
 }
 
+/* The links of a page to the cases, in order: register items'
+ * numbers or panel case ids, into `out` (at most `max`); the next page's
+ * address (unescaped) into `next` ("" when none). */
+static int page_links(const char *html, bool staff, char out[][64], int max, char *next,
+                      size_t nextlen)
+{
+	const char *prefix = staff ? "<a href=\"/panel/sprawy/" : "<tr><td><a href=\"/rejestr/";
+	int n = 0;
+	for (const char *p = html; (p = strstr(p, prefix)) != NULL && n < max; p++) {
+		char v[64];
+		if (sscanf(p + strlen(prefix), "%63[^\"/]", v) == 1 &&
+		    (n == 0 || strcmp(out[n - 1], v) != 0))
+			snprintf(out[n++], 64, "%s", v);
+	}
+	next[0] = '\0';
+	const char *a = strstr(html, "rel=\"next\"");
+	if (a) {
+		const char *h = a;
+		while (h > html && strncmp(h, "href=\"", 6) != 0)
+			h--;
+		size_t k = 0;
+		for (const char *c = h + 6; *c && *c != '"' && k + 1 < nextlen; c++) {
+			if (!strncmp(c, "&amp;", 5)) {
+				next[k++] = '&';
+				c += 4;
+			} else {
+				next[k++] = *c;
+			}
+		}
+		next[k] = '\0';
+	}
+	return n;
+}
+
+#define RANKED 107 /* more than two pages of the register and of the panel */
+
+/* A search's pages are ranked (the word in the subject before the word
+ * only in the content) and go on from the last row's score: every match
+ * once, none missing, on both searches. */
+static void test_ranked_pages_have_no_gaps_or_repeats(void **state)
+{
+	static struct ccase made[RANKED];
+	for (int i = 0; i < RANKED; i++) {
+		struct ccase *k = &made[i];
+		snprintf(k->key, sizeof k->key, "ranked-%d", i);
+		if (i % 3 == 0) {
+			snprintf(k->subject, sizeof k->subject, "Wydatki gminy na festyn numer %d", i);
+			snprintf(k->content, sizeof k->content, "Proszę o zestawienie kosztów festynu.");
+		} else {
+			snprintf(k->subject, sizeof k->subject, "Koszty festynu numer %d", i);
+			snprintf(k->content, sizeof k->content,
+			         "Proszę o zestawienie wydatków gminy na festyn i jego oprawę.");
+		}
+		file_and_publish(k);
+	}
+	for (int side = 0; side < 2; side++) {
+		char path[1024] = "";
+		snprintf(path, sizeof path, side ? "/panel?q=festyn+wydatki" : "/rejestr?q=festyn+wydatki");
+		static char seen[4 * RANKED][64];
+		int nseen = 0, pages = 0;
+		while (path[0] && pages < 10) {
+			struct hresp r;
+			if (side)
+				u_staff_get(&clerk, path, &r);
+			else
+				h_get(path, &r);
+			assert_int_equal(r.status, 200);
+			char links[100][64], next[1024];
+			int n = page_links(r.body, side == 1, links, 100, next, sizeof next);
+			h_free(&r);
+			pages++;
+			for (int i = 0; i < n; i++) {
+				for (int j = 0; j < nseen; j++)
+					assert_string_not_equal(seen[j], links[i]);
+				assert_true(nseen < 4 * RANKED);
+				snprintf(seen[nseen++], 64, "%s", links[i]);
+			}
+			snprintf(path, sizeof path, "%s", next);
+		}
+		assert_true(pages >= 3);
+		/* Every case made here, those with the word in the subject first. */
+		int last_subject = -1, first_content = nseen;
+		for (int i = 0; i < RANKED; i++) {
+			const char *v = side ? made[i].id : made[i].number;
+			int at = -1;
+			for (int j = 0; j < nseen; j++)
+				if (!strcmp(seen[j], v))
+					at = j;
+			if (at < 0)
+				fprintf(stderr, "%s: %s not listed\n", side ? "panel" : "register", v);
+			assert_true(at >= 0);
+			if (i % 3 == 0 && at > last_subject)
+				last_subject = at;
+			if (i % 3 != 0 && at < first_content)
+				first_content = at;
+		}
+		assert_true(last_subject < first_content);
+	}
+}
+
+/* A request's text changed (the erasure of personal data, cases/
+ * privacy.c, updates subject and content) is searched as it is now: the
+ * words it lost are no longer found. */
+static void test_changed_text_is_searched_as_it_is_now(void **state)
+{
+	struct ccase k = {.key = "changed"};
+	snprintf(k.subject, sizeof k.subject, "Informacja o wynikach kontroli");
+	snprintf(k.content, sizeof k.content, "Wnioskodawca Bazyliszkowski prosi o protokoły.");
+	file_and_publish(&k);
+	char *html = search_page(true, "Bazyliszkowskiego");
+	char link[64];
+	snprintf(link, sizeof link, "href=\"/panel/sprawy/%s\"", k.id);
+	assert_non_null(strstr(html, link));
+	free(html);
+	char sql[256];
+	snprintf(sql, sizeof sql,
+	         "UPDATE requests SET body = 'Wnioskodawca [dane usunięte] prosi o protokoły.' "
+	         "WHERE id = %s",
+	         k.id);
+	h_sql(sql);
+	html = search_page(true, "Bazyliszkowskiego");
+	assert_null(strstr(html, link));
+	free(html);
+	html = search_page(true, "protokoły");
+	assert_non_null(strstr(html, link));
+	free(html);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -335,6 +463,8 @@ int main(void)
 	db_set_url(getenv("DATABASE_URL"));
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_the_corpus_finds_what_it_should),
+	    cmocka_unit_test(test_ranked_pages_have_no_gaps_or_repeats),
+	    cmocka_unit_test(test_changed_text_is_searched_as_it_is_now),
 	};
 	int failed = cmocka_run_group_tests_name("search_corpus", tests, setup, h_stop_server);
 	h_teardown();
