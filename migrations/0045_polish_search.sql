@@ -174,9 +174,13 @@ $$;
 -- - a word with dots ("1431.14", "comon.1431.14.2026") is a case number
 --   or a part of one, matched as it is;
 -- - a word the dictionary knows is any of its basic forms;
--- - a word it does not know, and the last word (which may be typed only
---   in part), is also a prefix ("wyd" finds "wydatki") when it has three
---   letters or more and is not a number; with `typos`, also any word kept in
+-- - a word it does not know, and the last word when it is short (it may
+--   be typed only in part: "stol"), is also a prefix ("wyd" finds
+--   "wydatki") when it has three letters or more and is not a number (a
+--   prefix reads the entries of every body with it: GIN has no order
+--   within a column's keys to skip them by organisation, so a known word
+--   of five letters or more is taken as typed whole); with `typos`, also
+--   any word kept in
 --   search_words (public ones only for `pub`) within one letter of it
 --   (two for words of eight letters or more), by trigram similarity and
 --   Levenshtein distance.
@@ -198,7 +202,7 @@ DECLARE
     words int;
     seen int := 0;
 BEGIN
-    -- The words, but for the case numbers: the last one is also a prefix.
+    -- The words, but for the case numbers: the last one may be a prefix.
     SELECT count(*) INTO words
     FROM regexp_split_to_table(public.register_fold(coalesce(q, '')), '\s+') AS t,
          regexp_split_to_table(trim(BOTH '.' FROM t), '[^[:alnum:]]+') AS x
@@ -227,7 +231,8 @@ BEGIN
             END IF;
             seen := seen + 1;
             alts := ARRAY(SELECT quote_literal(l) FROM unnest(lem) AS l);
-            IF (NOT kn OR seen = words) AND length(w) >= 3 AND w !~ '^[0-9]+$' THEN
+            IF (NOT kn OR (seen = words AND length(w) < 5)) AND length(w) >= 3
+               AND w !~ '^[0-9]+$' THEN
                 alts := alts || (quote_literal(w) || ':*');
             END IF;
             IF typos AND NOT kn AND length(w) >= 4 AND w !~ '[0-9]' THEN
@@ -289,10 +294,23 @@ $$;
 CREATE TRIGGER publications_words BEFORE INSERT OR UPDATE OF public_subject, answer, case_number
     ON publications FOR EACH ROW EXECUTE FUNCTION publications_words();
 
+-- A request's text changed (the erasure of personal data, cases/
+-- privacy.c): the words it no longer has are dropped from search_words
+-- too, so that no table keeps an erased name (a word still used elsewhere
+-- is only computed again when next seen).
 CREATE FUNCTION requests_search() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     NEW.search := public.search_vector(NEW.subject, NEW.body, NEW.case_number, false);
+    IF TG_OP = 'UPDATE' THEN
+        DELETE FROM public.search_words s
+        WHERE s.word IN (
+            SELECT unnest(regexp_split_to_array(public.register_fold(
+                       coalesce(OLD.subject, '') || ' ' || coalesce(OLD.body, '')), '[^[:alnum:]]+'))
+            EXCEPT
+            SELECT unnest(regexp_split_to_array(public.register_fold(
+                       coalesce(NEW.subject, '') || ' ' || coalesce(NEW.body, '')), '[^[:alnum:]]+')));
+    END IF;
     RETURN NEW;
 END
 $$;
