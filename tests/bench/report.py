@@ -229,10 +229,13 @@ def search_plan_section(res):
     if not os.path.exists(path):
         return []
     text = open(path, encoding="utf-8").read().splitlines()
-    head = dict(kv.split("=", 1) for kv in (text[0].split(" ") if text else []) if "=" in kv)
-    parts, name = {}, None
-    for line in text[1:]:
-        if line.startswith("--- "):
+    head, parts, name = {}, {}, None
+    for line in text:
+        if name is None and line.startswith("tsquery="):
+            head["tsquery"] = line[len("tsquery="):]
+        elif name is None and not line.startswith("--- "):
+            head.update(kv.split("=", 1) for kv in line.split(" ") if "=" in kv)
+        elif line.startswith("--- "):
             name = line[4:]
             parts[name] = []
         elif name is not None:

@@ -204,9 +204,10 @@ search_plans() {
       | awk 'seen == 2 {print} /^Execution Time/ {seen++}'
   }
   {
-    echo "org=$(psql_db -tAc "SELECT slug FROM organisations WHERE id = $org") word=$word tsquery=$tsq" \
+    echo "org=$(psql_db -tAc "SELECT slug FROM organisations WHERE id = $org") word=$word" \
       "matches=$(psql_db -tA -v org="$org" -v tsq="$tsq" <<<"SELECT count(*) FROM register_index i WHERE i.org_id = :org::bigint AND i.words @@ :'tsq'::tsquery;")" \
       "published=$(psql_db -tAc "SELECT count(*) FROM publications WHERE NOT withdrawn")"
+    echo "tsquery=$tsq"
     echo "--- register"
     plan jawnosc_public "$pub"
     if [ "${BENCH_PLAN_BEFORE:-1}" != 0 ]; then
