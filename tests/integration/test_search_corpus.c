@@ -444,6 +444,50 @@ static void test_changed_text_is_searched_as_it_is_now(void **state)
 	free(html);
 }
 
+static bool panel_finds(const char *text, const struct ccase *k)
+{
+	char *html = search_page(true, text);
+	char link[64];
+	snprintf(link, sizeof link, "href=\"/panel/sprawy/%s\"", k->id);
+	bool found = strstr(html, link) != NULL;
+	free(html);
+	return found;
+}
+
+static char *migrate_with(const char *dictionary)
+{
+	setenv("JAWNOSC_SEARCH_DICTIONARY", dictionary, 1);
+	char *out = NULL;
+	const char *args[] = {"migrate", NULL};
+	assert_int_equal(h_cli(&out, args), 0);
+	unsetenv("JAWNOSC_SEARCH_DICTIONARY");
+	return out;
+}
+
+/* `jawnosc migrate` leaves the dictionary with JAWNOSC_SEARCH_DICTIONARY=
+ * off and takes it again otherwise, making every vector again each time:
+ * the search works either way, and finds inflected forms only with it. */
+static void test_migrate_switches_the_dictionary_and_rebuilds(void **state)
+{
+	if (strcmp(dictionary(), "polish") != 0)
+		skip(); /* the files are not installed here: nothing to switch */
+	const struct ccase *k = &cases[case_index("umowa-licencja")];
+	assert_true(panel_finds("umowami", k));
+	char *out = migrate_with("off");
+	assert_non_null(strstr(out, "without the Polish dictionary"));
+	assert_non_null(strstr(out, "every search vector was made again"));
+	free(out);
+	assert_string_equal(dictionary(), "simple");
+	assert_false(panel_finds("umowami", k));
+	assert_true(panel_finds("umowa licencyjna", k)); /* still a search */
+	out = migrate_with("auto");
+	assert_non_null(strstr(out, "search: Polish dictionary"));
+	assert_non_null(strstr(out, "every search vector was made again"));
+	free(out);
+	assert_string_equal(dictionary(), "polish");
+	assert_true(panel_finds("umowami", k));
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -465,6 +509,7 @@ int main(void)
 	    cmocka_unit_test(test_the_corpus_finds_what_it_should),
 	    cmocka_unit_test(test_ranked_pages_have_no_gaps_or_repeats),
 	    cmocka_unit_test(test_changed_text_is_searched_as_it_is_now),
+	    cmocka_unit_test(test_migrate_switches_the_dictionary_and_rebuilds),
 	};
 	int failed = cmocka_run_group_tests_name("search_corpus", tests, setup, h_stop_server);
 	h_teardown();
