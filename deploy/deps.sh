@@ -9,7 +9,7 @@ packages=(
   libpq-dev libmicrohttpd-dev libjansson-dev libcmark-dev libcmocka-dev
   libsodium-dev libcurl4-openssl-dev libcairo2-dev libpango1.0-dev libfontconfig-dev zlib1g-dev
   libpoppler-glib-dev libqpdf-dev libssl-dev libgmime-3.0-dev
-  postgresql postgresql-contrib
+  postgresql postgresql-contrib hunspell-pl
   python3 python3-aiosmtpd python3-feedparser curl valgrind faketime dovecot-imapd
   fonts-dejavu-core qpdf poppler-utils libnss3-tools openssl python3-yaml
   chromium
@@ -26,17 +26,28 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+# The search's Polish dictionary (deploy/search-dict.sh): PostgreSQL's
+# ispell files made from hunspell-pl, in its tsearch_data directory.
+dict_ok=true
+"$(dirname "$0")/search-dict.sh" --check 2>/dev/null || dict_ok=false
+[ ${#missing[@]} -eq 0 ] && $dict_ok && exit 0
 
-echo "deps: installing ${missing[*]}"
 if [ "$(id -u)" -eq 0 ]; then
   SUDO=()
 elif command -v sudo >/dev/null 2>&1; then
   SUDO=(sudo)
+elif [ ${#missing[@]} -eq 0 ]; then
+  # Only the dictionary: the search works without it, less well.
+  echo "deps: not root: run deploy/search-dict.sh as root for the search's Polish dictionary" >&2
+  exit 0
 else
   echo "deps: missing packages and not root: install them with apt-get: ${missing[*]}" >&2
   exit 1
 fi
-export DEBIAN_FRONTEND=noninteractive
-"${SUDO[@]}" apt-get update -qq
-"${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  "${SUDO[@]}" apt-get update -qq
+  "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+"${SUDO[@]}" "$(dirname "$0")/search-dict.sh"

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cases/search.h"
 #include "cases/secret.h"
 #include "db/db.h"
 #include "db/migrate.h"
@@ -125,7 +126,7 @@ enum outcome ops_ready(const struct svc_ctx *ctx, const struct migration_set *se
 {
 	(void)ctx;
 	(void)p;
-	*out = (struct ops_readiness){false, "unreachable", 0};
+	*out = (struct ops_readiness){false, "unreachable", 0, NULL};
 	PGconn *c = db_conn();
 	if (!c)
 		return OUT_OK;
@@ -134,9 +135,9 @@ enum outcome ops_ready(const struct svc_ctx *ctx, const struct migration_set *se
 	if (pending < 0)
 		out->database = "error";
 	else if (pending > 0)
-		*out = (struct ops_readiness){false, "behind", pending};
+		*out = (struct ops_readiness){false, "behind", pending, NULL};
 	else
-		*out = (struct ops_readiness){true, "ok", 0};
+		*out = (struct ops_readiness){true, "ok", 0, search_dictionary(c)};
 	return OUT_OK;
 }
 

@@ -56,6 +56,10 @@ struct ops_readiness {
 	bool ready;
 	const char *database; /* "ok", "unreachable", "error", "behind" */
 	long pending;         /* migrations not applied ("behind") */
+	/* The search's dictionary when ready: "polish", or "simple" (no
+	 * Polish dictionary: the search works without inflection; still
+	 * ready), cases/search.h. */
+	const char *search;
 };
 /* Always OUT_OK: not being ready is an answer, not a failure. */
 struct migration_set;

@@ -40,10 +40,12 @@ struct queue_filter {
 	const char *state;     /* one state (law_states id), whatever `states`; NULL: any */
 	const char *kind;
 	const char *channel;
-	/* Words, each found (accents and case folded: "gadzety" finds
-	 * "gadżety") in the case number ("1431.14", "28.2026"), the subject,
-	 * the content or the requester's name or e-mail. Staff only: the
-	 * requester's data is never searched for the public. */
+	/* Words, each found in the case number ("1431.14", "28.2026"), the
+	 * subject or the content as the public register's search finds them
+	 * (any inflected form, accents optional: "gadzety" finds "gadżetów";
+	 * docs/register.md, "Search"), or in the requester's name or e-mail
+	 * (folded, anywhere in them). Staff only: the requester's data is
+	 * never searched for the public. */
 	const char *q;
 	const char *received_from; /* "YYYY-MM-DD": received on or after; NULL: no limit */
 	const char *received_to;   /* "YYYY-MM-DD": received on or before */
@@ -57,12 +59,20 @@ struct queue_filter {
 	/* Keyset: the last row of the previous page. */
 	const char *after_due; /* "YYYY-MM-DD", "none" for cases with no body term, NULL: first page */
 	long long after_id;
+	/* A search's keyset instead (with after_id): its score and date received. */
+	bool ranked_after;
+	int after_score;
+	const char *after_date; /* "YYYY-MM-DD" */
 };
 
 /* A page of the cases of ctx->who's organisation that ctx->who sees
  * (cases/scope.h) and `f` selects, ordered by due date (the nearest first),
  * then those with none: by id, or newest first unless f->states is
- * QUEUE_OPEN. {"items": [...], "next": {"due": ..., "id": ...} or absent}.
+ * QUEUE_OPEN; a search (f->q) the most relevant first, then the newest
+ * (date received, id). {"items": [...], "similar": bool (a search whose
+ * words matched nothing shows the cases with words within a letter of
+ * them), "next": {"due": ..., "id": ...} (a search: {"score", "date",
+ * "id"}) or absent}.
  * Each item: id, case_number, subject, kind, state, state_label, channel,
  * received_on, closed_on (closed cases), unit, assignee, and the due date as
  * caseview_due() gives it, or "waiting" for an open case without one, and

@@ -140,28 +140,33 @@ static json_t *list_item(const PGresult *r, int i)
 	return it;
 }
 
-/* Search. Words are matched as prefixes in the full-text index of the
- * folded subject and answer; only when they match nothing is the subject
- * compared by trigram word similarity (a typo, another ending). Either way
- * a frequent match fills a page from the newest rows at once (the
- * *_RECENT plans look at SEARCH_WINDOW of them), and a rare one is found
- * through its GIN index wherever it is. A GIN search over common words or
- * trigrams can take long at a million rows, so it has SEARCH_TIMEOUT_MS;
- * past it the page shows what the newest rows gave, marked approximate. */
+/* Search (docs/register.md, "Search"). search_query() (migration 0045)
+ * turns the words into a tsquery of their basic forms (the Polish
+ * dictionary), prefixes for words it does not know and case-number parts;
+ * the body's matches come from one scan of the composite index
+ * (org_id, words) and are ordered by relevance (search_score()), the
+ * newest first among equals, in keyset pages over (score, received_on,
+ * id). Only when the words match nothing at all is the search made again
+ * with words within a letter of the typed ones (search_query(..., true)).
+ * A GIN search over words in most of a big body's entries can take long,
+ * so it has SEARCH_TIMEOUT_MS; past it the page ranks only the newest
+ * SEARCH_WINDOW rows of the filters and says so (approximate). A text with
+ * no letter or digit is looked for literally in the newest rows. */
 #define SEARCH_WINDOW 2000
 #define SEARCH_TIMEOUT_MS "1500"
 
 enum page_plan {
 	PLAN_PLAIN,
-	PLAN_RECENT_WORDS,
 	PLAN_WORDS,
-	PLAN_RECENT_SIMILAR,
-	PLAN_SIMILAR,
+	PLAN_RECENT_WORDS,
 	PLAN_RECENT_LITERAL,
 };
 
-/* The WHERE clause of the filters over register_index i (not the words). */
-static void filter_sql(strbuf_t *sql, struct db_params *p, const struct register_filter *f)
+/* The WHERE clause of the filters over register_index i (not the words);
+ * the date keyset too unless the page is ranked (`ranked`: the keyset is
+ * then on the score, search_keyset()). */
+static void filter_sql(strbuf_t *sql, struct db_params *p, const struct register_filter *f,
+                       bool ranked)
 {
 	if (f->year > 0) {
 		/* A range of received_on, so the list's index serves it. */
@@ -182,76 +187,91 @@ static void filter_sql(strbuf_t *sql, struct db_params *p, const struct register
 		    " AND i.unit_id = (SELECT u.id FROM register_units u WHERE u.org_id = $1 AND "
 		    "u.symbol = $%d)",
 		    db_param(p, f->unit));
-	if (f->after_date) {
+	if (f->after_date && !ranked) {
 		int d = db_param(p, f->after_date);
 		int id = db_param_int(p, f->after_id);
 		sb_printf(sql, " AND (i.received_on, i.id) < ($%d::date, $%d::bigint)", d, id);
 	}
 }
 
-/* The condition of a search plan on the rows of `alias`. */
-static void match_sql(strbuf_t *sql, enum page_plan plan, const char *alias, int q)
+/* The keyset of a ranked page over the rows of `alias`. */
+static void search_keyset(strbuf_t *sql, struct db_params *p, const struct register_filter *f,
+                          const char *alias)
 {
-	if (plan == PLAN_WORDS || plan == PLAN_RECENT_WORDS)
-		sb_printf(sql, "%s.search @@ register_tsquery($%d)", alias, q);
-	else if (plan == PLAN_RECENT_LITERAL)
-		/* strpos(), not LIKE: '%', '_' and '\' are the text itself. */
-		sb_printf(sql, "strpos(%s.subject_folded, register_fold($%d)) > 0", alias, q);
-	else
-		sb_printf(sql, "register_fold($%d) <%% %s.subject_folded", q, alias);
+	if (!f->after_date || !f->ranked_after)
+		return;
+	int s = db_param_int(p, f->after_score);
+	int d = db_param(p, f->after_date);
+	int id = db_param_int(p, f->after_id);
+	sb_printf(sql, " WHERE (%s.score, %s.received_on, %s.id) < ($%d::int, $%d::date, $%d::bigint)",
+	          alias, alias, alias, s, d, id);
 }
 
 /* One query: the page's ids from register_index, then their rows from
- * register_entries. */
+ * register_entries. `tsq`: the tsquery (text) of the ranked plans. */
 static PGresult *page_query(PGconn *c, arena_t *a, long long org_id,
                             const struct register_filter *f, int limit, enum page_plan plan,
-                            enum db_status *st)
+                            const char *tsq, enum db_status *st)
 {
 	strbuf_t sql;
 	sb_init(&sql, a);
 	struct db_params p = {.n = 0};
 	db_param_int(&p, org_id);
 	switch (plan) {
-	case PLAN_WORDS:
-	case PLAN_SIMILAR: {
-		/* Every match through a GIN index, unordered (an ORDER BY here
-		 * would tempt the planner to walk the date index), then the
-		 * newest of them. */
-		sb_puts(&sql,
-		        "WITH m AS MATERIALIZED (SELECT i.id, i.received_on FROM register_index i "
-		        "WHERE i.org_id = $1");
-		filter_sql(&sql, &p, f);
-		int q = db_param(&p, f->q);
-		sb_puts(&sql, " AND ");
-		match_sql(&sql, plan, "i", q);
+	case PLAN_WORDS: {
+		/* Every match of the body through the composite GIN index
+		 * (org_id, words), unordered (an ORDER BY here would tempt the
+		 * planner to walk the date index), ranked, then the page. */
+		int q = db_param(&p, tsq);
 		sb_printf(&sql,
-		          "), page AS MATERIALIZED (SELECT m.id, m.received_on FROM m "
-		          "ORDER BY m.received_on DESC, m.id DESC LIMIT %d",
+		          "WITH m AS MATERIALIZED (SELECT i.id, i.received_on, "
+		          "search_score(i.words, $%d::tsquery) AS score FROM register_index i "
+		          "WHERE i.org_id = $1 AND i.words @@ $%d::tsquery",
+		          q, q);
+		filter_sql(&sql, &p, f, true);
+		sb_puts(&sql, "), page AS MATERIALIZED (SELECT m.id, m.received_on, m.score FROM m");
+		search_keyset(&sql, &p, f, "m");
+		sb_printf(&sql, " ORDER BY m.score DESC, m.received_on DESC, m.id DESC LIMIT %d",
 		          limit + 1);
 		break;
 	}
-	case PLAN_RECENT_WORDS:
-	case PLAN_RECENT_SIMILAR:
+	case PLAN_RECENT_WORDS: {
+		int q = db_param(&p, tsq);
+		sb_puts(&sql,
+		        "WITH w AS MATERIALIZED (SELECT i.id, i.received_on, i.words FROM register_index i "
+		        "WHERE i.org_id = $1");
+		filter_sql(&sql, &p, f, true);
+		sb_printf(&sql,
+		          " ORDER BY i.received_on DESC, i.id DESC LIMIT %d), "
+		          "m AS (SELECT w.id, w.received_on, search_score(w.words, $%d::tsquery) AS score "
+		          "FROM w WHERE w.words @@ $%d::tsquery), "
+		          "page AS MATERIALIZED (SELECT m.id, m.received_on, m.score FROM m",
+		          SEARCH_WINDOW + limit, q, q);
+		search_keyset(&sql, &p, f, "m");
+		sb_printf(&sql, " ORDER BY m.score DESC, m.received_on DESC, m.id DESC LIMIT %d",
+		          limit + 1);
+		break;
+	}
 	case PLAN_RECENT_LITERAL: {
-		sb_puts(
-		    &sql,
-		    "WITH page AS MATERIALIZED (SELECT w.id, w.received_on FROM ("
-		    "SELECT i.id, i.received_on, i.search, i.subject_folded FROM register_index i "
-		    "WHERE i.org_id = $1");
-		filter_sql(&sql, &p, f);
+		sb_puts(&sql,
+		        "WITH page AS MATERIALIZED (SELECT w.id, w.received_on, 0 AS score FROM ("
+		        "SELECT i.id, i.received_on, i.subject_folded FROM register_index i "
+		        "WHERE i.org_id = $1");
+		filter_sql(&sql, &p, f, false);
 		int q = db_param(&p, f->q);
-		sb_printf(&sql, " ORDER BY i.received_on DESC, i.id DESC LIMIT %d) w WHERE ",
-		          SEARCH_WINDOW + limit);
-		match_sql(&sql, plan, "w", q);
-		sb_printf(&sql, " ORDER BY w.received_on DESC, w.id DESC LIMIT %d", limit + 1);
+		/* strpos(), not LIKE: '%', '_' and '\' are the text itself. */
+		sb_printf(&sql,
+		          " ORDER BY i.received_on DESC, i.id DESC LIMIT %d) w "
+		          "WHERE strpos(w.subject_folded, register_fold($%d)) > 0 "
+		          "ORDER BY w.received_on DESC, w.id DESC LIMIT %d",
+		          SEARCH_WINDOW + limit, q, limit + 1);
 		break;
 	}
 	case PLAN_PLAIN:
-		sb_puts(
-		    &sql,
-		    "WITH page AS MATERIALIZED (SELECT i.id, i.received_on FROM register_index i "
-		    "WHERE i.org_id = $1");
-		filter_sql(&sql, &p, f);
+		sb_puts(&sql,
+		        "WITH page AS MATERIALIZED (SELECT i.id, i.received_on, 0 AS score "
+		        "FROM register_index i WHERE i.org_id = $1");
+		filter_sql(&sql, &p, f, false);
 		sb_printf(&sql, " ORDER BY i.received_on DESC, i.id DESC LIMIT %d", limit + 1);
 		break;
 	}
@@ -261,8 +281,9 @@ static PGresult *page_query(PGconn *c, arena_t *a, long long org_id,
 	    "e.unit_name, "
 	    "e.public_subject, e.state, e.outcome, coalesce(e.closed_on::text, ''), e.legal_basis, "
 	    "e.answer, e.version, " RFC3339("e.first_published_at") ", " RFC3339(
-	        "e.version_published_at") " FROM page JOIN register_entries e ON e.id = page.id "
-	                                  "ORDER BY page.received_on DESC, page.id DESC");
+	        "e.version_published_at") ", page.score FROM page JOIN register_entries e "
+	                                  "ON e.id = page.id ORDER BY page.score DESC, "
+	                                  "page.received_on DESC, page.id DESC");
 	PGresult *r = PQexecParams(c, sql.data, p.n, NULL, p.v, NULL, NULL, 0);
 	*st = db_status_of(c, r);
 	if (*st == DB_ERROR) {
@@ -278,14 +299,14 @@ static PGresult *page_query(PGconn *c, arena_t *a, long long org_id,
 /* A GIN search under SEARCH_TIMEOUT_MS: *timed_out and NULL when it took
  * too long (the transaction goes on). */
 static PGresult *guarded_query(PGconn *c, arena_t *a, long long org_id,
-                               const struct register_filter *f, int limit, enum page_plan plan,
+                               const struct register_filter *f, int limit, const char *tsq,
                                enum db_status *st, bool *timed_out)
 {
 	*timed_out = false;
 	*st = simple(c, "SAVEPOINT search; SET LOCAL statement_timeout = " SEARCH_TIMEOUT_MS);
 	if (*st != DB_OK)
 		return NULL;
-	PGresult *r = page_query(c, a, org_id, f, limit, plan, st);
+	PGresult *r = page_query(c, a, org_id, f, limit, PLAN_WORDS, tsq, st);
 	const char *code = PQresultErrorField(r, PG_DIAG_SQLSTATE);
 	if (*st == DB_ERROR && code && !strcmp(code, "57014")) {
 		PQclear(r);
@@ -299,83 +320,72 @@ static PGresult *guarded_query(PGconn *c, arena_t *a, long long org_id,
 	return r;
 }
 
-/* What the search can look for in `q`: words for the full-text index,
- * trigrams for the similarity index. A text with neither (only
- * punctuation, "%_%_...") would make a GIN scan read the whole trigram
- * index (pg_trgm scans everything for a query without trigrams), so it is
- * only compared literally with the newest rows. */
-static enum db_status query_shape(PGconn *c, const char *q, bool *words, bool *trigrams)
+/* The tsquery of `q` as text (in `a`), with words within a letter of the
+ * typed ones when `typos`; NULL when `q` has no word (letter or digit). */
+static enum db_status search_tsquery(PGconn *c, arena_t *a, const char *q, bool typos,
+                                     const char **tsq)
 {
-	const char *p[1] = {q};
+	*tsq = NULL;
+	const char *p[2] = {q, typos ? "t" : "f"};
 	enum db_status st;
-	PGresult *r = db_exec(c, &st,
-	                      "SELECT register_tsquery($1) IS NOT NULL, "
-	                      "cardinality(show_trgm(register_fold($1))) > 0",
-	                      1, p);
-	*words = st == DB_OK && PQntuples(r) == 1 && PQgetvalue(r, 0, 0)[0] == 't';
-	*trigrams = st == DB_OK && PQntuples(r) == 1 && PQgetvalue(r, 0, 1)[0] == 't';
+	PGresult *r = db_exec(c, &st, "SELECT search_query($1, true, $2::boolean)::text", 2, p);
+	if (st == DB_OK && PQntuples(r) == 1 && !PQgetisnull(r, 0, 0))
+		*tsq = arena_strdup(a, PQgetvalue(r, 0, 0));
 	PQclear(r);
 	return st;
+}
+
+/* One ranked search: the whole body under the time limit, else its newest
+ * rows (*approximate). */
+static PGresult *ranked_query(PGconn *c, arena_t *a, long long org_id,
+                              const struct register_filter *f, int limit, const char *tsq,
+                              enum db_status *st, bool *approximate)
+{
+	bool timed_out;
+	PGresult *r = guarded_query(c, a, org_id, f, limit, tsq, st, &timed_out);
+	if (*st != DB_OK)
+		return r ? r : PQmakeEmptyPGresult(c, PGRES_FATAL_ERROR);
+	if (!timed_out)
+		return r;
+	*approximate = true;
+	return page_query(c, a, org_id, f, limit, PLAN_RECENT_WORDS, tsq, st);
 }
 
 /* The search's pages: see SEARCH_WINDOW. */
 static PGresult *search_query(PGconn *c, arena_t *a, long long org_id,
                               const struct register_filter *f, int limit, enum db_status *st,
-                              bool *approximate, bool *literal)
+                              bool *approximate, bool *literal, bool *similar)
 {
-	static const enum page_plan plans[][2] = {{PLAN_RECENT_WORDS, PLAN_WORDS},
-	                                          {PLAN_RECENT_SIMILAR, PLAN_SIMILAR}};
-	*approximate = false;
-	bool use[2];
-	*st = query_shape(c, f->q, &use[0], &use[1]);
+	*approximate = *literal = *similar = false;
+	const char *tsq;
+	*st = search_tsquery(c, a, f->q, false, &tsq);
 	if (*st != DB_OK)
 		return PQmakeEmptyPGresult(c, PGRES_FATAL_ERROR);
-	*literal = !use[0] && !use[1];
+	*literal = !tsq;
 	if (*literal)
-		return page_query(c, a, org_id, f, limit, PLAN_RECENT_LITERAL, st);
-	PGresult *best = NULL;
-	for (size_t k = 0; k < 2; k++) {
-		if (!use[k])
-			continue;
-		PGresult *r = page_query(c, a, org_id, f, limit, plans[k][0], st);
-		if (*st != DB_OK || PQntuples(r) > limit) {
-			PQclear(best);
-			return r; /* a full page among the newest rows */
-		}
-		bool timed_out;
-		PGresult *g = guarded_query(c, a, org_id, f, limit, plans[k][1], st, &timed_out);
-		if (*st != DB_OK) {
-			PQclear(r);
-			PQclear(best);
-			return g ? g : PQmakeEmptyPGresult(c, PGRES_FATAL_ERROR);
-		}
-		if (timed_out) {
-			g = r;
-			*approximate = true;
-		} else {
-			PQclear(r);
-		}
-		if (PQntuples(g) > 0 || k == 1 || !use[1]) {
-			PQclear(best);
-			return g;
-		}
-		/* Nothing matched the words: try similar ones, keeping this
-		 * (empty) answer should that be all. */
-		PQclear(best);
-		best = g;
-		*approximate = false;
-	}
-	return best;
+		return page_query(c, a, org_id, f, limit, PLAN_RECENT_LITERAL, NULL, st);
+	PGresult *r = ranked_query(c, a, org_id, f, limit, tsq, st, approximate);
+	if (*st != DB_OK || PQntuples(r) > 0 || *approximate)
+		return r;
+	/* Nothing matched the words (on any page: a keyset page of a match
+	 * has a row): try words within a letter of them. */
+	const char *near;
+	*st = search_tsquery(c, a, f->q, true, &near);
+	if (*st != DB_OK || !near || !strcmp(near, tsq))
+		return r;
+	PQclear(r);
+	*similar = true;
+	return ranked_query(c, a, org_id, f, limit, near, st, approximate);
 }
 
 enum db_status register_list(PGconn *c, arena_t *a, long long org_id,
                              const struct register_filter *f, int limit, json_t **out)
 {
 	enum db_status st;
-	bool approximate = false, literal = false;
-	PGresult *r = f->q && *f->q
-	                  ? search_query(c, a, org_id, f, limit, &st, &approximate, &literal)
-	                  : page_query(c, a, org_id, f, limit, PLAN_PLAIN, &st);
+	bool approximate = false, literal = false, similar = false;
+	PGresult *r = f->q && *f->q ? search_query(c, a, org_id, f, limit, &st, &approximate,
+	                                           &literal, &similar)
+	                            : page_query(c, a, org_id, f, limit, PLAN_PLAIN, NULL, &st);
 	if (st != DB_OK) {
 		PQclear(r);
 		return st;
@@ -384,12 +394,16 @@ enum db_status register_list(PGconn *c, arena_t *a, long long org_id,
 	int rows = PQntuples(r);
 	for (int i = 0; i < rows && i < limit; i++)
 		json_array_append_new(items, list_item(r, i));
-	json_t *doc = json_pack("{s:o, s:b, s:b}", "items", items, "approximate", approximate,
-	                        "literal", literal);
-	if (rows > limit)
-		json_object_set_new(doc, "next",
-		                    json_pack("{s:s, s:s}", "date", PQgetvalue(r, limit - 1, 2),
-		                              "id", PQgetvalue(r, limit - 1, 0)));
+	json_t *doc = json_pack("{s:o, s:b, s:b, s:b}", "items", items, "approximate", approximate,
+	                        "literal", literal, "similar", similar);
+	if (rows > limit) {
+		json_t *next = json_pack("{s:s, s:s}", "date", PQgetvalue(r, limit - 1, 2), "id",
+		                         PQgetvalue(r, limit - 1, 0));
+		/* A ranked page goes on from the last row's score too. */
+		if (f->q && *f->q && !literal)
+			json_object_set_new(next, "score", json_string(PQgetvalue(r, limit - 1, 15)));
+		json_object_set_new(doc, "next", next);
+	}
 	PQclear(r);
 	*out = doc;
 	return DB_OK;

@@ -49,10 +49,14 @@ struct register_filter {
 	const char *kind;    /* "public_information", "reuse"; NULL: any */
 	const char *outcome; /* a closing state id, "none" (no outcome yet); NULL: any */
 	const char *unit;    /* unit symbol; NULL: any */
-	const char *q;       /* words of the subject or answer, accents optional */
-	/* Keyset: the last row of the previous page (newest first). */
+	const char *q;       /* words of the subject or answer, or parts of the case number:
+	                        inflection and accents optional (docs/register.md, "Search") */
+	/* Keyset: the last row of the previous page (newest first; a search's
+	 * pages: the most relevant first, then the newest). */
 	const char *after_date; /* "YYYY-MM-DD" received; NULL: first page */
 	long long after_id;
+	bool ranked_after;      /* a search's page: after_score is the last row's score */
+	int after_score;
 };
 
 /* What a public page asks. Each page service reads in one transaction as
@@ -94,11 +98,14 @@ struct register_page {
 enum outcome register_q_check(const char *q, arena_t *a, struct problem *p);
 
 /* The list (`limit` rows: REGISTER_PAGE on the page, REGISTER_EXPORT_PAGE
- * for CSV and JSON), newest first: *list is {"items": [...], "next":
- * {"date", "id"}, "approximate", "literal"} ("next" only when there are
- * more; "approximate": a search took too long and looked only at the
- * newest rows; "literal": `q` has no letter or digit, so its text was
- * looked for as it is in the subjects of the newest rows only). Each
+ * for CSV and JSON), newest first, a search the most relevant first:
+ * *list is {"items": [...], "next": {"date", "id"[, "score"]},
+ * "approximate", "literal", "similar"} ("next" only when there are more,
+ * with the last row's score on a ranked search; "approximate": a search
+ * took too long and ranked only the newest rows; "literal": `q` has no
+ * letter or digit, so its text was looked for as it is in the subjects of
+ * the newest rows only; "similar": the words matched nothing, the items
+ * match words within a letter of them). Each
  * item: case_number, path, received_on, kind, kind_label, unit,
  * unit_name, subject, state, state_label, outcome (null when none),
  * outcome_label, closed_on (null when open), legal_basis, answer, version,

@@ -6,6 +6,7 @@
 
 #include "cases/jobs.h"
 #include "cases/org.h"
+#include "cases/search.h"
 #include "cases/signature.h"
 #include "cli/cli.h"
 #include "cli/opts.h"
@@ -90,7 +91,13 @@ int cmd_migrate(int argc, char **argv)
 		return 1;
 	}
 	char err[1024];
-	bool ok = migrate_apply(c, &set, stdout, err, sizeof err);
+	/* The search's dictionary: migration 0045 reads the setting; any run
+	 * takes the dictionary once its files are installed (cases/search.h). */
+	bool ok = search_migrate_prepare(c, cfg.search_dictionary) == DB_OK;
+	if (!ok)
+		snprintf(err, sizeof err, "%s", PQerrorMessage(c));
+	ok = ok && migrate_apply(c, &set, stdout, err, sizeof err);
+	ok = ok && search_migrate_finish(c, cfg.search_dictionary, stdout, err, sizeof err);
 	if (!ok)
 		fprintf(stderr, "jawnosc migrate: %s\n", err);
 	PQfinish(c);
@@ -106,8 +113,10 @@ static bool database_current(const struct migration_set *set)
 		return false;
 	char err[1024];
 	long pending = migrate_pending(c, set, err, sizeof err);
-	if (pending == 0)
+	if (pending == 0) {
 		org_startup_note(c);
+		search_startup_note(c);
+	}
 	PQfinish(c);
 	if (pending < 0) {
 		fprintf(stderr, "jawnosc serve: %s\n", err);

@@ -37,6 +37,9 @@ const struct config_entry config_table[] = {
 	 "Directory of page templates (pages/), letters (letters/) and static files (static/)."},
 	{"JAWNOSC_MIGRATIONS", CONFIG_STRING, "migrations", 0, 0, OFF(migrations_dir),
 	 "Directory of the numbered SQL migrations."},
+	{"JAWNOSC_SEARCH_DICTIONARY", CONFIG_STRING, "auto", 0, 0, OFF(search_dictionary),
+	 "The search's Polish dictionary (deploy/search-dict.sh): auto (when its files are installed) "
+	 "or off (unaccent and simple only); read by jawnosc migrate."},
 	{"JAWNOSC_ACCESS_LOG", CONFIG_STRING, "-", 0, 0, OFF(access_log),
 	 "Where JSON-lines access logs go: - for standard output, a file path, or empty for none."},
 	{"JAWNOSC_LOG_LEVEL", CONFIG_STRING, "info", 0, 0, OFF(log_level),

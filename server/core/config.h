@@ -24,6 +24,7 @@ struct config {
 	const char *migrations_dir;
 	const char *access_log;
 	const char *log_level;
+	const char *search_dictionary; /* "auto" or "off" (jawnosc migrate) */
 	const char *base_url;
 	const char *smtp_url;
 	const char *mail_from;

@@ -20,7 +20,8 @@ void web_readyz(http_req_t *req)
 	struct problem p;
 	ops_ready(&ctx, web_migrations(), &r, &p);
 	if (r.ready) {
-		http_respond_json(req, 200, json_pack("{s:s, s:s}", "status", "ok", "database", "ok"));
+		http_respond_json(req, 200, json_pack("{s:s, s:s, s:s}", "status", "ok", "database",
+		                                      "ok", "search", r.search ? r.search : "unknown"));
 		return;
 	}
 	json_t *doc = json_pack("{s:s, s:s}", "status", "unavailable", "database", r.database);

@@ -196,6 +196,17 @@ static void queue_filter_of(http_req_t *req, long long user_id, struct queue_fil
 		f->after_due = after;
 		f->after_id = atoll(after_id);
 	}
+	/* A search's pages: by score, then date received (cases/queue.h). */
+	const char *score = param(req, "po_trafnosci"), *date = param(req, "po_dacie");
+	char *end;
+	long sc = score ? strtol(score, &end, 10) : -1;
+	if (score && !*end && sc >= 0 && sc <= 100000000 && date && law_date_parse(date, &d) &&
+	    after_id) {
+		f->ranked_after = true;
+		f->after_score = (int)sc;
+		f->after_date = date;
+		f->after_id = atoll(after_id);
+	}
 }
 
 /* The link to the next page keeps the filters. */
@@ -210,8 +221,15 @@ static const char *next_url(http_req_t *req, json_t *next)
 		if (v)
 			sb_printf(&q, "%s=%s&", keys[i], web_url_encode(req, v));
 	}
-	sb_printf(&q, "po_terminie=%s&po_id=%s", json_string_value(json_object_get(next, "due")),
-	          json_string_value(json_object_get(next, "id")));
+	const char *score = json_string_value(json_object_get(next, "score"));
+	if (score)
+		sb_printf(&q, "po_trafnosci=%s&po_dacie=%s&po_id=%s", score,
+		          json_string_value(json_object_get(next, "date")),
+		          json_string_value(json_object_get(next, "id")));
+	else
+		sb_printf(&q, "po_terminie=%s&po_id=%s",
+		          json_string_value(json_object_get(next, "due")),
+		          json_string_value(json_object_get(next, "id")));
 	return arena_printf(req->arena, "/panel?%s", q.data);
 }
 
@@ -256,7 +274,8 @@ static void queue_page(http_req_t *req, const struct queue_filter *f, const char
  * kept for one set of them is the page for that set (web/scache.h). */
 static const char *const queue_keys[] = {"stan", "rodzaj", "kanal", "q", "moje", "termin",
                                          "wplynal_od", "wplynal_do", "prowadzi", "komorka",
-                                         "oczekuje", "srodki", "od", "po_terminie", "po_id"};
+                                         "oczekuje", "srodki", "od", "po_terminie", "po_id",
+                                         "po_trafnosci", "po_dacie"};
 #define NQUEUE_KEYS (sizeof queue_keys / sizeof queue_keys[0])
 
 void web_panel_queue(http_req_t *req)

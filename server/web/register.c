@@ -244,17 +244,27 @@ static void read_filter(http_req_t *req, struct register_filter *f, const char *
 	if (after && after_id && !*end && id > 0 && law_date_parse(after, &d)) {
 		f->after_date = after;
 		f->after_id = id;
+		/* A search's page goes on from a score (search_score(): an int). */
+		const char *score = param(req, "po_trafnosci");
+		long sc = score ? strtol(score, &end, 10) : -1;
+		if (score && !*end && sc >= 0 && sc <= 100000000) {
+			f->ranked_after = true;
+			f->after_score = (int)sc;
+		}
 	}
 }
 
 /* The parameters of the filter as the page read them: the filters, then
  * the keyset (FILTER_NPARAMS in all). */
-#define FILTER_NPARAMS 7
+#define FILTER_NPARAMS 8
 static void filter_params(http_req_t *req, const struct register_filter *f,
                           struct pcache_param out[FILTER_NPARAMS])
 {
 	const char *year = f->year ? arena_printf(req->arena, "%d", f->year) : NULL;
 	const char *after_id = f->after_date ? arena_printf(req->arena, "%lld", f->after_id) : NULL;
+	const char *score = f->after_date && f->ranked_after
+	                        ? arena_printf(req->arena, "%d", f->after_score)
+	                        : NULL;
 	out[0] = (struct pcache_param){"rok", year};
 	out[1] = (struct pcache_param){"rodzaj", f->kind};
 	out[2] = (struct pcache_param){"wynik", f->outcome};
@@ -262,6 +272,7 @@ static void filter_params(http_req_t *req, const struct register_filter *f,
 	out[4] = (struct pcache_param){"q", f->q};
 	out[5] = (struct pcache_param){"po_dacie", f->after_date};
 	out[6] = (struct pcache_param){"po_id", after_id};
+	out[7] = (struct pcache_param){"po_trafnosci", score};
 }
 
 /* The page's address for the cache and the validators. */
@@ -289,9 +300,11 @@ static const char *filter_query(http_req_t *req, const struct register_filter *f
 static const char *next_query(http_req_t *req, const struct register_filter *flt, json_t *next)
 {
 	const char *f = filter_query(req, flt);
-	return arena_printf(req->arena, "%s%spo_dacie=%s&po_id=%s", f, *f ? "&" : "",
+	const char *score = json_string_value(json_object_get(next, "score"));
+	return arena_printf(req->arena, "%s%spo_dacie=%s&po_id=%s%s%s", f, *f ? "&" : "",
 	                    json_string_value(json_object_get(next, "date")),
-	                    json_string_value(json_object_get(next, "id")));
+	                    json_string_value(json_object_get(next, "id")),
+	                    score ? "&po_trafnosci=" : "", score ? score : "");
 }
 
 /* ---- The register ---------------------------------------------------------------- */

@@ -317,6 +317,50 @@ def keep_soak(doc):
     return SOAK_BEGIN + "\n## Soak\n\nNot run yet: `make bench-soak` (SOAK_SECONDS=600 by default) fills this section.\n" + SOAK_END
 
 
+def search_plan_section(res):
+    """The plans of one body's search (tests/bench/run.sh, search_plans)."""
+    path = os.path.join(res, "search_plan.txt")
+    if not os.path.exists(path):
+        return []
+    text = open(path, encoding="utf-8").read().splitlines()
+    head, parts, name = {}, {}, None
+    for line in text:
+        if name is None and line.startswith("tsquery="):
+            head["tsquery"] = line[len("tsquery="):]
+        elif name is None and not line.startswith("--- "):
+            head.update(kv.split("=", 1) for kv in line.split(" ") if "=" in kv)
+        elif line.startswith("--- "):
+            name = line[4:]
+            parts[name] = []
+        elif name is not None:
+            parts[name].append(line)
+    titles = {
+        "register": "The register's search with the composite index `(org_id, words)` (btree_gin, "
+                    "migration 0045), as `jawnosc_public`",
+        "register, one GIN index over every body": "The same statement with the index shape the "
+                    "search had before migration 0045: one GIN index over every body's vectors "
+                    "(made inside a transaction that is rolled back), the organisation filtered "
+                    "afterwards",
+        "panel": "The staff's search over the body's cases (the half of the case's own text, "
+                 "`requests_search_idx (org_id, search)`)",
+    }
+    L = ["## One body's search: the plan", ""]
+    L.append(f"`EXPLAIN (ANALYZE, BUFFERS)` of the search for \"{head.get('word', '?')}\" "
+             f"(tsquery `{head.get('tsquery', '?').replace('`', '')}`) in the body with the most "
+             f"published cases ({head.get('org', '?')}: {fmt_int(float(head.get('matches', 0) or 0))} "
+             f"matches among {fmt_int(float(head.get('published', 0) or 0))} published cases of every "
+             "body), warm, before the scenarios (`tests/bench/run.sh`, `search_plans`).")
+    L.append("")
+    for name, lines in parts.items():
+        L.append(f"{titles.get(name, name)}:")
+        L.append("")
+        L.append("```")
+        L.extend(l for l in lines if l.strip())
+        L.append("```")
+        L.append("")
+    return L
+
+
 def bench(res, doc):
     m = kv_lines(os.path.join(res, "machine.txt"))
     seed = open(os.path.join(res, "seed.txt"), encoding="utf-8").read().splitlines() \
@@ -553,6 +597,7 @@ def bench(res, doc):
         L.extend(body_section(brows))
     if mixl:
         L.extend(mixl)
+    L.extend(search_plan_section(res))
     L.append("## Where the time goes")
     L.append("")
     L.append("The five statements with the most database time in each scenario's measured run "

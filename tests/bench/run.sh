@@ -179,6 +179,59 @@ psql_db -tA -F '|' -c "
   SELECT 'staff accounts', count(*) FROM users UNION ALL
   SELECT 'database size', pg_database_size(current_database())" > "$res/data.txt"
 
+# ---- The plan of one body's search (issue 22 item 2) --------------------------
+# The register's search statement (cases/register.c, PLAN_WORDS) for the
+# body with the most published cases and a word of the bench's searches,
+# EXPLAIN (ANALYZE, BUFFERS), run three times in one session and the last kept; then
+# the same statement with the index the search had before migration 0045
+# (one GIN index over every body's vectors, the organisation filtered
+# afterwards), made and dropped again inside a transaction rolled back
+# (BENCH_PLAN_BEFORE=0 leaves that out: it builds a GIN index over every
+# published case); then the staff's search over the body's cases
+# (cases/queue.c, the half of the case's own text). In search_plan.txt.
+search_plans() {
+  local org word=${BENCH_PLAN_WORD:-umowy} tsq out=$res/search_plan.txt
+  org=$(psql_db -tAc "SELECT org_id FROM publications WHERE NOT withdrawn
+                      GROUP BY org_id ORDER BY count(*) DESC, org_id LIMIT 1")
+  tsq=$(psql_db -tAc "SELECT search_query('$word', true)::text")
+  local pub="WITH m AS MATERIALIZED (SELECT i.id, i.received_on, search_score(i.words, :'tsq'::tsquery) AS score
+    FROM register_index i WHERE i.org_id = :org::bigint AND i.words @@ :'tsq'::tsquery),
+  page AS MATERIALIZED (SELECT m.id, m.received_on, m.score FROM m
+    ORDER BY m.score DESC, m.received_on DESC, m.id DESC LIMIT 51)
+  SELECT e.id, e.case_number, e.public_subject, page.score FROM page JOIN register_entries e ON e.id = page.id
+  ORDER BY page.score DESC, page.received_on DESC, page.id DESC"
+  local staff="SELECT r.id, r.case_number, r.subject, coalesce(search_score(r.search, :'tsq'::tsquery), 0) AS score
+  FROM requests r WHERE r.org_id = :org::bigint AND r.search @@ :'tsq'::tsquery
+  ORDER BY score DESC, r.received_on DESC, r.id DESC LIMIT 51"
+  plan() {  # ROLE SQL: the plan of the third run in one session, as ROLE
+    psql_db -tA -v org="$org" -v tsq="$tsq" \
+      <<<"SET ROLE $1; EXPLAIN (ANALYZE, BUFFERS) $2; EXPLAIN (ANALYZE, BUFFERS) $2; EXPLAIN (ANALYZE, BUFFERS) $2;" \
+      | awk 'seen == 2 {print} /^Execution Time/ {seen++}'
+  }
+  {
+    echo "org=$(psql_db -tAc "SELECT slug FROM organisations WHERE id = $org") word=$word" \
+      "matches=$(psql_db -tA -v org="$org" -v tsq="$tsq" <<<"SELECT count(*) FROM register_index i WHERE i.org_id = :org::bigint AND i.words @@ :'tsq'::tsquery;")" \
+      "published=$(psql_db -tAc "SELECT count(*) FROM publications WHERE NOT withdrawn")"
+    echo "tsquery=$tsq"
+    echo "--- register"
+    plan jawnosc_public "$pub"
+    if [ "${BENCH_PLAN_BEFORE:-1}" != 0 ]; then
+      echo "--- register, one GIN index over every body"
+      psql_db -tA -v org="$org" -v tsq="$tsq" <<<"BEGIN;
+        DROP INDEX publications_words_idx;
+        CREATE INDEX publications_words_every_body ON publications USING gin (words) WHERE NOT withdrawn;
+        EXPLAIN (ANALYZE, BUFFERS) $pub;
+        EXPLAIN (ANALYZE, BUFFERS) $pub;
+        EXPLAIN (ANALYZE, BUFFERS) $pub;
+        ROLLBACK;" | awk 'seen == 2 {print} /^Execution Time/ {seen++}'
+    fi
+    echo "--- panel"
+    plan "$(psql_db -tAc 'SELECT current_user')" "$staff"
+  } > "$out" 2>&1
+  log "search plan: $(grep -c '' "$out") lines in $out"
+}
+search_plans || log "search plan: failed (see $res/search_plan.txt)"
+
 # ---- The server ----------------------------------------------------------------
 rm -rf "$work/mail" && mkdir -p "$work/mail"
 base=http://127.0.0.1:$PORT
