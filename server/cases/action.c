@@ -148,12 +148,24 @@ enum db_status case_act_identity_locked(PGconn *c, arena_t *a, const struct case
                                         const char *postal_address, law_outcome_t *oc,
                                         bool *allowed)
 {
-	enum db_status st;
-	if (name && ((st = db_run(c, "SAVEPOINT identity", 0, NULL)) != DB_OK ||
-	             (st = store_requester_identity(c, f->org.id, f->id, name, postal_address)) != DB_OK))
-		return st;
-	st = case_act_locked(c, a, f, in, actor, user_id, data, oc, allowed);
-	if (st == DB_OK && name && !*allowed)
-		st = db_run(c, "ROLLBACK TO SAVEPOINT identity", 0, NULL);
+	enum db_status st = case_identity_store(c, f, name, postal_address);
+	if (st == DB_OK)
+		st = case_act_locked(c, a, f, in, actor, user_id, data, oc, allowed);
+	if (st == DB_OK && !*allowed)
+		st = case_identity_undo(c, name);
 	return st;
+}
+
+enum db_status case_identity_store(PGconn *c, const struct case_ref *f, const char *name,
+                                   const char *postal_address)
+{
+	enum db_status st;
+	if (!name || (st = db_run(c, "SAVEPOINT identity", 0, NULL)) != DB_OK)
+		return name ? st : DB_OK;
+	return store_requester_identity(c, f->org.id, f->id, name, postal_address);
+}
+
+enum db_status case_identity_undo(PGconn *c, const char *name)
+{
+	return name ? db_run(c, "ROLLBACK TO SAVEPOINT identity", 0, NULL) : DB_OK;
 }

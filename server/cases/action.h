@@ -75,5 +75,12 @@ enum db_status case_act_identity_locked(PGconn *c, arena_t *a, const struct case
                                         long long user_id, json_t *data, const char *name,
                                         const char *postal_address, law_outcome_t *oc,
                                         bool *allowed);
+/* Its two halves, for a step taken otherwise (the clerk's, which may wait
+ * for its letter): the name and address stored under a savepoint before
+ * the law core decides, and undone when the step is refused. `name` NULL:
+ * nothing. */
+enum db_status case_identity_store(PGconn *c, const struct case_ref *f, const char *name,
+                                   const char *postal_address);
+enum db_status case_identity_undo(PGconn *c, const char *name);
 
 #endif

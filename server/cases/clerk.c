@@ -686,13 +686,9 @@ static enum db_status act_tx(PGconn *c, void *vctx)
 	bool allowed = false;
 	/* The name and address given with the step are stored first: the
 	 * step's guards read them. Undone if the step is refused. */
-	if (x->name &&
-	    ((st = db_run(c, "SAVEPOINT identity", 0, NULL)) != DB_OK ||
-	     (st = store_requester_identity(c, f.org.id, f.id, x->name, x->postal_address)) != DB_OK)) {
-		json_decref(data);
-		return st;
-	}
-	st = case_decide_locked(c, &f, &x->li, oc, &allowed);
+	st = case_identity_store(c, &f, x->name, x->postal_address);
+	if (st == DB_OK)
+		st = case_decide_locked(c, &f, &x->li, oc, &allowed);
 	const char *busy = NULL;
 	/* A step that needs a letter waits for it: the state changes when the
 	 * letter leaves the body (cases/pending.h, issue 21 item 1). */
@@ -708,7 +704,7 @@ static enum db_status act_tx(PGconn *c, void *vctx)
 		x->result = busy ? problem_set(x->p, OUT_REFUSED, busy, "letter_pending")
 		                 : problem_set(x->p, OUT_REFUSED, arena_strdup(x->a, oc->refusal.message),
 		                               oc->refusal.code);
-		return x->name ? db_run(c, "ROLLBACK TO SAVEPOINT identity", 0, NULL) : DB_OK;
+		return case_identity_undo(c, x->name);
 	}
 	if (assignee) {
 		const char *p[2] = {ids(x->a, f.id), x->in->assignee};

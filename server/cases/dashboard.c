@@ -5,10 +5,8 @@
 #include <string.h>
 
 #include "cases/caseview.h"
-#include "cases/org.h"
 #include "cases/queue.h"
 #include "cases/service.h"
-#include "core/cache.h"
 #include "law/channel.h"
 #include "law/lifecycle.h"
 #include "law/term.h"
@@ -434,7 +432,8 @@ struct dash_scope dashboard_scope(const struct actor *who)
 	return (struct dash_scope){who->org_id, who->unit_id};
 }
 
-static enum outcome dashboard_read(const struct svc_ctx *ctx, json_t **out, struct problem *p)
+/* Not kept here: the page that shows them is (web/scache.h). */
+enum outcome dashboard_load(const struct svc_ctx *ctx, json_t **out, struct problem *p)
 {
 	*out = NULL;
 	PGconn *c = svc_conn(p);
@@ -475,20 +474,4 @@ static enum outcome dashboard_read(const struct svc_ctx *ctx, json_t **out, stru
 	}
 	*out = doc;
 	return OUT_OK;
-}
-
-/* The figures are kept in the one cache while nothing of the organisation
- * changes, for the day they were counted on (cases/org.h). */
-enum outcome dashboard_load(const struct svc_ctx *ctx, json_t **out, struct problem *p)
-{
-	struct dash_scope s = dashboard_scope(ctx->who);
-	const char *key = arena_printf(ctx->arena, "D %lld %lld", s.org_id, s.unit_id);
-	enum outcome o = OUT_OK;
-	if (!(*out = org_kept_json(key))) {
-		uint64_t mark = cache_mark();
-		o = dashboard_read(ctx, out, p);
-		if (o == OUT_OK)
-			org_keep_json(key, s.org_id, mark, *out);
-	}
-	return o == OUT_OK ? problem_set(p, OUT_OK, NULL, NULL) : o;
 }

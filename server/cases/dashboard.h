@@ -73,7 +73,7 @@ enum db_status dashboard_scope_names(PGconn *c, arena_t *a, const struct dash_sc
  * the cases closed in those months, with labels and counts) and "drafts"
  * ({"count"}: the drafts not issued yet, cases/pending.h). The incoming
  * queue's figures are not here: they are read fresh at every request
- * (inbox_counts()), while these may be kept. */
+ * (inbox_counts()); the page that shows these is kept (web/scache.h). */
 enum outcome dashboard_load(const struct svc_ctx *ctx, json_t **out, struct problem *p);
 
 #endif
