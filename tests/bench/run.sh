@@ -135,7 +135,7 @@ if [ "${BENCH_RESEED:-0}" != 1 ] && [ -s "$work/$db.tokens" ] && [ -s "$work/$db
 fi
 if [ $seeded -eq 0 ]; then
   log "loading $CASES cases in $ORGS bodies into $db"
-  psql_admin -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
+  psql_admin -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db"
   DATABASE_URL=$url bin/jawnosc migrate >/dev/null
   start=$(date +%s)
   DATABASE_URL=$url "$seed_tool" --cases "$CASES" --orgs "$ORGS" --tokens "$work/$db.tokens" \
