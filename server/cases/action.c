@@ -59,13 +59,19 @@ enum db_status case_draft_document(PGconn *c, const struct case_ref *f, law_docu
 	snprintf(org, sizeof org, "%lld", f->org.id);
 	snprintf(req, sizeof req, "%lld", f->id);
 	char *json = json_dumps(inputs, JSON_COMPACT);
-	const char *p[5] = {org, req, law_documents[doc].id, law_documents[doc].title, json ? json : "{}"};
+	/* A body that is not an organ of public authority issues a
+	 * rozstrzygnięcie (UDIP art. 17 ust. 1): its title says so. */
+	const char *p[6] = {org, req, law_documents[doc].id, law_document_title(doc, false),
+	                    json ? json : "{}", law_document_title(doc, true)};
 	enum db_status st;
-	PGresult *r = db_exec_row(c, &st,
-	                          "INSERT INTO documents (org_id, request_id, seq, type, title, inputs) "
-	                          "SELECT $1, $2, coalesce(max(seq), 0) + 1, $3, $4, $5::jsonb FROM documents "
-	                          "WHERE request_id = $2 RETURNING seq, id",
-	                          5, p);
+	PGresult *r = db_exec_row(
+	    c, &st,
+	    "INSERT INTO documents (org_id, request_id, seq, type, title, inputs) "
+	    "SELECT $1, $2, coalesce(max(seq), 0) + 1, $3, "
+	    "(SELECT CASE WHEN " STORE_NO_KPA_SQL("o", "q.kind") " THEN $6 ELSE $4 END "
+	    "FROM requests q JOIN organisations o ON o.id = q.org_id WHERE q.id = $2), "
+	    "$5::jsonb FROM documents WHERE request_id = $2 RETURNING seq, id",
+	    6, p);
 	free(json);
 	if (!r)
 		return st;

@@ -227,7 +227,7 @@ static enum db_status case_vars(PGconn *c, arena_t *a, const struct actor *who,
 	    "coalesce(un.appeal_body, o.appeal_body), "
 	    "CASE WHEN un.appeal_body IS NULL THEN o.appeal_body_address "
 	    "ELSE coalesce(un.appeal_body_address, '') END, o.court, o.court_address, "
-	    "r.reuse_standing "
+	    "r.reuse_standing, o.public_authority "
 	    "FROM requests r JOIN organisations o ON o.id = r.org_id JOIN units un ON un.id = r.unit_id "
 	    "LEFT JOIN requesters q ON q.request_id = r.id "
 	    "LEFT JOIN LATERAL (SELECT due_on FROM terms WHERE request_id = r.id AND kind IN "
@@ -275,6 +275,9 @@ static enum db_status case_vars(PGconn *c, arena_t *a, const struct actor *who,
 	}
 	/* Issue 20 item 11: standing access (UOD art. 39 ust. 2, art. 42). */
 	set_json(vars, "case.reuse_standing", json_boolean(V(28)[0] == 't'));
+	/* UDIP art. 16 ust. 1, art. 17 ust. 1: the acts of a body that is not
+	 * an organ of public authority are rozstrzygnięcia without the KPA. */
+	set_json(vars, "org.public_authority", json_boolean(V(29)[0] == 't'));
 #undef V
 	PQclear(r);
 	return DB_OK;
@@ -411,8 +414,14 @@ static enum db_status build_vars(PGconn *c, arena_t *a, const struct actor *who,
 			json_object_set_new(org, gen[i][1], json_string(sb.data));
 	}
 	set(vars, "letter.date", today);
-	set(vars, "letter.title", letter_title(d->type) ? letter_title(d->type) : d->title);
 	const letter_type_t *lt = letter_type(d->type);
+	/* A body that is not an organ of public authority: a rozstrzygnięcie
+	 * in public information (law_document_title()). */
+	const char *kind = json_string_value(json_object_get(json_object_get(vars, "case"), "kind"));
+	bool no_kpa = json_is_false(json_object_get(org, "public_authority")) && kind &&
+	              !strcmp(kind, "public_information");
+	set(vars, "letter.title",
+	    lt ? law_document_title((law_document_t)(lt - law_documents), no_kpa) : d->title);
 	if (lt && lt->addressee != LAW_TO_REQUESTER) {
 		const letter_var_t *av = letter_var_by_field("luka-addressee-name");
 		char mark[160];

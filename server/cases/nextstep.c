@@ -40,8 +40,10 @@ struct next_row {
 
 /* A decision against which the requester has a remedy: appeal, request for
  * reconsideration (no higher body), or a complaint to the court (a body
- * that is not an organ of public authority, UDIP art. 17 ust. 1). */
-#define DECISION(st, head)                                                                         \
+ * that is not an organ of public authority, UDIP art. 17 ust. 1, whose act
+ * is a rozstrzygnięcie: `nk` says so; the court window is that body's
+ * only, so its sentences start with `nk`). */
+#define DECISION(st, head, nk)                                                                     \
 	{st, "appeal_window",                                                                      \
 	 head " Jeśli się z nią nie zgadzasz, możesz do {termin} wnieść odwołanie (formularz "     \
 	      "niżej).",                                                                           \
@@ -51,14 +53,24 @@ struct next_row {
 		  "rozpatrzenie sprawy (formularz niżej).",                                        \
 	     head " Termin na wniosek o ponowne rozpatrzenie sprawy upłynął {termin}.", NULL},     \
 	    {st, "court_complaint_window",                                                         \
-	     head " Jeśli się z nią nie zgadzasz, możesz do {termin} wnieść skargę do "            \
-		  "wojewódzkiego sądu administracyjnego za pośrednictwem urzędu (opis niżej).",    \
-	     head " Termin na wniesienie skargi do sądu upłynął {termin}.", NULL},                 \
+	     nk " Jeśli się z tym nie zgadzasz, możesz do {termin} wnieść skargę do "              \
+		"wojewódzkiego sądu administracyjnego za pośrednictwem urzędu (opis niżej).",      \
+	     nk " Termin na wniesienie skargi do sądu upłynął {termin}.", NULL},                   \
 	{                                                                                          \
 		st, NULL, NULL, NULL,                                                              \
 		    head " Jeśli się z nią nie zgadzasz, możesz ją zaskarżyć: termin liczy się od "  \
 			 "dnia jej doręczenia, a pouczenie w decyzji mówi, jak i dokąd."           \
 	}
+/* What such a body's decided states say before any window runs (the
+ * `otherwise` of DECISION()). */
+#define NO_KPA_OTHERWISE                                                                           \
+	" Jeśli się z tym nie zgadzasz, możesz je zaskarżyć: termin liczy się od dnia doręczenia, "\
+	"a pouczenie w piśmie mówi, jak i dokąd."
+#define NK_REFUSED "Urząd odmówił udostępnienia informacji (rozstrzygnięcie w pismach niżej)."
+#define NK_PARTLY_REFUSED                                                                          \
+	"Urząd udostępnił część informacji, a w pozostałej części odmówił (rozstrzygnięcie w "     \
+	"pismach niżej)."
+#define NK_DISCONTINUED "Urząd umorzył postępowanie (rozstrzygnięcie w pismach niżej)."
 
 static const struct next_row rows[] = {
     CONSIDERING("received"),
@@ -108,11 +120,11 @@ static const struct next_row rows[] = {
     {"form_notified", "form_window",
      "Urząd nie może udostępnić informacji w formie, o którą prosisz: do {termin} wskaż jedną "
      "z form podanych w powiadomieniu (formularz niżej). Jeśli tego nie zrobisz, urząd umorzy "
-     "postępowanie decyzją.",
+     "postępowanie (art. 14 ust. 2 ustawy o dostępie do informacji publicznej).",
      NULL,
      "Urząd nie może udostępnić informacji w formie, o którą prosisz. W ciągu 14 dni od "
      "otrzymania powiadomienia wskaż jedną z form w nim podanych (formularz niżej); inaczej "
-     "urząd umorzy postępowanie decyzją."},
+     "urząd umorzy postępowanie."},
     {"offer_sent", "offer_window",
      "Urząd przedstawił ofertę warunków ponownego wykorzystywania: do {termin} przyjmij ją "
      "albo wnieś sprzeciw (niżej). Jeśli nie zrobisz żadnej z tych rzeczy, wniosek uznaje się "
@@ -134,12 +146,17 @@ static const struct next_row rows[] = {
     {"provided", NULL, NULL, NULL,
      "Urząd udostępnił informację: znajdziesz ją w pismach niżej albo w wiadomości wysłanej "
      "wybraną przez Ciebie drogą. Sprawa jest zakończona."},
-    DECISION("refused", "Urząd odmówił udostępnienia informacji decyzją (w pismach niżej)."),
+    DECISION("refused", "Urząd odmówił udostępnienia informacji decyzją (w pismach niżej).",
+	     NK_REFUSED),
     DECISION("partly_refused", "Urząd udostępnił część informacji, a w pozostałej części "
-			       "odmówił decyzją (w pismach niżej)."),
-    DECISION("discontinued", "Urząd umorzył postępowanie decyzją (w pismach niżej)."),
+			       "odmówił decyzją (w pismach niżej).",
+	     NK_PARTLY_REFUSED),
+    DECISION("discontinued", "Urząd umorzył postępowanie decyzją (w pismach niżej).",
+	     NK_DISCONTINUED),
+    /* Re-use keeps the decision (docs/legal-review.md, item 7). */
     DECISION("conditions_decided", "Urząd ustalił warunki ponownego wykorzystywania decyzją "
-				   "(w pismach niżej)."),
+				   "(w pismach niżej).",
+	     "Urząd ustalił warunki ponownego wykorzystywania decyzją (w pismach niżej)."),
     {"not_public_information", NULL, NULL, NULL,
      "Urząd uznał, że to, o co prosisz, nie jest informacją publiczną, i zakończył sprawę "
      "pismem. Jeśli się z tym nie zgadzasz, możesz wnieść skargę na bezczynność do "
@@ -289,6 +306,16 @@ json_t *nextstep_of(arena_t *a, json_t *view, law_date_t today)
 			return json_pack("{s:s}", "text", fill(a, late, date_text));
 		}
 	}
+	/* UDIP art. 17 ust. 1: such a body's act is a rozstrzygnięcie. */
+	static const struct {
+		const char *state, *text;
+	} no_kpa[] = {{"refused", NK_REFUSED NO_KPA_OTHERWISE},
+		      {"partly_refused", NK_PARTLY_REFUSED NO_KPA_OTHERWISE},
+		      {"discontinued", NK_DISCONTINUED NO_KPA_OTHERWISE}};
+	for (size_t i = 0; json_is_true(json_object_get(view, "no_kpa")) &&
+			   i < sizeof no_kpa / sizeof no_kpa[0]; i++)
+		if (!strcmp(no_kpa[i].state, state))
+			return json_pack("{s:s}", "text", no_kpa[i].text);
 	if (last && last->otherwise)
 		return json_pack("{s:s}", "text", last->otherwise);
 	return json_pack("{s:s}", "text",

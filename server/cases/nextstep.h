@@ -5,7 +5,9 @@
  * (to clarify, to complete, to appeal, ...) with its last day.
  *
  * Pure: reads the case's view as track_load() builds it ("state", "terms"
- * with kind, side, due_on and state, "actions", "court_complaint") and the
+ * with kind, side, due_on and state, "actions", "court_complaint", "no_kpa":
+ * a case of public information at a body that is not an organ of public
+ * authority, whose acts are rozstrzygnięcia, UDIP art. 17 ust. 1) and the
  * day; writes nothing but into `a`. */
 #ifndef JAWNOSC_CASES_NEXTSTEP_H
 #define JAWNOSC_CASES_NEXTSTEP_H

@@ -89,24 +89,39 @@ enum db_status register_end(PGconn *c, long long org_id, const char *path, long 
 	return st;
 }
 
-enum db_status register_remedy(PGconn *c, arena_t *a, long long org_id, const char **remedy,
-                               const char **appeal_body)
+enum db_status register_remedy(PGconn *c, arena_t *a, long long org_id,
+                               struct register_remedies *out)
 {
-	*remedy = "appeal";
-	*appeal_body = "";
+	*out = (struct register_remedies){"appeal", "", NULL};
 	char org[24];
 	snprintf(org, sizeof org, "%lld", org_id);
 	const char *p[1] = {org};
 	enum db_status st;
-	PGresult *r = db_exec(c, &st,
-	                      "SELECT " STORE_REMEDY_SQL("o", "NULL") ", o.appeal_body "
-	                      "FROM register_organisations o WHERE o.id = $1",
-	                      1, p);
+	/* Issue 20 item 8: a unit's own remedy and appeal body, where it has
+	 * one that differs (NULL is the organisation's, as in the letters:
+	 * cases/letters.c); an appeal body matters only under an appeal. A body
+	 * that is not an organ of public authority has none (UDIP art. 17). */
+	PGresult *r = db_exec(
+	    c, &st,
+	    "SELECT " STORE_REMEDY_SQL("o", "NULL") ", o.appeal_body, "
+	    "coalesce((SELECT json_agg(json_build_object('symbol', u.symbol, 'name', u.name, "
+	    "'remedy', " STORE_REMEDY_SQL("o", "u.remedy") ", 'appeal_body', "
+	    "coalesce(u.appeal_body, o.appeal_body)) ORDER BY u.symbol) "
+	    "FROM register_units u WHERE u.org_id = o.id AND o.public_authority "
+	    "AND (u.remedy <> o.policy_remedy OR (coalesce(u.remedy, o.policy_remedy) = 'appeal' "
+	    "AND u.appeal_body <> o.appeal_body))), '[]') "
+	    "FROM register_organisations o WHERE o.id = $1",
+	    1, p);
 	if (st == DB_OK && PQntuples(r) == 1) {
-		*remedy = arena_strdup(a, PQgetvalue(r, 0, 0));
-		*appeal_body = arena_strdup(a, PQgetvalue(r, 0, 1));
+		out->remedy = arena_strdup(a, PQgetvalue(r, 0, 0));
+		out->appeal_body = arena_strdup(a, PQgetvalue(r, 0, 1));
+		out->units = json_loads(PQgetvalue(r, 0, 2), 0, NULL);
 	}
 	PQclear(r);
+	if (!json_is_array(out->units)) {
+		json_decref(out->units);
+		out->units = json_array();
+	}
 	return st;
 }
 

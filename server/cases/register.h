@@ -177,14 +177,29 @@ enum outcome register_sitemap_page(const struct svc_ctx *ctx, const struct regis
 enum outcome register_stats_page(const struct svc_ctx *ctx, const struct register_ask *ask,
                                  struct register_page *pg, json_t **stats, struct problem *p);
 
+/* Who hears the requester's remedy, as the lifecycle and the letters take
+ * it (STORE_REMEDY_SQL in cases/store.h). */
+struct register_remedies {
+	/* The organisation's: "court_complaint" for a body that is not an
+	 * organ of public authority (UDIP art. 17 ust. 1), else its
+	 * policy_remedy ("appeal" or "reconsideration"). */
+	const char *remedy;
+	const char *appeal_body; /* the organisation's ("" when not set) */
+	/* The units whose own remedy or appeal body (units.remedy,
+	 * units.appeal_body; issue 20 item 8) differs from the organisation's,
+	 * by symbol: [{"symbol", "name", "remedy", "appeal_body"}] with the
+	 * unit's remedy and appeal body in effect; empty for a body that is
+	 * not an organ of public authority (the court for every unit). */
+	json_t *units;
+};
+
 /* The page on how to obtain information (UDIP art. 8 ust. 4): the body's
- * details in pg->org and the visits, and the body's remedy against its
- * decisions (*remedy "appeal", "reconsideration" or "court_complaint", as
- * the lifecycle takes it: cases/store.c) with its appeal body ("" when not
- * set), in the context's arena. */
+ * details in pg->org and the visits, and its remedies (strings in the
+ * context's arena, out->units a new reference the caller decrefs; NULL
+ * unless OUT_OK). */
 enum outcome register_procedure_page(const struct svc_ctx *ctx, const struct register_ask *ask,
-                                     struct register_page *pg, const char **remedy,
-                                     const char **appeal_body, struct problem *p);
+                                     struct register_page *pg, struct register_remedies *out,
+                                     struct problem *p);
 
 /* The job "register-stats" (on demand): refreshes the statistics' snapshot
  * when it is older than REGISTER_STATS_MAX_AGE, on the primary as the

@@ -324,15 +324,19 @@ enum outcome register_stats_page(const struct svc_ctx *ctx, const struct registe
 }
 
 enum outcome register_procedure_page(const struct svc_ctx *ctx, const struct register_ask *ask,
-                                     struct register_page *pg, const char **remedy,
-                                     const char **appeal_body, struct problem *p)
+                                     struct register_page *pg, struct register_remedies *out,
+                                     struct problem *p)
 {
-	*remedy = "appeal";
-	*appeal_body = "";
+	*out = (struct register_remedies){"appeal", "", NULL};
 	PGconn *c;
 	enum outcome o = page_open(ctx, ask, pg, &c, p);
 	if (o != OUT_OK)
 		return o;
-	enum db_status st = register_remedy(c, ctx->arena, pg->org.id, remedy, appeal_body);
-	return st == DB_OK ? page_close(c, ask, pg, p) : page_fail(c, st, p);
+	enum db_status st = register_remedy(c, ctx->arena, pg->org.id, out);
+	o = st == DB_OK ? page_close(c, ask, pg, p) : page_fail(c, st, p);
+	if (o != OUT_OK) {
+		json_decref(out->units);
+		out->units = NULL;
+	}
+	return o;
 }

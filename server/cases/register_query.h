@@ -28,13 +28,10 @@ enum db_status register_begin(PGconn *c, arena_t *a, const char *host, struct or
 enum db_status register_end(PGconn *c, long long org_id, const char *path, long long *visits);
 /* Rolls the public transaction back. */
 void register_abort(PGconn *c);
-/* The body's remedy against its decisions, as the lifecycle takes it
- * (cases/store.c): "court_complaint" for a body that is not an organ of
- * public authority (UDIP art. 17 ust. 1), else its policy_remedy
- * ("appeal" or "reconsideration"); *appeal_body the organisation's
- * appeal body ("" when not set). In `a`. */
-enum db_status register_remedy(PGconn *c, arena_t *a, long long org_id, const char **remedy,
-                               const char **appeal_body);
+/* The body's remedies against its decisions (struct register_remedies in
+ * cases/register.h), in one query. In `a`; out->units a new reference. */
+enum db_status register_remedy(PGconn *c, arena_t *a, long long org_id,
+                               struct register_remedies *out);
 
 enum db_status register_list(PGconn *c, arena_t *a, long long org_id,
                              const struct register_filter *f, int limit, json_t **out);

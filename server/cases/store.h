@@ -46,6 +46,13 @@ const char *store_term_state_label(const char *state, bool public);
 	"CASE WHEN " o ".public_authority THEN coalesce(" unit_remedy ", " o ".policy_remedy) "    \
 	"ELSE 'court_complaint' END"
 
+/* A case of kind `kind` (an SQL expression) of organisation `o` whose acts
+ * are rozstrzygnięcia, not decisions: public information at a body that is
+ * not an organ of public authority (UDIP art. 16 ust. 1, art. 17 ust. 1;
+ * law_document_title()). Re-use keeps the decision (docs/legal-review.md). */
+#define STORE_NO_KPA_SQL(o, kind)                                                                  \
+	"(NOT " o ".public_authority AND " kind " = 'public_information')"
+
 /* The requester's name and postal address, given after the filing (issue 20
  * item 12): kept in the request's requester row (made if there is none). */
 enum db_status store_requester_identity(PGconn *c, long long org_id, long long request_id,

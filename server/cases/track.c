@@ -171,6 +171,27 @@ static json_t *open_actions(const law_case_t *lc, law_date_t day, arena_t *a)
 	return actions;
 }
 
+/* The labels of the state and of the steps as a body that is not an organ
+ * of public authority takes them (law_state_label(), law_action_label()),
+ * and "no_kpa" for nextstep_of(). */
+static void no_kpa_labels(json_t *view)
+{
+	json_object_set_new(view, "no_kpa", json_true());
+	law_state_t s;
+	if (law_state_from_id(json_string_value(json_object_get(view, "state")), &s))
+		json_object_set_new(view, "state_label", json_string(law_state_label(s, true)));
+	size_t i;
+	json_t *e;
+	json_array_foreach(json_object_get(view, "events"), i, e)
+	{
+		law_action_t act;
+		if (law_action_from_id(json_string_value(json_object_get(e, "action")), &act))
+			json_object_set_new(e, "label", json_string(law_action_label(act, true)));
+		if (law_state_from_id(json_string_value(json_object_get(e, "to_state")), &s))
+			json_object_set_new(e, "to_state_label", json_string(law_state_label(s, true)));
+	}
+}
+
 static enum outcome load(PGconn *c, arena_t *a, const char *token, int64_t now, json_t **out,
                          struct problem *p)
 {
@@ -214,6 +235,11 @@ static enum outcome load(PGconn *c, arena_t *a, const char *token, int64_t now, 
 	    (s == LAW_STATE_REFUSED || s == LAW_STATE_PARTLY_REFUSED || s == LAW_STATE_DISCONTINUED ||
 	     s == LAW_STATE_CONDITIONS_DECIDED))
 		json_object_set_new(view, "court_complaint", json_true());
+	/* UDIP art. 16 ust. 1, art. 17 ust. 1: such a body refuses and
+	 * discontinues by a rozstrzygnięcie, not a decision; the page names
+	 * its acts as its letters do (re-use keeps the decision). */
+	if (lc.policy.remedy == LAW_REMEDY_COURT_COMPLAINT && !strcmp(f.kind, "public_information"))
+		no_kpa_labels(view);
 	/* Issue 21 item 9: what the office does next, by when, and what the
 	 * requester can do now. */
 	json_object_set_new(view, "next_step", nextstep_of(a, view, day));

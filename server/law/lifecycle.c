@@ -85,6 +85,40 @@ bool law_state_from_id(const char *id, law_state_t *out)
 	return false;
 }
 
+/* UDIP art. 17 ust. 1: a body that is not an organ of public authority
+ * refuses and discontinues by a rozstrzygnięcie, not by a decision under
+ * the KPA (art. 16 ust. 1). Its wording where the tables say „decyzja”. */
+static const char *const state_labels_no_kpa[LAW_STATE_COUNT] = {
+    [LAW_STATE_REFUSED] = "odmówiono (rozstrzygnięcie)",
+    [LAW_STATE_DISCONTINUED] = "umorzono (rozstrzygnięcie)",
+};
+static const char *const action_labels_no_kpa[LAW_ACT_COUNT] = {
+    [LAW_ACT_REFUSE] = "odmowa (rozstrzygnięcie)",
+    [LAW_ACT_DISCONTINUE] = "umorzenie postępowania (rozstrzygnięcie)",
+};
+static const char *const document_titles_no_kpa[LAW_DOC_ROWS] = {
+    [LAW_DOC_PARTIAL_REFUSAL_DECISION] =
+        "Rozstrzygnięcie o odmowie udostępnienia informacji publicznej w części",
+    [LAW_DOC_REFUSAL_DECISION] = "Rozstrzygnięcie o odmowie udostępnienia informacji publicznej",
+    [LAW_DOC_DISCONTINUANCE_DECISION] = "Rozstrzygnięcie o umorzeniu postępowania",
+};
+
+const char *law_state_label(law_state_t s, bool no_kpa)
+{
+	return no_kpa && state_labels_no_kpa[s] ? state_labels_no_kpa[s] : law_states[s].label;
+}
+
+const char *law_action_label(law_action_t a, bool no_kpa)
+{
+	return no_kpa && action_labels_no_kpa[a] ? action_labels_no_kpa[a] : law_actions[a].label;
+}
+
+const char *law_document_title(law_document_t d, bool no_kpa)
+{
+	return no_kpa && document_titles_no_kpa[d] ? document_titles_no_kpa[d]
+	                                          : law_documents[d].title;
+}
+
 /* ---- Roles ------------------------------------------------------------- */
 
 /* clang-format off */

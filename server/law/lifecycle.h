@@ -275,6 +275,17 @@ typedef struct law_document_info {
 
 extern const law_document_info_t law_documents[LAW_DOC_ROWS];
 
+/* UDIP art. 16 ust. 1 gives an organ of public authority a decision (a
+ * decyzja, under the KPA); art. 17 ust. 1 leaves the KPA out for the other
+ * obliged bodies, whose act is a rozstrzygnięcie. `no_kpa`: the case is one
+ * of public information at such a body (cases/store.h: STORE_NO_KPA_SQL).
+ * Re-use keeps its wording: what the UOD says of such bodies was not
+ * established (docs/legal-review.md, item 7). The title of document `d`,
+ * the label of state `s` and of action `a` (law_action_label()) as such a
+ * body's case shows them; where they do not differ, the table's. */
+const char *law_document_title(law_document_t d, bool no_kpa);
+const char *law_state_label(law_state_t s, bool no_kpa);
+
 /* ---- Actions ---------------------------------------------------------- */
 
 typedef enum law_action {
@@ -357,6 +368,7 @@ typedef struct law_action_info {
 } law_action_info_t;
 
 extern const law_action_info_t law_actions[LAW_ACT_COUNT];
+const char *law_action_label(law_action_t a, bool no_kpa);
 bool law_action_from_id(const char *id, law_action_t *out);
 
 /* ---- Policies (LAW.md: where courts disagree, an organisation setting) -- */

@@ -182,9 +182,11 @@ bool letter_date_pl(const char *iso, strbuf_t *out);
 
 /* The built-in sample case (Ministerstwo Obrony Narodowej, Jan Kowalski,
  * COMON.1431.15.2026): every variable any template uses. kind is
- * "public_information" (or NULL) or "reuse"; remedy "appeal" or
- * "reconsideration" (NULL: reconsideration, right for a minister). NULL for
- * other values. New reference, the caller json_decref()s it. */
+ * "public_information" (or NULL) or "reuse"; remedy "appeal",
+ * "reconsideration" (NULL: reconsideration, right for a minister) or
+ * "court_complaint" (then org.public_authority is false: a body that is not
+ * an organ of public authority). NULL for other values. New reference, the
+ * caller json_decref()s it. */
 json_t *letter_sample_vars(const char *kind, const char *remedy);
 /* The same for `type`: addressed as the type requires (addressee.* set to
  * the appeal body or the court), letter.title set to its title, and the

@@ -152,6 +152,12 @@ const letter_var_t letter_vars[] = {
 	 "the organ that decides, nominative (KPA art. 107 § 1 pkt 1)",
 	 "Minister Obrony Narodowej", NULL, NULL,
 	 "Organ wydający decyzję", NULL},
+	{"org.public_authority", F, CASE, false, false,
+	 "the body is an organ of public authority (organisations.public_authority): its refusal "
+	 "and discontinuance are decisions under the KPA; false: rozstrzygnięcia without the KPA "
+	 "(UDIP art. 16 ust. 1, art. 17 ust. 1), headed, named and cited as such", "true", NULL,
+	 NULL,
+	 "Organ władzy publicznej", NULL},
 	{"org.appeal_body", T, CASE, false, false,
 	 "appeal body, nominative (remedy `appeal`; addressee of appeal_forwarding): the case's "
 	 "unit's (units.appeal_body), else the organisation's",
@@ -572,6 +578,9 @@ json_t *letter_sample_vars(const char *kind, const char *remedy)
 	if (remedy) {
 		set_path(vars, "remedy", json_string(remedy));
 		set_path(vars, "pleading", json_string(letter_pleading(remedy)));
+		/* The remedy of a body that is not an organ of public authority. */
+		if (!strcmp(remedy, "court_complaint"))
+			set_path(vars, "org.public_authority", json_false());
 	}
 	return vars;
 }
@@ -716,7 +725,10 @@ json_t *letter_sample_vars_for(const char *type, const char *kind, const char *r
 		name = "org.court";
 		address = "org.court_address";
 	}
-	set_path(vars, "letter.title", json_string(t->title));
+	bool no_kpa = remedy && !strcmp(remedy, "court_complaint") &&
+	              (!kind || !strcmp(kind, "public_information"));
+	set_path(vars, "letter.title",
+	         json_string(law_document_title((law_document_t)(t - law_documents), no_kpa)));
 	for (size_t i = 0; i < sizeof sample_overrides / sizeof sample_overrides[0]; i++) {
 		if (strcmp(sample_overrides[i].type, t->id) != 0)
 			continue;

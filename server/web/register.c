@@ -520,25 +520,36 @@ void web_procedure(http_req_t *req)
 	struct public_ask q;
 	public_begin(req, &q, NULL, "/jak-uzyskac-informacje", NULL);
 	struct register_page pg;
-	const char *remedy, *appeal_body;
-	if (!public_ready(req, &q,
-	                  register_procedure_page(&q.sc, &q.ask, &pg, &remedy, &appeal_body, &q.p),
-	                  NULL))
+	struct register_remedies rm;
+	if (!public_ready(req, &q, register_procedure_page(&q.sc, &q.ask, &pg, &rm, &q.p), NULL))
 		return;
 	const struct org *o = &pg.org;
-	/* The remedy is part of the tag: a change of the setting shows at once
-	 * (issue 20 item 13). */
-	const char *about = arena_printf(req->arena, "%s\n%s\n%s\n%s\n%s\n%s\n%s", o->name,
-	                                 o->address, o->email, o->phone, o->bip_url, remedy,
-	                                 appeal_body);
+	/* The remedies are part of the tag: a change of the organisation's or
+	 * a unit's setting shows at once (issue 20 items 13 and 8). */
+	char *units = json_dumps(rm.units, JSON_COMPACT);
+	const char *about = arena_printf(req->arena, "%s\n%s\n%s\n%s\n%s\n%s\n%s\n%s", o->name,
+	                                 o->address, o->email, o->phone, o->bip_url, rm.remedy,
+	                                 rm.appeal_body, units ? units : "");
+	free(units);
 	if (answered_not_modified(req, etag_of(req, "procedura", pcache_address(req, NULL, 0), 0, about),
-	                          0))
+	                          0)) {
+		json_decref(rm.units);
 		return;
-	json_t *ctx = json_pack("{s:s, s:{s:s, s:s, s:s, s:s, s:s, s:s}, s:{s:b}}", "title",
+	}
+	/* Each unit's remedy as a flag the template can test. */
+	size_t i;
+	json_t *u;
+	json_array_foreach(rm.units, i, u)
+	{
+		const char *r = json_string_value(json_object_get(u, "remedy"));
+		json_object_set_new(u, "is", json_pack("{s:b}", r ? r : "", true));
+	}
+	json_t *ctx = json_pack("{s:s, s:{s:s, s:s, s:s, s:s, s:s, s:s}, s:{s:b}, s:o, s:b}", "title",
 	                        "Jak uzyskać informację publiczną — Jawność", "org", "name",
 	                        o->name, "address", o->address, "email", o->email, "phone",
-	                        o->phone, "bip_url", o->bip_url, "appeal_body", appeal_body,
-	                        "remedy", remedy, true);
+	                        o->phone, "bip_url", o->bip_url, "appeal_body", rm.appeal_body,
+	                        "remedy", rm.remedy, true, "units", rm.units, "has_units",
+	                        json_array_size(rm.units) > 0);
 	json_t *bip = composed_bip(req, &pg, json_integer(pg.visits));
 	json_object_set_new(bip, "entered_by", json_string("redakcja BIP (tekst procedury)"));
 	json_object_set_new(bip, "changed_at", json_string(""));

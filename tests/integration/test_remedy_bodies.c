@@ -238,12 +238,21 @@ static void test_body_without_public_authority_instructs_a_court_complaint(void 
 	/* An organ of public authority: the tracking page offers the appeal. */
 	char *md = refusal_draft_of(token);
 	assert_non_null(strstr(md, "Od niniejszej decyzji przysługuje odwołanie do "));
+	assert_non_null(strstr(md, "# DECYZJA\n"));
+	assert_non_null(strstr(md, "**Organ:**"));
+	assert_non_null(strstr(md, "art. 104 § 1 ustawy z dnia 14 czerwca 1960 r."));
 	free(md);
+	char *issued = sql_text("SELECT title || '|' || (position('# DECYZJA' in markdown) > 0) "
+	                        "FROM documents WHERE type = 'refusal_decision' AND status = 'issued' "
+	                        "ORDER BY id DESC LIMIT 1");
+	assert_string_equal(issued, "Decyzja o odmowie udostępnienia informacji publicznej|true");
+	free(issued);
 	snprintf(path, sizeof path, "/sprawa/%s", token);
 	h_get(path, &r);
 	expect_status(&r, 200);
 	assert_non_null(strstr(r.body, "Wnieś odwołanie"));
 	assert_null(strstr(r.body, "Skarga do sądu administracyjnego"));
+	assert_non_null(strstr(r.body, "odmówiono (decyzja)"));
 	h_free(&r);
 	post_settings("&appeal_body=&appeal_body_address=&public_authority=false"
 	              "&court=Wojew%C3%B3dzki+S%C4%85d+Administracyjny+w+Gda%C5%84sku"
@@ -261,11 +270,34 @@ static void test_body_without_public_authority_instructs_a_court_complaint(void 
 	assert_null(strstr(md, "odwołanie do organu odwoławczego"));
 	assert_null(strstr(md, "DO UZUPEŁNIENIA: Organ odwoławczy"));
 	assert_null(strstr(md, "DO UZUPEŁNIENIA: Adres organu odwoławczego"));
+	/* UDIP art. 16 ust. 1, art. 17 ust. 1: a rozstrzygnięcie, not a
+	 * decision under the KPA. */
+	assert_non_null(strstr(md, "# ROZSTRZYGNIĘCIE\n"));
+	assert_non_null(strstr(md, "**Podmiot:**"));
+	assert_non_null(strstr(md, "Na podstawie art. 16 ust. 1 i art. 17 ust. 1 ustawy z dnia 6 "
+	                           "września 2001 r."));
+	assert_null(strstr(md, "decyzj"));
+	assert_null(strstr(md, "DECYZJA"));
+	assert_null(strstr(md, "KPA"));
+	assert_null(strstr(md, "art. 104"));
 	free(md);
+	/* The letter as issued and sent. */
+	issued = sql_text("SELECT title || '|' || (position('# ROZSTRZYGNIĘCIE' in markdown) > 0) || "
+	                  "'|' || (markdown ~* 'decyzj') FROM documents WHERE type = 'refusal_decision' "
+	                  "AND status = 'issued' ORDER BY id DESC LIMIT 1");
+	assert_string_equal(issued, "Rozstrzygnięcie o odmowie udostępnienia informacji publicznej|true|false");
+	free(issued);
 	snprintf(path, sizeof path, "/sprawa/%s", token);
 	h_get(path, &r);
 	expect_status(&r, 200);
 	assert_non_null(strstr(r.body, "Skarga do sądu administracyjnego"));
+	/* The tracking page names the act as the letter does. */
+	assert_non_null(strstr(r.body, "Rozstrzygnięcie o odmowie udostępnienia informacji publicznej"));
+	assert_non_null(strstr(r.body, "odmówiono (rozstrzygnięcie)"));
+	assert_non_null(strstr(r.body, "odmowa (rozstrzygnięcie)"));
+	assert_null(strstr(r.body, "Decyzja o odmowie"));
+	assert_null(strstr(r.body, "(decyzja)"));
+	assert_null(strstr(r.body, "odmówił udostępnienia informacji decyzją"));
 	assert_null(strstr(r.body, "Wnieś odwołanie"));
 	assert_null(strstr(r.body, "Złóż wniosek o ponowne rozpatrzenie"));
 	h_free(&r);

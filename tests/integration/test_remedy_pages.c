@@ -158,6 +158,82 @@ static void test_setting_change_is_not_served_stale(void **state)
 	set_remedy("appeal", true);
 }
 
+static void unit_remedy(long long unit, const char *fields)
+{
+	char body[1024];
+	snprintf(body, sizeof body, "op=remedy&id=%lld&%s", unit, fields);
+	struct hresp r;
+	u_staff_post(&admin, "/panel/admin/komorki", body, &r);
+	expect_status(&r, 303);
+	h_free(&r);
+}
+
+/* Issue 20 item 8: a unit with its own appeal body or remedy is named on
+ * the procedure page with what applies to its cases, and a change of the
+ * unit's setting changes the page and its tag at once. */
+static void test_units_own_remedy_is_shown_and_a_change_is_not_served_stale(void **state)
+{
+	(void)state;
+	set_remedy("appeal", true);
+	long long unit = u_count("SELECT web_unit_id FROM organisations WHERE slug = 'mon'");
+	assert_true(unit > 0);
+	char name[256], symbol[64], says[400];
+	u_valuef(name, sizeof name, "SELECT name FROM units WHERE id = %lld", unit);
+	u_valuef(symbol, sizeof symbol, "SELECT symbol FROM units WHERE id = %lld", unit);
+	snprintf(says, sizeof says, "W sprawach prowadzonych przez %s (%s): ", name, symbol);
+	struct hresp r;
+	/* No unit of its own: the organisation's remedy only. */
+	h_get(PROCEDURE, &r);
+	expect_status(&r, 200);
+	assert_null(strstr(r.body, "W sprawach prowadzonych przez"));
+	h_free(&r);
+	unit_remedy(unit, "appeal_body=Mazowiecki+Wojew%C3%B3dzki+Inspektor+Nadzoru+Budowlanego"
+	                  "&appeal_body_address=&remedy=");
+	h_get(PROCEDURE, &r);
+	expect_status(&r, 200);
+	char *at = strstr(r.body, says);
+	if (!at)
+		fprintf(stderr, "no „%s” in %.6000s\n", says, r.body);
+	assert_non_null(at);
+	assert_non_null(strstr(at, "<strong>odwołanie</strong> do\n      Mazowiecki Wojewódzki Inspektor "
+	                           "Nadzoru Budowlanego, wnoszone za naszym pośrednictwem"));
+	names_only(r.body, "the procedure page with the unit's appeal body", 0);
+	const char *tag = h_header(&r, "ETag");
+	assert_non_null(tag);
+	char inm[160];
+	snprintf(inm, sizeof inm, "If-None-Match: %s", tag);
+	h_free(&r);
+	const char *headers[] = {inm, NULL};
+	h_request("GET", PROCEDURE, headers, NULL, 0, &r);
+	expect_status(&r, 304);
+	h_free(&r);
+	/* The unit's remedy changed: the client's copy is not current. */
+	unit_remedy(unit, "appeal_body=&appeal_body_address=&remedy=reconsideration");
+	h_request("GET", PROCEDURE, headers, NULL, 0, &r);
+	expect_status(&r, 200);
+	at = strstr(r.body, says);
+	assert_non_null(at);
+	assert_non_null(strstr(at, "<strong>wniosek\n      o ponowne rozpatrzenie sprawy</strong>"));
+	assert_null(strstr(r.body, "Inspektor Nadzoru Budowlanego"));
+	h_free(&r);
+	/* A body that is not an organ of public authority: the court for every
+	 * unit (UDIP art. 17 ust. 1), no unit named. */
+	set_remedy("appeal", false);
+	h_get(PROCEDURE, &r);
+	expect_status(&r, 200);
+	assert_null(strstr(r.body, "W sprawach prowadzonych przez"));
+	names_only(r.body, "the procedure page of a body that is no organ", 2);
+	h_free(&r);
+	set_remedy("appeal", true);
+	/* The unit back to the organisation's: gone from the page. */
+	unit_remedy(unit, "appeal_body=&appeal_body_address=&remedy=");
+	h_get(PROCEDURE, &r);
+	expect_status(&r, 200);
+	assert_null(strstr(r.body, "W sprawach prowadzonych przez"));
+	names_only(r.body, "the procedure page after the unit's reset", 0);
+	h_free(&r);
+}
+
 int main(void)
 {
 	h_setup_db("remedy_pages");
@@ -167,6 +243,7 @@ int main(void)
 	    cmocka_unit_test(test_reconsideration),
 	    cmocka_unit_test(test_court_complaint),
 	    cmocka_unit_test(test_setting_change_is_not_served_stale),
+	    cmocka_unit_test(test_units_own_remedy_is_shown_and_a_change_is_not_served_stale),
 	};
 	int failed = cmocka_run_group_tests_name("remedy_pages", tests, setup, h_stop_server);
 	h_teardown();

@@ -970,7 +970,12 @@ static void test_court_complaint_instructions_name_the_decision_fee(void **state
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		json_t *vars = letter_sample_vars_for(cases[i].type, cases[i].kind, cases[i].remedy);
 		char *md = markdown(*state, cases[i].type, vars);
-		if (!strstr(md, "Od skargi na decyzję pobiera się wpis stały w wysokości 200 zł"))
+		/* A body that is not an organ of public authority issues a
+		 * rozstrzygnięcie (UDIP art. 17 ust. 1). */
+		const char *fee = cases[i].remedy && !strcmp(cases[i].remedy, "court_complaint")
+		                      ? "Od skargi na rozstrzygnięcie pobiera się wpis stały w wysokości 200 zł"
+		                      : "Od skargi na decyzję pobiera się wpis stały w wysokości 200 zł";
+		if (!strstr(md, fee))
 			fail_msg("%s (%s, %s) lacks the fee: %s", cases[i].type, cases[i].kind,
 				 cases[i].remedy ? cases[i].remedy : "-", md);
 		assert_non_null(strstr(md, "pobierania wpisu w postępowaniu przed sądami administracyjnymi"));
@@ -981,6 +986,85 @@ static void test_court_complaint_instructions_name_the_decision_fee(void **state
 	json_t *vars = letter_sample_vars_for("refusal_decision", "public_information", "appeal");
 	char *md = markdown(*state, "refusal_decision", vars);
 	assert_null(strstr(md, "wpis stały")); /* the appeal comes first: no court yet */
+	free(md);
+	json_decref(vars);
+}
+
+/* UDIP art. 16 ust. 1 and art. 17 ust. 1: the refusal, partial refusal and
+ * discontinuance of a body that is not an organ of public authority are
+ * rozstrzygnięcia without the KPA: headed so, the body named „Podmiot”,
+ * art. 16 ust. 1 with art. 17 ust. 1 as the basis and no KPA article, and
+ * never called a decision, in the body, the remedy instruction, the title
+ * and the PDF. An organ of public authority keeps its decision. */
+static void test_body_without_public_authority_issues_a_rozstrzygniecie(void **state)
+{
+	static const struct {
+		const char *type, *kpa_basis;
+	} types[] = {{"refusal_decision", "art. 104 § 1 ustawy z dnia 14 czerwca 1960 r."},
+	             {"partial_refusal_decision", "art. 104 § 1 ustawy z dnia 14 czerwca 1960 r."},
+	             {"discontinuance_decision", "art. 105 § 1 ustawy z dnia 14 czerwca 1960 r."}};
+	for (size_t t = 0; t < sizeof types / sizeof types[0]; t++) {
+		for (int authority = 0; authority < 2; authority++) {
+			const char *type = types[t].type;
+			json_t *vars = letter_sample_vars_for(type, "public_information",
+			                                      authority ? "appeal" : "court_complaint");
+			/* The sample's reasons are an organ's (the clerk writes them). */
+			if (!authority)
+				set_str(vars, "legal_grounds",
+				        "Zgodnie z art. 14 ust. 2 ustawy o dostępie do informacji "
+				        "publicznej postępowanie o udostępnienie informacji umarza się.");
+			char *md = markdown(*state, type, vars);
+			char *h = html(md, vars);
+			strbuf_t p = pdf(md, vars);
+			assert_non_null(memmem(p.data, p.len, "%%EOF", 5));
+			char *text = pdf_text(&p);
+			assert_non_null(strstr(text, "Strona 1 z"));
+			assert_non_null(strstr(text, "COMON.1431.15.2026"));
+			if (authority) {
+				assert_non_null(strstr(md, "# DECYZJA\n"));
+				assert_non_null(strstr(md, "**Organ:** Minister Obrony Narodowej"));
+				assert_non_null(strstr(md, types[t].kpa_basis));
+				assert_null(strstr(md, "ROZSTRZYGNIĘCIE"));
+				assert_null(strstr(md, "Podmiot:"));
+				assert_non_null(strstr(h, "<title>Decyzja o "));
+				assert_non_null(strstr(text, "DECYZJA"));
+			} else {
+				static const char *const never[] = {"decyzj", "Decyzj", "DECYZJ", "KPA",
+				                                    "Organ:", "art. 104", "art. 105",
+				                                    "Kodeks postępowania administracyjnego ("};
+				for (size_t i = 0; i < sizeof never / sizeof never[0]; i++) {
+					if (strstr(md, never[i]) || strstr(h, never[i]) || strstr(text, never[i]))
+						fail_msg("%s of a body that is no organ says „%s”: %s", type,
+						         never[i], md);
+				}
+				assert_non_null(strstr(md, "# ROZSTRZYGNIĘCIE\n"));
+				assert_non_null(strstr(md, "**Podmiot:** Minister Obrony Narodowej"));
+				assert_non_null(strstr(md, "Na podstawie art. 16 ust. 1 i art. 17 ust. 1 "
+				                           "ustawy z dnia 6 września 2001 r. o dostępie do "
+				                           "informacji publicznej"));
+				/* The remedy says the KPA does not apply, and to which court. */
+				assert_non_null(strstr(md, "nie stosuje się przepisów Kodeksu postępowania "
+				                           "administracyjnego (art. 17 ust. 1"));
+				assert_non_null(strstr(h, "<title>Rozstrzygnięcie o "));
+				assert_non_null(strstr(text, "ROZSTRZYGNIĘCIE"));
+				assert_non_null(strstr(text, "Podmiot:"));
+			}
+			free(text);
+			sb_free(&p);
+			free(h);
+			free(md);
+			json_decref(vars);
+		}
+	}
+	/* The persons' section of a refusal for privacy names the act too. */
+	json_t *vars = letter_sample_vars_for("refusal_decision", "public_information", "court_complaint");
+	char *md = markdown(*state, "refusal_decision", vars);
+	assert_non_null(strstr(md, "Rozstrzygnięcie o odmowie udostępnienia informacji wydano ze względu"));
+	free(md);
+	json_decref(vars);
+	vars = letter_sample_vars_for("partial_refusal_decision", "public_information", "court_complaint");
+	md = markdown(*state, "partial_refusal_decision", vars);
+	assert_non_null(strstr(md, "udostępniona wraz z niniejszym rozstrzygnięciem"));
 	free(md);
 	json_decref(vars);
 }
@@ -1612,6 +1696,7 @@ int main(void)
 	    cmocka_unit_test(test_reuse_cases_get_the_reuse_variant),
 	    cmocka_unit_test(test_court_answer_for_reuse_cites_the_uod),
 	    cmocka_unit_test(test_court_complaint_instructions_name_the_decision_fee),
+	    cmocka_unit_test(test_body_without_public_authority_issues_a_rozstrzygniecie),
 	    cmocka_unit_test(test_standing_access_offer_has_no_objection_instruction),
 	    cmocka_unit_test(test_reuse_form_notice_cites_article_41_or_42),
 	    cmocka_unit_test(test_comments_leave_no_trace),
