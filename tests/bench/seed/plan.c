@@ -26,8 +26,17 @@ const struct plan plans[] = {
     {PI_, 100, {ASSIGN, ST(OTHER_STATUTE, BY_CLERK, 1, 10)}},
     {PI_, 400, {ASSIGN, ST(REFUSE, BY_CLERK, 3, 12), DELIVERY, FINAL}},
     {PI_, 300, {ASSIGN, ST(PROVIDE_PARTLY, BY_CLERK, 3, 12), DELIVERY, FINAL}},
-    {PI_, 150, {ASSIGN, ST(REFUSE, BY_CLERK, 3, 12), DELIVERY, ST(APPEAL, BY_REQUESTER, 2, 12),
+    /* An appeal on paper, signed: the clerk records it (KPA art. 129 §1). */
+    {PI_, 100, {ASSIGN, ST(REFUSE, BY_CLERK, 3, 12), DELIVERY, ST(APPEAL, BY_CLERK, 2, 12),
                 ST(FORWARD_APPEAL, BY_CLERK, 1, 6), ST(APPEAL_DECIDED, BY_CLERK, 20, 60)}},
+    /* An appeal through the tracking page carries no signature (KPA art. 63
+     * §3): the clerk calls the requester to sign it (art. 64 §2) and sends
+     * it on once signed. Without the call the law core refuses the
+     * forwarding (the case waits in pleading_unsigned). */
+    {PI_, 50, {ASSIGN, ST(REFUSE, BY_CLERK, 3, 12), DELIVERY, ST(APPEAL, BY_REQUESTER, 2, 12),
+               ST(CALL_TO_SIGN, BY_CLERK, 1, 3), ST(RECORD_DELIVERY, BY_CLERK, 1, 4),
+               ST(RECORD_SIGNATURE, BY_CLERK, 1, 6), ST(FORWARD_APPEAL, BY_CLERK, 1, 6),
+               ST(APPEAL_DECIDED, BY_CLERK, 20, 60)}},
     {PI_, 300, {ST(WITHDRAW, BY_REQUESTER, 1, 10)}},
     {PI_, 80, {ASSIGN, ST(FEE_NOTICE, BY_CLERK, 2, 10), ST(RECORD_DELIVERY, BY_CLERK, 1, 4),
                ST(CHANGE_FORM, BY_REQUESTER, 2, 10), ST(PROVIDE, BY_CLERK, 2, 10)}},

@@ -11,7 +11,7 @@
 
 #include "law/lifecycle.h"
 
-#define PLAN_STEPS 8
+#define PLAN_STEPS 10
 
 enum who { BY_CLERK, BY_REQUESTER, BY_MANAGER };
 
