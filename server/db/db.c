@@ -478,9 +478,10 @@ static PGresult *limited_pipeline(PGconn *c, enum db_status *status, const char 
 	          {sql, NULL, ""},
 	          {"RELEASE SAVEPOINT " LIMITED_SAVEPOINT, NULL, ""},
 	          {"SET LOCAL statement_timeout TO DEFAULT", NULL, ""}};
-	for (int k = 0; k < N; k++)
-		q[k].p = prepared_for(c, q[k].sql, k == STATEMENT ? nparams : 0, q[k].name,
-		                      sizeof q[k].name);
+	/* The statement alone is prepared: the others cost next to nothing to
+	 * parse, and one the session lost (DISCARD ALL) before the savepoint
+	 * would abort the caller's transaction. */
+	q[STATEMENT].p = prepared_for(c, sql, nparams, q[STATEMENT].name, sizeof q[STATEMENT].name);
 	if (!q[STATEMENT].p || !PQenterPipelineMode(c))
 		return NULL;
 	bool ok = true;
