@@ -166,9 +166,16 @@ static json_t *list_item(const PGresult *r, int i)
  * A GIN search over words in most of a big body's entries can take long,
  * so it has SEARCH_TIMEOUT_MS; past it the page ranks only the newest
  * SEARCH_WINDOW rows of the filters and says so (approximate). A text with
- * no letter or digit is looked for literally in the newest rows. */
+ * no letter or digit is looked for literally in the newest rows.
+ *
+ * The tsquery is made inside the page's statement, and the statement is
+ * prepared once per connection (db_exec(): one text per combination of
+ * filters), so a search is one round trip with nothing planned
+ * (db_exec_limited() sends the time limit with it). Its plan is the
+ * generic one: the index (org_id, words) for any words, since the
+ * tsquery is not known when it is planned. */
 #define SEARCH_WINDOW 2000
-#define SEARCH_TIMEOUT_MS "1500"
+#define SEARCH_TIMEOUT_MS 1500
 
 enum page_plan {
 	PLAN_PLAIN,
@@ -176,6 +183,21 @@ enum page_plan {
 	PLAN_RECENT_WORDS,
 	PLAN_RECENT_LITERAL,
 };
+
+/* What a ranked plan looks for: the words `q` as search_query() makes
+ * them; with `typos`, the words within a letter of them instead, and
+ * nothing when that gives `plain` again (the tsquery, as text, of the
+ * words as typed). */
+struct words {
+	const char *q;
+	bool typos;
+	const char *plain;
+};
+
+/* The columns of a page's rows. A ranked plan's statement answers one row
+ * with a NULL id when nothing matched, and in it (COL_TSQUERY) the
+ * tsquery as text, NULL when the words made none. */
+enum { COL_ID = 0, COL_RECEIVED = 2, COL_SCORE = 15, COL_TSQUERY = 16 };
 
 /* The WHERE clause of the filters over register_index i (not the words);
  * the date keyset too unless the page is ranked (`ranked`: the keyset is
@@ -222,54 +244,71 @@ static void search_keyset(strbuf_t *sql, struct db_params *p, const struct regis
 	          alias, alias, alias, s, d, id);
 }
 
+/* The CTE q of a ranked plan: its tsquery, t (NULL: none). */
+static void words_sql(strbuf_t *sql, struct db_params *p, const struct words *w)
+{
+	int q = db_param(p, w->q);
+	if (!w->typos) {
+		sb_printf(sql, "WITH q AS MATERIALIZED (SELECT search_query($%d, true, false) AS t), ", q);
+		return;
+	}
+	int plain = db_param(p, w->plain);
+	sb_printf(sql,
+	          "WITH q AS MATERIALIZED (SELECT CASE WHEN x.n::text <> $%d THEN x.n END AS t "
+	          "FROM (SELECT search_query($%d, true, true) AS n) x), ",
+	          plain, q);
+}
+
 /* One query: the page's ids from register_index, then their rows from
- * register_entries. `tsq`: the tsquery (text) of the ranked plans. */
+ * register_entries. `w`: the words of the ranked plans. With `timed_out`,
+ * under SEARCH_TIMEOUT_MS: NULL and *timed_out when it took longer (the
+ * transaction goes on). */
 static PGresult *page_query(PGconn *c, arena_t *a, long long org_id,
                             const struct register_filter *f, int limit, enum page_plan plan,
-                            const char *tsq, enum db_status *st)
+                            const struct words *w, enum db_status *st, bool *timed_out)
 {
 	strbuf_t sql;
 	sb_init(&sql, a);
 	struct db_params p = {.n = 0};
 	db_param_int(&p, org_id);
+	bool ranked = plan == PLAN_WORDS || plan == PLAN_RECENT_WORDS;
+	if (ranked)
+		words_sql(&sql, &p, w);
+	else
+		sb_puts(&sql, "WITH ");
 	switch (plan) {
-	case PLAN_WORDS: {
+	case PLAN_WORDS:
 		/* Every match of the body through the composite GIN index
 		 * (org_id, words), unordered (an ORDER BY here would tempt the
 		 * planner to walk the date index), ranked, then the page. */
-		int q = db_param(&p, tsq);
-		sb_printf(&sql,
-		          "WITH m AS MATERIALIZED (SELECT i.id, i.received_on, "
-		          "search_score(i.words, $%d::tsquery) AS score FROM register_index i "
-		          "WHERE i.org_id = $1 AND i.words @@ $%d::tsquery",
-		          q, q);
+		sb_puts(&sql,
+		        "m AS MATERIALIZED (SELECT i.id, i.received_on, "
+		        "search_score(i.words, (SELECT q.t FROM q)) AS score FROM register_index i "
+		        "WHERE i.org_id = $1 AND i.words @@ (SELECT q.t FROM q)");
 		filter_sql(&sql, &p, f, true);
 		sb_puts(&sql, "), page AS MATERIALIZED (SELECT m.id, m.received_on, m.score FROM m");
 		search_keyset(&sql, &p, f, "m");
 		sb_printf(&sql, " ORDER BY m.score DESC, m.received_on DESC, m.id DESC LIMIT %d",
 		          limit + 1);
 		break;
-	}
-	case PLAN_RECENT_WORDS: {
-		int q = db_param(&p, tsq);
+	case PLAN_RECENT_WORDS:
 		sb_puts(&sql,
-		        "WITH w AS MATERIALIZED (SELECT i.id, i.received_on, i.words FROM register_index i "
+		        "w AS MATERIALIZED (SELECT i.id, i.received_on, i.words FROM register_index i "
 		        "WHERE i.org_id = $1");
 		filter_sql(&sql, &p, f, true);
 		sb_printf(&sql,
 		          " ORDER BY i.received_on DESC, i.id DESC LIMIT %d), "
-		          "m AS (SELECT w.id, w.received_on, search_score(w.words, $%d::tsquery) AS score "
-		          "FROM w WHERE w.words @@ $%d::tsquery), "
+		          "m AS (SELECT w.id, w.received_on, search_score(w.words, (SELECT q.t FROM q)) "
+		          "AS score FROM w WHERE w.words @@ (SELECT q.t FROM q)), "
 		          "page AS MATERIALIZED (SELECT m.id, m.received_on, m.score FROM m",
-		          SEARCH_WINDOW + limit, q, q);
+		          SEARCH_WINDOW + limit);
 		search_keyset(&sql, &p, f, "m");
 		sb_printf(&sql, " ORDER BY m.score DESC, m.received_on DESC, m.id DESC LIMIT %d",
 		          limit + 1);
 		break;
-	}
 	case PLAN_RECENT_LITERAL: {
 		sb_puts(&sql,
-		        "WITH page AS MATERIALIZED (SELECT w.id, w.received_on, 0 AS score FROM ("
+		        "page AS MATERIALIZED (SELECT w.id, w.received_on, 0 AS score FROM ("
 		        "SELECT i.id, i.received_on, i.subject_folded FROM register_index i "
 		        "WHERE i.org_id = $1");
 		filter_sql(&sql, &p, f, false);
@@ -284,7 +323,7 @@ static PGresult *page_query(PGconn *c, arena_t *a, long long org_id,
 	}
 	case PLAN_PLAIN:
 		sb_puts(&sql,
-		        "WITH page AS MATERIALIZED (SELECT i.id, i.received_on, 0 AS score "
+		        "page AS MATERIALIZED (SELECT i.id, i.received_on, 0 AS score "
 		        "FROM register_index i WHERE i.org_id = $1");
 		filter_sql(&sql, &p, f, false);
 		sb_printf(&sql, " ORDER BY i.received_on DESC, i.id DESC LIMIT %d", limit + 1);
@@ -296,74 +335,37 @@ static PGresult *page_query(PGconn *c, arena_t *a, long long org_id,
 	    "e.unit_name, "
 	    "e.public_subject, e.state, e.outcome, coalesce(e.closed_on::text, ''), e.legal_basis, "
 	    "e.answer, e.version, " RFC3339("e.first_published_at") ", " RFC3339(
-	        "e.version_published_at") ", page.score FROM page JOIN register_entries e "
-	                                  "ON e.id = page.id ORDER BY page.score DESC, "
-	                                  "page.received_on DESC, page.id DESC");
-	PGresult *r = PQexecParams(c, sql.data, p.n, NULL, p.v, NULL, NULL, 0);
-	*st = db_status_of(c, r);
-	if (*st == DB_ERROR) {
-		const char *code = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-		if (!code || strcmp(code, "57014") != 0) /* a timeout is the caller's */
-			log_error("register query failed: %s", PQresultErrorMessage(r));
-	}
-	if (!r)
-		r = PQmakeEmptyPGresult(c, PGRES_FATAL_ERROR);
-	return r;
+	        "e.version_published_at") ", page.score");
+	/* A ranked plan answers a row even when nothing matched (COL_TSQUERY). */
+	sb_puts(&sql, ranked ? ", CASE WHEN page.id IS NULL THEN q.t::text END FROM q LEFT JOIN "
+	                       "(page JOIN register_entries e ON e.id = page.id) ON true"
+	                     : " FROM page JOIN register_entries e ON e.id = page.id");
+	sb_puts(&sql, " ORDER BY page.score DESC, page.received_on DESC, page.id DESC");
+	if (timed_out)
+		return db_exec_limited(c, st, sql.data, p.n, p.v, SEARCH_TIMEOUT_MS, timed_out);
+	return db_exec(c, st, sql.data, p.n, p.v);
 }
 
-/* A GIN search under SEARCH_TIMEOUT_MS: *timed_out and NULL when it took
- * too long (the transaction goes on). */
-static PGresult *guarded_query(PGconn *c, arena_t *a, long long org_id,
-                               const struct register_filter *f, int limit, const char *tsq,
-                               enum db_status *st, bool *timed_out)
+/* Whether a page's rows are the one row that says nothing matched. */
+static bool matchless(const PGresult *r)
 {
-	*timed_out = false;
-	*st = simple(c, "SAVEPOINT search; SET LOCAL statement_timeout = " SEARCH_TIMEOUT_MS);
-	if (*st != DB_OK)
-		return NULL;
-	PGresult *r = page_query(c, a, org_id, f, limit, PLAN_WORDS, tsq, st);
-	const char *code = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-	if (*st == DB_ERROR && code && !strcmp(code, "57014")) {
-		PQclear(r);
-		*timed_out = true;
-		/* Also undoes the SET LOCAL. */
-		*st = simple(c, "ROLLBACK TO SAVEPOINT search");
-		return NULL;
-	}
-	if (*st == DB_OK)
-		*st = simple(c, "RELEASE SAVEPOINT search; SET LOCAL statement_timeout TO DEFAULT");
-	return r;
-}
-
-/* The tsquery of `q` as text (in `a`), with words within a letter of the
- * typed ones when `typos`; NULL when `q` has no word (letter or digit). */
-static enum db_status search_tsquery(PGconn *c, arena_t *a, const char *q, bool typos,
-                                     const char **tsq)
-{
-	*tsq = NULL;
-	const char *p[2] = {q, typos ? "t" : "f"};
-	enum db_status st;
-	PGresult *r = db_exec(c, &st, "SELECT search_query($1, true, $2::boolean)::text", 2, p);
-	if (st == DB_OK && PQntuples(r) == 1 && !PQgetisnull(r, 0, 0))
-		*tsq = arena_strdup(a, PQgetvalue(r, 0, 0));
-	PQclear(r);
-	return st;
+	return PQntuples(r) == 1 && PQgetisnull(r, 0, COL_ID);
 }
 
 /* One ranked search: the whole body under the time limit, else its newest
  * rows (*approximate). */
 static PGresult *ranked_query(PGconn *c, arena_t *a, long long org_id,
-                              const struct register_filter *f, int limit, const char *tsq,
+                              const struct register_filter *f, int limit, const struct words *w,
                               enum db_status *st, bool *approximate)
 {
 	bool timed_out;
-	PGresult *r = guarded_query(c, a, org_id, f, limit, tsq, st, &timed_out);
-	if (*st != DB_OK)
-		return r ? r : PQmakeEmptyPGresult(c, PGRES_FATAL_ERROR);
+	PGresult *r = page_query(c, a, org_id, f, limit, PLAN_WORDS, w, st, &timed_out);
 	if (!timed_out)
 		return r;
+	if (*st != DB_OK)
+		return PQmakeEmptyPGresult(c, PGRES_FATAL_ERROR);
 	*approximate = true;
-	return page_query(c, a, org_id, f, limit, PLAN_RECENT_WORDS, tsq, st);
+	return page_query(c, a, org_id, f, limit, PLAN_RECENT_WORDS, w, st, NULL);
 }
 
 /* The search's pages: see SEARCH_WINDOW. */
@@ -372,25 +374,25 @@ static PGresult *search_query(PGconn *c, arena_t *a, long long org_id,
                               bool *approximate, bool *literal, bool *similar)
 {
 	*approximate = *literal = *similar = false;
-	const char *tsq;
-	*st = search_tsquery(c, a, f->q, false, &tsq);
-	if (*st != DB_OK)
-		return PQmakeEmptyPGresult(c, PGRES_FATAL_ERROR);
+	struct words typed = {f->q, false, NULL};
+	PGresult *r = ranked_query(c, a, org_id, f, limit, &typed, st, approximate);
+	if (*st != DB_OK || *approximate || !matchless(r))
+		return r;
+	/* Nothing matched: the text has no word (no letter or digit), or its
+	 * words match nothing on any page (a keyset page of a match has a
+	 * row): then try words within a letter of them. */
+	const char *tsq =
+	    PQgetisnull(r, 0, COL_TSQUERY) ? NULL : arena_strdup(a, PQgetvalue(r, 0, COL_TSQUERY));
+	PQclear(r);
 	*literal = !tsq;
 	if (*literal)
-		return page_query(c, a, org_id, f, limit, PLAN_RECENT_LITERAL, NULL, st);
-	PGresult *r = ranked_query(c, a, org_id, f, limit, tsq, st, approximate);
-	if (*st != DB_OK || PQntuples(r) > 0 || *approximate)
-		return r;
-	/* Nothing matched the words (on any page: a keyset page of a match
-	 * has a row): try words within a letter of them. */
-	const char *near;
-	*st = search_tsquery(c, a, f->q, true, &near);
-	if (*st != DB_OK || !near || !strcmp(near, tsq))
-		return r;
-	PQclear(r);
-	*similar = true;
-	return ranked_query(c, a, org_id, f, limit, near, st, approximate);
+		return page_query(c, a, org_id, f, limit, PLAN_RECENT_LITERAL, NULL, st, NULL);
+	struct words near = {f->q, true, tsq};
+	r = ranked_query(c, a, org_id, f, limit, &near, st, approximate);
+	/* Similar words were looked for unless there were none other than
+	 * the typed ones (no tsquery in the row that says nothing matched). */
+	*similar = *st == DB_OK && (*approximate || !matchless(r) || !PQgetisnull(r, 0, COL_TSQUERY));
+	return r;
 }
 
 enum db_status register_list(PGconn *c, arena_t *a, long long org_id,
@@ -400,23 +402,23 @@ enum db_status register_list(PGconn *c, arena_t *a, long long org_id,
 	bool approximate = false, literal = false, similar = false;
 	PGresult *r = f->q && *f->q ? search_query(c, a, org_id, f, limit, &st, &approximate,
 	                                           &literal, &similar)
-	                            : page_query(c, a, org_id, f, limit, PLAN_PLAIN, NULL, &st);
+	                            : page_query(c, a, org_id, f, limit, PLAN_PLAIN, NULL, &st, NULL);
 	if (st != DB_OK) {
 		PQclear(r);
 		return st;
 	}
 	json_t *items = json_array();
-	int rows = PQntuples(r);
+	int rows = matchless(r) ? 0 : PQntuples(r);
 	for (int i = 0; i < rows && i < limit; i++)
 		json_array_append_new(items, list_item(r, i));
 	json_t *doc = json_pack("{s:o, s:b, s:b, s:b}", "items", items, "approximate", approximate,
 	                        "literal", literal, "similar", similar);
 	if (rows > limit) {
-		json_t *next = json_pack("{s:s, s:s}", "date", PQgetvalue(r, limit - 1, 2), "id",
-		                         PQgetvalue(r, limit - 1, 0));
+		json_t *next = json_pack("{s:s, s:s}", "date", PQgetvalue(r, limit - 1, COL_RECEIVED),
+		                         "id", PQgetvalue(r, limit - 1, COL_ID));
 		/* A ranked page goes on from the last row's score too. */
 		if (f->q && *f->q && !literal)
-			json_object_set_new(next, "score", json_string(PQgetvalue(r, limit - 1, 15)));
+			json_object_set_new(next, "score", json_string(PQgetvalue(r, limit - 1, COL_SCORE)));
 		json_object_set_new(doc, "next", next);
 	}
 	PQclear(r);

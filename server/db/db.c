@@ -217,8 +217,9 @@ enum db_status db_status_of(PGconn *c, const PGresult *r)
  * so PostgreSQL neither parses nor (after its first few custom plans, when
  * a generic plan is as good) plans it again. The cache lives on the PGconn
  * (libpq instance data), so a connection re-opened after a restart starts
- * empty, and PQreset() empties it. Statements built at run time with
- * PQexecParams() (the register's search) never come here. */
+ * empty, and PQreset() empties it. A statement built at run time (the
+ * register's list and search: one text per combination of filters) is
+ * prepared like any other. */
 
 #define PREPARED_MAX 200
 
@@ -394,6 +395,170 @@ PGresult *db_exec(PGconn *c, enum db_status *status, const char *sql, int nparam
                   const char *const *params)
 {
 	return db_exec_binary(c, status, sql, nparams, params, NULL, NULL);
+}
+
+/* ---- One statement under a time limit ---- */
+
+#define LIMITED_SAVEPOINT "db_limited"
+
+/* Undoes what the savepoint covers (the timeout's SET LOCAL too) and
+ * drops it: the transaction goes on as before the statement. */
+static enum db_status limited_undo(PGconn *c)
+{
+	PGresult *r =
+	    PQexec(c, "ROLLBACK TO SAVEPOINT " LIMITED_SAVEPOINT "; RELEASE SAVEPOINT " LIMITED_SAVEPOINT);
+	enum db_status st = db_status_of(c, r);
+	PQclear(r);
+	return st;
+}
+
+/* The statement's own result as db_exec_limited() gives it. */
+static PGresult *limited_result(PGconn *c, enum db_status *status, PGresult *r, const char *sql,
+                                bool *timed_out)
+{
+	if (has_state(r, "57014")) {
+		PQclear(r);
+		*timed_out = true;
+		*status = limited_undo(c);
+		return NULL;
+	}
+	*status = db_status_of(c, r);
+	if (*status == DB_ERROR)
+		log_error("query failed: %s -- %s", PQresultErrorMessage(r), sql);
+	return r ? r : PQmakeEmptyPGresult(c, PGRES_FATAL_ERROR);
+}
+
+/* Without a pipeline: the savepoint and the timeout, the statement, the
+ * release and the reset, one round trip each. */
+static PGresult *limited_in_order(PGconn *c, enum db_status *status, const char *sql,
+                                  int nparams, const char *const *params, const char *set,
+                                  bool *timed_out)
+{
+	char begin[96];
+	snprintf(begin, sizeof begin, "SAVEPOINT " LIMITED_SAVEPOINT "; %s", set);
+	PGresult *r = PQexec(c, begin);
+	*status = db_status_of(c, r);
+	PQclear(r);
+	if (*status != DB_OK)
+		return PQmakeEmptyPGresult(c, PGRES_FATAL_ERROR);
+	enum db_status retry = DB_OK;
+	r = run(c, &retry, sql, nparams, params, NULL, NULL);
+	if (retry != DB_OK) {
+		/* A prepared statement the session lost: forgotten by run(),
+		 * the savepoint undone, the statement run once more. */
+		PQclear(r);
+		if ((*status = limited_undo(c)) != DB_OK)
+			return PQmakeEmptyPGresult(c, PGRES_FATAL_ERROR);
+		return limited_in_order(c, status, sql, nparams, params, set, timed_out);
+	}
+	r = limited_result(c, status, r, sql, timed_out);
+	if (*status == DB_OK && r) {
+		PGresult *end =
+		    PQexec(c, "RELEASE SAVEPOINT " LIMITED_SAVEPOINT "; SET LOCAL statement_timeout TO DEFAULT");
+		*status = db_status_of(c, end);
+		PQclear(end);
+	}
+	return r;
+}
+
+/* The five commands as one pipeline. NULL when the statement is not
+ * prepared, or was prepared no more (the session lost it: the savepoint is
+ * undone): the caller runs it in order. */
+static PGresult *limited_pipeline(PGconn *c, enum db_status *status, const char *sql,
+                                  int nparams, const char *const *params, const char *set,
+                                  bool *timed_out)
+{
+	enum { SAVEPOINT, SET, STATEMENT, RELEASE, RESET, N };
+	struct {
+		const char *sql;
+		const struct prepared *p;
+		char name[24];
+	} q[N] = {{"SAVEPOINT " LIMITED_SAVEPOINT, NULL, ""},
+	          {set, NULL, ""},
+	          {sql, NULL, ""},
+	          {"RELEASE SAVEPOINT " LIMITED_SAVEPOINT, NULL, ""},
+	          {"SET LOCAL statement_timeout TO DEFAULT", NULL, ""}};
+	/* The statement alone is prepared: the others cost next to nothing to
+	 * parse, and one the session lost (DISCARD ALL) before the savepoint
+	 * would abort the caller's transaction. */
+	q[STATEMENT].p = prepared_for(c, sql, nparams, q[STATEMENT].name, sizeof q[STATEMENT].name);
+	if (!q[STATEMENT].p || !PQenterPipelineMode(c))
+		return NULL;
+	bool ok = true;
+	for (int k = 0; ok && k < N; k++) {
+		int np = k == STATEMENT ? nparams : 0;
+		const char *const *pv = k == STATEMENT ? params : NULL;
+		ok = (q[k].p ? PQsendQueryPrepared(c, q[k].name, np, pv, NULL, NULL, 0)
+		             : PQsendQueryParams(c, q[k].sql, np, NULL, pv, NULL, NULL, 0)) == 1;
+	}
+	ok = ok && PQpipelineSync(c) == 1;
+	enum db_status st = ok ? DB_OK : DB_UNAVAILABLE;
+	PGresult *result = NULL;
+	bool lost = false, out_of_time = false;
+	for (int k = 0; ok && k < N; k++) {
+		PGresult *r = PQgetResult(c);
+		if (!r) {
+			st = DB_UNAVAILABLE;
+			break;
+		}
+		for (PGresult *more; (more = PQgetResult(c));)
+			PQclear(more);
+		bool aborted = PQresultStatus(r) == PGRES_PIPELINE_ABORTED;
+		if (k == STATEMENT && !aborted && st == DB_OK) {
+			out_of_time = has_state(r, "57014");
+			lost = !out_of_time && prepared_failed(c, q[k].p, q[k].name, r);
+		}
+		if (!aborted && st == DB_OK && !out_of_time && !lost) {
+			st = db_status_of(c, r);
+			if (st == DB_ERROR)
+				log_error("query failed: %s -- %s", PQresultErrorMessage(r), q[k].sql);
+		}
+		if (k == STATEMENT)
+			result = r;
+		else
+			PQclear(r);
+	}
+	if (ok && st != DB_UNAVAILABLE) {
+		PGresult *sync = PQgetResult(c);
+		if (PQresultStatus(sync) != PGRES_PIPELINE_SYNC && st == DB_OK && !out_of_time && !lost)
+			st = db_status_of(c, sync) == DB_OK ? DB_UNAVAILABLE : db_status_of(c, sync);
+		PQclear(sync);
+	}
+	if (!PQexitPipelineMode(c)) {
+		if (PQstatus(c) == CONNECTION_OK)
+			PQreset(c);
+		PQclear(result);
+		*status = DB_UNAVAILABLE;
+		return PQmakeEmptyPGresult(c, PGRES_FATAL_ERROR);
+	}
+	if (st == DB_OK && (out_of_time || lost)) {
+		PQclear(result);
+		*timed_out = out_of_time;
+		*status = limited_undo(c);
+		return *status == DB_OK && lost ? NULL : PQmakeEmptyPGresult(c, PGRES_FATAL_ERROR);
+	}
+	*status = st;
+	return result ? result : PQmakeEmptyPGresult(c, PGRES_FATAL_ERROR);
+}
+
+PGresult *db_exec_limited(PGconn *c, enum db_status *status, const char *sql, int nparams,
+                          const char *const *params, int timeout_ms, bool *timed_out)
+{
+	*timed_out = false;
+	char set[64];
+	snprintf(set, sizeof set, "SET LOCAL statement_timeout = %d", timeout_ms);
+	if (cfg.db_prepare) {
+		PGresult *r = limited_pipeline(c, status, sql, nparams, params, set, timed_out);
+		if (*timed_out) {
+			PQclear(r);
+			return NULL;
+		}
+		if (r)
+			return r;
+		/* Not prepared (the cache is full), or prepared no more: the
+		 * same in order. */
+	}
+	return limited_in_order(c, status, sql, nparams, params, set, timed_out);
 }
 
 int db_param(struct db_params *p, const char *v)

@@ -67,6 +67,16 @@ PGresult *db_exec_binary(PGconn *c, enum db_status *status, const char *sql, int
 void db_prepare_attach(PGconn *c);
 /* Statements prepared on this connection (tests, /metrics). */
 int db_prepared_count(PGconn *c);
+/* Runs `sql` as db_exec() does, inside the transaction open on `c`, under
+ * a statement_timeout of `timeout_ms`, within a savepoint: when it runs
+ * out of time, *timed_out is set, NULL returned, nothing logged, and the
+ * transaction goes on (rolled back to the savepoint, the timeout undone).
+ * With prepared statements (JAWNOSC_DB_PREPARE=1) one round trip: the
+ * savepoint, the timeout, the statement, the release and the timeout's
+ * reset go as one pipeline; otherwise three. Any other failure is logged
+ * and returned as by db_exec() (the transaction is then aborted). */
+PGresult *db_exec_limited(PGconn *c, enum db_status *status, const char *sql, int nparams,
+                          const char *const *params, int timeout_ms, bool *timed_out);
 /* The same, for statements whose result is not needed. */
 enum db_status db_run(PGconn *c, const char *sql, int nparams, const char *const *params);
 /* The result of a statement that must return exactly one row; NULL (and

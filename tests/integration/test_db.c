@@ -500,6 +500,105 @@ static void test_pipeline_marks_its_transaction_as_the_servers(void **state)
 	changes_stop();
 }
 
+/* ---- db_exec_limited() ---- */
+
+/* The session's statement_timeout as SHOW gives it. */
+static char *timeout_now(PGconn *c, char *buf, size_t len)
+{
+	PGresult *r = PQexec(c, "SHOW statement_timeout");
+	snprintf(buf, len, "%s", PQresultStatus(r) == PGRES_TUPLES_OK ? PQgetvalue(r, 0, 0) : "?");
+	PQclear(r);
+	return buf;
+}
+
+/* A statement under a time limit inside an open transaction: its rows when
+ * it is quick, nothing (and no error) when it is not, the transaction
+ * usable either way, the timeout gone afterwards, and what the
+ * transaction wrote before it kept. */
+static void limited_statement_in_a_transaction(void)
+{
+	PGconn *c = db_conn();
+	char before[32], after[32];
+	timeout_now(c, before, sizeof before);
+	assert_int_equal(db_run(c, "BEGIN", 0, NULL), DB_OK);
+	assert_int_equal(db_run(c, "UPDATE counter SET n = n + 1 WHERE id = 1", 0, NULL), DB_OK);
+	enum db_status st;
+	bool timed_out = true;
+	const char *p[1] = {"41"};
+	PGresult *r = db_exec_limited(c, &st, "SELECT $1::int + 1, current_setting('statement_timeout')",
+	                              1, p, 1500, &timed_out);
+	assert_int_equal(st, DB_OK);
+	assert_false(timed_out);
+	assert_non_null(r);
+	assert_string_equal(PQgetvalue(r, 0, 0), "42");
+	assert_string_equal(PQgetvalue(r, 0, 1), "1500ms"); /* it ran under the limit */
+	PQclear(r);
+	assert_string_equal(timeout_now(c, after, sizeof after), before);
+	const char *slow[1] = {"2"};
+	r = db_exec_limited(c, &st, "SELECT pg_sleep($1::float8)", 1, slow, 100, &timed_out);
+	assert_null(r);
+	assert_true(timed_out);
+	assert_int_equal(st, DB_OK);
+	assert_int_equal(PQtransactionStatus(c), PQTRANS_INTRANS);
+	assert_string_equal(timeout_now(c, after, sizeof after), before);
+	assert_int_equal(db_run(c, "UPDATE counter SET n = n + 1 WHERE id = 1", 0, NULL), DB_OK);
+	int n = counter_value(c);
+	assert_int_equal(db_run(c, "COMMIT", 0, NULL), DB_OK);
+	assert_int_equal(counter_value(c), n); /* both updates committed */
+	/* Another failure is one, and aborts the transaction as any other. */
+	assert_int_equal(db_run(c, "BEGIN", 0, NULL), DB_OK);
+	const char *zero[1] = {"0"};
+	r = db_exec_limited(c, &st, "SELECT 1 / $1::int", 1, zero, 1500, &timed_out);
+	assert_int_equal(st, DB_ERROR);
+	assert_false(timed_out);
+	PQclear(r);
+	db_run(c, "ROLLBACK", 0, NULL);
+}
+
+static void test_limited_statement_in_one_round_trip(void **state)
+{
+	db_close();
+	limited_statement_in_a_transaction();
+	PGconn *c = db_conn();
+	/* The statements are prepared (the savepoint's commands are not). */
+	assert_true(db_prepared_count(c) >= 3);
+	assert_int_equal(server_prepared(c), db_prepared_count(c));
+}
+
+static void test_limited_statement_without_prepared_statements(void **state)
+{
+	db_close();
+	cfg.db_prepare = 0;
+	limited_statement_in_a_transaction();
+	assert_int_equal(db_prepared_count(db_conn()), 0);
+}
+
+static void test_limited_statement_the_session_lost_runs_again(void **state)
+{
+	PGconn *c = db_conn();
+	enum db_status st;
+	bool timed_out;
+	const char *p[1] = {"6"};
+	const char *sql = "SELECT $1::int * 7";
+	assert_int_equal(db_run(c, "BEGIN", 0, NULL), DB_OK);
+	PQclear(db_exec_limited(c, &st, sql, 1, p, 1500, &timed_out));
+	assert_int_equal(st, DB_OK);
+	assert_int_equal(db_run(c, "COMMIT", 0, NULL), DB_OK);
+	PQclear(PQexec(c, "DEALLOCATE ALL"));
+	assert_int_equal(db_run(c, "BEGIN", 0, NULL), DB_OK);
+	PGresult *r = db_exec_limited(c, &st, sql, 1, p, 1500, &timed_out);
+	assert_int_equal(st, DB_OK);
+	assert_false(timed_out);
+	assert_string_equal(PQgetvalue(r, 0, 0), "42");
+	PQclear(r);
+	/* The transaction goes on (raw commands: the session lost db_run()'s
+	 * statements too, and inside a transaction that is DB_RETRY). */
+	assert_int_equal(PQtransactionStatus(c), PQTRANS_INTRANS);
+	r = PQexec(c, "COMMIT");
+	assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
+	PQclear(r);
+}
+
 int main(void)
 {
 	h_setup_db("db");
@@ -522,6 +621,10 @@ int main(void)
 	                              prepare_back_on),
 	    cmocka_unit_test(test_pipeline_then_runs_in_the_same_transaction),
 	    cmocka_unit_test(test_pipeline_marks_its_transaction_as_the_servers),
+	    cmocka_unit_test(test_limited_statement_in_one_round_trip),
+	    cmocka_unit_test_teardown(test_limited_statement_without_prepared_statements,
+	                              prepare_back_on),
+	    cmocka_unit_test(test_limited_statement_the_session_lost_runs_again),
 	};
 	int failed = cmocka_run_group_tests_name("db", tests, setup, teardown);
 	h_teardown();

@@ -1634,6 +1634,53 @@ static void test_item_page_is_kept_and_sent_gzip_to_a_client_that_takes_it(void 
 	h_free(&plain);
 }
 
+/* The search in one prepared statement (issue 22): the words within a
+ * letter of the typed ones when these match nothing (and the page says
+ * so), nothing said when there are none; and a search that runs out of
+ * its time (search_score() made slow here, under the search's limit only)
+ * ranks the newest rows instead, says so, and the rest of the page (the
+ * filters, read in the same transaction) is there. */
+static void test_search_near_words_and_running_out_of_time(void **state)
+{
+	char number[64], version[16];
+	file_private("Inwentaryzacja", number);
+	publish(request_id(number), "Sprawozdanie z inwentaryzacji sprzętu kwatermistrzowskiego",
+	        NULL, NULL, version);
+	const char *near = "jedną literą", *slow = "Wyszukiwanie trwało zbyt długo";
+	char *page = get("/rejestr?q=inwentaryzacji", 200);
+	assert_non_null(strstr(page, number));
+	assert_null(strstr(page, near));
+	assert_null(strstr(page, slow));
+	free(page);
+	page = get("/rejestr?q=kwatermistrzowskiegp", 200);
+	assert_non_null(strstr(page, number));
+	assert_non_null(strstr(page, near));
+	free(page);
+	page = get("/rejestr?q=qxqxqxqx", 200);
+	assert_null(strstr(page, number));
+	assert_null(strstr(page, near));
+	free(page);
+	for (int round = 0; round < 2; round++) {
+		/* Twice: the second time the statement is prepared already. */
+		h_sql("CREATE OR REPLACE FUNCTION search_score(v tsvector, q tsquery) RETURNS int "
+		      "LANGUAGE plpgsql VOLATILE AS $$ BEGIN "
+		      "IF current_setting('statement_timeout') = '1500ms' THEN PERFORM pg_sleep(2); "
+		      "END IF; RETURN (ts_rank(v, q) * 1000000)::int; END $$");
+		page = get(round ? "/rejestr?q=sprz%C4%99tu" : "/rejestr?q=sprawozdanie", 200);
+		h_sql("CREATE OR REPLACE FUNCTION search_score(v tsvector, q tsquery) RETURNS int "
+		      "LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ "
+		      "SELECT (ts_rank(v, q) * 1000000)::int $$");
+		assert_non_null(strstr(page, number));
+		assert_non_null(strstr(page, slow));
+		assert_non_null(strstr(page, "id=\"f-wynik\""));
+		free(page);
+	}
+	page = get("/rejestr?q=sprawozdania", 200);
+	assert_non_null(strstr(page, number));
+	assert_null(strstr(page, slow));
+	free(page);
+}
+
 int main(void)
 {
 	h_setup_db("register");
@@ -1659,6 +1706,7 @@ int main(void)
 	    cmocka_unit_test(test_keyset_pages_without_gaps_or_repeats),
 	    cmocka_unit_test(test_search_too_long_or_with_too_many_words_is_refused_in_polish),
 	    cmocka_unit_test(test_search_for_like_metacharacters_finds_only_that_text),
+	    cmocka_unit_test(test_search_near_words_and_running_out_of_time),
 	    cmocka_unit_test(test_searches_and_exports_not_kept_are_limited_per_address),
 	    cmocka_unit_test(test_unknown_parameters_are_answered_from_the_kept_page),
 	    cmocka_unit_test(test_sitemap_is_an_index_of_parts_with_etags),
