@@ -355,7 +355,8 @@ enum outcome register_procedure_page(const struct svc_ctx *ctx, const struct reg
 	*remedy = "appeal";
 	*appeal_body = "";
 	PGconn *c;
-	enum outcome o = page_open_register(ctx, ask, pg, &c, p);
+	/* The page shows no change of the register (its own text). */
+	enum outcome o = page_open(ctx, ask, pg, &c, NULL, p);
 	if (o != OUT_OK || (o = page_begin(c, p)) != OUT_OK)
 		return o;
 	enum db_status st = register_remedy(c, ctx->arena, pg->org.id, remedy, appeal_body);
