@@ -162,6 +162,7 @@ static void org_copy(struct org *dst, const struct org *o, char *(*dup)(void *, 
 	dst->class_reuse = dup(ctx, o->class_reuse);
 	dst->dpo_contact = dup(ctx, o->dpo_contact);
 	dst->privacy_recipients = dup(ctx, o->privacy_recipients);
+	dst->unsigned_note = dup(ctx, o->unsigned_note);
 }
 
 static char *dup_arena(void *ctx, const char *s)
@@ -242,29 +243,52 @@ bool org_host_key(const char *host, char out[ORG_HOST_KEY_LEN])
  * either: its id is 0. */
 static const struct org no_org;
 
+/* The key of a host's kept body in `scope`, in `a`. */
+static const char *kept_key(arena_t *a, const char *bare, enum org_scope scope)
+{
+	return arena_printf(a, "%c %s", scope == ORG_SETTINGS ? 'O' : 'P', bare);
+}
+
+/* The kept body of `bare` in `scope`: true when there is a copy (*found:
+ * it is a body's). */
+static bool kept_org(arena_t *a, const char *bare, enum org_scope scope, struct org *out,
+                     bool *found)
+{
+	struct cache_hit hit;
+	if (!cache_get(kept_key(a, bare, scope), &hit))
+		return false;
+	org_copy(out, hit.value, dup_arena, a);
+	cache_release(&hit);
+	*found = out->id != 0;
+	return true;
+}
+
+bool org_public_kept(arena_t *a, const char *host, struct org *out, bool *found)
+{
+	char bare[ORG_HOST_KEY_LEN];
+	if (!org_host_key(host, bare))
+		bare[0] = '\0';
+	*found = false;
+	return kept_org(a, bare, ORG_PUBLIC, out, found);
+}
+
 enum db_status org_for_host(PGconn *c, arena_t *a, const char *host, enum org_scope scope,
                             struct org *out, bool *found)
 {
 	char bare[ORG_HOST_KEY_LEN];
 	if (!org_host_key(host, bare))
 		bare[0] = '\0';
-	bool listed;
-	if (scope != ORG_SETTINGS)
-		return org_read_for_host(c, a, bare, scope, out, found, &listed);
-	const char *key = arena_printf(a, "O %s", bare);
-	/* No cache_sync() here: settings notifications reach the listener
-	 * within moments, and a page reader takes them in right after. */
-	struct cache_hit hit;
-	if (cache_get(key, &hit)) {
-		org_copy(out, hit.value, dup_arena, a);
-		cache_release(&hit);
-		*found = out->id != 0;
+	/* No cache_sync() here for the settings: their notifications reach
+	 * the listener within moments, and a page reader takes them in right
+	 * after. The public body is asked for by a page reader, which took
+	 * them in already. */
+	if (kept_org(a, bare, scope, out, found))
 		return DB_OK;
-	}
+	bool listed;
 	uint64_t mark = cache_mark();
 	enum db_status st = org_read_for_host(c, a, bare, scope, out, found, &listed);
 	if (st == DB_OK && cache_on())
-		keep(key, *found ? out : &no_org, listed, mark);
+		keep(kept_key(a, bare, scope), *found ? out : &no_org, listed, mark);
 	return st;
 }
 
@@ -278,15 +302,10 @@ enum db_status org_for_host(PGconn *c, arena_t *a, const char *host, enum org_sc
 	"UNION ALL (SELECT " cols ", 1 FROM " rel " o WHERE o.slug = $2) "                         \
 	"ORDER BY fallback LIMIT 1"
 
-/* By scope. The public one reads the register's stamp in the same round
- * trip, for the page's validators: its row is ORG_PUBLIC_COLUMNS,
- * "fallback", the stamp. */
+/* By scope: the public one through the views jawnosc_public may read. */
 static const char *const by_host[] = {
     [ORG_SETTINGS] = BY_HOST(ORG_COLUMNS, "org_hosts", "organisations"),
-    [ORG_PUBLIC] = "SELECT h.*, (SELECT coalesce((extract(epoch FROM max(i.changed_at)) * "
-                   "1000000)::bigint, 0) FROM register_items i WHERE i.org_id = h.id) "
-                   "FROM (" BY_HOST(ORG_PUBLIC_COLUMNS, "register_org_hosts",
-                                    "register_organisations") ") h",
+    [ORG_PUBLIC] = BY_HOST(ORG_PUBLIC_COLUMNS, "register_org_hosts", "register_organisations"),
 };
 
 /* `listed`: the body lists the host (not the default body's fallback). */
@@ -305,7 +324,7 @@ static enum db_status org_read_for_host(PGconn *c, arena_t *a, const char *bare,
 	} else if (*found) {
 		memset(out, 0, sizeof *out);
 		public_from_row(r, 0, 0, a, out);
-		out->stamp_us = atoll(PQgetvalue(r, 0, ORG_PUBLIC_NCOLUMNS + 1));
+		*listed = !strcmp(PQgetvalue(r, 0, ORG_PUBLIC_NCOLUMNS), "0");
 	}
 	PQclear(r);
 	return st;

@@ -21,8 +21,9 @@ enum org_scope {
 	ORG_SETTINGS,
 	/* What the public register may show, from register_organisations,
 	 * inside register_begin()'s transaction as jawnosc_public (perhaps on
-	 * a replica); never kept. The fields marked "settings" stay zero,
-	 * and `stamp_us` is read in the same statement. */
+	 * a replica); kept in memory as the settings are (key "P <host>",
+	 * org_public_kept()). The fields marked "settings" stay zero, and so
+	 * does `stamp_us` (the register's own, cases/register.c). */
 	ORG_PUBLIC,
 };
 
@@ -55,9 +56,9 @@ struct org {
 	 * accepts an unsigned appeal from the tracking page ("" when it does
 	 * not). */
 	const char *unsigned_note;
-	/* ORG_PUBLIC only: the register's stamp, the last change of any of
-	 * its publications in microseconds since the epoch (0 when nothing
-	 * was ever published). */
+	/* The register's pages only (cases/register.c): the register's
+	 * stamp, the last change of any of its publications in microseconds
+	 * since the epoch (0 when nothing was ever published). */
 	int64_t stamp_us;
 };
 
@@ -72,10 +73,14 @@ bool org_host_key(const char *host, char out[ORG_HOST_KEY_LEN]);
  * reads it), else the one whose slug is JAWNOSC_DEFAULT_ORG (a deployment
  * for a single body), else none: DB_OK with *found false. Host names are
  * unique across organisations (org_hosts' primary key), so the answer
- * never depends on which body was created first. ORG_SETTINGS is answered
+ * never depends on which body was created first. Both scopes are answered
  * from memory while the settings have not changed since (see org.c). */
 enum db_status org_for_host(PGconn *c, arena_t *a, const char *host, enum org_scope scope,
                             struct org *out, bool *found);
+/* The ORG_PUBLIC body of `host` from memory alone, without a query: true
+ * when a copy is kept (*found: a body answers the host, in `out`, strings
+ * in `a`); false when org_for_host() must read it. */
+bool org_public_kept(arena_t *a, const char *host, struct org *out, bool *found);
 /* At start-up: a warning in the log when requests to a body's pages can
  * only get 421 (no organisation, JAWNOSC_DEFAULT_ORG naming none, or no
  * host listed and no default). */

@@ -11,6 +11,7 @@
 #include "cases/register_item.h"
 #include "cases/service.h"
 #include "cases/store.h"
+#include "core/cache.h"
 #include "core/jobs.h"
 #include "core/log.h"
 #include "core/strbuf.h"
@@ -53,15 +54,154 @@ void register_abort(PGconn *c)
 		PQclear(PQexec(c, "ROLLBACK"));
 }
 
-enum db_status register_begin(PGconn *c, arena_t *a, const char *host, struct org *org,
-                              bool *found)
+/* The public transaction's start: reads only (visits are written by the
+ * job "visits", cases/register_visits.c), so a replica can answer it, as
+ * jawnosc_public, which may read only the register_* views. */
+static const char *const public_begin[] = {"BEGIN READ ONLY", "SET LOCAL ROLE jawnosc_public"};
+#define PUBLIC_BEGIN_N 2
+
+static bool tx_open(PGconn *c)
+{
+	return PQtransactionStatus(c) != PQTRANS_IDLE;
+}
+
+enum db_status register_open(PGconn *c)
+{
+	if (tx_open(c))
+		return DB_OK;
+	enum db_status st = simple(c, "BEGIN READ ONLY; SET LOCAL ROLE jawnosc_public");
+	if (st != DB_OK)
+		register_abort(c);
+	return st;
+}
+
+/* ---- What is kept of a body's register ------------------------------------ */
+
+/* The facts of one statement ($1 the organisation): the stamp, the first
+ * and last year of receipt of the items listed (two index look-ups), the
+ * units as [[symbol, name], ...]. */
+static const char facts_sql[] =
+    "SELECT (SELECT coalesce((extract(epoch FROM max(changed_at)) * 1000000)::bigint, 0) "
+    "FROM register_items WHERE org_id = $1), y.lo, y.hi, "
+    "(SELECT coalesce(json_agg(json_build_array(symbol, name) ORDER BY symbol), '[]') "
+    "FROM register_units WHERE org_id = $1) "
+    "FROM (SELECT coalesce(extract(year FROM min(received_on))::int, 0) AS lo, "
+    "coalesce(extract(year FROM max(received_on))::int, 0) AS hi "
+    "FROM register_items WHERE org_id = $1 AND NOT withdrawn) y";
+
+/* The kept facts: the units' symbols and names follow, each
+ * NUL-terminated, a symbol then its name. */
+struct facts_block {
+	int64_t stamp_us;
+	int year_lo, year_hi, nunits;
+	char strings[];
+};
+
+static const char *facts_key(arena_t *a, long long org_id)
+{
+	return arena_printf(a, "F %lld", org_id);
+}
+
+/* `b`'s facts into `f`, the strings in `a`. */
+static void facts_from_block(arena_t *a, const struct facts_block *b, struct register_facts *f)
+{
+	f->stamp_us = b->stamp_us;
+	f->year_lo = b->year_lo;
+	f->year_hi = b->year_hi;
+	f->nunits = b->nunits;
+	f->unit_symbol = arena_alloc(a, sizeof *f->unit_symbol * (size_t)(b->nunits + 1));
+	f->unit_name = arena_alloc(a, sizeof *f->unit_name * (size_t)(b->nunits + 1));
+	const char *s = b->strings;
+	for (int i = 0; i < b->nunits; i++) {
+		f->unit_symbol[i] = arena_strdup(a, s);
+		s += strlen(s) + 1;
+		f->unit_name[i] = arena_strdup(a, s);
+		s += strlen(s) + 1;
+	}
+}
+
+/* The facts of the statement's row into `f` (in `a`) and a block to keep
+ * (NULL when out of memory), its size in *size. */
+static struct facts_block *facts_from_row(arena_t *a, const PGresult *r,
+                                          struct register_facts *f, size_t *size)
+{
+	json_t *units = json_loads(PQgetvalue(r, 0, 3), 0, NULL);
+	size_t n = json_array_size(units), len = 0;
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < 2; k++)
+			len += strlen(item_col(json_array_get(units, i), k)) + 1;
+	struct facts_block *b = malloc(sizeof *b + len + 1);
+	if (b) {
+		b->stamp_us = atoll(PQgetvalue(r, 0, 0));
+		b->year_lo = atoi(PQgetvalue(r, 0, 1));
+		b->year_hi = atoi(PQgetvalue(r, 0, 2));
+		b->nunits = (int)n;
+		char *at = b->strings;
+		for (size_t i = 0; i < n; i++)
+			for (size_t k = 0; k < 2; k++) {
+				const char *v = item_col(json_array_get(units, i), k);
+				size_t m = strlen(v) + 1;
+				memcpy(at, v, m);
+				at += m;
+			}
+		*size = sizeof *b + len;
+		facts_from_block(a, b, f);
+	}
+	json_decref(units);
+	return b;
+}
+
+/* The body's facts: kept, or read in the public transaction (opened with
+ * the statement, in one round trip, when none is open) and kept. */
+static enum db_status facts_get(PGconn *c, arena_t *a, long long org_id, uint64_t mark,
+                                struct register_facts *f)
+{
+	memset(f, 0, sizeof *f);
+	const char *key = facts_key(a, org_id);
+	struct cache_hit hit;
+	if (cache_get(key, &hit)) {
+		facts_from_block(a, hit.value, f);
+		cache_release(&hit);
+		return DB_OK;
+	}
+	struct db_params p = {.n = 0};
+	db_param_int(&p, org_id);
+	struct db_stmt q = {facts_sql, p.n, p.v, NULL, NULL, NULL};
+	enum db_status st =
+	    db_pipeline_read(c, public_begin, tx_open(c) ? 0 : PUBLIC_BEGIN_N, &q, 1, false);
+	if (st == DB_OK && PQntuples(q.result) == 1) {
+		size_t size = 0;
+		struct facts_block *b = facts_from_row(a, q.result, f, &size);
+		char tag[ORG_TAG_LEN];
+		if (!b)
+			st = DB_ERROR;
+		else
+			cache_put(key, org_tag(tag, org_id), mark, org_kept_ttl(), b, size, free);
+	} else if (st == DB_OK) {
+		st = DB_ERROR;
+	}
+	PQclear(q.result);
+	return st;
+}
+
+enum db_status register_begin(PGconn *c, arena_t *a, const char *host, uint64_t mark,
+                              struct org *org, struct register_facts *facts, bool *found)
 {
 	*found = false;
-	/* Reads only (visits are written by web/pcache.c): a replica can
-	 * answer it. */
-	enum db_status st = simple(c, "BEGIN READ ONLY; SET LOCAL ROLE jawnosc_public");
-	if (st == DB_OK)
-		st = org_for_host(c, a, host, ORG_PUBLIC, org, found);
+	if (facts)
+		memset(facts, 0, sizeof *facts);
+	/* What arrived first makes the kept copies stale. */
+	cache_sync();
+	enum db_status st = DB_OK;
+	if (!org_public_kept(a, host, org, found)) {
+		st = register_open(c);
+		if (st == DB_OK)
+			st = org_for_host(c, a, host, ORG_PUBLIC, org, found);
+	}
+	if (st == DB_OK && *found && facts) {
+		st = facts_get(c, a, org->id, mark, facts);
+		org->stamp_us = facts->stamp_us;
+	}
 	if (st != DB_OK || !*found)
 		register_abort(c);
 	return st;
@@ -70,20 +210,18 @@ enum db_status register_begin(PGconn *c, arena_t *a, const char *host, struct or
 enum db_status register_end(PGconn *c, long long org_id, const char *path, long long *visits)
 {
 	*visits = 0;
-	enum db_status st = DB_OK;
-	if (path) {
-		char org[24];
-		snprintf(org, sizeof org, "%lld", org_id);
-		const char *p[2] = {org, path};
-		PGresult *r = db_exec(c, &st,
-		                      "SELECT count FROM page_visits WHERE org_id = $1 AND path = $2", 2,
-		                      p);
-		if (st == DB_OK && PQntuples(r) == 1)
-			*visits = atoll(PQgetvalue(r, 0, 0));
-		PQclear(r);
-	}
-	if (st == DB_OK)
-		st = simple(c, "COMMIT");
+	if (!tx_open(c))
+		return DB_OK;
+	char org[24];
+	snprintf(org, sizeof org, "%lld", org_id);
+	const char *p[2] = {org, path};
+	struct db_stmt q = {"SELECT count FROM page_visits WHERE org_id = $1 AND path = $2", 2, p,
+	                    NULL, NULL, NULL};
+	/* The count and the commit in one round trip. */
+	enum db_status st = db_pipeline_read(c, NULL, 0, &q, path ? 1 : 0, true);
+	if (st == DB_OK && path && PQntuples(q.result) == 1)
+		*visits = atoll(PQgetvalue(q.result, 0, 0));
+	PQclear(q.result);
 	if (st != DB_OK)
 		register_abort(c);
 	return st;
@@ -432,45 +570,23 @@ static json_t *option(const char *id, const char *label, const char *selected)
 	                 selected && !strcmp(selected, id));
 }
 
-enum db_status register_filter_options(PGconn *c, arena_t *a, long long org_id,
-                                       const struct register_filter *f, json_t **out)
+json_t *register_filter_options(arena_t *a, const struct register_facts *facts,
+                                const struct register_filter *f)
 {
-	struct db_params p = {.n = 0};
-	db_param_int(&p, org_id);
-	enum db_status st;
-	/* Two index lookups, not a scan: the years between the first and
-	 * the last date of receipt. */
-	PGresult *r = db_exec(c, &st,
-	                      "SELECT coalesce(extract(year FROM min(received_on))::int, 0), "
-	                      "coalesce(extract(year FROM max(received_on))::int, 0) "
-	                      "FROM register_items WHERE org_id = $1 AND NOT withdrawn",
-	                      p.n, p.v);
 	json_t *doc = json_object(), *years = json_array();
-	if (st == DB_OK && PQntuples(r) == 1) {
-		int lo = atoi(PQgetvalue(r, 0, 0)), hi = atoi(PQgetvalue(r, 0, 1));
-		for (int y = hi; lo > 0 && y >= lo && y > hi - 100; y--) {
-			char ys[8];
-			snprintf(ys, sizeof ys, "%d", y);
-			json_array_append_new(
-			    years, json_pack("{s:s, s:b}", "id", ys, "selected", f->year == y));
-		}
+	int lo = facts->year_lo, hi = facts->year_hi;
+	for (int y = hi; lo > 0 && y >= lo && y > hi - 100; y--) {
+		char ys[8];
+		snprintf(ys, sizeof ys, "%d", y);
+		json_array_append_new(years, json_pack("{s:s, s:b}", "id", ys, "selected", f->year == y));
 	}
-	PQclear(r);
 	json_object_set_new(doc, "years", years);
 	json_t *units = json_array();
-	if (st == DB_OK) {
-		r = db_exec(
-		    c, &st,
-		    "SELECT symbol, name FROM register_units WHERE org_id = $1 ORDER BY symbol",
-		    p.n, p.v);
-		for (int i = 0; st == DB_OK && i < PQntuples(r); i++)
-			json_array_append_new(units,
-			                      option(PQgetvalue(r, i, 0),
-			                             arena_printf(a, "%s — %s", PQgetvalue(r, i, 0),
-			                                          PQgetvalue(r, i, 1)),
-			                             f->unit));
-		PQclear(r);
-	}
+	for (int i = 0; i < facts->nunits; i++)
+		json_array_append_new(units, option(facts->unit_symbol[i],
+		                                    arena_printf(a, "%s — %s", facts->unit_symbol[i],
+		                                                 facts->unit_name[i]),
+		                                    f->unit));
 	json_object_set_new(doc, "units", units);
 	json_t *outcomes = json_array();
 	for (int s = 0; s < LAW_STATE_COUNT; s++)
@@ -484,8 +600,7 @@ enum db_status register_filter_options(PGconn *c, arena_t *a, long long org_id,
 	                                    register_kind_label("public_information"), f->kind));
 	json_array_append_new(kinds, option("reuse", register_kind_label("reuse"), f->kind));
 	json_object_set_new(doc, "kinds", kinds);
-	*out = doc;
-	return st;
+	return doc;
 }
 
 /* ---- One item ------------------------------------------------------------- */
@@ -631,8 +746,12 @@ enum db_status register_item(PGconn *c, arena_t *a, const struct org *org,
 	db_param(&p, case_number);
 	db_param(&p, version);
 	db_param(&p, visit_path);
-	enum db_status st;
-	PGresult *r = db_exec(c, &st, item_sql, p.n, p.v);
+	/* The statement and the commit, with the transaction's start when
+	 * none is open: one round trip. */
+	struct db_stmt q = {item_sql, p.n, p.v, NULL, NULL, NULL};
+	enum db_status st =
+	    db_pipeline_read(c, public_begin, tx_open(c) ? 0 : PUBLIC_BEGIN_N, &q, 1, true);
+	PGresult *r = q.result;
 	if (st != DB_OK || PQntuples(r) != 1) {
 		PQclear(r);
 		return st;

@@ -1,7 +1,9 @@
 /* The public register's pages, one service each: the connection (the
- * replica when there is one), one read-only transaction as jawnosc_public,
- * the client's validators asked once the stamp is known, the visit
- * counted, the commit. */
+ * replica when there is one), the body and its register's facts (kept in
+ * memory: register_begin()), the client's validators asked once the stamp
+ * is known, one read-only transaction as jawnosc_public for the page's own
+ * queries (none for a client whose copy is current when the facts were
+ * kept), the visit counted, the commit. */
 #include <stdio.h>
 #include <string.h>
 
@@ -52,9 +54,12 @@ static enum outcome rate_limited(const struct svc_ctx *ctx, const struct registe
 	                   "search_rate");
 }
 
-/* Opens the page's transaction and finds the body; *c is the connection. */
+/* Finds the body, and its register's facts unless `facts` is NULL (then
+ * the page's stamp is its own); *c is the connection. The transaction
+ * may not be open yet: page_begin() before the page's queries. */
 static enum outcome page_open(const struct svc_ctx *ctx, const struct register_ask *ask,
-                              struct register_page *pg, PGconn **c, struct problem *p)
+                              struct register_page *pg, PGconn **c, struct register_facts *facts,
+                              struct problem *p)
 {
 	memset(pg, 0, sizeof *pg);
 	pg->mark = cache_mark();
@@ -62,7 +67,8 @@ static enum outcome page_open(const struct svc_ctx *ctx, const struct register_a
 	if (!*c)
 		return problem_set(p, OUT_UNAVAILABLE, NULL, NULL);
 	bool found = false;
-	enum db_status st = register_begin(*c, ctx->arena, ask->host, &pg->org, &found);
+	enum db_status st =
+	    register_begin(*c, ctx->arena, ask->host, pg->mark, &pg->org, facts, &found);
 	if (st != DB_OK)
 		return svc_outcome(st, p);
 	/* No body lists this host (org_for_host()): nothing is shown for it. */
@@ -70,6 +76,22 @@ static enum outcome page_open(const struct svc_ctx *ctx, const struct register_a
 		return problem_set(p, OUT_MISDIRECTED, NULL, NULL);
 	pg->stamp_us = pg->org.stamp_us;
 	return OUT_OK;
+}
+
+/* page_open() of a page whose stamp is the register's. */
+static enum outcome page_open_register(const struct svc_ctx *ctx, const struct register_ask *ask,
+                                       struct register_page *pg, PGconn **c, struct problem *p)
+{
+	struct register_facts facts;
+	return page_open(ctx, ask, pg, c, &facts, p);
+}
+
+/* Opens the transaction of the page's queries (when the body was kept,
+ * nothing was read yet). */
+static enum outcome page_begin(PGconn *c, struct problem *p)
+{
+	enum db_status st = register_open(c);
+	return st == DB_OK ? OUT_OK : svc_outcome(st, p);
 }
 
 /* Commits and counts the visit: `n` is the page's count read before (a
@@ -137,12 +159,13 @@ enum outcome register_list_page(const struct svc_ctx *ctx, const struct register
 	if (o != OUT_OK)
 		return o;
 	PGconn *c;
-	o = page_open(ctx, ask, pg, &c, p);
-	if (o != OUT_OK || client_fresh(c, ask, pg, &o, p))
+	struct register_facts facts;
+	o = page_open(ctx, ask, pg, &c, &facts, p);
+	if (o != OUT_OK || client_fresh(c, ask, pg, &o, p) || (o = page_begin(c, p)) != OUT_OK)
 		return o;
 	enum db_status st = register_list(c, ctx->arena, pg->org.id, f, limit, list);
 	if (st == DB_OK && options)
-		st = register_filter_options(c, ctx->arena, pg->org.id, f, options);
+		*options = register_filter_options(ctx->arena, &facts, f);
 	if (st == DB_OK)
 		o = page_close(c, ask, pg, p);
 	else
@@ -164,11 +187,12 @@ enum outcome register_item_page(const struct svc_ctx *ctx, const struct register
 {
 	*doc = NULL;
 	PGconn *c;
-	enum outcome o = page_open(ctx, ask, pg, &c, p);
+	enum outcome o = page_open(ctx, ask, pg, &c, NULL, p);
 	if (o != OUT_OK)
 		return o;
-	/* Everything in one statement, the stamp with it: a client whose copy
-	 * is current costs the same round trip as one who has none. */
+	/* Everything in one statement, the stamp with it, and the commit: a
+	 * client whose copy is current costs the same round trip as one who
+	 * has none, and a body kept in memory no other. */
 	struct register_item_read it;
 	enum db_status st =
 	    register_item(c, ctx->arena, &pg->org, case_number, version, ask->visit_path, &it);
@@ -199,8 +223,8 @@ enum outcome register_document_get(const struct svc_ctx *ctx, const struct regis
 	memset(out, 0, sizeof *out);
 	struct register_page pg;
 	PGconn *c;
-	enum outcome o = page_open(ctx, ask, &pg, &c, p);
-	if (o != OUT_OK)
+	enum outcome o = page_open(ctx, ask, &pg, &c, NULL, p);
+	if (o != OUT_OK || (o = page_begin(c, p)) != OUT_OK)
 		return o;
 	bool found = false;
 	enum db_status st = register_document(c, ctx->arena, pg.org.id, case_number, seq, &out->pdf,
@@ -219,8 +243,8 @@ enum outcome register_attachment_get(const struct svc_ctx *ctx, const struct reg
 	memset(out, 0, sizeof *out);
 	struct register_page pg;
 	PGconn *c;
-	enum outcome o = page_open(ctx, ask, &pg, &c, p);
-	if (o != OUT_OK)
+	enum outcome o = page_open(ctx, ask, &pg, &c, NULL, p);
+	if (o != OUT_OK || (o = page_begin(c, p)) != OUT_OK)
 		return o;
 	bool found = false;
 	enum db_status st = register_attachment(c, ctx->arena, pg.org.id, case_number, copy_id,
@@ -242,8 +266,8 @@ static enum outcome one_query_page(const struct svc_ctx *ctx, const struct regis
 {
 	*out = NULL;
 	PGconn *c;
-	enum outcome o = page_open(ctx, ask, pg, &c, p);
-	if (o != OUT_OK || client_fresh(c, ask, pg, &o, p))
+	enum outcome o = page_open_register(ctx, ask, pg, &c, p);
+	if (o != OUT_OK || client_fresh(c, ask, pg, &o, p) || (o = page_begin(c, p)) != OUT_OK)
 		return o;
 	enum db_status st = q(c, ctx->arena, pg->org.id, limit, out);
 	o = st == DB_OK ? page_close(c, ask, pg, p) : page_fail(c, st, p);
@@ -268,8 +292,8 @@ enum outcome register_sitemap_page(const struct svc_ctx *ctx, const struct regis
 	*count = 0;
 	*items = NULL;
 	PGconn *c;
-	enum outcome o = page_open(ctx, ask, pg, &c, p);
-	if (o != OUT_OK || client_fresh(c, ask, pg, &o, p))
+	enum outcome o = page_open_register(ctx, ask, pg, &c, p);
+	if (o != OUT_OK || client_fresh(c, ask, pg, &o, p) || (o = page_begin(c, p)) != OUT_OK)
 		return o;
 	enum db_status st = register_sitemap_size(c, pg->org.id, count);
 	if (st == DB_OK && limit > 0)
@@ -295,8 +319,8 @@ enum outcome register_stats_page(const struct svc_ctx *ctx, const struct registe
 {
 	*stats = NULL;
 	PGconn *c;
-	enum outcome o = page_open(ctx, ask, pg, &c, p);
-	if (o != OUT_OK)
+	enum outcome o = page_open_register(ctx, ask, pg, &c, p);
+	if (o != OUT_OK || (o = page_begin(c, p)) != OUT_OK)
 		return o;
 	enum db_status st = register_stats(c, ctx->arena, pg->org.id, stats);
 	if (st == DB_OK && json_is_true(json_object_get(*stats, "never"))) {
@@ -307,7 +331,8 @@ enum outcome register_stats_page(const struct svc_ctx *ctx, const struct registe
 		if ((o = page_close(c, &quiet, pg, p)) != OUT_OK)
 			return o;
 		refresh_stats_now();
-		if ((o = page_open(ctx, ask, pg, &c, p)) != OUT_OK)
+		if ((o = page_open_register(ctx, ask, pg, &c, p)) != OUT_OK ||
+		    (o = page_begin(c, p)) != OUT_OK)
 			return o;
 		st = register_stats(c, ctx->arena, pg->org.id, stats);
 	} else if (st == DB_OK && json_is_true(json_object_get(*stats, "stale"))) {
@@ -329,8 +354,9 @@ enum outcome register_procedure_page(const struct svc_ctx *ctx, const struct reg
 {
 	*out = (struct register_remedies){"appeal", "", NULL};
 	PGconn *c;
-	enum outcome o = page_open(ctx, ask, pg, &c, p);
-	if (o != OUT_OK)
+	/* The page shows no change of the register (its own text). */
+	enum outcome o = page_open(ctx, ask, pg, &c, NULL, p);
+	if (o != OUT_OK || (o = page_begin(c, p)) != OUT_OK)
 		return o;
 	enum db_status st = register_remedy(c, ctx->arena, pg->org.id, out);
 	o = st == DB_OK ? page_close(c, ask, pg, p) : page_fail(c, st, p);

@@ -16,15 +16,32 @@
 #include "core/arena.h"
 #include "db/db.h"
 
-/* Opens the public transaction (read only: a replica can answer it) and
- * finds the organisation for `host` and the register's stamp
- * (org_for_host() with ORG_PUBLIC). DB_OK with *found false when no
- * organisation lists the host and JAWNOSC_DEFAULT_ORG names none (the
- * transaction is then closed). */
-enum db_status register_begin(PGconn *c, arena_t *a, const char *host, struct org *org,
-                              bool *found);
+/* What the register shows of a body that changes only when something of
+ * the body changes: kept in memory under the body's tag (cases/org.h), so
+ * a page that is not kept reads none of it again. */
+struct register_facts {
+	int64_t stamp_us;     /* the register's stamp: its items' last change (0: none) */
+	int year_lo, year_hi; /* years of receipt of the items listed (0: none) */
+	int nunits;
+	const char **unit_symbol, **unit_name; /* the units by symbol, in the arena */
+};
+
+/* Finds the body for `host` (org_for_host() with ORG_PUBLIC) and, with
+ * `facts` not NULL, its register's facts (org->stamp_us too): each from
+ * memory when kept, else read in the public transaction (read only, as
+ * jawnosc_public: a replica can answer it), which this opens and leaves
+ * open, and kept (`mark`: the page's cache_mark(), taken first). So a
+ * page may start with no transaction open: register_open() opens it
+ * before the page's own queries. DB_OK with *found false when no
+ * organisation lists the host and JAWNOSC_DEFAULT_ORG names none
+ * (nothing is left open). */
+enum db_status register_begin(PGconn *c, arena_t *a, const char *host, uint64_t mark,
+                              struct org *org, struct register_facts *facts, bool *found);
+/* Opens the public transaction unless one is open. */
+enum db_status register_open(PGconn *c);
 /* Reads the count of visits of the page `path` written so far (NULL: not
- * a BIP page, 0) into *visits and commits; rolls back on an error. */
+ * a BIP page, 0) into *visits and commits, in one round trip; rolls back
+ * on an error. Nothing when no transaction is open (*visits 0). */
 enum db_status register_end(PGconn *c, long long org_id, const char *path, long long *visits);
 /* Rolls the public transaction back. */
 void register_abort(PGconn *c);
@@ -35,8 +52,10 @@ enum db_status register_remedy(PGconn *c, arena_t *a, long long org_id,
 
 enum db_status register_list(PGconn *c, arena_t *a, long long org_id,
                              const struct register_filter *f, int limit, json_t **out);
-enum db_status register_filter_options(PGconn *c, arena_t *a, long long org_id,
-                                       const struct register_filter *f, json_t **out);
+/* The options of the list's filters (register_list_page()), from the
+ * body's facts. The caller decrefs. */
+json_t *register_filter_options(arena_t *a, const struct register_facts *facts,
+                                const struct register_filter *f);
 /* An item's page as register_item() reads it. */
 struct register_item_read {
 	bool found;        /* an item has that case number */
@@ -47,7 +66,10 @@ struct register_item_read {
 };
 /* Reads an item's page in one statement: the item of `case_number`, the
  * version `version` (NULL: the current one), its stamp and the visits of
- * `visit_path` (NULL: none). The caller decrefs out->doc. */
+ * `visit_path` (NULL: none), and commits: one round trip, which opens the
+ * public transaction too when none is open (register_begin() found the
+ * body in memory). A failure may leave the transaction open
+ * (register_abort()). The caller decrefs out->doc. */
 enum db_status register_item(PGconn *c, arena_t *a, const struct org *org,
                              const char *case_number, const char *version,
                              const char *visit_path, struct register_item_read *out);

@@ -19,7 +19,7 @@ struct visit {
 	char path[];
 };
 
-#define VBUCKETS 1024u
+#define VBUCKETS 16384u
 static pthread_mutex_t visits_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct visit *visits[VBUCKETS];
 

@@ -14,7 +14,6 @@ static const unsigned char member_header[10] = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0,
 #define STORED_HEADER 5
 /* Deflate's window (raw: negative bits). */
 #define WBITS 15
-#define WINDOW (1u << WBITS)
 
 /* ---- Each thread's compressor and decompressor ------------------------------ */
 
@@ -109,24 +108,127 @@ static int absent_byte(const char *s, size_t len)
 	return -1;
 }
 
+/* ---- Shared parts ------------------------------------------------------------ */
+
+static pthread_mutex_t shared_lock = PTHREAD_MUTEX_INITIALIZER;
+static const struct gzip_part *shared[GZIP_SHARED_MAX];
+static int nshared;
+
+static uint64_t hash_bytes(const char *s, size_t len)
+{
+	uint64_t h = 14695981039346656037ULL;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	return h;
+}
+
+/* `text` compressed on its own, ending on a byte boundary (not final). */
+static struct gzip_part *part_make(const char *text, size_t len, uint64_t hash)
+{
+	z_stream *s = deflater();
+	if (!s)
+		return NULL;
+	size_t cap = deflateBound(s, (uLong)len) + 16;
+	struct gzip_part *pt = malloc(sizeof *pt + len + cap);
+	if (!pt)
+		return NULL;
+	char *plain = (char *)(pt + 1);
+	unsigned char *z = (unsigned char *)plain + len;
+	memcpy(plain, text, len);
+	if (!squeeze(s, text, len, z, cap, Z_SYNC_FLUSH, &pt->z_len)) {
+		free(pt);
+		return NULL;
+	}
+	pt->plain = plain;
+	pt->len = len;
+	pt->z = z;
+	pt->crc = (uint32_t)crc32(0, (const Bytef *)text, (uInt)len);
+	pt->hash = hash;
+	return pt;
+}
+
+const struct gzip_part *gzip_share(const char *text, size_t len)
+{
+	if (!len || len > GZIP_SHARED_LEN)
+		return NULL;
+	uint64_t h = hash_bytes(text, len);
+	const struct gzip_part *found = NULL;
+	pthread_mutex_lock(&shared_lock);
+	for (int i = 0; i < nshared && !found; i++)
+		if (shared[i]->hash == h && shared[i]->len == len && !memcmp(shared[i]->plain, text, len))
+			found = shared[i];
+	if (!found && nshared < GZIP_SHARED_MAX) {
+		struct gzip_part *pt = part_make(text, len, h);
+		if (pt)
+			found = shared[nshared++] = pt;
+	}
+	pthread_mutex_unlock(&shared_lock);
+	return found;
+}
+
+/* True when `p` is the `len`-byte text at `at` in `head`. */
+static bool part_at(const struct gzip_part *p, const char *head, size_t head_len, size_t at)
+{
+	return p && at <= head_len && p->len <= head_len - at && !memcmp(head + at, p->plain, p->len);
+}
+
 bool gzip_pack(arena_t *a, const char *head, size_t head_len, int gap, const char *tail,
              size_t tail_len, struct gzip_text *out)
+{
+	return gzip_pack_spliced(a, NULL, head, head_len, gap, tail, tail_len, out);
+}
+
+/* Compresses a part of the text that is its own (none when empty and not
+ * the last), as `squeeze()`; *n 0 for none. */
+static bool own(z_stream *s, const char *in, size_t len, unsigned char *out, size_t cap, int flush,
+                size_t *n)
+{
+	*n = 0;
+	if (!len && flush != Z_FINISH)
+		return true;
+	return squeeze(s, in, len, out, cap, flush, n);
+}
+
+bool gzip_pack_spliced(arena_t *a, const struct gzip_splice *sp, const char *head,
+                       size_t head_len, int gap, const char *tail, size_t tail_len,
+                       struct gzip_text *out)
 {
 	memset(out, 0, sizeof *out);
 	if (gap > GZIP_GAP_MAX || head_len > UINT32_MAX || tail_len > UINT32_MAX)
 		return false;
 	if (gap < 0)
 		tail_len = 0;
+	/* The shared parts the head really has. */
+	const struct gzip_part *first = sp && part_at(sp->first, head, head_len, 0) ? sp->first : NULL;
+	size_t f = first ? first->len : 0;
+	const struct gzip_part *second =
+	    sp && sp->at >= f && part_at(sp->second, head, head_len, sp->at) ? sp->second : NULL;
+	size_t at = second ? sp->at : f, rest = at + (second ? second->len : 0);
 	z_stream *s = deflater();
 	if (!s)
 		return false;
-	/* deflateBound() plus the sync flush's empty stored block. */
-	size_t hcap = deflateBound(s, (uLong)head_len) + 16;
+	/* deflateBound() plus the sync flushes' empty stored blocks. */
+	size_t hcap = deflateBound(s, (uLong)head_len) + 32;
 	size_t tcap = gap < 0 ? 0 : deflateBound(s, (uLong)tail_len) + 16;
 	unsigned char *z = arena_alloc(a, hcap + tcap);
-	if (!squeeze(s, head, head_len, z, hcap, gap < 0 ? Z_FINISH : Z_SYNC_FLUSH, &out->head_z))
+	/* One raw deflate stream over the whole text; what is not the text's
+	 * own (the shared parts, the gap) goes into its history only
+	 * (deflateSetDictionary() of a raw stream appends to the history
+	 * after a flush), so each own part refers back to everything before
+	 * it, as the decompressor will have it. */
+	if (first && deflateSetDictionary(s, (const Bytef *)head, (uInt)f) != Z_OK)
+		return false;
+	if (second) {
+		if (!own(s, head + f, at - f, z, hcap, Z_SYNC_FLUSH, &out->lead_z) ||
+		    deflateSetDictionary(s, (const Bytef *)head + at, (uInt)second->len) != Z_OK)
+			return false;
+	}
+	if (!own(s, head + rest, head_len - rest, z + out->lead_z, hcap - out->lead_z,
+	         gap < 0 ? Z_FINISH : Z_SYNC_FLUSH, &out->head_z))
 		return false;
 	out->z = z;
+	out->first = first;
+	out->second = second;
 	out->head_len = head_len;
 	out->head_crc = (uint32_t)crc32(0, (const Bytef *)head, (uInt)head_len);
 	if (gap < 0)
@@ -135,24 +237,22 @@ bool gzip_pack(arena_t *a, const char *head, size_t head_len, int gap, const cha
 	out->gap = (unsigned)gap;
 	out->tail_len = tail_len;
 	out->tail_crc = (uint32_t)crc32(0, (const Bytef *)tail, (uInt)tail_len);
-	if (!(s = deflater()))
-		return false;
-	/* The tail's history: the end of the head, then the gap as bytes the
-	 * tail does not have, so that no match runs into the gap. */
+	/* The gap in the tail's history as bytes the tail does not have, so
+	 * that no match runs into it. Without such a byte (every value is in
+	 * the tail) the tail is compressed on its own: then it refers to
+	 * nothing before it, and a fill of any length fits. */
 	int filler = absent_byte(tail, tail_len);
 	out->any_fill = filler < 0;
-	if (filler >= 0) {
-		size_t keep = head_len < WINDOW ? head_len : WINDOW;
-		unsigned char *dict = arena_alloc(a, keep + (size_t)gap + 1);
-		memcpy(dict, head + head_len - keep, keep);
-		memset(dict + keep, filler, (size_t)gap);
-		if (deflateSetDictionary(s, dict, (uInt)(keep + (size_t)gap)) != Z_OK)
+	if (filler >= 0 && gap > 0) {
+		unsigned char fill[GZIP_GAP_MAX];
+		memset(fill, filler, (size_t)gap);
+		if (deflateSetDictionary(s, fill, (uInt)gap) != Z_OK)
 			return false;
+	} else if (filler < 0 && deflateReset(s) != Z_OK) {
+		return false;
 	}
-	/* Without a byte to stand for the gap (every value is in the tail)
-	 * the tail is compressed on its own: then it refers to nothing before
-	 * it, and a fill of any length fits. */
-	return squeeze(s, tail, tail_len, z + out->head_z, tcap, Z_FINISH, &out->tail_z);
+	size_t used = out->lead_z + out->head_z;
+	return squeeze(s, tail, tail_len, z + used, hcap + tcap - used, Z_FINISH, &out->tail_z);
 }
 
 /* ---- Sending ---------------------------------------------------------------- */
@@ -179,12 +279,23 @@ const unsigned char *gzip_member(arena_t *a, const struct gzip_text *t, const ch
 {
 	if (!t->has_gap)
 		fill_len = 0;
-	size_t n = sizeof member_header + t->head_z + (t->has_gap ? STORED_HEADER + fill_len : 0) +
-	           t->tail_z + GZIP_TRAILER;
+	size_t shared_z = (t->first ? t->first->z_len : 0) + (t->second ? t->second->z_len : 0);
+	size_t n = sizeof member_header + shared_z + t->lead_z + t->head_z +
+	           (t->has_gap ? STORED_HEADER + fill_len : 0) + t->tail_z + GZIP_TRAILER;
 	unsigned char *out = arena_alloc(a, n), *p = out;
 	memcpy(p, member_header, sizeof member_header);
 	p += sizeof member_header;
-	memcpy(p, t->z, t->head_z);
+	if (t->first) {
+		memcpy(p, t->first->z, t->first->z_len);
+		p += t->first->z_len;
+	}
+	memcpy(p, t->z, t->lead_z);
+	p += t->lead_z;
+	if (t->second) {
+		memcpy(p, t->second->z, t->second->z_len);
+		p += t->second->z_len;
+	}
+	memcpy(p, t->z + t->lead_z, t->head_z);
 	p += t->head_z;
 	uLong crc = t->head_crc;
 	if (t->has_gap) {
@@ -195,7 +306,7 @@ const unsigned char *gzip_member(arena_t *a, const struct gzip_text *t, const ch
 		*p++ = (unsigned char)((~fill_len >> 8) & 0xff);
 		memcpy(p, fill, fill_len);
 		p += fill_len;
-		memcpy(p, t->z + t->head_z, t->tail_z);
+		memcpy(p, t->z + t->lead_z + t->head_z, t->tail_z);
 		p += t->tail_z;
 		crc = crc32_combine(crc, crc32(0, (const Bytef *)fill, (uInt)fill_len),
 		                    (z_off_t)fill_len);

@@ -15,6 +15,11 @@
  * combined from the parts' and the fill's (crc32_combine()): nothing is
  * compressed or checksummed again at sending but the fill.
  *
+ * The layout around a public page's title is the same on every page: it
+ * is compressed once (gzip_share()) and spliced into each text that has
+ * it (gzip_pack_spliced()), the text's own parts compressed with it as
+ * their history, so a kept page holds its own bytes alone.
+ *
  * Each thread keeps one compressor and one decompressor (their state is a
  * few hundred kilobytes: allocating it per call faulted its pages in at
  * every call), freed when the thread ends. Nothing else is kept; every
@@ -31,12 +36,44 @@
 /* The longest gap. */
 #define GZIP_GAP_MAX 64
 
-/* A compressed text: `z` holds the head's compressed bytes, then the
- * tail's. */
+/* A part that many texts share (the layout around a public page's title):
+ * compressed once, on its own and ending on a byte boundary, and spliced
+ * into each text that has it, so that a kept text holds only what is its
+ * own. Made by gzip_share() and never freed. */
+struct gzip_part {
+	const char *plain;
+	size_t len;
+	const unsigned char *z;
+	size_t z_len;
+	uint32_t crc;
+	uint64_t hash;
+};
+/* At most this many shared parts are made in a process. */
+#define GZIP_SHARED_MAX 32
+
+/* The shared part of the `len` bytes of `text`: made the first time, the
+ * same one for the same bytes after (thread-safe). NULL when
+ * GZIP_SHARED_MAX are made already, the text is too long (GZIP_SHARED_LEN)
+ * or memory is short: the texts that have it are then kept whole. */
+#define GZIP_SHARED_LEN 4096
+const struct gzip_part *gzip_share(const char *text, size_t len);
+
+/* Where shared parts are in the head of a text being packed: `first` at
+ * its very start, `second` `at` bytes into it (after the text's own
+ * "lead": a page's title); either NULL. */
+struct gzip_splice {
+	const struct gzip_part *first, *second;
+	size_t at;
+};
+
+/* A compressed text: `z` holds the text's own compressed bytes: the lead
+ * between its shared parts (`lead_z`: none without a second part), the
+ * rest of the head, then the tail. */
 struct gzip_text {
 	const unsigned char *z;
-	size_t head_z, tail_z;     /* compressed lengths */
-	size_t head_len, tail_len; /* plain lengths */
+	const struct gzip_part *first, *second; /* spliced in (NULL: none) */
+	size_t lead_z, head_z, tail_z; /* compressed lengths of its own */
+	size_t head_len, tail_len;     /* plain lengths, shared parts included */
 	uint32_t head_crc, tail_crc;
 	bool has_gap;  /* false: the head is the whole text, tail empty */
 	bool any_fill; /* the tail was compressed without history: any fill fits */
@@ -48,6 +85,14 @@ struct gzip_text {
  * when zlib fails (out of memory) or the gap is too long. */
 bool gzip_pack(arena_t *a, const char *head, size_t head_len, int gap, const char *tail,
              size_t tail_len, struct gzip_text *out);
+/* The same with the shared parts of `sp` spliced in where the head has
+ * them (a part whose bytes are not there is left out: the head keeps
+ * them as its own). Each of the text's own parts is compressed with
+ * everything before it as its history, the shared parts included, so it
+ * loses nothing to the splicing. */
+bool gzip_pack_spliced(arena_t *a, const struct gzip_splice *sp, const char *head,
+                       size_t head_len, int gap, const char *tail, size_t tail_len,
+                       struct gzip_text *out);
 
 /* Whether `fill_len` bytes may go into the gap of `t` (always true
  * without a gap, where no fill goes). */

@@ -698,25 +698,25 @@ static enum db_status pipeline_status(PGconn *c, PGresult *r, const struct prepa
  * be prepared and pipelined. */
 static const char app_write_sql[] = "SELECT set_config('jawnosc.app', 'on', true)";
 
-/* One attempt. When `commit`, the statements run in the pipeline's own
- * transaction, which PostgreSQL commits at the pipeline's sync point (no
- * BEGIN or COMMIT to send, parse and run); otherwise BEGIN comes first and
- * the transaction stays open for the caller. */
-static enum db_status pipeline_once(PGconn *c, struct db_stmt *s, int n, bool commit)
+/* Sends `head` (statements of ours without parameters: BEGIN, SET ...),
+ * the statements and `tail` (COMMIT, or NULL) as one pipeline and reads
+ * every answer: one round trip. */
+static enum db_status pipeline_send(PGconn *c, const char *const *head, int nhead,
+                                    struct db_stmt *s, int n, const char *tail)
 {
 	struct command {
 		const char *sql;
 		struct db_stmt *stmt; /* NULL: ours */
 		const struct prepared *p;
 		char name[24];
-	} q[DB_PIPELINE_MAX + 2];
+	} q[DB_PIPELINE_MAX + 4];
 	int nq = 0;
-	if (!commit)
-		q[nq++] = (struct command){"BEGIN", NULL, NULL, ""};
-	if (changes_by_app())
-		q[nq++] = (struct command){app_write_sql, NULL, NULL, ""};
+	for (int k = 0; k < nhead && k < 3; k++)
+		q[nq++] = (struct command){head[k], NULL, NULL, ""};
 	for (int i = 0; i < n; i++)
 		q[nq++] = (struct command){s[i].sql, &s[i], NULL, ""};
+	if (tail)
+		q[nq++] = (struct command){tail, NULL, NULL, ""};
 	/* Statements new to this connection are prepared first, one round
 	 * trip each, once. */
 	for (int k = 0; k < nq; k++)
@@ -757,7 +757,8 @@ static enum db_status pipeline_once(PGconn *c, struct db_stmt *s, int n, bool co
 		else
 			PQclear(r);
 	}
-	/* The sync point: with `commit`, where the transaction commits. */
+	/* The sync point: without an explicit BEGIN, where the transaction
+	 * commits. */
 	if (ok && st != DB_UNAVAILABLE) {
 		PGresult *sync = PQgetResult(c);
 		if (PQresultStatus(sync) != PGRES_PIPELINE_SYNC)
@@ -770,6 +771,42 @@ static enum db_status pipeline_once(PGconn *c, struct db_stmt *s, int n, bool co
 			PQreset(c);
 		return DB_UNAVAILABLE;
 	}
+	return st;
+}
+
+/* One attempt. When `commit`, the statements run in the pipeline's own
+ * transaction, which PostgreSQL commits at the pipeline's sync point (no
+ * BEGIN or COMMIT to send, parse and run); otherwise BEGIN comes first and
+ * the transaction stays open for the caller. */
+static enum db_status pipeline_once(PGconn *c, struct db_stmt *s, int n, bool commit)
+{
+	const char *head[2];
+	int nhead = 0;
+	if (!commit)
+		head[nhead++] = "BEGIN";
+	if (changes_by_app())
+		head[nhead++] = app_write_sql;
+	return pipeline_send(c, head, nhead, s, n, NULL);
+}
+
+enum db_status db_pipeline_read(PGconn *c, const char *const *head, int nhead, struct db_stmt *s,
+                                int n, bool commit)
+{
+	for (int i = 0; i < n; i++)
+		s[i].result = NULL;
+	if (n < 0 || n > DB_PIPELINE_MAX || nhead < 0 || nhead > 3)
+		return DB_ERROR;
+	if (cfg.db_prepare)
+		return pipeline_send(c, head, nhead, s, n, commit ? "COMMIT" : NULL);
+	/* One by one: a pooler may not follow a pipeline. */
+	enum db_status st = DB_OK;
+	for (int k = 0; st == DB_OK && k < nhead; k++)
+		st = db_run(c, head[k], 0, NULL);
+	for (int i = 0; st == DB_OK && i < n; i++)
+		s[i].result = db_exec_binary(c, &st, s[i].sql, s[i].nparams, s[i].params, s[i].lengths,
+		                             s[i].formats);
+	if (st == DB_OK && commit)
+		st = db_run(c, "COMMIT", 0, NULL);
 	return st;
 }
 

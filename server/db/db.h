@@ -142,4 +142,16 @@ struct db_stmt {
  * the statements go one by one (a pooler may not follow a pipeline). */
 enum db_status db_pipeline(PGconn *c, struct db_stmt *s, int n, db_tx_fn then, void *ctx);
 
+/* A reader's round trip: `head` (at most 3 statements of the caller's
+ * own without parameters, such as "BEGIN READ ONLY" and "SET LOCAL ROLE
+ * ..."; none: the transaction the caller has open), up to
+ * DB_PIPELINE_MAX statements, then COMMIT when `commit`, all sent before
+ * any answer is read (libpq's pipeline mode). Nothing is retried and the
+ * page caches are not told (a reader changes nothing). A statement after
+ * a failed one has no result; on failure a transaction may be left open
+ * (failed) for the caller to roll back. With JAWNOSC_DB_PREPARE=0 the
+ * statements go one by one. */
+enum db_status db_pipeline_read(PGconn *c, const char *const *head, int nhead, struct db_stmt *s,
+                                int n, bool commit);
+
 #endif

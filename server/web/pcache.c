@@ -239,23 +239,48 @@ static const char *copy_in(char **at, const char *s)
 	return d;
 }
 
+/* The values most copies share (their pointer is kept, not a copy). */
+static const char *const common_values[] = {
+    "text/html; charset=utf-8",
+    "public, no-cache",
+};
+
+static const char *common(const char *s)
+{
+	for (size_t i = 0; s && i < sizeof common_values / sizeof common_values[0]; i++)
+		if (!strcmp(s, common_values[i]))
+			return common_values[i];
+	return NULL;
+}
+
+static size_t size_of_value(const char *s)
+{
+	return common(s) ? 0 : size_of(s);
+}
+
+static const char *value_in(char **at, const char *s)
+{
+	const char *c = common(s);
+	return c ? c : copy_in(at, s);
+}
+
 /* The copy of a page sent: `t`, compressed in `a`, copied into the
  * block with the strings. */
 static struct page *page_of(const struct fill *f, const char *content_type,
                             const struct gzip_text *t, int64_t until, size_t *size)
 {
 	const char *headers = f->headers.len ? f->headers.data : NULL;
-	size_t strings = size_of(content_type) + size_of(f->etag) + size_of(f->cache_control) +
-	                 size_of(f->visit_path) + size_of(headers);
-	size_t z = t->head_z + t->tail_z;
+	size_t strings = size_of_value(content_type) + size_of(f->etag) +
+	                 size_of_value(f->cache_control) + size_of(f->visit_path) + size_of(headers);
+	size_t z = t->lead_z + t->head_z + t->tail_z;
 	struct page *pg = malloc(sizeof *pg + strings + z);
 	if (!pg)
 		return NULL;
 	char *p = pg->block;
 	pg->org = f->org;
-	pg->content_type = copy_in(&p, content_type);
+	pg->content_type = value_in(&p, content_type);
 	pg->etag = copy_in(&p, f->etag);
-	pg->cache_control = copy_in(&p, f->cache_control);
+	pg->cache_control = value_in(&p, f->cache_control);
 	pg->visit_path = copy_in(&p, f->visit_path);
 	pg->headers = copy_in(&p, headers);
 	pg->last_modified = f->last_modified;
@@ -267,6 +292,27 @@ static struct page *page_of(const struct fill *f, const char *content_type,
 	pg->text.z = (const unsigned char *)p;
 	*size = sizeof *pg + strings + z;
 	return pg;
+}
+
+/* The layout around a page's title (templates/pages/layout.html) is the
+ * same on every public page: the text up to the title and the text from
+ * its end to the end of the site's header are shared parts
+ * (core/gzip.h), spliced into each kept copy rather than kept in each.
+ * A page without them (a feed, an export) is kept whole. */
+static void splice_of(const char *b, size_t len, struct gzip_splice *sp)
+{
+	static const char open[] = "<title>", close[] = "</title>", end[] = "</header>";
+	memset(sp, 0, sizeof *sp);
+	size_t n = len < GZIP_SHARED_LEN ? len : GZIP_SHARED_LEN;
+	const char *t = memmem(b, n, open, sizeof open - 1);
+	const char *c = t ? memmem(t, n - (size_t)(t - b), close, sizeof close - 1) : NULL;
+	const char *e = c ? memmem(c, n - (size_t)(c - b), end, sizeof end - 1) : NULL;
+	if (!e)
+		return;
+	size_t first = (size_t)(t - b) + sizeof open - 1, at = (size_t)(c - b);
+	sp->first = gzip_share(b, first);
+	sp->second = gzip_share(c, (size_t)(e - c) + sizeof end - 1);
+	sp->at = at;
 }
 
 void pcache_respond(http_req_t *req, int status, const char *content_type, const char *body,
@@ -288,7 +334,9 @@ void pcache_respond(http_req_t *req, int status, const char *content_type, const
 	int n = snprintf(num, sizeof num, "%lld", keep ? f->visits : 0);
 	size_t head = at ? (size_t)(at - b) : len, skip = head + (at ? sizeof mark - 1 : 0);
 	struct gzip_text t;
-	if (!gzip_pack(req->arena, b, head, at ? n : -1, b + skip, len - skip, &t)) {
+	struct gzip_splice sp;
+	splice_of(b, head, &sp);
+	if (!gzip_pack_spliced(req->arena, &sp, b, head, at ? n : -1, b + skip, len - skip, &t)) {
 		http_respond_error(req, 503, NULL);
 		return;
 	}
@@ -327,9 +375,12 @@ static bool repack(http_req_t *req, const char *key, uint64_t mark, const struct
 	size_t n = strlen(num), len;
 	int64_t ttl = pg->until - clock_now();
 	char *plain = gzip_plain(req->arena, &pg->text, num, n, &len);
+	struct gzip_splice sp = {0};
+	if (plain)
+		splice_of(plain, pg->text.head_len, &sp);
 	if (!plain || ttl <= 0 ||
-	    !gzip_pack(req->arena, plain, pg->text.head_len, (int)n, plain + pg->text.head_len + n,
-	               pg->text.tail_len, t))
+	    !gzip_pack_spliced(req->arena, &sp, plain, pg->text.head_len, (int)n,
+	                       plain + pg->text.head_len + n, pg->text.tail_len, t))
 		return false;
 	struct fill f = {.org = pg->org,
 	                 .etag = pg->etag,

@@ -20,7 +20,8 @@
 # BENCH_THREADS (server worker threads, 0 = one per CPU), BENCH_PORT (18080),
 # BENCH_NGINX_PORT (18081), BENCH_PGBENCH_SCALE (50), BENCH_KEEP_DB=1 (leave
 # the cluster running), BENCH_CACHE_WARM (seconds of the tracking scenario's
-# pass over every token first, 60), BENCH_ONLY (space-separated scenario names;
+# pass over every token first, 60), BENCH_ITEM_WARM (seconds of the item
+# scenario's pass over its 20 000 items first, 30), BENCH_ONLY (space-separated scenario names;
 # search_attack is the expensive anonymous search beside a normal page), BENCH_DOC (docs/benchmarks.md; empty: do not write),
 # BENCH_CEILINGS=0 (skip pgbench and nginx), BENCH_BODY_CONNECTIONS (the
 # bodymem scenario's connections per kind of route, 200; tests/bench/bodies.py);
@@ -165,8 +166,14 @@ warm=$(psql_db -tAc "
 log "buffer cache warmed: $warm in $(( $(date +%s) - t0 )) s"
 cp "$work/$db.tokens" "$data/tokens.txt"
 psql_db -tAc "SELECT hosts[1] FROM organisations WHERE slug LIKE 'org-%' ORDER BY id" > "$data/hosts.txt"
+# Published cases in a random order: the first 20 000 are the item scenario's
+# hot set (items.txt, kept in memory by its warm-up), up to 200 000 others
+# the items that are not kept (items_cold.txt, each asked for once).
 psql_db -tA -F ' ' -c "SELECT o.hosts[1], p.case_number FROM publications p JOIN organisations o ON o.id = p.org_id
-                        WHERE NOT p.withdrawn AND o.slug LIKE 'org-%' ORDER BY random() LIMIT 20000" > "$data/items.txt"
+                        WHERE NOT p.withdrawn AND o.slug LIKE 'org-%' ORDER BY random() LIMIT 220000" > "$data/items_all.txt"
+head -n 20000 "$data/items_all.txt" > "$data/items.txt"
+tail -n +20001 "$data/items_all.txt" > "$data/items_cold.txt"
+rm -f "$data/items_all.txt"
 psql_db -tA -F '|' -c "
   SELECT 'cases', count(*) FROM requests UNION ALL
   SELECT 'open cases', count(*) FROM requests WHERE closed_on IS NULL UNION ALL
@@ -311,6 +318,15 @@ cpu_snapshot() {
 # Buffer hits and reads of the database (pg_stat_database).
 blocks() { psql_db -tAc "SELECT blks_hit || ' ' || blks_read FROM pg_stat_database WHERE datname = current_database()"; }
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$server_pid/status"; }
+# The server's page cache (/metrics): hits, misses, entries, bytes. A
+# register page asked for is one lookup, so the misses of a run of one
+# kind of page are its pages drawn from the database.
+page_cache() {
+  curl -s "$base/metrics" | awk '$1 == "jawnosc_page_cache_lookups_total{result=\"hit\"}" {h = $2}
+    $1 == "jawnosc_page_cache_lookups_total{result=\"miss\"}" {m = $2}
+    $1 == "jawnosc_page_cache_entries" {e = $2} $1 == "jawnosc_page_cache_bytes" {b = $2}
+    END {printf "%d %d %d %d\n", h, m, e, b}'
+}
 hwm_kb() { awk '/^VmHWM/ {print $2}' "/proc/$server_pid/status"; }
 reset_hwm() { echo 5 > "/proc/$server_pid/clear_refs" 2>/dev/null || true; }
 
@@ -334,6 +350,9 @@ probe() {
     register_atom) curl -s -o /dev/null -w '%{http_code}' -H "Host: $h" "$base/rejestr.atom" ;;
     register_item) read -r i t < "$data/items.txt" || true
       [ -n "${t:-}" ] && curl -s -o /dev/null -w '%{http_code}' -H "Host: $i" "$base/rejestr/$t" || echo 404 ;;
+    register_item_cold) # the last one: never asked for by the scenario's slices in time
+      t=$(tail -n 1 "$data/items_cold.txt"); i=${t%% *}; t=${t#* }
+      [ -n "${t:-}" ] && [ "$t" != "$i" ] && curl -s -o /dev/null -w '%{http_code}' -H "Host: $i" "$base/rejestr/$t" || echo 404 ;;
     tracking) read -r i t s < "$data/tokens.txt"; curl -s -o /dev/null -w '%{http_code}' -H "Host: $i" "$base/sprawa/$t" ;;
     filing) t=$(curl -s -o /dev/null -w '%{http_code}' -H "Host: $h" -H 'Content-Type: application/json' -d '{}' "$base/api/v1/requests")
       case $t in 400|422) echo 200 ;; *) echo "$t" ;; esac ;;
@@ -578,7 +597,7 @@ lag_max_bytes=$(awk 'BEGIN {m = 0} $2 > m {m = $2} END {print m}' "$lagf")" > "$
 
 if [ "$mode" = bench ]; then
   machine
-  scenarios=(register_list register_item register_search register_atom tracking filing queue dashboard static search_attack bodymem)
+  scenarios=(register_list register_item register_item_cold register_search register_atom tracking filing queue dashboard static search_attack bodymem)
   # BENCH_ONLY="tracking filing": measure only these (with BENCH_DOC= to keep the document).
   [ -n "${BENCH_ONLY:-}" ] && read -r -a scenarios <<<"$BENCH_ONLY"
   [ "${BENCH_MIX:-0}" = 1 ] && [ -z "${BENCH_ONLY:-}" ] && scenarios+=(mix)
@@ -611,22 +630,35 @@ if [ "$mode" = bench ]; then
       log "tracking: the page cache warm-up, ${BENCH_CACHE_WARM:-60}s over every token"
       run_wrk tracking_warm "$CONNS" "${BENCH_CACHE_WARM:-60}" >/dev/null
     fi
+    if [ "$s" = register_item ]; then
+      # The hot items once (and again), as a server in service holds them.
+      log "register_item: the page cache warm-up, ${BENCH_ITEM_WARM:-30}s over its $(grep -c '' "$data/items.txt") items"
+      run_wrk register_item_warm "$CONNS" "${BENCH_ITEM_WARM:-30}" >/dev/null
+      read -r _ _ pe pb <<<"$(page_cache)"
+      log "register_item: the page cache holds $pe copies, $(( pb / 1024 )) kB"
+    fi
+    # The cold items' slices (scenarios.lua): none is asked for twice.
+    export BENCH_COLD_PART=warm
     log "$s: warm-up ${WARM}s, then ${DUR}s with $CONNS connections"
     run_wrk "$s" "$CONNS" "$WARM" >/dev/null
     psql_db -tAc "SELECT pg_stat_statements_reset()" >/dev/null 2>&1 || true
     reset_hwm
     read -r h0 r0 <<<"$(blocks)"
+    read -r ph0 pm0 _ _ <<<"$(page_cache)"
+    export BENCH_COLD_PART=main
     before=$(cpu_snapshot)
     line=$(run_wrk "$s" "$CONNS" "$DUR")
     after=$(cpu_snapshot)
     hwm=$(hwm_kb)
+    read -r ph1 pm1 pe pb <<<"$(page_cache)"
     sleep 1  # backends report their statistics at most once a second
     read -r h1 r1 <<<"$(blocks)"
     top_statements > "$res/$s.sql"
     log "$s: alone (1 connection) 5s"
+    export BENCH_COLD_PART=alone
     alone=$(run_wrk "$s" 1 5)
     read -r n0 b0 s0 p0 <<<"$before"; read -r n1 b1 s1 p1 <<<"$after"
-    echo "name=$s available=1 $line hwm_kb=$hwm cpu_busy=$((b1 - b0)) cpu_server=$((s1 - s0)) cpu_pg=$((p1 - p0)) window_ms=$(( (n1 - n0) / 1000000 )) blks_hit=$((h1 - h0)) blks_read=$((r1 - r0)) clk=$clk ncpu=$(nproc) alone_p50_us=$(field "$alone" p50_us) alone_p99_us=$(field "$alone" p99_us) alone_requests=$(field "$alone" requests) alone_duration_us=$(field "$alone" duration_us)" \
+    echo "name=$s available=1 $line hwm_kb=$hwm cpu_busy=$((b1 - b0)) cpu_server=$((s1 - s0)) cpu_pg=$((p1 - p0)) window_ms=$(( (n1 - n0) / 1000000 )) blks_hit=$((h1 - h0)) blks_read=$((r1 - r0)) pc_hits=$((ph1 - ph0)) pc_misses=$((pm1 - pm0)) pc_entries=$pe pc_bytes=$pb clk=$clk ncpu=$(nproc) alone_p50_us=$(field "$alone" p50_us) alone_p99_us=$(field "$alone" p99_us) alone_requests=$(field "$alone" requests) alone_duration_us=$(field "$alone" duration_us)" \
       | sed 's/ BENCH / /' > "$res/$s.txt"
     log "$s: $(( $(field "$line" requests) * 1000000 / $(field "$line" duration_us) )) req/s, p50 $(( $(field "$line" p50_us) / 1000 )) ms, p99 $(( $(field "$line" p99_us) / 1000 )) ms, errors $(( $(field "$line" connect) + $(field "$line" read) + $(field "$line" write) + $(field "$line" status) + $(field "$line" timeout) )), peak RSS $(( hwm / 1024 )) MB"
   done

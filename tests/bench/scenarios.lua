@@ -1,13 +1,14 @@
 -- wrk scenarios of `make bench` and `make bench-soak` (tests/bench/run.sh).
 --   wrk ... -s tests/bench/scenarios.lua http://127.0.0.1:PORT -- DATA_DIR SCENARIO
 -- DATA_DIR holds what run.sh prepared: hosts.txt (one Host per body),
--- items.txt ("HOST CASE_NUMBER" of published cases), tokens.txt ("HOST
+-- items.txt ("HOST CASE_NUMBER" of published cases: the hot set),
+-- items_cold.txt (other published cases, none of them in items.txt), tokens.txt ("HOST
 -- TOKEN STATE" from `jawnosc seed --tokens`), clerks.txt and managers.txt
 -- ("HOST SESSION_COOKIE"). Each request picks a body (Host header) and an
 -- item at random. At the end one line "BENCH key=value ..." for run.sh.
 
 local data_dir, scenario
-local hosts, items, tokens, clerks, managers
+local hosts, items, items_cold, tokens, clerks, managers
 -- thread_tag is a global each thread's setup() sets (a local here would hide it).
 local counter = 0
 
@@ -67,6 +68,33 @@ end
 
 gen.register_item = function()
   local it = any(items)
+  return wrk.format("GET", "/rejestr/" .. it[2], register_headers({Host = it[1]}))
+end
+
+-- Every hot item in turn (wrk's two threads take every other one): the
+-- warm-up that fills the server's page cache before the item scenario, as
+-- a server in service holds the items people read (run.sh).
+local item_seq = 0
+gen.register_item_warm = function()
+  item_seq = item_seq + 1
+  local it = items[((item_seq - 1) * 2 + (thread_tag or 1) - 1) % #items + 1]
+  return wrk.format("GET", "/rejestr/" .. it[2], register_headers({Host = it[1]}))
+end
+
+-- Items that are not kept: the published cases outside the hot set, each
+-- asked for once. run.sh runs the scenario three times (warm-up, the run,
+-- one connection alone) and says which with BENCH_COLD_PART; each part
+-- walks its own slice of items_cold.txt (a fifth, three fifths, a fifth),
+-- the two threads taking every other item, so no item is asked for twice
+-- while a slice lasts.
+local cold_slices = {warm = {0, 0.2}, main = {0.2, 0.8}, alone = {0.8, 1.0}}
+local cold_seq = 0
+gen.register_item_cold = function()
+  local sl = cold_slices[os.getenv("BENCH_COLD_PART") or "main"] or cold_slices.main
+  local from = math.floor(#items_cold * sl[1])
+  local n = math.max(math.floor(#items_cold * sl[2]) - from, 1)
+  cold_seq = cold_seq + 1
+  local it = items_cold[from + ((cold_seq - 1) * 2 + (thread_tag or 1) - 1) % n + 1]
   return wrk.format("GET", "/rejestr/" .. it[2], register_headers({Host = it[1]}))
 end
 
@@ -210,6 +238,7 @@ function init(args)
   math.randomseed(os.time() * 1000 + (thread_tag or 0) * 7919 + math.floor(os.clock() * 1e6))
   hosts = lines("hosts.txt")
   items = lines("items.txt")
+  items_cold = lines("items_cold.txt")
   tokens = lines("tokens.txt")
   clerks = lines("clerks.txt")
   managers = lines("managers.txt")

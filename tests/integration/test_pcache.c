@@ -348,6 +348,57 @@ static void test_settings_are_kept_until_any_settings_change(void **state)
 	assert_true(eventually_shows("/wniosek", "Ministerstwo Obrony Narodowej"));
 }
 
+/* What the register shows of a body and reads once (cases/register.c,
+ * "facts": the register's stamp, the years and the units of the filters)
+ * is kept under the body's tag: a unit added, an item of a new year and a
+ * change of an item by another process show on the pages within moments,
+ * on the list (kept itself) and on the statistics (not kept, drawn from
+ * the facts). */
+static void test_register_facts_follow_the_body(void **state)
+{
+	wait_cache_on(h_port());
+	assert_true(u_count("SELECT count(*) FROM publications p JOIN organisations o ON "
+	                    "o.id = p.org_id WHERE o.slug = 'mon' AND NOT p.withdrawn") > 0);
+	struct hresp r;
+	h_get("/rejestr", &r);
+	assert_int_equal(r.status, 200);
+	assert_null(strstr(r.body, "ZZ9 — Wydział pamięci"));
+	assert_null(strstr(r.body, "<option value=\"2011\">"));
+	h_free(&r);
+	h_get("/rejestr/statystyki", &r);
+	assert_int_equal(r.status, 200);
+	assert_null(strstr(r.body, "03.02.2031 10:20"));
+	h_free(&r);
+	/* Drawn twice: the facts are in memory now. */
+	h_get("/rejestr?rodzaj=reuse", &r);
+	h_free(&r);
+	h_sql("INSERT INTO units (org_id, symbol, name) SELECT id, 'ZZ9', 'Wydział pamięci' "
+	      "FROM organisations WHERE slug = 'mon'");
+	assert_true(eventually_shows("/rejestr", "ZZ9 — Wydział pamięci"));
+	assert_true(eventually_shows("/rejestr?rodzaj=reuse", "ZZ9 — Wydział pamięci"));
+	const char *first = "(SELECT min(p.id) FROM publications p JOIN organisations o ON "
+	                    "o.id = p.org_id WHERE o.slug = 'mon' AND NOT p.withdrawn)";
+	char sql[512];
+	snprintf(sql, sizeof sql,
+	         "CREATE TABLE kept_on AS SELECT id, received_on, changed_at FROM publications "
+	         "WHERE id = %s",
+	         first);
+	h_sql(sql);
+	snprintf(sql, sizeof sql, "UPDATE publications SET received_on = '2011-03-01' WHERE id = %s",
+	         first);
+	h_sql(sql);
+	assert_true(eventually_shows("/rejestr", "<option value=\"2011\">"));
+	snprintf(sql, sizeof sql,
+	         "UPDATE publications SET changed_at = '2031-02-03 09:20:00+00' WHERE id = %s", first);
+	h_sql(sql);
+	/* 10:20 in Warsaw (CET). */
+	assert_true(eventually_shows("/rejestr/statystyki", "03.02.2031 10:20"));
+	h_sql("DELETE FROM units WHERE symbol = 'ZZ9'");
+	h_sql("UPDATE publications p SET received_on = k.received_on, changed_at = k.changed_at "
+	      "FROM kept_on k WHERE p.id = k.id");
+	h_sql("DROP TABLE kept_on");
+}
+
 int main(void)
 {
 	h_setup_db("pcache");
@@ -361,6 +412,7 @@ int main(void)
 	    cmocka_unit_test(test_database_restart_turns_the_cache_off_and_on),
 	    cmocka_unit_test(test_memory_limit_holds),
 	    cmocka_unit_test(test_settings_are_kept_until_any_settings_change),
+	    cmocka_unit_test(test_register_facts_follow_the_body),
 	};
 	int failed = cmocka_run_group_tests_name("pcache", tests, setup, h_stop_server);
 	h_teardown();

@@ -1681,6 +1681,84 @@ static void test_search_near_words_and_running_out_of_time(void **state)
 	free(page);
 }
 
+/* The layout around the title is kept once and spliced into every copy
+ * (web/pcache.c, core/gzip.h): the items of a body and the register of
+ * another, sent gzip from their copies, decompress to exactly the pages a
+ * client without gzip gets, with the visit count right, also once the
+ * count has grown past a digit. */
+static void get_host(const char *host, const char *path, bool gzip, struct hresp *r)
+{
+	char h[128];
+	snprintf(h, sizeof h, "Host: %s", host);
+	const char *hdr[3] = {h, gzip ? "Accept-Encoding: gzip" : NULL, NULL};
+	h_request("GET", path, hdr, NULL, 0, r);
+}
+
+static long count_of(const struct hresp *p)
+{
+	const char *c = strstr(p->body, "Liczba odwiedzin</dt><dd>");
+	return c ? atol(c + strlen("Liczba odwiedzin</dt><dd>")) : -1;
+}
+
+static void test_kept_copies_share_the_layout_and_decompress_whole(void **state)
+{
+	wait_cache_on(h_port());
+	h_sql("INSERT INTO organisations (slug, name, address, place, email, phone, bip_url, hosts) "
+	      "VALUES ('drugi', 'Urząd Gminy Druga', 'ul. Druga 2, 00-002 Druga', 'Druga', "
+	      "'bip@druga.example', '+48 22 000 00 02', 'https://druga.example/bip', "
+	      "ARRAY['bip.druga.example'])");
+	const char *subjects[] = {"Koszty remontu mostu", "Umowy na sprzątanie w latach 2020–2025",
+	                          "Zużycie wody w budynkach urzędu (pomiary)"};
+	char paths[4][160];
+	const char *hosts[4] = {"localhost", "localhost", "localhost", "bip.druga.example"};
+	for (int i = 0; i < 3; i++) {
+		char number[64], version[16];
+		file_private(subjects[i], number);
+		publish(request_id(number), NULL, subjects[i], NULL, version);
+		snprintf(paths[i], sizeof paths[i], "/rejestr/%s", number);
+	}
+	snprintf(paths[3], sizeof paths[3], "/rejestr");
+	for (int i = 0; i < 4; i++) {
+		/* Drawn and kept, then from the copy: gzip and plain. */
+		struct hresp first, gz, plain;
+		get_host(hosts[i], paths[i], true, &first);
+		assert_int_equal(first.status, 200);
+		assert_true(is_gzip(&first));
+		double hits = h_metric(h_port(), HITS);
+		get_host(hosts[i], paths[i], true, &gz);
+		get_host(hosts[i], paths[i], false, &plain);
+		assert_true(h_metric(h_port(), HITS) >= hits + 2);
+		assert_int_equal(plain.status, 200);
+		assert_null(h_header(&plain, "Content-Encoding"));
+		assert_true(is_gzip(&gz));
+		struct hresp f = plain_of(&first), g = plain_of(&gz);
+		assert_true(same_page(&f, &plain));
+		assert_true(same_page(&g, &plain));
+		assert_non_null(strstr(plain.body, "<title>"));
+		assert_non_null(strstr(plain.body, "</header>"));
+		assert_non_null(strstr(plain.body, i < 3 ? subjects[i] : "Urząd Gminy Druga"));
+		assert_int_equal(count_of(&g), count_of(&f) + 1);
+		assert_int_equal(count_of(&plain), count_of(&g) + 1);
+		/* Past the count's digits: made again, still whole. */
+		long last = count_of(&plain);
+		for (int k = 0; k < 12; k++) {
+			struct hresp r;
+			get_host(hosts[i], paths[i], true, &r);
+			struct hresp p = plain_of(&r);
+			assert_true(same_page(&p, &plain));
+			assert_int_equal(count_of(&p), last + 1);
+			last = count_of(&p);
+			free(p.body);
+			h_free(&r);
+		}
+		free(f.body);
+		free(g.body);
+		h_free(&first);
+		h_free(&gz);
+		h_free(&plain);
+	}
+}
+
 int main(void)
 {
 	h_setup_db("register");
@@ -1713,6 +1791,7 @@ int main(void)
 	    cmocka_unit_test(test_exports_are_kept_until_a_publication),
 	    cmocka_unit_test(test_item_page_shows_its_documents_terms_steps_and_every_version),
 	    cmocka_unit_test(test_item_page_is_kept_and_sent_gzip_to_a_client_that_takes_it),
+	    cmocka_unit_test(test_kept_copies_share_the_layout_and_decompress_whole),
 	};
 	int failed = cmocka_run_group_tests_name("register", tests, setup, h_stop_server);
 	h_teardown();

@@ -195,6 +195,131 @@ static void test_damaged_bytes_are_found_not_sent(void **state)
 	assert_false(gzip_pack(a, head, head_len, GZIP_GAP_MAX + 1, tail, strlen(tail), &t));
 }
 
+/* A page in the layout's shape: the same text up to the title and from
+ * its end to the end of the header on every page, then the page's own,
+ * the count in the footer. */
+static const char layout_top[] =
+    "<!DOCTYPE html>\n<html lang=\"pl\">\n<head>\n<meta charset=\"utf-8\">\n<title>";
+static const char layout_header[] =
+    "</title>\n<link rel=\"stylesheet\" href=\"/static/style.css\">\n</head>\n<body>\n"
+    "<header class=\"site-header\"><nav><ul><li><a href=\"/\">Strona główna</a></li>"
+    "<li><a href=\"/wniosek\">Złóż wniosek</a></li><li><a href=\"/rejestr\">Rejestr "
+    "wniosków</a></li><li><a href=\"/jak-uzyskac-informacje\">Jak uzyskać informację</a>"
+    "</li></ul></nav></header>";
+
+static size_t item_page(char *buf, size_t cap, int item, size_t *title_at, size_t *head_len,
+                        const char **tail)
+{
+	size_t n = (size_t)snprintf(buf, cap, "%s", layout_top);
+	*title_at = n;
+	n += (size_t)snprintf(buf + n, cap - n, "Sprawa OR.1431.%d.2026 — Rejestr — Jawność", item);
+	size_t at = n;
+	n += (size_t)snprintf(buf + n, cap - n, "%s<main>", layout_header);
+	for (int i = 0; i <= item % 5; i++)
+		n += (size_t)snprintf(buf + n, cap - n,
+		                      "<tr><td data-label=\"Wersja\">1.%d</td><td>Wniosek %d o "
+		                      "koszty remontu drogi</td></tr>\n",
+		                      i, item);
+	n += (size_t)snprintf(buf + n, cap - n, "<dt>Liczba odwiedzin</dt><dd>");
+	*head_len = n;
+	*tail = buf + n + 1;
+	snprintf(buf + n + 1, cap - n - 1,
+	         "</dd></dl><p>Jawność — system obsługi wniosków o udostępnienie informacji "
+	         "publicznej.</p><a href=\"/rejestr\">Rejestr wniosków</a></body></html>\n");
+	return at;
+}
+
+static void test_shared_parts_are_spliced_and_every_page_decompresses_whole(void **state)
+{
+	(void)state;
+	size_t top = strlen(layout_top), header = strlen(layout_header);
+	const struct gzip_part *first = gzip_share(layout_top, top);
+	const struct gzip_part *second = gzip_share(layout_header, header);
+	assert_non_null(first);
+	assert_non_null(second);
+	/* The same bytes, the same part: made once. */
+	char copy[sizeof layout_header];
+	memcpy(copy, layout_header, sizeof copy);
+	assert_ptr_equal(gzip_share(copy, header), second);
+	assert_ptr_equal(gzip_share(layout_top, top), first);
+	for (int item = 1; item <= 7; item++) {
+		static char buf[16384];
+		size_t title_at, head_len;
+		const char *tail;
+		size_t at = item_page(buf, sizeof buf, item, &title_at, &head_len, &tail);
+		assert_int_equal(title_at, top);
+		struct gzip_splice sp = {first, second, at};
+		struct gzip_text t, whole;
+		assert_true(gzip_pack_spliced(a, &sp, buf, head_len, 2, tail, strlen(tail), &t));
+		assert_ptr_equal(t.first, first);
+		assert_ptr_equal(t.second, second);
+		assert_true(gzip_pack(a, buf, head_len, 2, tail, strlen(tail), &whole));
+		/* The copy holds its own bytes only: the shared parts less. */
+		assert_true(t.lead_z + t.head_z + t.tail_z + first->z_len / 2 <
+		            whole.head_z + whole.tail_z);
+		const char *counts[] = {"10", "57"};
+		for (size_t i = 0; i < 2; i++) {
+			size_t len, plen;
+			const unsigned char *gz = gzip_member(a, &t, counts[i], 2, &len);
+			char *want = joined(buf, head_len, counts[i], tail);
+			char *out = gunzip(gz, len, &plen);
+			assert_string_equal(out, want);
+			free(out);
+			/* The plain text for a client without gzip, a count of any
+			 * length. */
+			const char *plain = gzip_plain(a, &t, counts[i], 2, &plen);
+			assert_non_null(plain);
+			assert_string_equal(plain, want);
+			free(want);
+		}
+		size_t plen;
+		const char *longer = gzip_plain(a, &t, "1234", 4, &plen);
+		char *want = joined(buf, head_len, "1234", tail);
+		assert_non_null(longer);
+		assert_string_equal(longer, want);
+		free(want);
+	}
+}
+
+static void test_a_shared_part_the_text_does_not_have_is_left_out(void **state)
+{
+	(void)state;
+	const struct gzip_part *second = gzip_share(layout_header, strlen(layout_header));
+	assert_non_null(second);
+	static char buf[16384];
+	size_t title_at, head_len;
+	const char *tail;
+	size_t at = item_page(buf, sizeof buf, 3, &title_at, &head_len, &tail);
+	/* The second part named one byte off, and a first part the text does
+	 * not start with: both left out, the text kept whole and right. */
+	const struct gzip_part *other = gzip_share("<!DOCTYPE svg>", 14);
+	struct gzip_splice sp = {other, second, at + 1};
+	struct gzip_text t;
+	assert_true(gzip_pack_spliced(a, &sp, buf, head_len, -1, NULL, 0, &t));
+	assert_null(t.first);
+	assert_null(t.second);
+	size_t len, plen;
+	const unsigned char *gz = gzip_member(a, &t, NULL, 0, &len);
+	char *out = gunzip(gz, len, &plen);
+	assert_int_equal(plen, head_len);
+	assert_memory_equal(out, buf, head_len);
+	free(out);
+	/* Without a gap and without a lead (the second part at the first's
+	 * end): spliced, whole. */
+	const struct gzip_part *first = gzip_share(layout_top, strlen(layout_top));
+	char page2[4096];
+	int n = snprintf(page2, sizeof page2, "%s%s<main>Treść</main>", layout_top, layout_header);
+	struct gzip_splice sp2 = {first, second, strlen(layout_top)};
+	assert_true(gzip_pack_spliced(a, &sp2, page2, (size_t)n, -1, NULL, 0, &t));
+	assert_non_null(t.first);
+	assert_non_null(t.second);
+	assert_int_equal(t.lead_z, 0);
+	gz = gzip_member(a, &t, NULL, 0, &len);
+	out = gunzip(gz, len, &plen);
+	assert_string_equal(out, page2);
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -203,6 +328,8 @@ int main(void)
 	    cmocka_unit_test(test_a_count_of_another_length_is_sent_plain_and_right),
 	    cmocka_unit_test(test_a_tail_with_every_byte_takes_a_fill_of_any_length),
 	    cmocka_unit_test(test_damaged_bytes_are_found_not_sent),
+	    cmocka_unit_test(test_shared_parts_are_spliced_and_every_page_decompresses_whole),
+	    cmocka_unit_test(test_a_shared_part_the_text_does_not_have_is_left_out),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
