@@ -84,7 +84,7 @@ const struct config_entry config_table[] = {
 	 "How often the reminder job looks for reminders to send, in milliseconds."},
 	{"JAWNOSC_RETENTION_POLL_MS", CONFIG_INT, "3600000", 10, 86400000, OFF(retention_poll_ms),
 	 "How often the retention job looks for closed cases whose requesters' personal data are due for erasure, in milliseconds."},
-	{"JAWNOSC_PAGE_CACHE_MB", CONFIG_INT, "40", 0, 4096, OFF(page_cache_mb),
+	{"JAWNOSC_PAGE_CACHE_MB", CONFIG_INT, "32", 0, 4096, OFF(page_cache_mb),
 	 "Memory for public register pages and tracking-page data kept between requests (each dropped as soon as its organisation changes); 0: nothing is kept."},
 	{"JAWNOSC_PAGE_CACHE_TTL", CONFIG_INT, "300", 1, 86400, OFF(page_cache_ttl),
 	 "Seconds a kept page is used at most, even when nothing changed (with a replica, the longest a page may lag it)."},

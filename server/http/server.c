@@ -16,8 +16,10 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "core/cache.h"
 #include "core/log.h"
 #include "http/internal.h"
 #include "http/metrics.h"
@@ -39,6 +41,12 @@ static char queued_marker;
 static atomic_size_t body_memory;    /* bytes of bodies held, all requests */
 static atomic_ullong bodies_refused; /* 503s for want of body_memory */
 static atomic_ullong uploads_over;   /* forms over their limit read and given back */
+/* The most body_memory held since the heap was last trimmed after bodies. */
+static atomic_size_t body_high;
+static atomic_llong body_trimmed_at; /* CLOCK_MONOTONIC seconds */
+
+/* Past this much held at once, the heap is trimmed when the last body goes. */
+#define BODY_TRIM_AFTER (8u * 1024 * 1024)
 
 size_t http_body_limit(const route_t *route, size_t max_body)
 {
@@ -62,6 +70,9 @@ static bool budget_take(size_t n)
 		if (n > opts.body_memory || used > opts.body_memory - n)
 			return false;
 	} while (!atomic_compare_exchange_weak(&body_memory, &used, used + n));
+	size_t high = atomic_load(&body_high);
+	while (used + n > high && !atomic_compare_exchange_weak(&body_high, &high, used + n))
+		;
 	return true;
 }
 
@@ -92,11 +103,33 @@ static bool body_room(http_req_t *req, size_t need, bool exact)
 	return true;
 }
 
+/* After a burst of bodies (BODY_TRIM_AFTER held at once), once the last
+ * one goes, the heap gives back what they left in it: the small ones
+ * (under the mapping bound) and the connections' buffers come from the
+ * heap, which otherwise keeps them until the minute's cache_trim(), so
+ * the next burst would start from the last one's high mark. At most
+ * every 2 seconds: the trim walks every arena holding its lock. */
+static void body_trim_after_burst(void)
+{
+	if (atomic_load(&body_high) < BODY_TRIM_AFTER)
+		return;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	long long last = atomic_load(&body_trimmed_at);
+	if (ts.tv_sec - last < 2 ||
+	    !atomic_compare_exchange_strong(&body_trimmed_at, &last, (long long)ts.tv_sec))
+		return;
+	atomic_store(&body_high, 0);
+	cache_trim();
+}
+
 static void body_release(http_body_t *b)
 {
 	free(b->data);
-	atomic_fetch_sub(&body_memory, b->cap);
+	size_t cap = b->cap;
 	*b = (http_body_t){0};
+	if (cap && atomic_fetch_sub(&body_memory, cap) == cap)
+		body_trim_after_burst();
 }
 
 static http_req_t *req_new(const char *uri)

@@ -450,7 +450,7 @@ def bench(res, doc):
         "tables the pages read are loaded with `pg_prewarm` first (its autoprewarm keeps them over "
         "restarts); \"buffer hits\" is the share of block reads the cache answered during the run. "
         "The server keeps public pages in memory until their body changes (`docs/design.md`, \"Pages "
-        "kept in memory\"; `JAWNOSC_PAGE_CACHE_MB` 40, the default): the register list and the Atom "
+        "kept in memory\"; `JAWNOSC_PAGE_CACHE_MB` 32, the default): the register list and the Atom "
         f"feed of {m.get('orgs')} bodies are kept within the warm-up; the item scenario first asks "
         "for each of its 20 000 items once (its hot set; `BENCH_ITEM_WARM` seconds, 30), and the "
         "tracking scenario visits every one of its 20 000 tokens (`BENCH_CACHE_WARM` seconds), as "
