@@ -640,12 +640,51 @@ def bench(res, doc):
             jit = " (JIT compiled)" if jit not in ("", "0") else ""
             L.append(f"| {float(calls) / n:.2f} | {plan or '–'} | {mean} | {float(total) / 1000:.1f} | `{q}`{jit} |")
         L.append("")
+    L.extend(profile_section(res, rows))
     L.append(keep_soak(doc))
     L.append("")
     with open(doc, "w", encoding="utf-8") as f:
         f.write("\n".join(L))
     print(f"bench: wrote {doc}")
     return 0
+
+
+def profile_section(res, rows):
+    """The server's top symbols in each scenario's measured run (perf)."""
+    out = []
+    for d in rows:
+        if d.get("available") != "1":
+            continue
+        p = os.path.join(res, d["_name"] + ".perf.txt")
+        if not os.path.exists(p):
+            continue
+        lines = []
+        for line in open(p, encoding="utf-8", errors="replace"):
+            parts = line.split()
+            # "12.34%  libc.so.6  [.] _int_malloc"
+            if len(parts) >= 4 and parts[0].endswith("%") and parts[2] in ("[.]", "[k]"):
+                sym = parts[3:]
+                while sym and sym[-1] == "-":  # perf's empty columns
+                    sym.pop()
+                lines.append((parts[0], parts[1], " ".join(sym)))
+        if not lines:
+            continue
+        if not out:
+            out += ["## The server's profile", "",
+                    "Where the server's CPU went in each scenario's measured run: `perf record -F 499` on "
+                    "the server's process (its threads, user and kernel), the ten symbols with the most "
+                    "samples, by library (`[kernel.kallsyms]` is the kernel working for the server: "
+                    "sockets, polling, the page faults of malloc). The release build has no frame "
+                    "pointers, so this is flat: a symbol's own samples, not its callers'.", ""]
+        out.append(f"**{d['_title']}** (`{d['_what']}`)")
+        out.append("")
+        out.append("| samples | library | symbol |")
+        out.append("|---:|---|---|")
+        for pct, dso, sym in lines:
+            sym = sym.replace("`", "'").replace("|", "\\|")
+            out.append(f"| {pct} | {dso} | `{sym}` |")
+        out.append("")
+    return out
 
 
 def soak(res, doc):

@@ -66,6 +66,8 @@ missing=()
 command -v wrk >/dev/null 2>&1 || missing+=(wrk)
 command -v nginx >/dev/null 2>&1 || missing+=(nginx-light)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
+# The server's profile in each scenario (BENCH_PROFILE=0: none).
+[ "${BENCH_PROFILE:-1}" = 1 ] && ! command -v perf >/dev/null 2>&1 && missing+=(linux-perf)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing ${missing[*]}"
   SUDO=(); [ "$(id -u)" -eq 0 ] || SUDO=(sudo)
@@ -646,9 +648,22 @@ if [ "$mode" = bench ]; then
     read -r h0 r0 <<<"$(blocks)"
     read -r ph0 pm0 _ _ <<<"$(page_cache)"
     export BENCH_COLD_PART=main
+    # The server's profile over the measured run: perf samples its threads
+    # 499 times a second (about 1 % of a CPU), flat, by library and symbol.
+    prof=
+    if [ "${BENCH_PROFILE:-1}" = 1 ] && command -v perf >/dev/null 2>&1; then
+      perf record -q -F 499 -p "$server_pid" -o "$res/$s.perf.data" -- sleep "$DUR" >/dev/null 2>&1 &
+      prof=$!
+    fi
     before=$(cpu_snapshot)
     line=$(run_wrk "$s" "$CONNS" "$DUR")
     after=$(cpu_snapshot)
+    if [ -n "$prof" ]; then
+      wait "$prof" 2>/dev/null || true
+      perf report -i "$res/$s.perf.data" --no-children --stdio --sort dso,symbol 2>/dev/null |
+        awk '/^ +[0-9.]+%/ {print} ' | head -n 10 > "$res/$s.perf.txt" || true
+      rm -f "$res/$s.perf.data"
+    fi
     hwm=$(hwm_kb)
     read -r ph1 pm1 pe pb <<<"$(page_cache)"
     sleep 1  # backends report their statistics at most once a second
