@@ -95,7 +95,30 @@ static bool known(const char *v, const char *const *list)
 /* The filters the manager's dashboard links to (prowadzi=<user id>,
  * komorka=<unit id>, oczekuje=1, srodki=1, od=<working days>), which the
  * filter form does not show: kept in it as hidden fields. */
-static const char *const dashboard_keys[] = {"prowadzi", "komorka", "oczekuje", "srodki", "od"};
+/* Every parameter the queue reads, and only these: queue_param() answers
+ * no other. The queue page is kept once for each set of their values
+ * (web_panel_queue(), web/scache.h), so a parameter read past this list
+ * would let pages that differ in it share one copy. First the filters a
+ * next page keeps (the dashboard's narrowing ones among them), then the
+ * page's own position. */
+static const char *const queue_keys[] = {"stan", "rodzaj", "kanal", "q", "moje", "termin",
+                                         "wplynal_od", "wplynal_do",
+                                         "prowadzi", "komorka", "oczekuje", "srodki", "od",
+                                         "po_terminie", "po_id", "po_trafnosci", "po_dacie"};
+#define NQUEUE_KEYS (sizeof queue_keys / sizeof queue_keys[0])
+#define NQUEUE_FILTERS 13 /* the filters, the first ones */
+/* The dashboard's filters (links from its figures), which the queue's form
+ * does not show. */
+static const char *const *const dashboard_keys = queue_keys + 8;
+#define NDASHBOARD_KEYS 5
+
+static const char *queue_param(http_req_t *req, const char *name)
+{
+	for (size_t i = 0; i < NQUEUE_KEYS; i++)
+		if (!strcmp(queue_keys[i], name))
+			return param(req, name);
+	return NULL;
+}
 
 static long long positive_id(const char *s)
 {
@@ -106,16 +129,16 @@ static long long positive_id(const char *s)
 
 static void dashboard_filters(http_req_t *req, struct queue_filter *f)
 {
-	long long assignee = positive_id(param(req, "prowadzi"));
+	long long assignee = positive_id(queue_param(req, "prowadzi"));
 	if (assignee)
 		f->assignee_id = assignee;
-	f->unit_id = positive_id(param(req, "komorka"));
-	const char *v = param(req, "oczekuje");
+	f->unit_id = positive_id(queue_param(req, "komorka"));
+	const char *v = queue_param(req, "oczekuje");
 	f->waiting = v && !strcmp(v, "1");
-	v = param(req, "srodki");
+	v = queue_param(req, "srodki");
 	f->remedy = v && !strcmp(v, "1");
 	char *end;
-	long from = (v = param(req, "od")) ? strtol(v, &end, 10) : -1;
+	long from = (v = queue_param(req, "od")) ? strtol(v, &end, 10) : -1;
 	if (v && !*end && from >= 0 && from <= 60) {
 		f->due_from_set = true;
 		f->due_from = (int)from;
@@ -125,7 +148,7 @@ static void dashboard_filters(http_req_t *req, struct queue_filter *f)
 /* A date of the filter form: "YYYY-MM-DD", else NULL and `*bad` set. */
 static const char *date_param(http_req_t *req, const char *name, const char **bad)
 {
-	const char *v = param(req, name);
+	const char *v = queue_param(req, name);
 	law_date_t d;
 	if (v && !(strlen(v) == 10 && law_date_parse(v, &d) && law_date_in_range(d))) {
 		*bad = v;
@@ -160,13 +183,13 @@ static void queue_filter_of(http_req_t *req, long long user_id, struct queue_fil
 {
 	*f = (struct queue_filter){.due_within = -1};
 	*bad_date = NULL;
-	f->kind = param(req, "rodzaj");
-	f->channel = param(req, "kanal");
-	f->q = param(req, "q");
+	f->kind = queue_param(req, "rodzaj");
+	f->channel = queue_param(req, "kanal");
+	f->q = queue_param(req, "q");
 	static const char *const kinds[] = {"public_information", "reuse", NULL};
 	if (f->kind && !known(f->kind, kinds))
 		f->kind = NULL;
-	const char *mine = param(req, "moje"), *within = param(req, "termin");
+	const char *mine = queue_param(req, "moje"), *within = queue_param(req, "termin");
 	if (mine && !strcmp(mine, "1"))
 		f->assignee_id = user_id;
 	else if (mine && !strcmp(mine, "brak"))
@@ -185,19 +208,19 @@ static void queue_filter_of(http_req_t *req, long long user_id, struct queue_fil
 	f->received_to = date_param(req, "wplynal_do", bad_date);
 	/* A search looks at every case, closed ones too (a case is looked
 	 * for by its number long after it ended), unless a state is chosen. */
-	const char *state = param(req, "stan");
+	const char *state = queue_param(req, "stan");
 	if (!state && (f->q || f->received_from || f->received_to))
 		state = "wszystkie";
 	states_of(state, f);
 	dashboard_filters(req, f);
-	const char *after = param(req, "po_terminie"), *after_id = param(req, "po_id");
+	const char *after = queue_param(req, "po_terminie"), *after_id = queue_param(req, "po_id");
 	law_date_t d;
 	if (after && after_id && (!strcmp(after, "none") || law_date_parse(after, &d))) {
 		f->after_due = after;
 		f->after_id = atoll(after_id);
 	}
 	/* A search's pages: by score, then date received (cases/queue.h). */
-	const char *score = param(req, "po_trafnosci"), *date = param(req, "po_dacie");
+	const char *score = queue_param(req, "po_trafnosci"), *date = queue_param(req, "po_dacie");
 	char *end;
 	long sc = score ? strtol(score, &end, 10) : -1;
 	if (score && !*end && sc >= 0 && sc <= 100000000 && date && law_date_parse(date, &d) &&
@@ -214,12 +237,10 @@ static const char *next_url(http_req_t *req, json_t *next)
 {
 	strbuf_t q;
 	sb_init(&q, req->arena);
-	const char *keys[] = {"stan", "rodzaj", "kanal", "q", "moje", "termin", "wplynal_od",
-	                      "wplynal_do", "prowadzi", "komorka", "oczekuje", "srodki", "od"};
-	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-		const char *v = param(req, keys[i]);
+	for (size_t i = 0; i < NQUEUE_FILTERS; i++) {
+		const char *v = param(req, queue_keys[i]);
 		if (v)
-			sb_printf(&q, "%s=%s&", keys[i], web_url_encode(req, v));
+			sb_printf(&q, "%s=%s&", queue_keys[i], web_url_encode(req, v));
 	}
 	const char *score = json_string_value(json_object_get(next, "score"));
 	if (score)
@@ -241,7 +262,7 @@ static void queue_page(http_req_t *req, const struct queue_filter *f, const char
 	 * hidden fields. */
 	json_t *narrowed = json_array();
 	const char *v;
-	for (size_t i = 0; i < sizeof dashboard_keys / sizeof dashboard_keys[0]; i++)
+	for (size_t i = 0; i < NDASHBOARD_KEYS; i++)
 		if ((v = param(req, dashboard_keys[i])) && strlen(v) <= 20)
 			json_array_append_new(narrowed, json_pack("{s:s, s:s}", "name", dashboard_keys[i], "value", v));
 	json_object_set_new(page, "is_narrowed", json_boolean(json_array_size(narrowed) > 0));
@@ -262,21 +283,13 @@ static void queue_page(http_req_t *req, const struct queue_filter *f, const char
 	json_object_set_new(page, "q", json_string(f->q ? f->q : ""));
 	static const struct opt within_opts[] = {{"po", "po terminie"}, {"0", "dziś"}, {"1", "1 dzień roboczy"},
 	                   {"3", "3 dni robocze"}, {"5", "5 dni roboczych"}, {"10", "10 dni roboczych"}};
-	json_object_set_new(page, "within", OPTS(within_opts, param(req, "termin")));
+	json_object_set_new(page, "within", OPTS(within_opts, queue_param(req, "termin")));
 	json_object_set_new(page, "empty", json_boolean(!json_array_size(json_object_get(page, "items"))));
 	json_t *next = json_object_get(page, "next");
 	if (next)
 		json_object_set_new(page, "next_url", json_string(next_url(req, next)));
 	scache_render(req, "panel_queue", page, fill, NULL);
 }
-
-/* Every parameter the queue reads (queue_filter_of(), next_url()): the page
- * kept for one set of them is the page for that set (web/scache.h). */
-static const char *const queue_keys[] = {"stan", "rodzaj", "kanal", "q", "moje", "termin",
-                                         "wplynal_od", "wplynal_do", "prowadzi", "komorka",
-                                         "oczekuje", "srodki", "od", "po_terminie", "po_id",
-                                         "po_trafnosci", "po_dacie"};
-#define NQUEUE_KEYS (sizeof queue_keys / sizeof queue_keys[0])
 
 void web_panel_queue(http_req_t *req)
 {
@@ -288,7 +301,7 @@ void web_panel_queue(http_req_t *req)
 	struct pcache_param params[NQUEUE_KEYS];
 	for (size_t i = 0; i < NQUEUE_KEYS; i++)
 		params[i] = (struct pcache_param){queue_keys[i], param(req, queue_keys[i])};
-	const char *mine = param(req, "moje");
+	const char *mine = queue_param(req, "moje");
 	long long personal = mine && !strcmp(mine, "1") ? ctx->who->user_id : 0;
 	const char *key = scache_key(req, ctx, scope_unit(ctx->who), personal, params, NQUEUE_KEYS);
 	struct scache_fill fill;

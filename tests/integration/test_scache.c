@@ -167,6 +167,34 @@ static void test_members_of_different_units_never_see_each_others_kept_pages(voi
 	}
 }
 
+/* The queue is kept once per set of the parameters it reads
+ * (web/panel.c, queue_keys): a page narrowed by any of the dashboard's
+ * filters, asked for after the whole queue was kept (and again, from its
+ * own copy), is that narrowed page, not the whole queue's copy. */
+static void test_each_filter_of_the_queue_has_its_own_kept_page(void **state)
+{
+	static const char *const narrowing[][2] = {
+	    {"oczekuje", "1"}, {"srodki", "1"}, {"od", "3"}, {"komorka", "999999"}, {"prowadzi", "999999"}};
+	free(page(CLERK_A, "/panel"));
+	char *whole = page(CLERK_A, "/panel");
+	assert_null(strstr(whole, "Lista zawężona"));
+	free(whole);
+	for (size_t i = 0; i < sizeof narrowing / sizeof narrowing[0]; i++)
+		for (int round = 0; round < 2; round++) {
+			char path[64], field[96];
+			snprintf(path, sizeof path, "/panel?%s=%s", narrowing[i][0], narrowing[i][1]);
+			snprintf(field, sizeof field, "name=\"%s\" value=\"%s\"", narrowing[i][0],
+			         narrowing[i][1]);
+			char *p = page(CLERK_A, path);
+			if (!strstr(p, "Lista zawężona") || !strstr(p, field))
+				fail_msg("%s (round %d) is not the narrowed page", path, round);
+			free(p);
+		}
+	whole = page(CLERK_A, "/panel");
+	assert_null(strstr(whole, "Lista zawężona"));
+	free(whole);
+}
+
 /* Two members of one unit share the copy, never each other's header. */
 static void test_each_member_gets_their_own_name_and_csrf_token_around_the_copy(void **state)
 {
@@ -273,6 +301,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_a_step_by_another_clerk_shows_at_once_in_the_kept_queue),
 	    cmocka_unit_test(test_members_of_different_units_never_see_each_others_kept_pages),
+	    cmocka_unit_test(test_each_filter_of_the_queue_has_its_own_kept_page),
 	    cmocka_unit_test(test_each_member_gets_their_own_name_and_csrf_token_around_the_copy),
 	    cmocka_unit_test(test_the_dashboards_incoming_mail_is_always_fresh),
 	    cmocka_unit_test(test_the_day_turning_over_makes_todays_case_overdue_in_kept_pages),
