@@ -23,7 +23,7 @@
 # pass over every token first, 60), BENCH_ITEM_WARM (seconds of the item
 # scenario's pass over its 20 000 items first, 30), BENCH_ONLY (space-separated scenario names;
 # search_attack is the expensive anonymous search beside a normal page), BENCH_DOC (docs/benchmarks.md; empty: do not write),
-# BENCH_CEILINGS=0 (skip pgbench and nginx), BENCH_BODY_CONNECTIONS (the
+# BENCH_CEILINGS=0 (skip pgbench and nginx), BENCH_PROFILE=0 (no perf profile of the server), BENCH_BODY_CONNECTIONS (the
 # bodymem scenario's connections per kind of route, 200; tests/bench/bodies.py);
 # BENCH_MIX=1 (add the mix of docs/capacity.md, with a streaming replica, to
 # the default list; BENCH_ONLY=mix runs it alone; its own knobs at mix_run);
