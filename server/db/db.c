@@ -401,6 +401,18 @@ PGresult *db_exec(PGconn *c, enum db_status *status, const char *sql, int nparam
 
 #define LIMITED_SAVEPOINT "db_limited"
 
+/* What db_exec_limited() learns of its statement's answer besides the
+ * status: the time limit struck (57014, not an error to log), or the
+ * prepared statement was lost by the session. */
+struct limited_outcome {
+	bool timed_out;
+	bool lost;
+};
+
+static enum db_status pipeline_send(PGconn *c, const char *const *head, int nhead,
+                                    struct db_stmt *s, int n, const char *const *tail,
+                                    int ntail, struct limited_outcome *lim);
+
 /* Undoes what the savepoint covers (the timeout's SET LOCAL too) and
  * drops it: the transaction goes on as before the statement. */
 static enum db_status limited_undo(PGconn *c)
@@ -461,86 +473,6 @@ static PGresult *limited_in_order(PGconn *c, enum db_status *status, const char 
 	return r;
 }
 
-/* The five commands as one pipeline. NULL when the statement is not
- * prepared, or was prepared no more (the session lost it: the savepoint is
- * undone): the caller runs it in order. */
-static PGresult *limited_pipeline(PGconn *c, enum db_status *status, const char *sql,
-                                  int nparams, const char *const *params, const char *set,
-                                  bool *timed_out)
-{
-	enum { SAVEPOINT, SET, STATEMENT, RELEASE, RESET, N };
-	struct {
-		const char *sql;
-		const struct prepared *p;
-		char name[24];
-	} q[N] = {{"SAVEPOINT " LIMITED_SAVEPOINT, NULL, ""},
-	          {set, NULL, ""},
-	          {sql, NULL, ""},
-	          {"RELEASE SAVEPOINT " LIMITED_SAVEPOINT, NULL, ""},
-	          {"SET LOCAL statement_timeout TO DEFAULT", NULL, ""}};
-	/* The statement alone is prepared: the others cost next to nothing to
-	 * parse, and one the session lost (DISCARD ALL) before the savepoint
-	 * would abort the caller's transaction. */
-	q[STATEMENT].p = prepared_for(c, sql, nparams, q[STATEMENT].name, sizeof q[STATEMENT].name);
-	if (!q[STATEMENT].p || !PQenterPipelineMode(c))
-		return NULL;
-	bool ok = true;
-	for (int k = 0; ok && k < N; k++) {
-		int np = k == STATEMENT ? nparams : 0;
-		const char *const *pv = k == STATEMENT ? params : NULL;
-		ok = (q[k].p ? PQsendQueryPrepared(c, q[k].name, np, pv, NULL, NULL, 0)
-		             : PQsendQueryParams(c, q[k].sql, np, NULL, pv, NULL, NULL, 0)) == 1;
-	}
-	ok = ok && PQpipelineSync(c) == 1;
-	enum db_status st = ok ? DB_OK : DB_UNAVAILABLE;
-	PGresult *result = NULL;
-	bool lost = false, out_of_time = false;
-	for (int k = 0; ok && k < N; k++) {
-		PGresult *r = PQgetResult(c);
-		if (!r) {
-			st = DB_UNAVAILABLE;
-			break;
-		}
-		for (PGresult *more; (more = PQgetResult(c));)
-			PQclear(more);
-		bool aborted = PQresultStatus(r) == PGRES_PIPELINE_ABORTED;
-		if (k == STATEMENT && !aborted && st == DB_OK) {
-			out_of_time = has_state(r, "57014");
-			lost = !out_of_time && prepared_failed(c, q[k].p, q[k].name, r);
-		}
-		if (!aborted && st == DB_OK && !out_of_time && !lost) {
-			st = db_status_of(c, r);
-			if (st == DB_ERROR)
-				log_error("query failed: %s -- %s", PQresultErrorMessage(r), q[k].sql);
-		}
-		if (k == STATEMENT)
-			result = r;
-		else
-			PQclear(r);
-	}
-	if (ok && st != DB_UNAVAILABLE) {
-		PGresult *sync = PQgetResult(c);
-		if (PQresultStatus(sync) != PGRES_PIPELINE_SYNC && st == DB_OK && !out_of_time && !lost)
-			st = db_status_of(c, sync) == DB_OK ? DB_UNAVAILABLE : db_status_of(c, sync);
-		PQclear(sync);
-	}
-	if (!PQexitPipelineMode(c)) {
-		if (PQstatus(c) == CONNECTION_OK)
-			PQreset(c);
-		PQclear(result);
-		*status = DB_UNAVAILABLE;
-		return PQmakeEmptyPGresult(c, PGRES_FATAL_ERROR);
-	}
-	if (st == DB_OK && (out_of_time || lost)) {
-		PQclear(result);
-		*timed_out = out_of_time;
-		*status = limited_undo(c);
-		return *status == DB_OK && lost ? NULL : PQmakeEmptyPGresult(c, PGRES_FATAL_ERROR);
-	}
-	*status = st;
-	return result ? result : PQmakeEmptyPGresult(c, PGRES_FATAL_ERROR);
-}
-
 PGresult *db_exec_limited(PGconn *c, enum db_status *status, const char *sql, int nparams,
                           const char *const *params, int timeout_ms, bool *timed_out)
 {
@@ -548,15 +480,23 @@ PGresult *db_exec_limited(PGconn *c, enum db_status *status, const char *sql, in
 	char set[64];
 	snprintf(set, sizeof set, "SET LOCAL statement_timeout = %d", timeout_ms);
 	if (cfg.db_prepare) {
-		PGresult *r = limited_pipeline(c, status, sql, nparams, params, set, timed_out);
-		if (*timed_out) {
-			PQclear(r);
+		/* The savepoint, the timeout, the statement, the release and the
+		 * reset as one pipeline. */
+		const char *const head[] = {"SAVEPOINT " LIMITED_SAVEPOINT, set};
+		const char *const tail[] = {"RELEASE SAVEPOINT " LIMITED_SAVEPOINT,
+		                            "SET LOCAL statement_timeout TO DEFAULT"};
+		struct db_stmt s = {sql, nparams, params, NULL, NULL, NULL};
+		struct limited_outcome o = {false, false};
+		*status = pipeline_send(c, head, 2, &s, 1, tail, 2, &o);
+		if (*status == DB_UNAVAILABLE || !(o.timed_out || o.lost))
+			return s.result ? s.result : PQmakeEmptyPGresult(c, PGRES_FATAL_ERROR);
+		PQclear(s.result);
+		*timed_out = o.timed_out;
+		if ((*status = limited_undo(c)) != DB_OK)
+			return PQmakeEmptyPGresult(c, PGRES_FATAL_ERROR);
+		if (o.timed_out)
 			return NULL;
-		}
-		if (r)
-			return r;
-		/* Not prepared (the cache is full), or prepared no more: the
-		 * same in order. */
+		/* Prepared no more (the session lost it): the same in order. */
 	}
 	return limited_in_order(c, status, sql, nparams, params, set, timed_out);
 }
@@ -683,10 +623,12 @@ static enum db_status run_in_order(PGconn *c, void *vctx)
 /* The status a pipelined command's result gives (`p`: its prepared
  * statement, if any). */
 static enum db_status pipeline_status(PGconn *c, PGresult *r, const struct prepared *p,
-                                      const char *name, const char *sql)
+                                      const char *name, const char *sql, bool *lost)
 {
-	if (p && r && prepared_failed(c, p, name, r))
+	if (p && r && prepared_failed(c, p, name, r)) {
+		*lost = true;
 		return DB_RETRY;
+	}
 	enum db_status st = db_status_of(c, r);
 	if (st == DB_ERROR)
 		log_error("query failed: %s -- %s", r ? PQresultErrorMessage(r) : "no result", sql);
@@ -699,24 +641,26 @@ static enum db_status pipeline_status(PGconn *c, PGresult *r, const struct prepa
 static const char app_write_sql[] = "SELECT set_config('jawnosc.app', 'on', true)";
 
 /* Sends `head` (statements of ours without parameters: BEGIN, SET ...),
- * the statements and `tail` (COMMIT, or NULL) as one pipeline and reads
- * every answer: one round trip. */
+ * the statements and `tail` (COMMIT ...) as one pipeline and reads every
+ * answer: one round trip. With `lim` (one statement under a time limit),
+ * its timeout and its lost prepared statement are told there. */
 static enum db_status pipeline_send(PGconn *c, const char *const *head, int nhead,
-                                    struct db_stmt *s, int n, const char *tail)
+                                    struct db_stmt *s, int n, const char *const *tail,
+                                    int ntail, struct limited_outcome *lim)
 {
 	struct command {
 		const char *sql;
 		struct db_stmt *stmt; /* NULL: ours */
 		const struct prepared *p;
 		char name[24];
-	} q[DB_PIPELINE_MAX + 4];
+	} q[DB_PIPELINE_MAX + 5];
 	int nq = 0;
 	for (int k = 0; k < nhead && k < 3; k++)
 		q[nq++] = (struct command){head[k], NULL, NULL, ""};
 	for (int i = 0; i < n; i++)
 		q[nq++] = (struct command){s[i].sql, &s[i], NULL, ""};
-	if (tail)
-		q[nq++] = (struct command){tail, NULL, NULL, ""};
+	for (int k = 0; k < ntail && k < 2; k++)
+		q[nq++] = (struct command){tail[k], NULL, NULL, ""};
 	/* Statements new to this connection are prepared first, one round
 	 * trip each, once. */
 	for (int k = 0; k < nq; k++)
@@ -750,8 +694,15 @@ static enum db_status pipeline_send(PGconn *c, const char *const *head, int nhea
 		}
 		for (PGresult *more; (more = PQgetResult(c));)
 			PQclear(more);
-		if (PQresultStatus(r) != PGRES_PIPELINE_ABORTED && st == DB_OK)
-			st = pipeline_status(c, r, q[k].p, q[k].name, q[k].sql);
+		bool lost = false, answered = PQresultStatus(r) != PGRES_PIPELINE_ABORTED && st == DB_OK;
+		if (answered && lim && q[k].stmt && has_state(r, "57014")) {
+			lim->timed_out = true;
+			st = DB_ERROR;
+		} else if (answered) {
+			st = pipeline_status(c, r, q[k].p, q[k].name, q[k].sql, &lost);
+			if (lim && q[k].stmt)
+				lim->lost = lost;
+		}
 		if (q[k].stmt)
 			q[k].stmt->result = r;
 		else
@@ -786,7 +737,7 @@ static enum db_status pipeline_once(PGconn *c, struct db_stmt *s, int n, bool co
 		head[nhead++] = "BEGIN";
 	if (changes_by_app())
 		head[nhead++] = app_write_sql;
-	return pipeline_send(c, head, nhead, s, n, NULL);
+	return pipeline_send(c, head, nhead, s, n, NULL, 0, NULL);
 }
 
 enum db_status db_pipeline_read(PGconn *c, const char *const *head, int nhead, struct db_stmt *s,
@@ -796,8 +747,9 @@ enum db_status db_pipeline_read(PGconn *c, const char *const *head, int nhead, s
 		s[i].result = NULL;
 	if (n < 0 || n > DB_PIPELINE_MAX || nhead < 0 || nhead > 3)
 		return DB_ERROR;
+	const char *const commit_tail[] = {"COMMIT"};
 	if (cfg.db_prepare)
-		return pipeline_send(c, head, nhead, s, n, commit ? "COMMIT" : NULL);
+		return pipeline_send(c, head, nhead, s, n, commit_tail, commit ? 1 : 0, NULL);
 	/* One by one: a pooler may not follow a pipeline. */
 	enum db_status st = DB_OK;
 	for (int k = 0; st == DB_OK && k < nhead; k++)
