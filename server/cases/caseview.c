@@ -19,10 +19,10 @@
 #include "render/attachlist.h"
 #include "render/letter.h"
 
-const char *caseview_state_label(const char *id)
+const char *caseview_state_label(const char *id, bool no_kpa)
 {
 	law_state_t s;
-	return law_state_from_id(id, &s) ? law_states[s].label : id;
+	return law_state_from_id(id, &s) ? law_state_label(s, no_kpa) : id;
 }
 
 law_date_t caseview_today(int64_t now)
@@ -163,11 +163,11 @@ static int event_kind(const char *action)
 	return -1;
 }
 
-static const char *event_label(const char *action)
+static const char *event_label(const char *action, bool no_kpa)
 {
 	law_action_t act;
 	if (law_action_from_id(action, &act))
-		return law_actions[act].label;
+		return law_action_label(act, no_kpa);
 	int k = event_kind(action);
 	return k >= 0 ? event_kinds[k].label : action;
 }
@@ -363,8 +363,10 @@ enum db_status caseview_events(PGconn *c, long long id, enum caseview_audience w
 	PGresult *r = case_query(c, &st,
 	                         "SELECT to_char(e.at AT TIME ZONE 'Europe/Warsaw', 'YYYY-MM-DD HH24:MI'), "
 	                         "e.action, coalesce(e.to_state, ''), coalesce(d.data->>'text', ''), e.actor, "
-	                         "coalesce(u.name, ''), d.data::text "
+	                         "coalesce(u.name, ''), d.data::text, " STORE_NO_KPA_SQL("o", "q.kind") " "
 	                         "FROM events e CROSS JOIN LATERAL (SELECT event_data(e) AS data) d "
+	                         "JOIN requests q ON q.id = e.request_id "
+	                         "JOIN organisations o ON o.id = q.org_id "
 	                         "LEFT JOIN users u ON u.id = e.actor_user_id "
 	                         "WHERE e.request_id = $1 AND ($2::boolean OR e.action <> 'note') ORDER BY e.id",
 	                         id, &who);
@@ -374,9 +376,10 @@ enum db_status caseview_events(PGconn *c, long long id, enum caseview_audience w
 		const char *action = PQgetvalue(r, i, 1), *to = PQgetvalue(r, i, 2);
 		if (who == CASEVIEW_REQUESTER && !for_requester(action))
 			continue;
+		bool no_kpa = PQgetvalue(r, i, 7)[0] == 't';
 		json_t *e = json_pack("{s:s, s:s, s:s, s:s, s:s}", "at", PQgetvalue(r, i, 0), "action",
-		                      action, "label", event_label(action), "to_state", to,
-		                      "to_state_label", *to ? caseview_state_label(to) : "");
+		                      action, "label", event_label(action, no_kpa), "to_state", to,
+		                      "to_state_label", *to ? caseview_state_label(to, no_kpa) : "");
 		if (PQgetvalue(r, i, 3)[0])
 			json_object_set_new(e, "text", json_string(PQgetvalue(r, i, 3)));
 		if (who == CASEVIEW_STAFF) {

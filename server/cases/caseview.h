@@ -15,7 +15,9 @@
 
 enum caseview_audience { CASEVIEW_REQUESTER, CASEVIEW_STAFF };
 
-const char *caseview_state_label(const char *id);
+/* The label of state `id`; `no_kpa`: as a body that is not an organ of
+ * public authority names it (org_no_kpa(), law_state_label()). */
+const char *caseview_state_label(const char *id, bool no_kpa);
 law_date_t caseview_today(int64_t now);
 
 /* A due date as every staff page shows it (issue 21): sets on `item`

@@ -180,11 +180,12 @@ static bool needs_absent_term(const law_transition_t *t, const bool open[LAW_TER
 }
 
 /* One step's form, as the page draws it. */
-static json_t *action_json(const law_transition_t *t)
+static json_t *action_json(const law_transition_t *t, bool no_kpa)
 {
 	const struct action_form *f = form_of(t->action);
 	json_t *a = json_pack("{s:s, s:s, s:s, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b}",
-	                      "id", law_actions[t->action].id, "label", law_actions[t->action].label,
+	                      "id", law_actions[t->action].id, "label",
+	                      law_action_label(t->action, no_kpa),
 	                      "date_label",
 	                      law_actions[t->action].event ? law_actions[t->action].event
 	                                                   : "Data czynności",
@@ -200,7 +201,7 @@ static json_t *action_json(const law_transition_t *t)
 	if (f->text_label)
 		json_object_set_new(a, "text_label", json_string(f->text_label));
 	if (t->document != LAW_DOC_NONE)
-		json_object_set_new(a, "document", json_string(law_documents[t->document].title));
+		json_object_set_new(a, "document", json_string(law_document_title(t->document, no_kpa)));
 	/* It waits for its letter (cases/pending.h): no date of its own. */
 	json_object_set_new(a, "letter", json_boolean(t->document != LAW_DOC_NONE));
 	return a;
@@ -243,7 +244,7 @@ static void available_actions(const law_case_t *lc, law_role_t role,
 	int count[3] = {0};
 	for (size_t k = 0; k < n; k++) {
 		size_t i = order[k];
-		json_t *a = action_json(rows[i]);
+		json_t *a = action_json(rows[i], law_case_no_kpa(lc));
 		for (int g = 0; g < 3; g++)
 			json_object_set_new(a, names[g], json_boolean(group[i] == (enum step_group)g));
 		if (group[i] != STEP_USUAL && (k == 0 || group[order[k - 1]] != group[i]))
@@ -291,8 +292,10 @@ static enum db_status add_head(PGconn *c, arena_t *a, const struct actor *who, l
 	    "SELECT r.case_number, r.kind, r.state, r.version, r.channel, r.received_on, "
 	    "to_char(r.received_at AT TIME ZONE 'Europe/Warsaw', 'YYYY-MM-DD HH24:MI'), "
 	    "coalesce(r.assignee_id::text, ''), coalesce(u.name, ''), un.symbol, un.name, "
-	    "q.name, q.email, q.postal_address, q.phone, coalesce(r.due_on::text, ''), r.delivery "
+	    "q.name, q.email, q.postal_address, q.phone, coalesce(r.due_on::text, ''), r.delivery, "
+	    STORE_NO_KPA_SQL("o", "r.kind") ", " STORE_REMEDY_SQL("o", "un.remedy") " "
 	    "FROM requests r JOIN units un ON un.id = r.unit_id "
+	    "JOIN organisations o ON o.id = r.org_id "
 	    "LEFT JOIN users u ON u.id = r.assignee_id "
 	    "LEFT JOIN requesters q ON q.request_id = r.id "
 	    "WHERE r.id = $1 AND r.org_id = $2 AND " SCOPE_CASES("r", "$2", "$3"),
@@ -308,7 +311,10 @@ static enum db_status add_head(PGconn *c, arena_t *a, const struct actor *who, l
 		json_object_set_new(view, "kind", json_string(V(1)));
 		json_object_set_new(view, "reuse", json_boolean(!strcmp(V(1), "reuse")));
 		json_object_set_new(view, "state", json_string(V(2)));
-		json_object_set_new(view, "state_label", json_string(caseview_state_label(V(2))));
+		json_object_set_new(view, "state_label",
+		                    json_string(caseview_state_label(V(2), V(17)[0] == 't')));
+		/* The body's remedy for its unit (the steps offered follow it). */
+		json_object_set_new(view, "remedy", json_string(V(18)));
 		json_object_set_new(view, "closed", json_boolean(closed));
 		json_object_set_new(view, "version", json_integer(atol(V(3))));
 		json_object_set_new(view, "channel", json_string(V(4)));
@@ -415,6 +421,7 @@ enum outcome clerk_case(const struct svc_ctx *ctx, long long id, json_t **out,
 	law_case_t facts = {.kind = kind,
 	                    .state = state,
 	                    .standing = json_is_true(json_object_get(view, "reuse_standing"))};
+	facts.policy.remedy = store_remedy(json_string_value(json_object_get(view, "remedy")));
 	available_actions(&facts, law_role_of(who), open, view);
 	/* Its mail, and an answer it waits for (cases/replies.h); the step
 	 * that waits for its letter (cases/pending.h). */
@@ -664,7 +671,7 @@ static enum db_status act_tx(PGconn *c, void *vctx)
 		    arena_printf(x->a,
 		                 "Ktoś inny zmienił tę sprawę, zanim zapisałeś swoją czynność. Sprawa "
 		                 "jest teraz w stanie „%s”. Sprawdź ją i spróbuj ponownie.",
-		                 caseview_state_label(f.state)),
+		                 caseview_state_label(f.state, org_no_kpa(&f.org, f.kind))),
 		    "stale_version");
 		return DB_OK;
 	}

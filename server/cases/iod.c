@@ -235,8 +235,11 @@ static enum db_status case_rows(PGconn *c, arena_t *a, long long org, const char
 	    "(SELECT count(*) FROM events e WHERE e.request_id = r.id), "
 	    "(SELECT count(*) FROM documents d WHERE d.request_id = r.id), "
 	    "(SELECT count(*) FROM attachments t WHERE t.request_id = r.id), "
-	    "(SELECT count(*) FROM outbox o WHERE o.request_id = r.id AND " MAIL_TO_REQUESTER("o", "r.id") ") "
+	    "(SELECT count(*) FROM outbox o WHERE o.request_id = r.id AND "
+	    MAIL_TO_REQUESTER("o", "r.id") "), "
+	    STORE_NO_KPA_SQL("og", "r.kind") " "
 	    "FROM requests r JOIN requesters rq ON rq.request_id = r.id "
+	    "JOIN organisations og ON og.id = r.org_id "
 	    "WHERE r.id = ANY ($1::bigint[]) AND r.org_id = $2 "
 	    "ORDER BY r.received_at DESC, r.id DESC",
 	    2, prm);
@@ -246,7 +249,9 @@ static enum db_status case_rows(PGconn *c, arena_t *a, long long org, const char
 		const char *state = PQgetvalue(r, i, 2);
 		json_t *row = json_pack("{s:o, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id", int_of(r, i, 0),
 		                        "case_number", PQgetvalue(r, i, 1), "state", state,
-		                        "state_label", caseview_state_label(state), "received_on",
+		                        "state_label",
+		                        caseview_state_label(state, PQgetvalue(r, i, 11)[0] == 't'),
+		                        "received_on",
 		                        PQgetvalue(r, i, 3), "closed_on", PQgetvalue(r, i, 4), "name",
 		                        PQgetvalue(r, i, 5), "email", PQgetvalue(r, i, 6));
 		for (int k = 0; k < 4; k++) {

@@ -319,5 +319,6 @@ json_t *nextstep_of(arena_t *a, json_t *view, law_date_t today)
 	if (last && last->otherwise)
 		return json_pack("{s:s}", "text", last->otherwise);
 	return json_pack("{s:s}", "text",
-			 arena_printf(a, "Stan sprawy: %s.", caseview_state_label(state)));
+			 arena_printf(a, "Stan sprawy: %s.",
+			              caseview_state_label(state, json_is_true(json_object_get(view, "no_kpa")))));
 }

@@ -33,7 +33,13 @@ static void public_from_row(const PGresult *r, int row, int col, arena_t *a, str
 	o->bip_url = arena_strdup(a, V(7));
 	o->created = arena_strdup(a, V(8));
 	o->created_unix = atoll(V(9));
+	o->public_authority = is_true(V(10));
 #undef V
+}
+
+bool org_no_kpa(const struct org *o, const char *kind)
+{
+	return !o->public_authority && kind && !strcmp(kind, "public_information");
 }
 
 void org_from_row(const PGresult *r, int row, int col, arena_t *a, struct org *o)

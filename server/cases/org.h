@@ -38,6 +38,9 @@ struct org {
 	const char *bip_url;
 	const char *created; /* "DD.MM.YYYY HH:MM", Warsaw: when the body was set up */
 	int64_t created_unix;
+	/* An organ of public authority (UDIP art. 17 ust. 1): otherwise its
+	 * refusals and discontinuances are rozstrzygnięcia (org_no_kpa()). */
+	bool public_authority;
 	/* Settings (ORG_SETTINGS and the joins of ORG_COLUMNS only). */
 	long long web_unit_id;
 	const char *class_public;
@@ -96,6 +99,11 @@ struct problem;
  * stored for it), OUT_UNAVAILABLE when the database cannot be reached. */
 enum outcome org_for_request(const struct svc_ctx *ctx, const char *host, struct org *out,
                              struct problem *p);
+/* Whether a case of `kind` at body `o` ends by a rozstrzygnięcie rather
+ * than a decision: public information at a body that is not an organ of
+ * public authority (UDIP art. 16 ust. 1, art. 17 ust. 1; STORE_NO_KPA_SQL
+ * says the same in SQL). Re-use keeps the decision. */
+bool org_no_kpa(const struct org *o, const char *kind);
 /* Organisation `id` (a signed-in user's own): OUT_ERROR when there is none. */
 enum outcome org_get(const struct svc_ctx *ctx, long long id, struct org *out, struct problem *p);
 
@@ -103,8 +111,8 @@ enum outcome org_get(const struct svc_ctx *ctx, long long id, struct org *out, s
 #define ORG_PUBLIC_COLUMNS                                                                         \
 	"o.id, o.slug, o.name, o.address, o.place, o.email, o.phone, o.bip_url, "                  \
 	"to_char(o.created_at AT TIME ZONE 'Europe/Warsaw', 'DD.MM.YYYY HH24:MI'), "              \
-	"extract(epoch FROM o.created_at)::bigint"
-#define ORG_PUBLIC_NCOLUMNS 10
+	"extract(epoch FROM o.created_at)::bigint, o.public_authority"
+#define ORG_PUBLIC_NCOLUMNS 11
 /* The columns org_from_row() expects, for joins. */
 #define ORG_COLUMNS                                                                                \
 	ORG_PUBLIC_COLUMNS ", coalesce(o.web_unit_id, 0), o.class_public, o.class_reuse, "        \
@@ -114,7 +122,7 @@ enum outcome org_get(const struct svc_ctx *ctx, long long id, struct org *out, s
 	"retention_years_of(o.retention_years, o.class_public), "                                  \
 	"retention_years_of(o.retention_years, o.class_reuse), "                                   \
 	"o.policy_unsigned_pleadings, o.policy_unsigned_note"
-#define ORG_NCOLUMNS 25
+#define ORG_NCOLUMNS 26
 
 void org_from_row(const PGresult *r, int row, int col, arena_t *a, struct org *out);
 

@@ -30,11 +30,11 @@ const char *register_kind_label(const char *kind)
 	return "informacja publiczna";
 }
 
-const char *register_outcome_label(const char *outcome)
+const char *register_outcome_label(const char *outcome, bool no_kpa)
 {
 	if (!outcome || !*outcome || !strcmp(outcome, "none"))
 		return "brak rozstrzygnięcia";
-	return caseview_state_label(outcome);
+	return caseview_state_label(outcome, no_kpa);
 }
 
 /* ---- The transaction ------------------------------------------------------ */
@@ -270,7 +270,7 @@ static json_t *nullable(const char *s)
 	return s && *s ? json_string(s) : json_null();
 }
 
-static json_t *list_item(const PGresult *r, int i)
+static json_t *list_item(const PGresult *r, int i, const struct org *org)
 {
 #define V(k) PQgetvalue(r, i, k)
 	char path[400];
@@ -280,9 +280,10 @@ static json_t *list_item(const PGresult *r, int i)
 	    json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "case_number", V(1),
 	              "path", path, "received_on", V(2), "kind", V(3), "kind_label",
 	              register_kind_label(V(3)), "unit", V(4), "unit_name", V(5), "subject", V(6),
-	              "state", V(7), "state_label", caseview_state_label(V(7)));
+	              "state", V(7), "state_label", caseview_state_label(V(7), org_no_kpa(org, V(3))));
 	json_object_set_new(it, "outcome", nullable(outcome));
-	json_object_set_new(it, "outcome_label", json_string(register_outcome_label(outcome)));
+	json_object_set_new(it, "outcome_label",
+	                    json_string(register_outcome_label(outcome, org_no_kpa(org, V(3)))));
 	json_object_set_new(it, "closed_on", nullable(V(9)));
 	json_object_set_new(it, "legal_basis", json_string(V(10)));
 	json_object_set_new(it, "answer", json_string(V(11)));
@@ -533,9 +534,10 @@ static PGresult *search_query(PGconn *c, arena_t *a, long long org_id,
 	return r;
 }
 
-enum db_status register_list(PGconn *c, arena_t *a, long long org_id,
+enum db_status register_list(PGconn *c, arena_t *a, const struct org *org,
                              const struct register_filter *f, int limit, json_t **out)
 {
+	long long org_id = org->id;
 	enum db_status st;
 	bool approximate = false, literal = false, similar = false;
 	PGresult *r = f->q && *f->q ? search_query(c, a, org_id, f, limit, &st, &approximate,
@@ -548,7 +550,7 @@ enum db_status register_list(PGconn *c, arena_t *a, long long org_id,
 	json_t *items = json_array();
 	int rows = matchless(r) ? 0 : PQntuples(r);
 	for (int i = 0; i < rows && i < limit; i++)
-		json_array_append_new(items, list_item(r, i));
+		json_array_append_new(items, list_item(r, i, org));
 	json_t *doc = json_pack("{s:o, s:b, s:b, s:b}", "items", items, "approximate", approximate,
 	                        "literal", literal, "similar", similar);
 	if (rows > limit) {
@@ -593,7 +595,7 @@ json_t *register_filter_options(arena_t *a, const struct register_facts *facts,
 		if (law_states[s].closed && s != LAW_STATE_CLOSED_FINAL)
 			json_array_append_new(
 			    outcomes, option(law_states[s].id, law_states[s].label, f->outcome));
-	json_array_append_new(outcomes, option("none", register_outcome_label("none"), f->outcome));
+	json_array_append_new(outcomes, option("none", register_outcome_label("none", false), f->outcome));
 	json_object_set_new(doc, "outcomes", outcomes);
 	json_t *kinds = json_array();
 	json_array_append_new(kinds, option("public_information",
@@ -727,6 +729,8 @@ static json_t *item_doc(arena_t *a, const struct org *org, const char *case_numb
 	    .answer = item_col(sv, V_ANSWER),
 	    .legal_basis = item_col(sv, V_BASIS),
 	    .outcome = item_col(sv, V_OUTCOME),
+	    /* The facts' kind (register_item.h). */
+	    .no_kpa = org_no_kpa(org, item_col(json_array_get(json_object_get(row, "item"), 0), 1)),
 	};
 	/* Only the current version's documents can be downloaded; an old
 	 * version lists what it published. */

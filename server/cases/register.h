@@ -220,7 +220,7 @@ enum job_result register_visits_job(void);
 
 /* Polish labels of kinds and outcomes (the closing states). */
 const char *register_kind_label(const char *kind);
-const char *register_outcome_label(const char *outcome);
+const char *register_outcome_label(const char *outcome, bool no_kpa);
 
 /* ---- Clerk side ------------------------------------------------------- */
 

@@ -21,7 +21,7 @@ const char *item_col(const json_t *row, size_t i)
 	return s ? s : "";
 }
 
-static json_t *timeline_of(const json_t *rows)
+static json_t *timeline_of(const json_t *rows, bool no_kpa)
 {
 	json_t *list = json_array();
 	size_t i;
@@ -32,11 +32,11 @@ static json_t *timeline_of(const json_t *rows)
 		if (!law_action_from_id(item_col(r, 1), &act))
 			continue;
 		const char *to = item_col(r, 2);
-		json_t *e = json_pack("{s:s, s:s}", "on", item_col(r, 0), "label", law_actions[act].label);
+		json_t *e = json_pack("{s:s, s:s}", "on", item_col(r, 0), "label", law_action_label(act, no_kpa));
 		/* Every key set, even empty: a missing one would be looked up in
 		 * the enclosing context by the template. */
 		json_object_set_new(e, "state_label",
-		                    json_string(*to ? caseview_state_label(to) : ""));
+		                    json_string(*to ? caseview_state_label(to, no_kpa) : ""));
 		json_array_append_new(list, e);
 	}
 	return list;
@@ -111,8 +111,8 @@ json_t *item_from_rows(const json_t *rows, const struct item_content *c, bool do
 	    "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:b}",
 	    "case_number", F(0), "path", path, "subject", c->subject ? c->subject : "", "kind",
 	    F(1), "kind_label", register_kind_label(F(1)), "unit", F(2), "unit_name", F(3),
-	    "received_on", F(4), "state", F(5), "state_label", caseview_state_label(F(5)),
-	    "outcome", outcome, "outcome_label", register_outcome_label(outcome), "legal_basis",
+	    "received_on", F(4), "state", F(5), "state_label", caseview_state_label(F(5), c->no_kpa),
+	    "outcome", outcome, "outcome_label", register_outcome_label(outcome, c->no_kpa), "legal_basis",
 	    c->legal_basis ? c->legal_basis : "", "has_legal_basis",
 	    c->legal_basis && *c->legal_basis, "answer", c->answer ? c->answer : "", "has_answer",
 	    c->answer && *c->answer);
@@ -129,7 +129,7 @@ json_t *item_from_rows(const json_t *rows, const struct item_content *c, bool do
 	json_t *t = terms_of(json_array_get(rows, 2));
 	json_object_set_new(it, "has_terms", json_boolean(json_array_size(t) > 0));
 	json_object_set_new(it, "terms", t);
-	json_object_set_new(it, "timeline", timeline_of(json_array_get(rows, 1)));
+	json_object_set_new(it, "timeline", timeline_of(json_array_get(rows, 1), c->no_kpa));
 	return it;
 }
 

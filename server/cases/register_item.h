@@ -21,6 +21,9 @@ struct item_content {
 	const char *answer;
 	const char *legal_basis;
 	const char *outcome; /* a closing state id, "" for none */
+	/* The case ends by a rozstrzygnięcie, not a decision (org_no_kpa()):
+	 * the labels of states and steps say so. */
+	bool no_kpa;
 };
 
 /* The item's rows as one JSON array, an expression for a statement's

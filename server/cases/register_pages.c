@@ -163,7 +163,7 @@ enum outcome register_list_page(const struct svc_ctx *ctx, const struct register
 	o = page_open(ctx, ask, pg, &c, &facts, p);
 	if (o != OUT_OK || client_fresh(c, ask, pg, &o, p) || (o = page_begin(c, p)) != OUT_OK)
 		return o;
-	enum db_status st = register_list(c, ctx->arena, pg->org.id, f, limit, list);
+	enum db_status st = register_list(c, ctx->arena, &pg->org, f, limit, list);
 	if (st == DB_OK && options)
 		*options = register_filter_options(ctx->arena, &facts, f);
 	if (st == DB_OK)

@@ -39,6 +39,7 @@ struct pcase {
 	long long id;
 	const char *case_number, *kind, *unit_id, *unit_name, *received_on, *state, *subject,
 	    *closed_on, *assignee;
+	bool no_kpa; /* STORE_NO_KPA_SQL */
 };
 
 static enum db_status load_case(PGconn *c, arena_t *a, const struct actor *who, long long id,
@@ -49,14 +50,18 @@ static enum db_status load_case(PGconn *c, arena_t *a, const struct actor *who, 
 	PGresult *r = db_exec(
 	    c, &st,
 	    lock ? "SELECT r.case_number, r.kind, r.unit_id, un.name, r.received_on, r.state, "
-	           "r.subject, coalesce(r.closed_on::text, ''), coalesce(u.name, '') "
+	           "r.subject, coalesce(r.closed_on::text, ''), coalesce(u.name, ''), "
+	           STORE_NO_KPA_SQL("o", "r.kind") " "
 	           "FROM requests r JOIN units un ON un.id = r.unit_id "
+	           "JOIN organisations o ON o.id = r.org_id "
 	           "LEFT JOIN users u ON u.id = r.assignee_id "
 	           "WHERE r.id = $1 AND r.org_id = $2 AND " SCOPE_CASES("r", "$2", "$3")
 	           " FOR UPDATE OF r"
 	         : "SELECT r.case_number, r.kind, r.unit_id, un.name, r.received_on, r.state, "
-	           "r.subject, coalesce(r.closed_on::text, ''), coalesce(u.name, '') "
+	           "r.subject, coalesce(r.closed_on::text, ''), coalesce(u.name, ''), "
+	           STORE_NO_KPA_SQL("o", "r.kind") " "
 	           "FROM requests r JOIN units un ON un.id = r.unit_id "
+	           "JOIN organisations o ON o.id = r.org_id "
 	           "LEFT JOIN users u ON u.id = r.assignee_id "
 	           "WHERE r.id = $1 AND r.org_id = $2 AND " SCOPE_CASES("r", "$2", "$3"),
 	    3, p);
@@ -68,6 +73,7 @@ static enum db_status load_case(PGconn *c, arena_t *a, const struct actor *who, 
 		                    &out->subject,     &out->closed_on,   &out->assignee};
 		for (int i = 0; i < 9; i++)
 			*f[i] = arena_strdup(a, PQgetvalue(r, 0, i));
+		out->no_kpa = PQgetvalue(r, 0, 9)[0] == 't';
 	}
 	PQclear(r);
 	return st;
@@ -658,10 +664,12 @@ static enum db_status check_personal_data(PGconn *c, arena_t *a, const struct ac
 
 /* ---- The item as the public will see it ------------------------------------------ */
 
-static enum db_status build_item(PGconn *c, arena_t *a, long long request_id,
+static enum db_status build_item(PGconn *c, arena_t *a, const struct pcase *pc,
                                  const struct register_draft *d, const char *outcome, json_t **item)
 {
-	struct item_content content = {d->public_subject, d->answer, d->legal_basis, outcome};
+	long long request_id = pc->id;
+	struct item_content content = {d->public_subject, d->answer, d->legal_basis, outcome,
+	                               pc->no_kpa};
 	return item_read(c, ids(a, request_id), seq_array(a, d), copy_array(a, d), &content, true,
 	                 item);
 }
@@ -860,7 +868,7 @@ static enum outcome workspace(PGconn *c, arena_t *a, const struct actor *who, lo
 		return svc_outcome(st, p);
 	json_t *view = json_pack(
 	    "{s:I, s:s, s:s, s:b, s:b, s:I, s:s, s:s}", "id_case", (json_int_t)request_id,
-	    "case_number", pc.case_number, "state_label", caseview_state_label(pc.state),
+	    "case_number", pc.case_number, "state_label", caseview_state_label(pc.state, pc.no_kpa),
 	    "published", published, "withdrawn", published && pub.withdrawn, "version_id",
 	    (json_int_t)(published ? pub.version_id : 0), "version", published ? pub.version : "",
 	    "public_path", arena_printf(a, "/rejestr/%s", pc.case_number));
@@ -939,7 +947,7 @@ static enum outcome preview(PGconn *c, arena_t *a, const struct actor *who, long
 	if (st == DB_OK && texts_ok)
 		st = check_personal_data(c, a, who, request_id, d, pii, p);
 	if (st == DB_OK && texts_ok)
-		st = build_item(c, a, request_id, d, outcome, item);
+		st = build_item(c, a, &pc, d, outcome, item);
 	if (st != DB_OK) {
 		json_decref(*item);
 		*item = NULL;

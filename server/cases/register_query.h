@@ -50,7 +50,9 @@ void register_abort(PGconn *c);
 enum db_status register_remedy(PGconn *c, arena_t *a, long long org_id,
                                struct register_remedies *out);
 
-enum db_status register_list(PGconn *c, arena_t *a, long long org_id,
+/* The list of body `org`'s register (its state labels as org_no_kpa()
+ * says). */
+enum db_status register_list(PGconn *c, arena_t *a, const struct org *org,
                              const struct register_filter *f, int limit, json_t **out);
 /* The options of the list's filters (register_list_page()), from the
  * body's facts. The caller decrefs. */

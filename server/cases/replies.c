@@ -182,7 +182,7 @@ static enum db_status confirm_tx(PGconn *c, void *v)
 		    arena_printf(a,
 		                 "Ktoś inny zmienił tę sprawę, zanim zapisałeś swoją czynność. Sprawa "
 		                 "jest teraz w stanie „%s”. Sprawdź ją i spróbuj ponownie.",
-		                 caseview_state_label(f.state)),
+		                 caseview_state_label(f.state, org_no_kpa(&f.org, f.kind))),
 		    "stale_version");
 		return DB_OK;
 	}
@@ -216,7 +216,7 @@ static enum db_status confirm_tx(PGconn *c, void *v)
 		x->result = problem_set(x->p, OUT_REFUSED,
 		                        arena_printf(a, "Sprawa nie oczekuje teraz na taką odpowiedź "
 		                                        "wnioskodawcy (stan: „%s”).",
-		                                     caseview_state_label(f.state)),
+		                                     caseview_state_label(f.state, org_no_kpa(&f.org, f.kind))),
 		                        "not_awaiting_answer");
 		return DB_OK;
 	}

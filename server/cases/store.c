@@ -6,6 +6,13 @@
 
 #include <sodium.h>
 
+law_remedy_t store_remedy(const char *id)
+{
+	if (id && !strcmp(id, "court_complaint"))
+		return LAW_REMEDY_COURT_COMPLAINT;
+	return id && !strcmp(id, "reconsideration") ? LAW_REMEDY_RECONSIDERATION : LAW_REMEDY_APPEAL;
+}
+
 const char *store_date(law_date_t d, char *buf)
 {
 	law_date_format(d, buf);
@@ -238,10 +245,7 @@ enum db_status store_law_case(PGconn *c, long long request_id, const struct org 
 	            "WHERE q.id = $1",
 	            1, p);
 	if (st == DB_OK && PQntuples(r) == 1) {
-		const char *remedy = PQgetvalue(r, 0, 0);
-		out->policy.remedy = !strcmp(remedy, "court_complaint")   ? LAW_REMEDY_COURT_COMPLAINT
-		                     : !strcmp(remedy, "reconsideration") ? LAW_REMEDY_RECONSIDERATION
-		                                                          : LAW_REMEDY_APPEAL;
+		out->policy.remedy = store_remedy(PQgetvalue(r, 0, 0));
 		/* Issue 20 item 12: a decision names the party and its address
 		 * (KPA art. 107 §1 pkt 3). */
 		out->party_unidentified = PQgetvalue(r, 0, 1)[0] != 't';

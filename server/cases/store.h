@@ -67,6 +67,9 @@ enum db_status store_law_case(PGconn *c, long long request_id, const struct org 
                               const char *kind, const char *state, law_date_t received,
                               law_case_t *out);
 
+/* The remedy a value of STORE_REMEDY_SQL() names. */
+law_remedy_t store_remedy(const char *id); /* NULL: the appeal */
+
 /* "YYYY-MM-DD" of a law date into buf[LAW_DATE_STRLEN]. */
 const char *store_date(law_date_t d, char *buf);
 

@@ -171,27 +171,6 @@ static json_t *open_actions(const law_case_t *lc, law_date_t day, arena_t *a)
 	return actions;
 }
 
-/* The labels of the state and of the steps as a body that is not an organ
- * of public authority takes them (law_state_label(), law_action_label()),
- * and "no_kpa" for nextstep_of(). */
-static void no_kpa_labels(json_t *view)
-{
-	json_object_set_new(view, "no_kpa", json_true());
-	law_state_t s;
-	if (law_state_from_id(json_string_value(json_object_get(view, "state")), &s))
-		json_object_set_new(view, "state_label", json_string(law_state_label(s, true)));
-	size_t i;
-	json_t *e;
-	json_array_foreach(json_object_get(view, "events"), i, e)
-	{
-		law_action_t act;
-		if (law_action_from_id(json_string_value(json_object_get(e, "action")), &act))
-			json_object_set_new(e, "label", json_string(law_action_label(act, true)));
-		if (law_state_from_id(json_string_value(json_object_get(e, "to_state")), &s))
-			json_object_set_new(e, "to_state_label", json_string(law_state_label(s, true)));
-	}
-}
-
 static enum outcome load(PGconn *c, arena_t *a, const char *token, int64_t now, json_t **out,
                          struct problem *p)
 {
@@ -210,7 +189,8 @@ static enum outcome load(PGconn *c, arena_t *a, const char *token, int64_t now, 
 	    f.case_number, "kind", f.kind, "kind_label",
 	    strcmp(f.kind, "reuse") == 0 ? "wniosek o ponowne wykorzystywanie informacji sektora publicznego"
 	                                 : "wniosek o udostępnienie informacji publicznej",
-	    "state", f.state, "state_label", caseview_state_label(f.state), "closed", closed, "received_on",
+	    "state", f.state, "state_label", caseview_state_label(f.state, org_no_kpa(&f.org, f.kind)),
+	    "closed", closed, "received_on",
 	    f.received_on, "version", (int)f.version, "org", "name", f.org.name, "address",
 	    f.org.address, "email", f.org.email, "phone", f.org.phone, "bip_url", f.org.bip_url);
 	enum db_status st = caseview_details(c, f.id, view);
@@ -237,9 +217,10 @@ static enum outcome load(PGconn *c, arena_t *a, const char *token, int64_t now, 
 		json_object_set_new(view, "court_complaint", json_true());
 	/* UDIP art. 16 ust. 1, art. 17 ust. 1: such a body refuses and
 	 * discontinues by a rozstrzygnięcie, not a decision; the page names
-	 * its acts as its letters do (re-use keeps the decision). */
-	if (lc.policy.remedy == LAW_REMEDY_COURT_COMPLAINT && !strcmp(f.kind, "public_information"))
-		no_kpa_labels(view);
+	 * its acts as its letters do (the labels above; nextstep_of() reads
+	 * "no_kpa"). */
+	if (org_no_kpa(&f.org, f.kind))
+		json_object_set_new(view, "no_kpa", json_true());
 	/* Issue 21 item 9: what the office does next, by when, and what the
 	 * requester can do now. */
 	json_object_set_new(view, "next_step", nextstep_of(a, view, day));

@@ -373,12 +373,34 @@ static bool fact_holds(const law_guard_spec_t *g, const law_case_t *c)
 	return true;
 }
 
+/* The body's remedy, a fact of the case too (its policy) for the list of
+ * steps; decide() refuses such a row with the remedy's own reason
+ * (guard_policy()). */
+static bool remedy_holds(const law_guard_spec_t *g, const law_case_t *c)
+{
+	switch (g->guard) {
+	case LAW_GUARD_REMEDY_APPEAL:
+		return c->policy.remedy == LAW_REMEDY_APPEAL;
+	case LAW_GUARD_REMEDY_RECONSIDERATION:
+		return c->policy.remedy == LAW_REMEDY_RECONSIDERATION;
+	case LAW_GUARD_REMEDY_COURT:
+		return c->policy.remedy == LAW_REMEDY_COURT_COMPLAINT;
+	default:
+		return true;
+	}
+}
+
 bool law_row_fits_case(const law_transition_t *t, const law_case_t *c)
 {
 	for (int g = 0; g < LAW_ROW_GUARDS; g++)
-		if (!fact_holds(&t->guards[g], c))
+		if (!fact_holds(&t->guards[g], c) || !remedy_holds(&t->guards[g], c))
 			return false;
 	return true;
+}
+
+bool law_case_no_kpa(const law_case_t *c)
+{
+	return c->policy.remedy == LAW_REMEDY_COURT_COMPLAINT && c->kind == LAW_KIND_PUBLIC_INFORMATION;
 }
 
 /* The refusal of a row whose fact guard `g` does not hold. */

@@ -588,9 +588,15 @@ extern const law_transition_t law_transitions[];
 extern const size_t law_transition_count;
 
 /* Whether the facts of case `c` (not its dates or terms) let row `t`
- * apply: false where a guard on them (standing access) rules it out. The
- * clerk's list of steps offers only such rows. */
+ * apply: false where a guard on them (standing access, the body's remedy)
+ * rules it out. The clerk's list of steps offers only such rows. */
 bool law_row_fits_case(const law_transition_t *t, const law_case_t *c);
+
+/* Whether case `c` ends by a rozstrzygnięcie rather than a decision:
+ * public information at a body whose remedy is the court complaint (not
+ * an organ of public authority; cases/org.h org_no_kpa() says the same of
+ * a body and a kind). */
+bool law_case_no_kpa(const law_case_t *c);
 
 /* Polish text of a guard, for the docs ("termin „…” już upłynął"). */
 void law_guard_describe(const law_guard_spec_t *g, strbuf_t *sb);

@@ -301,8 +301,33 @@ static void test_body_without_public_authority_instructs_a_court_complaint(void 
 	assert_null(strstr(r.body, "Wnieś odwołanie"));
 	assert_null(strstr(r.body, "Złóż wniosek o ponowne rozpatrzenie"));
 	h_free(&r);
+	/* The staff's case page names them so too, and offers neither KPA
+	 * remedy among its steps, only the court complaint. */
+	char *id = sql_text("SELECT request_id FROM documents WHERE type = 'refusal_decision' "
+	                    "AND status = 'issued' ORDER BY id DESC LIMIT 1");
+	snprintf(path, sizeof path, "/panel/sprawy/%s", id);
+	u_staff_get(&clerk, path, &r);
+	expect_status(&r, 200);
+	assert_non_null(strstr(r.body, "odmówiono (rozstrzygnięcie)"));
+	assert_non_null(strstr(r.body, "odmowa (rozstrzygnięcie)"));
+	assert_null(strstr(r.body, "(decyzja)"));
+	assert_null(strstr(r.body, "name=\"action\" value=\"appeal\""));
+	assert_null(strstr(r.body, "name=\"action\" value=\"request_reconsideration\""));
+	assert_non_null(strstr(r.body, "name=\"action\" value=\"court_complaint\""));
+	h_free(&r);
 	post_settings("&appeal_body=&appeal_body_address=&public_authority=true", &r);
 	h_free(&r);
+	/* An organ again: a decision, and the appeal (the body's remedy), not
+	 * the request for reconsideration nor the complaint straight to court. */
+	u_staff_get(&clerk, path, &r);
+	expect_status(&r, 200);
+	assert_non_null(strstr(r.body, "odmówiono (decyzja)"));
+	assert_null(strstr(r.body, "(rozstrzygnięcie)"));
+	assert_non_null(strstr(r.body, "name=\"action\" value=\"appeal\""));
+	assert_null(strstr(r.body, "name=\"action\" value=\"request_reconsideration\""));
+	assert_null(strstr(r.body, "name=\"action\" value=\"court_complaint\""));
+	h_free(&r);
+	free(id);
 }
 
 int main(void)

@@ -2004,6 +2004,43 @@ static void test_every_row_cites_its_basis(void **state)
 	assert_int_equal(bad, 0);
 }
 
+/* The clerk's list of steps offers the body's own remedy only: the appeal,
+ * the request for reconsideration or the complaint straight to court, as
+ * the decision would refuse the others (guard_policy()); and it names a
+ * rozstrzygnięcie where the body is not an organ of public authority. */
+static void test_steps_offered_follow_the_bodys_remedy(void **state)
+{
+	(void)state;
+	static const struct {
+		law_remedy_t remedy;
+		law_action_t offered, not_offered;
+	} cases[] = {
+	    {LAW_REMEDY_APPEAL, LAW_ACT_APPEAL, LAW_ACT_REQUEST_RECONSIDERATION},
+	    {LAW_REMEDY_RECONSIDERATION, LAW_ACT_REQUEST_RECONSIDERATION, LAW_ACT_APPEAL},
+	    {LAW_REMEDY_COURT_COMPLAINT, LAW_ACT_COURT_COMPLAINT, LAW_ACT_APPEAL},
+	};
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		law_case_t c = new_case(PI, LAW_STATE_REFUSED);
+		c.policy.remedy = cases[k].remedy;
+		bool offered = false, other = false;
+		for (size_t i = 0; i < law_transition_count; i++) {
+			const law_transition_t *r = &law_transitions[i];
+			if (!(r->from & (1ULL << LAW_STATE_REFUSED)) || !(r->kinds & PI) ||
+			    !law_row_fits_case(r, &c))
+				continue;
+			offered = offered || r->action == cases[k].offered;
+			other = other || r->action == cases[k].not_offered ||
+			        (cases[k].remedy == LAW_REMEDY_COURT_COMPLAINT &&
+			         r->action == LAW_ACT_REQUEST_RECONSIDERATION);
+		}
+		assert_true(offered);
+		assert_false(other);
+		assert_int_equal(law_case_no_kpa(&c), cases[k].remedy == LAW_REMEDY_COURT_COMPLAINT);
+		c.kind = RU;
+		assert_false(law_case_no_kpa(&c));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2068,6 +2105,7 @@ int main(void)
 	    cmocka_unit_test(test_markdown_and_dot_show_every_row),
 	    cmocka_unit_test(test_guard_descriptions_are_polish_text),
 	    cmocka_unit_test(test_every_row_cites_its_basis),
+	    cmocka_unit_test(test_steps_offered_follow_the_bodys_remedy),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
