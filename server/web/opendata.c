@@ -107,14 +107,16 @@ static const char *https_base(http_req_t *req)
 	return !strncmp(b, "http://", 7) ? arena_printf(req->arena, "https://%s", b + 7) : b;
 }
 
-static const char *rfc3339(http_req_t *req, int64_t unix_seconds)
+/* An instant in µs as RFC 3339 in UTC, to the microsecond: every change
+ * of the register shows, however soon after the one before. */
+static const char *rfc3339(http_req_t *req, int64_t us)
 {
-	time_t t = (time_t)unix_seconds;
+	time_t t = (time_t)(us / 1000000);
 	struct tm tm;
 	char s[32];
-	if (!gmtime_r(&t, &tm) || !strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%SZ", &tm))
+	if (us < 0 || !gmtime_r(&t, &tm) || !strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%S", &tm))
 		return NULL;
-	return arena_strdup(req->arena, s);
+	return arena_printf(req->arena, "%s.%06lldZ", s, (long long)(us % 1000000));
 }
 
 /* Writes the body's feed; false after answering (its failure). */
@@ -136,7 +138,7 @@ static bool catalog(http_req_t *req, struct register_page *pg, strbuf_t *out)
 	const char *base = https_base(req);
 	/* The register's last change; the body's creation before any. */
 	const char *updated =
-	    rfc3339(req, pg->stamp_us > 0 ? pg->stamp_us / 1000000 : o->created_unix);
+	    rfc3339(req, pg->stamp_us > 0 ? pg->stamp_us : (int64_t)o->created_unix * 1000000);
 	/* Its data are as of each day from the body's start on. */
 	char since[LAW_DATE_STRLEN] = "2000-01-01";
 	law_date_t d;
