@@ -18,6 +18,7 @@
 #include "db/db.h"
 #include "core/utf8.h"
 #include "law/casenum.h"
+#include "render/harvester.h"
 
 #define NAME_MAX_CHARS 200
 #define UNIT_NAME_MAX_CHARS 300
@@ -817,6 +818,8 @@ const struct admin_setting admin_settings[ADMIN_NSETTINGS] = {
     {"dpo_contact", ADMIN_LINES, 500, false, "Kontakt z inspektorem ochrony danych"},
     {"privacy_recipients", ADMIN_LINES, 2000, false, "Odbiorcy danych osobowych"},
     {"retention_years", ADMIN_RETENTION, 0, false, "Okresy przechowywania danych wnioskodawców"},
+    /* The licence the dane.gov.pl feed names (web/opendata.c). */
+    {"opendata_licence", ADMIN_LICENCE, 0, false, "Licencja danych w dane.gov.pl"},
 };
 
 /* One DNS label: letters, digits and inner hyphens, 1-63 characters. */
@@ -1035,6 +1038,20 @@ static const char *clean_setting(arena_t *a, const struct admin_setting *s, cons
 			add_err(errs, s->id, arena_printf(a, "%s: podaj liczbę dni od 1 do 60.", s->label));
 		else
 			v = arena_printf(a, "%d", atoi(v)); /* "07" is 7 */
+		break;
+	case ADMIN_LICENCE:
+		/* Absent from a form: the default, as the column's. */
+		if (!*v)
+			v = HARVESTER_LICENCE_DEFAULT;
+		if (!harvester_licence_valid(v)) {
+			const char *list = harvester_licences[0];
+			for (int i = 1; i < HARVESTER_NLICENCES; i++)
+				list = arena_printf(a, "%s%s%s", list,
+				                    i == HARVESTER_NLICENCES - 1 ? " albo " : ", ",
+				                    harvester_licences[i]);
+			add_err(errs, s->id,
+			        arena_printf(a, "%s: wybierz jedną z licencji z listy: %s.", s->label, list));
+		}
 		break;
 	case ADMIN_REMEDY:
 		if (strcmp(v, "appeal") && strcmp(v, "reconsideration"))

@@ -105,6 +105,7 @@ enum admin_kind {
 	ADMIN_DAYS,   /* 1..60 */
 	ADMIN_REMEDY, /* "appeal" or "reconsideration" */
 	ADMIN_RETENTION, /* "CLASS YEARS" a line (JRWA class, 1..100), stored as jsonb */
+	ADMIN_LICENCE,   /* one of harvester_licences[] (render/harvester.h); empty: the default */
 };
 
 /* One row per setting: the form field is the column of organisations. */
@@ -116,7 +117,7 @@ struct admin_setting {
 	const char *label; /* Polish, for messages */
 };
 
-#define ADMIN_NSETTINGS 28
+#define ADMIN_NSETTINGS 29
 extern const struct admin_setting admin_settings[ADMIN_NSETTINGS];
 
 /* Values in the order of admin_settings[]; hosts as lines; the retention

@@ -239,6 +239,13 @@ bool org_host_key(const char *host, char out[ORG_HOST_KEY_LEN])
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		char ch = host[i];
+		/* A host name is ASCII (an IDN in its xn-- form): a client's
+		 * other bytes (invalid UTF-8 too, which PostgreSQL refuses in a
+		 * parameter) name no body. */
+		if ((unsigned char)ch <= ' ' || (unsigned char)ch >= 0x7f) {
+			out[0] = '\0';
+			return false;
+		}
 		out[i] = ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') : ch;
 	}
 	out[n] = '\0';

@@ -68,7 +68,8 @@ struct org {
 /* A Host header as org_hosts holds host names (migration 0015): blanks
  * and the port dropped, lower case ("Bip.Urzad.gov.pl:8080" ->
  * "bip.urzad.gov.pl", "[::1]:8080" -> "[::1]"). False, with `out` empty,
- * when nothing is left or it is too long to be a host. */
+ * when nothing is left, it is too long to be a host, or it has a byte no
+ * host name has (a blank, a control, anything not ASCII). */
 #define ORG_HOST_KEY_LEN 256
 bool org_host_key(const char *host, char out[ORG_HOST_KEY_LEN]);
 

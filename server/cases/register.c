@@ -987,6 +987,19 @@ void register_stats_kick(void)
 	jobs_kick(REGISTER_STATS_JOB);
 }
 
+enum db_status register_licence(PGconn *c, arena_t *a, long long org_id, const char **out)
+{
+	struct db_params p = {.n = 0};
+	db_param_int(&p, org_id);
+	enum db_status st;
+	PGresult *r = db_exec(c, &st,
+	                      "SELECT opendata_licence FROM register_organisations WHERE id = $1",
+	                      p.n, p.v);
+	*out = st == DB_OK && PQntuples(r) == 1 ? arena_strdup(a, PQgetvalue(r, 0, 0)) : NULL;
+	PQclear(r);
+	return st;
+}
+
 enum db_status register_sitemap_size(PGconn *c, long long org_id, long long *count)
 {
 	struct db_params p = {.n = 0};

@@ -177,6 +177,15 @@ enum outcome register_sitemap_page(const struct svc_ctx *ctx, const struct regis
 enum outcome register_stats_page(const struct svc_ctx *ctx, const struct register_ask *ask,
                                  struct register_page *pg, json_t **stats, struct problem *p);
 
+/* The dane.gov.pl feed (/opendata/katalog.xml): the body and the
+ * register's stamp in pg, and the licence the body chose for re-use
+ * (organisations.opendata_licence, one of harvester_licences[] of
+ * render/harvester.h; in the context's arena). Not asked about freshness:
+ * the feed's tag is its digest. */
+enum outcome register_catalog_page(const struct svc_ctx *ctx, const struct register_ask *ask,
+                                   struct register_page *pg, const char **licence,
+                                   struct problem *p);
+
 /* Who hears the requester's remedy, as the lifecycle and the letters take
  * it (STORE_REMEDY_SQL in cases/store.h). */
 struct register_remedies {

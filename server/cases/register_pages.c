@@ -348,6 +348,19 @@ enum outcome register_stats_page(const struct svc_ctx *ctx, const struct registe
 	return OUT_OK;
 }
 
+enum outcome register_catalog_page(const struct svc_ctx *ctx, const struct register_ask *ask,
+                                   struct register_page *pg, const char **licence,
+                                   struct problem *p)
+{
+	*licence = NULL;
+	PGconn *c;
+	enum outcome o = page_open_register(ctx, ask, pg, &c, p);
+	if (o != OUT_OK || (o = page_begin(c, p)) != OUT_OK)
+		return o;
+	enum db_status st = register_licence(c, ctx->arena, pg->org.id, licence);
+	return st == DB_OK ? page_close(c, ask, pg, p) : page_fail(c, st, p);
+}
+
 enum outcome register_procedure_page(const struct svc_ctx *ctx, const struct register_ask *ask,
                                      struct register_page *pg, struct register_remedies *out,
                                      struct problem *p)

@@ -89,6 +89,8 @@ enum db_status register_feed(PGconn *c, arena_t *a, long long org_id, int limit,
 enum db_status register_stats(PGconn *c, arena_t *a, long long org_id, json_t **out);
 /* The refresh itself, in its own transaction, on the primary. */
 enum db_status register_stats_refresh(PGconn *c, int max_age);
+/* The licence the body chose for its open data (register_catalog_page()). */
+enum db_status register_licence(PGconn *c, arena_t *a, long long org_id, const char **out);
 /* Items the sitemap lists (not withdrawn), and `limit` of them after the
  * first `offset`, oldest first: [{case_number, lastmod}]. */
 enum db_status register_sitemap_size(PGconn *c, long long org_id, long long *count);

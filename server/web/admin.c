@@ -8,6 +8,7 @@
 
 #include "cases/admin.h"
 #include "cases/auth.h"
+#include "render/harvester.h"
 #include "web/outcome.h"
 #include "web/web.h"
 
@@ -425,13 +426,24 @@ static const char *retention_typed(http_req_t *req, const form_t *f)
 	return out;
 }
 
+/* The licences of the dane.gov.pl feed as the form's options, `chosen`
+ * selected (none when it is not one of them: refused as typed). */
+static json_t *licence_options(const char *chosen)
+{
+	json_t *opts = json_array();
+	for (int i = 0; i < HARVESTER_NLICENCES; i++)
+		json_array_append_new(opts, json_pack("{s:s, s:b}", "value", harvester_licences[i],
+		                                      "selected", !strcmp(chosen, harvester_licences[i])));
+	return opts;
+}
+
 /* "v" (each value as typed or stored) and "is" (which radio is checked:
  * "<id>_<value>" for the yes/no policies and the remedy); after a failed
  * save (`failed`) with the messages. */
 static void settings_page(http_req_t *req, const struct admin_values *v,
                           const struct problem *failed)
 {
-	json_t *vals = json_object(), *is = json_object(), *rows = NULL;
+	json_t *vals = json_object(), *is = json_object(), *rows = NULL, *licences = NULL;
 	for (size_t i = 0; i < ADMIN_NSETTINGS; i++) {
 		const struct admin_setting *s = &admin_settings[i];
 		const char *val = v->v[i] ? v->v[i] : "";
@@ -440,11 +452,14 @@ static void settings_page(http_req_t *req, const struct admin_values *v,
 			json_object_set_new(is, arena_printf(req->arena, "%s_%s", s->id, val), json_true());
 		if (s->kind == ADMIN_RETENTION && !rows)
 			rows = retention_rows(val);
+		if (s->kind == ADMIN_LICENCE)
+			licences = licence_options(val);
 	}
 	json_t *ctx = json_pack("{s:s, s:o, s:o, s:o}", "title",
 	                        failed ? "Błąd: ustawienia urzędu — Jawność"
 	                               : "Ustawienia urzędu — Jawność",
 	                        "v", vals, "is", is, "retention", rows ? rows : json_array());
+	json_object_set_new(ctx, "licences", licences ? licences : json_array());
 	web_form_errors(ctx, failed);
 	page(req, failed ? web_outcome_status(failed->outcome) : 200, "admin_settings", ctx);
 }

@@ -515,6 +515,69 @@ void web_register_stats(http_req_t *req)
 	render_public(req, "register_stats", stats);
 }
 
+/* The statistics as CSV, one row a year of receipt: the counts of the
+ * page, then the requests by outcome, a column for each closing state of
+ * the lifecycle (law/lifecycle.c) and "pending" for those still open.
+ * The columns never depend on the data. */
+static void stats_csv_write(json_t *stats, strbuf_t *out)
+{
+	static const char *const counts[] = {"year", "requests", "closed", "counted_for_term",
+	                                     "on_time"};
+	static const char *const keys[] = {"year", "requests", "closed", "counted", "on_time"};
+	enum { NCOUNTS = sizeof counts / sizeof counts[0], MAXCOLS = NCOUNTS + LAW_STATE_COUNT + 1 };
+	const char *head[MAXCOLS];
+	int n = 0;
+	for (; n < NCOUNTS; n++)
+		head[n] = counts[n];
+	for (int s = 0; s < LAW_STATE_COUNT; s++)
+		if (law_states[s].closed)
+			head[n++] = law_states[s].id;
+	head[n++] = "pending";
+	csv_row(out, head, n);
+	size_t i;
+	json_t *y;
+	json_array_foreach(json_object_get(stats, "years"), i, y)
+	{
+		const char *row[MAXCOLS];
+		for (int k = 0; k < n; k++) {
+			json_t *v = NULL;
+			if (k < NCOUNTS) {
+				v = json_object_get(y, keys[k]);
+			} else {
+				size_t j;
+				json_t *oc;
+				json_array_foreach(json_object_get(y, "outcomes"), j, oc)
+				    if (!strcmp(json_string_value(json_object_get(oc, "id")), head[k]))
+					    v = json_object_get(oc, "count");
+			}
+			row[k] = arena_printf(out->arena, "%lld",
+			                      (long long)(json_is_integer(v) ? json_integer_value(v) : 0));
+		}
+		csv_row(out, row, n);
+	}
+}
+
+void web_register_stats_csv(http_req_t *req)
+{
+	struct public_ask q;
+	public_begin(req, &q, NULL, NULL, NULL);
+	struct register_page pg;
+	json_t *stats;
+	if (!public_ready(req, &q, register_stats_page(&q.sc, &q.ask, &pg, &stats, &q.p), NULL))
+		return;
+	strbuf_t out;
+	sb_init(&out, req->arena);
+	stats_csv_write(stats, &out);
+	json_decref(stats);
+	/* As the page's: the digest of the numbers. */
+	const char *etag =
+	    etag_of(req, "statystyki-csv", pcache_address(req, NULL, 0), 0, out.data);
+	if (answered_not_modified(req, etag, 0))
+		return;
+	http_add_header(req, "Content-Disposition", "inline; filename=\"statystyki.csv\"");
+	http_respond(req, 200, "text/csv; charset=utf-8; header=present", out.data, out.len);
+}
+
 void web_procedure(http_req_t *req)
 {
 	struct public_ask q;

@@ -25,12 +25,16 @@ const route_t web_routes[] = {
     {"GET", "/rejestr.csv", web_register_csv, ROLE_ANY, "register.csv", ROUTE_BODY_NONE},
     {"GET", "/rejestr.json", web_register_json, ROLE_ANY, "register.json", ROUTE_BODY_NONE},
     {"GET", "/rejestr/statystyki", web_register_stats, ROLE_ANY, "register.stats", ROUTE_BODY_NONE},
+    {"GET", "/rejestr/statystyki.csv", web_register_stats_csv, ROLE_ANY, "register.stats.csv", ROUTE_BODY_NONE},
     {"GET", "/rejestr/{number}", web_register_item, ROLE_ANY, "register.item", ROUTE_BODY_NONE},
     {"GET", "/rejestr/{number}/wersja/{version}", web_register_version, ROLE_ANY, "register.version", ROUTE_BODY_NONE},
     {"GET", "/rejestr/{number}/dokument/{seq}", web_register_document, ROLE_ANY, "register.document", ROUTE_BODY_NONE},
     {"GET", "/rejestr/{number}/zalacznik/{id}", web_register_attachment, ROLE_ANY, "register.attachment", ROUTE_BODY_NONE},
     {"GET", "/jak-uzyskac-informacje", web_procedure, ROLE_ANY, "register.procedure", ROUTE_BODY_NONE},
     {"GET", "/sitemap.xml", web_sitemap, ROLE_ANY, "sitemap", ROUTE_BODY_NONE},
+    /* The dane.gov.pl harvester's feed (opendata.c) */
+    {"GET", "/opendata/katalog.xml", web_opendata_catalog, ROLE_ANY, "opendata.catalog", ROUTE_BODY_NONE},
+    {"GET", "/opendata/katalog.md5", web_opendata_md5, ROLE_ANY, "opendata.md5", ROUTE_BODY_NONE},
     /* Staff */
     {"GET", "/panel/logowanie", web_login_form, ROLE_ANY, "auth.login.form", ROUTE_BODY_NONE},
     {"POST", "/panel/logowanie", web_login, ROLE_ANY, "auth.login", ROUTE_BODY_FORM},
