@@ -325,7 +325,12 @@ static void test_declaration_settings_are_checked_and_kept_as_typed(void **state
 	               "value=\"2026-02-30\"");
 	const char *status[] = {"a11y_status", "prawie_zgodna", NULL};
 	post_settings(status, &r);
-	expect_refused(&r, "Stan zgodności z ustawą: wybierz jedną z możliwości.", NULL);
+	/* A radio group: the message at its legend, in the summary. */
+	assert_int_equal(r.status, 422);
+	assert_non_null(strstr(r.body, "<a href=\"#a11y_status\">Stan zgodności z ustawą: wybierz "
+	                                "jedną z możliwości.</a>"));
+	assert_non_null(strstr(r.body, "id=\"a11y_status-error\""));
+	h_free(&r);
 	const char *email[] = {"a11y_contact_email", "nie-adres@", NULL};
 	post_settings(email, &r);
 	expect_refused(&r, "Podaj poprawny adres e-mail do spraw dostępności", "value=\"nie-adres@\"");
