@@ -594,16 +594,24 @@ static enum db_status unit_add_tx(PGconn *c, void *vctx)
 	                       "name", x->name));
 }
 
+void admin_unit_clean(arena_t *a, const char *symbol, const char *name, const char **symbol_out,
+                      const char **name_out, struct problem *errs)
+{
+	*symbol_out = trim(a, symbol);
+	*name_out = trim(a, name);
+	law_error_t why;
+	if (!**symbol_out)
+		add_err(errs, "symbol", "Podaj symbol komórki, np. BDG albo COMON-WI.");
+	else if (!law_casenum_unit_valid(*symbol_out, &why))
+		add_err(errs, "symbol", arena_strdup(a, why.message));
+	check_unit_name(a, *name_out, errs);
+}
+
 static enum outcome unit_add(PGconn *c, arena_t *a, const struct actor *who, const char *symbol,
                              const char *name, struct problem *errs)
 {
-	struct unit_ctx x = {.who = who, .symbol = trim(a, symbol), .name = trim(a, name), .a = a};
-	law_error_t why;
-	if (!*x.symbol)
-		add_err(errs, "symbol", "Podaj symbol komórki, np. BDG albo COMON-WI.");
-	else if (!law_casenum_unit_valid(x.symbol, &why))
-		add_err(errs, "symbol", arena_strdup(a, why.message));
-	check_unit_name(a, x.name, errs);
+	struct unit_ctx x = {.who = who, .a = a};
+	admin_unit_clean(a, symbol, name, &x.symbol, &x.name, errs);
 	if (errs->nfields)
 		return OUT_INVALID;
 	enum db_status st = settings_transaction(c, who, unit_add_tx, &x);

@@ -90,6 +90,11 @@ struct admin_unit_input {
 };
 enum outcome admin_unit_change(const struct svc_ctx *ctx, const struct admin_unit_input *in,
                                struct problem *p);
+/* A new unit's symbol and name as "add" checks them (trimmed into
+ * *symbol_out and *name_out, in `a`; messages under "symbol" and "name"),
+ * for a caller that writes the unit itself (`jawnosc org add`). */
+void admin_unit_clean(arena_t *a, const char *symbol, const char *name, const char **symbol_out,
+                      const char **name_out, struct problem *errs);
 
 /* ---- Organisation settings ---- */
 
