@@ -15,6 +15,7 @@ static const struct command {
     {"seed", cmd_seed, "load demo data (--demo)"},
     {"audit", cmd_audit, "verify the hash chain of the event log (verify)"},
     {"user", cmd_user, "manage staff accounts (add, passwd, disable, enable, list)"},
+    {"org", cmd_org, "manage the public bodies (add, list, set)"},
     {"holidays", cmd_holidays, "list the Polish days off of a year"},
     {"deadline", cmd_deadline, "compute a statutory term (KPA art. 57) with its reasoning"},
     {"lifecycle", cmd_lifecycle, "print the lifecycle of a request as Markdown or Graphviz"},

@@ -160,15 +160,21 @@ PY
   (cd "$tmp" && "${ctl[@]}" config) >"$tmp/config.out" || return 1
   grep -q "JAWNOSC_TEMPLATES=$inst/share/jawnosc/templates" "$tmp/config.out" || return 1
   (cd "$tmp" && "${ctl[@]}" migrate) || return 1
-  # The organisation: the SQL block of docs/operations.md itself.
-  /usr/bin/python3 - docs/operations.md >"$tmp/organisation.sql" <<'PY' || return 1
+  # The organisation: the block of docs/operations.md itself, run by bash
+  # with jawnosc-ctl standing for the installed wrapper as set up here.
+  /usr/bin/python3 - docs/operations.md >"$tmp/organisation.sh" <<'PY' || return 1
 import re, sys
 text = open(sys.argv[1], encoding="utf-8").read()
-m = re.search(r"<!-- tested: organisation.sql[^>]*-->\s*```sql\n(.*?)```", text, re.S)
-sys.exit("no tested SQL block in docs/operations.md") if not m else print(m.group(1))
+m = re.search(r"<!-- tested: organisation.sh[^>]*-->\s*```sh\n(.*?)```", text, re.S)
+sys.exit("no tested block in docs/operations.md") if not m else print(m.group(1))
 PY
-  cat "$tmp/organisation.sql"
-  psql -X -q -v ON_ERROR_STOP=1 -d "$url" -f "$tmp/organisation.sql" || return 1
+  cat "$tmp/organisation.sh"
+  grep -q '^jawnosc-ctl org add ' "$tmp/organisation.sh" || return 1
+  (cd "$tmp" && ctl_words="${ctl[*]@Q}" bash -euo pipefail -c \
+     'eval "jawnosc-ctl() { $ctl_words \"\$@\"; }"; . "$1"' bash "$tmp/organisation.sh") >"$tmp/organisation.out" || return 1
+  cat "$tmp/organisation.out"
+  grep -q '^organisation urzad added' "$tmp/organisation.out" || return 1
+  grep -Eq '^urzad +Urząd Gminy Przykładowo +jawnosc.example.gov.pl +1 +0$' "$tmp/organisation.out" || return 1
   # The first administrator, as the docs say (password on standard input).
   printf 'pierwszy-admin-haslo\n' | (cd "$tmp" && "${ctl[@]}" user add admin@przykladowo.example --org urzad \
     --role admin --name "Anna Nowak") || return 1
@@ -182,6 +188,8 @@ PY
   wait_port "$port" || return 1
   curl -fsS "http://127.0.0.1:$port/readyz" || return 1
   curl -fsS -o /dev/null "http://127.0.0.1:$port/wniosek" || return 1
+  # The body's accessibility declaration, complete from the defaults.
+  curl -fsS "http://127.0.0.1:$port/deklaracja-dostepnosci" | grep -q 'id="a11y-podmiot">Urząd Gminy Przykładowo<' || return 1
   curl -fsS "http://127.0.0.1:$port/static/style.css" | cmp - "$inst/share/jawnosc/templates/static/style.css"
 }
 

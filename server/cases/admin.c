@@ -18,6 +18,7 @@
 #include "db/db.h"
 #include "core/utf8.h"
 #include "law/casenum.h"
+#include "law/date.h"
 #include "render/harvester.h"
 
 #define NAME_MAX_CHARS 200
@@ -594,16 +595,24 @@ static enum db_status unit_add_tx(PGconn *c, void *vctx)
 	                       "name", x->name));
 }
 
+void admin_unit_clean(arena_t *a, const char *symbol, const char *name, const char **symbol_out,
+                      const char **name_out, struct problem *errs)
+{
+	*symbol_out = trim(a, symbol);
+	*name_out = trim(a, name);
+	law_error_t why;
+	if (!**symbol_out)
+		add_err(errs, "symbol", "Podaj symbol komórki, np. BDG albo COMON-WI.");
+	else if (!law_casenum_unit_valid(*symbol_out, &why))
+		add_err(errs, "symbol", arena_strdup(a, why.message));
+	check_unit_name(a, *name_out, errs);
+}
+
 static enum outcome unit_add(PGconn *c, arena_t *a, const struct actor *who, const char *symbol,
                              const char *name, struct problem *errs)
 {
-	struct unit_ctx x = {.who = who, .symbol = trim(a, symbol), .name = trim(a, name), .a = a};
-	law_error_t why;
-	if (!*x.symbol)
-		add_err(errs, "symbol", "Podaj symbol komórki, np. BDG albo COMON-WI.");
-	else if (!law_casenum_unit_valid(x.symbol, &why))
-		add_err(errs, "symbol", arena_strdup(a, why.message));
-	check_unit_name(a, x.name, errs);
+	struct unit_ctx x = {.who = who, .a = a};
+	admin_unit_clean(a, symbol, name, &x.symbol, &x.name, errs);
 	if (errs->nfields)
 		return OUT_INVALID;
 	enum db_status st = settings_transaction(c, who, unit_add_tx, &x);
@@ -777,6 +786,48 @@ enum outcome admin_unit_change(const struct svc_ctx *ctx, const struct admin_uni
 
 /* ---- Organisation settings -------------------------------------------------- */
 
+/* The declaration's fixed lists (migration 0050's checks): the first is
+ * the default. */
+static const char *const a11y_statuses[] = {"czesciowo_zgodna", "zgodna", "niezgodna", NULL};
+static const char *const a11y_methods[] = {"samoocena", "podmiot_zewnetrzny", NULL};
+
+/* What some settings need besides their row: the values of a choice, and
+ * a message of their own where the kind's would name the wrong thing. */
+static const struct {
+	const char *id;
+	const char *const *choices;
+	const char *message;
+} setting_extras[] = {
+    {"a11y_status", a11y_statuses, NULL},
+    {"a11y_method", a11y_methods, NULL},
+    {"a11y_url", NULL,
+     "Adres strony objętej deklaracją musi zaczynać się od https:// (albo http://), np. "
+     "https://wnioski.urzad.gov.pl, albo zostaw pole puste."},
+    {"a11y_burden_url", NULL,
+     "Adres oceny nadmiernego obciążenia musi zaczynać się od https:// (albo http://), albo "
+     "zostaw pole puste."},
+    {"a11y_contact_email", NULL,
+     "Podaj poprawny adres e-mail do spraw dostępności, np. dostepnosc@urzad.gov.pl, albo "
+     "zostaw pole puste."},
+};
+
+const char *const *admin_setting_choices(const char *id)
+{
+	for (size_t i = 0; i < sizeof setting_extras / sizeof setting_extras[0]; i++)
+		if (!strcmp(setting_extras[i].id, id))
+			return setting_extras[i].choices;
+	return NULL;
+}
+
+/* Setting `s`'s own message when refused; NULL: the kind's. */
+static const char *setting_message(const struct admin_setting *s)
+{
+	for (size_t i = 0; i < sizeof setting_extras / sizeof setting_extras[0]; i++)
+		if (!strcmp(setting_extras[i].id, s->id))
+			return setting_extras[i].message;
+	return NULL;
+}
+
 /* Every setting an administrator may change: one row each. The id is both
  * the form field and the column of organisations. */
 const struct admin_setting admin_settings[ADMIN_NSETTINGS] = {
@@ -820,6 +871,25 @@ const struct admin_setting admin_settings[ADMIN_NSETTINGS] = {
     {"retention_years", ADMIN_RETENTION, 0, false, "Okresy przechowywania danych wnioskodawców"},
     /* The licence the dane.gov.pl feed names (web/opendata.c). */
     {"opendata_licence", ADMIN_LICENCE, 0, false, "Licencja danych w dane.gov.pl"},
+    /* The accessibility declaration (ustawa z 4 kwietnia 2019 r. o
+     * dostępności cyfrowej, art. 10; cases/accessibility.h): empty values
+     * are the page's defaults. */
+    {"a11y_url", ADMIN_URL, 500, false, "Adres strony objętej deklaracją"},
+    {"a11y_published_on", ADMIN_DATE, 0, false, "Data publikacji strony internetowej"},
+    {"a11y_updated_on", ADMIN_DATE, 0, false, "Data ostatniej istotnej aktualizacji"},
+    {"a11y_status", ADMIN_CHOICE, 0, false, "Stan zgodności z ustawą"},
+    {"a11y_nonaccessible", ADMIN_LINES, 4000, false, "Treści niedostępne i przyczyny"},
+    {"a11y_exemption", ADMIN_LINES, 2000, false, "Wyłączenia"},
+    {"a11y_burden_url", ADMIN_URL, 500, false, "Ocena nadmiernego obciążenia"},
+    {"a11y_prepared_on", ADMIN_DATE, 0, false, "Data sporządzenia deklaracji"},
+    {"a11y_reviewed_on", ADMIN_DATE, 0, false, "Data ostatniego przeglądu deklaracji"},
+    {"a11y_method", ADMIN_CHOICE, 0, false, "Sposób sporządzenia deklaracji"},
+    {"a11y_auditor", ADMIN_TEXT, 300, false, "Podmiot zewnętrzny, który zbadał stronę"},
+    {"a11y_contact_name", ADMIN_TEXT, 200, false, "Osoba kontaktowa w sprawie dostępności"},
+    {"a11y_contact_email", ADMIN_EMAIL, AUTH_EMAIL_MAX, false, "E-mail w sprawie dostępności"},
+    {"a11y_contact_phone", ADMIN_TEXT, 50, false, "Telefon w sprawie dostępności"},
+    {"a11y_architecture", ADMIN_LINES, 4000, false, "Dostępność architektoniczna"},
+    {"a11y_apps", ADMIN_LINES, 2000, false, "Aplikacje mobilne"},
 };
 
 /* One DNS label: letters, digits and inner hyphens, 1-63 characters. */
@@ -996,6 +1066,41 @@ static const char *clean_retention(arena_t *a, const char *typed, struct problem
 	return out.data ? out.data : "";
 }
 
+/* A date typed as "RRRR-MM-DD" or "DD.MM.RRRR" (a calendar's and a
+ * Polish reader's), as "RRRR-MM-DD"; "" stays "" (the default). */
+static const char *clean_date(arena_t *a, const struct admin_setting *s, const char *v,
+                              struct problem *errs)
+{
+	if (!*v)
+		return v;
+	law_date_t d;
+	int day, month, year, n = 0;
+	bool ok = law_date_parse(v, &d);
+	if (!ok && strlen(v) == 10 && sscanf(v, "%2d.%2d.%4d%n", &day, &month, &year, &n) == 3 &&
+	    n == 10 && v[2] == '.' && v[5] == '.' && strspn(v, "0123456789.") == 10) {
+		d = (law_date_t){year, month, day};
+		ok = law_date_valid(d);
+	}
+	if (!ok || !law_date_in_range(d)) {
+		add_err(errs, s->id,
+		        setting_message(s) ? setting_message(s)
+		                   : arena_printf(a, "%s: podaj datę w postaci RRRR-MM-DD, np. 2026-03-31, "
+		                                     "albo zostaw pole puste.", s->label));
+		return v;
+	}
+	char out[LAW_DATE_STRLEN];
+	law_date_format(d, out);
+	return arena_strdup(a, out);
+}
+
+static bool is_choice(const struct admin_setting *s, const char *v)
+{
+	for (const char *const *c = admin_setting_choices(s->id); c && *c; c++)
+		if (!strcmp(*c, v))
+			return true;
+	return false;
+}
+
 /* One setting's typed value, cleaned; a message when it is wrong. */
 static const char *clean_setting(arena_t *a, const struct admin_setting *s, const char *typed,
                                  struct problem *errs)
@@ -1009,13 +1114,23 @@ static const char *clean_setting(arena_t *a, const struct admin_setting *s, cons
 		break;
 	case ADMIN_EMAIL:
 		if (*v && (!users_email_valid(v) || !utf8_valid(v, strlen(v))))
-			add_err(errs, s->id, "Podaj poprawny adres e-mail urzędu, np. "
-			                     "sekretariat@urzad.gov.pl, albo zostaw pole puste.");
+			add_err(errs, s->id, setting_message(s) ? setting_message(s)
+			                                : "Podaj poprawny adres e-mail urzędu, np. "
+			                                  "sekretariat@urzad.gov.pl, albo zostaw pole puste.");
 		break;
 	case ADMIN_URL:
 		if (*v && (!url_valid(v) || strlen(v) > (size_t)s->max))
-			add_err(errs, s->id, "Adres strony BIP musi zaczynać się od https:// (albo "
-			                     "http://), np. https://bip.urzad.gov.pl.");
+			add_err(errs, s->id, setting_message(s) ? setting_message(s)
+			                                : "Adres strony BIP musi zaczynać się od https:// (albo "
+			                                  "http://), np. https://bip.urzad.gov.pl.");
+		break;
+	case ADMIN_DATE:
+		return clean_date(a, s, v, errs);
+	case ADMIN_CHOICE:
+		if (!*v && !s->required && admin_setting_choices(s->id))
+			v = admin_setting_choices(s->id)[0];
+		if (!is_choice(s, v))
+			add_err(errs, s->id, arena_printf(a, "%s: wybierz jedną z możliwości.", s->label));
 		break;
 	case ADMIN_HOSTS:
 		return clean_hosts(a, v, errs);
@@ -1075,6 +1190,8 @@ static const char *settings_select(arena_t *a, bool lock)
 			sb_puts(&sql, ", ");
 		if (s->kind == ADMIN_HOSTS)
 			sb_printf(&sql, "array_to_string(%s, E'\\n')", s->id);
+		else if (s->kind == ADMIN_DATE)
+			sb_printf(&sql, "coalesce(to_char(%s, 'YYYY-MM-DD'), '')", s->id);
 		else if (s->kind == ADMIN_RETENTION)
 			sb_printf(&sql, "(SELECT coalesce(string_agg(k || ' ' || v, E'\\n' ORDER BY k), '') "
 			                "FROM jsonb_each_text(%s) AS e(k, v))", s->id);
@@ -1106,6 +1223,9 @@ static const char *settings_update(arena_t *a)
 			break;
 		case ADMIN_DAYS:
 			sb_printf(&sql, "%s = $%d::int", s->id, n);
+			break;
+		case ADMIN_DATE:
+			sb_printf(&sql, "%s = nullif($%d, '')::date", s->id, n);
 			break;
 		case ADMIN_RETENTION:
 			sb_printf(&sql, "%s = (SELECT coalesce(jsonb_object_agg(split_part(l, ' ', 1), "
@@ -1255,6 +1375,40 @@ static void check_unsigned_note(const struct admin_values *v, struct problem *er
 		        "pokazywana przy każdym takim piśmie), albo wybierz wezwanie do podpisania.");
 }
 
+/* The declaration's dates in their order, and who examined the site when
+ * a third party did (art. 10 ust. 2 of the digital accessibility act: the
+ * declaration says how it was prepared). Dates are "RRRR-MM-DD" or "". */
+static void check_declaration(const struct admin_values *v, struct problem *errs)
+{
+	const char *pub = setting_value(v, "a11y_published_on"), *upd = setting_value(v, "a11y_updated_on");
+	const char *prep = setting_value(v, "a11y_prepared_on"), *rev = setting_value(v, "a11y_reviewed_on");
+	if (*pub && *upd && strcmp(upd, pub) < 0 && !problem_field_message(errs, "a11y_updated_on"))
+		add_err(errs, "a11y_updated_on", "Data ostatniej istotnej aktualizacji nie może być "
+		                                 "wcześniejsza niż data publikacji strony.");
+	if (*prep && *rev && strcmp(rev, prep) < 0 && !problem_field_message(errs, "a11y_reviewed_on"))
+		add_err(errs, "a11y_reviewed_on", "Data ostatniego przeglądu nie może być wcześniejsza "
+		                                  "niż data sporządzenia deklaracji.");
+	if (!strcmp(setting_value(v, "a11y_method"), "podmiot_zewnetrzny") &&
+	    !*setting_value(v, "a11y_auditor"))
+		add_err(errs, "a11y_auditor", "Podaj nazwę podmiotu zewnętrznego, który zbadał "
+		                              "dostępność strony, albo wybierz samoocenę.");
+}
+
+int admin_setting_index(const char *id)
+{
+	for (size_t i = 0; id && i < ADMIN_NSETTINGS; i++)
+		if (!strcmp(admin_settings[i].id, id))
+			return (int)i;
+	return -1;
+}
+
+const char *admin_setting_clean(arena_t *a, const char *id, const char *typed,
+                                struct problem *errs)
+{
+	int i = admin_setting_index(id);
+	return i < 0 ? NULL : clean_setting(a, &admin_settings[i], typed, errs);
+}
+
 enum outcome admin_settings_save(const struct svc_ctx *ctx, const struct admin_values *in,
                                  struct problem *p)
 {
@@ -1266,6 +1420,7 @@ enum outcome admin_settings_save(const struct svc_ctx *ctx, const struct admin_v
 	for (size_t i = 0; i < ADMIN_NSETTINGS; i++)
 		v.v[i] = clean_setting(ctx->arena, &admin_settings[i], in->v[i], p);
 	check_unsigned_note(&v, p);
+	check_declaration(&v, p);
 	if (p->nfields)
 		return OUT_INVALID;
 	PGconn *c = svc_conn(p);

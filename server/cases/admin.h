@@ -90,6 +90,11 @@ struct admin_unit_input {
 };
 enum outcome admin_unit_change(const struct svc_ctx *ctx, const struct admin_unit_input *in,
                                struct problem *p);
+/* A new unit's symbol and name as "add" checks them (trimmed into
+ * *symbol_out and *name_out, in `a`; messages under "symbol" and "name"),
+ * for a caller that writes the unit itself (`jawnosc org add`). */
+void admin_unit_clean(arena_t *a, const char *symbol, const char *name, const char **symbol_out,
+                      const char **name_out, struct problem *errs);
 
 /* ---- Organisation settings ---- */
 
@@ -106,6 +111,8 @@ enum admin_kind {
 	ADMIN_REMEDY, /* "appeal" or "reconsideration" */
 	ADMIN_RETENTION, /* "CLASS YEARS" a line (JRWA class, 1..100), stored as jsonb */
 	ADMIN_LICENCE,   /* one of harvester_licences[] (render/harvester.h); empty: the default */
+	ADMIN_DATE,   /* "RRRR-MM-DD" (or "DD.MM.RRRR", stored as the first), or empty: NULL */
+	ADMIN_CHOICE, /* one of a fixed list (admin_setting_choices()); empty is its first */
 };
 
 /* One row per setting: the form field is the column of organisations. */
@@ -117,7 +124,7 @@ struct admin_setting {
 	const char *label; /* Polish, for messages */
 };
 
-#define ADMIN_NSETTINGS 29
+#define ADMIN_NSETTINGS 45
 extern const struct admin_setting admin_settings[ADMIN_NSETTINGS];
 
 /* Values in the order of admin_settings[]; hosts as lines; the retention
@@ -135,6 +142,18 @@ enum outcome admin_settings_get(const struct svc_ctx *ctx, struct admin_values *
  * kept in memory (cases/org.c) are stale at once. */
 enum outcome admin_settings_save(const struct svc_ctx *ctx, const struct admin_values *in,
                                  struct problem *p);
+/* The values an ADMIN_CHOICE setting takes (NULL-terminated, the first
+ * its default); NULL for another. */
+const char *const *admin_setting_choices(const char *id);
+/* The index of setting `id` in admin_settings[], -1 when there is none. */
+int admin_setting_index(const char *id);
+/* Setting `id`'s typed value cleaned and checked as the settings page
+ * does (admin_settings_save()), for a caller that writes it itself (the
+ * operator's `jawnosc org add`): the value to store, in `a`, with a
+ * message in `errs` under the field `id` when it is refused; NULL when
+ * there is no such setting. */
+const char *admin_setting_clean(arena_t *a, const char *id, const char *typed,
+                                struct problem *errs);
 
 /* ---- What the pages show, each read in one call ---- */
 

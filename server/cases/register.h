@@ -210,6 +210,16 @@ enum outcome register_procedure_page(const struct svc_ctx *ctx, const struct reg
                                      struct register_page *pg, struct register_remedies *out,
                                      struct problem *p);
 
+/* The accessibility declaration (cases/accessibility.h): the body's
+ * details in pg->org and the visits, the declaration in *out (strings in
+ * the context's arena); `site` is the site's address when the body names
+ * none. */
+struct a11y_declaration;
+enum outcome register_accessibility_page(const struct svc_ctx *ctx,
+                                         const struct register_ask *ask, const char *site,
+                                         struct register_page *pg,
+                                         struct a11y_declaration *out, struct problem *p);
+
 /* The job "register-stats" (on demand): refreshes the statistics' snapshot
  * when it is older than REGISTER_STATS_MAX_AGE, on the primary as the
  * server's own role; when another instance is refreshing it already, it

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cases/accessibility.h"
 #include "cases/ratelimit.h"
 #include "cases/register_query.h"
 #include "cases/service.h"
@@ -378,4 +379,24 @@ enum outcome register_procedure_page(const struct svc_ctx *ctx, const struct reg
 		out->units = NULL;
 	}
 	return o;
+}
+
+enum outcome register_accessibility_page(const struct svc_ctx *ctx,
+                                         const struct register_ask *ask, const char *site,
+                                         struct register_page *pg,
+                                         struct a11y_declaration *out, struct problem *p)
+{
+	memset(out, 0, sizeof *out);
+	PGconn *c;
+	/* The page's stamp is its own: the settings it shows are in its tag. */
+	enum outcome o = page_open(ctx, ask, pg, &c, NULL, p);
+	if (o != OUT_OK || (o = page_begin(c, p)) != OUT_OK)
+		return o;
+	bool found;
+	enum db_status st = a11y_read(c, ctx->arena, &pg->org, site, out, &found);
+	if (st != DB_OK)
+		return page_fail(c, st, p);
+	if (!found)
+		return page_not_found(c, NULL, p);
+	return page_close(c, ask, pg, p);
 }

@@ -13,6 +13,7 @@ int cmd_lifecycle(int argc, char **argv);
 int cmd_seed(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_user(int argc, char **argv);
+int cmd_org(int argc, char **argv);
 int cmd_letter(int argc, char **argv);
 int cmd_pdf(int argc, char **argv);
 int cmd_edor(int argc, char **argv);

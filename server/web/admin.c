@@ -448,7 +448,7 @@ static void settings_page(http_req_t *req, const struct admin_values *v,
 		const struct admin_setting *s = &admin_settings[i];
 		const char *val = v->v[i] ? v->v[i] : "";
 		json_object_set_new(vals, s->id, json_string(val));
-		if (s->kind == ADMIN_BOOL || s->kind == ADMIN_REMEDY)
+		if (s->kind == ADMIN_BOOL || s->kind == ADMIN_REMEDY || s->kind == ADMIN_CHOICE)
 			json_object_set_new(is, arena_printf(req->arena, "%s_%s", s->id, val), json_true());
 		if (s->kind == ADMIN_RETENTION && !rows)
 			rows = retention_rows(val);

@@ -85,6 +85,7 @@ static json_t *form_context(http_req_t *req, const struct org *org, const struct
 	json_object_set_new(ctx, "file_max", json_string(size_text(req, file_max())));
 	json_object_set_new(ctx, "files_total_max", json_string(size_text(req, files_total_max())));
 	json_object_set_new(ctx, "files_max_count", json_integer(FILING_MAX_ATTACHMENTS));
+	json_object_set_new(ctx, "bip", web_bip_composed(org, "redakcja BIP"));
 	if (web_form_errors(ctx, errs)) {
 		json_object_set_new(ctx, "title",
 		                    json_string("Błędy w formularzu — Złóż wniosek — Jawność"));

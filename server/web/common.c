@@ -138,3 +138,10 @@ bool web_csrf_ok(http_req_t *req, const char *posted)
 	const char *cookie = http_cookie(req, CSRF_COOKIE);
 	return web_is_random_id(cookie) && secret_hmac_verify("csrf", cookie, posted);
 }
+
+json_t *web_bip_composed(const struct org *o, const char *entered_by)
+{
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "publisher", o->name, "producer",
+	                 o->name, "responsible", "", "entered_by", entered_by, "produced_at", "",
+	                 "published_at", o->created, "has_versions", 0);
+}

@@ -1,8 +1,23 @@
-/* The public front page. */
+/* The public front page. It answers whatever the Host; a body's shows the
+ * BIP metadata of the body (issue 23 part 3). */
+#include "cases/context.h"
+#include "cases/org.h"
 #include "web/web.h"
 
 void web_home(http_req_t *req)
 {
-	web_render(req, 200, "home",
-	           json_pack("{s:s}", "title", "Jawność — dostęp do informacji publicznej"));
+	json_t *ctx = json_pack("{s:s}", "title", "Jawność — dostęp do informacji publicznej");
+	struct svc_ctx sc;
+	struct actor who;
+	web_ctx(req, &sc, &who);
+	struct org o;
+	struct problem p;
+	/* The body is kept in memory by host and dropped when any settings
+	 * change (cases/org.c); a host no body lists, or a database that
+	 * cannot be reached, leaves the page without it. */
+	if (org_for_request(&sc, http_header(req, "Host"), &o, &p) == OUT_OK)
+		json_object_set_new(ctx, "bip", web_bip_composed(&o, "redakcja BIP"));
+	/* Per body and per settings: no validators, asked again every time. */
+	http_add_header(req, "Cache-Control", "no-cache");
+	web_render(req, 200, "home", ctx);
 }

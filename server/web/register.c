@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cases/accessibility.h"
 #include "cases/context.h"
 #include "cases/register.h"
 #include "core/config.h"
@@ -618,6 +619,61 @@ void web_procedure(http_req_t *req)
 	json_object_set_new(bip, "changed_at", json_string(""));
 	json_object_set_new(ctx, "bip", bip);
 	render_public(req, "register_procedure", ctx);
+}
+
+/* "RRRR-MM-DD" as "DD.MM.RRRR", as the BIP metadata shows dates. */
+static const char *polish_date(http_req_t *req, const char *iso)
+{
+	if (!iso || strlen(iso) != 10)
+		return "";
+	return arena_printf(req->arena, "%.2s.%.2s.%.4s", iso + 8, iso + 5, iso);
+}
+
+/* The accessibility declaration (cases/accessibility.h). Its tag covers
+ * everything it shows, so a change of the settings shows at once. */
+void web_accessibility(http_req_t *req)
+{
+	struct public_ask q;
+	public_begin(req, &q, NULL, "/deklaracja-dostepnosci", NULL);
+	struct register_page pg;
+	struct a11y_declaration d;
+	if (!public_ready(req, &q,
+	                  register_accessibility_page(&q.sc, &q.ask, web_base_url(), &pg, &d, &q.p),
+	                  NULL))
+		return;
+	const struct org *o = &pg.org;
+	bool compliant = !strcmp(d.status, "zgodna");
+	json_t *ctx = json_pack(
+	    "{s:s, s:{s:s, s:s}, s:{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s, "
+	    "s:s, s:s, s:s, s:s}, s:b, s:b}",
+	    "title", "Deklaracja dostępności — Jawność", "org", "name", o->name, "address", o->address,
+	    "a11y", "url", d.url, "published_on", d.published_on, "updated_on", d.updated_on,
+	    "prepared_on", d.prepared_on, "reviewed_on", d.reviewed_on, "status", d.status,
+	    "status_label", d.status_label, "nonaccessible", d.nonaccessible, "exemption",
+	    d.exemption, "burden_url", d.burden_url, "third_party", d.third_party, "auditor",
+	    d.auditor, "contact_name", d.contact_name, "contact_email", d.contact_email,
+	    "contact_phone", d.contact_phone, "architecture", d.architecture, "apps", d.apps,
+	    "compliant", compliant, "show_nonaccessible", !compliant || *d.nonaccessible);
+	char *shown = json_dumps(ctx, JSON_COMPACT | JSON_SORT_KEYS);
+	const char *etag =
+	    etag_of(req, "deklaracja", pcache_address(req, NULL, 0), 0, shown ? shown : "");
+	free(shown);
+	if (answered_not_modified(req, etag, 0)) {
+		json_decref(ctx);
+		return;
+	}
+	json_t *bip = composed_bip(req, &pg, json_integer(pg.visits));
+	json_object_set_new(bip, "responsible", json_string(d.contact_name));
+	json_object_set_new(bip, "entered_by",
+	                    json_string("redakcja BIP (deklaracja z ustawień urzędu)"));
+	json_object_set_new(bip, "produced_at", json_string(polish_date(req, d.prepared_on)));
+	json_object_set_new(bip, "published_at", json_string(polish_date(req, d.prepared_on)));
+	json_object_set_new(bip, "changed_at",
+	                    json_string(strcmp(d.reviewed_on, d.prepared_on)
+	                                    ? polish_date(req, d.reviewed_on)
+	                                    : ""));
+	json_object_set_new(ctx, "bip", bip);
+	render_public(req, "accessibility", ctx);
 }
 
 /* ---- Feeds and open data ------------------------------------------------------------ */

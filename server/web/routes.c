@@ -31,6 +31,7 @@ const route_t web_routes[] = {
     {"GET", "/rejestr/{number}/dokument/{seq}", web_register_document, ROLE_ANY, "register.document", ROUTE_BODY_NONE},
     {"GET", "/rejestr/{number}/zalacznik/{id}", web_register_attachment, ROLE_ANY, "register.attachment", ROUTE_BODY_NONE},
     {"GET", "/jak-uzyskac-informacje", web_procedure, ROLE_ANY, "register.procedure", ROUTE_BODY_NONE},
+    {"GET", "/deklaracja-dostepnosci", web_accessibility, ROLE_ANY, "accessibility", ROUTE_BODY_NONE},
     {"GET", "/sitemap.xml", web_sitemap, ROLE_ANY, "sitemap", ROUTE_BODY_NONE},
     /* The dane.gov.pl harvester's feed (opendata.c) */
     {"GET", "/opendata/katalog.xml", web_opendata_catalog, ROLE_ANY, "opendata.catalog", ROUTE_BODY_NONE},

@@ -73,6 +73,11 @@ struct actor;
 void web_ctx(http_req_t *req, struct svc_ctx *ctx, struct actor *who);
 /* `s` percent-encoded for a query string, in the arena. */
 const char *web_url_encode(http_req_t *req, const char *s);
+/* The BIP metadata (templates/partials/bip_meta.html) of a page the
+ * system composes for body `o` with no register of its own (the home
+ * page, the filing form): the body publishes and produces it since it was
+ * set up, `entered_by` entered it. A new reference. */
+json_t *web_bip_composed(const struct org *o, const char *entered_by);
 /* The route's (or query's) parameter `name` as a positive id below 10^12;
  * 0 otherwise (missing, empty, not a number, trailing characters), which
  * the services answer with OUT_NOT_FOUND. */
@@ -241,6 +246,7 @@ void web_register_stats_csv(http_req_t *req);
 void web_opendata_catalog(http_req_t *req);
 void web_opendata_md5(http_req_t *req);
 void web_procedure(http_req_t *req);
+void web_accessibility(http_req_t *req);
 void web_panel_publication(http_req_t *req);
 void web_panel_publish(http_req_t *req);
 void api_requests_create(http_req_t *req);

@@ -127,6 +127,23 @@ async function main() {
 			await axeCheck(page, 'Jak uzyskać informację publiczną');
 		});
 
+		// The accessibility declaration, reached as anyone would: the
+		// footer's link on a public page (issue 23 part 3).
+		await test('accessibility_declaration', async () => {
+			await page.goto(`${base}/jak-uzyskac-informacje`);
+			await page.locator('footer a[href="/deklaracja-dostepnosci"]').click();
+			await page.waitForURL(/\/deklaracja-dostepnosci$/);
+			equal((await page.locator('h1').textContent()).trim(), 'Deklaracja dostępności', 'heading');
+			equal((await page.locator('#a11y-podmiot').textContent()).trim(), 'Ministerstwo Obrony Narodowej',
+				'the body');
+			for (const id of ['a11y-url', 'a11y-data-publikacja', 'a11y-status', 'a11y-kontakt', 'a11y-procedura',
+				'a11y-architektura', 'a11y-aplikacje'])
+				equal(await page.locator(`#${id}`).count(), 1, id);
+			check(/^\d{4}-\d{2}-\d{2}$/.test(await page.locator('#a11y-data-publikacja').getAttribute('datetime')),
+				'a date of publication');
+			await axeCheck(page, 'the accessibility declaration');
+		});
+
 		await test('statistics_page', async () => {
 			const resp = await page.goto(`${base}/rejestr/statystyki`);
 			equal(resp.status(), 200, 'status');

@@ -14,7 +14,8 @@
  * clerk added that names the requester (every one of her data) and a
  * witness by PESEL, as its public copy made on the redaction page with the
  * suggested terms as they are: crawled the same way, by the links that
- * point to it. */
+ * point to it. Every HTML page of the crawl also links the accessibility
+ * declaration in its footer, and the declaration is reached by that link. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -382,7 +383,19 @@ struct crawl_result {
 	bool saw[NPEOPLE];     /* the case number on some page */
 	bool saw_pdf[NPEOPLE]; /* a document of the case read */
 	bool saw_att[NPEOPLE]; /* the public copy of its attachment read */
+	size_t html;           /* HTML pages read: each links the accessibility declaration */
+	bool declaration;      /* the declaration read, reached by that link */
 };
+
+/* Every public page's footer links the accessibility declaration (the
+ * digital accessibility act: a link on every page, e.g. in the footer). */
+static bool footer_links_declaration(const char *body, size_t len)
+{
+	static const char footer[] = "<footer class=\"site-footer\">",
+	                  link[] = "<a href=\"/deklaracja-dostepnosci\">Deklaracja dostępności</a>";
+	const char *f = memmem(body, len, footer, strlen(footer));
+	return f && memmem(f, len - (size_t)(f - body), link, strlen(link));
+}
 
 static void crawl_all(struct crawl_result *res)
 {
@@ -419,6 +432,14 @@ static void crawl_all(struct crawl_result *res)
 		}
 		const char *type = h_header(&r, "Content-Type");
 		bool pdf = type && !strncmp(type, "application/pdf", 15);
+		if (type && !strncmp(type, "text/html", 9)) {
+			res->html++;
+			if (!footer_links_declaration(r.body, r.len))
+				fail_msg("%s has no link to the accessibility declaration in its footer",
+				         cr.paths[i]);
+			if (!strcmp(cr.paths[i], "/deklaracja-dostepnosci"))
+				res->declaration = true;
+		}
 		/* The raw bytes first (a PDF's too), then a PDF's text. */
 		const char *leak = leak_in(r.body, r.len);
 		if (leak)
@@ -530,6 +551,10 @@ static void test_crawl_of_the_public_side_finds_none_of_their_data(void **state)
 	assert_true(res.fetched >= 30);
 	assert_true(res.pdfs >= 2 * NPEOPLE);
 	assert_true(res.next_page);
+	fprintf(stderr, "privacy crawl: %zu HTML pages, each links the accessibility declaration\n",
+	        res.html);
+	assert_true(res.html >= 20);
+	assert_true(res.declaration);
 	for (size_t k = 0; k < NPEOPLE; k++) {
 		if (!res.saw[k] || !res.saw_pdf[k] || !res.saw_att[k])
 			fail_msg("the crawl did not reach case %s (page %d, document %d, attachment %d)",

@@ -290,7 +290,8 @@ static void test_unknown_host_gets_421_on_pages_api_and_filing(void **state)
 {
 	long before = requests_filed();
 	struct hresp r;
-	const char *pages[] = {"/wniosek", "/rejestr", "/rejestr.atom", "/jak-uzyskac-informacje"};
+	const char *pages[] = {"/wniosek", "/rejestr", "/rejestr.atom", "/jak-uzyskac-informacje",
+	                       "/deklaracja-dostepnosci"};
 	for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++) {
 		get_as(UNKNOWN, pages[i], &r);
 		if (r.status != 421)
@@ -356,6 +357,9 @@ static void test_health_readiness_and_metrics_answer_whatever_the_host(void **st
 		if (r.status != 200)
 			fprintf(stderr, "%s: %ld\n", paths[i], r.status);
 		assert_int_equal(r.status, 200);
+		/* The home page names no body there (issue 23 part 3). */
+		if (!strcmp(paths[i], "/"))
+			assert_null(strstr(r.body, "Podmiot udostępniający"));
 		h_free(&r);
 	}
 }
@@ -363,6 +367,12 @@ static void test_health_readiness_and_metrics_answer_whatever_the_host(void **st
 static void test_each_listed_host_shows_its_own_body(void **state)
 {
 	struct hresp r;
+	/* The home page's BIP metadata are the body's of the host. */
+	get_as("Host: bip.inny.example", "/", &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "<dt>Podmiot udostępniający</dt><dd>Inny Urząd"));
+	assert_null(strstr(r.body, "Ministerstwo"));
+	h_free(&r);
 	get_as("Host: BIP.INNY.example:9999", "/wniosek", &r);
 	assert_int_equal(r.status, 200);
 	assert_non_null(strstr(r.body, "Inny Urząd"));
