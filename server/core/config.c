@@ -62,6 +62,8 @@ const struct config_entry config_table[] = {
 	 "Requests one address may file per hour through the form and the API."},
 	{"JAWNOSC_SEARCH_RATE", CONFIG_INT, "30", 1, 1000000, OFF(search_rate),
 	 "Searches and exports of the public register one address may ask for per minute that are not answered from memory; past it 429 until the minute is over."},
+	{"JAWNOSC_INTEGRATION_RATE", CONFIG_INT, "300", 1, 1000000, OFF(integration_rate),
+	 "Calls one integration token (an EZD system, /api/v1/staff) may make per minute; past it 429 with Retry-After until the minute is over."},
 	{"JAWNOSC_SITEMAP_URLS", CONFIG_INT, "10000", 10, 50000, OFF(sitemap_urls),
 	 "Addresses in one part of the sitemap (/sitemap.xml lists the parts; the protocol allows 50,000)."},
 	{"JAWNOSC_MAX_ATTACHMENT", CONFIG_BYTES, "5M", 1024, 1L << 30, OFF(max_attachment),
