@@ -15,6 +15,7 @@
  * problem documents (web_fail()); the routes take any Host, as the staff
  * panel does: the token says which body. */
 #include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cases/attachments.h"
@@ -184,19 +185,38 @@ void api_staff_queue(http_req_t *req)
 		list_answer(&c, &f);
 }
 
+/* An attachment of the clerk's view as the API shows it: numbers as
+ * numbers, without what only the panel draws. */
+static const char *str(json_t *row, const char *key)
+{
+	const char *v = json_string_value(json_object_get(row, key));
+	return v ? v : "";
+}
+
+static json_t *attachment_doc(json_t *row)
+{
+	json_t *d = json_pack("{s:I, s:s, s:I, s:s, s:s}", "id", (json_int_t)atoll(str(row, "id")),
+	                      "filename", str(row, "filename"), "size",
+	                      (json_int_t)atoll(str(row, "size")), "source", str(row, "source"),
+	                      "source_label", str(row, "source_label"));
+	if (*str(row, "letter_seq"))
+		json_object_set_new(d, "letter_seq", json_integer(atoi(str(row, "letter_seq"))));
+	return d;
+}
+
 /* The clerk's view of a case as the API shows it: its data, terms,
  * documents and attachments; not the panel's forms (the steps offered,
  * the staff to assign). */
 static json_t *case_doc(json_t *view)
 {
 	static const char *const keep[] = {
-	    "id",           "case_number",   "kind",        "state",        "state_label",
-	    "closed",       "version",       "channel",     "channel_label", "received_on",
-	    "received_at",  "assignee",      "unit",        "requester",    "delivery_label",
-	    "due_on",       "weekday",       "days_left",   "due_today",    "overdue",
-	    "days_overdue", "due_text",      "subject",     "content",      "form",
-	    "delivery",     "reuse_purpose", "reuse_format", "reuse_manner", "closed_on",
-	    "terms",        "documents",     "attachments",
+	    "id",           "case_number", "kind",        "state",          "state_label",
+	    "closed",       "version",     "channel",     "channel_label",  "received_on",
+	    "received_at",  "assignee",    "unit",        "requester",      "delivery_label",
+	    "due_on",       "weekday",     "days_left",   "due_today",      "overdue",
+	    "days_overdue", "due_text",    "subject",     "content",        "form",
+	    "delivery",     "purpose",     "format",      "manner",         "reuse_standing",
+	    "closed_on",    "terms",       "documents",
 	};
 	json_t *doc = json_object();
 	for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++) {
@@ -204,6 +224,11 @@ static json_t *case_doc(json_t *view)
 		if (v)
 			json_object_set(doc, keep[i], v);
 	}
+	json_t *list = json_array(), *row;
+	size_t i;
+	json_array_foreach(json_object_get(view, "attachments"), i, row)
+	    json_array_append_new(list, attachment_doc(row));
+	json_object_set_new(doc, "attachments", list);
 	json_decref(view);
 	return doc;
 }

@@ -139,6 +139,29 @@ static void expect_field(const struct hresp *r, const char *field, const char *w
 	json_decref(j);
 }
 
+/* `obj` has every member the OpenAPI document requires of `schema`
+ * (templates/static/openapi.json, the document the server serves). */
+static void has_required(json_t *obj, const char *schema)
+{
+	static json_t *doc;
+	if (!doc) {
+		json_error_t e;
+		doc = json_load_file("templates/static/openapi.json", 0, &e);
+		assert_non_null(doc);
+	}
+	json_t *s = json_object_get(json_object_get(json_object_get(doc, "components"), "schemas"),
+	                            schema),
+	       *k;
+	assert_non_null(s);
+	size_t i;
+	json_array_foreach(json_object_get(s, "required"), i, k)
+	{
+		if (!json_object_get(obj, json_string_value(k)))
+			fprintf(stderr, "%s lacks %s\n", schema, json_string_value(k));
+		assert_non_null(json_object_get(obj, json_string_value(k)));
+	}
+}
+
 /* Events of the integration `name` for operation `op` answered `status`
  * (0: any). */
 static long calls(const char *name, const char *op, int status)
@@ -333,6 +356,9 @@ static void test_every_operation_over_http(void **state)
 	assert_true(json_array_size(json_object_get(j, "terms")) >= 1);
 	assert_null(json_object_get(j, "actions"));
 	assert_null(json_object_get(j, "users"));
+	has_required(j, "StaffCase");
+	has_required(json_array_get(json_object_get(j, "attachments"), 0), "StaffAttachment");
+	has_required(json_array_get(json_object_get(j, "terms"), 0), "Term");
 	char number[64];
 	snprintf(number, sizeof number, "%s", u_str(j, "case_number"));
 	assert_int_equal(strncmp(number, "COMON.", 6), 0);
@@ -398,6 +424,7 @@ static void test_every_operation_over_http(void **state)
 	free(body);
 	expect(&r, 201, "adding a document");
 	j = u_json(&r);
+	has_required(j, "AddedDocument");
 	assert_int_equal(json_integer_value(json_object_get(j, "case_id")), registered_id);
 	assert_int_equal(json_integer_value(json_object_get(j, "size")), (long long)pdf_len);
 	assert_int_equal(strlen(u_str(j, "sha256")), 64);
@@ -439,9 +466,11 @@ static void test_the_queue_in_pages_in_the_clerks_order(void **state)
 		call("GET", path, t_read, NULL, &r);
 		expect(&r, 200, "a page of the queue");
 		json_t *j = u_json(&r), *it;
+		has_required(j, "CaseList");
 		size_t i;
 		json_array_foreach(json_object_get(j, "items"), i, it)
 		{
+			has_required(it, "CaseSummary");
 			/* Due dates rising, ids rising among equal ones, then the
 			 * cases without a due date by id. */
 			const char *due = u_str(it, "due_on");
@@ -506,6 +535,7 @@ static void expect_scope_refused(const char *method, const char *path, const cha
 	assert_non_null(www);
 	assert_non_null(strstr(www, want));
 	json_t *j = u_json(&r);
+	has_required(j, "ProblemDetails");
 	assert_string_equal(u_str(j, "code"), "insufficient_scope");
 	assert_non_null(strstr(u_str(j, "detail"), scope));
 	json_decref(j);
