@@ -18,7 +18,7 @@ const struct config_entry config_table[] = {
 	{"JAWNOSC_THREADS", CONFIG_INT, "0", 0, 256, OFF(threads),
 	 "HTTP worker threads; 0 means one per CPU."},
 	{"JAWNOSC_MAX_BODY", CONFIG_BYTES, "8M", 1024, 1L << 30, OFF(max_body),
-	 "Largest request body accepted, on the routes that take attachments (other routes take 64 KB, 256 KB or 1 MB, or none); larger ones get 413 as soon as the headers arrive."},
+	 "Largest request body accepted, on the routes that take attachments (other routes take 64 KB, 256 KB or 1 MB, or none; the staff API's JSON with files in base64 this x 4/3 + 256 KB); larger ones get 413 as soon as the headers arrive."},
 	{"JAWNOSC_BODY_MEMORY", CONFIG_BYTES, "64M", 64 * 1024, 1L << 40, OFF(body_memory),
 	 "Memory for request bodies being received, all requests together; a request whose body does not fit gets 503 with Retry-After."},
 	{"JAWNOSC_MAX_HEADER", CONFIG_BYTES, "32K", 4096, 1L << 20, OFF(max_header),
