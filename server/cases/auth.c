@@ -37,6 +37,9 @@ const char *auth_role_label(const char *role)
 		return "administrator";
 	if (!strcmp(role, "iod"))
 		return "inspektor ochrony danych";
+	/* Not a user: a system calling the staff API (cases/integrations.h). */
+	if (!strcmp(role, "integration"))
+		return "integracja";
 	return role;
 }
 

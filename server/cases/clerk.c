@@ -849,6 +849,8 @@ enum outcome clerk_register_received(const struct svc_ctx *ctx, struct filing_in
 	problem_set(p, OUT_OK, NULL, NULL);
 	*request_id = 0;
 	in->actor_user_id = ctx->who->user_id;
+	/* A system registering through the staff API is not a clerk. */
+	in->actor = ctx->who->role && !strcmp(ctx->who->role, "integration") ? "integration" : NULL;
 	in->max_attachment = (size_t)cfg.max_attachment;
 	PGconn *c = svc_conn(p);
 	if (!c)

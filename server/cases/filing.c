@@ -637,7 +637,7 @@ static void filing_params(struct create_ctx *x, const law_outcome_t *oc, const c
 	    in->form, in->delivery, reuse ? in->purpose : NULL, reuse ? in->format : NULL,
 	    reuse ? in->manner : NULL, law_states[oc->state].id, (const char *)f->hash, due_on,
 	    in->name, in->email, in->postal_address, in->phone, in->ip && *in->ip ? in->ip : NULL,
-	    f->terms ? f->terms : "[]", citizen ? "requester" : "clerk",
+	    f->terms ? f->terms : "[]", in->actor ? in->actor : citizen ? "requester" : "clerk",
 	    in->actor_user_id ? idstr(a, in->actor_user_id) : NULL,
 	    mail ? arena_printf(a, "%s, znak sprawy ", law_documents[LAW_DOC_ACKNOWLEDGEMENT].title)
 	         : NULL,

@@ -47,6 +47,10 @@ struct filing_input {
 	const char *standing;
 	const char *channel;     /* "web", "api", ... */
 	long long actor_user_id; /* the clerk who registers it (0: the requester online) */
+	/* The first event's actor (events.actor); NULL: "requester" online
+	 * ("web", "api"), else "clerk". An integration's registration is the
+	 * integration's (cases/integrations.h). */
+	const char *actor;
 	/* A guard against filing twice (the IETF httpapi Idempotency-Key
 	 * draft): the client's key for this filing, or NULL. The caller names
 	 * its kind ("api:" and the Idempotency-Key, "form:" and the form's

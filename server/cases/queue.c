@@ -192,6 +192,8 @@ static void queue_sql(const struct svc_ctx *ctx, const struct queue_filter *f,
 		sb_printf(&where, " AND r.received_on >= $%d::date", db_param(p, f->received_from));
 	if (f->received_to)
 		sb_printf(&where, " AND r.received_on <= $%d::date", db_param(p, f->received_to));
+	if (f->updated_since)
+		sb_printf(&where, " AND r.updated_at >= $%d::timestamptz", db_param(p, f->updated_since));
 	char today[LAW_DATE_STRLEN];
 	law_date_format(today_d, today);
 	if (f->overdue)

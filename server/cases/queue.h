@@ -49,6 +49,10 @@ struct queue_filter {
 	const char *q;
 	const char *received_from; /* "YYYY-MM-DD": received on or after; NULL: no limit */
 	const char *received_to;   /* "YYYY-MM-DD": received on or before */
+	/* An instant as PostgreSQL reads a timestamptz ("2026-11-04T09:00:00Z"):
+	 * cases whose state or letters changed at or after it
+	 * (requests.updated_at; the staff API's "updated_since"); NULL: any. */
+	const char *updated_since;
 	int due_within;        /* working days from today; -1: no limit */
 	bool overdue;          /* only cases past their due date */
 	/* From the manager's dashboard (dashboard.h): */

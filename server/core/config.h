@@ -34,6 +34,7 @@ struct config {
 	long inbound_poll_ms; /* the inbound route job's period (cases/inbound_route.h) */
 	long filing_rate;
 	long search_rate;   /* uncached register searches and exports per address and minute */
+	long integration_rate; /* staff API calls per integration token and minute */
 	long sitemap_urls;  /* URLs in one part of the sitemap */
 	long max_attachment;
 	long letter_attachment_max;    /* one file attached to an outgoing letter */

@@ -491,7 +491,7 @@ bool router_table_valid(const route_t *table, size_t n, size_t *bad_row, const c
 			err = "missing handler";
 		else if (!r->name)
 			err = "missing name";
-		else if (r->body < ROUTE_BODY_NONE || r->body > ROUTE_BODY_UPLOAD_FORM)
+		else if (r->body < ROUTE_BODY_NONE || r->body > ROUTE_BODY_JSON_UPLOAD)
 			err = "unknown body kind";
 		else if (r->body != ROUTE_BODY_NONE && strcmp(r->method, "GET") == 0)
 			/* HEAD matches GET rows and never has a body. */

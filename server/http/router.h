@@ -56,6 +56,10 @@ enum route_body {
 	 * and scanned, not kept (http/upload_scan.h); its handler sees only
 	 * the text fields and must ask http_upload_over() first. */
 	ROUTE_BODY_UPLOAD_FORM,
+	/* JSON carrying files as base64 (the staff API's registration and
+	 * documents): what JAWNOSC_MAX_BODY takes as a form, grown by base64's
+	 * third, and the JSON around it (http/server.h). */
+	ROUTE_BODY_JSON_UPLOAD,
 };
 
 typedef struct route {

@@ -57,6 +57,7 @@ size_t http_body_limit(const route_t *route, size_t max_body)
 	case ROUTE_BODY_JSON: lim = HTTP_JSON_BODY_MAX; break;
 	case ROUTE_BODY_UPLOAD:
 	case ROUTE_BODY_UPLOAD_FORM: lim = max_body; break;
+	case ROUTE_BODY_JSON_UPLOAD: return HTTP_JSON_UPLOAD_MAX(max_body);
 	default: return 0;
 	}
 	return lim < max_body ? lim : max_body;

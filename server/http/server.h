@@ -62,6 +62,10 @@ struct http_server_opts {
 #define HTTP_FORM_BODY_MAX (64 * 1024)
 #define HTTP_TEXT_BODY_MAX (1024 * 1024)
 #define HTTP_JSON_BODY_MAX (256 * 1024)
+/* A JSON body with files in base64 (ROUTE_BODY_JSON_UPLOAD): max_body's
+ * bytes as base64 (4 characters for 3 bytes) and HTTP_JSON_BODY_MAX for
+ * the rest; the only limit that may pass max_body. */
+#define HTTP_JSON_UPLOAD_MAX(max_body) ((max_body) / 3 * 4 + 4 + HTTP_JSON_BODY_MAX)
 /* A ROUTE_BODY_UPLOAD_FORM body over its limit is still read, scanned and
  * dropped up to this many times the limit (declared larger: 413 unread),
  * and its text fields are kept up to HTTP_TEXT_BODY_MAX. */

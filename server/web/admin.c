@@ -6,8 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "cases/admin.h"
 #include "cases/auth.h"
+#include "cases/integrations.h"
 #include "render/harvester.h"
 #include "web/outcome.h"
 #include "web/web.h"
@@ -492,4 +495,115 @@ void web_admin_settings(http_req_t *req)
 		saved(req, "/panel/admin/ustawienia");
 	else if (form_again(req, &p))
 		settings_page(req, &v, &p);
+}
+
+/* ---- Integrations (EZD systems' tokens) --------------------------------------- */
+
+static const unsigned integration_scopes[] = {INTEGRATION_READ, INTEGRATION_REGISTER,
+                                              INTEGRATION_DOCUMENTS};
+#define NINTEGRATION_SCOPES (sizeof integration_scopes / sizeof integration_scopes[0])
+
+/* The scopes as checkboxes ({id, label, checked}). */
+static json_t *scope_options(unsigned checked)
+{
+	json_t *list = json_array();
+	for (size_t i = 0; i < NINTEGRATION_SCOPES; i++) {
+		unsigned s = integration_scopes[i];
+		json_array_append_new(list, json_pack("{s:s, s:s, s:b}", "id", integration_scope_name(s),
+		                                      "label", integration_scope_label(s), "checked",
+		                                      (checked & s) != 0));
+	}
+	return list;
+}
+
+static json_t *integration_json(http_req_t *req, const struct integration *in)
+{
+	const char *scopes = "";
+	for (size_t i = 0; i < NINTEGRATION_SCOPES; i++)
+		if (in->scopes & integration_scopes[i])
+			scopes = arena_printf(req->arena, "%s%s%s", scopes, *scopes ? ", " : "",
+			                      integration_scope_name(integration_scopes[i]));
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:b, s:s}", "id", (json_int_t)in->id, "name",
+	                 in->name, "scopes", scopes, "created_by", in->created_by, "created_at",
+	                 in->created_at, "last_used_at", in->last_used_at, "revoked", in->revoked,
+	                 "revoked_at", in->revoked_at);
+}
+
+/* The tokens and the form to create one; after a creation the new secret
+ * (`created`, shown this once), after a failed one what was typed and the
+ * messages. */
+static void integrations_page(http_req_t *req, const struct svc_ctx *ctx, int status,
+                              const char *name, unsigned scopes, const char *created_name,
+                              const char *created, const struct problem *failed)
+{
+	struct integration *rows;
+	size_t n;
+	struct problem p;
+	if (integration_list(ctx, &rows, &n, &p) != OUT_OK) {
+		web_fail(req, &p);
+		return;
+	}
+	json_t *list = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(list, integration_json(req, &rows[i]));
+	json_t *page_ctx = json_pack(
+	    "{s:s, s:o, s:b, s:o, s:{s:s}, s:s}", "title",
+	    failed ? "Błąd: integracje — Jawność" : "Integracje (EZD) — Jawność", "integrations", list,
+	    "has_integrations", n > 0, "scopes", scope_options(scopes), "v", "name", name ? name : "",
+	    "api_url", arena_printf(req->arena, "%s/api/v1/staff", web_base_url()));
+	if (created)
+		json_object_set_new(page_ctx, "created",
+		                    json_pack("{s:s, s:s}", "name", created_name, "token", created));
+	web_form_errors(page_ctx, failed);
+	page(req, status, "admin_integrations", page_ctx);
+}
+
+void web_admin_integrations(http_req_t *req)
+{
+	const struct svc_ctx *ctx = web_staff(req);
+	if (ctx)
+		integrations_page(req, ctx, 200, NULL, INTEGRATION_READ, NULL, NULL, NULL);
+}
+
+/* op "create" (name, scopes) or "revoke" (id). */
+void web_admin_integrations_post(http_req_t *req)
+{
+	const struct svc_ctx *ctx = web_staff(req);
+	const form_t *f;
+	if (!ctx || !posted(req, &f))
+		return;
+	const char *op = field(f, "op");
+	struct problem p;
+	if (!strcmp(op, "revoke")) {
+		if (integration_revoke(ctx, id_of(field(f, "id")), &p) == OUT_OK)
+			saved(req, "/panel/admin/integracje");
+		else
+			web_fail(req, &p);
+		return;
+	}
+	if (strcmp(op, "create")) {
+		problem_set(&p, OUT_MALFORMED, "Nieznana czynność formularza.", NULL);
+		web_fail(req, &p);
+		return;
+	}
+	const char *values[8];
+	size_t nv = form_get_all(f, "scopes", values, 8);
+	unsigned scopes = 0;
+	for (size_t i = 0; i < nv; i++)
+		for (size_t k = 0; k < NINTEGRATION_SCOPES; k++)
+			if (!strcmp(values[i], integration_scope_name(integration_scopes[k])))
+				scopes |= integration_scopes[k];
+	const char *name = field(f, "name");
+	char token[INTEGRATION_TOKEN_LEN + 1];
+	if (integration_create(ctx, name, scopes, token, NULL, &p) != OUT_OK) {
+		if (form_again(req, &p))
+			integrations_page(req, ctx, web_outcome_status(p.outcome), name, scopes, NULL, NULL,
+			                  &p);
+		return;
+	}
+	/* The secret goes into this one page (no-store, as every staff page)
+	 * and nowhere else. */
+	const char *shown = arena_strdup(req->arena, token);
+	sodium_memzero(token, sizeof token);
+	integrations_page(req, ctx, 201, NULL, INTEGRATION_READ, name, shown, NULL);
 }

@@ -24,7 +24,7 @@ static const char *member(json_t *obj, const char *key, const char *field,
 }
 
 /* Request fields use the API's names; the messages name them the same way. */
-static const char *api_field(const char *form_field)
+const char *api_field_name(const char *form_field)
 {
 	static const struct {
 		const char *form, *api;
@@ -33,50 +33,57 @@ static const char *api_field(const char *form_field)
 	           {"postal_address", "requester.postal_address"},
 	           {"phone", "requester.phone"},
 	           {"ade_address", "requester.ade_address"},
-	           {"content", "content"}};
+	           {"content", "content"},
+	           {"attachment", "attachments"}};
 	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
 		if (!strcmp(map[i].form, form_field))
 			return map[i].api;
 	return form_field;
 }
 
+void api_filing_members(json_t *body, struct filing_input *in, struct filing_errors *type_errs)
+{
+	type_errs->n = 0;
+	json_t *who = json_object_get(body, "requester");
+	if (who && !json_is_object(who) && !json_is_null(who)) {
+		type_errs->e[type_errs->n].field = "requester";
+		type_errs->e[type_errs->n++].message = "Pole requester musi być obiektem.";
+		who = NULL;
+	}
+	in->kind = member(body, "kind", "kind", type_errs);
+	in->subject = member(body, "subject", "subject", type_errs);
+	in->content = member(body, "content", "content", type_errs);
+	in->form = member(body, "form", "form", type_errs);
+	in->delivery = member(body, "delivery", "delivery", type_errs);
+	in->purpose = member(body, "purpose", "purpose", type_errs);
+	in->format = member(body, "format", "format", type_errs);
+	in->manner = member(body, "manner", "manner", type_errs);
+	/* Issue 20 item 11: standing access (UOD art. 39 ust. 2), a boolean. */
+	json_t *standing = json_object_get(body, "standing");
+	if (standing && !json_is_boolean(standing) && !json_is_null(standing) &&
+	    type_errs->n < FILING_MAX_ERRORS) {
+		type_errs->e[type_errs->n].field = "standing";
+		type_errs->e[type_errs->n++].message = "Pole standing musi mieć wartość true albo false.";
+	}
+	in->standing = json_is_true(standing) ? "1" : "";
+	in->name = member(who, "name", "requester.name", type_errs);
+	in->email = member(who, "email", "requester.email", type_errs);
+	in->postal_address = member(who, "postal_address", "requester.postal_address", type_errs);
+	in->phone = member(who, "phone", "requester.phone", type_errs);
+	in->ade_address = member(who, "ade_address", "requester.ade_address", type_errs);
+}
+
 bool api_filing_decode(arena_t *a, json_t *body, struct filing_input *in,
                        struct filing_errors *errs)
 {
 	struct filing_errors type_errs = {0};
-	json_t *who = json_object_get(body, "requester");
-	if (who && !json_is_object(who) && !json_is_null(who)) {
-		type_errs.e[type_errs.n].field = "requester";
-		type_errs.e[type_errs.n++].message = "Pole requester musi być obiektem.";
-		who = NULL;
-	}
-	in->kind = member(body, "kind", "kind", &type_errs);
-	in->subject = member(body, "subject", "subject", &type_errs);
-	in->content = member(body, "content", "content", &type_errs);
-	in->form = member(body, "form", "form", &type_errs);
-	in->delivery = member(body, "delivery", "delivery", &type_errs);
-	in->purpose = member(body, "purpose", "purpose", &type_errs);
-	in->format = member(body, "format", "format", &type_errs);
-	in->manner = member(body, "manner", "manner", &type_errs);
-	/* Issue 20 item 11: standing access (UOD art. 39 ust. 2), a boolean. */
-	json_t *standing = json_object_get(body, "standing");
-	if (standing && !json_is_boolean(standing) && !json_is_null(standing) &&
-	    type_errs.n < FILING_MAX_ERRORS) {
-		type_errs.e[type_errs.n].field = "standing";
-		type_errs.e[type_errs.n++].message = "Pole standing musi mieć wartość true albo false.";
-	}
-	in->standing = json_is_true(standing) ? "1" : "";
-	in->name = member(who, "name", "requester.name", &type_errs);
-	in->email = member(who, "email", "requester.email", &type_errs);
-	in->postal_address = member(who, "postal_address", "requester.postal_address", &type_errs);
-	in->phone = member(who, "phone", "requester.phone", &type_errs);
-	in->ade_address = member(who, "ade_address", "requester.ade_address", &type_errs);
+	api_filing_members(body, in, &type_errs);
 	struct filing_errors found = {0};
 	*errs = type_errs;
 	filing_validate(a, in, &found);
 	/* A member of the wrong type is reported once, as such. */
 	for (int i = 0; i < found.n && errs->n < FILING_MAX_ERRORS; i++) {
-		const char *field = api_field(found.e[i].field);
+		const char *field = api_field_name(found.e[i].field);
 		if (!filing_error_for(&type_errs, field)) {
 			errs->e[errs->n].field = field;
 			errs->e[errs->n++].message = found.e[i].message;

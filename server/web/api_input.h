@@ -24,6 +24,14 @@
  * before this point). */
 bool api_filing_decode(arena_t *a, json_t *body, struct filing_input *in,
                        struct filing_errors *errs);
+/* Only the reading of those members: their values into `in` (absent or
+ * null: NULL; "standing" as "1" or ""), a member of the wrong type into
+ * `type_errs` under its API name; nothing is validated. */
+void api_filing_members(json_t *body, struct filing_input *in, struct filing_errors *type_errs);
+/* The API's name of a filing field (filing_validate()'s and the forms':
+ * "email" is "requester.email", "attachment" is "attachments"); any other
+ * name as it is. */
+const char *api_field_name(const char *form_field);
 /* The same as an outcome: OUT_OK, or OUT_INVALID with the problems as the
  * problem's fields. */
 enum outcome api_filing_read(arena_t *a, json_t *body, struct filing_input *in, struct problem *p);

@@ -10,6 +10,7 @@
 #include "cases/context.h"
 #include "cases/edor_inbox.h"
 #include "cases/imap.h"
+#include "cases/integrations.h"
 #include "cases/ops.h"
 #include "core/config.h"
 #include "http/metrics.h"
@@ -117,6 +118,23 @@ static void sign_in_counters(strbuf_t *sb)
 	            "Staff sign-ins answered as a wrong e-mail or password.", (double)n.wrong);
 }
 
+/* Calls of the staff API by integrations' tokens (cases/integrations.h),
+ * by how they were answered. */
+static void integration_counters(strbuf_t *sb)
+{
+	unsigned long long n[INTEGRATION_RESULT_N];
+	integration_counts(n);
+	metrics_family(sb, "jawnosc_integration_calls_total", "counter",
+	               "Calls of the staff API (/api/v1/staff) by integration tokens (EZD systems), by "
+	               "answer: ok (2xx), unauthenticated (401: no token, unknown or revoked), forbidden "
+	               "(403: a scope the token lacks), not_found (404), refused (other 4xx: invalid "
+	               "input, refused by the law), rate_limited (429: over JAWNOSC_INTEGRATION_RATE), "
+	               "failed (5xx).");
+	for (int i = 0; i < INTEGRATION_RESULT_N; i++)
+		metrics_sample(sb, "jawnosc_integration_calls_total", (double)n[i], "result",
+		               integration_result_name((enum integration_result)i), (const char *)NULL);
+}
+
 /* What the HTTP server refused to hold: connections closed at once or at
  * their head's deadline, bodies that found memory full (http/server.h). */
 static void server_counters(strbuf_t *sb)
@@ -209,6 +227,7 @@ void web_metrics(http_req_t *req)
 	struct problem p;
 	ops_metrics(&ctx, &m, &p);
 	sign_in_counters(&sb);
+	integration_counters(&sb);
 	imap_counters(&sb);
 	edor_inbox_counters(&sb);
 	cache_gauges(&sb, &m);

@@ -106,6 +106,8 @@ const route_t web_routes[] = {
     {"POST", "/panel/admin/komorki", web_admin_units_post, ROLE_ADMIN, "admin.units.change", ROUTE_BODY_FORM},
     {"GET", "/panel/admin/ustawienia", web_admin_settings_form, ROLE_ADMIN, "admin.settings", ROUTE_BODY_NONE},
     {"POST", "/panel/admin/ustawienia", web_admin_settings, ROLE_ADMIN, "admin.settings.save", ROUTE_BODY_FORM},
+    {"GET", "/panel/admin/integracje", web_admin_integrations, ROLE_ADMIN, "admin.integrations", ROUTE_BODY_NONE},
+    {"POST", "/panel/admin/integracje", web_admin_integrations_post, ROLE_ADMIN, "admin.integrations.change", ROUTE_BODY_FORM},
     /* Data protection officer (or the administrator) */
     {"GET", "/panel/iod", web_iod, ROLE_IOD, "iod.page", ROUTE_BODY_NONE},
     {"POST", "/panel/iod", web_iod_search, ROLE_IOD, "iod.search", ROUTE_BODY_FORM},
@@ -117,5 +119,12 @@ const route_t web_routes[] = {
     {"GET", "/api/v1/requests/{token}", api_request_show, ROLE_ANY, "api.requests.show", ROUTE_BODY_NONE},
     {"POST", "/api/v1/requests/{token}/actions/{action}", api_request_act, ROLE_ANY,
      "api.requests.act", ROUTE_BODY_JSON},
+    /* The staff API (staff_api.c): an integration's bearer token, not a
+     * session, says who calls (checked by the handler: 401, 403). */
+    {"GET", "/api/v1/staff/cases", api_staff_cases, ROLE_ANY, "api.staff.cases", ROUTE_BODY_NONE},
+    {"GET", "/api/v1/staff/cases/{id}", api_staff_case, ROLE_ANY, "api.staff.case", ROUTE_BODY_NONE},
+    {"POST", "/api/v1/staff/cases/{id}/documents", api_staff_document, ROLE_ANY, "api.staff.case.documents", ROUTE_BODY_JSON_UPLOAD},
+    {"GET", "/api/v1/staff/queue", api_staff_queue, ROLE_ANY, "api.staff.queue", ROUTE_BODY_NONE},
+    {"POST", "/api/v1/staff/requests", api_staff_register, ROLE_ANY, "api.staff.requests.register", ROUTE_BODY_JSON_UPLOAD},
 };
 const size_t web_nroutes = sizeof web_routes / sizeof web_routes[0];

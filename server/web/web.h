@@ -222,6 +222,11 @@ void web_admin_units(http_req_t *req);
 void web_admin_units_post(http_req_t *req);
 void web_admin_settings_form(http_req_t *req);
 void web_admin_settings(http_req_t *req);
+/* The integrations' tokens (admin.c, cases/integrations.h): GET the list
+ * and the form; POST op "create" (name, scopes: read, register, documents;
+ * the page shows the new secret once) or "revoke" (id). */
+void web_admin_integrations(http_req_t *req);
+void web_admin_integrations_post(http_req_t *req);
 /* The data protection officer's page (iod.c), all ROLE_IOD: GET the search
  * form; POST the search (q), the access export as a ZIP (q) and an erasure
  * (q, sprawa, reason, force). */
@@ -253,5 +258,15 @@ void api_requests_create(http_req_t *req);
 void api_request_show(http_req_t *req);
 void api_request_act(http_req_t *req);
 void api_openapi(http_req_t *req);
+/* The staff API (staff_api.c), by an integration's bearer token: the
+ * organisation's cases (GET, ?state, open, kind, channel, received_from,
+ * received_to, updated_since, cursor), one case, the queue (?overdue,
+ * due_within, cursor), a request received elsewhere registered (POST
+ * JSON), a document added to a case (POST JSON). */
+void api_staff_cases(http_req_t *req);
+void api_staff_case(http_req_t *req);
+void api_staff_queue(http_req_t *req);
+void api_staff_register(http_req_t *req);
+void api_staff_document(http_req_t *req);
 
 #endif
