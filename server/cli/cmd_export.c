@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cases/export.h"
+#include "cases/export_meta.h"
 #include "cases/service.h"
 #include "cli/cli.h"
 #include "cli/opts.h"
@@ -131,6 +132,12 @@ static int export_one(int argc, char **argv)
 		fputs(usage_case, stderr);
 		return 2;
 	}
+	/* Checked first, so that no export is recorded for nothing; the file
+	 * is still created exclusively below. */
+	if (access(a.out, F_OK) == 0) {
+		fprintf(stderr, "jawnosc export case: %s exists: not overwritten\n", a.out);
+		return 1;
+	}
 	arena_t *ar = arena_new(1 << 20);
 	struct svc_ctx ctx;
 	int rc = 1;
@@ -186,9 +193,14 @@ static int export_year(int argc, char **argv)
 		struct svc_ctx c1 = ctx;
 		c1.arena = one;
 		struct export_package pkg;
-		if (export_case(&c1, 0, y.cases[i].case_number, y.org_slug, "cli", &pkg, &p) != OUT_OK)
+		const char *target =
+		    arena_printf(one, "%s/%s.zip", a.out, export_safe_name(one, y.cases[i].case_number));
+		if (access(target, F_OK) == 0) {
+			fprintf(stderr, "jawnosc export year: %s exists: not overwritten\n", target);
+			rc = 1;
+		} else if (export_case(&c1, 0, y.cases[i].case_number, y.org_slug, "cli", &pkg, &p) != OUT_OK)
 			rc = failed("year", &p);
-		else if (!write_new(arena_printf(one, "%s/%s.zip", a.out, pkg.name), pkg.zip, pkg.len))
+		else if (!write_new(target, pkg.zip, pkg.len))
 			rc = 1;
 		else
 			printf("%s/%s.zip: case %s, %d documents, %d events\n", a.out, pkg.name,
