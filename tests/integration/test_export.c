@@ -710,6 +710,30 @@ static void test_the_archival_category_is_the_body_s_setting(void **state)
 	assert_int_equal(cli(NULL, drop), 0);
 }
 
+/* The answer to a complaint to the administrative court (here on the
+ * open case's inaction) lists the package among its enclosures (PPSA art.
+ * 54 §2: the files go with it). */
+static void test_the_court_answer_lists_the_package(void **state)
+{
+	long long open_id = u_request_id(open_number);
+	u_clerk_step(&clerk, open_id, "action=court_complaint&date=2025-03-03&text=Bezczynno%C5%9B%C4%87.");
+	char path[160];
+	snprintf(path, sizeof path, "/panel/sprawy/%lld/czynnosc", open_id);
+	struct hresp r;
+	u_staff_post(&clerk, path, "action=answer_court_complaint&text=Decyzja+jest+zgodna+z+prawem.", &r);
+	assert_int_equal(r.status, 303);
+	h_free(&r);
+	long s = u_countf("SELECT seq FROM documents WHERE request_id = %lld AND type = 'court_answer'", open_id);
+	assert_true(s > 0);
+	snprintf(path, sizeof path, "/panel/sprawy/%lld/pisma/%ld", open_id, s);
+	char *page = u_page(&clerk, path);
+	char *md = u_markdown_of(page);
+	assert_non_null(strstr(md, "akta sprawy w postaci elektronicznej – paczka ZIP"));
+	assert_non_null(strstr(md, "skarga wraz z odpisem"));
+	free(md);
+	free(page);
+}
+
 static int setup(void **state)
 {
 	snprintf(dir, sizeof dir, "%s/build/test-export-%d", getenv("PWD") ? getenv("PWD") : ".", (int)getpid());
@@ -756,6 +780,7 @@ int main(void)
 	    cmocka_unit_test(test_hostile_archives_are_refused_with_a_reason),
 	    cmocka_unit_test(test_a_year_gives_one_package_per_closed_case_and_the_spis),
 	    cmocka_unit_test(test_the_archival_category_is_the_body_s_setting),
+	    cmocka_unit_test(test_the_court_answer_lists_the_package),
 	};
 	int failed = cmocka_run_group_tests_name("export", tests, setup, teardown);
 	h_teardown();
