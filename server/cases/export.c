@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cases/dispatch.h"
 #include "cases/export_meta.h"
@@ -111,6 +112,7 @@ static enum db_status mark_tx(PGconn *c, void *vx)
 
 struct read_tx {
 	arena_t *a;
+	int64_t now;
 	long long request_id, org_id;
 	struct export_case c;
 	struct export_party org, requester;
@@ -168,8 +170,7 @@ static enum db_status read_case(PGconn *c, struct read_tx *x)
 	    "u.name, o.slug, o.name, o.address, r.form, r.delivery, coalesce(r.reuse_purpose, ''), "
 	    "coalesce(r.reuse_format, ''), coalesce(r.reuse_manner, ''), coalesce(rq.name, ''), "
 	    "coalesce(rq.postal_address, ''), coalesce(rq.email, ''), "
-	    "archival_category_of(o.archival_categories, o.retention_years, r.case_class), "
-	    UTC_SECONDS("clock_timestamp()")
+	    "archival_category_of(o.archival_categories, o.retention_years, r.case_class)"
 	    " FROM requests r JOIN units u ON u.id = r.unit_id JOIN organisations o ON o.id = r.org_id "
 	    "LEFT JOIN requesters rq ON rq.request_id = r.id WHERE r.id = $1",
 	    1, q);
@@ -210,8 +211,14 @@ static enum db_status read_case(PGconn *c, struct read_tx *x)
 	x->requester_address = col(a, r, 0, 21);
 	x->requester_email = col(a, r, 0, 22);
 	k->category = col(a, r, 0, 23);
-	k->exported_at = col(a, r, 0, 24);
 	PQclear(r);
+	/* The request's instant (the server's clock, frozen in tests). */
+	time_t now = (time_t)x->now;
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	char when[32];
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	k->exported_at = arena_strdup(a, when);
 	x->org = (struct export_party){.name = k->org_name, .unit = k->unit_name};
 	return DB_OK;
 }
@@ -705,7 +712,7 @@ enum outcome export_case(const struct svc_ctx *ctx, long long request_id, const 
 		                   "ambiguous_case_number");
 	if (st != DB_OK)
 		return svc_outcome(st, p);
-	struct read_tx x = {.a = ctx->arena, .request_id = m.f.id, .org_id = m.f.org_id};
+	struct read_tx x = {.a = ctx->arena, .now = ctx->now, .request_id = m.f.id, .org_id = m.f.org_id};
 	st = db_read_transaction(c, read_tx, &x);
 	enum outcome o = svc_outcome(st, p);
 	if (o == OUT_OK && (x.failed || !build_zip(ctx, &x, out)))

@@ -4,8 +4,8 @@
  * computed independently (Python's hashlib over the same text); and the
  * ZIP reader (core/unzip.c), which reads what core/zip.c writes and
  * refuses, with a reason, an encrypted entry, a name twice, a name that
- * climbs out, a stored entry whose sizes differ, data longer than declared
- * and a CRC-32 that does not match. */
+ * climbs out, a stored entry whose sizes differ, data longer than declared,
+ * a CRC-32 that does not match, and (the verifier) an entry declared huge. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -182,6 +182,17 @@ static void test_the_reader_reads_what_the_writer_writes_and_refuses_the_rest(vo
 	memcpy(c, b, len);
 	c[central(c, len, 1) + 16] ^= 0xff;
 	assert_string_equal(read_all(c, len), "an entry's CRC-32 does not match its data");
+	/* An entry declared huge (a bomb's 2 GiB): the verifier reads nothing
+	 * of it. */
+	memcpy(c, b, len);
+	size_t at = central(c, len, 0) + 24;
+	c[at] = 0xff, c[at + 1] = 0xff, c[at + 2] = 0xff, c[at + 3] = 0x7f;
+	struct package_report rep;
+	assert_int_equal(package_verify_buffer(c, len, &rep), PACKAGE_UNREADABLE);
+	assert_non_null(strstr(rep.why, "is larger than"));
+	/* Not a package: no case file. */
+	assert_int_equal(package_verify_buffer(b, len, &rep), PACKAGE_UNREADABLE);
+	assert_non_null(strstr(rep.why, "no case file"));
 	/* Cut short; nothing at all. */
 	assert_non_null(read_all(b, len - 1));
 	assert_non_null(read_all(b, 0));
