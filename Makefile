@@ -2,7 +2,7 @@
 CC      ?= cc
 CLANG   ?= clang
 PKGS    := libpq libmicrohttpd jansson libcmark libsodium libcurl pangocairo cairo-pdf fontconfig zlib \
-           poppler-glib libqpdf libcrypto gmime-3.0
+           poppler-glib libqpdf libcrypto gmime-3.0 libxml-2.0
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

@@ -8,7 +8,7 @@ packages=(
   build-essential pkg-config clang
   libpq-dev libmicrohttpd-dev libjansson-dev libcmark-dev libcmocka-dev
   libsodium-dev libcurl4-openssl-dev libcairo2-dev libpango1.0-dev libfontconfig-dev zlib1g-dev
-  libpoppler-glib-dev libqpdf-dev libssl-dev libgmime-3.0-dev
+  libpoppler-glib-dev libqpdf-dev libssl-dev libgmime-3.0-dev libxml2-dev libxml2-utils
   postgresql postgresql-contrib hunspell-pl
   python3 python3-aiosmtpd python3-feedparser curl valgrind faketime dovecot-imapd
   fonts-dejavu-core qpdf poppler-utils libnss3-tools openssl python3-yaml

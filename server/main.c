@@ -13,7 +13,7 @@ static const struct command {
     {"migrate", cmd_migrate, "apply the database migrations that are missing"},
     {"config", cmd_config, "print the effective configuration"},
     {"seed", cmd_seed, "load demo data (--demo)"},
-    {"audit", cmd_audit, "verify the hash chain of the event log (verify)"},
+    {"audit", cmd_audit, "verify the hash chain of the event log (verify), or a case package"},
     {"user", cmd_user, "manage staff accounts (add, passwd, disable, enable, list)"},
     {"org", cmd_org, "manage the public bodies (add, list, set)"},
     {"holidays", cmd_holidays, "list the Polish days off of a year"},
@@ -24,6 +24,7 @@ static const struct command {
     {"edoreczenia", cmd_edor, "e-Doręczenia: check the credentials, look up an address"},
     {"mailin", cmd_mailin, "store one e-mail message from standard input (an MTA's pipe)"},
     {"mail", cmd_mail, "inbound mail: unrouted, assign, parse, show"},
+    {"export", cmd_export, "the case package for a court or an archive: case, year, category"},
 };
 
 static void usage(FILE *out)

@@ -6,6 +6,7 @@
 
 #include "cases/auth.h"
 #include "cases/bae.h"
+#include "cases/export.h"
 #include "cases/dispatch.h"
 #include "cases/register.h"
 #include "cases/signature.h"
@@ -149,6 +150,8 @@ static const struct {
     {"publish", "publikacja w rejestrze BIP", false},
     {"unpublish", "wycofanie publikacji z rejestru BIP", false},
     {"privacy_erase", "usunięcie danych osobowych wnioskodawcy", false},
+    /* cases/export.c */
+    {EXPORT_EVENT, "eksport akt sprawy (paczka dla sądu lub archiwum)", true},
     /* cases/inbound_route.c */
     {"mail_received", "wpłynęła wiadomość e-mail", false},
     {"mail_auto_reply", "odpowiedź automatyczna e-mail (nie jest odpowiedzią wnioskodawcy)", false},

@@ -117,8 +117,24 @@ static const struct {
     {NULL, "address", "bip_address"},
 };
 
+/* What a letter says until the clerk says otherwise. */
+static const struct {
+	const char *type, *var, *value;
+} var_defaults[] = {
+    /* PPSA art. 54 §2: the complaint goes to the court with the case's
+     * files; the files go as the case package (cases/export.h,
+     * docs/export.md), which the panel's "Pobierz akta sprawy" gives. */
+    {"court_answer", "attachments",
+     "skarga wraz z odpisem\nakta sprawy w postaci elektronicznej – paczka ZIP z dokumentami "
+     "sprawy, ich metadanymi (NDAP), wykazem dokumentów z sumami kontrolnymi SHA-256 i rejestrem "
+     "zdarzeń sprawy"},
+};
+
 static void map_inputs(json_t *vars, const char *type, json_t *inputs)
 {
+	for (size_t i = 0; i < sizeof var_defaults / sizeof var_defaults[0]; i++)
+		if (!strcmp(var_defaults[i].type, type) && !has(vars, var_defaults[i].var))
+			set(vars, var_defaults[i].var, var_defaults[i].value);
 	for (size_t i = 0; i < sizeof input_map / sizeof input_map[0]; i++) {
 		if (input_map[i].type && strcmp(input_map[i].type, type))
 			continue;

@@ -19,5 +19,6 @@ int cmd_pdf(int argc, char **argv);
 int cmd_edor(int argc, char **argv);
 int cmd_mailin(int argc, char **argv);
 int cmd_mail(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 #endif

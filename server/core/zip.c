@@ -41,10 +41,7 @@ void zip_init(zip_t *z, arena_t *a, int64_t mtime)
 	z->dos_date = (uint16_t)((tm.tm_year + 1900 - 1980) << 9 | (tm.tm_mon + 1) << 5 | tm.tm_mday);
 }
 
-/* The reason a name cannot be an entry's, or NULL. A reader unpacks an
- * entry where its name says: no absolute path, no way up, no Windows
- * separator, nothing a terminal would act on. */
-static const char *bad_name(const zip_t *z, const char *name, size_t n)
+const char *zip_name_problem(const char *name, size_t n)
 {
 	if (!n)
 		return "empty name";
@@ -66,6 +63,16 @@ static const char *bad_name(const zip_t *z, const char *name, size_t n)
 			break;
 		s = e + 1;
 	}
+	return NULL;
+}
+
+/* The reason a name cannot be an entry's, or NULL: zip_name_problem(),
+ * or the name is taken. */
+static const char *bad_name(const zip_t *z, const char *name, size_t n)
+{
+	const char *why = zip_name_problem(name, n);
+	if (why)
+		return why;
 	for (const struct zip_entry *e = z->first; e; e = e->next)
 		if (e->name_len == n && !memcmp(e->name, name, n))
 			return "name already in the archive";

@@ -6,8 +6,8 @@
  * opens as written. Every entry has the same modification time, the
  * archive's, in UTC (the format has no time zone).
  *
- * Used for the data protection officer's access export (cases/iod.h). The
- * archive is for reading by others, never parsed here: nothing to fuzz.
+ * Used for the data protection officer's access export (cases/iod.h) and
+ * the case package (cases/export.h); core/unzip.h reads such archives.
  *
  * Memory: everything lives in the arena given to zip_init(); the archive
  * itself is one allocation, made by zip_finish() once its size is known. */
@@ -40,6 +40,13 @@ typedef struct zip {
 /* An empty archive whose entries are dated `mtime` (Unix seconds; before
  * 1980, the format's epoch, it is 1980-01-01). */
 void zip_init(zip_t *z, arena_t *a, int64_t mtime);
+
+/* Why `n` bytes of `name` cannot name an entry, or NULL when they can: a
+ * reader unpacks an entry where its name says, so no empty or over-long
+ * name, nothing but UTF-8, no control character or backslash, no leading
+ * '/', no empty, "." or ".." segment. The writer and core/unzip.h's reader
+ * apply the same rule. */
+const char *zip_name_problem(const char *name, size_t n);
 
 /* Adds the file `name` with `len` bytes of `data` (copied, compressed
  * when that helps). False, with *why (may be NULL) saying why in English,

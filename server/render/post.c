@@ -267,37 +267,36 @@ bool post_letter_pdf(const post_letter_t *l, const char *doc, size_t len, strbuf
 
 /* ---- the book of registered dispatches ------------------------------------ */
 
-#define BOOK_COLS 7
-static const struct {
-	const char *head;
-	double share; /* of the content's width */
-} book_cols[BOOK_COLS] = {
-    {"Lp.", 0.06},        {"Adresat", 0.19},    {"Adres", 0.25},  {"Numer nadawczy", 0.16},
-    {"Znak sprawy", 0.14}, {"Data nadania", 0.10}, {"Uwagi", 0.10},
+/* A table's columns: their heads and shares of the content's width. */
+struct table {
+	int ncols;
+	const char *const *heads;
+	const double *shares;
 };
 
+#define TABLE_MAX_COLS 12
+
 /* One row of the table at *y; a new page (with the head again) when it
- * does not fit. */
-static void book_row(struct pen *p, double *y, const char *const cells[BOOK_COLS], bool bold,
-                     const char *const head[BOOK_COLS])
+ * does not fit and `repeat` is set. */
+static void table_row(struct pen *p, const struct table *t, double *y, const char *const *cells,
+                      bool bold, bool repeat)
 {
-	PangoLayout *ls[BOOK_COLS];
+	PangoLayout *ls[TABLE_MAX_COLS];
 	double h = 0;
-	for (int k = 0; k < BOOK_COLS; k++) {
-		ls[k] = layout(p, FONT_SANS, bold ? 7.5 : 8, bold, book_cols[k].share * CONTENT_W - 4,
-		               cells[k]);
+	for (int k = 0; k < t->ncols; k++) {
+		ls[k] = layout(p, FONT_SANS, bold ? 7.5 : 8, bold, t->shares[k] * CONTENT_W - 4, cells[k]);
 		double hk = height(ls[k]);
 		h = hk > h ? hk : h;
 	}
 	h += 4;
-	if (*y + h > PAGE_H - 30 * MM && head) {
+	if (*y + h > PAGE_H - 30 * MM && repeat) {
 		cairo_show_page(p->cr);
 		*y = MARGIN;
-		book_row(p, y, head, true, NULL);
+		table_row(p, t, y, t->heads, true, false);
 	}
 	double x = MARGIN;
-	for (int k = 0; k < BOOK_COLS; k++) {
-		double w = book_cols[k].share * CONTENT_W;
+	for (int k = 0; k < t->ncols; k++) {
+		double w = t->shares[k] * CONTENT_W;
 		box(p, x, *y, w, h, 0.5);
 		cairo_move_to(p->cr, x + 2, *y + 2);
 		pango_cairo_show_layout(p->cr, ls[k]);
@@ -305,6 +304,34 @@ static void book_row(struct pen *p, double *y, const char *const cells[BOOK_COLS
 		x += w;
 	}
 	*y += h;
+}
+
+#define BOOK_COLS 7
+static const char *const book_heads[BOOK_COLS] = {"Lp.", "Adresat", "Adres", "Numer nadawczy",
+                                                  "Znak sprawy", "Data nadania", "Uwagi"};
+static const double book_shares[BOOK_COLS] = {0.06, 0.19, 0.25, 0.16, 0.14, 0.10, 0.10};
+static const struct table book = {BOOK_COLS, book_heads, book_shares};
+
+bool post_table_pdf(const post_table_t *t, strbuf_t *out, char *err, size_t errlen)
+{
+	if (t->ncols < 1 || t->ncols > TABLE_MAX_COLS) {
+		fail(err, errlen, "too many columns");
+		return false;
+	}
+	struct table tb = {t->ncols, t->heads, t->shares};
+	struct pen p;
+	pen_open(&p, out, t->title, t->date);
+	double y = put(&p, MARGIN, MARGIN, CONTENT_W, FONT_SANS, 14, true, t->title);
+	if (t->intro && *t->intro)
+		y = put(&p, MARGIN, y + 4, CONTENT_W, FONT_SANS, 9, false, t->intro);
+	y += 4 * MM;
+	table_row(&p, &tb, &y, t->heads, true, false);
+	for (size_t i = 0; i < t->nrows; i++)
+		table_row(&p, &tb, &y, t->cells + i * (size_t)t->ncols, false, true);
+	if (t->footer && *t->footer)
+		put(&p, MARGIN, y + 4 * MM, CONTENT_W, FONT_SANS, 9.5, true, t->footer);
+	cairo_show_page(p.cr);
+	return pen_close(&p, err, errlen);
 }
 
 bool post_book_pdf(const char *org_name, const char *org_address, const char *from, const char *to,
@@ -322,10 +349,7 @@ bool post_book_pdf(const char *org_name, const char *org_address, const char *fr
 	snprintf(line, sizeof line, "Nadawca: %s, %s\nOkres nadania: %s – %s", nz(org_name), addr,
 	         nz(from), nz(to));
 	y = put(&p, MARGIN, y + 4, CONTENT_W, FONT_SANS, 9, false, line) + 4 * MM;
-	const char *head[BOOK_COLS];
-	for (int k = 0; k < BOOK_COLS; k++)
-		head[k] = book_cols[k].head;
-	book_row(&p, &y, head, true, NULL);
+	table_row(&p, &book, &y, book_heads, true, false);
 	for (size_t i = 0; i < n; i++) {
 		char no[24];
 		snprintf(no, sizeof no, "%zu", i + 1);
@@ -336,7 +360,7 @@ bool post_book_pdf(const char *org_name, const char *org_address, const char *fr
 		                                rows[i].case_number,
 		                                rows[i].posted_on,
 		                                rows[i].note};
-		book_row(&p, &y, cells, false, head);
+		table_row(&p, &book, &y, cells, false, true);
 	}
 	snprintf(line, sizeof line, "Liczba przesyłek: %zu", n);
 	y = put(&p, MARGIN, y + 4 * MM, CONTENT_W, FONT_SANS, 9.5, true, line);

@@ -47,4 +47,21 @@ typedef struct post_book_row {
 bool post_book_pdf(const char *org_name, const char *org_address, const char *from, const char *to,
                    const post_book_row_t *rows, size_t n, strbuf_t *out, char *err, size_t errlen);
 
+/* A list as a table over as many pages as it takes, its head repeated on
+ * each (the book above; the spis spraw of cases/export.h): `title` at the
+ * top, `intro` under it, `footer` after the last row. `cells` holds
+ * `nrows` rows of `ncols` strings (at most 12 columns); `shares` are the
+ * columns' parts of the width (adding up to 1). */
+typedef struct post_table {
+	const char *title, *intro, *footer;
+	const char *date; /* YYYY-MM-DD: the PDF's creation date */
+	int ncols;
+	const char *const *heads;
+	const double *shares;
+	const char *const *cells;
+	size_t nrows;
+} post_table_t;
+
+bool post_table_pdf(const post_table_t *t, strbuf_t *out, char *err, size_t errlen);
+
 #endif

@@ -8,6 +8,7 @@
 #include "cases/attachments.h"
 #include "cases/caseview.h"
 #include "cases/clerk.h"
+#include "cases/export.h"
 #include "cases/filing.h"
 #include "cases/queue.h"
 #include "cases/replies.h"
@@ -410,6 +411,25 @@ void web_panel_case(http_req_t *req)
 	const struct svc_ctx *ctx = web_staff(req);
 	if (ctx)
 		case_page(req, ctx, case_id(req), NULL, NULL, NULL);
+}
+
+/* "Akta sprawy (ZIP)": the case package for a court or an archive
+ * (cases/export.h), the same as `jawnosc export case` writes. */
+void web_panel_case_export(http_req_t *req)
+{
+	const struct svc_ctx *ctx = web_staff(req);
+	if (!ctx)
+		return;
+	struct export_package pkg;
+	struct problem p;
+	if (export_case(ctx, case_id(req), NULL, NULL, "panel", &pkg, &p) != OUT_OK) {
+		web_fail(req, &p);
+		return;
+	}
+	http_add_header(req, "Content-Disposition",
+	                arena_printf(req->arena, "attachment; filename=\"akta-%s.zip\"", pkg.name));
+	http_add_header(req, "Cache-Control", "no-store");
+	http_respond(req, 200, "application/zip", pkg.zip, pkg.len);
 }
 
 static const char *field(http_req_t *req, const char *name)

@@ -43,6 +43,7 @@ const route_t web_routes[] = {
     {"GET", "/panel/konto", web_account, ROLE_STAFF, "auth.account", ROUTE_BODY_NONE},
     {"GET", "/panel", web_panel_queue, ROLE_CLERK, "panel.queue", ROUTE_BODY_NONE},
     {"GET", "/panel/sprawy/{id}", web_panel_case, ROLE_CLERK, "panel.case", ROUTE_BODY_NONE},
+    {"GET", "/panel/sprawy/{id}/akta.zip", web_panel_case_export, ROLE_CLERK, "panel.case.export", ROUTE_BODY_NONE},
     {"POST", "/panel/sprawy/{id}/czynnosc", web_panel_act, ROLE_CLERK, "panel.case.act", ROUTE_BODY_TEXT},
     {"POST", "/panel/sprawy/{id}/notatka", web_panel_note, ROLE_CLERK, "panel.case.note", ROUTE_BODY_TEXT},
     {"POST", "/panel/sprawy/{id}/poczta/{mid}/odpowiedz", web_panel_reply_confirm, ROLE_CLERK, "panel.case.reply", ROUTE_BODY_FORM},

@@ -156,6 +156,8 @@ void web_panel_outgoing_csv(http_req_t *req);
 void web_letter_css(http_req_t *req);
 void web_panel_queue(http_req_t *req);
 void web_panel_case(http_req_t *req);
+/* The case package, a ZIP for a court or an archive (cases/export.h). */
+void web_panel_case_export(http_req_t *req);
 void web_panel_act(http_req_t *req);
 void web_panel_note(http_req_t *req);
 /* The clerk confirms that a reply by mail is the requester's answer (cases/replies.h). */
