@@ -7,6 +7,7 @@
 #include "cases/export.h"
 #include "cases/register.h"
 #include "cases/service.h"
+#include "cases/store.h"
 #include "core/log.h"
 #include "core/strbuf.h"
 #include "render/csv.h"
@@ -46,7 +47,8 @@ enum outcome export_year_cases(const struct svc_ctx *ctx, const char *org_slug, 
 	            "SELECT r.id, r.case_number, r.case_class, "
 	            "archival_category_of(o.archival_categories, o.retention_years, r.case_class), "
 	            "r.subject, coalesce(nullif(rq.name, ''), 'wnioskodawca nieznany z nazwiska'), "
-	            "r.received_on::text, r.closed_on::text, r.state FROM requests r "
+	            "r.received_on::text, r.closed_on::text, r.state, " STORE_NO_KPA_SQL("o", "r.kind") " "
+	            "FROM requests r "
 	            "JOIN organisations o ON o.id = r.org_id JOIN units u ON u.id = r.unit_id "
 	            "LEFT JOIN requesters rq ON rq.request_id = r.id "
 	            "WHERE r.org_id = $1 AND r.case_year = $2::int AND r.closed_on IS NOT NULL "
@@ -66,7 +68,8 @@ enum outcome export_year_cases(const struct svc_ctx *ctx, const char *org_slug, 
 			e->requester = arena_strdup(a, PQgetvalue(r, k, 5));
 			e->received_on = arena_strdup(a, PQgetvalue(r, k, 6));
 			e->closed_on = arena_strdup(a, PQgetvalue(r, k, 7));
-			e->outcome = arena_strdup(a, register_outcome_label(PQgetvalue(r, k, 8)));
+			e->outcome = arena_strdup(a, register_outcome_label(PQgetvalue(r, k, 8),
+			                                                    PQgetvalue(r, k, 9)[0] == 't'));
 		}
 	}
 	PQclear(r);
