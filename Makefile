@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: EUPL-1.2
 # Jawność: one binary, bin/jawnosc. See README.md for the targets.
 CC      ?= cc
 CLANG   ?= clang

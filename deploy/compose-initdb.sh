@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: EUPL-1.2
 # First start of the PostgreSQL container of deploy/compose.yaml (run by the
 # official image from /docker-entrypoint-initdb.d): the application's role,
 # not a superuser, and its database. CREATEROLE: the migrations create the

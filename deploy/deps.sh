@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: EUPL-1.2
 # Installs the Debian packages Jawność needs to build, run and test, when
 # they are missing. Safe to run again: it only calls apt-get when something
 # is absent. Used by `make run`, `make check` and CI.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: EUPL-1.2
 # Installation and the operations tests (docs/operations.md); included by
 # the Makefile.
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: EUPL-1.2
 # The private PostgreSQL cluster used by `make run` and the tests when
 # DATABASE_URL is not set: initdb once, listen only on a Unix socket in a
 # directory of its own (no TCP port), stop cleanly.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: EUPL-1.2
 # `make run`: the private database (unless DATABASE_URL is set), migrations,
 # the demo data (once), then the server in the foreground. Ctrl-C stops the
 # server; `make stop` stops the database.

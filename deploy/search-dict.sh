@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: EUPL-1.2
 # The Polish dictionary of the search (docs/register.md, "Search"): makes
 # PostgreSQL's ispell files jawnosc_pl.dict and jawnosc_pl.affix from
 # Debian's hunspell-pl (/usr/share/hunspell/pl_PL.dic and .aff) and puts

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* bin/jawnosc: one binary, one subcommand per task. */
 #include <stdio.h>
 #include <string.h>

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: EUPL-1.2
 # `make check-dates`: the whole of `make check` (tests/run.sh) once for each
 # of a few awkward days, with every process's clock moved there by
 # libfaketime (Debian's faketime package): a Saturday, a Sunday, 24 December

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: EUPL-1.2
 """A stand-in for e-Doręczenia, for the tests (docs/edoreczenia.md "Testing").
 
 Usage: tests/edor_standin.py --port P --control-port C --cert server.pem

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: EUPL-1.2
 # The installation test (make test-install; tests/run.sh runs it in make
 # check): what docs/operations.md tells an operator to do, done here as far
 # as one machine without systemd as PID 1 and without containers allows.

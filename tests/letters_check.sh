@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: EUPL-1.2
 # Every letter type rendered for the sample case of each kind of request it
 # serves (tests/unit/test_letter.c renders every type for both kinds and both
 # remedy policies in-process), checked with the tools a recipient's software

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: EUPL-1.2
 # No personal data in the server's logs (issue 17 §3): scans the server logs
 # and access logs the integration tests wrote in this run (those not named
 # in BEFORE, the list tests/run.sh writes before the tests start; a list

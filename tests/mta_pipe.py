@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: EUPL-1.2
 """An MTA stand-in for the inbound mail tests (python3-aiosmtpd).
 
 Usage: tests/mta_pipe.py PORT LOG COMMAND [ARG...]

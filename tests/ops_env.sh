@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: EUPL-1.2
 # Sourced by the operations test scripts (tests/cluster/run.sh,
 # tests/restore_drill.sh, tests/install_test.sh): moves to the top of the
 # checkout and makes sure libpq's PGHOST/PGPORT/PGUSER point at a PostgreSQL.

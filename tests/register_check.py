@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: EUPL-1.2
 """The register's feed and open data read by ordinary tools: the Atom feed,
 which names the stylesheet browsers show it with, parses with feedparser
 without a bozo error, and the CSV (Python's csv

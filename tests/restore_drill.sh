@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: EUPL-1.2
 # The restore drill (make restore-drill; tests/run.sh runs it in make check).
 #
 # Part 1, logical backups: a fresh database with migrate + seed --demo is

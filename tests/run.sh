@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: EUPL-1.2
 # Runs every built test program and prints one summary line,
 # "N passed, N failed". Unit tests need nothing; integration tests get the
 # private PostgreSQL cluster (deploy/pg.sh) unless DATABASE_URL is set;
@@ -76,6 +77,7 @@ done
 # No personal data in the logs the servers of this run wrote: no e-mail
 # address, no tracking token, no test requester's name (tests/log_scan.sh).
 run_cmocka tests/log_scan.sh log-scan
+run_cmocka tests/spdx_check.sh spdx
 
 for r in build/asan/fuzz/replay_*; do
   [ $only_integration -eq 1 ] && break

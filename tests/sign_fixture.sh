@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: EUPL-1.2
 # Signing fixtures for tests/unit/test_pdfsig.c and
 # tests/integration/test_sign.c (docs/signing.md): a certificate authority
 # and a signer of our own, made at test time, never checked in.

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: EUPL-1.2
 """A tiny SMTP server for the mail tests (python3-aiosmtpd).
 
 Usage: tests/smtp_sink.py PORT DIR

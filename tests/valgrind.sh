@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: EUPL-1.2
 # `make valgrind`: runs the integration tests against the release build of
 # the server under valgrind --leak-check=full, and fails if any run reports
 # definitely-lost bytes or other memory errors.

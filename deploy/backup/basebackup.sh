@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: EUPL-1.2
 # A physical base backup of the whole PostgreSQL cluster, for bodies whose
 # database is too large to dump nightly and for point-in-time recovery with
 # the WAL archive (wal-archive.sh as archive_command; docs/operations.md).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: EUPL-1.2
 # A logical backup of the Jawność database: pg_dump in the custom format
 # (compressed; pg_restore can restore all of it or single tables), written
 # under a temporary name, checked with pg_restore --list, renamed, with its

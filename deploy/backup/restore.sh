@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: EUPL-1.2
 # Restores a dump made by pg_dump.sh into an empty database.
 #
 #   restore.sh [--roles] DUMP TARGET_URL

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: EUPL-1.2
 # archive_command for continuous archiving (point-in-time recovery):
 #
 #   archive_mode = on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The accessibility declaration of a body's site (deklaracja dostępności:
  * ustawa z dnia 4 kwietnia 2019 r. o dostępności cyfrowej stron
  * internetowych i aplikacji mobilnych podmiotów publicznych, art. 10),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Taking a step on a case: ask the law core, then write everything it
  * decided in the caller's transaction — the new state and version, the
  * terms, a placeholder document for the letter or decision the step needs,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The administrator's work on one organisation: staff accounts, units and
  * the organisation's settings (contact data, host names, JRWA classes, the
  * policies of LAW.md, the letterhead).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Attachments both ways (issue 19 §3; docs/letters.md, "Attachments both
  * ways").
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Attachments of a case on the clerk's side: a PDF a clerk adds to a case,
  * its pages as images, and its public copy, the redacted PDF that is the
  * only form in which the register ever publishes it (issue 17 §1;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Staff sign-in and sessions: e-mail and password (Argon2id through
  * libsodium's crypto_pwhash_str), throttling of repeated failures, and
  * sessions kept in the database under the SHA-256 of a random token that only

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The requester's electronic delivery address from the BAE (baza adresów
  * elektronicznych), issue 18 §3, docs/dispatch.md "The BAE lookup".
  *

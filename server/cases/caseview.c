@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 #include "cases/caseview.h"
 
 #include <stdio.h>

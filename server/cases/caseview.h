@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Building the JSON view of a case, shared by the citizen's page (which
  * must never see internal notes, drafts or personal data beyond the
  * requester's own) and the clerk's case view. Each function adds members

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The clerk's work on a case: the full view (personal data included), the
  * steps the law allows now with the inputs each needs, taking a step with
  * an optimistic version check, internal notes, and registering a request

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* What every service entry point takes instead of a database connection:
  * the request's arena, organisation, actor and instant. A service gets the
  * thread's connection itself (db_conn(), or db_conn_replica() for public

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The manager's dashboard: what will be late, who carries what, and how the
  * body has done over the last twelve months. Scoped to one organisation, or
  * to one unit of it (a manager with users.unit_id).

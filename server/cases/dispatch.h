@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Dispatch of issued documents (issue 18, docs/dispatch.md): the clerk
  * chooses a channel the law core allows (law/dispatch.h), a row of
  * `dispatches` is written with an event on the case's timeline, and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The e-Doręczenia inbox (issue 19 §2, docs/inbound.md "IMAP and the
  * e-Doręczenia inbox"): the job "edoreczenia-inbox" of `serve` takes the
  * messages received in the body's box (the deployment's, and each

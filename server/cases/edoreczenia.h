@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The e-Doręczenia transport of dispatches (issue 18 §3,
  * docs/edoreczenia.md): the job "edoreczenia" of `serve` takes the
  * dispatches of the channels edoreczenia and hybrid_post

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The case package for an administrative court or an archive (issue 23
  * §2, docs/export.md): one ZIP with the case's documents (dokumenty/: the
  * request as PDF, every issued letter and decision as PDF, the signed one

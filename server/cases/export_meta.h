@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* What the case package (cases/export.h, docs/export.md) says of its
  * documents, as text: the NDAP metadata of each document (metadane/NNN-name.xml,
  * schema Metadane-1.7.xsd of the Naczelna Dyrekcja Archiwów Państwowych,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The closed cases of a year for the body's archive, and the spis spraw of
  * each JRWA class (cases/export.h). */
 #include <stdio.h>

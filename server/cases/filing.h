@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Filing a request: validation of what the citizen (form or API) or a clerk
  * sends, and the one transaction that creates the case — case number, terms
  * from the law core, first event, acknowledgement in the outbox. */

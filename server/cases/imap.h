@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The IMAP polling job (issue 19 §1, docs/inbound.md "IMAP and the
  * e-Doręczenia inbox"): instead of an MTA piping to `jawnosc mailin`, the
  * job "imap" of `serve` reads the office's mailbox (JAWNOSC_IMAP_URL).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Inbound mail (issue 19, docs/inbound.md): storing a message first,
  * parsing and routing it after.
  *

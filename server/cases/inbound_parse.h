@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Parsing stored inbound messages (issue 19 §1, docs/inbound.md): the
  * step between inbound_store() (raw first) and routing.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Routing a parsed inbound message (issue 19 §2, docs/inbound.md): a
  * reply to one of our letters (reply address, In-Reply-To/References, the
  * case number in the subject from the requester's address) is attached to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The incoming queue (/panel/poczta, issue 19 §2, docs/inbound.md "The
  * incoming queue"): the messages that reached the organisation's mailbox
  * (inbound_messages) and that neither the matcher nor anyone else has

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Integrations: the tokens with which a body's electronic document
  * management system (EZD RP, EZD PUW, a commercial one) uses the staff API
  * (/api/v1/staff, web/staff_api.c; migration 0051; docs/operations.md

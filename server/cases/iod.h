@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The data protection officer's work (issue 17 §3; GDPR art. 15 and 17;
  * docs/privacy.md, "Access and erasure on request"): find what the
  * organisation holds about one person, give it to them, erase it where

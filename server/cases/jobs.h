@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The background work of `serve`, one row each in one table (core/jobs.h
  * runs it): the change listener, the visit counter, the mail, the
  * reminders, the register's statistics. A new job is a row here and a

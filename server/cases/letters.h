@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Issuing letters and decisions. The step that needs a letter leaves a
  * draft document (type and the step's inputs); here the draft gets its
  * Markdown from the template, the clerk may edit it, and issuing renders

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Outgoing e-mail as text, without I/O: RFC 5322 headers, MIME (RFC 2045,
  * 2046) with a base64 text/plain body and an optional PDF attachment,
  * RFC 2047 encoded-words for non-ASCII header text, RFC 2231 for the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* What ties our mail to its case and a reply or a bounce back to it
  * (issue 19 §2, docs/inbound.md "Matching replies and bounces"):
  *

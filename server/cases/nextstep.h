@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* "What happens next" on the tracking page (issue 21 item 9): for the
  * state a case is in, one or two sentences in plain Polish saying what
  * the office is doing, by when, and what the requester can do now; and,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Operations: the figures read at scrape time for /metrics (the outbox
  * queue, open and overdue cases per organisation, the database's
  * connections, what the cache keeps), readiness for /readyz, and the

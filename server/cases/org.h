@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Organisations (public bodies, the tenants) as the services see them, and
  * the one lookup of a body by the request's Host header, for the services
  * and for the public register. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The bodies of a deployment, for its operator (`jawnosc org`, docs/
  * operations.md §2.6): create one with the unit that receives its online
  * requests, list them, find one by slug. A body's settings afterwards are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The outbox: mail is queued in the `outbox` table inside the transaction of
  * the step that causes it, and sent by the job "mail" of `serve`
  * (cases/jobs.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The case package (akta sprawy w postaci elektronicznej, docs/export.md)
  * as its reader sees it: `jawnosc audit verify --package FILE.zip` checks a
  * package from the package alone, without the database: the event log's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* A step that waits for its letter (issue 21 item 1, docs/letters.md "A
  * step waits for its letter"). A clerk's step whose lifecycle row produces
  * a letter or decision is decided when the clerk asks (the law refuses at

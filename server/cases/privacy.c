@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 #include "cases/privacy.h"
 #include "cases/privacy_notice.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The controller's duties under the GDPR for requesters' personal data
  * (issue 17 §3; docs/privacy.md): retention and erasure. Services: each
  * owns its transaction unless it says it runs inside the caller's.

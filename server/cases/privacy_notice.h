@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The art. 13 GDPR information for requesters (issue 17 §3;
  * docs/privacy.md "Information for requesters (art. 13)"), shown on the
  * filing form and the tracking page. Pure: built from the organisation's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The clerk's queue and the search over all cases of an organisation:
  * open cases nearest statutory due date first (then, where closed cases
  * are asked for too, those without a due date, newest first), with filters

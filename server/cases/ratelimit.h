@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Per-address limits in fixed windows, counted in the table rate_limits
  * (migration 0002; unlogged since 0013: its counters matter for minutes
  * and only on the primary). The filing's limit counts in the same table

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The public side of the register: every query here runs as the database
  * role jawnosc_public and reads only the register_* views. */
 #include "cases/register_query.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The public register of requests and answers (UDIP art. 8; LAW.md §6, §7).
  *
  * Public side. Each page is one service call (register_pages.c) whose

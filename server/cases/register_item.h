@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The public view of a register item, read from the publishable columns
  * (migrations/0007_register.sql) and built into the JSON the template
  * partial renders. Shared by the public page, which reads them from the

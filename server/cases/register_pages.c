@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The public register's pages, one service each: the connection (the
  * replica when there is one), the body and its register's facts (kept in
  * memory: register_begin()), the client's validators asked once the stamp

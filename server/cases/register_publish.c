@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The clerk's side of the register: proposals, the preview, publishing a
  * new version and withdrawing. Runs as the server's own database role;
  * what becomes public is built from the publishable_* views, the same

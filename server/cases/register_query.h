@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The queries of the public register's pages (register.c), for the page
  * services (register_pages.c) only: each runs inside the page's
  * transaction, opened by register_begin() as jawnosc_public, and returns

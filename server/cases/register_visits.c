@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Visits of BIP pages (UDIP: the page's metadata shows how often it was
  * read), counted in memory and added to page_visits by the job "visits"
  * every second, in one statement (unnest of arrays), and once more at a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Reminders by e-mail, so that nobody learns of a missed deadline from a
  * court. The job "reminders" of `serve` (cases/jobs.c) looks every
  * JAWNOSC_REMIND_POLL_MS

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The mail of a case on the clerk's page (issue 19 §2, docs/inbound.md):
  * the messages the route job (cases/inbound_route.h) or a clerk attached
  * to it, with their arrival dates; the bounces of our mail; and, where the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Which of its organisation's cases a staff member sees (issue 16).
  *
  * An organisation may confine the staff of a unit to that unit's cases

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The search engine's dictionary (migration 0045, docs/register.md,
  * "Search"): whether the database searches with the Polish dictionary made
  * from hunspell-pl (deploy/search-dict.sh) or, without its files (a managed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The database's HMAC secret (table app_secrets), loaded once at start-up,
  * and what is derived from it: CSRF tokens for forms, and the keys that
  * seal a tracking token for a repeated filing. Tracking tokens are random

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 #include "cases/service.h"
 
 PGconn *svc_conn(struct problem *p)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* What every service does with the database before and after its work:
  * take this thread's connection, and turn a database status into an
  * outcome (docs/design.md, "Where a new thing goes": a service maps

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Signed versions of issued documents: see signature.h and
  * docs/signing.md. */
 #include "cases/signature.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Signed versions of issued documents (issue 18 §2, docs/signing.md).
  * The official downloads the issued PDF ("Pobierz do podpisu"), signs it
  * outside the system (a PAdES signature appended as an incremental update)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Statistics of a period, as a body reports them yearly: the requests
  * received in the period (the cohort, by received_on), counted by kind,
  * channel, outcome and unit; how many were closed, answered and answered

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Where the steps of a case stand on its page (issue 21 item 2): the two
  * to four that fit the case's state first, the rest under „Inne
  * czynności”, and the court and remedy steps only when the case is in that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Writing what the law core decided: terms started, stopped, cancelled or
  * passed, and the audit event of each step. Shared by every service that
  * takes an action on a case; each call runs inside the caller's transaction. */

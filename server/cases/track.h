@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The citizen's view of a case, found by the private tracking token, and the
  * steps the requester may take there. One JSON view model serves the HTML
  * page and the API alike. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Staff accounts as `jawnosc user` manages them: add, change the password,
  * disable (which also ends every session of the account), enable, list.
  * Passwords arrive here already hashed (auth_password_hash).

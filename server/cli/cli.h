@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Subcommands of bin/jawnosc. Each takes the arguments after its own name
  * (argv[0] is the subcommand name), prints its own --help, and returns the
  * process exit code: 0 success, 1 failure, 2 bad usage. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* audit verify: recomputes the hash chain of every organisation's events
  * and reports the first events that do not match; with --package, checks a
  * case package (cases/package.h) from the package alone. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* jawnosc edoreczenia: checks the e-Doręczenia settings from the command
  * line (docs/edoreczenia.md): `check` obtains an access token (the
  * certificate, key, system name and token URL work), `lookup` asks the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* export case | year | category: the case package for an administrative
  * court or an archive (cases/export.h, docs/export.md). */
 #include <errno.h>

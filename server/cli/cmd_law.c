@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* holidays, deadline, lifecycle: the legal rules of server/law/ on the
  * command line, for operators and for generating docs/lifecycle.md. */
 #include <jansson.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* letter: the letter engine of server/render/ without a database, so that
  * templates can be checked, rendered for a sample case and timed. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* jawnosc mailin: the MTA's delivery of one message (docs/inbound.md);
  * jawnosc mail: what an operator does with inbound mail (unrouted, assign,
  * parse, show).

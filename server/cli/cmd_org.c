@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* org add | list | set: the public bodies of a deployment, for its
  * operator (docs/operations.md §2.6, "The organisation"). A body and the
  * unit that receives its online requests are created in one transaction;

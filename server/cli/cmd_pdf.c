@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* pdf: the redaction engine of render/redact.c from the command line, for
  * operators (check a file a clerk could not redact, make a public copy by
  * hand) and tests. Pages are numbered from 1 here, as people count them. */

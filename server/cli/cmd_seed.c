@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* seed --demo: one ministry modelled on the seed page (the operational
  * centre that runs the BIP), its units and staff, and a few dozen requests
  * in varied states, created through the same services the server uses. */

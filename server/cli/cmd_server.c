@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* serve, migrate, config. */
 #include <signal.h>
 #include <sodium.h>

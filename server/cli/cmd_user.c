@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* user add | passwd | disable | enable | list: staff accounts. Passwords
  * come from standard input (the first line; typed without echo on a
  * terminal), never from the command line, where other users of the machine

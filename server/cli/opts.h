@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Small helpers shared by the subcommands. */
 #ifndef JAWNOSC_CLI_OPTS_H
 #define JAWNOSC_CLI_OPTS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Per-request (or per-job) memory arena.
  *
  * Everything a request allocates comes from its arena and is released in one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The one cache (as h2o's h2o_cache_t): everything the server keeps between
  * requests lives here, under one byte limit, with one eviction policy and
  * one way to invalidate.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The current time, with one override for tests: JAWNOSC_FAKE_NOW set to
  * Unix seconds or "YYYY-MM-DDTHH:MM:SSZ" freezes the clock, so that due
  * dates and dashboards can be tested on chosen days. With

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Configuration from environment variables, through one table (name, type,
  * default, description), as PgBouncer and Redis keep theirs. The values are
  * read once at start-up into `cfg` and are read-only afterwards. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Texts kept compressed and sent as they are kept (gzip, RFC 1952) to a
  * client that takes gzip, decompressed for the others (web/pcache.c).
  *

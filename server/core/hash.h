@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* A 64-bit FNV-1a hash of a string: table slots and statement names, not
  * security (compare the text itself where a collision matters). */
 #ifndef JAWNOSC_CORE_HASH_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The one runner of background work (as Redis's serverCron and PgBouncer's
  * janitor): periodic work is a row of a table {name, period, function},
  * and `serve` starts the table once (the rows live where the services are:

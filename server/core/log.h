@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Structured logs: one JSON object per line on standard error, so that
  * journald, Loki or jq can read them. Thread-safe (one fprintf per line). */
 #ifndef JAWNOSC_CORE_LOG_H

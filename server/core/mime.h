@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The media type of a file by its extension: one table for the files the
  * server serves (http/static.c) and the attachments it takes
  * (cases/filing.c), so a type is written once. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* One vocabulary of outcomes for every service (docs/design.md, "Outcomes").
  * A service returns an `enum outcome` and, for anything but OUT_OK, fills a
  * `struct problem` the caller passed (may be NULL when the caller needs no

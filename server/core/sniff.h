@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* What a file is, by its content (magic bytes and, for the ZIP-based office
  * formats, the names in its central directory), never by its name alone:
  * the files a clerk attaches to an outgoing letter (cases/attachment_files.h)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Growable byte string. With an arena, memory comes from it and is never
  * freed separately; without one (arena NULL), it is malloc'd and released with
  * sb_free(). The content is always NUL-terminated. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Reading a ZIP archive held in memory (PKWARE APPNOTE.TXT 6.3), the
  * counterpart of core/zip.h: what that writer and the common tools
  * (Info-ZIP, libzip, 7-Zip, Windows) write without ZIP64 or encryption.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 #include "core/utf8.h"
 
 /* Length of the sequence that starts with lead byte c, with the allowed range

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Strict UTF-8 validation (RFC 3629 §4), shared by the router, the form
  * parsers, the services (cases/filing.c checks text attachments) and anything
  * else that must refuse malformed text before it reaches the database, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* A ZIP archive written in memory (PKWARE APPNOTE.TXT 6.3: local headers,
  * the central directory, its end record; no ZIP64, no encryption, no
  * comment). Each file is deflated (zlib, raw deflate) when that makes it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* What changed in the database: LISTEN on the channel jawnosc_changes, and
  * this process's own writes told to the other instances on it.
  *

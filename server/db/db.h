@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* PostgreSQL access with libpq: one connection per thread, opened lazily,
  * parameterised queries only, transactions retried on serialization failure.
  * Knows nothing of cases. */

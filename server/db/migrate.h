@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The migrations runner: applies migrations/NNNN_name.sql in order, each in
  * its own transaction, and records name and SHA-256 in schema_migrations.
  * Two runners at once serialize on an advisory lock. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* e-Doręczenia, the transport half of the client (docs/edoreczenia.md):
  * HTTPS with libcurl, the body's client certificate in TLS
  * (JAWNOSC_EDORECZENIA_CERT/_KEY, trusted authorities _CA), and an OAuth2

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* e-Doręczenia, the pure half of the client (docs/edoreczenia.md): what
  * the User Agent API 3.0.8 (../shared/specs/edoreczenia/uaapi_3.0.8.1.yaml)
  * is sent and what comes back, with no I/O, so that the parsers can be

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Content negotiation (RFC 9110 §12.5), only as far as the site needs it:
  * whether a request's Accept header names a media type, whether its
  * Accept-Encoding takes gzip. Pure, for unit tests. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Conditional GET (RFC 9110 §8.8, §13): ETag and Last-Modified validators
  * and the 304 answer, for public pages that change rarely and are read
  * often. The date and tag helpers are pure, for unit tests. */

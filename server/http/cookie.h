@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Cookies (RFC 6265): reading one from a Cookie header and formatting a
  * Set-Cookie value with the attributes every cookie of ours carries.
  * Strings returned are allocated in the caller's per-request arena. */

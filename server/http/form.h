@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Form data: query strings, application/x-www-form-urlencoded bodies and
  * multipart/form-data bodies (RFC 7578).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The request context and responses: what a handler sees of HTTP.
  * libmicrohttpd glue lives in server.c; this layer knows nothing of cases.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Shared between the files of server/http/ only. */
 #ifndef JAWNOSC_HTTP_INTERNAL_H
 #define JAWNOSC_HTTP_INTERNAL_H

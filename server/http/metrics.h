@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Metrics of the HTTP layer in the Prometheus text exposition format 0.0.4:
  * requests by route name and status class, a fixed-bucket latency histogram
  * per route, and the usual process_* gauges. Everything is kept in atomic

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The client's address behind a reverse proxy.
  *
  * Behind nginx every connection comes from the proxy, so rate limits and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Route table and request-path decoding.
  *
  * The route table is a static array of route_t rows built at start-up and

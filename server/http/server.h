@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The HTTP server on libmicrohttpd: internal thread pool (one thread per CPU)
  * with epoll, limits on headers, bodies and time, JSON-lines access log,
  * security headers, and graceful shutdown on SIGTERM/SIGINT.

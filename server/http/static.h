@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Static files (CSS, images) loaded into memory once at start-up and served
  * with an ETag (SHA-256 of the content) and Cache-Control. */
 #ifndef JAWNOSC_HTTP_STATIC_H

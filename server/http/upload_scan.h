@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* A multipart/form-data body larger than its route takes, read as it
  * arrives without being kept (issue 21 item 11): the form's text fields
  * are copied into a small body of their own, a well-formed multipart body

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 #include "law/answer.h"
 
 /* What the requester answers to, and the step that records the answer. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The requester's answer (LAW.md §3, §4): where a case waits on the
  * requester after a call or a notice, the steps of the lifecycle that
  * their answer completes, so that an answer that came by mail can be

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 #include "law/calendar.h"
 
 /* Ustawa o dniach wolnych od pracy, art. 1. The rules that hold for the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Polish days off (ustawa z 18 stycznia 1951 r. o dniach wolnych od pracy,
  * art. 1) for the years LAW_YEAR_MIN..LAW_YEAR_MAX (1990..2100).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Case numbers (znak sprawy, instrukcja kancelaryjna): UNIT.CLASS.NUMBER.YEAR,
  * e.g. "COMON.1431.15.2026" or "COMON-WI.1431.7.2026".
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The ways a request reaches the body. Any form of request counts (UDIP
  * art. 2 ust. 1; LAW.md §3) and the channel is recorded with the date
  * received. One table: the ids stored in requests.channel, their Polish

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Civil dates of the law: a day in the proleptic Gregorian calendar, with no
  * time and no zone (the legal day is the date in Europe/Warsaw; see warsaw.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* law_decide(): runs the transition table of lifecycle.c on one case. */
 #include "law/lifecycle.h"
 

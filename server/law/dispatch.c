@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The rules of dispatch as a table (law/dispatch.h). A new condition on a
  * channel is one row. */
 #include "law/dispatch.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* How an issued document may lawfully travel to the requester (LAW.md §2,
  * issue 18, docs/dispatch.md): the channels, a table of rules with the
  * article behind each, the lawful default, and the dates of deemed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Errors of the law module: a stable machine code for programs and a message
  * in Polish for users (pages show it as it is). Nothing here allocates: the
  * message lives inside the struct, the code is a static string. */

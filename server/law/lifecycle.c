@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The lifecycle tables: states, roles, terms, documents (the one table of
  * the letters' ids, titles, kinds and addressees), actions and the
  * transitions. law_decide() (decide.c) runs them; lifecycle_doc.c prints

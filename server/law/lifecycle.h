@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The lifecycle of a request (LAW.md §3, §4, §8) as tables: states, actions,
  * terms, documents, and the transitions between states. Every later feature
  * asks law_decide() what an action means: is it allowed, which state follows,

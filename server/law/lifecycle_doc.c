@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The lifecycle tables as Markdown (docs/lifecycle.md) and Graphviz, so the
  * documentation is printed from the rows the code runs and never disagrees. */
 #include "law/lifecycle.h"

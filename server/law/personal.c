@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The personal-data detector (law/personal.h; docs/privacy.md). */
 #include "law/personal.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The personal-data detector: where a Polish text holds personal data
  * (RODO art. 4 pkt 1; UDIP art. 5 ust. 2 limits access for a person's
  * privacy), for the register and the letters' public copies to check

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* How a requester's paper reached the body, and whether its dispatch date
  * meets a term (KPA art. 57 §5; LAW.md §2). Only what §5 names counts by
  * the date sent: posting at the designated operator (Poczta Polska) or at

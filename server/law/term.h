@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Counting a term (KPA art. 57; the same result as Civil Code arts. 111-115).
  *
  *   §1 the day of the event is not counted; the term ends at the end of its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The legal date of an instant: its calendar date in Europe/Warsaw (LAW.md
  * §2: a form submitted at 23:30 UTC on 31 December was received on 1 January).
  *

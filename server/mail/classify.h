@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* What kind of message it is, beside what it says: the rules that tell an
  * automatic message (an out-of-office answer must not count as the
  * requester's reply) and read a delivery status notification (RFC 3464).

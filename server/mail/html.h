@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* HTML of inbound mail (an Outlook message with no text/plain part) as
  * plain text for a clerk to read and for a request registered from it.
  *

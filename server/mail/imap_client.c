@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 #include "mail/imap_client.h"
 
 #include <curl/curl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* IMAP, the transport half of the polling job (cases/imap.c): libcurl
  * connects (imap:// with STARTTLS when the server offers it, imaps://),
  * verifies the server's certificate, and logs in (CURLOPT_CONNECT_ONLY);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* IMAP4rev1 (RFC 3501), the pure half of the IMAP polling job
  * (cases/imap.c, docs/inbound.md "IMAP and the e-Doręczenia inbox"): how a
  * server's responses are framed and read, with no I/O, so that the parsers

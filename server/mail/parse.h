@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* One inbound message (RFC 5322, MIME) read with GMime 3 into a plain
  * struct (issue 19 §1, docs/inbound.md "Parsing"). Pure: no database, no
  * I/O; every string in the result is valid UTF-8 without NUL or control

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Text of inbound mail as UTF-8 that is safe to store and show: charset
  * conversion with a best effort for a wrong or missing declaration, and
  * cleaning (no invalid sequence, no NUL, no control character but line

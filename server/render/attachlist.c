@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 #include "render/attachlist.h"
 
 #include <ctype.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The list of a letter's enclosures ("Załączniki:") in its Markdown
  * (docs/letters.md, "Attachments both ways"): the files a clerk attaches
  * to an outgoing letter are listed in it by name, kind and size, in place

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* CSV as RFC 4180 has it: records end with CRLF, fields are separated by
  * commas, and a field holding a comma, a double quote, CR or LF is put in
  * double quotes with its own quotes doubled. Text is written as given

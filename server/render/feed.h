@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Feed formats written without a library: XML text escaping,
  * Atom 1.0 (RFC 4287) and sitemaps (sitemaps.org 0.9); CSV is render/csv.h.
  * Pure functions appending to a strbuf_t; input strings are UTF-8 (as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The XML the dane.gov.pl harvester imports from a provider, format 1.10
  * (namespace urn:otwarte-dane:harvester:1.10, every element in it as the
  * default namespace; ../shared/specs/dane.gov.pl/xml_import_otwarte_dane_1_10.xsd).

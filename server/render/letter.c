@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Letter templates: loading, compiling into segments, and substituting
  * variables escaped for CommonMark. A template is compiled once into a flat
  * list of segments (literal text or a variable with its line), so rendering

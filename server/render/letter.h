@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Letters and decisions: Markdown templates, variable substitution with
  * Markdown escaping, and the finished letter as HTML (render/letter_html.c)
  * or PDF (render/pdf.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 #include "render/letter_gaps.h"
 
 #include <ctype.h>

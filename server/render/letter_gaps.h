@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The gaps of a letter's draft (issue 21 item 3): where the template
  * needs a variable no step recorded, the draft holds a mark that names it
  * in Polish, "[DO UZUPEŁNIENIA: Uzasadnienie prawne]" (the variable's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The letter's frame (letterhead, place and date, case number, addressee,
  * signature) around a Markdown body, as HTML and, through render/pdf.c, as
  * PDF. Both read the same frame variables, so the two always agree. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Shared between render/letter*.c only; not part of the contract. */
 #ifndef JAWNOSC_RENDER_LETTER_INTERNAL_H
 #define JAWNOSC_RENDER_LETTER_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The public copy of an issued letter (render/letter_public.h): the body's
  * Markdown is parsed, its text cleaned of the requester's data node by
  * node, read again for anything left, and written back as CommonMark. */

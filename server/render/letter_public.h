@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The public copy of an issued letter: the same letter without the
  * requester's personal data, for the register (LAW.md §7, UDIP art. 5
  * ust. 2). An issued letter is addressed to the requester and names them

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The letter types (the law's documents) and the variables their templates
  * may use, as a table: the loader checks every {{name}} against
  * letter_vars[], the sample case is built from its examples, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Letters as PDF with cairo and Pango. Two steps: typesetting walks the
  * cmark tree once, makes a Pango layout per block and places its lines on
  * pages (so a paragraph can break across pages, and headings and the

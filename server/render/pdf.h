@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* A letter as PDF: the frame (letterhead, place and date, case number,
  * addressee, signature) and a CommonMark body laid out with Pango and drawn
  * with cairo on A4 pages (595.28 x 841.89 pt, 2.5 cm margins), "Strona N z M"

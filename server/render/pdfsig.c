@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Verification of a signed PDF: see pdfsig.h and docs/signing.md.
  *
  * Three readers look at the file and must agree: libqpdf finds the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Verification of a signed PDF against the PDF the system issued (issue
  * 18 §2; docs/signing.md). An official signs an issued decision outside
  * the system (a PAdES signature, appended as an incremental update) and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Paper for the post office (issue 18, docs/dispatch.md "Post"): the
  * registered letter to print and the book of registered dispatches
  * (książka nadawcza), as PDF with cairo and Pango (A4, DejaVu fonts, as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Previews of attachments for the clerk (cases/attachment_files.h): an
  * image rendered here, never the file itself shown inline. A PDF's page is
  * drawn by poppler (render/redact.h); a PNG is decoded by cairo and drawn

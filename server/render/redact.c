@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Redaction of a PDF for publication: see redact.h and docs/privacy.md,
  * "Redaction of PDFs".
  *

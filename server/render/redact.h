@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Redaction of a PDF for publication (issue 17 §1; docs/privacy.md,
  * "Redaction of PDFs"). A document other than a letter the
  * system wrote (a requester's attachment, a clerk's upload, a signed PDF)

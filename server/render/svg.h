@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Charts as SVG, drawn on the server: no JavaScript, no external files.
  *
  * Each chart is one <svg role="img" aria-labelledby="ID-title ID-desc">

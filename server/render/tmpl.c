@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Mustache subset: sources are compiled once into a flat list of ops; a
  * section op records where its body ends, so rendering is a walk over index
  * ranges and never re-reads the source. Everything a set owns (source copies,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* HTML templates: a Mustache subset rendered over jansson values.
  *
  * Tags:

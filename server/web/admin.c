@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The administrator's pages under /panel/admin: staff accounts, units and
  * the organisation's settings. web_authorize() has already checked the
  * session, the admin role and, for POST, the CSRF token. Each form that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The JSON API under /api/v1: the same services as the pages, answering
  * JSON and RFC 9457 problem documents (web_fail()). */
 #include <string.h>

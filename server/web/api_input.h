@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Decoding the JSON API's request bodies into the services' inputs. Pure
  * functions over an already parsed jansson value: no connection, no I/O, so
  * that tests/fuzz/fuzz_api.c can feed them arbitrary bytes (parsed with

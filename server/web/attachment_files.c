@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Attachments both ways (cases/attachment_files.h): a clerk's page of one
  * attachment with its preview, the preview's images, the file as a
  * download; the requester's download of a letter's enclosure from the

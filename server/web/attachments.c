@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The clerk's side of attachments (cases/attachments.h): the redaction
  * page, which makes an attachment's public copy, and the images of the
  * pages of an attachment and of its copies. web_authorize() has already

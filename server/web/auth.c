@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Staff sign-in and sign-out, the account page, and the authorize hook that
  * guards every route above ROLE_ANY: the session from the jw_session cookie,
  * the role, and the session's CSRF token on every request that changes

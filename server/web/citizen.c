@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The citizen's side: the filing form, the confirmation and the tracking
  * page with the requester's actions. No account: the private link is the key. */
 #include <ctype.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The manager's pages: the dashboard (/panel/pulpit) with its figures,
  * lists, workload and charts, and the statistics of a period
  * (/panel/statystyki, .csv, .json). A manager with a unit sees that unit,

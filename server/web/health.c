@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Liveness and readiness for load balancers and orchestrators. */
 #include "cases/context.h"
 #include "cases/ops.h"

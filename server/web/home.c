@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The public front page. It answers whatever the Host; a body's shows the
  * BIP metadata of the body (issue 23 part 3). */
 #include "cases/context.h"

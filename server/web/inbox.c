@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The incoming queue under /panel/poczta (cases/inbox.h): the list of the
  * organisation's messages by status, a message with its text and files,
  * and the clerk's three ways of handling it. web_authorize() has already

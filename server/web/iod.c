@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The data protection officer's page, /panel/iod ("Ochrona danych
  * osobowych"; cases/iod.h, docs/privacy.md): find one person's data, give
  * it to them as a ZIP (GDPR art. 15), erase it case by case where the law

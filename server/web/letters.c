@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Letters in the panel: preview, edit and issue a draft, correct or record
  * the delivery of an issued one, download its PDF, download it to sign and
  * upload its signed version (cases/signature.h), and the register of

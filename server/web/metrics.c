@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* GET /metrics: the Prometheus text exposition (format 0.0.4). The HTTP
  * layer's counters and histogram, the connections and bodies the server
  * refused, the sign-in throttle's counters, then

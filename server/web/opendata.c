@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The feed for the dane.gov.pl harvester (render/harvester.h, format
  * 1.10): /opendata/katalog.xml lists one dataset for the body the Host
  * names, "Rejestr wniosków o udostępnienie informacji publicznej", whose

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The one table that turns a service's outcome into HTTP (web/outcome.c):
  * a status, a problem+json type and title for the API, and the Polish
  * message of the HTML error page. Handlers call web_fail() for anything a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The clerk's workspace under /panel: the queue, the case view with every
  * step the law allows, internal notes, and registering a request that came
  * by another channel. web_authorize() has already checked the session, the

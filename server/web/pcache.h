@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Pages kept in memory between requests (in the one cache, core/cache.h).
  *
  * Public register pages (for visitors who are not signed in) are kept as

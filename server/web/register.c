@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The public register as BIP pages (UDIP art. 8): the list with filters
  * and search, each item with its versions and documents, the statistics,
  * the page on how to obtain information (art. 8 ust. 4), the Atom feed, the

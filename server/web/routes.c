@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Every URL the server answers, one row each: method, path, handler, who
  * may open it (http/router.h, route_role_allows()), the name in logs and
  * metrics, and the body it takes (how much the server reads for it:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 #include "web/scache.h"
 
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Staff pages kept in memory: the clerk's queue and the manager's dashboard
  * drawn once for everyone who sees the same, until something of the
  * organisation changes or the Warsaw day turns (issue 22).

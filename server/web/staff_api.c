@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The staff API under /api/v1/staff: a body's electronic document
  * management system (EZD RP, EZD PUW, a commercial one) reads the cases and
  * the queue, registers the requests its own registry received and adds

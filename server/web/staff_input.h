@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Reading the staff API's input (/api/v1/staff, web/staff_api.c) into the
  * services' inputs: the bearer token of the Authorization header, the list's
  * query parameters and its page cursor, and the JSON bodies of a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The web layer: route table, page rendering and the handlers of each
  * audience. A handler parses input, calls one service, renders. No SQL. */
 #ifndef JAWNOSC_WEB_WEB_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // A draft letter's page (/panel/sprawy/{id}/pisma/{seq}): the files chosen
 // for attaching are checked against the limits the page states before
 // anything is sent, so that a file too large never leaves the browser and

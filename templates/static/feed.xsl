@@ -1,4 +1,5 @@
 <?xml version="1.0" encoding="utf-8"?>
+<!-- SPDX-License-Identifier: EUPL-1.2 -->
 <!-- The register's Atom feed (/rejestr.atom, server/render/feed.c) as a page
      for a person who opens it in a browser: the feed names this stylesheet
      in <?xml-stylesheet?>, which feed readers skip, so they read the same

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The redaction page (/panel/sprawy/{id}/zalaczniki/{aid}/anonimizacja):
 // drawing boxes on the images of the original's pages. Progressive
 // enhancement: without this script the page works with search terms and

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: EUPL-1.2
 """The bodymem scenario of `make bench`: memory held by request bodies.
 
     bodies.py HOST:PORT PID HOSTNAME OUT [CONNECTIONS]

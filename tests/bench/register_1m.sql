@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: EUPL-1.2
 -- A million published cases for the register's benchmark: run on a
 -- database migrated and loaded with `jawnosc seed --demo`, e.g.
 --   psql -X -q -d jawnosc_bench -f tests/bench/register_1m.sql

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: EUPL-1.2
 """Tables of `make bench` and `make bench-soak` (tests/bench/run.sh).
 
     report.py bench RESULTS_DIR DOC   prints the table, writes DOC (keeps its soak section)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: EUPL-1.2
 # `make bench` and `make bench-soak`: load and scale measurements (not tests).
 #
 #   tests/bench/run.sh bench   every scenario with wrk, the two ceilings

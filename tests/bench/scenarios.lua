@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: EUPL-1.2
 -- wrk scenarios of `make bench` and `make bench-soak` (tests/bench/run.sh).
 --   wrk ... -s tests/bench/scenarios.lua http://127.0.0.1:PORT -- DATA_DIR SCENARIO
 -- DATA_DIR holds what run.sh prepared: hosts.txt (one Host per body),

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Attachments both ways (issue 19 §3; docs/inbound.md) in headless Chromium:
 // a requester files a request through the form with a scan (a PNG); a clerk
 // opens it from the case page — its page shows a preview the server drew and

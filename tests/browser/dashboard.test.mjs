@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The manager's dashboard and statistics in headless Chromium: a manager
 // signs in, reads the dashboard (figures, lists, workload, SVG charts with
 // their data tables), follows a figure into the filtered queue, opens the

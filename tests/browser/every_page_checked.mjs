@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Every HTML page the browser tests loaded went through checkPage (lib.mjs)
 // in at least one of them: reads the pages-FILE.json each test file left in
 // the log directory (the first argument). Run by tests/browser/run.sh after

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // A citizen files a request through the real form in headless Chromium, makes
 // a mistake, corrects it, follows the private tracking link and withdraws the
 // request; axe-core checks each page against WCAG 2.1 A/AA. A second context

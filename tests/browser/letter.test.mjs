@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Issue 21 item 1: a clerk answers a request from the queue to the
 // dispatched letter in one action, in headless Chromium, and the case does
 // not close before its letter exists. From the queue: open the case, open

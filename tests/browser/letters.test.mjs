@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The clerk's case page and a letter's draft (issue 21 items 2-4) in
 // headless Chromium: a new case shows its usual steps first, the others
 // under „Inne czynności” and the court's collapsed apart; the clerk refuses

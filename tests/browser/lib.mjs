@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // What every browser test shares: the server's address, a tiny runner, the
 // page check (checkPage: axe-core against WCAG 2.1 A/AA, no sideways
 // scrolling, no cut-off text, the focus indicator's contrast, at a phone's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // A clerk works a case in the staff panel in headless Chromium: /panel sends
 // an anonymous visitor to the sign-in page; the clerk signs in, sees the queue
 // sorted by due date, filters it by state and text, opens a case, asks for an

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The incoming queue (/panel/poczta) in headless Chromium: two e-mails
 // reach the demo body's mailbox (written into inbound_messages and
 // inbound_parts as the parse job leaves them); a clerk finds the queue from

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The GDPR pages in headless Chromium (issue 17 §3): a citizen files a request
 // on /wniosek, which carries the art. 13 information and asks for no consent,
 // and finds the same information on the case's tracking page; the demo's data

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Public copies of attachments in headless Chromium (issue 17 §1): a clerk
 // adds a PDF naming the requester (with her PESEL) to a case, the redaction
 // page shows its pages as images and suggests the name and the PESEL, the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The public register in headless Chromium: the list with its filter form,
 // an item's page with the BIP metadata and change register, an archival
 // version, the statistics and "Jak uzyskać informację publiczną", each

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: EUPL-1.2
 # The browser stage of `make check`: lints the OpenAPI document, then, in
 # headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core)
 # against the real server on a fresh database loaded with `seed --demo`, files

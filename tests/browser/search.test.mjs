@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // A clerk finds a closed case (issue 21 item 5) in headless Chromium: the
 // queue alone lists open cases only; the search field of the queue finds the
 // demo's refused request by words typed without Polish letters ("zdjecia

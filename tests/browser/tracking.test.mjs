@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // The requester's side of issue 21 (items 9-11) in headless Chromium: a
 // citizen files a request and reads on the tracking page what happens next
 // in each main state (the case is moved between states with SQL, as the

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: EUPL-1.2
 """The scale-out test (make test-cluster; run by tests/run.sh through
 tests/cluster/run.sh): two `jawnosc serve` instances against one fresh
 PostgreSQL database, behind nginx (Debian's, started as a process with its

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: EUPL-1.2
 """A strict parser of the Prometheus text exposition format 0.0.4 (stdlib
 only), the Python twin of tests/unit/prom_parse.h: it refuses malformed
 lines, bad names and escapes, duplicate series, families split apart,

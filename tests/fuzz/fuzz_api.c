@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* libFuzzer target: JSON API decoding (server/web/api_input.c, and through
  * it filing_validate() in server/cases/filing.c).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* libFuzzer target: cookies (server/http/cookie.c).
  * Input: "name\nheader". cookie_get() must return only cookie-octets; a value
  * that cookie_format() accepts must read back unchanged through cookie_get(). */

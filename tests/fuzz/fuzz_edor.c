@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* libFuzzer target: the e-Doręczenia client's reading of the service's
  * answers (server/edor/proto.c), which are hostile.
  *

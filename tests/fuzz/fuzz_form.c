@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* libFuzzer target: form parsers (server/http/form.c).
  * First byte: low two bits choose url-encoded, multipart with the fixed
  * boundary "XyZ", or form_parse() with the Content-Type taken from the first

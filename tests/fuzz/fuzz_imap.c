@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* libFuzzer target: the IMAP job's reading of a server's responses
  * (server/mail/imap_proto.c), which are hostile.
  *

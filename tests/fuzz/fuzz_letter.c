@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Fuzzes the letter engine (render/letter*.c, render/pdf.c).
  *
  * Mode 'M' (first byte): the rest is a clerk's edited Markdown, rendered to

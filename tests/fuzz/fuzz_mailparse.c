@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* libFuzzer target: the inbound mail parser (server/mail/parse.c over
  * GMime 3, with mail/text.c, mail/html.c and mail/classify.c), which
  * reads whatever anyone e-mails to an office.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* libFuzzer target: a case package as anyone may hand it back
  * (cases/package.h, docs/export.md): the ZIP reader (core/unzip.c) on its
  * own, then the whole verifier (the case file's XML through libxml2, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* libFuzzer target: a hostile "signed" PDF given to the verifier
  * (render/pdfsig.c: libqpdf's reading of the signature fields, the byte
  * ranges checked on the raw bytes, OpenSSL's CMS parsing and verification,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* libFuzzer target: the personal-data detector (server/law/personal.c).
  *
  * Input: the known person's name (also taken as their postal address) up

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* libFuzzer target: reading a hostile PDF for redaction (render/redact.c:
  * poppler-glib and libqpdf behind redact_page_count, redact_page_size,
  * redact_text, redact_find and redact_pdf).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* libFuzzer target: path decoding, route matching (server/http/router.c)
  * and the log's path (router_redact). Input: first byte picks the method,
  * the rest is the raw path. Besides crashes, aborts when a match breaks the

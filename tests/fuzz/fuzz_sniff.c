@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* libFuzzer target: what a file is by its content (core/sniff.c: magic
  * bytes, the ZIP end record and central directory, OpenDocument's mimetype
  * entry), the size checks of the previews before anything is decoded

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* libFuzzer target: the staff API's input (server/web/staff_input.c): the
  * Authorization header's bearer token, the list's and the queue's query
  * parameters and page cursor, RFC 3339 instants, base64 files, and the JSON

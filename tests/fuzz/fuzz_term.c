@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* libFuzzer target: term arithmetic (server/law/term.c, calendar.c, date.c)
  * and, with the rest of the input, date parsing, the Warsaw date and
  * law_decide() on arbitrary cases.

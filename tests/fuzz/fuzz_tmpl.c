@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Fuzzes the template compiler and renderer. The input is a template source,
  * optionally followed by a NUL byte and the source of a second template;
  * they are registered as "fuzz" and "part" (so either can include the other

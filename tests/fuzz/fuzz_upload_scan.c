@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* libFuzzer target: the scan of a multipart body over its limit
  * (server/http/upload_scan.c). The first byte sets the size of the pieces
  * the body is fed in and of the kept buffer; the rest is the body, with

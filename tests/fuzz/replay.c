@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Runs a libFuzzer target's entry point once per file named on the command
  * line (or per file in each named directory), without the fuzzing engine, so
  * that `make check` replays the corpora and regression inputs under

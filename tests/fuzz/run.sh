@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: EUPL-1.2
 # `make fuzz`: runs every libFuzzer target for SECONDS each over its
 # checked-in corpus (new inputs go to a scratch copy, not the repo), with
 # tests/fuzz/<target>.dict as its dictionary when there is one. A crash

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Helpers shared by the case tests: demo data, JSON answers, clerk steps
  * taken through the services (the clerk panel comes later). */
 #ifndef JAWNOSC_TESTS_CASES_UTIL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The e-Doręczenia stand-in of the tests: tests/edor_standin.py over TLS
  * with client certificates made here with openssl, checking every request
  * against the User Agent API yaml. Include after <cmocka.h> and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Integration test harness: a fresh database on the real PostgreSQL, the
  * real server process (sanitizer build) on a free loopback port, and HTTP
  * over libcurl or raw sockets. */

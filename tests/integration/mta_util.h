@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The MTA stand-in of the inbound mail tests: tests/mta_pipe.py (an
  * aiosmtpd server that pipes each recipient's copy to `jawnosc mailin` as
  * Postfix's pipe(8) does) started on a free loopback port, and a message

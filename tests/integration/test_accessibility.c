@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The accessibility declaration (issue 23 part 3): /deklaracja-dostepnosci
  * over real HTTP shows every element the digital accessibility act asks
  * for, with the element ids automated monitoring looks for, filled from

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The administrator's pages over real HTTP with real sessions: only an
  * administrator reaches them; accounts (add, change, disable, new password),
  * units and the organisation's settings, each bad input answered with the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The JSON API and the requester's actions, against the real server and
  * the real PostgreSQL: filing, validation, idempotency, every requester
  * action where the law allows it and refused where it does not, gap-free

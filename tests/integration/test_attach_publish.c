@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Public copies of attachments over real HTTP (issue 17 §1; docs/privacy.md,
  * "Public copies of attachments"): a clerk adds a PDF holding a requester's
  * distinctive name and PESEL to a case, the redaction page suggests both,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Attachments both ways (issue 19 §3; docs/inbound.md, "Attachments both
  * ways") over real HTTP, a real PostgreSQL, a real SMTP server
  * (tests/smtp_sink.py) and the e-Doręczenia stand-in (tests/edor_standin.py,

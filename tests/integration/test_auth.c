@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Staff sign-in over real HTTP: the session cookie and how it is stored,
  * a new session id on every sign-in, CSRF on the sign-in form and on every
  * staff form, throttling of password guessing, expiry, sign-out, the `next`

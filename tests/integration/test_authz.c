@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Authorization over the whole route table: every route, as anonymous, as
  * a citizen with a tracking link, as a clerk of this organisation and of
  * another, as managers, as an admin and as the data protection officer

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The steps of a case page (issue 21 item 2, cases/steps.h) over real
  * HTTP: the two to four that fit the state first, the rest under „Inne
  * czynności”, the court and remedy steps first only in their phase, a step

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Issue 20 item 14: the Dz. U. positions the letters cite are data (the
  * table `citations`): a letter cites, per act, the consolidated text in
  * force on its date. A newer row with a later applies_from: a letter dated

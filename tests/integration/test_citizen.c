@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The citizen's pages over real HTTP: the filing form with every
  * validation message and the input kept, CSRF, honeypot, double submit,
  * rate limit, attachments, the confirmation and tracking pages, and the

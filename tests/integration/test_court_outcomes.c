@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The court's outcomes taken by a clerk from the case page (issue 20 item
  * 10, and item 11's court part), over HTTP on the real server and database:
  * a re-use complaint on inaction with its own term and citation (UOD art.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The manager's dashboard, statistics and reminders against the real server
  * with a frozen clock (JAWNOSC_FAKE_NOW): each list and figure of the
  * dashboard around a weekend and the 11 November holiday, the links into

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The database layer against the real PostgreSQL: per-thread connections,
  * error mapping, retried transactions, recovery after a restart. */
 #include <pthread.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Lawful dispatch (issue 18, docs/dispatch.md) through the panel, with the
  * clock frozen on 1 March 2090, then on 31 March 2090: a decision by e-mail is refused with the
  * law's reason; a decision by registered letter is printed (address in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* e-Doręczenia against the stand-in (tests/edor_standin.py, issue 18 §3,
  * docs/edoreczenia.md): the real server and its job "edoreczenia", the real
  * PostgreSQL, and a stand-in service over TLS with client certificates made

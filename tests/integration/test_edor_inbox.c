@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The e-Doręczenia inbox (cases/edor_inbox.c, docs/inbound.md "IMAP and
  * the e-Doręczenia inbox") against the stand-in (tests/edor_standin.py),
  * which checks every request against the User Agent API yaml and its own

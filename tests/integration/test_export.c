@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The case package for an administrative court or an archive (issue 23
  * §2, docs/export.md), over the real server, CLI and database, with a
  * frozen clock. A case gets a request (filed through the API), a refusal

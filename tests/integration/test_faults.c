@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Faults (issue 9, part 5), against the real server and the real
  * PostgreSQL:
  *  (a) PostgreSQL stopped and restarted under load: requests during the

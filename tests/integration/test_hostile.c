@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Hostile input against the real server and the real PostgreSQL (issue 9,
  * part 4): markup, SQL and template metacharacters, Polish text, emoji,
  * 10,000-character strings, invalid UTF-8 and NUL bytes in every text field

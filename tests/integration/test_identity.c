@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Anonymous requesters (issue 20 item 12; KPA art. 107 §1 pkt 3, art. 63
  * §2, art. 64 §2) over real HTTP, the clock frozen on 1 March 2090, then on
  * 20 March 2090: information may go to anyone, but a refusal of a request

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The IMAP polling job (cases/imap.c, docs/inbound.md "IMAP and the
  * e-Doręczenia inbox") against a real Dovecot: a private, unprivileged
  * instance on a free loopback port, its configuration written here

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The inbound chain end to end (issue 19, "Done when"; docs/inbound.md):
  * nothing is put into the database by hand. Raw RFC 5322 messages are
  * delivered by `jawnosc mailin`, behind the MTA stand-in (tests/mta_pipe.py,

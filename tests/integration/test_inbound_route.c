@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Matching replies and bounces (issue 19 §2, docs/inbound.md), with the
  * clock frozen on Friday 10 March 2090: a call to clarify dated Thursday
  * 2 March goes out by e-mail with the case's reply address (Reply-To, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The data protection officer's page, /panel/iod (issue 17 §3; GDPR
  * art. 15 and 17; cases/iod.h): who may open it, finding one person by
  * e-mail and by name in a Polish case form without diacritics, the access

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The KPA steps of issue 20 item 9 over real HTTP, the clerk in the panel,
  * the clock frozen on 1 March 2090, then on 20 March 2090 (after the 14
  * days): the requester's waiver of the appeal makes the decision final on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* A letter's draft over real HTTP (issue 21 items 3 and 4): its gaps are
  * named Polish fields above the text, plain marks in it and marked in the
  * preview; issuing without them names the missing ones in Polish and keeps

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Issuing letters and decisions through the panel: the draft a step
  * leaves, its preview and Markdown, the marks that block issuing until the
  * clerk fills them, the issued document (HTML, PDF, SHA-256, author, time)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* What one client can hold of the server (http/server.h): a body larger
  * than its route takes, memory for bodies, connections from one address,
  * and time for a request's head. Raw sockets on loopback against the real

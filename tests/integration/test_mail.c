@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The mail outbox job against the real server process, the real PostgreSQL
  * and a real SMTP server (tests/smtp_sink.py on python3-aiosmtpd): delivery
  * of Polish mail, retries while the SMTP server is down, .eml files without

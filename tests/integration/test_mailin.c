@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Mail in, nothing lost (issue 19 §1, docs/inbound.md): `jawnosc mailin`
  * run directly and behind an MTA stand-in (tests/mta_pipe.py on
  * python3-aiosmtpd, which pipes each message to mailin once per recipient

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The migrations runner against the real PostgreSQL: order, checksums,
  * concurrent runners, and serve refusing a database that is behind. */
 #include <pthread.h>

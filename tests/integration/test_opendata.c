@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The feed for the dane.gov.pl harvester over real HTTP (issue 23 part 1):
  * /opendata/katalog.xml valid against the harvester's schema 1.10
  * (xmllint --schema; the schema is read from ../shared/specs, or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Operations against the real server and PostgreSQL: /metrics parses with
  * the strict parser and its counters and gauges move; it is refused to
  * proxied requests unless JAWNOSC_METRICS_PUBLIC=1; JAWNOSC_TRUSTED_PROXY

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The organisations kept in memory by host (cases/org.c) against the real
  * PostgreSQL with the demo data: a stream of made-up Host headers is
  * bounded without pushing out the bodies' own hosts, and a change of the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* `jawnosc org add | list | set` (issue 23 part 5), running the binary
  * against the test's database while the server runs: a body and the unit
  * that receives its online requests are made in one go and answer at once

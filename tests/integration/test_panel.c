@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The clerk's panel over real HTTP with real sessions: the queue with its
  * filters and keyset pages, organisations kept apart, and every step the
  * lifecycle table gives a clerk, taken from every state that allows it —

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Pages kept in memory (web/pcache.c, db/changes.c) over real HTTP and a
  * real PostgreSQL: a register page is answered from memory the second time,
  * and shows a change made by another process (NOTIFY) within moments; a

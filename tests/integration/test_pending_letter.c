@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Issue 21 item 1: a step that needs a letter takes effect when its letter
  * leaves the body, with that day as its date (docs/letters.md "A step waits
  * for its letter"). Over HTTP, with the clock frozen on Wednesday 1 March

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Unsigned pleadings (issue 18 §5; KPA art. 63 §3, art. 64 §2;
  * docs/dispatch.md, "Unsigned pleadings") over real HTTP, the clock frozen
  * on 1 March 2090, then on 20 March 2090: an appeal filed through the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The incoming queue (/panel/poczta, issue 19 §2) over real HTTP with real
  * sessions and a frozen clock: messages parsed into inbound_messages and
  * inbound_parts (written with SQL, as the parse job would leave them) are

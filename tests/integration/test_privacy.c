@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Retention and erasure of requesters' personal data (issue 17 §3,
  * docs/privacy.md "Retention and erasure"). A requester with a
  * distinctive identity files online (with an attachment), the clerk

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The privacy crawl (issue 17, "Done when"; docs/privacy.md, "The privacy
  * crawl"): cases whose requesters have distinctive names, e-mails, phones
  * and addresses, and whose letters also name a third person by PESEL and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Personal data found, not just matched (issue 17 §2; docs/privacy.md,
  * "The detector in publication"): the clerk's publication page runs the
  * personal-data detector on every public field with the case's known

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The public register over real HTTP: a clerk publishes through the panel
  * with a preview that is byte for byte the public page, versions 1.0 and
  * 1.1 with dates and authors and the old one readable, withdrawal, filters,

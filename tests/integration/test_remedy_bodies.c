@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Who hears the requester's remedy (issue 20 items 8 and 7): the appeal
  * body of the organisation and of each unit in the administrator's pages
  * (saved, checked with Polish messages, the form kept on error), the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Issue 20 item 13: the public procedure page and the tracking page of a
  * refused case name the same remedy (an appeal, a request for
  * reconsideration, or a complaint to the administrative court for a body

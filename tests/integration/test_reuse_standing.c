@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Re-use (issue 20 item 11) over HTTP, with the clock frozen and moved
  * between two runs of the server:
  * - a request for standing and direct re-use in real time (UOD art. 39 ust.

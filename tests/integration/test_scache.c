@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Staff pages kept in memory (web/scache.h, issue 22) over real HTTP with
  * real sessions: the clerk's queue and the manager's dashboard are drawn
  * once for everyone who sees the same, and yet a step by another clerk

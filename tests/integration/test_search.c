@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Issue 21 items 5-7 over real HTTP on the demo data, with a frozen clock
  * (Monday 7 December 2026): one search over every case of the body, closed
  * ones too (a partial number, words without Polish letters, the

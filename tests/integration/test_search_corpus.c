@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Issue 22 item 1: the search's corpus (tests/search_corpus.txt) over real
  * HTTP. Every case of the corpus is filed through the API and published
  * (its content as the answer); every query then goes through the public

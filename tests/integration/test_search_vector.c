@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Issue 22, "nothing else slower": search_vector() is made cheaper for a
  * filing (migration 0047) but must give the vector of its first definition
  * (migration 0045) word for word, and a filed request must be found by the

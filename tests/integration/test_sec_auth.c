@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Sign-in throttling against password guessing without locking owners out
  * (issue 16, item 7), over real HTTP with a frozen clock that the tests
  * move by restarting the server. Clients get their addresses from

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Host names and organisations (issue 16, item 3): a host belongs to one
  * organisation, which the database enforces (org_hosts, migration 0015);
  * one body's administrator cannot take another's host, and is not told

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Idempotency keys and tracking tokens (issue 16, item 1), over real HTTP
  * against the real PostgreSQL, with a frozen clock and client addresses
  * set by a trusted proxy (JAWNOSC_TRUSTED_PROXY=127.0.0.1 and

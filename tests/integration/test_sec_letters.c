@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Published letters never show the requester (issue 16, LAW.md §7): a
  * letter issued to a requester with a distinctive name, address, e-mail
  * and phone, then published in the register. The register serves the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The bench tool jawnosc-seed --cases N --orgs M (the benchmarks' data,
  * tests/bench/seed/) on a small scale, so a schema change that breaks it
  * shows here and not only in `make bench`:

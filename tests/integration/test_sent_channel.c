@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* A requester's paper reply recorded by the clerk with how it was sent
  * (issue 20 item 5; KPA art. 57 §5): posted at the designated operator
  * (Poczta Polska) on the term's last day and received after it is in time;

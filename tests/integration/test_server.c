@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The HTTP core against the real server process and the real PostgreSQL. */
 #include <setjmp.h>
 #include <signal.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Signing an issued decision through the panel (issue 18 §2,
  * docs/signing.md): "Pobierz do podpisu" gives the PDF as issued, the test
  * signs it with its own CA and signer (tests/sign_fixture.sh, poppler-utils'

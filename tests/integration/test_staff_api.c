@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The staff API for EZD systems (/api/v1/staff, issue 23 part 4) over real
  * HTTP with tokens made on the administrator's real page: every operation
  * (list, read, queue, register with attachments and a received date in the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Start-up checks and the command line: what an operator sees when
  * something is wrong before the first request. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The tracking page says what happens next (issue 21 item 9), over real
  * HTTP with a frozen clock: for each main state, one or two sentences at
  * the top saying what the office does, by when, and what the requester

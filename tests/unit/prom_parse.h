@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* A strict parser of the Prometheus text exposition format 0.0.4, for the
  * tests of /metrics (promtool is not installed by deploy/deps.sh: the
  * Debian package "prometheus" is about 100 MB). It refuses what the format

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Content negotiation (server/http/accept.c): which Accept headers name a
  * media type, as browsers and feed readers send them, and which
  * Accept-Encoding headers take gzip. */

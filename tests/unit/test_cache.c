@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The one cache (server/core/cache.c): tags, marks, the byte limit, on and
  * off. Pure: no database, no listener. */
 #include <setjmp.h>

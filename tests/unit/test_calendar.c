@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Polish days off (server/law/calendar.c) and civil dates (server/law/date.c). */
 #include <setjmp.h>
 #include <stdarg.h>

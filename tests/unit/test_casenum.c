@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Case numbers UNIT.CLASS.NUMBER.YEAR (server/law/casenum.c). */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Cookie header parsing and Set-Cookie formatting (server/http/cookie.c). */
 #include <setjmp.h>
 #include <stdarg.h>

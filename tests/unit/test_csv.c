@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* CSV records (server/render/csv.c): RFC 4180 quoting, and no cell a
  * spreadsheet would run as a formula (OWASP, "CSV Injection"). */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The pure half of the e-Doręczenia client (server/edor/proto.c): the
  * message as the User Agent API defines it (hash SHA3-256 in base64, both
  * shapes of addressee), the client assertion (RS256, verified here with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* XML escaping, the Atom writer and sitemaps (server/render/feed.c), and the
  * conditional-GET helpers (server/http/conditional.c): pure functions. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Query strings, url-encoded and multipart bodies (server/http/form.c). */
 #include <setjmp.h>
 #include <stdarg.h>

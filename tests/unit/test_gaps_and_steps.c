@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Issue 21: a letter draft's gaps (server/render/letter_gaps.c) and the
  * order of a case's steps (server/cases/steps.c), both pure. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Texts kept compressed (server/core/gzip.c): a gzip member that any
  * gzip reader decompresses to the text, with the visit count spliced into
  * its gap as it is sent, and the plain text for a client that takes no

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The dane.gov.pl harvester's XML (server/render/harvester.c): pure
  * functions. The file as a whole is validated against the schema by
  * tests/integration/test_opendata.c. */

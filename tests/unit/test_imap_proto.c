@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The pure half of the IMAP job (server/mail/imap_proto.c): framing of
  * responses with literals, and the parsers the job relies on. */
 #include <setjmp.h>

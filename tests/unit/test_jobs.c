@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The one runner of background work (server/core/jobs.c): rounds at their
  * period, at once after JOB_MORE, on demand when kicked, never two rounds
  * of one job at once, a failing job tried again, a final round at the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The rules of dispatch (server/law/dispatch.c): which channel is lawful
  * for which document and requester, the reasons with their articles, the
  * lawful default, and the dates of deemed delivery. */

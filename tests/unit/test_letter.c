@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Letters: every template renders for the sample case of each kind and
  * remedy policy; variables are escaped for Markdown (hostile values print
  * literally in HTML and PDF); missing variables and template errors are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The lifecycle table and law_decide() (server/law/lifecycle.c, decide.c,
  * lifecycle_doc.c). Every row is taken once with its guards satisfied; every
  * (action, kind, state) without a row is refused; every guard refuses with

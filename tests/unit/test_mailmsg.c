@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Outgoing mail as text (server/cases/mailmsg.c): RFC 2047 headers, MIME
  * bodies and attachments, header injection, address checks, the backoff.
  * The messages are read back with a small independent decoder below. */

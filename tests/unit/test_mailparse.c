@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The inbound mail parser (server/mail/): every message of the corpus
  * tests/mail/corpus/ against its line in EXPECT (run from the
  * repository's root, as tests/run.sh does), what every result promises

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Reply addresses and Message-IDs (server/cases/mailref.c), and the
  * thread's headers of outgoing mail (mail_build_thread in mailmsg.c):
  * what we make verifies, in any case; a changed tag, case or shape does

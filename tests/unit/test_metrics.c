@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The Prometheus exposition of server/http/metrics.c, checked with the
  * strict parser of tests/unit/prom_parse.h (promtool is not installed: see
  * docs/operations.md), and that parser's own strictness. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The case package's pure parts (docs/export.md): safe file names of case
  * numbers and documents (cases/export_meta.c); an event's hash as the
  * database's event_payload() makes it (cases/package.c), against values

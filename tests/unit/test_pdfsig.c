@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Verification of signed PDFs (render/pdfsig.c). Two one-page decisions
  * are drawn here with cairo; tests/sign_fixture.sh makes a test root, a
  * signer it issued, a signer of another root and one whose certificate had

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The personal-data detector (server/law/personal.c): the checksums, the
  * declension of names, and the corpus tests/unit/pii_corpus.txt with its
  * precision and recall per kind (run from the repository's root, as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The client address behind a trusted reverse proxy (server/http/proxy.c,
  * JAWNOSC_TRUSTED_PROXY). */
 #include <setjmp.h>

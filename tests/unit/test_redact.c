@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Redaction of a PDF (render/redact.c): a three-page PDF drawn here with
  * cairo and Pango, with a requester's name, PESEL and e-mail on page 2,
  * is redacted by search terms and by a box. After redaction pdftotext and a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Route matching and path decoding (server/http/router.c). */
 #include <setjmp.h>
 #include <stdarg.h>

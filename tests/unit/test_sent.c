@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Which dispatch date meets a requester's term (KPA art. 57 §5;
  * server/law/sent.c). */
 #include <setjmp.h>

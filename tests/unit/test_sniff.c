@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* What a file is by its content (server/core/sniff.c), the list of a
  * letter's enclosures in its Markdown (server/render/attachlist.c) and the
  * JPEG wrapper of the previews (server/render/preview.c). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The staff API's input readers (web/staff_input.c), without a server: the
  * bearer header, RFC 3339 instants, base64 files, the list's parameters and
  * its cursor. The same over HTTP: tests/integration/test_staff_api.c; any

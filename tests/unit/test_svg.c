@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* SVG charts and CSV records: accessible names, escaping, no inline style
  * (the CSP forbids it), scales, gaps in lines, shortened labels; RFC 4180
  * quoting. */

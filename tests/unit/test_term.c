@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Term arithmetic by KPA art. 57 (server/law/term.c). */
 #include <setjmp.h>
 #include <stdarg.h>

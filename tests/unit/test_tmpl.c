@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Template engine: rendering rules, escaping, compile errors with line
  * numbers, directory loading and page layouts. */
 /* cmocka.h needs these headers first, in this order. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Scanning a multipart body that is not kept (issue 21 item 11): the text
  * fields come out as a body form_parse_multipart() reads, the files are
  * measured exactly, however the body is cut into pieces. */

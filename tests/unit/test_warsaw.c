@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The legal date of an instant in Europe/Warsaw (server/law/warsaw.c).
  * Instants and expected dates were checked against tzdata (zoneinfo). */
 #include <setjmp.h>

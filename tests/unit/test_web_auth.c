@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The pure parts of staff sign-in (server/web/auth.c, included to reach its
  * static helpers): which `next` addresses are followed after sign-in, the
  * order of roles and the officer beside them, and the CSRF comparison. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The ZIP writer (server/core/zip.c): what it writes reads back, with this
  * test's own reader (unit/zip_read.h) and with Python's zipfile, byte for
  * byte; names that would unpack outside the folder or twice are refused. */

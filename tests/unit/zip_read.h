@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* A small ZIP reader for the tests (server/core/zip.c writes; this reads
  * what any archive of the kind holds, independently of the writer's code):
  * the end record, the central directory, each local header, and the data

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The bodies' own tables: organisations, units and users (with statistics
  * right after, for the checks of the rows that refer to them), and at the
  * end the case counters at the last number used in each unit, class and

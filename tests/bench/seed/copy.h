@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The COPY writer: rows in COPY's text format, buffered (1 MB) and sent to
  * the server inside a COPY FROM STDIN, or written to a temporary file to be
  * sent later (copy_file). Columns are added in the table's order with the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The event log: every event of the model sorted by time (ids follow time
  * across all bodies, as in a live system), with its data as the services
  * write it and its link in the body's hash chain; then each body's chain

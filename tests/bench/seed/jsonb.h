@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* JSON text as PostgreSQL's jsonb prints it (jsonb::text): an object's keys
  * shorter first, then in byte order, with ": " and ", " between. The event
  * hash chain hashes that text (trigger.h), so an event's data written here

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Loading a table fast, and safely, inside the load's one transaction (a
  * failure restores the schema as it was):
  * - its secondary indexes and the unique constraints no foreign key needs

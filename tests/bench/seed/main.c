@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* jawnosc-seed --cases N --orgs M: realistic data at scale for the
  * benchmarks (make bench) and test_seed_scale. A bench tool, not part of
  * bin/jawnosc; it links the server's library for the law core, the

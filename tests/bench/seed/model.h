@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The model in memory: what the public bodies, their units and staff, and
  * the requests look like, before anything is simulated or written.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Plans: what happens to a request after it is registered. Each plan is a
  * row of steps (an action of the lifecycle, who takes it, and how many days
  * after the step before it), with a weight in the mix of its kind: most

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Progress on standard error: a bar redrawn five times a second on a
  * terminal, a line every ten seconds otherwise. Rows are counted over all
  * phases (the total is an estimate until the simulation ends) and within

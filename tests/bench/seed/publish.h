@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The register: the publications of the model (sorted by time, ids from
  * m->first_pub on) and their versions, 1.0 and a few 1.1 (ids from
  * m->first_version on, in the order they were published), with the answers

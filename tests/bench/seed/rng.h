@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Random numbers for the seed: splitmix64, deterministic for a given --seed
  * (the same seed on the same day gives the same bodies and cases). Every
  * draw takes the state it advances; a case has a state of its own, derived

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* A simulated case's rows: its request (streamed to the server while the
  * cases are simulated), and the rows that refer to it, its requester,
  * terms, documents and deliveries (into temporary files, sent after the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The simulation: one request taken through the law core (law_decide)
  * along its plan (plan.h), step by step, as far as steps dated today or
  * earlier go. What the services would have stored comes out of it: the

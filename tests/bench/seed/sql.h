@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Plain statements of the load (no parameters: every value in them is
  * the seed's own, a table name or a number). Errors are printed. */
 #ifndef SEED_SQL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The work of the two database triggers that are off while COPY loads the
  * tables, done here instead: each a copy of one trigger's logic in one
  * function, computing from the simulated case what the trigger would have

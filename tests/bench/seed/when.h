@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* Days and instants as the seed keeps them: a legal date as a day number
  * (law_date_to_days), an instant as microseconds since the epoch (UTC). */
 #ifndef SEED_WHEN_H

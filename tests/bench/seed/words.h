@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
 /* The text the data is made of: place and person names, request topics,
  * legal bases of refusals, forms and streets. Lists only; which one is
  * drawn where is the model's business (model.c). */
