@@ -82,9 +82,57 @@ struct register_ask {
 	const char *client;
 };
 
+/* ---- The change register of the pages composed from settings ---- */
+
+/* The pages the system composes from a body's settings rather than from a
+ * versioned publication (issue 23 part 3). Each shows some of the settings
+ * (register_bip_shown()); its BIP change register ("Rejestr zmian") lists
+ * the body's creation as its first publication (version 1) and then each
+ * change of those settings (the event org_settings, through the view
+ * register_settings_changes of migration 0052: when, who, which settings,
+ * never their values). */
+enum bip_page {
+	BIP_PAGE_NONE,        /* a page without one (an item's, the feeds) */
+	BIP_PAGE_HOME,        /* / */
+	BIP_PAGE_FORM,        /* /wniosek */
+	BIP_PAGE_PROCEDURE,   /* /jak-uzyskac-informacje */
+	BIP_PAGE_DECLARATION, /* /deklaracja-dostepnosci */
+	BIP_PAGE_REGISTER,    /* /rejestr and /rejestr/statystyki */
+};
+/* The keys of admin_settings[] page `page` shows, NULL-terminated; NULL
+ * for BIP_PAGE_NONE. */
+const char *const *register_bip_shown(enum bip_page page);
+
+#define BIP_CHANGES_SHOWN 10 /* rows of a page's change register at most */
+struct bip_version {
+	const char *title;   /* "Pierwsza publikacja", "Zmiana ustawień: telefon, ..." */
+	const char *version; /* "1" for the first publication, then one more a change */
+	const char *date;    /* "DD.MM.YYYY HH:MM", Warsaw */
+	const char *who;     /* the staff member's name, or "administrator systemu" */
+};
+struct bip_changes {
+	bool read;           /* false: not read (no page of one, or it failed) */
+	int n;               /* rows, newest first; the last is the first publication */
+	struct bip_version rows[BIP_CHANGES_SHOWN];
+	long long changes;   /* changes of the page's settings in all */
+	const char *changed_at; /* the newest change's date; "" when none */
+	int64_t changed_us;  /* its time in µs since the epoch (0: none): in the page's tag */
+};
+
+/* The change register of page `page` of body `org` (found by the caller:
+ * the home page and the form, which are not the register's pages), kept
+ * in memory under the body's tag, else read as jawnosc_public (the replica
+ * when there is one). Strings in the context's arena. */
+enum outcome register_bip_changes(const struct svc_ctx *ctx, const struct org *org,
+                                  enum bip_page page, struct bip_changes *out, struct problem *p);
+
 /* What every page service gives besides its data. */
 struct register_page {
 	struct org org;   /* ORG_PUBLIC: what the register may show of the body */
+	/* The change register of the page when it is one of those composed
+	 * from settings (the procedure, the declaration, the list, the
+	 * statistics); the list's stamp includes its newest change. */
+	struct bip_changes bip;
 	int64_t stamp_us; /* the page's stamp: the register's, or the item's */
 	uint64_t mark;    /* cache_mark() taken before reading: to keep the page */
 	bool fresh;       /* the client's copy is current: nothing else was read */

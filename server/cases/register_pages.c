@@ -57,11 +57,13 @@ static enum outcome rate_limited(const struct svc_ctx *ctx, const struct registe
 }
 
 /* Finds the body, and its register's facts unless `facts` is NULL (then
- * the page's stamp is its own); *c is the connection. The transaction
- * may not be open yet: page_begin() before the page's queries. */
+ * the page's stamp is its own), and the change register of `bip` (a page
+ * composed from the settings: its newest change moves the stamp too); *c
+ * is the connection. The transaction may not be open yet: page_begin()
+ * before the page's queries. */
 static enum outcome page_open(const struct svc_ctx *ctx, const struct register_ask *ask,
                               struct register_page *pg, PGconn **c, struct register_facts *facts,
-                              struct problem *p)
+                              enum bip_page bip, struct problem *p)
 {
 	memset(pg, 0, sizeof *pg);
 	pg->mark = cache_mark();
@@ -77,15 +79,23 @@ static enum outcome page_open(const struct svc_ctx *ctx, const struct register_a
 	if (!found)
 		return problem_set(p, OUT_MISDIRECTED, NULL, NULL);
 	pg->stamp_us = pg->org.stamp_us;
+	st = register_changes_read(*c, ctx->arena, &pg->org, bip, pg->mark, &pg->bip);
+	if (st != DB_OK) {
+		register_abort(*c);
+		return svc_outcome(st, p);
+	}
+	if (pg->bip.changed_us > pg->stamp_us)
+		pg->stamp_us = pg->bip.changed_us;
 	return OUT_OK;
 }
 
 /* page_open() of a page whose stamp is the register's. */
 static enum outcome page_open_register(const struct svc_ctx *ctx, const struct register_ask *ask,
-                                       struct register_page *pg, PGconn **c, struct problem *p)
+                                       struct register_page *pg, PGconn **c, enum bip_page bip,
+                                       struct problem *p)
 {
 	struct register_facts facts;
-	return page_open(ctx, ask, pg, c, &facts, p);
+	return page_open(ctx, ask, pg, c, &facts, bip, p);
 }
 
 /* Opens the transaction of the page's queries (when the body was kept,
@@ -162,7 +172,7 @@ enum outcome register_list_page(const struct svc_ctx *ctx, const struct register
 		return o;
 	PGconn *c;
 	struct register_facts facts;
-	o = page_open(ctx, ask, pg, &c, &facts, p);
+	o = page_open(ctx, ask, pg, &c, &facts, BIP_PAGE_REGISTER, p);
 	if (o != OUT_OK || client_fresh(c, ask, pg, &o, p) || (o = page_begin(c, p)) != OUT_OK)
 		return o;
 	enum db_status st = register_list(c, ctx->arena, &pg->org, f, limit, list);
@@ -189,7 +199,7 @@ enum outcome register_item_page(const struct svc_ctx *ctx, const struct register
 {
 	*doc = NULL;
 	PGconn *c;
-	enum outcome o = page_open(ctx, ask, pg, &c, NULL, p);
+	enum outcome o = page_open(ctx, ask, pg, &c, NULL, BIP_PAGE_NONE, p);
 	if (o != OUT_OK)
 		return o;
 	/* Everything in one statement, the stamp with it, and the commit: a
@@ -225,7 +235,7 @@ enum outcome register_document_get(const struct svc_ctx *ctx, const struct regis
 	memset(out, 0, sizeof *out);
 	struct register_page pg;
 	PGconn *c;
-	enum outcome o = page_open(ctx, ask, &pg, &c, NULL, p);
+	enum outcome o = page_open(ctx, ask, &pg, &c, NULL, BIP_PAGE_NONE, p);
 	if (o != OUT_OK || (o = page_begin(c, p)) != OUT_OK)
 		return o;
 	bool found = false;
@@ -245,7 +255,7 @@ enum outcome register_attachment_get(const struct svc_ctx *ctx, const struct reg
 	memset(out, 0, sizeof *out);
 	struct register_page pg;
 	PGconn *c;
-	enum outcome o = page_open(ctx, ask, &pg, &c, NULL, p);
+	enum outcome o = page_open(ctx, ask, &pg, &c, NULL, BIP_PAGE_NONE, p);
 	if (o != OUT_OK || (o = page_begin(c, p)) != OUT_OK)
 		return o;
 	bool found = false;
@@ -268,7 +278,7 @@ static enum outcome one_query_page(const struct svc_ctx *ctx, const struct regis
 {
 	*out = NULL;
 	PGconn *c;
-	enum outcome o = page_open_register(ctx, ask, pg, &c, p);
+	enum outcome o = page_open_register(ctx, ask, pg, &c, BIP_PAGE_NONE, p);
 	if (o != OUT_OK || client_fresh(c, ask, pg, &o, p) || (o = page_begin(c, p)) != OUT_OK)
 		return o;
 	enum db_status st = q(c, ctx->arena, pg->org.id, limit, out);
@@ -294,7 +304,7 @@ enum outcome register_sitemap_page(const struct svc_ctx *ctx, const struct regis
 	*count = 0;
 	*items = NULL;
 	PGconn *c;
-	enum outcome o = page_open_register(ctx, ask, pg, &c, p);
+	enum outcome o = page_open_register(ctx, ask, pg, &c, BIP_PAGE_NONE, p);
 	if (o != OUT_OK || client_fresh(c, ask, pg, &o, p) || (o = page_begin(c, p)) != OUT_OK)
 		return o;
 	enum db_status st = register_sitemap_size(c, pg->org.id, count);
@@ -321,7 +331,7 @@ enum outcome register_stats_page(const struct svc_ctx *ctx, const struct registe
 {
 	*stats = NULL;
 	PGconn *c;
-	enum outcome o = page_open_register(ctx, ask, pg, &c, p);
+	enum outcome o = page_open_register(ctx, ask, pg, &c, BIP_PAGE_REGISTER, p);
 	if (o != OUT_OK || (o = page_begin(c, p)) != OUT_OK)
 		return o;
 	enum db_status st = register_stats(c, ctx->arena, pg->org.id, stats);
@@ -333,7 +343,7 @@ enum outcome register_stats_page(const struct svc_ctx *ctx, const struct registe
 		if ((o = page_close(c, &quiet, pg, p)) != OUT_OK)
 			return o;
 		refresh_stats_now();
-		if ((o = page_open_register(ctx, ask, pg, &c, p)) != OUT_OK ||
+		if ((o = page_open_register(ctx, ask, pg, &c, BIP_PAGE_REGISTER, p)) != OUT_OK ||
 		    (o = page_begin(c, p)) != OUT_OK)
 			return o;
 		st = register_stats(c, ctx->arena, pg->org.id, stats);
@@ -356,7 +366,7 @@ enum outcome register_catalog_page(const struct svc_ctx *ctx, const struct regis
 {
 	*licence = NULL;
 	PGconn *c;
-	enum outcome o = page_open_register(ctx, ask, pg, &c, p);
+	enum outcome o = page_open_register(ctx, ask, pg, &c, BIP_PAGE_NONE, p);
 	if (o != OUT_OK || (o = page_begin(c, p)) != OUT_OK)
 		return o;
 	enum db_status st = register_licence(c, ctx->arena, pg->org.id, licence);
@@ -369,8 +379,9 @@ enum outcome register_procedure_page(const struct svc_ctx *ctx, const struct reg
 {
 	*out = (struct register_remedies){"appeal", "", NULL};
 	PGconn *c;
-	/* The page shows no change of the register (its own text). */
-	enum outcome o = page_open(ctx, ask, pg, &c, NULL, p);
+	/* The page shows no change of the register (its own text); its change
+	 * register is that of the settings it shows. */
+	enum outcome o = page_open(ctx, ask, pg, &c, NULL, BIP_PAGE_PROCEDURE, p);
 	if (o != OUT_OK || (o = page_begin(c, p)) != OUT_OK)
 		return o;
 	enum db_status st = register_remedy(c, ctx->arena, pg->org.id, out);
@@ -390,7 +401,7 @@ enum outcome register_accessibility_page(const struct svc_ctx *ctx,
 	memset(out, 0, sizeof *out);
 	PGconn *c;
 	/* The page's stamp is its own: the settings it shows are in its tag. */
-	enum outcome o = page_open(ctx, ask, pg, &c, NULL, p);
+	enum outcome o = page_open(ctx, ask, pg, &c, NULL, BIP_PAGE_DECLARATION, p);
 	if (o != OUT_OK || (o = page_begin(c, p)) != OUT_OK)
 		return o;
 	bool found;

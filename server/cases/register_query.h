@@ -38,6 +38,11 @@ struct register_facts {
  * (nothing is left open). */
 enum db_status register_begin(PGconn *c, arena_t *a, const char *host, uint64_t mark,
                               struct org *org, struct register_facts *facts, bool *found);
+/* The change register of page `page` of body `org` (register_bip_changes()):
+ * kept, or read in the public transaction (opened when none is open) and
+ * kept (`mark`: the page's cache_mark()). Nothing for BIP_PAGE_NONE. */
+enum db_status register_changes_read(PGconn *c, arena_t *a, const struct org *org,
+                                     enum bip_page page, uint64_t mark, struct bip_changes *out);
 /* Opens the public transaction unless one is open. */
 enum db_status register_open(PGconn *c);
 /* Reads the count of visits of the page `path` written so far (NULL: not

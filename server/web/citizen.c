@@ -9,6 +9,7 @@
 #include "cases/filing.h"
 #include "cases/org.h"
 #include "cases/privacy_notice.h"
+#include "cases/register.h"
 #include "cases/track.h"
 #include "core/clock.h"
 #include "core/config.h"
@@ -86,7 +87,14 @@ static json_t *form_context(http_req_t *req, const struct org *org, const struct
 	json_object_set_new(ctx, "file_max", json_string(size_text(req, file_max())));
 	json_object_set_new(ctx, "files_total_max", json_string(size_text(req, files_total_max())));
 	json_object_set_new(ctx, "files_max_count", json_integer(FILING_MAX_ATTACHMENTS));
-	json_object_set_new(ctx, "bip", web_bip_composed(org, "redakcja BIP"));
+	/* The form's change register (none shown when it cannot be read: the
+	 * form works without it). */
+	struct svc_ctx sc = {.arena = req->arena, .org = org, .now = clock_now()};
+	struct bip_changes ch;
+	struct problem bp;
+	if (register_bip_changes(&sc, org, BIP_PAGE_FORM, &ch, &bp) != OUT_OK)
+		ch.read = false;
+	json_object_set_new(ctx, "bip", web_bip_composed(org, "redakcja BIP", &ch));
 	if (web_form_errors(ctx, errs)) {
 		json_object_set_new(ctx, "title",
 		                    json_string("Błędy w formularzu — Złóż wniosek — Jawność"));

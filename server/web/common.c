@@ -6,6 +6,7 @@
 
 #include "cases/context.h"
 #include "cases/org.h"
+#include "cases/register.h"
 #include "cases/secret.h"
 #include "core/clock.h"
 #include "core/config.h"
@@ -140,9 +141,27 @@ bool web_csrf_ok(http_req_t *req, const char *posted)
 	return web_is_random_id(cookie) && secret_hmac_verify("csrf", cookie, posted);
 }
 
-json_t *web_bip_composed(const struct org *o, const char *entered_by)
+void web_bip_changes(json_t *bip, const struct bip_changes *ch)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "publisher", o->name, "producer",
-	                 o->name, "responsible", "", "entered_by", entered_by, "produced_at", "",
-	                 "published_at", o->created, "has_versions", 0);
+	if (!bip || !ch || !ch->read)
+		return;
+	json_t *rows = json_array();
+	for (int i = 0; i < ch->n; i++)
+		json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:s}", "title", ch->rows[i].title,
+		                                      "version", ch->rows[i].version, "date",
+		                                      ch->rows[i].date, "who", ch->rows[i].who));
+	json_object_set_new(bip, "versions", rows);
+	json_object_set_new(bip, "has_versions", json_boolean(ch->n > 0));
+	if (ch->changed_at && *ch->changed_at)
+		json_object_set_new(bip, "changed_at", json_string(ch->changed_at));
+}
+
+json_t *web_bip_composed(const struct org *o, const char *entered_by,
+                         const struct bip_changes *ch)
+{
+	json_t *bip = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "publisher", o->name,
+	                        "producer", o->name, "responsible", "", "entered_by", entered_by,
+	                        "produced_at", "", "published_at", o->created, "has_versions", 0);
+	web_bip_changes(bip, ch);
+	return bip;
 }

@@ -3,6 +3,7 @@
  * BIP metadata of the body (issue 23 part 3). */
 #include "cases/context.h"
 #include "cases/org.h"
+#include "cases/register.h"
 #include "web/web.h"
 
 void web_home(http_req_t *req)
@@ -16,8 +17,14 @@ void web_home(http_req_t *req)
 	/* The body is kept in memory by host and dropped when any settings
 	 * change (cases/org.c); a host no body lists, or a database that
 	 * cannot be reached, leaves the page without it. */
-	if (org_for_request(&sc, http_header(req, "Host"), &o, &p) == OUT_OK)
-		json_object_set_new(ctx, "bip", web_bip_composed(&o, "redakcja BIP"));
+	if (org_for_request(&sc, http_header(req, "Host"), &o, &p) == OUT_OK) {
+		/* Its change register: the changes of the settings it shows,
+		 * kept in memory as the body is (none shown when unreadable). */
+		struct bip_changes ch;
+		if (register_bip_changes(&sc, &o, BIP_PAGE_HOME, &ch, &p) != OUT_OK)
+			ch.read = false;
+		json_object_set_new(ctx, "bip", web_bip_composed(&o, "redakcja BIP", &ch));
+	}
 	/* Per body and per settings: no validators, asked again every time. */
 	http_add_header(req, "Cache-Control", "no-cache");
 	web_render(req, 200, "home", ctx);

@@ -158,7 +158,8 @@ static const char *warsaw_time(http_req_t *req, int64_t unix_seconds)
 
 /* The BIP metadata of a page the system composes from the register (the
  * list, the statistics, the procedure): the body produces and answers for
- * it; no one types it in. */
+ * it; no one types it in. Its last change is the register's or its
+ * settings' (pg->bip, the change register), whichever is later. */
 static json_t *composed_bip(http_req_t *req, const struct register_page *pg, json_t *visits)
 {
 	json_t *bip = json_pack(
@@ -166,9 +167,10 @@ static json_t *composed_bip(http_req_t *req, const struct register_page *pg, jso
 	    pg->org.name, "responsible", "", "entered_by",
 	    "zestawienie tworzone automatycznie z publikacji w rejestrze", "produced_at", "",
 	    "published_at", pg->org.created, "visits", visits, "has_versions", 0);
-	json_object_set_new(
-	    bip, "changed_at",
-	    json_string(pg->org.stamp_us > 0 ? warsaw_time(req, pg->org.stamp_us / 1000000) : ""));
+	web_bip_changes(bip, &pg->bip);
+	if (pg->org.stamp_us > pg->bip.changed_us)
+		json_object_set_new(bip, "changed_at",
+		                    json_string(warsaw_time(req, pg->org.stamp_us / 1000000)));
 	return bip;
 }
 
@@ -501,7 +503,8 @@ void web_register_stats(http_req_t *req)
 	/* Every request counts here, published or not: the tag is the
 	 * digest of the numbers. */
 	char *dump = json_dumps(stats, JSON_COMPACT);
-	const char *etag = etag_of(req, "statystyki", pcache_address(req, NULL, 0), 0, dump);
+	const char *etag = etag_of(req, "statystyki", pcache_address(req, NULL, 0),
+	                           pg.bip.changed_us, dump);
 	free(dump);
 	if (answered_not_modified(req, etag, 0)) {
 		json_decref(stats);
@@ -596,7 +599,9 @@ void web_procedure(http_req_t *req)
 	                                 o->address, o->email, o->phone, o->bip_url, rm.remedy,
 	                                 rm.appeal_body, units ? units : "");
 	free(units);
-	if (answered_not_modified(req, etag_of(req, "procedura", pcache_address(req, NULL, 0), 0, about),
+	/* So is its change register's newest change. */
+	if (answered_not_modified(req, etag_of(req, "procedura", pcache_address(req, NULL, 0),
+	                                       pg.bip.changed_us, about),
 	                          0)) {
 		json_decref(rm.units);
 		return;
@@ -617,7 +622,8 @@ void web_procedure(http_req_t *req)
 	                        json_array_size(rm.units) > 0);
 	json_t *bip = composed_bip(req, &pg, json_integer(pg.visits));
 	json_object_set_new(bip, "entered_by", json_string("redakcja BIP (tekst procedury)"));
-	json_object_set_new(bip, "changed_at", json_string(""));
+	/* Its last change is its settings' (the register's does not show). */
+	json_object_set_new(bip, "changed_at", json_string(pg.bip.changed_at ? pg.bip.changed_at : ""));
 	json_object_set_new(ctx, "bip", bip);
 	render_public(req, "register_procedure", ctx);
 }
@@ -656,8 +662,9 @@ void web_accessibility(http_req_t *req)
 	    "contact_phone", d.contact_phone, "architecture", d.architecture, "apps", d.apps,
 	    "compliant", compliant, "show_nonaccessible", !compliant || *d.nonaccessible);
 	char *shown = json_dumps(ctx, JSON_COMPACT | JSON_SORT_KEYS);
-	const char *etag =
-	    etag_of(req, "deklaracja", pcache_address(req, NULL, 0), 0, shown ? shown : "");
+	/* With its change register's newest change. */
+	const char *etag = etag_of(req, "deklaracja", pcache_address(req, NULL, 0),
+	                           pg.bip.changed_us, shown ? shown : "");
 	free(shown);
 	if (answered_not_modified(req, etag, 0)) {
 		json_decref(ctx);
@@ -669,10 +676,14 @@ void web_accessibility(http_req_t *req)
 	                    json_string("redakcja BIP (deklaracja z ustawień urzędu)"));
 	json_object_set_new(bip, "produced_at", json_string(polish_date(req, d.prepared_on)));
 	json_object_set_new(bip, "published_at", json_string(polish_date(req, d.prepared_on)));
+	/* Its last change: the newest change of the settings it shows (the
+	 * change register's), else the declaration's last review. */
 	json_object_set_new(bip, "changed_at",
-	                    json_string(strcmp(d.reviewed_on, d.prepared_on)
-	                                    ? polish_date(req, d.reviewed_on)
-	                                    : ""));
+	                    json_string(pg.bip.changed_at && *pg.bip.changed_at
+	                                    ? pg.bip.changed_at
+	                                    : strcmp(d.reviewed_on, d.prepared_on)
+	                                          ? polish_date(req, d.reviewed_on)
+	                                          : ""));
 	json_object_set_new(ctx, "bip", bip);
 	render_public(req, "accessibility", ctx);
 }

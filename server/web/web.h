@@ -77,8 +77,16 @@ const char *web_url_encode(http_req_t *req, const char *s);
 /* The BIP metadata (templates/partials/bip_meta.html) of a page the
  * system composes for body `o` with no register of its own (the home
  * page, the filing form): the body publishes and produces it since it was
- * set up, `entered_by` entered it. A new reference. */
-json_t *web_bip_composed(const struct org *o, const char *entered_by);
+ * set up, `entered_by` entered it; its change register `ch`
+ * (register_bip_changes(); NULL or not read: none shown). A new
+ * reference. */
+struct bip_changes;
+json_t *web_bip_composed(const struct org *o, const char *entered_by,
+                         const struct bip_changes *ch);
+/* Sets the change register `ch` on the BIP metadata `bip`: the table
+ * ("versions", "has_versions") and "changed_at" (its newest change; left
+ * as it is when there is none). Nothing when `ch` was not read. */
+void web_bip_changes(json_t *bip, const struct bip_changes *ch);
 /* The route's (or query's) parameter `name` as a positive id below 10^12;
  * 0 otherwise (missing, empty, not a number, trailing characters), which
  * the services answer with OUT_NOT_FOUND. */
