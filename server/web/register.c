@@ -674,16 +674,12 @@ void web_accessibility(http_req_t *req)
 	json_object_set_new(bip, "responsible", json_string(d.contact_name));
 	json_object_set_new(bip, "entered_by",
 	                    json_string("redakcja BIP (deklaracja z ustawień urzędu)"));
+	/* Produced when it was prepared; published in the BIP since the body
+	 * was set up (its change register's first row, composed_bip()), last
+	 * changed by the newest change of the settings it shows, as the
+	 * register lists it (its review date is the declaration's own text). */
 	json_object_set_new(bip, "produced_at", json_string(polish_date(req, d.prepared_on)));
-	json_object_set_new(bip, "published_at", json_string(polish_date(req, d.prepared_on)));
-	/* Its last change: the newest change of the settings it shows (the
-	 * change register's), else the declaration's last review. */
-	json_object_set_new(bip, "changed_at",
-	                    json_string(pg.bip.changed_at && *pg.bip.changed_at
-	                                    ? pg.bip.changed_at
-	                                    : strcmp(d.reviewed_on, d.prepared_on)
-	                                          ? polish_date(req, d.reviewed_on)
-	                                          : ""));
+	json_object_set_new(bip, "changed_at", json_string(pg.bip.changed_at ? pg.bip.changed_at : ""));
 	json_object_set_new(ctx, "bip", bip);
 	render_public(req, "accessibility", ctx);
 }
