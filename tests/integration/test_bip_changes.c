@@ -322,12 +322,12 @@ static void test_no_setting_value_reaches_a_change_register(void **state)
 	/* The form shows the contact itself, in the information on personal data. */
 	assert_non_null(strstr(form_html, "iod.prywatny@mon.example"));
 	char *reg = change_register(FORM, form_html);
-	assert_non_null(strstr(reg, "<td>Zmiana ustawień: kontakt z inspektorem ochrony danych</td>"));
+	assert_non_null(strstr(reg, "kontakt z inspektorem ochrony danych</td>"));
 	free(reg);
 	free(form_html);
 	char *decl = page(DECLARATION, NULL, 0);
 	reg = change_register(DECLARATION, decl);
-	assert_non_null(strstr(reg, "<td>Zmiana ustawień: e-mail w sprawie dostępności</td>"));
+	assert_non_null(strstr(reg, "e-mail w sprawie dostępności</td>"));
 	free(reg);
 	free(decl);
 	for (int i = 0; i < NPAGES; i++) {
