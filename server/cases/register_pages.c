@@ -71,6 +71,15 @@ static enum outcome page_open(const struct svc_ctx *ctx, const struct register_a
 	bool found = false;
 	enum db_status st =
 	    register_begin(*c, ctx->arena, ask->host, pg->mark, &pg->org, facts, &found);
+	/* The replica went away between requests (stopped, or promoted and
+	 * dropped from the replica port): nothing was read yet, so once more
+	 * on a new connection, which reaches a replica still there. */
+	if (st == DB_UNAVAILABLE && db_has_replica()) {
+		db_close_replica();
+		if (!(*c = db_conn_replica()))
+			return problem_set(p, OUT_UNAVAILABLE, NULL, NULL);
+		st = register_begin(*c, ctx->arena, ask->host, pg->mark, &pg->org, facts, &found);
+	}
 	if (st != DB_OK)
 		return svc_outcome(st, p);
 	/* No body lists this host (org_for_host()): nothing is shown for it. */

@@ -134,6 +134,11 @@ PGconn *db_conn_replica(void)
 		return db_conn();
 	pthread_once(&replica_key_once, make_replica_key);
 	PGconn *c = pthread_getspecific(replica_key);
+	/* As db_conn(): a connection cut while idle (a replica stopped, or
+	 * promoted and taken out of HAProxy's replica port, which then closes
+	 * its sessions) is found now and replaced, not failed on. */
+	if (c && PQstatus(c) == CONNECTION_OK && PQtransactionStatus(c) == PQTRANS_IDLE)
+		PQconsumeInput(c);
 	if (c && PQstatus(c) != CONNECTION_OK) {
 		PQfinish(c);
 		atomic_fetch_sub(&open_replica, 1);
