@@ -399,6 +399,17 @@ def sync_of(m):
     return None
 
 
+def streaming(c, leader):
+    """The names of the standbys streaming from `leader` (Patroni 3.0.2 says
+    "running" for a replica whether or not it streams)."""
+    try:
+        return c.psql("SELECT application_name FROM pg_stat_replication WHERE state = 'streaming'",
+                      port=c.ports[leader + "_pg"], user="postgres", db="postgres",
+                      timeout=10).split()
+    except (Failure, subprocess.TimeoutExpired):
+        return []
+
+
 def healthy(m, n=3):
     return (len(m) == n and leader_of(m) and sync_of(m) and
             sum(1 for v in m.values() if v.get("state") in ("running", "streaming")) == n)
@@ -712,8 +723,8 @@ def scenario_leader(c, figures):
     tl = m[new].get("timeline")
     t0 = time.time()
     c.start_patroni(old)
-    m = c.wait_roles(lambda m: healthy(m) and m.get(old, {}).get("state") == "streaming"
-                     and m[old].get("timeline") == tl, 90)
+    m = c.wait_roles(lambda m: healthy(m) and m.get(old, {}).get("timeline") == tl
+                     and old in streaming(c, new), 90)
     fig["rejoin_s"] = time.time() - t0
     rewound = log_lines(f"{old}.patroni", r"pg_rewind|rewind")
     log(f"{old} rejoined as {m[old]['role']} on timeline {tl} in {fig['rejoin_s']:.1f} s; "
@@ -767,7 +778,7 @@ def scenario_standby(c, figures):
     # Both come back.
     c.start_patroni(sync)
     c.start_patroni(other)
-    m = c.wait_roles(lambda m: healthy(m), 90)
+    m = c.wait_roles(lambda m: healthy(m) and len(streaming(c, lead)) == 2, 90)
     for name in ("a", "b"):
         wait_metric(c, name, "jawnosc_db_synchronous_standby", 1, 30)
         wait_metric(c, name, "jawnosc_db_standbys", 2, 30)

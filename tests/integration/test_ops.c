@@ -132,6 +132,15 @@ static void test_metrics_parse_and_counters_move(void **state)
 	assert_true(val("jawnosc_db_connections_open", "pool=\"replica\"") == 0);
 	assert_true(val("jawnosc_db_backends", "") >= 2); /* a worker and the mail job */
 	assert_true(val("process_open_fds", "") > 0);
+	/* The replication job's kept reading (read at start, then every 5 s):
+	 * one PostgreSQL without standbys, a primary, nothing synchronous. */
+	for (int i = 0; i < 100 && isnan(prom_value(&doc, "jawnosc_db_standbys", "")); i++) {
+		usleep(50 * 1000);
+		scrape();
+	}
+	assert_true(val("jawnosc_db_standbys", "") == 0);
+	assert_true(val("jawnosc_db_synchronous_standby", "") == 0);
+	assert_true(val("jawnosc_db_in_recovery", "") == 0);
 }
 
 static void get_with(const char *path, const char *header, struct hresp *r)
