@@ -71,7 +71,7 @@ test-install: deps
 
 # Three PostgreSQL nodes under Patroni, one etcd and HAProxy from deploy/ha/
 # on loopback, two instances through HAProxy; the leader killed, then the
-# standbys (tests/failover). About four minutes: not part of check; CI runs
+# standbys (tests/failover). About two and a half minutes: not part of check; CI runs
 # it after check (.ci/run). As root.
 test-failover: deps
 	@$(MAKE) --no-print-directory bin/jawnosc
