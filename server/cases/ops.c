@@ -117,6 +117,7 @@ enum outcome ops_metrics(const struct svc_ctx *ctx, struct ops_metrics *out, str
 	out->database_up = c && ops_gauges(c, ctx->arena, ctx->now, &out->gauges) == DB_OK;
 	out->connections_primary = db_connections_open(false);
 	out->connections_replica = db_connections_open(true);
+	out->replica_fallbacks = db_replica_fallbacks();
 	out->cache_on = cache_on();
 	cache_stats(&out->cache);
 	return OUT_OK;

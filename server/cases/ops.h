@@ -45,6 +45,7 @@ struct ops_metrics {
 	struct ops_gauges gauges;
 	int connections_primary; /* per-thread connections this process holds */
 	int connections_replica;
+	long long replica_fallbacks; /* register reads the primary served, no replica reachable */
 	bool cache_on;           /* what is kept between requests (core/cache.h) */
 	struct cache_stats cache;
 };

@@ -56,6 +56,25 @@ static enum outcome rate_limited(const struct svc_ctx *ctx, const struct registe
 	                   "search_rate");
 }
 
+/* The page's first round trip on *c failed with `st`, nothing read yet:
+ * true when it may be tried once more, on *c now another connection. For
+ * DB_UNAVAILABLE with a replica configured: a new connection to the
+ * replica (the one held went away between requests: stopped, or promoted
+ * and dropped from HAProxy's replica port, and a new one reaches a
+ * replica still there), or the primary's when none can be reached
+ * (db_conn_replica()): the page's transaction is read-only and as
+ * jawnosc_public either way, so the register does not go dark with its
+ * replicas. */
+static bool page_reconnect(enum db_status st, PGconn **c)
+{
+	if (st != DB_UNAVAILABLE || !db_has_replica())
+		return false;
+	register_abort(*c);
+	db_close_replica();
+	*c = db_conn_replica();
+	return *c != NULL;
+}
+
 /* Finds the body, and its register's facts unless `facts` is NULL (then
  * the page's stamp is its own); *c is the connection. The transaction
  * may not be open yet: page_begin() before the page's queries. */
@@ -71,15 +90,8 @@ static enum outcome page_open(const struct svc_ctx *ctx, const struct register_a
 	bool found = false;
 	enum db_status st =
 	    register_begin(*c, ctx->arena, ask->host, pg->mark, &pg->org, facts, &found);
-	/* The replica went away between requests (stopped, or promoted and
-	 * dropped from the replica port): nothing was read yet, so once more
-	 * on a new connection, which reaches a replica still there. */
-	if (st == DB_UNAVAILABLE && db_has_replica()) {
-		db_close_replica();
-		if (!(*c = db_conn_replica()))
-			return problem_set(p, OUT_UNAVAILABLE, NULL, NULL);
+	if (page_reconnect(st, c))
 		st = register_begin(*c, ctx->arena, ask->host, pg->mark, &pg->org, facts, &found);
-	}
 	if (st != DB_OK)
 		return svc_outcome(st, p);
 	/* No body lists this host (org_for_host()): nothing is shown for it. */
@@ -97,11 +109,14 @@ static enum outcome page_open_register(const struct svc_ctx *ctx, const struct r
 	return page_open(ctx, ask, pg, c, &facts, p);
 }
 
-/* Opens the transaction of the page's queries (when the body was kept,
- * nothing was read yet). */
-static enum outcome page_begin(PGconn *c, struct problem *p)
+/* Opens the transaction of the page's queries unless page_open() did:
+ * when the body was kept, this is the page's first round trip (nothing
+ * read yet: page_reconnect()). */
+static enum outcome page_begin(PGconn **c, struct problem *p)
 {
-	enum db_status st = register_open(c);
+	enum db_status st = register_open(*c);
+	if (page_reconnect(st, c))
+		st = register_open(*c);
 	return st == DB_OK ? OUT_OK : svc_outcome(st, p);
 }
 
@@ -172,7 +187,7 @@ enum outcome register_list_page(const struct svc_ctx *ctx, const struct register
 	PGconn *c;
 	struct register_facts facts;
 	o = page_open(ctx, ask, pg, &c, &facts, p);
-	if (o != OUT_OK || client_fresh(c, ask, pg, &o, p) || (o = page_begin(c, p)) != OUT_OK)
+	if (o != OUT_OK || client_fresh(c, ask, pg, &o, p) || (o = page_begin(&c, p)) != OUT_OK)
 		return o;
 	enum db_status st = register_list(c, ctx->arena, &pg->org, f, limit, list);
 	if (st == DB_OK && options)
@@ -205,8 +220,11 @@ enum outcome register_item_page(const struct svc_ctx *ctx, const struct register
 	 * client whose copy is current costs the same round trip as one who
 	 * has none, and a body kept in memory no other. */
 	struct register_item_read it;
+	bool first = PQtransactionStatus(c) == PQTRANS_IDLE; /* the body was kept: nothing read yet */
 	enum db_status st =
 	    register_item(c, ctx->arena, &pg->org, case_number, version, ask->visit_path, &it);
+	if (first && page_reconnect(st, &c))
+		st = register_item(c, ctx->arena, &pg->org, case_number, version, ask->visit_path, &it);
 	if (st != DB_OK)
 		return page_fail(c, st, p);
 	if (!it.found)
@@ -235,7 +253,7 @@ enum outcome register_document_get(const struct svc_ctx *ctx, const struct regis
 	struct register_page pg;
 	PGconn *c;
 	enum outcome o = page_open(ctx, ask, &pg, &c, NULL, p);
-	if (o != OUT_OK || (o = page_begin(c, p)) != OUT_OK)
+	if (o != OUT_OK || (o = page_begin(&c, p)) != OUT_OK)
 		return o;
 	bool found = false;
 	enum db_status st = register_document(c, ctx->arena, pg.org.id, case_number, seq, &out->pdf,
@@ -255,7 +273,7 @@ enum outcome register_attachment_get(const struct svc_ctx *ctx, const struct reg
 	struct register_page pg;
 	PGconn *c;
 	enum outcome o = page_open(ctx, ask, &pg, &c, NULL, p);
-	if (o != OUT_OK || (o = page_begin(c, p)) != OUT_OK)
+	if (o != OUT_OK || (o = page_begin(&c, p)) != OUT_OK)
 		return o;
 	bool found = false;
 	enum db_status st = register_attachment(c, ctx->arena, pg.org.id, case_number, copy_id,
@@ -278,7 +296,7 @@ static enum outcome one_query_page(const struct svc_ctx *ctx, const struct regis
 	*out = NULL;
 	PGconn *c;
 	enum outcome o = page_open_register(ctx, ask, pg, &c, p);
-	if (o != OUT_OK || client_fresh(c, ask, pg, &o, p) || (o = page_begin(c, p)) != OUT_OK)
+	if (o != OUT_OK || client_fresh(c, ask, pg, &o, p) || (o = page_begin(&c, p)) != OUT_OK)
 		return o;
 	enum db_status st = q(c, ctx->arena, pg->org.id, limit, out);
 	o = st == DB_OK ? page_close(c, ask, pg, p) : page_fail(c, st, p);
@@ -304,7 +322,7 @@ enum outcome register_sitemap_page(const struct svc_ctx *ctx, const struct regis
 	*items = NULL;
 	PGconn *c;
 	enum outcome o = page_open_register(ctx, ask, pg, &c, p);
-	if (o != OUT_OK || client_fresh(c, ask, pg, &o, p) || (o = page_begin(c, p)) != OUT_OK)
+	if (o != OUT_OK || client_fresh(c, ask, pg, &o, p) || (o = page_begin(&c, p)) != OUT_OK)
 		return o;
 	enum db_status st = register_sitemap_size(c, pg->org.id, count);
 	if (st == DB_OK && limit > 0)
@@ -331,7 +349,7 @@ enum outcome register_stats_page(const struct svc_ctx *ctx, const struct registe
 	*stats = NULL;
 	PGconn *c;
 	enum outcome o = page_open_register(ctx, ask, pg, &c, p);
-	if (o != OUT_OK || (o = page_begin(c, p)) != OUT_OK)
+	if (o != OUT_OK || (o = page_begin(&c, p)) != OUT_OK)
 		return o;
 	enum db_status st = register_stats(c, ctx->arena, pg->org.id, stats);
 	if (st == DB_OK && json_is_true(json_object_get(*stats, "never"))) {
@@ -343,7 +361,7 @@ enum outcome register_stats_page(const struct svc_ctx *ctx, const struct registe
 			return o;
 		refresh_stats_now();
 		if ((o = page_open_register(ctx, ask, pg, &c, p)) != OUT_OK ||
-		    (o = page_begin(c, p)) != OUT_OK)
+		    (o = page_begin(&c, p)) != OUT_OK)
 			return o;
 		st = register_stats(c, ctx->arena, pg->org.id, stats);
 	} else if (st == DB_OK && json_is_true(json_object_get(*stats, "stale"))) {
@@ -366,7 +384,7 @@ enum outcome register_catalog_page(const struct svc_ctx *ctx, const struct regis
 	*licence = NULL;
 	PGconn *c;
 	enum outcome o = page_open_register(ctx, ask, pg, &c, p);
-	if (o != OUT_OK || (o = page_begin(c, p)) != OUT_OK)
+	if (o != OUT_OK || (o = page_begin(&c, p)) != OUT_OK)
 		return o;
 	enum db_status st = register_licence(c, ctx->arena, pg->org.id, licence);
 	return st == DB_OK ? page_close(c, ask, pg, p) : page_fail(c, st, p);
@@ -380,7 +398,7 @@ enum outcome register_procedure_page(const struct svc_ctx *ctx, const struct reg
 	PGconn *c;
 	/* The page shows no change of the register (its own text). */
 	enum outcome o = page_open(ctx, ask, pg, &c, NULL, p);
-	if (o != OUT_OK || (o = page_begin(c, p)) != OUT_OK)
+	if (o != OUT_OK || (o = page_begin(&c, p)) != OUT_OK)
 		return o;
 	enum db_status st = register_remedy(c, ctx->arena, pg->org.id, out);
 	o = st == DB_OK ? page_close(c, ask, pg, p) : page_fail(c, st, p);
@@ -400,7 +418,7 @@ enum outcome register_accessibility_page(const struct svc_ctx *ctx,
 	PGconn *c;
 	/* The page's stamp is its own: the settings it shows are in its tag. */
 	enum outcome o = page_open(ctx, ask, pg, &c, NULL, p);
-	if (o != OUT_OK || (o = page_begin(c, p)) != OUT_OK)
+	if (o != OUT_OK || (o = page_begin(&c, p)) != OUT_OK)
 		return o;
 	bool found;
 	enum db_status st = a11y_read(c, ctx->arena, &pg->org, site, out, &found);

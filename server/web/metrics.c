@@ -68,6 +68,10 @@ static void database_gauges(strbuf_t *sb, const struct ops_metrics *m)
 	two_samples(sb, "jawnosc_db_connections_open", "gauge",
 	            "Database connections this process holds (one per worker thread that used one).",
 	            "pool", "primary", m->connections_primary, "replica", m->connections_replica);
+	metrics_one(sb, "jawnosc_db_replica_fallbacks_total", "counter",
+	            "Public register reads served by the primary because no replica "
+	            "(DATABASE_URL_REPLICA) could be reached; 0 without a replica configured.",
+	            (double)m->replica_fallbacks);
 	replication_gauges(sb);
 	if (!m->database_up)
 		return;
