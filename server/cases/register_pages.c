@@ -56,25 +56,6 @@ static enum outcome rate_limited(const struct svc_ctx *ctx, const struct registe
 	                   "search_rate");
 }
 
-/* The page's first round trip on *c failed with `st`, nothing read yet:
- * true when it may be tried once more, on *c now another connection. For
- * DB_UNAVAILABLE with a replica configured: a new connection to the
- * replica (the one held went away between requests: stopped, or promoted
- * and dropped from HAProxy's replica port, and a new one reaches a
- * replica still there), or the primary's when none can be reached
- * (db_conn_replica()): the page's transaction is read-only and as
- * jawnosc_public either way, so the register does not go dark with its
- * replicas. */
-static bool page_reconnect(enum db_status st, PGconn **c)
-{
-	if (st != DB_UNAVAILABLE || !db_has_replica())
-		return false;
-	register_abort(*c);
-	db_close_replica();
-	*c = db_conn_replica();
-	return *c != NULL;
-}
-
 /* Finds the body, and its register's facts unless `facts` is NULL (then
  * the page's stamp is its own); *c is the connection. The transaction
  * may not be open yet: page_begin() before the page's queries. */
@@ -90,8 +71,6 @@ static enum outcome page_open(const struct svc_ctx *ctx, const struct register_a
 	bool found = false;
 	enum db_status st =
 	    register_begin(*c, ctx->arena, ask->host, pg->mark, &pg->org, facts, &found);
-	if (page_reconnect(st, c))
-		st = register_begin(*c, ctx->arena, ask->host, pg->mark, &pg->org, facts, &found);
 	if (st != DB_OK)
 		return svc_outcome(st, p);
 	/* No body lists this host (org_for_host()): nothing is shown for it. */
@@ -109,14 +88,11 @@ static enum outcome page_open_register(const struct svc_ctx *ctx, const struct r
 	return page_open(ctx, ask, pg, c, &facts, p);
 }
 
-/* Opens the transaction of the page's queries unless page_open() did:
- * when the body was kept, this is the page's first round trip (nothing
- * read yet: page_reconnect()). */
-static enum outcome page_begin(PGconn **c, struct problem *p)
+/* Opens the transaction of the page's queries (when the body was kept,
+ * nothing was read yet). */
+static enum outcome page_begin(PGconn *c, struct problem *p)
 {
-	enum db_status st = register_open(*c);
-	if (page_reconnect(st, c))
-		st = register_open(*c);
+	enum db_status st = register_open(c);
 	return st == DB_OK ? OUT_OK : svc_outcome(st, p);
 }
 
@@ -173,21 +149,18 @@ static bool client_fresh(PGconn *c, const struct register_ask *ask, struct regis
 	return true;
 }
 
-enum outcome register_list_page(const struct svc_ctx *ctx, const struct register_ask *ask,
-                                const struct register_filter *f, int limit,
-                                struct register_page *pg, json_t **list, json_t **options,
-                                struct problem *p)
+static enum outcome list_page_once(const struct svc_ctx *ctx, const struct register_ask *ask,
+                                   const struct register_filter *f, int limit,
+                                   struct register_page *pg, json_t **list, json_t **options,
+                                   struct problem *p)
 {
 	*list = NULL;
 	if (options)
 		*options = NULL;
-	enum outcome o = rate_limited(ctx, ask, pg, p);
-	if (o != OUT_OK)
-		return o;
 	PGconn *c;
 	struct register_facts facts;
-	o = page_open(ctx, ask, pg, &c, &facts, p);
-	if (o != OUT_OK || client_fresh(c, ask, pg, &o, p) || (o = page_begin(&c, p)) != OUT_OK)
+	enum outcome o = page_open(ctx, ask, pg, &c, &facts, p);
+	if (o != OUT_OK || client_fresh(c, ask, pg, &o, p) || (o = page_begin(c, p)) != OUT_OK)
 		return o;
 	enum db_status st = register_list(c, ctx->arena, &pg->org, f, limit, list);
 	if (st == DB_OK && options)
@@ -207,9 +180,9 @@ enum outcome register_list_page(const struct svc_ctx *ctx, const struct register
 	return o;
 }
 
-enum outcome register_item_page(const struct svc_ctx *ctx, const struct register_ask *ask,
-                                const char *case_number, const char *version,
-                                struct register_page *pg, json_t **doc, struct problem *p)
+static enum outcome item_page_once(const struct svc_ctx *ctx, const struct register_ask *ask,
+                                   const char *case_number, const char *version,
+                                   struct register_page *pg, json_t **doc, struct problem *p)
 {
 	*doc = NULL;
 	PGconn *c;
@@ -220,11 +193,8 @@ enum outcome register_item_page(const struct svc_ctx *ctx, const struct register
 	 * client whose copy is current costs the same round trip as one who
 	 * has none, and a body kept in memory no other. */
 	struct register_item_read it;
-	bool first = PQtransactionStatus(c) == PQTRANS_IDLE; /* the body was kept: nothing read yet */
 	enum db_status st =
 	    register_item(c, ctx->arena, &pg->org, case_number, version, ask->visit_path, &it);
-	if (first && page_reconnect(st, &c))
-		st = register_item(c, ctx->arena, &pg->org, case_number, version, ask->visit_path, &it);
 	if (st != DB_OK)
 		return page_fail(c, st, p);
 	if (!it.found)
@@ -245,15 +215,15 @@ enum outcome register_item_page(const struct svc_ctx *ctx, const struct register
 	return o;
 }
 
-enum outcome register_document_get(const struct svc_ctx *ctx, const struct register_ask *ask,
-                                   const char *case_number, int seq, struct register_pdf *out,
-                                   struct problem *p)
+static enum outcome document_get_once(const struct svc_ctx *ctx, const struct register_ask *ask,
+                                      const char *case_number, int seq, struct register_pdf *out,
+                                      struct problem *p)
 {
 	memset(out, 0, sizeof *out);
 	struct register_page pg;
 	PGconn *c;
 	enum outcome o = page_open(ctx, ask, &pg, &c, NULL, p);
-	if (o != OUT_OK || (o = page_begin(&c, p)) != OUT_OK)
+	if (o != OUT_OK || (o = page_begin(c, p)) != OUT_OK)
 		return o;
 	bool found = false;
 	enum db_status st = register_document(c, ctx->arena, pg.org.id, case_number, seq, &out->pdf,
@@ -265,15 +235,15 @@ enum outcome register_document_get(const struct svc_ctx *ctx, const struct regis
 	return page_close(c, ask, &pg, p);
 }
 
-enum outcome register_attachment_get(const struct svc_ctx *ctx, const struct register_ask *ask,
-                                     const char *case_number, long long copy_id,
-                                     struct register_pdf *out, struct problem *p)
+static enum outcome attachment_get_once(const struct svc_ctx *ctx, const struct register_ask *ask,
+                                        const char *case_number, long long copy_id,
+                                        struct register_pdf *out, struct problem *p)
 {
 	memset(out, 0, sizeof *out);
 	struct register_page pg;
 	PGconn *c;
 	enum outcome o = page_open(ctx, ask, &pg, &c, NULL, p);
-	if (o != OUT_OK || (o = page_begin(&c, p)) != OUT_OK)
+	if (o != OUT_OK || (o = page_begin(c, p)) != OUT_OK)
 		return o;
 	bool found = false;
 	enum db_status st = register_attachment(c, ctx->arena, pg.org.id, case_number, copy_id,
@@ -296,7 +266,7 @@ static enum outcome one_query_page(const struct svc_ctx *ctx, const struct regis
 	*out = NULL;
 	PGconn *c;
 	enum outcome o = page_open_register(ctx, ask, pg, &c, p);
-	if (o != OUT_OK || client_fresh(c, ask, pg, &o, p) || (o = page_begin(&c, p)) != OUT_OK)
+	if (o != OUT_OK || client_fresh(c, ask, pg, &o, p) || (o = page_begin(c, p)) != OUT_OK)
 		return o;
 	enum db_status st = q(c, ctx->arena, pg->org.id, limit, out);
 	o = st == DB_OK ? page_close(c, ask, pg, p) : page_fail(c, st, p);
@@ -307,22 +277,22 @@ static enum outcome one_query_page(const struct svc_ctx *ctx, const struct regis
 	return o;
 }
 
-enum outcome register_feed_page(const struct svc_ctx *ctx, const struct register_ask *ask,
-                                int limit, struct register_page *pg, json_t **feed,
-                                struct problem *p)
+static enum outcome feed_page_once(const struct svc_ctx *ctx, const struct register_ask *ask,
+                                   int limit, struct register_page *pg, json_t **feed,
+                                   struct problem *p)
 {
 	return one_query_page(ctx, ask, register_feed, limit, pg, feed, p);
 }
 
-enum outcome register_sitemap_page(const struct svc_ctx *ctx, const struct register_ask *ask,
-                                   long long offset, int limit, struct register_page *pg,
-                                   long long *count, json_t **items, struct problem *p)
+static enum outcome sitemap_page_once(const struct svc_ctx *ctx, const struct register_ask *ask,
+                                      long long offset, int limit, struct register_page *pg,
+                                      long long *count, json_t **items, struct problem *p)
 {
 	*count = 0;
 	*items = NULL;
 	PGconn *c;
 	enum outcome o = page_open_register(ctx, ask, pg, &c, p);
-	if (o != OUT_OK || client_fresh(c, ask, pg, &o, p) || (o = page_begin(&c, p)) != OUT_OK)
+	if (o != OUT_OK || client_fresh(c, ask, pg, &o, p) || (o = page_begin(c, p)) != OUT_OK)
 		return o;
 	enum db_status st = register_sitemap_size(c, pg->org.id, count);
 	if (st == DB_OK && limit > 0)
@@ -343,13 +313,13 @@ static void refresh_stats_now(void)
 		log_warn("the register's statistics were not refreshed");
 }
 
-enum outcome register_stats_page(const struct svc_ctx *ctx, const struct register_ask *ask,
-                                 struct register_page *pg, json_t **stats, struct problem *p)
+static enum outcome stats_page_once(const struct svc_ctx *ctx, const struct register_ask *ask,
+                                    struct register_page *pg, json_t **stats, struct problem *p)
 {
 	*stats = NULL;
 	PGconn *c;
 	enum outcome o = page_open_register(ctx, ask, pg, &c, p);
-	if (o != OUT_OK || (o = page_begin(&c, p)) != OUT_OK)
+	if (o != OUT_OK || (o = page_begin(c, p)) != OUT_OK)
 		return o;
 	enum db_status st = register_stats(c, ctx->arena, pg->org.id, stats);
 	if (st == DB_OK && json_is_true(json_object_get(*stats, "never"))) {
@@ -361,7 +331,7 @@ enum outcome register_stats_page(const struct svc_ctx *ctx, const struct registe
 			return o;
 		refresh_stats_now();
 		if ((o = page_open_register(ctx, ask, pg, &c, p)) != OUT_OK ||
-		    (o = page_begin(&c, p)) != OUT_OK)
+		    (o = page_begin(c, p)) != OUT_OK)
 			return o;
 		st = register_stats(c, ctx->arena, pg->org.id, stats);
 	} else if (st == DB_OK && json_is_true(json_object_get(*stats, "stale"))) {
@@ -377,28 +347,28 @@ enum outcome register_stats_page(const struct svc_ctx *ctx, const struct registe
 	return OUT_OK;
 }
 
-enum outcome register_catalog_page(const struct svc_ctx *ctx, const struct register_ask *ask,
-                                   struct register_page *pg, const char **licence,
-                                   struct problem *p)
+static enum outcome catalog_page_once(const struct svc_ctx *ctx, const struct register_ask *ask,
+                                      struct register_page *pg, const char **licence,
+                                      struct problem *p)
 {
 	*licence = NULL;
 	PGconn *c;
 	enum outcome o = page_open_register(ctx, ask, pg, &c, p);
-	if (o != OUT_OK || (o = page_begin(&c, p)) != OUT_OK)
+	if (o != OUT_OK || (o = page_begin(c, p)) != OUT_OK)
 		return o;
 	enum db_status st = register_licence(c, ctx->arena, pg->org.id, licence);
 	return st == DB_OK ? page_close(c, ask, pg, p) : page_fail(c, st, p);
 }
 
-enum outcome register_procedure_page(const struct svc_ctx *ctx, const struct register_ask *ask,
-                                     struct register_page *pg, struct register_remedies *out,
-                                     struct problem *p)
+static enum outcome procedure_page_once(const struct svc_ctx *ctx, const struct register_ask *ask,
+                                        struct register_page *pg, struct register_remedies *out,
+                                        struct problem *p)
 {
 	*out = (struct register_remedies){"appeal", "", NULL};
 	PGconn *c;
 	/* The page shows no change of the register (its own text). */
 	enum outcome o = page_open(ctx, ask, pg, &c, NULL, p);
-	if (o != OUT_OK || (o = page_begin(&c, p)) != OUT_OK)
+	if (o != OUT_OK || (o = page_begin(c, p)) != OUT_OK)
 		return o;
 	enum db_status st = register_remedy(c, ctx->arena, pg->org.id, out);
 	o = st == DB_OK ? page_close(c, ask, pg, p) : page_fail(c, st, p);
@@ -409,16 +379,16 @@ enum outcome register_procedure_page(const struct svc_ctx *ctx, const struct reg
 	return o;
 }
 
-enum outcome register_accessibility_page(const struct svc_ctx *ctx,
-                                         const struct register_ask *ask, const char *site,
-                                         struct register_page *pg,
-                                         struct a11y_declaration *out, struct problem *p)
+static enum outcome accessibility_page_once(const struct svc_ctx *ctx,
+                                            const struct register_ask *ask, const char *site,
+                                            struct register_page *pg,
+                                            struct a11y_declaration *out, struct problem *p)
 {
 	memset(out, 0, sizeof *out);
 	PGconn *c;
 	/* The page's stamp is its own: the settings it shows are in its tag. */
 	enum outcome o = page_open(ctx, ask, pg, &c, NULL, p);
-	if (o != OUT_OK || (o = page_begin(&c, p)) != OUT_OK)
+	if (o != OUT_OK || (o = page_begin(c, p)) != OUT_OK)
 		return o;
 	bool found;
 	enum db_status st = a11y_read(c, ctx->arena, &pg->org, site, out, &found);
@@ -427,4 +397,132 @@ enum outcome register_accessibility_page(const struct svc_ctx *ctx,
 	if (!found)
 		return page_not_found(c, NULL, p);
 	return page_close(c, ask, pg, p);
+}
+
+/* ---- The pages ----
+ *
+ * A page that failed for want of the database (503) is read once more
+ * from the start when a replica is configured, on a new connection: the
+ * replica it read from may have gone while it read (stopped, or promoted
+ * and dropped from HAProxy's replica port), and the new connection
+ * reaches one still there, or the primary when none can be reached
+ * (db_conn_replica()). A page only reads, as jawnosc_public, and counts
+ * its visit once it committed, so reading it again changes nothing, and
+ * nothing was answered yet. */
+static bool page_again(enum outcome o, struct problem *p)
+{
+	if (o != OUT_UNAVAILABLE || !db_has_replica())
+		return false;
+	log_info("register: a page the database failed is read again on a new connection");
+	db_close_replica();
+	problem_set(p, OUT_OK, NULL, NULL);
+	return true;
+}
+
+enum outcome register_list_page(const struct svc_ctx *ctx, const struct register_ask *ask,
+                                const struct register_filter *f, int limit,
+                                struct register_page *pg, json_t **list, json_t **options,
+                                struct problem *p)
+{
+	*list = NULL;
+	if (options)
+		*options = NULL;
+	/* Counted once, however often the page is read. */
+	enum outcome o = rate_limited(ctx, ask, pg, p);
+	if (o != OUT_OK)
+		return o;
+	o = list_page_once(ctx, ask, f, limit, pg, list, options, p);
+	if (page_again(o, p))
+		o = list_page_once(ctx, ask, f, limit, pg, list, options, p);
+	return o;
+}
+
+enum outcome register_item_page(const struct svc_ctx *ctx, const struct register_ask *ask,
+                                const char *case_number, const char *version,
+                                struct register_page *pg, json_t **doc, struct problem *p)
+{
+	enum outcome o = item_page_once(ctx, ask, case_number, version, pg, doc, p);
+	if (page_again(o, p))
+		o = item_page_once(ctx, ask, case_number, version, pg, doc, p);
+	return o;
+}
+
+enum outcome register_document_get(const struct svc_ctx *ctx, const struct register_ask *ask,
+                                   const char *case_number, int seq, struct register_pdf *out,
+                                   struct problem *p)
+{
+	enum outcome o = document_get_once(ctx, ask, case_number, seq, out, p);
+	if (page_again(o, p))
+		o = document_get_once(ctx, ask, case_number, seq, out, p);
+	return o;
+}
+
+enum outcome register_attachment_get(const struct svc_ctx *ctx, const struct register_ask *ask,
+                                     const char *case_number, long long copy_id,
+                                     struct register_pdf *out, struct problem *p)
+{
+	enum outcome o = attachment_get_once(ctx, ask, case_number, copy_id, out, p);
+	if (page_again(o, p))
+		o = attachment_get_once(ctx, ask, case_number, copy_id, out, p);
+	return o;
+}
+
+enum outcome register_feed_page(const struct svc_ctx *ctx, const struct register_ask *ask,
+                                int limit, struct register_page *pg, json_t **feed,
+                                struct problem *p)
+{
+	enum outcome o = feed_page_once(ctx, ask, limit, pg, feed, p);
+	if (page_again(o, p))
+		o = feed_page_once(ctx, ask, limit, pg, feed, p);
+	return o;
+}
+
+enum outcome register_sitemap_page(const struct svc_ctx *ctx, const struct register_ask *ask,
+                                   long long offset, int limit, struct register_page *pg,
+                                   long long *count, json_t **items, struct problem *p)
+{
+	enum outcome o = sitemap_page_once(ctx, ask, offset, limit, pg, count, items, p);
+	if (page_again(o, p))
+		o = sitemap_page_once(ctx, ask, offset, limit, pg, count, items, p);
+	return o;
+}
+
+enum outcome register_stats_page(const struct svc_ctx *ctx, const struct register_ask *ask,
+                                 struct register_page *pg, json_t **stats, struct problem *p)
+{
+	enum outcome o = stats_page_once(ctx, ask, pg, stats, p);
+	if (page_again(o, p))
+		o = stats_page_once(ctx, ask, pg, stats, p);
+	return o;
+}
+
+enum outcome register_catalog_page(const struct svc_ctx *ctx, const struct register_ask *ask,
+                                   struct register_page *pg, const char **licence,
+                                   struct problem *p)
+{
+	enum outcome o = catalog_page_once(ctx, ask, pg, licence, p);
+	if (page_again(o, p))
+		o = catalog_page_once(ctx, ask, pg, licence, p);
+	return o;
+}
+
+enum outcome register_procedure_page(const struct svc_ctx *ctx, const struct register_ask *ask,
+                                     struct register_page *pg, struct register_remedies *out,
+                                     struct problem *p)
+{
+	enum outcome o = procedure_page_once(ctx, ask, pg, out, p);
+	if (page_again(o, p))
+		o = procedure_page_once(ctx, ask, pg, out, p);
+	return o;
+}
+
+enum outcome register_accessibility_page(const struct svc_ctx *ctx,
+                                         const struct register_ask *ask, const char *site,
+                                         struct register_page *pg,
+                                         struct a11y_declaration *out, struct problem *p)
+{
+	enum outcome o = accessibility_page_once(ctx, ask, site, pg, out, p);
+	if (page_again(o, p))
+		o = accessibility_page_once(ctx, ask, site, pg, out, p);
+	return o;
 }
