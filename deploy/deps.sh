@@ -15,7 +15,7 @@ packages=(
   fonts-dejavu-core qpdf poppler-utils libnss3-tools openssl python3-yaml
   chromium
   libxml2-utils
-  nginx pgbouncer haproxy patroni
+  nginx pgbouncer haproxy patroni etcd-server
 )
 # The browser stage (tests/browser) needs Node.js 18.19 or later with npm:
 # Debian 12's own (18.20) when there is no node at all. A node already on
@@ -51,5 +51,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   "${SUDO[@]}" apt-get update -qq
   "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # etcd-server is for tests/failover, which starts its own etcd on free
+  # loopback ports: the packaged service (port 2379, enabled on install)
+  # is stopped and disabled.
+  if [[ " ${missing[*]} " == *" etcd-server "* ]]; then
+    "${SUDO[@]}" systemctl disable --now etcd >/dev/null 2>&1 ||
+      { "${SUDO[@]}" service etcd stop; "${SUDO[@]}" update-rc.d etcd disable; } >/dev/null 2>&1 || true
+  fi
 fi
 "${SUDO[@]}" "$(dirname "$0")/search-dict.sh"

@@ -10,7 +10,7 @@
 #     only when there is none yet. Paths inside the installed files follow
 #     PREFIX and SYSCONFDIR; DESTDIR only moves where the files are written.
 #   make uninstall   removes all of it except the environment file and data
-#   make test-cluster, make restore-drill, make test-install
+#   make test-cluster, make restore-drill, make test-install, make test-failover
 PREFIX     ?= /usr/local
 DESTDIR    ?=
 SYSCONFDIR ?= /etc
@@ -20,7 +20,7 @@ JW_DOC     := $(PREFIX)/share/doc/jawnosc
 JW_ADAPT    = sed -e 's|/usr/local/|$(PREFIX)/|g' -e 's|/etc/jawnosc/|$(SYSCONFDIR)/jawnosc/|g'
 JW_UNITS   := jawnosc.service jawnosc-backup.service jawnosc-backup.timer
 
-.PHONY: install uninstall test-cluster restore-drill test-install
+.PHONY: install uninstall test-cluster restore-drill test-install test-failover
 
 install: bin/jawnosc
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(JW_DATA)/backup \
@@ -68,3 +68,11 @@ restore-drill: deps
 test-install: deps
 	@$(MAKE) --no-print-directory bin/jawnosc
 	@tests/install_test.sh
+
+# Three PostgreSQL nodes under Patroni, one etcd and HAProxy from deploy/ha/
+# on loopback, two instances through HAProxy; the leader killed, then the
+# standbys (tests/failover). About two and a half minutes: not part of check; CI runs
+# it after check (.ci/run). As root.
+test-failover: deps
+	@$(MAKE) --no-print-directory bin/jawnosc
+	@tests/failover/run.sh

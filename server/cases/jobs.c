@@ -9,6 +9,7 @@
 #include "cases/imap.h"
 #include "cases/inbound_parse.h"
 #include "cases/inbound_route.h"
+#include "cases/ops.h"
 #include "cases/org.h"
 #include "cases/outbox.h"
 #include "cases/privacy.h"
@@ -63,6 +64,8 @@ const struct job service_jobs[] = {
     {"inbound-route", 0, &cfg.inbound_poll_ms, inbound_route_job, 0},
     {"imap", 0, &cfg.imap_poll_ms, imap_poll_job, 0},
     {"edoreczenia-inbox", 0, &cfg.edor_inbox_poll_ms, edor_inbox_job, 0},
+    /* The primary's standbys, kept for /metrics (cases/ops.h). */
+    {"replication", OPS_REPLICATION_PERIOD_MS, NULL, ops_replication_job, 0},
 };
 const size_t service_njobs = sizeof service_jobs / sizeof service_jobs[0];
 

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 #include "cases/ops.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cases/search.h"
 #include "cases/secret.h"
+#include "core/log.h"
 #include "db/db.h"
 #include "db/migrate.h"
 #include "law/date.h"
@@ -115,9 +117,67 @@ enum outcome ops_metrics(const struct svc_ctx *ctx, struct ops_metrics *out, str
 	out->database_up = c && ops_gauges(c, ctx->arena, ctx->now, &out->gauges) == DB_OK;
 	out->connections_primary = db_connections_open(false);
 	out->connections_replica = db_connections_open(true);
+	out->replica_fallbacks = db_replica_fallbacks();
 	out->cache_on = cache_on();
 	cache_stats(&out->cache);
 	return OUT_OK;
+}
+
+/* ---- Replication, read by a job and kept ---- */
+
+static pthread_mutex_t repl_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct ops_replication repl; /* under repl_lock */
+static bool repl_logged;            /* a state was logged: changes are logged from now on */
+
+void ops_replication(struct ops_replication *out)
+{
+	pthread_mutex_lock(&repl_lock);
+	*out = repl;
+	pthread_mutex_unlock(&repl_lock);
+}
+
+/* pg_stat_replication shows every walsender's row to any role (the
+ * details only to pg_read_all_stats), so the count needs no privilege;
+ * synchronous_standby_names is what Patroni sets while a synchronous
+ * standby is attached, and empties when none is left
+ * (synchronous_mode_strict off). On a standby both are about its own
+ * downstream: in_recovery says so. */
+enum job_result ops_replication_job(void)
+{
+	PGconn *c = db_conn();
+	enum db_status st = DB_UNAVAILABLE;
+	PGresult *r = c ? db_exec(c, &st,
+	                          "SELECT (SELECT count(*) FROM pg_stat_replication), "
+	                          " current_setting('synchronous_standby_names') <> '', "
+	                          " pg_is_in_recovery()",
+	                          0, NULL)
+	                : NULL;
+	struct ops_replication now = {0};
+	if (st == DB_OK) {
+		now = (struct ops_replication){true, atoll(PQgetvalue(r, 0, 0)),
+		                               PQgetvalue(r, 0, 1)[0] == 't',
+		                               PQgetvalue(r, 0, 2)[0] == 't'};
+	}
+	PQclear(r);
+	pthread_mutex_lock(&repl_lock);
+	struct ops_replication was = repl;
+	bool first = !repl_logged;
+	repl = now;
+	if (now.known)
+		repl_logged = true;
+	pthread_mutex_unlock(&repl_lock);
+	if (!now.known)
+		return JOB_FAILED;
+	if (first || (was.known && (was.standbys != now.standbys ||
+	                            was.synchronous != now.synchronous ||
+	                            was.in_recovery != now.in_recovery))) {
+		bool worse = !first && (now.standbys < was.standbys || (was.synchronous && !now.synchronous));
+		log_msg(worse ? LOG_WARN : LOG_INFO,
+		        "replication: %lld standby(s) streaming from the %s, synchronous standby: %s",
+		        now.standbys, now.in_recovery ? "standby" : "primary",
+		        now.synchronous ? "yes" : "no");
+	}
+	return JOB_DONE;
 }
 
 /* A lost connection is re-opened by db_conn() on the next call, so /readyz

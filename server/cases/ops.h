@@ -13,6 +13,7 @@
 
 #include "cases/context.h"
 #include "core/arena.h"
+#include "core/jobs.h"
 #include "core/cache.h"
 #include "core/outcome.h"
 
@@ -44,6 +45,7 @@ struct ops_metrics {
 	struct ops_gauges gauges;
 	int connections_primary; /* per-thread connections this process holds */
 	int connections_replica;
+	long long replica_fallbacks; /* register reads the primary served, no replica reachable */
 	bool cache_on;           /* what is kept between requests (core/cache.h) */
 	struct cache_stats cache;
 };
@@ -51,6 +53,23 @@ struct ops_metrics {
  * "today" in Warsaw for overdue cases. Always OUT_OK: a database that does
  * not answer is database_up false. */
 enum outcome ops_metrics(const struct svc_ctx *ctx, struct ops_metrics *out, struct problem *p);
+
+/* The primary's replication as the "replication" job last read it
+ * (ops_replication_job(), every OPS_REPLICATION_PERIOD_MS on the job's own
+ * connection to DATABASE_URL): /metrics shows these cached figures, so a
+ * scrape or a request adds no query. */
+#define OPS_REPLICATION_PERIOD_MS 5000
+struct ops_replication {
+	bool known;             /* the last round read them (else the database did not answer) */
+	long long standbys;     /* standbys streaming from the primary (pg_stat_replication rows) */
+	bool synchronous;       /* the primary names a synchronous standby (synchronous_standby_names):
+	                         * a commit waits until a standby has it */
+	bool in_recovery;       /* DATABASE_URL reached a standby, not a primary */
+};
+void ops_replication(struct ops_replication *out);
+/* The job's round: one statement; a change is logged (a warning when a
+ * standby went away or commits stopped waiting for one). */
+enum job_result ops_replication_job(void);
 
 /* /readyz: whether the database answers and has every migration of `set`. */
 struct ops_readiness {

@@ -159,20 +159,17 @@ static bool client_fresh(PGconn *c, const struct register_ask *ask, struct regis
 	return true;
 }
 
-enum outcome register_list_page(const struct svc_ctx *ctx, const struct register_ask *ask,
-                                const struct register_filter *f, int limit,
-                                struct register_page *pg, json_t **list, json_t **options,
-                                struct problem *p)
+static enum outcome list_page_once(const struct svc_ctx *ctx, const struct register_ask *ask,
+                                   const struct register_filter *f, int limit,
+                                   struct register_page *pg, json_t **list, json_t **options,
+                                   struct problem *p)
 {
 	*list = NULL;
 	if (options)
 		*options = NULL;
-	enum outcome o = rate_limited(ctx, ask, pg, p);
-	if (o != OUT_OK)
-		return o;
 	PGconn *c;
 	struct register_facts facts;
-	o = page_open(ctx, ask, pg, &c, &facts, BIP_PAGE_REGISTER, p);
+	enum outcome o = page_open(ctx, ask, pg, &c, &facts, BIP_PAGE_REGISTER, p);
 	if (o != OUT_OK || client_fresh(c, ask, pg, &o, p) || (o = page_begin(c, p)) != OUT_OK)
 		return o;
 	enum db_status st = register_list(c, ctx->arena, &pg->org, f, limit, list);
@@ -193,9 +190,9 @@ enum outcome register_list_page(const struct svc_ctx *ctx, const struct register
 	return o;
 }
 
-enum outcome register_item_page(const struct svc_ctx *ctx, const struct register_ask *ask,
-                                const char *case_number, const char *version,
-                                struct register_page *pg, json_t **doc, struct problem *p)
+static enum outcome item_page_once(const struct svc_ctx *ctx, const struct register_ask *ask,
+                                   const char *case_number, const char *version,
+                                   struct register_page *pg, json_t **doc, struct problem *p)
 {
 	*doc = NULL;
 	PGconn *c;
@@ -228,9 +225,9 @@ enum outcome register_item_page(const struct svc_ctx *ctx, const struct register
 	return o;
 }
 
-enum outcome register_document_get(const struct svc_ctx *ctx, const struct register_ask *ask,
-                                   const char *case_number, int seq, struct register_pdf *out,
-                                   struct problem *p)
+static enum outcome document_get_once(const struct svc_ctx *ctx, const struct register_ask *ask,
+                                      const char *case_number, int seq, struct register_pdf *out,
+                                      struct problem *p)
 {
 	memset(out, 0, sizeof *out);
 	struct register_page pg;
@@ -248,9 +245,9 @@ enum outcome register_document_get(const struct svc_ctx *ctx, const struct regis
 	return page_close(c, ask, &pg, p);
 }
 
-enum outcome register_attachment_get(const struct svc_ctx *ctx, const struct register_ask *ask,
-                                     const char *case_number, long long copy_id,
-                                     struct register_pdf *out, struct problem *p)
+static enum outcome attachment_get_once(const struct svc_ctx *ctx, const struct register_ask *ask,
+                                        const char *case_number, long long copy_id,
+                                        struct register_pdf *out, struct problem *p)
 {
 	memset(out, 0, sizeof *out);
 	struct register_page pg;
@@ -290,16 +287,16 @@ static enum outcome one_query_page(const struct svc_ctx *ctx, const struct regis
 	return o;
 }
 
-enum outcome register_feed_page(const struct svc_ctx *ctx, const struct register_ask *ask,
-                                int limit, struct register_page *pg, json_t **feed,
-                                struct problem *p)
+static enum outcome feed_page_once(const struct svc_ctx *ctx, const struct register_ask *ask,
+                                   int limit, struct register_page *pg, json_t **feed,
+                                   struct problem *p)
 {
 	return one_query_page(ctx, ask, register_feed, limit, pg, feed, p);
 }
 
-enum outcome register_sitemap_page(const struct svc_ctx *ctx, const struct register_ask *ask,
-                                   long long offset, int limit, struct register_page *pg,
-                                   long long *count, json_t **items, struct problem *p)
+static enum outcome sitemap_page_once(const struct svc_ctx *ctx, const struct register_ask *ask,
+                                      long long offset, int limit, struct register_page *pg,
+                                      long long *count, json_t **items, struct problem *p)
 {
 	*count = 0;
 	*items = NULL;
@@ -326,8 +323,8 @@ static void refresh_stats_now(void)
 		log_warn("the register's statistics were not refreshed");
 }
 
-enum outcome register_stats_page(const struct svc_ctx *ctx, const struct register_ask *ask,
-                                 struct register_page *pg, json_t **stats, struct problem *p)
+static enum outcome stats_page_once(const struct svc_ctx *ctx, const struct register_ask *ask,
+                                    struct register_page *pg, json_t **stats, struct problem *p)
 {
 	*stats = NULL;
 	PGconn *c;
@@ -360,9 +357,9 @@ enum outcome register_stats_page(const struct svc_ctx *ctx, const struct registe
 	return OUT_OK;
 }
 
-enum outcome register_catalog_page(const struct svc_ctx *ctx, const struct register_ask *ask,
-                                   struct register_page *pg, const char **licence,
-                                   struct problem *p)
+static enum outcome catalog_page_once(const struct svc_ctx *ctx, const struct register_ask *ask,
+                                      struct register_page *pg, const char **licence,
+                                      struct problem *p)
 {
 	*licence = NULL;
 	PGconn *c;
@@ -373,9 +370,9 @@ enum outcome register_catalog_page(const struct svc_ctx *ctx, const struct regis
 	return st == DB_OK ? page_close(c, ask, pg, p) : page_fail(c, st, p);
 }
 
-enum outcome register_procedure_page(const struct svc_ctx *ctx, const struct register_ask *ask,
-                                     struct register_page *pg, struct register_remedies *out,
-                                     struct problem *p)
+static enum outcome procedure_page_once(const struct svc_ctx *ctx, const struct register_ask *ask,
+                                        struct register_page *pg, struct register_remedies *out,
+                                        struct problem *p)
 {
 	*out = (struct register_remedies){"appeal", "", NULL};
 	PGconn *c;
@@ -393,10 +390,10 @@ enum outcome register_procedure_page(const struct svc_ctx *ctx, const struct reg
 	return o;
 }
 
-enum outcome register_accessibility_page(const struct svc_ctx *ctx,
-                                         const struct register_ask *ask, const char *site,
-                                         struct register_page *pg,
-                                         struct a11y_declaration *out, struct problem *p)
+static enum outcome accessibility_page_once(const struct svc_ctx *ctx,
+                                            const struct register_ask *ask, const char *site,
+                                            struct register_page *pg,
+                                            struct a11y_declaration *out, struct problem *p)
 {
 	memset(out, 0, sizeof *out);
 	PGconn *c;
@@ -411,4 +408,132 @@ enum outcome register_accessibility_page(const struct svc_ctx *ctx,
 	if (!found)
 		return page_not_found(c, NULL, p);
 	return page_close(c, ask, pg, p);
+}
+
+/* ---- The pages ----
+ *
+ * A page that failed for want of the database (503) is read once more
+ * from the start when a replica is configured, on a new connection: the
+ * replica it read from may have gone while it read (stopped, or promoted
+ * and dropped from HAProxy's replica port), and the new connection
+ * reaches one still there, or the primary when none can be reached
+ * (db_conn_replica()). A page only reads, as jawnosc_public, and counts
+ * its visit once it committed, so reading it again changes nothing, and
+ * nothing was answered yet. */
+static bool page_again(enum outcome o, struct problem *p)
+{
+	if (o != OUT_UNAVAILABLE || !db_has_replica())
+		return false;
+	log_info("register: a page the database failed is read again on a new connection");
+	db_close_replica();
+	problem_set(p, OUT_OK, NULL, NULL);
+	return true;
+}
+
+enum outcome register_list_page(const struct svc_ctx *ctx, const struct register_ask *ask,
+                                const struct register_filter *f, int limit,
+                                struct register_page *pg, json_t **list, json_t **options,
+                                struct problem *p)
+{
+	*list = NULL;
+	if (options)
+		*options = NULL;
+	/* Counted once, however often the page is read. */
+	enum outcome o = rate_limited(ctx, ask, pg, p);
+	if (o != OUT_OK)
+		return o;
+	o = list_page_once(ctx, ask, f, limit, pg, list, options, p);
+	if (page_again(o, p))
+		o = list_page_once(ctx, ask, f, limit, pg, list, options, p);
+	return o;
+}
+
+enum outcome register_item_page(const struct svc_ctx *ctx, const struct register_ask *ask,
+                                const char *case_number, const char *version,
+                                struct register_page *pg, json_t **doc, struct problem *p)
+{
+	enum outcome o = item_page_once(ctx, ask, case_number, version, pg, doc, p);
+	if (page_again(o, p))
+		o = item_page_once(ctx, ask, case_number, version, pg, doc, p);
+	return o;
+}
+
+enum outcome register_document_get(const struct svc_ctx *ctx, const struct register_ask *ask,
+                                   const char *case_number, int seq, struct register_pdf *out,
+                                   struct problem *p)
+{
+	enum outcome o = document_get_once(ctx, ask, case_number, seq, out, p);
+	if (page_again(o, p))
+		o = document_get_once(ctx, ask, case_number, seq, out, p);
+	return o;
+}
+
+enum outcome register_attachment_get(const struct svc_ctx *ctx, const struct register_ask *ask,
+                                     const char *case_number, long long copy_id,
+                                     struct register_pdf *out, struct problem *p)
+{
+	enum outcome o = attachment_get_once(ctx, ask, case_number, copy_id, out, p);
+	if (page_again(o, p))
+		o = attachment_get_once(ctx, ask, case_number, copy_id, out, p);
+	return o;
+}
+
+enum outcome register_feed_page(const struct svc_ctx *ctx, const struct register_ask *ask,
+                                int limit, struct register_page *pg, json_t **feed,
+                                struct problem *p)
+{
+	enum outcome o = feed_page_once(ctx, ask, limit, pg, feed, p);
+	if (page_again(o, p))
+		o = feed_page_once(ctx, ask, limit, pg, feed, p);
+	return o;
+}
+
+enum outcome register_sitemap_page(const struct svc_ctx *ctx, const struct register_ask *ask,
+                                   long long offset, int limit, struct register_page *pg,
+                                   long long *count, json_t **items, struct problem *p)
+{
+	enum outcome o = sitemap_page_once(ctx, ask, offset, limit, pg, count, items, p);
+	if (page_again(o, p))
+		o = sitemap_page_once(ctx, ask, offset, limit, pg, count, items, p);
+	return o;
+}
+
+enum outcome register_stats_page(const struct svc_ctx *ctx, const struct register_ask *ask,
+                                 struct register_page *pg, json_t **stats, struct problem *p)
+{
+	enum outcome o = stats_page_once(ctx, ask, pg, stats, p);
+	if (page_again(o, p))
+		o = stats_page_once(ctx, ask, pg, stats, p);
+	return o;
+}
+
+enum outcome register_catalog_page(const struct svc_ctx *ctx, const struct register_ask *ask,
+                                   struct register_page *pg, const char **licence,
+                                   struct problem *p)
+{
+	enum outcome o = catalog_page_once(ctx, ask, pg, licence, p);
+	if (page_again(o, p))
+		o = catalog_page_once(ctx, ask, pg, licence, p);
+	return o;
+}
+
+enum outcome register_procedure_page(const struct svc_ctx *ctx, const struct register_ask *ask,
+                                     struct register_page *pg, struct register_remedies *out,
+                                     struct problem *p)
+{
+	enum outcome o = procedure_page_once(ctx, ask, pg, out, p);
+	if (page_again(o, p))
+		o = procedure_page_once(ctx, ask, pg, out, p);
+	return o;
+}
+
+enum outcome register_accessibility_page(const struct svc_ctx *ctx,
+                                         const struct register_ask *ask, const char *site,
+                                         struct register_page *pg,
+                                         struct a11y_declaration *out, struct problem *p)
+{
+	enum outcome o = accessibility_page_once(ctx, ask, site, pg, out, p);
+	if (page_again(o, p))
+		o = accessibility_page_once(ctx, ask, site, pg, out, p);
+	return o;
 }

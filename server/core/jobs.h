@@ -53,7 +53,7 @@ struct job {
 	unsigned flags; /* JOB_FINAL_ROUND, JOB_WAIT_FIRST */
 };
 
-#define JOBS_MAX 16
+#define JOBS_MAX 20
 #define JOBS_STOP_GRACE_S 5
 
 /* Starts one lane per row of `table` (kept, not copied: a static table).

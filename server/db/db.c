@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/config.h"
 #include "core/hash.h"
@@ -128,12 +129,48 @@ bool db_has_replica(void)
 	return cfg.database_url_replica && cfg.database_url_replica[0];
 }
 
+/* No replica reachable: reads that may use one go to the primary. An
+ * outage starts with the first failed connection (logged once, at warn)
+ * and ends with the next that succeeds (logged at info); in between a
+ * thread without a replica connection tries a new one at most every
+ * DB_REPLICA_RETRY_MS, not on every request. */
+#define DB_REPLICA_RETRY_MS 5000
+static atomic_llong replica_fallbacks;  /* reads the primary served instead */
+static atomic_llong replica_retry_at;   /* CLOCK_MONOTONIC ms: no new attempt before */
+static atomic_bool replica_out;         /* an outage was logged and has not ended */
+static atomic_llong replica_out_since;  /* replica_fallbacks when it started */
+
+static long long mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static PGconn *replica_fallback(void)
+{
+	PGconn *c = db_conn();
+	if (c)
+		atomic_fetch_add(&replica_fallbacks, 1);
+	return c;
+}
+
+long long db_replica_fallbacks(void)
+{
+	return atomic_load(&replica_fallbacks);
+}
+
 PGconn *db_conn_replica(void)
 {
 	if (!db_has_replica())
 		return db_conn();
 	pthread_once(&replica_key_once, make_replica_key);
 	PGconn *c = pthread_getspecific(replica_key);
+	/* As db_conn(): a connection cut while idle (a replica stopped, or
+	 * promoted and taken out of HAProxy's replica port, which then closes
+	 * its sessions) is found now and replaced, not failed on. */
+	if (c && PQstatus(c) == CONNECTION_OK && PQtransactionStatus(c) == PQTRANS_IDLE)
+		PQconsumeInput(c);
 	if (c && PQstatus(c) != CONNECTION_OK) {
 		PQfinish(c);
 		atomic_fetch_sub(&open_replica, 1);
@@ -141,12 +178,23 @@ PGconn *db_conn_replica(void)
 		pthread_setspecific(replica_key, NULL);
 	}
 	if (!c) {
+		if (mono_ms() < atomic_load(&replica_retry_at))
+			return replica_fallback();
 		char err[512];
 		c = db_connect(cfg.database_url_replica, err, sizeof err);
 		if (!c) {
-			log_warn("replica database unavailable: %s", err);
-			return NULL;
+			atomic_store(&replica_retry_at, mono_ms() + DB_REPLICA_RETRY_MS);
+			if (!atomic_exchange(&replica_out, true)) {
+				atomic_store(&replica_out_since, atomic_load(&replica_fallbacks));
+				log_warn("replica database unavailable, reading from the primary until it is "
+				         "back: %s",
+				         err);
+			}
+			return replica_fallback();
 		}
+		if (atomic_exchange(&replica_out, false))
+			log_info("replica database reachable again; the primary served %lld reads meanwhile",
+			         atomic_load(&replica_fallbacks) - atomic_load(&replica_out_since));
 		pthread_setspecific(replica_key, c);
 		atomic_fetch_add(&open_replica, 1);
 	}

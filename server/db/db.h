@@ -36,9 +36,16 @@ void db_close(void);
  * opened lazily like db_conn(); when the variable is empty it is db_conn()
  * itself. For pages that may lag the primary by a moment (the public
  * register): never for a page that shows what the same user just wrote.
- * NULL when the replica cannot be reached (answer 503; HAProxy's replica
- * port falls back to the leader by itself). */
+ * When no replica can be reached (a new connection fails: every replica
+ * down, or HAProxy's replica port has none left) it is db_conn(), the
+ * primary's, and counted (db_replica_fallbacks()): the caller's reads
+ * must be read-only. The outage is logged once; a new replica connection
+ * is tried again at most every 5 s. NULL only when the primary cannot be
+ * reached either. */
 PGconn *db_conn_replica(void);
+/* Reads the primary served because no replica could be reached, since
+ * the process started (for /metrics). */
+long long db_replica_fallbacks(void);
 /* True when DATABASE_URL_REPLICA is set. */
 bool db_has_replica(void);
 /* Closes this thread's replica connection (db_close() does it too). */

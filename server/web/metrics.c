@@ -38,6 +38,27 @@ static void two_samples(strbuf_t *sb, const char *name, const char *type, const 
 	metrics_sample(sb, name, vb, label, b, (const char *)NULL);
 }
 
+/* The replication job's last reading (cases/ops.h): no query here.
+ * Absent until it has read once, and while the database does not answer. */
+static void replication_gauges(strbuf_t *sb)
+{
+	struct ops_replication r;
+	ops_replication(&r);
+	if (!r.known)
+		return;
+	metrics_one(sb, "jawnosc_db_standbys", "gauge",
+	            "Standbys streaming from the server DATABASE_URL reaches (pg_stat_replication), "
+	            "read every 5 s; a standby that stops streaming lowers it.",
+	            (double)r.standbys);
+	metrics_one(sb, "jawnosc_db_synchronous_standby", "gauge",
+	            "1 while that server names a synchronous standby (a commit waits until a standby "
+	            "has it), 0 when commits wait for none (synchronous_mode_strict off and no standby left).",
+	            r.synchronous ? 1 : 0);
+	metrics_one(sb, "jawnosc_db_in_recovery", "gauge",
+	            "1 when DATABASE_URL reached a standby (read-only) instead of the primary.",
+	            r.in_recovery ? 1 : 0);
+}
+
 static void database_gauges(strbuf_t *sb, const struct ops_metrics *m)
 {
 	const struct ops_gauges *g = &m->gauges;
@@ -47,6 +68,11 @@ static void database_gauges(strbuf_t *sb, const struct ops_metrics *m)
 	two_samples(sb, "jawnosc_db_connections_open", "gauge",
 	            "Database connections this process holds (one per worker thread that used one).",
 	            "pool", "primary", m->connections_primary, "replica", m->connections_replica);
+	metrics_one(sb, "jawnosc_db_replica_fallbacks_total", "counter",
+	            "Public register reads served by the primary because no replica "
+	            "(DATABASE_URL_REPLICA) could be reached; 0 without a replica configured.",
+	            (double)m->replica_fallbacks);
+	replication_gauges(sb);
 	if (!m->database_up)
 		return;
 	metrics_one(sb, "jawnosc_db_backends", "gauge",

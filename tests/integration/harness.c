@@ -207,6 +207,11 @@ unsigned h_port(void)
 	return server_port;
 }
 
+const char *h_server_log(void)
+{
+	return log_path;
+}
+
 static void request_on(unsigned port, const char *method, const char *path,
                        const char *const *headers, const char *body, size_t len,
                        struct hresp *r);

@@ -28,6 +28,8 @@ void h_server_start(const char *const *env);
 int h_server_stop(void);
 pid_t h_server_pid(void);
 unsigned h_port(void);
+/* The log (standard error) of the server of h_server_start. */
+const char *h_server_log(void);
 /* Another server process on the same database, beside the one of
  * h_server_start (several instances side by side), started the same way
  * with its own log. Returns its pid; its port in *port (may be NULL).

@@ -3,7 +3,8 @@
  * the strict parser and its counters and gauges move; it is refused to
  * proxied requests unless JAWNOSC_METRICS_PUBLIC=1; JAWNOSC_TRUSTED_PROXY
  * makes rate limits and logs see the forwarded client; db_conn_replica()
- * opens its own connection only when DATABASE_URL_REPLICA is set. */
+ * opens its own connection only when DATABASE_URL_REPLICA is set, and the
+ * public register falls back to the primary when no replica answers. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -132,6 +133,15 @@ static void test_metrics_parse_and_counters_move(void **state)
 	assert_true(val("jawnosc_db_connections_open", "pool=\"replica\"") == 0);
 	assert_true(val("jawnosc_db_backends", "") >= 2); /* a worker and the mail job */
 	assert_true(val("process_open_fds", "") > 0);
+	/* The replication job's kept reading (read at start, then every 5 s):
+	 * one PostgreSQL without standbys, a primary, nothing synchronous. */
+	for (int i = 0; i < 100 && isnan(prom_value(&doc, "jawnosc_db_standbys", "")); i++) {
+		usleep(50 * 1000);
+		scrape();
+	}
+	assert_true(val("jawnosc_db_standbys", "") == 0);
+	assert_true(val("jawnosc_db_synchronous_standby", "") == 0);
+	assert_true(val("jawnosc_db_in_recovery", "") == 0);
 }
 
 static void get_with(const char *path, const char *header, struct hresp *r)
@@ -266,12 +276,121 @@ static void test_replica_connection(void **state)
 	assert_int_equal(db_connections_open(true), 0);
 	assert_int_equal(db_connections_open(false), 0);
 
-	/* An unreachable replica gives NULL (the caller answers 503). */
+	/* An unreachable replica gives the primary's connection, counted
+	 * (the register's reads are read-only either way); so does the next
+	 * call, without another attempt for a while. */
 	setenv("DATABASE_URL_REPLICA", "host=/nonexistent-socket-dir dbname=x connect_timeout=2", 1);
 	assert_true(config_load(err, sizeof err));
-	assert_null(db_conn_replica());
+	long long fallbacks = db_replica_fallbacks();
+	primary = db_conn();
+	assert_ptr_equal(db_conn_replica(), primary);
+	assert_ptr_equal(db_conn_replica(), primary);
+	assert_int_equal(db_replica_fallbacks(), fallbacks + 2);
+	assert_int_equal(db_connections_open(true), 0);
+	db_close();
 	unsetenv("DATABASE_URL_REPLICA");
 	assert_true(config_load(err, sizeof err));
+}
+
+/* GET /rejestr's status. */
+static long register_status(void)
+{
+	struct hresp r;
+	h_get("/rejestr", &r);
+	long st = r.status;
+	if (st != 200)
+		fprintf(stderr, "/rejestr: %ld %.300s\n", st, r.body);
+	h_free(&r);
+	return st;
+}
+
+static int lines_with(const char *path, const char *needle)
+{
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	char line[4096];
+	int n = 0;
+	while (fgets(line, sizeof line, f))
+		n += strstr(line, needle) != NULL;
+	fclose(f);
+	return n;
+}
+
+#define FALLBACK_LOG "replica database unavailable, reading from the primary"
+#define BACK_LOG "replica database reachable again"
+
+/* DATABASE_URL_REPLICA at a loopback port nothing listens on (every
+ * replica gone, as behind HAProxy's replica port with no server left):
+ * the register is read from the primary, not answered 503, and /metrics
+ * counts it; the outage is logged once. Pages are not kept in memory, so
+ * each request reads. */
+static void test_register_falls_back_to_the_primary(void **state)
+{
+	const char *env[] = {"DATABASE_URL_REPLICA=host=127.0.0.1 port=1 dbname=x connect_timeout=2",
+	                     "JAWNOSC_PAGE_CACHE_MB=0", NULL};
+	h_server_start(env);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(register_status(), 200);
+	scrape();
+	assert_true(val("jawnosc_db_replica_fallbacks_total", "") >= 4);
+	assert_true(val("jawnosc_db_connections_open", "pool=\"replica\"") == 0);
+	assert_int_equal(h_server_stop(), 0);
+	assert_int_equal(lines_with(h_server_log(), FALLBACK_LOG), 1);
+}
+
+/* A replica that answered, then went away while the server held
+ * connections to it, and could not be reached again (a role that may not
+ * log in stands for it): the register goes on from the primary; once the
+ * replica is back (after the 5 s between attempts) it is read from again
+ * and the end of the outage logged. */
+static void test_register_survives_its_replica(void **state)
+{
+	char role[64], url[256], sql[512];
+	snprintf(role, sizeof role, "jw_ops_replica_%d", (int)getpid());
+	snprintf(sql, sizeof sql,
+	         "DROP ROLE IF EXISTS %s; CREATE ROLE %s LOGIN; GRANT jawnosc_public TO %s", role, role,
+	         role);
+	h_sql(sql);
+	snprintf(url, sizeof url, "DATABASE_URL_REPLICA=%s user=%s application_name=ops-replica",
+	         getenv("DATABASE_URL"), role);
+	const char *env[] = {url, "JAWNOSC_PAGE_CACHE_MB=0", NULL};
+	h_server_start(env);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(register_status(), 200);
+	scrape();
+	assert_true(val("jawnosc_db_connections_open", "pool=\"replica\"") >= 1);
+	assert_true(count_before("jawnosc_db_replica_fallbacks_total", "") == 0);
+
+	/* The replica goes: its sessions cut, no new one let in. */
+	snprintf(sql, sizeof sql,
+	         "ALTER ROLE %s NOLOGIN; SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+	         "WHERE usename = '%s'",
+	         role, role);
+	h_sql(sql);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM pg_stat_activity WHERE usename = '%s'", role);
+	for (int i = 0; i < 100 && u_count(sql) > 0; i++)
+		usleep(50 * 1000);
+	assert_int_equal(u_count(sql), 0);
+	for (int i = 0; i < 6; i++)
+		assert_int_equal(register_status(), 200);
+	scrape();
+	assert_true(val("jawnosc_db_replica_fallbacks_total", "") >= 1);
+	double fallbacks = val("jawnosc_db_replica_fallbacks_total", "");
+
+	/* Back: read from again once the pause between attempts is over. */
+	snprintf(sql, sizeof sql, "ALTER ROLE %s LOGIN", role);
+	h_sql(sql);
+	usleep(5200 * 1000);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(register_status(), 200);
+	scrape();
+	assert_true(val("jawnosc_db_connections_open", "pool=\"replica\"") >= 1);
+	assert_true(val("jawnosc_db_replica_fallbacks_total", "") == fallbacks);
+	assert_int_equal(h_server_stop(), 0);
+	assert_int_equal(lines_with(h_server_log(), FALLBACK_LOG), 1);
+	assert_int_equal(lines_with(h_server_log(), BACK_LOG), 1);
+	snprintf(sql, sizeof sql, "DROP ROLE %s", role);
+	h_sql(sql);
 }
 
 int main(void)
@@ -284,6 +403,8 @@ int main(void)
 	    T(test_trusted_proxy_decides_the_client_address),
 	    T(test_untrusted_forwarded_header_is_ignored),
 	    T(test_replica_connection),
+	    T(test_register_falls_back_to_the_primary),
+	    T(test_register_survives_its_replica),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
