@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -397,7 +398,8 @@ static enum send_result send_row(PGconn *c, const struct mail_row *row, CURL **h
 	return res;
 }
 
-/* Writes a failed attempt on the row, inside the claiming transaction. */
+/* Writes a failed attempt on the row (its claim ends: the next attempt is
+ * due after the back-off). */
 static bool record(PGconn *c, const struct mail_row *row, enum send_result res, const char *err)
 {
 	char id[24];
@@ -418,44 +420,108 @@ static bool record(PGconn *c, const struct mail_row *row, enum send_result res, 
 	              4, p) == DB_OK;
 }
 
-/* Marks the rows sent in this round (`ids`: a PostgreSQL array literal),
- * in one statement inside the claiming transaction. */
+/* Marks the rows sent (`ids`: a PostgreSQL array literal) in one
+ * statement; a row marked already is left as it is. */
 static bool record_sent(PGconn *c, const char *ids)
 {
 	const char *p[] = {ids};
 	return db_run(c,
 	              "UPDATE outbox SET status = 'sent', sent_at = now(), "
-	              "attempts = attempts + 1, last_error = NULL WHERE id = ANY ($1::bigint[])",
+	              "attempts = attempts + 1, last_error = NULL "
+	              "WHERE id = ANY ($1::bigint[]) AND status = 'pending'",
 	              1, p) == DB_OK;
 }
 
 /* --- the job --------------------------------------------------------------- */
 
-/* One round: claims up to OUTBOX_BATCH due rows, sends them while holding
- * their locks, records each outcome, commits. Returns the number of rows
- * claimed, or -1 on a database error (the round is rolled back). */
+/* How long a claim holds its rows: no other round (of this instance or
+ * another) sends them meanwhile. Only a server that dies while sending
+ * leaves them to be sent again once it has passed. */
+#define OUTBOX_CLAIM "10 minutes"
+
+/* What a round could not write because the database went away (as in a
+ * failover): the rows this process sent (to mark sent) and the rows it
+ * claimed but did not send (to release). The next round writes both
+ * before it claims anything, while the claim still holds the rows, so no
+ * message is sent twice and none waits for its claim to pass. Array
+ * literals, "" when none. */
+static pthread_mutex_t unrecorded_lock = PTHREAD_MUTEX_INITIALIZER;
+static char unrecorded[OUTBOX_BATCH * 22 + 3], unreleased[OUTBOX_BATCH * 22 + 3];
+
+/* Due again at once: rows claimed and not sent. */
+static bool release(PGconn *c, const char *ids)
+{
+	const char *p[] = {ids};
+	return db_run(c,
+	              "UPDATE outbox SET next_attempt_at = now() "
+	              "WHERE id = ANY ($1::bigint[]) AND status = 'pending'",
+	              1, p) == DB_OK;
+}
+
+/* Writes what an earlier round could not; false while the database still
+ * does not take it. */
+static bool record_unrecorded(PGconn *c)
+{
+	pthread_mutex_lock(&unrecorded_lock);
+	bool ok = !unrecorded[0] || record_sent(c, unrecorded);
+	if (ok && unrecorded[0]) {
+		log_info("mail: %s marked sent after the database came back", unrecorded);
+		unrecorded[0] = '\0';
+	}
+	ok = ok && (!unreleased[0] || release(c, unreleased));
+	if (ok)
+		unreleased[0] = '\0';
+	pthread_mutex_unlock(&unrecorded_lock);
+	return ok;
+}
+
+/* Keeps `sent` and `left` (array literals, "{}" for none) for the next
+ * round. */
+static void keep_unrecorded(const char *sent, const char *left)
+{
+	pthread_mutex_lock(&unrecorded_lock);
+	snprintf(unrecorded, sizeof unrecorded, "%s", strcmp(sent, "{}") ? sent : "");
+	snprintf(unreleased, sizeof unreleased, "%s", strcmp(left, "{}") ? left : "");
+	pthread_mutex_unlock(&unrecorded_lock);
+	if (strcmp(sent, "{}"))
+		log_warn("mail: %s sent, but the database did not take the record: kept to mark", sent);
+}
+
+/* Appends `id` to the array literal being built in buf (n: its length). */
+static void ids_add(char *buf, size_t size, size_t *n, long long id)
+{
+	*n += (size_t)snprintf(buf + *n, size - *n, "%s%lld", *n > 1 ? "," : "", id);
+}
+
+/* One round: claims up to OUTBOX_BATCH due rows (a committed claim,
+ * OUTBOX_CLAIM long), sends them, records each outcome and releases what
+ * it did not send. Returns the number of rows claimed, or -1 on a database
+ * error. */
 static int mailer_round(PGconn *c)
 {
-	if (db_run(c, "BEGIN", 0, NULL) != DB_OK)
+	if (!record_unrecorded(c))
 		return -1;
 	enum db_status st;
 	PGresult *r = db_exec(c, &st,
+	                      "WITH due AS (SELECT id FROM outbox WHERE status = 'pending' "
+	                      "AND next_attempt_at <= now() ORDER BY id "
+	                      "LIMIT " STRINGIFY(OUTBOX_BATCH) " FOR UPDATE SKIP LOCKED), "
+	                      "o AS (UPDATE outbox x SET next_attempt_at = now() + interval '"
+	                      OUTBOX_CLAIM "' FROM due WHERE x.id = due.id RETURNING x.*) "
 	                      "SELECT o.id, o.recipient, o.subject, o.body, o.attempts, "
 	                      "o.attachment_document_id, coalesce(o.request_id, 0), "
 	                      "coalesce(o.message_id, ''), coalesce(o.reply_to, ''), g.email, "
 	                      "coalesce(q.email <> '' AND lower(q.email) = lower(o.recipient), false) "
-	                      "FROM outbox o JOIN organisations g ON g.id = o.org_id "
-	                      "LEFT JOIN requesters q ON q.request_id = o.request_id "
-	                      "WHERE o.status = 'pending' AND o.next_attempt_at <= now() "
-	                      "ORDER BY o.id LIMIT " STRINGIFY(OUTBOX_BATCH) " "
-	                      "FOR UPDATE OF o SKIP LOCKED",
+	                      "FROM o JOIN organisations g ON g.id = o.org_id "
+	                      "LEFT JOIN requesters q ON q.request_id = o.request_id ORDER BY o.id",
 	                      0, NULL);
 	int claimed = st == DB_OK ? PQntuples(r) : -1;
 	CURL *handle = NULL;
-	/* The ids sent, as an array literal: marked in one statement. */
-	char sent[OUTBOX_BATCH * 22 + 3] = "{";
-	size_t nsent = 1;
-	for (int i = 0; i < claimed && !jobs_stopping(); i++) {
+	/* The ids sent, and those claimed but not tried, as array literals. */
+	char sent[OUTBOX_BATCH * 22 + 3] = "{", left[OUTBOX_BATCH * 22 + 3] = "{";
+	size_t nsent = 1, nleft = 1;
+	bool db_ok = true;
+	for (int i = 0; i < claimed; i++) {
 		struct mail_row row = {
 		    .id = strtoll(PQgetvalue(r, i, 0), NULL, 10),
 		    .to = PQgetvalue(r, i, 1),
@@ -469,30 +535,34 @@ static int mailer_round(PGconn *c)
 		    .org_email = PQgetvalue(r, i, 9),
 		    .to_requester = PQgetvalue(r, i, 10)[0] == 't',
 		};
+		if (!db_ok || jobs_stopping()) {
+			ids_add(left, sizeof left, &nleft, row.id);
+			continue;
+		}
 		char err[512] = "";
 		enum send_result res = send_row(c, &row, &handle, err, sizeof err);
-		if (res == SEND_ABANDONED)
-			break;
-		if (res == SEND_OK) {
+		if (res == SEND_ABANDONED) {
+			ids_add(left, sizeof left, &nleft, row.id);
+		} else if (res == SEND_OK) {
 			log_info("mail %lld sent (attempt %d)", row.id, row.attempts + 1);
-			nsent += (size_t)snprintf(sent + nsent, sizeof sent - nsent, "%s%lld",
-			                          nsent > 1 ? "," : "", row.id);
+			ids_add(sent, sizeof sent, &nsent, row.id);
 		} else if (!record(c, &row, res, err)) {
-			claimed = -1;
-			break;
+			/* The database went away: this row and the rest are
+			 * released by the next round. */
+			ids_add(left, sizeof left, &nleft, row.id);
+			db_ok = false;
 		}
 	}
 	if (handle)
 		curl_easy_cleanup(handle);
 	PQclear(r);
 	snprintf(sent + nsent, sizeof sent - nsent, "}");
-	if (claimed >= 0 && nsent > 1 && !record_sent(c, sent))
-		claimed = -1;
-	if (claimed >= 0 && db_run(c, "COMMIT", 0, NULL) == DB_OK)
-		return claimed;
-	if (PQstatus(c) == CONNECTION_OK && PQtransactionStatus(c) != PQTRANS_IDLE)
-		db_run(c, "ROLLBACK", 0, NULL);
-	return -1;
+	snprintf(left + nleft, sizeof left - nleft, "}");
+	bool written = (nsent == 1 || record_sent(c, sent)) && (nleft == 1 || release(c, left));
+	if (!written)
+		keep_unrecorded(sent, left);
+	db_ok = db_ok && written;
+	return claimed >= 0 && db_ok ? claimed : -1;
 }
 
 enum job_result mailer_job(void)

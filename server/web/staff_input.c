@@ -119,8 +119,10 @@ bool staff_instant_valid(const char *s)
 	}
 	if ((*p == 'Z' || *p == 'z') && p[1] == '\0')
 		return true;
+	/* PostgreSQL takes offsets below 16 hours (real ones stay within 14):
+	 * a larger one would be its error, a 500, not the client's 422. */
 	return (*p == '+' || *p == '-') && digits(p + 1, 2) && p[3] == ':' && digits(p + 4, 2) &&
-	       p[6] == '\0' && number(p + 1, 2) <= 23 && number(p + 4, 2) <= 59;
+	       p[6] == '\0' && number(p + 1, 2) <= 15 && number(p + 4, 2) <= 59;
 }
 
 enum outcome staff_list_decode(arena_t *a, const struct staff_list_query *q,

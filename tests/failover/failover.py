@@ -594,13 +594,12 @@ def check_numbers_and_audit(c):
 
 
 def check_outbox_once(c, t_kill):
-    """Each outbox message written once (the .eml files against the rows,
-    as tests/cluster checks), except what a mail job had in flight when the
-    primary died: the job sends a claimed batch (OUTBOX_BATCH, 20) and marks
-    it sent in one transaction, which the dead primary never committed, so
-    that batch goes out again from the new one (at least once, as SMTP
-    allows). Such a copy must be the same message (Message-ID), written at
-    most twice, its first copy before the kill; returns their number."""
+    """Each outbox message written exactly once (the .eml files against the
+    rows, as tests/cluster checks), the batch a mail job had in flight when
+    the primary died included: its claim was committed (synchronously
+    replicated) before the sending, and the job marks what it sent once the
+    new primary takes it (server/cases/outbox.c). Returns the number of
+    messages written more than once (0 when the check passes)."""
     deadline = time.time() + 60
     while time.time() < deadline:
         if c.psql("SELECT count(*) FROM outbox WHERE status = 'pending'") == "0":
@@ -617,20 +616,9 @@ def check_outbox_once(c, t_kill):
     sent = {int(x) for x in c.psql("SELECT id FROM outbox WHERE status = 'sent'").split()}
     dup = sorted(i for i, fs in files.items() if len(fs) > 1)
     log(f"outbox: {len(sent)} messages sent, {sum(map(len, files.values()))} .eml files, "
-        f"written twice (in flight at the kill): {dup}")
+        f"written more than once: {dup}")
     check(set(files) == sent, f".eml files vs sent rows: {sorted(set(files) ^ sent)[:10]}")
-    check(len(dup) <= 2 * 20, f"{len(dup)} messages written twice: more than two batches")
-    for i in dup:
-        fs = files[i]
-        check(len(fs) == 2, f"message {i} written {len(fs)} times")
-        ids = set()
-        for f in fs:
-            with open(f, errors="replace") as fh:
-                m = re.search(r"^Message-ID: (\S+)", fh.read(), re.M | re.I)
-            ids.add(m.group(1) if m else None)
-        check(len(ids) == 1 and None not in ids, f"message {i}: copies with Message-IDs {ids}")
-        first = min(os.path.getmtime(f) for f in fs)
-        check(first <= t_kill + 1, f"message {i}: first copy {first - t_kill:.1f} s after the kill")
+    check(not dup, f"{len(dup)} messages written more than once: {dup[:10]}")
     return len(dup)
 
 

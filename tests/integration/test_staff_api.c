@@ -861,6 +861,7 @@ static void test_bad_input_is_a_polish_4xx_never_a_500(void **state)
 	    {"updated_since=2026-11-04", "updated_since"},
 	    {"updated_since=2026-11-04T25:00:00Z", "updated_since"},
 	    {"updated_since=2026-11-04T09:00:00", "updated_since"},
+	    {"updated_since=2026-11-04T09:00:00%2B16:00", "updated_since"},
 	    {"cursor=xyz", "cursor"},
 	    {"cursor=2026-11-13_", "cursor"},
 	    {"cursor=2026-11-13_0", "cursor"},
