@@ -14,7 +14,6 @@ packages=(
   python3 python3-aiosmtpd python3-feedparser curl valgrind faketime dovecot-imapd
   fonts-dejavu-core qpdf poppler-utils libnss3-tools openssl python3-yaml
   chromium
-  libxml2-utils
   nginx pgbouncer haproxy patroni etcd-server
 )
 # The browser stage (tests/browser) needs Node.js 18.19 or later with npm:
