@@ -87,19 +87,6 @@ static bool parse(int argc, char **argv, struct args *a)
 	return true;
 }
 
-static bool open_db(const char *cmd, arena_t *ar, struct svc_ctx *ctx)
-{
-	char err[512];
-	if (!config_load(err, sizeof err) || !cfg.database_url[0]) {
-		fprintf(stderr, "jawnosc export %s: %s\n", cmd,
-		        cfg.database_url[0] ? err : "DATABASE_URL is not set");
-		return false;
-	}
-	db_set_url(cfg.database_url);
-	*ctx = (struct svc_ctx){.arena = ar, .now = clock_now()};
-	return true;
-}
-
 static int failed(const char *cmd, const struct problem *p)
 {
 	fprintf(stderr, "jawnosc export %s: %s (%s)\n", cmd,
@@ -142,7 +129,7 @@ static int export_one(int argc, char **argv)
 	arena_t *ar = arena_new(1 << 20);
 	struct svc_ctx ctx;
 	int rc = 1;
-	if (open_db("case", ar, &ctx)) {
+	if (cli_open_services("export", "case", ar, &ctx)) {
 		struct export_package pkg;
 		struct problem p = {0};
 		if (export_case(&ctx, 0, a.pos[0], a.org, "cli", &pkg, &p) != OUT_OK)
@@ -181,7 +168,7 @@ static int export_year(int argc, char **argv)
 	int rc = 1;
 	struct export_year y;
 	struct problem p = {0};
-	if (!open_db("year", ar, &ctx))
+	if (!cli_open_services("export", "year", ar, &ctx))
 		goto out;
 	if (export_year_cases(&ctx, a.org, (int)year, &y, &p) != OUT_OK) {
 		rc = failed("year", &p);

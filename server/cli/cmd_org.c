@@ -64,24 +64,6 @@ static bool clean_arg(const char *cmd, const char *what, const char *s)
 	return false;
 }
 
-/* This thread's connection (db_conn(), which the services take) pointed
- * at DATABASE_URL, and the services' context. False after saying why. */
-static bool open_db(const char *cmd, arena_t *a, struct svc_ctx *ctx)
-{
-	char err[512];
-	if (!config_load(err, sizeof err)) {
-		fprintf(stderr, "jawnosc org %s: %s\n", cmd, err);
-		return false;
-	}
-	if (!cfg.database_url[0]) {
-		fprintf(stderr, "jawnosc org %s: DATABASE_URL is not set\n", cmd);
-		return false;
-	}
-	db_set_url(cfg.database_url);
-	*ctx = (struct svc_ctx){.arena = a, .now = clock_now()};
-	return true;
-}
-
 /* Says why a service refused (each field with its message, named as the
  * command line names it by `name_of`); the exit code. */
 static int report(const char *cmd, enum outcome o, const struct problem *p,
@@ -202,8 +184,9 @@ static int org_add(int argc, char **argv)
 	struct svc_ctx ctx;
 	struct problem p = {0};
 	long long id = 0;
-	int rc = open_db("add", a, &ctx) ? report("add", orgs_add(&ctx, &in, &id, &p), &p, add_option)
-	                                 : 1;
+	int rc = cli_open_services("org", "add", a, &ctx)
+	             ? report("add", orgs_add(&ctx, &in, &id, &p), &p, add_option)
+	             : 1;
 	db_close();
 	if (rc == 0)
 		printf("organisation %s added (id %lld); unit %s (%s) receives its online requests\n",
@@ -251,7 +234,9 @@ static int org_list(int argc, char **argv)
 	struct problem p = {0};
 	struct orgs_row *rows = NULL;
 	size_t n = 0;
-	int rc = open_db("list", a, &ctx) ? report("list", orgs_list(&ctx, &rows, &n, &p), &p, set_key) : 1;
+	int rc = cli_open_services("org", "list", a, &ctx)
+	             ? report("list", orgs_list(&ctx, &rows, &n, &p), &p, set_key)
+	             : 1;
 	db_close();
 	if (rc == 0) {
 		enum { COLS = 5 };
@@ -332,7 +317,7 @@ static int org_set(int argc, char **argv)
 	struct problem p = {0};
 	long long id = 0;
 	enum outcome o = OUT_ERROR;
-	if (!open_db("set", a, &ctx)) {
+	if (!cli_open_services("org", "set", a, &ctx)) {
 		arena_free(a);
 		return 1;
 	}

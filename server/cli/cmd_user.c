@@ -207,24 +207,6 @@ out:
 
 /* ---- Database ---- */
 
-/* Points this thread's connection (db_conn(), which the services take) at
- * DATABASE_URL and fills the services' context. False after saying why. */
-static bool open_db(const char *cmd, arena_t *a, struct svc_ctx *ctx)
-{
-	char err[512];
-	if (!config_load(err, sizeof err)) {
-		fprintf(stderr, "jawnosc user %s: %s\n", cmd, err);
-		return false;
-	}
-	if (!cfg.database_url[0]) {
-		fprintf(stderr, "jawnosc user %s: DATABASE_URL is not set\n", cmd);
-		return false;
-	}
-	db_set_url(cfg.database_url);
-	*ctx = (struct svc_ctx){.arena = a, .now = clock_now()};
-	return true;
-}
-
 /* The message for a failed service call; returns the exit code. */
 static int report(const char *cmd, enum outcome o, const struct problem *p, const char *email,
                   const char *org, const char *unit)
@@ -291,7 +273,9 @@ static int user_add(int argc, char **argv)
 	struct svc_ctx ctx;
 	struct problem p;
 	struct users_new u = {email, org, role, name, position, unit, hash};
-	int rc = open_db("add", a, &ctx) ? report("add", users_add(&ctx, &u, &p), &p, email, org, unit) : 1;
+	int rc = cli_open_services("user", "add", a, &ctx)
+	             ? report("add", users_add(&ctx, &u, &p), &p, email, org, unit)
+	             : 1;
 	sodium_memzero(hash, sizeof hash);
 	db_close();
 	arena_free(a);
@@ -318,7 +302,7 @@ static int user_passwd(int argc, char **argv)
 	arena_t *a = arena_new(4096);
 	struct svc_ctx ctx;
 	struct problem p;
-	int rc = open_db("passwd", a, &ctx)
+	int rc = cli_open_services("user", "passwd", a, &ctx)
 	             ? report("passwd", users_set_password(&ctx, email, hash, &p), &p, email, NULL, NULL)
 	             : 1;
 	sodium_memzero(hash, sizeof hash);
@@ -344,7 +328,7 @@ static int set_disabled(int argc, char **argv, bool disabled)
 	arena_t *a = arena_new(4096);
 	struct svc_ctx ctx;
 	struct problem p;
-	int rc = open_db(cmd, a, &ctx)
+	int rc = cli_open_services("user", cmd, a, &ctx)
 	             ? report(cmd, users_set_disabled(&ctx, email, disabled, &p), &p, email, NULL, NULL)
 	             : 1;
 	db_close();
@@ -390,7 +374,7 @@ static int user_list(int argc, char **argv)
 	struct problem p;
 	struct users_row *rows = NULL;
 	size_t n = 0;
-	int rc = open_db("list", a, &ctx)
+	int rc = cli_open_services("user", "list", a, &ctx)
 	             ? report("list", users_list(&ctx, org, &rows, &n, &p), &p, NULL, org, NULL)
 	             : 1;
 	db_close();

@@ -4,6 +4,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/clock.h"
+#include "core/config.h"
+#include "db/db.h"
+
 bool cli_wants_help(int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++)
@@ -35,4 +39,20 @@ const char *cli_opt_value(int argc, char **argv, int *i, const char *name, bool 
 		return NULL;
 	}
 	return argv[++*i];
+}
+
+bool cli_open_services(const char *prog, const char *cmd, arena_t *a, struct svc_ctx *ctx)
+{
+	char err[512];
+	if (!config_load(err, sizeof err)) {
+		fprintf(stderr, "jawnosc %s %s: %s\n", prog, cmd, err);
+		return false;
+	}
+	if (!cfg.database_url[0]) {
+		fprintf(stderr, "jawnosc %s %s: DATABASE_URL is not set\n", prog, cmd);
+		return false;
+	}
+	db_set_url(cfg.database_url);
+	*ctx = (struct svc_ctx){.arena = a, .now = clock_now()};
+	return true;
 }
