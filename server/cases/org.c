@@ -35,6 +35,7 @@ static void public_from_row(const PGresult *r, int row, int col, arena_t *a, str
 	o->created = arena_strdup(a, V(8));
 	o->created_unix = atoll(V(9));
 	o->public_authority = is_true(V(10));
+	o->hosts = arena_strdup(a, V(11));
 #undef V
 }
 
@@ -165,6 +166,7 @@ static void org_copy(struct org *dst, const struct org *o, char *(*dup)(void *, 
 	dst->phone = dup(ctx, o->phone);
 	dst->bip_url = dup(ctx, o->bip_url);
 	dst->created = dup(ctx, o->created);
+	dst->hosts = dup(ctx, o->hosts);
 	dst->class_public = dup(ctx, o->class_public);
 	dst->class_reuse = dup(ctx, o->class_reuse);
 	dst->dpo_contact = dup(ctx, o->dpo_contact);

@@ -42,6 +42,10 @@ struct org {
 	/* An organ of public authority (UDIP art. 17 ust. 1): otherwise its
 	 * refusals and discontinuances are rozstrzygnięcia (org_no_kpa()). */
 	bool public_authority;
+	/* The hosts the body lists, in org_hosts' form (lower case, no port)
+	 * and its order, separated by one blank; "" when it lists none. The
+	 * host of its public addresses comes from them (web_org_base_url()). */
+	const char *hosts;
 	/* Settings (ORG_SETTINGS and the joins of ORG_COLUMNS only). */
 	long long web_unit_id;
 	const char *class_public;
@@ -113,8 +117,9 @@ enum outcome org_get(const struct svc_ctx *ctx, long long id, struct org *out, s
 #define ORG_PUBLIC_COLUMNS                                                                         \
 	"o.id, o.slug, o.name, o.address, o.place, o.email, o.phone, o.bip_url, "                  \
 	"to_char(o.created_at AT TIME ZONE 'Europe/Warsaw', 'DD.MM.YYYY HH24:MI'), "              \
-	"extract(epoch FROM o.created_at)::bigint, o.public_authority"
-#define ORG_PUBLIC_NCOLUMNS 11
+	"extract(epoch FROM o.created_at)::bigint, o.public_authority, "                          \
+	"array_to_string(org_hosts_normal(o.hosts), ' ')"
+#define ORG_PUBLIC_NCOLUMNS 12
 /* The columns org_from_row() expects, for joins. */
 #define ORG_COLUMNS                                                                                \
 	ORG_PUBLIC_COLUMNS ", coalesce(o.web_unit_id, 0), o.class_public, o.class_reuse, "        \
@@ -124,7 +129,7 @@ enum outcome org_get(const struct svc_ctx *ctx, long long id, struct org *out, s
 	"retention_years_of(o.retention_years, o.class_public), "                                  \
 	"retention_years_of(o.retention_years, o.class_reuse), "                                   \
 	"o.policy_unsigned_pleadings, o.policy_unsigned_note"
-#define ORG_NCOLUMNS 26
+#define ORG_NCOLUMNS 27
 
 void org_from_row(const PGresult *r, int row, int col, arena_t *a, struct org *out);
 

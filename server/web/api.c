@@ -50,14 +50,14 @@ static enum outcome read_body(http_req_t *req, json_t **body, const char **key, 
 }
 
 /* The receipt as the API's document; takes rc->due_steps. */
-static json_t *receipt_doc(http_req_t *req, struct filing_receipt *rc)
+static json_t *receipt_doc(http_req_t *req, const char *base, struct filing_receipt *rc)
 {
 	law_state_t s;
 	law_state_from_id(rc->state, &s);
 	json_t *doc = json_pack(
 	    "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:o, s:b}", "case_number", rc->case_number,
 	    "tracking_token", rc->token, "tracking_url",
-	    arena_printf(req->arena, "%s/sprawa/%s", web_base_url(), rc->token), "kind", rc->kind,
+	    arena_printf(req->arena, "%s/sprawa/%s", base, rc->token), "kind", rc->kind,
 	    "state", rc->state, "state_label", law_states[s].label, "received_on", rc->received_on,
 	    "due_date", rc->due_on, "due_explanation", rc->due_steps ? rc->due_steps : json_array(),
 	    "duplicate", rc->duplicate);
@@ -82,7 +82,7 @@ void api_requests_create(http_req_t *req)
 	                          .ip = http_client_ip(req),
 	                          .received_at = ctx.now,
 	                          .max_attachment = (size_t)cfg.max_attachment,
-	                          .base_url = web_base_url(),
+	                          .base_url = web_org_base_url(req->arena, &org),
 	                          /* The key is this client's (in.ip) and bound to
 	                           * this body, as received. */
 	                          .idempotency_key = key ? arena_printf(req->arena, "api:%s", key) : NULL,
@@ -97,7 +97,7 @@ void api_requests_create(http_req_t *req)
 		return;
 	}
 	http_add_header(req, "Location", arena_printf(req->arena, "/api/v1/requests/%s", rc.token));
-	http_respond_json(req, rc.duplicate ? 200 : 201, receipt_doc(req, &rc));
+	http_respond_json(req, rc.duplicate ? 200 : 201, receipt_doc(req, in.base_url, &rc));
 }
 
 /* The case as CaseView: "org_id" is the page cache's, not the API's. */

@@ -150,14 +150,15 @@ void web_filing_fields(const form_t *f, struct filing_input *in)
 	}
 }
 
-static void read_form(http_req_t *req, const form_t *f, struct filing_input *in)
+static void read_form(http_req_t *req, const struct org *org, const form_t *f,
+                      struct filing_input *in)
 {
 	web_filing_fields(f, in);
 	in->channel = "web";
 	in->ip = http_client_ip(req);
 	in->received_at = clock_now();
 	in->max_attachment = (size_t)cfg.max_attachment;
-	in->base_url = web_base_url();
+	in->base_url = web_org_base_url(req->arena, org);
 }
 
 /* The form again with what was typed, at the status of p's outcome: the
@@ -264,7 +265,7 @@ void web_request_submit(http_req_t *req)
 		form_over_limit(req, &org, f, over);
 		return;
 	}
-	read_form(req, f, &in);
+	read_form(req, &org, f, &in);
 	/* The form's one-time id guards against filing twice (a double click,
 	 * a send again after an error): a key of this client's for this
 	 * content, never what the tracking token is made of. */
@@ -394,12 +395,19 @@ void web_case_confirmation(http_req_t *req)
 		return;
 	json_object_set_new(view, "title", json_string("Wniosek przyjęty — Jawność"));
 	json_object_set_new(view, "token", json_string(http_param(req, "token")));
-	/* The address to write down: the configured public one, else the one
+	/* The address to write down: the body's public one, else the one
 	 * this browser used. */
 	const char *host = http_header(req, "Host");
-	const char *base = cfg.base_url && cfg.base_url[0]
-	                       ? web_base_url()
-	                       : arena_printf(req->arena, "http://%s", host ? host : "localhost");
+	const char *base = arena_printf(req->arena, "http://%s", host ? host : "localhost");
+	if (cfg.base_url && cfg.base_url[0]) {
+		struct org org;
+		if (!web_org_by_id(req, (long long)json_integer_value(json_object_get(view, "org_id")),
+		                   &org)) {
+			json_decref(view);
+			return;
+		}
+		base = web_org_base_url(req->arena, &org);
+	}
 	json_object_set_new(view, "tracking_url",
 	                    json_string(arena_printf(req->arena, "%s/sprawa/%s", base,
 	                                             http_param(req, "token"))));

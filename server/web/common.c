@@ -93,6 +93,94 @@ const char *web_base_url(void)
 	return url;
 }
 
+const char *web_url_with_host(arena_t *a, const char *base, const char *host)
+{
+	if (!host || !*host)
+		return base;
+	/* Only what org_host_key() leaves: a name or an IPv4 address, or an
+	 * IPv6 one in brackets. */
+	bool v6 = host[0] == '[';
+	size_t n = strlen(host);
+	if (n >= ORG_HOST_KEY_LEN || (v6 && (n < 3 || host[n - 1] != ']')))
+		return base;
+	for (size_t i = v6; i < n - v6; i++) {
+		char c = host[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
+		      (v6 ? c == ':' : c == '_')))
+			return base;
+	}
+	const char *sep = strstr(base, "://");
+	if (!sep)
+		return base;
+	const char *auth = sep + 3, *end = auth + strcspn(auth, "/?#");
+	/* user@ stays, the host goes, :port and the path stay. */
+	const char *h = auth;
+	for (const char *c = auth; c < end; c++)
+		if (*c == '@')
+			h = c + 1;
+	const char *rest;
+	if (*h == '[') {
+		const char *rb = memchr(h, ']', (size_t)(end - h));
+		rest = rb ? rb + 1 : end;
+	} else {
+		const char *colon = memchr(h, ':', (size_t)(end - h));
+		rest = colon ? colon : end;
+	}
+	return arena_printf(a, "%.*s%s%s", (int)(h - base), base, host, rest);
+}
+
+/* Whether the blank-separated `list` holds `word`. */
+static bool listed(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *p = list; *p;) {
+		size_t k = strcspn(p, " ");
+		if (k == n && !memcmp(p, word, n))
+			return true;
+		p += k + (p[k] == ' ');
+	}
+	return false;
+}
+
+const char *web_org_base_url(arena_t *a, const struct org *o)
+{
+	const char *base = web_base_url();
+	if (!o || !o->hosts || !*o->hosts ||
+	    (cfg.default_org && *cfg.default_org && o->slug && !strcmp(o->slug, cfg.default_org)))
+		return base;
+	/* The base URL's own host, as org_hosts holds hosts. */
+	const char *sep = strstr(base, "://");
+	if (sep) {
+		const char *auth = sep + 3;
+		size_t n = strcspn(auth, "/?#");
+		const char *at = memrchr(auth, '@', n);
+		if (at) {
+			n -= (size_t)(at + 1 - auth);
+			auth = at + 1;
+		}
+		char authority[ORG_HOST_KEY_LEN], key[ORG_HOST_KEY_LEN];
+		if (n < sizeof authority) {
+			memcpy(authority, auth, n);
+			authority[n] = '\0';
+			if (org_host_key(authority, key) && listed(o->hosts, key))
+				return base;
+		}
+	}
+	size_t first = strcspn(o->hosts, " ");
+	return web_url_with_host(a, base, arena_printf(a, "%.*s", (int)first, o->hosts));
+}
+
+const char *web_ctx_base_url(const struct svc_ctx *ctx)
+{
+	if (ctx->org)
+		return web_org_base_url(ctx->arena, ctx->org);
+	struct org o;
+	struct problem p = {0};
+	if (ctx->who && org_get(ctx, ctx->who->org_id, &o, &p) == OUT_OK)
+		return web_org_base_url(ctx->arena, &o);
+	return web_base_url();
+}
+
 long long web_id_param(http_req_t *req, const char *name)
 {
 	const char *s = http_param(req, name);

@@ -100,11 +100,11 @@ static const char *ext_ident(http_req_t *req, const char *slug, const char *name
 	return arena_printf(req->arena, "%s-%s", name, hex);
 }
 
-/* JAWNOSC_BASE_URL with https: dane.gov.pl takes no other scheme, and a
- * site open to the public is behind TLS. */
-static const char *https_base(http_req_t *req)
+/* The body's address (web_org_base_url()) with https: dane.gov.pl takes
+ * no other scheme, and a site open to the public is behind TLS. */
+static const char *https_base(http_req_t *req, const struct org *o)
 {
-	const char *b = web_base_url();
+	const char *b = web_org_base_url(req->arena, o);
 	return !strncmp(b, "http://", 7) ? arena_printf(req->arena, "https://%s", b + 7) : b;
 }
 
@@ -136,7 +136,7 @@ static bool catalog(http_req_t *req, struct register_page *pg, strbuf_t *out)
 	if (!harvester_licence_valid(licence))
 		licence = HARVESTER_LICENCE_DEFAULT;
 	const struct org *o = &pg->org;
-	const char *base = https_base(req);
+	const char *base = https_base(req, o);
 	/* The register's last change; the body's creation before any. */
 	const char *updated =
 	    rfc3339(req, pg->stamp_us > 0 ? pg->stamp_us : (int64_t)o->created_unix * 1000000);

@@ -645,10 +645,11 @@ void web_accessibility(http_req_t *req)
 	struct register_page pg;
 	struct a11y_declaration d;
 	if (!public_ready(req, &q,
-	                  register_accessibility_page(&q.sc, &q.ask, web_base_url(), &pg, &d, &q.p),
-	                  NULL))
+	                  register_accessibility_page(&q.sc, &q.ask, "", &pg, &d, &q.p), NULL))
 		return;
 	const struct org *o = &pg.org;
+	if (!*d.url) /* no address set: the body's own */
+		d.url = web_org_base_url(req->arena, o);
 	bool compliant = !strcmp(d.status, "zgodna");
 	json_t *ctx = json_pack(
 	    "{s:s, s:{s:s, s:s}, s:{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s, "
@@ -741,10 +742,12 @@ static json_t *atom_entries(http_req_t *req, json_t *feed, const char *authority
  * time from the newest entry (the body's creation when there is none). */
 static void atom_write(http_req_t *req, const struct org *org, json_t *feed, strbuf_t *out)
 {
-	const char *base = web_base_url();
+	/* The links go to the body's own address; the ids keep the
+	 * deployment's (an entry's id never changes once a reader saw it). */
+	const char *base = web_org_base_url(req->arena, org);
 	const char *authority = host_of(req, org->bip_url);
 	if (!authority)
-		authority = host_of(req, base);
+		authority = host_of(req, web_base_url());
 	if (!authority)
 		authority = "localhost";
 	char created[LAW_DATE_STRLEN] = "2000-01-01";
@@ -830,14 +833,14 @@ static const char *const export_fields[] = {"case_number",
                                             "updated_at"};
 #define NEXPORT (sizeof export_fields / sizeof export_fields[0])
 
-static json_t *export_item(http_req_t *req, json_t *it)
+static json_t *export_item(http_req_t *req, const char *base, json_t *it)
 {
 	json_t *o = json_object();
 	for (size_t k = 0; k < NEXPORT; k++) {
 		const char *key = export_fields[k];
 		json_t *v =
 		    !strcmp(key, "url")
-		        ? json_string(arena_printf(req->arena, "%s%s", web_base_url(),
+		        ? json_string(arena_printf(req->arena, "%s%s", base,
 		                                   json_string_value(json_object_get(it, "path"))))
 		        : json_incref(json_object_get(it, key));
 		json_object_set_new(o, key, v ? v : json_null());
@@ -882,10 +885,11 @@ static bool export_page(http_req_t *req, const char *ext, struct register_page *
 	*items = json_array();
 	size_t i;
 	json_t *it;
+	const char *base = web_org_base_url(req->arena, &pg->org);
 	json_array_foreach(json_object_get(list, "items"), i, it)
-	    json_array_append_new(*items, export_item(req, it));
+	    json_array_append_new(*items, export_item(req, base, it));
 	json_t *next = json_object_get(list, "next");
-	*next_url = next ? arena_printf(req->arena, "%s/rejestr.%s?%s", web_base_url(), ext,
+	*next_url = next ? arena_printf(req->arena, "%s/rejestr.%s?%s", base, ext,
 	                                next_query(req, &f, next))
 	                 : NULL;
 	if (*next_url)
@@ -930,7 +934,8 @@ void web_register_json(http_req_t *req)
 	/* The schema: docs/register.md. */
 	json_t *doc =
 	    json_pack("{s:s, s:s, s:o}", "publisher", pg.org.name, "register",
-	              arena_printf(req->arena, "%s/rejestr", web_base_url()), "items", items);
+	              arena_printf(req->arena, "%s/rejestr", web_org_base_url(req->arena, &pg.org)),
+	              "items", items);
 	if (next)
 		json_object_set_new(doc, "next", json_string(next));
 	char *body = json_dumps(doc, JSON_COMPACT);
@@ -966,10 +971,9 @@ static long long sitemap_part(http_req_t *req)
 	return *end || n < 1 || n > 1000000 || s[0] == '0' ? -1 : n;
 }
 
-static void sitemap_urls(http_req_t *req, long long part, long long size, json_t *items,
-                         strbuf_t *out)
+static void sitemap_urls(http_req_t *req, const char *base, long long part, long long size,
+                         json_t *items, strbuf_t *out)
 {
-	const char *base = web_base_url();
 	json_t *urls = json_array();
 	for (long long k = 0; part == 1 && k < SITEMAP_NFIXED; k++)
 		json_array_append_new(
@@ -1023,18 +1027,19 @@ void web_sitemap(http_req_t *req)
 		http_respond_error(req, 404, "Mapa witryny nie ma takiej części.");
 		return;
 	}
+	/* A sitemap lists addresses of its own host only (the protocol). */
+	const char *base = web_org_base_url(req->arena, &pg.org);
 	strbuf_t out;
 	sb_init(&out, req->arena);
 	if (part == 0) {
 		json_t *locs = json_array();
 		for (long long k = 1; k <= parts; k++)
-			json_array_append_new(
-			    locs, json_string(arena_printf(req->arena, "%s/sitemap.xml?czesc=%lld",
-			                                   web_base_url(), k)));
+			json_array_append_new(locs, json_string(arena_printf(
+			                                req->arena, "%s/sitemap.xml?czesc=%lld", base, k)));
 		feed_sitemap_index(&out, locs);
 		json_decref(locs);
 	} else {
-		sitemap_urls(req, part, size, items, &out);
+		sitemap_urls(req, base, part, size, items, &out);
 	}
 	json_decref(items);
 	pcache_keep(req, pg.org.id, pg.mark, NULL, 0, q.cl.etag, (time_t)(pg.stamp_us / 1000000),

@@ -9,7 +9,8 @@
  * chosen in the organisation's settings (a value the schema does not
  * allow refused in Polish with the form kept), a new version in the
  * register giving a new feed, and a Host no body lists answered as the
- * register answers it. And the statistics' CSV the feed points at. */
+ * register answers it; in a deployment for several bodies, each body's
+ * addresses on its own host. And the statistics' CSV the feed points at. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -203,6 +204,8 @@ static int setup(void **state)
 	    "WHERE o.slug = 'inny' AND u.email = 'admin@mon.example'");
 	static const char *env[] = {"JAWNOSC_BASE_URL=" BASE "/", "JAWNOSC_DEFAULT_ORG=",
 	                            "JAWNOSC_FILING_RATE=100000", "JAWNOSC_SEARCH_RATE=100000", NULL};
+	/* The deployment's address is the demo body's, as in service. */
+	sql("UPDATE organisations SET hosts = hosts || ARRAY['bip.jawnosc.test'] WHERE slug = 'mon'");
 	h_server_start(env);
 	u_login("urzednik%40mon.example", "jawnosc-demo", &clerk);
 	login_other();
@@ -322,6 +325,77 @@ static void test_ext_idents_stay_the_same_and_differ_between_bodies(void **state
 	free(ic);
 	free(io);
 	/* The sessions live in the database: the administrators stay signed in. */
+}
+
+/* Every line of `lines` starts with `prefix`, and there is one at least. */
+static void all_start_with(const char *lines, const char *prefix)
+{
+	assert_true(*lines);
+	for (const char *p = lines; *p;) {
+		size_t n = strcspn(p, "\n");
+		if (strncmp(p, prefix, strlen(prefix)) != 0)
+			fprintf(stderr, "not under %s: %.*s\n", prefix, (int)n, p);
+		assert_int_equal(strncmp(p, prefix, strlen(prefix)), 0);
+		p += n + (p[n] == '\n');
+	}
+}
+
+/* A deployment for several bodies: each body's feed, sitemap, Atom feed,
+ * open data and tracking links are on the host it lists first, not on
+ * JAWNOSC_BASE_URL's (a host that shows another body's register); the
+ * body that lists the base URL's host keeps it. */
+static void test_each_body_links_to_its_own_host(void **state)
+{
+	char *o = feed(INNY, NULL), *urls = all_of(o, "url");
+	all_start_with(urls, "https://bip.inny.example/");
+	assert_true(has_line(urls, "https://bip.inny.example/rejestr.csv"));
+	free(urls);
+	free(o);
+	struct hresp r;
+	get_as(INNY, "/sitemap.xml?czesc=1", &r);
+	assert_int_equal(r.status, 200);
+	urls = all_of(r.body, "loc");
+	all_start_with(urls, "https://bip.inny.example/");
+	free(urls);
+	h_free(&r);
+	get_as(INNY, "/rejestr.atom", &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "href=\"https://bip.inny.example/rejestr\""));
+	assert_null(strstr(r.body, "bip.jawnosc.test/"));
+	h_free(&r);
+	get_as(INNY, "/rejestr.json", &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "\"register\":\"https://bip.inny.example/rejestr\""));
+	h_free(&r);
+	/* The demo body lists the base URL's host: its links stay there. */
+	get_as("Host: localhost", "/sitemap.xml?czesc=1", &r);
+	assert_int_equal(r.status, 200);
+	urls = all_of(r.body, "loc");
+	all_start_with(urls, BASE "/");
+	free(urls);
+	h_free(&r);
+	/* A filing's tracking link, in the answer and in the e-mail. */
+	static const char body[] =
+	    "{\"kind\":\"public_information\",\"subject\":\"Adres linku\","
+	    "\"content\":\"Proszę o informację.\",\"delivery\":\"email\","
+	    "\"requester\":{\"name\":\"Ola Test\",\"email\":\"ola@example.pl\"}}";
+	const char *hdr[] = {INNY, "Content-Type: application/json", NULL};
+	h_request("POST", "/api/v1/requests", hdr, body, strlen(body), &r);
+	if (r.status != 201)
+		fprintf(stderr, "filing: %ld %.300s\n", r.status, r.body);
+	assert_int_equal(r.status, 201);
+	json_t *j = u_json(&r);
+	char want[256];
+	snprintf(want, sizeof want, "https://bip.inny.example/sprawa/%s", u_str(j, "tracking_token"));
+	assert_string_equal(u_str(j, "tracking_url"), want);
+	json_decref(j);
+	h_free(&r);
+	PGconn *c = h_db();
+	PGresult *q = PQexec(c, "SELECT body FROM outbox WHERE recipient = 'ola@example.pl'");
+	assert_int_equal(PQntuples(q), 1);
+	assert_non_null(strstr(PQgetvalue(q, 0, 0), want));
+	PQclear(q);
+	PQfinish(c);
 }
 
 static void test_licence_chosen_in_the_settings_is_in_the_feed(void **state)
@@ -533,6 +607,7 @@ int main(void)
 	        test_feed_is_valid_application_xml_and_its_md5_is_of_the_bytes_served),
 	    cmocka_unit_test(test_addresses_are_absolute_https_from_the_base_url_and_answer),
 	    cmocka_unit_test(test_ext_idents_stay_the_same_and_differ_between_bodies),
+	    cmocka_unit_test(test_each_body_links_to_its_own_host),
 	    cmocka_unit_test(test_licence_chosen_in_the_settings_is_in_the_feed),
 	    cmocka_unit_test(test_a_new_version_in_the_register_changes_the_feed),
 	    cmocka_unit_test(test_a_host_no_body_lists_is_answered_as_the_register_answers_it),
