@@ -879,6 +879,7 @@ enum outcome clerk_register_received(const struct svc_ctx *ctx, struct filing_in
 	if (res == OUT_OK) {
 		json_decref(rc.due_steps);
 		*request_id = rc.request_id;
+		in->replayed = rc.duplicate;
 	}
 	return res;
 }

@@ -341,6 +341,9 @@ static const char key_find_sql[] =
 
 struct create_ctx {
 	arena_t *a;
+	/* The call's instant: a key lives FILING_KEY_TTL from it. Not the
+	 * request's receipt, which staff give as an earlier day. */
+	int64_t now;
 	const struct org *org;
 	const struct filing_input *in;
 	long rate_limit;
@@ -599,11 +602,12 @@ static const char filing_sql[] = FILING_CTES FILING_ANSWER;
 static const char filing_key_sql[] =
     FILING_CTES ", k AS (INSERT INTO idempotency_keys (org_id, client, key_sha256, body_sha256, "
     "request_id, token_box, created_at) SELECT $1::bigint, $32::text, $31::bytea, $33::bytea, "
-    "n.id, $34::bytea, to_timestamp($9::bigint) FROM n) " FILING_ANSWER;
+    "n.id, $34::bytea, to_timestamp($35::bigint) FROM n) " FILING_ANSWER;
 
-#define FILING_NPARAMS 30     /* filing_sql's; filing_key_sql has four more: */
-#define FILING_KEY_NPARAMS 34 /* $31 the key's SHA-256, $32 the client, $33 the body's
-                                 SHA-256, $34 the sealed token (binary but $32) */
+#define FILING_NPARAMS 30     /* filing_sql's; filing_key_sql has five more: */
+#define FILING_KEY_NPARAMS 35 /* $31 the key's SHA-256, $32 the client, $33 the body's
+                                 SHA-256, $34 the sealed token (binary but $32), $35 the
+                                 call's instant (x->now, not the day of receipt) */
 #define FILING_HASH_PARAM 18  /* $19, the tracking hash: 32 bytes, binary */
 
 struct filing_stmt {
@@ -643,7 +647,7 @@ static void filing_params(struct create_ctx *x, const law_outcome_t *oc, const c
 	    mail ? arena_printf(a, "%s, znak sprawy ", law_documents[LAW_DOC_ACKNOWLEDGEMENT].title)
 	         : NULL,
 	    mail ? acknowledgement_body(x) : NULL, (const char *)x->key_sha, x->client,
-	    (const char *)x->body_sha, (const char *)f->box};
+	    (const char *)x->body_sha, (const char *)f->box, idstr(a, (long long)x->now)};
 	x->out->case_number = NULL;
 	memcpy(f->p, p, sizeof p);
 	memset(f->lens, 0, sizeof f->lens);
@@ -739,7 +743,7 @@ static enum db_status keyed_filing(PGconn *c, void *vctx)
 static enum db_status run_keyed(PGconn *c, struct create_ctx *x, struct after_ctx *after)
 {
 	const char *org = idstr(x->a, x->org->id);
-	const char *cutoff = idstr(x->a, (long long)x->in->received_at - FILING_KEY_TTL);
+	const char *cutoff = idstr(x->a, (long long)x->now - FILING_KEY_TTL);
 	const char *p[5] = {org, x->client, (const char *)x->key_sha, cutoff,
 	                    (const char *)x->body_sha};
 	const int lens[5] = {0, 0, 32, 0, 32}, fmts[5] = {0, 0, 1, 0, 1};
@@ -884,7 +888,8 @@ static void key_setup(struct create_ctx *x)
  * words of the channel it came by. */
 static enum outcome key_refused(const struct create_ctx *x, struct problem *p)
 {
-	bool api = strcmp(x->in->channel, "api") == 0;
+	/* A key of a header (the API, the staff API) or of a form. */
+	bool api = strncmp(x->in->idempotency_key, "form:", 5) != 0;
 	if (x->key == KEY_BUSY)
 		return problem_set(p, OUT_CONFLICT,
 		                   api ? "Wniosek z tym kluczem Idempotency-Key jest właśnie przyjmowany. "
@@ -910,6 +915,7 @@ enum outcome filing_create(const struct svc_ctx *ctx, struct filing_input *in,
 		return OUT_INVALID;
 	bool online = in->channel && (!strcmp(in->channel, "web") || !strcmp(in->channel, "api"));
 	struct create_ctx x = {.a = ctx->arena,
+	                       .now = ctx->now ? ctx->now : clock_now(),
 	                       .org = ctx->org,
 	                       .in = in,
 	                       .rate_limit = online ? cfg.filing_rate : 0,

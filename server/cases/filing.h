@@ -78,6 +78,9 @@ struct filing_input {
 	 * says why), anything else a failure. */
 	enum db_status (*then)(PGconn *c, long long request_id, void *arg);
 	void *then_arg;
+	/* Set by clerk_register_received(): the key (idempotency_key) came
+	 * with the same body before, and the case is the one filed then. */
+	bool replayed;
 };
 
 #define FILING_MAX_ERRORS 20

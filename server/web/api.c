@@ -18,18 +18,6 @@ void api_openapi(http_req_t *req)
 	static_serve(req, "openapi.json");
 }
 
-static bool idempotency_key(const char *k)
-{
-	size_t n = k ? strlen(k) : 0;
-	if (n < 8 || n > 64)
-		return false;
-	for (; *k; k++)
-		if (!((*k >= 'a' && *k <= 'z') || (*k >= 'A' && *k <= 'Z') || (*k >= '0' && *k <= '9') ||
-		      *k == '-' || *k == '_'))
-			return false;
-	return true;
-}
-
 /* The service's context: this request's arena and instant. */
 static struct svc_ctx ctx_of(http_req_t *req, const struct org *org)
 {
@@ -42,11 +30,7 @@ static enum outcome read_body(http_req_t *req, json_t **body, const char **key, 
 {
 	if (http_json_object(req, body, p) != OUT_OK)
 		return p->outcome;
-	*key = http_header(req, "Idempotency-Key");
-	if (*key && !idempotency_key(*key))
-		return problem_set(p, OUT_MALFORMED,
-		                   "Idempotency-Key: od 8 do 64 znaków A-Z, a-z, 0-9, - i _.", NULL);
-	return OUT_OK;
+	return web_idempotency_key(req, key, p);
 }
 
 /* The receipt as the API's document; takes rc->due_steps. */

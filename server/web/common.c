@@ -181,6 +181,21 @@ const char *web_ctx_base_url(const struct svc_ctx *ctx)
 	return web_base_url();
 }
 
+enum outcome web_idempotency_key(http_req_t *req, const char **key, struct problem *p)
+{
+	const char *k = *key = http_header(req, "Idempotency-Key");
+	if (!k)
+		return OUT_OK;
+	size_t n = strlen(k);
+	bool ok = n >= 8 && n <= 64;
+	for (; ok && *k; k++)
+		ok = (*k >= 'a' && *k <= 'z') || (*k >= 'A' && *k <= 'Z') || (*k >= '0' && *k <= '9') ||
+		     *k == '-' || *k == '_';
+	return ok ? OUT_OK
+	          : problem_set(p, OUT_MALFORMED,
+	                        "Idempotency-Key: od 8 do 64 znaków A-Z, a-z, 0-9, - i _.", NULL);
+}
+
 long long web_id_param(http_req_t *req, const char *name)
 {
 	const char *s = http_param(req, name);

@@ -256,14 +256,20 @@ void api_staff_register(http_req_t *req)
 	struct problem p;
 	json_t *body;
 	struct filing_input in = {0};
-	const char *channel = NULL, *received_on = NULL;
-	if (http_json_object(req, &body, &p) != OUT_OK ||
+	const char *channel = NULL, *received_on = NULL, *key;
+	if (http_json_object(req, &body, &p) != OUT_OK || web_idempotency_key(req, &key, &p) != OUT_OK ||
 	    staff_register_decode(req->arena, body, &in, &channel, &received_on,
 	                          (size_t)cfg.max_attachment, &p) != OUT_OK) {
 		fail(&c, &p);
 		return;
 	}
 	in.channel = channel;
+	/* A key is the integration's own, bound to the body as received. */
+	if (key) {
+		in.idempotency_key = arena_printf(req->arena, "staff:%lld:%s", c.in.id, key);
+		in.request_body = req->body.data;
+		in.request_body_len = req->body.len;
+	}
 	if (clerk_register(&c.ctx, &in, received_on, web_ctx_base_url(&c.ctx), &c.case_id,
 	                   &p) != OUT_OK) {
 		staff_problem_fields(&p);
@@ -279,7 +285,7 @@ void api_staff_register(http_req_t *req)
 		return;
 	}
 	http_add_header(req, "Location", arena_printf(req->arena, "/api/v1/staff/cases/%lld", c.case_id));
-	answer(&c, 201, case_doc(view));
+	answer(&c, in.replayed ? 200 : 201, case_doc(view));
 }
 
 void api_staff_document(http_req_t *req)

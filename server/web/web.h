@@ -74,6 +74,11 @@ const char *web_url_with_host(arena_t *a, const char *base, const char *host);
  * sends. web_base_url() when the body cannot be read. */
 struct svc_ctx;
 const char *web_ctx_base_url(const struct svc_ctx *ctx);
+/* The request's Idempotency-Key header (the IETF httpapi draft): *key
+ * NULL when there is none; OUT_MALFORMED (400) when it is not 8 to 64 of
+ * A-Z, a-z, 0-9, - and _. */
+struct problem;
+enum outcome web_idempotency_key(http_req_t *req, const char **key, struct problem *p);
 /* CSRF for forms without a session: a random cookie and, in the form, its
  * HMAC. web_csrf_token() sets the cookie when missing and returns the
  * field's value; web_csrf_ok() checks a posted form. */

@@ -998,6 +998,68 @@ static void test_the_page_shows_each_tokens_last_use(void **state)
 	h_free(&r);
 }
 
+/* A registration with `token` and an Idempotency-Key header. */
+static void call_keyed(const char *token, const char *key, const char *body, struct hresp *r)
+{
+	char auth[256], k[160];
+	snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
+	snprintf(k, sizeof k, "Idempotency-Key: %s", key);
+	const char *hdr[] = {auth, "Content-Type: application/json", k, NULL};
+	h_request("POST", "/api/v1/staff/requests", hdr, body, strlen(body), r);
+}
+
+/* An EZD system retrying after a lost answer registers the request once:
+ * the same key with the same body answers the case registered then (200),
+ * another body under the key is refused, a malformed key is 400, and the
+ * key is the integration's own (another token's same key registers). */
+static void test_a_retry_with_the_same_key_registers_once(void **state)
+{
+	char token[96];
+	create(&admin, "EZD — ponowienia", "&scopes=read&scopes=register", token);
+	char *body = register_body("2026-11-02", "post", NULL);
+	long cases = u_count("SELECT count(*) FROM requests");
+	struct hresp r;
+	call_keyed(token, "ezd-2026-000123", body, &r);
+	expect(&r, 201, "the first registration with a key");
+	json_t *first = u_json(&r);
+	long long id = json_integer_value(json_object_get(first, "id"));
+	const char *cn = u_str(first, "case_number");
+	assert_non_null(cn);
+	char number[64];
+	snprintf(number, sizeof number, "%s", cn ? cn : "");
+	json_decref(first);
+	h_free(&r);
+	call_keyed(token, "ezd-2026-000123", body, &r);
+	expect(&r, 200, "the retry with the same key and body");
+	json_t *again = u_json(&r);
+	assert_int_equal(json_integer_value(json_object_get(again, "id")), id);
+	assert_string_equal(u_str(again, "case_number"), number);
+	json_decref(again);
+	assert_non_null(strstr(h_header(&r, "Location"), "/api/v1/staff/cases/"));
+	h_free(&r);
+	assert_int_equal(u_count("SELECT count(*) FROM requests"), cases + 1);
+	assert_int_equal(u_countf("SELECT count(*) FROM attachments WHERE request_id = %lld", id), 2);
+	/* Another body under the same key: refused, nothing registered. */
+	char *other = register_body("2026-11-03", "post", NULL);
+	call_keyed(token, "ezd-2026-000123", other, &r);
+	expect_problem(&r, 422, "another body under the key");
+	assert_non_null(strstr(r.body, "idempotency_key_reused"));
+	assert_non_null(strstr(r.body, "Idempotency-Key"));
+	h_free(&r);
+	/* A malformed key: 400 before anything is read. */
+	call_keyed(token, "krótki", body, &r);
+	expect_problem(&r, 400, "a malformed key");
+	h_free(&r);
+	assert_int_equal(u_count("SELECT count(*) FROM requests"), cases + 1);
+	/* The same key from another integration is its own. */
+	call_keyed(t_register, "ezd-2026-000123", body, &r);
+	expect(&r, 201, "the same key of another integration");
+	h_free(&r);
+	assert_int_equal(u_count("SELECT count(*) FROM requests"), cases + 2);
+	free(body);
+	free(other);
+}
+
 int main(void)
 {
 	h_setup_db("staff_api");
@@ -1012,6 +1074,7 @@ int main(void)
 	    cmocka_unit_test(test_bad_input_is_a_polish_4xx_never_a_500),
 	    cmocka_unit_test(test_a_token_over_its_limit_gets_429_with_retry_after),
 	    cmocka_unit_test(test_every_call_is_an_audit_event_naming_the_integration),
+	    cmocka_unit_test(test_a_retry_with_the_same_key_registers_once),
 	    cmocka_unit_test(test_the_page_shows_each_tokens_last_use),
 	};
 	int failed = cmocka_run_group_tests_name("staff_api", tests, setup, h_stop_server);
