@@ -52,10 +52,11 @@ uninstall:
 	for f in $(JW_UNITS); do rm -f $(DESTDIR)$(UNITDIR)/$$f; done
 	@echo "kept $(DESTDIR)$(SYSCONFDIR)/jawnosc and /var/lib/jawnosc"
 
-# Two instances behind nginx (and PgBouncer) against one database.
+# Two instances behind nginx (and PgBouncer) against one database; the
+# register read from a streaming replica.
 test-cluster: deps
 	@$(MAKE) --no-print-directory bin/jawnosc bin/jawnosc-asan
-	@tests/cluster/run.sh
+	@tests/cluster/run.sh && tests/cluster/replica.sh
 
 # Dump the demo data, restore it into a new database, verify (pg_dump and
 # base backup with WAL archiving).

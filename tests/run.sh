@@ -108,10 +108,12 @@ if [ $only_integration -eq 0 ] && [ "${JAWNOSC_SKIP_BROWSER:-0}" != 1 ]; then
 fi
 
 # Operations (docs/operations.md): two instances behind nginx and PgBouncer
-# (tests/cluster), the backup/restore drill, make install with the
+# (tests/cluster), the register read from a streaming replica
+# (tests/cluster/replica.py), the backup/restore drill, make install with the
 # production nginx configuration. JAWNOSC_SKIP_OPS=1 leaves them out.
 if [ $only_integration -eq 0 ] && [ "${JAWNOSC_SKIP_OPS:-0}" != 1 ]; then
   run_cmocka tests/cluster/run.sh cluster
+  run_cmocka tests/cluster/replica.sh replica
   run_cmocka tests/restore_drill.sh restore-drill
   run_cmocka tests/install_test.sh install
 fi

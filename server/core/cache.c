@@ -65,6 +65,80 @@ static int64_t mono_seconds(void)
 	return (int64_t)ts.tv_sec;
 }
 
+/* ---- Read-your-writes through a replica (cache.h) ---- */
+
+/* The points bound to invalidations, oldest first: (mark, lsn) with both
+ * rising; a ring of the last LSN_RING. */
+#define LSN_RING 256
+static struct {
+	uint64_t mark, lsn;
+} lsn_ring[LSN_RING];
+static size_t lsn_first, lsn_count;
+static pthread_mutex_t lsn_lock = PTHREAD_MUTEX_INITIALIZER;
+static atomic_ullong lsn_last, lsn_last_mark;
+static _Thread_local bool from_replica;
+static _Thread_local uint64_t replica_lsn;
+static atomic_llong n_replica_behind;
+
+void cache_reading_replica(bool on, uint64_t replayed_lsn)
+{
+	from_replica = on;
+	replica_lsn = replayed_lsn;
+}
+
+void cache_changes_reached(uint64_t mark, uint64_t lsn)
+{
+	pthread_mutex_lock(&lsn_lock);
+	if (!lsn_count || (mark > lsn_ring[(lsn_first + lsn_count - 1) % LSN_RING].mark &&
+	                   lsn >= lsn_ring[(lsn_first + lsn_count - 1) % LSN_RING].lsn)) {
+		if (lsn_count == LSN_RING) {
+			lsn_first = (lsn_first + 1) % LSN_RING;
+			lsn_count--;
+		}
+		lsn_ring[(lsn_first + lsn_count) % LSN_RING].mark = mark;
+		lsn_ring[(lsn_first + lsn_count) % LSN_RING].lsn = lsn;
+		lsn_count++;
+		atomic_store(&lsn_last, lsn);
+		atomic_store(&lsn_last_mark, mark);
+	}
+	pthread_mutex_unlock(&lsn_lock);
+}
+
+uint64_t cache_changes_lsn(void)
+{
+	return atomic_load(&lsn_last);
+}
+
+uint64_t cache_changes_mark(void)
+{
+	return atomic_load(&lsn_last_mark);
+}
+
+/* The point invalidation `n` was committed before: UINT64_MAX when none
+ * is bound to it yet. One older than the ring's first is bound by it. */
+static uint64_t lsn_of(uint64_t n)
+{
+	uint64_t lsn = UINT64_MAX;
+	pthread_mutex_lock(&lsn_lock);
+	for (size_t i = 0; i < lsn_count; i++)
+		if (lsn_ring[(lsn_first + i) % LSN_RING].mark >= n) {
+			lsn = lsn_ring[(lsn_first + i) % LSN_RING].lsn;
+			break;
+		}
+	pthread_mutex_unlock(&lsn_lock);
+	return lsn;
+}
+
+/* A copy read from a replica that had not replayed the last change of
+ * its tag (numbered `changed`) or of everything (`all`). */
+static bool replica_behind(uint64_t changed, uint64_t all)
+{
+	if (!from_replica)
+		return false;
+	uint64_t n = changed > all ? changed : all;
+	return n && lsn_of(n) > replica_lsn;
+}
+
 static uint64_t hash_of(const char *key, bool is_tag)
 {
 	uint64_t h = hash_str(key);
@@ -281,8 +355,13 @@ bool cache_put(const char *key, const char *tag, uint64_t mark, int64_t ttl_seco
 	bool kept = false;
 	pthread_mutex_lock(&lock);
 	struct tag *t = NULL;
-	if (cache_on() && e->size <= limit_bytes / 8 && atomic_load(&all_changed) <= mark &&
-	    (!tag || ((t = tag_of(tag)) && t->changed <= mark))) {
+	bool fresh = cache_on() && e->size <= limit_bytes / 8 && atomic_load(&all_changed) <= mark &&
+	             (!tag || ((t = tag_of(tag)) && t->changed <= mark));
+	if (fresh && replica_behind(t ? t->changed : 0, atomic_load(&all_changed))) {
+		fresh = false;
+		atomic_fetch_add(&n_replica_behind, 1);
+	}
+	if (fresh) {
 		struct cache_entry *old = (struct cache_entry *)find(key, false);
 		if (old)
 			drop(old);
@@ -376,6 +455,7 @@ void cache_stats(struct cache_stats *out)
 	pthread_mutex_unlock(&lock);
 	out->hits = atomic_load(&n_hits);
 	out->misses = atomic_load(&n_misses);
+	out->replica_behind = atomic_load(&n_replica_behind);
 }
 
 /* ---- JSON documents, compressed ------------------------------------------- */

@@ -93,7 +93,35 @@ void cache_trim(void);
 /* For /metrics and tests. */
 struct cache_stats {
 	long long entries, bytes, hits, misses;
+	/* Copies refused because the replica they were read from had not
+	 * replayed their tag's last change yet (cache_reading_replica()). */
+	long long replica_behind;
 };
 void cache_stats(struct cache_stats *out);
+
+/* ---- Read-your-writes through a streaming replica ----
+ *
+ * A change is heard (its tag invalidated) when the primary commits it; a
+ * replica replays it a moment later, so a page read there just after may
+ * not show it yet, and kept, it would stay behind until the next change
+ * or its TTL. So each invalidation is bound to a point of the primary's
+ * WAL (a log sequence number) that it committed before: the change
+ * listener, after it has heard or told changes, asks the primary where
+ * its WAL is and calls cache_changes_reached() with the invalidations'
+ * number so far (cache_mark()). A request that reads from a replica says
+ * so with the LSN that replica had replayed before the read
+ * (cache_reading_replica()); its cache_put() refuses a copy whose tag (or
+ * everything) was invalidated at a point the replica had not replayed, or
+ * at one not bound yet. The copy is still shown; a later request reads
+ * again. cache_reading_replica(false, 0) at the start of each request. */
+void cache_reading_replica(bool on, uint64_t replayed_lsn);
+/* Every invalidation numbered up to `mark` (cache_mark()) was committed
+ * before the primary's WAL reached `lsn`. */
+void cache_changes_reached(uint64_t mark, uint64_t lsn);
+/* The newest point bound to invalidations (0: none): a replica that has
+ * replayed it shows every change bound so far. */
+uint64_t cache_changes_lsn(void);
+/* The mark cache_changes_reached() was last called with. */
+uint64_t cache_changes_mark(void);
 
 #endif

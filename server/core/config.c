@@ -90,7 +90,7 @@ const struct config_entry config_table[] = {
 	{"JAWNOSC_PAGE_CACHE_MB", CONFIG_INT, "32", 0, 4096, OFF(page_cache_mb),
 	 "Memory for public register pages and tracking-page data kept between requests (each dropped as soon as its organisation changes); 0: nothing is kept."},
 	{"JAWNOSC_PAGE_CACHE_TTL", CONFIG_INT, "300", 1, 86400, OFF(page_cache_ttl),
-	 "Seconds a kept page is used at most, even when nothing changed (with a replica, the longest a page may lag it)."},
+	 "Seconds a kept page is used at most, even when nothing changed."},
 	{"JAWNOSC_DB_PREPARE", CONFIG_INT, "1", 0, 1, OFF(db_prepare),
 	 "1: each connection prepares a statement the first time it runs it and only executes it afterwards; 0: every statement is parsed and planned each time (needed behind PgBouncer in transaction pooling mode)."},
 	{"DATABASE_URL_REPLICA", CONFIG_STRING, "", 0, 0, OFF(database_url_replica),

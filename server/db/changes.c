@@ -13,8 +13,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/cache.h"
 #include "core/jobs.h"
 #include "core/log.h"
+#include "db/db.h"
 
 static changes_heard_fn on_heard;
 static changes_live_fn on_live;
@@ -192,6 +194,30 @@ static bool tell(PGconn *c)
 	return ok;
 }
 
+/* Binds the invalidations so far to the primary's WAL position now
+ * (cache_changes_reached()): each was committed before, whether heard
+ * from another instance (NOTIFY is delivered after the commit) or this
+ * process's own (its notification is told after the commit). Only with a
+ * replica to compare against, and only when there were invalidations
+ * since the last time. False when the connection failed. With conn_lock
+ * held. */
+static bool bind_changes(PGconn *c)
+{
+	if (!db_has_replica())
+		return true;
+	uint64_t mark = cache_mark();
+	if (mark == cache_changes_mark())
+		return true;
+	PGresult *r = PQexec(c, "SELECT pg_current_wal_lsn()");
+	bool ok = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
+	uint64_t lsn = ok ? db_parse_lsn(PQgetvalue(r, 0, 0)) : 0;
+	PQclear(r);
+	if (lsn)
+		cache_changes_reached(mark, lsn);
+	take(c);
+	return ok;
+}
+
 static void drain_wake(void)
 {
 	char b[256];
@@ -231,7 +257,7 @@ static void listen_on(PGconn *c)
 		}
 		drain_wake();
 		pthread_mutex_lock(&conn_lock);
-		ok = consume(c) && tell(c);
+		ok = consume(c) && tell(c) && bind_changes(c);
 		/* A connection that died without a word (a cut network) is
 		 * found by asking now and then. */
 		if (ok && time(NULL) - last_ping >= 5) {

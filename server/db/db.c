@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/cache.h"
 #include "core/config.h"
 #include "core/hash.h"
 #include "core/log.h"
@@ -160,6 +161,47 @@ long long db_replica_fallbacks(void)
 	return atomic_load(&replica_fallbacks);
 }
 
+uint64_t db_parse_lsn(const char *s)
+{
+	unsigned hi, lo;
+	char end;
+	if (!s || sscanf(s, "%X/%X%c", &hi, &lo, &end) != 2)
+		return 0;
+	return (uint64_t)hi << 32 | lo;
+}
+
+/* What the replica behind this thread's connection had replayed, asked
+ * when a change was bound to a later point of the primary's WAL than it
+ * had replayed when last asked; told to the cache, so that what this
+ * request reads there is kept only when it shows every change of its tag
+ * (core/cache.h). A server that is not in recovery (a URL that reaches a
+ * primary) is told as a primary. */
+static _Thread_local const PGconn *position_of; /* and its backend, since an */
+static _Thread_local int position_pid;          /* address is used again */
+static _Thread_local uint64_t position_replayed;
+static _Thread_local bool position_primary;
+
+static void replica_position(PGconn *c)
+{
+	if (position_of != c || position_pid != PQbackendPID(c)) {
+		position_of = c;
+		position_pid = PQbackendPID(c);
+		position_replayed = 0;
+		position_primary = false;
+	}
+	if (!position_primary && position_replayed < cache_changes_lsn()) {
+		PGresult *r = PQexec(c, "SELECT pg_last_wal_replay_lsn()");
+		if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
+			if (PQgetisnull(r, 0, 0))
+				position_primary = true;
+			else
+				position_replayed = db_parse_lsn(PQgetvalue(r, 0, 0));
+		}
+		PQclear(r);
+	}
+	cache_reading_replica(!position_primary, position_replayed);
+}
+
 PGconn *db_conn_replica(void)
 {
 	if (!db_has_replica())
@@ -201,6 +243,7 @@ PGconn *db_conn_replica(void)
 	PGTransactionStatusType ts = PQtransactionStatus(c);
 	if (ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR)
 		PQclear(PQexec(c, "ROLLBACK"));
+	replica_position(c);
 	return c;
 }
 

@@ -8,6 +8,7 @@
 #include <libpq-fe.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/arena.h"
 
@@ -41,8 +42,14 @@ void db_close(void);
  * primary's, and counted (db_replica_fallbacks()): the caller's reads
  * must be read-only. The outage is logged once; a new replica connection
  * is tried again at most every 5 s. NULL only when the primary cannot be
- * reached either. */
+ * reached either. It tells the cache what the replica had replayed
+ * (cache_reading_replica(): what this request reads there is kept only
+ * when it shows every change heard of its tag), asking the replica only
+ * when a change is bound to a later point than it had replayed when
+ * last asked. */
 PGconn *db_conn_replica(void);
+/* A pg_lsn as text ("16/B374D848") as a number; 0 when it is not one. */
+uint64_t db_parse_lsn(const char *s);
 /* Reads the primary served because no replica could be reached, since
  * the process started (for /metrics). */
 long long db_replica_fallbacks(void);

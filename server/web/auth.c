@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cases/auth.h"
+#include "core/cache.h"
 #include "core/clock.h"
 #include "http/cookie.h"
 #include "web/outcome.h"
@@ -122,6 +123,8 @@ void web_begin(http_req_t *req)
 {
 	(void)req;
 	auth_request_begin();
+	/* A new request has read nothing from a replica yet. */
+	cache_reading_replica(false, 0);
 }
 
 bool web_authorize(http_req_t *req, const route_t *route)

@@ -126,6 +126,10 @@ static void cache_gauges(strbuf_t *sb, const struct ops_metrics *m)
 	two_samples(sb, "jawnosc_page_cache_lookups_total", "counter",
 	            "Requests for kept pages, by whether a current copy was there.", "result", "hit",
 	            (double)st->hits, "miss", (double)st->misses);
+	metrics_one(sb, "jawnosc_page_cache_replica_behind_total", "counter",
+	            "Pages and data read from the replica before it had replayed their body's last "
+	            "change: shown, not kept.",
+	            (double)st->replica_behind);
 }
 
 /* Sign-in attempts of this process: those refused by a throttling limit

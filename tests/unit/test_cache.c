@@ -155,6 +155,55 @@ static void test_json_is_kept_compressed_and_read_back(void **state)
 	json_decref(doc);
 }
 
+/* A request that read from a replica keeps nothing of a tag whose last
+ * change that replica had not replayed (or whose change is not bound to a
+ * point of the primary's WAL yet); a request of the primary keeps it at
+ * once, and so does one of a replica that has replayed the change. */
+static void test_a_replica_read_is_kept_only_once_it_shows_the_change(void **state)
+{
+	char b[64];
+	struct cache_stats before, after;
+	cache_stats(&before);
+	cache_changes_reached(cache_mark(), 1000);
+	assert_int_equal(cache_changes_lsn(), 1000);
+	/* A replica that replayed the point bound to every change so far. */
+	cache_reading_replica(true, 1000);
+	assert_true(put("s", "org:8", cache_mark(), "settled"));
+	/* A change, not bound yet: a replica's read is not kept. */
+	cache_invalidate("org:7");
+	frees = 0;
+	assert_false(put("r", "org:7", cache_mark(), "maybe stale"));
+	assert_int_equal(frees, 1);
+	assert_null(get("r", b, sizeof b));
+	/* Another tag, changed before the bound point: kept. */
+	assert_true(put("s", "org:8", cache_mark(), "settled"));
+	/* Bound to 2000: a replica at 1999 is behind, one at 2000 is not. */
+	cache_changes_reached(cache_mark(), 2000);
+	cache_reading_replica(true, 1999);
+	assert_false(put("r", "org:7", cache_mark(), "stale"));
+	assert_true(put("s", "org:8", cache_mark(), "still settled"));
+	cache_reading_replica(true, 2000);
+	assert_true(put("r", "org:7", cache_mark(), "replayed"));
+	assert_string_equal(get("r", b, sizeof b), "replayed");
+	cache_stats(&after);
+	assert_int_equal(after.replica_behind, before.replica_behind + 2);
+	/* The primary's read (the start of the next request): kept at once. */
+	cache_invalidate("org:7");
+	cache_reading_replica(false, 0);
+	assert_true(put("r", "org:7", cache_mark(), "primary"));
+	/* After everything changed, a replica's read of any tag waits. */
+	cache_invalidate_all();
+	cache_reading_replica(true, 2000);
+	assert_false(put("s", "org:8", cache_mark(), "maybe stale"));
+	cache_changes_reached(cache_mark(), 3000);
+	cache_reading_replica(true, 3000);
+	assert_true(put("s", "org:8", cache_mark(), "settled again"));
+	/* A point that goes back (a mistake, or another server) is ignored. */
+	cache_changes_reached(cache_mark() + 5, 10);
+	assert_int_equal(cache_changes_lsn(), 3000);
+	cache_reading_replica(false, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -165,6 +214,7 @@ int main(void)
 	    cmocka_unit_test(test_nothing_is_kept_while_off_and_turning_on_forgets),
 	    cmocka_unit_test(test_tag_entries_are_counted),
 	    cmocka_unit_test(test_json_is_kept_compressed_and_read_back),
+	    cmocka_unit_test(test_a_replica_read_is_kept_only_once_it_shows_the_change),
 	};
 	return cmocka_run_group_tests_name("cache", tests, setup, teardown);
 }
