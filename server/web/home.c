@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /* The public front page. It answers whatever the Host; a body's shows the
- * BIP metadata of the body (issue 23 part 3). */
+ * BIP metadata of the body (issue 23 part 3). And robots.txt. */
 #include "cases/context.h"
 #include "cases/org.h"
 #include "cases/register.h"
+#include "core/strbuf.h"
 #include "web/web.h"
 
 void web_home(http_req_t *req)
@@ -28,4 +29,28 @@ void web_home(http_req_t *req)
 	/* Per body and per settings: no validators, asked again every time. */
 	http_add_header(req, "Cache-Control", "no-cache");
 	web_render(req, 200, "home", ctx);
+}
+
+/* For crawlers (RFC 9309): the private and staff pages, the API and the
+ * register's searches are not to be crawled (each private page says
+ * noindex too); the body's sitemap on its own host (web_org_base_url()),
+ * for a host a body answers. */
+void web_robots(http_req_t *req)
+{
+	struct svc_ctx sc;
+	struct actor who;
+	web_ctx(req, &sc, &who);
+	strbuf_t b;
+	sb_init(&b, req->arena);
+	sb_puts(&b, "User-agent: *\n"
+	            "Disallow: /panel\n"
+	            "Disallow: /sprawa/\n"
+	            "Disallow: /api/\n"
+	            "Disallow: /rejestr?q=\n");
+	struct org o;
+	struct problem p;
+	if (org_for_request(&sc, http_header(req, "Host"), &o, &p) == OUT_OK)
+		sb_printf(&b, "\nSitemap: %s/sitemap.xml\n", web_org_base_url(req->arena, &o));
+	http_add_header(req, "Cache-Control", "public, max-age=3600");
+	http_respond(req, 200, "text/plain; charset=utf-8", b.data, b.len);
 }

@@ -374,6 +374,23 @@ static void test_each_body_links_to_its_own_host(void **state)
 	all_start_with(urls, BASE "/");
 	free(urls);
 	h_free(&r);
+	/* robots.txt names each body's sitemap on its host, keeps crawlers off
+	 * the private pages, and has no sitemap for a host no body lists. */
+	get_as(INNY, "/robots.txt", &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(h_header(&r, "Content-Type"), "text/plain"));
+	assert_non_null(strstr(r.body, "Sitemap: https://bip.inny.example/sitemap.xml\n"));
+	assert_non_null(strstr(r.body, "Disallow: /sprawa/\n"));
+	assert_non_null(strstr(r.body, "Disallow: /panel\n"));
+	h_free(&r);
+	get_as("Host: localhost", "/robots.txt", &r);
+	assert_non_null(strstr(r.body, "Sitemap: " BASE "/sitemap.xml\n"));
+	h_free(&r);
+	get_as(UNKNOWN, "/robots.txt", &r);
+	assert_int_equal(r.status, 200);
+	assert_null(strstr(r.body, "Sitemap:"));
+	assert_non_null(strstr(r.body, "Disallow: /sprawa/\n"));
+	h_free(&r);
 	/* A filing's tracking link, in the answer and in the e-mail. */
 	static const char body[] =
 	    "{\"kind\":\"public_information\",\"subject\":\"Adres linku\","
