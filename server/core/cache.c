@@ -280,6 +280,13 @@ void cache_set_live(bool on)
 {
 	if (!on)
 		atomic_store(&live, false);
+	/* The points bound before are of a connection that is gone (perhaps
+	 * to another primary, whose WAL may be behind them): bound anew. */
+	pthread_mutex_lock(&lsn_lock);
+	lsn_count = 0;
+	atomic_store(&lsn_last, 0);
+	atomic_store(&lsn_last_mark, 0);
+	pthread_mutex_unlock(&lsn_lock);
 	cache_invalidate_all();
 	if (on)
 		atomic_store(&live, true);

@@ -194,7 +194,7 @@ static bool tell(PGconn *c)
 	return ok;
 }
 
-/* Binds the invalidations so far to the primary's WAL position now
+/* Binds the invalidations so far to the primary's WAL insert position now
  * (cache_changes_reached()): each was committed before, whether heard
  * from another instance (NOTIFY is delivered after the commit) or this
  * process's own (its notification is told after the commit). Only with a
@@ -208,7 +208,9 @@ static bool bind_changes(PGconn *c)
 	uint64_t mark = cache_mark();
 	if (mark == cache_changes_mark())
 		return true;
-	PGresult *r = PQexec(c, "SELECT pg_current_wal_lsn()");
+	/* The insert position: a commit that does not wait for the disk
+	 * (synchronous_commit off) is seen before its record is written. */
+	PGresult *r = PQexec(c, "SELECT pg_current_wal_insert_lsn()");
 	bool ok = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
 	uint64_t lsn = ok ? db_parse_lsn(PQgetvalue(r, 0, 0)) : 0;
 	PQclear(r);

@@ -174,28 +174,28 @@ uint64_t db_parse_lsn(const char *s)
  * when a change was bound to a later point of the primary's WAL than it
  * had replayed when last asked; told to the cache, so that what this
  * request reads there is kept only when it shows every change of its tag
- * (core/cache.h). A server that is not in recovery (a URL that reaches a
- * primary) is told as a primary. */
-static _Thread_local const PGconn *position_of; /* and its backend, since an */
-static _Thread_local int position_pid;          /* address is used again */
+ * (core/cache.h). A server not in recovery (a URL that reaches a primary,
+ * a replica promoted meanwhile) is told as a primary for as long as the
+ * connection lasts. Forgotten whenever the thread's replica connection is
+ * made or closed (position_reset()). */
 static _Thread_local uint64_t position_replayed;
 static _Thread_local bool position_primary;
 
+static void position_reset(void)
+{
+	position_replayed = 0;
+	position_primary = false;
+}
+
 static void replica_position(PGconn *c)
 {
-	if (position_of != c || position_pid != PQbackendPID(c)) {
-		position_of = c;
-		position_pid = PQbackendPID(c);
-		position_replayed = 0;
-		position_primary = false;
-	}
 	if (!position_primary && position_replayed < cache_changes_lsn()) {
-		PGresult *r = PQexec(c, "SELECT pg_last_wal_replay_lsn()");
+		PGresult *r = PQexec(c, "SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn()");
 		if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
-			if (PQgetisnull(r, 0, 0))
+			if (PQgetvalue(r, 0, 0)[0] != 't')
 				position_primary = true;
-			else
-				position_replayed = db_parse_lsn(PQgetvalue(r, 0, 0));
+			else if (!PQgetisnull(r, 0, 1))
+				position_replayed = db_parse_lsn(PQgetvalue(r, 0, 1));
 		}
 		PQclear(r);
 	}
@@ -239,6 +239,7 @@ PGconn *db_conn_replica(void)
 			         atomic_load(&replica_fallbacks) - atomic_load(&replica_out_since));
 		pthread_setspecific(replica_key, c);
 		atomic_fetch_add(&open_replica, 1);
+		position_reset();
 	}
 	PGTransactionStatusType ts = PQtransactionStatus(c);
 	if (ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR)
@@ -256,6 +257,7 @@ void db_close_replica(void)
 		atomic_fetch_sub(&open_replica, 1);
 		pthread_setspecific(replica_key, NULL);
 	}
+	position_reset();
 }
 
 int db_connections_open(bool replica)

@@ -93,22 +93,27 @@ const char *web_base_url(void)
 	return url;
 }
 
-const char *web_url_with_host(arena_t *a, const char *base, const char *host)
+/* The `n` bytes at `host` are a host name as org_hosts holds them, fit
+ * for an address: a name or an IPv4 address (a-z, 0-9, '.', '-', '_'),
+ * or an IPv6 one in brackets. */
+static bool host_ok(const char *host, size_t n)
 {
-	if (!host || !*host)
-		return base;
-	/* Only what org_host_key() leaves: a name or an IPv4 address, or an
-	 * IPv6 one in brackets. */
-	bool v6 = host[0] == '[';
-	size_t n = strlen(host);
-	if (n >= ORG_HOST_KEY_LEN || (v6 && (n < 3 || host[n - 1] != ']')))
-		return base;
+	bool v6 = n && host[0] == '[';
+	if (!n || n >= ORG_HOST_KEY_LEN || (v6 && (n < 3 || host[n - 1] != ']')))
+		return false;
 	for (size_t i = v6; i < n - v6; i++) {
 		char c = host[i];
 		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
 		      (v6 ? c == ':' : c == '_')))
-			return base;
+			return false;
 	}
+	return true;
+}
+
+const char *web_url_with_host(arena_t *a, const char *base, const char *host)
+{
+	if (!host || !host_ok(host, strlen(host)))
+		return base;
 	const char *sep = strstr(base, "://");
 	if (!sep)
 		return base;
@@ -166,8 +171,15 @@ const char *web_org_base_url(arena_t *a, const struct org *o)
 				return base;
 		}
 	}
-	size_t first = strcspn(o->hosts, " ");
-	return web_url_with_host(a, base, arena_printf(a, "%.*s", (int)first, o->hosts));
+	/* The first it lists that makes an address (one put in by SQL may
+	 * not: the settings form and the command line check them). */
+	for (const char *p = o->hosts; *p;) {
+		size_t n = strcspn(p, " ");
+		if (host_ok(p, n))
+			return web_url_with_host(a, base, arena_printf(a, "%.*s", (int)n, p));
+		p += n + (p[n] == ' ');
+	}
+	return base;
 }
 
 const char *web_ctx_base_url(const struct svc_ctx *ctx)

@@ -11,7 +11,9 @@
 
 #include <cmocka.h>
 
+#include "cases/org.h"
 #include "core/arena.h"
+#include "core/config.h"
 #include "web/web.h"
 
 static arena_t *A;
@@ -56,12 +58,36 @@ static void test_no_host_or_a_hostile_one_leaves_the_base(void **state)
 	assert_string_equal(with("bip.example.gov.pl", "x.pl"), "bip.example.gov.pl");
 }
 
+/* A body's own address: the base URL when the body lists its host, is the
+ * default body or lists none; else the first listed host that makes an
+ * address (one put in by SQL may not). */
+static void test_a_body_gets_its_first_usable_host(void **state)
+{
+	(void)state;
+	struct org o = {.slug = "gmina", .hosts = "bip.gmina.pl wnioski.gmina.pl"};
+	assert_string_equal(web_org_base_url(A, &o), "https://bip.gmina.pl:8443/bip");
+	o.hosts = "Zła.Nazwa bip.gmina.pl";
+	assert_string_equal(web_org_base_url(A, &o), "https://bip.gmina.pl:8443/bip");
+	o.hosts = "x.pl jawnosc.example.gov.pl";
+	assert_string_equal(web_org_base_url(A, &o), "https://Jawnosc.example.gov.pl:8443/bip");
+	o.hosts = "";
+	assert_string_equal(web_org_base_url(A, &o), "https://Jawnosc.example.gov.pl:8443/bip");
+	o.hosts = "zła.pl";
+	assert_string_equal(web_org_base_url(A, &o), "https://Jawnosc.example.gov.pl:8443/bip");
+	o.hosts = "x.pl";
+	o.slug = "domyslny";
+	assert_string_equal(web_org_base_url(A, &o), "https://Jawnosc.example.gov.pl:8443/bip");
+}
+
 int main(void)
 {
 	A = arena_new(4096);
+	cfg.base_url = "https://Jawnosc.example.gov.pl:8443/bip/";
+	cfg.default_org = "domyslny";
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_the_host_is_replaced_and_the_rest_kept),
 	    cmocka_unit_test(test_no_host_or_a_hostile_one_leaves_the_base),
+	    cmocka_unit_test(test_a_body_gets_its_first_usable_host),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	arena_free(A);

@@ -198,9 +198,20 @@ static void test_a_replica_read_is_kept_only_once_it_shows_the_change(void **sta
 	cache_changes_reached(cache_mark(), 3000);
 	cache_reading_replica(true, 3000);
 	assert_true(put("s", "org:8", cache_mark(), "settled again"));
-	/* A point that goes back (a mistake, or another server) is ignored. */
+	/* A point that goes back on the same connection is ignored. */
 	cache_changes_reached(cache_mark() + 5, 10);
 	assert_int_equal(cache_changes_lsn(), 3000);
+	/* The listener's new connection (perhaps to a new primary, whose WAL
+	 * is behind): the points are bound anew, nothing before counts. */
+	cache_set_live(false);
+	cache_set_live(true);
+	assert_int_equal(cache_changes_lsn(), 0);
+	cache_reading_replica(true, 3000);
+	assert_false(put("s", "org:8", cache_mark(), "not bound yet"));
+	cache_changes_reached(cache_mark(), 500);
+	assert_int_equal(cache_changes_lsn(), 500);
+	cache_reading_replica(true, 500);
+	assert_true(put("s", "org:8", cache_mark(), "bound anew"));
 	cache_reading_replica(false, 0);
 }
 
