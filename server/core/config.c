@@ -65,6 +65,8 @@ const struct config_entry config_table[] = {
 	 "Searches and exports of the public register one address may ask for per minute that are not answered from memory; past it 429 until the minute is over."},
 	{"JAWNOSC_INTEGRATION_RATE", CONFIG_INT, "300", 1, 1000000, OFF(integration_rate),
 	 "Calls one integration token (an EZD system, /api/v1/staff) may make per minute; past it 429 with Retry-After until the minute is over."},
+	{"JAWNOSC_SECURITY_CONTACT", CONFIG_STRING, "", 0, 0, OFF(security_contact),
+	 "Where to report a vulnerability, as /.well-known/security.txt gives it (RFC 9116 Contact: a mailto: or https: URI, e.g. the body's CSIRT contact); empty: that address answers 404."},
 	{"JAWNOSC_SITEMAP_URLS", CONFIG_INT, "10000", 10, 50000, OFF(sitemap_urls),
 	 "Addresses in one part of the sitemap (/sitemap.xml lists the parts; the protocol allows 50,000)."},
 	{"JAWNOSC_MAX_ATTACHMENT", CONFIG_BYTES, "5M", 1024, 1L << 30, OFF(max_attachment),
@@ -179,6 +181,23 @@ static bool parse_int(const char *s, long *out)
 }
 
 /* Empty, or the form organisations.slug allows (migration 0002). */
+/* RFC 9116's Contact: a mailto: or https: URI, printable ASCII without
+ * blanks (it is written into a line of its own), or nothing. */
+static bool security_contact_valid(const char *s)
+{
+	if (!s || !*s)
+		return true;
+	if (strncmp(s, "mailto:", 7) != 0 && strncmp(s, "https://", 8) != 0)
+		return false;
+	size_t n = strlen(s);
+	if (n > 500 || n < 10)
+		return false;
+	for (; *s; s++)
+		if (*s < 0x21 || *s > 0x7e)
+			return false;
+	return true;
+}
+
 static bool slug_valid(const char *s)
 {
 	size_t n = strlen(s);
@@ -220,6 +239,11 @@ bool config_load(char *err, size_t errlen)
 	if (!slug_valid(cfg.imap_org)) {
 		snprintf(err, errlen, "JAWNOSC_IMAP_ORG=\"%s\" is not valid: expected an organisation's "
 		         "slug (a-z, 0-9 and -, 2 to 32 characters) or nothing", cfg.imap_org);
+		return false;
+	}
+	if (!security_contact_valid(cfg.security_contact)) {
+		snprintf(err, errlen, "JAWNOSC_SECURITY_CONTACT=\"%s\" is not valid: expected a mailto: or "
+		         "https:// URI without blanks, or nothing", cfg.security_contact);
 		return false;
 	}
 	if (!slug_valid(cfg.default_org)) {

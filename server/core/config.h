@@ -52,6 +52,7 @@ struct config {
 	long db_prepare;     /* 1: statements prepared once per connection (db/db.c) */
 	/* Operations (docs/operations.md) */
 	const char *database_url_replica; /* read-only replica for public pages; "" = database_url */
+	const char *security_contact;     /* RFC 9116 Contact of security.txt; "" = none */
 	long metrics_public;               /* 1: /metrics answers every client, not only loopback */
 	const char *trusted_proxy;         /* addresses whose X-Forwarded-For is believed */
 	const char *default_org;           /* slug of the body for hosts no body lists; "" = none */

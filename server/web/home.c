@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /* The public front page. It answers whatever the Host; a body's shows the
- * BIP metadata of the body (issue 23 part 3). And robots.txt. */
+ * BIP metadata of the body (issue 23 part 3). And robots.txt and
+ * security.txt. */
 #include "cases/context.h"
 #include "cases/org.h"
 #include "cases/register.h"
+#include "core/clock.h"
+#include "core/config.h"
 #include "core/strbuf.h"
 #include "web/web.h"
 
@@ -51,6 +54,40 @@ void web_robots(http_req_t *req)
 	struct problem p;
 	if (org_for_request(&sc, http_header(req, "Host"), &o, &p) == OUT_OK)
 		sb_printf(&b, "\nSitemap: %s/sitemap.xml\n", web_org_base_url(req->arena, &o));
+	http_add_header(req, "Cache-Control", "public, max-age=3600");
+	http_respond(req, 200, "text/plain; charset=utf-8", b.data, b.len);
+}
+
+/* Where to report a vulnerability (RFC 9116): JAWNOSC_SECURITY_CONTACT,
+ * valid for a year from today (the day, so the text stays the same all
+ * day), on the body's own address; 404 while no contact is set. */
+void web_security_txt(http_req_t *req)
+{
+	if (!cfg.security_contact || !*cfg.security_contact) {
+		http_respond_error(req, 404, NULL);
+		return;
+	}
+	struct svc_ctx sc;
+	struct actor who;
+	web_ctx(req, &sc, &who);
+	struct org o;
+	struct problem p;
+	const char *base = org_for_request(&sc, http_header(req, "Host"), &o, &p) == OUT_OK
+	                       ? web_org_base_url(req->arena, &o)
+	                       : web_base_url();
+	time_t expires = (time_t)(clock_now() + 365 * 86400);
+	struct tm tm;
+	gmtime_r(&expires, &tm);
+	char day[16];
+	strftime(day, sizeof day, "%Y-%m-%d", &tm);
+	strbuf_t b;
+	sb_init(&b, req->arena);
+	sb_printf(&b,
+	          "Contact: %s\n"
+	          "Expires: %sT00:00:00Z\n"
+	          "Preferred-Languages: pl, en\n"
+	          "Canonical: %s/.well-known/security.txt\n",
+	          cfg.security_contact, day, base);
 	http_add_header(req, "Cache-Control", "public, max-age=3600");
 	http_respond(req, 200, "text/plain; charset=utf-8", b.data, b.len);
 }

@@ -35,6 +35,7 @@ const route_t web_routes[] = {
     {"GET", "/deklaracja-dostepnosci", web_accessibility, ROLE_ANY, "accessibility", ROUTE_BODY_NONE},
     {"GET", "/sitemap.xml", web_sitemap, ROLE_ANY, "sitemap", ROUTE_BODY_NONE},
     {"GET", "/robots.txt", web_robots, ROLE_ANY, "robots", ROUTE_BODY_NONE},
+    {"GET", "/.well-known/security.txt", web_security_txt, ROLE_ANY, "security.txt", ROUTE_BODY_NONE},
     /* The dane.gov.pl harvester's feed (opendata.c) */
     {"GET", "/opendata/katalog.xml", web_opendata_catalog, ROLE_ANY, "opendata.catalog", ROUTE_BODY_NONE},
     {"GET", "/opendata/katalog.md5", web_opendata_md5, ROLE_ANY, "opendata.md5", ROUTE_BODY_NONE},

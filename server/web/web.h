@@ -279,6 +279,7 @@ void web_register_csv(http_req_t *req);
 void web_register_json(http_req_t *req);
 void web_sitemap(http_req_t *req);
 void web_robots(http_req_t *req);
+void web_security_txt(http_req_t *req);
 void web_register_stats_csv(http_req_t *req);
 /* The dane.gov.pl harvester's feed of the body (opendata.c). */
 void web_opendata_catalog(http_req_t *req);

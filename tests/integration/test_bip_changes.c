@@ -174,7 +174,8 @@ static int setup(void **state)
 {
 	(void)state;
 	setenv("JAWNOSC_FAKE_NOW", NOW, 1);
-	static const char *env[] = {"JAWNOSC_DEFAULT_ORG=mon", "JAWNOSC_FAKE_NOW=" NOW, NULL};
+	static const char *env[] = {"JAWNOSC_DEFAULT_ORG=mon", "JAWNOSC_FAKE_NOW=" NOW,
+	                            "JAWNOSC_SECURITY_CONTACT=mailto:csirt@mon.example", NULL};
 	h_server_start(env);
 	u_login("admin%40mon.example", DEMO_PW, &admin);
 	return 0;
@@ -411,6 +412,22 @@ static void test_the_register_is_kept_in_memory(void **state)
 	free(html);
 }
 
+/* /.well-known/security.txt (RFC 9116): the configured contact, valid a
+ * year from the server's day (NOW: 2026-03-10), on the body's address. */
+static void test_security_txt_names_the_contact_for_a_year(void **state)
+{
+	struct hresp r;
+	h_get("/.well-known/security.txt", &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(h_header(&r, "Content-Type"), "text/plain"));
+	assert_non_null(strstr(r.body, "Contact: mailto:csirt@mon.example\n"));
+	assert_non_null(strstr(r.body, "Expires: 2027-03-10T00:00:00Z\n"));
+	assert_non_null(strstr(r.body, "Preferred-Languages: pl, en\n"));
+	assert_non_null(strstr(r.body, "/.well-known/security.txt\n"));
+	assert_non_null(strstr(r.body, "Canonical: http"));
+	h_free(&r);
+}
+
 int main(void)
 {
 	h_setup_db("bip_changes");
@@ -422,6 +439,7 @@ int main(void)
 	    cmocka_unit_test(test_no_setting_value_reaches_a_change_register),
 	    cmocka_unit_test(test_a_command_line_change_names_the_system_administrator),
 	    cmocka_unit_test(test_the_register_is_kept_in_memory),
+	    cmocka_unit_test(test_security_txt_names_the_contact_for_a_year),
 	};
 	int failed = cmocka_run_group_tests(tests, setup, h_stop_server);
 	h_teardown();

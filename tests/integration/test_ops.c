@@ -292,6 +292,30 @@ static void test_replica_connection(void **state)
 	assert_true(config_load(err, sizeof err));
 }
 
+/* JAWNOSC_SECURITY_CONTACT is a mailto: or https: URI of one line, or
+ * nothing: anything else stops the configuration with a message. */
+static void test_security_contact_is_checked(void **state)
+{
+	char err[256];
+	static const char *const bad[] = {"csirt@mon.example", "http://csirt.example/zglos",
+	                                  "mailto:a b@example.pl", "javascript:alert(1)",
+	                                  "mailto:x@y\nContact: https://evil.example", "https://"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		setenv("JAWNOSC_SECURITY_CONTACT", bad[i], 1);
+		err[0] = '\0';
+		assert_false(config_load(err, sizeof err));
+		assert_non_null(strstr(err, "JAWNOSC_SECURITY_CONTACT"));
+	}
+	static const char *const good[] = {"mailto:csirt@mon.example",
+	                                   "https://csirt.example.gov.pl/zglos", ""};
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		setenv("JAWNOSC_SECURITY_CONTACT", good[i], 1);
+		assert_true(config_load(err, sizeof err));
+	}
+	unsetenv("JAWNOSC_SECURITY_CONTACT");
+	assert_true(config_load(err, sizeof err));
+}
+
 /* GET /rejestr's status. */
 static long register_status(void)
 {
@@ -402,6 +426,7 @@ int main(void)
 	    T(test_metrics_public_when_configured),
 	    T(test_trusted_proxy_decides_the_client_address),
 	    T(test_untrusted_forwarded_header_is_ignored),
+	    T(test_security_contact_is_checked),
 	    T(test_replica_connection),
 	    T(test_register_falls_back_to_the_primary),
 	    T(test_register_survives_its_replica),

@@ -1760,6 +1760,20 @@ static void test_kept_copies_share_the_layout_and_decompress_whole(void **state)
 	}
 }
 
+/* Without JAWNOSC_SECURITY_CONTACT there is no security.txt to give;
+ * robots.txt is always there. */
+static void test_no_security_txt_without_a_contact(void **state)
+{
+	struct hresp r;
+	h_get("/.well-known/security.txt", &r);
+	assert_int_equal(r.status, 404);
+	h_free(&r);
+	h_get("/robots.txt", &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "Disallow: /sprawa/"));
+	h_free(&r);
+}
+
 int main(void)
 {
 	h_setup_db("register");
@@ -1767,6 +1781,7 @@ int main(void)
 	/* The services take the thread's own connection. */
 	db_set_url(getenv("DATABASE_URL"));
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_no_security_txt_without_a_contact),
 	    cmocka_unit_test(test_public_role_is_refused_personal_data_tables),
 	    cmocka_unit_test(test_clerk_preview_is_exactly_the_public_page),
 	    cmocka_unit_test(
