@@ -236,7 +236,36 @@ struct mail_row {
 	const char *reply_to;    /* "" when none */
 	const char *org_email;
 	bool to_requester; /* the recipient is the case's requester */
+	const char *org_name;
+	bool several; /* the deployment serves more than one body */
 };
+
+/* Who a message is from: JAWNOSC_MAIL_FROM; in a deployment for several
+ * bodies, under the name of the body it is sent for (its address stays:
+ * the one the mail server sends and signs for), so that a requester of
+ * one body never gets mail under another's name. The name is a quoted
+ * string, control characters blanked (no header can be slipped in). */
+static const char *from_of(arena_t *a, const struct mail_row *row)
+{
+	char name[256], addr[MAIL_ADDRESS_MAX + 2];
+	if (!row->several || !row->org_name || !row->org_name[0] ||
+	    !mail_split_from(cfg.mail_from, name, sizeof name, addr, sizeof addr))
+		return cfg.mail_from;
+	strbuf_t s;
+	sb_init(&s, a);
+	sb_putc(&s, '"');
+	for (const unsigned char *p = (const unsigned char *)row->org_name; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f) {
+			sb_putc(&s, ' ');
+			continue;
+		}
+		if (*p == '"' || *p == '\\')
+			sb_putc(&s, '\\');
+		sb_putc(&s, (char)*p);
+	}
+	sb_printf(&s, "\" <%s>", addr);
+	return s.data;
+}
 
 /* Its thread: In-Reply-To names the latest message the case received by
  * mail (the request itself, a reply); References the first message of
@@ -385,7 +414,7 @@ static enum send_result send_row(PGconn *c, const struct mail_row *row, CURL **h
 	} else if (!read) {
 		snprintf(err, errlen, "cannot read the attached document %s", row->document_id);
 		res = SEND_RETRY;
-	} else if (!mail_build_thread(&msg, cfg.mail_from, row->to, row->subject, row->body, &tb.t,
+	} else if (!mail_build_thread(&msg, from_of(a, row), row->to, row->subject, row->body, &tb.t,
 	                              parts, nparts, err, errlen)) {
 		res = SEND_PERMANENT;
 	} else if (cfg.smtp_url[0]) {
@@ -511,7 +540,8 @@ static int mailer_round(PGconn *c)
 	                      "SELECT o.id, o.recipient, o.subject, o.body, o.attempts, "
 	                      "o.attachment_document_id, coalesce(o.request_id, 0), "
 	                      "coalesce(o.message_id, ''), coalesce(o.reply_to, ''), g.email, "
-	                      "coalesce(q.email <> '' AND lower(q.email) = lower(o.recipient), false) "
+	                      "coalesce(q.email <> '' AND lower(q.email) = lower(o.recipient), false), "
+	                      "g.name, (SELECT count(*) > 1 FROM organisations) "
 	                      "FROM o JOIN organisations g ON g.id = o.org_id "
 	                      "LEFT JOIN requesters q ON q.request_id = o.request_id ORDER BY o.id",
 	                      0, NULL);
@@ -534,6 +564,8 @@ static int mailer_round(PGconn *c)
 		    .reply_to = PQgetvalue(r, i, 8),
 		    .org_email = PQgetvalue(r, i, 9),
 		    .to_requester = PQgetvalue(r, i, 10)[0] == 't',
+		    .org_name = PQgetvalue(r, i, 11),
+		    .several = PQgetvalue(r, i, 12)[0] == 't',
 		};
 		if (!db_ok || jobs_stopping()) {
 			ids_add(left, sizeof left, &nleft, row.id);

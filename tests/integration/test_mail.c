@@ -543,6 +543,45 @@ static void test_without_smtp_each_message_becomes_an_eml_file(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* In a deployment for several bodies a body's message is under its own
+ * name, from the configured address; a name with quotes and line breaks
+ * (put in by SQL) slips no header in. Only the address of JAWNOSC_MAIL_FROM
+ * stays, the one the mail server sends for. The second body is removed
+ * afterwards: the tests before expect one. */
+static void test_each_body_sends_under_its_own_name(void **state)
+{
+	long long other = sql_int("INSERT INTO organisations (slug, name) VALUES ('drugi', "
+	                          "E'Urząd \\\"Drugi\\\"\\r\\nBcc: ukryty@example.org') RETURNING id",
+	                          0, NULL);
+	assert_true(other > 0);
+	sink_start();
+	start_server_with_smtp();
+	char subject[120];
+	snprintf(subject, sizeof subject, "Wiadomość drugiego urzędu [%d]", run);
+	PGconn *c = h_db();
+	assert_true(outbox_enqueue(c, other, 0, "ola@example.org", subject, POLISH_BODY, 0));
+	PQfinish(c);
+	const char *p[] = {subject};
+	long long id = sql_int("SELECT max(id) FROM outbox WHERE subject = $1", 1, p);
+	assert_true(wait_status(id, "sent", 15));
+	struct received r[2];
+	assert_int_equal(sink_find(subject, r, 2), 1);
+	char *from = decoded_header(r[0].raw, "From");
+	assert_string_equal(from, "Urząd \"Drugi\"  Bcc: ukryty@example.org <jawnosc@localhost>");
+	const char *head_end = strstr(r[0].raw, "\r\n\r\n");
+	const char *bcc = strstr(r[0].raw, "\r\nBcc:");
+	assert_true(!bcc || bcc > head_end);
+	/* The envelope is the configured address, whoever the body. */
+	assert_string_equal(r[0].envelope, "jawnosc@localhost\nola@example.org\n");
+	free(from);
+	received_free(r, 1);
+	char ids[24];
+	snprintf(ids, sizeof ids, "%lld", other);
+	const char *q[] = {ids};
+	free(sql_value("DELETE FROM outbox WHERE org_id = $1", 1, q));
+	free(sql_value("DELETE FROM organisations WHERE id = $1", 1, q));
+}
+
 /* --- (d) two instances ------------------------------------------------------ */
 
 static void test_two_instances_deliver_each_of_30_messages_exactly_once(void **state)
@@ -746,6 +785,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_sigterm_during_a_stalled_transfer_exits_promptly,
 	                                    setup, teardown),
 	    cmocka_unit_test(test_bad_mail_settings_stop_startup_with_a_clear_message),
+	    cmocka_unit_test_setup_teardown(test_each_body_sends_under_its_own_name, setup, teardown),
 	};
 	int failed = cmocka_run_group_tests_name("mail", tests, NULL, NULL);
 	sink_kill();
