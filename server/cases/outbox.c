@@ -244,7 +244,10 @@ struct mail_row {
  * bodies, under the name of the body it is sent for (its address stays:
  * the one the mail server sends and signs for), so that a requester of
  * one body never gets mail under another's name. The name is a quoted
- * string, control characters blanked (no header can be slipped in). */
+ * string, control characters blanked (no header can be slipped in), cut
+ * at a character to FROM_NAME_MAX bytes with its escapes and "…" (a body's
+ * name may have 300 characters; mail_split_from() takes 255 bytes). */
+#define FROM_NAME_MAX 200
 static const char *from_of(arena_t *a, const struct mail_row *row)
 {
 	char name[256], addr[MAIL_ADDRESS_MAX + 2];
@@ -254,14 +257,27 @@ static const char *from_of(arena_t *a, const struct mail_row *row)
 	strbuf_t s;
 	sb_init(&s, a);
 	sb_putc(&s, '"');
-	for (const unsigned char *p = (const unsigned char *)row->org_name; *p; p++) {
+	size_t used = 0;
+	for (const unsigned char *p = (const unsigned char *)row->org_name; *p;) {
+		/* One character: its bytes and the escape it needs. */
+		size_t n = 1;
+		while ((p[n] & 0xC0) == 0x80)
+			n++;
+		bool escape = *p == '"' || *p == '\\';
+		if (used + n + escape > FROM_NAME_MAX - 3) {
+			sb_puts(&s, "\xe2\x80\xa6"); /* … */
+			break;
+		}
 		if (*p < 0x20 || *p == 0x7f) {
 			sb_putc(&s, ' ');
-			continue;
+		} else {
+			if (escape)
+				sb_putc(&s, '\\');
+			for (size_t i = 0; i < n; i++)
+				sb_putc(&s, (char)p[i]);
 		}
-		if (*p == '"' || *p == '\\')
-			sb_putc(&s, '\\');
-		sb_putc(&s, (char)*p);
+		used += n + escape;
+		p += n;
 	}
 	sb_printf(&s, "\" <%s>", addr);
 	return s.data;

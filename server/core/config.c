@@ -180,7 +180,6 @@ static bool parse_int(const char *s, long *out)
 	return true;
 }
 
-/* Empty, or the form organisations.slug allows (migration 0002). */
 /* RFC 9116's Contact: a mailto: or https: URI, printable ASCII without
  * blanks (it is written into a line of its own), or nothing. */
 static bool security_contact_valid(const char *s)
@@ -198,6 +197,7 @@ static bool security_contact_valid(const char *s)
 	return true;
 }
 
+/* Empty, or the form organisations.slug allows (migration 0002). */
 static bool slug_valid(const char *s)
 {
 	size_t n = strlen(s);

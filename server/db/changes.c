@@ -210,7 +210,14 @@ static bool bind_changes(PGconn *c)
 		return true;
 	/* The insert position: a commit that does not wait for the disk
 	 * (synchronous_commit off) is seen before its record is written. */
-	PGresult *r = PQexec(c, "SELECT pg_current_wal_insert_lsn()");
+	/* At a page's start it points past the page's header (24 bytes, 40
+	 * at a segment's start), where no record ends: a replica that has
+	 * replayed everything reports the page boundary. */
+	PGresult *r = PQexec(c, "SELECT CASE WHEN o.file_offset = 40 THEN x.l - 40 "
+	                        "WHEN o.file_offset % current_setting('wal_block_size')::int = 24 "
+	                        "THEN x.l - 24 ELSE x.l END "
+	                        "FROM (SELECT pg_current_wal_insert_lsn() AS l) x, "
+	                        "pg_walfile_name_offset(x.l) o");
 	bool ok = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
 	uint64_t lsn = ok ? db_parse_lsn(PQgetvalue(r, 0, 0)) : 0;
 	PQclear(r);

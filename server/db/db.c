@@ -181,14 +181,22 @@ uint64_t db_parse_lsn(const char *s)
 static _Thread_local uint64_t position_replayed;
 static _Thread_local bool position_primary;
 
+static _Thread_local int position_pid; /* the backend: a PQreset() gives another */
+
 static void position_reset(void)
 {
 	position_replayed = 0;
 	position_primary = false;
+	position_pid = 0;
 }
 
 static void replica_position(PGconn *c)
 {
+	/* The same connection reset (pipeline_send()) may reach another server. */
+	if (PQbackendPID(c) != position_pid) {
+		position_reset();
+		position_pid = PQbackendPID(c);
+	}
 	if (!position_primary && position_replayed < cache_changes_lsn()) {
 		PGresult *r = PQexec(c, "SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn()");
 		if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {

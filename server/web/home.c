@@ -2,6 +2,8 @@
 /* The public front page. It answers whatever the Host; a body's shows the
  * BIP metadata of the body (issue 23 part 3). And robots.txt and
  * security.txt. */
+#include <string.h>
+
 #include "cases/context.h"
 #include "cases/org.h"
 #include "cases/register.h"
@@ -35,7 +37,8 @@ void web_home(http_req_t *req)
 }
 
 /* For crawlers (RFC 9309): the private and staff pages, the API and the
- * register's searches are not to be crawled (each private page says
+ * register's searches (q= anywhere in the query, exports too) are not to
+ * be crawled (each private page says
  * noindex too); the body's sitemap on its own host (web_org_base_url()),
  * for a host a body answers. */
 void web_robots(http_req_t *req)
@@ -49,7 +52,7 @@ void web_robots(http_req_t *req)
 	            "Disallow: /panel\n"
 	            "Disallow: /sprawa/\n"
 	            "Disallow: /api/\n"
-	            "Disallow: /rejestr?q=\n");
+	            "Disallow: /rejestr*q=\n");
 	struct org o;
 	struct problem p;
 	if (org_for_request(&sc, http_header(req, "Host"), &o, &p) == OUT_OK)
@@ -72,9 +75,8 @@ void web_security_txt(http_req_t *req)
 	web_ctx(req, &sc, &who);
 	struct org o;
 	struct problem p;
-	const char *base = org_for_request(&sc, http_header(req, "Host"), &o, &p) == OUT_OK
-	                       ? web_org_base_url(req->arena, &o)
-	                       : web_base_url();
+	bool found = org_for_request(&sc, http_header(req, "Host"), &o, &p) == OUT_OK;
+	const char *base = found ? web_org_base_url(req->arena, &o) : web_base_url();
 	time_t expires = (time_t)(clock_now() + 365 * 86400);
 	struct tm tm;
 	gmtime_r(&expires, &tm);
@@ -88,6 +90,19 @@ void web_security_txt(http_req_t *req)
 	          "Preferred-Languages: pl, en\n"
 	          "Canonical: %s/.well-known/security.txt\n",
 	          cfg.security_contact, day, base);
+	/* Every other host the body answers is a place it is served from
+	 * too (RFC 9116 2.5.2: a copy found at an address not named is not
+	 * to be trusted). */
+	if (found) {
+		for (const char *h = o.hosts; h && *h;) {
+			size_t n = strcspn(h, " ");
+			const char *url =
+			    web_url_with_host(req->arena, web_base_url(), arena_strndup(req->arena, h, n));
+			if (strcmp(url, base) != 0 && strcmp(url, web_base_url()) != 0)
+				sb_printf(&b, "Canonical: %s/.well-known/security.txt\n", url);
+			h += n + (h[n] == ' ');
+		}
+	}
 	http_add_header(req, "Cache-Control", "public, max-age=3600");
 	http_respond(req, 200, "text/plain; charset=utf-8", b.data, b.len);
 }

@@ -425,6 +425,9 @@ static void test_security_txt_names_the_contact_for_a_year(void **state)
 	assert_non_null(strstr(r.body, "Preferred-Languages: pl, en\n"));
 	assert_non_null(strstr(r.body, "/.well-known/security.txt\n"));
 	assert_non_null(strstr(r.body, "Canonical: http"));
+	/* Every host the body answers is named (RFC 9116 2.5.2). */
+	assert_non_null(strstr(r.body, "Canonical: http://localhost:"));
+	assert_non_null(strstr(r.body, "Canonical: http://127.0.0.1:"));
 	h_free(&r);
 }
 

@@ -575,6 +575,36 @@ static void test_each_body_sends_under_its_own_name(void **state)
 	assert_string_equal(r[0].envelope, "jawnosc@localhost\nola@example.org\n");
 	free(from);
 	received_free(r, 1);
+	/* A name of 300 characters (the column's limit; 2 bytes each) is cut
+	 * at a character with "…", and the mail goes; an ASCII one is a quoted
+	 * string with its quotes and backslashes escaped. */
+	static const struct {
+		const char *sql, *from_start, *from_end;
+	} names[] = {
+	    {"UPDATE organisations SET name = repeat('Łódź ', 60) WHERE slug = 'drugi'", "Łódź Łódź",
+	     "Łód… <jawnosc@localhost>"},
+	    {"UPDATE organisations SET name = E'Urzad \\\"A\\\\B\\\"' WHERE slug = 'drugi'",
+	     "\"Urzad \\\"A\\\\B\\\"\" <jawnosc@localhost>", ""},
+	};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		free(sql_value(names[i].sql, 0, NULL));
+		snprintf(subject, sizeof subject, "Nazwa %zu drugiego urzędu [%d]", i, run);
+		c = h_db();
+		assert_true(outbox_enqueue(c, other, 0, "ola@example.org", subject, POLISH_BODY, 0));
+		PQfinish(c);
+		id = sql_int("SELECT max(id) FROM outbox WHERE subject = $1", 1, p);
+		assert_true(wait_status(id, "sent", 15));
+		assert_int_equal(sink_find(subject, r, 2), 1);
+		from = decoded_header(r[0].raw, "From");
+		if (strncmp(from, names[i].from_start, strlen(names[i].from_start)) != 0 ||
+		    strlen(from) < strlen(names[i].from_end) ||
+		    strcmp(from + strlen(from) - strlen(names[i].from_end), names[i].from_end) != 0)
+			fprintf(stderr, "From: %s\n", from);
+		assert_int_equal(strncmp(from, names[i].from_start, strlen(names[i].from_start)), 0);
+		assert_string_equal(from + strlen(from) - strlen(names[i].from_end), names[i].from_end);
+		free(from);
+		received_free(r, 1);
+	}
 	char ids[24];
 	snprintf(ids, sizeof ids, "%lld", other);
 	const char *q[] = {ids};

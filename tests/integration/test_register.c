@@ -1771,6 +1771,8 @@ static void test_no_security_txt_without_a_contact(void **state)
 	h_get("/robots.txt", &r);
 	assert_int_equal(r.status, 200);
 	assert_non_null(strstr(r.body, "Disallow: /sprawa/"));
+	/* Searches wherever q= stands in the query (RFC 9309's wildcard). */
+	assert_non_null(strstr(r.body, "Disallow: /rejestr*q=\n"));
 	h_free(&r);
 }
 
