@@ -657,18 +657,7 @@ def main():
         print(f"[==========] cluster: a :{c.ports['a']}, b :{c.ports['b']}, nginx :{nginx_port}"
               + (f", pgbouncer :{c.pgbouncer_port}" if c.pgbouncer_port else "")
               + f" ({BIN})")
-        for t in TESTS:
-            name = t.__name__[2:]
-            print(f"[ RUN      ] {name}", flush=True)
-            t0 = time.time()
-            try:
-                t(c)
-                print(f"[       OK ] {name} ({time.time() - t0:.1f} s)", flush=True)
-                passed.append(name)
-            except Exception as e:  # noqa: BLE001
-                print(f"[  ERROR   ] {name}: {e}")
-                print(f"[  FAILED  ] {name}", flush=True)
-                failed.append(name)
+        run_tests(TESTS, c, passed, failed)
         for name in ("b",):
             if name in c.procs:
                 rc = c.stop(name)
@@ -686,6 +675,28 @@ def main():
     finally:
         signal.alarm(0)
         c.shutdown()
+    return cmocka_summary(passed, failed, t_start)
+
+
+def run_tests(tests, arg, passed, failed):
+    """Runs each t_name(arg) with cmocka-style lines; its name into
+    `passed` or `failed`."""
+    for t in tests:
+        name = t.__name__[2:]
+        print(f"[ RUN      ] {name}", flush=True)
+        t0 = time.time()
+        try:
+            t(arg)
+            print(f"[       OK ] {name} ({time.time() - t0:.1f} s)", flush=True)
+            passed.append(name)
+        except Exception as e:  # noqa: BLE001
+            print(f"[  ERROR   ] {name}: {e}")
+            print(f"[  FAILED  ] {name}", flush=True)
+            failed.append(name)
+
+
+def cmocka_summary(passed, failed, t_start):
+    """cmocka's summary lines (tests/run.sh counts them); the exit status."""
     print(f"[==========] {len(passed) + len(failed)} test(s) run ({time.time() - t_start:.1f} s).")
     print(f"[  PASSED  ] {len(passed)} test(s).")
     if failed:

@@ -29,7 +29,8 @@ import time
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cluster import BIN, LOGS, ROOT, Failure, check, request  # noqa: E402
+from cluster import (BIN, LOGS, ROOT, Failure, check, cmocka_summary, request,  # noqa: E402
+                     run_tests)
 import promparse  # noqa: E402
 
 PGBIN = (sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: [
@@ -230,30 +231,12 @@ def main():
             raise SystemExit
         print(f"[==========] replica: server :{r.port}, primary {r.primary_dir}, "
               f"replica {r.rep} ({BIN})")
-        for t in TESTS:
-            name = t.__name__[2:]
-            print(f"[ RUN      ] {name}", flush=True)
-            t1 = time.time()
-            try:
-                t(r)
-                print(f"[       OK ] {name} ({time.time() - t1:.1f} s)", flush=True)
-                passed.append(name)
-            except Exception as e:  # noqa: BLE001
-                print(f"[  ERROR   ] {name}: {e}")
-                print(f"[  FAILED  ] {name}", flush=True)
-                failed.append(name)
+        run_tests(TESTS, r, passed, failed)
     except SystemExit:
         pass
     finally:
         r.shutdown()
-    print(f"[==========] {len(passed) + len(failed)} test(s) run ({time.time() - t0:.1f} s).")
-    print(f"[  PASSED  ] {len(passed)} test(s).")
-    if failed:
-        print(f"[  FAILED  ] {len(failed)} test(s), listed below:")
-        for f in failed:
-            print(f"[  FAILED  ] {f}")
-        print(f"\n {len(failed)} FAILED TEST(S)")
-    return 1 if failed else 0
+    return cmocka_summary(passed, failed, t0)
 
 
 if __name__ == "__main__":

@@ -66,7 +66,7 @@ sys.dont_write_bytecode = True  # no __pycache__ in the checkout
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cluster"))
 import promparse  # noqa: E402
 from cluster import (Failure, check, cookie_from, csrf_of, free_port, request,  # noqa: E402
-                     wait_port, DEMO_EMAIL, DEMO_PASSWORD, FILING)
+                     cmocka_summary, wait_port, DEMO_EMAIL, DEMO_PASSWORD, FILING)
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 LOGS = os.path.join(ROOT, "build", "test-logs", "failover")
@@ -878,14 +878,7 @@ def main():
         c.shutdown()
     with open(os.path.join(LOGS, "figures.json"), "w") as f:
         json.dump(figures, f, indent=1, default=str)
-    print(f"[==========] {len(passed) + len(failed)} test(s) run ({time.time() - t_start:.1f} s).")
-    print(f"[  PASSED  ] {len(passed)} test(s).")
-    if failed:
-        print(f"[  FAILED  ] {len(failed)} test(s), listed below:")
-        for f in failed:
-            print(f"[  FAILED  ] {f}")
-        print(f"\n {len(failed)} FAILED TEST(S)")
-    return 1 if failed else 0
+    return cmocka_summary(passed, failed, t_start)
 
 
 if __name__ == "__main__":
