@@ -873,7 +873,9 @@ enum outcome clerk_register_received(const struct svc_ctx *ctx, struct filing_in
 		org.web_unit_id = scope_unit(ctx->who);
 	struct svc_ctx fctx = *ctx;
 	fctx.org = &org;
-	in->base_url = base_url;
+	/* The acknowledgement's link: the deployment's address on the body's
+	 * own host. */
+	in->base_url = org_base_url(ctx->arena, base_url, &org);
 	struct filing_receipt rc;
 	enum outcome res = filing_create(&fctx, in, &rc, p);
 	if (res == OUT_OK) {

@@ -84,7 +84,10 @@ enum outcome clerk_register(const struct svc_ctx *ctx, struct filing_input *in,
 /* The same for a request whose instant of receipt the caller knows
  * (in->received_at, Unix seconds, not after ctx->now) and whose channel it
  * sets (a message of the incoming queue: cases/inbox.c); `in` is validated
- * by filing_create(), and in->then, when set, runs in its transaction. */
+ * by filing_create(), and in->then, when set, runs in its transaction.
+ * For both, `base_url` is the deployment's address (JAWNOSC_BASE_URL): the
+ * link the acknowledgement carries goes to the body's own host on it
+ * (org_base_url()). */
 enum outcome clerk_register_received(const struct svc_ctx *ctx, struct filing_input *in,
                                      const char *base_url, long long *request_id,
                                      struct problem *p);

@@ -255,6 +255,91 @@ bool org_host_key(const char *host, char out[ORG_HOST_KEY_LEN])
 	return true;
 }
 
+/* ---- A body's own address ---- */
+
+/* The `n` bytes at `host` are a host name as org_hosts holds them, fit
+ * for an address: a name or an IPv4 address (a-z, 0-9, '.', '-', '_'),
+ * or an IPv6 one in brackets. */
+static bool host_ok(const char *host, size_t n)
+{
+	bool v6 = n && host[0] == '[';
+	if (!n || n >= ORG_HOST_KEY_LEN || (v6 && (n < 3 || host[n - 1] != ']')))
+		return false;
+	for (size_t i = v6; i < n - v6; i++) {
+		char c = host[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
+		      (v6 ? c == ':' : c == '_')))
+			return false;
+	}
+	return true;
+}
+
+/* The host of URL `base`: *host at its first byte (after "scheme://" and
+ * any "user@"), *rest at what follows it (":port", the path); false when
+ * `base` has no "://". */
+static bool url_host(const char *base, const char **host, const char **rest)
+{
+	const char *sep = strstr(base, "://");
+	if (!sep)
+		return false;
+	const char *auth = sep + 3, *end = auth + strcspn(auth, "/?#");
+	const char *h = auth;
+	for (const char *c = auth; c < end; c++)
+		if (*c == '@')
+			h = c + 1;
+	const char *cut = *h == '[' ? memchr(h, ']', (size_t)(end - h)) : NULL;
+	if (cut)
+		cut++;
+	else if (*h != '[')
+		cut = memchr(h, ':', (size_t)(end - h));
+	*host = h;
+	*rest = cut ? cut : end;
+	return true;
+}
+
+const char *org_next_host(arena_t *a, const char **cursor)
+{
+	const char *p = *cursor;
+	if (!p || !*p)
+		return NULL;
+	size_t n = strcspn(p, " ");
+	*cursor = p + n + (p[n] == ' ');
+	return arena_strndup(a, p, n);
+}
+
+const char *org_url_with_host(arena_t *a, const char *base, const char *host)
+{
+	const char *h, *rest;
+	if (!host || !host_ok(host, strlen(host)) || !url_host(base, &h, &rest))
+		return base;
+	return arena_printf(a, "%.*s%s%s", (int)(h - base), base, host, rest);
+}
+
+const char *org_base_url(arena_t *a, const char *base, const struct org *o)
+{
+	if (!o || !o->hosts || !*o->hosts ||
+	    (cfg.default_org && *cfg.default_org && o->slug && !strcmp(o->slug, cfg.default_org)))
+		return base;
+	/* The base's own host, as org_hosts holds hosts. */
+	const char *h, *rest;
+	char authority[ORG_HOST_KEY_LEN], key[ORG_HOST_KEY_LEN] = "";
+	if (url_host(base, &h, &rest) && (size_t)(rest - h) < sizeof authority) {
+		memcpy(authority, h, (size_t)(rest - h));
+		authority[rest - h] = '\0';
+		org_host_key(authority, key);
+	}
+	const char *first = NULL, *cursor = o->hosts, *host;
+	while ((host = org_next_host(a, &cursor))) {
+		if (*key && !strcmp(host, key))
+			return base;
+		if (!first && host_ok(host, strlen(host)))
+			first = host;
+	}
+	/* The first it lists that makes an address (one put in by SQL may
+	 * not: the settings form and the command line check them). */
+	return first ? org_url_with_host(a, base, first) : base;
+}
+
 /* A body that no host leads to, kept so that unknown hosts cost no query
  * either: its id is 0. */
 static const struct org no_org;

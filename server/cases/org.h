@@ -44,7 +44,7 @@ struct org {
 	bool public_authority;
 	/* The hosts the body lists, in org_hosts' form (lower case, no port)
 	 * and its order, separated by one blank; "" when it lists none. The
-	 * host of its public addresses comes from them (web_org_base_url()). */
+	 * host of its public addresses comes from them (org_base_url()). */
 	const char *hosts;
 	/* Settings (ORG_SETTINGS and the joins of ORG_COLUMNS only). */
 	long long web_unit_id;
@@ -77,6 +77,22 @@ struct org {
  * host name has (a blank, a control, anything not ASCII). */
 #define ORG_HOST_KEY_LEN 256
 bool org_host_key(const char *host, char out[ORG_HOST_KEY_LEN]);
+
+/* The next host of a body's list (struct org's `hosts`) from *cursor, a
+ * copy in `a`, moving *cursor past it; NULL at the end. */
+const char *org_next_host(arena_t *a, const char **cursor);
+/* `base` ("scheme://[user@]host[:port][/path]") with its host replaced by
+ * `host`; `base` itself when `host` is NULL, empty or not a host name as
+ * org_hosts holds them, or `base` has no "://". */
+const char *org_url_with_host(arena_t *a, const char *base, const char *host);
+/* The public address of body `o` in a deployment at `base` (the
+ * deployment's own: JAWNOSC_BASE_URL or what the server derives), for the
+ * links its pages, feeds and e-mails carry, so that each body of a
+ * deployment for several links to itself: `base` when the body is
+ * JAWNOSC_DEFAULT_ORG's, lists the base's host or lists none; else `base`
+ * with its host replaced by the first host the body lists that makes an
+ * address (org_url_with_host()). */
+const char *org_base_url(arena_t *a, const char *base, const struct org *o);
 
 /* The organisation that lists `host` (the Host header, as org_host_key()
  * reads it), else the one whose slug is JAWNOSC_DEFAULT_ORG (a deployment

@@ -246,13 +246,12 @@ struct mail_row {
  * one body never gets mail under another's name. The name is a quoted
  * string, control characters blanked (no header can be slipped in), cut
  * at a character to FROM_NAME_MAX bytes with its escapes and "…" (a body's
- * name may have 300 characters; mail_split_from() takes 255 bytes). */
+ * name may have 300 characters; mail_split_from() takes 255 bytes). The
+ * address is the one check_settings() read from JAWNOSC_MAIL_FROM. */
 #define FROM_NAME_MAX 200
 static const char *from_of(arena_t *a, const struct mail_row *row)
 {
-	char name[256], addr[MAIL_ADDRESS_MAX + 2];
-	if (!row->several || !row->org_name || !row->org_name[0] ||
-	    !mail_split_from(cfg.mail_from, name, sizeof name, addr, sizeof addr))
+	if (!row->several || !row->org_name || !row->org_name[0] || !m.from_addr[0])
 		return cfg.mail_from;
 	strbuf_t s;
 	sb_init(&s, a);
@@ -279,7 +278,7 @@ static const char *from_of(arena_t *a, const struct mail_row *row)
 		used += n + escape;
 		p += n;
 	}
-	sb_printf(&s, "\" <%s>", addr);
+	sb_printf(&s, "\" %s", m.from_addr);
 	return s.data;
 }
 

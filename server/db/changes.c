@@ -209,10 +209,10 @@ static bool bind_changes(PGconn *c)
 	if (mark == cache_changes_mark())
 		return true;
 	/* The insert position: a commit that does not wait for the disk
-	 * (synchronous_commit off) is seen before its record is written. */
-	/* At a page's start it points past the page's header (24 bytes, 40
-	 * at a segment's start), where no record ends: a replica that has
-	 * replayed everything reports the page boundary. */
+	 * (synchronous_commit off) is seen before its record is written. At
+	 * a page's start it points past the page's header (24 bytes, 40 at a
+	 * segment's start), where no record ends: a replica that has replayed
+	 * everything reports the page boundary. */
 	PGresult *r = PQexec(c, "SELECT CASE WHEN o.file_offset = 40 THEN x.l - 40 "
 	                        "WHEN o.file_offset % current_setting('wal_block_size')::int = 24 "
 	                        "THEN x.l - 24 ELSE x.l END "

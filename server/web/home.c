@@ -36,11 +36,10 @@ void web_home(http_req_t *req)
 	web_render(req, 200, "home", ctx);
 }
 
-/* For crawlers (RFC 9309): the private and staff pages, the API and the
- * register's searches (q= anywhere in the query, exports too) are not to
- * be crawled (each private page says
- * noindex too); the body's sitemap on its own host (web_org_base_url()),
- * for a host a body answers. */
+/* For crawlers (RFC 9309): the private and staff pages (each private page
+ * says noindex too), the API and the register's searches (q= anywhere in
+ * the query, exports too) are not to be crawled; the body's sitemap on its
+ * own host (web_org_base_url()), for a host a body answers. */
 void web_robots(http_req_t *req)
 {
 	struct svc_ctx sc;
@@ -93,15 +92,11 @@ void web_security_txt(http_req_t *req)
 	/* Every other host the body answers is a place it is served from
 	 * too (RFC 9116 2.5.2: a copy found at an address not named is not
 	 * to be trusted). */
-	if (found) {
-		for (const char *h = o.hosts; h && *h;) {
-			size_t n = strcspn(h, " ");
-			const char *url =
-			    web_url_with_host(req->arena, web_base_url(), arena_strndup(req->arena, h, n));
-			if (strcmp(url, base) != 0 && strcmp(url, web_base_url()) != 0)
-				sb_printf(&b, "Canonical: %s/.well-known/security.txt\n", url);
-			h += n + (h[n] == ' ');
-		}
+	const char *cursor = found ? o.hosts : NULL, *host;
+	while ((host = org_next_host(req->arena, &cursor))) {
+		const char *url = org_url_with_host(req->arena, web_base_url(), host);
+		if (strcmp(url, base) != 0 && strcmp(url, web_base_url()) != 0)
+			sb_printf(&b, "Canonical: %s/.well-known/security.txt\n", url);
 	}
 	http_add_header(req, "Cache-Control", "public, max-age=3600");
 	http_respond(req, 200, "text/plain; charset=utf-8", b.data, b.len);

@@ -231,8 +231,8 @@ void web_inbox_register(http_req_t *req)
 	if (http_form_read(req, &f, &p) == OUT_OK) {
 		web_filing_fields(f, &in);
 		long long rid = 0;
-		if (inbox_register(ctx, id, form_get(f, "version"), &in, web_ctx_base_url(ctx), &rid,
-		                   &p) == OUT_OK) {
+		if (inbox_register(ctx, id, form_get(f, "version"), &in, web_base_url(), &rid, &p) ==
+		    OUT_OK) {
 			http_redirect(req, 303,
 			              arena_printf(req->arena, "/panel/sprawy/%lld?wykonano=register", rid));
 			return;

@@ -614,7 +614,7 @@ void web_panel_register(http_req_t *req)
 	in.channel = form_get(f, "channel");
 	const char *received = form_get(f, "received_on");
 	long long id;
-	if (clerk_register(ctx, &in, received, web_ctx_base_url(ctx), &id, &p) == OUT_OK)
+	if (clerk_register(ctx, &in, received, web_base_url(), &id, &p) == OUT_OK)
 		http_redirect(req, 303, arena_printf(req->arena, "/panel/sprawy/%lld?wykonano=register", id));
 	else
 		register_page(req, &in, received, &p);

@@ -270,8 +270,7 @@ void api_staff_register(http_req_t *req)
 		in.request_body = req->body.data;
 		in.request_body_len = req->body.len;
 	}
-	if (clerk_register(&c.ctx, &in, received_on, web_ctx_base_url(&c.ctx), &c.case_id,
-	                   &p) != OUT_OK) {
+	if (clerk_register(&c.ctx, &in, received_on, web_base_url(), &c.case_id, &p) != OUT_OK) {
 		staff_problem_fields(&p);
 		if (p.nfields)
 			p.message = "Popraw pola wymienione w errors.";

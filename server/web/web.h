@@ -58,22 +58,9 @@ bool web_org(http_req_t *req, struct org *out);
 /* Base URL for links that leave the site (e-mail): JAWNOSC_BASE_URL, else
  * derived from the listen address. Never from the Host header. */
 const char *web_base_url(void);
-/* The public address of body `o`, for the links its pages, feeds and
- * e-mails carry, so that each body of a deployment for several links to
- * itself: web_base_url() when the body is JAWNOSC_DEFAULT_ORG's, lists the
- * base URL's host or lists none; else web_base_url() with its host
- * replaced by the first host the body lists (scheme, port and path
- * kept). */
+/* The public address of body `o` (org_base_url() of web_base_url()): the
+ * deployment's address on the body's own host. */
 const char *web_org_base_url(arena_t *a, const struct org *o);
-/* `base` ("scheme://[user@]host[:port][/path]") with its host replaced by
- * `host`; `base` itself when `host` is NULL, empty or not a host name as
- * org_hosts holds them, or `base` has no "://". */
-const char *web_url_with_host(arena_t *a, const char *base, const char *host);
-/* web_org_base_url() of the body of `ctx` (its org, else its staff
- * member's): the links of the acknowledgement a registration by staff
- * sends. web_base_url() when the body cannot be read. */
-struct svc_ctx;
-const char *web_ctx_base_url(const struct svc_ctx *ctx);
 /* The request's Idempotency-Key header (the IETF httpapi draft): *key
  * NULL when there is none; OUT_MALFORMED (400) when it is not 8 to 64 of
  * A-Z, a-z, 0-9, - and _. */

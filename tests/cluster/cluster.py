@@ -678,11 +678,13 @@ def main():
     return cmocka_summary(passed, failed, t_start)
 
 
-def run_tests(tests, arg, passed, failed):
-    """Runs each t_name(arg) with cmocka-style lines; its name into
-    `passed` or `failed`."""
+def run_tests(tests, arg, passed, failed, fatal=()):
+    """Runs each test (a function t_name, or a (name, function) pair) on
+    `arg` with cmocka-style lines; its name into `passed` or `failed`. A
+    failed test named in `fatal` leaves things in no known state: the rest
+    are not run."""
     for t in tests:
-        name = t.__name__[2:]
+        name, t = t if isinstance(t, tuple) else (t.__name__[2:], t)
         print(f"[ RUN      ] {name}", flush=True)
         t0 = time.time()
         try:
@@ -693,6 +695,8 @@ def run_tests(tests, arg, passed, failed):
             print(f"[  ERROR   ] {name}: {e}")
             print(f"[  FAILED  ] {name}", flush=True)
             failed.append(name)
+            if name in fatal:
+                break
 
 
 def cmocka_summary(passed, failed, t_start):

@@ -66,7 +66,7 @@ sys.dont_write_bytecode = True  # no __pycache__ in the checkout
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cluster"))
 import promparse  # noqa: E402
 from cluster import (Failure, check, cookie_from, csrf_of, free_port, request,  # noqa: E402
-                     cmocka_summary, wait_port, DEMO_EMAIL, DEMO_PASSWORD, FILING)
+                     cmocka_summary, run_tests, wait_port, DEMO_EMAIL, DEMO_PASSWORD, FILING)
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 LOGS = os.path.join(ROOT, "build", "test-logs", "failover")
@@ -856,19 +856,8 @@ def main():
         tests = [("cluster_as_shipped", t_cluster_as_shipped),
                  ("leader_killed", lambda c: scenario_leader(c, figures)),
                  ("sync_standby_killed", lambda c: scenario_standby(c, figures))]
-        for name, t in tests:
-            print(f"[ RUN      ] {name}", flush=True)
-            t0 = time.time()
-            try:
-                t(c)
-                print(f"[       OK ] {name} ({time.time() - t0:.1f} s)", flush=True)
-                passed.append(name)
-            except Exception as e:  # noqa: BLE001
-                print(f"[  ERROR   ] {name}: {e}")
-                print(f"[  FAILED  ] {name}", flush=True)
-                failed.append(name)
-                if name == "leader_killed":
-                    break  # the cluster is in no known state
+        # After a failed leader scenario the cluster is in no known state.
+        run_tests(tests, c, passed, failed, fatal={"leader_killed"})
     except (SystemExit, Failure) as e:
         if isinstance(e, Failure):
             print(f"[  ERROR   ] {e}")

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /* The public address of a body in a deployment for several
- * (web_url_with_host() of server/web/common.c): JAWNOSC_BASE_URL with its
+ * (org_url_with_host() and org_base_url() of server/cases/org.c, as
+ * web_org_base_url() gives it): JAWNOSC_BASE_URL with its
  * host replaced by the body's first listed host, scheme, port and path
  * kept; hostile or empty hosts leave the address as it was. */
 #include <setjmp.h>
@@ -20,7 +21,7 @@ static arena_t *A;
 
 static const char *with(const char *base, const char *host)
 {
-	return web_url_with_host(A, base, host);
+	return org_url_with_host(A, base, host);
 }
 
 static void test_the_host_is_replaced_and_the_rest_kept(void **state)
